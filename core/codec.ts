@@ -1,0 +1,89 @@
+/**
+ * Decoding matrices from JSON, in the format of the fixtures:
+ * `{ "format": "dense", "rows", "cols", "data" }` with row-major data, or
+ * `{ "format": "csr", "rows", "cols", "indptr", "indices", "data" }`.
+ * `format` may be left out for dense matrices.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as t from 'io-ts'
+import { invalidMatrix, type NmfError, type Result } from './errors.ts'
+import { CsrMatrix, type AnyMatrix } from './csr.ts'
+import { Matrix } from './matrix.ts'
+
+const numbers = t.array(t.number)
+
+const DenseJson = t.intersection([
+  t.type({ rows: t.number, cols: t.number, data: numbers }),
+  t.partial({ format: t.literal('dense') }),
+])
+
+const CsrJson = t.type({
+  format: t.literal('csr'),
+  rows: t.number,
+  cols: t.number,
+  indptr: numbers,
+  indices: numbers,
+  data: numbers,
+})
+
+/** Names the first failing path of an io-ts decode, e.g. `data[3]: expected number, found "x"`. */
+export const describeErrors = (errors: t.Errors): string => {
+  const first = errors[0]
+  if (first === undefined) return 'invalid value'
+  let path = ''
+  for (let i = 1; i < first.context.length; i++) {
+    const parent = first.context[i - 1].type
+    const key = first.context[i].key
+    // Intersections and unions add their member index to the context; it is not a path step.
+    if (parent instanceof t.IntersectionType || parent instanceof t.UnionType) continue
+    path = parent instanceof t.ArrayType ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`
+  }
+  const expected = first.context[first.context.length - 1]?.type.name ?? 'a valid value'
+  const found = first.value === undefined ? 'nothing' : JSON.stringify(first.value)
+  return `${path === '' ? 'value' : path}: expected ${expected}, found ${found}`
+}
+
+const decodeWith = <A>(
+  codec: t.Decoder<unknown, A>,
+  value: unknown,
+  operation: string,
+): Result<A> =>
+  pipe(
+    codec.decode(value),
+    E.mapLeft((errors): NmfError => invalidMatrix(operation, describeErrors(errors))),
+  )
+
+/**
+ * A dense `Matrix` or a `CsrMatrix` from the fixtures' JSON format.
+ *
+ * @example
+ * fromJSON({ format: 'dense', rows: 1, cols: 2, data: [0, 1] }) // Right(Matrix 1×2)
+ */
+export const fromJSON = <R extends string = string, C extends string = string>(
+  value: unknown,
+): Result<AnyMatrix<R, C>> => {
+  const operation = 'fromJSON'
+  const format =
+    typeof value === 'object' && value !== null ? (value as { format?: unknown }).format : undefined
+  if (format === 'csr') {
+    return pipe(
+      decodeWith(CsrJson, value, operation),
+      E.chain((csr) =>
+        CsrMatrix.fromParts<R, C>(csr.rows, csr.cols, csr.indptr, csr.indices, csr.data),
+      ),
+    )
+  }
+  if (format !== undefined && format !== 'dense') {
+    return E.left(
+      invalidMatrix(
+        operation,
+        `format: expected "dense" or "csr", found ${JSON.stringify(format)}`,
+      ),
+    )
+  }
+  return pipe(
+    decodeWith(DenseJson, value, operation),
+    E.chain((dense) => Matrix.fromData<R, C>(dense.rows, dense.cols, dense.data)),
+  )
+}

@@ -1,0 +1,305 @@
+/**
+ * The immutable compressed-sparse-row matrix. Same dimension names and the same
+ * read API as `Matrix` where it makes sense; kernels use it without ever
+ * forming the dense matrix.
+ *
+ * Duplicate column indices within a row are summed and unsorted indices are
+ * sorted when the matrix is built, so every `CsrMatrix` is canonical: indices
+ * strictly increasing within each row.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
+import { csrTimesDense, type CsrParts } from './kernels.ts'
+import { Matrix, showShape, valuesOf } from './matrix.ts'
+
+/**
+ * A sparse matrix in CSR form that never changes.
+ *
+ * @example
+ * // [[1, 0], [0, 2]]
+ * const X = CsrMatrix.fromParts(2, 2, [0, 1, 2], [0, 1], [1, 2])
+ */
+export class CsrMatrix<R extends string = string, C extends string = string> implements CsrParts {
+  /** A phantom field that carries the dimension names; it holds nothing at run time. */
+  declare private readonly dimensionNames: readonly [R, C]
+
+  readonly format = 'csr' as const
+
+  private constructor(
+    readonly rows: number,
+    readonly cols: number,
+    readonly indptr: Int32Array,
+    readonly indices: Int32Array,
+    readonly data: Float64Array,
+  ) {
+    Object.freeze(this)
+  }
+
+  /**
+   * A CSR matrix from its parts (copied). `indptr` must have rows+1 entries,
+   * start at 0, never decrease and end at the number of stored entries; every
+   * index must lie in 0..cols-1. Duplicates are summed, unsorted rows sorted.
+   */
+  static fromParts<R extends string = string, C extends string = string>(
+    rows: number,
+    cols: number,
+    indptr: ArrayLike<number>,
+    indices: ArrayLike<number>,
+    data: ArrayLike<number>,
+  ): Result<CsrMatrix<R, C>> {
+    const op = 'CsrMatrix.fromParts'
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+      return E.left(
+        invalidMatrix(op, `expected positive integer rows and cols, found ${rows} and ${cols}`),
+      )
+    }
+    if (indptr.length !== rows + 1) {
+      return E.left(
+        shapeMismatch(op, 'indptr', `${rows + 1} entries (rows + 1)`, `${indptr.length}`),
+      )
+    }
+    if (indices.length !== data.length) {
+      return E.left(
+        shapeMismatch(op, 'indices', `${data.length} entries (as data)`, `${indices.length}`),
+      )
+    }
+    if (indptr[0] !== 0)
+      return E.left(invalidMatrix(op, `expected indptr[0] to be 0, found ${indptr[0]}`))
+    for (let i = 0; i < rows; i++) {
+      if (!Number.isInteger(indptr[i + 1]) || indptr[i + 1] < indptr[i]) {
+        return E.left(
+          invalidMatrix(
+            op,
+            `expected indptr to be non-decreasing integers, found indptr[${i + 1}] = ${indptr[i + 1]} after ${indptr[i]}`,
+          ),
+        )
+      }
+    }
+    if (indptr[rows] !== data.length) {
+      return E.left(
+        shapeMismatch(
+          op,
+          'indptr[rows]',
+          `the value ${data.length} (the number of entries)`,
+          `${indptr[rows]}`,
+        ),
+      )
+    }
+    for (let q = 0; q < indices.length; q++) {
+      const j = indices[q]
+      if (!Number.isInteger(j) || j < 0 || j >= cols) {
+        return E.left(
+          invalidMatrix(op, `expected column indices in 0..${cols - 1}, found ${j} at entry ${q}`),
+        )
+      }
+    }
+    return E.right(canonical<R, C>(rows, cols, indptr, indices, data))
+  }
+
+  /** The non-zero entries of a dense matrix, in CSR form. */
+  static fromDense<R extends string, C extends string>(matrix: Matrix<R, C>): CsrMatrix<R, C> {
+    const values = valuesOf(matrix)
+    const indptr = new Int32Array(matrix.rows + 1)
+    const indices: number[] = []
+    const data: number[] = []
+    for (let i = 0; i < matrix.rows; i++) {
+      for (let j = 0; j < matrix.cols; j++) {
+        const value = values[i * matrix.cols + j]
+        if (value !== 0) {
+          indices.push(j)
+          data.push(value)
+        }
+      }
+      indptr[i + 1] = data.length
+    }
+    return new CsrMatrix<R, C>(
+      matrix.rows,
+      matrix.cols,
+      indptr,
+      Int32Array.from(indices),
+      Float64Array.from(data),
+    )
+  }
+
+  /** Internal: wraps canonical parts that nobody else holds. */
+  static unsafeWrap<R extends string, C extends string>(parts: CsrParts): CsrMatrix<R, C> {
+    return new CsrMatrix<R, C>(parts.rows, parts.cols, parts.indptr, parts.indices, parts.data)
+  }
+
+  /** `rows×cols`. */
+  get shape(): readonly [number, number] {
+    return [this.rows, this.cols]
+  }
+
+  /** The number of stored entries. */
+  get nnz(): number {
+    return this.data.length
+  }
+
+  /**
+   * The entry at (row, col); zero where nothing is stored.
+   *
+   * @throws RangeError when the position is outside the matrix.
+   */
+  get(row: number, col: number): number {
+    if (
+      !Number.isInteger(row) ||
+      !Number.isInteger(col) ||
+      row < 0 ||
+      col < 0 ||
+      row >= this.rows ||
+      col >= this.cols
+    ) {
+      throw new RangeError(
+        `CsrMatrix.get: position (${row}, ${col}) is outside a ${showShape(this.rows, this.cols)} matrix`,
+      )
+    }
+    for (let q = this.indptr[row]; q < this.indptr[row + 1]; q++)
+      if (this.indices[q] === col) return this.data[q]
+    return 0
+  }
+
+  /** The dense matrix with the same entries. */
+  toDense(): Matrix<R, C> {
+    const out = new Float64Array(this.rows * this.cols)
+    for (let i = 0; i < this.rows; i++) {
+      for (let q = this.indptr[i]; q < this.indptr[i + 1]; q++)
+        out[i * this.cols + this.indices[q]] = this.data[q]
+    }
+    return Matrix.unsafeWrap<R, C>(this.rows, this.cols, out)
+  }
+
+  /** The entries as nested arrays, zeros included. */
+  toArray(): number[][] {
+    return this.toDense().toArray()
+  }
+
+  /** The fixtures' JSON form: `{ format: 'csr', rows, cols, indptr, indices, data }`. */
+  toJSON(): {
+    format: 'csr'
+    rows: number
+    cols: number
+    indptr: number[]
+    indices: number[]
+    data: number[]
+  } {
+    return {
+      format: 'csr',
+      rows: this.rows,
+      cols: this.cols,
+      indptr: Array.from(this.indptr),
+      indices: Array.from(this.indices),
+      data: Array.from(this.data),
+    }
+  }
+
+  /** Aᵀ, again in CSR form. */
+  transpose(): CsrMatrix<C, R> {
+    const counts = new Int32Array(this.cols + 1)
+    for (const j of this.indices) counts[j + 1]++
+    for (let j = 0; j < this.cols; j++) counts[j + 1] += counts[j]
+    const next = counts.slice(0, this.cols)
+    const indices = new Int32Array(this.nnz)
+    const data = new Float64Array(this.nnz)
+    for (let i = 0; i < this.rows; i++) {
+      for (let q = this.indptr[i]; q < this.indptr[i + 1]; q++) {
+        const slot = next[this.indices[q]]++
+        indices[slot] = i
+        data[slot] = this.data[q]
+      }
+    }
+    return new CsrMatrix<C, R>(this.cols, this.rows, counts, indices, data)
+  }
+
+  /** The product X·B with a dense B; the result is dense. */
+  times<K extends string>(other: Matrix<C, K>): Result<Matrix<R, K>> {
+    if (other.rows !== this.cols) {
+      return E.left(
+        shapeMismatch(
+          'CsrMatrix.times',
+          'the right factor',
+          `shape ${this.cols}×n`,
+          showShape(other.rows, other.cols),
+        ),
+      )
+    }
+    return E.right(
+      Matrix.unsafeWrap<R, K>(
+        this.rows,
+        other.cols,
+        csrTimesDense(this, valuesOf(other), other.cols),
+      ),
+    )
+  }
+
+  /** Σ x_ij. */
+  sum(): number {
+    let total = 0
+    for (const value of this.data) total += value
+    return total
+  }
+
+  /** The mean of all entries, zeros included. */
+  mean(): number {
+    return this.sum() / (this.rows * this.cols)
+  }
+
+  /** The largest entry, zeros included. */
+  max(): number {
+    let best = this.nnz < this.rows * this.cols ? 0 : -Infinity
+    for (const value of this.data) if (value > best) best = value
+    return best
+  }
+
+  /** The smallest entry, zeros included. */
+  min(): number {
+    let best = this.nnz < this.rows * this.cols ? 0 : Infinity
+    for (const value of this.data) if (value < best) best = value
+    return best
+  }
+
+  /** ‖X‖_F. */
+  frobeniusNorm(): number {
+    let total = 0
+    for (const value of this.data) total += value * value
+    return Math.sqrt(total)
+  }
+}
+
+/** Sorts each row's indices and sums duplicates; copies everything it keeps. */
+const canonical = <R extends string, C extends string>(
+  rows: number,
+  cols: number,
+  indptr: ArrayLike<number>,
+  indices: ArrayLike<number>,
+  data: ArrayLike<number>,
+): CsrMatrix<R, C> => {
+  const outPtr = new Int32Array(rows + 1)
+  const outIndices: number[] = []
+  const outData: number[] = []
+  for (let i = 0; i < rows; i++) {
+    const order: number[] = []
+    for (let q = indptr[i]; q < indptr[i + 1]; q++) order.push(q)
+    order.sort((a, b) => indices[a] - indices[b])
+    for (const q of order) {
+      const last = outIndices.length - 1
+      if (last >= outPtr[i] && outIndices[last] === indices[q]) outData[last] += data[q]
+      else {
+        outIndices.push(indices[q])
+        outData.push(data[q])
+      }
+    }
+    outPtr[i + 1] = outIndices.length
+  }
+  return CsrMatrix.unsafeWrap<R, C>({
+    rows,
+    cols,
+    indptr: outPtr,
+    indices: Int32Array.from(outIndices),
+    data: Float64Array.from(outData),
+  })
+}
+
+/** Either kind of matrix: the input X of a fit may be dense or sparse. */
+export type AnyMatrix<R extends string = string, C extends string = string> =
+  Matrix<R, C> | CsrMatrix<R, C>

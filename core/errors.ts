@@ -1,0 +1,154 @@
+/**
+ * Failures as values. Every fallible function of nmfkit returns
+ * `Either<NmfError, A>`; `NmfError` is a union tagged by `_tag`, and each
+ * message names the operation, what was expected, what was found and, for bad
+ * entries, the position of the first one.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+
+/** Fields shared by every error. */
+interface ErrorBase {
+  /** The public operation that failed, e.g. `nmf` or `fromJSON`. */
+  readonly operation: string
+  /** A full sentence: what was expected, what was found, and where. */
+  readonly message: string
+}
+
+/** A negative entry where only non-negative values are allowed. */
+export interface NegativeInput extends ErrorBase {
+  readonly _tag: 'NegativeInput'
+  readonly row: number
+  readonly col: number
+  readonly value: number
+}
+
+/** NaN or ±Infinity in an input, or an overflow during a fit. */
+export interface NonFiniteInput extends ErrorBase {
+  readonly _tag: 'NonFiniteInput'
+  readonly row: number
+  readonly col: number
+  readonly value: number
+}
+
+/** Two shapes that do not fit together. */
+export interface ShapeMismatch extends ErrorBase {
+  readonly _tag: 'ShapeMismatch'
+  readonly expected: string
+  readonly found: string
+}
+
+/** A matrix with no rows or no columns, or a structurally broken one. */
+export interface InvalidMatrix extends ErrorBase {
+  readonly _tag: 'InvalidMatrix'
+}
+
+/** An option with a value out of its domain, or an option nobody knows. */
+export interface InvalidOption extends ErrorBase {
+  readonly _tag: 'InvalidOption'
+  readonly option: string
+}
+
+/** A combination of inputs and options that nmfkit does not support. */
+export interface Unsupported extends ErrorBase {
+  readonly _tag: 'Unsupported'
+}
+
+/** A fit stopped by its `AbortSignal`; `partial` is the state when it stopped. */
+export interface Aborted<P = unknown> extends ErrorBase {
+  readonly _tag: 'Aborted'
+  readonly iteration: number
+  readonly partial: P | undefined
+}
+
+export type NmfError =
+  | NegativeInput
+  | NonFiniteInput
+  | ShapeMismatch
+  | InvalidMatrix
+  | InvalidOption
+  | Unsupported
+  | Aborted
+
+/** Formats a number for a message: integers plainly, others with 6 significant digits. */
+export const showNumber = (value: number): string =>
+  Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)))
+
+export const negativeInput = (
+  operation: string,
+  what: string,
+  row: number,
+  col: number,
+  value: number,
+): NmfError => ({
+  _tag: 'NegativeInput',
+  operation,
+  row,
+  col,
+  value,
+  message:
+    `${operation}: expected ${what} to be non-negative, ` +
+    `found ${showNumber(value)} at row ${row}, column ${col}`,
+})
+
+export const nonFiniteInput = (
+  operation: string,
+  what: string,
+  row: number,
+  col: number,
+  value: number,
+): NmfError => ({
+  _tag: 'NonFiniteInput',
+  operation,
+  row,
+  col,
+  value,
+  message:
+    `${operation}: expected ${what} to be finite, ` +
+    `found ${String(value)} at row ${row}, column ${col}`,
+})
+
+export const shapeMismatch = (
+  operation: string,
+  what: string,
+  expected: string,
+  found: string,
+): NmfError => ({
+  _tag: 'ShapeMismatch',
+  operation,
+  expected,
+  found,
+  message: `${operation}: expected ${what} to have ${expected}, found ${found}`,
+})
+
+export const invalidMatrix = (operation: string, message: string): NmfError => ({
+  _tag: 'InvalidMatrix',
+  operation,
+  message: `${operation}: ${message}`,
+})
+
+export const invalidOption = (operation: string, option: string, message: string): NmfError => ({
+  _tag: 'InvalidOption',
+  operation,
+  option,
+  message: `${operation}: option '${option}': ${message}`,
+})
+
+export const unsupported = (operation: string, message: string): NmfError => ({
+  _tag: 'Unsupported',
+  operation,
+  message: `${operation}: ${message}`,
+})
+
+export const aborted = <P>(
+  operation: string,
+  iteration: number,
+  partial: P | undefined,
+): NmfError => ({
+  _tag: 'Aborted',
+  operation,
+  iteration,
+  partial,
+  message: `${operation}: aborted by its signal after ${iteration} iteration(s)`,
+})
+
+export type Result<A> = E.Either<NmfError, A>

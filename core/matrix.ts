@@ -1,0 +1,350 @@
+/**
+ * The immutable dense matrix. Its type carries the names of its two
+ * dimensions, `Matrix<'samples', 'features'>`, so that a product whose inner
+ * names differ does not compile; sizes are checked again at run time.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
+import { gemm, gemmNT, gemmTN, transpose } from './kernels.ts'
+
+/** The key under which a matrix keeps its storage; not part of the public API. */
+export const VALUES: unique symbol = Symbol('nmfkit.values')
+
+/** `rows×cols`, the way every message writes a shape. */
+export const showShape = (rows: number, cols: number): string => `${rows}×${cols}`
+
+/**
+ * A dense matrix of float64 values, row-major, that never changes.
+ *
+ * `R` and `C` name the row and column dimensions, so a `Matrix<'samples', 'k'>`
+ * is never mistaken for a `Matrix<'samples', 'features'>`.
+ *
+ * @example
+ * const X = Matrix.fromArrays<'samples', 'features'>([[1, 2], [3, 4]])
+ */
+export class Matrix<R extends string = string, C extends string = string> {
+  /**
+   * A phantom field that carries the dimension names; it holds nothing at run
+   * time. Free functions that infer names from two operands must mark the
+   * second use `NoInfer`, or TypeScript widens the name to a union.
+   */
+  declare private readonly dimensionNames: readonly [R, C]
+
+  readonly format = 'dense' as const
+  readonly [VALUES]: Float64Array
+
+  private constructor(
+    readonly rows: number,
+    readonly cols: number,
+    values: Float64Array,
+  ) {
+    this[VALUES] = values
+    Object.freeze(this)
+  }
+
+  /** Wraps storage that nobody else holds. Internal: the caller gives up `values`. */
+  static unsafeWrap<R extends string, C extends string>(
+    rows: number,
+    cols: number,
+    values: Float64Array,
+  ): Matrix<R, C> {
+    return new Matrix<R, C>(rows, cols, values)
+  }
+
+  /**
+   * A matrix from nested arrays, one inner array per row. Ragged or empty input is a `Left`.
+   *
+   * @example
+   * Matrix.fromArrays([[0, 1], [1, 0]]) // Right(2×2)
+   */
+  static fromArrays<R extends string = string, C extends string = string>(
+    arrays: ReadonlyArray<ArrayLike<number>>,
+  ): Result<Matrix<R, C>> {
+    const rows = arrays.length
+    const cols = rows > 0 ? arrays[0].length : 0
+    if (rows === 0 || cols === 0) {
+      return E.left(
+        invalidMatrix(
+          'Matrix.fromArrays',
+          `expected at least one row and one column, found ${showShape(rows, cols)}`,
+        ),
+      )
+    }
+    const values = new Float64Array(rows * cols)
+    for (let i = 0; i < rows; i++) {
+      const row = arrays[i]
+      if (row.length !== cols) {
+        return E.left(
+          shapeMismatch(
+            'Matrix.fromArrays',
+            `row ${i}`,
+            `${cols} entries (as row 0)`,
+            `${row.length}`,
+          ),
+        )
+      }
+      for (let j = 0; j < cols; j++) values[i * cols + j] = row[j]
+    }
+    return E.right(new Matrix<R, C>(rows, cols, values))
+  }
+
+  /**
+   * A matrix from its shape and its entries in row-major order (copied).
+   *
+   * @example
+   * Matrix.fromData(2, 3, [1, 2, 3, 4, 5, 6]) // Right(2×3)
+   */
+  static fromData<R extends string = string, C extends string = string>(
+    rows: number,
+    cols: number,
+    data: ArrayLike<number>,
+  ): Result<Matrix<R, C>> {
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+      return E.left(
+        invalidMatrix(
+          'Matrix.fromData',
+          `expected positive integer rows and cols, found ${rows} and ${cols}`,
+        ),
+      )
+    }
+    if (data.length !== rows * cols) {
+      return E.left(
+        shapeMismatch(
+          'Matrix.fromData',
+          'data',
+          `${rows * cols} entries (${showShape(rows, cols)})`,
+          `${data.length}`,
+        ),
+      )
+    }
+    return E.right(new Matrix<R, C>(rows, cols, Float64Array.from(data)))
+  }
+
+  /** A matrix of zeros. */
+  static zeros<R extends string = string, C extends string = string>(
+    rows: number,
+    cols: number,
+  ): Matrix<R, C> {
+    return new Matrix<R, C>(rows, cols, new Float64Array(rows * cols))
+  }
+
+  /** A matrix whose every entry is `value`. */
+  static fill<R extends string = string, C extends string = string>(
+    rows: number,
+    cols: number,
+    value: number,
+  ): Matrix<R, C> {
+    return new Matrix<R, C>(rows, cols, new Float64Array(rows * cols).fill(value))
+  }
+
+  /** `rows×cols`. */
+  get shape(): readonly [number, number] {
+    return [this.rows, this.cols]
+  }
+
+  /**
+   * The entry at (row, col).
+   *
+   * @throws RangeError when the position is outside the matrix.
+   */
+  get(row: number, col: number): number {
+    if (
+      !Number.isInteger(row) ||
+      !Number.isInteger(col) ||
+      row < 0 ||
+      col < 0 ||
+      row >= this.rows ||
+      col >= this.cols
+    ) {
+      throw new RangeError(
+        `Matrix.get: position (${row}, ${col}) is outside a ${showShape(this.rows, this.cols)} matrix`,
+      )
+    }
+    return this[VALUES][row * this.cols + col]
+  }
+
+  /** A copy of row `i` as a plain array. */
+  row(i: number): number[] {
+    return Array.from(this[VALUES].subarray(i * this.cols, (i + 1) * this.cols))
+  }
+
+  /** A copy of column `j` as a plain array. */
+  column(j: number): number[] {
+    const out = new Array<number>(this.rows)
+    for (let i = 0; i < this.rows; i++) out[i] = this[VALUES][i * this.cols + j]
+    return out
+  }
+
+  /** The entries as nested arrays, one per row. */
+  toArray(): number[][] {
+    const out: number[][] = []
+    for (let i = 0; i < this.rows; i++) out.push(this.row(i))
+    return out
+  }
+
+  /** A copy of the entries in row-major order. */
+  toFloat64Array(): Float64Array {
+    return this[VALUES].slice()
+  }
+
+  /** The fixtures' JSON form: `{ format: 'dense', rows, cols, data }`. */
+  toJSON(): { format: 'dense'; rows: number; cols: number; data: number[] } {
+    return { format: 'dense', rows: this.rows, cols: this.cols, data: Array.from(this[VALUES]) }
+  }
+
+  /** Aᵀ. */
+  transpose(): Matrix<C, R> {
+    return new Matrix<C, R>(this.cols, this.rows, transpose(this[VALUES], this.rows, this.cols))
+  }
+
+  /**
+   * The product A·B. The inner dimension names must agree at compile time, and
+   * the inner sizes at run time.
+   */
+  times<K extends string>(other: Matrix<C, K>): Result<Matrix<R, K>> {
+    if (other.rows !== this.cols) {
+      return E.left(
+        shapeMismatch(
+          'Matrix.times',
+          'the right factor',
+          `shape ${this.cols}×n`,
+          showShape(other.rows, other.cols),
+        ),
+      )
+    }
+    return E.right(
+      new Matrix<R, K>(
+        this.rows,
+        other.cols,
+        gemm(this[VALUES], this.rows, this.cols, other[VALUES], other.cols),
+      ),
+    )
+  }
+
+  /** The product A·Bᵀ for B with the same column dimension. */
+  timesTransposed<K extends string>(other: Matrix<K, C>): Result<Matrix<R, K>> {
+    if (other.cols !== this.cols) {
+      return E.left(
+        shapeMismatch(
+          'Matrix.timesTransposed',
+          'the right factor',
+          `shape n×${this.cols}`,
+          showShape(other.rows, other.cols),
+        ),
+      )
+    }
+    return E.right(
+      new Matrix<R, K>(
+        this.rows,
+        other.rows,
+        gemmNT(this[VALUES], this.rows, this.cols, other[VALUES], other.rows),
+      ),
+    )
+  }
+
+  /** The product Aᵀ·B for B with the same row dimension. */
+  transposeTimes<K extends string>(other: Matrix<R, K>): Result<Matrix<C, K>> {
+    if (other.rows !== this.rows) {
+      return E.left(
+        shapeMismatch(
+          'Matrix.transposeTimes',
+          'the right factor',
+          `shape ${this.rows}×n`,
+          showShape(other.rows, other.cols),
+        ),
+      )
+    }
+    return E.right(
+      new Matrix<C, K>(
+        this.cols,
+        other.cols,
+        gemmTN(this[VALUES], this.rows, this.cols, other[VALUES], other.cols),
+      ),
+    )
+  }
+
+  /** Applies `f` to every entry. */
+  map(f: (value: number, row: number, col: number) => number): Matrix<R, C> {
+    const source = this[VALUES]
+    const out = new Float64Array(source.length)
+    for (let i = 0; i < this.rows; i++) {
+      for (let j = 0; j < this.cols; j++)
+        out[i * this.cols + j] = f(source[i * this.cols + j], i, j)
+    }
+    return new Matrix<R, C>(this.rows, this.cols, out)
+  }
+
+  /** Combines two matrices of one shape entry by entry. */
+  zipWith(
+    other: Matrix<R, C>,
+    f: (a: number, b: number) => number,
+    operation = 'Matrix.zipWith',
+  ): Result<Matrix<R, C>> {
+    if (other.rows !== this.rows || other.cols !== this.cols) {
+      return E.left(
+        shapeMismatch(
+          operation,
+          'the other matrix',
+          `shape ${showShape(this.rows, this.cols)}`,
+          showShape(other.rows, other.cols),
+        ),
+      )
+    }
+    const a = this[VALUES]
+    const b = other[VALUES]
+    const out = new Float64Array(a.length)
+    for (let i = 0; i < a.length; i++) out[i] = f(a[i], b[i])
+    return E.right(new Matrix<R, C>(this.rows, this.cols, out))
+  }
+
+  /** A + B. */
+  plus(other: Matrix<R, C>): Result<Matrix<R, C>> {
+    return this.zipWith(other, (a, b) => a + b, 'Matrix.plus')
+  }
+
+  /** A − B. */
+  minus(other: Matrix<R, C>): Result<Matrix<R, C>> {
+    return this.zipWith(other, (a, b) => a - b, 'Matrix.minus')
+  }
+
+  /** s·A. */
+  scale(factor: number): Matrix<R, C> {
+    return this.map((value) => value * factor)
+  }
+
+  /** Σ a_ij. */
+  sum(): number {
+    let total = 0
+    for (const value of this[VALUES]) total += value
+    return total
+  }
+
+  /** The mean of all entries. */
+  mean(): number {
+    return this.sum() / (this.rows * this.cols)
+  }
+
+  /** The largest entry. */
+  max(): number {
+    let best = -Infinity
+    for (const value of this[VALUES]) if (value > best) best = value
+    return best
+  }
+
+  /** The smallest entry. */
+  min(): number {
+    let best = Infinity
+    for (const value of this[VALUES]) if (value < best) best = value
+    return best
+  }
+
+  /** ‖A‖_F, the square root of the sum of squares. */
+  frobeniusNorm(): number {
+    let total = 0
+    for (const value of this[VALUES]) total += value * value
+    return Math.sqrt(total)
+  }
+}
+
+/** The storage of a matrix, for kernels. Internal: never write into it. */
+export const valuesOf = (matrix: Matrix): Float64Array => matrix[VALUES]

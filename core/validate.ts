@@ -1,0 +1,76 @@
+/**
+ * Checks on input values: finite, non-negative, not all zero. Each returns the
+ * value unchanged or a `Left` that names the first bad entry.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { invalidMatrix, negativeInput, nonFiniteInput, type Result } from './errors.ts'
+import type { AnyMatrix } from './csr.ts'
+import { valuesOf } from './matrix.ts'
+
+/** Calls `visit(row, col, value)` for every stored entry until it returns false. */
+const everyEntry = (
+  matrix: AnyMatrix,
+  visit: (row: number, col: number, value: number) => boolean,
+): void => {
+  if (matrix.format === 'dense') {
+    const values = valuesOf(matrix)
+    for (let i = 0; i < matrix.rows; i++) {
+      for (let j = 0; j < matrix.cols; j++) if (!visit(i, j, values[i * matrix.cols + j])) return
+    }
+    return
+  }
+  for (let i = 0; i < matrix.rows; i++) {
+    for (let q = matrix.indptr[i]; q < matrix.indptr[i + 1]; q++) {
+      if (!visit(i, matrix.indices[q], matrix.data[q])) return
+    }
+  }
+}
+
+/** Every entry finite (neither NaN nor ±Infinity). */
+export const checkFinite = <M extends AnyMatrix>(
+  operation: string,
+  what: string,
+  matrix: M,
+): Result<M> => {
+  let error: Result<M> = E.right(matrix)
+  everyEntry(matrix, (row, col, value) => {
+    if (Number.isFinite(value)) return true
+    error = E.left(nonFiniteInput(operation, what, row, col, value))
+    return false
+  })
+  return error
+}
+
+/** Every entry finite and ≥ 0. */
+export const checkNonNegative = <M extends AnyMatrix>(
+  operation: string,
+  what: string,
+  matrix: M,
+): Result<M> => {
+  let error: Result<M> = E.right(matrix)
+  everyEntry(matrix, (row, col, value) => {
+    if (!Number.isFinite(value)) error = E.left(nonFiniteInput(operation, what, row, col, value))
+    else if (value < 0) error = E.left(negativeInput(operation, what, row, col, value))
+    else return true
+    return false
+  })
+  return error
+}
+
+/** At least one entry different from zero. */
+export const checkNotAllZero = <M extends AnyMatrix>(
+  operation: string,
+  what: string,
+  matrix: M,
+): Result<M> => {
+  let nonZero = false
+  everyEntry(matrix, (_row, _col, value) => {
+    nonZero = value !== 0
+    return !nonZero
+  })
+  return nonZero
+    ? E.right(matrix)
+    : E.left(
+        invalidMatrix(operation, `expected ${what} to have a non-zero entry, found only zeros`),
+      )
+}

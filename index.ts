@@ -1,0 +1,38 @@
+/**
+ * nmfkit: non-negative matrix factorization, X ≈ W·H with W, H ≥ 0.
+ *
+ * @packageDocumentation
+ */
+export { Matrix } from './core/matrix.ts'
+export { CsrMatrix, type AnyMatrix } from './core/csr.ts'
+export { fromJSON } from './core/codec.ts'
+export { createRng, type Rng } from './core/rng.ts'
+export type { NmfError, Result } from './core/errors.ts'
+export { frobeniusError } from './core/divergence.ts'
+export type {
+  AnySolver,
+  Capabilities,
+  Factors,
+  Penalties,
+  Problem,
+  Solver,
+  StepResult,
+} from './solvers/contract.ts'
+export type { Factorization, HistoryEntry } from './solvers/driver.ts'
+export { nmf, solvers, type InitOption, type NmfOptions } from './solvers/nmf.ts'
+export { initialize, type InitializeOptions } from './solvers/initialize.ts'
+export { initStrategies, type InitStrategy } from './solvers/init.ts'
+export { cd } from './solvers/cd.ts'
+export { movingAverage, type MovingAverageOptions } from './solvers/moving-average.ts'
+export {
+  compare,
+  norms,
+  type Comparator,
+  type CompareContext,
+  type CompareOptions,
+  type DifferenceMetrics,
+  type FactorPair,
+  type FactorSummary,
+  type NormsReport,
+  type Report,
+} from './solvers/compare.ts'

@@ -1,0 +1,91 @@
+/**
+ * The solver contract. A solver is a plain value: a name, the options it
+ * accepts (as io-ts props, validated by the driver), what it can do, and a pure
+ * `step` from one state to the next. The driver in `driver.ts` owns the loop:
+ * iteration count, stopping rule, history, callbacks and cancellation.
+ */
+import type * as t from 'io-ts'
+import type { AnyMatrix } from '../core/csr.ts'
+import type { Matrix } from '../core/matrix.ts'
+import type { Rng } from '../core/rng.ts'
+
+/** The factor pair every solver state holds: W (samples×components), H (components×features). */
+export interface Factors<R extends string = string, C extends string = string> {
+  readonly W: Matrix<R, 'components'>
+  readonly H: Matrix<'components', C>
+}
+
+/** What a solver sees of the problem; fixed for the whole fit. */
+export interface Problem {
+  readonly X: AnyMatrix
+  readonly components: number
+  /** ‖X‖²_F, computed once. */
+  readonly squaredNormX: number
+  /** L1 and L2 penalties on W and H, already scaled as scikit-learn scales them. */
+  readonly penalties: Penalties
+  /** Visit the components in a random order in each half-sweep. */
+  readonly shuffle: boolean
+  readonly rng: Rng
+}
+
+/**
+ * Penalties in scikit-learn's scaling: for W, alphaW times the number of
+ * features; for H, alphaH times the number of samples; split by l1Ratio.
+ */
+export interface Penalties {
+  readonly l1W: number
+  readonly l2W: number
+  readonly l1H: number
+  readonly l2H: number
+}
+
+/** One iteration's outcome: the next state and the numbers the driver records. */
+export interface StepResult<S> {
+  readonly state: S
+  /** The solver's convergence measure (see `Solver.measure`). */
+  readonly measure: number
+  /** The objective after the step, where it is cheap to know. */
+  readonly objective?: number
+  /** Further named numbers for the history, e.g. the change of each factor. */
+  readonly details?: Readonly<Record<string, number>>
+}
+
+/** What a solver can do; read by the driver, the conformance laws and the CLI. */
+export interface Capabilities {
+  /** The beta-divergences it minimizes, as names (`'frobenius'`, ...). */
+  readonly losses: readonly string[]
+  /** Accepts a `CsrMatrix` X without densifying it. */
+  readonly sparse: boolean
+  /** Its objective never increases from one iteration to the next. */
+  readonly monotone: boolean
+  /** Its factors stay non-negative (may depend on options, see `isNonnegative`). */
+  readonly nonnegative: boolean
+}
+
+/**
+ * A solver plugin. `O` is the type of its own options, `S` its state.
+ *
+ * @example
+ * const result = nmf(X, { components: 4, solver: cd })
+ */
+export interface Solver<O = unknown, S extends Factors = Factors> {
+  readonly name: string
+  /** The solver's own options, validated by the driver; unknown keys are rejected. */
+  readonly optionProps: t.Props
+  /** Values for the options the user did not give. */
+  readonly defaults: O
+  readonly capabilities: Capabilities
+  /** What `StepResult.measure` is, for reports: e.g. `'projected-gradient violation'`. */
+  readonly measure: string
+  // Methods (not function-valued fields) so that a Solver<MovingAverageOptions> is
+  // also a Solver<unknown>: one list can hold solvers with different options.
+  /** Builds the first state from the initial factors. */
+  start(problem: Problem, initial: Factors, options: O): S
+  /** One iteration. Must not change `state`: returns a new one. */
+  step(state: S, problem: Problem, options: O): StepResult<S>
+  /** The stopping rule, given this iteration's result, the first one's and the tolerance. */
+  converged(current: StepResult<S>, first: StepResult<S>, tol: number): boolean
+}
+
+/** A solver with options of any type, as lists and registries hold them. */
+export type AnySolver = Solver<unknown, Factors>

@@ -1,0 +1,115 @@
+/**
+ * The iteration driver: the one loop every solver runs in. It owns the
+ * iteration count, the stopping rule's application, the history, the
+ * `onIteration` callback, the `AbortSignal` and the final error; solvers only step.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { aborted, type Result } from '../core/errors.ts'
+import type { Matrix } from '../core/matrix.ts'
+import { checkFinite } from '../core/validate.ts'
+import { frobeniusError } from '../core/divergence.ts'
+import type { Factors, Problem, Solver, StepResult } from './contract.ts'
+
+/** One iteration in the history of a fit. */
+export interface HistoryEntry {
+  /** 1 for the first iteration. */
+  readonly iteration: number
+  /** The solver's convergence measure after this iteration. */
+  readonly measure: number
+  /** The objective after this iteration, where the solver knows it cheaply. */
+  readonly objective?: number
+  /** Further named numbers, e.g. `deltaW` and `deltaH` for `moving-average`. */
+  readonly details?: Readonly<Record<string, number>>
+}
+
+/** The result of a fit. W is samples×components, H components×features. */
+export interface Factorization<R extends string = string, C extends string = string> {
+  readonly W: Matrix<R, 'components'>
+  readonly H: Matrix<'components', C>
+  /** The number of iterations run. */
+  readonly nIter: number
+  /** Whether the stopping rule was met before maxIter ran out. */
+  readonly converged: boolean
+  /** ‖X − W·H‖_F. */
+  readonly reconstructionError: number
+  readonly history: readonly HistoryEntry[]
+  /** The solver's name and what its measure is. */
+  readonly solver: { readonly name: string; readonly measure: string }
+  /** Every option as used, defaults filled in, the seed among them. */
+  readonly options: Readonly<Record<string, unknown>>
+  readonly seed: number
+}
+
+/** What the driver needs besides the solver and the problem. */
+export interface DriverSettings {
+  readonly maxIter: number
+  readonly tol: number
+  readonly onIteration?: (entry: HistoryEntry) => void
+  readonly signal?: AbortSignal
+  /** The resolved options, recorded in the result. */
+  readonly resolved: Readonly<Record<string, unknown>> & { readonly seed: number }
+}
+
+/** Runs `solver` from `initial` until it converges, maxIter runs out, or the signal fires. */
+export const runDriver = <O, S extends Factors>(
+  solver: Solver<O, S>,
+  problem: Problem,
+  initial: Factors,
+  options: O,
+  settings: DriverSettings,
+): Result<Factorization> => {
+  const operation = 'nmf'
+  let state = solver.start(problem, initial, options)
+  const history: HistoryEntry[] = []
+  let first: StepResult<S> | undefined
+  let converged = false
+
+  const finish = (nIter: number): Factorization => ({
+    W: state.W,
+    H: state.H,
+    nIter,
+    converged,
+    reconstructionError: frobeniusError(problem.X, state.W, state.H),
+    history,
+    solver: { name: solver.name, measure: solver.measure },
+    options: settings.resolved,
+    seed: settings.resolved.seed,
+  })
+
+  if (isAborted(settings.signal)) return E.left(aborted(operation, 0, undefined))
+
+  for (let iteration = 1; iteration <= settings.maxIter; iteration++) {
+    const result = solver.step(state, problem, options)
+    state = result.state
+
+    // Overflow or 0/0 inside a step must not come back as a result.
+    for (const [what, factor] of [
+      ['W', state.W],
+      ['H', state.H],
+    ] as const) {
+      const finite = checkFinite(operation, `${what} after iteration ${iteration}`, factor)
+      if (E.isLeft(finite)) return finite
+    }
+
+    const entry: HistoryEntry = {
+      iteration,
+      measure: result.measure,
+      ...(result.objective === undefined ? {} : { objective: result.objective }),
+      ...(result.details === undefined ? {} : { details: result.details }),
+    }
+    history.push(entry)
+    settings.onIteration?.(entry)
+
+    first ??= result
+    if (solver.converged(result, first, settings.tol)) {
+      converged = true
+      return E.right(finish(iteration))
+    }
+    if (settings.signal?.aborted === true)
+      return E.left(aborted(operation, iteration, finish(iteration)))
+  }
+  return E.right(finish(settings.maxIter))
+}
+
+/** Read through a function so that the compiler does not narrow it across iterations. */
+const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true

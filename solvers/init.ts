@@ -1,0 +1,172 @@
+/**
+ * Initialization strategies: the first W and H of a fit.
+ *
+ * - `random`: |N(0, 1)|·sqrt(mean(X)/k), H drawn before W (scikit-learn's order).
+ * - `nndsvd`: non-negative double SVD (Boutsidis & Gallopoulos, 2008); sparse
+ *   factors whose zeros stay zero under multiplicative updates.
+ * - `nndsvda`: NNDSVD with its zeros filled by mean(X); better for `cd`.
+ * - `nndsvdar`: NNDSVD with its zeros filled by small random values.
+ * - custom: `{ W, H }` given by the user, checked for shape and sign.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
+import { invalidOption, shapeMismatch, type Result } from '../core/errors.ts'
+import type { AnyMatrix } from '../core/csr.ts'
+import { Matrix, showShape } from '../core/matrix.ts'
+import type { Rng } from '../core/rng.ts'
+import { truncatedSvd } from '../core/svd.ts'
+import type { Factors } from './contract.ts'
+
+/** An init plugin: a name and a function of (X, k, rng) to the first factors. */
+export interface InitStrategy {
+  readonly name: string
+  readonly init: (X: AnyMatrix, components: number, rng: Rng) => Result<Factors>
+}
+
+/** Entries of an NNDSVD factor below this are set to zero (scikit-learn's `eps`). */
+export const NNDSVD_EPSILON = 1e-6
+
+const random: InitStrategy = {
+  name: 'random',
+  init: (X, k, rng) => {
+    const scale = Math.sqrt(X.mean() / k)
+    const draw = (rows: number, cols: number) => {
+      const values = new Float64Array(rows * cols)
+      for (let q = 0; q < values.length; q++) values[q] = Math.abs(scale * rng.normal())
+      return values
+    }
+    const H = draw(k, X.cols)
+    const W = draw(X.rows, k)
+    return E.right({ W: Matrix.unsafeWrap(X.rows, k, W), H: Matrix.unsafeWrap(k, X.cols, H) })
+  },
+}
+
+const norm = (values: Float64Array): number => {
+  let total = 0
+  for (const value of values) total += value * value
+  return Math.sqrt(total)
+}
+
+/** The NNDSVD factors, zeros left as zeros. */
+const nndsvdCore = (X: AnyMatrix, k: number, rng: Rng): { W: Float64Array; H: Float64Array } => {
+  const n = X.rows
+  const m = X.cols
+  const { U, S, V } = truncatedSvd(X, k, rng)
+  const W = new Float64Array(n * k)
+  const H = new Float64Array(k * m)
+  for (let j = 0; j < k; j++) {
+    const x = Float64Array.from({ length: n }, (_, i) => U[i * k + j])
+    const y = V.subarray(j * m, (j + 1) * m)
+    let u: Float64Array
+    let v: Float64Array
+    let sigma: number
+    if (j === 0) {
+      // The leading singular pair of a non-negative matrix has one sign.
+      u = x.map(Math.abs)
+      v = y.map(Math.abs)
+      sigma = 1
+    } else {
+      // Keep the part (positive or negative) of the pair with the larger norm product.
+      const xp = x.map((value) => Math.max(value, 0))
+      const yp = y.map((value) => Math.max(value, 0))
+      const xn = x.map((value) => Math.max(-value, 0))
+      const yn = y.map((value) => Math.max(-value, 0))
+      const positive = norm(xp) * norm(yp)
+      const negative = norm(xn) * norm(yn)
+      // Both parts zero (possible only for a zero singular vector): the column stays zero,
+      // where dividing by their norms would give 0/0.
+      if (positive === 0 && negative === 0) continue
+      ;[u, v, sigma] =
+        positive > negative
+          ? [xp.map((value) => value / norm(xp)), yp.map((value) => value / norm(yp)), positive]
+          : [xn.map((value) => value / norm(xn)), yn.map((value) => value / norm(yn)), negative]
+    }
+    const lambda = Math.sqrt(S[j] * sigma)
+    for (let i = 0; i < n; i++) W[i * k + j] = lambda * u[i]
+    for (let c = 0; c < m; c++) H[j * m + c] = lambda * v[c]
+  }
+  for (let q = 0; q < W.length; q++) if (W[q] < NNDSVD_EPSILON) W[q] = 0
+  for (let q = 0; q < H.length; q++) if (H[q] < NNDSVD_EPSILON) H[q] = 0
+  return { W, H }
+}
+
+/** An NNDSVD variant: the zeros of the factors replaced by `fill(rng)`. */
+const nndsvdVariant = (
+  name: string,
+  fill: (X: AnyMatrix, rng: Rng) => () => number,
+): InitStrategy => ({
+  name,
+  init: (X, k, rng) => {
+    if (k > Math.min(X.rows, X.cols)) {
+      return E.left(
+        invalidOption(
+          'initialize',
+          'init',
+          `'${name}' needs components ≤ min(samples, features) = ${Math.min(X.rows, X.cols)}, ` +
+            `found ${k}; use init 'random' for more components`,
+        ),
+      )
+    }
+    const { W, H } = nndsvdCore(X, k, rng)
+    const next = fill(X, rng)
+    for (let q = 0; q < W.length; q++) if (W[q] === 0) W[q] = next()
+    for (let q = 0; q < H.length; q++) if (H[q] === 0) H[q] = next()
+    return E.right({ W: Matrix.unsafeWrap(X.rows, k, W), H: Matrix.unsafeWrap(k, X.cols, H) })
+  },
+})
+
+const nndsvd = nndsvdVariant('nndsvd', () => () => 0)
+const nndsvda = nndsvdVariant('nndsvda', (X) => {
+  const mean = X.mean()
+  return () => mean
+})
+const nndsvdar = nndsvdVariant('nndsvdar', (X, rng) => {
+  const mean = X.mean()
+  return () => Math.abs((mean * rng.normal()) / 100)
+})
+
+/** The built-in init strategies, by name. */
+export const initStrategies: readonly InitStrategy[] = [random, nndsvd, nndsvda, nndsvdar]
+
+/**
+ * scikit-learn's default: `nndsvda` when components ≤ min(samples, features),
+ * else `random`.
+ */
+export const defaultInit = (X: AnyMatrix, components: number): string =>
+  components <= Math.min(X.rows, X.cols) ? 'nndsvda' : 'random'
+
+/** Checks user-given factors: shapes, finite, non-negative, not all zero. */
+export const customInit = (
+  X: AnyMatrix,
+  components: number,
+  given: { readonly W: Matrix; readonly H: Matrix },
+): Result<Factors> => {
+  const op = 'initialize'
+  const check = (what: string, matrix: Matrix, rows: number, cols: number): Result<Matrix> =>
+    matrix.rows !== rows || matrix.cols !== cols
+      ? E.left(
+          shapeMismatch(
+            op,
+            what,
+            `shape ${showShape(rows, cols)}`,
+            showShape(matrix.rows, matrix.cols),
+          ),
+        )
+      : pipe(
+          checkNonNegative(op, what, matrix),
+          E.chain((ok) => checkNotAllZero(op, what, ok)),
+        )
+  return pipe(
+    check('custom W', given.W, X.rows, components),
+    E.chain((W) =>
+      pipe(
+        check('custom H', given.H, components, X.cols),
+        E.map((H): Factors => ({
+          W: W as Matrix<string, 'components'>,
+          H: H as Matrix<'components', string>,
+        })),
+      ),
+    ),
+  )
+}

@@ -1,0 +1,52 @@
+/**
+ * `initialize(X, components, { init, seed })`: the first factors of a fit on
+ * their own, for inspection or to share one start between several solvers.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as t from 'io-ts'
+import type { AnyMatrix } from '../core/csr.ts'
+import type { Result } from '../core/errors.ts'
+import { createRng } from '../core/rng.ts'
+import { checkNonNegative } from '../core/validate.ts'
+import type { Factors } from './contract.ts'
+import { asMatrix, type MatrixInput } from './input.ts'
+import { buildInit, type InitOption } from './nmf.ts'
+import { decodeProps, PositiveInteger, Seed } from './options.ts'
+
+/** Options of `initialize`. */
+export interface InitializeOptions {
+  /** A strategy name or `{ W, H }`; default as in `nmf`. */
+  readonly init?: InitOption
+  /** @default 0 */
+  readonly seed?: number
+}
+
+/**
+ * W (samples×k) and H (k×features) to start a fit from.
+ *
+ * @example
+ * const start = initialize([[1, 0], [0, 1]], 2, { init: 'random', seed: 7 })
+ */
+export const initialize = <R extends string = string, C extends string = string>(
+  input: AnyMatrix<R, C> | MatrixInput,
+  components: number,
+  options: InitializeOptions = {},
+): Result<Factors<R, C>> => {
+  const operation = 'initialize'
+  return pipe(
+    decodeProps(
+      operation,
+      { ...options, components },
+      {
+        components: PositiveInteger,
+        seed: Seed,
+        // The init is checked where it is resolved, with the list of known names.
+        init: t.unknown,
+      },
+    ),
+    E.chain(() => asMatrix(operation, input)),
+    E.chain((X) => checkNonNegative(operation, 'X', X)),
+    E.chain((X) => buildInit(X, components, options.init, createRng(options.seed ?? 0), operation)),
+  ) as Result<Factors<R, C>>
+}

@@ -1,0 +1,37 @@
+/**
+ * What `nmf` and its relatives accept as a matrix: a `Matrix`, a `CsrMatrix`,
+ * nested arrays, or the fixtures' JSON object.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { fromJSON } from '../core/codec.ts'
+import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
+import { invalidMatrix, type Result } from '../core/errors.ts'
+import { Matrix } from '../core/matrix.ts'
+
+/** Nested arrays (one per row) or a JSON matrix object. */
+export type MatrixInput = ReadonlyArray<ArrayLike<number>> | { readonly format?: string }
+
+/** Any accepted input as a `Matrix` or `CsrMatrix`, or a `Left` naming what is wrong. */
+export const asMatrix = <R extends string, C extends string>(
+  operation: string,
+  input: AnyMatrix<R, C> | MatrixInput,
+): Result<AnyMatrix<R, C>> => {
+  if (input instanceof Matrix || input instanceof CsrMatrix)
+    return E.right(input as AnyMatrix<R, C>)
+  if (Array.isArray(input)) {
+    return E.mapLeft((error: { message: string }) =>
+      invalidMatrix(operation, `X: ${error.message}`),
+    )(Matrix.fromArrays<R, C>(input as ReadonlyArray<ArrayLike<number>>))
+  }
+  if (typeof input === 'object' && input !== null) {
+    return E.mapLeft((error: { message: string }) =>
+      invalidMatrix(operation, `X: ${error.message}`),
+    )(fromJSON<R, C>(input))
+  }
+  return E.left(
+    invalidMatrix(
+      operation,
+      `expected X as a Matrix, CsrMatrix, nested arrays or JSON, found ${typeof input}`,
+    ),
+  )
+}

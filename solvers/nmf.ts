@@ -1,0 +1,191 @@
+/**
+ * `nmf(X, options)`: the path of one fit. Decode the options, check X, resolve
+ * the solver and the init, build the first factors, let the driver loop, and
+ * return the `Factorization`.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import { invalidOption, type NmfError, type Result } from '../core/errors.ts'
+import type { AnyMatrix } from '../core/csr.ts'
+import { createRng, type Rng } from '../core/rng.ts'
+import { checkNonNegative } from '../core/validate.ts'
+import type { AnySolver, Factors, Penalties, Problem } from './contract.ts'
+import { cd } from './cd.ts'
+import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
+import { customInit, defaultInit, initStrategies } from './init.ts'
+import { movingAverage } from './moving-average.ts'
+import { commonDefaults, commonProps, decodeProps } from './options.ts'
+import { asMatrix, type MatrixInput } from './input.ts'
+import type { Matrix } from '../core/matrix.ts'
+
+/** The built-in solvers, by name. */
+export const solvers: readonly AnySolver[] = [cd, movingAverage]
+
+/** How to build the first factors: a strategy's name or the factors themselves. */
+export type InitOption =
+  'random' | 'nndsvd' | 'nndsvda' | 'nndsvdar' | { readonly W: Matrix; readonly H: Matrix }
+
+/** The options of `nmf`. Solver-specific options (e.g. `gamma`) sit beside these. */
+export interface NmfOptions {
+  /** k, the number of components (rank of the factorization). */
+  readonly components: number
+  /** `'cd'` (default), `'moving-average'`, or a solver plugin value. */
+  readonly solver?: string | AnySolver
+  /** Default: `nndsvda` when components ≤ min(samples, features), else `random`. */
+  readonly init?: InitOption
+  /** @default 200 */
+  readonly maxIter?: number
+  /** @default 1e-4 */
+  readonly tol?: number
+  /** Penalty on W, scaled by the number of features. @default 0 */
+  readonly alphaW?: number
+  /** Penalty on H, scaled by the number of samples; `'same'` uses alphaW. @default 'same' */
+  readonly alphaH?: number | 'same'
+  /** The L1 share of the penalties, in [0, 1]. @default 0 */
+  readonly l1Ratio?: number
+  /** Visit the components in a random order. @default false */
+  readonly shuffle?: boolean
+  /** The seed of the fit's `Rng` (random init, shuffling). @default 0 */
+  readonly seed?: number
+  /** Called with each history entry, after each iteration. */
+  readonly onIteration?: (entry: HistoryEntry) => void
+  /** Stops the fit after the current iteration when it fires. */
+  readonly signal?: AbortSignal
+  readonly [solverOption: string]: unknown
+}
+
+const operation = 'nmf'
+
+const resolveSolver = (solver: unknown): Result<AnySolver> => {
+  if (solver === undefined) return E.right<NmfError, AnySolver>(cd)
+  if (typeof solver === 'string') {
+    const found = solvers.find((candidate) => candidate.name === solver)
+    return found !== undefined
+      ? E.right(found)
+      : E.left(
+          invalidOption(
+            operation,
+            'solver',
+            `expected one of ${solvers.map((s) => `'${s.name}'`).join(', ')} or a solver plugin, found '${solver}'`,
+          ),
+        )
+  }
+  if (typeof solver === 'object' && solver !== null && 'step' in solver && 'name' in solver) {
+    return E.right(solver as AnySolver)
+  }
+  return E.left(
+    invalidOption(operation, 'solver', `expected a solver name or plugin, found ${typeof solver}`),
+  )
+}
+
+/**
+ * The first factors for X: by strategy name, from user-given factors, or
+ * scikit-learn's default. Shared by `nmf` and `initialize`.
+ */
+export const buildInit = (
+  X: AnyMatrix,
+  components: number,
+  init: unknown,
+  rng: Rng,
+  op: string,
+): Result<Factors> => {
+  const name = init === undefined ? defaultInit(X, components) : init
+  if (typeof name === 'string') {
+    const strategy = initStrategies.find((candidate) => candidate.name === name)
+    if (strategy === undefined) {
+      const known = initStrategies.map((s) => `'${s.name}'`).join(', ')
+      return E.left(
+        invalidOption(op, 'init', `expected one of ${known} or { W, H }, found '${name}'`),
+      )
+    }
+    return strategy.init(X, components, rng)
+  }
+  if (typeof name === 'object' && name !== null && 'W' in name && 'H' in name) {
+    return customInit(X, components, name as { W: Matrix; H: Matrix })
+  }
+  return E.left(
+    invalidOption(op, 'init', `expected a strategy name or { W, H }, found ${typeof name}`),
+  )
+}
+
+/** L1 and L2 penalties in scikit-learn's scaling (W by features, H by samples). */
+const penalties = (
+  X: AnyMatrix,
+  alphaW: number,
+  alphaH: number | 'same',
+  l1Ratio: number,
+): Penalties => {
+  const alphaForH = alphaH === 'same' ? alphaW : alphaH
+  return {
+    l1W: X.cols * alphaW * l1Ratio,
+    l2W: X.cols * alphaW * (1 - l1Ratio),
+    l1H: X.rows * alphaForH * l1Ratio,
+    l2H: X.rows * alphaForH * (1 - l1Ratio),
+  }
+}
+
+/**
+ * Factorizes a non-negative X (samples×features) as W·H with W samples×k and
+ * H k×features, both non-negative.
+ *
+ * @example
+ * const fit = nmf([[1, 0], [0, 1], [1, 1]], { components: 2, init: 'nndsvda' })
+ * // Right({ W: 3×2, H: 2×2, nIter, converged, reconstructionError, history, ... })
+ */
+export const nmf = <R extends string = string, C extends string = string>(
+  input: AnyMatrix<R, C> | MatrixInput,
+  options: NmfOptions,
+): Result<Factorization<R, C>> =>
+  pipe(
+    E.Do,
+    E.bind('X', () => asMatrix(operation, input)),
+    E.bind('X_', ({ X }) => checkNonNegative(operation, 'X', X)),
+    E.bind('solver', () => resolveSolver(options.solver)),
+    E.bind('common', ({ solver }) =>
+      decodeProps(operation, options, commonProps, Object.keys(solver.optionProps)),
+    ),
+    E.bind('own', ({ solver }) =>
+      decodeProps(operation, options, solver.optionProps, Object.keys(commonProps)),
+    ),
+    E.chain(({ X, solver, common, own }) => {
+      if (common.components === undefined) {
+        return E.left<NmfError>(
+          invalidOption(operation, 'components', 'is required: expected an integer ≥ 1'),
+        )
+      }
+      const resolved = { ...commonDefaults, ...common } as typeof commonDefaults & {
+        components: number
+      }
+      // One stream for the whole fit: the init draws first, then the solver.
+      const rng = createRng(resolved.seed)
+      const solverOptions: unknown = { ...(solver.defaults as object), ...own }
+      const problem: Problem = {
+        X,
+        components: resolved.components,
+        squaredNormX: X.frobeniusNorm() ** 2,
+        penalties: penalties(X, resolved.alphaW, resolved.alphaH, resolved.l1Ratio),
+        shuffle: resolved.shuffle,
+        rng,
+      }
+      return pipe(
+        buildInit(X, resolved.components, options.init, rng, operation),
+        E.chain((initial) =>
+          runDriver(solver, problem, initial, solverOptions, {
+            maxIter: resolved.maxIter,
+            tol: resolved.tol,
+            onIteration: options.onIteration,
+            signal: options.signal,
+            resolved: {
+              ...resolved,
+              ...(solverOptions as object),
+              solver: solver.name,
+              init: initName(options.init, X, resolved.components),
+            },
+          }),
+        ),
+      ) as Result<Factorization<R, C>>
+    }),
+  )
+
+const initName = (init: unknown, X: AnyMatrix, components: number): string =>
+  init === undefined ? defaultInit(X, components) : typeof init === 'string' ? init : 'custom'

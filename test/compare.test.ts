@@ -1,0 +1,57 @@
+/** The `norms` comparator: the notebook's metrics, checked on small hand-made factors. */
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { Matrix, compare, norms, type NormsReport } from 'nmfkit'
+
+const matrix = (rows: number[][]): Matrix => {
+  const result = Matrix.fromArrays(rows)
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return result.right
+}
+
+describe('norms', () => {
+  const a = {
+    W: matrix([
+      [1, 0],
+      [0, 2],
+    ]),
+    H: matrix([[1, 1]]),
+  }
+  const b = {
+    W: matrix([
+      [1, 3],
+      [0, -2],
+    ]),
+    H: matrix([[0, 1]]),
+  }
+
+  it('reports the notebook metrics for W and H', () => {
+    const result = compare(a, b, { comparators: [norms] })
+    if (E.isLeft(result)) throw new Error(result.left.message)
+    const report = result.right.reports[0] as NormsReport
+    // W differences: 0, 3, 0, 4 → ‖·‖_F = 5 over 4 entries.
+    expect(report.W.frobeniusPerEntry).toBeCloseTo(5 / 4, 15)
+    expect(report.W.maxAbsDifference).toBe(4)
+    expect(report.W.meanAbsDifference).toBe(7 / 4)
+    expect(report.W.b).toEqual({ max: 3, min: -2, mean: 0.5, frobeniusNorm: Math.sqrt(14) })
+    expect(report.H.maxAbsDifference).toBe(1)
+    expect(report.H.a.frobeniusNorm).toBeCloseTo(Math.SQRT2, 15)
+  })
+
+  it('is the default comparator and gives zeros for identical factorizations', () => {
+    const result = compare(a, a)
+    if (E.isLeft(result)) throw new Error(result.left.message)
+    const report = result.right.reports[0] as NormsReport
+    expect(report.comparator).toBe('norms')
+    expect(report.W.maxAbsDifference).toBe(0)
+    expect(report.H.frobeniusPerEntry).toBe(0)
+  })
+
+  it('names the shapes when the factorizations differ in shape', () => {
+    const other = { W: matrix([[1], [2]]), H: matrix([[1, 1]]) }
+    const result = compare(a, other)
+    expect(E.isLeft(result) && result.left.message).toBe(
+      'compare: expected W of the second factorization to have shape 2×2, found 2×1',
+    )
+  })
+})

@@ -1,0 +1,122 @@
+/** The iteration driver: history, callbacks, cancellation, seeds, and untouched inputs. */
+import * as E from 'fp-ts/lib/Either.js'
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect, it } from 'vitest'
+import { Matrix, createRng, nmf, type HistoryEntry } from 'nmfkit'
+
+const randomData = (rows: number, cols: number, seed: number): Matrix => {
+  const rng = createRng(seed)
+  const data = Array.from({ length: rows * cols }, () => (rng.uniform() < 0.5 ? 0 : rng.uniform()))
+  const matrix = Matrix.fromData(rows, cols, data)
+  if (E.isLeft(matrix)) throw new Error(matrix.left.message)
+  return matrix.right
+}
+
+const X = randomData(30, 12, 1)
+
+describe('history and callbacks', () => {
+  it('records one entry per iteration and calls onIteration with each', () => {
+    const seen: HistoryEntry[] = []
+    const fit = nmf(X, {
+      components: 3,
+      maxIter: 7,
+      tol: 0,
+      onIteration: (entry) => seen.push(entry),
+    })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(fit.right.nIter).toBe(7)
+    expect(fit.right.converged).toBe(false)
+    expect(fit.right.history.map((entry) => entry.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7])
+    expect(seen).toEqual(fit.right.history)
+  })
+
+  it("cd's objective never increases and matches ½‖X − WH‖² at the end", () => {
+    const fit = nmf(X, { components: 3, maxIter: 50, tol: 0, init: 'random' })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    const objectives = fit.right.history.map((entry) => entry.objective ?? NaN)
+    for (let i = 1; i < objectives.length; i++) {
+      expect(objectives[i]).toBeLessThanOrEqual(objectives[i - 1] * (1 + 1e-12))
+    }
+    const last = objectives[objectives.length - 1]
+    expect(last).toBeCloseTo(0.5 * fit.right.reconstructionError ** 2, 10)
+  })
+
+  it('records the resolved options and the seed', () => {
+    const fit = nmf(X, { components: 2, seed: 11, init: 'random' })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(fit.right.seed).toBe(11)
+    expect(fit.right.options).toMatchObject({
+      components: 2,
+      solver: 'cd',
+      init: 'random',
+      maxIter: 200,
+      tol: 1e-4,
+      alphaW: 0,
+      alphaH: 'same',
+      l1Ratio: 0,
+      shuffle: false,
+      seed: 11,
+    })
+  })
+})
+
+describe('cancellation', () => {
+  it('stops after the iteration in which the signal fires, with the partial result', () => {
+    const controller = new AbortController()
+    const fit = nmf(X, {
+      components: 3,
+      maxIter: 100,
+      tol: 0,
+      signal: controller.signal,
+      onIteration: (entry) => {
+        if (entry.iteration === 4) controller.abort()
+      },
+    })
+    if (E.isRight(fit)) throw new Error('expected the fit to be aborted')
+    expect(fit.left._tag).toBe('Aborted')
+    expect(fit.left.message).toBe('nmf: aborted by its signal after 4 iteration(s)')
+    if (fit.left._tag !== 'Aborted') return
+    expect(fit.left.iteration).toBe(4)
+    expect(fit.left.partial).toMatchObject({ nIter: 4 })
+  })
+
+  it('does not start when the signal has already fired', () => {
+    const controller = new AbortController()
+    controller.abort()
+    const fit = nmf(X, { components: 3, signal: controller.signal })
+    expect(E.isLeft(fit) && fit.left._tag).toBe('Aborted')
+  })
+})
+
+describe('seeds', () => {
+  it.each(['cd', 'moving-average'])('%s: the same seed gives the same factors', (solver) => {
+    const options = { components: 3, solver, init: 'random' as const, shuffle: true, seed: 5 }
+    const a = nmf(X, options)
+    const b = nmf(X, options)
+    const c = nmf(X, { ...options, seed: 6 })
+    if (E.isLeft(a) || E.isLeft(b) || E.isLeft(c)) throw new Error('fit failed')
+    expect(b.right.W.toArray()).toEqual(a.right.W.toArray())
+    expect(b.right.H.toArray()).toEqual(a.right.H.toArray())
+    expect(c.right.W.toArray()).not.toEqual(a.right.W.toArray())
+  })
+})
+
+describe('inputs are never changed', () => {
+  test.prop(
+    [
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 0, max: 1000 }),
+      fc.constantFrom('cd', 'moving-average'),
+    ],
+    { numRuns: 60 },
+  )('nmf leaves X and a custom init as they were', (rows, cols, components, seed, solver) => {
+    const data = randomData(rows, cols, seed)
+    const W0 = Matrix.fill(rows, components, 0.5)
+    const H0 = Matrix.fill(components, cols, 0.5)
+    const before = [data.toArray(), W0.toArray(), H0.toArray()]
+    nmf(data, { components, solver, init: { W: W0, H: H0 }, maxIter: 5 })
+    expect([data.toArray(), W0.toArray(), H0.toArray()]).toEqual(before)
+  })
+})

@@ -1,0 +1,54 @@
+/** Reading the scikit-learn fixtures in test/fixtures (see its README). */
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import * as E from 'fp-ts/lib/Either.js'
+import { fromJSON, Matrix, type AnyMatrix } from 'nmfkit'
+
+/** Largest difference over the largest entry, the fixtures' measure of agreement. */
+export const relativeDifference = (
+  found: ArrayLike<number>,
+  expected: ArrayLike<number>,
+): number => {
+  if (found.length !== expected.length) return Infinity
+  let largestDifference = 0
+  let largestEntry = 0
+  for (let q = 0; q < expected.length; q++) {
+    largestDifference = Math.max(largestDifference, Math.abs(found[q] - expected[q]))
+    largestEntry = Math.max(largestEntry, Math.abs(expected[q]))
+  }
+  return largestDifference / largestEntry
+}
+
+export interface DenseJson {
+  readonly rows: number
+  readonly cols: number
+  readonly data: number[]
+}
+
+// The fixtures are JSON written by a script; their fields are read as needed.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Fixture = Record<string, any>
+
+export const readFixture = (name: string): Fixture =>
+  JSON.parse(
+    readFileSync(fileURLToPath(new URL(`./fixtures/${name}.json`, import.meta.url)), 'utf8'),
+  )
+
+/** A matrix from a fixture, failing the test when it does not decode. */
+export const matrixOf = (json: unknown): AnyMatrix => {
+  const decoded = fromJSON(json)
+  if (E.isLeft(decoded)) throw new Error(decoded.left.message)
+  return decoded.right
+}
+
+export const denseOf = (json: DenseJson): Matrix => {
+  const decoded = Matrix.fromData(json.rows, json.cols, json.data)
+  if (E.isLeft(decoded)) throw new Error(decoded.left.message)
+  return decoded.right
+}
+
+/** The Right of an Either, or a thrown error with the Left's message. */
+export const unwrap = <A>(result: E.Either<{ readonly message: string }, A>): A => {
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return result.right
+}

@@ -1,0 +1,85 @@
+/**
+ * scikit-learn's numbers: every cd, moving-average and init fixture agrees to
+ * 1e-9 (largest difference over the largest entry) with the same n_iter.
+ */
+import { describe, expect, it } from 'vitest'
+import { initialize, nmf } from 'nmfkit'
+import { denseOf, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
+
+const TOLERANCE = 1e-9
+
+const cdCases = [
+  'cd_binary_100x20_k4',
+  'cd_l1_60x30_k5',
+  'cd_l2_60x30_k5',
+  'cd_l1l2_60x30_k5',
+  'cd_sparse_200x150_k6',
+  'digits_cd_default_k10',
+]
+
+describe('cd reproduces scikit-learn', () => {
+  it.each(cdCases)('%s', (name) => {
+    const fixture = readFixture(name)
+    const { params, expected } = fixture
+    const fit = unwrap(
+      nmf(matrixOf(fixture.X), {
+        components: params.n_components,
+        maxIter: params.max_iter,
+        tol: params.tol,
+        alphaW: params.alpha_W,
+        alphaH: params.alpha_H,
+        l1Ratio: params.l1_ratio,
+        ...(fixture.W0 === undefined
+          ? {}
+          : { init: { W: denseOf(fixture.W0), H: denseOf(fixture.H0) } }),
+      }),
+    )
+    expect(fit.nIter).toBe(expected.n_iter)
+    expect(relativeDifference(fit.W.toFloat64Array(), expected.W.data)).toBeLessThan(TOLERANCE)
+    expect(relativeDifference(fit.H.toFloat64Array(), expected.H.data)).toBeLessThan(TOLERANCE)
+    expect(Math.abs(fit.reconstructionError - expected.reconstruction_err)).toBeLessThan(
+      TOLERANCE * expected.reconstruction_err,
+    )
+  })
+})
+
+describe('moving-average reproduces the notebook', () => {
+  it('moving_average_binary_100x20_k4', () => {
+    const fixture = readFixture('moving_average_binary_100x20_k4')
+    const { params, expected } = fixture
+    const fit = unwrap(
+      nmf(matrixOf(fixture.X), {
+        components: params.n_components,
+        solver: 'moving-average',
+        gamma: params.gamma,
+        nonnegative: false,
+        maxIter: params.max_iter,
+        tol: params.tol,
+        init: { W: denseOf(fixture.W0), H: denseOf(fixture.H0) },
+      }),
+    )
+    expect(fit.nIter).toBe(expected.n_iter)
+    expect(relativeDifference(fit.W.toFloat64Array(), expected.W.data)).toBeLessThan(TOLERANCE)
+    expect(relativeDifference(fit.H.toFloat64Array(), expected.H.data)).toBeLessThan(TOLERANCE)
+    const last = fit.history[fit.history.length - 1]
+    expect(last.details?.deltaW).toBeCloseTo(expected.delta_W, 12)
+    expect(last.details?.deltaH).toBeCloseTo(expected.delta_H, 12)
+    // The notebook's update has no projection: its result has negative entries.
+    expect(fit.W.min()).toBeLessThan(0)
+  })
+})
+
+describe('NNDSVD initializations reproduce scikit-learn', () => {
+  it.each(['init_nndsvd_40x25_k5', 'init_nndsvda_40x25_k5'])('%s', (name) => {
+    const fixture = readFixture(name)
+    const start = unwrap(
+      initialize(matrixOf(fixture.X), fixture.params.n_components, { init: fixture.params.init }),
+    )
+    expect(relativeDifference(start.W.toFloat64Array(), fixture.expected.W.data)).toBeLessThan(
+      TOLERANCE,
+    )
+    expect(relativeDifference(start.H.toFloat64Array(), fixture.expected.H.data)).toBeLessThan(
+      TOLERANCE,
+    )
+  })
+})
