@@ -44,6 +44,14 @@ export const describeErrors = (errors: t.Errors): string => {
   return `${path === '' ? 'value' : path}: expected ${expected}, found ${found}`
 }
 
+/** An error of a constructor, reported as the public operation that called it. */
+const renamed = <A>(operation: string, result: Result<A>): Result<A> =>
+  E.mapLeft((error: NmfError): NmfError => ({
+    ...error,
+    operation,
+    message: error.message.replace(/^[A-Za-z.]+: /, `${operation}: `),
+  }))(result)
+
 const decodeWith = <A>(
   codec: t.Decoder<unknown, A>,
   value: unknown,
@@ -70,7 +78,10 @@ export const fromJSON = <R extends string = string, C extends string = string>(
     return pipe(
       decodeWith(CsrJson, value, operation),
       E.chain((csr) =>
-        CsrMatrix.fromParts<R, C>(csr.rows, csr.cols, csr.indptr, csr.indices, csr.data),
+        renamed(
+          operation,
+          CsrMatrix.fromParts<R, C>(csr.rows, csr.cols, csr.indptr, csr.indices, csr.data),
+        ),
       ),
     )
   }
@@ -84,6 +95,8 @@ export const fromJSON = <R extends string = string, C extends string = string>(
   }
   return pipe(
     decodeWith(DenseJson, value, operation),
-    E.chain((dense) => Matrix.fromData<R, C>(dense.rows, dense.cols, dense.data)),
+    E.chain((dense) =>
+      renamed(operation, Matrix.fromData<R, C>(dense.rows, dense.cols, dense.data)),
+    ),
   )
 }

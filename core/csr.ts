@@ -217,7 +217,7 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
       return E.left(
         shapeMismatch(
           'CsrMatrix.times',
-          'the right factor',
+          `the right factor of a ${showShape(this.rows, this.cols)} matrix`,
           `shape ${this.cols}×n`,
           showShape(other.rows, other.cols),
         ),

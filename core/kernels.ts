@@ -17,7 +17,6 @@ export const gemm = (
     const rowOut = i * m
     for (let l = 0; l < p; l++) {
       const ail = a[i * p + l]
-      if (ail === 0) continue
       const rowB = l * m
       for (let j = 0; j < m; j++) out[rowOut + j] += ail * b[rowB + j]
     }
@@ -60,7 +59,6 @@ export const gemmTN = (
     const rowB = i * m
     for (let l = 0; l < p; l++) {
       const ail = a[rowA + l]
-      if (ail === 0) continue
       const rowOut = l * m
       for (let j = 0; j < m; j++) out[rowOut + j] += ail * b[rowB + j]
     }
@@ -75,7 +73,6 @@ export const gramColumns = (a: Float64Array, n: number, p: number): Float64Array
     const row = i * p
     for (let l = 0; l < p; l++) {
       const ail = a[row + l]
-      if (ail === 0) continue
       for (let r = l; r < p; r++) out[l * p + r] += ail * a[row + r]
     }
   }

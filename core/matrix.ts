@@ -120,20 +120,33 @@ export class Matrix<R extends string = string, C extends string = string> {
     return E.right(new Matrix<R, C>(rows, cols, Float64Array.from(data)))
   }
 
-  /** A matrix of zeros. */
+  /**
+   * A matrix of zeros.
+   *
+   * @throws RangeError when rows or cols is not a positive integer.
+   */
   static zeros<R extends string = string, C extends string = string>(
     rows: number,
     cols: number,
   ): Matrix<R, C> {
-    return new Matrix<R, C>(rows, cols, new Float64Array(rows * cols))
+    return Matrix.fill<R, C>(rows, cols, 0)
   }
 
-  /** A matrix whose every entry is `value`. */
+  /**
+   * A matrix whose every entry is `value`.
+   *
+   * @throws RangeError when rows or cols is not a positive integer.
+   */
   static fill<R extends string = string, C extends string = string>(
     rows: number,
     cols: number,
     value: number,
   ): Matrix<R, C> {
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+      throw new RangeError(
+        `Matrix.fill: expected positive integer rows and cols, found ${rows} and ${cols}`,
+      )
+    }
     return new Matrix<R, C>(rows, cols, new Float64Array(rows * cols).fill(value))
   }
 
@@ -163,13 +176,23 @@ export class Matrix<R extends string = string, C extends string = string> {
     return this[VALUES][row * this.cols + col]
   }
 
-  /** A copy of row `i` as a plain array. */
+  /**
+   * A copy of row `i` as a plain array.
+   *
+   * @throws RangeError when `i` is not a row index.
+   */
   row(i: number): number[] {
+    checkIndex('Matrix.row', 'row', i, this.rows)
     return Array.from(this[VALUES].subarray(i * this.cols, (i + 1) * this.cols))
   }
 
-  /** A copy of column `j` as a plain array. */
+  /**
+   * A copy of column `j` as a plain array.
+   *
+   * @throws RangeError when `j` is not a column index.
+   */
   column(j: number): number[] {
+    checkIndex('Matrix.column', 'column', j, this.cols)
     const out = new Array<number>(this.rows)
     for (let i = 0; i < this.rows; i++) out[i] = this[VALUES][i * this.cols + j]
     return out
@@ -206,7 +229,7 @@ export class Matrix<R extends string = string, C extends string = string> {
       return E.left(
         shapeMismatch(
           'Matrix.times',
-          'the right factor',
+          `the right factor of a ${showShape(this.rows, this.cols)} matrix`,
           `shape ${this.cols}×n`,
           showShape(other.rows, other.cols),
         ),
@@ -227,7 +250,7 @@ export class Matrix<R extends string = string, C extends string = string> {
       return E.left(
         shapeMismatch(
           'Matrix.timesTransposed',
-          'the right factor',
+          `the right factor of a ${showShape(this.rows, this.cols)} matrix`,
           `shape n×${this.cols}`,
           showShape(other.rows, other.cols),
         ),
@@ -248,7 +271,7 @@ export class Matrix<R extends string = string, C extends string = string> {
       return E.left(
         shapeMismatch(
           'Matrix.transposeTimes',
-          'the right factor',
+          `the right factor of a ${showShape(this.rows, this.cols)} matrix`,
           `shape ${this.rows}×n`,
           showShape(other.rows, other.cols),
         ),
@@ -343,6 +366,13 @@ export class Matrix<R extends string = string, C extends string = string> {
     let total = 0
     for (const value of this[VALUES]) total += value * value
     return Math.sqrt(total)
+  }
+}
+
+/** Throws a RangeError unless `index` is an integer in 0..size-1. */
+const checkIndex = (operation: string, what: string, index: number, size: number): void => {
+  if (!Number.isInteger(index) || index < 0 || index >= size) {
+    throw new RangeError(`${operation}: expected a ${what} index in 0..${size - 1}, found ${index}`)
   }
 }
 

@@ -58,7 +58,10 @@ export interface Capabilities {
   readonly sparse: boolean
   /** Its objective never increases from one iteration to the next. */
   readonly monotone: boolean
-  /** Its factors stay non-negative (may depend on options, see `isNonnegative`). */
+  /**
+   * Its factors stay non-negative with its default options (`moving-average`
+   * with `nonnegative: false` does not).
+   */
   readonly nonnegative: boolean
 }
 

@@ -21,7 +21,7 @@ import type { Factors } from './contract.ts'
 /** An init plugin: a name and a function of (X, k, rng) to the first factors. */
 export interface InitStrategy {
   readonly name: string
-  readonly init: (X: AnyMatrix, components: number, rng: Rng) => Result<Factors>
+  readonly init: (X: AnyMatrix, components: number, rng: Rng, operation: string) => Result<Factors>
 }
 
 /** Entries of an NNDSVD factor below this are set to zero (scikit-learn's `eps`). */
@@ -97,11 +97,11 @@ const nndsvdVariant = (
   fill: (X: AnyMatrix, rng: Rng) => () => number,
 ): InitStrategy => ({
   name,
-  init: (X, k, rng) => {
+  init: (X, k, rng, operation) => {
     if (k > Math.min(X.rows, X.cols)) {
       return E.left(
         invalidOption(
-          'initialize',
+          operation,
           'init',
           `'${name}' needs components ≤ min(samples, features) = ${Math.min(X.rows, X.cols)}, ` +
             `found ${k}; use init 'random' for more components`,
@@ -141,8 +141,8 @@ export const customInit = (
   X: AnyMatrix,
   components: number,
   given: { readonly W: Matrix; readonly H: Matrix },
+  op: string,
 ): Result<Factors> => {
-  const op = 'initialize'
   const check = (what: string, matrix: Matrix, rows: number, cols: number): Result<Matrix> =>
     matrix.rows !== rows || matrix.cols !== cols
       ? E.left(

@@ -98,10 +98,10 @@ export const buildInit = (
         invalidOption(op, 'init', `expected one of ${known} or { W, H }, found '${name}'`),
       )
     }
-    return strategy.init(X, components, rng)
+    return strategy.init(X, components, rng, op)
   }
   if (typeof name === 'object' && name !== null && 'W' in name && 'H' in name) {
-    return customInit(X, components, name as { W: Matrix; H: Matrix })
+    return customInit(X, components, name as { W: Matrix; H: Matrix }, op)
   }
   return E.left(
     invalidOption(op, 'init', `expected a strategy name or { W, H }, found ${typeof name}`),

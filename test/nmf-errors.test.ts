@@ -138,31 +138,31 @@ describe('custom init is checked', () => {
       'W of the wrong shape',
       { W: dense(2, 2, 1), H: dense(2, 3, 1) },
       'ShapeMismatch',
-      'initialize: expected custom W to have shape 3×2, found 2×2',
+      'nmf: expected custom W to have shape 3×2, found 2×2',
     ],
     [
       'H of the wrong shape',
       { W: dense(3, 2, 1), H: dense(2, 4, 1) },
       'ShapeMismatch',
-      'initialize: expected custom H to have shape 2×3, found 2×4',
+      'nmf: expected custom H to have shape 2×3, found 2×4',
     ],
     [
       'a negative W',
       { W: dense(3, 2, -1), H: dense(2, 3, 1) },
       'NegativeInput',
-      'initialize: expected custom W to be non-negative, found -1 at row 0, column 0',
+      'nmf: expected custom W to be non-negative, found -1 at row 0, column 0',
     ],
     [
       'an all-zero H',
       { W: dense(3, 2, 1), H: dense(2, 3, 0) },
       'InvalidMatrix',
-      'initialize: expected custom H to have a non-zero entry, found only zeros',
+      'nmf: expected custom H to have a non-zero entry, found only zeros',
     ],
     [
       'NaN in W',
       { W: dense(3, 2, NaN), H: dense(2, 3, 1) },
       'NonFiniteInput',
-      'initialize: expected custom W to be finite, found NaN at row 0, column 0',
+      'nmf: expected custom W to be finite, found NaN at row 0, column 0',
     ],
   ])('%s', (_label, init, tag, message) => {
     const error = failure(nmf(X, { components: 2, init }))
