@@ -36,3 +36,6 @@ export {
   type NormsReport,
   type Report,
 } from './solvers/compare.ts'
+
+// The matrix DSL: expressions, evaluation, update rules, DSL-defined solvers.
+export * from './dsl/index.ts'

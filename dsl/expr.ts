@@ -1,0 +1,357 @@
+/**
+ * Typed, immutable matrix expressions. An `Expr<R, C>` is a description of an
+ * R×C value: building one computes nothing, and `evaluate` (dsl/evaluate.ts)
+ * turns a whole tree into fused loops and kernel calls. Dimension names flow
+ * through every operation, so a product whose inner names differ, or a sum of
+ * samples×components and components×features, does not compile.
+ *
+ * Vectors are matrices with a unit dimension named `One`: a column of W is an
+ * `Expr<'samples', One>`, a number an `Expr<One, One>` (`Scalar`). Elementwise
+ * operations broadcast such operands along their unit dimensions.
+ *
+ * @example
+ * const next = lift(W).mul(lift(X).timesTransposed(lift(H))).div(lift(W).times(gram(H)))
+ * evaluate(next) // Right(Matrix<'samples', 'components'>)
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { Result } from '../core/errors.ts'
+import { CsrMatrix } from '../core/csr.ts'
+import type { Matrix } from '../core/matrix.ts'
+import { node, type BinaryOp, type Node, type ReduceOp, type UnaryOp } from './node.ts'
+import { checkIndex, shapeOf } from './shape.ts'
+
+/** The name of a unit dimension: a vector is `Expr<R, One>` or `Expr<One, C>`. */
+export type One = '1'
+
+/** A number as an expression. */
+export type Scalar = Expr<One, One>
+
+/** What an elementwise operation accepts beside an `Expr<R, C>`: the same shape or a broadcast. */
+export type Operand<R extends string, C extends string> =
+  Expr<R, C> | Expr<R, One> | Expr<One, C> | Scalar | number
+
+/** An immutable update of one place: `x.at(i, j).set(v)` returns a new expression. */
+export interface At<R extends string, C extends string, V> {
+  /** The expression with `value` at this place; a place outside the matrix is a `Left`. */
+  set(value: V): Result<Expr<R, C>>
+  /** The expression with `value` added at this place; outside the matrix is a `Left`. */
+  add(value: V): Result<Expr<R, C>>
+}
+
+const nodeOf = (operand: Operand<string, string>): Node =>
+  typeof operand === 'number' ? node({ kind: 'constant', value: operand }) : operand.node
+
+/**
+ * An R×C matrix expression.
+ *
+ * @example
+ * const residual = lift(X).minus(lift(W).times(lift(H))) // Expr<'samples', 'features'>
+ */
+export class Expr<R extends string = string, C extends string = string> {
+  /** A phantom field that carries the dimension names (covariant); nothing at run time. */
+  declare private readonly dimensionNames: readonly [R, C]
+
+  private constructor(readonly node: Node) {
+    Object.freeze(this)
+  }
+
+  /** Internal: an expression over a node whose names the caller vouches for. */
+  static ofNode<R extends string, C extends string>(n: Node): Expr<R, C> {
+    return new Expr<R, C>(n)
+  }
+
+  private unary(op: UnaryOp): Expr<R, C> {
+    return new Expr<R, C>(node({ kind: 'unary', op, arg: this.node }))
+  }
+
+  private binary(op: BinaryOp, other: Operand<R, C>): Expr<R, C> {
+    return new Expr<R, C>(node({ kind: 'binary', op, left: this.node, right: nodeOf(other) }))
+  }
+
+  /** A + B, entry by entry (B may broadcast). */
+  plus(other: Operand<R, C>): Expr<R, C> {
+    return this.binary('add', other)
+  }
+  /** A − B. */
+  minus(other: Operand<R, C>): Expr<R, C> {
+    return this.binary('sub', other)
+  }
+  /** A ∘ B, the entrywise (Hadamard) product. */
+  mul(other: Operand<R, C>): Expr<R, C> {
+    return this.binary('mul', other)
+  }
+  /** A / B, entry by entry. */
+  div(other: Operand<R, C>): Expr<R, C> {
+    return this.binary('div', other)
+  }
+  /** a_ij ^ b_ij. */
+  pow(other: Operand<R, C>): Expr<R, C> {
+    return this.binary('pow', other)
+  }
+  /** max(a_ij, b_ij). */
+  max(other: Operand<R, C>): Expr<R, C> {
+    return this.binary('max', other)
+  }
+  /** min(a_ij, b_ij). */
+  min(other: Operand<R, C>): Expr<R, C> {
+    return this.binary('min', other)
+  }
+  /** 1 where a_ij = b_ij, else 0 (a mask). */
+  eq(other: Operand<R, C>): Expr<R, C> {
+    return this.binary('eq', other)
+  }
+  /** 1 where a_ij > b_ij, else 0. */
+  gt(other: Operand<R, C>): Expr<R, C> {
+    return this.binary('gt', other)
+  }
+  /** 1 where a_ij < b_ij, else 0. */
+  lt(other: Operand<R, C>): Expr<R, C> {
+    return this.binary('lt', other)
+  }
+  /** −A. */
+  neg(): Expr<R, C> {
+    return this.unary('neg')
+  }
+  /** |a_ij|. */
+  abs(): Expr<R, C> {
+    return this.unary('abs')
+  }
+  /** √a_ij. */
+  sqrt(): Expr<R, C> {
+    return this.unary('sqrt')
+  }
+  /** a_ij². */
+  square(): Expr<R, C> {
+    return this.unary('square')
+  }
+  /** e^a_ij. */
+  exp(): Expr<R, C> {
+    return this.unary('exp')
+  }
+  /** ln a_ij. */
+  log(): Expr<R, C> {
+    return this.unary('log')
+  }
+
+  /** Aᵀ (a strided read inside fused loops; folded into products). */
+  t(): Expr<C, R> {
+    return new Expr<C, R>(node({ kind: 'transpose', arg: this.node }))
+  }
+
+  private product<A extends string, B extends string>(
+    other: Node,
+    transposeLeft: boolean,
+    transposeRight: boolean,
+  ): Expr<A, B> {
+    return new Expr<A, B>(
+      node({ kind: 'product', left: this.node, right: other, transposeLeft, transposeRight }),
+    )
+  }
+
+  /** A·B (R×K) for B of C×K. */
+  times<K extends string>(other: Expr<C, K>): Expr<R, K> {
+    return this.product<R, K>(other.node, false, false)
+  }
+  /** A·Bᵀ (R×K) for B of K×C. */
+  timesTransposed<K extends string>(other: Expr<K, C>): Expr<R, K> {
+    return this.product<R, K>(other.node, false, true)
+  }
+  /** Aᵀ·B (C×K) for B of R×K. */
+  transposeTimes<K extends string>(other: Expr<R, K>): Expr<C, K> {
+    return this.product<C, K>(other.node, true, false)
+  }
+  /** A·Aᵀ (R×R), the Gram matrix of the rows. */
+  gramRows(): Expr<R, R> {
+    return new Expr<R, R>(node({ kind: 'gram', side: 'rows', arg: this.node }))
+  }
+  /** Aᵀ·A (C×C), the Gram matrix of the columns. */
+  gramColumns(): Expr<C, C> {
+    return new Expr<C, C>(node({ kind: 'gram', side: 'columns', arg: this.node }))
+  }
+
+  /** Σ_j a_ij for each row: an R×1 vector. */
+  rowSums(): Expr<R, One> {
+    return new Expr<R, One>(node({ kind: 'axisSum', axis: 'rows', arg: this.node }))
+  }
+  /** Σ_i a_ij for each column: a 1×C vector. */
+  columnSums(): Expr<One, C> {
+    return new Expr<One, C>(node({ kind: 'axisSum', axis: 'columns', arg: this.node }))
+  }
+
+  private reduce(op: ReduceOp): Scalar {
+    return new Expr<One, One>(node({ kind: 'reduce', op, arg: this.node }))
+  }
+  /** Σ a_ij. */
+  sum(): Scalar {
+    return this.reduce('sum')
+  }
+  /** Σ a_ij². */
+  sumSquares(): Scalar {
+    return this.reduce('sumSquares')
+  }
+  /** ‖A‖_F. */
+  norm(): Scalar {
+    return this.reduce('sumSquares').sqrt()
+  }
+  /** The largest entry. */
+  maxEntry(): Scalar {
+    return this.reduce('max')
+  }
+  /** The smallest entry. */
+  minEntry(): Scalar {
+    return this.reduce('min')
+  }
+  /** Σ a_ij·b_ij (one fused loop, no temporary). */
+  dot(other: Expr<R, C>): Scalar {
+    return this.mul(other).sum()
+  }
+
+  /** Column j as an R×1 vector; an index outside the matrix is a `Left` when evaluated. */
+  column(j: number): Expr<R, One> {
+    return new Expr<R, One>(node({ kind: 'column', index: j, arg: this.node }))
+  }
+  /** Row i as a 1×C vector; an index outside the matrix is a `Left` when evaluated. */
+  row(i: number): Expr<One, C> {
+    return new Expr<One, C>(node({ kind: 'row', index: i, arg: this.node }))
+  }
+  /** The entry a_ij as a scalar; outside the matrix is a `Left` when evaluated. */
+  entry(i: number, j: number): Scalar {
+    return new Expr<One, One>(node({ kind: 'entry', row: i, col: j, arg: this.node }))
+  }
+
+  private updater<V extends Operand<string, string>>(
+    operation: string,
+    row: number,
+    col: number,
+    place: (value: V) => Node,
+  ): At<R, C, V> {
+    const put = (value: Node): Result<Expr<R, C>> =>
+      E.flatMap(shapeOf(this.node), (s) =>
+        E.flatMap(checkIndex(operation, 'row', row, s.rows), () =>
+          E.flatMap(checkIndex(operation, 'column', col, s.cols), () => {
+            const updated = node({ kind: 'update', row, col, value, arg: this.node })
+            return E.map(() => new Expr<R, C>(updated))(shapeOf(updated))
+          }),
+        ),
+      )
+    return {
+      set: (value) => put(place(value)),
+      add: (value) =>
+        put(node({ kind: 'binary', op: 'add', left: place(value), right: this.node })),
+    }
+  }
+
+  /**
+   * An immutable update of entry (i, j): `x.at(1, 2).set(0)` is a new
+   * expression; a position outside the matrix is a `Left`, never clamped.
+   */
+  at(i: number, j: number): At<R, C, Scalar | number> {
+    return this.updater('Expr.at', i, j, (value) =>
+      typeof value === 'number' ? node({ kind: 'constant', value }) : value.node,
+    )
+  }
+  /** An immutable update of column j with an R×1 vector. */
+  atColumn(j: number): At<R, C, Expr<R, One>> {
+    return this.updater('Expr.atColumn', 0, j, (value) => value.node)
+  }
+  /** An immutable update of row i with a 1×C vector. */
+  atRow(i: number): At<R, C, Expr<One, C>> {
+    return this.updater('Expr.atRow', i, 0, (value) => value.node)
+  }
+}
+
+/**
+ * A matrix as an expression leaf. A `CsrMatrix` leaf may be multiplied (never
+ * densified); elementwise use of it is an `Unsupported` error when evaluated.
+ */
+export const lift = <R extends string, C extends string>(
+  matrix: Matrix<R, C> | CsrMatrix<R, C>,
+): Expr<R, C> =>
+  Expr.ofNode<R, C>(
+    matrix instanceof CsrMatrix
+      ? node({ kind: 'csr', matrix: matrix as CsrMatrix })
+      : node({ kind: 'dense', matrix: matrix as Matrix }),
+  )
+
+/** A number as a 1×1 expression. */
+export const scalar = (value: number): Scalar =>
+  Expr.ofNode<One, One>(node({ kind: 'constant', value }))
+
+// Free functions. The second operand's names are `NoInfer`: they are read from
+// the first, so a mismatch is an error instead of a widened union of names.
+
+/** A + B. */
+export const plus = <R extends string, C extends string>(
+  a: Expr<R, C>,
+  b: Operand<NoInfer<R>, NoInfer<C>>,
+): Expr<R, C> => a.plus(b)
+/** A − B. */
+export const minus = <R extends string, C extends string>(
+  a: Expr<R, C>,
+  b: Operand<NoInfer<R>, NoInfer<C>>,
+): Expr<R, C> => a.minus(b)
+/** A ∘ B. */
+export const mul = <R extends string, C extends string>(
+  a: Expr<R, C>,
+  b: Operand<NoInfer<R>, NoInfer<C>>,
+): Expr<R, C> => a.mul(b)
+/** A / B. */
+export const div = <R extends string, C extends string>(
+  a: Expr<R, C>,
+  b: Operand<NoInfer<R>, NoInfer<C>>,
+): Expr<R, C> => a.div(b)
+/** max(A, B) entry by entry. */
+export const max = <R extends string, C extends string>(
+  a: Expr<R, C>,
+  b: Operand<NoInfer<R>, NoInfer<C>>,
+): Expr<R, C> => a.max(b)
+/** min(A, B) entry by entry. */
+export const min = <R extends string, C extends string>(
+  a: Expr<R, C>,
+  b: Operand<NoInfer<R>, NoInfer<C>>,
+): Expr<R, C> => a.min(b)
+
+/**
+ * `then` where the mask is non-zero, `otherwise` elsewhere (all three may
+ * broadcast). A scalar mask chooses between two whole values.
+ */
+export function where<R extends string, C extends string>(
+  mask: Expr<R, C>,
+  then: Operand<NoInfer<R>, NoInfer<C>>,
+  otherwise: Operand<NoInfer<R>, NoInfer<C>>,
+): Expr<R, C>
+export function where<R extends string, C extends string>(
+  mask: Scalar,
+  then: Expr<R, C>,
+  otherwise: Operand<NoInfer<R>, NoInfer<C>>,
+): Expr<R, C>
+export function where(
+  mask: Expr,
+  then: Operand<string, string>,
+  otherwise: Operand<string, string>,
+): Expr {
+  return Expr.ofNode(
+    node({ kind: 'where', mask: mask.node, then: nodeOf(then), otherwise: nodeOf(otherwise) }),
+  )
+}
+
+/** A·B for A of R×K and B of K×C. */
+export const times = <R extends string, K extends string, C extends string>(
+  a: Expr<R, K>,
+  b: Expr<NoInfer<K>, C>,
+): Expr<R, C> => a.times(b)
+/** A·Bᵀ for A of R×K and B of C×K. */
+export const timesTransposed = <R extends string, K extends string, C extends string>(
+  a: Expr<R, K>,
+  b: Expr<C, NoInfer<K>>,
+): Expr<R, C> => a.timesTransposed(b)
+/** Aᵀ·B for A of K×R and B of K×C. */
+export const transposeTimes = <R extends string, K extends string, C extends string>(
+  a: Expr<K, R>,
+  b: Expr<NoInfer<K>, C>,
+): Expr<R, C> => a.transposeTimes(b)
+/** Σ a_ij·b_ij. */
+export const dot = <R extends string, C extends string>(
+  a: Expr<R, C>,
+  b: Expr<NoInfer<R>, NoInfer<C>>,
+): Scalar => a.dot(b)

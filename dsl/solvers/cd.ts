@@ -1,0 +1,87 @@
+/**
+ * Coordinate descent for ½‖X − W·H‖²_F + penalties, as scikit-learn's `cd`
+ * solver computes it (Fast HALS; Cichocki & Phan, 2009; Hsieh & Dhillon,
+ * 2011), written in the DSL.
+ *
+ * Each half-sweep solves for one factor A (W, then Hᵀ with the new W) given
+ * G (the other factor's Gram matrix) and C (X times the other factor), with
+ * the L2 penalty on G's diagonal and the L1 penalty subtracted from C. The
+ * components are visited one at a time, each column moving to the minimum of
+ * its quadratic and projected onto a ≥ 0:
+ *
+ *   g   = A·G[:, t] − C[:, t]
+ *   a_t ← max(0, a_t − g / G_tt)
+ *
+ * The convergence measure is the sum of |projected gradient| over both
+ * half-sweeps; the fit stops when it falls to tol times its first value.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { valuesOf } from '../../core/matrix.ts'
+import type { Solver } from '../../solvers/contract.ts'
+import { defineSolver } from '../define.ts'
+import { evaluateAll } from '../evaluate.ts'
+import { lift, where } from '../expr.ts'
+import {
+  alternate,
+  penalize,
+  projectNonnegative,
+  sweepColumns,
+  withObjective,
+  type ColumnRule,
+} from '../rules.ts'
+
+/**
+ * Column t to the minimum of its quadratic, a − g / G_tt (not projected), and
+ * the projected gradient's size: at the bound a = 0 only a negative gradient
+ * counts.
+ */
+export const coordinateMinimum: ColumnRule = ({ A, G, C, t }) => {
+  const a = A.column(t)
+  const gradient = A.times(G.column(t)).minus(C.column(t))
+  const curvature = G.entry(t, t)
+
+  // A zero curvature means the component is all zero: there is nothing to solve.
+  const next = where(curvature.eq(0), a, a.minus(gradient.div(curvature)))
+
+  const violation = where(a.eq(0), gradient.min(0), gradient).abs().sum()
+  return { next, stats: { violation } }
+}
+
+/** One column of coordinate descent: the coordinate minimum, projected onto a ≥ 0. */
+export const cdColumn: ColumnRule = projectNonnegative(coordinateMinimum)
+
+/** One iteration: W, then H with the new W, each with its penalties. */
+const iteration = alternate(
+  penalize(({ problem: { penalties } }) => ({ l1: penalties.l1W, l2: penalties.l2W }))(
+    sweepColumns(cdColumn),
+  ),
+  penalize(({ problem: { penalties } }) => ({ l1: penalties.l1H, l2: penalties.l2H }))(
+    withObjective(sweepColumns(cdColumn)),
+  ),
+)
+
+/**
+ * scikit-learn's coordinate descent, in the DSL. Same update order, penalties
+ * and stopping rule as `solvers/cd.ts`, so the same factors and iterations.
+ */
+export const cdDsl: Solver<Record<string, never>> = defineSolver<Record<string, never>>({
+  name: 'cd',
+  optionProps: {},
+  defaults: {},
+  capabilities: { losses: ['frobenius'], sparse: true, monotone: true, nonnegative: true },
+  measure: 'projected-gradient violation',
+  rule: iteration,
+  report: (stats, state, problem) => {
+    // The H half's objective holds H's penalties (folded into G and C); W's are added here.
+    const W = lift(state.W)
+    const sums = evaluateAll([W.sum(), W.sumSquares()])
+    const [sumW, squaresW] = E.isRight(sums) ? sums.right.map((m) => valuesOf(m)[0]) : [NaN, NaN]
+    return {
+      measure: stats.violationW + stats.violationH,
+      objective:
+        stats.objectiveH + problem.penalties.l1W * sumW + 0.5 * problem.penalties.l2W * squaresW,
+    }
+  },
+  // A first violation of zero means the initial factors are already stationary.
+  converged: (current, first, tol) => first.measure === 0 || current.measure / first.measure <= tol,
+})

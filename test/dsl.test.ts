@@ -1,0 +1,258 @@
+/**
+ * The evaluator against the reference interpreter on random expressions and
+ * shapes (generated code and closures alike), explain's text, immutable
+ * updates, and the errors for shapes that do not fit.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { test as property } from '@fast-check/vitest'
+import {
+  CsrMatrix,
+  evaluate,
+  evaluateAll,
+  explain,
+  interpret,
+  lift,
+  Matrix,
+  scalar,
+  value,
+  where,
+  type Expr,
+} from 'nmfkit'
+import { unwrap } from './fixture-helpers.ts'
+
+/** Relative agreement of two results; NaN agrees with NaN and ±Infinity with itself. */
+const TOLERANCE = 1e-9
+
+const agree = (a: Matrix, b: Matrix): boolean => {
+  if (a.rows !== b.rows || a.cols !== b.cols) return false
+  const x = a.toFloat64Array()
+  const y = b.toFloat64Array()
+  for (let q = 0; q < x.length; q++) {
+    if (Object.is(x[q], y[q])) continue
+    if (!(Math.abs(x[q] - y[q]) <= TOLERANCE * Math.max(1, Math.abs(x[q]), Math.abs(y[q]))))
+      return false
+  }
+  return true
+}
+
+const matrixArb = (rows: number, cols: number): fc.Arbitrary<Matrix> =>
+  fc
+    .array(fc.double({ min: -4, max: 4, noNaN: true }), {
+      minLength: rows * cols,
+      maxLength: rows * cols,
+    })
+    .map((data) => unwrap(Matrix.fromData(rows, cols, data)))
+
+const unaries = ['neg', 'abs', 'sqrt', 'square', 'exp'] as const
+const binaries = ['plus', 'minus', 'mul', 'div', 'max', 'min', 'eq', 'gt', 'lt'] as const
+
+/** A random expression of shape rows×cols, built from every kind of node. */
+const exprArb = (rows: number, cols: number, depth: number): fc.Arbitrary<Expr> => {
+  const leaf = fc.oneof(
+    matrixArb(rows, cols).map((m) => lift(m)),
+    matrixArb(cols, rows).map((m) => lift(m).t()),
+    // A column of a wider matrix plus a row vector: both broadcast to rows×cols.
+    fc
+      .tuple(fc.nat(2), matrixArb(1, cols))
+      .chain(([extra, row]) =>
+        fc
+          .tuple(fc.nat(cols + extra - 1), matrixArb(rows, cols + extra))
+          .map(([j, m]) => (lift(m).column(j) as Expr).plus(lift(row))),
+      ),
+  )
+  if (depth === 0) return leaf
+  const sub = (r: number, c: number): fc.Arbitrary<Expr> => exprArb(r, c, depth - 1)
+  return fc.oneof(
+    { weight: 2, arbitrary: leaf },
+    fc.tuple(fc.constantFrom(...unaries), sub(rows, cols)).map(([op, a]) => a[op]()),
+    fc
+      .tuple(
+        fc.constantFrom(...binaries),
+        sub(rows, cols),
+        fc.oneof(
+          sub(rows, cols),
+          sub(rows, 1),
+          sub(1, cols),
+          fc.double({ min: -3, max: 3, noNaN: true }),
+        ),
+      )
+      .map(([op, a, b]) => a[op](b as Expr)),
+    fc
+      .tuple(sub(rows, cols), sub(rows, cols), sub(rows, cols))
+      .map(([m, a, b]) => where(m.gt(0), a, b)),
+    fc
+      .tuple(fc.integer({ min: 1, max: 4 }), fc.nat(2))
+      .chain(([inner, kind]) =>
+        kind === 0
+          ? fc.tuple(sub(rows, inner), sub(inner, cols)).map(([a, b]) => a.times(b))
+          : kind === 1
+            ? fc.tuple(sub(rows, inner), sub(cols, inner)).map(([a, b]) => a.timesTransposed(b))
+            : fc.tuple(sub(inner, rows), sub(inner, cols)).map(([a, b]) => a.transposeTimes(b)),
+      ),
+    rows === cols
+      ? fc
+          .tuple(fc.integer({ min: 1, max: 4 }), fc.boolean())
+          .chain(([inner, side]) =>
+            side
+              ? sub(rows, inner).map((a) => a.gramRows())
+              : sub(inner, rows).map((a) => a.gramColumns()),
+          )
+      : leaf,
+    cols === 1 ? sub(rows, 3).map((a) => a.rowSums()) : sub(rows, cols).map((a) => a.mul(2)),
+    sub(rows, cols).chain((a) =>
+      fc.tuple(fc.nat(rows - 1), fc.nat(cols - 1)).map(([i, j]) => {
+        const updated = a.at(i, j).set(a.entry(0, 0).plus(1))
+        return E.isRight(updated) ? updated.right : a
+      }),
+    ),
+  )
+}
+
+const shapedExpr = fc
+  .tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }))
+  .chain(([rows, cols]) => exprArb(rows, cols, 2))
+
+describe('evaluate agrees with the reference interpreter', () => {
+  property.prop([shapedExpr], { numRuns: 150 })('generated code, random expressions', (e) => {
+    expect(agree(unwrap(evaluate(e)), unwrap(interpret(e)))).toBe(true)
+  })
+
+  property.prop([shapedExpr], { numRuns: 100 })('closures, random expressions', (e) => {
+    expect(agree(unwrap(evaluate(e, { codegen: false })), unwrap(interpret(e)))).toBe(true)
+  })
+
+  property.prop([shapedExpr], { numRuns: 50 })('reductions of random expressions', (e) => {
+    for (const reduced of [e.sum(), e.sumSquares(), e.maxEntry(), e.minEntry(), e.columnSums()]) {
+      expect(agree(unwrap(evaluate(reduced)), unwrap(interpret(reduced)))).toBe(true)
+    }
+  })
+
+  property.prop([shapedExpr], { numRuns: 50 })('several outputs at once', (e) => {
+    const [whole, total] = unwrap(evaluateAll([e, e.abs().sum()]))
+    expect(agree(whole, unwrap(interpret(e)))).toBe(true)
+    expect(agree(total, unwrap(interpret(e.abs().sum())))).toBe(true)
+  })
+})
+
+const W = lift(
+  unwrap(
+    Matrix.fromArrays<'samples', 'components'>([
+      [1, 2],
+      [3, 4],
+      [5, 0],
+    ]),
+  ),
+)
+const H = lift(
+  unwrap(
+    Matrix.fromArrays<'components', 'features'>([
+      [1, 0, 2],
+      [0, 1, 1],
+    ]),
+  ),
+)
+const dense = unwrap(
+  Matrix.fromArrays<'samples', 'features'>([
+    [1, 0, 2],
+    [0, 1, 1],
+    [3, 0, 0],
+  ]),
+)
+const X = lift(dense)
+const Xs = lift(CsrMatrix.fromDense(dense))
+
+describe('explain', () => {
+  it('shows kernels, temporaries and one fused loop for an elementwise chain', () => {
+    const update = W.mul(X.timesTransposed(H)).div(W.times(H.gramRows())).max(0)
+    expect(explain(update)).toBe(
+      [
+        'inputs: A0 dense 3×2, A1 dense 3×3, A2 dense 2×3',
+        't0 = gemmNT(A1, A2) 3×2',
+        't1 = gramRows(A2) 2×2',
+        't2 = gemm(A0, t1) 3×2',
+        'fused loop 3×2 (generated): t3 = max(div(mul(A0, t0), t2), 0)',
+        'results: t3 3×2',
+      ].join('\n'),
+    )
+  })
+
+  it('sends CSR products to the CSR kernels and never densifies', () => {
+    expect(explain(Xs.transposeTimes(W))).toContain('csrTransposeTimesDense(A0, A1) 3×2')
+    expect(explain(Xs.timesTransposed(H))).toContain('csrTimesDenseT(A0, A1) 3×2')
+    expect(explain(Xs.plus(1))).toMatch(
+      /^error: evaluate: a CSR matrix \(A0\) can only be multiplied/,
+    )
+  })
+
+  it('reads columns and entries in place, and fuses a reduction with the update', () => {
+    const gram = H.gramRows()
+    const grad = W.times(gram.column(1)).minus(X.timesTransposed(H).column(1))
+    const text = explain([W.column(1).minus(grad.div(gram.entry(1, 1))), grad.abs().sum()], {
+      codegen: false,
+    })
+    expect(text.match(/fused loop/g)).toHaveLength(1)
+    expect(text).toContain('fused loop 3×1 (closures)')
+    expect(text.match(/gramRows/g)).toHaveLength(1)
+  })
+})
+
+describe('values, updates and errors', () => {
+  it('reductions, norms and entries', () => {
+    expect(unwrap(value(X.sum()))).toBe(8)
+    expect(unwrap(value(X.norm()))).toBeCloseTo(4, 12)
+    expect(unwrap(value(W.entry(2, 0)))).toBe(5)
+    expect(unwrap(value(scalar(2).plus(3)))).toBe(5)
+    expect(unwrap(evaluate(X.rowSums())).toArray()).toEqual([[3], [2], [3]])
+  })
+
+  it('at(i, j).set(v) is a new value; the old one is unchanged', () => {
+    const updated = unwrap(W.at(1, 1).set(9))
+    expect(unwrap(evaluate(updated)).toArray()).toEqual([
+      [1, 2],
+      [3, 9],
+      [5, 0],
+    ])
+    expect(unwrap(evaluate(W)).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 0],
+    ])
+    const column = unwrap(W.atColumn(0).set(W.column(1).mul(2)))
+    expect(unwrap(evaluate(column)).toArray()).toEqual([
+      [4, 2],
+      [8, 4],
+      [0, 0],
+    ])
+  })
+
+  it('a position outside the matrix is a Left, never clamped', () => {
+    const outside = W.at(3, 0).set(1)
+    expect(E.isLeft(outside) && outside.left.message).toBe(
+      'Expr.at: expected the row index to have a value in 0..2, found 3',
+    )
+    expect(E.isLeft(W.at(0, -1).set(1))).toBe(true)
+    expect(E.isLeft(W.atColumn(2).set(W.column(0)))).toBe(true)
+    const entry = evaluate(W.entry(0, 2))
+    expect(E.isLeft(entry) && entry.left.message).toBe(
+      'Expr.entry: expected the column index to have a value in 0..1, found 2',
+    )
+  })
+
+  it('sizes that do not fit are a Left at evaluation', () => {
+    const other = lift(unwrap(Matrix.fromArrays<'components', 'features'>([[1, 2]])))
+    const product = evaluate(W.times(other))
+    expect(E.isLeft(product) && product.left._tag).toBe('ShapeMismatch')
+    const sum = evaluate(H.plus(other))
+    expect(E.isLeft(sum) && sum.left.message).toBe(
+      'Expr.add: expected the right operand to have shape 2×3 or a broadcast of it, found 1×2',
+    )
+  })
+
+  it('evaluation never changes its inputs', () => {
+    const before = dense.toFloat64Array()
+    unwrap(evaluate(unwrap(X.at(0, 0).set(7)).mul(2)))
+    expect(dense.toFloat64Array()).toEqual(before)
+  })
+})
