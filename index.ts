@@ -37,5 +37,33 @@ export {
   type Report,
 } from './solvers/compare.ts'
 
+// Beta-divergences, multiplicative updates, transform.
+export { betaDivergence, EPSILON, type BetaLoss } from './core/beta-divergence.ts'
+export { mu, type MuState } from './solvers/mu.ts'
+export { inverseTransform, transform, type TransformOptions } from './solvers/transform.ts'
+
 // The matrix DSL: expressions, evaluation, update rules, DSL-defined solvers.
 export * from './dsl/index.ts'
+
+// Comparators: the contract's options, `aligned` (up to permutation and scale), reports as text.
+export {
+  checkComparable,
+  checkData,
+  checkSameShapes,
+  isNormsReport,
+  optionsCodec,
+  withOptions,
+  type AnyComparator,
+  type ConfiguredComparator,
+} from './solvers/compare.ts'
+export {
+  aligned,
+  alignedDefaults,
+  isAlignedReport,
+  type AlignedOptions,
+  type AlignedReport,
+  type AlignedVerdict,
+  type ComponentMatch,
+} from './solvers/aligned.ts'
+export { formatReport, type FormatReportOptions } from './solvers/format-report.ts'
+export { maximumAssignment, type Assignment } from './core/assignment.ts'

@@ -6,7 +6,7 @@
  * - dense: a uniform random 2000×1000 X (seed 7), k = 20, random start.
  *
  * tol 0 and a fixed number of iterations, the start built once outside the
- * timed region; after a warm-up, the median of 5 timed fits (loop and DSL interleaved) is reported, with
+ * timed region; after a warm-up, the median of 9 timed fits (loop and DSL interleaved) is reported, with
  * the ratio DSL / loop (the target is at most 1.25).
  *
  * Run with `npx tsx bench/dsl-vs-loop.ts`.
@@ -15,7 +15,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { cd, cdDsl, createRng, initialize, Matrix, nmf, type AnySolver, type Result } from 'nmfkit'
 import { loadDigits } from '../examples/load-digits.ts'
 
-const REPETITIONS = 5
+const REPETITIONS = 9
 
 const orExit = <A>(result: Result<A>): A => {
   if (E.isLeft(result)) {

@@ -14,7 +14,11 @@ import { valuesOf, type Matrix } from './matrix.ts'
  * make that slightly negative for an exact fit, so it is clamped at zero
  * before the root.
  */
-export const frobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number => {
+export const frobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number =>
+  Math.sqrt(squaredFrobeniusError(X, W, H))
+
+/** ‖X − W·H‖²_F, computed as in `frobeniusError` (clamped at zero for a CSR X). */
+export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number => {
   const n = X.rows
   const m = X.cols
   const k = W.cols
@@ -36,7 +40,7 @@ export const frobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number => {
         total += diff * diff
       }
     }
-    return Math.sqrt(total)
+    return total
   }
   let squaredNormX = 0
   let cross = 0
@@ -54,5 +58,5 @@ export const frobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number => {
   const HHt = gramRows(h, k, m)
   let quadratic = 0
   for (let q = 0; q < WtW.length; q++) quadratic += WtW[q] * HHt[q]
-  return Math.sqrt(Math.max(0, squaredNormX - 2 * cross + quadratic))
+  return Math.max(0, squaredNormX - 2 * cross + quadratic)
 }

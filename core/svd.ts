@@ -7,10 +7,12 @@
  * a randomized range finder with power iterations (Halko, Martinsson & Tropp)
  * and the same exact SVD on the projected matrix. Internally a set of vectors
  * is stored contiguously, one vector per row of a row-major `Float64Array`.
+ * An X with entries so large (or small) that their squares overflow (or
+ * underflow) is decomposed scaled by a power of two, which is exact.
  */
-import type { AnyMatrix } from './csr.ts'
+import { CsrMatrix, type AnyMatrix } from './csr.ts'
 import { csrTimesDenseT, csrTransposeTimesDense, gemm, gemmNT, transpose } from './kernels.ts'
-import { valuesOf } from './matrix.ts'
+import { Matrix, valuesOf } from './matrix.ts'
 import type { Rng } from './rng.ts'
 
 /** The largest min(n, m) decomposed exactly; larger inputs use the randomized path. */
@@ -23,6 +25,12 @@ export const POWER_ITERATIONS = 7
 const MAX_SWEEPS = 60
 /** Two columns count as orthogonal when |aᵢ·aⱼ| ≤ TOLERANCE·‖aᵢ‖·‖aⱼ‖. */
 const TOLERANCE = 1e-15
+/**
+ * X whose largest |entry| lies outside [2^-SAFE_EXPONENT, 2^SAFE_EXPONENT] is
+ * decomposed scaled by a power of two (exact), since its squared norms would
+ * overflow to Infinity (then NaN) or underflow to zero; S is scaled back.
+ */
+const SAFE_EXPONENT = 400
 
 /** A rank-k SVD, X ≈ U·diag(S)·V. */
 export interface TruncatedSvd {
@@ -195,6 +203,37 @@ const fixSigns = (U: Float64Array, V: Float64Array, n: number, m: number, k: num
   }
 }
 
+/** x·2^e, in two steps so that 2^e itself never overflows (|e| ≤ 2098). */
+const timesPowerOfTwo = (x: number, e: number): number => {
+  const half = Math.trunc(e / 2)
+  return x * 2 ** half * 2 ** (e - half)
+}
+
+/**
+ * `decompose(X)`, or, when X's largest |entry| is outside the safe range,
+ * `decompose(X·2^e)` with S scaled back by 2^-e: U and V are unchanged by the scale.
+ */
+const rescaled = (X: AnyMatrix, decompose: (Y: AnyMatrix) => TruncatedSvd): TruncatedSvd => {
+  const values = X.format === 'dense' ? valuesOf(X) : X.data
+  let largest = 0
+  for (const value of values) largest = Math.max(largest, Math.abs(value))
+  const exponent = largest === 0 ? 0 : Math.round(Math.log2(largest))
+  if (Math.abs(exponent) <= SAFE_EXPONENT) return decompose(X)
+  const scaledValues = values.map((value) => timesPowerOfTwo(value, -exponent))
+  const scaled: AnyMatrix =
+    X.format === 'dense'
+      ? Matrix.unsafeWrap(X.rows, X.cols, scaledValues)
+      : CsrMatrix.unsafeWrap({
+          rows: X.rows,
+          cols: X.cols,
+          indptr: X.indptr,
+          indices: X.indices,
+          data: scaledValues,
+        })
+  const svd = decompose(scaled)
+  return { ...svd, S: svd.S.map((value) => timesPowerOfTwo(value, exponent)) }
+}
+
 /** Throws on a k outside 1..min(n, m): callers check it, so this is a programming error. */
 const checkRank = (X: AnyMatrix, k: number, operation: string) => {
   const small = Math.min(X.rows, X.cols)
@@ -211,6 +250,10 @@ const checkRank = (X: AnyMatrix, k: number, operation: string) => {
  */
 export const exactTruncatedSvd = (X: AnyMatrix, k: number): TruncatedSvd => {
   checkRank(X, k, 'exactTruncatedSvd')
+  return rescaled(X, (Y) => exactUnscaled(Y, k))
+}
+
+const exactUnscaled = (X: AnyMatrix, k: number): TruncatedSvd => {
   const { rows: n, cols: m } = X
   const tall = m <= n
   const { s, left, right } = exactSvd(vectorsOf(X, tall), Math.min(n, m), tall ? n : m, k)
@@ -230,6 +273,10 @@ export const exactTruncatedSvd = (X: AnyMatrix, k: number): TruncatedSvd => {
  */
 export const randomizedTruncatedSvd = (X: AnyMatrix, k: number, rng: Rng): TruncatedSvd => {
   checkRank(X, k, 'randomizedTruncatedSvd')
+  return rescaled(X, (Y) => randomizedUnscaled(Y, k, rng))
+}
+
+const randomizedUnscaled = (X: AnyMatrix, k: number, rng: Rng): TruncatedSvd => {
   const { rows: n, cols: m } = X
   const l = Math.min(k + OVERSAMPLES, n, m)
   const omega = new Float64Array(m * l)

@@ -4,6 +4,10 @@
  * shape with no intermediate arrays, writing whole outputs and accumulating
  * reductions in the same loop.
  *
+ * A matrix–vector product whose result has the region's shape (the gradient
+ * A·G[:, t] of a column update) is computed inside the loop too, one dot
+ * product per entry, as a hand-written coordinate descent would.
+ *
  * A region is compiled once per tree shape: JavaScript source is generated
  * from the region's tree (never from function text) and cached by that text,
  * which depends on the operations only, not on sizes or values. Where code
@@ -29,6 +33,12 @@ export type Ir =
   | { readonly k: 'unary'; readonly op: UnaryOp; readonly a: Ir }
   | { readonly k: 'binary'; readonly op: BinaryOp; readonly a: Ir; readonly b: Ir }
   | { readonly k: 'where'; readonly m: Ir; readonly a: Ir; readonly b: Ir }
+  /**
+   * Entry i of a matrix–vector product M·v, computed in the loop: the dot
+   * product of row i of input `matrix` with input `vector` (both at least 2
+   * long, read with their row and column strides).
+   */
+  | { readonly k: 'dot'; readonly matrix: number; readonly vector: number; readonly length: number }
 
 /** One result of a region: a whole array, or a reduction of all entries. */
 export interface Output {
@@ -160,6 +170,17 @@ export const regionSource = (outputs: readonly Output[], inputCount: number): st
         break
       case 'where':
         text = `(${code(ir.m)} !== 0 ? ${code(ir.a)} : ${code(ir.b)})`
+        break
+      case 'dot': {
+        const [m, v] = [ir.matrix, ir.vector]
+        const name = `v${names.size}`
+        body.push(
+          `let ${name} = 0;`,
+          `for (let l = 0; l < ${ir.length}; l++) ${name} += d${m}[b${m} + l * c${m}] * d${v}[f${v} + l * g${v}];`,
+        )
+        names.set(ir, name)
+        return name
+      }
     }
     if ((uses.get(ir) ?? 0) > 1 && ir.k !== 'input' && ir.k !== 'constant') {
       const name = `v${names.size}`
@@ -206,11 +227,20 @@ export const regionSource = (outputs: readonly Output[], inputCount: number): st
     'const sq = (x) => x * x;',
     'return function region(r, k, rows, cols, outs) {',
     ...head,
+    // A column vector (a column update of a sweep) runs as one flat loop.
+    'if (cols === 1) {',
+    'for (let i = 0, q = 0, j = 0; i < rows; i++, q++) {',
+    ...rowHead,
+    ...body,
+    ...writes,
+    '}',
+    '} else {',
     'for (let i = 0; i < rows; i++) {',
     ...rowHead,
     'for (let j = 0, q = i * cols; j < cols; j++, q++) {',
     ...body,
     ...writes,
+    '}',
     '}',
     '}',
     `return [${results.join(', ')}];`,
@@ -276,6 +306,21 @@ const interpretRegion =
           const a = build(ir.a)
           const b = build(ir.b)
           return () => (m() !== 0 ? a() : b())
+        }
+        case 'dot': {
+          const matrix = reads[ir.matrix]
+          const vector = reads[ir.vector]
+          const length = ir.length
+          return () => {
+            const base = matrix.offset + i * matrix.rowStride
+            let sum = 0
+            for (let l = 0; l < length; l++) {
+              sum +=
+                matrix.data[base + l * matrix.colStride] *
+                vector.data[vector.offset + l * vector.rowStride]
+            }
+            return sum
+          }
         }
       }
     }

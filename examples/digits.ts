@@ -7,9 +7,11 @@
  * Run with `npm run example:digits`, or pick the solver:
  * `npm run example:digits -- --solver moving-average`.
  */
+import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
 import { nmf, solvers, type Result } from 'nmfkit'
+import { componentsSvg } from '../cli/svg.ts'
 import { loadDigits } from './load-digits.ts'
 
 const COMPONENTS = 10
@@ -70,6 +72,12 @@ const main = (): void => {
     `W ${fit.W.rows}×${fit.W.cols}: mean ${fit.W.mean().toFixed(4)}; ` +
       `H ${fit.H.rows}×${fit.H.cols}: mean ${fit.H.mean().toFixed(4)}`,
   )
+
+  // The parts: each row of H drawn as an 8×8 image; with NMF they look like pen strokes.
+  const partsFile = 'digits-parts.svg'
+  const title = `digits: the ${COMPONENTS} parts (rows of H), 8×8 pixels`
+  writeFileSync(partsFile, componentsSvg(fit.H, { height: 8, width: 8 }, { title }))
+  console.log(`parts: ${partsFile}, each row of H as an 8×8 image (white 0, black its largest)`)
 }
 
 main()

@@ -17,15 +17,15 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import {
+  aligned,
   compare,
+  formatReport,
   createRng,
   Matrix,
   nmf,
   norms,
-  type DifferenceMetrics,
   type Factorization,
   type NmfOptions,
-  type NormsReport,
   type Result,
   type Rng,
 } from 'nmfkit'
@@ -107,45 +107,6 @@ const timedFit = (
   return fit
 }
 
-/** `compare` returns its reports as `unknown`; this one is the `norms` comparator's. */
-const isNormsReport = (report: unknown): report is NormsReport =>
-  typeof report === 'object' &&
-  report !== null &&
-  (report as { comparator?: unknown }).comparator === 'norms'
-
-/** The `norms` report as a table: one metric per line, W and H side by side. */
-const formatNormsReport = (
-  title: string,
-  nameA: string,
-  nameB: string,
-  report: NormsReport,
-): string => {
-  const rows: ReadonlyArray<readonly [string, (metrics: DifferenceMetrics) => number]> = [
-    ['‖A − B‖_F / entries', (d) => d.frobeniusPerEntry],
-    ['max |A − B|', (d) => d.maxAbsDifference],
-    ['mean |A − B|', (d) => d.meanAbsDifference],
-    ['max of A', (d) => d.a.max],
-    ['max of B', (d) => d.b.max],
-    ['min of A', (d) => d.a.min],
-    ['min of B', (d) => d.b.min],
-    ['mean of A', (d) => d.a.mean],
-    ['mean of B', (d) => d.b.mean],
-    ['Frobenius norm of A', (d) => d.a.frobeniusNorm],
-    ['Frobenius norm of B', (d) => d.b.frobeniusNorm],
-  ]
-  const labelWidth = Math.max(...rows.map(([label]) => label.length))
-  const columnWidth = 12
-  const line = (label: string, w: string, h: string): string =>
-    `  ${label.padEnd(labelWidth)}  ${w.padStart(columnWidth)}  ${h.padStart(columnWidth)}`
-  return [
-    title,
-    `  A = ${nameA}, B = ${nameB}`,
-    line('metric', 'W', 'H'),
-    line('-'.repeat(labelWidth), '-'.repeat(columnWidth), '-'.repeat(columnWidth)),
-    ...rows.map(([label, pick]) => line(label, show(pick(report.W)), show(pick(report.H)))),
-  ].join('\n')
-}
-
 const main = (): void => {
   const rng = createRng(SEED)
 
@@ -197,13 +158,11 @@ const main = (): void => {
     ['moving-average (nonnegative: false)', unclipped],
     ['moving-average (nonnegative: true)', clipped],
   ] as const) {
-    const { reports } = orExit(compare(cdFit, fit, { comparators: [norms], X }))
-    const report = reports[0]
-    if (!isNormsReport(report)) {
-      console.error('error: compare did not return a norms report')
-      process.exit(1)
-    }
-    console.log(formatNormsReport('\ncompare, comparator norms', 'cd', nameB, report))
+    // norms compares entry by entry; aligned first matches components up to
+    // permutation and scale, then says which ones differ and by how much.
+    const result = orExit(compare(cdFit, fit, { comparators: [norms, aligned], X }))
+    console.log(`\ncompare cd with ${nameB}`)
+    console.log(formatReport(result, { a: 'cd', b: nameB }))
   }
   console.log(
     '\nWall times include V8 compiling the hot loops on first use; ' +

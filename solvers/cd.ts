@@ -62,6 +62,24 @@ const penalize = (gram: Float64Array, cross: Float64Array, k: number, l1: number
   if (l1 !== 0) for (let q = 0; q < cross.length; q++) cross[q] -= l1
 }
 
+/**
+ * The W half-sweep with H fixed: X·Hᵀ and H·Hᵀ from the current H, then one
+ * sweep over a copy of W. Returns the new W (n×k) and its violation.
+ */
+export const sweepW = (
+  state: Factors,
+  problem: Problem,
+): { readonly W: Float64Array; readonly violation: number } => {
+  const { X, components: k, penalties } = problem
+  const H = valuesOf(state.H)
+  const XHt = timesHt(X, H, k)
+  const HHt = gramRows(H, k, X.cols)
+  penalize(HHt, XHt, k, penalties.l1W, penalties.l2W)
+  const W = valuesOf(state.W).slice()
+  const violation = coordinateSweep(W, X.rows, k, HHt, XHt, componentOrder(problem))
+  return { W, violation }
+}
+
 const step = (state: Factors, problem: Problem): StepResult<Factors> => {
   const { X, components: k, penalties } = problem
   const n = X.rows
@@ -69,11 +87,9 @@ const step = (state: Factors, problem: Problem): StepResult<Factors> => {
 
   // W half-sweep: X·Hᵀ and H·Hᵀ with the current H.
   const H = valuesOf(state.H)
-  const XHt = timesHt(X, H, k)
-  const HHt = gramRows(H, k, m)
-  penalize(HHt, XHt, k, penalties.l1W, penalties.l2W)
-  const W = valuesOf(state.W).slice()
-  let violation = coordinateSweep(W, n, k, HHt, XHt, componentOrder(problem))
+  const sweep = sweepW(state, problem)
+  const W = sweep.W
+  let violation = sweep.violation
 
   // H half-sweep on Xᵀ with the new W; H is updated as Hᵀ (features×k).
   const XtW = transposeTimesW(X, W, k)

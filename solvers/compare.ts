@@ -1,12 +1,23 @@
 /**
  * Comparators: plugins that take two factorizations of the same X and report
  * how they differ. `compare(a, b)` runs them; `norms` is the notebook's set of
- * metrics, entry by entry, with no alignment of the components.
+ * metrics, entry by entry, with no alignment of the components (`aligned.ts`
+ * has the comparison up to permutation and scale).
+ *
+ * The contract: a comparator is a plain value with a name, an options codec
+ * (io-ts, from what the user gives to complete options, defaults filled in)
+ * and a function of two factorizations, the context (X when known) and the
+ * decoded options to a report. A report is plain JSON-serializable data whose
+ * `comparator` field names the comparator that made it.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { shapeMismatch, type Result } from '../core/errors.ts'
+import type * as t from 'io-ts'
+import { invalidOption, shapeMismatch, type Result } from '../core/errors.ts'
 import { showShape, valuesOf, type Matrix } from '../core/matrix.ts'
 import type { AnyMatrix } from '../core/csr.ts'
+import { describeOptionError, optionsCodec } from './comparator-options.ts'
+
+export { optionsCodec }
 
 /** The two factors a comparator reads; a `Factorization` is one. */
 export interface FactorPair {
@@ -20,11 +31,56 @@ export interface CompareContext {
   readonly X?: AnyMatrix
 }
 
-/** A comparator plugin: a name and a function of two factorizations to a report. */
-export interface Comparator<Report = unknown> {
+/**
+ * A comparator plugin: a name, an options codec, and a function of two
+ * factorizations (and the context, X when known) to a report. `Report` is the
+ * type of its report, plain JSON-serializable data; `Options` the type of its
+ * decoded options.
+ *
+ * @example
+ * const identical: Comparator<{ comparator: 'identical'; same: boolean }, object> = {
+ *   name: 'identical',
+ *   options: optionsCodec('identical options', {}, {}),
+ *   compare: (a, b) =>
+ *     E.right({ comparator: 'identical', same: a.W === b.W && a.H === b.H }),
+ * }
+ */
+export interface Comparator<Report = unknown, Options = unknown> {
   readonly name: string
-  readonly compare: (a: FactorPair, b: FactorPair, context: CompareContext) => Result<Report>
+  /**
+   * Decodes the options a user gives (`undefined` when none) into complete
+   * options, defaults filled in; `compare` turns a failure into an `InvalidOption`.
+   */
+  readonly options: t.Decoder<unknown, Options>
+  // A method, not a function-valued field, so that a Comparator<R, O> is also a
+  // Comparator<unknown, unknown>: one list can hold comparators with different options.
+  /**
+   * Compares a with b. Must not change them; returns a `Left` for inputs it
+   * cannot compare (e.g. shapes that differ).
+   */
+  compare(a: FactorPair, b: FactorPair, context: CompareContext, options: Options): Result<Report>
 }
+
+/** A comparator with options of any type, as lists hold them. */
+export type AnyComparator = Comparator<unknown, unknown>
+
+/** A comparator with the options to run it with, as `compare` takes it. */
+export interface ConfiguredComparator {
+  readonly comparator: AnyComparator
+  /** Decoded by the comparator's options codec when `compare` runs. */
+  readonly options: unknown
+}
+
+/**
+ * A comparator paired with options, type-checked against its options type.
+ *
+ * @example
+ * compare(a, b, { comparators: [withOptions(aligned, { tolerance: 1e-3 })] })
+ */
+export const withOptions = <R, O>(
+  comparator: Comparator<R, O>,
+  options: Partial<O>,
+): ConfiguredComparator => ({ comparator, options })
 
 /** Max, min, mean and Frobenius norm of one factor. */
 export interface FactorSummary {
@@ -98,9 +154,61 @@ export const checkSameShapes = (operation: string, a: FactorPair, b: FactorPair)
   return E.right(undefined)
 }
 
-/** The notebook's comparison: norms and elementwise differences of W and of H. */
-export const norms: Comparator<NormsReport> = {
+/** Checks that X, when given, is samples×features: the shape of W·H. */
+export const checkData = (
+  operation: string,
+  a: FactorPair,
+  X: AnyMatrix | undefined,
+): Result<void> =>
+  X !== undefined && (X.rows !== a.W.rows || X.cols !== a.H.cols)
+    ? E.left(
+        shapeMismatch(
+          operation,
+          'X',
+          `shape ${showShape(a.W.rows, a.H.cols)} (rows of W × columns of H)`,
+          showShape(X.rows, X.cols),
+        ),
+      )
+    : E.right(undefined)
+
+/**
+ * Checks what a comparator that forms W·H needs: a and b have factors of the
+ * same shapes, within each the columns of W match the rows of H, and X (when
+ * given) has the shape of W·H.
+ */
+export const checkComparable = (
+  operation: string,
+  a: FactorPair,
+  b: FactorPair,
+  X: AnyMatrix | undefined,
+): Result<void> => {
+  const same = checkSameShapes(operation, a, b)
+  if (E.isLeft(same)) return same
+  for (const [which, pair] of [
+    ['first', a],
+    ['second', b],
+  ] as const) {
+    if (pair.H.rows !== pair.W.cols) {
+      return E.left(
+        shapeMismatch(
+          operation,
+          `H of the ${which} factorization`,
+          `${pair.W.cols} rows (as W has ${pair.W.cols} columns)`,
+          showShape(pair.H.rows, pair.H.cols),
+        ),
+      )
+    }
+  }
+  return checkData(operation, a, X)
+}
+
+/**
+ * The notebook's comparison: norms and elementwise differences of W and of H.
+ * It takes no options.
+ */
+export const norms: Comparator<NormsReport, object> = {
   name: 'norms',
+  options: optionsCodec('norms options', {}, {}),
   compare: (a, b) =>
     E.map(() => ({
       comparator: 'norms' as const,
@@ -109,10 +217,20 @@ export const norms: Comparator<NormsReport> = {
     }))(checkSameShapes('compare', a, b)),
 }
 
+/** True for a `NormsReport`, e.g. one of the `reports` of `compare`. */
+export const isNormsReport = (report: unknown): report is NormsReport =>
+  typeof report === 'object' &&
+  report !== null &&
+  (report as { comparator?: unknown }).comparator === 'norms'
+
 /** Options of `compare`. */
 export interface CompareOptions {
-  /** The comparators to run, in order. @default [norms] */
-  readonly comparators?: readonly Comparator[]
+  /**
+   * The comparators to run, in order: each a comparator (run with its default
+   * options) or a comparator with options (see `withOptions`). @default [norms]
+   */
+  readonly comparators?: ReadonlyArray<AnyComparator | ConfiguredComparator>
+  /** The data both were fitted to; comparators that use it say so in their reports. */
   readonly X?: AnyMatrix
 }
 
@@ -122,19 +240,39 @@ export interface Report {
 }
 
 /**
- * Compares two factorizations of the same X with each comparator.
+ * Compares two factorizations of the same X with each comparator, in order.
+ * Factorizations of different shapes, or an X that is not the shape of W·H,
+ * are a `ShapeMismatch` that names the shapes; options a comparator's codec
+ * rejects are an `InvalidOption` named `<comparator>.<option>`.
  *
  * @example
  * const report = compare(fitA, fitB) // Right({ reports: [NormsReport] })
+ * compare(fitA, fitB, { comparators: [norms, aligned], X }) // Right({ reports: [norms, aligned] })
  */
 export const compare = (
   a: FactorPair,
   b: FactorPair,
   options: CompareOptions = {},
 ): Result<Report> => {
-  const comparators = options.comparators ?? [norms]
+  const operation = 'compare'
+  const same = checkSameShapes(operation, a, b)
+  if (E.isLeft(same)) return same
+  const data = checkData(operation, a, options.X)
+  if (E.isLeft(data)) return data
   const context: CompareContext = options.X === undefined ? {} : { X: options.X }
-  return E.map((reports: readonly unknown[]) => ({ reports }))(
-    E.sequenceArray(comparators.map((comparator) => comparator.compare(a, b, context))),
-  )
+  const reports: unknown[] = []
+  for (const entry of options.comparators ?? [norms]) {
+    const [comparator, given] =
+      'comparator' in entry ? [entry.comparator, entry.options] : [entry, undefined]
+    const decoded = comparator.options.decode(given)
+    if (E.isLeft(decoded)) {
+      const { path, detail } = describeOptionError(decoded.left)
+      const option = path === '' ? comparator.name : `${comparator.name}.${path}`
+      return E.left(invalidOption(operation, option, detail))
+    }
+    const report = comparator.compare(a, b, context, decoded.right)
+    if (E.isLeft(report)) return report
+    reports.push(report.right)
+  }
+  return E.right({ reports })
 }

@@ -21,6 +21,8 @@ export interface Problem {
   readonly components: number
   /** ‖X‖²_F, computed once. */
   readonly squaredNormX: number
+  /** β of the loss, a beta-divergence: 2 Frobenius, 1 Kullback–Leibler, 0 Itakura–Saito. */
+  readonly beta: number
   /** L1 and L2 penalties on W and H, already scaled as scikit-learn scales them. */
   readonly penalties: Penalties
   /** Visit the components in a random order in each half-sweep. */

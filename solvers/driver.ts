@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { aborted, type Result } from '../core/errors.ts'
 import type { Matrix } from '../core/matrix.ts'
 import { checkFinite } from '../core/validate.ts'
-import { frobeniusError } from '../core/divergence.ts'
+import { divergenceError } from '../core/beta-divergence.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 
 /** One iteration in the history of a fit. */
@@ -30,7 +30,7 @@ export interface Factorization<R extends string = string, C extends string = str
   readonly nIter: number
   /** Whether the stopping rule was met before maxIter ran out. */
   readonly converged: boolean
-  /** ‖X − W·H‖_F. */
+  /** sqrt(2·d_β(X | W·H)) for the fit's loss: ‖X − W·H‖_F for Frobenius. */
   readonly reconstructionError: number
   readonly history: readonly HistoryEntry[]
   /** The solver's name and what its measure is. */
@@ -46,6 +46,8 @@ export interface DriverSettings {
   readonly tol: number
   readonly onIteration?: (entry: HistoryEntry) => void
   readonly signal?: AbortSignal
+  /** The public operation, for messages. @default 'nmf' */
+  readonly operation?: string
   /** The resolved options, recorded in the result. */
   readonly resolved: Readonly<Record<string, unknown>> & { readonly seed: number }
 }
@@ -58,7 +60,7 @@ export const runDriver = <O, S extends Factors>(
   options: O,
   settings: DriverSettings,
 ): Result<Factorization> => {
-  const operation = 'nmf'
+  const operation = settings.operation ?? 'nmf'
   let state = solver.start(problem, initial, options)
   const history: HistoryEntry[] = []
   let first: StepResult<S> | undefined
@@ -69,7 +71,7 @@ export const runDriver = <O, S extends Factors>(
     H: state.H,
     nIter,
     converged,
-    reconstructionError: frobeniusError(problem.X, state.W, state.H),
+    reconstructionError: divergenceError(problem.X, state.W, state.H, problem.beta),
     history,
     solver: { name: solver.name, measure: solver.measure },
     options: settings.resolved,

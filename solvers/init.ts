@@ -11,7 +11,13 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
-import { invalidOption, shapeMismatch, type Result } from '../core/errors.ts'
+import {
+  invalidOption,
+  shapeMismatch,
+  showNumber,
+  unsupported,
+  type Result,
+} from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { Matrix, showShape } from '../core/matrix.ts'
 import type { Rng } from '../core/rng.ts'
@@ -112,6 +118,19 @@ const nndsvdVariant = (
     const next = fill(X, rng)
     for (let q = 0; q < W.length; q++) if (W[q] === 0) W[q] = next()
     for (let q = 0; q < H.length; q++) if (H[q] === 0) H[q] = next()
+
+    // An all-zero factor for a non-zero X is a fixed point of every solver: the fit would
+    // return zeros. It happens when X is so small that every entry falls below the threshold.
+    if (X.max() > 0 && (W.every((value) => value === 0) || H.every((value) => value === 0))) {
+      return E.left(
+        unsupported(
+          operation,
+          `init '${name}' gave all-zero factors: every entry fell below ${NNDSVD_EPSILON} ` +
+            `for X whose largest entry is ${showNumber(X.max())}; ` +
+            `use init 'random' or 'nndsvda', or scale X up`,
+        ),
+      )
+    }
     return E.right({ W: Matrix.unsafeWrap(X.rows, k, W), H: Matrix.unsafeWrap(k, X.cols, H) })
   },
 })

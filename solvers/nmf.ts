@@ -5,12 +5,20 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { invalidOption, type NmfError, type Result } from '../core/errors.ts'
+import {
+  betaOf,
+  checkBetaDomain,
+  lossName,
+  showBeta,
+  type BetaLoss,
+} from '../core/beta-divergence.ts'
+import { invalidOption, unsupported, type NmfError, type Result } from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { createRng, type Rng } from '../core/rng.ts'
 import { checkNonNegative } from '../core/validate.ts'
 import type { AnySolver, Factors, Penalties, Problem } from './contract.ts'
 import { cd } from './cd.ts'
+import { mu } from './mu.ts'
 import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
 import { customInit, defaultInit, initStrategies } from './init.ts'
 import { movingAverage } from './moving-average.ts'
@@ -19,7 +27,7 @@ import { asMatrix, type MatrixInput } from './input.ts'
 import type { Matrix } from '../core/matrix.ts'
 
 /** The built-in solvers, by name. */
-export const solvers: readonly AnySolver[] = [cd, movingAverage]
+export const solvers: readonly AnySolver[] = [cd, movingAverage, mu]
 
 /** How to build the first factors: a strategy's name or the factors themselves. */
 export type InitOption =
@@ -29,8 +37,14 @@ export type InitOption =
 export interface NmfOptions {
   /** k, the number of components (rank of the factorization). */
   readonly components: number
-  /** `'cd'` (default), `'moving-average'`, or a solver plugin value. */
+  /** `'cd'` (default), `'moving-average'`, `'mu'`, or a solver plugin value. */
   readonly solver?: string | AnySolver
+  /**
+   * The loss, a beta-divergence: `'frobenius'` (β = 2), `'kullback-leibler'` (1),
+   * `'itakura-saito'` (0) or any finite β. Only `mu` takes one other than Frobenius.
+   * @default 'frobenius'
+   */
+  readonly betaLoss?: BetaLoss
   /** Default: `nndsvda` when components ≤ min(samples, features), else `random`. */
   readonly init?: InitOption
   /** @default 200 */
@@ -108,8 +122,32 @@ export const buildInit = (
   )
 }
 
+/**
+ * β of `betaLoss`, when `solver` minimizes that loss (its `capabilities.losses`
+ * names it, or `'beta-divergence'` for every β) and X lies in its domain.
+ */
+export const resolveBeta = (
+  op: string,
+  solver: AnySolver,
+  betaLoss: BetaLoss,
+  X: AnyMatrix,
+): Result<number> => {
+  const beta = betaOf(betaLoss)
+  const { losses } = solver.capabilities
+  if (!losses.includes(lossName(beta)) && !losses.includes('beta-divergence')) {
+    return E.left(
+      unsupported(
+        op,
+        `solver '${solver.name}' handles only betaLoss ${losses.map((l) => `'${l}'`).join(', ')}, ` +
+          `found ${showBeta(beta)}; use solver 'mu' for other losses`,
+      ),
+    )
+  }
+  return E.map(() => beta)(checkBetaDomain(op, X, beta))
+}
+
 /** L1 and L2 penalties in scikit-learn's scaling (W by features, H by samples). */
-const penalties = (
+export const penalties = (
   X: AnyMatrix,
   alphaW: number,
   alphaH: number | 'same',
@@ -147,7 +185,10 @@ export const nmf = <R extends string = string, C extends string = string>(
     E.bind('own', ({ solver }) =>
       decodeProps(operation, options, solver.optionProps, Object.keys(commonProps)),
     ),
-    E.chain(({ X, solver, common, own }) => {
+    E.bind('beta', ({ X, solver, common }) =>
+      resolveBeta(operation, solver, (common.betaLoss as BetaLoss | undefined) ?? 'frobenius', X),
+    ),
+    E.chain(({ X, solver, common, own, beta }) => {
       if (common.components === undefined) {
         return E.left<NmfError>(
           invalidOption(operation, 'components', 'is required: expected an integer ≥ 1'),
@@ -163,6 +204,7 @@ export const nmf = <R extends string = string, C extends string = string>(
         X,
         components: resolved.components,
         squaredNormX: X.frobeniusNorm() ** 2,
+        beta,
         penalties: penalties(X, resolved.alphaW, resolved.alphaH, resolved.l1Ratio),
         shuffle: resolved.shuffle,
         rng,

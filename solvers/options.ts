@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { invalidOption, type NmfError, type Result } from '../core/errors.ts'
 import { describeErrors } from '../core/codec.ts'
+import { BetaLossCodec, type BetaLoss } from '../core/beta-divergence.ts'
 
 /** A number type with a predicate, named for messages (e.g. `an integer ≥ 1`). */
 export const numberWhere = (name: string, ok: (value: number) => boolean): t.Type<number> =>
@@ -27,6 +28,7 @@ export const commonProps = {
   components: PositiveInteger,
   solver: t.unknown,
   init: t.unknown,
+  betaLoss: BetaLossCodec,
   maxIter: PositiveInteger,
   tol: NonNegative,
   alphaW: NonNegative,
@@ -40,6 +42,7 @@ export const commonProps = {
 
 /** The defaults of the shared options (scikit-learn's). */
 export const commonDefaults = {
+  betaLoss: 'frobenius' as BetaLoss,
   maxIter: 200,
   tol: 1e-4,
   alphaW: 0,

@@ -136,6 +136,52 @@ describe('evaluate agrees with the reference interpreter', () => {
   })
 })
 
+describe('plans cached by structure', () => {
+  // One structure, many columns, constants and leaves: the cached plan reads them at run time.
+  property.prop(
+    [
+      fc.integer({ min: 2, max: 6 }),
+      fc.integer({ min: 2, max: 4 }),
+      fc.array(fc.tuple(fc.nat(), fc.double({ min: -3, max: 3, noNaN: true })), {
+        minLength: 2,
+        maxLength: 6,
+      }),
+    ],
+    { numRuns: 30 },
+  )('a column update for every t and constant agrees with the interpreter', (n, k, cases) => {
+    const A = lift(
+      unwrap(
+        Matrix.fromData(
+          n,
+          k,
+          Float64Array.from({ length: n * k }, (_, q) => (q % 5) - 2),
+        ),
+      ),
+    )
+    const G = lift(
+      unwrap(
+        Matrix.fromData(
+          k,
+          k,
+          Float64Array.from({ length: k * k }, (_, q) => q + 1),
+        ),
+      ),
+    )
+    for (const [index, c] of cases) {
+      const t = index % k
+      const next = A.column(t)
+        .minus(A.times(G.column(t)).minus(c).div(G.entry(t, t)))
+        .max(0)
+      expect(agree(unwrap(evaluate(next)), unwrap(interpret(next)))).toBe(true)
+      expect(agree(unwrap(evaluate(next, { codegen: false })), unwrap(interpret(next)))).toBe(true)
+    }
+    // An index outside the matrix is still a Left once the structure is cached.
+    expect(E.isLeft(evaluate(A.column(k).plus(1)))).toBe(true)
+    expect(E.isLeft(evaluate(A.column(0).plus(1)))).toBe(false)
+    expect(E.isLeft(evaluate(A.column(k).plus(1)))).toBe(true)
+  })
+})
+
 const W = lift(
   unwrap(
     Matrix.fromArrays<'samples', 'components'>([

@@ -110,7 +110,7 @@ describe('nmf rejects bad options', () => {
     ],
     [
       { components: 1, solver: 'als' },
-      "nmf: option 'solver': expected one of 'cd', 'moving-average' or a solver plugin, found 'als'",
+      "nmf: option 'solver': expected one of 'cd', 'moving-average', 'mu' or a solver plugin, found 'als'",
     ],
     [
       { components: 1, init: 'svd' },

@@ -1,0 +1,174 @@
+/**
+ * Helpers around Node's `util.parseArgs`: its errors as usage errors, numbers
+ * from flags, the flags every command that reads a matrix shares, and the
+ * names of library options as flags in messages.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { NmfError } from 'nmfkit'
+import { inputError, usageError, type CliError, type CliResult } from './errors.ts'
+import { inputFormats, type InputFormat, type ReadOptions } from './formats/read.ts'
+
+/** Runs a `parseArgs` call; its error becomes one usage line for `command`. */
+export const tryParse = <A>(command: string, parse: () => A): CliResult<A> => {
+  try {
+    return E.right(parse())
+  } catch (error) {
+    // parseArgs explains over several lines; the first says what is wrong.
+    const message = (error as Error).message
+    const first = message.split('\n')[0].split(/\.\s/)[0].replace(/\.$/, '')
+    const ambiguous = /^Option '([^']*)' argument is ambiguous/.exec(first)
+    const long = /use '(--[\w-]+)=-XYZ'/.exec(message)?.[1]
+    const reason =
+      ambiguous === null
+        ? `${first[0].toLowerCase()}${first.slice(1)}`
+        : `option ${ambiguous[1]}: expected a value, found an option; ` +
+          `a value that starts with '-' is written ${long ?? ambiguous[1]}=-VALUE`
+    return E.left(usageError(`${reason} (see nmfkit ${command} --help)`))
+  }
+}
+
+/** A number from a flag, or undefined when the flag is absent. */
+export const numberFlag = (
+  flag: string,
+  text: string | undefined,
+  integer = false,
+): CliResult<number | undefined> => {
+  if (text === undefined) return E.right(undefined)
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    return E.left(
+      usageError(
+        `option --${flag}: expected ${integer ? 'an integer' : 'a number'}, found '${text}'`,
+      ),
+    )
+  }
+  return E.right(value)
+}
+
+/** The flags of every command that reads a matrix. */
+export const inputFlags = {
+  format: { type: 'string' },
+  delimiter: { type: 'string' },
+  header: { type: 'boolean' },
+  'no-header': { type: 'boolean' },
+  'row-names': { type: 'boolean' },
+  'no-row-names': { type: 'boolean' },
+  'drop-columns': { type: 'string', multiple: true },
+  key: { type: 'string' },
+} as const
+
+/** The help lines of `inputFlags`. */
+export const inputFlagsHelp = `Reading the input:
+  --format NAME          csv, tsv, txt, mtx, npy or json (default: by extension, else by content)
+  --delimiter CHAR       ',' 'tab' ';' or 'space' (default: by extension, else detected)
+  --header, --no-header  the first line names the columns (default: detected)
+  --row-names, --no-row-names
+                         the first column names the rows (default: detected)
+  --drop-columns LIST    leave out columns: numbers from 1, 'last', or header names,
+                         comma-separated (e.g. --drop-columns last for a label column)
+  --key PATH             JSON: the dotted key of the matrix (default: X in a fixture)`
+
+/** The values of `inputFlags`, as parseArgs returns them. */
+export interface InputFlagValues {
+  readonly format?: string
+  readonly delimiter?: string
+  readonly header?: boolean
+  readonly 'no-header'?: boolean
+  readonly 'row-names'?: boolean
+  readonly 'no-row-names'?: boolean
+  readonly 'drop-columns'?: string[]
+  readonly key?: string
+}
+
+const delimiters: Readonly<Record<string, string>> = {
+  ',': ',',
+  comma: ',',
+  tab: '\t',
+  '\t': '\t',
+  '\\t': '\t',
+  ';': ';',
+  semicolon: ';',
+  space: ' ',
+  ' ': ' ',
+}
+
+const yesNo = (
+  flag: string,
+  yes: boolean | undefined,
+  no: boolean | undefined,
+): CliResult<boolean | undefined> =>
+  yes === true && no === true
+    ? E.left(usageError(`options --${flag} and --no-${flag} exclude each other`))
+    : E.right(yes === true ? true : no === true ? false : undefined)
+
+/** `ReadOptions` from the input flags. */
+export const readOptionsOf = (values: InputFlagValues): CliResult<ReadOptions> => {
+  const format = values.format
+  if (format !== undefined && !inputFormats.includes(format as InputFormat)) {
+    return E.left(
+      usageError(`option --format: expected one of ${inputFormats.join(', ')}, found '${format}'`),
+    )
+  }
+  const delimiter = values.delimiter === undefined ? undefined : delimiters[values.delimiter]
+  if (values.delimiter !== undefined && delimiter === undefined) {
+    return E.left(
+      usageError(
+        `option --delimiter: expected ',', 'tab', ';' or 'space', found '${values.delimiter}'`,
+      ),
+    )
+  }
+  const header = yesNo('header', values.header, values['no-header'])
+  if (E.isLeft(header)) return header
+  const rowNames = yesNo('row-names', values['row-names'], values['no-row-names'])
+  if (E.isLeft(rowNames)) return rowNames
+  const dropColumns = (values['drop-columns'] ?? [])
+    .flatMap((list) => list.split(','))
+    .map((spec) => spec.trim())
+    .filter((spec) => spec !== '')
+  return E.right({
+    ...(format === undefined ? {} : { format: format as InputFormat }),
+    ...(delimiter === undefined ? {} : { delimiter }),
+    ...(header.right === undefined ? {} : { header: header.right }),
+    ...(rowNames.right === undefined ? {} : { rowNames: rowNames.right }),
+    ...(dropColumns.length === 0 ? {} : { dropColumns }),
+    ...(values.key === undefined ? {} : { key: values.key }),
+  })
+}
+
+/** The flag of each library option, for messages. */
+const flagOfOption: Readonly<Record<string, string>> = {
+  components: '-k',
+  maxIter: '--max-iter',
+  alphaW: '--alpha-w',
+  alphaH: '--alpha-h',
+  l1Ratio: '--l1-ratio',
+  betaLoss: '--loss',
+}
+
+/** The flag that sets a library option: `maxIter` → `--max-iter`, `gamma` → `--gamma`. */
+export const flagOf = (option: string): string =>
+  flagOfOption[option] ?? `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+
+/**
+ * A library error as a one-line CLI error: an option is named by its flag, and
+ * a bad entry of the input by its place in the file.
+ */
+export const fromLibraryError = (
+  error: NmfError,
+  input?: { readonly file: string; readonly locate: (row: number, col: number) => string },
+): CliError => {
+  const detail = error.message.replace(/^[\w.]+: /, '')
+  if (error._tag === 'InvalidOption') {
+    return usageError(`option ${flagOf(error.option)}: ${detail.replace(/^option '[^']*': /, '')}`)
+  }
+  if ((error._tag === 'NegativeInput' || error._tag === 'NonFiniteInput') && input !== undefined) {
+    return inputError(
+      input.file,
+      `${input.locate(error.row, error.col)}: ${detail.replace(/ at row \d+, column \d+$/, '')}`,
+    )
+  }
+  if (error._tag === 'Unsupported' || error._tag === 'Aborted' || input === undefined) {
+    return usageError(/betaLoss/.test(detail) ? `option --loss: ${detail}` : detail)
+  }
+  return inputError(input.file, detail)
+}

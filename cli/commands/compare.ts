@@ -1,0 +1,153 @@
+/**
+ * `nmfkit compare A B [--input X]`: the library's comparators on two models
+ * (fits of the same data): `aligned` (up to permutation and scale) and `norms`
+ * (entry by entry), rendered by `formatReport`, or as JSON.
+ */
+import { basename } from 'node:path'
+import { parseArgs } from 'node:util'
+import * as E from 'fp-ts/lib/Either.js'
+import {
+  aligned,
+  compare,
+  formatReport,
+  norms,
+  withOptions,
+  type AnyComparator,
+  type AnyMatrix,
+  type ConfiguredComparator,
+} from 'nmfkit'
+import {
+  fromLibraryError,
+  inputFlags,
+  inputFlagsHelp,
+  numberFlag,
+  readOptionsOf,
+  tryParse,
+} from '../args.ts'
+import { inputError, usageError, type CliResult } from '../errors.ts'
+import { checkOutputPath, writeAll } from '../files.ts'
+import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
+import { readModel } from '../model.ts'
+
+export const compareUsage = `usage: nmfkit compare A B [--input X] [options]
+
+Compares two models of the same data (from 'nmfkit fit', or scikit-learn
+fixtures with expected W and H): 'aligned' matches the components up to
+permutation and scale and gives a verdict; 'norms' compares entry by entry, as
+the notebook did. With --input, the reconstruction errors against X too.
+
+Options:
+  --input FILE           X, the data both were fitted to (any input format)
+  --comparators LIST     aligned, norms or both, comma-separated (default aligned,norms)
+  --tolerance X          aligned: the largest relative difference of a matched
+                         pair that still counts as the same component (default 1e-6)
+  --json                 the reports as JSON instead of text tables
+  -o, --output FILE      write the report to FILE instead of stdout
+  -h, --help             print this help
+
+${inputFlagsHelp.replace('Reading the input:', 'Reading --input:')}
+`
+
+const comparatorsByName: Readonly<Record<string, AnyComparator>> = {
+  aligned: aligned as unknown as AnyComparator,
+  norms: norms as unknown as AnyComparator,
+}
+
+const parseCompareArgs = (args: string[]) =>
+  parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...inputFlags,
+      input: { type: 'string' },
+      comparators: { type: 'string' },
+      tolerance: { type: 'string' },
+      json: { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+
+/** The comparators named by `--comparators`, with `--tolerance` for `aligned`. */
+const chosenComparators = (
+  list: string | undefined,
+  tolerance: number | undefined,
+): CliResult<(AnyComparator | ConfiguredComparator)[]> => {
+  const names = (list ?? 'aligned,norms')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+  const chosen: (AnyComparator | ConfiguredComparator)[] = []
+  for (const name of names) {
+    const comparator = comparatorsByName[name]
+    if (comparator === undefined) {
+      return E.left(usageError(`option --comparators: expected aligned or norms, found '${name}'`))
+    }
+    chosen.push(
+      name === 'aligned' && tolerance !== undefined
+        ? withOptions(aligned, { tolerance })
+        : comparator,
+    )
+  }
+  if (chosen.length === 0) {
+    return E.left(usageError('option --comparators: expected aligned or norms, found none'))
+  }
+  return E.right(chosen)
+}
+
+/** Runs `nmfkit compare`. */
+export const runCompare = (args: string[]): CliResult<void> => {
+  const parsed = tryParse('compare', () => parseCompareArgs(args))
+  if (E.isLeft(parsed)) return parsed
+  const { values, positionals } = parsed.right
+  if (values.help === true) {
+    process.stdout.write(compareUsage)
+    return E.right(undefined)
+  }
+  if (positionals.length !== 2) {
+    return E.left(
+      usageError(
+        `expected two models A and B, found ${positionals.length} (see nmfkit compare --help)`,
+      ),
+    )
+  }
+  const tolerance = numberFlag('tolerance', values.tolerance)
+  if (E.isLeft(tolerance)) return tolerance
+  const comparators = chosenComparators(values.comparators, tolerance.right)
+  if (E.isLeft(comparators)) return comparators
+  const output = values.output ?? '-'
+  const ok = checkOutputPath(output, '--output')
+  if (E.isLeft(ok)) return ok
+  const readOptions = readOptionsOf(values)
+  if (E.isLeft(readOptions)) return readOptions
+
+  const models = []
+  for (const path of positionals) {
+    const model = readModel(path)
+    if (E.isLeft(model)) return model
+    if (model.right.W === undefined) {
+      return E.left(inputError(path, 'expected W beside H to compare, found H alone'))
+    }
+    models.push({ W: model.right.W, H: model.right.H })
+  }
+  let input: LoadedMatrix | undefined
+  let X: AnyMatrix | undefined
+  if (values.input !== undefined) {
+    const loaded = readMatrixFile(values.input, readOptions.right)
+    if (E.isLeft(loaded)) return loaded
+    input = loaded.right
+    X = input.matrix
+  }
+
+  const report = compare(models[0], models[1], {
+    comparators: comparators.right,
+    ...(X === undefined ? {} : { X }),
+  })
+  if (E.isLeft(report)) return E.left(fromLibraryError(report.left, input))
+  const names = { a: basename(positionals[0]), b: basename(positionals[1]) }
+  const text =
+    values.json === true
+      ? `${JSON.stringify(report.right, null, 2)}\n`
+      : `${formatReport(report.right, names)}\n`
+  return writeAll([{ path: output, content: text }])
+}

@@ -1,0 +1,281 @@
+/**
+ * `nmfkit fit INPUT -k K`: reads X, runs `nmf` with every option given by a
+ * flag, and writes the model, W, H and the convergence plot, all or nothing,
+ * once the fit has succeeded. Progress goes to stderr (see `progress.ts`).
+ */
+import { basename } from 'node:path'
+import { parseArgs } from 'node:util'
+import * as E from 'fp-ts/lib/Either.js'
+import { nmf, solvers, type Factorization, type NmfOptions } from 'nmfkit'
+import {
+  fromLibraryError,
+  inputFlags,
+  inputFlagsHelp,
+  numberFlag,
+  readOptionsOf,
+  tryParse,
+} from '../args.ts'
+import { usageError, type CliResult } from '../errors.ts'
+import { checkOutputPath, writeAll, type OutputFile } from '../files.ts'
+import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
+import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
+import { formatModel } from '../model.ts'
+import { convergenceSvg } from '../plot.ts'
+import { createProgress, formatDuration, iterations, progressMode } from '../progress.ts'
+import { solverOptions } from './solver-flags.ts'
+
+export const fitUsage = `usage: nmfkit fit INPUT -k K [options]
+
+Factorizes the non-negative matrix X in INPUT (rows are samples, columns
+features) as X ≈ W·H, W samples×k and H k×features, both non-negative.
+
+The fit:
+  -k, --components K     the number of components (required)
+  --solver NAME          ${solvers.map((s) => s.name).join(', ')} (default cd)
+  --loss LOSS            the beta-divergence, for solvers that take one: frobenius,
+                         kullback-leibler, itakura-saito, or a number (beta)
+  --init NAME            random, nndsvd, nndsvda or nndsvdar (default: nndsvda
+                         when k ≤ min(samples, features), else random)
+  --seed N               the seed of the random init and of --shuffle (default 0)
+  --max-iter N           at most N iterations (default 200)
+  --tol X                the stopping tolerance (default 1e-4)
+  --alpha-w X            the penalty on W, scaled by the features (default 0)
+  --alpha-h X            the penalty on H, scaled by the samples, or 'same' (default)
+  --l1-ratio X           the L1 share of the penalties, in [0, 1] (default 0)
+  --shuffle              visit the components in a random order
+  --gamma X              moving-average: the step fraction, in (0, 1] (default 0.1)
+  --set NAME=VALUE       any other solver option (repeatable), e.g. --set nonnegative=false
+  --time-limit SECONDS   stop after the iteration that passes this time, keep the result
+
+Output (written only when the fit succeeds; each to a temporary name, then renamed):
+  -o, --output FILE      the model as JSON: W, H, the options, the history, the error.
+                         '-' is stdout, the default when no other output is asked for
+  --w FILE               W as .csv, .tsv, .npy or .json, by the extension
+  --h FILE               H, the same way
+  --plot FILE.svg        the convergence: the solver's measure per iteration, log scale
+  -q, --quiet            no progress bar and no summary on stderr
+  -v, --verbose          a line on stderr every --every iterations (default 10)
+  --every N
+  -h, --help             print this help
+
+${inputFlagsHelp}
+`
+
+const fitFlags = {
+  ...inputFlags,
+  components: { type: 'string', short: 'k' },
+  solver: { type: 'string' },
+  loss: { type: 'string' },
+  init: { type: 'string' },
+  seed: { type: 'string' },
+  'max-iter': { type: 'string' },
+  tol: { type: 'string' },
+  'alpha-w': { type: 'string' },
+  'alpha-h': { type: 'string' },
+  'l1-ratio': { type: 'string' },
+  shuffle: { type: 'boolean' },
+  gamma: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  'time-limit': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  w: { type: 'string' },
+  h: { type: 'string' },
+  plot: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean', short: 'v' },
+  every: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+type FitValues = ReturnType<typeof parseFitArgs>['values']
+
+const parseFitArgs = (args: string[]) =>
+  parseArgs({ args, allowPositionals: true, options: fitFlags })
+
+/** The output files asked for, checked before the fit so that a bad path fails fast. */
+interface Outputs {
+  readonly model?: string
+  readonly w?: string
+  readonly h?: string
+  readonly plot?: string
+}
+
+const checkOutputs = (values: FitValues): CliResult<Outputs> => {
+  const wanted = values.output ?? ((values.w ?? values.h ?? values.plot) ? undefined : '-')
+  const outputs: Outputs = {
+    ...(wanted === undefined ? {} : { model: wanted }),
+    ...(values.w === undefined ? {} : { w: values.w }),
+    ...(values.h === undefined ? {} : { h: values.h }),
+    ...(values.plot === undefined ? {} : { plot: values.plot }),
+  }
+  for (const [flag, path] of [
+    ['--output', outputs.model],
+    ['--w', outputs.w],
+    ['--h', outputs.h],
+    ['--plot', outputs.plot],
+  ] as const) {
+    if (path === undefined) continue
+    if (flag === '--w' || flag === '--h') {
+      const format = outputFormatOf(path, flag)
+      if (E.isLeft(format)) return format
+    }
+    if (flag === '--plot' && !/\.svg$/i.test(path)) {
+      return E.left(
+        usageError(`option --plot: expected a file name ending in .svg, found '${path}'`),
+      )
+    }
+    const ok = checkOutputPath(path, flag)
+    if (E.isLeft(ok)) return ok
+  }
+  const paths = [outputs.model, outputs.w, outputs.h, outputs.plot].filter(
+    (p) => p !== undefined && p !== '-',
+  )
+  const toStdout = [outputs.model, outputs.w, outputs.h].filter((p) => p === '-').length
+  if (new Set(paths).size !== paths.length || toStdout > 1) {
+    return E.left(
+      usageError('expected different files for --output, --w, --h and --plot, found one twice'),
+    )
+  }
+  return E.right(outputs)
+}
+
+/** How the fit ended, in words: `converged, tol 1e-4` or `did not converge in 200 iterations`. */
+const ending = (fit: Factorization, stoppedBy: string | undefined): string => {
+  const tol = `tol ${Number(fit.options.tol).toExponential().replace('e+', 'e')}`
+  if (stoppedBy !== undefined) return `stopped by ${stoppedBy}, ${tol}`
+  return fit.converged
+    ? `converged, ${tol}`
+    : `did not converge in ${iterations(fit.nIter)}, ${tol}`
+}
+
+const outputFiles = (
+  fit: Factorization,
+  input: LoadedMatrix,
+  outputs: Outputs,
+  seconds: number,
+  stoppedBy: string | undefined,
+): OutputFile[] => {
+  const files: OutputFile[] = []
+  const components = Array.from({ length: fit.W.cols }, (_, t) => `component${t + 1}`)
+  if (outputs.model !== undefined) {
+    files.push({ path: outputs.model, content: formatModel(fit, input, seconds, stoppedBy) })
+  }
+  if (outputs.w !== undefined) {
+    const format = outputFormatOf(outputs.w, '--w')
+    if (E.isRight(format)) {
+      const names =
+        input.rowNames === undefined ? {} : { rows: input.rowNames, columns: components }
+      files.push({ path: outputs.w, content: encodeMatrix(fit.W, format.right, names) })
+    }
+  }
+  if (outputs.h !== undefined) {
+    const format = outputFormatOf(outputs.h, '--h')
+    if (E.isRight(format)) {
+      const names = input.columnNames === undefined ? {} : { columns: input.columnNames }
+      files.push({ path: outputs.h, content: encodeMatrix(fit.H, format.right, names) })
+    }
+  }
+  if (outputs.plot !== undefined) {
+    const title = `${fit.solver.name} on ${basename(input.file)} (${input.matrix.rows}×${input.matrix.cols}), k = ${fit.W.cols}`
+    const subtitle =
+      `reconstruction error ${fit.reconstructionError.toPrecision(6)} after ${iterations(fit.nIter)} ` +
+      `(${ending(fit, stoppedBy)})`
+    files.push({
+      path: outputs.plot,
+      content: convergenceSvg(fit.history, { title, subtitle, measure: fit.solver.measure }),
+    })
+  }
+  return files
+}
+
+/** Runs `nmfkit fit`. */
+export const runFit = (args: string[]): CliResult<void> => {
+  const parsed = tryParse('fit', () => parseFitArgs(args))
+  if (E.isLeft(parsed)) return parsed
+  const { values, positionals } = parsed.right
+  if (values.help === true) {
+    process.stdout.write(fitUsage)
+    return E.right(undefined)
+  }
+  if (positionals.length !== 1) {
+    return E.left(
+      usageError(`expected one INPUT file, found ${positionals.length} (see nmfkit fit --help)`),
+    )
+  }
+  if (values.components === undefined) {
+    return E.left(
+      usageError(
+        'option -k: expected the number of components, found none (see nmfkit fit --help)',
+      ),
+    )
+  }
+  if (values.quiet === true && values.verbose === true) {
+    return E.left(usageError('options --quiet and --verbose exclude each other'))
+  }
+  const every = numberFlag('every', values.every, true)
+  if (E.isLeft(every)) return every
+  if (every.right !== undefined && every.right < 1) {
+    return E.left(usageError(`option --every: expected an integer ≥ 1, found ${every.right}`))
+  }
+  const timeLimit = numberFlag('time-limit', values['time-limit'])
+  if (E.isLeft(timeLimit)) return timeLimit
+  const outputs = checkOutputs(values)
+  if (E.isLeft(outputs)) return outputs
+  const options = solverOptions(values)
+  if (E.isLeft(options)) return options
+  const readOptions = readOptionsOf(values)
+  if (E.isLeft(readOptions)) return readOptions
+  const loaded = readMatrixFile(positionals[0], readOptions.right)
+  if (E.isLeft(loaded)) return loaded
+  const input = loaded.right
+
+  // The driver checks the signal after each iteration's callback.
+  const progress = createProgress({
+    stream: process.stderr,
+    mode: progressMode(values.quiet === true, values.verbose === true, process.stderr),
+    maxIter: Number(options.right.maxIter ?? 200),
+    ...(every.right === undefined ? {} : { every: every.right }),
+  })
+  const started = performance.now()
+  const limit = new AbortController()
+  const fitOptions: NmfOptions = {
+    components: Number(options.right.components),
+    ...options.right,
+    signal: limit.signal,
+    onIteration: (entry) => {
+      progress.onIteration(entry)
+      if (timeLimit.right !== undefined && performance.now() - started > timeLimit.right * 1000)
+        limit.abort()
+    },
+  }
+  const result = nmf(input.matrix, fitOptions)
+  progress.finish()
+  const seconds = (performance.now() - started) / 1000
+
+  let fit: Factorization
+  let stoppedBy: string | undefined
+  if (E.isLeft(result)) {
+    const error = result.left
+    if (error._tag !== 'Aborted' || error.partial === undefined)
+      return E.left(fromLibraryError(error, input))
+    fit = error.partial as Factorization
+    stoppedBy = `--time-limit ${values['time-limit']} s`
+  } else fit = result.right
+
+  const written = writeAll(outputFiles(fit, input, outputs.right, seconds, stoppedBy))
+  if (E.isLeft(written)) return written
+  if (values.quiet !== true) {
+    const wrote = [
+      outputs.right.model,
+      outputs.right.w,
+      outputs.right.h,
+      outputs.right.plot,
+    ].filter((path) => path !== undefined && path !== '-')
+    process.stderr.write(
+      `nmfkit fit: ${input.file}: reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
+        `after ${iterations(fit.nIter)} (${ending(fit, stoppedBy)}) in ${formatDuration(seconds * 1000)}` +
+        `${wrote.length === 0 ? '' : `; wrote ${wrote.join(', ')}`}\n`,
+    )
+  }
+  return E.right(undefined)
+}

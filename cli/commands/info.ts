@@ -1,0 +1,162 @@
+/**
+ * `nmfkit info INPUT`: what is in a matrix file and what a fit of it needs:
+ * shape, stored entries, value range, negative entries (a fit refuses them),
+ * all-zero rows and columns, the default init and the size of the factors.
+ */
+import { parseArgs } from 'node:util'
+import * as E from 'fp-ts/lib/Either.js'
+import type { AnyMatrix } from 'nmfkit'
+import { inputFlags, inputFlagsHelp, readOptionsOf, tryParse } from '../args.ts'
+import { usageError, type CliResult } from '../errors.ts'
+import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
+
+export const infoUsage = `usage: nmfkit info INPUT [options]
+
+Describes the matrix in INPUT (rows are samples, columns features): its shape,
+stored entries, value range, negative entries, all-zero rows and columns, and
+what a fit of it needs.
+
+Options:
+  --json                 print the description as JSON
+  -h, --help             print this help
+
+${inputFlagsHelp}
+`
+
+/** What `info` finds in a matrix. */
+export interface MatrixInfo {
+  readonly file: string
+  readonly description: string
+  readonly rows: number
+  readonly cols: number
+  readonly storage: 'dense' | 'csr'
+  readonly nonZeros: number
+  readonly min: number
+  readonly max: number
+  readonly mean: number
+  readonly negatives: number
+  readonly firstNegative?: string
+  readonly zeroRows: number
+  readonly zeroColumns: number
+}
+
+/** Visits every entry that is stored (all of a dense matrix, the stored ones of a CSR matrix). */
+const forEachStored = (
+  matrix: AnyMatrix,
+  visit: (row: number, col: number, value: number) => void,
+): void => {
+  if (matrix.format === 'dense') {
+    const values = matrix.toFloat64Array()
+    for (let q = 0; q < values.length; q++)
+      visit(Math.floor(q / matrix.cols), q % matrix.cols, values[q])
+    return
+  }
+  for (let i = 0; i < matrix.rows; i++) {
+    for (let q = matrix.indptr[i]; q < matrix.indptr[i + 1]; q++)
+      visit(i, matrix.indices[q], matrix.data[q])
+  }
+}
+
+/** The numbers `info` prints. */
+export const describeMatrix = (loaded: LoadedMatrix): MatrixInfo => {
+  const { matrix } = loaded
+  const rowHasValue = new Uint8Array(matrix.rows)
+  const colHasValue = new Uint8Array(matrix.cols)
+  let nonZeros = 0
+  let negatives = 0
+  let firstNegative: string | undefined
+  forEachStored(matrix, (row, col, value) => {
+    if (value === 0) return
+    nonZeros++
+    rowHasValue[row] = 1
+    colHasValue[col] = 1
+    if (value < 0) {
+      negatives++
+      firstNegative ??= `${loaded.locate(row, col)}: ${value}`
+    }
+  })
+  return {
+    file: loaded.file,
+    description: loaded.description,
+    rows: matrix.rows,
+    cols: matrix.cols,
+    storage: matrix.format,
+    nonZeros,
+    min: matrix.min(),
+    max: matrix.max(),
+    mean: matrix.mean(),
+    negatives,
+    ...(firstNegative === undefined ? {} : { firstNegative }),
+    zeroRows: rowHasValue.length - rowHasValue.reduce((a, b) => a + b, 0),
+    zeroColumns: colHasValue.length - colHasValue.reduce((a, b) => a + b, 0),
+  }
+}
+
+const count = (n: number): string => n.toLocaleString('en-US')
+
+const bytes = (n: number): string =>
+  n < 1024
+    ? `${n} B`
+    : n < 1024 ** 2
+      ? `${(n / 1024).toFixed(1)} KB`
+      : `${(n / 1024 ** 2).toFixed(1)} MB`
+
+const short = (value: number): string => String(Number(value.toPrecision(6)))
+
+/** The lines `info` prints for people. */
+export const formatInfo = (info: MatrixInfo): string => {
+  const entries = info.rows * info.cols
+  const smaller = Math.min(info.rows, info.cols)
+  const stored =
+    info.storage === 'dense'
+      ? `dense, ${bytes(entries * 8)}`
+      : `sparse (CSR), ${bytes(info.nonZeros * 12 + (info.rows + 1) * 4)}`
+  const lines = [
+    `file        ${info.file}: ${info.description}`,
+    `shape       ${info.rows} × ${info.cols} (samples × features), ${count(entries)} entries`,
+    `non-zeros   ${count(info.nonZeros)} (${((100 * info.nonZeros) / entries).toFixed(1)}%), stored ${stored}`,
+    `values      min ${short(info.min)}, max ${short(info.max)}, mean ${short(info.mean)}`,
+    `negatives   ${
+      info.negatives === 0
+        ? 'none'
+        : `${count(info.negatives)}, the first at ${info.firstNegative}: a fit needs every entry ≥ 0`
+    }`,
+    `all-zero    ${count(info.zeroRows)} rows, ${count(info.zeroColumns)} columns`,
+    `a fit       k from 1 to ${smaller} with the default init nndsvda (random above ${smaller}); ` +
+      `W ${info.rows}×k and H k×${info.cols} take ${bytes((info.rows + info.cols) * 8)} per component`,
+  ]
+  if (info.nonZeros === 0)
+    lines.push('warning     every entry is zero: there is nothing to factorize')
+  return `${lines.join('\n')}\n`
+}
+
+/** Runs `nmfkit info`. */
+export const runInfo = (args: string[]): CliResult<void> => {
+  const parsed = tryParse('info', () =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      options: { ...inputFlags, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }),
+  )
+  if (E.isLeft(parsed)) return parsed
+  const { values, positionals } = parsed.right
+  if (values.help === true) {
+    process.stdout.write(infoUsage)
+    return E.right(undefined)
+  }
+  if (positionals.length !== 1) {
+    return E.left(
+      usageError(`expected one INPUT file, found ${positionals.length} (see nmfkit info --help)`),
+    )
+  }
+  const options = readOptionsOf(values)
+  if (E.isLeft(options)) return options
+  const loaded = readMatrixFile(positionals[0], options.right)
+  if (E.isLeft(loaded)) return loaded
+  const info = describeMatrix(loaded.right)
+  process.stdout.write(
+    values.json === true ? `${JSON.stringify(info, null, 2)}\n` : formatInfo(info),
+  )
+  return E.right(undefined)
+}

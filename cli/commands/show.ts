@@ -1,0 +1,127 @@
+/**
+ * `nmfkit show MODEL --shape 8x8 -o parts.svg`: the components (rows of H) as
+ * a grid of small images, in SVG (with labels) or PNG, by the extension.
+ * MODEL is a model file from `nmfkit fit`, or H alone in any input format.
+ */
+import { basename } from 'node:path'
+import { parseArgs } from 'node:util'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Matrix } from 'nmfkit'
+import { numberFlag, tryParse } from '../args.ts'
+import { usageError, type CliResult } from '../errors.ts'
+import { checkOutputPath, writeAll } from '../files.ts'
+import { formatOfPath, readMatrixFile } from '../formats/read.ts'
+import { readModel } from '../model.ts'
+import { componentsPng } from '../png.ts'
+import { componentsSvg } from '../svg.ts'
+import { parseShape } from '../tiles.ts'
+
+export const showUsage = `usage: nmfkit show MODEL [--shape HxW] [-o FILE] [options]
+
+Draws the components (the rows of H) as a grid of small images: each row of H,
+features long, is read row by row as an image of HEIGHT×WIDTH pixels and scaled
+to its own maximum (white 0, black the largest entry). With W in the model, each
+label gives the component's share of the total of W·H. MODEL is a model from
+'nmfkit fit', or H alone as .csv, .tsv, .npy or .json.
+
+Options:
+  --shape HxW            the image of one component, e.g. 8x8 (default: square)
+  -o, --output FILE      .svg (labelled) or .png; '-' or none: SVG on stdout
+  --columns N            images per row of the grid (default: about √(2k))
+  --scale N              screen pixels per image pixel (default: about 96 / side)
+  --title TEXT           the line above the grid (SVG)
+  -h, --help             print this help
+`
+
+/** The share of each component in the total of W·H, when W is known: `14%`. */
+const shares = (W: Matrix | undefined, H: Matrix): string[] | undefined => {
+  if (W === undefined) return undefined
+  const mass = Array.from({ length: H.rows }, (_, t) => {
+    const wSum = W.column(t).reduce((a, b) => a + b, 0)
+    const hSum = H.row(t).reduce((a, b) => a + b, 0)
+    return wSum * hSum
+  })
+  const total = mass.reduce((a, b) => a + b, 0)
+  return total > 0 ? mass.map((m) => `${((100 * m) / total).toFixed(1)}%`) : undefined
+}
+
+const loadComponents = (path: string): CliResult<{ H: Matrix; W?: Matrix }> => {
+  if (formatOfPath(path) === 'json') return readModel(path)
+  const read = readMatrixFile(path)
+  if (E.isLeft(read)) return read
+  const H = read.right.matrix
+  return E.right({ H: H.format === 'dense' ? H : H.toDense() })
+}
+
+/** Runs `nmfkit show`. */
+export const runShow = (args: string[]): CliResult<void> => {
+  const parsed = tryParse('show', () =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        shape: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        columns: { type: 'string' },
+        scale: { type: 'string' },
+        title: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  )
+  if (E.isLeft(parsed)) return parsed
+  const { values, positionals } = parsed.right
+  if (values.help === true) {
+    process.stdout.write(showUsage)
+    return E.right(undefined)
+  }
+  if (positionals.length !== 1) {
+    return E.left(
+      usageError(`expected one MODEL file, found ${positionals.length} (see nmfkit show --help)`),
+    )
+  }
+  const output = values.output ?? '-'
+  const png = /\.png$/i.test(output)
+  if (output !== '-' && !png && !/\.svg$/i.test(output)) {
+    return E.left(
+      usageError(`option --output: expected a file name ending in .svg or .png, found '${output}'`),
+    )
+  }
+  const ok = checkOutputPath(output, '--output')
+  if (E.isLeft(ok)) return ok
+  const columns = numberFlag('columns', values.columns, true)
+  if (E.isLeft(columns)) return columns
+  const scale = numberFlag('scale', values.scale, true)
+  if (E.isLeft(scale)) return scale
+  for (const [flag, value] of [
+    ['--columns', columns.right],
+    ['--scale', scale.right],
+  ] as const) {
+    if (value !== undefined && (value < 1 || value > 1000)) {
+      return E.left(usageError(`option ${flag}: expected an integer in 1..1000, found ${value}`))
+    }
+  }
+
+  const model = loadComponents(positionals[0])
+  if (E.isLeft(model)) return model
+  const { H, W } = model.right
+  const shape = parseShape(values.shape, H.cols)
+  if (E.isLeft(shape)) return shape
+  const tiles = {
+    ...(columns.right === undefined ? {} : { columns: columns.right }),
+    ...(scale.right === undefined ? {} : { scale: scale.right }),
+  }
+  const labels = shares(W, H)?.map((share, t) => `${t + 1} · ${share}`)
+  const title =
+    values.title ??
+    `${H.rows} components of ${basename(positionals[0])} (${shape.right.height}×${shape.right.width})` +
+      (labels === undefined ? '' : ', % of W·H')
+  const content = png
+    ? componentsPng(H, shape.right, tiles)
+    : componentsSvg(H, shape.right, {
+        ...tiles,
+        title,
+        ...(labels === undefined ? {} : { labels }),
+      })
+  return writeAll([{ path: output, content }])
+}

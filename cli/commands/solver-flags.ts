@@ -1,0 +1,125 @@
+/**
+ * The flags of a fit as `nmf` options. Numbers are parsed here; their ranges
+ * are the library's to check, and so is `--loss` against the solver's losses.
+ * Flags that only some solvers take (`--gamma`, `--set`) are checked against
+ * the chosen solver's own options, so that the message names the solver and
+ * what it does take.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { solvers, type AnySolver } from 'nmfkit'
+import { numberFlag } from '../args.ts'
+import { usageError, type CliResult } from '../errors.ts'
+
+/** The values of the fit flags, as parseArgs returns them. */
+export interface SolverFlagValues {
+  readonly components?: string
+  readonly solver?: string
+  readonly loss?: string
+  readonly init?: string
+  readonly seed?: string
+  readonly 'max-iter'?: string
+  readonly tol?: string
+  readonly 'alpha-w'?: string
+  readonly 'alpha-h'?: string
+  readonly 'l1-ratio'?: string
+  readonly shuffle?: boolean
+  readonly gamma?: string
+  readonly set?: string[]
+}
+
+/** Options every solver takes; `--set` may give these too. */
+const commonOptions = [
+  'maxIter',
+  'tol',
+  'alphaW',
+  'alphaH',
+  'l1Ratio',
+  'shuffle',
+  'seed',
+  'init',
+  'betaLoss',
+]
+
+/** A `--set` value: a number, true/false, or the text itself. */
+const setValue = (text: string): unknown =>
+  text === 'true'
+    ? true
+    : text === 'false'
+      ? false
+      : text.trim() !== '' && Number.isFinite(Number(text))
+        ? Number(text)
+        : text
+
+const ownOptions = (solver: AnySolver): string =>
+  Object.keys(solver.optionProps).length === 0 ? 'none' : Object.keys(solver.optionProps).join(', ')
+
+const notAnOption = (flag: string, solver: AnySolver): CliResult<never> =>
+  E.left(
+    usageError(
+      `option ${flag}: solver '${solver.name}' has no such option (its own options: ${ownOptions(solver)})`,
+    ),
+  )
+
+/** `--loss` as `betaLoss`: a number (β) or a name; the library checks it against the solver. */
+const lossOption = (loss: string | undefined): Record<string, unknown> =>
+  loss === undefined
+    ? {}
+    : { betaLoss: loss.trim() !== '' && Number.isFinite(Number(loss)) ? Number(loss) : loss }
+
+/**
+ * `nmf` options from the fit flags (without the callback and the signal).
+ *
+ * @example
+ * solverOptions({ components: '5', 'max-iter': '500' }) // Right({ components: 5, maxIter: 500 })
+ */
+export const solverOptions = (values: SolverFlagValues): CliResult<Record<string, unknown>> => {
+  const solverName = values.solver ?? 'cd'
+  const solver = solvers.find((candidate) => candidate.name === solverName)
+  if (solver === undefined) {
+    return E.left(
+      usageError(
+        `option --solver: expected one of ${solvers.map((s) => s.name).join(', ')}, found '${solverName}'`,
+      ),
+    )
+  }
+  const options: Record<string, unknown> = { solver: solverName }
+  const numbers: readonly [string, string, string | undefined, boolean][] = [
+    ['components', 'components', values.components, true],
+    ['seed', 'seed', values.seed, true],
+    ['max-iter', 'maxIter', values['max-iter'], true],
+    ['tol', 'tol', values.tol, false],
+    ['alpha-w', 'alphaW', values['alpha-w'], false],
+    ['l1-ratio', 'l1Ratio', values['l1-ratio'], false],
+    ['gamma', 'gamma', values.gamma, false],
+  ]
+  for (const [flag, option, text, integer] of numbers) {
+    const value = numberFlag(flag, text, integer)
+    if (E.isLeft(value)) return value
+    if (value.right === undefined) continue
+    if (flag === 'gamma' && !('gamma' in solver.optionProps)) return notAnOption('--gamma', solver)
+    options[option] = value.right
+  }
+  if (values['alpha-h'] !== undefined) {
+    if (values['alpha-h'] === 'same') options.alphaH = 'same'
+    else {
+      const alphaH = numberFlag('alpha-h', values['alpha-h'])
+      if (E.isLeft(alphaH)) return alphaH
+      options.alphaH = alphaH.right
+    }
+  }
+  if (values.init !== undefined) options.init = values.init
+  if (values.shuffle === true) options.shuffle = true
+  Object.assign(options, lossOption(values.loss))
+
+  for (const pair of values.set ?? []) {
+    const match = /^([A-Za-z][\w-]*)=(.*)$/.exec(pair)
+    if (match === null)
+      return E.left(usageError(`option --set: expected NAME=VALUE, found '${pair}'`))
+    const name = match[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+    if (!(name in solver.optionProps) && !commonOptions.includes(name)) {
+      return notAnOption(`--set ${name}`, solver)
+    }
+    options[name] = setValue(match[2])
+  }
+  return E.right(options)
+}

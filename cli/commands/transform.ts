@@ -1,0 +1,214 @@
+/**
+ * `nmfkit transform INPUT --model MODEL`: the coefficients W of new samples on
+ * a model's fixed components H (the library's `transform`), with the model's
+ * solver, loss and penalties unless flags say otherwise. `--inverse` also
+ * writes W·H, the samples rebuilt from their coefficients.
+ */
+import { parseArgs } from 'node:util'
+import * as E from 'fp-ts/lib/Either.js'
+import {
+  inverseTransform,
+  transform,
+  type Factorization,
+  type Matrix,
+  type TransformOptions,
+} from 'nmfkit'
+import {
+  fromLibraryError,
+  inputFlags,
+  inputFlagsHelp,
+  numberFlag,
+  readOptionsOf,
+  tryParse,
+} from '../args.ts'
+import { inputError, usageError, type CliResult } from '../errors.ts'
+import { checkOutputPath, writeAll, type OutputFile } from '../files.ts'
+import { readMatrixFile } from '../formats/read.ts'
+import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
+import { readModel, type Model } from '../model.ts'
+import { createProgress, formatDuration, iterations, progressMode } from '../progress.ts'
+
+export const transformUsage = `usage: nmfkit transform INPUT --model MODEL [--w FILE] [options]
+
+Finds W for the samples in INPUT (samples × the model's features) with the
+model's components H fixed, as scikit-learn's NMF.transform does. The solver,
+loss, penalties, max-iter and tol default to the model's.
+
+Options:
+  --model FILE           a model from 'nmfkit fit' (required)
+  --w FILE               W as .csv, .tsv, .npy or .json; default: CSV on stdout
+  --inverse FILE         also write W·H, the samples rebuilt (same formats)
+  --solver NAME          cd or mu (default: the model's, cd if it has no transform)
+  --loss LOSS            frobenius, kullback-leibler, itakura-saito, or a number (mu)
+  --max-iter N, --tol X, --alpha-w X, --l1-ratio X, --seed N, --shuffle
+                         as for 'nmfkit fit' (default: the model's)
+  -q, --quiet            no progress bar and no summary on stderr
+  -v, --verbose          a line on stderr every --every iterations (default 10)
+  --every N
+  -h, --help             print this help
+
+${inputFlagsHelp}
+`
+
+const transformFlags = {
+  ...inputFlags,
+  model: { type: 'string' },
+  w: { type: 'string' },
+  inverse: { type: 'string' },
+  solver: { type: 'string' },
+  loss: { type: 'string' },
+  'max-iter': { type: 'string' },
+  tol: { type: 'string' },
+  'alpha-w': { type: 'string' },
+  'l1-ratio': { type: 'string' },
+  seed: { type: 'string' },
+  shuffle: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean', short: 'v' },
+  every: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+const parseTransformArgs = (args: string[]) =>
+  parseArgs({ args, allowPositionals: true, options: transformFlags })
+
+type TransformValues = ReturnType<typeof parseTransformArgs>['values']
+
+/** The options a transform inherits from the fit that made the model. */
+const inherited = ['betaLoss', 'maxIter', 'tol', 'alphaW', 'alphaH', 'l1Ratio', 'shuffle', 'seed']
+
+/** Transform options: the model's, then the flags. */
+const transformOptions = (
+  values: TransformValues,
+  model: Model,
+): CliResult<Record<string, unknown>> => {
+  const options: Record<string, unknown> = {}
+  for (const key of inherited)
+    if (model.options[key] !== undefined) options[key] = model.options[key]
+  // Only cd and mu have a transform; a moving-average model's H is solved for with cd.
+  options.solver = values.solver ?? (model.solver === 'mu' ? 'mu' : 'cd')
+  for (const [flag, option, integer] of [
+    ['max-iter', 'maxIter', true],
+    ['tol', 'tol', false],
+    ['alpha-w', 'alphaW', false],
+    ['l1-ratio', 'l1Ratio', false],
+    ['seed', 'seed', true],
+  ] as const) {
+    const value = numberFlag(flag, values[flag], integer)
+    if (E.isLeft(value)) return value
+    if (value.right !== undefined) options[option] = value.right
+  }
+  if (values.shuffle === true) options.shuffle = true
+  if (values.loss !== undefined) {
+    const beta = Number(values.loss)
+    options.betaLoss = values.loss.trim() !== '' && Number.isFinite(beta) ? beta : values.loss
+  }
+  return E.right(options)
+}
+
+/** Runs `nmfkit transform`. */
+export const runTransform = (args: string[]): CliResult<void> => {
+  const parsed = tryParse('transform', () => parseTransformArgs(args))
+  if (E.isLeft(parsed)) return parsed
+  const { values, positionals } = parsed.right
+  if (values.help === true) {
+    process.stdout.write(transformUsage)
+    return E.right(undefined)
+  }
+  if (positionals.length !== 1) {
+    return E.left(
+      usageError(
+        `expected one INPUT file, found ${positionals.length} (see nmfkit transform --help)`,
+      ),
+    )
+  }
+  if (values.model === undefined) {
+    return E.left(usageError('option --model: expected a model file, found none'))
+  }
+  if (values.quiet === true && values.verbose === true) {
+    return E.left(usageError('options --quiet and --verbose exclude each other'))
+  }
+  const every = numberFlag('every', values.every, true)
+  if (E.isLeft(every)) return every
+  const wPath = values.w ?? '-'
+  for (const [flag, path] of [
+    ['--w', wPath],
+    ['--inverse', values.inverse],
+  ] as const) {
+    if (path === undefined) continue
+    const format = outputFormatOf(path, flag)
+    if (E.isLeft(format)) return format
+    const ok = checkOutputPath(path, flag)
+    if (E.isLeft(ok)) return ok
+  }
+  const readOptions = readOptionsOf(values)
+  if (E.isLeft(readOptions)) return readOptions
+
+  const model = readModel(values.model)
+  if (E.isLeft(model)) return model
+  const loaded = readMatrixFile(positionals[0], readOptions.right)
+  if (E.isLeft(loaded)) return loaded
+  const input = loaded.right
+  const { H } = model.right
+  if (input.matrix.cols !== H.cols) {
+    return E.left(
+      inputError(
+        input.file,
+        `expected ${H.cols} columns (the features of ${values.model}), found ${input.matrix.cols}`,
+      ),
+    )
+  }
+  const options = transformOptions(values, model.right)
+  if (E.isLeft(options)) return options
+
+  const progress = createProgress({
+    stream: process.stderr,
+    mode: progressMode(values.quiet === true, values.verbose === true, process.stderr),
+    maxIter: Number(options.right.maxIter ?? 200),
+    ...(every.right === undefined || every.right < 1 ? {} : { every: every.right }),
+  })
+  const started = performance.now()
+  const result = transform(input.matrix, H as Matrix<'components'>, {
+    ...(options.right as TransformOptions),
+    onIteration: progress.onIteration,
+  })
+  progress.finish()
+  if (E.isLeft(result)) return E.left(fromLibraryError(result.left, input))
+  const fit: Factorization = result.right
+
+  const components = Array.from({ length: H.rows }, (_, t) => `component${t + 1}`)
+  const files: OutputFile[] = []
+  const wFormat = outputFormatOf(wPath, '--w')
+  if (E.isRight(wFormat)) {
+    const names = input.rowNames === undefined ? {} : { rows: input.rowNames, columns: components }
+    files.push({ path: wPath, content: encodeMatrix(fit.W, wFormat.right, names) })
+  }
+  if (values.inverse !== undefined) {
+    const rebuilt = inverseTransform(fit.W, fit.H)
+    if (E.isLeft(rebuilt)) return E.left(fromLibraryError(rebuilt.left))
+    const format = outputFormatOf(values.inverse, '--inverse')
+    if (E.isRight(format)) {
+      const names = {
+        ...(input.rowNames === undefined ? {} : { rows: input.rowNames }),
+        ...(input.columnNames === undefined ? {} : { columns: input.columnNames }),
+      }
+      files.push({
+        path: values.inverse,
+        content: encodeMatrix(rebuilt.right, format.right, names),
+      })
+    }
+  }
+  const written = writeAll(files)
+  if (E.isLeft(written)) return written
+  if (values.quiet !== true) {
+    const tol = Number(fit.options.tol).toExponential().replace('e+', 'e')
+    const status = fit.converged ? 'converged' : `did not converge in ${iterations(fit.nIter)}`
+    process.stderr.write(
+      `nmfkit transform: ${input.file}: ${input.matrix.rows} samples on ${H.rows} components ` +
+        `(${fit.solver.name}): reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
+        `after ${iterations(fit.nIter)} (${status}, tol ${tol}) ` +
+        `in ${formatDuration(performance.now() - started)}\n`,
+    )
+  }
+  return E.right(undefined)
+}

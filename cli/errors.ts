@@ -1,0 +1,37 @@
+/**
+ * The command's failures, as values. Each is one line for stderr; its kind
+ * picks the exit code: 2 for bad usage or bad input (the user can fix it), 1
+ * for an internal failure (a bug, or the system refusing a write).
+ */
+import * as E from 'fp-ts/lib/Either.js'
+
+/** Why a command failed. */
+export type CliErrorKind = 'usage' | 'input' | 'internal'
+
+/** A failure with its one-line message. */
+export interface CliError {
+  readonly kind: CliErrorKind
+  readonly message: string
+}
+
+/** A `Right` or a `CliError`. */
+export type CliResult<A> = E.Either<CliError, A>
+
+/** Bad flags or arguments: `nmfkit fit: option -k: expected ...`. */
+export const usageError = (message: string): CliError => ({ kind: 'usage', message })
+
+/** Bad content in a file: the message starts with the file's name. */
+export const inputError = (file: string, message: string): CliError => ({
+  kind: 'input',
+  message: `${file}: ${message}`,
+})
+
+/** Something that should not happen, or a write the system refused. */
+export const internalError = (message: string): CliError => ({ kind: 'internal', message })
+
+/** The exit code of a failure. */
+export const exitCode = (error: CliError): number => (error.kind === 'internal' ? 1 : 2)
+
+/** A short, quoted rendering of a cell for messages: `"abc"`, cut after 20 characters. */
+export const quoteCell = (cell: string): string =>
+  JSON.stringify(cell.length > 20 ? `${cell.slice(0, 20)}…` : cell)

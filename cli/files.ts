@@ -1,0 +1,97 @@
+/**
+ * Output files, all or nothing: every file is first written in full under a
+ * temporary name in its own folder, and only when all are written are they
+ * renamed over their targets. A failed or interrupted run leaves the old files
+ * as they were and no half-written new one (at worst a hidden `.*.tmp` file,
+ * if the process is killed between the two steps).
+ *
+ * Only regular files are replaced that way. A target that is something else
+ * (`/dev/null`, a named pipe, a terminal) is written in place, since renaming
+ * over it would replace the device itself; a symbolic link is followed, so the
+ * file it points to is replaced and the link stays.
+ */
+import { randomBytes } from 'node:crypto'
+import { lstatSync, readlinkSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { internalError, usageError, type CliResult } from './errors.ts'
+
+/** One output: a path (`-` for stdout) and its whole content. */
+export interface OutputFile {
+  readonly path: string
+  readonly content: string | Uint8Array
+}
+
+/**
+ * Checks, before any work, that `path` can be written: its folder exists and
+ * it is not itself a folder. `flag` names the option in the message.
+ */
+export const checkOutputPath = (path: string, flag: string): CliResult<void> => {
+  if (path === '-') return E.right(undefined)
+  const folder = dirname(path)
+  const folderStat = statSync(folder, { throwIfNoEntry: false })
+  if (folderStat === undefined || !folderStat.isDirectory()) {
+    return E.left(
+      usageError(`option ${flag}: ${path}: expected an existing folder '${folder}', found none`),
+    )
+  }
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+    return E.left(usageError(`option ${flag}: ${path}: expected a file name, found a folder`))
+  }
+  return E.right(undefined)
+}
+
+/** Where the bytes for `path` go (the end of its chain of links), and how to write them. */
+export const writePlan = (
+  path: string,
+): { readonly target: string; readonly mode: 'rename' | 'direct' } => {
+  let target = path
+  // A bounded walk: a cycle of links ends as a path that cannot be written, and fails there.
+  for (let hop = 0; hop < 40; hop++) {
+    if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink() !== true) break
+    target = resolve(dirname(target), readlinkSync(target))
+  }
+  const stat = statSync(target, { throwIfNoEntry: false })
+  return { target, mode: stat === undefined || stat.isFile() ? 'rename' : 'direct' }
+}
+
+const temporaryName = (path: string): string =>
+  join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+
+const removeQuietly = (path: string): void => {
+  try {
+    unlinkSync(path)
+  } catch {
+    // Already gone: nothing to clean up.
+  }
+}
+
+/**
+ * Writes every file under a temporary name, then renames them all over their
+ * targets; `-` goes to stdout once the files are in place. A failed write
+ * removes the temporary files and leaves the targets untouched.
+ */
+export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
+  const staged: { readonly temporary: string; readonly path: string }[] = []
+  const direct: OutputFile[] = []
+  try {
+    for (const file of files) {
+      if (file.path === '-') continue
+      const { target, mode } = writePlan(file.path)
+      if (mode === 'direct') {
+        direct.push({ path: target, content: file.content })
+        continue
+      }
+      const temporary = temporaryName(target)
+      staged.push({ temporary, path: target })
+      writeFileSync(temporary, file.content, { flag: 'wx' })
+    }
+    for (const { temporary, path } of staged) renameSync(temporary, path)
+    for (const { path, content } of direct) writeFileSync(path, content)
+  } catch (error) {
+    for (const { temporary } of staged) removeQuietly(temporary)
+    return E.left(internalError(`could not write the output: ${(error as Error).message}`))
+  }
+  for (const file of files) if (file.path === '-') process.stdout.write(file.content)
+  return E.right(undefined)
+}

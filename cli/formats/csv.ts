@@ -1,0 +1,311 @@
+/**
+ * Delimited text: CSV, TSV, or numbers separated by spaces, one row of the
+ * matrix per line. A header row and a column of row names are detected (or set
+ * by flags), columns can be left out (a label, an id), and every other cell
+ * must be a finite number. A byte-order mark is stripped; blank lines are
+ * skipped; `"quoted, fields"` are read as names.
+ *
+ * Detection: the first line is a header when a cell other than its first is
+ * not a number (so `name,a,b` is a header and `x,1,2` is a named row). The
+ * first column holds row names when the header's first cell is empty (as
+ * pandas writes it) or when no data row has a number there.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { Matrix } from 'nmfkit'
+import { inputError, quoteCell, usageError, type CliResult } from '../errors.ts'
+
+/** How to read delimited text; every field is detected when left out. */
+export interface DelimitedOptions {
+  /** The separator; `' '` means runs of spaces and tabs. */
+  readonly delimiter?: string
+  /** Whether the first line names the columns. */
+  readonly header?: boolean
+  /** Whether the first column names the rows. */
+  readonly rowNames?: boolean
+  /** Columns to leave out: numbers counted from 1 in the file, `last`, or header names. */
+  readonly dropColumns?: readonly string[]
+}
+
+/** A matrix read from delimited text, with the names and positions it came with. */
+export interface DelimitedTable {
+  readonly matrix: Matrix
+  readonly delimiter: string
+  readonly header: boolean
+  readonly columnNames?: readonly string[]
+  readonly rowNames?: readonly string[]
+  /** The columns left out, counted from 1 in the file. */
+  readonly dropped: readonly number[]
+  /** The line (from 1) of the matrix's row `row` (from 0). */
+  readonly lineOf: (row: number) => number
+  /** The column (from 1) in the file of the matrix's column `col` (from 0). */
+  readonly columnOf: (col: number) => number
+}
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
+const isNumeric = (cell: string): boolean => NUMBER.test(cell.trim())
+
+/** The delimiter's name in messages. */
+export const delimiterName = (delimiter: string): string =>
+  delimiter === ','
+    ? 'comma'
+    : delimiter === '\t'
+      ? 'tab'
+      : delimiter === ';'
+        ? 'semicolon'
+        : delimiter === ' '
+          ? 'space'
+          : JSON.stringify(delimiter)
+
+/** The delimiter a first line suggests: tab, then semicolon, then comma, then spaces. */
+export const sniffDelimiter = (line: string): string =>
+  line.includes('\t')
+    ? '\t'
+    : line.includes(';') && !line.includes(',')
+      ? ';'
+      : line.includes(',')
+        ? ','
+        : ' '
+
+/** The fields of one line; `undefined` when a quote is left open. */
+const splitFields = (line: string, delimiter: string): string[] | undefined => {
+  if (delimiter === ' ') return line.trim().split(/\s+/)
+  if (!line.includes('"')) return line.split(delimiter)
+  const fields: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]
+    if (quoted) {
+      if (char === '"' && line[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (char === '"') quoted = false
+      else field += char
+    } else if (char === '"' && field.trim() === '') {
+      quoted = true
+      field = ''
+    } else if (line.startsWith(delimiter, i)) {
+      fields.push(field)
+      field = ''
+      i += delimiter.length - 1
+    } else field += char
+  }
+  if (quoted) return undefined
+  fields.push(field)
+  return fields
+}
+
+interface Line {
+  readonly number: number
+  readonly fields: readonly string[]
+}
+
+/** The 0-based file columns named by `--drop-columns` that need no header. */
+const dropByPosition = (
+  file: string,
+  specs: readonly string[],
+  width: number,
+): CliResult<Set<number>> => {
+  const dropped = new Set<number>()
+  for (const spec of specs) {
+    if (spec === 'last') dropped.add(width - 1)
+    else if (/^\d+$/.test(spec)) {
+      const column = Number(spec)
+      if (column < 1 || column > width) {
+        return E.left(
+          usageError(
+            `option --drop-columns: column ${column} is not in 1..${width}, the columns of ${file}`,
+          ),
+        )
+      }
+      dropped.add(column - 1)
+    }
+  }
+  return E.right(dropped)
+}
+
+/** Adds the columns that `--drop-columns` names by their header. */
+const dropByName = (
+  file: string,
+  specs: readonly string[],
+  header: readonly string[] | undefined,
+  dropped: Set<number>,
+): CliResult<Set<number>> => {
+  for (const spec of specs) {
+    if (spec === 'last' || /^\d+$/.test(spec)) continue
+    const index = header?.findIndex((name) => name.trim() === spec) ?? -1
+    if (index < 0) {
+      const where = header === undefined ? 'has no header row' : 'has no column of that name'
+      return E.left(usageError(`option --drop-columns: ${JSON.stringify(spec)}: ${file} ${where}`))
+    }
+    dropped.add(index)
+  }
+  return E.right(dropped)
+}
+
+/**
+ * Reads delimited text into a dense matrix.
+ *
+ * @example
+ * parseDelimited('a,b\n1,2\n3,4\n', 'x.csv') // Right({ matrix: 2×2, columnNames: ['a', 'b'] })
+ */
+export const parseDelimited = (
+  text: string,
+  file: string,
+  options: DelimitedOptions = {},
+): CliResult<DelimitedTable> => {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  const rawLines = body.split(/\r?\n/)
+  const firstLine = rawLines.find((line) => line.trim() !== '')
+  if (firstLine === undefined) {
+    return E.left(inputError(file, 'the file is empty; expected lines of numbers'))
+  }
+  const delimiter = options.delimiter ?? sniffDelimiter(firstLine)
+  const separated = `${delimiterName(delimiter)}-separated`
+
+  const lines: Line[] = []
+  for (let i = 0; i < rawLines.length; i++) {
+    if (rawLines[i].trim() === '') continue
+    const fields = splitFields(rawLines[i], delimiter)
+    if (fields === undefined) {
+      return E.left(inputError(file, `line ${i + 1}: expected a closing quote, found none`))
+    }
+    lines.push({ number: i + 1, fields })
+  }
+  const first = lines[0]
+  const width = first.fields.length
+  for (const line of lines) {
+    if (line.fields.length !== width) {
+      return E.left(
+        inputError(
+          file,
+          `line ${line.number}: expected ${width} ${separated} fields (as on line ${first.number}), ` +
+            `found ${line.fields.length}`,
+        ),
+      )
+    }
+  }
+
+  const specs = options.dropColumns ?? []
+  const byPosition = dropByPosition(file, specs, width)
+  if (E.isLeft(byPosition)) return byPosition
+  const kept = (cells: readonly string[]): string[] =>
+    cells.filter((_, j) => !byPosition.right.has(j))
+
+  const header =
+    options.header ??
+    (kept(first.fields)
+      .slice(1)
+      .some((cell) => !isNumeric(cell)) ||
+      (kept(first.fields).length === 1 && !isNumeric(kept(first.fields)[0])))
+  const headerCells = header ? first.fields.map((cell) => cell.trim()) : undefined
+  const dataLines = header ? lines.slice(1) : lines
+  if (dataLines.length === 0) {
+    return E.left(
+      inputError(
+        file,
+        `expected rows of numbers after the header on line ${first.number}, found none`,
+      ),
+    )
+  }
+  const byName = dropByName(file, specs, headerCells, new Set(byPosition.right))
+  if (E.isLeft(byName)) return byName
+  const dropped = byName.right
+
+  const rowNames =
+    !dropped.has(0) &&
+    width - dropped.size > 1 &&
+    (options.rowNames ??
+      (headerCells?.[0] === '' || dataLines.every((line) => !isNumeric(line.fields[0]))))
+  if (rowNames) dropped.add(0)
+
+  const columns: number[] = []
+  for (let j = 0; j < width; j++) if (!dropped.has(j)) columns.push(j)
+  if (columns.length === 0) {
+    return E.left(usageError(`option --drop-columns: leaves no column of ${file} to read`))
+  }
+
+  const cols = columns.length
+  const values = new Float64Array(dataLines.length * cols)
+  for (let i = 0; i < dataLines.length; i++) {
+    const line = dataLines[i]
+    for (let c = 0; c < cols; c++) {
+      const j = columns[c]
+      const cell = line.fields[j].trim()
+      const value = Number(cell)
+      if (!NUMBER.test(cell) || !Number.isFinite(value)) {
+        const name =
+          headerCells !== undefined && headerCells[j] !== ''
+            ? ` (${quoteCell(headerCells[j])})`
+            : ''
+        const found = cell === '' ? 'an empty cell' : quoteCell(cell)
+        const expected = NUMBER.test(cell) ? 'a finite number' : 'a number'
+        return E.left(
+          inputError(
+            file,
+            `line ${line.number}, column ${j + 1}${name}: expected ${expected}, found ${found}`,
+          ),
+        )
+      }
+      values[i * cols + c] = value
+    }
+  }
+
+  const matrix = Matrix.fromData(dataLines.length, cols, values)
+  if (E.isLeft(matrix)) return E.left(inputError(file, matrix.left.message))
+  return E.right({
+    matrix: matrix.right,
+    delimiter,
+    header,
+    ...(headerCells === undefined ? {} : { columnNames: columns.map((j) => headerCells[j]) }),
+    ...(rowNames ? { rowNames: dataLines.map((line) => line.fields[0].trim()) } : {}),
+    dropped: [...dropped]
+      .filter((j) => !(rowNames && j === 0))
+      .map((j) => j + 1)
+      .sort((a, b) => a - b),
+    lineOf: (row) => dataLines[row].number,
+    columnOf: (col) => columns[col] + 1,
+  })
+}
+
+/** A name as one field: quoted when it holds the delimiter, a quote or a line break. */
+const field = (name: string, delimiter: string): string =>
+  name.includes(delimiter) || /["\r\n]/.test(name) || (delimiter === ' ' && name.includes(' '))
+    ? `"${name.replaceAll('"', '""')}"`
+    : name
+
+/** Names to write beside the numbers: a header row, and a first column of row names. */
+export interface DelimitedNames {
+  readonly columns?: readonly string[]
+  readonly rows?: readonly string[]
+  /** The header's first cell above the row names. @default '' */
+  readonly corner?: string
+}
+
+/**
+ * A matrix as delimited text, one row per line, each number in the shortest
+ * form that reads back to the same float64.
+ *
+ * @example
+ * formatDelimited(Matrix 2×2, ',', { columns: ['a', 'b'] }) // 'a,b\n1,2\n3,4\n'
+ */
+export const formatDelimited = (
+  matrix: Matrix,
+  delimiter = ',',
+  names: DelimitedNames = {},
+): string => {
+  const out: string[] = []
+  const rowNames = names.rows?.length === matrix.rows ? names.rows : undefined
+  if (names.columns?.length === matrix.cols) {
+    const cells = names.columns.map((name) => field(name, delimiter))
+    out.push((rowNames === undefined ? cells : [names.corner ?? '', ...cells]).join(delimiter))
+  }
+  const values = matrix.toFloat64Array()
+  for (let i = 0; i < matrix.rows; i++) {
+    const cells: string[] = rowNames === undefined ? [] : [field(rowNames[i], delimiter)]
+    for (let j = 0; j < matrix.cols; j++) cells.push(String(values[i * matrix.cols + j]))
+    out.push(cells.join(delimiter))
+  }
+  return `${out.join('\n')}\n`
+}

@@ -1,0 +1,191 @@
+/**
+ * Reading a matrix file of any supported format. The format comes from
+ * `--format`, else the extension (`.csv`, `.tsv`, `.txt`, `.mtx`, `.npy`,
+ * `.json`, each optionally `.gz`), else the first bytes. Gzip is recognized by
+ * its magic bytes, whatever the name. `-` reads stdin.
+ */
+import { readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
+import * as E from 'fp-ts/lib/Either.js'
+import type { AnyMatrix } from 'nmfkit'
+import { inputError, usageError, type CliResult } from '../errors.ts'
+import { delimiterName, parseDelimited, type DelimitedOptions } from './csv.ts'
+import { parseJsonMatrix } from './json.ts'
+import { parseMatrixMarket } from './mtx.ts'
+import { parseNpy } from './npy.ts'
+
+/** The input formats, by the name `--format` takes. */
+export const inputFormats = ['csv', 'tsv', 'txt', 'mtx', 'npy', 'json'] as const
+export type InputFormat = (typeof inputFormats)[number]
+
+/** How to read an input file. */
+export interface ReadOptions extends DelimitedOptions {
+  readonly format?: InputFormat
+  /** For JSON: the dotted key of the matrix in the document. */
+  readonly key?: string
+}
+
+/** A matrix read from a file, with what is known of where its entries came from. */
+export interface LoadedMatrix {
+  readonly file: string
+  readonly matrix: AnyMatrix
+  /** e.g. `CSV (comma-separated), header row, column 65 left out`. */
+  readonly description: string
+  readonly rowNames?: readonly string[]
+  readonly columnNames?: readonly string[]
+  /** Where the entry (row, col), counted from 0, is in the file: `line 4, column 2`. */
+  readonly locate: (row: number, col: number) => string
+}
+
+/** The format an extension names, ignoring a final `.gz`. */
+export const formatOfPath = (path: string): InputFormat | undefined => {
+  const match = /\.([a-z]+)$/i.exec(path.replace(/\.gz$/i, ''))
+  const extension = match?.[1].toLowerCase()
+  return inputFormats.find((format) => format === extension)
+}
+
+/** The format the first bytes suggest, for names without a known extension. */
+const sniffFormat = (bytes: Uint8Array): InputFormat => {
+  const start = new TextDecoder()
+    .decode(bytes.subarray(0, 64))
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+  if (bytes[0] === 0x93 && start.slice(1, 6) === 'NUMPY') return 'npy'
+  if (start.startsWith('%%MatrixMarket')) return 'mtx'
+  if (start.startsWith('{') || start.startsWith('[')) return 'json'
+  return 'txt'
+}
+
+const readBytes = (path: string): CliResult<Uint8Array> => {
+  try {
+    return E.right(path === '-' ? readFileSync(0) : readFileSync(path))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason =
+      code === 'ENOENT'
+        ? 'expected a file, found none'
+        : code === 'EISDIR'
+          ? 'expected a file, found a folder'
+          : code === 'EACCES'
+            ? 'cannot read it (permission denied)'
+            : `cannot read it (${(error as Error).message})`
+    return E.left(inputError(path, reason))
+  }
+}
+
+const gunzip = (bytes: Uint8Array, file: string): CliResult<Uint8Array> => {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return E.right(bytes)
+  try {
+    return E.right(gunzipSync(bytes))
+  } catch (error) {
+    return E.left(
+      inputError(file, `expected gzip data, found a damaged archive (${(error as Error).message})`),
+    )
+  }
+}
+
+/** Bytes as UTF-8 text (a byte-order mark is kept for the parsers to strip). */
+export const utf8 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')
+
+/** A file's bytes, gunzipped when they are gzip; its name for messages (`stdin` for `-`). */
+export const readInputBytes = (
+  path: string,
+): CliResult<{ readonly file: string; readonly bytes: Uint8Array; readonly gzipped: boolean }> => {
+  const file = path === '-' ? 'stdin' : path
+  const raw = readBytes(path)
+  if (E.isLeft(raw)) return raw
+  const bytes = gunzip(raw.right, file)
+  if (E.isLeft(bytes)) return bytes
+  return E.right({ file, bytes: bytes.right, gzipped: bytes.right !== raw.right })
+}
+
+/**
+ * Reads the matrix in `path`.
+ *
+ * @example
+ * readMatrixFile('data/digits.csv.gz', { dropColumns: ['last'] }) // Right({ matrix: 1797×64, ... })
+ */
+export const readMatrixFile = (
+  path: string,
+  options: ReadOptions = {},
+): CliResult<LoadedMatrix> => {
+  const input = readInputBytes(path)
+  if (E.isLeft(input)) return input
+  const { file, bytes, gzipped } = input.right
+  const format = options.format ?? formatOfPath(path) ?? sniffFormat(bytes)
+  const gz = gzipped ? ', gzipped' : ''
+
+  switch (format) {
+    case 'npy': {
+      const read = parseNpy(bytes, file)
+      if (E.isLeft(read)) return read
+      const { matrix, dtype, fortranOrder } = read.right
+      return E.right({
+        file,
+        matrix,
+        description: `NumPy .npy, ${dtype}, ${fortranOrder ? 'Fortran' : 'C'} order${gz}`,
+        locate: (row, col) => `row ${row + 1}, column ${col + 1}`,
+      })
+    }
+    case 'mtx': {
+      const read = parseMatrixMarket(utf8(bytes), file)
+      if (E.isLeft(read)) return read
+      const { matrix, header } = read.right
+      return E.right({
+        file,
+        matrix,
+        description:
+          `Matrix Market ${header.format} ${header.field} ${header.symmetry}${gz}, ` +
+          (matrix.format === 'csr' ? 'kept sparse' : 'dense'),
+        locate: (row, col) => `entry (${row + 1}, ${col + 1})`,
+      })
+    }
+    case 'json': {
+      const read = parseJsonMatrix(utf8(bytes), file, options.key)
+      if (E.isLeft(read)) return read
+      const { matrix, key } = read.right
+      const at = key === '' ? '' : `${key}.`
+      return E.right({
+        file,
+        matrix,
+        description: `JSON${key === '' ? '' : `, key ${key}`}${gz}, ${matrix.format === 'csr' ? 'sparse (CSR)' : 'dense'}`,
+        locate: (row, col) =>
+          matrix.format === 'csr'
+            ? `${at}row ${row}, column ${col} (from 0)`
+            : `${at}data[${row * matrix.cols + col}] (row ${row + 1}, column ${col + 1})`,
+      })
+    }
+    case 'csv':
+    case 'tsv':
+    case 'txt': {
+      const delimiter =
+        options.delimiter ?? (format === 'csv' ? ',' : format === 'tsv' ? '\t' : undefined)
+      const read = parseDelimited(utf8(bytes), file, { ...options, delimiter })
+      if (E.isLeft(read)) return read
+      const table = read.right
+      const notes = [
+        `${format === 'txt' ? 'text' : format.toUpperCase()} (${delimiterName(table.delimiter)}-separated${gz})`,
+        ...(table.header ? ['header row'] : []),
+        ...(table.rowNames === undefined ? [] : ['row names']),
+        ...(table.dropped.length === 0
+          ? []
+          : [`column${table.dropped.length > 1 ? 's' : ''} ${table.dropped.join(', ')} left out`]),
+      ]
+      return E.right({
+        file,
+        matrix: table.matrix,
+        description: notes.join(', '),
+        ...(table.rowNames === undefined ? {} : { rowNames: table.rowNames }),
+        ...(table.columnNames === undefined ? {} : { columnNames: table.columnNames }),
+        locate: (row, col) => `line ${table.lineOf(row)}, column ${table.columnOf(col)}`,
+      })
+    }
+    default:
+      return E.left(
+        usageError(
+          `option --format: expected one of ${inputFormats.join(', ')}, found '${String(format)}'`,
+        ),
+      )
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The `nmfkit` command: `nmfkit <command> [options]`. Each command returns a
+ * `CliResult`; a failure is printed as one line on stderr,
+ * `nmfkit <command>: <what is wrong>`, and sets the exit code (2 for bad usage
+ * or input, 1 for an internal failure). A command writes its files only when
+ * everything before succeeded.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { runCompare } from './commands/compare.ts'
+import { runFit } from './commands/fit.ts'
+import { runInfo } from './commands/info.ts'
+import { runShow } from './commands/show.ts'
+import { runTransform } from './commands/transform.ts'
+import { exitCode, usageError, type CliResult } from './errors.ts'
+
+const commands: Readonly<Record<string, (args: string[]) => CliResult<void>>> = {
+  fit: runFit,
+  transform: runTransform,
+  compare: runCompare,
+  info: runInfo,
+  show: runShow,
+}
+
+const usage = `usage: nmfkit <command> [options]
+
+Non-negative matrix factorization, X ≈ W·H with W, H ≥ 0, on files: CSV or TSV,
+Matrix Market (.mtx), NumPy (.npy), JSON; any of them gzipped.
+
+Commands:
+  fit INPUT -k K         factorize INPUT; write the model, W and H, a convergence plot
+  transform INPUT --model MODEL
+                         W for new data, with the model's H fixed
+  compare A B            compare two models (fits of the same data)
+  info INPUT             shape, non-zeros, value range, what a fit needs
+  show MODEL -o FILE     the components as a grid of small images (.svg or .png)
+
+Run 'nmfkit <command> --help' for a command's options.
+`
+
+/** Runs the command line `args` (without node and the script); returns the exit code. */
+export const main = (args: readonly string[]): number => {
+  const [name, ...rest] = args
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage)
+    return 0
+  }
+  if (name === undefined) {
+    const names = Object.keys(commands).join(', ')
+    process.stderr.write(`nmfkit: expected a command, one of ${names} (see nmfkit --help)\n`)
+    return 2
+  }
+  const command = commands[name]
+  let result: CliResult<void>
+  try {
+    result =
+      command === undefined
+        ? E.left(
+            usageError(
+              `unknown command '${name}': expected one of ${Object.keys(commands).join(', ')} (see nmfkit --help)`,
+            ),
+          )
+        : command(rest)
+  } catch (error) {
+    const reason = error instanceof Error ? (error.stack ?? error.message) : String(error)
+    process.stderr.write(
+      `nmfkit ${name}: internal error, please report it: ${reason.split('\n')[0]}\n`,
+    )
+    if (process.env.NMFKIT_DEBUG !== undefined) process.stderr.write(`${reason}\n`)
+    return 1
+  }
+  if (E.isLeft(result)) {
+    const prefix = command === undefined ? 'nmfkit' : `nmfkit ${name}`
+    process.stderr.write(`${prefix}: ${result.left.message}\n`)
+    return exitCode(result.left)
+  }
+  return 0
+}
+
+process.exitCode = main(process.argv.slice(2))

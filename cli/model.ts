@@ -1,0 +1,156 @@
+/**
+ * The model file `nmfkit fit` writes and `transform`, `compare` and `show`
+ * read: JSON with the format tag `nmfkit-model`, version 1. It holds the fit's
+ * summary, the options as used, the history, and W and H in the fixtures'
+ * dense format. Top-level keys are one per line, matrices on one line each.
+ *
+ * `readModel` also accepts a scikit-learn fixture (`expected.W`/`expected.H`)
+ * or any JSON object with `W` and `H`, so a fit can be compared with one.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { fromJSON, Matrix, type Factorization, type HistoryEntry } from 'nmfkit'
+import { inputError, type CliResult } from './errors.ts'
+import { parseJsonText, withoutOperation } from './formats/json.ts'
+import { readInputBytes, utf8, type LoadedMatrix } from './formats/read.ts'
+
+export const MODEL_FORMAT = 'nmfkit-model'
+export const MODEL_VERSION = 1
+
+/** A model as read back. W is absent only for files that hold H alone. */
+export interface Model {
+  readonly file: string
+  readonly W?: Matrix
+  readonly H: Matrix
+  readonly solver?: string
+  readonly options: Readonly<Record<string, unknown>>
+  readonly history: readonly HistoryEntry[]
+  readonly featureNames?: readonly string[]
+  readonly reconstructionError?: number
+}
+
+/** Options that are not settings of the fit (callbacks, signals) stay out of the file. */
+const recordedOptions = (options: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(options).filter(
+      ([key, value]) => key !== 'onIteration' && key !== 'signal' && typeof value !== 'function',
+    ),
+  )
+
+/** JSON with one top-level key per line and each value on one line. */
+const formatModelJson = (fields: Readonly<Record<string, unknown>>): string => {
+  const lines = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+  return `{\n${lines.join(',\n')}\n}\n`
+}
+
+/** The model file's text for a fit of `input`. */
+export const formatModel = (
+  fit: Factorization,
+  input: LoadedMatrix,
+  seconds: number,
+  stoppedBy?: string,
+): string =>
+  formatModelJson({
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    input: {
+      file: input.file,
+      description: input.description,
+      rows: input.matrix.rows,
+      cols: input.matrix.cols,
+    },
+    solver: fit.solver,
+    options: recordedOptions(fit.options),
+    seed: fit.seed,
+    nIter: fit.nIter,
+    converged: fit.converged,
+    stoppedBy,
+    reconstructionError: fit.reconstructionError,
+    seconds: Number(seconds.toFixed(3)),
+    featureNames: input.columnNames,
+    sampleNames: input.rowNames,
+    history: fit.history,
+    H: fit.H.toJSON(),
+    W: fit.W.toJSON(),
+  })
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const denseAt = (file: string, value: unknown, key: string): CliResult<Matrix> => {
+  const decoded = fromJSON(value)
+  if (E.isLeft(decoded))
+    return E.left(inputError(file, `${key}: ${withoutOperation(decoded.left.message)}`))
+  const matrix = decoded.right
+  return E.right(matrix.format === 'dense' ? matrix : matrix.toDense())
+}
+
+/**
+ * Reads a model file (or a fixture, or any JSON object with W and H).
+ *
+ * @example
+ * readModel('model.json') // Right({ W, H, options, history, ... })
+ */
+export const readModel = (path: string): CliResult<Model> => {
+  const input = readInputBytes(path)
+  if (E.isLeft(input)) return input
+  const parsed = parseJsonText(utf8(input.right.bytes), path)
+  if (E.isLeft(parsed)) return parsed
+  const document = parsed.right
+  if (!isObject(document)) {
+    return E.left(
+      inputError(
+        path,
+        'expected an nmfkit model (a JSON object with W and H), found something else',
+      ),
+    )
+  }
+  if (document.format === MODEL_FORMAT && document.version !== MODEL_VERSION) {
+    return E.left(
+      inputError(
+        path,
+        `version: expected ${MODEL_VERSION}, found ${JSON.stringify(document.version)}`,
+      ),
+    )
+  }
+  const holder =
+    'H' in document ? document : isObject(document.expected) ? document.expected : undefined
+  const prefix = holder === document ? '' : 'expected.'
+  if (holder === undefined || !('H' in holder)) {
+    return E.left(
+      inputError(
+        path,
+        `expected an nmfkit model (format "${MODEL_FORMAT}") with H, found no key H`,
+      ),
+    )
+  }
+  const H = denseAt(path, holder.H, `${prefix}H`)
+  if (E.isLeft(H)) return H
+  const W = 'W' in holder ? denseAt(path, holder.W, `${prefix}W`) : undefined
+  if (W !== undefined && E.isLeft(W)) return W
+  if (W !== undefined && W.right.cols !== H.right.rows) {
+    return E.left(
+      inputError(
+        path,
+        `expected W to have ${H.right.rows} columns (the rows of H), found ${W.right.cols}`,
+      ),
+    )
+  }
+  const solver = isObject(document.solver) ? document.solver.name : undefined
+  const names = document.featureNames
+  return E.right({
+    file: path,
+    H: H.right,
+    ...(W === undefined ? {} : { W: W.right }),
+    ...(typeof solver === 'string' ? { solver } : {}),
+    options: isObject(document.options) ? document.options : {},
+    history: Array.isArray(document.history) ? (document.history as HistoryEntry[]) : [],
+    ...(Array.isArray(names) && names.length === H.right.cols
+      ? { featureNames: names.map(String) }
+      : {}),
+    ...(typeof document.reconstructionError === 'number'
+      ? { reconstructionError: document.reconstructionError }
+      : {}),
+  })
+}

@@ -1,0 +1,309 @@
+/**
+ * The beta-divergence between X and its reconstruction Y = W·H, the family of
+ * losses the multiplicative updates minimize (Févotte & Idier, 2011):
+ *
+ *   d_β(X | Y) = Σ_ij [x^β + (β − 1)·y^β − β·x·y^(β−1)] / (β(β − 1))
+ *
+ * with its limits β = 1, the generalized Kullback–Leibler divergence
+ * Σ x·log(x/y) − x + y, and β = 0, the Itakura–Saito divergence
+ * Σ x/y − log(x/y) − 1; β = 2 is ½‖X − Y‖²_F.
+ *
+ * The sums follow scikit-learn 1.2's `_beta_divergence`: entries of X at or
+ * below EPSILON count as zeros (so 0·log 0 is 0, not NaN), Σ y for KL comes
+ * from the column sums of W and the row sums of H, and Itakura–Saito subtracts
+ * one per entry of X. Two departures, both on purpose: EPSILON is float64's
+ * machine epsilon (scikit-learn 1.2 uses float32's, 1.19e-7), and a y below
+ * EPSILON at a non-zero x is raised to EPSILON (scikit-learn raises only y = 0),
+ * so the loss never grows as y shrinks below EPSILON.
+ *
+ * For a CSR X, Y is formed only at X's non-zeros, plus one row of Y at a time
+ * for β ∉ {0, 1, 2}, whose Σ y^β runs over every entry; β = 2 uses traces.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as t from 'io-ts'
+import type { AnyMatrix } from './csr.ts'
+import { squaredFrobeniusError } from './divergence.ts'
+import {
+  invalidOption,
+  shapeMismatch,
+  showNumber,
+  unsupported,
+  type NmfError,
+  type Result,
+} from './errors.ts'
+import { transpose } from './kernels.ts'
+import { showShape, valuesOf, type Matrix } from './matrix.ts'
+import { checkNonNegative } from './validate.ts'
+
+/** float64's machine epsilon, 2⁻⁵²: the floor of W·H and of a zero denominator. */
+export const EPSILON = Number.EPSILON
+
+/** A loss by name, or the β of a beta-divergence (2 Frobenius, 1 KL, 0 Itakura–Saito). */
+export type BetaLoss = 'frobenius' | 'kullback-leibler' | 'itakura-saito' | number
+
+const NAMED_BETAS = { frobenius: 2, 'kullback-leibler': 1, 'itakura-saito': 0 } as const
+
+const isBetaLoss = (u: unknown): u is BetaLoss =>
+  (typeof u === 'number' && Number.isFinite(u)) || (typeof u === 'string' && u in NAMED_BETAS)
+
+/** The codec of the `betaLoss` option. */
+export const BetaLossCodec = new t.Type<BetaLoss, BetaLoss, unknown>(
+  "'frobenius', 'kullback-leibler', 'itakura-saito' or a finite number",
+  isBetaLoss,
+  (u, c) => (isBetaLoss(u) ? t.success(u) : t.failure(u, c)),
+  (a) => a,
+)
+
+/** β of a loss: 2 for `'frobenius'`, 1 for `'kullback-leibler'`, 0 for `'itakura-saito'`. */
+export const betaOf = (loss: BetaLoss): number =>
+  typeof loss === 'number' ? loss : NAMED_BETAS[loss]
+
+/** The name a solver's `capabilities.losses` uses for β; any other β is `'beta-divergence'`. */
+export const lossName = (beta: number): string =>
+  beta === 2
+    ? 'frobenius'
+    : beta === 1
+      ? 'kullback-leibler'
+      : beta === 0
+        ? 'itakura-saito'
+        : 'beta-divergence'
+
+/** β for a message: `'kullback-leibler' (β = 1)` or `β = 0.5`. */
+export const showBeta = (beta: number): string =>
+  lossName(beta) === 'beta-divergence'
+    ? `β = ${showNumber(beta)}`
+    : `'${lossName(beta)}' (β = ${beta})`
+
+/**
+ * x^e, taking the exact shortcuts NumPy takes for e ∈ {−1, 0.5, 1, 2} (a
+ * reciprocal, a square root, x, a square), so that results agree to the last bit.
+ */
+export const power = (x: number, e: number): number =>
+  e === 1 ? x : e === 2 ? x * x : e === 0.5 ? Math.sqrt(x) : e === -1 ? 1 / x : Math.pow(x, e)
+
+/**
+ * Σ_t a[a0 + t]·b[b0 + t] for t < k: an entry of W·H from a row of W and a row
+ * of Hᵀ. Four running sums, for speed; every caller sums in this one order.
+ */
+export const dotRows = (
+  a: Float64Array,
+  a0: number,
+  b: Float64Array,
+  b0: number,
+  k: number,
+): number => {
+  let s0 = 0
+  let s1 = 0
+  let s2 = 0
+  let s3 = 0
+  let t = 0
+  for (; t + 3 < k; t += 4) {
+    s0 += a[a0 + t] * b[b0 + t]
+    s1 += a[a0 + t + 1] * b[b0 + t + 1]
+    s2 += a[a0 + t + 2] * b[b0 + t + 2]
+    s3 += a[a0 + t + 3] * b[b0 + t + 3]
+  }
+  for (; t < k; t++) s0 += a[a0 + t] * b[b0 + t]
+  return s0 + s1 + (s2 + s3)
+}
+
+/** out[o0 + t] += v·b[b0 + t] for t < k, in place: `out` is the caller's own array. */
+export const addScaledRow = (
+  v: number,
+  b: Float64Array,
+  b0: number,
+  out: Float64Array,
+  o0: number,
+  k: number,
+): void => {
+  let t = 0
+  for (; t + 3 < k; t += 4) {
+    out[o0 + t] += v * b[b0 + t]
+    out[o0 + t + 1] += v * b[b0 + t + 1]
+    out[o0 + t + 2] += v * b[b0 + t + 2]
+    out[o0 + t + 3] += v * b[b0 + t + 3]
+  }
+  for (; t < k; t++) out[o0 + t] += v * b[b0 + t]
+}
+
+/** The running sums of the divergence. */
+interface Sums {
+  /** Σ x over the entries of X above EPSILON. */
+  x: number
+  /** Σ x·log(x/y) (β = 1), Σ x/y (β = 0), Σ x^β (otherwise), over the same entries. */
+  first: number
+  /** Σ log(x/y) (β = 0), Σ x·y^(β−1) (otherwise), over the same entries. */
+  second: number
+  /** Σ y^β over every entry, for β ∉ {0, 1}. */
+  yBeta: number
+}
+
+/** Adds the entry x of X with reconstruction y to `sums`. */
+const addEntry = (sums: Sums, x: number, y: number, beta: number, generic: boolean): void => {
+  if (!(x > EPSILON)) {
+    // x is a zero: it adds nothing but y^β/β (0·log 0 = 0, not NaN), which grows with y for
+    // β > 0 and is floored like every y for β < 0, where y^β would be infinite at zero.
+    if (generic) sums.yBeta += power(beta < 0 && y < EPSILON ? EPSILON : y, beta)
+    return
+  }
+  // A reconstruction below EPSILON is EPSILON: no division by zero, and no loss that grows
+  // without bound as y goes to zero.
+  const safe = y < EPSILON ? EPSILON : y
+  sums.x += x
+  if (beta === 1) sums.first += x * Math.log(x / safe)
+  else if (beta === 0) {
+    const ratio = x / safe
+    sums.first += ratio
+    sums.second += Math.log(ratio)
+  } else {
+    sums.first += power(x, beta)
+    sums.second += x * power(safe, beta - 1)
+    sums.yBeta += power(safe, beta)
+  }
+}
+
+/**
+ * d_β(X | W·H) for X (n×m), W (n×k), H (k×m), unchecked: the solvers' version.
+ * Never negative (a rounding result below zero is clamped).
+ */
+export const unsafeBetaDivergence = (X: AnyMatrix, W: Matrix, H: Matrix, beta: number): number => {
+  if (beta === 2) return 0.5 * squaredFrobeniusError(X, W, H)
+  const n = X.rows
+  const m = X.cols
+  const k = W.cols
+  const w = valuesOf(W)
+  const ht = transpose(valuesOf(H), k, m)
+  const generic = beta !== 0 && beta !== 1
+  const sums: Sums = { x: 0, first: 0, second: 0, yBeta: 0 }
+  const visit = (i: number, j: number, x: number): void => {
+    if (generic || x > EPSILON) addEntry(sums, x, dotRows(w, i * k, ht, j * k, k), beta, generic)
+  }
+
+  // Row-major order for both formats, so that dense and CSR give the same sums.
+  if (X.format === 'dense') {
+    const x = valuesOf(X)
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) visit(i, j, x[i * m + j])
+  } else {
+    for (let i = 0; i < n; i++) {
+      const end = X.indptr[i + 1]
+      if (!generic) {
+        for (let q = X.indptr[i]; q < end; q++) visit(i, X.indices[q], X.data[q])
+        continue
+      }
+      // Every entry of the row, the stored ones taken from X as the sorted indices come up.
+      let q = X.indptr[i]
+      for (let j = 0; j < m; j++) visit(i, j, q < end && X.indices[q] === j ? X.data[q++] : 0)
+    }
+  }
+
+  let divergence: number
+  if (beta === 1) {
+    // Σ y = Σ_t (column sum of W)_t · (row sum of H)_t, without forming W·H.
+    let sumY = 0
+    for (let t = 0; t < k; t++) {
+      let columnW = 0
+      for (let i = 0; i < n; i++) columnW += w[i * k + t]
+      let rowH = 0
+      for (let j = 0; j < m; j++) rowH += ht[j * k + t]
+      sumY += columnW * rowH
+    }
+    divergence = sums.first + (sumY - sums.x)
+  } else if (beta === 0) {
+    divergence = sums.first - n * m - sums.second
+  } else {
+    divergence = (sums.first - beta * sums.second + sums.yBeta * (beta - 1)) / (beta * (beta - 1))
+  }
+  return Math.max(0, divergence)
+}
+
+/** sqrt(2·d_β(X | W·H)): ‖X − W·H‖_F for β = 2, and the `reconstructionError` of every fit. */
+export const divergenceError = (X: AnyMatrix, W: Matrix, H: Matrix, beta: number): number =>
+  Math.sqrt(2 * unsafeBetaDivergence(X, W, H, beta))
+
+/** The first zero of X in row-major order (stored or not, for a CSR X), if any. */
+const firstZero = (X: AnyMatrix): readonly [number, number] | undefined => {
+  if (X.format === 'dense') {
+    const x = valuesOf(X)
+    for (let q = 0; q < x.length; q++) if (x[q] === 0) return [Math.floor(q / X.cols), q % X.cols]
+    return undefined
+  }
+  for (let i = 0; i < X.rows; i++) {
+    let expected = 0
+    for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) {
+      if (X.indices[q] !== expected) return [i, expected]
+      if (X.data[q] === 0) return [i, expected]
+      expected++
+    }
+    if (expected < X.cols) return [i, expected]
+  }
+  return undefined
+}
+
+/**
+ * X unchanged, or an `Unsupported` error when β ≤ 0 and X has a zero: there
+ * d_β(0 | y) is infinite, and the updates would divide by a W·H that goes to zero.
+ */
+export const checkBetaDomain = <M extends AnyMatrix>(
+  operation: string,
+  X: M,
+  beta: number,
+): Result<M> => {
+  if (beta > 0) return E.right(X)
+  const zero = firstZero(X)
+  if (zero === undefined) return E.right(X)
+  return E.left(
+    unsupported(
+      operation,
+      `betaLoss ${showBeta(beta)} needs X without zeros, found 0 at row ${zero[0]}, ` +
+        `column ${zero[1]}: for β ≤ 0 the divergence of a zero entry is infinite, and the ` +
+        `multiplicative updates raise W·H to the power β − 2 < 0, dividing by a reconstruction ` +
+        `that goes to zero there. Add a small positive constant to X (for example 1e-9), ` +
+        `or use a betaLoss > 0 such as 'kullback-leibler'`,
+    ),
+  )
+}
+
+/**
+ * The beta-divergence d_β(X | W·H) for X (samples×features, dense or CSR),
+ * W (samples×k) and H (k×features); `reconstructionError` is sqrt(2·d).
+ *
+ * @example
+ * betaDivergence(X, W, H, 'kullback-leibler') // Right(d), d ≥ 0
+ */
+export const betaDivergence = (
+  X: AnyMatrix,
+  W: Matrix,
+  H: Matrix,
+  beta: BetaLoss,
+): Result<number> => {
+  const operation = 'betaDivergence'
+  const shapes: Array<[string, Matrix, number, number]> = [
+    ['W', W, X.rows, W.cols],
+    ['H', H, W.cols, X.cols],
+  ]
+  for (const [what, factor, rows, cols] of shapes) {
+    if (factor.rows !== rows || factor.cols !== cols) {
+      return E.left(
+        shapeMismatch(
+          operation,
+          what,
+          `shape ${showShape(rows, cols)}`,
+          showShape(factor.rows, factor.cols),
+        ),
+      )
+    }
+  }
+  if (!isBetaLoss(beta)) {
+    return E.left<NmfError>(
+      invalidOption(operation, 'beta', `expected ${BetaLossCodec.name}, found ${String(beta)}`),
+    )
+  }
+  return pipe(
+    checkNonNegative(operation, 'X', X),
+    E.chain(() => checkNonNegative(operation, 'W', W)),
+    E.chain(() => checkNonNegative(operation, 'H', H)),
+    E.chain(() => checkBetaDomain(operation, X, betaOf(beta))),
+    E.map(() => unsafeBetaDivergence(X, W, H, betaOf(beta))),
+  )
+}

@@ -1,0 +1,30 @@
+/**
+ * Numbers for reports and tables, where people read them: short, and in
+ * e-notation when they are very small or very large.
+ */
+
+/**
+ * A number with 4 significant digits, in e-notation below 1e-3 and from 1e6 on.
+ *
+ * @example
+ * showCompact(0.123456) // '0.1235'
+ * showCompact(1e-6) // '1e-6'
+ * showCompact(2.5e-16) // '2.5e-16'
+ */
+export const showCompact = (value: number): string => {
+  if (value === 0 || !Number.isFinite(value)) return String(value)
+  const rounded = Number(value.toPrecision(4))
+  const magnitude = Math.abs(rounded)
+  return magnitude < 1e-3 || magnitude >= 1e6
+    ? rounded.toExponential().replace('e+', 'e')
+    : String(rounded)
+}
+
+/**
+ * A cosine similarity: exactly 1 as `1`, anything else with 6 decimals, so that
+ * a near miss such as 0.9999996 reads `1.000000`, visibly not 1.
+ *
+ * @example
+ * showCosine(0.99999237) // '0.999992'
+ */
+export const showCosine = (value: number): string => (value === 1 ? '1' : value.toFixed(6))

@@ -1,0 +1,74 @@
+/**
+ * Options codecs for comparator plugins: what a user gives (an object, or
+ * nothing) decoded into complete options with the defaults filled in, with
+ * unknown keys rejected, and the first error turned into an option path and
+ * a reason for `compare`'s `InvalidOption`.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+
+/**
+ * An io-ts codec for a comparator's options: it decodes `undefined` or an
+ * object whose keys are all in `props` into `defaults` overridden by the given
+ * values. An unknown key or a value its codec rejects fails with the key in
+ * the error's context.
+ *
+ * @example
+ * const codec = optionsCodec('aligned options', { tolerance: NonNegative }, { tolerance: 1e-6 })
+ * codec.decode({ tolerance: 0.01 }) // Right({ tolerance: 0.01 })
+ */
+export const optionsCodec = <O extends object>(
+  name: string,
+  props: t.Props,
+  defaults: O,
+): t.Type<O, O, unknown> => {
+  const known = Object.keys(props)
+  const isOptions = (u: unknown): u is Record<string, unknown> =>
+    typeof u === 'object' && u !== null && !Array.isArray(u)
+  return new t.Type<O, O, unknown>(
+    name,
+    (u): u is O =>
+      isOptions(u) &&
+      known.every((key) => Object.hasOwn(u, key) && props[key].is(u[key])) &&
+      Object.keys(u).every((key) => known.includes(key)),
+    (u, context) => {
+      if (u === undefined) return t.success(defaults)
+      if (!isOptions(u)) return t.failure(u, context, `expected an object of options`)
+      const decoded: Record<string, unknown> = { ...(defaults as Record<string, unknown>) }
+      for (const [key, value] of Object.entries(u)) {
+        // An own key only: `constructor` or `toString` are not options.
+        if (!Object.hasOwn(props, key)) {
+          const list =
+            known.length === 0 ? 'it takes none' : `known options are ${known.join(', ')}`
+          return t.failure(
+            value,
+            t.appendContext(context, key, t.unknown, value),
+            `not a known option; ${list}`,
+          )
+        }
+        if (value === undefined) continue
+        const codec = props[key]
+        const result = codec.validate(value, t.appendContext(context, key, codec, value))
+        if (E.isLeft(result)) return result
+        decoded[key] = result.right
+      }
+      return t.success(decoded as O)
+    },
+    t.identity,
+  )
+}
+
+/** The option path and what is wrong, from the first error of an options codec. */
+export const describeOptionError = (errors: t.Errors): { path: string; detail: string } => {
+  const first = errors[0]
+  const path = first?.context
+    .slice(1)
+    .map((entry) => entry.key)
+    .join('.')
+  const expected = first?.context[first.context.length - 1]?.type.name ?? 'a valid value'
+  const found = first?.value === undefined ? 'nothing' : JSON.stringify(first.value)
+  return {
+    path: path ?? '',
+    detail: first?.message ?? `expected ${expected}, found ${found}`,
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * Multiplicative updates for the beta-divergence d_β(X | W·H) plus penalties,
+ * as scikit-learn 1.2's `mu` solver computes them (Lee & Seung, 2001; the
+ * exponent γ from Févotte & Idier, 2011, which keeps every β monotone).
+ *
+ * With Y = W·H, one iteration updates W, then H with the new W:
+ *
+ *   W ← W ∘ ( [(X ∘ Y^(β−2))·Hᵀ] / [Y^(β−1)·Hᵀ + l1W + l2W·W] )^γ
+ *   H ← H ∘ ( [Wᵀ·(X ∘ Y^(β−2))] / [Wᵀ·Y^(β−1) + l1H + l2H·H] )^γ
+ *
+ * γ = 1/(2 − β) for β < 1, 1 for 1 ≤ β ≤ 2, 1/(β − 1) for β > 2. For β = 2
+ * the bracketed products are X·Hᵀ and W·(H·Hᵀ); for β = 1 the denominator's
+ * product is the row sums of H (column sums of W). After the W update, entries
+ * below float64's epsilon are set to zero when β < 1, and after the H update
+ * when β ≤ 1, which keeps the negative powers of small values stable.
+ *
+ * EPSILON guards: Y below EPSILON is EPSILON wherever Y is raised to a negative
+ * power (numerator for β < 2, denominator for β < 1), and a denominator of
+ * exactly zero is EPSILON (its numerator is then zero too, so the entry goes to
+ * zero instead of NaN). Known limit: X whose entries are all far below EPSILON
+ * (about 1e-16) meets the first guard everywhere; rescale such data.
+ *
+ * Every 10 iterations the fit checks e = sqrt(2·d_β) and stops when
+ * (e_previous − e) / e_init < tol, e_previous being the last check's value.
+ *
+ * One pass over the rows of X does both updates: row i of W depends only on
+ * row i of X and on H, and as soon as it is new its share of H's numerator
+ * (and, for β ∉ {1, 2}, denominator) is added. Y is formed at X's non-zeros,
+ * plus one row at a time for the denominators when β ∉ {1, 2}; a CSR X is
+ * never densified, and nothing of X's size is allocated.
+ */
+import type { AnyMatrix } from '../core/csr.ts'
+import {
+  addScaledRow,
+  divergenceError,
+  dotRows,
+  EPSILON,
+  power,
+  unsafeBetaDivergence,
+} from '../core/beta-divergence.ts'
+import { gemm, gramColumns, gramRows, transpose } from '../core/kernels.ts'
+import { Matrix, valuesOf } from '../core/matrix.ts'
+import type { Factors, Problem, Solver, StepResult } from './contract.ts'
+import { sumAndSquares } from './products.ts'
+
+/** The factors and what the convergence check remembers. */
+export interface MuState extends Factors {
+  readonly iteration: number
+  /** sqrt(2·d) at the initial factors. */
+  readonly errorAtInit: number
+  /** sqrt(2·d) at the last check (at the start before the first one). */
+  readonly previousError: number
+  /** The last check's relative decrease; Infinity before the first check. */
+  readonly decrease: number
+}
+
+/** The fit checks its error once every this many iterations. */
+export const CHECK_EVERY = 10
+
+/** The exponent γ of the update for β (Févotte & Idier, 2011). */
+export const gammaOf = (beta: number): number =>
+  beta < 1 ? 1 / (2 - beta) : beta > 2 ? 1 / (beta - 1) : 1
+
+/** x·y^(β−2), an entry's weight in a numerator; y below EPSILON is EPSILON for β < 2. */
+const numeratorWeight = (beta: number, x: number, y: number): number => {
+  if (beta === 2) return x
+  const safe = y < EPSILON ? EPSILON : y
+  if (beta === 1) return x / safe
+  if (beta === 0) {
+    const inverse = 1 / safe
+    return inverse * inverse * x
+  }
+  return power(beta < 2 ? safe : y, beta - 2) * x
+}
+
+/** y^(β−1), an entry's weight in a denominator (β ∉ {1, 2}); y below EPSILON is EPSILON for β < 1. */
+const denominatorWeight = (beta: number, y: number): number =>
+  power(beta < 1 && y < EPSILON ? EPSILON : y, beta - 1)
+
+/**
+ * Row r of A ∘ (numerator / (denominator + l1 + l2·A))^γ into `out`, entries
+ * below `floor` set to zero. `numerator` and `denominator` hold that row (k).
+ */
+const multiplyRow = (
+  A: Float64Array,
+  r0: number,
+  numerator: Float64Array,
+  n0: number,
+  denominator: Float64Array,
+  d0: number,
+  k: number,
+  l1: number,
+  l2: number,
+  gamma: number,
+  floor: number,
+  out: Float64Array,
+): void => {
+  for (let t = 0; t < k; t++) {
+    const a = A[r0 + t]
+    let d = denominator[d0 + t] + l1 + l2 * a
+    // Zero only when the component is all zero, and then so is the numerator: 0/EPSILON = 0.
+    if (d === 0) d = EPSILON
+    let ratio = numerator[n0 + t] / d
+    if (gamma !== 1) ratio = power(ratio, gamma)
+    const next = a * ratio
+    out[r0 + t] = next < floor ? 0 : next
+  }
+}
+
+/** The stored entries of a row of X: all of them for a dense X. */
+const rowsOf = (X: AnyMatrix) => {
+  if (X.format === 'dense') {
+    const m = X.cols
+    return { columns: undefined, values: valuesOf(X), start: (i: number) => i * m }
+  }
+  return { columns: X.indices, values: X.data, start: (i: number) => X.indptr[i] }
+}
+
+/** One iteration's new W (n×k) and, when `updateH`, new Hᵀ (m×k). */
+const update = (
+  problem: Problem,
+  W: Float64Array,
+  H: Float64Array,
+  updateH: boolean,
+): { W: Float64Array; Ht: Float64Array } => {
+  const { X, components: k, beta, penalties } = problem
+  const n = X.rows
+  const m = X.cols
+  const gamma = gammaOf(beta)
+  const fullRows = beta !== 1 && beta !== 2
+  const { columns, values, start } = rowsOf(X)
+  const Ht = transpose(H, k, m)
+
+  // What the W update needs of the current H: H·Hᵀ (β = 2) or its row sums (β = 1).
+  const HHt = beta === 2 ? gramRows(H, k, m) : new Float64Array(0)
+  const rowSumsH = new Float64Array(k)
+  if (beta === 1) for (let j = 0; j < m; j++) addScaledRow(1, Ht, j * k, rowSumsH, 0, k)
+
+  const nextW = new Float64Array(n * k)
+  const numeratorH = new Float64Array(updateH ? m * k : 0)
+  const denominatorH = new Float64Array(updateH && fullRows ? m * k : 0)
+  const numeratorW = new Float64Array(k)
+  const denominatorW = new Float64Array(k)
+
+  for (let i = 0; i < n; i++) {
+    const a0 = i * k
+    const first = start(i)
+    const last = start(i + 1)
+
+    // Row i of W: its numerator from X's non-zeros, its denominator by loss.
+    numeratorW.fill(0)
+    for (let q = first; q < last; q++) {
+      const x = values[q]
+      if (x === 0) continue
+      const b0 = (columns === undefined ? q - first : columns[q]) * k
+      const y = beta === 2 ? 0 : dotRows(W, a0, Ht, b0, k)
+      addScaledRow(numeratorWeight(beta, x, y), Ht, b0, numeratorW, 0, k)
+    }
+    if (beta === 2) for (let t = 0; t < k; t++) denominatorW[t] = dotRows(W, a0, HHt, t * k, k)
+    else if (beta === 1) denominatorW.set(rowSumsH)
+    else {
+      denominatorW.fill(0)
+      for (let j = 0; j < m; j++) {
+        const y = dotRows(W, a0, Ht, j * k, k)
+        addScaledRow(denominatorWeight(beta, y), Ht, j * k, denominatorW, 0, k)
+      }
+    }
+    const floorW = beta < 1 ? Number.EPSILON : 0
+    multiplyRow(
+      W,
+      a0,
+      numeratorW,
+      0,
+      denominatorW,
+      0,
+      k,
+      penalties.l1W,
+      penalties.l2W,
+      gamma,
+      floorW,
+      nextW,
+    )
+    if (!updateH) continue
+
+    // Row i's share of H's numerator (and denominator), with its new W.
+    for (let q = first; q < last; q++) {
+      const x = values[q]
+      if (x === 0) continue
+      const b0 = (columns === undefined ? q - first : columns[q]) * k
+      const y = beta === 2 ? 0 : dotRows(nextW, a0, Ht, b0, k)
+      addScaledRow(numeratorWeight(beta, x, y), nextW, a0, numeratorH, b0, k)
+    }
+    if (fullRows) {
+      for (let j = 0; j < m; j++) {
+        const y = dotRows(nextW, a0, Ht, j * k, k)
+        addScaledRow(denominatorWeight(beta, y), nextW, a0, denominatorH, j * k, k)
+      }
+    }
+  }
+  if (!updateH) return { W: nextW, Ht }
+
+  // H, as Hᵀ: its denominator is Hᵀ·(WᵀW) for β = 2 and W's column sums for β = 1.
+  let denominator: Float64Array = denominatorH
+  if (beta === 2) denominator = gemm(Ht, m, k, gramColumns(nextW, n, k), k)
+  else if (beta === 1) {
+    const sums = new Float64Array(k)
+    for (let i = 0; i < n; i++) addScaledRow(1, nextW, i * k, sums, 0, k)
+    denominator = new Float64Array(m * k)
+    for (let j = 0; j < m; j++) denominator.set(sums, j * k)
+  }
+  const nextHt = new Float64Array(m * k)
+  const floorH = beta <= 1 ? Number.EPSILON : 0
+  for (let j = 0; j < m; j++) {
+    const { l1H, l2H } = penalties
+    multiplyRow(
+      Ht,
+      j * k,
+      numeratorH,
+      j * k,
+      denominator,
+      j * k,
+      k,
+      l1H,
+      l2H,
+      gamma,
+      floorH,
+      nextHt,
+    )
+  }
+  return { W: nextW, Ht: nextHt }
+}
+
+/** d_β plus the penalties: the objective the updates decrease. */
+const objectiveOf = (problem: Problem, W: Matrix, H: Matrix): number => {
+  const { l1W, l2W, l1H, l2H } = problem.penalties
+  const [sumW, squaresW] = sumAndSquares(valuesOf(W))
+  const [sumH, squaresH] = sumAndSquares(valuesOf(H))
+  return (
+    unsafeBetaDivergence(problem.X, W, H, problem.beta) +
+    l1W * sumW +
+    0.5 * l2W * squaresW +
+    l1H * sumH +
+    0.5 * l2H * squaresH
+  )
+}
+
+const step = (state: MuState, problem: Problem, updateH: boolean): StepResult<MuState> => {
+  const { X, components: k } = problem
+  const n = X.rows
+  const m = X.cols
+
+  // W with the current H, then H with the new W (transform keeps H fixed).
+  const next = update(problem, valuesOf(state.W), valuesOf(state.H), updateH)
+  const W = Matrix.unsafeWrap<string, 'components'>(n, k, next.W)
+  const H = updateH
+    ? Matrix.unsafeWrap<'components', string>(k, m, transpose(next.Ht, m, k))
+    : state.H
+
+  const iteration = state.iteration + 1
+  if (iteration % CHECK_EVERY !== 0) {
+    return { state: { ...state, W, H, iteration }, measure: state.decrease }
+  }
+
+  // The check: the decrease since the last one, relative to the error at init. An exact
+  // start has nothing left to decrease; it counts as converged rather than dividing by zero.
+  const error = divergenceError(X, W, H, problem.beta)
+  const decrease = state.errorAtInit === 0 ? 0 : (state.previousError - error) / state.errorAtInit
+  return {
+    state: { ...state, W, H, iteration, previousError: error, decrease },
+    measure: decrease,
+    objective: objectiveOf(problem, W, H),
+    details: { reconstructionError: error },
+  }
+}
+
+/** The solver, updating both factors (`nmf`) or W alone (`transform`). */
+export const multiplicativeUpdates = (
+  updateH: boolean,
+): Solver<Record<string, never>, MuState> => ({
+  name: 'mu',
+  optionProps: {},
+  defaults: {},
+  capabilities: {
+    losses: ['frobenius', 'kullback-leibler', 'itakura-saito', 'beta-divergence'],
+    sparse: true,
+    monotone: true,
+    nonnegative: true,
+  },
+  measure:
+    'decrease of sqrt(2·divergence) over the last 10 iterations, relative to its value at ' +
+    'init (checked every 10 iterations; Infinity before the first check)',
+  start: (problem, initial) => {
+    const errorAtInit = divergenceError(problem.X, initial.W, initial.H, problem.beta)
+    return {
+      W: initial.W,
+      H: initial.H,
+      iteration: 0,
+      errorAtInit,
+      previousError: errorAtInit,
+      decrease: Infinity,
+    }
+  },
+  step: (state, problem) => step(state, problem, updateH),
+  // tol 0 turns the check off, as in scikit-learn.
+  converged: (current, _first, tol) =>
+    tol > 0 && current.state.iteration % CHECK_EVERY === 0 && current.measure < tol,
+})
+
+/**
+ * scikit-learn's multiplicative updates for any beta-divergence (`betaLoss`):
+ * same guards, thresholds and stopping rule, so the same factors and the same
+ * number of iterations.
+ */
+export const mu: Solver<Record<string, never>, MuState> = multiplicativeUpdates(true)

@@ -1,0 +1,176 @@
+/**
+ * `transform(X, H, options)`: the coefficients W (samples×k) of new samples X
+ * (samples×features) on fixed components H (k×features), as scikit-learn's
+ * `NMF.transform` finds them: the solver's W update alone, run by the driver
+ * with its stopping rule, H never changing. `cd` starts W at zeros; `mu` starts
+ * it at sqrt(mean(X)/k) everywhere, since a multiplicative update never moves
+ * an entry away from zero.
+ *
+ * `inverseTransform(W, H)`: W·H, the samples rebuilt from their coefficients.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import type { BetaLoss } from '../core/beta-divergence.ts'
+import type { AnyMatrix } from '../core/csr.ts'
+import { shapeMismatch, unsupported, type NmfError, type Result } from '../core/errors.ts'
+import { Matrix, showShape } from '../core/matrix.ts'
+import { createRng } from '../core/rng.ts'
+import { checkNonNegative } from '../core/validate.ts'
+import { cd, sweepW } from './cd.ts'
+import type { AnySolver, Problem } from './contract.ts'
+import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
+import { asMatrix, type MatrixInput } from './input.ts'
+import { mu, multiplicativeUpdates } from './mu.ts'
+import { penalties, resolveBeta } from './nmf.ts'
+import { commonDefaults, commonProps, decodeProps } from './options.ts'
+
+/** The options of `transform`: those of `nmf` that concern W, with the same defaults. */
+export interface TransformOptions {
+  /** `'cd'` (default) or `'mu'`, or the `cd` or `mu` plugin value. */
+  readonly solver?: 'cd' | 'mu' | AnySolver
+  /** The loss; only `mu` takes one other than Frobenius. @default 'frobenius' */
+  readonly betaLoss?: BetaLoss
+  /** @default 200 */
+  readonly maxIter?: number
+  /** @default 1e-4 */
+  readonly tol?: number
+  /** Penalty on W, scaled by the number of features. @default 0 */
+  readonly alphaW?: number
+  /** Accepted for symmetry with `nmf`; H is fixed, so its penalty has no effect. */
+  readonly alphaH?: number | 'same'
+  /** The L1 share of the penalty, in [0, 1]. @default 0 */
+  readonly l1Ratio?: number
+  /** Visit the components in a random order (`cd`). @default false */
+  readonly shuffle?: boolean
+  /** The seed of the random stream used by `shuffle`. @default 0 */
+  readonly seed?: number
+  readonly onIteration?: (entry: HistoryEntry) => void
+  readonly signal?: AbortSignal
+}
+
+const operation = 'transform'
+
+const { components: _components, init: _init, ...transformProps } = commonProps
+
+/** `cd` with H fixed: the W half-sweep alone, and its violation as the measure. */
+const cdFixedH: AnySolver = {
+  ...cd,
+  step: (state, problem) => {
+    const { W, violation } = sweepW(state, problem)
+    return {
+      state: { W: Matrix.unsafeWrap(problem.X.rows, problem.components, W), H: state.H },
+      measure: violation,
+    }
+  },
+}
+
+const muFixedH = multiplicativeUpdates(false) as unknown as AnySolver
+
+/** The W-only variant of the chosen solver, and the solver itself (for its losses). */
+const resolveTransformSolver = (solver: unknown): Result<readonly [AnySolver, AnySolver]> => {
+  if (solver === undefined || solver === 'cd' || solver === cd) return E.right([cd, cdFixedH])
+  if (solver === 'mu' || solver === mu) return E.right([mu as unknown as AnySolver, muFixedH])
+  const name =
+    typeof solver === 'string'
+      ? solver
+      : typeof solver === 'object' && solver !== null && 'name' in solver
+        ? String(solver.name)
+        : typeof solver
+  return E.left(
+    unsupported(operation, `expected solver 'cd' or 'mu', found '${name}', which has no transform`),
+  )
+}
+
+/**
+ * The coefficients W (samples×k) of X on the fixed components H (k×features),
+ * returned as a `Factorization` whose H is the one given: `.W` is the answer,
+ * and `nIter`, `converged`, `reconstructionError` and `history` describe the
+ * solve. X may be dense or CSR.
+ *
+ * @example
+ * const coefficients = transform(Xnew, fit.H, { solver: 'mu', betaLoss: 'kullback-leibler' })
+ * // Right({ W: samples×k, H: fit.H, nIter, converged, ... })
+ */
+export const transform = <R extends string = string, C extends string = string>(
+  input: AnyMatrix<R, C> | MatrixInput,
+  H: Matrix<string, NoInfer<C>>,
+  options: TransformOptions = {},
+): Result<Factorization<R, C>> =>
+  pipe(
+    E.Do,
+    E.bind('X', () => asMatrix(operation, input)),
+    E.bind('X_', ({ X }) => checkNonNegative(operation, 'X', X)),
+    E.bind('H_', ({ X }) =>
+      H.cols === X.cols
+        ? checkNonNegative(operation, 'H', H)
+        : E.left<NmfError>(
+            shapeMismatch(
+              operation,
+              'H',
+              `${X.cols} columns (X's features)`,
+              `shape ${showShape(H.rows, H.cols)}`,
+            ),
+          ),
+    ),
+    E.bind('options', () =>
+      decodeProps(operation, options as Readonly<Record<string, unknown>>, transformProps),
+    ),
+    E.bind('solvers', () => resolveTransformSolver(options.solver)),
+    E.bind('beta', ({ X, solvers }) =>
+      resolveBeta(operation, solvers[0], options.betaLoss ?? 'frobenius', X),
+    ),
+    E.chain(({ X, options: decoded, solvers: [solver, fixedH], beta }) => {
+      const resolved = { ...commonDefaults, ...decoded }
+      const k = H.rows
+      const problem: Problem = {
+        X,
+        components: k,
+        squaredNormX: X.frobeniusNorm() ** 2,
+        beta,
+        penalties: penalties(X, resolved.alphaW, resolved.alphaH, resolved.l1Ratio),
+        shuffle: resolved.shuffle,
+        rng: createRng(resolved.seed),
+      }
+      // A multiplicative update keeps a zero at zero, so mu cannot start from zeros.
+      const W =
+        solver.name === 'mu'
+          ? Matrix.fill<string, 'components'>(X.rows, k, Math.sqrt(X.mean() / k))
+          : Matrix.zeros<string, 'components'>(X.rows, k)
+      return runDriver(
+        fixedH,
+        problem,
+        { W, H: H as Matrix<'components', C> },
+        {},
+        {
+          maxIter: resolved.maxIter,
+          tol: resolved.tol,
+          onIteration: options.onIteration,
+          signal: options.signal,
+          operation,
+          resolved: { ...resolved, solver: solver.name, components: k },
+        },
+      ) as Result<Factorization<R, C>>
+    }),
+  )
+
+/**
+ * W·H (samples×features): the samples rebuilt from their coefficients W
+ * (samples×k) on the components H (k×features).
+ *
+ * @example
+ * inverseTransform(fit.W, fit.H) // Right(X's reconstruction)
+ */
+export const inverseTransform = <R extends string, K extends string, C extends string>(
+  W: Matrix<R, K>,
+  H: Matrix<NoInfer<K>, C>,
+): Result<Matrix<R, C>> =>
+  H.rows === W.cols
+    ? W.times(H)
+    : E.left(
+        shapeMismatch(
+          'inverseTransform',
+          'H',
+          `${W.cols} rows (W's columns)`,
+          `shape ${showShape(H.rows, H.cols)}`,
+        ),
+      )

@@ -1,0 +1,424 @@
+/**
+ * The `aligned` comparator, the comparator contract's options, and
+ * `formatReport`: permuted, rescaled copies match perfectly with the
+ * permutation recovered; unrelated factorizations do not; empty components;
+ * shape errors; JSON round trips; the text tables.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect, it } from 'vitest'
+import {
+  aligned,
+  compare,
+  createRng,
+  formatReport,
+  Matrix,
+  nmf,
+  norms,
+  optionsCodec,
+  withOptions,
+  type AlignedReport,
+  type Comparator,
+  type CompareOptions,
+  type FactorPair,
+  type NormsReport,
+  type Report,
+} from 'nmfkit'
+import { showCompact } from '../core/show.ts'
+
+const RUNS = { numRuns: 200 }
+
+/** A perfect match differs from exact agreement by rounding only. */
+const ROUNDING = 1e-12
+
+const matrix = (rows: number, cols: number, data: ArrayLike<number>): Matrix => {
+  const result = Matrix.fromData(rows, cols, data)
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return result.right
+}
+
+/** W (samples×k) and H (k×features) with uniform entries in [0, 1), from a seed. */
+const randomPair = (seed: number, samples: number, k: number, features: number): FactorPair => {
+  const rng = createRng(seed)
+  return {
+    W: matrix(samples, k, Float64Array.from({ length: samples * k }, rng.uniform)),
+    H: matrix(k, features, Float64Array.from({ length: k * features }, rng.uniform)),
+  }
+}
+
+/**
+ * b with component permutation[t] = component t of a, its H row times
+ * scales[t] and its W column divided by scales[t]: the same W·H.
+ */
+const permutedCopy = (
+  a: FactorPair,
+  permutation: readonly number[],
+  scales: readonly number[],
+): FactorPair => {
+  const W = a.W.toArray()
+  const H = a.H.toArray()
+  const Wb = W.map((row) => row.slice())
+  const Hb = H.map((row) => row.slice())
+  permutation.forEach((u, t) => {
+    W.forEach((row, i) => (Wb[i][u] = row[t] / scales[t]))
+    Hb[u] = H[t].map((value) => value * scales[t])
+  })
+  return { W: matrix(a.W.rows, a.W.cols, Wb.flat()), H: matrix(a.H.rows, a.H.cols, Hb.flat()) }
+}
+
+const run = (a: FactorPair, b: FactorPair, options: CompareOptions): Report => {
+  const result = compare(a, b, options)
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return result.right
+}
+
+const alignedReport = (a: FactorPair, b: FactorPair, options: CompareOptions = {}) =>
+  run(a, b, { comparators: [aligned], ...options }).reports[0] as AlignedReport
+
+const errorMessage = (a: FactorPair, b: FactorPair, options: CompareOptions): string => {
+  const result = compare(a, b, options)
+  if (E.isRight(result)) throw new Error('expected an error')
+  return result.left.message
+}
+
+/** A problem size, a permutation of its components and a positive scale for each. */
+const permutedCase = fc
+  .record({
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    samples: fc.integer({ min: 2, max: 8 }),
+    k: fc.integer({ min: 1, max: 6 }),
+    features: fc.integer({ min: 2, max: 8 }),
+    withX: fc.boolean(),
+  })
+  .chain((size) =>
+    fc.record({
+      size: fc.constant(size),
+      permutation: fc.shuffledSubarray(
+        Array.from({ length: size.k }, (_, t) => t),
+        { minLength: size.k, maxLength: size.k },
+      ),
+      scales: fc.array(fc.double({ min: 1e-3, max: 1e3, noNaN: true }), {
+        minLength: size.k,
+        maxLength: size.k,
+      }),
+    }),
+  )
+
+describe('aligned', () => {
+  test.prop([permutedCase], RUNS)(
+    'a permuted, rescaled copy matches perfectly, permutation and scales recovered',
+    ({ size, permutation, scales }) => {
+      const a = randomPair(size.seed, size.samples, size.k, size.features)
+      const b = permutedCopy(a, permutation, scales)
+      const X = randomPair(size.seed + 1, size.samples, 1, size.features)
+      const Xmatrix = matrix(
+        size.samples,
+        size.features,
+        X.W.toArray().flatMap((row) => X.H.row(0).map((value) => value * row[0] + 0.5)),
+      )
+      const report = alignedReport(a, b, size.withX ? { X: Xmatrix } : {})
+      expect(report.verdict.same).toBe(true)
+      expect(report.verdict.differing).toEqual([])
+      expect(report.permutation).toEqual(permutation)
+      report.matches.forEach((match, t) => {
+        expect(match.scale).not.toBeNull()
+        expect(Math.abs((match.scale as number) / scales[t] - 1)).toBeLessThan(ROUNDING)
+        expect(match.cosineW).toBeGreaterThan(1 - ROUNDING)
+        expect(match.cosineH).toBeGreaterThan(1 - ROUNDING)
+        expect(match.difference).toBeLessThan(ROUNDING)
+      })
+      expect(report.totalSimilarity).toBeCloseTo(size.k, 10)
+      expect(report.reconstructionDifference.relativeTo).toBe(size.withX ? 'X' : 'a')
+      expect(report.reconstructionDifference.relative).toBeLessThan(ROUNDING)
+      if (size.withX) {
+        expect(report.reconstructionErrors).not.toBeNull()
+        const errors = report.reconstructionErrors as { a: number; b: number }
+        expect(Math.abs(errors.a - errors.b)).toBeLessThan(ROUNDING * (1 + errors.a))
+      } else {
+        expect(report.reconstructionErrors).toBeNull()
+      }
+    },
+  )
+
+  test.prop([permutedCase, fc.integer({ min: 1, max: 1000 })], RUNS)(
+    'an unrelated factorization does not match',
+    ({ size }, offset) => {
+      const a = randomPair(size.seed, size.samples, size.k, size.features)
+      const b = randomPair(size.seed + offset, size.samples, size.k, size.features)
+      const report = alignedReport(a, b)
+      expect(report.verdict.same).toBe(false)
+      expect(report.verdict.differing.length).toBeGreaterThan(0)
+      expect(report.verdict.largestDifference).toBeGreaterThan(report.tolerance)
+      expect(report.verdict.summary).toMatch(/^different: \d+ of \d+ component pairs/)
+    },
+  )
+
+  test.prop([permutedCase, fc.nat()], RUNS)(
+    'names the one component that differs, and by how much',
+    ({ size, permutation, scales }, pick) => {
+      const a = randomPair(size.seed, size.samples, size.k, size.features)
+      const copy = permutedCopy(a, permutation, scales)
+      const changed = pick % size.k
+      // Double one W column of b: the same direction, twice the term, relative difference 1/2.
+      const W = copy.W.toArray()
+      W.forEach((row) => (row[permutation[changed]] *= 2))
+      const b = { W: matrix(copy.W.rows, copy.W.cols, W.flat()), H: copy.H }
+      const report = alignedReport(a, b)
+      expect(report.verdict.same).toBe(false)
+      expect(report.verdict.differing).toEqual([changed])
+      expect(report.matches[changed].difference).toBeCloseTo(0.5, 10)
+      expect(report.matches[changed].cosineW).toBeCloseTo(1, 10)
+      expect(report.verdict.summary).toContain(`a${changed}↔b${permutation[changed]} by 0.5 `)
+    },
+  )
+
+  it('n = 1 or features = 1: one factor cannot tell the components apart, the other does', () => {
+    for (const [samples, features] of [
+      [1, 5],
+      [5, 1],
+    ]) {
+      const a = randomPair(7, samples, 3, features)
+      const report = alignedReport(a, permutedCopy(a, [1, 2, 0], [2, 3, 4]))
+      expect(report.permutation).toEqual([1, 2, 0])
+      expect(report.verdict.same).toBe(true)
+    }
+  })
+
+  describe('empty components', () => {
+    // Component 1 has an all-zero H row, component 2 an all-zero W column.
+    const a = {
+      W: matrix(3, 3, [1, 5, 0, 2, 6, 0, 3, 7, 0]),
+      H: matrix(3, 4, [1, 0, 2, 1, 0, 0, 0, 0, 4, 1, 1, 2]),
+    }
+
+    it('are matched to empty components, never divided by', () => {
+      const report = alignedReport(a, permutedCopy(a, [2, 0, 1], [3, 0.5, 2]))
+      expect(report.verdict.same).toBe(true)
+      expect(report.permutation[0]).toBe(2)
+      for (const t of [1, 2]) {
+        expect(report.matches[t]).toMatchObject({
+          normA: 0,
+          normB: 0,
+          scale: null,
+          cosineW: 1,
+          cosineH: 1,
+          difference: 0,
+          same: true,
+        })
+      }
+      expect(JSON.stringify(report)).not.toMatch(/NaN|Infinity/)
+    })
+
+    it('an empty component against a non-empty one differs by 1', () => {
+      // Only component 1 of `one` is empty; in b it is not.
+      const one = { W: matrix(3, 3, [1, 5, 1, 2, 6, 1, 3, 7, 1]), H: a.H }
+      const b = { W: one.W, H: matrix(3, 4, [1, 0, 2, 1, 1, 1, 1, 1, 4, 1, 1, 2]) }
+      const report = alignedReport(one, b)
+      expect(report.permutation).toEqual([0, 1, 2])
+      expect(report.verdict.differing).toEqual([1])
+      expect(report.matches[1]).toMatchObject({ cosineW: 0, cosineH: 0, scale: null, normA: 0 })
+      expect(report.matches[1].difference).toBeCloseTo(1, 12)
+    })
+
+    it('two all-zero factorizations are the same, with a relative difference of 0', () => {
+      const zero = { W: Matrix.zeros(2, 2), H: Matrix.zeros(2, 3) }
+      const report = alignedReport(zero, zero)
+      expect(report.verdict.same).toBe(true)
+      expect(report.reconstructionDifference).toEqual({
+        absolute: 0,
+        relative: 0,
+        relativeTo: 'a',
+      })
+      expect(report.normsAfterAlignment.W.maxAbsDifference).toBe(0)
+    })
+
+    it('a zero reference with a non-zero difference gives a relative difference of null', () => {
+      const zero = { W: Matrix.zeros(3, 3), H: Matrix.zeros(3, 4) }
+      const report = alignedReport(zero, a)
+      expect(report.reconstructionDifference.relative).toBeNull()
+      expect(report.reconstructionDifference.absolute).toBeGreaterThan(0)
+    })
+  })
+
+  it('two fits from the same start are the same, in the same order', () => {
+    const X = randomPair(3, 12, 2, 8)
+    const data = X.W.times(X.H)
+    if (E.isLeft(data)) throw new Error(data.left.message)
+    const start = randomPair(4, 12, 2, 8)
+    const fit = nmf(data.right, { components: 2, init: start, maxIter: 50 })
+    const again = nmf(data.right, { components: 2, init: start, maxIter: 50 })
+    if (E.isLeft(fit) || E.isLeft(again)) throw new Error('fit failed')
+    const report = alignedReport(fit.right, again.right, { X: data.right })
+    expect(report.permutation).toEqual([0, 1])
+    expect(report.verdict.same).toBe(true)
+  })
+
+  it('does not change its inputs', () => {
+    const a = randomPair(1, 4, 2, 3)
+    const b = randomPair(2, 4, 2, 3)
+    const before = [a.W, a.H, b.W, b.H].map((m) => m.toFloat64Array())
+    alignedReport(a, b)
+    expect([a.W, a.H, b.W, b.H].map((m) => m.toFloat64Array())).toEqual(before)
+  })
+})
+
+describe('compare: shapes, options and the contract', () => {
+  const a = randomPair(1, 4, 3, 5)
+
+  it('names the shapes when the factorizations differ in shape', () => {
+    const b = randomPair(2, 4, 2, 5)
+    expect(errorMessage(a, b, { comparators: [aligned] })).toBe(
+      'compare: expected W of the second factorization to have shape 4×3, found 4×2',
+    )
+  })
+
+  it('names the shapes when X is not the shape of W·H', () => {
+    expect(errorMessage(a, a, { comparators: [aligned], X: Matrix.zeros(5, 4) })).toBe(
+      'compare: expected X to have shape 4×5 (rows of W × columns of H), found 5×4',
+    )
+  })
+
+  it('names the shapes when W and H of one factorization do not fit together', () => {
+    const broken = { W: a.W, H: randomPair(3, 1, 2, 5).H }
+    expect(errorMessage(broken, broken, { comparators: [aligned] })).toBe(
+      'compare: expected H of the first factorization to have 3 rows (as W has 3 columns), found 2×5',
+    )
+  })
+
+  it('rejects factors that are not finite', () => {
+    const bad = { W: a.W.map((value, i, j) => (i === 1 && j === 2 ? NaN : value)), H: a.H }
+    expect(errorMessage(a, bad, { comparators: [aligned] })).toBe(
+      'compare: expected W of the second factorization to be finite, found NaN at row 1, column 2',
+    )
+  })
+
+  it('reports the default tolerance, and takes another one', () => {
+    expect(alignedReport(a, a).tolerance).toBe(1e-6)
+    const b = randomPair(9, 4, 3, 5)
+    const loose = run(a, b, { comparators: [withOptions(aligned, { tolerance: 1 })] })
+    const report = loose.reports[0] as AlignedReport
+    expect(report.tolerance).toBe(1)
+    expect(report.verdict.same).toBe(true)
+  })
+
+  it('rejects a tolerance out of range, an unknown option, and options that are no object', () => {
+    const withTolerance = (options: unknown): CompareOptions => ({
+      comparators: [{ comparator: aligned, options }],
+    })
+    expect(errorMessage(a, a, withTolerance({ tolerance: 2 }))).toBe(
+      "compare: option 'aligned.tolerance': expected a number in [0, 1], found 2",
+    )
+    expect(errorMessage(a, a, withTolerance({ tolerance: NaN }))).toBe(
+      "compare: option 'aligned.tolerance': expected a number in [0, 1], found null",
+    )
+    expect(errorMessage(a, a, withTolerance({ tol: 0.1 }))).toBe(
+      "compare: option 'aligned.tol': not a known option; known options are tolerance",
+    )
+    expect(errorMessage(a, a, withTolerance('loose'))).toBe(
+      "compare: option 'aligned': expected an object of options",
+    )
+    expect(errorMessage(a, a, { comparators: [{ comparator: norms, options: { x: 1 } }] })).toBe(
+      "compare: option 'norms.x': not a known option; it takes none",
+    )
+  })
+
+  it('runs a comparator plugin with its own options codec', () => {
+    const count: Comparator<
+      { comparator: 'count'; label: string; components: number },
+      {
+        label: string
+      }
+    > = {
+      name: 'count',
+      options: optionsCodec('count options', { label: t.string }, { label: 'k' }),
+      compare: (x, _y, _context, options) =>
+        E.right({ comparator: 'count', label: options.label, components: x.W.cols }),
+    }
+    const result = run(a, a, { comparators: [count, withOptions(count, { label: 'rank' })] })
+    expect(result.reports).toEqual([
+      { comparator: 'count', label: 'k', components: 3 },
+      { comparator: 'count', label: 'rank', components: 3 },
+    ])
+    expect(formatReport(result.reports[1])).toContain('"label": "rank"')
+  })
+})
+
+describe('reports are plain data', () => {
+  const a = randomPair(5, 6, 3, 4)
+  const X = matrix(
+    6,
+    4,
+    Float64Array.from({ length: 24 }, (_, q) => q % 3),
+  )
+
+  test.prop([fc.integer({ min: 0, max: 1000 }), fc.boolean()], { numRuns: 50 })(
+    'survive JSON.stringify and JSON.parse, with and without X',
+    (seed, withX) => {
+      const b = randomPair(seed, 6, 3, 4)
+      const report = run(a, b, { comparators: [norms, aligned], ...(withX ? { X } : {}) })
+      expect(JSON.parse(JSON.stringify(report))).toEqual(report)
+    },
+  )
+
+  it('survive the round trip with empty components (null scales)', () => {
+    const empty = { W: a.W, H: a.H.map((value, i) => (i === 0 ? 0 : value)) }
+    const report = run(a, empty, { comparators: [aligned], X })
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report)
+  })
+})
+
+describe('formatReport', () => {
+  const a = randomPair(11, 5, 3, 4)
+  const b = permutedCopy(a, [2, 0, 1], [2, 0.5, 10])
+  const X = matrix(
+    5,
+    4,
+    Float64Array.from({ length: 20 }, (_, q) => (q * 7) % 5),
+  )
+  const result = run(a, b, { comparators: [norms, aligned], X })
+  const [normsReport, alignedResult] = result.reports as [NormsReport, AlignedReport]
+  const text = formatReport(result, { a: 'cd', b: 'moving-average' })
+
+  it('renders both reports with their names, separated by a blank line', () => {
+    expect(text).toContain(
+      'comparator norms: entry by entry, components not aligned (a = cd, b = moving-average)',
+    )
+    expect(text).toContain(
+      '\n\ncomparator aligned: up to permutation and scale (a = cd, b = moving-average)',
+    )
+  })
+
+  it('labels the norms metrics and shows their numbers', () => {
+    const lines = formatReport(normsReport).split('\n')
+    const line = (label: string): string => lines.find((l) => l.trim().startsWith(label)) ?? ''
+    expect(lines[1]).toMatch(/^ {2}metric +W +H$/)
+    expect(line('max |a − b|')).toContain(showCompact(normsReport.W.maxAbsDifference))
+    expect(line('max |a − b|')).toContain(showCompact(normsReport.H.maxAbsDifference))
+    expect(line('Frobenius norm of b')).toContain(showCompact(normsReport.H.b.frobeniusNorm))
+  })
+
+  it('labels the aligned numbers: verdict, permutation, pairs, errors, differences', () => {
+    const report = formatReport(alignedResult)
+    expect(report).toContain(`verdict: ${alignedResult.verdict.summary}`)
+    expect(report).toContain('verdict: same up to permutation and scale')
+    expect(report).toContain('permutation (component of a → component of b): 0→2, 1→0, 2→1')
+    expect(report).toMatch(/a +b +scale a +scale b +scale b\/a +cos W +cos H/)
+    const errors = alignedResult.reconstructionErrors as { a: number; b: number }
+    expect(report).toContain(
+      `reconstruction error ‖X − W·H‖_F: a ${showCompact(errors.a)}, b ${showCompact(errors.b)}`,
+    )
+    expect(report).toContain('relative to ‖X‖_F')
+    expect(report).toContain('norms after alignment (unit-norm rows of H, b in the order of a):')
+    const pairLine = report.split('\n').find((l) => /^ {2}0 +2 /.test(l)) ?? ''
+    expect(pairLine).toContain(showCompact(alignedResult.matches[0].scaleA))
+    expect(pairLine).toContain(' 2 ')
+    expect(pairLine).toMatch(/yes$/)
+  })
+
+  it('says when X was not given', () => {
+    const report = formatReport(run(a, b, { comparators: [aligned] }).reports[0])
+    expect(report).toContain('reconstruction error ‖X − W·H‖_F: not computed (no X given)')
+    expect(report).toContain('relative to ‖W_a·H_a‖_F (no X given)')
+  })
+})

@@ -1,0 +1,223 @@
+/**
+ * betaDivergence: scikit-learn's values, dense and CSR alike, its limits, and
+ * the EPSILON conventions (a tiny x is a zero, a tiny W·H is EPSILON).
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect, it } from 'vitest'
+import {
+  betaDivergence,
+  CsrMatrix,
+  EPSILON,
+  frobeniusError,
+  Matrix,
+  type BetaLoss,
+  type NmfError,
+} from 'nmfkit'
+import { denseOf, matrixOf, readFixture, unwrap } from './fixture-helpers.ts'
+
+/** Agreement with scikit-learn, and between two summation orders. */
+const TOLERANCE = 1e-9
+
+const relative = (found: number, expected: number) =>
+  Math.abs(found - expected) / Math.max(Math.abs(expected), Number.MIN_VALUE)
+
+const matrix = (rows: number[][]): Matrix => unwrap(Matrix.fromArrays(rows))
+
+const failure = (result: E.Either<NmfError, unknown>): NmfError => {
+  if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+  return result.left
+}
+
+describe('reproduces scikit-learn', () => {
+  const { cases } = readFixture('beta_divergence')
+  it.each(Array.from({ length: cases.length }, (_, i) => i))('case %i', (i) => {
+    const c = cases[i]
+    const d = unwrap(betaDivergence(matrixOf(c.X), denseOf(c.W), denseOf(c.H), c.beta))
+    expect(relative(d, c.divergence)).toBeLessThan(TOLERANCE)
+    expect(relative(Math.sqrt(2 * d), c.divergence_sqrt)).toBeLessThan(TOLERANCE)
+  })
+})
+
+/** X (rows×cols) with about half its entries zero, and factors W, H of rank k. */
+const problems = fc
+  .record({
+    rows: fc.integer({ min: 1, max: 7 }),
+    cols: fc.integer({ min: 1, max: 7 }),
+    k: fc.integer({ min: 1, max: 3 }),
+  })
+  .chain(({ rows, cols, k }) => {
+    const entries = (length: number, zeros: boolean) =>
+      fc.array(
+        zeros
+          ? fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 10, noNaN: true }))
+          : fc.double({ min: 0.01, max: 10, noNaN: true }),
+        { minLength: length, maxLength: length },
+      )
+    return fc.record({
+      X: entries(rows * cols, true).map((data) => unwrap(Matrix.fromData(rows, cols, data))),
+      W: entries(rows * k, false).map((data) => unwrap(Matrix.fromData(rows, k, data))),
+      H: entries(k * cols, false).map((data) => unwrap(Matrix.fromData(k, cols, data))),
+    })
+  })
+
+describe('laws', () => {
+  test.prop([problems, fc.constantFrom(3, 2, 1.5, 1, 0.5, -0.5)])(
+    'dense and CSR X give the same divergence, never negative',
+    ({ X, W, H }, beta) => {
+      const dense = betaDivergence(X, W, H, beta)
+      const sparse = betaDivergence(CsrMatrix.fromDense(X), W, H, beta)
+      if (beta <= 0 && X.min() === 0) {
+        expect(failure(dense)._tag).toBe('Unsupported')
+        expect(failure(sparse)._tag).toBe('Unsupported')
+        return
+      }
+      const d = unwrap(dense)
+      expect(d).toBeGreaterThanOrEqual(0)
+      expect(Math.abs(unwrap(sparse) - d)).toBeLessThanOrEqual(TOLERANCE * Math.max(d, 1))
+    },
+  )
+
+  test.prop([problems])('β = 2 is ½‖X − W·H‖²_F', ({ X, W, H }) => {
+    const d = unwrap(betaDivergence(X, W, H, 'frobenius'))
+    const half = 0.5 * frobeniusError(X, W, H) ** 2
+    expect(Math.abs(d - half)).toBeLessThanOrEqual(TOLERANCE * Math.max(half, 1))
+  })
+
+  const losses = fc.constantFrom<BetaLoss>(3, 'frobenius', 1.5, 'kullback-leibler', 0.5, 0)
+  test.prop([problems, losses])('zero for an exact factorization', ({ W, H }, beta) => {
+    const X = unwrap(W.times(H))
+    const d = unwrap(betaDivergence(X, W, H, beta))
+    expect(d).toBeLessThanOrEqual(TOLERANCE * Math.max(1, X.frobeniusNorm() ** 2))
+  })
+
+  it('names the losses by their β', () => {
+    const X = matrix([
+      [1, 2],
+      [3, 4],
+    ])
+    const W = matrix([[1], [2]])
+    const H = matrix([[1, 1.5]])
+    for (const [name, beta] of [
+      ['frobenius', 2],
+      ['kullback-leibler', 1],
+      ['itakura-saito', 0],
+    ] as const) {
+      expect(unwrap(betaDivergence(X, W, H, name))).toBe(unwrap(betaDivergence(X, W, H, beta)))
+    }
+    // Hand-computed: KL = Σ x·log(x/y) − x + y over y = [[1, 1.5], [2, 3]].
+    const kl =
+      2 * Math.log(2 / 1.5) + 3 * Math.log(3 / 2) + 4 * Math.log(4 / 3) - (1 + 2 + 3 + 4) + 7.5
+    expect(relative(unwrap(betaDivergence(X, W, H, 'kullback-leibler')), kl)).toBeLessThan(1e-15)
+  })
+})
+
+describe('EPSILON conventions', () => {
+  const W = matrix([[1], [1]])
+  const H = matrix([[1, 2]])
+
+  it('EPSILON is float64 machine epsilon', () => {
+    expect(EPSILON).toBe(2.220446049250313e-16)
+  })
+
+  it('an entry of 1e-323 under KL gives the same loss as 0 (no −Infinity)', () => {
+    const tiny = unwrap(
+      betaDivergence(
+        matrix([
+          [1e-323, 3],
+          [2, 0],
+        ]),
+        W,
+        H,
+        'kullback-leibler',
+      ),
+    )
+    const zero = unwrap(
+      betaDivergence(
+        matrix([
+          [0, 3],
+          [2, 0],
+        ]),
+        W,
+        H,
+        'kullback-leibler',
+      ),
+    )
+    expect(Number.isFinite(tiny)).toBe(true)
+    expect(tiny).toBe(zero)
+  })
+
+  it.each([1, 0, 0.5, 1.5, 3, -1])(
+    'with β = %s, W·H below EPSILON counts as EPSILON: the loss is monotone in it',
+    (beta) => {
+      const X = matrix([[1]])
+      const H1 = matrix([[1]])
+      const loss = (y: number) => unwrap(betaDivergence(X, matrix([[y]]), H1, beta))
+      const ys = [0.5, 1e-5, 1e-10, 1e-15, EPSILON, 1e-17, 1e-100, 1e-300, 5e-324, 0]
+      const losses = ys.map(loss)
+      for (const value of losses) expect(Number.isFinite(value)).toBe(true)
+      for (let i = 1; i < losses.length; i++)
+        expect(losses[i]).toBeGreaterThanOrEqual(losses[i - 1])
+      for (const value of losses.slice(ys.indexOf(EPSILON))) expect(value).toBe(loss(EPSILON))
+    },
+  )
+})
+
+describe('errors', () => {
+  const X = matrix([
+    [1, 0],
+    [2, 3],
+  ])
+  const W = matrix([[1], [1]])
+  const H = matrix([[1, 1]])
+
+  it.each([
+    [
+      'W with the wrong number of rows',
+      () => betaDivergence(X, matrix([[1]]), H, 1),
+      'ShapeMismatch',
+      'betaDivergence: expected W to have shape 2×1, found 1×1',
+    ],
+    [
+      'H with the wrong number of columns',
+      () => betaDivergence(X, W, matrix([[1, 1, 1]]), 1),
+      'ShapeMismatch',
+      'betaDivergence: expected H to have shape 1×2, found 1×3',
+    ],
+    [
+      'a negative W',
+      () => betaDivergence(X, matrix([[1], [-1]]), H, 1),
+      'NegativeInput',
+      'betaDivergence: expected W to be non-negative, found -1 at row 1, column 0',
+    ],
+    [
+      'an unknown loss',
+      () => betaDivergence(X, W, H, 'kl' as never),
+      'InvalidOption',
+      "betaDivergence: option 'beta': expected 'frobenius', 'kullback-leibler', " +
+        "'itakura-saito' or a finite number, found kl",
+    ],
+    [
+      'Itakura–Saito with a zero in X',
+      () => betaDivergence(X, W, H, 'itakura-saito'),
+      'Unsupported',
+      "betaDivergence: betaLoss 'itakura-saito' (β = 0) needs X without zeros, found 0 at " +
+        'row 0, column 1: for β ≤ 0 the divergence of a zero entry is infinite',
+    ],
+  ])('%s', (_label, run, tag, message) => {
+    const error = failure(run())
+    expect(error._tag).toBe(tag)
+    expect(error.message).toContain(message)
+  })
+
+  it('finds the first zero of a CSR X, stored or not', () => {
+    const stored = unwrap(CsrMatrix.fromParts(2, 2, [0, 2, 4], [0, 1, 0, 1], [1, 2, 0, 3]))
+    expect(failure(betaDivergence(stored, W, H, -1)).message).toContain(
+      'found 0 at row 1, column 0',
+    )
+    const implicit = unwrap(CsrMatrix.fromParts(2, 2, [0, 2, 3], [0, 1, 0], [1, 2, 4]))
+    expect(failure(betaDivergence(implicit, W, H, 0)).message).toContain(
+      'found 0 at row 1, column 1',
+    )
+  })
+})

@@ -1,0 +1,84 @@
+/** Flags and library errors as one-line messages, in process. */
+import { parseArgs } from 'node:util'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { nmf } from 'nmfkit'
+import { fromLibraryError, readOptionsOf, tryParse } from '../../cli/args.ts'
+import { solverOptions } from '../../cli/commands/solver-flags.ts'
+
+const message = <A>(result: E.Either<{ message: string }, A>): string =>
+  E.isLeft(result) ? result.left.message : 'no error'
+
+describe('flags', () => {
+  const parse = (args: string[]) =>
+    tryParse('fit', () =>
+      parseArgs({
+        args,
+        options: { components: { type: 'string', short: 'k' }, tol: { type: 'string' } },
+      }),
+    )
+
+  it("keeps the first sentence of parseArgs' errors, and explains values that start with '-'", () => {
+    expect(message(parse(['--nope']))).toBe("unknown option '--nope' (see nmfkit fit --help)")
+    expect(message(parse(['-k', '-3']))).toBe(
+      "option -k: expected a value, found an option; a value that starts with '-' is written " +
+        '--components=-VALUE (see nmfkit fit --help)',
+    )
+  })
+
+  it('turns fit flags into nmf options, and refuses what the solver does not take', () => {
+    expect(
+      solverOptions({ components: '3', 'max-iter': '50', loss: '1.5', 'alpha-h': 'same' }),
+    ).toEqual(E.right({ solver: 'cd', components: 3, maxIter: 50, betaLoss: 1.5, alphaH: 'same' }))
+    expect(message(solverOptions({ components: '3', 'max-iter': '5.5' }))).toBe(
+      "option --max-iter: expected an integer, found '5.5'",
+    )
+    expect(message(solverOptions({ components: '3', gamma: '0.5' }))).toBe(
+      "option --gamma: solver 'cd' has no such option (its own options: none)",
+    )
+    expect(
+      solverOptions({ components: '3', solver: 'moving-average', set: ['nonnegative=false'] }),
+    ).toEqual(E.right({ solver: 'moving-average', components: 3, nonnegative: false }))
+    expect(message(solverOptions({ components: '3', solver: 'als' }))).toMatch(
+      /^option --solver: expected one of cd, moving-average/,
+    )
+  })
+
+  it('reads the input flags', () => {
+    expect(
+      readOptionsOf({ delimiter: 'tab', 'no-header': true, 'drop-columns': ['1,last', 'id'] }),
+    ).toEqual(E.right({ delimiter: '\t', header: false, dropColumns: ['1', 'last', 'id'] }))
+    expect(message(readOptionsOf({ format: 'xlsx' }))).toBe(
+      "option --format: expected one of csv, tsv, txt, mtx, npy, json, found 'xlsx'",
+    )
+  })
+})
+
+describe('library errors', () => {
+  it('names an option by its flag', () => {
+    const result = nmf([[1]], { components: 1, maxIter: 0 })
+    if (E.isRight(result)) throw new Error('expected a Left')
+    expect(fromLibraryError(result.left).message).toBe(
+      'option --max-iter: expected an integer ≥ 1, found 0',
+    )
+  })
+
+  it('names a bad entry by its place in the file', () => {
+    const result = nmf(
+      [
+        [1, 2],
+        [3, -4],
+      ],
+      { components: 1 },
+    )
+    if (E.isRight(result)) throw new Error('expected a Left')
+    const input = {
+      file: 'x.csv',
+      locate: (row: number, col: number) => `line ${row + 2}, column ${col + 1}`,
+    }
+    expect(fromLibraryError(result.left, input)).toEqual({
+      kind: 'input',
+      message: 'x.csv: line 3, column 2: expected X to be non-negative, found -4',
+    })
+  })
+})

@@ -1,0 +1,242 @@
+/**
+ * The command as a new user runs it, in a temporary folder: fit on a CSV, an
+ * .mtx and an .npy file; transform new data with the models; compare two fits;
+ * show the parts; describe a file. Each step reads back what the previous one
+ * wrote.
+ */
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { Matrix } from 'nmfkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseDelimited } from '../../cli/formats/csv.ts'
+import { encodeNpy, parseNpy } from '../../cli/formats/npy.ts'
+import { nmfkit, sampleData, tempFolder, writeFiles, type Run } from './helpers.ts'
+
+const folder = tempFolder()
+afterAll(() => rmSync(folder, { recursive: true, force: true }))
+
+const SAMPLES = 30
+const FEATURES = 8
+const data = sampleData(SAMPLES, FEATURES)
+const features = Array.from({ length: FEATURES }, (_, j) => `f${j + 1}`)
+
+const csv = (rows: number[][], names: boolean): string =>
+  [
+    ...(names ? [['', ...features].join(',')] : []),
+    ...rows.map((row, i) => (names ? [`s${i + 1}`, ...row] : row).join(',')),
+  ].join('\n') + '\n'
+
+const mtx = (rows: number[][]): string => {
+  const entries = rows.flatMap((row, i) =>
+    row.flatMap((value, j) => (value > 5 ? [`${i + 1} ${j + 1} ${value}`] : [])),
+  )
+  const header = '%%MatrixMarket matrix coordinate real general\n% sparse sample\n'
+  return `${header}${rows.length} ${FEATURES} ${entries.length}\n${entries.join('\n')}\n`
+}
+
+const npyOf = (rows: number[][]): Uint8Array => {
+  const matrix = Matrix.fromArrays(rows)
+  if (E.isLeft(matrix)) throw new Error(matrix.left.message)
+  return encodeNpy(matrix.right)
+}
+
+const read = (name: string): string => readFileSync(join(folder, name), 'utf8')
+
+// The three fits are independent: they run side by side, before the tests that read them.
+let csvFit: Run
+let mtxFit: Run
+let npyFit: Run
+let randomFit: Run
+const readJson = (name: string): Record<string, unknown> => JSON.parse(read(name))
+
+beforeAll(async () => {
+  writeFiles(folder, {
+    'data.csv': csv(data, true),
+    'new.csv': csv(sampleData(5, FEATURES, 7), false),
+    'data.mtx': mtx(data),
+    'data.npy': npyOf(data),
+  })
+  ;[csvFit, mtxFit, npyFit, randomFit] = await Promise.all([
+    nmfkit(
+      folder,
+      'fit',
+      'data.csv',
+      '-k',
+      '3',
+      '-o',
+      'model.json',
+      '--w',
+      'W.csv',
+      '--h',
+      'H.npy',
+      '--plot',
+      'convergence.svg',
+    ),
+    nmfkit(
+      folder,
+      'fit',
+      'data.mtx',
+      '-k',
+      '2',
+      '--solver',
+      'mu',
+      '--loss',
+      'kullback-leibler',
+      '--max-iter',
+      '300',
+      '-o',
+      'mu.json',
+      '--w',
+      'W-mu.npy',
+      '-q',
+    ),
+    nmfkit(folder, 'fit', 'data.npy', '-k', '2', '--seed', '3', '--init', 'random', '-q'),
+    nmfkit(
+      folder,
+      'fit',
+      'data.csv',
+      '-k',
+      '3',
+      '--init',
+      'random',
+      '--seed',
+      '5',
+      '-o',
+      'random.json',
+      '-q',
+    ),
+  ])
+})
+
+describe('nmfkit fit on three formats', () => {
+  it('fits a CSV with names: model, W as CSV, H as .npy, a convergence plot', () => {
+    const run = csvFit
+    expect(run.status).toBe(0)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toMatch(
+      /^nmfkit fit: data\.csv: reconstruction error [\d.]+ after \d+ iterations \(converged, tol 1e-4\) in .*; wrote model\.json, W\.csv, H\.npy, convergence\.svg\n$/,
+    )
+
+    const model = readJson('model.json')
+    expect(model.format).toBe('nmfkit-model')
+    expect(model.featureNames).toEqual(features)
+    expect(model.options).toMatchObject({ components: 3, solver: 'cd', init: 'nndsvda' })
+    expect(model.options).not.toHaveProperty('onIteration')
+    expect(model.H).toMatchObject({ rows: 3, cols: FEATURES })
+
+    const W = parseDelimited(read('W.csv'), 'W.csv')
+    if (E.isLeft(W)) throw new Error(W.left.message)
+    expect(W.right.rowNames?.[0]).toBe('s1')
+    expect(W.right.columnNames).toEqual(['component1', 'component2', 'component3'])
+    expect(W.right.matrix.toFloat64Array()).toEqual(
+      Float64Array.from((model.W as { data: number[] }).data),
+    )
+    const H = parseNpy(readFileSync(join(folder, 'H.npy')), 'H.npy')
+    if (E.isLeft(H)) throw new Error(H.left.message)
+    expect(Array.from(H.right.matrix.toFloat64Array())).toEqual(
+      (model.H as { data: number[] }).data,
+    )
+
+    const svg = read('convergence.svg')
+    expect(svg).toContain('<polyline')
+    expect(svg).toContain('cd on data.csv (30×8), k = 3')
+    expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('fits a sparse .mtx with mu and a KL loss, W as .npy', () => {
+    const run = mtxFit
+    expect(run).toMatchObject({ status: 0, stderr: '' })
+    const model = readJson('mu.json')
+    expect(model.options).toMatchObject({ solver: 'mu', betaLoss: 'kullback-leibler' })
+    expect((model.input as { description: string }).description).toBe(
+      'Matrix Market coordinate real general, kept sparse',
+    )
+    const W = parseNpy(readFileSync(join(folder, 'W-mu.npy')), 'W-mu.npy')
+    if (E.isLeft(W)) throw new Error(W.left.message)
+    expect(W.right.matrix.shape).toEqual([SAMPLES, 2])
+  })
+
+  it('fits an .npy and writes the model to stdout when no file is named', () => {
+    const run = npyFit
+    expect(run.status).toBe(0)
+    const model = JSON.parse(run.stdout)
+    expect(model).toMatchObject({ format: 'nmfkit-model', seed: 3, W: { rows: SAMPLES, cols: 2 } })
+    expect(model.input.description).toBe('NumPy .npy, float64, C order')
+  })
+})
+
+describe.concurrent('nmfkit transform, compare, show and info on what fit wrote', () => {
+  it('transforms new samples with the CSV model, and rebuilds them', async () => {
+    const run = await nmfkit(
+      folder,
+      'transform',
+      'new.csv',
+      '--model',
+      'model.json',
+      '--w',
+      'W-new.csv',
+      '--inverse',
+      'rebuilt.json',
+    )
+    expect(run.status).toBe(0)
+    expect(run.stderr).toMatch(/^nmfkit transform: new\.csv: 5 samples on 3 components \(cd\)/)
+    const W = parseDelimited(read('W-new.csv'), 'W-new.csv')
+    if (E.isLeft(W)) throw new Error(W.left.message)
+    expect(W.right.matrix.shape).toEqual([5, 3])
+    expect(readJson('rebuilt.json')).toMatchObject({ format: 'dense', rows: 5, cols: FEATURES })
+  })
+
+  it("transforms with the mu model's loss, W on stdout", async () => {
+    const run = await nmfkit(folder, 'transform', 'data.mtx', '--model', 'mu.json', '-q')
+    expect(run.status).toBe(0)
+    const lines = run.stdout.trim().split('\n')
+    expect(lines).toHaveLength(SAMPLES)
+    expect(lines[0].split(',')).toHaveLength(2)
+  })
+
+  it('compares two fits of the CSV, with X, as text, and a fit with itself as JSON', async () => {
+    expect(randomFit).toMatchObject({ status: 0, stderr: '' })
+    const [text, json] = await Promise.all([
+      nmfkit(folder, 'compare', 'model.json', 'random.json', '--input', 'data.csv'),
+      nmfkit(folder, 'compare', 'model.json', 'model.json', '--comparators', 'aligned', '--json'),
+    ])
+    expect(text).toMatchObject({ status: 0, stderr: '' })
+    expect(text.stdout).toMatch(
+      /^comparator aligned: up to permutation and scale \(a = model\.json, b = random\.json\)\n/,
+    )
+    expect(text.stdout).toMatch(/reconstruction error ‖X − W·H‖_F: a [\d.]+, b [\d.]+/)
+    expect(text.stdout).toContain('comparator norms: entry by entry')
+    const report = JSON.parse(json.stdout)
+    expect(report.reports).toHaveLength(1)
+    expect(report.reports[0]).toMatchObject({
+      comparator: 'aligned',
+      permutation: [0, 1, 2],
+      verdict: { same: true },
+    })
+  })
+
+  it('shows the components as SVG and PNG', async () => {
+    const [svg, png] = await Promise.all([
+      nmfkit(folder, 'show', 'model.json', '--shape', '2x4', '-o', 'parts.svg'),
+      nmfkit(folder, 'show', 'H.npy', '--shape', '2x4', '--scale', '10', '-o', 'parts.png'),
+    ])
+    expect(svg).toMatchObject({ status: 0, stderr: '' })
+    expect(png).toMatchObject({ status: 0, stderr: '' })
+    const picture = read('parts.svg')
+    expect(picture).toContain('3 components of model.json (2×4), % of W·H')
+    expect(picture.match(/<g transform/g)).toHaveLength(3)
+    const bytes = readFileSync(join(folder, 'parts.png'))
+    expect([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG')
+    // Three 40×20 tiles in one row, 5 pixels apart: 5 + 3·(40 + 5) wide, 5 + 20 + 5 high.
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([140, 30])
+  })
+
+  it('describes a file', async () => {
+    const run = await nmfkit(folder, 'info', 'data.mtx')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('shape       30 × 8 (samples × features), 240 entries')
+    expect(run.stdout).toContain('stored sparse (CSR)')
+    expect(run.stdout).toContain('negatives   none')
+  })
+})

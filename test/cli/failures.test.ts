@@ -1,0 +1,151 @@
+/**
+ * Bad usage and bad input, through the command in a child process: one line on
+ * stderr that names the file, the line or entry and what was expected; exit
+ * code 2; and no output file written or overwritten.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { rmSync } from 'node:fs'
+import { encodeNpy } from '../../cli/formats/npy.ts'
+import { Matrix } from 'nmfkit'
+import * as E from 'fp-ts/lib/Either.js'
+import { nmfkit, tempFolder, writeFiles, type Run } from './helpers.ts'
+
+const folder = tempFolder()
+afterAll(() => rmSync(folder, { recursive: true, force: true }))
+
+const goodNpy = (): Uint8Array => {
+  const matrix = Matrix.fromArrays([
+    [1, 2, 3],
+    [4, 5, 6],
+  ])
+  if (E.isLeft(matrix)) throw new Error(matrix.left.message)
+  return encodeNpy(matrix.right)
+}
+
+writeFiles(folder, {
+  'ragged.csv': 'a,b,c\n1,2,3\n4,5\n',
+  'letters.csv': 'a,b,c\n1,2,3\n4,x,6\n',
+  'empty.csv': '',
+  'truncated.npy': goodNpy().subarray(0, 128 + 40),
+  'range.mtx': '%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 1.5\n4 2 2\n',
+  'negative.csv': '1,2\n3,-4\n',
+  'good.csv': '1,2\n3,4\n',
+  'bom.csv': '\uFEFFa,b\n1,2\n3,4\n',
+  'model.json': 'the old model\n',
+})
+
+/** The run failed with exit code 2 and exactly one line on stderr. */
+const oneLineFailure = (run: Run): string => {
+  expect(run.status).toBe(2)
+  expect(run.stdout).toBe('')
+  const lines = run.stderr.split('\n').filter((line) => line !== '')
+  expect(lines).toHaveLength(1)
+  return lines[0]
+}
+
+describe.concurrent('bad input: one line naming the file, the place and what was expected', () => {
+  it('a ragged CSV row', async () => {
+    const line = oneLineFailure(
+      await nmfkit(folder, 'fit', 'ragged.csv', '-k', '2', '-o', 'model.json'),
+    )
+    expect(line).toBe(
+      'nmfkit fit: ragged.csv: line 3: expected 3 comma-separated fields (as on line 1), found 2',
+    )
+  })
+
+  it('a non-numeric cell', async () => {
+    const line = oneLineFailure(
+      await nmfkit(folder, 'fit', 'letters.csv', '-k', '2', '-o', 'model.json'),
+    )
+    expect(line).toBe(
+      'nmfkit fit: letters.csv: line 3, column 2 ("b"): expected a number, found "x"',
+    )
+  })
+
+  it('an empty file', async () => {
+    const line = oneLineFailure(await nmfkit(folder, 'info', 'empty.csv'))
+    expect(line).toBe('nmfkit info: empty.csv: the file is empty; expected lines of numbers')
+  })
+
+  it('a truncated .npy', async () => {
+    const line = oneLineFailure(
+      await nmfkit(folder, 'fit', 'truncated.npy', '-k', '1', '-o', 'model.json'),
+    )
+    expect(line).toBe(
+      'nmfkit fit: truncated.npy: the file is truncated: expected 48 bytes of data for shape (2, 3) float64, found 40',
+    )
+  })
+
+  it('an .mtx entry out of range', async () => {
+    const line = oneLineFailure(
+      await nmfkit(folder, 'fit', 'range.mtx', '-k', '1', '-o', 'model.json'),
+    )
+    expect(line).toBe(
+      'nmfkit fit: range.mtx: line 4, entry 2: expected a row in 1..3 and a column in 1..3, found (4, 2)',
+    )
+  })
+
+  it('a missing model file', async () => {
+    const line = oneLineFailure(
+      await nmfkit(folder, 'transform', 'good.csv', '--model', 'gone.json'),
+    )
+    expect(line).toBe('nmfkit transform: gone.json: expected a file, found none')
+  })
+
+  it('a byte-order mark: accepted and stripped from the first name', async () => {
+    const run = await nmfkit(folder, 'fit', 'bom.csv', '-k', '1', '-q')
+    expect(run).toMatchObject({ status: 0, stderr: '' })
+    const model = JSON.parse(run.stdout)
+    expect(model.featureNames).toEqual(['a', 'b'])
+    expect(model.input.description).toBe('CSV (comma-separated), header row')
+  })
+
+  it('a negative entry, placed by line and column', async () => {
+    const line = oneLineFailure(
+      await nmfkit(folder, 'fit', 'negative.csv', '-k', '1', '-o', 'model.json'),
+    )
+    expect(line).toBe(
+      'nmfkit fit: negative.csv: line 2, column 2: expected X to be non-negative, found -4',
+    )
+  })
+})
+
+describe('bad usage: one line naming the option', () => {
+  it('an unknown option, a missing -k, a bad output name', async () => {
+    const runs = await Promise.all([
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--bogus'),
+      nmfkit(folder, 'fit', 'good.csv'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--w', 'W.xlsx'),
+    ])
+    expect(runs.map(oneLineFailure)).toEqual([
+      "nmfkit fit: unknown option '--bogus' (see nmfkit fit --help)",
+      'nmfkit fit: option -k: expected the number of components, found none (see nmfkit fit --help)',
+      "nmfkit fit: option --w: expected a file name ending in .csv, .tsv, .npy, .json, found 'W.xlsx'",
+    ])
+  })
+})
+
+describe('failed runs leave the output folder as it was', () => {
+  it('keeps an existing output and leaves no temporary file', async () => {
+    const before = readdirSync(folder).sort()
+    // The file reads well; the fit fails (nndsvd needs k ≤ min(samples, features)).
+    const run = await nmfkit(
+      folder,
+      'fit',
+      'good.csv',
+      '-k',
+      '9',
+      '--init',
+      'nndsvd',
+      '-o',
+      'model.json',
+      '--w',
+      'W.csv',
+    )
+    expect(oneLineFailure(run)).toMatch(/^nmfkit fit: option --init: /)
+    expect(readFileSync(join(folder, 'model.json'), 'utf8')).toBe('the old model\n')
+    expect(readdirSync(folder).sort()).toEqual(before)
+  })
+})

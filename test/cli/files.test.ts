@@ -1,0 +1,53 @@
+/** Output files: all or nothing, links followed, devices written in place. */
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { writeAll, writePlan } from '../../cli/files.ts'
+import { tempFolder } from './helpers.ts'
+
+const folder = tempFolder()
+afterAll(() => rmSync(folder, { recursive: true, force: true }))
+
+describe('writeAll', () => {
+  it('replaces regular files and leaves no temporary file', () => {
+    writeFileSync(join(folder, 'a.csv'), 'old')
+    expect(writeAll([{ path: join(folder, 'a.csv'), content: 'new' }])).toEqual(E.right(undefined))
+    expect(readFileSync(join(folder, 'a.csv'), 'utf8')).toBe('new')
+    expect(readdirSync(folder)).toEqual(['a.csv'])
+  })
+
+  it('writes nothing when one of the files cannot be written', () => {
+    mkdirSync(join(folder, 'sub'))
+    writeFileSync(join(folder, 'sub', 'kept.csv'), 'old')
+    const result = writeAll([
+      { path: join(folder, 'sub', 'kept.csv'), content: 'new' },
+      { path: join(folder, 'missing', 'x.csv'), content: 'x' },
+    ])
+    expect(E.isLeft(result) && result.left.kind).toBe('internal')
+    expect(readFileSync(join(folder, 'sub', 'kept.csv'), 'utf8')).toBe('old')
+    expect(readdirSync(join(folder, 'sub'))).toEqual(['kept.csv'])
+  })
+
+  it('follows a symbolic link, even a dangling one, and keeps the link', () => {
+    symlinkSync('target.json', join(folder, 'link.json'))
+    expect(writeAll([{ path: join(folder, 'link.json'), content: '{}' }])).toEqual(
+      E.right(undefined),
+    )
+    expect(lstatSync(join(folder, 'link.json')).isSymbolicLink()).toBe(true)
+    expect(readFileSync(join(folder, 'target.json'), 'utf8')).toBe('{}')
+  })
+
+  it('writes devices in place instead of renaming over them', () => {
+    expect(writePlan('/dev/null')).toEqual({ target: '/dev/null', mode: 'direct' })
+    expect(writePlan(join(folder, 'new.csv')).mode).toBe('rename')
+  })
+})

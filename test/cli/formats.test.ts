@@ -1,0 +1,309 @@
+/** The parsers of the input formats and the writers of the output ones, in process. */
+import { gzipSync } from 'node:zlib'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { Matrix } from 'nmfkit'
+import { formatDelimited, parseDelimited } from '../../cli/formats/csv.ts'
+import { parseJsonMatrix } from '../../cli/formats/json.ts'
+import { parseMatrixMarket } from '../../cli/formats/mtx.ts'
+import { encodeNpy, parseNpy } from '../../cli/formats/npy.ts'
+import type { CliResult } from '../../cli/errors.ts'
+
+const right = <A>(result: CliResult<A>): A => {
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return result.right
+}
+
+const left = <A>(result: CliResult<A>): string => {
+  if (E.isRight(result)) throw new Error('expected a Left')
+  return result.left.message
+}
+
+const matrix = (rows: number[][]): Matrix => {
+  const result = Matrix.fromArrays(rows)
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return result.right
+}
+
+describe('delimited text', () => {
+  it('reads plain numbers with no header and no row names', () => {
+    const table = right(parseDelimited('1,2\n3,4\n', 'x.csv'))
+    expect(table.matrix.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
+    expect(table.header).toBe(false)
+    expect(table.rowNames).toBeUndefined()
+  })
+
+  it('detects a header row and a row-name column under an empty corner', () => {
+    const table = right(parseDelimited(',a,b\nr1,1,2\nr2,3,4\n', 'x.csv'))
+    expect(table.columnNames).toEqual(['a', 'b'])
+    expect(table.rowNames).toEqual(['r1', 'r2'])
+    expect(table.lineOf(1)).toBe(3)
+    expect(table.columnOf(0)).toBe(2)
+  })
+
+  it('reads a named row without a header as data with a row name', () => {
+    const table = right(parseDelimited('x,1,2\ny,3,4\n', 'x.csv'))
+    expect(table.header).toBe(false)
+    expect(table.rowNames).toEqual(['x', 'y'])
+  })
+
+  it('strips a byte-order mark, skips blank lines, reads CRLF and quoted names', () => {
+    const text = '\uFEFF"a, first",b\r\n\r\n1,2\r\n3,4\r\n'
+    const table = right(parseDelimited(text, 'x.csv'))
+    expect(table.columnNames).toEqual(['a, first', 'b'])
+    expect(table.lineOf(0)).toBe(3)
+    expect(table.matrix.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
+  })
+
+  it('sniffs tabs, semicolons and spaces', () => {
+    for (const text of ['1\t2\n3\t4\n', '1;2\n3;4\n', '1 2\n  3   4\n']) {
+      expect(right(parseDelimited(text, 'x.txt')).matrix.toArray()).toEqual([
+        [1, 2],
+        [3, 4],
+      ])
+    }
+  })
+
+  it('drops columns by number, by last and by name, before detecting the header', () => {
+    const text = 'p1,p2,label\n1,2,cat\n3,4,dog\n'
+    const byName = right(parseDelimited(text, 'x.csv', { dropColumns: ['label'] }))
+    expect(byName.matrix.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
+    const noHeader = right(parseDelimited('1,2,cat\n3,4,dog\n', 'x.csv', { dropColumns: ['last'] }))
+    expect(noHeader.header).toBe(false)
+    expect(noHeader.dropped).toEqual([3])
+    expect(
+      right(parseDelimited('1,2,9\n3,4,9\n', 'x.csv', { dropColumns: ['3'] })).matrix.cols,
+    ).toBe(2)
+  })
+
+  it('names the line, the column and what was expected', () => {
+    expect(left(parseDelimited('a,b,c\n1,2,3\n4,5\n', 'r.csv'))).toBe(
+      'r.csv: line 3: expected 3 comma-separated fields (as on line 1), found 2',
+    )
+    expect(left(parseDelimited('a,b\n1,2\n3,x\n', 'n.csv'))).toBe(
+      'n.csv: line 3, column 2 ("b"): expected a number, found "x"',
+    )
+    expect(left(parseDelimited('1,2\n3,\n', 'e.csv'))).toBe(
+      'e.csv: line 2, column 2: expected a number, found an empty cell',
+    )
+    expect(left(parseDelimited('1,2\n3,1e999\n', 'i.csv'))).toBe(
+      'i.csv: line 2, column 2: expected a finite number, found "1e999"',
+    )
+    expect(left(parseDelimited('\n \n', 'empty.csv'))).toBe(
+      'empty.csv: the file is empty; expected lines of numbers',
+    )
+    expect(left(parseDelimited('a,b\n', 'h.csv'))).toBe(
+      'h.csv: expected rows of numbers after the header on line 1, found none',
+    )
+    expect(left(parseDelimited('"a,b\n', 'q.csv'))).toBe(
+      'q.csv: line 1: expected a closing quote, found none',
+    )
+    expect(left(parseDelimited('1,2\n', 'x.csv', { dropColumns: ['7'] }))).toBe(
+      'option --drop-columns: column 7 is not in 1..2, the columns of x.csv',
+    )
+  })
+
+  it('writes numbers that read back exactly, with names', () => {
+    const values = matrix([
+      [0.1, 1 / 3],
+      [1e-300, 12345678.9],
+    ])
+    const text = formatDelimited(values, ',', { rows: ['r 1', 'r,2'], columns: ['a', 'b'] })
+    expect(text.split('\n')[0]).toBe(',a,b')
+    const back = right(parseDelimited(text, 'x.csv'))
+    expect(back.matrix.toArray()).toEqual(values.toArray())
+    expect(back.rowNames).toEqual(['r 1', 'r,2'])
+  })
+})
+
+describe('Matrix Market', () => {
+  const coordinate = (symmetry: string, body: string) =>
+    `%%MatrixMarket matrix coordinate real ${symmetry}\n% a comment\n${body}`
+
+  it('reads coordinate entries into a CSR matrix, summing duplicates', () => {
+    const { matrix: read } = right(
+      parseMatrixMarket(coordinate('general', '2 3 3\n1 3 2.5\n2 1 1\n2 1 1\n'), 'x.mtx'),
+    )
+    expect(read.format).toBe('csr')
+    expect(read.toArray()).toEqual([
+      [0, 0, 2.5],
+      [2, 0, 0],
+    ])
+  })
+
+  it('mirrors a symmetric file, coordinate and array', () => {
+    const fromCoordinate = right(
+      parseMatrixMarket(coordinate('symmetric', '2 2 2\n1 1 1\n2 1 3\n'), 'x.mtx'),
+    )
+    expect(fromCoordinate.matrix.toArray()).toEqual([
+      [1, 3],
+      [3, 0],
+    ])
+    const array = '%%MatrixMarket matrix array integer symmetric\n2 2\n1\n3\n5\n'
+    expect(right(parseMatrixMarket(array, 'x.mtx')).matrix.toArray()).toEqual([
+      [1, 3],
+      [3, 5],
+    ])
+  })
+
+  it('reads an array column by column, and a pattern as ones', () => {
+    const array = '%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n4\n'
+    expect(right(parseMatrixMarket(array, 'x.mtx')).matrix.toArray()).toEqual([
+      [1, 3],
+      [2, 4],
+    ])
+    const pattern = '%%MatrixMarket matrix coordinate pattern general\n2 2 1\n2 2\n'
+    expect(right(parseMatrixMarket(pattern, 'x.mtx')).matrix.toArray()).toEqual([
+      [0, 0],
+      [0, 1],
+    ])
+  })
+
+  it('names the line and entry of what is wrong', () => {
+    expect(left(parseMatrixMarket(coordinate('general', '3 3 2\n1 1 1\n4 2 2\n'), 'r.mtx'))).toBe(
+      'r.mtx: line 5, entry 2: expected a row in 1..3 and a column in 1..3, found (4, 2)',
+    )
+    expect(left(parseMatrixMarket(coordinate('general', '3 3 3\n1 1 1\n'), 'f.mtx'))).toBe(
+      'f.mtx: expected 3 entries (as the size line says), found 1 before the end of the file',
+    )
+    expect(left(parseMatrixMarket(coordinate('symmetric', '2 2 1\n1 2 1\n'), 's.mtx'))).toBe(
+      's.mtx: line 4, entry 1: expected an entry on or below the diagonal of a symmetric matrix, found (1, 2)',
+    )
+    expect(
+      left(parseMatrixMarket('%%MatrixMarket matrix coordinate complex general\n', 'c.mtx')),
+    ).toBe("c.mtx: line 1: expected the field 'real' or 'integer' or 'pattern', found 'complex'")
+    expect(left(parseMatrixMarket(coordinate('general', '2 2 1\n1 1 x\n'), 'v.mtx'))).toBe(
+      'v.mtx: line 4, entry 1: expected the value to be a finite number, found "x"',
+    )
+    expect(left(parseMatrixMarket('', 'e.mtx'))).toBe(
+      "e.mtx: the file is empty; expected a '%%MatrixMarket' banner",
+    )
+  })
+})
+
+/** An .npy file by hand: a version 1.0 header and the given data bytes. */
+const npy = (descr: string, fortran: boolean, shape: string, data: Uint8Array): Uint8Array => {
+  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shape}, }`
+  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n'
+  const out = new Uint8Array(10 + header.length + data.length)
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8])
+  out.set(new TextEncoder().encode(header), 10)
+  out.set(data, 10 + header.length)
+  return out
+}
+
+describe('NumPy .npy', () => {
+  const expected = [
+    [0, 1, 2],
+    [3, 4, 5],
+  ]
+
+  it('reads float32 in Fortran order', () => {
+    const data = new Uint8Array(Float32Array.of(0, 3, 1, 4, 2, 5).buffer)
+    const read = right(parseNpy(npy('<f4', true, '(2, 3)', data), 'x.npy'))
+    expect(read.matrix.toArray()).toEqual(expected)
+    expect(read.dtype).toBe('float32')
+  })
+
+  it('reads big-endian int32, int64, uint8 and bool in C order', () => {
+    const big = new Uint8Array(24)
+    expected.flat().forEach((v, q) => new DataView(big.buffer).setInt32(q * 4, v, false))
+    expect(right(parseNpy(npy('>i4', false, '(2, 3)', big), 'x.npy')).matrix.toArray()).toEqual(
+      expected,
+    )
+    const int64 = new Uint8Array(BigInt64Array.from(expected.flat().map(BigInt)).buffer)
+    expect(right(parseNpy(npy('<i8', false, '(2, 3)', int64), 'x.npy')).matrix.toArray()).toEqual(
+      expected,
+    )
+    expect(
+      right(
+        parseNpy(npy('|u1', false, '(2, 3)', Uint8Array.of(0, 1, 2, 3, 4, 5)), 'x.npy'),
+      ).matrix.toArray(),
+    ).toEqual(expected)
+    expect(
+      right(parseNpy(npy('|b1', false, '(1, 2)', Uint8Array.of(0, 7)), 'x.npy')).matrix.toArray(),
+    ).toEqual([[0, 1]])
+  })
+
+  it('writes float64 that reads back exactly, with a 64-byte aligned header', () => {
+    const values = matrix([
+      [0.1, 2],
+      [1 / 3, 1e-300],
+    ])
+    const bytes = encodeNpy(values)
+    expect(new TextDecoder('latin1').decode(bytes.subarray(10, 60))).toContain("'descr': '<f8'")
+    expect((bytes.length - 4 * 8) % 64).toBe(0)
+    expect(right(parseNpy(bytes, 'x.npy')).matrix.toArray()).toEqual(values.toArray())
+  })
+
+  it('names what is wrong', () => {
+    const data = new Uint8Array(new Float64Array(6).buffer)
+    const whole = npy('<f8', false, '(2, 3)', data)
+    expect(left(parseNpy(whole.subarray(0, whole.length - 5), 't.npy'))).toBe(
+      't.npy: the file is truncated: expected 48 bytes of data for shape (2, 3) float64, found 43',
+    )
+    expect(left(parseNpy(npy('<f8', false, '(6,)', data), 'v.npy'))).toBe(
+      'v.npy: header: expected a 2-D array (rows, cols), found shape (6,)',
+    )
+    expect(left(parseNpy(npy('<c16', false, '(1, 3)', data), 'c.npy'))).toBe(
+      "c.npy: header: expected a dtype of float64, float32, (u)int8..64 or bool, found '<c16'",
+    )
+    expect(left(parseNpy(new TextEncoder().encode('1,2\n'), 'x.npy'))).toBe(
+      'x.npy: expected a NumPy .npy file (starting with \\x93NUMPY), found other bytes',
+    )
+    expect(left(parseNpy(new Uint8Array(0), 'e.npy'))).toBe(
+      'e.npy: the file is empty; expected a NumPy .npy file',
+    )
+  })
+})
+
+describe('JSON', () => {
+  it("reads the fixtures' dense and CSR formats, a fixture's X, nested arrays and a key", () => {
+    expect(
+      right(parseJsonMatrix('{"rows":1,"cols":2,"data":[0,1]}', 'x.json')).matrix.toArray(),
+    ).toEqual([[0, 1]])
+    const csr = '{"format":"csr","rows":2,"cols":2,"indptr":[0,1,1],"indices":[1],"data":[5]}'
+    expect(right(parseJsonMatrix(csr, 'x.json')).matrix.format).toBe('csr')
+    const fixture = '{"kind":"fit","X":{"rows":1,"cols":1,"data":[3]},"expected":{"W":[[1,2]]}}'
+    expect(right(parseJsonMatrix(fixture, 'f.json')).key).toBe('X')
+    expect(right(parseJsonMatrix(fixture, 'f.json', 'expected.W')).matrix.toArray()).toEqual([
+      [1, 2],
+    ])
+  })
+
+  it('names what is wrong and where', () => {
+    expect(left(parseJsonMatrix('{"rows":1,"cols":2,"data":[0,"x"]}', 'd.json'))).toBe(
+      'd.json: data[1]: expected number, found "x"',
+    )
+    expect(left(parseJsonMatrix('{\n"rows": 1,\n}', 's.json'))).toMatch(
+      /^s\.json: line 3, column 1: expected valid JSON, found a syntax error/,
+    )
+    expect(left(parseJsonMatrix('{"X":1}', 'k.json', 'Y'))).toBe(
+      'k.json: expected a key "Y", found none',
+    )
+    expect(left(parseJsonMatrix('', 'e.json'))).toBe('e.json: the file is empty; expected JSON')
+  })
+})
+
+describe('gzip', () => {
+  it('is recognized by its magic bytes by the file reader', async () => {
+    const { readMatrixFile } = await import('../../cli/formats/read.ts')
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const folder = mkdtempSync(join(tmpdir(), 'nmfkit-gz-'))
+    writeFileSync(join(folder, 'x.csv.gz'), gzipSync('1,2\n3,4\n'))
+    const read = right(readMatrixFile(join(folder, 'x.csv.gz')))
+    expect(read.description).toBe('CSV (comma-separated, gzipped)')
+    expect(read.locate(1, 0)).toBe('line 2, column 1')
+  })
+})

@@ -1,0 +1,94 @@
+/** The pictures: components as SVG and PNG, the convergence plot, the image shape flag. */
+import { inflateSync } from 'node:zlib'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { Matrix, type HistoryEntry } from 'nmfkit'
+import { componentsPng, encodeGrayPng } from '../../cli/png.ts'
+import { convergenceSvg } from '../../cli/plot.ts'
+import { componentsSvg } from '../../cli/svg.ts'
+import { parseShape } from '../../cli/tiles.ts'
+
+const matrix = (rows: number[][]): Matrix => {
+  const result = Matrix.fromArrays(rows)
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return result.right
+}
+
+/** The gray pixels of an 8-bit grayscale PNG written by `encodeGrayPng`. */
+const decodeGrayPng = (png: Uint8Array): { width: number; height: number; pixels: number[][] } => {
+  const view = new DataView(png.buffer, png.byteOffset)
+  const width = view.getUint32(16)
+  const height = view.getUint32(20)
+  const idatLength = view.getUint32(33)
+  const raw = inflateSync(png.subarray(41, 41 + idatLength))
+  const pixels = Array.from({ length: height }, (_, y) =>
+    Array.from(raw.subarray(y * (width + 1) + 1, (y + 1) * (width + 1))),
+  )
+  return { width, height, pixels }
+}
+
+describe('components', () => {
+  // Two 2×2 components: a diagonal, and one bright pixel at the top right.
+  const H = matrix([
+    [4, 0, 0, 2],
+    [0, 1, 0, 0],
+  ])
+
+  it('draws each component as a tile, black at its own maximum', () => {
+    const svg = componentsSvg(H, { height: 2, width: 2 }, { scale: 10, labels: ['one', 'two'] })
+    expect(svg.match(/<g transform/g)).toHaveLength(2)
+    expect(svg).toContain('>one</text>')
+    expect(svg).toContain('fill="rgb(0,0,0)"')
+    expect(svg).toContain('fill="rgb(128,128,128)"')
+  })
+
+  it('writes a PNG with the same pixels', () => {
+    const png = componentsPng(H, { height: 2, width: 2 }, { scale: 1, columns: 2 })
+    const { width, height, pixels } = decodeGrayPng(png)
+    // Gap 4 around 2×2 tiles: 4 + 2·(2 + 4) wide, 4 + 2 + 4 high.
+    expect([width, height]).toEqual([16, 10])
+    expect(pixels[4].slice(4, 6)).toEqual([0, 255])
+    expect(pixels[5].slice(4, 6)).toEqual([255, 128])
+    expect(pixels[4].slice(10, 12)).toEqual([255, 0])
+    expect(pixels[0][0]).toBe(200)
+  })
+
+  it('encodes a valid PNG signature and chunk CRCs', () => {
+    const png = encodeGrayPng(2, 1, Uint8Array.of(0, 255))
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+    expect(decodeGrayPng(png).pixels).toEqual([[0, 255]])
+  })
+
+  it('reads the shape flag, and guesses a square one', () => {
+    expect(parseShape('2x3', 6)).toEqual(E.right({ height: 2, width: 3 }))
+    expect(parseShape(undefined, 64)).toEqual(E.right({ height: 8, width: 8 }))
+    expect(E.isLeft(parseShape('3x3', 6))).toBe(true)
+    expect(E.isLeft(parseShape(undefined, 6))).toBe(true)
+  })
+})
+
+describe('the convergence plot', () => {
+  const history: HistoryEntry[] = Array.from({ length: 30 }, (_, i) => ({
+    iteration: i + 1,
+    measure: 10 ** -(i / 5),
+    objective: 100 / (i + 1) + 10,
+    details: { deltaW: 10 ** -(i / 5) / 2, error: 5 },
+  }))
+
+  it('draws the measure and its parts above, the objective and other numbers below', () => {
+    const svg = convergenceSvg(history, { title: 'cd, k = 3', measure: 'violation' })
+    expect(svg).toContain('>measure: violation</text>')
+    expect(svg.match(/<polyline/g)).toHaveLength(4)
+    // The measure spans six decades: ticks at powers of ten.
+    expect(svg).toContain('>1e-6</text>')
+    expect(svg).toContain('>0.01</text>')
+    expect(svg).toContain('>deltaW</text>')
+    expect(svg).toContain('>objective</text>')
+  })
+
+  it('breaks the line at values a log scale cannot show', () => {
+    const broken = history.map((entry, i) => ({ ...entry, measure: i === 10 ? 0 : entry.measure }))
+    const svg = convergenceSvg(broken, { title: 't', measure: 'm' })
+    expect(svg.match(/<polyline fill="none" stroke="#1f77b4"/g)).toHaveLength(2)
+  })
+})

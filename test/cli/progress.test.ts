@@ -1,0 +1,100 @@
+/** Progress on stderr: when it shows, what a bar and a line say; with a fake clock and stream. */
+import { describe, expect, it } from 'vitest'
+import type { HistoryEntry } from 'nmfkit'
+import {
+  createProgress,
+  formatBar,
+  formatDuration,
+  progressMode,
+  type ProgressStream,
+} from '../../cli/progress.ts'
+
+/** A stream that records what is written, and a clock the test moves. */
+const fakes = (isTTY: boolean, columns = 100) => {
+  const written: string[] = []
+  const stream: ProgressStream = {
+    write: (chunk) => written.push(chunk) > 0,
+    isTTY,
+    columns,
+  }
+  let time = 0
+  return { written, stream, now: () => time, advance: (ms: number) => (time += ms) }
+}
+
+const entry = (iteration: number, measure = 0.5): HistoryEntry => ({ iteration, measure })
+
+describe('progressMode', () => {
+  it('is a bar only on a terminal, lines with --verbose, nothing with --quiet', () => {
+    expect(progressMode(false, false, { write: () => true, isTTY: true })).toBe('bar')
+    expect(progressMode(false, false, { write: () => true })).toBe('off')
+    expect(progressMode(true, false, { write: () => true, isTTY: true })).toBe('off')
+    expect(progressMode(false, true, { write: () => true })).toBe('lines')
+  })
+})
+
+describe('the bar', () => {
+  it('stays away from fits shorter than the delay', () => {
+    const fake = fakes(true)
+    const progress = createProgress({ ...fake, mode: 'bar', maxIter: 100, delayMs: 500 })
+    for (let i = 1; i <= 100; i++) {
+      fake.advance(4)
+      progress.onIteration(entry(i))
+    }
+    progress.finish()
+    expect(fake.written).toEqual([])
+  })
+
+  it('appears after the delay, is redrawn at most ten times a second, and is erased', () => {
+    const fake = fakes(true)
+    const progress = createProgress({ ...fake, mode: 'bar', maxIter: 200, delayMs: 500 })
+    for (let i = 1; i <= 200; i++) {
+      fake.advance(10)
+      progress.onIteration(entry(i))
+    }
+    progress.finish()
+    // From 500 ms to 2000 ms, one draw per 100 ms: 16 draws, then the erase.
+    expect(fake.written).toHaveLength(17)
+    expect(fake.written[0].startsWith('\r') && fake.written[0].endsWith('\x1b[K')).toBe(true)
+    expect(fake.written.at(-1)).toBe('\r\x1b[K')
+  })
+
+  it('says the iteration, the measure, the rate and the time left at most', () => {
+    expect(formatBar(entry(50, 0.0123), 200, 10, 100)).toBe(
+      `iteration  50/200 [${'#'.repeat(7)}${'-'.repeat(22)}]  measure 1.23e-2  100 it/s  ≤ 2 s left`,
+    )
+    expect(formatBar(entry(1), 200, undefined, 100)).not.toContain('it/s')
+    expect(formatBar(entry(50), 200, 10, 40).length).toBeLessThanOrEqual(39)
+  })
+})
+
+describe('--verbose lines', () => {
+  it('prints every N iterations and the last one, with the objective and details', () => {
+    const fake = fakes(false)
+    const progress = createProgress({ ...fake, mode: 'lines', maxIter: 25, every: 10 })
+    for (let i = 1; i <= 25; i++) {
+      fake.advance(2)
+      progress.onIteration({
+        iteration: i,
+        measure: 1 / i,
+        objective: 100 - i,
+        details: { deltaW: 0.5 },
+      })
+    }
+    progress.finish()
+    expect(fake.written).toEqual([
+      'iteration 10/25: measure 1.00e-1, objective 9.00e1, deltaW 5.00e-1, 2.00 ms per iteration\n',
+      'iteration 20/25: measure 5.00e-2, objective 8.00e1, deltaW 5.00e-1, 2.00 ms per iteration\n',
+      'iteration 25/25: measure 4.00e-2, objective 7.50e1, deltaW 5.00e-1, 2.00 ms per iteration\n',
+    ])
+  })
+})
+
+describe('formatDuration', () => {
+  it('speaks in ms, s, then min and s', () => {
+    expect([formatDuration(850), formatDuration(12_400), formatDuration(200_000)]).toEqual([
+      '850 ms',
+      '12 s',
+      '3 min 20 s',
+    ])
+  })
+})

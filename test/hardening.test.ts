@@ -1,0 +1,527 @@
+/**
+ * Hardening: the inputs that break NMF libraries in practice, for every built-in
+ * solver. Each ends in a tagged error whose message is checked, or in a correct,
+ * finite fit: never NaN, a throw from deep inside, or a hang. The plain
+ * rejections (negative X, bad options, custom init of the wrong shape) are in
+ * nmf-errors.test.ts; this file takes each listed input to its edges.
+ *
+ * Tolerances, stated once: a fit that can be exact (1×1, a single non-zero,
+ * k = min(n, m)) comes within EXACT_FIT of X relative to ‖X‖_F after
+ * LONG_RUN iterations; a rank-one fit comes within EXACT_FIT of the best
+ * rank-one error, √(‖X‖²_F − σ₁²).
+ *
+ * Tests marked `it.fails` show a bug in a file this pass does not own; each
+ * names the bug, and comes off `.fails` with its fix.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import {
+  CsrMatrix,
+  Matrix,
+  frobeniusError,
+  initStrategies,
+  initialize,
+  nmf,
+  solvers,
+  type Factorization,
+  type HistoryEntry,
+  type NmfError,
+  type Result,
+} from 'nmfkit'
+import { firstNegative, nonFiniteParts } from 'nmfkit/testing'
+
+const EXACT_FIT = 1e-6
+const LONG_RUN = { maxIter: 2000, tol: 0 }
+const solverNames = solvers.map((solver) => solver.name)
+
+const unwrap = <A>(result: Result<A>): A => {
+  if (E.isLeft(result)) throw new Error(`expected Right, found ${result.left.message}`)
+  return result.right
+}
+
+const failure = (result: Result<unknown>): NmfError => {
+  if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+  return result.left
+}
+
+const matrix = (arrays: number[][]): Matrix => unwrap(Matrix.fromArrays(arrays))
+
+const csr = (
+  rows: number,
+  cols: number,
+  indptr: number[],
+  indices: number[],
+  data: number[],
+): CsrMatrix => unwrap(CsrMatrix.fromParts(rows, cols, indptr, indices, data))
+
+/** Finite everywhere (factors, error, history) and non-negative factors. */
+const expectSound = (fit: Factorization): void => {
+  expect(nonFiniteParts(fit)).toEqual([])
+  expect(firstNegative(fit)).toBeUndefined()
+}
+
+/** ‖X − W·H‖_F / ‖X‖_F. */
+const relativeError = (X: Matrix, fit: Factorization): number =>
+  fit.reconstructionError / X.frobeniusNorm()
+
+/** x·2^e in two steps, so that 2^e itself never overflows. */
+const timesPowerOfTwo = (x: number, e: number): number => {
+  const half = Math.trunc(e / 2)
+  return x * 2 ** half * 2 ** (e - half)
+}
+
+/** The exponent of a matrix's largest |entry| (0 for a zero matrix). */
+const exponentOf = (values: Float64Array): number => {
+  const largest = values.reduce((most, value) => Math.max(most, Math.abs(value)), 0)
+  return largest === 0 ? 0 : Math.round(Math.log2(largest))
+}
+
+/**
+ * ‖X − W·H‖_F computed with X, W and H scaled by powers of two (exact), so that
+ * neither the products nor the squares under- or overflow; only the final
+ * result is scaled back.
+ */
+const scaledError = (X: Matrix, W: Matrix, H: Matrix): number => {
+  const [x, w, h] = [X.toFloat64Array(), W.toFloat64Array(), H.toFloat64Array()]
+  const [eX, eW, eH] = [exponentOf(x), exponentOf(w), exponentOf(h)]
+  const e = Math.max(eX, eW + eH)
+  const k = W.cols
+  let total = 0
+  for (let i = 0; i < X.rows; i++) {
+    for (let j = 0; j < X.cols; j++) {
+      let product = 0
+      for (let t = 0; t < k; t++) {
+        product += timesPowerOfTwo(w[i * k + t], -eW) * timesPowerOfTwo(h[t * X.cols + j], -eH)
+      }
+      const difference =
+        timesPowerOfTwo(x[i * X.cols + j], -e) - timesPowerOfTwo(product, eW + eH - e)
+      total += difference * difference
+    }
+  }
+  return timesPowerOfTwo(Math.sqrt(total), e)
+}
+
+/** σ₁ of X by power iteration on XᵀX (enough iterations for a well-separated σ₁). */
+const largestSingularValue = (X: Matrix): number => {
+  let v = new Array<number>(X.cols).fill(1)
+  for (let it = 0; it < 500; it++) {
+    const Xv = unwrap(X.times(matrix(v.map((value) => [value]))))
+    const next = unwrap(X.transposeTimes(Xv)).column(0)
+    const norm = Math.hypot(...next)
+    v = next.map((value) => value / norm)
+  }
+  return unwrap(X.times(matrix(v.map((value) => [value])))).frobeniusNorm()
+}
+
+/** A fixed, generic 6×5 X (no structure, full rank). */
+const generic = matrix([
+  [3.1, 0.4, 2.2, 0, 1.7],
+  [0.9, 4.6, 0.3, 2.8, 0],
+  [2.5, 1.1, 3.9, 0.6, 2.4],
+  [0, 2.7, 1.4, 3.3, 0.8],
+  [1.8, 0.2, 0, 1.5, 4.1],
+  [4.4, 3.6, 2.9, 0.7, 1.2],
+])
+
+describe('degenerate X: a correct, finite fit', () => {
+  it.each(solverNames)('%s: an all-zero X gives W·H = 0, dense and CSR', (solver) => {
+    const zero = Matrix.zeros(4, 3)
+    const inputs = [zero, CsrMatrix.fromDense(zero), csr(4, 3, [0, 1, 1, 2, 2], [2, 0], [0, 0])]
+    for (const X of inputs) {
+      for (const init of ['random', 'nndsvd', 'nndsvda', 'nndsvdar'] as const) {
+        const fit = unwrap(nmf(X, { components: 2, solver, init }))
+        expectSound(fit)
+        expect(fit.reconstructionError).toBe(0)
+        expect(unwrap(fit.W.times(fit.H)).toArray()).toEqual(zero.toArray())
+      }
+    }
+  })
+
+  it.each(solverNames)('%s: a single non-zero entry is fitted exactly', (solver) => {
+    const X = matrix([
+      [0, 0, 0, 0],
+      [0, 0, 5, 0],
+      [0, 0, 0, 0],
+    ])
+    for (const components of [1, 2]) {
+      const fit = unwrap(nmf(X, { components, solver, ...LONG_RUN }))
+      expectSound(fit)
+      expect(relativeError(X, fit)).toBeLessThanOrEqual(EXACT_FIT)
+      expect(unwrap(fit.W.times(fit.H)).get(1, 2)).toBeCloseTo(5, 6)
+    }
+  })
+
+  it.each(solverNames)('%s: a 1×1 X is fitted exactly, with k = 1 and k > 1', (solver) => {
+    const X = matrix([[3]])
+    for (const components of [1, 3]) {
+      const fit = unwrap(nmf(X, { components, solver, ...LONG_RUN }))
+      expectSound(fit)
+      expect(fit.W.shape).toEqual([1, components])
+      expect(relativeError(X, fit)).toBeLessThanOrEqual(EXACT_FIT)
+    }
+  })
+
+  it.each(solverNames)('%s: k = 1 reaches the best rank-one error', (solver) => {
+    const best = Math.sqrt(generic.frobeniusNorm() ** 2 - largestSingularValue(generic) ** 2)
+    const fit = unwrap(nmf(generic, { components: 1, solver, ...LONG_RUN }))
+    expectSound(fit)
+    expect(Math.abs(fit.reconstructionError - best) / best).toBeLessThanOrEqual(EXACT_FIT)
+  })
+
+  it.each(solverNames)('%s: k = min(samples, features) fits X exactly', (solver) => {
+    for (const X of [generic, generic.transpose()]) {
+      const fit = unwrap(nmf(X, { components: 5, solver, ...LONG_RUN }))
+      expectSound(fit)
+      expect(fit.options.init).toBe('nndsvda')
+      expect(relativeError(X, fit)).toBeLessThanOrEqual(EXACT_FIT)
+    }
+  })
+})
+
+describe('magnitudes', () => {
+  // 2·MIN_VALUE ≈ 1e-323: subnormal entries, exact multiples of the smallest double.
+  const tiny = matrix([
+    [2, 1, 0],
+    [0, 2, 4],
+    [6, 2, 1],
+  ]).scale(Number.MIN_VALUE)
+
+  it.each(solverNames)('%s: entries near 1e-323 give finite factors, no worse than zero', (solver) => {
+    const fit = unwrap(nmf(tiny, { components: 2, solver }))
+    expectSound(fit)
+    const zero = scaledError(tiny, Matrix.zeros(3, 2), Matrix.zeros(2, 3))
+    expect(zero).toBeGreaterThan(0)
+    expect(scaledError(tiny, fit.W, fit.H)).toBeLessThanOrEqual(zero)
+  })
+
+  // Bug (core/divergence.ts `squaredFrobeniusError`, reached through core/beta-divergence.ts
+  // `divergenceError`): reconstructionError is sqrt(Σ d²), and every d² underflows to 0 when
+  // |d| < 1e-154, so a fit of X ≈ 1e-200 (or 1e-323) that explains nothing reports 0.
+  it.fails('reconstructionError is right for X near 1e-200 and 1e-323', () => {
+    for (const X of [tiny, tiny.scale(2 ** 880)]) {
+      for (const solver of solverNames) {
+        const fit = unwrap(nmf(X, { components: 2, solver }))
+        const truth = scaledError(X, fit.W, fit.H)
+        expect(Math.abs(fit.reconstructionError - truth)).toBeLessThanOrEqual(
+          EXACT_FIT * truth + 4 * Number.MIN_VALUE,
+        )
+      }
+    }
+  })
+
+  const huge = (scale: number) =>
+    matrix([
+      [1, 0.5, 0, 2],
+      [0, 1, 2, 0],
+      [3, 1, 0.25, 1],
+    ]).scale(scale)
+  const inits = [undefined, 'random', 'nndsvd', 'nndsvdar'] as const
+
+  it.each(solverNames)('%s: entries near 1e300 overflow and are reported', (solver) => {
+    for (const scale of [1e250, 1e300, 1.5e308]) {
+      for (const init of inits) {
+        const error = failure(nmf(huge(scale), { components: 2, solver, init }))
+        expect(error._tag).toBe('NonFiniteInput')
+        expect(error.message).toMatch(
+          /^nmf: expected [WH] after iteration \d+ to be finite, found (NaN|-?Infinity) at row \d+, column \d+$/,
+        )
+      }
+    }
+  })
+
+  // Bug (solvers/driver.ts, `runDriver`): only W and H are checked after each step. When the
+  // factors stay finite but ‖X − W·H‖² overflows (X from about 1e77 with the default init,
+  // whose zeros are filled with mean(X), and from about 1e154 with 'random'), the Right holds
+  // reconstructionError Infinity and objectives Infinity or NaN; mu's measure becomes
+  // NaN ((Infinity − Infinity) / Infinity). Expected: a NonFiniteInput Left that says so.
+  it.fails('large entries: either a NonFiniteInput Left or finite numbers throughout', () => {
+    for (const scale of [1e80, 1e100, 1e120, 1e160, 1e200]) {
+      for (const solver of solverNames) {
+        for (const init of inits) {
+          const result = nmf(huge(scale), { components: 2, solver, init })
+          if (E.isLeft(result)) expect(result.left._tag).toBe('NonFiniteInput')
+          else expect(nonFiniteParts(result.right), `${solver} ${init} ${scale}`).toEqual([])
+        }
+      }
+    }
+  })
+
+  it('NNDSVD inits of X near 1e300 are finite (the SVD is scaled), dense and CSR', () => {
+    for (const init of ['nndsvd', 'nndsvda', 'nndsvdar'] as const) {
+      for (const X of [huge(1e300), CsrMatrix.fromDense(huge(1e300))]) {
+        const { W, H } = unwrap(initialize(X, 2, { init }))
+        for (const value of [...W.toFloat64Array(), ...H.toFloat64Array()])
+          expect(Number.isFinite(value)).toBe(true)
+        // The leading pair carries σ₁ ≈ ‖X‖: W·H is of X's size, not zero or Infinity.
+        expect(unwrap(W.times(H)).max()).toBeGreaterThan(1e299)
+      }
+    }
+  })
+
+  it("'nndsvd' on X below its threshold is an error, not all-zero factors", () => {
+    for (const init of ['nndsvd', 'nndsvdar'] as const) {
+      const error = failure(nmf(tiny, { components: 2, init }))
+      expect(error._tag).toBe('Unsupported')
+      expect(error.message).toBe(
+        `nmf: init '${init}' gave all-zero factors: every entry fell below 0.000001 ` +
+          `for X whose largest entry is 2.96439e-323; use init 'random' or 'nndsvda', ` +
+          `or scale X up`,
+      )
+    }
+    // 'nndsvda' fills the zeros with mean(X) instead.
+    expect(E.isRight(initialize(tiny, 2, { init: 'nndsvda' }))).toBe(true)
+  })
+})
+
+describe('CSR data', () => {
+  it.each([
+    [
+      'NaN in one of two duplicates',
+      csr(2, 3, [0, 2, 3], [1, 1, 0], [1, NaN, 2]),
+      'NonFiniteInput',
+      'nmf: expected X to be finite, found NaN at row 0, column 1',
+    ],
+    [
+      'duplicates whose sum overflows',
+      csr(2, 3, [0, 1, 3], [2, 0, 0], [1, 1e308, 1e308]),
+      'NonFiniteInput',
+      'nmf: expected X to be finite, found Infinity at row 1, column 0',
+    ],
+    [
+      'NaN after unsorted indices (reported at its sorted place)',
+      csr(2, 3, [0, 3, 3], [2, 0, 1], [1, 2, NaN]),
+      'NonFiniteInput',
+      'nmf: expected X to be finite, found NaN at row 0, column 1',
+    ],
+    [
+      'duplicates whose sum is negative',
+      csr(2, 3, [0, 2, 3], [2, 2, 0], [1, -3, 2]),
+      'NegativeInput',
+      'nmf: expected X to be non-negative, found -2 at row 0, column 2',
+    ],
+  ])('%s', (_label, X, tag, message) => {
+    for (const solver of solverNames) {
+      const error = failure(nmf(X, { components: 1, solver }))
+      expect(error._tag).toBe(tag)
+      expect(error.message).toBe(message)
+    }
+    expect(failure(initialize(X, 1)).message).toBe(message.replace(/^nmf/, 'initialize'))
+  })
+
+  it('NaN in a CSR given as JSON', () => {
+    const json = { format: 'csr', rows: 2, cols: 2, indptr: [0, 1, 2], indices: [1, 0], data: [2, NaN] }
+    expect(failure(nmf(json, { components: 1 })).message).toBe(
+      'nmf: expected X to be finite, found NaN at row 1, column 0',
+    )
+  })
+
+  it.each(solverNames)(
+    '%s: duplicate and unsorted indices are summed and sorted (the fit is the same)',
+    (solver) => {
+      const untidy = csr(3, 4, [0, 4, 5, 8], [3, 1, 3, 0, 2, 2, 0, 2], [1, 2, 1, 4, 5, 1, 3, 1])
+      const tidy = CsrMatrix.fromDense(
+        matrix([
+          [4, 2, 0, 2],
+          [0, 0, 5, 0],
+          [3, 0, 2, 0],
+        ]),
+      )
+      expect(untidy.toArray()).toEqual(tidy.toArray())
+      const options = { components: 2, solver, init: 'random' as const, maxIter: 50 }
+      const a = unwrap(nmf(untidy, options))
+      const b = unwrap(nmf(tidy, options))
+      expect(a.W.toArray()).toEqual(b.W.toArray())
+      expect(a.H.toArray()).toEqual(b.H.toArray())
+      // Duplicates that cancel leave a zero, which is allowed.
+      const cancelled = csr(2, 2, [0, 2, 3], [1, 1, 0], [2, -2, 1])
+      expectSound(unwrap(nmf(cancelled, { components: 1, solver })))
+    },
+  )
+})
+
+describe('custom init', () => {
+  const X = matrix([
+    [1, 0, 2],
+    [0, 3, 1],
+    [1, 1, 1],
+    [2, 0, 1],
+  ])
+
+  it.each([
+    ['NaN in H', { H: [[1, 1, 1], [1, 1, NaN]] }, 'custom H', 'NaN at row 1, column 2'],
+    ['Infinity in W', { W: [[1, 1], [1, 1], [1, Infinity], [1, 1]] }, 'custom W', 'Infinity at row 2, column 1'],
+    ['-Infinity in H', { H: [[-Infinity, 1, 1], [1, 1, 1]] }, 'custom H', '-Infinity at row 0, column 0'],
+  ])('%s is rejected with its position', (_label, parts, what, found) => {
+    const init = {
+      W: matrix(parts.W ?? [[1, 1], [1, 1], [1, 1], [1, 1]]),
+      H: matrix(parts.H ?? [[1, 1, 1], [1, 1, 1]]),
+    }
+    for (const solver of solverNames) {
+      const error = failure(nmf(X, { components: 2, solver, init }))
+      expect(error._tag).toBe('NonFiniteInput')
+      expect(error.message).toBe(`nmf: expected ${what} to be finite, found ${found}`)
+    }
+    expect(failure(initialize(X, 2, { init })).message).toBe(
+      `initialize: expected ${what} to be finite, found ${found}`,
+    )
+  })
+
+  it.each(solverNames)(
+    '%s: a zero column of W, a zero row of H, or both, give a finite fit no worse than the start',
+    (solver) => {
+      const ones = (rows: number, cols: number) => Matrix.fill(rows, cols, 1)
+      const starts = [
+        { W: matrix([[1, 0], [1, 0], [1, 0], [1, 0]]), H: ones(2, 3) },
+        { W: ones(4, 2), H: matrix([[1, 1, 1], [0, 0, 0]]) },
+        { W: matrix([[1, 0], [1, 0], [1, 0], [1, 0]]), H: matrix([[1, 1, 1], [0, 0, 0]]) },
+      ]
+      const { monotone } = solvers.find((s) => s.name === solver)?.capabilities ?? {}
+      for (const init of starts) {
+        const fit = unwrap(nmf(X, { components: 2, solver, init }))
+        expectSound(fit)
+        if (monotone) {
+          expect(fit.reconstructionError).toBeLessThanOrEqual(frobeniusError(X, init.W, init.H))
+        }
+      }
+    },
+  )
+})
+
+describe('options at their edges', () => {
+  it.each(solverNames)('%s: maxIter 1 runs one iteration', (solver) => {
+    const fit = unwrap(nmf(generic, { components: 2, solver, maxIter: 1 }))
+    expectSound(fit)
+    expect(fit.nIter).toBe(1)
+    expect(fit.history).toHaveLength(1)
+  })
+
+  it.each(solverNames)('%s: tol 0 runs to maxIter', (solver) => {
+    const fit = unwrap(nmf(generic, { components: 2, solver, maxIter: 60, tol: 0 }))
+    expectSound(fit)
+    expect(fit.nIter).toBe(60)
+    expect(fit.converged).toBe(false)
+  })
+
+  it.each([
+    [-0.5, '-0.5'],
+    [1 + 1e-9, '1'],
+    [2, '2'],
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    ['0.5', '"0.5"'],
+  ])('moving-average rejects gamma %s', (gamma, shown) => {
+    const error = failure(nmf(generic, { components: 2, solver: 'moving-average', gamma }))
+    expect(error._tag).toBe('InvalidOption')
+    expect(error.message).toBe(
+      `nmf: option 'gamma': expected a number in (0, 1], found ${shown}`,
+    )
+  })
+
+  it('moving-average accepts gamma 1 and a tiny gamma, with finite fits', () => {
+    for (const gamma of [1, 1e-9]) {
+      expectSound(unwrap(nmf(generic, { components: 2, solver: 'moving-average', gamma })))
+    }
+  })
+
+  it.each(solverNames)('%s: k = 1000 for a 6×5 X gives a finite fit', (solver) => {
+    const fit = unwrap(nmf(generic, { components: 1000, solver, maxIter: 3 }))
+    expectSound(fit)
+    expect(fit.W.shape).toEqual([6, 1000])
+    expect(fit.options.init).toBe('random')
+  })
+
+  // Bug (solvers/nmf.ts, options): nothing bounds components, and a solver's k×k Gram matrix
+  // (and the k-column factors) cannot be allocated for k = 100000 or more: nmf throws
+  // "RangeError: Invalid typed array length: 10000000000" from core/kernels.ts. Expected: a
+  // tagged Left that names the option and the largest k it can take.
+  it.fails('a huge k is a tagged error, not a RangeError from an allocation', () => {
+    for (const components of [100_000, 2 ** 31]) {
+      const error = failure(nmf(generic, { components, maxIter: 1 }))
+      expect(['InvalidOption', 'Unsupported']).toContain(error._tag)
+      expect(error.message).toContain('components')
+    }
+  })
+})
+
+describe('names', () => {
+  const knownSolvers = solverNames.map((name) => `'${name}'`).join(', ')
+  const knownInits = initStrategies.map((strategy) => `'${strategy.name}'`).join(', ')
+
+  it.each(['als', 'CD', ''])('an unknown solver %j lists every known one', (name) => {
+    const error = failure(nmf(generic, { components: 2, solver: name }))
+    expect(error._tag).toBe('InvalidOption')
+    expect(error.message).toBe(
+      `nmf: option 'solver': expected one of ${knownSolvers} or a solver plugin, found '${name}'`,
+    )
+  })
+
+  it('a solver that is neither a name nor a plugin', () => {
+    expect(failure(nmf(generic, { components: 2, solver: 42 as never })).message).toBe(
+      "nmf: option 'solver': expected a solver name or plugin, found number",
+    )
+  })
+
+  it.each(['svd', 'NNDSVD', ''])('an unknown init %j lists every known one', (name) => {
+    for (const [operation, result] of [
+      ['nmf', nmf(generic, { components: 2, init: name as never })],
+      ['initialize', initialize(generic, 2, { init: name as never })],
+    ] as const) {
+      const error = failure(result)
+      expect(error._tag).toBe('InvalidOption')
+      expect(error.message).toBe(
+        `${operation}: option 'init': expected one of ${knownInits} or { W, H }, found '${name}'`,
+      )
+    }
+  })
+
+  it('an init that is neither a name nor { W, H }', () => {
+    expect(failure(nmf(generic, { components: 2, init: 7 as never })).message).toBe(
+      "nmf: option 'init': expected a strategy name or { W, H }, found number",
+    )
+  })
+})
+
+describe('AbortSignal', () => {
+  it.each(solverNames)(
+    '%s: a signal fired mid-fit stops it after that iteration, with the partial fit',
+    (solver) => {
+      const controller = new AbortController()
+      const seen: HistoryEntry[] = []
+      const options = { components: 2, solver, init: 'random' as const, tol: 0 }
+      const started = Date.now()
+      const error = failure(
+        nmf(generic, {
+          ...options,
+          maxIter: 1_000_000,
+          signal: controller.signal,
+          onIteration: (entry) => {
+            seen.push(entry)
+            if (entry.iteration === 3) controller.abort()
+          },
+        }),
+      )
+      expect(Date.now() - started).toBeLessThan(5_000)
+      expect(seen.map((entry) => entry.iteration)).toEqual([1, 2, 3])
+      expect(error._tag).toBe('Aborted')
+      expect(error.message).toBe('nmf: aborted by its signal after 3 iteration(s)')
+      if (error._tag !== 'Aborted') return
+      expect(error.iteration).toBe(3)
+      // The partial fit is the fit that stops at iteration 3.
+      const partial = error.partial as Factorization
+      const three = unwrap(nmf(generic, { ...options, maxIter: 3 }))
+      expectSound(partial)
+      expect(partial.nIter).toBe(3)
+      expect(partial.W.toArray()).toEqual(three.W.toArray())
+      expect(partial.H.toArray()).toEqual(three.H.toArray())
+      expect(partial.history).toEqual(three.history)
+    },
+  )
+
+  it.each(solverNames)('%s: a signal that has already fired stops it before it starts', (solver) => {
+    const error = failure(
+      nmf(generic, { components: 2, solver, signal: AbortSignal.abort(new Error('stop')) }),
+    )
+    expect(error.message).toBe('nmf: aborted by its signal after 0 iteration(s)')
+    expect(error._tag === 'Aborted' && error.partial).toBeUndefined()
+  })
+})

@@ -1,0 +1,277 @@
+/**
+ * The multiplicative updates: scikit-learn's numbers for every loss, the
+ * exponent γ, the stopping rule every 10 iterations, the loss checks, and the
+ * edge cases users of other libraries reported.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect, it } from 'vitest'
+import {
+  betaDivergence,
+  CsrMatrix,
+  Matrix,
+  mu,
+  nmf,
+  solvers,
+  type Factorization,
+  type NmfError,
+  type NmfOptions,
+} from 'nmfkit'
+import { gammaOf } from '../solvers/mu.ts'
+import { denseOf, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
+
+/** Agreement with scikit-learn (largest difference over the largest entry). */
+const TOLERANCE = 1e-9
+
+const fitOf = (X: unknown, options: NmfOptions): Factorization => unwrap(nmf(X as Matrix, options))
+
+const failure = (result: E.Either<NmfError, unknown>): NmfError => {
+  if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+  return result.left
+}
+
+const finite = (fit: Factorization): boolean =>
+  [...fit.W.toFloat64Array(), ...fit.H.toFloat64Array(), fit.reconstructionError].every(
+    Number.isFinite,
+  )
+
+describe('mu reproduces scikit-learn', () => {
+  it.each([
+    'mu_frobenius_60x30_k3',
+    'mu_kl_60x30_k3',
+    'mu_kl_reg_60x30_k3',
+    'mu_is_60x30_k3',
+    'mu_beta0.5_60x30_k3',
+    'mu_beta1.5_60x30_k3',
+    'mu_beta3_60x30_k3',
+    'mu_kl_sparse_200x150_k6',
+  ])('%s', (name) => {
+    const fixture = readFixture(name)
+    const { params, expected } = fixture
+    const fit = fitOf(matrixOf(fixture.X), {
+      components: params.n_components,
+      solver: 'mu',
+      betaLoss: params.beta_loss,
+      maxIter: params.max_iter,
+      tol: params.tol,
+      alphaW: params.alpha_W,
+      alphaH: params.alpha_H,
+      l1Ratio: params.l1_ratio,
+      init: { W: denseOf(fixture.W0), H: denseOf(fixture.H0) },
+    })
+    expect(fit.nIter).toBe(expected.n_iter)
+    expect(fit.converged).toBe(expected.n_iter < params.max_iter)
+    expect(relativeDifference(fit.W.toFloat64Array(), expected.W.data)).toBeLessThan(TOLERANCE)
+    expect(relativeDifference(fit.H.toFloat64Array(), expected.H.data)).toBeLessThan(TOLERANCE)
+    expect(Math.abs(fit.reconstructionError - expected.reconstruction_err)).toBeLessThan(
+      TOLERANCE * expected.reconstruction_err,
+    )
+  })
+})
+
+const X = [
+  [1, 0, 2, 1],
+  [0, 3, 1, 0],
+  [2, 1, 0, 4],
+  [1, 1, 1, 1],
+  [0, 2, 3, 1],
+]
+const positive = X.map((row) => row.map((value) => value + 0.5))
+
+describe('the update', () => {
+  it.each([
+    [0, 1 / 2],
+    [0.5, 1 / 1.5],
+    [1, 1],
+    [1.5, 1],
+    [2, 1],
+    [3, 1 / 2],
+    [5, 1 / 4],
+    [-1, 1 / 3],
+  ])('γ for β = %s is %s', (beta, gamma) => {
+    expect(gammaOf(beta)).toBe(gamma)
+  })
+
+  it('is listed among the solvers, and the plugin value works as its name does', () => {
+    expect(solvers.map((solver) => solver.name)).toContain('mu')
+    const byName = fitOf(X, { components: 2, solver: 'mu', betaLoss: 'kullback-leibler' })
+    const byValue = fitOf(X, { components: 2, solver: mu, betaLoss: 'kullback-leibler' })
+    expect(byValue.W.toFloat64Array()).toEqual(byName.W.toFloat64Array())
+    expect(byValue.options.betaLoss).toBe('kullback-leibler')
+  })
+
+  it('checks convergence every 10 iterations, on the error relative to its value at init', () => {
+    const fit = fitOf(X, { components: 2, solver: 'mu', betaLoss: 1, init: 'random', tol: 1e-3 })
+    expect(fit.converged).toBe(true)
+    expect(fit.nIter % 10).toBe(0)
+    for (const entry of fit.history) {
+      const checked = entry.iteration % 10 === 0
+      expect(entry.objective !== undefined).toBe(checked)
+      if (entry.iteration < 10) expect(entry.measure).toBe(Infinity)
+    }
+    const last = fit.history[fit.history.length - 1]
+    expect(last.measure).toBeLessThan(1e-3)
+    expect(last.details?.reconstructionError).toBe(fit.reconstructionError)
+  })
+
+  it('runs every iteration with tol 0', () => {
+    const fit = fitOf(X, { components: 2, solver: 'mu', tol: 0, maxIter: 37 })
+    expect(fit.nIter).toBe(37)
+    expect(fit.converged).toBe(false)
+  })
+
+  it.each(['frobenius', 'kullback-leibler', 1.5, 0.5, 3] as const)(
+    'reconstructionError is sqrt(2·d) for betaLoss %s',
+    (betaLoss) => {
+      const fit = fitOf(X, { components: 2, solver: 'mu', betaLoss, init: 'nndsvdar' })
+      const d = unwrap(betaDivergence(unwrap(Matrix.fromArrays(X)), fit.W, fit.H, betaLoss))
+      expect(fit.reconstructionError).toBe(Math.sqrt(2 * d))
+    },
+  )
+
+  test.prop([
+    fc.constantFrom(3, 2, 1.5, 1, 0.5, 0),
+    fc.constantFrom(0, 0.05),
+    fc.constantFrom(0, 0.5, 1),
+    fc.integer({ min: 0, max: 1000 }),
+  ])('the objective (divergence and penalties) never increases', (beta, alpha, l1Ratio, seed) => {
+    const fit = fitOf(beta <= 0 ? positive : X, {
+      components: 3,
+      solver: 'mu',
+      betaLoss: beta,
+      alphaW: alpha,
+      l1Ratio,
+      init: 'random',
+      seed,
+      tol: 0,
+      maxIter: 100,
+    })
+    const objectives = fit.history.flatMap((entry) => entry.objective ?? [])
+    expect(objectives).toHaveLength(10)
+    for (let i = 1; i < objectives.length; i++)
+      expect(objectives[i]).toBeLessThanOrEqual(objectives[i - 1] * (1 + 1e-12))
+  })
+})
+
+describe('losses and solvers', () => {
+  it.each([
+    ['cd', 'kullback-leibler', "solver 'cd' handles only betaLoss 'frobenius', found "],
+    ['moving-average', 0.5, "solver 'moving-average' handles only betaLoss 'frobenius', found "],
+  ] as const)('%s with betaLoss %s is Unsupported', (solver, betaLoss, message) => {
+    const error = failure(nmf(X, { components: 2, solver, betaLoss }))
+    expect(error._tag).toBe('Unsupported')
+    expect(error.message).toContain(`nmf: ${message}`)
+    expect(error.message).toContain("use solver 'mu' for other losses")
+  })
+
+  it('cd takes betaLoss frobenius, by name or as β = 2', () => {
+    const byDefault = fitOf(X, { components: 2 })
+    for (const betaLoss of ['frobenius', 2] as const) {
+      const fit = fitOf(X, { components: 2, betaLoss })
+      expect(fit.W.toFloat64Array()).toEqual(byDefault.W.toFloat64Array())
+    }
+  })
+
+  it.each([
+    [
+      'kl',
+      "nmf: option 'betaLoss': expected 'frobenius', 'kullback-leibler', 'itakura-saito' or a finite number, found \"kl\"",
+    ],
+    [NaN, "nmf: option 'betaLoss': expected"],
+    [Infinity, "nmf: option 'betaLoss': expected"],
+  ])('betaLoss %s is an InvalidOption', (betaLoss, message) => {
+    const error = failure(nmf(X, { components: 2, solver: 'mu', betaLoss: betaLoss as never }))
+    expect(error._tag).toBe('InvalidOption')
+    expect(error.message).toContain(message)
+  })
+
+  it.each([
+    ['itakura-saito', "betaLoss 'itakura-saito' (β = 0)"],
+    [-0.5, 'betaLoss β = -0.5'],
+  ] as const)('betaLoss %s with zeros in X says why and what to do', (betaLoss, shown) => {
+    for (const input of [
+      unwrap(Matrix.fromArrays(X)),
+      CsrMatrix.fromDense(unwrap(Matrix.fromArrays(X))),
+    ]) {
+      const error = failure(nmf(input, { components: 2, solver: 'mu', betaLoss }))
+      expect(error._tag).toBe('Unsupported')
+      expect(error.message).toBe(
+        `nmf: ${shown} needs X without zeros, found 0 at row 0, column 1: for β ≤ 0 the ` +
+          'divergence of a zero entry is infinite, and the multiplicative updates raise W·H to ' +
+          'the power β − 2 < 0, dividing by a reconstruction that goes to zero there. Add a ' +
+          "small positive constant to X (for example 1e-9), or use a betaLoss > 0 such as 'kullback-leibler'",
+      )
+    }
+    expect(finite(fitOf(positive, { components: 2, solver: 'mu', betaLoss }))).toBe(true)
+  })
+})
+
+describe('edge cases', () => {
+  it('an entry of 1e-323 in X under KL fits like a 0 (no −Infinity, no NaN)', () => {
+    const tiny = X.map((row, i) => row.map((value, j) => (i === 0 && j === 1 ? 1e-323 : value)))
+    const options: NmfOptions = { components: 2, solver: 'mu', betaLoss: 'kullback-leibler' }
+    const withTiny = fitOf(tiny, options)
+    const withZero = fitOf(X, options)
+    expect(finite(withTiny)).toBe(true)
+    expect(withTiny.reconstructionError).toBe(withZero.reconstructionError)
+    expect(
+      relativeDifference(withTiny.W.toFloat64Array(), withZero.W.toFloat64Array()),
+    ).toBeLessThan(1e-12)
+  })
+
+  const withZeros = [
+    [0, 0, 0, 0],
+    [1, 2, 0, 3],
+    [3, 1, 0, 1],
+    [2, 2, 0, 0.5],
+  ]
+  it.each([2, 1, 1.5, 0.5, 3])(
+    'a row and a column of zeros give finite factors, that row of W and column of H zero (β = %s)',
+    (betaLoss) => {
+      for (const init of ['random', 'nndsvd', 'nndsvda', 'nndsvdar'] as const) {
+        const fit = fitOf(withZeros, { components: 2, solver: 'mu', betaLoss, init })
+        expect(finite(fit)).toBe(true)
+        expect(fit.W.row(0)).toEqual([0, 0])
+        expect(fit.H.column(2)).toEqual([0, 0])
+      }
+    },
+  )
+
+  it.each(['kullback-leibler', 'frobenius', 0.5] as const)(
+    'a component whose column sum is zero stays zero, without NaN (%s)',
+    (betaLoss) => {
+      const matrix = (rows: number[][]) => unwrap(Matrix.fromArrays(rows))
+      const W = matrix(positive.map(() => [1, 0]))
+      const H = matrix([
+        [1, 1, 1, 1],
+        [1, 2, 3, 4],
+      ])
+      const fit = fitOf(positive, { components: 2, solver: 'mu', betaLoss, init: { W, H } })
+      expect(finite(fit)).toBe(true)
+      expect(fit.W.column(1)).toEqual(positive.map(() => 0))
+      expect(fit.H.row(1)).toEqual([0, 0, 0, 0])
+    },
+  )
+
+  it.each([1, 0, 0.5, 1.5])(
+    'W·H far below EPSILON is EPSILON in the updates: finite factors (β = %s)',
+    (betaLoss) => {
+      const matrix = (rows: number[][]) => unwrap(Matrix.fromArrays(rows))
+      const W = matrix(positive.map((_, i) => [i === 0 ? 1e-300 : 1, 1e-200]))
+      const H = matrix([
+        [1e-30, 1, 1, 1],
+        [1, 1, 1, 1],
+      ])
+      const fit = fitOf(positive, {
+        components: 2,
+        solver: 'mu',
+        betaLoss,
+        init: { W, H },
+        tol: 0,
+        maxIter: 50,
+      })
+      expect(finite(fit)).toBe(true)
+      for (const entry of fit.history) expect(Number.isNaN(entry.measure)).toBe(false)
+    },
+  )
+})

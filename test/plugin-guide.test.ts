@@ -1,0 +1,41 @@
+/** The plugin guide's examples (docs/plugins.md) run and print what the guide says they print. */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const run = (file: string): string =>
+  execFileSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, file)], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+
+describe('plugin guide', () => {
+  it('names the two example programs it walks through', () => {
+    const guide = readFileSync(join(root, 'docs', 'plugins.md'), 'utf8')
+    expect(guide).toContain('examples/plugins/solver-plugin.ts')
+    expect(guide).toContain('examples/plugins/comparator-plugin.ts')
+  })
+
+  it('solver plugins: a DSL solver and a hand-written one fit, and options are checked', () => {
+    const output = run('examples/plugins/solver-plugin.ts')
+    expect(output).toMatch(
+      /relaxed-cd, step 0\.5: reconstruction error [\d.]+ after \d+ iterations .*objective never increased: yes/,
+    )
+    expect(output).toMatch(
+      /plain-mu: reconstruction error [\d.]+ after \d+ iterations .*objective never increased: yes/,
+    )
+    expect(output).toContain("step 2 is rejected: nmf: option 'step': expected a number in (0, 1]")
+  })
+
+  it('comparator plugin: runs beside norms, gives a verdict, rejects a bad option', () => {
+    const output = run('examples/plugins/comparator-plugin.ts')
+    expect(output).toMatch(/norms: max \|W_a − W_b\| [\d.]+/)
+    expect(output).toMatch(/reconstruction: relative difference [\d.]+ \(tolerance 0\.05\): same/)
+    expect(output).toContain(
+      "tolerance -1 is rejected: compare: option 'reconstruction.tolerance': expected a number ≥ 0",
+    )
+  })
+})

@@ -1,0 +1,215 @@
+/**
+ * transform and inverseTransform: scikit-learn's W for new samples with H
+ * fixed, the starting W of each solver, sparse input, and the errors.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import {
+  CsrMatrix,
+  Matrix,
+  inverseTransform,
+  movingAverage,
+  nmf,
+  transform,
+  type NmfError,
+} from 'nmfkit'
+import { denseOf, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
+
+/** Agreement with scikit-learn, and between two summation orders. */
+const TOLERANCE = 1e-9
+
+const failure = (result: E.Either<NmfError, unknown>): NmfError => {
+  if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+  return result.left
+}
+
+const matrix = (rows: number[][]): Matrix => unwrap(Matrix.fromArrays(rows))
+
+describe('transform reproduces scikit-learn', () => {
+  // n_iter is not in the fixtures; these are what scikit-learn 1.2.1's
+  // _fit_transform(X, H=H, update_H=False) returns for them.
+  it.each([
+    ['transform_cd_25x30_k4', 22],
+    ['transform_mu_kl_25x30_k4', 70],
+  ])('%s', (name, nIter) => {
+    const fixture = readFixture(name)
+    const { params } = fixture
+    const H = denseOf(fixture.H)
+    for (const X of [matrixOf(fixture.X), CsrMatrix.fromDense(denseOf(fixture.X))]) {
+      const result = unwrap(
+        transform(X, H, {
+          solver: params.solver,
+          betaLoss: params.beta_loss,
+          maxIter: params.max_iter,
+          tol: params.tol,
+          alphaW: params.alpha_W,
+          l1Ratio: params.l1_ratio,
+        }),
+      )
+      expect(result.nIter).toBe(nIter)
+      expect(result.converged).toBe(true)
+      expect(relativeDifference(result.W.toFloat64Array(), fixture.expected.W.data)).toBeLessThan(
+        TOLERANCE,
+      )
+      // H is the one given, unchanged.
+      expect(result.H.toFloat64Array()).toEqual(H.toFloat64Array())
+    }
+  })
+})
+
+const X = matrix([
+  [1, 0, 2, 1],
+  [0, 3, 1, 0],
+  [2, 1, 0, 4],
+  [1, 1, 1, 1],
+  [0, 2, 3, 1],
+])
+
+describe('transform', () => {
+  const H = matrix([
+    [1, 0.5, 0, 2],
+    [0, 1, 2, 0.5],
+  ])
+
+  it('starts cd at zeros: an all-zero X keeps W at zero and stops at once', () => {
+    const result = unwrap(transform(Matrix.zeros(3, 4), H))
+    expect(result.W.toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ])
+    expect(result.nIter).toBe(1)
+  })
+
+  it('starts mu at sqrt(mean(X)/k): one iteration is one update from there', () => {
+    const result = unwrap(transform(X, H, { solver: 'mu', maxIter: 1 }))
+    const start = Math.sqrt(X.mean() / 2)
+    const W0 = Matrix.fill(5, 2, start)
+    const numerator = unwrap(X.timesTransposed(H))
+    const denominator = unwrap(W0.times(unwrap(H.timesTransposed(H))))
+    const expected = W0.map((w, i, t) => (w * numerator.get(i, t)) / denominator.get(i, t))
+    expect(relativeDifference(result.W.toFloat64Array(), expected.toFloat64Array())).toBeLessThan(
+      1e-15,
+    )
+  })
+
+  it.each([
+    ['cd', 'frobenius'],
+    ['mu', 'frobenius'],
+    ['mu', 'kullback-leibler'],
+  ] as const)('%s, %s: W for the training X is about the fit’s W', (solver, betaLoss) => {
+    const fit = unwrap(
+      nmf(X, { components: 2, solver, betaLoss, init: 'nndsvda', tol: 0, maxIter: 3000 }),
+    )
+    const result = unwrap(transform(X, fit.H, { solver, betaLoss, tol: 0, maxIter: 3000 }))
+    expect(relativeDifference(result.W.toFloat64Array(), fit.W.toFloat64Array())).toBeLessThan(1e-3)
+    expect(result.reconstructionError).toBeLessThanOrEqual(fit.reconstructionError * (1 + 1e-6))
+  })
+
+  it('records its options and reports the loss’s error', () => {
+    const result = unwrap(transform(X, H, { solver: 'mu', betaLoss: 'kullback-leibler' }))
+    expect(result.options).toMatchObject({
+      solver: 'mu',
+      betaLoss: 'kullback-leibler',
+      components: 2,
+      maxIter: 200,
+    })
+    expect(result.solver.name).toBe('mu')
+  })
+
+  it.each([
+    [
+      'H with the wrong number of columns',
+      () => transform(X, matrix([[1, 2, 3]])),
+      'ShapeMismatch',
+      "transform: expected H to have 4 columns (X's features), found shape 1×3",
+    ],
+    [
+      'a negative H',
+      () => transform(X, matrix([[1, 2, -3, 1]])),
+      'NegativeInput',
+      'transform: expected H to be non-negative, found -3 at row 0, column 2',
+    ],
+    [
+      'a solver without a transform',
+      () => transform(X, H, { solver: 'moving-average' as never }),
+      'Unsupported',
+      "transform: expected solver 'cd' or 'mu', found 'moving-average', which has no transform",
+    ],
+    [
+      'a solver plugin without a transform',
+      () => transform(X, H, { solver: movingAverage }),
+      'Unsupported',
+      "found 'moving-average', which has no transform",
+    ],
+    [
+      'cd with KL',
+      () => transform(X, H, { betaLoss: 'kullback-leibler' }),
+      'Unsupported',
+      "transform: solver 'cd' handles only betaLoss 'frobenius', found 'kullback-leibler' (β = 1)",
+    ],
+    [
+      'Itakura–Saito with zeros in X',
+      () => transform(X, H, { solver: 'mu', betaLoss: 'itakura-saito' }),
+      'Unsupported',
+      "transform: betaLoss 'itakura-saito' (β = 0) needs X without zeros, found 0 at row 0, column 1",
+    ],
+    [
+      'an option of nmf that transform does not take',
+      () => transform(X, H, { components: 2 } as never),
+      'InvalidOption',
+      "transform: option 'components': not a known option",
+    ],
+    [
+      'a negative X',
+      () => transform([[1, -1, 0, 0]], H),
+      'NegativeInput',
+      'transform: expected X to be non-negative, found -1 at row 0, column 1',
+    ],
+  ])('%s', (_label, run, tag, message) => {
+    const error = failure(run())
+    expect(error._tag).toBe(tag)
+    expect(error.message).toContain(message)
+  })
+})
+
+describe('inverseTransform', () => {
+  it('is W·H', () => {
+    const W = matrix([
+      [1, 2],
+      [0, 1],
+    ])
+    const H = matrix([
+      [1, 0, 1],
+      [2, 1, 0],
+    ])
+    expect(unwrap(inverseTransform(W, H)).toArray()).toEqual([
+      [5, 2, 1],
+      [2, 1, 0],
+    ])
+  })
+
+  it('rebuilds X from a transform on the fit’s components', () => {
+    const fit = unwrap(nmf(X, { components: 3, solver: 'mu', betaLoss: 'kullback-leibler' }))
+    const W = unwrap(transform(X, fit.H, { solver: 'mu', betaLoss: 'kullback-leibler' })).W
+    const rebuilt = unwrap(inverseTransform(W, fit.H))
+    expect(rebuilt.shape).toEqual(X.shape)
+    const residual = unwrap(rebuilt.minus(X)).frobeniusNorm() / X.frobeniusNorm()
+    expect(residual).toBeLessThan(0.5)
+  })
+
+  it('needs the inner dimension names to agree', () => {
+    const W = Matrix.zeros<'samples', 'components'>(2, 2)
+    const H = Matrix.zeros<'topics', 'words'>(2, 3)
+    // @ts-expect-error: W's columns are 'components', H's rows are 'topics'
+    expect(E.isRight(inverseTransform(W, H))).toBe(true)
+  })
+
+  it('a W and an H that do not fit together are a ShapeMismatch', () => {
+    const error = failure(inverseTransform(Matrix.zeros(2, 2), Matrix.zeros(3, 4)))
+    expect(error._tag).toBe('ShapeMismatch')
+    expect(error.message).toBe(
+      "inverseTransform: expected H to have 2 rows (W's columns), found shape 3×4",
+    )
+  })
+})

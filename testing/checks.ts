@@ -1,0 +1,190 @@
+/**
+ * The comparisons the laws make, exported for authors who write laws of their
+ * own: entries that are not finite, the relative difference of two matrices,
+ * and the match of two sets of components up to order and scale.
+ */
+import type { CsrMatrix, Factorization, Matrix } from 'nmfkit'
+
+/** The first entry of `values` that is not finite, as `name[row, col] = value`. */
+const firstNonFinite = (name: string, matrix: Matrix): string | undefined => {
+  const values = matrix.toFloat64Array()
+  for (let q = 0; q < values.length; q++) {
+    if (!Number.isFinite(values[q])) {
+      return `${name}[${Math.floor(q / matrix.cols)}, ${q % matrix.cols}] = ${values[q]}`
+    }
+  }
+  return undefined
+}
+
+/**
+ * Every number of a fit that is not finite: entries of W and H, the
+ * reconstruction error, and the history's objectives and details. A measure
+ * may be ±Infinity (a solver's "not yet known"), never NaN.
+ */
+export const nonFiniteParts = (fit: Factorization): string[] => {
+  const found: string[] = []
+  for (const [name, factor] of [
+    ['W', fit.W],
+    ['H', fit.H],
+  ] as const) {
+    const bad = firstNonFinite(name, factor)
+    if (bad !== undefined) found.push(bad)
+  }
+  if (!Number.isFinite(fit.reconstructionError))
+    found.push(`reconstructionError = ${fit.reconstructionError}`)
+  for (const entry of fit.history) {
+    const at = `history[${entry.iteration}]`
+    if (Number.isNaN(entry.measure)) found.push(`${at}.measure = NaN`)
+    if (entry.objective !== undefined && !Number.isFinite(entry.objective))
+      found.push(`${at}.objective = ${entry.objective}`)
+    for (const [key, value] of Object.entries(entry.details ?? {}))
+      if (!Number.isFinite(value)) found.push(`${at}.details.${key} = ${value}`)
+  }
+  return found
+}
+
+/** The first negative entry of W or H, if any. */
+export const firstNegative = (fit: Factorization): string | undefined => {
+  for (const [name, factor] of [
+    ['W', fit.W],
+    ['H', fit.H],
+  ] as const) {
+    const values = factor.toFloat64Array()
+    const q = values.findIndex((value) => value < 0)
+    if (q >= 0) return `${name}[${Math.floor(q / factor.cols)}, ${q % factor.cols}] = ${values[q]}`
+  }
+  return undefined
+}
+
+/**
+ * max |a − b| over the largest |entry| of either; 0 when both are all zero,
+ * Infinity for different shapes.
+ */
+export const relativeDifference = (a: Matrix, b: Matrix): number => {
+  if (a.rows !== b.rows || a.cols !== b.cols) return Infinity
+  const x = a.toFloat64Array()
+  const y = b.toFloat64Array()
+  let difference = 0
+  let largest = 0
+  for (let q = 0; q < x.length; q++) {
+    difference = Math.max(difference, Math.abs(x[q] - y[q]))
+    largest = Math.max(largest, Math.abs(x[q]), Math.abs(y[q]))
+  }
+  return difference === 0 ? 0 : difference / largest
+}
+
+/**
+ * W and H with each component weighted by the size of its other half: column t
+ * of W times ‖row t of H‖, and row t of H times ‖column t of W‖. A component
+ * that carries nothing (one half zero up to rounding) is then near zero on both
+ * sides, whatever its other half holds; the product W·H is unchanged in meaning.
+ */
+export const weightedFactors = (fit: {
+  readonly W: Matrix
+  readonly H: Matrix
+}): { readonly W: Matrix; readonly H: Matrix } => {
+  const k = fit.W.cols
+  const columnNorms = Array.from({ length: k }, (_, t) => Math.hypot(...fit.W.column(t)))
+  const rowNorms = Array.from({ length: k }, (_, t) => Math.hypot(...fit.H.row(t)))
+  return {
+    W: fit.W.map((value, _i, t) => value * rowNorms[t]),
+    H: fit.H.map((value, t) => value * columnNorms[t]),
+  }
+}
+
+/**
+ * The size of the terms an objective of loss β sums over X, for the rounding
+ * slack of a comparison of two objectives: ½‖X‖²_F for β = 2, Σ x·(1 + |log x|)
+ * for β = 1, the number of entries (each adds x/y − log(x/y) − 1 with x/y
+ * near 1) for β = 0, and Σ x^β / |β(β − 1)| otherwise.
+ */
+export const objectiveScale = (X: Matrix, beta: number): number => {
+  const values = X.toFloat64Array().filter((value) => value > 0)
+  if (beta === 2) return 0.5 * values.reduce((sum, value) => sum + value * value, 0)
+  if (beta === 1)
+    return values.reduce((sum, value) => sum + value * (1 + Math.abs(Math.log(value))), 0)
+  if (beta === 0) return X.rows * X.cols
+  return values.reduce((sum, value) => sum + value ** beta, 0) / Math.abs(beta * (beta - 1))
+}
+
+/** Whether two fits are the same to the bit: factors, iterations and history. */
+export const sameFit = (a: Factorization, b: Factorization): boolean => {
+  const same = (x: Float64Array, y: Float64Array) =>
+    x.length === y.length && x.every((value, q) => Object.is(value, y[q]))
+  return (
+    same(a.W.toFloat64Array(), b.W.toFloat64Array()) &&
+    same(a.H.toFloat64Array(), b.H.toFloat64Array()) &&
+    a.nIter === b.nIter &&
+    a.converged === b.converged &&
+    Object.is(a.reconstructionError, b.reconstructionError) &&
+    JSON.stringify(a.history) === JSON.stringify(b.history)
+  )
+}
+
+/** A snapshot of a matrix's storage, to check later that nothing changed it. */
+export const snapshot = (matrix: Matrix | CsrMatrix): string =>
+  matrix.format === 'dense'
+    ? JSON.stringify([matrix.shape, Array.from(matrix.toFloat64Array())])
+    : JSON.stringify([
+        matrix.shape,
+        Array.from(matrix.indptr),
+        Array.from(matrix.indices),
+        Array.from(matrix.data),
+      ])
+
+/** The vectors of `vectors` scaled to unit Euclidean norm (a zero vector stays zero). */
+const normalized = (vectors: number[][]): number[][] =>
+  vectors.map((vector) => {
+    const norm = Math.hypot(...vector)
+    return norm === 0 ? vector : vector.map((value) => value / norm)
+  })
+
+/** Every permutation of 0..n-1 (n ≤ 7 keeps this small). */
+const permutations = (n: number): number[][] => {
+  if (n === 0) return [[]]
+  const out: number[][] = []
+  for (const rest of permutations(n - 1)) {
+    for (let at = 0; at <= rest.length; at++)
+      out.push([...rest.slice(0, at), n - 1, ...rest.slice(at)])
+  }
+  return out
+}
+
+/**
+ * How far the components of `found` are from those of `expected`, up to order
+ * and scale: each column of W (and row of H) is scaled to unit norm, and the
+ * result is the smallest, over the orders of the components, of the largest
+ * entry-wise difference. 0 is a perfect match; the largest possible is 2.
+ *
+ * @throws RangeError for more than 7 components (the search tries every order).
+ */
+export const componentDistance = (
+  found: { readonly W: Matrix; readonly H: Matrix },
+  expected: { readonly W: Matrix; readonly H: Matrix },
+): number => {
+  const k = expected.W.cols
+  if (k > 7) throw new RangeError(`componentDistance: expected at most 7 components, found ${k}`)
+  if (found.W.cols !== k) return Infinity
+  const columns = (W: Matrix) => Array.from({ length: k }, (_, t) => W.column(t))
+  const rows = (H: Matrix) => Array.from({ length: k }, (_, t) => H.row(t))
+  const fw = normalized(columns(found.W))
+  const ew = normalized(columns(expected.W))
+  const fh = normalized(rows(found.H))
+  const eh = normalized(rows(expected.H))
+  const distance = (a: number[], b: number[]) =>
+    a.reduce((most, value, i) => Math.max(most, Math.abs(value - b[i])), 0)
+  let best = Infinity
+  for (const order of permutations(k)) {
+    let worst = 0
+    for (let t = 0; t < k; t++) {
+      worst = Math.max(worst, distance(fw[order[t]], ew[t]), distance(fh[order[t]], eh[t]))
+      if (worst >= best) break
+    }
+    best = Math.min(best, worst)
+  }
+  return best
+}
+
+/** Rows of `matrix` reordered: row i of the result is row `order[i]` of `matrix`. */
+export const permuteRows = (matrix: Matrix, order: readonly number[]): number[][] =>
+  order.map((source) => matrix.row(source))

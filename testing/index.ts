@@ -1,0 +1,59 @@
+/**
+ * nmfkit/testing: the conformance kit. Arbitraries for non-negative matrices,
+ * planted factorizations and fit options (fast-check), and `solverLaws`, which
+ * declares the laws every solver should keep as vitest property tests.
+ *
+ * @example
+ * // my-solver.test.ts
+ * import { solverLaws } from 'nmfkit/testing'
+ * import { mySolver } from './my-solver.ts'
+ *
+ * solverLaws(mySolver)
+ *
+ * @packageDocumentation
+ */
+export {
+  csrMatrix,
+  csrOf,
+  csrPartsOf,
+  denseMatrix,
+  densePlusCsr,
+  GRID,
+  magnitudes,
+  shapes,
+  type MatrixConstraints,
+} from './arbitraries.ts'
+export { planted, type Planted, type PlantedConstraints } from './planted.ts'
+export {
+  allInits,
+  betaLossOption,
+  betas,
+  customFactors,
+  fitCases,
+  printable,
+  withOptions,
+  type FitCase,
+  type InitChoice,
+  type OptionConstraints,
+} from './options.ts'
+export {
+  componentDistance,
+  firstNegative,
+  nonFiniteParts,
+  objectiveScale,
+  permuteRows,
+  relativeDifference,
+  sameFit,
+  snapshot,
+  weightedFactors,
+} from './checks.ts'
+export { budget, DEFAULT_RUNS, DEFAULT_SEED, type Budget } from './budget.ts'
+export {
+  AGREEMENT_TOLERANCE,
+  DEFAULT_RECOVERY,
+  MONOTONE_SLACK,
+  solverLaws,
+  type LawName,
+  type LawSettings,
+  type RecoverySettings,
+} from './laws.ts'
