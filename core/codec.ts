@@ -40,7 +40,13 @@ export const describeErrors = (errors: t.Errors): string => {
     path = parent instanceof t.ArrayType ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`
   }
   const expected = first.context[first.context.length - 1]?.type.name ?? 'a valid value'
-  const found = first.value === undefined ? 'nothing' : JSON.stringify(first.value)
+  // A number as itself: JSON would show NaN and ±Infinity as null.
+  const found =
+    first.value === undefined
+      ? 'nothing'
+      : typeof first.value === 'number'
+        ? String(first.value)
+        : JSON.stringify(first.value)
   return `${path === '' ? 'value' : path}: expected ${expected}, found ${found}`
 }
 

@@ -16,9 +16,10 @@
  *
  * EPSILON guards: Y below EPSILON is EPSILON wherever Y is raised to a negative
  * power (numerator for β < 2, denominator for β < 1), and a denominator of
- * exactly zero is EPSILON (its numerator is then zero too, so the entry goes to
- * zero instead of NaN). Known limit: X whose entries are all far below EPSILON
- * (about 1e-16) meets the first guard everywhere; rescale such data.
+ * exactly zero is EPSILON (it is zero only for an all-zero component or row,
+ * which then stays zero instead of becoming NaN). Known limit: X whose entries
+ * are all far below EPSILON (about 1e-16) meets the first guard everywhere;
+ * rescale such data.
  *
  * Every 10 iterations the fit checks e = sqrt(2·d_β) and stops when
  * (e_previous − e) / e_init < tol, e_previous being the last check's value.
@@ -98,7 +99,8 @@ const multiplyRow = (
   for (let t = 0; t < k; t++) {
     const a = A[r0 + t]
     let d = denominator[d0 + t] + l1 + l2 * a
-    // Zero only when the component is all zero, and then so is the numerator: 0/EPSILON = 0.
+    // Zero only when the component, or this row of the factor, is all zero: then the numerator
+    // or the entry is zero too, and the entry stays 0 instead of becoming 0/0 = NaN.
     if (d === 0) d = EPSILON
     let ratio = numerator[n0 + t] / d
     if (gamma !== 1) ratio = power(ratio, gamma)
@@ -107,13 +109,98 @@ const multiplyRow = (
   }
 }
 
-/** The stored entries of a row of X: all of them for a dense X. */
-const rowsOf = (X: AnyMatrix) => {
+/** The stored entries of a row of X: all of them for a dense X (`columns` undefined). */
+interface Rows {
+  readonly columns: Int32Array | undefined
+  readonly values: Float64Array
+  readonly start: (i: number) => number
+}
+
+const rowsOf = (X: AnyMatrix): Rows => {
   if (X.format === 'dense') {
     const m = X.cols
-    return { columns: undefined, values: valuesOf(X), start: (i: number) => i * m }
+    return { columns: undefined, values: valuesOf(X), start: (i) => i * m }
   }
-  return { columns: X.indices, values: X.data, start: (i: number) => X.indptr[i] }
+  return { columns: X.indices, values: X.data, start: (i) => X.indptr[i] }
+}
+
+// The four loops below each have one product and one scaled add, small enough to be
+// inlined: together in one function they would exceed the engine's inlining budget.
+
+/** out (k) += Σ_j x_ij·y_ij^(β−2)·B_j over row i's non-zeros, y_ij = A_i·B_j. */
+const gatherNumerator = (
+  rows: Rows,
+  i: number,
+  A: Float64Array,
+  B: Float64Array,
+  k: number,
+  beta: number,
+  out: Float64Array,
+): void => {
+  const { columns, values } = rows
+  const first = rows.start(i)
+  const last = rows.start(i + 1)
+  for (let q = first; q < last; q++) {
+    const x = values[q]
+    if (x === 0) continue
+    const b0 = (columns === undefined ? q - first : columns[q]) * k
+    const y = beta === 2 ? 0 : dotRows(A, i * k, B, b0, k)
+    addScaledRow(numeratorWeight(beta, x, y), B, b0, out, 0, k)
+  }
+}
+
+/** out_j (row j of m×k) += x_ij·y_ij^(β−2)·A_i over row i's non-zeros, y_ij = A_i·B_j. */
+const scatterNumerator = (
+  rows: Rows,
+  i: number,
+  A: Float64Array,
+  B: Float64Array,
+  k: number,
+  beta: number,
+  out: Float64Array,
+): void => {
+  const { columns, values } = rows
+  const first = rows.start(i)
+  const last = rows.start(i + 1)
+  for (let q = first; q < last; q++) {
+    const x = values[q]
+    if (x === 0) continue
+    const b0 = (columns === undefined ? q - first : columns[q]) * k
+    const y = beta === 2 ? 0 : dotRows(A, i * k, B, b0, k)
+    addScaledRow(numeratorWeight(beta, x, y), A, i * k, out, b0, k)
+  }
+}
+
+/** out (k) += Σ_j y_ij^(β−1)·B_j over all m columns, y_ij = A_i·B_j. */
+const gatherDenominator = (
+  i: number,
+  A: Float64Array,
+  B: Float64Array,
+  m: number,
+  k: number,
+  beta: number,
+  out: Float64Array,
+): void => {
+  for (let j = 0; j < m; j++) {
+    const y = dotRows(A, i * k, B, j * k, k)
+    addScaledRow(denominatorWeight(beta, y), B, j * k, out, 0, k)
+  }
+}
+
+/** out_j += y_ij^(β−1)·A_i over all m columns, y_ij = A_i·B_j. */
+const scatterDenominator = (
+  i: number,
+  A: Float64Array,
+  B: Float64Array,
+  m: number,
+  k: number,
+  beta: number,
+  out: Float64Array,
+): void => {
+  for (let j = 0; j < m; j++) {
+    const y = dotRows(A, i * k, B, j * k, k)
+    addScaledRow(denominatorWeight(beta, y), A, i * k, out, j * k, k)
+  }
 }
 
 /** One iteration's new W (n×k) and, when `updateH`, new Hᵀ (m×k). */
@@ -128,7 +215,7 @@ const update = (
   const m = X.cols
   const gamma = gammaOf(beta)
   const fullRows = beta !== 1 && beta !== 2
-  const { columns, values, start } = rowsOf(X)
+  const rows = rowsOf(X)
   const Ht = transpose(H, k, m)
 
   // What the W update needs of the current H: H·Hᵀ (β = 2) or its row sums (β = 1).
@@ -141,61 +228,25 @@ const update = (
   const denominatorH = new Float64Array(updateH && fullRows ? m * k : 0)
   const numeratorW = new Float64Array(k)
   const denominatorW = new Float64Array(k)
+  const floorW = beta < 1 ? Number.EPSILON : 0
 
   for (let i = 0; i < n; i++) {
-    const a0 = i * k
-    const first = start(i)
-    const last = start(i + 1)
-
     // Row i of W: its numerator from X's non-zeros, its denominator by loss.
     numeratorW.fill(0)
-    for (let q = first; q < last; q++) {
-      const x = values[q]
-      if (x === 0) continue
-      const b0 = (columns === undefined ? q - first : columns[q]) * k
-      const y = beta === 2 ? 0 : dotRows(W, a0, Ht, b0, k)
-      addScaledRow(numeratorWeight(beta, x, y), Ht, b0, numeratorW, 0, k)
-    }
-    if (beta === 2) for (let t = 0; t < k; t++) denominatorW[t] = dotRows(W, a0, HHt, t * k, k)
+    gatherNumerator(rows, i, W, Ht, k, beta, numeratorW)
+    if (beta === 2) for (let t = 0; t < k; t++) denominatorW[t] = dotRows(W, i * k, HHt, t * k, k)
     else if (beta === 1) denominatorW.set(rowSumsH)
     else {
       denominatorW.fill(0)
-      for (let j = 0; j < m; j++) {
-        const y = dotRows(W, a0, Ht, j * k, k)
-        addScaledRow(denominatorWeight(beta, y), Ht, j * k, denominatorW, 0, k)
-      }
+      gatherDenominator(i, W, Ht, m, k, beta, denominatorW)
     }
-    const floorW = beta < 1 ? Number.EPSILON : 0
-    multiplyRow(
-      W,
-      a0,
-      numeratorW,
-      0,
-      denominatorW,
-      0,
-      k,
-      penalties.l1W,
-      penalties.l2W,
-      gamma,
-      floorW,
-      nextW,
-    )
-    if (!updateH) continue
+    const { l1W, l2W } = penalties
+    multiplyRow(W, i * k, numeratorW, 0, denominatorW, 0, k, l1W, l2W, gamma, floorW, nextW)
 
     // Row i's share of H's numerator (and denominator), with its new W.
-    for (let q = first; q < last; q++) {
-      const x = values[q]
-      if (x === 0) continue
-      const b0 = (columns === undefined ? q - first : columns[q]) * k
-      const y = beta === 2 ? 0 : dotRows(nextW, a0, Ht, b0, k)
-      addScaledRow(numeratorWeight(beta, x, y), nextW, a0, numeratorH, b0, k)
-    }
-    if (fullRows) {
-      for (let j = 0; j < m; j++) {
-        const y = dotRows(nextW, a0, Ht, j * k, k)
-        addScaledRow(denominatorWeight(beta, y), nextW, a0, denominatorH, j * k, k)
-      }
-    }
+    if (!updateH) continue
+    scatterNumerator(rows, i, nextW, Ht, k, beta, numeratorH)
+    if (fullRows) scatterDenominator(i, nextW, Ht, m, k, beta, denominatorH)
   }
   if (!updateH) return { W: nextW, Ht }
 
@@ -210,8 +261,8 @@ const update = (
   }
   const nextHt = new Float64Array(m * k)
   const floorH = beta <= 1 ? Number.EPSILON : 0
+  const { l1H, l2H } = penalties
   for (let j = 0; j < m; j++) {
-    const { l1H, l2H } = penalties
     multiplyRow(
       Ht,
       j * k,

@@ -4,16 +4,26 @@
  * value the package exports (the DSL versions), and to option variants.
  *
  * A solver without an entry in `settings` runs the laws with the kit's
- * defaults. The recovery tolerances below are about 30 to 100 times the worst
- * error seen over 2,000 plants per solver, and `mu`'s are looser because
- * multiplicative updates drive the plant's zeros to zero only sublinearly.
+ * defaults. The recovery tolerances are set from the worst errors over 2,000
+ * or more plants per solver: for cd (relative error 3e-8, components 2e-7)
+ * and moving-average (9e-7, 6e-6) about 30 to 100 times those; for mu (2e-3,
+ * 1.3e-2) about 4 times, since multiplicative updates drive the plant's zeros
+ * to zero only sublinearly.
  *
  * CI runs 20 cases per law (5 for recovery); `npm run test:fuzz` runs many more.
  */
-import { fc } from '@fast-check/vitest'
 import * as nmfkit from 'nmfkit'
 import { solvers, type AnySolver } from 'nmfkit'
-import { solverLaws, type LawSettings } from 'nmfkit/testing'
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect } from 'vitest'
+import {
+  componentDistance,
+  csrOf,
+  denseMatrix,
+  planted,
+  solverLaws,
+  type LawSettings,
+} from 'nmfkit/testing'
 
 /** γ on a grid in (0, 1]. */
 const gamma = fc.integer({ min: 1, max: 10 }).map((q) => q / 10)
@@ -56,4 +66,45 @@ solverLaws(nmfkit.movingAverage, {
   own: fc.record({ gamma, nonnegative: fc.constant(false) }),
   nonnegative: false,
   recovery: false,
+})
+
+describe('the kit keeps its own promises', () => {
+  test.prop(
+    [
+      denseMatrix({ minExponent: -5, maxExponent: 5 }).chain((X) =>
+        fc.tuple(fc.constant(X), csrOf(X)),
+      ),
+    ],
+    {
+      numRuns: 50,
+    },
+  )('csrOf builds exactly the dense matrix from untidy parts', ([X, csr]) => {
+    expect(csr.toArray()).toEqual(X.toArray())
+    for (const value of X.toFloat64Array()) {
+      expect(value).toBeGreaterThanOrEqual(0)
+      expect(value).toBeLessThanOrEqual(1e5)
+    }
+  })
+
+  test.prop([planted({ separable: true, maxComponents: 3 })], { numRuns: 50 })(
+    'a separable plant is exact, has its pure lines, and matches itself up to order and scale',
+    (plant) => {
+      const k = plant.components
+      const product = plant.W.times(plant.H)
+      expect(product._tag === 'Right' && product.right.toArray()).toEqual(plant.X.toArray())
+      const pure = (lines: number[][]) =>
+        lines.filter((line) => line.filter((value) => value !== 0).length === 1)
+      const pureRows = pure(plant.W.toArray()).map((row) => row.findIndex((v) => v !== 0))
+      const pureCols = pure(plant.H.transpose().toArray()).map((c) => c.findIndex((v) => v !== 0))
+      for (let t = 0; t < k; t++) {
+        expect(pureRows).toContain(t)
+        expect(pureCols).toContain(t)
+      }
+      // Reversed and rescaled components are the same components.
+      const order = Array.from({ length: k }, (_, t) => k - 1 - t)
+      const W = plant.W.map((_, i, t) => 3 * plant.W.get(i, order[t]))
+      const H = plant.H.map((_, t, j) => plant.H.get(order[t], j) / 3)
+      expect(componentDistance({ W, H }, plant)).toBeLessThan(1e-12)
+    },
+  )
 })

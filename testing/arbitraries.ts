@@ -178,7 +178,7 @@ export const csrOf = (matrix: Matrix): fc.Arbitrary<CsrMatrix> =>
 
 /** A non-negative CSR matrix. */
 export const csrMatrix = (constraints: MatrixConstraints = {}): fc.Arbitrary<CsrMatrix> =>
-  denseMatrix({ density: undefined, ...constraints }).chain(csrOf)
+  denseMatrix(constraints).chain(csrOf)
 
 /** The same non-negative matrix in both forms, for laws that compare them. */
 export const densePlusCsr = (

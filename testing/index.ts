@@ -48,12 +48,10 @@ export {
   weightedFactors,
 } from './checks.ts'
 export { budget, DEFAULT_RUNS, DEFAULT_SEED, type Budget } from './budget.ts'
+export { AGREEMENT_TOLERANCE, MONOTONE_SLACK, solverLaws } from './laws.ts'
 export {
-  AGREEMENT_TOLERANCE,
   DEFAULT_RECOVERY,
-  MONOTONE_SLACK,
-  solverLaws,
   type LawName,
   type LawSettings,
   type RecoverySettings,
-} from './laws.ts'
+} from './settings.ts'

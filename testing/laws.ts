@@ -1,24 +1,49 @@
 /**
  * `solverLaws(plugin, settings)`: the conformance laws every solver should
- * keep, declared as vitest property tests. Each law draws fit cases (X and the
- * options of `nmf`) from the solver's capabilities and runs `nmf` with the
- * plugin, as a user would.
+ * keep, declared as vitest property tests in one `describe` block. Each law
+ * draws fit cases (X and the options of `nmf`, the loss among those the
+ * solver's `capabilities.losses` name) and runs `nmf` with the plugin, as a
+ * user would. A fit that ends in a Left fails the law with the error's message.
+ *
+ * The laws, by the names `skip` takes:
+ * - finite: W, H, the reconstruction error and the history's objectives and
+ *   details are finite; a measure is never NaN (±Infinity may mean "not yet");
+ * - nonnegative: no negative entry in W or H (when the solver promises it);
+ * - shapes: W is samples×k, H is k×features, 1 ≤ nIter ≤ maxIter, nIter =
+ *   maxIter unless converged, one history entry per iteration;
+ * - inputs-unchanged: X (dense and CSR), a custom init and the options object
+ *   are as they were;
+ * - deterministic: the same options (seed included) give the same fit, to the bit;
+ * - monotone (when `capabilities.monotone`): the reported objectives never rise;
+ * - recovery: a planted separable factorization is found again;
+ * - row-permutation: X with its rows permuted (and the custom init's W with
+ *   them) gives W with its rows permuted and the same H;
+ * - dense-csr: X as a CSR matrix, built from untidy parts (unsorted,
+ *   duplicates, explicit zeros), gives the same fit as X dense.
+ *
+ * Inputs: the first five laws take X at scales 10^-30 to 10^30 (beyond that
+ * the default init, which fills NNDSVD's zeros with mean(X) as scikit-learn
+ * does, makes ‖X − W₀·H₀‖² overflow near 10^77); the comparing laws take
+ * 10^-3 to 10^3.
  *
  * Tolerances, stated once:
  * - monotone: an objective may exceed the one before it by at most
- *   MONOTONE_SLACK times the larger of the first objective and ½‖X‖²_F
- *   (the rounding of an objective formed from products of X);
- * - row permutation and dense/CSR: the factors of the two fits differ by at
- *   most AGREEMENT_TOLERANCE relative to their largest entry (only the order
- *   of sums differs, over at most `agreementIter` iterations);
- * - recovery: see `RecoverySettings`.
+ *   MONOTONE_SLACK times the larger of the first objective and
+ *   `objectiveScale(X, β)`, the size of the terms the objective sums (its
+ *   rounding, which dominates when the fit is nearly exact);
+ * - row-permutation and dense-csr: the two fits differ only in the order of
+ *   sums, over at most `agreementIter` iterations; their `weightedFactors`
+ *   (each component weighted by its other half, so that a component which
+ *   carries nothing and is pure rounding noise does not count) differ by at
+ *   most AGREEMENT_TOLERANCE relative to the largest entry;
+ * - recovery: `RecoverySettings.relativeError` and `componentTolerance`.
  */
 import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect } from 'vitest'
 import { CsrMatrix, Matrix, nmf, type AnySolver, type Factorization, type NmfOptions } from 'nmfkit'
-import { csrOf, unwrap, type MatrixConstraints } from './arbitraries.ts'
-import { budget } from './budget.ts'
+import { csrOf, unwrap } from './arbitraries.ts'
+import { budget, DEFAULT_RUNS } from './budget.ts'
 import {
   componentDistance,
   firstNegative,
@@ -37,105 +62,13 @@ import {
   type FitCase,
   type OptionConstraints,
 } from './options.ts'
-import { planted, type PlantedConstraints } from './planted.ts'
-
-/** The laws, by the names `skip` takes. */
-export type LawName =
-  | 'finite'
-  | 'nonnegative'
-  | 'shapes'
-  | 'inputs-unchanged'
-  | 'deterministic'
-  | 'monotone'
-  | 'recovery'
-  | 'row-permutation'
-  | 'dense-csr'
+import { planted } from './planted.ts'
+import { DEFAULT_RECOVERY, type LawName, type LawSettings } from './settings.ts'
 
 /** An objective may rise by this much, relative to its scale (see the header). */
 export const MONOTONE_SLACK = 1e-9
 /** The relative difference allowed between two fits that differ only in the order of sums. */
 export const AGREEMENT_TOLERANCE = 1e-6
-
-/** How the recovery law fits a planted separable factorization, and how close it must come. */
-export interface RecoverySettings {
-  /** The plants: separable, small, moderate. @default see DEFAULT_RECOVERY */
-  readonly planted?: PlantedConstraints
-  /** @default 'nndsvda' */
-  readonly init?: 'random' | 'nndsvd' | 'nndsvda' | 'nndsvdar'
-  /** @default 2000 */
-  readonly maxIter?: number
-  /** @default 0 (run every iteration) */
-  readonly tol?: number
-  /** The solver's own options for the fit. @default its defaults */
-  readonly own?: Readonly<Record<string, unknown>>
-  /** ‖X − W·H‖_F / ‖X‖_F at most this. @default 1e-4 */
-  readonly relativeError?: number
-  /** `componentDistance` to the plant at most this. @default 1e-2 */
-  readonly componentTolerance?: number
-  /** The share of the law's runs, which are costlier than the others. @default 0.25 */
-  readonly weight?: number
-}
-
-/** What `solverLaws` draws and how much it runs; every field has a default. */
-export interface LawSettings {
-  /** The title of the `describe` block. @default `solver '<name>'` */
-  readonly label?: string
-  /** Cases per law (NMFKIT_FUZZ_RUNS overrides it). @default 20 */
-  readonly numRuns?: number
-  /** The seed of every law (NMFKIT_FUZZ_SEED overrides it). @default DEFAULT_SEED */
-  readonly seed?: number
-  /** The solver's own options, drawn per case. @default its defaults */
-  readonly own?: fc.Arbitrary<Readonly<Record<string, unknown>>>
-  /** Whether the factors must stay non-negative. @default capabilities.nonnegative */
-  readonly nonnegative?: boolean
-  /**
-   * X for the laws on any input (finite, non-negative, shapes, inputs unchanged,
-   * deterministic). @default up to 8×8, scale 10^-30 to 10^30
-   */
-  readonly matrix?: MatrixConstraints
-  /**
-   * X for the laws that compare numbers (monotone, row permutation, dense/CSR).
-   * @default up to 8×8, scale 10^-3 to 10^3
-   */
-  readonly moderateMatrix?: MatrixConstraints
-  /** The options of the fits. @default up to 4 components, up to 30 iterations */
-  readonly options?: OptionConstraints
-  /** The most iterations of the monotone law's fits. @default 40 */
-  readonly monotoneIter?: number
-  /** The most iterations of the comparing laws' fits. @default 20 */
-  readonly agreementIter?: number
-  /** The recovery law's settings, or `false` to leave it out. */
-  readonly recovery?: RecoverySettings | false
-  /** Laws to leave out, each with a reason in the caller's comment. */
-  readonly skip?: readonly LawName[]
-}
-
-/**
- * The recovery law's defaults: separable plants of 1 or 2 components, 6 to 10
- * samples and features, every entry outside the pure lines non-zero and at
- * least half the largest. (With 3 components, or smaller and sparser plants,
- * coordinate descent from NNDSVDA ends in a local minimum about once in a
- * hundred plants; these settings met no failure in thousands.)
- */
-export const DEFAULT_RECOVERY = {
-  planted: {
-    separable: true,
-    maxComponents: 2,
-    minRows: 6,
-    minCols: 6,
-    maxRows: 10,
-    maxCols: 10,
-    density: 1,
-    floor: 0.5,
-  },
-  init: 'nndsvda',
-  maxIter: 2000,
-  tol: 0,
-  own: {},
-  relativeError: 1e-4,
-  componentTolerance: 1e-2,
-  weight: 0.25,
-} as const satisfies RecoverySettings
 
 /** Runs `nmf` with `solver` and returns the fit, or throws the tagged error's message. */
 const fitWith = (
@@ -164,7 +97,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
   const { capabilities } = plugin
   const fit = (X: Matrix | CsrMatrix, options: Readonly<Record<string, unknown>>) =>
     fitWith(plugin, X, options)
-  const runs = settings.numRuns ?? 20
+  const runs = settings.numRuns ?? DEFAULT_RUNS
   const params = (weight = 1) => budget(runs, weight, settings.seed)
   const skip = new Set(settings.skip ?? [])
   const options: OptionConstraints = {

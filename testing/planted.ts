@@ -44,9 +44,12 @@ export interface PlantedConstraints {
   readonly separable?: boolean
   /** The share of non-zero entries outside the pure rows and columns, in (0, 1]. @default 0.7 */
   readonly density?: number
-  /** Entries of W* and H* are at least this fraction of their largest value, when not zero. */
+  /** Non-zero entries of W* and H* are at least this, their largest being 1. @default 0 */
   readonly floor?: number
-  /** The plant's scale: X's entries are about 10^e for e in [minExponent, maxExponent]. */
+  /**
+   * The plant's scale: X's entries are about 10^e for e in [minExponent, maxExponent].
+   * @default 0
+   */
   readonly minExponent?: number
   /** @default 0 */
   readonly maxExponent?: number
