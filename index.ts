@@ -22,8 +22,12 @@ export type { Factorization, HistoryEntry } from './solvers/driver.ts'
 export { nmf, solvers, type InitOption, type NmfOptions } from './solvers/nmf.ts'
 export { initialize, type InitializeOptions } from './solvers/initialize.ts'
 export { initStrategies, type InitStrategy } from './solvers/init.ts'
-export { cd } from './solvers/cd.ts'
-export { movingAverage, type MovingAverageOptions } from './solvers/moving-average.ts'
+export { cd, cdColumn, coordinateMinimum } from './solvers/cd.ts'
+export {
+  movingAverage,
+  movingAverageColumn,
+  type MovingAverageOptions,
+} from './solvers/moving-average.ts'
 export {
   compare,
   norms,

@@ -41,6 +41,7 @@ export {
   rule,
   sequence,
   sweepColumns,
+  withHFixed,
   withObjective,
   type ColumnRule,
   type ColumnStep,
@@ -55,5 +56,3 @@ export {
   type Stats,
 } from './rules.ts'
 export { defineSolver, type SolverDefinition } from './define.ts'
-export { cdColumn, cdDsl, coordinateMinimum } from './solvers/cd.ts'
-export { movingAverageColumn, movingAverageDsl } from './solvers/moving-average.ts'

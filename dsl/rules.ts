@@ -245,3 +245,22 @@ export const alternate = <O>(onW: HalfRule<O>, onH: HalfRule<O>): Rule<Factors, 
       stats: mergeStats(mergeStats({}, w.right.stats, 'W'), h.right.stats, 'H'),
     })
   })
+
+/**
+ * W alone, H as it is: the half rule gets W's (A, G, C) as in `alternate`, and
+ * its stats come back with `W` appended. `transform` fits new samples' W on
+ * fixed components this way.
+ */
+export const withHFixed = <O>(onW: HalfRule<O>): Rule<Factors, O> =>
+  rule(`withHFixed(${onW.name})`, (state, context) => {
+    const H = lift(state.H)
+    const products = evaluateAll([lift(context.problem.X).timesTransposed(H), H.gramRows()])
+    if (E.isLeft(products)) return products
+    const [cross, gram] = products.right
+    const w = onW.apply({ factor: state.W, gram, cross }, context)
+    if (E.isLeft(w)) return w
+    return E.right({
+      state: { W: w.right.state.factor as Matrix<string, K>, H: state.H },
+      stats: mergeStats({}, w.right.stats, 'W'),
+    })
+  })

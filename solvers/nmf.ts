@@ -218,7 +218,7 @@ export const nmf = <R extends string = string, C extends string = string>(
             onIteration: options.onIteration,
             signal: options.signal,
             resolved: {
-              ...resolved,
+              ...recordable(resolved),
               ...(solverOptions as object),
               solver: solver.name,
               init: initName(options.init, X, resolved.components),
@@ -228,6 +228,19 @@ export const nmf = <R extends string = string, C extends string = string>(
       ) as Result<Factorization<R, C>>
     }),
   )
+
+/** The options as data: the callback and the signal are not options a result records. */
+const recordable = <O extends object>(options: O): Omit<O, 'onIteration' | 'signal'> => {
+  const {
+    onIteration: _onIteration,
+    signal: _signal,
+    ...rest
+  } = options as O & {
+    onIteration?: unknown
+    signal?: unknown
+  }
+  return rest
+}
 
 const initName = (init: unknown, X: AnyMatrix, components: number): string =>
   init === undefined ? defaultInit(X, components) : typeof init === 'string' ? init : 'custom'

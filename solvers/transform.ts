@@ -16,7 +16,9 @@ import { shapeMismatch, unsupported, type NmfError, type Result } from '../core/
 import { Matrix, showShape } from '../core/matrix.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative } from '../core/validate.ts'
-import { cd, sweepW } from './cd.ts'
+import { defineSolver } from '../dsl/define.ts'
+import { withHFixed } from '../dsl/rules.ts'
+import { cd, cdHalfW } from './cd.ts'
 import type { AnySolver, Problem } from './contract.ts'
 import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
 import { asMatrix, type MatrixInput } from './input.ts'
@@ -53,16 +55,11 @@ const operation = 'transform'
 const { components: _components, init: _init, ...transformProps } = commonProps
 
 /** `cd` with H fixed: the W half-sweep alone, and its violation as the measure. */
-const cdFixedH: AnySolver = {
+const cdFixedH: AnySolver = defineSolver<Record<string, never>>({
   ...cd,
-  step: (state, problem) => {
-    const { W, violation } = sweepW(state, problem)
-    return {
-      state: { W: Matrix.unsafeWrap(problem.X.rows, problem.components, W), H: state.H },
-      measure: violation,
-    }
-  },
-}
+  rule: withHFixed(cdHalfW),
+  report: (stats) => ({ measure: stats.violationW }),
+}) as AnySolver
 
 const muFixedH = multiplicativeUpdates(false) as unknown as AnySolver
 

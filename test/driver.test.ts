@@ -120,3 +120,18 @@ describe('inputs are never changed', () => {
     expect([data.toArray(), W0.toArray(), H0.toArray()]).toEqual(before)
   })
 })
+
+describe('the recorded options', () => {
+  it('are data: no callback and no signal', () => {
+    const controller = new AbortController()
+    const fit = nmf(X, {
+      components: 2,
+      onIteration: () => undefined,
+      signal: controller.signal,
+    })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(Object.keys(fit.right.options)).not.toContain('onIteration')
+    expect(Object.keys(fit.right.options)).not.toContain('signal')
+    expect(JSON.parse(JSON.stringify(fit.right.options))).toEqual(fit.right.options)
+  })
+})

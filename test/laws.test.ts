@@ -1,7 +1,8 @@
 /**
  * The conformance laws of nmfkit/testing, applied to every built-in solver (the
  * `solvers` list: a new solver joins by being listed), to every other solver
- * value the package exports (the DSL versions), and to option variants.
+ * value the package exports (the DSL versions), to option variants, and to the
+ * custom variants of examples/ (the plugin guide's solvers and the DSL variants).
  *
  * A solver without an entry in `settings` runs the laws with the kit's
  * defaults. The recovery tolerances are set from the worst errors over 2,000
@@ -24,6 +25,9 @@ import {
   solverLaws,
   type LawSettings,
 } from 'nmfkit/testing'
+import { plainMu, relaxedCd } from '../examples/plugins/solver-plugin.ts'
+import { fixedComponents } from '../examples/variants/fixed.ts'
+import { sparseH } from '../examples/variants/sparse-h.ts'
 
 /** γ on a grid in (0, 1]. */
 const gamma = fc.integer({ min: 1, max: 10 }).map((q) => q / 10)
@@ -66,6 +70,37 @@ solverLaws(nmfkit.movingAverage, {
   own: fc.record({ gamma, nonnegative: fc.constant(false) }),
   nonnegative: false,
   recovery: false,
+})
+
+// The plugin guide's solvers. relaxed-cd recovers as moving-average does at the same step;
+// plain-mu is multiplicative like mu (and takes dense X only, so it skips the CSR laws).
+const relaxedRecovery = settings['moving-average'].recovery
+solverLaws(relaxedCd, {
+  label: 'plugin relaxed-cd',
+  own: fc.record({ step: gamma }),
+  recovery: relaxedRecovery === false ? false : { ...relaxedRecovery, own: { step: 0.5 } },
+})
+// Its ε = 1e-10 is absolute: where W·H·Hᵀ is that small (X below about 1e-2), ε dominates the
+// denominators and the objective can rise by a few parts in 1e9, so its comparing laws take
+// X from 1 to 1000.
+solverLaws(plainMu, {
+  label: 'plugin plain-mu',
+  moderateMatrix: { minExponent: 0, maxExponent: 3 },
+  recovery: settings.mu.recovery,
+})
+
+// The DSL variants. sparseH with sparsity 0 is cd, and recovers like it.
+solverLaws(sparseH, {
+  label: 'variant cd-sparse-h',
+  own: fc.record({ sparsity: fc.integer({ min: 0, max: 8 }).map((q) => q / 4) }),
+  recovery: { ...settings.cd.recovery, own: { sparsity: 0 } },
+})
+// Held components stay at their start, so there is no plant to recover; and the variant
+// reports no objective, so its `monotone` (inherited from cdDsl) cannot be checked.
+solverLaws(fixedComponents([0], [1]), {
+  label: 'variant cd-fixed (W column 0 and H row 1 held)',
+  recovery: false,
+  skip: ['monotone'],
 })
 
 describe('the kit keeps its own promises', () => {

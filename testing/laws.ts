@@ -11,15 +11,17 @@
  * - nonnegative: no negative entry in W or H (when the solver promises it);
  * - shapes: W is samples×k, H is k×features, 1 ≤ nIter ≤ maxIter, nIter =
  *   maxIter unless converged, one history entry per iteration;
- * - inputs-unchanged: X (dense and CSR), a custom init and the options object
- *   are as they were;
+ * - inputs-unchanged: X (dense, and CSR when `capabilities.sparse`), a custom
+ *   init and the options object are as they were, and no step changes the W
+ *   or H of the state it is given;
  * - deterministic: the same options (seed included) give the same fit, to the bit;
  * - monotone (when `capabilities.monotone`): the reported objectives never rise;
  * - recovery: a planted separable factorization is found again;
  * - row-permutation: X with its rows permuted (and the custom init's W with
  *   them) gives W with its rows permuted and the same H;
- * - dense-csr: X as a CSR matrix, built from untidy parts (unsorted,
- *   duplicates, explicit zeros), gives the same fit as X dense.
+ * - dense-csr (when `capabilities.sparse`): X as a CSR matrix, built from
+ *   untidy parts (unsorted, duplicates, explicit zeros), gives the same fit as
+ *   X dense.
  *
  * Inputs: the first five laws take X at scales 10^-30 to 10^30 (beyond that
  * the default init, which fills NNDSVD's zeros with mean(X) as scikit-learn
@@ -80,6 +82,28 @@ const fitWith = (
   if (E.isLeft(result)) throw new Error(`${result.left._tag}: ${result.left.message}`)
   return result.right
 }
+
+/**
+ * `solver` with a `step` that checks it leaves the state it is given as it was
+ * (its W and H), and throws if not. The other members call through to `solver`.
+ */
+const watchingSteps = (solver: AnySolver): AnySolver => ({
+  name: solver.name,
+  optionProps: solver.optionProps,
+  defaults: solver.defaults,
+  capabilities: solver.capabilities,
+  measure: solver.measure,
+  start: (problem, initial, options) => solver.start(problem, initial, options),
+  step: (state, problem, options) => {
+    const before = [snapshot(state.W), snapshot(state.H)]
+    const result = solver.step(state, problem, options)
+    if (snapshot(state.W) !== before[0] || snapshot(state.H) !== before[1]) {
+      throw new Error(`solver '${solver.name}': step changed the W or H of the state it was given`)
+    }
+    return result
+  },
+  converged: (current, first, tol) => solver.converged(current, first, tol),
+})
 
 /** The case's custom init as matrices, or undefined. */
 const customInit = (c: FitCase): { readonly W: Matrix; readonly H: Matrix } | undefined =>
@@ -147,25 +171,21 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
     })
 
     law('inputs-unchanged', () => {
-      const cases = anyCase.chain((c) => csrOf(c.X).map((csr) => ({ c, csr })))
+      // A CSR X only for a solver that takes one: `sparse: false` solvers may refuse it.
+      const cases = anyCase.chain((c) =>
+        (capabilities.sparse ? csrOf(c.X) : fc.constant(undefined)).map((csr) => ({ c, csr })),
+      )
+      const watched = watchingSteps(plugin)
       test.prop([cases], params())(
-        'inputs unchanged: X (dense and CSR), init, options',
+        'inputs unchanged: X (dense and CSR), init, options, and the state each step is given',
         ({ c, csr }) => {
           const init = customInit(c)
-          const before = [
-            snapshot(c.X),
-            snapshot(csr),
-            ...(init ? [snapshot(init.W), snapshot(init.H)] : []),
-          ]
+          const inputs = [c.X, ...(csr ? [csr] : []), ...(init ? [init.W, init.H] : [])]
+          const before = inputs.map(snapshot)
           const optionsBefore = { ...c.options }
-          fit(c.X, c.options)
-          fit(csr, c.options)
-          const after = [
-            snapshot(c.X),
-            snapshot(csr),
-            ...(init ? [snapshot(init.W), snapshot(init.H)] : []),
-          ]
-          expect(after).toEqual(before)
+          fitWith(watched, c.X, c.options)
+          if (csr) fitWith(watched, csr, c.options)
+          expect(inputs.map(snapshot)).toEqual(before)
           expect(Object.keys(c.options)).toEqual(Object.keys(optionsBefore))
           for (const key of Object.keys(optionsBefore))
             expect(c.options[key], `option '${key}'`).toBe(optionsBefore[key])
@@ -261,6 +281,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
     })
 
     law('dense-csr', () => {
+      if (!capabilities.sparse) return
       const cases = fitCases(plugin, moderate, { ...options, inits: ['random', 'custom'] }).chain(
         (c) =>
           fc

@@ -9,8 +9,8 @@
 import { pathToFileURL } from 'node:url'
 import {
   alternate,
+  cd,
   cdColumn,
-  cdDsl,
   defineSolver,
   sweepColumns,
   type ColumnRule,
@@ -30,7 +30,7 @@ export const fixedComponents = (
   fixedH: readonly number[],
 ): Solver<Record<string, never>> =>
   defineSolver<Record<string, never>>({
-    ...cdDsl,
+    ...cd,
     name: 'cd-fixed',
     rule: alternate(
       sweepColumns(holding(fixedW, cdColumn)),

@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url'
 import * as t from 'io-ts'
 import {
   alternate,
+  cd,
   cdColumn,
-  cdDsl,
   defineSolver,
   penalize,
   sweepColumns,
@@ -28,7 +28,7 @@ export interface SparseHOptions {
 const sweep = sweepColumns(cdColumn)
 
 export const sparseH: Solver<SparseHOptions> = defineSolver<SparseHOptions>({
-  ...(cdDsl as unknown as Solver<SparseHOptions>),
+  ...(cd as unknown as Solver<SparseHOptions>),
   name: 'cd-sparse-h',
   optionProps: { sparsity: t.number },
   defaults: { sparsity: 1 },
