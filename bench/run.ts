@@ -1,63 +1,114 @@
 /**
- * Times one iteration of each built-in solver on two problems:
+ * Times one iteration of nmfkit's solvers on four problems and, when a Python
+ * with scikit-learn is available, scikit-learn's NMF on the same inputs:
  *
  * - notebook: the seed notebook's random 0/1 matrix, 100×20, k = 4;
- * - digits: `data/digits.csv.gz`, 1797×64, k = 10.
+ * - digits: `data/digits.csv.gz`, 1797×64, k = 10;
+ * - dense: uniform [0, 1) entries, 2000×1000, k = 20;
+ * - sparse: a CsrMatrix 20000×5000 with 25 uniform (0, 1] entries per row (0.5%), k = 20.
  *
- * The first factors are built once per problem, outside the timed region (a
- * uniform random start for the notebook, as the notebook does; scikit-learn's
- * default `nndsvda` for digits), and every timed fit starts from them. With
- * tol 0 each fit runs exactly maxIter iterations. After untimed warm-up fits
- * (at least one, and at least 300 ms; the first samples the resident set size
- * after every iteration), the fit is timed `--repetitions` times (default 7,
- * at least 5) and the median wall time per iteration is reported. Peak RSS is
- * the largest `process.memoryUsage().rss` seen so far in the process, so it
- * includes whatever earlier problems left behind.
+ * Every input comes from a fixed seed (or the repository's data). The first
+ * factors are built once per problem, outside the timed region (a uniform
+ * random start for the notebook, as the notebook does; scikit-learn's default
+ * `nndsvda` for digits; a uniform start scaled like scikit-learn's `random`
+ * init for the two generated problems), and every timed fit starts from them.
+ * With tol 0 each fit runs exactly `iterations` iterations. After untimed
+ * warm-up fits (at least one, and at least 300 ms; the first samples memory
+ * after every iteration), the fit is timed `repetitions` times (at least 5)
+ * and the median wall time per iteration is reported.
+ *
+ * Solvers: `cd`, `mu` with the Frobenius loss, `mu` with the Kullback–Leibler
+ * loss (`mu-kl`), and `moving-average` on the two small problems. For the
+ * first three, X (or its CSR parts), W0 and H0 are written as raw float64 /
+ * int32 files to a temporary folder and `bench/sklearn_bench.py` times
+ * `NMF(init='custom', solver, beta_loss, max_iter, tol=0)` on them in a child
+ * process, after nmfkit's runs of that problem. The Python is
+ * `NMFKIT_PYTHON`, else `/usr/bin/python3`, else `python3`, whichever first
+ * imports scikit-learn; with none, or with `--no-sklearn`, only nmfkit runs.
  *
  * Run with `npm run bench`; `npm run bench -- --json` prints one JSON object per
  * problem and solver, one per line.
  */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
 import {
   createRng,
+  CsrMatrix,
   initialize,
   Matrix,
   nmf,
+  type AnyMatrix,
+  type BetaLoss,
   type Factors,
   type NmfOptions,
   type Result,
 } from 'nmfkit'
 import { loadDigits } from '../examples/load-digits.ts'
 
-/** One benchmark problem: X, its components, a fixed start and how many iterations to time. */
+/** One benchmark problem: X, its components, a fixed start and how to time it. */
 interface BenchProblem {
   readonly name: string
-  readonly X: Matrix
+  readonly X: AnyMatrix
   readonly components: number
   readonly initial: Factors
   readonly iterations: number
+  readonly repetitions: number
+  /** Whether `moving-average` (which scikit-learn has no counterpart of) runs too. */
+  readonly movingAverage: boolean
+}
+
+/** A solver as benchmarked: nmfkit's name and loss, and whether scikit-learn has it. */
+interface SolverCase {
+  readonly label: string
+  readonly solver: string
+  readonly betaLoss: BetaLoss
+  readonly sklearn: boolean
 }
 
 /** One line of the results. */
 interface Measurement {
   readonly problem: string
   readonly solver: string
+  readonly betaLoss: BetaLoss
   readonly msPerIter: number
   /** The fastest and the slowest repetition, ms per iteration. */
   readonly range: readonly [number, number]
+  /** The largest RSS seen so far in the process, MiB. */
   readonly peakRssMb: number
+  /** The largest heapUsed + arrayBuffers seen during this measurement, MiB. */
+  readonly peakHeapMb: number
+  /** 2 × the bytes of X, W and H, plus 100 MiB. */
+  readonly memoryBudgetMb: number
   readonly iterations: number
   readonly repetitions: number
   /** X's shape, `rows×cols`. */
   readonly shape: string
   readonly components: number
+  readonly reconstructionError: number
+  sklearnMsPerIter?: number
+  sklearnRange?: readonly [number, number]
+  /** scikit-learn's ms per iteration / nmfkit's. */
+  ratio?: number
+  /** |nmfkit's final error − scikit-learn's| / scikit-learn's: both solved the same problem. */
+  errorRelDiff?: number
 }
 
-const SOLVERS = ['cd', 'moving-average'] as const
+const SOLVERS: readonly SolverCase[] = [
+  { label: 'cd', solver: 'cd', betaLoss: 'frobenius', sklearn: true },
+  { label: 'mu', solver: 'mu', betaLoss: 'frobenius', sklearn: true },
+  { label: 'mu-kl', solver: 'mu', betaLoss: 'kullback-leibler', sklearn: true },
+  { label: 'moving-average', solver: 'moving-average', betaLoss: 'frobenius', sklearn: false },
+]
+const PROBLEMS = ['notebook', 'digits', 'dense', 'sparse'] as const
 const MIN_REPETITIONS = 5
 /** Untimed fits run for at least this long before the timed ones. */
 const WARM_UP_MS = 300
+const SKLEARN_SCRIPT = fileURLToPath(new URL('./sklearn_bench.py', import.meta.url))
 
 /** The value of a `Right`; for a `Left`, its message on stderr and exit code 1. */
 const orExit = <A>(result: Result<A>): A => {
@@ -68,11 +119,15 @@ const orExit = <A>(result: Result<A>): A => {
   return result.right
 }
 
-const megabytes = (bytes: number): number => bytes / (1024 * 1024)
+const MIB = 1024 * 1024
+const round = (value: number, digits = 4): number => Number(value.toPrecision(digits))
 
 let peakRss = process.memoryUsage().rss
-const sampleRss = (): void => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+let peakHeap = 0
+const sampleMemory = (): void => {
+  const usage = process.memoryUsage()
+  peakRss = Math.max(peakRss, usage.rss)
+  peakHeap = Math.max(peakHeap, usage.heapUsed + usage.arrayBuffers)
 }
 
 const median = (values: readonly number[]): number => {
@@ -81,139 +136,390 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
+const dense = <R extends string, C extends string>(
+  rows: number,
+  cols: number,
+  entry: () => number,
+): Matrix<R, C> =>
+  orExit(Matrix.fromData<R, C>(rows, cols, Float64Array.from({ length: rows * cols }, entry)))
+
+/** W and H uniform in [0, scale), scale = √(mean(X) / k) as scikit-learn's `random` init. */
+const uniformStart = (X: AnyMatrix, components: number, seed: number): Factors => {
+  const rng = createRng(seed)
+  const mean = X.format === 'csr' ? sum(X.data) / (X.rows * X.cols) : X.mean()
+  const scale = Math.sqrt(mean / components)
+  return {
+    W: dense(X.rows, components, () => scale * rng.uniform()),
+    H: dense(components, X.cols, () => scale * rng.uniform()),
+  }
+}
+
+const sum = (values: ArrayLike<number>): number => {
+  let total = 0
+  for (let i = 0; i < values.length; i++) total += values[i]
+  return total
+}
+
 /** The notebook's problem: 0/1 entries with probability 1/2, a uniform [0, 1) start. */
 const notebookProblem = (): BenchProblem => {
   const rng = createRng(2024)
-  const draw = <R extends string, C extends string>(
-    rows: number,
-    cols: number,
-    entry: () => number,
-  ): Matrix<R, C> =>
-    orExit(Matrix.fromData<R, C>(rows, cols, Float64Array.from({ length: rows * cols }, entry)))
-  const X = draw<'samples', 'features'>(100, 20, () => (rng.uniform() < 0.5 ? 1 : 0))
-  const W = draw<'samples', 'components'>(100, 4, rng.uniform)
-  const H = draw<'components', 'features'>(4, 20, rng.uniform)
-  return { name: 'notebook', X, components: 4, initial: { W, H }, iterations: 200 }
+  const X = dense<'samples', 'features'>(100, 20, () => (rng.uniform() < 0.5 ? 1 : 0))
+  const W = dense<'samples', 'components'>(100, 4, rng.uniform)
+  const H = dense<'components', 'features'>(4, 20, rng.uniform)
+  return {
+    name: 'notebook',
+    X,
+    components: 4,
+    initial: { W, H },
+    iterations: 200,
+    repetitions: 7,
+    movingAverage: true,
+  }
 }
 
 /** The digits with scikit-learn's default start, computed once. */
 const digitsProblem = (): BenchProblem => {
   const X = orExit(loadDigits())
   const initial = orExit(initialize(X, 10, { init: 'nndsvda' }))
-  return { name: 'digits', X, components: 10, initial, iterations: 100 }
+  return {
+    name: 'digits',
+    X,
+    components: 10,
+    initial,
+    iterations: 100,
+    repetitions: 7,
+    movingAverage: true,
+  }
 }
 
-const measure = (problem: BenchProblem, solver: string, repetitions: number): Measurement => {
+/** Uniform [0, 1) entries, 2000×1000, k = 20. */
+const denseProblem = (): BenchProblem => {
+  const rng = createRng(2000)
+  const X = dense(2000, 1000, rng.uniform)
+  return {
+    name: 'dense',
+    X,
+    components: 20,
+    initial: uniformStart(X, 20, 2001),
+    iterations: 20,
+    repetitions: 5,
+    movingAverage: false,
+  }
+}
+
+/** 20000×5000 with 25 distinct random columns per row (0.5%), values uniform in (0, 1]. */
+const sparseProblem = (): BenchProblem => {
+  const rows = 20000
+  const cols = 5000
+  const perRow = 25
+  const rng = createRng(20000)
+  const indptr = new Int32Array(rows + 1)
+  const indices = new Int32Array(rows * perRow)
+  const data = new Float64Array(rows * perRow)
+  for (let i = 0; i < rows; i++) {
+    const columns = new Set<number>()
+    while (columns.size < perRow) columns.add(Math.floor(rng.uniform() * cols))
+    const sorted = [...columns].sort((a, b) => a - b)
+    for (let q = 0; q < perRow; q++) {
+      indices[i * perRow + q] = sorted[q]
+      data[i * perRow + q] = 1 - rng.uniform()
+    }
+    indptr[i + 1] = (i + 1) * perRow
+  }
+  const X = orExit(CsrMatrix.fromParts(rows, cols, indptr, indices, data))
+  return {
+    name: 'sparse',
+    X,
+    components: 20,
+    initial: uniformStart(X, 20, 20001),
+    iterations: 20,
+    repetitions: 5,
+    movingAverage: false,
+  }
+}
+
+const builders: Record<(typeof PROBLEMS)[number], () => BenchProblem> = {
+  notebook: notebookProblem,
+  digits: digitsProblem,
+  dense: denseProblem,
+  sparse: sparseProblem,
+}
+
+const xBytes = (X: AnyMatrix): number =>
+  X.format === 'csr' ? X.nnz * 12 + (X.rows + 1) * 4 : X.rows * X.cols * 8
+
+const measure = (problem: BenchProblem, solver: SolverCase, repetitions: number): Measurement => {
   const options: NmfOptions = {
     components: problem.components,
-    solver,
+    solver: solver.solver,
+    ...(solver.betaLoss === 'frobenius' ? {} : { betaLoss: solver.betaLoss }),
     init: problem.initial,
     maxIter: problem.iterations,
     tol: 0,
   }
+  let reconstructionError = NaN
   const run = (extra: Partial<NmfOptions> = {}): number => {
     const started = performance.now()
     const fit = orExit(nmf(problem.X, { ...options, ...extra }))
     const elapsed = performance.now() - started
     if (fit.nIter !== problem.iterations) {
       console.error(
-        `error: ${problem.name}/${solver} stopped after ${fit.nIter} iterations, ` +
+        `error: ${problem.name}/${solver.label} stopped after ${fit.nIter} iterations, ` +
           `expected ${problem.iterations} (tol 0)`,
       )
       process.exit(1)
     }
+    reconstructionError = fit.reconstructionError
     return elapsed
   }
 
-  // Warm-up: lets V8 compile and optimize the hot loops; the first fit samples RSS inside the fit.
+  peakHeap = 0
+  // Warm-up: lets V8 compile and optimize the hot loops; the first fit samples memory inside the fit.
   const warmUpStarted = performance.now()
-  run({ onIteration: sampleRss })
+  run({ onIteration: sampleMemory })
   while (performance.now() - warmUpStarted < WARM_UP_MS) run()
 
   const perIteration: number[] = []
   for (let r = 0; r < repetitions; r++) {
     perIteration.push(run() / problem.iterations)
-    sampleRss()
+    sampleMemory()
   }
+  const { W, H } = problem.initial
+  const bytes = xBytes(problem.X) + (W.rows * W.cols + H.rows * H.cols) * 8
   return {
     problem: problem.name,
-    solver,
-    msPerIter: Number(median(perIteration).toPrecision(4)),
-    range: [
-      Number(Math.min(...perIteration).toPrecision(4)),
-      Number(Math.max(...perIteration).toPrecision(4)),
-    ],
-    peakRssMb: Number(megabytes(peakRss).toFixed(1)),
+    solver: solver.label,
+    betaLoss: solver.betaLoss,
+    msPerIter: round(median(perIteration)),
+    range: [round(Math.min(...perIteration)), round(Math.max(...perIteration))],
+    peakRssMb: round(peakRss / MIB),
+    peakHeapMb: round(peakHeap / MIB),
+    memoryBudgetMb: round((2 * bytes) / MIB + 100),
     iterations: problem.iterations,
     repetitions,
     shape: `${problem.X.rows}×${problem.X.cols}`,
     components: problem.components,
+    reconstructionError,
   }
 }
 
-const parseArguments = (): { json: boolean; repetitions: number } => {
+/** The first of NMFKIT_PYTHON, /usr/bin/python3 and python3 that imports scikit-learn. */
+const findPython = (): string | undefined => {
+  const candidates = [process.env.NMFKIT_PYTHON, '/usr/bin/python3', 'python3']
+  for (const candidate of candidates) {
+    if (candidate === undefined || candidate === '') continue
+    const probe = spawnSync(candidate, ['-c', 'import sklearn'], {
+      env: pythonEnv(),
+      stdio: 'ignore',
+    })
+    if (probe.status === 0) return candidate
+  }
+  return undefined
+}
+
+/**
+ * The environment of the Python child: ours without OPENBLAS_CORETYPE and
+ * OPENBLAS_L2_SIZE (removed together, and only here), so a current numpy's
+ * OpenBLAS picks its own kernels. nmfkit's process keeps its environment.
+ */
+const pythonEnv = (): NodeJS.ProcessEnv => {
+  const env = { ...process.env }
+  delete env.OPENBLAS_CORETYPE
+  delete env.OPENBLAS_L2_SIZE
+  return env
+}
+
+const writeFloat64 = (path: string, values: ArrayLike<number>): void =>
+  writeFileSync(path, Buffer.from(Float64Array.from(values).buffer))
+const writeInt32 = (path: string, values: ArrayLike<number>): void =>
+  writeFileSync(path, Buffer.from(Int32Array.from(values).buffer))
+
+interface SklearnLine {
+  readonly sklearn?: string
+  readonly numpy?: string
+  readonly label?: string
+  readonly msPerIter?: number
+  readonly min?: number
+  readonly max?: number
+  readonly nIter?: number
+  readonly reconstructionError?: number
+}
+
+/** Runs bench/sklearn_bench.py on the problem's exact inputs; its output lines, parsed. */
+const runSklearn = (
+  python: string,
+  problem: BenchProblem,
+  solvers: readonly SolverCase[],
+  repetitions: number,
+): SklearnLine[] => {
+  const directory = mkdtempSync(join(tmpdir(), 'nmfkit-bench-'))
+  try {
+    const { X, initial } = problem
+    if (X.format === 'csr') {
+      writeInt32(join(directory, 'indptr.bin'), X.indptr)
+      writeInt32(join(directory, 'indices.bin'), X.indices)
+      writeFloat64(join(directory, 'data.bin'), X.data)
+    } else {
+      writeFloat64(join(directory, 'X.bin'), X.toJSON().data)
+    }
+    writeFloat64(join(directory, 'W.bin'), initial.W.toJSON().data)
+    writeFloat64(join(directory, 'H.bin'), initial.H.toJSON().data)
+    const manifest = {
+      problem: problem.name,
+      rows: X.rows,
+      cols: X.cols,
+      components: problem.components,
+      format: X.format,
+      iterations: problem.iterations,
+      repetitions,
+      solvers: solvers.map(({ label, solver, betaLoss }) => ({ label, solver, betaLoss })),
+    }
+    writeFileSync(join(directory, 'manifest.json'), JSON.stringify(manifest))
+    const child = spawnSync(python, [SKLEARN_SCRIPT, directory], {
+      env: pythonEnv(),
+      encoding: 'utf8',
+      maxBuffer: 16 * MIB,
+    })
+    if (child.status !== 0) {
+      console.error(`error: ${python} ${SKLEARN_SCRIPT} failed:\n${child.stderr}`)
+      process.exit(1)
+    }
+    return child.stdout
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as SklearnLine)
+  } finally {
+    rmSync(directory, { recursive: true, force: true })
+  }
+}
+
+interface Arguments {
+  readonly json: boolean
+  readonly repetitions: number | undefined
+  readonly problems: readonly (typeof PROBLEMS)[number][]
+  readonly sklearn: boolean
+}
+
+const parseArguments = (): Arguments => {
   try {
     const { values } = parseArgs({
       options: {
         json: { type: 'boolean', default: false },
-        repetitions: { type: 'string', default: '7' },
+        repetitions: { type: 'string' },
+        problems: { type: 'string', default: PROBLEMS.join(',') },
+        'no-sklearn': { type: 'boolean', default: false },
       },
     })
-    const repetitions = Number(values.repetitions)
-    if (!Number.isInteger(repetitions) || repetitions < MIN_REPETITIONS) {
+    const repetitions = values.repetitions === undefined ? undefined : Number(values.repetitions)
+    if (
+      repetitions !== undefined &&
+      (!Number.isInteger(repetitions) || repetitions < MIN_REPETITIONS)
+    ) {
       throw new Error(
         `--repetitions: expected an integer ≥ ${MIN_REPETITIONS}, found '${values.repetitions}'`,
       )
     }
-    return { json: values.json, repetitions }
+    const problems = values.problems.split(',').map((name) => name.trim())
+    for (const name of problems) {
+      if (!(PROBLEMS as readonly string[]).includes(name)) {
+        throw new Error(`--problems: expected names among ${PROBLEMS.join(', ')}, found '${name}'`)
+      }
+    }
+    return {
+      json: values.json,
+      repetitions,
+      problems: problems as (typeof PROBLEMS)[number][],
+      sklearn: !values['no-sklearn'],
+    }
   } catch (error) {
     console.error(
-      `error: ${(error as Error).message}\n` + 'usage: npm run bench -- [--json] [--repetitions N]',
+      `error: ${(error as Error).message}\n` +
+        'usage: npm run bench -- [--json] [--repetitions N] [--problems a,b] [--no-sklearn]',
     )
     process.exit(1)
   }
 }
 
+const jsonLine = (m: Measurement): string => {
+  const { range: _range, sklearnRange: _sklearnRange, shape: _shape, ...rest } = m
+  return JSON.stringify(rest)
+}
+
 const main = (): void => {
-  const { json, repetitions } = parseArguments()
-  const problems = [notebookProblem(), digitsProblem()]
+  const args = parseArguments()
+  const started = performance.now()
+  const python = args.sklearn ? findPython() : undefined
+  let sklearnVersion: string | undefined
   const results: Measurement[] = []
-  for (const problem of problems) {
-    for (const solver of SOLVERS) {
-      const result = measure(problem, solver, repetitions)
-      results.push(result)
-      if (json) {
-        const { problem: name, solver: solverName, msPerIter, peakRssMb, iterations } = result
-        const line = { problem: name, solver: solverName, msPerIter, peakRssMb, iterations }
-        console.log(JSON.stringify({ ...line, repetitions }))
+  for (const name of args.problems) {
+    const problem = builders[name]()
+    const repetitions = args.repetitions ?? problem.repetitions
+    const solvers = SOLVERS.filter((s) => s.sklearn || problem.movingAverage)
+    const rows = solvers.map((solver) => measure(problem, solver, repetitions))
+    if (python !== undefined) {
+      const lines = runSklearn(
+        python,
+        problem,
+        solvers.filter((s) => s.sklearn),
+        repetitions,
+      )
+      for (const line of lines) {
+        if (line.sklearn !== undefined) sklearnVersion = line.sklearn
+        const row = rows.find((r) => r.solver === line.label)
+        if (row === undefined || line.msPerIter === undefined) continue
+        if (line.nIter !== problem.iterations) {
+          console.error(
+            `error: scikit-learn ${name}/${row.solver} ran ${line.nIter} iterations, ` +
+              `expected ${problem.iterations}`,
+          )
+          process.exit(1)
+        }
+        row.sklearnMsPerIter = round(line.msPerIter)
+        row.sklearnRange = [round(line.min ?? NaN), round(line.max ?? NaN)]
+        row.ratio = round(line.msPerIter / row.msPerIter, 3)
+        const theirs = line.reconstructionError ?? NaN
+        row.errorRelDiff = round(Math.abs(row.reconstructionError - theirs) / theirs, 3)
       }
     }
+    for (const row of rows) if (args.json) console.log(jsonLine(row))
+    results.push(...rows)
   }
-  if (json) return
+  if (args.json) return
 
+  const seconds = (performance.now() - started) / 1000
   console.log(
-    `Node ${process.version}, ${repetitions} timed repetitions after a warm-up, ` +
-      'median wall time per iteration',
+    `Node ${process.version}, ${python === undefined ? 'without scikit-learn' : `scikit-learn ${sklearnVersion} (${python})`}; ` +
+      `median wall time per iteration after a warm-up; ${seconds.toFixed(0)} s in all`,
   )
   const header = [
     'problem',
     'X',
     'k',
     'solver',
-    'iterations',
+    'iter×rep',
     'ms/iter',
     'min–max',
-    'peak RSS (MB)',
+    'sklearn ms/iter',
+    'ratio',
+    'err diff',
+    'peak RSS MB',
+    'heap+AB MB',
+    'budget MB',
   ]
   const rows = results.map((r) => [
     r.problem,
     r.shape,
     String(r.components),
     r.solver,
-    String(r.iterations),
+    `${r.iterations}×${r.repetitions}`,
     String(r.msPerIter),
     `${r.range[0]}–${r.range[1]}`,
-    String(r.peakRssMb),
+    r.sklearnMsPerIter === undefined ? '-' : String(r.sklearnMsPerIter),
+    r.ratio === undefined ? '-' : String(r.ratio),
+    r.errorRelDiff === undefined ? '-' : r.errorRelDiff.toExponential(1),
+    r.peakRssMb.toFixed(0),
+    r.peakHeapMb.toFixed(0),
+    r.memoryBudgetMb.toFixed(0),
   ])
   const widths = header.map((title, c) =>
     Math.max(title.length, ...rows.map((row) => row[c].length)),
