@@ -23,7 +23,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import type { AnyMatrix } from './csr.ts'
-import { squaredFrobeniusError } from './divergence.ts'
+import { frobeniusError, squaredFrobeniusError } from './divergence.ts'
 import {
   invalidOption,
   shapeMismatch,
@@ -219,7 +219,8 @@ export const unsafeBetaDivergence = (X: AnyMatrix, W: Matrix, H: Matrix, beta: n
 
 /** sqrt(2·d_β(X | W·H)): ‖X − W·H‖_F for β = 2, and the `reconstructionError` of every fit. */
 export const divergenceError = (X: AnyMatrix, W: Matrix, H: Matrix, beta: number): number =>
-  Math.sqrt(2 * unsafeBetaDivergence(X, W, H, beta))
+  // For β = 2, sqrt(2·d) = ‖X − W·H‖_F, which frobeniusError keeps from under- or overflowing.
+  beta === 2 ? frobeniusError(X, W, H) : Math.sqrt(2 * unsafeBetaDivergence(X, W, H, beta))
 
 /** The first zero of X in row-major order (stored or not, for a CSR X), if any. */
 const firstZero = (X: AnyMatrix): readonly [number, number] | undefined => {

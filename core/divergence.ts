@@ -2,9 +2,9 @@
  * Distances between X and W·H that never form W·H in full for a sparse X, and
  * never allocate an n×m array for a dense one.
  */
-import type { AnyMatrix } from './csr.ts'
+import { CsrMatrix, type AnyMatrix } from './csr.ts'
 import { gramColumns, gramRows } from './kernels.ts'
-import { valuesOf, type Matrix } from './matrix.ts'
+import { Matrix, valuesOf } from './matrix.ts'
 
 /**
  * ‖X − W·H‖_F for X (n×m), W (n×k), H (k×m).
@@ -14,8 +14,41 @@ import { valuesOf, type Matrix } from './matrix.ts'
  * make that slightly negative for an exact fit, so it is clamped at zero
  * before the root.
  */
-export const frobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number =>
-  Math.sqrt(squaredFrobeniusError(X, W, H))
+export const frobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number => {
+  const squared = squaredFrobeniusError(X, W, H)
+  // Σ d² underflows to 0 when every |d| is below about 1e-154, and overflows above
+  // about 1e154, while the norm itself is representable. Then the same sum is taken
+  // on X and W scaled by a power of two (exact), and the root is scaled back.
+  if (squared > 1e-280 && squared < 1e280) return Math.sqrt(squared)
+  const magnitude = Math.max(largestMagnitude(X), largestMagnitude(W) * largestMagnitude(H))
+  if (magnitude === 0 || !Number.isFinite(magnitude)) return Math.sqrt(squared)
+  const exponent = -Math.floor(Math.log2(magnitude))
+  const scaledW = Matrix.unsafeWrap(W.rows, W.cols, timesPowerOfTwo(valuesOf(W), exponent))
+  const scaledX: AnyMatrix =
+    X.format === 'dense'
+      ? Matrix.unsafeWrap(X.rows, X.cols, timesPowerOfTwo(valuesOf(X), exponent))
+      : CsrMatrix.unsafeWrap({ ...X, data: timesPowerOfTwo(X.data, exponent) })
+  return timesPowerOfTwo(
+    Float64Array.of(Math.sqrt(squaredFrobeniusError(scaledX, scaledW, H))),
+    -exponent,
+  )[0]
+}
+
+/** The largest |entry| of a matrix (stored entries only for a CSR matrix). */
+const largestMagnitude = (matrix: AnyMatrix): number => {
+  const values = matrix.format === 'dense' ? valuesOf(matrix) : matrix.data
+  let largest = 0
+  for (const value of values) largest = Math.max(largest, Math.abs(value))
+  return largest
+}
+
+/** A copy of `values` times 2^exponent, in two steps so that the factor itself never overflows. */
+const timesPowerOfTwo = (values: Float64Array, exponent: number): Float64Array => {
+  const half = Math.trunc(exponent / 2)
+  const first = 2 ** half
+  const second = 2 ** (exponent - half)
+  return values.map((value) => value * first * second)
+}
 
 /** ‖X − W·H‖²_F, computed as in `frobeniusError` (clamped at zero for a CSR X). */
 export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number => {

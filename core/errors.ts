@@ -22,7 +22,11 @@ export interface NegativeInput extends ErrorBase {
   readonly value: number
 }
 
-/** NaN or ±Infinity in an input, or an overflow during a fit. */
+/**
+ * NaN or ±Infinity in an input, or an overflow during a fit. `row` and `col`
+ * are the first bad entry's position, or -1 when the value is not an entry
+ * (an objective or an error that overflowed).
+ */
 export interface NonFiniteInput extends ErrorBase {
   readonly _tag: 'NonFiniteInput'
   readonly row: number
@@ -105,6 +109,21 @@ export const nonFiniteInput = (
   message:
     `${operation}: expected ${what} to be finite, ` +
     `found ${String(value)} at row ${row}, column ${col}`,
+})
+
+/** A number computed during a fit (not an entry) that overflowed or became NaN. */
+export const overflow = (
+  operation: string,
+  what: string,
+  value: number,
+  hint: string,
+): NmfError => ({
+  _tag: 'NonFiniteInput',
+  operation,
+  row: -1,
+  col: -1,
+  value,
+  message: `${operation}: expected ${what} to be finite, found ${String(value)}; ${hint}`,
 })
 
 export const shapeMismatch = (

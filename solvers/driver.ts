@@ -4,7 +4,7 @@
  * `onIteration` callback, the `AbortSignal` and the final error; solvers only step.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { aborted, type Result } from '../core/errors.ts'
+import { aborted, overflow, showNumber, type Result } from '../core/errors.ts'
 import type { Matrix } from '../core/matrix.ts'
 import { checkFinite } from '../core/validate.ts'
 import { divergenceError } from '../core/beta-divergence.ts'
@@ -66,17 +66,26 @@ export const runDriver = <O, S extends Factors>(
   let first: StepResult<S> | undefined
   let converged = false
 
-  const finish = (nIter: number): Factorization => ({
-    W: state.W,
-    H: state.H,
-    nIter,
-    converged,
-    reconstructionError: divergenceError(problem.X, state.W, state.H, problem.beta),
-    history,
-    solver: { name: solver.name, measure: solver.measure },
-    options: settings.resolved,
-    seed: settings.resolved.seed,
-  })
+  // Finite factors can still give an objective or an error that overflows: X too large.
+  const tooLarge = `X's entries (largest ${showNumber(problem.X.max())}) are too large for the fit's sums; scale X down`
+
+  const finish = (nIter: number): Result<Factorization> => {
+    const reconstructionError = divergenceError(problem.X, state.W, state.H, problem.beta)
+    if (!Number.isFinite(reconstructionError)) {
+      return E.left(overflow(operation, 'the reconstruction error', reconstructionError, tooLarge))
+    }
+    return E.right({
+      W: state.W,
+      H: state.H,
+      nIter,
+      converged,
+      reconstructionError,
+      history,
+      solver: { name: solver.name, measure: solver.measure },
+      options: settings.resolved,
+      seed: settings.resolved.seed,
+    })
+  }
 
   if (isAborted(settings.signal)) return E.left(aborted(operation, 0, undefined))
 
@@ -93,6 +102,27 @@ export const runDriver = <O, S extends Factors>(
       if (E.isLeft(finite)) return finite
     }
 
+    if (Number.isNaN(result.measure)) {
+      return E.left(
+        overflow(
+          operation,
+          `the ${solver.measure} after iteration ${iteration}`,
+          result.measure,
+          tooLarge,
+        ),
+      )
+    }
+    if (result.objective !== undefined && !Number.isFinite(result.objective)) {
+      return E.left(
+        overflow(
+          operation,
+          `the objective after iteration ${iteration}`,
+          result.objective,
+          tooLarge,
+        ),
+      )
+    }
+
     const entry: HistoryEntry = {
       iteration,
       measure: result.measure,
@@ -105,12 +135,14 @@ export const runDriver = <O, S extends Factors>(
     first ??= result
     if (solver.converged(result, first, settings.tol)) {
       converged = true
-      return E.right(finish(iteration))
+      return finish(iteration)
     }
-    if (settings.signal?.aborted === true)
-      return E.left(aborted(operation, iteration, finish(iteration)))
+    if (isAborted(settings.signal)) {
+      const partial = finish(iteration)
+      return E.left(aborted(operation, iteration, E.isRight(partial) ? partial.right : undefined))
+    }
   }
-  return E.right(finish(settings.maxIter))
+  return finish(settings.maxIter)
 }
 
 /** Read through a function so that the compiler does not narrow it across iterations. */

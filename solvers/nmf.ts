@@ -194,6 +194,17 @@ export const nmf = <R extends string = string, C extends string = string>(
           invalidOption(operation, 'components', 'is required: expected an integer ≥ 1'),
         )
       }
+      const largest = largestComponents(X)
+      if ((common.components as number) > largest) {
+        return E.left<NmfError>(
+          invalidOption(
+            operation,
+            'components',
+            `expected at most ${largest} for X of ${X.rows}×${X.cols} (W, H and their ` +
+              `k×k Gram matrices must each fit in ${MAX_ARRAY_ENTRIES} entries), found ${common.components}`,
+          ),
+        )
+      }
       const resolved = { ...commonDefaults, ...common } as typeof commonDefaults & {
         components: number
       }
@@ -227,6 +238,16 @@ export const nmf = <R extends string = string, C extends string = string>(
         ),
       ) as Result<Factorization<R, C>>
     }),
+  )
+
+/** The most entries nmfkit allocates for one factor or Gram matrix (2 GiB of float64). */
+export const MAX_ARRAY_ENTRIES = 2 ** 28
+
+/** The largest k whose W (n×k), H (k×m) and k×k Gram matrices stay within MAX_ARRAY_ENTRIES. */
+const largestComponents = (X: AnyMatrix): number =>
+  Math.min(
+    Math.floor(MAX_ARRAY_ENTRIES / Math.max(X.rows, X.cols)),
+    Math.floor(Math.sqrt(MAX_ARRAY_ENTRIES)),
   )
 
 /** The options as data: the callback and the signal are not options a result records. */

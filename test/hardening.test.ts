@@ -9,9 +9,6 @@
  * k = min(n, m)) comes within EXACT_FIT of X relative to ‖X‖_F after
  * LONG_RUN iterations; a rank-one fit comes within EXACT_FIT of the best
  * rank-one error, √(‖X‖²_F − σ₁²).
- *
- * Tests marked `it.fails` show a bug in a file this pass does not own; each
- * names the bug, and comes off `.fails` with its fix.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
@@ -207,10 +204,9 @@ describe('magnitudes', () => {
     },
   )
 
-  // Bug (core/divergence.ts `squaredFrobeniusError`, reached through core/beta-divergence.ts
-  // `divergenceError`): reconstructionError is sqrt(Σ d²), and every d² underflows to 0 when
-  // |d| < 1e-154, so a fit of X ≈ 1e-200 (or 1e-323) that explains nothing reports 0.
-  it.fails('reconstructionError is right for X near 1e-200 and 1e-323', () => {
+  // Every d² underflows to 0 when |d| < 1e-154, so sqrt(Σ d²) alone would report 0 for a
+  // fit of X ≈ 1e-200 (or 1e-323) that explains nothing; frobeniusError rescales then.
+  it('reconstructionError is right for X near 1e-200 and 1e-323', () => {
     for (const X of [tiny, tiny.scale(2 ** 880)]) {
       for (const solver of solverNames) {
         const fit = unwrap(nmf(X, { components: 2, solver }))
@@ -242,12 +238,10 @@ describe('magnitudes', () => {
     }
   })
 
-  // Bug (solvers/driver.ts, `runDriver`): only W and H are checked after each step. When the
-  // factors stay finite but ‖X − W·H‖² overflows (X from about 1e77 with the default init,
-  // whose zeros are filled with mean(X), and from about 1e154 with 'random'), the Right holds
-  // reconstructionError Infinity and objectives Infinity or NaN; mu's measure becomes
-  // NaN ((Infinity − Infinity) / Infinity). Expected: a NonFiniteInput Left that says so.
-  it.fails('large entries: either a NonFiniteInput Left or finite numbers throughout', () => {
+  // The factors can stay finite while ‖X − W·H‖² overflows (X from about 1e77 with the
+  // default init, from about 1e154 with 'random'); the driver then reports the objective,
+  // the measure or the error as a NonFiniteInput Left instead of returning Infinity or NaN.
+  it('large entries: either a NonFiniteInput Left or finite numbers throughout', () => {
     for (const scale of [1e80, 1e100, 1e120, 1e160, 1e200]) {
       for (const solver of solverNames) {
         for (const init of inits) {
@@ -481,11 +475,9 @@ describe('options at their edges', () => {
     expect(fit.options.init).toBe('random')
   })
 
-  // Bug (solvers/nmf.ts, options): nothing bounds components, and a solver's k×k Gram matrix
-  // (and the k-column factors) cannot be allocated for k = 100000 or more: nmf throws
-  // "RangeError: Invalid typed array length: 10000000000" from core/kernels.ts. Expected: a
-  // tagged Left that names the option and the largest k it can take.
-  it.fails('a huge k is a tagged error, not a RangeError from an allocation', () => {
+  // A k whose factors or k×k Gram matrix cannot be allocated is an InvalidOption that
+  // names the largest k X allows, not a RangeError from deep inside an allocation.
+  it('a huge k is a tagged error, not a RangeError from an allocation', () => {
     for (const components of [100_000, 2 ** 31]) {
       const error = failure(nmf(generic, { components, maxIter: 1 }))
       expect(['InvalidOption', 'Unsupported']).toContain(error._tag)
