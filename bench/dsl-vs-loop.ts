@@ -7,7 +7,8 @@
  * - dense: a uniform random 2000×1000 X (seed 7), k = 20, random start.
  *
  * tol 0 and a fixed number of iterations, the start built once outside the
- * timed region; after a warm-up, the median of 9 timed fits (loop and DSL interleaved) is reported, with
+ * timed region; after a warm-up, the median of 9 timed fits (loop and DSL interleaved) is
+ * reported, with
  * the ratio DSL / loop (the target is at most 1.25).
  *
  * Run with `npx tsx bench/dsl-vs-loop.ts`.

@@ -274,7 +274,8 @@ const measure = (problem: BenchProblem, solver: SolverCase, repetitions: number)
   }
 
   peakHeap = 0
-  // Warm-up: lets V8 compile and optimize the hot loops; the first fit samples memory inside the fit.
+  // Warm-up: lets V8 compile and optimize the hot loops; the first fit samples memory inside
+  // the fit.
   const warmUpStarted = performance.now()
   run({ onIteration: sampleMemory })
   while (performance.now() - warmUpStarted < WARM_UP_MS) run()
@@ -488,7 +489,11 @@ const main = (): void => {
 
   const seconds = (performance.now() - started) / 1000
   console.log(
-    `Node ${process.version}, ${python === undefined ? 'without scikit-learn' : `scikit-learn ${sklearnVersion} (${python})`}; ` +
+    `Node ${process.version}, ` +
+      (python === undefined
+        ? 'without scikit-learn'
+        : `scikit-learn ${sklearnVersion} (${python})`) +
+      '; ' +
       `median wall time per iteration after a warm-up; ${seconds.toFixed(0)} s in all`,
   )
   const header = [

@@ -56,7 +56,8 @@ export const main = (args: readonly string[]): number => {
       command === undefined
         ? E.left(
             usageError(
-              `unknown command '${name}': expected one of ${Object.keys(commands).join(', ')} (see nmfkit --help)`,
+              `unknown command '${name}': expected one of ${Object.keys(commands).join(', ')} ` +
+                '(see nmfkit --help)',
             ),
           )
         : command(rest)

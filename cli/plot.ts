@@ -134,7 +134,8 @@ const panel = (
     out.push(`<text x="${tx}" y="${top + PANEL_HEIGHT + 16}" text-anchor="middle">${tick}</text>`)
   }
   out.push(
-    `<rect x="${left}" y="${top}" width="${width}" height="${PANEL_HEIGHT}" fill="none" stroke="#555"/>`,
+    `<rect x="${left}" y="${top}" width="${width}" height="${PANEL_HEIGHT}" ` +
+      'fill="none" stroke="#555"/>',
     `<text transform="translate(16,${top + PANEL_HEIGHT / 2}) rotate(-90)" text-anchor="middle">` +
       `${escapeXml(label)} (log scale)</text>`,
   )
@@ -167,7 +168,8 @@ const panel = (
     const ly = top + 16 + index * 16
     const lx = left + width - 30
     out.push(
-      `<line x1="${lx}" x2="${lx + 20}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" ${stroke(s)}/>`,
+      `<line x1="${lx}" x2="${lx + 20}" y1="${ly - 4}" y2="${ly - 4}" ` +
+        `stroke="${s.color}" ${stroke(s)}/>`,
       `<text x="${lx - 6}" y="${ly}" text-anchor="end">${escapeXml(s.name)}</text>`,
     )
   })
@@ -178,7 +180,10 @@ const panel = (
  * An SVG plot of a fit's history.
  *
  * @example
- * writeFileSync('convergence.svg', convergenceSvg(fit.history, { title: 'cd, k = 10', measure: fit.solver.measure }))
+ * writeFileSync(
+ *   'convergence.svg',
+ *   convergenceSvg(fit.history, { title: 'cd, k = 10', measure: fit.solver.measure }),
+ * )
  */
 export const convergenceSvg = (
   history: readonly HistoryEntry[],

@@ -50,8 +50,10 @@ export const componentsSvg = (
   const layout = layoutTiles(components.rows, shape, options, LABEL_HEIGHT)
   const top = options.title === undefined ? 0 : TITLE_HEIGHT
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height + top}" ` +
-      `viewBox="0 0 ${layout.width} ${layout.height + top}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" ` +
+      `width="${layout.width}" height="${layout.height + top}" ` +
+      `viewBox="0 0 ${layout.width} ${layout.height + top}" ` +
+      'font-family="sans-serif" font-size="11">',
     `<rect width="100%" height="100%" fill="white"/>`,
   ]
   if (options.title !== undefined) {
@@ -75,7 +77,8 @@ export const componentsSvg = (
       }
     }
     out.push(
-      `<rect width="${layout.tileWidth}" height="${layout.tileHeight}" fill="none" stroke="#999" stroke-width="1"/>`,
+      `<rect width="${layout.tileWidth}" height="${layout.tileHeight}" ` +
+        'fill="none" stroke="#999" stroke-width="1"/>',
     )
     out.push('</g>')
   }

@@ -48,7 +48,8 @@ export const parseShape = (text: string | undefined, features: number): CliResul
       ? E.right({ height: side, width: side })
       : E.left(
           usageError(
-            `option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = ${features} (the features), ` +
+            `option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = ${features} ` +
+              '(the features), ' +
               `found none, and ${features} is not a square`,
           ),
         )
@@ -59,7 +60,8 @@ export const parseShape = (text: string | undefined, features: number): CliResul
   if (match === null || height < 1 || width < 1 || height * width !== features) {
     return E.left(
       usageError(
-        `option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = ${features} (the features), found '${text}'`,
+        `option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = ${features} ` +
+          `(the features), found '${text}'`,
       ),
     )
   }

@@ -217,9 +217,13 @@ export const unsafeBetaDivergence = (X: AnyMatrix, W: Matrix, H: Matrix, beta: n
   return Math.max(0, divergence)
 }
 
-/** sqrt(2·d_β(X | W·H)): ‖X − W·H‖_F for β = 2, and the `reconstructionError` of every fit. */
+/**
+ * sqrt(2·d_β(X | W·H)): ‖X − W·H‖_F for β = 2, and the `reconstructionError` of
+ * every fit.
+ */
 export const divergenceError = (X: AnyMatrix, W: Matrix, H: Matrix, beta: number): number =>
-  // For β = 2, sqrt(2·d) = ‖X − W·H‖_F, which frobeniusError keeps from under- or overflowing.
+  // For β = 2, sqrt(2·d) = ‖X − W·H‖_F, which frobeniusError keeps from under- or
+  // overflowing.
   beta === 2 ? frobeniusError(X, W, H) : Math.sqrt(2 * unsafeBetaDivergence(X, W, H, beta))
 
 /** The first zero of X in row-major order (stored or not, for a CSR X), if any. */
@@ -258,7 +262,8 @@ export const checkBetaDomain = <M extends AnyMatrix>(
       operation,
       `betaLoss ${showBeta(beta)} needs X without zeros, found 0 at row ${zero[0]}, ` +
         `column ${zero[1]}: for β ≤ 0 the divergence of a zero entry is infinite, and the ` +
-        `multiplicative updates raise W·H to the power β − 2 < 0, dividing by a reconstruction ` +
+        `multiplicative updates raise W·H to the power β − 2 < 0, ` +
+        `dividing by a reconstruction ` +
         `that goes to zero there. Add a small positive constant to X (for example 1e-9), ` +
         `or use a betaLoss > 0 such as 'kullback-leibler'`,
     ),

@@ -70,7 +70,8 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
         return E.left(
           invalidMatrix(
             op,
-            `expected indptr to be non-decreasing integers, found indptr[${i + 1}] = ${indptr[i + 1]} after ${indptr[i]}`,
+            'expected indptr to be non-decreasing integers, ' +
+              `found indptr[${i + 1}] = ${indptr[i + 1]} after ${indptr[i]}`,
           ),
         )
       }
@@ -151,7 +152,8 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
       col >= this.cols
     ) {
       throw new RangeError(
-        `CsrMatrix.get: position (${row}, ${col}) is outside a ${showShape(this.rows, this.cols)} matrix`,
+        `CsrMatrix.get: position (${row}, ${col}) ` +
+          `is outside a ${showShape(this.rows, this.cols)} matrix`,
       )
     }
     for (let q = this.indptr[row]; q < this.indptr[row + 1]; q++)

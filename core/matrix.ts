@@ -170,7 +170,8 @@ export class Matrix<R extends string = string, C extends string = string> {
       col >= this.cols
     ) {
       throw new RangeError(
-        `Matrix.get: position (${row}, ${col}) is outside a ${showShape(this.rows, this.cols)} matrix`,
+        `Matrix.get: position (${row}, ${col}) ` +
+          `is outside a ${showShape(this.rows, this.cols)} matrix`,
       )
     }
     return this[VALUES][row * this.cols + col]

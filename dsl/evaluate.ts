@@ -34,7 +34,10 @@ export type MatrixOf<T> = T extends Expr<infer R, infer C> ? Matrix<R, C> : neve
 
 /** How to evaluate. */
 export interface EvaluateOptions {
-  /** Generate code for fused loops (cached by tree shape); false runs the closures. @default true */
+  /**
+   * Generate code for fused loops (cached by tree shape); false runs the closures.
+   * @default true
+   */
   readonly codegen?: boolean
 }
 

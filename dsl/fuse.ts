@@ -176,7 +176,8 @@ export const regionSource = (outputs: readonly Output[], inputCount: number): st
         const name = `v${names.size}`
         body.push(
           `let ${name} = 0;`,
-          `for (let l = 0; l < ${ir.length}; l++) ${name} += d${m}[b${m} + l * c${m}] * d${v}[f${v} + l * g${v}];`,
+          `for (let l = 0; l < ${ir.length}; l++) ` +
+            `${name} += d${m}[b${m} + l * c${m}] * d${v}[f${v} + l * g${v}];`,
         )
         names.set(ir, name)
         return name

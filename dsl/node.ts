@@ -96,9 +96,13 @@ export const showNode = (n: Node, leafName: (leaf: Node) => string): string => {
       case 'entry':
         return `${go(m.arg)}[${m.row}, ${m.col}]`
       case 'product':
-        return `(${go(m.left)}${m.transposeLeft ? 'ᵀ' : ''}·${go(m.right)}${m.transposeRight ? 'ᵀ' : ''})`
+        return (
+          `(${go(m.left)}${m.transposeLeft ? 'ᵀ' : ''}·` +
+          `${go(m.right)}${m.transposeRight ? 'ᵀ' : ''})`
+        )
       case 'gram':
-        return m.side === 'rows' ? `(${go(m.arg)}·${go(m.arg)}ᵀ)` : `(${go(m.arg)}ᵀ·${go(m.arg)})`
+        if (m.side === 'rows') return `(${go(m.arg)}·${go(m.arg)}ᵀ)`
+        return `(${go(m.arg)}ᵀ·${go(m.arg)})`
       case 'axisSum':
         return `${m.axis === 'rows' ? 'rowSums' : 'columnSums'}(${go(m.arg)})`
       case 'reduce':

@@ -258,7 +258,8 @@ class Planner {
         throw new PlanFailure(
           unsupported(
             'evaluate',
-            `a CSR matrix (${this.leafName(n.matrix)}) can only be multiplied, never used entry by entry; ` +
+            `a CSR matrix (${this.leafName(n.matrix)}) can only be multiplied, ` +
+              'never used entry by entry; ' +
               'it is never densified',
           ),
         )
@@ -307,7 +308,9 @@ class Planner {
         const byRow = n.axis === 'rows'
         const out = byRow ? this.temp(a.rows, 1) : this.temp(1, a.cols)
         this.steps.push({
-          text: `${out.label} = ${byRow ? 'rowSums' : 'columnSums'}(${a.label}) ${showShape(out.rows, out.cols)}`,
+          text:
+            `${out.label} = ${byRow ? 'rowSums' : 'columnSums'}(${a.label}) ` +
+            `${showShape(out.rows, out.cols)}`,
           run: (frame) => {
             const data = resolve(a, frame)
             const offset = offsetOf(a, frame)
@@ -333,7 +336,9 @@ class Planner {
         )
         const out = this.temp(a.rows, a.cols)
         this.steps.push({
-          text: `${out.label} = copy of ${a.label} with ${value.label} at (${n.row}, ${n.col}) ${showShape(out.rows, out.cols)}`,
+          text:
+            `${out.label} = copy of ${a.label} with ${value.label} at (${n.row}, ${n.col}) ` +
+            `${showShape(out.rows, out.cols)}`,
           run: (frame) => {
             const copy = copyOf(a, frame)
             const data = resolve(value, frame)
@@ -389,7 +394,9 @@ class Planner {
     }
     const transposed = isTransposedContiguous(a)
     this.steps.push({
-      text: `${out.label} = ${transposed ? 'transpose' : 'copy'}(${a.label}) ${showShape(out.rows, out.cols)}`,
+      text:
+        `${out.label} = ${transposed ? 'transpose' : 'copy'}(${a.label}) ` +
+        `${showShape(out.rows, out.cols)}`,
       run: (frame) => {
         frame.temps[out.slot] = transposed
           ? transpose(resolve(a, frame), a.cols, a.rows)
@@ -546,7 +553,9 @@ class Planner {
     })
     const { rows, cols } = shape
     this.steps.push({
-      text: `fused loop ${showShape(rows, cols)} (${generated ? 'generated' : 'closures'}): ${formulas.join('; ')}`,
+      text:
+        `fused loop ${showShape(rows, cols)} (${generated ? 'generated' : 'closures'}): ` +
+        `${formulas.join('; ')}`,
       run: (frame) => {
         const bound: Read[] = reads.map((ref) => ({
           data: resolve(ref, frame),
@@ -579,7 +588,10 @@ class Planner {
       case 'binary':
         return `${n.op}(${this.showFused(n.left)}, ${this.showFused(n.right)})`
       case 'where':
-        return `where(${this.showFused(n.mask)}, ${this.showFused(n.then)}, ${this.showFused(n.otherwise)})`
+        return (
+          `where(${this.showFused(n.mask)}, ${this.showFused(n.then)}, ` +
+          `${this.showFused(n.otherwise)})`
+        )
       default:
         return this.memo.get(n)?.label ?? this.show(n)
     }

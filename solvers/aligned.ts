@@ -28,7 +28,8 @@
  *    against X, the relative difference of the reconstructions, and the verdict.
  *
  * The verdict: a pair agrees when its relative difference
- * ‖w_a·h_aᵀ − w_b·h_bᵀ‖_F / max(‖w_a·h_aᵀ‖_F, ‖w_b·h_bᵀ‖_F) is at most the
+ * ‖w_a·h_aᵀ − w_b·h_bᵀ‖_F / max(‖w_a·h_aᵀ‖_F, ‖w_b·h_bᵀ‖_F)
+ * is at most the
  * tolerance (two empty components agree); the factorizations are the same up
  * to permutation and scale when every pair agrees. Then, since W·H is the sum
  * of its rank-one terms, ‖W_a·H_a − W_b·H_b‖_F ≤ tolerance · Σ max(‖·‖_F).

@@ -22,7 +22,10 @@ export interface NormalComponents {
   readonly H: Float64Array
   /** ‖row t of H‖₂ as found. */
   readonly scales: Float64Array
-  /** ‖w_t·h_tᵀ‖_F = ‖w_t‖₂·‖h_t‖₂, the size of component t's term; 0 when empty. */
+  /**
+   * ‖w_t·h_tᵀ‖_F = ‖w_t‖₂·‖h_t‖₂, the size of component t's term; 0 when
+   * empty.
+   */
   readonly termNorms: Float64Array
 }
 

@@ -67,7 +67,9 @@ export const runDriver = <O, S extends Factors>(
   let converged = false
 
   // Finite factors can still give an objective or an error that overflows: X too large.
-  const tooLarge = `X's entries (largest ${showNumber(problem.X.max())}) are too large for the fit's sums; scale X down`
+  const tooLarge =
+    `X's entries (largest ${showNumber(problem.X.max())}) ` +
+    "are too large for the fit's sums; scale X down"
 
   const finish = (nIter: number): Result<Factorization> => {
     const reconstructionError = divergenceError(problem.X, state.W, state.H, problem.beta)

@@ -74,7 +74,10 @@ const numeratorWeight = (beta: number, x: number, y: number): number => {
   return power(beta < 2 ? safe : y, beta - 2) * x
 }
 
-/** y^(β−1), an entry's weight in a denominator (β ∉ {1, 2}); y below EPSILON is EPSILON for β < 1. */
+/**
+ * y^(β−1), an entry's weight in a denominator (β ∉ {1, 2}); y below EPSILON is
+ * EPSILON for β < 1.
+ */
 const denominatorWeight = (beta: number, y: number): number =>
   power(beta < 1 && y < EPSILON ? EPSILON : y, beta - 1)
 

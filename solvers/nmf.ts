@@ -80,7 +80,8 @@ const resolveSolver = (solver: unknown): Result<AnySolver> => {
           invalidOption(
             operation,
             'solver',
-            `expected one of ${solvers.map((s) => `'${s.name}'`).join(', ')} or a solver plugin, found '${solver}'`,
+            `expected one of ${solvers.map((s) => `'${s.name}'`).join(', ')} ` +
+              `or a solver plugin, found '${solver}'`,
           ),
         )
   }
@@ -138,7 +139,8 @@ export const resolveBeta = (
     return E.left(
       unsupported(
         op,
-        `solver '${solver.name}' handles only betaLoss ${losses.map((l) => `'${l}'`).join(', ')}, ` +
+        `solver '${solver.name}' handles only betaLoss ` +
+          `${losses.map((l) => `'${l}'`).join(', ')}, ` +
           `found ${showBeta(beta)}; use solver 'mu' for other losses`,
       ),
     )
@@ -201,7 +203,8 @@ export const nmf = <R extends string = string, C extends string = string>(
             operation,
             'components',
             `expected at most ${largest} for X of ${X.rows}×${X.cols} (W, H and their ` +
-              `k×k Gram matrices must each fit in ${MAX_ARRAY_ENTRIES} entries), found ${common.components}`,
+              `k×k Gram matrices must each fit in ${MAX_ARRAY_ENTRIES} entries), ` +
+              `found ${common.components}`,
           ),
         )
       }

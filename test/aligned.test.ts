@@ -282,7 +282,8 @@ describe('compare: shapes, options and the contract', () => {
   it('names the shapes when W and H of one factorization do not fit together', () => {
     const broken = { W: a.W, H: randomPair(3, 1, 2, 5).H }
     expect(errorMessage(broken, broken, { comparators: [aligned] })).toBe(
-      'compare: expected H of the first factorization to have 3 rows (as W has 3 columns), found 2×5',
+      'compare: expected H of the first factorization to have 3 rows ' +
+        '(as W has 3 columns), found 2×5',
     )
   })
 
@@ -406,7 +407,8 @@ describe('formatReport', () => {
     expect(report).toMatch(/a +b +scale a +scale b +scale b\/a +cos W +cos H/)
     const errors = alignedResult.reconstructionErrors as { a: number; b: number }
     expect(report).toContain(
-      `reconstruction error ‖X − W·H‖_F: a ${showCompact(errors.a)}, b ${showCompact(errors.b)}`,
+      `reconstruction error ‖X − W·H‖_F: ` +
+        `a ${showCompact(errors.a)}, b ${showCompact(errors.b)}`,
     )
     expect(report).toContain('relative to ‖X‖_F')
     expect(report).toContain('norms after alignment (unit-norm rows of H, b in the order of a):')

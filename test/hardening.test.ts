@@ -232,7 +232,10 @@ describe('magnitudes', () => {
         const error = failure(nmf(huge(scale), { components: 2, solver, init }))
         expect(error._tag).toBe('NonFiniteInput')
         expect(error.message).toMatch(
-          /^nmf: expected [WH] after iteration \d+ to be finite, found (NaN|-?Infinity) at row \d+, column \d+$/,
+          new RegExp(
+            /^nmf: expected [WH] after iteration \d+ to be finite, /.source +
+              /found (NaN|-?Infinity) at row \d+, column \d+$/.source,
+          ),
         )
       }
     }
@@ -378,7 +381,8 @@ describe('custom init', () => {
     '%s with a non-finite entry at (%i, %i), %s, is rejected',
     (factor, row, col, value) => {
       const init = startWith(factor, row, col, value)
-      const message = `expected custom ${factor} to be finite, found ${value} at row ${row}, column ${col}`
+      const message =
+        `expected custom ${factor} to be finite, ` + `found ${value} at row ${row}, column ${col}`
       for (const solver of solverNames) {
         const error = failure(nmf(X, { components: 2, solver, init }))
         expect(error._tag).toBe('NonFiniteInput')

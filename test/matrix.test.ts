@@ -336,7 +336,8 @@ describe('run-time shape mismatches', () => {
     const error = errorOf(A.timesTransposed(square))
     expect(error._tag).toBe('ShapeMismatch')
     expect(error.message).toBe(
-      'Matrix.timesTransposed: expected the right factor of a 2×3 matrix to have shape n×3, found 2×2',
+      'Matrix.timesTransposed: expected the right factor of a 2×3 matrix ' +
+        'to have shape n×3, found 2×2',
     )
   })
 
@@ -344,7 +345,8 @@ describe('run-time shape mismatches', () => {
     const error = errorOf(A.transposeTimes(A.transpose()))
     expect(error._tag).toBe('ShapeMismatch')
     expect(error.message).toBe(
-      'Matrix.transposeTimes: expected the right factor of a 2×3 matrix to have shape 2×n, found 3×2',
+      'Matrix.transposeTimes: expected the right factor of a 2×3 matrix ' +
+        'to have shape 2×n, found 3×2',
     )
   })
 

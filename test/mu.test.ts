@@ -175,7 +175,8 @@ describe('losses and solvers', () => {
   it.each([
     [
       'kl',
-      "nmf: option 'betaLoss': expected 'frobenius', 'kullback-leibler', 'itakura-saito' or a finite number, found \"kl\"",
+      "nmf: option 'betaLoss': expected 'frobenius', 'kullback-leibler', 'itakura-saito' " +
+        'or a finite number, found "kl"',
     ],
     [NaN, "nmf: option 'betaLoss': expected"],
     [Infinity, "nmf: option 'betaLoss': expected"],
@@ -199,7 +200,8 @@ describe('losses and solvers', () => {
         `nmf: ${shown} needs X without zeros, found 0 at row 0, column 1: for β ≤ 0 the ` +
           'divergence of a zero entry is infinite, and the multiplicative updates raise W·H to ' +
           'the power β − 2 < 0, dividing by a reconstruction that goes to zero there. Add a ' +
-          "small positive constant to X (for example 1e-9), or use a betaLoss > 0 such as 'kullback-leibler'",
+          'small positive constant to X (for example 1e-9), ' +
+          "or use a betaLoss > 0 such as 'kullback-leibler'",
       )
     }
     expect(finite(fitOf(positive, { components: 2, solver: 'mu', betaLoss }))).toBe(true)

@@ -1,4 +1,7 @@
-/** Bad input to `nmf` and `initialize`: each gets a tagged error whose message says what and where. */
+/**
+ * Bad input to `nmf` and `initialize`: each gets a tagged error whose message says what
+ * and where.
+ */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { CsrMatrix, Matrix, initialize, nmf, type NmfError } from 'nmfkit'
@@ -110,11 +113,13 @@ describe('nmf rejects bad options', () => {
     ],
     [
       { components: 1, solver: 'als' },
-      "nmf: option 'solver': expected one of 'cd', 'moving-average', 'mu' or a solver plugin, found 'als'",
+      "nmf: option 'solver': expected one of 'cd', 'moving-average', 'mu' or a solver plugin, " +
+        "found 'als'",
     ],
     [
       { components: 1, init: 'svd' },
-      "nmf: option 'init': expected one of 'random', 'nndsvd', 'nndsvda', 'nndsvdar' or { W, H }, found 'svd'",
+      "nmf: option 'init': expected one of 'random', 'nndsvd', 'nndsvda', 'nndsvdar' " +
+        "or { W, H }, found 'svd'",
     ],
     [
       { components: 4, init: 'nndsvd' },
@@ -194,7 +199,8 @@ describe('legal edge cases give finite factors', () => {
       }
       expect(Number.isFinite(fit.right.reconstructionError)).toBe(true)
       if (solver === 'cd') {
-        // With cd, the row of W for the zero row and the column of H for the zero column go to zero.
+        // With cd, the row of W for the zero row and the column of H for the zero column go to
+        // zero.
         expect(W.row(0)).toEqual([0, 0])
         expect(H.column(2)).toEqual([0, 0])
       }

@@ -22,7 +22,10 @@ describe('plugin guide', () => {
   it('solver plugins: a DSL solver and a hand-written one fit, and options are checked', () => {
     const output = run('examples/plugins/solver-plugin.ts')
     expect(output).toMatch(
-      /relaxed-cd, step 0\.5: reconstruction error [\d.]+ after \d+ iterations .*objective never increased: yes/,
+      new RegExp(
+        /relaxed-cd, step 0\.5: reconstruction error [\d.]+ after \d+ iterations /.source +
+          /.*objective never increased: yes/.source,
+      ),
     )
     expect(output).toMatch(
       /plain-mu: reconstruction error [\d.]+ after \d+ iterations .*objective never increased: yes/,
@@ -35,7 +38,8 @@ describe('plugin guide', () => {
     expect(output).toMatch(/norms: max \|W_a − W_b\| [\d.]+/)
     expect(output).toMatch(/reconstruction: relative difference [\d.]+ \(tolerance 0\.05\): same/)
     expect(output).toContain(
-      "tolerance -1 is rejected: compare: option 'reconstruction.tolerance': expected a number ≥ 0",
+      'tolerance -1 is rejected: compare: ' +
+        "option 'reconstruction.tolerance': expected a number ≥ 0",
     )
   })
 })

@@ -122,7 +122,8 @@ describe('truncatedSvd, exact path', () => {
   })
 
   it('keeps small singular values of a graded matrix accurate to rounding of ‖X‖', () => {
-    // X = H₁·diag(σ)·H₂ with Householder reflections H = I − 2·v·vᵀ/‖v‖², σ from 1 to 1e-12.
+    // X = H₁·diag(σ)·H₂ with Householder reflections H = I − 2·v·vᵀ/‖v‖²,
+    // σ from 1 to 1e-12.
     const [n, m] = [30, 20]
     const sigma = Array.from({ length: m }, (_, t) => 10 ** ((-12 * t) / (m - 1)))
     const reflect = (size: number, seed: number) => {

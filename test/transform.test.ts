@@ -152,7 +152,8 @@ describe('transform', () => {
       'Itakura–Saito with zeros in X',
       () => transform(X, H, { solver: 'mu', betaLoss: 'itakura-saito' }),
       'Unsupported',
-      "transform: betaLoss 'itakura-saito' (β = 0) needs X without zeros, found 0 at row 0, column 1",
+      "transform: betaLoss 'itakura-saito' (β = 0) needs X without zeros, " +
+        'found 0 at row 0, column 1',
     ],
     [
       'an option of nmf that transform does not take',

@@ -26,6 +26,8 @@ export interface OptionConstraints {
   readonly shuffle?: boolean
   /** The solver's own options, e.g. `fc.record({ gamma: ... })`. @default its defaults */
   readonly own?: fc.Arbitrary<Readonly<Record<string, unknown>>>
+  /** Draw k ≤ min(samples, features) only. @default false */
+  readonly withinRank?: boolean
 }
 
 /** One fit: X and the options of `nmf` for it, all but the solver. */
@@ -51,7 +53,8 @@ export const printable = (c: FitCase): FitCase => {
     const { init, ...rest } = c.options
     const shownInit =
       typeof init === 'object' && init !== null
-        ? `{ W: ${showMatrix((init as { W: Matrix }).W)}, H: ${showMatrix((init as { H: Matrix }).H)} }`
+        ? `{ W: ${showMatrix((init as { W: Matrix }).W)}, ` +
+          `H: ${showMatrix((init as { H: Matrix }).H)} }`
         : JSON.stringify(init)
     return `{ X: ${showMatrix(c.X)}, options: { ...${JSON.stringify(rest)}, init: ${shownInit} } }`
   }
@@ -141,7 +144,10 @@ export const fitCases = (
     denseMatrix({ ...matrix, positive: (matrix.positive ?? false) || b <= 0 }).chain((X) => {
       const smallest = Math.min(X.rows, X.cols)
       return fc
-        .integer({ min: 1, max: maxComponents })
+        .integer({
+          min: 1,
+          max: options.withinRank === true ? Math.min(maxComponents, smallest) : maxComponents,
+        })
         .chain((components) => {
           // NNDSVD needs k ≤ min(samples, features); 'nndsvd' and 'nndsvdar' refuse an X so
           // small that every entry of their factors falls below NNDSVD's threshold of 1e-6.

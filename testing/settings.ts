@@ -58,7 +58,7 @@ export interface LawSettings {
   readonly matrix?: MatrixConstraints
   /**
    * X for the laws that compare numbers (monotone, row permutation, dense/CSR).
-   * @default up to 8×8, scale 10^-3 to 10^3
+   * @default up to 8×8, scale 10^-3 to 10^3; positive for the comparing laws
    */
   readonly moderateMatrix?: MatrixConstraints
   /** The options of the fits. @default up to 4 components, up to 30 iterations */

@@ -176,9 +176,12 @@ const outputFiles = (
     }
   }
   if (outputs.plot !== undefined) {
-    const title = `${fit.solver.name} on ${basename(input.file)} (${input.matrix.rows}×${input.matrix.cols}), k = ${fit.W.cols}`
+    const title =
+      `${fit.solver.name} on ${basename(input.file)} ` +
+      `(${input.matrix.rows}×${input.matrix.cols}), k = ${fit.W.cols}`
     const subtitle =
-      `reconstruction error ${fit.reconstructionError.toPrecision(6)} after ${iterations(fit.nIter)} ` +
+      `reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
+      `after ${iterations(fit.nIter)} ` +
       `(${ending(fit, stoppedBy)})`
     files.push({
       path: outputs.plot,
@@ -273,7 +276,8 @@ export const runFit = (args: string[]): CliResult<void> => {
     ].filter((path) => path !== undefined && path !== '-')
     process.stderr.write(
       `nmfkit fit: ${input.file}: reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
-        `after ${iterations(fit.nIter)} (${ending(fit, stoppedBy)}) in ${formatDuration(seconds * 1000)}` +
+        `after ${iterations(fit.nIter)} (${ending(fit, stoppedBy)}) ` +
+        `in ${formatDuration(seconds * 1000)}` +
         `${wrote.length === 0 ? '' : `; wrote ${wrote.join(', ')}`}\n`,
     )
   }

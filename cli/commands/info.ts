@@ -114,16 +114,19 @@ export const formatInfo = (info: MatrixInfo): string => {
   const lines = [
     `file        ${info.file}: ${info.description}`,
     `shape       ${info.rows} × ${info.cols} (samples × features), ${count(entries)} entries`,
-    `non-zeros   ${count(info.nonZeros)} (${((100 * info.nonZeros) / entries).toFixed(1)}%), stored ${stored}`,
+    `non-zeros   ${count(info.nonZeros)} (${((100 * info.nonZeros) / entries).toFixed(1)}%), ` +
+      `stored ${stored}`,
     `values      min ${short(info.min)}, max ${short(info.max)}, mean ${short(info.mean)}`,
     `negatives   ${
       info.negatives === 0
         ? 'none'
-        : `${count(info.negatives)}, the first at ${info.firstNegative}: a fit needs every entry ≥ 0`
+        : `${count(info.negatives)}, the first at ${info.firstNegative}: ` +
+          'a fit needs every entry ≥ 0'
     }`,
     `all-zero    ${count(info.zeroRows)} rows, ${count(info.zeroColumns)} columns`,
     `a fit       k from 1 to ${smaller} with the default init nndsvda (random above ${smaller}); ` +
-      `W ${info.rows}×k and H k×${info.cols} take ${bytes((info.rows + info.cols) * 8)} per component`,
+      `W ${info.rows}×k and H k×${info.cols} ` +
+      `take ${bytes((info.rows + info.cols) * 8)} per component`,
   ]
   if (info.nonZeros === 0)
     lines.push('warning     every entry is zero: there is nothing to factorize')

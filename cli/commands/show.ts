@@ -114,7 +114,8 @@ export const runShow = (args: string[]): CliResult<void> => {
   const labels = shares(W, H)?.map((share, t) => `${t + 1} · ${share}`)
   const title =
     values.title ??
-    `${H.rows} components of ${basename(positionals[0])} (${shape.right.height}×${shape.right.width})` +
+    `${H.rows} components of ${basename(positionals[0])} ` +
+      `(${shape.right.height}×${shape.right.width})` +
       (labels === undefined ? '' : ', % of W·H')
   const content = png
     ? componentsPng(H, shape.right, tiles)

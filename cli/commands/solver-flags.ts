@@ -56,7 +56,8 @@ const ownOptions = (solver: AnySolver): string =>
 const notAnOption = (flag: string, solver: AnySolver): CliResult<never> =>
   E.left(
     usageError(
-      `option ${flag}: solver '${solver.name}' has no such option (its own options: ${ownOptions(solver)})`,
+      `option ${flag}: solver '${solver.name}' has no such option ` +
+        `(its own options: ${ownOptions(solver)})`,
     ),
   )
 
@@ -78,7 +79,8 @@ export const solverOptions = (values: SolverFlagValues): CliResult<Record<string
   if (solver === undefined) {
     return E.left(
       usageError(
-        `option --solver: expected one of ${solvers.map((s) => s.name).join(', ')}, found '${solverName}'`,
+        `option --solver: expected one of ${solvers.map((s) => s.name).join(', ')}, ` +
+          `found '${solverName}'`,
       ),
     )
   }

@@ -180,7 +180,8 @@ export const parseDelimited = (
       return E.left(
         inputError(
           file,
-          `line ${line.number}: expected ${width} ${separated} fields (as on line ${first.number}), ` +
+          `line ${line.number}: expected ${width} ${separated} fields ` +
+            `(as on line ${first.number}), ` +
             `found ${line.fields.length}`,
         ),
       )

@@ -94,7 +94,8 @@ export const parseJsonMatrix = (
     return E.left(
       inputError(
         file,
-        `${at}expected a matrix object { rows, cols, data } or nested arrays, found ${typeof value}`,
+        `${at}expected a matrix object { rows, cols, data } or nested arrays, ` +
+          `found ${typeof value}`,
       ),
     )
   }

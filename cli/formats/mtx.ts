@@ -137,7 +137,8 @@ const tooFew = (file: string, expected: number, found: number, what: string): Cl
   E.left(
     inputError(
       file,
-      `expected ${expected} ${what} (as the size line says), found ${found} before the end of the file`,
+      `expected ${expected} ${what} (as the size line says), ` +
+        `found ${found} before the end of the file`,
     ),
   )
 
@@ -196,7 +197,8 @@ const readCoordinate = (
       return E.left(
         inputError(
           file,
-          `${where}: expected an entry on or below the diagonal of a symmetric matrix, found (${i}, ${j})`,
+          `${where}: expected an entry on or below the diagonal of a symmetric matrix, ` +
+            `found (${i}, ${j})`,
         ),
       )
     }

@@ -48,7 +48,8 @@ const field = (header: string, key: string, pattern: string): string | undefined
  * Reads a 2-D array from `.npy` bytes.
  *
  * @example
- * parseNpy(readFileSync('x.npy'), 'x.npy') // Right({ matrix, dtype: 'float64', fortranOrder: false })
+ * parseNpy(readFileSync('x.npy'), 'x.npy')
+ * // Right({ matrix, dtype: 'float64', fortranOrder: false })
  */
 export const parseNpy = (bytes: Uint8Array, file: string): CliResult<NpyMatrix> => {
   if (bytes.length === 0)
@@ -75,7 +76,8 @@ export const parseNpy = (bytes: Uint8Array, file: string): CliResult<NpyMatrix> 
     return E.left(
       inputError(
         file,
-        `the file is truncated: expected a header of ${headerLength} bytes, found ${bytes.length - 8 - lengthBytes}`,
+        `the file is truncated: expected a header of ${headerLength} bytes, ` +
+          `found ${bytes.length - 8 - lengthBytes}`,
       ),
     )
   }
@@ -163,7 +165,8 @@ const isLittleEndian = (): boolean => new Uint8Array(new Uint16Array([1]).buffer
  * writeFileSync('W.npy', encodeNpy(fit.W)) // numpy.load('W.npy') is the same array
  */
 export const encodeNpy = (matrix: Matrix): Uint8Array => {
-  const dict = `{'descr': '<f8', 'fortran_order': False, 'shape': (${matrix.rows}, ${matrix.cols}), }`
+  const dict =
+    `{'descr': '<f8', 'fortran_order': False, ` + `'shape': (${matrix.rows}, ${matrix.cols}), }`
   const unpadded = 10 + dict.length + 1
   const padding = (64 - (unpadded % 64)) % 64
   const header = `${dict}${' '.repeat(padding)}\n`

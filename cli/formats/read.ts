@@ -104,7 +104,8 @@ export const readInputBytes = (
  * Reads the matrix in `path`.
  *
  * @example
- * readMatrixFile('data/digits.csv.gz', { dropColumns: ['last'] }) // Right({ matrix: 1797×64, ... })
+ * readMatrixFile('data/digits.csv.gz', { dropColumns: ['last'] })
+ * // Right({ matrix: 1797×64, ... })
  */
 export const readMatrixFile = (
   path: string,
@@ -149,7 +150,9 @@ export const readMatrixFile = (
       return E.right({
         file,
         matrix,
-        description: `JSON${key === '' ? '' : `, key ${key}`}${gz}, ${matrix.format === 'csr' ? 'sparse (CSR)' : 'dense'}`,
+        description:
+          `JSON${key === '' ? '' : `, key ${key}`}${gz}, ` +
+          `${matrix.format === 'csr' ? 'sparse (CSR)' : 'dense'}`,
         locate: (row, col) =>
           matrix.format === 'csr'
             ? `${at}row ${row}, column ${col} (from 0)`
@@ -165,7 +168,8 @@ export const readMatrixFile = (
       if (E.isLeft(read)) return read
       const table = read.right
       const notes = [
-        `${format === 'txt' ? 'text' : format.toUpperCase()} (${delimiterName(table.delimiter)}-separated${gz})`,
+        `${format === 'txt' ? 'text' : format.toUpperCase()} ` +
+          `(${delimiterName(table.delimiter)}-separated${gz})`,
         ...(table.header ? ['header row'] : []),
         ...(table.rowNames === undefined ? [] : ['row names']),
         ...(table.dropped.length === 0

@@ -20,7 +20,8 @@ export const outputFormatOf = (path: string, flag: string): CliResult<OutputForm
   return format === undefined
     ? E.left(
         usageError(
-          `option ${flag}: expected a file name ending in ${outputFormats.map((f) => `.${f}`).join(', ')}, ` +
+          `option ${flag}: expected a file name ending in ` +
+            `${outputFormats.map((f) => `.${f}`).join(', ')}, ` +
             `found '${path}'`,
         ),
       )

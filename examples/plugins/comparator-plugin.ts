@@ -27,7 +27,9 @@ import {
 
 /** The options of `reconstruction`. */
 export interface ReconstructionOptions {
-  /** The largest relative difference ‖WₐHₐ − W_bH_b‖ / ‖WₐHₐ‖ still called `same`. */
+  /**
+   * The largest relative difference ‖WₐHₐ − W_bH_b‖ / ‖WₐHₐ‖ still called `same`.
+   */
   readonly tolerance: number
 }
 
@@ -105,7 +107,8 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       const r = entry as ReconstructionReport
       console.log(
         `reconstruction: relative difference ${r.relativeDifference.toFixed(4)} ` +
-          `(tolerance 0.05): ${r.verdict}; errors ${r.errors?.a.toFixed(4)} and ${r.errors?.b.toFixed(4)}`,
+          `(tolerance 0.05): ${r.verdict}; ` +
+          `errors ${r.errors?.a.toFixed(4)} and ${r.errors?.b.toFixed(4)}`,
       )
     }
   }

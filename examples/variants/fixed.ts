@@ -45,6 +45,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { fit } = demoProblem()
   const result = fit(fixedComponents([0], [1]))
   console.log(
-    `fixed components: error ${result.reconstructionError.toFixed(4)} after ${result.nIter} iterations`,
+    `fixed components: error ${result.reconstructionError.toFixed(4)} ` +
+      `after ${result.nIter} iterations`,
   )
 }

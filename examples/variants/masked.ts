@@ -69,6 +69,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { mask, fit } = demoProblem()
   const result = fit(maskedNmf(mask))
   console.log(
-    `masked NMF: objective ${result.history.at(-1)?.objective?.toFixed(4)} after ${result.nIter} iterations`,
+    `masked NMF: objective ${result.history.at(-1)?.objective?.toFixed(4)} ` +
+      `after ${result.nIter} iterations`,
   )
 }

@@ -18,7 +18,9 @@ describe('flags', () => {
       }),
     )
 
-  it("keeps the first sentence of parseArgs' errors, and explains values that start with '-'", () => {
+  const firstSentence =
+    "keeps the first sentence of parseArgs' errors, and explains values that start with '-'"
+  it(firstSentence, () => {
     expect(message(parse(['--nope']))).toBe("unknown option '--nope' (see nmfkit fit --help)")
     expect(message(parse(['-k', '-3']))).toBe(
       "option -k: expected a value, found an option; a value that starts with '-' is written " +

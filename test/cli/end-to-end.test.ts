@@ -115,7 +115,11 @@ describe('nmfkit fit on three formats', () => {
     expect(run.status).toBe(0)
     expect(run.stdout).toBe('')
     expect(run.stderr).toMatch(
-      /^nmfkit fit: data\.csv: reconstruction error [\d.]+ after \d+ iterations \(converged, tol 1e-4\) in .*; wrote model\.json, W\.csv, H\.npy, convergence\.svg\n$/,
+      new RegExp(
+        /^nmfkit fit: data\.csv: reconstruction error [\d.]+ after \d+ iterations /.source +
+          /\(converged, tol 1e-4\) in .*; /.source +
+          /wrote model\.json, W\.csv, H\.npy, convergence\.svg\n$/.source,
+      ),
     )
 
     const model = readJson('model.json')

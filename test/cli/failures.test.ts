@@ -74,7 +74,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       await nmfkit(folder, 'fit', 'truncated.npy', '-k', '1', '-o', 'model.json'),
     )
     expect(line).toBe(
-      'nmfkit fit: truncated.npy: the file is truncated: expected 48 bytes of data for shape (2, 3) float64, found 40',
+      'nmfkit fit: truncated.npy: the file is truncated: ' +
+        'expected 48 bytes of data for shape (2, 3) float64, found 40',
     )
   })
 
@@ -83,7 +84,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       await nmfkit(folder, 'fit', 'range.mtx', '-k', '1', '-o', 'model.json'),
     )
     expect(line).toBe(
-      'nmfkit fit: range.mtx: line 4, entry 2: expected a row in 1..3 and a column in 1..3, found (4, 2)',
+      'nmfkit fit: range.mtx: line 4, entry 2: ' +
+        'expected a row in 1..3 and a column in 1..3, found (4, 2)',
     )
   })
 
@@ -121,8 +123,10 @@ describe('bad usage: one line naming the option', () => {
     ])
     expect(runs.map(oneLineFailure)).toEqual([
       "nmfkit fit: unknown option '--bogus' (see nmfkit fit --help)",
-      'nmfkit fit: option -k: expected the number of components, found none (see nmfkit fit --help)',
-      "nmfkit fit: option --w: expected a file name ending in .csv, .tsv, .npy, .json, found 'W.xlsx'",
+      'nmfkit fit: option -k: expected the number of components, ' +
+        'found none (see nmfkit fit --help)',
+      'nmfkit fit: option --w: expected a file name ending in .csv, .tsv, .npy, .json, ' +
+        "found 'W.xlsx'",
     ])
   })
 })

@@ -176,7 +176,8 @@ describe('Matrix Market', () => {
       'f.mtx: expected 3 entries (as the size line says), found 1 before the end of the file',
     )
     expect(left(parseMatrixMarket(coordinate('symmetric', '2 2 1\n1 2 1\n'), 's.mtx'))).toBe(
-      's.mtx: line 4, entry 1: expected an entry on or below the diagonal of a symmetric matrix, found (1, 2)',
+      's.mtx: line 4, entry 1: expected an entry on or below the diagonal of a symmetric matrix, ' +
+        'found (1, 2)',
     )
     expect(
       left(parseMatrixMarket('%%MatrixMarket matrix coordinate complex general\n', 'c.mtx')),
@@ -192,7 +193,9 @@ describe('Matrix Market', () => {
 
 /** An .npy file by hand: a version 1.0 header and the given data bytes. */
 const npy = (descr: string, fortran: boolean, shape: string, data: Uint8Array): Uint8Array => {
-  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shape}, }`
+  let header =
+    `{'descr': '${descr}', ` +
+    `'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shape}, }`
   header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n'
   const out = new Uint8Array(10 + header.length + data.length)
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8])

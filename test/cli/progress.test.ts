@@ -60,7 +60,8 @@ describe('the bar', () => {
 
   it('says the iteration, the measure, the rate and the time left at most', () => {
     expect(formatBar(entry(50, 0.0123), 200, 10, 100)).toBe(
-      `iteration  50/200 [${'#'.repeat(7)}${'-'.repeat(22)}]  measure 1.23e-2  100 it/s  ≤ 2 s left`,
+      `iteration  50/200 [${'#'.repeat(7)}${'-'.repeat(22)}]  ` +
+        'measure 1.23e-2  100 it/s  ≤ 2 s left',
     )
     expect(formatBar(entry(1), 200, undefined, 100)).not.toContain('it/s')
     expect(formatBar(entry(50), 200, 10, 40).length).toBeLessThanOrEqual(39)
