@@ -11,7 +11,15 @@
  * file it points to is replaced and the link stays.
  */
 import { randomBytes } from 'node:crypto'
-import { lstatSync, readlinkSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import {
+  lstatSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { internalError, usageError, type CliResult } from './errors.ts'
@@ -39,6 +47,28 @@ export const checkOutputPath = (path: string, flag: string): CliResult<void> => 
     return E.left(usageError(`option ${flag}: ${path}: expected a file name, found a folder`))
   }
   return E.right(undefined)
+}
+
+/** The files this run has read, by real path: no output may overwrite one of them. */
+const inputsRead = new Set<string>()
+
+/** Records that `path` was read as an input (stdin, `-`, is not a file). */
+export const rememberInput = (path: string): void => {
+  if (path === '-') return
+  try {
+    inputsRead.add(realpathSync(path))
+  } catch {
+    // A path that cannot be resolved was not read either.
+  }
+}
+
+/** Whether `target` (the end of an output's links) is a file this run has read. */
+const isInput = (target: string): boolean => {
+  try {
+    return inputsRead.has(realpathSync(target))
+  } catch {
+    return false // a file that does not exist yet is no input
+  }
 }
 
 /** Where the bytes for `path` go (the end of its chain of links), and how to write them. */
@@ -74,6 +104,16 @@ const removeQuietly = (path: string): void => {
 export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
   const staged: { readonly temporary: string; readonly path: string }[] = []
   const direct: OutputFile[] = []
+  for (const file of files) {
+    if (file.path !== '-' && isInput(writePlan(file.path).target)) {
+      return E.left(
+        usageError(
+          `${file.path}: expected an output file other than this command's input, ` +
+            `found the input itself (it would be overwritten)`,
+        ),
+      )
+    }
+  }
   try {
     for (const file of files) {
       if (file.path === '-') continue

@@ -48,9 +48,20 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
     data: ArrayLike<number>,
   ): Result<CsrMatrix<R, C>> {
     const op = 'CsrMatrix.fromParts'
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+    // Indices are stored as 32-bit integers, so neither size may exceed 2^31 − 1.
+    if (
+      !Number.isInteger(rows) ||
+      !Number.isInteger(cols) ||
+      rows < 1 ||
+      cols < 1 ||
+      rows > MAX_INDEX ||
+      cols > MAX_INDEX
+    ) {
       return E.left(
-        invalidMatrix(op, `expected positive integer rows and cols, found ${rows} and ${cols}`),
+        invalidMatrix(
+          op,
+          `expected integer rows and cols in 1..${MAX_INDEX}, found ${rows} and ${cols}`,
+        ),
       )
     }
     if (indptr.length !== rows + 1) {
@@ -301,6 +312,9 @@ const canonical = <R extends string, C extends string>(
     data: Float64Array.from(outData),
   })
 }
+
+/** The largest row or column count a CSR matrix can index with its 32-bit indices. */
+export const MAX_INDEX = 2 ** 31 - 1
 
 /** Either kind of matrix: the input X of a fit may be dense or sparse. */
 export type AnyMatrix<R extends string = string, C extends string = string> =

@@ -83,7 +83,20 @@ export class Matrix<R extends string = string, C extends string = string> {
           ),
         )
       }
-      for (let j = 0; j < cols; j++) values[i * cols + j] = row[j]
+      for (let j = 0; j < cols; j++) {
+        const value: unknown = row[j]
+        // A string, boolean or null would otherwise be coerced to a number without a word.
+        if (typeof value !== 'number') {
+          const found = value === undefined ? 'nothing' : JSON.stringify(value)
+          return E.left(
+            invalidMatrix(
+              'Matrix.fromArrays',
+              `expected a number at row ${i}, column ${j}, found ${found}`,
+            ),
+          )
+        }
+        values[i * cols + j] = value
+      }
     }
     return E.right(new Matrix<R, C>(rows, cols, values))
   }

@@ -12,9 +12,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
-import { invalidOption, shapeMismatch, type Result } from '../core/errors.ts'
-import { showShape, valuesOf, type Matrix } from '../core/matrix.ts'
-import type { AnyMatrix } from '../core/csr.ts'
+import { invalidMatrix, invalidOption, shapeMismatch, type Result } from '../core/errors.ts'
+import { Matrix, showShape, valuesOf } from '../core/matrix.ts'
+import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
 import { describeOptionError, optionsCodec } from './comparator-options.ts'
 
 export { optionsCodec }
@@ -249,12 +249,88 @@ export interface Report {
  * const report = compare(fitA, fitB) // Right({ reports: [NormsReport] })
  * compare(fitA, fitB, { comparators: [norms, aligned], X }) // Right({ reports: [norms, aligned] })
  */
+const describe = (value: unknown): string =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'string'
+        ? `'${value}'`
+        : typeof value
+
+const isFactorPair = (value: unknown): value is FactorPair =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as { W?: unknown }).W instanceof Matrix &&
+  (value as { H?: unknown }).H instanceof Matrix
+
+const isComparatorEntry = (entry: unknown): boolean => {
+  if (typeof entry !== 'object' || entry === null) return false
+  const plugin = 'comparator' in entry ? (entry as { comparator: unknown }).comparator : entry
+  return (
+    typeof plugin === 'object' &&
+    plugin !== null &&
+    typeof (plugin as { compare?: unknown }).compare === 'function' &&
+    typeof (plugin as { options?: { decode?: unknown } }).options?.decode === 'function'
+  )
+}
+
 export const compare = (
   a: FactorPair,
   b: FactorPair,
   options: CompareOptions = {},
 ): Result<Report> => {
   const operation = 'compare'
+  // The types ask for factorizations and plugins; a JavaScript caller may pass anything.
+  for (const [name, pair] of [
+    ['the first factorization', a],
+    ['the second factorization', b],
+  ] as const) {
+    if (!isFactorPair(pair)) {
+      return E.left(
+        invalidMatrix(
+          operation,
+          `expected ${name} to have Matrix fields W and H, found ${describe(pair)}`,
+        ),
+      )
+    }
+  }
+  if (typeof options !== 'object' || options === null) {
+    return E.left(
+      invalidOption(operation, 'options', `expected an object, found ${describe(options)}`),
+    )
+  }
+  const known = ['comparators', 'X']
+  const unknown = Object.keys(options).find((key) => !known.includes(key))
+  if (unknown !== undefined) {
+    return E.left(
+      invalidOption(
+        operation,
+        unknown,
+        `not a known option; known options are ${known.join(', ')}`,
+      ),
+    )
+  }
+  const badEntry = (options.comparators ?? []).findIndex((entry) => !isComparatorEntry(entry))
+  if (badEntry >= 0) {
+    return E.left(
+      invalidOption(
+        operation,
+        'comparators',
+        `expected comparator values (e.g. norms, aligned) or withOptions(...), ` +
+          `found ${describe(options.comparators?.[badEntry])} at index ${badEntry}`,
+      ),
+    )
+  }
+  if (
+    options.X !== undefined &&
+    !(options.X instanceof Matrix) &&
+    !(options.X instanceof CsrMatrix)
+  ) {
+    return E.left(
+      invalidOption(operation, 'X', `expected a Matrix or CsrMatrix, found ${describe(options.X)}`),
+    )
+  }
   const same = checkSameShapes(operation, a, b)
   if (E.isLeft(same)) return same
   const data = checkData(operation, a, options.X)

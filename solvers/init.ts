@@ -23,6 +23,7 @@ import { Matrix, showShape } from '../core/matrix.ts'
 import type { Rng } from '../core/rng.ts'
 import { truncatedSvd } from '../core/svd.ts'
 import type { Factors } from './contract.ts'
+import { asDense } from './input.ts'
 
 /** An init plugin: a name and a function of (X, k, rng) to the first factors. */
 export interface InitStrategy {
@@ -159,7 +160,7 @@ export const defaultInit = (X: AnyMatrix, components: number): string =>
 export const customInit = (
   X: AnyMatrix,
   components: number,
-  given: { readonly W: Matrix; readonly H: Matrix },
+  given: { readonly W: unknown; readonly H: unknown },
   op: string,
 ): Result<Factors> => {
   const check = (what: string, matrix: Matrix, rows: number, cols: number): Result<Matrix> =>
@@ -177,10 +178,12 @@ export const customInit = (
           E.chain((ok) => checkNotAllZero(op, what, ok)),
         )
   return pipe(
-    check('custom W', given.W, X.rows, components),
+    asDense(op, 'custom W', given.W),
+    E.chain((W) => check('custom W', W, X.rows, components)),
     E.chain((W) =>
       pipe(
-        check('custom H', given.H, components, X.cols),
+        asDense(op, 'custom H', given.H),
+        E.chain((H) => check('custom H', H, components, X.cols)),
         E.map((H): Factors => ({
           W: W as Matrix<string, 'components'>,
           H: H as Matrix<'components', string>,

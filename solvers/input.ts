@@ -35,3 +35,30 @@ export const asMatrix = <R extends string, C extends string>(
     ),
   )
 }
+
+/**
+ * A dense factor given by the user (a custom W or H, a fitted H): a `Matrix`,
+ * nested arrays, a CSR matrix (densified: factors are dense) or dense JSON.
+ * Anything else is a `Left` that says what was found.
+ */
+export const asDense = (operation: string, what: string, input: unknown): Result<Matrix> => {
+  if (input instanceof Matrix) return E.right(input)
+  if (input instanceof CsrMatrix) return E.right(input.toDense())
+  if (Array.isArray(input) || (typeof input === 'object' && input !== null)) {
+    const decoded = Array.isArray(input)
+      ? Matrix.fromArrays(input as ReadonlyArray<ArrayLike<number>>)
+      : E.map((matrix: AnyMatrix) => (matrix.format === 'dense' ? matrix : matrix.toDense()))(
+          fromJSON(input),
+        )
+    return E.mapLeft((error: { message: string }) =>
+      invalidMatrix(operation, `${what}: ${error.message}`),
+    )(decoded)
+  }
+  return E.left(
+    invalidMatrix(
+      operation,
+      `expected ${what} as a Matrix or nested arrays, ` +
+        `found ${input === null ? 'null' : typeof input}`,
+    ),
+  )
+}

@@ -116,7 +116,7 @@ export const buildInit = (
     return strategy.init(X, components, rng, op)
   }
   if (typeof name === 'object' && name !== null && 'W' in name && 'H' in name) {
-    return customInit(X, components, name as { W: Matrix; H: Matrix }, op)
+    return customInit(X, components, name as { W: unknown; H: unknown }, op)
   }
   return E.left(
     invalidOption(op, 'init', `expected a strategy name or { W, H }, found ${typeof name}`),
@@ -178,6 +178,7 @@ export const nmf = <R extends string = string, C extends string = string>(
 ): Result<Factorization<R, C>> =>
   pipe(
     E.Do,
+    E.bind('options_', () => checkOptionsObject(operation, options)),
     E.bind('X', () => asMatrix(operation, input)),
     E.bind('X_', ({ X }) => checkNonNegative(operation, 'X', X)),
     E.bind('solver', () => resolveSolver(options.solver)),
@@ -242,6 +243,19 @@ export const nmf = <R extends string = string, C extends string = string>(
       ) as Result<Factorization<R, C>>
     }),
   )
+
+/** The options argument is an object (a JavaScript caller may pass nothing or a number). */
+export const checkOptionsObject = (operation: string, options: unknown): Result<unknown> =>
+  typeof options === 'object' && options !== null && !Array.isArray(options)
+    ? E.right(options)
+    : E.left(
+        invalidOption(
+          operation,
+          'options',
+          `expected an object (e.g. { components: 2 }), ` +
+            `found ${options === null ? 'null' : typeof options}`,
+        ),
+      )
 
 /** The most entries nmfkit allocates for one factor or Gram matrix (2 GiB of float64). */
 export const MAX_ARRAY_ENTRIES = 2 ** 28

@@ -21,7 +21,7 @@ import { withHFixed } from '../dsl/rules.ts'
 import { cd, cdHalfW } from './cd.ts'
 import type { AnySolver, Problem } from './contract.ts'
 import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
-import { asMatrix, type MatrixInput } from './input.ts'
+import { asDense, asMatrix, type MatrixInput } from './input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
 import { penalties, resolveBeta } from './nmf.ts'
 import { commonDefaults, commonProps, decodeProps } from './options.ts'
@@ -90,10 +90,14 @@ const resolveTransformSolver = (solver: unknown): Result<readonly [AnySolver, An
  */
 export const transform = <R extends string = string, C extends string = string>(
   input: AnyMatrix<R, C> | MatrixInput,
-  H: Matrix<string, NoInfer<C>>,
+  components: Matrix<string, NoInfer<C>>,
   options: TransformOptions = {},
-): Result<Factorization<R, C>> =>
-  pipe(
+): Result<Factorization<R, C>> => {
+  // A JavaScript caller may pass nested arrays or nothing; the types ask for a Matrix.
+  const dense = asDense(operation, 'H', components)
+  if (E.isLeft(dense)) return dense
+  const H = dense.right as Matrix<string, C>
+  return pipe(
     E.Do,
     E.bind('X', () => asMatrix(operation, input)),
     E.bind('X_', ({ X }) => checkNonNegative(operation, 'X', X)),
@@ -149,6 +153,7 @@ export const transform = <R extends string = string, C extends string = string>(
       ) as Result<Factorization<R, C>>
     }),
   )
+}
 
 /**
  * W·H (samples×features): the samples rebuilt from their coefficients W

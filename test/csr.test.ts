@@ -154,7 +154,7 @@ describe('fromParts', () => {
       'rows not a positive integer',
       [0, 3, [0], [], []],
       'InvalidMatrix',
-      `${op}: expected positive integer rows and cols, found 0 and 3`,
+      `${op}: expected integer rows and cols in 1..2147483647, found 0 and 3`,
     ],
     [
       'indptr of the wrong length',

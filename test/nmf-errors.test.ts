@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { CsrMatrix, Matrix, initialize, nmf, type NmfError } from 'nmfkit'
+import { CsrMatrix, Matrix, compare, initialize, nmf, transform, type NmfError } from 'nmfkit'
 
 const X = [
   [1, 0, 2],
@@ -212,5 +212,78 @@ describe('legal edge cases give finite factors', () => {
     if (E.isLeft(fit)) throw new Error(fit.left.message)
     expect(fit.right.options.init).toBe('random')
     expect(fit.right.W.cols).toBe(4)
+  })
+})
+
+describe('what a JavaScript caller may pass', () => {
+  it('custom init as nested arrays works like Matrix values', () => {
+    const W = [
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]
+    const H = [
+      [1, 1, 1],
+      [1, 0, 1],
+    ]
+    const fromArrays = nmf(X, { components: 2, init: { W, H } as never, maxIter: 5 })
+    const fromMatrices = nmf(X, {
+      components: 2,
+      init: { W: Matrix.fill(3, 2, 1), H: Matrix.fromArrays(H) as never },
+      maxIter: 5,
+    })
+    expect(E.isRight(fromArrays)).toBe(true)
+    if (E.isRight(fromArrays) && E.isRight(fromMatrices)) {
+      expect(fromArrays.right.W.toArray()).toEqual(fromMatrices.right.W.toArray())
+    }
+  })
+
+  it('no options is an error, not a TypeError', () => {
+    expect(failure(nmf(X, undefined as never)).message).toBe(
+      "nmf: option 'options': expected an object (e.g. { components: 2 }), found undefined",
+    )
+  })
+
+  it('a string entry is an error that names it, not a coercion', () => {
+    expect(
+      failure(
+        nmf(
+          [
+            [1, '2' as never],
+            [3, 4],
+          ],
+          { components: 1 },
+        ),
+      ).message,
+    ).toBe('nmf: X: Matrix.fromArrays: expected a number at row 0, column 1, found "2"')
+  })
+
+  it('compare checks its arguments', () => {
+    const fit = nmf(X, { components: 2 })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(failure(compare(fit.right, undefined as never)).message).toBe(
+      'compare: expected the second factorization to have Matrix fields W and H, found undefined',
+    )
+    expect(
+      failure(compare(fit.right, fit.right, { comparators: ['norms' as never] })).message,
+    ).toBe(
+      "compare: option 'comparators': expected comparator values (e.g. norms, aligned) or " +
+        "withOptions(...), found 'norms' at index 0",
+    )
+    expect(failure(compare(fit.right, fit.right, { foo: 1 } as never)).message).toBe(
+      "compare: option 'foo': not a known option; known options are comparators, X",
+    )
+  })
+
+  it('transform takes H as nested arrays too', () => {
+    const fit = nmf(X, { components: 2 })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    const fromArrays = transform(X, fit.right.H.toArray() as never)
+    const fromMatrix = transform(X, fit.right.H)
+    if (E.isLeft(fromArrays) || E.isLeft(fromMatrix)) throw new Error('transform failed')
+    expect(fromArrays.right.W.toArray()).toEqual(fromMatrix.right.W.toArray())
+    expect(failure(transform(X, undefined as never)).message).toBe(
+      'transform: expected H as a Matrix or nested arrays, found undefined',
+    )
   })
 })

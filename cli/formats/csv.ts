@@ -45,6 +45,23 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 
 const isNumeric = (cell: string): boolean => NUMBER.test(cell.trim())
 
+/**
+ * A number, or a spelling of a non-finite one (NaN, inf): never a column name,
+ * so a first row holding one is data, and its bad value is reported.
+ */
+const numberLike = (cell: string): boolean =>
+  isNumeric(cell) || /^[+-]?(nan|inf|infinity)$/i.test(cell.trim())
+
+/**
+ * The first row is a header when its first cell is not a number (a header's
+ * first cell is a name or empty) and another of its cells is not one either
+ * (`name,a,b` is a header, `x,1,2` a named row, `1,abc` a row with a bad cell).
+ */
+const looksLikeHeader = (cells: readonly string[]): boolean =>
+  cells.length === 1
+    ? !numberLike(cells[0])
+    : !numberLike(cells[0]) && cells.slice(1).some((cell) => !numberLike(cell))
+
 /** The delimiter's name in messages. */
 export const delimiterName = (delimiter: string): string =>
   delimiter === ','
@@ -194,12 +211,7 @@ export const parseDelimited = (
   const kept = (cells: readonly string[]): string[] =>
     cells.filter((_, j) => !byPosition.right.has(j))
 
-  const header =
-    options.header ??
-    (kept(first.fields)
-      .slice(1)
-      .some((cell) => !isNumeric(cell)) ||
-      (kept(first.fields).length === 1 && !isNumeric(kept(first.fields)[0])))
+  const header = options.header ?? looksLikeHeader(kept(first.fields))
   const headerCells = header ? first.fields.map((cell) => cell.trim()) : undefined
   const dataLines = header ? lines.slice(1) : lines
   if (dataLines.length === 0) {

@@ -32,6 +32,10 @@ export interface MatrixMarketMatrix {
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 const INDEX = /^\d+$/
+/** The most rows or columns read: a CSR matrix keeps rows + 1 offsets in memory. */
+const MAX_DIMENSION = 2 ** 28
+/** The most entries of an array (dense) file: 2 GiB of float64. */
+const MAX_DENSE_ENTRIES = 2 ** 28
 
 const parseBanner = (line: string, file: string): CliResult<MatrixMarketHeader> => {
   const words = line.trim().split(/\s+/)
@@ -116,6 +120,27 @@ export const parseMatrixMarket = (text: string, file: string): CliResult<MatrixM
       : header.symmetry === 'symmetric'
         ? (rows * (rows + 1)) / 2
         : rows * cols
+  // Checked before anything is allocated: a few bytes of header can declare a
+  // matrix that no memory holds.
+  if (rows > MAX_DIMENSION || cols > MAX_DIMENSION) {
+    return E.left(
+      inputError(
+        file,
+        `line ${at + 1}: expected at most ${MAX_DIMENSION} rows and columns, ` +
+          `found ${rows}×${cols}`,
+      ),
+    )
+  }
+  // A dense (array) file is read into one array of rows×cols values.
+  if (header.format === 'array' && entries > MAX_DENSE_ENTRIES) {
+    return E.left(
+      inputError(
+        file,
+        `line ${at + 1}: expected at most ${MAX_DENSE_ENTRIES} entries in a dense matrix, ` +
+          `found ${rows}×${cols}`,
+      ),
+    )
+  }
   return header.format === 'coordinate'
     ? readCoordinate(lines, at + 1, file, header, rows, cols, entries)
     : readArray(lines, at + 1, file, header, rows, cols, entries)

@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import type { AnyMatrix } from 'nmfkit'
 import { inputError, usageError, type CliResult } from '../errors.ts'
+import { rememberInput } from '../files.ts'
 import { delimiterName, parseDelimited, type DelimitedOptions } from './csv.ts'
 import { parseJsonMatrix } from './json.ts'
 import { parseMatrixMarket } from './mtx.ts'
@@ -95,6 +96,7 @@ export const readInputBytes = (
   const file = path === '-' ? 'stdin' : path
   const raw = readBytes(path)
   if (E.isLeft(raw)) return raw
+  rememberInput(path)
   const bytes = gunzip(raw.right, file)
   if (E.isLeft(bytes)) return bytes
   return E.right({ file, bytes: bytes.right, gzipped: bytes.right !== raw.right })

@@ -34,6 +34,9 @@ writeFiles(folder, {
   'good.csv': '1,2\n3,4\n',
   'bom.csv': '\uFEFFa,b\n1,2\n3,4\n',
   'model.json': 'the old model\n',
+  'huge.mtx': '%%MatrixMarket matrix coordinate real general\n1000000000 1000000000 1\n1 1 1\n',
+  'nan-first.csv': '1,NaN\n2,3\n',
+  'input.csv': '1,2\n3,4\n',
 })
 
 /** The run failed with exit code 2 and exactly one line on stderr. */
@@ -62,6 +65,32 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(line).toBe(
       'nmfkit fit: letters.csv: line 3, column 2 ("b"): expected a number, found "x"',
     )
+  })
+
+  it('a Matrix Market size no memory holds, before anything is allocated', async () => {
+    const line = oneLineFailure(await nmfkit(folder, 'info', 'huge.mtx'))
+    expect(line).toBe(
+      'nmfkit info: huge.mtx: line 2: expected at most 268435456 rows and columns, ' +
+        'found 1000000000×1000000000',
+    )
+  })
+
+  it('a first row with NaN is data with a bad value, not a header', async () => {
+    const line = oneLineFailure(await nmfkit(folder, 'fit', 'nan-first.csv', '-k', '1'))
+    expect(line).toBe('nmfkit fit: nan-first.csv: line 1, column 2: expected a number, found "NaN"')
+  })
+
+  it('an output that would overwrite the input', async () => {
+    for (const flag of ['-o', '--w']) {
+      const line = oneLineFailure(
+        await nmfkit(folder, 'fit', 'input.csv', '-k', '1', flag, 'input.csv', '-q'),
+      )
+      expect(line).toBe(
+        "nmfkit fit: input.csv: expected an output file other than this command's input, " +
+          'found the input itself (it would be overwritten)',
+      )
+      expect(readFileSync(join(folder, 'input.csv'), 'utf8')).toBe('1,2\n3,4\n')
+    }
   })
 
   it('an empty file', async () => {
