@@ -5,7 +5,11 @@
  *
  * Duplicate column indices within a row are summed and unsorted indices are
  * sorted when the matrix is built, so every `CsrMatrix` is canonical: indices
- * strictly increasing within each row.
+ * strictly increasing within each row. *
+ * Known limit: `indptr`, `indices` and `data` are the matrix's own storage,
+ * exposed so that kernels read them without copies. Typed arrays cannot be
+ * frozen, so writing into them would change the matrix; treat them as
+ * read-only (`toJSON()` gives copies).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
