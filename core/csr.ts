@@ -5,7 +5,8 @@
  *
  * Duplicate column indices within a row are summed and unsorted indices are
  * sorted when the matrix is built, so every `CsrMatrix` is canonical: indices
- * strictly increasing within each row. *
+ * strictly increasing within each row.
+ *
  * Known limit: `indptr`, `indices` and `data` are the matrix's own storage,
  * exposed so that kernels read them without copies. Typed arrays cannot be
  * frozen, so writing into them would change the matrix; treat them as
