@@ -24,7 +24,10 @@ export interface Rng {
  * const first = rng.uniform() // the same number for every run with seed 42
  */
 export const createRng = (seed: number): Rng => {
-  const source = seedrandom(String(seed))
+  // seedrandom's ARC4 key schedule repeats its key, so the keys '10' and '1010' give
+  // the same stream; a length prefix makes no seed's key a repetition of another's.
+  const key = String(seed)
+  const source = seedrandom(`${key.length}:${key}`)
   let spare: number | undefined
   const uniform = (): number => source.double()
   const normal = (): number => {

@@ -121,3 +121,12 @@ describe('permutation', () => {
     }
   })
 })
+
+describe('seeds whose digits repeat', () => {
+  it('give different streams (10, 1010 and 101010 are three seeds)', () => {
+    const first = (seed: number) => Array.from({ length: 4 }, createRng(seed).uniform)
+    expect(first(1010)).not.toEqual(first(10))
+    expect(first(101010)).not.toEqual(first(10))
+    expect(first(11)).not.toEqual(first(1))
+  })
+})
