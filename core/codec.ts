@@ -29,8 +29,21 @@ const CsrJson = t.type({
 
 /** Names the first failing path of an io-ts decode, e.g. `data[3]: expected number, found "x"`. */
 export const describeErrors = (errors: t.Errors): string => {
+  const parts = errorParts(errors)
+  if (parts === undefined) return 'invalid value'
+  const { path, expected, found } = parts
+  return `${path === '' ? 'value' : path}: expected ${expected}, found ${found}`
+}
+
+/**
+ * The first failure of an io-ts decode as its path (`data[3]`, `a.b`), the name
+ * of the type expected there and the value found, as messages show them.
+ */
+export const errorParts = (
+  errors: t.Errors,
+): { readonly path: string; readonly expected: string; readonly found: string } | undefined => {
   const first = errors[0]
-  if (first === undefined) return 'invalid value'
+  if (first === undefined) return undefined
   let path = ''
   for (let i = 1; i < first.context.length; i++) {
     const parent = first.context[i - 1].type
@@ -47,7 +60,7 @@ export const describeErrors = (errors: t.Errors): string => {
       : typeof first.value === 'number'
         ? String(first.value)
         : JSON.stringify(first.value)
-  return `${path === '' ? 'value' : path}: expected ${expected}, found ${found}`
+  return { path, expected, found }
 }
 
 /** An error of a constructor, reported as the public operation that called it. */

@@ -6,6 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { errorParts } from '../core/codec.ts'
 
 /**
  * An io-ts codec for a comparator's options: it decodes `undefined` or an
@@ -60,15 +61,9 @@ export const optionsCodec = <O extends object>(
 
 /** The option path and what is wrong, from the first error of an options codec. */
 export const describeOptionError = (errors: t.Errors): { path: string; detail: string } => {
-  const first = errors[0]
-  const path = first?.context
-    .slice(1)
-    .map((entry) => entry.key)
-    .join('.')
-  const expected = first?.context[first.context.length - 1]?.type.name ?? 'a valid value'
-  const found = first?.value === undefined ? 'nothing' : JSON.stringify(first.value)
-  return {
-    path: path ?? '',
-    detail: first?.message ?? `expected ${expected}, found ${found}`,
-  }
+  const parts = errorParts(errors)
+  if (parts === undefined) return { path: '', detail: 'invalid value' }
+  // A codec's own message (e.g. for an unknown key) says more than the generic one.
+  const message = errors[0]?.message
+  return { path: parts.path, detail: message ?? `expected ${parts.expected}, found ${parts.found}` }
 }

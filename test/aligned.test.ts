@@ -311,7 +311,7 @@ describe('compare: shapes, options and the contract', () => {
       "compare: option 'aligned.tolerance': expected a number in [0, 1], found 2",
     )
     expect(errorMessage(a, a, withTolerance({ tolerance: NaN }))).toBe(
-      "compare: option 'aligned.tolerance': expected a number in [0, 1], found null",
+      "compare: option 'aligned.tolerance': expected a number in [0, 1], found NaN",
     )
     expect(errorMessage(a, a, withTolerance({ tol: 0.1 }))).toBe(
       "compare: option 'aligned.tol': not a known option; known options are tolerance",
