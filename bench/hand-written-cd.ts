@@ -18,16 +18,51 @@
  * The convergence measure is the sum of |projected gradient| over both
  * half-sweeps; the fit stops when it falls to tol times its first value.
  */
-import { gramColumns, gramRows, transpose } from '../core/kernels.ts'
+import type { AnyMatrix } from '../core/csr.ts'
+import {
+  csrTimesDenseT,
+  csrTransposeTimesDense,
+  gemmNT,
+  gemmTN,
+  gramColumns,
+  gramRows,
+  transpose,
+} from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import type { Factors, Problem, Solver, StepResult } from '../solvers/contract.ts'
-import {
-  componentOrder,
-  halfSquaredError,
-  sumAndSquares,
-  timesHt,
-  transposeTimesW,
-} from '../solvers/products.ts'
+import { componentOrder } from '../dsl/rules.ts'
+import { sumAndSquares } from '../solvers/products.ts'
+
+/** X·Hᵀ (samples×components) for H of components×features. */
+const timesHt = (X: AnyMatrix, H: Float64Array, components: number): Float64Array =>
+  X.format === 'dense'
+    ? gemmNT(valuesOf(X), X.rows, X.cols, H, components)
+    : csrTimesDenseT(X, H, components)
+
+/** Xᵀ·W (features×components) for W of samples×components. */
+const transposeTimesW = (X: AnyMatrix, W: Float64Array, components: number): Float64Array =>
+  X.format === 'dense'
+    ? gemmTN(valuesOf(X), X.rows, X.cols, W, components)
+    : csrTransposeTimesDense(X, W, components)
+
+/**
+ * ½‖X − W·H‖²_F from products the half-sweep already has, in O((n + m)·k²):
+ * ½(‖X‖² − 2·Σ (XᵀW)∘Hᵀ + Σ (WᵀW)∘(H·Hᵀ)). Rounding can make it slightly
+ * negative for an exact fit; it is clamped at zero.
+ */
+const halfSquaredError = (
+  squaredNormX: number,
+  XtW: Float64Array,
+  WtW: Float64Array,
+  Ht: Float64Array,
+  HHt: Float64Array,
+): number => {
+  let cross = 0
+  for (let q = 0; q < XtW.length; q++) cross += XtW[q] * Ht[q]
+  let quadratic = 0
+  for (let q = 0; q < WtW.length; q++) quadratic += WtW[q] * HHt[q]
+  return Math.max(0, 0.5 * (squaredNormX - 2 * cross + quadratic))
+}
 
 /**
  * Updates W (rows×k, in place: the caller's own copy) column by column in
@@ -80,7 +115,14 @@ const sweepW = (
   const HHt = gramRows(H, k, X.cols)
   penalize(HHt, XHt, k, penalties.l1W, penalties.l2W)
   const W = valuesOf(state.W).slice()
-  const violation = coordinateSweep(W, X.rows, k, HHt, XHt, componentOrder(problem))
+  const violation = coordinateSweep(
+    W,
+    X.rows,
+    k,
+    HHt,
+    XHt,
+    componentOrder(problem, problem.components),
+  )
   return { W, violation }
 }
 
@@ -100,7 +142,7 @@ const step = (state: Factors, problem: Problem): StepResult<Factors> => {
   const WtW = gramColumns(W, n, k)
   penalize(WtW, XtW, k, penalties.l1H, penalties.l2H)
   const Ht = transpose(H, k, m)
-  violation += coordinateSweep(Ht, m, k, WtW, XtW, componentOrder(problem))
+  violation += coordinateSweep(Ht, m, k, WtW, XtW, componentOrder(problem, problem.components))
 
   // The objective from the products at hand: with the H penalties folded into
   // XᵀW and WᵀW, the quadratic form already includes them; W's are added.

@@ -101,7 +101,7 @@ export const sequence = <S, O>(...rules: readonly Rule<S, O>[]): Rule<S, O> =>
   })
 
 /** The order of the components in one sweep: 0..k-1, or a fresh permutation when shuffling. */
-const componentOrder = (problem: Problem, k: number): ArrayLike<number> =>
+export const componentOrder = (problem: Problem, k: number): ArrayLike<number> =>
   problem.shuffle ? problem.rng.permutation(k) : Int32Array.from({ length: k }, (_, t) => t)
 
 /**
