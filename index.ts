@@ -9,6 +9,14 @@ export { fromJSON } from './core/codec.ts'
 export { createRng, type Rng } from './core/rng.ts'
 export type { NmfError, Result } from './core/errors.ts'
 export { frobeniusError } from './core/divergence.ts'
+export {
+  fastPathAvailable,
+  kernelMemoryBytes,
+  kernelPath,
+  releaseKernelMemory,
+  setKernelPath,
+  type KernelPath,
+} from './core/wasm.ts'
 export type {
   AnySolver,
   Capabilities,

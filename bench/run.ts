@@ -40,11 +40,15 @@ import {
   createRng,
   CsrMatrix,
   initialize,
+  kernelMemoryBytes,
+  kernelPath,
   Matrix,
   nmf,
+  setKernelPath,
   type AnyMatrix,
   type BetaLoss,
   type Factors,
+  type KernelPath,
   type NmfOptions,
   type Result,
 } from 'nmfkit'
@@ -80,7 +84,10 @@ interface Measurement {
   readonly range: readonly [number, number]
   /** The largest RSS seen so far in the process, MiB. */
   readonly peakRssMb: number
-  /** The largest heapUsed + arrayBuffers seen during this measurement, MiB. */
+  /**
+   * The largest heapUsed + arrayBuffers + the WebAssembly kernels' memory (which
+   * arrayBuffers does not count) seen during this measurement, MiB.
+   */
   readonly peakHeapMb: number
   /** 2 × the bytes of X, W and H, plus 100 MiB. */
   readonly memoryBudgetMb: number
@@ -127,7 +134,7 @@ let peakHeap = 0
 const sampleMemory = (): void => {
   const usage = process.memoryUsage()
   peakRss = Math.max(peakRss, usage.rss)
-  peakHeap = Math.max(peakHeap, usage.heapUsed + usage.arrayBuffers)
+  peakHeap = Math.max(peakHeap, usage.heapUsed + usage.arrayBuffers + kernelMemoryBytes())
 }
 
 const median = (values: readonly number[]): number => {
@@ -399,6 +406,7 @@ interface Arguments {
   readonly repetitions: number | undefined
   readonly problems: readonly (typeof PROBLEMS)[number][]
   readonly sklearn: boolean
+  readonly kernels: KernelPath
 }
 
 const parseArguments = (): Arguments => {
@@ -409,8 +417,13 @@ const parseArguments = (): Arguments => {
         repetitions: { type: 'string' },
         problems: { type: 'string', default: PROBLEMS.join(',') },
         'no-sklearn': { type: 'boolean', default: false },
+        kernels: { type: 'string', default: kernelPath() },
       },
     })
+    const kernels = values.kernels
+    if (kernels !== 'auto' && kernels !== 'reference' && kernels !== 'wasm') {
+      throw new Error(`--kernels: expected auto, reference or wasm, found '${kernels}'`)
+    }
     const repetitions = values.repetitions === undefined ? undefined : Number(values.repetitions)
     if (
       repetitions !== undefined &&
@@ -431,11 +444,13 @@ const parseArguments = (): Arguments => {
       repetitions,
       problems: problems as (typeof PROBLEMS)[number][],
       sklearn: !values['no-sklearn'],
+      kernels,
     }
   } catch (error) {
     console.error(
       `error: ${(error as Error).message}\n` +
-        'usage: npm run bench -- [--json] [--repetitions N] [--problems a,b] [--no-sklearn]',
+        'usage: npm run bench -- [--json] [--repetitions N] [--problems a,b] [--no-sklearn] ' +
+        '[--kernels auto|reference|wasm]',
     )
     process.exit(1)
   }
@@ -448,6 +463,7 @@ const jsonLine = (m: Measurement): string => {
 
 const main = (): void => {
   const args = parseArguments()
+  setKernelPath(args.kernels)
   const started = performance.now()
   const python = args.sklearn ? findPython() : undefined
   let sklearnVersion: string | undefined
@@ -489,7 +505,7 @@ const main = (): void => {
 
   const seconds = (performance.now() - started) / 1000
   console.log(
-    `Node ${process.version}, ` +
+    `Node ${process.version}, kernels ${args.kernels}, ` +
       (python === undefined
         ? 'without scikit-learn'
         : `scikit-learn ${sklearnVersion} (${python})`) +

@@ -4,7 +4,7 @@
  * names of library options as flags in messages.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { NmfError } from 'nmfkit'
+import { setKernelPath, type KernelPath, type NmfError } from 'nmfkit'
 import { inputError, usageError, type CliError, type CliResult } from './errors.ts'
 import { inputFormats, type InputFormat, type ReadOptions } from './formats/read.ts'
 
@@ -171,4 +171,27 @@ export const fromLibraryError = (
     return usageError(/betaLoss/.test(detail) ? `option --loss: ${detail}` : detail)
   }
   return inputError(input.file, detail)
+}
+
+/** The flag that chooses the kernels of a fit (`setKernelPath`). */
+export const kernelsFlag = { kernels: { type: 'string' } } as const
+
+/** The help line of `kernelsFlag`. */
+export const kernelsHelp = `  --kernels PATH         auto (the default: WebAssembly for large products),
+                         reference (the TypeScript loops) or wasm (WebAssembly for
+                         every product); the environment variable NMFKIT_KERNELS
+                         sets the default`
+
+const KERNEL_PATHS: readonly KernelPath[] = ['auto', 'reference', 'wasm']
+
+/** Applies `--kernels`, when given, for the rest of the command. */
+export const applyKernelsFlag = (value: string | undefined): CliResult<void> => {
+  if (value === undefined) return E.right(undefined)
+  if (!(KERNEL_PATHS as readonly string[]).includes(value)) {
+    return E.left(
+      usageError(`option --kernels: expected ${KERNEL_PATHS.join(', ')}, found '${value}'`),
+    )
+  }
+  setKernelPath(value as KernelPath)
+  return E.right(undefined)
 }

@@ -23,7 +23,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import type { AnyMatrix } from './csr.ts'
-import { frobeniusError, squaredFrobeniusError } from './divergence.ts'
+import { frobeniusError, frobeniusErrorOf, squaredFrobeniusError } from './divergence.ts'
 import {
   invalidOption,
   shapeMismatch,
@@ -33,6 +33,7 @@ import {
   type Result,
 } from './errors.ts'
 import { transpose } from './kernels.ts'
+import { copyOut, fastModule, layout } from './wasm.ts'
 import { showShape, valuesOf, type Matrix } from './matrix.ts'
 import { checkNonNegative } from './validate.ts'
 
@@ -164,6 +165,32 @@ const addEntry = (sums: Sums, x: number, y: number, beta: number, generic: boole
 }
 
 /**
+ * The sums of `addEntry` over X's entries in the WebAssembly module (wasm/kernels.ts's
+ * betaSums), where it runs them: a dense X, or a CSR X for β ∈ {0, 1}, whose zeros add
+ * nothing. Undefined otherwise, and then the loop below sums.
+ */
+const fastSums = (
+  X: AnyMatrix,
+  w: Float64Array,
+  ht: Float64Array,
+  k: number,
+  beta: number,
+): Sums | undefined => {
+  const sparse = X.format === 'csr'
+  if (sparse && beta !== 0 && beta !== 1) return undefined
+  const wasm = fastModule((sparse ? X.data.length : X.rows * X.cols) * k)
+  if (wasm === undefined) return undefined
+  const operands = sparse ? [X.data, X.indices, X.indptr, w, ht] : [valuesOf(X), w, ht]
+  const at = layout(wasm, operands, [32])
+  if (at === undefined) return undefined
+  const [values, columns, starts] = sparse ? at : [at[0], 0, 0]
+  const [W, Ht, out] = at.slice(sparse ? 3 : 1)
+  wasm.betaSums(values, columns, starts, X.rows, X.cols, W, Ht, k, beta, EPSILON, out)
+  const [x, first, second, yBeta] = copyOut(wasm, out, 4)
+  return { x, first, second, yBeta }
+}
+
+/**
  * d_β(X | W·H) for X (n×m), W (n×k), H (k×m), unchecked: the solvers' version.
  * Never negative (a rounding result below zero is clamped).
  */
@@ -175,13 +202,16 @@ export const unsafeBetaDivergence = (X: AnyMatrix, W: Matrix, H: Matrix, beta: n
   const w = valuesOf(W)
   const ht = transpose(valuesOf(H), k, m)
   const generic = beta !== 0 && beta !== 1
-  const sums: Sums = { x: 0, first: 0, second: 0, yBeta: 0 }
+  const summed = fastSums(X, w, ht, k, beta)
+  const sums: Sums = summed ?? { x: 0, first: 0, second: 0, yBeta: 0 }
   const visit = (i: number, j: number, x: number): void => {
     if (generic || x > EPSILON) addEntry(sums, x, dotRows(w, i * k, ht, j * k, k), beta, generic)
   }
 
   // Row-major order for both formats, so that dense and CSR give the same sums.
-  if (X.format === 'dense') {
+  if (summed !== undefined) {
+    // The module has summed every entry.
+  } else if (X.format === 'dense') {
     const x = valuesOf(X)
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) visit(i, j, x[i * m + j])
   } else {
@@ -225,6 +255,24 @@ export const divergenceError = (X: AnyMatrix, W: Matrix, H: Matrix, beta: number
   // For β = 2, sqrt(2·d) = ‖X − W·H‖_F, which frobeniusError keeps from under- or
   // overflowing.
   beta === 2 ? frobeniusError(X, W, H) : Math.sqrt(2 * unsafeBetaDivergence(X, W, H, beta))
+
+/**
+ * d_β(X | W·H) and sqrt(2·d_β) together, for the price of one: the same two numbers as
+ * `unsafeBetaDivergence` and `divergenceError`.
+ */
+export const divergenceAndError = (
+  X: AnyMatrix,
+  W: Matrix,
+  H: Matrix,
+  beta: number,
+): { readonly divergence: number; readonly error: number } => {
+  if (beta !== 2) {
+    const divergence = unsafeBetaDivergence(X, W, H, beta)
+    return { divergence, error: Math.sqrt(2 * divergence) }
+  }
+  const squared = squaredFrobeniusError(X, W, H)
+  return { divergence: 0.5 * squared, error: frobeniusErrorOf(X, W, H, squared) }
+}
 
 /** The first zero of X in row-major order (stored or not, for a CSR X), if any. */
 const firstZero = (X: AnyMatrix): readonly [number, number] | undefined => {

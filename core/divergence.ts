@@ -5,6 +5,7 @@
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
 import { gramColumns, gramRows } from './kernels.ts'
 import { Matrix, valuesOf } from './matrix.ts'
+import { fastModule, layout } from './wasm.ts'
 
 /**
  * ‖X − W·H‖_F for X (n×m), W (n×k), H (k×m).
@@ -14,8 +15,11 @@ import { Matrix, valuesOf } from './matrix.ts'
  * make that slightly negative for an exact fit, so it is clamped at zero
  * before the root.
  */
-export const frobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number => {
-  const squared = squaredFrobeniusError(X, W, H)
+export const frobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number =>
+  frobeniusErrorOf(X, W, H, squaredFrobeniusError(X, W, H))
+
+/** ‖X − W·H‖_F from its square, already computed by squaredFrobeniusError. */
+export const frobeniusErrorOf = (X: AnyMatrix, W: Matrix, H: Matrix, squared: number): number => {
   // Σ d² underflows to 0 when every |d| is below about 1e-154, and overflows above
   // about 1e154, while the norm itself is representable. Then the same sum is taken
   // on X and W scaled by a power of two (exact), and the root is scaled back.
@@ -59,6 +63,13 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
   const h = valuesOf(H)
   if (X.format === 'dense') {
     const x = valuesOf(X)
+    const wasm = fastModule(n * m * k)
+    if (wasm) {
+      // Blocks of rows of W·H in the module: at most about 256 KiB of them at a time.
+      const block = Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
+      const at = layout(wasm, [x, w, h], [block * m * 8])
+      if (at) return wasm.squaredErrorDense(at[0], n, m, at[1], at[2], k, at[3], block)
+    }
     const row = new Float64Array(m)
     let total = 0
     for (let i = 0; i < n; i++) {

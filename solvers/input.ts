@@ -6,13 +6,29 @@ import * as E from 'fp-ts/lib/Either.js'
 import { fromJSON } from '../core/codec.ts'
 import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
 import { invalidMatrix, type Result } from '../core/errors.ts'
-import { Matrix } from '../core/matrix.ts'
+import { Matrix, valuesOf } from '../core/matrix.ts'
+import { keepResident } from '../core/wasm.ts'
 
 /** Nested arrays (one per row) or a JSON matrix object. */
 export type MatrixInput = ReadonlyArray<ArrayLike<number>> | { readonly format?: string }
 
 /** Any accepted input as a `Matrix` or `CsrMatrix`, or a `Left` naming what is wrong. */
 export const asMatrix = <R extends string, C extends string>(
+  operation: string,
+  input: AnyMatrix<R, C> | MatrixInput,
+): Result<AnyMatrix<R, C>> => E.map(resident<R, C>)(decodeMatrix(operation, input))
+
+/**
+ * X as a fit reads it every iteration: its storage, which nobody writes, is kept in the
+ * kernels' WebAssembly memory between products (core/wasm.ts).
+ */
+const resident = <R extends string, C extends string>(X: AnyMatrix<R, C>): AnyMatrix<R, C> => {
+  if (X.format === 'dense') keepResident(valuesOf(X))
+  else keepResident(X.indptr, X.indices, X.data)
+  return X
+}
+
+const decodeMatrix = <R extends string, C extends string>(
   operation: string,
   input: AnyMatrix<R, C> | MatrixInput,
 ): Result<AnyMatrix<R, C>> => {

@@ -30,17 +30,26 @@
  * plus one row at a time for the denominators when β ∉ {1, 2}; a CSR X is
  * never densified, and nothing of X's size is allocated.
  */
-import type { AnyMatrix } from '../core/csr.ts'
+import type { AnyMatrix, CsrMatrix } from '../core/csr.ts'
 import {
   addScaledRow,
+  divergenceAndError,
   divergenceError,
   dotRows,
   EPSILON,
   power,
-  unsafeBetaDivergence,
 } from '../core/beta-divergence.ts'
-import { gemm, gramColumns, gramRows, transpose } from '../core/kernels.ts'
+import {
+  csrTimesDense,
+  csrTransposeTimesDense,
+  gemm,
+  gemmTN,
+  gramColumns,
+  gramRows,
+  transpose,
+} from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
+import { copyOut, fastModule, layout, viewOf, type KernelModule } from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { sumAndSquares } from './products.ts'
 
@@ -206,26 +215,31 @@ const scatterDenominator = (
   }
 }
 
-/** One iteration's new W (n×k) and, when `updateH`, new Hᵀ (m×k). */
-const update = (
+/** What one pass over the rows of X gives: the new W and H's numerator and denominator. */
+interface RowPass {
+  readonly nextW: Float64Array
+  readonly numeratorH: Float64Array
+  readonly denominatorH: Float64Array
+}
+
+/**
+ * The pass over the rows of X, in TypeScript: row i of the new W, then row i's share of
+ * H's numerator (and, for β ∉ {1, 2}, denominator).
+ */
+const rowPass = (
   problem: Problem,
+  rows: Rows,
   W: Float64Array,
-  H: Float64Array,
+  Ht: Float64Array,
+  HHt: Float64Array,
+  rowSumsH: Float64Array,
   updateH: boolean,
-): { W: Float64Array; Ht: Float64Array } => {
+  fullRows: boolean,
+): RowPass => {
   const { X, components: k, beta, penalties } = problem
   const n = X.rows
   const m = X.cols
   const gamma = gammaOf(beta)
-  const fullRows = beta !== 1 && beta !== 2
-  const rows = rowsOf(X)
-  const Ht = transpose(H, k, m)
-
-  // What the W update needs of the current H: H·Hᵀ (β = 2) or its row sums (β = 1).
-  const HHt = beta === 2 ? gramRows(H, k, m) : new Float64Array(0)
-  const rowSumsH = new Float64Array(k)
-  if (beta === 1) for (let j = 0; j < m; j++) addScaledRow(1, Ht, j * k, rowSumsH, 0, k)
-
   const nextW = new Float64Array(n * k)
   const numeratorH = new Float64Array(updateH ? m * k : 0)
   const denominatorH = new Float64Array(updateH && fullRows ? m * k : 0)
@@ -251,6 +265,163 @@ const update = (
     scatterNumerator(rows, i, nextW, Ht, k, beta, numeratorH)
     if (fullRows) scatterDenominator(i, nextW, Ht, m, k, beta, denominatorH)
   }
+  return { nextW, numeratorH, denominatorH }
+}
+
+/**
+ * The same pass in the WebAssembly module (wasm/kernels.ts's muRows, the same arithmetic
+ * in the same order); undefined where the module does not run it.
+ */
+const rowPassFast = (
+  problem: Problem,
+  rows: Rows,
+  W: Float64Array,
+  H: Float64Array,
+  Ht: Float64Array,
+  HHt: Float64Array,
+  rowSumsH: Float64Array,
+  updateH: boolean,
+  fullRows: boolean,
+): RowPass | undefined => {
+  const { X, components: k, beta, penalties } = problem
+  const n = X.rows
+  const m = X.cols
+  const entries = fullRows ? n * m : rows.values.length
+  const wasm = fastModule(2 * entries * k)
+  if (wasm === undefined) return undefined
+  if (beta === 2) return frobeniusPass(problem, W, Ht, HHt, updateH)
+  if (beta === 1 && X.format === 'dense') {
+    return klDensePass(wasm, problem, valuesOf(X), W, H, Ht, rowSumsH, updateH)
+  }
+  const sparse = rows.columns !== undefined
+  const operands = sparse
+    ? [rows.values, rows.columns, (X as CsrMatrix).indptr, W, Ht]
+    : [rows.values, W, Ht]
+  const extra = beta === 2 ? HHt : rowSumsH
+  const hSize = updateH ? m * k : 0
+  const at = layout(
+    wasm,
+    [...operands, extra],
+    [n * k * 8, hSize * 8, (fullRows ? hSize : 0) * 8, 2 * k * 8],
+  )
+  if (at === undefined) return undefined
+  const [values, columns, starts] = sparse ? at : [at[0], 0, 0]
+  const [w, ht, ex, nextW, numeratorH, denominatorH, scratch] = at.slice(sparse ? 3 : 1)
+  viewOf(wasm, numeratorH, hSize).fill(0)
+  viewOf(wasm, denominatorH, fullRows ? hSize : 0).fill(0)
+  wasm.muSetup(beta, gammaOf(beta), EPSILON, penalties.l1W, penalties.l2W, beta < 1 ? EPSILON : 0)
+  wasm.muRows(
+    values,
+    columns,
+    starts,
+    n,
+    m,
+    k,
+    w,
+    ht,
+    ex,
+    nextW,
+    updateH ? numeratorH : 0,
+    updateH && fullRows ? denominatorH : 0,
+    scratch,
+  )
+  return {
+    nextW: copyOut(wasm, nextW, n * k),
+    numeratorH: copyOut(wasm, numeratorH, hSize),
+    denominatorH: copyOut(wasm, denominatorH, fullRows ? hSize : 0),
+  }
+}
+
+/**
+ * The pass for β = 1 and a dense X in the module, in blocks of rows as products
+ * (wasm/kernels.ts's muKlDense): the same sums as rowPass in another order. Undefined
+ * when the memory cannot hold it.
+ */
+const klDensePass = (
+  wasm: KernelModule,
+  problem: Problem,
+  x: Float64Array,
+  W: Float64Array,
+  H: Float64Array,
+  Ht: Float64Array,
+  rowSumsH: Float64Array,
+  updateH: boolean,
+): RowPass | undefined => {
+  const { X, components: k, penalties } = problem
+  const n = X.rows
+  const m = X.cols
+  // Rows per block: about 256 KiB of X's width at a time.
+  const block = Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
+  const hSize = updateH ? m * k : 0
+  const scratch = (block * m + m * k + block * k) * 8
+  const at = layout(wasm, [x, W, H, Ht, rowSumsH], [n * k * 8, hSize * 8, scratch])
+  if (at === undefined) return undefined
+  const [xAt, w, h, ht, sums, nextW, numeratorHt, work] = at
+  viewOf(wasm, numeratorHt, hSize).fill(0)
+  wasm.muSetup(1, 1, EPSILON, penalties.l1W, penalties.l2W, 0)
+  wasm.muKlDense(xAt, n, m, k, w, h, ht, sums, nextW, updateH ? numeratorHt : 0, work, block)
+  return {
+    nextW: copyOut(wasm, nextW, n * k),
+    numeratorH: copyOut(wasm, numeratorHt, hSize),
+    denominatorH: new Float64Array(0),
+  }
+}
+
+/**
+ * The pass for β = 2 as products, which the module runs fastest: W's numerator X·Hᵀ and
+ * denominator W·(H·Hᵀ), then H's numerator (as Hᵀ) Xᵀ·W with the new W. Each numerator
+ * entry is the same sum in the same order as in rowPass; the denominator's dot products
+ * are summed in another order.
+ */
+const frobeniusPass = (
+  problem: Problem,
+  W: Float64Array,
+  Ht: Float64Array,
+  HHt: Float64Array,
+  updateH: boolean,
+): RowPass => {
+  const { X, components: k, penalties } = problem
+  const n = X.rows
+  const m = X.cols
+  const numeratorW = X.format === 'dense' ? gemm(valuesOf(X), n, m, Ht, k) : csrTimesDense(X, Ht, k)
+  const denominatorW = gemm(W, n, k, HHt, k)
+  const nextW = new Float64Array(n * k)
+  const { l1W, l2W } = penalties
+  for (let i = 0; i < n; i++) {
+    multiplyRow(W, i * k, numeratorW, i * k, denominatorW, i * k, k, l1W, l2W, 1, 0, nextW)
+  }
+  const numeratorH = !updateH
+    ? new Float64Array(0)
+    : X.format === 'dense'
+      ? transpose(gemmTN(nextW, n, k, valuesOf(X), m), k, m)
+      : csrTransposeTimesDense(X, nextW, k)
+  return { nextW, numeratorH, denominatorH: new Float64Array(0) }
+}
+
+/** One iteration's new W (n×k) and, when `updateH`, new Hᵀ (m×k). */
+const update = (
+  problem: Problem,
+  W: Float64Array,
+  H: Float64Array,
+  updateH: boolean,
+): { W: Float64Array; Ht: Float64Array } => {
+  const { X, components: k, beta, penalties } = problem
+  const n = X.rows
+  const m = X.cols
+  const gamma = gammaOf(beta)
+  const fullRows = beta !== 1 && beta !== 2
+  const rows = rowsOf(X)
+  const Ht = transpose(H, k, m)
+
+  // What the W update needs of the current H: H·Hᵀ (β = 2) or its row sums (β = 1).
+  const HHt = beta === 2 ? gramRows(H, k, m) : new Float64Array(0)
+  const rowSumsH = new Float64Array(k)
+  if (beta === 1) for (let j = 0; j < m; j++) addScaledRow(1, Ht, j * k, rowSumsH, 0, k)
+
+  const pass =
+    rowPassFast(problem, rows, W, H, Ht, HHt, rowSumsH, updateH, fullRows) ??
+    rowPass(problem, rows, W, Ht, HHt, rowSumsH, updateH, fullRows)
+  const { nextW, numeratorH, denominatorH } = pass
   if (!updateH) return { W: nextW, Ht }
 
   // H, as Hᵀ: its denominator is Hᵀ·(WᵀW) for β = 2 and W's column sums for β = 1.
@@ -285,17 +456,11 @@ const update = (
 }
 
 /** d_β plus the penalties: the objective the updates decrease. */
-const objectiveOf = (problem: Problem, W: Matrix, H: Matrix): number => {
+const objectiveOf = (problem: Problem, W: Matrix, H: Matrix, divergence: number): number => {
   const { l1W, l2W, l1H, l2H } = problem.penalties
   const [sumW, squaresW] = sumAndSquares(valuesOf(W))
   const [sumH, squaresH] = sumAndSquares(valuesOf(H))
-  return (
-    unsafeBetaDivergence(problem.X, W, H, problem.beta) +
-    l1W * sumW +
-    0.5 * l2W * squaresW +
-    l1H * sumH +
-    0.5 * l2H * squaresH
-  )
+  return divergence + l1W * sumW + 0.5 * l2W * squaresW + l1H * sumH + 0.5 * l2H * squaresH
 }
 
 const step = (state: MuState, problem: Problem, updateH: boolean): StepResult<MuState> => {
@@ -317,12 +482,12 @@ const step = (state: MuState, problem: Problem, updateH: boolean): StepResult<Mu
 
   // The check: the decrease since the last one, relative to the error at init. An exact
   // start has nothing left to decrease; it counts as converged rather than dividing by zero.
-  const error = divergenceError(X, W, H, problem.beta)
+  const { divergence, error } = divergenceAndError(X, W, H, problem.beta)
   const decrease = state.errorAtInit === 0 ? 0 : (state.previousError - error) / state.errorAtInit
   return {
     state: { ...state, W, H, iteration, previousError: error, decrease },
     measure: decrease,
-    objective: objectiveOf(problem, W, H),
+    objective: objectiveOf(problem, W, H, divergence),
     details: { reconstructionError: error },
   }
 }

@@ -1,6 +1,8 @@
 /**
  * Tests of core/kernels.ts: every kernel against a naive triple loop on random
- * shapes (1×1 and inner size 1 included), and no kernel writes into its inputs.
+ * shapes (1×1 and inner size 1 included), and no kernel writes into its inputs,
+ * on both paths: the TypeScript reference and the WebAssembly module forced for
+ * every size (its whole tiles, edges and tails all come up at sizes 1..9).
  *
  * Tolerance, stated once: entry (i, j) of a kernel's result must lie within
  * REL_TOL · Σ_l |a_il|·|b_lj| of the naive sum. A sum of at most 7 rounded
@@ -10,7 +12,7 @@
  */
 import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CsrMatrix } from '../core/csr.ts'
 import {
   csrTimesDense,
@@ -25,6 +27,7 @@ import {
   transpose,
   type CsrParts,
 } from '../core/kernels.ts'
+import { fastPathAvailable, setKernelPath, type KernelPath } from '../core/wasm.ts'
 
 const REL_TOL = 1e-12
 const RUNS = { numRuns: 150 }
@@ -33,7 +36,7 @@ const RUNS = { numRuns: 150 }
 const size = fc.oneof(
   fc.constant(1),
   fc.integer({ min: 1, max: 7 }),
-  fc.integer({ min: 1, max: 7 }),
+  fc.integer({ min: 1, max: 9 }),
 )
 const entry = fc.oneof(
   { arbitrary: fc.integer({ min: -1_000_000, max: 1_000_000 }).map((k) => k / 100_000), weight: 4 },
@@ -122,145 +125,158 @@ const snapshot = (...arrays: ArrayLike<number>[]): number[][] => arrays.map((a) 
 
 const three = fc.tuple(size, size, size)
 
-describe('dense products', () => {
-  test.prop([three.chain(([n, p, m]) => fc.tuple(denseOf(n, p), denseOf(p, m)))], RUNS)(
-    'gemm: A·B',
-    ([A, B]) => {
-      const before = snapshot(A.values, B.values)
-      const out = gemm(A.values, A.rows, A.cols, B.values, B.cols)
-      expectClose(out, naive(A, false, B, false))
-      expect(snapshot(A.values, B.values)).toEqual(before)
-    },
-  )
+describe.each(['reference', 'wasm'] as const)('the %s kernels', (path) => {
+  let previous: KernelPath
+  beforeAll(() => {
+    previous = setKernelPath(path)
+    // The WebAssembly path must really run here, or its tests would test the reference twice.
+    if (path === 'wasm') expect(fastPathAvailable()).toBe(true)
+  })
+  afterAll(() => {
+    setKernelPath(previous)
+  })
 
-  test.prop([three.chain(([n, p, m]) => fc.tuple(denseOf(n, p), denseOf(m, p)))], RUNS)(
-    'gemmNT: A·Bᵀ',
-    ([A, B]) => {
-      const before = snapshot(A.values, B.values)
-      const out = gemmNT(A.values, A.rows, A.cols, B.values, B.rows)
-      expectClose(out, naive(A, false, B, true))
-      expect(snapshot(A.values, B.values)).toEqual(before)
-    },
-  )
+  describe('dense products', () => {
+    test.prop([three.chain(([n, p, m]) => fc.tuple(denseOf(n, p), denseOf(p, m)))], RUNS)(
+      'gemm: A·B',
+      ([A, B]) => {
+        const before = snapshot(A.values, B.values)
+        const out = gemm(A.values, A.rows, A.cols, B.values, B.cols)
+        expectClose(out, naive(A, false, B, false))
+        expect(snapshot(A.values, B.values)).toEqual(before)
+      },
+    )
 
-  test.prop([three.chain(([n, p, m]) => fc.tuple(denseOf(n, p), denseOf(n, m)))], RUNS)(
-    'gemmTN: Aᵀ·B',
-    ([A, B]) => {
-      const before = snapshot(A.values, B.values)
-      const out = gemmTN(A.values, A.rows, A.cols, B.values, B.cols)
-      expectClose(out, naive(A, true, B, false))
-      expect(snapshot(A.values, B.values)).toEqual(before)
-    },
-  )
+    test.prop([three.chain(([n, p, m]) => fc.tuple(denseOf(n, p), denseOf(m, p)))], RUNS)(
+      'gemmNT: A·Bᵀ',
+      ([A, B]) => {
+        const before = snapshot(A.values, B.values)
+        const out = gemmNT(A.values, A.rows, A.cols, B.values, B.rows)
+        expectClose(out, naive(A, false, B, true))
+        expect(snapshot(A.values, B.values)).toEqual(before)
+      },
+    )
 
-  test.prop([fc.tuple(size, size).chain(([n, p]) => denseOf(n, p))], RUNS)(
-    'gramColumns: Aᵀ·A, exactly symmetric',
-    (A) => {
-      const before = snapshot(A.values)
-      const out = gramColumns(A.values, A.rows, A.cols)
-      expectClose(out, naive(A, true, A, false))
-      const p = A.cols
-      for (let l = 0; l < p; l++)
-        for (let r = 0; r < l; r++) expect(out[l * p + r]).toBe(out[r * p + l])
-      expect(snapshot(A.values)).toEqual(before)
-    },
-  )
+    test.prop([three.chain(([n, p, m]) => fc.tuple(denseOf(n, p), denseOf(n, m)))], RUNS)(
+      'gemmTN: Aᵀ·B',
+      ([A, B]) => {
+        const before = snapshot(A.values, B.values)
+        const out = gemmTN(A.values, A.rows, A.cols, B.values, B.cols)
+        expectClose(out, naive(A, true, B, false))
+        expect(snapshot(A.values, B.values)).toEqual(before)
+      },
+    )
 
-  test.prop([fc.tuple(size, size).chain(([n, p]) => denseOf(n, p))], RUNS)(
-    'gramRows: A·Aᵀ, exactly symmetric',
-    (A) => {
-      const before = snapshot(A.values)
-      const out = gramRows(A.values, A.rows, A.cols)
-      expectClose(out, naive(A, false, A, true))
-      const n = A.rows
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < i; j++) expect(out[i * n + j]).toBe(out[j * n + i])
-      expect(snapshot(A.values)).toEqual(before)
-    },
-  )
+    test.prop([fc.tuple(size, size).chain(([n, p]) => denseOf(n, p))], RUNS)(
+      'gramColumns: Aᵀ·A, exactly symmetric',
+      (A) => {
+        const before = snapshot(A.values)
+        const out = gramColumns(A.values, A.rows, A.cols)
+        expectClose(out, naive(A, true, A, false))
+        const p = A.cols
+        for (let l = 0; l < p; l++)
+          for (let r = 0; r < l; r++) expect(out[l * p + r]).toBe(out[r * p + l])
+        expect(snapshot(A.values)).toEqual(before)
+      },
+    )
 
-  test.prop([fc.tuple(size, size).chain(([n, m]) => denseOf(n, m))], RUNS)(
-    'transpose moves a_ij to (j, i)',
-    (A) => {
-      const before = snapshot(A.values)
-      const out = transpose(A.values, A.rows, A.cols)
-      expect(out.length).toBe(A.values.length)
-      for (let i = 0; i < A.rows; i++) {
-        for (let j = 0; j < A.cols; j++) expect(out[j * A.rows + i]).toBe(A.values[i * A.cols + j])
+    test.prop([fc.tuple(size, size).chain(([n, p]) => denseOf(n, p))], RUNS)(
+      'gramRows: A·Aᵀ, exactly symmetric',
+      (A) => {
+        const before = snapshot(A.values)
+        const out = gramRows(A.values, A.rows, A.cols)
+        expectClose(out, naive(A, false, A, true))
+        const n = A.rows
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < i; j++) expect(out[i * n + j]).toBe(out[j * n + i])
+        expect(snapshot(A.values)).toEqual(before)
+      },
+    )
+
+    test.prop([fc.tuple(size, size).chain(([n, m]) => denseOf(n, m))], RUNS)(
+      'transpose moves a_ij to (j, i)',
+      (A) => {
+        const before = snapshot(A.values)
+        const out = transpose(A.values, A.rows, A.cols)
+        expect(out.length).toBe(A.values.length)
+        for (let i = 0; i < A.rows; i++) {
+          for (let j = 0; j < A.cols; j++)
+            expect(out[j * A.rows + i]).toBe(A.values[i * A.cols + j])
+        }
+        expect(snapshot(A.values)).toEqual(before)
+      },
+    )
+
+    test.prop([size.chain((n) => fc.tuple(values(n), values(n)))], RUNS)('dot', ([a, b]) => {
+      const asRow = { values: a, rows: 1, cols: a.length }
+      const asColumn = { values: b, rows: b.length, cols: 1 }
+      expectClose(Float64Array.of(dot(a, b)), naive(asRow, false, asColumn, false))
+    })
+  })
+
+  describe('sparse-times-dense products', () => {
+    test.prop([three.chain(([n, m, k]) => fc.tuple(csrOf(n, m), denseOf(m, k)))], RUNS)(
+      'csrTimesDense: X·B',
+      ([X, B]) => {
+        const before = snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)
+        const out = csrTimesDense(X.csr, B.values, B.cols)
+        expectClose(out, naive(X.dense, false, B, false))
+        expect(snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)).toEqual(before)
+      },
+    )
+
+    test.prop([three.chain(([n, m, k]) => fc.tuple(csrOf(n, m), denseOf(k, m)))], RUNS)(
+      'csrTimesDenseT: X·Bᵀ',
+      ([X, B]) => {
+        const before = snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)
+        const out = csrTimesDenseT(X.csr, B.values, B.rows)
+        expectClose(out, naive(X.dense, false, B, true))
+        expect(snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)).toEqual(before)
+      },
+    )
+
+    test.prop([three.chain(([n, m, k]) => fc.tuple(csrOf(n, m), denseOf(n, k)))], RUNS)(
+      'csrTransposeTimesDense: Xᵀ·B',
+      ([X, B]) => {
+        const before = snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)
+        const out = csrTransposeTimesDense(X.csr, B.values, B.cols)
+        expectClose(out, naive(X.dense, true, B, false))
+        expect(snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)).toEqual(before)
+      },
+    )
+  })
+
+  describe('smallest shapes by hand', () => {
+    const one = (value: number): Float64Array => Float64Array.of(value)
+
+    it('1×1 by 1×1', () => {
+      expect(Array.from(gemm(one(3), 1, 1, one(-2), 1))).toEqual([-6])
+      expect(Array.from(gemmNT(one(3), 1, 1, one(-2), 1))).toEqual([-6])
+      expect(Array.from(gemmTN(one(3), 1, 1, one(-2), 1))).toEqual([-6])
+      expect(Array.from(gramColumns(one(3), 1, 1))).toEqual([9])
+      expect(Array.from(gramRows(one(3), 1, 1))).toEqual([9])
+      expect(Array.from(transpose(one(3), 1, 1))).toEqual([3])
+      const x: CsrParts = {
+        rows: 1,
+        cols: 1,
+        indptr: Int32Array.of(0, 1),
+        indices: Int32Array.of(0),
+        data: one(3),
       }
-      expect(snapshot(A.values)).toEqual(before)
-    },
-  )
+      expect(Array.from(csrTimesDense(x, one(-2), 1))).toEqual([-6])
+      expect(Array.from(csrTimesDenseT(x, one(-2), 1))).toEqual([-6])
+      expect(Array.from(csrTransposeTimesDense(x, one(-2), 1))).toEqual([-6])
+    })
 
-  test.prop([size.chain((n) => fc.tuple(values(n), values(n)))], RUNS)('dot', ([a, b]) => {
-    const asRow = { values: a, rows: 1, cols: a.length }
-    const asColumn = { values: b, rows: b.length, cols: 1 }
-    expectClose(Float64Array.of(dot(a, b)), naive(asRow, false, asColumn, false))
-  })
-})
-
-describe('sparse-times-dense products', () => {
-  test.prop([three.chain(([n, m, k]) => fc.tuple(csrOf(n, m), denseOf(m, k)))], RUNS)(
-    'csrTimesDense: X·B',
-    ([X, B]) => {
-      const before = snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)
-      const out = csrTimesDense(X.csr, B.values, B.cols)
-      expectClose(out, naive(X.dense, false, B, false))
-      expect(snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)).toEqual(before)
-    },
-  )
-
-  test.prop([three.chain(([n, m, k]) => fc.tuple(csrOf(n, m), denseOf(k, m)))], RUNS)(
-    'csrTimesDenseT: X·Bᵀ',
-    ([X, B]) => {
-      const before = snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)
-      const out = csrTimesDenseT(X.csr, B.values, B.rows)
-      expectClose(out, naive(X.dense, false, B, true))
-      expect(snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)).toEqual(before)
-    },
-  )
-
-  test.prop([three.chain(([n, m, k]) => fc.tuple(csrOf(n, m), denseOf(n, k)))], RUNS)(
-    'csrTransposeTimesDense: Xᵀ·B',
-    ([X, B]) => {
-      const before = snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)
-      const out = csrTransposeTimesDense(X.csr, B.values, B.cols)
-      expectClose(out, naive(X.dense, true, B, false))
-      expect(snapshot(X.csr.indptr, X.csr.indices, X.csr.data, B.values)).toEqual(before)
-    },
-  )
-})
-
-describe('smallest shapes by hand', () => {
-  const one = (value: number): Float64Array => Float64Array.of(value)
-
-  it('1×1 by 1×1', () => {
-    expect(Array.from(gemm(one(3), 1, 1, one(-2), 1))).toEqual([-6])
-    expect(Array.from(gemmNT(one(3), 1, 1, one(-2), 1))).toEqual([-6])
-    expect(Array.from(gemmTN(one(3), 1, 1, one(-2), 1))).toEqual([-6])
-    expect(Array.from(gramColumns(one(3), 1, 1))).toEqual([9])
-    expect(Array.from(gramRows(one(3), 1, 1))).toEqual([9])
-    expect(Array.from(transpose(one(3), 1, 1))).toEqual([3])
-    const x: CsrParts = {
-      rows: 1,
-      cols: 1,
-      indptr: Int32Array.of(0, 1),
-      indices: Int32Array.of(0),
-      data: one(3),
-    }
-    expect(Array.from(csrTimesDense(x, one(-2), 1))).toEqual([-6])
-    expect(Array.from(csrTimesDenseT(x, one(-2), 1))).toEqual([-6])
-    expect(Array.from(csrTransposeTimesDense(x, one(-2), 1))).toEqual([-6])
-  })
-
-  it('inner size 1: a column times a row is the outer product', () => {
-    const column = Float64Array.of(1, 2, 3) // 3×1
-    const row = Float64Array.of(4, 5) // 1×2
-    const outer = [4, 5, 8, 10, 12, 15]
-    expect(Array.from(gemm(column, 3, 1, row, 2))).toEqual(outer)
-    expect(Array.from(gemmNT(column, 3, 1, row, 2))).toEqual(outer) // row read as 2×1
-    expect(Array.from(gemmTN(Float64Array.of(1, 2, 3), 1, 3, row, 2))).toEqual(outer)
-    expect(Array.from(gramRows(column, 3, 1))).toEqual([1, 2, 3, 2, 4, 6, 3, 6, 9])
-    expect(Array.from(gramColumns(column, 3, 1))).toEqual([14])
+    it('inner size 1: a column times a row is the outer product', () => {
+      const column = Float64Array.of(1, 2, 3) // 3×1
+      const row = Float64Array.of(4, 5) // 1×2
+      const outer = [4, 5, 8, 10, 12, 15]
+      expect(Array.from(gemm(column, 3, 1, row, 2))).toEqual(outer)
+      expect(Array.from(gemmNT(column, 3, 1, row, 2))).toEqual(outer) // row read as 2×1
+      expect(Array.from(gemmTN(Float64Array.of(1, 2, 3), 1, 3, row, 2))).toEqual(outer)
+      expect(Array.from(gramRows(column, 3, 1))).toEqual([1, 2, 3, 2, 4, 6, 3, 6, 9])
+      expect(Array.from(gramColumns(column, 3, 1))).toEqual([14])
+    })
   })
 })

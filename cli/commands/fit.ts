@@ -8,6 +8,9 @@ import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
 import { nmf, solvers, type Factorization, type NmfOptions } from 'nmfkit'
 import {
+  applyKernelsFlag,
+  kernelsFlag,
+  kernelsHelp,
   fromLibraryError,
   inputFlags,
   inputFlagsHelp,
@@ -56,6 +59,7 @@ Output (written only when the fit succeeds; each to a temporary name, then renam
   -q, --quiet            no progress bar and no summary on stderr
   -v, --verbose          a line on stderr every --every iterations (default 10)
   --every N
+${kernelsHelp}
   -h, --help             print this help
 
 ${inputFlagsHelp}
@@ -63,6 +67,7 @@ ${inputFlagsHelp}
 
 const fitFlags = {
   ...inputFlags,
+  ...kernelsFlag,
   components: { type: 'string', short: 'k' },
   solver: { type: 'string' },
   loss: { type: 'string' },
@@ -215,6 +220,8 @@ export const runFit = (args: string[]): CliResult<void> => {
   if (values.quiet === true && values.verbose === true) {
     return E.left(usageError('options --quiet and --verbose exclude each other'))
   }
+  const kernels = applyKernelsFlag(values.kernels)
+  if (E.isLeft(kernels)) return kernels
   const every = numberFlag('every', values.every, true)
   if (E.isLeft(every)) return every
   if (every.right !== undefined && every.right < 1) {

@@ -14,6 +14,9 @@ import {
   type TransformOptions,
 } from 'nmfkit'
 import {
+  applyKernelsFlag,
+  kernelsFlag,
+  kernelsHelp,
   fromLibraryError,
   inputFlags,
   inputFlagsHelp,
@@ -45,6 +48,7 @@ Options:
   -q, --quiet            no progress bar and no summary on stderr
   -v, --verbose          a line on stderr every --every iterations (default 10)
   --every N
+${kernelsHelp}
   -h, --help             print this help
 
 ${inputFlagsHelp}
@@ -52,6 +56,7 @@ ${inputFlagsHelp}
 
 const transformFlags = {
   ...inputFlags,
+  ...kernelsFlag,
   model: { type: 'string' },
   w: { type: 'string' },
   inverse: { type: 'string' },
@@ -128,6 +133,8 @@ export const runTransform = (args: string[]): CliResult<void> => {
   if (values.quiet === true && values.verbose === true) {
     return E.left(usageError('options --quiet and --verbose exclude each other'))
   }
+  const kernels = applyKernelsFlag(values.kernels)
+  if (E.isLeft(kernels)) return kernels
   const every = numberFlag('every', values.every, true)
   if (E.isLeft(every)) return every
   const wPath = values.w ?? '-'

@@ -19,12 +19,19 @@ export interface Run {
 }
 
 /** Runs `nmfkit ...args` in `cwd`; never rejects (the exit code is in the result). */
-export const nmfkit = (cwd: string, ...args: string[]): Promise<Run> =>
+export const nmfkit = (cwd: string, ...args: string[]): Promise<Run> => nmfkitWith({}, cwd, ...args)
+
+/** Runs `nmfkit ...args` in `cwd` with these environment variables added. */
+export const nmfkitWith = (
+  env: Readonly<Record<string, string>>,
+  cwd: string,
+  ...args: string[]
+): Promise<Run> =>
   new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } },
       (error, stdout, stderr) => {
         const status = error === null ? 0 : typeof error.code === 'number' ? error.code : -1
         resolve({ status, stdout, stderr })

@@ -1,0 +1,322 @@
+/**
+ * The WebAssembly fast path of core/kernels.ts, solvers/mu.ts and the
+ * divergences: the module compiled from wasm/kernels.ts (embedded in
+ * core/wasm-binary.ts, so nothing is read from disk), its linear memory, and
+ * which path runs.
+ *
+ * Memory. Every call copies its operands into the module's memory and its
+ * result out into a new `Float64Array`; nothing the caller holds is written.
+ * Copying an operand costs one pass over it, a product k passes; the one
+ * exception is the X of a fit, read every iteration: arrays given to
+ * `keepResident` stay in the module's memory while consecutive calls use them,
+ * and are copied again only when another resident array is needed. They must
+ * not change afterwards; the library registers only storage nobody writes (the
+ * X a fit was given; a `CsrMatrix`'s parts are read-only by contract). The
+ * memory grows to the largest call's needs (a fit of a dense X: about the size
+ * of X again) and is kept for the next call; `releaseKernelMemory` gives it
+ * back. A call the memory cannot hold (wasm32 stops at 4 GiB) runs the
+ * TypeScript loops.
+ *
+ * Which path. `'auto'` (the default) uses the module where it loads (Node 20,
+ * browsers with WebAssembly SIMD) for calls of at least `FAST_PATH_MIN_WORK`
+ * multiply-adds, and the TypeScript loops below that, where copying would cost
+ * more than it saves; `'reference'` always uses the TypeScript loops; `'wasm'`
+ * uses the module for every call (for tests). `setKernelPath` chooses; the
+ * environment variable `NMFKIT_KERNELS` sets the starting value, and any other
+ * value than those three is an error when the library loads. The module is
+ * compiled synchronously on first use; a host that refuses that (a browser's
+ * main thread refuses modules over 4 KiB; this one is about 9 KiB) or lacks
+ * SIMD runs the TypeScript loops. Both paths compute the same sums, in places
+ * in another order (and logarithms from the module's own implementation): the
+ * fixtures agree to 1e-12 (test/kernel-paths.test.ts), not bit for bit.
+ */
+import { KERNELS_WASM_BASE64 } from './wasm-binary.ts'
+
+/**
+ * Which implementation of the kernels runs: `'auto'` chooses by size, `'reference'` always
+ * the TypeScript loops, `'wasm'` the module for every call it can run (for tests and
+ * measurements; slower than `'auto'` on small products).
+ */
+export type KernelPath = 'auto' | 'reference' | 'wasm'
+
+/** Calls with fewer multiply-adds than this run the TypeScript loops even on `'auto'`. */
+export const FAST_PATH_MIN_WORK = 32_768
+
+interface Exports {
+  readonly memory: WebAssembly.Memory
+  readonly heapBase: () => number
+  readonly gemmStrided: (
+    a: number,
+    rows: number,
+    inner: number,
+    rowStep: number,
+    innerStep: number,
+    b: number,
+    m: number,
+    out: number,
+  ) => void
+  readonly transpose: (a: number, n: number, m: number, out: number) => void
+  readonly csrTimesDense: (
+    indptr: number,
+    indices: number,
+    data: number,
+    rows: number,
+    b: number,
+    k: number,
+    out: number,
+  ) => void
+  readonly csrTransposeTimesDense: (
+    indptr: number,
+    indices: number,
+    data: number,
+    rows: number,
+    cols: number,
+    b: number,
+    k: number,
+    out: number,
+  ) => void
+  readonly muSetup: (
+    beta: number,
+    gamma: number,
+    eps: number,
+    l1: number,
+    l2: number,
+    floor: number,
+  ) => void
+  readonly muRows: (
+    values: number,
+    columns: number,
+    starts: number,
+    n: number,
+    m: number,
+    k: number,
+    W: number,
+    Ht: number,
+    extra: number,
+    nextW: number,
+    numeratorH: number,
+    denominatorH: number,
+    scratch: number,
+  ) => void
+  readonly muKlDense: (
+    x: number,
+    n: number,
+    m: number,
+    k: number,
+    W: number,
+    H: number,
+    Ht: number,
+    rowSumsH: number,
+    nextW: number,
+    numeratorHt: number,
+    scratch: number,
+    block: number,
+  ) => void
+  readonly squaredErrorDense: (
+    x: number,
+    n: number,
+    m: number,
+    W: number,
+    H: number,
+    k: number,
+    scratch: number,
+    block: number,
+  ) => number
+  readonly betaSums: (
+    values: number,
+    columns: number,
+    starts: number,
+    n: number,
+    m: number,
+    W: number,
+    Ht: number,
+    k: number,
+    beta: number,
+    eps: number,
+    out: number,
+  ) => void
+}
+
+const pathFromEnvironment = (): KernelPath => {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env?.NMFKIT_KERNELS
+  if (value === undefined || value === '' || value === 'auto') return 'auto'
+  if (value === 'reference' || value === 'wasm') return value
+  throw new Error(
+    `NMFKIT_KERNELS must be 'auto', 'reference' or 'wasm' (or unset), found ${JSON.stringify(value)}`,
+  )
+}
+
+let path: KernelPath = pathFromEnvironment()
+
+/** Chooses the kernels' implementation for every later call; returns the previous choice. */
+export const setKernelPath = (next: KernelPath): KernelPath => {
+  if (next !== 'auto' && next !== 'reference' && next !== 'wasm') {
+    throw new TypeError(
+      `setKernelPath: expected 'auto', 'reference' or 'wasm', found ${String(next)}`,
+    )
+  }
+  const previous = path
+  path = next
+  return previous
+}
+
+/** The current choice of `setKernelPath` (or `NMFKIT_KERNELS`). */
+export const kernelPath = (): KernelPath => path
+
+// undefined: not tried yet; null: tried, and the module cannot run here.
+let module: Exports | null | undefined
+
+const decode = (base64: string): Uint8Array<ArrayBuffer> => {
+  const text = atob(base64)
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
+  return bytes
+}
+
+const instantiate = (): Exports | null => {
+  try {
+    const compiled = new WebAssembly.Module(decode(KERNELS_WASM_BASE64))
+    const instance = new WebAssembly.Instance(compiled, { env: { 'Math.pow': Math.pow } })
+    const exports = instance.exports as unknown as Exports
+    BASE = align(Math.max(64, exports.heapBase()))
+    resident = { arrays: [], offsets: [], end: BASE }
+    top = BASE
+    return exports
+  } catch {
+    // No WebAssembly, no SIMD, or a host that refuses synchronous compilation: the
+    // TypeScript loops run instead.
+    return null
+  }
+}
+
+/** Whether the WebAssembly module loads on this host (it is loaded on the first call). */
+export const fastPathAvailable = (): boolean => {
+  if (module === undefined) module = instantiate()
+  return module !== null
+}
+
+export type { Exports as KernelModule }
+
+/** The module when the fast path should run a call of `work` multiply-adds. */
+export const fastModule = (work: number): Exports | undefined => {
+  if (path === 'reference' || (path === 'auto' && work < FAST_PATH_MIN_WORK)) return undefined
+  if (module === undefined) module = instantiate()
+  return module ?? undefined
+}
+
+// ---------------------------------------------------------------------------------------
+// Linear memory: [resident arrays][this call's operands and results], 16-byte aligned.
+
+type Operand = Float64Array | Int32Array
+
+/**
+ * Where allocation starts: above the module's static data, and never at 0, which means
+ * "absent" to the kernels. Set when the module loads.
+ */
+let BASE = 64
+const PAGE = 65_536
+const residentArrays = new WeakSet<Operand>()
+let resident: { readonly arrays: Operand[]; readonly offsets: number[]; end: number } = {
+  arrays: [],
+  offsets: [],
+  end: BASE,
+}
+let top = BASE
+
+/**
+ * Marks arrays that are never written again as worth keeping in the module's
+ * memory across calls (a fit's X). Small arrays are not kept.
+ */
+export const keepResident = (...arrays: readonly Operand[]): void => {
+  for (const array of arrays) if (array.byteLength >= 65_536) residentArrays.add(array)
+}
+
+/** The bytes of the module's memory now (0 before the first call that uses it). */
+export const kernelMemoryBytes = (): number => (module ? module.memory.buffer.byteLength : 0)
+
+/** Frees the module's memory; the next call starts a new one. */
+export const releaseKernelMemory = (): void => {
+  module = undefined
+  resident = { arrays: [], offsets: [], end: BASE }
+  top = BASE
+}
+
+const align = (bytes: number): number => (bytes + 15) & ~15
+
+/** Grows the memory to hold `end` bytes; false when it cannot (4 GiB, or the host refuses). */
+const ensure = (memory: WebAssembly.Memory, end: number): boolean => {
+  const have = memory.buffer.byteLength
+  if (end <= have) return true
+  try {
+    memory.grow(Math.ceil((end - have) / PAGE))
+    return true
+  } catch {
+    return false
+  }
+}
+
+const copyIn = (memory: WebAssembly.Memory, array: Operand, offset: number): void => {
+  if (array instanceof Float64Array) {
+    new Float64Array(memory.buffer, offset, array.length).set(array)
+  } else new Int32Array(memory.buffer, offset, array.length).set(array)
+}
+
+/**
+ * One call's memory: places `operands` (resident ones where they already are)
+ * and `outputs` (byte sizes) after them. Returns their offsets in that order,
+ * or undefined when the memory cannot grow that far.
+ */
+export const layout = (
+  exports: Exports,
+  operands: readonly Operand[],
+  outputs: readonly number[],
+): number[] | undefined => {
+  const { memory } = exports
+  const keep = [...new Set(operands.filter((a) => residentArrays.has(a)))]
+  const cached = keep.every((a) => resident.arrays.includes(a))
+  if (!cached) {
+    // Rebuild the resident region with this call's resident operands only.
+    const offsets: number[] = []
+    let end = BASE
+    for (const array of keep) {
+      offsets.push(end)
+      end += align(array.byteLength)
+    }
+    resident = { arrays: [], offsets: [], end: BASE }
+    if (!ensure(memory, end)) return undefined
+    keep.forEach((array, index) => copyIn(memory, array, offsets[index]))
+    resident = { arrays: [...keep], offsets, end }
+  }
+  top = resident.end
+  const placed: number[] = []
+  const copies: [Operand, number][] = []
+  for (const array of operands) {
+    const at = resident.arrays.indexOf(array)
+    if (at >= 0) placed.push(resident.offsets[at])
+    else {
+      const earlier = operands.indexOf(array)
+      if (earlier < placed.length) placed.push(placed[earlier])
+      else {
+        placed.push(top)
+        copies.push([array, top])
+        top += align(array.byteLength)
+      }
+    }
+  }
+  for (const bytes of outputs) {
+    placed.push(top)
+    top += align(bytes)
+  }
+  if (!ensure(memory, top)) return undefined
+  for (const [array, offset] of copies) copyIn(memory, array, offset)
+  return placed
+}
+
+/** A copy of `length` float64s at `offset` of the module's memory. */
+export const copyOut = (exports: Exports, offset: number, length: number): Float64Array =>
+  new Float64Array(exports.memory.buffer, offset, length).slice()
+
+/** A live view of `length` float64s at `offset` (valid until the memory grows). */
+export const viewOf = (exports: Exports, offset: number, length: number): Float64Array =>
+  new Float64Array(exports.memory.buffer, offset, length)

@@ -1,0 +1,266 @@
+/**
+ * The two kernel paths on scikit-learn's fixtures: every fit, initialization
+ * and transform of test/fixtures run once on the TypeScript reference kernels
+ * and once with the WebAssembly module forced for every product (`'wasm'`).
+ * They must take the same number of iterations and agree to 1e-12 (largest
+ * difference over the largest entry), and the WebAssembly result must still
+ * match scikit-learn as test/fixtures.test.ts requires of the reference (1e-9).
+ *
+ * Also: the embedded module is the one wasm/kernels.ts compiles to, the path
+ * switch and its environment variable, and that only arrays registered as
+ * unchanging are kept in the module's memory between calls.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  CsrMatrix,
+  fastPathAvailable,
+  initialize,
+  kernelPath,
+  nmf,
+  setKernelPath,
+  transform,
+  type KernelPath,
+  type Matrix,
+} from 'nmfkit'
+import { gemm } from '../core/kernels.ts'
+import { keepResident } from '../core/wasm.ts'
+import { compileKernels, embedding, OUTPUT } from '../wasm/build.ts'
+import {
+  denseOf,
+  matrixOf,
+  readFixture,
+  relativeDifference,
+  unwrap,
+  type Fixture,
+} from './fixture-helpers.ts'
+
+const PATH_AGREEMENT = 1e-12
+const SKLEARN_AGREEMENT = 1e-9
+
+interface Outcome {
+  readonly nIter: number | undefined
+  readonly W: Float64Array
+  readonly H: Float64Array | undefined
+}
+
+const onPath = <A>(path: KernelPath, run: () => A): A => {
+  const previous = setKernelPath(path)
+  try {
+    return run()
+  } finally {
+    setKernelPath(previous)
+  }
+}
+
+const fitFixture = (fixture: Fixture): Outcome => {
+  const { params } = fixture
+  const movingAverage = fixture.name.startsWith('moving_average')
+  const fit = unwrap(
+    nmf(matrixOf(fixture.X), {
+      components: params.n_components,
+      maxIter: params.max_iter,
+      tol: params.tol,
+      ...(movingAverage
+        ? { solver: 'moving-average', gamma: params.gamma, nonnegative: false }
+        : {
+            solver: params.solver,
+            betaLoss: params.beta_loss,
+            alphaW: params.alpha_W,
+            alphaH: params.alpha_H,
+            l1Ratio: params.l1_ratio,
+          }),
+      ...(fixture.W0 === undefined
+        ? {}
+        : { init: { W: denseOf(fixture.W0), H: denseOf(fixture.H0) } }),
+    }),
+  )
+  return { nIter: fit.nIter, W: fit.W.toFloat64Array(), H: fit.H.toFloat64Array() }
+}
+
+const initializeFixture = (fixture: Fixture): Outcome => {
+  const start = unwrap(
+    initialize(matrixOf(fixture.X), fixture.params.n_components, { init: fixture.params.init }),
+  )
+  return { nIter: undefined, W: start.W.toFloat64Array(), H: start.H.toFloat64Array() }
+}
+
+const transformFixture = (fixture: Fixture): Outcome => {
+  const { params } = fixture
+  const result = unwrap(
+    transform(matrixOf(fixture.X), denseOf(fixture.H), {
+      solver: params.solver,
+      betaLoss: params.beta_loss,
+      maxIter: params.max_iter,
+      tol: params.tol,
+      alphaW: params.alpha_W,
+      l1Ratio: params.l1_ratio,
+    }),
+  )
+  return { nIter: result.nIter, W: result.W.toFloat64Array(), H: undefined }
+}
+
+const FITS = [
+  'cd_binary_100x20_k4',
+  'cd_l1_60x30_k5',
+  'cd_l2_60x30_k5',
+  'cd_l1l2_60x30_k5',
+  'cd_sparse_200x150_k6',
+  'digits_cd_default_k10',
+  'moving_average_binary_100x20_k4',
+  'mu_beta0.5_60x30_k3',
+  'mu_beta1.5_60x30_k3',
+  'mu_beta3_60x30_k3',
+  'mu_frobenius_60x30_k3',
+  'mu_is_60x30_k3',
+  'mu_kl_60x30_k3',
+  'mu_kl_reg_60x30_k3',
+  'mu_kl_sparse_200x150_k6',
+]
+
+const cases: readonly [string, (fixture: Fixture) => Outcome][] = [
+  ...FITS.map((name) => [name, fitFixture] as [string, (fixture: Fixture) => Outcome]),
+  ['init_nndsvd_40x25_k5', initializeFixture],
+  ['init_nndsvda_40x25_k5', initializeFixture],
+  ['transform_cd_25x30_k4', transformFixture],
+  ['transform_mu_kl_25x30_k4', transformFixture],
+]
+
+describe('the WebAssembly path agrees with the reference on every fixture', () => {
+  it('runs here (Node 20 has WebAssembly SIMD)', () => {
+    expect(fastPathAvailable()).toBe(true)
+  })
+
+  it.each(cases)('%s', (name, run) => {
+    const fixture = readFixture(name)
+    const reference = onPath('reference', () => run(fixture))
+    const fast = onPath('wasm', () => run(fixture))
+    expect(fast.nIter).toBe(reference.nIter)
+    expect(relativeDifference(fast.W, reference.W)).toBeLessThan(PATH_AGREEMENT)
+    if (reference.H !== undefined && fast.H !== undefined) {
+      expect(relativeDifference(fast.H, reference.H)).toBeLessThan(PATH_AGREEMENT)
+    }
+    const { expected } = fixture
+    expect(relativeDifference(fast.W, expected.W.data)).toBeLessThan(SKLEARN_AGREEMENT)
+    if (fast.H !== undefined) {
+      expect(relativeDifference(fast.H, expected.H.data)).toBeLessThan(SKLEARN_AGREEMENT)
+    }
+  })
+
+  it.each(['cd_sparse_200x150_k6', 'mu_kl_sparse_200x150_k6'])(
+    '%s: CSR and dense X give the same fit on the WebAssembly path',
+    (name) => {
+      const fixture = readFixture(name)
+      const X = matrixOf(fixture.X) as CsrMatrix
+      const dense = onPath('wasm', () => fitFixture({ ...fixture, X: X.toDense().toJSON() }))
+      const sparse = onPath('wasm', () => fitFixture(fixture))
+      expect(sparse.nIter).toBe(dense.nIter)
+      expect(relativeDifference(sparse.W, dense.W)).toBeLessThan(PATH_AGREEMENT)
+    },
+  )
+})
+
+describe('the embedded module', () => {
+  it('is what wasm/kernels.ts compiles to (run `npm run build:wasm` after editing it)', async () => {
+    const compiled = embedding(await compileKernels())
+    expect(readFileSync(OUTPUT, 'utf8')).toBe(compiled)
+  })
+})
+
+// The path this run started with (NMFKIT_KERNELS may set it), restored after each test.
+const initialPath = kernelPath()
+
+describe('choosing the path', () => {
+  afterEach(() => {
+    setKernelPath(initialPath)
+  })
+
+  it('setKernelPath returns the previous choice and rejects anything else', () => {
+    setKernelPath('auto')
+    expect(setKernelPath('reference')).toBe('auto')
+    expect(kernelPath()).toBe('reference')
+    expect(() => setKernelPath('fast' as KernelPath)).toThrow(
+      "setKernelPath: expected 'auto', 'reference' or 'wasm', found fast",
+    )
+    expect(kernelPath()).toBe('reference')
+  })
+
+  const pathInChild = (value: string): string =>
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        "import('./core/wasm.ts').then((m) => process.stdout.write(m.kernelPath()))",
+      ],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: { ...process.env, NMFKIT_KERNELS: value },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+
+  it('NMFKIT_KERNELS sets the starting path; an unknown value is an error naming it', () => {
+    expect(pathInChild('reference')).toBe('reference')
+    expect(pathInChild('wasm')).toBe('wasm')
+    expect(pathInChild('')).toBe('auto')
+    expect(() => pathInChild('fast')).toThrow(/NMFKIT_KERNELS must be .* found "fast"/)
+  })
+})
+
+describe("the module's memory", () => {
+  afterEach(() => {
+    setKernelPath(initialPath)
+  })
+
+  const square = (n: number, value: (q: number) => number): Float64Array =>
+    Float64Array.from({ length: n * n }, (_, q) => value(q))
+
+  it('copies every operand again unless it is registered as unchanging', () => {
+    setKernelPath('wasm')
+    const n = 96 // 72 KiB per operand: large enough to be kept resident
+    const a = square(n, (q) => q % 7)
+    const b = square(n, (q) => (q % 5) - 2)
+    const first = gemm(a, n, n, b, n)
+    // A caller's own scratch array, changed between calls, is read afresh.
+    a[0] += 1
+    const second = gemm(a, n, n, b, n)
+    expect(second[0] - first[0]).toBe(b[0])
+    expect(Array.from(second.subarray(n))).toEqual(Array.from(first.subarray(n)))
+  })
+
+  it('keeps a registered array between calls until another one replaces it', () => {
+    setKernelPath('wasm')
+    const n = 96
+    const a = square(n, (q) => q % 3)
+    const b = square(n, (q) => q % 11)
+    keepResident(a)
+    const first = gemm(a, n, n, b, n)
+    // Registered arrays must not change; this one does, to show which copy is read: the
+    // kept one, while nothing else has replaced it...
+    a[0] += 1
+    expect(Array.from(gemm(a, n, n, b, n))).toEqual(Array.from(first))
+    // ...and the new value once another registered array has taken its place.
+    const other = square(n, () => 1)
+    keepResident(other)
+    gemm(other, n, n, b, n)
+    expect(gemm(a, n, n, b, n)[0] - first[0]).toBe(b[0])
+  })
+})
+
+describe('CsrMatrix and dense inputs on the fast path', () => {
+  it('the digits fixture fits the same as CSR', () => {
+    const fixture = readFixture('digits_cd_default_k10')
+    const X = matrixOf(fixture.X) as Matrix
+    const options = { components: 10, maxIter: 50, tol: 0 }
+    const dense = unwrap(nmf(X, options))
+    const sparse = unwrap(nmf(CsrMatrix.fromDense(X), options))
+    expect(relativeDifference(sparse.W.toFloat64Array(), dense.W.toFloat64Array())).toBeLessThan(
+      PATH_AGREEMENT,
+    )
+  })
+})

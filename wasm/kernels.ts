@@ -1,0 +1,606 @@
+// The WebAssembly kernels of nmfkit, in AssemblyScript (not TypeScript: `@inline` marks
+// functions the compiler inlines, and ESLint and Prettier skip this file) (compiled by `npm run build:wasm` into
+// core/wasm-binary.ts). Every argument that ends in a matrix is a byte offset into linear
+// memory, which core/wasm.ts manages: these functions allocate nothing. Matrices are
+// row-major float64, CSR parts int32 and float64, as in core/kernels.ts, whose functions
+// are the reference these agree with (the same sums, in places in another order).
+
+/**
+ * out (rows×m) = A·B, A(i, l) at a + i·rowStep + l·innerStep (bytes), B inner×m. Each
+ * entry is summed over l in order, as the reference gemm does. Tiles of 4 rows by 4
+ * columns keep eight pairs of running sums in registers; the tiles run along the rows of
+ * the larger factor, so that it is read from memory about once.
+ */
+export function gemmStrided(
+  a: usize,
+  rows: i32,
+  inner: i32,
+  rowStep: usize,
+  innerStep: usize,
+  b: usize,
+  m: i32,
+  out: usize,
+): void {
+  const rows4 = rows & ~3
+  const m4 = m & ~3
+  if (<i64>m * <i64>inner > <i64>rows * <i64>inner) {
+    // B is the larger: a stripe of four of its columns stays in cache while every row
+    // tile of A passes over it.
+    for (let j = 0; j < m4; j += 4) {
+      for (let i = 0; i < rows4; i += 4) tile(a, i, inner, rowStep, innerStep, b, m, j, out)
+      edge(a, rows4, rows, inner, rowStep, innerStep, b, m, j, j + 4, out)
+    }
+    edge(a, 0, rows, inner, rowStep, innerStep, b, m, m4, m, out)
+  } else {
+    for (let i = 0; i < rows4; i += 4) {
+      for (let j = 0; j < m4; j += 4) tile(a, i, inner, rowStep, innerStep, b, m, j, out)
+      edge(a, i, i + 4, inner, rowStep, innerStep, b, m, m4, m, out)
+    }
+    edge(a, rows4, rows, inner, rowStep, innerStep, b, m, 0, m, out)
+  }
+}
+
+/** Rows i..i+3 by columns j..j+3 of gemmStrided's out. */
+function tile(
+  a: usize,
+  i: i32,
+  inner: i32,
+  rowStep: usize,
+  innerStep: usize,
+  b: usize,
+  m: i32,
+  j: i32,
+  out: usize,
+): void {
+  const rowB: usize = (<usize>m) << 3
+  const a0 = a + <usize>i * rowStep
+  const a1 = a0 + rowStep
+  const a2 = a1 + rowStep
+  const a3 = a2 + rowStep
+  let s00 = f64x2.splat(0)
+  let s01 = f64x2.splat(0)
+  let s10 = f64x2.splat(0)
+  let s11 = f64x2.splat(0)
+  let s20 = f64x2.splat(0)
+  let s21 = f64x2.splat(0)
+  let s30 = f64x2.splat(0)
+  let s31 = f64x2.splat(0)
+  let offA: usize = 0
+  let row = b + ((<usize>j) << 3)
+  for (let l = 0; l < inner; l++) {
+    const y0 = v128.load(row)
+    const y1 = v128.load(row, 16)
+    const x0 = f64x2.splat(load<f64>(a0 + offA))
+    const x1 = f64x2.splat(load<f64>(a1 + offA))
+    const x2 = f64x2.splat(load<f64>(a2 + offA))
+    const x3 = f64x2.splat(load<f64>(a3 + offA))
+    s00 = f64x2.add(s00, f64x2.mul(x0, y0))
+    s01 = f64x2.add(s01, f64x2.mul(x0, y1))
+    s10 = f64x2.add(s10, f64x2.mul(x1, y0))
+    s11 = f64x2.add(s11, f64x2.mul(x1, y1))
+    s20 = f64x2.add(s20, f64x2.mul(x2, y0))
+    s21 = f64x2.add(s21, f64x2.mul(x2, y1))
+    s30 = f64x2.add(s30, f64x2.mul(x3, y0))
+    s31 = f64x2.add(s31, f64x2.mul(x3, y1))
+    offA += innerStep
+    row += rowB
+  }
+  const o = out + <usize>i * rowB + ((<usize>j) << 3)
+  v128.store(o, s00)
+  v128.store(o, s01, 16)
+  v128.store(o + rowB, s10)
+  v128.store(o + rowB, s11, 16)
+  v128.store(o + 2 * rowB, s20)
+  v128.store(o + 2 * rowB, s21, 16)
+  v128.store(o + 3 * rowB, s30)
+  v128.store(o + 3 * rowB, s31, 16)
+}
+
+/**
+ * Rows i0..i1-1 by columns j0..j1-1 of gemmStrided's out, for the edges that whole tiles
+ * do not cover: four rows by two columns at a time where they fit, then single rows.
+ */
+function edge(
+  a: usize,
+  i0: i32,
+  i1: i32,
+  inner: i32,
+  rowStep: usize,
+  innerStep: usize,
+  b: usize,
+  m: i32,
+  j0: i32,
+  j1: i32,
+  out: usize,
+): void {
+  const rowB: usize = (<usize>m) << 3
+  let i = i0
+  for (; i + 3 < i1; i += 4) {
+    const a0 = a + <usize>i * rowStep
+    const a1 = a0 + rowStep
+    const a2 = a1 + rowStep
+    const a3 = a2 + rowStep
+    const o = out + <usize>i * rowB
+    let j = j0
+    for (; j + 1 < j1; j += 2) {
+      let s0 = f64x2.splat(0)
+      let s1 = f64x2.splat(0)
+      let s2 = f64x2.splat(0)
+      let s3 = f64x2.splat(0)
+      let offA: usize = 0
+      let row = b + ((<usize>j) << 3)
+      for (let l = 0; l < inner; l++) {
+        const y = v128.load(row)
+        s0 = f64x2.add(s0, f64x2.mul(f64x2.splat(load<f64>(a0 + offA)), y))
+        s1 = f64x2.add(s1, f64x2.mul(f64x2.splat(load<f64>(a1 + offA)), y))
+        s2 = f64x2.add(s2, f64x2.mul(f64x2.splat(load<f64>(a2 + offA)), y))
+        s3 = f64x2.add(s3, f64x2.mul(f64x2.splat(load<f64>(a3 + offA)), y))
+        offA += innerStep
+        row += rowB
+      }
+      const oj = o + ((<usize>j) << 3)
+      v128.store(oj, s0)
+      v128.store(oj + rowB, s1)
+      v128.store(oj + 2 * rowB, s2)
+      v128.store(oj + 3 * rowB, s3)
+    }
+    if (j < j1) {
+      let s0 = 0.0
+      let s1 = 0.0
+      let s2 = 0.0
+      let s3 = 0.0
+      let offA: usize = 0
+      let at = b + ((<usize>j) << 3)
+      for (let l = 0; l < inner; l++) {
+        const y = load<f64>(at)
+        s0 += load<f64>(a0 + offA) * y
+        s1 += load<f64>(a1 + offA) * y
+        s2 += load<f64>(a2 + offA) * y
+        s3 += load<f64>(a3 + offA) * y
+        offA += innerStep
+        at += rowB
+      }
+      const oj = o + ((<usize>j) << 3)
+      store<f64>(oj, s0)
+      store<f64>(oj + rowB, s1)
+      store<f64>(oj + 2 * rowB, s2)
+      store<f64>(oj + 3 * rowB, s3)
+    }
+  }
+  for (; i < i1; i++) {
+    const ai = a + <usize>i * rowStep
+    const o = out + <usize>i * rowB
+    let j = j0
+    for (; j + 1 < j1; j += 2) {
+      let s = f64x2.splat(0)
+      let offA: usize = 0
+      let row = b + ((<usize>j) << 3)
+      for (let l = 0; l < inner; l++) {
+        s = f64x2.add(s, f64x2.mul(f64x2.splat(load<f64>(ai + offA)), v128.load(row)))
+        offA += innerStep
+        row += rowB
+      }
+      v128.store(o + ((<usize>j) << 3), s)
+    }
+    if (j < j1) {
+      let s = 0.0
+      let offA: usize = 0
+      let at = b + ((<usize>j) << 3)
+      for (let l = 0; l < inner; l++) {
+        s += load<f64>(ai + offA) * load<f64>(at)
+        offA += innerStep
+        at += rowB
+      }
+      store<f64>(o + ((<usize>j) << 3), s)
+    }
+  }
+}
+
+/** out (m×n) = Aᵀ for A of n×m. */
+export function transpose(a: usize, n: i32, m: i32, out: usize): void {
+  for (let i = 0; i < n; i++) {
+    const row = a + ((<usize>i * <usize>m) << 3)
+    for (let j = 0; j < m; j++) {
+      store<f64>(out + ((<usize>j * <usize>n + <usize>i) << 3), load<f64>(row + ((<usize>j) << 3)))
+    }
+  }
+}
+
+/** out[0..k) += v·b[0..k), two entries at a time. */
+@inline
+function addScaled(v: f64, b: usize, out: usize, k: i32): void {
+  const vv = f64x2.splat(v)
+  let t = 0
+  for (; t + 1 < k; t += 2) {
+    const at: usize = (<usize>t) << 3
+    v128.store(out + at, f64x2.add(v128.load(out + at), f64x2.mul(vv, v128.load(b + at))))
+  }
+  if (t < k) {
+    const at: usize = (<usize>t) << 3
+    store<f64>(out + at, load<f64>(out + at) + v * load<f64>(b + at))
+  }
+}
+
+/** out (rows×k) = X·B for a CSR X (rows×·) and a dense B (·×k). */
+export function csrTimesDense(
+  indptr: usize,
+  indices: usize,
+  data: usize,
+  rows: i32,
+  b: usize,
+  k: i32,
+  out: usize,
+): void {
+  const rowBytes: usize = (<usize>k) << 3
+  memory.fill(out, 0, <usize>rows * rowBytes)
+  for (let i = 0; i < rows; i++) {
+    const o = out + <usize>i * rowBytes
+    const last = load<i32>(indptr + ((<usize>(i + 1)) << 2))
+    for (let q = load<i32>(indptr + ((<usize>i) << 2)); q < last; q++) {
+      const column = load<i32>(indices + ((<usize>q) << 2))
+      addScaled(load<f64>(data + ((<usize>q) << 3)), b + <usize>column * rowBytes, o, k)
+    }
+  }
+}
+
+/** out (cols×k) = Xᵀ·B for a CSR X (rows×cols) and a dense B (rows×k). */
+export function csrTransposeTimesDense(
+  indptr: usize,
+  indices: usize,
+  data: usize,
+  rows: i32,
+  cols: i32,
+  b: usize,
+  k: i32,
+  out: usize,
+): void {
+  const rowBytes: usize = (<usize>k) << 3
+  memory.fill(out, 0, <usize>cols * rowBytes)
+  for (let i = 0; i < rows; i++) {
+    const bi = b + <usize>i * rowBytes
+    const last = load<i32>(indptr + ((<usize>(i + 1)) << 2))
+    for (let q = load<i32>(indptr + ((<usize>i) << 2)); q < last; q++) {
+      const column = load<i32>(indices + ((<usize>q) << 2))
+      addScaled(load<f64>(data + ((<usize>q) << 3)), bi, out + <usize>column * rowBytes, k)
+    }
+  }
+}
+
+/**
+ * Σ_t a[t]·b[t] for t < k in the order of core/beta-divergence.ts's dotRows: running sums
+ * s0..s3 over t mod 4 (as two pairs), the last k mod 4 terms into s0, (s0 + s1) + (s2 + s3).
+ */
+@inline
+function dotRows(a: usize, b: usize, k: i32): f64 {
+  let s01 = f64x2.splat(0)
+  let s23 = f64x2.splat(0)
+  let t = 0
+  for (; t + 3 < k; t += 4) {
+    const at: usize = (<usize>t) << 3
+    s01 = f64x2.add(s01, f64x2.mul(v128.load(a + at), v128.load(b + at)))
+    s23 = f64x2.add(s23, f64x2.mul(v128.load(a + at, 16), v128.load(b + at, 16)))
+  }
+  let s0 = f64x2.extract_lane(s01, 0)
+  for (; t < k; t++) {
+    const at: usize = (<usize>t) << 3
+    s0 += load<f64>(a + at) * load<f64>(b + at)
+  }
+  return s0 + f64x2.extract_lane(s01, 1) + (f64x2.extract_lane(s23, 0) + f64x2.extract_lane(s23, 1))
+}
+
+/** x^e, with the exact shortcuts of core/beta-divergence.ts's power. */
+@inline
+function power(x: f64, e: f64): f64 {
+  if (e == 1) return x
+  if (e == 2) return x * x
+  if (e == 0.5) return sqrt<f64>(x)
+  if (e == -1) return 1 / x
+  return Math.pow(x, e)
+}
+
+/** x·y^(β−2), as solvers/mu.ts computes it. */
+@inline
+function numeratorWeight(beta: f64, x: f64, y: f64, eps: f64): f64 {
+  if (beta == 2) return x
+  const safe = y < eps ? eps : y
+  if (beta == 1) return x / safe
+  if (beta == 0) {
+    const inverse = 1 / safe
+    return inverse * inverse * x
+  }
+  return power(beta < 2 ? safe : y, beta - 2) * x
+}
+
+/** y^(β−1), as solvers/mu.ts computes it. */
+@inline
+function denominatorWeight(beta: f64, y: f64, eps: f64): f64 {
+  return power(beta < 1 && y < eps ? eps : y, beta - 1)
+}
+
+// The arguments of muRows that stay the same for every row, set by muSetup.
+let gBeta: f64 = 2
+let gGamma: f64 = 1
+let gEps: f64 = 0
+let gL1: f64 = 0
+let gL2: f64 = 0
+let gFloor: f64 = 0
+
+/** Sets the loss, the update's exponent, the epsilon guard, the penalties and the floor. */
+export function muSetup(beta: f64, gamma: f64, eps: f64, l1: f64, l2: f64, floor: f64): void {
+  gBeta = beta
+  gGamma = gamma
+  gEps = eps
+  gL1 = l1
+  gL2 = l2
+  gFloor = floor
+}
+
+/**
+ * The row pass of one multiplicative update (solvers/mu.ts's update, same arithmetic): for
+ * every row i, row i of the new W into nextW and, when numeratorH ≠ 0, row i's share of H's
+ * numerator (and, when denominatorH ≠ 0, denominator). X is dense (columns = 0, values
+ * n×m) or CSR (starts = indptr, columns = indices). Ht is m×k; for β = 2, extra is H·Hᵀ
+ * (k×k), for β = 1 the row sums of H (k); scratch holds 2k entries.
+ */
+export function muRows(
+  values: usize,
+  columns: usize,
+  starts: usize,
+  n: i32,
+  m: i32,
+  k: i32,
+  W: usize,
+  Ht: usize,
+  extra: usize,
+  nextW: usize,
+  numeratorH: usize,
+  denominatorH: usize,
+  scratch: usize,
+): void {
+  const beta = gBeta
+  const eps = gEps
+  const rowBytes: usize = (<usize>k) << 3
+  const numerator = scratch
+  const denominator = scratch + rowBytes
+  for (let i = 0; i < n; i++) {
+    const first: i32 = columns == 0 ? i * m : load<i32>(starts + ((<usize>i) << 2))
+    const last: i32 = columns == 0 ? first + m : load<i32>(starts + ((<usize>(i + 1)) << 2))
+    const Wi = W + <usize>i * rowBytes
+    const nextWi = nextW + <usize>i * rowBytes
+
+    memory.fill(numerator, 0, rowBytes)
+    for (let q = first; q < last; q++) {
+      const x = load<f64>(values + ((<usize>q) << 3))
+      if (x == 0) continue
+      const j = columns == 0 ? q - first : load<i32>(columns + ((<usize>q) << 2))
+      const Hj = Ht + <usize>j * rowBytes
+      const y = beta == 2 ? 0 : dotRows(Wi, Hj, k)
+      addScaled(numeratorWeight(beta, x, y, eps), Hj, numerator, k)
+    }
+    if (beta == 2) {
+      for (let t = 0; t < k; t++) {
+        store<f64>(denominator + ((<usize>t) << 3), dotRows(Wi, extra + <usize>t * rowBytes, k))
+      }
+    } else if (beta == 1) {
+      memory.copy(denominator, extra, rowBytes)
+    } else {
+      memory.fill(denominator, 0, rowBytes)
+      for (let j = 0; j < m; j++) {
+        const Hj = Ht + <usize>j * rowBytes
+        addScaled(denominatorWeight(beta, dotRows(Wi, Hj, k), eps), Hj, denominator, k)
+      }
+    }
+    multiplyRow(Wi, numerator, denominator, k, nextWi)
+
+    if (numeratorH == 0) continue
+    for (let q = first; q < last; q++) {
+      const x = load<f64>(values + ((<usize>q) << 3))
+      if (x == 0) continue
+      const j = columns == 0 ? q - first : load<i32>(columns + ((<usize>q) << 2))
+      const Hj = Ht + <usize>j * rowBytes
+      const y = beta == 2 ? 0 : dotRows(nextWi, Hj, k)
+      addScaled(numeratorWeight(beta, x, y, eps), nextWi, numeratorH + <usize>j * rowBytes, k)
+    }
+    if (denominatorH == 0) continue
+    for (let j = 0; j < m; j++) {
+      const Hj = Ht + <usize>j * rowBytes
+      const weight = denominatorWeight(beta, dotRows(nextWi, Hj, k), eps)
+      addScaled(weight, nextWi, denominatorH + <usize>j * rowBytes, k)
+    }
+  }
+}
+
+/** out[t] = A[t]·(numerator[t] / (denominator[t] + l1 + l2·A[t]))^γ, below the floor 0. */
+@inline
+function multiplyRow(A: usize, numerator: usize, denominator: usize, k: i32, out: usize): void {
+  for (let t = 0; t < k; t++) {
+    const at: usize = (<usize>t) << 3
+    const a = load<f64>(A + at)
+    let d = load<f64>(denominator + at) + gL1 + gL2 * a
+    if (d == 0) d = gEps
+    let ratio = load<f64>(numerator + at) / d
+    if (gGamma != 1) ratio = power(ratio, gGamma)
+    const next = a * ratio
+    store<f64>(out + at, next < gFloor ? 0 : next)
+  }
+}
+
+/**
+ * ‖X − W·H‖²_F for a dense X (n×m), W (n×k), H (k×m), in blocks of `block` rows: each
+ * block of W·H is formed in scratch (block×m) by gemmStrided, then its squared
+ * differences from X are summed (two running sums).
+ */
+export function squaredErrorDense(
+  x: usize,
+  n: i32,
+  m: i32,
+  W: usize,
+  H: usize,
+  k: i32,
+  scratch: usize,
+  block: i32,
+): f64 {
+  const rowK: usize = (<usize>k) << 3
+  const rowM: usize = (<usize>m) << 3
+  let sums = f64x2.splat(0)
+  let tail = 0.0
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const rows = min(block, n - i0)
+    gemmStrided(W + <usize>i0 * rowK, rows, k, rowK, 8, H, m, scratch)
+    const xb = x + <usize>i0 * rowM
+    const count = rows * m
+    let q = 0
+    for (; q + 1 < count; q += 2) {
+      const at: usize = (<usize>q) << 3
+      const diff = f64x2.sub(v128.load(xb + at), v128.load(scratch + at))
+      sums = f64x2.add(sums, f64x2.mul(diff, diff))
+    }
+    if (q < count) {
+      const at: usize = (<usize>q) << 3
+      const diff = load<f64>(xb + at) - load<f64>(scratch + at)
+      tail += diff * diff
+    }
+  }
+  return f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1) + tail
+}
+
+/**
+ * The running sums of d_β(X | W·H) (core/beta-divergence.ts's addEntry, same arithmetic,
+ * logarithms from the module's own Math) over the entries of X: every entry of a dense X
+ * (columns = 0), the stored entries of a CSR X. Ht is m×k; out receives the four sums
+ * x, first, second, yBeta. `generic` is β ∉ {0, 1}.
+ */
+export function betaSums(
+  values: usize,
+  columns: usize,
+  starts: usize,
+  n: i32,
+  m: i32,
+  W: usize,
+  Ht: usize,
+  k: i32,
+  beta: f64,
+  eps: f64,
+  out: usize,
+): void {
+  const generic = beta != 0 && beta != 1
+  const rowBytes: usize = (<usize>k) << 3
+  let sumX = 0.0
+  let first = 0.0
+  let second = 0.0
+  let yBeta = 0.0
+  for (let i = 0; i < n; i++) {
+    const start: i32 = columns == 0 ? i * m : load<i32>(starts + ((<usize>i) << 2))
+    const end: i32 = columns == 0 ? start + m : load<i32>(starts + ((<usize>(i + 1)) << 2))
+    const Wi = W + <usize>i * rowBytes
+    for (let q = start; q < end; q++) {
+      const x = load<f64>(values + ((<usize>q) << 3))
+      if (!generic && !(x > eps)) continue
+      const j = columns == 0 ? q - start : load<i32>(columns + ((<usize>q) << 2))
+      const y = dotRows(Wi, Ht + <usize>j * rowBytes, k)
+      if (!(x > eps)) {
+        yBeta += power(beta < 0 && y < eps ? eps : y, beta)
+        continue
+      }
+      const safe = y < eps ? eps : y
+      sumX += x
+      if (beta == 1) first += x * NativeMath.log(x / safe)
+      else if (beta == 0) {
+        const ratio = x / safe
+        first += ratio
+        second += NativeMath.log(ratio)
+      } else {
+        first += power(x, beta)
+        second += x * power(safe, beta - 1)
+        yBeta += power(safe, beta)
+      }
+    }
+  }
+  store<f64>(out, sumX)
+  store<f64>(out, first, 8)
+  store<f64>(out, second, 16)
+  store<f64>(out, yBeta, 24)
+}
+
+/** The first byte after the module's own static data (its logarithm tables): core/wasm.ts
+ * allocates from there. */
+export function heapBase(): usize {
+  return __heap_base
+}
+
+/**
+ * The row pass of one multiplicative update for β = 1 (Kullback–Leibler) and a dense X
+ * (n×m), in blocks of `block` rows as products: for each block, Y = W·H, R = X / max(Y, ε)
+ * (0 where x is 0), W's numerator R·Hᵀ, the new W (denominator: rowSumsH, the row sums
+ * of H), then Y and R again with the new W and H's numerator Rᵀ·W added into numeratorHt
+ * (m×k, zeroed by the caller; 0 to skip H). H is k×m, Ht m×k. scratch holds block×m + m×k
+ * + block×k entries. The same sums as muRows, in another order.
+ */
+export function muKlDense(
+  x: usize,
+  n: i32,
+  m: i32,
+  k: i32,
+  W: usize,
+  H: usize,
+  Ht: usize,
+  rowSumsH: usize,
+  nextW: usize,
+  numeratorHt: usize,
+  scratch: usize,
+  block: i32,
+): void {
+  const rowK: usize = (<usize>k) << 3
+  const rowM: usize = (<usize>m) << 3
+  const R = scratch
+  const partial = R + <usize>block * rowM
+  const numerator = partial + <usize>m * rowK
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const rows = min(block, n - i0)
+    const xb = x + <usize>i0 * rowM
+    const Wb = W + <usize>i0 * rowK
+    const nextWb = nextW + <usize>i0 * rowK
+    gemmStrided(Wb, rows, k, rowK, 8, H, m, R)
+    ratios(xb, R, rows * m)
+    gemmStrided(R, rows, m, rowM, 8, Ht, k, numerator)
+    for (let i = 0; i < rows; i++) {
+      const at = <usize>i * rowK
+      multiplyRow(Wb + at, numerator + at, rowSumsH, k, nextWb + at)
+    }
+    if (numeratorHt == 0) continue
+    gemmStrided(nextWb, rows, k, rowK, 8, H, m, R)
+    ratios(xb, R, rows * m)
+    // Rᵀ·W: row j of the result runs down column j of R.
+    gemmStrided(R, m, rows, 8, rowM, nextWb, k, partial)
+    const count = m * k
+    let q = 0
+    for (; q + 1 < count; q += 2) {
+      const at: usize = (<usize>q) << 3
+      v128.store(numeratorHt + at, f64x2.add(v128.load(numeratorHt + at), v128.load(partial + at)))
+    }
+    if (q < count) {
+      const at: usize = (<usize>q) << 3
+      store<f64>(numeratorHt + at, load<f64>(numeratorHt + at) + load<f64>(partial + at))
+    }
+  }
+}
+
+/** y[q] = x[q] / max(y[q], ε) for q < count, 0 where x[q] is 0, in place. */
+@inline
+function ratios(x: usize, y: usize, count: i32): void {
+  const eps = gEps
+  const epsilons = f64x2.splat(eps)
+  const zeros = f64x2.splat(0)
+  let q = 0
+  for (; q + 1 < count; q += 2) {
+    const at: usize = (<usize>q) << 3
+    const value = v128.load(x + at)
+    const quotient = f64x2.div(value, f64x2.max(v128.load(y + at), epsilons))
+    v128.store(y + at, v128.bitselect(zeros, quotient, f64x2.eq(value, zeros)))
+  }
+  if (q < count) {
+    const at: usize = (<usize>q) << 3
+    const value = load<f64>(x + at)
+    store<f64>(y + at, value == 0 ? 0 : value / max(load<f64>(y + at), eps))
+  }
+}
