@@ -7,7 +7,7 @@
  */
 import * as reference from './kernels-reference.ts'
 import type { CsrParts } from './kernels-reference.ts'
-import { copyOut, fastModule, layout, type KernelModule } from './wasm.ts'
+import { copyOut, fastModule, layout, viewOf, type KernelModule } from './wasm.ts'
 
 export type { CsrParts } from './kernels-reference.ts'
 export { dot, transpose } from './kernels-reference.ts'
@@ -141,4 +141,29 @@ export const csrTransposeTimesDense = (x: CsrParts, b: Float64Array, k: number):
     }
   }
   return reference.csrTransposeTimesDense(x, b, k)
+}
+
+/**
+ * One sweep of projected coordinate descent over the columns of A (rows×k) in `order`,
+ * through the module: the new A and the summed violations, as solvers/cd.ts's cdColumn
+ * computes them in the DSL (wasm/kernels.ts's coordinateSweep). Undefined where the
+ * module does not run it; the DSL, the reference, runs the sweep then.
+ */
+export const coordinateSweep = (
+  A: Float64Array,
+  rows: number,
+  k: number,
+  G: Float64Array,
+  C: Float64Array,
+  order: ArrayLike<number>,
+): { readonly A: Float64Array; readonly violation: number } | undefined => {
+  // Every size: the alternative, the DSL's per-column evaluation, costs more than the copies.
+  const wasm = fastModule(rows * k * k, 0)
+  if (wasm === undefined) return undefined
+  const at = layout(wasm, [G, C, Int32Array.from(order)], [rows * k * F64])
+  if (at === undefined) return undefined
+  // The sweep updates a copy of A in the module's memory, which then comes out.
+  viewOf(wasm, at[3], rows * k).set(A)
+  const violation = wasm.coordinateSweep(at[3], rows, k, at[0], at[1], at[2])
+  return { A: copyOut(wasm, at[3], rows * k), violation }
 }

@@ -112,6 +112,14 @@ interface Exports {
     scratch: number,
     block: number,
   ) => void
+  readonly coordinateSweep: (
+    A: number,
+    n: number,
+    k: number,
+    G: number,
+    C: number,
+    order: number,
+  ) => number
   readonly squaredErrorDense: (
     x: number,
     n: number,
@@ -198,9 +206,16 @@ export const fastPathAvailable = (): boolean => {
 
 export type { Exports as KernelModule }
 
-/** The module when the fast path should run a call of `work` multiply-adds. */
-export const fastModule = (work: number): Exports | undefined => {
-  if (path === 'reference' || (path === 'auto' && work < FAST_PATH_MIN_WORK)) return undefined
+/**
+ * The module when the fast path should run a call of `work` multiply-adds; `minWork` is
+ * the size below which `'auto'` keeps to TypeScript (0 for calls whose TypeScript
+ * alternative has a larger fixed cost than the copies).
+ */
+export const fastModule = (
+  work: number,
+  minWork: number = FAST_PATH_MIN_WORK,
+): Exports | undefined => {
+  if (path === 'reference' || (path === 'auto' && work < minWork)) return undefined
   if (module === undefined) module = instantiate()
   return module ?? undefined
 }

@@ -116,10 +116,22 @@ export const componentOrder = (problem: Problem, k: number): ArrayLike<number> =
 export const sweepColumns = <O>(columnRule: ColumnRule<O>): HalfRule<O> =>
   rule('sweepColumns', (half, { problem, options }) => {
     const { rows, cols: k } = half.factor
+    const order = componentOrder(problem, k)
+    const native = (columnRule as { [NATIVE]?: NativeSweep })[NATIVE]?.(
+      valuesOf(half.factor),
+      rows,
+      k,
+      valuesOf(half.gram),
+      valuesOf(half.cross),
+      order,
+    )
+    if (native !== undefined) {
+      const factor = Matrix.unsafeWrap<string, K>(rows, k, native.A)
+      return E.right({ state: { ...half, factor }, stats: native.stats })
+    }
     const work = valuesOf(half.factor).slice()
     const A = Matrix.unsafeWrap<string, K>(rows, k, work)
     const view = { A: lift(A), G: lift(half.gram), C: lift(half.cross) }
-    const order = componentOrder(problem, k)
     const totals: Record<string, number> = {}
     for (let s = 0; s < k; s++) {
       const t = order[s]
@@ -134,6 +146,32 @@ export const sweepColumns = <O>(columnRule: ColumnRule<O>): HalfRule<O> =>
       })
     }
     return E.right({ state: { ...half, factor: A }, stats: totals })
+  })
+
+const NATIVE = Symbol('native sweep')
+
+/**
+ * A whole sweep of one column rule as a tuned kernel: the new A (rows×k, a new array) and
+ * the summed stats, the same as `sweepColumns` computes from the rule's expressions, or
+ * undefined to let the expressions run (the kernel path, the size).
+ */
+export type NativeSweep = (
+  A: Float64Array,
+  rows: number,
+  k: number,
+  G: Float64Array,
+  C: Float64Array,
+  order: ArrayLike<number>,
+) => { readonly A: Float64Array; readonly stats: Stats } | undefined
+
+/**
+ * The column rule with a kernel that `sweepColumns` runs in place of the rule's
+ * expressions when it can; the rule itself is unchanged and stays the reference. A rule
+ * built on top of it (damped, projected) is a new rule without the kernel.
+ */
+export const withNativeSweep = <O>(columnRule: ColumnRule<O>, sweep: NativeSweep): ColumnRule<O> =>
+  Object.assign(((view, options) => columnRule(view, options)) as ColumnRule<O>, {
+    [NATIVE]: sweep,
   })
 
 /** A number, or one read from the options. */

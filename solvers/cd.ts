@@ -17,6 +17,7 @@
  * half-sweeps; the fit stops when it falls to tol times its first value.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { coordinateSweep } from '../core/kernels.ts'
 import { valuesOf } from '../core/matrix.ts'
 import { defineSolver } from '../dsl/define.ts'
 import { evaluateAll } from '../dsl/evaluate.ts'
@@ -27,6 +28,7 @@ import {
   projectNonnegative,
   sweepColumns,
   withObjective,
+  withNativeSweep,
   type ColumnRule,
   type HalfRule,
 } from '../dsl/rules.ts'
@@ -49,8 +51,18 @@ export const coordinateMinimum: ColumnRule = ({ A, G, C, t }) => {
   return { next, stats: { violation } }
 }
 
-/** One column of coordinate descent: the coordinate minimum, projected onto a ≥ 0. */
-export const cdColumn: ColumnRule = projectNonnegative(coordinateMinimum)
+/**
+ * One column of coordinate descent: the coordinate minimum, projected onto a ≥ 0. Its
+ * whole sweep also runs as one kernel (core/kernels.ts's coordinateSweep, the same
+ * arithmetic in WebAssembly) where the kernel path and the size allow.
+ */
+export const cdColumn: ColumnRule = withNativeSweep(
+  projectNonnegative(coordinateMinimum),
+  (A, rows, k, G, C, order) => {
+    const swept = coordinateSweep(A, rows, k, G, C, order)
+    return swept && { A: swept.A, stats: { violation: swept.violation } }
+  },
+)
 
 /** W's half-sweep with W's penalties; `transform` runs it alone, with H fixed. */
 export const cdHalfW: HalfRule = penalize(({ problem: { penalties } }) => ({

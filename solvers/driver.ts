@@ -5,8 +5,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { aborted, overflow, showNumber, type Result } from '../core/errors.ts'
-import type { Matrix } from '../core/matrix.ts'
-import { checkFinite } from '../core/validate.ts'
+import { valuesOf, type Matrix } from '../core/matrix.ts'
+import { allFinite, checkFinite } from '../core/validate.ts'
 import { divergenceError } from '../core/beta-divergence.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 
@@ -96,12 +96,14 @@ export const runDriver = <O, S extends Factors>(
     state = result.state
 
     // Overflow or 0/0 inside a step must not come back as a result.
-    for (const [what, factor] of [
-      ['W', state.W],
-      ['H', state.H],
-    ] as const) {
-      const finite = checkFinite(operation, `${what} after iteration ${iteration}`, factor)
-      if (E.isLeft(finite)) return finite
+    if (!allFinite(valuesOf(state.W)) || !allFinite(valuesOf(state.H))) {
+      for (const [what, factor] of [
+        ['W', state.W],
+        ['H', state.H],
+      ] as const) {
+        const finite = checkFinite(operation, `${what} after iteration ${iteration}`, factor)
+        if (E.isLeft(finite)) return finite
+      }
     }
 
     if (Number.isNaN(result.measure)) {

@@ -25,7 +25,13 @@ import {
   type KernelPath,
   type Matrix,
 } from 'nmfkit'
+import * as E from 'fp-ts/lib/Either.js'
 import { gemm } from '../core/kernels.ts'
+import { Matrix as CoreMatrix, valuesOf } from '../core/matrix.ts'
+import { createRng } from '../core/rng.ts'
+import { sweepColumns } from '../dsl/rules.ts'
+import { cdColumn } from '../solvers/cd.ts'
+import type { Problem } from '../solvers/contract.ts'
 import { keepResident } from '../core/wasm.ts'
 import { compileKernels, embedding, OUTPUT } from '../wasm/build.ts'
 import {
@@ -262,5 +268,56 @@ describe('CsrMatrix and dense inputs on the fast path', () => {
     expect(relativeDifference(sparse.W.toFloat64Array(), dense.W.toFloat64Array())).toBeLessThan(
       PATH_AGREEMENT,
     )
+  })
+})
+
+describe("cd's sweep as one kernel", () => {
+  // The DSL's expressions are the reference; the kernel must give the same columns and
+  // violations, whatever the order and with columns at the bound and zero curvatures.
+  const random = (length: number, seed: number, zeros = 0): Float64Array => {
+    let state = seed
+    return Float64Array.from({ length }, () => {
+      state = (state * 1103515245 + 12345) % 2147483648
+      const u = state / 2147483648
+      return u < zeros ? 0 : u
+    })
+  }
+
+  it.each([
+    [1, 1, false],
+    [7, 3, false],
+    [30, 5, true],
+    [200, 9, true],
+  ] as const)('rows %i, k %i, shuffled %s', (rows, k, shuffle) => {
+    const A = CoreMatrix.unsafeWrap<string, 'components'>(rows, k, random(rows * k, rows + k, 0.3))
+    const B = random(k * 11, 3 * k)
+    const gram = Float64Array.from({ length: k * k }, (_, q) => {
+      const [s, t] = [Math.floor(q / k), q % k]
+      let sum = 0
+      for (let j = 0; j < 11; j++) sum += B[s * 11 + j] * B[t * 11 + j]
+      return s === 0 || t === 0 ? 0 : sum // component 0 is all zero: zero curvature
+    })
+    const G = CoreMatrix.unsafeWrap<'components', 'components'>(k, k, gram)
+    const C = CoreMatrix.unsafeWrap<string, 'components'>(rows, k, random(rows * k, 7 * rows))
+    const problem = { shuffle, rng: createRng(rows) } as unknown as Problem
+    const sweep = (path: KernelPath) =>
+      onPath(path, () => {
+        const outcome = sweepColumns(cdColumn).apply(
+          { factor: A, gram: G, cross: C },
+          { problem: { ...problem, rng: createRng(rows) }, options: {} },
+        )
+        if (E.isLeft(outcome)) throw new Error(outcome.left.message)
+        return outcome.right
+      })
+    const reference = sweep('reference')
+    const fast = sweep('wasm')
+    const [found, expected] = [valuesOf(fast.state.factor), valuesOf(reference.state.factor)]
+    if (expected.every((value) => value === 0)) expect(found).toEqual(expected)
+    else expect(relativeDifference(found, expected)).toBeLessThan(PATH_AGREEMENT)
+    const violation = reference.stats.violation
+    expect(Math.abs(fast.stats.violation - violation)).toBeLessThanOrEqual(
+      PATH_AGREEMENT * Math.abs(violation),
+    )
+    expect(valuesOf(A)).toEqual(random(rows * k, rows + k, 0.3)) // the input is unchanged
   })
 })

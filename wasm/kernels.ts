@@ -604,3 +604,35 @@ function ratios(x: usize, y: usize, count: i32): void {
     store<f64>(y + at, value == 0 ? 0 : value / max(load<f64>(y + at), eps))
   }
 }
+
+/**
+ * One Gauss–Seidel sweep of projected coordinate descent over the columns of A (n×k), in
+ * place, in the order of `order` (k int32), as solvers/cd.ts's cdColumn computes it in the
+ * DSL: for column t, g = A·G[:, t] − C[:, t] (summed over the components in order),
+ * a ← max(0, a − g / G_tt) (a unchanged when G_tt = 0), and the violation
+ * Σ |a = 0 ? min(g, 0) : g| with the old a. Returns the violations summed over the columns.
+ */
+export function coordinateSweep(A: usize, n: i32, k: i32, G: usize, C: usize, order: usize): f64 {
+  const rowK: usize = (<usize>k) << 3
+  let total = 0.0
+  for (let s = 0; s < k; s++) {
+    const t = load<i32>(order + ((<usize>s) << 2))
+    const column: usize = (<usize>t) << 3
+    const curvature = load<f64>(G + <usize>t * rowK + column)
+    let violation = 0.0
+    for (let i = 0; i < n; i++) {
+      const row = A + <usize>i * rowK
+      let dot = 0.0
+      for (let u = 0; u < k; u++) {
+        dot += load<f64>(row + ((<usize>u) << 3)) * load<f64>(G + <usize>u * rowK + column)
+      }
+      const g = dot - load<f64>(C + <usize>i * rowK + column)
+      const a = load<f64>(row + column)
+      const next = curvature == 0 ? a : a - g / curvature
+      violation += abs(a == 0 ? min(g, 0) : g)
+      store<f64>(row + column, max(next, 0))
+    }
+    total += violation
+  }
+  return total
+}
