@@ -70,10 +70,10 @@ function tile(
   for (let l = 0; l < inner; l++) {
     const y0 = v128.load(row)
     const y1 = v128.load(row, 16)
-    const x0 = f64x2.splat(load<f64>(a0 + offA))
-    const x1 = f64x2.splat(load<f64>(a1 + offA))
-    const x2 = f64x2.splat(load<f64>(a2 + offA))
-    const x3 = f64x2.splat(load<f64>(a3 + offA))
+    const x0 = v128.load64_splat(a0 + offA)
+    const x1 = v128.load64_splat(a1 + offA)
+    const x2 = v128.load64_splat(a2 + offA)
+    const x3 = v128.load64_splat(a3 + offA)
     s00 = f64x2.add(s00, f64x2.mul(x0, y0))
     s01 = f64x2.add(s01, f64x2.mul(x0, y1))
     s10 = f64x2.add(s10, f64x2.mul(x1, y0))
@@ -131,10 +131,10 @@ function edge(
       let row = b + ((<usize>j) << 3)
       for (let l = 0; l < inner; l++) {
         const y = v128.load(row)
-        s0 = f64x2.add(s0, f64x2.mul(f64x2.splat(load<f64>(a0 + offA)), y))
-        s1 = f64x2.add(s1, f64x2.mul(f64x2.splat(load<f64>(a1 + offA)), y))
-        s2 = f64x2.add(s2, f64x2.mul(f64x2.splat(load<f64>(a2 + offA)), y))
-        s3 = f64x2.add(s3, f64x2.mul(f64x2.splat(load<f64>(a3 + offA)), y))
+        s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(a0 + offA), y))
+        s1 = f64x2.add(s1, f64x2.mul(v128.load64_splat(a1 + offA), y))
+        s2 = f64x2.add(s2, f64x2.mul(v128.load64_splat(a2 + offA), y))
+        s3 = f64x2.add(s3, f64x2.mul(v128.load64_splat(a3 + offA), y))
         offA += innerStep
         row += rowB
       }
@@ -176,7 +176,7 @@ function edge(
       let offA: usize = 0
       let row = b + ((<usize>j) << 3)
       for (let l = 0; l < inner; l++) {
-        s = f64x2.add(s, f64x2.mul(f64x2.splat(load<f64>(ai + offA)), v128.load(row)))
+        s = f64x2.add(s, f64x2.mul(v128.load64_splat(ai + offA), v128.load(row)))
         offA += innerStep
         row += rowB
       }
