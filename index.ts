@@ -17,6 +17,7 @@ export {
   setKernelPath,
   type KernelPath,
 } from './core/wasm.ts'
+export { setKernelThreads } from './core/threads.ts'
 export type {
   AnySolver,
   Capabilities,

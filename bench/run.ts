@@ -82,8 +82,10 @@ interface Measurement {
   readonly msPerIter: number
   /** The fastest and the slowest repetition, ms per iteration. */
   readonly range: readonly [number, number]
-  /** The largest RSS seen so far in the process, MiB. */
+  /** The largest RSS seen so far in the process (which runs this problem alone), MiB. */
   readonly peakRssMb: number
+  /** The RSS when the process had loaded nmfkit, before building the problem, MiB. */
+  readonly startRssMb: number
   /**
    * The largest heapUsed + arrayBuffers + the WebAssembly kernels' memory (which
    * arrayBuffers does not count) seen during this measurement, MiB.
@@ -129,7 +131,8 @@ const orExit = <A>(result: Result<A>): A => {
 const MIB = 1024 * 1024
 const round = (value: number, digits = 4): number => Number(value.toPrecision(digits))
 
-let peakRss = process.memoryUsage().rss
+const startRss = process.memoryUsage().rss
+let peakRss = startRss
 let peakHeap = 0
 const sampleMemory = (): void => {
   const usage = process.memoryUsage()
@@ -301,6 +304,7 @@ const measure = (problem: BenchProblem, solver: SolverCase, repetitions: number)
     msPerIter: round(median(perIteration)),
     range: [round(Math.min(...perIteration)), round(Math.max(...perIteration))],
     peakRssMb: round(peakRss / MIB),
+    startRssMb: round(startRss / MIB),
     peakHeapMb: round(peakHeap / MIB),
     memoryBudgetMb: round((2 * bytes) / MIB + 100),
     iterations: problem.iterations,
@@ -407,6 +411,8 @@ interface Arguments {
   readonly problems: readonly (typeof PROBLEMS)[number][]
   readonly sklearn: boolean
   readonly kernels: KernelPath
+  /** Set by the parent run: measure the one problem here and print full JSON rows. */
+  readonly child: boolean
 }
 
 const parseArguments = (): Arguments => {
@@ -418,6 +424,7 @@ const parseArguments = (): Arguments => {
         problems: { type: 'string', default: PROBLEMS.join(',') },
         'no-sklearn': { type: 'boolean', default: false },
         kernels: { type: 'string', default: kernelPath() },
+        child: { type: 'boolean', default: false },
       },
     })
     const kernels = values.kernels
@@ -445,6 +452,7 @@ const parseArguments = (): Arguments => {
       problems: problems as (typeof PROBLEMS)[number][],
       sklearn: !values['no-sklearn'],
       kernels,
+      child: values.child,
     }
   } catch (error) {
     console.error(
@@ -461,45 +469,98 @@ const jsonLine = (m: Measurement): string => {
   return JSON.stringify(rest)
 }
 
+/** Measures one problem in this process; the lines scikit-learn printed set its version. */
+const measureProblem = (
+  name: (typeof PROBLEMS)[number],
+  args: Arguments,
+  python: string | undefined,
+): { rows: Measurement[]; sklearnVersion: string | undefined } => {
+  let sklearnVersion: string | undefined
+  const problem = builders[name]()
+  const repetitions = args.repetitions ?? problem.repetitions
+  const solvers = SOLVERS.filter((s) => s.sklearn || problem.movingAverage)
+  const rows = solvers.map((solver) => measure(problem, solver, repetitions))
+  if (python !== undefined) {
+    const lines = runSklearn(
+      python,
+      problem,
+      solvers.filter((s) => s.sklearn),
+      repetitions,
+    )
+    for (const line of lines) {
+      if (line.sklearn !== undefined) sklearnVersion = line.sklearn
+      const row = rows.find((r) => r.solver === line.label)
+      if (row === undefined || line.msPerIter === undefined) continue
+      if (line.nIter !== problem.iterations) {
+        console.error(
+          `error: scikit-learn ${name}/${row.solver} ran ${line.nIter} iterations, ` +
+            `expected ${problem.iterations}`,
+        )
+        process.exit(1)
+      }
+      row.sklearnMsPerIter = round(line.msPerIter)
+      row.sklearnRange = [round(line.min ?? NaN), round(line.max ?? NaN)]
+      row.ratio = round(line.msPerIter / row.msPerIter, 3)
+      const theirs = line.reconstructionError ?? NaN
+      row.errorRelDiff = round(Math.abs(row.reconstructionError - theirs) / theirs, 3)
+    }
+  }
+  return { rows, sklearnVersion }
+}
+
+/**
+ * Each problem in a child process of its own (this script with --child), so that its
+ * peak memory is its own and not what earlier problems left behind.
+ */
+const measureInChild = (
+  name: (typeof PROBLEMS)[number],
+  args: Arguments,
+): { rows: Measurement[]; sklearnVersion: string | undefined } => {
+  const child = spawnSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      '--child',
+      '--problems',
+      name,
+      '--kernels',
+      args.kernels,
+      ...(args.repetitions === undefined ? [] : ['--repetitions', String(args.repetitions)]),
+      ...(args.sklearn ? [] : ['--no-sklearn']),
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * MIB },
+  )
+  if (child.status !== 0) {
+    console.error(`error: the run of problem ${name} failed (exit code ${child.status})`)
+    process.exit(1)
+  }
+  const lines = child.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Measurement & { sklearnVersion?: string })
+  const rows = lines.filter((line) => line.problem !== undefined)
+  return { rows, sklearnVersion: lines.find((line) => line.sklearnVersion)?.sklearnVersion }
+}
+
 const main = (): void => {
   const args = parseArguments()
   setKernelPath(args.kernels)
   const started = performance.now()
   const python = args.sklearn ? findPython() : undefined
+  if (args.child) {
+    const { rows, sklearnVersion } = measureProblem(args.problems[0], args, python)
+    for (const row of rows) console.log(JSON.stringify(row))
+    console.log(JSON.stringify({ sklearnVersion }))
+    return
+  }
   let sklearnVersion: string | undefined
   const results: Measurement[] = []
   for (const name of args.problems) {
-    const problem = builders[name]()
-    const repetitions = args.repetitions ?? problem.repetitions
-    const solvers = SOLVERS.filter((s) => s.sklearn || problem.movingAverage)
-    const rows = solvers.map((solver) => measure(problem, solver, repetitions))
-    if (python !== undefined) {
-      const lines = runSklearn(
-        python,
-        problem,
-        solvers.filter((s) => s.sklearn),
-        repetitions,
-      )
-      for (const line of lines) {
-        if (line.sklearn !== undefined) sklearnVersion = line.sklearn
-        const row = rows.find((r) => r.solver === line.label)
-        if (row === undefined || line.msPerIter === undefined) continue
-        if (line.nIter !== problem.iterations) {
-          console.error(
-            `error: scikit-learn ${name}/${row.solver} ran ${line.nIter} iterations, ` +
-              `expected ${problem.iterations}`,
-          )
-          process.exit(1)
-        }
-        row.sklearnMsPerIter = round(line.msPerIter)
-        row.sklearnRange = [round(line.min ?? NaN), round(line.max ?? NaN)]
-        row.ratio = round(line.msPerIter / row.msPerIter, 3)
-        const theirs = line.reconstructionError ?? NaN
-        row.errorRelDiff = round(Math.abs(row.reconstructionError - theirs) / theirs, 3)
-      }
-    }
-    for (const row of rows) if (args.json) console.log(jsonLine(row))
-    results.push(...rows)
+    const measured = measureInChild(name, args)
+    sklearnVersion = measured.sklearnVersion ?? sklearnVersion
+    for (const row of measured.rows) if (args.json) console.log(jsonLine(row))
+    results.push(...measured.rows)
   }
   if (args.json) return
 
@@ -524,6 +585,7 @@ const main = (): void => {
     'ratio',
     'err diff',
     'peak RSS MB',
+    'start RSS MB',
     'heap+AB MB',
     'budget MB',
   ]
@@ -539,6 +601,7 @@ const main = (): void => {
     r.ratio === undefined ? '-' : String(r.ratio),
     r.errorRelDiff === undefined ? '-' : r.errorRelDiff.toExponential(1),
     r.peakRssMb.toFixed(0),
+    r.startRssMb.toFixed(0),
     r.peakHeapMb.toFixed(0),
     r.memoryBudgetMb.toFixed(0),
   ])

@@ -7,7 +7,15 @@
  */
 import * as reference from './kernels-reference.ts'
 import type { CsrParts } from './kernels-reference.ts'
-import { copyOut, fastModule, layout, viewOf, type KernelModule } from './wasm.ts'
+import { parallelGemm } from './threads.ts'
+import {
+  copyOut,
+  fastModule,
+  layout,
+  sharedModuleInUse,
+  viewOf,
+  type KernelModule,
+} from './wasm.ts'
 
 export type { CsrParts } from './kernels-reference.ts'
 export { dot, transpose } from './kernels-reference.ts'
@@ -30,7 +38,10 @@ const strided = (
 ): Float64Array | undefined => {
   const at = layout(wasm, [a, b], [rows * m * F64])
   if (at === undefined) return undefined
-  wasm.gemmStrided(at[0], rows, inner, rowStep * F64, innerStep * F64, at[1], m, at[2])
+  const args = [at[0], rows, inner, rowStep * F64, innerStep * F64, at[1], m, at[2]] as const
+  if (!parallelGemm(sharedModuleInUse(), wasm.memory, wasm.gemmStrided, args)) {
+    wasm.gemmStrided(...args)
+  }
   return copyOut(wasm, at[2], rows * m)
 }
 

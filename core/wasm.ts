@@ -30,7 +30,8 @@
  * in another order (and logarithms from the module's own implementation): the
  * fixtures agree to 1e-12 (test/kernel-paths.test.ts), not bit for bit.
  */
-import { KERNELS_WASM_BASE64 } from './wasm-binary.ts'
+import { sharedMemoryWanted } from './threads.ts'
+import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './wasm-binary.ts'
 
 /**
  * Which implementation of the kernels runs: `'auto'` chooses by size, `'reference'` always
@@ -184,19 +185,51 @@ const decode = (base64: string): Uint8Array<ArrayBuffer> => {
 
 const instantiate = (): Exports | null => {
   try {
-    const compiled = new WebAssembly.Module(decode(KERNELS_WASM_BASE64))
-    const instance = new WebAssembly.Instance(compiled, { env: { 'Math.pow': Math.pow } })
-    const exports = instance.exports as unknown as Exports
-    BASE = align(Math.max(64, exports.heapBase()))
-    resident = { arrays: [], offsets: [], end: BASE }
-    top = BASE
-    return exports
+    return (sharedMemoryWanted() ? instantiateShared() : null) ?? instantiateOwn()
   } catch {
     // No WebAssembly, no SIMD, or a host that refuses synchronous compilation: the
     // TypeScript loops run instead.
     return null
   }
 }
+
+/** The module with its own memory. */
+const instantiateOwn = (): Exports => {
+  const compiled = new WebAssembly.Module(decode(KERNELS_WASM_BASE64))
+  const instance = new WebAssembly.Instance(compiled, { env: { 'Math.pow': Math.pow } })
+  return started(instance.exports as unknown as Exports)
+}
+
+/**
+ * The module on a shared memory that a worker thread can join (core/threads.ts); null
+ * when the host refuses shared memory.
+ */
+const instantiateShared = (): Exports | null => {
+  try {
+    const compiled = new WebAssembly.Module(decode(KERNELS_WASM_SHARED_BASE64))
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65_536, shared: true })
+    const instance = new WebAssembly.Instance(compiled, { env: { memory, 'Math.pow': Math.pow } })
+    sharedModule = compiled
+    return started({ ...(instance.exports as unknown as Exports), memory })
+  } catch {
+    return null
+  }
+}
+
+/** The shared-memory module, for a worker to instantiate; undefined with the other one. */
+let sharedModule: WebAssembly.Module | undefined
+
+/** A new module's exports, with allocation set to start above its static data. */
+const started = (exports: Exports): Exports => {
+  BASE = align(Math.max(64, exports.heapBase()))
+  resident = { arrays: [], offsets: [], end: BASE }
+  top = BASE
+  return exports
+}
+
+/** The shared-memory module when it is the one in use (threads can join it). */
+export const sharedModuleInUse = (): WebAssembly.Module | undefined =>
+  module ? sharedModule : undefined
 
 /** Whether the WebAssembly module loads on this host (it is loaded on the first call). */
 export const fastPathAvailable = (): boolean => {

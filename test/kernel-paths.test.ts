@@ -11,6 +11,7 @@
  * unchanging are kept in the module's memory between calls.
  */
 import { execFileSync } from 'node:child_process'
+import { availableParallelism } from 'node:os'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -21,12 +22,15 @@ import {
   kernelPath,
   nmf,
   setKernelPath,
+  setKernelThreads,
   transform,
   type KernelPath,
   type Matrix,
 } from 'nmfkit'
 import * as E from 'fp-ts/lib/Either.js'
-import { gemm } from '../core/kernels.ts'
+import { gemm, gemmNT, gemmTN } from '../core/kernels.ts'
+import * as reference from '../core/kernels-reference.ts'
+import { THREAD_MIN_WORK, workerRunning } from '../core/threads.ts'
 import { Matrix as CoreMatrix, valuesOf } from '../core/matrix.ts'
 import { createRng } from '../core/rng.ts'
 import { sweepColumns } from '../dsl/rules.ts'
@@ -319,5 +323,33 @@ describe("cd's sweep as one kernel", () => {
       PATH_AGREEMENT * Math.abs(violation),
     )
     expect(valuesOf(A)).toEqual(random(rows * k, rows + k, 0.3)) // the input is unchanged
+  })
+})
+
+describe('the second thread', () => {
+  afterEach(() => {
+    setKernelThreads(true)
+    setKernelPath(initialPath)
+  })
+
+  it('starts on a host with two cores and gives the same products bit for bit', () => {
+    setKernelPath('auto')
+    const [n, p, m] = [300, 200, 24] // 1.4 million multiply-adds: above THREAD_MIN_WORK
+    expect(n * p * m).toBeGreaterThanOrEqual(THREAD_MIN_WORK)
+    let state = 5
+    const next = () => {
+      state = (state * 1103515245 + 12345) % 2147483648
+      return state / 2147483648
+    }
+    const a = Float64Array.from({ length: n * p }, next)
+    const b = Float64Array.from({ length: p * m }, next)
+    const bt = Float64Array.from({ length: m * p }, next)
+    setKernelThreads(false)
+    const one = [gemm(a, n, p, b, m), gemmNT(a, n, p, bt, m), gemmTN(a, n, p, a, p)]
+    setKernelThreads(true)
+    const two = [gemm(a, n, p, b, m), gemmNT(a, n, p, bt, m), gemmTN(a, n, p, a, p)]
+    expect(workerRunning()).toBe(availableParallelism() >= 2)
+    two.forEach((product, index) => expect(product).toEqual(one[index]))
+    expect(two[0]).toEqual(reference.gemm(a, n, p, b, m))
   })
 })

@@ -1,0 +1,161 @@
+/**
+ * A second thread for the WebAssembly products: one worker (Node's
+ * worker_threads) that instantiates the shared-memory build of the module on
+ * the same memory and computes half of a product's rows while the calling
+ * thread computes the other half. Calls stay synchronous: the caller waits
+ * for the worker with `Atomics.wait`, which Node allows on its main thread.
+ * Each output entry is computed by one thread in the same order as with one
+ * thread, so results are bit for bit the same.
+ *
+ * Only on Node with at least two cores, and only for products of at least
+ * `THREAD_MIN_WORK` multiply-adds; elsewhere (browsers, one core, a worker that
+ * does not start within `START_TIMEOUT_MS`) everything runs on the calling
+ * thread. The worker is unref'd: it never keeps a process alive.
+ */
+
+/** Products with fewer multiply-adds than this run on one thread. */
+export const THREAD_MIN_WORK = 1 << 20
+
+/** How long the first threaded call waits for the worker to start before giving up. */
+const START_TIMEOUT_MS = 5_000
+
+// The control block: [state, 8 arguments, ready]. The state is 0 before the first job,
+// 1 while a job is posted, 2 when it is done; ready is 1 once the worker can take jobs.
+// Every store is followed by a notify: Atomics.wait wakes on notify, not on a change.
+const STATE = 0
+const POSTED = 1
+const DONE = 2
+const ARGUMENTS = 1
+const READY = 9
+const FAILED = 10
+const SLOTS = 11
+
+interface WorkerThreads {
+  readonly Worker: new (
+    source: string,
+    options: { eval: true; workerData: unknown; execArgv: string[] },
+  ) => { unref(): void; terminate(): Promise<number> }
+}
+
+interface NodeProcess {
+  readonly getBuiltinModule?: (name: string) => unknown
+}
+
+/**
+ * The worker's program (plain JavaScript, no imports to resolve): instantiate the module
+ * on the shared memory, say so, then run posted gemmStrided calls until the process ends.
+ */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads')
+const { module, memory, control } = workerData
+const state = new Int32Array(control)
+const instance = new WebAssembly.Instance(module, { env: { memory, 'Math.pow': Math.pow } })
+const gemm = instance.exports.gemmStrided
+Atomics.store(state, ${READY}, 1)
+Atomics.notify(state, ${READY})
+for (;;) {
+  let now = Atomics.load(state, ${STATE})
+  while (now !== ${POSTED}) {
+    Atomics.wait(state, ${STATE}, now)
+    now = Atomics.load(state, ${STATE})
+  }
+  const a = state.subarray(${ARGUMENTS}, ${ARGUMENTS + 8})
+  try {
+    gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7])
+  } catch {
+    Atomics.store(state, ${FAILED}, 1)
+  }
+  Atomics.store(state, ${STATE}, ${DONE})
+  Atomics.notify(state, ${STATE})
+}
+`
+
+/** The worker and its control block, once started; null when threads are not to be had. */
+let pool: { readonly state: Int32Array } | null | undefined
+
+/** Whether this host can run the worker: Node with worker_threads and two cores or more. */
+const threadsPossible = (): WorkerThreads | undefined => {
+  const process = (globalThis as { process?: NodeProcess }).process
+  if (typeof process?.getBuiltinModule !== 'function') return undefined
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics?.wait !== 'function') {
+    return undefined
+  }
+  const os = process.getBuiltinModule('node:os') as { availableParallelism?: () => number }
+  if ((os.availableParallelism?.() ?? 1) < 2) return undefined
+  return process.getBuiltinModule('node:worker_threads') as WorkerThreads
+}
+
+let enabled = true
+
+/** Allows (the default) or forbids the second thread for later calls. */
+export const setKernelThreads = (allowed: boolean): void => {
+  enabled = allowed
+}
+
+/** Whether a shared memory should be made, so that a worker can join later. */
+export const sharedMemoryWanted = (): boolean => threadsPossible() !== undefined
+
+/** Starts the worker on `module` and `memory` (once); false when it cannot. */
+const start = (module: WebAssembly.Module, memory: WebAssembly.Memory): boolean => {
+  if (pool !== undefined) return pool !== null
+  pool = null
+  const threads = threadsPossible()
+  if (threads === undefined) return false
+  try {
+    const control = new SharedArrayBuffer(SLOTS * 4)
+    const state = new Int32Array(control)
+    const worker = new threads.Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module, memory, control },
+      execArgv: [],
+    })
+    worker.unref()
+    if (Atomics.wait(state, READY, 0, START_TIMEOUT_MS) === 'timed-out') {
+      void worker.terminate()
+      return false
+    }
+    pool = { state }
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Runs gemmStrided(a, rows, inner, rowStep, innerStep, b, m, out) (byte offsets and
+ * byte steps) on two threads when allowed and large enough: the worker takes the rows
+ * from `split` on. Returns false, having done nothing, when it runs on one thread.
+ */
+export const parallelGemm = (
+  module: WebAssembly.Module | undefined,
+  memory: WebAssembly.Memory,
+  gemm: (...args: number[]) => void,
+  args: readonly [number, number, number, number, number, number, number, number],
+): boolean => {
+  const [a, rows, inner, rowStep, innerStep, b, m, out] = args
+  if (!enabled || module === undefined || rows < 8 || rows * inner * m < THREAD_MIN_WORK) {
+    return false
+  }
+  if (!start(module, memory)) return false
+  const { state } = pool as { readonly state: Int32Array }
+  // Whole tiles of four rows for the calling thread, about half of them.
+  const split = Math.ceil(rows / 8) * 4
+  state.set(
+    [a + split * rowStep, rows - split, inner, rowStep, innerStep, b, m, out + split * m * 8],
+    ARGUMENTS,
+  )
+  Atomics.store(state, STATE, POSTED)
+  Atomics.notify(state, STATE)
+  gemm(a, split, inner, rowStep, innerStep, b, m, out)
+  while (Atomics.load(state, STATE) === POSTED) Atomics.wait(state, STATE, POSTED)
+  if (Atomics.load(state, FAILED) !== 0) {
+    // The worker could not run its half (it cannot fail on valid offsets): run it here, and
+    // keep to one thread from now on.
+    enabled = false
+    gemm(...state.subarray(ARGUMENTS, ARGUMENTS + 8))
+  }
+  return true
+}
+
+/** Whether the worker has started and takes jobs. */
+export const workerRunning = (): boolean => pool !== undefined && pool !== null
