@@ -14,7 +14,7 @@
  */
 
 /** Products with fewer multiply-adds than this run on one thread. */
-export const THREAD_MIN_WORK = 1 << 20
+export const THREAD_MIN_WORK = 1 << 22
 
 /** How long the first threaded call waits for the worker to start before giving up. */
 const START_TIMEOUT_MS = 5_000

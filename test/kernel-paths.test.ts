@@ -334,7 +334,7 @@ describe('the second thread', () => {
 
   it('starts on a host with two cores and gives the same products bit for bit', () => {
     setKernelPath('auto')
-    const [n, p, m] = [300, 200, 24] // 1.4 million multiply-adds: above THREAD_MIN_WORK
+    const [n, p, m] = [400, 400, 27] // 4.3 million multiply-adds: above THREAD_MIN_WORK
     expect(n * p * m).toBeGreaterThanOrEqual(THREAD_MIN_WORK)
     let state = 5
     const next = () => {
