@@ -3,6 +3,14 @@
 /* global process */
 import { register } from 'tsx/esm/api'
 
+// A valid --kernels wins over NMFKIT_KERNELS, which the library reads when it loads.
+const flag = process.argv.findIndex((arg) => arg === '--kernels' || arg.startsWith('--kernels='))
+if (flag >= 0) {
+  const arg = process.argv[flag]
+  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : process.argv[flag + 1]
+  if (['auto', 'reference', 'wasm'].includes(value)) process.env.NMFKIT_KERNELS = value
+}
+
 register()
 try {
   await import('./main.ts')

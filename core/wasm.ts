@@ -1,34 +1,34 @@
 /**
- * The WebAssembly fast path of core/kernels.ts, solvers/mu.ts and the
- * divergences: the module compiled from wasm/kernels.ts (embedded in
+ * The WebAssembly fast path of core/kernels.ts, solvers/mu.ts, cd's sweep and
+ * the divergences: the module compiled from wasm/kernels.ts (embedded in
  * core/wasm-binary.ts, so nothing is read from disk), its linear memory, and
  * which path runs.
  *
  * Memory. Every call copies its operands into the module's memory and its
  * result out into a new `Float64Array`; nothing the caller holds is written.
  * Copying an operand costs one pass over it, a product k passes; the one
- * exception is the X of a fit, read every iteration: arrays given to
+ * exception is the X of a fit, read every iteration: inside
+ * `withResidentScope` (nmf and transform run in one), arrays given to
  * `keepResident` stay in the module's memory while consecutive calls use them,
- * and are copied again only when another resident array is needed. They must
- * not change afterwards; the library registers only storage nobody writes (the
- * X a fit was given; a `CsrMatrix`'s parts are read-only by contract). The
- * memory grows to the largest call's needs (a fit of a dense X: about the size
- * of X again) and is kept for the next call; `releaseKernelMemory` gives it
- * back. A call the memory cannot hold (wasm32 stops at 4 GiB) runs the
- * TypeScript loops.
+ * and are copied again when another kept array needs the room or a later scope
+ * uses them. They must not change within the scope. The memory grows to the
+ * largest call's needs (a fit of a dense X: about the size of X again) and
+ * keeps that size; `releaseKernelMemory` gives it back. A call the memory
+ * cannot hold (wasm32 stops at 4 GiB) runs the TypeScript loops.
  *
  * Which path. `'auto'` (the default) uses the module where it loads (Node 20,
  * browsers with WebAssembly SIMD) for calls of at least `FAST_PATH_MIN_WORK`
- * multiply-adds, and the TypeScript loops below that, where copying would cost
- * more than it saves; `'reference'` always uses the TypeScript loops; `'wasm'`
- * uses the module for every call (for tests). `setKernelPath` chooses; the
- * environment variable `NMFKIT_KERNELS` sets the starting value, and any other
- * value than those three is an error when the library loads. The module is
- * compiled synchronously on first use; a host that refuses that (a browser's
- * main thread refuses modules over 4 KiB; this one is about 9 KiB) or lacks
- * SIMD runs the TypeScript loops. Both paths compute the same sums, in places
- * in another order (and logarithms from the module's own implementation): the
- * fixtures agree to 1e-12 (test/kernel-paths.test.ts), not bit for bit.
+ * multiply-adds (cd's sweep: every call), and the TypeScript loops below that,
+ * where copying would cost more than it saves; `'reference'` always uses the
+ * TypeScript loops; `'wasm'` uses the module for every call (for tests).
+ * `setKernelPath` chooses; the environment variable `NMFKIT_KERNELS` sets the
+ * starting value, and any other value than those three is an error when the
+ * library loads. The module is compiled synchronously on first use; a host
+ * that refuses that (a browser's main thread refuses modules over 4 KiB; this
+ * one is about 12.6 KB) or lacks SIMD runs the TypeScript loops. Both paths
+ * compute the same sums, in places in another order (and logarithms from the
+ * module's own implementation): the fixtures agree to 1e-12
+ * (test/kernel-paths.test.ts), not bit for bit.
  */
 import { sharedMemoryWanted } from './threads.ts'
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './wasm-binary.ts'
@@ -264,7 +264,6 @@ type Operand = Float64Array | Int32Array
  */
 let BASE = 64
 const PAGE = 65_536
-const residentArrays = new WeakSet<Operand>()
 let resident: { readonly arrays: Operand[]; readonly offsets: number[]; end: number } = {
   arrays: [],
   offsets: [],
@@ -272,15 +271,50 @@ let resident: { readonly arrays: Operand[]; readonly offsets: number[]; end: num
 }
 let top = BASE
 
+/** How many open scopes registered each array (see `withResidentScope`). */
+const residentArrays = new Map<Operand, number>()
+/** The arrays each open scope registered, innermost last. */
+const scopes: Operand[][] = []
+
 /**
- * Marks arrays that are never written again as worth keeping in the module's
- * memory across calls (a fit's X). Small arrays are not kept.
+ * Runs `run` in a scope in which `keepResident` may keep arrays in the module's memory
+ * across calls; when the scope ends they are no longer kept (nor trusted: a later scope
+ * copies them afresh). nmf and transform run in one, so that X is copied once per fit
+ * and a change to X between fits is always seen.
  */
-export const keepResident = (...arrays: readonly Operand[]): void => {
-  for (const array of arrays) if (array.byteLength >= 65_536) residentArrays.add(array)
+export const withResidentScope = <A>(run: () => A): A => {
+  const scope: Operand[] = []
+  scopes.push(scope)
+  try {
+    return run()
+  } finally {
+    scopes.pop()
+    for (const array of scope) {
+      const count = (residentArrays.get(array) ?? 1) - 1
+      if (count > 0) residentArrays.set(array, count)
+      else {
+        residentArrays.delete(array)
+        if (resident.arrays.includes(array)) resident = { arrays: [], offsets: [], end: BASE }
+      }
+    }
+  }
 }
 
-/** The bytes of the module's memory now (0 before the first call that uses it). */
+/**
+ * Keeps arrays that the current scope will not change in the module's memory across
+ * calls (a fit's X). Outside a scope, and for arrays under 64 KiB, it does nothing.
+ */
+export const keepResident = (...arrays: readonly Operand[]): void => {
+  const scope = scopes[scopes.length - 1]
+  if (scope === undefined) return
+  for (const array of arrays) {
+    if (array.byteLength < 65_536 || scope.includes(array)) continue
+    scope.push(array)
+    residentArrays.set(array, (residentArrays.get(array) ?? 0) + 1)
+  }
+}
+
+/** The bytes of the module's memory now (0 before the module has loaded). */
 export const kernelMemoryBytes = (): number => (module ? module.memory.buffer.byteLength : 0)
 
 /** Frees the module's memory; the next call starts a new one. */
@@ -290,7 +324,8 @@ export const releaseKernelMemory = (): void => {
   top = BASE
 }
 
-const align = (bytes: number): number => (bytes + 15) & ~15
+// Not `& ~15`: bitwise operators work on 32 bits, and sizes reach 4 GiB.
+const align = (bytes: number): number => Math.ceil(bytes / 16) * 16
 
 /** Grows the memory to hold `end` bytes; false when it cannot (4 GiB, or the host refuses). */
 const ensure = (memory: WebAssembly.Memory, end: number): boolean => {

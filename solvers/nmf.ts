@@ -19,6 +19,7 @@ import { checkNonNegative } from '../core/validate.ts'
 import type { AnySolver, Factors, Penalties, Problem } from './contract.ts'
 import { cd } from './cd.ts'
 import { mu } from './mu.ts'
+import { withResidentScope } from '../core/wasm.ts'
 import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
 import { customInit, defaultInit, initStrategies } from './init.ts'
 import { movingAverage } from './moving-average.ts'
@@ -173,6 +174,11 @@ export const penalties = (
  * // Right({ W: 3×2, H: 2×2, nIter, converged, reconstructionError, history, ... })
  */
 export const nmf = <R extends string = string, C extends string = string>(
+  input: AnyMatrix<R, C> | MatrixInput,
+  options: NmfOptions,
+): Result<Factorization<R, C>> => withResidentScope(() => fit(input, options))
+
+const fit = <R extends string, C extends string>(
   input: AnyMatrix<R, C> | MatrixInput,
   options: NmfOptions,
 ): Result<Factorization<R, C>> =>

@@ -25,6 +25,7 @@ import { asDense, asMatrix, type MatrixInput } from './input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
 import { penalties, resolveBeta } from './nmf.ts'
 import { commonDefaults, commonProps, decodeProps } from './options.ts'
+import { withResidentScope } from '../core/wasm.ts'
 
 /** The options of `transform`: those of `nmf` that concern W, with the same defaults. */
 export interface TransformOptions {
@@ -92,6 +93,12 @@ export const transform = <R extends string = string, C extends string = string>(
   input: AnyMatrix<R, C> | MatrixInput,
   components: Matrix<string, NoInfer<C>>,
   options: TransformOptions = {},
+): Result<Factorization<R, C>> => withResidentScope(() => fitW(input, components, options))
+
+const fitW = <R extends string, C extends string>(
+  input: AnyMatrix<R, C> | MatrixInput,
+  components: Matrix<string, NoInfer<C>>,
+  options: TransformOptions,
 ): Result<Factorization<R, C>> => {
   // A JavaScript caller may pass nested arrays or nothing; the types ask for a Matrix.
   const dense = asDense(operation, 'H', components)

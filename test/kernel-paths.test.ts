@@ -36,7 +36,7 @@ import { createRng } from '../core/rng.ts'
 import { sweepColumns } from '../dsl/rules.ts'
 import { cdColumn } from '../solvers/cd.ts'
 import type { Problem } from '../solvers/contract.ts'
-import { keepResident } from '../core/wasm.ts'
+import { fastModule, keepResident, layout, withResidentScope } from '../core/wasm.ts'
 import { compileKernels, embedding, OUTPUT } from '../wasm/build.ts'
 import {
   denseOf,
@@ -243,22 +243,70 @@ describe("the module's memory", () => {
     expect(Array.from(second.subarray(n))).toEqual(Array.from(first.subarray(n)))
   })
 
-  it('keeps a registered array between calls until another one replaces it', () => {
+  it('keeps a registered array in its scope until another one replaces it', () => {
     setKernelPath('wasm')
     const n = 96
     const a = square(n, (q) => q % 3)
     const b = square(n, (q) => q % 11)
-    keepResident(a)
-    const first = gemm(a, n, n, b, n)
-    // Registered arrays must not change; this one does, to show which copy is read: the
-    // kept one, while nothing else has replaced it...
+    withResidentScope(() => {
+      keepResident(a)
+      const first = gemm(a, n, n, b, n)
+      // Registered arrays must not change; this one does, to show which copy is read: the
+      // kept one, while nothing else has replaced it...
+      a[0] += 1
+      expect(Array.from(gemm(a, n, n, b, n))).toEqual(Array.from(first))
+      // ...and the new value once another registered array has taken its place.
+      const other = square(n, () => 1)
+      keepResident(other)
+      gemm(other, n, n, b, n)
+      expect(gemm(a, n, n, b, n)[0] - first[0]).toBe(b[0])
+    })
+  })
+
+  it('forgets the kept arrays when the scope ends, and keeps none outside one', () => {
+    setKernelPath('wasm')
+    const n = 96
+    const a = square(n, (q) => q % 3)
+    const b = square(n, (q) => q % 11)
+    const first = withResidentScope(() => {
+      keepResident(a)
+      return gemm(a, n, n, b, n)
+    })
     a[0] += 1
-    expect(Array.from(gemm(a, n, n, b, n))).toEqual(Array.from(first))
-    // ...and the new value once another registered array has taken its place.
-    const other = square(n, () => 1)
-    keepResident(other)
-    gemm(other, n, n, b, n)
     expect(gemm(a, n, n, b, n)[0] - first[0]).toBe(b[0])
+    keepResident(a) // outside a scope: nothing is kept
+    a[0] += 1
+    expect(gemm(a, n, n, b, n)[0] - first[0]).toBe(2 * b[0])
+  })
+
+  it('a CsrMatrix changed between two fits is read afresh by the second', () => {
+    setKernelPath('auto')
+    const rows = 600 // 96 KiB of values: large enough to be kept during a fit
+    const cols = 200
+    const indptr = Int32Array.from({ length: rows + 1 }, (_, i) => i * 20)
+    const indices = Int32Array.from(
+      { length: rows * 20 },
+      (_, q) => (q * 7 + Math.floor(q / 20)) % cols,
+    )
+    const data = Float64Array.from({ length: rows * 20 }, (_, q) => 1 + (q % 13))
+    const X = unwrap(CsrMatrix.fromParts(rows, cols, indptr, indices, data))
+    const options = { components: 4, maxIter: 20, tol: 0 }
+    unwrap(nmf(X, options))
+    X.data[0] *= 1000 // a CsrMatrix's parts are read-only by contract; a change still counts
+    const again = unwrap(nmf(X, options))
+    const copy = unwrap(CsrMatrix.fromParts(rows, cols, X.indptr, X.indices, X.data))
+    const fresh = unwrap(nmf(copy, options))
+    expect(again.W.toFloat64Array()).toEqual(fresh.W.toFloat64Array())
+  })
+
+  it('a call larger than the 4 GiB of wasm32 memory is refused, not wrapped around', () => {
+    setKernelPath('wasm')
+    expect(fastPathAvailable()).toBe(true)
+    const wasm = fastModule(Infinity)
+    if (wasm === undefined) throw new Error('the module did not load')
+    // Sizes only: nothing of this size is allocated.
+    expect(layout(wasm, [], [2 ** 32 + 8])).toBeUndefined()
+    expect(layout(wasm, [], [2 ** 31, 2 ** 31])).toBeUndefined()
   })
 })
 

@@ -61,6 +61,24 @@ describe('nmfkit fit --kernels', () => {
     )
   })
 
+  it('--kernels wins over NMFKIT_KERNELS, even an unknown one', async () => {
+    const run = await nmfkitWith(
+      { NMFKIT_KERNELS: 'gpu' },
+      folder,
+      'fit',
+      'data.csv',
+      '-k',
+      '2',
+      '--kernels',
+      'reference',
+      '-q',
+      '--w',
+      'override.csv',
+    )
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+  })
+
   it('NMFKIT_KERNELS with an unknown path is one line naming the variable', async () => {
     const run = await nmfkitWith({ NMFKIT_KERNELS: 'gpu' }, folder, 'fit', 'data.csv', '-k', '2')
     expect(run.status).toBe(2)
