@@ -171,10 +171,10 @@ export const coordinateSweep = (
   // Every size: the alternative, the DSL's per-column evaluation, costs more than the copies.
   const wasm = fastModule(rows * k * k, 0)
   if (wasm === undefined) return undefined
-  const at = layout(wasm, [G, C, Int32Array.from(order)], [rows * k * F64])
+  const at = layout(wasm, [G, C, Int32Array.from(order)], [rows * k * F64, k * k * F64])
   if (at === undefined) return undefined
   // The sweep updates a copy of A in the module's memory, which then comes out.
   viewOf(wasm, at[3], rows * k).set(A)
-  const violation = wasm.coordinateSweep(at[3], rows, k, at[0], at[1], at[2])
+  const violation = wasm.coordinateSweep(at[3], rows, k, at[0], at[1], at[2], at[4])
   return { A: copyOut(wasm, at[3], rows * k), violation }
 }

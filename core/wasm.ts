@@ -120,6 +120,7 @@ interface Exports {
     G: number,
     C: number,
     order: number,
+    Gt: number,
   ) => number
   readonly squaredErrorDense: (
     x: number,

@@ -608,23 +608,45 @@ function ratios(x: usize, y: usize, count: i32): void {
 /**
  * One Gauss–Seidel sweep of projected coordinate descent over the columns of A (n×k), in
  * place, in the order of `order` (k int32), as solvers/cd.ts's cdColumn computes it in the
- * DSL: for column t, g = A·G[:, t] − C[:, t] (summed over the components in order),
- * a ← max(0, a − g / G_tt) (a unchanged when G_tt = 0), and the violation
- * Σ |a = 0 ? min(g, 0) : g| with the old a. Returns the violations summed over the columns.
+ * DSL: for column t, g = A·G[:, t] − C[:, t], a ← max(0, a − g / G_tt) (a unchanged when
+ * G_tt = 0), and the violation Σ |a = 0 ? min(g, 0) : g| with the old a. The dot products
+ * run two components at a time on Gᵀ (written into Gt, k×k), so they sum in another order
+ * than the DSL's. Returns the violations summed over the columns.
  */
-export function coordinateSweep(A: usize, n: i32, k: i32, G: usize, C: usize, order: usize): f64 {
+export function coordinateSweep(
+  A: usize,
+  n: i32,
+  k: i32,
+  G: usize,
+  C: usize,
+  order: usize,
+  Gt: usize,
+): f64 {
   const rowK: usize = (<usize>k) << 3
+  for (let u = 0; u < k; u++) {
+    for (let t = 0; t < k; t++) {
+      store<f64>(Gt + <usize>t * rowK + ((<usize>u) << 3), load<f64>(G + <usize>u * rowK + ((<usize>t) << 3)))
+    }
+  }
+  const pairs = k & ~1
   let total = 0.0
   for (let s = 0; s < k; s++) {
     const t = load<i32>(order + ((<usize>s) << 2))
     const column: usize = (<usize>t) << 3
-    const curvature = load<f64>(G + <usize>t * rowK + column)
+    const g0 = Gt + <usize>t * rowK
+    const curvature = load<f64>(g0 + column)
     let violation = 0.0
     for (let i = 0; i < n; i++) {
       const row = A + <usize>i * rowK
-      let dot = 0.0
-      for (let u = 0; u < k; u++) {
-        dot += load<f64>(row + ((<usize>u) << 3)) * load<f64>(G + <usize>u * rowK + column)
+      let sums = f64x2.splat(0)
+      for (let u = 0; u < pairs; u += 2) {
+        const at: usize = (<usize>u) << 3
+        sums = f64x2.add(sums, f64x2.mul(v128.load(row + at), v128.load(g0 + at)))
+      }
+      let dot = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1)
+      if (pairs < k) {
+        const at: usize = (<usize>pairs) << 3
+        dot += load<f64>(row + at) * load<f64>(g0 + at)
       }
       const g = dot - load<f64>(C + <usize>i * rowK + column)
       const a = load<f64>(row + column)
