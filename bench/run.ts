@@ -86,6 +86,8 @@ interface Measurement {
   readonly peakRssMb: number
   /** The RSS when the process had loaded nmfkit, before building the problem, MiB. */
   readonly startRssMb: number
+  /** The kernel path the run used (`--kernels`). */
+  readonly kernels: KernelPath
   /**
    * The largest heapUsed + arrayBuffers + the WebAssembly kernels' memory (which
    * arrayBuffers does not count) seen during this measurement, MiB.
@@ -305,6 +307,7 @@ const measure = (problem: BenchProblem, solver: SolverCase, repetitions: number)
     range: [round(Math.min(...perIteration)), round(Math.max(...perIteration))],
     peakRssMb: round(peakRss / MIB),
     startRssMb: round(startRss / MIB),
+    kernels: kernelPath(),
     peakHeapMb: round(peakHeap / MIB),
     memoryBudgetMb: round((2 * bytes) / MIB + 100),
     iterations: problem.iterations,
