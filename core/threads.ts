@@ -70,8 +70,15 @@ for (;;) {
 }
 `
 
-/** The worker and its control block, once started; null when threads are not to be had. */
-let pool: { readonly state: Int32Array } | null | undefined
+/** The worker, its memory and its control block, once started; null when it cannot be. */
+let pool:
+  | {
+      readonly state: Int32Array
+      readonly memory: WebAssembly.Memory
+      readonly worker: { terminate(): Promise<number> }
+    }
+  | null
+  | undefined
 
 /** Whether this host can run the worker: Node with worker_threads and two cores or more. */
 const threadsPossible = (): WorkerThreads | undefined => {
@@ -97,6 +104,8 @@ export const sharedMemoryWanted = (): boolean => threadsPossible() !== undefined
 
 /** Starts the worker on `module` and `memory` (once); false when it cannot. */
 const start = (module: WebAssembly.Module, memory: WebAssembly.Memory): boolean => {
+  // A worker on another memory (the module was loaded again) is of no use: replace it.
+  if (pool && pool.memory !== memory) stopWorker()
   if (pool !== undefined) return pool !== null
   pool = null
   const threads = threadsPossible()
@@ -114,7 +123,7 @@ const start = (module: WebAssembly.Module, memory: WebAssembly.Memory): boolean 
       void worker.terminate()
       return false
     }
-    pool = { state }
+    pool = { state, memory, worker }
     return true
   } catch {
     return false
@@ -155,6 +164,12 @@ export const parallelGemm = (
     gemm(...state.subarray(ARGUMENTS, ARGUMENTS + 8))
   }
   return true
+}
+
+/** Stops the worker, if one runs; the next large product starts a new one. */
+export const stopWorker = (): void => {
+  if (pool) void pool.worker.terminate()
+  pool = undefined
 }
 
 /** Whether the worker has started and takes jobs. */

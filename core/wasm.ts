@@ -30,7 +30,7 @@
  * module's own implementation): the fixtures agree to 1e-12
  * (test/kernel-paths.test.ts), not bit for bit.
  */
-import { sharedMemoryWanted } from './threads.ts'
+import { sharedMemoryWanted, stopWorker } from './threads.ts'
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './wasm-binary.ts'
 
 /**
@@ -318,8 +318,9 @@ export const keepResident = (...arrays: readonly Operand[]): void => {
 /** The bytes of the module's memory now (0 before the module has loaded). */
 export const kernelMemoryBytes = (): number => (module ? module.memory.buffer.byteLength : 0)
 
-/** Frees the module's memory; the next call starts a new one. */
+/** Frees the module's memory (and stops the worker thread); the next call starts anew. */
 export const releaseKernelMemory = (): void => {
+  stopWorker()
   module = undefined
   resident = { arrays: [], offsets: [], end: BASE }
   top = BASE

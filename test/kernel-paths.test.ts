@@ -19,8 +19,10 @@ import {
   CsrMatrix,
   fastPathAvailable,
   initialize,
+  kernelMemoryBytes,
   kernelPath,
   nmf,
+  releaseKernelMemory,
   setKernelPath,
   setKernelThreads,
   transform,
@@ -399,5 +401,24 @@ describe('the second thread', () => {
     expect(workerRunning()).toBe(availableParallelism() >= 2)
     two.forEach((product, index) => expect(product).toEqual(one[index]))
     expect(two[0]).toEqual(reference.gemm(a, n, p, b, m))
+  })
+})
+
+describe('releasing the memory while the worker runs', () => {
+  afterEach(() => {
+    setKernelPath(initialPath)
+  })
+
+  it('the next products run on the new memory, with a new worker', () => {
+    setKernelPath('auto')
+    const [n, p, m] = [400, 400, 27]
+    const a = Float64Array.from({ length: n * p }, (_, q) => (q % 17) / 17)
+    const b = Float64Array.from({ length: p * m }, (_, q) => (q % 13) / 13)
+    const expected = reference.gemm(a, n, p, b, m)
+    expect(gemm(a, n, p, b, m)).toEqual(expected)
+    releaseKernelMemory()
+    expect(kernelMemoryBytes()).toBe(0)
+    expect(gemm(a, n, p, b, m)).toEqual(expected)
+    expect(workerRunning()).toBe(availableParallelism() >= 2)
   })
 })
