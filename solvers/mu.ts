@@ -29,6 +29,12 @@
  * (and, for β ∉ {1, 2}, denominator) is added. Y is formed at X's non-zeros,
  * plus one row at a time for the denominators when β ∉ {1, 2}; a CSR X is
  * never densified, and nothing of X's size is allocated.
+ *
+ * That pass, in TypeScript, is the reference. Where the WebAssembly module runs
+ * (core/wasm.ts), β = 2 takes the same sums as products (X·Hᵀ, then Xᵀ·W with
+ * the new W), β = 1 on a dense X a blocked pass of products (about 256 KiB of
+ * W·H at a time), and every other case the same row pass in the module. The
+ * module keeps its own copy of X during the fit.
  */
 import type { AnyMatrix, CsrMatrix } from '../core/csr.ts'
 import {
@@ -297,11 +303,11 @@ const rowPassFast = (
   const operands = sparse
     ? [rows.values, rows.columns, (X as CsrMatrix).indptr, W, Ht]
     : [rows.values, W, Ht]
-  const extra = beta === 2 ? HHt : rowSumsH
+  // β = 1 reads the row sums of H (β = 2 took the products' path above; others read none).
   const hSize = updateH ? m * k : 0
   const at = layout(
     wasm,
-    [...operands, extra],
+    [...operands, rowSumsH],
     [n * k * 8, hSize * 8, (fullRows ? hSize : 0) * 8, 2 * k * 8],
   )
   if (at === undefined) return undefined
