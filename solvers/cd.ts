@@ -54,7 +54,7 @@ export const coordinateMinimum: ColumnRule = ({ A, G, C, t }) => {
 /**
  * One column of coordinate descent: the coordinate minimum, projected onto a ≥ 0. Its
  * whole sweep also runs as one kernel (core/kernels.ts's coordinateSweep, the same
- * arithmetic in WebAssembly) where the kernel path and the size allow.
+ * arithmetic in WebAssembly) wherever the kernel path allows it (on `auto`, every size).
  */
 export const cdColumn: ColumnRule = withNativeSweep(
   projectNonnegative(coordinateMinimum),
