@@ -3,7 +3,7 @@
  * never allocate an n×m array for a dense one.
  */
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
-import { gramColumns, gramRows } from './kernels.ts'
+import { gramColumns, gramRows, transpose } from './kernels.ts'
 import { Matrix, valuesOf } from './matrix.ts'
 import { fastModule, layout } from './wasm.ts'
 
@@ -88,13 +88,15 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
   }
   let squaredNormX = 0
   let cross = 0
+  // Column j of H as row j of Hᵀ: the k entries each non-zero reads are adjacent.
+  const ht = transpose(h, k, m)
   for (let i = 0; i < n; i++) {
     for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) {
       const value = X.data[q]
       const j = X.indices[q]
       squaredNormX += value * value
       let wh = 0
-      for (let t = 0; t < k; t++) wh += w[i * k + t] * h[t * m + j]
+      for (let t = 0; t < k; t++) wh += w[i * k + t] * ht[j * k + t]
       cross += value * wh
     }
   }

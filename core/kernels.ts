@@ -7,7 +7,7 @@
  */
 import * as reference from './kernels-reference.ts'
 import type { CsrParts } from './kernels-reference.ts'
-import { parallelGemm } from './threads.ts'
+import { inParallel, parallelGemm } from './threads.ts'
 import {
   copyOut,
   fastModule,
@@ -127,8 +127,31 @@ export const csrTimesDense = (x: CsrParts, b: Float64Array, k: number): Float64A
   if (wasm) {
     const at = layout(wasm, [x.indptr, x.indices, x.data, b], [x.rows * k * F64])
     if (at) {
-      wasm.csrTimesDense(at[0], at[1], at[2], x.rows, at[3], k, at[4])
-      return copyOut(wasm, at[4], x.rows * k)
+      const [indptr, indices, data, bAt, out] = at
+      // On two threads the worker takes the rows after the one that halves the non-zeros.
+      const split = middleRow(x.indptr)
+      const worker = [
+        indptr + split * 4,
+        indices,
+        data,
+        x.rows - split,
+        bAt,
+        k,
+        out + split * k * F64,
+      ]
+      const run = (args: readonly number[]) =>
+        wasm.csrTimesDense(args[0], args[1], args[2], args[3], args[4], args[5], args[6])
+      const parallel = inParallel(
+        sharedModuleInUse(),
+        wasm.memory,
+        x.data.length * k,
+        'csrTimesDense',
+        worker,
+        () => wasm.csrTimesDense(indptr, indices, data, split, bAt, k, out),
+        run,
+      )
+      if (!parallel) wasm.csrTimesDense(indptr, indices, data, x.rows, bAt, k, out)
+      return copyOut(wasm, out, x.rows * k)
     }
   }
   return reference.csrTimesDense(x, b, k)
@@ -145,10 +168,50 @@ export const csrTimesDenseT = (x: CsrParts, b: Float64Array, k: number): Float64
 export const csrTransposeTimesDense = (x: CsrParts, b: Float64Array, k: number): Float64Array => {
   const wasm = fastModule(x.data.length * k)
   if (wasm) {
-    const at = layout(wasm, [x.indptr, x.indices, x.data, b], [x.cols * k * F64])
+    const size = x.cols * k
+    const at = layout(wasm, [x.indptr, x.indices, x.data, b], [size * F64, size * F64])
     if (at) {
-      wasm.csrTransposeTimesDense(at[0], at[1], at[2], x.rows, x.cols, at[3], k, at[4])
-      return copyOut(wasm, at[4], x.cols * k)
+      const [indptr, indices, data, bAt, out, other] = at
+      // On two threads each sums half of the rows into its own result; the two are added.
+      const split = middleRow(x.indptr)
+      const rest = [
+        indptr + split * 4,
+        indices,
+        data,
+        x.rows - split,
+        x.cols,
+        bAt + split * k * F64,
+        k,
+        other,
+      ]
+      const run = (args: readonly number[]) =>
+        wasm.csrTransposeTimesDense(
+          args[0],
+          args[1],
+          args[2],
+          args[3],
+          args[4],
+          args[5],
+          args[6],
+          args[7],
+        )
+      const parallel = inParallel(
+        sharedModuleInUse(),
+        wasm.memory,
+        x.data.length * k,
+        'csrTransposeTimesDense',
+        rest,
+        () => wasm.csrTransposeTimesDense(indptr, indices, data, split, x.cols, bAt, k, out),
+        run,
+      )
+      if (!parallel) {
+        wasm.csrTransposeTimesDense(indptr, indices, data, x.rows, x.cols, bAt, k, out)
+        return copyOut(wasm, out, size)
+      }
+      const result = copyOut(wasm, out, size)
+      const second = viewOf(wasm, other, size)
+      for (let q = 0; q < size; q++) result[q] += second[q]
+      return result
     }
   }
   return reference.csrTransposeTimesDense(x, b, k)
@@ -177,4 +240,17 @@ export const coordinateSweep = (
   viewOf(wasm, at[3], rows * k).set(A)
   const violation = wasm.coordinateSweep(at[3], rows, k, at[0], at[1], at[2], at[4])
   return { A: copyOut(wasm, at[3], rows * k), violation }
+}
+
+/** The row before which a CSR matrix holds about half of its stored entries. */
+const middleRow = (indptr: Int32Array): number => {
+  const half = indptr[indptr.length - 1] / 2
+  let low = 0
+  let high = indptr.length - 1
+  while (low < high) {
+    const mid = (low + high) >> 1
+    if (indptr[mid] < half) low = mid + 1
+    else high = mid
+  }
+  return low
 }

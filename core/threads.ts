@@ -1,13 +1,15 @@
 /**
- * A second thread for the WebAssembly products: one worker (Node's
+ * A second thread for the WebAssembly kernels: one worker (Node's
  * worker_threads) that instantiates the shared-memory build of the module on
- * the same memory and computes half of a product's rows while the calling
- * thread computes the other half. Calls stay synchronous: the caller waits
- * for the worker with `Atomics.wait`, which Node allows on its main thread.
- * Each output entry is computed by one thread in the same order as with one
- * thread, so results are bit for bit the same.
+ * the same memory and runs part of a call while the calling thread runs the
+ * rest: half of a product's rows (gemmStrided, csrTimesDense: each output
+ * entry computed by one thread in the same order as with one thread, so bit
+ * for bit the same results), or half of X's rows for Xᵀ·B with a CSR X (two
+ * partial sums, added: the same to rounding). Calls stay synchronous: the
+ * caller waits for the worker with `Atomics.wait`, which Node allows on its
+ * main thread.
  *
- * Only on Node with at least two cores, and only for products of at least
+ * Only on Node with at least two cores, and only for calls of at least
  * `THREAD_MIN_WORK` multiply-adds; elsewhere (browsers, one core, a worker that
  * does not start within `START_TIMEOUT_MS`) everything runs on the calling
  * thread. The worker is unref'd: it never keeps a process alive.
@@ -28,7 +30,14 @@ const DONE = 2
 const ARGUMENTS = 1
 const READY = 9
 const FAILED = 10
-const SLOTS = 11
+const KERNEL = 11
+const SLOTS = 12
+
+/** The kernels the worker runs, by their index in the control block's KERNEL slot. */
+export const WORKER_KERNELS = ['gemmStrided', 'csrTimesDense', 'csrTransposeTimesDense'] as const
+
+/** The name of a kernel the worker can run. */
+export type WorkerKernel = (typeof WORKER_KERNELS)[number]
 
 interface WorkerThreads {
   readonly Worker: new (
@@ -43,14 +52,14 @@ interface NodeProcess {
 
 /**
  * The worker's program (plain JavaScript, no imports to resolve): instantiate the module
- * on the shared memory, say so, then run posted gemmStrided calls until the process ends.
+ * on the shared memory, say so, then run posted kernel calls until the process ends.
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads')
 const { module, memory, control } = workerData
 const state = new Int32Array(control)
 const instance = new WebAssembly.Instance(module, { env: { memory, 'Math.pow': Math.pow } })
-const gemm = instance.exports.gemmStrided
+const kernels = ${JSON.stringify(WORKER_KERNELS)}.map((name) => instance.exports[name])
 Atomics.store(state, ${READY}, 1)
 Atomics.notify(state, ${READY})
 for (;;) {
@@ -61,7 +70,7 @@ for (;;) {
   }
   const a = state.subarray(${ARGUMENTS}, ${ARGUMENTS + 8})
   try {
-    gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7])
+    kernels[state[${KERNEL}]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7])
   } catch {
     Atomics.store(state, ${FAILED}, 1)
   }
@@ -130,10 +139,47 @@ const start = (module: WebAssembly.Module, memory: WebAssembly.Memory): boolean 
   }
 }
 
+/** The arguments of a worker call: at most eight numbers. */
+type Arguments = readonly number[]
+
+/**
+ * Runs one call of a kernel on two threads: `kernel(worker)` on the worker while
+ * `here()` runs on the calling thread, then waits for both. Returns false, having run
+ * nothing, when the worker is not allowed, cannot start, or `work` (multiply-adds) is
+ * below THREAD_MIN_WORK: the caller then runs the whole call itself.
+ */
+export const inParallel = (
+  module: WebAssembly.Module | undefined,
+  memory: WebAssembly.Memory,
+  work: number,
+  kernel: WorkerKernel,
+  worker: Arguments,
+  here: () => void,
+  fallback: (args: Arguments) => void,
+): boolean => {
+  if (!enabled || module === undefined || work < THREAD_MIN_WORK) return false
+  if (!start(module, memory)) return false
+  const { state } = pool as { readonly state: Int32Array }
+  state.set(worker, ARGUMENTS)
+  state[KERNEL] = WORKER_KERNELS.indexOf(kernel)
+  Atomics.store(state, STATE, POSTED)
+  Atomics.notify(state, STATE)
+  here()
+  while (Atomics.load(state, STATE) === POSTED) Atomics.wait(state, STATE, POSTED)
+  if (Atomics.load(state, FAILED) !== 0) {
+    // The worker could not run its part (it cannot fail on valid offsets): run it here,
+    // and keep to one thread from now on.
+    enabled = false
+    fallback(worker)
+  }
+  return true
+}
+
 /**
  * Runs gemmStrided(a, rows, inner, rowStep, innerStep, b, m, out) (byte offsets and
  * byte steps) on two threads when allowed and large enough: the worker takes the rows
- * from `split` on. Returns false, having done nothing, when it runs on one thread.
+ * from about the middle on. Returns false, having done nothing, when it runs on one
+ * thread.
  */
 export const parallelGemm = (
   module: WebAssembly.Module | undefined,
@@ -142,28 +188,28 @@ export const parallelGemm = (
   args: readonly [number, number, number, number, number, number, number, number],
 ): boolean => {
   const [a, rows, inner, rowStep, innerStep, b, m, out] = args
-  if (!enabled || module === undefined || rows < 8 || rows * inner * m < THREAD_MIN_WORK) {
-    return false
-  }
-  if (!start(module, memory)) return false
-  const { state } = pool as { readonly state: Int32Array }
+  if (rows < 8) return false
   // Whole tiles of four rows for the calling thread, about half of them.
   const split = Math.ceil(rows / 8) * 4
-  state.set(
-    [a + split * rowStep, rows - split, inner, rowStep, innerStep, b, m, out + split * m * 8],
-    ARGUMENTS,
+  const worker = [
+    a + split * rowStep,
+    rows - split,
+    inner,
+    rowStep,
+    innerStep,
+    b,
+    m,
+    out + split * m * 8,
+  ]
+  return inParallel(
+    module,
+    memory,
+    rows * inner * m,
+    'gemmStrided',
+    worker,
+    () => gemm(a, split, inner, rowStep, innerStep, b, m, out),
+    (rest) => gemm(...rest),
   )
-  Atomics.store(state, STATE, POSTED)
-  Atomics.notify(state, STATE)
-  gemm(a, split, inner, rowStep, innerStep, b, m, out)
-  while (Atomics.load(state, STATE) === POSTED) Atomics.wait(state, STATE, POSTED)
-  if (Atomics.load(state, FAILED) !== 0) {
-    // The worker could not run its half (it cannot fail on valid offsets): run it here, and
-    // keep to one thread from now on.
-    enabled = false
-    gemm(...state.subarray(ARGUMENTS, ARGUMENTS + 8))
-  }
-  return true
 }
 
 /** Stops the worker, if one runs; the next large product starts a new one. */

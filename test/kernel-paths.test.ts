@@ -30,7 +30,7 @@ import {
   type Matrix,
 } from 'nmfkit'
 import * as E from 'fp-ts/lib/Either.js'
-import { gemm, gemmNT, gemmTN } from '../core/kernels.ts'
+import { csrTimesDense, csrTransposeTimesDense, gemm, gemmNT, gemmTN } from '../core/kernels.ts'
 import * as reference from '../core/kernels-reference.ts'
 import { THREAD_MIN_WORK, workerRunning } from '../core/threads.ts'
 import { Matrix as CoreMatrix, valuesOf } from '../core/matrix.ts'
@@ -401,6 +401,37 @@ describe('the second thread', () => {
     expect(workerRunning()).toBe(availableParallelism() >= 2)
     two.forEach((product, index) => expect(product).toEqual(one[index]))
     expect(two[0]).toEqual(reference.gemm(a, n, p, b, m))
+  })
+
+  it('runs CSR products on two threads: X·B bit for bit, Xᵀ·B from two partial sums', () => {
+    setKernelPath('auto')
+    // 2000×1000 with 200 stored entries per row (more in the first rows), k = 11: 4.6
+    // million multiply-adds per product.
+    const rows = 2000
+    const cols = 1000
+    const k = 11
+    const counts = Array.from({ length: rows }, (_, i) => (i < 100 ? 400 : 200))
+    const indptr = new Int32Array(rows + 1)
+    for (let i = 0; i < rows; i++) indptr[i + 1] = indptr[i] + counts[i]
+    const indices = new Int32Array(indptr[rows])
+    for (let i = 0; i < rows; i++) {
+      for (let q = 0; q < counts[i]; q++) indices[indptr[i] + q] = (i * 7 + q * 5) % cols
+    }
+    const data = Float64Array.from({ length: indptr[rows] }, (_, q) => 1 + (q % 9) / 9)
+    const X = unwrap(CsrMatrix.fromParts(rows, cols, indptr, indices, data))
+    expect(X.data.length * k).toBeGreaterThanOrEqual(THREAD_MIN_WORK)
+    const B = Float64Array.from({ length: cols * k }, (_, q) => (q % 23) / 23)
+    const Bt = Float64Array.from({ length: rows * k }, (_, q) => (q % 19) / 19)
+    setKernelThreads(false)
+    const one = [csrTimesDense(X, B, k), csrTransposeTimesDense(X, Bt, k)]
+    setKernelThreads(true)
+    const two = [csrTimesDense(X, B, k), csrTransposeTimesDense(X, Bt, k)]
+    expect(workerRunning()).toBe(availableParallelism() >= 2)
+    expect(two[0]).toEqual(one[0])
+    expect(relativeDifference(two[1], one[1])).toBeLessThan(1e-14)
+    expect(relativeDifference(two[1], reference.csrTransposeTimesDense(X, Bt, k))).toBeLessThan(
+      1e-14,
+    )
   })
 })
 
