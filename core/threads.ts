@@ -4,8 +4,9 @@
  * the same memory and runs part of a call while the calling thread runs the
  * rest: half of a product's rows (gemmStrided, csrTimesDense: each output
  * entry computed by one thread in the same order as with one thread, so bit
- * for bit the same results), or half of X's rows for Xᵀ·B with a CSR X (two
- * partial sums, added: the same to rounding). Calls stay synchronous: the
+ * for bit the same results), or half of X's rows for Xᵀ·B with a CSR X and
+ * for mu's dense KL pass (muKlDense; two partial sums of H's numerator, added:
+ * the same to rounding). Calls stay synchronous: the
  * caller waits for the worker with `Atomics.wait`, which Node allows on its
  * main thread.
  *
@@ -21,20 +22,28 @@ export const THREAD_MIN_WORK = 1 << 22
 /** How long the first threaded call waits for the worker to start before giving up. */
 const START_TIMEOUT_MS = 5_000
 
-// The control block: [state, 8 arguments, ready]. The state is 0 before the first job,
-// 1 while a job is posted, 2 when it is done; ready is 1 once the worker can take jobs.
-// Every store is followed by a notify: Atomics.wait wakes on notify, not on a change.
+// The control block: int32 [state, ready, failed, kernel], then 16 float64 arguments
+// (byte offsets and sizes are exact in a float64, and wasm's i32 parameters take them
+// modulo 2³², which is the offset). The state is 0 before the first job, 1 while a job
+// is posted, 2 when it is done; ready is 1 once the worker can take jobs. Every store is
+// followed by a notify: Atomics.wait wakes on notify, not on a change.
 const STATE = 0
+const READY = 1
+const FAILED = 2
+const KERNEL = 3
 const POSTED = 1
 const DONE = 2
-const ARGUMENTS = 1
-const READY = 9
-const FAILED = 10
-const KERNEL = 11
-const SLOTS = 12
+const ARGUMENTS_AT = 16
+const ARGUMENTS = 16
+const CONTROL_BYTES = ARGUMENTS_AT + ARGUMENTS * 8
 
 /** The kernels the worker runs, by their index in the control block's KERNEL slot. */
-export const WORKER_KERNELS = ['gemmStrided', 'csrTimesDense', 'csrTransposeTimesDense'] as const
+export const WORKER_KERNELS = [
+  'gemmStrided',
+  'csrTimesDense',
+  'csrTransposeTimesDense',
+  'muKlDense',
+] as const
 
 /** The name of a kernel the worker can run. */
 export type WorkerKernel = (typeof WORKER_KERNELS)[number]
@@ -57,7 +66,8 @@ interface NodeProcess {
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads')
 const { module, memory, control } = workerData
-const state = new Int32Array(control)
+const state = new Int32Array(control, 0, ${ARGUMENTS_AT / 4})
+const args = new Float64Array(control, ${ARGUMENTS_AT}, ${ARGUMENTS})
 const instance = new WebAssembly.Instance(module, { env: { memory, 'Math.pow': Math.pow } })
 const kernels = ${JSON.stringify(WORKER_KERNELS)}.map((name) => instance.exports[name])
 Atomics.store(state, ${READY}, 1)
@@ -68,9 +78,8 @@ for (;;) {
     Atomics.wait(state, ${STATE}, now)
     now = Atomics.load(state, ${STATE})
   }
-  const a = state.subarray(${ARGUMENTS}, ${ARGUMENTS + 8})
   try {
-    kernels[state[${KERNEL}]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7])
+    kernels[state[${KERNEL}]](...args)
   } catch {
     Atomics.store(state, ${FAILED}, 1)
   }
@@ -83,6 +92,7 @@ for (;;) {
 let pool:
   | {
       readonly state: Int32Array
+      readonly args: Float64Array
       readonly memory: WebAssembly.Memory
       readonly worker: { terminate(): Promise<number> }
     }
@@ -120,8 +130,9 @@ const start = (module: WebAssembly.Module, memory: WebAssembly.Memory): boolean 
   const threads = threadsPossible()
   if (threads === undefined) return false
   try {
-    const control = new SharedArrayBuffer(SLOTS * 4)
-    const state = new Int32Array(control)
+    const control = new SharedArrayBuffer(CONTROL_BYTES)
+    const state = new Int32Array(control, 0, ARGUMENTS_AT / 4)
+    const args = new Float64Array(control, ARGUMENTS_AT, ARGUMENTS)
     const worker = new threads.Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { module, memory, control },
@@ -132,14 +143,14 @@ const start = (module: WebAssembly.Module, memory: WebAssembly.Memory): boolean 
       void worker.terminate()
       return false
     }
-    pool = { state, memory, worker }
+    pool = { state, args, memory, worker }
     return true
   } catch {
     return false
   }
 }
 
-/** The arguments of a worker call: at most eight numbers. */
+/** The arguments of a worker call: at most sixteen numbers. */
 type Arguments = readonly number[]
 
 /**
@@ -159,8 +170,9 @@ export const inParallel = (
 ): boolean => {
   if (!enabled || module === undefined || work < THREAD_MIN_WORK) return false
   if (!start(module, memory)) return false
-  const { state } = pool as { readonly state: Int32Array }
-  state.set(worker, ARGUMENTS)
+  const { state, args } = pool as { readonly state: Int32Array; readonly args: Float64Array }
+  args.fill(0)
+  args.set(worker)
   state[KERNEL] = WORKER_KERNELS.indexOf(kernel)
   Atomics.store(state, STATE, POSTED)
   Atomics.notify(state, STATE)

@@ -112,6 +112,9 @@ interface Exports {
     numeratorHt: number,
     scratch: number,
     block: number,
+    eps: number,
+    l1: number,
+    l2: number,
   ) => void
   readonly coordinateSweep: (
     A: number,

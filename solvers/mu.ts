@@ -55,7 +55,15 @@ import {
   transpose,
 } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
-import { copyOut, fastModule, layout, viewOf, type KernelModule } from '../core/wasm.ts'
+import { inParallel } from '../core/threads.ts'
+import {
+  copyOut,
+  fastModule,
+  layout,
+  sharedModuleInUse,
+  viewOf,
+  type KernelModule,
+} from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { sumAndSquares } from './products.ts'
 
@@ -360,17 +368,53 @@ const klDensePass = (
   const block = Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
   const hSize = updateH ? m * k : 0
   const scratch = (block * m + m * k + block * k) * 8
-  const at = layout(wasm, [x, W, H, Ht, rowSumsH], [n * k * 8, hSize * 8, scratch])
+  const at = layout(
+    wasm,
+    [x, W, H, Ht, rowSumsH],
+    [n * k * 8, hSize * 8, scratch, hSize * 8, scratch],
+  )
   if (at === undefined) return undefined
-  const [xAt, w, h, ht, sums, nextW, numeratorHt, work] = at
+  const [xAt, w, h, ht, sums, nextW, numeratorHt, work, otherHt, otherWork] = at
   viewOf(wasm, numeratorHt, hSize).fill(0)
-  wasm.muSetup(1, 1, EPSILON, penalties.l1W, penalties.l2W, 0)
-  wasm.muKlDense(xAt, n, m, k, w, h, ht, sums, nextW, updateH ? numeratorHt : 0, work, block)
-  return {
-    nextW: copyOut(wasm, nextW, n * k),
-    numeratorH: copyOut(wasm, numeratorHt, hSize),
-    denominatorH: new Float64Array(0),
+  viewOf(wasm, otherHt, hSize).fill(0)
+  const { l1W, l2W } = penalties
+  const pass = (first: number, count: number, into: number, scratchAt: number): number[] => [
+    xAt + first * m * 8,
+    count,
+    m,
+    k,
+    w + first * k * 8,
+    h,
+    ht,
+    sums,
+    nextW + first * k * 8,
+    updateH ? into : 0,
+    scratchAt,
+    block,
+    EPSILON,
+    l1W,
+    l2W,
+  ]
+  const run = (args: readonly number[]) =>
+    (wasm.muKlDense as (...values: readonly number[]) => void)(...args)
+  // On two threads the worker takes the second half of the rows, with its own numerator.
+  const split = Math.ceil(n / 2)
+  const parallel = inParallel(
+    sharedModuleInUse(),
+    wasm.memory,
+    4 * n * m * k,
+    'muKlDense',
+    pass(split, n - split, otherHt, otherWork),
+    () => run(pass(0, split, numeratorHt, work)),
+    run,
+  )
+  if (!parallel) run(pass(0, n, numeratorHt, work))
+  const numeratorH = copyOut(wasm, numeratorHt, hSize)
+  if (parallel) {
+    const other = viewOf(wasm, otherHt, hSize)
+    for (let q = 0; q < hSize; q++) numeratorH[q] += other[q]
   }
+  return { nextW: copyOut(wasm, nextW, n * k), numeratorH, denominatorH: new Float64Array(0) }
 }
 
 /**

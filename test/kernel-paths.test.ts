@@ -403,6 +403,40 @@ describe('the second thread', () => {
     expect(two[0]).toEqual(reference.gemm(a, n, p, b, m))
   })
 
+  it("runs mu's dense KL pass on two threads, the same to rounding", () => {
+    setKernelPath('auto')
+    // 300×200, k = 20: four products of 1.2 million multiply-adds per pass.
+    const X = unwrap(
+      CoreMatrix.fromData(
+        300,
+        200,
+        Float64Array.from({ length: 60_000 }, (_, q) => ((q * 37) % 101) / 10),
+      ),
+    )
+    const options = {
+      components: 20,
+      solver: 'mu',
+      betaLoss: 'kullback-leibler',
+      maxIter: 30,
+      tol: 0,
+    } as const
+    setKernelThreads(false)
+    const one = unwrap(nmf(X, options))
+    setKernelThreads(true)
+    const two = unwrap(nmf(X, options))
+    expect(workerRunning()).toBe(availableParallelism() >= 2)
+    expect(relativeDifference(two.W.toFloat64Array(), one.W.toFloat64Array())).toBeLessThan(
+      PATH_AGREEMENT,
+    )
+    expect(relativeDifference(two.H.toFloat64Array(), one.H.toFloat64Array())).toBeLessThan(
+      PATH_AGREEMENT,
+    )
+    const reference = onPath('reference', () => unwrap(nmf(X, options)))
+    expect(relativeDifference(two.W.toFloat64Array(), reference.W.toFloat64Array())).toBeLessThan(
+      PATH_AGREEMENT,
+    )
+  })
+
   it('runs CSR products on two threads: X·B bit for bit, Xᵀ·B from two partial sums', () => {
     setKernelPath('auto')
     // 2000×1000 with 200 stored entries per row (more in the first rows), k = 11: 4.6

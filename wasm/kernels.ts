@@ -413,15 +413,32 @@ export function muRows(
 /** out[t] = A[t]·(numerator[t] / (denominator[t] + l1 + l2·A[t]))^γ, below the floor 0. */
 @inline
 function multiplyRow(A: usize, numerator: usize, denominator: usize, k: i32, out: usize): void {
+  multiplyRowWith(A, numerator, denominator, k, out, gEps, gL1, gL2, gGamma, gFloor)
+}
+
+/** multiplyRow with its settings given (ε, the penalties, γ and the floor). */
+@inline
+function multiplyRowWith(
+  A: usize,
+  numerator: usize,
+  denominator: usize,
+  k: i32,
+  out: usize,
+  eps: f64,
+  l1: f64,
+  l2: f64,
+  gamma: f64,
+  floor: f64,
+): void {
   for (let t = 0; t < k; t++) {
     const at: usize = (<usize>t) << 3
     const a = load<f64>(A + at)
-    let d = load<f64>(denominator + at) + gL1 + gL2 * a
-    if (d == 0) d = gEps
+    let d = load<f64>(denominator + at) + l1 + l2 * a
+    if (d == 0) d = eps
     let ratio = load<f64>(numerator + at) / d
-    if (gGamma != 1) ratio = power(ratio, gGamma)
+    if (gamma != 1) ratio = power(ratio, gamma)
     const next = a * ratio
-    store<f64>(out + at, next < gFloor ? 0 : next)
+    store<f64>(out + at, next < floor ? 0 : next)
   }
 }
 
@@ -532,9 +549,10 @@ export function heapBase(): usize {
  * The row pass of one multiplicative update for β = 1 (Kullback–Leibler) and a dense X
  * (n×m), in blocks of `block` rows as products: for each block, Y = W·H, R = X / max(Y, ε)
  * (0 where x is 0), W's numerator R·Hᵀ, the new W (denominator: rowSumsH, the row sums
- * of H), then Y and R again with the new W and H's numerator Rᵀ·W added into numeratorHt
- * (m×k, zeroed by the caller; 0 to skip H). H is k×m, Ht m×k. scratch holds block×m + m×k
- * + block×k entries. The same sums as muRows, in another order.
+ * of H; penalties l1, l2), then Y and R again with the new W and H's numerator Rᵀ·W added
+ * into numeratorHt (m×k, zeroed by the caller; 0 to skip H). H is k×m, Ht m×k. scratch
+ * holds block×m + m×k + block×k entries. The same sums as muRows, in another order. Its
+ * settings are arguments, not muSetup's, so that a worker's instance can run it as well.
  */
 export function muKlDense(
   x: usize,
@@ -549,6 +567,9 @@ export function muKlDense(
   numeratorHt: usize,
   scratch: usize,
   block: i32,
+  eps: f64,
+  l1: f64,
+  l2: f64,
 ): void {
   const rowK: usize = (<usize>k) << 3
   const rowM: usize = (<usize>m) << 3
@@ -561,15 +582,15 @@ export function muKlDense(
     const Wb = W + <usize>i0 * rowK
     const nextWb = nextW + <usize>i0 * rowK
     gemmStrided(Wb, rows, k, rowK, 8, H, m, R)
-    ratios(xb, R, rows * m)
+    ratios(xb, R, rows * m, eps)
     gemmStrided(R, rows, m, rowM, 8, Ht, k, numerator)
     for (let i = 0; i < rows; i++) {
       const at = <usize>i * rowK
-      multiplyRow(Wb + at, numerator + at, rowSumsH, k, nextWb + at)
+      multiplyRowWith(Wb + at, numerator + at, rowSumsH, k, nextWb + at, eps, l1, l2, 1, 0)
     }
     if (numeratorHt == 0) continue
     gemmStrided(nextWb, rows, k, rowK, 8, H, m, R)
-    ratios(xb, R, rows * m)
+    ratios(xb, R, rows * m, eps)
     // Rᵀ·W: row j of the result runs down column j of R.
     gemmStrided(R, m, rows, 8, rowM, nextWb, k, partial)
     const count = m * k
@@ -587,8 +608,7 @@ export function muKlDense(
 
 /** y[q] = x[q] / max(y[q], ε) for q < count, 0 where x[q] is 0, in place. */
 @inline
-function ratios(x: usize, y: usize, count: i32): void {
-  const eps = gEps
+function ratios(x: usize, y: usize, count: i32, eps: f64): void {
   const epsilons = f64x2.splat(eps)
   const zeros = f64x2.splat(0)
   let q = 0
