@@ -217,11 +217,21 @@ export const csrTransposeTimesDense = (x: CsrParts, b: Float64Array, k: number):
   return reference.csrTransposeTimesDense(x, b, k)
 }
 
+/** How a coordinate sweep moves each entry: to the minimum, or γ of the way; clipped at 0. */
+export interface SweepSettings {
+  /** Moves a + (minimum − a)·γ instead of to the minimum. */
+  readonly damped: boolean
+  readonly gamma: number
+  /** Clips the new entries at 0. */
+  readonly project: boolean
+}
+
 /**
- * One sweep of projected coordinate descent over the columns of A (rows×k) in `order`,
- * through the module: the new A and the summed violations, as solvers/cd.ts's cdColumn
- * computes them in the DSL (wasm/kernels.ts's coordinateSweep). Undefined where the
- * module does not run it; the DSL, the reference, runs the sweep then.
+ * One sweep of coordinate descent over the columns of A (rows×k) in `order`, through the
+ * module: the new A, the summed violations and the summed squared change, as the DSL
+ * computes solvers/cd.ts's and solvers/moving-average.ts's column rules
+ * (wasm/kernels.ts's coordinateSweep). Undefined where the module does not run it; the
+ * DSL, the reference, runs the sweep then.
  */
 export const coordinateSweep = (
   A: Float64Array,
@@ -230,16 +240,35 @@ export const coordinateSweep = (
   G: Float64Array,
   C: Float64Array,
   order: ArrayLike<number>,
-): { readonly A: Float64Array; readonly violation: number } | undefined => {
+  settings: SweepSettings,
+):
+  | { readonly A: Float64Array; readonly violation: number; readonly squaredChange: number }
+  | undefined => {
   // Every size: the alternative, the DSL's per-column evaluation, costs more than the copies.
   const wasm = fastModule(rows * k * k, 0)
   if (wasm === undefined) return undefined
-  const at = layout(wasm, [G, C, Int32Array.from(order)], [rows * k * F64, k * k * F64])
+  const sizes = [rows * k * F64, k * k * F64, F64]
+  const at = layout(wasm, [G, C, Int32Array.from(order)], sizes)
   if (at === undefined) return undefined
+  const [g, c, orderAt, a, gt, change] = at
   // The sweep updates a copy of A in the module's memory, which then comes out.
-  viewOf(wasm, at[3], rows * k).set(A)
-  const violation = wasm.coordinateSweep(at[3], rows, k, at[0], at[1], at[2], at[4])
-  return { A: copyOut(wasm, at[3], rows * k), violation }
+  viewOf(wasm, a, rows * k).set(A)
+  const { damped, gamma, project } = settings
+  const violation = wasm.coordinateSweep(
+    a,
+    rows,
+    k,
+    g,
+    c,
+    orderAt,
+    gt,
+    damped ? 1 : 0,
+    gamma,
+    project ? 1 : 0,
+    change,
+  )
+  const squaredChange = viewOf(wasm, change, 1)[0]
+  return { A: copyOut(wasm, a, rows * k), violation, squaredChange }
 }
 
 /** The row before which a CSR matrix holds about half of its stored entries. */

@@ -1,8 +1,8 @@
 /**
- * The WebAssembly fast path of core/kernels.ts, solvers/mu.ts, cd's sweep and
- * the divergences: the module compiled from wasm/kernels.ts (embedded in
- * core/wasm-binary.ts, so nothing is read from disk), its linear memory, and
- * which path runs.
+ * The WebAssembly fast path of core/kernels.ts, solvers/mu.ts, the column
+ * sweeps of cd and moving-average and the divergences: the module compiled
+ * from wasm/kernels.ts (embedded in core/wasm-binary.ts, so nothing is read
+ * from disk), its linear memory, and which path runs.
  *
  * Memory. Every call copies its operands into the module's memory and its
  * result out into a new `Float64Array`; nothing the caller holds is written.
@@ -18,7 +18,7 @@
  *
  * Which path. `'auto'` (the default) uses the module where it loads (Node 20,
  * browsers with WebAssembly SIMD) for calls of at least `FAST_PATH_MIN_WORK`
- * multiply-adds (cd's sweep: every call), and the TypeScript loops below that,
+ * multiply-adds (the sweeps: every call), and the TypeScript loops below that,
  * where copying would cost more than it saves; `'reference'` always uses the
  * TypeScript loops; `'wasm'` uses the module for every call (for tests).
  * `setKernelPath` chooses; the environment variable `NMFKIT_KERNELS` sets the
@@ -124,6 +124,10 @@ interface Exports {
     C: number,
     order: number,
     Gt: number,
+    damped: number,
+    gamma: number,
+    project: number,
+    change: number,
   ) => number
   readonly squaredErrorDense: (
     x: number,

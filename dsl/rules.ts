@@ -117,13 +117,14 @@ export const sweepColumns = <O>(columnRule: ColumnRule<O>): HalfRule<O> =>
   rule('sweepColumns', (half, { problem, options }) => {
     const { rows, cols: k } = half.factor
     const order = componentOrder(problem, k)
-    const native = (columnRule as { [NATIVE]?: NativeSweep })[NATIVE]?.(
+    const native = (columnRule as { [NATIVE]?: NativeSweep<O> })[NATIVE]?.(
       valuesOf(half.factor),
       rows,
       k,
       valuesOf(half.gram),
       valuesOf(half.cross),
       order,
+      options,
     )
     if (native !== undefined) {
       const factor = Matrix.unsafeWrap<string, K>(rows, k, native.A)
@@ -155,13 +156,14 @@ const NATIVE = Symbol('native sweep')
  * the summed stats, the same as `sweepColumns` computes from the rule's expressions, or
  * undefined to let the expressions run (the kernel path, the size).
  */
-export type NativeSweep = (
+export type NativeSweep<O = unknown> = (
   A: Float64Array,
   rows: number,
   k: number,
   G: Float64Array,
   C: Float64Array,
   order: ArrayLike<number>,
+  options: O,
 ) => { readonly A: Float64Array; readonly stats: Stats } | undefined
 
 /**
@@ -169,7 +171,10 @@ export type NativeSweep = (
  * expressions when it can; the rule itself is unchanged and stays the reference. A rule
  * built on top of it (damped, projected) is a new rule without the kernel.
  */
-export const withNativeSweep = <O>(columnRule: ColumnRule<O>, sweep: NativeSweep): ColumnRule<O> =>
+export const withNativeSweep = <O>(
+  columnRule: ColumnRule<O>,
+  sweep: NativeSweep<O>,
+): ColumnRule<O> =>
   Object.assign(((view, options) => columnRule(view, options)) as ColumnRule<O>, {
     [NATIVE]: sweep,
   })

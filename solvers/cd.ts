@@ -59,7 +59,8 @@ export const coordinateMinimum: ColumnRule = ({ A, G, C, t }) => {
 export const cdColumn: ColumnRule = withNativeSweep(
   projectNonnegative(coordinateMinimum),
   (A, rows, k, G, C, order) => {
-    const swept = coordinateSweep(A, rows, k, G, C, order)
+    const settings = { damped: false, gamma: 1, project: true }
+    const swept = coordinateSweep(A, rows, k, G, C, order, settings)
     return swept && { A: swept.A, stats: { violation: swept.violation } }
   },
 )

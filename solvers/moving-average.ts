@@ -15,6 +15,7 @@
  * ‖ΔH‖_F over an iteration are at most tol.
  */
 import * as t from 'io-ts'
+import { coordinateSweep } from '../core/kernels.ts'
 import { defineSolver } from '../dsl/define.ts'
 import {
   alternate,
@@ -22,6 +23,7 @@ import {
   measureChange,
   projectNonnegative,
   sweepColumns,
+  withNativeSweep,
   withObjective,
   type ColumnRule,
 } from '../dsl/rules.ts'
@@ -45,11 +47,25 @@ const Gamma = new t.Type<number, number, unknown>(
 )
 
 /** cd's coordinate minimum, damped by γ, clipped only when asked, its change measured. */
-export const movingAverageColumn: ColumnRule<MovingAverageOptions> = measureChange(
-  projectNonnegative(
-    damp<MovingAverageOptions>((options) => options.gamma)(coordinateMinimum),
-    (options) => options.nonnegative,
+export const movingAverageColumn: ColumnRule<MovingAverageOptions> = withNativeSweep(
+  measureChange(
+    projectNonnegative(
+      damp<MovingAverageOptions>((options) => options.gamma)(coordinateMinimum),
+      (options) => options.nonnegative,
+    ),
   ),
+  // The whole sweep as one WebAssembly kernel where the kernel path allows it; the
+  // expressions above are the reference.
+  (A, rows, k, G, C, order, options) => {
+    const settings = { damped: true, gamma: options.gamma, project: options.nonnegative }
+    const swept = coordinateSweep(A, rows, k, G, C, order, settings)
+    return (
+      swept && {
+        A: swept.A,
+        stats: { violation: swept.violation, squaredChange: swept.squaredChange },
+      }
+    )
+  },
 )
 
 const sweep = sweepColumns(movingAverageColumn)

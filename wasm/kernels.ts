@@ -626,12 +626,15 @@ function ratios(x: usize, y: usize, count: i32, eps: f64): void {
 }
 
 /**
- * One Gauss–Seidel sweep of projected coordinate descent over the columns of A (n×k), in
- * place, in the order of `order` (k int32), as solvers/cd.ts's cdColumn computes it in the
- * DSL: for column t, g = A·G[:, t] − C[:, t], a ← max(0, a − g / G_tt) (a unchanged when
- * G_tt = 0), and the violation Σ |a = 0 ? min(g, 0) : g| with the old a. The dot products
- * run two components at a time on Gᵀ (written into Gt, k×k), so they sum in another order
- * than the DSL's. Returns the violations summed over the columns.
+ * One Gauss–Seidel sweep of coordinate descent over the columns of A (n×k), in place, in
+ * the order of `order` (k int32), as the DSL computes solvers/cd.ts's cdColumn and
+ * solvers/moving-average.ts's column: for column t, g = A·G[:, t] − C[:, t] and the
+ * coordinate minimum m = a − g / G_tt (a when G_tt = 0); the new a is m, or
+ * a + (m − a)·γ when `damped`, then max(0, ·) when `project`. The violation
+ * Σ |a = 0 ? min(g, 0) : g| is taken with the old a. The dot products run two
+ * components at a time on Gᵀ (written into Gt, k×k), so they sum in another order than
+ * the DSL's. Returns the violations summed over the columns; stores Σ (new a − old a)²,
+ * summed over the columns, at `change` (when not 0).
  */
 export function coordinateSweep(
   A: usize,
@@ -641,6 +644,10 @@ export function coordinateSweep(
   C: usize,
   order: usize,
   Gt: usize,
+  damped: i32,
+  gamma: f64,
+  project: i32,
+  change: usize,
 ): f64 {
   const rowK: usize = (<usize>k) << 3
   for (let u = 0; u < k; u++) {
@@ -650,12 +657,14 @@ export function coordinateSweep(
   }
   const pairs = k & ~1
   let total = 0.0
+  let totalChange = 0.0
   for (let s = 0; s < k; s++) {
     const t = load<i32>(order + ((<usize>s) << 2))
     const column: usize = (<usize>t) << 3
     const g0 = Gt + <usize>t * rowK
     const curvature = load<f64>(g0 + column)
     let violation = 0.0
+    let squares = 0.0
     for (let i = 0; i < n; i++) {
       const row = A + <usize>i * rowK
       let sums = f64x2.splat(0)
@@ -670,11 +679,17 @@ export function coordinateSweep(
       }
       const g = dot - load<f64>(C + <usize>i * rowK + column)
       const a = load<f64>(row + column)
-      const next = curvature == 0 ? a : a - g / curvature
+      let next = curvature == 0 ? a : a - g / curvature
+      if (damped) next = a + (next - a) * gamma
+      if (project) next = max(next, 0)
       violation += abs(a == 0 ? min(g, 0) : g)
-      store<f64>(row + column, max(next, 0))
+      const step = next - a
+      squares += step * step
+      store<f64>(row + column, next)
     }
     total += violation
+    totalChange += squares
   }
+  if (change != 0) store<f64>(change, totalChange)
   return total
 }
