@@ -1,9 +1,10 @@
-// The WebAssembly kernels of nmfkit, in AssemblyScript (not TypeScript: `@inline` marks
-// functions the compiler inlines, and ESLint and Prettier skip this file) (compiled by `npm run build:wasm` into
-// core/wasm-binary.ts). Every argument that ends in a matrix is a byte offset into linear
-// memory, which core/wasm.ts manages: these functions allocate nothing. Matrices are
-// row-major float64, CSR parts int32 and float64, as in core/kernels.ts, whose functions
-// are the reference these agree with (the same sums, in places in another order).
+// The WebAssembly kernels of nmfkit, in AssemblyScript, compiled by `npm run build:wasm`
+// into core/wasm-binary.ts. AssemblyScript is not TypeScript (`@inline` marks functions the
+// compiler inlines), so ESLint and Prettier skip this file. Every argument that ends in a
+// matrix is a byte offset into linear memory, which core/wasm.ts manages: these functions
+// allocate nothing. Matrices are row-major float64, CSR parts int32 and float64, as in
+// core/kernels-reference.ts, whose functions are the reference these agree with (the same
+// sums, in places in another order).
 
 /**
  * out (rows×m) = A·B, A(i, l) at a + i·rowStep + l·innerStep (bytes), B inner×m. Each
@@ -652,7 +653,8 @@ export function coordinateSweep(
   const rowK: usize = (<usize>k) << 3
   for (let u = 0; u < k; u++) {
     for (let t = 0; t < k; t++) {
-      store<f64>(Gt + <usize>t * rowK + ((<usize>u) << 3), load<f64>(G + <usize>u * rowK + ((<usize>t) << 3)))
+      const value = load<f64>(G + <usize>u * rowK + ((<usize>t) << 3))
+      store<f64>(Gt + <usize>t * rowK + ((<usize>u) << 3), value)
     }
   }
   const pairs = k & ~1
