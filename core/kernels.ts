@@ -1,9 +1,11 @@
 /**
  * The products every layer uses, on row-major `Float64Array`s: each runs the
  * WebAssembly module (core/wasm.ts) when the current kernel path allows it and
- * the call is large enough, and the TypeScript reference loops
- * (core/kernels-reference.ts) otherwise. Same signatures as the reference;
- * every function returns a new array and writes into none of its inputs.
+ * the call is large enough, on two threads for the largest (core/threads.ts),
+ * and the TypeScript reference loops (core/kernels-reference.ts) otherwise.
+ * Same signatures as the reference; every function returns a new array and
+ * writes into none of its inputs. `coordinateSweep` (the sweeps of cd and
+ * moving-average) has no loop here: its reference is the DSL's column rules.
  */
 import * as reference from './kernels-reference.ts'
 import type { CsrParts } from './kernels-reference.ts'
