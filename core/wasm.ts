@@ -18,8 +18,8 @@
  *
  * Which path. `'auto'` (the default) uses the module where it loads (Node 20,
  * browsers with WebAssembly SIMD) for calls of at least `FAST_PATH_MIN_WORK`
- * multiply-adds (the sweeps: every call), and the TypeScript loops below that,
- * where copying would cost more than it saves; `'reference'` always uses the
+ * multiply-adds (the sweeps and mu's row pass: every call), and the TypeScript
+ * loops below that, where copying would cost more than it saves; `'reference'` always uses the
  * TypeScript loops; `'wasm'` uses the module for every call (for tests).
  * `setKernelPath` chooses; the environment variable `NMFKIT_KERNELS` sets the
  * starting value, and any other value than those three is an error when the
@@ -40,8 +40,11 @@ import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './wasm-binary.t
  */
 export type KernelPath = 'auto' | 'reference' | 'wasm'
 
-/** Calls with fewer multiply-adds than this run the TypeScript loops even on `'auto'`. */
-export const FAST_PATH_MIN_WORK = 32_768
+/**
+ * Calls with fewer multiply-adds than this run the TypeScript loops even on `'auto'`. Low:
+ * within a fit the module wins even on 100×20 products (measured; bench/README.md).
+ */
+export const FAST_PATH_MIN_WORK = 1_024
 
 interface Exports {
   readonly memory: WebAssembly.Memory
