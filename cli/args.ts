@@ -177,10 +177,10 @@ export const fromLibraryError = (
 export const kernelsFlag = { kernels: { type: 'string' } } as const
 
 /** The help line of `kernelsFlag`. */
-export const kernelsHelp = `  --kernels PATH         auto (the default: WebAssembly for all but the smallest
-                         products), reference (the TypeScript loops) or wasm
-                         (WebAssembly for every product); the environment
-                         variable NMFKIT_KERNELS sets the default`
+export const kernelsHelp = `  --kernels PATH         auto (the default: WebAssembly for all but the
+                         smallest products), reference (the TypeScript loops)
+                         or wasm (WebAssembly for every product); the
+                         environment variable NMFKIT_KERNELS sets the default`
 
 const KERNEL_PATHS: readonly KernelPath[] = ['auto', 'reference', 'wasm']
 

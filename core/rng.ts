@@ -1,6 +1,6 @@
 /**
  * A seeded random number generator. All randomness in nmfkit flows from one
- * of these; library code never calls `Math.random`.
+ * of these, so that a seed reproduces a fit.
  */
 import seedrandom from 'seedrandom'
 

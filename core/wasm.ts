@@ -162,9 +162,8 @@ const pathFromEnvironment = (): KernelPath => {
     ?.env?.NMFKIT_KERNELS
   if (value === undefined || value === '' || value === 'auto') return 'auto'
   if (value === 'reference' || value === 'wasm') return value
-  throw new Error(
-    `NMFKIT_KERNELS must be 'auto', 'reference' or 'wasm' (or unset), found ${JSON.stringify(value)}`,
-  )
+  const found = JSON.stringify(value)
+  throw new Error(`NMFKIT_KERNELS must be 'auto', 'reference' or 'wasm' (or unset), found ${found}`)
 }
 
 let path: KernelPath = pathFromEnvironment()

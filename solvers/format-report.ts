@@ -128,7 +128,8 @@ const formatOther = (report: unknown): string => {
  *
  * @example
  * const result = compare(cdFit, maFit, { comparators: [norms, aligned], X })
- * if (E.isRight(result)) console.log(formatReport(result.right, { a: 'cd', b: 'moving-average' }))
+ * const names = { a: 'cd', b: 'moving-average' }
+ * const text = E.isRight(result) ? formatReport(result.right, names) : ''
  */
 export const formatReport = (report: unknown, options: FormatReportOptions = {}): string => {
   const names = `a = ${options.a ?? 'a'}, b = ${options.b ?? 'b'}`

@@ -176,7 +176,8 @@ describe('the WebAssembly path agrees with the reference on every fixture', () =
 })
 
 describe('the embedded module', () => {
-  it('is what wasm/kernels.ts compiles to (run `npm run build:wasm` after editing it)', async () => {
+  // After editing wasm/kernels.ts, `npm run build:wasm` embeds the new module.
+  it('is what wasm/kernels.ts compiles to', async () => {
     const compiled = embedding(await compileKernels())
     expect(readFileSync(OUTPUT, 'utf8')).toBe(compiled)
   })
