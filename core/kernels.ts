@@ -47,14 +47,6 @@ const strided = (
   return copyOut(wasm, at[2], rows * m)
 }
 
-/** Aᵀ for A of n×m, through the module. */
-const transposed = (wasm: KernelModule, a: Float64Array, n: number, m: number) => {
-  const at = layout(wasm, [a], [n * m * F64])
-  if (at === undefined) return undefined
-  wasm.transpose(at[0], n, m, at[1])
-  return copyOut(wasm, at[1], n * m)
-}
-
 /** out (n×m) = A (n×p) · B (p×m). */
 export const gemm = (
   a: Float64Array,
@@ -78,16 +70,13 @@ export const gemmNT = (
   const wasm = fastModule(n * p * m)
   if (wasm) {
     // The module's product runs along rows of its right factor, so the smaller factor is
-    // transposed: A·Bᵀ directly, or (B·Aᵀ)ᵀ when A is the smaller.
+    // transposed (one pass over it): A·Bᵀ directly, or (B·Aᵀ)ᵀ when A is the smaller.
     if (m <= n) {
-      const bt = transposed(wasm, b, m, p)
-      const out = bt && strided(wasm, a, n, p, p, 1, bt, m)
+      const out = strided(wasm, a, n, p, p, 1, reference.transpose(b, m, p), m)
       if (out) return out
     } else {
-      const at = transposed(wasm, a, n, p)
-      const outT = at && strided(wasm, b, m, p, p, 1, at, n)
-      const out = outT && transposed(wasm, outT, m, n)
-      if (out) return out
+      const outT = strided(wasm, b, m, p, p, 1, reference.transpose(a, n, p), n)
+      if (outT) return reference.transpose(outT, m, n)
     }
   }
   return reference.gemmNT(a, n, p, b, m)
@@ -115,12 +104,8 @@ export const gramColumns = (a: Float64Array, n: number, p: number): Float64Array
 /** out (n×n) = A·Aᵀ for A of n×p, symmetric. */
 export const gramRows = (a: Float64Array, n: number, p: number): Float64Array => {
   const wasm = fastModule(n * p * n)
-  if (wasm) {
-    const at = transposed(wasm, a, n, p)
-    const out = at && strided(wasm, a, n, p, p, 1, at, n)
-    if (out) return out
-  }
-  return reference.gramRows(a, n, p)
+  const out = wasm && strided(wasm, a, n, p, p, 1, reference.transpose(a, n, p), n)
+  return out ?? reference.gramRows(a, n, p)
 }
 
 /** out (n×k) = X · B for a CSR X (n×m) and a dense B (m×k). */
@@ -161,9 +146,9 @@ export const csrTimesDense = (x: CsrParts, b: Float64Array, k: number): Float64A
 
 /** out (n×k) = X · Bᵀ for a CSR X (n×m) and a dense B (k×m). */
 export const csrTimesDenseT = (x: CsrParts, b: Float64Array, k: number): Float64Array => {
-  const wasm = fastModule(x.data.length * k)
-  const bt = wasm && transposed(wasm, b, k, x.cols)
-  return bt ? csrTimesDense(x, bt, k) : reference.csrTimesDenseT(x, b, k)
+  return fastModule(x.data.length * k)
+    ? csrTimesDense(x, reference.transpose(b, k, x.cols), k)
+    : reference.csrTimesDenseT(x, b, k)
 }
 
 /** out (m×k) = Xᵀ · B for a CSR X (n×m) and a dense B (n×k). */

@@ -59,7 +59,6 @@ interface Exports {
     m: number,
     out: number,
   ) => void
-  readonly transpose: (a: number, n: number, m: number, out: number) => void
   readonly csrTimesDense: (
     indptr: number,
     indices: number,

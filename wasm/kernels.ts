@@ -197,16 +197,6 @@ function edge(
   }
 }
 
-/** out (m×n) = Aᵀ for A of n×m. */
-export function transpose(a: usize, n: i32, m: i32, out: usize): void {
-  for (let i = 0; i < n; i++) {
-    const row = a + ((<usize>i * <usize>m) << 3)
-    for (let j = 0; j < m; j++) {
-      store<f64>(out + ((<usize>j * <usize>n + <usize>i) << 3), load<f64>(row + ((<usize>j) << 3)))
-    }
-  }
-}
-
 /** out[0..k) += v·b[0..k), two entries at a time. */
 @inline
 function addScaled(v: f64, b: usize, out: usize, k: i32): void {
