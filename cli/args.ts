@@ -195,3 +195,41 @@ export const applyKernelsFlag = (value: string | undefined): CliResult<void> => 
   setKernelPath(value as KernelPath)
   return E.right(undefined)
 }
+
+/**
+ * The start every command shares: its flags parsed, its usage printed for --help (then
+ * there is nothing left to do: `undefined`), and the number of positional arguments
+ * checked against `expected`, e.g. `[1, 'one INPUT file']`.
+ */
+export const startCommand = <V extends { readonly help?: boolean }>(
+  command: string,
+  usage: string,
+  expected: readonly [number, string],
+  parse: () => { values: V; positionals: string[] },
+): CliResult<{ values: V; positionals: string[] } | undefined> => {
+  const parsed = tryParse(command, parse)
+  if (E.isLeft(parsed)) return parsed
+  if (parsed.right.values.help === true) {
+    process.stdout.write(usage)
+    return E.right(undefined)
+  }
+  const found = parsed.right.positionals.length
+  if (found !== expected[0]) {
+    return E.left(
+      usageError(`expected ${expected[1]}, found ${found} (see nmfkit ${command} --help)`),
+    )
+  }
+  return parsed
+}
+
+/** The checks of the flags that fit and transform share: progress, then kernels. */
+export const checkFitFlags = (values: {
+  readonly quiet?: boolean
+  readonly verbose?: boolean
+  readonly kernels?: string
+}): CliResult<void> => {
+  if (values.quiet === true && values.verbose === true) {
+    return E.left(usageError('options --quiet and --verbose exclude each other'))
+  }
+  return applyKernelsFlag(values.kernels)
+}

@@ -22,7 +22,7 @@ import {
   inputFlagsHelp,
   numberFlag,
   readOptionsOf,
-  tryParse,
+  startCommand,
 } from '../args.ts'
 import { inputError, usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll } from '../files.ts'
@@ -97,20 +97,12 @@ const chosenComparators = (
 
 /** Runs `nmfkit compare`. */
 export const runCompare = (args: string[]): CliResult<void> => {
-  const parsed = tryParse('compare', () => parseCompareArgs(args))
-  if (E.isLeft(parsed)) return parsed
-  const { values, positionals } = parsed.right
-  if (values.help === true) {
-    process.stdout.write(compareUsage)
-    return E.right(undefined)
-  }
-  if (positionals.length !== 2) {
-    return E.left(
-      usageError(
-        `expected two models A and B, found ${positionals.length} (see nmfkit compare --help)`,
-      ),
-    )
-  }
+  const start = startCommand('compare', compareUsage, [2, 'two models A and B'], () =>
+    parseCompareArgs(args),
+  )
+  if (E.isLeft(start)) return start
+  if (start.right === undefined) return E.right(undefined)
+  const { values, positionals } = start.right
   const tolerance = numberFlag('tolerance', values.tolerance)
   if (E.isLeft(tolerance)) return tolerance
   const comparators = chosenComparators(values.comparators, tolerance.right)

@@ -8,15 +8,15 @@ import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
 import { nmf, solvers, type Factorization, type NmfOptions } from 'nmfkit'
 import {
-  applyKernelsFlag,
-  kernelsFlag,
-  kernelsHelp,
+  checkFitFlags,
   fromLibraryError,
   inputFlags,
   inputFlagsHelp,
+  kernelsFlag,
+  kernelsHelp,
   numberFlag,
   readOptionsOf,
-  tryParse,
+  startCommand,
 } from '../args.ts'
 import { usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll, type OutputFile } from '../files.ts'
@@ -198,18 +198,10 @@ const outputFiles = (
 
 /** Runs `nmfkit fit`. */
 export const runFit = (args: string[]): CliResult<void> => {
-  const parsed = tryParse('fit', () => parseFitArgs(args))
-  if (E.isLeft(parsed)) return parsed
-  const { values, positionals } = parsed.right
-  if (values.help === true) {
-    process.stdout.write(fitUsage)
-    return E.right(undefined)
-  }
-  if (positionals.length !== 1) {
-    return E.left(
-      usageError(`expected one INPUT file, found ${positionals.length} (see nmfkit fit --help)`),
-    )
-  }
+  const start = startCommand('fit', fitUsage, [1, 'one INPUT file'], () => parseFitArgs(args))
+  if (E.isLeft(start)) return start
+  if (start.right === undefined) return E.right(undefined)
+  const { values, positionals } = start.right
   if (values.components === undefined) {
     return E.left(
       usageError(
@@ -217,11 +209,8 @@ export const runFit = (args: string[]): CliResult<void> => {
       ),
     )
   }
-  if (values.quiet === true && values.verbose === true) {
-    return E.left(usageError('options --quiet and --verbose exclude each other'))
-  }
-  const kernels = applyKernelsFlag(values.kernels)
-  if (E.isLeft(kernels)) return kernels
+  const flags = checkFitFlags(values)
+  if (E.isLeft(flags)) return flags
   const every = numberFlag('every', values.every, true)
   if (E.isLeft(every)) return every
   if (every.right !== undefined && every.right < 1) {

@@ -6,8 +6,8 @@
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
 import type { AnyMatrix } from 'nmfkit'
-import { inputFlags, inputFlagsHelp, readOptionsOf, tryParse } from '../args.ts'
-import { usageError, type CliResult } from '../errors.ts'
+import { inputFlags, inputFlagsHelp, readOptionsOf, startCommand } from '../args.ts'
+import type { CliResult } from '../errors.ts'
 import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
 
 export const infoUsage = `usage: nmfkit info INPUT [options]
@@ -135,24 +135,16 @@ export const formatInfo = (info: MatrixInfo): string => {
 
 /** Runs `nmfkit info`. */
 export const runInfo = (args: string[]): CliResult<void> => {
-  const parsed = tryParse('info', () =>
+  const start = startCommand('info', infoUsage, [1, 'one INPUT file'], () =>
     parseArgs({
       args,
       allowPositionals: true,
       options: { ...inputFlags, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }),
   )
-  if (E.isLeft(parsed)) return parsed
-  const { values, positionals } = parsed.right
-  if (values.help === true) {
-    process.stdout.write(infoUsage)
-    return E.right(undefined)
-  }
-  if (positionals.length !== 1) {
-    return E.left(
-      usageError(`expected one INPUT file, found ${positionals.length} (see nmfkit info --help)`),
-    )
-  }
+  if (E.isLeft(start)) return start
+  if (start.right === undefined) return E.right(undefined)
+  const { values, positionals } = start.right
   const options = readOptionsOf(values)
   if (E.isLeft(options)) return options
   const loaded = readMatrixFile(positionals[0], options.right)

@@ -7,7 +7,7 @@ import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Matrix } from 'nmfkit'
-import { numberFlag, tryParse } from '../args.ts'
+import { numberFlag, startCommand } from '../args.ts'
 import { usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll } from '../files.ts'
 import { formatOfPath, readMatrixFile } from '../formats/read.ts'
@@ -55,7 +55,7 @@ const loadComponents = (path: string): CliResult<{ H: Matrix; W?: Matrix }> => {
 
 /** Runs `nmfkit show`. */
 export const runShow = (args: string[]): CliResult<void> => {
-  const parsed = tryParse('show', () =>
+  const start = startCommand('show', showUsage, [1, 'one MODEL file'], () =>
     parseArgs({
       args,
       allowPositionals: true,
@@ -69,17 +69,9 @@ export const runShow = (args: string[]): CliResult<void> => {
       },
     }),
   )
-  if (E.isLeft(parsed)) return parsed
-  const { values, positionals } = parsed.right
-  if (values.help === true) {
-    process.stdout.write(showUsage)
-    return E.right(undefined)
-  }
-  if (positionals.length !== 1) {
-    return E.left(
-      usageError(`expected one MODEL file, found ${positionals.length} (see nmfkit show --help)`),
-    )
-  }
+  if (E.isLeft(start)) return start
+  if (start.right === undefined) return E.right(undefined)
+  const { values, positionals } = start.right
   const output = values.output ?? '-'
   const png = /\.png$/i.test(output)
   if (output !== '-' && !png && !/\.svg$/i.test(output)) {

@@ -14,15 +14,15 @@ import {
   type TransformOptions,
 } from 'nmfkit'
 import {
-  applyKernelsFlag,
-  kernelsFlag,
-  kernelsHelp,
+  checkFitFlags,
   fromLibraryError,
   inputFlags,
   inputFlagsHelp,
+  kernelsFlag,
+  kernelsHelp,
   numberFlag,
   readOptionsOf,
-  tryParse,
+  startCommand,
 } from '../args.ts'
 import { inputError, usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll, type OutputFile } from '../files.ts'
@@ -113,28 +113,17 @@ const transformOptions = (
 
 /** Runs `nmfkit transform`. */
 export const runTransform = (args: string[]): CliResult<void> => {
-  const parsed = tryParse('transform', () => parseTransformArgs(args))
-  if (E.isLeft(parsed)) return parsed
-  const { values, positionals } = parsed.right
-  if (values.help === true) {
-    process.stdout.write(transformUsage)
-    return E.right(undefined)
-  }
-  if (positionals.length !== 1) {
-    return E.left(
-      usageError(
-        `expected one INPUT file, found ${positionals.length} (see nmfkit transform --help)`,
-      ),
-    )
-  }
+  const start = startCommand('transform', transformUsage, [1, 'one INPUT file'], () =>
+    parseTransformArgs(args),
+  )
+  if (E.isLeft(start)) return start
+  if (start.right === undefined) return E.right(undefined)
+  const { values, positionals } = start.right
   if (values.model === undefined) {
     return E.left(usageError('option --model: expected a model file, found none'))
   }
-  if (values.quiet === true && values.verbose === true) {
-    return E.left(usageError('options --quiet and --verbose exclude each other'))
-  }
-  const kernels = applyKernelsFlag(values.kernels)
-  if (E.isLeft(kernels)) return kernels
+  const flags = checkFitFlags(values)
+  if (E.isLeft(flags)) return flags
   const every = numberFlag('every', values.every, true)
   if (E.isLeft(every)) return every
   const wPath = values.w ?? '-'
