@@ -150,11 +150,12 @@ const rowsOf = (X: AnyMatrix): Rows => {
   return { columns: X.indices, values: X.data, start: (i) => X.indptr[i] }
 }
 
-// The four loops below each have one product and one scaled add, small enough to be
-// inlined: together in one function they would exceed the engine's inlining budget.
-
-/** out (k) += Σ_j x_ij·y_ij^(β−2)·B_j over row i's non-zeros, y_ij = A_i·B_j. */
-const gatherNumerator = (
+/**
+ * Row i's share of a numerator, over its non-zeros x_ij with y_ij = A_i·B_j and weight
+ * w = x_ij·y_ij^(β−2): gathered, out (k) += w·B_j (W's numerator, from the row of W), or
+ * scattered, out_j (row j of m×k) += w·A_i (H's, from the new row of W).
+ */
+const addNumerator = (
   rows: Rows,
   i: number,
   A: Float64Array,
@@ -162,6 +163,7 @@ const gatherNumerator = (
   k: number,
   beta: number,
   out: Float64Array,
+  scatter: boolean,
 ): void => {
   const { columns, values } = rows
   const first = rows.start(i)
@@ -171,34 +173,17 @@ const gatherNumerator = (
     if (x === 0) continue
     const b0 = (columns === undefined ? q - first : columns[q]) * k
     const y = beta === 2 ? 0 : dotRows(A, i * k, B, b0, k)
-    addScaledRow(numeratorWeight(beta, x, y), B, b0, out, 0, k)
+    const weight = numeratorWeight(beta, x, y)
+    if (scatter) addScaledRow(weight, A, i * k, out, b0, k)
+    else addScaledRow(weight, B, b0, out, 0, k)
   }
 }
 
-/** out_j (row j of m×k) += x_ij·y_ij^(β−2)·A_i over row i's non-zeros, y_ij = A_i·B_j. */
-const scatterNumerator = (
-  rows: Rows,
-  i: number,
-  A: Float64Array,
-  B: Float64Array,
-  k: number,
-  beta: number,
-  out: Float64Array,
-): void => {
-  const { columns, values } = rows
-  const first = rows.start(i)
-  const last = rows.start(i + 1)
-  for (let q = first; q < last; q++) {
-    const x = values[q]
-    if (x === 0) continue
-    const b0 = (columns === undefined ? q - first : columns[q]) * k
-    const y = beta === 2 ? 0 : dotRows(A, i * k, B, b0, k)
-    addScaledRow(numeratorWeight(beta, x, y), A, i * k, out, b0, k)
-  }
-}
-
-/** out (k) += Σ_j y_ij^(β−1)·B_j over all m columns, y_ij = A_i·B_j. */
-const gatherDenominator = (
+/**
+ * Row i's share of a denominator, over all m columns with weight y_ij^(β−1): gathered,
+ * out (k) += w·B_j, or scattered, out_j += w·A_i (as addNumerator).
+ */
+const addDenominator = (
   i: number,
   A: Float64Array,
   B: Float64Array,
@@ -206,26 +191,12 @@ const gatherDenominator = (
   k: number,
   beta: number,
   out: Float64Array,
+  scatter: boolean,
 ): void => {
   for (let j = 0; j < m; j++) {
-    const y = dotRows(A, i * k, B, j * k, k)
-    addScaledRow(denominatorWeight(beta, y), B, j * k, out, 0, k)
-  }
-}
-
-/** out_j += y_ij^(β−1)·A_i over all m columns, y_ij = A_i·B_j. */
-const scatterDenominator = (
-  i: number,
-  A: Float64Array,
-  B: Float64Array,
-  m: number,
-  k: number,
-  beta: number,
-  out: Float64Array,
-): void => {
-  for (let j = 0; j < m; j++) {
-    const y = dotRows(A, i * k, B, j * k, k)
-    addScaledRow(denominatorWeight(beta, y), A, i * k, out, j * k, k)
+    const weight = denominatorWeight(beta, dotRows(A, i * k, B, j * k, k))
+    if (scatter) addScaledRow(weight, A, i * k, out, j * k, k)
+    else addScaledRow(weight, B, j * k, out, 0, k)
   }
 }
 
@@ -264,20 +235,20 @@ const rowPass = (
   for (let i = 0; i < n; i++) {
     // Row i of W: its numerator from X's non-zeros, its denominator by loss.
     numeratorW.fill(0)
-    gatherNumerator(rows, i, W, Ht, k, beta, numeratorW)
+    addNumerator(rows, i, W, Ht, k, beta, numeratorW, false)
     if (beta === 2) for (let t = 0; t < k; t++) denominatorW[t] = dotRows(W, i * k, HHt, t * k, k)
     else if (beta === 1) denominatorW.set(rowSumsH)
     else {
       denominatorW.fill(0)
-      gatherDenominator(i, W, Ht, m, k, beta, denominatorW)
+      addDenominator(i, W, Ht, m, k, beta, denominatorW, false)
     }
     const { l1W, l2W } = penalties
     multiplyRow(W, i * k, numeratorW, 0, denominatorW, 0, k, l1W, l2W, gamma, floorW, nextW)
 
     // Row i's share of H's numerator (and denominator), with its new W.
     if (!updateH) continue
-    scatterNumerator(rows, i, nextW, Ht, k, beta, numeratorH)
-    if (fullRows) scatterDenominator(i, nextW, Ht, m, k, beta, denominatorH)
+    addNumerator(rows, i, nextW, Ht, k, beta, numeratorH, true)
+    if (fullRows) addDenominator(i, nextW, Ht, m, k, beta, denominatorH, true)
   }
   return { nextW, numeratorH, denominatorH }
 }
