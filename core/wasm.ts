@@ -78,14 +78,6 @@ interface Exports {
     k: number,
     out: number,
   ) => void
-  readonly muSetup: (
-    beta: number,
-    gamma: number,
-    eps: number,
-    l1: number,
-    l2: number,
-    floor: number,
-  ) => void
   readonly muRows: (
     values: number,
     columns: number,
@@ -100,6 +92,12 @@ interface Exports {
     numeratorH: number,
     denominatorH: number,
     scratch: number,
+    beta: number,
+    gamma: number,
+    eps: number,
+    l1: number,
+    l2: number,
+    floor: number,
   ) => void
   readonly muKlDense: (
     x: number,

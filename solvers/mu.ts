@@ -296,7 +296,6 @@ const rowPassFast = (
   const [w, ht, ex, nextW, numeratorH, denominatorH, scratch] = at.slice(sparse ? 3 : 1)
   viewOf(wasm, numeratorH, hSize).fill(0)
   viewOf(wasm, denominatorH, fullRows ? hSize : 0).fill(0)
-  wasm.muSetup(beta, gammaOf(beta), EPSILON, penalties.l1W, penalties.l2W, beta < 1 ? EPSILON : 0)
   wasm.muRows(
     values,
     columns,
@@ -311,6 +310,12 @@ const rowPassFast = (
     updateH ? numeratorH : 0,
     updateH && fullRows ? denominatorH : 0,
     scratch,
+    beta,
+    gammaOf(beta),
+    EPSILON,
+    penalties.l1W,
+    penalties.l2W,
+    beta < 1 ? EPSILON : 0,
   )
   return {
     nextW: copyOut(wasm, nextW, n * k),

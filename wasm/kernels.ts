@@ -308,30 +308,13 @@ function denominatorWeight(beta: f64, y: f64, eps: f64): f64 {
   return power(beta < 1 && y < eps ? eps : y, beta - 1)
 }
 
-// The arguments of muRows that stay the same for every row, set by muSetup.
-let gBeta: f64 = 2
-let gGamma: f64 = 1
-let gEps: f64 = 0
-let gL1: f64 = 0
-let gL2: f64 = 0
-let gFloor: f64 = 0
-
-/** Sets the loss, the update's exponent, the epsilon guard, the penalties and the floor. */
-export function muSetup(beta: f64, gamma: f64, eps: f64, l1: f64, l2: f64, floor: f64): void {
-  gBeta = beta
-  gGamma = gamma
-  gEps = eps
-  gL1 = l1
-  gL2 = l2
-  gFloor = floor
-}
-
 /**
  * The row pass of one multiplicative update (solvers/mu.ts's update, same arithmetic): for
  * every row i, row i of the new W into nextW and, when numeratorH ≠ 0, row i's share of H's
  * numerator (and, when denominatorH ≠ 0, denominator). X is dense (columns = 0, values
  * n×m) or CSR (starts = indptr, columns = indices). Ht is m×k; for β = 2, extra is H·Hᵀ
- * (k×k), for β = 1 the row sums of H (k); scratch holds 2k entries.
+ * (k×k), for β = 1 the row sums of H (k); scratch holds 2k entries. The settings: β, the
+ * update's exponent γ, the ε guard, W's penalties and the floor below which entries are 0.
  */
 export function muRows(
   values: usize,
@@ -347,9 +330,13 @@ export function muRows(
   numeratorH: usize,
   denominatorH: usize,
   scratch: usize,
+  beta: f64,
+  gamma: f64,
+  eps: f64,
+  l1: f64,
+  l2: f64,
+  floor: f64,
 ): void {
-  const beta = gBeta
-  const eps = gEps
   const rowBytes: usize = (<usize>k) << 3
   const numerator = scratch
   const denominator = scratch + rowBytes
@@ -381,7 +368,7 @@ export function muRows(
         addScaled(denominatorWeight(beta, dotRows(Wi, Hj, k), eps), Hj, denominator, k)
       }
     }
-    multiplyRow(Wi, numerator, denominator, k, nextWi)
+    multiplyRow(Wi, numerator, denominator, k, nextWi, eps, l1, l2, gamma, floor)
 
     if (numeratorH == 0) continue
     for (let q = first; q < last; q++) {
@@ -401,15 +388,12 @@ export function muRows(
   }
 }
 
-/** out[t] = A[t]·(numerator[t] / (denominator[t] + l1 + l2·A[t]))^γ, below the floor 0. */
+/**
+ * out[t] = A[t]·(numerator[t] / (denominator[t] + l1 + l2·A[t]))^γ, 0 below the floor; a
+ * denominator of exactly 0 is ε.
+ */
 @inline
-function multiplyRow(A: usize, numerator: usize, denominator: usize, k: i32, out: usize): void {
-  multiplyRowWith(A, numerator, denominator, k, out, gEps, gL1, gL2, gGamma, gFloor)
-}
-
-/** multiplyRow with its settings given (ε, the penalties, γ and the floor). */
-@inline
-function multiplyRowWith(
+function multiplyRow(
   A: usize,
   numerator: usize,
   denominator: usize,
@@ -542,8 +526,7 @@ export function heapBase(): usize {
  * (0 where x is 0), W's numerator R·Hᵀ, the new W (denominator: rowSumsH, the row sums
  * of H; penalties l1, l2), then Y and R again with the new W and H's numerator Rᵀ·W added
  * into numeratorHt (m×k, zeroed by the caller; 0 to skip H). H is k×m, Ht m×k. scratch
- * holds block×m + m×k + block×k entries. The same sums as muRows, in another order. Its
- * settings are arguments, not muSetup's, so that a worker's instance can run it as well.
+ * holds block×m + m×k + block×k entries. The same sums as muRows, in another order.
  */
 export function muKlDense(
   x: usize,
@@ -577,7 +560,7 @@ export function muKlDense(
     gemmStrided(R, rows, m, rowM, 8, Ht, k, numerator)
     for (let i = 0; i < rows; i++) {
       const at = <usize>i * rowK
-      multiplyRowWith(Wb + at, numerator + at, rowSumsH, k, nextWb + at, eps, l1, l2, 1, 0)
+      multiplyRow(Wb + at, numerator + at, rowSumsH, k, nextWb + at, eps, l1, l2, 1, 0)
     }
     if (numeratorHt == 0) continue
     gemmStrided(nextWb, rows, k, rowK, 8, H, m, R)
