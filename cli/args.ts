@@ -173,19 +173,29 @@ export const fromLibraryError = (
   return inputError(input.file, detail)
 }
 
-/** The flag that chooses the kernels of a fit (`setKernelPath`). */
-export const kernelsFlag = { kernels: { type: 'string' } } as const
+/** The flags of the commands that fit (fit, transform): progress, kernels, help. */
+export const fitRunFlags = {
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean', short: 'v' },
+  every: { type: 'string' },
+  kernels: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
 
-/** The help line of `kernelsFlag`. */
-export const kernelsHelp = `  --kernels PATH         auto (the default: WebAssembly for all but the
+/** The help lines of `fitRunFlags`. */
+export const fitRunFlagsHelp = `  -q, --quiet            no progress bar and no summary on stderr
+  -v, --verbose          a line on stderr every --every iterations (default 10)
+  --every N
+  --kernels PATH         auto (the default: WebAssembly for all but the
                          smallest products), reference (the TypeScript loops)
                          or wasm (WebAssembly for every product); the
-                         environment variable NMFKIT_KERNELS sets the default`
+                         environment variable NMFKIT_KERNELS sets the default
+  -h, --help             print this help`
 
 const KERNEL_PATHS: readonly KernelPath[] = ['auto', 'reference', 'wasm']
 
 /** Applies `--kernels`, when given, for the rest of the command. */
-export const applyKernelsFlag = (value: string | undefined): CliResult<void> => {
+const applyKernelsFlag = (value: string | undefined): CliResult<void> => {
   if (value === undefined) return E.right(undefined)
   if (!(KERNEL_PATHS as readonly string[]).includes(value)) {
     return E.left(

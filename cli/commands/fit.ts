@@ -12,8 +12,8 @@ import {
   fromLibraryError,
   inputFlags,
   inputFlagsHelp,
-  kernelsFlag,
-  kernelsHelp,
+  fitRunFlags,
+  fitRunFlagsHelp,
   numberFlag,
   readOptionsOf,
   startCommand,
@@ -56,18 +56,14 @@ Output (written only when the fit succeeds; each to a temporary name, then renam
   --w FILE               W as .csv, .tsv, .npy or .json, by the extension
   --h FILE               H, the same way
   --plot FILE.svg        the convergence: the solver's measure per iteration, log scale
-  -q, --quiet            no progress bar and no summary on stderr
-  -v, --verbose          a line on stderr every --every iterations (default 10)
-  --every N
-${kernelsHelp}
-  -h, --help             print this help
+${fitRunFlagsHelp}
 
 ${inputFlagsHelp}
 `
 
 const fitFlags = {
   ...inputFlags,
-  ...kernelsFlag,
+  ...fitRunFlags,
   components: { type: 'string', short: 'k' },
   solver: { type: 'string' },
   loss: { type: 'string' },
@@ -86,10 +82,6 @@ const fitFlags = {
   w: { type: 'string' },
   h: { type: 'string' },
   plot: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  verbose: { type: 'boolean', short: 'v' },
-  every: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const
 
 type FitValues = ReturnType<typeof parseFitArgs>['values']

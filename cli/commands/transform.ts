@@ -18,8 +18,8 @@ import {
   fromLibraryError,
   inputFlags,
   inputFlagsHelp,
-  kernelsFlag,
-  kernelsHelp,
+  fitRunFlags,
+  fitRunFlagsHelp,
   numberFlag,
   readOptionsOf,
   startCommand,
@@ -45,18 +45,14 @@ Options:
   --loss LOSS            frobenius, kullback-leibler, itakura-saito, or a number (mu)
   --max-iter N, --tol X, --alpha-w X, --l1-ratio X, --seed N, --shuffle
                          as for 'nmfkit fit' (default: the model's)
-  -q, --quiet            no progress bar and no summary on stderr
-  -v, --verbose          a line on stderr every --every iterations (default 10)
-  --every N
-${kernelsHelp}
-  -h, --help             print this help
+${fitRunFlagsHelp}
 
 ${inputFlagsHelp}
 `
 
 const transformFlags = {
   ...inputFlags,
-  ...kernelsFlag,
+  ...fitRunFlags,
   model: { type: 'string' },
   w: { type: 'string' },
   inverse: { type: 'string' },
@@ -68,10 +64,6 @@ const transformFlags = {
   'l1-ratio': { type: 'string' },
   seed: { type: 'string' },
   shuffle: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  verbose: { type: 'boolean', short: 'v' },
-  every: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const
 
 const parseTransformArgs = (args: string[]) =>
