@@ -16,39 +16,28 @@ import { shapeMismatch, unsupported, type NmfError, type Result } from '../core/
 import { Matrix, showShape } from '../core/matrix.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative } from '../core/validate.ts'
+import { withResidentScope } from '../core/wasm.ts'
 import { defineSolver } from '../dsl/define.ts'
 import { withHFixed } from '../dsl/rules.ts'
 import { cd, cdHalfW } from './cd.ts'
 import type { AnySolver, Problem } from './contract.ts'
-import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
+import { runDriver, type Factorization } from './driver.ts'
 import { asDense, asMatrix, type MatrixInput } from './input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
-import { penalties, resolveBeta } from './nmf.ts'
+import { penalties, resolveBeta, type NmfOptions } from './nmf.ts'
 import { commonDefaults, commonProps, decodeProps } from './options.ts'
-import { withResidentScope } from '../core/wasm.ts'
 
 /** The options of `transform`: those of `nmf` that concern W, with the same defaults. */
-export interface TransformOptions {
+export interface TransformOptions extends Pick<
+  NmfOptions,
+  'maxIter' | 'tol' | 'alphaW' | 'l1Ratio' | 'shuffle' | 'seed' | 'onIteration' | 'signal'
+> {
   /** `'cd'` (default) or `'mu'`, or the `cd` or `mu` plugin value. */
   readonly solver?: 'cd' | 'mu' | AnySolver
   /** The loss; only `mu` takes one other than Frobenius. @default 'frobenius' */
   readonly betaLoss?: BetaLoss
-  /** @default 200 */
-  readonly maxIter?: number
-  /** @default 1e-4 */
-  readonly tol?: number
-  /** Penalty on W, scaled by the number of features. @default 0 */
-  readonly alphaW?: number
   /** Accepted for symmetry with `nmf`; H is fixed, so its penalty has no effect. */
   readonly alphaH?: number | 'same'
-  /** The L1 share of the penalty, in [0, 1]. @default 0 */
-  readonly l1Ratio?: number
-  /** Visit the components in a random order (`cd`). @default false */
-  readonly shuffle?: boolean
-  /** The seed of the random stream used by `shuffle`. @default 0 */
-  readonly seed?: number
-  readonly onIteration?: (entry: HistoryEntry) => void
-  readonly signal?: AbortSignal
 }
 
 const operation = 'transform'
