@@ -20,7 +20,7 @@ import {
 } from './wasm.ts'
 
 export type { CsrParts } from './kernels-reference.ts'
-export { dot, transpose } from './kernels-reference.ts'
+export { dot, transpose, transposeInto } from './kernels-reference.ts'
 
 const F64 = 8
 
@@ -40,11 +40,30 @@ const strided = (
 ): Float64Array | undefined => {
   const at = layout(wasm, [a, b], [rows * m * F64])
   if (at === undefined) return undefined
-  const args = [at[0], rows, inner, rowStep * F64, innerStep * F64, at[1], m, at[2]] as const
+  moduleProduct(wasm, at[0], rows, inner, rowStep, innerStep, at[1], m, at[2])
+  return copyOut(wasm, at[2], rows * m)
+}
+
+/**
+ * out (rows×m) = A·B on operands already in the module's memory (byte offsets), A(i, l)
+ * at a + (i·rowStep + l·innerStep)·8 and B inner×m: the module's product as `strided`
+ * runs it (on two threads when large), for callers that lay out a whole iteration.
+ */
+export const moduleProduct = (
+  wasm: KernelModule,
+  a: number,
+  rows: number,
+  inner: number,
+  rowStep: number,
+  innerStep: number,
+  b: number,
+  m: number,
+  out: number,
+): void => {
+  const args = [a, rows, inner, rowStep * F64, innerStep * F64, b, m, out] as const
   if (!parallelGemm(sharedModuleInUse(), wasm.memory, wasm.gemmStrided, args)) {
     wasm.gemmStrided(...args)
   }
-  return copyOut(wasm, at[2], rows * m)
 }
 
 /** out (n×m) = A (n×p) · B (p×m). */

@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import type { Capabilities, Factors, Problem, Solver, StepResult } from '../solvers/contract.ts'
-import type { Rule, Stats } from './rules.ts'
+import type { Outcome, Rule, Stats } from './rules.ts'
 
 /** Everything a DSL solver is made of. */
 export interface SolverDefinition<O> {
@@ -26,6 +26,11 @@ export interface SolverDefinition<O> {
     problem: Problem,
     options: O,
   ) => Omit<StepResult<Factors>, 'state'>
+  /**
+   * The same iteration as `rule` by another route (a tuned kernel), or undefined where
+   * that route does not run; the rule runs then, and stays the reference.
+   */
+  readonly native?: (state: Factors, problem: Problem, options: O) => Outcome<Factors> | undefined
   /** The stopping rule (see `Solver.converged`). */
   readonly converged: (
     current: StepResult<Factors>,
@@ -52,7 +57,8 @@ export const defineSolver = <O>(definition: SolverDefinition<O>): Solver<O> => (
   measure: definition.measure,
   start: (_problem, initial) => initial,
   step: (state, problem, options) => {
-    const outcome = definition.rule.apply(state, { problem, options })
+    const native = definition.native?.(state, problem, options)
+    const outcome = native ? E.right(native) : definition.rule.apply(state, { problem, options })
     if (E.isLeft(outcome)) throw new Error(`${definition.name}: ${outcome.left.message}`)
     const next = outcome.right.state
     return { state: next, ...definition.report(outcome.right.stats, next, problem, options) }

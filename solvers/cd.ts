@@ -16,12 +16,10 @@
  * The convergence measure is the sum of |projected gradient| over both
  * half-sweeps; the fit stops when it falls to tol times its first value.
  */
-import * as E from 'fp-ts/lib/Either.js'
 import { coordinateSweep } from '../core/kernels.ts'
 import { valuesOf } from '../core/matrix.ts'
 import { defineSolver } from '../dsl/define.ts'
-import { evaluateAll } from '../dsl/evaluate.ts'
-import { lift, where } from '../dsl/expr.ts'
+import { where } from '../dsl/expr.ts'
 import {
   alternate,
   penalize,
@@ -33,6 +31,8 @@ import {
   type HalfRule,
 } from '../dsl/rules.ts'
 import type { Solver } from './contract.ts'
+import { alternatingSweepsDense } from './fused-sweeps.ts'
+import { sumAndSquares } from './products.ts'
 
 /**
  * Column t to the minimum of its quadratic, a − g / G_tt (not projected), and
@@ -51,6 +51,9 @@ export const coordinateMinimum: ColumnRule = ({ A, G, C, t }) => {
   return { next, stats: { violation } }
 }
 
+/** How cd's sweeps move each entry: to the coordinate minimum, clipped at 0. */
+const PROJECTED = { damped: false, gamma: 1, project: true } as const
+
 /**
  * One column of coordinate descent: the coordinate minimum, projected onto a ≥ 0. Its
  * whole sweep also runs as one kernel (core/kernels.ts's coordinateSweep, the same
@@ -59,8 +62,7 @@ export const coordinateMinimum: ColumnRule = ({ A, G, C, t }) => {
 export const cdColumn: ColumnRule = withNativeSweep(
   projectNonnegative(coordinateMinimum),
   (A, rows, k, G, C, order) => {
-    const settings = { damped: false, gamma: 1, project: true }
-    const swept = coordinateSweep(A, rows, k, G, C, order, settings)
+    const swept = coordinateSweep(A, rows, k, G, C, order, PROJECTED)
     return swept && { A: swept.A, stats: { violation: swept.violation } }
   },
 )
@@ -90,11 +92,15 @@ export const cd: Solver<Record<string, never>> = defineSolver<Record<string, nev
   capabilities: { losses: ['frobenius'], sparse: true, monotone: true, nonnegative: true },
   measure: 'projected-gradient violation',
   rule: iteration,
+  // On a dense X the whole iteration runs in the module where the kernel path allows it.
+  native: (state, problem) =>
+    alternatingSweepsDense(state, problem, PROJECTED, {
+      W: { l1: problem.penalties.l1W, l2: problem.penalties.l2W },
+      H: { l1: problem.penalties.l1H, l2: problem.penalties.l2H },
+    }),
   report: (stats, state, problem) => {
     // The H half's objective holds H's penalties (folded into G and C); W's are added here.
-    const W = lift(state.W)
-    const sums = evaluateAll([W.sum(), W.sumSquares()])
-    const [sumW, squaresW] = E.isRight(sums) ? sums.right.map((m) => valuesOf(m)[0]) : [NaN, NaN]
+    const [sumW, squaresW] = sumAndSquares(valuesOf(state.W))
     return {
       measure: stats.violationW + stats.violationH,
       objective:

@@ -5,7 +5,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { aborted, overflow, showNumber, type Result } from '../core/errors.ts'
-import { valuesOf, type Matrix } from '../core/matrix.ts'
+import { Matrix, valuesOf } from '../core/matrix.ts'
+import { ownArray } from '../core/small-arrays.ts'
 import { allFinite, checkFinite } from '../core/validate.ts'
 import { divergenceError } from '../core/beta-divergence.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
@@ -77,8 +78,9 @@ export const runDriver = <O, S extends Factors>(
       return E.left(overflow(operation, 'the reconstruction error', reconstructionError, tooLarge))
     }
     return E.right({
-      W: state.W,
-      H: state.H,
+      // Factors from a shared block (core/small-arrays.ts) get arrays of their own.
+      W: Matrix.unsafeWrap(state.W.rows, state.W.cols, ownArray(valuesOf(state.W))),
+      H: Matrix.unsafeWrap(state.H.rows, state.H.cols, ownArray(valuesOf(state.H))),
       nIter,
       converged,
       reconstructionError,

@@ -15,7 +15,7 @@
  * ‖ΔH‖_F over an iteration are at most tol.
  */
 import * as t from 'io-ts'
-import { coordinateSweep } from '../core/kernels.ts'
+import { coordinateSweep, type SweepSettings } from '../core/kernels.ts'
 import { defineSolver } from '../dsl/define.ts'
 import {
   alternate,
@@ -29,6 +29,7 @@ import {
 } from '../dsl/rules.ts'
 import { coordinateMinimum } from './cd.ts'
 import type { Solver } from './contract.ts'
+import { alternatingSweepsDense } from './fused-sweeps.ts'
 
 /** The options of the moving-average solver. */
 export interface MovingAverageOptions {
@@ -46,6 +47,16 @@ const Gamma = new t.Type<number, number, unknown>(
   (a) => a,
 )
 
+/** How the sweeps move each entry: γ of the way to the minimum, clipped when asked. */
+const settingsOf = (options: MovingAverageOptions): SweepSettings => ({
+  damped: true,
+  gamma: options.gamma,
+  project: options.nonnegative,
+})
+
+/** The solver has no penalties. */
+const NO_PENALTIES = { W: { l1: 0, l2: 0 }, H: { l1: 0, l2: 0 } } as const
+
 /** cd's coordinate minimum, damped by γ, clipped only when asked, its change measured. */
 export const movingAverageColumn: ColumnRule<MovingAverageOptions> = withNativeSweep(
   measureChange(
@@ -57,8 +68,7 @@ export const movingAverageColumn: ColumnRule<MovingAverageOptions> = withNativeS
   // The whole sweep as one WebAssembly kernel where the kernel path allows it; the
   // expressions above are the reference.
   (A, rows, k, G, C, order, options) => {
-    const settings = { damped: true, gamma: options.gamma, project: options.nonnegative }
-    const swept = coordinateSweep(A, rows, k, G, C, order, settings)
+    const swept = coordinateSweep(A, rows, k, G, C, order, settingsOf(options))
     return (
       swept && {
         A: swept.A,
@@ -78,6 +88,9 @@ export const movingAverage: Solver<MovingAverageOptions> = defineSolver<MovingAv
   capabilities: { losses: ['frobenius'], sparse: true, monotone: false, nonnegative: true },
   measure: 'largest Frobenius norm of an iteration’s change of W or H',
   rule: alternate(sweep, withObjective(sweep)),
+  // On a dense X the whole iteration runs in the module where the kernel path allows it.
+  native: (state, problem, options) =>
+    alternatingSweepsDense(state, problem, settingsOf(options), NO_PENALTIES),
   report: (stats) => {
     const deltaW = Math.sqrt(stats.squaredChangeW)
     const deltaH = Math.sqrt(stats.squaredChangeH)

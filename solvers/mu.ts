@@ -52,9 +52,11 @@ import {
   gemmTN,
   gramColumns,
   gramRows,
+  moduleProduct,
   transpose,
 } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
+import { float64Array } from '../core/small-arrays.ts'
 import { inParallel } from '../core/threads.ts'
 import {
   copyOut,
@@ -77,6 +79,9 @@ export interface MuState extends Factors {
   /** The last check's relative decrease; Infinity before the first check. */
   readonly decrease: number
 }
+
+/** Bytes per float64. */
+const F64 = 8
 
 /** The fit checks its error once every this many iterations. */
 export const CHECK_EVERY = 10
@@ -426,16 +431,68 @@ const frobeniusPass = (
   return { nextW, numeratorH, denominatorH: new Float64Array(0) }
 }
 
-/** One iteration's new W (n×k) and, when `updateH`, new Hᵀ (m×k). */
+/**
+ * β = 2 on a dense X: the whole update in one layout of the module's memory, the same
+ * products as frobeniusPass and the H update after it (the same sums in the same order)
+ * without the copies and allocations between them, which on small problems cost more than
+ * the arithmetic. Undefined where the module does not run; `update` runs then.
+ */
+const frobeniusDense = (
+  problem: Problem,
+  W: Float64Array,
+  H: Float64Array,
+  updateH: boolean,
+): { W: Float64Array; H: Float64Array | undefined } | undefined => {
+  const { X, components: k, penalties } = problem
+  if (X.format !== 'dense') return undefined
+  const n = X.rows
+  const m = X.cols
+  const wasm = fastModule(n * m * k, 0)
+  if (wasm === undefined) return undefined
+  const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
+  const at = layout(wasm, [valuesOf(X)], [nk, nk, mk, mk, mk, kk, nk, nk, mk, kk, mk])
+  if (at === undefined) return undefined
+  const [x, w, nextW, h, ht, nextHt, gramH, numeratorW, denominatorW] = at
+  const [numeratorHt, gramW, denominatorHt] = at.slice(9)
+  viewOf(wasm, w, n * k).set(W)
+  viewOf(wasm, h, k * m).set(H)
+  wasm.transpose(h, k, m, ht)
+  const { l1W, l2W, l1H, l2H } = penalties
+
+  // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ.
+  moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
+  moduleProduct(wasm, x, n, m, m, 1, ht, k, numeratorW)
+  moduleProduct(wasm, w, n, k, k, 1, gramH, k, denominatorW)
+  wasm.multiplyEntries(w, numeratorW, denominatorW, n * k, nextW, EPSILON, l1W, l2W, 1, 0)
+  const Wout = float64Array(n * k)
+  Wout.set(viewOf(wasm, nextW, n * k))
+  if (!updateH) return { W: Wout, H: undefined }
+
+  // Hᵀ ← Hᵀ ∘ (Xᵀ·W) / (Hᵀ·(WᵀW) + l1 + l2·Hᵀ) with the new W.
+  moduleProduct(wasm, x, m, n, 1, m, nextW, k, numeratorHt)
+  moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
+  moduleProduct(wasm, ht, m, k, k, 1, gramW, k, denominatorHt)
+  wasm.multiplyEntries(ht, numeratorHt, denominatorHt, m * k, nextHt, EPSILON, l1H, l2H, 1, 0)
+  wasm.transpose(nextHt, m, k, h)
+  const Hout = float64Array(k * m)
+  Hout.set(viewOf(wasm, h, k * m))
+  return { W: Wout, H: Hout }
+}
+
+/** One iteration's new W (n×k) and, when `updateH`, new H (k×m). */
 const update = (
   problem: Problem,
   W: Float64Array,
   H: Float64Array,
   updateH: boolean,
-): { W: Float64Array; Ht: Float64Array } => {
+): { W: Float64Array; H: Float64Array | undefined } => {
   const { X, components: k, beta, penalties } = problem
   const n = X.rows
   const m = X.cols
+  if (beta === 2) {
+    const fused = frobeniusDense(problem, W, H, updateH)
+    if (fused) return fused
+  }
   const gamma = gammaOf(beta)
   const fullRows = beta !== 1 && beta !== 2
   const rows = rowsOf(X)
@@ -450,7 +507,7 @@ const update = (
     rowPassFast(problem, rows, W, H, Ht, HHt, rowSumsH, updateH, fullRows) ??
     rowPass(problem, rows, W, Ht, HHt, rowSumsH, updateH, fullRows)
   const { nextW, numeratorH, denominatorH } = pass
-  if (!updateH) return { W: nextW, Ht }
+  if (!updateH) return { W: nextW, H: undefined }
 
   // H, as Hᵀ: its denominator is Hᵀ·(WᵀW) for β = 2 and W's column sums for β = 1.
   let denominator: Float64Array = denominatorH
@@ -480,7 +537,7 @@ const update = (
       nextHt,
     )
   }
-  return { W: nextW, Ht: nextHt }
+  return { W: nextW, H: transpose(nextHt, m, k) }
 }
 
 /** d_β plus the penalties: the objective the updates decrease. */
@@ -499,9 +556,7 @@ const step = (state: MuState, problem: Problem, updateH: boolean): StepResult<Mu
   // W with the current H, then H with the new W (transform keeps H fixed).
   const next = update(problem, valuesOf(state.W), valuesOf(state.H), updateH)
   const W = Matrix.unsafeWrap<string, 'components'>(n, k, next.W)
-  const H = updateH
-    ? Matrix.unsafeWrap<'components', string>(k, m, transpose(next.Ht, m, k))
-    : state.H
+  const H = next.H ? Matrix.unsafeWrap<'components', string>(k, m, next.H) : state.H
 
   const iteration = state.iteration + 1
   if (iteration % CHECK_EVERY !== 0) {

@@ -668,3 +668,63 @@ export function coordinateSweep(
   if (change != 0) store<f64>(change, totalChange)
   return total
 }
+
+/**
+ * The multiplicative update entry by entry over `count` entries (solvers/mu.ts's
+ * multiplyRow on whole factors): out = A ∘ (numerator / (denominator + l1 + l2·A))^γ, 0
+ * below the floor, a denominator of exactly 0 taken as ε.
+ */
+export function multiplyEntries(
+  A: usize,
+  numerator: usize,
+  denominator: usize,
+  count: i32,
+  out: usize,
+  eps: f64,
+  l1: f64,
+  l2: f64,
+  gamma: f64,
+  floor: f64,
+): void {
+  multiplyRow(A, numerator, denominator, count, out, eps, l1, l2, gamma, floor)
+}
+
+/** out (m×n) = Aᵀ for A of n×m. */
+export function transpose(a: usize, n: i32, m: i32, out: usize): void {
+  for (let i = 0; i < n; i++) {
+    const row = a + ((<usize>i * <usize>m) << 3)
+    for (let j = 0; j < m; j++) {
+      store<f64>(out + ((<usize>j * <usize>n + <usize>i) << 3), load<f64>(row + ((<usize>j) << 3)))
+    }
+  }
+}
+
+/** Σ a_q·b_q over `count` entries, in order. */
+export function dot(a: usize, b: usize, count: i32): f64 {
+  let sum = 0.0
+  for (let q = 0; q < count; q++) {
+    const at: usize = (<usize>q) << 3
+    sum += load<f64>(a + at) * load<f64>(b + at)
+  }
+  return sum
+}
+
+/**
+ * A half's penalties in place, as the DSL's `penalize` forms them: l2 added to the
+ * diagonal of G (k×k) and l1 subtracted from every entry of C (rows×k).
+ */
+export function penalize(G: usize, C: usize, rows: i32, k: i32, l1: f64, l2: f64): void {
+  if (l2 != 0) {
+    for (let t = 0; t < k; t++) {
+      const at = G + ((<usize>t * <usize>(k + 1)) << 3)
+      store<f64>(at, load<f64>(at) + l2)
+    }
+  }
+  if (l1 != 0) {
+    const count = <usize>rows * <usize>k
+    for (let q: usize = 0; q < count; q++) {
+      const at = C + (q << 3)
+      store<f64>(at, load<f64>(at) - l1)
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * A whole iteration of alternating coordinate sweeps (the built-in `cd` and
+ * `moving-average`) on a dense X in the WebAssembly module, in one layout of the module's
+ * memory: the products X·Hᵀ, H·Hᵀ, Xᵀ·W and WᵀW, the penalties, both sweeps and the
+ * objective's terms, with nothing allocated in between but the new factors.
+ *
+ * The DSL rules of solvers/cd.ts and solvers/moving-average.ts stay the reference: each
+ * product here is the module's product that the DSL's planner runs for the same
+ * expression (the same sums in the same order), and each sweep the kernel that
+ * `sweepColumns` runs for the rule. What this removes is the work around them, which
+ * on small problems costs more than the arithmetic (bench/README.md has the numbers).
+ */
+import { moduleProduct, type SweepSettings } from '../core/kernels.ts'
+import { Matrix, valuesOf } from '../core/matrix.ts'
+import { float64Array } from '../core/small-arrays.ts'
+import { fastModule, layout, viewOf } from '../core/wasm.ts'
+import { componentOrder, type Outcome, type PenaltyWeights } from '../dsl/rules.ts'
+import type { Factors, Problem } from './contract.ts'
+
+const F64 = 8
+
+/** The penalties of each half: W's, then H's. */
+export interface SweepPenalties {
+  readonly W: PenaltyWeights
+  readonly H: PenaltyWeights
+}
+
+/**
+ * One iteration of `alternate(sweep on W, withObjective(sweep on Hᵀ))`, each sweep moving
+ * its columns by `settings` after `penalties` were applied to its (G, C): the next
+ * factors and the stats the DSL rule reports (`violationW`, `violationH`,
+ * `squaredChangeW`, `squaredChangeH`, `objectiveH`). Undefined, having drawn nothing from
+ * the problem's Rng, where it does not run: a CSR X, the reference kernel path, or a
+ * memory that cannot hold the iteration; the rule runs then.
+ */
+export const alternatingSweepsDense = (
+  state: Factors,
+  problem: Problem,
+  settings: SweepSettings,
+  penalties: SweepPenalties,
+): Outcome<Factors> | undefined => {
+  const { X, components: k } = problem
+  if (X.format !== 'dense') return undefined
+  const n = X.rows
+  const m = X.cols
+  const wasm = fastModule(n * m * k, 0)
+  if (wasm === undefined) return undefined
+  const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
+  const at = layout(wasm, [valuesOf(X)], [nk, mk, mk, nk, mk, kk, kk, kk, kk, F64, 2 * k * 4])
+  if (at === undefined) return undefined
+  const [x, w, h, ht, crossW, crossH, gramH, gramW, gramNext, gt, change, orders] = at
+  // The factors are updated in place, so they go into slots of their own (never onto X).
+  viewOf(wasm, w, n * k).set(valuesOf(state.W))
+  viewOf(wasm, h, k * m).set(valuesOf(state.H))
+  wasm.transpose(h, k, m, ht)
+
+  const { damped, gamma, project } = settings
+  const sweep = (a: number, rows: number, g: number, c: number, first: number) => {
+    // The components' order, drawn as the rule draws it (W's sweep first).
+    const from = orders + first * 4
+    writeOrder(problem, new Int32Array(wasm.memory.buffer, from, k))
+    const violation = wasm.coordinateSweep(
+      a,
+      rows,
+      k,
+      g,
+      c,
+      from,
+      gt,
+      +damped,
+      gamma,
+      +project,
+      change,
+    )
+    return { violation, squaredChange: viewOf(wasm, change, 1)[0] }
+  }
+
+  // W with H: C = X·Hᵀ, G = H·Hᵀ (as gramColumns of Hᵀ).
+  moduleProduct(wasm, x, n, m, m, 1, ht, k, crossW)
+  moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
+  wasm.penalize(gramH, crossW, n, k, penalties.W.l1, penalties.W.l2)
+  const onW = sweep(w, n, gramH, crossW, 0)
+
+  // Hᵀ with the new W: C = Xᵀ·W, G = WᵀW.
+  moduleProduct(wasm, x, m, n, 1, m, w, k, crossH)
+  moduleProduct(wasm, w, k, n, 1, k, w, k, gramW)
+  wasm.penalize(gramW, crossH, m, k, penalties.H.l1, penalties.H.l2)
+  const onH = sweep(ht, m, gramW, crossH, k)
+
+  // The objective with H's penalties: ½(‖X‖² − 2·Σ C∘Hᵀ + Σ G∘(H·Hᵀ)), as withObjective.
+  moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramNext)
+  const cross = wasm.dot(crossH, ht, m * k)
+  const quadratic = wasm.dot(gramW, gramNext, k * k)
+  const objective = Math.max(0, 0.5 * (problem.squaredNormX - 2 * cross + quadratic))
+
+  wasm.transpose(ht, m, k, h)
+  const nextW = float64Array(n * k)
+  nextW.set(viewOf(wasm, w, n * k))
+  const nextH = float64Array(k * m)
+  nextH.set(viewOf(wasm, h, k * m))
+  return {
+    state: {
+      W: Matrix.unsafeWrap<string, 'components'>(n, k, nextW),
+      H: Matrix.unsafeWrap<'components', string>(k, m, nextH),
+    },
+    stats: {
+      violationW: onW.violation,
+      squaredChangeW: onW.squaredChange,
+      violationH: onH.violation,
+      squaredChangeH: onH.squaredChange,
+      objectiveH: objective,
+    },
+  }
+}
+
+/** The order of one sweep into `out` (k), drawing from the Rng as componentOrder does. */
+const writeOrder = (problem: Problem, out: Int32Array): void => {
+  if (problem.shuffle) out.set(componentOrder(problem, out.length))
+  else for (let t = 0; t < out.length; t++) out[t] = t
+}

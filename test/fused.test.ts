@@ -1,0 +1,136 @@
+/**
+ * Whole iterations in the module (solvers/fused-sweeps.ts for cd and moving-average,
+ * mu's frobeniusDense): on a dense X they replace the DSL rules and mu's update on the
+ * WebAssembly path. Every fit here runs on the TypeScript reference and on the forced
+ * WebAssembly path; both must take the same iterations, report the same measures and
+ * objectives, and end at the same factors, to 1e-12. The shapes include fewer rows than a
+ * tile, k = 1 and odd k; the options penalties, shuffled components and unclipped steps.
+ */
+import { describe, expect, it } from 'vitest'
+import * as E from 'fp-ts/lib/Either.js'
+import { Matrix, nmf, setKernelPath, transform, type KernelPath, type NmfOptions } from 'nmfkit'
+import { valuesOf } from '../core/matrix.ts'
+import { relativeDifference } from './fixture-helpers.ts'
+
+const AGREEMENT = 1e-12
+
+const uniform = (length: number, seed: number, zeros = 0): number[] => {
+  let state = seed
+  return Array.from({ length }, () => {
+    state = (state * 1103515245 + 12345) % 2147483648
+    const u = state / 2147483648
+    return u < zeros ? 0 : u
+  })
+}
+
+const dense = (rows: number, cols: number, data: readonly number[]): Matrix => {
+  const matrix = Matrix.fromData(rows, cols, data)
+  if (E.isLeft(matrix)) throw new Error(matrix.left.message)
+  return matrix.right
+}
+
+const onPath = <A>(path: KernelPath, run: () => A): A => {
+  const previous = setKernelPath(path)
+  try {
+    return run()
+  } finally {
+    setKernelPath(previous)
+  }
+}
+
+const fitOn = (path: KernelPath, X: Matrix, options: NmfOptions) =>
+  onPath(path, () => {
+    const fit = nmf(X, options)
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    return fit.right
+  })
+
+/** Within 1e-12 of `scale`, or the same (both undefined, or both Infinity). */
+const close = (found: number | undefined, expected: number | undefined, scale: number): boolean =>
+  found === expected ||
+  (found !== undefined && expected !== undefined && Math.abs(found - expected) <= AGREEMENT * scale)
+
+const shapes = [
+  [3, 5, 2],
+  [7, 9, 1],
+  [30, 17, 5],
+  [64, 40, 8],
+] as const
+
+const solvers: readonly [string, Partial<NmfOptions>][] = [
+  ['cd', { solver: 'cd' }],
+  ['cd, penalized', { solver: 'cd', alphaW: 0.05, alphaH: 0.02, l1Ratio: 0.4 }],
+  ['cd, shuffled', { solver: 'cd', shuffle: true }],
+  ['moving-average', { solver: 'moving-average' }],
+  ['moving-average, unclipped', { solver: 'moving-average', gamma: 0.7, nonnegative: false }],
+  ['mu', { solver: 'mu' }],
+  ['mu, penalized', { solver: 'mu', alphaW: 0.05, alphaH: 0.05, l1Ratio: 0.5 }],
+]
+
+describe('whole iterations in the module agree with the reference', () => {
+  const cases = solvers.flatMap(([name, options]) =>
+    shapes.map(([n, m, k]) => [name, n, m, k, options] as const),
+  )
+  it.each(cases)('%s: %i×%i, k %i', (_name, n, m, k, solverOptions) => {
+    const X = dense(n, m, uniform(n * m, n * m + k, 0.2))
+    const options = {
+      components: k,
+      maxIter: 60,
+      tol: 1e-6,
+      init: 'random',
+      seed: 7,
+      ...solverOptions,
+    } as NmfOptions
+    const reference = fitOn('reference', X, options)
+    const fused = fitOn('wasm', X, options)
+    expect(fused.nIter).toBe(reference.nIter)
+    expect(fused.history.length).toBe(reference.history.length)
+    // A measure is compared on the scale its stopping rule compares it with: cd's violation
+    // and moving-average's change against the first iteration's (near convergence they are
+    // sums that cancel, and their own digits are few), mu's decrease as it is (already
+    // relative to the error at init). Objectives against their own size.
+    const scale = solverOptions.solver === 'mu' ? 1 : reference.history[0].measure
+    fused.history.forEach((entry, index) => {
+      const expected = reference.history[index]
+      const objectiveScale = Math.abs(expected.objective ?? 0)
+      expect(close(entry.measure, expected.measure, scale), `measure at ${index + 1}`).toBe(true)
+      expect(
+        close(entry.objective, expected.objective, objectiveScale),
+        `objective at ${index + 1}`,
+      ).toBe(true)
+    })
+    expect(relativeDifference(valuesOf(fused.W), valuesOf(reference.W))).toBeLessThan(AGREEMENT)
+    expect(relativeDifference(valuesOf(fused.H), valuesOf(reference.H))).toBeLessThan(AGREEMENT)
+  })
+
+  it("does not write into X when W's starting array is X's own", () => {
+    // k = m: a W of X's shape may share X's array; the iteration must not update it in place.
+    const data = uniform(12 * 3, 5)
+    const X = dense(12, 3, data)
+    const H = dense(3, 3, uniform(9, 11))
+    for (const solver of ['cd', 'mu', 'moving-average']) {
+      const options = { components: 3, solver, maxIter: 5, tol: 0, init: { W: X, H } }
+      const fused = fitOn('wasm', X, options as NmfOptions)
+      const copy = fitOn('wasm', dense(12, 3, data), {
+        ...options,
+        init: { W: dense(12, 3, data), H },
+      } as NmfOptions)
+      expect(valuesOf(X)).toEqual(Float64Array.from(data))
+      expect(valuesOf(fused.W)).toEqual(valuesOf(copy.W))
+    }
+  })
+
+  it('gives results whose arrays are their own, not views into a shared block', () => {
+    const X = dense(10, 6, uniform(60, 3))
+    const fit = fitOn('auto', X, { components: 2, maxIter: 3, tol: 0, seed: 1 })
+    for (const factor of [fit.W, fit.H]) {
+      const values = valuesOf(factor)
+      expect(values.byteOffset).toBe(0)
+      expect(values.buffer.byteLength).toBe(values.byteLength)
+    }
+    const H = fit.H as Matrix<'components', string>
+    const moved = onPath('auto', () => transform(X, H, { maxIter: 3, tol: 0 }))
+    if (E.isLeft(moved)) throw new Error(moved.left.message)
+    expect(valuesOf(moved.right.W).buffer.byteLength).toBe(valuesOf(moved.right.W).byteLength)
+  })
+})
