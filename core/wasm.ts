@@ -152,6 +152,7 @@ interface Exports {
     floor: number,
   ) => void
   readonly transpose: (a: number, n: number, m: number, out: number) => void
+  readonly columnSums: (a: number, rows: number, k: number, out: number) => void
   readonly dot: (a: number, b: number, count: number) => number
   readonly penalize: (G: number, C: number, rows: number, k: number, l1: number, l2: number) => void
   readonly betaSums: (

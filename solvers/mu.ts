@@ -282,9 +282,6 @@ const rowPassFast = (
   const wasm = fastModule(2 * entries * k, 0)
   if (wasm === undefined) return undefined
   if (beta === 2) return frobeniusPass(problem, W, Ht, HHt, updateH)
-  if (beta === 1 && X.format === 'dense') {
-    return klDensePass(wasm, problem, valuesOf(X), W, H, Ht, rowSumsH, updateH)
-  }
   const sparse = rows.columns !== undefined
   const operands = sparse
     ? [rows.values, rows.columns, (X as CsrMatrix).indptr, W, Ht]
@@ -330,47 +327,52 @@ const rowPassFast = (
 }
 
 /**
- * The pass for β = 1 and a dense X in the module, in blocks of rows as products
- * (wasm/kernels.ts's muKlDense): the same sums as rowPass in another order. Undefined
- * when the memory cannot hold it.
+ * β = 1 on a dense X: the whole update in one layout of the module's memory. W's update
+ * and H's numerator come from wasm/kernels.ts's muKlDense, a pass over blocks of rows as
+ * products (about 256 KiB of W·H at a time, never an n×m temporary; on two threads each
+ * takes half of the rows and sums its own numerator, the two then added); H's denominator
+ * is the column sums of the new W. The same sums as `rowPass` in another order. Undefined
+ * where the module does not run; `update` runs then.
  */
-const klDensePass = (
-  wasm: KernelModule,
+const klDense = (
   problem: Problem,
-  x: Float64Array,
   W: Float64Array,
   H: Float64Array,
-  Ht: Float64Array,
-  rowSumsH: Float64Array,
   updateH: boolean,
-): RowPass | undefined => {
+): { W: Float64Array; H: Float64Array | undefined } | undefined => {
   const { X, components: k, penalties } = problem
+  if (X.format !== 'dense') return undefined
   const n = X.rows
   const m = X.cols
+  const wasm = fastModule(n * m * k, 0)
+  if (wasm === undefined) return undefined
   // Rows per block: about 256 KiB of X's width at a time.
   const block = Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
-  const hSize = updateH ? m * k : 0
-  const scratch = (block * m + m * k + block * k) * 8
-  const at = layout(
-    wasm,
-    [x, W, H, Ht, rowSumsH],
-    [n * k * 8, hSize * 8, scratch, hSize * 8, scratch],
-  )
+  const scratch = (block * m + m * k + block * k) * F64
+  const [nk, mk, kk] = [n * k * F64, m * k * F64, k * F64]
+  const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk, mk]
+  const at = layout(wasm, [valuesOf(X)], slots)
   if (at === undefined) return undefined
-  const [xAt, w, h, ht, sums, nextW, numeratorHt, work, otherHt, otherWork] = at
-  viewOf(wasm, numeratorHt, hSize).fill(0)
-  viewOf(wasm, otherHt, hSize).fill(0)
-  const { l1W, l2W } = penalties
+  const [x, w, nextW, h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
+  const [sumsW, denominatorHt, nextHt] = at.slice(10)
+  viewOf(wasm, w, n * k).set(W)
+  viewOf(wasm, h, k * m).set(H)
+  wasm.transpose(h, k, m, ht)
+  wasm.columnSums(ht, m, k, rowSumsH)
+  viewOf(wasm, numeratorHt, m * k).fill(0)
+  viewOf(wasm, otherHt, m * k).fill(0)
+
+  const { l1W, l2W, l1H, l2H } = penalties
   const pass = (first: number, count: number, into: number, scratchAt: number): number[] => [
-    xAt + first * m * 8,
+    x + first * m * F64,
     count,
     m,
     k,
-    w + first * k * 8,
+    w + first * k * F64,
     h,
     ht,
-    sums,
-    nextW + first * k * 8,
+    rowSumsH,
+    nextW + first * k * F64,
     updateH ? into : 0,
     scratchAt,
     block,
@@ -392,12 +394,23 @@ const klDensePass = (
     run,
   )
   if (!parallel) run(pass(0, n, numeratorHt, work))
-  const numeratorH = copyOut(wasm, numeratorHt, hSize)
+  const Wout = float64Array(n * k)
+  Wout.set(viewOf(wasm, nextW, n * k))
+  if (!updateH) return { W: Wout, H: undefined }
+
   if (parallel) {
-    const other = viewOf(wasm, otherHt, hSize)
-    for (let q = 0; q < hSize; q++) numeratorH[q] += other[q]
+    const [numerator, other] = [viewOf(wasm, numeratorHt, m * k), viewOf(wasm, otherHt, m * k)]
+    for (let q = 0; q < m * k; q++) numerator[q] += other[q]
   }
-  return { nextW: copyOut(wasm, nextW, n * k), numeratorH, denominatorH: new Float64Array(0) }
+  // Hᵀ ← Hᵀ ∘ numerator / (column sums of the new W + l1 + l2·Hᵀ), entries below ε set to 0.
+  wasm.columnSums(nextW, n, k, sumsW)
+  const [sums, denominator] = [viewOf(wasm, sumsW, k), viewOf(wasm, denominatorHt, m * k)]
+  for (let j = 0; j < m; j++) denominator.set(sums, j * k)
+  wasm.multiplyEntries(ht, numeratorHt, denominatorHt, m * k, nextHt, EPSILON, l1H, l2H, 1, EPSILON)
+  wasm.transpose(nextHt, m, k, h)
+  const Hout = float64Array(k * m)
+  Hout.set(viewOf(wasm, h, k * m))
+  return { W: Wout, H: Hout }
 }
 
 /**
@@ -489,10 +502,13 @@ const update = (
   const { X, components: k, beta, penalties } = problem
   const n = X.rows
   const m = X.cols
-  if (beta === 2) {
-    const fused = frobeniusDense(problem, W, H, updateH)
-    if (fused) return fused
-  }
+  const fused =
+    beta === 2
+      ? frobeniusDense(problem, W, H, updateH)
+      : beta === 1
+        ? klDense(problem, W, H, updateH)
+        : undefined
+  if (fused) return fused
   const gamma = gammaOf(beta)
   const fullRows = beta !== 1 && beta !== 2
   const rows = rowsOf(X)

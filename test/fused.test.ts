@@ -1,7 +1,7 @@
 /**
- * Whole iterations in the module (solvers/fused-sweeps.ts for cd and moving-average,
- * mu's frobeniusDense): on a dense X they replace the DSL rules and mu's update on the
- * WebAssembly path. Every fit here runs on the TypeScript reference and on the forced
+ * Whole iterations in the module (solvers/fused-sweeps.ts for cd and moving-average, mu's
+ * frobeniusDense and klDense): on a dense X they replace the DSL rules and mu's update on
+ * the WebAssembly path. Every fit here runs on the TypeScript reference and on the forced
  * WebAssembly path; both must take the same iterations, report the same measures and
  * objectives, and end at the same factors, to 1e-12. The shapes include fewer rows than a
  * tile, k = 1 and odd k; the options penalties, shuffled components and unclipped steps.
@@ -65,6 +65,11 @@ const solvers: readonly [string, Partial<NmfOptions>][] = [
   ['moving-average, unclipped', { solver: 'moving-average', gamma: 0.7, nonnegative: false }],
   ['mu', { solver: 'mu' }],
   ['mu, penalized', { solver: 'mu', alphaW: 0.05, alphaH: 0.05, l1Ratio: 0.5 }],
+  ['mu, KL', { solver: 'mu', betaLoss: 'kullback-leibler' }],
+  [
+    'mu, KL, penalized',
+    { solver: 'mu', betaLoss: 'kullback-leibler', alphaW: 0.05, alphaH: 0.05, l1Ratio: 0.5 },
+  ],
 ]
 
 describe('whole iterations in the module agree with the reference', () => {

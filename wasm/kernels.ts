@@ -728,3 +728,15 @@ export function penalize(G: usize, C: usize, rows: i32, k: i32, l1: f64, l2: f64
     }
   }
 }
+
+/** out (k) = the column sums of A (rows×k), each summed down the rows in order. */
+export function columnSums(a: usize, rows: i32, k: i32, out: usize): void {
+  for (let t = 0; t < k; t++) store<f64>(out + ((<usize>t) << 3), 0)
+  for (let i = 0; i < rows; i++) {
+    const row = a + ((<usize>i * <usize>k) << 3)
+    for (let t = 0; t < k; t++) {
+      const at: usize = (<usize>t) << 3
+      store<f64>(out + at, load<f64>(out + at) + load<f64>(row + at))
+    }
+  }
+}
