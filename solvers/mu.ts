@@ -58,14 +58,7 @@ import {
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { float64Array } from '../core/small-arrays.ts'
 import { inParallel } from '../core/threads.ts'
-import {
-  copyOut,
-  fastModule,
-  layout,
-  sharedModuleInUse,
-  viewOf,
-  type KernelModule,
-} from '../core/wasm.ts'
+import { copyOut, fastModule, layout, sharedModuleInUse, viewOf } from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { sumAndSquares } from './products.ts'
 
