@@ -33,8 +33,10 @@
  * That pass, in TypeScript, is the reference. Where the WebAssembly module runs
  * (core/wasm.ts), β = 2 takes the same sums as products (X·Hᵀ, then Xᵀ·W with
  * the new W), β = 1 on a dense X a blocked pass of products (about 256 KiB of
- * W·H at a time), and every other case the same row pass in the module. The
- * module keeps its own copy of X during the fit.
+ * W·H at a time), and every other case the same row pass in the module. On a
+ * dense X, β = 2 and β = 1 run the whole update in one layout of the module's
+ * memory (frobeniusDense, klDense). The module keeps its own copy of X during
+ * the fit.
  */
 import type { AnyMatrix, CsrMatrix } from '../core/csr.ts'
 import {
