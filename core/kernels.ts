@@ -9,7 +9,7 @@
  */
 import * as reference from './kernels-reference.ts'
 import type { CsrParts } from './kernels-reference.ts'
-import { inParallel, parallelGemm } from './threads.ts'
+import { inParallel, lastWorkerValue, parallelGemm } from './threads.ts'
 import {
   copyOut,
   fastModule,
@@ -253,28 +253,61 @@ export const coordinateSweep = (
   // Every size: the alternative, the DSL's per-column evaluation, costs more than the copies.
   const wasm = fastModule(rows * k * k, 0)
   if (wasm === undefined) return undefined
-  const sizes = [rows * k * F64, k * k * F64, F64]
-  const at = layout(wasm, [G, C, Int32Array.from(order)], sizes)
+  const at = layout(wasm, [G, C, Int32Array.from(order)], [rows * k * F64, sweepScratch(k)])
   if (at === undefined) return undefined
-  const [g, c, orderAt, a, gt, change] = at
+  const [g, c, orderAt, a, scratch] = at
   // The sweep updates a copy of A in the module's memory, which then comes out.
   viewOf(wasm, a, rows * k).set(A)
-  const { damped, gamma, project } = settings
-  const violation = wasm.coordinateSweep(
-    a,
-    rows,
-    k,
-    g,
-    c,
-    orderAt,
-    gt,
-    damped ? 1 : 0,
-    gamma,
-    project ? 1 : 0,
-    change,
+  const swept = sweepInModule(wasm, a, rows, k, g, c, orderAt, scratch, settings)
+  return { A: copyOut(wasm, a, rows * k), ...swept }
+}
+
+/** The bytes of scratch that sweepInModule needs for k components. */
+export const sweepScratch = (k: number): number => (2 * k * k + 2) * F64
+
+/**
+ * The module's coordinateSweep of A (rows×k at byte offset `a`, in place) with G, C and
+ * the order (int32) already in its memory; `scratch` holds sweepScratch(k) bytes. Rows do
+ * not meet within a sweep (row i's update reads row i of A only), so on two threads the
+ * worker sweeps the second half of the rows with a Gᵀ and a change of its own: every
+ * entry the same bit for bit, the two halves' violations and changes added (the same to
+ * rounding).
+ */
+export const sweepInModule = (
+  wasm: KernelModule,
+  a: number,
+  rows: number,
+  k: number,
+  g: number,
+  c: number,
+  order: number,
+  scratch: number,
+  { damped, gamma, project }: SweepSettings,
+): { readonly violation: number; readonly squaredChange: number } => {
+  const [gt, otherGt] = [scratch, scratch + k * k * F64]
+  const [change, otherChange] = [scratch + 2 * k * k * F64, scratch + (2 * k * k + 1) * F64]
+  const part = (first: number, count: number, gtAt: number) =>
+    [a + first * k * F64, count, k, g, c + first * k * F64, order, gtAt] as const
+  const settings = [damped ? 1 : 0, gamma, project ? 1 : 0] as const
+  const run = (args: readonly number[]): number =>
+    (wasm.coordinateSweep as (...values: readonly number[]) => number)(...args)
+  const split = Math.ceil(rows / 2)
+  let violation = 0
+  const parallel = inParallel(
+    sharedModuleInUse(),
+    wasm.memory,
+    rows * k * k,
+    'coordinateSweep',
+    [...part(split, rows - split, otherGt), ...settings, otherChange],
+    () => (violation = run([...part(0, split, gt), ...settings, change])),
+    run,
   )
-  const squaredChange = viewOf(wasm, change, 1)[0]
-  return { A: copyOut(wasm, a, rows * k), violation, squaredChange }
+  if (!parallel) {
+    violation = run([...part(0, rows, gt), ...settings, change])
+    return { violation, squaredChange: viewOf(wasm, change, 1)[0] }
+  }
+  const changes = viewOf(wasm, change, 2)
+  return { violation: violation + lastWorkerValue(), squaredChange: changes[0] + changes[1] }
 }
 
 /** The row before which a CSR matrix holds about half of its stored entries. */

@@ -48,7 +48,9 @@ const POSTED = 1
 const DONE = 2
 const ARGUMENTS_AT = 16
 const ARGUMENTS = 16
-const CONTROL_BYTES = ARGUMENTS_AT + ARGUMENTS * 8
+// Then one float64: the kernel's return value (0 for kernels that return nothing).
+const RESULT_AT = ARGUMENTS_AT + ARGUMENTS * 8
+const CONTROL_BYTES = RESULT_AT + 8
 
 /** The kernels the worker runs, by their index in the control block's KERNEL slot. */
 export const WORKER_KERNELS = [
@@ -56,6 +58,7 @@ export const WORKER_KERNELS = [
   'csrTimesDense',
   'csrTransposeTimesDense',
   'muKlDense',
+  'coordinateSweep',
 ] as const
 
 /** The name of a kernel the worker can run. */
@@ -81,6 +84,7 @@ const { workerData } = require('node:worker_threads')
 const { module, memory, control } = workerData
 const state = new Int32Array(control, 0, ${ARGUMENTS_AT / 4})
 const args = new Float64Array(control, ${ARGUMENTS_AT}, ${ARGUMENTS})
+const result = new Float64Array(control, ${RESULT_AT}, 1)
 const instance = new WebAssembly.Instance(module, { env: { memory, 'Math.pow': Math.pow } })
 const kernels = ${JSON.stringify(WORKER_KERNELS)}.map((name) => instance.exports[name])
 Atomics.store(state, ${READY}, 1)
@@ -96,7 +100,7 @@ for (;;) {
     now = Atomics.load(state, ${STATE})
   }
   try {
-    kernels[state[${KERNEL}]](...args)
+    result[0] = kernels[state[${KERNEL}]](...args) ?? 0
   } catch {
     Atomics.store(state, ${FAILED}, 1)
   }
@@ -110,6 +114,7 @@ let pool:
   | {
       readonly state: Int32Array
       readonly args: Float64Array
+      readonly result: Float64Array
       readonly memory: WebAssembly.Memory
       readonly worker: { terminate(): Promise<number> }
     }
@@ -160,7 +165,7 @@ const start = (module: WebAssembly.Module, memory: WebAssembly.Memory): boolean 
       void worker.terminate()
       return false
     }
-    pool = { state, args, memory, worker }
+    pool = { state, args, result: new Float64Array(control, RESULT_AT, 1), memory, worker }
     return true
   } catch {
     return false
@@ -183,11 +188,11 @@ export const inParallel = (
   kernel: WorkerKernel,
   worker: Arguments,
   here: () => void,
-  fallback: (args: Arguments) => void,
+  fallback: (args: Arguments) => unknown,
 ): boolean => {
   if (!enabled || module === undefined || work < THREAD_MIN_WORK) return false
   if (!start(module, memory)) return false
-  const { state, args } = pool as { readonly state: Int32Array; readonly args: Float64Array }
+  const { state, args, result } = pool as NonNullable<typeof pool>
   args.fill(0)
   args.set(worker)
   state[KERNEL] = WORKER_KERNELS.indexOf(kernel)
@@ -197,14 +202,21 @@ export const inParallel = (
   const until = performance.now() + SPIN_MS
   while (Atomics.load(state, STATE) === POSTED && performance.now() < until);
   while (Atomics.load(state, STATE) === POSTED) Atomics.wait(state, STATE, POSTED)
+  workerValue = result[0]
   if (Atomics.load(state, FAILED) !== 0) {
     // The worker could not run its part (it cannot fail on valid offsets): run it here,
     // and keep to one thread from now on.
     enabled = false
-    fallback(worker)
+    const value = fallback(worker)
+    workerValue = typeof value === 'number' ? value : 0
   }
   return true
 }
+
+let workerValue = 0
+
+/** What the worker's part of the last `inParallel` call returned (0 for no value). */
+export const lastWorkerValue = (): number => workerValue
 
 /**
  * Runs gemmStrided(a, rows, inner, rowStep, innerStep, b, m, out) (byte offsets and

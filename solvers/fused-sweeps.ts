@@ -10,7 +10,7 @@
  * `sweepColumns` runs for the rule. What this removes is the work around them, which
  * on small problems costs more than the arithmetic (bench/README.md has the numbers).
  */
-import { moduleProduct, type SweepSettings } from '../core/kernels.ts'
+import { moduleProduct, sweepInModule, sweepScratch, type SweepSettings } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { float64Array } from '../core/small-arrays.ts'
 import { fastModule, layout, viewOf } from '../core/wasm.ts'
@@ -46,33 +46,20 @@ export const alternatingSweepsDense = (
   const wasm = fastModule(n * m * k, 0)
   if (wasm === undefined) return undefined
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
-  const at = layout(wasm, [valuesOf(X)], [nk, mk, mk, nk, mk, kk, kk, kk, kk, F64, 2 * k * 4])
+  const slots = [nk, mk, mk, nk, mk, kk, kk, kk, sweepScratch(k), 2 * k * 4]
+  const at = layout(wasm, [valuesOf(X)], slots)
   if (at === undefined) return undefined
-  const [x, w, h, ht, crossW, crossH, gramH, gramW, gramNext, gt, change, orders] = at
+  const [x, w, h, ht, crossW, crossH, gramH, gramW, gramNext, scratch, orders] = at
   // The factors are updated in place, so they go into slots of their own (never onto X).
   viewOf(wasm, w, n * k).set(valuesOf(state.W))
   viewOf(wasm, h, k * m).set(valuesOf(state.H))
   wasm.transpose(h, k, m, ht)
 
-  const { damped, gamma, project } = settings
   const sweep = (a: number, rows: number, g: number, c: number, first: number) => {
     // The components' order, drawn as the rule draws it (W's sweep first).
     const from = orders + first * 4
     writeOrder(problem, new Int32Array(wasm.memory.buffer, from, k))
-    const violation = wasm.coordinateSweep(
-      a,
-      rows,
-      k,
-      g,
-      c,
-      from,
-      gt,
-      +damped,
-      gamma,
-      +project,
-      change,
-    )
-    return { violation, squaredChange: viewOf(wasm, change, 1)[0] }
+    return sweepInModule(wasm, a, rows, k, g, c, from, scratch, settings)
   }
 
   // W with H: C = X·Hᵀ, G = H·Hᵀ (as gramColumns of Hᵀ).

@@ -30,7 +30,14 @@ import {
   type Matrix,
 } from 'nmfkit'
 import * as E from 'fp-ts/lib/Either.js'
-import { csrTimesDense, csrTransposeTimesDense, gemm, gemmNT, gemmTN } from '../core/kernels.ts'
+import {
+  coordinateSweep,
+  csrTimesDense,
+  csrTransposeTimesDense,
+  gemm,
+  gemmNT,
+  gemmTN,
+} from '../core/kernels.ts'
 import * as reference from '../core/kernels-reference.ts'
 import { THREAD_MIN_WORK, workerRunning } from '../core/threads.ts'
 import { Matrix as CoreMatrix, valuesOf } from '../core/matrix.ts'
@@ -480,6 +487,41 @@ describe('the second thread', () => {
     expect(relativeDifference(two[1], reference.csrTransposeTimesDense(X, Bt, k))).toBeLessThan(
       1e-14,
     )
+  })
+})
+
+describe('the sweeps on two threads', () => {
+  afterEach(() => {
+    setKernelThreads(true)
+    setKernelPath(initialPath)
+  })
+
+  it.each([
+    ['cd', { damped: false, gamma: 1, project: true }],
+    ['moving-average', { damped: true, gamma: 0.3, project: false }],
+  ] as const)('%s: every entry bit for bit, the stats to rounding', (_name, settings) => {
+    setKernelPath('auto')
+    // 3001 rows (odd: the halves differ), k = 6: 108 036 multiply-adds.
+    const [rows, k] = [3001, 6]
+    expect(rows * k * k).toBeGreaterThanOrEqual(THREAD_MIN_WORK)
+    const A = Float64Array.from({ length: rows * k }, (_, q) => (q % 7 === 0 ? 0 : (q % 29) / 29))
+    const C = Float64Array.from({ length: rows * k }, (_, q) => (q % 31) / 31)
+    const G = Float64Array.from({ length: k * k }, (_, q) => {
+      const [s, t] = [Math.floor(q / k), q % k]
+      return s === t ? 2 + s : 0.1 * ((s + t) % 3)
+    })
+    const order = [3, 0, 5, 1, 4, 2]
+    setKernelThreads(false)
+    const one = coordinateSweep(A, rows, k, G, C, order, settings)
+    setKernelThreads(true)
+    const two = coordinateSweep(A, rows, k, G, C, order, settings)
+    if (one === undefined || two === undefined) throw new Error('the module did not run')
+    expect(workerRunning()).toBe(availableParallelism() >= 2)
+    expect(two.A).toEqual(one.A)
+    expect(Math.abs(two.violation - one.violation)).toBeLessThan(1e-14 * one.violation)
+    expect(Math.abs(two.squaredChange - one.squaredChange)).toBeLessThan(1e-14 * one.squaredChange)
+    expect(one.violation).toBeGreaterThan(0)
+    expect(one.squaredChange).toBeGreaterThan(0)
   })
 })
 
