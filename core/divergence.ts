@@ -5,7 +5,7 @@
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
 import { gramColumns, gramRows, transpose } from './kernels.ts'
 import { Matrix, valuesOf } from './matrix.ts'
-import { fastModule, layout } from './wasm.ts'
+import { fastModule, layout, viewOf } from './wasm.ts'
 
 /**
  * ‖X − W·H‖_F for X (n×m), W (n×k), H (k×m).
@@ -86,10 +86,36 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
     }
     return total
   }
-  let squaredNormX = 0
-  let cross = 0
   // Column j of H as row j of Hᵀ: the k entries each non-zero reads are adjacent.
   const ht = transpose(h, k, m)
+  const [squaredNormX, cross] = csrSums(X, w, ht, k)
+  const WtW = gramColumns(w, n, k)
+  const HHt = gramRows(h, k, m)
+  let quadratic = 0
+  for (let q = 0; q < WtW.length; q++) quadratic += WtW[q] * HHt[q]
+  return Math.max(0, squaredNormX - 2 * cross + quadratic)
+}
+
+/**
+ * Σ x² and Σ x·(W·H)_ij over the stored entries of a CSR X: in the module where it runs
+ * (wasm/kernels.ts's csrCross, the same sums in the same order), else here.
+ */
+const csrSums = (
+  X: CsrMatrix,
+  w: Float64Array,
+  ht: Float64Array,
+  k: number,
+): readonly [number, number] => {
+  const n = X.rows
+  const wasm = fastModule(X.data.length * k)
+  const at = wasm && layout(wasm, [X.indptr, X.indices, X.data, w, ht], [16])
+  if (wasm && at) {
+    wasm.csrCross(at[0], at[1], at[2], n, at[3], at[4], k, at[5])
+    const sums = viewOf(wasm, at[5], 2)
+    return [sums[0], sums[1]]
+  }
+  let squaredNormX = 0
+  let cross = 0
   for (let i = 0; i < n; i++) {
     for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) {
       const value = X.data[q]
@@ -100,9 +126,5 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
       cross += value * wh
     }
   }
-  const WtW = gramColumns(w, n, k)
-  const HHt = gramRows(h, k, m)
-  let quadratic = 0
-  for (let q = 0; q < WtW.length; q++) quadratic += WtW[q] * HHt[q]
-  return Math.max(0, squaredNormX - 2 * cross + quadratic)
+  return [squaredNormX, cross]
 }

@@ -127,40 +127,92 @@ export const gramRows = (a: Float64Array, n: number, p: number): Float64Array =>
   return out ?? reference.gramRows(a, n, p)
 }
 
+/** Where a CSR matrix's parts are in the module's memory (byte offsets). */
+export interface CsrAt {
+  readonly indptr: number
+  readonly indices: number
+  readonly data: number
+}
+
+/**
+ * out (rows×k) = X·B in the module, X's parts and B (m×k) already in its memory. On two
+ * threads the worker takes the rows after the one that halves the non-zeros (each row of
+ * out is summed by one thread, in the same order: the same bits).
+ */
+export const csrProductInModule = (
+  wasm: KernelModule,
+  x: CsrParts,
+  at: CsrAt,
+  b: number,
+  k: number,
+  out: number,
+): void => {
+  const { indptr, indices, data } = at
+  const split = middleRow(x.indptr)
+  const worker = [indptr + split * 4, indices, data, x.rows - split, b, k, out + split * k * F64]
+  const run = (args: readonly number[]) =>
+    wasm.csrTimesDense(args[0], args[1], args[2], args[3], args[4], args[5], args[6])
+  const parallel = inParallel(
+    sharedModuleInUse(),
+    wasm.memory,
+    x.data.length * k,
+    'csrTimesDense',
+    worker,
+    () => wasm.csrTimesDense(indptr, indices, data, split, b, k, out),
+    run,
+  )
+  if (!parallel) wasm.csrTimesDense(indptr, indices, data, x.rows, b, k, out)
+}
+
+/**
+ * out (m×k) = Xᵀ·B in the module, X's parts and B (n×k) already in its memory; `other`
+ * holds m×k more. On two threads each sums half of the rows, the worker into `other`,
+ * which is then added into out (the same to rounding).
+ */
+export const csrTransposeProductInModule = (
+  wasm: KernelModule,
+  x: CsrParts,
+  at: CsrAt,
+  b: number,
+  k: number,
+  out: number,
+  other: number,
+): void => {
+  const { indptr, indices, data } = at
+  const split = middleRow(x.indptr)
+  const rest = [indptr + split * 4, indices, data, x.rows - split, x.cols, b + split * k * F64]
+  const run = (args: readonly number[]) =>
+    wasm.csrTransposeTimesDense(
+      args[0],
+      args[1],
+      args[2],
+      args[3],
+      args[4],
+      args[5],
+      args[6],
+      args[7],
+    )
+  const parallel = inParallel(
+    sharedModuleInUse(),
+    wasm.memory,
+    x.data.length * k,
+    'csrTransposeTimesDense',
+    [...rest, k, other],
+    () => wasm.csrTransposeTimesDense(indptr, indices, data, split, x.cols, b, k, out),
+    run,
+  )
+  if (!parallel) wasm.csrTransposeTimesDense(indptr, indices, data, x.rows, x.cols, b, k, out)
+  else wasm.addInto(out, other, x.cols * k)
+}
+
 /** out (n×k) = X · B for a CSR X (n×m) and a dense B (m×k). */
 export const csrTimesDense = (x: CsrParts, b: Float64Array, k: number): Float64Array => {
   const wasm = fastModule(x.data.length * k)
-  if (wasm) {
-    const at = layout(wasm, [x.indptr, x.indices, x.data, b], [x.rows * k * F64])
-    if (at) {
-      const [indptr, indices, data, bAt, out] = at
-      // On two threads the worker takes the rows after the one that halves the non-zeros.
-      const split = middleRow(x.indptr)
-      const worker = [
-        indptr + split * 4,
-        indices,
-        data,
-        x.rows - split,
-        bAt,
-        k,
-        out + split * k * F64,
-      ]
-      const run = (args: readonly number[]) =>
-        wasm.csrTimesDense(args[0], args[1], args[2], args[3], args[4], args[5], args[6])
-      const parallel = inParallel(
-        sharedModuleInUse(),
-        wasm.memory,
-        x.data.length * k,
-        'csrTimesDense',
-        worker,
-        () => wasm.csrTimesDense(indptr, indices, data, split, bAt, k, out),
-        run,
-      )
-      if (!parallel) wasm.csrTimesDense(indptr, indices, data, x.rows, bAt, k, out)
-      return copyOut(wasm, out, x.rows * k)
-    }
-  }
-  return reference.csrTimesDense(x, b, k)
+  const at = wasm && layout(wasm, [x.indptr, x.indices, x.data, b], [x.rows * k * F64])
+  if (!wasm || !at) return reference.csrTimesDense(x, b, k)
+  const [indptr, indices, data, bAt, out] = at
+  csrProductInModule(wasm, x, { indptr, indices, data }, bAt, k, out)
+  return copyOut(wasm, out, x.rows * k)
 }
 
 /** out (n×k) = X · Bᵀ for a CSR X (n×m) and a dense B (k×m). */
@@ -173,54 +225,13 @@ export const csrTimesDenseT = (x: CsrParts, b: Float64Array, k: number): Float64
 /** out (m×k) = Xᵀ · B for a CSR X (n×m) and a dense B (n×k). */
 export const csrTransposeTimesDense = (x: CsrParts, b: Float64Array, k: number): Float64Array => {
   const wasm = fastModule(x.data.length * k)
-  if (wasm) {
-    const size = x.cols * k
-    const at = layout(wasm, [x.indptr, x.indices, x.data, b], [size * F64, size * F64])
-    if (at) {
-      const [indptr, indices, data, bAt, out, other] = at
-      // On two threads each sums half of the rows into its own result; the two are added.
-      const split = middleRow(x.indptr)
-      const rest = [
-        indptr + split * 4,
-        indices,
-        data,
-        x.rows - split,
-        x.cols,
-        bAt + split * k * F64,
-        k,
-        other,
-      ]
-      const run = (args: readonly number[]) =>
-        wasm.csrTransposeTimesDense(
-          args[0],
-          args[1],
-          args[2],
-          args[3],
-          args[4],
-          args[5],
-          args[6],
-          args[7],
-        )
-      const parallel = inParallel(
-        sharedModuleInUse(),
-        wasm.memory,
-        x.data.length * k,
-        'csrTransposeTimesDense',
-        rest,
-        () => wasm.csrTransposeTimesDense(indptr, indices, data, split, x.cols, bAt, k, out),
-        run,
-      )
-      if (!parallel) {
-        wasm.csrTransposeTimesDense(indptr, indices, data, x.rows, x.cols, bAt, k, out)
-        return copyOut(wasm, out, size)
-      }
-      const result = copyOut(wasm, out, size)
-      const second = viewOf(wasm, other, size)
-      for (let q = 0; q < size; q++) result[q] += second[q]
-      return result
-    }
-  }
-  return reference.csrTransposeTimesDense(x, b, k)
+  const size = x.cols * k
+  const outputs = [size * F64, size * F64]
+  const at = wasm && layout(wasm, [x.indptr, x.indices, x.data, b], outputs)
+  if (!wasm || !at) return reference.csrTransposeTimesDense(x, b, k)
+  const [indptr, indices, data, bAt, out, other] = at
+  csrTransposeProductInModule(wasm, x, { indptr, indices, data }, bAt, k, out, other)
+  return copyOut(wasm, out, size)
 }
 
 /** How a coordinate sweep moves each entry: to the minimum, or γ of the way; clipped at 0. */

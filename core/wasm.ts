@@ -153,6 +153,17 @@ interface Exports {
   ) => void
   readonly transpose: (a: number, n: number, m: number, out: number) => void
   readonly columnSums: (a: number, rows: number, k: number, out: number) => void
+  readonly addInto: (out: number, a: number, count: number) => void
+  readonly csrCross: (
+    indptr: number,
+    indices: number,
+    data: number,
+    n: number,
+    W: number,
+    Ht: number,
+    k: number,
+    out: number,
+  ) => void
   readonly dot: (a: number, b: number, count: number) => number
   readonly penalize: (G: number, C: number, rows: number, k: number, l1: number, l2: number) => void
   readonly betaSums: (

@@ -31,7 +31,7 @@ import {
   type HalfRule,
 } from '../dsl/rules.ts'
 import type { Solver } from './contract.ts'
-import { alternatingSweepsDense } from './fused-sweeps.ts'
+import { alternatingSweeps } from './fused-sweeps.ts'
 import { sumAndSquares } from './products.ts'
 
 /**
@@ -92,9 +92,9 @@ export const cd: Solver<Record<string, never>> = defineSolver<Record<string, nev
   capabilities: { losses: ['frobenius'], sparse: true, monotone: true, nonnegative: true },
   measure: 'projected-gradient violation',
   rule: iteration,
-  // On a dense X the whole iteration runs in the module where the kernel path allows it.
+  // The whole iteration runs in the module where the kernel path allows it.
   native: (state, problem) =>
-    alternatingSweepsDense(state, problem, PROJECTED, {
+    alternatingSweeps(state, problem, PROJECTED, {
       W: { l1: problem.penalties.l1W, l2: problem.penalties.l2W },
       H: { l1: problem.penalties.l1H, l2: problem.penalties.l2H },
     }),

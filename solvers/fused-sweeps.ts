@@ -1,6 +1,6 @@
 /**
  * A whole iteration of alternating coordinate sweeps (the built-in `cd` and
- * `moving-average`) on a dense X in the WebAssembly module, in one layout of the module's
+ * `moving-average`) in the WebAssembly module, on a dense or a CSR X, in one layout of the module's
  * memory: the products X·Hᵀ, H·Hᵀ, Xᵀ·W and WᵀW, the penalties, both sweeps and the
  * objective's terms, with nothing allocated in between but the new factors.
  *
@@ -10,7 +10,14 @@
  * `sweepColumns` runs for the rule. What this removes is the work around them, which
  * on small problems costs more than the arithmetic (bench/README.md has the numbers).
  */
-import { moduleProduct, sweepInModule, sweepScratch, type SweepSettings } from '../core/kernels.ts'
+import {
+  csrProductInModule,
+  csrTransposeProductInModule,
+  moduleProduct,
+  sweepInModule,
+  sweepScratch,
+  type SweepSettings,
+} from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { float64Array } from '../core/small-arrays.ts'
 import { fastModule, layout, viewOf } from '../core/wasm.ts'
@@ -30,26 +37,52 @@ export interface SweepPenalties {
  * its columns by `settings` after `penalties` were applied to its (G, C): the next
  * factors and the stats the DSL rule reports (`violationW`, `violationH`,
  * `squaredChangeW`, `squaredChangeH`, `objectiveH`). Undefined, having drawn nothing from
- * the problem's Rng, where it does not run: a CSR X, the reference kernel path, or a
- * memory that cannot hold the iteration; the rule runs then.
+ * the problem's Rng, where it does not run: the reference kernel path, or a memory that
+ * cannot hold the iteration; the rule runs then.
  */
-export const alternatingSweepsDense = (
+export const alternatingSweeps = (
   state: Factors,
   problem: Problem,
   settings: SweepSettings,
   penalties: SweepPenalties,
 ): Outcome<Factors> | undefined => {
   const { X, components: k } = problem
-  if (X.format !== 'dense') return undefined
   const n = X.rows
   const m = X.cols
   const wasm = fastModule(n * m * k, 0)
   if (wasm === undefined) return undefined
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
-  const slots = [nk, mk, mk, nk, mk, kk, kk, kk, sweepScratch(k), 2 * k * 4]
-  const at = layout(wasm, [valuesOf(X)], slots)
+  // A CSR X's Xᵀ·W on two threads sums one half into a slot of its own (`other`).
+  const slots = [
+    nk,
+    mk,
+    mk,
+    nk,
+    mk,
+    X.format === 'dense' ? 0 : mk,
+    kk,
+    kk,
+    kk,
+    sweepScratch(k),
+    2 * k * 4,
+  ]
+  const parts = X.format === 'dense' ? [valuesOf(X)] : [X.indptr, X.indices, X.data]
+  const at = layout(wasm, parts, slots)
   if (at === undefined) return undefined
-  const [x, w, h, ht, crossW, crossH, gramH, gramW, gramNext, scratch, orders] = at
+  const x = at[0]
+  const csrAt = { indptr: at[0], indices: at[1], data: at[2] }
+  const [w, h, ht, crossW, crossH, other, gramH, gramW, gramNext, scratch, orders] = at.slice(
+    parts.length,
+  )
+  // X·B (rows×k) and Xᵀ·B (m×k), as the DSL's planner runs them.
+  const times = (b: number, out: number) =>
+    X.format === 'dense'
+      ? moduleProduct(wasm, x, n, m, m, 1, b, k, out)
+      : csrProductInModule(wasm, X, csrAt, b, k, out)
+  const transposeTimes = (b: number, out: number) =>
+    X.format === 'dense'
+      ? moduleProduct(wasm, x, m, n, 1, m, b, k, out)
+      : csrTransposeProductInModule(wasm, X, csrAt, b, k, out, other)
   // The factors are updated in place, so they go into slots of their own (never onto X).
   viewOf(wasm, w, n * k).set(valuesOf(state.W))
   viewOf(wasm, h, k * m).set(valuesOf(state.H))
@@ -63,13 +96,13 @@ export const alternatingSweepsDense = (
   }
 
   // W with H: C = X·Hᵀ, G = H·Hᵀ (as gramColumns of Hᵀ).
-  moduleProduct(wasm, x, n, m, m, 1, ht, k, crossW)
+  times(ht, crossW)
   moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
   wasm.penalize(gramH, crossW, n, k, penalties.W.l1, penalties.W.l2)
   const onW = sweep(w, n, gramH, crossW, 0)
 
   // Hᵀ with the new W: C = Xᵀ·W, G = WᵀW.
-  moduleProduct(wasm, x, m, n, 1, m, w, k, crossH)
+  transposeTimes(w, crossH)
   moduleProduct(wasm, w, k, n, 1, k, w, k, gramW)
   wasm.penalize(gramW, crossH, m, k, penalties.H.l1, penalties.H.l2)
   const onH = sweep(ht, m, gramW, crossH, k)

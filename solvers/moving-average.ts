@@ -29,7 +29,7 @@ import {
 } from '../dsl/rules.ts'
 import { coordinateMinimum } from './cd.ts'
 import type { Solver } from './contract.ts'
-import { alternatingSweepsDense } from './fused-sweeps.ts'
+import { alternatingSweeps } from './fused-sweeps.ts'
 
 /** The options of the moving-average solver. */
 export interface MovingAverageOptions {
@@ -88,9 +88,9 @@ export const movingAverage: Solver<MovingAverageOptions> = defineSolver<MovingAv
   capabilities: { losses: ['frobenius'], sparse: true, monotone: false, nonnegative: true },
   measure: 'largest Frobenius norm of an iteration’s change of W or H',
   rule: alternate(sweep, withObjective(sweep)),
-  // On a dense X the whole iteration runs in the module where the kernel path allows it.
+  // The whole iteration runs in the module where the kernel path allows it.
   native: (state, problem, options) =>
-    alternatingSweepsDense(state, problem, settingsOf(options), NO_PENALTIES),
+    alternatingSweeps(state, problem, settingsOf(options), NO_PENALTIES),
   report: (stats) => {
     const deltaW = Math.sqrt(stats.squaredChangeW)
     const deltaH = Math.sqrt(stats.squaredChangeH)

@@ -4,11 +4,21 @@
  * the WebAssembly path. Every fit here runs on the TypeScript reference and on the forced
  * WebAssembly path; both must take the same iterations, report the same measures and
  * objectives, and end at the same factors, to 1e-12. The shapes include fewer rows than a
- * tile, k = 1 and odd k; the options penalties, shuffled components and unclipped steps.
+ * tile, k = 1 and odd k; the options penalties, shuffled components and unclipped steps;
+ * X dense, and CSR for cd and moving-average.
  */
 import { describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
-import { Matrix, nmf, setKernelPath, transform, type KernelPath, type NmfOptions } from 'nmfkit'
+import {
+  CsrMatrix,
+  Matrix,
+  nmf,
+  setKernelPath,
+  transform,
+  type AnyMatrix,
+  type KernelPath,
+  type NmfOptions,
+} from 'nmfkit'
 import { valuesOf } from '../core/matrix.ts'
 import { relativeDifference } from './fixture-helpers.ts'
 
@@ -38,7 +48,7 @@ const onPath = <A>(path: KernelPath, run: () => A): A => {
   }
 }
 
-const fitOn = (path: KernelPath, X: Matrix, options: NmfOptions) =>
+const fitOn = (path: KernelPath, X: AnyMatrix, options: NmfOptions) =>
   onPath(path, () => {
     const fit = nmf(X, options)
     if (E.isLeft(fit)) throw new Error(fit.left.message)
@@ -73,11 +83,16 @@ const solvers: readonly [string, Partial<NmfOptions>][] = [
 ]
 
 describe('whole iterations in the module agree with the reference', () => {
+  // cd and moving-average also run their whole iteration on a CSR X.
+  const sparseToo = (name: string) => (name.startsWith('mu') ? [false] : [false, true])
   const cases = solvers.flatMap(([name, options]) =>
-    shapes.map(([n, m, k]) => [name, n, m, k, options] as const),
+    shapes.flatMap(([n, m, k]) =>
+      sparseToo(name).map((sparse) => [name, n, m, k, sparse, options] as const),
+    ),
   )
-  it.each(cases)('%s: %i×%i, k %i', (_name, n, m, k, solverOptions) => {
-    const X = dense(n, m, uniform(n * m, n * m + k, 0.2))
+  it.each(cases)('%s: %i×%i, k %i, CSR %s', (_name, n, m, k, sparse, solverOptions) => {
+    const values = dense(n, m, uniform(n * m, n * m + k, 0.2))
+    const X: AnyMatrix = sparse ? CsrMatrix.fromDense(values) : values
     const options = {
       components: k,
       maxIter: 60,

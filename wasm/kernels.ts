@@ -740,3 +740,47 @@ export function columnSums(a: usize, rows: i32, k: i32, out: usize): void {
     }
   }
 }
+
+/** out[q] += a[q] for q < count. */
+export function addInto(out: usize, a: usize, count: i32): void {
+  for (let q = 0; q < count; q++) {
+    const at: usize = (<usize>q) << 3
+    store<f64>(out + at, load<f64>(out + at) + load<f64>(a + at))
+  }
+}
+
+/**
+ * Σ x² and Σ x·(W·H)_ij over the stored entries of a CSR X (n rows), W n×k and Ht m×k,
+ * summed in order as core/divergence.ts's squaredFrobeniusError sums them; into out (2).
+ */
+export function csrCross(
+  indptr: usize,
+  indices: usize,
+  data: usize,
+  n: i32,
+  W: usize,
+  Ht: usize,
+  k: i32,
+  out: usize,
+): void {
+  const rowK: usize = (<usize>k) << 3
+  let squares = 0.0
+  let cross = 0.0
+  for (let i = 0; i < n; i++) {
+    const w = W + <usize>i * rowK
+    const last = load<i32>(indptr + ((<usize>(i + 1)) << 2))
+    for (let q = load<i32>(indptr + ((<usize>i) << 2)); q < last; q++) {
+      const value = load<f64>(data + ((<usize>q) << 3))
+      const h = Ht + <usize>load<i32>(indices + ((<usize>q) << 2)) * rowK
+      squares += value * value
+      let wh = 0.0
+      for (let t = 0; t < k; t++) {
+        const at: usize = (<usize>t) << 3
+        wh += load<f64>(w + at) * load<f64>(h + at)
+      }
+      cross += value * wh
+    }
+  }
+  store<f64>(out, squares)
+  store<f64>(out + 8, cross)
+}
