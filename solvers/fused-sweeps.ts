@@ -20,7 +20,8 @@ import {
 } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { float64Array } from '../core/small-arrays.ts'
-import { fastModule, layout, viewOf } from '../core/wasm.ts'
+import type { AnyMatrix } from '../core/csr.ts'
+import { fastModule, layout, viewOf, type KernelModule } from '../core/wasm.ts'
 import { componentOrder, type Outcome, type PenaltyWeights } from '../dsl/rules.ts'
 import type { Factors, Problem } from './contract.ts'
 
@@ -30,6 +31,52 @@ const F64 = 8
 export interface SweepPenalties {
   readonly W: PenaltyWeights
   readonly H: PenaltyWeights
+}
+
+/** X in the module's memory with the products a whole iteration takes of it. */
+export interface XInModule {
+  /** out (n×k) = X·B, B (m×k) at byte offset b. */
+  readonly times: (b: number, out: number) => void
+  /** out (m×k) = Xᵀ·B, B (n×k) at byte offset b. */
+  readonly transposeTimes: (b: number, out: number) => void
+  /** The offsets of the slots asked for, in order. */
+  readonly at: readonly number[]
+}
+
+/**
+ * One layout of the module's memory for a whole iteration: X (dense, or a CSR X's parts;
+ * kept there during a fit) and `slots` (byte sizes), with X·B and Xᵀ·B as the DSL's
+ * planner runs them (core/kernels.ts's products, on two threads when large). Undefined
+ * when the memory cannot hold it.
+ */
+export const layoutWithX = (
+  wasm: KernelModule,
+  X: AnyMatrix,
+  k: number,
+  slots: readonly number[],
+): XInModule | undefined => {
+  const n = X.rows
+  const m = X.cols
+  if (X.format === 'dense') {
+    const at = layout(wasm, [valuesOf(X)], slots)
+    if (at === undefined) return undefined
+    const x = at[0]
+    return {
+      times: (b, out) => moduleProduct(wasm, x, n, m, m, 1, b, k, out),
+      transposeTimes: (b, out) => moduleProduct(wasm, x, m, n, 1, m, b, k, out),
+      at: at.slice(1),
+    }
+  }
+  // Xᵀ·B on two threads sums one half into a slot of its own (`other`).
+  const at = layout(wasm, [X.indptr, X.indices, X.data], [...slots, m * k * F64])
+  if (at === undefined) return undefined
+  const parts = { indptr: at[0], indices: at[1], data: at[2] }
+  const other = at[at.length - 1]
+  return {
+    times: (b, out) => csrProductInModule(wasm, X, parts, b, k, out),
+    transposeTimes: (b, out) => csrTransposeProductInModule(wasm, X, parts, b, k, out, other),
+    at: at.slice(3, -1),
+  }
 }
 
 /**
@@ -52,37 +99,11 @@ export const alternatingSweeps = (
   const wasm = fastModule(n * m * k, 0)
   if (wasm === undefined) return undefined
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
-  // A CSR X's Xᵀ·W on two threads sums one half into a slot of its own (`other`).
-  const slots = [
-    nk,
-    mk,
-    mk,
-    nk,
-    mk,
-    X.format === 'dense' ? 0 : mk,
-    kk,
-    kk,
-    kk,
-    sweepScratch(k),
-    2 * k * 4,
-  ]
-  const parts = X.format === 'dense' ? [valuesOf(X)] : [X.indptr, X.indices, X.data]
-  const at = layout(wasm, parts, slots)
-  if (at === undefined) return undefined
-  const x = at[0]
-  const csrAt = { indptr: at[0], indices: at[1], data: at[2] }
-  const [w, h, ht, crossW, crossH, other, gramH, gramW, gramNext, scratch, orders] = at.slice(
-    parts.length,
-  )
-  // X·B (rows×k) and Xᵀ·B (m×k), as the DSL's planner runs them.
-  const times = (b: number, out: number) =>
-    X.format === 'dense'
-      ? moduleProduct(wasm, x, n, m, m, 1, b, k, out)
-      : csrProductInModule(wasm, X, csrAt, b, k, out)
-  const transposeTimes = (b: number, out: number) =>
-    X.format === 'dense'
-      ? moduleProduct(wasm, x, m, n, 1, m, b, k, out)
-      : csrTransposeProductInModule(wasm, X, csrAt, b, k, out, other)
+  const slots = [nk, mk, mk, nk, mk, kk, kk, kk, sweepScratch(k), 2 * k * 4]
+  const laid = layoutWithX(wasm, X, k, slots)
+  if (laid === undefined) return undefined
+  const { times, transposeTimes } = laid
+  const [w, h, ht, crossW, crossH, gramH, gramW, gramNext, scratch, orders] = laid.at
   // The factors are updated in place, so they go into slots of their own (never onto X).
   viewOf(wasm, w, n * k).set(valuesOf(state.W))
   viewOf(wasm, h, k * m).set(valuesOf(state.H))

@@ -33,10 +33,10 @@
  * That pass, in TypeScript, is the reference. Where the WebAssembly module runs
  * (core/wasm.ts), β = 2 takes the same sums as products (X·Hᵀ, then Xᵀ·W with
  * the new W), β = 1 on a dense X a blocked pass of products (about 256 KiB of
- * W·H at a time), and every other case the same row pass in the module. On a
- * dense X, β = 2 and β = 1 run the whole update in one layout of the module's
- * memory (frobeniusDense, klDense). The module keeps its own copy of X during
- * the fit.
+ * W·H at a time), and every other case the same row pass in the module. β = 2
+ * (dense or CSR X) and β = 1 on a dense X run the whole update in one layout of
+ * the module's memory (frobeniusInModule, klDense; frobeniusPass when the memory
+ * cannot hold that). The module keeps its own copy of X during the fit.
  */
 import type { AnyMatrix, CsrMatrix } from '../core/csr.ts'
 import {
@@ -62,6 +62,7 @@ import { float64Array } from '../core/small-arrays.ts'
 import { inParallel } from '../core/threads.ts'
 import { copyOut, fastModule, layout, sharedModuleInUse, viewOf } from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
+import { layoutWithX } from './fused-sweeps.ts'
 import { sumAndSquares } from './products.ts'
 
 /** The factors and what the convergence check remembers. */
@@ -440,28 +441,28 @@ const frobeniusPass = (
 }
 
 /**
- * β = 2 on a dense X: the whole update in one layout of the module's memory, the same
+ * β = 2: the whole update in one layout of the module's memory (a dense or a CSR X), the same
  * products as frobeniusPass and the H update after it (the same sums in the same order)
  * without the copies and allocations between them, which on small problems cost more than
  * the arithmetic. Undefined where the module does not run; `update` runs then.
  */
-const frobeniusDense = (
+const frobeniusInModule = (
   problem: Problem,
   W: Float64Array,
   H: Float64Array,
   updateH: boolean,
 ): { W: Float64Array; H: Float64Array | undefined } | undefined => {
   const { X, components: k, penalties } = problem
-  if (X.format !== 'dense') return undefined
   const n = X.rows
   const m = X.cols
   const wasm = fastModule(n * m * k, 0)
   if (wasm === undefined) return undefined
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
-  const at = layout(wasm, [valuesOf(X)], [nk, nk, mk, mk, mk, kk, nk, nk, mk, kk, mk])
-  if (at === undefined) return undefined
-  const [x, w, nextW, h, ht, nextHt, gramH, numeratorW, denominatorW] = at
-  const [numeratorHt, gramW, denominatorHt] = at.slice(9)
+  const laid = layoutWithX(wasm, X, k, [nk, nk, mk, mk, mk, kk, nk, nk, mk, kk, mk])
+  if (laid === undefined) return undefined
+  const { times, transposeTimes, at } = laid
+  const [w, nextW, h, ht, nextHt, gramH, numeratorW, denominatorW] = at
+  const [numeratorHt, gramW, denominatorHt] = at.slice(8)
   viewOf(wasm, w, n * k).set(W)
   viewOf(wasm, h, k * m).set(H)
   wasm.transpose(h, k, m, ht)
@@ -469,7 +470,7 @@ const frobeniusDense = (
 
   // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ.
   moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
-  moduleProduct(wasm, x, n, m, m, 1, ht, k, numeratorW)
+  times(ht, numeratorW)
   moduleProduct(wasm, w, n, k, k, 1, gramH, k, denominatorW)
   wasm.multiplyEntries(w, numeratorW, denominatorW, n * k, nextW, EPSILON, l1W, l2W, 1, 0)
   const Wout = float64Array(n * k)
@@ -477,7 +478,7 @@ const frobeniusDense = (
   if (!updateH) return { W: Wout, H: undefined }
 
   // Hᵀ ← Hᵀ ∘ (Xᵀ·W) / (Hᵀ·(WᵀW) + l1 + l2·Hᵀ) with the new W.
-  moduleProduct(wasm, x, m, n, 1, m, nextW, k, numeratorHt)
+  transposeTimes(nextW, numeratorHt)
   moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
   moduleProduct(wasm, ht, m, k, k, 1, gramW, k, denominatorHt)
   wasm.multiplyEntries(ht, numeratorHt, denominatorHt, m * k, nextHt, EPSILON, l1H, l2H, 1, 0)
@@ -499,7 +500,7 @@ const update = (
   const m = X.cols
   const fused =
     beta === 2
-      ? frobeniusDense(problem, W, H, updateH)
+      ? frobeniusInModule(problem, W, H, updateH)
       : beta === 1
         ? klDense(problem, W, H, updateH)
         : undefined
