@@ -490,6 +490,35 @@ describe('the second thread', () => {
   })
 })
 
+describe("the module's multiplicative update, two entries at a time", () => {
+  it('is the scalar update on every entry: zero denominators, the floor, an odd count', () => {
+    const wasm = fastModule(Infinity, 0)
+    if (wasm === undefined) throw new Error('the module did not load')
+    const count = 11
+    const A = Float64Array.from({ length: count }, (_, q) => (q === 4 ? 0 : 0.25 + q / 8))
+    const N = Float64Array.from({ length: count }, (_, q) => (q === 2 ? 0 : (q % 5) / 3))
+    const D = Float64Array.from({ length: count }, (_, q) => (q % 3 === 0 ? 0 : q / 7))
+    const [eps, floor] = [2 ** -52, 0.05]
+    for (const [l1, l2] of [
+      [0, 0],
+      [0.01, 0.2],
+    ]) {
+      const at = layout(wasm, [A, N, D], [count * 8])
+      if (at === undefined) throw new Error('no memory')
+      wasm.multiplyEntries(at[0], at[1], at[2], count, at[3], eps, l1, l2, 1, floor)
+      const found = new Float64Array(wasm.memory.buffer, at[3], count).slice()
+      const expected = A.map((a, q) => {
+        let d = D[q] + l1 + l2 * a
+        if (d === 0) d = eps
+        const next = a * (N[q] / d)
+        return next < floor ? 0 : next
+      })
+      expect(found).toEqual(expected)
+      expect(expected.filter((value) => value === 0).length).toBeGreaterThan(1)
+    }
+  })
+})
+
 describe('the sweeps on two threads', () => {
   afterEach(() => {
     setKernelThreads(true)

@@ -672,7 +672,8 @@ export function coordinateSweep(
 /**
  * The multiplicative update entry by entry over `count` entries (solvers/mu.ts's
  * multiplyRow on whole factors): out = A ∘ (numerator / (denominator + l1 + l2·A))^γ, 0
- * below the floor, a denominator of exactly 0 taken as ε.
+ * below the floor, a denominator of exactly 0 taken as ε. For γ = 1 two entries at a
+ * time, each with the same operations in the same order as one at a time.
  */
 export function multiplyEntries(
   A: usize,
@@ -686,7 +687,24 @@ export function multiplyEntries(
   gamma: f64,
   floor: f64,
 ): void {
-  multiplyRow(A, numerator, denominator, count, out, eps, l1, l2, gamma, floor)
+  let q = 0
+  if (gamma == 1) {
+    const penalty1 = f64x2.splat(l1)
+    const penalty2 = f64x2.splat(l2)
+    const epsilons = f64x2.splat(eps)
+    const floors = f64x2.splat(floor)
+    const zeros = f64x2.splat(0)
+    for (; q + 1 < count; q += 2) {
+      const at: usize = (<usize>q) << 3
+      const a = v128.load(A + at)
+      let d = f64x2.add(f64x2.add(v128.load(denominator + at), penalty1), f64x2.mul(penalty2, a))
+      d = v128.bitselect(epsilons, d, f64x2.eq(d, zeros))
+      const next = f64x2.mul(a, f64x2.div(v128.load(numerator + at), d))
+      v128.store(out + at, v128.bitselect(zeros, next, f64x2.lt(next, floors)))
+    }
+  }
+  const at: usize = (<usize>q) << 3
+  multiplyRow(A + at, numerator + at, denominator + at, count - q, out + at, eps, l1, l2, gamma, floor)
 }
 
 /** out (m×n) = Aᵀ for A of n×m. */
