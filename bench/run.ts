@@ -30,7 +30,8 @@
  * problem and solver, one per line.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -416,6 +417,8 @@ interface Arguments {
   readonly kernels: KernelPath
   /** Set by the parent run: measure the one problem here and print full JSON rows. */
   readonly child: boolean
+  /** Run the children through the tsx loader instead of on nmfkit compiled by tsc. */
+  readonly tsx: boolean
 }
 
 const parseArguments = (): Arguments => {
@@ -428,6 +431,7 @@ const parseArguments = (): Arguments => {
         'no-sklearn': { type: 'boolean', default: false },
         kernels: { type: 'string', default: kernelPath() },
         child: { type: 'boolean', default: false },
+        tsx: { type: 'boolean', default: false },
       },
     })
     const kernels = values.kernels
@@ -456,12 +460,13 @@ const parseArguments = (): Arguments => {
       sklearn: !values['no-sklearn'],
       kernels,
       child: values.child,
+      tsx: values.tsx,
     }
   } catch (error) {
     console.error(
       `error: ${(error as Error).message}\n` +
         'usage: npm run bench -- [--json] [--repetitions N] [--problems a,b] [--no-sklearn] ' +
-        '[--kernels auto|reference|wasm]',
+        '[--kernels auto|reference|wasm] [--tsx]',
     )
     process.exit(1)
   }
@@ -512,18 +517,67 @@ const measureProblem = (
 }
 
 /**
+ * nmfkit (and this script) compiled to JavaScript by the project's TypeScript in a
+ * temporary folder, for the children: what a bundle or a published build runs, without
+ * the tsx loader, whose own thread and compiler take about 36 MB of resident memory
+ * (bench/README.md). Undefined, with a warning, when tsc fails: the children then run
+ * through tsx.
+ */
+const compileForChildren = (): { directory: string; remove: () => void } | undefined => {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  const directory = mkdtempSync(join(tmpdir(), 'nmfkit-bench-js-'))
+  const remove = () => rmSync(directory, { recursive: true, force: true })
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+  const built = spawnSync(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      join(root, 'tsconfig.json'),
+      '--outDir',
+      directory,
+      '--noEmit',
+      'false',
+      '--rewriteRelativeImportExtensions',
+      '--sourceMap',
+      'false',
+    ],
+    { encoding: 'utf8' },
+  )
+  if (built.status !== 0) {
+    console.error(`warning: tsc failed, the children run through tsx:\n${built.stdout}`)
+    remove()
+    return undefined
+  }
+  // The package's own exports name .ts files; the compiled copy's name the .js beside them.
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    exports: Record<string, string>
+  }
+  for (const [key, target] of Object.entries(manifest.exports)) {
+    manifest.exports[key] = target.replace(/\.ts$/, '.js')
+  }
+  writeFileSync(join(directory, 'package.json'), JSON.stringify(manifest))
+  symlinkSync(join(root, 'node_modules'), join(directory, 'node_modules'), 'dir')
+  symlinkSync(join(root, 'data'), join(directory, 'data'), 'dir')
+  symlinkSync(join(root, 'bench', 'sklearn_bench.py'), join(directory, 'bench', 'sklearn_bench.py'))
+  return { directory, remove }
+}
+
+/**
  * Each problem in a child process of its own (this script with --child), so that its
  * peak memory is its own and not what earlier problems left behind.
  */
 const measureInChild = (
   name: (typeof PROBLEMS)[number],
   args: Arguments,
+  compiled: string | undefined,
 ): { rows: Measurement[]; sklearnVersion: string | undefined } => {
   const child = spawnSync(
     process.execPath,
     [
-      ...process.execArgv,
-      fileURLToPath(import.meta.url),
+      ...(compiled === undefined
+        ? [...process.execArgv, fileURLToPath(import.meta.url)]
+        : [join(compiled, 'bench', 'run.js')]),
       '--child',
       '--problems',
       name,
@@ -559,17 +613,20 @@ const main = (): void => {
   }
   let sklearnVersion: string | undefined
   const results: Measurement[] = []
+  const compiled = args.tsx ? undefined : compileForChildren()
   for (const name of args.problems) {
-    const measured = measureInChild(name, args)
+    const measured = measureInChild(name, args, compiled?.directory)
     sklearnVersion = measured.sklearnVersion ?? sklearnVersion
     for (const row of measured.rows) if (args.json) console.log(jsonLine(row))
     results.push(...measured.rows)
   }
+  compiled?.remove()
   if (args.json) return
 
   const seconds = (performance.now() - started) / 1000
   console.log(
-    `Node ${process.version}, kernels ${args.kernels}, ` +
+    `Node ${process.version}, nmfkit ${compiled ? 'compiled by tsc' : 'through tsx'}, ` +
+      `kernels ${args.kernels}, ` +
       (python === undefined
         ? 'without scikit-learn'
         : `scikit-learn ${sklearnVersion} (${python})`) +
