@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
-import { fromJSON, Matrix, type AnyMatrix } from 'nmfkit'
+import { fromJSON, Matrix, setKernelPath, type AnyMatrix, type KernelPath } from 'nmfkit'
 
 /** Largest difference over the largest entry, the fixtures' measure of agreement. */
 export const relativeDifference = (
@@ -51,4 +51,14 @@ export const denseOf = (json: DenseJson): Matrix => {
 export const unwrap = <A>(result: E.Either<{ readonly message: string }, A>): A => {
   if (E.isLeft(result)) throw new Error(result.left.message)
   return result.right
+}
+
+/** `run()` on one kernel path, the previous path restored afterwards. */
+export const onPath = <A>(path: KernelPath, run: () => A): A => {
+  const previous = setKernelPath(path)
+  try {
+    return run()
+  } finally {
+    setKernelPath(previous)
+  }
 }

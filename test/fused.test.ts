@@ -13,14 +13,13 @@ import {
   CsrMatrix,
   Matrix,
   nmf,
-  setKernelPath,
   transform,
   type AnyMatrix,
   type KernelPath,
   type NmfOptions,
 } from 'nmfkit'
 import { valuesOf } from '../core/matrix.ts'
-import { relativeDifference } from './fixture-helpers.ts'
+import { onPath, relativeDifference } from './fixture-helpers.ts'
 
 const AGREEMENT = 1e-12
 
@@ -37,15 +36,6 @@ const dense = (rows: number, cols: number, data: readonly number[]): Matrix => {
   const matrix = Matrix.fromData(rows, cols, data)
   if (E.isLeft(matrix)) throw new Error(matrix.left.message)
   return matrix.right
-}
-
-const onPath = <A>(path: KernelPath, run: () => A): A => {
-  const previous = setKernelPath(path)
-  try {
-    return run()
-  } finally {
-    setKernelPath(previous)
-  }
 }
 
 const fitOn = (path: KernelPath, X: AnyMatrix, options: NmfOptions) =>

@@ -51,6 +51,7 @@ import { compileKernels, embedding, OUTPUT } from '../wasm/build.ts'
 import {
   denseOf,
   matrixOf,
+  onPath,
   readFixture,
   relativeDifference,
   unwrap,
@@ -64,15 +65,6 @@ interface Outcome {
   readonly nIter: number | undefined
   readonly W: Float64Array
   readonly H: Float64Array | undefined
-}
-
-const onPath = <A>(path: KernelPath, run: () => A): A => {
-  const previous = setKernelPath(path)
-  try {
-    return run()
-  } finally {
-    setKernelPath(previous)
-  }
 }
 
 const fitFixture = (fixture: Fixture): Outcome => {
