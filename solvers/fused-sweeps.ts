@@ -1,8 +1,8 @@
 /**
  * A whole iteration of alternating coordinate sweeps (the built-in `cd` and
- * `moving-average`) in the WebAssembly module, on a dense or a CSR X, in one layout of the module's
- * memory: the products X·Hᵀ, H·Hᵀ, Xᵀ·W and WᵀW, the penalties, both sweeps and the
- * objective's terms, with nothing allocated in between but the new factors.
+ * `moving-average`) in the WebAssembly module, on a dense or a CSR X, in one layout of
+ * the module's memory: the products X·Hᵀ, H·Hᵀ, Xᵀ·W and WᵀW, the penalties, both sweeps
+ * and the objective's terms, with nothing allocated in between but the new factors.
  *
  * The DSL rules of solvers/cd.ts and solvers/moving-average.ts stay the reference: each
  * product here is the module's product that the DSL's planner runs for the same

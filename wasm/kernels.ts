@@ -704,7 +704,8 @@ export function multiplyEntries(
     }
   }
   const at: usize = (<usize>q) << 3
-  multiplyRow(A + at, numerator + at, denominator + at, count - q, out + at, eps, l1, l2, gamma, floor)
+  const rest = count - q
+  multiplyRow(A + at, numerator + at, denominator + at, rest, out + at, eps, l1, l2, gamma, floor)
 }
 
 /** out (m×n) = Aᵀ for A of n×m. */
