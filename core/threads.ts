@@ -68,7 +68,13 @@ interface WorkerThreads {
   readonly Worker: new (
     source: string,
     options: { eval: true; workerData: unknown; execArgv: string[] },
-  ) => { unref(): void; terminate(): Promise<number> }
+  ) => WorkerHandle
+}
+
+interface WorkerHandle {
+  unref(): void
+  terminate(): Promise<number>
+  on(event: 'error' | 'exit', listener: () => void): void
 }
 
 interface NodeProcess {
@@ -116,7 +122,7 @@ let pool:
       readonly args: Float64Array
       readonly result: Float64Array
       readonly memory: WebAssembly.Memory
-      readonly worker: { terminate(): Promise<number> }
+      readonly worker: WorkerHandle
     }
   | null
   | undefined
@@ -161,6 +167,13 @@ const start = (module: WebAssembly.Module, memory: WebAssembly.Memory): boolean 
       execArgv: [],
     })
     worker.unref()
+    // A worker that fails or ends on its own is not used again; without a listener its
+    // error would end the process.
+    const lost = () => {
+      if (pool?.worker === worker) pool = null
+    }
+    worker.on('error', lost)
+    worker.on('exit', lost)
     if (Atomics.wait(state, READY, 0, START_TIMEOUT_MS) === 'timed-out') {
       void worker.terminate()
       return false
