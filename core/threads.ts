@@ -10,7 +10,10 @@
  * caller waits for the worker with `Atomics.wait`, which Node allows on its
  * main thread. Each side spins for up to SPIN_MS before it sleeps: waking a
  * sleeping thread took longer than half of a digits-sized product (1797×64×10,
- * 80 µs), so without the spin two threads were no faster there than one.
+ * 80 µs), so without the spin two threads were no faster there than one. The
+ * worker claims each posted call before running it; one it has not claimed by
+ * the time the caller is done with its own part, the caller takes back and runs
+ * (on a loaded machine the worker may get no core for milliseconds).
  *
  * Only on Node with at least two cores, and only for calls of at least
  * `THREAD_MIN_WORK` multiply-adds; elsewhere (browsers, one core, a worker that
@@ -30,7 +33,7 @@ export const THREAD_MIN_WORK = 1 << 16
  * after each job (the next product of an iteration follows soon), the caller for the
  * worker's half.
  */
-const SPIN_MS = 1
+const SPIN_MS = 0.2
 
 /** How long the first threaded call waits for the worker to start before giving up. */
 const START_TIMEOUT_MS = 5_000
@@ -38,14 +41,16 @@ const START_TIMEOUT_MS = 5_000
 // The control block: int32 [state, ready, failed, kernel], then 16 float64 arguments
 // (byte offsets and sizes are exact in a float64, and wasm's i32 parameters take them
 // modulo 2³², which is the offset). The state is 0 before the first job, 1 while a job
-// is posted, 2 when it is done; ready is 1 once the worker can take jobs. Every store is
-// followed by a notify: Atomics.wait wakes on notify, not on a change.
+// is posted, 3 once the worker has claimed it, 2 when it is done (or taken back by the
+// caller before the worker claimed it); ready is 1 once the worker can take jobs. Every
+// store is followed by a notify: Atomics.wait wakes on notify, not on a change.
 const STATE = 0
 const READY = 1
 const FAILED = 2
 const KERNEL = 3
 const POSTED = 1
 const DONE = 2
+const CLAIMED = 3
 const ARGUMENTS_AT = 16
 const ARGUMENTS = 16
 // Then one float64: the kernel's return value (0 for kernels that return nothing).
@@ -105,6 +110,8 @@ for (;;) {
     Atomics.wait(state, ${STATE}, now)
     now = Atomics.load(state, ${STATE})
   }
+  // The caller may have taken the job back meanwhile: run it only if this claim wins.
+  if (Atomics.compareExchange(state, ${STATE}, ${POSTED}, ${CLAIMED}) !== ${POSTED}) continue
   try {
     result[0] = kernels[state[${KERNEL}]](...args) ?? 0
   } catch {
@@ -190,9 +197,11 @@ type Arguments = readonly number[]
 
 /**
  * Runs one call of a kernel on two threads: `kernel(worker)` on the worker while
- * `here()` runs on the calling thread, then waits for both. Returns false, having run
- * nothing, when the worker is not allowed, cannot start, or `work` (multiply-adds) is
- * below THREAD_MIN_WORK: the caller then runs the whole call itself.
+ * `here()` runs on the calling thread, then waits for both; if the worker has not begun
+ * its part when `here()` ends, the calling thread runs that part too (`fallback`), so a
+ * worker that gets no core never holds a call up. Returns false, having run nothing,
+ * when the worker is not allowed, cannot start, or `work` (multiply-adds) is below
+ * THREAD_MIN_WORK: the caller then runs the whole call itself.
  */
 export const inParallel = (
   module: WebAssembly.Module | undefined,
@@ -212,9 +221,17 @@ export const inParallel = (
   Atomics.store(state, STATE, POSTED)
   Atomics.notify(state, STATE)
   here()
+  // A worker that has not claimed its half yet (busy elsewhere, or not scheduled on a
+  // loaded machine) does not hold the caller up: the caller takes the half back.
+  if (Atomics.compareExchange(state, STATE, POSTED, DONE) === POSTED) {
+    takenBack++
+    const value = fallback(worker)
+    workerValue = typeof value === 'number' ? value : 0
+    return true
+  }
   const until = performance.now() + SPIN_MS
-  while (Atomics.load(state, STATE) === POSTED && performance.now() < until);
-  while (Atomics.load(state, STATE) === POSTED) Atomics.wait(state, STATE, POSTED)
+  while (Atomics.load(state, STATE) === CLAIMED && performance.now() < until);
+  while (Atomics.load(state, STATE) === CLAIMED) Atomics.wait(state, STATE, CLAIMED)
   workerValue = result[0]
   if (Atomics.load(state, FAILED) !== 0) {
     // The worker could not run its part (it cannot fail on valid offsets): run it here,
@@ -227,6 +244,10 @@ export const inParallel = (
 }
 
 let workerValue = 0
+let takenBack = 0
+
+/** How many calls' worker parts the calling thread has taken back so far (for tests). */
+export const takenBackCalls = (): number => takenBack
 
 /** What the worker's part of the last `inParallel` call returned (0 for no value). */
 export const lastWorkerValue = (): number => workerValue

@@ -39,14 +39,20 @@ import {
   gemmTN,
 } from '../core/kernels.ts'
 import * as reference from '../core/kernels-reference.ts'
-import { THREAD_MIN_WORK, workerRunning } from '../core/threads.ts'
+import { inParallel, takenBackCalls, THREAD_MIN_WORK, workerRunning } from '../core/threads.ts'
 import { Matrix as CoreMatrix, valuesOf } from '../core/matrix.ts'
 import { createRng } from '../core/rng.ts'
 import { sweepColumns, type ColumnRule } from '../dsl/rules.ts'
 import { cdColumn } from '../solvers/cd.ts'
 import { movingAverageColumn } from '../solvers/moving-average.ts'
 import type { Problem } from '../solvers/contract.ts'
-import { fastModule, keepResident, layout, withResidentScope } from '../core/wasm.ts'
+import {
+  fastModule,
+  keepResident,
+  layout,
+  sharedModuleInUse,
+  withResidentScope,
+} from '../core/wasm.ts'
 import { compileKernels, embedding, OUTPUT } from '../wasm/build.ts'
 import {
   denseOf,
@@ -509,6 +515,51 @@ describe("the module's multiplicative update, two entries at a time", () => {
       expect(expected.filter((value) => value === 0).length).toBeGreaterThan(1)
     }
   })
+})
+
+describe('a worker part that the worker has not begun', () => {
+  afterEach(() => {
+    setKernelPath(initialPath)
+  })
+
+  it.skipIf(availableParallelism() < 2)(
+    'is taken back and run by the calling thread, with the same result',
+    () => {
+      setKernelPath('auto')
+      const [n, p, m] = [300, 60, 8] // 144 000 multiply-adds: two threads
+      const a = Float64Array.from({ length: n * p }, (_, q) => (q % 11) / 11)
+      const b = Float64Array.from({ length: p * m }, (_, q) => (q % 7) / 7)
+      const expected = reference.gemm(a, n, p, b, m)
+      expect(gemm(a, n, p, b, m)).toEqual(expected) // starts the worker
+      const before = takenBackCalls()
+      const wasm = fastModule(Infinity, 0)
+      if (wasm === undefined) throw new Error('the module did not load')
+      const at = layout(wasm, [a, b], [n * m * 8])
+      if (at === undefined) throw new Error('no memory')
+      const sleeper = new Int32Array(new SharedArrayBuffer(4))
+      for (let round = 0; round < 5; round++) {
+        // Let the worker fall asleep, then post a call whose calling part is empty: the
+        // caller is done before the sleeping worker can claim its part.
+        Atomics.wait(sleeper, 0, 0, 20)
+        const worker = [at[0], n, p, p * 8, 8, at[1], m, at[2]]
+        const run = (args: readonly number[]) =>
+          wasm.gemmStrided(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7])
+        new Float64Array(wasm.memory.buffer, at[2], n * m).fill(NaN)
+        const ran = inParallel(
+          sharedModuleInUse(),
+          wasm.memory,
+          n * p * m,
+          'gemmStrided',
+          worker,
+          () => {},
+          run,
+        )
+        expect(ran).toBe(true)
+        expect(new Float64Array(wasm.memory.buffer, at[2], n * m)).toEqual(expected)
+      }
+      expect(takenBackCalls()).toBeGreaterThan(before)
+    },
+  )
 })
 
 describe('the sweeps on two threads', () => {
