@@ -218,6 +218,9 @@ export const inParallel = (
   args.fill(0)
   args.set(worker)
   state[KERNEL] = WORKER_KERNELS.indexOf(kernel)
+  // A failure is this call's alone: a flag left from an earlier one would run this
+  // call's part a second time (twice over for the kernels that work in place).
+  Atomics.store(state, FAILED, 0)
   Atomics.store(state, STATE, POSTED)
   Atomics.notify(state, STATE)
   here()

@@ -79,8 +79,8 @@ export const runDriver = <O, S extends Factors>(
     }
     return E.right({
       // Factors from a shared block (core/small-arrays.ts) get arrays of their own.
-      W: Matrix.unsafeWrap(state.W.rows, state.W.cols, ownArray(valuesOf(state.W))),
-      H: Matrix.unsafeWrap(state.H.rows, state.H.cols, ownArray(valuesOf(state.H))),
+      W: owning(state.W),
+      H: owning(state.H),
       nIter,
       converged,
       reconstructionError,
@@ -149,6 +149,13 @@ export const runDriver = <O, S extends Factors>(
     }
   }
   return finish(settings.maxIter)
+}
+
+/** The matrix itself when it owns its array, else a copy that does (core/small-arrays.ts). */
+const owning = <R extends string, C extends string>(matrix: Matrix<R, C>): Matrix<R, C> => {
+  const values = valuesOf(matrix)
+  const own = ownArray(values)
+  return own === values ? matrix : Matrix.unsafeWrap<R, C>(matrix.rows, matrix.cols, own)
 }
 
 /** Read through a function so that the compiler does not narrow it across iterations. */

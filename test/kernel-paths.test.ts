@@ -562,6 +562,51 @@ describe('a worker part that the worker has not begun', () => {
   )
 })
 
+describe('after the worker failed once', () => {
+  afterEach(() => {
+    setKernelThreads(true)
+    setKernelPath(initialPath)
+  })
+
+  it.skipIf(availableParallelism() < 2)(
+    'a later threaded sweep runs each half once: the same as on one thread',
+    () => {
+      setKernelPath('auto')
+      const [rows, k] = [3001, 6]
+      const A = Float64Array.from({ length: rows * k }, (_, q) => (q % 29) / 29)
+      const C = Float64Array.from({ length: rows * k }, (_, q) => (q % 31) / 31)
+      const G = Float64Array.from({ length: k * k }, (_, q) => (q % (k + 1) === 0 ? 2 : 0.1))
+      const order = [0, 1, 2, 3, 4, 5]
+      const settings = { damped: false, gamma: 1, project: true }
+      setKernelThreads(false)
+      const one = coordinateSweep(A, rows, k, G, C, order, settings)
+      setKernelThreads(true)
+      // A worker call on offsets past the memory traps in the worker: it reports the
+      // failure, and threads are off until allowed again.
+      const wasm = fastModule(Infinity, 0)
+      if (wasm === undefined || one === undefined) throw new Error('the module did not load')
+      const [n, p, m] = [300, 60, 8]
+      const a = Float64Array.from({ length: n * p }, (_, q) => (q % 11) / 11)
+      expect(gemm(a, n, p, a.subarray(0, p * m), m)).toEqual(
+        reference.gemm(a, n, p, a.subarray(0, p * m), m),
+      )
+      const past = 0xffff_0000 // beyond any memory the module has here
+      const trap = [past, n, p, p * 8, 8, past, m, past]
+      // The caller's part waits 20 ms, long enough for the worker to begin (and trap).
+      const busy = () => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
+      let fallbacks = 0
+      inParallel(sharedModuleInUse(), wasm.memory, n * p * m, 'gemmStrided', trap, busy, () => {
+        fallbacks++
+      })
+      expect(fallbacks).toBe(1)
+      setKernelThreads(true)
+      const two = coordinateSweep(A, rows, k, G, C, order, settings)
+      expect(two?.A).toEqual(one.A)
+      expect(Math.abs((two?.violation ?? NaN) - one.violation)).toBeLessThan(1e-14 * one.violation)
+    },
+  )
+})
+
 describe('the sweeps on two threads', () => {
   afterEach(() => {
     setKernelThreads(true)
