@@ -142,5 +142,6 @@ describe('whole iterations in the module agree with the reference', () => {
     const moved = onPath('auto', () => transform(X, H, { maxIter: 3, tol: 0 }))
     if (E.isLeft(moved)) throw new Error(moved.left.message)
     expect(valuesOf(moved.right.W).buffer.byteLength).toBe(valuesOf(moved.right.W).byteLength)
+    expect(moved.right.H).toBe(H) // transform's H is the one given, not a copy
   })
 })
