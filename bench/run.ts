@@ -525,9 +525,20 @@ const measureProblem = (
  */
 const compileForChildren = (): { directory: string; remove: () => void } | undefined => {
   const root = fileURLToPath(new URL('..', import.meta.url))
+  let tsc: string
+  try {
+    tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+  } catch {
+    console.error('warning: no TypeScript compiler found, the children run through tsx')
+    return undefined
+  }
   const directory = mkdtempSync(join(tmpdir(), 'nmfkit-bench-js-'))
   const remove = () => rmSync(directory, { recursive: true, force: true })
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+  // Removed however this process ends short of a kill: on exit (process.exit included),
+  // on Ctrl-C and on SIGTERM, which otherwise end Node without its exit handlers.
+  process.on('exit', remove)
+  process.once('SIGINT', () => process.exit(130))
+  process.once('SIGTERM', () => process.exit(143))
   const built = spawnSync(
     process.execPath,
     [
@@ -589,7 +600,8 @@ const measureInChild = (
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * MIB },
   )
   if (child.status !== 0) {
-    console.error(`error: the run of problem ${name} failed (exit code ${child.status})`)
+    const how = child.signal === null ? `exit code ${child.status}` : `signal ${child.signal}`
+    console.error(`error: the run of problem ${name} failed (${how})`)
     process.exit(1)
   }
   const lines = child.stdout
