@@ -37,6 +37,8 @@ import {
   gemm,
   gemmNT,
   gemmTN,
+  gramColumns,
+  gramRows,
 } from '../core/kernels.ts'
 import * as reference from '../core/kernels-reference.ts'
 import { inParallel, takenBackCalls, THREAD_MIN_WORK, workerRunning } from '../core/threads.ts'
@@ -485,6 +487,40 @@ describe('the second thread', () => {
     expect(relativeDifference(two[1], reference.csrTransposeTimesDense(X, Bt, k))).toBeLessThan(
       1e-14,
     )
+  })
+})
+
+describe("the module's products over long inner dimensions", () => {
+  afterEach(() => {
+    setKernelPath(initialPath)
+  })
+
+  // Past about 32 KiB of B the module sums in blocks of l, carrying each running sum on:
+  // every entry must still be the reference's sum in order, bit for bit.
+  it.each([
+    [37, 1000, 11],
+    [9, 3000, 1],
+    [300, 513, 7],
+    [6, 4099, 5],
+  ])('A %i×%i times B with %i columns', (n, p, m) => {
+    let state = n + p + m
+    const next = () => {
+      state = (state * 1103515245 + 12345) % 2147483648
+      return state / 2147483648 - 0.3
+    }
+    const a = Float64Array.from({ length: n * p }, next)
+    const b = Float64Array.from({ length: p * m }, next)
+    const bt = Float64Array.from({ length: m * p }, next)
+    const found = onPath('wasm', () => [
+      gemm(a, n, p, b, m),
+      gemmNT(a, n, p, bt, m),
+      gramColumns(a, p, n), // a as p×n: n×n over p rows
+      gramRows(a, n, p), // n×n over p columns
+    ])
+    expect(found[0]).toEqual(reference.gemm(a, n, p, b, m))
+    expect(found[1]).toEqual(reference.gemmNT(a, n, p, bt, m))
+    expect(found[2]).toEqual(reference.gramColumns(a, p, n))
+    expect(found[3]).toEqual(reference.gramRows(a, n, p))
   })
 })
 
