@@ -36,8 +36,8 @@ export function gemmStrided(
   } else {
     // A is the larger: its rows pass over B in blocks of l whose rows of B (about 32 KiB,
     // a first-level cache) stay in cache for every tile; each running sum carries on from
-    // the block before, so every entry is still summed over l in order. Wᵀ·X-shaped
-    // products (A read down its columns) gained 20–30% (bench/README.md).
+    // the block before, so every entry is still summed over l in order. Xᵀ·W (A = Xᵀ,
+    // read down the columns of X) gained 15–25% (bench/README.md).
     const rowB: usize = (<usize>m) << 3
     const block = max(16, 32768 / max(1, m << 3))
     for (let l0 = 0; l0 < inner; l0 += block) {
