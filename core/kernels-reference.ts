@@ -228,11 +228,6 @@ export const dot = (a: Float64Array, b: Float64Array): number => {
 /** out (m×n) = Aᵀ for A of n×m. */
 export const transpose = (a: Float64Array, n: number, m: number): Float64Array => {
   const out = new Float64Array(n * m)
-  transposeInto(a, n, m, out)
-  return out
-}
-
-/** out (m×n) = Aᵀ for A of n×m, into an array the caller has (a view, say). */
-export const transposeInto = (a: Float64Array, n: number, m: number, out: Float64Array): void => {
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[j * n + i] = a[i * m + j]
+  return out
 }

@@ -12,6 +12,7 @@ import type { CsrParts } from './kernels-reference.ts'
 import { inParallel, lastWorkerValue, parallelGemm } from './threads.ts'
 import {
   copyOut,
+  F64,
   fastModule,
   layout,
   sharedModuleInUse,
@@ -20,9 +21,7 @@ import {
 } from './wasm.ts'
 
 export type { CsrParts } from './kernels-reference.ts'
-export { dot, transpose, transposeInto } from './kernels-reference.ts'
-
-const F64 = 8
+export { dot, transpose } from './kernels-reference.ts'
 
 /**
  * out (rows×m) = A·B through the module, A(i, l) at a[i·rowStep + l·innerStep]

@@ -46,6 +46,9 @@ export type KernelPath = 'auto' | 'reference' | 'wasm'
  */
 export const FAST_PATH_MIN_WORK = 1_024
 
+/** Bytes per float64 in the module's memory, for offsets and sizes. */
+export const F64 = 8
+
 interface Exports {
   readonly memory: WebAssembly.Memory
   readonly heapBase: () => number

@@ -21,11 +21,9 @@ import {
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { float64Array } from '../core/small-arrays.ts'
 import type { AnyMatrix } from '../core/csr.ts'
-import { fastModule, layout, viewOf, type KernelModule } from '../core/wasm.ts'
+import { F64, fastModule, layout, viewOf, type KernelModule } from '../core/wasm.ts'
 import { componentOrder, type Outcome, type PenaltyWeights } from '../dsl/rules.ts'
 import type { Factors, Problem } from './contract.ts'
-
-const F64 = 8
 
 /** The penalties of each half: W's, then H's. */
 export interface SweepPenalties {

@@ -31,12 +31,13 @@
  * never densified, and nothing of X's size is allocated.
  *
  * That pass, in TypeScript, is the reference. Where the WebAssembly module runs
- * (core/wasm.ts), β = 2 takes the same sums as products (X·Hᵀ, then Xᵀ·W with
- * the new W), β = 1 on a dense X a blocked pass of products (about 256 KiB of
- * W·H at a time), and every other case the same row pass in the module. β = 2
- * (dense or CSR X) and β = 1 on a dense X run the whole update in one layout of
- * the module's memory (frobeniusInModule, klDense; frobeniusPass when the memory
- * cannot hold that). The module keeps its own copy of X during the fit.
+ * (core/wasm.ts), the whole update runs in one layout of its memory: for β = 2
+ * (dense or CSR X) as products, the same sums as the pass (frobeniusInModule);
+ * for β = 1 on a dense X as a blocked pass of products, about 256 KiB of W·H at
+ * a time (klDense); every other case as the same row pass in the module
+ * (rowPassFast). Where the memory cannot hold the whole update of β = 2 or of
+ * β = 1 on a dense X, the TypeScript pass and the module's row pass run. The
+ * module keeps its own copy of X during the fit.
  */
 import type { AnyMatrix, CsrMatrix } from '../core/csr.ts'
 import {
@@ -47,20 +48,11 @@ import {
   EPSILON,
   power,
 } from '../core/beta-divergence.ts'
-import {
-  csrTimesDense,
-  csrTransposeTimesDense,
-  gemm,
-  gemmTN,
-  gramColumns,
-  gramRows,
-  moduleProduct,
-  transpose,
-} from '../core/kernels.ts'
+import { gemm, gramColumns, gramRows, moduleProduct, transpose } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { float64Array } from '../core/small-arrays.ts'
 import { inParallel } from '../core/threads.ts'
-import { copyOut, fastModule, layout, sharedModuleInUse, viewOf } from '../core/wasm.ts'
+import { copyOut, F64, fastModule, layout, sharedModuleInUse, viewOf } from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { layoutWithX } from './fused-sweeps.ts'
 import { sumAndSquares } from './products.ts'
@@ -75,9 +67,6 @@ export interface MuState extends Factors {
   /** The last check's relative decrease; Infinity before the first check. */
   readonly decrease: number
 }
-
-/** Bytes per float64. */
-const F64 = 8
 
 /** The fit checks its error once every this many iterations. */
 export const CHECK_EVERY = 10
@@ -275,19 +264,20 @@ const rowPassFast = (
   const entries = fullRows ? n * m : rows.values.length
   // Every size: the TypeScript pass costs more than the copies even on the notebook's
   // 100×20 (0.051 against 0.024 ms per iteration, measured).
-  const wasm = fastModule(2 * entries * k, 0)
+  // β = 2 runs whole in frobeniusInModule; where the memory cannot hold that, the
+  // TypeScript pass runs.
+  const wasm = beta === 2 ? undefined : fastModule(2 * entries * k, 0)
   if (wasm === undefined) return undefined
-  if (beta === 2) return frobeniusPass(problem, W, Ht, HHt, updateH)
   const sparse = rows.columns !== undefined
   const operands = sparse
     ? [rows.values, rows.columns, (X as CsrMatrix).indptr, W, Ht]
     : [rows.values, W, Ht]
-  // β = 1 reads the row sums of H (β = 2 took the products' path above; others read none).
+  // β = 1 reads the row sums of H (others read none).
   const hSize = updateH ? m * k : 0
   const at = layout(
     wasm,
     [...operands, rowSumsH],
-    [n * k * 8, hSize * 8, (fullRows ? hSize : 0) * 8, 2 * k * 8],
+    [n * k * F64, hSize * F64, (fullRows ? hSize : 0) * F64, 2 * k * F64],
   )
   if (at === undefined) return undefined
   const [values, columns, starts] = sparse ? at : [at[0], 0, 0]
@@ -410,41 +400,13 @@ const klDense = (
 }
 
 /**
- * The pass for β = 2 as products, which the module runs fastest: W's numerator X·Hᵀ and
- * denominator W·(H·Hᵀ), then H's numerator (as Hᵀ) Xᵀ·W with the new W. Each numerator
- * entry is the same sum in the same order as in rowPass; the denominator's dot products
- * are summed in another order.
- */
-const frobeniusPass = (
-  problem: Problem,
-  W: Float64Array,
-  Ht: Float64Array,
-  HHt: Float64Array,
-  updateH: boolean,
-): RowPass => {
-  const { X, components: k, penalties } = problem
-  const n = X.rows
-  const m = X.cols
-  const numeratorW = X.format === 'dense' ? gemm(valuesOf(X), n, m, Ht, k) : csrTimesDense(X, Ht, k)
-  const denominatorW = gemm(W, n, k, HHt, k)
-  const nextW = new Float64Array(n * k)
-  const { l1W, l2W } = penalties
-  for (let i = 0; i < n; i++) {
-    multiplyRow(W, i * k, numeratorW, i * k, denominatorW, i * k, k, l1W, l2W, 1, 0, nextW)
-  }
-  const numeratorH = !updateH
-    ? new Float64Array(0)
-    : X.format === 'dense'
-      ? transpose(gemmTN(nextW, n, k, valuesOf(X), m), k, m)
-      : csrTransposeTimesDense(X, nextW, k)
-  return { nextW, numeratorH, denominatorH: new Float64Array(0) }
-}
-
-/**
- * β = 2: the whole update in one layout of the module's memory (a dense or a CSR X), the same
- * products as frobeniusPass and the H update after it (the same sums in the same order)
- * without the copies and allocations between them, which on small problems cost more than
- * the arithmetic. Undefined where the module does not run; `update` runs then.
+ * β = 2: the whole update in one layout of the module's memory (a dense or a CSR X): W's
+ * numerator X·Hᵀ and denominator W·(H·Hᵀ), then H's numerator (as Hᵀ) Xᵀ·W with the new
+ * W and its denominator Hᵀ·(WᵀW). Each numerator entry is the same sum in the same order
+ * as in rowPass; the denominators' dot products are summed in another order. Nothing is
+ * allocated but the new factors: on small problems the copies and allocations between
+ * the products cost more than the arithmetic. Undefined where the module does not run or
+ * its memory cannot hold the update; `update` runs then.
  */
 const frobeniusInModule = (
   problem: Problem,
