@@ -126,7 +126,8 @@ export const alternatingSweeps = (
   wasm.penalize(gramW, crossH, m, k, penalties.H.l1, penalties.H.l2)
   const onH = sweep(ht, m, gramW, crossH, k)
 
-  // The objective with H's penalties: ½(‖X‖² − 2·Σ C∘Hᵀ + Σ G∘(H·Hᵀ)), as withObjective.
+  // The objective with H's penalties, as withObjective forms it:
+  // ½(‖X‖² − 2·Σ C∘Hᵀ + Σ G∘(H·Hᵀ)).
   moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramNext)
   const cross = wasm.dot(crossH, ht, m * k)
   const quadratic = wasm.dot(gramW, gramNext, k * k)

@@ -388,7 +388,8 @@ const klDense = (
     const [numerator, other] = [viewOf(wasm, numeratorHt, m * k), viewOf(wasm, otherHt, m * k)]
     for (let q = 0; q < m * k; q++) numerator[q] += other[q]
   }
-  // Hᵀ ← Hᵀ ∘ numerator / (column sums of the new W + l1 + l2·Hᵀ), entries below ε set to 0.
+  // Hᵀ ← Hᵀ ∘ numerator / (column sums of the new W + l1 + l2·Hᵀ), entries below ε
+  // set to 0.
   wasm.columnSums(nextW, n, k, sumsW)
   const [sums, denominator] = [viewOf(wasm, sumsW, k), viewOf(wasm, denominatorHt, m * k)]
   for (let j = 0; j < m; j++) denominator.set(sums, j * k)
