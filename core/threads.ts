@@ -223,13 +223,16 @@ export const inParallel = (
   Atomics.store(state, FAILED, 0)
   Atomics.store(state, STATE, POSTED)
   Atomics.notify(state, STATE)
+  const runHere = () => {
+    const value = fallback(worker)
+    workerValue = typeof value === 'number' ? value : 0
+  }
   here()
   // A worker that has not claimed its half yet (busy elsewhere, or not scheduled on a
   // loaded machine) does not hold the caller up: the caller takes the half back.
   if (Atomics.compareExchange(state, STATE, POSTED, DONE) === POSTED) {
     takenBack++
-    const value = fallback(worker)
-    workerValue = typeof value === 'number' ? value : 0
+    runHere()
     return true
   }
   const until = performance.now() + SPIN_MS
@@ -240,8 +243,7 @@ export const inParallel = (
     // The worker could not run its part (it cannot fail on valid offsets): run it here,
     // and keep to one thread from now on.
     enabled = false
-    const value = fallback(worker)
-    workerValue = typeof value === 'number' ? value : 0
+    runHere()
   }
   return true
 }
