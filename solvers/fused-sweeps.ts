@@ -42,6 +42,41 @@ export interface XInModule {
 }
 
 /**
+ * W (n×k) and H (k×m) copied into their slots at `w` and `h` of the module's memory, and
+ * Hᵀ (m×k) formed from H at `ht`: the start of a whole iteration.
+ */
+export const factorsIn = (
+  wasm: KernelModule,
+  W: Float64Array,
+  H: Float64Array,
+  [n, k, m]: readonly [number, number, number],
+  [w, h, ht]: readonly [number, number, number],
+): void => {
+  viewOf(wasm, w, n * k).set(W)
+  viewOf(wasm, h, k * m).set(H)
+  wasm.transpose(h, k, m, ht)
+}
+
+/** A new factor from `length` float64s at `at` (from a shared block when small). */
+export const factorOut = (wasm: KernelModule, at: number, length: number): Float64Array => {
+  const out = float64Array(length)
+  out.set(viewOf(wasm, at, length))
+  return out
+}
+
+/** A new H (k×m) from Hᵀ (m×k) at `ht`, transposed through the slot at `h`. */
+export const transposedOut = (
+  wasm: KernelModule,
+  ht: number,
+  m: number,
+  k: number,
+  h: number,
+): Float64Array => {
+  wasm.transpose(ht, m, k, h)
+  return factorOut(wasm, h, k * m)
+}
+
+/**
  * One layout of the module's memory for a whole iteration: X (dense, or a CSR X's parts;
  * kept there during a fit) and `slots` (byte sizes), with X·B and Xᵀ·B as the DSL's
  * planner runs them (core/kernels.ts's products, on two threads when large). Undefined
@@ -103,9 +138,7 @@ export const alternatingSweeps = (
   const { times, transposeTimes } = laid
   const [w, h, ht, crossW, crossH, gramH, gramW, gramNext, scratch, orders] = laid.at
   // The factors are updated in place, so they go into slots of their own (never onto X).
-  viewOf(wasm, w, n * k).set(valuesOf(state.W))
-  viewOf(wasm, h, k * m).set(valuesOf(state.H))
-  wasm.transpose(h, k, m, ht)
+  factorsIn(wasm, valuesOf(state.W), valuesOf(state.H), [n, k, m], [w, h, ht])
 
   const sweep = (a: number, rows: number, g: number, c: number, first: number) => {
     // The components' order, drawn as the rule draws it (W's sweep first).
@@ -133,11 +166,8 @@ export const alternatingSweeps = (
   const quadratic = wasm.dot(gramW, gramNext, k * k)
   const objective = Math.max(0, 0.5 * (problem.squaredNormX - 2 * cross + quadratic))
 
-  wasm.transpose(ht, m, k, h)
-  const nextW = float64Array(n * k)
-  nextW.set(viewOf(wasm, w, n * k))
-  const nextH = float64Array(k * m)
-  nextH.set(viewOf(wasm, h, k * m))
+  const nextW = factorOut(wasm, w, n * k)
+  const nextH = transposedOut(wasm, ht, m, k, h)
   return {
     state: {
       W: Matrix.unsafeWrap<string, 'components'>(n, k, nextW),

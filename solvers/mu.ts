@@ -50,11 +50,10 @@ import {
 } from '../core/beta-divergence.ts'
 import { gemm, gramColumns, gramRows, moduleProduct, transpose } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
-import { float64Array } from '../core/small-arrays.ts'
 import { inParallel } from '../core/threads.ts'
 import { copyOut, F64, fastModule, layout, sharedModuleInUse, viewOf } from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
-import { layoutWithX } from './fused-sweeps.ts'
+import { factorOut, factorsIn, layoutWithX, transposedOut } from './fused-sweeps.ts'
 import { sumAndSquares } from './products.ts'
 
 /** The factors and what the convergence check remembers. */
@@ -341,9 +340,7 @@ const klDense = (
   if (at === undefined) return undefined
   const [x, w, nextW, h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
   const [sumsW, denominatorHt, nextHt] = at.slice(10)
-  viewOf(wasm, w, n * k).set(W)
-  viewOf(wasm, h, k * m).set(H)
-  wasm.transpose(h, k, m, ht)
+  factorsIn(wasm, W, H, [n, k, m], [w, h, ht])
   wasm.columnSums(ht, m, k, rowSumsH)
   viewOf(wasm, numeratorHt, m * k).fill(0)
   viewOf(wasm, otherHt, m * k).fill(0)
@@ -380,8 +377,7 @@ const klDense = (
     run,
   )
   if (!parallel) run(pass(0, n, numeratorHt, work))
-  const Wout = float64Array(n * k)
-  Wout.set(viewOf(wasm, nextW, n * k))
+  const Wout = factorOut(wasm, nextW, n * k)
   if (!updateH) return { W: Wout, H: undefined }
 
   if (parallel) {
@@ -394,10 +390,7 @@ const klDense = (
   const [sums, denominator] = [viewOf(wasm, sumsW, k), viewOf(wasm, denominatorHt, m * k)]
   for (let j = 0; j < m; j++) denominator.set(sums, j * k)
   wasm.multiplyEntries(ht, numeratorHt, denominatorHt, m * k, nextHt, EPSILON, l1H, l2H, 1, EPSILON)
-  wasm.transpose(nextHt, m, k, h)
-  const Hout = float64Array(k * m)
-  Hout.set(viewOf(wasm, h, k * m))
-  return { W: Wout, H: Hout }
+  return { W: Wout, H: transposedOut(wasm, nextHt, m, k, h) }
 }
 
 /**
@@ -426,9 +419,7 @@ const frobeniusInModule = (
   const { times, transposeTimes, at } = laid
   const [w, nextW, h, ht, nextHt, gramH, numeratorW, denominatorW] = at
   const [numeratorHt, gramW, denominatorHt] = at.slice(8)
-  viewOf(wasm, w, n * k).set(W)
-  viewOf(wasm, h, k * m).set(H)
-  wasm.transpose(h, k, m, ht)
+  factorsIn(wasm, W, H, [n, k, m], [w, h, ht])
   const { l1W, l2W, l1H, l2H } = penalties
 
   // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ.
@@ -436,8 +427,7 @@ const frobeniusInModule = (
   times(ht, numeratorW)
   moduleProduct(wasm, w, n, k, k, 1, gramH, k, denominatorW)
   wasm.multiplyEntries(w, numeratorW, denominatorW, n * k, nextW, EPSILON, l1W, l2W, 1, 0)
-  const Wout = float64Array(n * k)
-  Wout.set(viewOf(wasm, nextW, n * k))
+  const Wout = factorOut(wasm, nextW, n * k)
   if (!updateH) return { W: Wout, H: undefined }
 
   // Hᵀ ← Hᵀ ∘ (Xᵀ·W) / (Hᵀ·(WᵀW) + l1 + l2·Hᵀ) with the new W.
@@ -445,10 +435,7 @@ const frobeniusInModule = (
   moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
   moduleProduct(wasm, ht, m, k, k, 1, gramW, k, denominatorHt)
   wasm.multiplyEntries(ht, numeratorHt, denominatorHt, m * k, nextHt, EPSILON, l1H, l2H, 1, 0)
-  wasm.transpose(nextHt, m, k, h)
-  const Hout = float64Array(k * m)
-  Hout.set(viewOf(wasm, h, k * m))
-  return { W: Wout, H: Hout }
+  return { W: Wout, H: transposedOut(wasm, nextHt, m, k, h) }
 }
 
 /** One iteration's new W (n×k) and, when `updateH`, new H (k×m). */
