@@ -9,7 +9,7 @@
  */
 import * as reference from './kernels-reference.ts'
 import type { CsrParts } from './kernels-reference.ts'
-import { inParallel, lastWorkerValue, parallelGemm } from './threads.ts'
+import { inTwoParts } from './threads.ts'
 import {
   copyOut,
   F64,
@@ -59,10 +59,29 @@ export const moduleProduct = (
   m: number,
   out: number,
 ): void => {
-  const args = [a, rows, inner, rowStep * F64, innerStep * F64, b, m, out] as const
-  if (!parallelGemm(sharedModuleInUse(), wasm.memory, wasm.gemmStrided, args)) {
-    wasm.gemmStrided(...args)
-  }
+  // On two threads the calling thread takes whole tiles of four rows, about half of them;
+  // under eight rows, one thread.
+  const split = rows < 8 ? rows : Math.ceil(rows / 8) * 4
+  inTwoParts(
+    sharedModuleInUse(),
+    wasm.memory,
+    rows < 8 ? 0 : rows * inner * m,
+    'gemmStrided',
+    rows,
+    split,
+    (first, count) => [
+      a + first * rowStep * F64,
+      count,
+      inner,
+      rowStep * F64,
+      innerStep * F64,
+      b,
+      m,
+      out + first * m * F64,
+    ],
+    (args) =>
+      wasm.gemmStrided(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7]),
+  )
 }
 
 /** out (n×m) = A (n×p) · B (p×m). */
@@ -147,20 +166,16 @@ export const csrProductInModule = (
   out: number,
 ): void => {
   const { indptr, indices, data } = at
-  const split = middleRow(x.indptr)
-  const worker = [indptr + split * 4, indices, data, x.rows - split, b, k, out + split * k * F64]
-  const run = (args: readonly number[]) =>
-    wasm.csrTimesDense(args[0], args[1], args[2], args[3], args[4], args[5], args[6])
-  const parallel = inParallel(
+  inTwoParts(
     sharedModuleInUse(),
     wasm.memory,
     x.data.length * k,
     'csrTimesDense',
-    worker,
-    () => wasm.csrTimesDense(indptr, indices, data, split, b, k, out),
-    run,
+    x.rows,
+    middleRow(x.indptr),
+    (first, count) => [indptr + first * 4, indices, data, count, b, k, out + first * k * F64],
+    (args) => wasm.csrTimesDense(args[0], args[1], args[2], args[3], args[4], args[5], args[6]),
   )
-  if (!parallel) wasm.csrTimesDense(indptr, indices, data, x.rows, b, k, out)
 }
 
 /**
@@ -178,30 +193,36 @@ export const csrTransposeProductInModule = (
   other: number,
 ): void => {
   const { indptr, indices, data } = at
-  const split = middleRow(x.indptr)
-  const rest = [indptr + split * 4, indices, data, x.rows - split, x.cols, b + split * k * F64]
-  const run = (args: readonly number[]) =>
-    wasm.csrTransposeTimesDense(
-      args[0],
-      args[1],
-      args[2],
-      args[3],
-      args[4],
-      args[5],
-      args[6],
-      args[7],
-    )
-  const parallel = inParallel(
+  const { parallel } = inTwoParts(
     sharedModuleInUse(),
     wasm.memory,
     x.data.length * k,
     'csrTransposeTimesDense',
-    [...rest, k, other],
-    () => wasm.csrTransposeTimesDense(indptr, indices, data, split, x.cols, b, k, out),
-    run,
+    x.rows,
+    middleRow(x.indptr),
+    (first, count, worker) => [
+      indptr + first * 4,
+      indices,
+      data,
+      count,
+      x.cols,
+      b + first * k * F64,
+      k,
+      worker ? other : out,
+    ],
+    (args) =>
+      wasm.csrTransposeTimesDense(
+        args[0],
+        args[1],
+        args[2],
+        args[3],
+        args[4],
+        args[5],
+        args[6],
+        args[7],
+      ),
   )
-  if (!parallel) wasm.csrTransposeTimesDense(indptr, indices, data, x.rows, x.cols, b, k, out)
-  else wasm.addInto(out, other, x.cols * k)
+  if (parallel) wasm.addInto(out, other, x.cols * k)
 }
 
 /** out (n×k) = X · B for a CSR X (n×m) and a dense B (m×k). */
@@ -296,28 +317,30 @@ export const sweepInModule = (
 ): { readonly violation: number; readonly squaredChange: number } => {
   const [gt, otherGt] = [scratch, scratch + k * k * F64]
   const [change, otherChange] = [scratch + 2 * k * k * F64, scratch + (2 * k * k + 1) * F64]
-  const part = (first: number, count: number, gtAt: number) =>
-    [a + first * k * F64, count, k, g, c + first * k * F64, order, gtAt] as const
-  const settings = [damped ? 1 : 0, gamma, project ? 1 : 0] as const
-  const run = (args: readonly number[]): number =>
-    (wasm.coordinateSweep as (...values: readonly number[]) => number)(...args)
-  const split = Math.ceil(rows / 2)
-  let violation = 0
-  const parallel = inParallel(
+  const { parallel, here, worker } = inTwoParts(
     sharedModuleInUse(),
     wasm.memory,
     rows * k * k,
     'coordinateSweep',
-    [...part(split, rows - split, otherGt), ...settings, otherChange],
-    () => (violation = run([...part(0, split, gt), ...settings, change])),
-    run,
+    rows,
+    Math.ceil(rows / 2),
+    (first, count, onWorker) => [
+      a + first * k * F64,
+      count,
+      k,
+      g,
+      c + first * k * F64,
+      order,
+      onWorker ? otherGt : gt,
+      damped ? 1 : 0,
+      gamma,
+      project ? 1 : 0,
+      onWorker ? otherChange : change,
+    ],
+    (args) => (wasm.coordinateSweep as (...values: readonly number[]) => number)(...args),
   )
-  if (!parallel) {
-    violation = run([...part(0, rows, gt), ...settings, change])
-    return { violation, squaredChange: viewOf(wasm, change, 1)[0] }
-  }
   const changes = viewOf(wasm, change, 2)
-  return { violation: violation + lastWorkerValue(), squaredChange: changes[0] + changes[1] }
+  return { violation: here + worker, squaredChange: changes[0] + (parallel ? changes[1] : 0) }
 }
 
 /** The row before which a CSR matrix holds about half of its stored entries. */

@@ -254,44 +254,39 @@ let takenBack = 0
 /** How many calls' worker parts the calling thread has taken back so far (for tests). */
 export const takenBackCalls = (): number => takenBack
 
-/** What the worker's part of the last `inParallel` call returned (0 for no value). */
-export const lastWorkerValue = (): number => workerValue
-
 /**
- * Runs gemmStrided(a, rows, inner, rowStep, innerStep, b, m, out) (byte offsets and
- * byte steps) on two threads when allowed and large enough: the worker takes the rows
- * from about the middle on. Returns false, having done nothing, when it runs on one
- * thread.
+ * Runs `kernel` over rows 0..rows−1: on two threads when inParallel allows it, the rows
+ * from `split` on the worker and the rest here, else all of them here. `part(first,
+ * count, worker)` gives the kernel's arguments for those rows (the worker's part may
+ * write apart, into partial sums of its own). Returns whether two threads ran and what
+ * each part returned (the worker's 0 on one thread, and for kernels without a value).
  */
-export const parallelGemm = (
+export const inTwoParts = (
   module: WebAssembly.Module | undefined,
   memory: WebAssembly.Memory,
-  gemm: (...args: number[]) => void,
-  args: readonly [number, number, number, number, number, number, number, number],
-): boolean => {
-  const [a, rows, inner, rowStep, innerStep, b, m, out] = args
-  if (rows < 8) return false
-  // Whole tiles of four rows for the calling thread, about half of them.
-  const split = Math.ceil(rows / 8) * 4
-  const worker = [
-    a + split * rowStep,
-    rows - split,
-    inner,
-    rowStep,
-    innerStep,
-    b,
-    m,
-    out + split * m * 8,
-  ]
-  return inParallel(
+  work: number,
+  kernel: WorkerKernel,
+  rows: number,
+  split: number,
+  part: (first: number, count: number, worker: boolean) => Arguments,
+  run: (args: Arguments) => unknown,
+): { readonly parallel: boolean; readonly here: number; readonly worker: number } => {
+  let here: unknown = 0
+  const parallel = inParallel(
     module,
     memory,
-    rows * inner * m,
-    'gemmStrided',
-    worker,
-    () => gemm(a, split, inner, rowStep, innerStep, b, m, out),
-    (rest) => gemm(...rest),
+    work,
+    kernel,
+    part(split, rows - split, true),
+    () => (here = run(part(0, split, false))),
+    run,
   )
+  if (!parallel) here = run(part(0, rows, false))
+  return {
+    parallel,
+    here: typeof here === 'number' ? here : 0,
+    worker: parallel ? workerValue : 0,
+  }
 }
 
 /** Stops the worker, if one runs; the next large product starts a new one. */

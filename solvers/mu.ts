@@ -50,7 +50,7 @@ import {
 } from '../core/beta-divergence.ts'
 import { gemm, gramColumns, gramRows, moduleProduct, transpose } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
-import { inParallel } from '../core/threads.ts'
+import { inTwoParts } from '../core/threads.ts'
 import { copyOut, F64, fastModule, layout, sharedModuleInUse, viewOf } from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { factorOut, factorsIn, layoutWithX, transposedOut } from './fused-sweeps.ts'
@@ -346,44 +346,37 @@ const klDense = (
   viewOf(wasm, otherHt, m * k).fill(0)
 
   const { l1W, l2W, l1H, l2H } = penalties
-  const pass = (first: number, count: number, into: number, scratchAt: number): number[] => [
-    x + first * m * F64,
-    count,
-    m,
-    k,
-    w + first * k * F64,
-    h,
-    ht,
-    rowSumsH,
-    nextW + first * k * F64,
-    updateH ? into : 0,
-    scratchAt,
-    block,
-    EPSILON,
-    l1W,
-    l2W,
-  ]
-  const run = (args: readonly number[]) =>
-    (wasm.muKlDense as (...values: readonly number[]) => void)(...args)
   // On two threads the worker takes the second half of the rows, with its own numerator.
-  const split = Math.ceil(n / 2)
-  const parallel = inParallel(
+  const { parallel } = inTwoParts(
     sharedModuleInUse(),
     wasm.memory,
     4 * n * m * k,
     'muKlDense',
-    pass(split, n - split, otherHt, otherWork),
-    () => run(pass(0, split, numeratorHt, work)),
-    run,
+    n,
+    Math.ceil(n / 2),
+    (first, count, worker) => [
+      x + first * m * F64,
+      count,
+      m,
+      k,
+      w + first * k * F64,
+      h,
+      ht,
+      rowSumsH,
+      nextW + first * k * F64,
+      updateH ? (worker ? otherHt : numeratorHt) : 0,
+      worker ? otherWork : work,
+      block,
+      EPSILON,
+      l1W,
+      l2W,
+    ],
+    (args) => (wasm.muKlDense as (...values: readonly number[]) => void)(...args),
   )
-  if (!parallel) run(pass(0, n, numeratorHt, work))
   const Wout = factorOut(wasm, nextW, n * k)
   if (!updateH) return { W: Wout, H: undefined }
 
-  if (parallel) {
-    const [numerator, other] = [viewOf(wasm, numeratorHt, m * k), viewOf(wasm, otherHt, m * k)]
-    for (let q = 0; q < m * k; q++) numerator[q] += other[q]
-  }
+  if (parallel) wasm.addInto(numeratorHt, otherHt, m * k)
   // Hᵀ ← Hᵀ ∘ numerator / (column sums of the new W + l1 + l2·Hᵀ), entries below ε
   // set to 0.
   wasm.columnSums(nextW, n, k, sumsW)
