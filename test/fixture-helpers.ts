@@ -2,7 +2,15 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
-import { fromJSON, Matrix, setKernelPath, type AnyMatrix, type KernelPath } from 'nmfkit'
+import {
+  fromJSON,
+  Matrix,
+  setKernelPath,
+  type AnyMatrix,
+  type KernelPath,
+  type NmfOptions,
+  type TransformOptions,
+} from 'nmfkit'
 
 /** Largest difference over the largest entry, the fixtures' measure of agreement. */
 export const relativeDifference = (
@@ -60,5 +68,44 @@ export const onPath = <A>(path: KernelPath, run: () => A): A => {
     return run()
   } finally {
     setKernelPath(previous)
+  }
+}
+
+/**
+ * `nmf`'s options for a fit fixture, as scikit-learn (or, for `moving_average_*`, the
+ * notebook) ran it: its solver, loss, penalties, iterations and tolerance, and its
+ * starting factors when it has them.
+ */
+export const fitOptions = (fixture: Fixture): NmfOptions => {
+  const { params } = fixture
+  return {
+    components: params.n_components,
+    maxIter: params.max_iter,
+    tol: params.tol,
+    ...(fixture.name.startsWith('moving_average')
+      ? { solver: 'moving-average', gamma: params.gamma, nonnegative: false }
+      : {
+          solver: params.solver,
+          betaLoss: params.beta_loss,
+          alphaW: params.alpha_W,
+          alphaH: params.alpha_H,
+          l1Ratio: params.l1_ratio,
+        }),
+    ...(fixture.W0 === undefined
+      ? {}
+      : { init: { W: denseOf(fixture.W0), H: denseOf(fixture.H0) } }),
+  } as NmfOptions
+}
+
+/** `transform`'s options for a transform fixture, as scikit-learn ran it. */
+export const transformOptions = (fixture: Fixture): TransformOptions => {
+  const { params } = fixture
+  return {
+    solver: params.solver,
+    betaLoss: params.beta_loss,
+    maxIter: params.max_iter,
+    tol: params.tol,
+    alphaW: params.alpha_W,
+    l1Ratio: params.l1_ratio,
   }
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { initialize, nmf } from 'nmfkit'
-import { denseOf, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
+import { fitOptions, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
 
 const TOLERANCE = 1e-9
 
@@ -20,20 +20,8 @@ const cdCases = [
 describe('cd reproduces scikit-learn', () => {
   it.each(cdCases)('%s', (name) => {
     const fixture = readFixture(name)
-    const { params, expected } = fixture
-    const fit = unwrap(
-      nmf(matrixOf(fixture.X), {
-        components: params.n_components,
-        maxIter: params.max_iter,
-        tol: params.tol,
-        alphaW: params.alpha_W,
-        alphaH: params.alpha_H,
-        l1Ratio: params.l1_ratio,
-        ...(fixture.W0 === undefined
-          ? {}
-          : { init: { W: denseOf(fixture.W0), H: denseOf(fixture.H0) } }),
-      }),
-    )
+    const { expected } = fixture
+    const fit = unwrap(nmf(matrixOf(fixture.X), fitOptions(fixture)))
     expect(fit.nIter).toBe(expected.n_iter)
     expect(relativeDifference(fit.W.toFloat64Array(), expected.W.data)).toBeLessThan(TOLERANCE)
     expect(relativeDifference(fit.H.toFloat64Array(), expected.H.data)).toBeLessThan(TOLERANCE)
@@ -46,18 +34,8 @@ describe('cd reproduces scikit-learn', () => {
 describe('moving-average reproduces the notebook', () => {
   it('moving_average_binary_100x20_k4', () => {
     const fixture = readFixture('moving_average_binary_100x20_k4')
-    const { params, expected } = fixture
-    const fit = unwrap(
-      nmf(matrixOf(fixture.X), {
-        components: params.n_components,
-        solver: 'moving-average',
-        gamma: params.gamma,
-        nonnegative: false,
-        maxIter: params.max_iter,
-        tol: params.tol,
-        init: { W: denseOf(fixture.W0), H: denseOf(fixture.H0) },
-      }),
-    )
+    const { expected } = fixture
+    const fit = unwrap(nmf(matrixOf(fixture.X), fitOptions(fixture)))
     expect(fit.nIter).toBe(expected.n_iter)
     expect(relativeDifference(fit.W.toFloat64Array(), expected.W.data)).toBeLessThan(TOLERANCE)
     expect(relativeDifference(fit.H.toFloat64Array(), expected.H.data)).toBeLessThan(TOLERANCE)

@@ -58,10 +58,12 @@ import {
 import { compileKernels, embedding, OUTPUT } from '../wasm/build.ts'
 import {
   denseOf,
+  fitOptions,
   matrixOf,
   onPath,
   readFixture,
   relativeDifference,
+  transformOptions,
   unwrap,
   type Fixture,
 } from './fixture-helpers.ts'
@@ -76,27 +78,7 @@ interface Outcome {
 }
 
 const fitFixture = (fixture: Fixture): Outcome => {
-  const { params } = fixture
-  const movingAverage = fixture.name.startsWith('moving_average')
-  const fit = unwrap(
-    nmf(matrixOf(fixture.X), {
-      components: params.n_components,
-      maxIter: params.max_iter,
-      tol: params.tol,
-      ...(movingAverage
-        ? { solver: 'moving-average', gamma: params.gamma, nonnegative: false }
-        : {
-            solver: params.solver,
-            betaLoss: params.beta_loss,
-            alphaW: params.alpha_W,
-            alphaH: params.alpha_H,
-            l1Ratio: params.l1_ratio,
-          }),
-      ...(fixture.W0 === undefined
-        ? {}
-        : { init: { W: denseOf(fixture.W0), H: denseOf(fixture.H0) } }),
-    }),
-  )
+  const fit = unwrap(nmf(matrixOf(fixture.X), fitOptions(fixture)))
   return { nIter: fit.nIter, W: fit.W.toFloat64Array(), H: fit.H.toFloat64Array() }
 }
 
@@ -108,16 +90,8 @@ const initializeFixture = (fixture: Fixture): Outcome => {
 }
 
 const transformFixture = (fixture: Fixture): Outcome => {
-  const { params } = fixture
   const result = unwrap(
-    transform(matrixOf(fixture.X), denseOf(fixture.H), {
-      solver: params.solver,
-      betaLoss: params.beta_loss,
-      maxIter: params.max_iter,
-      tol: params.tol,
-      alphaW: params.alpha_W,
-      l1Ratio: params.l1_ratio,
-    }),
+    transform(matrixOf(fixture.X), denseOf(fixture.H), transformOptions(fixture)),
   )
   return { nIter: result.nIter, W: result.W.toFloat64Array(), H: undefined }
 }

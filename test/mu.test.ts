@@ -18,7 +18,7 @@ import {
   type NmfOptions,
 } from 'nmfkit'
 import { gammaOf } from '../solvers/mu.ts'
-import { denseOf, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
+import { fitOptions, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
 
 /** Agreement with scikit-learn (largest difference over the largest entry). */
 const TOLERANCE = 1e-9
@@ -48,17 +48,7 @@ describe('mu reproduces scikit-learn', () => {
   ])('%s', (name) => {
     const fixture = readFixture(name)
     const { params, expected } = fixture
-    const fit = fitOf(matrixOf(fixture.X), {
-      components: params.n_components,
-      solver: 'mu',
-      betaLoss: params.beta_loss,
-      maxIter: params.max_iter,
-      tol: params.tol,
-      alphaW: params.alpha_W,
-      alphaH: params.alpha_H,
-      l1Ratio: params.l1_ratio,
-      init: { W: denseOf(fixture.W0), H: denseOf(fixture.H0) },
-    })
+    const fit = fitOf(matrixOf(fixture.X), fitOptions(fixture))
     expect(fit.nIter).toBe(expected.n_iter)
     expect(fit.converged).toBe(expected.n_iter < params.max_iter)
     expect(relativeDifference(fit.W.toFloat64Array(), expected.W.data)).toBeLessThan(TOLERANCE)

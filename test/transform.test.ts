@@ -13,7 +13,14 @@ import {
   transform,
   type NmfError,
 } from 'nmfkit'
-import { denseOf, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
+import {
+  denseOf,
+  matrixOf,
+  readFixture,
+  relativeDifference,
+  transformOptions,
+  unwrap,
+} from './fixture-helpers.ts'
 
 /** Agreement with scikit-learn, and between two summation orders. */
 const TOLERANCE = 1e-9
@@ -33,19 +40,9 @@ describe('transform reproduces scikit-learn', () => {
     ['transform_mu_kl_25x30_k4', 70],
   ])('%s', (name, nIter) => {
     const fixture = readFixture(name)
-    const { params } = fixture
     const H = denseOf(fixture.H)
     for (const X of [matrixOf(fixture.X), CsrMatrix.fromDense(denseOf(fixture.X))]) {
-      const result = unwrap(
-        transform(X, H, {
-          solver: params.solver,
-          betaLoss: params.beta_loss,
-          maxIter: params.max_iter,
-          tol: params.tol,
-          alphaW: params.alpha_W,
-          l1Ratio: params.l1_ratio,
-        }),
-      )
+      const result = unwrap(transform(X, H, transformOptions(fixture)))
       expect(result.nIter).toBe(nIter)
       expect(result.converged).toBe(true)
       expect(relativeDifference(result.W.toFloat64Array(), fixture.expected.W.data)).toBeLessThan(
