@@ -191,6 +191,42 @@ const fastSums = (
 }
 
 /**
+ * The sums of `addEntry` over X's entries here, in row-major order for both formats, so
+ * that dense and CSR give the same sums: every entry for β ∉ {0, 1}, else those above ε.
+ */
+const loopSums = (
+  X: AnyMatrix,
+  w: Float64Array,
+  ht: Float64Array,
+  k: number,
+  beta: number,
+): Sums => {
+  const n = X.rows
+  const m = X.cols
+  const generic = beta !== 0 && beta !== 1
+  const sums: Sums = { x: 0, first: 0, second: 0, yBeta: 0 }
+  const visit = (i: number, j: number, x: number): void => {
+    if (generic || x > EPSILON) addEntry(sums, x, dotRows(w, i * k, ht, j * k, k), beta, generic)
+  }
+  if (X.format === 'dense') {
+    const x = valuesOf(X)
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) visit(i, j, x[i * m + j])
+    return sums
+  }
+  for (let i = 0; i < n; i++) {
+    const end = X.indptr[i + 1]
+    if (!generic) {
+      for (let q = X.indptr[i]; q < end; q++) visit(i, X.indices[q], X.data[q])
+      continue
+    }
+    // Every entry of the row, the stored ones taken from X as the sorted indices come up.
+    let q = X.indptr[i]
+    for (let j = 0; j < m; j++) visit(i, j, q < end && X.indices[q] === j ? X.data[q++] : 0)
+  }
+  return sums
+}
+
+/**
  * d_β(X | W·H) for X (n×m), W (n×k), H (k×m), unchecked: the solvers' version.
  * Never negative (a rounding result below zero is clamped).
  */
@@ -201,31 +237,7 @@ export const unsafeBetaDivergence = (X: AnyMatrix, W: Matrix, H: Matrix, beta: n
   const k = W.cols
   const w = valuesOf(W)
   const ht = transpose(valuesOf(H), k, m)
-  const generic = beta !== 0 && beta !== 1
-  const summed = fastSums(X, w, ht, k, beta)
-  const sums: Sums = summed ?? { x: 0, first: 0, second: 0, yBeta: 0 }
-  const visit = (i: number, j: number, x: number): void => {
-    if (generic || x > EPSILON) addEntry(sums, x, dotRows(w, i * k, ht, j * k, k), beta, generic)
-  }
-
-  // Row-major order for both formats, so that dense and CSR give the same sums.
-  if (summed !== undefined) {
-    // The module has summed every entry.
-  } else if (X.format === 'dense') {
-    const x = valuesOf(X)
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) visit(i, j, x[i * m + j])
-  } else {
-    for (let i = 0; i < n; i++) {
-      const end = X.indptr[i + 1]
-      if (!generic) {
-        for (let q = X.indptr[i]; q < end; q++) visit(i, X.indices[q], X.data[q])
-        continue
-      }
-      // Every entry of the row, the stored ones taken from X as the sorted indices come up.
-      let q = X.indptr[i]
-      for (let j = 0; j < m; j++) visit(i, j, q < end && X.indices[q] === j ? X.data[q++] : 0)
-    }
-  }
+  const sums = fastSums(X, w, ht, k, beta) ?? loopSums(X, w, ht, k, beta)
 
   let divergence: number
   if (beta === 1) {
