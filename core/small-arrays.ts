@@ -10,6 +10,13 @@
  *
  * A view keeps its whole block alive, so what outlives a fit (the factors in its result)
  * is copied into arrays of its own size first (`ownArray`).
+ *
+ * Larger factors are recycled instead. A whole iteration in the WebAssembly module makes
+ * a new W and H each time (`factorArray`), and on a large problem those are megabytes
+ * of garbage an iteration: the collector lets tens of them pile up before it runs. The
+ * driver hands back (`recycle`) the arrays of a state it will never read again, and the
+ * next `factorArray` of that length takes one of them. Only arrays that `factorArray`
+ * made are taken back, and a fit's result leaves the scheme (`keepArray`).
  */
 
 const BLOCK_BYTES = 65_536
@@ -34,3 +41,45 @@ export const float64Array = (length: number): Float64Array => {
 /** `array` itself when it owns its buffer, else a copy that does. */
 export const ownArray = (array: Float64Array): Float64Array =>
   array.byteOffset === 0 && array.byteLength === array.buffer.byteLength ? array : array.slice()
+
+/** Arrays `factorArray` made that may be handed back. */
+const recyclable = new WeakSet<Float64Array>()
+/** Arrays handed back, by length; the driver empties this at the end of every fit. */
+const spares = new Map<number, Float64Array[]>()
+/** A fit needs at most a W and an H of each length in waiting. */
+const SPARES_PER_LENGTH = 2
+
+/**
+ * A Float64Array of `length` entries for a factor that the caller fills completely: a
+ * small one from a shared block (zeroed), a larger one handed back by `recycle` if
+ * there is one (its old entries still in it), else a new one.
+ */
+export const factorArray = (length: number): Float64Array => {
+  if (length * 8 <= LARGEST_BYTES) return float64Array(length)
+  const spare = spares.get(length)?.pop()
+  if (spare !== undefined) return spare
+  const array = new Float64Array(length)
+  recyclable.add(array)
+  return array
+}
+
+/**
+ * Hands `array` back for reuse: the caller promises that nothing reads it any more. Arrays
+ * that `factorArray` did not make, or that `keepArray` took out, are left alone.
+ */
+export const recycle = (array: Float64Array): void => {
+  if (!recyclable.has(array)) return
+  const waiting = spares.get(array.length)
+  if (waiting === undefined) spares.set(array.length, [array])
+  else if (waiting.length < SPARES_PER_LENGTH && !waiting.includes(array)) waiting.push(array)
+}
+
+/** Takes `array` out of recycling for good (a fit's result, which its caller owns). */
+export const keepArray = (array: Float64Array): void => {
+  recyclable.delete(array)
+}
+
+/** Drops every array waiting for reuse, so that none outlives the fit that handed it back. */
+export const dropSpares = (): void => {
+  spares.clear()
+}

@@ -16,6 +16,7 @@
  * The convergence measure is the sum of |projected gradient| over both
  * half-sweeps; the fit stops when it falls to tol times its first value.
  */
+import { declareForgetful } from './driver.ts'
 import { coordinateSweep } from '../core/kernels.ts'
 import { valuesOf } from '../core/matrix.ts'
 import { defineSolver } from '../dsl/define.ts'
@@ -85,28 +86,31 @@ const iteration = alternate(
  * scikit-learn's coordinate descent. Same update order, same penalties, same
  * stopping rule, so the same factors and the same number of iterations.
  */
-export const cd: Solver<Record<string, never>> = defineSolver<Record<string, never>>({
-  name: 'cd',
-  optionProps: {},
-  defaults: {},
-  capabilities: { losses: ['frobenius'], sparse: true, monotone: true, nonnegative: true },
-  measure: 'projected-gradient violation',
-  rule: iteration,
-  // The whole iteration runs in the module where the kernel path allows it.
-  native: (state, problem) =>
-    alternatingSweeps(state, problem, PROJECTED, {
-      W: { l1: problem.penalties.l1W, l2: problem.penalties.l2W },
-      H: { l1: problem.penalties.l1H, l2: problem.penalties.l2H },
-    }),
-  report: (stats, state, problem) => {
-    // The H half's objective holds H's penalties (folded into G and C); W's are added here.
-    const [sumW, squaresW] = sumAndSquares(valuesOf(state.W))
-    return {
-      measure: stats.violationW + stats.violationH,
-      objective:
-        stats.objectiveH + problem.penalties.l1W * sumW + 0.5 * problem.penalties.l2W * squaresW,
-    }
-  },
-  // A first violation of zero means the initial factors are already stationary.
-  converged: (current, first, tol) => first.measure === 0 || current.measure / first.measure <= tol,
-})
+export const cd: Solver<Record<string, never>> = declareForgetful(
+  defineSolver<Record<string, never>>({
+    name: 'cd',
+    optionProps: {},
+    defaults: {},
+    capabilities: { losses: ['frobenius'], sparse: true, monotone: true, nonnegative: true },
+    measure: 'projected-gradient violation',
+    rule: iteration,
+    // The whole iteration runs in the module where the kernel path allows it.
+    native: (state, problem) =>
+      alternatingSweeps(state, problem, PROJECTED, {
+        W: { l1: problem.penalties.l1W, l2: problem.penalties.l2W },
+        H: { l1: problem.penalties.l1H, l2: problem.penalties.l2H },
+      }),
+    report: (stats, state, problem) => {
+      // The H half's objective holds H's penalties (folded into G and C); W's are added here.
+      const [sumW, squaresW] = sumAndSquares(valuesOf(state.W))
+      return {
+        measure: stats.violationW + stats.violationH,
+        objective:
+          stats.objectiveH + problem.penalties.l1W * sumW + 0.5 * problem.penalties.l2W * squaresW,
+      }
+    },
+    // A first violation of zero means the initial factors are already stationary.
+    converged: (current, first, tol) =>
+      first.measure === 0 || current.measure / first.measure <= tol,
+  }),
+)

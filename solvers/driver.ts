@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { aborted, overflow, showNumber, type Result } from '../core/errors.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
-import { ownArray } from '../core/small-arrays.ts'
+import { dropSpares, keepArray, ownArray, recycle } from '../core/small-arrays.ts'
 import { allFinite, checkFinite } from '../core/validate.ts'
 import { divergenceError } from '../core/beta-divergence.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
@@ -53,8 +53,42 @@ export interface DriverSettings {
   readonly resolved: Readonly<Record<string, unknown>> & { readonly seed: number }
 }
 
+/** The step and stopping rule of each solver that keeps no state it was given or made. */
+const forgetful = new WeakMap<object, readonly [unknown, unknown]>()
+
+/**
+ * Declares that `solver`'s `step` keeps no reference to a state it is given or makes, and
+ * that its `converged` reads no state but the current one, so that the driver may hand
+ * the factor arrays of a state it has passed back for reuse (core/small-arrays.ts). Only
+ * nmfkit's own solvers are declared; a solver made from one by copying or replacing its
+ * members is not.
+ */
+export const declareForgetful = <O, S extends Factors>(solver: Solver<O, S>): Solver<O, S> => {
+  forgetful.set(solver, [solver.step, solver.converged])
+  return solver
+}
+
+const isForgetful = (solver: Solver<never, Factors>): boolean => {
+  const declared = forgetful.get(solver)
+  return declared !== undefined && declared[0] === solver.step && declared[1] === solver.converged
+}
+
 /** Runs `solver` from `initial` until it converges, maxIter runs out, or the signal fires. */
 export const runDriver = <O, S extends Factors>(
+  solver: Solver<O, S>,
+  problem: Problem,
+  initial: Factors,
+  options: O,
+  settings: DriverSettings,
+): Result<Factorization> => {
+  try {
+    return drive(solver, problem, initial, options, settings)
+  } finally {
+    dropSpares()
+  }
+}
+
+const drive = <O, S extends Factors>(
   solver: Solver<O, S>,
   problem: Problem,
   initial: Factors,
@@ -66,6 +100,7 @@ export const runDriver = <O, S extends Factors>(
   const history: HistoryEntry[] = []
   let first: StepResult<S> | undefined
   let converged = false
+  const recycling = isForgetful(solver as unknown as Solver<never, Factors>)
 
   // Finite factors can still give an objective or an error that overflows: X too large.
   const tooLarge =
@@ -95,7 +130,11 @@ export const runDriver = <O, S extends Factors>(
 
   for (let iteration = 1; iteration <= settings.maxIter; iteration++) {
     const result = solver.step(state, problem, options)
+    const previous = state
     state = result.state
+    // The state before is read no more (the stopping rule of a forgetful solver reads the
+    // first step's numbers, not its state). The start's arrays are the caller's.
+    if (recycling && iteration > 1) recycleReplaced(previous, state)
 
     // Overflow or 0/0 inside a step must not come back as a result.
     if (!allFinite(valuesOf(state.W)) || !allFinite(valuesOf(state.H))) {
@@ -151,10 +190,22 @@ export const runDriver = <O, S extends Factors>(
   return finish(settings.maxIter)
 }
 
-/** The matrix itself when it owns its array, else a copy that does (core/small-arrays.ts). */
+/** Hands back the arrays of `previous` that `next` does not hold (core/small-arrays.ts). */
+const recycleReplaced = (previous: Factors, next: Factors): void => {
+  const kept = [valuesOf(next.W), valuesOf(next.H)]
+  for (const values of [valuesOf(previous.W), valuesOf(previous.H)]) {
+    if (!kept.includes(values)) recycle(values)
+  }
+}
+
+/**
+ * The matrix itself when it owns its array, else a copy that does (core/small-arrays.ts);
+ * either way, the array is the caller's from now on and never recycled.
+ */
 const owning = <R extends string, C extends string>(matrix: Matrix<R, C>): Matrix<R, C> => {
   const values = valuesOf(matrix)
   const own = ownArray(values)
+  keepArray(own)
   return own === values ? matrix : Matrix.unsafeWrap<R, C>(matrix.rows, matrix.cols, own)
 }
 

@@ -19,7 +19,7 @@ import {
   type SweepSettings,
 } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
-import { float64Array } from '../core/small-arrays.ts'
+import { factorArray } from '../core/small-arrays.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { F64, fastModule, layout, viewOf, type KernelModule } from '../core/wasm.ts'
 import { componentOrder, type Outcome, type PenaltyWeights } from '../dsl/rules.ts'
@@ -57,9 +57,9 @@ export const factorsIn = (
   wasm.transpose(h, k, m, ht)
 }
 
-/** A new factor from `length` float64s at `at` (from a shared block when small). */
+/** A new factor from `length` float64s at `at` (see `factorArray` for where it comes from). */
 export const factorOut = (wasm: KernelModule, at: number, length: number): Float64Array => {
-  const out = float64Array(length)
+  const out = factorArray(length)
   out.set(viewOf(wasm, at, length))
   return out
 }

@@ -14,6 +14,7 @@
  * column is clipped at 0. It has no penalties. It stops when both ‖ΔW‖_F and
  * ‖ΔH‖_F over an iteration are at most tol.
  */
+import { declareForgetful } from './driver.ts'
 import * as t from 'io-ts'
 import { coordinateSweep, type SweepSettings } from '../core/kernels.ts'
 import { defineSolver } from '../dsl/define.ts'
@@ -81,25 +82,27 @@ export const movingAverageColumn: ColumnRule<MovingAverageOptions> = withNativeS
 const sweep = sweepColumns(movingAverageColumn)
 
 /** The notebook's damped coordinate descent, γ = 0.1 and clipping at 0 by default. */
-export const movingAverage: Solver<MovingAverageOptions> = defineSolver<MovingAverageOptions>({
-  name: 'moving-average',
-  optionProps: { gamma: Gamma, nonnegative: t.boolean },
-  defaults: { gamma: 0.1, nonnegative: true },
-  capabilities: { losses: ['frobenius'], sparse: true, monotone: false, nonnegative: true },
-  measure: 'largest Frobenius norm of an iteration’s change of W or H',
-  rule: alternate(sweep, withObjective(sweep)),
-  // The whole iteration runs in the module where the kernel path allows it.
-  native: (state, problem, options) =>
-    alternatingSweeps(state, problem, settingsOf(options), NO_PENALTIES),
-  report: (stats) => {
-    const deltaW = Math.sqrt(stats.squaredChangeW)
-    const deltaH = Math.sqrt(stats.squaredChangeH)
-    return {
-      measure: Math.max(deltaW, deltaH),
-      objective: stats.objectiveH,
-      details: { deltaW, deltaH },
-    }
-  },
-  // The notebook loops while either change exceeds tol.
-  converged: (current, _first, tol) => current.measure <= tol,
-})
+export const movingAverage: Solver<MovingAverageOptions> = declareForgetful(
+  defineSolver<MovingAverageOptions>({
+    name: 'moving-average',
+    optionProps: { gamma: Gamma, nonnegative: t.boolean },
+    defaults: { gamma: 0.1, nonnegative: true },
+    capabilities: { losses: ['frobenius'], sparse: true, monotone: false, nonnegative: true },
+    measure: 'largest Frobenius norm of an iteration’s change of W or H',
+    rule: alternate(sweep, withObjective(sweep)),
+    // The whole iteration runs in the module where the kernel path allows it.
+    native: (state, problem, options) =>
+      alternatingSweeps(state, problem, settingsOf(options), NO_PENALTIES),
+    report: (stats) => {
+      const deltaW = Math.sqrt(stats.squaredChangeW)
+      const deltaH = Math.sqrt(stats.squaredChangeH)
+      return {
+        measure: Math.max(deltaW, deltaH),
+        objective: stats.objectiveH,
+        details: { deltaW, deltaH },
+      }
+    },
+    // The notebook loops while either change exceeds tol.
+    converged: (current, _first, tol) => current.measure <= tol,
+  }),
+)

@@ -39,6 +39,7 @@
  * β = 1 on a dense X, the TypeScript pass and the module's row pass run. The
  * module keeps its own copy of X during the fit.
  */
+import { declareForgetful } from './driver.ts'
 import type { AnyMatrix, CsrMatrix } from '../core/csr.ts'
 import {
   addScaledRow,
@@ -531,37 +532,36 @@ const step = (state: MuState, problem: Problem, updateH: boolean): StepResult<Mu
 }
 
 /** The solver, updating both factors (`nmf`) or W alone (`transform`). */
-export const multiplicativeUpdates = (
-  updateH: boolean,
-): Solver<Record<string, never>, MuState> => ({
-  name: 'mu',
-  optionProps: {},
-  defaults: {},
-  capabilities: {
-    losses: ['frobenius', 'kullback-leibler', 'itakura-saito', 'beta-divergence'],
-    sparse: true,
-    monotone: true,
-    nonnegative: true,
-  },
-  measure:
-    'decrease of sqrt(2·divergence) over the last 10 iterations, relative to its value at ' +
-    'init (checked every 10 iterations; Infinity before the first check)',
-  start: (problem, initial) => {
-    const errorAtInit = divergenceError(problem.X, initial.W, initial.H, problem.beta)
-    return {
-      W: initial.W,
-      H: initial.H,
-      iteration: 0,
-      errorAtInit,
-      previousError: errorAtInit,
-      decrease: Infinity,
-    }
-  },
-  step: (state, problem) => step(state, problem, updateH),
-  // tol 0 turns the check off, as in scikit-learn.
-  converged: (current, _first, tol) =>
-    tol > 0 && current.state.iteration % CHECK_EVERY === 0 && current.measure < tol,
-})
+export const multiplicativeUpdates = (updateH: boolean): Solver<Record<string, never>, MuState> =>
+  declareForgetful({
+    name: 'mu',
+    optionProps: {},
+    defaults: {},
+    capabilities: {
+      losses: ['frobenius', 'kullback-leibler', 'itakura-saito', 'beta-divergence'],
+      sparse: true,
+      monotone: true,
+      nonnegative: true,
+    },
+    measure:
+      'decrease of sqrt(2·divergence) over the last 10 iterations, relative to its value at ' +
+      'init (checked every 10 iterations; Infinity before the first check)',
+    start: (problem, initial) => {
+      const errorAtInit = divergenceError(problem.X, initial.W, initial.H, problem.beta)
+      return {
+        W: initial.W,
+        H: initial.H,
+        iteration: 0,
+        errorAtInit,
+        previousError: errorAtInit,
+        decrease: Infinity,
+      }
+    },
+    step: (state, problem) => step(state, problem, updateH),
+    // tol 0 turns the check off, as in scikit-learn.
+    converged: (current, _first, tol) =>
+      tol > 0 && current.state.iteration % CHECK_EVERY === 0 && current.measure < tol,
+  })
 
 /**
  * scikit-learn's multiplicative updates for any beta-divergence (`betaLoss`):

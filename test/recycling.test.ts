@@ -1,0 +1,161 @@
+/**
+ * Factor arrays reused between iterations (core/small-arrays.ts and the driver). A whole
+ * iteration in the module makes a new W and H; the driver hands back the arrays of a state
+ * it will read no more, for the next iteration to fill. None of this may show: fits agree
+ * bit for bit with fits that reuse nothing, a solver nmfkit did not declare forgetful keeps
+ * its states intact, and a fit's result is never reused by a later fit.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import * as E from 'fp-ts/lib/Either.js'
+import {
+  cd,
+  createRng,
+  Matrix,
+  movingAverage,
+  mu,
+  nmf,
+  type Factorization,
+  type Factors,
+  type NmfOptions,
+  type AnySolver,
+} from 'nmfkit'
+import { valuesOf } from '../core/matrix.ts'
+import { dropSpares, factorArray, keepArray, recycle } from '../core/small-arrays.ts'
+import { declareForgetful } from '../solvers/driver.ts'
+import { onPath } from './fixture-helpers.ts'
+
+afterEach(() => dropSpares())
+
+describe('factorArray and recycle', () => {
+  // 1000 entries are 8000 bytes: over the 4 KiB of the shared blocks.
+  it('hands a recycled array out once, to the next request of its length', () => {
+    const array = factorArray(1000)
+    recycle(array)
+    expect(factorArray(999)).not.toBe(array)
+    expect(factorArray(1000)).toBe(array)
+    expect(factorArray(1000)).not.toBe(array)
+  })
+
+  it('takes an array handed back twice only once', () => {
+    const array = factorArray(1000)
+    recycle(array)
+    recycle(array)
+    expect(factorArray(1000)).toBe(array)
+    expect(factorArray(1000)).not.toBe(array)
+  })
+
+  it('leaves alone arrays it did not make, small ones, kept ones and dropped spares', () => {
+    const foreign = new Float64Array(1000)
+    recycle(foreign)
+    expect(factorArray(1000)).not.toBe(foreign)
+
+    const small = factorArray(100)
+    recycle(small)
+    expect(factorArray(100)).not.toBe(small)
+
+    const kept = factorArray(1000)
+    keepArray(kept)
+    recycle(kept)
+    expect(factorArray(1000)).not.toBe(kept)
+
+    const dropped = factorArray(1000)
+    recycle(dropped)
+    dropSpares()
+    expect(factorArray(1000)).not.toBe(dropped)
+  })
+})
+
+// W is 300×6 and H 6×100: both over 4 KiB, so both come from factorArray.
+const rng = createRng(7)
+const unwrap = <A>(result: E.Either<{ message: string }, A>): A => {
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return result.right
+}
+const X = unwrap(
+  Matrix.fromData(
+    300,
+    100,
+    Array.from({ length: 30_000 }, () => rng.uniform()),
+  ),
+)
+const start: Factors = {
+  W: unwrap(
+    Matrix.fromData(
+      300,
+      6,
+      Array.from({ length: 1800 }, () => 0.3 * rng.uniform()),
+    ),
+  ),
+  H: unwrap(
+    Matrix.fromData(
+      6,
+      100,
+      Array.from({ length: 600 }, () => 0.3 * rng.uniform()),
+    ),
+  ),
+}
+
+const fit = (solver: AnySolver, extra: Partial<NmfOptions> = {}): Factorization =>
+  onPath('wasm', () =>
+    unwrap(nmf(X, { components: 6, solver, init: start, maxIter: 25, tol: 0, ...extra })),
+  )
+
+const cases: readonly [string, AnySolver, Partial<NmfOptions>][] = [
+  ['cd', cd, {}],
+  ['moving-average', movingAverage, {}],
+  ['mu', mu, {}],
+  ['mu, Kullback–Leibler', mu, { betaLoss: 'kullback-leibler' }],
+]
+
+/** A solver that runs `solver`'s steps and calls `see` with every state it makes. */
+const watching = (solver: AnySolver, see: (state: Factors) => void): AnySolver => ({
+  ...solver,
+  step: (state, problem, options) => {
+    const result = solver.step(state, problem, options)
+    see(result.state)
+    return result
+  },
+})
+
+describe.each(cases)('recycling in a fit of %s', (_name, solver, extra) => {
+  it('reuses factor arrays and ends at the same bits as a fit that reuses none', () => {
+    const arrays = new Set<Float64Array>()
+    const recycled = fit(
+      declareForgetful(watching(solver, (state) => arrays.add(valuesOf(state.W)))),
+      extra,
+    )
+    // A copy of the solver is not declared forgetful: every iteration gets new arrays.
+    const fresh = fit({ ...solver }, extra)
+
+    // 25 iterations: W from two or three arrays in turn, not 25 new ones.
+    expect(arrays.size).toBeLessThanOrEqual(4)
+    expect(valuesOf(recycled.W)).toEqual(valuesOf(fresh.W))
+    expect(valuesOf(recycled.H)).toEqual(valuesOf(fresh.H))
+    expect(recycled.history).toEqual(fresh.history)
+  })
+
+  it('keeps every state intact for a solver that was not declared forgetful', () => {
+    const states: [Factors, Float64Array, Float64Array][] = []
+    fit(
+      watching(solver, (state) =>
+        states.push([state, valuesOf(state.W).slice(), valuesOf(state.H).slice()]),
+      ),
+      extra,
+    )
+    expect(states).toHaveLength(25)
+    for (const [state, W, H] of states) {
+      expect(valuesOf(state.W)).toEqual(W)
+      expect(valuesOf(state.H)).toEqual(H)
+    }
+  })
+
+  it('never reuses the arrays of a result, also as the start of a later fit', () => {
+    const first = fit(solver, extra)
+    const W = valuesOf(first.W).slice()
+    const H = valuesOf(first.H).slice()
+    fit(solver, { ...extra, init: { W: first.W, H: first.H } })
+    fit(solver, extra)
+    expect(valuesOf(first.W)).toEqual(W)
+    expect(valuesOf(first.H)).toEqual(H)
+  })
+})
