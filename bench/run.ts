@@ -63,8 +63,6 @@ interface BenchProblem {
   readonly initial: Factors
   readonly iterations: number
   readonly repetitions: number
-  /** Whether `moving-average` (which scikit-learn has no counterpart of) runs too. */
-  readonly movingAverage: boolean
 }
 
 /** A solver as benchmarked: nmfkit's name and loss, and whether scikit-learn has it. */
@@ -83,7 +81,7 @@ interface Measurement {
   readonly msPerIter: number
   /** The fastest and the slowest repetition, ms per iteration. */
   readonly range: readonly [number, number]
-  /** The largest RSS seen so far in the process (which runs this problem alone), MiB. */
+  /** The largest RSS seen in the process (which runs this problem and solver alone), MiB. */
   readonly peakRssMb: number
   /** The RSS when the process had loaded nmfkit, before building the problem, MiB. */
   readonly startRssMb: number
@@ -116,6 +114,10 @@ const SOLVERS: readonly SolverCase[] = [
   { label: 'mu-kl', solver: 'mu', betaLoss: 'kullback-leibler', sklearn: true },
   { label: 'moving-average', solver: 'moving-average', betaLoss: 'frobenius', sklearn: false },
 ]
+
+/** `moving-average`, which scikit-learn has no counterpart of, runs on the small problems. */
+const solversOf = (problem: (typeof PROBLEMS)[number]): readonly SolverCase[] =>
+  SOLVERS.filter((s) => s.sklearn || problem === 'notebook' || problem === 'digits')
 const PROBLEMS = ['notebook', 'digits', 'dense', 'sparse'] as const
 const MIN_REPETITIONS = 5
 /** Untimed fits run for at least this long before the timed ones. */
@@ -186,7 +188,6 @@ const notebookProblem = (): BenchProblem => {
     initial: { W, H },
     iterations: 200,
     repetitions: 7,
-    movingAverage: true,
   }
 }
 
@@ -201,7 +202,6 @@ const digitsProblem = (): BenchProblem => {
     initial,
     iterations: 100,
     repetitions: 7,
-    movingAverage: true,
   }
 }
 
@@ -216,7 +216,6 @@ const denseProblem = (): BenchProblem => {
     initial: uniformStart(X, 20, 2001),
     iterations: 20,
     repetitions: 5,
-    movingAverage: false,
   }
 }
 
@@ -255,7 +254,6 @@ const sparseProblem = (): BenchProblem => {
     initial: uniformStart(X, 20, 20001),
     iterations: 20,
     repetitions: 5,
-    movingAverage: false,
   }
 }
 
@@ -421,6 +419,8 @@ interface Arguments {
   readonly json: boolean
   readonly repetitions: number | undefined
   readonly problems: readonly (typeof PROBLEMS)[number][]
+  /** The labels of the solvers to run (`SOLVERS`). */
+  readonly solvers: readonly string[]
   readonly sklearn: boolean
   readonly kernels: KernelPath
   /** Set by the parent run: measure the one problem here and print full JSON rows. */
@@ -436,6 +436,7 @@ const parseArguments = (): Arguments => {
         json: { type: 'boolean', default: false },
         repetitions: { type: 'string' },
         problems: { type: 'string', default: PROBLEMS.join(',') },
+        solvers: { type: 'string', default: SOLVERS.map((s) => s.label).join(',') },
         'no-sklearn': { type: 'boolean', default: false },
         kernels: { type: 'string', default: kernelPath() },
         child: { type: 'boolean', default: false },
@@ -461,10 +462,18 @@ const parseArguments = (): Arguments => {
         throw new Error(`--problems: expected names among ${PROBLEMS.join(', ')}, found '${name}'`)
       }
     }
+    const labels = SOLVERS.map((s) => s.label)
+    const solvers = values.solvers.split(',').map((label) => label.trim())
+    for (const label of solvers) {
+      if (!labels.includes(label)) {
+        throw new Error(`--solvers: expected names among ${labels.join(', ')}, found '${label}'`)
+      }
+    }
     return {
       json: values.json,
       repetitions,
       problems: problems as (typeof PROBLEMS)[number][],
+      solvers,
       sklearn: !values['no-sklearn'],
       kernels,
       child: values.child,
@@ -473,8 +482,8 @@ const parseArguments = (): Arguments => {
   } catch (error) {
     console.error(
       `error: ${(error as Error).message}\n` +
-        'usage: npm run bench -- [--json] [--repetitions N] [--problems a,b] [--no-sklearn] ' +
-        '[--kernels auto|reference|wasm] [--tsx]',
+        'usage: npm run bench -- [--json] [--repetitions N] [--problems a,b] [--solvers a,b] ' +
+        '[--no-sklearn] [--kernels auto|reference|wasm] [--tsx]',
     )
     process.exit(1)
   }
@@ -485,7 +494,10 @@ const jsonLine = (m: Measurement): string => {
   return JSON.stringify(rest)
 }
 
-/** Measures one problem in this process; the lines scikit-learn printed set its version. */
+/**
+ * Measures one problem with the solvers asked for in this process; the lines scikit-learn
+ * printed set its version.
+ */
 const measureProblem = (
   name: (typeof PROBLEMS)[number],
   args: Arguments,
@@ -494,15 +506,11 @@ const measureProblem = (
   let sklearnVersion: string | undefined
   const problem = builders[name]()
   const repetitions = args.repetitions ?? problem.repetitions
-  const solvers = SOLVERS.filter((s) => s.sklearn || problem.movingAverage)
+  const solvers = solversOf(name).filter((s) => args.solvers.includes(s.label))
   const rows = solvers.map((solver) => measure(problem, solver, repetitions))
-  if (python !== undefined) {
-    const lines = runSklearn(
-      python,
-      problem,
-      solvers.filter((s) => s.sklearn),
-      repetitions,
-    )
+  const theirs = solvers.filter((s) => s.sklearn)
+  if (python !== undefined && theirs.length > 0) {
+    const lines = runSklearn(python, problem, theirs, repetitions)
     for (const line of lines) {
       if (line.sklearn !== undefined) sklearnVersion = line.sklearn
       const row = rows.find((r) => r.solver === line.label)
@@ -583,11 +591,12 @@ const compileForChildren = (): { directory: string; remove: () => void } | undef
 }
 
 /**
- * Each problem in a child process of its own (this script with --child), so that its
- * peak memory is its own and not what earlier problems left behind.
+ * One problem and solver in a child process of its own (this script with --child), so
+ * that its peak memory is its own and not what earlier rows left behind.
  */
 const measureInChild = (
   name: (typeof PROBLEMS)[number],
+  solver: SolverCase,
   args: Arguments,
   compiled: string | undefined,
 ): { rows: Measurement[]; sklearnVersion: string | undefined } => {
@@ -600,6 +609,8 @@ const measureInChild = (
       '--child',
       '--problems',
       name,
+      '--solvers',
+      solver.label,
       '--kernels',
       args.kernels,
       ...(args.repetitions === undefined ? [] : ['--repetitions', String(args.repetitions)]),
@@ -609,7 +620,7 @@ const measureInChild = (
   )
   if (child.status !== 0) {
     const how = child.signal === null ? `exit code ${child.status}` : `signal ${child.signal}`
-    console.error(`error: the run of problem ${name} failed (${how})`)
+    console.error(`error: the run of ${name}/${solver.label} failed (${how})`)
     process.exit(1)
   }
   const lines = child.stdout
@@ -635,10 +646,12 @@ const main = (): void => {
   const results: Measurement[] = []
   const compiled = args.tsx ? undefined : compileForChildren()
   for (const name of args.problems) {
-    const measured = measureInChild(name, args, compiled?.directory)
-    sklearnVersion = measured.sklearnVersion ?? sklearnVersion
-    for (const row of measured.rows) if (args.json) console.log(jsonLine(row))
-    results.push(...measured.rows)
+    for (const solver of solversOf(name).filter((s) => args.solvers.includes(s.label))) {
+      const measured = measureInChild(name, solver, args, compiled?.directory)
+      sklearnVersion = measured.sklearnVersion ?? sklearnVersion
+      for (const row of measured.rows) if (args.json) console.log(jsonLine(row))
+      results.push(...measured.rows)
+    }
   }
   compiled?.remove()
   if (args.json) return
