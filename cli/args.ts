@@ -27,6 +27,23 @@ export const tryParse = <A>(command: string, parse: () => A): CliResult<A> => {
   }
 }
 
+/** A decimal number as people write one: 12, -0.5, .5, 1e-6 (no hex, no Infinity, no spaces). */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
+/** Why decimal `text` is no double: too large, or too small (it would become 0), if either. */
+const outOfRange = (text: string): string | undefined => {
+  const value = Number(text)
+  if (!Number.isFinite(value)) return 'too large for a double'
+  if (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0])) {
+    return 'too small for a double (the smallest is 5e-324; write 0 for 0)'
+  }
+  return undefined
+}
+
+/** The number `text` writes in decimal, or undefined (not decimal, or not a double). */
+export const decimalNumber = (text: string): number | undefined =>
+  DECIMAL.test(text) && outOfRange(text) === undefined ? Number(text) : undefined
+
 /** A number from a flag, or undefined when the flag is absent. */
 export const numberFlag = (
   flag: string,
@@ -34,11 +51,13 @@ export const numberFlag = (
   integer = false,
 ): CliResult<number | undefined> => {
   if (text === undefined) return E.right(undefined)
-  const value = Number(text)
-  if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+  const value = decimalNumber(text)
+  if (value === undefined || (integer && !Number.isInteger(value))) {
+    const range = DECIMAL.test(text) ? outOfRange(text) : undefined
     return E.left(
       usageError(
-        `option --${flag}: expected ${integer ? 'an integer' : 'a number'}, found '${text}'`,
+        `option --${flag}: expected ${integer ? 'an integer' : 'a number'}, found '${text}'` +
+          (range === undefined ? '' : `, ${range}`),
       ),
     )
   }
@@ -206,6 +225,28 @@ const applyKernelsFlag = (value: string | undefined): CliResult<void> => {
   return E.right(undefined)
 }
 
+/** What parseArgs reports of one argument with `tokens: true`. */
+interface Token {
+  readonly kind: string
+  readonly name?: string
+  readonly rawName?: string
+}
+
+/**
+ * The first flag given twice, as written, that takes one value (parseArgs would keep the
+ * last one silently); flags that take a list (their values are arrays) may repeat.
+ */
+const repeatedFlag = (values: object, tokens: readonly Token[]): string | undefined => {
+  const seen = new Set<string>()
+  for (const { kind, name, rawName } of tokens) {
+    if (kind !== 'option' || name === undefined) continue
+    if (Array.isArray((values as Record<string, unknown>)[name])) continue
+    if (seen.has(name)) return rawName ?? `--${name}`
+    seen.add(name)
+  }
+  return undefined
+}
+
 /**
  * The start every command shares: its flags parsed, its usage printed for --help (then
  * there is nothing left to do: `undefined`), and the number of positional arguments
@@ -215,10 +256,16 @@ export const startCommand = <V extends { readonly help?: boolean }>(
   command: string,
   usage: string,
   expected: readonly [number, string],
-  parse: () => { values: V; positionals: string[] },
+  parse: () => { values: V; positionals: string[]; tokens?: readonly Token[] },
 ): CliResult<{ values: V; positionals: string[] } | undefined> => {
   const parsed = tryParse(command, parse)
   if (E.isLeft(parsed)) return parsed
+  const repeated = repeatedFlag(parsed.right.values, parsed.right.tokens ?? [])
+  if (repeated !== undefined) {
+    return E.left(
+      usageError(`option ${repeated} is given more than once (see nmfkit ${command} --help)`),
+    )
+  }
   if (parsed.right.values.help === true) {
     process.stdout.write(usage)
     return E.right(undefined)

@@ -57,6 +57,7 @@ const parseCompareArgs = (args: string[]) =>
   parseArgs({
     args,
     allowPositionals: true,
+    tokens: true,
     options: {
       ...inputFlags,
       input: { type: 'string' },

@@ -87,7 +87,7 @@ const fitFlags = {
 type FitValues = ReturnType<typeof parseFitArgs>['values']
 
 const parseFitArgs = (args: string[]) =>
-  parseArgs({ args, allowPositionals: true, options: fitFlags })
+  parseArgs({ args, allowPositionals: true, options: fitFlags, tokens: true })
 
 /** The output files asked for, checked before the fit so that a bad path fails fast. */
 interface Outputs {

@@ -139,6 +139,7 @@ export const runInfo = (args: string[]): CliResult<void> => {
     parseArgs({
       args,
       allowPositionals: true,
+      tokens: true,
       options: { ...inputFlags, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }),
   )

@@ -59,6 +59,7 @@ export const runShow = (args: string[]): CliResult<void> => {
     parseArgs({
       args,
       allowPositionals: true,
+      tokens: true,
       options: {
         shape: { type: 'string' },
         output: { type: 'string', short: 'o' },

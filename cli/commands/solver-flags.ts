@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { solvers, type AnySolver } from 'nmfkit'
-import { numberFlag } from '../args.ts'
+import { decimalNumber, numberFlag } from '../args.ts'
 import { usageError, type CliResult } from '../errors.ts'
 
 /** The values of the fit flags, as parseArgs returns them. */
@@ -42,13 +42,7 @@ const commonOptions = [
 
 /** A `--set` value: a number, true/false, or the text itself. */
 const setValue = (text: string): unknown =>
-  text === 'true'
-    ? true
-    : text === 'false'
-      ? false
-      : text.trim() !== '' && Number.isFinite(Number(text))
-        ? Number(text)
-        : text
+  text === 'true' ? true : text === 'false' ? false : (decimalNumber(text) ?? text)
 
 const ownOptions = (solver: AnySolver): string =>
   Object.keys(solver.optionProps).length === 0 ? 'none' : Object.keys(solver.optionProps).join(', ')
@@ -63,9 +57,7 @@ const notAnOption = (flag: string, solver: AnySolver): CliResult<never> =>
 
 /** `--loss` as `betaLoss`: a number (β) or a name; the library checks it against the solver. */
 const lossOption = (loss: string | undefined): Record<string, unknown> =>
-  loss === undefined
-    ? {}
-    : { betaLoss: loss.trim() !== '' && Number.isFinite(Number(loss)) ? Number(loss) : loss }
+  loss === undefined ? {} : { betaLoss: decimalNumber(loss) ?? loss }
 
 /**
  * `nmf` options from the fit flags (without the callback and the signal).

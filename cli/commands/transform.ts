@@ -67,7 +67,7 @@ const transformFlags = {
 } as const
 
 const parseTransformArgs = (args: string[]) =>
-  parseArgs({ args, allowPositionals: true, options: transformFlags })
+  parseArgs({ args, allowPositionals: true, options: transformFlags, tokens: true })
 
 type TransformValues = ReturnType<typeof parseTransformArgs>['values']
 

@@ -3,7 +3,13 @@ import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { nmf } from 'nmfkit'
-import { fromLibraryError, readOptionsOf, tryParse } from '../../cli/args.ts'
+import {
+  fromLibraryError,
+  numberFlag,
+  readOptionsOf,
+  startCommand,
+  tryParse,
+} from '../../cli/args.ts'
 import { solverOptions } from '../../cli/commands/solver-flags.ts'
 
 const message = <A>(result: E.Either<{ message: string }, A>): string =>
@@ -43,6 +49,79 @@ describe('flags', () => {
     ).toEqual(E.right({ solver: 'moving-average', components: 3, nonnegative: false }))
     expect(message(solverOptions({ components: '3', solver: 'als' }))).toMatch(
       /^option --solver: expected one of cd, moving-average/,
+    )
+  })
+
+  it('reads numbers written in decimal, and nothing that would become another number', () => {
+    for (const [text, value] of [
+      ['12', 12],
+      ['-0.5', -0.5],
+      ['.5', 0.5],
+      ['5.', 5],
+      ['1E3', 1000],
+      ['1e-5', 1e-5],
+      ['0.0e-9', 0],
+      ['5e-324', 5e-324],
+    ] as const) {
+      expect(numberFlag('tol', text)).toEqual(E.right(value))
+    }
+    for (const text of ['0x10', '0b1', '1_000', ' 1', '1 ', '', 'Infinity', 'NaN', '1e', '--1']) {
+      expect(message(numberFlag('tol', text))).toBe(
+        `option --tol: expected a number, found '${text}'`,
+      )
+    }
+    expect(message(numberFlag('tol', '1e-400'))).toBe(
+      "option --tol: expected a number, found '1e-400', too small for a double " +
+        '(the smallest is 5e-324; write 0 for 0)',
+    )
+    expect(message(numberFlag('tol', '2e308'))).toBe(
+      "option --tol: expected a number, found '2e308', too large for a double",
+    )
+    expect(message(numberFlag('max-iter', '0x10', true))).toBe(
+      "option --max-iter: expected an integer, found '0x10'",
+    )
+    expect(numberFlag('max-iter', '1e3', true)).toEqual(E.right(1000))
+  })
+
+  it('passes --loss and --set values that are not decimal numbers on as text', () => {
+    expect(solverOptions({ components: '2', loss: '0x2' })).toEqual(
+      E.right({ solver: 'cd', components: 2, betaLoss: '0x2' }),
+    )
+    expect(solverOptions({ components: '2', loss: '1e-400' })).toEqual(
+      E.right({ solver: 'cd', components: 2, betaLoss: '1e-400' }),
+    )
+    expect(
+      solverOptions({ components: '2', solver: 'moving-average', set: ['gamma=0x10'] }),
+    ).toEqual(E.right({ solver: 'moving-average', components: 2, gamma: '0x10' }))
+  })
+
+  it('refuses a flag given twice, but not one that takes a list', () => {
+    const start = (args: string[]) =>
+      startCommand('fit', 'usage', [0, 'nothing'], () =>
+        parseArgs({
+          args,
+          allowPositionals: true,
+          tokens: true,
+          options: {
+            components: { type: 'string', short: 'k' },
+            quiet: { type: 'boolean' },
+            help: { type: 'boolean' },
+            'drop-columns': { type: 'string', multiple: true },
+          },
+        }),
+      )
+    expect(message(start(['-k', '2', '--components', '3']))).toBe(
+      'option --components is given more than once (see nmfkit fit --help)',
+    )
+    expect(message(start(['--quiet', '-k', '2', '--quiet']))).toBe(
+      'option --quiet is given more than once (see nmfkit fit --help)',
+    )
+    expect(start(['--drop-columns', '1', '--drop-columns', 'last', '-k', '2'])).toEqual(
+      E.right({
+        values: { 'drop-columns': ['1', 'last'], components: '2' },
+        positionals: [],
+        tokens: expect.any(Array),
+      }),
     )
   })
 
