@@ -619,6 +619,30 @@ function ratios(x: usize, y: usize, count: i32, eps: f64): void {
   }
 }
 
+/** The running sums of one column of coordinateSweep: its violation and squared change. */
+let sweepViolation = 0.0
+let sweepSquares = 0.0
+
+/** coordinateSweep's update of the entry at `at` with gradient g, added to the sums. */
+@inline
+function coordinateStep(
+  at: usize,
+  g: f64,
+  curvature: f64,
+  damped: i32,
+  gamma: f64,
+  project: i32,
+): void {
+  const a = load<f64>(at)
+  let next = curvature == 0 ? a : a - g / curvature
+  if (damped) next = a + (next - a) * gamma
+  if (project) next = max(next, 0)
+  sweepViolation += abs(a == 0 ? min(g, 0) : g)
+  const step = next - a
+  sweepSquares += step * step
+  store<f64>(at, next)
+}
+
 /**
  * One Gauss–Seidel sweep of coordinate descent over the columns of A (n×k), in place, in
  * the order of `order` (k int32), as the DSL computes solvers/cd.ts's cdColumn and
@@ -658,9 +682,35 @@ export function coordinateSweep(
     const column: usize = (<usize>t) << 3
     const g0 = Gt + <usize>t * rowK
     const curvature = load<f64>(g0 + column)
-    let violation = 0.0
-    let squares = 0.0
-    for (let i = 0; i < n; i++) {
+    sweepViolation = 0
+    sweepSquares = 0
+    // Two rows at a time: their dot products are independent chains that overlap; each
+    // row's sums and updates are the same operations in the same order as one at a time.
+    let i = 0
+    for (; i + 1 < n; i += 2) {
+      const row0 = A + <usize>i * rowK
+      const row1 = row0 + rowK
+      let sums0 = f64x2.splat(0)
+      let sums1 = f64x2.splat(0)
+      for (let u = 0; u < pairs; u += 2) {
+        const at: usize = (<usize>u) << 3
+        const g = v128.load(g0 + at)
+        sums0 = f64x2.add(sums0, f64x2.mul(v128.load(row0 + at), g))
+        sums1 = f64x2.add(sums1, f64x2.mul(v128.load(row1 + at), g))
+      }
+      let dot0 = f64x2.extract_lane(sums0, 0) + f64x2.extract_lane(sums0, 1)
+      let dot1 = f64x2.extract_lane(sums1, 0) + f64x2.extract_lane(sums1, 1)
+      if (pairs < k) {
+        const at: usize = (<usize>pairs) << 3
+        const g = load<f64>(g0 + at)
+        dot0 += load<f64>(row0 + at) * g
+        dot1 += load<f64>(row1 + at) * g
+      }
+      const c0 = C + <usize>i * rowK + column
+      coordinateStep(row0 + column, dot0 - load<f64>(c0), curvature, damped, gamma, project)
+      coordinateStep(row1 + column, dot1 - load<f64>(c0 + rowK), curvature, damped, gamma, project)
+    }
+    if (i < n) {
       const row = A + <usize>i * rowK
       let sums = f64x2.splat(0)
       for (let u = 0; u < pairs; u += 2) {
@@ -673,17 +723,10 @@ export function coordinateSweep(
         dot += load<f64>(row + at) * load<f64>(g0 + at)
       }
       const g = dot - load<f64>(C + <usize>i * rowK + column)
-      const a = load<f64>(row + column)
-      let next = curvature == 0 ? a : a - g / curvature
-      if (damped) next = a + (next - a) * gamma
-      if (project) next = max(next, 0)
-      violation += abs(a == 0 ? min(g, 0) : g)
-      const step = next - a
-      squares += step * step
-      store<f64>(row + column, next)
+      coordinateStep(row + column, g, curvature, damped, gamma, project)
     }
-    total += violation
-    totalChange += squares
+    total += sweepViolation
+    totalChange += sweepSquares
   }
   if (change != 0) store<f64>(change, totalChange)
   return total
