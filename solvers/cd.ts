@@ -101,13 +101,13 @@ export const cd: Solver<Record<string, never>> = declareForgetful(
         H: { l1: problem.penalties.l1H, l2: problem.penalties.l2H },
       }),
     report: (stats, state, problem) => {
-      // The H half's objective holds H's penalties (folded into G and C); W's are added here.
+      // The H half's objective holds H's penalties (folded into G and C); W's are added here
+      // (without penalties on W, the pass over W would add exactly 0).
+      const { l1W, l2W } = problem.penalties
+      const measure = stats.violationW + stats.violationH
+      if (l1W === 0 && l2W === 0) return { measure, objective: stats.objectiveH }
       const [sumW, squaresW] = sumAndSquares(valuesOf(state.W))
-      return {
-        measure: stats.violationW + stats.violationH,
-        objective:
-          stats.objectiveH + problem.penalties.l1W * sumW + 0.5 * problem.penalties.l2W * squaresW,
-      }
+      return { measure, objective: stats.objectiveH + l1W * sumW + 0.5 * l2W * squaresW }
     },
     // A first violation of zero means the initial factors are already stationary.
     converged: (current, first, tol) =>
