@@ -1,0 +1,84 @@
+/**
+ * `npm run build`: nmfkit as a package of JavaScript and type declarations, in `dist/`
+ * (or the folder given as the first argument), for plain Node, bundlers and `npm publish`.
+ * The repository itself runs the TypeScript through tsx; the package needs neither tsx
+ * nor TypeScript.
+ *
+ * The folder gets the compiled library, `nmfkit/testing` and the command (tsc with
+ * tsconfig.build.json), cli/bin.js, the README, and a package.json whose entry points
+ * name the .js and .d.ts files. It is replaced as a whole.
+ */
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** What the build reads of the repository's package.json. */
+interface Manifest {
+  readonly name: string
+  readonly version: string
+  readonly exports: Readonly<Record<string, string>>
+  readonly [field: string]: unknown
+}
+
+/** The fields the package keeps as they are. */
+const KEPT = [
+  'name',
+  'version',
+  'description',
+  'license',
+  'type',
+  'engines',
+  'bin',
+  'dependencies',
+  'peerDependencies',
+  'peerDependenciesMeta',
+] as const
+
+/**
+ * The package's manifest from the repository's: each entry point's .ts becomes the .js
+ * beside it, with its declarations as `types`; no scripts and no dev dependencies.
+ */
+export const packageManifest = (manifest: Manifest): Record<string, unknown> => {
+  const kept: Record<string, unknown> = {}
+  for (const field of KEPT) if (manifest[field] !== undefined) kept[field] = manifest[field]
+  const exports: Record<string, { types: string; default: string }> = {}
+  for (const [entry, target] of Object.entries(manifest.exports)) {
+    const base = target.replace(/\.ts$/, '')
+    exports[entry] = { types: `${base}.d.ts`, default: `${base}.js` }
+  }
+  return { ...kept, exports }
+}
+
+/** Builds the package into `directory`; the compiler's report when it fails. */
+export const buildPackage = (directory: string): { ok: true } | { ok: false; report: string } => {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+  rmSync(directory, { recursive: true, force: true })
+  const compiled = spawnSync(
+    process.execPath,
+    [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', directory],
+    { encoding: 'utf8' },
+  )
+  if (compiled.status !== 0) return { ok: false, report: compiled.stdout + compiled.stderr }
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest
+  writeFileSync(
+    join(directory, 'package.json'),
+    `${JSON.stringify(packageManifest(manifest), null, 2)}\n`,
+  )
+  copyFileSync(join(root, 'cli', 'bin.js'), join(directory, 'cli', 'bin.js'))
+  copyFileSync(join(root, 'README.md'), join(directory, 'README.md'))
+  return { ok: true }
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const directory = resolve(process.argv[2] ?? join(root, 'dist'))
+  const built = buildPackage(directory)
+  if (!built.ok) {
+    process.stderr.write(`build failed:\n${built.report}`)
+    process.exit(1)
+  }
+  process.stdout.write(`wrote the package to ${directory}\n`)
+}
