@@ -54,6 +54,7 @@ import {
   type Result,
 } from 'nmfkit'
 import { loadDigits } from '../examples/load-digits.ts'
+import { packageManifest } from '../scripts/build.ts'
 
 /** One benchmark problem: X, its components, a fixed start and how to time it. */
 interface BenchProblem {
@@ -576,14 +577,12 @@ const compileForChildren = (): { directory: string; remove: () => void } | undef
     remove()
     return undefined
   }
-  // The package's own exports name .ts files; the compiled copy's name the .js beside them.
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    exports: Record<string, string>
-  }
-  for (const [key, target] of Object.entries(manifest.exports)) {
-    manifest.exports[key] = target.replace(/\.ts$/, '.js')
-  }
-  writeFileSync(join(directory, 'package.json'), JSON.stringify(manifest))
+  // The package's own exports name .ts files; the compiled copy's name the .js beside them,
+  // as in the package `npm run build` writes.
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Parameters<
+    typeof packageManifest
+  >[0]
+  writeFileSync(join(directory, 'package.json'), JSON.stringify(packageManifest(manifest)))
   symlinkSync(join(root, 'node_modules'), join(directory, 'node_modules'), 'dir')
   symlinkSync(join(root, 'data'), join(directory, 'data'), 'dir')
   symlinkSync(join(root, 'bench', 'sklearn_bench.py'), join(directory, 'bench', 'sklearn_bench.py'))
