@@ -116,26 +116,23 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
   /** The non-zero entries of a dense matrix, in CSR form. */
   static fromDense<R extends string, C extends string>(matrix: Matrix<R, C>): CsrMatrix<R, C> {
     const values = valuesOf(matrix)
+    let nonZeros = 0
+    for (let q = 0; q < values.length; q++) if (values[q] !== 0) nonZeros++
     const indptr = new Int32Array(matrix.rows + 1)
-    const indices: number[] = []
-    const data: number[] = []
+    const indices = new Int32Array(nonZeros)
+    const data = new Float64Array(nonZeros)
+    let count = 0
     for (let i = 0; i < matrix.rows; i++) {
       for (let j = 0; j < matrix.cols; j++) {
         const value = values[i * matrix.cols + j]
         if (value !== 0) {
-          indices.push(j)
-          data.push(value)
+          indices[count] = j
+          data[count++] = value
         }
       }
-      indptr[i + 1] = data.length
+      indptr[i + 1] = count
     }
-    return new CsrMatrix<R, C>(
-      matrix.rows,
-      matrix.cols,
-      indptr,
-      Int32Array.from(indices),
-      Float64Array.from(data),
-    )
+    return new CsrMatrix<R, C>(matrix.rows, matrix.cols, indptr, indices, data)
   }
 
   /** Internal: wraps canonical parts that nobody else holds. */
@@ -292,29 +289,45 @@ const canonical = <R extends string, C extends string>(
   indices: ArrayLike<number>,
   data: ArrayLike<number>,
 ): CsrMatrix<R, C> => {
+  // Typed arrays of the input's length, cut at the end if duplicates were merged: plain
+  // arrays grown entry by entry would leave tens of MB of garbage for a large X.
   const outPtr = new Int32Array(rows + 1)
-  const outIndices: number[] = []
-  const outData: number[] = []
+  const outIndices = new Int32Array(data.length)
+  const outData = new Float64Array(data.length)
+  let count = 0
+  const order: number[] = []
   for (let i = 0; i < rows; i++) {
-    const order: number[] = []
-    for (let q = indptr[i]; q < indptr[i + 1]; q++) order.push(q)
-    order.sort((a, b) => indices[a] - indices[b])
-    for (const q of order) {
-      const last = outIndices.length - 1
-      if (last >= outPtr[i] && outIndices[last] === indices[q]) outData[last] += data[q]
-      else {
-        outIndices.push(indices[q])
-        outData.push(data[q])
+    const start = indptr[i]
+    const end = indptr[i + 1]
+    let increasing = true
+    for (let q = start + 1; q < end && increasing; q++) increasing = indices[q] > indices[q - 1]
+    if (increasing) {
+      for (let q = start; q < end; q++, count++) {
+        outIndices[count] = indices[q]
+        outData[count] = data[q]
+      }
+    } else {
+      // Sorted by column (a stable sort: duplicates are added in the order given).
+      order.length = 0
+      for (let q = start; q < end; q++) order.push(q)
+      order.sort((a, b) => indices[a] - indices[b])
+      for (const q of order) {
+        if (count > outPtr[i] && outIndices[count - 1] === indices[q]) outData[count - 1] += data[q]
+        else {
+          outIndices[count] = indices[q]
+          outData[count] = data[q]
+          count++
+        }
       }
     }
-    outPtr[i + 1] = outIndices.length
+    outPtr[i + 1] = count
   }
   return CsrMatrix.unsafeWrap<R, C>({
     rows,
     cols,
     indptr: outPtr,
-    indices: Int32Array.from(outIndices),
-    data: Float64Array.from(outData),
+    indices: count === outIndices.length ? outIndices : outIndices.slice(0, count),
+    data: count === outData.length ? outData : outData.slice(0, count),
   })
 }
 
