@@ -44,6 +44,19 @@ const outOfRange = (text: string): string | undefined => {
 export const decimalNumber = (text: string): number | undefined =>
   DECIMAL.test(text) && outOfRange(text) === undefined ? Number(text) : undefined
 
+/**
+ * A flag's value that may be a number or a name (`--loss`, `--set`): the number when
+ * `text` is one in decimal, else the text itself; an error when `text` is decimal but no
+ * double, which would otherwise become 0 or Infinity, or reach the library as text.
+ */
+export const numberOrText = (flag: string, text: string): CliResult<number | string> => {
+  const range = DECIMAL.test(text) ? outOfRange(text) : undefined
+  if (range !== undefined) {
+    return E.left(usageError(`option ${flag}: expected a number, found '${text}', ${range}`))
+  }
+  return E.right(decimalNumber(text) ?? text)
+}
+
 /** A number from a flag, or undefined when the flag is absent. */
 export const numberFlag = (
   flag: string,
@@ -52,8 +65,13 @@ export const numberFlag = (
 ): CliResult<number | undefined> => {
   if (text === undefined) return E.right(undefined)
   const value = decimalNumber(text)
-  if (value === undefined || (integer && !Number.isInteger(value))) {
-    const range = DECIMAL.test(text) ? outOfRange(text) : undefined
+  if (value === undefined || (integer && !Number.isSafeInteger(value))) {
+    const range = !DECIMAL.test(text)
+      ? undefined
+      : (outOfRange(text) ??
+        (integer && Number.isInteger(value)
+          ? `too large to count exactly (the largest is ${Number.MAX_SAFE_INTEGER})`
+          : undefined))
     return E.left(
       usageError(
         `option --${flag}: expected ${integer ? 'an integer' : 'a number'}, found '${text}'` +
@@ -62,6 +80,15 @@ export const numberFlag = (
     )
   }
   return E.right(value)
+}
+
+/** `--every N` of fit and transform: progress every N iterations, N ≥ 1. */
+export const everyFlag = (text: string | undefined): CliResult<number | undefined> => {
+  const every = numberFlag('every', text, true)
+  if (E.isRight(every) && every.right !== undefined && every.right < 1) {
+    return E.left(usageError(`option --every: expected an integer ≥ 1, found ${every.right}`))
+  }
+  return every
 }
 
 /** The flags of every command that reads a matrix. */
@@ -162,6 +189,7 @@ const flagOfOption: Readonly<Record<string, string>> = {
   alphaH: '--alpha-h',
   l1Ratio: '--l1-ratio',
   betaLoss: '--loss',
+  'aligned.tolerance': '--tolerance',
 }
 
 /** The flag that sets a library option: `maxIter` → `--max-iter`, `gamma` → `--gamma`. */
@@ -230,19 +258,27 @@ interface Token {
   readonly kind: string
   readonly name?: string
   readonly rawName?: string
+  readonly value?: string
 }
 
 /**
- * The first flag given twice, as written, that takes one value (parseArgs would keep the
- * last one silently); flags that take a list (their values are arrays) may repeat.
+ * The first flag that takes one value and was given twice (parseArgs would keep the last
+ * one silently), with the spellings used when they differ: `--components (as
+ * --components and -k)`. Switches, which take no value, and flags that take a list
+ * (their values are arrays) may repeat.
  */
 const repeatedFlag = (values: object, tokens: readonly Token[]): string | undefined => {
-  const seen = new Set<string>()
-  for (const { kind, name, rawName } of tokens) {
-    if (kind !== 'option' || name === undefined) continue
+  const spellings = new Map<string, string[]>()
+  for (const { kind, name, rawName, value } of tokens) {
+    if (kind !== 'option' || name === undefined || value === undefined) continue
     if (Array.isArray((values as Record<string, unknown>)[name])) continue
-    if (seen.has(name)) return rawName ?? `--${name}`
-    seen.add(name)
+    const seen = spellings.get(name) ?? []
+    seen.push(rawName ?? `--${name}`)
+    spellings.set(name, seen)
+    if (seen.length === 2) {
+      const distinct = [...new Set(seen)]
+      return distinct.length === 1 ? distinct[0] : `--${name} (as ${distinct.join(' and ')})`
+    }
   }
   return undefined
 }

@@ -14,6 +14,7 @@ import {
   inputFlagsHelp,
   fitRunFlags,
   fitRunFlagsHelp,
+  everyFlag,
   numberFlag,
   readOptionsOf,
   startCommand,
@@ -203,13 +204,13 @@ export const runFit = (args: string[]): CliResult<void> => {
   }
   const flags = checkFitFlags(values)
   if (E.isLeft(flags)) return flags
-  const every = numberFlag('every', values.every, true)
+  const every = everyFlag(values.every)
   if (E.isLeft(every)) return every
-  if (every.right !== undefined && every.right < 1) {
-    return E.left(usageError(`option --every: expected an integer ≥ 1, found ${every.right}`))
-  }
   const timeLimit = numberFlag('time-limit', values['time-limit'])
   if (E.isLeft(timeLimit)) return timeLimit
+  if (timeLimit.right !== undefined && timeLimit.right < 0) {
+    return E.left(usageError(`option --time-limit: expected seconds ≥ 0, found ${timeLimit.right}`))
+  }
   const outputs = checkOutputs(values)
   if (E.isLeft(outputs)) return outputs
   const options = solverOptions(values)

@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { solvers, type AnySolver } from 'nmfkit'
-import { decimalNumber, numberFlag } from '../args.ts'
+import { flagOf, numberFlag, numberOrText } from '../args.ts'
 import { usageError, type CliResult } from '../errors.ts'
 
 /** The values of the fit flags, as parseArgs returns them. */
@@ -40,9 +40,11 @@ const commonOptions = [
   'betaLoss',
 ]
 
-/** A `--set` value: a number, true/false, or the text itself. */
-const setValue = (text: string): unknown =>
-  text === 'true' ? true : text === 'false' ? false : (decimalNumber(text) ?? text)
+/** A `--set` value: true/false, a number, or the text itself. */
+const setValue = (name: string, text: string): CliResult<unknown> =>
+  text === 'true' || text === 'false'
+    ? E.right(text === 'true')
+    : numberOrText(`--set ${name}`, text)
 
 const ownOptions = (solver: AnySolver): string =>
   Object.keys(solver.optionProps).length === 0 ? 'none' : Object.keys(solver.optionProps).join(', ')
@@ -56,8 +58,11 @@ const notAnOption = (flag: string, solver: AnySolver): CliResult<never> =>
   )
 
 /** `--loss` as `betaLoss`: a number (β) or a name; the library checks it against the solver. */
-const lossOption = (loss: string | undefined): Record<string, unknown> =>
-  loss === undefined ? {} : { betaLoss: decimalNumber(loss) ?? loss }
+export const lossOption = (loss: string | undefined): CliResult<Record<string, unknown>> => {
+  if (loss === undefined) return E.right({})
+  const beta = numberOrText('--loss', loss)
+  return E.isLeft(beta) ? beta : E.right({ betaLoss: beta.right })
+}
 
 /**
  * `nmf` options from the fit flags (without the callback and the signal).
@@ -103,8 +108,12 @@ export const solverOptions = (values: SolverFlagValues): CliResult<Record<string
   }
   if (values.init !== undefined) options.init = values.init
   if (values.shuffle === true) options.shuffle = true
-  Object.assign(options, lossOption(values.loss))
+  const loss = lossOption(values.loss)
+  if (E.isLeft(loss)) return loss
+  Object.assign(options, loss.right)
 
+  // One value per option: a --set may not repeat itself or a flag (the last would win).
+  const fromFlags = new Set(Object.keys(options))
   for (const pair of values.set ?? []) {
     const match = /^([A-Za-z][\w-]*)=(.*)$/.exec(pair)
     if (match === null)
@@ -113,7 +122,17 @@ export const solverOptions = (values: SolverFlagValues): CliResult<Record<string
     if (!(name in solver.optionProps) && !commonOptions.includes(name)) {
       return notAnOption(`--set ${name}`, solver)
     }
-    options[name] = setValue(match[2])
+    if (name in options) {
+      return E.left(
+        usageError(
+          `option --set ${name}: ${name} is already given` +
+            (fromFlags.has(name) ? ` by ${flagOf(name)}` : ' by an earlier --set'),
+        ),
+      )
+    }
+    const value = setValue(name, match[2])
+    if (E.isLeft(value)) return value
+    options[name] = value.right
   }
   return E.right(options)
 }

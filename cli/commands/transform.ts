@@ -15,6 +15,7 @@ import {
 } from 'nmfkit'
 import {
   checkFitFlags,
+  everyFlag,
   fromLibraryError,
   inputFlags,
   inputFlagsHelp,
@@ -29,6 +30,7 @@ import { checkOutputPath, writeAll, type OutputFile } from '../files.ts'
 import { readMatrixFile } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { readModel, type Model } from '../model.ts'
+import { lossOption } from './solver-flags.ts'
 import { createProgress, formatDuration, iterations, progressMode } from '../progress.ts'
 
 export const transformUsage = `usage: nmfkit transform INPUT --model MODEL [--w FILE] [options]
@@ -96,10 +98,9 @@ const transformOptions = (
     if (value.right !== undefined) options[option] = value.right
   }
   if (values.shuffle === true) options.shuffle = true
-  if (values.loss !== undefined) {
-    const beta = Number(values.loss)
-    options.betaLoss = values.loss.trim() !== '' && Number.isFinite(beta) ? beta : values.loss
-  }
+  const loss = lossOption(values.loss)
+  if (E.isLeft(loss)) return loss
+  Object.assign(options, loss.right)
   return E.right(options)
 }
 
@@ -116,7 +117,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
   }
   const flags = checkFitFlags(values)
   if (E.isLeft(flags)) return flags
-  const every = numberFlag('every', values.every, true)
+  const every = everyFlag(values.every)
   if (E.isLeft(every)) return every
   const wPath = values.w ?? '-'
   for (const [flag, path] of [
@@ -153,7 +154,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
     stream: process.stderr,
     mode: progressMode(values.quiet === true, values.verbose === true, process.stderr),
     maxIter: Number(options.right.maxIter ?? 200),
-    ...(every.right === undefined || every.right < 1 ? {} : { every: every.right }),
+    ...(every.right === undefined ? {} : { every: every.right }),
   })
   const started = performance.now()
   const result = transform(input.matrix, H as Matrix<'components'>, {

@@ -4,13 +4,14 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { nmf } from 'nmfkit'
 import {
+  everyFlag,
   fromLibraryError,
   numberFlag,
   readOptionsOf,
   startCommand,
   tryParse,
 } from '../../cli/args.ts'
-import { solverOptions } from '../../cli/commands/solver-flags.ts'
+import { lossOption, solverOptions } from '../../cli/commands/solver-flags.ts'
 
 const message = <A>(result: E.Either<{ message: string }, A>): string =>
   E.isLeft(result) ? result.left.message : 'no error'
@@ -81,14 +82,55 @@ describe('flags', () => {
       "option --max-iter: expected an integer, found '0x10'",
     )
     expect(numberFlag('max-iter', '1e3', true)).toEqual(E.right(1000))
+    expect(message(numberFlag('seed', '9007199254740993', true))).toBe(
+      "option --seed: expected an integer, found '9007199254740993', too large to count " +
+        'exactly (the largest is 9007199254740991)',
+    )
+    expect(numberFlag('seed', '9007199254740991', true)).toEqual(E.right(2 ** 53 - 1))
+    expect(message(everyFlag('0'))).toBe('option --every: expected an integer ≥ 1, found 0')
+    expect(everyFlag('3')).toEqual(E.right(3))
+  })
+
+  it('refuses a --loss or --set number that is no double, in fit and transform alike', () => {
+    expect(message(lossOption('1e-400'))).toBe(
+      "option --loss: expected a number, found '1e-400', too small for a double " +
+        '(the smallest is 5e-324; write 0 for 0)',
+    )
+    expect(message(lossOption('1e400'))).toBe(
+      "option --loss: expected a number, found '1e400', too large for a double",
+    )
+    expect(lossOption('1.5')).toEqual(E.right({ betaLoss: 1.5 }))
+    expect(lossOption('kullback-leibler')).toEqual(E.right({ betaLoss: 'kullback-leibler' }))
+    expect(message(solverOptions({ components: '2', set: ['tol=1e-400'] }))).toBe(
+      "option --set tol: expected a number, found '1e-400', too small for a double " +
+        '(the smallest is 5e-324; write 0 for 0)',
+    )
+  })
+
+  it('refuses a --set of an option that a flag or an earlier --set gives', () => {
+    expect(message(solverOptions({ components: '2', 'max-iter': '5', set: ['maxIter=7'] }))).toBe(
+      'option --set maxIter: maxIter is already given by --max-iter',
+    )
+    expect(message(solverOptions({ components: '2', init: 'random', set: ['init=nndsvd'] }))).toBe(
+      'option --set init: init is already given by --init',
+    )
+    expect(
+      message(
+        solverOptions({
+          components: '2',
+          solver: 'moving-average',
+          set: ['gamma=0.1', 'gamma=0.2'],
+        }),
+      ),
+    ).toBe('option --set gamma: gamma is already given by an earlier --set')
+    expect(
+      message(solverOptions({ components: '2', loss: 'frobenius', set: ['betaLoss=2'] })),
+    ).toBe('option --set betaLoss: betaLoss is already given by --loss')
   })
 
   it('passes --loss and --set values that are not decimal numbers on as text', () => {
     expect(solverOptions({ components: '2', loss: '0x2' })).toEqual(
       E.right({ solver: 'cd', components: 2, betaLoss: '0x2' }),
-    )
-    expect(solverOptions({ components: '2', loss: '1e-400' })).toEqual(
-      E.right({ solver: 'cd', components: 2, betaLoss: '1e-400' }),
     )
     expect(
       solverOptions({ components: '2', solver: 'moving-average', set: ['gamma=0x10'] }),
@@ -111,10 +153,19 @@ describe('flags', () => {
         }),
       )
     expect(message(start(['-k', '2', '--components', '3']))).toBe(
-      'option --components is given more than once (see nmfkit fit --help)',
+      'option --components (as -k and --components) is given more than once ' +
+        '(see nmfkit fit --help)',
     )
-    expect(message(start(['--quiet', '-k', '2', '--quiet']))).toBe(
-      'option --quiet is given more than once (see nmfkit fit --help)',
+    expect(message(start(['-k', '2', '-k', '3']))).toBe(
+      'option -k is given more than once (see nmfkit fit --help)',
+    )
+    // A switch says the same thing each time.
+    expect(start(['--quiet', '-k', '2', '--quiet'])).toEqual(
+      E.right({
+        values: { quiet: true, components: '2' },
+        positionals: [],
+        tokens: expect.any(Array),
+      }),
     )
     expect(start(['--drop-columns', '1', '--drop-columns', 'last', '-k', '2'])).toEqual(
       E.right({

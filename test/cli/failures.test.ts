@@ -118,6 +118,32 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it('flag values that would be misread: each named by the flag the user typed', async () => {
+    const fitted = await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '-o', 'fitted.json')
+    expect(fitted).toMatchObject({ status: 0, stderr: '' })
+    expect(
+      oneLineFailure(
+        await nmfkit(folder, 'compare', 'fitted.json', 'fitted.json', '--tolerance=-1'),
+      ),
+    ).toBe('nmfkit compare: option --tolerance: expected a number in [0, 1], found -1')
+    expect(
+      oneLineFailure(
+        await nmfkit(folder, 'transform', 'good.csv', '--model', 'fitted.json', '--loss', '1e-400'),
+      ),
+    ).toBe(
+      "nmfkit transform: option --loss: expected a number, found '1e-400', too small for a " +
+        'double (the smallest is 5e-324; write 0 for 0)',
+    )
+    expect(
+      oneLineFailure(
+        await nmfkit(folder, 'transform', 'good.csv', '--model', 'fitted.json', '--every', '0'),
+      ),
+    ).toBe('nmfkit transform: option --every: expected an integer ≥ 1, found 0')
+    expect(
+      oneLineFailure(await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--time-limit=-1')),
+    ).toBe('nmfkit fit: option --time-limit: expected seconds ≥ 0, found -1')
+  })
+
   it('a missing model file', async () => {
     const line = oneLineFailure(
       await nmfkit(folder, 'transform', 'good.csv', '--model', 'gone.json'),
