@@ -84,6 +84,11 @@ interface Measurement {
   readonly range: readonly [number, number]
   /** The largest RSS seen in the process (which runs this problem and solver alone), MiB. */
   readonly peakRssMb: number
+  /**
+   * The largest RSS seen until the end of the process's first fit (sampled after each of
+   * its iterations), MiB: one fit, without the garbage of the fits after it.
+   */
+  readonly firstFitPeakRssMb: number
   /** The RSS when the process had loaded nmfkit, before building the problem, MiB. */
   readonly startRssMb: number
   /** The kernel path the run used (`--kernels`). */
@@ -298,6 +303,8 @@ const measure = (problem: BenchProblem, solver: SolverCase, repetitions: number)
   // the fit.
   const warmUpStarted = performance.now()
   run({ onIteration: sampleMemory })
+  sampleMemory()
+  const firstFitPeakRss = peakRss
   while (performance.now() - warmUpStarted < WARM_UP_MS) run()
 
   const perIteration: number[] = []
@@ -314,6 +321,7 @@ const measure = (problem: BenchProblem, solver: SolverCase, repetitions: number)
     msPerIter: round(median(perIteration)),
     range: [round(Math.min(...perIteration)), round(Math.max(...perIteration))],
     peakRssMb: round(peakRss / MIB),
+    firstFitPeakRssMb: round(firstFitPeakRss / MIB),
     startRssMb: round(startRss / MIB),
     kernels: kernelPath(),
     peakHeapMb: round(peakHeap / MIB),
@@ -677,6 +685,7 @@ const main = (): void => {
     'ratio',
     'err diff',
     'peak RSS MB',
+    '1st fit RSS MB',
     'start RSS MB',
     'heap+AB MB',
     'budget MB',
@@ -693,6 +702,7 @@ const main = (): void => {
     r.ratio === undefined ? '-' : String(r.ratio),
     r.errorRelDiff === undefined ? '-' : r.errorRelDiff.toExponential(1),
     r.peakRssMb.toFixed(0),
+    r.firstFitPeakRssMb.toFixed(0),
     r.startRssMb.toFixed(0),
     r.peakHeapMb.toFixed(0),
     r.memoryBudgetMb.toFixed(0),
