@@ -440,7 +440,8 @@ interface Arguments {
 
 const parseArguments = (): Arguments => {
   try {
-    const { values } = parseArgs({
+    const { values, tokens } = parseArgs({
+      tokens: true,
       options: {
         json: { type: 'boolean', default: false },
         repetitions: { type: 'string' },
@@ -465,18 +466,32 @@ const parseArguments = (): Arguments => {
         `--repetitions: expected an integer ≥ ${MIN_REPETITIONS}, found '${values.repetitions}'`,
       )
     }
-    const problems = values.problems.split(',').map((name) => name.trim())
+    // One value per option: parseArgs would keep the last silently.
+    const given = tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []))
+    const twice = given.find((name, q) => given.indexOf(name) !== q)
+    if (twice !== undefined) throw new Error(`--${twice}: given more than once`)
+    // A name listed twice runs once.
+    const problems = [...new Set(values.problems.split(',').map((name) => name.trim()))]
     for (const name of problems) {
       if (!(PROBLEMS as readonly string[]).includes(name)) {
         throw new Error(`--problems: expected names among ${PROBLEMS.join(', ')}, found '${name}'`)
       }
     }
     const labels = SOLVERS.map((s) => s.label)
-    const solvers = values.solvers.split(',').map((label) => label.trim())
+    const solvers = [...new Set(values.solvers.split(',').map((label) => label.trim()))]
     for (const label of solvers) {
       if (!labels.includes(label)) {
         throw new Error(`--solvers: expected names among ${labels.join(', ')}, found '${label}'`)
       }
+    }
+    const runnable = problems.some((name) =>
+      solversOf(name as (typeof PROBLEMS)[number]).some((s) => solvers.includes(s.label)),
+    )
+    if (!runnable) {
+      throw new Error(
+        `no problem of --problems has a solver of --solvers (moving-average runs on ` +
+          `notebook and digits only)`,
+      )
     }
     return {
       json: values.json,
