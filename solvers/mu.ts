@@ -55,6 +55,7 @@ import { inTwoParts } from '../core/threads.ts'
 import { copyOut, F64, fastModule, layout, sharedModuleInUse, viewOf } from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { factorOut, factorsIn, layoutWithX, transposedOut } from './fused-sweeps.ts'
+import { factorArray } from '../core/small-arrays.ts'
 import { sumAndSquares } from './products.ts'
 
 /** The factors and what the convergence check remembers. */
@@ -306,7 +307,8 @@ const rowPassFast = (
     beta < 1 ? EPSILON : 0,
   )
   return {
-    nextW: copyOut(wasm, nextW, n * k),
+    // The new W into an array the driver may hand back (core/small-arrays.ts).
+    nextW: factorOut(wasm, nextW, n * k),
     numeratorH: copyOut(wasm, numeratorH, hSize),
     denominatorH: copyOut(wasm, denominatorH, fullRows ? hSize : 0),
   }
@@ -408,18 +410,20 @@ const frobeniusInModule = (
   const wasm = fastModule(n * m * k, 0)
   if (wasm === undefined) return undefined
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
-  const laid = layoutWithX(wasm, X, k, [nk, nk, mk, mk, mk, kk, nk, nk, mk, kk, mk])
+  const laid = layoutWithX(wasm, X, k, [nk, mk, mk, kk, nk, nk, mk, kk, mk])
   if (laid === undefined) return undefined
   const { times, transposeTimes, at } = laid
-  const [w, nextW, h, ht, nextHt, gramH, numeratorW, denominatorW] = at
-  const [numeratorHt, gramW, denominatorHt] = at.slice(8)
+  const [w, h, ht, gramH, numeratorW, denominatorW, numeratorHt, gramW, denominatorHt] = at
   factorsIn(wasm, W, H, [n, k, m], [w, h, ht])
   const { l1W, l2W, l1H, l2H } = penalties
 
-  // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ.
+  // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ. Each update is
+  // written over its numerator (entry by entry, each read before it is written): one n×k
+  // array less in the module's memory.
   moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
   times(ht, numeratorW)
   moduleProduct(wasm, w, n, k, k, 1, gramH, k, denominatorW)
+  const nextW = numeratorW
   wasm.multiplyEntries(w, numeratorW, denominatorW, n * k, nextW, EPSILON, l1W, l2W, 1, 0)
   const Wout = factorOut(wasm, nextW, n * k)
   if (!updateH) return { W: Wout, H: undefined }
@@ -428,6 +432,7 @@ const frobeniusInModule = (
   transposeTimes(nextW, numeratorHt)
   moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
   moduleProduct(wasm, ht, m, k, k, 1, gramW, k, denominatorHt)
+  const nextHt = numeratorHt
   wasm.multiplyEntries(ht, numeratorHt, denominatorHt, m * k, nextHt, EPSILON, l1H, l2H, 1, 0)
   return { W: Wout, H: transposedOut(wasm, nextHt, m, k, h) }
 }
@@ -493,7 +498,12 @@ const update = (
       nextHt,
     )
   }
-  return { W: nextW, H: transpose(nextHt, m, k) }
+  // H (k×m) from Hᵀ, into an array the driver may hand back (core/small-arrays.ts).
+  const nextH = factorArray(k * m)
+  for (let j = 0; j < m; j++) {
+    for (let t = 0; t < k; t++) nextH[t * m + j] = nextHt[j * k + t]
+  }
+  return { W: nextW, H: nextH }
 }
 
 /** d_β plus the penalties: the objective the updates decrease. */

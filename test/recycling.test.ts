@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import {
   cd,
   createRng,
+  CsrMatrix,
   Matrix,
   movingAverage,
   mu,
@@ -95,16 +96,35 @@ const start: Factors = {
   ),
 }
 
-const fit = (solver: AnySolver, extra: Partial<NmfOptions> = {}): Factorization =>
+const sparseX = CsrMatrix.fromDense(X)
+
+/** A fit of 25 iterations from `start`, of X or (with `sparse: true`) X as a CsrMatrix. */
+const fit = (
+  solver: AnySolver,
+  { sparse, ...extra }: Partial<NmfOptions> & { sparse?: boolean } = {},
+): Factorization =>
   onPath('wasm', () =>
-    unwrap(nmf(X, { components: 6, solver, init: start, maxIter: 25, tol: 0, ...extra })),
+    unwrap(
+      nmf(sparse === true ? sparseX : X, {
+        components: 6,
+        solver,
+        init: start,
+        maxIter: 25,
+        tol: 0,
+        ...extra,
+      }),
+    ),
   )
 
-const cases: readonly [string, AnySolver, Partial<NmfOptions>][] = [
+const cases: readonly [string, AnySolver, Partial<NmfOptions> & { sparse?: boolean }][] = [
   ['cd', cd, {}],
   ['moving-average', movingAverage, {}],
   ['mu', mu, {}],
   ['mu, Kullback–Leibler', mu, { betaLoss: 'kullback-leibler' }],
+  // CSR X: the Frobenius update in the module, and KL's row pass.
+  ['cd, CSR X', cd, { sparse: true }],
+  ['mu, CSR X', mu, { sparse: true }],
+  ['mu, Kullback–Leibler, CSR X', mu, { betaLoss: 'kullback-leibler', sparse: true }],
 ]
 
 /** A solver that runs `solver`'s steps and calls `see` with every state it makes. */
