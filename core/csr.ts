@@ -13,6 +13,7 @@
  * read-only (`toJSON()` gives copies).
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { DIMENSIONS } from './dimensions.ts'
 import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
 import { csrTimesDense, type CsrParts } from './kernels.ts'
 import { Matrix, showShape, valuesOf } from './matrix.ts'
@@ -26,7 +27,7 @@ import { Matrix, showShape, valuesOf } from './matrix.ts'
  */
 export class CsrMatrix<R extends string = string, C extends string = string> implements CsrParts {
   /** A phantom field that carries the dimension names; it holds nothing at run time. */
-  declare private readonly dimensionNames: readonly [R, C]
+  declare readonly [DIMENSIONS]: readonly [R, C]
 
   readonly format = 'csr' as const
 

@@ -4,6 +4,7 @@
  * names differ does not compile; sizes are checked again at run time.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { DIMENSIONS } from './dimensions.ts'
 import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
 import { gemm, gemmNT, gemmTN, transpose } from './kernels.ts'
 
@@ -28,7 +29,7 @@ export class Matrix<R extends string = string, C extends string = string> {
    * time. Free functions that infer names from two operands must mark the
    * second use `NoInfer`, or TypeScript widens the name to a union.
    */
-  declare private readonly dimensionNames: readonly [R, C]
+  declare readonly [DIMENSIONS]: readonly [R, C]
 
   readonly format = 'dense' as const
   readonly [VALUES]: Float64Array

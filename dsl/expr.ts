@@ -16,6 +16,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Result } from '../core/errors.ts'
 import { CsrMatrix } from '../core/csr.ts'
+import { DIMENSIONS } from '../core/dimensions.ts'
 import type { Matrix } from '../core/matrix.ts'
 import { node, type BinaryOp, type Node, type ReduceOp, type UnaryOp } from './node.ts'
 import { checkIndex, shapeOf } from './shape.ts'
@@ -49,7 +50,7 @@ const nodeOf = (operand: Operand<string, string>): Node =>
  */
 export class Expr<R extends string = string, C extends string = string> {
   /** A phantom field that carries the dimension names (covariant); nothing at run time. */
-  declare private readonly dimensionNames: readonly [R, C]
+  declare readonly [DIMENSIONS]: readonly [R, C]
 
   private constructor(readonly node: Node) {
     Object.freeze(this)

@@ -88,6 +88,44 @@ describe('the built package', () => {
     )
   })
 
+  it('gives TypeScript the named dimensions: a mismatched product does not compile', () => {
+    writeFileSync(
+      join(project, 'check.ts'),
+      [
+        "import { CsrMatrix, lift, Matrix, nmf } from 'nmfkit'",
+        "declare const W: Matrix<'samples', 'components'>",
+        "declare const X: Matrix<'samples', 'features'>",
+        "declare const S: CsrMatrix<'samples', 'features'>",
+        'export const fine = lift(W).transposeTimes(lift(X))',
+        '// @ts-expect-error: components against samples',
+        'export const mismatched = lift(W).times(lift(X))',
+        '// @ts-expect-error: other names',
+        "export const renamed: CsrMatrix<'rows', 'cols'> = S",
+        '// @ts-expect-error: components must be a number',
+        "nmf([[1]], { components: 'two' })",
+        'export const fit = nmf(X, { components: 2 })',
+      ].join('\n'),
+    )
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+        files: ['check.ts'],
+      }),
+    )
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+    const checked = run([tsc, '-p', 'tsconfig.json'])
+    expect(checked.stdout + checked.stderr).toBe('')
+    expect(checked.status).toBe(0)
+  }, 60_000)
+
   it("names the .js and .d.ts files in its manifest, and keeps the repository's dependencies", () => {
     const manifest = JSON.parse(
       readFileSync(join(project, 'node_modules', 'nmfkit', 'package.json'), 'utf8'),
