@@ -6,12 +6,24 @@
  *
  * The folder gets the compiled library, `nmfkit/testing` and the command (tsc with
  * tsconfig.build.json), cli/bin.js, the README, and a package.json whose entry points
- * name the .js and .d.ts files. It is replaced as a whole.
+ * name the .js and .d.ts files. It is replaced as a whole, once the new build is complete,
+ * and only if it is empty or holds an earlier build: never the repository or a folder of
+ * anything else.
  */
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
-import { join, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -53,23 +65,60 @@ export const packageManifest = (manifest: Manifest): Record<string, unknown> => 
   return { ...kept, exports }
 }
 
-/** Builds the package into `directory`; the compiler's report when it fails. */
+/** Whether `directory` holds a package this script wrote (its manifest names the .js). */
+const isEarlierBuild = (directory: string): boolean => {
+  try {
+    const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as {
+      name?: unknown
+      exports?: Record<string, { default?: unknown }>
+    }
+    return manifest.name === 'nmfkit' && manifest.exports?.['.']?.default === './index.js'
+  } catch {
+    return false
+  }
+}
+
+/** Why the build may not write to `directory`, or undefined when it may. */
+const refusal = (directory: string): string | undefined => {
+  const inside = relative(directory, root)
+  if (inside === '' || !inside.startsWith('..')) {
+    return `${directory} is the repository or holds it`
+  }
+  if (!existsSync(directory) || readdirSync(directory).length === 0) return undefined
+  if (isEarlierBuild(directory)) return undefined
+  return `${directory} holds files that are not an earlier build of nmfkit`
+}
+
+/**
+ * Builds the package into `directory` (see above); the reason when it does not. A failed
+ * build leaves `directory` as it was.
+ */
 export const buildPackage = (directory: string): { ok: true } | { ok: false; report: string } => {
+  const target = resolve(directory)
+  const refused = refusal(target)
+  if (refused !== undefined) return { ok: false, report: `refused to write there: ${refused}\n` }
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
-  rmSync(directory, { recursive: true, force: true })
+  // Built beside the target, then swapped in.
+  mkdirSync(dirname(target), { recursive: true })
+  const staging = mkdtempSync(join(dirname(target), '.nmfkit-build-'))
   const compiled = spawnSync(
     process.execPath,
-    [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', directory],
+    [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', staging],
     { encoding: 'utf8' },
   )
-  if (compiled.status !== 0) return { ok: false, report: compiled.stdout + compiled.stderr }
+  if (compiled.status !== 0) {
+    rmSync(staging, { recursive: true, force: true })
+    return { ok: false, report: compiled.stdout + compiled.stderr }
+  }
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest
   writeFileSync(
-    join(directory, 'package.json'),
+    join(staging, 'package.json'),
     `${JSON.stringify(packageManifest(manifest), null, 2)}\n`,
   )
-  copyFileSync(join(root, 'cli', 'bin.js'), join(directory, 'cli', 'bin.js'))
-  copyFileSync(join(root, 'README.md'), join(directory, 'README.md'))
+  copyFileSync(join(root, 'cli', 'bin.js'), join(staging, 'cli', 'bin.js'))
+  copyFileSync(join(root, 'README.md'), join(staging, 'README.md'))
+  rmSync(target, { recursive: true, force: true })
+  renameSync(staging, target)
   return { ok: true }
 }
 
@@ -77,7 +126,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   const directory = resolve(process.argv[2] ?? join(root, 'dist'))
   const built = buildPackage(directory)
   if (!built.ok) {
-    process.stderr.write(`build failed:\n${built.report}`)
+    process.stderr.write(`build failed: ${built.report}`)
     process.exit(1)
   }
   process.stdout.write(`wrote the package to ${directory}\n`)

@@ -49,6 +49,27 @@ describe('the built package', () => {
     if (project !== '') rmSync(project, { recursive: true, force: true })
   })
 
+  it('refuses to build over the repository or a folder of anything else', () => {
+    for (const directory of [root, join(root, 'cli'), join(root, '..')]) {
+      const built = buildPackage(directory)
+      expect(built.ok).toBe(false)
+      if (!built.ok) expect(built.report).toMatch(/^refused to write there: /)
+    }
+    expect(readFileSync(join(root, 'cli', 'bin.js'), 'utf8')).toMatch(/nmfkit/)
+    const other = mkdtempSync(join(tmpdir(), 'nmfkit-other-'))
+    writeFileSync(join(other, 'notes.txt'), 'mine\n')
+    expect(buildPackage(other)).toEqual({
+      ok: false,
+      report: `refused to write there: ${other} holds files that are not an earlier build of nmfkit\n`,
+    })
+    expect(readFileSync(join(other, 'notes.txt'), 'utf8')).toBe('mine\n')
+    rmSync(other, { recursive: true })
+  })
+
+  it('builds again over an earlier build', () => {
+    expect(buildPackage(join(project, 'node_modules', 'nmfkit'))).toEqual({ ok: true })
+  }, 120_000)
+
   it('installs no development tool beside itself', () => {
     const names = productionPackages()
     expect(names).toContain('fp-ts')
