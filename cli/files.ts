@@ -31,6 +31,39 @@ export interface OutputFile {
 }
 
 /**
+ * An error when two outputs name the same file, or more than one goes to standard output
+ * (`-`): one would overwrite or interleave with the other. `outputs` are [flag, path]
+ * pairs, the path undefined for an output not asked for.
+ */
+export const distinctOutputs = (
+  outputs: readonly (readonly [string, string | undefined])[],
+): CliResult<void> => {
+  const given = outputs.filter(
+    (output): output is readonly [string, string] => output[1] !== undefined,
+  )
+  const byFile = new Map<string, string>()
+  let toStdout: string | undefined
+  for (const [flag, path] of given) {
+    if (path === '-') {
+      if (toStdout !== undefined) {
+        return E.left(
+          usageError(`options ${toStdout} and ${flag} both write to standard output ('-')`),
+        )
+      }
+      toStdout = flag
+      continue
+    }
+    const file = resolve(path)
+    const earlier = byFile.get(file)
+    if (earlier !== undefined) {
+      return E.left(usageError(`options ${earlier} and ${flag} both write to ${path}`))
+    }
+    byFile.set(file, flag)
+  }
+  return E.right(undefined)
+}
+
+/**
  * Checks, before any work, that `path` can be written: its folder exists and
  * it is not itself a folder. `flag` names the option in the message.
  */

@@ -20,7 +20,7 @@ import {
   startCommand,
 } from '../args.ts'
 import { usageError, type CliResult } from '../errors.ts'
-import { checkOutputPath, writeAll, type OutputFile } from '../files.ts'
+import { checkOutputPath, distinctOutputs, writeAll, type OutputFile } from '../files.ts'
 import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { formatModel } from '../model.ts'
@@ -125,16 +125,13 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
     const ok = checkOutputPath(path, flag)
     if (E.isLeft(ok)) return ok
   }
-  const paths = [outputs.model, outputs.w, outputs.h, outputs.plot].filter(
-    (p) => p !== undefined && p !== '-',
-  )
-  const toStdout = [outputs.model, outputs.w, outputs.h].filter((p) => p === '-').length
-  if (new Set(paths).size !== paths.length || toStdout > 1) {
-    return E.left(
-      usageError('expected different files for --output, --w, --h and --plot, found one twice'),
-    )
-  }
-  return E.right(outputs)
+  const distinct = distinctOutputs([
+    ['--output', outputs.model],
+    ['--w', outputs.w],
+    ['--h', outputs.h],
+    ['--plot', outputs.plot],
+  ])
+  return E.isLeft(distinct) ? distinct : E.right(outputs)
 }
 
 /** How the fit ended, in words: `converged, tol 1e-4` or `did not converge in 200 iterations`. */

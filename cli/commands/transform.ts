@@ -26,7 +26,7 @@ import {
   startCommand,
 } from '../args.ts'
 import { inputError, usageError, type CliResult } from '../errors.ts'
-import { checkOutputPath, writeAll, type OutputFile } from '../files.ts'
+import { checkOutputPath, distinctOutputs, writeAll, type OutputFile } from '../files.ts'
 import { readMatrixFile } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { readModel, type Model } from '../model.ts'
@@ -130,6 +130,12 @@ export const runTransform = (args: string[]): CliResult<void> => {
     const ok = checkOutputPath(path, flag)
     if (E.isLeft(ok)) return ok
   }
+  // W goes to standard output unless --w names a file.
+  const distinct = distinctOutputs([
+    [values.w === undefined ? '--w (by default)' : '--w', wPath],
+    ['--inverse', values.inverse],
+  ])
+  if (E.isLeft(distinct)) return distinct
   const readOptions = readOptionsOf(values)
   if (E.isLeft(readOptions)) return readOptions
 

@@ -3,7 +3,7 @@
  * stderr that names the file, the line or entry and what was expected; exit
  * code 2; and no output file written or overwritten.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { rmSync } from 'node:fs'
@@ -142,6 +142,41 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(
       oneLineFailure(await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--time-limit=-1')),
     ).toBe('nmfkit fit: option --time-limit: expected seconds ≥ 0, found -1')
+  })
+
+  it('two outputs to one file, or two to standard output', async () => {
+    const fitted = await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '-o', 'two.json')
+    expect(fitted).toMatchObject({ status: 0, stderr: '' })
+    expect(
+      oneLineFailure(
+        await nmfkit(folder, 'transform', 'good.csv', '--model', 'two.json', '--inverse', '-'),
+      ),
+    ).toBe(
+      "nmfkit transform: options --w (by default) and --inverse both write to standard output ('-')",
+    )
+    expect(
+      oneLineFailure(
+        await nmfkit(
+          folder,
+          ...[
+            'transform',
+            'good.csv',
+            '--model',
+            'two.json',
+            '--w',
+            'w.csv',
+            '--inverse',
+            './w.csv',
+          ],
+        ),
+      ),
+    ).toBe('nmfkit transform: options --w and --inverse both write to ./w.csv')
+    expect(
+      oneLineFailure(
+        await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-o', 'm.json', '--w', 'm.json'),
+      ),
+    ).toBe('nmfkit fit: options --output and --w both write to m.json')
+    expect(existsSync(join(folder, 'w.csv'))).toBe(false)
   })
 
   it('a missing model file', async () => {
