@@ -40,6 +40,16 @@ const outOfRange = (text: string): string | undefined => {
   return undefined
 }
 
+/**
+ * Whether decimal `text` writes an integer exactly: 2.0000000000000001 is a double equal to
+ * 2, but not an integer as written.
+ */
+const writesInteger = (text: string): boolean => {
+  const [mantissa, exponent = '0'] = text.split(/[eE]/)
+  const fraction = (mantissa.split('.')[1] ?? '').replace(/0+$/, '')
+  return fraction.length <= Number(exponent)
+}
+
 /** The number `text` writes in decimal, or undefined (not decimal, or not a double). */
 export const decimalNumber = (text: string): number | undefined =>
   DECIMAL.test(text) && outOfRange(text) === undefined ? Number(text) : undefined
@@ -50,7 +60,12 @@ export const decimalNumber = (text: string): number | undefined =>
  * double, which would otherwise become 0 or Infinity, or reach the library as text.
  */
 export const numberOrText = (flag: string, text: string): CliResult<number | string> => {
-  const range = DECIMAL.test(text) ? outOfRange(text) : undefined
+  const range = DECIMAL.test(text)
+    ? (outOfRange(text) ??
+      (/^[+-]?\d+$/.test(text) && !Number.isSafeInteger(Number(text))
+        ? `too far from 0 to count exactly (at most ${Number.MAX_SAFE_INTEGER} either way)`
+        : undefined))
+    : undefined
   if (range !== undefined) {
     return E.left(usageError(`option ${flag}: expected a number, found '${text}', ${range}`))
   }
@@ -65,12 +80,12 @@ export const numberFlag = (
 ): CliResult<number | undefined> => {
   if (text === undefined) return E.right(undefined)
   const value = decimalNumber(text)
-  if (value === undefined || (integer && !Number.isSafeInteger(value))) {
+  if (value === undefined || (integer && !(Number.isSafeInteger(value) && writesInteger(text)))) {
     const range = !DECIMAL.test(text)
       ? undefined
       : (outOfRange(text) ??
-        (integer && Number.isInteger(value)
-          ? `too large to count exactly (the largest is ${Number.MAX_SAFE_INTEGER})`
+        (integer && Number.isInteger(value) && !Number.isSafeInteger(value)
+          ? `too far from 0 to count exactly (at most ${Number.MAX_SAFE_INTEGER} either way)`
           : undefined))
     return E.left(
       usageError(
@@ -231,8 +246,8 @@ export const fitRunFlags = {
 
 /** The help lines of `fitRunFlags`. */
 export const fitRunFlagsHelp = `  -q, --quiet            no progress bar and no summary on stderr
-  -v, --verbose          a line on stderr every --every iterations (default 10)
-  --every N
+  -v, --verbose          a line on stderr every --every iterations
+  --every N              with --verbose: a line every N iterations (default 10)
   --kernels PATH         auto (the default: WebAssembly for all but the
                          smallest products), reference (the TypeScript loops)
                          or wasm (WebAssembly for every product); the

@@ -18,7 +18,10 @@ export const numberWhere = (name: string, ok: (value: number) => boolean): t.Typ
     (a) => a,
   )
 
-export const PositiveInteger = numberWhere('an integer ≥ 1', (v) => Number.isInteger(v) && v >= 1)
+export const PositiveInteger = numberWhere(
+  'an integer ≥ 1',
+  (v) => Number.isSafeInteger(v) && v >= 1,
+)
 export const NonNegative = numberWhere('a finite number ≥ 0', (v) => Number.isFinite(v) && v >= 0)
 export const UnitInterval = numberWhere('a number in [0, 1]', (v) => v >= 0 && v <= 1)
 export const Seed = numberWhere('an integer', Number.isSafeInteger)

@@ -86,6 +86,11 @@ describe('nmf rejects bad options', () => {
     [{ components: 1.5 }, "nmf: option 'components': expected an integer ≥ 1, found 1.5"],
     [{}, "nmf: option 'components': is required: expected an integer ≥ 1"],
     [{ components: 1, maxIter: 0 }, "nmf: option 'maxIter': expected an integer ≥ 1, found 0"],
+    // Past 2^53 an integer can no longer be counted to: a loop to it would never end.
+    [
+      { components: 1, maxIter: 1e300 },
+      "nmf: option 'maxIter': expected an integer ≥ 1, found 1e+300",
+    ],
     [{ components: 1, tol: -1 }, "nmf: option 'tol': expected a finite number ≥ 0, found -1"],
     [{ components: 1, l1Ratio: 2 }, "nmf: option 'l1Ratio': expected a number in [0, 1], found 2"],
     [

@@ -79,10 +79,13 @@ const chosenComparators = (
     .map((name) => name.trim())
     .filter((name) => name !== '')
   const chosen: (AnyComparator | ConfiguredComparator)[] = []
-  for (const name of names) {
-    const comparator = comparatorsByName[name]
+  for (const [q, name] of names.entries()) {
+    const comparator = Object.hasOwn(comparatorsByName, name) ? comparatorsByName[name] : undefined
     if (comparator === undefined) {
       return E.left(usageError(`option --comparators: expected aligned or norms, found '${name}'`))
+    }
+    if (names.indexOf(name) !== q) {
+      return E.left(usageError(`option --comparators: ${name} is listed twice`))
     }
     chosen.push(
       name === 'aligned' && tolerance !== undefined
@@ -92,6 +95,9 @@ const chosenComparators = (
   }
   if (chosen.length === 0) {
     return E.left(usageError('option --comparators: expected aligned or norms, found none'))
+  }
+  if (tolerance !== undefined && !names.includes('aligned')) {
+    return E.left(usageError('option --tolerance: it sets aligned, which --comparators leaves out'))
   }
   return E.right(chosen)
 }

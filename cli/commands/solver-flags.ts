@@ -40,6 +40,9 @@ const commonOptions = [
   'betaLoss',
 ]
 
+/** Options that only their own flag sets. */
+const FLAG_ONLY: Readonly<Record<string, string>> = { components: '-k', solver: '--solver' }
+
 /** A `--set` value: true/false, a number, or the text itself. */
 const setValue = (name: string, text: string): CliResult<unknown> =>
   text === 'true' || text === 'false'
@@ -119,10 +122,14 @@ export const solverOptions = (values: SolverFlagValues): CliResult<Record<string
     if (match === null)
       return E.left(usageError(`option --set: expected NAME=VALUE, found '${pair}'`))
     const name = match[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
-    if (!(name in solver.optionProps) && !commonOptions.includes(name)) {
+    const flag = Object.hasOwn(FLAG_ONLY, name) ? FLAG_ONLY[name] : undefined
+    if (flag !== undefined) {
+      return E.left(usageError(`option --set ${name}: ${name} is set with ${flag}`))
+    }
+    if (!Object.hasOwn(solver.optionProps, name) && !commonOptions.includes(name)) {
       return notAnOption(`--set ${name}`, solver)
     }
-    if (name in options) {
+    if (Object.hasOwn(options, name)) {
       return E.left(
         usageError(
           `option --set ${name}: ${name} is already given` +

@@ -83,8 +83,8 @@ describe('flags', () => {
     )
     expect(numberFlag('max-iter', '1e3', true)).toEqual(E.right(1000))
     expect(message(numberFlag('seed', '9007199254740993', true))).toBe(
-      "option --seed: expected an integer, found '9007199254740993', too large to count " +
-        'exactly (the largest is 9007199254740991)',
+      "option --seed: expected an integer, found '9007199254740993', too far from 0 to " +
+        'count exactly (at most 9007199254740991 either way)',
     )
     expect(numberFlag('seed', '9007199254740991', true)).toEqual(E.right(2 ** 53 - 1))
     expect(message(everyFlag('0'))).toBe('option --every: expected an integer ≥ 1, found 0')
@@ -104,6 +104,36 @@ describe('flags', () => {
     expect(message(solverOptions({ components: '2', set: ['tol=1e-400'] }))).toBe(
       "option --set tol: expected a number, found '1e-400', too small for a double " +
         '(the smallest is 5e-324; write 0 for 0)',
+    )
+  })
+
+  it('reads an integer flag only where the text writes an integer', () => {
+    expect(message(numberFlag('max-iter', '2.0000000000000001', true))).toBe(
+      "option --max-iter: expected an integer, found '2.0000000000000001'",
+    )
+    expect(numberFlag('max-iter', '1.5e1', true)).toEqual(E.right(15))
+    expect(numberFlag('max-iter', '20.00', true)).toEqual(E.right(20))
+    expect(message(numberFlag('seed', '-9007199254740993', true))).toBe(
+      "option --seed: expected an integer, found '-9007199254740993', too far from 0 to " +
+        'count exactly (at most 9007199254740991 either way)',
+    )
+  })
+
+  it('names the flag for options only a flag sets, and knows no inherited names', () => {
+    expect(message(solverOptions({ components: '2', set: ['components=3'] }))).toBe(
+      'option --set components: components is set with -k',
+    )
+    expect(message(solverOptions({ components: '2', set: ['solver=mu'] }))).toBe(
+      'option --set solver: solver is set with --solver',
+    )
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      expect(message(solverOptions({ components: '2', set: [`${name}=1`] }))).toBe(
+        `option --set ${name}: solver 'cd' has no such option (its own options: none)`,
+      )
+    }
+    expect(message(solverOptions({ components: '2', set: ['seed=9007199254740993'] }))).toBe(
+      "option --set seed: expected a number, found '9007199254740993', too far from 0 to " +
+        'count exactly (at most 9007199254740991 either way)',
     )
   })
 

@@ -142,6 +142,14 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(
       oneLineFailure(await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--time-limit=-1')),
     ).toBe('nmfkit fit: option --time-limit: expected seconds ≥ 0, found -1')
+    const compare = (...flags: string[]) =>
+      nmfkit(folder, 'compare', 'fitted.json', 'fitted.json', ...flags)
+    expect(oneLineFailure(await compare('--comparators', 'norms', '--tolerance', '1e-7'))).toBe(
+      'nmfkit compare: option --tolerance: it sets aligned, which --comparators leaves out',
+    )
+    expect(oneLineFailure(await compare('--comparators', 'aligned,aligned'))).toBe(
+      'nmfkit compare: option --comparators: aligned is listed twice',
+    )
   })
 
   it('two outputs to one file, or two to standard output', async () => {
