@@ -460,14 +460,17 @@ const parseArguments = (): Arguments => {
     const repetitions = values.repetitions === undefined ? undefined : Number(values.repetitions)
     if (
       repetitions !== undefined &&
-      (!Number.isInteger(repetitions) || repetitions < MIN_REPETITIONS)
+      (!/^\d{1,4}$/.test(values.repetitions ?? '') || repetitions < MIN_REPETITIONS)
     ) {
       throw new Error(
-        `--repetitions: expected an integer ≥ ${MIN_REPETITIONS}, found '${values.repetitions}'`,
+        `--repetitions: expected an integer from ${MIN_REPETITIONS} to 9999, ` +
+          `found '${values.repetitions}'`,
       )
     }
-    // One value per option: parseArgs would keep the last silently.
-    const given = tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []))
+    // One value per option: parseArgs would keep the last silently (switches may repeat).
+    const given = tokens.flatMap((token) =>
+      token.kind === 'option' && token.value !== undefined ? [token.name] : [],
+    )
     const twice = given.find((name, q) => given.indexOf(name) !== q)
     if (twice !== undefined) throw new Error(`--${twice}: given more than once`)
     // A name listed twice runs once.
