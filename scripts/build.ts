@@ -5,7 +5,7 @@
  * nor TypeScript.
  *
  * The folder gets the compiled library, `nmfkit/testing` and the command (tsc with
- * tsconfig.build.json), cli/bin.js, the README, and a package.json whose entry points
+ * tsconfig.build.json), cli/bin.js, the README and licence, and a package.json whose entry points
  * name the .js and .d.ts files. It is replaced as a whole, once the new build is complete,
  * and only if it is empty or holds an earlier build: never the repository or a folder of
  * anything else.
@@ -117,6 +117,7 @@ export const buildPackage = (directory: string): { ok: true } | { ok: false; rep
   )
   copyFileSync(join(root, 'cli', 'bin.js'), join(staging, 'cli', 'bin.js'))
   copyFileSync(join(root, 'README.md'), join(staging, 'README.md'))
+  copyFileSync(join(root, 'LICENSE'), join(staging, 'LICENSE'))
   rmSync(target, { recursive: true, force: true })
   renameSync(staging, target)
   return { ok: true }
