@@ -410,10 +410,14 @@ const frobeniusInModule = (
   const wasm = fastModule(n * m * k, 0)
   if (wasm === undefined) return undefined
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
-  const laid = layoutWithX(wasm, X, k, [nk, mk, mk, kk, nk, nk, mk, kk, mk])
+  // W's slot and its denominator's are read no more once the new W is made: H's update
+  // takes them over for its numerator and denominator (Hᵀ-shaped, m×k).
+  const shared = Math.max(nk, mk)
+  const laid = layoutWithX(wasm, X, k, [shared, mk, mk, kk, nk, shared, kk])
   if (laid === undefined) return undefined
   const { times, transposeTimes, at } = laid
-  const [w, h, ht, gramH, numeratorW, denominatorW, numeratorHt, gramW, denominatorHt] = at
+  const [w, h, ht, gramH, numeratorW, denominatorW, gramW] = at
+  const [numeratorHt, denominatorHt] = [w, denominatorW]
   factorsIn(wasm, W, H, [n, k, m], [w, h, ht])
   const { l1W, l2W, l1H, l2H } = penalties
 
