@@ -4,7 +4,16 @@ import tseslint from 'typescript-eslint'
 import importX from 'eslint-plugin-import-x'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.scratch/**', 'wasm/kernels.ts'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.nmfkit-build-*/**',
+      'coverage/**',
+      '.scratch/**',
+      'wasm/kernels.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

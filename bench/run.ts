@@ -8,7 +8,8 @@
  * - sparse: a CsrMatrix 20000×5000 with 25 uniform (0, 1] entries per row (0.5%), k = 20.
  *
  * Every input comes from a fixed seed (or the repository's data). The first
- * factors are built once per problem, outside the timed region (a uniform
+ * factors are built once per row (each problem and solver runs in a process of its
+ * own), outside the timed region (a uniform
  * random start for the notebook, as the notebook does; scikit-learn's default
  * `nndsvda` for digits; a uniform start scaled like scikit-learn's `random`
  * init for the two generated problems), and every timed fit starts from them.

@@ -45,9 +45,11 @@ const outOfRange = (text: string): string | undefined => {
  * 2, but not an integer as written.
  */
 const writesInteger = (text: string): boolean => {
-  const [mantissa, exponent = '0'] = text.split(/[eE]/)
-  const fraction = (mantissa.split('.')[1] ?? '').replace(/0+$/, '')
-  return fraction.length <= Number(exponent)
+  const [mantissa, exponent = '0'] = text.replace(/^[+-]/, '').split(/[eE]/)
+  const [whole, fraction = ''] = mantissa.split('.')
+  // The digits that land after the point once the exponent moves it must all be 0.
+  const point = whole.length + Number(exponent)
+  return /^0*$/.test(`${whole}${fraction}`.slice(Math.max(0, point)))
 }
 
 /** The number `text` writes in decimal, or undefined (not decimal, or not a double). */
@@ -60,12 +62,7 @@ export const decimalNumber = (text: string): number | undefined =>
  * double, which would otherwise become 0 or Infinity, or reach the library as text.
  */
 export const numberOrText = (flag: string, text: string): CliResult<number | string> => {
-  const range = DECIMAL.test(text)
-    ? (outOfRange(text) ??
-      (/^[+-]?\d+$/.test(text) && !Number.isSafeInteger(Number(text))
-        ? `too far from 0 to count exactly (at most ${Number.MAX_SAFE_INTEGER} either way)`
-        : undefined))
-    : undefined
+  const range = DECIMAL.test(text) ? outOfRange(text) : undefined
   if (range !== undefined) {
     return E.left(usageError(`option ${flag}: expected a number, found '${text}', ${range}`))
   }
@@ -101,7 +98,7 @@ export const numberFlag = (
 export const everyFlag = (text: string | undefined): CliResult<number | undefined> => {
   const every = numberFlag('every', text, true)
   if (E.isRight(every) && every.right !== undefined && every.right < 1) {
-    return E.left(usageError(`option --every: expected an integer ≥ 1, found ${every.right}`))
+    return E.left(usageError(`option --every: expected an integer ≥ 1, found '${text}'`))
   }
   return every
 }

@@ -31,6 +31,22 @@ export interface OutputFile {
 }
 
 /**
+ * The file `path` names, whatever the spelling: the real path of the file where it exists
+ * (through links), else of its folder, with its name.
+ */
+const identity = (path: string): string => {
+  try {
+    return realpathSync(path)
+  } catch {
+    try {
+      return join(realpathSync(dirname(resolve(path))), basename(path))
+    } catch {
+      return resolve(path)
+    }
+  }
+}
+
+/**
  * An error when two outputs name the same file, or more than one goes to standard output
  * (`-`): one would overwrite or interleave with the other. `outputs` are [flag, path]
  * pairs, the path undefined for an output not asked for.
@@ -53,7 +69,7 @@ export const distinctOutputs = (
       toStdout = flag
       continue
     }
-    const file = resolve(path)
+    const file = identity(path)
     const earlier = byFile.get(file)
     if (earlier !== undefined) {
       return E.left(usageError(`options ${earlier} and ${flag} both write to ${path}`))

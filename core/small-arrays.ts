@@ -26,7 +26,7 @@ let block = new ArrayBuffer(BLOCK_BYTES)
 let used = 0
 
 /** A zeroed Float64Array of `length` entries, from a shared block when it is small. */
-export const float64Array = (length: number): Float64Array => {
+const float64Array = (length: number): Float64Array => {
   const bytes = length * 8
   if (bytes > LARGEST_BYTES) return new Float64Array(length)
   if (used + bytes > BLOCK_BYTES) {

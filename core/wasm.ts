@@ -5,7 +5,9 @@
  * from disk), its linear memory, and which path runs.
  *
  * Memory. Every call copies its operands into the module's memory and its
- * result out into a new `Float64Array`; nothing the caller holds is written.
+ * result out into a `Float64Array` of the caller's (a new one, or for a fit's next
+ * factors one the fit no longer reads, see core/small-arrays.ts); nothing the caller
+ * holds is written.
  * Copying an operand costs one pass over it, a product k passes; the one
  * exception is the X of a fit, read every iteration: inside
  * `withResidentScope` (nmf and transform run in one), arrays given to

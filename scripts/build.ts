@@ -20,6 +20,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -84,7 +85,9 @@ const refusal = (directory: string): string | undefined => {
   if (inside === '' || !inside.startsWith('..')) {
     return `${directory} is the repository or holds it`
   }
-  if (!existsSync(directory) || readdirSync(directory).length === 0) return undefined
+  if (!existsSync(directory)) return undefined
+  if (!statSync(directory).isDirectory()) return `${directory} is a file`
+  if (readdirSync(directory).length === 0) return undefined
   if (isEarlierBuild(directory)) return undefined
   return `${directory} holds files that are not an earlier build of nmfkit`
 }

@@ -63,6 +63,11 @@ describe('the built package', () => {
       report: `refused to write there: ${other} holds files that are not an earlier build of nmfkit\n`,
     })
     expect(readFileSync(join(other, 'notes.txt'), 'utf8')).toBe('mine\n')
+    expect(buildPackage(join(other, 'notes.txt'))).toEqual({
+      ok: false,
+      report: `refused to write there: ${join(other, 'notes.txt')} is a file\n`,
+    })
+    expect(readFileSync(join(other, 'notes.txt'), 'utf8')).toBe('mine\n')
     rmSync(other, { recursive: true })
   })
 
@@ -70,7 +75,7 @@ describe('the built package', () => {
     expect(buildPackage(join(project, 'node_modules', 'nmfkit'))).toEqual({ ok: true })
   }, 120_000)
 
-  it('installs no development tool beside itself', () => {
+  it('links only production dependencies into the project: no tsx, no TypeScript', () => {
     const names = productionPackages()
     expect(names).toContain('fp-ts')
     expect(names).not.toContain('tsx')

@@ -43,11 +43,16 @@ const commonOptions = [
 /** Options that only their own flag sets. */
 const FLAG_ONLY: Readonly<Record<string, string>> = { components: '-k', solver: '--solver' }
 
+/** The options `--set` may give that take integers, read as integer flags are. */
+const INTEGER_OPTIONS: readonly string[] = ['maxIter', 'seed']
+
 /** A `--set` value: true/false, a number, or the text itself. */
 const setValue = (name: string, text: string): CliResult<unknown> =>
   text === 'true' || text === 'false'
     ? E.right(text === 'true')
-    : numberOrText(`--set ${name}`, text)
+    : INTEGER_OPTIONS.includes(name) && /^[+-]?[\d.]/.test(text)
+      ? numberFlag(`set ${name}`, text, true)
+      : numberOrText(`--set ${name}`, text)
 
 const ownOptions = (solver: AnySolver): string =>
   Object.keys(solver.optionProps).length === 0 ? 'none' : Object.keys(solver.optionProps).join(', ')

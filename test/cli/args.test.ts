@@ -87,7 +87,7 @@ describe('flags', () => {
         'count exactly (at most 9007199254740991 either way)',
     )
     expect(numberFlag('seed', '9007199254740991', true)).toEqual(E.right(2 ** 53 - 1))
-    expect(message(everyFlag('0'))).toBe('option --every: expected an integer ≥ 1, found 0')
+    expect(message(everyFlag('0e3'))).toBe("option --every: expected an integer ≥ 1, found '0e3'")
     expect(everyFlag('3')).toEqual(E.right(3))
   })
 
@@ -113,6 +113,11 @@ describe('flags', () => {
     )
     expect(numberFlag('max-iter', '1.5e1', true)).toEqual(E.right(15))
     expect(numberFlag('max-iter', '20.00', true)).toEqual(E.right(20))
+    expect(numberFlag('max-iter', '20e-1', true)).toEqual(E.right(2))
+    expect(numberFlag('max-iter', '-0.5e1', true)).toEqual(E.right(-5))
+    expect(message(numberFlag('max-iter', '25e-1', true))).toBe(
+      "option --max-iter: expected an integer, found '25e-1'",
+    )
     expect(message(numberFlag('seed', '-9007199254740993', true))).toBe(
       "option --seed: expected an integer, found '-9007199254740993', too far from 0 to " +
         'count exactly (at most 9007199254740991 either way)',
@@ -132,8 +137,15 @@ describe('flags', () => {
       )
     }
     expect(message(solverOptions({ components: '2', set: ['seed=9007199254740993'] }))).toBe(
-      "option --set seed: expected a number, found '9007199254740993', too far from 0 to " +
+      "option --set seed: expected an integer, found '9007199254740993', too far from 0 to " +
         'count exactly (at most 9007199254740991 either way)',
+    )
+    expect(message(solverOptions({ components: '2', set: ['maxIter=2.0000000000000001'] }))).toBe(
+      "option --set maxIter: expected an integer, found '2.0000000000000001'",
+    )
+    // Not an integer option: any double.
+    expect(solverOptions({ components: '2', set: ['tol=9007199254740993'] })).toEqual(
+      E.right({ solver: 'cd', components: 2, tol: 9007199254740992 }),
     )
   })
 

@@ -3,7 +3,7 @@
  * stderr that names the file, the line or entry and what was expected; exit
  * code 2; and no output file written or overwritten.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { rmSync } from 'node:fs'
@@ -138,7 +138,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       oneLineFailure(
         await nmfkit(folder, 'transform', 'good.csv', '--model', 'fitted.json', '--every', '0'),
       ),
-    ).toBe('nmfkit transform: option --every: expected an integer ≥ 1, found 0')
+    ).toBe("nmfkit transform: option --every: expected an integer ≥ 1, found '0'")
     expect(
       oneLineFailure(await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--time-limit=-1')),
     ).toBe('nmfkit fit: option --time-limit: expected seconds ≥ 0, found -1')
@@ -185,6 +185,19 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       ),
     ).toBe('nmfkit fit: options --output and --w both write to m.json')
     expect(existsSync(join(folder, 'w.csv'))).toBe(false)
+    // The same file through a link.
+    writeFileSync(join(folder, 'target.csv'), 'mine\n')
+    symlinkSync('target.csv', join(folder, 'link.csv'))
+    expect(
+      oneLineFailure(
+        await nmfkit(
+          folder,
+          ...['transform', 'good.csv', '--model', 'two.json', '--w', 'target.csv'],
+          ...['--inverse', 'link.csv'],
+        ),
+      ),
+    ).toBe('nmfkit transform: options --w and --inverse both write to link.csv')
+    expect(readFileSync(join(folder, 'target.csv'), 'utf8')).toBe('mine\n')
   })
 
   it('a missing model file', async () => {
