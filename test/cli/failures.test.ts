@@ -118,32 +118,32 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
-  it('flag values that would be misread: each named by the flag the user typed', async () => {
-    const fitted = await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '-o', 'fitted.json')
+  /** Fits good.csv into `model` and returns a runner of commands that read it. */
+  const withModel = async (model: string) => {
+    const fitted = await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '-o', model)
     expect(fitted).toMatchObject({ status: 0, stderr: '' })
-    expect(
-      oneLineFailure(
-        await nmfkit(folder, 'compare', 'fitted.json', 'fitted.json', '--tolerance=-1'),
-      ),
-    ).toBe('nmfkit compare: option --tolerance: expected a number in [0, 1], found -1')
-    expect(
-      oneLineFailure(
-        await nmfkit(folder, 'transform', 'good.csv', '--model', 'fitted.json', '--loss', '1e-400'),
-      ),
-    ).toBe(
+    return {
+      transform: (...flags: string[]) =>
+        nmfkit(folder, 'transform', 'good.csv', '--model', model, ...flags),
+      compare: (...flags: string[]) => nmfkit(folder, 'compare', model, model, ...flags),
+    }
+  }
+
+  it('flag values that would be misread: each named by the flag the user typed', async () => {
+    const { transform, compare } = await withModel('fitted.json')
+    expect(oneLineFailure(await compare('--tolerance=-1'))).toBe(
+      'nmfkit compare: option --tolerance: expected a number in [0, 1], found -1',
+    )
+    expect(oneLineFailure(await transform('--loss', '1e-400'))).toBe(
       "nmfkit transform: option --loss: expected a number, found '1e-400', too small for a " +
         'double (the smallest is 5e-324; write 0 for 0)',
     )
-    expect(
-      oneLineFailure(
-        await nmfkit(folder, 'transform', 'good.csv', '--model', 'fitted.json', '--every', '0'),
-      ),
-    ).toBe("nmfkit transform: option --every: expected an integer ≥ 1, found '0'")
+    expect(oneLineFailure(await transform('--every', '0'))).toBe(
+      "nmfkit transform: option --every: expected an integer ≥ 1, found '0'",
+    )
     expect(
       oneLineFailure(await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--time-limit=-1')),
     ).toBe('nmfkit fit: option --time-limit: expected seconds ≥ 0, found -1')
-    const compare = (...flags: string[]) =>
-      nmfkit(folder, 'compare', 'fitted.json', 'fitted.json', ...flags)
     expect(oneLineFailure(await compare('--comparators', 'norms', '--tolerance', '1e-7'))).toBe(
       'nmfkit compare: option --tolerance: it sets aligned, which --comparators leaves out',
     )
@@ -153,32 +153,13 @@ describe.concurrent('bad input: one line naming the file, the place and what was
   })
 
   it('two outputs to one file, or two to standard output', async () => {
-    const fitted = await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '-o', 'two.json')
-    expect(fitted).toMatchObject({ status: 0, stderr: '' })
-    expect(
-      oneLineFailure(
-        await nmfkit(folder, 'transform', 'good.csv', '--model', 'two.json', '--inverse', '-'),
-      ),
-    ).toBe(
+    const { transform } = await withModel('two.json')
+    expect(oneLineFailure(await transform('--inverse', '-'))).toBe(
       "nmfkit transform: options --w (by default) and --inverse both write to standard output ('-')",
     )
-    expect(
-      oneLineFailure(
-        await nmfkit(
-          folder,
-          ...[
-            'transform',
-            'good.csv',
-            '--model',
-            'two.json',
-            '--w',
-            'w.csv',
-            '--inverse',
-            './w.csv',
-          ],
-        ),
-      ),
-    ).toBe('nmfkit transform: options --w and --inverse both write to ./w.csv')
+    expect(oneLineFailure(await transform('--w', 'w.csv', '--inverse', './w.csv'))).toBe(
+      'nmfkit transform: options --w and --inverse both write to ./w.csv',
+    )
     expect(
       oneLineFailure(
         await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-o', 'm.json', '--w', 'm.json'),
@@ -188,15 +169,9 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     // The same file through a link.
     writeFileSync(join(folder, 'target.csv'), 'mine\n')
     symlinkSync('target.csv', join(folder, 'link.csv'))
-    expect(
-      oneLineFailure(
-        await nmfkit(
-          folder,
-          ...['transform', 'good.csv', '--model', 'two.json', '--w', 'target.csv'],
-          ...['--inverse', 'link.csv'],
-        ),
-      ),
-    ).toBe('nmfkit transform: options --w and --inverse both write to link.csv')
+    expect(oneLineFailure(await transform('--w', 'target.csv', '--inverse', 'link.csv'))).toBe(
+      'nmfkit transform: options --w and --inverse both write to link.csv',
+    )
     expect(readFileSync(join(folder, 'target.csv'), 'utf8')).toBe('mine\n')
   })
 
