@@ -76,16 +76,10 @@ type TransformValues = ReturnType<typeof parseTransformArgs>['values']
 /** The options a transform inherits from the fit that made the model. */
 const inherited = ['betaLoss', 'maxIter', 'tol', 'alphaW', 'alphaH', 'l1Ratio', 'shuffle', 'seed']
 
-/** Transform options: the model's, then the flags. */
-const transformOptions = (
-  values: TransformValues,
-  model: Model,
-): CliResult<Record<string, unknown>> => {
+/** The options the flags give (checked before any file is read). */
+const flagOptions = (values: TransformValues): CliResult<Record<string, unknown>> => {
   const options: Record<string, unknown> = {}
-  for (const key of inherited)
-    if (model.options[key] !== undefined) options[key] = model.options[key]
-  // Only cd and mu have a transform; a moving-average model's H is solved for with cd.
-  options.solver = values.solver ?? (model.solver === 'mu' ? 'mu' : 'cd')
+  if (values.solver !== undefined) options.solver = values.solver
   for (const [flag, option, integer] of [
     ['max-iter', 'maxIter', true],
     ['tol', 'tol', false],
@@ -100,8 +94,20 @@ const transformOptions = (
   if (values.shuffle === true) options.shuffle = true
   const loss = lossOption(values.loss)
   if (E.isLeft(loss)) return loss
-  Object.assign(options, loss.right)
-  return E.right(options)
+  return E.right({ ...options, ...loss.right })
+}
+
+/** Transform options: the model's, then the flags'. */
+const transformOptions = (
+  fromFlags: Readonly<Record<string, unknown>>,
+  model: Model,
+): Record<string, unknown> => {
+  const options: Record<string, unknown> = {}
+  for (const key of inherited)
+    if (model.options[key] !== undefined) options[key] = model.options[key]
+  // Only cd and mu have a transform; a moving-average model's H is solved for with cd.
+  options.solver = model.solver === 'mu' ? 'mu' : 'cd'
+  return { ...options, ...fromFlags }
 }
 
 /** Runs `nmfkit transform`. */
@@ -119,6 +125,8 @@ export const runTransform = (args: string[]): CliResult<void> => {
   if (E.isLeft(flags)) return flags
   const every = everyFlag(values.every)
   if (E.isLeft(every)) return every
+  const fromFlags = flagOptions(values)
+  if (E.isLeft(fromFlags)) return fromFlags
   const wPath = values.w ?? '-'
   for (const [flag, path] of [
     ['--w', wPath],
@@ -153,18 +161,17 @@ export const runTransform = (args: string[]): CliResult<void> => {
       ),
     )
   }
-  const options = transformOptions(values, model.right)
-  if (E.isLeft(options)) return options
+  const options = transformOptions(fromFlags.right, model.right)
 
   const progress = createProgress({
     stream: process.stderr,
     mode: progressMode(values.quiet === true, values.verbose === true, process.stderr),
-    maxIter: Number(options.right.maxIter ?? 200),
+    maxIter: Number(options.maxIter ?? 200),
     ...(every.right === undefined ? {} : { every: every.right }),
   })
   const started = performance.now()
   const result = transform(input.matrix, H as Matrix<'components'>, {
-    ...(options.right as TransformOptions),
+    ...(options as TransformOptions),
     onIteration: progress.onIteration,
   })
   progress.finish()
