@@ -11,12 +11,13 @@
  * A view keeps its whole block alive, so what outlives a fit (the factors in its result)
  * is copied into arrays of its own size first (`ownArray`).
  *
- * Larger factors are recycled instead. A whole iteration in the WebAssembly module makes
- * a new W and H each time (`factorArray`), and on a large problem those are megabytes
- * of garbage an iteration: the collector lets tens of them pile up before it runs. The
- * driver hands back (`recycle`) the arrays of a state it will never read again, and the
- * next `factorArray` of that length takes one of them. Only arrays that `factorArray`
- * made are taken back, and a fit's result leaves the scheme (`keepArray`).
+ * The factors of whole iterations in the WebAssembly module are recycled as well. Such
+ * an iteration makes a new W and H each time (`factorArray`): on a large problem
+ * megabytes of garbage an iteration, which the collector lets pile up by the tens before
+ * it runs, and on a small one a view to make. The driver hands back (`recycle`) the
+ * arrays of a state it will never read again, and the next `factorArray` of that length
+ * takes one of them. Only arrays that `factorArray` made are taken back, and a fit's
+ * result leaves the scheme (`keepArray`; a view is first copied by `ownArray`).
  */
 
 const BLOCK_BYTES = 65_536
@@ -50,15 +51,14 @@ const spares = new Map<number, Float64Array[]>()
 const SPARES_PER_LENGTH = 2
 
 /**
- * A Float64Array of `length` entries for a factor that the caller fills completely: a
- * small one from a shared block (zeroed), a larger one handed back by `recycle` if
- * there is one (its old entries still in it), else a new one.
+ * A Float64Array of `length` entries for a factor that the caller fills completely: one
+ * handed back by `recycle` if there is one (its old entries still in it), else a new one
+ * (from a shared block when small, zeroed).
  */
 export const factorArray = (length: number): Float64Array => {
-  if (length * 8 <= LARGEST_BYTES) return float64Array(length)
   const spare = spares.get(length)?.pop()
   if (spare !== undefined) return spare
-  const array = new Float64Array(length)
+  const array = float64Array(length)
   recyclable.add(array)
   return array
 }

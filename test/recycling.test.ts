@@ -45,14 +45,17 @@ describe('factorArray and recycle', () => {
     expect(factorArray(1000)).not.toBe(array)
   })
 
-  it('leaves alone arrays it did not make, small ones, kept ones and dropped spares', () => {
+  it('recycles small arrays (views into a shared block) alike', () => {
+    const small = factorArray(100)
+    expect(small.byteLength).toBeLessThan(small.buffer.byteLength)
+    recycle(small)
+    expect(factorArray(100)).toBe(small)
+  })
+
+  it('leaves alone arrays it did not make, kept ones and dropped spares', () => {
     const foreign = new Float64Array(1000)
     recycle(foreign)
     expect(factorArray(1000)).not.toBe(foreign)
-
-    const small = factorArray(100)
-    recycle(small)
-    expect(factorArray(100)).not.toBe(small)
 
     const kept = factorArray(1000)
     keepArray(kept)
@@ -66,7 +69,8 @@ describe('factorArray and recycle', () => {
   })
 })
 
-// W is 300×6 and H 6×100: both over 4 KiB, so both come from factorArray.
+// W is 300×6 and H 6×100: both over 4 KiB, so arrays of their own (smaller ones are views
+// into shared blocks, recycled alike).
 const rng = createRng(7)
 const unwrap = <A>(result: E.Either<{ message: string }, A>): A => {
   if (E.isLeft(result)) throw new Error(result.left.message)
@@ -135,6 +139,54 @@ const watching = (solver: AnySolver, see: (state: Factors) => void): AnySolver =
     see(result.state)
     return result
   },
+})
+
+describe('recycling on a small problem (factors are views into shared blocks)', () => {
+  const small = unwrap(
+    Matrix.fromData(
+      20,
+      10,
+      Array.from({ length: 200 }, () => rng.uniform()),
+    ),
+  )
+  const smallStart: Factors = {
+    W: unwrap(
+      Matrix.fromData(
+        20,
+        3,
+        Array.from({ length: 60 }, () => rng.uniform()),
+      ),
+    ),
+    H: unwrap(
+      Matrix.fromData(
+        3,
+        10,
+        Array.from({ length: 30 }, () => rng.uniform()),
+      ),
+    ),
+  }
+  const run = (solver: AnySolver) =>
+    onPath('wasm', () =>
+      unwrap(nmf(small, { components: 3, solver, init: smallStart, maxIter: 25, tol: 0 })),
+    )
+
+  it.each([
+    ['cd', cd],
+    ['mu', mu],
+  ] as const)('%s: reuses its views and ends at the same bits', (_name, solver) => {
+    const arrays = new Set<Float64Array>()
+    const recycled = run(
+      declareForgetful(watching(solver, (state) => arrays.add(valuesOf(state.H)))),
+    )
+    const fresh = run({ ...solver })
+    expect(arrays.size).toBeLessThanOrEqual(4)
+    expect(valuesOf(recycled.W)).toEqual(valuesOf(fresh.W))
+    expect(valuesOf(recycled.H)).toEqual(valuesOf(fresh.H))
+    // The result has arrays of its own, not views into a shared block.
+    for (const values of [valuesOf(recycled.W), valuesOf(recycled.H)]) {
+      expect(values.byteLength).toBe(values.buffer.byteLength)
+    }
+  })
 })
 
 describe.each(cases)('recycling in a fit of %s', (_name, solver, extra) => {
