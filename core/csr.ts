@@ -251,7 +251,11 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
   /** Σ x_ij. */
   sum(): number {
     let total = 0
-    for (const value of this.data) total += value
+    const data = this.data
+    for (let q = 0; q < data.length; q++) {
+      const value = data[q]
+      total += value
+    }
     return total
   }
 
@@ -263,21 +267,33 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
   /** The largest entry, zeros included. */
   max(): number {
     let best = this.nnz < this.rows * this.cols ? 0 : -Infinity
-    for (const value of this.data) if (value > best) best = value
+    const data = this.data
+    for (let q = 0; q < data.length; q++) {
+      const value = data[q]
+      if (value > best) best = value
+    }
     return best
   }
 
   /** The smallest entry, zeros included. */
   min(): number {
     let best = this.nnz < this.rows * this.cols ? 0 : Infinity
-    for (const value of this.data) if (value < best) best = value
+    const data = this.data
+    for (let q = 0; q < data.length; q++) {
+      const value = data[q]
+      if (value < best) best = value
+    }
     return best
   }
 
   /** ‖X‖_F. */
   frobeniusNorm(): number {
     let total = 0
-    for (const value of this.data) total += value * value
+    const data = this.data
+    for (let q = 0; q < data.length; q++) {
+      const value = data[q]
+      total += value * value
+    }
     return Math.sqrt(total)
   }
 }

@@ -42,7 +42,10 @@ export const frobeniusErrorOf = (X: AnyMatrix, W: Matrix, H: Matrix, squared: nu
 const largestMagnitude = (matrix: AnyMatrix): number => {
   const values = matrix.format === 'dense' ? valuesOf(matrix) : matrix.data
   let largest = 0
-  for (const value of values) largest = Math.max(largest, Math.abs(value))
+  for (let q = 0; q < values.length; q++) {
+    const value = values[q]
+    largest = Math.max(largest, Math.abs(value))
+  }
   return largest
 }
 

@@ -353,7 +353,11 @@ export class Matrix<R extends string = string, C extends string = string> {
   /** Σ a_ij. */
   sum(): number {
     let total = 0
-    for (const value of this[VALUES]) total += value
+    const values = this[VALUES]
+    for (let q = 0; q < values.length; q++) {
+      const value = values[q]
+      total += value
+    }
     return total
   }
 
@@ -365,21 +369,33 @@ export class Matrix<R extends string = string, C extends string = string> {
   /** The largest entry. */
   max(): number {
     let best = -Infinity
-    for (const value of this[VALUES]) if (value > best) best = value
+    const values = this[VALUES]
+    for (let q = 0; q < values.length; q++) {
+      const value = values[q]
+      if (value > best) best = value
+    }
     return best
   }
 
   /** The smallest entry. */
   min(): number {
     let best = Infinity
-    for (const value of this[VALUES]) if (value < best) best = value
+    const values = this[VALUES]
+    for (let q = 0; q < values.length; q++) {
+      const value = values[q]
+      if (value < best) best = value
+    }
     return best
   }
 
   /** ‖A‖_F, the square root of the sum of squares. */
   frobeniusNorm(): number {
     let total = 0
-    for (const value of this[VALUES]) total += value * value
+    const values = this[VALUES]
+    for (let q = 0; q < values.length; q++) {
+      const value = values[q]
+      total += value * value
+    }
     return Math.sqrt(total)
   }
 }

@@ -216,7 +216,10 @@ const timesPowerOfTwo = (x: number, e: number): number => {
 const rescaled = (X: AnyMatrix, decompose: (Y: AnyMatrix) => TruncatedSvd): TruncatedSvd => {
   const values = X.format === 'dense' ? valuesOf(X) : X.data
   let largest = 0
-  for (const value of values) largest = Math.max(largest, Math.abs(value))
+  for (let q = 0; q < values.length; q++) {
+    const value = values[q]
+    largest = Math.max(largest, Math.abs(value))
+  }
   const exponent = largest === 0 ? 0 : Math.round(Math.log2(largest))
   if (Math.abs(exponent) <= SAFE_EXPONENT) return decompose(X)
   const scaledValues = values.map((value) => timesPowerOfTwo(value, -exponent))

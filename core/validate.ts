@@ -47,12 +47,27 @@ export const allFinite = (values: Float64Array): boolean => {
   return a + b + c + d === 0
 }
 
+/** The stored entries: a dense matrix's values, a CSR matrix's non-zeros. */
+const storedOf = (matrix: AnyMatrix): Float64Array =>
+  matrix.format === 'dense' ? valuesOf(matrix) : matrix.data
+
+/** Whether every entry is finite and ≥ 0 (-0 included): one plain pass, for the common case. */
+const allNonNegative = (values: Float64Array): boolean => {
+  for (let q = 0; q < values.length; q++) {
+    const value = values[q]
+    if (!(value >= 0 && value < Infinity)) return false
+  }
+  return true
+}
+
 /** Every entry finite (neither NaN nor ±Infinity). */
 export const checkFinite = <M extends AnyMatrix>(
   operation: string,
   what: string,
   matrix: M,
 ): Result<M> => {
+  // A pass without the per-entry callback first; the slow one below finds the bad entry.
+  if (allFinite(storedOf(matrix))) return E.right(matrix)
   let error: Result<M> = E.right(matrix)
   everyEntry(matrix, (row, col, value) => {
     if (Number.isFinite(value)) return true
@@ -68,6 +83,7 @@ export const checkNonNegative = <M extends AnyMatrix>(
   what: string,
   matrix: M,
 ): Result<M> => {
+  if (allNonNegative(storedOf(matrix))) return E.right(matrix)
   let error: Result<M> = E.right(matrix)
   everyEntry(matrix, (row, col, value) => {
     if (!Number.isFinite(value)) error = E.left(nonFiniteInput(operation, what, row, col, value))

@@ -51,7 +51,10 @@ const random: InitStrategy = {
 
 const norm = (values: Float64Array): number => {
   let total = 0
-  for (const value of values) total += value * value
+  for (let q = 0; q < values.length; q++) {
+    const value = values[q]
+    total += value * value
+  }
   return Math.sqrt(total)
 }
 
