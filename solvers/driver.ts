@@ -103,14 +103,17 @@ const drive = <O, S extends Factors>(
   const recycling = isForgetful(solver as unknown as Solver<never, Factors>)
 
   // Finite factors can still give an objective or an error that overflows: X too large.
-  const tooLarge =
+  // (A pass over X: only when a message needs it.)
+  const tooLarge = (): string =>
     `X's entries (largest ${showNumber(problem.X.max())}) ` +
     "are too large for the fit's sums; scale X down"
 
   const finish = (nIter: number): Result<Factorization> => {
     const reconstructionError = divergenceError(problem.X, state.W, state.H, problem.beta)
     if (!Number.isFinite(reconstructionError)) {
-      return E.left(overflow(operation, 'the reconstruction error', reconstructionError, tooLarge))
+      return E.left(
+        overflow(operation, 'the reconstruction error', reconstructionError, tooLarge()),
+      )
     }
     return E.right({
       // Factors from a shared block (core/small-arrays.ts) get arrays of their own.
@@ -153,7 +156,7 @@ const drive = <O, S extends Factors>(
           operation,
           `the ${solver.measure} after iteration ${iteration}`,
           result.measure,
-          tooLarge,
+          tooLarge(),
         ),
       )
     }
@@ -163,7 +166,7 @@ const drive = <O, S extends Factors>(
           operation,
           `the objective after iteration ${iteration}`,
           result.objective,
-          tooLarge,
+          tooLarge(),
         ),
       )
     }

@@ -125,7 +125,7 @@ const nndsvdVariant = (
 
     // An all-zero factor for a non-zero X is a fixed point of every solver: the fit would
     // return zeros. It happens when X is so small that every entry falls below the threshold.
-    if (X.max() > 0 && (W.every((value) => value === 0) || H.every((value) => value === 0))) {
+    if ((W.every((value) => value === 0) || H.every((value) => value === 0)) && X.max() > 0) {
       return E.left(
         unsupported(
           operation,
