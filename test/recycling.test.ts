@@ -76,29 +76,22 @@ const unwrap = <A>(result: E.Either<{ message: string }, A>): A => {
   if (E.isLeft(result)) throw new Error(result.left.message)
   return result.right
 }
-const X = unwrap(
-  Matrix.fromData(
-    300,
-    100,
-    Array.from({ length: 30_000 }, () => rng.uniform()),
-  ),
-)
-const start: Factors = {
-  W: unwrap(
-    Matrix.fromData(
-      300,
-      6,
-      Array.from({ length: 1800 }, () => 0.3 * rng.uniform()),
+/** A rows×cols matrix of uniform entries in [0, scale). */
+const uniformMatrix = <R extends string = string, C extends string = string>(
+  rows: number,
+  cols: number,
+  scale = 1,
+): Matrix<R, C> =>
+  unwrap(
+    Matrix.fromData<R, C>(
+      rows,
+      cols,
+      Array.from({ length: rows * cols }, () => scale * rng.uniform()),
     ),
-  ),
-  H: unwrap(
-    Matrix.fromData(
-      6,
-      100,
-      Array.from({ length: 600 }, () => 0.3 * rng.uniform()),
-    ),
-  ),
-}
+  )
+
+const X = uniformMatrix(300, 100)
+const start: Factors = { W: uniformMatrix(300, 6, 0.3), H: uniformMatrix(6, 100, 0.3) }
 
 const sparseX = CsrMatrix.fromDense(X)
 
@@ -142,29 +135,8 @@ const watching = (solver: AnySolver, see: (state: Factors) => void): AnySolver =
 })
 
 describe('recycling on a small problem (factors are views into shared blocks)', () => {
-  const small = unwrap(
-    Matrix.fromData(
-      20,
-      10,
-      Array.from({ length: 200 }, () => rng.uniform()),
-    ),
-  )
-  const smallStart: Factors = {
-    W: unwrap(
-      Matrix.fromData(
-        20,
-        3,
-        Array.from({ length: 60 }, () => rng.uniform()),
-      ),
-    ),
-    H: unwrap(
-      Matrix.fromData(
-        3,
-        10,
-        Array.from({ length: 30 }, () => rng.uniform()),
-      ),
-    ),
-  }
+  const small = uniformMatrix(20, 10)
+  const smallStart: Factors = { W: uniformMatrix(20, 3), H: uniformMatrix(3, 10) }
   const run = (solver: AnySolver) =>
     onPath('wasm', () =>
       unwrap(nmf(small, { components: 3, solver, init: smallStart, maxIter: 25, tol: 0 })),
