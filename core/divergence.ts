@@ -5,7 +5,8 @@
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
 import { gramColumns, gramRows, transpose } from './kernels.ts'
 import { Matrix, valuesOf } from './matrix.ts'
-import { fastModule, layout, viewOf } from './wasm.ts'
+import { inTwoParts } from './threads.ts'
+import { fastModule, layout, sharedModuleInUse, viewOf } from './wasm.ts'
 
 /**
  * ‖X − W·H‖_F for X (n×m), W (n×k), H (k×m).
@@ -68,10 +69,35 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
     const x = valuesOf(X)
     const wasm = fastModule(n * m * k)
     if (wasm) {
-      // Blocks of rows of W·H in the module: at most about 256 KiB of them at a time.
+      // Blocks of rows of W·H in the module: at most about 256 KiB of them at a time, one
+      // scratch for each half of the rows. The halves are summed apart and then added, on
+      // two threads or on one, so that the error does not depend on the threads.
       const block = Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
-      const at = layout(wasm, [x, w, h], [block * m * 8])
-      if (at) return wasm.squaredErrorDense(at[0], n, m, at[1], at[2], k, at[3], block)
+      const at = layout(wasm, [x, w, h], [block * m * 8, block * m * 8])
+      if (at) {
+        const [xAt, wAt, hAt, scratch, otherScratch] = at
+        const { here, worker } = inTwoParts(
+          sharedModuleInUse(),
+          wasm.memory,
+          n * m * k,
+          'squaredErrorDense',
+          n,
+          Math.ceil(n / 2),
+          (first, count, onWorker) => [
+            xAt + first * m * 8,
+            count,
+            m,
+            wAt + first * k * 8,
+            hAt,
+            k,
+            onWorker ? otherScratch : scratch,
+            block,
+          ],
+          (args) => (wasm.squaredErrorDense as (...values: readonly number[]) => number)(...args),
+          true,
+        )
+        return here + worker
+      }
     }
     const row = new Float64Array(m)
     let total = 0

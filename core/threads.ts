@@ -64,6 +64,7 @@ export const WORKER_KERNELS = [
   'csrTransposeTimesDense',
   'muKlDense',
   'coordinateSweep',
+  'squaredErrorDense',
 ] as const
 
 /** The name of a kernel the worker can run. */
@@ -256,10 +257,11 @@ export const takenBackCalls = (): number => takenBack
 
 /**
  * Runs `kernel` over rows 0..rows−1: on two threads when inParallel allows it, the rows
- * from `split` on the worker and the rest here, else all of them here. `part(first,
- * count, worker)` gives the kernel's arguments for those rows (the worker's part may
- * write apart, into partial sums of its own). Returns whether two threads ran and what
- * each part returned (the worker's 0 on one thread, and for kernels without a value).
+ * from `split` on the worker and the rest here, else all of them here (or, with `apart`,
+ * the same two parts one after the other). `part(first, count, worker)` gives the
+ * kernel's arguments for those rows (the worker's part may write apart, into partial sums
+ * of its own). Returns whether two threads ran and what each part returned (0 for the
+ * worker's on one thread without `apart`, and for kernels without a value).
  */
 export const inTwoParts = (
   module: WebAssembly.Module | undefined,
@@ -270,6 +272,7 @@ export const inTwoParts = (
   split: number,
   part: (first: number, count: number, worker: boolean) => Arguments,
   run: (args: Arguments) => unknown,
+  apart = false,
 ): { readonly parallel: boolean; readonly here: number; readonly worker: number } => {
   let here: unknown = 0
   const parallel = inParallel(
@@ -281,12 +284,13 @@ export const inTwoParts = (
     () => (here = run(part(0, split, false))),
     run,
   )
-  if (!parallel) here = run(part(0, rows, false))
-  return {
-    parallel,
-    here: typeof here === 'number' ? here : 0,
-    worker: parallel ? workerValue : 0,
-  }
+  const number = (value: unknown): number => (typeof value === 'number' ? value : 0)
+  if (parallel) return { parallel, here: number(here), worker: workerValue }
+  // On one thread: the whole call, or with `apart` the same two parts one after the other,
+  // so that values summed over the parts come out the same on one thread or two.
+  if (!apart) return { parallel, here: number(run(part(0, rows, false))), worker: 0 }
+  const first = number(run(part(0, split, false)))
+  return { parallel, here: first, worker: number(run(part(split, rows - split, true))) }
 }
 
 /** Stops the worker, if one runs; the next large product starts a new one. */

@@ -43,6 +43,7 @@ import {
 import * as reference from '../core/kernels-reference.ts'
 import { inParallel, takenBackCalls, THREAD_MIN_WORK, workerRunning } from '../core/threads.ts'
 import { Matrix as CoreMatrix, valuesOf } from '../core/matrix.ts'
+import { squaredFrobeniusError } from '../core/divergence.ts'
 import { createRng } from '../core/rng.ts'
 import { sweepColumns, type ColumnRule } from '../dsl/rules.ts'
 import { cdColumn } from '../solvers/cd.ts'
@@ -671,4 +672,31 @@ describe('releasing the memory while the worker runs', () => {
     expect(gemm(a, n, p, b, m)).toEqual(expected)
     expect(workerRunning()).toBe(availableParallelism() >= 2)
   })
+})
+
+describe('the dense Frobenius error on two threads', () => {
+  afterEach(() => {
+    setKernelThreads(true)
+    setKernelPath(initialPath)
+  })
+
+  it.skipIf(availableParallelism() < 2)(
+    'is the same number on one thread and two, and agrees with the reference',
+    () => {
+      const rng = createRng(11)
+      const [n, m, k] = [301, 200, 8] // 481 600 multiply-adds: two threads
+      const matrix = (rows: number, cols: number) =>
+        CoreMatrix.unsafeWrap(rows, cols, Float64Array.from({ length: rows * cols }, rng.uniform))
+      const [X, W, H] = [matrix(n, m), matrix(n, k), matrix(k, m)]
+      setKernelPath('wasm')
+      const twoThreads = squaredFrobeniusError(X, W, H)
+      expect(workerRunning()).toBe(true)
+      setKernelThreads(false)
+      const oneThread = squaredFrobeniusError(X, W, H)
+      setKernelPath('reference')
+      const expected = squaredFrobeniusError(X, W, H)
+      expect(twoThreads).toBe(oneThread)
+      expect(Math.abs(twoThreads - expected) / expected).toBeLessThan(1e-12)
+    },
+  )
 })
