@@ -168,6 +168,12 @@ describe('the embedded module', () => {
 // The path this run started with (NMFKIT_KERNELS may set it), restored after each test.
 const initialPath = kernelPath()
 
+/** Threads back on and the kernel path as it was when the tests began. */
+const threadsAndPathAsBefore = (): void => {
+  setKernelThreads(true)
+  setKernelPath(initialPath)
+}
+
 describe('choosing the path', () => {
   afterEach(() => {
     setKernelPath(initialPath)
@@ -373,10 +379,7 @@ describe('the column sweeps as one kernel', () => {
 })
 
 describe('the second thread', () => {
-  afterEach(() => {
-    setKernelThreads(true)
-    setKernelPath(initialPath)
-  })
+  afterEach(threadsAndPathAsBefore)
 
   it('starts on a host with two cores and gives the same products bit for bit', () => {
     setKernelPath('auto')
@@ -576,10 +579,7 @@ describe('a worker part that the worker has not begun', () => {
 })
 
 describe('after the worker failed once', () => {
-  afterEach(() => {
-    setKernelThreads(true)
-    setKernelPath(initialPath)
-  })
+  afterEach(threadsAndPathAsBefore)
 
   it.skipIf(availableParallelism() < 2)(
     'a later threaded sweep runs each half once: the same as on one thread',
@@ -621,10 +621,7 @@ describe('after the worker failed once', () => {
 })
 
 describe('the sweeps on two threads', () => {
-  afterEach(() => {
-    setKernelThreads(true)
-    setKernelPath(initialPath)
-  })
+  afterEach(threadsAndPathAsBefore)
 
   it.each([
     ['cd', { damped: false, gamma: 1, project: true }],
@@ -675,10 +672,7 @@ describe('releasing the memory while the worker runs', () => {
 })
 
 describe('the dense Frobenius error on two threads', () => {
-  afterEach(() => {
-    setKernelThreads(true)
-    setKernelPath(initialPath)
-  })
+  afterEach(threadsAndPathAsBefore)
 
   it.skipIf(availableParallelism() < 2)(
     'is the same number on one thread and two, and agrees with the reference',
