@@ -4,9 +4,12 @@
  * the same memory and runs part of a call while the calling thread runs the
  * rest: half of a product's rows (gemmStrided, csrTimesDense: each output
  * entry computed by one thread in the same order as with one thread, so bit
- * for bit the same results), or half of X's rows for Xᵀ·B with a CSR X and
+ * for bit the same results), half of X's rows for Xᵀ·B with a CSR X and
  * for mu's dense KL pass (muKlDense; two partial sums of H's numerator, added:
- * the same to rounding). Calls stay synchronous: the
+ * the same to rounding), half of the rows of a column sweep (coordinateSweep; the
+ * entries bit for bit the same, the two halves' sums added) or of the dense
+ * Frobenius error (squaredErrorDense; two partial sums, added on one thread as on
+ * two). Calls stay synchronous: the
  * caller waits for the worker with `Atomics.wait`, which Node allows on its
  * main thread. Each side spins for up to SPIN_MS before it sleeps: waking a
  * sleeping thread took longer than half of a digits-sized product (1797×64×10,

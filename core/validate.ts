@@ -47,9 +47,16 @@ export const allFinite = (values: Float64Array): boolean => {
   return a + b + c + d === 0
 }
 
-/** The stored entries: a dense matrix's values, a CSR matrix's non-zeros. */
-const storedOf = (matrix: AnyMatrix): Float64Array =>
-  matrix.format === 'dense' ? valuesOf(matrix) : matrix.data
+/**
+ * The stored entries: a dense matrix's values, a CSR matrix's non-zeros; undefined for a
+ * dense matrix whose storage does not hold rows×cols entries (only `unsafeWrap` can make
+ * one), which the entry-by-entry search then reports.
+ */
+const storedOf = (matrix: AnyMatrix): Float64Array | undefined => {
+  if (matrix.format === 'csr') return matrix.data
+  const values = valuesOf(matrix)
+  return values.length === matrix.rows * matrix.cols ? values : undefined
+}
 
 /** Whether every entry is finite and ≥ 0 (-0 included): one plain pass, for the common case. */
 const allNonNegative = (values: Float64Array): boolean => {
@@ -67,7 +74,8 @@ export const checkFinite = <M extends AnyMatrix>(
   matrix: M,
 ): Result<M> => {
   // A pass without the per-entry callback first; the slow one below finds the bad entry.
-  if (allFinite(storedOf(matrix))) return E.right(matrix)
+  const stored = storedOf(matrix)
+  if (stored !== undefined && allFinite(stored)) return E.right(matrix)
   let error: Result<M> = E.right(matrix)
   everyEntry(matrix, (row, col, value) => {
     if (Number.isFinite(value)) return true
@@ -83,7 +91,8 @@ export const checkNonNegative = <M extends AnyMatrix>(
   what: string,
   matrix: M,
 ): Result<M> => {
-  if (allNonNegative(storedOf(matrix))) return E.right(matrix)
+  const stored = storedOf(matrix)
+  if (stored !== undefined && allNonNegative(stored)) return E.right(matrix)
   let error: Result<M> = E.right(matrix)
   everyEntry(matrix, (row, col, value) => {
     if (!Number.isFinite(value)) error = E.left(nonFiniteInput(operation, what, row, col, value))

@@ -678,19 +678,29 @@ describe('the dense Frobenius error on two threads', () => {
     'is the same number on one thread and two, and agrees with the reference',
     () => {
       const rng = createRng(11)
-      const [n, m, k] = [301, 200, 8] // 481 600 multiply-adds: two threads
       const matrix = (rows: number, cols: number) =>
         CoreMatrix.unsafeWrap(rows, cols, Float64Array.from({ length: rows * cols }, rng.uniform))
-      const [X, W, H] = [matrix(n, m), matrix(n, k), matrix(k, m)]
-      setKernelPath('wasm')
-      const twoThreads = squaredFrobeniusError(X, W, H)
+      // Two threads from 2^16 multiply-adds; one row (the worker's half empty), two, odd
+      // counts, rows wider than a block, and a shape below the threshold (one thread).
+      for (const [n, m, k] of [
+        [301, 200, 8],
+        [1, 70_000, 1],
+        [2, 40_000, 1],
+        [9, 8_193, 4],
+        [3, 7, 2],
+      ]) {
+        const [X, W, H] = [matrix(n, m), matrix(n, k), matrix(k, m)]
+        setKernelPath('wasm')
+        setKernelThreads(true)
+        const twoThreads = squaredFrobeniusError(X, W, H)
+        setKernelThreads(false)
+        const oneThread = squaredFrobeniusError(X, W, H)
+        setKernelPath('reference')
+        const expected = squaredFrobeniusError(X, W, H)
+        expect(twoThreads).toBe(oneThread)
+        expect(Math.abs(twoThreads - expected) / expected).toBeLessThan(1e-12)
+      }
       expect(workerRunning()).toBe(true)
-      setKernelThreads(false)
-      const oneThread = squaredFrobeniusError(X, W, H)
-      setKernelPath('reference')
-      const expected = squaredFrobeniusError(X, W, H)
-      expect(twoThreads).toBe(oneThread)
-      expect(Math.abs(twoThreads - expected) / expected).toBeLessThan(1e-12)
     },
   )
 })

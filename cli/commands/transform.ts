@@ -79,7 +79,17 @@ const inherited = ['betaLoss', 'maxIter', 'tol', 'alphaW', 'alphaH', 'l1Ratio', 
 /** The options the flags give (checked before any file is read). */
 const flagOptions = (values: TransformValues): CliResult<Record<string, unknown>> => {
   const options: Record<string, unknown> = {}
-  if (values.solver !== undefined) options.solver = values.solver
+  if (values.solver !== undefined) {
+    if (values.solver !== 'cd' && values.solver !== 'mu') {
+      return E.left(
+        usageError(
+          `option --solver: expected cd or mu (the solvers with a transform), ` +
+            `found '${values.solver}'`,
+        ),
+      )
+    }
+    options.solver = values.solver
+  }
   for (const [flag, option, integer] of [
     ['max-iter', 'maxIter', true],
     ['tol', 'tol', false],

@@ -138,6 +138,10 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       "nmfkit transform: option --loss: expected a number, found '1e-400', too small for a " +
         'double (the smallest is 5e-324; write 0 for 0)',
     )
+    expect(oneLineFailure(await transform('--solver', 'moving-average'))).toBe(
+      'nmfkit transform: option --solver: expected cd or mu (the solvers with a transform), ' +
+        "found 'moving-average'",
+    )
     expect(oneLineFailure(await transform('--every', '0'))).toBe(
       "nmfkit transform: option --every: expected an integer ≥ 1, found '0'",
     )
