@@ -5,8 +5,7 @@
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
 import { gramColumns, gramRows, transpose } from './kernels.ts'
 import { Matrix, valuesOf } from './matrix.ts'
-import { inTwoParts } from './threads.ts'
-import { fastModule, layout, sharedModuleInUse, viewOf } from './wasm.ts'
+import { fastModule, layout, rowsInTwoParts, viewOf } from './wasm.ts'
 
 /**
  * ‖X − W·H‖_F for X (n×m), W (n×k), H (k×m).
@@ -76,9 +75,8 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
       const at = layout(wasm, [x, w, h], [block * m * 8, block * m * 8])
       if (at) {
         const [xAt, wAt, hAt, scratch, otherScratch] = at
-        const { here, worker } = inTwoParts(
-          sharedModuleInUse(),
-          wasm.memory,
+        const { here, worker } = rowsInTwoParts(
+          wasm,
           n * m * k,
           'squaredErrorDense',
           n,
@@ -93,7 +91,6 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
             onWorker ? otherScratch : scratch,
             block,
           ],
-          (args) => (wasm.squaredErrorDense as (...values: readonly number[]) => number)(...args),
           true,
         )
         return here + worker

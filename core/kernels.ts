@@ -9,13 +9,12 @@
  */
 import * as reference from './kernels-reference.ts'
 import type { CsrParts } from './kernels-reference.ts'
-import { inTwoParts } from './threads.ts'
 import {
   copyOut,
   F64,
   fastModule,
   layout,
-  sharedModuleInUse,
+  rowsInTwoParts,
   viewOf,
   type KernelModule,
 } from './wasm.ts'
@@ -62,9 +61,8 @@ export const moduleProduct = (
   // On two threads the calling thread takes whole tiles of four rows, about half of them;
   // under eight rows, one thread.
   const split = rows < 8 ? rows : Math.ceil(rows / 8) * 4
-  inTwoParts(
-    sharedModuleInUse(),
-    wasm.memory,
+  rowsInTwoParts(
+    wasm,
     rows < 8 ? 0 : rows * inner * m,
     'gemmStrided',
     rows,
@@ -79,8 +77,6 @@ export const moduleProduct = (
       m,
       out + first * m * F64,
     ],
-    (args) =>
-      wasm.gemmStrided(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7]),
   )
 }
 
@@ -166,15 +162,13 @@ export const csrProductInModule = (
   out: number,
 ): void => {
   const { indptr, indices, data } = at
-  inTwoParts(
-    sharedModuleInUse(),
-    wasm.memory,
+  rowsInTwoParts(
+    wasm,
     x.data.length * k,
     'csrTimesDense',
     x.rows,
     middleRow(x.indptr),
     (first, count) => [indptr + first * 4, indices, data, count, b, k, out + first * k * F64],
-    (args) => wasm.csrTimesDense(args[0], args[1], args[2], args[3], args[4], args[5], args[6]),
   )
 }
 
@@ -193,9 +187,8 @@ export const csrTransposeProductInModule = (
   other: number,
 ): void => {
   const { indptr, indices, data } = at
-  const { parallel } = inTwoParts(
-    sharedModuleInUse(),
-    wasm.memory,
+  const { parallel } = rowsInTwoParts(
+    wasm,
     x.data.length * k,
     'csrTransposeTimesDense',
     x.rows,
@@ -210,17 +203,6 @@ export const csrTransposeProductInModule = (
       k,
       worker ? other : out,
     ],
-    (args) =>
-      wasm.csrTransposeTimesDense(
-        args[0],
-        args[1],
-        args[2],
-        args[3],
-        args[4],
-        args[5],
-        args[6],
-        args[7],
-      ),
   )
   if (parallel) wasm.addInto(out, other, x.cols * k)
 }
@@ -317,9 +299,8 @@ export const sweepInModule = (
 ): { readonly violation: number; readonly squaredChange: number } => {
   const [gt, otherGt] = [scratch, scratch + k * k * F64]
   const [change, otherChange] = [scratch + 2 * k * k * F64, scratch + (2 * k * k + 1) * F64]
-  const { parallel, here, worker } = inTwoParts(
-    sharedModuleInUse(),
-    wasm.memory,
+  const { parallel, here, worker } = rowsInTwoParts(
+    wasm,
     rows * k * k,
     'coordinateSweep',
     rows,
@@ -337,7 +318,6 @@ export const sweepInModule = (
       project ? 1 : 0,
       onWorker ? otherChange : change,
     ],
-    (args) => (wasm.coordinateSweep as (...values: readonly number[]) => number)(...args),
   )
   const changes = viewOf(wasm, change, 2)
   return { violation: here + worker, squaredChange: changes[0] + (parallel ? changes[1] : 0) }

@@ -32,7 +32,7 @@
  * module's own implementation): the fixtures agree to 1e-12
  * (test/kernel-paths.test.ts), not bit for bit.
  */
-import { sharedMemoryWanted, stopWorker } from './threads.ts'
+import { inTwoParts, sharedMemoryWanted, stopWorker, type WorkerKernel } from './threads.ts'
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './wasm-binary.ts'
 
 /**
@@ -277,6 +277,45 @@ export const fastPathAvailable = (): boolean => {
 }
 
 export type { Exports as KernelModule }
+
+/**
+ * `kernel` of `wasm` over rows 0..rows−1, split between the two threads where they run
+ * (see `inTwoParts` in core/threads.ts): `part(first, count, onWorker)` gives the
+ * kernel's arguments for those rows; the result says whether two threads ran and what
+ * each part returned.
+ */
+export const rowsInTwoParts = (
+  wasm: Exports,
+  work: number,
+  kernel: WorkerKernel,
+  rows: number,
+  split: number,
+  part: (first: number, count: number, onWorker: boolean) => readonly number[],
+  apart = false,
+): ReturnType<typeof inTwoParts> =>
+  inTwoParts(
+    sharedModuleInUse(),
+    wasm.memory,
+    work,
+    kernel,
+    rows,
+    split,
+    part,
+    callOf(wasm[kernel] as (...values: readonly number[]) => unknown),
+    apart,
+  )
+
+/**
+ * A call of `kernel` with an argument list: up to eight arguments passed one by one, as
+ * the products take them (a spread call costs more in the notebook's small products), the
+ * longer lists spread. A WebAssembly function ignores arguments past its own.
+ */
+const callOf =
+  (kernel: (...values: readonly number[]) => unknown) =>
+  (args: readonly number[]): unknown =>
+    args.length <= 8
+      ? kernel(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7])
+      : kernel(...args)
 
 /**
  * The module when the fast path should run a call of `work` multiply-adds; `minWork` is

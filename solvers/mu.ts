@@ -51,8 +51,7 @@ import {
 } from '../core/beta-divergence.ts'
 import { gemm, gramColumns, gramRows, moduleProduct, transpose } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
-import { inTwoParts } from '../core/threads.ts'
-import { copyOut, F64, fastModule, layout, sharedModuleInUse, viewOf } from '../core/wasm.ts'
+import { copyOut, F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { factorOut, factorsIn, layoutWithX, transposedOut } from './fused-sweeps.ts'
 import { factorArray } from '../core/small-arrays.ts'
@@ -350,9 +349,8 @@ const klDense = (
 
   const { l1W, l2W, l1H, l2H } = penalties
   // On two threads the worker takes the second half of the rows, with its own numerator.
-  const { parallel } = inTwoParts(
-    sharedModuleInUse(),
-    wasm.memory,
+  const { parallel } = rowsInTwoParts(
+    wasm,
     4 * n * m * k,
     'muKlDense',
     n,
@@ -374,7 +372,6 @@ const klDense = (
       l1W,
       l2W,
     ],
-    (args) => (wasm.muKlDense as (...values: readonly number[]) => void)(...args),
   )
   const Wout = factorOut(wasm, nextW, n * k)
   if (!updateH) return { W: Wout, H: undefined }
