@@ -418,9 +418,9 @@ const frobeniusInModule = (
   factorsIn(wasm, W, H, [n, k, m], [w, h, ht])
   const { l1W, l2W, l1H, l2H } = penalties
 
-  // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ. Each update is
-  // written over its numerator (entry by entry, each read before it is written): one n×k
-  // array less in the module's memory.
+  // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ. Each update
+  // is written over its numerator (entry by entry, each read before it is written): one
+  // n×k array less in the module's memory.
   moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
   times(ht, numeratorW)
   moduleProduct(wasm, w, n, k, k, 1, gramH, k, denominatorW)

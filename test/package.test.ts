@@ -60,7 +60,9 @@ describe('the built package', () => {
     writeFileSync(join(other, 'notes.txt'), 'mine\n')
     expect(buildPackage(other)).toEqual({
       ok: false,
-      report: `refused to write there: ${other} holds files that are not an earlier build of nmfkit\n`,
+      report:
+        `refused to write there: ${other} holds files that are not ` +
+        'an earlier build of nmfkit\n',
     })
     expect(readFileSync(join(other, 'notes.txt'), 'utf8')).toBe('mine\n')
     expect(buildPackage(join(other, 'notes.txt'))).toEqual({
@@ -152,7 +154,7 @@ describe('the built package', () => {
     expect(checked.status).toBe(0)
   }, 60_000)
 
-  it("names the .js and .d.ts files in its manifest, and keeps the repository's dependencies", () => {
+  it("names the .js and .d.ts in its manifest, and keeps the repository's dependencies", () => {
     const manifest = JSON.parse(
       readFileSync(join(project, 'node_modules', 'nmfkit', 'package.json'), 'utf8'),
     ) as Record<string, unknown>

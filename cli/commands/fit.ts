@@ -206,7 +206,8 @@ export const runFit = (args: string[]): CliResult<void> => {
   const timeLimit = numberFlag('time-limit', values['time-limit'])
   if (E.isLeft(timeLimit)) return timeLimit
   if (timeLimit.right !== undefined && timeLimit.right < 0) {
-    return E.left(usageError(`option --time-limit: expected seconds ≥ 0, found ${timeLimit.right}`))
+    const found = timeLimit.right
+    return E.left(usageError(`option --time-limit: expected seconds ≥ 0, found ${found}`))
   }
   const outputs = checkOutputs(values)
   if (E.isLeft(outputs)) return outputs

@@ -159,7 +159,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
   it('two outputs to one file, or two to standard output', async () => {
     const { transform } = await withModel('two.json')
     expect(oneLineFailure(await transform('--inverse', '-'))).toBe(
-      "nmfkit transform: options --w (by default) and --inverse both write to standard output ('-')",
+      'nmfkit transform: options --w (by default) and --inverse both write to ' +
+        "standard output ('-')",
     )
     expect(oneLineFailure(await transform('--w', 'w.csv', '--inverse', './w.csv'))).toBe(
       'nmfkit transform: options --w and --inverse both write to ./w.csv',
