@@ -251,9 +251,7 @@ const rowPassFast = (
   problem: Problem,
   rows: Rows,
   W: Float64Array,
-  H: Float64Array,
   Ht: Float64Array,
-  HHt: Float64Array,
   rowSumsH: Float64Array,
   updateH: boolean,
   fullRows: boolean,
@@ -466,7 +464,7 @@ const update = (
   if (beta === 1) for (let j = 0; j < m; j++) addScaledRow(1, Ht, j * k, rowSumsH, 0, k)
 
   const pass =
-    rowPassFast(problem, rows, W, H, Ht, HHt, rowSumsH, updateH, fullRows) ??
+    rowPassFast(problem, rows, W, Ht, rowSumsH, updateH, fullRows) ??
     rowPass(problem, rows, W, Ht, HHt, rowSumsH, updateH, fullRows)
   const { nextW, numeratorH, denominatorH } = pass
   if (!updateH) return { W: nextW, H: undefined }

@@ -312,7 +312,6 @@ function power(x: f64, e: f64): f64 {
 /** x·y^(β−2), as solvers/mu.ts computes it. */
 @inline
 function numeratorWeight(beta: f64, x: f64, y: f64, eps: f64): f64 {
-  if (beta == 2) return x
   const safe = y < eps ? eps : y
   if (beta == 1) return x / safe
   if (beta == 0) {
@@ -332,9 +331,10 @@ function denominatorWeight(beta: f64, y: f64, eps: f64): f64 {
  * The row pass of one multiplicative update (solvers/mu.ts's update, same arithmetic): for
  * every row i, row i of the new W into nextW and, when numeratorH ≠ 0, row i's share of H's
  * numerator (and, when denominatorH ≠ 0, denominator). X is dense (columns = 0, values
- * n×m) or CSR (starts = indptr, columns = indices). Ht is m×k; for β = 2, extra is H·Hᵀ
- * (k×k), for β = 1 the row sums of H (k); scratch holds 2k entries. The settings: β, the
- * update's exponent γ, the ε guard, W's penalties and the floor below which entries are 0.
+ * n×m) or CSR (starts = indptr, columns = indices). Ht is m×k; for β = 1, extra is the
+ * row sums of H (k); scratch holds 2k entries. The settings: β (not 2: that update runs as
+ * products, solvers/mu.ts's frobeniusInModule), the update's exponent γ, the ε guard, W's
+ * penalties and the floor below which entries are 0.
  */
 export function muRows(
   values: usize,
@@ -372,14 +372,9 @@ export function muRows(
       if (x == 0) continue
       const j = columns == 0 ? q - first : load<i32>(columns + ((<usize>q) << 2))
       const Hj = Ht + <usize>j * rowBytes
-      const y = beta == 2 ? 0 : dotRows(Wi, Hj, k)
-      addScaled(numeratorWeight(beta, x, y, eps), Hj, numerator, k)
+      addScaled(numeratorWeight(beta, x, dotRows(Wi, Hj, k), eps), Hj, numerator, k)
     }
-    if (beta == 2) {
-      for (let t = 0; t < k; t++) {
-        store<f64>(denominator + ((<usize>t) << 3), dotRows(Wi, extra + <usize>t * rowBytes, k))
-      }
-    } else if (beta == 1) {
+    if (beta == 1) {
       memory.copy(denominator, extra, rowBytes)
     } else {
       memory.fill(denominator, 0, rowBytes)
@@ -396,8 +391,8 @@ export function muRows(
       if (x == 0) continue
       const j = columns == 0 ? q - first : load<i32>(columns + ((<usize>q) << 2))
       const Hj = Ht + <usize>j * rowBytes
-      const y = beta == 2 ? 0 : dotRows(nextWi, Hj, k)
-      addScaled(numeratorWeight(beta, x, y, eps), nextWi, numeratorH + <usize>j * rowBytes, k)
+      const weight = numeratorWeight(beta, x, dotRows(nextWi, Hj, k), eps)
+      addScaled(weight, nextWi, numeratorH + <usize>j * rowBytes, k)
     }
     if (denominatorH == 0) continue
     for (let j = 0; j < m; j++) {
