@@ -225,9 +225,13 @@ export const dot = (a: Float64Array, b: Float64Array): number => {
   return sum
 }
 
-/** out (m×n) = Aᵀ for A of n×m. */
-export const transpose = (a: Float64Array, n: number, m: number): Float64Array => {
-  const out = new Float64Array(n * m)
+/** out (m×n) = Aᵀ for A of n×m, into a new array or the given one. */
+export const transpose = (
+  a: Float64Array,
+  n: number,
+  m: number,
+  out: Float64Array = new Float64Array(n * m),
+): Float64Array => {
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[j * n + i] = a[i * m + j]
   return out
 }

@@ -498,11 +498,7 @@ const update = (
     )
   }
   // H (k×m) from Hᵀ, into an array the driver may hand back (core/small-arrays.ts).
-  const nextH = factorArray(k * m)
-  for (let j = 0; j < m; j++) {
-    for (let t = 0; t < k; t++) nextH[t * m + j] = nextHt[j * k + t]
-  }
-  return { W: nextW, H: nextH }
+  return { W: nextW, H: transpose(nextHt, m, k, factorArray(k * m)) }
 }
 
 /** d_β plus the penalties: the objective the updates decrease. */
