@@ -185,7 +185,19 @@ export const runTransform = (args: string[]): CliResult<void> => {
     onIteration: progress.onIteration,
   })
   progress.finish()
-  if (E.isLeft(result)) return E.left(fromLibraryError(result.left, input))
+  if (E.isLeft(result)) {
+    // Without --loss the loss is the model's: a solver that cannot take it is --solver's fault.
+    const { left } = result
+    if (left._tag === 'Unsupported' && values.loss === undefined && /betaLoss/.test(left.message)) {
+      return E.left(
+        usageError(
+          `option --solver: ${left.message.replace(/^[\w.]+: /, '')} ` +
+            `(the loss is the model's; --loss overrides it)`,
+        ),
+      )
+    }
+    return E.left(fromLibraryError(left, input))
+  }
   const fit: Factorization = result.right
 
   const components = Array.from({ length: H.rows }, (_, t) => `component${t + 1}`)

@@ -118,9 +118,19 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
-  /** Fits good.csv into `model` and returns a runner of commands that read it. */
-  const withModel = async (model: string) => {
-    const fitted = await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '-o', model)
+  /** Fits good.csv into `model` (with `fitFlags`) and returns a runner of commands that read it. */
+  const withModel = async (model: string, ...fitFlags: string[]) => {
+    const fitted = await nmfkit(
+      folder,
+      'fit',
+      'good.csv',
+      '-k',
+      '1',
+      '-q',
+      '-o',
+      model,
+      ...fitFlags,
+    )
     expect(fitted).toMatchObject({ status: 0, stderr: '' })
     return {
       transform: (...flags: string[]) =>
@@ -154,6 +164,21 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(oneLineFailure(await compare('--comparators', 'aligned,aligned'))).toBe(
       'nmfkit compare: option --comparators: aligned is listed twice',
     )
+  })
+
+  it("a solver that cannot take the model's loss: --solver's fault, unless --loss gave it", async () => {
+    const { transform } = await withModel('kl.json', '--solver', 'mu', '--loss', 'kullback-leibler')
+    const refusal =
+      "solver 'cd' handles only betaLoss 'frobenius', found 'kullback-leibler' (β = 1); " +
+      "use solver 'mu' for other losses"
+    expect(oneLineFailure(await transform('--solver', 'cd'))).toBe(
+      `nmfkit transform: option --solver: ${refusal} (the loss is the model's; --loss overrides it)`,
+    )
+    expect(oneLineFailure(await transform('--solver', 'cd', '--loss', 'kullback-leibler'))).toBe(
+      `nmfkit transform: option --loss: ${refusal}`,
+    )
+    const frobenius = await transform('--solver', 'cd', '--loss', 'frobenius', '-q')
+    expect(frobenius).toMatchObject({ status: 0, stderr: '' })
   })
 
   it('two outputs to one file, or two to standard output', async () => {
