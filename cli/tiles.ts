@@ -54,7 +54,7 @@ export const parseShape = (text: string | undefined, features: number): CliResul
           ),
         )
   }
-  const match = /^(\d+)[x×](\d+)$/i.exec(text.trim())
+  const match = /^(\d+)[x×](\d+)$/i.exec(text)
   const height = Number(match?.[1])
   const width = Number(match?.[2])
   if (match === null || height < 1 || width < 1 || height * width !== features) {

@@ -64,6 +64,17 @@ describe('components', () => {
     expect(parseShape(undefined, 64)).toEqual(E.right({ height: 8, width: 8 }))
     expect(E.isLeft(parseShape('3x3', 6))).toBe(true)
     expect(E.isLeft(parseShape(undefined, 6))).toBe(true)
+    expect(parseShape('2×3', 6)).toEqual(E.right({ height: 2, width: 3 }))
+    // Spaces are refused, as in numbers: the text is taken as written.
+    for (const text of [' 2x3', '2x3 ', '2 x 3', '0x6', '2x3x1']) {
+      expect(parseShape(text, 6)).toEqual(
+        E.left(
+          expect.objectContaining({
+            message: `option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = 6 (the features), found '${text}'`,
+          }),
+        ),
+      )
+    }
   })
 })
 
