@@ -69,7 +69,10 @@ export const numberOrText = (flag: string, text: string): CliResult<number | str
   return E.right(decimalNumber(text) ?? text)
 }
 
-/** A number from a flag, or undefined when the flag is absent. */
+/**
+ * A number from a flag, or undefined when the flag is absent. `flag` names it in errors:
+ * a long name without its dashes (`max-iter`), or a flag as written (`-k`).
+ */
 export const numberFlag = (
   flag: string,
   text: string | undefined,
@@ -86,7 +89,8 @@ export const numberFlag = (
           : undefined))
     return E.left(
       usageError(
-        `option --${flag}: expected ${integer ? 'an integer' : 'a number'}, found '${text}'` +
+        `option ${flag.startsWith('-') ? flag : `--${flag}`}: ` +
+          `expected ${integer ? 'an integer' : 'a number'}, found '${text}'` +
           (range === undefined ? '' : `, ${range}`),
       ),
     )
@@ -215,10 +219,12 @@ export const flagOf = (option: string): string =>
 export const fromLibraryError = (
   error: NmfError,
   input?: { readonly file: string; readonly locate: (row: number, col: number) => string },
+  setByFlag: ReadonlySet<string> = new Set(),
 ): CliError => {
   const detail = error.message.replace(/^[\w.]+: /, '')
   if (error._tag === 'InvalidOption') {
-    return usageError(`option ${flagOf(error.option)}: ${detail.replace(/^option '[^']*': /, '')}`)
+    const flag = setByFlag.has(error.option) ? `--set ${error.option}` : flagOf(error.option)
+    return usageError(`option ${flag}: ${detail.replace(/^option '[^']*': /, '')}`)
   }
   if ((error._tag === 'NegativeInput' || error._tag === 'NonFiniteInput') && input !== undefined) {
     return inputError(

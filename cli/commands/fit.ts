@@ -26,7 +26,7 @@ import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { formatModel } from '../model.ts'
 import { convergenceSvg } from '../plot.ts'
 import { createProgress, formatDuration, iterations, progressMode } from '../progress.ts'
-import { solverOptions } from './solver-flags.ts'
+import { setOptionNames, solverOptions } from './solver-flags.ts'
 
 export const fitUsage = `usage: nmfkit fit INPUT -k K [options]
 
@@ -247,7 +247,7 @@ export const runFit = (args: string[]): CliResult<void> => {
   if (E.isLeft(result)) {
     const error = result.left
     if (error._tag !== 'Aborted' || error.partial === undefined)
-      return E.left(fromLibraryError(error, input))
+      return E.left(fromLibraryError(error, input, setOptionNames(values.set)))
     fit = error.partial as Factorization
     stoppedBy = `--time-limit ${values['time-limit']} s`
   } else fit = result.right

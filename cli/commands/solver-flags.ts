@@ -46,6 +46,21 @@ const FLAG_ONLY: Readonly<Record<string, string>> = { components: '-k', solver: 
 /** The options `--set` may give that take integers, read as integer flags are. */
 const INTEGER_OPTIONS: readonly string[] = ['maxIter', 'seed']
 
+/** A `--set` pair, NAME=VALUE; NAME may be written in kebab case. */
+const SET_PAIR = /^([A-Za-z][\w-]*)=(.*)$/
+
+const optionName = (written: string): string =>
+  written.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+
+/** The names of the options that `--set` gives (for errors the library reports later). */
+export const setOptionNames = (set: readonly string[] | undefined): ReadonlySet<string> =>
+  new Set(
+    (set ?? []).flatMap((pair) => {
+      const match = SET_PAIR.exec(pair)
+      return match === null ? [] : [optionName(match[1])]
+    }),
+  )
+
 /** A `--set` value: true/false, a number, or the text itself. */
 const setValue = (name: string, text: string): CliResult<unknown> =>
   text === 'true' || text === 'false'
@@ -91,7 +106,7 @@ export const solverOptions = (values: SolverFlagValues): CliResult<Record<string
   }
   const options: Record<string, unknown> = { solver: solverName }
   const numbers: readonly [string, string, string | undefined, boolean][] = [
-    ['components', 'components', values.components, true],
+    ['-k', 'components', values.components, true],
     ['seed', 'seed', values.seed, true],
     ['max-iter', 'maxIter', values['max-iter'], true],
     ['tol', 'tol', values.tol, false],
@@ -123,10 +138,10 @@ export const solverOptions = (values: SolverFlagValues): CliResult<Record<string
   // One value per option: a --set may not repeat itself or a flag (the last would win).
   const fromFlags = new Set(Object.keys(options))
   for (const pair of values.set ?? []) {
-    const match = /^([A-Za-z][\w-]*)=(.*)$/.exec(pair)
+    const match = SET_PAIR.exec(pair)
     if (match === null)
       return E.left(usageError(`option --set: expected NAME=VALUE, found '${pair}'`))
-    const name = match[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+    const name = optionName(match[1])
     const flag = Object.hasOwn(FLAG_ONLY, name) ? FLAG_ONLY[name] : undefined
     if (flag !== undefined) {
       return E.left(usageError(`option --set ${name}: ${name} is set with ${flag}`))

@@ -11,7 +11,7 @@ import {
   startCommand,
   tryParse,
 } from '../../cli/args.ts'
-import { lossOption, solverOptions } from '../../cli/commands/solver-flags.ts'
+import { lossOption, setOptionNames, solverOptions } from '../../cli/commands/solver-flags.ts'
 
 const message = <A>(result: E.Either<{ message: string }, A>): string =>
   E.isLeft(result) ? result.left.message : 'no error'
@@ -122,6 +122,24 @@ describe('flags', () => {
       "option --seed: expected an integer, found '-9007199254740993', too far from 0 to " +
         'count exactly (at most 9007199254740991 either way)',
     )
+  })
+
+  it('names -k, the flag its help shows first, for a bad number of components', () => {
+    expect(message(solverOptions({ components: '1.5' }))).toBe(
+      "option -k: expected an integer, found '1.5'",
+    )
+    expect(message(solverOptions({ components: 'two' }))).toBe(
+      "option -k: expected an integer, found 'two'",
+    )
+  })
+
+  it('knows which options --set gave, in either spelling, so that later errors name it', () => {
+    expect([...setOptionNames(['tol=0x10', 'max-iter=3', 'nonsense', 'gamma=0.5'])]).toEqual([
+      'tol',
+      'maxIter',
+      'gamma',
+    ])
+    expect(setOptionNames(undefined).size).toBe(0)
   })
 
   it('names the flag for options only a flag sets, and knows no inherited names', () => {

@@ -231,11 +231,13 @@ describe.concurrent('bad input: one line naming the file, the place and what was
 })
 
 describe('bad usage: one line naming the option', () => {
-  it('an unknown option, a missing -k, a bad output name', async () => {
+  it('an unknown option, a missing -k, a bad output name, a bad --set value', async () => {
     const runs = await Promise.all([
       nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--bogus'),
       nmfkit(folder, 'fit', 'good.csv'),
       nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--w', 'W.xlsx'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--set', 'tol=0x10'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--tol', '0x10'),
     ])
     expect(runs.map(oneLineFailure)).toEqual([
       "nmfkit fit: unknown option '--bogus' (see nmfkit fit --help)",
@@ -243,6 +245,9 @@ describe('bad usage: one line naming the option', () => {
         'found none (see nmfkit fit --help)',
       'nmfkit fit: option --w: expected a file name ending in .csv, .tsv, .npy, .json, ' +
         "found 'W.xlsx'",
+      // The library refuses the text; the error names the flag that gave it.
+      'nmfkit fit: option --set tol: expected a finite number ≥ 0, found "0x10"',
+      "nmfkit fit: option --tol: expected a number, found '0x10'",
     ])
   })
 })
