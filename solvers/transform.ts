@@ -15,7 +15,7 @@ import type { AnyMatrix } from '../core/csr.ts'
 import { shapeMismatch, unsupported, type NmfError, type Result } from '../core/errors.ts'
 import { Matrix, showShape } from '../core/matrix.ts'
 import { createRng } from '../core/rng.ts'
-import { checkNonNegative } from '../core/validate.ts'
+import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
 import { withResidentScope } from '../core/wasm.ts'
 import { defineSolver } from '../dsl/define.ts'
 import { withHFixed } from '../dsl/rules.ts'
@@ -84,6 +84,16 @@ export const transform = <R extends string = string, C extends string = string>(
   options: TransformOptions = {},
 ): Result<Factorization<R, C>> => withResidentScope(() => fitW(input, components, options))
 
+/**
+ * H non-negative, and not all zero: an all-zero H leaves W undetermined (every W gives the
+ * same W·H), as an all-zero start does in nmf, which refuses it too.
+ */
+const checkComponents = <M extends AnyMatrix>(H: M): Result<M> =>
+  pipe(
+    checkNonNegative(operation, 'H', H),
+    E.chain((ok) => checkNotAllZero(operation, 'H', ok)),
+  )
+
 const fitW = <R extends string, C extends string>(
   input: AnyMatrix<R, C> | MatrixInput,
   components: Matrix<string, NoInfer<C>>,
@@ -99,7 +109,7 @@ const fitW = <R extends string, C extends string>(
     E.bind('X_', ({ X }) => checkNonNegative(operation, 'X', X)),
     E.bind('H_', ({ X }) =>
       H.cols === X.cols
-        ? checkNonNegative(operation, 'H', H)
+        ? checkComponents(H)
         : E.left<NmfError>(
             shapeMismatch(
               operation,

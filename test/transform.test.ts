@@ -159,6 +159,18 @@ describe('transform', () => {
       "transform: option 'components': not a known option",
     ],
     [
+      'an all-zero H (W would be undetermined)',
+      () => transform(X, Matrix.zeros(H.rows, H.cols)),
+      'InvalidMatrix',
+      'transform: expected H to have a non-zero entry, found only zeros',
+    ],
+    [
+      'an all-zero H with mu',
+      () => transform(X, Matrix.zeros(H.rows, H.cols), { solver: 'mu' }),
+      'InvalidMatrix',
+      'transform: expected H to have a non-zero entry, found only zeros',
+    ],
+    [
       'a negative X',
       () => transform([[1, -1, 0, 0]], H),
       'NegativeInput',
