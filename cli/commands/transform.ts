@@ -196,6 +196,10 @@ export const runTransform = (args: string[]): CliResult<void> => {
         ),
       )
     }
+    // H is the model's: a refusal of H names the model's file, not the input's.
+    if (left._tag === 'InvalidMatrix' && /^transform: expected H /.test(left.message)) {
+      return E.left(inputError(values.model, left.message.replace(/^transform: /, '')))
+    }
     return E.left(fromLibraryError(left, input))
   }
   const fit: Factorization = result.right

@@ -205,6 +205,19 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(readFileSync(join(folder, 'target.csv'), 'utf8')).toBe('mine\n')
   })
 
+  it("a model whose H is all zero: named by the model's file", async () => {
+    await withModel('zeros.json')
+    const model = JSON.parse(readFileSync(join(folder, 'zeros.json'), 'utf8'))
+    model.H.data = model.H.data.map(() => 0)
+    writeFileSync(join(folder, 'zeros.json'), JSON.stringify(model))
+    const line = oneLineFailure(
+      await nmfkit(folder, 'transform', 'good.csv', '--model', 'zeros.json'),
+    )
+    expect(line).toBe(
+      'nmfkit transform: zeros.json: expected H to have a non-zero entry, found only zeros',
+    )
+  })
+
   it('a missing model file', async () => {
     const line = oneLineFailure(
       await nmfkit(folder, 'transform', 'good.csv', '--model', 'gone.json'),
