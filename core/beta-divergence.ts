@@ -24,14 +24,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import type { AnyMatrix } from './csr.ts'
 import { frobeniusError, frobeniusErrorOf, squaredFrobeniusError } from './divergence.ts'
-import {
-  invalidOption,
-  shapeMismatch,
-  showNumber,
-  unsupported,
-  type NmfError,
-  type Result,
-} from './errors.ts'
+import { invalidOption, shapeMismatch, unsupported, type NmfError, type Result } from './errors.ts'
 import { transpose } from './kernels.ts'
 import { copyOut, fastModule, layout } from './wasm.ts'
 import { showShape, valuesOf, type Matrix } from './matrix.ts'
@@ -73,7 +66,7 @@ export const lossName = (beta: number): string =>
 /** β for a message: `'kullback-leibler' (β = 1)` or `β = 0.5`. */
 export const showBeta = (beta: number): string =>
   lossName(beta) === 'beta-divergence'
-    ? `β = ${showNumber(beta)}`
+    ? `β = ${String(beta)}` // every digit: 2.0000001 is not β = 2
     : `'${lossName(beta)}' (β = ${beta})`
 
 /**

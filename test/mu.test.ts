@@ -154,6 +154,13 @@ describe('losses and solvers', () => {
     expect(error.message).toContain("use solver 'mu' for other losses")
   })
 
+  it('shows a β near a named loss with every digit, not rounded onto it', () => {
+    const error = failure(nmf(X, { components: 2, betaLoss: 2.0000001 }))
+    expect(error.message).toContain("handles only betaLoss 'frobenius', found β = 2.0000001;")
+    const near = failure(nmf(X, { components: 2, betaLoss: 1 + 2 ** -40 }))
+    expect(near.message).toContain(`found β = ${1 + 2 ** -40};`)
+  })
+
   it('cd takes betaLoss frobenius, by name or as β = 2', () => {
     const byDefault = fitOf(X, { components: 2 })
     for (const betaLoss of ['frobenius', 2] as const) {
