@@ -14,11 +14,11 @@
  * evaluate(next) // Right(Matrix<'samples', 'components'>)
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { Result } from '../core/errors.ts'
+import { shapeMismatch, type Result } from '../core/errors.ts'
 import { CsrMatrix } from '../core/csr.ts'
 import { DIMENSIONS } from '../core/dimensions.ts'
-import type { Matrix } from '../core/matrix.ts'
-import { node, type BinaryOp, type Node, type ReduceOp, type UnaryOp } from './node.ts'
+import { showShape, type Matrix } from '../core/matrix.ts'
+import { node, type BinaryOp, type Node, type ReduceOp, type Shape, type UnaryOp } from './node.ts'
 import { checkIndex, shapeOf } from './shape.ts'
 
 /** The name of a unit dimension: a vector is `Expr<R, One>` or `Expr<One, C>`. */
@@ -33,9 +33,13 @@ export type Operand<R extends string, C extends string> =
 
 /** An immutable update of one place: `x.at(i, j).set(v)` returns a new expression. */
 export interface At<R extends string, C extends string, V> {
-  /** The expression with `value` at this place; a place outside the matrix is a `Left`. */
+  /**
+   * The expression with `value` at this place. The value has exactly the place's shape (1×1
+   * for an entry, R×1 for a column, 1×C for a row); a value of another shape, or a place
+   * outside the matrix, is a `Left`.
+   */
   set(value: V): Result<Expr<R, C>>
-  /** The expression with `value` added at this place; outside the matrix is a `Left`. */
+  /** The expression with the place's entries plus `value`, checked as `set` checks it. */
   add(value: V): Result<Expr<R, C>>
 }
 
@@ -220,25 +224,50 @@ export class Expr<R extends string = string, C extends string = string> {
     return new Expr<One, One>(node({ kind: 'entry', row: i, col: j, arg: this.node }))
   }
 
+  /**
+   * The updates of one place (`label`, for messages): `place` turns a value into its node,
+   * `current` is the place's node in this expression (for `add`), and `size` the value's
+   * shape in a matrix of shape s: the value must have exactly that shape (a shorter one
+   * would leave part of the place as it was, a longer one write outside it).
+   */
   private updater<V extends Operand<string, string>>(
     operation: string,
+    label: string,
     row: number,
     col: number,
     place: (value: V) => Node,
+    current: () => Node,
+    size: (s: Shape) => Shape,
   ): At<R, C, V> {
-    const put = (value: Node): Result<Expr<R, C>> =>
+    const put = (value: Node, adding: boolean): Result<Expr<R, C>> =>
       E.flatMap(shapeOf(this.node), (s) =>
         E.flatMap(checkIndex(operation, 'row', row, s.rows), () =>
-          E.flatMap(checkIndex(operation, 'column', col, s.cols), () => {
-            const updated = node({ kind: 'update', row, col, value, arg: this.node })
-            return E.map(() => new Expr<R, C>(updated))(shapeOf(updated))
-          }),
+          E.flatMap(checkIndex(operation, 'column', col, s.cols), () =>
+            E.flatMap(shapeOf(value), (v) => {
+              const wanted = size(s)
+              if (v.rows !== wanted.rows || v.cols !== wanted.cols) {
+                const where = `${label} of a ${showShape(s.rows, s.cols)} matrix`
+                return E.left(
+                  shapeMismatch(
+                    operation,
+                    `the value for ${where}`,
+                    `shape ${showShape(wanted.rows, wanted.cols)}`,
+                    showShape(v.rows, v.cols),
+                  ),
+                )
+              }
+              const sum = adding
+                ? node({ kind: 'binary', op: 'add', left: current(), right: value })
+                : value
+              const updated = node({ kind: 'update', row, col, value: sum, arg: this.node })
+              return E.map(() => new Expr<R, C>(updated))(shapeOf(updated))
+            }),
+          ),
         ),
       )
     return {
-      set: (value) => put(place(value)),
-      add: (value) =>
-        put(node({ kind: 'binary', op: 'add', left: place(value), right: this.node })),
+      set: (value) => put(place(value), false),
+      add: (value) => put(place(value), true),
     }
   }
 
@@ -247,17 +276,39 @@ export class Expr<R extends string = string, C extends string = string> {
    * expression; a position outside the matrix is a `Left`, never clamped.
    */
   at(i: number, j: number): At<R, C, Scalar | number> {
-    return this.updater('Expr.at', i, j, (value) =>
-      typeof value === 'number' ? node({ kind: 'constant', value }) : value.node,
+    return this.updater(
+      'Expr.at',
+      `entry (${i}, ${j})`,
+      i,
+      j,
+      (value) => (typeof value === 'number' ? node({ kind: 'constant', value }) : value.node),
+      () => node({ kind: 'entry', row: i, col: j, arg: this.node }),
+      () => ({ rows: 1, cols: 1 }),
     )
   }
   /** An immutable update of column j with an R×1 vector. */
   atColumn(j: number): At<R, C, Expr<R, One>> {
-    return this.updater('Expr.atColumn', 0, j, (value) => value.node)
+    return this.updater(
+      'Expr.atColumn',
+      `column ${j}`,
+      0,
+      j,
+      (value) => value.node,
+      () => node({ kind: 'column', index: j, arg: this.node }),
+      (s) => ({ rows: s.rows, cols: 1 }),
+    )
   }
   /** An immutable update of row i with a 1×C vector. */
   atRow(i: number): At<R, C, Expr<One, C>> {
-    return this.updater('Expr.atRow', i, 0, (value) => value.node)
+    return this.updater(
+      'Expr.atRow',
+      `row ${i}`,
+      i,
+      0,
+      (value) => value.node,
+      () => node({ kind: 'row', index: i, arg: this.node }),
+      (s) => ({ rows: 1, cols: s.cols }),
+    )
   }
 }
 

@@ -19,6 +19,7 @@ import {
   value,
   where,
   type Expr,
+  type Result,
 } from 'nmfkit'
 import { unwrap } from './fixture-helpers.ts'
 
@@ -271,6 +272,97 @@ describe('values, updates and errors', () => {
       [8, 4],
       [0, 0],
     ])
+  })
+
+  it('add(v) adds v at the place alone, on the compiled and the interpreted path', () => {
+    const cases: [Result<Expr<string, string>>, number[][]][] = [
+      [
+        W.at(0, 0).add(100),
+        [
+          [101, 2],
+          [3, 4],
+          [5, 0],
+        ],
+      ],
+      [
+        W.at(2, 1).add(scalar(10)),
+        [
+          [1, 2],
+          [3, 4],
+          [5, 10],
+        ],
+      ],
+      [
+        W.atColumn(0).add(W.column(1)),
+        [
+          [3, 2],
+          [7, 4],
+          [5, 0],
+        ],
+      ],
+      [
+        W.atRow(1).add(W.row(0)),
+        [
+          [1, 2],
+          [4, 6],
+          [5, 0],
+        ],
+      ],
+    ]
+    for (const [updated, expected] of cases) {
+      expect(unwrap(evaluate(unwrap(updated))).toArray()).toEqual(expected)
+      expect(unwrap(interpret(unwrap(updated))).toArray()).toEqual(expected)
+    }
+  })
+
+  it('a value of another shape than its place is a Left, never written in part', () => {
+    const unnamed = lift(
+      unwrap(
+        Matrix.fromArrays([
+          [1, 2, 3, 4],
+          [5, 6, 7, 8],
+          [9, 10, 11, 12],
+        ]),
+      ),
+    )
+    // Compiles without names: a column of two entries for a column of three.
+    const short = lift(
+      unwrap(
+        Matrix.fromArrays([
+          [100, 200],
+          [300, 400],
+        ]),
+      ),
+    ).column(0)
+    for (const [updated, message] of [
+      [
+        unnamed.atColumn(1).set(short),
+        'Expr.atColumn: expected the value for column 1 of a 3×4 matrix to have shape 3×1, ' +
+          'found 2×1',
+      ],
+      [
+        unnamed.atColumn(1).add(short),
+        'Expr.atColumn: expected the value for column 1 of a 3×4 matrix to have shape 3×1, ' +
+          'found 2×1',
+      ],
+      [
+        // Types erased: a row for a column, the whole matrix for a row, a column for an entry.
+        W.atColumn(0).set(W.column(1).t() as never),
+        'Expr.atColumn: expected the value for column 0 of a 3×2 matrix to have shape 3×1, ' +
+          'found 1×3',
+      ],
+      [
+        W.atRow(2).set(W as never),
+        'Expr.atRow: expected the value for row 2 of a 3×2 matrix to have shape 1×2, found 3×2',
+      ],
+      [
+        W.at(1, 0).add(W.column(0) as never),
+        'Expr.at: expected the value for entry (1, 0) of a 3×2 matrix to have shape 1×1, ' +
+          'found 3×1',
+      ],
+    ] as const) {
+      expect(E.isLeft(updated) && updated.left).toMatchObject({ _tag: 'ShapeMismatch', message })
+    }
   })
 
   it('a position outside the matrix is a Left, never clamped', () => {
