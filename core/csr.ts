@@ -19,7 +19,8 @@ import { csrTimesDense, type CsrParts } from './kernels.ts'
 import { Matrix, showShape, valuesOf } from './matrix.ts'
 
 /**
- * A sparse matrix in CSR form that never changes.
+ * A sparse matrix in CSR form that never changes. Its `indptr`, `indices` and `data` are
+ * its own storage, which JavaScript cannot freeze: they are for reading only.
  *
  * @example
  * // [[1, 0], [0, 2]]
