@@ -21,7 +21,7 @@ import {
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { factorArray } from '../core/small-arrays.ts'
 import type { AnyMatrix } from '../core/csr.ts'
-import { F64, fastModule, layout, viewOf, type KernelModule } from '../core/wasm.ts'
+import { F64, fastModule, int32ViewOf, layout, viewOf, type KernelModule } from '../core/wasm.ts'
 import { componentOrder, type Outcome, type PenaltyWeights } from '../dsl/rules.ts'
 import type { Factors, Problem } from './contract.ts'
 
@@ -143,7 +143,7 @@ export const alternatingSweeps = (
   const sweep = (a: number, rows: number, g: number, c: number, first: number) => {
     // The components' order, drawn as the rule draws it (W's sweep first).
     const from = orders + first * 4
-    writeOrder(problem, new Int32Array(wasm.memory.buffer, from, k))
+    writeOrder(problem, int32ViewOf(wasm, from, k))
     return sweepInModule(wasm, a, rows, k, g, c, from, scratch, settings)
   }
 
