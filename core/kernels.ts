@@ -9,6 +9,7 @@
  */
 import * as reference from './kernels-reference.ts'
 import type { CsrParts } from './kernels-reference.ts'
+import { THREAD_MIN_WORK } from './threads.ts'
 import {
   copyOut,
   F64,
@@ -58,26 +59,25 @@ export const moduleProduct = (
   m: number,
   out: number,
 ): void => {
-  // On two threads the calling thread takes whole tiles of four rows, about half of them;
-  // under eight rows, one thread.
-  const split = rows < 8 ? rows : Math.ceil(rows / 8) * 4
-  rowsInTwoParts(
-    wasm,
-    rows < 8 ? 0 : rows * inner * m,
-    'gemmStrided',
-    rows,
-    split,
-    (first, count) => [
-      a + first * rowStep * F64,
-      count,
-      inner,
-      rowStep * F64,
-      innerStep * F64,
-      b,
-      m,
-      out + first * m * F64,
-    ],
-  )
+  // Too small for two threads: one call, without building the parts' argument lists (on
+  // the notebook's problem they were a good part of what an iteration allocates).
+  const work = rows * inner * m
+  if (rows < 8 || work < THREAD_MIN_WORK) {
+    wasm.gemmStrided(a, rows, inner, rowStep * F64, innerStep * F64, b, m, out)
+    return
+  }
+  // On two threads the calling thread takes whole tiles of four rows, about half of them.
+  const split = Math.ceil(rows / 8) * 4
+  rowsInTwoParts(wasm, work, 'gemmStrided', rows, split, (first, count) => [
+    a + first * rowStep * F64,
+    count,
+    inner,
+    rowStep * F64,
+    innerStep * F64,
+    b,
+    m,
+    out + first * m * F64,
+  ])
 }
 
 /** out (n×m) = A (n×p) · B (p×m). */
@@ -299,6 +299,23 @@ export const sweepInModule = (
 ): { readonly violation: number; readonly squaredChange: number } => {
   const [gt, otherGt] = [scratch, scratch + k * k * F64]
   const [change, otherChange] = [scratch + 2 * k * k * F64, scratch + (2 * k * k + 1) * F64]
+  if (rows * k * k < THREAD_MIN_WORK) {
+    // Too small for two threads: one call, as moduleProduct makes it.
+    const violation = wasm.coordinateSweep(
+      a,
+      rows,
+      k,
+      g,
+      c,
+      order,
+      gt,
+      damped ? 1 : 0,
+      gamma,
+      project ? 1 : 0,
+      change,
+    )
+    return { violation, squaredChange: viewOf(wasm, change, 1)[0] }
+  }
   const { parallel, here, worker } = rowsInTwoParts(
     wasm,
     rows * k * k,

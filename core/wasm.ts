@@ -465,9 +465,14 @@ export const layout = (
   outputs: readonly number[],
 ): number[] | undefined => {
   const { memory } = exports
-  const keep = [...new Set(operands.filter((a) => residentArrays.has(a)))]
-  const cached = keep.every((a) => resident.arrays.includes(a))
+  // Cached: every operand a scope keeps is where the last call put it (each iteration of a
+  // fit, for X), and then nothing is allocated to find that out.
+  let cached = true
+  for (const a of operands) {
+    if (residentArrays.has(a) && !resident.arrays.includes(a)) cached = false
+  }
   if (!cached) {
+    const keep = [...new Set(operands.filter((a) => residentArrays.has(a)))]
     // Rebuild the resident region with this call's resident operands only.
     const offsets: number[] = []
     let end = BASE
@@ -508,6 +513,10 @@ export const layout = (
 /** A copy of `length` float64s at `offset` of the module's memory. */
 export const copyOut = (exports: Exports, offset: number, length: number): Float64Array =>
   heapOf(exports.memory).f64.slice(offset / F64, offset / F64 + length)
+
+/** Copies `values` into the module's memory at `offset`. */
+export const writeTo = (exports: Exports, offset: number, values: Float64Array): void =>
+  heapOf(exports.memory).f64.set(values, offset / F64)
 
 /** A live view of `length` float64s at `offset` (valid until the memory grows). */
 export const viewOf = (exports: Exports, offset: number, length: number): Float64Array =>

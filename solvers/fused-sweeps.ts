@@ -21,7 +21,15 @@ import {
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { factorArray } from '../core/small-arrays.ts'
 import type { AnyMatrix } from '../core/csr.ts'
-import { F64, fastModule, int32ViewOf, layout, viewOf, type KernelModule } from '../core/wasm.ts'
+import {
+  F64,
+  fastModule,
+  int32ViewOf,
+  layout,
+  viewOf,
+  writeTo,
+  type KernelModule,
+} from '../core/wasm.ts'
 import { componentOrder, type Outcome, type PenaltyWeights } from '../dsl/rules.ts'
 import type { Factors, Problem } from './contract.ts'
 
@@ -49,11 +57,11 @@ export const factorsIn = (
   wasm: KernelModule,
   W: Float64Array,
   H: Float64Array,
-  [n, k, m]: readonly [number, number, number],
+  [, k, m]: readonly [number, number, number],
   [w, h, ht]: readonly [number, number, number],
 ): void => {
-  viewOf(wasm, w, n * k).set(W)
-  viewOf(wasm, h, k * m).set(H)
+  writeTo(wasm, w, W)
+  writeTo(wasm, h, H)
   wasm.transpose(h, k, m, ht)
 }
 
