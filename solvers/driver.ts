@@ -2,10 +2,18 @@
  * The iteration driver: the one loop every solver runs in. It owns the
  * iteration count, the stopping rule's application, the history, the
  * `onIteration` callback, the `AbortSignal` and the final error; solvers only step.
+ * It checks what each step returns: the factors' shapes, and finite numbers.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { aborted, overflow, showNumber, type Result } from '../core/errors.ts'
-import { Matrix, valuesOf } from '../core/matrix.ts'
+import {
+  aborted,
+  overflow,
+  shapeMismatch,
+  showNumber,
+  type NmfError,
+  type Result,
+} from '../core/errors.ts'
+import { Matrix, showShape, valuesOf } from '../core/matrix.ts'
 import { dropSpares, keepArray, ownArray, recycle } from '../core/small-arrays.ts'
 import { allFinite, checkFinite } from '../core/validate.ts'
 import { divergenceError } from '../core/beta-divergence.ts'
@@ -97,6 +105,8 @@ const drive = <O, S extends Factors>(
 ): Result<Factorization> => {
   const operation = settings.operation ?? 'nmf'
   let state = solver.start(problem, initial, options)
+  const startShape = checkShapes(operation, solver.name, problem, state, 'from the start')
+  if (startShape !== undefined) return E.left(startShape)
   const history: HistoryEntry[] = []
   let first: StepResult<S> | undefined
   let converged = false
@@ -135,6 +145,14 @@ const drive = <O, S extends Factors>(
     const result = solver.step(state, problem, options)
     const previous = state
     state = result.state
+    const shape = checkShapes(
+      operation,
+      solver.name,
+      problem,
+      state,
+      `after iteration ${iteration}`,
+    )
+    if (shape !== undefined) return E.left(shape)
     // The state before is read no more (the stopping rule of a forgetful solver reads the
     // first step's numbers, not its state). The start's arrays are the caller's.
     if (recycling && iteration > 1) recycleReplaced(previous, state)
@@ -191,6 +209,36 @@ const drive = <O, S extends Factors>(
     }
   }
   return finish(settings.maxIter)
+}
+
+/**
+ * W samples×components and H components×features in a state a solver made, or the error
+ * that names the first factor of another shape: rows and columns only, cheap enough for
+ * every iteration.
+ */
+const checkShapes = (
+  operation: string,
+  solverName: string,
+  problem: Problem,
+  state: Factors,
+  when: string,
+): NmfError | undefined => {
+  const { X, components: k } = problem
+  const factors = [
+    ['W', state.W, X.rows, k, 'samples×components'],
+    ['H', state.H, k, X.cols, 'components×features'],
+  ] as const
+  for (const [what, factor, rows, cols, names] of factors) {
+    if (factor.rows !== rows || factor.cols !== cols) {
+      return shapeMismatch(
+        operation,
+        `${what} ${when} of solver '${solverName}'`,
+        `shape ${showShape(rows, cols)} (${names})`,
+        showShape(factor.rows, factor.cols),
+      )
+    }
+  }
+  return undefined
 }
 
 /** Hands back the arrays of `previous` that `next` does not hold (core/small-arrays.ts). */
