@@ -57,9 +57,22 @@ export interface DriverSettings {
   readonly signal?: AbortSignal
   /** The public operation, for messages. @default 'nmf' */
   readonly operation?: string
+  /**
+   * The solver is one of nmfkit's own: its numbers stay finite unless X's entries are too
+   * large, so a number that is not finite is blamed on X. Otherwise X is blamed only when
+   * its entries are large enough to overflow, and the solver's step is named.
+   * @default false
+   */
+  readonly builtIn?: boolean
   /** The resolved options, recorded in the result. */
   readonly resolved: Readonly<Record<string, unknown>> & { readonly seed: number }
 }
+
+/**
+ * X's entries above which a solver's sums can overflow (their squares pass 1e300; the
+ * largest double is about 1.8e308).
+ */
+const OVERFLOWING_ENTRY = 1e150
 
 /** The step and stopping rule of each solver that keeps no state it was given or made. */
 const forgetful = new WeakMap<object, readonly [unknown, unknown]>()
@@ -112,17 +125,27 @@ const drive = <O, S extends Factors>(
   let converged = false
   const recycling = isForgetful(solver as unknown as Solver<never, Factors>)
 
-  // Finite factors can still give an objective or an error that overflows: X too large.
-  // (A pass over X: only when a message needs it.)
-  const tooLarge = (): string =>
-    `X's entries (largest ${showNumber(problem.X.max())}) ` +
-    "are too large for the fit's sums; scale X down"
+  // Why a number is not finite: X too large, where it can be (for nmfkit's own solvers,
+  // and for any solver once X's squares or products can overflow), else the solver's
+  // doing, which `bySolver` says. (A pass over X: only when a message needs it.)
+  const cause = (bySolver: string): string => {
+    const largest = problem.X.max()
+    return settings.builtIn === true || largest > OVERFLOWING_ENTRY
+      ? `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ` +
+          'scale X down'
+      : `solver '${solver.name}' ${bySolver}`
+  }
 
   const finish = (nIter: number): Result<Factorization> => {
     const reconstructionError = divergenceError(problem.X, state.W, state.H, problem.beta)
     if (!Number.isFinite(reconstructionError)) {
       return E.left(
-        overflow(operation, 'the reconstruction error', reconstructionError, tooLarge()),
+        overflow(
+          operation,
+          'the reconstruction error',
+          reconstructionError,
+          cause('returned factors that give it'),
+        ),
       )
     }
     return E.right({
@@ -164,7 +187,12 @@ const drive = <O, S extends Factors>(
         ['H', state.H],
       ] as const) {
         const finite = checkFinite(operation, `${what} after iteration ${iteration}`, factor)
-        if (E.isLeft(finite)) return finite
+        if (E.isLeft(finite)) {
+          // nmfkit's own solvers: the entry alone, as their message has always been.
+          if (settings.builtIn === true) return finite
+          const message = `${finite.left.message}; ${cause('made it in its step')}`
+          return E.left({ ...finite.left, message })
+        }
       }
     }
 
@@ -174,7 +202,7 @@ const drive = <O, S extends Factors>(
           operation,
           `the ${solver.measure} after iteration ${iteration}`,
           result.measure,
-          tooLarge(),
+          cause('made it in its step'),
         ),
       )
     }
@@ -184,7 +212,7 @@ const drive = <O, S extends Factors>(
           operation,
           `the objective after iteration ${iteration}`,
           result.objective,
-          tooLarge(),
+          cause('made it in its step'),
         ),
       )
     }

@@ -238,6 +238,7 @@ const fit = <R extends string, C extends string>(
             tol: resolved.tol,
             onIteration: options.onIteration,
             signal: options.signal,
+            builtIn: solvers.includes(solver),
             resolved: {
               ...recordable(resolved),
               ...(solverOptions as object),

@@ -220,3 +220,71 @@ describe("the shapes of a solver's factors", () => {
     )
   })
 })
+
+describe('numbers that are not finite after a step', () => {
+  /** A plugin whose step keeps the factors or makes `factors`, and reports `numbers`. */
+  const stub = (
+    name: string,
+    numbers: { measure: number; objective?: number },
+    factors?: (state: Factors) => Factors,
+  ) =>
+    ({
+      ...cd,
+      name,
+      step: (state: Factors) => ({ state: factors?.(state) ?? state, ...numbers }),
+      converged: () => true,
+    }) as AnySolver
+  const square = randomData(6, 6, 2)
+
+  it("blames the solver's step, not X, for a NaN measure or objective", () => {
+    const measure = failure(
+      nmf([[0]], { components: 1, init: 'random', solver: stub('nan-measure', { measure: NaN }) }),
+    )
+    expect(measure._tag).toBe('NonFiniteInput')
+    expect(measure.message).toBe(
+      'nmf: expected the projected-gradient violation after iteration 1 to be finite, ' +
+        "found NaN; solver 'nan-measure' made it in its step",
+    )
+    const objective = failure(
+      nmf(square, { components: 2, solver: stub('nan-objective', { measure: 0, objective: NaN }) }),
+    )
+    expect(objective.message).toBe(
+      'nmf: expected the objective after iteration 1 to be finite, ' +
+        "found NaN; solver 'nan-objective' made it in its step",
+    )
+  })
+
+  it("blames the solver's step for factors that are not finite", () => {
+    const solver = stub('nan-h', { measure: 0 }, (state) => ({
+      W: state.W,
+      H: state.H.map((value, i, j) => (i === 1 && j === 4 ? NaN : value)),
+    }))
+    const error = failure(nmf(square, { components: 2, solver }))
+    expect(error._tag).toBe('NonFiniteInput')
+    expect(error.message).toBe(
+      'nmf: expected H after iteration 1 to be finite, found NaN at row 1, column 4; ' +
+        "solver 'nan-h' made it in its step",
+    )
+  })
+
+  it('blames the factors a solver returned for an error that overflows', () => {
+    const solver = stub('huge', { measure: 0 }, (state) => ({
+      W: state.W.map(() => 1e200),
+      H: state.H.map(() => 1e200),
+    }))
+    const error = failure(nmf(square, { components: 2, solver }))
+    expect(error.message).toBe(
+      'nmf: expected the reconstruction error to be finite, found Infinity; ' +
+        "solver 'huge' returned factors that give it",
+    )
+  })
+
+  it('blames X when its entries are large enough to overflow, whatever the solver', () => {
+    const error = failure(
+      nmf(square.scale(1e200), { components: 2, solver: stub('nan', { measure: NaN }) }),
+    )
+    expect(error.message).toMatch(
+      /found NaN; X's entries \(largest [\d.]+e\+199\) are too large for the fit's sums; scale X down$/,
+    )
+  })
+})
