@@ -15,8 +15,8 @@
  * `penalize` change a column rule or a half rule.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { Result } from '../core/errors.ts'
-import { Matrix, valuesOf } from '../core/matrix.ts'
+import { shapeMismatch, type Result } from '../core/errors.ts'
+import { Matrix, showShape, valuesOf } from '../core/matrix.ts'
 import type { Factors, Problem } from '../solvers/contract.ts'
 import { evaluate, evaluateAll } from './evaluate.ts'
 import { lift, type Expr, type One, type Scalar } from './expr.ts'
@@ -107,7 +107,7 @@ export const componentOrder = (problem: Problem, k: number): ArrayLike<number> =
 /**
  * Gauss–Seidel over the components: column t is replaced by the rule's `next`
  * before column t+1 is computed, so each update sees the previous ones. The
- * stats of the columns are summed.
+ * stats of the columns are summed. A `next` that is not rows×1 is a `ShapeMismatch`.
  *
  * The columns are written into one working copy of A that nobody else can see
  * until the sweep returns it (the DESIGN's buffer reuse); a column rule must
@@ -140,7 +140,19 @@ export const sweepColumns = <O>(columnRule: ColumnRule<O>): HalfRule<O> =>
       const names = Object.keys(step.stats ?? {})
       const values = evaluateAll([step.next, ...names.map((name) => (step.stats ?? {})[name])])
       if (E.isLeft(values)) return values
-      const next = valuesOf(values.right[0])
+      // A rule whose types were set aside can give another shape (a scalar, a row, all of A).
+      const column = values.right[0]
+      if (column.rows !== rows || column.cols !== 1) {
+        return E.left(
+          shapeMismatch(
+            'sweepColumns',
+            `the column rule's next for column ${t}`,
+            `shape ${showShape(rows, 1)} (rows×1, a column of A)`,
+            showShape(column.rows, column.cols),
+          ),
+        )
+      }
+      const next = valuesOf(column)
       for (let i = 0; i < rows; i++) work[i * k + t] = next[i]
       names.forEach((name, index) => {
         totals[name] = (totals[name] ?? 0) + valuesOf(values.right[index + 1])[0]

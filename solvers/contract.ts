@@ -56,7 +56,10 @@ export interface StepResult<S> {
 export interface Capabilities {
   /** The beta-divergences it minimizes, as names (`'frobenius'`, ...). */
   readonly losses: readonly string[]
-  /** Accepts a `CsrMatrix` X without densifying it. */
+  /**
+   * Accepts a `CsrMatrix` X without densifying it. When false, `nmf` refuses a `CsrMatrix`
+   * X with an `Unsupported` error, so `step` only ever sees a dense one.
+   */
   readonly sparse: boolean
   /** Its objective never increases from one iteration to the next. */
   readonly monotone: boolean

@@ -2,10 +2,18 @@
  * The iteration driver: the one loop every solver runs in. It owns the
  * iteration count, the stopping rule's application, the history, the
  * `onIteration` callback, the `AbortSignal` and the final error; solvers only step.
+ * It checks what each step returns: the factors' shapes, and finite numbers.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { aborted, overflow, showNumber, type Result } from '../core/errors.ts'
-import { Matrix, valuesOf } from '../core/matrix.ts'
+import {
+  aborted,
+  overflow,
+  shapeMismatch,
+  showNumber,
+  type NmfError,
+  type Result,
+} from '../core/errors.ts'
+import { Matrix, showShape, valuesOf } from '../core/matrix.ts'
 import { dropSpares, keepArray, ownArray, recycle } from '../core/small-arrays.ts'
 import { allFinite, checkFinite } from '../core/validate.ts'
 import { divergenceError } from '../core/beta-divergence.ts'
@@ -49,9 +57,22 @@ export interface DriverSettings {
   readonly signal?: AbortSignal
   /** The public operation, for messages. @default 'nmf' */
   readonly operation?: string
+  /**
+   * The solver is one of nmfkit's own: its numbers stay finite unless X's entries are too
+   * large, so a number that is not finite is blamed on X. Otherwise X is blamed only when
+   * its entries are large enough to overflow, and the solver's step is named.
+   * @default false
+   */
+  readonly builtIn?: boolean
   /** The resolved options, recorded in the result. */
   readonly resolved: Readonly<Record<string, unknown>> & { readonly seed: number }
 }
+
+/**
+ * X's entries above which a solver's sums can overflow (their squares pass 1e300; the
+ * largest double is about 1.8e308).
+ */
+const OVERFLOWING_ENTRY = 1e150
 
 /** The step and stopping rule of each solver that keeps no state it was given or made. */
 const forgetful = new WeakMap<object, readonly [unknown, unknown]>()
@@ -97,22 +118,34 @@ const drive = <O, S extends Factors>(
 ): Result<Factorization> => {
   const operation = settings.operation ?? 'nmf'
   let state = solver.start(problem, initial, options)
+  const startShape = checkShapes(operation, solver.name, problem, state, 'from the start')
+  if (startShape !== undefined) return E.left(startShape)
   const history: HistoryEntry[] = []
   let first: StepResult<S> | undefined
   let converged = false
   const recycling = isForgetful(solver as unknown as Solver<never, Factors>)
 
-  // Finite factors can still give an objective or an error that overflows: X too large.
-  // (A pass over X: only when a message needs it.)
-  const tooLarge = (): string =>
-    `X's entries (largest ${showNumber(problem.X.max())}) ` +
-    "are too large for the fit's sums; scale X down"
+  // Why a number is not finite: X too large, where it can be (for nmfkit's own solvers,
+  // and for any solver once X's squares or products can overflow), else the solver's
+  // doing, which `bySolver` says. (A pass over X: only when a message needs it.)
+  const cause = (bySolver: string): string => {
+    const largest = problem.X.max()
+    return settings.builtIn === true || largest > OVERFLOWING_ENTRY
+      ? `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ` +
+          'scale X down'
+      : `solver '${solver.name}' ${bySolver}`
+  }
 
   const finish = (nIter: number): Result<Factorization> => {
     const reconstructionError = divergenceError(problem.X, state.W, state.H, problem.beta)
     if (!Number.isFinite(reconstructionError)) {
       return E.left(
-        overflow(operation, 'the reconstruction error', reconstructionError, tooLarge()),
+        overflow(
+          operation,
+          'the reconstruction error',
+          reconstructionError,
+          cause('returned factors that give it'),
+        ),
       )
     }
     return E.right({
@@ -135,6 +168,14 @@ const drive = <O, S extends Factors>(
     const result = solver.step(state, problem, options)
     const previous = state
     state = result.state
+    const shape = checkShapes(
+      operation,
+      solver.name,
+      problem,
+      state,
+      `after iteration ${iteration}`,
+    )
+    if (shape !== undefined) return E.left(shape)
     // The state before is read no more (the stopping rule of a forgetful solver reads the
     // first step's numbers, not its state). The start's arrays are the caller's.
     if (recycling && iteration > 1) recycleReplaced(previous, state)
@@ -146,7 +187,12 @@ const drive = <O, S extends Factors>(
         ['H', state.H],
       ] as const) {
         const finite = checkFinite(operation, `${what} after iteration ${iteration}`, factor)
-        if (E.isLeft(finite)) return finite
+        if (E.isLeft(finite)) {
+          // nmfkit's own solvers: the entry alone, as their message has always been.
+          if (settings.builtIn === true) return finite
+          const message = `${finite.left.message}; ${cause('made it in its step')}`
+          return E.left({ ...finite.left, message })
+        }
       }
     }
 
@@ -156,7 +202,7 @@ const drive = <O, S extends Factors>(
           operation,
           `the ${solver.measure} after iteration ${iteration}`,
           result.measure,
-          tooLarge(),
+          cause('made it in its step'),
         ),
       )
     }
@@ -166,7 +212,7 @@ const drive = <O, S extends Factors>(
           operation,
           `the objective after iteration ${iteration}`,
           result.objective,
-          tooLarge(),
+          cause('made it in its step'),
         ),
       )
     }
@@ -191,6 +237,36 @@ const drive = <O, S extends Factors>(
     }
   }
   return finish(settings.maxIter)
+}
+
+/**
+ * W samples×components and H components×features in a state a solver made, or the error
+ * that names the first factor of another shape: rows and columns only, cheap enough for
+ * every iteration.
+ */
+const checkShapes = (
+  operation: string,
+  solverName: string,
+  problem: Problem,
+  state: Factors,
+  when: string,
+): NmfError | undefined => {
+  const { X, components: k } = problem
+  const factors = [
+    ['W', state.W, X.rows, k, 'samples×components'],
+    ['H', state.H, k, X.cols, 'components×features'],
+  ] as const
+  for (const [what, factor, rows, cols, names] of factors) {
+    if (factor.rows !== rows || factor.cols !== cols) {
+      return shapeMismatch(
+        operation,
+        `${what} ${when} of solver '${solverName}'`,
+        `shape ${showShape(rows, cols)} (${names})`,
+        showShape(factor.rows, factor.cols),
+      )
+    }
+  }
+  return undefined
 }
 
 /** Hands back the arrays of `previous` that `next` does not hold (core/small-arrays.ts). */

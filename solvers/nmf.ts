@@ -94,6 +94,18 @@ const resolveSolver = (solver: unknown): Result<AnySolver> => {
   )
 }
 
+/** X itself, unless it is a CsrMatrix and `solver` declares that it takes none. */
+const checkSparse = (op: string, solver: AnySolver, X: AnyMatrix): Result<AnyMatrix> =>
+  X.format === 'csr' && !solver.capabilities.sparse
+    ? E.left(
+        unsupported(
+          op,
+          `expected a dense X for solver '${solver.name}' (its capabilities.sparse is false), ` +
+            `found a ${X.rows}×${X.cols} CsrMatrix; pass a dense Matrix, e.g. X.toDense()`,
+        ),
+      )
+    : E.right(X)
+
 /**
  * The first factors for X: by strategy name, from user-given factors, or
  * scikit-learn's default. Shared by `nmf` and `initialize`.
@@ -188,6 +200,7 @@ const fit = <R extends string, C extends string>(
     E.bind('X', () => asMatrix(operation, input)),
     E.bind('X_', ({ X }) => checkNonNegative(operation, 'X', X)),
     E.bind('solver', () => resolveSolver(options.solver)),
+    E.bind('sparse_', ({ X, solver }) => checkSparse(operation, solver, X)),
     E.bind('common', ({ solver }) =>
       decodeProps(operation, options, commonProps, Object.keys(solver.optionProps)),
     ),
@@ -238,6 +251,7 @@ const fit = <R extends string, C extends string>(
             tol: resolved.tol,
             onIteration: options.onIteration,
             signal: options.signal,
+            builtIn: solvers.includes(solver),
             resolved: {
               ...recordable(resolved),
               ...(solverOptions as object),

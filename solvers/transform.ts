@@ -154,6 +154,7 @@ const fitW = <R extends string, C extends string>(
           onIteration: options.onIteration,
           signal: options.signal,
           operation,
+          builtIn: true,
           resolved: { ...resolved, solver: solver.name, components: k },
         },
       ) as Result<Factorization<R, C>>

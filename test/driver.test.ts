@@ -2,7 +2,17 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { Matrix, createRng, nmf, type HistoryEntry } from 'nmfkit'
+import {
+  Matrix,
+  cd,
+  createRng,
+  nmf,
+  type AnySolver,
+  type Factors,
+  type HistoryEntry,
+  type NmfError,
+  type StepResult,
+} from 'nmfkit'
 
 const randomData = (rows: number, cols: number, seed: number): Matrix => {
   const rng = createRng(seed)
@@ -133,5 +143,148 @@ describe('the recorded options', () => {
     expect(Object.keys(fit.right.options)).not.toContain('onIteration')
     expect(Object.keys(fit.right.options)).not.toContain('signal')
     expect(JSON.parse(JSON.stringify(fit.right.options))).toEqual(fit.right.options)
+  })
+})
+
+/** cd with its step's result passed through `change`: a plugin whose step goes wrong. */
+const changedCd = (name: string, change: (result: StepResult<Factors>) => StepResult<Factors>) =>
+  ({
+    ...cd,
+    name,
+    step: (state, problem, options) =>
+      change(cd.step(state, problem, options as Record<string, never>)),
+  }) as AnySolver
+
+/** A step's result with other factors, of whatever shapes. */
+const withFactors = (result: StepResult<Factors>, W: Matrix, H: Matrix): StepResult<Factors> => ({
+  ...result,
+  state: { W, H } as Factors,
+})
+
+const failure = (result: E.Either<NmfError, unknown>): NmfError => {
+  if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+  return result.left
+}
+
+describe("the shapes of a solver's factors", () => {
+  const square = randomData(6, 6, 2)
+
+  it.each([
+    [
+      'H transposed',
+      (result: StepResult<Factors>) =>
+        withFactors(result, result.state.W, result.state.H.transpose()),
+      "nmf: expected H after iteration 1 of solver 'bad' to have shape 2×6 " +
+        '(components×features), found 6×2',
+    ],
+    [
+      'a W of 3 components',
+      (result: StepResult<Factors>) => withFactors(result, Matrix.fill(6, 3, 1), result.state.H),
+      "nmf: expected W after iteration 1 of solver 'bad' to have shape 6×2 " +
+        '(samples×components), found 6×3',
+    ],
+    [
+      'a W of 5 rows',
+      (result: StepResult<Factors>) => withFactors(result, Matrix.fill(5, 2, 1), result.state.H),
+      "nmf: expected W after iteration 1 of solver 'bad' to have shape 6×2 " +
+        '(samples×components), found 5×2',
+    ],
+  ])('a step that returns %s is a ShapeMismatch naming the solver', (_, change, message) => {
+    const error = failure(nmf(square, { components: 2, solver: changedCd('bad', change) }))
+    expect(error._tag).toBe('ShapeMismatch')
+    expect(error.message).toBe(message)
+  })
+
+  it('names the iteration in which the shape went wrong', () => {
+    let steps = 0
+    const late = changedCd('late', (result) =>
+      ++steps < 3 ? result : withFactors(result, result.state.W, Matrix.fill(3, 6, 1)),
+    )
+    const error = failure(nmf(square, { components: 2, solver: late, tol: 0 }))
+    expect(error.message).toBe(
+      "nmf: expected H after iteration 3 of solver 'late' to have shape 2×6 " +
+        '(components×features), found 3×6',
+    )
+  })
+
+  it("checks the solver's start as well", () => {
+    const solver = {
+      ...cd,
+      name: 'bad-start',
+      start: (_problem, initial) => ({ W: initial.W, H: Matrix.fill(2, 5, 1) }) as Factors,
+    } as AnySolver
+    const error = failure(nmf(square, { components: 2, solver }))
+    expect(error.message).toBe(
+      "nmf: expected H from the start of solver 'bad-start' to have shape 2×6 " +
+        '(components×features), found 2×5',
+    )
+  })
+})
+
+describe('numbers that are not finite after a step', () => {
+  /** A plugin whose step keeps the factors or makes `factors`, and reports `numbers`. */
+  const stub = (
+    name: string,
+    numbers: { measure: number; objective?: number },
+    factors?: (state: Factors) => Factors,
+  ) =>
+    ({
+      ...cd,
+      name,
+      step: (state: Factors) => ({ state: factors?.(state) ?? state, ...numbers }),
+      converged: () => true,
+    }) as AnySolver
+  const square = randomData(6, 6, 2)
+
+  it("blames the solver's step, not X, for a NaN measure or objective", () => {
+    const measure = failure(
+      nmf([[0]], { components: 1, init: 'random', solver: stub('nan-measure', { measure: NaN }) }),
+    )
+    expect(measure._tag).toBe('NonFiniteInput')
+    expect(measure.message).toBe(
+      'nmf: expected the projected-gradient violation after iteration 1 to be finite, ' +
+        "found NaN; solver 'nan-measure' made it in its step",
+    )
+    const objective = failure(
+      nmf(square, { components: 2, solver: stub('nan-objective', { measure: 0, objective: NaN }) }),
+    )
+    expect(objective.message).toBe(
+      'nmf: expected the objective after iteration 1 to be finite, ' +
+        "found NaN; solver 'nan-objective' made it in its step",
+    )
+  })
+
+  it("blames the solver's step for factors that are not finite", () => {
+    const solver = stub('nan-h', { measure: 0 }, (state) => ({
+      W: state.W,
+      H: state.H.map((value, i, j) => (i === 1 && j === 4 ? NaN : value)),
+    }))
+    const error = failure(nmf(square, { components: 2, solver }))
+    expect(error._tag).toBe('NonFiniteInput')
+    expect(error.message).toBe(
+      'nmf: expected H after iteration 1 to be finite, found NaN at row 1, column 4; ' +
+        "solver 'nan-h' made it in its step",
+    )
+  })
+
+  it('blames the factors a solver returned for an error that overflows', () => {
+    const solver = stub('huge', { measure: 0 }, (state) => ({
+      W: state.W.map(() => 1e200),
+      H: state.H.map(() => 1e200),
+    }))
+    const error = failure(nmf(square, { components: 2, solver }))
+    expect(error.message).toBe(
+      'nmf: expected the reconstruction error to be finite, found Infinity; ' +
+        "solver 'huge' returned factors that give it",
+    )
+  })
+
+  it('blames X when its entries are large enough to overflow, whatever the solver', () => {
+    const error = failure(
+      nmf(square.scale(1e200), { components: 2, solver: stub('nan', { measure: NaN }) }),
+    )
+    expect(error.message).toMatch(
+      /found NaN; X's entries \(largest [\d.]+e\+199\) are too large for the fit's sums; scale X down$/,
+    )
   })
 })

@@ -8,12 +8,16 @@ import { describe, expect, it } from 'vitest'
 import {
   CsrMatrix,
   Matrix,
+  cd,
   createRng,
   nmf,
+  solvers,
   transform,
+  type AnySolver,
   type Factorization,
   type NmfOptions,
 } from 'nmfkit'
+import { plainMu } from '../examples/plugins/solver-plugin.ts'
 import { denseOf, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
 
 /** Dense and CSR fits differ only in the order of a few sums. */
@@ -156,5 +160,46 @@ describe('a CSR X is never densified', () => {
       transform(huge, fit.right.H, { solver: transformSolver, betaLoss, maxIter: 10 }),
     )
     expect(Number.isFinite(W.reconstructionError)).toBe(true)
+  })
+})
+
+describe('a solver that declares sparse: false', () => {
+  it('is refused a CSR X with an Unsupported Left; a dense X fits', () => {
+    const fit = nmf(CsrMatrix.fromDense(data), { components: 3, solver: plainMu })
+    if (E.isRight(fit)) throw new Error('expected a Left, found a Right')
+    expect(fit.left._tag).toBe('Unsupported')
+    expect(fit.left.message).toBe(
+      "nmf: expected a dense X for solver 'plain-mu' (its capabilities.sparse is false), " +
+        'found a 12×9 CsrMatrix; pass a dense Matrix, e.g. X.toDense()',
+    )
+    expect(E.isRight(nmf(data, { components: 3, solver: plainMu }))).toBe(true)
+  })
+
+  it('never starts or steps on a CSR X', () => {
+    let calls = 0
+    const dense = {
+      ...cd,
+      name: 'dense-cd',
+      capabilities: { ...cd.capabilities, sparse: false },
+      start: (...args: Parameters<typeof cd.start>) => {
+        calls++
+        return cd.start(...args)
+      },
+      step: (...args: Parameters<typeof cd.step>) => {
+        calls++
+        return cd.step(...args)
+      },
+    } as AnySolver
+    const fit = nmf(CsrMatrix.fromDense(data), { components: 3, solver: dense })
+    expect(E.isLeft(fit) && fit.left._tag).toBe('Unsupported')
+    expect(calls).toBe(0)
+  })
+
+  it('the built-in solvers all take a CSR X', () => {
+    expect(solvers.map((solver) => [solver.name, solver.capabilities.sparse])).toEqual([
+      ['cd', true],
+      ['moving-average', true],
+      ['mu', true],
+    ])
   })
 })
