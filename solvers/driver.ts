@@ -252,21 +252,19 @@ const checkShapes = (
   when: string,
 ): NmfError | undefined => {
   const { X, components: k } = problem
-  const factors = [
-    ['W', state.W, X.rows, k, 'samples×components'],
-    ['H', state.H, k, X.cols, 'components×features'],
-  ] as const
-  for (const [what, factor, rows, cols, names] of factors) {
-    if (factor.rows !== rows || factor.cols !== cols) {
-      return shapeMismatch(
-        operation,
-        `${what} ${when} of solver '${solverName}'`,
-        `shape ${showShape(rows, cols)} (${names})`,
-        showShape(factor.rows, factor.cols),
-      )
-    }
-  }
-  return undefined
+  const { W, H } = state
+  // Compared before anything is built: this runs every iteration.
+  if (W.rows === X.rows && W.cols === k && H.rows === k && H.cols === X.cols) return undefined
+  const wrongW = W.rows !== X.rows || W.cols !== k
+  const [what, factor, rows, cols, names] = wrongW
+    ? (['W', W, X.rows, k, 'samples×components'] as const)
+    : (['H', H, k, X.cols, 'components×features'] as const)
+  return shapeMismatch(
+    operation,
+    `${what} ${when} of solver '${solverName}'`,
+    `shape ${showShape(rows, cols)} (${names})`,
+    showShape(factor.rows, factor.cols),
+  )
 }
 
 /** Hands back the arrays of `previous` that `next` does not hold (core/small-arrays.ts). */
