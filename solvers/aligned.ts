@@ -33,12 +33,24 @@
  * tolerance (two empty components agree); the factorizations are the same up
  * to permutation and scale when every pair agrees. Then, since W·H is the sum
  * of its rank-one terms, ‖W_a·H_a − W_b·H_b‖_F ≤ tolerance · Σ max(‖·‖_F).
+ *
+ * Scale: any finite factors compare, however small or large their entries.
+ * Vectors are scaled by powers of two before anything is squared or multiplied
+ * (components.ts), so cosines, the matching, the relative differences, the
+ * scale ratios and the verdict do not depend on whether a term such as
+ * 1e-200·1e-200 or 1e200·1e200 fits in a double. A number of the report that
+ * is beyond the largest double (a term's norm of 1e400, a scale ratio of
+ * 1e600) cannot be reported: `compare` returns a `NonFiniteInput` that names it
+ * and its size. One below the smallest double is reported as 0 (a component is
+ * empty only when its W column or its H row is all zero, never by rounding).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { maximumAssignment } from '../core/assignment.ts'
 import { frobeniusError } from '../core/divergence.ts'
-import type { Result } from '../core/errors.ts'
+import type { AnyMatrix } from '../core/csr.ts'
+import { overflow, type Result } from '../core/errors.ts'
+import { showWide, wideOver, wideValue, type Wide } from '../core/scaled.ts'
 import { showCompact, showCosine } from '../core/show.ts'
 import { Matrix } from '../core/matrix.ts'
 import { checkFinite } from '../core/validate.ts'
@@ -55,8 +67,10 @@ import { UnitInterval } from './options.ts'
 import {
   asFactors,
   comparePair,
+  dataNorm,
   normalizeComponents,
   reconstructionDistance,
+  residualNorm,
   termCosines,
   type NormalComponents,
 } from './components.ts'
@@ -91,7 +105,10 @@ export interface ComponentMatch {
   readonly cosineH: number
   /** cosineW · cosineH, the cosine of the two rank-one terms: what the matching maximized. */
   readonly similarity: number
-  /** ‖w·hᵀ‖_F of a's component, the size of its term in W_a·H_a; 0 when empty. */
+  /**
+   * ‖w·hᵀ‖_F of a's component, the size of its term in W_a·H_a; 0 when empty
+   * (and when it is below the smallest double).
+   */
   readonly normA: number
   /** ‖w·hᵀ‖_F of b's component. */
   readonly normB: number
@@ -180,6 +197,35 @@ const checkFactors = (a: FactorPair, b: FactorPair): Result<void> =>
     E.map(() => undefined),
   )
 
+/** Which factorization: 'first' for a, 'second' for b. */
+type Side = 'first' | 'second'
+
+/**
+ * A number that `aligned` reports as a double, or, when it is beyond the
+ * largest double, an error that says which number and how large it is.
+ */
+const reportable = (what: string, value: Wide): Result<number> => {
+  const number = wideValue(value)
+  return Number.isFinite(number)
+    ? E.right(number)
+    : E.left(
+        overflow(
+          operation,
+          `aligned's ${what}`,
+          number,
+          `it is ${showWide(value)}, beyond the largest double (1.80e308)`,
+        ),
+      )
+}
+
+/** The scale ‖h_t‖₂ of component t, as a double. */
+const scaleOf = (normal: NormalComponents, t: number, side: Side): Result<number> =>
+  reportable(`scale ‖row ${t} of H‖₂ of the ${side} factorization`, normal.scales[t])
+
+/** The size ‖w_t·h_tᵀ‖_F of component t's term, as a double (0 below the smallest one). */
+const termNormOf = (normal: NormalComponents, t: number, side: Side): Result<number> =>
+  reportable(`norm ‖w·hᵀ‖_F of component ${t} of the ${side} factorization`, normal.termNorms[t])
+
 /** One matched pair as the report shows it. */
 const matchOf = (
   normalA: NormalComponents,
@@ -187,23 +233,66 @@ const matchOf = (
   normalB: NormalComponents,
   u: number,
   tolerance: number,
-): ComponentMatch => {
-  const pair = comparePair(normalA, t, normalB, u)
-  const bothNonEmpty = normalA.termNorms[t] > 0 && normalB.termNorms[u] > 0
-  return {
-    a: t,
-    b: u,
-    scaleA: normalA.scales[t],
-    scaleB: normalB.scales[u],
-    scale: bothNonEmpty ? normalB.scales[u] / normalA.scales[t] : null,
-    cosineW: pair.cosineW,
-    cosineH: pair.cosineH,
-    similarity: pair.similarity,
-    normA: normalA.termNorms[t],
-    normB: normalB.termNorms[u],
-    difference: pair.difference,
-    same: pair.difference <= tolerance,
+): Result<ComponentMatch> => {
+  const bothNonEmpty = !normalA.empty[t] && !normalB.empty[u]
+  const ratio: Result<number | null> = bothNonEmpty
+    ? reportable(
+        `scale ratio ‖row ${u} of H_b‖₂ / ‖row ${t} of H_a‖₂`,
+        wideOver(normalB.scales[u], normalA.scales[t]),
+      )
+    : E.right(null)
+  return pipe(
+    E.Do,
+    E.apS('scaleA', scaleOf(normalA, t, 'first')),
+    E.apS('scaleB', scaleOf(normalB, u, 'second')),
+    E.apS('scale', ratio),
+    E.apS('normA', termNormOf(normalA, t, 'first')),
+    E.apS('normB', termNormOf(normalB, u, 'second')),
+    E.map(({ scaleA, scaleB, scale, normA, normB }) => {
+      const pair = comparePair(normalA, t, normalB, u)
+      return {
+        a: t,
+        b: u,
+        scaleA,
+        scaleB,
+        scale,
+        cosineW: pair.cosineW,
+        cosineH: pair.cosineH,
+        similarity: pair.similarity,
+        normA,
+        normB,
+        difference: pair.difference,
+        same: pair.difference <= tolerance,
+      }
+    }),
+  )
+}
+
+/** The path of the first number in `value` that is not finite, e.g. `W.a.frobeniusNorm`. */
+const firstNonFinite = (value: unknown, path: string): string | undefined => {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
+  if (typeof value !== 'object' || value === null) return undefined
+  for (const [key, inner] of Object.entries(value)) {
+    const found = firstNonFinite(inner, path === '' ? key : `${path}.${key}`)
+    if (found !== undefined) return found
   }
+  return undefined
+}
+
+/**
+ * ‖X − W·H‖_F of one factorization: `frobeniusError`, the number a fit reports,
+ * where its sum of squares is safely within float64's range; beyond that the
+ * scaled `residualNorm`, which does not depend on how the factors' largest
+ * entries fall into components.
+ */
+const errorAgainst = (X: AnyMatrix, pair: FactorPair, side: Side): Result<number> => {
+  const plain = frobeniusError(X, pair.W, pair.H)
+  return plain > 1e-140 && plain < 1e140
+    ? E.right(plain)
+    : reportable(
+        `reconstruction error ‖X − W·H‖_F of the ${side} factorization`,
+        residualNorm(X, pair),
+      )
 }
 
 const compareAligned = (
@@ -218,7 +307,8 @@ const compareAligned = (
   )
   if (E.isLeft(checked)) return checked
 
-  // Normalize, then match by the cosines of the components (k×k, finite by construction).
+  // Normalize, then match by the cosines of the components: cosines of unit vectors,
+  // finite and in [-1, 1] at any scale of the factors (see components.ts).
   const normalA = normalizeComponents(a)
   const normalB = normalizeComponents(b)
   const assignment = pipe(
@@ -228,7 +318,13 @@ const compareAligned = (
   if (E.isLeft(assignment)) return assignment
   const permutation = assignment.right.columnOfRow
 
-  // The notebook's metrics on the aligned factors: b's components in a's order.
+  const matches = E.sequenceArray(
+    permutation.map((u, t) => matchOf(normalA, t, normalB, u, options.tolerance)),
+  )
+  if (E.isLeft(matches)) return matches
+
+  // The notebook's metrics on the aligned factors: b's components in a's order. Their
+  // entries are at most the term norms, which are finite by now.
   const alignedNorms = norms.compare(
     asFactors(normalA),
     asFactors(normalB, permutation),
@@ -236,36 +332,67 @@ const compareAligned = (
     {},
   )
   if (E.isLeft(alignedNorms)) return alignedNorms
+  const beyond = firstNonFinite(alignedNorms.right, '')
+  if (beyond !== undefined) {
+    return E.left(
+      overflow(
+        operation,
+        `aligned's norms metric ${beyond} of the aligned factors`,
+        Infinity,
+        'it is beyond the largest double (1.80e308)',
+      ),
+    )
+  }
 
-  const matches = permutation.map((u, t) => matchOf(normalA, t, normalB, u, options.tolerance))
   const X = context.X
+  const errors =
+    X === undefined
+      ? E.right(null)
+      : pipe(
+          E.Do,
+          E.apS('a', errorAgainst(X, a, 'first')),
+          E.apS('b', errorAgainst(X, b, 'second')),
+        )
+  if (E.isLeft(errors)) return errors
   const distance = reconstructionDistance(a, b)
-  const reference = X === undefined ? distance.normA : X.frobeniusNorm()
+  const absolute = reportable('reconstruction difference ‖W_a·H_a − W_b·H_b‖_F', distance.absolute)
+  if (E.isLeft(absolute)) return absolute
+  const reference = X === undefined ? distance.normA : dataNorm(X)
+  // A zero reference: 0 when the reconstructions agree, otherwise no finite ratio.
+  const relative: Result<number | null> =
+    reference.mantissa > 0
+      ? reportable(
+          `reconstruction difference relative to ${X === undefined ? '‖W_a·H_a‖_F' : '‖X‖_F'}`,
+          wideOver(distance.absolute, reference),
+        )
+      : E.right(distance.absolute.mantissa === 0 ? 0 : null)
+  if (E.isLeft(relative)) return relative
+
   return E.right({
     comparator: 'aligned',
     components: normalA.k,
     tolerance: options.tolerance,
     permutation,
-    totalSimilarity: matches.reduce((sum, match) => sum + match.similarity, 0),
-    matches,
+    totalSimilarity: matches.right.reduce((sum, match) => sum + match.similarity, 0),
+    matches: matches.right,
     normsAfterAlignment: alignedNorms.right,
-    reconstructionErrors:
-      X === undefined ? null : { a: frobeniusError(X, a.W, a.H), b: frobeniusError(X, b.W, b.H) },
+    reconstructionErrors: errors.right,
     reconstructionDifference: {
-      absolute: distance.absolute,
-      // A zero reference: 0 when the reconstructions agree, otherwise no finite ratio.
-      relative: reference > 0 ? distance.absolute / reference : distance.absolute === 0 ? 0 : null,
+      absolute: absolute.right,
+      relative: relative.right,
       relativeTo: X === undefined ? 'a' : 'X',
     },
-    verdict: verdictOf(matches, options.tolerance),
+    verdict: verdictOf(matches.right, options.tolerance),
   })
 }
 
 /**
  * Compares two factorizations up to permutation and scale (see the module
  * comment for the method and the verdict rule). W is samples×k, H k×features.
- * Factors with non-finite entries are a `NonFiniteInput`; cost O(k³ + k²·(samples
- * + features) + samples·features·k), memory for a normalized copy of each.
+ * Factors with non-finite entries are a `NonFiniteInput`, and so is a number of
+ * the report beyond the largest double (the error names it); cost O(k³ +
+ * k²·(samples + features) + samples·features·k), memory for a normalized copy
+ * of each.
  *
  * @example
  * compare(fitA, fitB, { comparators: [aligned], X })

@@ -1,14 +1,32 @@
 /**
- * The components of a factorization in the normal form `aligned` compares:
- * each row of H scaled to unit Euclidean norm, its norm moved into the
- * matching column of W, so that W·H is unchanged. Also the numbers `aligned`
- * reads from two such forms: cosines, the difference of two rank-one terms,
- * and the distance of two reconstructions.
+ * The components of a factorization in the normal form `aligned` compares, and
+ * the numbers it reads from two such forms: cosines, the difference of two
+ * rank-one terms, and the distance of two reconstructions.
+ *
+ * Component t is its rank-one term w_t·h_tᵀ, held as the unit vectors
+ * w_t/‖w_t‖ and h_t/‖h_t‖ and the two norms as `Wide` numbers. Every vector is
+ * scaled by the power of two of its largest entry before anything is squared
+ * or multiplied, so cosines, ratios and relative differences come out right
+ * for any finite factors, however small or large: a term's size may be beyond
+ * float64's range (1e-200·1e-200, 1e200·1e200) while its direction and its
+ * size relative to another term are not. The numbers a report shows as doubles
+ * (norms of H rows and of terms, the aligned W) are formed last, from these.
  *
  * A component is empty when its W column or its H row is all zero: its term
- * w·hᵀ is zero, it is stored as zeros, and nothing is ever divided by its norm.
+ * w·hᵀ is zero, its unit vectors are stored as zeros, and nothing is ever
+ * divided by its norm.
  */
+import type { AnyMatrix } from '../core/csr.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
+import {
+  exponentOf,
+  timesPowerOfTwo,
+  wideNorm,
+  wideOver,
+  wideTimes,
+  wideValue,
+  type Wide,
+} from '../core/scaled.ts'
 import type { FactorPair } from './compare.ts'
 
 /** A factorization in normal form. W is samples×k, row-major; H is k×features. */
@@ -16,34 +34,36 @@ export interface NormalComponents {
   readonly samples: number
   readonly k: number
   readonly features: number
-  /** W with column t multiplied by scales[t]; zero for an empty component. */
-  readonly W: Float64Array
-  /** H with row t divided by scales[t]: unit rows, zero for an empty component. */
-  readonly H: Float64Array
-  /** ‖row t of H‖₂ as found. */
-  readonly scales: Float64Array
-  /**
-   * ‖w_t·h_tᵀ‖_F = ‖w_t‖₂·‖h_t‖₂, the size of component t's term; 0 when
-   * empty.
-   */
-  readonly termNorms: Float64Array
+  /** W with column t divided by ‖w_t‖₂: unit columns, zero for an empty component. */
+  readonly U: Float64Array
+  /** H with row t divided by ‖h_t‖₂: unit rows, zero for an empty component. */
+  readonly V: Float64Array
+  /** Whether component t is empty (its W column or its H row all zero). */
+  readonly empty: readonly boolean[]
+  /** ‖h_t‖₂, the scale of component t, as found. */
+  readonly scales: readonly Wide[]
+  /** ‖w_t·h_tᵀ‖_F = ‖w_t‖₂·‖h_t‖₂, the size of component t's term; 0 when empty. */
+  readonly termNorms: readonly Wide[]
 }
 
+const ZERO: Wide = { mantissa: 0, exponent: 0 }
+
 /**
- * ‖x‖₂ over `count` entries of `values` from `start`, `stride` apart, scaled
- * by the largest magnitude first so that squares neither overflow nor underflow.
+ * Writes the `count` entries of `values` from `start`, `stride` apart, divided
+ * by their norm `norm` (from `wideNorm`), to `out` at the same positions.
  */
-const norm2 = (values: Float64Array, start: number, count: number, stride: number): number => {
-  let largest = 0
-  for (let q = 0; q < count; q++) largest = Math.max(largest, Math.abs(values[start + q * stride]))
-  // All zero: the norm is 0, and there is nothing to scale by.
-  if (largest === 0) return 0
-  let sum = 0
+const writeUnit = (
+  values: Float64Array,
+  start: number,
+  count: number,
+  stride: number,
+  norm: Wide,
+  out: Float64Array,
+): void => {
   for (let q = 0; q < count; q++) {
-    const ratio = values[start + q * stride] / largest
-    sum += ratio * ratio
+    const at = start + q * stride
+    out[at] = timesPowerOfTwo(values[at], -norm.exponent) / norm.mantissa
   }
-  return largest * Math.sqrt(sum)
 }
 
 /** The normal form of W (samples×k) and H (k×features); the inputs are not changed. */
@@ -53,20 +73,24 @@ export const normalizeComponents = (pair: FactorPair): NormalComponents => {
   const features = pair.H.cols
   const w = valuesOf(pair.W)
   const h = valuesOf(pair.H)
-  const W = new Float64Array(samples * k)
-  const H = new Float64Array(k * features)
-  const scales = new Float64Array(k)
-  const termNorms = new Float64Array(k)
+  const U = new Float64Array(samples * k)
+  const V = new Float64Array(k * features)
+  const empty: boolean[] = []
+  const scales: Wide[] = []
+  const termNorms: Wide[] = []
   for (let t = 0; t < k; t++) {
-    const scale = norm2(h, t * features, features, 1)
-    scales[t] = scale
-    termNorms[t] = scale * norm2(w, t, samples, k)
-    // Empty: leave the zeros; dividing by a zero scale is what this prevents.
-    if (termNorms[t] === 0) continue
-    for (let j = 0; j < features; j++) H[t * features + j] = h[t * features + j] / scale
-    for (let i = 0; i < samples; i++) W[i * k + t] = w[i * k + t] * scale
+    const normW = wideNorm(w, t, samples, k)
+    const normH = wideNorm(h, t * features, features, 1)
+    const isEmpty = normW.mantissa === 0 || normH.mantissa === 0
+    empty.push(isEmpty)
+    scales.push(normH)
+    termNorms.push(isEmpty ? ZERO : wideTimes(normW, normH))
+    // Empty: leave the zeros; dividing by a zero norm is what this prevents.
+    if (isEmpty) continue
+    writeUnit(w, t, samples, k, normW, U)
+    writeUnit(h, t * features, features, 1, normH, V)
   }
-  return { samples, k, features, W, H, scales, termNorms }
+  return { samples, k, features, U, V, empty, scales, termNorms }
 }
 
 /** Rounding can push a cosine of unit vectors just past ±1; a cosine lies in [-1, 1]. */
@@ -79,31 +103,29 @@ const cosines = (
   b: NormalComponents,
   u: number,
 ): { readonly cosineW: number; readonly cosineH: number } => {
-  const emptyA = a.termNorms[t] === 0
-  const emptyB = b.termNorms[u] === 0
+  const emptyA = a.empty[t]
+  const emptyB = b.empty[u]
   // Two empty components are the same (zero) term; an empty and a non-empty one
-  // have nothing in common. Neither case divides by a zero norm.
+  // have nothing in common.
   if (emptyA || emptyB) {
     const both = emptyA && emptyB ? 1 : 0
     return { cosineW: both, cosineH: both }
   }
   const { samples, k, features } = a
   let dotW = 0
-  for (let i = 0; i < samples; i++) dotW += a.W[i * k + t] * b.W[i * k + u]
+  for (let i = 0; i < samples; i++) dotW += a.U[i * k + t] * b.U[i * k + u]
   let dotH = 0
-  for (let j = 0; j < features; j++) dotH += a.H[t * features + j] * b.H[u * features + j]
-  // The H rows are unit vectors, and the W columns have the term norms as their norms.
-  return {
-    cosineW: clampCosine(dotW / (a.termNorms[t] * b.termNorms[u])),
-    cosineH: clampCosine(dotH),
-  }
+  for (let j = 0; j < features; j++) dotH += a.V[t * features + j] * b.V[u * features + j]
+  // Dot products of unit vectors: finite, and cosines up to rounding, at any scale of the factors.
+  return { cosineW: clampCosine(dotW), cosineH: clampCosine(dotH) }
 }
 
 /**
  * The k×k similarities of the components, row-major: entry (t, u) is the
  * cosine of the rank-one terms w·hᵀ of component t of a and component u of b,
  * which is the product of the cosines of their W columns and of their H rows.
- * Two empty components give 1, an empty and a non-empty one 0.
+ * Two empty components give 1, an empty and a non-empty one 0. Every entry is
+ * finite and in [-1, 1].
  */
 export const termCosines = (a: NormalComponents, b: NormalComponents): Float64Array => {
   const k = a.k
@@ -123,16 +145,31 @@ export interface PairComparison {
   readonly cosineH: number
   /** cosineW · cosineH: the cosine of the two rank-one terms, what the matching maximizes. */
   readonly similarity: number
-  /** ‖w_a·h_aᵀ − w_b·h_bᵀ‖_F / max of the two terms' norms; 0 when both are empty. */
+  /**
+   * ‖w_a·h_aᵀ − w_b·h_bᵀ‖_F / max of the two terms' norms: 0 when both are
+   * empty, 1 when one is.
+   */
   readonly difference: number
 }
 
 /**
- * Compares component t of a with component u of b. The difference is formed
- * from dw = w_a − w_b and dh = h_a − h_b, since w_a·h_aᵀ − w_b·h_bᵀ =
- * dw·h_aᵀ + w_b·dhᵀ, so its square is ‖dw‖²‖h_a‖² + ‖w_b‖²‖dh‖² +
- * 2(dw·w_b)(h_a·dh): small terms only, without the cancellation of
- * ‖A‖² + ‖B‖² − 2⟨A, B⟩ when A and B nearly agree. O(samples + features).
+ * Two non-zero norms as fractions of the larger one: α = a / max(a, b) and
+ * β = b / max(a, b), one of them 1. A fraction below the smallest double is 0.
+ */
+const relativeSizes = (a: Wide, b: Wide): { readonly alpha: number; readonly beta: number } => {
+  const aOverB = wideValue(wideOver(a, b))
+  return aOverB >= 1 ? { alpha: 1, beta: wideValue(wideOver(b, a)) } : { alpha: aOverB, beta: 1 }
+}
+
+/**
+ * Compares component t of a with component u of b. Both terms are divided by
+ * the larger one's norm, so that A = α·u_a·v_aᵀ and B = β·u_b·v_bᵀ with unit
+ * vectors and α, β ≤ 1 (one of them 1): the relative difference is then ‖A − B‖_F,
+ * in numbers near 1 whatever the scale of the factors. It is formed from
+ * dw = α·u_a − β·u_b and dh = v_a − v_b, since A − B = dw·v_aᵀ + β·u_b·dhᵀ, so
+ * its square is ‖dw‖²‖v_a‖² + β²‖u_b‖²‖dh‖² + 2β(dw·u_b)(v_a·dh): small terms
+ * only, without the cancellation of ‖A‖² + ‖B‖² − 2⟨A, B⟩ when A and B nearly
+ * agree. O(samples + features).
  */
 export const comparePair = (
   a: NormalComponents,
@@ -141,16 +178,17 @@ export const comparePair = (
   u: number,
 ): PairComparison => {
   const { cosineW, cosineH } = cosines(a, t, b, u)
-  const largest = Math.max(a.termNorms[t], b.termNorms[u])
-  // Both empty: the same (zero) term, no difference; and nothing to divide by.
-  if (largest === 0) return { cosineW, cosineH, similarity: 1, difference: 0 }
+  // Both empty: the same (zero) term, no difference. One empty: A − 0 is all of A.
+  if (a.empty[t] && b.empty[u]) return { cosineW, cosineH, similarity: 1, difference: 0 }
+  if (a.empty[t] || b.empty[u]) return { cosineW, cosineH, similarity: 0, difference: 1 }
+  const { alpha, beta } = relativeSizes(a.termNorms[t], b.termNorms[u])
   const { samples, k, features } = a
   let dwSquared = 0
   let wbSquared = 0
   let dwDotWb = 0
   for (let i = 0; i < samples; i++) {
-    const wb = b.W[i * k + u]
-    const dw = a.W[i * k + t] - wb
+    const wb = beta * b.U[i * k + u]
+    const dw = alpha * a.U[i * k + t] - wb
     dwSquared += dw * dw
     wbSquared += wb * wb
     dwDotWb += dw * wb
@@ -159,21 +197,23 @@ export const comparePair = (
   let dhSquared = 0
   let haDotDh = 0
   for (let j = 0; j < features; j++) {
-    const ha = a.H[t * features + j]
-    const dh = ha - b.H[u * features + j]
+    const ha = a.V[t * features + j]
+    const dh = ha - b.V[u * features + j]
     haSquared += ha * ha
     dhSquared += dh * dh
     haDotDh += ha * dh
   }
   const squared = dwSquared * haSquared + wbSquared * dhSquared + 2 * dwDotWb * haDotDh
   // Rounding can leave a tiny negative square for an exact match; the true value is ≥ 0.
-  const difference = Math.sqrt(Math.max(0, squared)) / largest
+  const difference = Math.sqrt(Math.max(0, squared))
   return { cosineW, cosineH, similarity: cosineW * cosineH, difference }
 }
 
 /**
  * The normal form as two matrices, with the components in `order`: component
- * t of the result is component order[t] of the input. Copies the storage.
+ * t of the result is component order[t] of the input. W's column t is
+ * w_t·‖h_t‖₂ (the unit column times the term's norm), H's row t the unit row.
+ * A term norm beyond the largest double gives Infinity: check the norms first.
  */
 export const asFactors = (
   normal: NormalComponents,
@@ -184,48 +224,180 @@ export const asFactors = (
   const H = new Float64Array(k * features)
   for (let t = 0; t < k; t++) {
     const from = order[t]
-    for (let i = 0; i < samples; i++) W[i * k + t] = normal.W[i * k + from]
-    H.set(normal.H.subarray(from * features, (from + 1) * features), t * features)
+    const size = normal.termNorms[from]
+    for (let i = 0; i < samples; i++) {
+      W[i * k + t] = timesPowerOfTwo(normal.U[i * k + from] * size.mantissa, size.exponent)
+    }
+    H.set(normal.V.subarray(from * features, (from + 1) * features), t * features)
   }
   return { W: Matrix.unsafeWrap(samples, k, W), H: Matrix.unsafeWrap(k, features, H) }
 }
 
+/** The exponent of the largest |entry| of a column of W or a row of H; undefined when all zero. */
+const largestExponent = (
+  values: Float64Array,
+  start: number,
+  count: number,
+  stride: number,
+): number | undefined => {
+  let largest = 0
+  for (let q = 0; q < count; q++) largest = Math.max(largest, Math.abs(values[start + q * stride]))
+  return largest === 0 ? undefined : exponentOf(largest)
+}
+
+/** W̃ and H̃ with W̃·H̃ = 2^-exponent·W·H (see `scaledProduct`). */
+interface ScaledProduct {
+  readonly W: Float64Array
+  readonly H: Float64Array
+}
+
 /**
- * ‖W_a·H_a − W_b·H_b‖_F and ‖W_a·H_a‖_F, one row of the products at a time:
- * O(samples·features·k) time, two rows of memory, never the full products.
+ * Per component, the exponents (ew_t, eh_t) of the largest |entry| of its W
+ * column and of its H row (its term's largest entry is 2^(ew_t + eh_t) to a
+ * factor of 4); undefined for an empty component.
+ */
+const termExponents = (pair: FactorPair): (readonly [number, number] | undefined)[] => {
+  const samples = pair.W.rows
+  const k = pair.W.cols
+  const features = pair.H.cols
+  const w = valuesOf(pair.W)
+  const h = valuesOf(pair.H)
+  return Array.from({ length: k }, (_, t) => {
+    const ew = largestExponent(w, t, samples, k)
+    const eh = largestExponent(h, t * features, features, 1)
+    return ew === undefined || eh === undefined ? undefined : ([ew, eh] as const)
+  })
+}
+
+/** The largest ew_t + eh_t over the pairs' non-empty components; undefined when there is none. */
+const productExponent = (pairs: readonly FactorPair[]): number | undefined => {
+  let largest: number | undefined
+  for (const pair of pairs) {
+    for (const exponents of termExponents(pair)) {
+      if (exponents === undefined) continue
+      const sum = exponents[0] + exponents[1]
+      largest = largest === undefined ? sum : Math.max(largest, sum)
+    }
+  }
+  return largest
+}
+
+/**
+ * W̃ = W with column t times 2^(eh_t − exponent), H̃ = H with row t times
+ * 2^(−eh_t): W̃·H̃ = 2^-exponent·W·H, each term scaled by powers of two
+ * (exactly, where the result is a normal double). With `exponent` at least every
+ * term's ew_t + eh_t, the entries of W̃·H̃ are at most about 4k: no sum of
+ * products or squares overflows, and only terms negligible next to the
+ * largest underflow.
+ */
+const scaledProduct = (pair: FactorPair, exponent: number): ScaledProduct => {
+  const samples = pair.W.rows
+  const k = pair.W.cols
+  const features = pair.H.cols
+  const w = valuesOf(pair.W)
+  const h = valuesOf(pair.H)
+  const W = new Float64Array(samples * k)
+  const H = new Float64Array(k * features)
+  termExponents(pair).forEach((exponents, t) => {
+    if (exponents === undefined) return
+    const eh = exponents[1]
+    for (let i = 0; i < samples; i++) W[i * k + t] = timesPowerOfTwo(w[i * k + t], eh - exponent)
+    for (let j = 0; j < features; j++) {
+      H[t * features + j] = timesPowerOfTwo(h[t * features + j], -eh)
+    }
+  })
+  return { W, H }
+}
+
+/** Row i of W̃·H̃ into `out`. */
+const productRow = (
+  product: ScaledProduct,
+  i: number,
+  k: number,
+  features: number,
+  out: Float64Array,
+): void => {
+  out.fill(0)
+  for (let t = 0; t < k; t++) {
+    const weight = product.W[i * k + t]
+    if (weight === 0) continue
+    for (let j = 0; j < features; j++) out[j] += weight * product.H[t * features + j]
+  }
+}
+
+/**
+ * ‖W_a·H_a − W_b·H_b‖_F and ‖W_a·H_a‖_F as `Wide` numbers, one row of the
+ * products at a time, both products scaled by one power of two (see
+ * `scaledProduct`): right at any scale of the factors, even where the
+ * products' entries are beyond float64's range. O(samples·features·k) time,
+ * two rows of memory, never the full products.
  */
 export const reconstructionDistance = (
   a: FactorPair,
   b: FactorPair,
-): { readonly absolute: number; readonly normA: number } => {
+): { readonly absolute: Wide; readonly normA: Wide } => {
+  const exponent = productExponent([a, b])
+  if (exponent === undefined) return { absolute: ZERO, normA: ZERO }
   const samples = a.W.rows
   const k = a.W.cols
   const features = a.H.cols
-  const wa = valuesOf(a.W)
-  const ha = valuesOf(a.H)
-  const wb = valuesOf(b.W)
-  const hb = valuesOf(b.H)
+  const scaledA = scaledProduct(a, exponent)
+  const scaledB = scaledProduct(b, exponent)
   const rowA = new Float64Array(features)
-  const difference = new Float64Array(features)
+  const rowB = new Float64Array(features)
   let squaredDistance = 0
   let squaredNormA = 0
   for (let i = 0; i < samples; i++) {
-    rowA.fill(0)
-    for (let t = 0; t < k; t++) {
-      const weight = wa[i * k + t]
-      if (weight === 0) continue
-      for (let j = 0; j < features; j++) rowA[j] += weight * ha[t * features + j]
-    }
-    difference.set(rowA)
-    for (let t = 0; t < k; t++) {
-      const weight = wb[i * k + t]
-      if (weight === 0) continue
-      for (let j = 0; j < features; j++) difference[j] -= weight * hb[t * features + j]
-    }
+    productRow(scaledA, i, k, features, rowA)
+    productRow(scaledB, i, k, features, rowB)
     for (let j = 0; j < features; j++) {
+      const difference = rowA[j] - rowB[j]
       squaredNormA += rowA[j] * rowA[j]
-      squaredDistance += difference[j] * difference[j]
+      squaredDistance += difference * difference
     }
   }
-  return { absolute: Math.sqrt(squaredDistance), normA: Math.sqrt(squaredNormA) }
+  return {
+    absolute: { mantissa: Math.sqrt(squaredDistance), exponent },
+    normA: { mantissa: Math.sqrt(squaredNormA), exponent },
+  }
+}
+
+/** The stored values of X: all entries of a dense X, the non-zeros of a CSR X. */
+const storedValues = (X: AnyMatrix): Float64Array => (X.format === 'dense' ? valuesOf(X) : X.data)
+
+/** ‖X‖_F as a `Wide` number, its squares scaled (see `wideNorm`). */
+export const dataNorm = (X: AnyMatrix): Wide => wideNorm(storedValues(X))
+
+/**
+ * ‖X − W·H‖_F as a `Wide` number, with X and W·H scaled by one power of two as
+ * in `reconstructionDistance`: right where the error is beyond float64's range
+ * or its squares are. A CSR X is read row by row, never densified.
+ */
+export const residualNorm = (X: AnyMatrix, pair: FactorPair): Wide => {
+  const x = storedValues(X)
+  let largestX = 0
+  for (let q = 0; q < x.length; q++) largestX = Math.max(largestX, Math.abs(x[q]))
+  const fromFactors = productExponent([pair])
+  const fromX = largestX === 0 ? undefined : exponentOf(largestX)
+  if (fromFactors === undefined && fromX === undefined) return ZERO
+  const exponent = Math.max(fromFactors ?? -Infinity, fromX ?? -Infinity)
+  const samples = pair.W.rows
+  const k = pair.W.cols
+  const features = pair.H.cols
+  const scaled = scaledProduct(pair, exponent)
+  const row = new Float64Array(features)
+  let squares = 0
+  for (let i = 0; i < samples; i++) {
+    productRow(scaled, i, k, features, row)
+    // row ← row − X̃_i, then its squares.
+    if (X.format === 'dense') {
+      for (let j = 0; j < features; j++) row[j] -= timesPowerOfTwo(x[i * features + j], -exponent)
+    } else {
+      for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) {
+        row[X.indices[q]] -= timesPowerOfTwo(X.data[q], -exponent)
+      }
+    }
+    for (let j = 0; j < features; j++) squares += row[j] * row[j]
+  }
+  return { mantissa: Math.sqrt(squares), exponent }
 }

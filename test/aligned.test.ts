@@ -263,6 +263,138 @@ describe('aligned', () => {
   })
 })
 
+/** a with component t's W column times 2^wExponents[t] and its H row times 2^hExponents[t]. */
+const spread = (
+  a: FactorPair,
+  wExponents: readonly number[],
+  hExponents: readonly number[],
+): FactorPair => ({
+  W: a.W.map((value, _i, t) => value * 2 ** wExponents[t]),
+  H: a.H.map((value, t) => value * 2 ** hExponents[t]),
+})
+
+describe('aligned at any scale of the factors', () => {
+  const base = {
+    W: matrix(2, 2, [1, 1, 1, 2]),
+    H: matrix(2, 2, [1, 2, 3, 1]),
+  }
+
+  it.each([
+    ['a W column of 1e-165', { W: [1e-165, 1], H: [1, 1] }],
+    ['a W column of 1e155', { W: [1e155, 1], H: [1, 1] }],
+    ['an H row of 1e-300', { W: [1, 1], H: [1e-300, 1] }],
+    ['an H row of 1e300', { W: [1, 1], H: [1e300, 1] }],
+    ['a term of 1e-320, a subnormal double', { W: [1e-160, 1], H: [1e-160, 1] }],
+    ['a term of 1e-340, which shows as 0 but is not empty', { W: [1e-170, 1], H: [1e-170, 1] }],
+    ['the smallest double in W and 1e300 in H', { W: [5e-324, 1], H: [1e300, 1] }],
+  ])('compares a factorization with %s with itself: the same', (_name, factors) => {
+    const f = {
+      W: base.W.map((value, _i, t) => value * factors.W[t]),
+      H: base.H.map((value, t) => value * factors.H[t]),
+    }
+    const report = alignedReport(f, f)
+    expect(report.permutation).toEqual([0, 1])
+    expect(report.verdict.same).toBe(true)
+    for (const match of report.matches) {
+      expect(match.cosineW).toBeGreaterThan(1 - ROUNDING)
+      expect(match.cosineH).toBeGreaterThan(1 - ROUNDING)
+      expect(match.difference).toBe(0)
+      expect(match.scale).toBe(1)
+    }
+    expect(report.reconstructionDifference).toEqual({ absolute: 0, relative: 0, relativeTo: 'a' })
+    expect(JSON.stringify(report)).not.toMatch(/NaN|Infinity/)
+  })
+
+  it('reports the sizes of tiny and huge components as they are', () => {
+    const f = spread(base, [-600, 500], [-400, 400])
+    const report = alignedReport(f, f)
+    const [small, large] = report.matches
+    // ‖(1, 1)‖·‖(1, 2)‖ = √10 and ‖(1, 2)‖·‖(3, 1)‖ = √50, times the powers of two.
+    expect(small.normA / (Math.sqrt(10) * 2 ** -1000)).toBeCloseTo(1, 12)
+    expect(large.normA / (Math.sqrt(50) * 2 ** 900)).toBeCloseTo(1, 12)
+    expect(small.scaleA / (Math.sqrt(5) * 2 ** -400)).toBeCloseTo(1, 12)
+    // The aligned W holds w·‖h‖, √5·2^-1000 in the small column, and its norms add up.
+    const alignedW = report.normsAfterAlignment.W.a
+    expect(alignedW.min / (Math.sqrt(5) * 2 ** -1000)).toBeCloseTo(1, 12)
+    expect(alignedW.frobeniusNorm / large.normA).toBeCloseTo(1, 12)
+    expect(report.normsAfterAlignment.H.a.frobeniusNorm).toBeCloseTo(Math.SQRT2, 12)
+  })
+
+  const extremeCase = permutedCase.chain((c) =>
+    fc.record({
+      c: fc.constant(c),
+      // Per component: W column and H row exponents, and the copy's scale 2^r·m.
+      w: fc.array(fc.integer({ min: -500, max: 500 }), {
+        minLength: c.size.k,
+        maxLength: c.size.k,
+      }),
+      h: fc.array(fc.integer({ min: -400, max: 400 }), {
+        minLength: c.size.k,
+        maxLength: c.size.k,
+      }),
+      r: fc.array(fc.integer({ min: -500, max: 500 }), {
+        minLength: c.size.k,
+        maxLength: c.size.k,
+      }),
+    }),
+  )
+
+  test.prop([extremeCase], RUNS)(
+    'a permuted copy rescaled by up to 2^±500, of components from 2^-900 to 2^900, is the same',
+    ({ c, w, h, r }) => {
+      const { size, permutation } = c
+      const a = spread(randomPair(size.seed, size.samples, size.k, size.features), w, h)
+      const scales = c.scales.map((scale, t) => scale * 2 ** r[t])
+      const b = permutedCopy(a, permutation, scales)
+      const report = alignedReport(a, b)
+      expect(report.verdict.same).toBe(true)
+      expect(report.permutation).toEqual(permutation)
+      report.matches.forEach((match, t) => {
+        expect(Math.abs((match.scale as number) / scales[t] - 1)).toBeLessThan(ROUNDING)
+        expect(match.cosineW).toBeGreaterThan(1 - ROUNDING)
+        expect(match.cosineH).toBeGreaterThan(1 - ROUNDING)
+        expect(match.difference).toBeLessThan(ROUNDING)
+        expect(Math.abs(match.normB / match.normA - 1)).toBeLessThan(ROUNDING)
+      })
+      expect(report.reconstructionDifference.relative).toBeLessThan(ROUNDING)
+      expect(JSON.stringify(report)).not.toMatch(/NaN|Infinity/)
+    },
+  )
+
+  it('tells a tiny component that differs from one that does not', () => {
+    const a = spread(base, [-1000, 0], [-60, 0])
+    const b = { W: a.W.map((value, _i, t) => (t === 0 ? 2 * value : value)), H: a.H }
+    const report = alignedReport(a, b)
+    expect(report.verdict.differing).toEqual([0])
+    expect(report.matches[0].difference).toBeCloseTo(0.5, 12)
+    expect(report.matches[1].difference).toBe(0)
+  })
+
+  it('gives the error against X where its squares are beyond float64', () => {
+    // W·H = [[2]] from two terms 1e300·1e-300 and 1e-300·1e300; X = 1e200.
+    const f = { W: matrix(1, 2, [1e300, 1e-300]), H: matrix(2, 1, [1e-300, 1e300]) }
+    const report = alignedReport(f, f, { X: matrix(1, 1, [1e200]) })
+    const errors = report.reconstructionErrors as { a: number; b: number }
+    expect(errors.a / 1e200).toBeCloseTo(1, 12)
+    expect(errors.b).toBe(errors.a)
+    expect(report.reconstructionDifference.relative).toBe(0)
+  })
+
+  it('names the number it cannot report when it is beyond the largest double', () => {
+    const huge = { W: matrix(1, 1, [1e200]), H: matrix(1, 1, [3e200]) }
+    expect(errorMessage(huge, huge, { comparators: [aligned] })).toBe(
+      "compare: expected aligned's norm ‖w·hᵀ‖_F of component 0 of the first factorization " +
+        'to be finite, found Infinity; it is 3.00e400, beyond the largest double (1.80e308)',
+    )
+    const wide = { W: matrix(1, 1, [1]), H: matrix(1, 1, [1e300]) }
+    const narrow = { W: matrix(1, 1, [1e300]), H: matrix(1, 1, [1e-300]) }
+    expect(errorMessage(narrow, wide, { comparators: [aligned] })).toBe(
+      "compare: expected aligned's scale ratio ‖row 0 of H_b‖₂ / ‖row 0 of H_a‖₂ to be " +
+        'finite, found Infinity; it is 1.00e600, beyond the largest double (1.80e308)',
+    )
+  })
+})
+
 describe('compare: shapes, options and the contract', () => {
   const a = randomPair(1, 4, 3, 5)
 

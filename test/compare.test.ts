@@ -47,6 +47,33 @@ describe('norms', () => {
     expect(report.H.frobeniusPerEntry).toBe(0)
   })
 
+  it.each([1e-200, 1e-160, 1e160, 1e300])(
+    'gives the norms and means of factors at %s as they are, not 0 or Infinity',
+    (scale) => {
+      const scaled = (pair: typeof a) => ({
+        W: pair.W.map((value) => value * scale),
+        H: pair.H.map((value) => value * scale),
+      })
+      const result = compare(scaled(a), scaled(b), { comparators: [norms] })
+      if (E.isLeft(result)) throw new Error(result.left.message)
+      const report = result.right.reports[0] as NormsReport
+      expect(report.W.frobeniusPerEntry / scale).toBeCloseTo(5 / 4, 14)
+      expect(report.W.meanAbsDifference / scale).toBeCloseTo(7 / 4, 14)
+      expect(report.W.b.frobeniusNorm / scale).toBeCloseTo(Math.sqrt(14), 14)
+      expect(report.W.b.mean / scale).toBeCloseTo(0.5, 14)
+      expect(report.H.a.frobeniusNorm / scale).toBeCloseTo(Math.SQRT2, 14)
+    },
+  )
+
+  it('takes the mean of entries near the largest double without overflow', () => {
+    const big = { W: matrix([[1.5e308, 1.7e308]]), H: matrix([[1], [1]]) }
+    const result = compare(big, big, { comparators: [norms] })
+    if (E.isLeft(result)) throw new Error(result.left.message)
+    const report = result.right.reports[0] as NormsReport
+    expect(report.W.a.mean / 1.6e308).toBeCloseTo(1, 14)
+    expect(report.W.a.frobeniusNorm).toBe(Infinity)
+  })
+
   it('names the shapes when the factorizations differ in shape', () => {
     const other = { W: matrix([[1], [2]]), H: matrix([[1, 1]]) }
     const result = compare(a, other)

@@ -38,4 +38,11 @@ describe('examples', () => {
     // scikit-learn's error on this problem is 862.749 (test/fixtures/digits_cd_default_k10.json).
     expect(output).toMatch(/reconstruction error 862\.7\d* after 200 iterations/)
   })
+
+  it('the masked variant prints its objective after the demo fit', () => {
+    // The demo fit runs 100 iterations with tol 0; the stopping rule has its test in variants.
+    expect(run('examples/variants/masked.ts')).toMatch(
+      /^masked NMF: objective \d+\.\d{4} after 100 iterations\n$/,
+    )
+  })
 })

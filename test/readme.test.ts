@@ -1,6 +1,9 @@
-/** Every TypeScript snippet in the README runs as a program and exits cleanly. */
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+/**
+ * Every TypeScript snippet in the README runs as a program and exits cleanly,
+ * and its conformance-kit test passes for the solver it names.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -29,4 +32,40 @@ describe('README snippets', () => {
       expect(typeof output).toBe('string')
     },
   )
+})
+
+describe("the README's conformance-kit test", () => {
+  it('passes every law for the multiplicative solver of the plugin section', () => {
+    // The vitest file of the kit section, beside the solver snippet it imports.
+    const solver = snippets.find((code) => code.includes('const multiplicative:'))
+    const kit = [...readme.matchAll(/```typescript\n([\s\S]*?)```/g)]
+      .map((match) => match[1])
+      .find((code) => code.includes('solverLaws(multiplicative'))
+    expect(solver).toBeDefined()
+    expect(kit).toBeDefined()
+    const project = join(folder, 'kit')
+    mkdirSync(project)
+    writeFileSync(join(project, 'multiplicative.ts'), `${solver}\nexport { multiplicative }\n`)
+    writeFileSync(join(project, 'multiplicative.test.ts'), kit ?? '')
+    // A config of its own: vitest would otherwise take the repository's from a folder above.
+    const config = join(project, 'vitest.config.ts')
+    writeFileSync(config, "export default { test: { include: ['*.test.ts'] } }\n")
+    // The kit's own budget, whatever the run around this one sets.
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' }
+    delete env.FORCE_COLOR
+    for (const name of ['NMFKIT_FUZZ_RUNS', 'NMFKIT_FUZZ_SEED', 'NMFKIT_FUZZ_PATH'])
+      delete env[name]
+    const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
+    const run = spawnSync(
+      process.execPath,
+      [vitest, 'run', '--root', project, '--config', config],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env,
+      },
+    )
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0)
+    expect(run.stdout).toMatch(/Tests +\d+ passed/)
+  }, 120_000)
 })

@@ -1,9 +1,11 @@
 /**
  * The custom variants in examples/variants: non-negative finite output, an
- * objective that never increases, the same result for the same seed.
+ * objective that never increases, the same result for the same seed, and a
+ * stopping rule that a fit meets.
  */
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { initialize, type Factorization } from 'nmfkit'
+import { initialize, nmf, type Factorization } from 'nmfkit'
 import { unwrap } from './fixture-helpers.ts'
 import { demoProblem } from '../examples/variants/demo.ts'
 import { fixedComponents } from '../examples/variants/fixed.ts'
@@ -39,6 +41,30 @@ describe('masked NMF', () => {
     nonNegativeFinite(a)
     nonIncreasing(objectives(a))
     expect(run().W.toArray()).toEqual(a.W.toArray())
+  })
+
+  it('measures the relative decrease of its objective, and stops by it', () => {
+    const { X, mask: M } = demoProblem()
+    const result = nmf(X, { components: 3, solver: maskedNmf(M), maxIter: 2000 })
+    if (E.isLeft(result)) throw new Error(result.left.message)
+    const { history, nIter, converged, options } = result.right
+    // With the default tol, 1e-4: it had run all 2000 iterations, measuring the objective itself.
+    expect(converged).toBe(true)
+    expect(nIter).toBeLessThan(2000)
+    const tol = 1e-4
+    expect(options.tol).toBe(tol)
+    expect(history.at(-1)?.measure).toBeLessThan(tol)
+    for (const entry of history.slice(0, -1)) expect(entry.measure).toBeGreaterThanOrEqual(tol)
+    for (let i = 1; i < history.length; i++) {
+      const [before, after] = [history[i - 1].objective ?? NaN, history[i].objective ?? NaN]
+      expect(history[i].measure).toBeCloseTo((before - after) / before, 12)
+    }
+  })
+
+  it('runs every iteration with tol 0', () => {
+    const result = fit(maskedNmf(mask), { maxIter: 40, tol: 0 })
+    expect(result.nIter).toBe(40)
+    expect(result.converged).toBe(false)
   })
 
   it('ignores the missing entries', () => {

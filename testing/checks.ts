@@ -107,18 +107,108 @@ export const objectiveScale = (X: Matrix, beta: number): number => {
   return values.reduce((sum, value) => sum + value ** beta, 0) / Math.abs(beta * (beta - 1))
 }
 
+/** A number as it is, to the bit: every digit that tells it apart, and -0 as -0. */
+const exact = (value: number): string => (Object.is(value, -0) ? '-0' : String(value))
+
+/**
+ * The first difference between two fits, to the bit, in words with both
+ * numbers: an entry of W or H, the iteration count, convergence, the
+ * reconstruction error or a history entry; undefined when they are the same.
+ * The laws' `deterministic` message.
+ *
+ * @example
+ * fitDifference(a, b) // 'W[0, 1] is 0.25 in the first fit and 0.2500000000000001 in the second'
+ */
+export const fitDifference = (a: Factorization, b: Factorization): string | undefined => {
+  const inBoth = (what: string, x: string, y: string) =>
+    `${what} is ${x} in the first fit and ${y} in the second`
+  for (const [name, x, y] of [
+    ['W', a.W, b.W],
+    ['H', a.H, b.H],
+  ] as const) {
+    if (x.rows !== y.rows || x.cols !== y.cols) {
+      return inBoth(`the shape of ${name}`, `${x.rows}×${x.cols}`, `${y.rows}×${y.cols}`)
+    }
+    const p = x.toFloat64Array()
+    const q = y.toFloat64Array()
+    const at = p.findIndex((value, i) => !Object.is(value, q[i]))
+    if (at >= 0) {
+      const where = `${name}[${Math.floor(at / x.cols)}, ${at % x.cols}]`
+      return inBoth(where, exact(p[at]), exact(q[at]))
+    }
+  }
+  if (a.nIter !== b.nIter) return inBoth('nIter', String(a.nIter), String(b.nIter))
+  if (a.converged !== b.converged) {
+    return inBoth('converged', String(a.converged), String(b.converged))
+  }
+  if (!Object.is(a.reconstructionError, b.reconstructionError)) {
+    return inBoth(
+      'the reconstruction error',
+      exact(a.reconstructionError),
+      exact(b.reconstructionError),
+    )
+  }
+  const length = Math.max(a.history.length, b.history.length)
+  for (let i = 0; i < length; i++) {
+    const x = JSON.stringify(a.history[i])
+    const y = JSON.stringify(b.history[i])
+    if (x !== y) return inBoth(`history[${i}]`, x ?? 'missing', y ?? 'missing')
+  }
+  return undefined
+}
+
 /** Whether two fits are the same to the bit: factors, iterations and history. */
-export const sameFit = (a: Factorization, b: Factorization): boolean => {
-  const same = (x: Float64Array, y: Float64Array) =>
-    x.length === y.length && x.every((value, q) => Object.is(value, y[q]))
-  return (
-    same(a.W.toFloat64Array(), b.W.toFloat64Array()) &&
-    same(a.H.toFloat64Array(), b.H.toFloat64Array()) &&
-    a.nIter === b.nIter &&
-    a.converged === b.converged &&
-    Object.is(a.reconstructionError, b.reconstructionError) &&
-    JSON.stringify(a.history) === JSON.stringify(b.history)
-  )
+export const sameFit = (a: Factorization, b: Factorization): boolean =>
+  fitDifference(a, b) === undefined
+
+/**
+ * Where two matrices of one shape differ most, in words: the entry and both
+ * values, e.g. `[2, 0]: 0.75 against 0.5`; undefined when they are equal or
+ * their shapes differ. What the comparing laws' messages show next to
+ * `relativeDifference`.
+ */
+export const largestDifference = (a: Matrix, b: Matrix): string | undefined => {
+  if (a.rows !== b.rows || a.cols !== b.cols) return undefined
+  const x = a.toFloat64Array()
+  const y = b.toFloat64Array()
+  let at = -1
+  let largest = 0
+  for (let q = 0; q < x.length; q++) {
+    const difference = Math.abs(x[q] - y[q])
+    if (difference > largest) {
+      largest = difference
+      at = q
+    }
+  }
+  return at < 0
+    ? undefined
+    : `[${Math.floor(at / a.cols)}, ${at % a.cols}]: ${x[at]} against ${y[at]}`
+}
+
+/**
+ * The first entry where a matrix differs from its `snapshot` taken before,
+ * in words (`[1, 2] was 0.5, is 0.25`), or the parts of a CSR matrix that
+ * changed; undefined when nothing changed.
+ */
+export const changeSince = (before: string, matrix: Matrix | CsrMatrix): string | undefined => {
+  const now = snapshot(matrix)
+  if (now === before) return undefined
+  const [shape, ...parts] = JSON.parse(before) as [number[], ...number[][]]
+  const [shapeNow, ...partsNow] = JSON.parse(now) as [number[], ...number[][]]
+  if (shape.join('×') !== shapeNow.join('×')) {
+    return `its shape was ${shape.join('×')}, is ${shapeNow.join('×')}`
+  }
+  const names = matrix.format === 'dense' ? ['entries'] : ['indptr', 'indices', 'data']
+  for (let part = 0; part < parts.length; part++) {
+    const at = parts[part].findIndex((value, q) => value !== partsNow[part][q])
+    if (at < 0) continue
+    const where =
+      matrix.format === 'dense'
+        ? `[${Math.floor(at / matrix.cols)}, ${at % matrix.cols}]`
+        : `${names[part]}[${at}]`
+    return `${where} was ${parts[part][at]}, is ${partsNow[part][at]}`
+  }
+  return 'its storage changed'
 }
 
 /** A snapshot of a matrix's storage, to check later that nothing changed it. */

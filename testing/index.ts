@@ -37,8 +37,11 @@ export {
   type OptionConstraints,
 } from './options.ts'
 export {
+  changeSince,
   componentDistance,
   firstNegative,
+  fitDifference,
+  largestDifference,
   nonFiniteParts,
   objectiveScale,
   permuteRows,

@@ -4,6 +4,10 @@
  * draws fit cases (X and the options of `nmf`, the loss among those the
  * solver's `capabilities.losses` name) and runs `nmf` with the plugin, as a
  * user would. A fit that ends in a Left fails the law with the error's message.
+ * A law that fails says which law it is, what it compared (W or H, which two
+ * fits) and the numbers, e.g. `law 'deterministic': two fits with the same
+ * options (seed 0) differ: W[0, 0] is 0.0316 in the first fit and 0.0321 in
+ * the second`; fast-check's report above it gives the case and how to replay it.
  *
  * The laws, by the names `skip` takes:
  * - finite: W, H, the reconstruction error and the history's objectives and
@@ -46,18 +50,20 @@
  */
 import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
-import { describe, expect } from 'vitest'
+import { assert, describe, expect } from 'vitest'
 import { CsrMatrix, Matrix, nmf, type AnySolver, type Factorization, type NmfOptions } from 'nmfkit'
 import { csrOf, unwrap } from './arbitraries.ts'
 import { budget, DEFAULT_RUNS } from './budget.ts'
 import {
+  changeSince,
   componentDistance,
   firstNegative,
+  fitDifference,
+  largestDifference,
   nonFiniteParts,
   objectiveScale,
   permuteRows,
   relativeDifference,
-  sameFit,
   snapshot,
   weightedFactors,
 } from './checks.ts'
@@ -88,8 +94,17 @@ const fitWith = (
 }
 
 /**
+ * Fails the law with `message` and what was found, when something was: a
+ * description of what breaks it (a non-finite number, a negative entry, a
+ * change, a difference), with its numbers.
+ */
+const breaks = (found: string | undefined, message: string): void => {
+  if (found !== undefined) assert.fail(`${message}: ${found}`)
+}
+
+/**
  * `solver` with a `step` that checks it leaves the state it is given as it was
- * (its W and H), and throws if not. The other members call through to `solver`.
+ * (its W and H), and fails the law if not. The other members call through to `solver`.
  */
 const watchingSteps = (solver: AnySolver): AnySolver => ({
   name: solver.name,
@@ -101,8 +116,12 @@ const watchingSteps = (solver: AnySolver): AnySolver => ({
   step: (state, problem, options) => {
     const before = [snapshot(state.W), snapshot(state.H)]
     const result = solver.step(state, problem, options)
-    if (snapshot(state.W) !== before[0] || snapshot(state.H) !== before[1]) {
-      throw new Error(`solver '${solver.name}': step changed the W or H of the state it was given`)
+    for (const [q, name] of ['W', 'H'].entries()) {
+      breaks(
+        changeSince(before[q], q === 0 ? state.W : state.H),
+        `law 'inputs-unchanged': solver '${solver.name}': a step changed the ${name} of the ` +
+          'state it was given',
+      )
     }
     return result
   },
@@ -149,14 +168,22 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
   describe(settings.label ?? `solver '${plugin.name}'`, () => {
     law('finite', () => {
       test.prop([anyCase], params())('finite output: factors, error and history', (c) => {
-        expect(nonFiniteParts(fit(c.X, c.options))).toEqual([])
+        const parts = nonFiniteParts(fit(c.X, c.options))
+        breaks(
+          parts.length === 0 ? undefined : parts.join('; '),
+          "law 'finite': numbers of the fit (W, H, error, history) are not finite",
+        )
       })
     })
 
     law('nonnegative', () => {
       if (!nonnegative) return
       test.prop([anyCase], params())('non-negative factors, as promised', (c) => {
-        expect(firstNegative(fit(c.X, c.options))).toBeUndefined()
+        breaks(
+          firstNegative(fit(c.X, c.options)),
+          "law 'nonnegative': the fit has a negative entry, though capabilities.nonnegative " +
+            'promises none',
+        )
       })
     })
 
@@ -164,16 +191,22 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
       test.prop([anyCase], params())('shapes, iteration count and history', (c) => {
         const result = fit(c.X, c.options)
         const k = c.options.components
-        expect(result.W.shape).toEqual([c.X.rows, k])
-        expect(result.H.shape).toEqual([k, c.X.cols])
+        const [n, m] = [c.X.rows, c.X.cols]
+        const of = `of the fit of X ${n}×${m} with k = ${k}`
+        expect(result.W.shape, `law 'shapes': the shape of W ${of} (samples × k)`).toEqual([n, k])
+        expect(result.H.shape, `law 'shapes': the shape of H ${of} (k × features)`).toEqual([k, m])
         const maxIter = c.options.maxIter as number
-        expect(result.nIter).toBeGreaterThanOrEqual(1)
-        expect(result.nIter).toBeLessThanOrEqual(maxIter)
-        if (!result.converged) expect(result.nIter).toBe(maxIter)
-        expect(result.history.map((entry) => entry.iteration)).toEqual(
-          Array.from({ length: result.nIter }, (_, i) => i + 1),
-        )
-        expect(result.solver.name).toBe(plugin.name)
+        const nIter = `law 'shapes': nIter ${of} and maxIter ${maxIter}`
+        expect(result.nIter, nIter).toBeGreaterThanOrEqual(1)
+        expect(result.nIter, nIter).toBeLessThanOrEqual(maxIter)
+        if (!result.converged) {
+          expect(result.nIter, `${nIter}, not converged, so every iteration ran`).toBe(maxIter)
+        }
+        expect(
+          result.history.map((entry) => entry.iteration),
+          `law 'shapes': the iterations of the history ${of}, 1 to nIter = ${result.nIter}`,
+        ).toEqual(Array.from({ length: result.nIter }, (_, i) => i + 1))
+        expect(result.solver.name, "law 'shapes': the solver's name in the fit").toBe(plugin.name)
       })
     })
 
@@ -187,22 +220,42 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
         'inputs unchanged: X (dense and CSR), init, options, and the state each step is given',
         ({ c, csr }) => {
           const init = customInit(c)
-          const inputs = [c.X, ...(csr ? [csr] : []), ...(init ? [init.W, init.H] : [])]
-          const before = inputs.map(snapshot)
+          const inputs = [
+            ['X', c.X],
+            ...(csr ? [['X as CSR', csr] as const] : []),
+            ...(init ? [['the init W', init.W] as const, ['the init H', init.H] as const] : []),
+          ] as const
+          const before = inputs.map(([, input]) => snapshot(input))
           const optionsBefore = { ...c.options }
           fitWith(watched, c.X, c.options)
           if (csr) fitWith(watched, csr, c.options)
-          expect(inputs.map(snapshot)).toEqual(before)
-          expect(Object.keys(c.options)).toEqual(Object.keys(optionsBefore))
+          inputs.forEach(([name, input], q) => {
+            breaks(
+              changeSince(before[q], input),
+              `law 'inputs-unchanged': the fits changed ${name}`,
+            )
+          })
+          expect(
+            Object.keys(c.options),
+            "law 'inputs-unchanged': the keys of the options object after the fits",
+          ).toEqual(Object.keys(optionsBefore))
           for (const key of Object.keys(optionsBefore))
-            expect(c.options[key], `option '${key}'`).toBe(optionsBefore[key])
+            expect(c.options[key], `law 'inputs-unchanged': option '${key}' after the fits`).toBe(
+              optionsBefore[key],
+            )
         },
       )
     })
 
     law('deterministic', () => {
       test.prop([anyCase], params())('the same seed gives the same fit, to the bit', (c) => {
-        expect(sameFit(fit(c.X, c.options), fit(c.X, c.options))).toBe(true)
+        const first = fit(c.X, c.options)
+        const second = fit(c.X, c.options)
+        breaks(
+          fitDifference(first, second),
+          `law 'deterministic': two fits with the same options (seed ${String(c.options.seed)}) ` +
+            'differ',
+        )
       })
     })
 
@@ -215,9 +268,10 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
       )
       test.prop([cases], params())('the objective never increases', (c) => {
         const result = fit(c.X, c.options)
-        const objectives = result.history.flatMap((entry) =>
-          entry.objective === undefined ? [] : [entry.objective],
+        const reported = result.history.flatMap((entry) =>
+          entry.objective === undefined ? [] : [entry],
         )
+        const objectives = reported.map((entry) => entry.objective as number)
         if (objectives.length === 0) {
           throw new Error(
             `solver '${plugin.name}' declares a monotone objective but reports none ` +
@@ -225,9 +279,16 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           )
         }
         const scale = Math.max(objectives[0], objectiveScale(c.X, c.beta))
+        const slack = MONOTONE_SLACK * scale
         for (let i = 1; i < objectives.length; i++) {
           const rise = objectives[i] - objectives[i - 1]
-          expect(rise, `objective ${i} after ${i - 1}`).toBeLessThanOrEqual(MONOTONE_SLACK * scale)
+          const [before, after] = [reported[i - 1].iteration, reported[i].iteration]
+          expect(
+            rise,
+            `law 'monotone': the rise of the objective from iteration ${before} ` +
+              `(${objectives[i - 1]}) to iteration ${after} (${objectives[i]}), ` +
+              `against the slack ${MONOTONE_SLACK} × ${scale}`,
+          ).toBeLessThanOrEqual(slack)
         }
       })
     })
@@ -255,8 +316,18 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
             tol: recovery.tol,
           })
           const relative = result.reconstructionError / plant.X.frobeniusNorm()
-          expect(relative).toBeLessThanOrEqual(recovery.relativeError)
-          expect(componentDistance(result, plant)).toBeLessThanOrEqual(recovery.componentTolerance)
+          const of =
+            `the fit of a ${plant.components}-component plant, X ${plant.X.rows}×${plant.X.cols}, ` +
+            `after ${result.nIter} iterations from ${recovery.init}`
+          expect(
+            relative,
+            `law 'recovery': ‖X − W·H‖_F / ‖X‖_F of ${of} ` +
+              `(error ${result.reconstructionError})`,
+          ).toBeLessThanOrEqual(recovery.relativeError)
+          expect(
+            componentDistance(result, plant),
+            `law 'recovery': componentDistance of ${of} to the plant's components`,
+          ).toBeLessThanOrEqual(recovery.componentTolerance)
         },
       )
     })
@@ -282,8 +353,21 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
         const expected = weightedFactors(original)
         const found = weightedFactors(permuted)
         const expectedW = unwrap(Matrix.fromArrays(permuteRows(expected.W, order)))
-        expect(relativeDifference(found.W, expectedW)).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
-        expect(relativeDifference(found.H, expected.H)).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
+        const rows = `rows reordered as ${JSON.stringify(order)}`
+        expect(
+          relativeDifference(found.W, expectedW),
+          `law 'row-permutation': W of the fit of X with its ${rows} against W of the fit ` +
+            `of X, its ${rows} ` +
+            `(largest difference at ${largestDifference(found.W, expectedW)}; ` +
+            'relative difference of weighted factors)',
+        ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
+        expect(
+          relativeDifference(found.H, expected.H),
+          `law 'row-permutation': H of the fit of X with its ${rows} against H of the fit ` +
+            'of X ' +
+            `(largest difference at ${largestDifference(found.H, expected.H)}; ` +
+            'relative difference of weighted factors)',
+        ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
       })
     })
 
@@ -303,8 +387,14 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
       test.prop([cases], params())('dense and CSR inputs give the same fit', ({ c, csr }) => {
         const dense = weightedFactors(fit(c.X, c.options))
         const sparse = weightedFactors(fit(csr, c.options))
-        expect(relativeDifference(sparse.W, dense.W)).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
-        expect(relativeDifference(sparse.H, dense.H)).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
+        for (const name of ['W', 'H'] as const) {
+          expect(
+            relativeDifference(sparse[name], dense[name]),
+            `law 'dense-csr': ${name} of the fit of X as CSR against ${name} of the fit of X ` +
+              `dense (largest difference at ${largestDifference(sparse[name], dense[name])}; ` +
+              'relative difference of weighted factors)',
+          ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
+        }
       })
     })
   })

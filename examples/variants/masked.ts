@@ -6,6 +6,9 @@
  *   W ← W ∘ ((M∘X)·Hᵀ) / ((M∘(W·H))·Hᵀ + ε)
  *   H ← H ∘ (Wᵀ·(M∘X)) / (Wᵀ·(M∘(W·H)) + ε)
  *
+ * It stops, as mu does, once an iteration decreases that objective by less than
+ * `tol` relative to its value before the iteration (tol 0: never).
+ *
  * Run with `npx tsx examples/variants/masked.ts`.
  */
 import * as E from 'fp-ts/lib/Either.js'
@@ -48,20 +51,27 @@ export const maskedNmf = (mask: Matrix): Solver<Record<string, never>> => {
       H.mul(W1.transposeTimes(M.mul(X)).div(W1.transposeTimes(M.mul(W1.times(H))).plus(EPSILON))),
     )
     if (E.isLeft(nextH)) return nextH
-    return E.right({ state: { W: nextW.right, H: nextH.right }, stats: {} })
+    // The objective before the update, for the report's relative decrease.
+    const before = objective(problem.X as Matrix, state)
+    return E.right({ state: { W: nextW.right, H: nextH.right }, stats: { before } })
   })
   return defineSolver<Record<string, never>>({
     name: 'masked-mu',
     optionProps: {},
     defaults: {},
     capabilities: { losses: ['frobenius'], sparse: false, monotone: true, nonnegative: true },
-    measure: 'relative decrease of the masked objective',
+    measure:
+      'relative decrease of the masked objective over one iteration: ' +
+      '(before − after) / before (0 when it was already 0)',
     rule: update,
-    report: (_stats, state, problem) => {
+    report: (stats, state, problem) => {
       const current = objective(problem.X as Matrix, state)
-      return { measure: current, objective: current }
+      const measure = stats.before > 0 ? (stats.before - current) / stats.before : 0
+      return { measure, objective: current }
     },
-    converged: (current, first, tol) => current.measure <= tol * first.measure,
+    // As mu's rule: stop once an iteration decreases the objective by less than tol,
+    // relatively; tol 0 turns the check off.
+    converged: (current, _first, tol) => tol > 0 && current.measure < tol,
   })
 }
 

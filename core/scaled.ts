@@ -1,0 +1,146 @@
+/**
+ * Numbers beyond float64's range, for the comparators: powers of two applied in
+ * steps, positive numbers held as mantissa·2^exponent (for products and ratios
+ * of norms that a double cannot hold), and Euclidean norms whose squares
+ * neither overflow nor underflow. Multiplying by a power of two is exact while
+ * the result is a normal double, which is what makes the scaling free of
+ * rounding.
+ */
+
+/**
+ * x·2^exponent for any integer exponent. The power is applied in steps that are
+ * each a double, so the result is exact unless it is beyond the largest double
+ * (Infinity) or below the smallest normal one (rounded, as any product is; with
+ * an exponent below -1000, possibly twice).
+ *
+ * @example
+ * timesPowerOfTwo(3, 2000) // Infinity
+ * timesPowerOfTwo(timesPowerOfTwo(3, 1500), -1500) // 3, exactly
+ */
+export const timesPowerOfTwo = (x: number, exponent: number): number => {
+  let result = x
+  let rest = exponent
+  while (rest > 1000) {
+    result *= 2 ** 1000
+    rest -= 1000
+  }
+  while (rest < -1000) {
+    result *= 2 ** -1000
+    rest += 1000
+  }
+  return result * 2 ** rest
+}
+
+/**
+ * The integer e with 2^e ≤ x < 2^(e+1), for a finite x > 0 (subnormals too).
+ *
+ * @example
+ * exponentOf(1) // 0
+ * exponentOf(0.75) // -1
+ * exponentOf(Number.MIN_VALUE) // -1074
+ */
+export const exponentOf = (x: number): number => {
+  // Math.log2 can be off by one next to a power of two; the mantissa tells.
+  const guess = Math.floor(Math.log2(x))
+  const mantissa = timesPowerOfTwo(x, -guess)
+  return mantissa >= 2 ? guess + 1 : mantissa < 1 ? guess - 1 : guess
+}
+
+/**
+ * A number ≥ 0 as mantissa·2^exponent: products and ratios of such numbers
+ * stay exact to rounding however far they are beyond float64's range. Zero is
+ * { mantissa: 0, exponent: 0 }.
+ */
+export interface Wide {
+  readonly mantissa: number
+  readonly exponent: number
+}
+
+/** A finite x ≥ 0 as a `Wide`, with a mantissa in [1, 2) (exact). */
+export const wide = (x: number): Wide => {
+  if (x === 0) return { mantissa: 0, exponent: 0 }
+  const exponent = exponentOf(x)
+  return { mantissa: timesPowerOfTwo(x, -exponent), exponent }
+}
+
+/** a·b. */
+export const wideTimes = (a: Wide, b: Wide): Wide => ({
+  mantissa: a.mantissa * b.mantissa,
+  exponent: a.exponent + b.exponent,
+})
+
+/** a / b, for b > 0. */
+export const wideOver = (a: Wide, b: Wide): Wide => ({
+  mantissa: a.mantissa / b.mantissa,
+  exponent: a.exponent - b.exponent,
+})
+
+/** a as a double: Infinity beyond the largest double, rounded below the smallest. */
+export const wideValue = (a: Wide): number => timesPowerOfTwo(a.mantissa, a.exponent)
+
+/**
+ * a in decimal e-notation with 3 significant digits, also beyond float64's
+ * range, for messages.
+ *
+ * @example
+ * showWide(wideTimes(wide(1e200), wide(3e200))) // '3.00e400'
+ */
+export const showWide = (a: Wide): string => {
+  if (a.mantissa === 0) return '0'
+  const log10 = Math.log10(a.mantissa) + a.exponent * Math.log10(2)
+  let power = Math.floor(log10)
+  let lead = Number((10 ** (log10 - power)).toPrecision(3))
+  // 9.996 rounds to 10.0: carry into the power.
+  if (lead >= 10) {
+    lead /= 10
+    power += 1
+  }
+  return `${lead.toFixed(2)}e${power}`
+}
+
+/**
+ * √(Σ xᵢ²) over `count` entries of `values` from `start`, `stride` apart, as a
+ * `Wide`: the entries are scaled by the power of two of the largest magnitude
+ * before they are squared, so that no square overflows or underflows unless it
+ * is negligible next to the largest. The mantissa lies in [1, 2·√count); an
+ * all-zero vector gives zero.
+ */
+export const wideNorm = (
+  values: ArrayLike<number>,
+  start = 0,
+  count = values.length,
+  stride = 1,
+): Wide => {
+  let largest = 0
+  for (let q = 0; q < count; q++) largest = Math.max(largest, Math.abs(values[start + q * stride]))
+  if (largest === 0) return { mantissa: 0, exponent: 0 }
+  const exponent = exponentOf(largest)
+  // 2^-exponent is a double unless exponent < -1023: then the entries are scaled in steps.
+  const unit = 2 ** -exponent
+  const scale = Number.isFinite(unit) ? unit : undefined
+  let sum = 0
+  for (let q = 0; q < count; q++) {
+    const value = values[start + q * stride]
+    const scaled = scale === undefined ? timesPowerOfTwo(value, -exponent) : value * scale
+    sum += scaled * scaled
+  }
+  return { mantissa: Math.sqrt(sum), exponent }
+}
+
+/**
+ * √(Σ xᵢ²) of `count` numbers, the i-th given by `at(i)`: the plain sum of
+ * squares where it is safely within float64's range (and then the same number,
+ * bit for bit, as the plain formula), otherwise `wideNorm`'s scaled sum. Infinity
+ * only when the norm itself is beyond the largest double.
+ */
+export const euclideanNorm = (count: number, at: (i: number) => number): number => {
+  let squares = 0
+  for (let i = 0; i < count; i++) {
+    const value = at(i)
+    squares += value * value
+  }
+  // Within these bounds no square that matters has overflowed or underflowed.
+  if (squares > 1e-280 && squares < 1e280) return Math.sqrt(squares)
+  const values = Float64Array.from({ length: count }, (_, i) => at(i))
+  return wideValue(wideNorm(values))
+}

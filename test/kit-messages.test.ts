@@ -1,0 +1,137 @@
+/**
+ * The conformance kit's messages: nmfkit/testing run, in a vitest of its own,
+ * against solvers broken on purpose (test/kit/broken-solvers.ts, one law each),
+ * and each failure read back. A failing law must say which law it is, what it
+ * compared (W or H, which two fits) and the numbers.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { KitFailure } from './kit/failures-reporter.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** A number as a message shows one. */
+const NUMBER = String.raw`-?[\d.]+(?:e[+-]?\d+)?`
+const re = (source: string): RegExp => new RegExp(`^${source.replaceAll('NUMBER', NUMBER)}$`)
+
+describe('the kit against broken solvers', () => {
+  let folder = ''
+  let failures: readonly KitFailure[] = []
+  let output = ''
+
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'nmfkit-kit-'))
+    const file = join(folder, 'failures.json')
+    const env: Record<string, string | undefined> = { ...process.env, NMFKIT_KIT_FAILURES: file }
+    // The kit's own budget, whatever the run around this one sets.
+    for (const name of ['NMFKIT_FUZZ_RUNS', 'NMFKIT_FUZZ_SEED', 'NMFKIT_FUZZ_PATH'])
+      delete env[name]
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+        'run',
+        '--config',
+        join(root, 'test', 'kit', 'vitest.config.ts'),
+        '--reporter',
+        join(root, 'test', 'kit', 'failures-reporter.ts'),
+      ],
+      { cwd: root, encoding: 'utf8', env },
+    )
+    output = `${run.stdout}\n${run.stderr}`
+    failures = JSON.parse(readFileSync(file, 'utf8')) as KitFailure[]
+  }, 120_000)
+
+  afterAll(() => {
+    if (folder !== '') rmSync(folder, { recursive: true, force: true })
+  })
+
+  /** The assertion's message of the one failure of the law's broken solver. */
+  const messageOf = (label: string): string => {
+    const failure = failures.find((f) => f.test.startsWith(`${label} > `))
+    if (failure === undefined) throw new Error(`no failure for '${label}' in:\n${output}`)
+    expect(failure.messages).toHaveLength(1)
+    // fast-check's report first (seed, counterexample), the failed assertion last.
+    return failure.messages[0].split('\n').at(-1) ?? ''
+  }
+
+  it('fails every broken solver, once each', () => {
+    expect(failures.map((f) => f.test.split(' > ')[0]).sort()).toEqual([
+      'broken for dense-csr',
+      'broken for deterministic',
+      'broken for finite',
+      'broken for inputs-unchanged',
+      'broken for monotone',
+      'broken for nonnegative',
+      'broken for recovery',
+      'broken for row-permutation',
+      'broken for shapes',
+      'broken state for inputs-unchanged',
+    ])
+  })
+
+  it.each([
+    [
+      'broken for deterministic',
+      String.raw`law 'deterministic': two fits with the same options \(seed \d+\) differ: ` +
+        String.raw`W\[\d+, \d+\] is NUMBER in the first fit and NUMBER in the second`,
+    ],
+    [
+      'broken for row-permutation',
+      String.raw`law 'row-permutation': W of the fit of X with its rows reordered as \[[\d,]+\] ` +
+        String.raw`against W of the fit of X, its rows reordered as \[[\d,]+\] ` +
+        String.raw`\(largest difference at \[\d+, \d+\]: NUMBER against NUMBER; ` +
+        String.raw`relative difference of weighted factors\): ` +
+        String.raw`expected NUMBER to be less than or equal to 0\.000001`,
+    ],
+    [
+      'broken for dense-csr',
+      String.raw`law 'dense-csr': (W|H) of the fit of X as CSR against \1 of the fit of X dense ` +
+        String.raw`\(largest difference at \[\d+, \d+\]: NUMBER against NUMBER; ` +
+        String.raw`relative difference of weighted factors\): ` +
+        String.raw`expected NUMBER to be less than or equal to 0\.000001`,
+    ],
+    [
+      'broken for shapes',
+      String.raw`law 'shapes': the shape of W of the fit of X (\d+)×\d+ with k = (\d+) ` +
+        String.raw`\(samples × k\): expected \[ \1, \d+ \] to deeply equal \[ \1, \2 \]`,
+    ],
+    [
+      'broken for finite',
+      String.raw`law 'finite': numbers of the fit \(W, H, error, history\) are not finite: ` +
+        String.raw`history\[1\]\.details\.change = Infinity`,
+    ],
+    [
+      'broken for nonnegative',
+      String.raw`law 'nonnegative': the fit has a negative entry, though ` +
+        String.raw`capabilities\.nonnegative promises none: H\[\d+, \d+\] = NUMBER`,
+    ],
+    [
+      'broken for inputs-unchanged',
+      String.raw`law 'inputs-unchanged': the fits changed X: \[0, 0\] was NUMBER, is NUMBER`,
+    ],
+    [
+      'broken state for inputs-unchanged',
+      String.raw`law 'inputs-unchanged': solver 'changes-state': a step changed the W of the ` +
+        String.raw`state it was given: \[0, 0\] was NUMBER, is NUMBER`,
+    ],
+    [
+      'broken for monotone',
+      String.raw`law 'monotone': the rise of the objective from iteration (\d+) \(NUMBER\) to ` +
+        String.raw`iteration \d+ \(NUMBER\), against the slack 1e-9 × NUMBER: ` +
+        String.raw`expected NUMBER to be less than or equal to NUMBER`,
+    ],
+    [
+      'broken for recovery',
+      String.raw`law 'recovery': ‖X − W·H‖_F / ‖X‖_F of the fit of a \d-component plant, ` +
+        String.raw`X \d+×\d+, after 2000 iterations from nndsvda \(error NUMBER\): ` +
+        String.raw`expected NUMBER to be less than or equal to 0\.0001`,
+    ],
+  ])('%s: names the law, what it compared and the numbers', (label, pattern) => {
+    expect(messageOf(label)).toMatch(re(pattern))
+  })
+})

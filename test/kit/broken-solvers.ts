@@ -1,0 +1,163 @@
+/**
+ * Solvers broken on purpose, one law each, for test/kit-messages.test.ts: each
+ * is Lee and Seung's multiplicative update in plain matrix products with one
+ * defect, so that the law it breaks fails and the kit's message can be read.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { Matrix, type AnyMatrix, type Factors, type Problem, type Solver } from 'nmfkit'
+// Internal: the storage of a matrix, which the solvers below write into on purpose.
+import { valuesOf } from '../../core/matrix.ts'
+
+/** Keeps a zero denominator from giving 0/0. */
+const EPSILON = 1e-12
+
+const unwrap = <A>(result: E.Either<{ readonly message: string }, A>): A => {
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return result.right
+}
+
+const dense = (X: AnyMatrix): Matrix => (X.format === 'dense' ? X : X.toDense())
+
+/** factor ∘ numerator / (denominator + ε), entry by entry; the names come from `factor`. */
+const multiply = <R extends string, C extends string>(
+  factor: Matrix<R, C>,
+  numerator: Matrix<NoInfer<R>, NoInfer<C>>,
+  denominator: Matrix<NoInfer<R>, NoInfer<C>>,
+): Matrix<R, C> =>
+  factor.map((value, i, j) => (value * numerator.get(i, j)) / (denominator.get(i, j) + EPSILON))
+
+/** One multiplicative update: H, then W with the new H. */
+const update = (X: Matrix, W: Factors['W'], H: Factors['H']): Factors => {
+  const nextH = multiply(
+    H,
+    unwrap(W.transposeTimes(X)),
+    unwrap(unwrap(W.transposeTimes(W)).times(H)),
+  )
+  const nextW = multiply(
+    W,
+    unwrap(X.timesTransposed(nextH)),
+    unwrap(W.times(unwrap(nextH.timesTransposed(nextH)))),
+  )
+  return { W: nextW, H: nextH }
+}
+
+/** What a defect may do to the update's result, and to the objective it reports. */
+interface Defect {
+  /** The factors as the broken step returns them. */
+  readonly factors?: (next: Factors, problem: Problem) => Factors
+  /** The factors the step reads from the state it is given. */
+  readonly read?: (state: Factors, problem: Problem) => Factors
+  /** The objective the step reports. @default ½‖X − W·H‖²_F */
+  readonly objective?: (iteration: number, honest: number) => number
+  /** Extra numbers for the history. */
+  readonly details?: Readonly<Record<string, number>>
+  /** Return the state it is given, unchanged: a solver that does nothing. */
+  readonly idle?: boolean
+}
+
+interface BrokenState extends Factors {
+  readonly iteration: number
+}
+
+const brokenSolver = (
+  name: string,
+  defect: Defect,
+): Solver<Record<string, never>, BrokenState> => ({
+  name,
+  optionProps: {},
+  defaults: {},
+  capabilities: { losses: ['frobenius'], sparse: true, monotone: true, nonnegative: true },
+  measure: 'none: it runs maxIter iterations',
+  start: (_problem, initial) => ({ ...initial, iteration: 0 }),
+  step: (state, problem) => {
+    const X = dense(problem.X)
+    const current = defect.read ? defect.read(state, problem) : state
+    const honest = defect.idle ? current : update(X, current.W, current.H)
+    const next = defect.factors ? defect.factors(honest, problem) : honest
+    const residual = unwrap(X.minus(unwrap(honest.W.times(honest.H))))
+    const objective = 0.5 * residual.frobeniusNorm() ** 2
+    const iteration = state.iteration + 1
+    return {
+      state: { W: next.W, H: next.H, iteration },
+      measure: Infinity,
+      objective: defect.objective ? defect.objective(iteration, objective) : objective,
+      ...(defect.details ? { details: defect.details } : {}),
+    }
+  },
+  converged: () => false,
+})
+
+/** Counts the steps of every fit: what makes `nondeterministic` differ from fit to fit. */
+let steps = 0
+
+/** Scales W by a factor that depends on how many steps any fit has taken before. */
+export const nondeterministic = brokenSolver('nondeterministic', {
+  factors: (next) => {
+    steps += 1
+    return { W: next.W.map((value) => value * (1 + (steps % 7) / 64)), H: next.H }
+  },
+})
+
+/** Returns one component too many: an extra zero column of W and zero row of H. */
+export const extraComponent = brokenSolver('extra-component', {
+  read: (state, problem) => ({
+    W: unwrap(Matrix.fromArrays(state.W.toArray().map((row) => row.slice(0, problem.components)))),
+    H: unwrap(Matrix.fromArrays(state.H.toArray().slice(0, problem.components))),
+  }),
+  factors: (next) => ({
+    W: unwrap(Matrix.fromArrays(next.W.toArray().map((row) => [...row, 0]))),
+    H: unwrap(Matrix.fromArrays([...next.H.toArray(), next.H.row(0).map(() => 0)])),
+  }),
+})
+
+/** Halves the first row of W after each update: the result depends on the order of X's rows. */
+export const firstRowHalved = brokenSolver('first-row-halved', {
+  factors: (next) => ({ W: next.W.map((value, i) => (i === 0 ? value / 2 : value)), H: next.H }),
+})
+
+/** Grows H by 1% after each update when X is sparse. */
+export const sparseDrift = brokenSolver('sparse-drift', {
+  factors: (next, problem) =>
+    problem.X.format === 'dense' ? next : { W: next.W, H: next.H.map((value) => value * 1.01) },
+})
+
+/** Turns the last entry of H negative. */
+export const negativeEntry = brokenSolver('negative-entry', {
+  factors: (next) => ({
+    W: next.W,
+    H: next.H.map((value, t, j) =>
+      t === next.H.rows - 1 && j === next.H.cols - 1 ? -1 - value : value,
+    ),
+  }),
+})
+
+/** Writes into the storage of X: doubles its first entry at each step. */
+export const changesX = brokenSolver('changes-x', {
+  factors: (next, problem) => {
+    const data = problem.X.format === 'dense' ? valuesOf(problem.X) : problem.X.data
+    data[0] *= 2
+    return next
+  },
+})
+
+/** Writes into the W of the state it is given: doubles its first entry. */
+export const changesState = brokenSolver('changes-state', {
+  read: (state) => {
+    valuesOf(state.W)[0] *= 2
+    return state
+  },
+})
+
+/** Reports an infinite detail in its history. */
+export const infiniteDetail = brokenSolver('infinite-detail', { details: { change: Infinity } })
+
+/** Declares a monotone objective and reports one that rises by 1 each iteration. */
+export const risingObjective = brokenSolver('rising-objective', {
+  objective: (iteration) => iteration,
+})
+
+/** Never updates the factors, and halves H at each step: it recovers nothing. */
+export const fading = brokenSolver('fading', {
+  idle: true,
+  factors: (next) => ({ W: next.W, H: next.H.map((value) => value / 2) }),
+})

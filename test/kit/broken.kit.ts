@@ -1,0 +1,51 @@
+/**
+ * The conformance laws applied to solvers broken on purpose, one law each, all
+ * other laws left out: run by test/kit-messages.test.ts, which reads the
+ * messages of the failures. Every test here is meant to fail.
+ */
+import { solverLaws, type LawName } from 'nmfkit/testing'
+import {
+  changesState,
+  changesX,
+  extraComponent,
+  fading,
+  firstRowHalved,
+  infiniteDetail,
+  negativeEntry,
+  nondeterministic,
+  risingObjective,
+  sparseDrift,
+} from './broken-solvers.ts'
+
+const laws: readonly LawName[] = [
+  'finite',
+  'nonnegative',
+  'shapes',
+  'inputs-unchanged',
+  'deterministic',
+  'monotone',
+  'recovery',
+  'row-permutation',
+  'dense-csr',
+]
+
+/** Settings that run `law` alone, on few cases. */
+const only = (law: LawName) => ({
+  label: `broken for ${law}`,
+  numRuns: 5,
+  skip: laws.filter((other) => other !== law),
+})
+
+solverLaws(infiniteDetail, only('finite'))
+solverLaws(negativeEntry, only('nonnegative'))
+solverLaws(extraComponent, only('shapes'))
+solverLaws(changesX, only('inputs-unchanged'))
+solverLaws(changesState, {
+  ...only('inputs-unchanged'),
+  label: 'broken state for inputs-unchanged',
+})
+solverLaws(nondeterministic, only('deterministic'))
+solverLaws(risingObjective, only('monotone'))
+solverLaws(fading, only('recovery'))
+solverLaws(firstRowHalved, only('row-permutation'))
+solverLaws(sparseDrift, only('dense-csr'))

@@ -1,0 +1,96 @@
+/**
+ * core/scaled.ts: powers of two in steps, exponents, numbers beyond float64's
+ * range, and norms whose squares neither overflow nor underflow.
+ */
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect, it } from 'vitest'
+import {
+  euclideanNorm,
+  exponentOf,
+  showWide,
+  timesPowerOfTwo,
+  wide,
+  wideNorm,
+  wideOver,
+  wideTimes,
+  wideValue,
+} from '../core/scaled.ts'
+
+describe('powers of two and exponents', () => {
+  it('applies any power of two, exactly where the result is a normal double', () => {
+    expect(timesPowerOfTwo(3 * 2 ** -1000, 2000)).toBe(3 * 2 ** 1000)
+    expect(timesPowerOfTwo(3 * 2 ** 1000, -2000)).toBe(3 * 2 ** -1000)
+    expect(timesPowerOfTwo(3, 1500)).toBe(Infinity)
+    expect(timesPowerOfTwo(3, -1500)).toBe(0)
+    expect(timesPowerOfTwo(Number.MIN_VALUE, 2000)).toBe(2 ** 926)
+    expect(timesPowerOfTwo(1, 1024)).toBe(Infinity)
+    expect(timesPowerOfTwo(1, -1074)).toBe(Number.MIN_VALUE)
+    expect(timesPowerOfTwo(0, 3000)).toBe(0)
+  })
+
+  it('finds the exponent of any positive double, next to powers of two too', () => {
+    expect(exponentOf(1)).toBe(0)
+    expect(exponentOf(0.75)).toBe(-1)
+    expect(exponentOf(Number.MIN_VALUE)).toBe(-1074)
+    expect(exponentOf(Number.MAX_VALUE)).toBe(1023)
+    for (const e of [-1074, -1023, -1022, -500, -1, 1, 52, 500, 1023]) {
+      expect(exponentOf(2 ** e)).toBe(e)
+      if (e > -1022) expect(exponentOf(2 ** e * (1 - 2 ** -53))).toBe(e - 1)
+      if (e < 1023) expect(exponentOf(2 ** e * (1 + 2 ** -52))).toBe(e)
+    }
+  })
+})
+
+describe('wide numbers', () => {
+  it('hold products and ratios beyond float64 and say when a double cannot', () => {
+    const product = wideTimes(wide(1e200), wide(3e200))
+    expect(wideValue(product)).toBe(Infinity)
+    expect(showWide(product)).toBe('3.00e400')
+    expect(wideValue(wideOver(product, wide(1e300))) / 3e100).toBeCloseTo(1, 14)
+    expect(showWide(wide(9.996e-5))).toBe('1.00e-4')
+    expect(showWide(wide(0))).toBe('0')
+    expect(wideValue(wide(0.1))).toBe(0.1)
+  })
+})
+
+describe('norms', () => {
+  test.prop(
+    [
+      fc.array(
+        fc.integer({ min: 0, max: 10 ** 6 }).map((q) => q / 1000),
+        { minLength: 1, maxLength: 20 },
+      ),
+      fc.integer({ min: -1000, max: 1000 }),
+    ],
+    { numRuns: 200 },
+  )('wideNorm is the same at any power of two', (values, exponent) => {
+    const plain = Math.hypot(...values)
+    const norm = wideNorm(values.map((value) => timesPowerOfTwo(value, exponent)))
+    if (plain === 0) {
+      expect(norm.mantissa).toBe(0)
+      return
+    }
+    const relative = timesPowerOfTwo(wideValue(wideOver(norm, wide(plain))), -exponent)
+    expect(Math.abs(relative - 1)).toBeLessThan(1e-14)
+  })
+
+  test.prop([fc.array(fc.double({ min: -1e100, max: 1e100, noNaN: true }), { maxLength: 20 })], {
+    numRuns: 200,
+  })(
+    'euclideanNorm is the plain formula, bit for bit, where its squares are in range',
+    (values) => {
+      const squares = values.reduce((sum, value) => sum + value * value, 0)
+      fc.pre(squares > 1e-280 && squares < 1e280)
+      expect(euclideanNorm(values.length, (i) => values[i])).toBe(Math.sqrt(squares))
+    },
+  )
+
+  it('euclideanNorm is right where the squares underflow or overflow', () => {
+    const norm = (values: number[]) => euclideanNorm(values.length, (i) => values[i])
+    expect(norm([3e-200, 4e-200]) / 5e-200).toBeCloseTo(1, 15)
+    expect(norm([3e200, -4e200]) / 5e200).toBeCloseTo(1, 15)
+    expect(norm([Number.MIN_VALUE])).toBe(Number.MIN_VALUE)
+    expect(norm([1.5e308, 1.5e308])).toBe(Infinity)
+    expect(norm([])).toBe(0)
+  })
+})
