@@ -84,12 +84,15 @@ export const AGREEMENT_TOLERANCE = 1e-6
 
 /** Runs `nmf` with `solver` and returns the fit, or throws the tagged error's message. */
 const fitWith = (
+  law: string,
   solver: AnySolver,
   X: Matrix | CsrMatrix,
   options: Readonly<Record<string, unknown>>,
 ): Factorization => {
   const result = nmf(X, { ...options, solver } as NmfOptions)
-  if (E.isLeft(result)) throw new Error(`${result.left._tag}: ${result.left.message}`)
+  if (E.isLeft(result)) {
+    throw new Error(`law '${law}': the fit failed: ${result.left._tag}: ${result.left.message}`)
+  }
   return result.right
 }
 
@@ -142,8 +145,8 @@ const customInit = (c: FitCase): { readonly W: Matrix; readonly H: Matrix } | un
  */
 export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void => {
   const { capabilities } = plugin
-  const fit = (X: Matrix | CsrMatrix, options: Readonly<Record<string, unknown>>) =>
-    fitWith(plugin, X, options)
+  const fit = (law: string, X: Matrix | CsrMatrix, options: Readonly<Record<string, unknown>>) =>
+    fitWith(law, plugin, X, options)
   const runs = settings.numRuns ?? DEFAULT_RUNS
   const params = (weight = 1) => budget(runs, weight, settings.seed)
   const skip = new Set(settings.skip ?? [])
@@ -168,7 +171,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
   describe(settings.label ?? `solver '${plugin.name}'`, () => {
     law('finite', () => {
       test.prop([anyCase], params())('finite output: factors, error and history', (c) => {
-        const parts = nonFiniteParts(fit(c.X, c.options))
+        const parts = nonFiniteParts(fit('finite', c.X, c.options))
         breaks(
           parts.length === 0 ? undefined : parts.join('; '),
           "law 'finite': numbers of the fit (W, H, error, history) are not finite",
@@ -180,7 +183,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
       if (!nonnegative) return
       test.prop([anyCase], params())('non-negative factors, as promised', (c) => {
         breaks(
-          firstNegative(fit(c.X, c.options)),
+          firstNegative(fit('nonnegative', c.X, c.options)),
           "law 'nonnegative': the fit has a negative entry, though capabilities.nonnegative " +
             'promises none',
         )
@@ -189,7 +192,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
 
     law('shapes', () => {
       test.prop([anyCase], params())('shapes, iteration count and history', (c) => {
-        const result = fit(c.X, c.options)
+        const result = fit('shapes', c.X, c.options)
         const k = c.options.components
         const [n, m] = [c.X.rows, c.X.cols]
         const of = `of the fit of X ${n}×${m} with k = ${k}`
@@ -227,8 +230,8 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           ] as const
           const before = inputs.map(([, input]) => snapshot(input))
           const optionsBefore = { ...c.options }
-          fitWith(watched, c.X, c.options)
-          if (csr) fitWith(watched, csr, c.options)
+          fitWith('inputs-unchanged', watched, c.X, c.options)
+          if (csr) fitWith('inputs-unchanged', watched, csr, c.options)
           inputs.forEach(([name, input], q) => {
             breaks(
               changeSince(before[q], input),
@@ -249,8 +252,8 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
 
     law('deterministic', () => {
       test.prop([anyCase], params())('the same seed gives the same fit, to the bit', (c) => {
-        const first = fit(c.X, c.options)
-        const second = fit(c.X, c.options)
+        const first = fit('deterministic', c.X, c.options)
+        const second = fit('deterministic', c.X, c.options)
         breaks(
           fitDifference(first, second),
           `law 'deterministic': two fits with the same options (seed ${String(c.options.seed)}) ` +
@@ -267,7 +270,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           .map((maxIter) => withOptions(c, { maxIter, tol: 0 })),
       )
       test.prop([cases], params())('the objective never increases', (c) => {
-        const result = fit(c.X, c.options)
+        const result = fit('monotone', c.X, c.options)
         const reported = result.history.flatMap((entry) =>
           entry.objective === undefined ? [] : [entry],
         )
@@ -307,7 +310,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
         `recovers a separable plant: relative error ≤ ${recovery.relativeError}, ` +
           `components within ${recovery.componentTolerance}`,
         (plant) => {
-          const result = fit(plant.X, {
+          const result = fit('recovery', plant.X, {
             ...recovery.own,
             ...betaLossOption(beta),
             components: plant.components,
@@ -348,8 +351,11 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
         const init = customInit(c) as { W: Matrix; H: Matrix }
         const permutedX = unwrap(Matrix.fromArrays(permuteRows(c.X, order)))
         const permutedW0 = unwrap(Matrix.fromArrays(permuteRows(init.W, order)))
-        const original = fit(c.X, c.options)
-        const permuted = fit(permutedX, { ...c.options, init: { W: permutedW0, H: init.H } })
+        const original = fit('row-permutation', c.X, c.options)
+        const permuted = fit('row-permutation', permutedX, {
+          ...c.options,
+          init: { W: permutedW0, H: init.H },
+        })
         const expected = weightedFactors(original)
         const found = weightedFactors(permuted)
         const expectedW = unwrap(Matrix.fromArrays(permuteRows(expected.W, order)))
@@ -385,8 +391,8 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           .map(({ csr, maxIter }) => ({ c: withOptions(c, { maxIter, tol: 0 }), csr })),
       )
       test.prop([cases], params())('dense and CSR inputs give the same fit', ({ c, csr }) => {
-        const dense = weightedFactors(fit(c.X, c.options))
-        const sparse = weightedFactors(fit(csr, c.options))
+        const dense = weightedFactors(fit('dense-csr', c.X, c.options))
+        const sparse = weightedFactors(fit('dense-csr', csr, c.options))
         for (const name of ['W', 'H'] as const) {
           expect(
             relativeDifference(sparse[name], dense[name]),
