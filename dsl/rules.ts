@@ -107,7 +107,8 @@ export const componentOrder = (problem: Problem, k: number): ArrayLike<number> =
 /**
  * Gauss–Seidel over the components: column t is replaced by the rule's `next`
  * before column t+1 is computed, so each update sees the previous ones. The
- * stats of the columns are summed. A `next` that is not rows×1 is a `ShapeMismatch`.
+ * stats of the columns are summed. A `next` that is not rows×1, or a stat that is not
+ * 1×1, is a `ShapeMismatch`.
  *
  * The columns are written into one working copy of A that nobody else can see
  * until the sweep returns it (the DESIGN's buffer reuse); a column rule must
@@ -154,9 +155,21 @@ export const sweepColumns = <O>(columnRule: ColumnRule<O>): HalfRule<O> =>
       }
       const next = valuesOf(column)
       for (let i = 0; i < rows; i++) work[i * k + t] = next[i]
-      names.forEach((name, index) => {
-        totals[name] = (totals[name] ?? 0) + valuesOf(values.right[index + 1])[0]
-      })
+      for (let index = 0; index < names.length; index++) {
+        const stat = values.right[index + 1]
+        // Likewise a stat that is not a number: its first entry alone would be summed.
+        if (stat.rows !== 1 || stat.cols !== 1) {
+          return E.left(
+            shapeMismatch(
+              'sweepColumns',
+              `the column rule's stat '${names[index]}' for column ${t}`,
+              'shape 1×1 (a number)',
+              showShape(stat.rows, stat.cols),
+            ),
+          )
+        }
+        totals[names[index]] = (totals[names[index]] ?? 0) + valuesOf(stat)[0]
+      }
     }
     return E.right({ state: { ...half, factor: A }, stats: totals })
   })

@@ -62,6 +62,28 @@ describe('sweepColumns', () => {
     )
   })
 
+  it('refuses a stat that is not a number, naming it (its first entry alone was summed)', () => {
+    const rule = ((view: ColumnView) => ({
+      next: view.A.column(view.t),
+      stats: { violation: view.A.column(view.t).abs() },
+    })) as unknown as ColumnRule
+    const outcome = sweepColumns(rule).apply(half, context)
+    if (E.isRight(outcome)) throw new Error('expected a Left, found a Right')
+    expect(outcome.left).toMatchObject({
+      _tag: 'ShapeMismatch',
+      message:
+        "sweepColumns: expected the column rule's stat 'violation' for column 0 to have " +
+        'shape 1×1 (a number), found 4×1',
+    })
+    const summed = sweepColumns(((view: ColumnView) => ({
+      next: view.A.column(view.t),
+      stats: { violation: view.A.column(view.t).abs().sum() },
+    })) as unknown as ColumnRule).apply(half, context)
+    expect(unwrap(summed).stats).toEqual({
+      violation: 1 + 4 + 7 + 1 + (2 + 5 + 8 + 1) + (3 + 6 + 9 + 1),
+    })
+  })
+
   it('takes a column of A', () => {
     const outcome = sweepColumns(columnRule((view) => view.A.column(view.t).mul(2))).apply(
       half,
