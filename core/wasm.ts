@@ -400,6 +400,8 @@ export const kernelMemoryBytes = (): number => (module ? heapOf(module.memory).b
 export const releaseKernelMemory = (): void => {
   stopWorker()
   module = undefined
+  // The views of the whole memory would keep it alive.
+  heap = undefined
   resident = { arrays: [], offsets: [], end: BASE }
   top = BASE
 }

@@ -671,6 +671,37 @@ describe('releasing the memory while the worker runs', () => {
   })
 })
 
+describe('releaseKernelMemory', () => {
+  it('lets the collector take the old memory (nothing of nmfkit keeps it)', () => {
+    // In a process of its own, with the collector at hand: a product large enough to grow
+    // the memory, a weak reference to that memory, the release, then a collection.
+    const script = `
+      const kernels = await import('./core/kernels.ts')
+      const wasm = await import('./core/wasm.ts')
+      wasm.setKernelPath('wasm')
+      const a = new Float64Array(300 * 300).fill(1)
+      kernels.gemm(a, 300, 300, a, 300)
+      const memory = new WeakRef(wasm.fastModule(1).memory)
+      wasm.releaseKernelMemory()
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      globalThis.gc()
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      globalThis.gc()
+      process.stdout.write(String(memory.deref() === undefined))
+    `
+    const collected = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    expect(collected).toBe('true')
+  })
+})
+
 describe('the dense Frobenius error on two threads', () => {
   afterEach(threadsAndPathAsBefore)
 
