@@ -18,6 +18,8 @@
  * timesPowerOfTwo(timesPowerOfTwo(3, 1500), -1500) // 3, exactly
  */
 export const timesPowerOfTwo = (x: number, exponent: number): number => {
+  // An infinite or NaN exponent in one step (the loops below would never end).
+  if (!Number.isFinite(exponent)) return x * 2 ** exponent
   let result = x
   let rest = exponent
   while (rest > 1000) {
@@ -114,6 +116,8 @@ export const wideNorm = (
   let largest = 0
   for (let q = 0; q < count; q++) largest = Math.max(largest, Math.abs(values[start + q * stride]))
   if (largest === 0) return { mantissa: 0, exponent: 0 }
+  // An infinite entry makes the norm infinite, a NaN makes it NaN (Math.max keeps NaN).
+  if (!Number.isFinite(largest)) return { mantissa: largest, exponent: 0 }
   const exponent = exponentOf(largest)
   // 2^-exponent is a double unless exponent < -1023: then the entries are scaled in steps.
   const unit = 2 ** -exponent
@@ -139,8 +143,9 @@ export const euclideanNorm = (count: number, at: (i: number) => number): number 
     const value = at(i)
     squares += value * value
   }
-  // Within these bounds no square that matters has overflowed or underflowed.
-  if (squares > 1e-280 && squares < 1e280) return Math.sqrt(squares)
+  // Within these bounds no square that matters has overflowed or underflowed. A NaN entry
+  // gives NaN either way; an infinite one, Infinity (wideNorm's largest entry).
+  if ((squares > 1e-280 && squares < 1e280) || Number.isNaN(squares)) return Math.sqrt(squares)
   const values = Float64Array.from({ length: count }, (_, i) => at(i))
   return wideValue(wideNorm(values))
 }

@@ -74,6 +74,33 @@ describe('norms', () => {
     expect(report.W.a.frobeniusNorm).toBe(Infinity)
   })
 
+  it('reports factors with an infinite entry, without hanging', () => {
+    const H = matrix([
+      [1, 2],
+      [3, 4],
+    ])
+    const infinite = {
+      W: matrix([
+        [1, Infinity],
+        [2, 3],
+      ]),
+      H,
+    }
+    const finite = {
+      W: matrix([
+        [1, 1],
+        [2, 3],
+      ]),
+      H,
+    }
+    const result = compare(infinite, finite, { comparators: [norms] })
+    if (E.isLeft(result)) throw new Error(result.left.message)
+    const report = result.right.reports[0] as NormsReport
+    expect(report.W.maxAbsDifference).toBe(Infinity)
+    expect(report.W.a.frobeniusNorm).toBe(Infinity)
+    expect(report.W.b.frobeniusNorm).toBeCloseTo(Math.sqrt(15), 14)
+  })
+
   it('names the shapes when the factorizations differ in shape', () => {
     const other = { W: matrix([[1], [2]]), H: matrix([[1, 1]]) }
     const result = compare(a, other)

@@ -92,5 +92,13 @@ describe('norms', () => {
     expect(norm([Number.MIN_VALUE])).toBe(Number.MIN_VALUE)
     expect(norm([1.5e308, 1.5e308])).toBe(Infinity)
     expect(norm([])).toBe(0)
+    // Entries that are not finite end, as the plain formula would (they had never ended).
+    expect(norm([1, Infinity, 2])).toBe(Infinity)
+    expect(norm([-Infinity, 1e-200])).toBe(Infinity)
+    expect(norm([1, NaN])).toBeNaN()
+    expect(norm([1e-200, NaN])).toBeNaN()
+    expect(wideValue(wideNorm([3, Infinity]))).toBe(Infinity)
+    expect(timesPowerOfTwo(3, -Infinity)).toBe(0)
+    expect(timesPowerOfTwo(3, Infinity)).toBe(Infinity)
   })
 })
