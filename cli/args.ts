@@ -233,7 +233,10 @@ export const fromLibraryError = (
     )
   }
   if (error._tag === 'Unsupported' || error._tag === 'Aborted' || input === undefined) {
-    return usageError(/betaLoss/.test(detail) ? `option --loss: ${detail}` : detail)
+    if (!/betaLoss/.test(detail)) return usageError(detail)
+    return usageError(
+      `option ${setByFlag.has('betaLoss') ? '--set betaLoss' : '--loss'}: ${detail}`,
+    )
   }
   return inputError(input.file, detail)
 }

@@ -11,6 +11,7 @@ import {
   transform,
   type Factorization,
   type Matrix,
+  type NmfError,
   type TransformOptions,
 } from 'nmfkit'
 import {
@@ -25,7 +26,7 @@ import {
   readOptionsOf,
   startCommand,
 } from '../args.ts'
-import { inputError, usageError, type CliResult } from '../errors.ts'
+import { inputError, usageError, type CliError, type CliResult } from '../errors.ts'
 import { checkOutputPath, distinctOutputs, writeAll, type OutputFile } from '../files.ts'
 import { readMatrixFile } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
@@ -120,6 +121,35 @@ const transformOptions = (
   return { ...options, ...fromFlags }
 }
 
+/**
+ * A refusal of transform's as the command names it: what comes from the model (its H; its
+ * loss, when --loss does not replace it) is not blamed on a flag or on the input's file.
+ */
+const transformError = (
+  error: NmfError,
+  values: TransformValues,
+  input: { readonly file: string; readonly locate: (row: number, col: number) => string },
+): CliError => {
+  const detail = error.message.replace(/^[\w.]+: /, '')
+  // H is the model's: a refusal of H names the model's file (and H's row and column).
+  if (values.model !== undefined && /^expected H /.test(detail)) {
+    return inputError(values.model, detail)
+  }
+  if (error._tag === 'Unsupported' && values.loss === undefined) {
+    // The loss is the model's. A solver that cannot take it is --solver's fault...
+    if (/handles only betaLoss/.test(detail)) {
+      return usageError(`option --solver: ${detail} (the loss is the model's; --loss overrides it)`)
+    }
+    // ...and a zero in X that it cannot take is the input's, named by its place.
+    const zero = /, found 0 at row (\d+), column (\d+)/.exec(detail)
+    if (zero !== null) {
+      const place = input.locate(Number(zero[1]), Number(zero[2]))
+      return inputError(input.file, `${place}: the model's ${detail.replace(zero[0], ', found 0')}`)
+    }
+  }
+  return fromLibraryError(error, input)
+}
+
 /** Runs `nmfkit transform`. */
 export const runTransform = (args: string[]): CliResult<void> => {
   const start = startCommand('transform', transformUsage, [1, 'one INPUT file'], () =>
@@ -185,23 +215,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
     onIteration: progress.onIteration,
   })
   progress.finish()
-  if (E.isLeft(result)) {
-    // Without --loss the loss is the model's: a solver that cannot take it is --solver's fault.
-    const { left } = result
-    if (left._tag === 'Unsupported' && values.loss === undefined && /betaLoss/.test(left.message)) {
-      return E.left(
-        usageError(
-          `option --solver: ${left.message.replace(/^[\w.]+: /, '')} ` +
-            `(the loss is the model's; --loss overrides it)`,
-        ),
-      )
-    }
-    // H is the model's: a refusal of H names the model's file, not the input's.
-    if (left._tag === 'InvalidMatrix' && /^transform: expected H /.test(left.message)) {
-      return E.left(inputError(values.model, left.message.replace(/^transform: /, '')))
-    }
-    return E.left(fromLibraryError(left, input))
-  }
+  if (E.isLeft(result)) return E.left(transformError(result.left, values, input))
   const fit: Factorization = result.right
 
   const components = Array.from({ length: H.rows }, (_, t) => `component${t + 1}`)

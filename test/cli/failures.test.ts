@@ -205,16 +205,42 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(readFileSync(join(folder, 'target.csv'), 'utf8')).toBe('mine\n')
   })
 
-  it("a model whose H is all zero: named by the model's file", async () => {
+  it("a model whose H is all zero or negative: named by the model's file", async () => {
     await withModel('zeros.json')
     const model = JSON.parse(readFileSync(join(folder, 'zeros.json'), 'utf8'))
     model.H.data = model.H.data.map(() => 0)
     writeFileSync(join(folder, 'zeros.json'), JSON.stringify(model))
+    model.H.data = model.H.data.map((_: number, q: number) => (q === 1 ? -1 : 1))
+    writeFileSync(join(folder, 'negative-h.json'), JSON.stringify(model))
+    const [zeros, negative] = await Promise.all([
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'zeros.json'),
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'negative-h.json'),
+    ])
+    expect(oneLineFailure(zeros)).toBe(
+      'nmfkit transform: zeros.json: expected H to have a non-zero entry, found only zeros',
+    )
+    expect(oneLineFailure(negative)).toBe(
+      'nmfkit transform: negative-h.json: expected H to be non-negative, found -1 at row 0, ' +
+        'column 1',
+    )
+  })
+
+  it("a zero in the input that the model's loss cannot take: the input's place", async () => {
+    await withModel('is.json', '--solver', 'mu', '--loss', 'itakura-saito')
+    writeFileSync(join(folder, 'zero.csv'), '1,2\n0,4\n')
+    const line = oneLineFailure(await nmfkit(folder, 'transform', 'zero.csv', '--model', 'is.json'))
+    expect(line).toMatch(
+      /^nmfkit transform: zero\.csv: line 2, column 1: the model's betaLoss 'itakura-saito' \(β = 0\) needs X without zeros, found 0: for β ≤ 0 /,
+    )
+  })
+
+  it('a loss that --set gives is named by --set', async () => {
     const line = oneLineFailure(
-      await nmfkit(folder, 'transform', 'good.csv', '--model', 'zeros.json'),
+      await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--set', 'betaLoss=1'),
     )
     expect(line).toBe(
-      'nmfkit transform: zeros.json: expected H to have a non-zero entry, found only zeros',
+      "nmfkit fit: option --set betaLoss: solver 'cd' handles only betaLoss 'frobenius', " +
+        "found 'kullback-leibler' (β = 1); use solver 'mu' for other losses",
     )
   })
 
