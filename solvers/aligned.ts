@@ -66,6 +66,7 @@ import {
 import { UnitInterval } from './options.ts'
 import {
   asFactors,
+  balancedPair,
   comparePair,
   dataNorm,
   normalizeComponents,
@@ -286,7 +287,10 @@ const firstNonFinite = (value: unknown, path: string): string | undefined => {
  * entries fall into components.
  */
 const errorAgainst = (X: AnyMatrix, pair: FactorPair, side: Side): Result<number> => {
-  const plain = frobeniusError(X, pair.W, pair.H)
+  // For a CSR X the error is formed from WᵀW and H·Hᵀ, which a component with a huge W
+  // column and a tiny H row would overflow or underflow: the components are balanced first.
+  const balanced = X.format === 'csr' ? balancedPair(pair) : pair
+  const plain = frobeniusError(X, balanced.W, balanced.H)
   return plain > 1e-140 && plain < 1e140
     ? E.right(plain)
     : reportable(

@@ -269,6 +269,34 @@ const termExponents = (pair: FactorPair): (readonly [number, number] | undefined
   })
 }
 
+/**
+ * The same W·H with each component's W column and H row brought to about the same
+ * largest entry, by powers of two (exact where the results are normal doubles): W's
+ * column t times 2^s_t and H's row t times 2^-s_t, s_t = ⌊(eh_t − ew_t)/2⌋. Sums over the
+ * components of products of W's and of H's own entries (WᵀW, H·Hᵀ) then neither overflow
+ * nor underflow because one side is huge and the other tiny; for factors already about
+ * balanced the numbers formed from them are the same, bit for bit.
+ */
+export const balancedPair = (pair: FactorPair): FactorPair => {
+  const samples = pair.W.rows
+  const k = pair.W.cols
+  const features = pair.H.cols
+  const W = valuesOf(pair.W).slice()
+  const H = valuesOf(pair.H).slice()
+  termExponents(pair).forEach((exponents, t) => {
+    if (exponents === undefined) return
+    const shift = Math.floor((exponents[1] - exponents[0]) / 2)
+    if (shift === 0) return
+    for (let i = 0; i < samples; i++) W[i * k + t] = timesPowerOfTwo(W[i * k + t], shift)
+    for (let j = 0; j < features; j++)
+      H[t * features + j] = timesPowerOfTwo(H[t * features + j], -shift)
+  })
+  return {
+    W: Matrix.unsafeWrap(samples, k, W),
+    H: Matrix.unsafeWrap(k, features, H),
+  }
+}
+
 /** The largest ew_t + eh_t over the pairs' non-empty components; undefined when there is none. */
 const productExponent = (pairs: readonly FactorPair[]): number | undefined => {
   let largest: number | undefined

@@ -12,6 +12,7 @@ import {
   aligned,
   compare,
   createRng,
+  CsrMatrix,
   formatReport,
   Matrix,
   nmf,
@@ -378,6 +379,31 @@ describe('aligned at any scale of the factors', () => {
     expect(errors.a / 1e200).toBeCloseTo(1, 12)
     expect(errors.b).toBe(errors.a)
     expect(report.reconstructionDifference.relative).toBe(0)
+  })
+
+  it('gives the same error against a CSR X as against a dense one, however unbalanced', () => {
+    // X = W·H plus 1e-3 at one entry (a CSR X's error is ‖X‖² − 2⟨X, W·H⟩ + ‖W·H‖², which
+    // cancels: a smaller error would lose digits to rounding); component 0's W column times
+    // 2^520, its H row times 2^-520.
+    const pair = randomPair(7, 6, 3, 5)
+    const product = pair.W.times(pair.H)
+    if (E.isLeft(product)) throw new Error(product.left.message)
+    const data = product.right.toFloat64Array()
+    data[7] += 1e-3
+    const X = matrix(6, 5, data)
+    const unbalanced = {
+      W: pair.W.map((value, _i, t) => (t === 0 ? value * 2 ** 520 : value)),
+      H: pair.H.map((value, t) => (t === 0 ? value * 2 ** -520 : value)),
+    }
+    for (const f of [pair, unbalanced]) {
+      const dense = alignedReport(f, f, { X }).reconstructionErrors as { a: number }
+      const sparse = alignedReport(f, f, { X: CsrMatrix.fromDense(X) }).reconstructionErrors as {
+        a: number
+      }
+      // The cancellation's rounding: about ε·‖X‖² / error² = 1e-16 · 30 / 1e-6 of error².
+      expect(dense.a / 1e-3).toBeCloseTo(1, 7)
+      expect(sparse.a / 1e-3).toBeCloseTo(1, 7)
+    }
   })
 
   it('names the number it cannot report when it is beyond the largest double', () => {
