@@ -118,7 +118,7 @@ const drive = <O, S extends Factors>(
 ): Result<Factorization> => {
   const operation = settings.operation ?? 'nmf'
   let state = solver.start(problem, initial, options)
-  const startShape = checkShapes(operation, solver.name, problem, state, 'from the start')
+  const startShape = checkShapes(operation, solver.name, problem, state, 0)
   if (startShape !== undefined) return E.left(startShape)
   const history: HistoryEntry[] = []
   let first: StepResult<S> | undefined
@@ -168,13 +168,7 @@ const drive = <O, S extends Factors>(
     const result = solver.step(state, problem, options)
     const previous = state
     state = result.state
-    const shape = checkShapes(
-      operation,
-      solver.name,
-      problem,
-      state,
-      `after iteration ${iteration}`,
-    )
+    const shape = checkShapes(operation, solver.name, problem, state, iteration)
     if (shape !== undefined) return E.left(shape)
     // The state before is read no more (the stopping rule of a forgetful solver reads the
     // first step's numbers, not its state). The start's arrays are the caller's.
@@ -240,21 +234,22 @@ const drive = <O, S extends Factors>(
 }
 
 /**
- * W samples×components and H components×features in a state a solver made, or the error
- * that names the first factor of another shape: rows and columns only, cheap enough for
- * every iteration.
+ * W samples×components and H components×features in the state a solver made at
+ * `iteration` (0: its start), or the error that names the first factor of another shape:
+ * rows and columns only, cheap enough for every iteration.
  */
 const checkShapes = (
   operation: string,
   solverName: string,
   problem: Problem,
   state: Factors,
-  when: string,
+  iteration: number,
 ): NmfError | undefined => {
   const { X, components: k } = problem
   const { W, H } = state
   // Compared before anything is built: this runs every iteration.
   if (W.rows === X.rows && W.cols === k && H.rows === k && H.cols === X.cols) return undefined
+  const when = iteration === 0 ? 'from the start' : `after iteration ${iteration}`
   const wrongW = W.rows !== X.rows || W.cols !== k
   const [what, factor, rows, cols, names] = wrongW
     ? (['W', W, X.rows, k, 'samples×components'] as const)

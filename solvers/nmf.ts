@@ -27,8 +27,11 @@ import { commonDefaults, commonProps, decodeProps } from './options.ts'
 import { asMatrix, type MatrixInput } from './input.ts'
 import type { Matrix } from '../core/matrix.ts'
 
-/** The built-in solvers, by name. */
-export const solvers: readonly AnySolver[] = [cd, movingAverage, mu]
+/** The built-in solvers, by name (frozen: it is not a registry). */
+export const solvers: readonly AnySolver[] = Object.freeze([cd, movingAverage, mu])
+
+/** The built-in solvers' objects themselves: a copy of one is a plugin. */
+const builtIn: ReadonlySet<AnySolver> = new Set(solvers)
 
 /** How to build the first factors: a strategy's name or the factors themselves. */
 export type InitOption =
@@ -251,7 +254,7 @@ const fit = <R extends string, C extends string>(
             tol: resolved.tol,
             onIteration: options.onIteration,
             signal: options.signal,
-            builtIn: solvers.includes(solver),
+            builtIn: builtIn.has(solver),
             resolved: {
               ...recordable(resolved),
               ...(solverOptions as object),
