@@ -219,11 +219,12 @@ export const flagOf = (option: string): string =>
 export const fromLibraryError = (
   error: NmfError,
   input?: { readonly file: string; readonly locate: (row: number, col: number) => string },
-  setByFlag: ReadonlySet<string> = new Set(),
+  setByFlag: ReadonlyMap<string, string> = new Map(),
 ): CliError => {
   const detail = error.message.replace(/^[\w.]+: /, '')
   if (error._tag === 'InvalidOption') {
-    const flag = setByFlag.has(error.option) ? `--set ${error.option}` : flagOf(error.option)
+    const written = setByFlag.get(error.option)
+    const flag = written === undefined ? flagOf(error.option) : `--set ${written}`
     return usageError(`option ${flag}: ${detail.replace(/^option '[^']*': /, '')}`)
   }
   if ((error._tag === 'NegativeInput' || error._tag === 'NonFiniteInput') && input !== undefined) {
@@ -235,7 +236,7 @@ export const fromLibraryError = (
   if (error._tag === 'Unsupported' || error._tag === 'Aborted' || input === undefined) {
     if (!/betaLoss/.test(detail)) return usageError(detail)
     return usageError(
-      `option ${setByFlag.has('betaLoss') ? '--set betaLoss' : '--loss'}: ${detail}`,
+      `option ${setByFlag.has('betaLoss') ? `--set ${setByFlag.get('betaLoss')}` : '--loss'}: ${detail}`,
     )
   }
   return inputError(input.file, detail)

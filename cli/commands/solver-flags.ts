@@ -52,22 +52,25 @@ const SET_PAIR = /^([A-Za-z][\w-]*)=(.*)$/
 const optionName = (written: string): string =>
   written.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
 
-/** The names of the options that `--set` gives (for errors the library reports later). */
-export const setOptionNames = (set: readonly string[] | undefined): ReadonlySet<string> =>
-  new Set(
+/**
+ * The options that `--set` gives, each with its name as written (`max-iter` or `maxIter`),
+ * so that errors the library reports later name the flag as the user gave it.
+ */
+export const setOptionNames = (set: readonly string[] | undefined): ReadonlyMap<string, string> =>
+  new Map(
     (set ?? []).flatMap((pair) => {
       const match = SET_PAIR.exec(pair)
-      return match === null ? [] : [optionName(match[1])]
+      return match === null ? [] : [[optionName(match[1]), match[1]] as const]
     }),
   )
 
 /** A `--set` value: true/false, a number, or the text itself. */
-const setValue = (name: string, text: string): CliResult<unknown> =>
+const setValue = (name: string, written: string, text: string): CliResult<unknown> =>
   text === 'true' || text === 'false'
     ? E.right(text === 'true')
     : INTEGER_OPTIONS.includes(name) && /^[+-]?[\d.]/.test(text)
-      ? numberFlag(`set ${name}`, text, true)
-      : numberOrText(`--set ${name}`, text)
+      ? numberFlag(`set ${written}`, text, true)
+      : numberOrText(`--set ${written}`, text)
 
 const ownOptions = (solver: AnySolver): string =>
   Object.keys(solver.optionProps).length === 0 ? 'none' : Object.keys(solver.optionProps).join(', ')
@@ -141,23 +144,25 @@ export const solverOptions = (values: SolverFlagValues): CliResult<Record<string
     const match = SET_PAIR.exec(pair)
     if (match === null)
       return E.left(usageError(`option --set: expected NAME=VALUE, found '${pair}'`))
+    // The option's name, and the flag as the user wrote it (max-iter or maxIter).
     const name = optionName(match[1])
+    const written = match[1]
     const flag = Object.hasOwn(FLAG_ONLY, name) ? FLAG_ONLY[name] : undefined
     if (flag !== undefined) {
-      return E.left(usageError(`option --set ${name}: ${name} is set with ${flag}`))
+      return E.left(usageError(`option --set ${written}: ${name} is set with ${flag}`))
     }
     if (!Object.hasOwn(solver.optionProps, name) && !commonOptions.includes(name)) {
-      return notAnOption(`--set ${name}`, solver)
+      return notAnOption(`--set ${written}`, solver)
     }
     if (Object.hasOwn(options, name)) {
       return E.left(
         usageError(
-          `option --set ${name}: ${name} is already given` +
+          `option --set ${written}: ${name} is already given` +
             (fromFlags.has(name) ? ` by ${flagOf(name)}` : ' by an earlier --set'),
         ),
       )
     }
-    const value = setValue(name, match[2])
+    const value = setValue(name, written, match[2])
     if (E.isLeft(value)) return value
     options[name] = value.right
   }

@@ -135,11 +135,18 @@ describe('flags', () => {
 
   it('knows which options --set gave, in either spelling, so that later errors name it', () => {
     expect([...setOptionNames(['tol=0x10', 'max-iter=3', 'nonsense', 'gamma=0.5'])]).toEqual([
-      'tol',
-      'maxIter',
-      'gamma',
+      ['tol', 'tol'],
+      ['maxIter', 'max-iter'],
+      ['gamma', 'gamma'],
     ])
     expect(setOptionNames(undefined).size).toBe(0)
+    // Messages name the flag as written.
+    expect(message(solverOptions({ components: '2', set: ['max-iter=1.5'] }))).toBe(
+      "option --set max-iter: expected an integer, found '1.5'",
+    )
+    expect(message(solverOptions({ components: '2', 'max-iter': '5', set: ['max-iter=3'] }))).toBe(
+      'option --set max-iter: maxIter is already given by --max-iter',
+    )
   })
 
   it('names the flag for options only a flag sets, and knows no inherited names', () => {
