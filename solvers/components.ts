@@ -66,13 +66,18 @@ const writeUnit = (
   }
 }
 
+/** A factorization's sizes and the arrays of its W (samples×k) and H (k×features). */
+const partsOf = (pair: FactorPair) => ({
+  samples: pair.W.rows,
+  k: pair.W.cols,
+  features: pair.H.cols,
+  w: valuesOf(pair.W),
+  h: valuesOf(pair.H),
+})
+
 /** The normal form of W (samples×k) and H (k×features); the inputs are not changed. */
 export const normalizeComponents = (pair: FactorPair): NormalComponents => {
-  const samples = pair.W.rows
-  const k = pair.W.cols
-  const features = pair.H.cols
-  const w = valuesOf(pair.W)
-  const h = valuesOf(pair.H)
+  const { samples, k, features, w, h } = partsOf(pair)
   const U = new Float64Array(samples * k)
   const V = new Float64Array(k * features)
   const empty: boolean[] = []
@@ -257,11 +262,7 @@ interface ScaledProduct {
  * factor of 4); undefined for an empty component.
  */
 const termExponents = (pair: FactorPair): (readonly [number, number] | undefined)[] => {
-  const samples = pair.W.rows
-  const k = pair.W.cols
-  const features = pair.H.cols
-  const w = valuesOf(pair.W)
-  const h = valuesOf(pair.H)
+  const { samples, k, features, w, h } = partsOf(pair)
   return Array.from({ length: k }, (_, t) => {
     const ew = largestExponent(w, t, samples, k)
     const eh = largestExponent(h, t * features, features, 1)
@@ -278,11 +279,9 @@ const termExponents = (pair: FactorPair): (readonly [number, number] | undefined
  * balanced the numbers formed from them are the same, bit for bit.
  */
 export const balancedPair = (pair: FactorPair): FactorPair => {
-  const samples = pair.W.rows
-  const k = pair.W.cols
-  const features = pair.H.cols
-  const W = valuesOf(pair.W).slice()
-  const H = valuesOf(pair.H).slice()
+  const { samples, k, features, w, h } = partsOf(pair)
+  const W = w.slice()
+  const H = h.slice()
   termExponents(pair).forEach((exponents, t) => {
     if (exponents === undefined) return
     const shift = Math.floor((exponents[1] - exponents[0]) / 2)
@@ -319,11 +318,7 @@ const productExponent = (pairs: readonly FactorPair[]): number | undefined => {
  * largest underflow.
  */
 const scaledProduct = (pair: FactorPair, exponent: number): ScaledProduct => {
-  const samples = pair.W.rows
-  const k = pair.W.cols
-  const features = pair.H.cols
-  const w = valuesOf(pair.W)
-  const h = valuesOf(pair.H)
+  const { samples, k, features, w, h } = partsOf(pair)
   const W = new Float64Array(samples * k)
   const H = new Float64Array(k * features)
   termExponents(pair).forEach((exponents, t) => {
@@ -409,9 +404,7 @@ export const residualNorm = (X: AnyMatrix, pair: FactorPair): Wide => {
   const fromX = largestX === 0 ? undefined : exponentOf(largestX)
   if (fromFactors === undefined && fromX === undefined) return ZERO
   const exponent = Math.max(fromFactors ?? -Infinity, fromX ?? -Infinity)
-  const samples = pair.W.rows
-  const k = pair.W.cols
-  const features = pair.H.cols
+  const { samples, k, features } = partsOf(pair)
   const scaled = scaledProduct(pair, exponent)
   const row = new Float64Array(features)
   let squares = 0
