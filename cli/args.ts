@@ -212,19 +212,23 @@ const flagOfOption: Readonly<Record<string, string>> = {
 export const flagOf = (option: string): string =>
   flagOfOption[option] ?? `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
 
+/** The flag as the user wrote it for `option` (e.g. `-k` or `--components`), if given. */
+export const writtenFlag = (tokens: readonly Token[] | undefined, option: string) =>
+  tokens?.find((token) => token.kind === 'option' && token.name === option)?.rawName
+
 /**
- * A library error as a one-line CLI error: an option is named by its flag, and
- * a bad entry of the input by its place in the file.
+ * A library error as a one-line CLI error: an option is named by its flag (as the user
+ * wrote it, where `asWritten` has it: `--components`, `--set max-iter`), and a bad entry
+ * of the input by its place in the file.
  */
 export const fromLibraryError = (
   error: NmfError,
   input?: { readonly file: string; readonly locate: (row: number, col: number) => string },
-  setByFlag: ReadonlyMap<string, string> = new Map(),
+  asWritten: ReadonlyMap<string, string> = new Map(),
 ): CliError => {
   const detail = error.message.replace(/^[\w.]+: /, '')
   if (error._tag === 'InvalidOption') {
-    const written = setByFlag.get(error.option)
-    const flag = written === undefined ? flagOf(error.option) : `--set ${written}`
+    const flag = asWritten.get(error.option) ?? flagOf(error.option)
     return usageError(`option ${flag}: ${detail.replace(/^option '[^']*': /, '')}`)
   }
   if ((error._tag === 'NegativeInput' || error._tag === 'NonFiniteInput') && input !== undefined) {
@@ -235,9 +239,7 @@ export const fromLibraryError = (
   }
   if (error._tag === 'Unsupported' || error._tag === 'Aborted' || input === undefined) {
     if (!/betaLoss/.test(detail)) return usageError(detail)
-    return usageError(
-      `option ${setByFlag.has('betaLoss') ? `--set ${setByFlag.get('betaLoss')}` : '--loss'}: ${detail}`,
-    )
+    return usageError(`option ${asWritten.get('betaLoss') ?? '--loss'}: ${detail}`)
   }
   return inputError(input.file, detail)
 }
@@ -276,7 +278,7 @@ const applyKernelsFlag = (value: string | undefined): CliResult<void> => {
 }
 
 /** What parseArgs reports of one argument with `tokens: true`. */
-interface Token {
+export interface Token {
   readonly kind: string
   readonly name?: string
   readonly rawName?: string
@@ -315,7 +317,7 @@ export const startCommand = <V extends { readonly help?: boolean }>(
   usage: string,
   expected: readonly [number, string],
   parse: () => { values: V; positionals: string[]; tokens?: readonly Token[] },
-): CliResult<{ values: V; positionals: string[] } | undefined> => {
+): CliResult<{ values: V; positionals: string[]; tokens?: readonly Token[] } | undefined> => {
   const parsed = tryParse(command, parse)
   if (E.isLeft(parsed)) return parsed
   const repeated = repeatedFlag(parsed.right.values, parsed.right.tokens ?? [])

@@ -18,6 +18,7 @@ import {
   numberFlag,
   readOptionsOf,
   startCommand,
+  writtenFlag,
 } from '../args.ts'
 import { usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, distinctOutputs, writeAll, type OutputFile } from '../files.ts'
@@ -191,7 +192,13 @@ export const runFit = (args: string[]): CliResult<void> => {
   const start = startCommand('fit', fitUsage, [1, 'one INPUT file'], () => parseFitArgs(args))
   if (E.isLeft(start)) return start
   if (start.right === undefined) return E.right(undefined)
-  const { values, positionals } = start.right
+  const { values, positionals, tokens } = start.right
+  // Errors name -k or --components, as the user wrote it, and --set NAME for --set's options.
+  const componentsFlag = writtenFlag(tokens, 'components') ?? '-k'
+  const asWritten = new Map([
+    ['components', componentsFlag],
+    ...[...setOptionNames(values.set)].map(([option, name]) => [option, `--set ${name}`] as const),
+  ])
   if (values.components === undefined) {
     return E.left(
       usageError(
@@ -211,7 +218,7 @@ export const runFit = (args: string[]): CliResult<void> => {
   }
   const outputs = checkOutputs(values)
   if (E.isLeft(outputs)) return outputs
-  const options = solverOptions(values)
+  const options = solverOptions(values, componentsFlag)
   if (E.isLeft(options)) return options
   const readOptions = readOptionsOf(values)
   if (E.isLeft(readOptions)) return readOptions
@@ -247,7 +254,7 @@ export const runFit = (args: string[]): CliResult<void> => {
   if (E.isLeft(result)) {
     const error = result.left
     if (error._tag !== 'Aborted' || error.partial === undefined)
-      return E.left(fromLibraryError(error, input, setOptionNames(values.set)))
+      return E.left(fromLibraryError(error, input, asWritten))
     fit = error.partial as Factorization
     stoppedBy = `--time-limit ${values['time-limit']} s`
   } else fit = result.right

@@ -96,7 +96,10 @@ export const lossOption = (loss: string | undefined): CliResult<Record<string, u
  * @example
  * solverOptions({ components: '5', 'max-iter': '500' }) // Right({ components: 5, maxIter: 500 })
  */
-export const solverOptions = (values: SolverFlagValues): CliResult<Record<string, unknown>> => {
+export const solverOptions = (
+  values: SolverFlagValues,
+  componentsFlag = '-k',
+): CliResult<Record<string, unknown>> => {
   const solverName = values.solver ?? 'cd'
   const solver = solvers.find((candidate) => candidate.name === solverName)
   if (solver === undefined) {
@@ -109,7 +112,7 @@ export const solverOptions = (values: SolverFlagValues): CliResult<Record<string
   }
   const options: Record<string, unknown> = { solver: solverName }
   const numbers: readonly [string, string, string | undefined, boolean][] = [
-    ['-k', 'components', values.components, true],
+    [componentsFlag, 'components', values.components, true],
     ['seed', 'seed', values.seed, true],
     ['max-iter', 'maxIter', values['max-iter'], true],
     ['tol', 'tol', values.tol, false],

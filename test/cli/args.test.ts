@@ -124,7 +124,10 @@ describe('flags', () => {
     )
   })
 
-  it('names -k, the flag its help shows first, for a bad number of components', () => {
+  it('names the number of components by the flag as written, -k by default', () => {
+    expect(message(solverOptions({ components: '1.5' }, '--components'))).toBe(
+      "option --components: expected an integer, found '1.5'",
+    )
     expect(message(solverOptions({ components: '1.5' }))).toBe(
       "option -k: expected an integer, found '1.5'",
     )

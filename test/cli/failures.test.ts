@@ -277,6 +277,8 @@ describe('bad usage: one line naming the option', () => {
       nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--w', 'W.xlsx'),
       nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--set', 'tol=0x10'),
       nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--tol', '0x10'),
+      nmfkit(folder, 'fit', 'good.csv', '--components=0'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '0'),
     ])
     expect(runs.map(oneLineFailure)).toEqual([
       "nmfkit fit: unknown option '--bogus' (see nmfkit fit --help)",
@@ -287,6 +289,9 @@ describe('bad usage: one line naming the option', () => {
       // The library refuses the text; the error names the flag that gave it.
       'nmfkit fit: option --set tol: expected a finite number ≥ 0, found "0x10"',
       "nmfkit fit: option --tol: expected a number, found '0x10'",
+      // The library's refusal of the number of components names the flag as written.
+      'nmfkit fit: option --components: expected an integer ≥ 1, found 0',
+      'nmfkit fit: option -k: expected an integer ≥ 1, found 0',
     ])
   })
 })
