@@ -100,6 +100,18 @@ export const showWide = (a: Wide): string => {
   return `${lead.toFixed(2)}e${power}`
 }
 
+/** max |xᵢ| over `count` entries of `values` from `start`, `stride` apart (NaN if one is). */
+export const largestMagnitude = (
+  values: ArrayLike<number>,
+  start = 0,
+  count = values.length,
+  stride = 1,
+): number => {
+  let largest = 0
+  for (let q = 0; q < count; q++) largest = Math.max(largest, Math.abs(values[start + q * stride]))
+  return largest
+}
+
 /**
  * √(Σ xᵢ²) over `count` entries of `values` from `start`, `stride` apart, as a
  * `Wide`: the entries are scaled by the power of two of the largest magnitude
@@ -113,8 +125,7 @@ export const wideNorm = (
   count = values.length,
   stride = 1,
 ): Wide => {
-  let largest = 0
-  for (let q = 0; q < count; q++) largest = Math.max(largest, Math.abs(values[start + q * stride]))
+  const largest = largestMagnitude(values, start, count, stride)
   if (largest === 0) return { mantissa: 0, exponent: 0 }
   // An infinite entry makes the norm infinite, a NaN makes it NaN (Math.max keeps NaN).
   if (!Number.isFinite(largest)) return { mantissa: largest, exponent: 0 }

@@ -20,6 +20,7 @@ import type { AnyMatrix } from '../core/csr.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import {
   exponentOf,
+  largestMagnitude,
   timesPowerOfTwo,
   wideNorm,
   wideOver,
@@ -245,8 +246,7 @@ const largestExponent = (
   count: number,
   stride: number,
 ): number | undefined => {
-  let largest = 0
-  for (let q = 0; q < count; q++) largest = Math.max(largest, Math.abs(values[start + q * stride]))
+  const largest = largestMagnitude(values, start, count, stride)
   return largest === 0 ? undefined : exponentOf(largest)
 }
 
@@ -279,21 +279,35 @@ const termExponents = (pair: FactorPair): (readonly [number, number] | undefined
  * balanced the numbers formed from them are the same, bit for bit.
  */
 export const balancedPair = (pair: FactorPair): FactorPair => {
+  const { W, H } = rescaleTerms(pair, (ew, eh) => Math.floor((eh - ew) / 2), 0)
+  return {
+    W: Matrix.unsafeWrap(pair.W.rows, pair.W.cols, W),
+    H: Matrix.unsafeWrap(pair.H.rows, pair.H.cols, H),
+  }
+}
+
+/**
+ * Copies of W and H with, for each non-empty component t, W's column times
+ * 2^(s_t − exponent) and H's row times 2^−s_t, s_t = `shift(ew_t, eh_t)`; an empty
+ * component is copied as it is (its term is zero either way).
+ */
+const rescaleTerms = (
+  pair: FactorPair,
+  shift: (ew: number, eh: number) => number,
+  exponent: number,
+): ScaledProduct => {
   const { samples, k, features, w, h } = partsOf(pair)
   const W = w.slice()
   const H = h.slice()
   termExponents(pair).forEach((exponents, t) => {
     if (exponents === undefined) return
-    const shift = Math.floor((exponents[1] - exponents[0]) / 2)
-    if (shift === 0) return
-    for (let i = 0; i < samples; i++) W[i * k + t] = timesPowerOfTwo(W[i * k + t], shift)
-    for (let j = 0; j < features; j++)
-      H[t * features + j] = timesPowerOfTwo(H[t * features + j], -shift)
+    const s = shift(exponents[0], exponents[1])
+    for (let i = 0; i < samples; i++) W[i * k + t] = timesPowerOfTwo(W[i * k + t], s - exponent)
+    for (let j = 0; j < features; j++) {
+      H[t * features + j] = timesPowerOfTwo(H[t * features + j], -s)
+    }
   })
-  return {
-    W: Matrix.unsafeWrap(samples, k, W),
-    H: Matrix.unsafeWrap(k, features, H),
-  }
+  return { W, H }
 }
 
 /** The largest ew_t + eh_t over the pairs' non-empty components; undefined when there is none. */
@@ -317,20 +331,8 @@ const productExponent = (pairs: readonly FactorPair[]): number | undefined => {
  * products or squares overflows, and only terms negligible next to the
  * largest underflow.
  */
-const scaledProduct = (pair: FactorPair, exponent: number): ScaledProduct => {
-  const { samples, k, features, w, h } = partsOf(pair)
-  const W = new Float64Array(samples * k)
-  const H = new Float64Array(k * features)
-  termExponents(pair).forEach((exponents, t) => {
-    if (exponents === undefined) return
-    const eh = exponents[1]
-    for (let i = 0; i < samples; i++) W[i * k + t] = timesPowerOfTwo(w[i * k + t], eh - exponent)
-    for (let j = 0; j < features; j++) {
-      H[t * features + j] = timesPowerOfTwo(h[t * features + j], -eh)
-    }
-  })
-  return { W, H }
-}
+const scaledProduct = (pair: FactorPair, exponent: number): ScaledProduct =>
+  rescaleTerms(pair, (_ew, eh) => eh, exponent)
 
 /** Row i of W̃·H̃ into `out`. */
 const productRow = (
@@ -398,10 +400,8 @@ export const dataNorm = (X: AnyMatrix): Wide => wideNorm(storedValues(X))
  */
 export const residualNorm = (X: AnyMatrix, pair: FactorPair): Wide => {
   const x = storedValues(X)
-  let largestX = 0
-  for (let q = 0; q < x.length; q++) largestX = Math.max(largestX, Math.abs(x[q]))
   const fromFactors = productExponent([pair])
-  const fromX = largestX === 0 ? undefined : exponentOf(largestX)
+  const fromX = largestExponent(x, 0, x.length, 1)
   if (fromFactors === undefined && fromX === undefined) return ZERO
   const exponent = Math.max(fromFactors ?? -Infinity, fromX ?? -Infinity)
   const { samples, k, features } = partsOf(pair)
