@@ -9,7 +9,7 @@
  */
 import * as reference from './kernels-reference.ts'
 import type { CsrParts } from './kernels-reference.ts'
-import { THREAD_MIN_WORK } from './threads.ts'
+import { twoThreadsFor } from './threads.ts'
 import {
   copyOut,
   F64,
@@ -59,10 +59,10 @@ export const moduleProduct = (
   m: number,
   out: number,
 ): void => {
-  // Too small for two threads: one call, without building the parts' argument lists (on
-  // the notebook's problem they were a good part of what an iteration allocates).
+  // One thread (too small, or threads not allowed): one call, without building the parts'
+  // argument lists (on the notebook's problem they were much of what an iteration allocated).
   const work = rows * inner * m
-  if (rows < 8 || work < THREAD_MIN_WORK) {
+  if (rows < 8 || !twoThreadsFor(work)) {
     wasm.gemmStrided(a, rows, inner, rowStep * F64, innerStep * F64, b, m, out)
     return
   }
@@ -299,8 +299,8 @@ export const sweepInModule = (
 ): { readonly violation: number; readonly squaredChange: number } => {
   const [gt, otherGt] = [scratch, scratch + k * k * F64]
   const [change, otherChange] = [scratch + 2 * k * k * F64, scratch + (2 * k * k + 1) * F64]
-  if (rows * k * k < THREAD_MIN_WORK) {
-    // Too small for two threads: one call, as moduleProduct makes it.
+  if (!twoThreadsFor(rows * k * k)) {
+    // One thread: one call, as moduleProduct makes it.
     const violation = wasm.coordinateSweep(
       a,
       rows,

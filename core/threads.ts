@@ -157,6 +157,12 @@ export const setKernelThreads = (allowed: boolean): void => {
   enabled = allowed
 }
 
+/**
+ * Whether a call of `work` multiply-adds may run on two threads (allowed, and large
+ * enough); when not, `inParallel` runs nothing and callers may call the kernel directly.
+ */
+export const twoThreadsFor = (work: number): boolean => enabled && work >= THREAD_MIN_WORK
+
 /** Whether a shared memory should be made, so that a worker can join later. */
 export const sharedMemoryWanted = (): boolean => threadsPossible() !== undefined
 
@@ -216,7 +222,7 @@ export const inParallel = (
   here: () => void,
   fallback: (args: Arguments) => unknown,
 ): boolean => {
-  if (!enabled || module === undefined || work < THREAD_MIN_WORK) return false
+  if (module === undefined || !twoThreadsFor(work)) return false
   if (!start(module, memory)) return false
   const { state, args, result } = pool as NonNullable<typeof pool>
   args.fill(0)
