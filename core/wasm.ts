@@ -516,9 +516,9 @@ export const layout = (
 export const copyOut = (exports: Exports, offset: number, length: number): Float64Array =>
   heapOf(exports.memory).f64.slice(offset / F64, offset / F64 + length)
 
-/** Copies `values` into the module's memory at `offset`. */
+/** Copies `values` into the module's memory at `offset` (as `layout` copies operands). */
 export const writeTo = (exports: Exports, offset: number, values: Float64Array): void =>
-  heapOf(exports.memory).f64.set(values, offset / F64)
+  copyIn(exports.memory, values, offset)
 
 /** A live view of `length` float64s at `offset` (valid until the memory grows). */
 export const viewOf = (exports: Exports, offset: number, length: number): Float64Array =>

@@ -264,10 +264,13 @@ const checkShapes = (
 
 /** Hands back the arrays of `previous` that `next` does not hold (core/small-arrays.ts). */
 const recycleReplaced = (previous: Factors, next: Factors): void => {
-  const kept = [valuesOf(next.W), valuesOf(next.H)]
-  for (const values of [valuesOf(previous.W), valuesOf(previous.H)]) {
-    if (!kept.includes(values)) recycle(values)
-  }
+  // Every iteration: compared one by one, without building lists.
+  const w = valuesOf(next.W)
+  const h = valuesOf(next.H)
+  const oldW = valuesOf(previous.W)
+  const oldH = valuesOf(previous.H)
+  if (oldW !== w && oldW !== h) recycle(oldW)
+  if (oldH !== w && oldH !== h) recycle(oldH)
 }
 
 /**
