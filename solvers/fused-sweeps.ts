@@ -57,7 +57,7 @@ export const factorsIn = (
   wasm: KernelModule,
   W: Float64Array,
   H: Float64Array,
-  [, k, m]: readonly [number, number, number],
+  [k, m]: readonly [number, number],
   [w, h, ht]: readonly [number, number, number],
 ): void => {
   writeTo(wasm, w, W)
@@ -146,7 +146,7 @@ export const alternatingSweeps = (
   const { times, transposeTimes } = laid
   const [w, h, ht, crossW, crossH, gramH, gramW, gramNext, scratch, orders] = laid.at
   // The factors are updated in place, so they go into slots of their own (never onto X).
-  factorsIn(wasm, valuesOf(state.W), valuesOf(state.H), [n, k, m], [w, h, ht])
+  factorsIn(wasm, valuesOf(state.W), valuesOf(state.H), [k, m], [w, h, ht])
 
   const sweep = (a: number, rows: number, g: number, c: number, first: number) => {
     // The components' order, drawn as the rule draws it (W's sweep first).

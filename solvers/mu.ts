@@ -340,7 +340,7 @@ const klDense = (
   if (at === undefined) return undefined
   const [x, w, nextW, h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
   const [sumsW, denominatorHt, nextHt] = at.slice(10)
-  factorsIn(wasm, W, H, [n, k, m], [w, h, ht])
+  factorsIn(wasm, W, H, [k, m], [w, h, ht])
   wasm.columnSums(ht, m, k, rowSumsH)
   viewOf(wasm, numeratorHt, m * k).fill(0)
   viewOf(wasm, otherHt, m * k).fill(0)
@@ -413,7 +413,7 @@ const frobeniusInModule = (
   const { times, transposeTimes, at } = laid
   const [w, h, ht, gramH, numeratorW, denominatorW, gramW] = at
   const [numeratorHt, denominatorHt] = [w, denominatorW]
-  factorsIn(wasm, W, H, [n, k, m], [w, h, ht])
+  factorsIn(wasm, W, H, [k, m], [w, h, ht])
   const { l1W, l2W, l1H, l2H } = penalties
 
   // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ. Each update
