@@ -5,6 +5,7 @@
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
 import { gramColumns, gramRows, transpose } from './kernels.ts'
 import { Matrix, valuesOf } from './matrix.ts'
+import { largestMagnitude, timesPowerOfTwo } from './scaled.ts'
 import { fastModule, layout, rowsInTwoParts, viewOf } from './wasm.ts'
 
 /**
@@ -24,38 +25,24 @@ export const frobeniusErrorOf = (X: AnyMatrix, W: Matrix, H: Matrix, squared: nu
   // about 1e154, while the norm itself is representable. Then the same sum is taken
   // on X and W scaled by a power of two (exact), and the root is scaled back.
   if (squared > 1e-280 && squared < 1e280) return Math.sqrt(squared)
-  const magnitude = Math.max(largestMagnitude(X), largestMagnitude(W) * largestMagnitude(H))
+  const magnitude = Math.max(largestEntry(X), largestEntry(W) * largestEntry(H))
   if (magnitude === 0 || !Number.isFinite(magnitude)) return Math.sqrt(squared)
   const exponent = -Math.floor(Math.log2(magnitude))
-  const scaledW = Matrix.unsafeWrap(W.rows, W.cols, timesPowerOfTwo(valuesOf(W), exponent))
+  const scaledW = Matrix.unsafeWrap(W.rows, W.cols, scaledCopy(valuesOf(W), exponent))
   const scaledX: AnyMatrix =
     X.format === 'dense'
-      ? Matrix.unsafeWrap(X.rows, X.cols, timesPowerOfTwo(valuesOf(X), exponent))
-      : CsrMatrix.unsafeWrap({ ...X, data: timesPowerOfTwo(X.data, exponent) })
-  return timesPowerOfTwo(
-    Float64Array.of(Math.sqrt(squaredFrobeniusError(scaledX, scaledW, H))),
-    -exponent,
-  )[0]
+      ? Matrix.unsafeWrap(X.rows, X.cols, scaledCopy(valuesOf(X), exponent))
+      : CsrMatrix.unsafeWrap({ ...X, data: scaledCopy(X.data, exponent) })
+  return timesPowerOfTwo(Math.sqrt(squaredFrobeniusError(scaledX, scaledW, H)), -exponent)
 }
 
 /** The largest |entry| of a matrix (stored entries only for a CSR matrix). */
-const largestMagnitude = (matrix: AnyMatrix): number => {
-  const values = matrix.format === 'dense' ? valuesOf(matrix) : matrix.data
-  let largest = 0
-  for (let q = 0; q < values.length; q++) {
-    const value = values[q]
-    largest = Math.max(largest, Math.abs(value))
-  }
-  return largest
-}
+const largestEntry = (matrix: AnyMatrix): number =>
+  largestMagnitude(matrix.format === 'dense' ? valuesOf(matrix) : matrix.data)
 
-/** A copy of `values` times 2^exponent, in two steps so that the factor itself never overflows. */
-const timesPowerOfTwo = (values: Float64Array, exponent: number): Float64Array => {
-  const half = Math.trunc(exponent / 2)
-  const first = 2 ** half
-  const second = 2 ** (exponent - half)
-  return values.map((value) => value * first * second)
-}
+/** A copy of `values` times 2^exponent (core/scaled.ts's exact steps). */
+const scaledCopy = (values: Float64Array, exponent: number): Float64Array =>
+  values.map((value) => timesPowerOfTwo(value, exponent))
 
 /** ‖X − W·H‖²_F, computed as in `frobeniusError` (clamped at zero for a CSR X). */
 export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number => {
