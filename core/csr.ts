@@ -16,7 +16,15 @@ import * as E from 'fp-ts/lib/Either.js'
 import { DIMENSIONS } from './dimensions.ts'
 import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
 import { csrTimesDense, type CsrParts } from './kernels.ts'
-import { Matrix, showShape, valuesOf } from './matrix.ts'
+import {
+  largestOf,
+  Matrix,
+  showShape,
+  smallestOf,
+  sumOf,
+  sumOfSquares,
+  valuesOf,
+} from './matrix.ts'
 
 /**
  * A sparse matrix in CSR form that never changes. Its `indptr`, `indices` and `data` are
@@ -251,13 +259,7 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
 
   /** Σ x_ij. */
   sum(): number {
-    let total = 0
-    const data = this.data
-    for (let q = 0; q < data.length; q++) {
-      const value = data[q]
-      total += value
-    }
-    return total
+    return sumOf(this.data)
   }
 
   /** The mean of all entries, zeros included. */
@@ -267,35 +269,17 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
 
   /** The largest entry, zeros included. */
   max(): number {
-    let best = this.nnz < this.rows * this.cols ? 0 : -Infinity
-    const data = this.data
-    for (let q = 0; q < data.length; q++) {
-      const value = data[q]
-      if (value > best) best = value
-    }
-    return best
+    return largestOf(this.data, this.nnz < this.rows * this.cols ? 0 : -Infinity)
   }
 
   /** The smallest entry, zeros included. */
   min(): number {
-    let best = this.nnz < this.rows * this.cols ? 0 : Infinity
-    const data = this.data
-    for (let q = 0; q < data.length; q++) {
-      const value = data[q]
-      if (value < best) best = value
-    }
-    return best
+    return smallestOf(this.data, this.nnz < this.rows * this.cols ? 0 : Infinity)
   }
 
   /** ‖X‖_F. */
   frobeniusNorm(): number {
-    let total = 0
-    const data = this.data
-    for (let q = 0; q < data.length; q++) {
-      const value = data[q]
-      total += value * value
-    }
-    return Math.sqrt(total)
+    return Math.sqrt(sumOfSquares(this.data))
   }
 }
 

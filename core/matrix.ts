@@ -352,13 +352,7 @@ export class Matrix<R extends string = string, C extends string = string> {
 
   /** Σ a_ij. */
   sum(): number {
-    let total = 0
-    const values = this[VALUES]
-    for (let q = 0; q < values.length; q++) {
-      const value = values[q]
-      total += value
-    }
-    return total
+    return sumOf(this[VALUES])
   }
 
   /** The mean of all entries. */
@@ -368,36 +362,49 @@ export class Matrix<R extends string = string, C extends string = string> {
 
   /** The largest entry. */
   max(): number {
-    let best = -Infinity
-    const values = this[VALUES]
-    for (let q = 0; q < values.length; q++) {
-      const value = values[q]
-      if (value > best) best = value
-    }
-    return best
+    return largestOf(this[VALUES], -Infinity)
   }
 
   /** The smallest entry. */
   min(): number {
-    let best = Infinity
-    const values = this[VALUES]
-    for (let q = 0; q < values.length; q++) {
-      const value = values[q]
-      if (value < best) best = value
-    }
-    return best
+    return smallestOf(this[VALUES], Infinity)
   }
 
   /** ‖A‖_F, the square root of the sum of squares. */
   frobeniusNorm(): number {
-    let total = 0
-    const values = this[VALUES]
-    for (let q = 0; q < values.length; q++) {
-      const value = values[q]
-      total += value * value
-    }
-    return Math.sqrt(total)
+    return Math.sqrt(sumOfSquares(this[VALUES]))
   }
+}
+
+// The passes over stored values that Matrix and CsrMatrix share: indexed loops, several
+// times faster over a typed array than `for…of`.
+
+/** Σ values, in order. */
+export const sumOf = (values: Float64Array): number => {
+  let total = 0
+  for (let q = 0; q < values.length; q++) total += values[q]
+  return total
+}
+
+/** Σ values², in order. */
+export const sumOfSquares = (values: Float64Array): number => {
+  let total = 0
+  for (let q = 0; q < values.length; q++) total += values[q] * values[q]
+  return total
+}
+
+/** The largest of `start` and `values`. */
+export const largestOf = (values: Float64Array, start: number): number => {
+  let best = start
+  for (let q = 0; q < values.length; q++) if (values[q] > best) best = values[q]
+  return best
+}
+
+/** The smallest of `start` and `values`. */
+export const smallestOf = (values: Float64Array, start: number): number => {
+  let best = start
+  for (let q = 0; q < values.length; q++) if (values[q] < best) best = values[q]
+  return best
 }
 
 /** Throws a RangeError unless `index` is an integer in 0..size-1. */

@@ -19,7 +19,7 @@ import {
   type Result,
 } from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
-import { Matrix, showShape } from '../core/matrix.ts'
+import { Matrix, showShape, sumOfSquares } from '../core/matrix.ts'
 import type { Rng } from '../core/rng.ts'
 import { truncatedSvd } from '../core/svd.ts'
 import type { Factors } from './contract.ts'
@@ -49,14 +49,7 @@ const random: InitStrategy = {
   },
 }
 
-const norm = (values: Float64Array): number => {
-  let total = 0
-  for (let q = 0; q < values.length; q++) {
-    const value = values[q]
-    total += value * value
-  }
-  return Math.sqrt(total)
-}
+const norm = (values: Float64Array): number => Math.sqrt(sumOfSquares(values))
 
 /** The NNDSVD factors, zeros left as zeros. */
 const nndsvdCore = (X: AnyMatrix, k: number, rng: Rng): { W: Float64Array; H: Float64Array } => {
