@@ -339,3 +339,16 @@ export const MAX_INDEX = 2 ** 31 - 1
 /** Either kind of matrix: the input X of a fit may be dense or sparse. */
 export type AnyMatrix<R extends string = string, C extends string = string> =
   Matrix<R, C> | CsrMatrix<R, C>
+
+/** The stored entries: all of a dense matrix's (row-major), a CSR matrix's non-zeros. */
+export const storedValues = (X: AnyMatrix): Float64Array =>
+  X.format === 'dense' ? valuesOf(X) : X.data
+
+/** X of the same kind and shape with `values` (one per stored entry of X) in their place. */
+export const withStoredValues = <R extends string, C extends string>(
+  X: AnyMatrix<R, C>,
+  values: Float64Array,
+): AnyMatrix<R, C> =>
+  X.format === 'dense'
+    ? Matrix.unsafeWrap<R, C>(X.rows, X.cols, values)
+    : CsrMatrix.unsafeWrap<R, C>({ ...X, data: values })

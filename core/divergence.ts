@@ -2,7 +2,7 @@
  * Distances between X and W·H that never form W·H in full for a sparse X, and
  * never allocate an n×m array for a dense one.
  */
-import { CsrMatrix, type AnyMatrix } from './csr.ts'
+import { storedValues, withStoredValues, type AnyMatrix, type CsrMatrix } from './csr.ts'
 import { gramColumns, gramRows, transpose } from './kernels.ts'
 import { Matrix, valuesOf } from './matrix.ts'
 import { largestMagnitude, timesPowerOfTwo } from './scaled.ts'
@@ -29,16 +29,12 @@ export const frobeniusErrorOf = (X: AnyMatrix, W: Matrix, H: Matrix, squared: nu
   if (magnitude === 0 || !Number.isFinite(magnitude)) return Math.sqrt(squared)
   const exponent = -Math.floor(Math.log2(magnitude))
   const scaledW = Matrix.unsafeWrap(W.rows, W.cols, scaledCopy(valuesOf(W), exponent))
-  const scaledX: AnyMatrix =
-    X.format === 'dense'
-      ? Matrix.unsafeWrap(X.rows, X.cols, scaledCopy(valuesOf(X), exponent))
-      : CsrMatrix.unsafeWrap({ ...X, data: scaledCopy(X.data, exponent) })
+  const scaledX = withStoredValues(X, scaledCopy(storedValues(X), exponent))
   return timesPowerOfTwo(Math.sqrt(squaredFrobeniusError(scaledX, scaledW, H)), -exponent)
 }
 
 /** The largest |entry| of a matrix (stored entries only for a CSR matrix). */
-const largestEntry = (matrix: AnyMatrix): number =>
-  largestMagnitude(matrix.format === 'dense' ? valuesOf(matrix) : matrix.data)
+const largestEntry = (matrix: AnyMatrix): number => largestMagnitude(storedValues(matrix))
 
 /** A copy of `values` times 2^exponent (core/scaled.ts's exact steps). */
 const scaledCopy = (values: Float64Array, exponent: number): Float64Array =>

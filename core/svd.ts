@@ -10,10 +10,11 @@
  * An X with entries so large (or small) that their squares overflow (or
  * underflow) is decomposed scaled by a power of two, which is exact.
  */
-import { CsrMatrix, type AnyMatrix } from './csr.ts'
+import { storedValues, withStoredValues, type AnyMatrix } from './csr.ts'
 import { csrTimesDenseT, csrTransposeTimesDense, gemm, gemmNT, transpose } from './kernels.ts'
-import { Matrix, valuesOf } from './matrix.ts'
+import { valuesOf } from './matrix.ts'
 import type { Rng } from './rng.ts'
+import { largestMagnitude, timesPowerOfTwo } from './scaled.ts'
 
 /** The largest min(n, m) decomposed exactly; larger inputs use the randomized path. */
 export const EXACT_LIMIT = 300
@@ -203,37 +204,21 @@ const fixSigns = (U: Float64Array, V: Float64Array, n: number, m: number, k: num
   }
 }
 
-/** x·2^e, in two steps so that 2^e itself never overflows (|e| ≤ 2098). */
-const timesPowerOfTwo = (x: number, e: number): number => {
-  const half = Math.trunc(e / 2)
-  return x * 2 ** half * 2 ** (e - half)
-}
-
 /**
  * `decompose(X)`, or, when X's largest |entry| is outside the safe range,
  * `decompose(X·2^e)` with S scaled back by 2^-e: U and V are unchanged by the scale.
  */
 const rescaled = (X: AnyMatrix, decompose: (Y: AnyMatrix) => TruncatedSvd): TruncatedSvd => {
-  const values = X.format === 'dense' ? valuesOf(X) : X.data
-  let largest = 0
-  for (let q = 0; q < values.length; q++) {
-    const value = values[q]
-    largest = Math.max(largest, Math.abs(value))
-  }
+  const values = storedValues(X)
+  const largest = largestMagnitude(values)
   const exponent = largest === 0 ? 0 : Math.round(Math.log2(largest))
   if (Math.abs(exponent) <= SAFE_EXPONENT) return decompose(X)
-  const scaledValues = values.map((value) => timesPowerOfTwo(value, -exponent))
-  const scaled: AnyMatrix =
-    X.format === 'dense'
-      ? Matrix.unsafeWrap(X.rows, X.cols, scaledValues)
-      : CsrMatrix.unsafeWrap({
-          rows: X.rows,
-          cols: X.cols,
-          indptr: X.indptr,
-          indices: X.indices,
-          data: scaledValues,
-        })
-  const svd = decompose(scaled)
+  const svd = decompose(
+    withStoredValues(
+      X,
+      values.map((value) => timesPowerOfTwo(value, -exponent)),
+    ),
+  )
   return { ...svd, S: svd.S.map((value) => timesPowerOfTwo(value, exponent)) }
 }
 

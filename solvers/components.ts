@@ -16,7 +16,7 @@
  * w·hᵀ is zero, its unit vectors are stored as zeros, and nothing is ever
  * divided by its norm.
  */
-import type { AnyMatrix } from '../core/csr.ts'
+import { storedValues, type AnyMatrix } from '../core/csr.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import {
   exponentOf,
@@ -386,9 +386,6 @@ export const reconstructionDistance = (
     normA: { mantissa: Math.sqrt(squaredNormA), exponent },
   }
 }
-
-/** The stored values of X: all entries of a dense X, the non-zeros of a CSR X. */
-const storedValues = (X: AnyMatrix): Float64Array => (X.format === 'dense' ? valuesOf(X) : X.data)
 
 /** ‖X‖_F as a `Wide` number, its squares scaled (see `wideNorm`). */
 export const dataNorm = (X: AnyMatrix): Wide => wideNorm(storedValues(X))
