@@ -614,28 +614,19 @@ function ratios(x: usize, y: usize, count: i32, eps: f64): void {
   }
 }
 
-/** The running sums of one column of coordinateSweep: its violation and squared change. */
-let sweepViolation = 0.0
-let sweepSquares = 0.0
-
-/** coordinateSweep's update of the entry at `at` with gradient g, added to the sums. */
+/** coordinateSweep's new value of an entry a with gradient g. */
 @inline
-function coordinateStep(
-  at: usize,
-  g: f64,
-  curvature: f64,
-  damped: i32,
-  gamma: f64,
-  project: i32,
-): void {
-  const a = load<f64>(at)
+function coordinateNext(a: f64, g: f64, curvature: f64, damped: i32, gamma: f64, project: i32): f64 {
   let next = curvature == 0 ? a : a - g / curvature
   if (damped) next = a + (next - a) * gamma
   if (project) next = max(next, 0)
-  sweepViolation += abs(a == 0 ? min(g, 0) : g)
-  const step = next - a
-  sweepSquares += step * step
-  store<f64>(at, next)
+  return next
+}
+
+/** An entry's part of coordinateSweep's violation: |g|, or |min(g, 0)| at the bound a = 0. */
+@inline
+function violationOf(a: f64, g: f64): f64 {
+  return abs(a == 0 ? min(g, 0) : g)
 }
 
 /**
@@ -677,8 +668,9 @@ export function coordinateSweep(
     const column: usize = (<usize>t) << 3
     const g0 = Gt + <usize>t * rowK
     const curvature = load<f64>(g0 + column)
-    sweepViolation = 0
-    sweepSquares = 0
+    // The column's sums, in locals (a global's every update would go through memory).
+    let violation = 0.0
+    let squares = 0.0
     // Two rows at a time: their dot products are independent chains that overlap; each
     // row's sums and updates are the same operations in the same order as one at a time.
     let i = 0
@@ -702,8 +694,22 @@ export function coordinateSweep(
         dot1 += load<f64>(row1 + at) * g
       }
       const c0 = C + <usize>i * rowK + column
-      coordinateStep(row0 + column, dot0 - load<f64>(c0), curvature, damped, gamma, project)
-      coordinateStep(row1 + column, dot1 - load<f64>(c0 + rowK), curvature, damped, gamma, project)
+      const at0 = row0 + column
+      const at1 = row1 + column
+      const a0 = load<f64>(at0)
+      const a1 = load<f64>(at1)
+      const grad0 = dot0 - load<f64>(c0)
+      const grad1 = dot1 - load<f64>(c0 + rowK)
+      const next0 = coordinateNext(a0, grad0, curvature, damped, gamma, project)
+      const next1 = coordinateNext(a1, grad1, curvature, damped, gamma, project)
+      store<f64>(at0, next0)
+      store<f64>(at1, next1)
+      violation += violationOf(a0, grad0)
+      violation += violationOf(a1, grad1)
+      const step0 = next0 - a0
+      const step1 = next1 - a1
+      squares += step0 * step0
+      squares += step1 * step1
     }
     if (i < n) {
       const row = A + <usize>i * rowK
@@ -717,11 +723,17 @@ export function coordinateSweep(
         const at: usize = (<usize>pairs) << 3
         dot += load<f64>(row + at) * load<f64>(g0 + at)
       }
+      const at = row + column
+      const a = load<f64>(at)
       const g = dot - load<f64>(C + <usize>i * rowK + column)
-      coordinateStep(row + column, g, curvature, damped, gamma, project)
+      const next = coordinateNext(a, g, curvature, damped, gamma, project)
+      store<f64>(at, next)
+      violation += violationOf(a, g)
+      const step = next - a
+      squares += step * step
     }
-    total += sweepViolation
-    totalChange += sweepSquares
+    total += violation
+    totalChange += squares
   }
   if (change != 0) store<f64>(change, totalChange)
   return total
