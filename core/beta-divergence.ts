@@ -26,7 +26,7 @@ import type { AnyMatrix } from './csr.ts'
 import { frobeniusError, frobeniusErrorOf, squaredFrobeniusError } from './divergence.ts'
 import { invalidOption, shapeMismatch, unsupported, type NmfError, type Result } from './errors.ts'
 import { transpose } from './kernels.ts'
-import { copyOut, fastModule, layout } from './wasm.ts'
+import { copyOut, F64, fastModule, layout } from './wasm.ts'
 import { showShape, valuesOf, type Matrix } from './matrix.ts'
 import { checkNonNegative } from './validate.ts'
 
@@ -165,7 +165,7 @@ const addEntry = (sums: Sums, x: number, y: number, beta: number, generic: boole
 const fastSums = (
   X: AnyMatrix,
   w: Float64Array,
-  ht: Float64Array,
+  h: Float64Array,
   k: number,
   beta: number,
 ): Sums | undefined => {
@@ -173,11 +173,13 @@ const fastSums = (
   if (sparse && beta !== 0 && beta !== 1) return undefined
   const wasm = fastModule((sparse ? X.data.length : X.rows * X.cols) * k)
   if (wasm === undefined) return undefined
-  const operands = sparse ? [X.data, X.indices, X.indptr, w, ht] : [valuesOf(X), w, ht]
-  const at = layout(wasm, operands, [32])
+  const operands = sparse ? [X.data, X.indices, X.indptr, w, h] : [valuesOf(X), w, h]
+  // Hᵀ (m×k) is formed in the module: no array of H's size to collect afterwards.
+  const at = layout(wasm, operands, [X.cols * k * F64, 32])
   if (at === undefined) return undefined
   const [values, columns, starts] = sparse ? at : [at[0], 0, 0]
-  const [W, Ht, out] = at.slice(sparse ? 3 : 1)
+  const [W, H, Ht, out] = at.slice(sparse ? 3 : 1)
+  wasm.transpose(H, k, X.cols, Ht)
   wasm.betaSums(values, columns, starts, X.rows, X.cols, W, Ht, k, beta, EPSILON, out)
   const [x, first, second, yBeta] = copyOut(wasm, out, 4)
   return { x, first, second, yBeta }
@@ -229,8 +231,9 @@ export const unsafeBetaDivergence = (X: AnyMatrix, W: Matrix, H: Matrix, beta: n
   const m = X.cols
   const k = W.cols
   const w = valuesOf(W)
-  const ht = transpose(valuesOf(H), k, m)
-  const sums = fastSums(X, w, ht, k, beta) ?? loopSums(X, w, ht, k, beta)
+  const h = valuesOf(H)
+  // Column j of H as row j of Hᵀ in the sums: the k entries each one reads are adjacent.
+  const sums = fastSums(X, w, h, k, beta) ?? loopSums(X, w, transpose(h, k, m), k, beta)
 
   let divergence: number
   if (beta === 1) {
@@ -240,7 +243,7 @@ export const unsafeBetaDivergence = (X: AnyMatrix, W: Matrix, H: Matrix, beta: n
       let columnW = 0
       for (let i = 0; i < n; i++) columnW += w[i * k + t]
       let rowH = 0
-      for (let j = 0; j < m; j++) rowH += ht[j * k + t]
+      for (let j = 0; j < m; j++) rowH += h[t * m + j]
       sumY += columnW * rowH
     }
     divergence = sums.first + (sumY - sums.x)

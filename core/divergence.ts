@@ -6,7 +6,7 @@ import { storedValues, withStoredValues, type AnyMatrix, type CsrMatrix } from '
 import { gramColumns, gramRows, transpose } from './kernels.ts'
 import { Matrix, valuesOf } from './matrix.ts'
 import { largestMagnitude, timesPowerOfTwo } from './scaled.ts'
-import { fastModule, layout, rowsInTwoParts, viewOf } from './wasm.ts'
+import { F64, fastModule, layout, rowsInTwoParts, viewOf } from './wasm.ts'
 
 /**
  * ‖X − W·H‖_F for X (n×m), W (n×k), H (k×m).
@@ -95,9 +95,7 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
     }
     return total
   }
-  // Column j of H as row j of Hᵀ: the k entries each non-zero reads are adjacent.
-  const ht = transpose(h, k, m)
-  const [squaredNormX, cross] = csrSums(X, w, ht, k)
+  const [squaredNormX, cross] = csrSums(X, w, h, k)
   const WtW = gramColumns(w, n, k)
   const HHt = gramRows(h, k, m)
   let quadratic = 0
@@ -107,22 +105,28 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
 
 /**
  * Σ x² and Σ x·(W·H)_ij over the stored entries of a CSR X: in the module where it runs
- * (wasm/kernels.ts's csrCross, the same sums in the same order), else here.
+ * (wasm/kernels.ts's csrCross, the same sums in the same order), else here. Both read
+ * column j of H as row j of Hᵀ, so that the k entries each non-zero reads are adjacent;
+ * the module forms Hᵀ in its own memory.
  */
 const csrSums = (
   X: CsrMatrix,
   w: Float64Array,
-  ht: Float64Array,
+  h: Float64Array,
   k: number,
 ): readonly [number, number] => {
   const n = X.rows
+  const m = X.cols
   const wasm = fastModule(X.data.length * k)
-  const at = wasm && layout(wasm, [X.indptr, X.indices, X.data, w, ht], [16])
+  const at = wasm && layout(wasm, [X.indptr, X.indices, X.data, w, h], [m * k * F64, 16])
   if (wasm && at) {
-    wasm.csrCross(at[0], at[1], at[2], n, at[3], at[4], k, at[5])
-    const sums = viewOf(wasm, at[5], 2)
+    const [indptr, indices, data, wAt, hAt, htAt, sumsAt] = at
+    wasm.transpose(hAt, k, m, htAt)
+    wasm.csrCross(indptr, indices, data, n, wAt, htAt, k, sumsAt)
+    const sums = viewOf(wasm, sumsAt, 2)
     return [sums[0], sums[1]]
   }
+  const ht = transpose(h, k, m)
   let squaredNormX = 0
   let cross = 0
   for (let i = 0; i < n; i++) {

@@ -137,8 +137,14 @@ export const gramColumns = (a: Float64Array, n: number, p: number): Float64Array
 /** out (n×n) = A·Aᵀ for A of n×p, symmetric. */
 export const gramRows = (a: Float64Array, n: number, p: number): Float64Array => {
   const wasm = fastModule(n * p * n)
-  const out = wasm && strided(wasm, a, n, p, p, 1, reference.transpose(a, n, p), n)
-  return out ?? reference.gramRows(a, n, p)
+  // Aᵀ is formed in the module (no array of A's size to collect afterwards), and A read
+  // through it: A(i, l) = Aᵀ(l, i).
+  const at = wasm && layout(wasm, [a], [p * n * F64, n * n * F64])
+  if (wasm === undefined || at === undefined) return reference.gramRows(a, n, p)
+  const [, transposed, out] = at
+  wasm.transpose(at[0], n, p, transposed)
+  moduleProduct(wasm, transposed, n, p, 1, n, transposed, n, out)
+  return copyOut(wasm, out, n * n)
 }
 
 /** Where a CSR matrix's parts are in the module's memory (byte offsets). */
