@@ -18,6 +18,12 @@
  * arrays of a state it will never read again, and the next `factorArray` of that length
  * takes one of them. Only arrays that `factorArray` made are taken back, and a fit's
  * result leaves the scheme (`keepArray`; a view is first copied by `ownArray`).
+ *
+ * At the end of a fit the arrays still waiting are held only weakly (`WeakRef`): the
+ * collector may free them, but until it does, the next fit of the same size takes them
+ * instead of making new ones. Fits run one after another would otherwise each leave a W
+ * and an H of garbage besides their result (on the bench's sparse problem 4 MB a fit,
+ * which piled up for several fits before the collector ran).
  */
 
 const BLOCK_BYTES = 65_536
@@ -47,8 +53,12 @@ export const ownArray = (array: Float64Array): Float64Array =>
 const recyclable = new WeakSet<Float64Array>()
 /** Arrays handed back, by length; the driver empties this at the end of every fit. */
 const spares = new Map<number, Float64Array[]>()
-/** A fit needs at most a W and an H of each length in waiting. */
-const SPARES_PER_LENGTH = 2
+/**
+ * How many arrays of one length wait at most. An iteration of `mu` outside its fused paths
+ * (a CSR X with β ≠ 2, for one) takes five m×k arrays: Hᵀ, H's numerator and denominator,
+ * the new Hᵀ and the new H; W can have H's length too.
+ */
+export const SPARES_PER_LENGTH = 6
 
 /**
  * A Float64Array of `length` entries for a factor that the caller fills completely: one
@@ -56,7 +66,7 @@ const SPARES_PER_LENGTH = 2
  * (from a shared block when small, zeroed).
  */
 export const factorArray = (length: number): Float64Array => {
-  const spare = spares.get(length)?.pop()
+  const spare = spares.get(length)?.pop() ?? leftover(length)
   if (spare !== undefined) return spare
   const array = float64Array(length)
   recyclable.add(array)
@@ -64,11 +74,13 @@ export const factorArray = (length: number): Float64Array => {
 }
 
 /**
- * Hands `array` back for reuse: the caller promises that nothing reads it any more. Arrays
- * that `factorArray` did not make, or that `keepArray` took out, are left alone.
+ * Hands `array` back for reuse during a fit: the caller promises that nothing reads it any
+ * more. Arrays that `factorArray` did not make, or that `keepArray` took out, are left
+ * alone, as is everything outside a fit (`duringFit`).
  */
 export const recycle = (array: Float64Array): void => {
-  if (!recyclable.has(array)) return
+  // Outside a fit nothing would end the wait: an array handed back then is left alone.
+  if (fits === 0 || !recyclable.has(array)) return
   const waiting = spares.get(array.length)
   if (waiting === undefined) spares.set(array.length, [array])
   else if (waiting.length < SPARES_PER_LENGTH && !waiting.includes(array)) waiting.push(array)
@@ -79,7 +91,55 @@ export const keepArray = (array: Float64Array): void => {
   recyclable.delete(array)
 }
 
-/** Drops every array waiting for reuse, so that none outlives the fit that handed it back. */
+/** How many fits are running: a solver's step may run a fit of its own. */
+let fits = 0
+
+/**
+ * Runs a fit (`run`): arrays handed back during it wait for reuse, and when the outermost
+ * fit ends they are held weakly (`dropSpares`).
+ */
+export const duringFit = <A>(run: () => A): A => {
+  fits++
+  try {
+    return run()
+  } finally {
+    fits--
+    if (fits === 0) dropSpares()
+  }
+}
+
+/** Arrays that waited for reuse when an earlier fit ended, held weakly, by length. */
+const leftovers = new Map<number, WeakRef<Float64Array>[]>()
+
+/** An array of `length` left over from an earlier fit that the collector has not freed. */
+const leftover = (length: number): Float64Array | undefined => {
+  const waiting = leftovers.get(length)
+  if (waiting === undefined) return undefined
+  for (let reference = waiting.pop(); reference !== undefined; reference = waiting.pop()) {
+    const array = reference.deref()
+    if (array !== undefined) return array
+  }
+  leftovers.delete(length)
+  return undefined
+}
+
+/**
+ * Ends a fit's reuse: the arrays waiting for it are from now on held only weakly (see
+ * above), at most SPARES_PER_LENGTH of each length, and lengths whose arrays the
+ * collector has freed are forgotten.
+ */
 export const dropSpares = (): void => {
+  for (const [length, weak] of leftovers) {
+    const alive = weak.filter((reference) => reference.deref() !== undefined)
+    if (alive.length === 0) leftovers.delete(length)
+    else leftovers.set(length, alive)
+  }
+  for (const [length, waiting] of spares) {
+    const weak = leftovers.get(length) ?? []
+    for (const array of waiting) {
+      if (weak.length < SPARES_PER_LENGTH) weak.push(new WeakRef(array))
+    }
+    leftovers.set(length, weak)
+  }
   spares.clear()
 }

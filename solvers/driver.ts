@@ -14,7 +14,7 @@ import {
   type Result,
 } from '../core/errors.ts'
 import { Matrix, showShape, valuesOf } from '../core/matrix.ts'
-import { dropSpares, keepArray, ownArray, recycle } from '../core/small-arrays.ts'
+import { duringFit, keepArray, ownArray, recycle } from '../core/small-arrays.ts'
 import { allFinite, checkFinite } from '../core/validate.ts'
 import { divergenceError } from '../core/beta-divergence.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
@@ -101,13 +101,7 @@ export const runDriver = <O, S extends Factors>(
   initial: Factors,
   options: O,
   settings: DriverSettings,
-): Result<Factorization> => {
-  try {
-    return drive(solver, problem, initial, options, settings)
-  } finally {
-    dropSpares()
-  }
-}
+): Result<Factorization> => duringFit(() => drive(solver, problem, initial, options, settings))
 
 const drive = <O, S extends Factors>(
   solver: Solver<O, S>,

@@ -51,10 +51,10 @@ import {
 } from '../core/beta-divergence.ts'
 import { gemm, gramColumns, gramRows, moduleProduct, transpose } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
-import { copyOut, F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
+import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { factorOut, factorsIn, layoutWithX, transposedOut } from './fused-sweeps.ts'
-import { factorArray } from '../core/small-arrays.ts'
+import { factorArray, recycle } from '../core/small-arrays.ts'
 import { sumAndSquares } from './products.ts'
 
 /** The factors and what the convergence check remembers. */
@@ -306,8 +306,9 @@ const rowPassFast = (
   return {
     // The new W into an array the driver may hand back (core/small-arrays.ts).
     nextW: factorOut(wasm, nextW, n * k),
-    numeratorH: copyOut(wasm, numeratorH, hSize),
-    denominatorH: copyOut(wasm, denominatorH, fullRows ? hSize : 0),
+    // H's numerator and denominator into arrays that `update` hands back once read.
+    numeratorH: factorOut(wasm, numeratorH, hSize),
+    denominatorH: factorOut(wasm, denominatorH, fullRows ? hSize : 0),
   }
 }
 
@@ -456,7 +457,9 @@ const update = (
   const gamma = gammaOf(beta)
   const fullRows = beta !== 1 && beta !== 2
   const rows = rowsOf(X)
-  const Ht = transpose(H, k, m)
+  // Hᵀ and the other m×k arrays of this update are handed back at its end, for the next
+  // iteration's (core/small-arrays.ts): on a large problem megabytes an iteration.
+  const Ht = transpose(H, k, m, factorArray(m * k))
 
   // What the W update needs of the current H: H·Hᵀ (β = 2) or its row sums (β = 1).
   const HHt = beta === 2 ? gramRows(H, k, m) : new Float64Array(0)
@@ -467,7 +470,10 @@ const update = (
     rowPassFast(problem, rows, W, Ht, rowSumsH, updateH, fullRows) ??
     rowPass(problem, rows, W, Ht, HHt, rowSumsH, updateH, fullRows)
   const { nextW, numeratorH, denominatorH } = pass
-  if (!updateH) return { W: nextW, H: undefined }
+  if (!updateH) {
+    recycle(Ht)
+    return { W: nextW, H: undefined }
+  }
 
   // H, as Hᵀ: its denominator is Hᵀ·(WᵀW) for β = 2 and W's column sums for β = 1.
   let denominator: Float64Array = denominatorH
@@ -475,10 +481,10 @@ const update = (
   else if (beta === 1) {
     const sums = new Float64Array(k)
     for (let i = 0; i < n; i++) addScaledRow(1, nextW, i * k, sums, 0, k)
-    denominator = new Float64Array(m * k)
+    denominator = factorArray(m * k)
     for (let j = 0; j < m; j++) denominator.set(sums, j * k)
   }
-  const nextHt = new Float64Array(m * k)
+  const nextHt = factorArray(m * k)
   const floorH = beta <= 1 ? Number.EPSILON : 0
   const { l1H, l2H } = penalties
   for (let j = 0; j < m; j++) {
@@ -498,7 +504,10 @@ const update = (
     )
   }
   // H (k×m) from Hᵀ, into an array the driver may hand back (core/small-arrays.ts).
-  return { W: nextW, H: transpose(nextHt, m, k, factorArray(k * m)) }
+  const nextH = transpose(nextHt, m, k, factorArray(k * m))
+  // Read no more: arrays factorArray made go back (recycle leaves others alone).
+  for (const array of [Ht, numeratorH, denominatorH, denominator, nextHt]) recycle(array)
+  return { W: nextW, H: nextH }
 }
 
 /** d_β plus the penalties: the objective the updates decrease. */

@@ -3,8 +3,11 @@
  * iteration in the module makes a new W and H; the driver hands back the arrays of a state
  * it will read no more, for the next iteration to fill. None of this may show: fits agree
  * bit for bit with fits that reuse nothing, a solver nmfkit did not declare forgetful keeps
- * its states intact, and a fit's result is never reused by a later fit.
+ * its states intact, and a fit's result is never reused by a later fit. What waits for reuse
+ * when a fit ends is held weakly, for the next fit, until the collector frees it.
  */
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import {
@@ -21,7 +24,14 @@ import {
   type AnySolver,
 } from 'nmfkit'
 import { valuesOf } from '../core/matrix.ts'
-import { dropSpares, factorArray, keepArray, recycle } from '../core/small-arrays.ts'
+import {
+  dropSpares,
+  duringFit,
+  factorArray,
+  keepArray,
+  recycle,
+  SPARES_PER_LENGTH,
+} from '../core/small-arrays.ts'
 import { declareForgetful } from '../solvers/driver.ts'
 import { onPath } from './fixture-helpers.ts'
 
@@ -29,43 +39,90 @@ afterEach(() => dropSpares())
 
 describe('factorArray and recycle', () => {
   // 1000 entries are 8000 bytes: over the 4 KiB of the shared blocks.
-  it('hands a recycled array out once, to the next request of its length', () => {
-    const array = factorArray(1000)
+  it('hands a recycled array out once, to the next request of its length', () =>
+    duringFit(() => {
+      const array = factorArray(1000)
+      recycle(array)
+      expect(factorArray(999)).not.toBe(array)
+      expect(factorArray(1000)).toBe(array)
+      expect(factorArray(1000)).not.toBe(array)
+    }))
+
+  it('takes an array handed back twice only once', () =>
+    duringFit(() => {
+      const array = factorArray(1000)
+      recycle(array)
+      recycle(array)
+      expect(factorArray(1000)).toBe(array)
+      expect(factorArray(1000)).not.toBe(array)
+    }))
+
+  it('recycles small arrays (views into a shared block) alike', () =>
+    duringFit(() => {
+      const small = factorArray(100)
+      expect(small.byteLength).toBeLessThan(small.buffer.byteLength)
+      recycle(small)
+      expect(factorArray(100)).toBe(small)
+    }))
+
+  it('leaves alone arrays it did not make and kept ones', () =>
+    duringFit(() => {
+      const foreign = new Float64Array(1000)
+      recycle(foreign)
+      expect(factorArray(1000)).not.toBe(foreign)
+
+      const kept = factorArray(1000)
+      keepArray(kept)
+      recycle(kept)
+      expect(factorArray(1000)).not.toBe(kept)
+    }))
+
+  it('takes nothing back outside a fit, where nothing would end the wait', () => {
+    // Lengths no other test uses: what earlier tests left over cannot be handed out here.
+    const array = factorArray(1235)
     recycle(array)
-    expect(factorArray(999)).not.toBe(array)
-    expect(factorArray(1000)).toBe(array)
-    expect(factorArray(1000)).not.toBe(array)
+    expect(factorArray(1235)).not.toBe(array)
   })
 
-  it('takes an array handed back twice only once', () => {
-    const array = factorArray(1000)
-    recycle(array)
-    recycle(array)
-    expect(factorArray(1000)).toBe(array)
-    expect(factorArray(1000)).not.toBe(array)
+  it('hands out, after a fit ends, what waited for it while the collector has not freed it', () => {
+    const length = 1234
+    const made = Array.from({ length: SPARES_PER_LENGTH + 1 }, () => factorArray(length))
+    duringFit(() => {
+      for (const array of made) recycle(array)
+    })
+    // SPARES_PER_LENGTH of a length are kept (the first handed back), each handed out once.
+    const handedOut = made.map(() => factorArray(length))
+    for (const array of made.slice(0, SPARES_PER_LENGTH)) expect(handedOut).toContain(array)
+    expect(handedOut).not.toContain(made[SPARES_PER_LENGTH])
+    expect(new Set(handedOut).size).toBe(handedOut.length)
   })
 
-  it('recycles small arrays (views into a shared block) alike', () => {
-    const small = factorArray(100)
-    expect(small.byteLength).toBeLessThan(small.buffer.byteLength)
-    recycle(small)
-    expect(factorArray(100)).toBe(small)
-  })
-
-  it('leaves alone arrays it did not make, kept ones and dropped spares', () => {
-    const foreign = new Float64Array(1000)
-    recycle(foreign)
-    expect(factorArray(1000)).not.toBe(foreign)
-
-    const kept = factorArray(1000)
-    keepArray(kept)
-    recycle(kept)
-    expect(factorArray(1000)).not.toBe(kept)
-
-    const dropped = factorArray(1000)
-    recycle(dropped)
-    dropSpares()
-    expect(factorArray(1000)).not.toBe(dropped)
+  it('holds what waited for an ended fit weakly: the collector may free it', () => {
+    // In a process of its own, with the collector at hand: an array handed back, the end
+    // of the fit, then collections; a weak reference says whether it was freed.
+    const script = `
+      const arrays = await import('./core/small-arrays.ts')
+      let array = arrays.factorArray(1000)
+      const watched = new WeakRef(array)
+      arrays.duringFit(() => arrays.recycle(array))
+      array = undefined
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      globalThis.gc()
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      globalThis.gc()
+      const freed = watched.deref() === undefined
+      process.stdout.write(String(freed) + ' ' + String(arrays.factorArray(1000) !== undefined))
+    `
+    const output = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    expect(output).toBe('true true')
   })
 })
 
