@@ -1,4 +1,5 @@
 /** Reading the scikit-learn fixtures in test/fixtures (see its README). */
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
@@ -108,4 +109,30 @@ export const transformOptions = (fixture: Fixture): TransformOptions => {
     alphaW: params.alpha_W,
     l1Ratio: params.l1_ratio,
   }
+}
+
+/**
+ * Runs `setup` (module code, from the repository's root, through tsx) in a process of its
+ * own with the collector at hand, then collects twice, each time after the current job
+ * (which a WeakRef's target outlives), and says whether the collector freed the target of
+ * `watched`, a WeakRef that `setup` declares.
+ */
+export const freedInChild = (setup: string): boolean => {
+  const script = `${setup}
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    globalThis.gc()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    globalThis.gc()
+    process.stdout.write(String(watched.deref() === undefined))
+  `
+  const output = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script],
+    {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  return output === 'true'
 }
