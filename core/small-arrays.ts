@@ -19,11 +19,15 @@
  * takes one of them. Only arrays that `factorArray` made are taken back, and a fit's
  * result leaves the scheme (`keepArray`; a view is first copied by `ownArray`).
  *
- * At the end of a fit the arrays still waiting are held only weakly (`WeakRef`): the
- * collector may free them, but until it does, the next fit of the same size takes them
- * instead of making new ones. Fits run one after another would otherwise each leave a W
- * and an H of garbage besides their result (on the bench's sparse problem 4 MB a fit,
- * which piled up for several fits before the collector ran).
+ * `mu`'s general update hands back its own temporaries the same way.
+ *
+ * When a fit ends, a W and an H still waiting pass to the next fit, but only until the
+ * current task ends (a zero-delay timer then lets them go): fits run one after another
+ * in a loop would otherwise each leave a W and an H of garbage besides their result (on
+ * the bench's sparse problem 4 MB a fit, which piled up for several fits before the
+ * collector ran). Only the last fit's are kept, so a loop over many sizes holds a W and
+ * an H of one fit at most, and after the loop nothing. (A WeakRef would not do: it keeps
+ * its target alive until the task ends too, and every fit's, not only the last one's.)
  */
 
 const BLOCK_BYTES = 65_536
@@ -51,7 +55,7 @@ export const ownArray = (array: Float64Array): Float64Array =>
 
 /** Arrays `factorArray` made that may be handed back. */
 const recyclable = new WeakSet<Float64Array>()
-/** Arrays handed back, by length; the driver empties this at the end of every fit. */
+/** Arrays handed back during a fit, by length; emptied at the end of every fit. */
 const spares = new Map<number, Float64Array[]>()
 /**
  * How many arrays of one length wait at most. An iteration of `mu` outside its fused paths
@@ -83,7 +87,13 @@ export const recycle = (array: Float64Array): void => {
   if (fits === 0 || !recyclable.has(array)) return
   const waiting = spares.get(array.length)
   if (waiting === undefined) spares.set(array.length, [array])
-  else if (waiting.length < SPARES_PER_LENGTH && !waiting.includes(array)) waiting.push(array)
+  else if (
+    waiting.length < SPARES_PER_LENGTH &&
+    !waiting.includes(array) &&
+    leftovers.get(array.length)?.includes(array) !== true
+  ) {
+    waiting.push(array)
+  }
 }
 
 /** Takes `array` out of recycling for good (a fit's result, which its caller owns). */
@@ -94,52 +104,58 @@ export const keepArray = (array: Float64Array): void => {
 /** How many fits are running: a solver's step may run a fit of its own. */
 let fits = 0
 
-/**
- * Runs a fit (`run`): arrays handed back during it wait for reuse, and when the outermost
- * fit ends they are held weakly (`dropSpares`).
- */
+/** Runs a fit (`run`): arrays handed back during it wait for reuse (see `dropSpares`). */
 export const duringFit = <A>(run: () => A): A => {
   fits++
   try {
     return run()
   } finally {
     fits--
-    if (fits === 0) dropSpares()
+    dropSpares()
   }
-}
-
-/** Arrays that waited for reuse when an earlier fit ended, held weakly, by length. */
-const leftovers = new Map<number, WeakRef<Float64Array>[]>()
-
-/** An array of `length` left over from an earlier fit that the collector has not freed. */
-const leftover = (length: number): Float64Array | undefined => {
-  const waiting = leftovers.get(length)
-  if (waiting === undefined) return undefined
-  for (let reference = waiting.pop(); reference !== undefined; reference = waiting.pop()) {
-    const array = reference.deref()
-    if (array !== undefined) return array
-  }
-  leftovers.delete(length)
-  return undefined
 }
 
 /**
- * Ends a fit's reuse: the arrays waiting for it are from now on held only weakly (see
- * above), at most SPARES_PER_LENGTH of each length, and lengths whose arrays the
- * collector has freed are forgotten.
+ * What waited for reuse when the last fit ended, by length, for the fits that follow in
+ * the same task, held strongly (see above).
+ */
+let leftovers = new Map<number, Float64Array[]>()
+let release: unknown
+
+/** An array of `length` left over from the last fit, if one is. */
+const leftover = (length: number): Float64Array | undefined => leftovers.get(length)?.pop()
+
+/** Lets the leftovers go once the current task ends (where timers exist). */
+const releaseLater = (): boolean => {
+  if (release !== undefined) return true
+  if (typeof setTimeout !== 'function') return false
+  const timer: unknown = setTimeout(() => {
+    release = undefined
+    leftovers = new Map()
+  }, 0)
+  // Node: the timer does not keep the process alive.
+  ;(timer as { unref?: () => void }).unref?.()
+  release = timer
+  return true
+}
+
+/**
+ * How many arrays of one length pass to the next fit: a W and an H, the two a fit of
+ * `cd` or `mu` leaves besides its result (a fit's other temporaries are let go: on a large
+ * problem they can be several times the factors' size).
+ */
+export const LEFTOVERS_PER_LENGTH = 2
+
+/**
+ * Ends a fit's reuse (`duringFit` calls it at the end of every fit, nested ones too): up
+ * to LEFTOVERS_PER_LENGTH of the arrays waiting for it of each length replace the
+ * leftovers of the fit before, until the current task ends.
  */
 export const dropSpares = (): void => {
-  for (const [length, weak] of leftovers) {
-    const alive = weak.filter((reference) => reference.deref() !== undefined)
-    if (alive.length === 0) leftovers.delete(length)
-    else leftovers.set(length, alive)
+  const next = new Map<number, Float64Array[]>()
+  if (spares.size > 0 && releaseLater()) {
+    for (const [length, waiting] of spares) next.set(length, waiting.slice(0, LEFTOVERS_PER_LENGTH))
   }
-  for (const [length, waiting] of spares) {
-    const weak = leftovers.get(length) ?? []
-    for (const array of waiting) {
-      if (weak.length < SPARES_PER_LENGTH) weak.push(new WeakRef(array))
-    }
-    leftovers.set(length, weak)
-  }
+  leftovers = next
   spares.clear()
 }

@@ -6,8 +6,9 @@
  *
  * Memory. Every call copies its operands into the module's memory and its
  * result out into a `Float64Array` of the caller's (a new one, or for a fit's next
- * factors one the fit no longer reads, see core/small-arrays.ts); nothing the caller
- * holds is written.
+ * factors and temporaries one that nothing reads any more, handed back earlier in the
+ * fit or by the fit before, see core/small-arrays.ts); nothing the caller holds is
+ * written.
  * Copying an operand costs one pass over it, a product k passes; the one
  * exception is the X of a fit, read every iteration: inside
  * `withResidentScope` (nmf and transform run in one), arrays given to

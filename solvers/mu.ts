@@ -457,8 +457,9 @@ const update = (
   const gamma = gammaOf(beta)
   const fullRows = beta !== 1 && beta !== 2
   const rows = rowsOf(X)
-  // Hᵀ and the other m×k arrays of this update are handed back at its end, for the next
-  // iteration's (core/small-arrays.ts): on a large problem megabytes an iteration.
+  // Hᵀ and the other m×k arrays of this update are handed back at its end, during a fit
+  // for the next iteration's (core/small-arrays.ts): on a large problem megabytes an
+  // iteration.
   const Ht = transpose(H, k, m, factorArray(m * k))
 
   // What the W update needs of the current H: H·Hᵀ (β = 2) or its row sums (β = 1).

@@ -112,20 +112,11 @@ export const transformOptions = (fixture: Fixture): TransformOptions => {
 }
 
 /**
- * Runs `setup` (module code, from the repository's root, through tsx) in a process of its
- * own with the collector at hand, then collects twice, each time after the current job
- * (which a WeakRef's target outlives), and says whether the collector freed the target of
- * `watched`, a WeakRef that `setup` declares.
+ * What `script` (module code, run from the repository's root through tsx, in a process of
+ * its own with the collector at hand as `globalThis.gc`) writes to its standard output.
  */
-export const freedInChild = (setup: string): boolean => {
-  const script = `${setup}
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    globalThis.gc()
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    globalThis.gc()
-    process.stdout.write(String(watched.deref() === undefined))
-  `
-  const output = execFileSync(
+export const outputWithCollector = (script: string): string =>
+  execFileSync(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script],
     {
@@ -134,5 +125,18 @@ export const freedInChild = (setup: string): boolean => {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
-  return output === 'true'
-}
+
+/**
+ * Runs `setup` in a process of its own (see `outputWithCollector`), then collects twice,
+ * each time after the current task (whose end a WeakRef's target outlives, and nmfkit's
+ * leftover arrays too), and says whether the collector freed the target of `watched`, a
+ * WeakRef that `setup` declares.
+ */
+export const freedInChild = (setup: string): boolean =>
+  outputWithCollector(`${setup}
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    globalThis.gc()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    globalThis.gc()
+    process.stdout.write(String(watched.deref() === undefined))
+  `) === 'true'

@@ -27,11 +27,12 @@ import {
   duringFit,
   factorArray,
   keepArray,
+  LEFTOVERS_PER_LENGTH,
   recycle,
   SPARES_PER_LENGTH,
 } from '../core/small-arrays.ts'
 import { declareForgetful } from '../solvers/driver.ts'
-import { freedInChild, onPath } from './fixture-helpers.ts'
+import { freedInChild, onPath, outputWithCollector } from './fixture-helpers.ts'
 
 afterEach(() => dropSpares())
 
@@ -84,20 +85,19 @@ describe('factorArray and recycle', () => {
 
   it('hands out, after a fit ends, what waited for it while the collector has not freed it', () => {
     const length = 1234
-    const made = Array.from({ length: SPARES_PER_LENGTH + 1 }, () => factorArray(length))
+    const made = Array.from({ length: SPARES_PER_LENGTH }, () => factorArray(length))
     duringFit(() => {
       for (const array of made) recycle(array)
     })
-    // SPARES_PER_LENGTH of a length are kept (the first handed back), each handed out once.
+    // LEFTOVERS_PER_LENGTH of a length pass on (the first handed back), each handed out once.
     const handedOut = made.map(() => factorArray(length))
-    for (const array of made.slice(0, SPARES_PER_LENGTH)) expect(handedOut).toContain(array)
-    expect(handedOut).not.toContain(made[SPARES_PER_LENGTH])
+    const passed = made.slice(0, LEFTOVERS_PER_LENGTH)
+    for (const array of passed) expect(handedOut).toContain(array)
+    for (const array of made.slice(LEFTOVERS_PER_LENGTH)) expect(handedOut).not.toContain(array)
     expect(new Set(handedOut).size).toBe(handedOut.length)
   })
 
-  it('holds what waited for an ended fit weakly: the collector may free it', () => {
-    // In a process of its own, with the collector at hand: an array handed back, the end
-    // of the fit, then collections; a weak reference says whether it was freed.
+  it('lets what waited for an ended fit go when the current task ends', () => {
     const freed = freedInChild(`
       const arrays = await import('./core/small-arrays.ts')
       let array = arrays.factorArray(1000)
@@ -106,6 +106,34 @@ describe('factorArray and recycle', () => {
       array = undefined
     `)
     expect(freed).toBe(true)
+  })
+
+  it("keeps only the last fit's leftovers: fits of many sizes in one task hold no more", () => {
+    // Same length: the next fit takes it. Another length ended in between: gone.
+    const first = factorArray(1237)
+    duringFit(() => recycle(first))
+    const second = factorArray(1238)
+    duringFit(() => recycle(second))
+    expect(factorArray(1237)).not.toBe(first)
+    expect(factorArray(1238)).toBe(second)
+
+    // And the collector can free the earlier fit's within the same task: a finalizer (which,
+    // unlike a WeakRef, does not keep its target alive until the task ends) reports it.
+    const output = outputWithCollector(`
+      const arrays = await import('./core/small-arrays.ts')
+      let freed = false
+      const registry = new FinalizationRegistry(() => { freed = true })
+      let array = arrays.factorArray(1000)
+      registry.register(array, 'array')
+      arrays.duringFit(() => arrays.recycle(array))
+      array = undefined
+      arrays.duringFit(() => arrays.recycle(arrays.factorArray(2000)))
+      globalThis.gc()
+      // No collection after this: only the one above, within the task, can have freed it.
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      process.stdout.write(String(freed))
+    `)
+    expect(output).toBe('true')
   })
 })
 
