@@ -4,7 +4,7 @@
  * it will read no more, for the next iteration to fill. None of this may show: fits agree
  * bit for bit with fits that reuse nothing, a solver nmfkit did not declare forgetful keeps
  * its states intact, and a fit's result is never reused by a later fit. What waits for reuse
- * when a fit ends is held weakly, for the next fit, until the collector frees it.
+ * when a fit ends passes to the next fit of the same task, and is let go when the task ends.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
@@ -83,7 +83,7 @@ describe('factorArray and recycle', () => {
     expect(factorArray(1235)).not.toBe(array)
   })
 
-  it('hands out, after a fit ends, what waited for it while the collector has not freed it', () => {
+  it('hands out, after a fit ends, what waited for it, to later fits of the same task', () => {
     const length = 1234
     const made = Array.from({ length: SPARES_PER_LENGTH }, () => factorArray(length))
     duringFit(() => {
