@@ -4,6 +4,7 @@
  */
 import { storedValues, withStoredValues, type AnyMatrix, type CsrMatrix } from './csr.ts'
 import { gramColumns, gramRows, transpose } from './kernels.ts'
+import { productRow } from './kernels-reference.ts'
 import { Matrix, valuesOf } from './matrix.ts'
 import { largestMagnitude, timesPowerOfTwo } from './scaled.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf } from './wasm.ts'
@@ -82,12 +83,7 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
     const row = new Float64Array(m)
     let total = 0
     for (let i = 0; i < n; i++) {
-      row.fill(0)
-      for (let t = 0; t < k; t++) {
-        const wit = w[i * k + t]
-        if (wit === 0) continue
-        for (let j = 0; j < m; j++) row[j] += wit * h[t * m + j]
-      }
+      productRow(w, h, i, k, m, row)
       for (let j = 0; j < m; j++) {
         const diff = x[i * m + j] - row[j]
         total += diff * diff

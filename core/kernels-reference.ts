@@ -225,6 +225,23 @@ export const dot = (a: Float64Array, b: Float64Array): number => {
   return sum
 }
 
+/** Row i of W·H (W n×k, H k×m, row-major) into `out` (m entries); zero weights skipped. */
+export const productRow = (
+  w: Float64Array,
+  h: Float64Array,
+  i: number,
+  k: number,
+  m: number,
+  out: Float64Array,
+): void => {
+  out.fill(0)
+  for (let t = 0; t < k; t++) {
+    const weight = w[i * k + t]
+    if (weight === 0) continue
+    for (let j = 0; j < m; j++) out[j] += weight * h[t * m + j]
+  }
+}
+
 /** out (m×n) = Aᵀ for A of n×m, into a new array or the given one. */
 export const transpose = (
   a: Float64Array,

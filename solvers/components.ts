@@ -17,6 +17,7 @@
  * divided by its norm.
  */
 import { storedValues, type AnyMatrix } from '../core/csr.ts'
+import { productRow } from '../core/kernels-reference.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import {
   exponentOf,
@@ -334,22 +335,6 @@ const productExponent = (pairs: readonly FactorPair[]): number | undefined => {
 const scaledProduct = (pair: FactorPair, exponent: number): ScaledProduct =>
   rescaleTerms(pair, (_ew, eh) => eh, exponent)
 
-/** Row i of W̃·H̃ into `out`. */
-const productRow = (
-  product: ScaledProduct,
-  i: number,
-  k: number,
-  features: number,
-  out: Float64Array,
-): void => {
-  out.fill(0)
-  for (let t = 0; t < k; t++) {
-    const weight = product.W[i * k + t]
-    if (weight === 0) continue
-    for (let j = 0; j < features; j++) out[j] += weight * product.H[t * features + j]
-  }
-}
-
 /**
  * ‖W_a·H_a − W_b·H_b‖_F and ‖W_a·H_a‖_F as `Wide` numbers, one row of the
  * products at a time, both products scaled by one power of two (see
@@ -373,8 +358,8 @@ export const reconstructionDistance = (
   let squaredDistance = 0
   let squaredNormA = 0
   for (let i = 0; i < samples; i++) {
-    productRow(scaledA, i, k, features, rowA)
-    productRow(scaledB, i, k, features, rowB)
+    productRow(scaledA.W, scaledA.H, i, k, features, rowA)
+    productRow(scaledB.W, scaledB.H, i, k, features, rowB)
     for (let j = 0; j < features; j++) {
       const difference = rowA[j] - rowB[j]
       squaredNormA += rowA[j] * rowA[j]
@@ -406,7 +391,7 @@ export const residualNorm = (X: AnyMatrix, pair: FactorPair): Wide => {
   const row = new Float64Array(features)
   let squares = 0
   for (let i = 0; i < samples; i++) {
-    productRow(scaled, i, k, features, row)
+    productRow(scaled.W, scaled.H, i, k, features, row)
     // row ← row − X̃_i, then its squares.
     if (X.format === 'dense') {
       for (let j = 0; j < features; j++) row[j] -= timesPowerOfTwo(x[i * features + j], -exponent)
