@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { invalidMatrix, negativeInput, nonFiniteInput, type Result } from './errors.ts'
-import type { AnyMatrix } from './csr.ts'
+import { storedValues, type AnyMatrix } from './csr.ts'
 import { valuesOf } from './matrix.ts'
 
 /** Calls `visit(row, col, value)` for every stored entry until it returns false. */
@@ -53,9 +53,8 @@ export const allFinite = (values: Float64Array): boolean => {
  * one), which the entry-by-entry search then reports.
  */
 const storedOf = (matrix: AnyMatrix): Float64Array | undefined => {
-  if (matrix.format === 'csr') return matrix.data
-  const values = valuesOf(matrix)
-  return values.length === matrix.rows * matrix.cols ? values : undefined
+  const values = storedValues(matrix)
+  return matrix.format === 'csr' || values.length === matrix.rows * matrix.cols ? values : undefined
 }
 
 /** Whether every entry is finite and ≥ 0 (-0 included): one plain pass, for the common case. */
