@@ -239,7 +239,7 @@ export const fromLibraryError = (
   }
   if (error._tag === 'Unsupported' || error._tag === 'Aborted' || input === undefined) {
     if (!/betaLoss/.test(detail)) return usageError(detail)
-    return usageError(`option ${asWritten.get('betaLoss') ?? '--loss'}: ${detail}`)
+    return usageError(`option ${asWritten.get('betaLoss') ?? flagOf('betaLoss')}: ${detail}`)
   }
   return inputError(input.file, detail)
 }

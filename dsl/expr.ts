@@ -282,7 +282,7 @@ export class Expr<R extends string = string, C extends string = string> {
       i,
       j,
       (value) => (typeof value === 'number' ? node({ kind: 'constant', value }) : value.node),
-      () => node({ kind: 'entry', row: i, col: j, arg: this.node }),
+      () => this.entry(i, j).node,
       () => ({ rows: 1, cols: 1 }),
     )
   }
@@ -294,7 +294,7 @@ export class Expr<R extends string = string, C extends string = string> {
       0,
       j,
       (value) => value.node,
-      () => node({ kind: 'column', index: j, arg: this.node }),
+      () => this.column(j).node,
       (s) => ({ rows: s.rows, cols: 1 }),
     )
   }
@@ -306,7 +306,7 @@ export class Expr<R extends string = string, C extends string = string> {
       i,
       0,
       (value) => value.node,
-      () => node({ kind: 'row', index: i, arg: this.node }),
+      () => this.row(i).node,
       (s) => ({ rows: 1, cols: s.cols }),
     )
   }
