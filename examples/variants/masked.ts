@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url'
 import {
   defineSolver,
   evaluate,
+  evaluateAll,
   lift,
   rule,
   value,
@@ -38,22 +39,22 @@ export const maskedNmf = (mask: Matrix): Solver<Record<string, never>> => {
   const update = rule<Factors>('masked multiplicative', (state, { problem }) => {
     const X = lift(problem.X as Matrix)
     const [W, H] = [lift(state.W), lift(state.H)]
-    const nextW = evaluate(
-      W.mul(
-        M.mul(X)
-          .timesTransposed(H)
-          .div(M.mul(W.times(H)).timesTransposed(H).plus(EPSILON)),
-      ),
-    )
-    if (E.isLeft(nextW)) return nextW
-    const W1 = lift(nextW.right)
+    const WH = W.times(H)
+    // The new W, and Σ (M∘(X − W·H))² before the update (for the report's relative
+    // decrease): evaluated together, W·H is formed once.
+    const firstHalf = evaluateAll([
+      W.mul(M.mul(X).timesTransposed(H).div(M.mul(WH).timesTransposed(H).plus(EPSILON))),
+      M.mul(X.minus(WH)).sumSquares(),
+    ])
+    if (E.isLeft(firstHalf)) return firstHalf
+    const [nextW, squares] = firstHalf.right
+    const W1 = lift(nextW)
     const nextH = evaluate(
       H.mul(W1.transposeTimes(M.mul(X)).div(W1.transposeTimes(M.mul(W1.times(H))).plus(EPSILON))),
     )
     if (E.isLeft(nextH)) return nextH
-    // The objective before the update, for the report's relative decrease.
-    const before = objective(problem.X as Matrix, state)
-    return E.right({ state: { W: nextW.right, H: nextH.right }, stats: { before } })
+    const before = 0.5 * squares.get(0, 0)
+    return E.right({ state: { W: nextW, H: nextH.right }, stats: { before } })
   })
   return defineSolver<Record<string, never>>({
     name: 'masked-mu',
