@@ -16,15 +16,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import { DIMENSIONS } from './dimensions.ts'
 import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
 import { csrTimesDense, type CsrParts } from './kernels.ts'
-import {
-  largestOf,
-  Matrix,
-  showShape,
-  smallestOf,
-  sumOf,
-  sumOfSquares,
-  valuesOf,
-} from './matrix.ts'
+import { largestOf, Matrix, meanOf, showShape, smallestOf, sumOf, valuesOf } from './matrix.ts'
+import { euclideanNorm } from './scaled.ts'
 
 /**
  * A sparse matrix in CSR form that never changes. Its `indptr`, `indices` and `data` are
@@ -264,7 +257,7 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
 
   /** The mean of all entries, zeros included. */
   mean(): number {
-    return this.sum() / (this.rows * this.cols)
+    return meanOf(this.data, this.rows * this.cols)
   }
 
   /** The largest entry, zeros included. */
@@ -279,7 +272,7 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
 
   /** ‖X‖_F. */
   frobeniusNorm(): number {
-    return Math.sqrt(sumOfSquares(this.data))
+    return euclideanNorm(this.data)
   }
 }
 

@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { DIMENSIONS } from './dimensions.ts'
 import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
 import { gemm, gemmNT, gemmTN, transpose } from './kernels.ts'
+import { euclideanNorm } from './scaled.ts'
 
 /** The key under which a matrix keeps its storage; not part of the public API. */
 export const VALUES: unique symbol = Symbol('nmfkit.values')
@@ -357,7 +358,7 @@ export class Matrix<R extends string = string, C extends string = string> {
 
   /** The mean of all entries. */
   mean(): number {
-    return this.sum() / (this.rows * this.cols)
+    return meanOf(this[VALUES], this.rows * this.cols)
   }
 
   /** The largest entry. */
@@ -370,9 +371,9 @@ export class Matrix<R extends string = string, C extends string = string> {
     return smallestOf(this[VALUES], Infinity)
   }
 
-  /** ‖A‖_F, the square root of the sum of squares. */
+  /** ‖A‖_F, the square root of the sum of squares (scaled where the squares would not fit). */
   frobeniusNorm(): number {
-    return Math.sqrt(sumOfSquares(this[VALUES]))
+    return euclideanNorm(this[VALUES])
   }
 }
 
@@ -384,6 +385,19 @@ export const sumOf = (values: Float64Array): number => {
   let total = 0
   for (let q = 0; q < values.length; q++) total += values[q]
   return total
+}
+
+/**
+ * Σ values / count (`count` at least the number of values: a CSR matrix's zeros count):
+ * the plain sum over the count, or, where that sum overflows (entries near the largest
+ * double), the sum of each value over the count.
+ */
+export const meanOf = (values: Float64Array, count: number): number => {
+  const total = sumOf(values)
+  if (Number.isFinite(total)) return total / count
+  let mean = 0
+  for (let q = 0; q < values.length; q++) mean += values[q] / count
+  return mean
 }
 
 /** Σ values², in order. */

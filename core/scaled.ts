@@ -143,20 +143,15 @@ export const wideNorm = (
 }
 
 /**
- * √(Σ xᵢ²) of `count` numbers, the i-th given by `at(i)`: the plain sum of
- * squares where it is safely within float64's range (and then the same number,
- * bit for bit, as the plain formula), otherwise `wideNorm`'s scaled sum. Infinity
- * only when the norm itself is beyond the largest double.
+ * √(Σ xᵢ²): the plain sum of squares where it is safely within float64's range (and
+ * then the same number, bit for bit, as the plain formula), otherwise `wideNorm`'s
+ * scaled sum. Infinity only when the norm itself is beyond the largest double.
  */
-export const euclideanNorm = (count: number, at: (i: number) => number): number => {
+export const euclideanNorm = (values: ArrayLike<number>): number => {
   let squares = 0
-  for (let i = 0; i < count; i++) {
-    const value = at(i)
-    squares += value * value
-  }
+  for (let q = 0; q < values.length; q++) squares += values[q] * values[q]
   // Within these bounds no square that matters has overflowed or underflowed. A NaN entry
   // gives NaN either way; an infinite one, Infinity (wideNorm's largest entry).
   if ((squares > 1e-280 && squares < 1e280) || Number.isNaN(squares)) return Math.sqrt(squares)
-  const values = Float64Array.from({ length: count }, (_, i) => at(i))
   return wideValue(wideNorm(values))
 }

@@ -13,7 +13,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import { invalidMatrix, invalidOption, shapeMismatch, type Result } from '../core/errors.ts'
-import { Matrix, showShape, valuesOf } from '../core/matrix.ts'
+import { largestOf, Matrix, meanOf, showShape, valuesOf } from '../core/matrix.ts'
 import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
 import { euclideanNorm } from '../core/scaled.ts'
 import { describeOptionError, optionsCodec } from './comparator-options.ts'
@@ -110,44 +110,22 @@ export interface NormsReport {
   readonly H: DifferenceMetrics
 }
 
-/**
- * The mean of `count` numbers, the i-th given by `at(i)`: the plain sum over the
- * count, or, where that sum overflows (entries near the largest double), the
- * sum of each entry over the count.
- */
-const meanOf = (count: number, at: (i: number) => number): number => {
-  let total = 0
-  for (let i = 0; i < count; i++) total += at(i)
-  if (Number.isFinite(total)) return total / count
-  let mean = 0
-  for (let i = 0; i < count; i++) mean += at(i) / count
-  return mean
-}
-
-// Sums of squares and sums go through `euclideanNorm` and `meanOf`: the plain
-// formulas, bit for bit, wherever they neither overflow nor underflow, and
-// scaled where they would (factors near 1e-160 or 1e155 and beyond).
-const summarize = (matrix: Matrix): FactorSummary => {
-  const values = valuesOf(matrix)
-  const at = (q: number) => values[q]
-  return {
-    max: matrix.max(),
-    min: matrix.min(),
-    mean: meanOf(values.length, at),
-    frobeniusNorm: euclideanNorm(values.length, at),
-  }
-}
+// Means and norms are the plain formulas, bit for bit, wherever they neither overflow nor
+// underflow, and scaled where they would (factors near 1e-160 or 1e155 and beyond).
+const summarize = (matrix: Matrix): FactorSummary => ({
+  max: matrix.max(),
+  min: matrix.min(),
+  mean: matrix.mean(),
+  frobeniusNorm: matrix.frobeniusNorm(),
+})
 
 const differences = (a: Matrix, b: Matrix): DifferenceMetrics => {
-  const x = valuesOf(a)
   const y = valuesOf(b)
-  const difference = (q: number) => Math.abs(x[q] - y[q])
-  let largest = 0
-  for (let q = 0; q < x.length; q++) largest = Math.max(largest, difference(q))
+  const difference = valuesOf(a).map((x, q) => Math.abs(x - y[q]))
   return {
-    frobeniusPerEntry: euclideanNorm(x.length, difference) / x.length,
-    maxAbsDifference: largest,
-    meanAbsDifference: meanOf(x.length, difference),
+    frobeniusPerEntry: euclideanNorm(difference) / difference.length,
+    maxAbsDifference: largestOf(difference, 0),
+    meanAbsDifference: meanOf(difference, difference.length),
     a: summarize(a),
     b: summarize(b),
   }

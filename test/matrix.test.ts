@@ -12,7 +12,7 @@
 import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { Matrix, type NmfError, type Result } from 'nmfkit'
+import { CsrMatrix, Matrix, type NmfError, type Result } from 'nmfkit'
 import { valuesOf } from '../core/matrix.ts'
 
 const REL_TOL = 1e-12
@@ -305,6 +305,19 @@ describe('products by hand', () => {
     // All-negative and all-positive: the extremes are not seeded with 0.
     expect(dense([[-1, -2]]).max()).toBe(-1)
     expect(dense([[1, 2]]).min()).toBe(1)
+  })
+
+  it('mean and frobeniusNorm where the plain sums overflow or underflow', () => {
+    // Σ x overflows for two entries near the largest double; Σ x² for entries of 1e200
+    // (overflow) and 1e-200 (underflow), while the mean and the norm are representable.
+    expect(dense([[1.5e308, 1.5e308]]).mean()).toBe(1.5e308)
+    const huge = dense([[3e200, 4e200]]).frobeniusNorm()
+    expect(Math.abs(huge - 5e200)).toBeLessThanOrEqual(1e-15 * 5e200)
+    const tiny = dense([[3e-200, 4e-200]]).frobeniusNorm()
+    expect(Math.abs(tiny - 5e-200)).toBeLessThanOrEqual(1e-15 * 5e-200)
+    const sparse = CsrMatrix.fromDense(dense([[3e200, 0, 4e200]]))
+    expect(Math.abs(sparse.frobeniusNorm() - 5e200)).toBeLessThanOrEqual(1e-15 * 5e200)
+    expect(CsrMatrix.fromDense(dense([[1.5e308, 0, 1.5e308]])).mean()).toBe(1e308)
   })
 })
 
