@@ -400,13 +400,6 @@ export const meanOf = (values: Float64Array, count: number): number => {
   return mean
 }
 
-/** Σ values², in order. */
-export const sumOfSquares = (values: Float64Array): number => {
-  let total = 0
-  for (let q = 0; q < values.length; q++) total += values[q] * values[q]
-  return total
-}
-
 /** The largest of `start` and `values`. */
 export const largestOf = (values: Float64Array, start: number): number => {
   let best = start

@@ -19,7 +19,8 @@ import {
   type Result,
 } from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
-import { Matrix, showShape, sumOfSquares } from '../core/matrix.ts'
+import { Matrix, showShape } from '../core/matrix.ts'
+import { euclideanNorm } from '../core/scaled.ts'
 import type { Rng } from '../core/rng.ts'
 import { truncatedSvd } from '../core/svd.ts'
 import type { Factors } from './contract.ts'
@@ -49,8 +50,6 @@ const random: InitStrategy = {
   },
 }
 
-const norm = (values: Float64Array): number => Math.sqrt(sumOfSquares(values))
-
 /** The NNDSVD factors, zeros left as zeros. */
 const nndsvdCore = (X: AnyMatrix, k: number, rng: Rng): { W: Float64Array; H: Float64Array } => {
   const n = X.rows
@@ -75,15 +74,16 @@ const nndsvdCore = (X: AnyMatrix, k: number, rng: Rng): { W: Float64Array; H: Fl
       const yp = y.map((value) => Math.max(value, 0))
       const xn = x.map((value) => Math.max(-value, 0))
       const yn = y.map((value) => Math.max(-value, 0))
-      const positive = norm(xp) * norm(yp)
-      const negative = norm(xn) * norm(yn)
+      const [normXp, normYp, normXn, normYn] = [xp, yp, xn, yn].map(euclideanNorm)
+      const positive = normXp * normYp
+      const negative = normXn * normYn
       // Both parts zero (possible only for a zero singular vector): the column stays zero,
       // where dividing by their norms would give 0/0.
       if (positive === 0 && negative === 0) continue
       ;[u, v, sigma] =
         positive > negative
-          ? [xp.map((value) => value / norm(xp)), yp.map((value) => value / norm(yp)), positive]
-          : [xn.map((value) => value / norm(xn)), yn.map((value) => value / norm(yn)), negative]
+          ? [xp.map((value) => value / normXp), yp.map((value) => value / normYp), positive]
+          : [xn.map((value) => value / normXn), yn.map((value) => value / normYn), negative]
     }
     const lambda = Math.sqrt(S[j] * sigma)
     for (let i = 0; i < n; i++) W[i * k + j] = lambda * u[i]
