@@ -28,7 +28,15 @@ export type {
   StepResult,
 } from './solvers/contract.ts'
 export type { Factorization, HistoryEntry } from './solvers/driver.ts'
-export { nmf, solvers, type InitOption, type NmfOptions } from './solvers/nmf.ts'
+export {
+  nmf,
+  solvers,
+  type BuiltInSolverOptions,
+  type CommonNmfOptions,
+  type InitOption,
+  type NmfOptions,
+  type SolverOptionsOf,
+} from './solvers/nmf.ts'
 export { initialize, type InitializeOptions } from './solvers/initialize.ts'
 export { initStrategies, type InitStrategy } from './solvers/init.ts'
 export { cd, cdColumn, coordinateMinimum } from './solvers/cd.ts'

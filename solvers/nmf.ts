@@ -16,13 +16,13 @@ import { invalidOption, unsupported, type NmfError, type Result } from '../core/
 import type { AnyMatrix } from '../core/csr.ts'
 import { createRng, type Rng } from '../core/rng.ts'
 import { checkNonNegative } from '../core/validate.ts'
-import type { AnySolver, Factors, Penalties, Problem } from './contract.ts'
+import type { AnySolver, Factors, Penalties, Problem, Solver } from './contract.ts'
 import { cd } from './cd.ts'
 import { mu } from './mu.ts'
 import { withResidentScope } from '../core/wasm.ts'
 import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
 import { customInit, defaultInit, initStrategies } from './init.ts'
-import { movingAverage } from './moving-average.ts'
+import { movingAverage, type MovingAverageOptions } from './moving-average.ts'
 import { commonDefaults, commonProps, decodeProps } from './options.ts'
 import { asMatrix, type MatrixInput } from './input.ts'
 import type { Matrix } from '../core/matrix.ts'
@@ -37,8 +37,11 @@ const builtIn: ReadonlySet<AnySolver> = new Set(solvers)
 export type InitOption =
   'random' | 'nndsvd' | 'nndsvda' | 'nndsvdar' | { readonly W: Matrix; readonly H: Matrix }
 
-/** The options of `nmf`. Solver-specific options (e.g. `gamma`) sit beside these. */
-export interface NmfOptions {
+/**
+ * The options of `nmf` that every solver takes. A solver's own options (e.g.
+ * `moving-average`'s `gamma`) sit beside them: see `NmfOptions`.
+ */
+export interface CommonNmfOptions {
   /** k, the number of components (rank of the factorization). */
   readonly components: number
   /** `'cd'` (default), `'moving-average'`, `'mu'`, or a solver plugin value. */
@@ -69,8 +72,44 @@ export interface NmfOptions {
   readonly onIteration?: (entry: HistoryEntry) => void
   /** Stops the fit after the current iteration when it fires. */
   readonly signal?: AbortSignal
-  readonly [solverOption: string]: unknown
 }
+
+/** The own options of each built-in solver, by its name. */
+export interface BuiltInSolverOptions {
+  readonly cd: object
+  readonly mu: object
+  readonly 'moving-average': Partial<MovingAverageOptions>
+}
+
+/**
+ * The own options that go with a solver: a built-in one's by its name, a plugin's from
+ * its `Solver<O>` type (all optional: the solver's defaults fill them in). Where the
+ * solver is not known until run time (a `string`, or a plugin typed `AnySolver`), any
+ * key is accepted here, and `nmf` checks the keys when it runs. A name that is not a
+ * built-in solver's does not compile.
+ */
+export type SolverOptionsOf<S> = string extends S
+  ? { readonly [solverOption: string]: unknown }
+  : S extends keyof BuiltInSolverOptions
+    ? BuiltInSolverOptions[S]
+    : S extends Solver<infer O, infer _State>
+      ? unknown extends O
+        ? { readonly [solverOption: string]: unknown }
+        : string extends keyof O
+          ? object
+          : Partial<O>
+      : { readonly solver?: keyof BuiltInSolverOptions }
+
+/**
+ * The options of `nmf(X, options)`: the common ones and the solver's own. Given a
+ * solver's name or a typed plugin, a misspelt option or one the solver does not take
+ * fails to compile (`{ solver: 'cd', gamma: 0.5 }`: `gamma` is `moving-average`'s);
+ * `NmfOptions` without a type argument accepts any key (`nmf` still refuses unknown
+ * ones when it runs).
+ */
+export type NmfOptions<S extends string | AnySolver = string | AnySolver> = CommonNmfOptions & {
+  readonly solver?: S
+} & SolverOptionsOf<S>
 
 const operation = 'nmf'
 
@@ -188,10 +227,14 @@ export const penalties = (
  * const fit = nmf([[1, 0], [0, 1], [1, 1]], { components: 2, init: 'nndsvda' })
  * // Right({ W: 3×2, H: 2×2, nIter, converged, reconstructionError, history, ... })
  */
-export const nmf = <R extends string = string, C extends string = string>(
+export const nmf = <
+  R extends string = string,
+  C extends string = string,
+  S extends string | AnySolver = 'cd',
+>(
   input: AnyMatrix<R, C> | MatrixInput,
-  options: NmfOptions,
-): Result<Factorization<R, C>> => withResidentScope(() => fit(input, options))
+  options: NmfOptions<S>,
+): Result<Factorization<R, C>> => withResidentScope(() => fit(input, options as NmfOptions))
 
 const fit = <R extends string, C extends string>(
   input: AnyMatrix<R, C> | MatrixInput,

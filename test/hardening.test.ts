@@ -23,6 +23,7 @@ import {
   type Factorization,
   type HistoryEntry,
   type NmfError,
+  type NmfOptions,
   type Result,
 } from 'nmfkit'
 import { firstNegative, nonFiniteParts } from 'nmfkit/testing'
@@ -473,7 +474,10 @@ describe('options at their edges', () => {
     [Infinity, 'Infinity'],
     ['0.5', '"0.5"'],
   ])('moving-average rejects gamma %s', (gamma, shown) => {
-    const error = failure(nmf(generic, { components: 2, solver: 'moving-average', gamma }))
+    // A JavaScript caller can pass any value: a string does not compile from TypeScript.
+    const error = failure(
+      nmf(generic, { components: 2, solver: 'moving-average', gamma: gamma as number }),
+    )
     expect(error._tag).toBe('InvalidOption')
     expect(error.message).toBe(`nmf: option 'gamma': expected a number in (0, 1], found ${shown}`)
   })
@@ -518,7 +522,8 @@ describe('names', () => {
   })
 
   it('a solver that is neither a name nor a plugin', () => {
-    expect(failure(nmf(generic, { components: 2, solver: 42 as never })).message).toBe(
+    const options = { components: 2, solver: 42 } as unknown as NmfOptions
+    expect(failure(nmf(generic, options)).message).toBe(
       "nmf: option 'solver': expected a solver name or plugin, found number",
     )
   })
