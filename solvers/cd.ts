@@ -91,7 +91,13 @@ export const cd: Solver<Record<string, never>> = declareForgetful(
     name: 'cd',
     optionProps: {},
     defaults: {},
-    capabilities: { losses: ['frobenius'], sparse: true, monotone: true, nonnegative: true },
+    capabilities: {
+      losses: ['frobenius'],
+      sparse: true,
+      monotone: true,
+      nonnegative: true,
+      penalties: true,
+    },
     measure: 'projected-gradient violation',
     rule: iteration,
     // The whole iteration runs in the module where the kernel path allows it.

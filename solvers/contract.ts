@@ -68,6 +68,12 @@ export interface Capabilities {
    * with `nonnegative: false` does not).
    */
   readonly nonnegative: boolean
+  /**
+   * It applies `problem.penalties` (the options `alphaW`, `alphaH` and `l1Ratio`). When
+   * absent or false, `nmf` refuses non-zero penalties (an `InvalidOption` error on
+   * `alphaW` or `alphaH`) rather than fit without them.
+   */
+  readonly penalties?: boolean
 }
 
 /**

@@ -557,6 +557,7 @@ export const multiplicativeUpdates = (updateH: boolean): Solver<Record<string, n
       sparse: true,
       monotone: true,
       nonnegative: true,
+      penalties: true,
     },
     measure:
       'decrease of sqrt(2·divergence) over the last 10 iterations, relative to its value at ' +

@@ -12,7 +12,13 @@ import {
   showBeta,
   type BetaLoss,
 } from '../core/beta-divergence.ts'
-import { invalidOption, unsupported, type NmfError, type Result } from '../core/errors.ts'
+import {
+  invalidOption,
+  showNumber,
+  unsupported,
+  type NmfError,
+  type Result,
+} from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { createRng, type Rng } from '../core/rng.ts'
 import { checkNonNegative } from '../core/validate.ts'
@@ -147,6 +153,41 @@ const checkSparse = (op: string, solver: AnySolver, X: AnyMatrix): Result<AnyMat
         ),
       )
     : E.right(X)
+
+/**
+ * Nothing, unless there are penalties and `solver` does not declare that it applies them:
+ * then an error on the first option that sets one (alphaW, else alphaH), naming both where
+ * both do, rather than a fit without them.
+ */
+const checkPenalties = (
+  op: string,
+  solver: AnySolver,
+  { l1W, l2W, l1H, l2H }: Penalties,
+  options: { readonly alphaW: number; readonly alphaH: number | 'same' },
+): Result<void> => {
+  if (solver.capabilities.penalties === true) return E.right(undefined)
+  const given = [
+    ...(l1W !== 0 || l2W !== 0 ? [['alphaW', showNumber(options.alphaW)]] : []),
+    ...(l1H !== 0 || l2H !== 0 ? [['alphaH', showAlpha(options.alphaH)]] : []),
+  ]
+  if (given.length === 0) return E.right(undefined)
+  const appliers = solvers
+    .filter((s) => s.capabilities.penalties === true)
+    .map((s) => `'${s.name}'`)
+  return E.left(
+    invalidOption(
+      op,
+      given[0][0],
+      `solver '${solver.name}' does not apply penalties (its capabilities.penalties is not ` +
+        `true), found ${given.map((pair) => pair.join(' ')).join(' and ')}: leave alphaW and ` +
+        `alphaH at 0, or use a solver that applies them (${appliers.join(', ')})`,
+    ),
+  )
+}
+
+/** alphaH as given: a number, or `'same'` (then alphaW's value). */
+const showAlpha = (alphaH: number | 'same'): string =>
+  alphaH === 'same' ? "'same'" : showNumber(alphaH)
 
 /**
  * The first factors for X: by strategy name, from user-given factors, or
@@ -289,6 +330,8 @@ const fit = <R extends string, C extends string>(
         shuffle: resolved.shuffle,
         rng,
       }
+      const penalized = checkPenalties(operation, solver, problem.penalties, resolved)
+      if (E.isLeft(penalized)) return penalized
       return pipe(
         buildInit(X, resolved.components, options.init, rng, operation),
         E.chain((initial) =>

@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { CsrMatrix, Matrix, compare, initialize, nmf, transform, type NmfError } from 'nmfkit'
+import { CsrMatrix, Matrix, cd, compare, initialize, nmf, transform, type NmfError } from 'nmfkit'
 
 const X = [
   [1, 0, 2],
@@ -139,6 +139,43 @@ describe('nmf rejects bad options', () => {
   it('the moving-average options are known to it', () => {
     const fit = nmf(X, { components: 1, solver: 'moving-average', gamma: 0.5, nonnegative: true })
     expect(E.isRight(fit)).toBe(true)
+  })
+})
+
+describe('penalties go only to a solver that applies them', () => {
+  const refusal = (name: string, found: string) =>
+    `nmf: option '${found.slice(0, 6)}': solver '${name}' does not apply penalties (its capabilities.penalties is not ` +
+    `true), found ${found}: leave alphaW and alphaH at 0, or use a solver that applies ` +
+    `them ('cd', 'mu')`
+
+  it.each([
+    [{ alphaW: 1 }, "alphaW 1 and alphaH 'same'"],
+    [{ alphaW: 0.5, alphaH: 0 }, 'alphaW 0.5'],
+    [{ alphaH: 0.25 }, 'alphaH 0.25'],
+    [{ alphaW: 0.5, alphaH: 2, l1Ratio: 1 }, 'alphaW 0.5 and alphaH 2'],
+  ])('moving-average refuses %o instead of fitting without them', (penalties, found) => {
+    const error = failure(nmf(X, { components: 1, solver: 'moving-average', ...penalties }))
+    expect(error._tag).toBe('InvalidOption')
+    expect(error.message).toBe(refusal('moving-average', found))
+  })
+
+  it('a plugin refuses them unless its capabilities declare them', () => {
+    const plugin = { ...cd, name: 'cd-copy', capabilities: { ...cd.capabilities } }
+    const { penalties: _applies, ...undeclared } = cd.capabilities
+    const silent = { ...plugin, capabilities: undeclared }
+    expect(failure(nmf(X, { components: 1, solver: silent, alphaW: 1 })).message).toBe(
+      refusal('cd-copy', "alphaW 1 and alphaH 'same'"),
+    )
+    // Declared, the same solver applies them: the fit differs from one without.
+    const withPenalties = nmf(X, { components: 1, solver: plugin, alphaW: 1, maxIter: 5 })
+    const without = nmf(X, { components: 1, solver: plugin, maxIter: 5 })
+    if (E.isLeft(withPenalties) || E.isLeft(without)) throw new Error('expected two fits')
+    expect(withPenalties.right.W.toArray()).not.toEqual(without.right.W.toArray())
+  })
+
+  it('l1Ratio alone sets no penalty, and nothing is refused', () => {
+    expect(E.isRight(nmf(X, { components: 1, solver: 'moving-average', l1Ratio: 1 }))).toBe(true)
+    expect(E.isRight(nmf(X, { components: 1, solver: 'moving-average', alphaW: 0 }))).toBe(true)
   })
 })
 

@@ -3,7 +3,10 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
+import { nmf } from 'nmfkit'
+import { relaxedCd } from '../examples/plugins/solver-plugin.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const run = (file: string): string =>
@@ -31,6 +34,18 @@ describe('plugin guide', () => {
       /plain-mu: reconstruction error [\d.]+ after \d+ iterations .*objective never increased: yes/,
     )
     expect(output).toContain("step 2 is rejected: nmf: option 'step': expected a number in (0, 1]")
+  })
+
+  it('refuses penalties for relaxed-cd with the message the guide quotes', () => {
+    const guide = readFileSync(join(root, 'docs', 'plugins.md'), 'utf8')
+    const X = [
+      [1, 0, 2],
+      [0, 3, 1],
+    ]
+    const fit = nmf(X, { components: 1, solver: relaxedCd, alphaW: 0.5 })
+    if (E.isRight(fit)) throw new Error('expected the penalties to be refused')
+    expect(fit.left.message).toMatch(/does not apply penalties/)
+    expect(guide).toContain(`\`${fit.left.message}\``)
   })
 
   it('comparator plugin: runs beside norms, gives a verdict, rejects a bad option', () => {

@@ -20,6 +20,8 @@
  *   or H of the state it is given;
  * - deterministic: the same options (seed included) give the same fit, to the bit;
  * - monotone (when `capabilities.monotone`): the reported objectives never rise;
+ * - penalties (when `capabilities.penalties`): penalties change the fit (a solver
+ *   that declares them and fits without them gives the same factors);
  * - recovery: a planted separable factorization is found again;
  * - row-permutation: X with its rows permuted (and the custom init's W with
  *   them) gives W with its rows permuted and the same H;
@@ -292,6 +294,39 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
               `(${objectives[i - 1]}) to iteration ${after} (${objectives[i]}), ` +
               `against the slack ${MONOTONE_SLACK} × ${scale}`,
           ).toBeLessThanOrEqual(slack)
+        }
+      })
+    })
+
+    law('penalties', () => {
+      if (capabilities.penalties !== true) return
+      // Inits without zeros: from factors whose components carry nothing (a zero column of W
+      // against a zero row of H), multiplicative updates stay at 0 with or without penalties.
+      const cases = fitCases(plugin, positive, {
+        ...conditioned,
+        inits: ['random', 'nndsvda'],
+      }).chain((c) =>
+        fc
+          .record({
+            maxIter: fc.integer({ min: 1, max: settings.agreementIter ?? 20 }),
+            alpha: fc.constantFrom(0.25, 0.5, 1),
+            l1Ratio: fc.constantFrom(0, 0.5, 1),
+          })
+          .map(({ maxIter, alpha, l1Ratio }) => ({
+            c: withOptions(c, { maxIter, tol: 0 }),
+            penalties: { alphaW: alpha, alphaH: alpha, l1Ratio },
+          })),
+      )
+      test.prop([cases], params())('penalties change the fit', ({ c, penalties }) => {
+        const plain = fit('penalties', c.X, c.options)
+        const penalized = fit('penalties', c.X, { ...c.options, ...penalties })
+        if (fitDifference(plain, penalized) === undefined) {
+          assert.fail(
+            `law 'penalties': solver '${plugin.name}' declares capabilities.penalties, but ` +
+              `the fit with alphaW = alphaH = ${penalties.alphaW} and l1Ratio ` +
+              `${penalties.l1Ratio} has the same W and H, to the bit, as the fit without ` +
+              `penalties (${plain.nIter} iterations)`,
+          )
         }
       })
     })

@@ -18,7 +18,10 @@ export interface OptionConstraints {
   readonly maxIter?: number
   /** The inits to draw from (the NNDSVD ones only when k ≤ min(samples, features)). */
   readonly inits?: readonly InitChoice[]
-  /** Draw alphaW, alphaH and l1Ratio; otherwise there are no penalties. @default true */
+  /**
+   * Draw alphaW, alphaH and l1Ratio, for a solver whose `capabilities.penalties` is true;
+   * otherwise there are no penalties. @default true
+   */
   readonly penalties?: boolean
   /** Draw a betaLoss among the solver's `capabilities.losses`. @default true */
   readonly losses?: boolean
@@ -165,8 +168,9 @@ export const fitCases = (
             tol: fc.constantFrom(0, 1e-4, 1e-2),
             seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
             shuffle: options.shuffle === false ? fc.constant(false) : fc.boolean(),
+            // A solver that does not apply penalties refuses them (`capabilities.penalties`).
             penalties:
-              options.penalties === false
+              options.penalties === false || solver.capabilities.penalties !== true
                 ? fc.constant({})
                 : fc.oneof(
                     fc.constant({}),

@@ -15,6 +15,7 @@ export type LawName =
   | 'inputs-unchanged'
   | 'deterministic'
   | 'monotone'
+  | 'penalties'
   | 'recovery'
   | 'row-permutation'
   | 'dense-csr'

@@ -32,6 +32,8 @@ export const fixedComponents = (
   defineSolver<Record<string, never>>({
     ...cd,
     name: 'cd-fixed',
+    // Its sweeps leave out cd's penalties, so nmf refuses alphaW and alphaH for it.
+    capabilities: { ...cd.capabilities, penalties: false },
     rule: alternate(
       sweepColumns(holding(fixedW, cdColumn)),
       sweepColumns(holding(fixedH, cdColumn)),

@@ -30,6 +30,8 @@ const sweep = sweepColumns(cdColumn)
 export const sparseH: Solver<SparseHOptions> = defineSolver<SparseHOptions>({
   ...(cd as unknown as Solver<SparseHOptions>),
   name: 'cd-sparse-h',
+  // Its one penalty is `sparsity`: nmf refuses alphaW and alphaH for it.
+  capabilities: { ...cd.capabilities, penalties: false },
   optionProps: { sparsity: t.number },
   defaults: { sparsity: 1 },
   rule: alternate(

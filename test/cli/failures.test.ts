@@ -158,6 +158,12 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(
       oneLineFailure(await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--time-limit=-1')),
     ).toBe('nmfkit fit: option --time-limit: expected seconds ≥ 0, found -1')
+    const penalty = ['fit', 'good.csv', '-k', '1', '--solver', 'moving-average']
+    expect(oneLineFailure(await nmfkit(folder, ...penalty, '--alpha-h', '0.5'))).toBe(
+      "nmfkit fit: option --alpha-h: solver 'moving-average' does not apply penalties (its " +
+        'capabilities.penalties is not true), found alphaH 0.5: leave alphaW and alphaH at 0, ' +
+        "or use a solver that applies them ('cd', 'mu')",
+    )
     expect(oneLineFailure(await compare('--comparators', 'norms', '--tolerance', '1e-7'))).toBe(
       'nmfkit compare: option --tolerance: it sets aligned, which --comparators leaves out',
     )

@@ -151,6 +151,18 @@ export const changesState = brokenSolver('changes-state', {
 /** Reports an infinite detail in its history. */
 export const infiniteDetail = brokenSolver('infinite-detail', { details: { change: Infinity } })
 
+/** Declares that it applies penalties, and fits without them. */
+export const ignoresPenalties: Solver<Record<string, never>, BrokenState> = {
+  ...brokenSolver('ignores-penalties', {}),
+  capabilities: {
+    losses: ['frobenius'],
+    sparse: true,
+    monotone: true,
+    nonnegative: true,
+    penalties: true,
+  },
+}
+
 /** Declares a monotone objective and reports one that rises by 1 each iteration. */
 export const risingObjective = brokenSolver('rising-objective', {
   objective: (iteration) => iteration,

@@ -10,6 +10,7 @@ import {
   extraComponent,
   fading,
   firstRowHalved,
+  ignoresPenalties,
   infiniteDetail,
   negativeEntry,
   nondeterministic,
@@ -24,6 +25,7 @@ const laws: readonly LawName[] = [
   'inputs-unchanged',
   'deterministic',
   'monotone',
+  'penalties',
   'recovery',
   'row-permutation',
   'dense-csr',
@@ -46,6 +48,7 @@ solverLaws(changesState, {
 })
 solverLaws(nondeterministic, only('deterministic'))
 solverLaws(risingObjective, only('monotone'))
+solverLaws(ignoresPenalties, only('penalties'))
 solverLaws(fading, only('recovery'))
 solverLaws(firstRowHalved, only('row-permutation'))
 solverLaws(sparseDrift, only('dense-csr'))
