@@ -231,7 +231,10 @@ export const fromLibraryError = (
     const flag = asWritten.get(error.option) ?? flagOf(error.option)
     return usageError(`option ${flag}: ${detail.replace(/^option '[^']*': /, '')}`)
   }
-  if ((error._tag === 'NegativeInput' || error._tag === 'NonFiniteInput') && input !== undefined) {
+  // An entry of X has its place in the file; a number the fit computed has row and col -1.
+  const entryOfX =
+    (error._tag === 'NegativeInput' || error._tag === 'NonFiniteInput') && error.row >= 0
+  if (entryOfX && input !== undefined) {
     return inputError(
       input.file,
       `${input.locate(error.row, error.col)}: ${detail.replace(/ at row \d+, column \d+$/, '')}`,

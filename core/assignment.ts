@@ -13,7 +13,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { nonFiniteInput, shapeMismatch, type Result } from './errors.ts'
-import { showShape, valuesOf, type Matrix } from './matrix.ts'
+import { Matrix, notAMatrix, showShape, valuesOf } from './matrix.ts'
 
 /** An optimal assignment of the rows of a k×k weight matrix to its columns. */
 export interface Assignment {
@@ -35,6 +35,7 @@ export interface Assignment {
  */
 export const maximumAssignment = (weights: Matrix): Result<Assignment> => {
   const operation = 'maximumAssignment'
+  if (!(weights instanceof Matrix)) return notAMatrix(operation, 'the weights', weights)
   const k = weights.rows
   if (weights.cols !== k) {
     return E.left(

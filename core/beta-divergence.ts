@@ -22,12 +22,19 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
-import type { AnyMatrix } from './csr.ts'
+import { CsrMatrix, type AnyMatrix } from './csr.ts'
 import { frobeniusError, frobeniusErrorOf, squaredFrobeniusError } from './divergence.ts'
-import { invalidOption, shapeMismatch, unsupported, type NmfError, type Result } from './errors.ts'
+import {
+  invalidMatrix,
+  invalidOption,
+  shapeMismatch,
+  unsupported,
+  type NmfError,
+  type Result,
+} from './errors.ts'
 import { transpose } from './kernels.ts'
 import { copyOut, F64, fastModule, layout } from './wasm.ts'
-import { showShape, valuesOf, type Matrix } from './matrix.ts'
+import { describeValue, Matrix, notAMatrix, showShape, valuesOf } from './matrix.ts'
 import { checkNonNegative } from './validate.ts'
 
 /** float64's machine epsilon, 2⁻⁵²: the floor of W·H and of a zero denominator. */
@@ -340,6 +347,13 @@ export const betaDivergence = (
   beta: BetaLoss,
 ): Result<number> => {
   const operation = 'betaDivergence'
+  if (!(X instanceof Matrix || X instanceof CsrMatrix)) {
+    return E.left(
+      invalidMatrix(operation, `expected X to be a Matrix or CsrMatrix, found ${describeValue(X)}`),
+    )
+  }
+  if (!(W instanceof Matrix)) return notAMatrix(operation, 'W', W)
+  if (!(H instanceof Matrix)) return notAMatrix(operation, 'H', H)
   const shapes: Array<[string, Matrix, number, number]> = [
     ['W', W, X.rows, W.cols],
     ['H', H, W.cols, X.cols],

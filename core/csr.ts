@@ -16,7 +16,18 @@ import * as E from 'fp-ts/lib/Either.js'
 import { DIMENSIONS } from './dimensions.ts'
 import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
 import { csrTimesDense, type CsrParts } from './kernels.ts'
-import { largestOf, Matrix, meanOf, showShape, smallestOf, sumOf, valuesOf } from './matrix.ts'
+import {
+  describeValue,
+  isArrayLike,
+  largestOf,
+  Matrix,
+  meanOf,
+  notAMatrix,
+  showShape,
+  smallestOf,
+  sumOf,
+  valuesOf,
+} from './matrix.ts'
 import { euclideanNorm } from './scaled.ts'
 
 /**
@@ -71,6 +82,20 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
           `expected integer rows and cols in 1..${MAX_INDEX}, found ${rows} and ${cols}`,
         ),
       )
+    }
+    for (const [name, part] of [
+      ['indptr', indptr],
+      ['indices', indices],
+      ['data', data],
+    ] as const) {
+      if (!isArrayLike(part)) {
+        return E.left(
+          invalidMatrix(
+            op,
+            `expected ${name} as an array of numbers, found ${describeValue(part)}`,
+          ),
+        )
+      }
     }
     if (indptr.length !== rows + 1) {
       return E.left(
@@ -231,6 +256,7 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
 
   /** The product X·B with a dense B; the result is dense. */
   times<K extends string>(other: Matrix<C, K>): Result<Matrix<R, K>> {
+    if (!(other instanceof Matrix)) return notAMatrix('CsrMatrix.times', 'the right factor', other)
     if (other.rows !== this.cols) {
       return E.left(
         shapeMismatch(

@@ -2,10 +2,10 @@
  * Distances between X and W·H that never form W·H in full for a sparse X, and
  * never allocate an n×m array for a dense one.
  */
-import { storedValues, withStoredValues, type AnyMatrix, type CsrMatrix } from './csr.ts'
+import { CsrMatrix, storedValues, withStoredValues, type AnyMatrix } from './csr.ts'
 import { gramColumns, gramRows, transpose } from './kernels.ts'
 import { productRow } from './kernels-reference.ts'
-import { Matrix, valuesOf } from './matrix.ts'
+import { describeValue, Matrix, showShape, valuesOf } from './matrix.ts'
 import { largestMagnitude, timesPowerOfTwo } from './scaled.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf } from './wasm.ts'
 
@@ -16,9 +16,39 @@ import { F64, fastModule, layout, rowsInTwoParts, viewOf } from './wasm.ts'
  * ‖X‖² − 2·tr(Wᵀ·X·Hᵀ) + tr(WᵀW·HHᵀ), O(nnz·k + (n + m)·k²); rounding can
  * make that slightly negative for an exact fit, so it is clamped at zero
  * before the root.
+ *
+ * Made for a solver's inner loop, it returns a plain number: it does not check the
+ * entries, and it throws (a TypeError or RangeError that names the argument) when an
+ * argument is not a matrix or the shapes do not fit, rather than read past an array.
  */
-export const frobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number =>
-  frobeniusErrorOf(X, W, H, squaredFrobeniusError(X, W, H))
+export const frobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number => {
+  checkFactorShapes(X, W, H)
+  return frobeniusErrorOf(X, W, H, squaredFrobeniusError(X, W, H))
+}
+
+/** Throws unless X is a matrix, W a samples×k and H a k×features `Matrix`. */
+const checkFactorShapes = (X: AnyMatrix, W: Matrix, H: Matrix): void => {
+  const matrices: ReadonlyArray<readonly [string, unknown]> = [
+    ['X', X],
+    ['W', W],
+    ['H', H],
+  ]
+  for (const [name, value] of matrices) {
+    const isMatrix = value instanceof Matrix || (name === 'X' && value instanceof CsrMatrix)
+    if (!isMatrix) {
+      throw new TypeError(
+        `frobeniusError: expected ${name} to be a Matrix${name === 'X' ? ' or CsrMatrix' : ''}, ` +
+          `found ${describeValue(value)}`,
+      )
+    }
+  }
+  if (W.rows !== X.rows || H.cols !== X.cols || H.rows !== W.cols) {
+    throw new RangeError(
+      `frobeniusError: expected W (n×k) and H (k×m) for X of ${showShape(X.rows, X.cols)}, ` +
+        `found W ${showShape(W.rows, W.cols)} and H ${showShape(H.rows, H.cols)}`,
+    )
+  }
+}
 
 /** ‖X − W·H‖_F from its square, already computed by squaredFrobeniusError. */
 export const frobeniusErrorOf = (X: AnyMatrix, W: Matrix, H: Matrix, squared: number): number => {

@@ -16,6 +16,42 @@ export const VALUES: unique symbol = Symbol('nmfkit.values')
 export const showShape = (rows: number, cols: number): string => `${rows}×${cols}`
 
 /**
+ * What a value is, for a message about an argument of the wrong kind (a JavaScript
+ * caller can pass anything): `null`, `undefined`, `nested arrays`, `a number`...
+ */
+export const describeValue = (value: unknown): string => {
+  if (value === null || value === undefined) return String(value)
+  if (Array.isArray(value)) return Array.isArray(value[0]) ? 'nested arrays' : 'an array'
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`
+  if (typeof value === 'object') {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name
+    return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object'
+  }
+  return `a ${typeof value} (${String(value)})`
+}
+
+/**
+ * Whether `value` has entries 0..length−1: an array, a typed array or another object with
+ * a whole-number `length` (not a string, whose characters are not numbers).
+ */
+export const isArrayLike = (value: unknown): value is ArrayLike<unknown> => {
+  if (Array.isArray(value)) return true
+  if (typeof value !== 'object' || value === null || value instanceof DataView) return false
+  const length = (value as { length?: unknown }).length
+  return typeof length === 'number' && Number.isSafeInteger(length) && length >= 0
+}
+
+/** An error for an argument that should be a `Matrix` and is something else. */
+export const notAMatrix = (operation: string, what: string, value: unknown): Result<never> =>
+  E.left(
+    invalidMatrix(
+      operation,
+      `expected ${what} to be a Matrix, found ${describeValue(value)}` +
+        (isArrayLike(value) ? ' (Matrix.fromArrays makes one of nested arrays)' : ''),
+    ),
+  )
+
+/**
  * A dense matrix of float64 values, row-major, that never changes.
  *
  * `R` and `C` name the row and column dimensions, so a `Matrix<'samples', 'k'>`
@@ -62,6 +98,25 @@ export class Matrix<R extends string = string, C extends string = string> {
   static fromArrays<R extends string = string, C extends string = string>(
     arrays: ReadonlyArray<ArrayLike<number>>,
   ): Result<Matrix<R, C>> {
+    if (!isArrayLike(arrays)) {
+      return E.left(
+        invalidMatrix(
+          'Matrix.fromArrays',
+          `expected an array of rows, found ${describeValue(arrays)}`,
+        ),
+      )
+    }
+    // Every row an array before any is read: [1, 2, 3] is one row too few levels deep.
+    const notRow = Array.prototype.findIndex.call(arrays, (row: unknown) => !isArrayLike(row))
+    if (notRow >= 0) {
+      return E.left(
+        invalidMatrix(
+          'Matrix.fromArrays',
+          `expected row ${notRow} to be an array of numbers, found ` +
+            `${describeValue(arrays[notRow])} (a matrix is an array of rows, e.g. [[1, 2, 3]])`,
+        ),
+      )
+    }
     const rows = arrays.length
     const cols = rows > 0 ? arrays[0].length : 0
     if (rows === 0 || cols === 0) {
@@ -119,6 +174,14 @@ export class Matrix<R extends string = string, C extends string = string> {
         invalidMatrix(
           'Matrix.fromData',
           `expected positive integer rows and cols, found ${rows} and ${cols}`,
+        ),
+      )
+    }
+    if (!isArrayLike(data)) {
+      return E.left(
+        invalidMatrix(
+          'Matrix.fromData',
+          `expected data as an array of numbers, found ${describeValue(data)}`,
         ),
       )
     }
@@ -241,6 +304,7 @@ export class Matrix<R extends string = string, C extends string = string> {
    * the inner sizes at run time.
    */
   times<K extends string>(other: Matrix<C, K>): Result<Matrix<R, K>> {
+    if (!(other instanceof Matrix)) return notAMatrix('Matrix.times', 'the right factor', other)
     if (other.rows !== this.cols) {
       return E.left(
         shapeMismatch(
@@ -262,6 +326,9 @@ export class Matrix<R extends string = string, C extends string = string> {
 
   /** The product A·Bᵀ for B with the same column dimension. */
   timesTransposed<K extends string>(other: Matrix<K, C>): Result<Matrix<R, K>> {
+    if (!(other instanceof Matrix)) {
+      return notAMatrix('Matrix.timesTransposed', 'the right factor', other)
+    }
     if (other.cols !== this.cols) {
       return E.left(
         shapeMismatch(
@@ -283,6 +350,9 @@ export class Matrix<R extends string = string, C extends string = string> {
 
   /** The product Aᵀ·B for B with the same row dimension. */
   transposeTimes<K extends string>(other: Matrix<R, K>): Result<Matrix<C, K>> {
+    if (!(other instanceof Matrix)) {
+      return notAMatrix('Matrix.transposeTimes', 'the right factor', other)
+    }
     if (other.rows !== this.rows) {
       return E.left(
         shapeMismatch(
@@ -319,6 +389,7 @@ export class Matrix<R extends string = string, C extends string = string> {
     f: (a: number, b: number) => number,
     operation = 'Matrix.zipWith',
   ): Result<Matrix<R, C>> {
+    if (!(other instanceof Matrix)) return notAMatrix(operation, 'the other matrix', other)
     if (other.rows !== this.rows || other.cols !== this.cols) {
       return E.left(
         shapeMismatch(

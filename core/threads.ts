@@ -154,6 +154,10 @@ let enabled = true
 
 /** Allows (the default) or forbids the second thread for later calls. */
 export const setKernelThreads = (allowed: boolean): void => {
+  // As setKernelPath does: a JavaScript caller's 'no' would otherwise count as true.
+  if (typeof allowed !== 'boolean') {
+    throw new TypeError(`setKernelThreads: expected true or false, found ${String(allowed)}`)
+  }
   enabled = allowed
 }
 

@@ -7,16 +7,17 @@
 import * as E from 'fp-ts/lib/Either.js'
 import {
   aborted,
+  invalidOption,
   overflow,
   shapeMismatch,
   showNumber,
   type NmfError,
   type Result,
 } from '../core/errors.ts'
-import { Matrix, showShape, valuesOf } from '../core/matrix.ts'
+import { describeValue, Matrix, showShape, valuesOf } from '../core/matrix.ts'
 import { duringFit, keepArray, ownArray, recycle } from '../core/small-arrays.ts'
 import { allFinite, checkFinite } from '../core/validate.ts'
-import { divergenceError } from '../core/beta-divergence.ts'
+import { divergenceError, showBeta } from '../core/beta-divergence.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 
 /** One iteration in the history of a fit. */
@@ -112,19 +113,29 @@ const drive = <O, S extends Factors>(
 ): Result<Factorization> => {
   const operation = settings.operation ?? 'nmf'
   let state = solver.start(problem, initial, options)
-  const startShape = checkShapes(operation, solver.name, problem, state, 0)
+  const startShape =
+    checkState(operation, solver.name, state, 'its start') ??
+    checkShapes(operation, solver.name, problem, state, 0)
   if (startShape !== undefined) return E.left(startShape)
   const history: HistoryEntry[] = []
   let first: StepResult<S> | undefined
   let converged = false
   const recycling = isForgetful(solver as unknown as Solver<never, Factors>)
 
-  // Why a number is not finite: X too large, where it can be (for nmfkit's own solvers,
-  // and for any solver once X's squares or products can overflow), else the solver's
-  // doing, which `bySolver` says. (A pass over X: only when a message needs it.)
+  // Why a number is not finite. nmfkit's own solvers: powers of W·H for a β outside
+  // [0, 2], else X too large. Any other solver: X too large once its squares or products
+  // can overflow, else the solver's doing, which `bySolver` says. (A pass over X: only
+  // when a message needs it.)
   const cause = (bySolver: string): string => {
+    const builtIn = settings.builtIn === true
+    if (builtIn && (problem.beta < 0 || problem.beta > 2)) {
+      return (
+        `solver '${solver.name}' overflowed: betaLoss ${showBeta(problem.beta)} raises W·H ` +
+        'to the powers β − 1 and β − 2; use a betaLoss in [0, 2], or scale X down'
+      )
+    }
     const largest = problem.X.max()
-    return settings.builtIn === true || largest > OVERFLOWING_ENTRY
+    return builtIn || largest > OVERFLOWING_ENTRY
       ? `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ` +
           'scale X down'
       : `solver '${solver.name}' ${bySolver}`
@@ -160,6 +171,8 @@ const drive = <O, S extends Factors>(
 
   for (let iteration = 1; iteration <= settings.maxIter; iteration++) {
     const result = solver.step(state, problem, options)
+    const made = checkStep(operation, solver.name, result, iteration)
+    if (made !== undefined) return E.left(made)
     const previous = state
     state = result.state
     const shape = checkShapes(operation, solver.name, problem, state, iteration)
@@ -176,10 +189,10 @@ const drive = <O, S extends Factors>(
       ] as const) {
         const finite = checkFinite(operation, `${what} after iteration ${iteration}`, factor)
         if (E.isLeft(finite)) {
-          // nmfkit's own solvers: the entry alone, as their message has always been.
-          if (settings.builtIn === true) return finite
+          // The place is W's or H's, not an input's: it stays in the message, and the
+          // error's row and col are -1, as for any number the fit computed.
           const message = `${finite.left.message}; ${cause('made it in its step')}`
-          return E.left({ ...finite.left, message })
+          return E.left({ ...finite.left, row: -1, col: -1, message })
         }
       }
     }
@@ -225,6 +238,67 @@ const drive = <O, S extends Factors>(
     }
   }
   return finish(settings.maxIter)
+}
+
+/**
+ * A state with Matrix values W and H, as a plugin's `start` or `step` must return (a
+ * JavaScript plugin can return anything); else an error on `solver` that says what came.
+ */
+const checkState = (
+  operation: string,
+  solverName: string,
+  state: unknown,
+  made: string,
+): NmfError | undefined => {
+  const bad = (what: string, value: unknown) =>
+    invalidOption(
+      operation,
+      'solver',
+      `solver '${solverName}': ${what} ${made} returned is ${describeValue(value)}, ` +
+        'expected a Matrix',
+    )
+  if (typeof state !== 'object' || state === null) {
+    return invalidOption(
+      operation,
+      'solver',
+      `solver '${solverName}': ${made} returned ${describeValue(state)}, ` +
+        'expected a state with Matrix values W and H',
+    )
+  }
+  const { W, H } = state as { W?: unknown; H?: unknown }
+  if (!(W instanceof Matrix)) return bad('the W of the state', W)
+  if (!(H instanceof Matrix)) return bad('the H of the state', H)
+  return undefined
+}
+
+/** A step's result: an object with a state (see checkState) and a number for its measure. */
+const checkStep = (
+  operation: string,
+  solverName: string,
+  result: unknown,
+  iteration: number,
+): NmfError | undefined => {
+  const made = `its step at iteration ${iteration}`
+  if (typeof result !== 'object' || result === null) {
+    return invalidOption(
+      operation,
+      'solver',
+      `solver '${solverName}': ${made} returned ${describeValue(result)}, ` +
+        'expected { state, measure }',
+    )
+  }
+  const { state, measure } = result as { state?: unknown; measure?: unknown }
+  const badState = checkState(operation, solverName, state, made)
+  if (badState !== undefined) return badState
+  if (typeof measure !== 'number') {
+    return invalidOption(
+      operation,
+      'solver',
+      `solver '${solverName}': the measure ${made} returned is ${describeValue(measure)}, ` +
+        'expected a number',
+    )
+  }
+  return undefined
 }
 
 /**

@@ -6,12 +6,12 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import type { AnyMatrix } from '../core/csr.ts'
-import type { Result } from '../core/errors.ts'
+import { invalidOption, type Result } from '../core/errors.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative } from '../core/validate.ts'
 import type { Factors } from './contract.ts'
 import { asMatrix, type MatrixInput } from './input.ts'
-import { buildInit, type InitOption } from './nmf.ts'
+import { buildInit, checkOptionsObject, type InitOption } from './nmf.ts'
 import { decodeProps, PositiveInteger, Seed } from './options.ts'
 
 /** Options of `initialize`. */
@@ -34,16 +34,24 @@ export const initialize = <R extends string = string, C extends string = string>
   options: InitializeOptions = {},
 ): Result<Factors<R, C>> => {
   const operation = 'initialize'
+  // A JavaScript caller may leave components out (the decoder skips what is undefined)
+  // or pass null for the options.
+  if (components === undefined) {
+    return E.left(invalidOption(operation, 'components', 'is required: expected an integer ≥ 1'))
+  }
   return pipe(
-    decodeProps(
-      operation,
-      { ...options, components },
-      {
-        components: PositiveInteger,
-        seed: Seed,
-        // The init is checked where it is resolved, with the list of known names.
-        init: t.unknown,
-      },
+    checkOptionsObject(operation, options, "{ init: 'random' }"),
+    E.chain(() =>
+      decodeProps(
+        operation,
+        { ...options, components },
+        {
+          components: PositiveInteger,
+          seed: Seed,
+          // The init is checked where it is resolved, with the list of known names.
+          init: t.unknown,
+        },
+      ),
     ),
     E.chain(() => asMatrix(operation, input)),
     E.chain((X) => checkNonNegative(operation, 'X', X)),

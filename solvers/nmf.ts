@@ -31,7 +31,7 @@ import { customInit, defaultInit, initStrategies } from './init.ts'
 import { movingAverage, type MovingAverageOptions } from './moving-average.ts'
 import { commonDefaults, commonProps, decodeProps } from './options.ts'
 import { asMatrix, type MatrixInput } from './input.ts'
-import type { Matrix } from '../core/matrix.ts'
+import { describeValue, type Matrix } from '../core/matrix.ts'
 
 /** The built-in solvers, by name (frozen: it is not a registry). */
 export const solvers: readonly AnySolver[] = Object.freeze([cd, movingAverage, mu])
@@ -135,11 +135,70 @@ const resolveSolver = (solver: unknown): Result<AnySolver> => {
         )
   }
   if (typeof solver === 'object' && solver !== null && 'step' in solver && 'name' in solver) {
-    return E.right(solver as AnySolver)
+    return checkPlugin(solver)
   }
   return E.left(
     invalidOption(operation, 'solver', `expected a solver name or plugin, found ${typeof solver}`),
   )
+}
+
+/**
+ * A plugin with the members `Solver` asks for, each of its kind (a JavaScript plugin can
+ * lack one): else an error on `solver` that names the first member that is wrong.
+ */
+const checkPlugin = (solver: object): Result<AnySolver> => {
+  const plugin = solver as Record<string, unknown>
+  const capabilities = plugin.capabilities as Record<string, unknown> | null | undefined
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null
+  const members: ReadonlyArray<readonly [string, string, () => unknown, () => boolean]> = [
+    ['name', 'a string', () => plugin.name, () => typeof plugin.name === 'string'],
+    [
+      'optionProps',
+      'an object of io-ts codecs',
+      () => plugin.optionProps,
+      () => isObject(plugin.optionProps),
+    ],
+    ['capabilities', 'an object', () => capabilities, () => isObject(capabilities)],
+    [
+      'capabilities.losses',
+      'an array of loss names',
+      () => capabilities?.losses,
+      () => Array.isArray(capabilities?.losses),
+    ],
+    ...(['sparse', 'monotone', 'nonnegative'] as const).map(
+      (flag) =>
+        [
+          `capabilities.${flag}`,
+          'a boolean',
+          () => capabilities?.[flag],
+          () => typeof capabilities?.[flag] === 'boolean',
+        ] as const,
+    ),
+    ['measure', 'a string', () => plugin.measure, () => typeof plugin.measure === 'string'],
+    ...(['start', 'step', 'converged'] as const).map(
+      (method) =>
+        [
+          method,
+          'a function',
+          () => plugin[method],
+          () => typeof plugin[method] === 'function',
+        ] as const,
+    ),
+  ]
+  for (const [member, expected, value, ok] of members) {
+    if (!ok()) {
+      const name = typeof plugin.name === 'string' ? ` '${plugin.name}'` : ''
+      return E.left(
+        invalidOption(
+          operation,
+          'solver',
+          `expected the solver plugin${name} to have ${member}, ${expected}, ` +
+            `found ${describeValue(value())}`,
+        ),
+      )
+    }
+  }
+  return E.right(solver as AnySolver)
 }
 
 /** X itself, unless it is a CsrMatrix and `solver` declares that it takes none. */
@@ -354,14 +413,18 @@ const fit = <R extends string, C extends string>(
   )
 
 /** The options argument is an object (a JavaScript caller may pass nothing or a number). */
-export const checkOptionsObject = (operation: string, options: unknown): Result<unknown> =>
+export const checkOptionsObject = (
+  operation: string,
+  options: unknown,
+  example = '{ components: 2 }',
+): Result<unknown> =>
   typeof options === 'object' && options !== null && !Array.isArray(options)
     ? E.right(options)
     : E.left(
         invalidOption(
           operation,
           'options',
-          `expected an object (e.g. { components: 2 }), ` +
+          `expected an object (e.g. ${example}), ` +
             `found ${options === null ? 'null' : typeof options}`,
         ),
       )

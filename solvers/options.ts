@@ -26,6 +26,17 @@ export const NonNegative = numberWhere('a finite number ≥ 0', (v) => Number.is
 export const UnitInterval = numberWhere('a number in [0, 1]', (v) => v >= 0 && v <= 1)
 export const Seed = numberWhere('an integer', Number.isSafeInteger)
 
+/** An AbortSignal, or an object that looks like one (a boolean `aborted`). */
+const isSignal = (u: unknown): u is AbortSignal =>
+  typeof u === 'object' && u !== null && typeof (u as { aborted?: unknown }).aborted === 'boolean'
+
+const Signal = new t.Type<AbortSignal, AbortSignal, unknown>(
+  'an AbortSignal',
+  isSignal,
+  (u, c) => (isSignal(u) ? t.success(u) : t.failure(u, c)),
+  (a) => a,
+)
+
 /** The options every solver shares, with their codecs. */
 export const commonProps = {
   components: PositiveInteger,
@@ -40,7 +51,7 @@ export const commonProps = {
   shuffle: t.boolean,
   seed: Seed,
   onIteration: t.Function,
-  signal: t.unknown,
+  signal: Signal,
 } as const
 
 /** The defaults of the shared options (scikit-learn's). */

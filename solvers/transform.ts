@@ -24,7 +24,7 @@ import type { AnySolver, Problem } from './contract.ts'
 import { runDriver, type Factorization } from './driver.ts'
 import { asDense, asMatrix, type MatrixInput } from './input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
-import { penalties, resolveBeta, type NmfOptions } from './nmf.ts'
+import { checkOptionsObject, penalties, resolveBeta, type NmfOptions } from './nmf.ts'
 import { commonDefaults, commonProps, decodeProps } from './options.ts'
 
 /** The options of `transform`: those of `nmf` that concern W, with the same defaults. */
@@ -57,14 +57,19 @@ const muFixedH = multiplicativeUpdates(false) as unknown as AnySolver
 const resolveTransformSolver = (solver: unknown): Result<readonly [AnySolver, AnySolver]> => {
   if (solver === undefined || solver === 'cd' || solver === cd) return E.right([cd, cdFixedH])
   if (solver === 'mu' || solver === mu) return E.right([mu as unknown as AnySolver, muFixedH])
-  const name =
+  const found =
     typeof solver === 'string'
-      ? solver
+      ? `'${solver}'`
       : typeof solver === 'object' && solver !== null && 'name' in solver
-        ? String(solver.name)
+        ? `a plugin named '${String(solver.name)}'`
         : typeof solver
+  // A copy of cd or mu is a plugin: transform runs only nmfkit's own, with H held fixed.
   return E.left(
-    unsupported(operation, `expected solver 'cd' or 'mu', found '${name}', which has no transform`),
+    unsupported(
+      operation,
+      `expected solver 'cd' or 'mu' (the name, or nmfkit's own cd or mu value), found ` +
+        `${found}, which has no transform`,
+    ),
   )
 }
 
@@ -80,7 +85,7 @@ const resolveTransformSolver = (solver: unknown): Result<readonly [AnySolver, An
  */
 export const transform = <R extends string = string, C extends string = string>(
   input: AnyMatrix<R, C> | MatrixInput,
-  components: Matrix<string, NoInfer<C>>,
+  components: Matrix<string, NoInfer<C>> | ReadonlyArray<ArrayLike<number>>,
   options: TransformOptions = {},
 ): Result<Factorization<R, C>> => withResidentScope(() => fitW(input, components, options))
 
@@ -96,15 +101,16 @@ const checkComponents = <M extends AnyMatrix>(H: M): Result<M> =>
 
 const fitW = <R extends string, C extends string>(
   input: AnyMatrix<R, C> | MatrixInput,
-  components: Matrix<string, NoInfer<C>>,
+  components: Matrix<string, NoInfer<C>> | ReadonlyArray<ArrayLike<number>>,
   options: TransformOptions,
 ): Result<Factorization<R, C>> => {
-  // A JavaScript caller may pass nested arrays or nothing; the types ask for a Matrix.
+  // Nested arrays are taken as H; a JavaScript caller may also pass nothing.
   const dense = asDense(operation, 'H', components)
   if (E.isLeft(dense)) return dense
   const H = dense.right as Matrix<string, C>
   return pipe(
     E.Do,
+    E.bind('options_', () => checkOptionsObject(operation, options, "{ solver: 'mu' }")),
     E.bind('X', () => asMatrix(operation, input)),
     E.bind('X_', ({ X }) => checkNonNegative(operation, 'X', X)),
     E.bind('H_', ({ X }) =>
@@ -164,7 +170,8 @@ const fitW = <R extends string, C extends string>(
 
 /**
  * W·H (samples×features): the samples rebuilt from their coefficients W
- * (samples×k) on the components H (k×features).
+ * (samples×k) on the components H (k×features). From JavaScript, W and H may also be
+ * nested arrays, as `transform` takes H.
  *
  * @example
  * inverseTransform(fit.W, fit.H) // Right(X's reconstruction)
@@ -173,13 +180,20 @@ export const inverseTransform = <R extends string, K extends string, C extends s
   W: Matrix<R, K>,
   H: Matrix<NoInfer<K>, C>,
 ): Result<Matrix<R, C>> =>
-  H.rows === W.cols
-    ? W.times(H)
-    : E.left(
-        shapeMismatch(
-          'inverseTransform',
-          'H',
-          `${W.cols} rows (W's columns)`,
-          `shape ${showShape(H.rows, H.cols)}`,
-        ),
-      )
+  pipe(
+    E.Do,
+    E.bind('w', () => asDense('inverseTransform', 'W', W)),
+    E.bind('h', () => asDense('inverseTransform', 'H', H)),
+    E.chain(({ w, h }) =>
+      h.rows === w.cols
+        ? (w.times(h) as Result<Matrix<R, C>>)
+        : E.left(
+            shapeMismatch(
+              'inverseTransform',
+              'H',
+              `${w.cols} rows (W's columns)`,
+              `shape ${showShape(h.rows, h.cols)}`,
+            ),
+          ),
+    ),
+  )

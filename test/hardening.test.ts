@@ -227,9 +227,11 @@ describe('magnitudes', () => {
     ]).scale(scale)
   const inits = [undefined, 'random', 'nndsvd', 'nndsvdar'] as const
   /** The driver's report of a factor that overflowed in a step. */
+  // The place is W's or H's, and the cause X's size (as for the sums below).
   const FACTOR_OVERFLOW = new RegExp(
     /^nmf: expected [WH] after iteration \d+ to be finite, /.source +
-      /found (NaN|-?Infinity) at row \d+, column \d+$/.source,
+      /found (NaN|-?Infinity) at row \d+, column \d+; /.source +
+      /X's entries \(largest [^)]+\) are too large for the fit's sums; scale X down$/.source,
   )
 
   it.each(solverNames)('%s: entries near 1e300 overflow and are reported', (solver) => {
@@ -238,6 +240,8 @@ describe('magnitudes', () => {
         const error = failure(nmf(huge(scale), { components: 2, solver, init }))
         expect(error._tag).toBe('NonFiniteInput')
         expect(error.message).toMatch(FACTOR_OVERFLOW)
+        // Not an entry of X: no place of X in the error's fields.
+        expect(error).toMatchObject({ row: -1, col: -1 })
       }
     }
   })

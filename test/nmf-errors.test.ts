@@ -4,7 +4,22 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { CsrMatrix, Matrix, cd, compare, initialize, nmf, transform, type NmfError } from 'nmfkit'
+import {
+  CsrMatrix,
+  Matrix,
+  betaDivergence,
+  cd,
+  compare,
+  frobeniusError,
+  initialize,
+  inverseTransform,
+  maximumAssignment,
+  nmf,
+  setKernelThreads,
+  transform,
+  type AnySolver,
+  type NmfError,
+} from 'nmfkit'
 
 const X = [
   [1, 0, 2],
@@ -317,10 +332,149 @@ describe('what a JavaScript caller may pass', () => {
     )
   })
 
+  it('a row that is not an array is an error, not a matrix without columns', () => {
+    expect(failure(Matrix.fromArrays([1, 2, 3] as never)).message).toBe(
+      'Matrix.fromArrays: expected row 0 to be an array of numbers, found a number (1) ' +
+        '(a matrix is an array of rows, e.g. [[1, 2, 3]])',
+    )
+    expect(failure(nmf([[1, 2], 3] as never, { components: 1 })).message).toBe(
+      'nmf: X: Matrix.fromArrays: expected row 1 to be an array of numbers, found a number (3) ' +
+        '(a matrix is an array of rows, e.g. [[1, 2, 3]])',
+    )
+    expect(failure(Matrix.fromArrays(null as never)).message).toBe(
+      'Matrix.fromArrays: expected an array of rows, found null',
+    )
+    expect(failure(Matrix.fromData(1, 2, null as never)).message).toBe(
+      'Matrix.fromData: expected data as an array of numbers, found null',
+    )
+    expect(failure(CsrMatrix.fromParts(2, 3, null as never, [], [])).message).toBe(
+      'CsrMatrix.fromParts: expected indptr as an array of numbers, found null',
+    )
+    // Typed arrays and other array-likes are rows too.
+    const typed = Matrix.fromArrays([Float64Array.of(1, 2), { length: 2, 0: 3, 1: 4 }])
+    expect(E.isRight(typed) && typed.right.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
+  })
+
+  it('initialize needs components and an options object', () => {
+    expect(failure(initialize(X, undefined as never)).message).toBe(
+      "initialize: option 'components': is required: expected an integer ≥ 1",
+    )
+    expect(failure(initialize(X, 2, null as never)).message).toBe(
+      "initialize: option 'options': expected an object (e.g. { init: 'random' }), found null",
+    )
+    expect(failure(transform(X, [[1, 1, 1]], null as never)).message).toBe(
+      "transform: option 'options': expected an object (e.g. { solver: 'mu' }), found null",
+    )
+  })
+
+  it('a product, sum or divergence of something that is not a Matrix is an error', () => {
+    const M = Matrix.fill(2, 2, 1)
+    expect(failure(M.times(undefined as never)).message).toBe(
+      'Matrix.times: expected the right factor to be a Matrix, found undefined',
+    )
+    expect(failure(M.timesTransposed([[1, 2]] as never)).message).toBe(
+      'Matrix.timesTransposed: expected the right factor to be a Matrix, found nested arrays ' +
+        '(Matrix.fromArrays makes one of nested arrays)',
+    )
+    expect(failure(M.transposeTimes(CsrMatrix.fromDense(M) as never)).message).toBe(
+      'Matrix.transposeTimes: expected the right factor to be a Matrix, found a CsrMatrix',
+    )
+    expect(failure(M.plus(5 as never)).message).toBe(
+      'Matrix.plus: expected the other matrix to be a Matrix, found a number (5)',
+    )
+    expect(failure(CsrMatrix.fromDense(M).times(null as never)).message).toBe(
+      'CsrMatrix.times: expected the right factor to be a Matrix, found null',
+    )
+    expect(failure(betaDivergence(X as never, M, M, 2)).message).toBe(
+      'betaDivergence: expected X to be a Matrix or CsrMatrix, found nested arrays',
+    )
+    expect(failure(maximumAssignment([[1]] as never)).message).toBe(
+      'maximumAssignment: expected the weights to be a Matrix, found nested arrays ' +
+        '(Matrix.fromArrays makes one of nested arrays)',
+    )
+    expect(() => frobeniusError(M, M, Matrix.fill(3, 2, 1))).toThrow(
+      new RangeError(
+        'frobeniusError: expected W (n×k) and H (k×m) for X of 2×2, found W 2×2 and H 3×2',
+      ),
+    )
+    expect(() => frobeniusError(M, [[1]] as never, M)).toThrow(
+      new TypeError('frobeniusError: expected W to be a Matrix, found nested arrays'),
+    )
+  })
+
+  it('inverseTransform takes nested arrays, as transform does, and names a missing factor', () => {
+    const rebuilt = inverseTransform([[1, 2]] as never, [[1], [2]] as never)
+    expect(E.isRight(rebuilt) && rebuilt.right.toArray()).toEqual([[5]])
+    expect(failure(inverseTransform(undefined as never, Matrix.fill(1, 1, 1))).message).toBe(
+      'inverseTransform: expected W as a Matrix or nested arrays, found undefined',
+    )
+  })
+
+  it('signal must be an AbortSignal, and setKernelThreads a boolean', () => {
+    expect(failure(nmf(X, { components: 1, signal: 5 as never })).message).toBe(
+      "nmf: option 'signal': expected an AbortSignal, found 5",
+    )
+    expect(() => setKernelThreads('no' as never)).toThrow(
+      new TypeError('setKernelThreads: expected true or false, found no'),
+    )
+  })
+
+  it('a plugin without the members of a Solver is refused, naming the member', () => {
+    const copy = { ...cd, name: 'x', capabilities: { ...cd.capabilities } }
+    const refused = (solver: unknown) =>
+      failure(nmf(X, { components: 1, solver: solver as AnySolver })).message
+    expect(refused({ name: 'x', step: 1 })).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have optionProps, an object of " +
+        'io-ts codecs, found undefined',
+    )
+    expect(refused({ ...copy, capabilities: { ...cd.capabilities, losses: 'frobenius' } })).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have capabilities.losses, an " +
+        'array of loss names, found a string (frobenius)',
+    )
+    expect(refused({ ...copy, converged: undefined })).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have converged, a function, " +
+        'found undefined',
+    )
+  })
+
+  it("what a plugin's start and step return is checked before it is used", () => {
+    const copy = { ...cd, name: 'x', capabilities: { ...cd.capabilities } }
+    const refused = (solver: unknown) =>
+      failure(nmf(X, { components: 1, solver: solver as AnySolver })).message
+    expect(refused({ ...copy, start: () => undefined })).toBe(
+      "nmf: option 'solver': solver 'x': its start returned undefined, expected a state with " +
+        'Matrix values W and H',
+    )
+    expect(refused({ ...copy, step: () => null })).toBe(
+      "nmf: option 'solver': solver 'x': its step at iteration 1 returned null, expected " +
+        '{ state, measure }',
+    )
+    const withState = (state: (s: { H: Matrix }) => object, measure: unknown) => ({
+      ...copy,
+      step: (s: { W: Matrix; H: Matrix }) => ({ state: state(s), measure }),
+    })
+    expect(refused(withState((s) => ({ W: { rows: 3, cols: 1 }, H: s.H }), 1))).toBe(
+      "nmf: option 'solver': solver 'x': the W of the state its step at iteration 1 returned " +
+        'is an object, expected a Matrix',
+    )
+    expect(refused(withState((s) => s, undefined))).toBe(
+      "nmf: option 'solver': solver 'x': the measure its step at iteration 1 returned is " +
+        'undefined, expected a number',
+    )
+    expect(refused(withState((s) => s, 'small'))).toBe(
+      "nmf: option 'solver': solver 'x': the measure its step at iteration 1 returned is a " +
+        'string (small), expected a number',
+    )
+    expect(E.isRight(nmf(X, { components: 1, solver: copy }))).toBe(true)
+  })
+
   it('transform takes H as nested arrays too', () => {
     const fit = nmf(X, { components: 2 })
     if (E.isLeft(fit)) throw new Error(fit.left.message)
-    const fromArrays = transform(X, fit.right.H.toArray() as never)
+    const fromArrays = transform(X, fit.right.H.toArray())
     const fromMatrix = transform(X, fit.right.H)
     if (E.isLeft(fromArrays) || E.isLeft(fromMatrix)) throw new Error('transform failed')
     expect(fromArrays.right.W.toArray()).toEqual(fromMatrix.right.W.toArray())

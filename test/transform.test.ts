@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import {
   CsrMatrix,
   Matrix,
+  cd,
   inverseTransform,
   movingAverage,
   nmf,
@@ -131,13 +132,20 @@ describe('transform', () => {
       'a solver without a transform',
       () => transform(X, H, { solver: 'moving-average' as never }),
       'Unsupported',
-      "transform: expected solver 'cd' or 'mu', found 'moving-average', which has no transform",
+      "transform: expected solver 'cd' or 'mu' (the name, or nmfkit's own cd or mu value), " +
+        "found 'moving-average', which has no transform",
     ],
     [
       'a solver plugin without a transform',
       () => transform(X, H, { solver: movingAverage }),
       'Unsupported',
-      "found 'moving-average', which has no transform",
+      "found a plugin named 'moving-average', which has no transform",
+    ],
+    [
+      'a copy of cd, which is a plugin',
+      () => transform(X, H, { solver: { ...cd } }),
+      'Unsupported',
+      "found a plugin named 'cd', which has no transform",
     ],
     [
       'cd with KL',

@@ -263,6 +263,22 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       'nmfkit fit: negative.csv: line 2, column 2: expected X to be non-negative, found -4',
     )
   })
+
+  it('an overflow in the fit: named as the fit made it, not as a place in the file', async () => {
+    writeFileSync(join(folder, 'sums.csv'), '1e200,1e199\n1e199,1e200\n')
+    writeFileSync(join(folder, 'entry.csv'), '1,2,3\n4,5,6\n7,8,1e160\n')
+    const scale = "are too large for the fit's sums; scale X down"
+    // The objective overflows first: its error has no entry, and had crashed the command.
+    expect(oneLineFailure(await nmfkit(folder, 'fit', 'sums.csv', '-k', '1', '-q'))).toBe(
+      'nmfkit fit: sums.csv: expected the objective after iteration 1 to be finite, found NaN; ' +
+        `X's entries (largest 1e+200) ${scale}`,
+    )
+    // W's entry (0, 0) is not line 1, column 1 of the file.
+    expect(oneLineFailure(await nmfkit(folder, 'fit', 'entry.csv', '-k', '1', '-q'))).toBe(
+      'nmfkit fit: entry.csv: expected W after iteration 1 to be finite, found NaN at row 0, ' +
+        `column 0; X's entries (largest 1e+160) ${scale}`,
+    )
+  })
 })
 
 describe('bad usage: one line naming the option', () => {
