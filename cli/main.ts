@@ -77,4 +77,11 @@ export const main = (args: readonly string[]): number => {
   return 0
 }
 
+// A reader that stops early (`nmfkit fit X.csv -k 2 | head`) closes the pipe: the rest of
+// the output is not wanted, so the command ends quietly, as other tools on a pipe do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0)
+})
+
 process.exitCode = main(process.argv.slice(2))

@@ -1,0 +1,46 @@
+/**
+ * Standard output closed early, as `nmfkit fit X.csv -k 2 --w - | head -c 10` closes it:
+ * the command ends quietly, without a stack trace.
+ */
+import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { BIN, sampleData, tempFolder, writeFiles } from './helpers.ts'
+
+const folder = tempFolder()
+afterAll(() => rmSync(folder, { recursive: true, force: true }))
+
+/** Runs the command, reads its first chunk of output, then closes the pipe. */
+const readFirstChunk = (...args: string[]): Promise<{ status: number | null; stderr: string }> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: folder })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout.once('data', () => child.stdout.destroy())
+    child.on('close', (status) => resolve({ status, stderr }))
+  })
+
+describe('a reader that closes the pipe early', () => {
+  // W of 20 000 rows is about 1 MB of CSV: more than a pipe holds, so writing goes on
+  // after the reader has closed it.
+  writeFiles(folder, {
+    'big.csv': sampleData(20000, 12)
+      .map((row) => row.join(','))
+      .join('\n'),
+  })
+
+  it('fit: W on standard output, cut short', async () => {
+    const run = await readFirstChunk(
+      'fit',
+      'big.csv',
+      '-k',
+      '3',
+      '-q',
+      '--max-iter',
+      '2',
+      '--w',
+      '-',
+    )
+    expect(run).toEqual({ status: 0, stderr: '' })
+  })
+})
