@@ -12,6 +12,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import {
+  accessSync,
+  constants,
   lstatSync,
   readlinkSync,
   realpathSync,
@@ -20,7 +22,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve, sep } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { internalError, usageError, type CliResult } from './errors.ts'
 
@@ -80,20 +82,37 @@ export const distinctOutputs = (
 }
 
 /**
- * Checks, before any work, that `path` can be written: its folder exists and
- * it is not itself a folder. `flag` names the option in the message.
+ * Checks, before any work, that `path` can be written: it names a file (not a folder, not
+ * nothing), its folder exists, and this process may write there (or into the file, where
+ * it is written in place). `flag` names the option in the message.
  */
 export const checkOutputPath = (path: string, flag: string): CliResult<void> => {
   if (path === '-') return E.right(undefined)
+  const refuse = (reason: string) => E.left(usageError(`option ${flag}: ${reason}`))
+  if (path === '') return refuse('expected a file name, found an empty one')
+  if (path.endsWith('/') || path.endsWith(sep)) {
+    return refuse(`${path}: expected a file name, found a folder name (it ends in '${sep}')`)
+  }
   const folder = dirname(path)
   const folderStat = statSync(folder, { throwIfNoEntry: false })
-  if (folderStat === undefined || !folderStat.isDirectory()) {
-    return E.left(
-      usageError(`option ${flag}: ${path}: expected an existing folder '${folder}', found none`),
-    )
+  if (folderStat === undefined) {
+    return refuse(`${path}: expected an existing folder '${folder}', found none`)
+  }
+  if (!folderStat.isDirectory()) {
+    return refuse(`${path}: expected '${folder}' to be a folder, found a file`)
   }
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
-    return E.left(usageError(`option ${flag}: ${path}: expected a file name, found a folder`))
+    return refuse(`${path}: expected a file name, found a folder`)
+  }
+  // A file is written beside its target and renamed over it: the folder must take it. A
+  // device or pipe is written in place.
+  const { target, mode } = writePlan(path)
+  const place = mode === 'rename' ? dirname(target) : target
+  try {
+    accessSync(place, constants.W_OK)
+  } catch {
+    const what = mode === 'rename' ? `the folder '${place}'` : place
+    return refuse(`${path}: cannot write to ${what} (permission denied)`)
   }
   return E.right(undefined)
 }
@@ -163,9 +182,12 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
       )
     }
   }
+  // The output being written, for a message that names it rather than a temporary file.
+  let writing = ''
   try {
     for (const file of files) {
       if (file.path === '-') continue
+      writing = file.path
       const { target, mode } = writePlan(file.path)
       if (mode === 'direct') {
         direct.push({ path: target, content: file.content })
@@ -175,11 +197,20 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
       staged.push({ temporary, path: target })
       writeFileSync(temporary, file.content, { flag: 'wx' })
     }
-    for (const { temporary, path } of staged) renameSync(temporary, path)
-    for (const { path, content } of direct) writeFileSync(path, content)
+    for (const { temporary, path } of staged) {
+      writing = path
+      renameSync(temporary, path)
+    }
+    for (const { path, content } of direct) {
+      writing = path
+      writeFileSync(path, content)
+    }
   } catch (error) {
     for (const { temporary } of staged) removeQuietly(temporary)
-    return E.left(internalError(`could not write the output: ${(error as Error).message}`))
+    const { code, message } = error as NodeJS.ErrnoException
+    const reason =
+      code === 'EACCES' ? 'permission denied' : code === 'ENOSPC' ? 'disk full' : message
+    return E.left(internalError(`could not write ${writing}: ${reason}`))
   }
   for (const file of files) if (file.path === '-') process.stdout.write(file.content)
   return E.right(undefined)

@@ -311,6 +311,23 @@ describe('bad usage: one line naming the option', () => {
   })
 })
 
+describe('an output that cannot be written is refused before the fit', () => {
+  it('an empty name, a folder name, a file taken for a folder', async () => {
+    const fit = (...output: string[]) =>
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...output)
+    expect(oneLineFailure(await fit('-o', ''))).toBe(
+      'nmfkit fit: option --output: expected a file name, found an empty one',
+    )
+    expect(oneLineFailure(await fit('-o', 'new-folder/'))).toBe(
+      'nmfkit fit: option --output: new-folder/: expected a file name, found a folder name (it ' +
+        "ends in '/')",
+    )
+    expect(oneLineFailure(await fit('--w', 'good.csv/W.csv'))).toBe(
+      "nmfkit fit: option --w: good.csv/W.csv: expected 'good.csv' to be a folder, found a file",
+    )
+  })
+})
+
 describe('failed runs leave the output folder as it was', () => {
   it('keeps an existing output and leaves no temporary file', async () => {
     const before = readdirSync(folder).sort()
