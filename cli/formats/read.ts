@@ -103,6 +103,22 @@ export const readInputBytes = (
 }
 
 /**
+ * The first flag in `options` that the format does not read (a flag it ignored would
+ * leave, say, a label column in the fit), or undefined.
+ */
+const flagNotFor = (format: InputFormat, options: ReadOptions): string | undefined => {
+  const delimited = format === 'csv' || format === 'tsv' || format === 'txt'
+  if (!delimited) {
+    if (options.delimiter !== undefined) return '--delimiter'
+    if (options.header !== undefined) return options.header ? '--header' : '--no-header'
+    if (options.rowNames !== undefined) return options.rowNames ? '--row-names' : '--no-row-names'
+    if (options.dropColumns !== undefined) return '--drop-columns'
+  }
+  if (format !== 'json' && options.key !== undefined) return '--key'
+  return undefined
+}
+
+/**
  * Reads the matrix in `path`.
  *
  * @example
@@ -118,6 +134,13 @@ export const readMatrixFile = (
   const { file, bytes, gzipped } = input.right
   const format = options.format ?? formatOfPath(path) ?? sniffFormat(bytes)
   const gz = gzipped ? ', gzipped' : ''
+  const unused = flagNotFor(format, options)
+  if (unused !== undefined) {
+    const kind = unused === '--key' ? 'JSON' : 'delimited text (.csv, .tsv, .txt)'
+    return E.left(
+      usageError(`option ${unused}: applies to ${kind}, not to ${file} (read as ${format})`),
+    )
+  }
 
   switch (format) {
     case 'npy': {

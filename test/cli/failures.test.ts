@@ -311,6 +311,33 @@ describe('bad usage: one line naming the option', () => {
   })
 })
 
+describe("an input flag that the file's format does not read is refused", () => {
+  it('--drop-columns, --header, --no-row-names for .npy, --key for CSV', async () => {
+    const X = Matrix.fromArrays([
+      [1, 2],
+      [3, 4],
+    ])
+    if (E.isLeft(X)) throw new Error(X.left.message)
+    writeFileSync(join(folder, 'x.npy'), encodeNpy(X.right))
+    const refusal = (flag: string, file: string, format: string) =>
+      `nmfkit info: option ${flag}: applies to ${format}, not to ${file} (read as ` +
+      `${file.slice(-3)})`
+    const delimited = 'delimited text (.csv, .tsv, .txt)'
+    expect(oneLineFailure(await nmfkit(folder, 'info', 'x.npy', '--drop-columns', 'last'))).toBe(
+      refusal('--drop-columns', 'x.npy', delimited),
+    )
+    expect(oneLineFailure(await nmfkit(folder, 'info', 'x.npy', '--header'))).toBe(
+      refusal('--header', 'x.npy', delimited),
+    )
+    expect(oneLineFailure(await nmfkit(folder, 'info', 'x.npy', '--no-row-names'))).toBe(
+      refusal('--no-row-names', 'x.npy', delimited),
+    )
+    expect(oneLineFailure(await nmfkit(folder, 'info', 'good.csv', '--key', 'X'))).toBe(
+      refusal('--key', 'good.csv', 'JSON'),
+    )
+  })
+})
+
 describe('an output that cannot be written is refused before the fit', () => {
   it('an empty name, a folder name, a file taken for a folder', async () => {
     const fit = (...output: string[]) =>
