@@ -26,7 +26,7 @@ import {
   readOptionsOf,
   startCommand,
 } from '../args.ts'
-import { inputError, usageError, type CliError, type CliResult } from '../errors.ts'
+import { inputError, quoteCell, usageError, type CliError, type CliResult } from '../errors.ts'
 import { checkOutputPath, distinctOutputs, writeAll, type OutputFile } from '../files.ts'
 import { readMatrixFile } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
@@ -150,6 +150,32 @@ const transformError = (
   return fromLibraryError(error, input)
 }
 
+/**
+ * The input's columns are the model's features, in its order, where both have names: W
+ * from columns in another order, or from other columns, would be wrong without a word.
+ */
+const sameFeatures = (
+  file: string,
+  columns: readonly string[] | undefined,
+  modelFile: string,
+  model: { readonly featureNames?: readonly string[] },
+): CliResult<void> => {
+  const features = model.featureNames
+  if (columns === undefined || features === undefined) return E.right(undefined)
+  const at = features.findIndex((name, j) => name !== columns[j])
+  if (at < 0) return E.right(undefined)
+  const here = columns.indexOf(features[at])
+  const moved =
+    here >= 0 ? `; the model's ${quoteCell(features[at])} is feature ${here + 1} here` : ''
+  return E.left(
+    inputError(
+      file,
+      `expected the features of ${modelFile}, in its order, found ${quoteCell(columns[at])} ` +
+        `as feature ${at + 1}, where the model has ${quoteCell(features[at])}${moved}`,
+    ),
+  )
+}
+
 /** Runs `nmfkit transform`. */
 export const runTransform = (args: string[]): CliResult<void> => {
   const start = startCommand('transform', transformUsage, [1, 'one INPUT file'], () =>
@@ -201,6 +227,8 @@ export const runTransform = (args: string[]): CliResult<void> => {
       ),
     )
   }
+  const renamed = sameFeatures(input.file, input.columnNames, values.model, model.right)
+  if (E.isLeft(renamed)) return renamed
   const options = transformOptions(fromFlags.right, model.right)
 
   const progress = createProgress({

@@ -240,6 +240,28 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it("columns named otherwise than the model's features, or in another order", async () => {
+    writeFileSync(join(folder, 'named.csv'), 'a,b,c\n1,0,5\n2,1,4\n3,0,6\n')
+    writeFileSync(join(folder, 'reordered.csv'), 'c,a,b\n5,1,0\n')
+    writeFileSync(join(folder, 'renamed.csv'), 'x,y,z\n5,1,0\n')
+    writeFileSync(join(folder, 'unnamed.csv'), '5,1,0\n')
+    const fitted = await nmfkit(folder, 'fit', 'named.csv', '-k', '1', '-q', '-o', 'named.json')
+    expect(fitted).toMatchObject({ status: 0, stderr: '' })
+    const transform = (file: string) =>
+      nmfkit(folder, 'transform', file, '--model', 'named.json', '-q')
+    expect(oneLineFailure(await transform('reordered.csv'))).toBe(
+      'nmfkit transform: reordered.csv: expected the features of named.json, in its order, ' +
+        'found "c" as feature 1, where the model has "a"; the model\'s "a" is feature 2 here',
+    )
+    expect(oneLineFailure(await transform('renamed.csv'))).toBe(
+      'nmfkit transform: renamed.csv: expected the features of named.json, in its order, ' +
+        'found "x" as feature 1, where the model has "a"',
+    )
+    // Without names there is nothing to compare; with the same names, in order, it runs.
+    expect(await transform('unnamed.csv')).toMatchObject({ status: 0, stderr: '' })
+    expect(await transform('named.csv')).toMatchObject({ status: 0, stderr: '' })
+  })
+
   it('a missing model file', async () => {
     const line = oneLineFailure(
       await nmfkit(folder, 'transform', 'good.csv', '--model', 'gone.json'),
