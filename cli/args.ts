@@ -240,9 +240,21 @@ export const fromLibraryError = (
       `${input.locate(error.row, error.col)}: ${detail.replace(/ at row \d+, column \d+$/, '')}`,
     )
   }
+  if (error._tag === 'Unsupported' && error.row !== undefined && error.col !== undefined) {
+    // An entry of X rules the option out: named by its place in the file.
+    const at = ` at row ${error.row}, column ${error.col}`
+    if (input !== undefined) {
+      return inputError(
+        input.file,
+        `${input.locate(error.row, error.col)}: ${detail.replace(at, '')}`,
+      )
+    }
+  }
+  if (error._tag === 'Unsupported' && error.option !== undefined) {
+    return usageError(`option ${asWritten.get(error.option) ?? flagOf(error.option)}: ${detail}`)
+  }
   if (error._tag === 'Unsupported' || error._tag === 'Aborted' || input === undefined) {
-    if (!/betaLoss/.test(detail)) return usageError(detail)
-    return usageError(`option ${asWritten.get('betaLoss') ?? flagOf('betaLoss')}: ${detail}`)
+    return usageError(detail)
   }
   return inputError(input.file, detail)
 }

@@ -55,6 +55,11 @@ export interface InvalidOption extends ErrorBase {
 /** A combination of inputs and options that nmfkit does not support. */
 export interface Unsupported extends ErrorBase {
   readonly _tag: 'Unsupported'
+  /** The option whose value the solver or X cannot take (e.g. `betaLoss`), where one is. */
+  readonly option?: string
+  /** The entry of X that rules the option out (a zero, for β ≤ 0), where one does. */
+  readonly row?: number
+  readonly col?: number
 }
 
 /** A fit stopped by its `AbortSignal`; `partial` is the state when it stopped. */
@@ -152,9 +157,14 @@ export const invalidOption = (operation: string, option: string, message: string
   message: `${operation}: option '${option}': ${message}`,
 })
 
-export const unsupported = (operation: string, message: string): NmfError => ({
+export const unsupported = (
+  operation: string,
+  message: string,
+  about: { readonly option?: string; readonly row?: number; readonly col?: number } = {},
+): NmfError => ({
   _tag: 'Unsupported',
   operation,
+  ...about,
   message: `${operation}: ${message}`,
 })
 

@@ -297,6 +297,7 @@ export const resolveBeta = (
         `solver '${solver.name}' handles only betaLoss ` +
           `${losses.map((l) => `'${l}'`).join(', ')}, ` +
           `found ${showBeta(beta)}; use solver 'mu' for other losses`,
+        { option: 'betaLoss' },
       ),
     )
   }

@@ -135,17 +135,16 @@ const transformError = (
   if (values.model !== undefined && /^expected H /.test(detail)) {
     return inputError(values.model, detail)
   }
-  if (error._tag === 'Unsupported' && values.loss === undefined) {
-    // The loss is the model's. A solver that cannot take it is --solver's fault...
-    if (/handles only betaLoss/.test(detail)) {
-      return usageError(`option --solver: ${detail} (the loss is the model's; --loss overrides it)`)
+  if (error._tag === 'Unsupported' && error.option === 'betaLoss' && values.loss === undefined) {
+    // The loss is the model's. A zero in X that it cannot take is the input's, named by
+    // its place...
+    if (error.row !== undefined && error.col !== undefined) {
+      const place = input.locate(error.row, error.col)
+      const at = ` at row ${error.row}, column ${error.col}`
+      return inputError(input.file, `${place}: the model's ${detail.replace(at, '')}`)
     }
-    // ...and a zero in X that it cannot take is the input's, named by its place.
-    const zero = /, found 0 at row (\d+), column (\d+)/.exec(detail)
-    if (zero !== null) {
-      const place = input.locate(Number(zero[1]), Number(zero[2]))
-      return inputError(input.file, `${place}: the model's ${detail.replace(zero[0], ', found 0')}`)
-    }
+    // ...and a solver that cannot take it is --solver's fault.
+    return usageError(`option --solver: ${detail} (the loss is the model's; --loss overrides it)`)
   }
   return fromLibraryError(error, input)
 }

@@ -240,6 +240,16 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it('a zero in the input that --loss cannot take, in fit: the place in the file', async () => {
+    writeFileSync(join(folder, 'zero-fit.csv'), '1,2\n3,0\n')
+    const line = oneLineFailure(
+      await nmfkit(folder, 'fit', 'zero-fit.csv', '-k', '1', '--solver', 'mu', '--loss', '0', '-q'),
+    )
+    expect(line).toMatch(
+      /^nmfkit fit: zero-fit\.csv: line 2, column 2: betaLoss 'itakura-saito' \(β = 0\) needs X without zeros, found 0: for β ≤ 0 /,
+    )
+  })
+
   it("columns named otherwise than the model's features, or in another order", async () => {
     writeFileSync(join(folder, 'named.csv'), 'a,b,c\n1,0,5\n2,1,4\n3,0,6\n')
     writeFileSync(join(folder, 'reordered.csv'), 'c,a,b\n5,1,0\n')
