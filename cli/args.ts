@@ -98,11 +98,20 @@ export const numberFlag = (
   return E.right(value)
 }
 
-/** `--every N` of fit and transform: progress every N iterations, N ≥ 1. */
-export const everyFlag = (text: string | undefined): CliResult<number | undefined> => {
+/** `--every N` of fit and transform: with -v, a line every N iterations, N ≥ 1. */
+export const everyFlag = (
+  text: string | undefined,
+  verbose: boolean,
+): CliResult<number | undefined> => {
   const every = numberFlag('every', text, true)
   if (E.isRight(every) && every.right !== undefined && every.right < 1) {
     return E.left(usageError(`option --every: expected an integer ≥ 1, found '${text}'`))
+  }
+  // Without -v nothing prints by iterations: a --every that would be ignored is refused.
+  if (E.isRight(every) && every.right !== undefined && !verbose) {
+    return E.left(
+      usageError('option --every: sets how often -v (--verbose) prints a line; give -v too'),
+    )
   }
   return every
 }

@@ -49,7 +49,8 @@ The fit:
   --l1-ratio X           the L1 share of the penalties, in [0, 1] (default 0)
   --shuffle              visit the components in a random order
   --gamma X              moving-average: the step fraction, in (0, 1] (default 0.1)
-  --set NAME=VALUE       any other solver option (repeatable), e.g. --set nonnegative=false
+  --set NAME=VALUE       any other solver option (repeatable), e.g. with --solver
+                         moving-average: --set nonnegative=false
   --time-limit SECONDS   stop after the iteration that passes this time, keep the result
 
 Output (written only when the fit succeeds; each to a temporary name, then renamed):
@@ -208,7 +209,7 @@ export const runFit = (args: string[]): CliResult<void> => {
   }
   const flags = checkFitFlags(values)
   if (E.isLeft(flags)) return flags
-  const every = everyFlag(values.every)
+  const every = everyFlag(values.every, values.verbose === true)
   if (E.isLeft(every)) return every
   const timeLimit = numberFlag('time-limit', values['time-limit'])
   if (E.isLeft(timeLimit)) return timeLimit

@@ -129,8 +129,17 @@ const transformError = (
   error: NmfError,
   values: TransformValues,
   input: { readonly file: string; readonly locate: (row: number, col: number) => string },
+  fromFlags: Readonly<Record<string, unknown>>,
 ): CliError => {
   const detail = error.message.replace(/^[\w.]+: /, '')
+  // An option that no flag gave is the model's: its file is at fault, not a flag.
+  if (
+    error._tag === 'InvalidOption' &&
+    values.model !== undefined &&
+    !(error.option in fromFlags)
+  ) {
+    return inputError(values.model, detail)
+  }
   // H is the model's: a refusal of H names the model's file (and H's row and column).
   if (values.model !== undefined && /^expected H /.test(detail)) {
     return inputError(values.model, detail)
@@ -188,7 +197,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
   }
   const flags = checkFitFlags(values)
   if (E.isLeft(flags)) return flags
-  const every = everyFlag(values.every)
+  const every = everyFlag(values.every, values.verbose === true)
   if (E.isLeft(every)) return every
   const fromFlags = flagOptions(values)
   if (E.isLeft(fromFlags)) return fromFlags
@@ -242,7 +251,9 @@ export const runTransform = (args: string[]): CliResult<void> => {
     onIteration: progress.onIteration,
   })
   progress.finish()
-  if (E.isLeft(result)) return E.left(transformError(result.left, values, input))
+  if (E.isLeft(result)) {
+    return E.left(transformError(result.left, values, input, fromFlags.right))
+  }
   const fit: Factorization = result.right
 
   const components = Array.from({ length: H.rows }, (_, t) => `component${t + 1}`)

@@ -87,8 +87,15 @@ describe('flags', () => {
         'count exactly (at most 9007199254740991 either way)',
     )
     expect(numberFlag('seed', '9007199254740991', true)).toEqual(E.right(2 ** 53 - 1))
-    expect(message(everyFlag('0e3'))).toBe("option --every: expected an integer ≥ 1, found '0e3'")
-    expect(everyFlag('3')).toEqual(E.right(3))
+    expect(message(everyFlag('0e3', true))).toBe(
+      "option --every: expected an integer ≥ 1, found '0e3'",
+    )
+    expect(everyFlag('3', true)).toEqual(E.right(3))
+    // Without -v it would change nothing.
+    expect(message(everyFlag('3', false))).toBe(
+      'option --every: sets how often -v (--verbose) prints a line; give -v too',
+    )
+    expect(everyFlag(undefined, false)).toEqual(E.right(undefined))
   })
 
   it('refuses a --loss or --set number that is no double, in fit and transform alike', () => {

@@ -272,6 +272,22 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(await transform('named.csv')).toMatchObject({ status: 0, stderr: '' })
   })
 
+  it("a bad option in the model's file: the file's fault, not a flag's", async () => {
+    await withModel('options.json')
+    const model = JSON.parse(readFileSync(join(folder, 'options.json'), 'utf8')) as {
+      options: Record<string, unknown>
+    }
+    model.options.maxIter = 'abc'
+    writeFileSync(join(folder, 'bad-options.json'), JSON.stringify(model))
+    const transform = (...flags: string[]) =>
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'bad-options.json', '-q', ...flags)
+    expect(oneLineFailure(await transform())).toBe(
+      'nmfkit transform: bad-options.json: option \'maxIter\': expected an integer ≥ 1, found "abc"',
+    )
+    // A flag that replaces it settles it.
+    expect(await transform('--max-iter', '5')).toMatchObject({ status: 0, stderr: '' })
+  })
+
   it('a missing model file', async () => {
     const line = oneLineFailure(
       await nmfkit(folder, 'transform', 'good.csv', '--model', 'gone.json'),
