@@ -140,6 +140,11 @@ describe('the kit keeps its own promises', () => {
       const W = plant.W.map((_, i, t) => 3 * plant.W.get(i, order[t]))
       const H = plant.H.map((_, t, j) => plant.H.get(order[t], j) / 3)
       expect(componentDistance({ W, H }, plant)).toBeLessThan(1e-12)
+      // A counterexample shows the factors as nested arrays, not a Matrix's storage.
+      expect(fc.stringify(plant)).toBe(
+        `{ W: ${JSON.stringify(plant.W.toArray())}, H: ${JSON.stringify(plant.H.toArray())}, ` +
+          `components: ${k}, separable: true }`,
+      )
     },
   )
 })

@@ -146,13 +146,18 @@ export const planted = (constraints: PlantedConstraints = {}): fc.Arbitrary<Plan
           const half = Math.sqrt(Number(`1e${exponent}`))
           const scaledW = W.scale(half)
           const scaledH = H.scale(half)
-          return {
+          const plant = {
             X: unwrap(scaledW.times(scaledH)),
             W: scaledW,
             H: scaledH,
             components,
             separable,
           }
+          // fast-check's reports show the factors as nested arrays, not a Matrix's storage.
+          const show = () =>
+            `{ W: ${JSON.stringify(scaledW.toArray())}, H: ${JSON.stringify(scaledH.toArray())}, ` +
+            `components: ${components}, separable: ${separable} }`
+          return Object.defineProperty(plant, fc.toStringMethod, { value: show, enumerable: false })
         }),
     )
     .filter((plant) => everyComponentUsed(plant.W, plant.H))
