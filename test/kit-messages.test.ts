@@ -65,6 +65,7 @@ describe('the kit against broken solvers', () => {
       'broken for deterministic',
       'broken for finite',
       'broken for inputs-unchanged',
+      'broken for losses',
       'broken for monotone',
       'broken for nonnegative',
       'broken for penalties',
@@ -129,6 +130,12 @@ describe('the kit against broken solvers', () => {
       String.raw`law 'monotone': the rise of the objective from iteration (\d+) \(NUMBER\) to ` +
         String.raw`iteration \d+ \(NUMBER\), against the slack 1e-9 × NUMBER: ` +
         String.raw`expected NUMBER to be less than or equal to NUMBER`,
+    ],
+    [
+      'broken for losses',
+      String.raw`law 'losses': solver 'one-update-for-all' declares the losses frobenius, ` +
+        String.raw`kullback-leibler, but its fits with β = [12] and β = [12] have the same W ` +
+        String.raw`and H, to the bit \(\d+ iterations\)`,
     ],
     [
       'broken for penalties',

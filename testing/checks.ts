@@ -120,23 +120,8 @@ const exact = (value: number): string => (Object.is(value, -0) ? '-0' : String(v
  * fitDifference(a, b) // 'W[0, 1] is 0.25 in the first fit and 0.2500000000000001 in the second'
  */
 export const fitDifference = (a: Factorization, b: Factorization): string | undefined => {
-  const inBoth = (what: string, x: string, y: string) =>
-    `${what} is ${x} in the first fit and ${y} in the second`
-  for (const [name, x, y] of [
-    ['W', a.W, b.W],
-    ['H', a.H, b.H],
-  ] as const) {
-    if (x.rows !== y.rows || x.cols !== y.cols) {
-      return inBoth(`the shape of ${name}`, `${x.rows}×${x.cols}`, `${y.rows}×${y.cols}`)
-    }
-    const p = x.toFloat64Array()
-    const q = y.toFloat64Array()
-    const at = p.findIndex((value, i) => !Object.is(value, q[i]))
-    if (at >= 0) {
-      const where = `${name}[${Math.floor(at / x.cols)}, ${at % x.cols}]`
-      return inBoth(where, exact(p[at]), exact(q[at]))
-    }
-  }
+  const factors = factorDifference(a, b)
+  if (factors !== undefined) return factors
   if (a.nIter !== b.nIter) return inBoth('nIter', String(a.nIter), String(b.nIter))
   if (a.converged !== b.converged) {
     return inBoth('converged', String(a.converged), String(b.converged))
@@ -153,6 +138,36 @@ export const fitDifference = (a: Factorization, b: Factorization): string | unde
     const x = JSON.stringify(a.history[i])
     const y = JSON.stringify(b.history[i])
     if (x !== y) return inBoth(`history[${i}]`, x ?? 'missing', y ?? 'missing')
+  }
+  return undefined
+}
+
+/** How two fits' statements of a difference read. */
+const inBoth = (what: string, x: string, y: string) =>
+  `${what} is ${x} in the first fit and ${y} in the second`
+
+/**
+ * The first difference between the W and H of two fits, to the bit, in words; undefined
+ * when both factors are the same (what `fitDifference` compares first).
+ */
+export const factorDifference = (
+  a: Pick<Factorization, 'W' | 'H'>,
+  b: Pick<Factorization, 'W' | 'H'>,
+): string | undefined => {
+  for (const [name, x, y] of [
+    ['W', a.W, b.W],
+    ['H', a.H, b.H],
+  ] as const) {
+    if (x.rows !== y.rows || x.cols !== y.cols) {
+      return inBoth(`the shape of ${name}`, `${x.rows}×${x.cols}`, `${y.rows}×${y.cols}`)
+    }
+    const p = x.toFloat64Array()
+    const q = y.toFloat64Array()
+    const at = p.findIndex((value, i) => !Object.is(value, q[i]))
+    if (at >= 0) {
+      const where = `${name}[${Math.floor(at / x.cols)}, ${at % x.cols}]`
+      return inBoth(where, exact(p[at]), exact(q[at]))
+    }
   }
   return undefined
 }

@@ -40,6 +40,7 @@ export {
   changeSince,
   componentDistance,
   firstNegative,
+  factorDifference,
   fitDifference,
   largestDifference,
   nonFiniteParts,

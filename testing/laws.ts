@@ -22,6 +22,8 @@
  * - monotone (when `capabilities.monotone`): the reported objectives never rise;
  * - penalties (when `capabilities.penalties`): penalties change the fit (a solver
  *   that declares them and fits without them gives the same factors);
+ * - losses (when `capabilities.losses` allows more than one β): two losses it declares
+ *   give two fits (a solver that runs one update whatever the loss gives the same);
  * - recovery: a planted separable factorization is found again;
  * - row-permutation: X with its rows permuted (and the custom init's W with
  *   them) gives W with its rows permuted and the same H;
@@ -59,6 +61,7 @@ import { budget, DEFAULT_RUNS } from './budget.ts'
 import {
   changeSince,
   componentDistance,
+  factorDifference,
   firstNegative,
   fitDifference,
   largestDifference,
@@ -71,6 +74,7 @@ import {
 } from './checks.ts'
 import {
   betaLossOption,
+  betas,
   fitCases,
   withOptions,
   type FitCase,
@@ -320,12 +324,43 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
       test.prop([cases], params())('penalties change the fit', ({ c, penalties }) => {
         const plain = fit('penalties', c.X, c.options)
         const penalized = fit('penalties', c.X, { ...c.options, ...penalties })
-        if (fitDifference(plain, penalized) === undefined) {
+        if (factorDifference(plain, penalized) === undefined) {
           assert.fail(
             `law 'penalties': solver '${plugin.name}' declares capabilities.penalties, but ` +
               `the fit with alphaW = alphaH = ${penalties.alphaW} and l1Ratio ` +
               `${penalties.l1Ratio} has the same W and H, to the bit, as the fit without ` +
               `penalties (${plain.nIter} iterations)`,
+          )
+        }
+      })
+    })
+
+    law('losses', () => {
+      const declared = capabilities.losses
+      if (declared.length < 2 && !declared.includes('beta-divergence')) return
+      // At least 2×2: on a single row or column, a multiplicative update of one component
+      // lands on the same factors whatever β.
+      const cases = fitCases(
+        plugin,
+        { ...positive, minRows: 2, minCols: 2 },
+        { ...conditioned, inits: ['random', 'nndsvda'], losses: false },
+      ).chain((c) =>
+        fc
+          .record({
+            pair: fc.tuple(betas(plugin), betas(plugin)).filter(([a, b]) => a !== b),
+            maxIter: fc.integer({ min: 1, max: settings.agreementIter ?? 20 }),
+          })
+          .map(({ pair, maxIter }) => ({ c: withOptions(c, { maxIter, tol: 0 }), pair })),
+      )
+      test.prop([cases], params())('each loss it declares gives its own fit', ({ c, pair }) => {
+        const [a, b] = pair
+        const first = fit('losses', c.X, { ...c.options, ...betaLossOption(a) })
+        const second = fit('losses', c.X, { ...c.options, ...betaLossOption(b) })
+        if (factorDifference(first, second) === undefined) {
+          assert.fail(
+            `law 'losses': solver '${plugin.name}' declares the losses ${declared.join(', ')}, ` +
+              `but its fits with β = ${a} and β = ${b} have the same W and H, to the bit ` +
+              `(${first.nIter} iterations)`,
           )
         }
       })

@@ -16,6 +16,7 @@ export type LawName =
   | 'deterministic'
   | 'monotone'
   | 'penalties'
+  | 'losses'
   | 'recovery'
   | 'row-permutation'
   | 'dense-csr'

@@ -163,6 +163,17 @@ export const ignoresPenalties: Solver<Record<string, never>, BrokenState> = {
   },
 }
 
+/** Declares the KL loss too, and runs the Frobenius update whatever the loss. */
+export const oneUpdateForAll: Solver<Record<string, never>, BrokenState> = {
+  ...brokenSolver('one-update-for-all', {}),
+  capabilities: {
+    losses: ['frobenius', 'kullback-leibler'],
+    sparse: true,
+    monotone: false,
+    nonnegative: true,
+  },
+}
+
 /** Declares a monotone objective and reports one that rises by 1 each iteration. */
 export const risingObjective = brokenSolver('rising-objective', {
   objective: (iteration) => iteration,

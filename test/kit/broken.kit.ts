@@ -11,6 +11,7 @@ import {
   fading,
   firstRowHalved,
   ignoresPenalties,
+  oneUpdateForAll,
   infiniteDetail,
   negativeEntry,
   nondeterministic,
@@ -26,6 +27,7 @@ const laws: readonly LawName[] = [
   'deterministic',
   'monotone',
   'penalties',
+  'losses',
   'recovery',
   'row-permutation',
   'dense-csr',
@@ -49,6 +51,7 @@ solverLaws(changesState, {
 solverLaws(nondeterministic, only('deterministic'))
 solverLaws(risingObjective, only('monotone'))
 solverLaws(ignoresPenalties, only('penalties'))
+solverLaws(oneUpdateForAll, only('losses'))
 solverLaws(fading, only('recovery'))
 solverLaws(firstRowHalved, only('row-permutation'))
 solverLaws(sparseDrift, only('dense-csr'))
