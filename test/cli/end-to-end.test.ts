@@ -236,6 +236,19 @@ describe.concurrent('nmfkit transform, compare, show and info on what fit wrote'
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([140, 30])
   })
 
+  it('shows components of 2^17 features, which had overflowed the stack', async () => {
+    writeFiles(folder, { 'wide.npy': npyOf([Array.from({ length: 1 << 17 }, (_, j) => j % 7)]) })
+    const [svg, png] = await Promise.all([
+      nmfkit(folder, 'show', 'wide.npy', '--shape', '256x512', '-o', 'wide.svg'),
+      nmfkit(folder, 'show', 'wide.npy', '--shape', '256x512', '--scale', '1', '-o', 'wide.png'),
+    ])
+    expect(svg).toMatchObject({ status: 0, stderr: '' })
+    expect(png).toMatchObject({ status: 0, stderr: '' })
+    expect(read('wide.svg')).toContain('>1 components of wide.npy (256×512)</text>')
+    const bytes = readFileSync(join(folder, 'wide.png'))
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([4 + 512 + 4, 4 + 256 + 4])
+  })
+
   it('describes a file', async () => {
     const run = await nmfkit(folder, 'info', 'data.mtx')
     expect(run.status).toBe(0)
