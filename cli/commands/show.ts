@@ -12,9 +12,9 @@ import { usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll } from '../files.ts'
 import { formatOfPath, readMatrixFile } from '../formats/read.ts'
 import { readModel } from '../model.ts'
-import { componentsPng } from '../png.ts'
-import { componentsSvg } from '../svg.ts'
-import { parseShape } from '../tiles.ts'
+import { componentsPng, componentsPngSize, MAX_PNG_PIXELS } from '../png.ts'
+import { componentsSvg, MAX_SVG_PIXELS } from '../svg.ts'
+import { parseShape, type ImageShape, type TileOptions } from '../tiles.ts'
 
 export const showUsage = `usage: nmfkit show MODEL [--shape HxW] [-o FILE] [options]
 
@@ -31,6 +31,9 @@ Options:
   --scale N              screen pixels per image pixel (default: about 96 / side)
   --title TEXT           the line above the grid (SVG)
   -h, --help             print this help
+
+The largest pictures: a PNG of 100 million pixels (say 10000×10000), an SVG
+of 4 million image pixels (components × features).
 `
 
 /** The share of each component in the total of W·H, when W is known: `14%`. */
@@ -51,6 +54,50 @@ const loadComponents = (path: string): CliResult<{ H: Matrix; W?: Matrix }> => {
   if (E.isLeft(read)) return read
   const H = read.right.matrix
   return E.right({ H: H.format === 'dense' ? H : H.toDense() })
+}
+
+/**
+ * An error when the picture would be too large to make: a PNG of more than
+ * `MAX_PNG_PIXELS` pixels (naming the largest --scale that fits), or an SVG of
+ * more than `MAX_SVG_PIXELS` image pixels. Checked before anything is drawn.
+ */
+const checkPictureSize = (
+  png: boolean,
+  H: Matrix,
+  shape: ImageShape,
+  tiles: TileOptions,
+): CliResult<void> => {
+  const atScaleOne = componentsPngSize(H.rows, shape, { ...tiles, scale: 1 })
+  const pngFits = (size: { width: number; height: number }): boolean =>
+    size.width * size.height <= MAX_PNG_PIXELS
+  if (!png) {
+    if (H.rows * H.cols <= MAX_SVG_PIXELS) return E.right(undefined)
+    return E.left(
+      usageError(
+        `option --output: expected an SVG of at most ${MAX_SVG_PIXELS} image pixels ` +
+          `(components × features), found ${H.rows}×${H.cols} = ${H.rows * H.cols}` +
+          (pngFits(atScaleOne) ? '; a .png can draw them' : ''),
+      ),
+    )
+  }
+  const size = componentsPngSize(H.rows, shape, tiles)
+  if (pngFits(size)) return E.right(undefined)
+  let fits = 0
+  for (let scale = size.scale - 1; scale >= 1 && fits === 0; scale--) {
+    if (pngFits(componentsPngSize(H.rows, shape, { ...tiles, scale }))) fits = scale
+  }
+  return E.left(
+    usageError(
+      `option --scale: expected a PNG of at most ${MAX_PNG_PIXELS} pixels, found ` +
+        `${size.width}×${size.height} = ${size.width * size.height} at scale ${size.scale}` +
+        (tiles.scale === undefined ? ' (the default)' : '') +
+        (fits > 0
+          ? `; --scale ${fits} or less fits`
+          : size.scale > 1
+            ? `; even --scale 1 makes ${atScaleOne.width}×${atScaleOne.height}`
+            : ''),
+    ),
+  )
 }
 
 /** Runs `nmfkit show`. */
@@ -104,6 +151,8 @@ export const runShow = (args: string[]): CliResult<void> => {
     ...(columns.right === undefined ? {} : { columns: columns.right }),
     ...(scale.right === undefined ? {} : { scale: scale.right }),
   }
+  const size = checkPictureSize(png, H, shape.right, tiles)
+  if (E.isLeft(size)) return size
   const labels = shares(W, H)?.map((share, t) => `${t + 1} · ${share}`)
   const title =
     values.title ??

@@ -3,9 +3,9 @@ import { inflateSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { Matrix, type HistoryEntry } from 'nmfkit'
-import { componentsPng, encodeGrayPng } from '../../cli/png.ts'
+import { componentsPng, componentsPngSize, encodeGrayPng, MAX_PNG_PIXELS } from '../../cli/png.ts'
 import { convergenceSvg } from '../../cli/plot.ts'
-import { componentsSvg } from '../../cli/svg.ts'
+import { componentsSvg, MAX_SVG_PIXELS } from '../../cli/svg.ts'
 import { normalizedComponent, parseShape } from '../../cli/tiles.ts'
 
 const matrix = (rows: number[][]): Matrix => {
@@ -79,6 +79,28 @@ describe('components', () => {
     const png = decodeGrayPng(componentsPng(wide, { height: 256, width: 512 }, { scale: 1 }))
     expect([png.width, png.height]).toEqual([4 + 2 * (512 + 4), 4 + 256 + 4])
     expect(png.pixels[4][4]).toBe(191) // 1/4 of the first component's largest entry
+  })
+
+  it('refuses a picture too large to make, before allocating it', () => {
+    const H = Matrix.fill(2, 4096, 1)
+    const shape = { height: 64, width: 64 }
+    // 2 tiles of 64 000 pixels square, 500 apart: 8.4e9 pixels, more than a typed array holds.
+    expect(componentsPngSize(2, shape, { scale: 1000 })).toEqual({
+      width: 500 + 2 * (64_000 + 500),
+      height: 500 + 64_000 + 500,
+      scale: 1000,
+    })
+    expect(() => componentsPng(H, shape, { scale: 1000 })).toThrow(
+      new RangeError(
+        `componentsPng: expected at most ${MAX_PNG_PIXELS} pixels, found 129500×65000`,
+      ),
+    )
+    const long = Matrix.zeros(1, MAX_SVG_PIXELS + 1)
+    expect(() => componentsSvg(long, { height: 1, width: MAX_SVG_PIXELS + 1 })).toThrow(
+      new RangeError(
+        `componentsSvg: expected at most ${MAX_SVG_PIXELS} image pixels, found 1×4000001`,
+      ),
+    )
   })
 
   it('reads the shape flag, and guesses a square one', () => {
