@@ -39,6 +39,8 @@ writeFiles(folder, {
   'input.csv': '1,2\n3,4\n',
   'H-2x4096.npy': encodeNpy(Matrix.fill(2, 4096, 1)),
   'H-1x4000001.npy': encodeNpy(Matrix.fill(1, 4_000_001, 1)),
+  'neither.json': '{"foo": 1, "bar": [1, 2]}\n',
+  'model-as-X.json': '{"X": {"format": "nmfkit-model", "version": 1, "H": [[1, 2]]}}\n',
 })
 
 /** The run failed with exit code 2 and exactly one line on stderr. */
@@ -335,6 +337,18 @@ describe.concurrent('nmfkit show: what it cannot draw, in one line, before drawi
       'nmfkit show: option --output: expected an SVG of at most 4000000 image pixels ' +
         '(components × features), found 1×4000001 = 4000001; a .png can draw them',
     )
+  })
+
+  it('JSON that is neither a model nor a matrix; no message names a flag show lacks', async () => {
+    const runs = await Promise.all([
+      nmfkit(folder, 'show', 'neither.json'),
+      nmfkit(folder, 'show', 'model-as-X.json'),
+    ])
+    expect(runs.map(oneLineFailure)).toEqual([
+      'nmfkit show: neither.json: expected an nmfkit model (a JSON object with H) or a matrix, ' +
+        'found an object with keys foo, bar',
+      'nmfkit show: model-as-X.json: X: expected a matrix, found an nmfkit model',
+    ])
   })
 })
 
