@@ -97,7 +97,21 @@ export const readModel = (path: string): CliResult<Model> => {
   if (E.isLeft(input)) return input
   const parsed = parseJsonText(utf8(input.right.bytes), path)
   if (E.isLeft(parsed)) return parsed
-  const document = parsed.right
+  return modelOf(parsed.right, path)
+}
+
+/**
+ * Whether a JSON value is meant as a model rather than a matrix: it has the
+ * model's format tag, or H (at the top, or under `expected` as in a fixture).
+ */
+export const isModelDocument = (document: unknown): boolean =>
+  isObject(document) &&
+  (document.format === MODEL_FORMAT ||
+    'H' in document ||
+    (isObject(document.expected) && 'H' in document.expected))
+
+/** The model in a JSON value already parsed from `path`, as `readModel` reads it. */
+export const modelOf = (document: unknown, path: string): CliResult<Model> => {
   if (!isObject(document)) {
     return E.left(
       inputError(

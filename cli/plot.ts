@@ -110,7 +110,11 @@ const panel = (
     out.push(`<text x="${left}" y="${top + PANEL_HEIGHT / 2}">no positive values to draw</text>`)
     return out
   }
-  const { domain, ticks } = logAxis(Math.min(...positive), Math.max(...positive))
+  // Folds, not Math.min(...positive): a long history would overflow the stack as arguments.
+  const { domain, ticks } = logAxis(
+    positive.reduce((a, b) => Math.min(a, b)),
+    positive.reduce((a, b) => Math.max(a, b)),
+  )
   const xMax = Math.max(2, iterations)
   const x = (iteration: number): number => left + ((iteration - 1) / (xMax - 1)) * width
   const y = (value: number): number =>
@@ -236,11 +240,15 @@ export const convergenceSvg = (
   const measure =
     options.measure.length > 110 ? `${options.measure.slice(0, 109)}…` : options.measure
   out.push(`<text x="${MARGIN.left}" y="56" fill="#444">measure: ${escapeXml(measure)}</text>`)
-  out.push(...panel(MARGIN.top, measureSeries, history.length, 'measure'))
+  // A panel has an element per isolated point, so it is appended by a loop, not spread.
+  const append = (lines: readonly string[]): void => {
+    for (const line of lines) out.push(line)
+  }
+  append(panel(MARGIN.top, measureSeries, history.length, 'measure'))
   if (otherSeries.length > 0) {
     const top = MARGIN.top + PANEL_HEIGHT + MARGIN.between
     const label = otherSeries.length === 1 ? otherSeries[0].name : 'value'
-    out.push(...panel(top, otherSeries, history.length, label))
+    append(panel(top, otherSeries, history.length, label))
   }
   out.push(
     `<text x="${MARGIN.left + (WIDTH - MARGIN.left - MARGIN.right) / 2}" y="${height - 8}" ` +

@@ -13,6 +13,25 @@ import {
   type TileOptions,
 } from './tiles.ts'
 
+/**
+ * The most pixels `componentsPng` draws: 100 million, a 10 000×10 000 image. Encoding
+ * holds about two bytes per pixel (the pixels and the scanlines), 200 MB at the most.
+ */
+export const MAX_PNG_PIXELS = 100_000_000
+
+/**
+ * The width and height in pixels of the PNG `componentsPng` draws for `count`
+ * components, and the scale it draws them at (the option, or its default).
+ */
+export const componentsPngSize = (
+  count: number,
+  shape: ImageShape,
+  options: TileOptions = {},
+): { readonly width: number; readonly height: number; readonly scale: number } => {
+  const { width, height, scale } = layoutTiles(count, shape, options, 0)
+  return { width, height, scale }
+}
+
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 
 /** One PNG chunk: length, type, data, and the CRC of type and data. */
@@ -61,6 +80,8 @@ export const encodeGrayPng = (width: number, height: number, pixels: Uint8Array)
 /**
  * A PNG picture of the components: one tile per row of `components`, white
  * for 0 and black for each component's largest entry, on a light gray ground.
+ * Throws a RangeError for a picture of more than `MAX_PNG_PIXELS` pixels (see
+ * `componentsPngSize`).
  *
  * @example
  * writeFileSync('parts.png', componentsPng(fit.H, { height: 8, width: 8 }))
@@ -71,6 +92,12 @@ export const componentsPng = (
   options: TileOptions = {},
 ): Uint8Array => {
   const layout = layoutTiles(components.rows, shape, options, 0)
+  if (layout.width * layout.height > MAX_PNG_PIXELS) {
+    throw new RangeError(
+      `componentsPng: expected at most ${MAX_PNG_PIXELS} pixels, ` +
+        `found ${layout.width}×${layout.height}`,
+    )
+  }
   const pixels = new Uint8Array(layout.width * layout.height).fill(200)
   for (let index = 0; index < components.rows; index++) {
     const [x0, y0] = tileOrigin(layout, index)

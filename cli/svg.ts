@@ -26,6 +26,12 @@ export interface ComponentsSvgOptions extends TileOptions {
   readonly labels?: readonly string[]
 }
 
+/**
+ * The most image pixels (components × features) `componentsSvg` draws: 4 million. Each is
+ * a `<rect>` of up to about 90 characters, so the text stays within what a string holds.
+ */
+export const MAX_SVG_PIXELS = 4_000_000
+
 const LABEL_HEIGHT = 16
 const TITLE_HEIGHT = 24
 
@@ -38,6 +44,7 @@ const gray = (value: number): string => {
 /**
  * An SVG picture of the components: one tile per row of `components`
  * (k×features), each a `shape.height`×`shape.width` image read row by row.
+ * Throws a RangeError for more than `MAX_SVG_PIXELS` image pixels.
  *
  * @example
  * writeFileSync('parts.svg', componentsSvg(fit.H, { height: 8, width: 8 }))
@@ -47,6 +54,12 @@ export const componentsSvg = (
   shape: ImageShape,
   options: ComponentsSvgOptions = {},
 ): string => {
+  if (components.rows * components.cols > MAX_SVG_PIXELS) {
+    throw new RangeError(
+      `componentsSvg: expected at most ${MAX_SVG_PIXELS} image pixels, ` +
+        `found ${components.rows}×${components.cols}`,
+    )
+  }
   const layout = layoutTiles(components.rows, shape, options, LABEL_HEIGHT)
   const top = options.title === undefined ? 0 : TITLE_HEIGHT
   const out: string[] = [

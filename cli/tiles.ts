@@ -110,6 +110,7 @@ export const tileOrigin = (layout: TileLayout, index: number): [number, number] 
  */
 export const normalizedComponent = (components: Matrix, index: number): number[] => {
   const values = components.row(index)
-  const largest = Math.max(0, ...values)
+  // A fold, not Math.max(0, ...values): spreading a row of 100 000+ features overflows the stack.
+  const largest = values.reduce((a, b) => Math.max(a, b), 0)
   return values.map((value) => (largest > 0 ? Math.max(0, value) / largest : 0))
 }

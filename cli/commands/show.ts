@@ -1,28 +1,36 @@
 /**
  * `nmfkit show MODEL --shape 8x8 -o parts.svg`: the components (rows of H) as
  * a grid of small images, in SVG (with labels) or PNG, by the extension.
- * MODEL is a model file from `nmfkit fit`, or H alone in any input format.
+ * MODEL is a model from `nmfkit fit` (told by its content, whatever the name),
+ * or H alone in any input format.
  */
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
-import type { Matrix } from 'nmfkit'
+import type { AnyMatrix, Matrix } from 'nmfkit'
 import { numberFlag, startCommand } from '../args.ts'
-import { usageError, type CliResult } from '../errors.ts'
+import { inputError, usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll } from '../files.ts'
-import { formatOfPath, readMatrixFile } from '../formats/read.ts'
-import { readModel } from '../model.ts'
-import { componentsPng } from '../png.ts'
-import { componentsSvg } from '../svg.ts'
-import { parseShape } from '../tiles.ts'
+import { jsonMatrixOf, parseJsonText } from '../formats/json.ts'
+import { parseMatrixBytes, readInputBytes, sniffFormat, utf8 } from '../formats/read.ts'
+import { isModelDocument, modelOf } from '../model.ts'
+import { componentsPng, componentsPngSize, MAX_PNG_PIXELS } from '../png.ts'
+import { componentsSvg, MAX_SVG_PIXELS } from '../svg.ts'
+import { parseShape, type ImageShape, type TileOptions } from '../tiles.ts'
 
 export const showUsage = `usage: nmfkit show MODEL [--shape HxW] [-o FILE] [options]
 
 Draws the components (the rows of H) as a grid of small images: each row of H,
 features long, is read row by row as an image of HEIGHT×WIDTH pixels and scaled
 to its own maximum (white 0, black the largest entry). With W in the model, each
-label gives the component's share of the total of W·H. MODEL is a model from
-'nmfkit fit', or H alone as .csv, .tsv, .npy or .json.
+label gives the component's share of the total of W·H.
+
+MODEL is a file, or '-' for stdin, gzipped or not, holding either
+  - a model: JSON from 'nmfkit fit', any JSON object with H (W optional) or a
+    fixture with expected.H; JSON is told by its content, whatever the name;
+  - H alone (components × features) in any input format: CSV, TSV or text,
+    .mtx, .npy, or JSON as 'nmfkit fit --h H.json' writes it (or nested
+    arrays, one per row); without a known extension, the content tells which.
 
 Options:
   --shape HxW            the image of one component, e.g. 8x8 (default: square)
@@ -31,6 +39,9 @@ Options:
   --scale N              screen pixels per image pixel (default: about 96 / side)
   --title TEXT           the line above the grid (SVG)
   -h, --help             print this help
+
+The largest pictures: a PNG of 100 million pixels (say 10000×10000), an SVG
+of 4 million image pixels (components × features).
 `
 
 /** The share of each component in the total of W·H, when W is known: `14%`. */
@@ -45,12 +56,103 @@ const shares = (W: Matrix | undefined, H: Matrix): string[] | undefined => {
   return total > 0 ? mass.map((m) => `${((100 * m) / total).toFixed(1)}%`) : undefined
 }
 
-const loadComponents = (path: string): CliResult<{ H: Matrix; W?: Matrix }> => {
-  if (formatOfPath(path) === 'json') return readModel(path)
-  const read = readMatrixFile(path)
-  if (E.isLeft(read)) return read
-  const H = read.right.matrix
-  return E.right({ H: H.format === 'dense' ? H : H.toDense() })
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** The keys a JSON object holding a matrix has, one of them at least. */
+const MATRIX_KEYS = ['format', 'rows', 'cols', 'data', 'X']
+
+/**
+ * The components in `path`, read once (stdin too). JSON, told by its content
+ * whatever the file's name, is a model (H, and W when it has one) or H alone;
+ * anything else is H alone in the format the extension names, else the one
+ * its first bytes show.
+ */
+const loadComponents = (path: string): CliResult<{ file: string; H: Matrix; W?: Matrix }> => {
+  const input = readInputBytes(path)
+  if (E.isLeft(input)) return input
+  const { file, bytes } = input.right
+  let H: AnyMatrix
+  if (sniffFormat(bytes) === 'json') {
+    const parsed = parseJsonText(utf8(bytes), file)
+    if (E.isLeft(parsed)) return parsed
+    const document = parsed.right
+    if (isModelDocument(document)) {
+      const model = modelOf(document, file)
+      if (E.isLeft(model)) return model
+      const { H, W } = model.right
+      return E.right({ file, H, ...(W === undefined ? {} : { W }) })
+    }
+    if (isObject(document) && !MATRIX_KEYS.some((key) => key in document)) {
+      const keys = Object.keys(document)
+      return E.left(
+        inputError(
+          file,
+          'expected an nmfkit model (a JSON object with H) or a matrix, found ' +
+            (keys.length === 0
+              ? 'an empty object'
+              : `an object with keys ${keys.slice(0, 5).join(', ')}` +
+                (keys.length > 5 ? ', …' : '')),
+        ),
+      )
+    }
+    // A fixture's X is its matrix; a model there is not one (and show picks no other key).
+    if (isObject(document) && !('data' in document) && isModelDocument(document.X)) {
+      return E.left(inputError(file, 'X: expected a matrix, found an nmfkit model'))
+    }
+    const read = jsonMatrixOf(document, file)
+    if (E.isLeft(read)) return read
+    H = read.right.matrix
+  } else {
+    const read = parseMatrixBytes(path, input.right)
+    if (E.isLeft(read)) return read
+    H = read.right.matrix
+  }
+  return E.right({ file, H: H.format === 'dense' ? H : H.toDense() })
+}
+
+/**
+ * An error when the picture would be too large to make: a PNG of more than
+ * `MAX_PNG_PIXELS` pixels (naming the largest --scale that fits), or an SVG of
+ * more than `MAX_SVG_PIXELS` image pixels. Checked before anything is drawn.
+ */
+const checkPictureSize = (
+  png: boolean,
+  H: Matrix,
+  shape: ImageShape,
+  tiles: TileOptions,
+): CliResult<void> => {
+  const atScaleOne = componentsPngSize(H.rows, shape, { ...tiles, scale: 1 })
+  const pngFits = (size: { width: number; height: number }): boolean =>
+    size.width * size.height <= MAX_PNG_PIXELS
+  if (!png) {
+    if (H.rows * H.cols <= MAX_SVG_PIXELS) return E.right(undefined)
+    return E.left(
+      usageError(
+        `option --output: expected an SVG of at most ${MAX_SVG_PIXELS} image pixels ` +
+          `(components × features), found ${H.rows}×${H.cols} = ${H.rows * H.cols}` +
+          (pngFits(atScaleOne) ? '; a .png can draw them' : ''),
+      ),
+    )
+  }
+  const size = componentsPngSize(H.rows, shape, tiles)
+  if (pngFits(size)) return E.right(undefined)
+  let fits = 0
+  for (let scale = size.scale - 1; scale >= 1 && fits === 0; scale--) {
+    if (pngFits(componentsPngSize(H.rows, shape, { ...tiles, scale }))) fits = scale
+  }
+  return E.left(
+    usageError(
+      `option --scale: expected a PNG of at most ${MAX_PNG_PIXELS} pixels, found ` +
+        `${size.width}×${size.height} = ${size.width * size.height} at scale ${size.scale}` +
+        (tiles.scale === undefined ? ' (the default)' : '') +
+        (fits > 0
+          ? `; --scale ${fits} or less fits`
+          : size.scale > 1
+            ? `; even --scale 1 makes ${atScaleOne.width}×${atScaleOne.height}`
+            : ''),
+    ),
+  )
 }
 
 /** Runs `nmfkit show`. */
@@ -97,17 +199,19 @@ export const runShow = (args: string[]): CliResult<void> => {
 
   const model = loadComponents(positionals[0])
   if (E.isLeft(model)) return model
-  const { H, W } = model.right
+  const { file, H, W } = model.right
   const shape = parseShape(values.shape, H.cols)
   if (E.isLeft(shape)) return shape
   const tiles = {
     ...(columns.right === undefined ? {} : { columns: columns.right }),
     ...(scale.right === undefined ? {} : { scale: scale.right }),
   }
+  const size = checkPictureSize(png, H, shape.right, tiles)
+  if (E.isLeft(size)) return size
   const labels = shares(W, H)?.map((share, t) => `${t + 1} · ${share}`)
   const title =
     values.title ??
-    `${H.rows} components of ${basename(positionals[0])} ` +
+    `${H.rows} components of ${basename(file)} ` +
       `(${shape.right.height}×${shape.right.width})` +
       (labels === undefined ? '' : ', % of W·H')
   const content = png

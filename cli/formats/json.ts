@@ -58,7 +58,16 @@ export const parseJsonMatrix = (
 ): CliResult<JsonMatrix> => {
   const parsed = parseJsonText(text, file)
   if (E.isLeft(parsed)) return parsed
-  let value = parsed.right
+  return jsonMatrixOf(parsed.right, file, key)
+}
+
+/** The matrix in a JSON value already parsed, as `parseJsonMatrix` reads it from text. */
+export const jsonMatrixOf = (
+  document: unknown,
+  file: string,
+  key?: string,
+): CliResult<JsonMatrix> => {
+  let value = document
   let path = key ?? ''
   if (key === undefined && isObject(value) && !('data' in value) && 'X' in value) path = 'X'
   if (path !== '') {

@@ -46,7 +46,7 @@ export const formatOfPath = (path: string): InputFormat | undefined => {
 }
 
 /** The format the first bytes suggest, for names without a known extension. */
-const sniffFormat = (bytes: Uint8Array): InputFormat => {
+export const sniffFormat = (bytes: Uint8Array): InputFormat => {
   const start = new TextDecoder()
     .decode(bytes.subarray(0, 64))
     .replace(/^\uFEFF/, '')
@@ -131,7 +131,16 @@ export const readMatrixFile = (
 ): CliResult<LoadedMatrix> => {
   const input = readInputBytes(path)
   if (E.isLeft(input)) return input
-  const { file, bytes, gzipped } = input.right
+  return parseMatrixBytes(path, input.right, options)
+}
+
+/** The matrix in bytes already read from `path` (by `readInputBytes`). */
+export const parseMatrixBytes = (
+  path: string,
+  input: { readonly file: string; readonly bytes: Uint8Array; readonly gzipped: boolean },
+  options: ReadOptions = {},
+): CliResult<LoadedMatrix> => {
+  const { file, bytes, gzipped } = input
   const format = options.format ?? formatOfPath(path) ?? sniffFormat(bytes)
   const gz = gzipped ? ', gzipped' : ''
   const unused = flagNotFor(format, options)

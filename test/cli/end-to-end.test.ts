@@ -6,12 +6,13 @@
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import { Matrix } from 'nmfkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseDelimited } from '../../cli/formats/csv.ts'
 import { encodeNpy, parseNpy } from '../../cli/formats/npy.ts'
-import { nmfkit, sampleData, tempFolder, writeFiles, type Run } from './helpers.ts'
+import { nmfkit, nmfkitWithStdin, sampleData, tempFolder, writeFiles, type Run } from './helpers.ts'
 
 const folder = tempFolder()
 afterAll(() => rmSync(folder, { recursive: true, force: true }))
@@ -234,6 +235,44 @@ describe.concurrent('nmfkit transform, compare, show and info on what fit wrote'
     expect([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG')
     // Three 40×20 tiles in one row, 5 pixels apart: 5 + 3·(40 + 5) wide, 5 + 20 + 5 high.
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([140, 30])
+  })
+
+  it('shows H alone as fit --h writes it in JSON, and a model by its content', async () => {
+    // The same fit as model.json's (cd from nndsvda is deterministic), H alone as JSON.
+    const fit = await nmfkit(folder, 'fit', 'data.csv', '-k', '3', '--h', 'H-alone.json', '-q')
+    expect(fit).toMatchObject({ status: 0, stderr: '' })
+    writeFiles(folder, { 'digits.model': read('model.json') })
+    const shape = ['--shape', '2x4']
+    const [json, npy, byName, renamed, stdin, gzipped] = await Promise.all([
+      nmfkit(folder, 'show', 'H-alone.json', ...shape),
+      nmfkit(folder, 'show', 'H.npy', ...shape),
+      nmfkit(folder, 'show', 'model.json', ...shape),
+      nmfkit(folder, 'show', 'digits.model', ...shape),
+      nmfkitWithStdin(read('model.json'), folder, 'show', '-', ...shape),
+      nmfkitWithStdin(gzipSync(read('model.json')), folder, 'show', '-', ...shape),
+    ])
+    for (const run of [json, npy, byName, renamed, stdin, gzipped]) {
+      expect(run).toMatchObject({ status: 0, stderr: '' })
+    }
+    expect(json.stdout).toContain('>3 components of H-alone.json (2×4)</text>')
+    expect(json.stdout).toBe(npy.stdout.replace('of H.npy', 'of H-alone.json'))
+    expect(byName.stdout).toContain('>3 components of model.json (2×4), % of W·H</text>')
+    expect(renamed.stdout).toBe(byName.stdout.replace('of model.json', 'of digits.model'))
+    expect(stdin.stdout).toBe(byName.stdout.replace('of model.json', 'of stdin'))
+    expect(gzipped.stdout).toBe(stdin.stdout)
+  })
+
+  it('shows components of 2^17 features, which had overflowed the stack', async () => {
+    writeFiles(folder, { 'wide.npy': npyOf([Array.from({ length: 1 << 17 }, (_, j) => j % 7)]) })
+    const [svg, png] = await Promise.all([
+      nmfkit(folder, 'show', 'wide.npy', '--shape', '256x512', '-o', 'wide.svg'),
+      nmfkit(folder, 'show', 'wide.npy', '--shape', '256x512', '--scale', '1', '-o', 'wide.png'),
+    ])
+    expect(svg).toMatchObject({ status: 0, stderr: '' })
+    expect(png).toMatchObject({ status: 0, stderr: '' })
+    expect(read('wide.svg')).toContain('>1 components of wide.npy (256×512)</text>')
+    const bytes = readFileSync(join(folder, 'wide.png'))
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([4 + 512 + 4, 4 + 256 + 4])
   })
 
   it('describes a file', async () => {

@@ -37,6 +37,10 @@ writeFiles(folder, {
   'huge.mtx': '%%MatrixMarket matrix coordinate real general\n1000000000 1000000000 1\n1 1 1\n',
   'nan-first.csv': '1,NaN\n2,3\n',
   'input.csv': '1,2\n3,4\n',
+  'H-2x4096.npy': encodeNpy(Matrix.fill(2, 4096, 1)),
+  'H-1x4000001.npy': encodeNpy(Matrix.fill(1, 4_000_001, 1)),
+  'neither.json': '{"foo": 1, "bar": [1, 2]}\n',
+  'model-as-X.json': '{"X": {"format": "nmfkit-model", "version": 1, "H": [[1, 2]]}}\n',
 })
 
 /** The run failed with exit code 2 and exactly one line on stderr. */
@@ -400,6 +404,43 @@ describe('an output that cannot be written is refused before the fit', () => {
     expect(oneLineFailure(await fit('--w', 'good.csv/W.csv'))).toBe(
       "nmfkit fit: option --w: good.csv/W.csv: expected 'good.csv' to be a folder, found a file",
     )
+  })
+})
+
+describe.concurrent('nmfkit show: what it cannot draw, in one line, before drawing', () => {
+  it('a PNG too large to make: its size, and the largest --scale that fits', async () => {
+    const run = await nmfkit(
+      folder,
+      'show',
+      'H-2x4096.npy',
+      ...['--shape', '64x64', '--scale', '1000', '-o', 'huge.png'],
+    )
+    // It had tried to allocate 8.4e9 bytes: "RangeError: Invalid typed array length".
+    expect(oneLineFailure(run)).toBe(
+      'nmfkit show: option --scale: expected a PNG of at most 100000000 pixels, found ' +
+        '129500×65000 = 8417500000 at scale 1000; --scale 108 or less fits',
+    )
+    expect(existsSync(join(folder, 'huge.png'))).toBe(false)
+  })
+
+  it('an SVG of more image pixels than its text can hold', async () => {
+    const run = await nmfkit(folder, 'show', 'H-1x4000001.npy', '--shape', '1x4000001')
+    expect(oneLineFailure(run)).toBe(
+      'nmfkit show: option --output: expected an SVG of at most 4000000 image pixels ' +
+        '(components × features), found 1×4000001 = 4000001; a .png can draw them',
+    )
+  })
+
+  it('JSON that is neither a model nor a matrix; no message names a flag show lacks', async () => {
+    const runs = await Promise.all([
+      nmfkit(folder, 'show', 'neither.json'),
+      nmfkit(folder, 'show', 'model-as-X.json'),
+    ])
+    expect(runs.map(oneLineFailure)).toEqual([
+      'nmfkit show: neither.json: expected an nmfkit model (a JSON object with H) or a matrix, ' +
+        'found an object with keys foo, bar',
+      'nmfkit show: model-as-X.json: X: expected a matrix, found an nmfkit model',
+    ])
   })
 })
 

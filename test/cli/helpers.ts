@@ -26,9 +26,23 @@ export const nmfkitWith = (
   env: Readonly<Record<string, string>>,
   cwd: string,
   ...args: string[]
+): Promise<Run> => spawnNmfkit(env, undefined, cwd, args)
+
+/** Runs `nmfkit ...args` in `cwd` with `input` on its standard input. */
+export const nmfkitWithStdin = (
+  input: string | Uint8Array,
+  cwd: string,
+  ...args: string[]
+): Promise<Run> => spawnNmfkit({}, input, cwd, args)
+
+const spawnNmfkit = (
+  env: Readonly<Record<string, string>>,
+  input: string | Uint8Array | undefined,
+  cwd: string,
+  args: readonly string[],
 ): Promise<Run> =>
   new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [BIN, ...args],
       { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } },
@@ -37,6 +51,7 @@ export const nmfkitWith = (
         resolve({ status, stdout, stderr })
       },
     )
+    if (input !== undefined) child.stdin?.end(input)
   })
 
 /** A new empty folder under the system's temporary folder. */

@@ -3,13 +3,19 @@ import { inflateSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { Matrix, type HistoryEntry } from 'nmfkit'
-import { componentsPng, encodeGrayPng } from '../../cli/png.ts'
+import { componentsPng, componentsPngSize, encodeGrayPng, MAX_PNG_PIXELS } from '../../cli/png.ts'
 import { convergenceSvg } from '../../cli/plot.ts'
-import { componentsSvg } from '../../cli/svg.ts'
-import { parseShape } from '../../cli/tiles.ts'
+import { componentsSvg, MAX_SVG_PIXELS } from '../../cli/svg.ts'
+import { normalizedComponent, parseShape } from '../../cli/tiles.ts'
 
 const matrix = (rows: number[][]): Matrix => {
   const result = Matrix.fromArrays(rows)
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return result.right
+}
+
+const fromData = (rows: number, cols: number, data: Float64Array): Matrix => {
+  const result = Matrix.fromData(rows, cols, data)
   if (E.isLeft(result)) throw new Error(result.left.message)
   return result.right
 }
@@ -59,6 +65,44 @@ describe('components', () => {
     expect(decodeGrayPng(png).pixels).toEqual([[0, 255]])
   })
 
+  it('scales components of any length, past what a call can take as arguments', () => {
+    // 2^17 features had overflowed the stack (Math.max over the row spread as arguments).
+    const features = 1 << 17
+    const data = new Float64Array(2 * features).fill(1)
+    data[features - 1] = 4
+    const wide = fromData(2, features, data)
+    const first = normalizedComponent(wide, 0)
+    expect([first[0], first[features - 1]]).toEqual([0.25, 1])
+    expect(normalizedComponent(wide, 1).every((value) => value === 1)).toBe(true)
+    const svg = componentsSvg(wide, { height: 256, width: 512 }, { scale: 1 })
+    expect(svg.match(/<rect x=/g)).toHaveLength(2 * features)
+    const png = decodeGrayPng(componentsPng(wide, { height: 256, width: 512 }, { scale: 1 }))
+    expect([png.width, png.height]).toEqual([4 + 2 * (512 + 4), 4 + 256 + 4])
+    expect(png.pixels[4][4]).toBe(191) // 1/4 of the first component's largest entry
+  })
+
+  it('refuses a picture too large to make, before allocating it', () => {
+    const H = Matrix.fill(2, 4096, 1)
+    const shape = { height: 64, width: 64 }
+    // 2 tiles of 64 000 pixels square, 500 apart: 8.4e9 pixels, more than a typed array holds.
+    expect(componentsPngSize(2, shape, { scale: 1000 })).toEqual({
+      width: 500 + 2 * (64_000 + 500),
+      height: 500 + 64_000 + 500,
+      scale: 1000,
+    })
+    expect(() => componentsPng(H, shape, { scale: 1000 })).toThrow(
+      new RangeError(
+        `componentsPng: expected at most ${MAX_PNG_PIXELS} pixels, found 129500×65000`,
+      ),
+    )
+    const long = Matrix.zeros(1, MAX_SVG_PIXELS + 1)
+    expect(() => componentsSvg(long, { height: 1, width: MAX_SVG_PIXELS + 1 })).toThrow(
+      new RangeError(
+        `componentsSvg: expected at most ${MAX_SVG_PIXELS} image pixels, found 1×4000001`,
+      ),
+    )
+  })
+
   it('reads the shape flag, and guesses a square one', () => {
     expect(parseShape('2x3', 6)).toEqual(E.right({ height: 2, width: 3 }))
     expect(parseShape(undefined, 64)).toEqual(E.right({ height: 8, width: 8 }))
@@ -95,6 +139,17 @@ describe('the convergence plot', () => {
     expect(svg).toContain('>0.01</text>')
     expect(svg).toContain('>deltaW</text>')
     expect(svg).toContain('>objective</text>')
+  })
+
+  it('draws a history longer than a call can take as arguments', () => {
+    // Every other measure is 0: each positive one stands alone, a circle of its own.
+    const long: HistoryEntry[] = Array.from({ length: 300_000 }, (_, i) => ({
+      iteration: i + 1,
+      measure: i % 2 === 0 ? 1 + i : 0,
+    }))
+    const svg = convergenceSvg(long, { title: 't', measure: 'm' })
+    expect(svg.match(/<circle/g)).toHaveLength(150_000)
+    expect(svg).toContain('>1e5</text>')
   })
 
   it('breaks the line at values a log scale cannot show', () => {
