@@ -132,7 +132,8 @@ export const inputFlags = {
 export const inputFlagsHelp = `Reading the input (--delimiter to --drop-columns: delimited text only):
   --format NAME          csv, tsv, txt, mtx, npy or json (default: by extension, else by content)
   --delimiter CHAR       ',' 'tab' ';' or 'space' (default: by extension, else detected)
-  --header, --no-header  the first line names the columns (default: detected)
+  --header, --no-header  the first line names the columns (default: detected; needed when
+                         it is a name then numbers and every line starts with a name)
   --row-names, --no-row-names
                          the first column names the rows (default: detected)
   --drop-columns LIST    leave out columns: numbers from 1, 'last', or header names,

@@ -1,11 +1,12 @@
 /**
  * `nmfkit info INPUT`: what is in a matrix file and what a fit of it needs:
- * shape, stored entries, value range, negative entries (a fit refuses them),
- * all-zero rows and columns, the default init and the size of the factors.
+ * shape, stored entries, value range, negative and non-finite entries (NaN,
+ * ±Infinity; a fit refuses both), all-zero rows and columns, the default init
+ * and the size of the factors.
  */
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
-import type { AnyMatrix } from 'nmfkit'
+import { Matrix, type AnyMatrix } from 'nmfkit'
 import { inputFlags, inputFlagsHelp, readOptionsOf, startCommand } from '../args.ts'
 import type { CliResult } from '../errors.ts'
 import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
@@ -13,8 +14,8 @@ import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
 export const infoUsage = `usage: nmfkit info INPUT [options]
 
 Describes the matrix in INPUT (rows are samples, columns features): its shape,
-stored entries, value range, negative entries, all-zero rows and columns, and
-what a fit of it needs.
+stored entries, value range, negative and non-finite (NaN, Infinity) entries,
+which a fit refuses, all-zero rows and columns, and what a fit of it needs.
 
 Options:
   --json                 print the description as JSON
@@ -31,11 +32,18 @@ export interface MatrixInfo {
   readonly cols: number
   readonly storage: 'dense' | 'csr'
   readonly nonZeros: number
-  readonly min: number
-  readonly max: number
-  readonly mean: number
+  /** The range and mean of the finite entries; absent when none is finite. */
+  readonly min?: number
+  readonly max?: number
+  readonly mean?: number
+  /** Entries below 0 (finite ones: -Infinity is counted in `nonFinite`). */
   readonly negatives: number
+  /** Where the first negative entry is in the file, and its value. */
   readonly firstNegative?: string
+  /** Entries that are NaN, Infinity or -Infinity. */
+  readonly nonFinite: number
+  /** Where the first non-finite entry is in the file, and its value. */
+  readonly firstNonFinite?: string
   readonly zeroRows: number
   readonly zeroColumns: number
 }
@@ -57,6 +65,30 @@ const forEachStored = (
   }
 }
 
+/** The smallest, largest and mean of the finite entries (a CSR matrix's zeros count). */
+const finiteRange = (
+  matrix: AnyMatrix,
+): { readonly min?: number; readonly max?: number; readonly mean?: number } => {
+  const finite: number[] = []
+  let stored = 0
+  forEachStored(matrix, (_row, _col, value) => {
+    stored++
+    if (Number.isFinite(value)) finite.push(value)
+  })
+  const zeros = matrix.rows * matrix.cols - stored
+  const count = finite.length + zeros
+  if (count === 0) return {}
+  if (finite.length === 0) return { min: 0, max: 0, mean: 0 }
+  const values = Matrix.fromData(1, finite.length, finite)
+  if (E.isLeft(values)) return {}
+  // The mean of the stored finite values, scaled to count the zeros: no sum that overflows.
+  return {
+    min: Math.min(values.right.min(), zeros > 0 ? 0 : Infinity),
+    max: Math.max(values.right.max(), zeros > 0 ? 0 : -Infinity),
+    mean: values.right.mean() * (finite.length / count),
+  }
+}
+
 /** The numbers `info` prints. */
 export const describeMatrix = (loaded: LoadedMatrix): MatrixInfo => {
   const { matrix } = loaded
@@ -65,12 +97,17 @@ export const describeMatrix = (loaded: LoadedMatrix): MatrixInfo => {
   let nonZeros = 0
   let negatives = 0
   let firstNegative: string | undefined
+  let nonFinite = 0
+  let firstNonFinite: string | undefined
   forEachStored(matrix, (row, col, value) => {
     if (value === 0) return
     nonZeros++
     rowHasValue[row] = 1
     colHasValue[col] = 1
-    if (value < 0) {
+    if (!Number.isFinite(value)) {
+      nonFinite++
+      firstNonFinite ??= `${loaded.locate(row, col)}: ${value}`
+    } else if (value < 0) {
       negatives++
       firstNegative ??= `${loaded.locate(row, col)}: ${value}`
     }
@@ -82,11 +119,13 @@ export const describeMatrix = (loaded: LoadedMatrix): MatrixInfo => {
     cols: matrix.cols,
     storage: matrix.format,
     nonZeros,
-    min: matrix.min(),
-    max: matrix.max(),
-    mean: matrix.mean(),
+    ...(nonFinite === 0
+      ? { min: matrix.min(), max: matrix.max(), mean: matrix.mean() }
+      : finiteRange(matrix)),
     negatives,
     ...(firstNegative === undefined ? {} : { firstNegative }),
+    nonFinite,
+    ...(firstNonFinite === undefined ? {} : { firstNonFinite }),
     zeroRows: rowHasValue.length - rowHasValue.reduce((a, b) => a + b, 0),
     zeroColumns: colHasValue.length - colHasValue.reduce((a, b) => a + b, 0),
   }
@@ -111,21 +150,38 @@ export const formatInfo = (info: MatrixInfo): string => {
     info.storage === 'dense'
       ? `dense, ${bytes(entries * 8)}`
       : `sparse (CSR), ${bytes(info.nonZeros * 12 + (info.rows + 1) * 4)}`
+  const needs = [
+    ...(info.nonFinite === 0 ? [] : ['finite']),
+    ...(info.negatives === 0 ? [] : ['≥ 0']),
+  ]
+  const refused =
+    needs.length === 0 ? '' : `refused until every entry is ${needs.join(' and ')}; then `
   const lines = [
     `file        ${info.file}: ${info.description}`,
     `shape       ${info.rows} × ${info.cols} (samples × features), ${count(entries)} entries`,
     `non-zeros   ${count(info.nonZeros)} (${((100 * info.nonZeros) / entries).toFixed(1)}%), ` +
       `stored ${stored}`,
-    `values      min ${short(info.min)}, max ${short(info.max)}, mean ${short(info.mean)}`,
+    `values      ${
+      info.min === undefined || info.max === undefined || info.mean === undefined
+        ? 'none finite'
+        : `min ${short(info.min)}, max ${short(info.max)}, mean ${short(info.mean)}` +
+          (info.nonFinite === 0 ? '' : ' (of the finite entries)')
+    }`,
     `negatives   ${
       info.negatives === 0
         ? 'none'
         : `${count(info.negatives)}, the first at ${info.firstNegative}: ` +
           'a fit needs every entry ≥ 0'
     }`,
+    `non-finite  ${
+      info.nonFinite === 0
+        ? 'none'
+        : `${count(info.nonFinite)}, the first at ${info.firstNonFinite}: ` +
+          'a fit needs every entry finite'
+    }`,
     `all-zero    ${count(info.zeroRows)} rows, ${count(info.zeroColumns)} columns`,
-    `a fit       k from 1 to ${smaller} with the default init nndsvda (random above ${smaller}); ` +
-      `W ${info.rows}×k and H k×${info.cols} ` +
+    `a fit       ${refused}k from 1 to ${smaller} with the default init nndsvda ` +
+      `(random above ${smaller}); W ${info.rows}×k and H k×${info.cols} ` +
       `take ${bytes((info.rows + info.cols) * 8)} per component`,
   ]
   if (info.nonZeros === 0)

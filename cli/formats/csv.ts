@@ -2,17 +2,30 @@
  * Delimited text: CSV, TSV, or numbers separated by spaces, one row of the
  * matrix per line. A header row and a column of row names are detected (or set
  * by flags), columns can be left out (a label, an id), and every other cell
- * must be a finite number. A byte-order mark is stripped; blank lines are
- * skipped; `"quoted, fields"` are read as names.
+ * must be a finite number (a nonzero one too small for a double, which would
+ * be read as 0, is refused). A byte-order mark is stripped; blank lines are
+ * skipped; `"quoted, fields"` are read as names. UTF-16 text is refused with a
+ * message that says so.
  *
- * Detection: the first line is a header when a cell other than its first is
- * not a number (so `name,a,b` is a header and `x,1,2` is a named row). The
- * first column holds row names when the header's first cell is empty (as
- * pandas writes it) or when no data row has a number there.
+ * Detection of the header, from the first line (after `--drop-columns`):
+ * - its first cell is empty and the others are names or numbers: a header, as
+ *   pandas writes one above its index (`,a,b` or `,0,1`);
+ * - its first cell is a name and another cell is not a number: a header
+ *   (`name,a,b`);
+ * - its first cell is a name and the others are numbers (`sample,400,500`): a
+ *   header when a later line has no name in its first cell; a named row when
+ *   it is the only line, or when NaN or inf is among its numbers; else it is
+ *   either a header or a named row, and reading it needs `--header` or
+ *   `--no-header`;
+ * - otherwise (its first cell is a number, NaN or inf): data.
+ * A name is a cell that is neither empty nor a number nor a spelling of NaN or
+ * inf. The first column holds row names when every data line has a name there,
+ * or when the header's first cell is empty (pandas' index, which may be
+ * numbers) and no data line has an empty, NaN or inf cell there.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { Matrix } from 'nmfkit'
-import { inputError, quoteCell, usageError, type CliResult } from '../errors.ts'
+import { inputError, quoteCell, usageError, type CliError, type CliResult } from '../errors.ts'
 
 /** How to read delimited text; every field is detected when left out. */
 export interface DelimitedOptions {
@@ -45,22 +58,63 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 
 const isNumeric = (cell: string): boolean => NUMBER.test(cell.trim())
 
-/**
- * A number, or a spelling of a non-finite one (NaN, inf): never a column name,
- * so a first row holding one is data, and its bad value is reported.
- */
-const numberLike = (cell: string): boolean =>
-  isNumeric(cell) || /^[+-]?(nan|inf|infinity)$/i.test(cell.trim())
+/** A spelling of a non-finite number: never a name, in a header or a first column. */
+const isNonFinite = (cell: string): boolean => /^[+-]?(nan|inf|infinity)$/i.test(cell.trim())
+
+/** A cell that names a row or a column: not empty, not a number, not NaN or inf. */
+const isName = (cell: string): boolean =>
+  cell.trim() !== '' && !isNumeric(cell) && !isNonFinite(cell)
+
+/** What the first line is, from its cells: see the rules at the top of this file. */
+type FirstLine = 'header' | 'data' | 'ambiguous'
+
+const classifyFirst = (cells: readonly string[], laterFirstCells: readonly string[]): FirstLine => {
+  const [corner, ...rest] = cells
+  if (rest.length === 0) return isName(corner) ? 'header' : 'data'
+  if (corner.trim() === '') {
+    return rest.every((cell) => cell.trim() !== '' && !isNonFinite(cell)) ? 'header' : 'data'
+  }
+  if (!isName(corner)) return 'data'
+  if (rest.some((cell) => !isNumeric(cell) && !isNonFinite(cell))) return 'header'
+  // A name, then numbers: a header with numbers for names, or a named row.
+  if (rest.some(isNonFinite)) return 'data'
+  if (laterFirstCells.length === 0) return 'data'
+  return laterFirstCells.every(isName) ? 'ambiguous' : 'header'
+}
 
 /**
- * The first row is a header when its first cell is not a number (a header's
- * first cell is a name or empty) and another of its cells is not one either
- * (`name,a,b` is a header, `x,1,2` a named row, `1,abc` a row with a bad cell).
+ * Whether a decimal literal writes a nonzero number too small for a double, which would
+ * be read as 0 (`1e-400`; subnormals such as `5e-324` are read as they are).
  */
-const looksLikeHeader = (cells: readonly string[]): boolean =>
-  cells.length === 1
-    ? !numberLike(cells[0])
-    : !numberLike(cells[0]) && cells.slice(1).some((cell) => !numberLike(cell))
+const underflows = (cell: string, value: number): boolean =>
+  value === 0 && /[1-9]/.test(cell.split(/[eE]/)[0])
+
+/** Why an underflowing cell is refused, in the words of the flags' message. */
+const TOO_SMALL = 'too small for a double (the smallest is 5e-324; write 0 for 0)'
+
+/**
+ * The error for text that is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark,
+ * which reads as two replacement characters, or every other character of its start is
+ * NUL), or that holds a NUL, which no text has.
+ */
+export const notUtf8Text = (text: string, file: string): CliError | undefined => {
+  const nul = text.indexOf('\u0000')
+  if (!text.startsWith('\uFFFD\uFFFD') && nul < 0) return undefined
+  const start = text.slice(0, 256)
+  const nuls = [0, 0]
+  for (let i = 0; i < start.length; i++) if (start[i] === '\u0000') nuls[i % 2]++
+  const half = Math.floor(start.length / 2)
+  if (text.startsWith('\uFFFD\uFFFD') || Math.max(...nuls) >= half / 2) {
+    return inputError(file, 'expected UTF-8 text, found UTF-16 (save the file as UTF-8)')
+  }
+  if (nul < 0) return undefined
+  const before = text.slice(0, nul)
+  const column = nul - before.lastIndexOf('\n')
+  return inputError(
+    file,
+    `line ${before.split('\n').length}, column ${column}: expected text, found a NUL byte`,
+  )
+}
 
 /** The delimiter's name in messages. */
 export const delimiterName = (delimiter: string): string =>
@@ -172,6 +226,8 @@ export const parseDelimited = (
   file: string,
   options: DelimitedOptions = {},
 ): CliResult<DelimitedTable> => {
+  const encoding = notUtf8Text(text, file)
+  if (encoding !== undefined) return E.left(encoding)
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   const rawLines = body.split(/\r?\n/)
   const firstLine = rawLines.find((line) => line.trim() !== '')
@@ -211,7 +267,25 @@ export const parseDelimited = (
   const kept = (cells: readonly string[]): string[] =>
     cells.filter((_, j) => !byPosition.right.has(j))
 
-  const header = options.header ?? looksLikeHeader(kept(first.fields))
+  const reading =
+    options.header === undefined
+      ? classifyFirst(
+          kept(first.fields),
+          lines.slice(1).map((line) => kept(line.fields)[0] ?? ''),
+        )
+      : undefined
+  if (reading === 'ambiguous') {
+    const [name, ...numbers] = kept(first.fields).map((cell) => cell.trim())
+    const shown = numbers.length > 3 ? `${numbers.slice(0, 3).join(', ')}, …` : numbers.join(', ')
+    return E.left(
+      inputError(
+        file,
+        `line ${first.number}: expected --header (columns named ${shown}) ` +
+          `or --no-header (a row named ${quoteCell(name)}), found a line that reads either way`,
+      ),
+    )
+  }
+  const header = options.header ?? reading === 'header'
   const headerCells = header ? first.fields.map((cell) => cell.trim()) : undefined
   const dataLines = header ? lines.slice(1) : lines
   if (dataLines.length === 0) {
@@ -226,11 +300,14 @@ export const parseDelimited = (
   if (E.isLeft(byName)) return byName
   const dropped = byName.right
 
+  const firstCells = dataLines.map((line) => line.fields[0])
   const rowNames =
     !dropped.has(0) &&
     width - dropped.size > 1 &&
     (options.rowNames ??
-      (headerCells?.[0] === '' || dataLines.every((line) => !isNumeric(line.fields[0]))))
+      (firstCells.every(isName) ||
+        (headerCells?.[0] === '' &&
+          firstCells.every((cell) => cell.trim() !== '' && !isNonFinite(cell)))))
   if (rowNames) dropped.add(0)
 
   const columns: number[] = []
@@ -247,18 +324,19 @@ export const parseDelimited = (
       const j = columns[c]
       const cell = line.fields[j].trim()
       const value = Number(cell)
-      if (!NUMBER.test(cell) || !Number.isFinite(value)) {
+      if (!NUMBER.test(cell) || !Number.isFinite(value) || underflows(cell, value)) {
         const name =
           headerCells !== undefined && headerCells[j] !== ''
             ? ` (${quoteCell(headerCells[j])})`
             : ''
         const found = cell === '' ? 'an empty cell' : quoteCell(cell)
-        const expected = NUMBER.test(cell) ? 'a finite number' : 'a number'
+        const what = !NUMBER.test(cell)
+          ? `a number, found ${found}`
+          : Number.isFinite(value)
+            ? `a number, found ${found}, ${TOO_SMALL}`
+            : `a finite number, found ${found}`
         return E.left(
-          inputError(
-            file,
-            `line ${line.number}, column ${j + 1}${name}: expected ${expected}, found ${found}`,
-          ),
+          inputError(file, `line ${line.number}, column ${j + 1}${name}: expected ${what}`),
         )
       }
       values[i * cols + c] = value

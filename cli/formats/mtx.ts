@@ -16,6 +16,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { CsrMatrix, Matrix, type AnyMatrix } from 'nmfkit'
 import { inputError, quoteCell, type CliResult } from '../errors.ts'
+import { notUtf8Text } from './csv.ts'
 
 /** The banner's words, lower-cased. */
 export interface MatrixMarketHeader {
@@ -76,6 +77,8 @@ const parseBanner = (line: string, file: string): CliResult<MatrixMarketHeader> 
  * // Right({ matrix: CsrMatrix 2×2 with 5 at (0, 1), header })
  */
 export const parseMatrixMarket = (text: string, file: string): CliResult<MatrixMarketMatrix> => {
+  const encoding = notUtf8Text(text, file)
+  if (encoding !== undefined) return E.left(encoding)
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   if (body.trim() === '') {
     return E.left(inputError(file, "the file is empty; expected a '%%MatrixMarket' banner"))

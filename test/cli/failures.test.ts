@@ -41,6 +41,10 @@ writeFiles(folder, {
   'H-1x4000001.npy': encodeNpy(Matrix.fill(1, 4_000_001, 1)),
   'neither.json': '{"foo": 1, "bar": [1, 2]}\n',
   'model-as-X.json': '{"X": {"format": "nmfkit-model", "version": 1, "H": [[1, 2]]}}\n',
+  'numbers-header.csv': 'sample,400,500,600\ns1,1,2,3\ns2,4,5,6\n',
+  'tiny.csv': '1,1e-400\n2,3\n',
+  'utf16.tsv': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a\tb\n1\t2\n', 'utf16le')]),
+  'lines.json': 'a,b\n1,2\n',
 })
 
 /** The run failed with exit code 2 and exactly one line on stderr. */
@@ -82,6 +86,42 @@ describe.concurrent('bad input: one line naming the file, the place and what was
   it('a first row with NaN is data with a bad value, not a header', async () => {
     const line = oneLineFailure(await nmfkit(folder, 'fit', 'nan-first.csv', '-k', '1'))
     expect(line).toBe('nmfkit fit: nan-first.csv: line 1, column 2: expected a number, found "NaN"')
+  })
+
+  it('a first line that is either a header of numbers or a named row, until a flag says', async () => {
+    const line = oneLineFailure(await nmfkit(folder, 'info', 'numbers-header.csv'))
+    expect(line).toBe(
+      'nmfkit info: numbers-header.csv: line 1: expected --header (columns named 400, 500, 600) ' +
+        'or --no-header (a row named "sample"), found a line that reads either way',
+    )
+    const [header, noHeader] = await Promise.all([
+      nmfkit(folder, 'info', 'numbers-header.csv', '--header'),
+      nmfkit(folder, 'info', 'numbers-header.csv', '--no-header'),
+    ])
+    expect(header.stdout).toContain('header row, row names\nshape       2 × 3')
+    expect(noHeader.stdout).toContain('row names\nshape       3 × 3')
+  })
+
+  it('a number too small for a double, as the flags say it', async () => {
+    const line = oneLineFailure(await nmfkit(folder, 'info', 'tiny.csv'))
+    expect(line).toBe(
+      'nmfkit info: tiny.csv: line 1, column 2: expected a number, found "1e-400", ' +
+        'too small for a double (the smallest is 5e-324; write 0 for 0)',
+    )
+  })
+
+  it('UTF-16 text, and JSON that is not, on one line', async () => {
+    const [utf16, json] = await Promise.all([
+      nmfkit(folder, 'info', 'utf16.tsv'),
+      nmfkit(folder, 'info', 'lines.json'),
+    ])
+    expect(oneLineFailure(utf16)).toBe(
+      'nmfkit info: utf16.tsv: expected UTF-8 text, found UTF-16 (save the file as UTF-8)',
+    )
+    expect(oneLineFailure(json)).toBe(
+      'nmfkit info: lines.json: line 1, column 1: expected valid JSON, ' +
+        'found a syntax error (expected a value, found "a")',
+    )
   })
 
   it('an output that would overwrite the input', async () => {

@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { Matrix } from 'nmfkit'
 import { formatDelimited, parseDelimited } from '../../cli/formats/csv.ts'
-import { parseJsonMatrix } from '../../cli/formats/json.ts'
+import { jsonSyntaxError, parseJsonMatrix } from '../../cli/formats/json.ts'
 import { parseMatrixMarket } from '../../cli/formats/mtx.ts'
 import { encodeNpy, parseNpy } from '../../cli/formats/npy.ts'
 import type { CliResult } from '../../cli/errors.ts'
@@ -44,10 +44,116 @@ describe('delimited text', () => {
     expect(table.columnOf(0)).toBe(2)
   })
 
-  it('reads a named row without a header as data with a row name', () => {
-    const table = right(parseDelimited('x,1,2\ny,3,4\n', 'x.csv'))
+  it('reads a named row without a header as data with a row name, given --no-header', () => {
+    const table = right(parseDelimited('x,1,2\ny,3,4\n', 'x.csv', { header: false }))
     expect(table.header).toBe(false)
     expect(table.rowNames).toEqual(['x', 'y'])
+    expect(table.matrix.rows).toBe(2)
+  })
+
+  it('refuses to guess whether a name then numbers is a header or a named row', () => {
+    const text = 'sample,400,500,600,700\ns1,1,2,3,4\ns2,4,5,6,7\n'
+    expect(left(parseDelimited(text, 'n.csv'))).toBe(
+      'n.csv: line 1: expected --header (columns named 400, 500, 600, …) ' +
+        'or --no-header (a row named "sample"), found a line that reads either way',
+    )
+    expect(left(parseDelimited('x,1,2\ny,3,4\n', 'x.csv'))).toMatch(
+      /^x\.csv: line 1: expected --header \(columns named 1, 2\) or --no-header/,
+    )
+    const header = right(parseDelimited(text, 'n.csv', { header: true }))
+    expect(header.columnNames).toEqual(['400', '500', '600', '700'])
+    expect(header.rowNames).toEqual(['s1', 's2'])
+    expect(header.matrix.toArray()).toEqual([
+      [1, 2, 3, 4],
+      [4, 5, 6, 7],
+    ])
+    const data = right(parseDelimited(text, 'n.csv', { header: false }))
+    expect(data.rowNames).toEqual(['sample', 's1', 's2'])
+    // A single line can only be a named row.
+    expect(right(parseDelimited('x,1,2\n', 'x.csv')).rowNames).toEqual(['x'])
+  })
+
+  it('reads numbers as column names under an empty corner, as pandas writes them', () => {
+    const table = right(parseDelimited(',0,1,2\n0,1.0,2.0,3.0\n1,4.0,5.0,6.0\n', 'p.csv'))
+    expect(table.header).toBe(true)
+    expect(table.columnNames).toEqual(['0', '1', '2'])
+    expect(table.rowNames).toEqual(['0', '1'])
+    expect(table.matrix.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
+    const named = right(parseDelimited(',400,500\ns1,1,2\n', 'p.csv'))
+    expect(named.columnNames).toEqual(['400', '500'])
+    expect(named.rowNames).toEqual(['s1'])
+  })
+
+  it('reads a name then numbers as a header when the lines below start with numbers', () => {
+    const table = right(parseDelimited('wavelength,400,500\n1,0.5,0.25\n2,1,2\n', 'w.csv'))
+    expect(table.header).toBe(true)
+    expect(table.columnNames).toEqual(['wavelength', '400', '500'])
+    expect(table.rowNames).toBeUndefined()
+    expect(table.matrix.toArray()).toEqual([
+      [1, 0.5, 0.25],
+      [2, 1, 2],
+    ])
+  })
+
+  it('takes no column of NaN, inf or empty cells for row names', () => {
+    expect(left(parseDelimited('nan,1,2\nnan,3,4\n', 'a.csv'))).toBe(
+      'a.csv: line 1, column 1: expected a number, found "nan"',
+    )
+    expect(left(parseDelimited('-inf,1,2\nInfinity,3,4\n', 'a.csv'))).toBe(
+      'a.csv: line 1, column 1: expected a number, found "-inf"',
+    )
+    expect(left(parseDelimited('a,b\n,1\n,2\n', 'b.csv'))).toBe(
+      'b.csv: line 2, column 1 ("a"): expected a number, found an empty cell',
+    )
+    // Under an empty corner, an index of numbers is row names, but not one with gaps or NaN.
+    expect(left(parseDelimited(',a,b\n0,1,2\n,3,4\n', 'c.csv'))).toBe(
+      'c.csv: line 3, column 1: expected a number, found an empty cell',
+    )
+    expect(left(parseDelimited(',a,b\n0,1,2\nNaN,3,4\n', 'c.csv'))).toBe(
+      'c.csv: line 3, column 1: expected a number, found "NaN"',
+    )
+    // Given --row-names, the first column is names whatever it holds.
+    expect(right(parseDelimited('a,b\n,1\n,2\n', 'b.csv', { rowNames: true })).rowNames).toEqual([
+      '',
+      '',
+    ])
+  })
+
+  it('refuses a nonzero number too small for a double, which would be read as 0', () => {
+    expect(left(parseDelimited('1,2\n3,1e-400\n', 'u.csv'))).toBe(
+      'u.csv: line 2, column 2: expected a number, found "1e-400", ' +
+        'too small for a double (the smallest is 5e-324; write 0 for 0)',
+    )
+    expect(left(parseDelimited('a,b\n1,-0.0000001e-330\n', 'u.csv'))).toMatch(
+      /^u\.csv: line 2, column 2 \("b"\): expected a number, found "-0\.0000001e-330", too small/,
+    )
+    const read = right(parseDelimited('5e-324,0e-999\n0.000,2\n', 'x.csv')).matrix.toArray()
+    expect(read).toEqual([
+      [5e-324, 0],
+      [0, 2],
+    ])
+  })
+
+  it('says UTF-16 text is UTF-16, with or without a byte-order mark', () => {
+    const text = 'a\tb\n1\t2\n3\t4\n'
+    const utf16 = (bytes: Buffer) => Buffer.from(bytes).toString('utf8')
+    const le = Buffer.from(text, 'utf16le')
+    const be = Buffer.from(le).swap16()
+    const message = 'w.tsv: expected UTF-8 text, found UTF-16 (save the file as UTF-8)'
+    for (const bytes of [
+      Buffer.concat([Buffer.from([0xff, 0xfe]), le]),
+      Buffer.concat([Buffer.from([0xfe, 0xff]), be]),
+      le,
+      be,
+    ]) {
+      expect(left(parseDelimited(utf16(bytes), 'w.tsv'))).toBe(message)
+    }
+    expect(left(parseDelimited('1,2\n3,4\u0000\n', 'z.csv'))).toBe(
+      'z.csv: line 2, column 4: expected text, found a NUL byte',
+    )
   })
 
   it('strips a byte-order mark, skips blank lines, reads CRLF and quoted names', () => {
@@ -294,6 +400,73 @@ describe('JSON', () => {
       'k.json: expected a key "Y", found none',
     )
     expect(left(parseJsonMatrix('', 'e.json'))).toBe('e.json: the file is empty; expected JSON')
+  })
+
+  it('puts every syntax error on one line, with its line and column', () => {
+    const syntax = (text: string) => left(parseJsonMatrix(text, 's.json'))
+    expect(syntax('a,b\n1,2\n')).toBe(
+      's.json: line 1, column 1: expected valid JSON, found a syntax error ' +
+        '(expected a value, found "a")',
+    )
+    expect(syntax('[[1,2],[3,4],]')).toBe(
+      's.json: line 1, column 14: expected valid JSON, found a syntax error ' +
+        '(expected a value, found "]")',
+    )
+    expect(syntax('[[1,2],\n [3,4]')).toBe(
+      's.json: line 2, column 7: expected valid JSON, found a syntax error ' +
+        "(expected ',' or ']', found the end of the file)",
+    )
+    expect(syntax('{"X": [[1]],\n}')).toBe(
+      's.json: line 2, column 1: expected valid JSON, found a syntax error ' +
+        '(expected a property name in double quotes, found "}")',
+    )
+    expect(syntax('[[1, NaN]]')).toMatch(/line 1, column 6: .*\(expected a value, found "NaN"\)$/)
+    expect(syntax('[[1.]]')).toMatch(/line 1, column 5: .*\(expected a digit after '\.'/)
+    expect(syntax('["a\nb"]')).toMatch(/line 1, column 4: .*a closing quote, found the end/)
+    expect(syntax('[1]\n[2]\n')).toMatch(/line 2, column 1: .*nothing after the value, found "\["/)
+    for (const text of ['a,b\n1,2\n', '{\n"a":\n', '"\\u12x"', '[1,\n\n\n', '[[1]]\n\nx']) {
+      expect(syntax(text)).not.toMatch(/\n/)
+      expect(syntax(text)).toMatch(/^s\.json: line \d+, column \d+: /)
+    }
+  })
+
+  it('finds the syntax errors JSON.parse finds, where it finds them', () => {
+    const pieces = ['[', ']', '{', '}', ',', ':', '"a"', '1', '-', '.', 'e', ' ', '\n', 'true']
+    const more = ['nul', '"', '\\', '"\\q"', '"\\u12"', '01', '1.', '-1.5E-2', '"x\ty"']
+    const alphabet = [...pieces, ...more]
+    let state = 7
+    const next = (n: number): number => {
+      state = (state * 1103515245 + 12345) % 2147483648
+      return state % n
+    }
+    for (let run = 0; run < 5000; run++) {
+      let text = ''
+      for (let i = 0, n = 1 + next(10); i < n; i++) text += alphabet[next(alphabet.length)]
+      let message: string | undefined
+      try {
+        JSON.parse(text)
+      } catch (error) {
+        message = (error as Error).message
+      }
+      const found = jsonSyntaxError(text)
+      expect(found === undefined, JSON.stringify(text)).toBe(message === undefined)
+      // Where V8 names a position, the scan names the same one (but at the start of a
+      // misspelt true, false or null, which V8 names where the spelling goes wrong).
+      const position = /at position (\d+)/.exec(message ?? '')
+      if (found !== undefined && position !== null && !/^[tfn]/.test(text.slice(found.at))) {
+        expect(found.at, JSON.stringify(text)).toBe(Number(position[1]))
+      }
+    }
+    const deep = `${'['.repeat(100000)}${']'.repeat(100000)}`
+    expect(jsonSyntaxError(deep)).toBeUndefined()
+    expect(jsonSyntaxError(`${deep}]`)).toEqual({ at: 200000, expected: 'nothing after the value' })
+  })
+
+  it('says UTF-16 JSON is UTF-16', () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('[[1,2]]', 'utf16le')])
+    expect(left(parseJsonMatrix(bytes.toString('utf8'), 'u.json'))).toBe(
+      'u.json: expected UTF-8 text, found UTF-16 (save the file as UTF-8)',
+    )
   })
 })
 

@@ -1,0 +1,131 @@
+/** `nmfkit info`: what it finds in a matrix, and how it says it, in process and as a command. */
+import { rmSync } from 'node:fs'
+import * as E from 'fp-ts/lib/Either.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { CsrMatrix, Matrix, type AnyMatrix } from 'nmfkit'
+import { describeMatrix, formatInfo } from '../../cli/commands/info.ts'
+import { encodeNpy } from '../../cli/formats/npy.ts'
+import type { LoadedMatrix } from '../../cli/formats/read.ts'
+import { nmfkit, tempFolder, writeFiles } from './helpers.ts'
+
+const dense = (rows: number[][]): Matrix => {
+  const result = Matrix.fromArrays(rows)
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return result.right
+}
+
+const loaded = (matrix: AnyMatrix): LoadedMatrix => ({
+  file: 'x',
+  matrix,
+  description: 'test',
+  locate: (row, col) => `row ${row + 1}, column ${col + 1}`,
+})
+
+describe('describeMatrix and formatInfo', () => {
+  it('report no non-finite entry, and a fit, for a matrix of finite non-negative numbers', () => {
+    const info = describeMatrix(
+      loaded(
+        dense([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    )
+    expect(info).toMatchObject({ min: 1, max: 4, mean: 2.5, negatives: 0, nonFinite: 0 })
+    expect(info.firstNonFinite).toBeUndefined()
+    const text = formatInfo(info)
+    expect(text).toContain('non-finite  none\n')
+    expect(text).toContain('a fit       k from 1 to 2 with the default init nndsvda')
+  })
+
+  it('report NaN and ±Infinity with the first one’s place, and the finite entries’ range', () => {
+    const info = describeMatrix(
+      loaded(
+        dense([
+          [1, NaN, 3],
+          [Infinity, -2, -Infinity],
+        ]),
+      ),
+    )
+    expect(info).toMatchObject({
+      min: -2,
+      max: 3,
+      mean: 2 / 3,
+      negatives: 1,
+      firstNegative: 'row 2, column 2: -2',
+      nonFinite: 3,
+      firstNonFinite: 'row 1, column 2: NaN',
+    })
+    // As JSON, every number is a number (NaN and Infinity would become null).
+    expect(JSON.stringify(info)).not.toContain('null')
+    const text = formatInfo(info)
+    expect(text).toContain('values      min -2, max 3, mean 0.666667 (of the finite entries)\n')
+    expect(text).toContain(
+      'non-finite  3, the first at row 1, column 2: NaN: a fit needs every entry finite\n',
+    )
+    expect(text).toContain('a fit       refused until every entry is finite and ≥ 0; then k')
+    expect(text).not.toMatch(/NaN, |Infinity, |mean NaN/)
+  })
+
+  it('count a sparse matrix’s zeros in the finite entries, and say when none is finite', () => {
+    const sparse = CsrMatrix.fromDense(
+      dense([
+        [1e308, 0],
+        [0, 1],
+      ]),
+    )
+    sparse.data[0] = Infinity // as duplicates summing past the largest double leave it
+    const info = describeMatrix(loaded(sparse))
+    expect(info).toMatchObject({ min: 0, max: 1, mean: 1 / 3, nonFinite: 1 })
+    expect(info.firstNonFinite).toBe('row 1, column 1: Infinity')
+
+    const none = describeMatrix(loaded(dense([[NaN]])))
+    expect(none.min).toBeUndefined()
+    expect(formatInfo(none)).toContain('values      none finite\n')
+  })
+
+  it('do not say a fit will work with negative entries', () => {
+    const text = formatInfo(describeMatrix(loaded(dense([[1, -1]]))))
+    expect(text).toContain('a fit       refused until every entry is ≥ 0; then k from 1 to 1')
+  })
+})
+
+describe.concurrent('nmfkit info on non-finite entries', () => {
+  const folder = tempFolder()
+  afterAll(() => rmSync(folder, { recursive: true, force: true }))
+  const withNaN = dense([
+    [1, 2],
+    [NaN, 4],
+  ])
+  writeFiles(folder, {
+    'nan.npy': encodeNpy(withNaN),
+    'big.json': '[[1,1e400]]',
+    'sums.mtx':
+      '%%MatrixMarket matrix coordinate real general\n2 2 3\n1 1 1e308\n1 1 1e308\n2 2 1\n',
+  })
+
+  it('names the first NaN of a .npy', async () => {
+    const run = await nmfkit(folder, 'info', 'nan.npy')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('values      min 1, max 4, mean 2.33333 (of the finite entries)')
+    expect(run.stdout).toContain('non-finite  1, the first at row 2, column 1: NaN: ')
+    expect(run.stdout).toContain('a fit       refused until every entry is finite; then')
+  })
+
+  it('names an Infinity of JSON, and of Matrix Market sums, in --json too', async () => {
+    const [json, mtx] = await Promise.all([
+      nmfkit(folder, 'info', 'big.json', '--json'),
+      nmfkit(folder, 'info', 'sums.mtx', '--json'),
+    ])
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      max: 1,
+      nonFinite: 1,
+      firstNonFinite: 'data[1] (row 1, column 2): Infinity',
+    })
+    expect(JSON.parse(mtx.stdout)).toMatchObject({
+      max: 1,
+      nonFinite: 1,
+      firstNonFinite: 'entry (1, 1): Infinity',
+    })
+  })
+})
