@@ -86,11 +86,11 @@ const classifyFirst = (cells: readonly string[], laterFirstCells: readonly strin
  * Whether a decimal literal writes a nonzero number too small for a double, which would
  * be read as 0 (`1e-400`; subnormals such as `5e-324` are read as they are).
  */
-const underflows = (cell: string, value: number): boolean =>
+export const underflows = (cell: string, value: number): boolean =>
   value === 0 && /[1-9]/.test(cell.split(/[eE]/)[0])
 
 /** Why an underflowing cell is refused, in the words of the flags' message. */
-const TOO_SMALL = 'too small for a double (the smallest is 5e-324; write 0 for 0)'
+export const TOO_SMALL = 'too small for a double (the smallest is 5e-324; write 0 for 0)'
 
 /**
  * The error for text that is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark,

@@ -16,7 +16,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { CsrMatrix, Matrix, type AnyMatrix } from 'nmfkit'
 import { inputError, quoteCell, type CliResult } from '../errors.ts'
-import { notUtf8Text } from './csv.ts'
+import { notUtf8Text, TOO_SMALL, underflows } from './csv.ts'
 
 /** The banner's words, lower-cased. */
 export interface MatrixMarketHeader {
@@ -212,6 +212,11 @@ const readCoordinate = (
       )
     }
     const value = parseValue(words[2], header.field)
+    if (words[2] !== undefined && underflows(words[2], value)) {
+      return E.left(
+        inputError(file, `${where}: expected a number, found ${quoteCell(words[2])}, ${TOO_SMALL}`),
+      )
+    }
     if (!Number.isFinite(value) || (header.field === 'integer' && !Number.isInteger(value))) {
       const expected = header.field === 'integer' ? 'an integer' : 'a finite number'
       return E.left(
@@ -284,6 +289,11 @@ const readArray = (
       )
     }
     const value = parseValue(words[0], header.field)
+    if (words.length === 1 && underflows(words[0], value)) {
+      return E.left(
+        inputError(file, `${where}: expected a number, found ${quoteCell(words[0])}, ${TOO_SMALL}`),
+      )
+    }
     if (
       words.length !== 1 ||
       !Number.isFinite(value) ||

@@ -261,6 +261,20 @@ describe('Matrix Market', () => {
     ])
   })
 
+  it('refuses a nonzero value too small for a double, as CSV does, not reading it as 0', () => {
+    const tooSmall =
+      'expected a number, found "1e-400", too small for a double (the smallest is ' +
+      '5e-324; write 0 for 0)'
+    expect(
+      left(parseMatrixMarket(coordinate('general', '2 2 2\n1 1 3\n2 2 1e-400\n'), 'x.mtx')),
+    ).toBe(`x.mtx: line 5, entry 2: ${tooSmall}`)
+    const array = '%%MatrixMarket matrix array real general\n2 1\n1e-400\n3\n'
+    expect(left(parseMatrixMarket(array, 'x.mtx'))).toBe(`x.mtx: line 3, entry 1: ${tooSmall}`)
+    // 0 written as such, and the smallest double, are read.
+    const fine = coordinate('general', '1 2 2\n1 1 0e-400\n1 2 5e-324\n')
+    expect(right(parseMatrixMarket(fine, 'x.mtx')).matrix.toArray()).toEqual([[0, 5e-324]])
+  })
+
   it('reads an array column by column, and a pattern as ones', () => {
     const array = '%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n4\n'
     expect(right(parseMatrixMarket(array, 'x.mtx')).matrix.toArray()).toEqual([
