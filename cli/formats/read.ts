@@ -173,7 +173,11 @@ export const parseMatrixBytes = (
         description:
           `Matrix Market ${header.format} ${header.field} ${header.symmetry}${gz}, ` +
           (matrix.format === 'csr' ? 'kept sparse' : 'dense'),
-        locate: (row, col) => `entry (${row + 1}, ${col + 1})`,
+        // A symmetric file stores the lower triangle: the entry as the file has it.
+        locate: (row, col) =>
+          header.symmetry === 'symmetric'
+            ? `entry (${Math.max(row, col) + 1}, ${Math.min(row, col) + 1})`
+            : `entry (${row + 1}, ${col + 1})`,
       })
     }
     case 'json': {

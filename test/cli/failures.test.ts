@@ -347,6 +347,16 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(model.input.description).toBe('CSV (comma-separated), header row')
   })
 
+  it('a negative entry of a symmetric .mtx: where the file stores it', async () => {
+    writeFileSync(
+      join(folder, 'symmetric.mtx'),
+      '%%MatrixMarket matrix coordinate real symmetric\n3 3 2\n1 1 1\n3 2 -4\n',
+    )
+    expect(oneLineFailure(await nmfkit(folder, 'fit', 'symmetric.mtx', '-k', '1', '-q'))).toBe(
+      'nmfkit fit: symmetric.mtx: entry (3, 2): expected X to be non-negative, found -4',
+    )
+  })
+
   it('a negative entry, placed by line and column', async () => {
     const line = oneLineFailure(
       await nmfkit(folder, 'fit', 'negative.csv', '-k', '1', '-o', 'model.json'),
