@@ -134,71 +134,57 @@ const resolveSolver = (solver: unknown): Result<AnySolver> => {
           ),
         )
   }
-  if (typeof solver === 'object' && solver !== null && 'step' in solver && 'name' in solver) {
-    return checkPlugin(solver)
-  }
+  if (isObject(solver) && 'step' in solver && 'name' in solver) return checkPlugin(solver)
   return E.left(
     invalidOption(operation, 'solver', `expected a solver name or plugin, found ${typeof solver}`),
   )
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null
+
+/** The members a plugin must have (a path into it), what each must be, and how to tell. */
+const PLUGIN_MEMBERS: ReadonlyArray<readonly [string, string, (value: unknown) => boolean]> = [
+  ['name', 'a string', (value) => typeof value === 'string'],
+  ['optionProps', 'an object of io-ts codecs', (value) => isObject(value)],
+  ['capabilities', 'an object', (value) => isObject(value)],
+  ['capabilities.losses', 'an array of loss names', (value) => Array.isArray(value)],
+  ...['sparse', 'monotone', 'nonnegative'].map(
+    (flag) =>
+      [
+        `capabilities.${flag}`,
+        'a boolean',
+        (value: unknown) => typeof value === 'boolean',
+      ] as const,
+  ),
+  ['measure', 'a string', (value) => typeof value === 'string'],
+  ...['start', 'step', 'converged'].map(
+    (method) => [method, 'a function', (value: unknown) => typeof value === 'function'] as const,
+  ),
+]
+
 /**
  * A plugin with the members `Solver` asks for, each of its kind (a JavaScript plugin can
  * lack one): else an error on `solver` that names the first member that is wrong.
  */
-const checkPlugin = (solver: object): Result<AnySolver> => {
-  const plugin = solver as Record<string, unknown>
-  const capabilities = plugin.capabilities as Record<string, unknown> | null | undefined
-  const isObject = (value: unknown) => typeof value === 'object' && value !== null
-  const members: ReadonlyArray<readonly [string, string, () => unknown, () => boolean]> = [
-    ['name', 'a string', () => plugin.name, () => typeof plugin.name === 'string'],
-    [
-      'optionProps',
-      'an object of io-ts codecs',
-      () => plugin.optionProps,
-      () => isObject(plugin.optionProps),
-    ],
-    ['capabilities', 'an object', () => capabilities, () => isObject(capabilities)],
-    [
-      'capabilities.losses',
-      'an array of loss names',
-      () => capabilities?.losses,
-      () => Array.isArray(capabilities?.losses),
-    ],
-    ...(['sparse', 'monotone', 'nonnegative'] as const).map(
-      (flag) =>
-        [
-          `capabilities.${flag}`,
-          'a boolean',
-          () => capabilities?.[flag],
-          () => typeof capabilities?.[flag] === 'boolean',
-        ] as const,
-    ),
-    ['measure', 'a string', () => plugin.measure, () => typeof plugin.measure === 'string'],
-    ...(['start', 'step', 'converged'] as const).map(
-      (method) =>
-        [
-          method,
-          'a function',
-          () => plugin[method],
-          () => typeof plugin[method] === 'function',
-        ] as const,
-    ),
-  ]
-  for (const [member, expected, value, ok] of members) {
-    if (!ok()) {
-      const name = typeof plugin.name === 'string' ? ` '${plugin.name}'` : ''
+const checkPlugin = (solver: Record<string, unknown>): Result<AnySolver> => {
+  for (const [path, expected, ok] of PLUGIN_MEMBERS) {
+    const value = path
+      .split('.')
+      .reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), solver)
+    if (!ok(value)) {
+      const name = typeof solver.name === 'string' ? ` '${solver.name}'` : ''
       return E.left(
         invalidOption(
           operation,
           'solver',
-          `expected the solver plugin${name} to have ${member}, ${expected}, ` +
-            `found ${describeValue(value())}`,
+          `expected the solver plugin${name} to have ${path}, ${expected}, ` +
+            `found ${describeValue(value)}`,
         ),
       )
     }
   }
-  return E.right(solver as AnySolver)
+  return E.right(solver as unknown as AnySolver)
 }
 
 /** X itself, unless it is a CsrMatrix and `solver` declares that it takes none. */
