@@ -24,8 +24,9 @@ export interface NegativeInput extends ErrorBase {
 
 /**
  * NaN or ±Infinity in an input, or an overflow during a fit. `row` and `col`
- * are the first bad entry's position, or -1 when the value is not an entry
- * (an objective or an error that overflowed).
+ * are the first bad entry's position in the input, or -1 when the value is not
+ * an entry of an input: an objective or an error that overflowed, or an entry
+ * of W or H during a fit (the message gives its place).
  */
 export interface NonFiniteInput extends ErrorBase {
   readonly _tag: 'NonFiniteInput'
