@@ -31,11 +31,12 @@ export type { Factorization, HistoryEntry } from './solvers/driver.ts'
 export {
   nmf,
   solvers,
-  type BuiltInSolverOptions,
+  type BuiltInSolverName,
   type CommonNmfOptions,
   type InitOption,
+  type Nmf,
   type NmfOptions,
-  type SolverOptionsOf,
+  type RunTimeSolver,
 } from './solvers/nmf.ts'
 export { initialize, type InitializeOptions } from './solvers/initialize.ts'
 export { initStrategies, type InitStrategy } from './solvers/init.ts'

@@ -78,10 +78,13 @@ export const main = (args: readonly string[]): number => {
 }
 
 // A reader that stops early (`nmfkit fit X.csv -k 2 | head`) closes the pipe: the rest of
-// the output is not wanted, so the command ends quietly, as other tools on a pipe do.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error
-  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0)
-})
+// the output is not wanted, so the command ends quietly, as other tools on a pipe do. The
+// same for stderr (progress lines piped into `head`).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0)
+  })
+}
 
 process.exitCode = main(process.argv.slice(2))

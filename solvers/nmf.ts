@@ -80,42 +80,74 @@ export interface CommonNmfOptions {
   readonly signal?: AbortSignal
 }
 
-/** The own options of each built-in solver, by its name. */
-export interface BuiltInSolverOptions {
-  readonly cd: object
-  readonly mu: object
-  readonly 'moving-average': Partial<MovingAverageOptions>
+/**
+ * The options of `nmf(X, options)` where the solver is known only at run time: the common
+ * ones and any other key (`nmf` checks the keys when it runs).
+ */
+export interface NmfOptions extends CommonNmfOptions {
+  readonly [solverOption: string]: unknown
 }
 
-/**
- * The own options that go with a solver: a built-in one's by its name, a plugin's from
- * its `Solver<O>` type (all optional: the solver's defaults fill them in). Where the
- * solver is not known until run time (a `string`, or a plugin typed `AnySolver`), any
- * key is accepted here, and `nmf` checks the keys when it runs. A name that is not a
- * built-in solver's does not compile.
- */
-export type SolverOptionsOf<S> = string extends S
-  ? { readonly [solverOption: string]: unknown }
-  : S extends keyof BuiltInSolverOptions
-    ? BuiltInSolverOptions[S]
-    : S extends Solver<infer O, infer _State>
-      ? unknown extends O
-        ? { readonly [solverOption: string]: unknown }
-        : string extends keyof O
-          ? object
-          : Partial<O>
-      : { readonly solver?: keyof BuiltInSolverOptions }
+/** A name of a built-in solver. */
+export type BuiltInSolverName = 'cd' | 'mu' | 'moving-average'
 
 /**
- * The options of `nmf(X, options)`: the common ones and the solver's own. Given a
- * solver's name or a typed plugin, a misspelt option or one the solver does not take
- * fails to compile (`{ solver: 'cd', gamma: 0.5 }`: `gamma` is `moving-average`'s);
- * `NmfOptions` without a type argument accepts any key (`nmf` still refuses unknown
- * ones when it runs).
+ * A solver that is known only at run time: a `string` that is not a literal, or a plugin
+ * typed `AnySolver` (a literal name or a typed plugin has an overload of its own).
  */
-export type NmfOptions<S extends string | AnySolver = string | AnySolver> = CommonNmfOptions & {
-  readonly solver?: S
-} & SolverOptionsOf<S>
+export type RunTimeSolver<S> = S extends BuiltInSolverName
+  ? never
+  : S extends Solver<infer O, infer _State>
+    ? unknown extends O
+      ? S
+      : never
+    : string extends S
+      ? S
+      : never
+
+/**
+ * `nmf`'s signatures. Given a built-in solver's name (or none: `cd`) or a plugin typed
+ * `Solver<O>`, the options are checked when they compile: a misspelt option, or one the
+ * solver does not take, is an error (`{ solver: 'cd', gamma: 0.5 }`: `gamma` is
+ * `moving-average`'s). A solver known only at run time (a `string`, a plugin typed
+ * `AnySolver`) takes any key, and so does an options object typed `CommonNmfOptions` or
+ * `NmfOptions`: `nmf` checks the keys when it runs.
+ */
+export interface Nmf {
+  /** `cd` (the default) or `mu`, which take only the common options. */
+  <R extends string = string, C extends string = string>(
+    input: AnyMatrix<R, C> | MatrixInput,
+    options: CommonNmfOptions & { readonly solver?: 'cd' | 'mu' },
+  ): Result<Factorization<R, C>>
+  /** `moving-average` and its own options. */
+  <R extends string = string, C extends string = string>(
+    input: AnyMatrix<R, C> | MatrixInput,
+    options: CommonNmfOptions & {
+      readonly solver: 'moving-average'
+    } & Partial<MovingAverageOptions>,
+  ): Result<Factorization<R, C>>
+  /** A plugin typed `Solver<O>` and its own options, `O`'s keys. */
+  <R extends string = string, C extends string = string, O = never>(
+    input: AnyMatrix<R, C> | MatrixInput,
+    options: CommonNmfOptions & { readonly solver: Solver<O, Factors> } & Partial<O>,
+  ): Result<Factorization<R, C>>
+  /** A solver known only at run time, and any other key. */
+  <
+    R extends string = string,
+    C extends string = string,
+    S extends string | AnySolver = string | AnySolver,
+  >(
+    input: AnyMatrix<R, C> | MatrixInput,
+    options: CommonNmfOptions & { readonly solver: S & RunTimeSolver<S> } & {
+      readonly [solverOption: string]: unknown
+    },
+  ): Result<Factorization<R, C>>
+  /** Options in a variable of the common type (or `NmfOptions`). */
+  <R extends string = string, C extends string = string>(
+    input: AnyMatrix<R, C> | MatrixInput,
+    options: CommonNmfOptions,
+  ): Result<Factorization<R, C>>
+}
 
 const operation = 'nmf'
 
@@ -314,13 +346,9 @@ export const penalties = (
  * const fit = nmf([[1, 0], [0, 1], [1, 1]], { components: 2, init: 'nndsvda' })
  * // Right({ W: 3×2, H: 2×2, nIter, converged, reconstructionError, history, ... })
  */
-export const nmf = <
-  R extends string = string,
-  C extends string = string,
-  S extends string | AnySolver = 'cd',
->(
+export const nmf: Nmf = <R extends string, C extends string>(
   input: AnyMatrix<R, C> | MatrixInput,
-  options: NmfOptions<S>,
+  options: CommonNmfOptions,
 ): Result<Factorization<R, C>> => withResidentScope(() => fit(input, options as NmfOptions))
 
 const fit = <R extends string, C extends string>(

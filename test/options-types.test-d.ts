@@ -11,6 +11,7 @@ import {
   mu,
   nmf,
   type AnySolver,
+  type CommonNmfOptions,
   type Factorization,
   type Matrix,
   type NmfOptions,
@@ -68,8 +69,7 @@ describe("a solver's own options", () => {
     nmf(X, { components: 2, solver: relaxedCd, stp: 0.5 })
   })
 
-  test('an unknown solver name does not compile', () => {
-    // @ts-expect-error 'cdd' is not a built-in solver
+  test('an unknown name compiles, as any string does: nmf refuses it when it runs', () => {
     nmf(X, { components: 2, solver: 'cdd' })
   })
 })
@@ -81,5 +81,36 @@ describe('a solver known only at run time', () => {
     const options: NmfOptions = { components: 2, solver: 'moving-average', gamma: 0.5 }
     nmf(X, options)
     nmf(X, { ...options, solver: 'mu' as string })
+  })
+})
+
+describe('code that names types or passes options through', () => {
+  test('explicit names of the dimensions, with any solver', () => {
+    const rows: number[][] = [[1]]
+    expectTypeOf(
+      nmf<'docs', 'words'>(rows, { components: 2, solver: 'mu', betaLoss: 'kullback-leibler' }),
+    ).toEqualTypeOf<Result<Factorization<'docs', 'words'>>>()
+    nmf<'docs', 'words'>(rows, { components: 2, solver: 'moving-average', gamma: 0.5 })
+    nmf<'docs', 'words'>(rows, { components: 2, solver: damped, step: 0.5 })
+    nmf<'docs', 'words'>(rows, { components: 2, solver: someSolver, anything: 1 })
+    // @ts-expect-error still checked: maxiter is not an option
+    nmf<'docs', 'words'>(rows, { components: 2, maxiter: 5 })
+  })
+
+  test('helpers generic over the solver', () => {
+    const byName = <S extends 'cd' | 'mu'>(solver: S) => nmf(X, { components: 2, solver })
+    const byString = <S extends string>(solver: S) => nmf(X, { components: 2, solver, maxIter: 10 })
+    const byPlugin = <S extends AnySolver>(solver: S) => nmf(X, { components: 2, solver })
+    const withOwn = <O>(solver: Solver<O>, own: Partial<O>) =>
+      nmf(X, { components: 2, solver, ...own })
+    void [byName, byString, byPlugin, withOwn]
+  })
+
+  test('options in variables of the exported types', () => {
+    const common: CommonNmfOptions = { components: 2 }
+    nmf(X, common)
+    nmf(X, { ...common, solver: 'mu' })
+    const open: NmfOptions = { components: 2, solver: 'moving-average', gamma: 0.5 }
+    nmf(X, open)
   })
 })

@@ -3,7 +3,8 @@
  * the command ends quietly, without a stack trace.
  */
 import { spawn } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BIN, sampleData, tempFolder, writeFiles } from './helpers.ts'
 
@@ -42,5 +43,20 @@ describe('a reader that closes the pipe early', () => {
       '-',
     )
     expect(run).toEqual({ status: 0, stderr: '' })
+  })
+
+  it('fit: progress lines on standard error, cut short; the model is still written', async () => {
+    const run = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+      const flags = ['-k', '3', '-v', '--every', '1', '--max-iter', '200', '--tol', '0']
+      const child = spawn(process.execPath, [BIN, 'fit', 'big.csv', ...flags, '-o', 'm.json'], {
+        cwd: folder,
+      })
+      let stdout = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr.once('data', () => child.stderr.destroy())
+      child.on('close', (status) => resolve({ status, stdout }))
+    })
+    expect(run).toEqual({ status: 0, stdout: '' })
+    expect(existsSync(join(folder, 'm.json'))).toBe(true)
   })
 })
