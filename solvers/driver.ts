@@ -228,7 +228,18 @@ const drive = <O, S extends Factors>(
     settings.onIteration?.(entry)
 
     first ??= result
-    if (solver.converged(result, first, settings.tol)) {
+    const stops: unknown = solver.converged(result, first, settings.tol)
+    if (typeof stops !== 'boolean') {
+      return E.left(
+        invalidOption(
+          operation,
+          'solver',
+          `solver '${solver.name}': its converged after iteration ${iteration} returned ` +
+            `${describeValue(stops)}, expected true or false`,
+        ),
+      )
+    }
+    if (stops) {
       converged = true
       return finish(iteration)
     }
@@ -287,16 +298,27 @@ const checkStep = (
         'expected { state, measure }',
     )
   }
-  const { state, measure } = result as { state?: unknown; measure?: unknown }
+  const { state, measure, objective, details } = result as Record<string, unknown>
   const badState = checkState(operation, solverName, state, made)
   if (badState !== undefined) return badState
-  if (typeof measure !== 'number') {
-    return invalidOption(
+  const notNumber = (what: string, value: unknown, expected = 'a number') =>
+    invalidOption(
       operation,
       'solver',
-      `solver '${solverName}': the measure ${made} returned is ${describeValue(measure)}, ` +
-        'expected a number',
+      `solver '${solverName}': ${what} ${made} returned is ${describeValue(value)}, ` +
+        `expected ${expected}`,
     )
+  if (typeof measure !== 'number') return notNumber('the measure', measure)
+  if (objective !== undefined && typeof objective !== 'number') {
+    return notNumber('the objective', objective, 'a number or nothing')
+  }
+  if (details !== undefined) {
+    if (typeof details !== 'object' || details === null) {
+      return notNumber('the details', details, 'an object of numbers or nothing')
+    }
+    for (const [name, value] of Object.entries(details)) {
+      if (typeof value !== 'number') return notNumber(`the detail '${name}'`, value)
+    }
   }
   return undefined
 }

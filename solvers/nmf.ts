@@ -216,6 +216,19 @@ const checkPlugin = (solver: Record<string, unknown>): Result<AnySolver> => {
       )
     }
   }
+  // Each own option is decoded by its codec when nmf runs: each must be one.
+  for (const [option, codec] of Object.entries(solver.optionProps as object)) {
+    if (!isObject(codec) || typeof codec.decode !== 'function') {
+      return E.left(
+        invalidOption(
+          operation,
+          'solver',
+          `expected the solver plugin '${String(solver.name)}' to have optionProps.${option}, ` +
+            `an io-ts codec, found ${describeValue(codec)}`,
+        ),
+      )
+    }
+  }
   return E.right(solver as unknown as AnySolver)
 }
 

@@ -468,6 +468,25 @@ describe('what a JavaScript caller may pass', () => {
       "nmf: option 'solver': solver 'x': the measure its step at iteration 1 returned is a " +
         'string (small), expected a number',
     )
+    expect(
+      refused({ ...copy, step: (s: Matrix) => ({ state: s, measure: 1, objective: 'x' }) }),
+    ).toBe(
+      "nmf: option 'solver': solver 'x': the objective its step at iteration 1 returned is a " +
+        'string (x), expected a number or nothing',
+    )
+    const detail = { state: undefined as unknown, measure: 1, details: { change: 'x' } }
+    expect(refused({ ...copy, step: (s: unknown) => ({ ...detail, state: s }) })).toBe(
+      "nmf: option 'solver': solver 'x': the detail 'change' its step at iteration 1 returned " +
+        'is a string (x), expected a number',
+    )
+    expect(refused({ ...copy, converged: () => 'yes' })).toBe(
+      "nmf: option 'solver': solver 'x': its converged after iteration 1 returned a string " +
+        '(yes), expected true or false',
+    )
+    expect(refused({ ...copy, optionProps: { rate: 5 } })).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have optionProps.rate, an io-ts " +
+        'codec, found a number (5)',
+    )
     expect(E.isRight(nmf(X, { components: 1, solver: copy }))).toBe(true)
   })
 
