@@ -17,6 +17,7 @@ import { DIMENSIONS } from './dimensions.ts'
 import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
 import { csrTimesDense, type CsrParts } from './kernels.ts'
 import {
+  checkPosition,
   describeValue,
   isArrayLike,
   largestOf,
@@ -184,19 +185,7 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
    * @throws RangeError when the position is outside the matrix.
    */
   get(row: number, col: number): number {
-    if (
-      !Number.isInteger(row) ||
-      !Number.isInteger(col) ||
-      row < 0 ||
-      col < 0 ||
-      row >= this.rows ||
-      col >= this.cols
-    ) {
-      throw new RangeError(
-        `CsrMatrix.get: position (${row}, ${col}) ` +
-          `is outside a ${showShape(this.rows, this.cols)} matrix`,
-      )
-    }
+    checkPosition('CsrMatrix.get', row, col, this.rows, this.cols)
     for (let q = this.indptr[row]; q < this.indptr[row + 1]; q++)
       if (this.indices[q] === col) return this.data[q]
     return 0

@@ -31,6 +31,38 @@ export const describeValue = (value: unknown): string => {
 }
 
 /**
+ * Throws a RangeError unless (row, col) is a place in a rows×cols matrix: whole numbers,
+ * counted from 0 (a JavaScript caller can pass 0.5 or '0').
+ */
+export const checkPosition = (
+  operation: string,
+  row: number,
+  col: number,
+  rows: number,
+  cols: number,
+): void => {
+  if (Number.isInteger(row) && Number.isInteger(col)) {
+    if (row >= 0 && col >= 0 && row < rows && col < cols) return
+    throw new RangeError(
+      `${operation}: position (${row}, ${col}) is outside a ${showShape(rows, cols)} matrix`,
+    )
+  }
+  throw new RangeError(
+    `${operation}: position (${showEntry(row)}, ${showEntry(col)}) is not a place in a ` +
+      `${showShape(rows, cols)} matrix: expected whole numbers from 0`,
+  )
+}
+
+/** A value found where a number was expected, as a message shows it. */
+const showEntry = (value: unknown): string => {
+  if (value === undefined) return 'nothing'
+  if (typeof value === 'number') return String(value)
+  if (typeof value === 'bigint') return `${String(value)}n (a BigInt)`
+  if (typeof value === 'symbol' || typeof value === 'function') return describeValue(value)
+  return JSON.stringify(value) ?? String(value)
+}
+
+/**
  * Whether `value` has entries 0..length−1: an array, a typed array or another object with
  * a whole-number `length` (not a string, whose characters are not numbers).
  */
@@ -144,7 +176,7 @@ export class Matrix<R extends string = string, C extends string = string> {
         const value: unknown = row[j]
         // A string, boolean or null would otherwise be coerced to a number without a word.
         if (typeof value !== 'number') {
-          const found = value === undefined ? 'nothing' : JSON.stringify(value)
+          const found = showEntry(value)
           return E.left(
             invalidMatrix(
               'Matrix.fromArrays',
@@ -184,6 +216,20 @@ export class Matrix<R extends string = string, C extends string = string> {
           `expected data as an array of numbers, found ${describeValue(data)}`,
         ),
       )
+    }
+    // A Float64Array holds numbers; in anything else a string or null would be coerced.
+    if (!(data instanceof Float64Array)) {
+      for (let q = 0; q < data.length; q++) {
+        const value: unknown = data[q]
+        if (typeof value !== 'number') {
+          return E.left(
+            invalidMatrix(
+              'Matrix.fromData',
+              `expected a number at data[${q}], found ${showEntry(value)}`,
+            ),
+          )
+        }
+      }
     }
     if (data.length !== rows * cols) {
       return E.left(
@@ -239,19 +285,7 @@ export class Matrix<R extends string = string, C extends string = string> {
    * @throws RangeError when the position is outside the matrix.
    */
   get(row: number, col: number): number {
-    if (
-      !Number.isInteger(row) ||
-      !Number.isInteger(col) ||
-      row < 0 ||
-      col < 0 ||
-      row >= this.rows ||
-      col >= this.cols
-    ) {
-      throw new RangeError(
-        `Matrix.get: position (${row}, ${col}) ` +
-          `is outside a ${showShape(this.rows, this.cols)} matrix`,
-      )
-    }
+    checkPosition('Matrix.get', row, col, this.rows, this.cols)
     return this[VALUES][row * this.cols + col]
   }
 

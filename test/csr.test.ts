@@ -267,10 +267,15 @@ describe('reads and summaries', () => {
     [2, 0],
     [0, 3],
     [-1, 0],
-    [0, 0.5],
   ])('get(%s, %s) throws a RangeError', (row, col) => {
     expect(() => X.get(row, col)).toThrow(
       new RangeError(`CsrMatrix.get: position (${row}, ${col}) is outside a 2×3 matrix`),
+    )
+    expect(() => X.get(0, 0.5)).toThrow(
+      new RangeError(
+        'CsrMatrix.get: position (0, 0.5) is not a place in a 2×3 matrix: expected whole ' +
+          'numbers from 0',
+      ),
     )
   })
 

@@ -181,11 +181,22 @@ describe('reads', () => {
     [0, 3],
     [-1, 0],
     [0, -1],
-    [0.5, 0],
-    [Number.NaN, 0],
   ])('get(%s, %s) throws a RangeError', (row, col) => {
     expect(() => A.get(row, col)).toThrow(
       new RangeError(`Matrix.get: position (${row}, ${col}) is outside a 2×3 matrix`),
+    )
+  })
+
+  it.each([
+    [0.5, 0, '0.5'],
+    [Number.NaN, 0, 'NaN'],
+    ['0', 0, '"0"'],
+  ])('get(%s, %s): not a place, not "outside"', (row, col, shown) => {
+    expect(() => A.get(row as number, col)).toThrow(
+      new RangeError(
+        `Matrix.get: position (${shown}, 0) is not a place in a 2×3 matrix: expected whole ` +
+          'numbers from 0',
+      ),
     )
   })
 

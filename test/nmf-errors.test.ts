@@ -358,6 +358,18 @@ describe('what a JavaScript caller may pass', () => {
     ])
   })
 
+  it('fromData takes numbers only, and a BigInt is named, not a crash', () => {
+    expect(failure(Matrix.fromData(1, 2, ['1', 'b'] as never)).message).toBe(
+      'Matrix.fromData: expected a number at data[0], found "1"',
+    )
+    expect(failure(Matrix.fromData(1, 2, [1, null] as never)).message).toBe(
+      'Matrix.fromData: expected a number at data[1], found null',
+    )
+    expect(failure(Matrix.fromArrays([[1n, 2n]] as never)).message).toBe(
+      'Matrix.fromArrays: expected a number at row 0, column 0, found 1n (a BigInt)',
+    )
+  })
+
   it('initialize needs components and an options object', () => {
     expect(failure(initialize(X, undefined as never)).message).toBe(
       "initialize: option 'components': is required: expected an integer ≥ 1",
