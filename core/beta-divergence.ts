@@ -34,7 +34,7 @@ import {
 } from './errors.ts'
 import { transpose } from './kernels.ts'
 import { copyOut, F64, fastModule, layout } from './wasm.ts'
-import { describeValue, Matrix, notAMatrix, showShape, valuesOf } from './matrix.ts'
+import { describeValue, Matrix, showShape, valuesOf } from './matrix.ts'
 import { checkNonNegative } from './validate.ts'
 
 /** float64's machine epsilon, 2⁻⁵²: the floor of W·H and of a zero denominator. */
@@ -342,45 +342,63 @@ export const checkBetaDomain = <M extends AnyMatrix>(
  * betaDivergence(X, W, H, 'kullback-leibler') // Right(d), d ≥ 0
  */
 export const betaDivergence = (
-  X: AnyMatrix,
-  W: Matrix,
-  H: Matrix,
+  X: AnyMatrix | ReadonlyArray<ArrayLike<number>>,
+  W: Matrix | ReadonlyArray<ArrayLike<number>>,
+  H: Matrix | ReadonlyArray<ArrayLike<number>>,
   beta: BetaLoss,
 ): Result<number> => {
   const operation = 'betaDivergence'
-  if (!(X instanceof Matrix || X instanceof CsrMatrix)) {
-    return E.left(
-      invalidMatrix(operation, `expected X to be a Matrix or CsrMatrix, found ${describeValue(X)}`),
-    )
-  }
-  if (!(W instanceof Matrix)) return notAMatrix(operation, 'W', W)
-  if (!(H instanceof Matrix)) return notAMatrix(operation, 'H', H)
-  const shapes: Array<[string, Matrix, number, number]> = [
-    ['W', W, X.rows, W.cols],
-    ['H', H, W.cols, X.cols],
-  ]
-  for (const [what, factor, rows, cols] of shapes) {
-    if (factor.rows !== rows || factor.cols !== cols) {
-      return E.left(
-        shapeMismatch(
-          operation,
-          what,
-          `shape ${showShape(rows, cols)}`,
-          showShape(factor.rows, factor.cols),
-        ),
-      )
-    }
-  }
-  if (!isBetaLoss(beta)) {
-    return E.left<NmfError>(
-      invalidOption(operation, 'beta', `expected ${BetaLossCodec.name}, found ${String(beta)}`),
-    )
-  }
   return pipe(
-    checkNonNegative(operation, 'X', X),
-    E.chain(() => checkNonNegative(operation, 'W', W)),
-    E.chain(() => checkNonNegative(operation, 'H', H)),
-    E.chain(() => checkBetaDomain(operation, X, betaOf(beta))),
-    E.map(() => unsafeBetaDivergence(X, W, H, betaOf(beta))),
+    E.Do,
+    E.bind('x', () => operand(operation, 'X', X, true)),
+    // Without `sparse`, operand gives a dense Matrix.
+    E.bind('w', () => operand(operation, 'W', W, false) as Result<Matrix>),
+    E.bind('h', () => operand(operation, 'H', H, false) as Result<Matrix>),
+    E.chain(({ x, w, h }) => {
+      const shapes: Array<[string, boolean, string, Matrix]> = [
+        ['W', w.rows === x.rows, `${x.rows} rows (X's samples)`, w],
+        ['H', h.cols === x.cols, `${x.cols} columns (X's features)`, h],
+        ['H', h.rows === w.cols, `${w.cols} rows (W's columns)`, h],
+      ]
+      for (const [what, fits, expected, factor] of shapes) {
+        if (!fits) {
+          return E.left<NmfError, number>(
+            shapeMismatch(operation, what, expected, showShape(factor.rows, factor.cols)),
+          )
+        }
+      }
+      if (!isBetaLoss(beta)) {
+        const found = typeof beta === 'string' ? `'${beta}'` : describeValue(beta)
+        return E.left<NmfError, number>(
+          invalidOption(operation, 'betaLoss', `expected ${BetaLossCodec.name}, found ${found}`),
+        )
+      }
+      return pipe(
+        checkNonNegative(operation, 'X', x),
+        E.chain(() => checkNonNegative(operation, 'W', w)),
+        E.chain(() => checkNonNegative(operation, 'H', h)),
+        E.chain(() => checkBetaDomain(operation, x, betaOf(beta))),
+        E.map(() => unsafeBetaDivergence(x, w, h, betaOf(beta))),
+      )
+    }),
+  )
+}
+
+/** A matrix argument as a Matrix (or a CsrMatrix, where `sparse`): nested arrays are read. */
+const operand = (
+  operation: string,
+  what: string,
+  value: unknown,
+  sparse: boolean,
+): Result<AnyMatrix> => {
+  if (value instanceof Matrix || (sparse && value instanceof CsrMatrix)) return E.right(value)
+  if (Array.isArray(value)) {
+    return E.mapLeft((error: NmfError) => invalidMatrix(operation, `${what}: ${error.message}`))(
+      Matrix.fromArrays(value as ReadonlyArray<ArrayLike<number>>),
+    )
+  }
+  const kinds = sparse ? 'a Matrix, a CsrMatrix or nested arrays' : 'a Matrix or nested arrays'
+  return E.left(
+    invalidMatrix(operation, `expected ${what} as ${kinds}, found ${describeValue(value)}`),
   )
 }

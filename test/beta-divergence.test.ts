@@ -176,13 +176,13 @@ describe('errors', () => {
       'W with the wrong number of rows',
       () => betaDivergence(X, matrix([[1]]), H, 1),
       'ShapeMismatch',
-      'betaDivergence: expected W to have shape 2×1, found 1×1',
+      "betaDivergence: expected W to have 2 rows (X's samples), found 1×1",
     ],
     [
       'H with the wrong number of columns',
       () => betaDivergence(X, W, matrix([[1, 1, 1]]), 1),
       'ShapeMismatch',
-      'betaDivergence: expected H to have shape 1×2, found 1×3',
+      "betaDivergence: expected H to have 2 columns (X's features), found 1×3",
     ],
     [
       'a negative W',
@@ -194,8 +194,35 @@ describe('errors', () => {
       'an unknown loss',
       () => betaDivergence(X, W, H, 'kl' as never),
       'InvalidOption',
-      "betaDivergence: option 'beta': expected 'frobenius', 'kullback-leibler', " +
-        "'itakura-saito' or a finite number, found kl",
+      "betaDivergence: option 'betaLoss': expected 'frobenius', 'kullback-leibler', " +
+        "'itakura-saito' or a finite number, found 'kl'",
+    ],
+    [
+      'W and H swapped',
+      () => betaDivergence(X, H, W, 1),
+      'ShapeMismatch',
+      "betaDivergence: expected W to have 2 rows (X's samples), found 1×2",
+    ],
+    [
+      'H with as many rows as W has columns, or not',
+      () =>
+        betaDivergence(
+          X,
+          W,
+          matrix([
+            [1, 1],
+            [1, 1],
+          ]),
+          1,
+        ),
+      'ShapeMismatch',
+      "betaDivergence: expected H to have 1 rows (W's columns), found 2×2",
+    ],
+    [
+      'a ragged nested array for W',
+      () => betaDivergence(X, [[1], [1, 2]] as never, H, 1),
+      'InvalidMatrix',
+      'betaDivergence: W: Matrix.fromArrays: expected row 1 to have 1 entries',
     ],
     [
       'Itakura–Saito with a zero in X',
@@ -208,6 +235,11 @@ describe('errors', () => {
     const error = failure(run())
     expect(error._tag).toBe(tag)
     expect(error.message).toContain(message)
+  })
+
+  it('takes nested arrays, as nmf does', () => {
+    const fromArrays = betaDivergence(X.toArray(), [[1], [1]], [[1, 1]], 'kullback-leibler')
+    expect(fromArrays).toEqual(betaDivergence(X, W, H, 'kullback-leibler'))
   })
 
   it('finds the first zero of a CSR X, stored or not', () => {

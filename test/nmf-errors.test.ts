@@ -400,8 +400,8 @@ describe('what a JavaScript caller may pass', () => {
     expect(failure(CsrMatrix.fromDense(M).times(null as never)).message).toBe(
       'CsrMatrix.times: expected the right factor to be a Matrix, found null',
     )
-    expect(failure(betaDivergence(X as never, M, M, 2)).message).toBe(
-      'betaDivergence: expected X to be a Matrix or CsrMatrix, found nested arrays',
+    expect(failure(betaDivergence(5 as never, M, M, 2)).message).toBe(
+      'betaDivergence: expected X as a Matrix, a CsrMatrix or nested arrays, found a number (5)',
     )
     expect(failure(maximumAssignment([[1]] as never)).message).toBe(
       'maximumAssignment: expected the weights to be a Matrix, found nested arrays ' +
