@@ -17,11 +17,14 @@
  *   it is the only line, or when NaN or inf is among its numbers; else it is
  *   either a header or a named row, and reading it needs `--header` or
  *   `--no-header`;
- * - otherwise (its first cell is a number, NaN or inf): data.
+ * - otherwise (its first cell is a number, NaN or inf): data, unless it reads 0, 1, 2,
+ *   … (the column numbers pandas writes): then reading it needs `--header` or
+ *   `--no-header`.
  * A name is a cell that is neither empty nor a number nor a spelling of NaN or
  * inf. The first column holds row names when every data line has a name there,
  * or when the header's first cell is empty (pandas' index, which may be
- * numbers) and no data line has an empty, NaN or inf cell there.
+ * numbers) and no data line has an empty, NaN or inf cell there. A first column
+ * 0, 1, 2, … elsewhere (an index, or data) needs `--row-names` or `--no-row-names`.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { Matrix } from 'nmfkit'
@@ -81,6 +84,19 @@ const classifyFirst = (cells: readonly string[], laterFirstCells: readonly strin
   if (laterFirstCells.length === 0) return 'data'
   return laterFirstCells.every(isName) ? 'ambiguous' : 'header'
 }
+
+/** Whether the cells read 0, 1, 2, … in order (at least two of them). */
+const countsFromZero = (cells: readonly string[]): boolean =>
+  cells.length > 1 && cells.every((cell, q) => cell.trim() === String(q))
+
+/** The first three cells, then an ellipsis: `0, 1, 2, …`. */
+const showFew = (cells: readonly string[]): string =>
+  cells.length > 3
+    ? `${cells
+        .slice(0, 3)
+        .map((cell) => cell.trim())
+        .join(', ')}, …`
+    : cells.map((cell) => cell.trim()).join(', ')
 
 /**
  * Whether a decimal literal writes a nonzero number too small for a double, which would
@@ -274,6 +290,18 @@ export const parseDelimited = (
           lines.slice(1).map((line) => kept(line.fields)[0] ?? ''),
         )
       : undefined
+  // 0, 1, 2, … counts the columns, as pandas writes a header for unnamed ones: a row of
+  // data is rarely exactly that, but it could be, so the flag decides.
+  if (reading === 'data' && countsFromZero(kept(first.fields)) && lines.length > 1) {
+    return E.left(
+      inputError(
+        file,
+        `line ${first.number}: expected --header (columns numbered ` +
+          `${showFew(kept(first.fields))}, as pandas numbers them) or --no-header (a row of ` +
+          'data), found a line that reads either way',
+      ),
+    )
+  }
   if (reading === 'ambiguous') {
     const [name, ...numbers] = kept(first.fields).map((cell) => cell.trim())
     const shown = numbers.length > 3 ? `${numbers.slice(0, 3).join(', ')}, …` : numbers.join(', ')
@@ -301,6 +329,26 @@ export const parseDelimited = (
   const dropped = byName.right
 
   const firstCells = dataLines.map((line) => line.fields[0])
+  // A first column 0, 1, 2, … counting the rows is an index, as pandas writes one, or
+  // data that happens to count: the flag decides.
+  if (
+    options.rowNames === undefined &&
+    !dropped.has(0) &&
+    width - dropped.size > 1 &&
+    headerCells?.[0] !== '' &&
+    dataLines.length > 1 &&
+    countsFromZero(firstCells)
+  ) {
+    const named = headerCells === undefined ? '' : ` (${quoteCell(headerCells[0])})`
+    return E.left(
+      inputError(
+        file,
+        `column 1${named}: expected --row-names (an index counting the rows ` +
+          `${showFew(firstCells)}, as pandas writes one) or --no-row-names (a column of ` +
+          'data), found a column that reads either way',
+      ),
+    )
+  }
   const rowNames =
     !dropped.has(0) &&
     width - dropped.size > 1 &&

@@ -51,6 +51,28 @@ describe('delimited text', () => {
     expect(table.matrix.rows).toBe(2)
   })
 
+  it('refuses to guess whether 0, 1, 2, … numbers the columns or the rows, as pandas does', () => {
+    // pandas' to_csv(index=False) of an unnamed frame: a header of column numbers.
+    const numbered = '0,1,2\n0.5,0.2,0.1\n0.3,0.4,0.6\n'
+    expect(left(parseDelimited(numbered, 'p.csv'))).toBe(
+      'p.csv: line 1: expected --header (columns numbered 0, 1, 2, as pandas numbers them) or ' +
+        '--no-header (a row of data), found a line that reads either way',
+    )
+    expect(right(parseDelimited(numbered, 'p.csv', { header: true })).matrix.rows).toBe(2)
+    expect(right(parseDelimited(numbered, 'p.csv', { header: false })).matrix.rows).toBe(3)
+    // An index with a name: its column counts the rows.
+    const indexed = 'idx,a,b\n0,0.5,0.2\n1,0.3,0.4\n2,0.1,0.1\n'
+    expect(left(parseDelimited(indexed, 'i.csv'))).toBe(
+      'i.csv: column 1 ("idx"): expected --row-names (an index counting the rows 0, 1, 2, as ' +
+        'pandas writes one) or --no-row-names (a column of data), found a column that reads ' +
+        'either way',
+    )
+    expect(right(parseDelimited(indexed, 'i.csv', { rowNames: true })).matrix.cols).toBe(2)
+    expect(right(parseDelimited(indexed, 'i.csv', { rowNames: false })).matrix.cols).toBe(3)
+    // Below an empty corner it is pandas' index, as before: row names, no question.
+    expect(right(parseDelimited(',a,b\n0,1,2\n1,3,4\n', 'c.csv')).matrix.cols).toBe(2)
+  })
+
   it('refuses to guess whether a name then numbers is a header or a named row', () => {
     const text = 'sample,400,500,600,700\ns1,1,2,3,4\ns2,4,5,6,7\n'
     expect(left(parseDelimited(text, 'n.csv'))).toBe(
