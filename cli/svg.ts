@@ -27,10 +27,11 @@ export interface ComponentsSvgOptions extends TileOptions {
 }
 
 /**
- * The most image pixels (components × features) `componentsSvg` draws: 4 million. Each is
- * a `<rect>` of up to about 90 characters, so the text stays within what a string holds.
+ * The most image pixels (components × features) `componentsSvg` draws: 1 million. Each is
+ * a `<rect>` of up to about 90 characters: 4 million made a file of about 270 MB and took
+ * 2.7 GB and 10 s to write, more than any viewer opens; a PNG draws more.
  */
-export const MAX_SVG_PIXELS = 4_000_000
+export const MAX_SVG_PIXELS = 1_000_000
 
 const LABEL_HEIGHT = 16
 const TITLE_HEIGHT = 24

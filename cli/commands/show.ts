@@ -41,7 +41,7 @@ Options:
   -h, --help             print this help
 
 The largest pictures: a PNG of 100 million pixels (say 10000×10000), an SVG
-of 4 million image pixels (components × features).
+of 1 million image pixels (components × features).
 `
 
 /** The share of each component in the total of W·H, when W is known: `14%`. */

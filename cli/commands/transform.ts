@@ -152,7 +152,11 @@ const transformError = (
       const at = ` at row ${error.row}, column ${error.col}`
       return inputError(input.file, `${place}: the model's ${detail.replace(at, '')}`)
     }
-    // ...and a solver that cannot take it is --solver's fault.
+    // ...and a solver that cannot take it is --solver's fault, or, when no --solver was
+    // given either, the model's own (its solver and its loss do not go together).
+    if (values.solver === undefined && values.model !== undefined) {
+      return inputError(values.model, `${detail} (the solver and the loss are the model's)`)
+    }
     return usageError(`option --solver: ${detail} (the loss is the model's; --loss overrides it)`)
   }
   return fromLibraryError(error, input)

@@ -38,7 +38,7 @@ writeFiles(folder, {
   'nan-first.csv': '1,NaN\n2,3\n',
   'input.csv': '1,2\n3,4\n',
   'H-2x4096.npy': encodeNpy(Matrix.fill(2, 4096, 1)),
-  'H-1x4000001.npy': encodeNpy(Matrix.fill(1, 4_000_001, 1)),
+  'H-1x1000001.npy': encodeNpy(Matrix.fill(1, 1_000_001, 1)),
   'neither.json': '{"foo": 1, "bar": [1, 2]}\n',
   'model-as-X.json': '{"X": {"format": "nmfkit-model", "version": 1, "H": [[1, 2]]}}\n',
   'numbers-header.csv': 'sample,400,500,600\ns1,1,2,3\ns2,4,5,6\n',
@@ -316,6 +316,22 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(await transform('named.csv')).toMatchObject({ status: 0, stderr: '' })
   })
 
+  it("a model whose solver cannot take its loss: the model's fault, not --solver's", async () => {
+    await withModel('solver-loss.json')
+    const model = JSON.parse(readFileSync(join(folder, 'solver-loss.json'), 'utf8')) as {
+      options: Record<string, unknown>
+    }
+    model.options.betaLoss = 'kullback-leibler'
+    writeFileSync(join(folder, 'cd-kl.json'), JSON.stringify(model))
+    expect(
+      oneLineFailure(await nmfkit(folder, 'transform', 'good.csv', '--model', 'cd-kl.json', '-q')),
+    ).toBe(
+      "nmfkit transform: cd-kl.json: solver 'cd' handles only betaLoss 'frobenius', found " +
+        "'kullback-leibler' (β = 1); use solver 'mu' for other losses (the solver and the loss " +
+        "are the model's)",
+    )
+  })
+
   it("a bad option in the model's file: the file's fault, not a flag's", async () => {
     await withModel('options.json')
     const model = JSON.parse(readFileSync(join(folder, 'options.json'), 'utf8')) as {
@@ -473,11 +489,11 @@ describe.concurrent('nmfkit show: what it cannot draw, in one line, before drawi
     expect(existsSync(join(folder, 'huge.png'))).toBe(false)
   })
 
-  it('an SVG of more image pixels than its text can hold', async () => {
-    const run = await nmfkit(folder, 'show', 'H-1x4000001.npy', '--shape', '1x4000001')
+  it('an SVG of more image pixels than a viewer opens', async () => {
+    const run = await nmfkit(folder, 'show', 'H-1x1000001.npy', '--shape', '1x1000001')
     expect(oneLineFailure(run)).toBe(
-      'nmfkit show: option --output: expected an SVG of at most 4000000 image pixels ' +
-        '(components × features), found 1×4000001 = 4000001; a .png can draw them',
+      'nmfkit show: option --output: expected an SVG of at most 1000000 image pixels ' +
+        '(components × features), found 1×1000001 = 1000001; a .png can draw them',
     )
   })
 

@@ -98,7 +98,7 @@ describe('components', () => {
     const long = Matrix.zeros(1, MAX_SVG_PIXELS + 1)
     expect(() => componentsSvg(long, { height: 1, width: MAX_SVG_PIXELS + 1 })).toThrow(
       new RangeError(
-        `componentsSvg: expected at most ${MAX_SVG_PIXELS} image pixels, found 1×4000001`,
+        `componentsSvg: expected at most ${MAX_SVG_PIXELS} image pixels, found 1×1000001`,
       ),
     )
   })
