@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { fromJSON, Matrix, type AnyMatrix } from 'nmfkit'
 import { inputError, quoteCell, type CliResult } from '../errors.ts'
-import { notUtf8Text } from './csv.ts'
+import { notUtf8Text, TOO_SMALL, underflows } from './csv.ts'
 
 /** A short rendering of what is at `at` in `text`, for messages. */
 const foundAt = (text: string, at: number): string => {
@@ -158,8 +158,9 @@ export const parseJsonText = (text: string, file: string): CliResult<unknown> =>
   if (encoding !== undefined) return E.left(encoding)
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   if (body.trim() === '') return E.left(inputError(file, 'the file is empty; expected JSON'))
+  let parsed: unknown
   try {
-    return E.right(JSON.parse(body) as unknown)
+    parsed = JSON.parse(body) as unknown
   } catch (error) {
     const found = jsonSyntaxError(body)
     if (found === undefined) {
@@ -180,6 +181,48 @@ export const parseJsonText = (text: string, file: string): CliResult<unknown> =>
       ),
     )
   }
+  // JSON.parse reads 1e-400 as 0 without a word; the CSV reader refuses it, and so does this.
+  const tiny = underflowAt(body)
+  if (tiny !== undefined) {
+    const before = body.slice(0, tiny.at)
+    const line = before.split('\n').length
+    const column = tiny.at - before.lastIndexOf('\n')
+    return E.left(
+      inputError(
+        file,
+        `line ${line}, column ${column}: expected a number, found ${quoteCell(tiny.literal)}, ` +
+          TOO_SMALL,
+      ),
+    )
+  }
+  return E.right(parsed)
+}
+
+/**
+ * The first number literal of a JSON text, outside its strings, that is nonzero but too
+ * small for a double (so JSON.parse read it as 0), with where it starts. Only texts with an
+ * exponent of -100 or below are scanned.
+ */
+const underflowAt = (
+  body: string,
+): { readonly at: number; readonly literal: string } | undefined => {
+  if (!/[eE]-\d{3}/.test(body)) return undefined
+  let inString = false
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i]
+    if (inString) {
+      if (char === '\\') i++
+      else if (char === '"') inString = false
+    } else if (char === '"') inString = true
+    else if (char === '-' || (char >= '0' && char <= '9')) {
+      let end = i + 1
+      while (end < body.length && /[\d.eE+-]/.test(body[end])) end++
+      const literal = body.slice(i, end)
+      if (underflows(literal, Number(literal))) return { at: i, literal }
+      i = end - 1
+    }
+  }
+  return undefined
 }
 
 /** The library's message without its leading `operation: `. */

@@ -412,6 +412,16 @@ describe('NumPy .npy', () => {
 })
 
 describe('JSON', () => {
+  it('refuses a nonzero number too small for a double, as CSV does, outside strings only', () => {
+    expect(left(parseJsonMatrix('{"X": [[1, 2],\n [1e-400, 4]]}', 'u.json'))).toBe(
+      'u.json: line 2, column 3: expected a number, found "1e-400", too small for a double ' +
+        '(the smallest is 5e-324; write 0 for 0)',
+    )
+    // In a string it is text; written as 0 it is 0.
+    const fine = '{"name": "1e-400", "X": [[0e-400, 5e-324]]}'
+    expect(right(parseJsonMatrix(fine, 'f.json')).matrix.toArray()).toEqual([[0, 5e-324]])
+  })
+
   it("reads the fixtures' dense and CSR formats, a fixture's X, nested arrays and a key", () => {
     expect(
       right(parseJsonMatrix('{"rows":1,"cols":2,"data":[0,1]}', 'x.json')).matrix.toArray(),
