@@ -126,17 +126,20 @@ export interface Nmf {
       readonly solver: 'moving-average'
     } & Partial<MovingAverageOptions>,
   ): Result<Factorization<R, C>>
-  /** A plugin typed `Solver<O>` and its own options, `O`'s keys. */
+  /**
+   * A plugin typed `Solver<O>` and its own options, `O`'s keys (with the dimensions' names
+   * given, give `O` too: `nmf<'docs', 'words', RelaxedOptions>`).
+   */
   <R extends string = string, C extends string = string, O = never>(
     input: AnyMatrix<R, C> | MatrixInput,
     options: CommonNmfOptions & { readonly solver: Solver<O, Factors> } & Partial<O>,
   ): Result<Factorization<R, C>>
-  /** A solver known only at run time, and any other key. */
-  <
-    R extends string = string,
-    C extends string = string,
-    S extends string | AnySolver = string | AnySolver,
-  >(
+  /**
+   * A solver known only at run time, and any other key. With the dimensions' names given
+   * (`nmf<'docs', 'words'>`), name its type too (`nmf<'docs', 'words', string>`): a
+   * default would let any solver through unchecked.
+   */
+  <R extends string = string, C extends string = string, S extends string | AnySolver = never>(
     input: AnyMatrix<R, C> | MatrixInput,
     options: CommonNmfOptions & { readonly solver: S & RunTimeSolver<S> } & {
       readonly [solverOption: string]: unknown

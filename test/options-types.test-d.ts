@@ -91,10 +91,23 @@ describe('code that names types or passes options through', () => {
       nmf<'docs', 'words'>(rows, { components: 2, solver: 'mu', betaLoss: 'kullback-leibler' }),
     ).toEqualTypeOf<Result<Factorization<'docs', 'words'>>>()
     nmf<'docs', 'words'>(rows, { components: 2, solver: 'moving-average', gamma: 0.5 })
-    nmf<'docs', 'words'>(rows, { components: 2, solver: damped, step: 0.5 })
-    nmf<'docs', 'words'>(rows, { components: 2, solver: someSolver, anything: 1 })
+    // A plugin's options, or a solver known at run time: its type is the third argument.
+    nmf<'docs', 'words', { readonly step: number }>(rows, {
+      components: 2,
+      solver: damped,
+      step: 1,
+    })
+    nmf<'docs', 'words', AnySolver>(rows, { components: 2, solver: someSolver, anything: 1 })
     // @ts-expect-error still checked: maxiter is not an option
     nmf<'docs', 'words'>(rows, { components: 2, maxiter: 5 })
+    // @ts-expect-error gamma is moving-average's, not cd's
+    nmf<'docs', 'words'>(rows, { components: 2, solver: 'cd', gamma: 0.5 })
+    // @ts-expect-error gama is misspelt
+    nmf<'docs', 'words'>(rows, { components: 2, solver: 'moving-average', gama: 0.5 })
+    // @ts-expect-error the plugin's option is step
+    nmf<'docs', 'words'>(rows, { components: 2, solver: damped, steps: 0.5 })
+    // @ts-expect-error maxiter is not an option of mu
+    nmf<'docs', 'words'>(rows, { components: 2, solver: 'mu', maxiter: 5 })
   })
 
   test('helpers generic over the solver', () => {
