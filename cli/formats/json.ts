@@ -200,27 +200,21 @@ export const parseJsonText = (text: string, file: string): CliResult<unknown> =>
 
 /**
  * The first number literal of a JSON text, outside its strings, that is nonzero but too
- * small for a double (so JSON.parse read it as 0), with where it starts. Only texts with an
- * exponent of -100 or below are scanned.
+ * small for a double (so JSON.parse read it as 0), with where it starts. Such a literal has
+ * an exponent of -100 or below or runs to hundreds of digits; a text with neither is not
+ * scanned. The scan is one regular expression that steps over strings and numbers.
  */
 const underflowAt = (
   body: string,
 ): { readonly at: number; readonly literal: string } | undefined => {
-  if (!/[eE]-\d{3}/.test(body)) return undefined
-  let inString = false
-  for (let i = 0; i < body.length; i++) {
-    const char = body[i]
-    if (inString) {
-      if (char === '\\') i++
-      else if (char === '"') inString = false
-    } else if (char === '"') inString = true
-    else if (char === '-' || (char >= '0' && char <= '9')) {
-      let end = i + 1
-      while (end < body.length && /[\d.eE+-]/.test(body[end])) end++
-      const literal = body.slice(i, end)
-      if (underflows(literal, Number(literal))) return { at: i, literal }
-      i = end - 1
-    }
+  if (!/[eE]-\d{3}|\d{300}/.test(body)) return undefined
+  const tokens = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g
+  for (let match = tokens.exec(body); match !== null; match = tokens.exec(body)) {
+    const literal = match[0]
+    if (literal.startsWith('"')) continue
+    const exponent = literal.search(/[eE]-/)
+    const suspect = literal.length > 300 || (exponent >= 0 && literal.length - exponent > 4)
+    if (suspect && underflows(literal, Number(literal))) return { at: match.index, literal }
   }
   return undefined
 }

@@ -417,6 +417,11 @@ describe('JSON', () => {
       'u.json: line 2, column 3: expected a number, found "1e-400", too small for a double ' +
         '(the smallest is 5e-324; write 0 for 0)',
     )
+    // Hundreds of decimals, with no exponent, underflow too.
+    const decimals = `[[1, 0.${'0'.repeat(400)}1]]`
+    expect(left(parseJsonMatrix(decimals, 'd.json'))).toMatch(
+      /^d\.json: line 1, column 6: expected a number, found "0\.0+…", too small for a double/,
+    )
     // In a string it is text; written as 0 it is 0.
     const fine = '{"name": "1e-400", "X": [[0e-400, 5e-324]]}'
     expect(right(parseJsonMatrix(fine, 'f.json')).matrix.toArray()).toEqual([[0, 5e-324]])
