@@ -130,6 +130,7 @@ const transformError = (
   values: TransformValues,
   input: { readonly file: string; readonly locate: (row: number, col: number) => string },
   fromFlags: Readonly<Record<string, unknown>>,
+  modelSolver: string | undefined,
 ): CliError => {
   const detail = error.message.replace(/^[\w.]+: /, '')
   // An option that no flag gave is the model's: its file is at fault, not a flag.
@@ -152,10 +153,19 @@ const transformError = (
       const at = ` at row ${error.row}, column ${error.col}`
       return inputError(input.file, `${place}: the model's ${detail.replace(at, '')}`)
     }
-    // ...and a solver that cannot take it is --solver's fault, or, when no --solver was
-    // given either, the model's own (its solver and its loss do not go together).
+    // ...and a solver that cannot take it is --solver's fault. With no --solver, the solver
+    // is the model's, or, for a model of another solver (which has no transform), cd.
     if (values.solver === undefined && values.model !== undefined) {
-      return inputError(values.model, `${detail} (the solver and the loss are the model's)`)
+      const own = modelSolver === 'cd' || modelSolver === 'mu'
+      return own
+        ? inputError(values.model, `${detail} (the solver and the loss are the model's)`)
+        : usageError(
+            `option --solver: ${detail} (` +
+              (modelSolver === undefined
+                ? 'the model names no solver'
+                : `the model's solver, '${modelSolver}', has no transform`) +
+              ", so transform runs cd; give --solver mu for the model's loss)",
+          )
     }
     return usageError(`option --solver: ${detail} (the loss is the model's; --loss overrides it)`)
   }
@@ -256,7 +266,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
   })
   progress.finish()
   if (E.isLeft(result)) {
-    return E.left(transformError(result.left, values, input, fromFlags.right))
+    return E.left(transformError(result.left, values, input, fromFlags.right, model.right.solver))
   }
   const fit: Factorization = result.right
 

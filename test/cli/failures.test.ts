@@ -332,6 +332,25 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it("a model of a solver without a transform, with another loss: --solver mu, not the model's", async () => {
+    await withModel('plugin-model.json')
+    const model = JSON.parse(readFileSync(join(folder, 'plugin-model.json'), 'utf8')) as {
+      solver: { name: string }
+      options: Record<string, unknown>
+    }
+    model.solver.name = 'plain-mu'
+    model.options.solver = 'plain-mu'
+    model.options.betaLoss = 'itakura-saito'
+    writeFileSync(join(folder, 'plain-mu.json'), JSON.stringify(model))
+    const run = await nmfkit(folder, 'transform', 'good.csv', '--model', 'plain-mu.json', '-q')
+    expect(oneLineFailure(run)).toBe(
+      "nmfkit transform: option --solver: solver 'cd' handles only betaLoss 'frobenius', found " +
+        "'itakura-saito' (β = 0); use solver 'mu' for other losses (the model's solver, " +
+        "'plain-mu', has no transform, so transform runs cd; give --solver mu for the model's " +
+        'loss)',
+    )
+  })
+
   it("a bad option in the model's file: the file's fault, not a flag's", async () => {
     await withModel('options.json')
     const model = JSON.parse(readFileSync(join(folder, 'options.json'), 'utf8')) as {
