@@ -241,6 +241,10 @@ export const fromLibraryError = (
     const flag = asWritten.get(error.option) ?? flagOf(error.option)
     return usageError(`option ${flag}: ${detail.replace(/^option '[^']*': /, '')}`)
   }
+  // An overflow that an option caused (betaLoss) is that option's.
+  if (error._tag === 'NonFiniteInput' && error.option !== undefined) {
+    return usageError(`option ${asWritten.get(error.option) ?? flagOf(error.option)}: ${detail}`)
+  }
   // An entry of X has its place in the file; a number the fit computed has row and col -1.
   const entryOfX =
     (error._tag === 'NegativeInput' || error._tag === 'NonFiniteInput') && error.row >= 0

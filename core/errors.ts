@@ -33,6 +33,8 @@ export interface NonFiniteInput extends ErrorBase {
   readonly row: number
   readonly col: number
   readonly value: number
+  /** The option whose value made the fit overflow (`betaLoss`), where one did. */
+  readonly option?: string
 }
 
 /** Two shapes that do not fit together. */

@@ -126,9 +126,10 @@ const drive = <O, S extends Factors>(
   // [0, 2], else X too large. Any other solver: X too large once its squares or products
   // can overflow, else the solver's doing, which `bySolver` says. (A pass over X: only
   // when a message needs it.)
+  const builtIn = settings.builtIn === true
+  const betaToBlame = builtIn && (problem.beta < 0 || problem.beta > 2)
   const cause = (bySolver: string): string => {
-    const builtIn = settings.builtIn === true
-    if (builtIn && (problem.beta < 0 || problem.beta > 2)) {
+    if (betaToBlame) {
       return (
         `solver '${solver.name}' overflowed: betaLoss ${showBeta(problem.beta)} raises W·H ` +
         'to the powers β − 1 and β − 2; use a betaLoss in [0, 2], or scale X down'
@@ -140,16 +141,21 @@ const drive = <O, S extends Factors>(
           'scale X down'
       : `solver '${solver.name}' ${bySolver}`
   }
+  // An overflow that betaLoss caused is an error on that option too (NonFiniteInput.option).
+  const blamed = (error: NmfError): NmfError =>
+    betaToBlame ? ({ ...error, option: 'betaLoss' } as NmfError) : error
 
   const finish = (nIter: number): Result<Factorization> => {
     const reconstructionError = divergenceError(problem.X, state.W, state.H, problem.beta)
     if (!Number.isFinite(reconstructionError)) {
       return E.left(
-        overflow(
-          operation,
-          'the reconstruction error',
-          reconstructionError,
-          cause('returned factors that give it'),
+        blamed(
+          overflow(
+            operation,
+            'the reconstruction error',
+            reconstructionError,
+            cause('returned factors that give it'),
+          ),
         ),
       )
     }
@@ -192,28 +198,32 @@ const drive = <O, S extends Factors>(
           // The place is W's or H's, not an input's: it stays in the message, and the
           // error's row and col are -1, as for any number the fit computed.
           const message = `${finite.left.message}; ${cause('made it in its step')}`
-          return E.left({ ...finite.left, row: -1, col: -1, message })
+          return E.left(blamed({ ...finite.left, row: -1, col: -1, message } as NmfError))
         }
       }
     }
 
     if (Number.isNaN(result.measure)) {
       return E.left(
-        overflow(
-          operation,
-          `the ${solver.measure} after iteration ${iteration}`,
-          result.measure,
-          cause('made it in its step'),
+        blamed(
+          overflow(
+            operation,
+            `the ${solver.measure} after iteration ${iteration}`,
+            result.measure,
+            cause('made it in its step'),
+          ),
         ),
       )
     }
     if (result.objective !== undefined && !Number.isFinite(result.objective)) {
       return E.left(
-        overflow(
-          operation,
-          `the objective after iteration ${iteration}`,
-          result.objective,
-          cause('made it in its step'),
+        blamed(
+          overflow(
+            operation,
+            `the objective after iteration ${iteration}`,
+            result.objective,
+            cause('made it in its step'),
+          ),
         ),
       )
     }

@@ -410,6 +410,12 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       'nmfkit fit: sums.csv: expected the objective after iteration 1 to be finite, found NaN; ' +
         `X's entries (largest 1e+200) ${scale}`,
     )
+    // An overflow that --loss caused is --loss's.
+    writeFileSync(join(folder, 'e80.csv'), '1e80,3e80\n2e80,5e80\n4e80,1e80\n')
+    const loss = await nmfkit(folder, 'fit', 'e80.csv', '-k', '1', '--solver', 'mu', '--loss', '5')
+    expect(oneLineFailure(loss)).toMatch(
+      /^nmfkit fit: option --loss: expected [WH] after iteration 1 to be finite, found NaN at row \d+, column \d+; solver 'mu' overflowed: betaLoss β = 5 raises W·H to the powers β − 1 and β − 2; use a betaLoss in \[0, 2\], or scale X down$/,
+    )
     // W's entry (0, 0) is not line 1, column 1 of the file.
     expect(oneLineFailure(await nmfkit(folder, 'fit', 'entry.csv', '-k', '1', '-q'))).toBe(
       'nmfkit fit: entry.csv: expected W after iteration 1 to be finite, found NaN at row 0, ' +
