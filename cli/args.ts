@@ -133,9 +133,11 @@ export const inputFlagsHelp = `Reading the input (--delimiter to --drop-columns:
   --format NAME          csv, tsv, txt, mtx, npy or json (default: by extension, else by content)
   --delimiter CHAR       ',' 'tab' ';' or 'space' (default: by extension, else detected)
   --header, --no-header  the first line names the columns (default: detected; needed when
-                         it is a name then numbers and every line starts with a name)
+                         it reads either way: a name then numbers above named lines,
+                         or 0,1,2,... as pandas numbers columns)
   --row-names, --no-row-names
-                         the first column names the rows (default: detected)
+                         the first column names the rows (default: detected; needed for
+                         a first column 0,1,2,... under a named corner or no header)
   --drop-columns LIST    leave out columns: numbers from 1, 'last', or header names,
                          comma-separated (e.g. --drop-columns last for a label column)
   --key PATH             JSON: the dotted key of the matrix (default: X in a fixture)`

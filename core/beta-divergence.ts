@@ -358,7 +358,7 @@ export const betaDivergence = (
       const shapes: Array<[string, boolean, string, Matrix]> = [
         ['W', w.rows === x.rows, `${x.rows} rows (X's samples)`, w],
         ['H', h.cols === x.cols, `${x.cols} columns (X's features)`, h],
-        ['H', h.rows === w.cols, `${w.cols} rows (W's columns)`, h],
+        ['H', h.rows === w.cols, `${w.cols} row${w.cols === 1 ? '' : 's'} (W's columns)`, h],
       ]
       for (const [what, fits, expected, factor] of shapes) {
         if (!fits) {

@@ -216,7 +216,7 @@ describe('errors', () => {
           1,
         ),
       'ShapeMismatch',
-      "betaDivergence: expected H to have 1 rows (W's columns), found 2×2",
+      "betaDivergence: expected H to have 1 row (W's columns), found 2×2",
     ],
     [
       'a ragged nested array for W',

@@ -271,6 +271,9 @@ describe('reads and summaries', () => {
     expect(() => X.get(row, col)).toThrow(
       new RangeError(`CsrMatrix.get: position (${row}, ${col}) is outside a 2×3 matrix`),
     )
+  })
+
+  it('get(0, 0.5) names a position that is not whole numbers', () => {
     expect(() => X.get(0, 0.5)).toThrow(
       new RangeError(
         'CsrMatrix.get: position (0, 0.5) is not a place in a 2×3 matrix: expected whole ' +

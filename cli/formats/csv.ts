@@ -7,7 +7,8 @@
  * skipped; `"quoted, fields"` are read as names. UTF-16 text is refused with a
  * message that says so.
  *
- * Detection of the header, from the first line (after `--drop-columns`):
+ * Detection of the header, from the first line: a name above numbers in a column that
+ * `--drop-columns` leaves out makes it a header; otherwise, from its kept cells:
  * - its first cell is empty and the others are names or numbers: a header, as
  *   pandas writes one above its index (`,a,b` or `,0,1`);
  * - its first cell is a name and another cell is not a number: a header
@@ -283,13 +284,20 @@ export const parseDelimited = (
   const kept = (cells: readonly string[]): string[] =>
     cells.filter((_, j) => !byPosition.right.has(j))
 
+  // A column --drop-columns leaves out can still tell the header: a name above numbers
+  // there (`id` above 1, 2, …) names the column, whatever the kept cells are.
+  const namesLeftOut = [...byPosition.right].some(
+    (j) => isName(first.fields[j]) && lines.slice(1).every((line) => !isName(line.fields[j])),
+  )
   const reading =
-    options.header === undefined
-      ? classifyFirst(
-          kept(first.fields),
-          lines.slice(1).map((line) => kept(line.fields)[0] ?? ''),
-        )
-      : undefined
+    options.header === undefined && namesLeftOut
+      ? 'header'
+      : options.header === undefined
+        ? classifyFirst(
+            kept(first.fields),
+            lines.slice(1).map((line) => kept(line.fields)[0] ?? ''),
+          )
+        : undefined
   // 0, 1, 2, … counts the columns, as pandas writes a header for unnamed ones: a row of
   // data is rarely exactly that, but it could be, so the flag decides.
   if (reading === 'data' && countsFromZero(kept(first.fields)) && lines.length > 1) {

@@ -73,6 +73,21 @@ describe('delimited text', () => {
     expect(right(parseDelimited(',a,b\n0,1,2\n1,3,4\n', 'c.csv')).matrix.cols).toBe(2)
   })
 
+  it('a name above numbers in a left-out column still makes the first line a header', () => {
+    const text = 'id,400,500\n1,3,4\n2,5,6\n'
+    const table = right(parseDelimited(text, 'd.csv', { dropColumns: ['1'] }))
+    expect(table.header).toBe(true)
+    expect(table.columnNames).toEqual(['400', '500'])
+    expect(table.matrix.toArray()).toEqual([
+      [3, 4],
+      [5, 6],
+    ])
+    // A label column (names all the way down) says nothing about the first line.
+    expect(
+      right(parseDelimited('1,2,cat\n3,4,dog\n', 'l.csv', { dropColumns: ['last'] })).header,
+    ).toBe(false)
+  })
+
   it('refuses to guess whether a name then numbers is a header or a named row', () => {
     const text = 'sample,400,500,600,700\ns1,1,2,3,4\ns2,4,5,6,7\n'
     expect(left(parseDelimited(text, 'n.csv'))).toBe(
