@@ -170,13 +170,10 @@ export const parseJsonText = (text: string, file: string): CliResult<unknown> =>
         .replace(/\s+/g, ' ')
       return E.left(inputError(file, `expected valid JSON, found a syntax error (${reason})`))
     }
-    const before = body.slice(0, found.at)
-    const line = before.split('\n').length
-    const column = found.at - before.lastIndexOf('\n')
     return E.left(
       inputError(
         file,
-        `line ${line}, column ${column}: expected valid JSON, found a syntax error ` +
+        `${placeOf(body, found.at)}: expected valid JSON, found a syntax error ` +
           `(expected ${found.expected}, found ${foundAt(body, found.at)})`,
       ),
     )
@@ -184,18 +181,21 @@ export const parseJsonText = (text: string, file: string): CliResult<unknown> =>
   // JSON.parse reads 1e-400 as 0 without a word; the CSV reader refuses it, and so does this.
   const tiny = underflowAt(body)
   if (tiny !== undefined) {
-    const before = body.slice(0, tiny.at)
-    const line = before.split('\n').length
-    const column = tiny.at - before.lastIndexOf('\n')
     return E.left(
       inputError(
         file,
-        `line ${line}, column ${column}: expected a number, found ${quoteCell(tiny.literal)}, ` +
+        `${placeOf(body, tiny.at)}: expected a number, found ${quoteCell(tiny.literal)}, ` +
           TOO_SMALL,
       ),
     )
   }
   return E.right(parsed)
+}
+
+/** `line L, column C` (from 1) of the character at `at` in `body`. */
+const placeOf = (body: string, at: number): string => {
+  const before = body.slice(0, at)
+  return `line ${before.split('\n').length}, column ${at - before.lastIndexOf('\n')}`
 }
 
 /**
