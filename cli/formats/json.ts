@@ -276,12 +276,8 @@ export const jsonMatrixOf = (
     )
   }
   if (Array.isArray(value)) {
-    if (!value.every((row) => Array.isArray(row) && row.every((v) => typeof v === 'number'))) {
-      const bad = value.findIndex(
-        (row) => !Array.isArray(row) || row.some((v) => typeof v !== 'number'),
-      )
-      return E.left(inputError(file, `${at}row ${bad}: expected an array of numbers`))
-    }
+    // Matrix.fromArrays names a row that is not an array, and an entry that is not a
+    // number with its row, column (from 0, as JSON indexes) and value.
     const matrix = Matrix.fromArrays(value as number[][])
     return E.isLeft(matrix)
       ? E.left(inputError(file, `${at}${withoutOperation(matrix.left.message)}`))

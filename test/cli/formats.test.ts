@@ -427,6 +427,16 @@ describe('NumPy .npy', () => {
 })
 
 describe('JSON', () => {
+  it('names the entry of nested arrays that is not a number, and a row that is not an array', () => {
+    expect(left(parseJsonMatrix('{"X": [[1, 2], [3, "a"]]}', 'x.json'))).toBe(
+      'x.json: X: expected a number at row 1, column 1, found "a"',
+    )
+    expect(left(parseJsonMatrix('[[1, 2], 5]', 'r.json'))).toBe(
+      'r.json: expected row 1 to be an array of numbers, found a number (5) (a matrix is an ' +
+        'array of rows, e.g. [[1, 2, 3]])',
+    )
+  })
+
   it('refuses a nonzero number too small for a double, as CSV does, outside strings only', () => {
     expect(left(parseJsonMatrix('{"X": [[1, 2],\n [1e-400, 4]]}', 'u.json'))).toBe(
       'u.json: line 2, column 3: expected a number, found "1e-400", too small for a double ' +
