@@ -46,6 +46,8 @@ export interface MatrixInfo {
   readonly firstNonFinite?: string
   readonly zeroRows: number
   readonly zeroColumns: number
+  /** Whether a fit refuses X as it is: it has negative or non-finite entries. */
+  readonly fitRefused: boolean
 }
 
 /** Visits every entry that is stored (all of a dense matrix, the stored ones of a CSR matrix). */
@@ -128,6 +130,7 @@ export const describeMatrix = (loaded: LoadedMatrix): MatrixInfo => {
     ...(firstNonFinite === undefined ? {} : { firstNonFinite }),
     zeroRows: rowHasValue.length - rowHasValue.reduce((a, b) => a + b, 0),
     zeroColumns: colHasValue.length - colHasValue.reduce((a, b) => a + b, 0),
+    fitRefused: negatives > 0 || nonFinite > 0,
   }
 }
 

@@ -31,7 +31,14 @@ describe('describeMatrix and formatInfo', () => {
         ]),
       ),
     )
-    expect(info).toMatchObject({ min: 1, max: 4, mean: 2.5, negatives: 0, nonFinite: 0 })
+    expect(info).toMatchObject({
+      min: 1,
+      max: 4,
+      mean: 2.5,
+      negatives: 0,
+      nonFinite: 0,
+      fitRefused: false,
+    })
     expect(info.firstNonFinite).toBeUndefined()
     const text = formatInfo(info)
     expect(text).toContain('non-finite  none\n')
@@ -55,6 +62,7 @@ describe('describeMatrix and formatInfo', () => {
       firstNegative: 'row 2, column 2: -2',
       nonFinite: 3,
       firstNonFinite: 'row 1, column 2: NaN',
+      fitRefused: true,
     })
     // As JSON, every number is a number (NaN and Infinity would become null).
     expect(JSON.stringify(info)).not.toContain('null')
