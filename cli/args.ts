@@ -239,35 +239,20 @@ export const fromLibraryError = (
   asWritten: ReadonlyMap<string, string> = new Map(),
 ): CliError => {
   const detail = error.message.replace(/^[\w.]+: /, '')
-  if (error._tag === 'InvalidOption') {
-    const flag = asWritten.get(error.option) ?? flagOf(error.option)
+  // An entry of X, where the error names one, has its place in the file (a number the fit
+  // computed has row and col -1).
+  const row = 'row' in error ? (error.row ?? -1) : -1
+  const col = 'col' in error ? (error.col ?? -1) : -1
+  if (row >= 0 && col >= 0 && input !== undefined) {
+    const place = `${input.locate(row, col)}: `
+    return inputError(input.file, place + detail.replace(` at row ${row}, column ${col}`, ''))
+  }
+  // An option the error is about (a bad value; one that rules the fit out or made it
+  // overflow) is named by its flag.
+  const option = 'option' in error ? error.option : undefined
+  if (option !== undefined) {
+    const flag = asWritten.get(option) ?? flagOf(option)
     return usageError(`option ${flag}: ${detail.replace(/^option '[^']*': /, '')}`)
-  }
-  // An overflow that an option caused (betaLoss) is that option's.
-  if (error._tag === 'NonFiniteInput' && error.option !== undefined) {
-    return usageError(`option ${asWritten.get(error.option) ?? flagOf(error.option)}: ${detail}`)
-  }
-  // An entry of X has its place in the file; a number the fit computed has row and col -1.
-  const entryOfX =
-    (error._tag === 'NegativeInput' || error._tag === 'NonFiniteInput') && error.row >= 0
-  if (entryOfX && input !== undefined) {
-    return inputError(
-      input.file,
-      `${input.locate(error.row, error.col)}: ${detail.replace(/ at row \d+, column \d+$/, '')}`,
-    )
-  }
-  if (error._tag === 'Unsupported' && error.row !== undefined && error.col !== undefined) {
-    // An entry of X rules the option out: named by its place in the file.
-    const at = ` at row ${error.row}, column ${error.col}`
-    if (input !== undefined) {
-      return inputError(
-        input.file,
-        `${input.locate(error.row, error.col)}: ${detail.replace(at, '')}`,
-      )
-    }
-  }
-  if (error._tag === 'Unsupported' && error.option !== undefined) {
-    return usageError(`option ${asWritten.get(error.option) ?? flagOf(error.option)}: ${detail}`)
   }
   if (error._tag === 'Unsupported' || error._tag === 'Aborted' || input === undefined) {
     return usageError(detail)
