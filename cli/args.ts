@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { setKernelPath, type KernelPath, type NmfError } from 'nmfkit'
 import { inputError, usageError, type CliError, type CliResult } from './errors.ts'
 import { inputFormats, type InputFormat, type ReadOptions } from './formats/read.ts'
+import { TOO_SMALL, underflows } from './formats/text.ts'
 
 /** Runs a `parseArgs` call; its error becomes one usage line for `command`. */
 export const tryParse = <A>(command: string, parse: () => A): CliResult<A> => {
@@ -34,9 +35,7 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 const outOfRange = (text: string): string | undefined => {
   const value = Number(text)
   if (!Number.isFinite(value)) return 'too large for a double'
-  if (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0])) {
-    return 'too small for a double (the smallest is 5e-324; write 0 for 0)'
-  }
+  if (underflows(text, value)) return TOO_SMALL
   return undefined
 }
 

@@ -10,7 +10,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { fromJSON, Matrix, type Factorization, type HistoryEntry } from 'nmfkit'
 import { inputError, type CliResult } from './errors.ts'
-import { parseJsonText, withoutOperation } from './formats/json.ts'
+import { isObject, parseJsonText, withoutOperation } from './formats/json.ts'
 import { readInputBytes, utf8, type LoadedMatrix } from './formats/read.ts'
 
 export const MODEL_FORMAT = 'nmfkit-model'
@@ -74,9 +74,6 @@ export const formatModel = (
     H: fit.H.toJSON(),
     W: fit.W.toJSON(),
   })
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const denseAt = (file: string, value: unknown, key: string): CliResult<Matrix> => {
   const decoded = fromJSON(value)

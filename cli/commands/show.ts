@@ -11,7 +11,7 @@ import type { AnyMatrix, Matrix } from 'nmfkit'
 import { numberFlag, startCommand } from '../args.ts'
 import { inputError, usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll } from '../files.ts'
-import { jsonMatrixOf, parseJsonText } from '../formats/json.ts'
+import { isObject, jsonMatrixOf, parseJsonText } from '../formats/json.ts'
 import { parseMatrixBytes, readInputBytes, sniffFormat, utf8 } from '../formats/read.ts'
 import { isModelDocument, modelOf } from '../model.ts'
 import { componentsPng, componentsPngSize, MAX_PNG_PIXELS } from '../png.ts'
@@ -55,9 +55,6 @@ const shares = (W: Matrix | undefined, H: Matrix): string[] | undefined => {
   const total = mass.reduce((a, b) => a + b, 0)
   return total > 0 ? mass.map((m) => `${((100 * m) / total).toFixed(1)}%`) : undefined
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The keys a JSON object holding a matrix has, one of them at least. */
 const MATRIX_KEYS = ['format', 'rows', 'cols', 'data', 'X']

@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { fromJSON, Matrix, type AnyMatrix } from 'nmfkit'
 import { inputError, quoteCell, type CliResult } from '../errors.ts'
-import { notUtf8Text, TOO_SMALL, underflows } from './csv.ts'
+import { notUtf8Text, TOO_SMALL, underflows } from './text.ts'
 
 /** A short rendering of what is at `at` in `text`, for messages. */
 const foundAt = (text: string, at: number): string => {
@@ -229,7 +229,8 @@ export interface JsonMatrix {
   readonly key: string
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+/** A JSON object (not an array, not null). */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**

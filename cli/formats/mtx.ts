@@ -16,7 +16,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { CsrMatrix, Matrix, type AnyMatrix } from 'nmfkit'
 import { inputError, quoteCell, type CliResult } from '../errors.ts'
-import { notUtf8Text, TOO_SMALL, underflows } from './csv.ts'
+import { notUtf8Text, TOO_SMALL, underflows } from './text.ts'
 
 /** The banner's words, lower-cased. */
 export interface MatrixMarketHeader {
