@@ -264,6 +264,7 @@ const drive = <O, S extends Factors>(
 /**
  * A state with Matrix values W and H, as a plugin's `start` or `step` must return (a
  * JavaScript plugin can return anything); else an error on `solver` that says what came.
+ * `made` says what returned it: `its start`, `its step at iteration 3`.
  */
 const checkState = (
   operation: string,
@@ -271,66 +272,77 @@ const checkState = (
   state: unknown,
   made: string,
 ): NmfError | undefined => {
-  const bad = (what: string, value: unknown) =>
-    invalidOption(
-      operation,
-      'solver',
-      `solver '${solverName}': ${what} ${made} returned is ${describeValue(value)}, ` +
-        'expected a Matrix',
-    )
+  const refuse = (found: string) =>
+    invalidOption(operation, 'solver', `solver '${solverName}': ${found}`)
   if (typeof state !== 'object' || state === null) {
-    return invalidOption(
-      operation,
-      'solver',
-      `solver '${solverName}': ${made} returned ${describeValue(state)}, ` +
-        'expected a state with Matrix values W and H',
+    return refuse(
+      `${made} returned ${describeValue(state)}, expected a state with Matrix values W and H`,
     )
   }
-  const { W, H } = state as { W?: unknown; H?: unknown }
-  if (!(W instanceof Matrix)) return bad('the W of the state', W)
-  if (!(H instanceof Matrix)) return bad('the H of the state', H)
+  for (const factor of ['W', 'H'] as const) {
+    const value = (state as Record<string, unknown>)[factor]
+    if (!(value instanceof Matrix)) {
+      return refuse(
+        `the ${factor} of the state ${made} returned is ${describeValue(value)}, ` +
+          'expected a Matrix',
+      )
+    }
+  }
   return undefined
 }
 
-/** A step's result: an object with a state (see checkState) and a number for its measure. */
+/**
+ * Whether a step's result has the shape the driver reads: a state of two matrices, a
+ * number for the measure, a number or nothing for the objective, numbers in `details`.
+ * It runs every iteration, so it builds nothing; `checkStep` says what is wrong.
+ */
+const wellFormed = (result: unknown): boolean => {
+  if (typeof result !== 'object' || result === null) return false
+  const { state, measure, objective, details } = result as Record<string, unknown>
+  if (typeof state !== 'object' || state === null) return false
+  const { W, H } = state as Record<string, unknown>
+  if (!(W instanceof Matrix) || !(H instanceof Matrix) || typeof measure !== 'number') {
+    return false
+  }
+  if (objective !== undefined && typeof objective !== 'number') return false
+  if (details === undefined) return true
+  if (typeof details !== 'object' || details === null) return false
+  for (const name in details) {
+    if (typeof (details as Record<string, unknown>)[name] !== 'number') return false
+  }
+  return true
+}
+
+/** What is wrong with a step's result that is not `wellFormed`, as an error on `solver`. */
 const checkStep = (
   operation: string,
   solverName: string,
   result: unknown,
   iteration: number,
 ): NmfError | undefined => {
+  if (wellFormed(result)) return undefined
   const made = `its step at iteration ${iteration}`
+  const refuse = (found: string) =>
+    invalidOption(operation, 'solver', `solver '${solverName}': ${found}`)
   if (typeof result !== 'object' || result === null) {
-    return invalidOption(
-      operation,
-      'solver',
-      `solver '${solverName}': ${made} returned ${describeValue(result)}, ` +
-        'expected { state, measure }',
-    )
+    return refuse(`${made} returned ${describeValue(result)}, expected { state, measure }`)
   }
   const { state, measure, objective, details } = result as Record<string, unknown>
   const badState = checkState(operation, solverName, state, made)
   if (badState !== undefined) return badState
   const notNumber = (what: string, value: unknown, expected = 'a number') =>
-    invalidOption(
-      operation,
-      'solver',
-      `solver '${solverName}': ${what} ${made} returned is ${describeValue(value)}, ` +
-        `expected ${expected}`,
-    )
+    refuse(`${what} ${made} returned is ${describeValue(value)}, expected ${expected}`)
   if (typeof measure !== 'number') return notNumber('the measure', measure)
   if (objective !== undefined && typeof objective !== 'number') {
     return notNumber('the objective', objective, 'a number or nothing')
   }
-  if (details !== undefined) {
-    if (typeof details !== 'object' || details === null) {
-      return notNumber('the details', details, 'an object of numbers or nothing')
-    }
-    for (const [name, value] of Object.entries(details)) {
-      if (typeof value !== 'number') return notNumber(`the detail '${name}'`, value)
-    }
+  if (typeof details !== 'object' || details === null) {
+    return notNumber('the details', details, 'an object of numbers or nothing')
   }
-  return undefined
+  const name = Object.keys(details).find(
+    (key) => typeof (details as Record<string, unknown>)[key] !== 'number',
+  ) as string
+  return notNumber(`the detail '${name}'`, (details as Record<string, unknown>)[name])
 }
 
 /**
