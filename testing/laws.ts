@@ -170,6 +170,20 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
   const positive = { ...moderate, positive: true }
   const conditioned: OptionConstraints = { ...options, withinRank: true, penalties: false }
   const nonnegative = settings.nonnegative ?? capabilities.nonnegative
+  // Fails `law` with `claim` (and the number of iterations) when the fits of X with options
+  // `a` and `b` have the same W and H: the option that differs changed nothing.
+  const fitsDiffer = (
+    law: LawName,
+    X: Matrix,
+    a: Readonly<Record<string, unknown>>,
+    b: Readonly<Record<string, unknown>>,
+    claim: string,
+  ) => {
+    const first = fit(law, X, a)
+    if (factorDifference(first, fit(law, X, b)) === undefined) {
+      assert.fail(`law '${law}': ${claim} (${first.nIter} iterations)`)
+    }
+  }
   const law = (name: LawName, run: () => void) => {
     if (!skip.has(name)) run()
   }
@@ -322,16 +336,15 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           })),
       )
       test.prop([cases], params())('penalties change the fit', ({ c, penalties }) => {
-        const plain = fit('penalties', c.X, c.options)
-        const penalized = fit('penalties', c.X, { ...c.options, ...penalties })
-        if (factorDifference(plain, penalized) === undefined) {
-          assert.fail(
-            `law 'penalties': solver '${plugin.name}' declares capabilities.penalties, but ` +
-              `the fit with alphaW = alphaH = ${penalties.alphaW} and l1Ratio ` +
-              `${penalties.l1Ratio} has the same W and H, to the bit, as the fit without ` +
-              `penalties (${plain.nIter} iterations)`,
-          )
-        }
+        fitsDiffer(
+          'penalties',
+          c.X,
+          c.options,
+          { ...c.options, ...penalties },
+          `solver '${plugin.name}' declares capabilities.penalties, but the fit with alphaW = ` +
+            `alphaH = ${penalties.alphaW} and l1Ratio ${penalties.l1Ratio} has the same W and ` +
+            'H, to the bit, as the fit without penalties',
+        )
       })
     })
 
@@ -355,15 +368,14 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
       )
       test.prop([cases], params())('each loss it declares gives its own fit', ({ c, pair }) => {
         const [a, b] = pair
-        const first = fit('losses', c.X, { ...c.options, ...betaLossOption(a) })
-        const second = fit('losses', c.X, { ...c.options, ...betaLossOption(b) })
-        if (factorDifference(first, second) === undefined) {
-          assert.fail(
-            `law 'losses': solver '${plugin.name}' declares the losses ${declared.join(', ')}, ` +
-              `but its fits with β = ${a} and β = ${b} have the same W and H, to the bit ` +
-              `(${first.nIter} iterations)`,
-          )
-        }
+        fitsDiffer(
+          'losses',
+          c.X,
+          { ...c.options, ...betaLossOption(a) },
+          { ...c.options, ...betaLossOption(b) },
+          `solver '${plugin.name}' declares the losses ${declared.join(', ')}, but its fits ` +
+            `with β = ${a} and β = ${b} have the same W and H, to the bit`,
+        )
       })
     })
 
