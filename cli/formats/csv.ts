@@ -70,8 +70,11 @@ const isNonFinite = (cell: string): boolean => /^[+-]?(nan|inf|infinity)$/i.test
 const isName = (cell: string): boolean =>
   cell.trim() !== '' && !isNumeric(cell) && !isNonFinite(cell)
 
-/** What the first line is, from its cells: see the rules at the top of this file. */
-type FirstLine = 'header' | 'data' | 'ambiguous'
+/**
+ * What the first line is, from its cells (see the rules at the top of this file); `named`
+ * and `numbered` read either way: a header or a named row, pandas' column numbers or data.
+ */
+type FirstLine = 'header' | 'data' | 'named' | 'numbered'
 
 const classifyFirst = (cells: readonly string[], laterFirstCells: readonly string[]): FirstLine => {
   const [corner, ...rest] = cells
@@ -79,12 +82,14 @@ const classifyFirst = (cells: readonly string[], laterFirstCells: readonly strin
   if (corner.trim() === '') {
     return rest.every((cell) => cell.trim() !== '' && !isNonFinite(cell)) ? 'header' : 'data'
   }
-  if (!isName(corner)) return 'data'
+  if (!isName(corner)) {
+    return countsFromZero(cells) && laterFirstCells.length > 0 ? 'numbered' : 'data'
+  }
   if (rest.some((cell) => !isNumeric(cell) && !isNonFinite(cell))) return 'header'
   // A name, then numbers: a header with numbers for names, or a named row.
   if (rest.some(isNonFinite)) return 'data'
   if (laterFirstCells.length === 0) return 'data'
-  return laterFirstCells.every(isName) ? 'ambiguous' : 'header'
+  return laterFirstCells.every(isName) ? 'named' : 'header'
 }
 
 /** Whether the cells read 0, 1, 2, … in order (at least two of them). */
@@ -92,13 +97,13 @@ const countsFromZero = (cells: readonly string[]): boolean =>
   cells.length > 1 && cells.every((cell, q) => cell.trim() === String(q))
 
 /** The first three cells, then an ellipsis: `0, 1, 2, …`. */
-const showFew = (cells: readonly string[]): string =>
-  cells.length > 3
-    ? `${cells
-        .slice(0, 3)
-        .map((cell) => cell.trim())
-        .join(', ')}, …`
-    : cells.map((cell) => cell.trim()).join(', ')
+const showFew = (cells: readonly string[]): string => {
+  const few = cells
+    .slice(0, 3)
+    .map((cell) => cell.trim())
+    .join(', ')
+  return cells.length > 3 ? `${few}, …` : few
+}
 
 /** The delimiter's name in messages. */
 export const delimiterName = (delimiter: string): string =>
@@ -256,35 +261,27 @@ export const parseDelimited = (
   const namesLeftOut = [...byPosition.right].some(
     (j) => isName(first.fields[j]) && lines.slice(1).every((line) => !isName(line.fields[j])),
   )
+  const cells = kept(first.fields)
   const reading =
-    options.header === undefined && namesLeftOut
-      ? 'header'
-      : options.header === undefined
-        ? classifyFirst(
-            kept(first.fields),
+    options.header !== undefined
+      ? undefined
+      : namesLeftOut
+        ? 'header'
+        : classifyFirst(
+            cells,
             lines.slice(1).map((line) => kept(line.fields)[0] ?? ''),
           )
-        : undefined
-  // 0, 1, 2, … counts the columns, as pandas writes a header for unnamed ones: a row of
-  // data is rarely exactly that, but it could be, so the flag decides.
-  if (reading === 'data' && countsFromZero(kept(first.fields)) && lines.length > 1) {
+  if (reading === 'named' || reading === 'numbered') {
+    const [name, ...numbers] = cells
+    const [asHeader, asData] =
+      reading === 'numbered'
+        ? [`columns numbered ${showFew(cells)}, as pandas numbers them`, 'a row of data']
+        : [`columns named ${showFew(numbers)}`, `a row named ${quoteCell(name.trim())}`]
     return E.left(
       inputError(
         file,
-        `line ${first.number}: expected --header (columns numbered ` +
-          `${showFew(kept(first.fields))}, as pandas numbers them) or --no-header (a row of ` +
-          'data), found a line that reads either way',
-      ),
-    )
-  }
-  if (reading === 'ambiguous') {
-    const [name, ...numbers] = kept(first.fields).map((cell) => cell.trim())
-    const shown = numbers.length > 3 ? `${numbers.slice(0, 3).join(', ')}, …` : numbers.join(', ')
-    return E.left(
-      inputError(
-        file,
-        `line ${first.number}: expected --header (columns named ${shown}) ` +
-          `or --no-header (a row named ${quoteCell(name)}), found a line that reads either way`,
+        `line ${first.number}: expected --header (${asHeader}) or --no-header (${asData}), ` +
+          'found a line that reads either way',
       ),
     )
   }
