@@ -22,16 +22,10 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
-import { CsrMatrix, type AnyMatrix } from './csr.ts'
+import type { AnyMatrix } from './csr.ts'
+import { asDense, decodeMatrix } from './input.ts'
 import { frobeniusError, frobeniusErrorOf, squaredFrobeniusError } from './divergence.ts'
-import {
-  invalidMatrix,
-  invalidOption,
-  shapeMismatch,
-  unsupported,
-  type NmfError,
-  type Result,
-} from './errors.ts'
+import { invalidOption, shapeMismatch, unsupported, type NmfError, type Result } from './errors.ts'
 import { transpose } from './kernels.ts'
 import { copyOut, F64, fastModule, layout } from './wasm.ts'
 import { describeValue, Matrix, showShape, valuesOf } from './matrix.ts'
@@ -350,10 +344,10 @@ export const betaDivergence = (
   const operation = 'betaDivergence'
   return pipe(
     E.Do,
-    E.bind('x', () => operand(operation, 'X', X, true)),
-    // Without `sparse`, operand gives a dense Matrix.
-    E.bind('w', () => operand(operation, 'W', W, false) as Result<Matrix>),
-    E.bind('h', () => operand(operation, 'H', H, false) as Result<Matrix>),
+    // Read as nmf reads X and transform reads H: nested arrays and JSON too.
+    E.bind('x', () => decodeMatrix(operation, X)),
+    E.bind('w', () => asDense(operation, 'W', W)),
+    E.bind('h', () => asDense(operation, 'H', H)),
     E.chain(({ x, w, h }) => {
       const shapes: Array<[string, boolean, string, Matrix]> = [
         ['W', w.rows === x.rows, `${x.rows} rows (X's samples)`, w],
@@ -381,24 +375,5 @@ export const betaDivergence = (
         E.map(() => unsafeBetaDivergence(x, w, h, betaOf(beta))),
       )
     }),
-  )
-}
-
-/** A matrix argument as a Matrix (or a CsrMatrix, where `sparse`): nested arrays are read. */
-const operand = (
-  operation: string,
-  what: string,
-  value: unknown,
-  sparse: boolean,
-): Result<AnyMatrix> => {
-  if (value instanceof Matrix || (sparse && value instanceof CsrMatrix)) return E.right(value)
-  if (Array.isArray(value)) {
-    return E.mapLeft((error: NmfError) => invalidMatrix(operation, `${what}: ${error.message}`))(
-      Matrix.fromArrays(value as ReadonlyArray<ArrayLike<number>>),
-    )
-  }
-  const kinds = sparse ? 'a Matrix, a CsrMatrix or nested arrays' : 'a Matrix or nested arrays'
-  return E.left(
-    invalidMatrix(operation, `expected ${what} as ${kinds}, found ${describeValue(value)}`),
   )
 }

@@ -24,7 +24,7 @@ import { euclideanNorm } from '../core/scaled.ts'
 import type { Rng } from '../core/rng.ts'
 import { truncatedSvd } from '../core/svd.ts'
 import type { Factors } from './contract.ts'
-import { asDense } from './input.ts'
+import { asDense } from '../core/input.ts'
 
 /** An init plugin: a name and a function of (X, k, rng) to the first factors. */
 export interface InitStrategy {

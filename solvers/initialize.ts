@@ -10,7 +10,7 @@ import { invalidOption, type Result } from '../core/errors.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative } from '../core/validate.ts'
 import type { Factors } from './contract.ts'
-import { asMatrix, type MatrixInput } from './input.ts'
+import { asMatrix, type MatrixInput } from '../core/input.ts'
 import { buildInit, checkOptionsObject, type InitOption } from './nmf.ts'
 import { decodeProps, PositiveInteger, Seed } from './options.ts'
 

@@ -30,7 +30,7 @@ import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
 import { customInit, defaultInit, initStrategies } from './init.ts'
 import { movingAverage, type MovingAverageOptions } from './moving-average.ts'
 import { commonDefaults, commonProps, decodeProps } from './options.ts'
-import { asMatrix, type MatrixInput } from './input.ts'
+import { asMatrix, type MatrixInput } from '../core/input.ts'
 import { describeValue, type Matrix } from '../core/matrix.ts'
 
 /** The built-in solvers, by name (frozen: it is not a registry). */

@@ -401,7 +401,8 @@ describe('what a JavaScript caller may pass', () => {
       'CsrMatrix.times: expected the right factor to be a Matrix, found null',
     )
     expect(failure(betaDivergence(5 as never, M, M, 2)).message).toBe(
-      'betaDivergence: expected X as a Matrix, a CsrMatrix or nested arrays, found a number (5)',
+      'betaDivergence: expected X as a Matrix, CsrMatrix, nested arrays or JSON, found a ' +
+        'number (5)',
     )
     expect(failure(maximumAssignment([[1]] as never)).message).toBe(
       'maximumAssignment: expected the weights to be a Matrix, found nested arrays ' +

@@ -3,11 +3,11 @@
  * nested arrays, or the fixtures' JSON object.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { fromJSON } from '../core/codec.ts'
-import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
-import { invalidMatrix, type Result } from '../core/errors.ts'
-import { Matrix, valuesOf } from '../core/matrix.ts'
-import { keepResident } from '../core/wasm.ts'
+import { fromJSON } from './codec.ts'
+import { CsrMatrix, type AnyMatrix } from './csr.ts'
+import { invalidMatrix, type Result } from './errors.ts'
+import { describeValue, Matrix, valuesOf } from './matrix.ts'
+import { keepResident } from './wasm.ts'
 
 /** Nested arrays (one per row) or a JSON matrix object. */
 export type MatrixInput = ReadonlyArray<ArrayLike<number>> | { readonly format?: string }
@@ -28,7 +28,7 @@ const resident = <R extends string, C extends string>(X: AnyMatrix<R, C>): AnyMa
   return X
 }
 
-const decodeMatrix = <R extends string, C extends string>(
+export const decodeMatrix = <R extends string, C extends string>(
   operation: string,
   input: AnyMatrix<R, C> | MatrixInput,
 ): Result<AnyMatrix<R, C>> => {
@@ -47,7 +47,7 @@ const decodeMatrix = <R extends string, C extends string>(
   return E.left(
     invalidMatrix(
       operation,
-      `expected X as a Matrix, CsrMatrix, nested arrays or JSON, found ${typeof input}`,
+      `expected X as a Matrix, CsrMatrix, nested arrays or JSON, found ${describeValue(input)}`,
     ),
   )
 }
@@ -73,8 +73,7 @@ export const asDense = (operation: string, what: string, input: unknown): Result
   return E.left(
     invalidMatrix(
       operation,
-      `expected ${what} as a Matrix or nested arrays, ` +
-        `found ${input === null ? 'null' : typeof input}`,
+      `expected ${what} as a Matrix or nested arrays, ` + `found ${describeValue(input)}`,
     ),
   )
 }
