@@ -128,7 +128,7 @@ export const inputFlags = {
 } as const
 
 /** The help lines of `inputFlags`. */
-export const inputFlagsHelp = `Reading the input (--delimiter to --drop-columns: delimited text only):
+export const inputFlagsHelp = `Reading the input (--delimiter to --drop-columns: text files only):
   --format NAME          csv, tsv, txt, mtx, npy or json (default: by extension, else by content)
   --delimiter CHAR       ',' 'tab' ';' or 'space' (default: by extension, else detected)
   --header, --no-header  the first line names the columns (default: detected; needed when

@@ -284,7 +284,10 @@ describe('numbers that are not finite after a step', () => {
       nmf(square.scale(1e200), { components: 2, solver: stub('nan', { measure: NaN }) }),
     )
     expect(error.message).toMatch(
-      /found NaN; X's entries \(largest [\d.]+e\+199\) are too large for the fit's sums; scale X down$/,
+      new RegExp(
+        String.raw`found NaN; X's entries \(largest [\d.]+e\+199\) are too large for the ` +
+          String.raw`fit's sums; scale X down$`,
+      ),
     )
   })
 })

@@ -159,7 +159,8 @@ describe('nmf rejects bad options', () => {
 
 describe('penalties go only to a solver that applies them', () => {
   const refusal = (name: string, found: string) =>
-    `nmf: option '${found.slice(0, 6)}': solver '${name}' does not apply penalties (its capabilities.penalties is not ` +
+    `nmf: option '${found.slice(0, 6)}': solver '${name}' does not apply penalties ` +
+    '(its capabilities.penalties is not ' +
     `true), found ${found}: leave alphaW and alphaH at 0, or use a solver that applies ` +
     `them ('cd', 'mu')`
 

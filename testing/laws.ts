@@ -403,7 +403,8 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           })
           const relative = result.reconstructionError / plant.X.frobeniusNorm()
           const of =
-            `the fit of a ${plant.components}-component plant, X ${plant.X.rows}×${plant.X.cols}, ` +
+            `the fit of a ${plant.components}-component plant, ` +
+            `X ${plant.X.rows}×${plant.X.cols}, ` +
             `after ${result.nIter} iterations from ${recovery.init}`
           expect(
             relative,

@@ -88,7 +88,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(line).toBe('nmfkit fit: nan-first.csv: line 1, column 2: expected a number, found "NaN"')
   })
 
-  it('a first line that is either a header of numbers or a named row, until a flag says', async () => {
+  it('a first line that is a header of numbers or a named row, until a flag says', async () => {
     const line = oneLineFailure(await nmfkit(folder, 'info', 'numbers-header.csv'))
     expect(line).toBe(
       'nmfkit info: numbers-header.csv: line 1: expected --header (columns named 400, 500, 600) ' +
@@ -216,13 +216,14 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
-  it("a solver that cannot take the model's loss: --solver's fault, unless --loss gave it", async () => {
+  it("a solver that cannot take the model's loss: --solver's, unless --loss gave it", async () => {
     const { transform } = await withModel('kl.json', '--solver', 'mu', '--loss', 'kullback-leibler')
     const refusal =
       "solver 'cd' handles only betaLoss 'frobenius', found 'kullback-leibler' (β = 1); " +
       "use solver 'mu' for other losses"
     expect(oneLineFailure(await transform('--solver', 'cd'))).toBe(
-      `nmfkit transform: option --solver: ${refusal} (the loss is the model's; --loss overrides it)`,
+      `nmfkit transform: option --solver: ${refusal} ` +
+        "(the loss is the model's; --loss overrides it)",
     )
     expect(oneLineFailure(await transform('--solver', 'cd', '--loss', 'kullback-leibler'))).toBe(
       `nmfkit transform: option --loss: ${refusal}`,
@@ -280,7 +281,10 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     writeFileSync(join(folder, 'zero.csv'), '1,2\n0,4\n')
     const line = oneLineFailure(await nmfkit(folder, 'transform', 'zero.csv', '--model', 'is.json'))
     expect(line).toMatch(
-      /^nmfkit transform: zero\.csv: line 2, column 1: the model's betaLoss 'itakura-saito' \(β = 0\) needs X without zeros, found 0: for β ≤ 0 /,
+      new RegExp(
+        String.raw`^nmfkit transform: zero\.csv: line 2, column 1: the model's betaLoss ` +
+          String.raw`'itakura-saito' \(β = 0\) needs X without zeros, found 0: for β ≤ 0 `,
+      ),
     )
   })
 
@@ -290,7 +294,10 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       await nmfkit(folder, 'fit', 'zero-fit.csv', '-k', '1', '--solver', 'mu', '--loss', '0', '-q'),
     )
     expect(line).toMatch(
-      /^nmfkit fit: zero-fit\.csv: line 2, column 2: betaLoss 'itakura-saito' \(β = 0\) needs X without zeros, found 0: for β ≤ 0 /,
+      new RegExp(
+        String.raw`^nmfkit fit: zero-fit\.csv: line 2, column 2: betaLoss 'itakura-saito' ` +
+          String.raw`\(β = 0\) needs X without zeros, found 0: for β ≤ 0 `,
+      ),
     )
   })
 
@@ -332,7 +339,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
-  it("a model of a solver without a transform, with another loss: --solver mu, not the model's", async () => {
+  it('a model of a solver without a transform, with another loss: --solver mu', async () => {
     await withModel('plugin-model.json')
     const model = JSON.parse(readFileSync(join(folder, 'plugin-model.json'), 'utf8')) as {
       solver: { name: string }
@@ -361,7 +368,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     const transform = (...flags: string[]) =>
       nmfkit(folder, 'transform', 'good.csv', '--model', 'bad-options.json', '-q', ...flags)
     expect(oneLineFailure(await transform())).toBe(
-      'nmfkit transform: bad-options.json: option \'maxIter\': expected an integer ≥ 1, found "abc"',
+      "nmfkit transform: bad-options.json: option 'maxIter': expected an integer ≥ 1, " +
+        'found "abc"',
     )
     // A flag that replaces it settles it.
     expect(await transform('--max-iter', '5')).toMatchObject({ status: 0, stderr: '' })
@@ -414,7 +422,12 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     writeFileSync(join(folder, 'e80.csv'), '1e80,3e80\n2e80,5e80\n4e80,1e80\n')
     const loss = await nmfkit(folder, 'fit', 'e80.csv', '-k', '1', '--solver', 'mu', '--loss', '5')
     expect(oneLineFailure(loss)).toMatch(
-      /^nmfkit fit: option --loss: expected [WH] after iteration 1 to be finite, found NaN at row \d+, column \d+; solver 'mu' overflowed: betaLoss β = 5 raises W·H to the powers β − 1 and β − 2; use a betaLoss in \[0, 2\], or scale X down$/,
+      new RegExp(
+        String.raw`^nmfkit fit: option --loss: expected [WH] after iteration 1 to be finite, ` +
+          String.raw`found NaN at row \d+, column \d+; solver 'mu' overflowed: betaLoss β = 5 ` +
+          String.raw`raises W·H to the powers β − 1 and β − 2; use a betaLoss in \[0, 2\], ` +
+          String.raw`or scale X down$`,
+      ),
     )
     // W's entry (0, 0) is not line 1, column 1 of the file.
     expect(oneLineFailure(await nmfkit(folder, 'fit', 'entry.csv', '-k', '1', '-q'))).toBe(

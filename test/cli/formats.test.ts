@@ -427,7 +427,7 @@ describe('NumPy .npy', () => {
 })
 
 describe('JSON', () => {
-  it('names the entry of nested arrays that is not a number, and a row that is not an array', () => {
+  it('names an entry of nested arrays that is no number, and a row that is no array', () => {
     expect(left(parseJsonMatrix('{"X": [[1, 2], [3, "a"]]}', 'x.json'))).toBe(
       'x.json: X: expected a number at row 1, column 1, found "a"',
     )

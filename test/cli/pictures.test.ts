@@ -114,7 +114,9 @@ describe('components', () => {
       expect(parseShape(text, 6)).toEqual(
         E.left(
           expect.objectContaining({
-            message: `option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = 6 (the features), found '${text}'`,
+            message:
+              'option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = 6 (the features), ' +
+              `found '${text}'`,
           }),
         ),
       )
