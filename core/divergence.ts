@@ -26,22 +26,14 @@ export const frobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number => {
   return frobeniusErrorOf(X, W, H, squaredFrobeniusError(X, W, H))
 }
 
-/** Throws unless X is a matrix, W a samples×k and H a k×features `Matrix`. */
+/**
+ * Throws unless X is a matrix, W a samples×k and H a k×features `Matrix`. It runs on every
+ * call (a solver's inner loop), so it builds nothing unless it throws.
+ */
 const checkFactorShapes = (X: AnyMatrix, W: Matrix, H: Matrix): void => {
-  const matrices: ReadonlyArray<readonly [string, unknown]> = [
-    ['X', X],
-    ['W', W],
-    ['H', H],
-  ]
-  for (const [name, value] of matrices) {
-    const isMatrix = value instanceof Matrix || (name === 'X' && value instanceof CsrMatrix)
-    if (!isMatrix) {
-      throw new TypeError(
-        `frobeniusError: expected ${name} to be a Matrix${name === 'X' ? ' or CsrMatrix' : ''}, ` +
-          `found ${describeValue(value)}`,
-      )
-    }
-  }
+  if (!(X instanceof Matrix || X instanceof CsrMatrix)) throw notMatrix('X', X, ' or CsrMatrix')
+  if (!(W instanceof Matrix)) throw notMatrix('W', W)
+  if (!(H instanceof Matrix)) throw notMatrix('H', H)
   if (W.rows !== X.rows || H.cols !== X.cols || H.rows !== W.cols) {
     throw new RangeError(
       `frobeniusError: expected W (n×k) and H (k×m) for X of ${showShape(X.rows, X.cols)}, ` +
@@ -49,6 +41,11 @@ const checkFactorShapes = (X: AnyMatrix, W: Matrix, H: Matrix): void => {
     )
   }
 }
+
+const notMatrix = (name: string, value: unknown, or = ''): TypeError =>
+  new TypeError(
+    `frobeniusError: expected ${name} to be a Matrix${or}, found ${describeValue(value)}`,
+  )
 
 /** ‖X − W·H‖_F from its square, already computed by squaredFrobeniusError. */
 export const frobeniusErrorOf = (X: AnyMatrix, W: Matrix, H: Matrix, squared: number): number => {
