@@ -130,21 +130,15 @@ const transformError = (
   values: TransformValues,
   input: { readonly file: string; readonly locate: (row: number, col: number) => string },
   fromFlags: Readonly<Record<string, unknown>>,
-  modelSolver: string | undefined,
+  model: { readonly file: string; readonly solver: string | undefined },
 ): CliError => {
   const detail = error.message.replace(/^[\w.]+: /, '')
   // An option that no flag gave is the model's: its file is at fault, not a flag.
-  if (
-    error._tag === 'InvalidOption' &&
-    values.model !== undefined &&
-    !(error.option in fromFlags)
-  ) {
-    return inputError(values.model, detail)
+  if (error._tag === 'InvalidOption' && !(error.option in fromFlags)) {
+    return inputError(model.file, detail)
   }
   // H is the model's: a refusal of H names the model's file (and H's row and column).
-  if (values.model !== undefined && /^expected H /.test(detail)) {
-    return inputError(values.model, detail)
-  }
+  if (/^expected H /.test(detail)) return inputError(model.file, detail)
   if (error._tag === 'Unsupported' && error.option === 'betaLoss' && values.loss === undefined) {
     // The loss is the model's. A zero in X that it cannot take is the input's, named by
     // its place...
@@ -155,15 +149,15 @@ const transformError = (
     }
     // ...and a solver that cannot take it is --solver's fault. With no --solver, the solver
     // is the model's, or, for a model of another solver (which has no transform), cd.
-    if (values.solver === undefined && values.model !== undefined) {
-      const own = modelSolver === 'cd' || modelSolver === 'mu'
+    if (values.solver === undefined) {
+      const own = model.solver === 'cd' || model.solver === 'mu'
       return own
-        ? inputError(values.model, `${detail} (the solver and the loss are the model's)`)
+        ? inputError(model.file, `${detail} (the solver and the loss are the model's)`)
         : usageError(
             `option --solver: ${detail} (` +
-              (modelSolver === undefined
+              (model.solver === undefined
                 ? 'the model names no solver'
-                : `the model's solver, '${modelSolver}', has no transform`) +
+                : `the model's solver, '${model.solver}', has no transform`) +
               ", so transform runs cd; give --solver mu for the model's loss)",
           )
     }
@@ -266,7 +260,8 @@ export const runTransform = (args: string[]): CliResult<void> => {
   })
   progress.finish()
   if (E.isLeft(result)) {
-    return E.left(transformError(result.left, values, input, fromFlags.right, model.right.solver))
+    const about = { file: values.model, solver: model.right.solver }
+    return E.left(transformError(result.left, values, input, fromFlags.right, about))
   }
   const fit: Factorization = result.right
 
