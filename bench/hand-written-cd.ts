@@ -32,6 +32,7 @@ import { Matrix, valuesOf } from '../core/matrix.ts'
 import type { Factors, Problem, Solver, StepResult } from '../solvers/contract.ts'
 import { componentOrder } from '../dsl/rules.ts'
 import { sumAndSquares } from '../solvers/products.ts'
+import { cd } from '../solvers/cd.ts'
 
 /** X·Hᵀ (samples×components) for H of components×features. */
 const timesHt = (X: AnyMatrix, H: Float64Array, components: number): Float64Array =>
@@ -171,13 +172,8 @@ export const handWrittenCd: Solver<Record<string, never>> = {
   name: 'cd',
   optionProps: {},
   defaults: {},
-  capabilities: {
-    losses: ['frobenius'],
-    sparse: true,
-    monotone: true,
-    nonnegative: true,
-    penalties: true,
-  },
+  // The same solver as nmfkit's cd, written by hand: the same promises.
+  capabilities: cd.capabilities,
   measure: 'projected-gradient violation',
   start: (_problem, initial) => initial,
   step: (state, problem) => step(state, problem),

@@ -151,28 +151,25 @@ export const changesState = brokenSolver('changes-state', {
 /** Reports an infinite detail in its history. */
 export const infiniteDetail = brokenSolver('infinite-detail', { details: { change: Infinity } })
 
+/** `solver` with some of its capabilities changed: what it declares, not what it does. */
+const declaring = (
+  solver: Solver<Record<string, never>, BrokenState>,
+  changes: Partial<Solver['capabilities']>,
+): Solver<Record<string, never>, BrokenState> => ({
+  ...solver,
+  capabilities: { ...solver.capabilities, ...changes },
+})
+
 /** Declares that it applies penalties, and fits without them. */
-export const ignoresPenalties: Solver<Record<string, never>, BrokenState> = {
-  ...brokenSolver('ignores-penalties', {}),
-  capabilities: {
-    losses: ['frobenius'],
-    sparse: true,
-    monotone: true,
-    nonnegative: true,
-    penalties: true,
-  },
-}
+export const ignoresPenalties = declaring(brokenSolver('ignores-penalties', {}), {
+  penalties: true,
+})
 
 /** Declares the KL loss too, and runs the Frobenius update whatever the loss. */
-export const oneUpdateForAll: Solver<Record<string, never>, BrokenState> = {
-  ...brokenSolver('one-update-for-all', {}),
-  capabilities: {
-    losses: ['frobenius', 'kullback-leibler'],
-    sparse: true,
-    monotone: false,
-    nonnegative: true,
-  },
-}
+export const oneUpdateForAll = declaring(brokenSolver('one-update-for-all', {}), {
+  losses: ['frobenius', 'kullback-leibler'],
+  monotone: false,
+})
 
 /** Declares a monotone objective and reports one that rises by 1 each iteration. */
 export const risingObjective = brokenSolver('rising-objective', {
