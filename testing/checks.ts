@@ -3,7 +3,15 @@
  * own: entries that are not finite, the relative difference of two matrices,
  * and the match of two sets of components up to order and scale.
  */
-import type { CsrMatrix, Factorization, Matrix } from 'nmfkit'
+import * as E from 'fp-ts/lib/Either.js'
+import {
+  betaDivergence,
+  type CsrMatrix,
+  type Factorization,
+  type Factors,
+  type Matrix,
+  type Problem,
+} from 'nmfkit'
 
 /** The first entry of `values` that is not finite, as `name[row, col] = value`. */
 const firstNonFinite = (name: string, matrix: Matrix): string | undefined => {
@@ -90,6 +98,28 @@ export const weightedFactors = (fit: {
     W: fit.W.map((value, _i, t) => value * rowNorms[t]),
     H: fit.H.map((value, t) => value * columnNorms[t]),
   }
+}
+
+/**
+ * The objective nmfkit's penalties define, computed from factors: d_β(X | W·H)
+ * (`betaDivergence`, with the problem's β) plus l1·ΣW + ½·l2·ΣW² and the same
+ * for H, with the problem's scaled penalties. What `cd` and `mu` decrease, and
+ * the monotone law's default. Throws where the divergence does (a zero of X
+ * under β ≤ 0).
+ *
+ * @example
+ * // in a solver's step: the objective of its new state
+ * penalizedDivergence(problem, { W, H })
+ */
+export const penalizedDivergence = (problem: Problem, { W, H }: Factors): number => {
+  const divergence = betaDivergence(problem.X, W, H, problem.beta)
+  if (E.isLeft(divergence)) throw new Error(divergence.left.message)
+  const { l1W, l2W, l1H, l2H } = problem.penalties
+  const [w, h] = [W.toFloat64Array(), H.toFloat64Array()]
+  let [sumW, squaresW, sumH, squaresH] = [0, 0, 0, 0]
+  for (const value of w) [sumW, squaresW] = [sumW + value, squaresW + value * value]
+  for (const value of h) [sumH, squaresH] = [sumH + value, squaresH + value * value]
+  return divergence.right + l1W * sumW + 0.5 * l2W * squaresW + l1H * sumH + 0.5 * l2H * squaresH
 }
 
 /**

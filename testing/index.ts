@@ -45,6 +45,7 @@ export {
   largestDifference,
   nonFiniteParts,
   objectiveScale,
+  penalizedDivergence,
   permuteRows,
   relativeDifference,
   sameFit,

@@ -3,6 +3,7 @@
  * and how the recovery law fits its plants. Every field has a default.
  */
 import type { fc } from '@fast-check/vitest'
+import type { Factors, Problem } from 'nmfkit'
 import type { MatrixConstraints } from './arbitraries.ts'
 import type { OptionConstraints } from './options.ts'
 import type { PlantedConstraints } from './planted.ts'
@@ -65,6 +66,14 @@ export interface LawSettings {
   readonly moderateMatrix?: MatrixConstraints
   /** The options of the fits. @default up to 4 components, up to 30 iterations */
   readonly options?: OptionConstraints
+  /**
+   * The objective a `monotone` solver decreases, from the problem, a state's factors and
+   * the solver's own options; the monotone law computes it for the first state and after
+   * every step. A solver that minimizes something else than nmfkit's penalized
+   * β-divergence passes its own (e.g. `penalizedDivergence` plus its own penalty).
+   * @default penalizedDivergence: d_β(X | W·H) plus the problem's penalties
+   */
+  readonly objective?: (problem: Problem, state: Factors, options: unknown) => number
   /** The most iterations of the monotone law's fits. @default 40 */
   readonly monotoneIter?: number
   /** The most iterations of the comparing laws' fits. @default 20 */

@@ -176,6 +176,15 @@ export const risingObjective = brokenSolver('rising-objective', {
   objective: (iteration) => iteration,
 })
 
+/**
+ * Reports an objective that falls (1 / iteration) while its factors get worse: W tripled
+ * and 1 added to each entry after every update.
+ */
+export const fakeObjective = brokenSolver('fake-objective', {
+  factors: (next) => ({ W: next.W.map((value) => 3 * value + 1), H: next.H }),
+  objective: (iteration) => 1 / iteration,
+})
+
 /** Never updates the factors, and halves H at each step: it recovers nothing. */
 export const fading = brokenSolver('fading', {
   idle: true,

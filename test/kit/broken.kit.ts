@@ -9,6 +9,7 @@ import {
   changesX,
   extraComponent,
   fading,
+  fakeObjective,
   firstRowHalved,
   ignoresPenalties,
   oneUpdateForAll,
@@ -50,6 +51,7 @@ solverLaws(changesState, {
 })
 solverLaws(nondeterministic, only('deterministic'))
 solverLaws(risingObjective, only('monotone'))
+solverLaws(fakeObjective, { ...only('monotone'), label: 'broken factors for monotone' })
 solverLaws(ignoresPenalties, only('penalties'))
 solverLaws(oneUpdateForAll, only('losses'))
 solverLaws(fading, only('recovery'))
