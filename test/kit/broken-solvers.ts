@@ -51,6 +51,8 @@ interface Defect {
   readonly objective?: (iteration: number, honest: number) => number
   /** Extra numbers for the history. */
   readonly details?: Readonly<Record<string, number>>
+  /** How the step reads X. @default X itself, or a CSR X made dense */
+  readonly readX?: (X: AnyMatrix) => Matrix
   /** Return the state it is given, unchanged: a solver that does nothing. */
   readonly idle?: boolean
 }
@@ -70,7 +72,7 @@ const brokenSolver = (
   measure: 'none: it runs maxIter iterations',
   start: (_problem, initial) => ({ ...initial, iteration: 0 }),
   step: (state, problem) => {
-    const X = dense(problem.X)
+    const X = defect.readX ? defect.readX(problem.X) : dense(problem.X)
     const current = defect.read ? defect.read(state, problem) : state
     const honest = defect.idle ? current : update(X, current.W, current.H)
     const next = defect.factors ? defect.factors(honest, problem) : honest
@@ -165,6 +167,17 @@ export const ignoresPenalties = declaring(brokenSolver('ignores-penalties', {}),
   penalties: true,
 })
 
+/** Declares that it applies penalties; shrinks W by W's, and fits H without H's. */
+export const ignoresHPenalties = declaring(
+  brokenSolver('ignores-h-penalties', {
+    factors: (next, problem) => {
+      const { l1W, l2W } = problem.penalties
+      return { W: next.W.map((value) => value / (1 + l1W + l2W)), H: next.H }
+    },
+  }),
+  { penalties: true },
+)
+
 /** Declares the KL loss too, and runs the Frobenius update whatever the loss. */
 export const oneUpdateForAll = declaring(brokenSolver('one-update-for-all', {}), {
   losses: ['frobenius', 'kullback-leibler'],
@@ -184,6 +197,31 @@ export const fakeObjective = brokenSolver('fake-objective', {
   factors: (next) => ({ W: next.W.map((value) => 3 * value + 1), H: next.H }),
   objective: (iteration) => 1 / iteration,
 })
+
+/**
+ * Takes a CSR X and reads its stored entries as the dense matrix, row after row, ignoring
+ * where they are: right only for an X without zeros.
+ */
+export const storedAsDense = brokenSolver('stored-as-dense', {
+  readX: (X) => {
+    if (X.format === 'dense') return X
+    const values = new Float64Array(X.rows * X.cols)
+    values.set(X.data)
+    return unwrap(Matrix.fromData(X.rows, X.cols, values))
+  },
+})
+
+/** As `fading`, declaring β-divergences alone: the recovery law fits its plant with β = 1.5. */
+export const fadingBeta = declaring(
+  brokenSolver('fading-beta', {
+    idle: true,
+    factors: (next) => ({ W: next.W, H: next.H.map((value) => value / 2) }),
+  }),
+  {
+    losses: ['beta-divergence'],
+    monotone: false,
+  },
+)
 
 /** Never updates the factors, and halves H at each step: it recovers nothing. */
 export const fading = brokenSolver('fading', {

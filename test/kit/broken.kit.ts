@@ -9,8 +9,10 @@ import {
   changesX,
   extraComponent,
   fading,
+  fadingBeta,
   fakeObjective,
   firstRowHalved,
+  ignoresHPenalties,
   ignoresPenalties,
   oneUpdateForAll,
   infiniteDetail,
@@ -18,6 +20,7 @@ import {
   nondeterministic,
   risingObjective,
   sparseDrift,
+  storedAsDense,
 } from './broken-solvers.ts'
 
 const laws: readonly LawName[] = [
@@ -53,7 +56,10 @@ solverLaws(nondeterministic, only('deterministic'))
 solverLaws(risingObjective, only('monotone'))
 solverLaws(fakeObjective, { ...only('monotone'), label: 'broken factors for monotone' })
 solverLaws(ignoresPenalties, only('penalties'))
+solverLaws(ignoresHPenalties, { ...only('penalties'), label: 'broken H for penalties' })
 solverLaws(oneUpdateForAll, only('losses'))
 solverLaws(fading, only('recovery'))
 solverLaws(firstRowHalved, only('row-permutation'))
 solverLaws(sparseDrift, only('dense-csr'))
+solverLaws(storedAsDense, { ...only('dense-csr'), label: 'broken zeros for dense-csr' })
+solverLaws(fadingBeta, { ...only('recovery'), label: 'broken beta for recovery' })
