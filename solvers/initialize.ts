@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import type { AnyMatrix } from '../core/csr.ts'
+import { describeValue } from '../core/matrix.ts'
 import { invalidOption, type Result } from '../core/errors.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative } from '../core/validate.ts'
@@ -41,17 +42,28 @@ export const initialize = <R extends string = string, C extends string = string>
   }
   return pipe(
     checkOptionsObject(operation, options, "{ init: 'random' }"),
+    // components is the second argument; in the options it would be ignored.
     E.chain(() =>
-      decodeProps(
-        operation,
-        { ...options, components },
-        {
-          components: PositiveInteger,
-          seed: Seed,
-          // The init is checked where it is resolved, with the list of known names.
-          init: t.unknown,
-        },
-      ),
+      'components' in options
+        ? E.left(
+            invalidOption(
+              operation,
+              'components',
+              'is the second argument of initialize(X, components, options), not an option: ' +
+                `found it in the options as well (${describeValue(
+                  (options as Record<string, unknown>).components,
+                )})`,
+            ),
+          )
+        : E.right(undefined),
+    ),
+    E.chain(() => decodeProps(operation, { components }, { components: PositiveInteger })),
+    E.chain(() =>
+      decodeProps(operation, options as Readonly<Record<string, unknown>>, {
+        seed: Seed,
+        // The init is checked where it is resolved, with the list of known names.
+        init: t.unknown,
+      }),
     ),
     E.chain(() => asMatrix(operation, input)),
     E.chain((X) => checkNonNegative(operation, 'X', X)),

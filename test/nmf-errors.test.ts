@@ -383,6 +383,17 @@ describe('what a JavaScript caller may pass', () => {
     )
   })
 
+  it('initialize refuses components among its options, where it was ignored', () => {
+    expect(failure(initialize(X, 2, { components: 1 } as never)).message).toBe(
+      "initialize: option 'components': is the second argument of initialize(X, components, " +
+        'options), not an option: found it in the options as well (a number (1))',
+    )
+    // The known options are the options' own: components is not among them.
+    expect(failure(initialize(X, 2, { comp: 1 } as never)).message).toBe(
+      "initialize: option 'comp': not a known option; known options are seed, init",
+    )
+  })
+
   it('a product, sum or divergence of something that is not a Matrix is an error', () => {
     const M = Matrix.fill(2, 2, 1)
     expect(failure(M.times(undefined as never)).message).toBe(
