@@ -117,11 +117,12 @@ const fitW = <R extends string, C extends string>(
       H.cols === X.cols
         ? checkComponents(H)
         : E.left<NmfError>(
+            // H is the fitted model; the new samples are what does not fit it.
             shapeMismatch(
               operation,
-              'H',
-              `${X.cols} columns (X's features)`,
-              `shape ${showShape(H.rows, H.cols)}`,
+              'X',
+              `${H.cols} columns (the features of H, ${showShape(H.rows, H.cols)})`,
+              `shape ${showShape(X.rows, X.cols)}`,
             ),
           ),
     ),

@@ -117,10 +117,10 @@ describe('transform', () => {
 
   it.each([
     [
-      'H with the wrong number of columns',
+      'X with other features than H (the model)',
       () => transform(X, matrix([[1, 2, 3]])),
       'ShapeMismatch',
-      "transform: expected H to have 4 columns (X's features), found shape 1×3",
+      'transform: expected X to have 3 columns (the features of H, 1×3), found shape 5×4',
     ],
     [
       'a negative H',
