@@ -3,6 +3,7 @@
  * Knows the reports of `norms` and `aligned`; any other report (plain data by
  * the comparator contract) is shown as indented JSON under its comparator's name.
  */
+import { describeValue } from '../core/matrix.ts'
 import { showCompact, showCosine } from '../core/show.ts'
 import { isAlignedReport, type AlignedReport } from './aligned.ts'
 import { isNormsReport, type DifferenceMetrics, type NormsReport } from './compare.ts'
@@ -132,6 +133,13 @@ const formatOther = (report: unknown): string => {
  * const text = E.isRight(result) ? formatReport(result.right, names) : ''
  */
 export const formatReport = (report: unknown, options: FormatReportOptions = {}): string => {
+  // A report is data: compare's result, or a comparator's report (an object).
+  if (typeof report !== 'object' || report === null || Array.isArray(report)) {
+    throw new TypeError(
+      'formatReport: expected a report (the result of compare, or of a comparator: an ' +
+        `object), found ${describeValue(report)}`,
+    )
+  }
   const names = `a = ${options.a ?? 'a'}, b = ${options.b ?? 'b'}`
   if (
     typeof report === 'object' &&

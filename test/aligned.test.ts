@@ -581,4 +581,14 @@ describe('formatReport', () => {
     expect(report).toContain('reconstruction error ‖X − W·H‖_F: not computed (no X given)')
     expect(report).toContain('relative to ‖W_a·H_a‖_F (no X given)')
   })
+
+  it('throws a TypeError on something that is not a report (it printed "undefined")', () => {
+    expect(() => formatReport(undefined)).toThrow(
+      new TypeError(
+        'formatReport: expected a report (the result of compare, or of a comparator: an ' +
+          'object), found undefined',
+      ),
+    )
+    expect(() => formatReport([1, 2])).toThrow(TypeError)
+  })
 })
