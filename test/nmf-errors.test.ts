@@ -3,6 +3,7 @@
  * and where.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import {
   CsrMatrix,
@@ -451,6 +452,35 @@ describe('what a JavaScript caller may pass', () => {
     expect(refused({ ...copy, converged: undefined })).toBe(
       "nmf: option 'solver': expected the solver plugin 'x' to have converged, a function, " +
         'found undefined',
+    )
+  })
+
+  it("a plugin's options may not be named as nmf's own: its default would win in the record", () => {
+    const copy = { ...cd, name: 'x', capabilities: { ...cd.capabilities } }
+    const refused = (solver: unknown) =>
+      failure(nmf(X, { components: 2, solver: solver as AnySolver }))
+    const seeded = refused({ ...copy, optionProps: { seed: t.number }, defaults: { seed: 5 } })
+    expect(seeded._tag).toBe('InvalidOption')
+    expect(seeded.message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to name only options of its own, " +
+        "found seed in its optionProps and defaults: seed is one of nmf's own options, which " +
+        "every solver takes; give the plugin's option another name",
+    )
+    expect(refused({ ...copy, defaults: { maxIter: 7 } }).message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to name only options of its own, " +
+        "found maxIter in its defaults: maxIter is one of nmf's own options, which every " +
+        "solver takes; give the plugin's option another name",
+    )
+    const both = { optionProps: { tol: t.string, rate: t.number }, defaults: { maxIter: 7 } }
+    expect(refused({ ...copy, ...both }).message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to name only options of its own, " +
+        'found maxIter in its defaults and tol in its optionProps: maxIter and tol are ' +
+        "nmf's own options, which every solver takes; give the plugin's options other names",
+    )
+    // The defaults are read for their names, so they must be an object.
+    expect(refused({ ...copy, defaults: undefined }).message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have defaults, an object of " +
+        'option values, found undefined',
     )
   })
 
