@@ -90,7 +90,10 @@ export interface Solver<O = unknown, S extends Factors = Factors> {
    * refuses such a plugin with an `InvalidOption` on `solver`.
    */
   readonly optionProps: t.Props
-  /** Values for the options the user did not give; none named as a common option. */
+  /**
+   * Values for the options the user did not give: each one a value of its option's codec
+   * (else `nmf` refuses the plugin), and none named as a common option.
+   */
   readonly defaults: O
   readonly capabilities: Capabilities
   /** What `StepResult.measure` is, for reports: e.g. `'projected-gradient violation'`. */

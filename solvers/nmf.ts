@@ -201,8 +201,9 @@ const PLUGIN_MEMBERS: ReadonlyArray<readonly [string, string, (value: unknown) =
 
 /**
  * A plugin with the members `Solver` asks for, each of its kind (a JavaScript plugin can
- * lack one), and whose own options are its own (none is named as one of nmf's common
- * options): else an error on `solver` that names the first member that is wrong.
+ * lack one), whose own options are its own (none is named as one of nmf's common options)
+ * and whose defaults its codecs accept: else an error on `solver` that names the first
+ * member that is wrong.
  */
 const checkPlugin = (solver: Record<string, unknown>): Result<AnySolver> => {
   for (const [path, expected, ok] of PLUGIN_MEMBERS) {
@@ -225,6 +226,7 @@ const checkPlugin = (solver: Record<string, unknown>): Result<AnySolver> => {
   return pipe(
     checkOwnNames(plugin),
     E.chain(() => checkCodecs(plugin)),
+    E.chain(() => checkDefaults(plugin)),
     E.map(() => plugin),
   )
 }
@@ -262,10 +264,13 @@ const checkOwnNames = (solver: AnySolver): Result<void> => {
 const listed = (items: readonly string[]): string =>
   items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
 
-/** Each own option is decoded by its codec when nmf runs: each must be one. */
+/**
+ * Each own option is decoded by its codec when nmf runs, and its default checked by the
+ * codec's `is`: each must be an io-ts codec.
+ */
 const checkCodecs = (solver: AnySolver): Result<void> => {
   for (const [option, codec] of Object.entries(solver.optionProps as object)) {
-    if (!isObject(codec) || typeof codec.decode !== 'function') {
+    if (!isObject(codec) || typeof codec.decode !== 'function' || typeof codec.is !== 'function') {
       return E.left(
         invalidOption(
           operation,
@@ -275,6 +280,28 @@ const checkCodecs = (solver: AnySolver): Result<void> => {
         ),
       )
     }
+  }
+  return E.right(undefined)
+}
+
+/**
+ * Each default of an own option is a value of its codec's type (the solver gets it as a
+ * decoded value, in place of one the user did not give): else an error that names the
+ * option, the type and the value.
+ */
+const checkDefaults = (solver: AnySolver): Result<void> => {
+  const defaults = solver.defaults as Readonly<Record<string, unknown>>
+  for (const [option, codec] of Object.entries(solver.optionProps)) {
+    if (!Object.hasOwn(defaults, option) || codec.is(defaults[option])) continue
+    return E.left(
+      invalidOption(
+        operation,
+        'solver',
+        `expected the solver plugin '${solver.name}' to have defaults.${option}, ` +
+          `${codec.name} (as its optionProps.${option} decodes), ` +
+          `found ${describeValue(defaults[option])}`,
+      ),
+    )
   }
   return E.right(undefined)
 }

@@ -15,6 +15,7 @@ import {
   initialize,
   inverseTransform,
   maximumAssignment,
+  movingAverage,
   nmf,
   setKernelThreads,
   transform,
@@ -482,6 +483,35 @@ describe('what a JavaScript caller may pass', () => {
       "nmf: option 'solver': expected the solver plugin 'x' to have defaults, an object of " +
         'option values, found undefined',
     )
+  })
+
+  it("a plugin's defaults are values of its own options' codecs", () => {
+    const copy = { ...cd, name: 'x', capabilities: { ...cd.capabilities } }
+    const refused = (solver: unknown) =>
+      failure(nmf(X, { components: 2, solver: solver as AnySolver }))
+    const fast = refused({ ...copy, optionProps: { rate: t.number }, defaults: { rate: 'fast' } })
+    expect(fast._tag).toBe('InvalidOption')
+    expect(fast.message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have defaults.rate, number (as " +
+        'its optionProps.rate decodes), found a string (fast)',
+    )
+    const gamma = { ...movingAverage, name: 'x', defaults: { gamma: 2, nonnegative: true } }
+    expect(refused(gamma).message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have defaults.gamma, a number " +
+        'in (0, 1] (as its optionProps.gamma decodes), found a number (2)',
+    )
+    // A default is checked with its codec's is, so an object with decode alone is no codec.
+    const decodeOnly = { rate: { decode: t.number.decode } }
+    expect(refused({ ...copy, optionProps: decodeOnly, defaults: { rate: 1 } }).message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have optionProps.rate, an io-ts " +
+        'codec, found an object',
+    )
+    // An option left without a default is the plugin's to allow; a valid default is taken.
+    const rate = { optionProps: { rate: t.number }, defaults: {} }
+    expect(E.isRight(nmf(X, { components: 2, solver: { ...copy, ...rate } }))).toBe(true)
+    const slow = { ...copy, optionProps: { rate: t.number }, defaults: { rate: 0.5 } }
+    const fit = nmf(X, { components: 2, solver: slow })
+    expect(E.isRight(fit) && fit.right.options.rate).toBe(0.5)
   })
 
   it("what a plugin's start and step return is checked before it is used", () => {

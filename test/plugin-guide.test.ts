@@ -49,14 +49,17 @@ describe('plugin guide', () => {
     expect(guide).toContain(`\`${fit.left.message}\``)
   })
 
-  it("refuses an option named as nmf's own with the message it quotes", () => {
+  it("refuses a bad default, or an option named as nmf's own, with the messages it quotes", () => {
     const guide = readFileSync(join(root, 'docs', 'plugins.md'), 'utf8')
     const X = [
       [1, 0, 2],
       [0, 3, 1],
     ]
     const seeded = { ...relaxedCd, optionProps: { ...relaxedCd.optionProps, seed: t.number } }
-    for (const plugin of [{ ...seeded, defaults: { ...relaxedCd.defaults, seed: 5 } }]) {
+    for (const plugin of [
+      { ...relaxedCd, defaults: { step: 2 } },
+      { ...seeded, defaults: { ...relaxedCd.defaults, seed: 5 } },
+    ]) {
       const fit = nmf(X, { components: 1, solver: plugin })
       if (E.isRight(fit)) throw new Error('expected the plugin to be refused')
       expect(guide).toContain(`\`${fit.left.message}\``)
