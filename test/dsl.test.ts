@@ -20,6 +20,7 @@ import {
   where,
   type Expr,
   type Result,
+  type Scalar,
 } from 'nmfkit'
 import { unwrap } from './fixture-helpers.ts'
 
@@ -386,6 +387,27 @@ describe('values, updates and errors', () => {
     expect(E.isLeft(sum) && sum.left.message).toBe(
       'Expr.add: expected the right operand to have shape 2×3 or a broadcast of it, found 1×2',
     )
+  })
+
+  it('value of an expression that is not 1×1 is a Left naming its shape, not its first entry', () => {
+    const notScalar = lift(
+      unwrap(
+        Matrix.fromArrays([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ),
+    ) as unknown as Scalar
+    for (const codegen of [true, false]) {
+      const found = value(notScalar, { codegen })
+      expect(E.isLeft(found) && found.left).toMatchObject({
+        _tag: 'ShapeMismatch',
+        message:
+          'value: expected the expression to have shape 1×1 (a number; evaluate gives a ' +
+          'matrix), found 2×3',
+      })
+    }
+    expect(E.isLeft(value(W.column(0) as unknown as Scalar))).toBe(true)
   })
 
   it('evaluation never changes its inputs', () => {
