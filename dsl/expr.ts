@@ -194,9 +194,14 @@ export class Expr<R extends string = string, C extends string = string> {
   sumSquares(): Scalar {
     return this.reduce('sumSquares')
   }
-  /** ‖A‖_F. */
+  /**
+   * ‖A‖_F, as `Matrix.frobeniusNorm` computes it: the plain √Σ a_ij² where the sum of
+   * squares is safely within float64's range, else the entries scaled by a power of two
+   * before they are squared, so that it is Infinity or 0 only when the norm itself is beyond
+   * float64's range (`sumSquares().sqrt()` is the plain formula alone).
+   */
   norm(): Scalar {
-    return this.reduce('sumSquares').sqrt()
+    return this.reduce('norm')
   }
   /** The largest entry. */
   maxEntry(): Scalar {
