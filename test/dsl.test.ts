@@ -181,6 +181,16 @@ describe('norm scales as Matrix.frobeniusNorm does', () => {
     expect(norms(lift(A).minus(2).log().norm()).every(Number.isNaN)).toBe(true)
   })
 
+  it('dot is the plain sum, at the extremes as its doc comment says', () => {
+    const row = (values: number[]) => lift(unwrap(Matrix.fromArrays([values])))
+    const dots = (a: number[], b: number[]) => norms(row(a).dot(row(b)))
+    expect(dots([1e154, 1e154], [1e154, 1e154])).toEqual([Infinity, Infinity, Infinity])
+    expect(dots([1e-200], [1e-200])).toEqual([0, 0, 0])
+    expect(dots([1e200, 1e200], [1e200, 1e100]).every((d) => d === Infinity)).toBe(true)
+    // Products that cancel: the exact sum, 0, is a double, but the plain sum is not.
+    expect(dots([1e200, 1e200], [1e200, -1e200]).every(Number.isNaN)).toBe(true)
+  })
+
   property.prop([shapedExpr, fc.constantFrom(2 ** 600, 2 ** -600)], { numRuns: 50 })(
     'of random expressions scaled by 2^±600: the norm of their values',
     (e, factor) => {
