@@ -150,8 +150,21 @@ export const wideNorm = (
 export const euclideanNorm = (values: ArrayLike<number>): number => {
   let squares = 0
   for (let q = 0; q < values.length; q++) squares += values[q] * values[q]
+  return euclideanNormOfSquares(squares, () => values)
+}
+
+/**
+ * `euclideanNorm` of the entries whose plain sum of squares, added in their order, is
+ * `squares`: √squares where that is safely within range, else the scaled sum of the
+ * entries, which `values` gives only then (a caller that computes the entries on the fly
+ * materializes them only at the extremes).
+ */
+export const euclideanNormOfSquares = (
+  squares: number,
+  values: () => ArrayLike<number>,
+): number => {
   // Within these bounds no square that matters has overflowed or underflowed. A NaN entry
   // gives NaN either way; an infinite one, Infinity (wideNorm's largest entry).
   if ((squares > 1e-280 && squares < 1e280) || Number.isNaN(squares)) return Math.sqrt(squares)
-  return wideValue(wideNorm(values))
+  return wideValue(wideNorm(values()))
 }

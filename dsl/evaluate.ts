@@ -21,7 +21,7 @@
  * // fused loop 6×3 (generated): sum = sum((A0 ∘ t0))
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { Result } from '../core/errors.ts'
+import { shapeMismatch, type Result } from '../core/errors.ts'
 import { Matrix, showShape, valuesOf } from '../core/matrix.ts'
 import type { Expr, Scalar } from './expr.ts'
 import type { Node } from './node.ts'
@@ -108,9 +108,26 @@ export const evaluate = <R extends string, C extends string>(
 ): Result<Matrix<R, C>> =>
   E.map((all: Matrix[]) => all[0] as Matrix<R, C>)(evaluateAll([expr as Expr], options))
 
-/** The value of a scalar expression. */
+/**
+ * The value of a scalar expression. An expression of another shape (its types set aside) is
+ * a `ShapeMismatch` that names its shape, not its first entry.
+ *
+ * @example
+ * value(lift(W).sum()) // Right(Σ w_ij)
+ */
 export const value = (expr: Scalar, options: EvaluateOptions = {}): Result<number> =>
-  E.map((m: Matrix) => valuesOf(m)[0])(evaluate(expr, options))
+  E.flatMap(evaluate(expr, options), (m: Matrix) =>
+    m.rows === 1 && m.cols === 1
+      ? E.right(valuesOf(m)[0])
+      : E.left(
+          shapeMismatch(
+            'value',
+            'the expression',
+            'shape 1×1 (a number; evaluate gives a matrix)',
+            showShape(m.rows, m.cols),
+          ),
+        ),
+  )
 
 /**
  * The plan as text: the inputs, then one line per step (kernel calls and fused

@@ -194,9 +194,14 @@ export class Expr<R extends string = string, C extends string = string> {
   sumSquares(): Scalar {
     return this.reduce('sumSquares')
   }
-  /** ‖A‖_F. */
+  /**
+   * ‖A‖_F, as `Matrix.frobeniusNorm` computes it: the plain √Σ a_ij² where the sum of
+   * squares is safely within float64's range, else the entries scaled by a power of two
+   * before they are squared, so that it is Infinity or 0 only when the norm itself is beyond
+   * float64's range (`sumSquares().sqrt()` is the plain formula alone).
+   */
   norm(): Scalar {
-    return this.reduce('sumSquares').sqrt()
+    return this.reduce('norm')
   }
   /** The largest entry. */
   maxEntry(): Scalar {
@@ -206,7 +211,14 @@ export class Expr<R extends string = string, C extends string = string> {
   minEntry(): Scalar {
     return this.reduce('min')
   }
-  /** Σ a_ij·b_ij (one fused loop, no temporary). */
+  /**
+   * Σ a_ij·b_ij (one fused loop, no temporary): the plain sum, not scaled as `norm` is. A
+   * product or partial sum beyond float64's range is ±Infinity (NaN where the two meet), and
+   * a product below the smallest double is lost. When all the products have one sign (non-
+   * negative factors, say), the result is Infinity or 0 only when it is itself out of range;
+   * when they cancel, it can be Infinity or NaN though the exact sum is a double:
+   * `[1e200, 1e200]·[1e200, −1e200]` gives NaN, not 0.
+   */
   dot(other: Expr<R, C>): Scalar {
     return this.mul(other).sum()
   }
@@ -402,7 +414,7 @@ export const transposeTimes = <R extends string, K extends string, C extends str
   a: Expr<K, R>,
   b: Expr<NoInfer<K>, C>,
 ): Expr<R, C> => a.transposeTimes(b)
-/** Σ a_ij·b_ij. */
+/** Σ a_ij·b_ij, as `Expr.dot` computes it (the plain sum: see there for its extremes). */
 export const dot = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Expr<NoInfer<R>, NoInfer<C>>,

@@ -40,7 +40,10 @@ export type Ir =
    */
   | { readonly k: 'dot'; readonly matrix: number; readonly vector: number; readonly length: number }
 
-/** One result of a region: a whole array, or a reduction of all entries. */
+/**
+ * One result of a region: a whole array, or a reduction of all entries. A `norm` reduction
+ * returns the plain sum of squares; the planner takes its root (`euclideanNormOfSquares`).
+ */
 export interface Output {
   readonly ir: Ir
   readonly reduce?: ReduceOp
@@ -106,12 +109,16 @@ export const binaryFunctions: Readonly<Record<BinaryOp, (a: number, b: number) =
   ge: (a, b) => (a >= b ? 1 : 0),
 }
 
-/** The start of each reduction and how one entry joins it. */
+/**
+ * The start of each reduction and how one entry joins it. In a region, `norm` accumulates
+ * the plain sum of squares, as `sumSquares` does; the planner finishes it.
+ */
 export const reductions: Readonly<
   Record<ReduceOp, { readonly start: number; readonly join: (acc: number, v: number) => number }>
 > = {
   sum: { start: 0, join: (acc, v) => acc + v },
   sumSquares: { start: 0, join: (acc, v) => acc + v * v },
+  norm: { start: 0, join: (acc, v) => acc + v * v },
   max: { start: -Infinity, join: Math.max },
   min: { start: Infinity, join: Math.min },
 }
@@ -119,6 +126,7 @@ export const reductions: Readonly<
 const joinCode: Readonly<Record<ReduceOp, (acc: string, v: string) => string>> = {
   sum: (acc, v) => `${acc} += ${v}`,
   sumSquares: (acc, v) => `${acc} += sq(${v})`,
+  norm: (acc, v) => `${acc} += sq(${v})`,
   max: (acc, v) => `${acc} = Math.max(${acc}, ${v})`,
   min: (acc, v) => `${acc} = Math.min(${acc}, ${v})`,
 }

@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Result } from '../core/errors.ts'
 import { Matrix } from '../core/matrix.ts'
+import { euclideanNorm } from '../core/scaled.ts'
 import type { Expr } from './expr.ts'
 import { binaryFunctions, reductions, unaryFunctions } from './fuse.ts'
 import type { Node } from './node.ts'
@@ -18,10 +19,14 @@ interface Value {
   readonly at: (i: number, j: number) => number
 }
 
-const tabulate = (rows: number, cols: number, f: (i: number, j: number) => number): Value => {
+const tabulate = (
+  rows: number,
+  cols: number,
+  f: (i: number, j: number) => number,
+): Value & { readonly data: Float64Array } => {
   const data = new Float64Array(rows * cols)
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = f(i, j)
-  return { rows, cols, at: (i, j) => data[i * cols + j] }
+  return { rows, cols, at: (i, j) => data[i * cols + j], data }
 }
 
 /** Reads a broadcast operand at a position of the result. */
@@ -114,6 +119,10 @@ const interpretNode = (n: Node): Value => {
     }
     case 'reduce': {
       const a = interpretNode(n.arg)
+      if (n.op === 'norm') {
+        const norm = euclideanNorm(tabulate(a.rows, a.cols, a.at).data)
+        return { rows: 1, cols: 1, at: () => norm }
+      }
       const { start, join } = reductions[n.op]
       let acc = start
       for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) acc = join(acc, a.at(i, j))

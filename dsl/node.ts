@@ -13,8 +13,11 @@ export type UnaryOp = 'neg' | 'abs' | 'sqrt' | 'square' | 'exp' | 'log'
 export type BinaryOp =
   'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
 
-/** Reductions of all entries to one number. */
-export type ReduceOp = 'sum' | 'sumSquares' | 'max' | 'min'
+/**
+ * Reductions of all entries to one number. `norm` is √Σ a_ij², scaled where the squares
+ * would overflow or underflow, as `Matrix.frobeniusNorm` is.
+ */
+export type ReduceOp = 'sum' | 'sumSquares' | 'norm' | 'max' | 'min'
 
 export type Node =
   | { readonly kind: 'dense'; readonly matrix: Matrix }

@@ -25,6 +25,7 @@ import {
   transpose,
 } from '../core/kernels.ts'
 import { showShape, type Matrix } from '../core/matrix.ts'
+import { euclideanNormOfSquares } from '../core/scaled.ts'
 import { regionRunner, type Ir, type Output, type Read } from './fuse.ts'
 import { showNode, type Node, type ReduceOp, type Shape } from './node.ts'
 import { shapeOf } from './shape.ts'
@@ -541,6 +542,13 @@ class Planner {
         : { ir: lower(output.node), reduce: output.reduce },
     )
     const { runner, generated } = regionRunner(lowered, reads.length, this.codegen)
+    // A norm's sum of squares beyond the safe range is redone from its entries, scaled: this
+    // region writes them, and runs only then.
+    const entries = lowered.map((output) =>
+      output.reduce === 'norm'
+        ? regionRunner([{ ir: output.ir }], reads.length, this.codegen).runner
+        : undefined,
+    )
     const results = outputs.map((output) =>
       output.reduce === undefined ? this.temp(shape.rows, shape.cols) : this.temp(1, 1),
     )
@@ -571,7 +579,16 @@ class Planner {
         )
         const values = runner(bound, constants, rows, cols, outs)
         results.forEach((result, index) => {
-          frame.temps[result.slot] = outs[index] ?? Float64Array.of(values[index])
+          const rerun = entries[index]
+          const reduced =
+            rerun === undefined
+              ? values[index]
+              : euclideanNormOfSquares(values[index], () => {
+                  const all = new Float64Array(rows * cols)
+                  rerun(bound, constants, rows, cols, [all])
+                  return all
+                })
+          frame.temps[result.slot] = outs[index] ?? Float64Array.of(reduced)
         })
       },
     })

@@ -33,7 +33,7 @@ const binaryOps: readonly BinaryOp[] = [
   'gt',
   'ge',
 ]
-const reduceOps: readonly ReduceOp[] = ['sum', 'sumSquares', 'max', 'min']
+const reduceOps: readonly ReduceOp[] = ['sum', 'sumSquares', 'max', 'min', 'norm']
 
 const kindCodes: Readonly<Record<Node['kind'], number>> = {
   dense: 1,

@@ -84,9 +84,16 @@ export interface Capabilities {
  */
 export interface Solver<O = unknown, S extends Factors = Factors> {
   readonly name: string
-  /** The solver's own options, validated by the driver; unknown keys are rejected. */
+  /**
+   * The solver's own options, validated by the driver; unknown keys are rejected. None may
+   * share a name with one of `nmf`'s common options (`seed`, `maxIter`, `tol`, ...): `nmf`
+   * refuses such a plugin with an `InvalidOption` on `solver`.
+   */
   readonly optionProps: t.Props
-  /** Values for the options the user did not give. */
+  /**
+   * Values for the options the user did not give: each one a value of its option's codec
+   * (else `nmf` refuses the plugin), and none named as a common option.
+   */
   readonly defaults: O
   readonly capabilities: Capabilities
   /** What `StepResult.measure` is, for reports: e.g. `'projected-gradient violation'`. */

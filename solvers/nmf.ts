@@ -182,6 +182,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const PLUGIN_MEMBERS: ReadonlyArray<readonly [string, string, (value: unknown) => boolean]> = [
   ['name', 'a string', (value) => typeof value === 'string'],
   ['optionProps', 'an object of io-ts codecs', (value) => isObject(value)],
+  ['defaults', 'an object of option values', (value) => isObject(value)],
   ['capabilities', 'an object', (value) => isObject(value)],
   ['capabilities.losses', 'an array of loss names', (value) => Array.isArray(value)],
   ...['sparse', 'monotone', 'nonnegative'].map(
@@ -200,7 +201,9 @@ const PLUGIN_MEMBERS: ReadonlyArray<readonly [string, string, (value: unknown) =
 
 /**
  * A plugin with the members `Solver` asks for, each of its kind (a JavaScript plugin can
- * lack one): else an error on `solver` that names the first member that is wrong.
+ * lack one), whose own options are its own (none is named as one of nmf's common options)
+ * and whose defaults its codecs accept: else an error on `solver` that names the first
+ * member that is wrong.
  */
 const checkPlugin = (solver: Record<string, unknown>): Result<AnySolver> => {
   for (const [path, expected, ok] of PLUGIN_MEMBERS) {
@@ -219,20 +222,88 @@ const checkPlugin = (solver: Record<string, unknown>): Result<AnySolver> => {
       )
     }
   }
-  // Each own option is decoded by its codec when nmf runs: each must be one.
+  const plugin = solver as unknown as AnySolver
+  return pipe(
+    checkOwnNames(plugin),
+    E.chain(() => checkCodecs(plugin)),
+    E.chain(() => checkDefaults(plugin)),
+    E.map(() => plugin),
+  )
+}
+
+/**
+ * Nothing, unless the plugin's optionProps or defaults name one of nmf's common options:
+ * `nmf` would decode the user's value as the common option and then let the plugin's
+ * default overwrite it in the options the fit records (or give the solver a value of the
+ * wrong type), so such a plugin is refused, naming every such option and where it is.
+ */
+const checkOwnNames = (solver: AnySolver): Result<void> => {
+  const where = (option: string): string =>
+    [
+      ...(Object.hasOwn(solver.optionProps, option) ? ['optionProps'] : []),
+      ...(Object.hasOwn(solver.defaults as object, option) ? ['defaults'] : []),
+    ].join(' and ')
+  const colliding = Object.keys(commonProps).filter((option) => where(option) !== '')
+  if (colliding.length === 0) return E.right(undefined)
+  const [these, another] =
+    colliding.length === 1
+      ? [`${colliding[0]} is one of nmf's own options`, 'option another name']
+      : [`${listed(colliding)} are nmf's own options`, 'options other names']
+  return E.left(
+    invalidOption(
+      operation,
+      'solver',
+      `expected the solver plugin '${solver.name}' to name only options of its own, found ` +
+        `${listed(colliding.map((option) => `${option} in its ${where(option)}`))}: ` +
+        `${these}, which every solver takes; give the plugin's ${another}`,
+    ),
+  )
+}
+
+/** "a", "a and b", "a, b and c". */
+const listed = (items: readonly string[]): string =>
+  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
+
+/**
+ * Each own option is decoded by its codec when nmf runs, and its default checked by the
+ * codec's `is`: each must be an io-ts codec.
+ */
+const checkCodecs = (solver: AnySolver): Result<void> => {
   for (const [option, codec] of Object.entries(solver.optionProps as object)) {
-    if (!isObject(codec) || typeof codec.decode !== 'function') {
+    if (!isObject(codec) || typeof codec.decode !== 'function' || typeof codec.is !== 'function') {
       return E.left(
         invalidOption(
           operation,
           'solver',
-          `expected the solver plugin '${String(solver.name)}' to have optionProps.${option}, ` +
+          `expected the solver plugin '${solver.name}' to have optionProps.${option}, ` +
             `an io-ts codec, found ${describeValue(codec)}`,
         ),
       )
     }
   }
-  return E.right(solver as unknown as AnySolver)
+  return E.right(undefined)
+}
+
+/**
+ * Each default of an own option is a value of its codec's type (the solver gets it as a
+ * decoded value, in place of one the user did not give): else an error that names the
+ * option, the type and the value.
+ */
+const checkDefaults = (solver: AnySolver): Result<void> => {
+  const defaults = solver.defaults as Readonly<Record<string, unknown>>
+  for (const [option, codec] of Object.entries(solver.optionProps)) {
+    if (!Object.hasOwn(defaults, option) || codec.is(defaults[option])) continue
+    return E.left(
+      invalidOption(
+        operation,
+        'solver',
+        `expected the solver plugin '${solver.name}' to have defaults.${option}, ` +
+          `${codec.name} (as its optionProps.${option} decodes), ` +
+          `found ${describeValue(defaults[option])}`,
+      ),
+    )
+  }
+  return E.right(undefined)
 }
 
 /** X itself, unless it is a CsrMatrix and `solver` declares that it takes none. */

@@ -20,6 +20,7 @@ import {
   where,
   type Expr,
   type Result,
+  type Scalar,
 } from 'nmfkit'
 import { unwrap } from './fixture-helpers.ts'
 
@@ -125,7 +126,8 @@ describe('evaluate agrees with the reference interpreter', () => {
   })
 
   property.prop([shapedExpr], { numRuns: 50 })('reductions of random expressions', (e) => {
-    for (const reduced of [e.sum(), e.sumSquares(), e.maxEntry(), e.minEntry(), e.columnSums()]) {
+    const reductions = [e.sum(), e.sumSquares(), e.norm(), e.maxEntry(), e.minEntry()]
+    for (const reduced of [...reductions, e.columnSums()]) {
       expect(agree(unwrap(evaluate(reduced)), unwrap(interpret(reduced)))).toBe(true)
     }
   })
@@ -135,6 +137,71 @@ describe('evaluate agrees with the reference interpreter', () => {
     expect(agree(whole, unwrap(interpret(e)))).toBe(true)
     expect(agree(total, unwrap(interpret(e.abs().sum())))).toBe(true)
   })
+})
+
+describe('norm scales as Matrix.frobeniusNorm does', () => {
+  const A = unwrap(
+    Matrix.fromArrays([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]),
+  )
+  /** The norm by generated code, by closures and by the interpreter. */
+  const norms = (e: Scalar): number[] => [
+    unwrap(value(e)),
+    unwrap(value(e, { codegen: false })),
+    unwrap(interpret(e)).toFloat64Array()[0],
+  ]
+  const scaled = (factor: number): Matrix =>
+    unwrap(Matrix.fromArrays(A.toArray().map((row) => row.map((a) => a * factor))))
+
+  it.each([1e200, 1e-200, 1e155, 1e-155, 2 ** -1060, 1])(
+    'of A·%s, fused, read in place, or in a column, on every path',
+    (factor) => {
+      const expected = scaled(factor).frobeniusNorm()
+      expect(expected).toBeGreaterThan(0)
+      expect(expected).toBeLessThan(Infinity)
+      expect(norms(lift(A).mul(factor).norm())).toEqual([expected, expected, expected])
+      expect(norms(lift(scaled(factor)).norm())).toEqual([expected, expected, expected])
+      // Row 1 of A, read in place as a column of Aᵀ.
+      const column = unwrap(Matrix.fromArrays([[4 * factor], [5 * factor], [6 * factor]]))
+      const inColumn = lift(scaled(factor)).t().column(1).norm()
+      expect(norms(inColumn)).toEqual(Array(3).fill(column.frobeniusNorm()))
+    },
+  )
+
+  it('beside other reductions in one loop, and Infinity or 0 only beyond range', () => {
+    const big = lift(A).mul(1e200)
+    const [norm, sum] = unwrap(evaluateAll([big.norm(), big.sum()]))
+    expect(norm.toFloat64Array()[0]).toBe(scaled(1e200).frobeniusNorm())
+    expect(sum.toFloat64Array()[0]).toBeCloseTo(2.1e201, -190)
+    expect(norms(lift(A).mul(1e300).mul(1e10).norm())).toEqual([Infinity, Infinity, Infinity])
+    expect(norms(lift(A).mul(0).norm())).toEqual([0, 0, 0])
+    expect(norms(lift(A).div(0).norm())).toEqual([Infinity, Infinity, Infinity])
+    expect(norms(lift(A).minus(2).log().norm()).every(Number.isNaN)).toBe(true)
+  })
+
+  it('dot is the plain sum, at the extremes as its doc comment says', () => {
+    const row = (values: number[]) => lift(unwrap(Matrix.fromArrays([values])))
+    const dots = (a: number[], b: number[]) => norms(row(a).dot(row(b)))
+    expect(dots([1e154, 1e154], [1e154, 1e154])).toEqual([Infinity, Infinity, Infinity])
+    expect(dots([1e-200], [1e-200])).toEqual([0, 0, 0])
+    expect(dots([1e200, 1e200], [1e200, 1e100]).every((d) => d === Infinity)).toBe(true)
+    // Products that cancel: the exact sum, 0, is a double, but the plain sum is not.
+    expect(dots([1e200, 1e200], [1e200, -1e200]).every(Number.isNaN)).toBe(true)
+  })
+
+  property.prop([shapedExpr, fc.constantFrom(2 ** 600, 2 ** -600)], { numRuns: 50 })(
+    'of random expressions scaled by 2^±600: the norm of their values',
+    (e, factor) => {
+      const expected = unwrap(evaluate(e.mul(factor))).frobeniusNorm()
+      for (const found of norms(e.mul(factor).norm())) {
+        // Not agree(): it lets Infinity pass for any huge number.
+        const close = Math.abs(found - expected) <= TOLERANCE * Math.abs(expected)
+        expect(Object.is(found, expected) || close).toBe(true)
+      }
+    },
+  )
 })
 
 describe('plans cached by structure', () => {
@@ -386,6 +453,27 @@ describe('values, updates and errors', () => {
     expect(E.isLeft(sum) && sum.left.message).toBe(
       'Expr.add: expected the right operand to have shape 2×3 or a broadcast of it, found 1×2',
     )
+  })
+
+  it('value of an expression that is not 1×1 is a Left naming its shape, not its first entry', () => {
+    const notScalar = lift(
+      unwrap(
+        Matrix.fromArrays([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ),
+    ) as unknown as Scalar
+    for (const codegen of [true, false]) {
+      const found = value(notScalar, { codegen })
+      expect(E.isLeft(found) && found.left).toMatchObject({
+        _tag: 'ShapeMismatch',
+        message:
+          'value: expected the expression to have shape 1×1 (a number; evaluate gives a ' +
+          'matrix), found 2×3',
+      })
+    }
+    expect(E.isLeft(value(W.column(0) as unknown as Scalar))).toBe(true)
   })
 
   it('evaluation never changes its inputs', () => {

@@ -3,6 +3,7 @@
  * and where.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import {
   CsrMatrix,
@@ -14,6 +15,7 @@ import {
   initialize,
   inverseTransform,
   maximumAssignment,
+  movingAverage,
   nmf,
   setKernelThreads,
   transform,
@@ -463,6 +465,64 @@ describe('what a JavaScript caller may pass', () => {
       "nmf: option 'solver': expected the solver plugin 'x' to have converged, a function, " +
         'found undefined',
     )
+  })
+
+  it("a plugin's options may not be named as nmf's own: its default would win in the record", () => {
+    const copy = { ...cd, name: 'x', capabilities: { ...cd.capabilities } }
+    const refused = (solver: unknown) =>
+      failure(nmf(X, { components: 2, solver: solver as AnySolver }))
+    const seeded = refused({ ...copy, optionProps: { seed: t.number }, defaults: { seed: 5 } })
+    expect(seeded._tag).toBe('InvalidOption')
+    expect(seeded.message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to name only options of its own, " +
+        "found seed in its optionProps and defaults: seed is one of nmf's own options, which " +
+        "every solver takes; give the plugin's option another name",
+    )
+    expect(refused({ ...copy, defaults: { maxIter: 7 } }).message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to name only options of its own, " +
+        "found maxIter in its defaults: maxIter is one of nmf's own options, which every " +
+        "solver takes; give the plugin's option another name",
+    )
+    const both = { optionProps: { tol: t.string, rate: t.number }, defaults: { maxIter: 7 } }
+    expect(refused({ ...copy, ...both }).message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to name only options of its own, " +
+        'found maxIter in its defaults and tol in its optionProps: maxIter and tol are ' +
+        "nmf's own options, which every solver takes; give the plugin's options other names",
+    )
+    // The defaults are read for their names, so they must be an object.
+    expect(refused({ ...copy, defaults: undefined }).message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have defaults, an object of " +
+        'option values, found undefined',
+    )
+  })
+
+  it("a plugin's defaults are values of its own options' codecs", () => {
+    const copy = { ...cd, name: 'x', capabilities: { ...cd.capabilities } }
+    const refused = (solver: unknown) =>
+      failure(nmf(X, { components: 2, solver: solver as AnySolver }))
+    const fast = refused({ ...copy, optionProps: { rate: t.number }, defaults: { rate: 'fast' } })
+    expect(fast._tag).toBe('InvalidOption')
+    expect(fast.message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have defaults.rate, number (as " +
+        'its optionProps.rate decodes), found a string (fast)',
+    )
+    const gamma = { ...movingAverage, name: 'x', defaults: { gamma: 2, nonnegative: true } }
+    expect(refused(gamma).message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have defaults.gamma, a number " +
+        'in (0, 1] (as its optionProps.gamma decodes), found a number (2)',
+    )
+    // A default is checked with its codec's is, so an object with decode alone is no codec.
+    const decodeOnly = { rate: { decode: t.number.decode } }
+    expect(refused({ ...copy, optionProps: decodeOnly, defaults: { rate: 1 } }).message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have optionProps.rate, an io-ts " +
+        'codec, found an object',
+    )
+    // An option left without a default is the plugin's to allow; a valid default is taken.
+    const rate = { optionProps: { rate: t.number }, defaults: {} }
+    expect(E.isRight(nmf(X, { components: 2, solver: { ...copy, ...rate } }))).toBe(true)
+    const slow = { ...copy, optionProps: { rate: t.number }, defaults: { rate: 0.5 } }
+    const fit = nmf(X, { components: 2, solver: slow })
+    expect(E.isRight(fit) && fit.right.options.rate).toBe(0.5)
   })
 
   it("what a plugin's start and step return is checked before it is used", () => {

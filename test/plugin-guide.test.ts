@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { nmf } from 'nmfkit'
 import { relaxedCd } from '../examples/plugins/solver-plugin.ts'
@@ -46,6 +47,23 @@ describe('plugin guide', () => {
     if (E.isRight(fit)) throw new Error('expected the penalties to be refused')
     expect(fit.left.message).toMatch(/does not apply penalties/)
     expect(guide).toContain(`\`${fit.left.message}\``)
+  })
+
+  it("refuses a bad default, or an option named as nmf's own, with the messages it quotes", () => {
+    const guide = readFileSync(join(root, 'docs', 'plugins.md'), 'utf8')
+    const X = [
+      [1, 0, 2],
+      [0, 3, 1],
+    ]
+    const seeded = { ...relaxedCd, optionProps: { ...relaxedCd.optionProps, seed: t.number } }
+    for (const plugin of [
+      { ...relaxedCd, defaults: { step: 2 } },
+      { ...seeded, defaults: { ...relaxedCd.defaults, seed: 5 } },
+    ]) {
+      const fit = nmf(X, { components: 1, solver: plugin })
+      if (E.isRight(fit)) throw new Error('expected the plugin to be refused')
+      expect(guide).toContain(`\`${fit.left.message}\``)
+    }
   })
 
   it('comparator plugin: runs beside norms, gives a verdict, rejects a bad option', () => {

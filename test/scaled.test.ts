@@ -6,6 +6,7 @@ import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import {
   euclideanNorm,
+  euclideanNormOfSquares,
   exponentOf,
   showWide,
   timesPowerOfTwo,
@@ -100,5 +101,17 @@ describe('norms', () => {
     expect(wideValue(wideNorm([3, Infinity]))).toBe(Infinity)
     expect(timesPowerOfTwo(3, -Infinity)).toBe(0)
     expect(timesPowerOfTwo(3, Infinity)).toBe(Infinity)
+  })
+
+  it('euclideanNormOfSquares asks for the entries only when their squares are out of range', () => {
+    const never = (): number[] => {
+      throw new Error('the entries were asked for')
+    }
+    expect(euclideanNormOfSquares(25, never)).toBe(5)
+    expect(euclideanNormOfSquares(NaN, never)).toBeNaN()
+    expect(euclideanNormOfSquares(Infinity, () => [3e200, 4e200])).toBe(
+      euclideanNorm([3e200, 4e200]),
+    )
+    expect(euclideanNormOfSquares(0, () => [3e-200, 4e-200])).toBe(euclideanNorm([3e-200, 4e-200]))
   })
 })
