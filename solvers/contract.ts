@@ -91,8 +91,9 @@ export interface Solver<O = unknown, S extends Factors = Factors> {
    */
   readonly optionProps: t.Props
   /**
-   * Values for the options the user did not give: each one a value of its option's codec
-   * (else `nmf` refuses the plugin), and none named as a common option.
+   * Values for the options the user did not give: each one a value of its option's codec,
+   * for an option `optionProps` names (else `nmf` refuses the plugin), and none named as a
+   * common option.
    */
   readonly defaults: O
   readonly capabilities: Capabilities

@@ -291,6 +291,18 @@ const checkCodecs = (solver: AnySolver): Result<void> => {
  */
 const checkDefaults = (solver: AnySolver): Result<void> => {
   const defaults = solver.defaults as Readonly<Record<string, unknown>>
+  // A default of no option would reach the fit's recorded options as if it were one.
+  const stray = Object.keys(defaults).find((key) => !Object.hasOwn(solver.optionProps, key))
+  if (stray !== undefined) {
+    return E.left(
+      invalidOption(
+        operation,
+        'solver',
+        `expected the solver plugin '${solver.name}' to have defaults only for its ` +
+          `optionProps, found defaults.${stray}, which optionProps does not name`,
+      ),
+    )
+  }
   for (const [option, codec] of Object.entries(solver.optionProps)) {
     if (!Object.hasOwn(defaults, option) || codec.is(defaults[option])) continue
     return E.left(

@@ -517,6 +517,11 @@ describe('what a JavaScript caller may pass', () => {
       "nmf: option 'solver': expected the solver plugin 'x' to have optionProps.rate, an io-ts " +
         'codec, found an object',
     )
+    // A default of no option would be recorded as an option of the fit.
+    expect(refused({ ...copy, optionProps: {}, defaults: { rate: 1 } }).message).toBe(
+      "nmf: option 'solver': expected the solver plugin 'x' to have defaults only for its " +
+        'optionProps, found defaults.rate, which optionProps does not name',
+    )
     // An option left without a default is the plugin's to allow; a valid default is taken.
     const rate = { optionProps: { rate: t.number }, defaults: {} }
     expect(E.isRight(nmf(X, { components: 2, solver: { ...copy, ...rate } }))).toBe(true)
