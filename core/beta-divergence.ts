@@ -362,7 +362,8 @@ export const betaDivergence = (
         }
       }
       if (!isBetaLoss(beta)) {
-        const found = typeof beta === 'string' ? `'${beta}'` : describeValue(beta)
+        // A string quoted as nmf's option messages quote it.
+        const found = typeof beta === 'string' ? JSON.stringify(beta) : describeValue(beta)
         return E.left<NmfError, number>(
           invalidOption(operation, 'betaLoss', `expected ${BetaLossCodec.name}, found ${found}`),
         )

@@ -171,7 +171,11 @@ const resolveSolver = (solver: unknown): Result<AnySolver> => {
   }
   if (isObject(solver) && 'step' in solver && 'name' in solver) return checkPlugin(solver)
   return E.left(
-    invalidOption(operation, 'solver', `expected a solver name or plugin, found ${typeof solver}`),
+    invalidOption(
+      operation,
+      'solver',
+      `expected a solver name or plugin, found ${describeValue(solver)}`,
+    ),
   )
 }
 

@@ -24,7 +24,7 @@ export const PositiveInteger = numberWhere(
 )
 export const NonNegative = numberWhere('a finite number ≥ 0', (v) => Number.isFinite(v) && v >= 0)
 export const UnitInterval = numberWhere('a number in [0, 1]', (v) => v >= 0 && v <= 1)
-export const Seed = numberWhere('an integer', Number.isSafeInteger)
+export const Seed = numberWhere('an integer of at most 2^53 − 1 in size', Number.isSafeInteger)
 
 /** An AbortSignal, or an object that looks like one (a boolean `aborted`). */
 const isSignal = (u: unknown): u is AbortSignal =>

@@ -195,7 +195,7 @@ describe('errors', () => {
       () => betaDivergence(X, W, H, 'kl' as never),
       'InvalidOption',
       "betaDivergence: option 'betaLoss': expected 'frobenius', 'kullback-leibler', " +
-        "'itakura-saito' or a finite number, found 'kl'",
+        '\'itakura-saito\' or a finite number, found "kl"',
     ],
     [
       'W and H swapped',

@@ -528,7 +528,7 @@ describe('names', () => {
   it('a solver that is neither a name nor a plugin', () => {
     const options = { components: 2, solver: 42 } as unknown as NmfOptions
     expect(failure(nmf(generic, options)).message).toBe(
-      "nmf: option 'solver': expected a solver name or plugin, found number",
+      "nmf: option 'solver': expected a solver name or plugin, found a number (42)",
     )
   })
 

@@ -118,7 +118,19 @@ describe('nmf rejects bad options', () => {
       { components: 1, alphaH: 'x' },
       'nmf: option \'alphaH\': expected a finite number ≥ 0, found "x"',
     ],
-    [{ components: 1, seed: 1.5 }, "nmf: option 'seed': expected an integer, found 1.5"],
+    [
+      { components: 1, seed: 1.5 },
+      "nmf: option 'seed': expected an integer of at most 2^53 − 1 in size, found 1.5",
+    ],
+    [
+      { components: 1, seed: 2 ** 60 },
+      "nmf: option 'seed': expected an integer of at most 2^53 − 1 in size, found " +
+        '1152921504606847000',
+    ],
+    [
+      { components: 1, solver: null },
+      "nmf: option 'solver': expected a solver name or plugin, found null",
+    ],
     [{ components: 1, shuffle: 'yes' }, 'nmf: option \'shuffle\': expected boolean, found "yes"'],
     [
       { components: 1, foo: 1 },
