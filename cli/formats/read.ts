@@ -183,18 +183,14 @@ export const parseMatrixBytes = (
     case 'json': {
       const read = parseJsonMatrix(utf8(bytes), file, options.key)
       if (E.isLeft(read)) return read
-      const { matrix, key } = read.right
-      const at = key === '' ? '' : `${key}.`
+      const { matrix, key, locate } = read.right
       return E.right({
         file,
         matrix,
         description:
           `JSON${key === '' ? '' : `, key ${key}`}${gz}, ` +
           `${matrix.format === 'csr' ? 'sparse (CSR)' : 'dense'}`,
-        locate: (row, col) =>
-          matrix.format === 'csr'
-            ? `${at}row ${row}, column ${col} (from 0)`
-            : `${at}data[${row * matrix.cols + col}] (row ${row + 1}, column ${col + 1})`,
+        locate,
       })
     }
     case 'csv':

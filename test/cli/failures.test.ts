@@ -45,6 +45,10 @@ writeFiles(folder, {
   'tiny.csv': '1,1e-400\n2,3\n',
   'utf16.tsv': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a\tb\n1\t2\n', 'utf16le')]),
   'lines.json': 'a,b\n1,2\n',
+  'negative.json': '[[1,2,3],[4,5,-6]]\n',
+  'negative-X.json': '{"X":[[1,2,3],[4,5,-6]]}\n',
+  'negative-data.json': '{"X":{"rows":2,"cols":3,"data":[1,2,3,4,5,-6]}}\n',
+  'null-X.json': '{"X":[[1,2],[3,null]]}\n',
 })
 
 /** The run failed with exit code 2 and exactly one line on stderr. */
@@ -407,6 +411,23 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(line).toBe(
       'nmfkit fit: negative.csv: line 2, column 2: expected X to be non-negative, found -4',
     )
+  })
+
+  it('a bad JSON entry: by a path the file has, rows and columns from 1 as elsewhere', async () => {
+    const runs = await Promise.all(
+      ['negative.json', 'negative-X.json', 'negative-data.json', 'null-X.json'].map((file) =>
+        nmfkit(folder, 'fit', file, '-k', '1', '-q'),
+      ),
+    )
+    expect(runs.map(oneLineFailure)).toEqual([
+      'nmfkit fit: negative.json: [1][2] (row 2, column 3): expected X to be non-negative, ' +
+        'found -6',
+      'nmfkit fit: negative-X.json: X[1][2] (row 2, column 3): expected X to be non-negative, ' +
+        'found -6',
+      'nmfkit fit: negative-data.json: X.data[5] (row 2, column 3): expected X to be ' +
+        'non-negative, found -6',
+      'nmfkit fit: null-X.json: X[1][1] (row 2, column 2): expected a number, found null',
+    ])
   })
 
   it('an overflow in the fit: named as the fit made it, not as a place in the file', async () => {

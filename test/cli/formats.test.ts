@@ -429,12 +429,36 @@ describe('NumPy .npy', () => {
 describe('JSON', () => {
   it('names an entry of nested arrays that is no number, and a row that is no array', () => {
     expect(left(parseJsonMatrix('{"X": [[1, 2], [3, "a"]]}', 'x.json'))).toBe(
-      'x.json: X: expected a number at row 1, column 1, found "a"',
+      'x.json: X[1][1] (row 2, column 2): expected a number, found "a"',
+    )
+    expect(left(parseJsonMatrix('{"X": [[1, 2], [3, null]]}', 'x.json'))).toBe(
+      'x.json: X[1][1] (row 2, column 2): expected a number, found null',
     )
     expect(left(parseJsonMatrix('[[1, 2], 5]', 'r.json'))).toBe(
-      'r.json: expected row 1 to be an array of numbers, found a number (5) (a matrix is an ' +
-        'array of rows, e.g. [[1, 2, 3]])',
+      'r.json: [1] (row 2): expected a row (an array of numbers), found a number (5) ' +
+        '(a matrix is an array of rows, e.g. [[1, 2, 3]])',
     )
+    expect(left(parseJsonMatrix('{"a": {"b": [[1, 2], [3]]}}', 'r.json', 'a.b'))).toBe(
+      'r.json: a.b[1] (row 2): expected 2 entries, as row 1 has, found 1',
+    )
+  })
+
+  it("places an entry in the file's own layout, rows and columns counted from 1", () => {
+    const locate = (text: string, key?: string) => right(parseJsonMatrix(text, 'x.json', key))
+    expect(locate('[[1,2,3],[4,5,-6]]').locate(1, 2)).toBe('[1][2] (row 2, column 3)')
+    expect(locate('{"X":[[1,2,3],[4,5,-6]]}').locate(1, 2)).toBe('X[1][2] (row 2, column 3)')
+    expect(locate('{"rows":2,"cols":3,"data":[1,2,3,4,5,6]}').locate(1, 2)).toBe(
+      'data[5] (row 2, column 3)',
+    )
+    expect(locate('{"X":{"rows":2,"cols":3,"data":[1,2,3,4,5,6]}}').locate(1, 2)).toBe(
+      'X.data[5] (row 2, column 3)',
+    )
+    expect(locate('{"e":{"W":[[1,2]]}}', 'e.W').locate(0, 1)).toBe('e.W[0][1] (row 1, column 2)')
+    // CSR: the entry's index in data, through indptr and indices; a zero is not stored.
+    const csr =
+      '{"format":"csr","rows":2,"cols":3,"indptr":[0,1,3],"indices":[1,0,2],"data":[5,6,7]}'
+    expect(locate(csr).locate(1, 2)).toBe('data[2] (row 2, column 3)')
+    expect(locate(csr).locate(0, 0)).toBe('row 1, column 1 (not stored, so 0)')
   })
 
   it('refuses a nonzero number too small for a double, as CSV does, outside strings only', () => {
@@ -467,7 +491,7 @@ describe('JSON', () => {
 
   it('names what is wrong and where', () => {
     expect(left(parseJsonMatrix('{"rows":1,"cols":2,"data":[0,"x"]}', 'd.json'))).toBe(
-      'd.json: data[1]: expected number, found "x"',
+      'd.json: data[1] (row 1, column 2): expected a number, found "x"',
     )
     expect(left(parseJsonMatrix('{\n"rows": 1,\n}', 's.json'))).toMatch(
       /^s\.json: line 3, column 1: expected valid JSON, found a syntax error/,
