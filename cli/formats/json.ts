@@ -252,6 +252,14 @@ const describeJson = (value: unknown): string => {
   return typeof value === 'string' ? quoteCell(value) : String(value)
 }
 
+/** Up to five of an object's keys, quoted, for a message. */
+const someKeys = (object: Record<string, unknown>): string => {
+  const keys = Object.keys(object)
+  if (keys.length === 0) return 'an empty object'
+  const shown = keys.slice(0, 5).map((key) => JSON.stringify(key))
+  return `an object with keys ${shown.join(', ')}${keys.length > 5 ? ', …' : ''}`
+}
+
 /**
  * What is wrong with nested arrays at `path` as rows of a matrix, named by its JSON path
  * (`X[1][2]`) and its row and column from 1; undefined when every row is an array of
@@ -341,6 +349,9 @@ export const parseJsonMatrix = (
   return jsonMatrixOf(parsed.right, file, key)
 }
 
+/** The keys that make an object a matrix in the fixtures' formats, or a fixture. */
+const MATRIX_KEYS = ['format', 'rows', 'cols', 'data', 'X']
+
 /** The matrix in a JSON value already parsed, as `parseJsonMatrix` reads it from text. */
 export const jsonMatrixOf = (
   document: unknown,
@@ -350,10 +361,30 @@ export const jsonMatrixOf = (
   let value = document
   let path = key ?? ''
   if (key === undefined && isObject(value) && !('data' in value) && 'X' in value) path = 'X'
+  if (key === undefined && isObject(document) && !MATRIX_KEYS.some((name) => name in document)) {
+    const first = Object.keys(document)[0]
+    return E.left(
+      inputError(
+        file,
+        'expected a matrix: nested arrays, an object { rows, cols, data } or a fixture ' +
+          `with the key X; found ${someKeys(document)}` +
+          (first === undefined ? '' : ` (pick the matrix with --key, e.g. --key ${first})`),
+      ),
+    )
+  }
   if (path !== '') {
-    for (const step of path.split('.')) {
+    const steps = path.split('.')
+    for (let s = 0; s < steps.length; s++) {
+      const step = steps[s]
       if (!isObject(value) || !(step in value)) {
-        return E.left(inputError(file, `expected a key ${JSON.stringify(path)}, found none`))
+        const parent = steps.slice(0, s).join('.')
+        const where = parent === '' ? 'the document' : parent
+        const found = isObject(value)
+          ? `${where} is ${someKeys(value)}`
+          : `${where} is ${describeJson(value)}, not an object`
+        return E.left(
+          inputError(file, `expected a key ${JSON.stringify(path)}, found none (${found})`),
+        )
       }
       value = value[step]
     }

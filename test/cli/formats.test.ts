@@ -497,9 +497,29 @@ describe('JSON', () => {
       /^s\.json: line 3, column 1: expected valid JSON, found a syntax error/,
     )
     expect(left(parseJsonMatrix('{"X":1}', 'k.json', 'Y'))).toBe(
-      'k.json: expected a key "Y", found none',
+      'k.json: expected a key "Y", found none (the document is an object with keys "X")',
+    )
+    expect(left(parseJsonMatrix('{"a":{"b":1}}', 'k.json', 'a.c'))).toBe(
+      'k.json: expected a key "a.c", found none (a is an object with keys "b")',
+    )
+    expect(left(parseJsonMatrix('{"a":{"b":1}}', 'k.json', 'a.b.c'))).toBe(
+      'k.json: expected a key "a.b.c", found none (a.b is a number (1), not an object)',
     )
     expect(left(parseJsonMatrix('', 'e.json'))).toBe('e.json: the file is empty; expected JSON')
+  })
+
+  it('names the keys of an object with no matrix and no X, and suggests --key', () => {
+    expect(left(parseJsonMatrix('{"Y": [[1, 2]], "labels": [0]}', 'y.json'))).toBe(
+      'y.json: expected a matrix: nested arrays, an object { rows, cols, data } or a fixture ' +
+        'with the key X; found an object with keys "Y", "labels" (pick the matrix with --key, ' +
+        'e.g. --key Y)',
+    )
+    expect(left(parseJsonMatrix('{}', 'e.json'))).toBe(
+      'e.json: expected a matrix: nested arrays, an object { rows, cols, data } or a fixture ' +
+        'with the key X; found an empty object',
+    )
+    // An object that means to be a matrix gets the library's word on what it lacks.
+    expect(left(parseJsonMatrix('{"cols": 2, "data": [1, 2]}', 'r.json'))).toMatch(/rows/)
   })
 
   it('puts every syntax error on one line, with its line and column', () => {
