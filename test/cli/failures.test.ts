@@ -49,6 +49,12 @@ writeFiles(folder, {
   'negative-X.json': '{"X":[[1,2,3],[4,5,-6]]}\n',
   'negative-data.json': '{"X":{"rows":2,"cols":3,"data":[1,2,3,4,5,-6]}}\n',
   'null-X.json': '{"X":[[1,2],[3,null]]}\n',
+  'latin1.csv': Buffer.from('caf\xe9,b\n1,2\n3,4\n', 'latin1'),
+  'latin1.mtx': Buffer.from(
+    '%%MatrixMarket matrix coordinate real general\n% r\xe9sum\xe9\n2 2 1\n1 1 1\n',
+    'latin1',
+  ),
+  'latin1.json': Buffer.from('{"name": "caf\xe9", "X": [[1, 2]]}\n', 'latin1'),
 })
 
 /** The run failed with exit code 2 and exactly one line on stderr. */
@@ -126,6 +132,23 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       'nmfkit info: lines.json: line 1, column 1: expected valid JSON, ' +
         'found a syntax error (expected a value, found "a")',
     )
+  })
+
+  it('text that is not UTF-8: refused at its first bad byte, nothing written', async () => {
+    const runs = await Promise.all([
+      nmfkit(folder, 'fit', 'latin1.csv', '-k', '1', '-q', '-o', 'latin1-model.json'),
+      nmfkit(folder, 'info', 'latin1.mtx'),
+      nmfkit(folder, 'info', 'latin1.json'),
+    ])
+    const bad = (place: string) =>
+      `${place}: expected UTF-8 text, found the byte 0xE9, which UTF-8 does not allow there ` +
+      '(convert the file to UTF-8, e.g. with iconv -f LATIN1 -t UTF-8 if it is Latin-1)'
+    expect(runs.map(oneLineFailure)).toEqual([
+      `nmfkit fit: latin1.csv: ${bad('line 1, column 4 (byte offset 3)')}`,
+      `nmfkit info: latin1.mtx: ${bad('line 2, column 4 (byte offset 49)')}`,
+      `nmfkit info: latin1.json: ${bad('line 1, column 14 (byte offset 13)')}`,
+    ])
+    expect(existsSync(join(folder, 'latin1-model.json'))).toBe(false)
   })
 
   it('an output that would overwrite the input', async () => {

@@ -8,6 +8,7 @@ import { jsonSyntaxError, parseJsonMatrix } from '../../cli/formats/json.ts'
 import { parseMatrixMarket } from '../../cli/formats/mtx.ts'
 import { encodeNpy, parseNpy } from '../../cli/formats/npy.ts'
 import type { CliResult } from '../../cli/errors.ts'
+import { decodeUtf8, firstInvalidUtf8 } from '../../cli/formats/text.ts'
 
 const right = <A>(result: CliResult<A>): A => {
   if (E.isLeft(result)) throw new Error(result.left.message)
@@ -587,6 +588,66 @@ describe('JSON', () => {
     expect(left(parseJsonMatrix(bytes.toString('utf8'), 'u.json'))).toBe(
       'u.json: expected UTF-8 text, found UTF-16 (save the file as UTF-8)',
     )
+  })
+})
+
+describe('UTF-8', () => {
+  const bytes = (...parts: (string | number[])[]): Uint8Array =>
+    Buffer.concat(
+      parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))),
+    )
+  const hint = 'convert the file to UTF-8, e.g. with iconv -f LATIN1 -t UTF-8 if it is Latin-1'
+
+  it('refuses bytes that are not UTF-8, naming the first bad one by line, column and offset', () => {
+    expect(left(decodeUtf8(bytes('caf', [0xe9], ',b\n1,2\n'), 'l.csv'))).toBe(
+      `l.csv: line 1, column 4 (byte offset 3): expected UTF-8 text, found the byte 0xE9, ` +
+        `which UTF-8 does not allow there (${hint})`,
+    )
+    // The column counts characters: é before the bad byte is one.
+    expect(left(decodeUtf8(bytes('a,b\né,x', [0xff], '\n'), 'l.csv'))).toMatch(
+      /^l\.csv: line 2, column 4 \(byte offset 8\): .* the byte 0xFF,/,
+    )
+    expect(left(decodeUtf8(bytes([0xe9]), 'o.csv'))).toMatch(
+      /^o\.csv: line 1, column 1 \(byte offset 0\)/,
+    )
+  })
+
+  it('reads UTF-8 as it is, a byte-order mark kept for the parsers; says UTF-16 is UTF-16', () => {
+    expect(right(decodeUtf8(bytes([0xef, 0xbb, 0xbf], 'a,é\n'), 'b.csv'))).toBe('\uFEFFa,é\n')
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('é,b\n1,2\n', 'utf16le')])
+    expect(left(decodeUtf8(utf16, 'u.csv'))).toBe(
+      'u.csv: expected UTF-8 text, found UTF-16 (save the file as UTF-8)',
+    )
+    expect(left(decodeUtf8(Buffer.from('é,b\n1,2\n', 'utf16le'), 'u.csv'))).toMatch(/UTF-16/)
+  })
+
+  it('finds the byte the strict decoder stops at: overlong, surrogate, cut short, too large', () => {
+    const cases: [number[], number][] = [
+      [[0x41, 0xc0, 0x80], 1], // overlong
+      [[0xe0, 0x80, 0x80], 0], // overlong
+      [[0xed, 0xa0, 0x80], 0], // a surrogate
+      [[0xf4, 0x90, 0x80, 0x80], 0], // past U+10FFFF
+      [[0x41, 0xe2, 0x82], 1], // cut short
+      [[0xe2, 0x82, 0xac, 0x80], 3], // a lone continuation
+      [[0xf0, 0x9f, 0x98, 0x80], -1], // an emoji
+    ]
+    for (const [sequence, at] of cases) expect(firstInvalidUtf8(Uint8Array.from(sequence))).toBe(at)
+    // Against the platform's decoder, on random bytes.
+    let state = 11
+    const fatal = new TextDecoder('utf-8', { fatal: true })
+    for (let run = 0; run < 2000; run++) {
+      const random = Uint8Array.from({ length: 1 + (run % 8) }, () => {
+        state = (state * 1103515245 + 12345) % 2147483648
+        return [0x41, 0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xa0, 0x90][state % 10]
+      })
+      let valid = true
+      try {
+        fatal.decode(random)
+      } catch {
+        valid = false
+      }
+      expect(firstInvalidUtf8(random) < 0, String(random)).toBe(valid)
+    }
   })
 })
 
