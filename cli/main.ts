@@ -1,9 +1,9 @@
 /**
  * The `nmfkit` command: `nmfkit <command> [options]`. Each command returns a
  * `CliResult`; a failure is printed as one line on stderr,
- * `nmfkit <command>: <what is wrong>`, and sets the exit code (2 for bad usage
- * or input, 1 for an internal failure). A command writes its files only when
- * everything before succeeded.
+ * `nmfkit <command>: <what is wrong>`, and sets the exit code (2 for bad usage,
+ * bad input or a refused write, 1 for an internal failure). A command writes its
+ * files only when everything before succeeded.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { runCompare } from './commands/compare.ts'

@@ -481,6 +481,27 @@ describe.concurrent('bad input: one line naming the file, the place and what was
   })
 })
 
+describe('outputs the system refuses: named as given, exit 2, never an internal error', () => {
+  it('a long legal name is written; a longer one, or one the system refuses, is named', async () => {
+    const long = `${'a'.repeat(240)}.csv`
+    const tooLong = `${'a'.repeat(252)}.csv`
+    const [fits, refused, proc] = await Promise.all([
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '--w', long),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '--w', tooLong),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '--w', '/proc/nope.csv'),
+    ])
+    expect(fits.status, fits.stderr).toBe(0)
+    expect(existsSync(join(folder, long))).toBe(true)
+    expect(oneLineFailure(refused)).toBe(
+      `nmfkit fit: option --w: ${tooLong}: cannot write it (file name too long)`,
+    )
+    // Refused before the fit where this process may not write to /proc, else by the write.
+    expect(oneLineFailure(proc)).toMatch(/^nmfkit fit: (option --w: )?\/proc\/nope\.csv: cannot /)
+    expect(proc.stderr).not.toMatch(/\.tmp|internal error/)
+    expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+})
+
 describe('bad usage: one line naming the option', () => {
   it('an unknown option, a missing -k, a bad output name, a bad --set value', async () => {
     const runs = await Promise.all([
