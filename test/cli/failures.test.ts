@@ -37,6 +37,7 @@ writeFiles(folder, {
   'huge.mtx': '%%MatrixMarket matrix coordinate real general\n1000000000 1000000000 1\n1 1 1\n',
   'nan-first.csv': '1,NaN\n2,3\n',
   'input.csv': '1,2\n3,4\n',
+  'input.json': '[[1, 2], [3, 4]]\n',
   'H-2x4096.npy': encodeNpy(Matrix.fill(2, 4096, 1)),
   'H-1x1000001.npy': encodeNpy(Matrix.fill(1, 1_000_001, 1)),
   'neither.json': '{"foo": 1, "bar": [1, 2]}\n',
@@ -152,15 +153,17 @@ describe.concurrent('bad input: one line naming the file, the place and what was
   })
 
   it('an output that would overwrite the input', async () => {
-    for (const flag of ['-o', '--w']) {
-      const line = oneLineFailure(
-        await nmfkit(folder, 'fit', 'input.csv', '-k', '1', flag, 'input.csv', '-q'),
-      )
+    for (const [flag, input] of [
+      ['-o', 'input.json'],
+      ['--w', 'input.csv'],
+    ]) {
+      const before = readFileSync(join(folder, input), 'utf8')
+      const line = oneLineFailure(await nmfkit(folder, 'fit', input, '-k', '1', flag, input, '-q'))
       expect(line).toBe(
-        "nmfkit fit: input.csv: expected an output file other than this command's input, " +
+        `nmfkit fit: ${input}: expected an output file other than this command's input, ` +
           'found the input itself (it would be overwritten)',
       )
-      expect(readFileSync(join(folder, 'input.csv'), 'utf8')).toBe('1,2\n3,4\n')
+      expect(readFileSync(join(folder, input), 'utf8')).toBe(before)
     }
   })
 
@@ -529,6 +532,35 @@ describe('bad usage: one line naming the option', () => {
       "nmfkit fit: option --set betaLoss: solver 'cd' handles only betaLoss 'frobenius', " +
         "found 'kullback-leibler' (β = 1); use solver 'mu' for other losses",
     ])
+  })
+})
+
+describe('-o takes a name ending in .json, as --w, --h and --plot take theirs', () => {
+  it('refuses model.npy and model.json.gz before the fit; takes .json, .JSON and -', async () => {
+    const fit = (...output: string[]) =>
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...output)
+    const refused = await Promise.all([
+      fit('-o', 'model.npy'),
+      fit('--output', 'model.json.gz'),
+      fit('-o', 'model'),
+    ])
+    expect(refused.map(oneLineFailure)).toEqual(
+      ['model.npy', 'model.json.gz', 'model'].map(
+        (name) =>
+          'nmfkit fit: option --output: expected a file name ending in .json (the model is ' +
+          `written as plain JSON), found '${name}'`,
+      ),
+    )
+    for (const name of ['model.npy', 'model.json.gz', 'model']) {
+      expect(existsSync(join(folder, name))).toBe(false)
+    }
+    const [json, upper, stdout] = await Promise.all([
+      fit('-o', 'dash-o.json'),
+      fit('-o', 'upper-case.JSON'),
+      fit('-o', '-'),
+    ])
+    expect([json.status, upper.status, stdout.status]).toEqual([0, 0, 0])
+    expect(JSON.parse(stdout.stdout)).toMatchObject({ format: 'nmfkit-model' })
   })
 })
 
