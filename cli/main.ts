@@ -12,6 +12,7 @@ import { runInfo } from './commands/info.ts'
 import { runShow } from './commands/show.ts'
 import { runTransform } from './commands/transform.ts'
 import { exitCode, usageError, type CliResult } from './errors.ts'
+import { packageVersion } from './version.ts'
 
 const commands: Readonly<Record<string, (args: string[]) => CliResult<void>>> = {
   fit: runFit,
@@ -34,12 +35,16 @@ Commands:
   info INPUT             shape, non-zeros, value range, what a fit needs
   show MODEL -o FILE     the components as a grid of small images (.svg or .png)
 
-Run 'nmfkit <command> --help' for a command's options.
+Run 'nmfkit <command> --help' for a command's options, 'nmfkit --version' for the version.
 `
 
 /** Runs the command line `args` (without node and the script); returns the exit code. */
 export const main = (args: readonly string[]): number => {
   const [name, ...rest] = args
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`nmfkit ${packageVersion()}\n`)
+    return 0
+  }
   if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage)
     return 0
