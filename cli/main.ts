@@ -35,7 +35,8 @@ Commands:
   info INPUT             shape, non-zeros, value range, what a fit needs
   show MODEL -o FILE     the components as a grid of small images (.svg or .png)
 
-Run 'nmfkit <command> --help' for a command's options, 'nmfkit --version' for the version.
+Run 'nmfkit <command> --help' (or 'nmfkit help <command>') for a command's options,
+'nmfkit --version' for the version.
 `
 
 /** Runs the command line `args` (without node and the script); returns the exit code. */
@@ -45,6 +46,8 @@ export const main = (args: readonly string[]): number => {
     process.stdout.write(`nmfkit ${packageVersion()}\n`)
     return 0
   }
+  // `nmfkit help fit` is `nmfkit fit --help`; `nmfkit help` alone, the general help.
+  if (name === 'help' && rest.length > 0) return main([rest[0], '--help'])
   if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage)
     return 0

@@ -29,3 +29,36 @@ describe('nmfkit --version', () => {
     expect(packageVersion()).toBe(manifest.version)
   })
 })
+
+describe('nmfkit help', () => {
+  it("'help COMMAND' prints that command's help, as COMMAND --help does", async () => {
+    const commands = ['fit', 'transform', 'compare', 'info', 'show']
+    const runs = await Promise.all(
+      commands.flatMap((command) => [
+        nmfkit(folder, 'help', command),
+        nmfkit(folder, command, '--help'),
+      ]),
+    )
+    for (let c = 0; c < commands.length; c++) {
+      const [help, flag] = [runs[2 * c], runs[2 * c + 1]]
+      expect(help.status).toBe(0)
+      expect(help.stdout).toMatch(new RegExp(`^usage: nmfkit ${commands[c]} `))
+      expect(help).toEqual(flag)
+    }
+  })
+
+  it("'help' alone is the general help; 'help' of no command says so", async () => {
+    const [alone, unknown] = await Promise.all([
+      nmfkit(folder, 'help'),
+      nmfkit(folder, 'help', 'fitt'),
+    ])
+    expect(alone.status).toBe(0)
+    expect(alone.stdout).toMatch(/^usage: nmfkit <command> \[options\]/)
+    expect(alone.stdout).toContain("'nmfkit help <command>'")
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toBe(
+      "nmfkit: unknown command 'fitt': expected one of fit, transform, compare, info, show " +
+        '(see nmfkit --help)\n',
+    )
+  })
+})
