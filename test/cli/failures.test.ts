@@ -77,6 +77,15 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it('a tab-separated file named .csv: the message suggests --delimiter', async () => {
+    writeFileSync(join(folder, 'tabs.csv'), 'a\tb\n1\t2\n3\t4\n')
+    expect(oneLineFailure(await nmfkit(folder, 'info', 'tabs.csv'))).toBe(
+      'nmfkit info: tabs.csv: line 2, column 1 ("a\\tb"): expected a number, found "1\\t2" ' +
+        '(the line holds tabs: for a tab-separated file, give --delimiter tab)',
+    )
+    expect((await nmfkit(folder, 'info', 'tabs.csv', '--delimiter', 'tab')).status).toBe(0)
+  })
+
   it('a non-numeric cell', async () => {
     const line = oneLineFailure(
       await nmfkit(folder, 'fit', 'letters.csv', '-k', '2', '-o', 'model.json'),

@@ -267,6 +267,28 @@ describe('delimited text', () => {
     expect(back.matrix.toArray()).toEqual(values.toArray())
     expect(back.rowNames).toEqual(['r 1', 'r,2'])
   })
+
+  it('suggests --delimiter when a line that fails as comma-separated holds tabs or semicolons', () => {
+    const tabs = ' (the line holds tabs: for a tab-separated file, give --delimiter tab)'
+    const semicolons =
+      " (the line holds semicolons: for a semicolon-separated file, give --delimiter ';')"
+    const csv = (text: string) => left(parseDelimited(text, 'x.csv', { delimiter: ',' }))
+    expect(csv('a\tb\n1\t2\n')).toBe(
+      `x.csv: line 2, column 1 ("a\\tb"): expected a number, found "1\\t2"${tabs}`,
+    )
+    expect(csv('a;b\n1;2\n')).toBe(
+      `x.csv: line 2, column 1 ("a;b"): expected a number, found "1;2"${semicolons}`,
+    )
+    expect(csv('a;b\n1,5;2\n')).toBe(
+      `x.csv: line 2: expected 1 comma-separated fields (as on line 1), found 2${semicolons}`,
+    )
+    expect(csv('a,b\n"1\t,2\n')).toBe(`x.csv: line 2: expected a closing quote, found none${tabs}`)
+    // No hint where the line has neither, or the delimiter is not a comma.
+    expect(csv('a,b\n1,x\n')).toBe('x.csv: line 2, column 2 ("b"): expected a number, found "x"')
+    expect(left(parseDelimited('a;b\n1;x\n', 'x.txt', { delimiter: ';' }))).toBe(
+      'x.txt: line 2, column 2 ("b"): expected a number, found "x"',
+    )
+  })
 })
 
 describe('Matrix Market', () => {
