@@ -414,6 +414,13 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(await transform('--max-iter', '5')).toMatchObject({ status: 0, stderr: '' })
   })
 
+  it('no --model: the hint to the help that -k of fit gives too', async () => {
+    expect(oneLineFailure(await nmfkit(folder, 'transform', 'good.csv'))).toBe(
+      'nmfkit transform: option --model: expected a model file, found none ' +
+        '(see nmfkit transform --help)',
+    )
+  })
+
   it('a missing model file', async () => {
     const line = oneLineFailure(
       await nmfkit(folder, 'transform', 'good.csv', '--model', 'gone.json'),
