@@ -1,12 +1,12 @@
 /**
  * The command's failures, as values. Each is one line for stderr; its kind
- * picks the exit code: 2 for bad usage or bad input (the user can fix it), 1
- * for an internal failure (a bug, or the system refusing a write).
+ * picks the exit code: 2 for bad usage, bad input or an output the system
+ * refused to write (the user can fix it), 1 for an internal failure (a bug).
  */
 import * as E from 'fp-ts/lib/Either.js'
 
 /** Why a command failed. */
-export type CliErrorKind = 'usage' | 'input' | 'internal'
+export type CliErrorKind = 'usage' | 'input' | 'output' | 'internal'
 
 /** A failure with its one-line message. */
 export interface CliError {
@@ -26,7 +26,13 @@ export const inputError = (file: string, message: string): CliError => ({
   message: `${file}: ${message}`,
 })
 
-/** Something that should not happen, or a write the system refused. */
+/** An output the system refused to write: the message starts with the output's name. */
+export const outputError = (file: string, message: string): CliError => ({
+  kind: 'output',
+  message: `${file}: ${message}`,
+})
+
+/** Something that should not happen. */
 export const internalError = (message: string): CliError => ({ kind: 'internal', message })
 
 /** The exit code of a failure. */

@@ -2,8 +2,8 @@
  * Output files, all or nothing: every file is first written in full under a
  * temporary name in its own folder, and only when all are written are they
  * renamed over their targets. A failed or interrupted run leaves the old files
- * as they were and no half-written new one (at worst a hidden `.*.tmp` file,
- * if the process is killed between the two steps).
+ * as they were and no half-written new one (at worst a hidden `.nmfkit-*.tmp`
+ * file, if the process is killed between the two steps).
  *
  * Only regular files are replaced that way. A target that is something else
  * (`/dev/null`, a named pipe, a terminal) is written in place, since renaming
@@ -24,7 +24,7 @@ import {
 } from 'node:fs'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { internalError, usageError, type CliResult } from './errors.ts'
+import { outputError, usageError, type CliResult } from './errors.ts'
 
 /** One output: a path (`-` for stdout) and its whole content. */
 export interface OutputFile {
@@ -89,6 +89,20 @@ export const distinctOutputs = (
 export const checkOutputPath = (path: string, flag: string): CliResult<void> => {
   if (path === '-') return E.right(undefined)
   const refuse = (reason: string) => E.left(usageError(`option ${flag}: ${reason}`))
+  try {
+    return checkWritable(path, refuse)
+  } catch (error) {
+    // The system refused even to look (a name too long, a loop of links): the same words
+    // as a refused write.
+    return refuse(`${path}: cannot write it (${writeFailure(error)})`)
+  }
+}
+
+/** The checks of `checkOutputPath`, which may throw where the system refuses a look-up. */
+const checkWritable = (
+  path: string,
+  refuse: (reason: string) => CliResult<void>,
+): CliResult<void> => {
   if (path === '') return refuse('expected a file name, found an empty one')
   if (path.endsWith('/') || path.endsWith(sep)) {
     return refuse(`${path}: expected a file name, found a folder name (it ends in '${sep}')`)
@@ -153,8 +167,35 @@ export const writePlan = (
   return { target, mode: stat === undefined || stat.isFile() ? 'rename' : 'direct' }
 }
 
+/**
+ * A temporary name beside `path`, of a short fixed length: a name made longer than the
+ * output's own could pass the system's limit (255 bytes) when the output's does not.
+ */
 const temporaryName = (path: string): string =>
-  join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  join(dirname(path), `.nmfkit-${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
+
+/** Why the system refused a write, in words, without the (temporary) path it names. */
+const writeFailure = (error: unknown): string => {
+  const { code, message } = error as NodeJS.ErrnoException
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied'
+    case 'ENOSPC':
+      return 'disk full'
+    case 'EDQUOT':
+      return 'disk quota exceeded'
+    case 'ENAMETOOLONG':
+      return 'file name too long'
+    case 'EROFS':
+      return 'read-only file system'
+    default:
+      // Node's words without the path: `ENOENT: no such file or directory, open '…'`.
+      return String(message)
+        .replace(/^[A-Z]+: /, '')
+        .replace(/, \w+ '.*'$/, '')
+  }
+}
 
 const removeQuietly = (path: string): void => {
   try {
@@ -170,8 +211,15 @@ const removeQuietly = (path: string): void => {
  * removes the temporary files and leaves the targets untouched.
  */
 export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
-  const staged: { readonly temporary: string; readonly path: string }[] = []
-  const direct: OutputFile[] = []
+  // Each with the output's name as given, for a message that names it (not its
+  // temporary file, nor the end of its links).
+  const staged: { readonly temporary: string; readonly target: string; readonly output: string }[] =
+    []
+  const direct: {
+    readonly target: string
+    readonly output: string
+    readonly content: string | Uint8Array
+  }[] = []
   for (const file of files) {
     if (file.path !== '-' && isInput(writePlan(file.path).target)) {
       return E.left(
@@ -182,7 +230,7 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
       )
     }
   }
-  // The output being written, for a message that names it rather than a temporary file.
+  // The output being written, named in the message if the system refuses it.
   let writing = ''
   try {
     for (const file of files) {
@@ -190,27 +238,24 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
       writing = file.path
       const { target, mode } = writePlan(file.path)
       if (mode === 'direct') {
-        direct.push({ path: target, content: file.content })
+        direct.push({ target, output: file.path, content: file.content })
         continue
       }
       const temporary = temporaryName(target)
-      staged.push({ temporary, path: target })
+      staged.push({ temporary, target, output: file.path })
       writeFileSync(temporary, file.content, { flag: 'wx' })
     }
-    for (const { temporary, path } of staged) {
-      writing = path
-      renameSync(temporary, path)
+    for (const { temporary, target, output } of staged) {
+      writing = output
+      renameSync(temporary, target)
     }
-    for (const { path, content } of direct) {
-      writing = path
-      writeFileSync(path, content)
+    for (const { target, output, content } of direct) {
+      writing = output
+      writeFileSync(target, content)
     }
   } catch (error) {
     for (const { temporary } of staged) removeQuietly(temporary)
-    const { code, message } = error as NodeJS.ErrnoException
-    const reason =
-      code === 'EACCES' ? 'permission denied' : code === 'ENOSPC' ? 'disk full' : message
-    return E.left(internalError(`could not write ${writing}: ${reason}`))
+    return E.left(outputError(writing, `cannot write it (${writeFailure(error)})`))
   }
   for (const file of files) if (file.path === '-') process.stdout.write(file.content)
   return E.right(undefined)

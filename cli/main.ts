@@ -1,9 +1,9 @@
 /**
  * The `nmfkit` command: `nmfkit <command> [options]`. Each command returns a
  * `CliResult`; a failure is printed as one line on stderr,
- * `nmfkit <command>: <what is wrong>`, and sets the exit code (2 for bad usage
- * or input, 1 for an internal failure). A command writes its files only when
- * everything before succeeded.
+ * `nmfkit <command>: <what is wrong>`, and sets the exit code (2 for bad usage,
+ * bad input or a refused write, 1 for an internal failure). A command writes its
+ * files only when everything before succeeded.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { runCompare } from './commands/compare.ts'
@@ -12,6 +12,7 @@ import { runInfo } from './commands/info.ts'
 import { runShow } from './commands/show.ts'
 import { runTransform } from './commands/transform.ts'
 import { exitCode, usageError, type CliResult } from './errors.ts'
+import { packageVersion } from './version.ts'
 
 const commands: Readonly<Record<string, (args: string[]) => CliResult<void>>> = {
   fit: runFit,
@@ -34,12 +35,19 @@ Commands:
   info INPUT             shape, non-zeros, value range, what a fit needs
   show MODEL -o FILE     the components as a grid of small images (.svg or .png)
 
-Run 'nmfkit <command> --help' for a command's options.
+Run 'nmfkit <command> --help' (or 'nmfkit help <command>') for a command's options,
+'nmfkit --version' for the version.
 `
 
 /** Runs the command line `args` (without node and the script); returns the exit code. */
 export const main = (args: readonly string[]): number => {
   const [name, ...rest] = args
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`nmfkit ${packageVersion()}\n`)
+    return 0
+  }
+  // `nmfkit help fit` is `nmfkit fit --help`; `nmfkit help` alone, the general help.
+  if (name === 'help' && rest.length > 0) return main([rest[0], '--help'])
   if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage)
     return 0

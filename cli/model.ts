@@ -11,7 +11,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import { fromJSON, Matrix, type Factorization, type HistoryEntry } from 'nmfkit'
 import { inputError, type CliResult } from './errors.ts'
 import { isObject, parseJsonText, withoutOperation } from './formats/json.ts'
-import { readInputBytes, utf8, type LoadedMatrix } from './formats/read.ts'
+import { readInputBytes, type LoadedMatrix } from './formats/read.ts'
+import { decodeUtf8 } from './formats/text.ts'
 
 export const MODEL_FORMAT = 'nmfkit-model'
 export const MODEL_VERSION = 1
@@ -92,7 +93,9 @@ const denseAt = (file: string, value: unknown, key: string): CliResult<Matrix> =
 export const readModel = (path: string): CliResult<Model> => {
   const input = readInputBytes(path)
   if (E.isLeft(input)) return input
-  const parsed = parseJsonText(utf8(input.right.bytes), path)
+  const text = decodeUtf8(input.right.bytes, path)
+  if (E.isLeft(text)) return text
+  const parsed = parseJsonText(text.right, path)
   if (E.isLeft(parsed)) return parsed
   return modelOf(parsed.right, path)
 }

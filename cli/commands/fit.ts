@@ -54,8 +54,9 @@ The fit:
   --time-limit SECONDS   stop after the iteration that passes this time, keep the result
 
 Output (written only when the fit succeeds; each to a temporary name, then renamed):
-  -o, --output FILE      the model as JSON: W, H, the options, the history, the error.
-                         '-' is stdout, the default when no other output is asked for
+  -o, --output FILE      the model as JSON, FILE ending in .json: W, H, the options, the
+                         history, the error. '-' is stdout, the default when no other
+                         output is asked for
   --w FILE               W as .csv, .tsv, .npy or .json, by the extension
   --h FILE               H, the same way
   --plot FILE.svg        the convergence: the solver's measure per iteration, log scale
@@ -126,6 +127,16 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
     }
     const ok = checkOutputPath(path, flag)
     if (E.isLeft(ok)) return ok
+    // The model is plain JSON: under another name (model.npy, model.json.gz) it would
+    // mislead whatever reads the file by its name, as --w and --h refuse to.
+    if (flag === '--output' && path !== '-' && !/\.json$/i.test(path)) {
+      return E.left(
+        usageError(
+          `option --output: expected a file name ending in .json (the model is written as ` +
+            `plain JSON), found '${path}'`,
+        ),
+      )
+    }
   }
   const distinct = distinctOutputs([
     ['--output', outputs.model],

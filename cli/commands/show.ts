@@ -12,7 +12,8 @@ import { numberFlag, startCommand } from '../args.ts'
 import { inputError, usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll } from '../files.ts'
 import { isObject, jsonMatrixOf, parseJsonText } from '../formats/json.ts'
-import { parseMatrixBytes, readInputBytes, sniffFormat, utf8 } from '../formats/read.ts'
+import { parseMatrixBytes, readInputBytes, sniffFormat } from '../formats/read.ts'
+import { decodeUtf8 } from '../formats/text.ts'
 import { isModelDocument, modelOf } from '../model.ts'
 import { componentsPng, componentsPngSize, MAX_PNG_PIXELS } from '../png.ts'
 import { componentsSvg, MAX_SVG_PIXELS } from '../svg.ts'
@@ -71,7 +72,9 @@ const loadComponents = (path: string): CliResult<{ file: string; H: Matrix; W?: 
   const { file, bytes } = input.right
   let H: AnyMatrix
   if (sniffFormat(bytes) === 'json') {
-    const parsed = parseJsonText(utf8(bytes), file)
+    const text = decodeUtf8(bytes, file)
+    if (E.isLeft(text)) return text
+    const parsed = parseJsonText(text.right, file)
     if (E.isLeft(parsed)) return parsed
     const document = parsed.right
     if (isModelDocument(document)) {

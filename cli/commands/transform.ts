@@ -201,7 +201,9 @@ export const runTransform = (args: string[]): CliResult<void> => {
   if (start.right === undefined) return E.right(undefined)
   const { values, positionals } = start.right
   if (values.model === undefined) {
-    return E.left(usageError('option --model: expected a model file, found none'))
+    return E.left(
+      usageError('option --model: expected a model file, found none (see nmfkit transform --help)'),
+    )
   }
   const flags = checkFitFlags(values)
   if (E.isLeft(flags)) return flags

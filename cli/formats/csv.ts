@@ -205,6 +205,21 @@ const dropByName = (
 }
 
 /**
+ * A hint for a line that failed to read as comma-separated but holds tabs or semicolons:
+ * the file is likely separated by those, and `--delimiter` says so. Empty otherwise.
+ */
+const delimiterHint = (line: string, delimiter: string): string => {
+  if (delimiter !== ',') return ''
+  if (line.includes('\t')) {
+    return ' (the line holds tabs: for a tab-separated file, give --delimiter tab)'
+  }
+  if (line.includes(';')) {
+    return " (the line holds semicolons: for a semicolon-separated file, give --delimiter ';')"
+  }
+  return ''
+}
+
+/**
  * Reads delimited text into a dense matrix.
  *
  * @example
@@ -231,7 +246,13 @@ export const parseDelimited = (
     if (rawLines[i].trim() === '') continue
     const fields = splitFields(rawLines[i], delimiter)
     if (fields === undefined) {
-      return E.left(inputError(file, `line ${i + 1}: expected a closing quote, found none`))
+      return E.left(
+        inputError(
+          file,
+          `line ${i + 1}: expected a closing quote, found none` +
+            delimiterHint(rawLines[i], delimiter),
+        ),
+      )
     }
     lines.push({ number: i + 1, fields })
   }
@@ -244,7 +265,8 @@ export const parseDelimited = (
           file,
           `line ${line.number}: expected ${width} ${separated} fields ` +
             `(as on line ${first.number}), ` +
-            `found ${line.fields.length}`,
+            `found ${line.fields.length}` +
+            delimiterHint(rawLines[line.number - 1], delimiter),
         ),
       )
     }
@@ -356,7 +378,11 @@ export const parseDelimited = (
             ? `a number, found ${found}, ${TOO_SMALL}`
             : `a finite number, found ${found}`
         return E.left(
-          inputError(file, `line ${line.number}, column ${j + 1}${name}: expected ${what}`),
+          inputError(
+            file,
+            `line ${line.number}, column ${j + 1}${name}: expected ${what}` +
+              delimiterHint(rawLines[line.number - 1], delimiter),
+          ),
         )
       }
       values[i * cols + c] = value

@@ -222,16 +222,115 @@ const underflowAt = (
 /** The library's message without its leading `operation: `. */
 export const withoutOperation = (message: string): string => message.replace(/^[\w.]+: /, '')
 
-/** A matrix from JSON, with the key it was found under. */
+/** A matrix from JSON, with the key it was found under and where its entries are. */
 export interface JsonMatrix {
   readonly matrix: AnyMatrix
   /** The dotted path of the matrix in the document, `''` for the whole document. */
   readonly key: string
+  /**
+   * Where the entry (row, col), counted from 0, is in the document, in its own layout, with
+   * its row and column counted from 1 as every message of the command counts them:
+   * `X[1][2] (row 2, column 3)` in nested arrays, `data[5] (row 2, column 3)` in the
+   * fixtures' formats.
+   */
+  readonly locate: (row: number, col: number) => string
 }
 
 /** A JSON object (not an array, not null). */
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** `row R, column C`, counted from 1, of the entry (row, col) counted from 0. */
+const rowColumn = (row: number, col: number): string => `row ${row + 1}, column ${col + 1}`
+
+/** A JSON value found where something else was expected, as a message shows it. */
+const describeJson = (value: unknown): string => {
+  if (value === undefined) return 'nothing'
+  if (Array.isArray(value)) return 'an array'
+  if (isObject(value)) return 'an object'
+  if (typeof value === 'number') return `a number (${value})`
+  return typeof value === 'string' ? quoteCell(value) : String(value)
+}
+
+/** Up to five of an object's keys, quoted, for a message. */
+const someKeys = (object: Record<string, unknown>): string => {
+  const keys = Object.keys(object)
+  if (keys.length === 0) return 'an empty object'
+  const shown = keys.slice(0, 5).map((key) => JSON.stringify(key))
+  return `an object with keys ${shown.join(', ')}${keys.length > 5 ? ', …' : ''}`
+}
+
+/**
+ * What is wrong with nested arrays at `path` as rows of a matrix, named by its JSON path
+ * (`X[1][2]`) and its row and column from 1; undefined when every row is an array of
+ * numbers as long as the first (an empty matrix is left to the library to refuse).
+ */
+const nestedArraysProblem = (rows: readonly unknown[], path: string): string | undefined => {
+  const first = rows[0]
+  const cols = Array.isArray(first) ? first.length : 0
+  for (let i = 0; i < rows.length; i++) {
+    const row: unknown = rows[i]
+    if (!Array.isArray(row)) {
+      return (
+        `${path}[${i}] (row ${i + 1}): expected a row (an array of numbers), found ` +
+        `${describeJson(row)} (a matrix is an array of rows, e.g. [[1, 2, 3]])`
+      )
+    }
+    if (row.length !== cols) {
+      return (
+        `${path}[${i}] (row ${i + 1}): expected ${cols} entries, as row 1 has, ` +
+        `found ${row.length}`
+      )
+    }
+    for (let j = 0; j < cols; j++) {
+      const entry: unknown = row[j]
+      if (typeof entry !== 'number') {
+        return (
+          `${path}[${i}][${j}] (${rowColumn(i, j)}): expected a number, ` +
+          `found ${describeJson(entry)}`
+        )
+      }
+    }
+  }
+  return undefined
+}
+
+/**
+ * The first entry of a dense `{ rows, cols, data }` object that is no number, named by its
+ * index in `data` and its row and column; undefined when there is none, or when the shape
+ * itself is wrong (the library names that).
+ */
+const denseDataProblem = (value: Record<string, unknown>, prefix: string): string | undefined => {
+  const { rows, cols, data } = value
+  if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || !Array.isArray(data)) {
+    return undefined
+  }
+  if ((rows as number) < 1 || (cols as number) < 1) return undefined
+  if (data.length !== (rows as number) * (cols as number)) return undefined
+  const q = data.findIndex((entry) => typeof entry !== 'number')
+  if (q < 0) return undefined
+  const place = rowColumn(Math.floor(q / (cols as number)), q % (cols as number))
+  return `${prefix}data[${q}] (${place}): expected a number, found ${describeJson(data[q])}`
+}
+
+/**
+ * Where the entry (row, col) of a CSR object is in the file: its index in `data`, found
+ * through `indptr` and `indices` as the file has them; an entry the file does not store
+ * (a zero) by its row and column alone.
+ */
+const csrPlace = (
+  value: Record<string, unknown>,
+  prefix: string,
+): ((row: number, col: number) => string) => {
+  const indptr = value.indptr as readonly number[]
+  const indices = value.indices as readonly number[]
+  return (row, col) => {
+    for (let p = indptr[row]; p < indptr[row + 1]; p++) {
+      if (indices[p] === col) return `${prefix}data[${p}] (${rowColumn(row, col)})`
+    }
+    return `${prefix}${rowColumn(row, col)} (not stored, so 0)`
+  }
+}
 
 /**
  * Reads a matrix from JSON text; `key` (dotted, e.g. `expected.W`) picks it
@@ -250,6 +349,9 @@ export const parseJsonMatrix = (
   return jsonMatrixOf(parsed.right, file, key)
 }
 
+/** The keys that make an object a matrix in the fixtures' formats, or a fixture. */
+const MATRIX_KEYS = ['format', 'rows', 'cols', 'data', 'X']
+
 /** The matrix in a JSON value already parsed, as `parseJsonMatrix` reads it from text. */
 export const jsonMatrixOf = (
   document: unknown,
@@ -259,15 +361,36 @@ export const jsonMatrixOf = (
   let value = document
   let path = key ?? ''
   if (key === undefined && isObject(value) && !('data' in value) && 'X' in value) path = 'X'
+  if (key === undefined && isObject(document) && !MATRIX_KEYS.some((name) => name in document)) {
+    const first = Object.keys(document)[0]
+    return E.left(
+      inputError(
+        file,
+        'expected a matrix: nested arrays, an object { rows, cols, data } or a fixture ' +
+          `with the key X; found ${someKeys(document)}` +
+          (first === undefined ? '' : ` (pick the matrix with --key, e.g. --key ${first})`),
+      ),
+    )
+  }
   if (path !== '') {
-    for (const step of path.split('.')) {
+    const steps = path.split('.')
+    for (let s = 0; s < steps.length; s++) {
+      const step = steps[s]
       if (!isObject(value) || !(step in value)) {
-        return E.left(inputError(file, `expected a key ${JSON.stringify(path)}, found none`))
+        const parent = steps.slice(0, s).join('.')
+        const where = parent === '' ? 'the document' : parent
+        const found = isObject(value)
+          ? `${where} is ${someKeys(value)}`
+          : `${where} is ${describeJson(value)}, not an object`
+        return E.left(
+          inputError(file, `expected a key ${JSON.stringify(path)}, found none (${found})`),
+        )
       }
       value = value[step]
     }
   }
   const at = path === '' ? '' : `${path}: `
+  const prefix = path === '' ? '' : `${path}.`
   if (isObject(value) && value.format === 'nmfkit-model') {
     return E.left(
       inputError(
@@ -277,12 +400,17 @@ export const jsonMatrixOf = (
     )
   }
   if (Array.isArray(value)) {
-    // Matrix.fromArrays names a row that is not an array, and an entry that is not a
-    // number with its row, column (from 0, as JSON indexes) and value.
+    // Checked here rather than by Matrix.fromArrays, to name the place by its JSON path.
+    const problem = nestedArraysProblem(value, path)
+    if (problem !== undefined) return E.left(inputError(file, problem))
     const matrix = Matrix.fromArrays(value as number[][])
     return E.isLeft(matrix)
       ? E.left(inputError(file, `${at}${withoutOperation(matrix.left.message)}`))
-      : E.right({ matrix: matrix.right, key: path })
+      : E.right({
+          matrix: matrix.right,
+          key: path,
+          locate: (row, col) => `${path}[${row}][${col}] (${rowColumn(row, col)})`,
+        })
   }
   if (!isObject(value)) {
     return E.left(
@@ -293,10 +421,21 @@ export const jsonMatrixOf = (
       ),
     )
   }
+  const problem = value.format === 'csr' ? undefined : denseDataProblem(value, prefix)
+  if (problem !== undefined) return E.left(inputError(file, problem))
   const matrix = fromJSON(value)
-  return E.isLeft(matrix)
-    ? E.left(inputError(file, `${at}${withoutOperation(matrix.left.message)}`))
-    : E.right({ matrix: matrix.right, key: path })
+  if (E.isLeft(matrix)) {
+    return E.left(inputError(file, `${at}${withoutOperation(matrix.left.message)}`))
+  }
+  const cols = matrix.right.cols
+  return E.right({
+    matrix: matrix.right,
+    key: path,
+    locate:
+      matrix.right.format === 'csr'
+        ? csrPlace(value, prefix)
+        : (row, col) => `${prefix}data[${row * cols + col}] (${rowColumn(row, col)})`,
+  })
 }
 
 /** A matrix in the fixtures' JSON format, dense and row-major. */

@@ -14,6 +14,7 @@ import { delimiterName, parseDelimited, type DelimitedOptions } from './csv.ts'
 import { parseJsonMatrix } from './json.ts'
 import { parseMatrixMarket } from './mtx.ts'
 import { parseNpy } from './npy.ts'
+import { decodeUtf8 } from './text.ts'
 
 /** The input formats, by the name `--format` takes. */
 export const inputFormats = ['csv', 'tsv', 'txt', 'mtx', 'npy', 'json'] as const
@@ -84,10 +85,6 @@ const gunzip = (bytes: Uint8Array, file: string): CliResult<Uint8Array> => {
     )
   }
 }
-
-/** Bytes as UTF-8 text (a byte-order mark is kept for the parsers to strip). */
-export const utf8 = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')
 
 /** A file's bytes, gunzipped when they are gzip; its name for messages (`stdin` for `-`). */
 export const readInputBytes = (
@@ -164,7 +161,9 @@ export const parseMatrixBytes = (
       })
     }
     case 'mtx': {
-      const read = parseMatrixMarket(utf8(bytes), file)
+      const text = decodeUtf8(bytes, file)
+      if (E.isLeft(text)) return text
+      const read = parseMatrixMarket(text.right, file)
       if (E.isLeft(read)) return read
       const { matrix, header } = read.right
       return E.right({
@@ -181,20 +180,18 @@ export const parseMatrixBytes = (
       })
     }
     case 'json': {
-      const read = parseJsonMatrix(utf8(bytes), file, options.key)
+      const text = decodeUtf8(bytes, file)
+      if (E.isLeft(text)) return text
+      const read = parseJsonMatrix(text.right, file, options.key)
       if (E.isLeft(read)) return read
-      const { matrix, key } = read.right
-      const at = key === '' ? '' : `${key}.`
+      const { matrix, key, locate } = read.right
       return E.right({
         file,
         matrix,
         description:
           `JSON${key === '' ? '' : `, key ${key}`}${gz}, ` +
           `${matrix.format === 'csr' ? 'sparse (CSR)' : 'dense'}`,
-        locate: (row, col) =>
-          matrix.format === 'csr'
-            ? `${at}row ${row}, column ${col} (from 0)`
-            : `${at}data[${row * matrix.cols + col}] (row ${row + 1}, column ${col + 1})`,
+        locate,
       })
     }
     case 'csv':
@@ -202,7 +199,9 @@ export const parseMatrixBytes = (
     case 'txt': {
       const delimiter =
         options.delimiter ?? (format === 'csv' ? ',' : format === 'tsv' ? '\t' : undefined)
-      const read = parseDelimited(utf8(bytes), file, { ...options, delimiter })
+      const text = decodeUtf8(bytes, file)
+      if (E.isLeft(text)) return text
+      const read = parseDelimited(text.right, file, { ...options, delimiter })
       if (E.isLeft(read)) return read
       const table = read.right
       const notes = [

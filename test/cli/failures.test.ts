@@ -37,6 +37,7 @@ writeFiles(folder, {
   'huge.mtx': '%%MatrixMarket matrix coordinate real general\n1000000000 1000000000 1\n1 1 1\n',
   'nan-first.csv': '1,NaN\n2,3\n',
   'input.csv': '1,2\n3,4\n',
+  'input.json': '[[1, 2], [3, 4]]\n',
   'H-2x4096.npy': encodeNpy(Matrix.fill(2, 4096, 1)),
   'H-1x1000001.npy': encodeNpy(Matrix.fill(1, 1_000_001, 1)),
   'neither.json': '{"foo": 1, "bar": [1, 2]}\n',
@@ -45,6 +46,16 @@ writeFiles(folder, {
   'tiny.csv': '1,1e-400\n2,3\n',
   'utf16.tsv': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a\tb\n1\t2\n', 'utf16le')]),
   'lines.json': 'a,b\n1,2\n',
+  'negative.json': '[[1,2,3],[4,5,-6]]\n',
+  'negative-X.json': '{"X":[[1,2,3],[4,5,-6]]}\n',
+  'negative-data.json': '{"X":{"rows":2,"cols":3,"data":[1,2,3,4,5,-6]}}\n',
+  'null-X.json': '{"X":[[1,2],[3,null]]}\n',
+  'latin1.csv': Buffer.from('caf\xe9,b\n1,2\n3,4\n', 'latin1'),
+  'latin1.mtx': Buffer.from(
+    '%%MatrixMarket matrix coordinate real general\n% r\xe9sum\xe9\n2 2 1\n1 1 1\n',
+    'latin1',
+  ),
+  'latin1.json': Buffer.from('{"name": "caf\xe9", "X": [[1, 2]]}\n', 'latin1'),
 })
 
 /** The run failed with exit code 2 and exactly one line on stderr. */
@@ -64,6 +75,15 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(line).toBe(
       'nmfkit fit: ragged.csv: line 3: expected 3 comma-separated fields (as on line 1), found 2',
     )
+  })
+
+  it('a tab-separated file named .csv: the message suggests --delimiter', async () => {
+    writeFileSync(join(folder, 'tabs.csv'), 'a\tb\n1\t2\n3\t4\n')
+    expect(oneLineFailure(await nmfkit(folder, 'info', 'tabs.csv'))).toBe(
+      'nmfkit info: tabs.csv: line 2, column 1 ("a\\tb"): expected a number, found "1\\t2" ' +
+        '(the line holds tabs: for a tab-separated file, give --delimiter tab)',
+    )
+    expect((await nmfkit(folder, 'info', 'tabs.csv', '--delimiter', 'tab')).status).toBe(0)
   })
 
   it('a non-numeric cell', async () => {
@@ -124,16 +144,35 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it('text that is not UTF-8: refused at its first bad byte, nothing written', async () => {
+    const runs = await Promise.all([
+      nmfkit(folder, 'fit', 'latin1.csv', '-k', '1', '-q', '-o', 'latin1-model.json'),
+      nmfkit(folder, 'info', 'latin1.mtx'),
+      nmfkit(folder, 'info', 'latin1.json'),
+    ])
+    const bad = (place: string) =>
+      `${place}: expected UTF-8 text, found the byte 0xE9, which UTF-8 does not allow there ` +
+      '(convert the file to UTF-8, e.g. with iconv -f LATIN1 -t UTF-8 if it is Latin-1)'
+    expect(runs.map(oneLineFailure)).toEqual([
+      `nmfkit fit: latin1.csv: ${bad('line 1, column 4 (byte offset 3)')}`,
+      `nmfkit info: latin1.mtx: ${bad('line 2, column 4 (byte offset 49)')}`,
+      `nmfkit info: latin1.json: ${bad('line 1, column 14 (byte offset 13)')}`,
+    ])
+    expect(existsSync(join(folder, 'latin1-model.json'))).toBe(false)
+  })
+
   it('an output that would overwrite the input', async () => {
-    for (const flag of ['-o', '--w']) {
-      const line = oneLineFailure(
-        await nmfkit(folder, 'fit', 'input.csv', '-k', '1', flag, 'input.csv', '-q'),
-      )
+    for (const [flag, input] of [
+      ['-o', 'input.json'],
+      ['--w', 'input.csv'],
+    ]) {
+      const before = readFileSync(join(folder, input), 'utf8')
+      const line = oneLineFailure(await nmfkit(folder, 'fit', input, '-k', '1', flag, input, '-q'))
       expect(line).toBe(
-        "nmfkit fit: input.csv: expected an output file other than this command's input, " +
+        `nmfkit fit: ${input}: expected an output file other than this command's input, ` +
           'found the input itself (it would be overwritten)',
       )
-      expect(readFileSync(join(folder, 'input.csv'), 'utf8')).toBe('1,2\n3,4\n')
+      expect(readFileSync(join(folder, input), 'utf8')).toBe(before)
     }
   })
 
@@ -375,6 +414,13 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(await transform('--max-iter', '5')).toMatchObject({ status: 0, stderr: '' })
   })
 
+  it('no --model: the hint to the help that -k of fit gives too', async () => {
+    expect(oneLineFailure(await nmfkit(folder, 'transform', 'good.csv'))).toBe(
+      'nmfkit transform: option --model: expected a model file, found none ' +
+        '(see nmfkit transform --help)',
+    )
+  })
+
   it('a missing model file', async () => {
     const line = oneLineFailure(
       await nmfkit(folder, 'transform', 'good.csv', '--model', 'gone.json'),
@@ -409,6 +455,23 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it('a bad JSON entry: by a path the file has, rows and columns from 1 as elsewhere', async () => {
+    const runs = await Promise.all(
+      ['negative.json', 'negative-X.json', 'negative-data.json', 'null-X.json'].map((file) =>
+        nmfkit(folder, 'fit', file, '-k', '1', '-q'),
+      ),
+    )
+    expect(runs.map(oneLineFailure)).toEqual([
+      'nmfkit fit: negative.json: [1][2] (row 2, column 3): expected X to be non-negative, ' +
+        'found -6',
+      'nmfkit fit: negative-X.json: X[1][2] (row 2, column 3): expected X to be non-negative, ' +
+        'found -6',
+      'nmfkit fit: negative-data.json: X.data[5] (row 2, column 3): expected X to be ' +
+        'non-negative, found -6',
+      'nmfkit fit: null-X.json: X[1][1] (row 2, column 2): expected a number, found null',
+    ])
+  })
+
   it('an overflow in the fit: named as the fit made it, not as a place in the file', async () => {
     writeFileSync(join(folder, 'sums.csv'), '1e200,1e199\n1e199,1e200\n')
     writeFileSync(join(folder, 'entry.csv'), '1,2,3\n4,5,6\n7,8,1e160\n')
@@ -434,6 +497,27 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       'nmfkit fit: entry.csv: expected W after iteration 1 to be finite, found NaN at row 0, ' +
         `column 0; X's entries (largest 1e+160) ${scale}`,
     )
+  })
+})
+
+describe('outputs the system refuses: named as given, exit 2, never an internal error', () => {
+  it('a long legal name is written; a longer one, or one the system refuses, is named', async () => {
+    const long = `${'a'.repeat(240)}.csv`
+    const tooLong = `${'a'.repeat(252)}.csv`
+    const [fits, refused, proc] = await Promise.all([
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '--w', long),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '--w', tooLong),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '--w', '/proc/nope.csv'),
+    ])
+    expect(fits.status, fits.stderr).toBe(0)
+    expect(existsSync(join(folder, long))).toBe(true)
+    expect(oneLineFailure(refused)).toBe(
+      `nmfkit fit: option --w: ${tooLong}: cannot write it (file name too long)`,
+    )
+    // Refused before the fit where this process may not write to /proc, else by the write.
+    expect(oneLineFailure(proc)).toMatch(/^nmfkit fit: (option --w: )?\/proc\/nope\.csv: cannot /)
+    expect(proc.stderr).not.toMatch(/\.tmp|internal error/)
+    expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([])
   })
 })
 
@@ -464,6 +548,35 @@ describe('bad usage: one line naming the option', () => {
       "nmfkit fit: option --set betaLoss: solver 'cd' handles only betaLoss 'frobenius', " +
         "found 'kullback-leibler' (β = 1); use solver 'mu' for other losses",
     ])
+  })
+})
+
+describe('-o takes a name ending in .json, as --w, --h and --plot take theirs', () => {
+  it('refuses model.npy and model.json.gz before the fit; takes .json, .JSON and -', async () => {
+    const fit = (...output: string[]) =>
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...output)
+    const refused = await Promise.all([
+      fit('-o', 'model.npy'),
+      fit('--output', 'model.json.gz'),
+      fit('-o', 'model'),
+    ])
+    expect(refused.map(oneLineFailure)).toEqual(
+      ['model.npy', 'model.json.gz', 'model'].map(
+        (name) =>
+          'nmfkit fit: option --output: expected a file name ending in .json (the model is ' +
+          `written as plain JSON), found '${name}'`,
+      ),
+    )
+    for (const name of ['model.npy', 'model.json.gz', 'model']) {
+      expect(existsSync(join(folder, name))).toBe(false)
+    }
+    const [json, upper, stdout] = await Promise.all([
+      fit('-o', 'dash-o.json'),
+      fit('-o', 'upper-case.JSON'),
+      fit('-o', '-'),
+    ])
+    expect([json.status, upper.status, stdout.status]).toEqual([0, 0, 0])
+    expect(JSON.parse(stdout.stdout)).toMatchObject({ format: 'nmfkit-model' })
   })
 })
 

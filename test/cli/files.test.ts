@@ -1,5 +1,6 @@
 /** Output files: all or nothing, links followed, devices written in place. */
 import {
+  existsSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -32,9 +33,36 @@ describe('writeAll', () => {
       { path: join(folder, 'sub', 'kept.csv'), content: 'new' },
       { path: join(folder, 'missing', 'x.csv'), content: 'x' },
     ])
-    expect(E.isLeft(result) && result.left.kind).toBe('internal')
+    // The output is named, not its temporary file, and the failure is the user's to fix.
+    expect(result).toEqual(
+      E.left({
+        kind: 'output',
+        message: `${join(folder, 'missing', 'x.csv')}: cannot write it (no such file or directory)`,
+      }),
+    )
     expect(readFileSync(join(folder, 'sub', 'kept.csv'), 'utf8')).toBe('old')
     expect(readdirSync(join(folder, 'sub'))).toEqual(['kept.csv'])
+  })
+
+  it('writes an output whose name is as long as the system allows', () => {
+    // A temporary name longer than the output's would pass the 255-byte limit.
+    const name = `${'a'.repeat(251)}.csv`
+    mkdirSync(join(folder, 'long'))
+    expect(writeAll([{ path: join(folder, 'long', name), content: '1' }])).toEqual(
+      E.right(undefined),
+    )
+    expect(readdirSync(join(folder, 'long'))).toEqual([name])
+  })
+
+  it("names a device's refusal by the output's name: a link to /dev/full", () => {
+    if (!existsSync('/dev/full')) return
+    symlinkSync('/dev/full', join(folder, 'full.csv'))
+    expect(writeAll([{ path: join(folder, 'full.csv'), content: '1' }])).toEqual(
+      E.left({
+        kind: 'output',
+        message: `${join(folder, 'full.csv')}: cannot write it (disk full)`,
+      }),
+    )
   })
 
   it('follows a symbolic link, even a dangling one, and keeps the link', () => {

@@ -8,6 +8,7 @@ import { jsonSyntaxError, parseJsonMatrix } from '../../cli/formats/json.ts'
 import { parseMatrixMarket } from '../../cli/formats/mtx.ts'
 import { encodeNpy, parseNpy } from '../../cli/formats/npy.ts'
 import type { CliResult } from '../../cli/errors.ts'
+import { decodeUtf8, firstInvalidUtf8 } from '../../cli/formats/text.ts'
 
 const right = <A>(result: CliResult<A>): A => {
   if (E.isLeft(result)) throw new Error(result.left.message)
@@ -266,6 +267,28 @@ describe('delimited text', () => {
     expect(back.matrix.toArray()).toEqual(values.toArray())
     expect(back.rowNames).toEqual(['r 1', 'r,2'])
   })
+
+  it('suggests --delimiter when a line that fails as comma-separated holds tabs or semicolons', () => {
+    const tabs = ' (the line holds tabs: for a tab-separated file, give --delimiter tab)'
+    const semicolons =
+      " (the line holds semicolons: for a semicolon-separated file, give --delimiter ';')"
+    const csv = (text: string) => left(parseDelimited(text, 'x.csv', { delimiter: ',' }))
+    expect(csv('a\tb\n1\t2\n')).toBe(
+      `x.csv: line 2, column 1 ("a\\tb"): expected a number, found "1\\t2"${tabs}`,
+    )
+    expect(csv('a;b\n1;2\n')).toBe(
+      `x.csv: line 2, column 1 ("a;b"): expected a number, found "1;2"${semicolons}`,
+    )
+    expect(csv('a;b\n1,5;2\n')).toBe(
+      `x.csv: line 2: expected 1 comma-separated fields (as on line 1), found 2${semicolons}`,
+    )
+    expect(csv('a,b\n"1\t,2\n')).toBe(`x.csv: line 2: expected a closing quote, found none${tabs}`)
+    // No hint where the line has neither, or the delimiter is not a comma.
+    expect(csv('a,b\n1,x\n')).toBe('x.csv: line 2, column 2 ("b"): expected a number, found "x"')
+    expect(left(parseDelimited('a;b\n1;x\n', 'x.txt', { delimiter: ';' }))).toBe(
+      'x.txt: line 2, column 2 ("b"): expected a number, found "x"',
+    )
+  })
 })
 
 describe('Matrix Market', () => {
@@ -429,12 +452,36 @@ describe('NumPy .npy', () => {
 describe('JSON', () => {
   it('names an entry of nested arrays that is no number, and a row that is no array', () => {
     expect(left(parseJsonMatrix('{"X": [[1, 2], [3, "a"]]}', 'x.json'))).toBe(
-      'x.json: X: expected a number at row 1, column 1, found "a"',
+      'x.json: X[1][1] (row 2, column 2): expected a number, found "a"',
+    )
+    expect(left(parseJsonMatrix('{"X": [[1, 2], [3, null]]}', 'x.json'))).toBe(
+      'x.json: X[1][1] (row 2, column 2): expected a number, found null',
     )
     expect(left(parseJsonMatrix('[[1, 2], 5]', 'r.json'))).toBe(
-      'r.json: expected row 1 to be an array of numbers, found a number (5) (a matrix is an ' +
-        'array of rows, e.g. [[1, 2, 3]])',
+      'r.json: [1] (row 2): expected a row (an array of numbers), found a number (5) ' +
+        '(a matrix is an array of rows, e.g. [[1, 2, 3]])',
     )
+    expect(left(parseJsonMatrix('{"a": {"b": [[1, 2], [3]]}}', 'r.json', 'a.b'))).toBe(
+      'r.json: a.b[1] (row 2): expected 2 entries, as row 1 has, found 1',
+    )
+  })
+
+  it("places an entry in the file's own layout, rows and columns counted from 1", () => {
+    const locate = (text: string, key?: string) => right(parseJsonMatrix(text, 'x.json', key))
+    expect(locate('[[1,2,3],[4,5,-6]]').locate(1, 2)).toBe('[1][2] (row 2, column 3)')
+    expect(locate('{"X":[[1,2,3],[4,5,-6]]}').locate(1, 2)).toBe('X[1][2] (row 2, column 3)')
+    expect(locate('{"rows":2,"cols":3,"data":[1,2,3,4,5,6]}').locate(1, 2)).toBe(
+      'data[5] (row 2, column 3)',
+    )
+    expect(locate('{"X":{"rows":2,"cols":3,"data":[1,2,3,4,5,6]}}').locate(1, 2)).toBe(
+      'X.data[5] (row 2, column 3)',
+    )
+    expect(locate('{"e":{"W":[[1,2]]}}', 'e.W').locate(0, 1)).toBe('e.W[0][1] (row 1, column 2)')
+    // CSR: the entry's index in data, through indptr and indices; a zero is not stored.
+    const csr =
+      '{"format":"csr","rows":2,"cols":3,"indptr":[0,1,3],"indices":[1,0,2],"data":[5,6,7]}'
+    expect(locate(csr).locate(1, 2)).toBe('data[2] (row 2, column 3)')
+    expect(locate(csr).locate(0, 0)).toBe('row 1, column 1 (not stored, so 0)')
   })
 
   it('refuses a nonzero number too small for a double, as CSV does, outside strings only', () => {
@@ -467,15 +514,35 @@ describe('JSON', () => {
 
   it('names what is wrong and where', () => {
     expect(left(parseJsonMatrix('{"rows":1,"cols":2,"data":[0,"x"]}', 'd.json'))).toBe(
-      'd.json: data[1]: expected number, found "x"',
+      'd.json: data[1] (row 1, column 2): expected a number, found "x"',
     )
     expect(left(parseJsonMatrix('{\n"rows": 1,\n}', 's.json'))).toMatch(
       /^s\.json: line 3, column 1: expected valid JSON, found a syntax error/,
     )
     expect(left(parseJsonMatrix('{"X":1}', 'k.json', 'Y'))).toBe(
-      'k.json: expected a key "Y", found none',
+      'k.json: expected a key "Y", found none (the document is an object with keys "X")',
+    )
+    expect(left(parseJsonMatrix('{"a":{"b":1}}', 'k.json', 'a.c'))).toBe(
+      'k.json: expected a key "a.c", found none (a is an object with keys "b")',
+    )
+    expect(left(parseJsonMatrix('{"a":{"b":1}}', 'k.json', 'a.b.c'))).toBe(
+      'k.json: expected a key "a.b.c", found none (a.b is a number (1), not an object)',
     )
     expect(left(parseJsonMatrix('', 'e.json'))).toBe('e.json: the file is empty; expected JSON')
+  })
+
+  it('names the keys of an object with no matrix and no X, and suggests --key', () => {
+    expect(left(parseJsonMatrix('{"Y": [[1, 2]], "labels": [0]}', 'y.json'))).toBe(
+      'y.json: expected a matrix: nested arrays, an object { rows, cols, data } or a fixture ' +
+        'with the key X; found an object with keys "Y", "labels" (pick the matrix with --key, ' +
+        'e.g. --key Y)',
+    )
+    expect(left(parseJsonMatrix('{}', 'e.json'))).toBe(
+      'e.json: expected a matrix: nested arrays, an object { rows, cols, data } or a fixture ' +
+        'with the key X; found an empty object',
+    )
+    // An object that means to be a matrix gets the library's word on what it lacks.
+    expect(left(parseJsonMatrix('{"cols": 2, "data": [1, 2]}', 'r.json'))).toMatch(/rows/)
   })
 
   it('puts every syntax error on one line, with its line and column', () => {
@@ -543,6 +610,66 @@ describe('JSON', () => {
     expect(left(parseJsonMatrix(bytes.toString('utf8'), 'u.json'))).toBe(
       'u.json: expected UTF-8 text, found UTF-16 (save the file as UTF-8)',
     )
+  })
+})
+
+describe('UTF-8', () => {
+  const bytes = (...parts: (string | number[])[]): Uint8Array =>
+    Buffer.concat(
+      parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))),
+    )
+  const hint = 'convert the file to UTF-8, e.g. with iconv -f LATIN1 -t UTF-8 if it is Latin-1'
+
+  it('refuses bytes that are not UTF-8, naming the first bad one by line, column and offset', () => {
+    expect(left(decodeUtf8(bytes('caf', [0xe9], ',b\n1,2\n'), 'l.csv'))).toBe(
+      `l.csv: line 1, column 4 (byte offset 3): expected UTF-8 text, found the byte 0xE9, ` +
+        `which UTF-8 does not allow there (${hint})`,
+    )
+    // The column counts characters: é before the bad byte is one.
+    expect(left(decodeUtf8(bytes('a,b\né,x', [0xff], '\n'), 'l.csv'))).toMatch(
+      /^l\.csv: line 2, column 4 \(byte offset 8\): .* the byte 0xFF,/,
+    )
+    expect(left(decodeUtf8(bytes([0xe9]), 'o.csv'))).toMatch(
+      /^o\.csv: line 1, column 1 \(byte offset 0\)/,
+    )
+  })
+
+  it('reads UTF-8 as it is, a byte-order mark kept for the parsers; says UTF-16 is UTF-16', () => {
+    expect(right(decodeUtf8(bytes([0xef, 0xbb, 0xbf], 'a,é\n'), 'b.csv'))).toBe('\uFEFFa,é\n')
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('é,b\n1,2\n', 'utf16le')])
+    expect(left(decodeUtf8(utf16, 'u.csv'))).toBe(
+      'u.csv: expected UTF-8 text, found UTF-16 (save the file as UTF-8)',
+    )
+    expect(left(decodeUtf8(Buffer.from('é,b\n1,2\n', 'utf16le'), 'u.csv'))).toMatch(/UTF-16/)
+  })
+
+  it('finds the byte the strict decoder stops at: overlong, surrogate, cut short, too large', () => {
+    const cases: [number[], number][] = [
+      [[0x41, 0xc0, 0x80], 1], // overlong
+      [[0xe0, 0x80, 0x80], 0], // overlong
+      [[0xed, 0xa0, 0x80], 0], // a surrogate
+      [[0xf4, 0x90, 0x80, 0x80], 0], // past U+10FFFF
+      [[0x41, 0xe2, 0x82], 1], // cut short
+      [[0xe2, 0x82, 0xac, 0x80], 3], // a lone continuation
+      [[0xf0, 0x9f, 0x98, 0x80], -1], // an emoji
+    ]
+    for (const [sequence, at] of cases) expect(firstInvalidUtf8(Uint8Array.from(sequence))).toBe(at)
+    // Against the platform's decoder, on random bytes.
+    let state = 11
+    const fatal = new TextDecoder('utf-8', { fatal: true })
+    for (let run = 0; run < 2000; run++) {
+      const random = Uint8Array.from({ length: 1 + (run % 8) }, () => {
+        state = (state * 1103515245 + 12345) % 2147483648
+        return [0x41, 0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xa0, 0x90][state % 10]
+      })
+      let valid = true
+      try {
+        fatal.decode(random)
+      } catch {
+        valid = false
+      }
+      expect(firstInvalidUtf8(random) < 0, String(random)).toBe(valid)
+    }
   })
 })
 

@@ -128,7 +128,7 @@ describe.concurrent('nmfkit info on non-finite entries', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({
       max: 1,
       nonFinite: 1,
-      firstNonFinite: 'data[1] (row 1, column 2): Infinity',
+      firstNonFinite: '[0][1] (row 1, column 2): Infinity',
     })
     expect(JSON.parse(mtx.stdout)).toMatchObject({
       max: 1,
