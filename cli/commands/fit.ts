@@ -41,7 +41,8 @@ The fit:
                          kullback-leibler, itakura-saito, or a number (beta)
   --init NAME            random, nndsvd, nndsvda or nndsvdar (default: nndsvda
                          when k ≤ min(samples, features), else random)
-  --seed N               the seed of the random init and of --shuffle (default 0)
+  --seed N               the seed of random, nndsvdar, the randomized SVD of nndsvd
+                         starts on large X, and --shuffle (default 0)
   --max-iter N           at most N iterations (default 200)
   --tol X                the stopping tolerance (default 1e-4)
   --alpha-w X            the penalty on W, scaled by the features (default 0)

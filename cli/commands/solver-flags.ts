@@ -27,8 +27,12 @@ export interface SolverFlagValues {
   readonly set?: string[]
 }
 
-/** Options every solver takes; `--set` may give these too. */
-const commonOptions = [
+/**
+ * Options every solver takes; `--set` may give these too. nmf's common options but
+ * `components` and `solver` (their own flags) and the callback and signal (test/cli/args
+ * checks that the list keeps up with the library's).
+ */
+export const commonOptions = [
   'maxIter',
   'tol',
   'alphaW',

@@ -11,7 +11,14 @@ import {
   startCommand,
   tryParse,
 } from '../../cli/args.ts'
-import { lossOption, setOptionNames, solverOptions } from '../../cli/commands/solver-flags.ts'
+import {
+  commonOptions,
+  lossOption,
+  setOptionNames,
+  solverOptions,
+} from '../../cli/commands/solver-flags.ts'
+// Internal: the library's own list of the options every solver takes.
+import { commonProps } from '../../solvers/options.ts'
 
 const message = <A>(result: E.Either<{ message: string }, A>): string =>
   E.isLeft(result) ? result.left.message : 'no error'
@@ -260,6 +267,17 @@ describe('flags', () => {
     expect(message(readOptionsOf({ format: 'xlsx' }))).toBe(
       "option --format: expected one of csv, tsv, txt, mtx, npy, json, found 'xlsx'",
     )
+  })
+})
+
+describe('--set', () => {
+  it("takes every common option of nmf's that a command line can give", () => {
+    const fromFlagsOnly = ['components', 'solver']
+    const libraryOnly = ['onIteration', 'signal']
+    const expected = Object.keys(commonProps).filter(
+      (name) => !fromFlagsOnly.includes(name) && !libraryOnly.includes(name),
+    )
+    expect([...commonOptions].sort()).toEqual(expected.sort())
   })
 })
 
