@@ -15,7 +15,9 @@ import { F64, fastModule, layout, rowsInTwoParts, viewOf } from './wasm.ts'
  * Dense X: exact, one row of W·H at a time, O(n·m·k). CSR X: from traces,
  * ‖X‖² − 2·tr(Wᵀ·X·Hᵀ) + tr(WᵀW·HHᵀ), O(nnz·k + (n + m)·k²); rounding can
  * make that slightly negative for an exact fit, so it is clamped at zero
- * before the root.
+ * before the root. Factors whose scales lie far apart (W near 1e-200, H near
+ * 1e200) are first brought to one scale, component by component, which leaves
+ * W·H as it is.
  *
  * Made for a solver's inner loop, it returns a plain number: it does not check the
  * entries, and it throws (a TypeError or RangeError that names the argument) when an
@@ -118,12 +120,49 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
     }
     return total
   }
-  const [squaredNormX, cross] = csrSums(X, w, h, k)
-  const WtW = gramColumns(w, n, k)
-  const HHt = gramRows(h, k, m)
+  const [wb, hb] = balanced(w, h, n, k, m)
+  const [squaredNormX, cross] = csrSums(X, wb, hb, k)
+  const WtW = gramColumns(wb, n, k)
+  const HHt = gramRows(hb, k, m)
   let quadratic = 0
   for (let q = 0; q < WtW.length; q++) quadratic += WtW[q] * HHt[q]
   return Math.max(0, squaredNormX - 2 * cross + quadratic)
+}
+
+/**
+ * The factors with each component's column of W and row of H brought to the same scale
+ * by a power of two (W·H is the same, exactly): the CSR error's Gram matrices WᵀW and HHᵀ
+ * hold squares of each factor's scale, which overflow or underflow, and then cancel
+ * wrongly, where the factors' scales lie far apart (W near 1e-200, H near 1e200) even
+ * though W·H is moderate. Factors within 2^±200 of each other (any fit's, in practice)
+ * are returned as they are, so that their error keeps its bits.
+ */
+const balanced = (
+  w: Float64Array,
+  h: Float64Array,
+  n: number,
+  k: number,
+  m: number,
+): readonly [Float64Array, Float64Array] => {
+  const exponents = new Array<number>(k).fill(0)
+  let any = false
+  for (let t = 0; t < k; t++) {
+    const [a, b] = [largestMagnitude(w, t, n, k), largestMagnitude(h, t * m, m)]
+    if (a === 0 || b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) continue
+    const gap = Math.log2(b) - Math.log2(a)
+    if (Math.abs(gap) > 200) {
+      exponents[t] = Math.round(gap / 2)
+      any = true
+    }
+  }
+  if (!any) return [w, h]
+  const [wb, hb] = [w.slice(), h.slice()]
+  for (let t = 0; t < k; t++) {
+    if (exponents[t] === 0) continue
+    for (let i = 0; i < n; i++) wb[i * k + t] = timesPowerOfTwo(w[i * k + t], exponents[t])
+    for (let j = 0; j < m; j++) hb[t * m + j] = timesPowerOfTwo(h[t * m + j], -exponents[t])
+  }
+  return [wb, hb]
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   Matrix,
   cd,
   createRng,
+  frobeniusError,
   nmf,
   solvers,
   transform,
@@ -201,5 +202,62 @@ describe('a solver that declares sparse: false', () => {
       ['moving-average', true],
       ['mu', true],
     ])
+  })
+})
+
+describe('the error of a CSR X with factors of far-apart scales', () => {
+  const X = unwrap(
+    Matrix.fromArrays([
+      [1, 1],
+      [1, 0],
+    ]),
+  )
+  const of = (w: number, h: number) => ({
+    W: unwrap(Matrix.fromArrays([[w], [w]])),
+    H: unwrap(Matrix.fromArrays([[h, h]])),
+  })
+
+  // WᵀW and HHᵀ hold squares of each factor's scale: 1e-400 and 4e400 were NaN, 1e-320
+  // and 4e320 Infinity, though W·H is 2.
+  it.each([
+    [1e-200, 2e200],
+    [1e-160, 2e160],
+    [2e200, 1e-200],
+  ])('W at %d and H at %d give the dense error', (w, h) => {
+    const { W, H } = of(w, h)
+    const dense = frobeniusError(X, W, H)
+    expect(dense).toBeCloseTo(Math.sqrt(7), 14)
+    expect(frobeniusError(CsrMatrix.fromDense(X), W, H) / dense).toBeCloseTo(1, 14)
+  })
+
+  it('an X near the smallest doubles, with factors near their square roots', () => {
+    const tiny = unwrap(
+      Matrix.fromArrays([
+        [1e-310, 1e-310],
+        [1e-310, 0],
+      ]),
+    )
+    const { W, H } = of(1e-155, 2e-155)
+    const dense = frobeniusError(tiny, W, H)
+    expect(frobeniusError(CsrMatrix.fromDense(tiny), W, H) / dense).toBeCloseTo(1, 12)
+  })
+
+  // A fit of X at 1e140 (cd) reported 0.67 of the dense error, and moving-average 0, for
+  // the same factors; at 1e-155 moving-average's CSR fit was refused as an overflow.
+  it.each([
+    ['cd', 1e140],
+    ['moving-average', 1e140],
+    ['moving-average', 1e-155],
+  ] as const)('%s on X scaled by %d reports the error the dense X gives', (solver, scale) => {
+    const rng = createRng(7)
+    const values = Array.from({ length: 40 * 30 }, () =>
+      rng.uniform() < 0.3 ? 0 : rng.uniform() * scale,
+    )
+    const dense = unwrap(Matrix.fromData(40, 30, values))
+    const options = { components: 4, solver, maxIter: 50 } as NmfOptions
+    const fit = fitOf(CsrMatrix.fromDense(dense), options)
+    const expected = frobeniusError(dense, fit.W, fit.H)
+    expect(fit.reconstructionError / expected).toBeCloseTo(1, 12)
+    expect(fitOf(dense, options).reconstructionError / expected).toBeCloseTo(1, 12)
   })
 })
