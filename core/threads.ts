@@ -68,6 +68,7 @@ export const WORKER_KERNELS = [
   'muKlDense',
   'coordinateSweep',
   'squaredErrorDense',
+  'multiplyEntries',
 ] as const
 
 /** The name of a kernel the worker can run. */

@@ -49,7 +49,14 @@ import {
   EPSILON,
   power,
 } from '../core/beta-divergence.ts'
-import { gemm, gramColumns, gramRows, moduleProduct, transpose } from '../core/kernels.ts'
+import {
+  gemm,
+  gramColumns,
+  gramRows,
+  moduleMultiplyEntries,
+  moduleProduct,
+  transpose,
+} from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
@@ -424,7 +431,7 @@ const frobeniusInModule = (
   times(ht, numeratorW)
   moduleProduct(wasm, w, n, k, k, 1, gramH, k, denominatorW)
   const nextW = numeratorW
-  wasm.multiplyEntries(w, numeratorW, denominatorW, n * k, nextW, EPSILON, l1W, l2W, 1, 0)
+  moduleMultiplyEntries(wasm, w, numeratorW, denominatorW, n * k, nextW, EPSILON, l1W, l2W, 1, 0)
   const Wout = factorOut(wasm, nextW, n * k)
   if (!updateH) return { W: Wout, H: undefined }
 

@@ -403,6 +403,26 @@ describe('the second thread', () => {
     expect(two[0]).toEqual(reference.gemm(a, n, p, b, m))
   })
 
+  it("runs mu's Frobenius update on two threads, bit for bit (its W update split by entries)", () => {
+    setKernelPath('auto')
+    // 1200×40, k = 12: W's 14 400 entries are above the threads' threshold for the update.
+    const X = unwrap(
+      CoreMatrix.fromData(
+        1200,
+        40,
+        Float64Array.from({ length: 48_000 }, (_, q) => ((q * 53) % 97) / 7),
+      ),
+    )
+    const options = { components: 12, solver: 'mu', maxIter: 25, tol: 0 } as const
+    setKernelThreads(false)
+    const one = unwrap(nmf(X, options))
+    setKernelThreads(true)
+    const two = unwrap(nmf(X, options))
+    expect(workerRunning()).toBe(availableParallelism() >= 2)
+    expect(two.W.toFloat64Array()).toEqual(one.W.toFloat64Array())
+    expect(two.H.toFloat64Array()).toEqual(one.H.toFloat64Array())
+  })
+
   it("runs mu's dense KL pass on two threads, the same to rounding", () => {
     setKernelPath('auto')
     // 300×200, k = 20: four products of 1.2 million multiply-adds per pass.
