@@ -9,8 +9,8 @@ import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
 import { gemm, gemmNT, gemmTN, transpose } from './kernels.ts'
 import { euclideanNorm } from './scaled.ts'
 
-/** Reads a matrix's storage: set by Matrix's static block, the one way in from outside. */
-let storageOf: (matrix: Matrix) => Float64Array
+/** The key under which a matrix keeps its storage; not part of the public API. */
+export const VALUES: unique symbol = Symbol('nmfkit.values')
 
 /** `rows×cols`, the way every message writes a shape. */
 export const showShape = (rows: number, cols: number): string => `${rows}×${cols}`
@@ -101,20 +101,14 @@ export class Matrix<R extends string = string, C extends string = string> {
   declare readonly [DIMENSIONS]: readonly [R, C]
 
   readonly format = 'dense' as const
-  // Private, so that no caller can reach the storage and write into it; valuesOf reads it
-  // for the kernels.
-  readonly #values: Float64Array
-
-  static {
-    storageOf = (matrix) => matrix.#values
-  }
+  readonly [VALUES]: Float64Array
 
   private constructor(
     readonly rows: number,
     readonly cols: number,
     values: Float64Array,
   ) {
-    this.#values = values
+    this[VALUES] = values
     Object.freeze(this)
   }
 
@@ -292,7 +286,7 @@ export class Matrix<R extends string = string, C extends string = string> {
    */
   get(row: number, col: number): number {
     checkPosition('Matrix.get', row, col, this.rows, this.cols)
-    return this.#values[row * this.cols + col]
+    return this[VALUES][row * this.cols + col]
   }
 
   /**
@@ -302,7 +296,7 @@ export class Matrix<R extends string = string, C extends string = string> {
    */
   row(i: number): number[] {
     checkIndex('Matrix.row', 'row', i, this.rows)
-    return Array.from(this.#values.subarray(i * this.cols, (i + 1) * this.cols))
+    return Array.from(this[VALUES].subarray(i * this.cols, (i + 1) * this.cols))
   }
 
   /**
@@ -313,7 +307,7 @@ export class Matrix<R extends string = string, C extends string = string> {
   column(j: number): number[] {
     checkIndex('Matrix.column', 'column', j, this.cols)
     const out = new Array<number>(this.rows)
-    for (let i = 0; i < this.rows; i++) out[i] = this.#values[i * this.cols + j]
+    for (let i = 0; i < this.rows; i++) out[i] = this[VALUES][i * this.cols + j]
     return out
   }
 
@@ -326,17 +320,17 @@ export class Matrix<R extends string = string, C extends string = string> {
 
   /** A copy of the entries in row-major order. */
   toFloat64Array(): Float64Array {
-    return this.#values.slice()
+    return this[VALUES].slice()
   }
 
   /** The fixtures' JSON form: `{ format: 'dense', rows, cols, data }`. */
   toJSON(): { format: 'dense'; rows: number; cols: number; data: number[] } {
-    return { format: 'dense', rows: this.rows, cols: this.cols, data: Array.from(this.#values) }
+    return { format: 'dense', rows: this.rows, cols: this.cols, data: Array.from(this[VALUES]) }
   }
 
   /** Aᵀ. */
   transpose(): Matrix<C, R> {
-    return new Matrix<C, R>(this.cols, this.rows, transpose(this.#values, this.rows, this.cols))
+    return new Matrix<C, R>(this.cols, this.rows, transpose(this[VALUES], this.rows, this.cols))
   }
 
   /**
@@ -359,7 +353,7 @@ export class Matrix<R extends string = string, C extends string = string> {
       new Matrix<R, K>(
         this.rows,
         other.cols,
-        gemm(this.#values, this.rows, this.cols, other.#values, other.cols),
+        gemm(this[VALUES], this.rows, this.cols, other[VALUES], other.cols),
       ),
     )
   }
@@ -383,7 +377,7 @@ export class Matrix<R extends string = string, C extends string = string> {
       new Matrix<R, K>(
         this.rows,
         other.rows,
-        gemmNT(this.#values, this.rows, this.cols, other.#values, other.rows),
+        gemmNT(this[VALUES], this.rows, this.cols, other[VALUES], other.rows),
       ),
     )
   }
@@ -407,14 +401,14 @@ export class Matrix<R extends string = string, C extends string = string> {
       new Matrix<C, K>(
         this.cols,
         other.cols,
-        gemmTN(this.#values, this.rows, this.cols, other.#values, other.cols),
+        gemmTN(this[VALUES], this.rows, this.cols, other[VALUES], other.cols),
       ),
     )
   }
 
   /** Applies `f` to every entry. */
   map(f: (value: number, row: number, col: number) => number): Matrix<R, C> {
-    const source = this.#values
+    const source = this[VALUES]
     const out = new Float64Array(source.length)
     for (let i = 0; i < this.rows; i++) {
       for (let j = 0; j < this.cols; j++)
@@ -440,8 +434,8 @@ export class Matrix<R extends string = string, C extends string = string> {
         ),
       )
     }
-    const a = this.#values
-    const b = other.#values
+    const a = this[VALUES]
+    const b = other[VALUES]
     const out = new Float64Array(a.length)
     for (let i = 0; i < a.length; i++) out[i] = f(a[i], b[i])
     return E.right(new Matrix<R, C>(this.rows, this.cols, out))
@@ -464,27 +458,27 @@ export class Matrix<R extends string = string, C extends string = string> {
 
   /** Σ a_ij. */
   sum(): number {
-    return sumOf(this.#values)
+    return sumOf(this[VALUES])
   }
 
   /** The mean of all entries. */
   mean(): number {
-    return meanOf(this.#values, this.rows * this.cols)
+    return meanOf(this[VALUES], this.rows * this.cols)
   }
 
   /** The largest entry. */
   max(): number {
-    return largestOf(this.#values, -Infinity)
+    return largestOf(this[VALUES], -Infinity)
   }
 
   /** The smallest entry. */
   min(): number {
-    return smallestOf(this.#values, Infinity)
+    return smallestOf(this[VALUES], Infinity)
   }
 
   /** ‖A‖_F, the square root of the sum of squares (scaled where the squares would not fit). */
   frobeniusNorm(): number {
-    return euclideanNorm(this.#values)
+    return euclideanNorm(this[VALUES])
   }
 }
 
@@ -533,4 +527,4 @@ const checkIndex = (operation: string, what: string, index: number, size: number
 }
 
 /** The storage of a matrix, for kernels. Internal: never write into it. */
-export const valuesOf = (matrix: Matrix): Float64Array => storageOf(matrix)
+export const valuesOf = (matrix: Matrix): Float64Array => matrix[VALUES]
