@@ -153,8 +153,15 @@ const fitAsGiven = (
   solver: AnySolver,
   X: Matrix | CsrMatrix,
   options: Readonly<Record<string, unknown>>,
+): Factorization => fitPassing(law, X, { ...options, solver })
+
+/** Runs `nmf` on X with `options` (the solver among them), the very object. */
+const fitPassing = (
+  law: string,
+  X: Matrix | CsrMatrix,
+  options: Readonly<Record<string, unknown>>,
 ): Factorization => {
-  const result = nmf(X, { ...options, solver } as NmfOptions)
+  const result = nmf(X, options as NmfOptions)
   if (E.isLeft(result)) {
     throw new Error(`law '${law}': the fit failed: ${result.left._tag}: ${result.left.message}`)
   }
@@ -354,20 +361,28 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
               : []),
           ] as const
           const before = inputs.map(([, input]) => snapshot(input))
-          fitAsGiven('inputs-unchanged', watched, given.X, given.options)
-          if (givenCsr) fitAsGiven('inputs-unchanged', watched, givenCsr, given.options)
+          // The object nmf is given, itself: its keys and values must stay as they were.
+          const passed: Record<string, unknown> = { ...given.options, solver: watched }
+          const [keys, values] = [Object.keys(passed), Object.values(passed)]
+          fitPassing('inputs-unchanged', given.X, passed)
+          if (givenCsr) fitPassing('inputs-unchanged', givenCsr, passed)
           inputs.forEach(([name, , copy], q) => {
             breaks(changeSince(before[q], copy), `law 'inputs-unchanged': the fits changed ${name}`)
           })
           expect(
-            Object.keys(given.options),
+            Object.keys(passed),
             "law 'inputs-unchanged': the keys of the options object after the fits",
-          ).toEqual(Object.keys(c.options))
-          for (const key of Object.keys(c.options))
-            expect(
-              given.options[key],
-              `law 'inputs-unchanged': option '${key}' after the fits`,
-            ).toBe(key === 'init' && init ? givenInit : c.options[key])
+          ).toEqual(keys)
+          keys.forEach((key, q) =>
+            expect(passed[key], `law 'inputs-unchanged': option '${key}' after the fits`).toBe(
+              values[q],
+            ),
+          )
+          if (init) {
+            const { W, H } = passed.init as { W: Matrix; H: Matrix }
+            expect(W, "law 'inputs-unchanged': the init's W after the fits").toBe(givenInit.W)
+            expect(H, "law 'inputs-unchanged': the init's H after the fits").toBe(givenInit.H)
+          }
         },
       )
     })
