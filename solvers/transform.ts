@@ -13,7 +13,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type { BetaLoss } from '../core/beta-divergence.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { shapeMismatch, unsupported, type NmfError, type Result } from '../core/errors.ts'
-import { Matrix, showShape } from '../core/matrix.ts'
+import { describeValue, Matrix, showShape } from '../core/matrix.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
 import { withResidentScope } from '../core/wasm.ts'
@@ -62,7 +62,7 @@ const resolveTransformSolver = (solver: unknown): Result<readonly [AnySolver, An
       ? `'${solver}'`
       : typeof solver === 'object' && solver !== null && 'name' in solver
         ? `a plugin named '${String(solver.name)}'`
-        : typeof solver
+        : describeValue(solver)
   // A copy of cd or mu is a plugin: transform runs only nmfkit's own, with H held fixed.
   return E.left(
     unsupported(

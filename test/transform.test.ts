@@ -123,6 +123,13 @@ describe('transform', () => {
       'transform: expected X to have 3 columns (the features of H, 1×3), found shape 5×4',
     ],
     [
+      'a solver that is null (it was called an object)',
+      () => transform(X, matrix([[1, 2, 3, 1]]), { solver: null as never }),
+      'Unsupported',
+      "transform: expected solver 'cd' or 'mu' (the name, or nmfkit's own cd or mu value), " +
+        'found null, which has no transform',
+    ],
+    [
       'a negative H',
       () => transform(X, matrix([[1, 2, -3, 1]])),
       'NegativeInput',
