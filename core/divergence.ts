@@ -131,11 +131,12 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
 
 /**
  * The factors with each component's column of W and row of H brought to the same scale
- * by a power of two (W·H is the same, exactly): the CSR error's Gram matrices WᵀW and HHᵀ
- * hold squares of each factor's scale, which overflow or underflow, and then cancel
- * wrongly, where the factors' scales lie far apart (W near 1e-200, H near 1e200) even
- * though W·H is moderate. Factors within 2^±200 of each other (any fit's, in practice)
- * are returned as they are, so that their error keeps its bits.
+ * by a power of two (W·H is the same, exactly, unless an entry falls below the smallest
+ * normal double): the CSR error's Gram matrices WᵀW and HHᵀ hold squares of each
+ * factor's scale, which overflow or underflow, and then cancel wrongly, where the
+ * factors' scales lie far apart (W near 1e-200, H near 1e200) even though W·H is
+ * moderate. Factors within 2^±200 of each other (any fit's, in practice) are returned as
+ * they are, without a copy, so that their error keeps its bits.
  */
 const balanced = (
   w: Float64Array,
@@ -144,25 +145,28 @@ const balanced = (
   k: number,
   m: number,
 ): readonly [Float64Array, Float64Array] => {
-  const exponents = new Array<number>(k).fill(0)
-  let any = false
+  let copies: readonly [Float64Array, Float64Array] | undefined
   for (let t = 0; t < k; t++) {
-    const [a, b] = [largestMagnitude(w, t, n, k), largestMagnitude(h, t * m, m)]
-    if (a === 0 || b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) continue
-    const gap = Math.log2(b) - Math.log2(a)
-    if (Math.abs(gap) > 200) {
-      exponents[t] = Math.round(gap / 2)
-      any = true
-    }
+    const exponent = balancingExponent(largestMagnitude(w, t, n, k), largestMagnitude(h, t * m, m))
+    if (exponent === 0) continue
+    copies ??= [w.slice(), h.slice()]
+    const [wb, hb] = copies
+    for (let i = 0; i < n; i++) wb[i * k + t] = timesPowerOfTwo(w[i * k + t], exponent)
+    for (let j = 0; j < m; j++) hb[t * m + j] = timesPowerOfTwo(h[t * m + j], -exponent)
   }
-  if (!any) return [w, h]
-  const [wb, hb] = [w.slice(), h.slice()]
-  for (let t = 0; t < k; t++) {
-    if (exponents[t] === 0) continue
-    for (let i = 0; i < n; i++) wb[i * k + t] = timesPowerOfTwo(w[i * k + t], exponents[t])
-    for (let j = 0; j < m; j++) hb[t * m + j] = timesPowerOfTwo(h[t * m + j], -exponents[t])
-  }
-  return [wb, hb]
+  return copies ?? [w, h]
+}
+
+/**
+ * The power of two to scale a component's W column by (and its H row by the inverse),
+ * from the largest |entry| of each: half their gap in binary orders, or 0 when they are
+ * within 2^±200 (or either is 0 or not finite).
+ */
+const balancingExponent = (largestW: number, largestH: number): number => {
+  if (largestW === 0 || largestH === 0) return 0
+  if (!Number.isFinite(largestW) || !Number.isFinite(largestH)) return 0
+  const gap = Math.log2(largestH) - Math.log2(largestW)
+  return Math.abs(gap) > 200 ? Math.round(gap / 2) : 0
 }
 
 /**
