@@ -131,6 +131,8 @@ const formatOther = (report: unknown): string => {
  * const result = compare(cdFit, maFit, { comparators: [norms, aligned], X })
  * const names = { a: 'cd', b: 'moving-average' }
  * const text = E.isRight(result) ? formatReport(result.right, names) : ''
+ *
+ * @throws TypeError when `report` is not an object (no report at all).
  */
 export const formatReport = (report: unknown, options: FormatReportOptions = {}): string => {
   // A report is data: compare's result, or a comparator's report (an object).
@@ -141,12 +143,7 @@ export const formatReport = (report: unknown, options: FormatReportOptions = {})
     )
   }
   const names = `a = ${options.a ?? 'a'}, b = ${options.b ?? 'b'}`
-  if (
-    typeof report === 'object' &&
-    report !== null &&
-    'reports' in report &&
-    Array.isArray(report.reports)
-  ) {
+  if ('reports' in report && Array.isArray(report.reports)) {
     return report.reports.map((one: unknown) => formatReport(one, options)).join('\n\n')
   }
   if (isNormsReport(report)) return formatNorms(report, names)

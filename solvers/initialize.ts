@@ -49,10 +49,10 @@ export const initialize = <R extends string = string, C extends string = string>
             invalidOption(
               operation,
               'components',
-              'is the second argument of initialize(X, components, options), not an option: ' +
-                `found it in the options as well (${describeValue(
+              'expected it as the second argument of initialize(X, components, options) ' +
+                `alone, found it in the options too: ${describeValue(
                   (options as Record<string, unknown>).components,
-                )})`,
+                )}`,
             ),
           )
         : E.right(undefined),

@@ -399,8 +399,8 @@ describe('what a JavaScript caller may pass', () => {
 
   it('initialize refuses components among its options, where it was ignored', () => {
     expect(failure(initialize(X, 2, { components: 1 } as never)).message).toBe(
-      "initialize: option 'components': is the second argument of initialize(X, components, " +
-        'options), not an option: found it in the options as well (a number (1))',
+      "initialize: option 'components': expected it as the second argument of " +
+        'initialize(X, components, options) alone, found it in the options too: a number (1)',
     )
     // The known options are the options' own: components is not among them.
     expect(failure(initialize(X, 2, { comp: 1 } as never)).message).toBe(
