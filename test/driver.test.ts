@@ -40,6 +40,26 @@ describe('history and callbacks', () => {
     expect(seen).toEqual(fit.right.history)
   })
 
+  it("onIteration cannot rewrite the result's history (it is handed the entry kept)", () => {
+    const fit = nmf(X, {
+      components: 3,
+      maxIter: 3,
+      tol: 0,
+      solver: 'moving-average',
+      onIteration: (entry) => {
+        expect(() => {
+          ;(entry as { measure: number }).measure = -1
+        }).toThrow(TypeError)
+        expect(() => {
+          ;(entry.details as Record<string, number>).deltaW = -1
+        }).toThrow(TypeError)
+      },
+    })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(fit.right.history.every((entry) => entry.measure >= 0)).toBe(true)
+    expect(fit.right.history.every((entry) => (entry.details?.deltaW ?? 0) >= 0)).toBe(true)
+  })
+
   it("cd's objective never increases and matches ½‖X − WH‖² at the end", () => {
     const fit = nmf(X, { components: 3, maxIter: 50, tol: 0, init: 'random' })
     if (E.isLeft(fit)) throw new Error(fit.left.message)
