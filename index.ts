@@ -41,6 +41,7 @@ export {
 export { initialize, type InitializeOptions } from './solvers/initialize.ts'
 export { initStrategies, type InitStrategy } from './solvers/init.ts'
 export { cd, cdColumn, coordinateMinimum } from './solvers/cd.ts'
+export { factorPenalty } from './solvers/products.ts'
 export {
   movingAverage,
   movingAverageColumn,

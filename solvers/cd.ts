@@ -18,7 +18,6 @@
  */
 import { declareForgetful } from './driver.ts'
 import { coordinateSweep } from '../core/kernels.ts'
-import { valuesOf } from '../core/matrix.ts'
 import { defineSolver } from '../dsl/define.ts'
 import { where } from '../dsl/expr.ts'
 import {
@@ -33,7 +32,7 @@ import {
 } from '../dsl/rules.ts'
 import type { Solver } from './contract.ts'
 import { alternatingSweeps } from './fused-sweeps.ts'
-import { sumAndSquares } from './products.ts'
+import { factorPenalty } from './products.ts'
 
 /**
  * Column t to the minimum of its quadratic, a − g / G_tt (not projected), and
@@ -111,9 +110,7 @@ export const cd: Solver<Record<string, never>> = declareForgetful(
       // (without penalties on W, the pass over W would add exactly 0).
       const { l1W, l2W } = problem.penalties
       const measure = stats.violationW + stats.violationH
-      if (l1W === 0 && l2W === 0) return { measure, objective: stats.objectiveH }
-      const [sumW, squaresW] = sumAndSquares(valuesOf(state.W))
-      return { measure, objective: stats.objectiveH + l1W * sumW + 0.5 * l2W * squaresW }
+      return { measure, objective: stats.objectiveH + factorPenalty(l1W, l2W, state.W) }
     },
     // A first violation of zero means the initial factors are already stationary.
     converged: (current, first, tol) =>

@@ -62,7 +62,7 @@ import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { factorOut, factorsIn, layoutWithX, transposedOut } from './fused-sweeps.ts'
 import { factorArray, recycle } from '../core/small-arrays.ts'
-import { sumAndSquares } from './products.ts'
+import { factorPenalty } from './products.ts'
 
 /** The factors and what the convergence check remembers. */
 export interface MuState extends Factors {
@@ -521,9 +521,7 @@ const update = (
 /** d_β plus the penalties: the objective the updates decrease. */
 const objectiveOf = (problem: Problem, W: Matrix, H: Matrix, divergence: number): number => {
   const { l1W, l2W, l1H, l2H } = problem.penalties
-  const [sumW, squaresW] = sumAndSquares(valuesOf(W))
-  const [sumH, squaresH] = sumAndSquares(valuesOf(H))
-  return divergence + l1W * sumW + 0.5 * l2W * squaresW + l1H * sumH + 0.5 * l2H * squaresH
+  return divergence + factorPenalty(l1W, l2W, W) + factorPenalty(l1H, l2H, H)
 }
 
 const step = (state: MuState, problem: Problem, updateH: boolean): StepResult<MuState> => {

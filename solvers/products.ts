@@ -1,4 +1,5 @@
 /** Sums that solvers share for their penalty terms. */
+import { valuesOf, type Matrix } from '../core/matrix.ts'
 
 /** Σ a_i and Σ a_i², for the L1 and L2 penalty terms. */
 export const sumAndSquares = (values: Float64Array): readonly [number, number] => {
@@ -11,4 +12,20 @@ export const sumAndSquares = (values: Float64Array): readonly [number, number] =
     squares += value * value
   }
   return [sum, squares]
+}
+
+/**
+ * A factor's penalty term, l1·ΣM + ½·l2·ΣM² (0 without a look at M when both weights are
+ * 0): what `cd` and `mu` add to the divergence for each factor, with the weights of
+ * `problem.penalties` (l1W and l2W for W, l1H and l2H for H).
+ *
+ * @example
+ * // a solver's objective, the divergence plus both factors' penalties
+ * const { l1W, l2W, l1H, l2H } = problem.penalties
+ * divergence + factorPenalty(l1W, l2W, W) + factorPenalty(l1H, l2H, H)
+ */
+export const factorPenalty = (l1: number, l2: number, factor: Matrix): number => {
+  if (l1 === 0 && l2 === 0) return 0
+  const [sum, squares] = sumAndSquares(valuesOf(factor))
+  return l1 * sum + 0.5 * l2 * squares
 }

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import {
   betaDivergence,
   CsrMatrix,
+  factorPenalty,
   Matrix,
   mu,
   nmf,
@@ -275,4 +276,17 @@ describe('edge cases', () => {
       for (const entry of fit.history) expect(Number.isNaN(entry.measure)).toBe(false)
     },
   )
+})
+
+describe('factorPenalty', () => {
+  const M = Matrix.fromArrays([
+    [1, 2],
+    [0, 3],
+  ])
+  it('is l1·ΣM + ½·l2·ΣM², and 0 without weights', () => {
+    if (E.isLeft(M)) throw new Error(M.left.message)
+    expect(factorPenalty(0.5, 2, M.right)).toBe(0.5 * 6 + 0.5 * 2 * 14)
+    expect(factorPenalty(0, 0, M.right)).toBe(0)
+    expect(factorPenalty(0, 1, M.right)).toBe(7)
+  })
 })

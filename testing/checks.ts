@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import {
   betaDivergence,
+  factorPenalty,
   type CsrMatrix,
   type Factorization,
   type Factors,
@@ -115,11 +116,7 @@ export const penalizedDivergence = (problem: Problem, { W, H }: Factors): number
   const divergence = betaDivergence(problem.X, W, H, problem.beta)
   if (E.isLeft(divergence)) throw new Error(divergence.left.message)
   const { l1W, l2W, l1H, l2H } = problem.penalties
-  const [w, h] = [W.toFloat64Array(), H.toFloat64Array()]
-  let [sumW, squaresW, sumH, squaresH] = [0, 0, 0, 0]
-  for (const value of w) [sumW, squaresW] = [sumW + value, squaresW + value * value]
-  for (const value of h) [sumH, squaresH] = [sumH + value, squaresH + value * value]
-  return divergence.right + l1W * sumW + 0.5 * l2W * squaresW + l1H * sumH + 0.5 * l2H * squaresH
+  return divergence.right + factorPenalty(l1W, l2W, W) + factorPenalty(l1H, l2H, H)
 }
 
 /**
