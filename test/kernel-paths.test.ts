@@ -403,7 +403,7 @@ describe('the second thread', () => {
     expect(two[0]).toEqual(reference.gemm(a, n, p, b, m))
   })
 
-  it("runs mu's Frobenius update on two threads, bit for bit (its W update split by entries)", () => {
+  it("runs mu's Frobenius update on two threads, bit for bit (W's entries split)", () => {
     setKernelPath('auto')
     // 1200×40, k = 12: W's 14 400 entries are above the threads' threshold for the update.
     const X = unwrap(

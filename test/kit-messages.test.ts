@@ -178,14 +178,14 @@ describe('the kit against broken solvers', () => {
     [
       'broken for penalties',
       String.raw`law 'penalties': solver 'ignores-penalties' declares capabilities\.penalties, ` +
-        String.raw`but the fit with alphaW = NUMBER alone \(l1Ratio NUMBER\) has the same W and H, ` +
-        String.raw`to the bit, as the fit without penalties \(\d+ iterations\)`,
+        String.raw`but the fit with alphaW = NUMBER alone \(l1Ratio NUMBER\) has the same ` +
+        String.raw`W and H, to the bit, as the fit without penalties \(\d+ iterations\)`,
     ],
     [
       'broken H for penalties',
       String.raw`law 'penalties': solver 'ignores-h-penalties' declares capabilities\.penalties, ` +
-        String.raw`but the fit with alphaH = NUMBER alone \(l1Ratio NUMBER\) has the same W and H, ` +
-        String.raw`to the bit, as the fit without penalties \(\d+ iterations\)`,
+        String.raw`but the fit with alphaH = NUMBER alone \(l1Ratio NUMBER\) has the same ` +
+        String.raw`W and H, to the bit, as the fit without penalties \(\d+ iterations\)`,
     ],
     [
       'broken beta for recovery',

@@ -479,7 +479,7 @@ describe('what a JavaScript caller may pass', () => {
     )
   })
 
-  it("a plugin's options may not be named as nmf's own: its default would win in the record", () => {
+  it("a plugin's options may not be named as nmf's own: its default would win", () => {
     const copy = { ...cd, name: 'x', capabilities: { ...cd.capabilities } }
     const refused = (solver: unknown) =>
       failure(nmf(X, { components: 2, solver: solver as AnySolver }))
