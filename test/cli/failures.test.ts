@@ -57,6 +57,8 @@ writeFiles(folder, {
     'latin1',
   ),
   'latin1.json': Buffer.from('{"name": "caf\xe9", "X": [[1, 2]]}\n', 'latin1'),
+  // Starts with two bytes that UTF-8 does not allow, as a UTF-16 byte-order mark does.
+  'latin1-first.csv': Buffer.from('\xe9\xe9,x\n1,2\n', 'latin1'),
 })
 
 /** The run failed with exit code 2 and exactly one line on stderr. */
@@ -150,6 +152,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       nmfkit(folder, 'fit', 'latin1.csv', '-k', '1', '-q', '-o', 'latin1-model.json'),
       nmfkit(folder, 'info', 'latin1.mtx'),
       nmfkit(folder, 'info', 'latin1.json'),
+      nmfkit(folder, 'info', 'latin1-first.csv'),
     ])
     const bad = (place: string) =>
       `${place}: expected UTF-8 text, found the byte 0xE9, which UTF-8 does not allow there ` +
@@ -158,6 +161,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       `nmfkit fit: latin1.csv: ${bad('line 1, column 4 (byte offset 3)')}`,
       `nmfkit info: latin1.mtx: ${bad('line 2, column 4 (byte offset 49)')}`,
       `nmfkit info: latin1.json: ${bad('line 1, column 14 (byte offset 13)')}`,
+      `nmfkit info: latin1-first.csv: ${bad('line 1, column 1 (byte offset 0)')}`,
     ])
     expect(existsSync(join(folder, 'latin1-model.json'))).toBe(false)
   })
