@@ -54,7 +54,10 @@ export const notUtf8Text = (text: string, file: string): CliError | undefined =>
   const start = Array.from({ length: Math.min(text.length, 64) }, (_, i) => text.charCodeAt(i))
   if (alternatingNuls(start)) return inputError(file, UTF16)
   const before = text.slice(0, nul)
-  const column = nul - before.lastIndexOf('\n')
+  // The parsers strip a byte-order mark: the columns of line 1 start after it.
+  const newline = before.lastIndexOf('\n')
+  const lineStart = newline >= 0 ? newline + 1 : text.charCodeAt(0) === 0xfeff ? 1 : 0
+  const column = nul - lineStart + 1
   return inputError(
     file,
     `line ${before.split('\n').length}, column ${column}: expected text, found a NUL byte`,
@@ -120,8 +123,10 @@ export const decodeUtf8 = (bytes: Uint8Array, file: string): CliResult<string> =
   const lineStart = at === 0 ? 0 : bytes.lastIndexOf(0x0a, at - 1) + 1
   let line = 1
   for (let i = bytes.indexOf(0x0a); i >= 0 && i < at; i = bytes.indexOf(0x0a, i + 1)) line++
-  // The column counts characters, as the other messages' columns do in text.
-  const column = [...strictUtf8.decode(bytes.subarray(lineStart, at))].length + 1
+  // The column counts characters, as the other messages' columns do in text, and on line
+  // 1 starts after a byte-order mark, which the parsers strip.
+  const bom = lineStart === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+  const column = [...strictUtf8.decode(bytes.subarray(lineStart + (bom ? 3 : 0), at))].length + 1
   const byte = bytes[at].toString(16).toUpperCase().padStart(2, '0')
   return E.left(
     inputError(

@@ -192,6 +192,13 @@ describe('delimited text', () => {
     expect(left(parseDelimited('1,2\n3,4\u0000\n', 'z.csv'))).toBe(
       'z.csv: line 2, column 4: expected text, found a NUL byte',
     )
+    // The parsers strip a byte-order mark: it is no column of line 1.
+    for (const text of ['\uFEFF1,\u0000\n', '1,\u0000\n']) {
+      expect(left(parseDelimited(text, 'z.csv'))).toBe(
+        'z.csv: line 1, column 3: expected text, found a NUL byte',
+      )
+    }
+    expect(left(parseDelimited('\uFEFF1\n,\u0000\n', 'z.csv'))).toMatch(/line 2, column 2:/)
   })
 
   it('strips a byte-order mark, skips blank lines, reads CRLF and quoted names', () => {
@@ -631,6 +638,16 @@ describe('UTF-8', () => {
     )
     expect(left(decodeUtf8(bytes([0xe9]), 'o.csv'))).toMatch(
       /^o\.csv: line 1, column 1 \(byte offset 0\)/,
+    )
+    // A byte-order mark, which the parsers strip, is no column; on line 2 it is far behind.
+    expect(left(decodeUtf8(bytes([0xef, 0xbb, 0xbf], 'a', [0xff]), 'm.csv'))).toMatch(
+      /^m\.csv: line 1, column 2 \(byte offset 4\)/,
+    )
+    expect(left(decodeUtf8(bytes('a', [0xff]), 'm.csv'))).toMatch(
+      /^m\.csv: line 1, column 2 \(byte offset 1\)/,
+    )
+    expect(left(decodeUtf8(bytes([0xef, 0xbb, 0xbf], 'a\nb', [0xff]), 'm.csv'))).toMatch(
+      /^m\.csv: line 2, column 2 \(byte offset 6\)/,
     )
   })
 
