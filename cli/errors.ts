@@ -32,8 +32,15 @@ export const outputError = (file: string, message: string): CliError => ({
   message: `${file}: ${message}`,
 })
 
-/** Something that should not happen. */
-export const internalError = (message: string): CliError => ({ kind: 'internal', message })
+/**
+ * Something that should not happen: a command threw (`main` catches it). The message
+ * asks for a report and gives the exception's first line: `internal error, please report
+ * it: TypeError: ...`.
+ */
+export const internalError = (exception: string): CliError => ({
+  kind: 'internal',
+  message: `internal error, please report it: ${exception}`,
+})
 
 /** The exit code of a failure. */
 export const exitCode = (error: CliError): number => (error.kind === 'internal' ? 1 : 2)

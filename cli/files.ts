@@ -153,18 +153,26 @@ const isInput = (target: string): boolean => {
   }
 }
 
-/** Where the bytes for `path` go (the end of its chain of links), and how to write them. */
+/**
+ * Where the bytes for `path` go, and how: a regular file, or a new one, is written beside
+ * the end of its chain of links and renamed over it; anything else in place.
+ */
 export const writePlan = (
   path: string,
 ): { readonly target: string; readonly mode: 'rename' | 'direct' } => {
+  // Whatever is not a regular file is written in place, through the path as given: the
+  // system's own links (/dev/stdout, the /dev/fd/63 of a process substitution `>(…)`) end
+  // at a pipe or a terminal whose link text (`pipe:[123]`) names no file, so only a look
+  // through them (stat follows every link) finds what they are.
+  const stat = statSync(path, { throwIfNoEntry: false })
+  if (stat !== undefined && !stat.isFile()) return { target: path, mode: 'direct' }
   let target = path
   // A bounded walk: a cycle of links ends as a path that cannot be written, and fails there.
   for (let hop = 0; hop < 40; hop++) {
     if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink() !== true) break
     target = resolve(dirname(target), readlinkSync(target))
   }
-  const stat = statSync(target, { throwIfNoEntry: false })
-  return { target, mode: stat === undefined || stat.isFile() ? 'rename' : 'direct' }
+  return { target, mode: 'rename' }
 }
 
 /**

@@ -11,7 +11,7 @@ import { runFit } from './commands/fit.ts'
 import { runInfo } from './commands/info.ts'
 import { runShow } from './commands/show.ts'
 import { runTransform } from './commands/transform.ts'
-import { exitCode, usageError, type CliResult } from './errors.ts'
+import { exitCode, internalError, usageError, type CliResult } from './errors.ts'
 import { packageVersion } from './version.ts'
 
 const commands: Readonly<Record<string, (args: string[]) => CliResult<void>>> = {
@@ -59,6 +59,8 @@ export const main = (args: readonly string[]): number => {
   }
   const command = commands[name]
   let result: CliResult<void>
+  // A command's failures are values; one it throws is a bug, with its stack for NMFKIT_DEBUG.
+  let stack: string | undefined
   try {
     result =
       command === undefined
@@ -70,16 +72,15 @@ export const main = (args: readonly string[]): number => {
           )
         : command(rest)
   } catch (error) {
-    const reason = error instanceof Error ? (error.stack ?? error.message) : String(error)
-    process.stderr.write(
-      `nmfkit ${name}: internal error, please report it: ${reason.split('\n')[0]}\n`,
-    )
-    if (process.env.NMFKIT_DEBUG !== undefined) process.stderr.write(`${reason}\n`)
-    return 1
+    stack = error instanceof Error ? (error.stack ?? error.message) : String(error)
+    result = E.left(internalError(stack.split('\n')[0]))
   }
   if (E.isLeft(result)) {
     const prefix = command === undefined ? 'nmfkit' : `nmfkit ${name}`
     process.stderr.write(`${prefix}: ${result.left.message}\n`)
+    if (stack !== undefined && process.env.NMFKIT_DEBUG !== undefined) {
+      process.stderr.write(`${stack}\n`)
+    }
     return exitCode(result.left)
   }
   return 0

@@ -21,8 +21,8 @@ import {
   writtenFlag,
 } from '../args.ts'
 import { usageError, type CliResult } from '../errors.ts'
-import { checkOutputPath, distinctOutputs, writeAll, type OutputFile } from '../files.ts'
-import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
+import { checkOutputPath, distinctOutputs, writeAll, writePlan, type OutputFile } from '../files.ts'
+import { formatOfPath, readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { formatModel } from '../model.ts'
 import { convergenceSvg } from '../plot.ts'
@@ -55,9 +55,9 @@ The fit:
   --time-limit SECONDS   stop after the iteration that passes this time, keep the result
 
 Output (written only when the fit succeeds; each to a temporary name, then renamed):
-  -o, --output FILE      the model as JSON, FILE ending in .json: W, H, the options, the
-                         history, the error. '-' is stdout, the default when no other
-                         output is asked for
+  -o, --output FILE      the model as JSON: W, H, the options, the history, the error.
+                         Any name but one of another format (.csv, .npy, .gz, .svg, ...);
+                         '-' is stdout, the default when no other output is asked for
   --w FILE               W as .csv, .tsv, .npy or .json, by the extension
   --h FILE               H, the same way
   --plot FILE.svg        the convergence: the solver's measure per iteration, log scale
@@ -102,6 +102,25 @@ interface Outputs {
   readonly plot?: string
 }
 
+/** The pictures the CLI draws: `show -o` writes both, `--plot` SVG. */
+const pictureExtensions = ['svg', 'png']
+
+/**
+ * The extension of a model's file `path` when it claims a format other than the model's
+ * JSON, one the CLI reads or writes (model.csv, model.json.gz, model.svg), else undefined.
+ * Any other name is the model's: the format is fixed, so the name need not tell it
+ * (`model`, `/dev/null`). A device or a pipe (`/dev/stdout`, the /dev/fd/63 of `>(…)`),
+ * written in place, leaves no file whose name could mislead, whatever its name.
+ */
+const otherFormatClaimed = (path: string): string | undefined => {
+  const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1].toLowerCase()
+  if (extension === undefined || writePlan(path).mode === 'direct') return undefined
+  // formatOfPath sees through a final .gz, which claims gzip all the same.
+  const format = extension === 'gz' ? 'gz' : formatOfPath(path)
+  if (format !== undefined) return format === 'json' ? undefined : extension
+  return pictureExtensions.includes(extension) ? extension : undefined
+}
+
 const checkOutputs = (values: FitValues): CliResult<Outputs> => {
   const wanted = values.output ?? ((values.w ?? values.h ?? values.plot) ? undefined : '-')
   const outputs: Outputs = {
@@ -128,15 +147,16 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
     }
     const ok = checkOutputPath(path, flag)
     if (E.isLeft(ok)) return ok
-    // The model is plain JSON: under another name (model.npy, model.json.gz) it would
-    // mislead whatever reads the file by its name, as --w and --h refuse to.
-    if (flag === '--output' && path !== '-' && !/\.json$/i.test(path)) {
-      return E.left(
-        usageError(
-          `option --output: expected a file name ending in .json (the model is written as ` +
-            `plain JSON), found '${path}'`,
-        ),
-      )
+    if (flag === '--output' && path !== '-') {
+      const claimed = otherFormatClaimed(path)
+      if (claimed !== undefined) {
+        return E.left(
+          usageError(
+            `option --output: expected a name for a JSON file (the model's format), ` +
+              `found '${path}', whose .${claimed} names another format`,
+          ),
+        )
+      }
     }
   }
   const distinct = distinctOutputs([

@@ -20,28 +20,44 @@ export const TOO_SMALL = 'too small for a double (the smallest is 5e-324; write 
 const UTF16 = 'expected UTF-8 text, found UTF-16 (save the file as UTF-8)'
 
 /**
- * Whether text read as UTF-8 was UTF-16: it starts with a UTF-16 byte-order mark, which
- * reads as two replacement characters, or every other character of its start is NUL.
+ * Whether NULs fill every other place of `units`, the first 64 bytes (or UTF-16 code
+ * units) of a file: more than half of its even places or of its odd ones hold 0, and
+ * under a quarter of the others do. So is UTF-16 text of Latin letters and digits, each
+ * a byte of its code and a 0; UTF-8 text holds no NUL.
  */
-const looksUtf16 = (text: string): boolean => {
-  if (text.startsWith('\uFFFD\uFFFD')) return true
-  const start = text.slice(0, 256)
-  const nuls = [0, 0]
-  for (let i = 0; i < start.length; i++) if (start[i] === '\u0000') nuls[i % 2]++
-  return Math.max(...nuls) >= Math.floor(start.length / 2) / 2 && Math.max(...nuls) > 0
+const alternatingNuls = (units: ArrayLike<number>): boolean => {
+  const length = Math.min(units.length, 64)
+  const places = [Math.ceil(length / 2), Math.floor(length / 2)]
+  const zeros = [0, 0]
+  for (let i = 0; i < length; i++) if (units[i] === 0) zeros[i % 2]++
+  return [0, 1].some((at) => 2 * zeros[at] > places[at] && 4 * zeros[1 - at] < places[1 - at])
 }
 
 /**
- * The error for text that is UTF-16, not UTF-8 (see `looksUtf16`), or that holds a NUL,
- * which no text has.
+ * Whether bytes are UTF-16: they start with its byte-order mark (`FF FE` or `FE FF`), or
+ * NULs fill every other place of their start. Told by the bytes, not by their reading as
+ * UTF-8, where a byte-order mark and any two bytes that UTF-8 does not allow (the `C4 D6`
+ * of Latin-1 `ÄÖ`) read alike, as two replacement characters.
+ */
+const isUtf16 = (bytes: Uint8Array): boolean =>
+  (bytes[0] === 0xff && bytes[1] === 0xfe) ||
+  (bytes[0] === 0xfe && bytes[1] === 0xff) ||
+  alternatingNuls(bytes.subarray(0, 64))
+
+/**
+ * The error for text that holds a NUL, which no text has: UTF-16 read as UTF-8 where NULs
+ * fill every other place of its start (see `alternatingNuls`), else the first NUL's place.
  */
 export const notUtf8Text = (text: string, file: string): CliError | undefined => {
   const nul = text.indexOf('\u0000')
-  if (!text.startsWith('\uFFFD\uFFFD') && nul < 0) return undefined
-  if (looksUtf16(text)) return inputError(file, UTF16)
   if (nul < 0) return undefined
+  const start = Array.from({ length: Math.min(text.length, 64) }, (_, i) => text.charCodeAt(i))
+  if (alternatingNuls(start)) return inputError(file, UTF16)
   const before = text.slice(0, nul)
-  const column = nul - before.lastIndexOf('\n')
+  // The parsers strip a byte-order mark: the columns of line 1 start after it.
+  const newline = before.lastIndexOf('\n')
+  const lineStart = newline >= 0 ? newline + 1 : text.charCodeAt(0) === 0xfeff ? 1 : 0
+  const column = nul - lineStart + 1
   return inputError(
     file,
     `line ${before.split('\n').length}, column ${column}: expected text, found a NUL byte`,
@@ -90,26 +106,27 @@ export const firstInvalidUtf8 = (bytes: Uint8Array): number => {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
- * Bytes as UTF-8 text, a byte-order mark kept for the parsers to strip; bytes that are not
- * UTF-8 are an error (they would otherwise be read as replacement characters, into a name
+ * Bytes as UTF-8 text, a byte-order mark kept for the parsers to strip; UTF-16 (see
+ * `isUtf16`) and bytes that are not UTF-8 are an error (they would otherwise be read as replacement characters, into a name
  * or a cell, without a word) that names the first bad byte's line, column and offset. The
  * place is searched for only when the fast, strict decoding fails.
  */
 export const decodeUtf8 = (bytes: Uint8Array, file: string): CliResult<string> => {
+  // UTF-16 of Latin letters and digits, without a byte-order mark, is valid UTF-8 too.
+  if (isUtf16(bytes)) return E.left(inputError(file, UTF16))
   try {
     return E.right(strictUtf8.decode(bytes))
   } catch {
     // Below: the file is not UTF-8.
   }
-  if (looksUtf16(new TextDecoder().decode(bytes.subarray(0, 512)))) {
-    return E.left(inputError(file, UTF16))
-  }
   const at = firstInvalidUtf8(bytes)
   const lineStart = at === 0 ? 0 : bytes.lastIndexOf(0x0a, at - 1) + 1
   let line = 1
   for (let i = bytes.indexOf(0x0a); i >= 0 && i < at; i = bytes.indexOf(0x0a, i + 1)) line++
-  // The column counts characters, as the other messages' columns do in text.
-  const column = [...strictUtf8.decode(bytes.subarray(lineStart, at))].length + 1
+  // The column counts characters, as the other messages' columns do in text, and on line
+  // 1 starts after a byte-order mark, which the parsers strip.
+  const bom = lineStart === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+  const column = [...strictUtf8.decode(bytes.subarray(lineStart + (bom ? 3 : 0), at))].length + 1
   const byte = bytes[at].toString(16).toUpperCase().padStart(2, '0')
   return E.left(
     inputError(

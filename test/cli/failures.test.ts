@@ -4,13 +4,14 @@
  * code 2; and no output file written or overwritten.
  */
 import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFile, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { rmSync } from 'node:fs'
 import { encodeNpy } from '../../cli/formats/npy.ts'
 import { Matrix } from 'nmfkit'
 import * as E from 'fp-ts/lib/Either.js'
-import { nmfkit, tempFolder, writeFiles, type Run } from './helpers.ts'
+import { BIN, nmfkit, tempFolder, writeFiles, type Run } from './helpers.ts'
 
 const folder = tempFolder()
 afterAll(() => rmSync(folder, { recursive: true, force: true }))
@@ -56,6 +57,8 @@ writeFiles(folder, {
     'latin1',
   ),
   'latin1.json': Buffer.from('{"name": "caf\xe9", "X": [[1, 2]]}\n', 'latin1'),
+  // Starts with two bytes that UTF-8 does not allow, as a UTF-16 byte-order mark does.
+  'latin1-first.csv': Buffer.from('\xe9\xe9,x\n1,2\n', 'latin1'),
 })
 
 /** The run failed with exit code 2 and exactly one line on stderr. */
@@ -149,6 +152,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       nmfkit(folder, 'fit', 'latin1.csv', '-k', '1', '-q', '-o', 'latin1-model.json'),
       nmfkit(folder, 'info', 'latin1.mtx'),
       nmfkit(folder, 'info', 'latin1.json'),
+      nmfkit(folder, 'info', 'latin1-first.csv'),
     ])
     const bad = (place: string) =>
       `${place}: expected UTF-8 text, found the byte 0xE9, which UTF-8 does not allow there ` +
@@ -157,6 +161,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       `nmfkit fit: latin1.csv: ${bad('line 1, column 4 (byte offset 3)')}`,
       `nmfkit info: latin1.mtx: ${bad('line 2, column 4 (byte offset 49)')}`,
       `nmfkit info: latin1.json: ${bad('line 1, column 14 (byte offset 13)')}`,
+      `nmfkit info: latin1-first.csv: ${bad('line 1, column 1 (byte offset 0)')}`,
     ])
     expect(existsSync(join(folder, 'latin1-model.json'))).toBe(false)
   })
@@ -551,33 +556,63 @@ describe('bad usage: one line naming the option', () => {
   })
 })
 
-describe('-o takes a name ending in .json, as --w, --h and --plot take theirs', () => {
-  it('refuses model.npy and model.json.gz before the fit; takes .json, .JSON and -', async () => {
-    const fit = (...output: string[]) =>
-      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...output)
-    const refused = await Promise.all([
-      fit('-o', 'model.npy'),
-      fit('--output', 'model.json.gz'),
-      fit('-o', 'model'),
-    ])
+describe('-o takes any name but one that claims another format: the model is always JSON', () => {
+  const fit = (...output: string[]) => nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...output)
+
+  it('refuses the extensions the CLI reads or writes for other formats, before the fit', async () => {
+    const names = ['model.npy', 'model.json.gz', 'model.CSV', 'model.tsv', 'model.txt']
+    names.push('model.mtx', 'model.svg', 'model.png', 'model.gz')
+    const refused = await Promise.all(names.map((name) => fit('-o', name)))
     expect(refused.map(oneLineFailure)).toEqual(
-      ['model.npy', 'model.json.gz', 'model'].map(
+      names.map(
         (name) =>
-          'nmfkit fit: option --output: expected a file name ending in .json (the model is ' +
-          `written as plain JSON), found '${name}'`,
+          "nmfkit fit: option --output: expected a name for a JSON file (the model's format), " +
+          `found '${name}', whose .${/[^.]+$/.exec(name)?.[0].toLowerCase()} names another format`,
       ),
     )
-    for (const name of ['model.npy', 'model.json.gz', 'model']) {
-      expect(existsSync(join(folder, name))).toBe(false)
-    }
-    const [json, upper, stdout] = await Promise.all([
-      fit('-o', 'dash-o.json'),
-      fit('-o', 'upper-case.JSON'),
-      fit('-o', '-'),
-    ])
-    expect([json.status, upper.status, stdout.status]).toEqual([0, 0, 0])
-    expect(JSON.parse(stdout.stdout)).toMatchObject({ format: 'nmfkit-model' })
+    for (const name of names) expect(existsSync(join(folder, name))).toBe(false)
   })
+
+  it('takes .json, .JSON, no extension, an unknown one, a link to /dev/null, /dev/null, -', async () => {
+    symlinkSync('/dev/null', join(folder, 'null.csv'))
+    const names = ['as.json', 'upper.JSON', 'model', 'model.out', 'null.csv', '/dev/null']
+    const runs = await Promise.all([...names.map((name) => fit('-o', name)), fit('-o', '-')])
+    expect(runs.map((run) => [run.status, run.stderr])).toEqual(runs.map(() => [0, '']))
+    for (const name of names.slice(0, 4)) {
+      expect(JSON.parse(readFileSync(join(folder, name), 'utf8'))).toMatchObject({
+        format: 'nmfkit-model',
+      })
+    }
+    expect(JSON.parse(runs[names.length].stdout)).toMatchObject({ format: 'nmfkit-model' })
+  })
+
+  // A shell's pipes, as a user's: Node gives a child sockets, which /dev/fd cannot open.
+  const hasBash = spawnSync('bash', ['-c', 'true']).status === 0
+  const inBash = (script: string): Promise<Run> =>
+    new Promise((resolve) => {
+      const command = [process.execPath, BIN, 'fit', 'good.csv', '-k', '1', '-q']
+      execFile(
+        'bash',
+        ['-c', script, 'bash', ...command],
+        { cwd: folder },
+        (error, stdout, stderr) =>
+          resolve({ status: error === null ? 0 : Number(error.code), stdout, stderr }),
+      )
+    })
+
+  it.runIf(hasBash)(
+    'writes to /dev/stdout on a pipe and into >(…) (/dev/fd/63): in place',
+    async () => {
+      const runs = await Promise.all([
+        inBash('"$@" -o /dev/stdout | cat'),
+        inBash('"$@" -o >(cat)'),
+      ])
+      for (const run of runs) {
+        expect([run.status, run.stderr]).toEqual([0, ''])
+        expect(JSON.parse(run.stdout)).toMatchObject({ format: 'nmfkit-model' })
+      }
+    },
+  )
 })
 
 describe("an input flag that the file's format does not read is refused", () => {

@@ -5,10 +5,12 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -77,5 +79,29 @@ describe('writeAll', () => {
   it('writes devices in place instead of renaming over them', () => {
     expect(writePlan('/dev/null')).toEqual({ target: '/dev/null', mode: 'direct' })
     expect(writePlan(join(folder, 'new.csv')).mode).toBe('rename')
+  })
+
+  it("writes a pipe in place through the system's links, as /dev/fd/63 of >(…) names it", () => {
+    if (!existsSync('/proc/self/fd')) return
+    // Node keeps pipes of its own, and a child's standard streams are sockets: their links
+    // read `pipe:[123]` or `socket:[123]`, no path.
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'pipe' })
+    try {
+      const streams = readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return /^(pipe|socket):/.test(readlinkSync(`/proc/self/fd/${fd}`))
+        } catch {
+          return false
+        }
+      })
+      expect(streams.length).toBeGreaterThan(0)
+      for (const fd of streams) {
+        for (const path of [`/proc/self/fd/${fd}`, `/dev/fd/${fd}`]) {
+          expect(writePlan(path)).toEqual({ target: path, mode: 'direct' })
+        }
+      }
+    } finally {
+      child.kill()
+    }
   })
 })

@@ -192,6 +192,13 @@ describe('delimited text', () => {
     expect(left(parseDelimited('1,2\n3,4\u0000\n', 'z.csv'))).toBe(
       'z.csv: line 2, column 4: expected text, found a NUL byte',
     )
+    // The parsers strip a byte-order mark: it is no column of line 1.
+    for (const text of ['\uFEFF1,\u0000\n', '1,\u0000\n']) {
+      expect(left(parseDelimited(text, 'z.csv'))).toBe(
+        'z.csv: line 1, column 3: expected text, found a NUL byte',
+      )
+    }
+    expect(left(parseDelimited('\uFEFF1\n,\u0000\n', 'z.csv'))).toMatch(/line 2, column 2:/)
   })
 
   it('strips a byte-order mark, skips blank lines, reads CRLF and quoted names', () => {
@@ -632,6 +639,16 @@ describe('UTF-8', () => {
     expect(left(decodeUtf8(bytes([0xe9]), 'o.csv'))).toMatch(
       /^o\.csv: line 1, column 1 \(byte offset 0\)/,
     )
+    // A byte-order mark, which the parsers strip, is no column; on line 2 it is far behind.
+    expect(left(decodeUtf8(bytes([0xef, 0xbb, 0xbf], 'a', [0xff]), 'm.csv'))).toMatch(
+      /^m\.csv: line 1, column 2 \(byte offset 4\)/,
+    )
+    expect(left(decodeUtf8(bytes('a', [0xff]), 'm.csv'))).toMatch(
+      /^m\.csv: line 1, column 2 \(byte offset 1\)/,
+    )
+    expect(left(decodeUtf8(bytes([0xef, 0xbb, 0xbf], 'a\nb', [0xff]), 'm.csv'))).toMatch(
+      /^m\.csv: line 2, column 2 \(byte offset 6\)/,
+    )
   })
 
   it('reads UTF-8 as it is, a byte-order mark kept for the parsers; says UTF-16 is UTF-16', () => {
@@ -641,6 +658,36 @@ describe('UTF-8', () => {
       'u.csv: expected UTF-8 text, found UTF-16 (save the file as UTF-8)',
     )
     expect(left(decodeUtf8(Buffer.from('é,b\n1,2\n', 'utf16le'), 'u.csv'))).toMatch(/UTF-16/)
+  })
+
+  it('tells Latin-1 from UTF-16 by the bytes: two bad bytes first are no byte-order mark', () => {
+    // Each reads as two replacement characters, as a UTF-16 byte-order mark does.
+    expect(left(decodeUtf8(bytes([0xc4, 0xd6], ',x\n'), 'l.csv'))).toBe(
+      `l.csv: line 1, column 1 (byte offset 0): expected UTF-8 text, found the byte 0xC4, ` +
+        `which UTF-8 does not allow there (${hint})`,
+    )
+    expect(left(decodeUtf8(bytes([0xe9, 0xe9], '1'), 'l.csv'))).toMatch(
+      /^l\.csv: line 1, column 1 \(byte offset 0\): .* the byte 0xE9, .* iconv -f LATIN1/,
+    )
+    // Two replacement characters written in UTF-8 are text like any other.
+    const replacements = '\uFFFD\uFFFD,x\n1,2\n'
+    expect(right(decodeUtf8(bytes(replacements), 'r.csv'))).toBe(replacements)
+    expect(right(parseDelimited(replacements, 'r.csv')).columnNames).toEqual(['\uFFFD\uFFFD', 'x'])
+  })
+
+  it('says UTF-16 is UTF-16, with or without a byte-order mark, in either byte order', () => {
+    const message = 'u.csv: expected UTF-8 text, found UTF-16 (save the file as UTF-8)'
+    for (const text of ['a,b\n1,2\n', 'é,ü\n1,2\n', '1\n', '名前,x\n1,2\n']) {
+      const le = Buffer.from(text, 'utf16le')
+      const be = Buffer.from(le).swap16()
+      // Without a mark, by the NULs beside the letters, digits and punctuation.
+      const marked = [Buffer.from([0xff, 0xfe, ...le]), Buffer.from([0xfe, 0xff, ...be])]
+      for (const utf16 of [...marked, le, be]) {
+        expect(left(decodeUtf8(utf16, 'u.csv')), text).toBe(message)
+      }
+    }
+    // NULs everywhere are no UTF-16: the parsers name the first.
+    expect(right(decodeUtf8(bytes([0, 0, 0, 0]), 'z.csv'))).toBe('\u0000'.repeat(4))
   })
 
   it('finds the byte the strict decoder stops at: overlong, surrogate, cut short, too large', () => {

@@ -1,10 +1,13 @@
-/** The command's own flags and words, before any command runs: --version, help. */
+/**
+ * The command's own flags and words, before any command runs: --version, help; and a
+ * command that throws, an internal failure.
+ */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { packageVersion } from '../../cli/version.ts'
-import { nmfkit, tempFolder } from './helpers.ts'
+import { nmfkit, nmfkitWith, tempFolder } from './helpers.ts'
 
 const folder = tempFolder()
 afterAll(() => rmSync(folder, { recursive: true, force: true }))
@@ -60,5 +63,23 @@ describe('nmfkit help', () => {
       "nmfkit: unknown command 'fitt': expected one of fit, transform, compare, info, show " +
         '(see nmfkit --help)\n',
     )
+  })
+})
+
+describe('an internal failure', () => {
+  it('is one line that asks for a report, exit code 1; NMFKIT_DEBUG adds the stack', async () => {
+    // A bug planted by a preload: info formats its numbers with toPrecision.
+    const planted = join(folder, 'planted-bug.mjs')
+    writeFileSync(planted, "Number.prototype.toPrecision = () => { throw new Error('planted') }\n")
+    writeFileSync(join(folder, 'x.csv'), '1,2\n3,4\n')
+    const preload = `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(planted).href}`
+    const [plain, debug] = await Promise.all([
+      nmfkitWith({ NODE_OPTIONS: preload }, folder, 'info', 'x.csv'),
+      nmfkitWith({ NODE_OPTIONS: preload, NMFKIT_DEBUG: '1' }, folder, 'info', 'x.csv'),
+    ])
+    const line = 'nmfkit info: internal error, please report it: Error: planted\n'
+    expect(plain).toEqual({ status: 1, stdout: '', stderr: line })
+    expect(debug.status).toBe(1)
+    expect(debug.stderr).toMatch(new RegExp(`^${line}Error: planted\n +at `))
   })
 })
