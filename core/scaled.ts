@@ -143,6 +143,14 @@ export const wideNorm = (
 }
 
 /**
+ * Whether a plain sum of squares is safely within float64's range: within these bounds no
+ * square that matters has overflowed or underflowed, and its root is the norm. A NaN entry
+ * gives NaN either way.
+ */
+const squaresInRange = (squares: number): boolean =>
+  (squares > 1e-280 && squares < 1e280) || Number.isNaN(squares)
+
+/**
  * √(Σ xᵢ²): the plain sum of squares where it is safely within float64's range (and
  * then the same number, bit for bit, as the plain formula), otherwise `wideNorm`'s
  * scaled sum. Infinity only when the norm itself is beyond the largest double.
@@ -150,21 +158,38 @@ export const wideNorm = (
 export const euclideanNorm = (values: ArrayLike<number>): number => {
   let squares = 0
   for (let q = 0; q < values.length; q++) squares += values[q] * values[q]
-  return euclideanNormOfSquares(squares, () => values)
+  // An infinite entry gives Infinity (wideNorm's largest entry).
+  return squaresInRange(squares) ? Math.sqrt(squares) : wideValue(wideNorm(values))
 }
 
 /**
- * `euclideanNorm` of the entries whose plain sum of squares, added in their order, is
- * `squares`: √squares where that is safely within range, else the scaled sum of the
- * entries, which `values` gives only then (a caller that computes the entries on the fly
- * materializes them only at the extremes).
+ * `euclideanNorm`, bit for bit, of entries known by what one pass over them gives: their
+ * plain sum of squares `squares`, added in their order, and their largest magnitude
+ * `largest` (0 for no entries; a NaN entry may be left out of it, as the sum is NaN then).
+ * The norm is √squares where that is safely within range (NaN too), 0 when `largest` is,
+ * and otherwise needs a second pass:
+ * `scaledSquares(first, second)` must return Σ (xᵢ·first·second)², added in the same order
+ * (the two factors are `wideNorm`'s scaling by the power of two of the largest magnitude).
+ * A caller that computes the entries on the fly thus neither stores them nor passes over
+ * them twice, except at the extremes.
+ *
+ * @example
+ * euclideanNormOfSquares(25, 4, () => NaN) // 5: in range, no second pass
+ * euclideanNormOfSquares(0, 0, () => NaN) // 0: all zero, no second pass
  */
 export const euclideanNormOfSquares = (
   squares: number,
-  values: () => ArrayLike<number>,
+  largest: number,
+  scaledSquares: (first: number, second: number) => number,
 ): number => {
-  // Within these bounds no square that matters has overflowed or underflowed. A NaN entry
-  // gives NaN either way; an infinite one, Infinity (wideNorm's largest entry).
-  if ((squares > 1e-280 && squares < 1e280) || Number.isNaN(squares)) return Math.sqrt(squares)
-  return wideValue(wideNorm(values()))
+  if (squaresInRange(squares)) return Math.sqrt(squares)
+  if (largest <= 0) return 0
+  // An infinite entry makes the norm infinite, as in wideNorm.
+  if (!Number.isFinite(largest)) return largest
+  const exponent = exponentOf(largest)
+  // As in wideNorm: 2^-exponent in one factor where it is a double, else in two (the entries
+  // are all subnormal then, and both products exact).
+  const unit = 2 ** -exponent
+  const [first, second] = Number.isFinite(unit) ? [unit, 1] : [2 ** 1000, 2 ** (-exponent - 1000)]
+  return wideValue({ mantissa: Math.sqrt(scaledSquares(first, second)), exponent })
 }

@@ -41,12 +41,41 @@ export type Ir =
   | { readonly k: 'dot'; readonly matrix: number; readonly vector: number; readonly length: number }
 
 /**
- * One result of a region: a whole array, or a reduction of all entries. A `norm` reduction
- * returns the plain sum of squares; the planner takes its root (`euclideanNormOfSquares`).
+ * A reduction of a region's entries: one of the DSL's, except the norm, or `largest`, the
+ * largest magnitude, NaN left out (0 for no entries). A norm is two of them in the loop
+ * (`normParts`), which the planner finishes with core/scaled.ts's `euclideanNormOfSquares`.
  */
+export type RegionReduce = Exclude<ReduceOp, 'norm'> | 'largest'
+
+/** One result of a region: a whole array, or a reduction of all entries. */
 export interface Output {
   readonly ir: Ir
-  readonly reduce?: ReduceOp
+  readonly reduce?: RegionReduce
+}
+
+/**
+ * A norm's reductions in one loop: the plain sum of squares and the largest magnitude (the
+ * entry is computed once for both; the largest costs one compare per entry, a NaN entry
+ * left out of it as the sum of squares is NaN then).
+ */
+export const normParts = (ir: Ir): readonly [Output, Output] => [
+  { ir, reduce: 'sumSquares' },
+  { ir, reduce: 'largest' },
+]
+
+/**
+ * A norm's second pass, for sums of squares out of range: Σ (x·k₁·k₂)² over the entries x
+ * of `ir`, with k₁ and k₂ the constants at `constant` and `constant + 1` (the scaling of
+ * `euclideanNormOfSquares`). The entries are computed again and not stored.
+ */
+export const scaledSquares = (ir: Ir, constant: number): Output => {
+  const times = (a: Ir, index: number): Ir => ({
+    k: 'binary',
+    op: 'mul',
+    a,
+    b: { k: 'constant', index },
+  })
+  return { ir: times(times(ir, constant), constant + 1), reduce: 'sumSquares' }
 }
 
 /** Runs a region: fills each array output and returns each reduction (NaN for array outputs). */
@@ -109,26 +138,32 @@ export const binaryFunctions: Readonly<Record<BinaryOp, (a: number, b: number) =
   ge: (a, b) => (a >= b ? 1 : 0),
 }
 
-/**
- * The start of each reduction and how one entry joins it. In a region, `norm` accumulates
- * the plain sum of squares, as `sumSquares` does; the planner finishes it.
- */
+/** The start of each reduction and how one entry joins it. */
 export const reductions: Readonly<
-  Record<ReduceOp, { readonly start: number; readonly join: (acc: number, v: number) => number }>
+  Record<
+    RegionReduce,
+    { readonly start: number; readonly join: (acc: number, v: number) => number }
+  >
 > = {
   sum: { start: 0, join: (acc, v) => acc + v },
   sumSquares: { start: 0, join: (acc, v) => acc + v * v },
-  norm: { start: 0, join: (acc, v) => acc + v * v },
   max: { start: -Infinity, join: Math.max },
   min: { start: Infinity, join: Math.min },
+  largest: {
+    start: 0,
+    join: (acc, v) => {
+      const magnitude = Math.abs(v)
+      return magnitude > acc ? magnitude : acc
+    },
+  },
 }
 
-const joinCode: Readonly<Record<ReduceOp, (acc: string, v: string) => string>> = {
+const joinCode: Readonly<Record<RegionReduce, (acc: string, v: string) => string>> = {
   sum: (acc, v) => `${acc} += ${v}`,
   sumSquares: (acc, v) => `${acc} += sq(${v})`,
-  norm: (acc, v) => `${acc} += sq(${v})`,
   max: (acc, v) => `${acc} = Math.max(${acc}, ${v})`,
   min: (acc, v) => `${acc} = Math.min(${acc}, ${v})`,
+  largest: (acc, v) => `{ const m = Math.abs(${v}); if (m > ${acc}) ${acc} = m; }`,
 }
 
 /** Counts how often each node is used, to give shared subtrees one variable. */

@@ -26,7 +26,15 @@ import {
 } from '../core/kernels.ts'
 import { showShape, type Matrix } from '../core/matrix.ts'
 import { euclideanNormOfSquares } from '../core/scaled.ts'
-import { regionRunner, type Ir, type Output, type Read } from './fuse.ts'
+import {
+  normParts,
+  regionRunner,
+  scaledSquares,
+  type Ir,
+  type Output,
+  type Read,
+  type RegionRunner,
+} from './fuse.ts'
 import { showNode, type Node, type ReduceOp, type Shape } from './node.ts'
 import { shapeOf } from './shape.ts'
 import type { Bindings, Structure } from './structure.ts'
@@ -536,19 +544,30 @@ class Planner {
       irs.set(n, ir)
       return ir
     }
-    const lowered: Output[] = outputs.map((output) =>
-      output.reduce === undefined
-        ? { ir: lower(output.node) }
-        : { ir: lower(output.node), reduce: output.reduce },
-    )
+    // The region's outputs: one per output, two for a norm (its sum of squares and largest
+    // magnitude, at `at` and `at + 1`).
+    const lowered: Output[] = []
+    const at = outputs.map((output) => {
+      const ir = lower(output.node)
+      const position = lowered.length
+      if (output.reduce === undefined) lowered.push({ ir })
+      else if (output.reduce === 'norm') lowered.push(...normParts(ir))
+      else lowered.push({ ir, reduce: output.reduce })
+      return position
+    })
     const { runner, generated } = regionRunner(lowered, reads.length, this.codegen)
-    // A norm's sum of squares beyond the safe range is redone from its entries, scaled: this
-    // region writes them, and runs only then.
-    const entries = lowered.map((output) =>
-      output.reduce === 'norm'
-        ? regionRunner([{ ir: output.ir }], reads.length, this.codegen).runner
-        : undefined,
-    )
+    // A norm whose sum of squares is out of range sums its scaled squares in a second pass
+    // (two constants after the region's); it is built when first needed, as it rarely is.
+    const scaledPasses = new Map<number, RegionRunner>()
+    const scaledPass = (index: number): RegionRunner => {
+      let pass = scaledPasses.get(index)
+      if (pass === undefined) {
+        const output = scaledSquares(lowered[at[index]].ir, constantSlots.length)
+        pass = regionRunner([output], reads.length, this.codegen).runner
+        scaledPasses.set(index, pass)
+      }
+      return pass
+    }
     const results = outputs.map((output) =>
       output.reduce === undefined ? this.temp(shape.rows, shape.cols) : this.temp(1, 1),
     )
@@ -574,21 +593,22 @@ class Planner {
           scalar: ref.rows === 1 && ref.cols === 1,
         }))
         const constants = constantSlots.map((slot) => frame.bindings.constants[slot])
-        const outs = outputs.map((output) =>
+        const outs = lowered.map((output) =>
           output.reduce === undefined ? new Float64Array(rows * cols) : undefined,
         )
         const values = runner(bound, constants, rows, cols, outs)
         results.forEach((result, index) => {
-          const rerun = entries[index]
+          const position = at[index]
           const reduced =
-            rerun === undefined
-              ? values[index]
-              : euclideanNormOfSquares(values[index], () => {
-                  const all = new Float64Array(rows * cols)
-                  rerun(bound, constants, rows, cols, [all])
-                  return all
-                })
-          frame.temps[result.slot] = outs[index] ?? Float64Array.of(reduced)
+            outputs[index].reduce === 'norm'
+              ? euclideanNormOfSquares(
+                  values[position],
+                  values[position + 1],
+                  (first, second) =>
+                    scaledPass(index)(bound, [...constants, first, second], rows, cols, [])[0],
+                )
+              : values[position]
+          frame.temps[result.slot] = outs[position] ?? Float64Array.of(reduced)
         })
       },
     })

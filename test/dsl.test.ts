@@ -179,7 +179,37 @@ describe('norm scales as Matrix.frobeniusNorm does', () => {
     expect(norms(lift(A).mul(0).norm())).toEqual([0, 0, 0])
     expect(norms(lift(A).div(0).norm())).toEqual([Infinity, Infinity, Infinity])
     expect(norms(lift(A).minus(2).log().norm()).every(Number.isNaN)).toBe(true)
+    // One NaN among zeros, and among entries whose squares underflow.
+    for (const factor of [0, 1e-200]) {
+      const oneNaN = where(lift(A).eq(1), lift(A).mul(0).div(0), lift(A).mul(factor))
+      expect(norms(oneNaN.norm()).every(Number.isNaN)).toBe(true)
+    }
   })
+
+  it('two norms, an array and a sum in one loop, each where it belongs, at every scale', () => {
+    for (const factor of [1e200, 1e-200, 0, 1]) {
+      const e = lift(A).mul(factor)
+      const other = e.minus(lift(A).mul(factor / 2))
+      const [norm, whole, otherNorm, sum] = unwrap(
+        evaluateAll([e.norm(), e, other.norm(), e.sum()]),
+      )
+      expect(norm.toFloat64Array()[0]).toBe(scaled(factor).frobeniusNorm())
+      expect(whole.toArray()).toEqual(scaled(factor).toArray())
+      expect(otherNorm.toFloat64Array()[0]).toBe(unwrap(evaluate(other)).frobeniusNorm())
+      expect(sum.toFloat64Array()[0]).toBe(unwrap(value(e.sum())))
+    }
+  })
+
+  it.each([1e200, 1e-200, 2 ** -1060])(
+    'of a matrix–vector product computed in the loop, at A·%s',
+    (factor) => {
+      const v = unwrap(Matrix.fromArrays([[1], [-2], [3]]))
+      const product = lift(scaled(factor)).times(lift(v)).mul(1)
+      const expected = unwrap(evaluate(product)).frobeniusNorm()
+      expect(expected).toBeGreaterThan(0)
+      expect(norms(product.norm())).toEqual([expected, expected, expected])
+    },
+  )
 
   it('dot is the plain sum, at the extremes as its doc comment says', () => {
     const row = (values: number[]) => lift(unwrap(Matrix.fromArrays([values])))

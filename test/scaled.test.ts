@@ -103,15 +103,62 @@ describe('norms', () => {
     expect(timesPowerOfTwo(3, Infinity)).toBe(Infinity)
   })
 
-  it('euclideanNormOfSquares asks for the entries only when their squares are out of range', () => {
-    const never = (): number[] => {
-      throw new Error('the entries were asked for')
+  /** euclideanNormOfSquares as a fused loop feeds it: one pass, then a second if asked for. */
+  const inOnePass = (values: readonly number[]): number => {
+    let squares = 0
+    let largest = 0
+    for (const value of values) {
+      squares += value * value
+      largest = Math.max(largest, Math.abs(value))
     }
-    expect(euclideanNormOfSquares(25, never)).toBe(5)
-    expect(euclideanNormOfSquares(NaN, never)).toBeNaN()
-    expect(euclideanNormOfSquares(Infinity, () => [3e200, 4e200])).toBe(
-      euclideanNorm([3e200, 4e200]),
-    )
-    expect(euclideanNormOfSquares(0, () => [3e-200, 4e-200])).toBe(euclideanNorm([3e-200, 4e-200]))
+    return euclideanNormOfSquares(squares, largest, (first, second) => {
+      let sum = 0
+      for (const value of values) {
+        const scaled = value * first * second
+        sum += scaled * scaled
+      }
+      return sum
+    })
+  }
+
+  it('euclideanNormOfSquares makes no second pass where it is not needed', () => {
+    const never = (): number => {
+      throw new Error('a second pass was asked for')
+    }
+    expect(euclideanNormOfSquares(25, 4, never)).toBe(5)
+    expect(euclideanNormOfSquares(NaN, NaN, never)).toBeNaN()
+    expect(euclideanNormOfSquares(Infinity, Infinity, never)).toBe(Infinity)
+    // A NaN entry left out of the largest magnitude: the sum of squares decides first.
+    expect(euclideanNormOfSquares(NaN, 0, never)).toBeNaN()
+    // All zero, or no entries at all.
+    expect(euclideanNormOfSquares(0, 0, never)).toBe(0)
+  })
+
+  it('euclideanNormOfSquares is euclideanNorm at the extremes, zeros and edges', () => {
+    const cases = [
+      [3e200, 4e200],
+      [3e-200, -4e-200],
+      [0, 0, -0],
+      [Number.MIN_VALUE],
+      [2 ** -1060, 3 * 2 ** -1070, 0],
+      [2 ** -1023, 2 ** -1030],
+      [Number.MAX_VALUE, 1],
+      [1.5e308, 1.5e308],
+      [1e-200, 1],
+      [1, Infinity, 2],
+      [1e-200, NaN],
+    ]
+    for (const values of cases) expect(inOnePass(values)).toBe(euclideanNorm(values))
+  })
+
+  test.prop(
+    [
+      fc.array(fc.double({ min: -4, max: 4, noNaN: true }), { minLength: 1, maxLength: 20 }),
+      fc.integer({ min: -1100, max: 1030 }),
+    ],
+    { numRuns: 300 },
+  )('euclideanNormOfSquares is euclideanNorm, bit for bit, at any power of two', (values, e) => {
+    const scaled = values.map((value) => timesPowerOfTwo(value, e))
+    expect(inOnePass(scaled)).toBe(euclideanNorm(scaled))
   })
 })
