@@ -12,6 +12,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -121,6 +122,8 @@ export const buildPackage = (directory: string): { ok: true } | { ok: false; rep
   copyFileSync(join(root, 'cli', 'bin.js'), join(staging, 'cli', 'bin.js'))
   copyFileSync(join(root, 'README.md'), join(staging, 'README.md'))
   copyFileSync(join(root, 'LICENSE'), join(staging, 'LICENSE'))
+  // mkdtemp makes the folder for its owner alone (0700); a package is for everyone to read.
+  chmodSync(staging, 0o755)
   rmSync(target, { recursive: true, force: true })
   renameSync(staging, target)
   return { ok: true }

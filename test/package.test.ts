@@ -4,7 +4,7 @@
  * TypeScript), for the library and for the `nmfkit` command.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -76,6 +76,11 @@ describe('the built package', () => {
   it('builds again over an earlier build', () => {
     expect(buildPackage(join(project, 'node_modules', 'nmfkit'))).toEqual({ ok: true })
   }, 120_000)
+
+  it('leaves the package folder readable by everyone (mkdtemp made it 0700)', () => {
+    const mode = statSync(join(project, 'node_modules', 'nmfkit')).mode & 0o777
+    expect(mode & 0o555).toBe(0o555)
+  })
 
   it('links only production dependencies into the project: no tsx, no TypeScript', () => {
     const names = productionPackages()
