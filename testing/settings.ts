@@ -34,7 +34,7 @@ export interface RecoverySettings {
   readonly tol?: number
   /** The solver's own options for the fit. @default its defaults */
   readonly own?: Readonly<Record<string, unknown>>
-  /** ‖X − W·H‖_F / ‖X‖_F at most this. @default 1e-4 */
+  /** ‖X − W·H‖_F / ‖X‖_F at most this, whatever the loss of the fit. @default 1e-4 */
   readonly relativeError?: number
   /** `componentDistance` to the plant at most this. @default 1e-2 */
   readonly componentTolerance?: number
@@ -60,7 +60,8 @@ export interface LawSettings {
    */
   readonly matrix?: MatrixConstraints
   /**
-   * X for the laws that compare numbers (monotone, row permutation, dense/CSR).
+   * X for the laws that compare numbers (monotone, penalties, losses, row permutation,
+   * dense/CSR; dense/CSR's X with zeros sets its own density, 0.6).
    * @default up to 8×8, scale 10^-3 to 10^3; positive for the comparing laws
    */
   readonly moderateMatrix?: MatrixConstraints
