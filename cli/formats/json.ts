@@ -178,14 +178,18 @@ export const parseJsonText = (text: string, file: string): CliResult<unknown> =>
       ),
     )
   }
-  // JSON.parse reads 1e-400 as 0 without a word; the CSV reader refuses it, and so does this.
-  const tiny = underflowAt(body)
-  if (tiny !== undefined) {
+  // JSON.parse reads 1e-400 as 0 and 1e400 as Infinity without a word; the CSV reader
+  // refuses both, and so does this.
+  const outside = outOfRangeAt(body)
+  if (outside !== undefined) {
+    const found = quoteCell(outside.literal)
     return E.left(
       inputError(
         file,
-        `${placeOf(body, tiny.at)}: expected a number, found ${quoteCell(tiny.literal)}, ` +
-          TOO_SMALL,
+        `${placeOf(body, outside.at)}: ` +
+          (outside.tooLarge
+            ? `expected a finite number, found ${found}, too large for a double`
+            : `expected a number, found ${found}, ${TOO_SMALL}`),
       ),
     )
   }
@@ -199,22 +203,25 @@ const placeOf = (body: string, at: number): string => {
 }
 
 /**
- * The first number literal of a JSON text, outside its strings, that is nonzero but too
- * small for a double (so JSON.parse read it as 0), with where it starts. Such a literal has
- * an exponent of -100 or below or runs to hundreds of digits; a text with neither is not
- * scanned. The scan is one regular expression that steps over strings and numbers.
+ * The first number literal of a JSON text, outside its strings, that a double cannot hold:
+ * nonzero but too small (JSON.parse read it as 0) or too large (read as Infinity), with
+ * where it starts. Such a literal has an exponent of three digits or runs to hundreds of
+ * digits; a text with neither is not scanned. The scan is one regular expression that
+ * steps over strings and numbers.
  */
-const underflowAt = (
+const outOfRangeAt = (
   body: string,
-): { readonly at: number; readonly literal: string } | undefined => {
-  if (!/[eE]-\d{3}|\d{300}/.test(body)) return undefined
+): { readonly at: number; readonly literal: string; readonly tooLarge: boolean } | undefined => {
+  if (!/[eE][+-]?\d{3}|\d{300}/.test(body)) return undefined
   const tokens = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g
   for (let match = tokens.exec(body); match !== null; match = tokens.exec(body)) {
     const literal = match[0]
     if (literal.startsWith('"')) continue
-    const exponent = literal.search(/[eE]-/)
-    const suspect = literal.length > 300 || (exponent >= 0 && literal.length - exponent > 4)
-    if (suspect && underflows(literal, Number(literal))) return { at: match.index, literal }
+    const exponent = literal.search(/[eE]/)
+    if (literal.length <= 300 && (exponent < 0 || literal.length - exponent <= 3)) continue
+    const value = Number(literal)
+    if (!Number.isFinite(value)) return { at: match.index, literal, tooLarge: true }
+    if (underflows(literal, value)) return { at: match.index, literal, tooLarge: false }
   }
   return undefined
 }
@@ -352,6 +359,11 @@ export const parseJsonMatrix = (
 /** The keys that make an object a matrix in the fixtures' formats, or a fixture. */
 const MATRIX_KEYS = ['format', 'rows', 'cols', 'data', 'X']
 
+/** Whether a JSON value could be a matrix: nested arrays, or an object of the layouts. */
+const looksLikeMatrix = (value: unknown): boolean =>
+  Array.isArray(value) ||
+  (isObject(value) && MATRIX_KEYS.some((name) => Object.hasOwn(value, name)))
+
 /** The matrix in a JSON value already parsed, as `parseJsonMatrix` reads it from text. */
 export const jsonMatrixOf = (
   document: unknown,
@@ -360,15 +372,19 @@ export const jsonMatrixOf = (
 ): CliResult<JsonMatrix> => {
   let value = document
   let path = key ?? ''
-  if (key === undefined && isObject(value) && !('data' in value) && 'X' in value) path = 'X'
-  if (key === undefined && isObject(document) && !MATRIX_KEYS.some((name) => name in document)) {
-    const first = Object.keys(document)[0]
+  // Own keys only: `toString` or `__proto__` are no keys of a JSON document.
+  const has = (object: Record<string, unknown>, name: string) => Object.hasOwn(object, name)
+  if (key === undefined && isObject(value) && !has(value, 'data') && has(value, 'X')) path = 'X'
+  if (key === undefined && isObject(document) && !MATRIX_KEYS.some((name) => has(document, name))) {
+    // The hint names a key whose value could be a matrix, else the first.
+    const keys = Object.keys(document)
+    const likely = keys.find((name) => looksLikeMatrix(document[name])) ?? keys[0]
     return E.left(
       inputError(
         file,
         'expected a matrix: nested arrays, an object { rows, cols, data } or a fixture ' +
           `with the key X; found ${someKeys(document)}` +
-          (first === undefined ? '' : ` (pick the matrix with --key, e.g. --key ${first})`),
+          (likely === undefined ? '' : ` (pick the matrix with --key, e.g. --key ${likely})`),
       ),
     )
   }
@@ -376,7 +392,7 @@ export const jsonMatrixOf = (
     const steps = path.split('.')
     for (let s = 0; s < steps.length; s++) {
       const step = steps[s]
-      if (!isObject(value) || !(step in value)) {
+      if (!isObject(value) || !has(value, step)) {
         const parent = steps.slice(0, s).join('.')
         const where = parent === '' ? 'the document' : parent
         const found = isObject(value)
@@ -395,7 +411,7 @@ export const jsonMatrixOf = (
     return E.left(
       inputError(
         file,
-        `${at}expected a matrix, found an nmfkit model (pick a factor with --key W)`,
+        `${at}expected a matrix, found an nmfkit model (pick a factor with --key ${prefix}W)`,
       ),
     )
   }

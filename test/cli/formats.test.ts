@@ -550,6 +550,30 @@ describe('JSON', () => {
     )
     // An object that means to be a matrix gets the library's word on what it lacks.
     expect(left(parseJsonMatrix('{"cols": 2, "data": [1, 2]}', 'r.json'))).toMatch(/rows/)
+    // The hint names a key that could hold a matrix, not merely the first.
+    expect(left(parseJsonMatrix('{"meta": {"a": 1}, "counts": [[1, 2]]}', 'm.json'))).toMatch(
+      /\(pick the matrix with --key, e\.g\. --key counts\)$/,
+    )
+  })
+
+  it('takes only keys the document has: not toString, constructor or __proto__', () => {
+    for (const key of ['toString', 'constructor', '__proto__']) {
+      expect(left(parseJsonMatrix('{"X": [[1, 2]]}', 'k.json', key))).toBe(
+        `k.json: expected a key "${key}", found none (the document is an object with keys "X")`,
+      )
+    }
+    // A model under a key: the factor's key is under it too.
+    const model = '{"m": {"format": "nmfkit-model", "W": {"rows": 1, "cols": 1, "data": [1]}}}'
+    expect(left(parseJsonMatrix(model, 'n.json', 'm'))).toBe(
+      'n.json: m: expected a matrix, found an nmfkit model (pick a factor with --key m.W)',
+    )
+  })
+
+  it('refuses a number too large for a double, which JSON.parse reads as Infinity', () => {
+    expect(left(parseJsonMatrix('[[1, 1e400],\n [3, -1E999]]', 'b.json'))).toBe(
+      'b.json: line 1, column 6: expected a finite number, found "1e400", too large for a double',
+    )
+    expect(right(parseJsonMatrix('[[1, 1e308]]', 'f.json')).matrix.toArray()).toEqual([[1, 1e308]])
   })
 
   it('puts every syntax error on one line, with its line and column', () => {
