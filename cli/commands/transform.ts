@@ -130,7 +130,11 @@ const transformError = (
   values: TransformValues,
   input: { readonly file: string; readonly locate: (row: number, col: number) => string },
   fromFlags: Readonly<Record<string, unknown>>,
-  model: { readonly file: string; readonly solver: string | undefined },
+  model: {
+    readonly file: string
+    readonly solver: string | undefined
+    readonly featureCount: number
+  },
 ): CliError => {
   const detail = error.message.replace(/^[\w.]+: /, '')
   // An option that no flag gave is the model's: its file is at fault, not a flag.
@@ -138,7 +142,19 @@ const transformError = (
     return inputError(model.file, detail)
   }
   // H is the model's: a refusal of H names the model's file (and H's row and column).
-  if (/^expected H /.test(detail)) return inputError(model.file, detail)
+  if (/^expected H /.test(detail)) {
+    // The library counts from 0; the file's H is { rows, cols, data }: place it there.
+    const { row, col } = error as { row?: number; col?: number }
+    if (row === undefined || col === undefined || row < 0 || col < 0) {
+      return inputError(model.file, detail)
+    }
+    const at = ` at row ${row}, column ${col}`
+    const index = row * model.featureCount + col
+    return inputError(
+      model.file,
+      `H.data[${index}] (row ${row + 1}, column ${col + 1}): ${detail.replace(at, '')}`,
+    )
+  }
   if (error._tag === 'Unsupported' && error.option === 'betaLoss' && values.loss === undefined) {
     // The loss is the model's. A zero in X that it cannot take is the input's, named by
     // its place...
@@ -262,7 +278,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
   })
   progress.finish()
   if (E.isLeft(result)) {
-    const about = { file: values.model, solver: model.right.solver }
+    const about = { file: values.model, solver: model.right.solver, featureCount: H.cols }
     return E.left(transformError(result.left, values, input, fromFlags.right, about))
   }
   const fit: Factorization = result.right

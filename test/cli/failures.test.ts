@@ -314,9 +314,10 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(oneLineFailure(zeros)).toBe(
       'nmfkit transform: zeros.json: expected H to have a non-zero entry, found only zeros',
     )
+    // Placed in the file's H, counting from 1 as the CLI does (the library counts from 0).
     expect(oneLineFailure(negative)).toBe(
-      'nmfkit transform: negative-h.json: expected H to be non-negative, found -1 at row 0, ' +
-        'column 1',
+      'nmfkit transform: negative-h.json: H.data[1] (row 1, column 2): expected H to be ' +
+        'non-negative, found -1',
     )
   })
 
