@@ -128,7 +128,25 @@ const drive = <O, S extends Factors>(
   // when a message needs it.)
   const builtIn = settings.builtIn === true
   const betaToBlame = builtIn && (problem.beta < 0 || problem.beta > 2)
+  // Penalties far beyond the data's scale (alphaW 1e308) overflow on their own.
+  const { l1W, l2W, l1H, l2H } = problem.penalties
+  const tooLarge = (a: number, b: number) => !(a <= OVERFLOWING_ENTRY && b <= OVERFLOWING_ENTRY)
+  const penaltyToBlame =
+    !betaToBlame && builtIn
+      ? tooLarge(l1W, l2W)
+        ? 'alphaW'
+        : tooLarge(l1H, l2H)
+          ? 'alphaH'
+          : undefined
+      : undefined
   const cause = (bySolver: string): string => {
+    if (penaltyToBlame !== undefined) {
+      return (
+        `solver '${solver.name}' overflowed: its penalties (l1W ${showNumber(l1W)}, l2W ` +
+        `${showNumber(l2W)}, l1H ${showNumber(l1H)}, l2H ${showNumber(l2H)}, from alphaW, ` +
+        `alphaH and l1Ratio) are too large for the fit's sums; use a smaller ${penaltyToBlame}`
+      )
+    }
     if (betaToBlame) {
       return (
         `solver '${solver.name}' overflowed: betaLoss ${showBeta(problem.beta)} raises W·H ` +
@@ -141,9 +159,11 @@ const drive = <O, S extends Factors>(
           'scale X down'
       : `solver '${solver.name}' ${bySolver}`
   }
-  // An overflow that betaLoss caused is an error on that option too (NonFiniteInput.option).
+  // An overflow that betaLoss or a penalty caused is an error on that option too
+  // (NonFiniteInput.option).
+  const blamedOption = betaToBlame ? 'betaLoss' : penaltyToBlame
   const blamed = (error: NmfError): NmfError =>
-    betaToBlame ? ({ ...error, option: 'betaLoss' } as NmfError) : error
+    blamedOption === undefined ? error : ({ ...error, option: blamedOption } as NmfError)
 
   const finish = (nIter: number): Result<Factorization> => {
     const reconstructionError = divergenceError(problem.X, state.W, state.H, problem.beta)

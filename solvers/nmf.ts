@@ -433,11 +433,13 @@ export const penalties = (
   l1Ratio: number,
 ): Penalties => {
   const alphaForH = alphaH === 'same' ? alphaW : alphaH
+  // A share of 0 is no penalty at all, also when n·alpha overflows (Infinity·0 is NaN).
+  const part = (scaled: number, share: number) => (share === 0 ? 0 : scaled * share)
   return {
-    l1W: X.cols * alphaW * l1Ratio,
-    l2W: X.cols * alphaW * (1 - l1Ratio),
-    l1H: X.rows * alphaForH * l1Ratio,
-    l2H: X.rows * alphaForH * (1 - l1Ratio),
+    l1W: part(X.cols * alphaW, l1Ratio),
+    l2W: part(X.cols * alphaW, 1 - l1Ratio),
+    l1H: part(X.rows * alphaForH, l1Ratio),
+    l2H: part(X.rows * alphaForH, 1 - l1Ratio),
   }
 }
 

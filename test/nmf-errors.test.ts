@@ -22,6 +22,8 @@ import {
   type AnySolver,
   type NmfError,
 } from 'nmfkit'
+// Internal: the penalties' scaling.
+import { penalties } from '../solvers/nmf.ts'
 
 const X = [
   [1, 0, 2],
@@ -590,6 +592,31 @@ describe('what a JavaScript caller may pass', () => {
         'codec, found a number (5)',
     )
     expect(E.isRight(nmf(X, { components: 1, solver: copy }))).toBe(true)
+  })
+
+  it('penalties so large that the fit overflows are blamed, on their option, not X', () => {
+    const error = failure(
+      nmf(
+        [
+          [1, 2],
+          [3, 5],
+        ],
+        { components: 2, alphaW: 1e308, alphaH: 0 },
+      ),
+    )
+    expect(error._tag).toBe('NonFiniteInput')
+    expect((error as { option?: string }).option).toBe('alphaW')
+    expect(error.message).toMatch(
+      /; solver 'cd' overflowed: its penalties \(l1W 0, l2W Infinity, l1H 0, l2H 0, from alphaW, /,
+    )
+    expect(error.message).toMatch(/use a smaller alphaW$/)
+    // l1Ratio 0 is no L1 penalty at all, even when n·alpha overflows (it gave NaN).
+    expect(penalties(Matrix.fill(2, 2, 1), 1e308, 'same', 0)).toEqual({
+      l1W: 0,
+      l2W: Infinity,
+      l1H: 0,
+      l2H: Infinity,
+    })
   })
 
   it('transform takes H as nested arrays too', () => {
