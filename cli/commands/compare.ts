@@ -45,7 +45,7 @@ Options:
   -o, --output FILE      write the report to FILE instead of stdout
   -h, --help             print this help
 
-${inputFlagsHelp.replace('Reading the input:', 'Reading --input:')}
+${inputFlagsHelp.replace('Reading the input ', 'Reading --input ')}
 `
 
 const comparatorsByName: Readonly<Record<string, AnyComparator>> = {
@@ -119,6 +119,13 @@ export const runCompare = (args: string[]): CliResult<void> => {
   if (E.isLeft(ok)) return ok
   const readOptions = readOptionsOf(values)
   if (E.isLeft(readOptions)) return readOptions
+  // The input flags read --input: without it they would be ignored without a word.
+  const unread = Object.keys(inputFlags).find(
+    (flag) => (values as Record<string, unknown>)[flag] !== undefined,
+  )
+  if (values.input === undefined && unread !== undefined) {
+    return E.left(usageError(`option --${unread}: it reads --input, which is not given`))
+  }
 
   const models = []
   for (const path of positionals) {

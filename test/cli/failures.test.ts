@@ -258,6 +258,10 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(oneLineFailure(await compare('--comparators', 'aligned,aligned'))).toBe(
       'nmfkit compare: option --comparators: aligned is listed twice',
     )
+    // The input flags read --input; without it they were ignored without a word.
+    expect(oneLineFailure(await compare('--delimiter', 'tab'))).toBe(
+      'nmfkit compare: option --delimiter: it reads --input, which is not given',
+    )
   })
 
   it("a solver that cannot take the model's loss: --solver's, unless --loss gave it", async () => {

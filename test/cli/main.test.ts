@@ -48,6 +48,8 @@ describe('nmfkit help', () => {
       expect(help.stdout).toMatch(new RegExp(`^usage: nmfkit ${commands[c]} `))
       expect(help).toEqual(flag)
     }
+    // compare reads its input flags for --input, and its help says so.
+    expect(runs[4].stdout).toContain('Reading --input (--delimiter to --drop-columns')
   })
 
   it("'help' alone is the general help; 'help' of no command says so", async () => {
