@@ -10,7 +10,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { fromJSON, Matrix, type Factorization, type HistoryEntry } from 'nmfkit'
 import { inputError, type CliResult } from './errors.ts'
-import { isObject, parseJsonText, withoutOperation } from './formats/json.ts'
+import { isObject, nestedArraysProblem, parseJsonText, withoutOperation } from './formats/json.ts'
 import { readInputBytes, type LoadedMatrix } from './formats/read.ts'
 import { decodeUtf8 } from './formats/text.ts'
 
@@ -77,7 +77,11 @@ export const formatModel = (
   })
 
 const denseAt = (file: string, value: unknown, key: string): CliResult<Matrix> => {
-  const decoded = fromJSON(value)
+  // Nested arrays, one per row, as X may be given (a bad entry placed as for X); else the
+  // fixtures' { rows, cols, data }.
+  const problem = Array.isArray(value) ? nestedArraysProblem(value, key) : undefined
+  if (problem !== undefined) return E.left(inputError(file, problem))
+  const decoded = Array.isArray(value) ? Matrix.fromArrays(value as number[][]) : fromJSON(value)
   if (E.isLeft(decoded))
     return E.left(inputError(file, `${key}: ${withoutOperation(decoded.left.message)}`))
   const matrix = decoded.right

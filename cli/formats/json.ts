@@ -272,7 +272,7 @@ const someKeys = (object: Record<string, unknown>): string => {
  * (`X[1][2]`) and its row and column from 1; undefined when every row is an array of
  * numbers as long as the first (an empty matrix is left to the library to refuse).
  */
-const nestedArraysProblem = (rows: readonly unknown[], path: string): string | undefined => {
+export const nestedArraysProblem = (rows: readonly unknown[], path: string): string | undefined => {
   const first = rows[0]
   const cols = Array.isArray(first) ? first.length : 0
   for (let i = 0; i < rows.length; i++) {

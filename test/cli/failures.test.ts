@@ -325,6 +325,19 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it('a model may hold H as nested arrays, as show --help says; a bad entry is placed', async () => {
+    writeFileSync(join(folder, 'nested-h.json'), '{"H": [[1, 2]]}')
+    writeFileSync(join(folder, 'ragged-h.json'), '{"H": [[1, 2], [1]]}')
+    const [nested, ragged] = await Promise.all([
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'nested-h.json', '-q'),
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'ragged-h.json', '-q'),
+    ])
+    expect(nested).toMatchObject({ status: 0, stderr: '' })
+    expect(oneLineFailure(ragged)).toBe(
+      'nmfkit transform: ragged-h.json: H[1] (row 2): expected 2 entries, as row 1 has, found 1',
+    )
+  })
+
   it("a zero in the input that the model's loss cannot take: the input's place", async () => {
     await withModel('is.json', '--solver', 'mu', '--loss', 'itakura-saito')
     writeFileSync(join(folder, 'zero.csv'), '1,2\n0,4\n')
