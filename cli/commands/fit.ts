@@ -21,7 +21,14 @@ import {
   writtenFlag,
 } from '../args.ts'
 import { usageError, type CliResult } from '../errors.ts'
-import { checkOutputPath, distinctOutputs, writeAll, writePlan, type OutputFile } from '../files.ts'
+import {
+  checkOutputPath,
+  distinctOutputs,
+  isStandardStream,
+  writeAll,
+  writePlan,
+  type OutputFile,
+} from '../files.ts'
 import { formatOfPath, readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { formatModel } from '../model.ts'
@@ -109,12 +116,12 @@ const pictureExtensions = ['svg', 'png']
  * The extension of a model's file `path` when it claims a format other than the model's
  * JSON, one the CLI reads or writes (model.csv, model.json.gz, model.svg), else undefined.
  * Any other name is the model's: the format is fixed, so the name need not tell it
- * (`model`, `/dev/null`). A device or a pipe (`/dev/stdout`, the /dev/fd/63 of `>(…)`),
+ * (`model`, `/dev/null`). A device or a pipe (`/dev/null`, a named pipe, `/dev/stdout`),
  * written in place, leaves no file whose name could mislead, whatever its name.
  */
 const otherFormatClaimed = (path: string): string | undefined => {
   const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1].toLowerCase()
-  if (extension === undefined || writePlan(path).mode === 'direct') return undefined
+  if (extension === undefined || writePlan(path).mode !== 'rename') return undefined
   // formatOfPath sees through a final .gz, which claims gzip all the same.
   const format = extension === 'gz' ? 'gz' : formatOfPath(path)
   if (format !== undefined) return format === 'json' ? undefined : extension
@@ -300,7 +307,7 @@ export const runFit = (args: string[]): CliResult<void> => {
       outputs.right.w,
       outputs.right.h,
       outputs.right.plot,
-    ].filter((path) => path !== undefined && path !== '-')
+    ].filter((path) => path !== undefined && !isStandardStream(path))
     process.stderr.write(
       `nmfkit fit: ${input.file}: reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
         `after ${iterations(fit.nIter)} (${ending(fit, stoppedBy)}) ` +

@@ -1,11 +1,13 @@
-/** Output files: all or nothing, links followed, devices written in place. */
+/**
+ * Output files: all or nothing, links followed, devices written in place, descriptors
+ * other than standard output and error refused.
+ */
 import {
   existsSync,
   lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
-  readlinkSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -81,25 +83,41 @@ describe('writeAll', () => {
     expect(writePlan(join(folder, 'new.csv')).mode).toBe('rename')
   })
 
-  it("writes a pipe in place through the system's links, as /dev/fd/63 of >(…) names it", () => {
+  it('takes the names of standard output and error as the streams, as `-` is', () => {
+    const own = `/proc/${process.pid}/fd`
+    for (const path of ['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1', `${own}/1`]) {
+      expect([path, writePlan(path)]).toEqual([path, { mode: 'stdout' }])
+    }
+    for (const path of ['/dev/stderr', '/dev/fd/2', '/proc/self/fd/2', `${own}/2`]) {
+      expect([path, writePlan(path)]).toEqual([path, { mode: 'stderr' }])
+    }
+    symlinkSync('/dev/stdout', join(folder, 'out.json'))
+    expect(writePlan(join(folder, 'out.json'))).toEqual({ mode: 'stdout' })
+  })
+
+  it("never opens any other descriptor: Node's own pipes are reached by /dev/fd/N", () => {
     if (!existsSync('/proc/self/fd')) return
-    // Node keeps pipes of its own, and a child's standard streams are sockets: their links
-    // read `pipe:[123]` or `socket:[123]`, no path.
+    // Node keeps pipes and eventfds of its own at low numbers; writing into one crashed
+    // the process or lost the output. A child's streams add more.
     const child = spawn(process.execPath, ['-e', ''], { stdio: 'pipe' })
     try {
-      const streams = readdirSync('/proc/self/fd').filter((fd) => {
-        try {
-          return /^(pipe|socket):/.test(readlinkSync(`/proc/self/fd/${fd}`))
-        } catch {
-          return false
-        }
-      })
-      expect(streams.length).toBeGreaterThan(0)
-      for (const fd of streams) {
-        for (const path of [`/proc/self/fd/${fd}`, `/dev/fd/${fd}`]) {
-          expect(writePlan(path)).toEqual({ target: path, mode: 'direct' })
+      const descriptors = readdirSync('/proc/self/fd').filter((fd) => Number(fd) > 2)
+      expect(descriptors.length).toBeGreaterThan(0)
+      for (const fd of descriptors) {
+        for (const path of [`/proc/self/fd/${fd}`, `/dev/fd/${fd}`, `/proc/thread-self/fd/${fd}`]) {
+          expect([path, writePlan(path)]).toEqual([
+            path,
+            { mode: 'descriptor', fd: Number(fd), pid: process.pid },
+          ])
         }
       }
+      // Another process's descriptors, even its standard output; and through a link.
+      expect(writePlan('/proc/1/fd/1')).toEqual({ mode: 'descriptor', fd: 1, pid: 1 })
+      symlinkSync(`/dev/fd/${descriptors[0]}`, join(folder, 'fd.json'))
+      expect(writePlan(join(folder, 'fd.json')).mode).toBe('descriptor')
+      // writeAll refuses one, should a command not have checked it first.
+      const written = writeAll([{ path: `/dev/fd/${descriptors[0]}`, content: '{}' }])
+      expect(E.isLeft(written) && written.left.kind).toBe('usage')
     } finally {
       child.kill()
     }
