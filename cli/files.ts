@@ -1,9 +1,11 @@
 /**
- * Output files, all or nothing: every file is first written in full under a
- * temporary name in its own folder, and only when all are written are they
- * renamed over their targets. A failed or interrupted run leaves the old files
- * as they were and no half-written new one (at worst a hidden `.nmfkit-*.tmp`
- * file, if the process is killed between the two steps).
+ * Output files, as near all or nothing as renames allow: every file is first
+ * written in full under a temporary name in its own folder, devices and pipes
+ * are written next, and only when all are written are the files renamed over
+ * their targets, one by one. A failed write leaves the old files as they were
+ * and no half-written new one (at worst a hidden `.nmfkit-*.tmp` file, if the
+ * process is killed before the renames); a rename refused after others
+ * succeeded leaves those done.
  *
  * Only regular files are replaced that way. A target that is something else
  * (`/dev/null`, a named pipe, a terminal) is written in place, since renaming
@@ -322,10 +324,11 @@ const removeQuietly = (path: string): void => {
 }
 
 /**
- * Writes every file under a temporary name, then renames them all over their
- * targets; devices and pipes are written in place, and the standard streams once
- * the files are in place. A failed write removes the temporary files and leaves
- * the targets untouched.
+ * Writes every output, in this order: regular files under temporary names, devices and
+ * pipes in place, the temporary files renamed over their targets one by one, and last the
+ * standard streams. A write refused before the renames removes the temporary files and
+ * leaves every regular target as it was; a rename refused after others succeeded (in a
+ * sticky folder, say) leaves those done, since a rename cannot be undone.
  */
 export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
   // Each with the output's name as given, for a message that names it (not its
@@ -373,13 +376,15 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
       writing = output
       writeFileSync(temporary, content, { flag: 'wx' })
     }
-    for (const { temporary, target, output } of staged) {
-      writing = output
-      renameSync(temporary, target)
-    }
+    // Devices and pipes before any rename: a refused one (/dev/full) leaves every
+    // regular file as it was.
     for (const { target, output, content } of direct) {
       writing = output
       writeFileSync(target, content)
+    }
+    for (const { temporary, target, output } of staged) {
+      writing = output
+      renameSync(temporary, target)
     }
   } catch (error) {
     for (const { temporary } of staged) removeQuietly(temporary)

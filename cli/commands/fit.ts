@@ -1,7 +1,7 @@
 /**
  * `nmfkit fit INPUT -k K`: reads X, runs `nmf` with every option given by a
- * flag, and writes the model, W, H and the convergence plot, all or nothing,
- * once the fit has succeeded. Progress goes to stderr (see `progress.ts`).
+ * flag, and writes the model, W, H and the convergence plot once the fit has
+ * succeeded, as `writeAll` orders them. Progress goes to stderr (see `progress.ts`).
  */
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -61,7 +61,9 @@ The fit:
                          moving-average: --set nonnegative=false
   --time-limit SECONDS   stop after the iteration that passes this time, keep the result
 
-Output (written only when the fit succeeds; each to a temporary name, then renamed):
+Output, written only when the fit succeeds: files to temporary names, devices and pipes
+in place, then the files renamed over their targets one by one. A refused write replaces
+no file; a rename refused after others succeeded (a sticky folder) leaves those done.
   -o, --output FILE      the model as JSON: W, H, the options, the history, the error.
                          Any name but one of another format (.csv, .npy, .gz, .svg, ...);
                          '-' is stdout, the default when no other output is asked for

@@ -526,6 +526,30 @@ describe('outputs the system refuses: named as given, exit 2, never an internal 
   })
 })
 
+describe('a refused device: no file replaced', () => {
+  it.runIf(existsSync('/dev/full'))('-o /dev/full --w W.csv --h H.csv writes neither', async () => {
+    writeFileSync(join(folder, 'full-H.csv'), 'the old H\n')
+    const run = await nmfkit(
+      folder,
+      'fit',
+      'good.csv',
+      '-k',
+      '1',
+      '-q',
+      '-o',
+      '/dev/full',
+      '--w',
+      'full-W.csv',
+      '--h',
+      'full-H.csv',
+    )
+    expect(oneLineFailure(run)).toBe('nmfkit fit: /dev/full: cannot write it (disk full)')
+    expect(existsSync(join(folder, 'full-W.csv'))).toBe(false)
+    expect(readFileSync(join(folder, 'full-H.csv'), 'utf8')).toBe('the old H\n')
+    expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+})
+
 describe('bad usage: one line naming the option', () => {
   it('an unknown option, a missing -k, a bad output name, a bad --set value', async () => {
     const runs = await Promise.all([

@@ -69,6 +69,23 @@ describe('writeAll', () => {
     )
   })
 
+  it('writes devices before renaming any file: a refused device replaces no file', () => {
+    if (!existsSync('/dev/full')) return
+    mkdirSync(join(folder, 'device-first'))
+    const kept = join(folder, 'device-first', 'kept.csv')
+    writeFileSync(kept, 'old')
+    const result = writeAll([
+      { path: kept, content: 'new' },
+      { path: join(folder, 'device-first', 'new.csv'), content: 'new' },
+      { path: '/dev/full', content: '{}' },
+    ])
+    expect(result).toEqual(
+      E.left({ kind: 'output', message: '/dev/full: cannot write it (disk full)' }),
+    )
+    expect(readFileSync(kept, 'utf8')).toBe('old')
+    expect(readdirSync(join(folder, 'device-first'))).toEqual(['kept.csv'])
+  })
+
   it('follows a symbolic link, even a dangling one, and keeps the link', () => {
     symlinkSync('target.json', join(folder, 'link.json'))
     expect(writeAll([{ path: join(folder, 'link.json'), content: '{}' }])).toEqual(
