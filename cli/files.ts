@@ -5,7 +5,8 @@
  * their targets, one by one. A failed write leaves the old files as they were
  * and no half-written new one (at worst a hidden `.nmfkit-*.tmp` file, if the
  * process is killed before the renames); a rename refused after others
- * succeeded leaves those done.
+ * succeeded leaves those done. A replaced file keeps its permission bits, but
+ * not its owner or its hard links: the rename puts a new file in its place.
  *
  * Only regular files are replaced that way. A target that is something else
  * (`/dev/null`, a named pipe, a terminal) is written in place, since renaming
@@ -19,6 +20,7 @@
 import { randomBytes } from 'node:crypto'
 import {
   accessSync,
+  chmodSync,
   constants,
   lstatSync,
   readlinkSync,
@@ -315,6 +317,17 @@ const writeFailure = (error: unknown): string => {
   }
 }
 
+/**
+ * Gives `temporary` the permission bits of the file it will replace, if there is one: a
+ * 600 file stays 600. Not the set-user-ID, set-group-ID and sticky bits (the new file is
+ * this user's, whoever owned the old one), nor the owner or the hard links, which a
+ * rename cannot keep.
+ */
+const keepPermissions = (target: string, temporary: string): void => {
+  const existing = statSync(target, { throwIfNoEntry: false })
+  if (existing !== undefined) chmodSync(temporary, existing.mode & 0o777)
+}
+
 const removeQuietly = (path: string): void => {
   try {
     unlinkSync(path)
@@ -372,9 +385,10 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
   // The output being written, named in the message if the system refuses it.
   let writing = ''
   try {
-    for (const { temporary, output, content } of staged) {
+    for (const { temporary, target, output, content } of staged) {
       writing = output
       writeFileSync(temporary, content, { flag: 'wx' })
+      keepPermissions(target, temporary)
     }
     // Devices and pipes before any rename: a refused one (/dev/full) leaves every
     // regular file as it was.

@@ -3,12 +3,14 @@
  * other than standard output and error refused.
  */
 import {
+  chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
@@ -28,6 +30,29 @@ describe('writeAll', () => {
     expect(writeAll([{ path: join(folder, 'a.csv'), content: 'new' }])).toEqual(E.right(undefined))
     expect(readFileSync(join(folder, 'a.csv'), 'utf8')).toBe('new')
     expect(readdirSync(folder)).toEqual(['a.csv'])
+  })
+
+  it("keeps a replaced file's permission bits; a new file gets the usual ones", () => {
+    mkdirSync(join(folder, 'modes'))
+    const secret = join(folder, 'modes', 'secret.json')
+    const readOnly = join(folder, 'modes', 'read-only.csv')
+    writeFileSync(secret, 'old')
+    chmodSync(secret, 0o600)
+    writeFileSync(readOnly, 'old')
+    chmodSync(readOnly, 0o444)
+    const fresh = join(folder, 'modes', 'new.csv')
+    expect(
+      writeAll([
+        { path: secret, content: 'new' },
+        { path: readOnly, content: 'new' },
+        { path: fresh, content: 'new' },
+      ]),
+    ).toEqual(E.right(undefined))
+    expect(readFileSync(secret, 'utf8')).toBe('new')
+    expect(statSync(secret).mode & 0o777).toBe(0o600)
+    expect(statSync(readOnly).mode & 0o777).toBe(0o444)
+    const umask = process.umask()
+    expect(statSync(fresh).mode & 0o777).toBe(0o666 & ~umask)
   })
 
   it('writes nothing when one of the files cannot be written', () => {
