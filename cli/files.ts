@@ -1,18 +1,26 @@
 /**
- * Output files, all or nothing: every file is first written in full under a
- * temporary name in its own folder, and only when all are written are they
- * renamed over their targets. A failed or interrupted run leaves the old files
- * as they were and no half-written new one (at worst a hidden `.nmfkit-*.tmp`
- * file, if the process is killed between the two steps).
+ * Output files, as near all or nothing as renames allow: every file is first
+ * written in full under a temporary name in its own folder, devices and pipes
+ * are written next, and only when all are written are the files renamed over
+ * their targets, one by one. A failed write leaves the old files as they were
+ * and no half-written new one (at worst a hidden `.nmfkit-*.tmp` file, if the
+ * process is killed before the renames); a rename refused after others
+ * succeeded leaves those done. A replaced file keeps its permission bits, but
+ * not its owner or its hard links: the rename puts a new file in its place.
  *
  * Only regular files are replaced that way. A target that is something else
  * (`/dev/null`, a named pipe, a terminal) is written in place, since renaming
  * over it would replace the device itself; a symbolic link is followed, so the
- * file it points to is replaced and the link stays.
+ * file it points to is replaced and the link stays. The system's names of file
+ * descriptors are not opened: /dev/stdout, /dev/fd/1 and /proc/self/fd/1 are
+ * standard output, as `-` is, /dev/stderr and the like standard error, and any
+ * other descriptor (/dev/fd/7, a `>(…)`) is refused, since it cannot be told
+ * from the ones Node opens for itself.
  */
 import { randomBytes } from 'node:crypto'
 import {
   accessSync,
+  chmodSync,
   constants,
   lstatSync,
   readlinkSync,
@@ -50,8 +58,8 @@ const identity = (path: string): string => {
 
 /**
  * An error when two outputs name the same file, or more than one goes to standard output
- * (`-`): one would overwrite or interleave with the other. `outputs` are [flag, path]
- * pairs, the path undefined for an output not asked for.
+ * (`-`, /dev/stdout) or to standard error: one would overwrite or interleave with the
+ * other. `outputs` are [flag, path] pairs, the path undefined for an output not asked for.
  */
 export const distinctOutputs = (
   outputs: readonly (readonly [string, string | undefined])[],
@@ -60,15 +68,16 @@ export const distinctOutputs = (
     (output): output is readonly [string, string] => output[1] !== undefined,
   )
   const byFile = new Map<string, string>()
-  let toStdout: string | undefined
+  const toStream = new Map<string, string>()
   for (const [flag, path] of given) {
-    if (path === '-') {
-      if (toStdout !== undefined) {
-        return E.left(
-          usageError(`options ${toStdout} and ${flag} both write to standard output ('-')`),
-        )
+    const stream = streamOf(path)
+    if (stream !== undefined) {
+      const earlier = toStream.get(stream)
+      if (earlier !== undefined) {
+        const name = stream === 'stdout' ? "standard output ('-')" : 'standard error'
+        return E.left(usageError(`options ${earlier} and ${flag} both write to ${name}`))
       }
-      toStdout = flag
+      toStream.set(stream, flag)
       continue
     }
     const file = identity(path)
@@ -90,7 +99,7 @@ export const checkOutputPath = (path: string, flag: string): CliResult<void> => 
   if (path === '-') return E.right(undefined)
   const refuse = (reason: string) => E.left(usageError(`option ${flag}: ${reason}`))
   try {
-    return checkWritable(path, refuse)
+    return checkWritable(path, flag, refuse)
   } catch (error) {
     // The system refused even to look (a name too long, a loop of links): the same words
     // as a refused write.
@@ -101,12 +110,18 @@ export const checkOutputPath = (path: string, flag: string): CliResult<void> => 
 /** The checks of `checkOutputPath`, which may throw where the system refuses a look-up. */
 const checkWritable = (
   path: string,
+  flag: string,
   refuse: (reason: string) => CliResult<void>,
 ): CliResult<void> => {
   if (path === '') return refuse('expected a file name, found an empty one')
   if (path.endsWith('/') || path.endsWith(sep)) {
     return refuse(`${path}: expected a file name, found a folder name (it ends in '${sep}')`)
   }
+  // Before the folder's checks: another process's /proc/PID/fd may not be looked into.
+  const stream = streamPlan(path)
+  if (stream?.mode === 'descriptor')
+    return E.left(usageError(descriptorRefusal(path, stream, flag)))
+  if (stream !== undefined) return E.right(undefined)
   const folder = dirname(path)
   const folderStat = statSync(folder, { throwIfNoEntry: false })
   if (folderStat === undefined) {
@@ -120,12 +135,13 @@ const checkWritable = (
   }
   // A file is written beside its target and renamed over it: the folder must take it. A
   // device or pipe is written in place.
-  const { target, mode } = writePlan(path)
-  const place = mode === 'rename' ? dirname(target) : target
+  const plan = writePlan(path)
+  if (plan.mode !== 'rename' && plan.mode !== 'direct') return E.right(undefined)
+  const place = plan.mode === 'rename' ? dirname(plan.target) : plan.target
   try {
     accessSync(place, constants.W_OK)
   } catch {
-    const what = mode === 'rename' ? `the folder '${place}'` : place
+    const what = plan.mode === 'rename' ? `the folder '${place}'` : place
     return refuse(`${path}: cannot write to ${what} (permission denied)`)
   }
   return E.right(undefined)
@@ -154,16 +170,80 @@ const isInput = (target: string): boolean => {
 }
 
 /**
- * Where the bytes for `path` go, and how: a regular file, or a new one, is written beside
- * the end of its chain of links and renamed over it; anything else in place.
+ * Where the bytes of an output go: a standard stream (`-` and the system's names for it), a
+ * file descriptor path that is refused, a device or pipe written in place, or a regular
+ * file (or a new one) written beside its target and renamed over it.
  */
-export const writePlan = (
-  path: string,
-): { readonly target: string; readonly mode: 'rename' | 'direct' } => {
-  // Whatever is not a regular file is written in place, through the path as given: the
-  // system's own links (/dev/stdout, the /dev/fd/63 of a process substitution `>(…)`) end
-  // at a pipe or a terminal whose link text (`pipe:[123]`) names no file, so only a look
-  // through them (stat follows every link) finds what they are.
+export type WritePlan =
+  | { readonly mode: 'stdout' }
+  | { readonly mode: 'stderr' }
+  | { readonly mode: 'descriptor'; readonly fd: number; readonly pid: number }
+  | { readonly mode: 'direct'; readonly target: string }
+  | { readonly mode: 'rename'; readonly target: string }
+
+/**
+ * A path into a process's table of open files: /proc/PID/fd/N and /proc/PID/task/TID/fd/N,
+ * as /proc/self, /proc/thread-self and /dev/fd spell them once their folder is resolved.
+ */
+const descriptorPattern = /^\/proc\/(\d+)(?:\/task\/\d+)?\/fd\/(\d+)$/
+
+/**
+ * The descriptor that `path`, or a link on its way, names (`/dev/stdout`, `/dev/fd/7`, a
+ * link to `/proc/self/fd/3`), else undefined. Only the folders are resolved: the last
+ * link, in /proc, would lead to the open file itself, which names no descriptor.
+ */
+const descriptorOf = (path: string): { readonly fd: number; readonly pid: number } | undefined => {
+  let hop = resolve(path)
+  // A bounded walk, as writePlan's: a cycle of links names no descriptor.
+  for (let step = 0; step < 40; step++) {
+    let folder = dirname(hop)
+    try {
+      folder = realpathSync(folder)
+    } catch {
+      // A folder that does not resolve holds no descriptor, unless spelled /dev/fd.
+    }
+    const spelled = join(folder, basename(hop))
+    const inProc = descriptorPattern.exec(spelled)
+    if (inProc !== null) return { pid: Number(inProc[1]), fd: Number(inProc[2]) }
+    // Systems whose /dev/fd is a folder of its own rather than a link into /proc.
+    const inDev = /^\/dev\/fd\/(\d+)$/.exec(spelled)
+    if (inDev !== null) return { pid: process.pid, fd: Number(inDev[1]) }
+    if (lstatSync(hop, { throwIfNoEntry: false })?.isSymbolicLink() !== true) return undefined
+    hop = resolve(dirname(hop), readlinkSync(hop))
+  }
+  return undefined
+}
+
+/**
+ * The plan of `path` when it names a standard stream or another descriptor, else undefined
+ * (also where the system refuses to look: the path is then no descriptor's).
+ */
+const streamPlan = (path: string): WritePlan | undefined => {
+  if (path === '-') return { mode: 'stdout' }
+  let descriptor
+  try {
+    descriptor = descriptorOf(path)
+  } catch {
+    return undefined
+  }
+  if (descriptor === undefined) return undefined
+  if (descriptor.pid === process.pid && descriptor.fd === 1) return { mode: 'stdout' }
+  if (descriptor.pid === process.pid && descriptor.fd === 2) return { mode: 'stderr' }
+  return { mode: 'descriptor', ...descriptor }
+}
+
+/**
+ * Where the bytes for `path` go, and how (see `WritePlan`). A descriptor path is never
+ * opened: Node keeps pipes and event descriptors of its own at low numbers, which a path
+ * such as /dev/fd/7 reaches as well as one the shell gave (`7>file`, `>(…)`), and writing
+ * into one of Node's crashes the process or loses the output. Only 1 and 2, which the shell
+ * always gives, are written, as the standard streams they are.
+ */
+export const writePlan = (path: string): WritePlan => {
+  const stream = streamPlan(path)
+  if (stream !== undefined) return stream
+  // Whatever else is not a regular file (/dev/null, a named pipe, a terminal) is written in
+  // place, through the path as given.
   const stat = statSync(path, { throwIfNoEntry: false })
   if (stat !== undefined && !stat.isFile()) return { target: path, mode: 'direct' }
   let target = path
@@ -173,6 +253,38 @@ export const writePlan = (
     target = resolve(dirname(target), readlinkSync(target))
   }
   return { target, mode: 'rename' }
+}
+
+/** The standard stream `path` names (`-`, /dev/stdout, /dev/fd/2, ...), else undefined. */
+const streamOf = (path: string): 'stdout' | 'stderr' | undefined => {
+  const mode = streamPlan(path)?.mode
+  return mode === 'stdout' || mode === 'stderr' ? mode : undefined
+}
+
+/** Whether `path` is written to standard output or error (`-`, /dev/stdout, /dev/fd/2, ...). */
+export const isStandardStream = (path: string): boolean => streamOf(path) !== undefined
+
+/**
+ * The refusal of a descriptor path, the value of `flag` (or of no flag): why, and what to
+ * write instead.
+ */
+const descriptorRefusal = (
+  path: string,
+  { fd, pid }: { readonly fd: number; readonly pid: number },
+  flag?: string,
+): string => {
+  const redirect = pid === process.pid ? `>&${fd}` : '>FILE'
+  const instead =
+    flag === undefined
+      ? `write to standard output ('-') and redirect it instead`
+      : `write to standard output and redirect it instead: ${flag} - ${redirect}, ` +
+        `or ${flag} - | COMMAND for >(COMMAND)`
+  const found =
+    pid === process.pid
+      ? `file descriptor ${fd}, which cannot be told from the ones Node opens for itself ` +
+        `(only 1 and 2 are written)`
+      : `file descriptor ${fd} of another process (${pid})`
+  return `${flag === undefined ? '' : `option ${flag}: `}${path}: expected a file, found ${found}; ${instead}`
 }
 
 /**
@@ -205,6 +317,17 @@ const writeFailure = (error: unknown): string => {
   }
 }
 
+/**
+ * Gives `temporary` the permission bits of the file it will replace, if there is one: a
+ * 600 file stays 600. Not the set-user-ID, set-group-ID and sticky bits (the new file is
+ * this user's, whoever owned the old one), nor the owner or the hard links, which a
+ * rename cannot keep.
+ */
+const keepPermissions = (target: string, temporary: string): void => {
+  const existing = statSync(target, { throwIfNoEntry: false })
+  if (existing !== undefined) chmodSync(temporary, existing.mode & 0o777)
+}
+
 const removeQuietly = (path: string): void => {
   try {
     unlinkSync(path)
@@ -214,22 +337,40 @@ const removeQuietly = (path: string): void => {
 }
 
 /**
- * Writes every file under a temporary name, then renames them all over their
- * targets; `-` goes to stdout once the files are in place. A failed write
- * removes the temporary files and leaves the targets untouched.
+ * Writes every output, in this order: regular files under temporary names, devices and
+ * pipes in place, the temporary files renamed over their targets one by one, and last the
+ * standard streams. A write refused before the renames removes the temporary files and
+ * leaves every regular target as it was; a rename refused after others succeeded (in a
+ * sticky folder, say) leaves those done, since a rename cannot be undone.
  */
 export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
   // Each with the output's name as given, for a message that names it (not its
   // temporary file, nor the end of its links).
-  const staged: { readonly temporary: string; readonly target: string; readonly output: string }[] =
-    []
+  const staged: {
+    readonly target: string
+    readonly output: string
+    readonly content: string | Uint8Array
+    readonly temporary: string
+  }[] = []
   const direct: {
     readonly target: string
     readonly output: string
     readonly content: string | Uint8Array
   }[] = []
+  const streamed: { readonly stream: NodeJS.WriteStream; readonly content: string | Uint8Array }[] =
+    []
   for (const file of files) {
-    if (file.path !== '-' && isInput(writePlan(file.path).target)) {
+    const plan = writePlan(file.path)
+    if (plan.mode === 'stdout' || plan.mode === 'stderr') {
+      const stream = plan.mode === 'stdout' ? process.stdout : process.stderr
+      streamed.push({ stream, content: file.content })
+      continue
+    }
+    if (plan.mode === 'descriptor') {
+      // The commands refuse these before any work (checkOutputPath); never opened here.
+      return E.left(usageError(descriptorRefusal(file.path, plan)))
+    }
+    if (isInput(plan.target)) {
       return E.left(
         usageError(
           `${file.path}: expected an output file other than this command's input, ` +
@@ -237,34 +378,32 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
         ),
       )
     }
+    const output = { target: plan.target, output: file.path, content: file.content }
+    if (plan.mode === 'direct') direct.push(output)
+    else staged.push({ ...output, temporary: temporaryName(plan.target) })
   }
   // The output being written, named in the message if the system refuses it.
   let writing = ''
   try {
-    for (const file of files) {
-      if (file.path === '-') continue
-      writing = file.path
-      const { target, mode } = writePlan(file.path)
-      if (mode === 'direct') {
-        direct.push({ target, output: file.path, content: file.content })
-        continue
-      }
-      const temporary = temporaryName(target)
-      staged.push({ temporary, target, output: file.path })
-      writeFileSync(temporary, file.content, { flag: 'wx' })
+    for (const { temporary, target, output, content } of staged) {
+      writing = output
+      writeFileSync(temporary, content, { flag: 'wx' })
+      keepPermissions(target, temporary)
+    }
+    // Devices and pipes before any rename: a refused one (/dev/full) leaves every
+    // regular file as it was.
+    for (const { target, output, content } of direct) {
+      writing = output
+      writeFileSync(target, content)
     }
     for (const { temporary, target, output } of staged) {
       writing = output
       renameSync(temporary, target)
     }
-    for (const { target, output, content } of direct) {
-      writing = output
-      writeFileSync(target, content)
-    }
   } catch (error) {
     for (const { temporary } of staged) removeQuietly(temporary)
     return E.left(outputError(writing, `cannot write it (${writeFailure(error)})`))
   }
-  for (const file of files) if (file.path === '-') process.stdout.write(file.content)
+  for (const { stream, content } of streamed) stream.write(content)
   return E.right(undefined)
 }

@@ -1,7 +1,7 @@
 /**
  * `nmfkit fit INPUT -k K`: reads X, runs `nmf` with every option given by a
- * flag, and writes the model, W, H and the convergence plot, all or nothing,
- * once the fit has succeeded. Progress goes to stderr (see `progress.ts`).
+ * flag, and writes the model, W, H and the convergence plot once the fit has
+ * succeeded, as `writeAll` orders them. Progress goes to stderr (see `progress.ts`).
  */
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -21,7 +21,14 @@ import {
   writtenFlag,
 } from '../args.ts'
 import { usageError, type CliResult } from '../errors.ts'
-import { checkOutputPath, distinctOutputs, writeAll, writePlan, type OutputFile } from '../files.ts'
+import {
+  checkOutputPath,
+  distinctOutputs,
+  isStandardStream,
+  writeAll,
+  writePlan,
+  type OutputFile,
+} from '../files.ts'
 import { formatOfPath, readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { formatModel } from '../model.ts'
@@ -54,7 +61,9 @@ The fit:
                          moving-average: --set nonnegative=false
   --time-limit SECONDS   stop after the iteration that passes this time, keep the result
 
-Output (written only when the fit succeeds; each to a temporary name, then renamed):
+Output, written only when the fit succeeds: files to temporary names, devices and pipes
+in place, then the files renamed over their targets one by one. A refused write replaces
+no file; a rename refused after others succeeded (a sticky folder) leaves those done.
   -o, --output FILE      the model as JSON: W, H, the options, the history, the error.
                          Any name but one of another format (.csv, .npy, .gz, .svg, ...);
                          '-' is stdout, the default when no other output is asked for
@@ -109,12 +118,12 @@ const pictureExtensions = ['svg', 'png']
  * The extension of a model's file `path` when it claims a format other than the model's
  * JSON, one the CLI reads or writes (model.csv, model.json.gz, model.svg), else undefined.
  * Any other name is the model's: the format is fixed, so the name need not tell it
- * (`model`, `/dev/null`). A device or a pipe (`/dev/stdout`, the /dev/fd/63 of `>(…)`),
+ * (`model`, `/dev/null`). A device or a pipe (`/dev/null`, a named pipe, `/dev/stdout`),
  * written in place, leaves no file whose name could mislead, whatever its name.
  */
 const otherFormatClaimed = (path: string): string | undefined => {
   const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1].toLowerCase()
-  if (extension === undefined || writePlan(path).mode === 'direct') return undefined
+  if (extension === undefined || writePlan(path).mode !== 'rename') return undefined
   // formatOfPath sees through a final .gz, which claims gzip all the same.
   const format = extension === 'gz' ? 'gz' : formatOfPath(path)
   if (format !== undefined) return format === 'json' ? undefined : extension
@@ -300,7 +309,7 @@ export const runFit = (args: string[]): CliResult<void> => {
       outputs.right.w,
       outputs.right.h,
       outputs.right.plot,
-    ].filter((path) => path !== undefined && path !== '-')
+    ].filter((path) => path !== undefined && !isStandardStream(path))
     process.stderr.write(
       `nmfkit fit: ${input.file}: reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
         `after ${iterations(fit.nIter)} (${ending(fit, stoppedBy)}) ` +

@@ -544,6 +544,30 @@ describe('outputs the system refuses: named as given, exit 2, never an internal 
   })
 })
 
+describe('a refused device: no file replaced', () => {
+  it.runIf(existsSync('/dev/full'))('-o /dev/full --w W.csv --h H.csv writes neither', async () => {
+    writeFileSync(join(folder, 'full-H.csv'), 'the old H\n')
+    const run = await nmfkit(
+      folder,
+      'fit',
+      'good.csv',
+      '-k',
+      '1',
+      '-q',
+      '-o',
+      '/dev/full',
+      '--w',
+      'full-W.csv',
+      '--h',
+      'full-H.csv',
+    )
+    expect(oneLineFailure(run)).toBe('nmfkit fit: /dev/full: cannot write it (disk full)')
+    expect(existsSync(join(folder, 'full-W.csv'))).toBe(false)
+    expect(readFileSync(join(folder, 'full-H.csv'), 'utf8')).toBe('the old H\n')
+    expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+})
+
 describe('bad usage: one line naming the option', () => {
   it('an unknown option, a missing -k, a bad output name, a bad --set value', async () => {
     const runs = await Promise.all([
@@ -619,18 +643,88 @@ describe('-o takes any name but one that claims another format: the model is alw
     })
 
   it.runIf(hasBash)(
-    'writes to /dev/stdout on a pipe and into >(…) (/dev/fd/63): in place',
+    'writes /dev/stdout as standard output: on a pipe, appended to a file',
     async () => {
-      const runs = await Promise.all([
+      writeFileSync(join(folder, 'appended.json'), 'first\n')
+      const [piped, appended, toStderr] = await Promise.all([
         inBash('"$@" -o /dev/stdout | cat'),
-        inBash('"$@" -o >(cat)'),
+        // Without -q: the summary on stderr stays, and >> appends instead of replacing.
+        inBash('"${@:1:6}" -o /dev/stdout >> appended.json'),
+        inBash('"$@" -o /proc/self/fd/2 2>&1 >/dev/null'),
       ])
-      for (const run of runs) {
-        expect([run.status, run.stderr]).toEqual([0, ''])
-        expect(JSON.parse(run.stdout)).toMatchObject({ format: 'nmfkit-model' })
-      }
+      expect([piped.status, piped.stderr]).toEqual([0, ''])
+      expect(JSON.parse(piped.stdout)).toMatchObject({ format: 'nmfkit-model' })
+      expect(appended.status).toBe(0)
+      expect(appended.stderr).toMatch(/^nmfkit fit: good\.csv: reconstruction error .*\n$/)
+      expect(appended.stderr).not.toMatch(/wrote/)
+      const [first, ...rest] = readFileSync(join(folder, 'appended.json'), 'utf8').split('\n')
+      expect(first).toBe('first')
+      expect(JSON.parse(rest.join('\n'))).toMatchObject({ format: 'nmfkit-model' })
+      expect([toStderr.status, toStderr.stderr]).toEqual([0, ''])
+      expect(JSON.parse(toStderr.stdout)).toMatchObject({ format: 'nmfkit-model' })
     },
   )
+
+  it.runIf(hasBash)(
+    'refuses any other descriptor before the fit, even one the shell gave, and >(…)',
+    async () => {
+      writeFileSync(join(folder, 'fd7.json'), '')
+      const paths = ['/dev/fd/4', '/dev/fd/5', '/dev/fd/7', '/dev/fd/10', '/proc/self/fd/7']
+      const runs = await Promise.all([
+        ...paths.map((path) => inBash(`"$@" -o ${path} 7>>fd7.json`)),
+        inBash('"$@" -o >(cat)'),
+        inBash('"$@" -o /proc/1/fd/1'),
+        new Promise<Run>((resolve) =>
+          execFile(
+            'bash',
+            [
+              '-c',
+              `"$@" -o /dev/fd/7 7>>fd7.json`,
+              'bash',
+              process.execPath,
+              BIN,
+              'compare',
+              'a',
+              'b',
+            ],
+            { cwd: folder },
+            (error, stdout, stderr) =>
+              resolve({ status: error === null ? 0 : Number(error.code), stdout, stderr }),
+          ),
+        ),
+      ])
+      const lines = runs.map(oneLineFailure)
+      const own = (command: string, path: string, fd: number) =>
+        `nmfkit ${command}: option --output: ${path}: expected a file, found file descriptor ` +
+        `${fd}, which cannot be told from the ones Node opens for itself (only 1 and 2 are ` +
+        `written); write to standard output and redirect it instead: --output - >&${fd}, ` +
+        `or --output - | COMMAND for >(COMMAND)`
+      expect(lines.slice(0, paths.length)).toEqual(
+        paths.map((path) => own('fit', path, Number(/\d+$/.exec(path)?.[0]))),
+      )
+      expect(lines[paths.length]).toMatch(/^nmfkit fit: option --output: \/dev\/fd\/\d+: expected/)
+      expect(lines[paths.length + 1]).toBe(
+        'nmfkit fit: option --output: /proc/1/fd/1: expected a file, found file descriptor 1 ' +
+          'of another process (1); write to standard output and redirect it instead: ' +
+          '--output - >FILE, or --output - | COMMAND for >(COMMAND)',
+      )
+      // Before reading the models: a and b do not exist.
+      expect(lines[paths.length + 2]).toBe(own('compare', '/dev/fd/7', 7))
+      expect(readFileSync(join(folder, 'fd7.json'), 'utf8')).toBe('')
+    },
+  )
+
+  it('refuses standard output twice, and standard error twice, by any of their names', async () => {
+    symlinkSync('/proc/self/fd/2', join(folder, 'to-stderr.csv'))
+    const runs = await Promise.all([
+      fit('-o', '/dev/stdout', '--w', '-'),
+      fit('-o', '/dev/stderr', '--h', 'to-stderr.csv'),
+    ])
+    expect(runs.map(oneLineFailure)).toEqual([
+      "nmfkit fit: options --output and --w both write to standard output ('-')",
+      'nmfkit fit: options --output and --h both write to standard error',
+    ])
+  })
 })
 
 describe("an input flag that the file's format does not read is refused", () => {

@@ -1,12 +1,16 @@
-/** Output files: all or nothing, links followed, devices written in place. */
+/**
+ * Output files: all or nothing, links followed, devices written in place, descriptors
+ * other than standard output and error refused.
+ */
 import {
+  chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
-  readlinkSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
@@ -26,6 +30,29 @@ describe('writeAll', () => {
     expect(writeAll([{ path: join(folder, 'a.csv'), content: 'new' }])).toEqual(E.right(undefined))
     expect(readFileSync(join(folder, 'a.csv'), 'utf8')).toBe('new')
     expect(readdirSync(folder)).toEqual(['a.csv'])
+  })
+
+  it("keeps a replaced file's permission bits; a new file gets the usual ones", () => {
+    mkdirSync(join(folder, 'modes'))
+    const secret = join(folder, 'modes', 'secret.json')
+    const readOnly = join(folder, 'modes', 'read-only.csv')
+    writeFileSync(secret, 'old')
+    chmodSync(secret, 0o600)
+    writeFileSync(readOnly, 'old')
+    chmodSync(readOnly, 0o444)
+    const fresh = join(folder, 'modes', 'new.csv')
+    expect(
+      writeAll([
+        { path: secret, content: 'new' },
+        { path: readOnly, content: 'new' },
+        { path: fresh, content: 'new' },
+      ]),
+    ).toEqual(E.right(undefined))
+    expect(readFileSync(secret, 'utf8')).toBe('new')
+    expect(statSync(secret).mode & 0o777).toBe(0o600)
+    expect(statSync(readOnly).mode & 0o777).toBe(0o444)
+    const umask = process.umask()
+    expect(statSync(fresh).mode & 0o777).toBe(0o666 & ~umask)
   })
 
   it('writes nothing when one of the files cannot be written', () => {
@@ -67,6 +94,23 @@ describe('writeAll', () => {
     )
   })
 
+  it('writes devices before renaming any file: a refused device replaces no file', () => {
+    if (!existsSync('/dev/full')) return
+    mkdirSync(join(folder, 'device-first'))
+    const kept = join(folder, 'device-first', 'kept.csv')
+    writeFileSync(kept, 'old')
+    const result = writeAll([
+      { path: kept, content: 'new' },
+      { path: join(folder, 'device-first', 'new.csv'), content: 'new' },
+      { path: '/dev/full', content: '{}' },
+    ])
+    expect(result).toEqual(
+      E.left({ kind: 'output', message: '/dev/full: cannot write it (disk full)' }),
+    )
+    expect(readFileSync(kept, 'utf8')).toBe('old')
+    expect(readdirSync(join(folder, 'device-first'))).toEqual(['kept.csv'])
+  })
+
   it('follows a symbolic link, even a dangling one, and keeps the link', () => {
     symlinkSync('target.json', join(folder, 'link.json'))
     expect(writeAll([{ path: join(folder, 'link.json'), content: '{}' }])).toEqual(
@@ -81,25 +125,41 @@ describe('writeAll', () => {
     expect(writePlan(join(folder, 'new.csv')).mode).toBe('rename')
   })
 
-  it("writes a pipe in place through the system's links, as /dev/fd/63 of >(…) names it", () => {
+  it('takes the names of standard output and error as the streams, as `-` is', () => {
+    const own = `/proc/${process.pid}/fd`
+    for (const path of ['-', '/dev/stdout', '/dev/fd/1', '/proc/self/fd/1', `${own}/1`]) {
+      expect([path, writePlan(path)]).toEqual([path, { mode: 'stdout' }])
+    }
+    for (const path of ['/dev/stderr', '/dev/fd/2', '/proc/self/fd/2', `${own}/2`]) {
+      expect([path, writePlan(path)]).toEqual([path, { mode: 'stderr' }])
+    }
+    symlinkSync('/dev/stdout', join(folder, 'out.json'))
+    expect(writePlan(join(folder, 'out.json'))).toEqual({ mode: 'stdout' })
+  })
+
+  it("never opens any other descriptor: Node's own pipes are reached by /dev/fd/N", () => {
     if (!existsSync('/proc/self/fd')) return
-    // Node keeps pipes of its own, and a child's standard streams are sockets: their links
-    // read `pipe:[123]` or `socket:[123]`, no path.
+    // Node keeps pipes and eventfds of its own at low numbers; writing into one crashed
+    // the process or lost the output. A child's streams add more.
     const child = spawn(process.execPath, ['-e', ''], { stdio: 'pipe' })
     try {
-      const streams = readdirSync('/proc/self/fd').filter((fd) => {
-        try {
-          return /^(pipe|socket):/.test(readlinkSync(`/proc/self/fd/${fd}`))
-        } catch {
-          return false
-        }
-      })
-      expect(streams.length).toBeGreaterThan(0)
-      for (const fd of streams) {
-        for (const path of [`/proc/self/fd/${fd}`, `/dev/fd/${fd}`]) {
-          expect(writePlan(path)).toEqual({ target: path, mode: 'direct' })
+      const descriptors = readdirSync('/proc/self/fd').filter((fd) => Number(fd) > 2)
+      expect(descriptors.length).toBeGreaterThan(0)
+      for (const fd of descriptors) {
+        for (const path of [`/proc/self/fd/${fd}`, `/dev/fd/${fd}`, `/proc/thread-self/fd/${fd}`]) {
+          expect([path, writePlan(path)]).toEqual([
+            path,
+            { mode: 'descriptor', fd: Number(fd), pid: process.pid },
+          ])
         }
       }
+      // Another process's descriptors, even its standard output; and through a link.
+      expect(writePlan('/proc/1/fd/1')).toEqual({ mode: 'descriptor', fd: 1, pid: 1 })
+      symlinkSync(`/dev/fd/${descriptors[0]}`, join(folder, 'fd.json'))
+      expect(writePlan(join(folder, 'fd.json')).mode).toBe('descriptor')
+      // writeAll refuses one, should a command not have checked it first.
+      const written = writeAll([{ path: `/dev/fd/${descriptors[0]}`, content: '{}' }])
+      expect(E.isLeft(written) && written.left.kind).toBe('usage')
     } finally {
       child.kill()
     }

@@ -45,6 +45,35 @@ describe('a reader that closes the pipe early', () => {
     expect(run).toEqual({ status: 0, stderr: '' })
   })
 
+  it('fit: the model on /dev/stdout, cut short, ends as quietly as on -', async () => {
+    const run = await readFirstChunk(
+      'fit',
+      'big.csv',
+      '-k',
+      '3',
+      '-q',
+      '--max-iter',
+      '2',
+      '-o',
+      '-',
+    )
+    const named = await readFirstChunk(
+      'fit',
+      'big.csv',
+      '-k',
+      '3',
+      '-q',
+      '--max-iter',
+      '2',
+      '-o',
+      '/dev/stdout',
+    )
+    expect([run, named]).toEqual([
+      { status: 0, stderr: '' },
+      { status: 0, stderr: '' },
+    ])
+  })
+
   it('fit: progress lines on standard error, cut short; the model is still written', async () => {
     const run = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
       const flags = ['-k', '3', '-v', '--every', '1', '--max-iter', '200', '--tol', '0']
