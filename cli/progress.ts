@@ -52,6 +52,10 @@ export const formatDuration = (ms: number): string => {
 /** A count of iterations in words: `1 iteration`, `57 iterations`. */
 export const iterations = (count: number): string => `${count} iteration${count === 1 ? '' : 's'}`
 
+/** A stopping tolerance as the summaries write it: `1e-4`, and 0 as `0` (not `0e0`). */
+export const formatTol = (tol: number): string =>
+  tol === 0 ? '0' : tol.toExponential().replace('e+', 'e')
+
 /** A measure in three significant digits: `1.23e-2`. */
 export const formatMeasure = (value: number): string =>
   Number.isFinite(value) ? value.toExponential(2).replace('e+', 'e') : String(value)

@@ -33,7 +33,7 @@ import { formatOfPath, readMatrixFile, type LoadedMatrix } from '../formats/read
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { formatModel } from '../model.ts'
 import { convergenceSvg } from '../plot.ts'
-import { createProgress, formatDuration, iterations, progressMode } from '../progress.ts'
+import { createProgress, formatDuration, formatTol, iterations, progressMode } from '../progress.ts'
 import { setOptionNames, solverOptions } from './solver-flags.ts'
 
 export const fitUsage = `usage: nmfkit fit INPUT -k K [options]
@@ -179,7 +179,7 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
 
 /** How the fit ended, in words: `converged, tol 1e-4` or `did not converge in 200 iterations`. */
 const ending = (fit: Factorization, stoppedBy: string | undefined): string => {
-  const tol = `tol ${Number(fit.options.tol).toExponential().replace('e+', 'e')}`
+  const tol = `tol ${formatTol(Number(fit.options.tol))}`
   if (stoppedBy !== undefined) return `stopped by ${stoppedBy}, ${tol}`
   return fit.converged
     ? `converged, ${tol}`

@@ -32,7 +32,7 @@ import { readMatrixFile } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { readModel, type Model } from '../model.ts'
 import { lossOption } from './solver-flags.ts'
-import { createProgress, formatDuration, iterations, progressMode } from '../progress.ts'
+import { createProgress, formatDuration, formatTol, iterations, progressMode } from '../progress.ts'
 
 export const transformUsage = `usage: nmfkit transform INPUT --model MODEL [--w FILE] [options]
 
@@ -308,7 +308,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
   const written = writeAll(files)
   if (E.isLeft(written)) return written
   if (values.quiet !== true) {
-    const tol = Number(fit.options.tol).toExponential().replace('e+', 'e')
+    const tol = formatTol(Number(fit.options.tol))
     const status = fit.converged ? 'converged' : `did not converge in ${iterations(fit.nIter)}`
     process.stderr.write(
       `nmfkit transform: ${input.file}: ${input.matrix.rows} samples on ${H.rows} components ` +

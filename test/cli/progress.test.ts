@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { HistoryEntry } from 'nmfkit'
 import {
+  formatTol,
   createProgress,
   formatBar,
   formatDuration,
@@ -97,5 +98,13 @@ describe('formatDuration', () => {
       '12 s',
       '3 min 20 s',
     ])
+  })
+})
+
+describe('formatTol', () => {
+  it('writes a tolerance as the summaries do, and 0 as 0 (it read tol 0e0)', () => {
+    expect(formatTol(1e-4)).toBe('1e-4')
+    expect(formatTol(0.5)).toBe('5e-1')
+    expect(formatTol(0)).toBe('0')
   })
 })
