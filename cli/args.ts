@@ -175,6 +175,21 @@ const yesNo = (
     : E.right(yes === true ? true : no === true ? false : undefined)
 
 /** `ReadOptions` from the input flags. */
+/**
+ * An error when two of the inputs read standard input (`-`): it can be read once, and the
+ * second would find it empty. `inputs` are [what, path] pairs, as the messages name them.
+ */
+export const stdinOnce = (inputs: readonly (readonly [string, string | undefined])[]) => {
+  const fromStdin = inputs.filter(([, path]) => path === '-').map(([what]) => what)
+  return fromStdin.length < 2
+    ? E.right(undefined)
+    : E.left(
+        usageError(
+          `${fromStdin.join(' and ')} both read standard input ('-'), which can be read once`,
+        ),
+      )
+}
+
 export const readOptionsOf = (values: InputFlagValues): CliResult<ReadOptions> => {
   const format = values.format
   if (format !== undefined && !inputFormats.includes(format as InputFormat)) {

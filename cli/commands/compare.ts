@@ -22,6 +22,7 @@ import {
   inputFlagsHelp,
   numberFlag,
   readOptionsOf,
+  stdinOnce,
   startCommand,
 } from '../args.ts'
 import { inputError, usageError, type CliResult } from '../errors.ts'
@@ -126,6 +127,13 @@ export const runCompare = (args: string[]): CliResult<void> => {
   if (values.input === undefined && unread !== undefined) {
     return E.left(usageError(`option --${unread}: it reads --input, which is not given`))
   }
+
+  const once = stdinOnce([
+    ['the first model', positionals[0]],
+    ['the second model', positionals[1]],
+    ['--input', values.input],
+  ])
+  if (E.isLeft(once)) return once
 
   const models = []
   for (const path of positionals) {

@@ -24,6 +24,7 @@ import {
   fitRunFlagsHelp,
   numberFlag,
   readOptionsOf,
+  stdinOnce,
   startCommand,
 } from '../args.ts'
 import { inputError, quoteCell, usageError, type CliError, type CliResult } from '../errors.ts'
@@ -246,6 +247,11 @@ export const runTransform = (args: string[]): CliResult<void> => {
   if (E.isLeft(distinct)) return distinct
   const readOptions = readOptionsOf(values)
   if (E.isLeft(readOptions)) return readOptions
+  const once = stdinOnce([
+    ['the input', positionals[0]],
+    ['--model', values.model],
+  ])
+  if (E.isLeft(once)) return once
 
   const model = readModel(values.model)
   if (E.isLeft(model)) return model

@@ -262,6 +262,17 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(oneLineFailure(await compare('--delimiter', 'tab'))).toBe(
       'nmfkit compare: option --delimiter: it reads --input, which is not given',
     )
+    // Standard input can be read once: the second reader found it empty, or took the model's.
+    const twice = await Promise.all([
+      nmfkit(folder, 'compare', '-', '-'),
+      nmfkit(folder, 'transform', '-', '--model', '-'),
+    ])
+    expect(twice.map(oneLineFailure)).toEqual([
+      "nmfkit compare: the first model and the second model both read standard input ('-'), " +
+        'which can be read once',
+      "nmfkit transform: the input and --model both read standard input ('-'), which can be " +
+        'read once',
+    ])
   })
 
   it("a solver that cannot take the model's loss: --solver's, unless --loss gave it", async () => {
