@@ -27,6 +27,11 @@ export interface Model {
   readonly history: readonly HistoryEntry[]
   readonly featureNames?: readonly string[]
   readonly reconstructionError?: number
+  /**
+   * Where H's entry (row, col), from 0, is in the file, as the CLI names places: its JSON
+   * path and its row and column from 1.
+   */
+  readonly locateH: (row: number, col: number) => string
 }
 
 /** Options that are not settings of the fit (callbacks, signals) stay out of the file. */
@@ -157,9 +162,15 @@ export const modelOf = (document: unknown, path: string): CliResult<Model> => {
   }
   const solver = isObject(document.solver) ? document.solver.name : undefined
   const names = document.featureNames
+  const cols = H.right.cols
+  const rowColumn = (row: number, col: number) => `(row ${row + 1}, column ${col + 1})`
+  const locateH = Array.isArray(holder.H)
+    ? (row: number, col: number) => `${prefix}H[${row}][${col}] ${rowColumn(row, col)}`
+    : (row: number, col: number) => `${prefix}H.data[${row * cols + col}] ${rowColumn(row, col)}`
   return E.right({
     file: path,
     H: H.right,
+    locateH,
     ...(W === undefined ? {} : { W: W.right }),
     ...(typeof solver === 'string' ? { solver } : {}),
     options: isObject(document.options) ? document.options : {},

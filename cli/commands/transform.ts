@@ -134,7 +134,7 @@ const transformError = (
   model: {
     readonly file: string
     readonly solver: string | undefined
-    readonly featureCount: number
+    readonly locateH: (row: number, col: number) => string
   },
 ): CliError => {
   const detail = error.message.replace(/^[\w.]+: /, '')
@@ -144,17 +144,13 @@ const transformError = (
   }
   // H is the model's: a refusal of H names the model's file (and H's row and column).
   if (/^expected H /.test(detail)) {
-    // The library counts from 0; the file's H is { rows, cols, data }: place it there.
+    // The library counts from 0; the place is named in the file's own layout of H.
     const { row, col } = error as { row?: number; col?: number }
     if (row === undefined || col === undefined || row < 0 || col < 0) {
       return inputError(model.file, detail)
     }
     const at = ` at row ${row}, column ${col}`
-    const index = row * model.featureCount + col
-    return inputError(
-      model.file,
-      `H.data[${index}] (row ${row + 1}, column ${col + 1}): ${detail.replace(at, '')}`,
-    )
+    return inputError(model.file, `${model.locateH(row, col)}: ${detail.replace(at, '')}`)
   }
   if (error._tag === 'Unsupported' && error.option === 'betaLoss' && values.loss === undefined) {
     // The loss is the model's. A zero in X that it cannot take is the input's, named by
@@ -284,7 +280,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
   })
   progress.finish()
   if (E.isLeft(result)) {
-    const about = { file: values.model, solver: model.right.solver, featureCount: H.cols }
+    const about = { file: values.model, solver: model.right.solver, locateH: model.right.locateH }
     return E.left(transformError(result.left, values, input, fromFlags.right, about))
   }
   const fit: Factorization = result.right

@@ -347,6 +347,22 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(oneLineFailure(ragged)).toBe(
       'nmfkit transform: ragged-h.json: H[1] (row 2): expected 2 entries, as row 1 has, found 1',
     )
+    // A refused entry of H is placed in the file's own layout, nested or a fixture's.
+    writeFileSync(join(folder, 'nested-neg.json'), '{"H": [[1, -2]]}')
+    writeFileSync(
+      join(folder, 'fixture-neg.json'),
+      '{"expected": {"H": {"rows": 1, "cols": 2, "data": [1, -2]}}}',
+    )
+    const refused = await Promise.all([
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'nested-neg.json'),
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'fixture-neg.json'),
+    ])
+    expect(refused.map(oneLineFailure)).toEqual([
+      'nmfkit transform: nested-neg.json: H[0][1] (row 1, column 2): expected H to be ' +
+        'non-negative, found -2',
+      'nmfkit transform: fixture-neg.json: expected.H.data[1] (row 1, column 2): expected H to ' +
+        'be non-negative, found -2',
+    ])
   })
 
   it("a zero in the input that the model's loss cannot take: the input's place", async () => {
