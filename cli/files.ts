@@ -325,8 +325,20 @@ const writeFailure = (error: unknown): string => {
  */
 const keepPermissions = (target: string, temporary: string): void => {
   const existing = statSync(target, { throwIfNoEntry: false })
-  if (existing !== undefined) chmodSync(temporary, existing.mode & 0o777)
+  if (existing === undefined) return
+  try {
+    chmodSync(temporary, existing.mode & 0o777)
+  } catch (error) {
+    // A file system without permission bits (vfat, some network mounts) refuses chmod:
+    // the written file is still right.
+    const { code } = error as NodeJS.ErrnoException
+    if (code !== 'EPERM' && code !== 'ENOTSUP') throw error
+  }
 }
+
+/** The mode to create a temporary file with: no wider than the file it will replace. */
+const creationMode = (target: string): number =>
+  (statSync(target, { throwIfNoEntry: false })?.mode ?? 0o666) & 0o666
 
 const removeQuietly = (path: string): void => {
   try {
@@ -387,7 +399,9 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
   try {
     for (const { temporary, target, output, content } of staged) {
       writing = output
-      writeFileSync(temporary, content, { flag: 'wx' })
+      // Created no wider than the file it replaces (a 600 file's content is never 644,
+      // even for a moment), then given its exact bits.
+      writeFileSync(temporary, content, { flag: 'wx', mode: creationMode(target) })
       keepPermissions(target, temporary)
     }
     // Devices and pipes before any rename: a refused one (/dev/full) leaves every
