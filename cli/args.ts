@@ -174,12 +174,14 @@ const yesNo = (
     ? E.left(usageError(`options --${flag} and --no-${flag} exclude each other`))
     : E.right(yes === true ? true : no === true ? false : undefined)
 
-/** `ReadOptions` from the input flags. */
 /**
  * An error when two of the inputs read standard input (`-`): it can be read once, and the
  * second would find it empty. `inputs` are [what, path] pairs, as the messages name them.
+ * (Only `-` counts: `/dev/stdin` beside `-` is read twice.)
  */
-export const stdinOnce = (inputs: readonly (readonly [string, string | undefined])[]) => {
+export const stdinOnce = (
+  inputs: readonly (readonly [string, string | undefined])[],
+): CliResult<void> => {
   const fromStdin = inputs.filter(([, path]) => path === '-').map(([what]) => what)
   return fromStdin.length < 2
     ? E.right(undefined)
@@ -190,6 +192,7 @@ export const stdinOnce = (inputs: readonly (readonly [string, string | undefined
       )
 }
 
+/** `ReadOptions` from the input flags. */
 export const readOptionsOf = (values: InputFlagValues): CliResult<ReadOptions> => {
   const format = values.format
   if (format !== undefined && !inputFormats.includes(format as InputFormat)) {
