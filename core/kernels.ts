@@ -90,6 +90,7 @@ const ENTRY_WORK = 6
  * `multiplyEntries` over `count` entries at byte offsets in the module, split between the
  * two threads where that gains: each entry is its own, so the result is the same on one
  * thread or two. `out` may be `numerator` (each entry is read before it is written).
+ * Returns whether two threads ran.
  */
 export const moduleMultiplyEntries = (
   wasm: KernelModule,
@@ -103,17 +104,17 @@ export const moduleMultiplyEntries = (
   l2: number,
   gamma: number,
   floor: number,
-): void => {
+): boolean => {
   // Its own parameters, not a rest list: on the notebook's problem the spread call and
   // its array cost 3% of an iteration.
   const work = count * ENTRY_WORK
   if (!twoThreadsFor(work)) {
     wasm.multiplyEntries(a, numerator, denominator, count, out, eps, l1, l2, gamma, floor)
-    return
+    return false
   }
   // An even split: the kernel takes entries two at a time.
   const split = Math.ceil(count / 4) * 2
-  rowsInTwoParts(wasm, work, 'multiplyEntries', count, split, (first, entries) => [
+  return rowsInTwoParts(wasm, work, 'multiplyEntries', count, split, (first, entries) => [
     a + first * F64,
     numerator + first * F64,
     denominator + first * F64,
@@ -124,7 +125,7 @@ export const moduleMultiplyEntries = (
     l2,
     gamma,
     floor,
-  ])
+  ]).parallel
 }
 
 /** out (n×m) = A (n×p) · B (p×m). */

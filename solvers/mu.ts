@@ -440,7 +440,19 @@ const frobeniusInModule = (
   moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
   moduleProduct(wasm, ht, m, k, k, 1, gramW, k, denominatorHt)
   const nextHt = numeratorHt
-  wasm.multiplyEntries(ht, numeratorHt, denominatorHt, m * k, nextHt, EPSILON, l1H, l2H, 1, 0)
+  moduleMultiplyEntries(
+    wasm,
+    ht,
+    numeratorHt,
+    denominatorHt,
+    m * k,
+    nextHt,
+    EPSILON,
+    l1H,
+    l2H,
+    1,
+    0,
+  )
   return { W: Wout, H: transposedOut(wasm, nextHt, m, k, h) }
 }
 

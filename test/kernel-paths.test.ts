@@ -39,6 +39,7 @@ import {
   gemmTN,
   gramColumns,
   gramRows,
+  moduleMultiplyEntries,
 } from '../core/kernels.ts'
 import * as reference from '../core/kernels-reference.ts'
 import { inParallel, takenBackCalls, THREAD_MIN_WORK, workerRunning } from '../core/threads.ts'
@@ -54,6 +55,7 @@ import {
   keepResident,
   layout,
   sharedModuleInUse,
+  viewOf,
   withResidentScope,
 } from '../core/wasm.ts'
 import { compileKernels, embedding, OUTPUT } from '../wasm/build.ts'
@@ -403,24 +405,38 @@ describe('the second thread', () => {
     expect(two[0]).toEqual(reference.gemm(a, n, p, b, m))
   })
 
-  it("runs mu's Frobenius update on two threads, bit for bit (W's entries split)", () => {
+  it("splits mu's entrywise update between the threads, bit for bit (an odd count)", () => {
     setKernelPath('auto')
-    // 1200×40, k = 12: W's 14 400 entries are above the threads' threshold for the update.
-    const X = unwrap(
-      CoreMatrix.fromData(
-        1200,
-        40,
-        Float64Array.from({ length: 48_000 }, (_, q) => ((q * 53) % 97) / 7),
-      ),
-    )
-    const options = { components: 12, solver: 'mu', maxIter: 25, tol: 0 } as const
-    setKernelThreads(false)
-    const one = unwrap(nmf(X, options))
-    setKernelThreads(true)
-    const two = unwrap(nmf(X, options))
-    expect(workerRunning()).toBe(availableParallelism() >= 2)
-    expect(two.W.toFloat64Array()).toEqual(one.W.toFloat64Array())
-    expect(two.H.toFloat64Array()).toEqual(one.H.toFloat64Array())
+    const wasm = fastModule(Infinity, 0)
+    if (wasm === undefined) throw new Error('the module did not load')
+    // 14 401 entries: above the threads' threshold, and odd, so a part ends on a single one.
+    const count = 14_401
+    const rng = createRng(9)
+    const [A, N, D] = [0, 1, 2].map(() => Float64Array.from({ length: count }, () => rng.uniform()))
+    const run = (threads: boolean) => {
+      setKernelThreads(threads)
+      const at = layout(wasm, [A, N, D], [count * 8])
+      if (at === undefined) throw new Error('no memory')
+      const parallel = moduleMultiplyEntries(
+        wasm,
+        at[0],
+        at[1],
+        at[2],
+        count,
+        at[3],
+        2 ** -52,
+        0.01,
+        0.2,
+        1,
+        0,
+      )
+      return { parallel, out: viewOf(wasm, at[3], count).slice() }
+    }
+    const one = run(false)
+    const two = run(true)
+    expect(one.parallel).toBe(false)
+    expect(two.parallel).toBe(availableParallelism() >= 2)
+    expect(two.out).toEqual(one.out)
   })
 
   it("runs mu's dense KL pass on two threads, the same to rounding", () => {
