@@ -131,14 +131,11 @@ const drive = <O, S extends Factors>(
   // Penalties far beyond the data's scale (alphaW 1e308) overflow on their own.
   const { l1W, l2W, l1H, l2H } = problem.penalties
   const tooLarge = (a: number, b: number) => !(a <= OVERFLOWING_ENTRY && b <= OVERFLOWING_ENTRY)
-  const penaltyToBlame =
+  const blamedPenalties =
     !betaToBlame && builtIn
-      ? tooLarge(l1W, l2W)
-        ? 'alphaW'
-        : tooLarge(l1H, l2H)
-          ? 'alphaH'
-          : undefined
-      : undefined
+      ? [...(tooLarge(l1W, l2W) ? ['alphaW'] : []), ...(tooLarge(l1H, l2H) ? ['alphaH'] : [])]
+      : []
+  const penaltyToBlame = blamedPenalties.length === 0 ? undefined : blamedPenalties.join(' and ')
   const cause = (bySolver: string): string => {
     if (penaltyToBlame !== undefined) {
       return (
@@ -161,7 +158,7 @@ const drive = <O, S extends Factors>(
   }
   // An overflow that betaLoss or a penalty caused is an error on that option too
   // (NonFiniteInput.option).
-  const blamedOption = betaToBlame ? 'betaLoss' : penaltyToBlame
+  const blamedOption = betaToBlame ? 'betaLoss' : blamedPenalties[0]
   const blamed = (error: NmfError): NmfError =>
     blamedOption === undefined ? error : ({ ...error, option: blamedOption } as NmfError)
 

@@ -610,6 +610,18 @@ describe('what a JavaScript caller may pass', () => {
       /; solver 'cd' overflowed: its penalties \(l1W 0, l2W Infinity, l1H 0, l2H 0, from alphaW, /,
     )
     expect(error.message).toMatch(/use a smaller alphaW$/)
+    // Both named when both are too large, the first on the error.
+    const both = failure(
+      nmf(
+        [
+          [1, 2],
+          [3, 5],
+        ],
+        { components: 2, alphaW: 1e308 },
+      ),
+    )
+    expect((both as { option?: string }).option).toBe('alphaW')
+    expect(both.message).toMatch(/use a smaller alphaW and alphaH$/)
     // l1Ratio 0 is no L1 penalty at all, even when n·alpha overflows (it gave NaN).
     expect(penalties(Matrix.fill(2, 2, 1), 1e308, 'same', 0)).toEqual({
       l1W: 0,
