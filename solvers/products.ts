@@ -20,9 +20,8 @@ export const sumAndSquares = (values: Float64Array): readonly [number, number] =
  * `problem.penalties` (l1W and l2W for W, l1H and l2H for H).
  *
  * @example
- * // a solver's objective, the divergence plus both factors' penalties
- * const { l1W, l2W, l1H, l2H } = problem.penalties
- * divergence + factorPenalty(l1W, l2W, W) + factorPenalty(l1H, l2H, H)
+ * const M = Matrix.fromArrays([[1, 2], [0, 3]]) // Right; ΣM = 6, ΣM² = 14
+ * factorPenalty(0.5, 2, M.right) // 0.5·6 + ½·2·14 = 17
  */
 export const factorPenalty = (l1: number, l2: number, factor: Matrix): number => {
   if (l1 === 0 && l2 === 0) return 0
