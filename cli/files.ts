@@ -284,7 +284,8 @@ const descriptorRefusal = (
       ? `file descriptor ${fd}, which cannot be told from the ones Node opens for itself ` +
         `(only 1 and 2 are written)`
       : `file descriptor ${fd} of another process (${pid})`
-  return `${flag === undefined ? '' : `option ${flag}: `}${path}: expected a file, found ${found}; ${instead}`
+  const option = flag === undefined ? '' : `option ${flag}: `
+  return `${option}${path}: expected a file, found ${found}; ${instead}`
 }
 
 /**

@@ -107,9 +107,10 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * Bytes as UTF-8 text, a byte-order mark kept for the parsers to strip; UTF-16 (see
- * `isUtf16`) and bytes that are not UTF-8 are an error (they would otherwise be read as replacement characters, into a name
- * or a cell, without a word) that names the first bad byte's line, column and offset. The
- * place is searched for only when the fast, strict decoding fails.
+ * `isUtf16`) and bytes that are not UTF-8 are an error (they would otherwise be read as
+ * replacement characters, into a name or a cell, without a word) that names the first bad
+ * byte's line, column and offset. The place is searched for only when the fast, strict
+ * decoding fails.
  */
 export const decodeUtf8 = (bytes: Uint8Array, file: string): CliResult<string> => {
   // UTF-16 of Latin letters and digits, without a byte-order mark, is valid UTF-8 too.

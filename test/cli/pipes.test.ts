@@ -30,45 +30,17 @@ describe('a reader that closes the pipe early', () => {
       .join('\n'),
   })
 
+  // A short fit of big.csv whose one output `flag` goes to `path`, read for one chunk.
+  const fitCutShort = (flag: string, path: string) =>
+    readFirstChunk('fit', 'big.csv', '-k', '3', '-q', '--max-iter', '2', flag, path)
+
   it('fit: W on standard output, cut short', async () => {
-    const run = await readFirstChunk(
-      'fit',
-      'big.csv',
-      '-k',
-      '3',
-      '-q',
-      '--max-iter',
-      '2',
-      '--w',
-      '-',
-    )
-    expect(run).toEqual({ status: 0, stderr: '' })
+    expect(await fitCutShort('--w', '-')).toEqual({ status: 0, stderr: '' })
   })
 
   it('fit: the model on /dev/stdout, cut short, ends as quietly as on -', async () => {
-    const run = await readFirstChunk(
-      'fit',
-      'big.csv',
-      '-k',
-      '3',
-      '-q',
-      '--max-iter',
-      '2',
-      '-o',
-      '-',
-    )
-    const named = await readFirstChunk(
-      'fit',
-      'big.csv',
-      '-k',
-      '3',
-      '-q',
-      '--max-iter',
-      '2',
-      '-o',
-      '/dev/stdout',
-    )
-    expect([run, named]).toEqual([
+    const runs = await Promise.all([fitCutShort('-o', '-'), fitCutShort('-o', '/dev/stdout')])
+    expect(runs).toEqual([
       { status: 0, stderr: '' },
       { status: 0, stderr: '' },
     ])
