@@ -319,16 +319,19 @@ const writeFailure = (error: unknown): string => {
 }
 
 /**
- * Gives `temporary` the permission bits of the file it will replace, if there is one: a
- * 600 file stays 600. Not the set-user-ID, set-group-ID and sticky bits (the new file is
- * this user's, whoever owned the old one), nor the owner or the hard links, which a
- * rename cannot keep.
+ * Writes `content` to `temporary` with the permission bits of the file it will replace,
+ * if there is one: a 600 file stays 600, and its new content is never wider, even for a
+ * moment (the file is created with those bits, then given them exactly, past the umask).
+ * Not the set-user-ID, set-group-ID and sticky bits (the new file is this user's, whoever
+ * owned the old one), nor the owner or the hard links, which a rename cannot keep.
  */
-const keepPermissions = (target: string, temporary: string): void => {
-  const existing = statSync(target, { throwIfNoEntry: false })
-  if (existing === undefined) return
+const writeTemporary = (temporary: string, target: string, content: string | Uint8Array) => {
+  const replaced = statSync(target, { throwIfNoEntry: false })
+  const bits = (replaced?.mode ?? 0o666) & 0o777
+  writeFileSync(temporary, content, { flag: 'wx', mode: bits & 0o666 })
+  if (replaced === undefined) return
   try {
-    chmodSync(temporary, existing.mode & 0o777)
+    chmodSync(temporary, bits)
   } catch (error) {
     // A file system without permission bits (vfat, some network mounts) refuses chmod:
     // the written file is still right.
@@ -336,10 +339,6 @@ const keepPermissions = (target: string, temporary: string): void => {
     if (code !== 'EPERM' && code !== 'ENOTSUP') throw error
   }
 }
-
-/** The mode to create a temporary file with: no wider than the file it will replace. */
-const creationMode = (target: string): number =>
-  (statSync(target, { throwIfNoEntry: false })?.mode ?? 0o666) & 0o666
 
 const removeQuietly = (path: string): void => {
   try {
@@ -400,10 +399,7 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
   try {
     for (const { temporary, target, output, content } of staged) {
       writing = output
-      // Created no wider than the file it replaces (a 600 file's content is never 644,
-      // even for a moment), then given its exact bits.
-      writeFileSync(temporary, content, { flag: 'wx', mode: creationMode(target) })
-      keepPermissions(target, temporary)
+      writeTemporary(temporary, target, content)
     }
     // Devices and pipes before any rename: a refused one (/dev/full) leaves every
     // regular file as it was.
