@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { setKernelPath, type KernelPath, type NmfError } from 'nmfkit'
 import { inputError, usageError, type CliError, type CliResult } from './errors.ts'
+import { isStandardInput } from './files.ts'
 import { inputFormats, type InputFormat, type ReadOptions } from './formats/read.ts'
 import { TOO_SMALL, underflows } from './formats/text.ts'
 
@@ -175,14 +176,16 @@ const yesNo = (
     : E.right(yes === true ? true : no === true ? false : undefined)
 
 /**
- * An error when two of the inputs read standard input (`-`): it can be read once, and the
- * second would find it empty. `inputs` are [what, path] pairs, as the messages name them.
- * (Only `-` counts: `/dev/stdin` beside `-` is read twice.)
+ * An error when two of the inputs read standard input (`-`, /dev/stdin and its other
+ * names): it can be read once, and the second would find it empty. `inputs` are
+ * [what, path] pairs, as the messages name them.
  */
 export const stdinOnce = (
   inputs: readonly (readonly [string, string | undefined])[],
 ): CliResult<void> => {
-  const fromStdin = inputs.filter(([, path]) => path === '-').map(([what]) => what)
+  const fromStdin = inputs
+    .filter(([, path]) => path !== undefined && isStandardInput(path))
+    .map(([what]) => what)
   return fromStdin.length < 2
     ? E.right(undefined)
     : E.left(

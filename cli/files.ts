@@ -261,6 +261,17 @@ const streamOf = (path: string): 'stdout' | 'stderr' | undefined => {
   return mode === 'stdout' || mode === 'stderr' ? mode : undefined
 }
 
+/** Whether `path` reads standard input: `-`, or /dev/stdin and the system's other names of it. */
+export const isStandardInput = (path: string): boolean => {
+  if (path === '-') return true
+  try {
+    const descriptor = descriptorOf(path)
+    return descriptor !== undefined && descriptor.pid === process.pid && descriptor.fd === 0
+  } catch {
+    return false
+  }
+}
+
 /** Whether `path` is written to standard output or error (`-`, /dev/stdout, /dev/fd/2, ...). */
 export const isStandardStream = (path: string): boolean => streamOf(path) !== undefined
 

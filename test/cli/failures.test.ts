@@ -266,12 +266,15 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     const twice = await Promise.all([
       nmfkit(folder, 'compare', '-', '-'),
       nmfkit(folder, 'transform', '-', '--model', '-'),
+      nmfkit(folder, 'compare', '-', '/dev/stdin'),
     ])
     expect(twice.map(oneLineFailure)).toEqual([
       "nmfkit compare: the first model and the second model both read standard input ('-'), " +
         'which can be read once',
       "nmfkit transform: the input and --model both read standard input ('-'), which can be " +
         'read once',
+      "nmfkit compare: the first model and the second model both read standard input ('-'), " +
+        'which can be read once',
     ])
   })
 
