@@ -403,6 +403,7 @@ export const releaseKernelMemory = (): void => {
   module = undefined
   // The views of the whole memory would keep it alive.
   heap = undefined
+  kept = NOTHING_KEPT
   resident = { arrays: [], offsets: [], end: BASE }
   top = BASE
 }
@@ -468,6 +469,7 @@ export const layout = (
   outputs: readonly number[],
 ): number[] | undefined => {
   const { memory } = exports
+  kept = NOTHING_KEPT
   // Cached: every operand a scope keeps is where the last call put it (each iteration of a
   // fit, for X), and then nothing is allocated to find that out.
   let cached = true
@@ -512,6 +514,61 @@ export const layout = (
   for (const [array, offset] of copies) copyIn(memory, array, offset)
   return placed
 }
+
+/** Factors whose entries the last call left in the module's memory (see `keptAt`). */
+interface KeptCopies {
+  readonly memory: WebAssembly.Memory | undefined
+  readonly arrays: readonly Float64Array[]
+  readonly offsets: readonly number[]
+}
+
+const NOTHING_KEPT: KeptCopies = { memory: undefined, arrays: [], offsets: [] }
+
+/**
+ * Cleared by every layout: every call that writes the module's memory lays it out first,
+ * so until the next layout the memory is as the call that recorded these left it. (And
+ * the arrays are not held past it.)
+ */
+let kept = NOTHING_KEPT
+
+/**
+ * Records that the module's memory holds each of `arrays` at the offset given for it,
+ * entry for entry, as the call that just made them left it (a fit's new W and H): the
+ * next iteration need not copy them in again if nothing lays the memory out before it.
+ */
+export const keepCopies = (
+  exports: Exports,
+  arrays: readonly Float64Array[],
+  offsets: readonly number[],
+): void => {
+  kept = { memory: exports.memory, arrays, offsets }
+}
+
+/**
+ * Where the module's memory still holds `array`'s entries as `keepCopies` recorded them;
+ * undefined when it may not. Ask before laying out the call that reads them: the layout
+ * forgets them. nmfkit's matrices are not written after they are made; a first, middle
+ * and last entry that differ from the copy are caught all the same.
+ */
+export const keptAt = (exports: Exports, array: Float64Array): number | undefined => {
+  if (kept.memory !== exports.memory) return undefined
+  const index = kept.arrays.indexOf(array)
+  if (index < 0) return undefined
+  const offset = kept.offsets[index]
+  const copy = heapOf(exports.memory).f64
+  const at = offset / F64
+  const last = array.length - 1
+  for (const q of [0, last >> 1, last]) {
+    if (q >= 0 && !Object.is(copy[at + q], array[q])) return undefined
+  }
+  keptCopiesFound++
+  return offset
+}
+
+let keptCopiesFound = 0
+
+/** How many times `keptAt` has found a copy so far (for tests). */
+export const keptCopiesUsed = (): number => keptCopiesFound
 
 /** A copy of `length` float64s at `offset` of the module's memory. */
 export const copyOut = (exports: Exports, offset: number, length: number): Float64Array =>

@@ -58,7 +58,15 @@ import {
   transpose,
 } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
-import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
+import {
+  F64,
+  fastModule,
+  keepCopies,
+  keptAt,
+  layout,
+  rowsInTwoParts,
+  viewOf,
+} from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { factorOut, factorsIn, layoutWithX, transposedOut } from './fused-sweeps.ts'
 import { factorArray, recycle } from '../core/small-arrays.ts'
@@ -344,11 +352,14 @@ const klDense = (
   const scratch = (block * m + m * k + block * k) * F64
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * F64]
   const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk, mk]
+  const kept = [keptAt(wasm, W), keptAt(wasm, H)] as const
   const at = layout(wasm, [valuesOf(X)], slots)
   if (at === undefined) return undefined
-  const [x, w, nextW, h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
+  const [x, , , h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
   const [sumsW, denominatorHt, nextHt] = at.slice(10)
-  factorsIn(wasm, W, H, [k, m], [w, h, ht])
+  // The next iteration finds the new W where this one makes it: the two slots swap roles.
+  const [w, nextW] = kept[0] === at[2] ? [at[2], at[1]] : [at[1], at[2]]
+  factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   wasm.columnSums(ht, m, k, rowSumsH)
   viewOf(wasm, numeratorHt, m * k).fill(0)
   viewOf(wasm, otherHt, m * k).fill(0)
@@ -380,7 +391,10 @@ const klDense = (
     ],
   )
   const Wout = factorOut(wasm, nextW, n * k)
-  if (!updateH) return { W: Wout, H: undefined }
+  if (!updateH) {
+    keepCopies(wasm, [Wout, H], [nextW, h])
+    return { W: Wout, H: undefined }
+  }
 
   if (parallel) wasm.addInto(numeratorHt, otherHt, m * k)
   // Hᵀ ← Hᵀ ∘ numerator / (column sums of the new W + l1 + l2·Hᵀ), entries below ε
@@ -389,7 +403,9 @@ const klDense = (
   const [sums, denominator] = [viewOf(wasm, sumsW, k), viewOf(wasm, denominatorHt, m * k)]
   for (let j = 0; j < m; j++) denominator.set(sums, j * k)
   wasm.multiplyEntries(ht, numeratorHt, denominatorHt, m * k, nextHt, EPSILON, l1H, l2H, 1, EPSILON)
-  return { W: Wout, H: transposedOut(wasm, nextHt, m, k, h) }
+  const Hout = transposedOut(wasm, nextHt, m, k, h)
+  keepCopies(wasm, [Wout, Hout], [nextW, h])
+  return { W: Wout, H: Hout }
 }
 
 /**
@@ -416,12 +432,16 @@ const frobeniusInModule = (
   // W's slot and its denominator's are read no more once the new W is made: H's update
   // takes them over for its numerator and denominator (Hᵀ-shaped, m×k).
   const shared = Math.max(nk, mk)
-  const laid = layoutWithX(wasm, X, k, [shared, mk, mk, kk, nk, shared, kk])
+  const kept = [keptAt(wasm, W), keptAt(wasm, H)] as const
+  const laid = layoutWithX(wasm, X, k, [shared, mk, mk, kk, shared, shared, kk])
   if (laid === undefined) return undefined
   const { times, transposeTimes, at } = laid
-  const [w, h, ht, gramH, numeratorW, denominatorW, gramW] = at
+  const [h, ht, gramH, denominatorW, gramW] = [at[1], at[2], at[3], at[5], at[6]]
+  // The new W is made over W's numerator, and the next iteration finds it there: W's
+  // slot and its numerator's swap roles each iteration.
+  const [w, numeratorW] = kept[0] === at[4] ? [at[4], at[0]] : [at[0], at[4]]
   const [numeratorHt, denominatorHt] = [w, denominatorW]
-  factorsIn(wasm, W, H, [k, m], [w, h, ht])
+  factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   const { l1W, l2W, l1H, l2H } = penalties
 
   // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ. Each update
@@ -433,7 +453,10 @@ const frobeniusInModule = (
   const nextW = numeratorW
   moduleMultiplyEntries(wasm, w, numeratorW, denominatorW, n * k, nextW, EPSILON, l1W, l2W, 1, 0)
   const Wout = factorOut(wasm, nextW, n * k)
-  if (!updateH) return { W: Wout, H: undefined }
+  if (!updateH) {
+    keepCopies(wasm, [Wout, H], [nextW, h])
+    return { W: Wout, H: undefined }
+  }
 
   // Hᵀ ← Hᵀ ∘ (Xᵀ·W) / (Hᵀ·(WᵀW) + l1 + l2·Hᵀ) with the new W.
   transposeTimes(nextW, numeratorHt)
@@ -453,7 +476,9 @@ const frobeniusInModule = (
     1,
     0,
   )
-  return { W: Wout, H: transposedOut(wasm, nextHt, m, k, h) }
+  const Hout = transposedOut(wasm, nextHt, m, k, h)
+  keepCopies(wasm, [Wout, Hout], [nextW, h])
+  return { W: Wout, H: Hout }
 }
 
 /** One iteration's new W (n×k) and, when `updateH`, new H (k×m). */

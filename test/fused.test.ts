@@ -19,6 +19,16 @@ import {
   type NmfOptions,
 } from 'nmfkit'
 import { valuesOf } from '../core/matrix.ts'
+import {
+  F64,
+  fastModule,
+  keepCopies,
+  keptAt,
+  keptCopiesUsed,
+  layout,
+  viewOf,
+  type KernelModule,
+} from '../core/wasm.ts'
 import { onPath, relativeDifference } from './fixture-helpers.ts'
 
 const AGREEMENT = 1e-12
@@ -143,5 +153,71 @@ describe('whole iterations in the module agree with the reference', () => {
     if (E.isLeft(moved)) throw new Error(moved.left.message)
     expect(valuesOf(moved.right.W).buffer.byteLength).toBe(valuesOf(moved.right.W).byteLength)
     expect(moved.right.H).toBe(H) // transform's H is the one given, not a copy
+  })
+})
+
+describe('factors an iteration leaves in the module', () => {
+  // Each whole iteration leaves its new W and H in the module's memory, and the next one
+  // reads them there instead of copying them in again, until anything else lays the memory
+  // out. A fit whose callback runs another fit (which lays it out every iteration) must
+  // copy them in every time, and end at the same bits.
+  const X = dense(40, 12, uniform(480, 21, 0.1))
+  // One iteration: it keeps nothing it finds again itself.
+  const inner = dense(9, 7, uniform(63, 4))
+  const innerFit = () => {
+    const fit = nmf(inner, { components: 2, maxIter: 1, tol: 0, seed: 3 })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+  }
+  const run = (options: NmfOptions, interrupt: boolean) =>
+    fitOn('wasm', X, { ...options, ...(interrupt ? { onIteration: innerFit } : {}) })
+
+  it.each(solvers)('%s: the same bits with the copies kept or made again', (_name, options) => {
+    const iterations = 12
+    const all = { components: 4, maxIter: iterations, tol: 0, seed: 5, ...options } as NmfOptions
+    const before = keptCopiesUsed()
+    const kept = run(all, false)
+    // W and H were found in place by every iteration but the first, and (for mu) but the one
+    // after its error check at iteration 10, which lays the memory out.
+    const afterChecks = all.solver === 'mu' ? 1 : 0
+    expect(keptCopiesUsed() - before).toBe(2 * (iterations - 1 - afterChecks))
+    const between = keptCopiesUsed()
+    const copied = run(all, true)
+    expect(keptCopiesUsed()).toBe(between)
+    expect(valuesOf(kept.W)).toEqual(valuesOf(copied.W))
+    expect(valuesOf(kept.H)).toEqual(valuesOf(copied.H))
+    expect(kept.history).toEqual(copied.history)
+  })
+
+  it('transform keeps W, and the H it was given, in place', () => {
+    const fit = fitOn('wasm', X, { components: 3, maxIter: 5, tol: 0, seed: 2 })
+    for (const betaLoss of ['frobenius', 'kullback-leibler'] as const) {
+      const before = keptCopiesUsed()
+      const options = { solver: 'mu', betaLoss, maxIter: 6, tol: 0 } as const
+      const moved = onPath('wasm', () => transform(X, fit.H, options))
+      if (E.isLeft(moved)) throw new Error(moved.left.message)
+      expect(keptCopiesUsed() - before).toBe(2 * 5)
+      const again = onPath('wasm', () => transform(X, fit.H, { ...options, onIteration: innerFit }))
+      if (E.isLeft(again)) throw new Error(again.left.message)
+      expect(valuesOf(moved.right.W)).toEqual(valuesOf(again.right.W))
+    }
+  })
+
+  it('forgets them at the next layout, and refuses an array written since', () => {
+    const wasm = fastModule(1, 0) as KernelModule
+    const at = layout(wasm, [], [5 * F64, 5 * F64]) as number[]
+    const values = Float64Array.from([1, 2, 3, 4, 5])
+    viewOf(wasm, at[1], 5).set(values)
+    keepCopies(wasm, [values], [at[1]])
+    expect(keptAt(wasm, Float64Array.from(values))).toBeUndefined() // another array
+    expect(keptAt(wasm, values)).toBe(at[1])
+    for (const place of [0, 2, 4]) {
+      const changed = Float64Array.from(values)
+      keepCopies(wasm, [changed], [at[1]])
+      changed[place] = -0 // a different bit pattern is enough
+      expect(keptAt(wasm, changed), `entry ${place}`).toBeUndefined()
+    }
+    keepCopies(wasm, [values], [at[1]])
+    layout(wasm, [], [F64])
+    expect(keptAt(wasm, values)).toBeUndefined()
   })
 })
