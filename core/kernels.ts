@@ -66,8 +66,9 @@ export const moduleProduct = (
     wasm.gemmStrided(a, rows, inner, rowStep * F64, innerStep * F64, b, m, out)
     return
   }
-  // On two threads the calling thread takes whole tiles of four rows, about half of them.
-  const split = Math.ceil(rows / 8) * 4
+  // On two threads the calling thread takes whole tiles of four rows, about half of them;
+  // of fewer than 16 rows (a Gram such as WᵀW, k×k), half of them, which is more even.
+  const split = rows < 16 ? Math.ceil(rows / 2) : Math.ceil(rows / 8) * 4
   rowsInTwoParts(wasm, work, 'gemmStrided', rows, split, (first, count) => [
     a + first * rowStep * F64,
     count,

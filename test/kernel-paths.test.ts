@@ -405,6 +405,23 @@ describe('the second thread', () => {
     expect(two[0]).toEqual(reference.gemm(a, n, p, b, m))
   })
 
+  it.each([5, 10, 13])(
+    'splits a product of %i rows (a Gram) between the threads by halves of its rows, bit for bit',
+    (k) => {
+      setKernelPath('auto')
+      const n = 3000
+      expect(n * k * k).toBeGreaterThanOrEqual(THREAD_MIN_WORK)
+      const rng = createRng(k)
+      const a = Float64Array.from({ length: n * k }, () => rng.uniform() - 0.4)
+      setKernelThreads(false)
+      const one = gramColumns(a, n, k)
+      setKernelThreads(true)
+      const two = gramColumns(a, n, k)
+      expect(two).toEqual(one)
+      expect(two).toEqual(reference.gramColumns(a, n, k))
+    },
+  )
+
   it("splits mu's entrywise update between the threads, bit for bit (an odd count)", () => {
     setKernelPath('auto')
     const wasm = fastModule(Infinity, 0)
