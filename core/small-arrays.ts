@@ -30,6 +30,8 @@
  * its target alive until the task ends too, and every fit's, not only the last one's.)
  */
 
+import { forgetKept } from './wasm.ts'
+
 const BLOCK_BYTES = 65_536
 const LARGEST_BYTES = 4_096
 
@@ -71,7 +73,12 @@ export const SPARES_PER_LENGTH = 6
  */
 export const factorArray = (length: number): Float64Array => {
   const spare = spares.get(length)?.pop() ?? leftover(length)
-  if (spare !== undefined) return spare
+  if (spare !== undefined) {
+    // Its entries are about to change: a copy of them in the module's memory is a copy no
+    // more.
+    forgetKept(spare)
+    return spare
+  }
   const array = float64Array(length)
   recyclable.add(array)
   return array

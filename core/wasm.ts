@@ -368,6 +368,8 @@ export const withResidentScope = <A>(run: () => A): A => {
     return run()
   } finally {
     scopes.pop()
+    // The fit's last factors: not read again, nor held.
+    kept = NOTHING_KEPT
     for (const array of scope) {
       const count = (residentArrays.get(array) ?? 1) - 1
       if (count > 0) residentArrays.set(array, count)
@@ -547,8 +549,10 @@ export const keepCopies = (
 /**
  * Where the module's memory still holds `array`'s entries as `keepCopies` recorded them;
  * undefined when it may not. Ask before laying out the call that reads them: the layout
- * forgets them. nmfkit's matrices are not written after they are made; a first, middle
- * and last entry that differ from the copy are caught all the same.
+ * forgets them, as does the end of the fit (`withResidentScope`). The array is the same
+ * object: nmfkit writes a factor's array again only when `factorArray` hands it out anew,
+ * which forgets it too (`forgetKept`); a first, middle or last entry that differs from the
+ * copy is caught all the same.
  */
 export const keptAt = (exports: Exports, array: Float64Array): number | undefined => {
   if (kept.memory !== exports.memory) return undefined
@@ -566,6 +570,11 @@ export const keptAt = (exports: Exports, array: Float64Array): number | undefine
 }
 
 let keptCopiesFound = 0
+
+/** Forgets the copy of `array`, if one is recorded: its entries are about to change. */
+export const forgetKept = (array: Float64Array): void => {
+  if (kept.arrays.includes(array)) kept = NOTHING_KEPT
+}
 
 /** How many times `keptAt` has found a copy so far (for tests). */
 export const keptCopiesUsed = (): number => keptCopiesFound

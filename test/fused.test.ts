@@ -26,6 +26,7 @@ import {
   keptAt,
   keptCopiesUsed,
   layout,
+  setKernelPath,
   viewOf,
   type KernelModule,
 } from '../core/wasm.ts'
@@ -200,6 +201,48 @@ describe('factors an iteration leaves in the module', () => {
       if (E.isLeft(again)) throw new Error(again.left.message)
       expect(valuesOf(moved.right.W)).toEqual(valuesOf(again.right.W))
     }
+  })
+
+  it('forgets an array handed out again: a fit whose path leaves the module and comes back', () => {
+    // On the reference path mu makes its new H with factorArray, which can hand out an
+    // array the record still names, and lays nothing out. H's zeros (which mu keeps) sit
+    // where the entries are compared, so only the record's forgetting can tell.
+    const [n, m, k] = [30, 20, 3]
+    const values = uniform(k * m, 13).map((value) => value + 0.05)
+    for (const place of [0, (k * m - 1) >> 1, k * m - 1]) values[place] = 0
+    const init = { W: dense(n, k, uniform(n * k, 11)), H: dense(k, m, values) }
+    const Xs = dense(n, m, uniform(n * m, 7))
+    for (const betaLoss of ['frobenius', 'kullback-leibler'] as const) {
+      const options = { components: k, solver: 'mu', betaLoss, init, maxIter: 8, tol: 0 } as const
+      const switching = (fresh: boolean) =>
+        fitOn('wasm', Xs, {
+          ...options,
+          onIteration: ({ iteration }) => {
+            if (iteration === 1) setKernelPath('reference')
+            if (iteration === 4) setKernelPath('wasm')
+            if (fresh) onPath('wasm', innerFit)
+          },
+        })
+      const switched = switching(false)
+      const copied = switching(true)
+      expect(valuesOf(switched.W)).toEqual(valuesOf(copied.W))
+      expect(valuesOf(switched.H)).toEqual(valuesOf(copied.H))
+      const reference = fitOn('reference', Xs, options)
+      expect(relativeDifference(valuesOf(switched.H), valuesOf(reference.H))).toBeLessThan(
+        AGREEMENT,
+      )
+    }
+  })
+
+  it('forgets them when the fit ends, whether or not it lays the memory out', () => {
+    // 600×1, k 1 on 'auto': the final error (600 multiply-adds) runs in TypeScript, which
+    // lays nothing out, and W (4.8 KB) is the result's own array, not a copy of it.
+    const column = dense(600, 1, uniform(600, 3))
+    const fit = fitOn('auto', column, { components: 1, solver: 'mu', maxIter: 5, tol: 0 })
+    const W = valuesOf(fit.W)
+    expect(W.buffer.byteLength).toBe(W.byteLength)
+    const wasm = fastModule(1, 0) as KernelModule
+    expect(keptAt(wasm, W)).toBeUndefined()
   })
 
   it('forgets them at the next layout, and refuses an array written since', () => {
