@@ -30,6 +30,7 @@
  * its target alive until the task ends too, and every fit's, not only the last one's.)
  */
 
+import { takeFoundFinite } from './found-finite.ts'
 import { forgetKept } from './wasm.ts'
 
 const BLOCK_BYTES = 65_536
@@ -74,8 +75,9 @@ export const SPARES_PER_LENGTH = 6
 export const factorArray = (length: number): Float64Array => {
   const spare = spares.get(length)?.pop() ?? leftover(length)
   if (spare !== undefined) {
-    // Its entries are about to change: a copy of them in the module's memory is a copy no
-    // more.
+    // Its entries are about to change: a scan of the old ones says nothing of them, and a
+    // copy of them in the module's memory is a copy no more.
+    takeFoundFinite(spare)
     forgetKept(spare)
     return spare
   }

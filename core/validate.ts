@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { invalidMatrix, negativeInput, nonFiniteInput, type Result } from './errors.ts'
 import { storedValues, type AnyMatrix } from './csr.ts'
 import { valuesOf } from './matrix.ts'
+import { takeFoundFinite } from './found-finite.ts'
 
 /** Calls `visit(row, col, value)` for every stored entry until it returns false. */
 const everyEntry = (
@@ -32,6 +33,8 @@ const everyEntry = (
  * iteration; checkFinite then says where a failure is.
  */
 export const allFinite = (values: Float64Array): boolean => {
+  // A kernel's scan of these very entries, just made (core/found-finite.ts).
+  if (takeFoundFinite(values)) return true
   // Four sums, so that the additions do not wait on one another; any NaN or ±Infinity
   // makes its sum NaN.
   const length = values.length

@@ -171,6 +171,7 @@ interface Exports {
     out: number,
   ) => void
   readonly dot: (a: number, b: number, count: number) => number
+  readonly allFinite: (a: number, count: number) => number
   readonly penalize: (G: number, C: number, rows: number, k: number, l1: number, l2: number) => void
   readonly betaSums: (
     values: number,

@@ -20,6 +20,7 @@ import {
 } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { factorArray } from '../core/small-arrays.ts'
+import { foundFinite } from '../core/found-finite.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import {
   F64,
@@ -70,10 +71,15 @@ export const factorsIn = (
   wasm.transpose(h, k, m, ht)
 }
 
-/** A new factor from `length` float64s at `at` (see `factorArray` for where it comes from). */
+/**
+ * A new factor from `length` float64s at `at` (see `factorArray` for where it comes from),
+ * scanned for entries that are not finite in the module, which tells the driver's check
+ * (core/found-finite.ts).
+ */
 export const factorOut = (wasm: KernelModule, at: number, length: number): Float64Array => {
   const out = factorArray(length)
   out.set(viewOf(wasm, at, length))
+  if (wasm.allFinite(at, length) === 1) foundFinite(out)
   return out
 }
 

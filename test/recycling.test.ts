@@ -22,6 +22,8 @@ import {
   type AnySolver,
 } from 'nmfkit'
 import { valuesOf } from '../core/matrix.ts'
+import { foundFinite } from '../core/found-finite.ts'
+import { allFinite } from '../core/validate.ts'
 import {
   dropSpares,
   duringFit,
@@ -45,6 +47,17 @@ describe('factorArray and recycle', () => {
       expect(factorArray(999)).not.toBe(array)
       expect(factorArray(1000)).toBe(array)
       expect(factorArray(1000)).not.toBe(array)
+    }))
+
+  it("forgets a kernel's finding that an array is finite when it hands the array out again", () =>
+    duringFit(() => {
+      const array = factorArray(1000)
+      foundFinite(array)
+      recycle(array)
+      const again = factorArray(1000)
+      expect(again).toBe(array)
+      again[500] = NaN
+      expect(allFinite(again)).toBe(false)
     }))
 
   it('takes an array handed back twice only once', () =>

@@ -9,7 +9,9 @@ import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { CsrMatrix, Matrix, type AnyMatrix, type NmfError, type Result } from 'nmfkit'
-import { checkFinite, checkNonNegative, checkNotAllZero } from '../core/validate.ts'
+import { allFinite, checkFinite, checkNonNegative, checkNotAllZero } from '../core/validate.ts'
+import { foundFinite } from '../core/found-finite.ts'
+import { fastModule, layout, viewOf } from '../core/wasm.ts'
 
 const RUNS = { numRuns: 150 }
 
@@ -179,5 +181,46 @@ describe('the first bad entry, on random matrices', () => {
       const zero = checkNotAllZero(op, 'X', matrix)
       expect(E.isRight(zero)).toBe(nonZero !== undefined)
     }
+  })
+})
+
+describe('allFinite, in TypeScript and in the module', () => {
+  const bad = [NaN, Infinity, -Infinity]
+  const good = [0, -0, 1e308, -1e308, 5e-324, 1]
+  const module = () => {
+    const wasm = fastModule(Infinity, 0)
+    if (wasm === undefined) throw new Error('the module did not load')
+    return (values: Float64Array) => {
+      const at = layout(wasm, [], [Math.max(1, values.length) * 8])
+      if (at === undefined) throw new Error('no memory')
+      viewOf(wasm, at[0], values.length).set(values)
+      return wasm.allFinite(at[0], values.length) === 1
+    }
+  }
+
+  it.each([0, 1, 2, 3, 4, 5, 7, 8, 9, 33])(
+    '%i entries: true when all are finite, false for any NaN or ±Infinity anywhere',
+    (count) => {
+      const inModule = module()
+      const values = Float64Array.from({ length: count }, (_, q) => good[q % good.length])
+      expect(allFinite(values)).toBe(true)
+      expect(inModule(values)).toBe(true)
+      for (let place = 0; place < count; place++) {
+        for (const value of bad) {
+          const one = Float64Array.from(values)
+          one[place] = value
+          expect(allFinite(one), `${value} at ${place}`).toBe(false)
+          expect(inModule(one), `${value} at ${place}, in the module`).toBe(false)
+        }
+      }
+    },
+  )
+
+  it("takes a kernel's finding once: the next check scans again", () => {
+    const values = Float64Array.from([1, 2, 3])
+    foundFinite(values)
+    values[1] = NaN // written after the finding, against the promise
+    expect(allFinite(values)).toBe(true)
+    expect(allFinite(values)).toBe(false)
   })
 })

@@ -841,6 +841,26 @@ export function columnSums(a: usize, rows: i32, k: i32, out: usize): void {
   }
 }
 
+/**
+ * 1 when every one of the `count` float64s at `a` is finite, else 0: 0·x is ±0 exactly
+ * then, and NaN for NaN and ±Infinity, which makes the sum NaN.
+ */
+export function allFinite(a: usize, count: i32): i32 {
+  const zero = f64x2.splat(0)
+  let s0 = zero
+  let s1 = zero
+  let q = 0
+  for (; q + 3 < count; q += 4) {
+    const at = a + ((<usize>q) << 3)
+    s0 = f64x2.add(s0, f64x2.mul(zero, v128.load(at)))
+    s1 = f64x2.add(s1, f64x2.mul(zero, v128.load(at, 16)))
+  }
+  let tail = 0.0
+  for (; q < count; q++) tail += 0 * load<f64>(a + ((<usize>q) << 3))
+  const sums = f64x2.add(s0, s1)
+  return f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1) + tail == 0 ? 1 : 0
+}
+
 /** out[q] += a[q] for q < count. */
 export function addInto(out: usize, a: usize, count: i32): void {
   for (let q = 0; q < count; q++) {
