@@ -129,6 +129,57 @@ export const moduleMultiplyEntries = (
   ]).parallel
 }
 
+/** Rows per chunk of `moduleMuRows`: numerator and denominator of about 16 KiB each. */
+export const muChunk = (k: number): number => Math.max(4, Math.floor(2048 / Math.max(1, k)))
+
+/** The bytes of scratch `moduleMuRows` needs for k components: two chunks per thread. */
+export const muRowsScratch = (k: number): number => 4 * muChunk(k) * k * F64
+
+/**
+ * mu's Frobenius update of W (n×k at byte offset `w`) for a dense X (n×m at `x`), Hᵀ at
+ * `ht` and G = H·Hᵀ at `gram`, into out (n×k, not w), through the module's
+ * muFrobeniusRows: the same bits as X·Hᵀ, W·G and `moduleMultiplyEntries` one after the
+ * other, in one call that two threads split by rows. `scratch` holds muRowsScratch(k).
+ */
+export const moduleMuRows = (
+  wasm: KernelModule,
+  x: number,
+  n: number,
+  m: number,
+  ht: number,
+  k: number,
+  w: number,
+  gram: number,
+  scratch: number,
+  out: number,
+  eps: number,
+  l1: number,
+  l2: number,
+): void => {
+  const chunk = muChunk(k)
+  const work = n * k * (m + k + ENTRY_WORK)
+  const part = (first: number, count: number, onWorker: boolean) => [
+    x + first * m * F64,
+    count,
+    m,
+    ht,
+    k,
+    w + first * k * F64,
+    gram,
+    scratch + (onWorker ? 2 * chunk * k * F64 : 0),
+    chunk,
+    out + first * k * F64,
+    eps,
+    l1,
+    l2,
+  ]
+  if (!twoThreadsFor(work)) {
+    wasm.muFrobeniusRows(x, n, m, ht, k, w, gram, scratch, chunk, out, eps, l1, l2)
+    return
+  }
+  rowsInTwoParts(wasm, work, 'muFrobeniusRows', n, Math.ceil(n / 2), part)
+}
+
 /** out (n×m) = A (n×p) · B (p×m). */
 export const gemm = (
   a: Float64Array,

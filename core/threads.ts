@@ -69,6 +69,7 @@ export const WORKER_KERNELS = [
   'coordinateSweep',
   'squaredErrorDense',
   'multiplyEntries',
+  'muFrobeniusRows',
 ] as const
 
 /** The name of a kernel the worker can run. */

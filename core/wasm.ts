@@ -172,6 +172,21 @@ interface Exports {
   ) => void
   readonly dot: (a: number, b: number, count: number) => number
   readonly allFinite: (a: number, count: number) => number
+  readonly muFrobeniusRows: (
+    x: number,
+    rows: number,
+    m: number,
+    ht: number,
+    k: number,
+    w: number,
+    G: number,
+    scratch: number,
+    chunk: number,
+    out: number,
+    eps: number,
+    l1: number,
+    l2: number,
+  ) => void
   readonly penalize: (G: number, C: number, rows: number, k: number, l1: number, l2: number) => void
   readonly betaSums: (
     values: number,

@@ -50,6 +50,8 @@ export interface XInModule {
   readonly transposeTimes: (b: number, out: number) => void
   /** The offsets of the slots asked for, in order. */
   readonly at: readonly number[]
+  /** Where X is, when it is dense (n×m float64s). */
+  readonly dense?: number
 }
 
 /**
@@ -117,6 +119,7 @@ export const layoutWithX = (
       times: (b, out) => moduleProduct(wasm, x, n, m, m, 1, b, k, out),
       transposeTimes: (b, out) => moduleProduct(wasm, x, m, n, 1, m, b, k, out),
       at: at.slice(1),
+      dense: x,
     }
   }
   // Xᵀ·B on two threads sums one half into a slot of its own (`other`).

@@ -54,7 +54,9 @@ import {
   gramColumns,
   gramRows,
   moduleMultiplyEntries,
+  moduleMuRows,
   moduleProduct,
+  muRowsScratch,
   transpose,
 } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
@@ -433,9 +435,10 @@ const frobeniusInModule = (
   // takes them over for its numerator and denominator (Hᵀ-shaped, m×k).
   const shared = Math.max(nk, mk)
   const kept = [keptAt(wasm, W), keptAt(wasm, H)] as const
-  const laid = layoutWithX(wasm, X, k, [shared, mk, mk, kk, shared, shared, kk])
+  const scratch = X.format === 'dense' ? muRowsScratch(k) : 0
+  const laid = layoutWithX(wasm, X, k, [shared, mk, mk, kk, shared, shared, kk, scratch])
   if (laid === undefined) return undefined
-  const { times, transposeTimes, at } = laid
+  const { times, transposeTimes, at, dense } = laid
   const [h, ht, gramH, denominatorW, gramW] = [at[1], at[2], at[3], at[5], at[6]]
   // The new W is made over W's numerator, and the next iteration finds it there: W's
   // slot and its numerator's swap roles each iteration.
@@ -448,10 +451,15 @@ const frobeniusInModule = (
   // is written over its numerator (entry by entry, each read before it is written): one
   // n×k array less in the module's memory.
   moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
-  times(ht, numeratorW)
-  moduleProduct(wasm, w, n, k, k, 1, gramH, k, denominatorW)
   const nextW = numeratorW
-  moduleMultiplyEntries(wasm, w, numeratorW, denominatorW, n * k, nextW, EPSILON, l1W, l2W, 1, 0)
+  if (dense !== undefined) {
+    // The three steps below in one call, row chunk by row chunk: the same bits.
+    moduleMuRows(wasm, dense, n, m, ht, k, w, gramH, at[7], nextW, EPSILON, l1W, l2W)
+  } else {
+    times(ht, numeratorW)
+    moduleProduct(wasm, w, n, k, k, 1, gramH, k, denominatorW)
+    moduleMultiplyEntries(wasm, w, numeratorW, denominatorW, n * k, nextW, EPSILON, l1W, l2W, 1, 0)
+  }
   const Wout = factorOut(wasm, nextW, n * k)
   if (!updateH) {
     keepCopies(wasm, [Wout, H], [nextW, h])

@@ -40,6 +40,10 @@ import {
   gramColumns,
   gramRows,
   moduleMultiplyEntries,
+  moduleMuRows,
+  moduleProduct,
+  muChunk,
+  muRowsScratch,
 } from '../core/kernels.ts'
 import * as reference from '../core/kernels-reference.ts'
 import { inParallel, takenBackCalls, THREAD_MIN_WORK, workerRunning } from '../core/threads.ts'
@@ -455,6 +459,44 @@ describe('the second thread', () => {
     expect(two.parallel).toBe(availableParallelism() >= 2)
     expect(two.out).toEqual(one.out)
   })
+
+  it.each([
+    [1, 7, 1, 0, 0],
+    [5, 9, 3, 0.01, 0.2],
+    [683, 64, 10, 0, 0],
+    [1797, 64, 10, 0.05, 0.1],
+    [97, 40, 300, 0, 0.3],
+  ])(
+    "runs mu's Frobenius W update for %i×%i, k %i, in one call: the same bits as three",
+    (n, m, k, l1, l2) => {
+      setKernelPath('auto')
+      const wasm = fastModule(Infinity, 0)
+      if (wasm === undefined) throw new Error('the module did not load')
+      // One partial chunk, or several and a partial one (k 10: 204 rows; k 300: 6).
+      expect(n % muChunk(k)).toBeGreaterThan(0)
+      const rng = createRng(n + k)
+      const draw = (length: number) => Float64Array.from({ length }, () => rng.uniform())
+      const [X, Ht, W] = [draw(n * m), draw(m * k), draw(n * k)]
+      const G = reference.gramColumns(Ht, m, k)
+      const nk = n * k * 8
+      const run = (threads: boolean, fused: boolean) => {
+        setKernelThreads(threads)
+        const at = layout(wasm, [X, Ht, W, G], [nk, nk, nk, muRowsScratch(k)])
+        if (at === undefined) throw new Error('no memory')
+        const [x, ht, w, g, numerator, denominator, out, scratch] = at
+        if (fused) moduleMuRows(wasm, x, n, m, ht, k, w, g, scratch, out, 2 ** -52, l1, l2)
+        else {
+          moduleProduct(wasm, x, n, m, m, 1, ht, k, numerator)
+          moduleProduct(wasm, w, n, k, k, 1, g, k, denominator)
+          moduleMultiplyEntries(wasm, w, numerator, denominator, n * k, out, 2 ** -52, l1, l2, 1, 0)
+        }
+        return viewOf(wasm, out, n * k).slice()
+      }
+      const expected = run(false, false)
+      expect(run(false, true)).toEqual(expected)
+      expect(run(true, true)).toEqual(expected)
+    },
+  )
 
   it("runs mu's dense KL pass on two threads, the same to rounding", () => {
     setKernelPath('auto')

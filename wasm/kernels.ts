@@ -789,6 +789,42 @@ export function multiplyEntries(
   multiplyRow(A + at, numerator + at, denominator + at, rest, out + at, eps, l1, l2, gamma, floor)
 }
 
+/**
+ * mu's Frobenius update of W for a dense X (rows×m) in chunks of `chunk` rows: for each,
+ * its numerator X·Hᵀ (Ht m×k) and denominator W·G (G k×k) into `scratch` (2·chunk·k),
+ * then multiplyEntries with γ 1 and no floor into out. Each entry is the sum, and the
+ * update, that the three calls over all rows make (gemmStrided sums every entry over l in
+ * order, however the rows are tiled): the same bits, with the numerator and denominator of
+ * a chunk still in cache when it is updated, and one call where there were three.
+ */
+export function muFrobeniusRows(
+  x: usize,
+  rows: i32,
+  m: i32,
+  ht: usize,
+  k: i32,
+  w: usize,
+  G: usize,
+  scratch: usize,
+  chunk: i32,
+  out: usize,
+  eps: f64,
+  l1: f64,
+  l2: f64,
+): void {
+  const numerator = scratch
+  const denominator = scratch + ((<usize>chunk * <usize>k) << 3)
+  const rowX: usize = (<usize>m) << 3
+  const rowW: usize = (<usize>k) << 3
+  for (let i0 = 0; i0 < rows; i0 += chunk) {
+    const count = min(chunk, rows - i0)
+    const wi = w + <usize>i0 * rowW
+    gemmStrided(x + <usize>i0 * rowX, count, m, rowX, 8, ht, k, numerator)
+    gemmStrided(wi, count, k, rowW, 8, G, k, denominator)
+    multiplyEntries(wi, numerator, denominator, count * k, out + <usize>i0 * rowW, eps, l1, l2, 1, 0)
+  }
+}
+
 /** out (m×n) = Aᵀ for A of n×m. */
 export function transpose(a: usize, n: i32, m: i32, out: usize): void {
   for (let i = 0; i < n; i++) {
