@@ -173,7 +173,7 @@ export const moduleMuRows = (
     l1,
     l2,
   ]
-  if (!twoThreadsFor(work)) {
+  if (n < 8 || !twoThreadsFor(work)) {
     wasm.muFrobeniusRows(x, n, m, ht, k, w, gram, scratch, chunk, out, eps, l1, l2)
     return
   }

@@ -6,7 +6,10 @@
  * entry computed by one thread in the same order as with one thread, so bit
  * for bit the same results), half of X's rows for Xᵀ·B with a CSR X and
  * for mu's dense KL pass (muKlDense; two partial sums of H's numerator, added:
- * the same to rounding), half of the rows of a column sweep (coordinateSweep; the
+ * the same to rounding), half of the entries of mu's entrywise update
+ * (multiplyEntries) or half of the rows of its whole Frobenius update of W
+ * (muFrobeniusRows; each entry by one thread: the same bits), half of the rows of a
+ * column sweep (coordinateSweep; the
  * entries bit for bit the same, the two halves' sums added) or of the dense
  * Frobenius error (squaredErrorDense; two partial sums, added on one thread as on
  * two). Calls stay synchronous: the

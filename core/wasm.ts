@@ -9,12 +9,14 @@
  * factors and temporaries one that nothing reads any more, handed back earlier in the
  * fit or by the fit before, see core/small-arrays.ts); nothing the caller holds is
  * written.
- * Copying an operand costs one pass over it, a product k passes; the one
- * exception is the X of a fit, read every iteration: inside
+ * Copying an operand costs one pass over it, a product k passes. Two exceptions:
+ * the X of a fit, read every iteration: inside
  * `withResidentScope` (nmf and transform run in one), arrays given to
  * `keepResident` stay in the module's memory while consecutive calls use them,
  * and are copied again when another kept array needs the room or a later scope
- * uses them. They must not change within the scope. The memory grows to the
+ * uses them. They must not change within the scope. And the W and H a whole
+ * iteration leaves in the memory, which the next iteration reads where they are
+ * (`keepCopies` and `keptAt`) if nothing has laid the memory out since. The memory grows to the
  * largest call's needs (a fit of a dense X: about the size of X again) and
  * keeps that size; `releaseKernelMemory` gives it back. A call the memory
  * cannot hold (wasm32 stops at 4 GiB) runs the TypeScript loops.
@@ -28,7 +30,7 @@
  * starting value, and any other value than those three is an error when the
  * library loads. The module is compiled synchronously on first use; a host
  * that refuses that (a browser's main thread refuses modules over 4 KiB; this
- * one is about 12.6 KB) or lacks SIMD runs the TypeScript loops. Both paths
+ * one is about 15 KB) or lacks SIMD runs the TypeScript loops. Both paths
  * compute the same sums, in places in another order (and logarithms from the
  * module's own implementation): the fixtures agree to 1e-12
  * (test/kernel-paths.test.ts), not bit for bit.

@@ -354,7 +354,8 @@ const klDense = (
   const scratch = (block * m + m * k + block * k) * F64
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * F64]
   const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk, mk]
-  const kept = [keptAt(wasm, W), keptAt(wasm, H)] as const
+  // As in frobeniusInModule: the caller's H (transform) is copied in every time.
+  const kept = [keptAt(wasm, W), updateH ? keptAt(wasm, H) : undefined] as const
   const at = layout(wasm, [valuesOf(X)], slots)
   if (at === undefined) return undefined
   const [x, , , h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
@@ -394,7 +395,7 @@ const klDense = (
   )
   const Wout = factorOut(wasm, nextW, n * k)
   if (!updateH) {
-    keepCopies(wasm, [Wout, H], [nextW, h])
+    keepCopies(wasm, [Wout], [nextW])
     return { W: Wout, H: undefined }
   }
 
@@ -432,13 +433,18 @@ const frobeniusInModule = (
   if (wasm === undefined) return undefined
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
   // W's slot and its denominator's are read no more once the new W is made: H's update
-  // takes them over for its numerator and denominator (Hᵀ-shaped, m×k).
+  // takes them over for its numerator and denominator (Hᵀ-shaped, m×k). On a dense X W's
+  // update needs no denominator slot, only its scratch of a few chunks of rows.
   const shared = Math.max(nk, mk)
-  const kept = [keptAt(wasm, W), keptAt(wasm, H)] as const
-  const scratch = X.format === 'dense' ? muRowsScratch(k) : 0
-  const laid = layoutWithX(wasm, X, k, [shared, mk, mk, kk, shared, shared, kk, scratch])
+  const dense = X.format === 'dense'
+  const scratch = dense ? muRowsScratch(k) : 0
+  // The caller's H (transform) is copied in every time: only factors this solver made
+  // are read where the last iteration left them.
+  const kept = [keptAt(wasm, W), updateH ? keptAt(wasm, H) : undefined] as const
+  const slots = [shared, mk, mk, kk, shared, dense ? mk : shared, kk, scratch]
+  const laid = layoutWithX(wasm, X, k, slots)
   if (laid === undefined) return undefined
-  const { times, transposeTimes, at, dense } = laid
+  const { times, transposeTimes, at } = laid
   const [h, ht, gramH, denominatorW, gramW] = [at[1], at[2], at[3], at[5], at[6]]
   // The new W is made over W's numerator, and the next iteration finds it there: W's
   // slot and its numerator's swap roles each iteration.
@@ -452,9 +458,9 @@ const frobeniusInModule = (
   // n×k array less in the module's memory.
   moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
   const nextW = numeratorW
-  if (dense !== undefined) {
+  if (laid.dense !== undefined) {
     // The three steps below in one call, row chunk by row chunk: the same bits.
-    moduleMuRows(wasm, dense, n, m, ht, k, w, gramH, at[7], nextW, EPSILON, l1W, l2W)
+    moduleMuRows(wasm, laid.dense, n, m, ht, k, w, gramH, at[7], nextW, EPSILON, l1W, l2W)
   } else {
     times(ht, numeratorW)
     moduleProduct(wasm, w, n, k, k, 1, gramH, k, denominatorW)
@@ -462,7 +468,7 @@ const frobeniusInModule = (
   }
   const Wout = factorOut(wasm, nextW, n * k)
   if (!updateH) {
-    keepCopies(wasm, [Wout, H], [nextW, h])
+    keepCopies(wasm, [Wout], [nextW])
     return { W: Wout, H: undefined }
   }
 
