@@ -136,19 +136,23 @@ export const muChunk = (k: number): number => Math.max(4, Math.floor(2048 / Math
 export const muRowsScratch = (k: number): number => 4 * muChunk(k) * k * F64
 
 /**
- * mu's Frobenius update of W (n×k at byte offset `w`) for a dense X (n×m at `x`), Hᵀ at
- * `ht` and G = H·Hᵀ at `gram`, into out (n×k, not w), through the module's
- * muFrobeniusRows: the same bits as X·Hᵀ, W·G and `moduleMultiplyEntries` one after the
- * other, in one call that two threads split by rows. `scratch` holds muRowsScratch(k).
+ * mu's Frobenius update of a factor F (rows×k at byte offset `factor`: W, or Hᵀ) into out
+ * (rows×k, not F), its numerator A·B read as `moduleProduct` reads it (A(i, l) at
+ * a + (i·rowStep + l·innerStep)·8, B inner×k: X·Hᵀ, or Xᵀ·W) and its denominator F·G
+ * (G k×k at `gram`), through the module's muFrobeniusRows: the same bits as the product,
+ * F·G and `moduleMultiplyEntries` one after the other, in one call that two threads
+ * split by rows. `scratch` holds muRowsScratch(k).
  */
 export const moduleMuRows = (
   wasm: KernelModule,
-  x: number,
-  n: number,
-  m: number,
-  ht: number,
+  a: number,
+  rows: number,
+  inner: number,
+  rowStep: number,
+  innerStep: number,
+  b: number,
   k: number,
-  w: number,
+  factor: number,
   gram: number,
   scratch: number,
   out: number,
@@ -157,14 +161,38 @@ export const moduleMuRows = (
   l2: number,
 ): void => {
   const chunk = muChunk(k)
-  const work = n * k * (m + k + ENTRY_WORK)
+  const work = rows * k * (inner + k + ENTRY_WORK)
+  if (rows < 8 || !twoThreadsFor(work)) {
+    // One thread: one call, without an argument list (as moduleProduct).
+    const [rowBytes, innerBytes] = [rowStep * F64, innerStep * F64]
+    wasm.muFrobeniusRows(
+      a,
+      rows,
+      inner,
+      rowBytes,
+      innerBytes,
+      b,
+      k,
+      factor,
+      gram,
+      scratch,
+      chunk,
+      out,
+      eps,
+      l1,
+      l2,
+    )
+    return
+  }
   const part = (first: number, count: number, onWorker: boolean) => [
-    x + first * m * F64,
+    a + first * rowStep * F64,
     count,
-    m,
-    ht,
+    inner,
+    rowStep * F64,
+    innerStep * F64,
+    b,
     k,
-    w + first * k * F64,
+    factor + first * k * F64,
     gram,
     scratch + (onWorker ? 2 * chunk * k * F64 : 0),
     chunk,
@@ -173,11 +201,7 @@ export const moduleMuRows = (
     l1,
     l2,
   ]
-  if (n < 8 || !twoThreadsFor(work)) {
-    wasm.muFrobeniusRows(x, n, m, ht, k, w, gram, scratch, chunk, out, eps, l1, l2)
-    return
-  }
-  rowsInTwoParts(wasm, work, 'muFrobeniusRows', n, Math.ceil(n / 2), part)
+  rowsInTwoParts(wasm, work, 'muFrobeniusRows', rows, Math.ceil(rows / 2), part)
 }
 
 /** out (n×m) = A (n×p) · B (p×m). */

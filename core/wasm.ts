@@ -175,12 +175,14 @@ interface Exports {
   readonly dot: (a: number, b: number, count: number) => number
   readonly allFinite: (a: number, count: number) => number
   readonly muFrobeniusRows: (
-    x: number,
+    a: number,
     rows: number,
-    m: number,
-    ht: number,
+    inner: number,
+    rowStep: number,
+    innerStep: number,
+    b: number,
     k: number,
-    w: number,
+    F: number,
     G: number,
     scratch: number,
     chunk: number,

@@ -433,15 +433,16 @@ const frobeniusInModule = (
   if (wasm === undefined) return undefined
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
   // W's slot and its denominator's are read no more once the new W is made: H's update
-  // takes them over for its numerator and denominator (Hᵀ-shaped, m×k). On a dense X W's
-  // update needs no denominator slot, only its scratch of a few chunks of rows.
+  // takes them over for its numerator and denominator (Hᵀ-shaped, m×k). On a dense X
+  // neither update needs a denominator slot, only a scratch of a few chunks of rows; the
+  // new Hᵀ goes into W's slot all the same.
   const shared = Math.max(nk, mk)
   const dense = X.format === 'dense'
   const scratch = dense ? muRowsScratch(k) : 0
   // The caller's H (transform) is copied in every time: only factors this solver made
   // are read where the last iteration left them.
   const kept = [keptAt(wasm, W), updateH ? keptAt(wasm, H) : undefined] as const
-  const slots = [shared, mk, mk, kk, shared, dense ? mk : shared, kk, scratch]
+  const slots = [shared, mk, mk, kk, shared, dense ? 0 : shared, kk, scratch]
   const laid = layoutWithX(wasm, X, k, slots)
   if (laid === undefined) return undefined
   const { times, transposeTimes, at } = laid
@@ -460,7 +461,8 @@ const frobeniusInModule = (
   const nextW = numeratorW
   if (laid.dense !== undefined) {
     // The three steps below in one call, row chunk by row chunk: the same bits.
-    moduleMuRows(wasm, laid.dense, n, m, ht, k, w, gramH, at[7], nextW, EPSILON, l1W, l2W)
+    const x = laid.dense
+    moduleMuRows(wasm, x, n, m, m, 1, ht, k, w, gramH, at[7], nextW, EPSILON, l1W, l2W)
   } else {
     times(ht, numeratorW)
     moduleProduct(wasm, w, n, k, k, 1, gramH, k, denominatorW)
@@ -473,23 +475,29 @@ const frobeniusInModule = (
   }
 
   // Hᵀ ← Hᵀ ∘ (Xᵀ·W) / (Hᵀ·(WᵀW) + l1 + l2·Hᵀ) with the new W.
-  transposeTimes(nextW, numeratorHt)
   moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
-  moduleProduct(wasm, ht, m, k, k, 1, gramW, k, denominatorHt)
   const nextHt = numeratorHt
-  moduleMultiplyEntries(
-    wasm,
-    ht,
-    numeratorHt,
-    denominatorHt,
-    m * k,
-    nextHt,
-    EPSILON,
-    l1H,
-    l2H,
-    1,
-    0,
-  )
+  if (laid.dense !== undefined) {
+    // As W's: Xᵀ·W, Hᵀ·(WᵀW) and the update in one call, the same bits.
+    const x = laid.dense
+    moduleMuRows(wasm, x, m, n, 1, m, nextW, k, ht, gramW, at[7], nextHt, EPSILON, l1H, l2H)
+  } else {
+    transposeTimes(nextW, numeratorHt)
+    moduleProduct(wasm, ht, m, k, k, 1, gramW, k, denominatorHt)
+    moduleMultiplyEntries(
+      wasm,
+      ht,
+      numeratorHt,
+      denominatorHt,
+      m * k,
+      nextHt,
+      EPSILON,
+      l1H,
+      l2H,
+      1,
+      0,
+    )
+  }
   const Hout = transposedOut(wasm, nextHt, m, k, h)
   keepCopies(wasm, [Wout, Hout], [nextW, h])
   return { W: Wout, H: Hout }

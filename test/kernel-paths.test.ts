@@ -461,36 +461,61 @@ describe('the second thread', () => {
   })
 
   it.each([
-    [1, 7, 1, 0, 0],
-    [5, 9, 3, 0.01, 0.2],
-    [683, 64, 10, 0, 0],
-    [1797, 64, 10, 0.05, 0.1],
-    [97, 40, 300, 0, 0.3],
-  ])(
-    "runs mu's Frobenius W update for %i×%i, k %i, in one call: the same bits as three",
-    (n, m, k, l1, l2) => {
+    [1, 7, 1, 0, 0, 'W'],
+    [5, 9, 3, 0.01, 0.2, 'W'],
+    [683, 64, 10, 0, 0, 'W'],
+    [1797, 64, 10, 0.05, 0.1, 'W'],
+    [97, 40, 300, 0, 0.3, 'W'],
+    [3, 1, 1, 0, 0, 'Hᵀ'],
+    [1797, 409, 10, 0.05, 0.1, 'Hᵀ'],
+    [31, 6, 2, 0, 0, 'Hᵀ'],
+    [40, 97, 300, 0.01, 0, 'Hᵀ'],
+  ] as const)(
+    "runs mu's Frobenius update for %i×%i, k %i (l1 %s, l2 %s) of %s in one call: the same bits as three",
+    (n, m, k, l1, l2, factor) => {
       setKernelPath('auto')
       const wasm = fastModule(Infinity, 0)
       if (wasm === undefined) throw new Error('the module did not load')
+      // W's rows are X's (n), Hᵀ's X's columns (m), read down X: Xᵀ·W.
+      const [rows, inner] = factor === 'W' ? [n, m] : [m, n]
+      const [rowStep, innerStep] = factor === 'W' ? [m, 1] : [1, m]
       // One partial chunk, or several and a partial one (k 10: 204 rows; k 300: 6).
-      expect(n % muChunk(k)).toBeGreaterThan(0)
+      expect(rows % muChunk(k)).toBeGreaterThan(0)
       const rng = createRng(n + k)
       const draw = (length: number) => Float64Array.from({ length }, () => rng.uniform())
-      const [X, Ht, W] = [draw(n * m), draw(m * k), draw(n * k)]
-      const G = reference.gramColumns(Ht, m, k)
-      const nk = n * k * 8
+      const [X, B, F] = [draw(n * m), draw(inner * k), draw(rows * k)]
+      const G = reference.gramColumns(B, inner, k)
+      const size = rows * k * 8
       const run = (threads: boolean, fused: boolean) => {
         setKernelThreads(threads)
-        const at = layout(wasm, [X, Ht, W, G], [nk, nk, nk, muRowsScratch(k)])
+        const at = layout(wasm, [X, B, F, G], [size, size, size, muRowsScratch(k)])
         if (at === undefined) throw new Error('no memory')
-        const [x, ht, w, g, numerator, denominator, out, scratch] = at
-        if (fused) moduleMuRows(wasm, x, n, m, ht, k, w, g, scratch, out, 2 ** -52, l1, l2)
-        else {
-          moduleProduct(wasm, x, n, m, m, 1, ht, k, numerator)
-          moduleProduct(wasm, w, n, k, k, 1, g, k, denominator)
-          moduleMultiplyEntries(wasm, w, numerator, denominator, n * k, out, 2 ** -52, l1, l2, 1, 0)
+        const [x, b, f, g, numerator, denominator, out, scratch] = at
+        const eps = 2 ** -52
+        if (fused) {
+          moduleMuRows(
+            wasm,
+            x,
+            rows,
+            inner,
+            rowStep,
+            innerStep,
+            b,
+            k,
+            f,
+            g,
+            scratch,
+            out,
+            eps,
+            l1,
+            l2,
+          )
+        } else {
+          moduleProduct(wasm, x, rows, inner, rowStep, innerStep, b, k, numerator)
+          moduleProduct(wasm, f, rows, k, k, 1, g, k, denominator)
+          moduleMultiplyEntries(wasm, f, numerator, denominator, rows * k, out, eps, l1, l2, 1, 0)
         }
-        return viewOf(wasm, out, n * k).slice()
+        return viewOf(wasm, out, rows * k).slice()
       }
       const expected = run(false, false)
       expect(run(false, true)).toEqual(expected)

@@ -790,20 +790,24 @@ export function multiplyEntries(
 }
 
 /**
- * mu's Frobenius update of W for a dense X (rows×m) in chunks of `chunk` rows: for each,
- * its numerator X·Hᵀ (Ht m×k) and denominator W·G (G k×k) into `scratch` (2·chunk·k),
- * then multiplyEntries with γ 1 and no floor into out. Each entry is the sum, and the
- * update, that the three calls over all rows make (gemmStrided sums every entry over l in
- * order, however the rows are tiled): the same bits, with the numerator and denominator of
- * a chunk still in cache when it is updated, and one call where there were three.
+ * mu's Frobenius update of a factor F (rows×k: W, or Hᵀ) for a dense X, in chunks of
+ * `chunk` rows: for each, its numerator A·B (A rows×inner as gemmStrided reads it: X for
+ * W with B = Hᵀ, Xᵀ for Hᵀ with B = W) and denominator F·G (G k×k) into `scratch`
+ * (2·chunk·k), then multiplyEntries with γ 1 and no floor into out. Each entry is the sum,
+ * and the update, that the three calls over all rows make (gemmStrided sums every entry
+ * over l in order, however the rows are tiled): the same bits, with the numerator and
+ * denominator of a chunk still in cache when it is updated, and one call where there
+ * were three.
  */
 export function muFrobeniusRows(
-  x: usize,
+  a: usize,
   rows: i32,
-  m: i32,
-  ht: usize,
+  inner: i32,
+  rowStep: usize,
+  innerStep: usize,
+  b: usize,
   k: i32,
-  w: usize,
+  F: usize,
   G: usize,
   scratch: usize,
   chunk: i32,
@@ -814,14 +818,13 @@ export function muFrobeniusRows(
 ): void {
   const numerator = scratch
   const denominator = scratch + ((<usize>chunk * <usize>k) << 3)
-  const rowX: usize = (<usize>m) << 3
-  const rowW: usize = (<usize>k) << 3
+  const rowF: usize = (<usize>k) << 3
   for (let i0 = 0; i0 < rows; i0 += chunk) {
     const count = min(chunk, rows - i0)
-    const wi = w + <usize>i0 * rowW
-    gemmStrided(x + <usize>i0 * rowX, count, m, rowX, 8, ht, k, numerator)
-    gemmStrided(wi, count, k, rowW, 8, G, k, denominator)
-    multiplyEntries(wi, numerator, denominator, count * k, out + <usize>i0 * rowW, eps, l1, l2, 1, 0)
+    const fi = F + <usize>i0 * rowF
+    gemmStrided(a + <usize>i0 * rowStep, count, inner, rowStep, innerStep, b, k, numerator)
+    gemmStrided(fi, count, k, rowF, 8, G, k, denominator)
+    multiplyEntries(fi, numerator, denominator, count * k, out + <usize>i0 * rowF, eps, l1, l2, 1, 0)
   }
 }
 
