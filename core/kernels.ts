@@ -62,12 +62,13 @@ export const moduleProduct = (
   // One thread (too small, or threads not allowed): one call, without building the parts'
   // argument lists (on the notebook's problem they were much of what an iteration allocated).
   const work = rows * inner * m
-  if (rows < 8 || !twoThreadsFor(work)) {
+  if (rows < 2 || !twoThreadsFor(work)) {
     wasm.gemmStrided(a, rows, inner, rowStep * F64, innerStep * F64, b, m, out)
     return
   }
   // On two threads the calling thread takes whole tiles of four rows, about half of them;
-  // of fewer than 16 rows (a Gram such as WᵀW, k×k), half of them, which is more even.
+  // of fewer than 16 rows (a Gram such as WᵀW, k×k, over a long inner dimension), half of
+  // them, which is more even.
   const split = rows < 16 ? Math.ceil(rows / 2) : Math.ceil(rows / 8) * 4
   rowsInTwoParts(wasm, work, 'gemmStrided', rows, split, (first, count) => [
     a + first * rowStep * F64,
