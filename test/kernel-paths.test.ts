@@ -479,7 +479,7 @@ describe('the second thread', () => {
       // W's rows are X's (n), Hᵀ's X's columns (m), read down X: Xᵀ·W.
       const [rows, inner] = factor === 'W' ? [n, m] : [m, n]
       const [rowStep, innerStep] = factor === 'W' ? [m, 1] : [1, m]
-      // One partial chunk, or several and a partial one (k 10: 204 rows; k 300: 6).
+      // One partial chunk, or several and a partial one (k 10: 819 rows; k 300: 27).
       expect(rows % muChunk(k)).toBeGreaterThan(0)
       const rng = createRng(n + k)
       const draw = (length: number) => Float64Array.from({ length }, () => rng.uniform())
