@@ -14,7 +14,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { DIMENSIONS } from './dimensions.ts'
-import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
+import { invalidMatrix, shapeMismatch, showEntries, type Result } from './errors.ts'
 import { csrTimesDense, type CsrParts } from './kernels.ts'
 import {
   checkPosition,
@@ -100,12 +100,12 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
     }
     if (indptr.length !== rows + 1) {
       return E.left(
-        shapeMismatch(op, 'indptr', `${rows + 1} entries (rows + 1)`, `${indptr.length}`),
+        shapeMismatch(op, 'indptr', `${showEntries(rows + 1)} (rows + 1)`, `${indptr.length}`),
       )
     }
     if (indices.length !== data.length) {
       return E.left(
-        shapeMismatch(op, 'indices', `${data.length} entries (as data)`, `${indices.length}`),
+        shapeMismatch(op, 'indices', `${showEntries(data.length)} (as data)`, `${indices.length}`),
       )
     }
     if (indptr[0] !== 0)

@@ -81,6 +81,10 @@ export type NmfError =
   | Unsupported
   | Aborted
 
+/** `1 entry`, `3 entries`: a count of entries for messages. */
+export const showEntries = (count: number): string =>
+  `${count} ${count === 1 ? 'entry' : 'entries'}`
+
 /** Formats a number for a message: integers plainly, others with 6 significant digits. */
 export const showNumber = (value: number): string =>
   Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)))

@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { DIMENSIONS } from './dimensions.ts'
-import { invalidMatrix, shapeMismatch, type Result } from './errors.ts'
+import { invalidMatrix, shapeMismatch, showEntries, type Result } from './errors.ts'
 import { gemm, gemmNT, gemmTN, transpose } from './kernels.ts'
 import { euclideanNorm } from './scaled.ts'
 
@@ -167,7 +167,7 @@ export class Matrix<R extends string = string, C extends string = string> {
           shapeMismatch(
             'Matrix.fromArrays',
             `row ${i}`,
-            `${cols} entries (as row 0)`,
+            `${showEntries(cols)} (as row 0)`,
             `${row.length}`,
           ),
         )
@@ -236,7 +236,7 @@ export class Matrix<R extends string = string, C extends string = string> {
         shapeMismatch(
           'Matrix.fromData',
           'data',
-          `${rows * cols} entries (${showShape(rows, cols)})`,
+          `${showEntries(rows * cols)} (${showShape(rows, cols)})`,
           `${data.length}`,
         ),
       )

@@ -222,7 +222,7 @@ describe('errors', () => {
       'a ragged nested array for W',
       () => betaDivergence(X, [[1], [1, 2]] as never, H, 1),
       'InvalidMatrix',
-      'betaDivergence: W: Matrix.fromArrays: expected row 1 to have 1 entries',
+      'betaDivergence: W: Matrix.fromArrays: expected row 1 to have 1 entry',
     ],
     [
       'Itakura–Saito with a zero in X',

@@ -123,6 +123,13 @@ describe('constructors', () => {
     expect(error.message).toBe(
       'Matrix.fromArrays: expected row 2 to have 2 entries (as row 0), found 1',
     )
+    // One entry is an entry, not "1 entries".
+    expect(errorOf(Matrix.fromArrays([[1], [2, 3]])).message).toBe(
+      'Matrix.fromArrays: expected row 1 to have 1 entry (as row 0), found 2',
+    )
+    expect(errorOf(Matrix.fromData(1, 1, [1, 2])).message).toBe(
+      'Matrix.fromData: expected data to have 1 entry (1×1), found 2',
+    )
   })
 
   it('fromData is row-major and copies its input', () => {

@@ -8,6 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { fromJSON, Matrix, type AnyMatrix } from 'nmfkit'
 import { inputError, quoteCell, type CliResult } from '../errors.ts'
+import { showEntries } from '../../core/errors.ts'
 import { notUtf8Text, TOO_SMALL, underflows } from './text.ts'
 
 /** A short rendering of what is at `at` in `text`, for messages. */
@@ -285,7 +286,7 @@ export const nestedArraysProblem = (rows: readonly unknown[], path: string): str
     }
     if (row.length !== cols) {
       return (
-        `${path}[${i}] (row ${i + 1}): expected ${cols} entries, as row 1 has, ` +
+        `${path}[${i}] (row ${i + 1}): expected ${showEntries(cols)}, as row 1 has, ` +
         `found ${row.length}`
       )
     }

@@ -16,6 +16,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { CsrMatrix, Matrix, type AnyMatrix } from 'nmfkit'
 import { inputError, quoteCell, type CliResult } from '../errors.ts'
+import { showEntries } from '../../core/errors.ts'
 import { notUtf8Text, TOO_SMALL, underflows } from './text.ts'
 
 /** The banner's words, lower-cased. */
@@ -191,7 +192,7 @@ const readCoordinate = (
       return E.left(
         inputError(
           file,
-          `${where}: expected ${declared} entries (as the size line says), found more`,
+          `${where}: expected ${showEntries(declared)} (as the size line says), found more`,
         ),
       )
     }

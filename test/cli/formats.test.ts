@@ -471,6 +471,9 @@ describe('JSON', () => {
     expect(left(parseJsonMatrix('{"a": {"b": [[1, 2], [3]]}}', 'r.json', 'a.b'))).toBe(
       'r.json: a.b[1] (row 2): expected 2 entries, as row 1 has, found 1',
     )
+    expect(left(parseJsonMatrix('[[1], [2, 3]]', 'r.json'))).toBe(
+      'r.json: [1] (row 2): expected 1 entry, as row 1 has, found 2',
+    )
   })
 
   it("places an entry in the file's own layout, rows and columns counted from 1", () => {
