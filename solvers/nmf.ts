@@ -395,7 +395,7 @@ export const buildInit = (
     return customInit(X, components, name as { W: unknown; H: unknown }, op)
   }
   return E.left(
-    invalidOption(op, 'init', `expected a strategy name or { W, H }, found ${typeof name}`),
+    invalidOption(op, 'init', `expected a strategy name or { W, H }, found ${describeValue(name)}`),
   )
 }
 
@@ -544,8 +544,7 @@ export const checkOptionsObject = (
         invalidOption(
           operation,
           'options',
-          `expected an object (e.g. ${example}), ` +
-            `found ${options === null ? 'null' : typeof options}`,
+          `expected an object (e.g. ${example}), found ${describeValue(options)}`,
         ),
       )
 

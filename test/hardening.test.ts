@@ -547,7 +547,10 @@ describe('names', () => {
 
   it('an init that is neither a name nor { W, H }', () => {
     expect(failure(nmf(generic, { components: 2, init: 7 as never })).message).toBe(
-      "nmf: option 'init': expected a strategy name or { W, H }, found number",
+      "nmf: option 'init': expected a strategy name or { W, H }, found a number (7)",
+    )
+    expect(failure(nmf(generic, { components: 2, init: { W: 1 } as never })).message).toBe(
+      "nmf: option 'init': expected a strategy name or { W, H }, found an object",
     )
   })
 })

@@ -316,6 +316,13 @@ describe('what a JavaScript caller may pass', () => {
     expect(failure(nmf(X, undefined as never)).message).toBe(
       "nmf: option 'options': expected an object (e.g. { components: 2 }), found undefined",
     )
+    // What was passed instead, with its value where it has one.
+    expect(failure(nmf(X, 2 as never)).message).toBe(
+      "nmf: option 'options': expected an object (e.g. { components: 2 }), found a number (2)",
+    )
+    expect(failure(nmf(X, [2] as never)).message).toBe(
+      "nmf: option 'options': expected an object (e.g. { components: 2 }), found an array",
+    )
   })
 
   it('a string entry is an error that names it, not a coercion', () => {

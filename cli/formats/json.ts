@@ -9,6 +9,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { fromJSON, Matrix, type AnyMatrix } from 'nmfkit'
 import { inputError, quoteCell, type CliResult } from '../errors.ts'
 import { showEntries } from '../../core/errors.ts'
+import { describeValue } from '../../core/matrix.ts'
 import { notUtf8Text, TOO_SMALL, underflows } from './text.ts'
 
 /** A short rendering of what is at `at` in `text`, for messages. */
@@ -434,7 +435,7 @@ export const jsonMatrixOf = (
       inputError(
         file,
         `${at}expected a matrix object { rows, cols, data } or nested arrays, ` +
-          `found ${typeof value}`,
+          `found ${describeValue(value)}`,
       ),
     )
   }

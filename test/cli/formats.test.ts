@@ -471,6 +471,14 @@ describe('JSON', () => {
     expect(left(parseJsonMatrix('{"a": {"b": [[1, 2], [3]]}}', 'r.json', 'a.b'))).toBe(
       'r.json: a.b[1] (row 2): expected 2 entries, as row 1 has, found 1',
     )
+    // What stands where the matrix should, by its kind: null is not "object".
+    expect(left(parseJsonMatrix('{"X": null}', 'n.json'))).toBe(
+      'n.json: X: expected a matrix object { rows, cols, data } or nested arrays, found null',
+    )
+    expect(left(parseJsonMatrix('{"X": 5}', 'n.json'))).toBe(
+      'n.json: X: expected a matrix object { rows, cols, data } or nested arrays, ' +
+        'found a number (5)',
+    )
     expect(left(parseJsonMatrix('[[1], [2, 3]]', 'r.json'))).toBe(
       'r.json: [1] (row 2): expected 1 entry, as row 1 has, found 2',
     )
