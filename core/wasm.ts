@@ -16,8 +16,8 @@
  * and are copied again when another kept array needs the room or a later scope
  * uses them. They must not change within the scope. And the W and H a whole
  * iteration leaves in the memory, which the next iteration reads where they are
- * (`keepCopies` and `keptAt`) if nothing has laid the memory out since. The memory grows to the
- * largest call's needs (a fit of a dense X: about the size of X again) and
+ * (`keepCopies` and `keptAt`) if nothing has laid the memory out since. The
+ * memory grows to the largest call's needs (a fit of a dense X: about the size of X again) and
  * keeps that size; `releaseKernelMemory` gives it back. A call the memory
  * cannot hold (wasm32 stops at 4 GiB) runs the TypeScript loops.
  *

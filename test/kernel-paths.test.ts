@@ -471,7 +471,7 @@ describe('the second thread', () => {
     [31, 6, 2, 0, 0, 'Hᵀ'],
     [40, 97, 300, 0.01, 0, 'Hᵀ'],
   ] as const)(
-    "runs mu's Frobenius update for %i×%i, k %i (l1 %s, l2 %s) of %s in one call: the same bits as three",
+    "runs mu's Frobenius update (%i×%i, k %i, l1 %s, l2 %s, of %s) in one call, bit for bit",
     (n, m, k, l1, l2, factor) => {
       setKernelPath('auto')
       const wasm = fastModule(Infinity, 0)

@@ -824,7 +824,8 @@ export function muFrobeniusRows(
     const fi = F + <usize>i0 * rowF
     gemmStrided(a + <usize>i0 * rowStep, count, inner, rowStep, innerStep, b, k, numerator)
     gemmStrided(fi, count, k, rowF, 8, G, k, denominator)
-    multiplyEntries(fi, numerator, denominator, count * k, out + <usize>i0 * rowF, eps, l1, l2, 1, 0)
+    const outi = out + <usize>i0 * rowF
+    multiplyEntries(fi, numerator, denominator, count * k, outi, eps, l1, l2, 1, 0)
   }
 }
 
