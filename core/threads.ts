@@ -7,7 +7,7 @@
  * for bit the same results), half of X's rows for Xᵀ·B with a CSR X and
  * for mu's dense KL pass (muKlDense; two partial sums of H's numerator, added:
  * the same to rounding), half of the entries of mu's entrywise update
- * (multiplyEntries) or half of the rows of its whole Frobenius update of W
+ * (multiplyEntries) or half of the rows of its whole Frobenius update of W or Hᵀ
  * (muFrobeniusRows; each entry by one thread: the same bits), half of the rows of a
  * column sweep (coordinateSweep; the
  * entries bit for bit the same, the two halves' sums added) or of the dense

@@ -455,8 +455,8 @@ const frobeniusInModule = (
   const { l1W, l2W, l1H, l2H } = penalties
 
   // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ. Each update
-  // is written over its numerator (entry by entry, each read before it is written): one
-  // n×k array less in the module's memory.
+  // is written into its numerator's slot (on a CSR X over the numerator, entry by entry,
+  // each read before it is written): one n×k array less in the module's memory.
   moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
   const nextW = numeratorW
   if (laid.dense !== undefined) {
