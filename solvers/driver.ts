@@ -119,6 +119,7 @@ const drive = <O, S extends Factors>(
   if (startShape !== undefined) return E.left(startShape)
   const history: HistoryEntry[] = []
   let first: StepResult<S> | undefined
+  let last: StepResult<S> | undefined
   let converged = false
   const recycling = isForgetful(solver as unknown as Solver<never, Factors>)
 
@@ -163,7 +164,13 @@ const drive = <O, S extends Factors>(
     blamedOption === undefined ? error : ({ ...error, option: blamedOption } as NmfError)
 
   const finish = (nIter: number): Result<Factorization> => {
-    const reconstructionError = divergenceError(problem.X, state.W, state.H, problem.beta)
+    // nmfkit's own `mu` reports the error of the state it returns at its checks, computed as
+    // divergenceError computes it: a fit that stops at a check (every converged one, and
+    // maxIter a multiple of 10) does not compute it twice. A plugin's report is not taken.
+    const reported =
+      builtIn && last?.state === state ? last.details?.reconstructionError : undefined
+    const reconstructionError =
+      reported ?? divergenceError(problem.X, state.W, state.H, problem.beta)
     if (!Number.isFinite(reconstructionError)) {
       return E.left(
         blamed(
@@ -196,6 +203,7 @@ const drive = <O, S extends Factors>(
     const result = solver.step(state, problem, options)
     const made = checkStep(operation, solver.name, result, iteration)
     if (made !== undefined) return E.left(made)
+    last = result
     const previous = state
     state = result.state
     const shape = checkShapes(operation, solver.name, problem, state, iteration)

@@ -16,9 +16,11 @@ import {
   solvers,
   type Factorization,
   type NmfError,
+  type AnySolver,
   type NmfOptions,
 } from 'nmfkit'
 import { gammaOf } from '../solvers/mu.ts'
+import { divergenceError } from '../core/beta-divergence.ts'
 import { fitOptions, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
 
 /** Agreement with scikit-learn (largest difference over the largest entry). */
@@ -288,5 +290,54 @@ describe('factorPenalty', () => {
     expect(factorPenalty(0.5, 2, M.right)).toBe(0.5 * 6 + 0.5 * 2 * 14)
     expect(factorPenalty(0, 0, M.right)).toBe(0)
     expect(factorPenalty(0, 1, M.right)).toBe(7)
+  })
+})
+
+describe('the final error', () => {
+  // A fit that stops at a check (every 10 iterations) takes the check's error as its
+  // reconstructionError rather than computing it again: the same number, bit for bit.
+  const X = unwrap(
+    Matrix.fromData(
+      30,
+      12,
+      Array.from({ length: 360 }, (_, q) => (1 + ((q * 7919) % 97)) / 97),
+    ),
+  )
+  it.each([
+    ['kullback-leibler', 20, 0],
+    ['frobenius', 20, 0],
+    ['frobenius', 23, 0],
+    ['frobenius', 500, 1e-3],
+    ['itakura-saito', 30, 0],
+  ] as const)(
+    '%s, maxIter %i, tol %s: the error of the factors returned',
+    (betaLoss, maxIter, tol) => {
+      const fit = unwrap(nmf(X, { components: 3, solver: 'mu', betaLoss, maxIter, tol, seed: 4 }))
+      const beta = { frobenius: 2, 'kullback-leibler': 1, 'itakura-saito': 0 }[betaLoss]
+      expect(fit.reconstructionError).toBe(divergenceError(X, fit.W, fit.H, beta))
+      if (fit.nIter % 10 === 0) {
+        expect(fit.history[fit.nIter - 1].details?.reconstructionError).toBe(
+          fit.reconstructionError,
+        )
+      }
+    },
+  )
+
+  it("does not take a plugin's reported error", () => {
+    // A copy of mu is a plugin: what it says the error is, the driver computes instead.
+    const liar: AnySolver = {
+      ...mu,
+      name: 'liar',
+      step: (state: Parameters<typeof mu.step>[0], problem: Parameters<typeof mu.step>[1]) => {
+        const result = mu.step(state, problem, {})
+        return result.details === undefined
+          ? result
+          : { ...result, details: { reconstructionError: 0 } }
+      },
+    }
+    const fit = unwrap(nmf(X, { components: 3, solver: liar, maxIter: 10, tol: 0, seed: 4 }))
+    expect(fit.history[9].details?.reconstructionError).toBe(0)
+    expect(fit.reconstructionError).toBe(divergenceError(X, fit.W, fit.H, 2))
+    expect(fit.reconstructionError).toBeGreaterThan(0)
   })
 })
