@@ -167,9 +167,9 @@ export const moduleMuRows = (
 ): void => {
   const chunk = muChunk(k)
   const work = rows * k * (inner + k + ENTRY_WORK)
+  const [rowBytes, innerBytes] = [rowStep * F64, innerStep * F64]
   if (rows < 8 || !twoThreadsFor(work)) {
     // One thread: one call, without an argument list (as moduleProduct).
-    const [rowBytes, innerBytes] = [rowStep * F64, innerStep * F64]
     wasm.muFrobeniusRows(
       a,
       rows,
@@ -190,11 +190,11 @@ export const moduleMuRows = (
     return
   }
   const part = (first: number, count: number, onWorker: boolean) => [
-    a + first * rowStep * F64,
+    a + first * rowBytes,
     count,
     inner,
-    rowStep * F64,
-    innerStep * F64,
+    rowBytes,
+    innerBytes,
     b,
     k,
     factor + first * k * F64,

@@ -74,6 +74,31 @@ export const factorsIn = (
 }
 
 /**
+ * Where the last iteration left W and H in the module's memory (`keptAt`, asked before the
+ * layout), H only when the solver made it (`ownH`; transform's H is the caller's, copied
+ * in every time).
+ */
+export const keptFactors = (
+  wasm: KernelModule,
+  W: Float64Array,
+  H: Float64Array,
+  ownH = true,
+): readonly [number | undefined, number | undefined] => [
+  keptAt(wasm, W),
+  ownH ? keptAt(wasm, H) : undefined,
+]
+
+/**
+ * W's slot and the slot its update is made in, of two that swap roles each iteration:
+ * the new W stays where it was made, and the next iteration finds it there.
+ */
+export const swappingSlots = (
+  keptW: number | undefined,
+  first: number,
+  second: number,
+): readonly [number, number] => (keptW === second ? [second, first] : [first, second])
+
+/**
  * A new factor from `length` float64s at `at` (see `factorArray` for where it comes from),
  * scanned for entries that are not finite in the module, which tells the driver's check
  * (core/found-finite.ts).
@@ -156,7 +181,7 @@ export const alternatingSweeps = (
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
   const slots = [nk, mk, mk, nk, mk, kk, kk, kk, sweepScratch(k), 2 * k * 4]
   const [W, H] = [valuesOf(state.W), valuesOf(state.H)]
-  const kept = [keptAt(wasm, W), keptAt(wasm, H)] as const
+  const kept = keptFactors(wasm, W, H)
   const laid = layoutWithX(wasm, X, k, slots)
   if (laid === undefined) return undefined
   const { times, transposeTimes } = laid

@@ -60,17 +60,16 @@ import {
   transpose,
 } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
-import {
-  F64,
-  fastModule,
-  keepCopies,
-  keptAt,
-  layout,
-  rowsInTwoParts,
-  viewOf,
-} from '../core/wasm.ts'
+import { F64, fastModule, keepCopies, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
-import { factorOut, factorsIn, layoutWithX, transposedOut } from './fused-sweeps.ts'
+import {
+  factorOut,
+  factorsIn,
+  keptFactors,
+  layoutWithX,
+  swappingSlots,
+  transposedOut,
+} from './fused-sweeps.ts'
 import { factorArray, recycle } from '../core/small-arrays.ts'
 import { factorPenalty } from './products.ts'
 
@@ -354,14 +353,12 @@ const klDense = (
   const scratch = (block * m + m * k + block * k) * F64
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * F64]
   const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk, mk]
-  // As in frobeniusInModule: the caller's H (transform) is copied in every time.
-  const kept = [keptAt(wasm, W), updateH ? keptAt(wasm, H) : undefined] as const
+  const kept = keptFactors(wasm, W, H, updateH)
   const at = layout(wasm, [valuesOf(X)], slots)
   if (at === undefined) return undefined
   const [x, , , h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
   const [sumsW, denominatorHt, nextHt] = at.slice(10)
-  // The next iteration finds the new W where this one makes it: the two slots swap roles.
-  const [w, nextW] = kept[0] === at[2] ? [at[2], at[1]] : [at[1], at[2]]
+  const [w, nextW] = swappingSlots(kept[0], at[1], at[2])
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   wasm.columnSums(ht, m, k, rowSumsH)
   viewOf(wasm, numeratorHt, m * k).fill(0)
@@ -439,17 +436,14 @@ const frobeniusInModule = (
   const shared = Math.max(nk, mk)
   const dense = X.format === 'dense'
   const scratch = dense ? muRowsScratch(k) : 0
-  // The caller's H (transform) is copied in every time: only factors this solver made
-  // are read where the last iteration left them.
-  const kept = [keptAt(wasm, W), updateH ? keptAt(wasm, H) : undefined] as const
+  const kept = keptFactors(wasm, W, H, updateH)
   const slots = [shared, mk, mk, kk, shared, dense ? 0 : shared, kk, scratch]
   const laid = layoutWithX(wasm, X, k, slots)
   if (laid === undefined) return undefined
-  const { times, transposeTimes, at } = laid
+  const { times, transposeTimes, at, dense: x } = laid
   const [h, ht, gramH, denominatorW, gramW] = [at[1], at[2], at[3], at[5], at[6]]
-  // The new W is made over W's numerator, and the next iteration finds it there: W's
-  // slot and its numerator's swap roles each iteration.
-  const [w, numeratorW] = kept[0] === at[4] ? [at[4], at[0]] : [at[0], at[4]]
+  // The new W is made in its numerator's slot.
+  const [w, numeratorW] = swappingSlots(kept[0], at[0], at[4])
   const [numeratorHt, denominatorHt] = [w, denominatorW]
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   const { l1W, l2W, l1H, l2H } = penalties
@@ -459,9 +453,8 @@ const frobeniusInModule = (
   // each read before it is written): one n×k array less in the module's memory.
   moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
   const nextW = numeratorW
-  if (laid.dense !== undefined) {
+  if (x !== undefined) {
     // The three steps below in one call, row chunk by row chunk: the same bits.
-    const x = laid.dense
     moduleMuRows(wasm, x, n, m, m, 1, ht, k, w, gramH, at[7], nextW, EPSILON, l1W, l2W)
   } else {
     times(ht, numeratorW)
@@ -477,9 +470,8 @@ const frobeniusInModule = (
   // Hᵀ ← Hᵀ ∘ (Xᵀ·W) / (Hᵀ·(WᵀW) + l1 + l2·Hᵀ) with the new W.
   moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
   const nextHt = numeratorHt
-  if (laid.dense !== undefined) {
+  if (x !== undefined) {
     // As W's: Xᵀ·W, Hᵀ·(WᵀW) and the update in one call, the same bits.
-    const x = laid.dense
     moduleMuRows(wasm, x, m, n, 1, m, nextW, k, ht, gramW, at[7], nextHt, EPSILON, l1H, l2H)
   } else {
     transposeTimes(nextW, numeratorHt)
