@@ -8,9 +8,9 @@
  * or any JSON object with `W` and `H`, so a fit can be compared with one.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { fromJSON, Matrix, type Factorization, type HistoryEntry } from 'nmfkit'
+import { Matrix, type Factorization, type HistoryEntry } from 'nmfkit'
 import { inputError, type CliResult } from './errors.ts'
-import { isObject, nestedArraysProblem, parseJsonText, withoutOperation } from './formats/json.ts'
+import { isObject, jsonMatrixOf, parseJsonText, type JsonMatrix } from './formats/json.ts'
 import { readInputBytes, type LoadedMatrix } from './formats/read.ts'
 import { decodeUtf8 } from './formats/text.ts'
 
@@ -81,16 +81,20 @@ export const formatModel = (
     W: fit.W.toJSON(),
   })
 
-const denseAt = (file: string, value: unknown, key: string): CliResult<Matrix> => {
-  // Nested arrays, one per row, as X may be given (a bad entry placed as for X); else the
-  // fixtures' { rows, cols, data }.
-  const problem = Array.isArray(value) ? nestedArraysProblem(value, key) : undefined
-  if (problem !== undefined) return E.left(inputError(file, problem))
-  const decoded = Array.isArray(value) ? Matrix.fromArrays(value as number[][]) : fromJSON(value)
-  if (E.isLeft(decoded))
-    return E.left(inputError(file, `${key}: ${withoutOperation(decoded.left.message)}`))
-  const matrix = decoded.right
-  return E.right(matrix.format === 'dense' ? matrix : matrix.toDense())
+/**
+ * The factor at `key` of a model document, read as an input matrix is (nested arrays, or
+ * { rows, cols, data } dense or CSR; a bad entry placed alike), dense, with where each of
+ * its entries is in the file.
+ */
+const factorAt = (
+  document: unknown,
+  file: string,
+  key: string,
+): CliResult<{ readonly matrix: Matrix; readonly locate: JsonMatrix['locate'] }> => {
+  const read = jsonMatrixOf(document, file, key)
+  if (E.isLeft(read)) return read
+  const { matrix, locate } = read.right
+  return E.right({ matrix: matrix.format === 'dense' ? matrix : matrix.toDense(), locate })
 }
 
 /**
@@ -148,36 +152,28 @@ export const modelOf = (document: unknown, path: string): CliResult<Model> => {
       ),
     )
   }
-  const H = denseAt(path, holder.H, `${prefix}H`)
-  if (E.isLeft(H)) return H
-  const W = 'W' in holder ? denseAt(path, holder.W, `${prefix}W`) : undefined
-  if (W !== undefined && E.isLeft(W)) return W
-  if (W !== undefined && W.right.cols !== H.right.rows) {
+  const factorH = factorAt(document, path, `${prefix}H`)
+  if (E.isLeft(factorH)) return factorH
+  const factorW = 'W' in holder ? factorAt(document, path, `${prefix}W`) : undefined
+  if (factorW !== undefined && E.isLeft(factorW)) return factorW
+  const H = factorH.right.matrix
+  const W = factorW?.right.matrix
+  if (W !== undefined && W.cols !== H.rows) {
     return E.left(
-      inputError(
-        path,
-        `expected W to have ${H.right.rows} columns (the rows of H), found ${W.right.cols}`,
-      ),
+      inputError(path, `expected W to have ${H.rows} columns (the rows of H), found ${W.cols}`),
     )
   }
   const solver = isObject(document.solver) ? document.solver.name : undefined
   const names = document.featureNames
-  const cols = H.right.cols
-  const rowColumn = (row: number, col: number) => `(row ${row + 1}, column ${col + 1})`
-  const locateH = Array.isArray(holder.H)
-    ? (row: number, col: number) => `${prefix}H[${row}][${col}] ${rowColumn(row, col)}`
-    : (row: number, col: number) => `${prefix}H.data[${row * cols + col}] ${rowColumn(row, col)}`
   return E.right({
     file: path,
-    H: H.right,
-    locateH,
-    ...(W === undefined ? {} : { W: W.right }),
+    H,
+    locateH: factorH.right.locate,
+    ...(W === undefined ? {} : { W }),
     ...(typeof solver === 'string' ? { solver } : {}),
     options: isObject(document.options) ? document.options : {},
     history: Array.isArray(document.history) ? (document.history as HistoryEntry[]) : [],
-    ...(Array.isArray(names) && names.length === H.right.cols
-      ? { featureNames: names.map(String) }
-      : {}),
+    ...(Array.isArray(names) && names.length === H.cols ? { featureNames: names.map(String) } : {}),
     ...(typeof document.reconstructionError === 'number'
       ? { reconstructionError: document.reconstructionError }
       : {}),

@@ -350,21 +350,30 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(oneLineFailure(ragged)).toBe(
       'nmfkit transform: ragged-h.json: H[1] (row 2): expected 2 entries, as row 1 has, found 1',
     )
-    // A refused entry of H is placed in the file's own layout, nested or a fixture's.
+    // A refused entry of H is placed in the file's own layout, nested, a fixture's or CSR
+    // (where the stored entry's index is not the dense one).
     writeFileSync(join(folder, 'nested-neg.json'), '{"H": [[1, -2]]}')
     writeFileSync(
       join(folder, 'fixture-neg.json'),
       '{"expected": {"H": {"rows": 1, "cols": 2, "data": [1, -2]}}}',
     )
+    writeFileSync(
+      join(folder, 'csr-neg.json'),
+      '{"H": {"format": "csr", "rows": 1, "cols": 2, "indptr": [0, 1], "indices": [1], ' +
+        '"data": [-2]}}',
+    )
     const refused = await Promise.all([
       nmfkit(folder, 'transform', 'good.csv', '--model', 'nested-neg.json'),
       nmfkit(folder, 'transform', 'good.csv', '--model', 'fixture-neg.json'),
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'csr-neg.json'),
     ])
     expect(refused.map(oneLineFailure)).toEqual([
       'nmfkit transform: nested-neg.json: H[0][1] (row 1, column 2): expected H to be ' +
         'non-negative, found -2',
       'nmfkit transform: fixture-neg.json: expected.H.data[1] (row 1, column 2): expected H to ' +
         'be non-negative, found -2',
+      'nmfkit transform: csr-neg.json: H.data[0] (row 1, column 2): expected H to be ' +
+        'non-negative, found -2',
     ])
   })
 
