@@ -249,6 +249,24 @@ export const writtenFlag = (tokens: readonly Token[] | undefined, option: string
   tokens?.find((token) => token.kind === 'option' && token.name === option)?.rawName
 
 /**
+ * `detail`, a library message about the entry (row, col) counted from 0, as an error of
+ * `file` that places the entry in the file's own layout (`locate`), `lead` before the rest
+ * of the message; the library's own " at row …, column …" is dropped.
+ */
+export const placedInputError = (
+  file: string,
+  locate: (row: number, col: number) => string,
+  row: number,
+  col: number,
+  detail: string,
+  lead = '',
+): CliError =>
+  inputError(
+    file,
+    `${locate(row, col)}: ${lead}${detail.replace(` at row ${row}, column ${col}`, '')}`,
+  )
+
+/**
  * A library error as a one-line CLI error: an option is named by its flag (as the user
  * wrote it, where `asWritten` has it: `--components`, `--set max-iter`), and a bad entry
  * of the input by its place in the file.
@@ -264,8 +282,7 @@ export const fromLibraryError = (
   const row = 'row' in error ? (error.row ?? -1) : -1
   const col = 'col' in error ? (error.col ?? -1) : -1
   if (row >= 0 && col >= 0 && input !== undefined) {
-    const place = `${input.locate(row, col)}: `
-    return inputError(input.file, place + detail.replace(` at row ${row}, column ${col}`, ''))
+    return placedInputError(input.file, input.locate, row, col, detail)
   }
   // An option the error is about (a bad value; one that rules the fit out or made it
   // overflow) is named by its flag.

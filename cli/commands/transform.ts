@@ -23,6 +23,7 @@ import {
   fitRunFlags,
   fitRunFlagsHelp,
   numberFlag,
+  placedInputError,
   readOptionsOf,
   stdinOnce,
   startCommand,
@@ -149,16 +150,20 @@ const transformError = (
     if (row === undefined || col === undefined || row < 0 || col < 0) {
       return inputError(model.file, detail)
     }
-    const at = ` at row ${row}, column ${col}`
-    return inputError(model.file, `${model.locateH(row, col)}: ${detail.replace(at, '')}`)
+    return placedInputError(model.file, model.locateH, row, col, detail)
   }
   if (error._tag === 'Unsupported' && error.option === 'betaLoss' && values.loss === undefined) {
     // The loss is the model's. A zero in X that it cannot take is the input's, named by
     // its place...
     if (error.row !== undefined && error.col !== undefined) {
-      const place = input.locate(error.row, error.col)
-      const at = ` at row ${error.row}, column ${error.col}`
-      return inputError(input.file, `${place}: the model's ${detail.replace(at, '')}`)
+      return placedInputError(
+        input.file,
+        input.locate,
+        error.row,
+        error.col,
+        detail,
+        "the model's ",
+      )
     }
     // ...and a solver that cannot take it is --solver's fault. With no --solver, the solver
     // is the model's, or, for a model of another solver (which has no transform), cd.
