@@ -79,7 +79,7 @@ export const breaks = (found: string | undefined, message: string): void => {
 }
 
 /** `solver` with another `start` and `step`; the other members call through to `solver`. */
-export const withSteps = (
+const withSteps = (
   solver: AnySolver,
   start: AnySolver['start'],
   step: AnySolver['step'],
