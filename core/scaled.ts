@@ -129,17 +129,29 @@ export const wideNorm = (
   if (largest === 0) return { mantissa: 0, exponent: 0 }
   // An infinite entry makes the norm infinite, a NaN makes it NaN (Math.max keeps NaN).
   if (!Number.isFinite(largest)) return { mantissa: largest, exponent: 0 }
-  const exponent = exponentOf(largest)
-  // 2^-exponent is a double unless exponent < -1023: then the entries are scaled in steps.
-  const unit = 2 ** -exponent
-  const scale = Number.isFinite(unit) ? unit : undefined
+  const { exponent, first, second } = scalingFor(largest)
   let sum = 0
   for (let q = 0; q < count; q++) {
     const value = values[start + q * stride]
-    const scaled = scale === undefined ? timesPowerOfTwo(value, -exponent) : value * scale
+    const scaled = second === 1 ? value * first : value * first * second
     sum += scaled * scaled
   }
   return { mantissa: Math.sqrt(sum), exponent }
+}
+
+/**
+ * How `wideNorm` scales entries whose largest magnitude is `largest` (finite, above 0): by
+ * 2^-exponent, in one factor where that is a double, else in two (exponent < -1023: the
+ * entries are all subnormal then, and both products exact).
+ */
+const scalingFor = (
+  largest: number,
+): { readonly exponent: number; readonly first: number; readonly second: number } => {
+  const exponent = exponentOf(largest)
+  const unit = 2 ** -exponent
+  return Number.isFinite(unit)
+    ? { exponent, first: unit, second: 1 }
+    : { exponent, first: 2 ** 1000, second: 2 ** (-exponent - 1000) }
 }
 
 /**
@@ -186,10 +198,6 @@ export const euclideanNormOfSquares = (
   if (largest <= 0) return 0
   // An infinite entry makes the norm infinite, as in wideNorm.
   if (!Number.isFinite(largest)) return largest
-  const exponent = exponentOf(largest)
-  // As in wideNorm: 2^-exponent in one factor where it is a double, else in two (the entries
-  // are all subnormal then, and both products exact).
-  const unit = 2 ** -exponent
-  const [first, second] = Number.isFinite(unit) ? [unit, 1] : [2 ** 1000, 2 ** (-exponent - 1000)]
+  const { exponent, first, second } = scalingFor(largest)
   return wideValue({ mantissa: Math.sqrt(scaledSquares(first, second)), exponent })
 }
