@@ -135,8 +135,7 @@ const checkWritable = (
   }
   // A file is written beside its target and renamed over it: the folder must take it. A
   // device or pipe is written in place.
-  const plan = writePlan(path)
-  if (plan.mode !== 'rename' && plan.mode !== 'direct') return E.right(undefined)
+  const plan = filePlan(path)
   const place = plan.mode === 'rename' ? dirname(plan.target) : plan.target
   try {
     accessSync(place, constants.W_OK)
@@ -239,10 +238,11 @@ const streamPlan = (path: string): WritePlan | undefined => {
  * into one of Node's crashes the process or loses the output. Only 1 and 2, which the shell
  * always gives, are written, as the standard streams they are.
  */
-export const writePlan = (path: string): WritePlan => {
-  const stream = streamPlan(path)
-  if (stream !== undefined) return stream
-  // Whatever else is not a regular file (/dev/null, a named pipe, a terminal) is written in
+export const writePlan = (path: string): WritePlan => streamPlan(path) ?? filePlan(path)
+
+/** How a path that names no stream is written: in place, or beside its target and renamed. */
+const filePlan = (path: string): Extract<WritePlan, { readonly target: string }> => {
+  // Whatever is not a regular file (/dev/null, a named pipe, a terminal) is written in
   // place, through the path as given.
   const stat = statSync(path, { throwIfNoEntry: false })
   if (stat !== undefined && !stat.isFile()) return { target: path, mode: 'direct' }
