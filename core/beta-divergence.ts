@@ -25,7 +25,14 @@ import * as t from 'io-ts'
 import type { AnyMatrix } from './csr.ts'
 import { asDense, decodeMatrix } from './input.ts'
 import { frobeniusError, frobeniusErrorOf, squaredFrobeniusError } from './divergence.ts'
-import { invalidOption, shapeMismatch, unsupported, type NmfError, type Result } from './errors.ts'
+import {
+  concerning,
+  invalidOption,
+  shapeMismatch,
+  unsupported,
+  type NmfError,
+  type Result,
+} from './errors.ts'
 import { transpose } from './kernels.ts'
 import { copyOut, F64, fastModule, layout } from './wasm.ts'
 import { describeValue, Matrix, showShape, valuesOf } from './matrix.ts'
@@ -345,9 +352,9 @@ export const betaDivergence = (
   return pipe(
     E.Do,
     // Read as nmf reads X and transform reads H: nested arrays and JSON too.
-    E.bind('x', () => decodeMatrix(operation, X)),
-    E.bind('w', () => asDense(operation, 'W', W)),
-    E.bind('h', () => asDense(operation, 'H', H)),
+    E.bind('x', () => E.mapLeft(concerning('X'))(decodeMatrix(operation, X))),
+    E.bind('w', () => E.mapLeft(concerning('W'))(asDense(operation, 'W', W))),
+    E.bind('h', () => E.mapLeft(concerning('H'))(asDense(operation, 'H', H))),
     E.chain(({ x, w, h }) => {
       const shapes: Array<[string, boolean, string, Matrix]> = [
         ['W', w.rows === x.rows, `${x.rows} rows (X's samples)`, w],
@@ -357,7 +364,9 @@ export const betaDivergence = (
       for (const [what, fits, expected, factor] of shapes) {
         if (!fits) {
           return E.left<NmfError, number>(
-            shapeMismatch(operation, what, expected, showShape(factor.rows, factor.cols)),
+            concerning(what)(
+              shapeMismatch(operation, what, expected, showShape(factor.rows, factor.cols)),
+            ),
           )
         }
       }
@@ -369,9 +378,9 @@ export const betaDivergence = (
         )
       }
       return pipe(
-        checkNonNegative(operation, 'X', x),
-        E.chain(() => checkNonNegative(operation, 'W', w)),
-        E.chain(() => checkNonNegative(operation, 'H', h)),
+        E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', x)),
+        E.chain(() => E.mapLeft(concerning('W'))(checkNonNegative(operation, 'W', w))),
+        E.chain(() => E.mapLeft(concerning('H'))(checkNonNegative(operation, 'H', h))),
         E.chain(() => checkBetaDomain(operation, x, betaOf(beta))),
         E.map(() => unsafeBetaDivergence(x, w, h, betaOf(beta))),
       )

@@ -12,6 +12,13 @@ interface ErrorBase {
   readonly operation: string
   /** A full sentence: what was expected, what was found, and where. */
   readonly message: string
+  /**
+   * Which of the operation's matrices a refusal of a matrix is about, where it takes more
+   * than one: `'X'`, `'W'`, `'H'`, or `'init.W'` and `'init.H'` for `nmf`'s custom start.
+   * Set on `NegativeInput`, `NonFiniteInput`, `ShapeMismatch` and `InvalidMatrix` by `nmf`,
+   * `initialize`, `transform`, `inverseTransform` and `betaDivergence`; absent elsewhere.
+   */
+  readonly input?: string
 }
 
 /** A negative entry where only non-negative values are allowed. */
@@ -80,6 +87,20 @@ export type NmfError =
   | InvalidOption
   | Unsupported
   | Aborted
+
+/** The tags of refusals of a matrix, which `concerning` marks with the matrix's name. */
+const MATRIX_REFUSALS: ReadonlySet<NmfError['_tag']> = new Set([
+  'NegativeInput',
+  'NonFiniteInput',
+  'ShapeMismatch',
+  'InvalidMatrix',
+])
+
+/** Marks a refusal of a matrix with the name of the argument it is about (`input`). */
+export const concerning =
+  (input: string) =>
+  (error: NmfError): NmfError =>
+    MATRIX_REFUSALS.has(error._tag) ? { ...error, input } : error
 
 /** `1 entry`, `3 entries`: a count of entries for messages. */
 export const showEntries = (count: number): string =>

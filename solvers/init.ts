@@ -12,6 +12,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
 import {
+  concerning,
   invalidOption,
   shapeMismatch,
   showNumber,
@@ -176,10 +177,12 @@ export const customInit = (
   return pipe(
     asDense(op, 'custom W', given.W),
     E.chain((W) => check('custom W', W, X.rows, components)),
+    E.mapLeft(concerning('init.W')),
     E.chain((W) =>
       pipe(
         asDense(op, 'custom H', given.H),
         E.chain((H) => check('custom H', H, components, X.cols)),
+        E.mapLeft(concerning('init.H')),
         E.map((H): Factors => ({
           W: W as Matrix<string, 'components'>,
           H: H as Matrix<'components', string>,

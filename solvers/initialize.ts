@@ -7,7 +7,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { describeValue } from '../core/matrix.ts'
-import { invalidOption, type Result } from '../core/errors.ts'
+import { concerning, invalidOption, type Result } from '../core/errors.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative } from '../core/validate.ts'
 import type { Factors } from './contract.ts'
@@ -65,8 +65,8 @@ export const initialize = <R extends string = string, C extends string = string>
         init: t.unknown,
       }),
     ),
-    E.chain(() => asMatrix(operation, input)),
-    E.chain((X) => checkNonNegative(operation, 'X', X)),
+    E.chain(() => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
+    E.chain((X) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
     E.chain((X) => buildInit(X, components, options.init, createRng(options.seed ?? 0), operation)),
   ) as Result<Factors<R, C>>
 }

@@ -13,6 +13,7 @@ import {
   type BetaLoss,
 } from '../core/beta-divergence.ts'
 import {
+  concerning,
   invalidOption,
   showNumber,
   unsupported,
@@ -463,8 +464,8 @@ const fit = <R extends string, C extends string>(
   pipe(
     E.Do,
     E.bind('options_', () => checkOptionsObject(operation, options)),
-    E.bind('X', () => asMatrix(operation, input)),
-    E.bind('X_', ({ X }) => checkNonNegative(operation, 'X', X)),
+    E.bind('X', () => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
+    E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
     E.bind('solver', () => resolveSolver(options.solver)),
     E.bind('sparse_', ({ X, solver }) => checkSparse(operation, solver, X)),
     E.bind('common', ({ solver }) =>

@@ -12,7 +12,13 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { BetaLoss } from '../core/beta-divergence.ts'
 import type { AnyMatrix } from '../core/csr.ts'
-import { shapeMismatch, unsupported, type NmfError, type Result } from '../core/errors.ts'
+import {
+  concerning,
+  shapeMismatch,
+  unsupported,
+  type NmfError,
+  type Result,
+} from '../core/errors.ts'
 import { describeValue, Matrix, showShape } from '../core/matrix.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
@@ -97,6 +103,7 @@ const checkComponents = <M extends AnyMatrix>(H: M): Result<M> =>
   pipe(
     checkNonNegative(operation, 'H', H),
     E.chain((ok) => checkNotAllZero(operation, 'H', ok)),
+    E.mapLeft(concerning('H')),
   )
 
 const fitW = <R extends string, C extends string>(
@@ -105,24 +112,26 @@ const fitW = <R extends string, C extends string>(
   options: TransformOptions,
 ): Result<Factorization<R, C>> => {
   // Nested arrays are taken as H; a JavaScript caller may also pass nothing.
-  const dense = asDense(operation, 'H', components)
+  const dense = E.mapLeft(concerning('H'))(asDense(operation, 'H', components))
   if (E.isLeft(dense)) return dense
   const H = dense.right as Matrix<string, C>
   return pipe(
     E.Do,
     E.bind('options_', () => checkOptionsObject(operation, options, "{ solver: 'mu' }")),
-    E.bind('X', () => asMatrix(operation, input)),
-    E.bind('X_', ({ X }) => checkNonNegative(operation, 'X', X)),
+    E.bind('X', () => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
+    E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
     E.bind('H_', ({ X }) =>
       H.cols === X.cols
         ? checkComponents(H)
         : E.left<NmfError>(
             // H is the fitted model; the new samples are what does not fit it.
-            shapeMismatch(
-              operation,
-              'X',
-              `${H.cols} columns (the features of H, ${showShape(H.rows, H.cols)})`,
-              `shape ${showShape(X.rows, X.cols)}`,
+            concerning('X')(
+              shapeMismatch(
+                operation,
+                'X',
+                `${H.cols} columns (the features of H, ${showShape(H.rows, H.cols)})`,
+                `shape ${showShape(X.rows, X.cols)}`,
+              ),
             ),
           ),
     ),
@@ -183,17 +192,19 @@ export const inverseTransform = <R extends string, K extends string, C extends s
 ): Result<Matrix<R, C>> =>
   pipe(
     E.Do,
-    E.bind('w', () => asDense('inverseTransform', 'W', W)),
-    E.bind('h', () => asDense('inverseTransform', 'H', H)),
+    E.bind('w', () => E.mapLeft(concerning('W'))(asDense('inverseTransform', 'W', W))),
+    E.bind('h', () => E.mapLeft(concerning('H'))(asDense('inverseTransform', 'H', H))),
     E.chain(({ w, h }) =>
       h.rows === w.cols
         ? (w.times(h) as Result<Matrix<R, C>>)
         : E.left(
-            shapeMismatch(
-              'inverseTransform',
-              'H',
-              `${w.cols} rows (W's columns)`,
-              `shape ${showShape(h.rows, h.cols)}`,
+            concerning('H')(
+              shapeMismatch(
+                'inverseTransform',
+                'H',
+                `${w.cols} rows (W's columns)`,
+                `shape ${showShape(h.rows, h.cols)}`,
+              ),
             ),
           ),
     ),

@@ -650,3 +650,90 @@ describe('what a JavaScript caller may pass', () => {
     )
   })
 })
+
+describe("a refusal of a matrix names the argument it is about ('input')", () => {
+  const negative = [
+    [1, -1],
+    [2, 3],
+  ]
+  const good = Matrix.fill(2, 2, 1)
+  const refused = (result: E.Either<NmfError, unknown>) => {
+    const error = failure(result)
+    return { tag: error._tag, input: error.input }
+  }
+
+  it('transform: X or H, whichever is at fault', () => {
+    expect(refused(transform(negative, good))).toEqual({ tag: 'NegativeInput', input: 'X' })
+    expect(refused(transform(good, negative))).toEqual({ tag: 'NegativeInput', input: 'H' })
+    expect(refused(transform(good, Matrix.zeros(2, 2)))).toEqual({
+      tag: 'InvalidMatrix',
+      input: 'H',
+    })
+    expect(refused(transform(good, undefined as never))).toEqual({
+      tag: 'InvalidMatrix',
+      input: 'H',
+    })
+    // H is the model; the samples that do not match its features are X's fault.
+    expect(refused(transform(good, Matrix.fill(2, 3, 1)))).toEqual({
+      tag: 'ShapeMismatch',
+      input: 'X',
+    })
+  })
+
+  it('nmf and initialize: X, init.W or init.H', () => {
+    expect(refused(nmf(negative, { components: 1 }))).toEqual({ tag: 'NegativeInput', input: 'X' })
+    expect(refused(initialize(negative, 1))).toEqual({ tag: 'NegativeInput', input: 'X' })
+    const W = Matrix.fill(2, 1, 1)
+    const H = Matrix.fill(1, 2, 1)
+    expect(refused(nmf(good, { components: 1, init: { W: Matrix.fill(2, 2, 1), H } }))).toEqual({
+      tag: 'ShapeMismatch',
+      input: 'init.W',
+    })
+    expect(refused(nmf(good, { components: 1, init: { W, H: Matrix.fill(1, 2, NaN) } }))).toEqual({
+      tag: 'NonFiniteInput',
+      input: 'init.H',
+    })
+  })
+
+  it('inverseTransform and betaDivergence: each of their matrices', () => {
+    expect(refused(inverseTransform(undefined as never, good))).toEqual({
+      tag: 'InvalidMatrix',
+      input: 'W',
+    })
+    expect(refused(inverseTransform(good, Matrix.fill(3, 2, 1) as never))).toEqual({
+      tag: 'ShapeMismatch',
+      input: 'H',
+    })
+    expect(refused(betaDivergence(negative, good, good, 'frobenius'))).toEqual({
+      tag: 'NegativeInput',
+      input: 'X',
+    })
+    expect(refused(betaDivergence(good, negative, good, 'frobenius'))).toEqual({
+      tag: 'NegativeInput',
+      input: 'W',
+    })
+    expect(refused(betaDivergence(good, good, Matrix.fill(2, 3, 1), 'frobenius'))).toEqual({
+      tag: 'ShapeMismatch',
+      input: 'H',
+    })
+  })
+
+  it('is absent where no argument is at fault', () => {
+    // An option, and a factor a solver made: neither is one of the call's matrices.
+    expect(refused(nmf(good, { components: 0 }))).toEqual({
+      tag: 'InvalidOption',
+      input: undefined,
+    })
+    const nanStep: AnySolver = {
+      ...cd,
+      name: 'nan-step',
+      step: (state: never) => ({
+        state: { ...(state as object), W: Matrix.fill(2, 1, NaN) },
+        measure: 1,
+      }),
+    } as unknown as AnySolver
+    const made = failure(nmf(good, { components: 1, solver: nanStep, maxIter: 2 }))
+    expect(made.message).toMatch(/^nmf: expected W after iteration 1/)
+    expect(made.input).toBeUndefined()
+  })
+})

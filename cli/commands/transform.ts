@@ -144,7 +144,7 @@ const transformError = (
     return inputError(model.file, detail)
   }
   // H is the model's: a refusal of H names the model's file (and H's row and column).
-  if (/^expected H /.test(detail)) {
+  if (error.input === 'H') {
     // The library counts from 0; the place is named in the file's own layout of H.
     const { row, col } = error as { row?: number; col?: number }
     if (row === undefined || col === undefined || row < 0 || col < 0) {
