@@ -6,7 +6,7 @@ import { CsrMatrix, storedValues, withStoredValues, type AnyMatrix } from './csr
 import { gramColumns, gramRows, transpose } from './kernels.ts'
 import { productRow } from './kernels-reference.ts'
 import { describeValue, Matrix, showShape, valuesOf } from './matrix.ts'
-import { largestMagnitude, timesPowerOfTwo } from './scaled.ts'
+import { largestMagnitude, rescaledComponents, timesPowerOfTwo } from './scaled.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf } from './wasm.ts'
 
 /**
@@ -120,7 +120,7 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
     }
     return total
   }
-  const [wb, hb] = balanced(w, h, n, k, m)
+  const [wb, hb] = rescaledComponents(w, h, n, k, m, balancingExponent)
   const [squaredNormX, cross] = csrSums(X, wb, hb, k)
   const WtW = gramColumns(wb, n, k)
   const HHt = gramRows(hb, k, m)
@@ -130,37 +130,15 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
 }
 
 /**
- * The factors with each component's column of W and row of H brought to the same scale
- * by a power of two (W·H is the same, exactly, unless an entry falls below the smallest
- * normal double): the CSR error's Gram matrices WᵀW and HHᵀ hold squares of each
- * factor's scale, which overflow or underflow, and then cancel wrongly, where the
- * factors' scales lie far apart (W near 1e-200, H near 1e200) even though W·H is
- * moderate. Factors within 2^±200 of each other (any fit's, in practice) are returned as
- * they are, without a copy, so that their error keeps its bits.
- */
-const balanced = (
-  w: Float64Array,
-  h: Float64Array,
-  n: number,
-  k: number,
-  m: number,
-): readonly [Float64Array, Float64Array] => {
-  let copies: readonly [Float64Array, Float64Array] | undefined
-  for (let t = 0; t < k; t++) {
-    const exponent = balancingExponent(largestMagnitude(w, t, n, k), largestMagnitude(h, t * m, m))
-    if (exponent === 0) continue
-    copies ??= [w.slice(), h.slice()]
-    const [wb, hb] = copies
-    for (let i = 0; i < n; i++) wb[i * k + t] = timesPowerOfTwo(w[i * k + t], exponent)
-    for (let j = 0; j < m; j++) hb[t * m + j] = timesPowerOfTwo(h[t * m + j], -exponent)
-  }
-  return copies ?? [w, h]
-}
-
-/**
- * The power of two to scale a component's W column by (and its H row by the inverse),
- * from the largest |entry| of each: half their gap in binary orders, or 0 when they are
- * within 2^±200 (or either is 0 or not finite).
+ * How far the CSR error rescales a component (see `rescaledComponents`): its W column
+ * times 2^s and its H row times 2^−s, s from the largest |entry| of each. The error's Gram
+ * matrices WᵀW and HHᵀ hold squares of each factor's scale, which overflow or underflow,
+ * and then cancel wrongly, where the factors' scales lie far apart (W near 1e-200, H near
+ * 1e200) even though W·H is moderate: s is then half their gap in binary orders, which
+ * brings both to one scale and leaves W·H as it is (exactly, unless an entry falls below
+ * the smallest normal double). Within 2^±200 of each other (any fit's factors, in
+ * practice), or when either is 0 or not finite, s is 0: no copy is made, and the error
+ * keeps its bits.
  */
 const balancingExponent = (largestW: number, largestH: number): number => {
   if (largestW === 0 || largestH === 0) return 0

@@ -113,6 +113,35 @@ export const largestMagnitude = (
 }
 
 /**
+ * W (rows×k) and H (k×cols), row-major, with each component rescaled by powers of two:
+ * for component t, s = `shift(largest |entry| of W's column t, of H's row t)`, W's column
+ * times 2^(s − offset) and H's row times 2^−s, so that W·H becomes 2^−offset·W·H, exactly
+ * where the results are normal doubles. A component whose shift is undefined is left as it
+ * is, and so is one whose powers are both 2^0. The arrays are copied only once a component
+ * changes: when none does, `w` and `h` themselves are returned (and allocate nothing).
+ */
+export const rescaledComponents = (
+  w: Float64Array,
+  h: Float64Array,
+  rows: number,
+  k: number,
+  cols: number,
+  shift: (largestW: number, largestH: number) => number | undefined,
+  offset = 0,
+): readonly [Float64Array, Float64Array] => {
+  let copies: readonly [Float64Array, Float64Array] | undefined
+  for (let t = 0; t < k; t++) {
+    const s = shift(largestMagnitude(w, t, rows, k), largestMagnitude(h, t * cols, cols))
+    if (s === undefined || (s === 0 && offset === 0)) continue
+    copies ??= [w.slice(), h.slice()]
+    const [wc, hc] = copies
+    for (let i = 0; i < rows; i++) wc[i * k + t] = timesPowerOfTwo(w[i * k + t], s - offset)
+    for (let j = 0; j < cols; j++) hc[t * cols + j] = timesPowerOfTwo(h[t * cols + j], -s)
+  }
+  return copies ?? [w, h]
+}
+
+/**
  * √(Σ xᵢ²) over `count` entries of `values` from `start`, `stride` apart, as a
  * `Wide`: the entries are scaled by the power of two of the largest magnitude
  * before they are squared, so that no square overflows or underflows unless it

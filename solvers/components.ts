@@ -22,6 +22,7 @@ import { Matrix, valuesOf } from '../core/matrix.ts'
 import {
   exponentOf,
   largestMagnitude,
+  rescaledComponents,
   timesPowerOfTwo,
   wideNorm,
   wideOver,
@@ -258,17 +259,19 @@ interface ScaledProduct {
 }
 
 /**
- * Per component, the exponents (ew_t, eh_t) of the largest |entry| of its W
- * column and of its H row (its term's largest entry is 2^(ew_t + eh_t) to a
- * factor of 4); undefined for an empty component.
+ * The exponents (ew, eh) of a component's largest |entry| in its W column and in its H
+ * row, from those entries (its term's largest entry is 2^(ew + eh) to a factor of 4);
+ * undefined for an empty component.
  */
+const exponentsOf = (largestW: number, largestH: number): readonly [number, number] | undefined =>
+  largestW === 0 || largestH === 0 ? undefined : [exponentOf(largestW), exponentOf(largestH)]
+
+/** Per component t, its exponents (ew_t, eh_t) (see `exponentsOf`). */
 const termExponents = (pair: FactorPair): (readonly [number, number] | undefined)[] => {
   const { samples, k, features, w, h } = partsOf(pair)
-  return Array.from({ length: k }, (_, t) => {
-    const ew = largestExponent(w, t, samples, k)
-    const eh = largestExponent(h, t * features, features, 1)
-    return ew === undefined || eh === undefined ? undefined : ([ew, eh] as const)
-  })
+  return Array.from({ length: k }, (_, t) =>
+    exponentsOf(largestMagnitude(w, t, samples, k), largestMagnitude(h, t * features, features)),
+  )
 }
 
 /**
@@ -288,9 +291,10 @@ export const balancedPair = (pair: FactorPair): FactorPair => {
 }
 
 /**
- * Copies of W and H with, for each non-empty component t, W's column times
- * 2^(s_t − exponent) and H's row times 2^−s_t, s_t = `shift(ew_t, eh_t)`; an empty
- * component is copied as it is (its term is zero either way).
+ * W and H with, for each non-empty component t, W's column times 2^(s_t − exponent) and
+ * H's row times 2^−s_t, s_t = `shift(ew_t, eh_t)` (core/scaled.ts's `rescaledComponents`,
+ * which copies them once a component changes); an empty component is left as it is (its
+ * term is zero either way).
  */
 const rescaleTerms = (
   pair: FactorPair,
@@ -298,16 +302,18 @@ const rescaleTerms = (
   exponent: number,
 ): ScaledProduct => {
   const { samples, k, features, w, h } = partsOf(pair)
-  const W = w.slice()
-  const H = h.slice()
-  termExponents(pair).forEach((exponents, t) => {
-    if (exponents === undefined) return
-    const s = shift(exponents[0], exponents[1])
-    for (let i = 0; i < samples; i++) W[i * k + t] = timesPowerOfTwo(W[i * k + t], s - exponent)
-    for (let j = 0; j < features; j++) {
-      H[t * features + j] = timesPowerOfTwo(H[t * features + j], -s)
-    }
-  })
+  const [W, H] = rescaledComponents(
+    w,
+    h,
+    samples,
+    k,
+    features,
+    (largestW, largestH) => {
+      const exponents = exponentsOf(largestW, largestH)
+      return exponents === undefined ? undefined : shift(exponents[0], exponents[1])
+    },
+    exponent,
+  )
   return { W, H }
 }
 

@@ -14,6 +14,7 @@ import {
   createRng,
   CsrMatrix,
   formatReport,
+  frobeniusError,
   Matrix,
   nmf,
   norms,
@@ -403,6 +404,43 @@ describe('aligned at any scale of the factors', () => {
       // The cancellation's rounding: about ε·‖X‖² / error² = 1e-16 · 30 / 1e-6 of error².
       expect(dense.a / 1e-3).toBeCloseTo(1, 7)
       expect(sparse.a / 1e-3).toBeCloseTo(1, 7)
+    }
+  })
+
+  it("gives frobeniusError's bits against a CSR X, however each component is rescaled", () => {
+    // The components are balanced by powers of two first, which is exact for these factors.
+    const pair = randomPair(9, 6, 3, 5)
+    const rng = createRng(10)
+    const values = Array.from({ length: 30 }, () => (rng.uniform() < 0.4 ? 0 : rng.uniform()))
+    const X = CsrMatrix.fromDense(matrix(6, 5, values))
+    const expected = frobeniusError(X, pair.W, pair.H)
+    for (const e of [
+      [0, 0, 0],
+      [900, -700, 40],
+      [-150, 150, 0],
+    ]) {
+      const f = {
+        W: pair.W.map((value, _i, t) => value * 2 ** e[t]),
+        H: pair.H.map((value, t) => value * 2 ** -e[t]),
+      }
+      const errors = alignedReport(f, f, { X }).reconstructionErrors as { a: number; b: number }
+      expect(errors.a).toBe(expected)
+      expect(errors.b).toBe(expected)
+    }
+  })
+
+  it('gives the error against a CSR X with an empty component next to a huge W column', () => {
+    // Component 1 is empty (its H row is zero) with a W column at 2e159, component 0 is
+    // 0.03·5e94. The CSR error's WᵀW overflows at 2e159², which meets the zero row in NaN;
+    // its rescaled second try scales by the largest entries of W and of H, 2e159·5e94,
+    // which leaves the square of component 0's term subnormal (the error 0.14% short),
+    // unless the pair is balanced first: then H's largest entry is about 2^155, not 5e94.
+    const f = { W: matrix(1, 2, [0.03, 2e159]), H: matrix(2, 1, [5e94, 0]) }
+    const X = matrix(1, 1, [0])
+    for (const x of [X, CsrMatrix.fromDense(X)]) {
+      const errors = alignedReport(f, f, { X: x }).reconstructionErrors as { a: number; b: number }
+      expect(errors.a / 1.5e93).toBeCloseTo(1, 14)
+      expect(errors.b).toBe(errors.a)
     }
   })
 

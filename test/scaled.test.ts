@@ -8,6 +8,7 @@ import {
   euclideanNorm,
   euclideanNormOfSquares,
   exponentOf,
+  rescaledComponents,
   showWide,
   timesPowerOfTwo,
   wide,
@@ -160,5 +161,54 @@ describe('norms', () => {
   )('euclideanNormOfSquares is euclideanNorm, bit for bit, at any power of two', (values, e) => {
     const scaled = values.map((value) => timesPowerOfTwo(value, e))
     expect(inOnePass(scaled)).toBe(euclideanNorm(scaled))
+  })
+})
+
+describe('rescaledComponents', () => {
+  // W (2×2) and H (2×3), row-major: component 0 is W's column [1, -2] and H's row [4, 0, 8],
+  // component 1 the column [3, 0] and the row [1, 2, 3].
+  const w = Float64Array.from([1, 3, -2, 0])
+  const h = Float64Array.from([4, 0, 8, 1, 2, 3])
+
+  it("hands the shift each component's largest magnitudes and scales that component", () => {
+    const seen: number[][] = []
+    const [wc, hc] = rescaledComponents(w, h, 2, 2, 3, (largestW, largestH) => {
+      seen.push([largestW, largestH])
+      return largestW === 2 ? 3 : undefined
+    })
+    expect(seen).toEqual([
+      [2, 8],
+      [3, 3],
+    ])
+    expect(Array.from(wc)).toEqual([8, 3, -16, 0])
+    expect(Array.from(hc)).toEqual([0.5, 0, 1, 1, 2, 3])
+    // The inputs are not changed.
+    expect(Array.from(w)).toEqual([1, 3, -2, 0])
+    expect(Array.from(h)).toEqual([4, 0, 8, 1, 2, 3])
+  })
+
+  it('multiplies W by 2^(s − offset) and H by 2^−s, in steps beyond 2^±1000', () => {
+    const [wc, hc] = rescaledComponents(w, h, 2, 2, 3, () => 1, 4)
+    expect(Array.from(wc)).toEqual([1 / 8, 3 / 8, -2 / 8, 0])
+    expect(Array.from(hc)).toEqual([2, 0, 4, 0.5, 1, 1.5])
+    const [up, down] = rescaledComponents(
+      Float64Array.from([2 ** -1000]),
+      Float64Array.from([2 ** 1000]),
+      1,
+      1,
+      1,
+      () => 1500,
+    )
+    expect([up[0], down[0]]).toEqual([2 ** 500, 2 ** -500])
+  })
+
+  it('returns the arrays themselves when no component changes', () => {
+    for (const shift of [() => 0, () => undefined]) {
+      const [wc, hc] = rescaledComponents(w, h, 2, 2, 3, shift)
+      expect(wc).toBe(w)
+      expect(hc).toBe(h)
+    }
+    // An offset changes every component that has a shift, even a shift of 0.
+    expect(rescaledComponents(w, h, 2, 2, 3, () => 0, 1)[0]).not.toBe(w)
   })
 })

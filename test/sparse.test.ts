@@ -242,6 +242,25 @@ describe('the error of a CSR X with factors of far-apart scales', () => {
     expect(frobeniusError(CsrMatrix.fromDense(tiny), W, H) / dense).toBeCloseTo(1, 12)
   })
 
+  // The balancing multiplies by powers of two, which is exact here: the same factors with
+  // component t's W column times 2^e_t and its H row times 2^-e_t, e_t within ±110 (about
+  // the 2^200 at which a component is balanced) or ±1000, give the same error to the bit.
+  it('is the same, bit for bit, however each component is rescaled by a power of two', () => {
+    const rng = createRng(12)
+    const entries = (count: number) =>
+      Array.from({ length: count }, () => (rng.uniform() < 0.2 ? 0 : 0.5 + rng.uniform()))
+    for (let trial = 0; trial < 40; trial++) {
+      const W = unwrap(Matrix.fromData(7, 3, entries(21)))
+      const H = unwrap(Matrix.fromData(3, 6, entries(18)))
+      const X = CsrMatrix.fromDense(unwrap(Matrix.fromData(7, 6, entries(42))))
+      const range = trial % 2 === 0 ? 110 : 1000
+      const e = Array.from({ length: 3 }, () => Math.round((2 * rng.uniform() - 1) * range))
+      const rescaledW = W.map((value, _i, t) => value * 2 ** e[t])
+      const rescaledH = H.map((value, t) => value * 2 ** -e[t])
+      expect(frobeniusError(X, rescaledW, rescaledH)).toBe(frobeniusError(X, W, H))
+    }
+  })
+
   // A fit of X at 1e140 (cd) reported 0.67 of the dense error, and moving-average 0, for
   // the same factors; at 1e-155 moving-average's CSR fit was refused as an overflow.
   it.each([
