@@ -199,6 +199,10 @@ describe('delimited text', () => {
       )
     }
     expect(left(parseDelimited('\uFEFF1\n,\u0000\n', 'z.csv'))).toMatch(/line 2, column 2:/)
+    // The column counts characters, as a bad byte's does: one past U+FFFF is one, not two.
+    expect(left(parseDelimited('1\n\u{1F600},\u0000\n', 'z.csv'))).toBe(
+      'z.csv: line 2, column 3: expected text, found a NUL byte',
+    )
   })
 
   it('strips a byte-order mark, skips blank lines, reads CRLF and quoted names', () => {
@@ -683,6 +687,10 @@ describe('UTF-8', () => {
     )
     expect(left(decodeUtf8(bytes([0xef, 0xbb, 0xbf], 'a\nb', [0xff]), 'm.csv'))).toMatch(
       /^m\.csv: line 2, column 2 \(byte offset 6\)/,
+    )
+    // A character past U+FFFF, four bytes, is one column.
+    expect(left(decodeUtf8(bytes('\u{1F600},', [0xff]), 'e.csv'))).toMatch(
+      /^e\.csv: line 1, column 3 \(byte offset 5\)/,
     )
   })
 
