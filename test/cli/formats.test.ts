@@ -613,6 +613,8 @@ describe('JSON', () => {
     expect(syntax('[[1.]]')).toMatch(/line 1, column 5: .*\(expected a digit after '\.'/)
     expect(syntax('["a\nb"]')).toMatch(/line 1, column 4: .*a closing quote, found the end/)
     expect(syntax('[1]\n[2]\n')).toMatch(/line 2, column 1: .*nothing after the value, found "\["/)
+    // The column counts characters, as the other messages do: one past U+FFFF is one.
+    expect(syntax('["\u{1F600}" 2]')).toMatch(/^s\.json: line 1, column 6: .*found "2"\)$/)
     for (const text of ['a,b\n1,2\n', '{\n"a":\n', '"\\u12x"', '[1,\n\n\n', '[[1]]\n\nx']) {
       expect(syntax(text)).not.toMatch(/\n/)
       expect(syntax(text)).toMatch(/^s\.json: line \d+, column \d+: /)
