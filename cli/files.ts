@@ -186,48 +186,63 @@ export type WritePlan =
  */
 const descriptorPattern = /^\/proc\/(\d+)(?:\/task\/\d+)?\/fd\/(\d+)$/
 
+/** A file descriptor of a process. */
+interface Descriptor {
+  readonly fd: number
+  readonly pid: number
+}
+
 /**
  * The descriptor that `path`, or a link on its way, names (`/dev/stdout`, `/dev/fd/7`, a
- * link to `/proc/self/fd/3`), else undefined. Only the folders are resolved: the last
- * link, in /proc, would lead to the open file itself, which names no descriptor.
+ * link to `/proc/self/fd/3`), else undefined (also where the system refuses to look: the
+ * path is then no descriptor's). Only the folders are resolved: the last link, in /proc,
+ * would lead to the open file itself, which names no descriptor.
  */
-const descriptorOf = (path: string): { readonly fd: number; readonly pid: number } | undefined => {
-  let hop = resolve(path)
-  // A bounded walk, as writePlan's: a cycle of links names no descriptor.
-  for (let step = 0; step < 40; step++) {
-    let folder = dirname(hop)
-    try {
-      folder = realpathSync(folder)
-    } catch {
-      // A folder that does not resolve holds no descriptor, unless spelled /dev/fd.
+const descriptorOf = (path: string): Descriptor | undefined => {
+  try {
+    let hop = resolve(path)
+    // A bounded walk, as writePlan's: a cycle of links names no descriptor.
+    for (let step = 0; step < 40; step++) {
+      let folder = dirname(hop)
+      try {
+        folder = realpathSync(folder)
+      } catch {
+        // A folder that does not resolve holds no descriptor, unless spelled /dev/fd.
+      }
+      const spelled = join(folder, basename(hop))
+      const inProc = descriptorPattern.exec(spelled)
+      if (inProc !== null) return { pid: Number(inProc[1]), fd: Number(inProc[2]) }
+      // Systems whose /dev/fd is a folder of its own rather than a link into /proc.
+      const inDev = /^\/dev\/fd\/(\d+)$/.exec(spelled)
+      if (inDev !== null) return { pid: process.pid, fd: Number(inDev[1]) }
+      if (lstatSync(hop, { throwIfNoEntry: false })?.isSymbolicLink() !== true) return undefined
+      hop = resolve(dirname(hop), readlinkSync(hop))
     }
-    const spelled = join(folder, basename(hop))
-    const inProc = descriptorPattern.exec(spelled)
-    if (inProc !== null) return { pid: Number(inProc[1]), fd: Number(inProc[2]) }
-    // Systems whose /dev/fd is a folder of its own rather than a link into /proc.
-    const inDev = /^\/dev\/fd\/(\d+)$/.exec(spelled)
-    if (inDev !== null) return { pid: process.pid, fd: Number(inDev[1]) }
-    if (lstatSync(hop, { throwIfNoEntry: false })?.isSymbolicLink() !== true) return undefined
-    hop = resolve(dirname(hop), readlinkSync(hop))
+  } catch {
+    // The system refused a look-up (a name too long, a folder not to be read).
   }
   return undefined
 }
 
 /**
- * The plan of `path` when it names a standard stream or another descriptor, else undefined
- * (also where the system refuses to look: the path is then no descriptor's).
+ * Which of this process's standard descriptors, 0 (input), 1 (output) or 2 (error), is the
+ * one `descriptorOf` found a path to name, else undefined. The commands' `-` is no path
+ * here: it is standard input to a reader and standard output to a writer.
  */
+const standardOf = (descriptor: Descriptor | undefined): 0 | 1 | 2 | undefined => {
+  if (descriptor?.pid !== process.pid) return undefined
+  const { fd } = descriptor
+  return fd === 0 || fd === 1 || fd === 2 ? fd : undefined
+}
+
+/** The plan of `path` when it names a standard stream or another descriptor, else undefined. */
 const streamPlan = (path: string): WritePlan | undefined => {
   if (path === '-') return { mode: 'stdout' }
-  let descriptor
-  try {
-    descriptor = descriptorOf(path)
-  } catch {
-    return undefined
-  }
+  const descriptor = descriptorOf(path)
   if (descriptor === undefined) return undefined
-  if (descriptor.pid === process.pid && descriptor.fd === 1) return { mode: 'stdout' }
-  if (descriptor.pid === process.pid && descriptor.fd === 2) return { mode: 'stderr' }
+  const standard = standardOf(descriptor)
+  if (standard === 1) return { mode: 'stdout' }
+  if (standard === 2) return { mode: 'stderr' }
   return { mode: 'descriptor', ...descriptor }
 }
 
@@ -262,15 +277,8 @@ const streamOf = (path: string): 'stdout' | 'stderr' | undefined => {
 }
 
 /** Whether `path` reads standard input: `-`, or /dev/stdin and the system's other names of it. */
-export const isStandardInput = (path: string): boolean => {
-  if (path === '-') return true
-  try {
-    const descriptor = descriptorOf(path)
-    return descriptor !== undefined && descriptor.pid === process.pid && descriptor.fd === 0
-  } catch {
-    return false
-  }
-}
+export const isStandardInput = (path: string): boolean =>
+  path === '-' || standardOf(descriptorOf(path)) === 0
 
 /** Whether `path` is written to standard output or error (`-`, /dev/stdout, /dev/fd/2, ...). */
 export const isStandardStream = (path: string): boolean => streamOf(path) !== undefined

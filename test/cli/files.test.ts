@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, describe, expect, it } from 'vitest'
-import { writeAll, writePlan } from '../../cli/files.ts'
+import { isStandardInput, writeAll, writePlan } from '../../cli/files.ts'
 import { tempFolder } from './helpers.ts'
 
 const folder = tempFolder()
@@ -163,5 +163,26 @@ describe('writeAll', () => {
     } finally {
       child.kill()
     }
+  })
+})
+
+describe('isStandardInput', () => {
+  it('tells standard input by any of its names, and no other descriptor or file', () => {
+    expect(isStandardInput('-')).toBe(true)
+    for (const path of ['/dev/stdout', '/dev/stderr', '/dev/null', join(folder, 'a.csv')]) {
+      expect([path, isStandardInput(path)]).toEqual([path, false])
+    }
+    if (!existsSync('/proc/self/fd')) return
+    symlinkSync('/dev/stdin', join(folder, 'in.csv'))
+    for (const path of [
+      join(folder, 'in.csv'),
+      '/dev/stdin',
+      '/dev/fd/0',
+      '/proc/self/fd/0',
+      '/proc/thread-self/fd/0',
+    ]) {
+      expect([path, isStandardInput(path)]).toEqual([path, true])
+    }
+    expect(isStandardInput('/proc/1/fd/0')).toBe(process.pid === 1)
   })
 })
