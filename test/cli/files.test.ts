@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, describe, expect, it } from 'vitest'
-import { isStandardInput, writeAll, writePlan } from '../../cli/files.ts'
+import { checkOutputPath, isStandardInput, writeAll, writePlan } from '../../cli/files.ts'
 import { tempFolder } from './helpers.ts'
 
 const folder = tempFolder()
@@ -163,6 +163,26 @@ describe('writeAll', () => {
     } finally {
       child.kill()
     }
+  })
+})
+
+describe('checkOutputPath', () => {
+  it('gives back the plan writePlan works out, which writeAll then writes by', () => {
+    mkdirSync(join(folder, 'checked'))
+    const file = join(folder, 'checked', 'model.json')
+    const link = join(folder, 'checked', 'link.json')
+    const toStdout = join(folder, 'checked', 'out.json')
+    symlinkSync('model.json', link)
+    symlinkSync('/dev/stdout', toStdout)
+    for (const path of ['-', '/dev/stdout', '/dev/stderr', '/dev/null', file, link, toStdout]) {
+      expect(checkOutputPath(path, '--output')).toEqual(E.right({ path, plan: writePlan(path) }))
+    }
+    const checked = checkOutputPath(link, '--output')
+    if (E.isLeft(checked)) throw new Error(checked.left.message)
+    expect(checked.right.plan).toEqual({ mode: 'rename', target: file })
+    expect(writeAll([{ ...checked.right, content: '{}' }])).toEqual(E.right(undefined))
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readFileSync(file, 'utf8')).toBe('{}')
   })
 })
 
