@@ -34,10 +34,20 @@ import { basename, dirname, join, resolve, sep } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { outputError, usageError, type CliResult } from './errors.ts'
 
-/** One output: a path (`-` for stdout) and its whole content. */
+/**
+ * One output: a path (`-` for stdout), its whole content, and where its bytes go when
+ * `checkOutputPath` has worked that out (`writeAll` works it out otherwise).
+ */
 export interface OutputFile {
   readonly path: string
   readonly content: string | Uint8Array
+  readonly plan?: WritePlan
+}
+
+/** An output path that `checkOutputPath` has checked, with where its bytes go. */
+export interface CheckedOutput {
+  readonly path: string
+  readonly plan: WritePlan
 }
 
 /**
@@ -59,25 +69,25 @@ const identity = (path: string): string => {
 /**
  * An error when two outputs name the same file, or more than one goes to standard output
  * (`-`, /dev/stdout) or to standard error: one would overwrite or interleave with the
- * other. `outputs` are [flag, path] pairs, the path undefined for an output not asked for.
+ * other. `outputs` are [flag, output] pairs, as `checkOutputPath` checked them, the output
+ * undefined for one not asked for.
  */
 export const distinctOutputs = (
-  outputs: readonly (readonly [string, string | undefined])[],
+  outputs: readonly (readonly [string, CheckedOutput | undefined])[],
 ): CliResult<void> => {
   const given = outputs.filter(
-    (output): output is readonly [string, string] => output[1] !== undefined,
+    (output): output is readonly [string, CheckedOutput] => output[1] !== undefined,
   )
   const byFile = new Map<string, string>()
   const toStream = new Map<string, string>()
-  for (const [flag, path] of given) {
-    const stream = streamOf(path)
-    if (stream !== undefined) {
-      const earlier = toStream.get(stream)
+  for (const [flag, { path, plan }] of given) {
+    if (isStandardStream(plan)) {
+      const earlier = toStream.get(plan.mode)
       if (earlier !== undefined) {
-        const name = stream === 'stdout' ? "standard output ('-')" : 'standard error'
+        const name = plan.mode === 'stdout' ? "standard output ('-')" : 'standard error'
         return E.left(usageError(`options ${earlier} and ${flag} both write to ${name}`))
       }
-      toStream.set(stream, flag)
+      toStream.set(plan.mode, flag)
       continue
     }
     const file = identity(path)
@@ -93,13 +103,15 @@ export const distinctOutputs = (
 /**
  * Checks, before any work, that `path` can be written: it names a file (not a folder, not
  * nothing), its folder exists, and this process may write there (or into the file, where
- * it is written in place). `flag` names the option in the message.
+ * it is written in place). `flag` names the option in the message. The output comes back
+ * with its `WritePlan`, for the command to pass along to `distinctOutputs` and `writeAll`
+ * rather than work it out again.
  */
-export const checkOutputPath = (path: string, flag: string): CliResult<void> => {
-  if (path === '-') return E.right(undefined)
+export const checkOutputPath = (path: string, flag: string): CliResult<CheckedOutput> => {
   const refuse = (reason: string) => E.left(usageError(`option ${flag}: ${reason}`))
   try {
-    return checkWritable(path, flag, refuse)
+    const plan = checkWritable(path, flag, refuse)
+    return E.isLeft(plan) ? plan : E.right({ path, plan: plan.right })
   } catch (error) {
     // The system refused even to look (a name too long, a loop of links): the same words
     // as a refused write.
@@ -107,12 +119,15 @@ export const checkOutputPath = (path: string, flag: string): CliResult<void> => 
   }
 }
 
-/** The checks of `checkOutputPath`, which may throw where the system refuses a look-up. */
+/**
+ * The checks of `checkOutputPath`, and the plan they find; may throw where the system
+ * refuses a look-up.
+ */
 const checkWritable = (
   path: string,
   flag: string,
-  refuse: (reason: string) => CliResult<void>,
-): CliResult<void> => {
+  refuse: (reason: string) => CliResult<never>,
+): CliResult<WritePlan> => {
   if (path === '') return refuse('expected a file name, found an empty one')
   if (path.endsWith('/') || path.endsWith(sep)) {
     return refuse(`${path}: expected a file name, found a folder name (it ends in '${sep}')`)
@@ -121,7 +136,7 @@ const checkWritable = (
   const stream = streamPlan(path)
   if (stream?.mode === 'descriptor')
     return E.left(usageError(descriptorRefusal(path, stream, flag)))
-  if (stream !== undefined) return E.right(undefined)
+  if (stream !== undefined) return E.right(stream)
   const folder = dirname(path)
   const folderStat = statSync(folder, { throwIfNoEntry: false })
   if (folderStat === undefined) {
@@ -143,7 +158,7 @@ const checkWritable = (
     const what = plan.mode === 'rename' ? `the folder '${place}'` : place
     return refuse(`${path}: cannot write to ${what} (permission denied)`)
   }
-  return E.right(undefined)
+  return E.right(plan)
 }
 
 /** The files this run has read, by real path: no output may overwrite one of them. */
@@ -186,48 +201,63 @@ export type WritePlan =
  */
 const descriptorPattern = /^\/proc\/(\d+)(?:\/task\/\d+)?\/fd\/(\d+)$/
 
+/** A file descriptor of a process. */
+interface Descriptor {
+  readonly fd: number
+  readonly pid: number
+}
+
 /**
  * The descriptor that `path`, or a link on its way, names (`/dev/stdout`, `/dev/fd/7`, a
- * link to `/proc/self/fd/3`), else undefined. Only the folders are resolved: the last
- * link, in /proc, would lead to the open file itself, which names no descriptor.
+ * link to `/proc/self/fd/3`), else undefined (also where the system refuses to look: the
+ * path is then no descriptor's). Only the folders are resolved: the last link, in /proc,
+ * would lead to the open file itself, which names no descriptor.
  */
-const descriptorOf = (path: string): { readonly fd: number; readonly pid: number } | undefined => {
-  let hop = resolve(path)
-  // A bounded walk, as writePlan's: a cycle of links names no descriptor.
-  for (let step = 0; step < 40; step++) {
-    let folder = dirname(hop)
-    try {
-      folder = realpathSync(folder)
-    } catch {
-      // A folder that does not resolve holds no descriptor, unless spelled /dev/fd.
+const descriptorOf = (path: string): Descriptor | undefined => {
+  try {
+    let hop = resolve(path)
+    // A bounded walk, as writePlan's: a cycle of links names no descriptor.
+    for (let step = 0; step < 40; step++) {
+      let folder = dirname(hop)
+      try {
+        folder = realpathSync(folder)
+      } catch {
+        // A folder that does not resolve holds no descriptor, unless spelled /dev/fd.
+      }
+      const spelled = join(folder, basename(hop))
+      const inProc = descriptorPattern.exec(spelled)
+      if (inProc !== null) return { pid: Number(inProc[1]), fd: Number(inProc[2]) }
+      // Systems whose /dev/fd is a folder of its own rather than a link into /proc.
+      const inDev = /^\/dev\/fd\/(\d+)$/.exec(spelled)
+      if (inDev !== null) return { pid: process.pid, fd: Number(inDev[1]) }
+      if (lstatSync(hop, { throwIfNoEntry: false })?.isSymbolicLink() !== true) return undefined
+      hop = resolve(dirname(hop), readlinkSync(hop))
     }
-    const spelled = join(folder, basename(hop))
-    const inProc = descriptorPattern.exec(spelled)
-    if (inProc !== null) return { pid: Number(inProc[1]), fd: Number(inProc[2]) }
-    // Systems whose /dev/fd is a folder of its own rather than a link into /proc.
-    const inDev = /^\/dev\/fd\/(\d+)$/.exec(spelled)
-    if (inDev !== null) return { pid: process.pid, fd: Number(inDev[1]) }
-    if (lstatSync(hop, { throwIfNoEntry: false })?.isSymbolicLink() !== true) return undefined
-    hop = resolve(dirname(hop), readlinkSync(hop))
+  } catch {
+    // The system refused a look-up (a name too long, a folder not to be read).
   }
   return undefined
 }
 
 /**
- * The plan of `path` when it names a standard stream or another descriptor, else undefined
- * (also where the system refuses to look: the path is then no descriptor's).
+ * Which of this process's standard descriptors, 0 (input), 1 (output) or 2 (error), is the
+ * one `descriptorOf` found a path to name, else undefined. The commands' `-` is no path
+ * here: it is standard input to a reader and standard output to a writer.
  */
+const standardOf = (descriptor: Descriptor | undefined): 0 | 1 | 2 | undefined => {
+  if (descriptor?.pid !== process.pid) return undefined
+  const { fd } = descriptor
+  return fd === 0 || fd === 1 || fd === 2 ? fd : undefined
+}
+
+/** The plan of `path` when it names a standard stream or another descriptor, else undefined. */
 const streamPlan = (path: string): WritePlan | undefined => {
   if (path === '-') return { mode: 'stdout' }
-  let descriptor
-  try {
-    descriptor = descriptorOf(path)
-  } catch {
-    return undefined
-  }
+  const descriptor = descriptorOf(path)
   if (descriptor === undefined) return undefined
-  if (descriptor.pid === process.pid && descriptor.fd === 1) return { mode: 'stdout' }
-  if (descriptor.pid === process.pid && descriptor.fd === 2) return { mode: 'stderr' }
+  const standard = standardOf(descriptor)
+  if (standard === 1) return { mode: 'stdout' }
+  if (standard === 2) return { mode: 'stderr' }
   return { mode: 'descriptor', ...descriptor }
 }
 
@@ -255,25 +285,15 @@ const filePlan = (path: string): Extract<WritePlan, { readonly target: string }>
   return { target, mode: 'rename' }
 }
 
-/** The standard stream `path` names (`-`, /dev/stdout, /dev/fd/2, ...), else undefined. */
-const streamOf = (path: string): 'stdout' | 'stderr' | undefined => {
-  const mode = streamPlan(path)?.mode
-  return mode === 'stdout' || mode === 'stderr' ? mode : undefined
-}
-
 /** Whether `path` reads standard input: `-`, or /dev/stdin and the system's other names of it. */
-export const isStandardInput = (path: string): boolean => {
-  if (path === '-') return true
-  try {
-    const descriptor = descriptorOf(path)
-    return descriptor !== undefined && descriptor.pid === process.pid && descriptor.fd === 0
-  } catch {
-    return false
-  }
-}
+export const isStandardInput = (path: string): boolean =>
+  path === '-' || standardOf(descriptorOf(path)) === 0
 
-/** Whether `path` is written to standard output or error (`-`, /dev/stdout, /dev/fd/2, ...). */
-export const isStandardStream = (path: string): boolean => streamOf(path) !== undefined
+/** Whether a plan writes to standard output or error (`-`, /dev/stdout, /dev/fd/2, ...). */
+export const isStandardStream = (
+  plan: WritePlan,
+): plan is Extract<WritePlan, { readonly mode: 'stdout' | 'stderr' }> =>
+  plan.mode === 'stdout' || plan.mode === 'stderr'
 
 /**
  * The refusal of a descriptor path, the value of `flag` (or of no flag): why, and what to
@@ -383,8 +403,8 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
   const streamed: { readonly stream: NodeJS.WriteStream; readonly content: string | Uint8Array }[] =
     []
   for (const file of files) {
-    const plan = writePlan(file.path)
-    if (plan.mode === 'stdout' || plan.mode === 'stderr') {
+    const plan = file.plan ?? writePlan(file.path)
+    if (isStandardStream(plan)) {
       const stream = plan.mode === 'stdout' ? process.stdout : process.stderr
       streamed.push({ stream, content: file.content })
       continue

@@ -116,8 +116,8 @@ export const runCompare = (args: string[]): CliResult<void> => {
   const comparators = chosenComparators(values.comparators, tolerance.right)
   if (E.isLeft(comparators)) return comparators
   const output = values.output ?? '-'
-  const ok = checkOutputPath(output, '--output')
-  if (E.isLeft(ok)) return ok
+  const checked = checkOutputPath(output, '--output')
+  if (E.isLeft(checked)) return checked
   const readOptions = readOptionsOf(values)
   if (E.isLeft(readOptions)) return readOptions
   // The input flags read --input: without it they would be ignored without a word.
@@ -163,5 +163,5 @@ export const runCompare = (args: string[]): CliResult<void> => {
     values.json === true
       ? `${JSON.stringify(report.right, null, 2)}\n`
       : `${formatReport(report.right, names)}\n`
-  return writeAll([{ path: output, content: text }])
+  return writeAll([{ ...checked.right, content: text }])
 }

@@ -26,7 +26,7 @@ import {
   distinctOutputs,
   isStandardStream,
   writeAll,
-  writePlan,
+  type CheckedOutput,
   type OutputFile,
 } from '../files.ts'
 import { formatOfPath, readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
@@ -103,12 +103,15 @@ type FitValues = ReturnType<typeof parseFitArgs>['values']
 const parseFitArgs = (args: string[]) =>
   parseArgs({ args, allowPositionals: true, options: fitFlags, tokens: true })
 
-/** The output files asked for, checked before the fit so that a bad path fails fast. */
+/**
+ * The output files asked for, checked before the fit so that a bad path fails fast, each
+ * with its plan, worked out then and used to write it.
+ */
 interface Outputs {
-  readonly model?: string
-  readonly w?: string
-  readonly h?: string
-  readonly plot?: string
+  readonly model?: CheckedOutput
+  readonly w?: CheckedOutput
+  readonly h?: CheckedOutput
+  readonly plot?: CheckedOutput
 }
 
 /** The pictures the CLI draws: `show -o` writes both, `--plot` SVG. */
@@ -121,9 +124,9 @@ const pictureExtensions = ['svg', 'png']
  * (`model`, `/dev/null`). A device or a pipe (`/dev/null`, a named pipe, `/dev/stdout`),
  * written in place, leaves no file whose name could mislead, whatever its name.
  */
-const otherFormatClaimed = (path: string): string | undefined => {
+const otherFormatClaimed = ({ path, plan }: CheckedOutput): string | undefined => {
   const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1].toLowerCase()
-  if (extension === undefined || writePlan(path).mode !== 'rename') return undefined
+  if (extension === undefined || plan.mode !== 'rename') return undefined
   // formatOfPath sees through a final .gz, which claims gzip all the same.
   const format = extension === 'gz' ? 'gz' : formatOfPath(path)
   if (format !== undefined) return format === 'json' ? undefined : extension
@@ -132,18 +135,14 @@ const otherFormatClaimed = (path: string): string | undefined => {
 
 const checkOutputs = (values: FitValues): CliResult<Outputs> => {
   const wanted = values.output ?? ((values.w ?? values.h ?? values.plot) ? undefined : '-')
-  const outputs: Outputs = {
-    ...(wanted === undefined ? {} : { model: wanted }),
-    ...(values.w === undefined ? {} : { w: values.w }),
-    ...(values.h === undefined ? {} : { h: values.h }),
-    ...(values.plot === undefined ? {} : { plot: values.plot }),
-  }
-  for (const [flag, path] of [
-    ['--output', outputs.model],
-    ['--w', outputs.w],
-    ['--h', outputs.h],
-    ['--plot', outputs.plot],
-  ] as const) {
+  const asked = [
+    ['--output', 'model', wanted],
+    ['--w', 'w', values.w],
+    ['--h', 'h', values.h],
+    ['--plot', 'plot', values.plot],
+  ] as const
+  const outputs: Partial<Record<keyof Outputs, CheckedOutput>> = {}
+  for (const [flag, key, path] of asked) {
     if (path === undefined) continue
     if (flag === '--w' || flag === '--h') {
       const format = outputFormatOf(path, flag)
@@ -154,10 +153,10 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
         usageError(`option --plot: expected a file name ending in .svg, found '${path}'`),
       )
     }
-    const ok = checkOutputPath(path, flag)
-    if (E.isLeft(ok)) return ok
+    const checked = checkOutputPath(path, flag)
+    if (E.isLeft(checked)) return checked
     if (flag === '--output' && path !== '-') {
-      const claimed = otherFormatClaimed(path)
+      const claimed = otherFormatClaimed(checked.right)
       if (claimed !== undefined) {
         return E.left(
           usageError(
@@ -167,13 +166,9 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
         )
       }
     }
+    outputs[key] = checked.right
   }
-  const distinct = distinctOutputs([
-    ['--output', outputs.model],
-    ['--w', outputs.w],
-    ['--h', outputs.h],
-    ['--plot', outputs.plot],
-  ])
+  const distinct = distinctOutputs(asked.map(([flag, key]) => [flag, outputs[key]] as const))
   return E.isLeft(distinct) ? distinct : E.right(outputs)
 }
 
@@ -196,21 +191,21 @@ const outputFiles = (
   const files: OutputFile[] = []
   const components = Array.from({ length: fit.W.cols }, (_, t) => `component${t + 1}`)
   if (outputs.model !== undefined) {
-    files.push({ path: outputs.model, content: formatModel(fit, input, seconds, stoppedBy) })
+    files.push({ ...outputs.model, content: formatModel(fit, input, seconds, stoppedBy) })
   }
   if (outputs.w !== undefined) {
-    const format = outputFormatOf(outputs.w, '--w')
+    const format = outputFormatOf(outputs.w.path, '--w')
     if (E.isRight(format)) {
       const names =
         input.rowNames === undefined ? {} : { rows: input.rowNames, columns: components }
-      files.push({ path: outputs.w, content: encodeMatrix(fit.W, format.right, names) })
+      files.push({ ...outputs.w, content: encodeMatrix(fit.W, format.right, names) })
     }
   }
   if (outputs.h !== undefined) {
-    const format = outputFormatOf(outputs.h, '--h')
+    const format = outputFormatOf(outputs.h.path, '--h')
     if (E.isRight(format)) {
       const names = input.columnNames === undefined ? {} : { columns: input.columnNames }
-      files.push({ path: outputs.h, content: encodeMatrix(fit.H, format.right, names) })
+      files.push({ ...outputs.h, content: encodeMatrix(fit.H, format.right, names) })
     }
   }
   if (outputs.plot !== undefined) {
@@ -222,7 +217,7 @@ const outputFiles = (
       `after ${iterations(fit.nIter)} ` +
       `(${ending(fit, stoppedBy)})`
     files.push({
-      path: outputs.plot,
+      ...outputs.plot,
       content: convergenceSvg(fit.history, { title, subtitle, measure: fit.solver.measure }),
     })
   }
@@ -304,12 +299,10 @@ export const runFit = (args: string[]): CliResult<void> => {
   const written = writeAll(outputFiles(fit, input, outputs.right, seconds, stoppedBy))
   if (E.isLeft(written)) return written
   if (values.quiet !== true) {
-    const wrote = [
-      outputs.right.model,
-      outputs.right.w,
-      outputs.right.h,
-      outputs.right.plot,
-    ].filter((path) => path !== undefined && !isStandardStream(path))
+    const { model, w, h, plot } = outputs.right
+    const wrote = [model, w, h, plot].flatMap((output) =>
+      output === undefined || isStandardStream(output.plan) ? [] : [output.path],
+    )
     process.stderr.write(
       `nmfkit fit: ${input.file}: reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
         `after ${iterations(fit.nIter)} (${ending(fit, stoppedBy)}) ` +

@@ -182,8 +182,8 @@ export const runShow = (args: string[]): CliResult<void> => {
       usageError(`option --output: expected a file name ending in .svg or .png, found '${output}'`),
     )
   }
-  const ok = checkOutputPath(output, '--output')
-  if (E.isLeft(ok)) return ok
+  const checked = checkOutputPath(output, '--output')
+  if (E.isLeft(checked)) return checked
   const columns = numberFlag('columns', values.columns, true)
   if (E.isLeft(columns)) return columns
   const scale = numberFlag('scale', values.scale, true)
@@ -221,5 +221,5 @@ export const runShow = (args: string[]): CliResult<void> => {
         title,
         ...(labels === undefined ? {} : { labels }),
       })
-  return writeAll([{ path: output, content }])
+  return writeAll([{ ...checked.right, content }])
 }

@@ -29,7 +29,13 @@ import {
   startCommand,
 } from '../args.ts'
 import { inputError, quoteCell, usageError, type CliError, type CliResult } from '../errors.ts'
-import { checkOutputPath, distinctOutputs, writeAll, type OutputFile } from '../files.ts'
+import {
+  checkOutputPath,
+  distinctOutputs,
+  writeAll,
+  type CheckedOutput,
+  type OutputFile,
+} from '../files.ts'
 import { readMatrixFile } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { readModel, type Model } from '../model.ts'
@@ -230,6 +236,8 @@ export const runTransform = (args: string[]): CliResult<void> => {
   const fromFlags = flagOptions(values)
   if (E.isLeft(fromFlags)) return fromFlags
   const wPath = values.w ?? '-'
+  // Each output asked for, by its flag, with the plan it is written by.
+  const checked = new Map<string, CheckedOutput>()
   for (const [flag, path] of [
     ['--w', wPath],
     ['--inverse', values.inverse],
@@ -237,13 +245,14 @@ export const runTransform = (args: string[]): CliResult<void> => {
     if (path === undefined) continue
     const format = outputFormatOf(path, flag)
     if (E.isLeft(format)) return format
-    const ok = checkOutputPath(path, flag)
-    if (E.isLeft(ok)) return ok
+    const output = checkOutputPath(path, flag)
+    if (E.isLeft(output)) return output
+    checked.set(flag, output.right)
   }
   // W goes to standard output unless --w names a file.
   const distinct = distinctOutputs([
-    [values.w === undefined ? '--w (by default)' : '--w', wPath],
-    ['--inverse', values.inverse],
+    [values.w === undefined ? '--w (by default)' : '--w', checked.get('--w')],
+    ['--inverse', checked.get('--inverse')],
   ])
   if (E.isLeft(distinct)) return distinct
   const readOptions = readOptionsOf(values)
@@ -295,7 +304,8 @@ export const runTransform = (args: string[]): CliResult<void> => {
   const wFormat = outputFormatOf(wPath, '--w')
   if (E.isRight(wFormat)) {
     const names = input.rowNames === undefined ? {} : { rows: input.rowNames, columns: components }
-    files.push({ path: wPath, content: encodeMatrix(fit.W, wFormat.right, names) })
+    const content = encodeMatrix(fit.W, wFormat.right, names)
+    files.push({ path: wPath, plan: checked.get('--w')?.plan, content })
   }
   if (values.inverse !== undefined) {
     const rebuilt = inverseTransform(fit.W, fit.H)
@@ -308,6 +318,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
       }
       files.push({
         path: values.inverse,
+        plan: checked.get('--inverse')?.plan,
         content: encodeMatrix(rebuilt.right, format.right, names),
       })
     }

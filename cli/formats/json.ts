@@ -10,7 +10,7 @@ import { fromJSON, Matrix, type AnyMatrix } from 'nmfkit'
 import { inputError, quoteCell, type CliResult } from '../errors.ts'
 import { showEntries } from '../../core/errors.ts'
 import { describeValue } from '../../core/matrix.ts'
-import { notUtf8Text, TOO_SMALL, underflows } from './text.ts'
+import { notUtf8Text, placeOf, TOO_SMALL, underflows } from './text.ts'
 
 /** A short rendering of what is at `at` in `text`, for messages. */
 const foundAt = (text: string, at: number): string => {
@@ -196,12 +196,6 @@ export const parseJsonText = (text: string, file: string): CliResult<unknown> =>
     )
   }
   return E.right(parsed)
-}
-
-/** `line L, column C` (from 1) of the character at `at` in `body`. */
-const placeOf = (body: string, at: number): string => {
-  const before = body.slice(0, at)
-  return `line ${before.split('\n').length}, column ${at - before.lastIndexOf('\n')}`
 }
 
 /**

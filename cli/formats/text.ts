@@ -45,23 +45,35 @@ const isUtf16 = (bytes: Uint8Array): boolean =>
   alternatingNuls(bytes.subarray(0, 64))
 
 /**
+ * `line L, column C` (from 1) of the place `at` (an index in UTF-16 code units) in `text`.
+ * The column counts characters, not code units (a character past U+FFFF is one), and on
+ * line 1 starts after a byte-order mark, which the parsers strip.
+ */
+export const placeOf = (text: string, at: number): string => {
+  let line = 1
+  let lineStart = 0
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) {
+    line++
+    lineStart = i + 1
+  }
+  if (lineStart === 0 && text.charCodeAt(0) === 0xfeff) lineStart = 1
+  let column = 1
+  for (let i = lineStart; i < at; i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1) column++
+  return `line ${line}, column ${column}`
+}
+
+/**
  * The error for text that holds a NUL, which no text has: UTF-16 read as UTF-8 where NULs
  * fill every other place of its start (see `alternatingNuls`), else the first NUL's place.
+ * Each parser checks the text it is given: the CLI's files have passed `decodeUtf8`, which
+ * told UTF-16 by the bytes, but a parser takes any string.
  */
 export const notUtf8Text = (text: string, file: string): CliError | undefined => {
   const nul = text.indexOf('\u0000')
   if (nul < 0) return undefined
   const start = Array.from({ length: Math.min(text.length, 64) }, (_, i) => text.charCodeAt(i))
   if (alternatingNuls(start)) return inputError(file, UTF16)
-  const before = text.slice(0, nul)
-  // The parsers strip a byte-order mark: the columns of line 1 start after it.
-  const newline = before.lastIndexOf('\n')
-  const lineStart = newline >= 0 ? newline + 1 : text.charCodeAt(0) === 0xfeff ? 1 : 0
-  const column = nul - lineStart + 1
-  return inputError(
-    file,
-    `line ${before.split('\n').length}, column ${column}: expected text, found a NUL byte`,
-  )
+  return inputError(file, `${placeOf(text, nul)}: expected text, found a NUL byte`)
 }
 
 /**
@@ -121,18 +133,13 @@ export const decodeUtf8 = (bytes: Uint8Array, file: string): CliResult<string> =
     // Below: the file is not UTF-8.
   }
   const at = firstInvalidUtf8(bytes)
-  const lineStart = at === 0 ? 0 : bytes.lastIndexOf(0x0a, at - 1) + 1
-  let line = 1
-  for (let i = bytes.indexOf(0x0a); i >= 0 && i < at; i = bytes.indexOf(0x0a, i + 1)) line++
-  // The column counts characters, as the other messages' columns do in text, and on line
-  // 1 starts after a byte-order mark, which the parsers strip.
-  const bom = lineStart === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
-  const column = [...strictUtf8.decode(bytes.subarray(lineStart + (bom ? 3 : 0), at))].length + 1
+  // The bytes before the bad one are UTF-8: placed in their text, as a parser places text.
+  const before = strictUtf8.decode(bytes.subarray(0, at))
   const byte = bytes[at].toString(16).toUpperCase().padStart(2, '0')
   return E.left(
     inputError(
       file,
-      `line ${line}, column ${column} (byte offset ${at}): expected UTF-8 text, found the ` +
+      `${placeOf(before, before.length)} (byte offset ${at}): expected UTF-8 text, found the ` +
         `byte 0x${byte}, which UTF-8 does not allow there (convert the file to UTF-8, ` +
         `e.g. with iconv -f LATIN1 -t UTF-8 if it is Latin-1)`,
     ),

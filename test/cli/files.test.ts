@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, describe, expect, it } from 'vitest'
-import { writeAll, writePlan } from '../../cli/files.ts'
+import { checkOutputPath, isStandardInput, writeAll, writePlan } from '../../cli/files.ts'
 import { tempFolder } from './helpers.ts'
 
 const folder = tempFolder()
@@ -163,5 +163,46 @@ describe('writeAll', () => {
     } finally {
       child.kill()
     }
+  })
+})
+
+describe('checkOutputPath', () => {
+  it('gives back the plan writePlan works out, which writeAll then writes by', () => {
+    mkdirSync(join(folder, 'checked'))
+    const file = join(folder, 'checked', 'model.json')
+    const link = join(folder, 'checked', 'link.json')
+    const toStdout = join(folder, 'checked', 'out.json')
+    symlinkSync('model.json', link)
+    symlinkSync('/dev/stdout', toStdout)
+    for (const path of ['-', '/dev/stdout', '/dev/stderr', '/dev/null', file, link, toStdout]) {
+      expect(checkOutputPath(path, '--output')).toEqual(E.right({ path, plan: writePlan(path) }))
+    }
+    const checked = checkOutputPath(link, '--output')
+    if (E.isLeft(checked)) throw new Error(checked.left.message)
+    expect(checked.right.plan).toEqual({ mode: 'rename', target: file })
+    expect(writeAll([{ ...checked.right, content: '{}' }])).toEqual(E.right(undefined))
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readFileSync(file, 'utf8')).toBe('{}')
+  })
+})
+
+describe('isStandardInput', () => {
+  it('tells standard input by any of its names, and no other descriptor or file', () => {
+    expect(isStandardInput('-')).toBe(true)
+    for (const path of ['/dev/stdout', '/dev/stderr', '/dev/null', join(folder, 'a.csv')]) {
+      expect([path, isStandardInput(path)]).toEqual([path, false])
+    }
+    if (!existsSync('/proc/self/fd')) return
+    symlinkSync('/dev/stdin', join(folder, 'in.csv'))
+    for (const path of [
+      join(folder, 'in.csv'),
+      '/dev/stdin',
+      '/dev/fd/0',
+      '/proc/self/fd/0',
+      '/proc/thread-self/fd/0',
+    ]) {
+      expect([path, isStandardInput(path)]).toEqual([path, true])
+    }
+    expect(isStandardInput('/proc/1/fd/0')).toBe(process.pid === 1)
   })
 })

@@ -199,6 +199,10 @@ describe('delimited text', () => {
       )
     }
     expect(left(parseDelimited('\uFEFF1\n,\u0000\n', 'z.csv'))).toMatch(/line 2, column 2:/)
+    // The column counts characters, as a bad byte's does: one past U+FFFF is one, not two.
+    expect(left(parseDelimited('1\n\u{1F600},\u0000\n', 'z.csv'))).toBe(
+      'z.csv: line 2, column 3: expected text, found a NUL byte',
+    )
   })
 
   it('strips a byte-order mark, skips blank lines, reads CRLF and quoted names', () => {
@@ -609,6 +613,8 @@ describe('JSON', () => {
     expect(syntax('[[1.]]')).toMatch(/line 1, column 5: .*\(expected a digit after '\.'/)
     expect(syntax('["a\nb"]')).toMatch(/line 1, column 4: .*a closing quote, found the end/)
     expect(syntax('[1]\n[2]\n')).toMatch(/line 2, column 1: .*nothing after the value, found "\["/)
+    // The column counts characters, as the other messages do: one past U+FFFF is one.
+    expect(syntax('["\u{1F600}" 2]')).toMatch(/^s\.json: line 1, column 6: .*found "2"\)$/)
     for (const text of ['a,b\n1,2\n', '{\n"a":\n', '"\\u12x"', '[1,\n\n\n', '[[1]]\n\nx']) {
       expect(syntax(text)).not.toMatch(/\n/)
       expect(syntax(text)).toMatch(/^s\.json: line \d+, column \d+: /)
@@ -683,6 +689,10 @@ describe('UTF-8', () => {
     )
     expect(left(decodeUtf8(bytes([0xef, 0xbb, 0xbf], 'a\nb', [0xff]), 'm.csv'))).toMatch(
       /^m\.csv: line 2, column 2 \(byte offset 6\)/,
+    )
+    // A character past U+FFFF, four bytes, is one column.
+    expect(left(decodeUtf8(bytes('\u{1F600},', [0xff]), 'e.csv'))).toMatch(
+      /^e\.csv: line 1, column 3 \(byte offset 5\)/,
     )
   })
 
