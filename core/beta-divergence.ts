@@ -18,6 +18,11 @@
  *
  * For a CSR X, Y is formed only at X's non-zeros, plus one row of Y at a time
  * for β ∉ {0, 1, 2}, whose Σ y^β runs over every entry; β = 2 uses traces.
+ *
+ * Within NEAR_LIMIT of 0 or 1 (β itself neither), the three sums of the formula above
+ * are each about β(β − 1) times larger than their combination, which loses as many
+ * digits (at β = 10⁻¹⁵, every one). There the divergence is summed entry by entry
+ * instead, each entry's term in a form without that cancellation (`nearLimitTerm`).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -129,6 +134,32 @@ export const addScaledRow = (
   for (; t < k; t++) out[o0 + t] += v * b[b0 + t]
 }
 
+/**
+ * How close β may come to 0 or 1 before the divergence is summed entry by entry: at this
+ * distance the sums' combination loses under a digit to the division by β(β − 1).
+ */
+const NEAR_LIMIT = 0.125
+
+/** β within NEAR_LIMIT of 0 or of 1, and neither. */
+const nearLimit = (beta: number): boolean =>
+  beta !== 0 && beta !== 1 && (Math.abs(beta) < NEAR_LIMIT || Math.abs(beta - 1) < NEAR_LIMIT)
+
+/**
+ * One entry's d_β(x | y) for x > 0, y > 0, as y^β·g/(β(β − 1)) with r = x/y and
+ * g = r^β − β·r + β − 1, the formula's bracket over y^β. Near β = 0, g is
+ * expm1(β·log r) − β(r − 1); near β = 1, r·expm1((β − 1)·log r) − (β − 1)(r − 1): each
+ * a difference of two terms of the size of g itself, not of 1.
+ */
+const nearLimitTerm = (x: number, y: number, beta: number): number => {
+  const r = x / y
+  const log = Math.log(r)
+  const g =
+    beta < 0.5
+      ? Math.expm1(beta * log) - beta * (r - 1)
+      : r * Math.expm1((beta - 1) * log) - (beta - 1) * (r - 1)
+  return (power(y, beta) * g) / (beta * (beta - 1))
+}
+
 /** The running sums of the divergence. */
 interface Sums {
   /** Σ x over the entries of X above EPSILON. */
@@ -137,12 +168,21 @@ interface Sums {
   first: number
   /** Σ log(x/y) (β = 0), Σ x·y^(β−1) (otherwise), over the same entries. */
   second: number
-  /** Σ y^β over every entry, for β ∉ {0, 1}. */
+  /** Σ y^β over every entry, for β ∉ {0, 1}; near 0 or 1, over the zeros of X only. */
   yBeta: number
+  /** Near 0 or 1: Σ d_β(x | y) over the entries above EPSILON (`nearLimitTerm`). */
+  terms: number
 }
 
 /** Adds the entry x of X with reconstruction y to `sums`. */
-const addEntry = (sums: Sums, x: number, y: number, beta: number, generic: boolean): void => {
+const addEntry = (
+  sums: Sums,
+  x: number,
+  y: number,
+  beta: number,
+  generic: boolean,
+  near: boolean,
+): void => {
   if (!(x > EPSILON)) {
     // x is a zero: it adds nothing but y^β/β (0·log 0 = 0, not NaN), which grows with y for
     // β > 0 and is floored like every y for β < 0, where y^β would be infinite at zero.
@@ -153,7 +193,8 @@ const addEntry = (sums: Sums, x: number, y: number, beta: number, generic: boole
   // without bound as y goes to zero.
   const safe = y < EPSILON ? EPSILON : y
   sums.x += x
-  if (beta === 1) sums.first += x * Math.log(x / safe)
+  if (near) sums.terms += nearLimitTerm(x, safe, beta)
+  else if (beta === 1) sums.first += x * Math.log(x / safe)
   else if (beta === 0) {
     const ratio = x / safe
     sums.first += ratio
@@ -178,7 +219,7 @@ const fastSums = (
   beta: number,
 ): Sums | undefined => {
   const sparse = X.format === 'csr'
-  if (sparse && beta !== 0 && beta !== 1) return undefined
+  if ((sparse && beta !== 0 && beta !== 1) || nearLimit(beta)) return undefined
   const wasm = fastModule((sparse ? X.data.length : X.rows * X.cols) * k)
   if (wasm === undefined) return undefined
   const operands = sparse ? [X.data, X.indices, X.indptr, w, h] : [valuesOf(X), w, h]
@@ -190,7 +231,7 @@ const fastSums = (
   wasm.transpose(H, k, X.cols, Ht)
   wasm.betaSums(values, columns, starts, X.rows, X.cols, W, Ht, k, beta, EPSILON, out)
   const [x, first, second, yBeta] = copyOut(wasm, out, 4)
-  return { x, first, second, yBeta }
+  return { x, first, second, yBeta, terms: 0 }
 }
 
 /**
@@ -207,9 +248,12 @@ const loopSums = (
   const n = X.rows
   const m = X.cols
   const generic = beta !== 0 && beta !== 1
-  const sums: Sums = { x: 0, first: 0, second: 0, yBeta: 0 }
+  const near = nearLimit(beta)
+  const sums: Sums = { x: 0, first: 0, second: 0, yBeta: 0, terms: 0 }
   const visit = (i: number, j: number, x: number): void => {
-    if (generic || x > EPSILON) addEntry(sums, x, dotRows(w, i * k, ht, j * k, k), beta, generic)
+    if (generic || x > EPSILON) {
+      addEntry(sums, x, dotRows(w, i * k, ht, j * k, k), beta, generic, near)
+    }
   }
   if (X.format === 'dense') {
     const x = valuesOf(X)
@@ -257,6 +301,9 @@ export const unsafeBetaDivergence = (X: AnyMatrix, W: Matrix, H: Matrix, beta: n
     divergence = sums.first + (sumY - sums.x)
   } else if (beta === 0) {
     divergence = sums.first - n * m - sums.second
+  } else if (nearLimit(beta)) {
+    // A zero of X adds (β − 1)·y^β/(β(β − 1)) = y^β/β.
+    divergence = sums.terms + sums.yBeta / beta
   } else {
     divergence = (sums.first - beta * sums.second + sums.yBeta * (beta - 1)) / (beta * (beta - 1))
   }

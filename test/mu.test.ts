@@ -211,6 +211,28 @@ describe('losses and solvers', () => {
 })
 
 describe('edge cases', () => {
+  it('a β a hair from 0 or 1 fits as the limit does (its error once came out 0 at 1e-15)', () => {
+    const positive = [
+      [1, 0.5, 2],
+      [0.1, 3, 1],
+      [2, 1, 0.2],
+    ]
+    for (const [limit, near] of [
+      [0, 1e-15],
+      [0, -1e-15],
+      [1, 1 + 1e-13],
+      [1, 1 - 1e-13],
+    ]) {
+      const atLimit = fitOf(positive, { components: 2, solver: 'mu', betaLoss: limit })
+      const fit = fitOf(positive, { components: 2, solver: 'mu', betaLoss: near })
+      expect(fit.nIter).toBe(atLimit.nIter)
+      expect(
+        Math.abs(fit.reconstructionError - atLimit.reconstructionError) /
+          atLimit.reconstructionError,
+      ).toBeLessThan(1e-11)
+    }
+  })
+
   it('an entry of 1e-323 in X under KL fits like a 0 (no −Infinity, no NaN)', () => {
     const tiny = X.map((row, i) => row.map((value, j) => (i === 0 && j === 1 ? 1e-323 : value)))
     const options: NmfOptions = { components: 2, solver: 'mu', betaLoss: 'kullback-leibler' }
