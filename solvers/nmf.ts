@@ -8,6 +8,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import {
   betaOf,
   checkBetaDomain,
+  EPSILON,
   lossName,
   showBeta,
   type BetaLoss,
@@ -529,9 +530,54 @@ const fit = <R extends string, C extends string>(
             },
           }),
         ),
+        E.chain((fit) => (builtIn.has(solver) ? notUnderflowed(problem, fit) : E.right(fit))),
       ) as Result<Factorization<R, C>>
     }),
   )
+
+/**
+ * A fit of nmfkit's own solvers that converged to a W·H of zeros, though X is not zero (for
+ * a loss other than Frobenius: has an entry above EPSILON) and no penalty pulls the factors
+ * to zero, is refused: a zero W·H is at best a saddle point (any small enough component does
+ * better), and a solver stops there when its factors underflowed, X's entries being too small
+ * for the fit's products, and took its stopping measure to zero with them (a uniform X of
+ * about 1e-110 with the default start, for `mu`). A fit that ran out of iterations is
+ * returned as it is: it does not claim convergence, and a few iterations from a poor start
+ * can pass through a zero W·H on their way. W·H is zero exactly when, in every component,
+ * W's column's largest entry times H's row's is: the products are of non-negative numbers,
+ * and that one is among them.
+ */
+const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorization> => {
+  const { l1W, l2W, l1H, l2H } = problem.penalties
+  const largest = problem.X.max()
+  // The β-divergences other than Frobenius count entries at or below EPSILON as zeros: for
+  // them, an X of such entries alone is fitted exactly by zeros.
+  const floor = problem.beta === 2 ? 0 : EPSILON
+  if (!fit.converged || l1W + l2W + l1H + l2H > 0 || !(largest > floor)) return E.right(fit)
+  const w = fit.W.toFloat64Array()
+  const h = fit.H.toFloat64Array()
+  const k = fit.W.cols
+  const m = fit.H.cols
+  for (let t = 0; t < k; t++) {
+    let maxW = 0
+    for (let i = t; i < w.length; i += k) maxW = Math.max(maxW, w[i])
+    let maxH = 0
+    for (let j = t * m; j < (t + 1) * m; j++) maxH = Math.max(maxH, h[j])
+    if (maxW * maxH > 0) return E.right(fit)
+  }
+  return E.left(
+    unsupported(
+      operation,
+      `the fit converged after ${fit.nIter} iteration(s) to a W·H that is zero in every ` +
+        `entry, though X is not (its largest entry is ${showNumber(largest)}): the factors ` +
+        "underflowed, X's entries being too small for the products of the fit; scale X up " +
+        '(W·H scales with ' +
+        (fit.options.init === 'random'
+          ? 'it)'
+          : "it), or pass init: 'random', whose start scales with X"),
+    ),
+  )
+}
 
 /** The options argument is an object (a JavaScript caller may pass nothing or a number). */
 export const checkOptionsObject = (

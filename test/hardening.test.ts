@@ -194,10 +194,21 @@ describe('magnitudes', () => {
     [6, 2, 1],
   ]).scale(Number.MIN_VALUE)
 
+  // From the default start every solver's W·H underflows to zero there, and nmf refuses the
+  // fit; cd's and moving-average's from a random start keep a W·H that is not zero.
+  const UNDERFLOWED = /^nmf: the fit converged after \d+ iteration\(s\) to a W·H that is zero/
   it.each(solverNames)(
-    '%s: entries near 1e-323 give finite factors, no worse than zero',
+    '%s: entries near 1e-323: a W·H that underflows to zero is refused, other fits are sound',
     (solver) => {
-      const fit = unwrap(nmf(tiny, { components: 2, solver }))
+      const refused = failure(nmf(tiny, { components: 2, solver }))
+      expect(refused._tag).toBe('Unsupported')
+      expect(refused.message).toMatch(UNDERFLOWED)
+      const random = nmf(tiny, { components: 2, solver, init: 'random' })
+      if (solver === 'mu') {
+        expect(failure(random).message).toMatch(UNDERFLOWED)
+        return
+      }
+      const fit = unwrap(random)
       expectSound(fit)
       const zero = scaledError(tiny, Matrix.zeros(3, 2), Matrix.zeros(2, 3))
       expect(zero).toBeGreaterThan(0)
@@ -206,17 +217,25 @@ describe('magnitudes', () => {
   )
 
   // Every d² underflows to 0 when |d| < 1e-154, so sqrt(Σ d²) alone would report 0 for a
-  // fit of X ≈ 1e-200 (or 1e-323) that explains nothing; frobeniusError rescales then.
-  it('reconstructionError is right for X near 1e-200 and 1e-323', () => {
+  // fit of X ≈ 1e-58 (or 1e-323) that explains little; frobeniusError rescales then.
+  it('reconstructionError is right for X near 1e-58 and 1e-323', () => {
+    let checked = 0
     for (const X of [tiny, tiny.scale(2 ** 880)]) {
       for (const solver of solverNames) {
-        const fit = unwrap(nmf(X, { components: 2, solver }))
-        const truth = scaledError(X, fit.W, fit.H)
-        expect(Math.abs(fit.reconstructionError - truth)).toBeLessThanOrEqual(
-          EXACT_FIT * truth + 4 * Number.MIN_VALUE,
-        )
+        for (const init of [undefined, 'random'] as const) {
+          const result = nmf(X, { components: 2, solver, init })
+          if (E.isLeft(result) && UNDERFLOWED.test(result.left.message)) continue
+          const fit = unwrap(result)
+          const truth = scaledError(X, fit.W, fit.H)
+          expect(Math.abs(fit.reconstructionError - truth)).toBeLessThanOrEqual(
+            EXACT_FIT * truth + 4 * Number.MIN_VALUE,
+          )
+          checked++
+        }
       }
     }
+    // At 1e-323 cd's and moving-average's random starts; at 1e-58 all six fits.
+    expect(checked).toBe(8)
   })
 
   const huge = (scale: number) =>

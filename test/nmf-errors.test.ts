@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import {
   CsrMatrix,
   Matrix,
+  createRng,
   betaDivergence,
   cd,
   compare,
@@ -735,5 +736,87 @@ describe("a refusal of a matrix names the argument it is about ('input')", () =>
     const made = failure(nmf(good, { components: 1, solver: nanStep, maxIter: 2 }))
     expect(made.message).toMatch(/^nmf: expected W after iteration 1/)
     expect(made.input).toBeUndefined()
+  })
+})
+
+describe('factors that underflow to a zero W·H are refused, not a converged fit', () => {
+  // A uniform 40×30 X scaled far below 1: the default start's factors underflow.
+  const rng = createRng(3)
+  const base = Float64Array.from({ length: 1200 }, () => rng.uniform())
+  const scaled = (scale: number): Matrix => {
+    const X = Matrix.fromData(
+      40,
+      30,
+      base.map((v) => v * scale),
+    )
+    if (E.isLeft(X)) throw new Error(X.left.message)
+    return X.right
+  }
+
+  it('for each built-in solver, naming X largest entry and what to do', () => {
+    // The largest entry of the uniform draws is 0.998632 (to 6 digits, as messages show it).
+    for (const [solver, scale, largest, iterations] of [
+      ['mu', 1e-110, '9.98632e-111', 10],
+      ['cd', 1e-200, '9.98632e-201', 1],
+      ['moving-average', 1e-200, '9.98632e-201', 1],
+    ] as const) {
+      const error = failure(nmf(scaled(scale), { components: 4, solver }))
+      expect(error._tag).toBe('Unsupported')
+      expect(error.message).toBe(
+        `nmf: the fit converged after ${iterations} iteration(s) to a W·H that is zero in ` +
+          `every entry, though X is not (its largest entry is ${largest}): the factors ` +
+          "underflowed, X's entries being too small for the products of the fit; scale X up " +
+          "(W·H scales with it), or pass init: 'random', whose start scales with X",
+      )
+    }
+    // With the random start already, the advice is to scale X.
+    const random = failure(nmf(scaled(1e-300), { components: 4, solver: 'mu', init: 'random' }))
+    expect(random.message).toMatch(/scale X up \(W·H scales with it\)$/)
+  })
+
+  it('not where a zero W·H is right, nor for a plugin', () => {
+    // The same X at 1e-100 still fits; an all-zero X is fitted by zeros.
+    expect(E.isRight(nmf(scaled(1e-100), { components: 4, solver: 'mu' }))).toBe(true)
+    const zeros = nmf(Matrix.zeros(3, 3), { components: 1 })
+    if (E.isLeft(zeros)) throw new Error(zeros.left.message)
+    expect(zeros.right.W.max()).toBe(0)
+    // Under a loss other than Frobenius, entries at or below EPSILON count as zeros: an X of
+    // them alone is fitted exactly by zeros (mu under Itakura–Saito goes there from 1e-19).
+    const belowEpsilon = Matrix.fill(2, 2, 2 ** -63)
+    const is = nmf(belowEpsilon, { components: 2, solver: 'mu', betaLoss: 0, init: 'random' })
+    if (E.isLeft(is)) throw new Error(is.left.message)
+    expect(is.right.W.max() * is.right.H.max()).toBe(0)
+    // A fit that runs out of iterations claims nothing: from this poor start (nndsvdar on a
+    // rank-1 X), cd's first iteration zeroes W, which the next one mends.
+    const rankOne = [
+      [0, 1.2402343750000001e25, 0],
+      [0, 6.4453125e25, 0],
+    ]
+    const start = { components: 2, tol: 0, seed: 1641, init: 'nndsvdar' } as const
+    const once = nmf(rankOne, { ...start, maxIter: 1 })
+    if (E.isLeft(once)) throw new Error(once.left.message)
+    expect(once.right.W.max()).toBe(0)
+    const twice = nmf(rankOne, { ...start, maxIter: 2 })
+    if (E.isLeft(twice)) throw new Error(twice.left.message)
+    expect(twice.right.reconstructionError).toBeLessThan(once.right.reconstructionError)
+    // mu's check is off at tol 0: the underflowed fit runs to maxIter and says so.
+    const atTolZero = nmf(scaled(1e-200), { components: 4, solver: 'mu', tol: 0, maxIter: 20 })
+    if (E.isLeft(atTolZero)) throw new Error(atTolZero.left.message)
+    expect(atTolZero.right.converged).toBe(false)
+    expect(atTolZero.right.W.max() * atTolZero.right.H.max()).toBe(0)
+    // Penalties may pull every factor to zero: that fit is theirs to make.
+    const penalized = nmf(scaled(1e-200), { components: 4, alphaW: 1, alphaH: 1 })
+    expect(E.isRight(penalized)).toBe(true)
+    // A plugin's zero factors are its own business (it may hold a factor fixed at zero).
+    const zeroing: AnySolver = {
+      ...cd,
+      name: 'zeroing',
+      step: (state: never) => ({
+        state: { ...(state as object), W: Matrix.zeros(40, 4) },
+        measure: 0,
+      }),
+    } as unknown as AnySolver
+    const own = nmf(scaled(1), { components: 4, solver: zeroing, maxIter: 1 })
+    expect(E.isRight(own)).toBe(true)
   })
 })
