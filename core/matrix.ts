@@ -21,13 +21,42 @@ export const showShape = (rows: number, cols: number): string => `${rows}×${col
  */
 export const describeValue = (value: unknown): string => {
   if (value === null || value === undefined) return String(value)
-  if (Array.isArray(value)) return Array.isArray(value[0]) ? 'nested arrays' : 'an array'
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`
-  if (typeof value === 'object') {
+  // A function's source is no description, and converting it runs the caller's code.
+  if (typeof value === 'function') return 'a function'
+  if (typeof value !== 'object') return `a ${typeof value} (${String(value)})`
+  try {
+    if (Array.isArray(value)) return Array.isArray(value[0]) ? 'nested arrays' : 'an array'
+    // A typed array, a Map, a Matrix... by its class; a plain object as such.
     const name = (value as { constructor?: { name?: unknown } }).constructor?.name
     return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object'
+  } catch {
+    // A getter or a proxy that throws: what it is, without looking inside.
+    return 'an object'
   }
-  return `a ${typeof value} (${String(value)})`
+}
+
+/**
+ * A value found where a number or another plain value was expected, as a message shows it:
+ * numbers as themselves (JSON would show NaN and ±Infinity as null), a BigInt with its `n`,
+ * other values as JSON where they have one, and what they are where they do not (a symbol,
+ * a function, a circular object). Never throws.
+ *
+ * @example
+ * showFound(NaN) // 'NaN'
+ * showFound('2') // '"2"'
+ * showFound(2n) // '2n (a BigInt)'
+ */
+export const showFound = (value: unknown): string => {
+  if (value === undefined) return 'nothing'
+  if (typeof value === 'number') return String(value)
+  if (typeof value === 'bigint') return `${String(value)}n (a BigInt)`
+  if (typeof value === 'symbol' || typeof value === 'function') return describeValue(value)
+  try {
+    return JSON.stringify(value) ?? describeValue(value)
+  } catch {
+    // A circular object, a BigInt inside one, or a toJSON or getter that throws.
+    return describeValue(value)
+  }
 }
 
 /**
@@ -48,18 +77,9 @@ export const checkPosition = (
     )
   }
   throw new RangeError(
-    `${operation}: position (${showEntry(row)}, ${showEntry(col)}) is not a place in a ` +
+    `${operation}: position (${showFound(row)}, ${showFound(col)}) is not a place in a ` +
       `${showShape(rows, cols)} matrix: expected whole numbers from 0`,
   )
-}
-
-/** A value found where a number was expected, as a message shows it. */
-const showEntry = (value: unknown): string => {
-  if (value === undefined) return 'nothing'
-  if (typeof value === 'number') return String(value)
-  if (typeof value === 'bigint') return `${String(value)}n (a BigInt)`
-  if (typeof value === 'symbol' || typeof value === 'function') return describeValue(value)
-  return JSON.stringify(value) ?? String(value)
 }
 
 /**
@@ -176,7 +196,7 @@ export class Matrix<R extends string = string, C extends string = string> {
         const value: unknown = row[j]
         // A string, boolean or null would otherwise be coerced to a number without a word.
         if (typeof value !== 'number') {
-          const found = showEntry(value)
+          const found = showFound(value)
           return E.left(
             invalidMatrix(
               'Matrix.fromArrays',
@@ -225,7 +245,7 @@ export class Matrix<R extends string = string, C extends string = string> {
           return E.left(
             invalidMatrix(
               'Matrix.fromData',
-              `expected a number at data[${q}], found ${showEntry(value)}`,
+              `expected a number at data[${q}], found ${showFound(value)}`,
             ),
           )
         }
