@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { DIMENSIONS } from './dimensions.ts'
-import { invalidMatrix, shapeMismatch, showEntries, type Result } from './errors.ts'
+import { invalidMatrix, shapeMismatch, showEntries, type NmfError, type Result } from './errors.ts'
 import { gemm, gemmNT, gemmTN, transpose } from './kernels.ts'
 import { euclideanNorm } from './scaled.ts'
 
@@ -80,6 +80,34 @@ export const checkPosition = (
     `${operation}: position (${showFound(row)}, ${showFound(col)}) is not a place in a ` +
       `${showShape(rows, cols)} matrix: expected whole numbers from 0`,
   )
+}
+
+/**
+ * The error for the first entry of `values` (named `name` in the message) that is not a
+ * number, if one is: a string, null or a boolean would otherwise be coerced without a word,
+ * and a BigInt would throw. A typed array of floats or integers holds numbers only and is
+ * not read entry by entry.
+ */
+export const nonNumberEntry = (
+  operation: string,
+  name: string,
+  values: ArrayLike<unknown>,
+): NmfError | undefined => {
+  const numbersOnly =
+    ArrayBuffer.isView(values) &&
+    !(values instanceof BigInt64Array) &&
+    !(values instanceof BigUint64Array)
+  if (numbersOnly) return undefined
+  for (let q = 0; q < values.length; q++) {
+    const value = values[q]
+    if (typeof value !== 'number') {
+      return invalidMatrix(
+        operation,
+        `expected a number at ${name}[${q}], found ${showFound(value)}`,
+      )
+    }
+  }
+  return undefined
 }
 
 /**
@@ -237,20 +265,8 @@ export class Matrix<R extends string = string, C extends string = string> {
         ),
       )
     }
-    // A Float64Array holds numbers; in anything else a string or null would be coerced.
-    if (!(data instanceof Float64Array)) {
-      for (let q = 0; q < data.length; q++) {
-        const value: unknown = data[q]
-        if (typeof value !== 'number') {
-          return E.left(
-            invalidMatrix(
-              'Matrix.fromData',
-              `expected a number at data[${q}], found ${showFound(value)}`,
-            ),
-          )
-        }
-      }
-    }
+    const notNumber = nonNumberEntry('Matrix.fromData', 'data', data)
+    if (notNumber !== undefined) return E.left(notNumber)
     if (data.length !== rows * cols) {
       return E.left(
         shapeMismatch(
