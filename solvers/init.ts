@@ -95,6 +95,27 @@ const nndsvdCore = (X: AnyMatrix, k: number, rng: Rng): { W: Float64Array; H: Fl
   return { W, H }
 }
 
+/** The smallest positive normal double, 2^−1022. */
+const MIN_NORMAL = 2 ** -1022
+
+/**
+ * What to do about an init that gave all-zero factors, naming only what works on X: scaling
+ * X up always does. `random` draws entries of the order of sqrt(mean(X)/k); where the
+ * squares of mean(X) are normal doubles its fits match those of X scaled up (measured for
+ * `cd` and `mu` from 1e-12 down to 1e-200). `nndsvda` is not named: where NNDSVD's entries
+ * all fall below the threshold it fills every one with mean(X), so that every component
+ * starts the same (and `mu` never tells them apart).
+ */
+const allZeroAdvice = (failed: string, X: AnyMatrix): string => {
+  const mean = X.mean()
+  if (mean === 0) {
+    return 'mean(X) underflows to 0, so every built-in init gives all-zero factors: scale X up'
+  }
+  return failed !== 'random' && mean * mean >= MIN_NORMAL
+    ? "use init 'random', or scale X up"
+    : 'scale X up'
+}
+
 /** An NNDSVD variant: the zeros of the factors replaced by `fill(rng)`. */
 const nndsvdVariant = (
   name: string,
@@ -124,8 +145,7 @@ const nndsvdVariant = (
         unsupported(
           operation,
           `init '${name}' gave all-zero factors: every entry fell below ${NNDSVD_EPSILON} ` +
-            `for X whose largest entry is ${showNumber(X.max())}; ` +
-            `use init 'random' or 'nndsvda', or scale X up`,
+            `for X whose largest entry is ${showNumber(X.max())}; ${allZeroAdvice(name, X)}`,
         ),
       )
     }
