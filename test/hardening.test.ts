@@ -352,6 +352,39 @@ describe('magnitudes', () => {
     )
   })
 
+  it("'random' whose scale underflows is an error, not all-zero factors, dense and CSR", () => {
+    const MIN = Number.MIN_VALUE
+    const cases = [
+      // mean(X) = 5e-324, and mean(X)/2 rounds to 0.
+      [matrix([[MIN, MIN]]), 2, 'scale X up'],
+      [
+        matrix([
+          [MIN, 0],
+          [0, MIN],
+        ]),
+        1,
+        'mean(X) underflows to 0, so every built-in init gives all-zero factors: scale X up',
+      ],
+    ] as const
+    for (const [dense, components, advice] of cases) {
+      for (const X of [dense, CsrMatrix.fromDense(dense)]) {
+        for (const [operation, result] of [
+          ['nmf', nmf(X, { components, init: 'random' })],
+          ['initialize', initialize(X, components, { init: 'random' })],
+        ] as const) {
+          const error = failure(result)
+          expect(error._tag).toBe('Unsupported')
+          expect(error.message).toBe(
+            `${operation}: init 'random' gave all-zero factors: mean(X)/k underflows to 0 ` +
+              `for X whose largest entry is 5e-324; ${advice}`,
+          )
+        }
+      }
+    }
+    // An all-zero X is fitted by zeros, as before: there is nothing to start from.
+    expect(E.isRight(nmf(matrix([[0, 0]]), { components: 1, init: 'random' }))).toBe(true)
+  })
+
   it("'nndsvda' below NNDSVD's threshold starts every component at mean(X), which mu keeps", () => {
     const rng = createRng(5)
     const X = matrix(Array.from({ length: 8 }, () => Array.from({ length: 6 }, rng.uniform))).scale(
