@@ -53,10 +53,10 @@ import { overflow, type Result } from '../core/errors.ts'
 import { showWide, wideOver, wideValue, type Wide } from '../core/scaled.ts'
 import { showCompact, showCosine } from '../core/show.ts'
 import { Matrix } from '../core/matrix.ts'
-import { checkFinite } from '../core/validate.ts'
 import {
   checkComparable,
-  norms,
+  checkFiniteFactors,
+  normsReport,
   optionsCodec,
   type CompareContext,
   type Comparator,
@@ -189,15 +189,6 @@ const verdictOf = (matches: readonly ComponentMatch[], tolerance: number): Align
 
 const operation = 'compare'
 
-const checkFactors = (a: FactorPair, b: FactorPair): Result<void> =>
-  pipe(
-    checkFinite(operation, 'W of the first factorization', a.W),
-    E.chain(() => checkFinite(operation, 'H of the first factorization', a.H)),
-    E.chain(() => checkFinite(operation, 'W of the second factorization', b.W)),
-    E.chain(() => checkFinite(operation, 'H of the second factorization', b.H)),
-    E.map(() => undefined),
-  )
-
 /** Which factorization: 'first' for a, 'second' for b. */
 type Side = 'first' | 'second'
 
@@ -310,7 +301,7 @@ const compareAligned = (
 ): Result<AlignedReport> => {
   const checked = pipe(
     checkComparable(operation, a, b, context.X),
-    E.chain(() => checkFactors(a, b)),
+    E.chain(() => checkFiniteFactors(operation, a, b)),
   )
   if (E.isLeft(checked)) return checked
 
@@ -332,14 +323,8 @@ const compareAligned = (
 
   // The notebook's metrics on the aligned factors: b's components in a's order. Their
   // entries are at most the term norms, which are finite by now.
-  const alignedNorms = norms.compare(
-    asFactors(normalA),
-    asFactors(normalB, permutation),
-    context,
-    {},
-  )
-  if (E.isLeft(alignedNorms)) return alignedNorms
-  const beyond = firstNonFinite(alignedNorms.right, '')
+  const alignedNorms = normsReport(asFactors(normalA), asFactors(normalB, permutation))
+  const beyond = firstNonFinite(alignedNorms, '')
   if (beyond !== undefined) {
     return E.left(
       overflow(
@@ -382,7 +367,7 @@ const compareAligned = (
     permutation,
     totalSimilarity: matches.right.reduce((sum, match) => sum + match.similarity, 0),
     matches: matches.right,
-    normsAfterAlignment: alignedNorms.right,
+    normsAfterAlignment: alignedNorms,
     reconstructionErrors: errors.right,
     reconstructionDifference: {
       absolute: absolute.right,

@@ -1,7 +1,15 @@
 /** The `norms` comparator: the notebook's metrics, checked on small hand-made factors. */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { Matrix, compare, norms, type NormsReport } from 'nmfkit'
+import {
+  Matrix,
+  compare,
+  norms,
+  optionsCodec,
+  type Comparator,
+  type NmfError,
+  type NormsReport,
+} from 'nmfkit'
 
 const matrix = (rows: number[][]): Matrix => {
   const result = Matrix.fromArrays(rows)
@@ -74,7 +82,7 @@ describe('norms', () => {
     expect(report.W.a.frobeniusNorm).toBe(Infinity)
   })
 
-  it('reports factors with an infinite entry, without hanging', () => {
+  it('refuses factors with an infinite entry, without hanging', () => {
     const H = matrix([
       [1, 2],
       [3, 4],
@@ -93,12 +101,69 @@ describe('norms', () => {
       ]),
       H,
     }
-    const result = compare(infinite, finite, { comparators: [norms] })
-    if (E.isLeft(result)) throw new Error(result.left.message)
-    const report = result.right.reports[0] as NormsReport
-    expect(report.W.maxAbsDifference).toBe(Infinity)
-    expect(report.W.a.frobeniusNorm).toBe(Infinity)
-    expect(report.W.b.frobeniusNorm).toBeCloseTo(Math.sqrt(15), 14)
+    const message =
+      'compare: expected W of the first factorization to be finite, found Infinity at row 0, column 1'
+    for (const result of [
+      compare(infinite, finite, { comparators: [norms] }),
+      norms.compare(infinite, finite, {}, {}),
+    ]) {
+      expect(E.isLeft(result) && result.left._tag).toBe('NonFiniteInput')
+      expect(E.isLeft(result) && result.left.message).toBe(message)
+    }
+  })
+
+  it('refuses NaN and ±Infinity in any factor, called by compare or on its own', () => {
+    const cases = [
+      ['W', 'first', { W: a.W.map(() => NaN), H: a.H }, b, 'NaN at row 0, column 0'],
+      [
+        'H',
+        'first',
+        { W: a.W, H: a.H.map((v, i, j) => (j === 1 ? -Infinity : v)) },
+        b,
+        '-Infinity at row 0, column 1',
+      ],
+      [
+        'W',
+        'second',
+        a,
+        { W: b.W.map((v, i) => (i === 1 ? NaN : v)), H: b.H },
+        'NaN at row 1, column 0',
+      ],
+      ['H', 'second', a, { W: b.W, H: b.H.map(() => Infinity) }, 'Infinity at row 0, column 0'],
+    ] as const
+    for (const [factor, which, first, second, found] of cases) {
+      const results: ReadonlyArray<E.Either<NmfError, unknown>> = [
+        compare(first, second, { comparators: [norms] }),
+        compare(first, second),
+        norms.compare(first, second, {}, {}),
+      ]
+      for (const result of results) {
+        if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+        expect(result.left._tag).toBe('NonFiniteInput')
+        expect(result.left.message).toBe(
+          `compare: expected ${factor} of the ${which} factorization to be finite, found ${found}`,
+        )
+      }
+    }
+  })
+
+  it('gives no comparator, a plugin included, factors that are not finite', () => {
+    let calls = 0
+    const counting: Comparator<{ comparator: 'counting' }, object> = {
+      name: 'counting',
+      options: optionsCodec('counting options', {}, {}),
+      compare: () => {
+        calls++
+        return E.right({ comparator: 'counting' })
+      },
+    }
+    const result = compare(a, { W: b.W, H: b.H.map(() => NaN) }, { comparators: [counting] })
+    expect(E.isLeft(result) && result.left.message).toBe(
+      'compare: expected H of the second factorization to be finite, found NaN at row 0, column 0',
+    )
+    expect(calls).toBe(0)
+    expect(E.isRight(compare(a, b, { comparators: [counting] }))).toBe(true)
+    expect(calls).toBe(1)
   })
 
   it('names the shapes when the factorizations differ in shape', () => {
