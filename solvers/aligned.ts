@@ -56,6 +56,7 @@ import { Matrix } from '../core/matrix.ts'
 import {
   checkComparable,
   checkFiniteFactors,
+  firstNonFinite,
   normsReport,
   optionsCodec,
   type CompareContext,
@@ -258,17 +259,6 @@ const matchOf = (
       }
     }),
   )
-}
-
-/** The path of the first number in `value` that is not finite, e.g. `W.a.frobeniusNorm`. */
-const firstNonFinite = (value: unknown, path: string): string | undefined => {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
-  if (typeof value !== 'object' || value === null) return undefined
-  for (const [key, inner] of Object.entries(value)) {
-    const found = firstNonFinite(inner, path === '' ? key : `${path}.${key}`)
-    if (found !== undefined) return found
-  }
-  return undefined
 }
 
 /**

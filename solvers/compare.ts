@@ -13,7 +13,13 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type * as t from 'io-ts'
-import { invalidMatrix, invalidOption, shapeMismatch, type Result } from '../core/errors.ts'
+import {
+  invalidMatrix,
+  invalidOption,
+  overflow,
+  shapeMismatch,
+  type Result,
+} from '../core/errors.ts'
 import { largestOf, Matrix, meanOf, showShape, valuesOf } from '../core/matrix.ts'
 import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
 import { euclideanNorm } from '../core/scaled.ts'
@@ -134,6 +140,17 @@ const differences = (a: Matrix, b: Matrix): DifferenceMetrics => {
   }
 }
 
+/** The path of the first number in `value` that is not finite, e.g. `W.a.frobeniusNorm`. */
+export const firstNonFinite = (value: unknown, path: string): string | undefined => {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
+  if (typeof value !== 'object' || value === null) return undefined
+  for (const [key, inner] of Object.entries(value)) {
+    const found = firstNonFinite(inner, path === '' ? key : `${path}.${key}`)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
 /** The report of `norms` for factors of the same shapes, all finite; no checks. */
 export const normsReport = (a: FactorPair, b: FactorPair): NormsReport => ({
   comparator: 'norms',
@@ -229,7 +246,8 @@ export const checkComparable = (
 
 /**
  * The notebook's comparison: norms and elementwise differences of W and of H.
- * It takes no options. Factors with an entry that is not finite are a `NonFiniteInput`.
+ * It takes no options. Factors with an entry that is not finite are a `NonFiniteInput`,
+ * and so is a metric beyond the largest double (a norm or a difference of entries near it).
  */
 export const norms: Comparator<NormsReport, object> = {
   name: 'norms',
@@ -238,7 +256,20 @@ export const norms: Comparator<NormsReport, object> = {
     pipe(
       checkSameShapes('compare', a, b),
       E.chain(() => checkFiniteFactors('compare', a, b)),
-      E.map(() => normsReport(a, b)),
+      E.chain(() => {
+        const report = normsReport(a, b)
+        const beyond = firstNonFinite(report, '')
+        return beyond === undefined
+          ? E.right(report)
+          : E.left(
+              overflow(
+                'compare',
+                `the norms metric ${beyond}`,
+                Infinity,
+                'it is beyond the largest double (1.80e308)',
+              ),
+            )
+      }),
     ),
 }
 

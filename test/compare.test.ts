@@ -74,12 +74,41 @@ describe('norms', () => {
   )
 
   it('takes the mean of entries near the largest double without overflow', () => {
-    const big = { W: matrix([[1.5e308, 1.7e308]]), H: matrix([[1], [1]]) }
+    // Their sum, 3.2e308, is beyond the largest double; their norm, 1.6e308, is not.
+    const big = {
+      W: matrix([[0.8e308, 0.8e308, 0.8e308, 0.8e308]]),
+      H: matrix([[1], [1], [1], [1]]),
+    }
     const result = compare(big, big, { comparators: [norms] })
     if (E.isLeft(result)) throw new Error(result.left.message)
     const report = result.right.reports[0] as NormsReport
-    expect(report.W.a.mean / 1.6e308).toBeCloseTo(1, 14)
-    expect(report.W.a.frobeniusNorm).toBe(Infinity)
+    expect(report.W.a.mean / 0.8e308).toBeCloseTo(1, 14)
+    expect(report.W.a.frobeniusNorm / 1.6e308).toBeCloseTo(1, 14)
+  })
+
+  it('refuses a metric beyond the largest double, naming it, as aligned does', () => {
+    // Finite factors whose norm (2.27e308) or difference (2e308) no double holds: a report
+    // of Infinity would not be JSON.
+    const big = { W: matrix([[1.5e308, 1.7e308]]), H: matrix([[1], [1]]) }
+    const negative = { W: matrix([[-1e308, 0]]), H: big.H }
+    const positive = { W: matrix([[1e308, 0]]), H: big.H }
+    for (const [first, second, metric] of [
+      [big, big, 'W.a.frobeniusNorm'],
+      [negative, positive, 'W.frobeniusPerEntry'],
+    ] as const) {
+      const results: ReadonlyArray<E.Either<NmfError, unknown>> = [
+        compare(first, second, { comparators: [norms] }),
+        norms.compare(first, second, {}, {}),
+      ]
+      for (const result of results) {
+        if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+        expect(result.left._tag).toBe('NonFiniteInput')
+        expect(result.left.message).toBe(
+          `compare: expected the norms metric ${metric} to be finite, found Infinity; ` +
+            'it is beyond the largest double (1.80e308)',
+        )
+      }
+    }
   })
 
   it('refuses factors with an infinite entry, without hanging', () => {
