@@ -291,7 +291,7 @@ const compareAligned = (
 ): Result<AlignedReport> => {
   const checked = pipe(
     checkComparable(operation, a, b, context.X),
-    E.chain(() => checkFiniteFactors(operation, a, b)),
+    E.chain(() => checkFiniteFactors(operation, a, b, context.X)),
   )
   if (E.isLeft(checked)) return checked
 

@@ -66,7 +66,7 @@ export interface Comparator<Report = unknown, Options = unknown> {
   /**
    * Compares a with b. Must not change them; returns a `Left` for inputs it
    * cannot compare (e.g. shapes that differ). Run by `compare`, it is given
-   * factors of the same shapes whose entries are all finite.
+   * factors of the same shapes whose entries are all finite, and a finite X.
    */
   compare(a: FactorPair, b: FactorPair, context: CompareContext, options: Options): Result<Report>
 }
@@ -176,13 +176,14 @@ export const checkSameShapes = (operation: string, a: FactorPair, b: FactorPair)
 }
 
 /**
- * Checks that every entry of the four factors is finite: a NaN or ±Infinity has no
- * difference, norm or cosine a report could hold as JSON.
+ * Checks that every entry of the four factors, and of X when given, is finite: a NaN or
+ * ±Infinity has no difference, norm, cosine or error a report could hold as JSON.
  */
 export const checkFiniteFactors = (
   operation: string,
   a: FactorPair,
   b: FactorPair,
+  X?: AnyMatrix,
 ): Result<void> => {
   for (const [which, pair] of [
     ['first', a],
@@ -193,7 +194,9 @@ export const checkFiniteFactors = (
       if (E.isLeft(finite)) return finite
     }
   }
-  return E.right(undefined)
+  return X === undefined
+    ? E.right(undefined)
+    : E.map(() => undefined)(checkFinite(operation, 'X', X))
 }
 
 /** Checks that X, when given, is samples×features: the shape of W·H. */
@@ -298,9 +301,9 @@ export interface Report {
 /**
  * Compares two factorizations of the same X with each comparator, in order.
  * Factorizations of different shapes, or an X that is not the shape of W·H,
- * are a `ShapeMismatch` that names the shapes; a factor with an entry that is
- * NaN or ±Infinity is a `NonFiniteInput` that names the factor and the entry,
- * before any comparator runs; options a comparator's codec rejects are an
+ * are a `ShapeMismatch` that names the shapes; a factor or an X with an entry
+ * that is NaN or ±Infinity is a `NonFiniteInput` that names the matrix and the
+ * entry, before any comparator runs; options a comparator's codec rejects are an
  * `InvalidOption` named `<comparator>.<option>`.
  *
  * @example
@@ -393,8 +396,8 @@ export const compare = (
   if (E.isLeft(same)) return same
   const data = checkData(operation, a, options.X)
   if (E.isLeft(data)) return data
-  // Before any comparator runs, so that every one, a plugin too, is given finite factors.
-  const finite = checkFiniteFactors(operation, a, b)
+  // Before any comparator runs, so that every one, a plugin too, is given finite factors and X.
+  const finite = checkFiniteFactors(operation, a, b, options.X)
   if (E.isLeft(finite)) return finite
   const context: CompareContext = options.X === undefined ? {} : { X: options.X }
   const reports: unknown[] = []

@@ -2,7 +2,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import {
+  CsrMatrix,
   Matrix,
+  aligned,
   compare,
   norms,
   optionsCodec,
@@ -15,6 +17,20 @@ const matrix = (rows: number[][]): Matrix => {
   const result = Matrix.fromArrays(rows)
   if (E.isLeft(result)) throw new Error(result.left.message)
   return result.right
+}
+
+/** A comparator plugin that counts its calls. */
+const countingComparator = () => {
+  let count = 0
+  const counting: Comparator<{ comparator: 'counting' }, object> = {
+    name: 'counting',
+    options: optionsCodec('counting options', {}, {}),
+    compare: () => {
+      count++
+      return E.right({ comparator: 'counting' })
+    },
+  }
+  return { counting, calls: () => count }
 }
 
 describe('norms', () => {
@@ -176,23 +192,48 @@ describe('norms', () => {
     }
   })
 
-  it('gives no comparator, a plugin included, factors that are not finite', () => {
-    let calls = 0
-    const counting: Comparator<{ comparator: 'counting' }, object> = {
-      name: 'counting',
-      options: optionsCodec('counting options', {}, {}),
-      compare: () => {
-        calls++
-        return E.right({ comparator: 'counting' })
-      },
+  it('refuses an X that is not finite, dense or CSR, before any comparator runs', () => {
+    const { counting, calls } = countingComparator()
+    const nan = matrix([
+      [1, 0],
+      [0, NaN],
+    ])
+    const infinite = CsrMatrix.fromDense(
+      matrix([
+        [0, Infinity],
+        [1, 0],
+      ]),
+    )
+    for (const [X, found] of [
+      [nan, 'NaN at row 1, column 1'],
+      [infinite, 'Infinity at row 0, column 1'],
+    ] as const) {
+      // A pair whose W·H is X's shape, 2×2, as aligned needs.
+      const pair = { W: matrix([[1], [2]]), H: matrix([[1, 1]]) }
+      const results: ReadonlyArray<E.Either<NmfError, unknown>> = [
+        compare(pair, pair, { X }),
+        compare(pair, pair, { comparators: [counting], X }),
+        compare(pair, pair, { comparators: [aligned], X }),
+        aligned.compare(pair, pair, { X }, { tolerance: 1e-6 }),
+      ]
+      for (const result of results) {
+        if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+        expect(result.left._tag).toBe('NonFiniteInput')
+        expect(result.left.message).toBe(`compare: expected X to be finite, found ${found}`)
+      }
     }
+    expect(calls()).toBe(0)
+  })
+
+  it('gives no comparator, a plugin included, factors that are not finite', () => {
+    const { counting, calls } = countingComparator()
     const result = compare(a, { W: b.W, H: b.H.map(() => NaN) }, { comparators: [counting] })
     expect(E.isLeft(result) && result.left.message).toBe(
       'compare: expected H of the second factorization to be finite, found NaN at row 0, column 0',
     )
-    expect(calls).toBe(0)
+    expect(calls()).toBe(0)
     expect(E.isRight(compare(a, b, { comparators: [counting] }))).toBe(true)
-    expect(calls).toBe(1)
+    expect(calls()).toBe(1)
   })
 
   it('names the shapes when the factorizations differ in shape', () => {
