@@ -9,7 +9,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { invalidMatrix, type NmfError, type Result } from './errors.ts'
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
-import { Matrix } from './matrix.ts'
+import { Matrix, showFound } from './matrix.ts'
 
 const numbers = t.array(t.number)
 
@@ -53,14 +53,7 @@ export const errorParts = (
     path = parent instanceof t.ArrayType ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`
   }
   const expected = first.context[first.context.length - 1]?.type.name ?? 'a valid value'
-  // A number as itself: JSON would show NaN and ±Infinity as null.
-  const found =
-    first.value === undefined
-      ? 'nothing'
-      : typeof first.value === 'number'
-        ? String(first.value)
-        : JSON.stringify(first.value)
-  return { path, expected, found }
+  return { path, expected, found: showFound(first.value) }
 }
 
 /** An error of a constructor, reported as the public operation that called it. */
@@ -106,10 +99,7 @@ export const fromJSON = <R extends string = string, C extends string = string>(
   }
   if (format !== undefined && format !== 'dense') {
     return E.left(
-      invalidMatrix(
-        operation,
-        `format: expected "dense" or "csr", found ${JSON.stringify(format)}`,
-      ),
+      invalidMatrix(operation, `format: expected "dense" or "csr", found ${showFound(format)}`),
     )
   }
   return pipe(

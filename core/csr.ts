@@ -23,7 +23,9 @@ import {
   largestOf,
   Matrix,
   meanOf,
+  nonNumberEntry,
   notAMatrix,
+  showFound,
   showShape,
   smallestOf,
   sumOf,
@@ -58,7 +60,8 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
   /**
    * A CSR matrix from its parts (copied). `indptr` must have rows+1 entries,
    * start at 0, never decrease and end at the number of stored entries; every
-   * index must lie in 0..cols-1. Duplicates are summed, unsorted rows sorted.
+   * index must lie in 0..cols-1, and every entry of `data` must be a number (nothing is
+   * converted). Duplicates are summed, unsorted rows sorted.
    */
   static fromParts<R extends string = string, C extends string = string>(
     rows: number,
@@ -108,15 +111,16 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
         shapeMismatch(op, 'indices', `${showEntries(data.length)} (as data)`, `${indices.length}`),
       )
     }
+    // Entries that are not numbers are shown as what they are: a string '1' is not 1.
     if (indptr[0] !== 0)
-      return E.left(invalidMatrix(op, `expected indptr[0] to be 0, found ${indptr[0]}`))
+      return E.left(invalidMatrix(op, `expected indptr[0] to be 0, found ${showFound(indptr[0])}`))
     for (let i = 0; i < rows; i++) {
       if (!Number.isInteger(indptr[i + 1]) || indptr[i + 1] < indptr[i]) {
         return E.left(
           invalidMatrix(
             op,
             'expected indptr to be non-decreasing integers, ' +
-              `found indptr[${i + 1}] = ${indptr[i + 1]} after ${indptr[i]}`,
+              `found indptr[${i + 1}] = ${showFound(indptr[i + 1])} after ${indptr[i]}`,
           ),
         )
       }
@@ -135,10 +139,15 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
       const j = indices[q]
       if (!Number.isInteger(j) || j < 0 || j >= cols) {
         return E.left(
-          invalidMatrix(op, `expected column indices in 0..${cols - 1}, found ${j} at entry ${q}`),
+          invalidMatrix(
+            op,
+            `expected column indices in 0..${cols - 1}, found ${showFound(j)} at entry ${q}`,
+          ),
         )
       }
     }
+    const notNumber = nonNumberEntry(op, 'data', data)
+    if (notNumber !== undefined) return E.left(notNumber)
     return E.right(canonical<R, C>(rows, cols, indptr, indices, data))
   }
 

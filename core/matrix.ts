@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { DIMENSIONS } from './dimensions.ts'
-import { invalidMatrix, shapeMismatch, showEntries, type Result } from './errors.ts'
+import { invalidMatrix, shapeMismatch, showEntries, type NmfError, type Result } from './errors.ts'
 import { gemm, gemmNT, gemmTN, transpose } from './kernels.ts'
 import { euclideanNorm } from './scaled.ts'
 
@@ -21,13 +21,42 @@ export const showShape = (rows: number, cols: number): string => `${rows}×${col
  */
 export const describeValue = (value: unknown): string => {
   if (value === null || value === undefined) return String(value)
-  if (Array.isArray(value)) return Array.isArray(value[0]) ? 'nested arrays' : 'an array'
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`
-  if (typeof value === 'object') {
+  // A function's source is no description, and converting it runs the caller's code.
+  if (typeof value === 'function') return 'a function'
+  if (typeof value !== 'object') return `a ${typeof value} (${String(value)})`
+  try {
+    if (Array.isArray(value)) return Array.isArray(value[0]) ? 'nested arrays' : 'an array'
+    // A typed array, a Map, a Matrix... by its class; a plain object as such.
     const name = (value as { constructor?: { name?: unknown } }).constructor?.name
     return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object'
+  } catch {
+    // A getter or a proxy that throws: what it is, without looking inside.
+    return 'an object'
   }
-  return `a ${typeof value} (${String(value)})`
+}
+
+/**
+ * A value found where a number or another plain value was expected, as a message shows it:
+ * numbers as themselves (JSON would show NaN and ±Infinity as null), a BigInt with its `n`,
+ * other values as JSON where they have one, and what they are where they do not (a symbol,
+ * a function, a circular object). Never throws.
+ *
+ * @example
+ * showFound(NaN) // 'NaN'
+ * showFound('2') // '"2"'
+ * showFound(2n) // '2n (a BigInt)'
+ */
+export const showFound = (value: unknown): string => {
+  if (value === undefined) return 'nothing'
+  if (typeof value === 'number') return String(value)
+  if (typeof value === 'bigint') return `${String(value)}n (a BigInt)`
+  if (typeof value === 'symbol' || typeof value === 'function') return describeValue(value)
+  try {
+    return JSON.stringify(value) ?? describeValue(value)
+  } catch {
+    // A circular object, a BigInt inside one, or a toJSON or getter that throws.
+    return describeValue(value)
+  }
 }
 
 /**
@@ -48,18 +77,37 @@ export const checkPosition = (
     )
   }
   throw new RangeError(
-    `${operation}: position (${showEntry(row)}, ${showEntry(col)}) is not a place in a ` +
+    `${operation}: position (${showFound(row)}, ${showFound(col)}) is not a place in a ` +
       `${showShape(rows, cols)} matrix: expected whole numbers from 0`,
   )
 }
 
-/** A value found where a number was expected, as a message shows it. */
-const showEntry = (value: unknown): string => {
-  if (value === undefined) return 'nothing'
-  if (typeof value === 'number') return String(value)
-  if (typeof value === 'bigint') return `${String(value)}n (a BigInt)`
-  if (typeof value === 'symbol' || typeof value === 'function') return describeValue(value)
-  return JSON.stringify(value) ?? String(value)
+/**
+ * The error for the first entry of `values` (named `name` in the message) that is not a
+ * number, if one is: a string, null or a boolean would otherwise be coerced without a word,
+ * and a BigInt would throw. A typed array of floats or integers holds numbers only and is
+ * not read entry by entry.
+ */
+export const nonNumberEntry = (
+  operation: string,
+  name: string,
+  values: ArrayLike<unknown>,
+): NmfError | undefined => {
+  const numbersOnly =
+    ArrayBuffer.isView(values) &&
+    !(values instanceof BigInt64Array) &&
+    !(values instanceof BigUint64Array)
+  if (numbersOnly) return undefined
+  for (let q = 0; q < values.length; q++) {
+    const value = values[q]
+    if (typeof value !== 'number') {
+      return invalidMatrix(
+        operation,
+        `expected a number at ${name}[${q}], found ${showFound(value)}`,
+      )
+    }
+  }
+  return undefined
 }
 
 /**
@@ -176,7 +224,7 @@ export class Matrix<R extends string = string, C extends string = string> {
         const value: unknown = row[j]
         // A string, boolean or null would otherwise be coerced to a number without a word.
         if (typeof value !== 'number') {
-          const found = showEntry(value)
+          const found = showFound(value)
           return E.left(
             invalidMatrix(
               'Matrix.fromArrays',
@@ -217,20 +265,8 @@ export class Matrix<R extends string = string, C extends string = string> {
         ),
       )
     }
-    // A Float64Array holds numbers; in anything else a string or null would be coerced.
-    if (!(data instanceof Float64Array)) {
-      for (let q = 0; q < data.length; q++) {
-        const value: unknown = data[q]
-        if (typeof value !== 'number') {
-          return E.left(
-            invalidMatrix(
-              'Matrix.fromData',
-              `expected a number at data[${q}], found ${showEntry(value)}`,
-            ),
-          )
-        }
-      }
-    }
+    const notNumber = nonNumberEntry('Matrix.fromData', 'data', data)
+    if (notNumber !== undefined) return E.left(notNumber)
     if (data.length !== rows * cols) {
       return E.left(
         shapeMismatch(

@@ -53,10 +53,11 @@ import { overflow, type Result } from '../core/errors.ts'
 import { showWide, wideOver, wideValue, type Wide } from '../core/scaled.ts'
 import { showCompact, showCosine } from '../core/show.ts'
 import { Matrix } from '../core/matrix.ts'
-import { checkFinite } from '../core/validate.ts'
 import {
   checkComparable,
-  norms,
+  checkFiniteFactors,
+  firstNonFinite,
+  normsReport,
   optionsCodec,
   type CompareContext,
   type Comparator,
@@ -189,15 +190,6 @@ const verdictOf = (matches: readonly ComponentMatch[], tolerance: number): Align
 
 const operation = 'compare'
 
-const checkFactors = (a: FactorPair, b: FactorPair): Result<void> =>
-  pipe(
-    checkFinite(operation, 'W of the first factorization', a.W),
-    E.chain(() => checkFinite(operation, 'H of the first factorization', a.H)),
-    E.chain(() => checkFinite(operation, 'W of the second factorization', b.W)),
-    E.chain(() => checkFinite(operation, 'H of the second factorization', b.H)),
-    E.map(() => undefined),
-  )
-
 /** Which factorization: 'first' for a, 'second' for b. */
 type Side = 'first' | 'second'
 
@@ -269,17 +261,6 @@ const matchOf = (
   )
 }
 
-/** The path of the first number in `value` that is not finite, e.g. `W.a.frobeniusNorm`. */
-const firstNonFinite = (value: unknown, path: string): string | undefined => {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
-  if (typeof value !== 'object' || value === null) return undefined
-  for (const [key, inner] of Object.entries(value)) {
-    const found = firstNonFinite(inner, path === '' ? key : `${path}.${key}`)
-    if (found !== undefined) return found
-  }
-  return undefined
-}
-
 /**
  * ‖X − W·H‖_F of one factorization: `frobeniusError`, the number a fit reports,
  * where its sum of squares is safely within float64's range; beyond that the
@@ -310,7 +291,7 @@ const compareAligned = (
 ): Result<AlignedReport> => {
   const checked = pipe(
     checkComparable(operation, a, b, context.X),
-    E.chain(() => checkFactors(a, b)),
+    E.chain(() => checkFiniteFactors(operation, a, b, context.X)),
   )
   if (E.isLeft(checked)) return checked
 
@@ -332,14 +313,8 @@ const compareAligned = (
 
   // The notebook's metrics on the aligned factors: b's components in a's order. Their
   // entries are at most the term norms, which are finite by now.
-  const alignedNorms = norms.compare(
-    asFactors(normalA),
-    asFactors(normalB, permutation),
-    context,
-    {},
-  )
-  if (E.isLeft(alignedNorms)) return alignedNorms
-  const beyond = firstNonFinite(alignedNorms.right, '')
+  const alignedNorms = normsReport(asFactors(normalA), asFactors(normalB, permutation))
+  const beyond = firstNonFinite(alignedNorms, '')
   if (beyond !== undefined) {
     return E.left(
       overflow(
@@ -382,7 +357,7 @@ const compareAligned = (
     permutation,
     totalSimilarity: matches.right.reduce((sum, match) => sum + match.similarity, 0),
     matches: matches.right,
-    normsAfterAlignment: alignedNorms.right,
+    normsAfterAlignment: alignedNorms,
     reconstructionErrors: errors.right,
     reconstructionDifference: {
       absolute: absolute.right,

@@ -11,11 +11,19 @@
  * `comparator` field names the comparator that made it.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import type * as t from 'io-ts'
-import { invalidMatrix, invalidOption, shapeMismatch, type Result } from '../core/errors.ts'
+import {
+  invalidMatrix,
+  invalidOption,
+  overflow,
+  shapeMismatch,
+  type Result,
+} from '../core/errors.ts'
 import { largestOf, Matrix, meanOf, showShape, valuesOf } from '../core/matrix.ts'
 import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
 import { euclideanNorm } from '../core/scaled.ts'
+import { checkFinite } from '../core/validate.ts'
 import { describeOptionError, optionsCodec } from './comparator-options.ts'
 
 export { optionsCodec }
@@ -57,7 +65,8 @@ export interface Comparator<Report = unknown, Options = unknown> {
   // Comparator<unknown, unknown>: one list can hold comparators with different options.
   /**
    * Compares a with b. Must not change them; returns a `Left` for inputs it
-   * cannot compare (e.g. shapes that differ).
+   * cannot compare (e.g. shapes that differ). Run by `compare`, it is given
+   * factors of the same shapes whose entries are all finite, and a finite X.
    */
   compare(a: FactorPair, b: FactorPair, context: CompareContext, options: Options): Result<Report>
 }
@@ -131,6 +140,24 @@ const differences = (a: Matrix, b: Matrix): DifferenceMetrics => {
   }
 }
 
+/** The path of the first number in `value` that is not finite, e.g. `W.a.frobeniusNorm`. */
+export const firstNonFinite = (value: unknown, path: string): string | undefined => {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
+  if (typeof value !== 'object' || value === null) return undefined
+  for (const [key, inner] of Object.entries(value)) {
+    const found = firstNonFinite(inner, path === '' ? key : `${path}.${key}`)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+/** The report of `norms` for factors of the same shapes, all finite; no checks. */
+export const normsReport = (a: FactorPair, b: FactorPair): NormsReport => ({
+  comparator: 'norms',
+  W: differences(a.W, b.W),
+  H: differences(a.H, b.H),
+})
+
 /** Checks that a and b have factors of the same shapes. */
 export const checkSameShapes = (operation: string, a: FactorPair, b: FactorPair): Result<void> => {
   for (const name of ['W', 'H'] as const) {
@@ -146,6 +173,30 @@ export const checkSameShapes = (operation: string, a: FactorPair, b: FactorPair)
     }
   }
   return E.right(undefined)
+}
+
+/**
+ * Checks that every entry of the four factors, and of X when given, is finite: a NaN or
+ * ±Infinity has no difference, norm, cosine or error a report could hold as JSON.
+ */
+export const checkFiniteFactors = (
+  operation: string,
+  a: FactorPair,
+  b: FactorPair,
+  X?: AnyMatrix,
+): Result<void> => {
+  for (const [which, pair] of [
+    ['first', a],
+    ['second', b],
+  ] as const) {
+    for (const name of ['W', 'H'] as const) {
+      const finite = checkFinite(operation, `${name} of the ${which} factorization`, pair[name])
+      if (E.isLeft(finite)) return finite
+    }
+  }
+  return X === undefined
+    ? E.right(undefined)
+    : E.map(() => undefined)(checkFinite(operation, 'X', X))
 }
 
 /** Checks that X, when given, is samples×features: the shape of W·H. */
@@ -198,17 +249,31 @@ export const checkComparable = (
 
 /**
  * The notebook's comparison: norms and elementwise differences of W and of H.
- * It takes no options.
+ * It takes no options. Factors with an entry that is not finite are a `NonFiniteInput`,
+ * and so is a metric beyond the largest double (a norm or a difference of entries near it).
  */
 export const norms: Comparator<NormsReport, object> = {
   name: 'norms',
   options: optionsCodec('norms options', {}, {}),
   compare: (a, b) =>
-    E.map(() => ({
-      comparator: 'norms' as const,
-      W: differences(a.W, b.W),
-      H: differences(a.H, b.H),
-    }))(checkSameShapes('compare', a, b)),
+    pipe(
+      checkSameShapes('compare', a, b),
+      E.chain(() => checkFiniteFactors('compare', a, b)),
+      E.chain(() => {
+        const report = normsReport(a, b)
+        const beyond = firstNonFinite(report, '')
+        return beyond === undefined
+          ? E.right(report)
+          : E.left(
+              overflow(
+                'compare',
+                `the norms metric ${beyond}`,
+                Infinity,
+                'it is beyond the largest double (1.80e308)',
+              ),
+            )
+      }),
+    ),
 }
 
 /** True for a `NormsReport`, e.g. one of the `reports` of `compare`. */
@@ -236,8 +301,10 @@ export interface Report {
 /**
  * Compares two factorizations of the same X with each comparator, in order.
  * Factorizations of different shapes, or an X that is not the shape of W·H,
- * are a `ShapeMismatch` that names the shapes; options a comparator's codec
- * rejects are an `InvalidOption` named `<comparator>.<option>`.
+ * are a `ShapeMismatch` that names the shapes; a factor or an X with an entry
+ * that is NaN or ±Infinity is a `NonFiniteInput` that names the matrix and the
+ * entry, before any comparator runs; options a comparator's codec rejects are an
+ * `InvalidOption` named `<comparator>.<option>`.
  *
  * @example
  * const report = compare(fitA, fitB) // Right({ reports: [NormsReport] })
@@ -329,6 +396,9 @@ export const compare = (
   if (E.isLeft(same)) return same
   const data = checkData(operation, a, options.X)
   if (E.isLeft(data)) return data
+  // Before any comparator runs, so that every one, a plugin too, is given finite factors and X.
+  const finite = checkFiniteFactors(operation, a, b, options.X)
+  if (E.isLeft(finite)) return finite
   const context: CompareContext = options.X === undefined ? {} : { X: options.X }
   const reports: unknown[] = []
   for (const entry of options.comparators ?? [norms]) {

@@ -38,7 +38,7 @@ export const NNDSVD_EPSILON = 1e-6
 
 const random: InitStrategy = {
   name: 'random',
-  init: (X, k, rng) => {
+  init: (X, k, rng, operation) => {
     const scale = Math.sqrt(X.mean() / k)
     const draw = (rows: number, cols: number) => {
       const values = new Float64Array(rows * cols)
@@ -47,7 +47,7 @@ const random: InitStrategy = {
     }
     const H = draw(k, X.cols)
     const W = draw(X.rows, k)
-    return E.right({ W: Matrix.unsafeWrap(X.rows, k, W), H: Matrix.unsafeWrap(k, X.cols, H) })
+    return nonZeroStart('random', X, k, { W, H }, operation, 'mean(X)/k underflows to 0')
   },
 }
 
@@ -95,6 +95,52 @@ const nndsvdCore = (X: AnyMatrix, k: number, rng: Rng): { W: Float64Array; H: Fl
   return { W, H }
 }
 
+/** The smallest positive normal double, 2^−1022. */
+const MIN_NORMAL = 2 ** -1022
+
+/**
+ * What to do about an init that gave all-zero factors, naming only what works on X: scaling
+ * X up always does. `random` draws entries of the order of sqrt(mean(X)/k); where the
+ * squares of mean(X) are normal doubles its fits match those of X scaled up (measured for
+ * `cd` and `mu` from 1e-12 down to 1e-200). `nndsvda` is not named: where NNDSVD's entries
+ * all fall below the threshold it fills every one with mean(X), so that every component
+ * starts the same (and `mu` never tells them apart).
+ */
+const allZeroAdvice = (failed: string, X: AnyMatrix): string => {
+  const mean = X.mean()
+  if (mean === 0) {
+    return 'mean(X) underflows to 0, so every built-in init gives all-zero factors: scale X up'
+  }
+  return failed !== 'random' && mean * mean >= MIN_NORMAL
+    ? "use init 'random', or scale X up"
+    : 'scale X up'
+}
+
+/**
+ * The factors an init drew for X, unless one of them is all zero while X is not: an
+ * all-zero factor is a fixed point of every solver, and the fit would return zeros.
+ * `cause` says why the init gave zeros.
+ */
+const nonZeroStart = (
+  name: string,
+  X: AnyMatrix,
+  k: number,
+  { W, H }: { readonly W: Float64Array; readonly H: Float64Array },
+  operation: string,
+  cause: string,
+): Result<Factors> => {
+  if ((W.every((value) => value === 0) || H.every((value) => value === 0)) && X.max() > 0) {
+    return E.left(
+      unsupported(
+        operation,
+        `init '${name}' gave all-zero factors: ${cause} ` +
+          `for X whose largest entry is ${showNumber(X.max())}; ${allZeroAdvice(name, X)}`,
+      ),
+    )
+  }
+  return E.right({ W: Matrix.unsafeWrap(X.rows, k, W), H: Matrix.unsafeWrap(k, X.cols, H) })
+}
+
 /** An NNDSVD variant: the zeros of the factors replaced by `fill(rng)`. */
 const nndsvdVariant = (
   name: string,
@@ -117,19 +163,8 @@ const nndsvdVariant = (
     for (let q = 0; q < W.length; q++) if (W[q] === 0) W[q] = next()
     for (let q = 0; q < H.length; q++) if (H[q] === 0) H[q] = next()
 
-    // An all-zero factor for a non-zero X is a fixed point of every solver: the fit would
-    // return zeros. It happens when X is so small that every entry falls below the threshold.
-    if ((W.every((value) => value === 0) || H.every((value) => value === 0)) && X.max() > 0) {
-      return E.left(
-        unsupported(
-          operation,
-          `init '${name}' gave all-zero factors: every entry fell below ${NNDSVD_EPSILON} ` +
-            `for X whose largest entry is ${showNumber(X.max())}; ` +
-            `use init 'random' or 'nndsvda', or scale X up`,
-        ),
-      )
-    }
-    return E.right({ W: Matrix.unsafeWrap(X.rows, k, W), H: Matrix.unsafeWrap(k, X.cols, H) })
+    // It happens when X is so small that every entry falls below the threshold.
+    return nonZeroStart(name, X, k, { W, H }, operation, `every entry fell below ${NNDSVD_EPSILON}`)
   },
 })
 

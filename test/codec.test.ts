@@ -115,6 +115,21 @@ describe('errors name the path', () => {
       'fromJSON: format: expected "dense" or "csr", found null',
     ],
     [
+      'a BigInt format',
+      { format: 1n, rows: 1, cols: 1, data: [1] },
+      'fromJSON: format: expected "dense" or "csr", found 1n (a BigInt)',
+    ],
+    [
+      'a BigInt for rows',
+      { rows: 1n, cols: 1, data: [1] },
+      'fromJSON: rows: expected number, found 1n (a BigInt)',
+    ],
+    [
+      'a symbol in data',
+      { rows: 1, cols: 1, data: [Symbol('x')] },
+      'fromJSON: data[0]: expected number, found a symbol (Symbol(x))',
+    ],
+    [
       'a string in CSR indices',
       { format: 'csr', rows: 1, cols: 2, indptr: [0, 2], indices: [0, 'a'], data: [1, 2] },
       'fromJSON: indices[1]: expected number, found "a"',

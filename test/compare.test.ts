@@ -1,12 +1,36 @@
 /** The `norms` comparator: the notebook's metrics, checked on small hand-made factors. */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { Matrix, compare, norms, type NormsReport } from 'nmfkit'
+import {
+  CsrMatrix,
+  Matrix,
+  aligned,
+  compare,
+  norms,
+  optionsCodec,
+  type Comparator,
+  type NmfError,
+  type NormsReport,
+} from 'nmfkit'
 
 const matrix = (rows: number[][]): Matrix => {
   const result = Matrix.fromArrays(rows)
   if (E.isLeft(result)) throw new Error(result.left.message)
   return result.right
+}
+
+/** A comparator plugin that counts its calls. */
+const countingComparator = () => {
+  let count = 0
+  const counting: Comparator<{ comparator: 'counting' }, object> = {
+    name: 'counting',
+    options: optionsCodec('counting options', {}, {}),
+    compare: () => {
+      count++
+      return E.right({ comparator: 'counting' })
+    },
+  }
+  return { counting, calls: () => count }
 }
 
 describe('norms', () => {
@@ -66,15 +90,44 @@ describe('norms', () => {
   )
 
   it('takes the mean of entries near the largest double without overflow', () => {
-    const big = { W: matrix([[1.5e308, 1.7e308]]), H: matrix([[1], [1]]) }
+    // Their sum, 3.2e308, is beyond the largest double; their norm, 1.6e308, is not.
+    const big = {
+      W: matrix([[0.8e308, 0.8e308, 0.8e308, 0.8e308]]),
+      H: matrix([[1], [1], [1], [1]]),
+    }
     const result = compare(big, big, { comparators: [norms] })
     if (E.isLeft(result)) throw new Error(result.left.message)
     const report = result.right.reports[0] as NormsReport
-    expect(report.W.a.mean / 1.6e308).toBeCloseTo(1, 14)
-    expect(report.W.a.frobeniusNorm).toBe(Infinity)
+    expect(report.W.a.mean / 0.8e308).toBeCloseTo(1, 14)
+    expect(report.W.a.frobeniusNorm / 1.6e308).toBeCloseTo(1, 14)
   })
 
-  it('reports factors with an infinite entry, without hanging', () => {
+  it('refuses a metric beyond the largest double, naming it, as aligned does', () => {
+    // Finite factors whose norm (2.27e308) or difference (2e308) no double holds: a report
+    // of Infinity would not be JSON.
+    const big = { W: matrix([[1.5e308, 1.7e308]]), H: matrix([[1], [1]]) }
+    const negative = { W: matrix([[-1e308, 0]]), H: big.H }
+    const positive = { W: matrix([[1e308, 0]]), H: big.H }
+    for (const [first, second, metric] of [
+      [big, big, 'W.a.frobeniusNorm'],
+      [negative, positive, 'W.frobeniusPerEntry'],
+    ] as const) {
+      const results: ReadonlyArray<E.Either<NmfError, unknown>> = [
+        compare(first, second, { comparators: [norms] }),
+        norms.compare(first, second, {}, {}),
+      ]
+      for (const result of results) {
+        if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+        expect(result.left._tag).toBe('NonFiniteInput')
+        expect(result.left.message).toBe(
+          `compare: expected the norms metric ${metric} to be finite, found Infinity; ` +
+            'it is beyond the largest double (1.80e308)',
+        )
+      }
+    }
+  })
+
+  it('refuses factors with an infinite entry, without hanging', () => {
     const H = matrix([
       [1, 2],
       [3, 4],
@@ -93,12 +146,94 @@ describe('norms', () => {
       ]),
       H,
     }
-    const result = compare(infinite, finite, { comparators: [norms] })
-    if (E.isLeft(result)) throw new Error(result.left.message)
-    const report = result.right.reports[0] as NormsReport
-    expect(report.W.maxAbsDifference).toBe(Infinity)
-    expect(report.W.a.frobeniusNorm).toBe(Infinity)
-    expect(report.W.b.frobeniusNorm).toBeCloseTo(Math.sqrt(15), 14)
+    const message =
+      'compare: expected W of the first factorization to be finite, found Infinity at row 0, column 1'
+    for (const result of [
+      compare(infinite, finite, { comparators: [norms] }),
+      norms.compare(infinite, finite, {}, {}),
+    ]) {
+      expect(E.isLeft(result) && result.left._tag).toBe('NonFiniteInput')
+      expect(E.isLeft(result) && result.left.message).toBe(message)
+    }
+  })
+
+  it('refuses NaN and ±Infinity in any factor, called by compare or on its own', () => {
+    const cases = [
+      ['W', 'first', { W: a.W.map(() => NaN), H: a.H }, b, 'NaN at row 0, column 0'],
+      [
+        'H',
+        'first',
+        { W: a.W, H: a.H.map((v, i, j) => (j === 1 ? -Infinity : v)) },
+        b,
+        '-Infinity at row 0, column 1',
+      ],
+      [
+        'W',
+        'second',
+        a,
+        { W: b.W.map((v, i) => (i === 1 ? NaN : v)), H: b.H },
+        'NaN at row 1, column 0',
+      ],
+      ['H', 'second', a, { W: b.W, H: b.H.map(() => Infinity) }, 'Infinity at row 0, column 0'],
+    ] as const
+    for (const [factor, which, first, second, found] of cases) {
+      const results: ReadonlyArray<E.Either<NmfError, unknown>> = [
+        compare(first, second, { comparators: [norms] }),
+        compare(first, second),
+        norms.compare(first, second, {}, {}),
+      ]
+      for (const result of results) {
+        if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+        expect(result.left._tag).toBe('NonFiniteInput')
+        expect(result.left.message).toBe(
+          `compare: expected ${factor} of the ${which} factorization to be finite, found ${found}`,
+        )
+      }
+    }
+  })
+
+  it('refuses an X that is not finite, dense or CSR, before any comparator runs', () => {
+    const { counting, calls } = countingComparator()
+    const nan = matrix([
+      [1, 0],
+      [0, NaN],
+    ])
+    const infinite = CsrMatrix.fromDense(
+      matrix([
+        [0, Infinity],
+        [1, 0],
+      ]),
+    )
+    for (const [X, found] of [
+      [nan, 'NaN at row 1, column 1'],
+      [infinite, 'Infinity at row 0, column 1'],
+    ] as const) {
+      // A pair whose W·H is X's shape, 2×2, as aligned needs.
+      const pair = { W: matrix([[1], [2]]), H: matrix([[1, 1]]) }
+      const results: ReadonlyArray<E.Either<NmfError, unknown>> = [
+        compare(pair, pair, { X }),
+        compare(pair, pair, { comparators: [counting], X }),
+        compare(pair, pair, { comparators: [aligned], X }),
+        aligned.compare(pair, pair, { X }, { tolerance: 1e-6 }),
+      ]
+      for (const result of results) {
+        if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+        expect(result.left._tag).toBe('NonFiniteInput')
+        expect(result.left.message).toBe(`compare: expected X to be finite, found ${found}`)
+      }
+    }
+    expect(calls()).toBe(0)
+  })
+
+  it('gives no comparator, a plugin included, factors that are not finite', () => {
+    const { counting, calls } = countingComparator()
+    const result = compare(a, { W: b.W, H: b.H.map(() => NaN) }, { comparators: [counting] })
+    expect(E.isLeft(result) && result.left.message).toBe(
+      'compare: expected H of the second factorization to be finite, found NaN at row 0, column 0',
+    )
+    expect(calls()).toBe(0)
+    expect(E.isRight(compare(a, b, { comparators: [counting] }))).toBe(true)
+    expect(calls()).toBe(1)
   })
 
   it('names the shapes when the factorizations differ in shape', () => {

@@ -222,6 +222,75 @@ describe('fromParts', () => {
     expect(error.message).toBe(message)
   })
 
+  // As Matrix.fromData does: a string, null, boolean or array would be coerced without a
+  // word (null to 0, '3' to 3, [5] to 5), and a BigInt would throw.
+  it.each([
+    ['null in data', [0, 1], [0], [null], `${op}: expected a number at data[0], found null`],
+    ['true in data', [0, 1], [0], [true], `${op}: expected a number at data[0], found true`],
+    ['"" in data', [0, 1], [0], [''], `${op}: expected a number at data[0], found ""`],
+    ['"3" in data', [0, 2], [0, 1], [1, '3'], `${op}: expected a number at data[1], found "3"`],
+    ['[5] in data', [0, 1], [0], [[5]], `${op}: expected a number at data[0], found [5]`],
+    [
+      'a BigInt in data',
+      [0, 1],
+      [0],
+      [1n],
+      `${op}: expected a number at data[0], found 1n (a BigInt)`,
+    ],
+    [
+      'a BigInt64Array as data',
+      [0, 1],
+      [0],
+      BigInt64Array.of(1n),
+      `${op}: expected a number at data[0], found 1n (a BigInt)`,
+    ],
+    ['"0" in indptr', ['0', 1], [0], [1], `${op}: expected indptr[0] to be 0, found "0"`],
+    [
+      '"1" in indptr',
+      [0, '1'],
+      [0],
+      [1],
+      `${op}: expected indptr to be non-decreasing integers, found indptr[1] = "1" after 0`,
+    ],
+    [
+      'a BigInt in indptr',
+      [0, 1n],
+      [0],
+      [1],
+      `${op}: expected indptr to be non-decreasing integers, found indptr[1] = 1n (a BigInt) after 0`,
+    ],
+    [
+      '"1" in indices',
+      [0, 1],
+      ['1'],
+      [1],
+      `${op}: expected column indices in 0..1, found "1" at entry 0`,
+    ],
+    [
+      'null in indices',
+      [0, 1],
+      [null],
+      [1],
+      `${op}: expected column indices in 0..1, found null at entry 0`,
+    ],
+  ] as const)('%s is a Left, not a coercion', (_name, indptr, indices, data, message) => {
+    const error = errorOf(
+      CsrMatrix.fromParts(1, 2, indptr as never, indices as never, data as never),
+    )
+    expect(error._tag).toBe('InvalidMatrix')
+    expect(error.message).toBe(message)
+  })
+
+  it('typed arrays of any number type are taken as they are', () => {
+    const X = unwrap(
+      CsrMatrix.fromParts(2, 2, Uint8Array.of(0, 1, 2), Int32Array.of(1, 0), Float32Array.of(2, 3)),
+    )
+    expect(X.toArray()).toEqual([
+      [0, 2],
+      [3, 0],
+    ])
+  })
+
   it('sums duplicates and sorts indices within a row (documented canonical form)', () => {
     // Row 0 lists column 2 twice and out of order; row 1 repeats column 0 of row 0.
     const X = unwrap(CsrMatrix.fromParts(2, 3, [0, 3, 4], [2, 0, 2, 0], [1, 5, 10, 7]))

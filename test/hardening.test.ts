@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest'
 import {
   CsrMatrix,
   Matrix,
+  createRng,
   frobeniusError,
   initStrategies,
   initialize,
@@ -310,12 +311,114 @@ describe('magnitudes', () => {
       expect(error._tag).toBe('Unsupported')
       expect(error.message).toBe(
         `nmf: init '${init}' gave all-zero factors: every entry fell below 0.000001 ` +
-          `for X whose largest entry is 3e-323; use init 'random' or 'nndsvda', ` +
-          `or scale X up`,
+          `for X whose largest entry is 3e-323; scale X up`,
       )
     }
     // 'nndsvda' fills the zeros with mean(X) instead.
     expect(E.isRight(initialize(tiny, 2, { init: 'nndsvda' }))).toBe(true)
+  })
+
+  it('an all-zero start suggests what works on that X, never the init that failed', () => {
+    /** X times 2^e, its largest entry in [1, 2): in two steps, since 2^1074 is no double. */
+    const toUnitScale = (X: Matrix): Matrix => {
+      const half = -Math.floor(Math.log2(X.max()) / 2)
+      return X.scale(2 ** half).scale(2 ** (-Math.floor(Math.log2(X.max())) - half))
+    }
+    const rng = createRng(5)
+    const data = matrix(Array.from({ length: 8 }, () => Array.from({ length: 6 }, rng.uniform)))
+    const cases = [
+      // mean(X) underflows to 0: no built-in init has a non-zero start.
+      matrix([
+        [Number.MIN_VALUE, 0],
+        [0, Number.MIN_VALUE],
+      ]),
+      tiny,
+      data.scale(1e-13),
+      data.scale(1e-150),
+    ]
+    for (const X of cases) {
+      const unit = toUnitScale(X)
+      for (const init of [undefined, 'nndsvd', 'nndsvda', 'nndsvdar'] as const) {
+        for (const components of [1, 2]) {
+          const result = nmf(X, { components, init })
+          if (E.isRight(result)) continue
+          expect(result.left._tag).toBe('Unsupported')
+          const advice = result.left.message.replace(/^.* for X whose largest entry is \S+; /, '')
+          expect(advice).toMatch(/(^|, or |: )scale X up$/)
+          const suggested = [...advice.matchAll(/'([a-z]+)'/g)].map((match) => match[1])
+          expect(suggested).not.toContain(init ?? 'nndsvda')
+          // What it names fits X as it fits X scaled up; and scaled up, the init that failed works.
+          for (const other of suggested as Array<'random'>) {
+            for (const solver of ['cd', 'mu'] as const) {
+              const options = { components, init: other, solver }
+              const ratio = X.max() / unit.max()
+              const fit = unwrap(nmf(X, options)).reconstructionError
+              const scaled = unwrap(nmf(unit, options)).reconstructionError * ratio
+              expect(Math.abs(fit - scaled)).toBeLessThanOrEqual(1e-9 * scaled)
+            }
+          }
+          expect(E.isRight(nmf(unit, { components, init }))).toBe(true)
+        }
+      }
+    }
+    expect(failure(nmf(cases[0], { components: 1 })).message).toBe(
+      "nmf: init 'nndsvda' gave all-zero factors: every entry fell below 0.000001 for X whose " +
+        'largest entry is 5e-324; mean(X) underflows to 0, so every built-in init gives ' +
+        'all-zero factors: scale X up',
+    )
+    expect(failure(nmf(cases[2], { components: 2, init: 'nndsvd' })).message).toMatch(
+      /; use init 'random', or scale X up$/,
+    )
+  })
+
+  it("'random' whose scale underflows is an error, not all-zero factors, dense and CSR", () => {
+    const MIN = Number.MIN_VALUE
+    const cases = [
+      // mean(X) = 5e-324, and mean(X)/2 rounds to 0.
+      [matrix([[MIN, MIN]]), 2, 'scale X up'],
+      [
+        matrix([
+          [MIN, 0],
+          [0, MIN],
+        ]),
+        1,
+        'mean(X) underflows to 0, so every built-in init gives all-zero factors: scale X up',
+      ],
+    ] as const
+    for (const [dense, components, advice] of cases) {
+      for (const X of [dense, CsrMatrix.fromDense(dense)]) {
+        for (const [operation, result] of [
+          ['nmf', nmf(X, { components, init: 'random' })],
+          ['initialize', initialize(X, components, { init: 'random' })],
+        ] as const) {
+          const error = failure(result)
+          expect(error._tag).toBe('Unsupported')
+          expect(error.message).toBe(
+            `${operation}: init 'random' gave all-zero factors: mean(X)/k underflows to 0 ` +
+              `for X whose largest entry is 5e-324; ${advice}`,
+          )
+        }
+      }
+    }
+    // An all-zero X is fitted by zeros, as before: there is nothing to start from.
+    expect(E.isRight(nmf(matrix([[0, 0]]), { components: 1, init: 'random' }))).toBe(true)
+  })
+
+  it("'nndsvda' below NNDSVD's threshold starts every component at mean(X), which mu keeps", () => {
+    const rng = createRng(5)
+    const X = matrix(Array.from({ length: 8 }, () => Array.from({ length: 6 }, rng.uniform))).scale(
+      1e-13,
+    )
+    const { W, H } = unwrap(initialize(X, 3, { init: 'nndsvda' }))
+    expect(new Set([...W.toFloat64Array(), ...H.toFloat64Array()])).toEqual(new Set([X.mean()]))
+    // mu's components stay equal, so its W·H is of rank 1: the error of the k = 1 fit.
+    const fit = (components: number) =>
+      unwrap(nmf(X, { components, init: 'nndsvda', solver: 'mu', maxIter: 1000 }))
+    const [rank1, rank3] = [fit(1).reconstructionError, fit(3).reconstructionError]
+    expect(Math.abs(rank3 - rank1)).toBeLessThanOrEqual(1e-6 * rank1)
+    expect(
+      unwrap(nmf(X, { components: 3, init: 'random', solver: 'mu' })).reconstructionError,
+    ).toBeLessThan(0.6 * rank1)
   })
 })
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import {
   CsrMatrix,
   Matrix,
+  aligned,
   createRng,
   betaDivergence,
   cd,
@@ -20,9 +21,12 @@ import {
   nmf,
   setKernelThreads,
   transform,
+  withOptions,
   type AnySolver,
   type NmfError,
 } from 'nmfkit'
+import { reconstruction } from '../examples/plugins/comparator-plugin.ts'
+import { relaxedCd } from '../examples/plugins/solver-plugin.ts'
 // Internal: the penalties' scaling.
 import { penalties } from '../solvers/nmf.ts'
 
@@ -290,6 +294,70 @@ describe('legal edge cases give finite factors', () => {
   })
 })
 
+describe('a value of any kind in an option is described in a Left, never thrown', () => {
+  const circular: Record<string, unknown> = {}
+  circular.self = circular
+  const throwingGetter = {
+    get value(): number {
+      throw new Error('read')
+    },
+  }
+  const values: ReadonlyArray<readonly [string, unknown, string]> = [
+    ['a BigInt', 2n, '2n (a BigInt)'],
+    ['a circular object', circular, 'an object'],
+    ['an object holding a BigInt', { k: 2n }, 'an object'],
+    ['an object whose getter throws', throwingGetter, 'an object'],
+    ['a symbol', Symbol('k'), 'a symbol (Symbol(k))'],
+    ['a function', () => 2, 'a function'],
+  ]
+  const fit = nmf(X, { components: 2, init: 'random' })
+  if (E.isLeft(fit)) throw new Error(fit.left.message)
+  const { H } = fit.right
+  const calls: ReadonlyArray<readonly [string, (value: unknown) => E.Either<NmfError, unknown>]> = [
+    ["nmf: option 'components'", (value) => nmf(X, { components: value as number })],
+    ["nmf: option 'seed'", (value) => nmf(X, { components: 1, seed: value as number })],
+    ["nmf: option 'tol'", (value) => nmf(X, { components: 1, tol: value as number })],
+    [
+      "nmf: option 'betaLoss'",
+      (value) => nmf(X, { components: 1, solver: 'mu', betaLoss: value as number }),
+    ],
+    [
+      "nmf: option 'gamma'",
+      (value) => nmf(X, { components: 1, solver: 'moving-average', gamma: value as number }),
+    ],
+    [
+      "nmf: option 'step'",
+      (value) => nmf(X, { components: 1, solver: relaxedCd, step: value as number }),
+    ],
+    ["transform: option 'maxIter'", (value) => transform(X, H, { maxIter: value as number })],
+    ["initialize: option 'components'", (value) => initialize(X, value as number)],
+    [
+      "compare: option 'aligned.tolerance'",
+      (value) =>
+        compare(fit.right, fit.right, {
+          comparators: [withOptions(aligned, { tolerance: value as number })],
+        }),
+    ],
+    [
+      "compare: option 'reconstruction.tolerance'",
+      (value) =>
+        compare(fit.right, fit.right, {
+          comparators: [withOptions(reconstruction, { tolerance: value as number })],
+        }),
+    ],
+  ]
+  const cases = calls.flatMap(([where, call]) =>
+    values.map(([kind, value, found]) => [where, kind, call, value, found] as const),
+  )
+
+  it.each(cases)('%s: %s', (where, _kind, call, value, found) => {
+    const error = failure(call(value))
+    expect(error._tag).toBe('InvalidOption')
+    expect(error.message).toMatch(new RegExp(`^${where}: expected .+, found `))
+    expect(error.message.endsWith(`, found ${found}`)).toBe(true)
+  })
+})
+
 describe('what a JavaScript caller may pass', () => {
   it('custom init as nested arrays works like Matrix values', () => {
     const W = [
@@ -392,6 +460,14 @@ describe('what a JavaScript caller may pass', () => {
     )
     expect(failure(Matrix.fromArrays([[1n, 2n]] as never)).message).toBe(
       'Matrix.fromArrays: expected a number at row 0, column 0, found 1n (a BigInt)',
+    )
+    const circular: Record<string, unknown> = {}
+    circular.self = circular
+    expect(failure(Matrix.fromData(1, 1, [circular] as never)).message).toBe(
+      'Matrix.fromData: expected a number at data[0], found an object',
+    )
+    expect(failure(Matrix.fromArrays([[1, () => 1]] as never)).message).toBe(
+      'Matrix.fromArrays: expected a number at row 0, column 1, found a function',
     )
   })
 
