@@ -185,6 +185,10 @@ const dropByPosition = (
   return E.right(dropped)
 }
 
+/** The refusal of a `--drop-columns` that leaves out every column of `file`. */
+const noColumnLeft = (file: string): CliResult<never> =>
+  E.left(usageError(`option --drop-columns: leaves no column of ${file} to read`))
+
 /** Adds the columns that `--drop-columns` names by their header. */
 const dropByName = (
   file: string,
@@ -275,6 +279,8 @@ export const parseDelimited = (
   const specs = options.dropColumns ?? []
   const byPosition = dropByPosition(file, specs, width)
   if (E.isLeft(byPosition)) return byPosition
+  // Nothing kept by position: no cell is left to tell a header from data, nor to read.
+  if (byPosition.right.size === width) return noColumnLeft(file)
   const kept = (cells: readonly string[]): string[] =>
     cells.filter((_, j) => !byPosition.right.has(j))
 
@@ -354,9 +360,7 @@ export const parseDelimited = (
 
   const columns: number[] = []
   for (let j = 0; j < width; j++) if (!dropped.has(j)) columns.push(j)
-  if (columns.length === 0) {
-    return E.left(usageError(`option --drop-columns: leaves no column of ${file} to read`))
-  }
+  if (columns.length === 0) return noColumnLeft(file)
 
   const cols = columns.length
   const values = new Float64Array(dataLines.length * cols)

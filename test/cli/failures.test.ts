@@ -98,6 +98,27 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it('a --drop-columns that leaves no column, in a file with a header or without', async () => {
+    writeFiles(folder, {
+      'one.csv': '5\n',
+      'labelled.csv': 'a\n5\n',
+      'H-only.json': '{"H": [[1, 1]]}\n',
+    })
+    const [one, two, labelled, model] = await Promise.all([
+      nmfkit(folder, 'info', 'one.csv', '--drop-columns', 'last'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--drop-columns', '1,2', '-o', 'model.json'),
+      nmfkit(folder, 'info', 'labelled.csv', '--drop-columns', 'last'),
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'H-only.json', '--drop-columns', '1,2'),
+    ])
+    expect([one, two, labelled, model].map(oneLineFailure)).toEqual([
+      'nmfkit info: option --drop-columns: leaves no column of one.csv to read',
+      'nmfkit fit: option --drop-columns: leaves no column of good.csv to read',
+      'nmfkit info: option --drop-columns: leaves no column of labelled.csv to read',
+      'nmfkit transform: option --drop-columns: leaves no column of good.csv to read',
+    ])
+    expect(readFileSync(join(folder, 'model.json'), 'utf8')).toBe('the old model\n')
+  })
+
   it('a Matrix Market size no memory holds, before anything is allocated', async () => {
     const line = oneLineFailure(await nmfkit(folder, 'info', 'huge.mtx'))
     expect(line).toBe(
