@@ -855,6 +855,51 @@ describe.concurrent('nmfkit show: what it cannot draw, in one line, before drawi
     )
   })
 
+  it('an entry of H that is negative or not finite, placed as its file has it', async () => {
+    const npy = (values: number[]) => {
+      const H = Matrix.fromData(1, 2, values)
+      if (E.isLeft(H)) throw new Error(H.left.message)
+      return encodeNpy(H.right)
+    }
+    const mtx = '%%MatrixMarket matrix coordinate real general\n1 2 2\n'
+    writeFiles(folder, {
+      'inf-H.npy': npy([1, Infinity]),
+      'nan-H.npy': npy([NaN, 1]),
+      'negative-H.npy': npy([1, -0.5]),
+      // Repeated entries sum past the largest double.
+      'overflow-H.mtx': `${mtx}1 2 1e308\n1 2 1e308\n`,
+      'negative-H.mtx': `${mtx}1 1 1\n1 2 -3\n`,
+      'negative-H.csv': '1,-2\n',
+      'negative-H.json': '[[1, -2]]\n',
+      'negative-model.json': '{"W": [[1]], "H": {"rows": 1, "cols": 2, "data": [1, -2]}}\n',
+      'negative-fixture.json': '{"expected": {"H": [[-1, 2]]}}\n',
+    })
+    const files = ['inf-H.npy', 'nan-H.npy', 'negative-H.npy', 'overflow-H.mtx']
+    files.push('negative-H.mtx', 'negative-H.csv', 'negative-H.json', 'negative-model.json')
+    files.push('negative-fixture.json')
+    const runs = await Promise.all(
+      files.map((file) => nmfkit(folder, 'show', file, '--shape', '1x2', '-o', 'parts.svg')),
+    )
+    const png = await nmfkit(folder, 'show', 'inf-H.npy', '--shape', '1x2', '-o', 'parts.png')
+    expect([...runs, png].map(oneLineFailure)).toEqual([
+      'nmfkit show: inf-H.npy: row 1, column 2: expected H to be finite, found Infinity',
+      'nmfkit show: nan-H.npy: row 1, column 1: expected H to be finite, found NaN',
+      'nmfkit show: negative-H.npy: row 1, column 2: expected H to be non-negative, found -0.5',
+      'nmfkit show: overflow-H.mtx: entry (1, 2): expected H to be finite, found Infinity',
+      'nmfkit show: negative-H.mtx: entry (1, 2): expected H to be non-negative, found -3',
+      'nmfkit show: negative-H.csv: line 1, column 2: expected H to be non-negative, found -2',
+      'nmfkit show: negative-H.json: [0][1] (row 1, column 2): expected H to be non-negative, ' +
+        'found -2',
+      'nmfkit show: negative-model.json: H.data[1] (row 1, column 2): expected H to be ' +
+        'non-negative, found -2',
+      'nmfkit show: negative-fixture.json: expected.H[0][0] (row 1, column 1): expected H to ' +
+        'be non-negative, found -1',
+      'nmfkit show: inf-H.npy: row 1, column 2: expected H to be finite, found Infinity',
+    ])
+    expect(existsSync(join(folder, 'parts.svg'))).toBe(false)
+    expect(existsSync(join(folder, 'parts.png'))).toBe(false)
+  })
+
   it('JSON that is neither a model nor a matrix; no message names a flag show lacks', async () => {
     const runs = await Promise.all([
       nmfkit(folder, 'show', 'neither.json'),
