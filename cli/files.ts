@@ -67,10 +67,23 @@ const identity = (path: string): string => {
 }
 
 /**
- * An error when two outputs name the same file, or more than one goes to standard output
- * (`-`, /dev/stdout) or to standard error: one would overwrite or interleave with the
- * other. `outputs` are [flag, output] pairs, as `checkOutputPath` checked them, the output
- * undefined for one not asked for.
+ * The file a plan writes its bytes to, whatever the spelling. A regular file (or a new one)
+ * is the end of the output's links, as `filePlan` followed them, a dangling link too: its
+ * `identity`. Its other hard links are not: the rename gives the name a new file, and the
+ * other names keep the old one. A device or pipe, written in place, is its inode, which
+ * every name of it shares; a descriptor (which `checkOutputPath` refuses), its number.
+ */
+const destination = (plan: Exclude<WritePlan, { readonly mode: 'stdout' | 'stderr' }>): string => {
+  if (plan.mode === 'descriptor') return `descriptor ${plan.pid}:${plan.fd}`
+  const stat = plan.mode === 'direct' ? statSync(plan.target, { throwIfNoEntry: false }) : undefined
+  return stat === undefined ? identity(plan.target) : `inode ${stat.dev}:${stat.ino}`
+}
+
+/**
+ * An error when two outputs name the same file (through links or not), or more than one
+ * goes to standard output (`-`, /dev/stdout) or to standard error: one would overwrite or
+ * interleave with the other. `outputs` are [flag, output] pairs, as `checkOutputPath`
+ * checked them, the output undefined for one not asked for.
  */
 export const distinctOutputs = (
   outputs: readonly (readonly [string, CheckedOutput | undefined])[],
@@ -90,7 +103,7 @@ export const distinctOutputs = (
       toStream.set(plan.mode, flag)
       continue
     }
-    const file = identity(path)
+    const file = destination(plan)
     const earlier = byFile.get(file)
     if (earlier !== undefined) {
       return E.left(usageError(`options ${earlier} and ${flag} both write to ${path}`))

@@ -3,7 +3,17 @@
  * stderr that names the file, the line or entry and what was expected; exit
  * code 2; and no output file written or overwritten.
  */
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  existsSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { execFile, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -200,6 +210,19 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       )
       expect(readFileSync(join(folder, input), 'utf8')).toBe(before)
     }
+    // Through a link, and through a link to a link.
+    symlinkSync('input.csv', join(folder, 'input-link.csv'))
+    symlinkSync('input-link.csv', join(folder, 'input-link-2.csv'))
+    for (const link of ['input-link.csv', 'input-link-2.csv']) {
+      const line = oneLineFailure(
+        await nmfkit(folder, 'fit', 'input.csv', '-k', '1', '--w', link, '-q'),
+      )
+      expect(line).toBe(
+        `nmfkit fit: ${link}: expected an output file other than this command's input, ` +
+          'found the input itself (it would be overwritten)',
+      )
+    }
+    expect(readFileSync(join(folder, 'input.csv'), 'utf8')).toBe('1,2\n3,4\n')
   })
 
   it('an empty file', async () => {
@@ -338,6 +361,53 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
     expect(readFileSync(join(folder, 'target.csv'), 'utf8')).toBe('mine\n')
   })
+
+  it('two outputs to one file through a dangling link; two hard links are two files', async () => {
+    const fit = (...outputs: string[]) =>
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...outputs)
+    // Links to a file no run has written yet, one of them through another link.
+    symlinkSync('dangling-model.json', join(folder, 'dangling-link.json'))
+    symlinkSync('dangling-link.json', join(folder, 'dangling-link-2.json'))
+    const [direct, chained] = await Promise.all([
+      fit('-o', 'dangling-model.json', '--w', 'dangling-link.json'),
+      fit('--w', 'dangling-link-2.json', '--h', './dangling-model.json'),
+    ])
+    expect([direct, chained].map(oneLineFailure)).toEqual([
+      'nmfkit fit: options --output and --w both write to dangling-link.json',
+      'nmfkit fit: options --w and --h both write to ./dangling-model.json',
+    ])
+    expect(existsSync(join(folder, 'dangling-model.json'))).toBe(false)
+    // Two hard links are two names: each is replaced by a file of its own.
+    writeFileSync(join(folder, 'linked-model.json'), 'old\n')
+    linkSync(join(folder, 'linked-model.json'), join(folder, 'linked-w.json'))
+    expect(await fit('-o', 'linked-model.json', '--w', 'linked-w.json')).toMatchObject({
+      status: 0,
+    })
+    expect(readFileSync(join(folder, 'linked-model.json'), 'utf8')).toMatch(/"nmfkit-model"/)
+    expect(JSON.parse(readFileSync(join(folder, 'linked-w.json'), 'utf8'))).toMatchObject({
+      rows: 2,
+      cols: 1,
+    })
+  })
+
+  it.runIf(spawnSync('mkfifo', ['--version']).status === 0)(
+    'two outputs to one named pipe by two names (hard links)',
+    async () => {
+      expect(spawnSync('mkfifo', [join(folder, 'pipe')]).status).toBe(0)
+      linkSync(join(folder, 'pipe'), join(folder, 'pipe.json'))
+      // A reader, so that a run that wrote into the pipe would not wait for one.
+      const reader = openSync(join(folder, 'pipe'), constants.O_RDONLY | constants.O_NONBLOCK)
+      try {
+        const outputs = ['-o', 'pipe', '--h', 'pipe.json']
+        const run = await nmfkit(folder, 'fit', 'good.csv', '-k', '1', ...outputs)
+        expect(oneLineFailure(run)).toBe(
+          'nmfkit fit: options --output and --h both write to pipe.json',
+        )
+      } finally {
+        closeSync(reader)
+      }
+    },
+  )
 
   it("a model whose H is all zero or negative: named by the model's file", async () => {
     await withModel('zeros.json')
