@@ -30,7 +30,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { basename, dirname, join, resolve, sep } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { outputError, usageError, type CliResult } from './errors.ts'
 
@@ -51,15 +51,35 @@ export interface CheckedOutput {
 }
 
 /**
+ * The real path of `path`, as the system resolves it: Node's own `realpathSync` folds
+ * `linked/..` to `.` by the spelling, before it follows any link.
+ */
+const realPath = (path: string): string => realpathSync.native(path)
+
+/**
+ * `name` in `folder`, spelled as given: no `..` is folded into the folder before it, which
+ * after a linked folder names the parent of where the link leads, as the system reads it
+ * (`path.join` would fold `linked/..` to nothing).
+ */
+const within = (folder: string, name: string): string =>
+  folder === '.' ? name : folder.endsWith(sep) ? `${folder}${name}` : `${folder}${sep}${name}`
+
+/** Where the symbolic link `link` points: its target, relative to the link's folder. */
+const linkTarget = (link: string): string => {
+  const target = readlinkSync(link)
+  return isAbsolute(target) ? target : within(dirname(link), target)
+}
+
+/**
  * The file `path` names, whatever the spelling: the real path of the file where it exists
  * (through links), else of its folder, with its name.
  */
 const identity = (path: string): string => {
   try {
-    return realpathSync(path)
+    return realPath(path)
   } catch {
     try {
-      return join(realpathSync(dirname(resolve(path))), basename(path))
+      return join(realPath(dirname(path)), basename(path))
     } catch {
       return resolve(path)
     }
@@ -181,7 +201,7 @@ const inputsRead = new Set<string>()
 export const rememberInput = (path: string): void => {
   if (path === '-') return
   try {
-    inputsRead.add(realpathSync(path))
+    inputsRead.add(realPath(path))
   } catch {
     // A path that cannot be resolved was not read either.
   }
@@ -190,7 +210,7 @@ export const rememberInput = (path: string): void => {
 /** Whether `target` (the end of an output's links) is a file this run has read. */
 const isInput = (target: string): boolean => {
   try {
-    return inputsRead.has(realpathSync(target))
+    return inputsRead.has(realPath(target))
   } catch {
     return false // a file that does not exist yet is no input
   }
@@ -233,7 +253,7 @@ const descriptorOf = (path: string): Descriptor | undefined => {
     for (let step = 0; step < 40; step++) {
       let folder = dirname(hop)
       try {
-        folder = realpathSync(folder)
+        folder = realPath(folder)
       } catch {
         // A folder that does not resolve holds no descriptor, unless spelled /dev/fd.
       }
@@ -244,7 +264,7 @@ const descriptorOf = (path: string): Descriptor | undefined => {
       const inDev = /^\/dev\/fd\/(\d+)$/.exec(spelled)
       if (inDev !== null) return { pid: process.pid, fd: Number(inDev[1]) }
       if (lstatSync(hop, { throwIfNoEntry: false })?.isSymbolicLink() !== true) return undefined
-      hop = resolve(dirname(hop), readlinkSync(hop))
+      hop = linkTarget(hop)
     }
   } catch {
     // The system refused a look-up (a name too long, a folder not to be read).
@@ -293,7 +313,7 @@ const filePlan = (path: string): Extract<WritePlan, { readonly target: string }>
   // A bounded walk: a cycle of links ends as a path that cannot be written, and fails there.
   for (let hop = 0; hop < 40; hop++) {
     if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink() !== true) break
-    target = resolve(dirname(target), readlinkSync(target))
+    target = linkTarget(target)
   }
   return { target, mode: 'rename' }
 }
@@ -337,7 +357,7 @@ const descriptorRefusal = (
  * output's own could pass the system's limit (255 bytes) when the output's does not.
  */
 const temporaryName = (path: string): string =>
-  join(dirname(path), `.nmfkit-${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
+  within(dirname(path), `.nmfkit-${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
 
 /** Why the system refused a write, in words, without the (temporary) path it names. */
 const writeFailure = (error: unknown): string => {
