@@ -20,16 +20,16 @@ export type CliResult<A> = E.Either<CliError, A>
 /** Bad flags or arguments: `nmfkit fit: option -k: expected ...`. */
 export const usageError = (message: string): CliError => ({ kind: 'usage', message })
 
-/** Bad content in a file: the message starts with the file's name. */
+/** Bad content in a file: the message starts with the file's name (see `fileName`). */
 export const inputError = (file: string, message: string): CliError => ({
   kind: 'input',
-  message: `${file}: ${message}`,
+  message: `${fileName(file)}: ${message}`,
 })
 
 /** An output the system refused to write: the message starts with the output's name. */
 export const outputError = (file: string, message: string): CliError => ({
   kind: 'output',
-  message: `${file}: ${message}`,
+  message: `${fileName(file)}: ${message}`,
 })
 
 /**
@@ -48,3 +48,11 @@ export const exitCode = (error: CliError): number => (error.kind === 'internal' 
 /** A short, quoted rendering of a cell for messages: `"abc"`, cut after 20 characters. */
 export const quoteCell = (cell: string): string =>
   JSON.stringify(cell.length > 20 ? `${cell.slice(0, 20)}…` : cell)
+
+/**
+ * A file's name for messages: as it is, unless it holds a control character (a line break,
+ * ESC), which would break the message's one line or reach the terminal as a code: then
+ * quoted and escaped as `quoteCell` shows a cell, whole (`"a\nb.csv"`).
+ */
+export const fileName = (path: string): string =>
+  [...path].some((char) => char < ' ') ? JSON.stringify(path) : path

@@ -32,7 +32,7 @@ import {
 } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { outputError, usageError, type CliResult } from './errors.ts'
+import { fileName, outputError, usageError, type CliResult } from './errors.ts'
 
 /**
  * One output: a path (`-` for stdout), its whole content, and where its bytes go when
@@ -126,7 +126,7 @@ export const distinctOutputs = (
     const file = destination(plan)
     const earlier = byFile.get(file)
     if (earlier !== undefined) {
-      return E.left(usageError(`options ${earlier} and ${flag} both write to ${path}`))
+      return E.left(usageError(`options ${earlier} and ${flag} both write to ${fileName(path)}`))
     }
     byFile.set(file, flag)
   }
@@ -148,7 +148,7 @@ export const checkOutputPath = (path: string, flag: string): CliResult<CheckedOu
   } catch (error) {
     // The system refused even to look (a name too long, a loop of links): the same words
     // as a refused write.
-    return refuse(`${path}: cannot write it (${writeFailure(error)})`)
+    return refuse(`${fileName(path)}: cannot write it (${writeFailure(error)})`)
   }
 }
 
@@ -162,8 +162,9 @@ const checkWritable = (
   refuse: (reason: string) => CliResult<never>,
 ): CliResult<WritePlan> => {
   if (path === '') return refuse('expected a file name, found an empty one')
+  const name = fileName(path)
   if (path.endsWith('/') || path.endsWith(sep)) {
-    return refuse(`${path}: expected a file name, found a folder name (it ends in '${sep}')`)
+    return refuse(`${name}: expected a file name, found a folder name (it ends in '${sep}')`)
   }
   // Before the folder's checks: another process's /proc/PID/fd may not be looked into.
   const stream = streamPlan(path)
@@ -173,13 +174,13 @@ const checkWritable = (
   const folder = dirname(path)
   const folderStat = statSync(folder, { throwIfNoEntry: false })
   if (folderStat === undefined) {
-    return refuse(`${path}: expected an existing folder '${folder}', found none`)
+    return refuse(`${name}: expected an existing folder '${fileName(folder)}', found none`)
   }
   if (!folderStat.isDirectory()) {
-    return refuse(`${path}: expected '${folder}' to be a folder, found a file`)
+    return refuse(`${name}: expected '${fileName(folder)}' to be a folder, found a file`)
   }
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
-    return refuse(`${path}: expected a file name, found a folder`)
+    return refuse(`${name}: expected a file name, found a folder`)
   }
   // A file is written beside its target and renamed over it: the folder must take it. A
   // device or pipe is written in place.
@@ -188,8 +189,8 @@ const checkWritable = (
   try {
     accessSync(place, constants.W_OK)
   } catch {
-    const what = plan.mode === 'rename' ? `the folder '${place}'` : place
-    return refuse(`${path}: cannot write to ${what} (permission denied)`)
+    const what = plan.mode === 'rename' ? `the folder '${fileName(place)}'` : fileName(place)
+    return refuse(`${name}: cannot write to ${what} (permission denied)`)
   }
   return E.right(plan)
 }
@@ -349,7 +350,7 @@ const descriptorRefusal = (
         `(only 1 and 2 are written)`
       : `file descriptor ${fd} of another process (${pid})`
   const option = flag === undefined ? '' : `option ${flag}: `
-  return `${option}${path}: expected a file, found ${found}; ${instead}`
+  return `${option}${fileName(path)}: expected a file, found ${found}; ${instead}`
 }
 
 /**
@@ -449,7 +450,7 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
     if (isInput(plan.target)) {
       return E.left(
         usageError(
-          `${file.path}: expected an output file other than this command's input, ` +
+          `${fileName(file.path)}: expected an output file other than this command's input, ` +
             `found the input itself (it would be overwritten)`,
         ),
       )

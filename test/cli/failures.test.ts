@@ -983,6 +983,71 @@ describe.concurrent('nmfkit show: what it cannot draw, in one line, before drawi
   })
 })
 
+describe.concurrent(
+  'a file name with a line break or ESC is quoted and escaped, as a cell is',
+  () => {
+    // Printed as it is, each would break the message's one line or color the terminal red.
+    const odd = 'odd\nname\u001b[31m'
+    const shown = (name: string) => JSON.stringify(name)
+    writeFiles(folder, { [`${odd}.csv`]: '1,2\n3,x\n', [`${odd}-good.csv`]: '1,2\n3,4\n' })
+
+    it('in a refusal of an input', async () => {
+      const runs = await Promise.all([
+        nmfkit(folder, 'info', `${odd}.csv`),
+        nmfkit(folder, 'info', `${odd}-none.csv`),
+        nmfkit(folder, 'info', `${odd}-good.csv`, '--drop-columns', '1,2'),
+        nmfkit(folder, 'transform', 'good.csv', '--model', `${odd}.json`),
+      ])
+      expect(runs.map(oneLineFailure)).toEqual([
+        `nmfkit info: ${shown(`${odd}.csv`)}: line 2, column 2: expected a number, found "x"`,
+        `nmfkit info: ${shown(`${odd}-none.csv`)}: expected a file, found none`,
+        `nmfkit info: option --drop-columns: leaves no column of ${shown(`${odd}-good.csv`)} ` +
+          'to read',
+        `nmfkit transform: ${shown(`${odd}.json`)}: expected a file, found none`,
+      ])
+    })
+
+    it('in a refusal of an output', async () => {
+      const fit = (input: string, ...outputs: string[]) =>
+        nmfkit(folder, 'fit', input, '-k', '1', '-q', ...outputs)
+      const runs = await Promise.all([
+        fit('good.csv', '-o', `${odd}/model.json`),
+        fit('good.csv', '--w', `${odd}.txt`),
+        fit('good.csv', '--w', `${odd}-w.csv`, '--h', `./${odd}-w.csv`),
+        fit(`${odd}-good.csv`, '--w', `${odd}-good.csv`),
+      ])
+      expect(runs.map(oneLineFailure)).toEqual([
+        `nmfkit fit: option --output: ${shown(`${odd}/model.json`)}: expected an existing ` +
+          `folder '${shown(odd)}', found none`,
+        'nmfkit fit: option --w: expected a file name ending in .csv, .tsv, .npy, .json, ' +
+          `found '${shown(`${odd}.txt`)}'`,
+        `nmfkit fit: options --w and --h both write to ${shown(`./${odd}-w.csv`)}`,
+        `nmfkit fit: ${shown(`${odd}-good.csv`)}: expected an output file other than this ` +
+          "command's input, found the input itself (it would be overwritten)",
+      ])
+    })
+
+    it("in a run's summary, and in info's description", async () => {
+      const [fit, info] = await Promise.all([
+        nmfkit(folder, 'fit', `${odd}-good.csv`, '-k', '1', '--w', `${odd}-W.csv`),
+        nmfkit(folder, 'info', `${odd}-good.csv`),
+      ])
+      expect(fit.status).toBe(0)
+      // One line, which starts and ends with the names.
+      expect(fit.stderr.split('\n')).toHaveLength(2)
+      expect(
+        fit.stderr.startsWith(`nmfkit fit: ${shown(`${odd}-good.csv`)}: reconstruction `),
+      ).toBe(true)
+      expect(fit.stderr.endsWith(`; wrote ${shown(`${odd}-W.csv`)}\n`)).toBe(true)
+      expect(readFileSync(join(folder, `${odd}-W.csv`), 'utf8')).toMatch(/^[\d.e-]+\n[\d.e-]+\n$/)
+      expect(info.status).toBe(0)
+      expect(info.stdout.split('\n')[0]).toBe(
+        `file        ${shown(`${odd}-good.csv`)}: CSV (comma-separated)`,
+      )
+    })
+  },
+)
+
 describe('failed runs leave the output folder as it was', () => {
   it('keeps an existing output and leaves no temporary file', async () => {
     const before = readdirSync(folder).sort()
