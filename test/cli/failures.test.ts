@@ -1027,6 +1027,21 @@ describe.concurrent(
       ])
     })
 
+    it('DEL and the C1 controls too, which JSON leaves as they are, in a name and a cell', async () => {
+      // U+009B starts a terminal code as ESC [ does.
+      const c1 = 'c1\u009b31m'
+      writeFiles(folder, { [`${c1}.csv`]: '1,2\n3,\u009b31mx\n', 'del.csv': '1,2\n3,\u007f\n' })
+      const runs = await Promise.all([
+        nmfkit(folder, 'info', `${c1}.csv`),
+        nmfkit(folder, 'info', 'del.csv'),
+      ])
+      expect(runs.map(oneLineFailure)).toEqual([
+        'nmfkit info: "c1\\u009b31m.csv": line 2, column 2: expected a number, ' +
+          'found "\\u009b31mx"',
+        'nmfkit info: del.csv: line 2, column 2: expected a number, found "\\u007f"',
+      ])
+    })
+
     it("in a run's summary, and in info's description", async () => {
       const [fit, info] = await Promise.all([
         nmfkit(folder, 'fit', `${odd}-good.csv`, '-k', '1', '--w', `${odd}-W.csv`),
