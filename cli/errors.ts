@@ -20,16 +20,16 @@ export type CliResult<A> = E.Either<CliError, A>
 /** Bad flags or arguments: `nmfkit fit: option -k: expected ...`. */
 export const usageError = (message: string): CliError => ({ kind: 'usage', message })
 
-/** Bad content in a file: the message starts with the file's name. */
+/** Bad content in a file: the message starts with the file's name (see `fileName`). */
 export const inputError = (file: string, message: string): CliError => ({
   kind: 'input',
-  message: `${file}: ${message}`,
+  message: `${fileName(file)}: ${message}`,
 })
 
 /** An output the system refused to write: the message starts with the output's name. */
 export const outputError = (file: string, message: string): CliError => ({
   kind: 'output',
-  message: `${file}: ${message}`,
+  message: `${fileName(file)}: ${message}`,
 })
 
 /**
@@ -45,6 +45,27 @@ export const internalError = (exception: string): CliError => ({
 /** The exit code of a failure. */
 export const exitCode = (error: CliError): number => (error.kind === 'internal' ? 1 : 2)
 
+/** Whether `char` is a control character: C0 (a line break, ESC), DEL or C1. */
+const isControl = (char: string): boolean => char < ' ' || (char >= '\u007f' && char <= '\u009f')
+
+/**
+ * `text` in double quotes, escaped as JSON escapes it, and DEL and the C1 controls too,
+ * which JSON leaves as they are and a terminal may act on (U+009B starts a code as ESC [
+ * does).
+ */
+const quoted = (text: string): string =>
+  JSON.stringify(text).replace(
+    /[\u007f-\u009f]/g,
+    (char) => `\\u00${char.charCodeAt(0).toString(16)}`,
+  )
+
 /** A short, quoted rendering of a cell for messages: `"abc"`, cut after 20 characters. */
 export const quoteCell = (cell: string): string =>
-  JSON.stringify(cell.length > 20 ? `${cell.slice(0, 20)}…` : cell)
+  quoted(cell.length > 20 ? `${cell.slice(0, 20)}…` : cell)
+
+/**
+ * A file's name for messages: as it is, unless it holds a control character (a line break,
+ * ESC), which would break the message's one line or reach the terminal as a code: then
+ * quoted and escaped as `quoteCell` shows a cell, whole (`"a\nb.csv"`).
+ */
+export const fileName = (path: string): string => ([...path].some(isControl) ? quoted(path) : path)

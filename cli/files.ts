@@ -30,9 +30,9 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { basename, dirname, join, resolve, sep } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { outputError, usageError, type CliResult } from './errors.ts'
+import { fileName, outputError, usageError, type CliResult } from './errors.ts'
 
 /**
  * One output: a path (`-` for stdout), its whole content, and where its bytes go when
@@ -51,15 +51,35 @@ export interface CheckedOutput {
 }
 
 /**
+ * The real path of `path`, as the system resolves it: Node's own `realpathSync` folds
+ * `linked/..` to `.` by the spelling, before it follows any link.
+ */
+const realPath = (path: string): string => realpathSync.native(path)
+
+/**
+ * `name` in `folder`, spelled as given: no `..` is folded into the folder before it, which
+ * after a linked folder names the parent of where the link leads, as the system reads it
+ * (`path.join` would fold `linked/..` to nothing).
+ */
+const within = (folder: string, name: string): string =>
+  folder === '.' ? name : folder.endsWith(sep) ? `${folder}${name}` : `${folder}${sep}${name}`
+
+/** Where the symbolic link `link` points: its target, relative to the link's folder. */
+const linkTarget = (link: string): string => {
+  const target = readlinkSync(link)
+  return isAbsolute(target) ? target : within(dirname(link), target)
+}
+
+/**
  * The file `path` names, whatever the spelling: the real path of the file where it exists
  * (through links), else of its folder, with its name.
  */
 const identity = (path: string): string => {
   try {
-    return realpathSync(path)
+    return realPath(path)
   } catch {
     try {
-      return join(realpathSync(dirname(resolve(path))), basename(path))
+      return join(realPath(dirname(path)), basename(path))
     } catch {
       return resolve(path)
     }
@@ -67,10 +87,23 @@ const identity = (path: string): string => {
 }
 
 /**
- * An error when two outputs name the same file, or more than one goes to standard output
- * (`-`, /dev/stdout) or to standard error: one would overwrite or interleave with the
- * other. `outputs` are [flag, output] pairs, as `checkOutputPath` checked them, the output
- * undefined for one not asked for.
+ * The file a plan writes its bytes to, whatever the spelling. A regular file (or a new one)
+ * is the end of the output's links, as `filePlan` followed them, a dangling link too: its
+ * `identity`. Its other hard links are not: the rename gives the name a new file, and the
+ * other names keep the old one. A device or pipe, written in place, is its inode, which
+ * every name of it shares; a descriptor (which `checkOutputPath` refuses), its number.
+ */
+const destination = (plan: Exclude<WritePlan, { readonly mode: 'stdout' | 'stderr' }>): string => {
+  if (plan.mode === 'descriptor') return `descriptor ${plan.pid}:${plan.fd}`
+  const stat = plan.mode === 'direct' ? statSync(plan.target, { throwIfNoEntry: false }) : undefined
+  return stat === undefined ? identity(plan.target) : `inode ${stat.dev}:${stat.ino}`
+}
+
+/**
+ * An error when two outputs name the same file (through links or not), or more than one
+ * goes to standard output (`-`, /dev/stdout) or to standard error: one would overwrite or
+ * interleave with the other. `outputs` are [flag, output] pairs, as `checkOutputPath`
+ * checked them, the output undefined for one not asked for.
  */
 export const distinctOutputs = (
   outputs: readonly (readonly [string, CheckedOutput | undefined])[],
@@ -90,10 +123,10 @@ export const distinctOutputs = (
       toStream.set(plan.mode, flag)
       continue
     }
-    const file = identity(path)
+    const file = destination(plan)
     const earlier = byFile.get(file)
     if (earlier !== undefined) {
-      return E.left(usageError(`options ${earlier} and ${flag} both write to ${path}`))
+      return E.left(usageError(`options ${earlier} and ${flag} both write to ${fileName(path)}`))
     }
     byFile.set(file, flag)
   }
@@ -115,7 +148,7 @@ export const checkOutputPath = (path: string, flag: string): CliResult<CheckedOu
   } catch (error) {
     // The system refused even to look (a name too long, a loop of links): the same words
     // as a refused write.
-    return refuse(`${path}: cannot write it (${writeFailure(error)})`)
+    return refuse(`${fileName(path)}: cannot write it (${writeFailure(error)})`)
   }
 }
 
@@ -129,8 +162,9 @@ const checkWritable = (
   refuse: (reason: string) => CliResult<never>,
 ): CliResult<WritePlan> => {
   if (path === '') return refuse('expected a file name, found an empty one')
+  const name = fileName(path)
   if (path.endsWith('/') || path.endsWith(sep)) {
-    return refuse(`${path}: expected a file name, found a folder name (it ends in '${sep}')`)
+    return refuse(`${name}: expected a file name, found a folder name (it ends in '${sep}')`)
   }
   // Before the folder's checks: another process's /proc/PID/fd may not be looked into.
   const stream = streamPlan(path)
@@ -140,13 +174,13 @@ const checkWritable = (
   const folder = dirname(path)
   const folderStat = statSync(folder, { throwIfNoEntry: false })
   if (folderStat === undefined) {
-    return refuse(`${path}: expected an existing folder '${folder}', found none`)
+    return refuse(`${name}: expected an existing folder '${fileName(folder)}', found none`)
   }
   if (!folderStat.isDirectory()) {
-    return refuse(`${path}: expected '${folder}' to be a folder, found a file`)
+    return refuse(`${name}: expected '${fileName(folder)}' to be a folder, found a file`)
   }
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
-    return refuse(`${path}: expected a file name, found a folder`)
+    return refuse(`${name}: expected a file name, found a folder`)
   }
   // A file is written beside its target and renamed over it: the folder must take it. A
   // device or pipe is written in place.
@@ -155,8 +189,8 @@ const checkWritable = (
   try {
     accessSync(place, constants.W_OK)
   } catch {
-    const what = plan.mode === 'rename' ? `the folder '${place}'` : place
-    return refuse(`${path}: cannot write to ${what} (permission denied)`)
+    const what = plan.mode === 'rename' ? `the folder '${fileName(place)}'` : fileName(place)
+    return refuse(`${name}: cannot write to ${what} (permission denied)`)
   }
   return E.right(plan)
 }
@@ -168,7 +202,7 @@ const inputsRead = new Set<string>()
 export const rememberInput = (path: string): void => {
   if (path === '-') return
   try {
-    inputsRead.add(realpathSync(path))
+    inputsRead.add(realPath(path))
   } catch {
     // A path that cannot be resolved was not read either.
   }
@@ -177,7 +211,7 @@ export const rememberInput = (path: string): void => {
 /** Whether `target` (the end of an output's links) is a file this run has read. */
 const isInput = (target: string): boolean => {
   try {
-    return inputsRead.has(realpathSync(target))
+    return inputsRead.has(realPath(target))
   } catch {
     return false // a file that does not exist yet is no input
   }
@@ -220,7 +254,7 @@ const descriptorOf = (path: string): Descriptor | undefined => {
     for (let step = 0; step < 40; step++) {
       let folder = dirname(hop)
       try {
-        folder = realpathSync(folder)
+        folder = realPath(folder)
       } catch {
         // A folder that does not resolve holds no descriptor, unless spelled /dev/fd.
       }
@@ -231,7 +265,7 @@ const descriptorOf = (path: string): Descriptor | undefined => {
       const inDev = /^\/dev\/fd\/(\d+)$/.exec(spelled)
       if (inDev !== null) return { pid: process.pid, fd: Number(inDev[1]) }
       if (lstatSync(hop, { throwIfNoEntry: false })?.isSymbolicLink() !== true) return undefined
-      hop = resolve(dirname(hop), readlinkSync(hop))
+      hop = linkTarget(hop)
     }
   } catch {
     // The system refused a look-up (a name too long, a folder not to be read).
@@ -280,7 +314,7 @@ const filePlan = (path: string): Extract<WritePlan, { readonly target: string }>
   // A bounded walk: a cycle of links ends as a path that cannot be written, and fails there.
   for (let hop = 0; hop < 40; hop++) {
     if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink() !== true) break
-    target = resolve(dirname(target), readlinkSync(target))
+    target = linkTarget(target)
   }
   return { target, mode: 'rename' }
 }
@@ -316,7 +350,7 @@ const descriptorRefusal = (
         `(only 1 and 2 are written)`
       : `file descriptor ${fd} of another process (${pid})`
   const option = flag === undefined ? '' : `option ${flag}: `
-  return `${option}${path}: expected a file, found ${found}; ${instead}`
+  return `${option}${fileName(path)}: expected a file, found ${found}; ${instead}`
 }
 
 /**
@@ -324,7 +358,7 @@ const descriptorRefusal = (
  * output's own could pass the system's limit (255 bytes) when the output's does not.
  */
 const temporaryName = (path: string): string =>
-  join(dirname(path), `.nmfkit-${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
+  within(dirname(path), `.nmfkit-${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
 
 /** Why the system refused a write, in words, without the (temporary) path it names. */
 const writeFailure = (error: unknown): string => {
@@ -416,7 +450,7 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
     if (isInput(plan.target)) {
       return E.left(
         usageError(
-          `${file.path}: expected an output file other than this command's input, ` +
+          `${fileName(file.path)}: expected an output file other than this command's input, ` +
             `found the input itself (it would be overwritten)`,
         ),
       )

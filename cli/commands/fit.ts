@@ -20,7 +20,7 @@ import {
   startCommand,
   writtenFlag,
 } from '../args.ts'
-import { usageError, type CliResult } from '../errors.ts'
+import { fileName, usageError, type CliResult } from '../errors.ts'
 import {
   checkOutputPath,
   distinctOutputs,
@@ -150,7 +150,7 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
     }
     if (flag === '--plot' && !/\.svg$/i.test(path)) {
       return E.left(
-        usageError(`option --plot: expected a file name ending in .svg, found '${path}'`),
+        usageError(`option --plot: expected a file name ending in .svg, found '${fileName(path)}'`),
       )
     }
     const checked = checkOutputPath(path, flag)
@@ -161,7 +161,7 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
         return E.left(
           usageError(
             `option --output: expected a name for a JSON file (the model's format), ` +
-              `found '${path}', whose .${claimed} names another format`,
+              `found '${fileName(path)}', whose .${claimed} names another format`,
           ),
         )
       }
@@ -301,10 +301,10 @@ export const runFit = (args: string[]): CliResult<void> => {
   if (values.quiet !== true) {
     const { model, w, h, plot } = outputs.right
     const wrote = [model, w, h, plot].flatMap((output) =>
-      output === undefined || isStandardStream(output.plan) ? [] : [output.path],
+      output === undefined || isStandardStream(output.plan) ? [] : [fileName(output.path)],
     )
     process.stderr.write(
-      `nmfkit fit: ${input.file}: reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
+      `nmfkit fit: ${fileName(input.file)}: reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
         `after ${iterations(fit.nIter)} (${ending(fit, stoppedBy)}) ` +
         `in ${formatDuration(seconds * 1000)}` +
         `${wrote.length === 0 ? '' : `; wrote ${wrote.join(', ')}`}\n`,

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
 import { Matrix, type AnyMatrix } from 'nmfkit'
 import { inputFlags, inputFlagsHelp, readOptionsOf, startCommand } from '../args.ts'
-import type { CliResult } from '../errors.ts'
+import { fileName, type CliResult } from '../errors.ts'
 import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
 
 export const infoUsage = `usage: nmfkit info INPUT [options]
@@ -160,7 +160,7 @@ export const formatInfo = (info: MatrixInfo): string => {
   const refused =
     needs.length === 0 ? '' : `refused until every entry is ${needs.join(' and ')}; then `
   const lines = [
-    `file        ${info.file}: ${info.description}`,
+    `file        ${fileName(info.file)}: ${info.description}`,
     `shape       ${info.rows} × ${info.cols} (samples × features), ${count(entries)} entries`,
     `non-zeros   ${count(info.nonZeros)} (${((100 * info.nonZeros) / entries).toFixed(1)}%), ` +
       `stored ${stored}`,

@@ -7,11 +7,12 @@
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
-import type { AnyMatrix, Matrix } from 'nmfkit'
-import { numberFlag, startCommand } from '../args.ts'
-import { inputError, usageError, type CliResult } from '../errors.ts'
+import type { AnyMatrix, Matrix, NmfError } from 'nmfkit'
+import { checkNonNegative } from '../../core/validate.ts'
+import { numberFlag, placedInputError, startCommand } from '../args.ts'
+import { fileName, inputError, usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll } from '../files.ts'
-import { isObject, jsonMatrixOf, parseJsonText } from '../formats/json.ts'
+import { isObject, jsonMatrixOf, parseJsonText, withoutOperation } from '../formats/json.ts'
 import { parseMatrixBytes, readInputBytes, sniffFormat } from '../formats/read.ts'
 import { decodeUtf8 } from '../formats/text.ts'
 import { isModelDocument, modelOf } from '../model.ts'
@@ -23,8 +24,9 @@ export const showUsage = `usage: nmfkit show MODEL [--shape HxW] [-o FILE] [opti
 
 Draws the components (the rows of H) as a grid of small images: each row of H,
 features long, is read row by row as an image of HEIGHT×WIDTH pixels and scaled
-to its own maximum (white 0, black the largest entry). With W in the model, each
-label gives the component's share of the total of W·H.
+to its own maximum (white 0, black the largest entry), so every entry of H must
+be finite and ≥ 0. With W in the model, each label gives the component's share
+of the total of W·H.
 
 MODEL is a file, or '-' for stdin, gzipped or not, holding either
   - a model: JSON from 'nmfkit fit', any JSON object with H (W optional) or a
@@ -60,17 +62,27 @@ const shares = (W: Matrix | undefined, H: Matrix): string[] | undefined => {
 /** The keys a JSON object holding a matrix has, one of them at least. */
 const MATRIX_KEYS = ['format', 'rows', 'cols', 'data', 'X']
 
+/** The components `loadComponents` read: H, W when the model has it, and where H's entries are. */
+interface Components {
+  readonly file: string
+  readonly H: Matrix
+  readonly W?: Matrix
+  /** Where H's entry (row, col), counted from 0, is in the file. */
+  readonly locate: (row: number, col: number) => string
+}
+
 /**
  * The components in `path`, read once (stdin too). JSON, told by its content
  * whatever the file's name, is a model (H, and W when it has one) or H alone;
  * anything else is H alone in the format the extension names, else the one
  * its first bytes show.
  */
-const loadComponents = (path: string): CliResult<{ file: string; H: Matrix; W?: Matrix }> => {
+const loadComponents = (path: string): CliResult<Components> => {
   const input = readInputBytes(path)
   if (E.isLeft(input)) return input
   const { file, bytes } = input.right
   let H: AnyMatrix
+  let locate: Components['locate']
   if (sniffFormat(bytes) === 'json') {
     const text = decodeUtf8(bytes, file)
     if (E.isLeft(text)) return text
@@ -80,8 +92,8 @@ const loadComponents = (path: string): CliResult<{ file: string; H: Matrix; W?: 
     if (isModelDocument(document)) {
       const model = modelOf(document, file)
       if (E.isLeft(model)) return model
-      const { H, W } = model.right
-      return E.right({ file, H, ...(W === undefined ? {} : { W }) })
+      const { H, W, locateH } = model.right
+      return E.right({ file, H, locate: locateH, ...(W === undefined ? {} : { W }) })
     }
     if (isObject(document) && !MATRIX_KEYS.some((key) => key in document)) {
       const keys = Object.keys(document)
@@ -103,12 +115,27 @@ const loadComponents = (path: string): CliResult<{ file: string; H: Matrix; W?: 
     const read = jsonMatrixOf(document, file)
     if (E.isLeft(read)) return read
     H = read.right.matrix
+    locate = read.right.locate
   } else {
     const read = parseMatrixBytes(path, input.right)
     if (E.isLeft(read)) return read
     H = read.right.matrix
+    locate = read.right.locate
   }
-  return E.right({ file, H: H.format === 'dense' ? H : H.toDense() })
+  return E.right({ file, H: H.format === 'dense' ? H : H.toDense(), locate })
+}
+
+/**
+ * An error when an entry of H cannot be drawn: one that is not finite, or one below 0 (a
+ * component is drawn from white at 0 to black at its largest entry), named by its place
+ * in the file, as the other commands name an entry.
+ */
+const drawable = ({ file, H, locate }: Components): CliResult<void> => {
+  const checked = checkNonNegative('show', 'H', H)
+  if (E.isRight(checked)) return E.right(undefined)
+  // Its refusals name the entry: a NegativeInput or a NonFiniteInput.
+  const { row, col, message } = checked.left as NmfError & { row: number; col: number }
+  return E.left(placedInputError(file, locate, row, col, withoutOperation(message)))
 }
 
 /**
@@ -179,7 +206,9 @@ export const runShow = (args: string[]): CliResult<void> => {
   const png = /\.png$/i.test(output)
   if (output !== '-' && !png && !/\.svg$/i.test(output)) {
     return E.left(
-      usageError(`option --output: expected a file name ending in .svg or .png, found '${output}'`),
+      usageError(
+        `option --output: expected a file name ending in .svg or .png, found '${fileName(output)}'`,
+      ),
     )
   }
   const checked = checkOutputPath(output, '--output')
@@ -199,6 +228,8 @@ export const runShow = (args: string[]): CliResult<void> => {
 
   const model = loadComponents(positionals[0])
   if (E.isLeft(model)) return model
+  const valid = drawable(model.right)
+  if (E.isLeft(valid)) return valid
   const { file, H, W } = model.right
   const shape = parseShape(values.shape, H.cols)
   if (E.isLeft(shape)) return shape

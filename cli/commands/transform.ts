@@ -28,7 +28,14 @@ import {
   stdinOnce,
   startCommand,
 } from '../args.ts'
-import { inputError, quoteCell, usageError, type CliError, type CliResult } from '../errors.ts'
+import {
+  fileName,
+  inputError,
+  quoteCell,
+  usageError,
+  type CliError,
+  type CliResult,
+} from '../errors.ts'
 import {
   checkOutputPath,
   distinctOutputs,
@@ -210,7 +217,7 @@ const sameFeatures = (
   return E.left(
     inputError(
       file,
-      `expected the features of ${modelFile}, in its order, found ${quoteCell(columns[at])} ` +
+      `expected the features of ${fileName(modelFile)}, in its order, found ${quoteCell(columns[at])} ` +
         `as feature ${at + 1}, where the model has ${quoteCell(features[at])}${moved}`,
     ),
   )
@@ -273,7 +280,8 @@ export const runTransform = (args: string[]): CliResult<void> => {
     return E.left(
       inputError(
         input.file,
-        `expected ${H.cols} columns (the features of ${values.model}), found ${input.matrix.cols}`,
+        `expected ${H.cols} columns (the features of ${fileName(values.model)}), ` +
+          `found ${input.matrix.cols}`,
       ),
     )
   }
@@ -329,7 +337,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
     const tol = formatTol(Number(fit.options.tol))
     const status = fit.converged ? 'converged' : `did not converge in ${iterations(fit.nIter)}`
     process.stderr.write(
-      `nmfkit transform: ${input.file}: ${input.matrix.rows} samples on ${H.rows} components ` +
+      `nmfkit transform: ${fileName(input.file)}: ${input.matrix.rows} samples on ${H.rows} components ` +
         `(${fit.solver.name}): reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
         `after ${iterations(fit.nIter)} (${status}, tol ${tol}) ` +
         `in ${formatDuration(performance.now() - started)}\n`,

@@ -29,7 +29,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { Matrix } from 'nmfkit'
-import { inputError, quoteCell, usageError, type CliResult } from '../errors.ts'
+import { fileName, inputError, quoteCell, usageError, type CliResult } from '../errors.ts'
 import { notUtf8Text, TOO_SMALL, underflows } from './text.ts'
 
 /** How to read delimited text; every field is detected when left out. */
@@ -175,7 +175,8 @@ const dropByPosition = (
       if (column < 1 || column > width) {
         return E.left(
           usageError(
-            `option --drop-columns: column ${column} is not in 1..${width}, the columns of ${file}`,
+            `option --drop-columns: column ${column} is not in 1..${width}, ` +
+              `the columns of ${fileName(file)}`,
           ),
         )
       }
@@ -184,6 +185,10 @@ const dropByPosition = (
   }
   return E.right(dropped)
 }
+
+/** The refusal of a `--drop-columns` that leaves out every column of `file`. */
+const noColumnLeft = (file: string): CliResult<never> =>
+  E.left(usageError(`option --drop-columns: leaves no column of ${fileName(file)} to read`))
 
 /** Adds the columns that `--drop-columns` names by their header. */
 const dropByName = (
@@ -197,7 +202,9 @@ const dropByName = (
     const index = header?.findIndex((name) => name.trim() === spec) ?? -1
     if (index < 0) {
       const where = header === undefined ? 'has no header row' : 'has no column of that name'
-      return E.left(usageError(`option --drop-columns: ${JSON.stringify(spec)}: ${file} ${where}`))
+      return E.left(
+        usageError(`option --drop-columns: ${JSON.stringify(spec)}: ${fileName(file)} ${where}`),
+      )
     }
     dropped.add(index)
   }
@@ -275,6 +282,8 @@ export const parseDelimited = (
   const specs = options.dropColumns ?? []
   const byPosition = dropByPosition(file, specs, width)
   if (E.isLeft(byPosition)) return byPosition
+  // Nothing kept by position: no cell is left to tell a header from data, nor to read.
+  if (byPosition.right.size === width) return noColumnLeft(file)
   const kept = (cells: readonly string[]): string[] =>
     cells.filter((_, j) => !byPosition.right.has(j))
 
@@ -354,9 +363,7 @@ export const parseDelimited = (
 
   const columns: number[] = []
   for (let j = 0; j < width; j++) if (!dropped.has(j)) columns.push(j)
-  if (columns.length === 0) {
-    return E.left(usageError(`option --drop-columns: leaves no column of ${file} to read`))
-  }
+  if (columns.length === 0) return noColumnLeft(file)
 
   const cols = columns.length
   const values = new Float64Array(dataLines.length * cols)

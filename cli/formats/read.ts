@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import type { AnyMatrix } from 'nmfkit'
-import { inputError, usageError, type CliResult } from '../errors.ts'
+import { fileName, inputError, usageError, type CliResult } from '../errors.ts'
 import { rememberInput } from '../files.ts'
 import { delimiterName, parseDelimited, type DelimitedOptions } from './csv.ts'
 import { parseJsonMatrix } from './json.ts'
@@ -144,7 +144,9 @@ export const parseMatrixBytes = (
   if (unused !== undefined) {
     const kind = unused === '--key' ? 'JSON' : 'delimited text (.csv, .tsv, .txt)'
     return E.left(
-      usageError(`option ${unused}: applies to ${kind}, not to ${file} (read as ${format})`),
+      usageError(
+        `option ${unused}: applies to ${kind}, not to ${fileName(file)} (read as ${format})`,
+      ),
     )
   }
 

@@ -3,7 +3,17 @@
  * stderr that names the file, the line or entry and what was expected; exit
  * code 2; and no output file written or overwritten.
  */
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  existsSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { execFile, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -98,6 +108,27 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it('a --drop-columns that leaves no column, in a file with a header or without', async () => {
+    writeFiles(folder, {
+      'one.csv': '5\n',
+      'labelled.csv': 'a\n5\n',
+      'H-only.json': '{"H": [[1, 1]]}\n',
+    })
+    const [one, two, labelled, model] = await Promise.all([
+      nmfkit(folder, 'info', 'one.csv', '--drop-columns', 'last'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--drop-columns', '1,2', '-o', 'model.json'),
+      nmfkit(folder, 'info', 'labelled.csv', '--drop-columns', 'last'),
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'H-only.json', '--drop-columns', '1,2'),
+    ])
+    expect([one, two, labelled, model].map(oneLineFailure)).toEqual([
+      'nmfkit info: option --drop-columns: leaves no column of one.csv to read',
+      'nmfkit fit: option --drop-columns: leaves no column of good.csv to read',
+      'nmfkit info: option --drop-columns: leaves no column of labelled.csv to read',
+      'nmfkit transform: option --drop-columns: leaves no column of good.csv to read',
+    ])
+    expect(readFileSync(join(folder, 'model.json'), 'utf8')).toBe('the old model\n')
+  })
+
   it('a Matrix Market size no memory holds, before anything is allocated', async () => {
     const line = oneLineFailure(await nmfkit(folder, 'info', 'huge.mtx'))
     expect(line).toBe(
@@ -179,6 +210,19 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       )
       expect(readFileSync(join(folder, input), 'utf8')).toBe(before)
     }
+    // Through a link, and through a link to a link.
+    symlinkSync('input.csv', join(folder, 'input-link.csv'))
+    symlinkSync('input-link.csv', join(folder, 'input-link-2.csv'))
+    for (const link of ['input-link.csv', 'input-link-2.csv']) {
+      const line = oneLineFailure(
+        await nmfkit(folder, 'fit', 'input.csv', '-k', '1', '--w', link, '-q'),
+      )
+      expect(line).toBe(
+        `nmfkit fit: ${link}: expected an output file other than this command's input, ` +
+          'found the input itself (it would be overwritten)',
+      )
+    }
+    expect(readFileSync(join(folder, 'input.csv'), 'utf8')).toBe('1,2\n3,4\n')
   })
 
   it('an empty file', async () => {
@@ -317,6 +361,53 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
     expect(readFileSync(join(folder, 'target.csv'), 'utf8')).toBe('mine\n')
   })
+
+  it('two outputs to one file through a dangling link; two hard links are two files', async () => {
+    const fit = (...outputs: string[]) =>
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...outputs)
+    // Links to a file no run has written yet, one of them through another link.
+    symlinkSync('dangling-model.json', join(folder, 'dangling-link.json'))
+    symlinkSync('dangling-link.json', join(folder, 'dangling-link-2.json'))
+    const [direct, chained] = await Promise.all([
+      fit('-o', 'dangling-model.json', '--w', 'dangling-link.json'),
+      fit('--w', 'dangling-link-2.json', '--h', './dangling-model.json'),
+    ])
+    expect([direct, chained].map(oneLineFailure)).toEqual([
+      'nmfkit fit: options --output and --w both write to dangling-link.json',
+      'nmfkit fit: options --w and --h both write to ./dangling-model.json',
+    ])
+    expect(existsSync(join(folder, 'dangling-model.json'))).toBe(false)
+    // Two hard links are two names: each is replaced by a file of its own.
+    writeFileSync(join(folder, 'linked-model.json'), 'old\n')
+    linkSync(join(folder, 'linked-model.json'), join(folder, 'linked-w.json'))
+    expect(await fit('-o', 'linked-model.json', '--w', 'linked-w.json')).toMatchObject({
+      status: 0,
+    })
+    expect(readFileSync(join(folder, 'linked-model.json'), 'utf8')).toMatch(/"nmfkit-model"/)
+    expect(JSON.parse(readFileSync(join(folder, 'linked-w.json'), 'utf8'))).toMatchObject({
+      rows: 2,
+      cols: 1,
+    })
+  })
+
+  it.runIf(spawnSync('mkfifo', ['--version']).status === 0)(
+    'two outputs to one named pipe by two names (hard links)',
+    async () => {
+      expect(spawnSync('mkfifo', [join(folder, 'pipe')]).status).toBe(0)
+      linkSync(join(folder, 'pipe'), join(folder, 'pipe.json'))
+      // A reader, so that a run that wrote into the pipe would not wait for one.
+      const reader = openSync(join(folder, 'pipe'), constants.O_RDONLY | constants.O_NONBLOCK)
+      try {
+        const outputs = ['-o', 'pipe', '--h', 'pipe.json']
+        const run = await nmfkit(folder, 'fit', 'good.csv', '-k', '1', ...outputs)
+        expect(oneLineFailure(run)).toBe(
+          'nmfkit fit: options --output and --h both write to pipe.json',
+        )
+      } finally {
+        closeSync(reader)
+      }
+    },
+  )
 
   it("a model whose H is all zero or negative: named by the model's file", async () => {
     await withModel('zeros.json')
@@ -834,6 +925,51 @@ describe.concurrent('nmfkit show: what it cannot draw, in one line, before drawi
     )
   })
 
+  it('an entry of H that is negative or not finite, placed as its file has it', async () => {
+    const npy = (values: number[]) => {
+      const H = Matrix.fromData(1, 2, values)
+      if (E.isLeft(H)) throw new Error(H.left.message)
+      return encodeNpy(H.right)
+    }
+    const mtx = '%%MatrixMarket matrix coordinate real general\n1 2 2\n'
+    writeFiles(folder, {
+      'inf-H.npy': npy([1, Infinity]),
+      'nan-H.npy': npy([NaN, 1]),
+      'negative-H.npy': npy([1, -0.5]),
+      // Repeated entries sum past the largest double.
+      'overflow-H.mtx': `${mtx}1 2 1e308\n1 2 1e308\n`,
+      'negative-H.mtx': `${mtx}1 1 1\n1 2 -3\n`,
+      'negative-H.csv': '1,-2\n',
+      'negative-H.json': '[[1, -2]]\n',
+      'negative-model.json': '{"W": [[1]], "H": {"rows": 1, "cols": 2, "data": [1, -2]}}\n',
+      'negative-fixture.json': '{"expected": {"H": [[-1, 2]]}}\n',
+    })
+    const files = ['inf-H.npy', 'nan-H.npy', 'negative-H.npy', 'overflow-H.mtx']
+    files.push('negative-H.mtx', 'negative-H.csv', 'negative-H.json', 'negative-model.json')
+    files.push('negative-fixture.json')
+    const runs = await Promise.all(
+      files.map((file) => nmfkit(folder, 'show', file, '--shape', '1x2', '-o', 'parts.svg')),
+    )
+    const png = await nmfkit(folder, 'show', 'inf-H.npy', '--shape', '1x2', '-o', 'parts.png')
+    expect([...runs, png].map(oneLineFailure)).toEqual([
+      'nmfkit show: inf-H.npy: row 1, column 2: expected H to be finite, found Infinity',
+      'nmfkit show: nan-H.npy: row 1, column 1: expected H to be finite, found NaN',
+      'nmfkit show: negative-H.npy: row 1, column 2: expected H to be non-negative, found -0.5',
+      'nmfkit show: overflow-H.mtx: entry (1, 2): expected H to be finite, found Infinity',
+      'nmfkit show: negative-H.mtx: entry (1, 2): expected H to be non-negative, found -3',
+      'nmfkit show: negative-H.csv: line 1, column 2: expected H to be non-negative, found -2',
+      'nmfkit show: negative-H.json: [0][1] (row 1, column 2): expected H to be non-negative, ' +
+        'found -2',
+      'nmfkit show: negative-model.json: H.data[1] (row 1, column 2): expected H to be ' +
+        'non-negative, found -2',
+      'nmfkit show: negative-fixture.json: expected.H[0][0] (row 1, column 1): expected H to ' +
+        'be non-negative, found -1',
+      'nmfkit show: inf-H.npy: row 1, column 2: expected H to be finite, found Infinity',
+    ])
+    expect(existsSync(join(folder, 'parts.svg'))).toBe(false)
+    expect(existsSync(join(folder, 'parts.png'))).toBe(false)
+  })
+
   it('JSON that is neither a model nor a matrix; no message names a flag show lacks', async () => {
     const runs = await Promise.all([
       nmfkit(folder, 'show', 'neither.json'),
@@ -846,6 +982,86 @@ describe.concurrent('nmfkit show: what it cannot draw, in one line, before drawi
     ])
   })
 })
+
+describe.concurrent(
+  'a file name with a line break or ESC is quoted and escaped, as a cell is',
+  () => {
+    // Printed as it is, each would break the message's one line or color the terminal red.
+    const odd = 'odd\nname\u001b[31m'
+    const shown = (name: string) => JSON.stringify(name)
+    writeFiles(folder, { [`${odd}.csv`]: '1,2\n3,x\n', [`${odd}-good.csv`]: '1,2\n3,4\n' })
+
+    it('in a refusal of an input', async () => {
+      const runs = await Promise.all([
+        nmfkit(folder, 'info', `${odd}.csv`),
+        nmfkit(folder, 'info', `${odd}-none.csv`),
+        nmfkit(folder, 'info', `${odd}-good.csv`, '--drop-columns', '1,2'),
+        nmfkit(folder, 'transform', 'good.csv', '--model', `${odd}.json`),
+      ])
+      expect(runs.map(oneLineFailure)).toEqual([
+        `nmfkit info: ${shown(`${odd}.csv`)}: line 2, column 2: expected a number, found "x"`,
+        `nmfkit info: ${shown(`${odd}-none.csv`)}: expected a file, found none`,
+        `nmfkit info: option --drop-columns: leaves no column of ${shown(`${odd}-good.csv`)} ` +
+          'to read',
+        `nmfkit transform: ${shown(`${odd}.json`)}: expected a file, found none`,
+      ])
+    })
+
+    it('in a refusal of an output', async () => {
+      const fit = (input: string, ...outputs: string[]) =>
+        nmfkit(folder, 'fit', input, '-k', '1', '-q', ...outputs)
+      const runs = await Promise.all([
+        fit('good.csv', '-o', `${odd}/model.json`),
+        fit('good.csv', '--w', `${odd}.txt`),
+        fit('good.csv', '--w', `${odd}-w.csv`, '--h', `./${odd}-w.csv`),
+        fit(`${odd}-good.csv`, '--w', `${odd}-good.csv`),
+      ])
+      expect(runs.map(oneLineFailure)).toEqual([
+        `nmfkit fit: option --output: ${shown(`${odd}/model.json`)}: expected an existing ` +
+          `folder '${shown(odd)}', found none`,
+        'nmfkit fit: option --w: expected a file name ending in .csv, .tsv, .npy, .json, ' +
+          `found '${shown(`${odd}.txt`)}'`,
+        `nmfkit fit: options --w and --h both write to ${shown(`./${odd}-w.csv`)}`,
+        `nmfkit fit: ${shown(`${odd}-good.csv`)}: expected an output file other than this ` +
+          "command's input, found the input itself (it would be overwritten)",
+      ])
+    })
+
+    it('DEL and the C1 controls too, which JSON leaves as they are, in a name and a cell', async () => {
+      // U+009B starts a terminal code as ESC [ does.
+      const c1 = 'c1\u009b31m'
+      writeFiles(folder, { [`${c1}.csv`]: '1,2\n3,\u009b31mx\n', 'del.csv': '1,2\n3,\u007f\n' })
+      const runs = await Promise.all([
+        nmfkit(folder, 'info', `${c1}.csv`),
+        nmfkit(folder, 'info', 'del.csv'),
+      ])
+      expect(runs.map(oneLineFailure)).toEqual([
+        'nmfkit info: "c1\\u009b31m.csv": line 2, column 2: expected a number, ' +
+          'found "\\u009b31mx"',
+        'nmfkit info: del.csv: line 2, column 2: expected a number, found "\\u007f"',
+      ])
+    })
+
+    it("in a run's summary, and in info's description", async () => {
+      const [fit, info] = await Promise.all([
+        nmfkit(folder, 'fit', `${odd}-good.csv`, '-k', '1', '--w', `${odd}-W.csv`),
+        nmfkit(folder, 'info', `${odd}-good.csv`),
+      ])
+      expect(fit.status).toBe(0)
+      // One line, which starts and ends with the names.
+      expect(fit.stderr.split('\n')).toHaveLength(2)
+      expect(
+        fit.stderr.startsWith(`nmfkit fit: ${shown(`${odd}-good.csv`)}: reconstruction `),
+      ).toBe(true)
+      expect(fit.stderr.endsWith(`; wrote ${shown(`${odd}-W.csv`)}\n`)).toBe(true)
+      expect(readFileSync(join(folder, `${odd}-W.csv`), 'utf8')).toMatch(/^[\d.e-]+\n[\d.e-]+\n$/)
+      expect(info.status).toBe(0)
+      expect(info.stdout.split('\n')[0]).toBe(
+        `file        ${shown(`${odd}-good.csv`)}: CSV (comma-separated)`,
+      )
+    })
+  },
+)
 
 describe('failed runs leave the output folder as it was', () => {
   it('keeps an existing output and leaves no temporary file', async () => {

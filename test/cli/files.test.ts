@@ -17,8 +17,15 @@ import {
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { afterAll, describe, expect, it } from 'vitest'
-import { checkOutputPath, isStandardInput, writeAll, writePlan } from '../../cli/files.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  checkOutputPath,
+  distinctOutputs,
+  isStandardInput,
+  rememberInput,
+  writeAll,
+  writePlan,
+} from '../../cli/files.ts'
 import { tempFolder } from './helpers.ts'
 
 const folder = tempFolder()
@@ -163,6 +170,52 @@ describe('writeAll', () => {
     } finally {
       child.kill()
     }
+  })
+})
+
+describe('a `..` after a linked folder, as the system reads it: the parent of where it leads', () => {
+  // linked -> real/inner: linked/.. is real, not the folder that holds linked.
+  const real = join(folder, 'real')
+  const linked = join(folder, 'linked')
+  const up = (name: string) => `${linked}/../${name}`
+  beforeAll(() => {
+    mkdirSync(join(real, 'inner'), { recursive: true })
+    symlinkSync(join(real, 'inner'), linked)
+  })
+
+  it("writes where a relative link's `..` leads", () => {
+    symlinkSync('../up-target.json', join(real, 'inner', 'up-link.json'))
+    const link = join(linked, 'up-link.json')
+    expect(writePlan(link)).toEqual({ mode: 'rename', target: up('up-target.json') })
+    expect(writeAll([{ path: link, content: '{}' }])).toEqual(E.right(undefined))
+    expect(readFileSync(join(real, 'up-target.json'), 'utf8')).toBe('{}')
+    expect(existsSync(join(folder, 'up-target.json'))).toBe(false)
+    expect(lstatSync(join(real, 'inner', 'up-link.json')).isSymbolicLink()).toBe(true)
+  })
+
+  it('tells linked/../x.json from the x.json beside linked', () => {
+    const outputs = [join(folder, 'up-twin.json'), up('up-twin.json')].map((path) => {
+      const checked = checkOutputPath(path, '--output')
+      if (E.isLeft(checked)) throw new Error(checked.left.message)
+      return checked.right
+    })
+    expect(distinctOutputs(outputs.map((output) => ['--output', output] as const))).toEqual(
+      E.right(undefined),
+    )
+    expect(writeAll(outputs.map((output, q) => ({ ...output, content: String(q) })))).toEqual(
+      E.right(undefined),
+    )
+    expect(readFileSync(join(folder, 'up-twin.json'), 'utf8')).toBe('0')
+    expect(readFileSync(join(real, 'up-twin.json'), 'utf8')).toBe('1')
+    expect(readdirSync(real).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('knows an input read as linked/../x.csv by its other names', () => {
+    writeFileSync(join(real, 'up-input.csv'), '1,2\n')
+    rememberInput(up('up-input.csv'))
+    const written = writeAll([{ path: join(real, 'up-input.csv'), content: 'W' }])
+    expect(E.isLeft(written) && written.left.message).toMatch(/found the input itself/)
+    expect(readFileSync(join(real, 'up-input.csv'), 'utf8')).toBe('1,2\n')
   })
 })
 

@@ -240,6 +240,26 @@ describe('delimited text', () => {
     ).toBe(2)
   })
 
+  it('refuses a --drop-columns that leaves no column, with a header or without', () => {
+    const cases: [string, string[], boolean?][] = [
+      ['5\n', ['last']],
+      ['5\n6\n', ['1']],
+      ['1,2\n3,4\n', ['1', '2']],
+      ['1,2\n3,4\n', ['last', '1']],
+      ['1,2\n3,4\n', ['1', '2'], false],
+      ['1,2\n3,4\n', ['1', '2'], true],
+      ['a\n5\n', ['last']],
+      ['a,b\n1,2\n', ['a', 'b']],
+      ['a,b\n1,2\n', ['1', 'b']],
+    ]
+    for (const [text, dropColumns, header] of cases) {
+      const options = { dropColumns, ...(header === undefined ? {} : { header }) }
+      expect(left(parseDelimited(text, 'x.csv', options))).toBe(
+        'option --drop-columns: leaves no column of x.csv to read',
+      )
+    }
+  })
+
   it('names the line, the column and what was expected', () => {
     expect(left(parseDelimited('a,b,c\n1,2,3\n4,5\n', 'r.csv'))).toBe(
       'r.csv: line 3: expected 3 comma-separated fields (as on line 1), found 2',
