@@ -99,14 +99,15 @@ const nndsvdCore = (X: AnyMatrix, k: number, rng: Rng): { W: Float64Array; H: Fl
 const MIN_NORMAL = 2 ** -1022
 
 /**
- * What to do about an init that gave all-zero factors, naming only what works on X: scaling
+ * What to do about an init that gave all-zero factors (or a fit whose factors underflowed to
+ * them, from the init `failed`), naming only what works on X: scaling
  * X up always does. `random` draws entries of the order of sqrt(mean(X)/k); where the
  * squares of mean(X) are normal doubles its fits match those of X scaled up (measured for
  * `cd` and `mu` from 1e-12 down to 1e-200). `nndsvda` is not named: where NNDSVD's entries
  * all fall below the threshold it fills every one with mean(X), so that every component
  * starts the same (and `mu` never tells them apart).
  */
-const allZeroAdvice = (failed: string, X: AnyMatrix): string => {
+export const allZeroAdvice = (failed: string, X: AnyMatrix): string => {
   const mean = X.mean()
   if (mean === 0) {
     return 'mean(X) underflows to 0, so every built-in init gives all-zero factors: scale X up'

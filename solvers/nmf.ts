@@ -29,7 +29,7 @@ import { cd } from './cd.ts'
 import { mu } from './mu.ts'
 import { withResidentScope } from '../core/wasm.ts'
 import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
-import { customInit, defaultInit, initStrategies } from './init.ts'
+import { allZeroAdvice, customInit, defaultInit, initStrategies } from './init.ts'
 import { movingAverage, type MovingAverageOptions } from './moving-average.ts'
 import { commonDefaults, commonProps, decodeProps } from './options.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
@@ -570,11 +570,8 @@ const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorizat
       operation,
       `the fit converged after ${fit.nIter} iteration(s) to a W·H that is zero in every ` +
         `entry, though X is not (its largest entry is ${showNumber(largest)}): the factors ` +
-        "underflowed, X's entries being too small for the products of the fit; scale X up " +
-        '(W·H scales with ' +
-        (fit.options.init === 'random'
-          ? 'it)'
-          : "it), or pass init: 'random', whose start scales with X"),
+        "underflowed, X's entries being too small for the products of the fit; " +
+        allZeroAdvice(String(fit.options.init), problem.X),
     ),
   )
 }

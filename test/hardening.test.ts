@@ -341,7 +341,8 @@ describe('magnitudes', () => {
       for (const init of [undefined, 'nndsvd', 'nndsvda', 'nndsvdar'] as const) {
         for (const components of [1, 2]) {
           const result = nmf(X, { components, init })
-          if (E.isRight(result)) continue
+          // A start that is not all zero may still underflow in the fit (the tests above).
+          if (E.isRight(result) || UNDERFLOWED.test(result.left.message)) continue
           expect(result.left._tag).toBe('Unsupported')
           const advice = result.left.message.replace(/^.* for X whose largest entry is \S+; /, '')
           expect(advice).toMatch(/(^|, or |: )scale X up$/)
