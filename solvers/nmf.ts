@@ -33,7 +33,7 @@ import { allZeroAdvice, customInit, defaultInit, initStrategies } from './init.t
 import { movingAverage, type MovingAverageOptions } from './moving-average.ts'
 import { commonDefaults, commonProps, decodeProps } from './options.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
-import { describeValue, type Matrix } from '../core/matrix.ts'
+import { describeValue, valuesOf, type Matrix } from '../core/matrix.ts'
 
 /** The built-in solvers, by name (frozen: it is not a registry). */
 export const solvers: readonly AnySolver[] = Object.freeze([cd, movingAverage, mu])
@@ -554,8 +554,8 @@ const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorizat
   // them, an X of such entries alone is fitted exactly by zeros.
   const floor = problem.beta === 2 ? 0 : EPSILON
   if (!fit.converged || l1W + l2W + l1H + l2H > 0 || !(largest > floor)) return E.right(fit)
-  const w = fit.W.toFloat64Array()
-  const h = fit.H.toFloat64Array()
+  const w = valuesOf(fit.W)
+  const h = valuesOf(fit.H)
   const k = fit.W.cols
   const m = fit.H.cols
   for (let t = 0; t < k; t++) {
