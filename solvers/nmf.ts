@@ -549,11 +549,11 @@ const fit = <R extends string, C extends string>(
  */
 const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorization> => {
   const { l1W, l2W, l1H, l2H } = problem.penalties
+  if (!fit.converged || l1W + l2W + l1H + l2H > 0) return E.right(fit)
   const largest = problem.X.max()
   // The β-divergences other than Frobenius count entries at or below EPSILON as zeros: for
   // them, an X of such entries alone is fitted exactly by zeros.
-  const floor = problem.beta === 2 ? 0 : EPSILON
-  if (!fit.converged || l1W + l2W + l1H + l2H > 0 || !(largest > floor)) return E.right(fit)
+  if (!(largest > (problem.beta === 2 ? 0 : EPSILON))) return E.right(fit)
   const w = valuesOf(fit.W)
   const h = valuesOf(fit.H)
   const k = fit.W.cols
