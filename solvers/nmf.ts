@@ -550,10 +550,6 @@ const fit = <R extends string, C extends string>(
 const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorization> => {
   const { l1W, l2W, l1H, l2H } = problem.penalties
   if (!fit.converged || l1W + l2W + l1H + l2H > 0) return E.right(fit)
-  const largest = problem.X.max()
-  // The β-divergences other than Frobenius count entries at or below EPSILON as zeros: for
-  // them, an X of such entries alone is fitted exactly by zeros.
-  if (!(largest > (problem.beta === 2 ? 0 : EPSILON))) return E.right(fit)
   const w = valuesOf(fit.W)
   const h = valuesOf(fit.H)
   const k = fit.W.cols
@@ -565,6 +561,10 @@ const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorizat
     for (let j = t * m; j < (t + 1) * m; j++) maxH = Math.max(maxH, h[j])
     if (maxW * maxH > 0) return E.right(fit)
   }
+  const largest = problem.X.max()
+  // The β-divergences other than Frobenius count entries at or below EPSILON as zeros: for
+  // them, an X of such entries alone is fitted exactly by zeros.
+  if (!(largest > (problem.beta === 2 ? 0 : EPSILON))) return E.right(fit)
   return E.left(
     unsupported(
       operation,
