@@ -303,8 +303,12 @@ export const runFit = (args: string[]): CliResult<void> => {
     const wrote = [model, w, h, plot].flatMap((output) =>
       output === undefined || isStandardStream(output.plan) ? [] : [fileName(output.path)],
     )
+    // The shape as read, and how (a header row, row names, columns left out): a first line
+    // taken for a header, say, shows here rather than only in `info`.
+    const read = `${input.matrix.rows}×${input.matrix.cols}, ${input.description}`
     process.stderr.write(
-      `nmfkit fit: ${fileName(input.file)}: reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
+      `nmfkit fit: ${fileName(input.file)} (${read}): ` +
+        `reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
         `after ${iterations(fit.nIter)} (${ending(fit, stoppedBy)}) ` +
         `in ${formatDuration(seconds * 1000)}` +
         `${wrote.length === 0 ? '' : `; wrote ${wrote.join(', ')}`}\n`,

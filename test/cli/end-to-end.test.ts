@@ -117,7 +117,8 @@ describe('nmfkit fit on three formats', () => {
     expect(run.stdout).toBe('')
     expect(run.stderr).toMatch(
       new RegExp(
-        /^nmfkit fit: data\.csv: reconstruction error [\d.]+ after \d+ iterations /.source +
+        /^nmfkit fit: data\.csv \(30×8, CSV \(comma-separated\), header row, row names\): /.source +
+          /reconstruction error [\d.]+ after \d+ iterations /.source +
           /\(converged, tol 1e-4\) in .*; /.source +
           /wrote model\.json, W\.csv, H\.npy, convergence\.svg\n$/.source,
       ),

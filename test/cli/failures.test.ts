@@ -785,7 +785,9 @@ describe('-o takes any name but one that claims another format: the model is alw
       expect([piped.status, piped.stderr]).toEqual([0, ''])
       expect(JSON.parse(piped.stdout)).toMatchObject({ format: 'nmfkit-model' })
       expect(appended.status).toBe(0)
-      expect(appended.stderr).toMatch(/^nmfkit fit: good\.csv: reconstruction error .*\n$/)
+      expect(appended.stderr).toMatch(
+        /^nmfkit fit: good\.csv \(2×2, CSV \(comma-separated\)\): reconstruction error .*\n$/,
+      )
       expect(appended.stderr).not.toMatch(/wrote/)
       const [first, ...rest] = readFileSync(join(folder, 'appended.json'), 'utf8').split('\n')
       expect(first).toBe('first')
@@ -1051,7 +1053,9 @@ describe.concurrent(
       // One line, which starts and ends with the names.
       expect(fit.stderr.split('\n')).toHaveLength(2)
       expect(
-        fit.stderr.startsWith(`nmfkit fit: ${shown(`${odd}-good.csv`)}: reconstruction `),
+        fit.stderr.startsWith(
+          `nmfkit fit: ${shown(`${odd}-good.csv`)} (2×2, CSV (comma-separated)): reconstruction `,
+        ),
       ).toBe(true)
       expect(fit.stderr.endsWith(`; wrote ${shown(`${odd}-W.csv`)}\n`)).toBe(true)
       expect(readFileSync(join(folder, `${odd}-W.csv`), 'utf8')).toMatch(/^[\d.e-]+\n[\d.e-]+\n$/)
