@@ -145,20 +145,25 @@ const nearLimit = (beta: number): boolean =>
   beta !== 0 && beta !== 1 && (Math.abs(beta) < NEAR_LIMIT || Math.abs(beta - 1) < NEAR_LIMIT)
 
 /**
- * One entry's d_β(x | y) for x > 0, y > 0, as y^β·g/(β(β − 1)) with r = x/y and
- * g = r^β − β·r + β − 1, the formula's bracket over y^β. Near β = 0, g is
- * expm1(β·log r) − β(r − 1); near β = 1, r·expm1((β − 1)·log r) − (β − 1)(r − 1): each
- * a difference of two terms of the size of g itself, not of 1.
+ * One entry's d_β(x | y) for x > 0, y > 0: the formula's bracket, divided by
+ * β(β − 1), written as y^(β−1)·b/(β(β − 1)) with L = log(x/y) and
+ * b = y·expm1(β·L) − β(x − y) near β = 0, b = x·expm1((β − 1)·L) − (β − 1)(x − y) near
+ * β = 1: each a difference of two terms of the size of b itself, not of x or y. x/y is
+ * not formed where it overflows or underflows (x of 1e300 over a y floored at EPSILON):
+ * L is then log x − log y.
  */
 const nearLimitTerm = (x: number, y: number, beta: number): number => {
   const r = x / y
-  const log = Math.log(r)
-  const g =
+  const log = r > MIN_NORMAL && r < Infinity ? Math.log(r) : Math.log(x) - Math.log(y)
+  const b =
     beta < 0.5
-      ? Math.expm1(beta * log) - beta * (r - 1)
-      : r * Math.expm1((beta - 1) * log) - (beta - 1) * (r - 1)
-  return (power(y, beta) * g) / (beta * (beta - 1))
+      ? y * Math.expm1(beta * log) - beta * (x - y)
+      : x * Math.expm1((beta - 1) * log) - (beta - 1) * (x - y)
+  return (power(y, beta - 1) * b) / (beta * (beta - 1))
 }
+
+/** The smallest positive normal double, 2^−1022. */
+const MIN_NORMAL = 2 ** -1022
 
 /** The running sums of the divergence. */
 interface Sums {

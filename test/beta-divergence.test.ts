@@ -158,6 +158,23 @@ describe('β near 0 and near 1', () => {
     }
   })
 
+  it('stays finite where x/y overflows: a huge x over a W·H floored at EPSILON', () => {
+    // Y = [[0, 1]]: the first entry's y is floored at EPSILON, and x/EPSILON is beyond the
+    // largest double. The textbook terms do not cancel there: they are the reference.
+    for (const [x, beta] of [
+      [1e300, 0.9],
+      [1e300, 0.95],
+      [1e293, 0.1],
+      [1e290, -0.05],
+    ]) {
+      const y = EPSILON
+      const textbook =
+        x ** beta / (beta * (beta - 1)) + y ** beta / beta - (x * y ** (beta - 1)) / (beta - 1)
+      const found = unwrap(betaDivergence(matrix([[x, 1]]), matrix([[1]]), matrix([[0, 1]]), beta))
+      expect(relative(found, textbook)).toBeLessThan(1e-12)
+    }
+  })
+
   it('a zero of X adds y^β/β near 0 and 1 too, the other entries their own divergence', () => {
     const withZero = matrix([
       [1, 0, 2],
