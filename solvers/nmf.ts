@@ -516,62 +516,94 @@ const fit = <R extends string, C extends string>(
       return pipe(
         buildInit(X, resolved.components, options.init, rng, operation),
         E.chain((initial) =>
-          runDriver(solver, problem, initial, solverOptions, {
-            maxIter: resolved.maxIter,
-            tol: resolved.tol,
-            onIteration: options.onIteration,
-            signal: options.signal,
-            builtIn: builtIn.has(solver),
-            resolved: {
-              ...recordable(resolved),
-              ...(solverOptions as object),
-              solver: solver.name,
-              init: initName(options.init, X, resolved.components),
-            },
-          }),
+          pipe(
+            runDriver(solver, problem, initial, solverOptions, {
+              maxIter: resolved.maxIter,
+              tol: resolved.tol,
+              onIteration: options.onIteration,
+              signal: options.signal,
+              builtIn: builtIn.has(solver),
+              resolved: {
+                ...recordable(resolved),
+                ...(solverOptions as object),
+                solver: solver.name,
+                init: initName(options.init, X, resolved.components),
+              },
+            }),
+            E.chain((fit) =>
+              builtIn.has(solver) ? notUnderflowed(problem, initial, fit) : E.right(fit),
+            ),
+          ),
         ),
-        E.chain((fit) => (builtIn.has(solver) ? notUnderflowed(problem, fit) : E.right(fit))),
       ) as Result<Factorization<R, C>>
     }),
   )
 
 /**
+ * Each component's largest magnitudes: in W's column, and in H's row. W·H is zero in every
+ * entry exactly when every component's two multiply to zero: a product of non-negative
+ * numbers is zero only where one of its terms is, and that term is among them; with
+ * negative entries (moving-average without clipping), a component whose largest magnitudes
+ * multiply to a number is not zero either.
+ */
+const componentSizes = (W: Matrix, H: Matrix): Array<readonly [number, number]> => {
+  const w = valuesOf(W)
+  const h = valuesOf(H)
+  const k = W.cols
+  const m = H.cols
+  return Array.from({ length: k }, (_, t) => {
+    let largestW = 0
+    for (let i = t; i < w.length; i += k) largestW = Math.max(largestW, Math.abs(w[i]))
+    let largestH = 0
+    for (let j = t * m; j < (t + 1) * m; j++) largestH = Math.max(largestH, Math.abs(h[j]))
+    return [largestW, largestH] as const
+  })
+}
+
+const productIsZero = (W: Matrix, H: Matrix): boolean =>
+  componentSizes(W, H).every(([w, h]) => !(w * h > 0))
+
+/** Every component has a zero column of W or a zero row of H: W·H is zero, not by rounding. */
+const disjointComponents = (W: Matrix, H: Matrix): boolean =>
+  componentSizes(W, H).every(([w, h]) => w === 0 || h === 0)
+
+/**
  * A fit of nmfkit's own solvers that converged to a W·H of zeros, though X is not zero (for
  * a loss other than Frobenius: has an entry above EPSILON) and no penalty pulls the factors
  * to zero, is refused: a zero W·H is at best a saddle point (any small enough component does
- * better), and a solver stops there when its factors underflowed, X's entries being too small
+ * better). A solver stops there when its factors underflowed, X's entries being too small
  * for the fit's products, and took its stopping measure to zero with them (a uniform X of
- * about 1e-110 with the default start, for `mu`). A fit that ran out of iterations is
- * returned as it is: it does not claim convergence, and a few iterations from a poor start
- * can pass through a zero W·H on their way. W·H is zero exactly when, in every component,
- * W's column's largest entry times H's row's is: the products are of non-negative numbers,
- * and that one is among them.
+ * about 1e-110 with the default start, for `mu`), or when it started there (a custom start
+ * whose every component has a zero column of W or a zero row of H, which `mu` cannot
+ * leave). A fit that ran out of iterations is returned as it is: it does not claim
+ * convergence, and a few iterations from a poor start can pass through a zero W·H.
  */
-const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorization> => {
+const notUnderflowed = (
+  problem: Problem,
+  initial: Factors,
+  fit: Factorization,
+): Result<Factorization> => {
   const { l1W, l2W, l1H, l2H } = problem.penalties
-  if (!fit.converged || l1W + l2W + l1H + l2H > 0) return E.right(fit)
-  const w = valuesOf(fit.W)
-  const h = valuesOf(fit.H)
-  const k = fit.W.cols
-  const m = fit.H.cols
-  for (let t = 0; t < k; t++) {
-    let maxW = 0
-    for (let i = t; i < w.length; i += k) maxW = Math.max(maxW, w[i])
-    let maxH = 0
-    for (let j = t * m; j < (t + 1) * m; j++) maxH = Math.max(maxH, h[j])
-    if (maxW * maxH > 0) return E.right(fit)
+  if (!fit.converged || l1W + l2W + l1H + l2H > 0 || !productIsZero(fit.W, fit.H)) {
+    return E.right(fit)
   }
   const largest = problem.X.max()
   // The β-divergences other than Frobenius count entries at or below EPSILON as zeros: for
   // them, an X of such entries alone is fitted exactly by zeros.
   if (!(largest > (problem.beta === 2 ? 0 : EPSILON))) return E.right(fit)
+  const converged =
+    `the fit converged after ${fit.nIter} iteration(s) to a W·H that is zero in every ` +
+    `entry, though X is not (its largest entry is ${showNumber(largest)})`
   return E.left(
     unsupported(
       operation,
-      `the fit converged after ${fit.nIter} iteration(s) to a W·H that is zero in every ` +
-        `entry, though X is not (its largest entry is ${showNumber(largest)}): the factors ` +
-        "underflowed, X's entries being too small for the products of the fit; " +
-        allZeroAdvice(String(fit.options.init), problem.X),
+      disjointComponents(initial.W, initial.H)
+        ? `${converged}, from a start whose W·H was zero too: each of its components has a ` +
+            'zero column of W or a zero row of H; start from factors with a component whose ' +
+            'column of W and row of H both have a non-zero entry'
+        : `${converged}: the factors underflowed, X's entries being too small for the ` +
+            'products of the fit; ' +
+            allZeroAdvice(String(fit.options.init), problem.X),
     ),
   )
 }

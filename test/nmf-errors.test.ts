@@ -851,6 +851,28 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
     expect(random.message).toMatch(/products of the fit; scale X up$/)
   })
 
+  it('names a custom start whose W·H was zero, which mu cannot leave, not underflow', () => {
+    // Component 1 has a zero row of H, component 2 a zero column of W: W·H is zero.
+    const init = {
+      W: Matrix.fill(2, 2, 1).map((value, _i, j) => (j === 0 ? value : 0)),
+      H: Matrix.fill(2, 2, 1).map((value, i) => (i === 1 ? value : 0)),
+    }
+    const X = [
+      [1, 2],
+      [3, 4],
+    ]
+    expect(failure(nmf(X, { components: 2, solver: 'mu', init })).message).toBe(
+      'nmf: the fit converged after 10 iteration(s) to a W·H that is zero in every entry, ' +
+        'though X is not (its largest entry is 4), from a start whose W·H was zero too: each ' +
+        'of its components has a zero column of W or a zero row of H; start from factors ' +
+        'with a component whose column of W and row of H both have a non-zero entry',
+    )
+    // cd leaves that start, and fits.
+    const fit = nmf(X, { components: 2, solver: 'cd', init })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(fit.right.reconstructionError).toBeLessThan(0.01)
+  })
+
   it('not where a zero W·H is right, nor for a plugin', () => {
     // The same X at 1e-100 still fits; an all-zero X is fitted by zeros.
     expect(E.isRight(nmf(scaled(1e-100), { components: 4, solver: 'mu' }))).toBe(true)
