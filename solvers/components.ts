@@ -410,3 +410,31 @@ export const residualNorm = (X: AnyMatrix, pair: FactorPair): Wide => {
   }
   return { mantissa: Math.sqrt(squares), exponent }
 }
+
+/**
+ * Each component's largest magnitudes: in W's column (W is rows×k), and in H's row (H is
+ * k×cols).
+ */
+const componentSizes = (W: Matrix, H: Matrix): Array<readonly [number, number]> => {
+  const w = valuesOf(W)
+  const h = valuesOf(H)
+  const k = W.cols
+  const m = H.cols
+  return Array.from(
+    { length: k },
+    (_, t) => [largestMagnitude(w, t, W.rows, k), largestMagnitude(h, t * m, m)] as const,
+  )
+}
+
+/**
+ * Whether W·H is zero in every entry: exactly when every component's two largest
+ * magnitudes multiply to zero. A product of non-negative numbers is zero only where one of
+ * its terms is, and that term is among them; with negative entries (moving-average without
+ * clipping), a component whose largest magnitudes multiply to a number is not zero either.
+ */
+export const productIsZero = (W: Matrix, H: Matrix): boolean =>
+  componentSizes(W, H).every(([w, h]) => !(w * h > 0))
+
+/** Every component has a zero column of W or a zero row of H: W·H is zero, not by rounding. */
+export const disjointComponents = (W: Matrix, H: Matrix): boolean =>
+  componentSizes(W, H).every(([w, h]) => w === 0 || h === 0)

@@ -30,10 +30,11 @@ import { mu } from './mu.ts'
 import { withResidentScope } from '../core/wasm.ts'
 import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
 import { allZeroAdvice, customInit, defaultInit, initStrategies } from './init.ts'
+import { disjointComponents, productIsZero } from './components.ts'
 import { movingAverage, type MovingAverageOptions } from './moving-average.ts'
 import { commonDefaults, commonProps, decodeProps } from './options.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
-import { describeValue, valuesOf, type Matrix } from '../core/matrix.ts'
+import { describeValue, type Matrix } from '../core/matrix.ts'
 
 /** The built-in solvers, by name (frozen: it is not a registry). */
 export const solvers: readonly AnySolver[] = Object.freeze([cd, movingAverage, mu])
@@ -538,34 +539,6 @@ const fit = <R extends string, C extends string>(
       ) as Result<Factorization<R, C>>
     }),
   )
-
-/**
- * Each component's largest magnitudes: in W's column, and in H's row. W·H is zero in every
- * entry exactly when every component's two multiply to zero: a product of non-negative
- * numbers is zero only where one of its terms is, and that term is among them; with
- * negative entries (moving-average without clipping), a component whose largest magnitudes
- * multiply to a number is not zero either.
- */
-const componentSizes = (W: Matrix, H: Matrix): Array<readonly [number, number]> => {
-  const w = valuesOf(W)
-  const h = valuesOf(H)
-  const k = W.cols
-  const m = H.cols
-  return Array.from({ length: k }, (_, t) => {
-    let largestW = 0
-    for (let i = t; i < w.length; i += k) largestW = Math.max(largestW, Math.abs(w[i]))
-    let largestH = 0
-    for (let j = t * m; j < (t + 1) * m; j++) largestH = Math.max(largestH, Math.abs(h[j]))
-    return [largestW, largestH] as const
-  })
-}
-
-const productIsZero = (W: Matrix, H: Matrix): boolean =>
-  componentSizes(W, H).every(([w, h]) => !(w * h > 0))
-
-/** Every component has a zero column of W or a zero row of H: W·H is zero, not by rounding. */
-const disjointComponents = (W: Matrix, H: Matrix): boolean =>
-  componentSizes(W, H).every(([w, h]) => w === 0 || h === 0)
 
 /**
  * A fit of nmfkit's own solvers that converged to a W·H of zeros, though X is not zero (for
