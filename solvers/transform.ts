@@ -10,22 +10,24 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import type { BetaLoss } from '../core/beta-divergence.ts'
+import { EPSILON, type BetaLoss } from '../core/beta-divergence.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import {
   concerning,
   shapeMismatch,
+  showNumber,
   unsupported,
   type NmfError,
   type Result,
 } from '../core/errors.ts'
-import { describeValue, Matrix, showShape } from '../core/matrix.ts'
+import { describeValue, Matrix, showShape, valuesOf } from '../core/matrix.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
 import { withResidentScope } from '../core/wasm.ts'
 import { defineSolver } from '../dsl/define.ts'
 import { withHFixed } from '../dsl/rules.ts'
 import { cd, cdHalfW } from './cd.ts'
+import { productIsZero } from './components.ts'
 import type { AnySolver, Problem } from './contract.ts'
 import { runDriver, type Factorization } from './driver.ts'
 import { asDense, asMatrix, type MatrixInput } from '../core/input.ts'
@@ -159,22 +161,60 @@ const fitW = <R extends string, C extends string>(
         solver.name === 'mu'
           ? Matrix.fill<string, 'components'>(X.rows, k, Math.sqrt(X.mean() / k))
           : Matrix.zeros<string, 'components'>(X.rows, k)
-      return runDriver(
-        fixedH,
-        problem,
-        { W, H: H as Matrix<'components', C> },
-        {},
-        {
-          maxIter: resolved.maxIter,
-          tol: resolved.tol,
-          onIteration: options.onIteration,
-          signal: options.signal,
-          operation,
-          builtIn: true,
-          resolved: { ...resolved, solver: solver.name, components: k },
-        },
+      return pipe(
+        runDriver(
+          fixedH,
+          problem,
+          { W, H: H as Matrix<'components', C> },
+          {},
+          {
+            maxIter: resolved.maxIter,
+            tol: resolved.tol,
+            onIteration: options.onIteration,
+            signal: options.signal,
+            operation,
+            builtIn: true,
+            resolved: { ...resolved, solver: solver.name, components: k },
+          },
+        ),
+        E.chain((fit) => notUnderflowed(problem, fit)),
       ) as Result<Factorization<R, C>>
     }),
+  )
+}
+
+/**
+ * A converged fit whose W·H is zero in every entry, though X has an entry (above EPSILON
+ * for a loss other than Frobenius, which counts smaller ones as zeros) in a column where a
+ * row of H is not zero, and no penalty on W: there W = 0 is not a minimum (a small enough
+ * coefficient on that component does better), so W underflowed, X being too small against
+ * H for the fit's products, and took the stopping measure with it. Where no column of X
+ * meets H's non-zeros, W = 0 is the exact answer, and is returned.
+ */
+const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorization> => {
+  const { X } = problem
+  const { l1W, l2W } = problem.penalties
+  if (!fit.converged || l1W + l2W > 0 || !productIsZero(fit.W, fit.H)) return E.right(fit)
+  const floor = problem.beta === 2 ? 0 : EPSILON
+  const m = X.cols
+  const inX = new Uint8Array(m)
+  if (X.format === 'dense') {
+    const x = valuesOf(X)
+    for (let q = 0; q < x.length; q++) if (x[q] > floor) inX[q % m] = 1
+  } else {
+    for (let q = 0; q < X.data.length; q++) if (X.data[q] > floor) inX[X.indices[q]] = 1
+  }
+  const h = valuesOf(fit.H)
+  if (!h.some((value, q) => value > 0 && inX[q % m] === 1)) return E.right(fit)
+  return E.left(
+    unsupported(
+      operation,
+      `the fit converged after ${fit.nIter} iteration(s) to a W·H that is zero in every ` +
+        `entry, though X has entries in columns where H does (X's largest entry is ` +
+        `${showNumber(X.max())}, H's ${showNumber(fit.H.max())}): W underflowed, X's entries ` +
+        "being too small against H's for the products of the fit; scale X up or H down (W " +
+        'scales with X, and inversely with H)',
+    ),
   )
 }
 

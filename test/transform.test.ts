@@ -198,6 +198,52 @@ describe('transform', () => {
   })
 })
 
+describe('transform refuses a W that underflowed to zero, not a W that is zero', () => {
+  // X of about 1e-250 on H of about 1e-100: W would be about 1e-150, but underflows first.
+  const X = unwrap(
+    Matrix.fromArrays([
+      [1, 2, 3],
+      [2, 1, 0.5],
+    ]),
+  ).scale(1e-250)
+  const H = unwrap(
+    Matrix.fromArrays([
+      [1, 0.5, 0],
+      [0, 1, 2],
+    ]),
+  ).scale(1e-100)
+
+  it('for cd and mu, naming both scales', () => {
+    for (const [solver, iterations] of [
+      ['cd', 1],
+      ['mu', 20],
+    ] as const) {
+      const error = failure(transform(X, H, { solver }))
+      expect(error._tag).toBe('Unsupported')
+      expect(error.message).toBe(
+        `transform: the fit converged after ${iterations} iteration(s) to a W·H that is zero ` +
+          "in every entry, though X has entries in columns where H does (X's largest entry " +
+          "is 3e-250, H's 2e-100): W underflowed, X's entries being too small against H's for " +
+          'the products of the fit; scale X up or H down (W scales with X, and inversely with H)',
+      )
+      // The same X and H scaled into range fit.
+      expect(E.isRight(transform(X.scale(1e250), H.scale(1e100), { solver }))).toBe(true)
+    }
+  })
+
+  it('returns W = 0 where it is the answer: no column of X meets a non-zero of H', () => {
+    const disjoint = matrix([
+      [0, 5],
+      [0, 3],
+    ])
+    for (const solver of ['cd', 'mu'] as const) {
+      const fit = unwrap(transform(disjoint, matrix([[1, 0]]), { solver }))
+      expect(fit.converged).toBe(true)
+      expect(fit.W.max()).toBe(0)
+    }
+  })
+})
+
 describe('inverseTransform', () => {
   it('is W·H', () => {
     const W = matrix([
