@@ -249,7 +249,9 @@ interface Descriptor {
  */
 const descriptorOf = (path: string): Descriptor | undefined => {
   try {
-    let hop = resolve(path)
+    // Made absolute without folding a `..`: after a linked folder it names the parent of
+    // where the link leads, which the system's realpath of the folder finds.
+    let hop = isAbsolute(path) ? path : within(process.cwd(), path)
     // A bounded walk, as writePlan's: a cycle of links names no descriptor.
     for (let step = 0; step < 40; step++) {
       let folder = dirname(hop)
@@ -258,7 +260,7 @@ const descriptorOf = (path: string): Descriptor | undefined => {
       } catch {
         // A folder that does not resolve holds no descriptor, unless spelled /dev/fd.
       }
-      const spelled = join(folder, basename(hop))
+      const spelled = within(folder, basename(hop))
       const inProc = descriptorPattern.exec(spelled)
       if (inProc !== null) return { pid: Number(inProc[1]), fd: Number(inProc[2]) }
       // Systems whose /dev/fd is a folder of its own rather than a link into /proc.

@@ -11,6 +11,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
@@ -843,6 +844,30 @@ describe('-o takes any name but one that claims another format: the model is alw
       // Before reading the models: a and b do not exist.
       expect(lines[paths.length + 2]).toBe(own('compare', '/dev/fd/7', 7))
       expect(readFileSync(join(folder, 'fd7.json'), 'utf8')).toBe('')
+    },
+  )
+
+  it.runIf(hasBash && existsSync('/proc/self/fdinfo'))(
+    'reads a `..` in a descriptor path as the system does: A/../fd/N, with A -> /proc/self/fdinfo',
+    async () => {
+      symlinkSync('/proc/self/fdinfo', join(folder, 'fdinfo'))
+      writeFileSync(join(folder, 'behind-stdout.json'), '')
+      writeFileSync(join(folder, 'fd7-up.json'), '')
+      const before = statSync(join(folder, 'behind-stdout.json')).ino
+      const [toStdout, toSeven] = await Promise.all([
+        // The file behind standard output is written as the stream, not renamed over.
+        inBash('"$@" -o fdinfo/../fd/1 1<>behind-stdout.json'),
+        inBash('"$@" -o fdinfo/../fd/7 7>>fd7-up.json'),
+      ])
+      expect([toStdout.status, toStdout.stderr]).toEqual([0, ''])
+      expect(statSync(join(folder, 'behind-stdout.json')).ino).toBe(before)
+      expect(JSON.parse(readFileSync(join(folder, 'behind-stdout.json'), 'utf8'))).toMatchObject({
+        format: 'nmfkit-model',
+      })
+      expect(oneLineFailure(toSeven)).toMatch(
+        /^nmfkit fit: option --output: fdinfo\/\.\.\/fd\/7: expected a file, found file descriptor 7,/,
+      )
+      expect(readFileSync(join(folder, 'fd7-up.json'), 'utf8')).toBe('')
     },
   )
 

@@ -210,6 +210,23 @@ describe('a `..` after a linked folder, as the system reads it: the parent of wh
     expect(readdirSync(real).filter((name) => name.endsWith('.tmp'))).toEqual([])
   })
 
+  it('finds a descriptor behind a `..`: fdinfo/../fd/N, with fdinfo -> /proc/self/fdinfo', () => {
+    if (!existsSync('/proc/self/fdinfo')) return
+    symlinkSync('/proc/self/fdinfo', join(folder, 'fdinfo'))
+    const fd = (n: number | string) => `${folder}/fdinfo/../fd/${n}`
+    expect(writePlan(fd(1))).toEqual({ mode: 'stdout' })
+    expect(writePlan(fd(2))).toEqual({ mode: 'stderr' })
+    expect(isStandardInput(fd(0))).toBe(true)
+    const own = readdirSync('/proc/self/fd').filter((n) => Number(n) > 2)
+    expect(own.length).toBeGreaterThan(0)
+    for (const n of own) {
+      expect([n, writePlan(fd(n))]).toEqual([
+        n,
+        { mode: 'descriptor', fd: Number(n), pid: process.pid },
+      ])
+    }
+  })
+
   it('knows an input read as linked/../x.csv by its other names', () => {
     writeFileSync(join(real, 'up-input.csv'), '1,2\n')
     rememberInput(up('up-input.csv'))
