@@ -32,6 +32,8 @@ export interface Model {
    * path and its row and column from 1.
    */
   readonly locateH: (row: number, col: number) => string
+  /** Where W's entry (row, col) is in the file, as `locateH` names H's; with W. */
+  readonly locateW?: (row: number, col: number) => string
 }
 
 /** Options that are not settings of the fit (callbacks, signals) stay out of the file. */
@@ -169,7 +171,7 @@ export const modelOf = (document: unknown, path: string): CliResult<Model> => {
     file: path,
     H,
     locateH: factorH.right.locate,
-    ...(W === undefined ? {} : { W }),
+    ...(factorW === undefined ? {} : { W: factorW.right.matrix, locateW: factorW.right.locate }),
     ...(typeof solver === 'string' ? { solver } : {}),
     options: isObject(document.options) ? document.options : {},
     history: Array.isArray(document.history) ? (document.history as HistoryEntry[]) : [],

@@ -26,7 +26,7 @@ Draws the components (the rows of H) as a grid of small images: each row of H,
 features long, is read row by row as an image of HEIGHT×WIDTH pixels and scaled
 to its own maximum (white 0, black the largest entry), so every entry of H must
 be finite and ≥ 0. With W in the model, each label gives the component's share
-of the total of W·H.
+of the total of W·H, and every entry of W must be finite and ≥ 0 too.
 
 MODEL is a file, or '-' for stdin, gzipped or not, holding either
   - a model: JSON from 'nmfkit fit', any JSON object with H (W optional) or a
@@ -62,13 +62,15 @@ const shares = (W: Matrix | undefined, H: Matrix): string[] | undefined => {
 /** The keys a JSON object holding a matrix has, one of them at least. */
 const MATRIX_KEYS = ['format', 'rows', 'cols', 'data', 'X']
 
-/** The components `loadComponents` read: H, W when the model has it, and where H's entries are. */
+/** What `loadComponents` read: H, W when the model has it, and where their entries are. */
 interface Components {
   readonly file: string
   readonly H: Matrix
   readonly W?: Matrix
   /** Where H's entry (row, col), counted from 0, is in the file. */
   readonly locate: (row: number, col: number) => string
+  /** Where W's entry (row, col), counted from 0, is in the file; with W. */
+  readonly locateW?: (row: number, col: number) => string
 }
 
 /**
@@ -92,8 +94,13 @@ const loadComponents = (path: string): CliResult<Components> => {
     if (isModelDocument(document)) {
       const model = modelOf(document, file)
       if (E.isLeft(model)) return model
-      const { H, W, locateH } = model.right
-      return E.right({ file, H, locate: locateH, ...(W === undefined ? {} : { W }) })
+      const { H, W, locateH, locateW } = model.right
+      return E.right({
+        file,
+        H,
+        locate: locateH,
+        ...(W === undefined || locateW === undefined ? {} : { W, locateW }),
+      })
     }
     if (isObject(document) && !MATRIX_KEYS.some((key) => key in document)) {
       const keys = Object.keys(document)
@@ -128,14 +135,20 @@ const loadComponents = (path: string): CliResult<Components> => {
 /**
  * An error when an entry of H cannot be drawn: one that is not finite, or one below 0 (a
  * component is drawn from white at 0 to black at its largest entry), named by its place
- * in the file, as the other commands name an entry.
+ * in the file, as the other commands name an entry. W, which gives the labels their
+ * shares, is held to the same: a share of a negative or non-finite total means nothing.
  */
-const drawable = ({ file, H, locate }: Components): CliResult<void> => {
-  const checked = checkNonNegative('show', 'H', H)
-  if (E.isRight(checked)) return E.right(undefined)
-  // Its refusals name the entry: a NegativeInput or a NonFiniteInput.
-  const { row, col, message } = checked.left as NmfError & { row: number; col: number }
-  return E.left(placedInputError(file, locate, row, col, withoutOperation(message)))
+const drawable = ({ file, H, W, locate, locateW }: Components): CliResult<void> => {
+  const factors: [string, Matrix, Components['locate']][] = [['H', H, locate]]
+  if (W !== undefined && locateW !== undefined) factors.push(['W', W, locateW])
+  for (const [name, A, place] of factors) {
+    const checked = checkNonNegative('show', name, A)
+    if (E.isRight(checked)) continue
+    // Its refusals name the entry: a NegativeInput or a NonFiniteInput.
+    const { row, col, message } = checked.left as NmfError & { row: number; col: number }
+    return E.left(placedInputError(file, place, row, col, withoutOperation(message)))
+  }
+  return E.right(undefined)
 }
 
 /**

@@ -997,6 +997,31 @@ describe.concurrent('nmfkit show: what it cannot draw, in one line, before drawi
     expect(existsSync(join(folder, 'parts.png'))).toBe(false)
   })
 
+  it("an entry of a model's W, which the labels' shares need, negative or not finite", async () => {
+    writeFiles(folder, {
+      // Drawn, the labels read 171.4% and -71.4%.
+      'negative-W.json': '{"W": [[1, -1.5], [2, 1]], "H": [[1, 0], [0, 1]]}\n',
+      // Repeated entries sum past the largest double.
+      'overflow-W.json':
+        '{"W": {"format": "csr", "rows": 1, "cols": 2, "indptr": [0, 2], "indices": [1, 1], ' +
+        '"data": [1e308, 1e308]}, "H": [[1, 0], [0, 1]]}\n',
+      'negative-W-fixture.json': '{"expected": {"W": [[-1]], "H": [[1, 2]]}}\n',
+    })
+    const files = ['negative-W.json', 'overflow-W.json', 'negative-W-fixture.json']
+    const runs = await Promise.all(
+      files.map((file) => nmfkit(folder, 'show', file, '--shape', '1x2', '-o', 'w-parts.svg')),
+    )
+    expect(runs.map(oneLineFailure)).toEqual([
+      'nmfkit show: negative-W.json: W[0][1] (row 1, column 2): expected W to be non-negative, ' +
+        'found -1.5',
+      'nmfkit show: overflow-W.json: W.data[0] (row 1, column 2): expected W to be finite, ' +
+        'found Infinity',
+      'nmfkit show: negative-W-fixture.json: expected.W[0][0] (row 1, column 1): expected W to ' +
+        'be non-negative, found -1',
+    ])
+    expect(existsSync(join(folder, 'w-parts.svg'))).toBe(false)
+  })
+
   it('JSON that is neither a model nor a matrix; no message names a flag show lacks', async () => {
     const runs = await Promise.all([
       nmfkit(folder, 'show', 'neither.json'),
