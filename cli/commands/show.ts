@@ -47,12 +47,26 @@ The largest pictures: a PNG of 100 million pixels (say 10000×10000), an SVG
 of 1 million image pixels (components × features).
 `
 
-/** The share of each component in the total of W·H, when W is known: `14%`. */
+/** The largest entry of a matrix whose entries are finite and ≥ 0 (0 for none). */
+const largest = (A: Matrix): number => {
+  let max = 0
+  for (let i = 0; i < A.rows; i++) for (const a of A.row(i)) if (a > max) max = a
+  return max
+}
+
+/**
+ * The share of each component in the total of W·H, when W is known: `14%`. W and H are
+ * finite and ≥ 0 (`drawable`); each is first divided by its largest entry, which leaves the
+ * shares as they are and keeps every sum and product finite, however large the entries.
+ */
 const shares = (W: Matrix | undefined, H: Matrix): string[] | undefined => {
   if (W === undefined) return undefined
+  const wMax = largest(W)
+  const hMax = largest(H)
+  if (wMax === 0 || hMax === 0) return undefined
   const mass = Array.from({ length: H.rows }, (_, t) => {
-    const wSum = W.column(t).reduce((a, b) => a + b, 0)
-    const hSum = H.row(t).reduce((a, b) => a + b, 0)
+    const wSum = W.column(t).reduce((a, b) => a + b / wMax, 0)
+    const hSum = H.row(t).reduce((a, b) => a + b / hMax, 0)
     return wSum * hSum
   })
   const total = mass.reduce((a, b) => a + b, 0)

@@ -238,6 +238,23 @@ describe.concurrent('nmfkit transform, compare, show and info on what fit wrote'
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([140, 30])
   })
 
+  it("labels each component with its share of W·H, however large the model's entries", async () => {
+    // W·H's totals pass the largest double: 1e200 · 1e200. The shares are 1/3 and 2/3.
+    writeFiles(folder, {
+      'small-shares.json': '{"W": [[1, 1], [0, 1]], "H": [[2, 0], [0, 2]]}\n',
+      'large-shares.json': '{"W": [[1e200, 1e200], [0, 1e200]], "H": [[2e200, 0], [0, 2e200]]}\n',
+    })
+    const runs = await Promise.all(
+      ['small-shares.json', 'large-shares.json'].map((file) =>
+        nmfkit(folder, 'show', file, '--shape', '1x2'),
+      ),
+    )
+    for (const run of runs) {
+      expect(run).toMatchObject({ status: 0, stderr: '' })
+      expect(run.stdout.match(/>\d+ · [^<]*</g)).toEqual(['>1 · 33.3%<', '>2 · 66.7%<'])
+    }
+  })
+
   it('shows H alone as fit --h writes it in JSON, and a model by its content', async () => {
     // The same fit as model.json's (cd from nndsvda is deterministic), H alone as JSON.
     const fit = await nmfkit(folder, 'fit', 'data.csv', '-k', '3', '--h', 'H-alone.json', '-q')
