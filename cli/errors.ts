@@ -59,6 +59,9 @@ const quoted = (text: string): string =>
     (char) => `\\u00${char.charCodeAt(0).toString(16)}`,
   )
 
+/** Whether a file's name is shown quoted and escaped: it holds a control character. */
+const needsQuotes = (path: string): boolean => [...path].some(isControl)
+
 /** A short, quoted rendering of a cell for messages: `"abc"`, cut after 20 characters. */
 export const quoteCell = (cell: string): string =>
   quoted(cell.length > 20 ? `${cell.slice(0, 20)}…` : cell)
@@ -68,4 +71,11 @@ export const quoteCell = (cell: string): string =>
  * ESC), which would break the message's one line or reach the terminal as a code: then
  * quoted and escaped as `quoteCell` shows a cell, whole (`"a\nb.csv"`).
  */
-export const fileName = (path: string): string => ([...path].some(isControl) ? quoted(path) : path)
+export const fileName = (path: string): string => (needsQuotes(path) ? quoted(path) : path)
+
+/**
+ * A file's name for a message that shows it in quotes: `'a.csv'`, or as `fileName` quotes
+ * it (`"a\nb.csv"`), not in a second pair.
+ */
+export const quotedFileName = (path: string): string =>
+  needsQuotes(path) ? quoted(path) : `'${path}'`

@@ -32,7 +32,7 @@ import {
 } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { fileName, outputError, usageError, type CliResult } from './errors.ts'
+import { fileName, outputError, quotedFileName, usageError, type CliResult } from './errors.ts'
 
 /**
  * One output: a path (`-` for stdout), its whole content, and where its bytes go when
@@ -174,10 +174,10 @@ const checkWritable = (
   const folder = dirname(path)
   const folderStat = statSync(folder, { throwIfNoEntry: false })
   if (folderStat === undefined) {
-    return refuse(`${name}: expected an existing folder '${fileName(folder)}', found none`)
+    return refuse(`${name}: expected an existing folder ${quotedFileName(folder)}, found none`)
   }
   if (!folderStat.isDirectory()) {
-    return refuse(`${name}: expected '${fileName(folder)}' to be a folder, found a file`)
+    return refuse(`${name}: expected ${quotedFileName(folder)} to be a folder, found a file`)
   }
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
     return refuse(`${name}: expected a file name, found a folder`)
@@ -189,7 +189,7 @@ const checkWritable = (
   try {
     accessSync(place, constants.W_OK)
   } catch {
-    const what = plan.mode === 'rename' ? `the folder '${fileName(place)}'` : fileName(place)
+    const what = plan.mode === 'rename' ? `the folder ${quotedFileName(place)}` : fileName(place)
     return refuse(`${name}: cannot write to ${what} (permission denied)`)
   }
   return E.right(plan)

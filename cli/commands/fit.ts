@@ -20,7 +20,7 @@ import {
   startCommand,
   writtenFlag,
 } from '../args.ts'
-import { fileName, usageError, type CliResult } from '../errors.ts'
+import { fileName, quotedFileName, usageError, type CliResult } from '../errors.ts'
 import {
   checkOutputPath,
   distinctOutputs,
@@ -150,7 +150,9 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
     }
     if (flag === '--plot' && !/\.svg$/i.test(path)) {
       return E.left(
-        usageError(`option --plot: expected a file name ending in .svg, found '${fileName(path)}'`),
+        usageError(
+          `option --plot: expected a file name ending in .svg, found ${quotedFileName(path)}`,
+        ),
       )
     }
     const checked = checkOutputPath(path, flag)
@@ -161,7 +163,7 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
         return E.left(
           usageError(
             `option --output: expected a name for a JSON file (the model's format), ` +
-              `found '${fileName(path)}', whose .${claimed} names another format`,
+              `found ${quotedFileName(path)}, whose .${claimed} names another format`,
           ),
         )
       }

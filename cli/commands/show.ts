@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { AnyMatrix, Matrix, NmfError } from 'nmfkit'
 import { checkNonNegative } from '../../core/validate.ts'
 import { numberFlag, placedInputError, startCommand } from '../args.ts'
-import { fileName, inputError, usageError, type CliResult } from '../errors.ts'
+import { inputError, quotedFileName, usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll } from '../files.ts'
 import { isObject, jsonMatrixOf, parseJsonText, withoutOperation } from '../formats/json.ts'
 import { parseMatrixBytes, readInputBytes, sniffFormat } from '../formats/read.ts'
@@ -234,7 +234,7 @@ export const runShow = (args: string[]): CliResult<void> => {
   if (output !== '-' && !png && !/\.svg$/i.test(output)) {
     return E.left(
       usageError(
-        `option --output: expected a file name ending in .svg or .png, found '${fileName(output)}'`,
+        `option --output: expected a file name ending in .svg or .png, found ${quotedFileName(output)}`,
       ),
     )
   }

@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Matrix } from 'nmfkit'
-import { fileName, usageError, type CliResult } from '../errors.ts'
+import { quotedFileName, usageError, type CliResult } from '../errors.ts'
 import { formatDelimited, type DelimitedNames } from './csv.ts'
 import { formatJsonMatrix } from './json.ts'
 import { encodeNpy } from './npy.ts'
@@ -22,7 +22,7 @@ export const outputFormatOf = (path: string, flag: string): CliResult<OutputForm
         usageError(
           `option ${flag}: expected a file name ending in ` +
             `${outputFormats.map((f) => `.${f}`).join(', ')}, ` +
-            `found '${fileName(path)}'`,
+            `found ${quotedFileName(path)}`,
         ),
       )
     : E.right(format)

@@ -1067,15 +1067,28 @@ describe.concurrent(
         fit('good.csv', '--w', `${odd}.txt`),
         fit('good.csv', '--w', `${odd}-w.csv`, '--h', `./${odd}-w.csv`),
         fit(`${odd}-good.csv`, '--w', `${odd}-good.csv`),
+        fit('good.csv', '-o', `${odd}-good.csv/model.json`),
+        fit('good.csv', '--plot', `${odd}.png`),
+        fit('good.csv', '-o', `${odd}.csv`),
+        nmfkit(folder, 'show', 'good.csv', '-o', `${odd}.txt`),
       ])
+      // A name quoted and escaped is shown in no second pair of quotes.
       expect(runs.map(oneLineFailure)).toEqual([
         `nmfkit fit: option --output: ${shown(`${odd}/model.json`)}: expected an existing ` +
-          `folder '${shown(odd)}', found none`,
+          `folder ${shown(odd)}, found none`,
         'nmfkit fit: option --w: expected a file name ending in .csv, .tsv, .npy, .json, ' +
-          `found '${shown(`${odd}.txt`)}'`,
+          `found ${shown(`${odd}.txt`)}`,
         `nmfkit fit: options --w and --h both write to ${shown(`./${odd}-w.csv`)}`,
         `nmfkit fit: ${shown(`${odd}-good.csv`)}: expected an output file other than this ` +
           "command's input, found the input itself (it would be overwritten)",
+        `nmfkit fit: option --output: ${shown(`${odd}-good.csv/model.json`)}: expected ` +
+          `${shown(`${odd}-good.csv`)} to be a folder, found a file`,
+        'nmfkit fit: option --plot: expected a file name ending in .svg, found ' +
+          shown(`${odd}.png`),
+        `nmfkit fit: option --output: expected a name for a JSON file (the model's format), ` +
+          `found ${shown(`${odd}.csv`)}, whose .csv names another format`,
+        'nmfkit show: option --output: expected a file name ending in .svg or .png, found ' +
+          shown(`${odd}.txt`),
       ])
     })
 
