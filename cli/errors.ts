@@ -45,31 +45,43 @@ export const internalError = (exception: string): CliError => ({
 /** The exit code of a failure. */
 export const exitCode = (error: CliError): number => (error.kind === 'internal' ? 1 : 2)
 
-/** Whether `char` is a control character: C0 (a line break, ESC), DEL or C1. */
-const isControl = (char: string): boolean => char < ' ' || (char >= '\u007f' && char <= '\u009f')
+/**
+ * Whether `char` would change what a terminal shows of the text around it: a control
+ * character (C0, such as a line break or ESC, DEL or C1), a line or paragraph separator
+ * (U+2028, U+2029), or a bidirectional control (U+200E, U+200F, U+202A to U+202E, U+2066 to
+ * U+2069), which can show a name's end before its start.
+ */
+const isDisplayControl = (char: string): boolean =>
+  char < ' ' ||
+  (char >= '\u007f' && char <= '\u009f') ||
+  char === '\u200e' ||
+  char === '\u200f' ||
+  (char >= '\u2028' && char <= '\u202e') ||
+  (char >= '\u2066' && char <= '\u2069')
 
 /**
- * `text` in double quotes, escaped as JSON escapes it, and DEL and the C1 controls too,
- * which JSON leaves as they are and a terminal may act on (U+009B starts a code as ESC [
- * does).
+ * `text` in double quotes, escaped as JSON escapes it, and the other characters `isDisplayControl`
+ * names too, which JSON leaves as they are and a terminal may act on (U+009B starts a code
+ * as ESC [ does; U+202E reverses what follows).
  */
 const quoted = (text: string): string =>
   JSON.stringify(text).replace(
-    /[\u007f-\u009f]/g,
-    (char) => `\\u00${char.charCodeAt(0).toString(16)}`,
+    /[\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   )
 
-/** Whether a file's name is shown quoted and escaped: it holds a control character. */
-const needsQuotes = (path: string): boolean => [...path].some(isControl)
+/** Whether a name is shown quoted and escaped: it holds a character `isDisplayControl` names. */
+const needsQuotes = (path: string): boolean => [...path].some(isDisplayControl)
 
 /** A short, quoted rendering of a cell for messages: `"abc"`, cut after 20 characters. */
 export const quoteCell = (cell: string): string =>
   quoted(cell.length > 20 ? `${cell.slice(0, 20)}…` : cell)
 
 /**
- * A file's name for messages: as it is, unless it holds a control character (a line break,
- * ESC), which would break the message's one line or reach the terminal as a code: then
- * quoted and escaped as `quoteCell` shows a cell, whole (`"a\nb.csv"`).
+ * A file's name for messages: as it is, unless it holds a character `isDisplayControl` names (a
+ * line break, ESC, a bidirectional control), which would break the message's one line,
+ * reach the terminal as a code or reorder what it shows: then quoted and escaped as
+ * `quoteCell` shows a cell, whole (`"a\nb.csv"`).
  */
 export const fileName = (path: string): string => (needsQuotes(path) ? quoted(path) : path)
 

@@ -1107,6 +1107,30 @@ describe.concurrent(
       ])
     })
 
+    it('line and paragraph separators, bidirectional controls, in a name and a cell', async () => {
+      // U+202E shows what follows right to left: "\u202Ecsv.exe" reads as "exe.vsc".
+      const bidi = 'bidi\u202e\u2066\u200f'
+      writeFiles(folder, {
+        [`${bidi}.csv`]: '1,2\n3,x\u2028y\n',
+        'separators.csv': '1,2\n3,x\u2029\u200e\u202a\u2069\n',
+      })
+      const runs = await Promise.all([
+        nmfkit(folder, 'info', `${bidi}.csv`),
+        nmfkit(folder, 'info', 'separators.csv'),
+        nmfkit(folder, 'info', 'line\u2028break.csv'),
+        nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-o', `${bidi}/model.json`),
+      ])
+      expect(runs.map(oneLineFailure)).toEqual([
+        'nmfkit info: "bidi\\u202e\\u2066\\u200f.csv": line 2, column 2: expected a number, ' +
+          'found "x\\u2028y"',
+        'nmfkit info: separators.csv: line 2, column 2: expected a number, ' +
+          'found "x\\u2029\\u200e\\u202a\\u2069"',
+        'nmfkit info: "line\\u2028break.csv": expected a file, found none',
+        'nmfkit fit: option --output: "bidi\\u202e\\u2066\\u200f/model.json": expected an ' +
+          'existing folder "bidi\\u202e\\u2066\\u200f", found none',
+      ])
+    })
+
     it("in a run's summary, and in info's description", async () => {
       const [fit, info] = await Promise.all([
         nmfkit(folder, 'fit', `${odd}-good.csv`, '-k', '1', '--w', `${odd}-W.csv`),
