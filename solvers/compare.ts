@@ -131,10 +131,16 @@ const summarize = (matrix: Matrix): FactorSummary => ({
 const differences = (a: Matrix, b: Matrix): DifferenceMetrics => {
   const y = valuesOf(b)
   const difference = valuesOf(a).map((x, q) => Math.abs(x - y[q]))
+  // Finite entries whose difference is beyond the largest double (1e308 − (−1e308)): the
+  // metrics from the halves' differences, doubled last, so that only a metric whose value
+  // is out of range comes out infinite.
+  const halved = !difference.every(Number.isFinite)
+  const d = halved ? valuesOf(a).map((x, q) => Math.abs(x / 2 - y[q] / 2)) : difference
+  const scale = halved ? 2 : 1
   return {
-    frobeniusPerEntry: euclideanNorm(difference) / difference.length,
-    maxAbsDifference: largestOf(difference, 0),
-    meanAbsDifference: meanOf(difference, difference.length),
+    frobeniusPerEntry: scale * (euclideanNorm(d) / d.length),
+    maxAbsDifference: scale * largestOf(d, 0),
+    meanAbsDifference: scale * meanOf(d, d.length),
     a: summarize(a),
     b: summarize(b),
   }

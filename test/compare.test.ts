@@ -12,6 +12,8 @@ import {
   type NmfError,
   type NormsReport,
 } from 'nmfkit'
+// Internal: the report without the refusal of metrics beyond the largest double.
+import { normsReport } from '../solvers/compare.ts'
 
 const matrix = (rows: number[][]): Matrix => {
   const result = Matrix.fromArrays(rows)
@@ -104,13 +106,19 @@ describe('norms', () => {
 
   it('refuses a metric beyond the largest double, naming it, as aligned does', () => {
     // Finite factors whose norm (2.27e308) or difference (2e308) no double holds: a report
-    // of Infinity would not be JSON.
+    // of Infinity would not be JSON. The metric named is the one out of range: with a
+    // difference of 2e308 over 2 entries, ‖A − B‖_F / 2 is 1e308, the max 2e308.
     const big = { W: matrix([[1.5e308, 1.7e308]]), H: matrix([[1], [1]]) }
     const negative = { W: matrix([[-1e308, 0]]), H: big.H }
     const positive = { W: matrix([[1e308, 0]]), H: big.H }
+    // The metrics in range are right, from the halves' differences.
+    const halves = normsReport(negative, positive)
+    expect(halves.W.frobeniusPerEntry).toBe(1e308)
+    expect(halves.W.meanAbsDifference).toBe(1e308)
+    expect(halves.W.maxAbsDifference).toBe(Infinity)
     for (const [first, second, metric] of [
       [big, big, 'W.a.frobeniusNorm'],
-      [negative, positive, 'W.frobeniusPerEntry'],
+      [negative, positive, 'W.maxAbsDifference'],
     ] as const) {
       const results: ReadonlyArray<E.Either<NmfError, unknown>> = [
         compare(first, second, { comparators: [norms] }),
