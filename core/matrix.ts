@@ -23,6 +23,8 @@ export const describeValue = (value: unknown): string => {
   if (value === null || value === undefined) return String(value)
   // A function's source is no description, and converting it runs the caller's code.
   if (typeof value === 'function') return 'a function'
+  // A BigInt with its n, as showFound writes it: 'a BigInt (5n)', not 'a bigint (5)'.
+  if (typeof value === 'bigint') return `a BigInt (${String(value)}n)`
   if (typeof value !== 'object') return `a ${typeof value} (${String(value)})`
   try {
     if (Array.isArray(value)) return Array.isArray(value[0]) ? 'nested arrays' : 'an array'

@@ -715,6 +715,14 @@ describe('what a JavaScript caller may pass', () => {
     })
   })
 
+  it('a BigInt is shown with its n wherever an option names what it found', () => {
+    const found = (options: object) =>
+      failure(nmf(X, { components: 1, ...options } as never)).message.replace(/^.*found /, '')
+    expect(found({ solver: 1n })).toBe('a BigInt (1n)')
+    expect(found({ init: 1n })).toBe('a BigInt (1n)')
+    expect(found({ tol: 1n })).toBe('1n (a BigInt)')
+  })
+
   it('transform takes H as nested arrays too', () => {
     const fit = nmf(X, { components: 2 })
     if (E.isLeft(fit)) throw new Error(fit.left.message)
