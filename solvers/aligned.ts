@@ -56,8 +56,7 @@ import { Matrix } from '../core/matrix.ts'
 import {
   checkComparable,
   checkFiniteFactors,
-  firstNonFinite,
-  normsReport,
+  finiteNormsReport,
   optionsCodec,
   type CompareContext,
   type Comparator,
@@ -313,18 +312,14 @@ const compareAligned = (
 
   // The notebook's metrics on the aligned factors: b's components in a's order. Their
   // entries are at most the term norms, which are finite by now.
-  const alignedNorms = normsReport(asFactors(normalA), asFactors(normalB, permutation))
-  const beyond = firstNonFinite(alignedNorms, '')
-  if (beyond !== undefined) {
-    return E.left(
-      overflow(
-        operation,
-        `aligned's norms metric ${beyond} of the aligned factors`,
-        Infinity,
-        'it is beyond the largest double (1.80e308)',
-      ),
-    )
-  }
+  const checkedNorms = finiteNormsReport(
+    operation,
+    asFactors(normalA),
+    asFactors(normalB, permutation),
+    (metric) => `aligned's norms metric ${metric} of the aligned factors`,
+  )
+  if (E.isLeft(checkedNorms)) return checkedNorms
+  const alignedNorms = checkedNorms.right
 
   const X = context.X
   const errors =

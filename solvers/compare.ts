@@ -164,6 +164,25 @@ export const normsReport = (a: FactorPair, b: FactorPair): NormsReport => ({
   H: differences(a.H, b.H),
 })
 
+/**
+ * The report of `norms`, or the refusal of its first metric beyond the largest double,
+ * which `named` names (a report of Infinity would not be JSON).
+ */
+export const finiteNormsReport = (
+  operation: string,
+  a: FactorPair,
+  b: FactorPair,
+  named: (metric: string) => string,
+): Result<NormsReport> => {
+  const report = normsReport(a, b)
+  const beyond = firstNonFinite(report, '')
+  return beyond === undefined
+    ? E.right(report)
+    : E.left(
+        overflow(operation, named(beyond), Infinity, 'it is beyond the largest double (1.80e308)'),
+      )
+}
+
 /** Checks that a and b have factors of the same shapes. */
 export const checkSameShapes = (operation: string, a: FactorPair, b: FactorPair): Result<void> => {
   for (const name of ['W', 'H'] as const) {
@@ -265,20 +284,7 @@ export const norms: Comparator<NormsReport, object> = {
     pipe(
       checkSameShapes('compare', a, b),
       E.chain(() => checkFiniteFactors('compare', a, b)),
-      E.chain(() => {
-        const report = normsReport(a, b)
-        const beyond = firstNonFinite(report, '')
-        return beyond === undefined
-          ? E.right(report)
-          : E.left(
-              overflow(
-                'compare',
-                `the norms metric ${beyond}`,
-                Infinity,
-                'it is beyond the largest double (1.80e308)',
-              ),
-            )
-      }),
+      E.chain(() => finiteNormsReport('compare', a, b, (metric) => `the norms metric ${metric}`)),
     ),
 }
 

@@ -241,16 +241,17 @@ export const asFactors = (
   return { W: Matrix.unsafeWrap(samples, k, W), H: Matrix.unsafeWrap(k, features, H) }
 }
 
+/** The exponent of a largest |entry|; undefined when it is 0 (all entries zero). */
+const exponentOfLargest = (largest: number): number | undefined =>
+  largest === 0 ? undefined : exponentOf(largest)
+
 /** The exponent of the largest |entry| of a column of W or a row of H; undefined when all zero. */
 const largestExponent = (
   values: Float64Array,
   start: number,
   count: number,
   stride: number,
-): number | undefined => {
-  const largest = largestMagnitude(values, start, count, stride)
-  return largest === 0 ? undefined : exponentOf(largest)
-}
+): number | undefined => exponentOfLargest(largestMagnitude(values, start, count, stride))
 
 /** W̃ and H̃ with W̃·H̃ = 2^-exponent·W·H (see `scaledProduct`). */
 interface ScaledProduct {
@@ -263,8 +264,11 @@ interface ScaledProduct {
  * row, from those entries (its term's largest entry is 2^(ew + eh) to a factor of 4);
  * undefined for an empty component.
  */
-const exponentsOf = (largestW: number, largestH: number): readonly [number, number] | undefined =>
-  largestW === 0 || largestH === 0 ? undefined : [exponentOf(largestW), exponentOf(largestH)]
+const exponentsOf = (largestW: number, largestH: number): readonly [number, number] | undefined => {
+  const ew = exponentOfLargest(largestW)
+  const eh = exponentOfLargest(largestH)
+  return ew === undefined || eh === undefined ? undefined : [ew, eh]
+}
 
 /** Per component t, its exponents (ew_t, eh_t) (see `exponentsOf`). */
 const termExponents = (pair: FactorPair): (readonly [number, number] | undefined)[] => {
