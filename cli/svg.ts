@@ -14,9 +14,41 @@ import {
   type TileOptions,
 } from './tiles.ts'
 
-/** Text safe inside SVG elements and attributes. */
+/** UTF-16 code units of the high and of the low half of a surrogate pair. */
+const isHigh = (code: number): boolean => code >= 0xd800 && code <= 0xdbff
+const isLow = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff
+
+/**
+ * `text` with the characters XML 1.0 does not allow at all, not even as references, written
+ * out as `\u001b`: the C0 controls but tab, line feed and carriage return; U+FFFE and
+ * U+FFFF; half a surrogate pair without the other half.
+ */
+const withoutNonXml = (text: string): string => {
+  let out = ''
+  for (let q = 0; q < text.length; q++) {
+    const code = text.charCodeAt(q)
+    if (isHigh(code) && q + 1 < text.length && isLow(text.charCodeAt(q + 1))) {
+      out += text.slice(q, q + 2)
+      q++
+      continue
+    }
+    const allowed =
+      (code >= 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) &&
+      code !== 0xfffe &&
+      code !== 0xffff &&
+      !isHigh(code) &&
+      !isLow(code)
+    out += allowed ? text[q] : `\\u${code.toString(16).padStart(4, '0')}`
+  }
+  return out
+}
+
+/**
+ * Text safe inside SVG elements and attributes: markup characters as references, and
+ * characters XML cannot hold (an ESC in a file name, say) written out (`withoutNonXml`).
+ */
 export const escapeXml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+  withoutNonXml(text).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 
 /** Options of `componentsSvg`. */
 export interface ComponentsSvgOptions extends TileOptions {

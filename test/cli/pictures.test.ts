@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { Matrix, type HistoryEntry } from 'nmfkit'
 import { componentsPng, componentsPngSize, encodeGrayPng, MAX_PNG_PIXELS } from '../../cli/png.ts'
 import { convergenceSvg } from '../../cli/plot.ts'
-import { componentsSvg, MAX_SVG_PIXELS } from '../../cli/svg.ts'
+import { componentsSvg, escapeXml, MAX_SVG_PIXELS } from '../../cli/svg.ts'
 import { normalizedComponent, parseShape } from '../../cli/tiles.ts'
 
 const matrix = (rows: number[][]): Matrix => {
@@ -158,5 +158,24 @@ describe('the convergence plot', () => {
     const broken = history.map((entry, i) => ({ ...entry, measure: i === 10 ? 0 : entry.measure }))
     const svg = convergenceSvg(broken, { title: 't', measure: 'm' })
     expect(svg.match(/<polyline fill="none" stroke="#1f77b4"/g)).toHaveLength(2)
+  })
+})
+
+describe('escapeXml', () => {
+  it('writes out what XML cannot hold, keeps what it can', () => {
+    expect(escapeXml('a<b & "c"')).toBe('a&#60;b &#38; &#34;c&#34;')
+    // ESC, NUL, U+FFFF and a lone half of a surrogate pair are not XML 1.0 characters.
+    expect(escapeXml('x\u001by\u0000\uffff\ud800z\udc00')).toBe(
+      'x\\u001by\\u0000\\uffff\\ud800z\\udc00',
+    )
+    // Tab, line breaks, a whole surrogate pair and other text stay as they are.
+    expect(escapeXml('a\tb\nc\rd 😀 é')).toBe('a\tb\nc\rd 😀 é')
+    const svg = componentsSvg(
+      Matrix.fill(1, 4, 1),
+      { height: 2, width: 2 },
+      { title: 'X\u001b[31m.csv' },
+    )
+    expect(svg).toContain('X\\u001b[31m.csv')
+    expect([...svg].some((char) => char < ' ' && char !== '\n')).toBe(false)
   })
 })
