@@ -145,21 +145,54 @@ const nearLimit = (beta: number): boolean =>
   beta !== 0 && beta !== 1 && (Math.abs(beta) < NEAR_LIMIT || Math.abs(beta - 1) < NEAR_LIMIT)
 
 /**
- * One entry's d_β(x | y) for x > 0, y > 0: the formula's bracket, divided by
- * β(β − 1), written as y^(β−1)·b/(β(β − 1)) with L = log(x/y) and
- * b = y·expm1(β·L) − β(x − y) near β = 0, b = x·expm1((β − 1)·L) − (β − 1)(x − y) near
- * β = 1: each a difference of two terms of the size of b itself, not of x or y. x/y is
- * not formed where it overflows or underflows (x of 1e300 over a y floored at EPSILON):
- * L is then log x − log y.
+ * One entry's d_β(x | y) for x > 0, y > 0: the formula's bracket divided by β(β − 1),
+ * written as y^β·g/(β(β − 1)) with r = x/y and g = r^β − β·r + β − 1, the bracket over
+ * y^β. Near β = 0, g is expm1(β·log r) − β(r − 1); near β = 1, r·expm1((β − 1)·log r) −
+ * (β − 1)(r − 1): each a difference of two terms of the size of g itself, not of 1.
+ * Where r is beyond 2^±500 (x of 1e300 over a y floored at EPSILON, or x of 1e-10 over y
+ * of 1e300), x and y are far apart and the bracket's terms do not cancel to its size: each
+ * is formed from log x and log y (`farApartTerm`).
  */
 const nearLimitTerm = (x: number, y: number, beta: number): number => {
   const r = x / y
-  const log = r > MIN_NORMAL && r < Infinity ? Math.log(r) : Math.log(x) - Math.log(y)
-  const b =
+  if (!(r >= FAR_APART && r <= 1 / FAR_APART)) return farApartTerm(x, y, beta)
+  const log = Math.log(r)
+  const g =
     beta < 0.5
-      ? y * Math.expm1(beta * log) - beta * (x - y)
-      : x * Math.expm1((beta - 1) * log) - (beta - 1) * (x - y)
-  return (power(y, beta - 1) * b) / (beta * (beta - 1))
+      ? Math.expm1(beta * log) - beta * (r - 1)
+      : r * Math.expm1((beta - 1) * log) - (beta - 1) * (r - 1)
+  if (g === 0) return 0
+  const yBeta = power(y, beta)
+  // y^β beyond the doubles (y of 1e300 at β = 1.1) while its product with g is not.
+  const scaled =
+    yBeta >= MIN_NORMAL && yBeta < Infinity
+      ? yBeta * g
+      : Math.sign(g) * Math.exp(beta * Math.log(y) + Math.log(Math.abs(g)))
+  return scaled / (beta * (beta - 1))
+}
+
+/**
+ * x/y beyond 2^±500: far enough apart for `farApartTerm`, and near enough for r^(1 + 1/8)
+ * and y^β·g in `nearLimitTerm` to stay within the doubles.
+ */
+const FAR_APART = 2 ** -500
+
+/**
+ * nearLimitTerm's d_β(x | y) where x/y is beyond 2^±500: with L = log x − log y,
+ * the bracket is y^β·(expm1(β·L) + β) − β·x·y^(β−1) near β = 0, and
+ * x·y^(β−1)·(expm1((β − 1)·L) − (β − 1)) + (β − 1)·y^β near β = 1, each power formed as the
+ * exponential of its logarithm, so that none over- or underflows before the bracket does.
+ */
+const farApartTerm = (x: number, y: number, beta: number): number => {
+  const [logX, logY] = [Math.log(x), Math.log(y)]
+  const L = logX - logY
+  const yBeta = Math.exp(beta * logY)
+  const xyBeta1 = Math.exp(logX + (beta - 1) * logY)
+  const bracket =
+    beta < 0.5
+      ? yBeta * (Math.expm1(beta * L) + beta) - beta * xyBeta1
+      : xyBeta1 * (Math.expm1((beta - 1) * L) - (beta - 1)) + (beta - 1) * yBeta
+  return bracket / (beta * (beta - 1))
 }
 
 /** The smallest positive normal double, 2^−1022. */

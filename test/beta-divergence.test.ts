@@ -166,6 +166,8 @@ describe('β near 0 and near 1', () => {
       [1e300, 0.95],
       [1e293, 0.1],
       [1e290, -0.05],
+      // x·y^(β−1) of 7.2e307, though x·expm1((β − 1)·log(x/y)) alone is beyond the doubles.
+      [1e279, 1.1],
     ]) {
       const y = EPSILON
       const textbook =
@@ -173,6 +175,24 @@ describe('β near 0 and near 1', () => {
       const found = unwrap(betaDivergence(matrix([[x, 1]]), matrix([[1]]), matrix([[0, 1]]), beta))
       expect(relative(found, textbook)).toBeLessThan(1e-12)
     }
+  })
+
+  it('stays finite where y is huge: x/y or y^β beyond the doubles', () => {
+    const single = (x: number, y: number, beta: number) =>
+      unwrap(betaDivergence(matrix([[x]]), matrix([[1]]), matrix([[y]]), beta))
+    // x/y of 1e-310 (subnormal): the textbook terms, far apart, are the reference.
+    const [x, y, beta] = [1e-10, 1e300, -0.1]
+    const textbook =
+      x ** beta / (beta * (beta - 1)) + y ** beta / beta - (x * y ** (beta - 1)) / (beta - 1)
+    expect(relative(single(x, y, beta), textbook)).toBeLessThan(1e-13)
+    // y^1.1 of 1e330 against a bracket of 0: an exact fit of a huge entry is 0, not NaN.
+    expect(single(1e300, 1e300, 1.1)).toBe(0)
+    // y^1.05 of 1e315 is beyond the doubles, its product with the small
+    // bracket of a near fit is not: d_β(c·x | c·y) = c^β·d_β(x | y) gives the reference.
+    const ratio = 1 - 1e-6
+    const large = single(1e300, 1e300 * ratio, 1.05)
+    const unit = single(1, ratio, 1.05)
+    expect(Math.abs(Math.log(large) - 1.05 * Math.log(1e300) - Math.log(unit))).toBeLessThan(1e-9)
   })
 
   it('a zero of X adds y^β/β near 0 and 1 too, the other entries their own divergence', () => {
