@@ -47,30 +47,25 @@ The largest pictures: a PNG of 100 million pixels (say 10000×10000), an SVG
 of 1 million image pixels (components × features).
 `
 
-/** The largest entry of a matrix whose entries are finite and ≥ 0 (0 for none). */
-const largest = (A: Matrix): number => {
-  let max = 0
-  for (let i = 0; i < A.rows; i++) for (const a of A.row(i)) if (a > max) max = a
-  return max
-}
-
 /**
  * The share of each component in the total of W·H, when W is known: `14%`. W and H are
- * finite and ≥ 0 (`drawable`); each is first divided by its largest entry, which leaves the
- * shares as they are and keeps every sum and product finite, however large the entries.
+ * finite and ≥ 0 (`drawable`).
  */
 const shares = (W: Matrix | undefined, H: Matrix): string[] | undefined => {
   if (W === undefined) return undefined
-  const wMax = largest(W)
-  const hMax = largest(H)
-  if (wMax === 0 || hMax === 0) return undefined
-  const mass = Array.from({ length: H.rows }, (_, t) => {
-    const wSum = W.column(t).reduce((a, b) => a + b / wMax, 0)
-    const hSum = H.row(t).reduce((a, b) => a + b / hMax, 0)
-    return wSum * hSum
-  })
+  // Each component's mass Σ_i w_it · Σ_j h_tj as a logarithm, each sum scaled by its own
+  // largest entry: neither a large nor a small component over- or underflows (a W column
+  // of 1e-300 against an H row of 1e300 has a mass of 1).
+  const logSum = (values: readonly number[]): number => {
+    const top = Math.max(...values)
+    return top > 0 ? Math.log(top) + Math.log(values.reduce((a, b) => a + b / top, 0)) : -Infinity
+  }
+  const logMass = Array.from({ length: H.rows }, (_, t) => logSum(W.column(t)) + logSum(H.row(t)))
+  const top = Math.max(...logMass)
+  if (top === -Infinity) return undefined
+  const mass = logMass.map((l) => Math.exp(l - top))
   const total = mass.reduce((a, b) => a + b, 0)
-  return total > 0 ? mass.map((m) => `${((100 * m) / total).toFixed(1)}%`) : undefined
+  return mass.map((m) => `${((100 * m) / total).toFixed(1)}%`)
 }
 
 /** The keys a JSON object holding a matrix has, one of them at least. */

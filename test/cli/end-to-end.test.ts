@@ -243,9 +243,12 @@ describe.concurrent('nmfkit transform, compare, show and info on what fit wrote'
     writeFiles(folder, {
       'small-shares.json': '{"W": [[1, 1], [0, 1]], "H": [[2, 0], [0, 2]]}\n',
       'large-shares.json': '{"W": [[1e200, 1e200], [0, 1e200]], "H": [[2e200, 0], [0, 2e200]]}\n',
+      // Component 1 is 1e300 in W and 1e-300 in H: its mass is 1 (twice 0.5), not 1e-600.
+      'apart-shares.json':
+        '{"W": [[1e300, 1e-300], [0, 1e-300]], "H": [[1e-300, 0], [0, 1e300]]}\n',
     })
     const runs = await Promise.all(
-      ['small-shares.json', 'large-shares.json'].map((file) =>
+      ['small-shares.json', 'large-shares.json', 'apart-shares.json'].map((file) =>
         nmfkit(folder, 'show', file, '--shape', '1x2'),
       ),
     )
