@@ -187,8 +187,8 @@ const fitW = <R extends string, C extends string>(
  * A converged fit whose W·H is zero in every entry, though X has an entry (above EPSILON
  * for a loss other than Frobenius, which counts smaller ones as zeros) in a column where a
  * row of H is not zero, and no penalty on W: there W = 0 is not a minimum (a small enough
- * coefficient on that component does better), so W underflowed, X being too small against
- * H for the fit's products, and took the stopping measure with it. Where no column of X
+ * coefficient on that component does better), so the fit's products (X·Hᵀ, H·Hᵀ)
+ * underflowed, and took W and the stopping measure with them. Where no column of X
  * meets H's non-zeros, W = 0 is the exact answer, and is returned.
  */
 const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorization> => {
@@ -211,9 +211,9 @@ const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorizat
       operation,
       `the fit converged after ${fit.nIter} iteration(s) to a W·H that is zero in every ` +
         `entry, though X has entries in columns where H does (X's largest entry is ` +
-        `${showNumber(X.max())}, H's ${showNumber(fit.H.max())}): W underflowed, X's entries ` +
-        "being too small against H's for the products of the fit; scale X up or H down (W " +
-        'scales with X, and inversely with H)',
+        `${showNumber(X.max())}, H's ${showNumber(fit.H.max())}): the fit's products ` +
+        "(X·Hᵀ, H·Hᵀ) underflowed; scale H's entries toward 1 (W scales inversely) and X's " +
+        'so that X·Hᵀ stays within the doubles (W scales with X)',
     ),
   )
 }

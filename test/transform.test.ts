@@ -223,8 +223,9 @@ describe('transform refuses a W that underflowed to zero, not a W that is zero',
       expect(error.message).toBe(
         `transform: the fit converged after ${iterations} iteration(s) to a W·H that is zero ` +
           "in every entry, though X has entries in columns where H does (X's largest entry " +
-          "is 3e-250, H's 2e-100): W underflowed, X's entries being too small against H's for " +
-          'the products of the fit; scale X up or H down (W scales with X, and inversely with H)',
+          "is 3e-250, H's 2e-100): the fit's products (X·Hᵀ, H·Hᵀ) underflowed; scale H's " +
+          "entries toward 1 (W scales inversely) and X's so that X·Hᵀ stays within the " +
+          'doubles (W scales with X)',
       )
       // The same X and H scaled into range fit.
       expect(E.isRight(transform(X.scale(1e250), H.scale(1e100), { solver }))).toBe(true)
