@@ -570,13 +570,16 @@ const notUnderflowed = (
   return E.left(
     unsupported(
       operation,
-      disjointComponents(initial.W, initial.H)
-        ? `${converged}, from a start whose W·H was zero too: each of its components has a ` +
-            'zero column of W or a zero row of H; start from factors with a component whose ' +
-            'column of W and row of H both have a non-zero entry'
-        : `${converged}: the factors underflowed, X's entries being too small for the ` +
+      fit.options.init !== 'custom' || !productIsZero(initial.W, initial.H)
+        ? `${converged}: the factors underflowed, X's entries being too small for the ` +
             'products of the fit; ' +
-            allZeroAdvice(String(fit.options.init), problem.X),
+            allZeroAdvice(String(fit.options.init), problem.X)
+        : disjointComponents(initial.W, initial.H)
+          ? `${converged}, from a start whose W·H was zero too: each of its components has ` +
+            'a zero column of W or a zero row of H; start from factors with a component ' +
+            'whose column of W and row of H both have a non-zero entry'
+          : `${converged}, from a start whose W·H was zero too: its factors' products ` +
+            "underflow; start from factors whose product is of X's scale",
     ),
   )
 }

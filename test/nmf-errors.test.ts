@@ -875,6 +875,11 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
         'of its components has a zero column of W or a zero row of H; start from factors ' +
         'with a component whose column of W and row of H both have a non-zero entry',
     )
+    // A start whose products underflow (entries of 1e-200) is named as such, not X.
+    const tiny = { W: Matrix.fill(2, 2, 1e-200), H: Matrix.fill(2, 2, 1e-200) }
+    expect(failure(nmf(X, { components: 2, solver: 'mu', init: tiny })).message).toMatch(
+      /, from a start whose W·H was zero too: its factors' products underflow; start from factors whose product is of X's scale$/,
+    )
     // cd leaves that start, and fits.
     const fit = nmf(X, { components: 2, solver: 'cd', init })
     if (E.isLeft(fit)) throw new Error(fit.left.message)
