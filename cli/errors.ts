@@ -48,12 +48,13 @@ export const exitCode = (error: CliError): number => (error.kind === 'internal' 
 /**
  * Whether `char` would change what a terminal shows of the text around it: a control
  * character (C0, such as a line break or ESC, DEL or C1), a line or paragraph separator
- * (U+2028, U+2029), or a bidirectional control (U+200E, U+200F, U+202A to U+202E, U+2066 to
- * U+2069), which can show a name's end before its start.
+ * (U+2028, U+2029), or a bidirectional control (U+061C, U+200E, U+200F, U+202A to U+202E,
+ * U+2066 to U+2069), which can show a name's end before its start.
  */
 const isDisplayControl = (char: string): boolean =>
   char < ' ' ||
   (char >= '\u007f' && char <= '\u009f') ||
+  char === '\u061c' ||
   char === '\u200e' ||
   char === '\u200f' ||
   (char >= '\u2028' && char <= '\u202e') ||
@@ -66,7 +67,7 @@ const isDisplayControl = (char: string): boolean =>
  */
 const quoted = (text: string): string =>
   JSON.stringify(text).replace(
-    /[\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   )
 

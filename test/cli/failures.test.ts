@@ -1112,7 +1112,7 @@ describe.concurrent(
       const bidi = 'bidi\u202e\u2066\u200f'
       writeFiles(folder, {
         [`${bidi}.csv`]: '1,2\n3,x\u2028y\n',
-        'separators.csv': '1,2\n3,x\u2029\u200e\u202a\u2069\n',
+        'separators.csv': '1,2\n3,x\u2029\u200e\u202a\u2069\u061c\n',
       })
       const runs = await Promise.all([
         nmfkit(folder, 'info', `${bidi}.csv`),
@@ -1124,7 +1124,7 @@ describe.concurrent(
         'nmfkit info: "bidi\\u202e\\u2066\\u200f.csv": line 2, column 2: expected a number, ' +
           'found "x\\u2028y"',
         'nmfkit info: separators.csv: line 2, column 2: expected a number, ' +
-          'found "x\\u2029\\u200e\\u202a\\u2069"',
+          'found "x\\u2029\\u200e\\u202a\\u2069\\u061c"',
         'nmfkit info: "line\\u2028break.csv": expected a file, found none',
         'nmfkit fit: option --output: "bidi\\u202e\\u2066\\u200f/model.json": expected an ' +
           'existing folder "bidi\\u202e\\u2066\\u200f", found none',
