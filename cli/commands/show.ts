@@ -56,12 +56,15 @@ const shares = (W: Matrix | undefined, H: Matrix): string[] | undefined => {
   // Each component's mass Σ_i w_it · Σ_j h_tj as a logarithm, each sum scaled by its own
   // largest entry: neither a large nor a small component over- or underflows (a W column
   // of 1e-300 against an H row of 1e300 has a mass of 1).
+  // (A loop, not Math.max(...values): a column of a million samples is too many arguments.)
+  const largestOf = (values: readonly number[]): number =>
+    values.reduce((a, b) => (b > a ? b : a), -Infinity)
   const logSum = (values: readonly number[]): number => {
-    const top = Math.max(...values)
+    const top = largestOf(values)
     return top > 0 ? Math.log(top) + Math.log(values.reduce((a, b) => a + b / top, 0)) : -Infinity
   }
   const logMass = Array.from({ length: H.rows }, (_, t) => logSum(W.column(t)) + logSum(H.row(t)))
-  const top = Math.max(...logMass)
+  const top = largestOf(logMass)
   if (top === -Infinity) return undefined
   const mass = logMass.map((l) => Math.exp(l - top))
   const total = mass.reduce((a, b) => a + b, 0)

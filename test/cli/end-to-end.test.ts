@@ -246,10 +246,18 @@ describe.concurrent('nmfkit transform, compare, show and info on what fit wrote'
       // Component 1 is 1e300 in W and 1e-300 in H: its mass is 1 (twice 0.5), not 1e-600.
       'apart-shares.json':
         '{"W": [[1e300, 1e-300], [0, 1e-300]], "H": [[1e-300, 0], [0, 1e300]]}\n',
+      // 200 000 samples: too many for Math.max(...column) (an internal error before).
+      'many-shares.json': `${JSON.stringify({
+        W: Array.from({ length: 200_000 }, () => [1, 1]),
+        H: [
+          [1, 0],
+          [0, 2],
+        ],
+      })}\n`,
     })
     const runs = await Promise.all(
-      ['small-shares.json', 'large-shares.json', 'apart-shares.json'].map((file) =>
-        nmfkit(folder, 'show', file, '--shape', '1x2'),
+      ['small-shares.json', 'large-shares.json', 'apart-shares.json', 'many-shares.json'].map(
+        (file) => nmfkit(folder, 'show', file, '--shape', '1x2'),
       ),
     )
     for (const run of runs) {
