@@ -60,16 +60,19 @@ const isDisplayControl = (char: string): boolean =>
   (char >= '\u2028' && char <= '\u202e') ||
   (char >= '\u2066' && char <= '\u2069')
 
+/** A character written out as a JavaScript or JSON escape: `\u001b`. */
+export const unicodeEscape = (char: string): string =>
+  `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+
 /**
  * `text` in double quotes, escaped as JSON escapes it, and the other characters `isDisplayControl`
  * names too, which JSON leaves as they are and a terminal may act on (U+009B starts a code
  * as ESC [ does; U+202E reverses what follows).
  */
 const quoted = (text: string): string =>
-  JSON.stringify(text).replace(
-    /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
+  [...JSON.stringify(text)]
+    .map((char) => (isDisplayControl(char) ? unicodeEscape(char) : char))
+    .join('')
 
 /** Whether a name is shown quoted and escaped: it holds a character `isDisplayControl` names. */
 const needsQuotes = (path: string): boolean => [...path].some(isDisplayControl)

@@ -6,6 +6,7 @@
  * Examples may import `componentsSvg` from here (Node only).
  */
 import type { Matrix } from 'nmfkit'
+import { unicodeEscape } from './errors.ts'
 import {
   layoutTiles,
   normalizedComponent,
@@ -38,7 +39,7 @@ const withoutNonXml = (text: string): string => {
       code !== 0xffff &&
       !isHigh(code) &&
       !isLow(code)
-    out += allowed ? text[q] : `\\u${code.toString(16).padStart(4, '0')}`
+    out += allowed ? text[q] : unicodeEscape(text[q])
   }
   return out
 }
