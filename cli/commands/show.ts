@@ -232,7 +232,8 @@ export const runShow = (args: string[]): CliResult<void> => {
   if (output !== '-' && !png && !/\.svg$/i.test(output)) {
     return E.left(
       usageError(
-        `option --output: expected a file name ending in .svg or .png, found ${quotedFileName(output)}`,
+        'option --output: expected a file name ending in .svg or .png, ' +
+          `found ${quotedFileName(output)}`,
       ),
     )
   }

@@ -217,8 +217,9 @@ const sameFeatures = (
   return E.left(
     inputError(
       file,
-      `expected the features of ${fileName(modelFile)}, in its order, found ${quoteCell(columns[at])} ` +
-        `as feature ${at + 1}, where the model has ${quoteCell(features[at])}${moved}`,
+      `expected the features of ${fileName(modelFile)}, in its order, ` +
+        `found ${quoteCell(columns[at])} as feature ${at + 1}, ` +
+        `where the model has ${quoteCell(features[at])}${moved}`,
     ),
   )
 }
@@ -337,7 +338,8 @@ export const runTransform = (args: string[]): CliResult<void> => {
     const tol = formatTol(Number(fit.options.tol))
     const status = fit.converged ? 'converged' : `did not converge in ${iterations(fit.nIter)}`
     process.stderr.write(
-      `nmfkit transform: ${fileName(input.file)}: ${input.matrix.rows} samples on ${H.rows} components ` +
+      `nmfkit transform: ${fileName(input.file)}: ` +
+        `${input.matrix.rows} samples on ${H.rows} components ` +
         `(${fit.solver.name}): reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
         `after ${iterations(fit.nIter)} (${status}, tol ${tol}) ` +
         `in ${formatDuration(performance.now() - started)}\n`,
