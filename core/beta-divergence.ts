@@ -41,6 +41,7 @@ import {
 import { transpose } from './kernels.ts'
 import { copyOut, F64, fastModule, layout } from './wasm.ts'
 import { describeValue, Matrix, showShape, valuesOf } from './matrix.ts'
+import { MIN_NORMAL } from './scaled.ts'
 import { checkNonNegative } from './validate.ts'
 
 /** float64's machine epsilon, 2⁻⁵²: the floor of W·H and of a zero denominator. */
@@ -194,9 +195,6 @@ const farApartTerm = (x: number, y: number, beta: number): number => {
       : xyBeta1 * (Math.expm1((beta - 1) * L) - (beta - 1)) + (beta - 1) * yBeta
   return bracket / (beta * (beta - 1))
 }
-
-/** The smallest positive normal double, 2^−1022. */
-const MIN_NORMAL = 2 ** -1022
 
 /** The running sums of the divergence. */
 interface Sums {

@@ -7,6 +7,9 @@
  * rounding.
  */
 
+/** The smallest positive normal double, 2^−1022. */
+export const MIN_NORMAL = 2 ** -1022
+
 /**
  * x·2^exponent for any integer exponent. The power is applied in steps that are
  * each a double, so the result is exact unless it is beyond the largest double

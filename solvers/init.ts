@@ -21,7 +21,7 @@ import {
 } from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { Matrix, showShape } from '../core/matrix.ts'
-import { euclideanNorm } from '../core/scaled.ts'
+import { euclideanNorm, MIN_NORMAL } from '../core/scaled.ts'
 import type { Rng } from '../core/rng.ts'
 import { truncatedSvd } from '../core/svd.ts'
 import type { Factors } from './contract.ts'
@@ -94,9 +94,6 @@ const nndsvdCore = (X: AnyMatrix, k: number, rng: Rng): { W: Float64Array; H: Fl
   for (let q = 0; q < H.length; q++) if (H[q] < NNDSVD_EPSILON) H[q] = 0
   return { W, H }
 }
-
-/** The smallest positive normal double, 2^−1022. */
-const MIN_NORMAL = 2 ** -1022
 
 /**
  * What to do about an init that gave all-zero factors (or a fit whose factors underflowed to
