@@ -567,21 +567,23 @@ const notUnderflowed = (
   const converged =
     `the fit converged after ${fit.nIter} iteration(s) to a W·H that is zero in every ` +
     `entry, though X is not (its largest entry is ${showNumber(largest)})`
-  return E.left(
-    unsupported(
-      operation,
-      fit.options.init !== 'custom' || !productIsZero(initial.W, initial.H)
-        ? `${converged}: the factors underflowed, X's entries being too small for the ` +
-            'products of the fit; ' +
-            allZeroAdvice(String(fit.options.init), problem.X)
-        : disjointComponents(initial.W, initial.H)
-          ? `${converged}, from a start whose W·H was zero too: each of its components has ` +
-            'a zero column of W or a zero row of H; start from factors with a component ' +
-            'whose column of W and row of H both have a non-zero entry'
-          : `${converged}, from a start whose W·H was zero too: its factors' products ` +
-            "underflow; start from factors whose product is of X's scale",
-    ),
-  )
+  return E.left(unsupported(operation, `${converged}${zeroCause(problem, initial, fit)}`))
+}
+
+/** Why a fit converged to a zero W·H (see `notUnderflowed`), and what to do about it. */
+const zeroCause = (problem: Problem, initial: Factors, fit: Factorization): string => {
+  // A built-in start is made at X's scale: its products underflowed with the fit's.
+  if (fit.options.init !== 'custom' || !productIsZero(initial.W, initial.H)) {
+    return (
+      ": the factors underflowed, X's entries being too small for the products of the fit; " +
+      allZeroAdvice(String(fit.options.init), problem.X)
+    )
+  }
+  const start = ', from a start whose W·H was zero too: '
+  return disjointComponents(initial.W, initial.H)
+    ? `${start}each of its components has a zero column of W or a zero row of H; start ` +
+        'from factors with a component whose column of W and row of H both have a non-zero entry'
+    : `${start}its factors' products underflow; start from factors whose product is of X's scale`
 }
 
 /** The options argument is an object (a JavaScript caller may pass nothing or a number). */
