@@ -60,7 +60,15 @@ import {
   transpose,
 } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
-import { F64, fastModule, keepCopies, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
+import {
+  F64,
+  fastModule,
+  keepCopies,
+  layout,
+  rowsInTwoParts,
+  viewOf,
+  type KernelModule,
+} from '../core/wasm.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import {
   factorOut,
@@ -69,6 +77,7 @@ import {
   layoutWithX,
   swappingSlots,
   transposedOut,
+  type XInModule,
 } from './fused-sweeps.ts'
 import { factorArray, recycle } from '../core/small-arrays.ts'
 import { factorPenalty } from './products.ts'
@@ -440,7 +449,7 @@ const frobeniusInModule = (
   const slots = [shared, mk, mk, kk, shared, dense ? 0 : shared, kk, scratch]
   const laid = layoutWithX(wasm, X, k, slots)
   if (laid === undefined) return undefined
-  const { times, transposeTimes, at, dense: x } = laid
+  const { at } = laid
   const [h, ht, gramH, denominatorW, gramW] = [at[1], at[2], at[3], at[5], at[6]]
   // The new W is made in its numerator's slot.
   const [w, numeratorW] = swappingSlots(kept[0], at[0], at[4])
@@ -453,14 +462,7 @@ const frobeniusInModule = (
   // each read before it is written): one n×k array less in the module's memory.
   moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
   const nextW = numeratorW
-  if (x !== undefined) {
-    // The three steps below in one call, row chunk by row chunk: the same bits.
-    moduleMuRows(wasm, x, n, m, m, 1, ht, k, w, gramH, at[7], nextW, EPSILON, l1W, l2W)
-  } else {
-    times(ht, numeratorW)
-    moduleProduct(wasm, w, n, k, k, 1, gramH, k, denominatorW)
-    moduleMultiplyEntries(wasm, w, numeratorW, denominatorW, n * k, nextW, EPSILON, l1W, l2W, 1, 0)
-  }
+  updateInModule(wasm, laid, k, w, n, m, false, ht, gramH, nextW, denominatorW, l1W, l2W)
   const Wout = factorOut(wasm, nextW, n * k)
   if (!updateH) {
     keepCopies(wasm, [Wout], [nextW])
@@ -470,29 +472,61 @@ const frobeniusInModule = (
   // Hᵀ ← Hᵀ ∘ (Xᵀ·W) / (Hᵀ·(WᵀW) + l1 + l2·Hᵀ) with the new W.
   moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
   const nextHt = numeratorHt
-  if (x !== undefined) {
-    // As W's: Xᵀ·W, Hᵀ·(WᵀW) and the update in one call, the same bits.
-    moduleMuRows(wasm, x, m, n, 1, m, nextW, k, ht, gramW, at[7], nextHt, EPSILON, l1H, l2H)
-  } else {
-    transposeTimes(nextW, numeratorHt)
-    moduleProduct(wasm, ht, m, k, k, 1, gramW, k, denominatorHt)
-    moduleMultiplyEntries(
-      wasm,
-      ht,
-      numeratorHt,
-      denominatorHt,
-      m * k,
-      nextHt,
-      EPSILON,
-      l1H,
-      l2H,
-      1,
-      0,
-    )
-  }
+  updateInModule(wasm, laid, k, ht, m, n, true, nextW, gramW, nextHt, denominatorHt, l1H, l2H)
   const Hout = transposedOut(wasm, nextHt, m, k, h)
   keepCopies(wasm, [Wout, Hout], [nextW, h])
   return { W: Wout, H: Hout }
+}
+
+/**
+ * frobeniusInModule's update of one factor F (rows×k at `F`: W, or Hᵀ with `transposed`)
+ * into `next`: F ∘ (A·B) / (F·G + l1 + l2·F), its numerator A·B being X·Hᵀ (B = Hᵀ) or,
+ * transposed, Xᵀ·W (B = W), and G the other factor's Gram (k×k). On a dense X in one
+ * module call, row chunk by row chunk; on a CSR X the numerator is made in `next`, the
+ * denominator in `denominator`, then the entrywise update over `next`: the same bits.
+ */
+const updateInModule = (
+  wasm: KernelModule,
+  laid: XInModule,
+  k: number,
+  F: number,
+  rows: number,
+  inner: number,
+  transposed: boolean,
+  B: number,
+  G: number,
+  next: number,
+  denominator: number,
+  l1: number,
+  l2: number,
+): void => {
+  if (laid.dense !== undefined) {
+    // A(i, l) = X(i, l), or X(l, i) down X's columns: steps in float64s.
+    const rowStep = transposed ? 1 : inner
+    const innerStep = transposed ? rows : 1
+    const scratch = laid.at[7]
+    moduleMuRows(
+      wasm,
+      laid.dense,
+      rows,
+      inner,
+      rowStep,
+      innerStep,
+      B,
+      k,
+      F,
+      G,
+      scratch,
+      next,
+      EPSILON,
+      l1,
+      l2,
+    )
+    return
+  }
+  ;(transposed ? laid.transposeTimes : laid.times)(B, next)
+  moduleProduct(wasm, F, rows, k, k, 1, G, k, denominator)
+  moduleMultiplyEntries(wasm, F, next, denominator, rows * k, next, EPSILON, l1, l2, 1, 0)
 }
 
 /** One iteration's new W (n×k) and, when `updateH`, new H (k×m). */
