@@ -594,8 +594,10 @@ describe("the module's products over long inner dimensions", () => {
     setKernelPath(initialPath)
   })
 
-  // Past about 32 KiB of B the module sums in blocks of l, carrying each running sum on:
-  // every entry must still be the reference's sum in order, bit for bit.
+  // Past about 32 KiB of B (16 KiB where A is read down its columns: gemmTN, gramColumns)
+  // the module sums in blocks of l, carrying each running sum on, two steps of l at a time
+  // with an odd step left over: every entry must still be the reference's sum in order, bit
+  // for bit.
   it.each([
     [37, 1000, 11],
     [9, 3000, 1],
@@ -615,11 +617,14 @@ describe("the module's products over long inner dimensions", () => {
       gemmNT(a, n, p, bt, m),
       gramColumns(a, p, n), // a as p×n: n×n over p rows
       gramRows(a, n, p), // n×n over p columns
+      gemmTN(a, p, n, b, m), // a as p×n, read down its columns
     ])
     expect(found[0]).toEqual(reference.gemm(a, n, p, b, m))
     expect(found[1]).toEqual(reference.gemmNT(a, n, p, bt, m))
     expect(found[2]).toEqual(reference.gramColumns(a, p, n))
     expect(found[3]).toEqual(reference.gramRows(a, n, p))
+    // (The reference gemmTN adds four rows' terms at a time; its gemm sums in order.)
+    expect(found[4]).toEqual(reference.gemm(reference.transpose(a, p, n), n, p, b, m))
   })
 })
 
