@@ -603,6 +603,8 @@ describe("the module's products over long inner dimensions", () => {
     [9, 3000, 1],
     [300, 513, 7],
     [6, 4099, 5],
+    [5, 1797, 10], // B the larger factor: a last row across all its columns, columns past 8
+    [7, 900, 13],
   ])('A %i×%i times B with %i columns', (n, p, m) => {
     let state = n + p + m
     const next = () => {

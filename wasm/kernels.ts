@@ -30,9 +30,11 @@ export function gemmStrided(
     // tile of A passes over it.
     for (let j = 0; j < m4; j += 4) {
       for (let i = 0; i < rows4; i += 4) tile(a, i, inner, rowStep, innerStep, b, m, j, out, 0)
-      edge(a, rows4, rows, inner, rowStep, innerStep, b, m, j, j + 4, out, 0)
     }
-    edge(a, 0, rows, inner, rowStep, innerStep, b, m, m4, m, out, 0)
+    // The columns right of the tiles, then the rows below them across every column, so that
+    // a row's edge runs several columns' sums side by side.
+    edge(a, 0, rows4, inner, rowStep, innerStep, b, m, m4, m, out, 0)
+    edge(a, rows4, rows, inner, rowStep, innerStep, b, m, 0, m, out, 0)
   } else {
     // A is the larger: its rows pass over B in blocks of l whose rows of B (about 32 KiB,
     // a first-level cache) stay in cache for every tile; each running sum carries on from
@@ -155,7 +157,9 @@ function tile(
 
 /**
  * Rows i0..i1-1 by columns j0..j1-1 of gemmStrided's out, for the edges that whole tiles
- * do not cover: four rows by two columns at a time where they fit, then single rows.
+ * do not cover: four rows by two columns at a time where they fit, then single rows, eight,
+ * four and two columns at a time. A pair of running sums waits for its previous addition at
+ * every step of l, so a single row runs as many pairs side by side as fit in registers.
  */
 function edge(
   a: usize,
@@ -246,6 +250,47 @@ function edge(
     const ai = a + <usize>i * rowStep
     const o = out + <usize>i * rowB
     let j = j0
+    // Eight columns at a time where they fit: four running sums that do not wait on each
+    // other (one pair of sums waits for its previous addition at every step of l).
+    for (; j + 7 < j1; j += 8) {
+      const oj = o + ((<usize>j) << 3)
+      let s0 = from ? v128.load(oj) : zero
+      let s1 = from ? v128.load(oj, 16) : zero
+      let s2 = from ? v128.load(oj, 32) : zero
+      let s3 = from ? v128.load(oj, 48) : zero
+      let offA: usize = 0
+      let row = b + ((<usize>j) << 3)
+      for (let l = 0; l < inner; l++) {
+        const x = v128.load64_splat(ai + offA)
+        s0 = f64x2.add(s0, f64x2.mul(x, v128.load(row)))
+        s1 = f64x2.add(s1, f64x2.mul(x, v128.load(row, 16)))
+        s2 = f64x2.add(s2, f64x2.mul(x, v128.load(row, 32)))
+        s3 = f64x2.add(s3, f64x2.mul(x, v128.load(row, 48)))
+        offA += innerStep
+        row += rowB
+      }
+      v128.store(oj, s0)
+      v128.store(oj, s1, 16)
+      v128.store(oj, s2, 32)
+      v128.store(oj, s3, 48)
+    }
+    if (j + 3 < j1) {
+      const oj = o + ((<usize>j) << 3)
+      let s0 = from ? v128.load(oj) : zero
+      let s1 = from ? v128.load(oj, 16) : zero
+      let offA: usize = 0
+      let row = b + ((<usize>j) << 3)
+      for (let l = 0; l < inner; l++) {
+        const x = v128.load64_splat(ai + offA)
+        s0 = f64x2.add(s0, f64x2.mul(x, v128.load(row)))
+        s1 = f64x2.add(s1, f64x2.mul(x, v128.load(row, 16)))
+        offA += innerStep
+        row += rowB
+      }
+      v128.store(oj, s0)
+      v128.store(oj, s1, 16)
+      j += 4
+    }
     for (; j + 1 < j1; j += 2) {
       const oj = o + ((<usize>j) << 3)
       let s = from ? v128.load(oj) : zero
