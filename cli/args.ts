@@ -5,7 +5,14 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { setKernelPath, type KernelPath, type NmfError } from 'nmfkit'
-import { inputError, usageError, type CliError, type CliResult } from './errors.ts'
+import {
+  escapeControls,
+  inputError,
+  quotedToken,
+  usageError,
+  type CliError,
+  type CliResult,
+} from './errors.ts'
 import { isStandardInput } from './files.ts'
 import { inputFormats, type InputFormat, type ReadOptions } from './formats/read.ts'
 import { TOO_SMALL, underflows } from './formats/text.ts'
@@ -20,11 +27,16 @@ export const tryParse = <A>(command: string, parse: () => A): CliResult<A> => {
     const first = message.split('\n')[0].split(/\.\s/)[0].replace(/\.$/, '')
     const ambiguous = /^Option '([^']*)' argument is ambiguous/.exec(first)
     const long = /use '(--[\w-]+)=-XYZ'/.exec(message)?.[1]
+    // An unknown option is shown as the user typed it, which may hold a line break: its
+    // name is read whole from the JSON that ends the message (`as in '-- "--a\nb"`).
+    const unknown = /^Unknown option '[\s\S]*as in '-- ("(?:[^"\\]|\\.)*")$/.exec(message)
     const reason =
-      ambiguous === null
-        ? `${first[0].toLowerCase()}${first.slice(1)}`
-        : `option ${ambiguous[1]}: expected a value, found an option; ` +
-          `a value that starts with '-' is written ${long ?? ambiguous[1]}=-VALUE`
+      unknown !== null
+        ? `unknown option ${quotedToken(JSON.parse(unknown[1]) as string)}`
+        : ambiguous === null
+          ? escapeControls(`${first[0].toLowerCase()}${first.slice(1)}`)
+          : `option ${ambiguous[1]}: expected a value, found an option; ` +
+            `a value that starts with '-' is written ${long ?? ambiguous[1]}=-VALUE`
     return E.left(usageError(`${reason} (see nmfkit ${command} --help)`))
   }
 }
@@ -64,7 +76,9 @@ export const decimalNumber = (text: string): number | undefined =>
 export const numberOrText = (flag: string, text: string): CliResult<number | string> => {
   const range = DECIMAL.test(text) ? outOfRange(text) : undefined
   if (range !== undefined) {
-    return E.left(usageError(`option ${flag}: expected a number, found '${text}', ${range}`))
+    return E.left(
+      usageError(`option ${flag}: expected a number, found ${quotedToken(text)}, ${range}`),
+    )
   }
   return E.right(decimalNumber(text) ?? text)
 }
@@ -90,7 +104,7 @@ export const numberFlag = (
     return E.left(
       usageError(
         `option ${flag.startsWith('-') ? flag : `--${flag}`}: ` +
-          `expected ${integer ? 'an integer' : 'a number'}, found '${text}'` +
+          `expected ${integer ? 'an integer' : 'a number'}, found ${quotedToken(text)}` +
           (range === undefined ? '' : `, ${range}`),
       ),
     )
@@ -105,7 +119,9 @@ export const everyFlag = (
 ): CliResult<number | undefined> => {
   const every = numberFlag('every', text, true)
   if (E.isRight(every) && every.right !== undefined && every.right < 1) {
-    return E.left(usageError(`option --every: expected an integer ≥ 1, found '${text}'`))
+    return E.left(
+      usageError(`option --every: expected an integer ≥ 1, found ${quotedToken(text ?? '')}`),
+    )
   }
   // Without -v nothing prints by iterations: a --every that would be ignored is refused.
   if (E.isRight(every) && every.right !== undefined && !verbose) {
@@ -200,14 +216,17 @@ export const readOptionsOf = (values: InputFlagValues): CliResult<ReadOptions> =
   const format = values.format
   if (format !== undefined && !inputFormats.includes(format as InputFormat)) {
     return E.left(
-      usageError(`option --format: expected one of ${inputFormats.join(', ')}, found '${format}'`),
+      usageError(
+        `option --format: expected one of ${inputFormats.join(', ')}, found ${quotedToken(format)}`,
+      ),
     )
   }
   const delimiter = values.delimiter === undefined ? undefined : delimiters[values.delimiter]
   if (values.delimiter !== undefined && delimiter === undefined) {
     return E.left(
       usageError(
-        `option --delimiter: expected ',', 'tab', ';' or 'space', found '${values.delimiter}'`,
+        `option --delimiter: expected ',', 'tab', ';' or 'space', ` +
+          `found ${quotedToken(values.delimiter)}`,
       ),
     )
   }
@@ -323,7 +342,9 @@ const applyKernelsFlag = (value: string | undefined): CliResult<void> => {
   if (value === undefined) return E.right(undefined)
   if (!(KERNEL_PATHS as readonly string[]).includes(value)) {
     return E.left(
-      usageError(`option --kernels: expected ${KERNEL_PATHS.join(', ')}, found '${value}'`),
+      usageError(
+        `option --kernels: expected ${KERNEL_PATHS.join(', ')}, found ${quotedToken(value)}`,
+      ),
     )
   }
   setKernelPath(value as KernelPath)

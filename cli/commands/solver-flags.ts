@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { solvers, type AnySolver } from 'nmfkit'
 import { flagOf, numberFlag, numberOrText } from '../args.ts'
-import { usageError, type CliResult } from '../errors.ts'
+import { quotedToken, usageError, type CliResult } from '../errors.ts'
 
 /** The values of the fit flags, as parseArgs returns them. */
 export interface SolverFlagValues {
@@ -110,7 +110,7 @@ export const solverOptions = (
     return E.left(
       usageError(
         `option --solver: expected one of ${solvers.map((s) => s.name).join(', ')}, ` +
-          `found '${solverName}'`,
+          `found ${quotedToken(solverName)}`,
       ),
     )
   }
@@ -150,7 +150,7 @@ export const solverOptions = (
   for (const pair of values.set ?? []) {
     const match = SET_PAIR.exec(pair)
     if (match === null)
-      return E.left(usageError(`option --set: expected NAME=VALUE, found '${pair}'`))
+      return E.left(usageError(`option --set: expected NAME=VALUE, found ${quotedToken(pair)}`))
     // The option's name, and the flag as the user wrote it (max-iter or maxIter).
     const name = optionName(match[1])
     const written = match[1]

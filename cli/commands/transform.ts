@@ -32,6 +32,7 @@ import {
   fileName,
   inputError,
   quoteCell,
+  quotedToken,
   usageError,
   type CliError,
   type CliResult,
@@ -100,7 +101,7 @@ const flagOptions = (values: TransformValues): CliResult<Record<string, unknown>
       return E.left(
         usageError(
           `option --solver: expected cd or mu (the solvers with a transform), ` +
-            `found '${values.solver}'`,
+            `found ${quotedToken(values.solver)}`,
         ),
       )
     }
@@ -188,7 +189,7 @@ const transformError = (
             `option --solver: ${detail} (` +
               (model.solver === undefined
                 ? 'the model names no solver'
-                : `the model's solver, '${model.solver}', has no transform`) +
+                : `the model's solver, ${quotedToken(model.solver)}, has no transform`) +
               ", so transform runs cd; give --solver mu for the model's loss)",
           )
     }

@@ -323,6 +323,61 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     ])
   })
 
+  it('what the user typed, echoed back: escaped where a terminal would act on it', async () => {
+    const { transform, compare } = await withModel('echo.json')
+    writeFileSync(
+      join(folder, 'echo-words.mtx'),
+      '%%MatrixMarket matrix coord\u001b[2J real general\n',
+    )
+    const fit = (...flags: string[]) => nmfkit(folder, 'fit', 'good.csv', '-k', '1', ...flags)
+    const runs = await Promise.all([
+      nmfkit(folder, 'fi\u001b[31mt'),
+      nmfkit(folder, 'help', 'a\u202eb'),
+      fit('--a\nb'),
+      fit('--every', '\u009b', '-v'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '2\n3'),
+      fit('--max-iter', '1\u2028'),
+      fit('--tol', '1e-4\u0085'),
+      fit('--format', 'c\u202esv'),
+      fit('--delimiter', '\t\t'),
+      fit('--kernels', 'gpu\n'),
+      fit('--solver', 'mu\u200f'),
+      fit('--set', 'max-iter\n=3'),
+      fit('--loss', 'a\u202eb', '-q'),
+      transform('--solver', 'c\rd'),
+      compare('--comparators', 'aligned,n\u2066orms'),
+      nmfkit(folder, 'show', 'echo.json', '--shape', '1x\u001b', '-o', 'echo.svg'),
+      nmfkit(folder, 'info', 'echo-words.mtx'),
+    ])
+    expect(runs.map(oneLineFailure)).toEqual([
+      'nmfkit: unknown command "fi\\u001b[31mt": expected one of fit, transform, compare, ' +
+        'info, show (see nmfkit --help)',
+      'nmfkit: unknown command "a\\u202eb": expected one of fit, transform, compare, info, ' +
+        'show (see nmfkit --help)',
+      'nmfkit fit: unknown option "--a\\nb" (see nmfkit fit --help)',
+      'nmfkit fit: option --every: expected an integer, found "\\u009b"',
+      'nmfkit fit: option -k: expected an integer, found "2\\n3"',
+      'nmfkit fit: option --max-iter: expected an integer, found "1\\u2028"',
+      'nmfkit fit: option --tol: expected a number, found "1e-4\\u0085"',
+      'nmfkit fit: option --format: expected one of csv, tsv, txt, mtx, npy, json, ' +
+        'found "c\\u202esv"',
+      `nmfkit fit: option --delimiter: expected ',', 'tab', ';' or 'space', found "\\t\\t"`,
+      'nmfkit fit: option --kernels: expected auto, reference, wasm, found "gpu\\n"',
+      'nmfkit fit: option --solver: expected one of cd, moving-average, mu, found "mu\\u200f"',
+      'nmfkit fit: option --set: expected NAME=VALUE, found "max-iter\\n=3"',
+      // The library shows the value it refuses as JSON, which keeps U+202E as it is.
+      "nmfkit fit: option --loss: expected 'frobenius', 'kullback-leibler', 'itakura-saito' " +
+        'or a finite number, found "a\\u202eb"',
+      'nmfkit transform: option --solver: expected cd or mu (the solvers with a transform), ' +
+        'found "c\\rd"',
+      'nmfkit compare: option --comparators: expected aligned or norms, found "n\\u2066orms"',
+      'nmfkit show: option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = 2 (the ' +
+        'features), found "1x\\u001b"',
+      "nmfkit info: echo-words.mtx: line 1: expected the format 'coordinate' or 'array', " +
+        'found "coord\\u001b[2j"',
+    ])
+  })
+
   it("a solver that cannot take the model's loss: --solver's, unless --loss gave it", async () => {
     const { transform } = await withModel('kl.json', '--solver', 'mu', '--loss', 'kullback-leibler')
     const refusal =
