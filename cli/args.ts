@@ -14,6 +14,7 @@ import {
   type CliResult,
 } from './errors.ts'
 import { isStandardInput } from './files.ts'
+import { flagOf, libraryDetail } from './library-errors.ts'
 import { inputFormats, type InputFormat, type ReadOptions } from './formats/read.ts'
 import { TOO_SMALL, underflows } from './formats/text.ts'
 
@@ -248,21 +249,6 @@ export const readOptionsOf = (values: InputFlagValues): CliResult<ReadOptions> =
   })
 }
 
-/** The flag of each library option, for messages. */
-const flagOfOption: Readonly<Record<string, string>> = {
-  components: '-k',
-  maxIter: '--max-iter',
-  alphaW: '--alpha-w',
-  alphaH: '--alpha-h',
-  l1Ratio: '--l1-ratio',
-  betaLoss: '--loss',
-  'aligned.tolerance': '--tolerance',
-}
-
-/** The flag that sets a library option: `maxIter` → `--max-iter`, `gamma` → `--gamma`. */
-export const flagOf = (option: string): string =>
-  flagOfOption[option] ?? `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
-
 /** The flag as the user wrote it for `option` (e.g. `-k` or `--components`), if given. */
 export const writtenFlag = (tokens: readonly Token[] | undefined, option: string) =>
   tokens?.find((token) => token.kind === 'option' && token.name === option)?.rawName
@@ -287,15 +273,16 @@ export const placedInputError = (
 
 /**
  * A library error as a one-line CLI error: an option is named by its flag (as the user
- * wrote it, where `asWritten` has it: `--components`, `--set max-iter`), and a bad entry
- * of the input by its place in the file.
+ * wrote it, where `asWritten` has it: `--components`, `--set max-iter`), in the error's
+ * prefix and in its advice (`libraryDetail`), and a bad entry of the input by its place in
+ * the file.
  */
 export const fromLibraryError = (
   error: NmfError,
   input?: { readonly file: string; readonly locate: (row: number, col: number) => string },
   asWritten: ReadonlyMap<string, string> = new Map(),
 ): CliError => {
-  const detail = error.message.replace(/^[\w.]+: /, '')
+  const detail = libraryDetail(error, asWritten)
   // An entry of X, where the error names one, has its place in the file (a number the fit
   // computed has row and col -1).
   const row = 'row' in error ? (error.row ?? -1) : -1

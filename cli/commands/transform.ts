@@ -46,6 +46,7 @@ import {
 } from '../files.ts'
 import { readMatrixFile } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
+import { libraryDetail } from '../library-errors.ts'
 import { readModel, type Model } from '../model.ts'
 import { lossOption } from './solver-flags.ts'
 import { createProgress, formatDuration, formatTol, iterations, progressMode } from '../progress.ts'
@@ -152,7 +153,7 @@ const transformError = (
     readonly locateH: (row: number, col: number) => string
   },
 ): CliError => {
-  const detail = error.message.replace(/^[\w.]+: /, '')
+  const detail = libraryDetail(error)
   // An option that no flag gave is the model's: its file is at fault, not a flag.
   if (error._tag === 'InvalidOption' && !(error.option in fromFlags)) {
     return inputError(model.file, detail)
@@ -168,14 +169,14 @@ const transformError = (
   }
   if (error._tag === 'Unsupported' && error.option === 'betaLoss' && values.loss === undefined) {
     // The loss is the model's. A zero in X that it cannot take is the input's, named by
-    // its place...
+    // its place (the loss, which no flag gave, as the model's)...
     if (error.row !== undefined && error.col !== undefined) {
       return placedInputError(
         input.file,
         input.locate,
         error.row,
         error.col,
-        detail,
+        detail.replace(/^--loss /, 'loss '),
         "the model's ",
       )
     }

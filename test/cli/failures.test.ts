@@ -294,8 +294,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     const penalty = ['fit', 'good.csv', '-k', '1', '--solver', 'moving-average']
     expect(oneLineFailure(await nmfkit(folder, ...penalty, '--alpha-h', '0.5'))).toBe(
       "nmfkit fit: option --alpha-h: solver 'moving-average' does not apply penalties (its " +
-        'capabilities.penalties is not true), found alphaH 0.5: leave alphaW and alphaH at 0, ' +
-        "or use a solver that applies them ('cd', 'mu')",
+        'capabilities.penalties is not true), found --alpha-h 0.5: leave --alpha-w and ' +
+        '--alpha-h at 0, or use --solver cd or mu, which apply them',
     )
     expect(oneLineFailure(await compare('--comparators', 'norms', '--tolerance', '1e-7'))).toBe(
       'nmfkit compare: option --tolerance: it sets aligned, which --comparators leaves out',
@@ -381,8 +381,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
   it("a solver that cannot take the model's loss: --solver's, unless --loss gave it", async () => {
     const { transform } = await withModel('kl.json', '--solver', 'mu', '--loss', 'kullback-leibler')
     const refusal =
-      "solver 'cd' handles only betaLoss 'frobenius', found 'kullback-leibler' (β = 1); " +
-      "use solver 'mu' for other losses"
+      "solver 'cd' handles only --loss frobenius, found 'kullback-leibler' (β = 1); " +
+      'use --solver mu for other losses'
     expect(oneLineFailure(await transform('--solver', 'cd'))).toBe(
       `nmfkit transform: option --solver: ${refusal} ` +
         "(the loss is the model's; --loss overrides it)",
@@ -530,8 +530,9 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     const line = oneLineFailure(await nmfkit(folder, 'transform', 'zero.csv', '--model', 'is.json'))
     expect(line).toMatch(
       new RegExp(
-        String.raw`^nmfkit transform: zero\.csv: line 2, column 1: the model's betaLoss ` +
-          String.raw`'itakura-saito' \(β = 0\) needs X without zeros, found 0: for β ≤ 0 `,
+        String.raw`^nmfkit transform: zero\.csv: line 2, column 1: the model's loss ` +
+          String.raw`itakura-saito \(β = 0\) needs X without zeros, found 0: for β ≤ 0 .*` +
+          String.raw`or use --loss kullback-leibler or another β > 0$`,
       ),
     )
   })
@@ -543,8 +544,9 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
     expect(line).toMatch(
       new RegExp(
-        String.raw`^nmfkit fit: zero-fit\.csv: line 2, column 2: betaLoss 'itakura-saito' ` +
-          String.raw`\(β = 0\) needs X without zeros, found 0: for β ≤ 0 `,
+        String.raw`^nmfkit fit: zero-fit\.csv: line 2, column 2: --loss itakura-saito ` +
+          String.raw`\(β = 0\) needs X without zeros, found 0: for β ≤ 0 .*` +
+          String.raw`or use --loss kullback-leibler or another β > 0$`,
       ),
     )
   })
@@ -581,8 +583,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(
       oneLineFailure(await nmfkit(folder, 'transform', 'good.csv', '--model', 'cd-kl.json', '-q')),
     ).toBe(
-      "nmfkit transform: cd-kl.json: solver 'cd' handles only betaLoss 'frobenius', found " +
-        "'kullback-leibler' (β = 1); use solver 'mu' for other losses (the solver and the loss " +
+      "nmfkit transform: cd-kl.json: solver 'cd' handles only --loss frobenius, found " +
+        "'kullback-leibler' (β = 1); use --solver mu for other losses (the solver and the loss " +
         "are the model's)",
     )
   })
@@ -599,8 +601,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     writeFileSync(join(folder, 'plain-mu.json'), JSON.stringify(model))
     const run = await nmfkit(folder, 'transform', 'good.csv', '--model', 'plain-mu.json', '-q')
     expect(oneLineFailure(run)).toBe(
-      "nmfkit transform: option --solver: solver 'cd' handles only betaLoss 'frobenius', found " +
-        "'itakura-saito' (β = 0); use solver 'mu' for other losses (the model's solver, " +
+      "nmfkit transform: option --solver: solver 'cd' handles only --loss frobenius, found " +
+        "'itakura-saito' (β = 0); use --solver mu for other losses (the model's solver, " +
         "'plain-mu', has no transform, so transform runs cd; give --solver mu for the model's " +
         'loss)',
     )
@@ -696,8 +698,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(oneLineFailure(loss)).toMatch(
       new RegExp(
         String.raw`^nmfkit fit: option --loss: expected [WH] after iteration 1 to be finite, ` +
-          String.raw`found NaN at row \d+, column \d+; solver 'mu' overflowed: betaLoss β = 5 ` +
-          String.raw`raises W·H to the powers β − 1 and β − 2; use a betaLoss in \[0, 2\], ` +
+          String.raw`found NaN at row \d+, column \d+; solver 'mu' overflowed: --loss 5 \(β = 5\) ` +
+          String.raw`raises W·H to the powers β − 1 and β − 2; use a --loss in \[0, 2\], ` +
           String.raw`or scale X down$`,
       ),
     )
@@ -755,7 +757,7 @@ describe('a refused device: no file replaced', () => {
 })
 
 describe('bad usage: one line naming the option', () => {
-  it('an unknown option, a missing -k, a bad output name, a bad --set value', async () => {
+  it('an unknown option, a missing -k, a bad output name, a bad --set value, --init', async () => {
     const runs = await Promise.all([
       nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--bogus'),
       nmfkit(folder, 'fit', 'good.csv'),
@@ -765,6 +767,9 @@ describe('bad usage: one line naming the option', () => {
       nmfkit(folder, 'fit', 'good.csv', '--components=0'),
       nmfkit(folder, 'fit', 'good.csv', '-k', '0'),
       nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--set', 'betaLoss=1'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '3', '--init', 'nndsvd'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--init', 'svd'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--set', 'init=1'),
     ])
     expect(runs.map(oneLineFailure)).toEqual([
       "nmfkit fit: unknown option '--bogus' (see nmfkit fit --help)",
@@ -778,8 +783,15 @@ describe('bad usage: one line naming the option', () => {
       // The library's refusal of the number of components names the flag as written.
       'nmfkit fit: option --components: expected an integer ≥ 1, found 0',
       'nmfkit fit: option -k: expected an integer ≥ 1, found 0',
-      "nmfkit fit: option --set betaLoss: solver 'cd' handles only betaLoss 'frobenius', " +
-        "found 'kullback-leibler' (β = 1); use solver 'mu' for other losses",
+      "nmfkit fit: option --set betaLoss: solver 'cd' handles only --set betaLoss=frobenius, " +
+        "found 'kullback-leibler' (β = 1); use --solver mu for other losses",
+      // The library's advice, as a command line gives it.
+      "nmfkit fit: option --init: 'nndsvd' needs components ≤ min(samples, features) = 2, " +
+        'found 3; use --init random for more components',
+      // Not the library's list, which offers factors { W, H } that no flag gives.
+      "nmfkit fit: option --init: expected one of random, nndsvd, nndsvda, nndsvdar, found 'svd'",
+      'nmfkit fit: option --set init: expected one of random, nndsvd, nndsvda, nndsvdar, ' +
+        "found '1'",
     ])
   })
 })
