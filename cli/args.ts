@@ -5,6 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { setKernelPath, type KernelPath, type NmfError } from 'nmfkit'
+import { KERNEL_PATHS, kernelsRefusal } from './environment.ts'
 import {
   escapeControls,
   inputError,
@@ -322,8 +323,6 @@ export const fitRunFlagsHelp = `  -q, --quiet            no progress bar and no 
                          environment variable NMFKIT_KERNELS sets the default
   -h, --help             print this help`
 
-const KERNEL_PATHS: readonly KernelPath[] = ['auto', 'reference', 'wasm']
-
 /** Applies `--kernels`, when given, for the rest of the command. */
 const applyKernelsFlag = (value: string | undefined): CliResult<void> => {
   if (value === undefined) return E.right(undefined)
@@ -370,10 +369,11 @@ const repeatedFlag = (values: object, tokens: readonly Token[]): string | undefi
 
 /**
  * The start every command shares: its flags parsed, its usage printed for --help (then
- * there is nothing left to do: `undefined`), and the number of positional arguments
- * checked against `expected`, e.g. `[1, 'one INPUT file']`.
+ * there is nothing left to do: `undefined`), an NMFKIT_KERNELS that nmfkit does not know
+ * refused unless `--kernels` replaces it (environment.ts), and the number of positional
+ * arguments checked against `expected`, e.g. `[1, 'one INPUT file']`.
  */
-export const startCommand = <V extends { readonly help?: boolean }>(
+export const startCommand = <V extends { readonly help?: boolean; readonly kernels?: string }>(
   command: string,
   usage: string,
   expected: readonly [number, string],
@@ -391,6 +391,8 @@ export const startCommand = <V extends { readonly help?: boolean }>(
     process.stdout.write(usage)
     return E.right(undefined)
   }
+  const refusal = kernelsRefusal(parsed.right.values.kernels)
+  if (refusal !== undefined) return E.left(usageError(refusal))
   const found = parsed.right.positionals.length
   if (found !== expected[0]) {
     return E.left(

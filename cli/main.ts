@@ -5,6 +5,9 @@
  * bad input or a refused write, 1 for an internal failure). A command writes its
  * files only when everything before succeeded.
  */
+// First, before the commands load nmfkit: an NMFKIT_KERNELS that nmfkit would refuse when
+// it loads is taken out of the environment, for the commands to refuse (not help, version).
+import './environment.ts'
 import * as E from 'fp-ts/lib/Either.js'
 import { runCompare } from './commands/compare.ts'
 import { runFit } from './commands/fit.ts'
