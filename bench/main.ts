@@ -1,8 +1,8 @@
 /**
  * The entry of `npm run bench`, which runs bench/run.ts. nmfkit reads NMFKIT_KERNELS when
- * it loads, so `--kernels` is settled first, as the `nmfkit` command settles it
- * (cli/bin.js): a valid flag wins over the variable (and the children inherit it); an
- * invalid one clears the variable, so that bench/run.ts's own check names the flag. A
+ * it loads, so `--kernels` is settled first, to the rules the `nmfkit` command keeps
+ * (cli/environment.ts): a valid flag wins over the variable (and the children inherit it);
+ * an invalid one clears the variable, so that bench/run.ts's own check names the flag. A
  * variable nmfkit does not know ends the run with nmfkit's one line, not a stack trace.
  */
 const flag = process.argv.findIndex((arg) => arg === '--kernels' || arg.startsWith('--kernels='))

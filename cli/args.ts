@@ -5,8 +5,17 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { setKernelPath, type KernelPath, type NmfError } from 'nmfkit'
-import { inputError, usageError, type CliError, type CliResult } from './errors.ts'
+import { KERNEL_PATHS, kernelsRefusal } from './environment.ts'
+import {
+  escapeControls,
+  inputError,
+  quotedToken,
+  usageError,
+  type CliError,
+  type CliResult,
+} from './errors.ts'
 import { isStandardInput } from './files.ts'
+import { flagOf, libraryDetail } from './library-errors.ts'
 import { inputFormats, type InputFormat, type ReadOptions } from './formats/read.ts'
 import { TOO_SMALL, underflows } from './formats/text.ts'
 
@@ -20,11 +29,16 @@ export const tryParse = <A>(command: string, parse: () => A): CliResult<A> => {
     const first = message.split('\n')[0].split(/\.\s/)[0].replace(/\.$/, '')
     const ambiguous = /^Option '([^']*)' argument is ambiguous/.exec(first)
     const long = /use '(--[\w-]+)=-XYZ'/.exec(message)?.[1]
+    // An unknown option is shown as the user typed it, which may hold a line break: its
+    // name is read whole from the JSON that ends the message (`as in '-- "--a\nb"`).
+    const unknown = /^Unknown option '[\s\S]*as in '-- ("(?:[^"\\]|\\.)*")$/.exec(message)
     const reason =
-      ambiguous === null
-        ? `${first[0].toLowerCase()}${first.slice(1)}`
-        : `option ${ambiguous[1]}: expected a value, found an option; ` +
-          `a value that starts with '-' is written ${long ?? ambiguous[1]}=-VALUE`
+      unknown !== null
+        ? `unknown option ${quotedToken(JSON.parse(unknown[1]) as string)}`
+        : ambiguous === null
+          ? escapeControls(`${first[0].toLowerCase()}${first.slice(1)}`)
+          : `option ${ambiguous[1]}: expected a value, found an option; ` +
+            `a value that starts with '-' is written ${long ?? ambiguous[1]}=-VALUE`
     return E.left(usageError(`${reason} (see nmfkit ${command} --help)`))
   }
 }
@@ -64,7 +78,9 @@ export const decimalNumber = (text: string): number | undefined =>
 export const numberOrText = (flag: string, text: string): CliResult<number | string> => {
   const range = DECIMAL.test(text) ? outOfRange(text) : undefined
   if (range !== undefined) {
-    return E.left(usageError(`option ${flag}: expected a number, found '${text}', ${range}`))
+    return E.left(
+      usageError(`option ${flag}: expected a number, found ${quotedToken(text)}, ${range}`),
+    )
   }
   return E.right(decimalNumber(text) ?? text)
 }
@@ -90,7 +106,7 @@ export const numberFlag = (
     return E.left(
       usageError(
         `option ${flag.startsWith('-') ? flag : `--${flag}`}: ` +
-          `expected ${integer ? 'an integer' : 'a number'}, found '${text}'` +
+          `expected ${integer ? 'an integer' : 'a number'}, found ${quotedToken(text)}` +
           (range === undefined ? '' : `, ${range}`),
       ),
     )
@@ -105,7 +121,9 @@ export const everyFlag = (
 ): CliResult<number | undefined> => {
   const every = numberFlag('every', text, true)
   if (E.isRight(every) && every.right !== undefined && every.right < 1) {
-    return E.left(usageError(`option --every: expected an integer ≥ 1, found '${text}'`))
+    return E.left(
+      usageError(`option --every: expected an integer ≥ 1, found ${quotedToken(text ?? '')}`),
+    )
   }
   // Without -v nothing prints by iterations: a --every that would be ignored is refused.
   if (E.isRight(every) && every.right !== undefined && !verbose) {
@@ -200,14 +218,17 @@ export const readOptionsOf = (values: InputFlagValues): CliResult<ReadOptions> =
   const format = values.format
   if (format !== undefined && !inputFormats.includes(format as InputFormat)) {
     return E.left(
-      usageError(`option --format: expected one of ${inputFormats.join(', ')}, found '${format}'`),
+      usageError(
+        `option --format: expected one of ${inputFormats.join(', ')}, found ${quotedToken(format)}`,
+      ),
     )
   }
   const delimiter = values.delimiter === undefined ? undefined : delimiters[values.delimiter]
   if (values.delimiter !== undefined && delimiter === undefined) {
     return E.left(
       usageError(
-        `option --delimiter: expected ',', 'tab', ';' or 'space', found '${values.delimiter}'`,
+        `option --delimiter: expected ',', 'tab', ';' or 'space', ` +
+          `found ${quotedToken(values.delimiter)}`,
       ),
     )
   }
@@ -228,21 +249,6 @@ export const readOptionsOf = (values: InputFlagValues): CliResult<ReadOptions> =
     ...(values.key === undefined ? {} : { key: values.key }),
   })
 }
-
-/** The flag of each library option, for messages. */
-const flagOfOption: Readonly<Record<string, string>> = {
-  components: '-k',
-  maxIter: '--max-iter',
-  alphaW: '--alpha-w',
-  alphaH: '--alpha-h',
-  l1Ratio: '--l1-ratio',
-  betaLoss: '--loss',
-  'aligned.tolerance': '--tolerance',
-}
-
-/** The flag that sets a library option: `maxIter` → `--max-iter`, `gamma` → `--gamma`. */
-export const flagOf = (option: string): string =>
-  flagOfOption[option] ?? `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
 
 /** The flag as the user wrote it for `option` (e.g. `-k` or `--components`), if given. */
 export const writtenFlag = (tokens: readonly Token[] | undefined, option: string) =>
@@ -268,15 +274,16 @@ export const placedInputError = (
 
 /**
  * A library error as a one-line CLI error: an option is named by its flag (as the user
- * wrote it, where `asWritten` has it: `--components`, `--set max-iter`), and a bad entry
- * of the input by its place in the file.
+ * wrote it, where `asWritten` has it: `--components`, `--set max-iter`), in the error's
+ * prefix and in its advice (`libraryDetail`), and a bad entry of the input by its place in
+ * the file.
  */
 export const fromLibraryError = (
   error: NmfError,
   input?: { readonly file: string; readonly locate: (row: number, col: number) => string },
   asWritten: ReadonlyMap<string, string> = new Map(),
 ): CliError => {
-  const detail = error.message.replace(/^[\w.]+: /, '')
+  const detail = libraryDetail(error, asWritten)
   // An entry of X, where the error names one, has its place in the file (a number the fit
   // computed has row and col -1).
   const row = 'row' in error ? (error.row ?? -1) : -1
@@ -316,14 +323,14 @@ export const fitRunFlagsHelp = `  -q, --quiet            no progress bar and no 
                          environment variable NMFKIT_KERNELS sets the default
   -h, --help             print this help`
 
-const KERNEL_PATHS: readonly KernelPath[] = ['auto', 'reference', 'wasm']
-
 /** Applies `--kernels`, when given, for the rest of the command. */
 const applyKernelsFlag = (value: string | undefined): CliResult<void> => {
   if (value === undefined) return E.right(undefined)
   if (!(KERNEL_PATHS as readonly string[]).includes(value)) {
     return E.left(
-      usageError(`option --kernels: expected ${KERNEL_PATHS.join(', ')}, found '${value}'`),
+      usageError(
+        `option --kernels: expected ${KERNEL_PATHS.join(', ')}, found ${quotedToken(value)}`,
+      ),
     )
   }
   setKernelPath(value as KernelPath)
@@ -362,10 +369,11 @@ const repeatedFlag = (values: object, tokens: readonly Token[]): string | undefi
 
 /**
  * The start every command shares: its flags parsed, its usage printed for --help (then
- * there is nothing left to do: `undefined`), and the number of positional arguments
- * checked against `expected`, e.g. `[1, 'one INPUT file']`.
+ * there is nothing left to do: `undefined`), an NMFKIT_KERNELS that nmfkit does not know
+ * refused unless `--kernels` replaces it (environment.ts), and the number of positional
+ * arguments checked against `expected`, e.g. `[1, 'one INPUT file']`.
  */
-export const startCommand = <V extends { readonly help?: boolean }>(
+export const startCommand = <V extends { readonly help?: boolean; readonly kernels?: string }>(
   command: string,
   usage: string,
   expected: readonly [number, string],
@@ -383,6 +391,8 @@ export const startCommand = <V extends { readonly help?: boolean }>(
     process.stdout.write(usage)
     return E.right(undefined)
   }
+  const refusal = kernelsRefusal(parsed.right.values.kernels)
+  if (refusal !== undefined) return E.left(usageError(refusal))
   const found = parsed.right.positionals.length
   if (found !== expected[0]) {
     return E.left(

@@ -4,14 +4,6 @@
 /* global process, URL */
 import { existsSync } from 'node:fs'
 
-// A valid --kernels wins over NMFKIT_KERNELS, which the library reads when it loads.
-const flag = process.argv.findIndex((arg) => arg === '--kernels' || arg.startsWith('--kernels='))
-if (flag >= 0) {
-  const arg = process.argv[flag]
-  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : process.argv[flag + 1]
-  if (['auto', 'reference', 'wasm'].includes(value)) process.env.NMFKIT_KERNELS = value
-}
-
 try {
   if (existsSync(new URL('./main.js', import.meta.url))) {
     await import('./main.js')
@@ -21,7 +13,8 @@ try {
     await import('./main.ts')
   }
 } catch (error) {
-  // Loading failed before the command could run (e.g. NMFKIT_KERNELS is not a known path).
+  // Loading failed before the command could run. (An NMFKIT_KERNELS that nmfkit does not
+  // know, which made nmfkit fail to load, main.ts settles before: see environment.ts.)
   process.stderr.write(`nmfkit: ${error instanceof Error ? error.message : String(error)}\n`)
   process.exitCode = 2
 }

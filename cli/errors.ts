@@ -65,14 +65,20 @@ export const unicodeEscape = (char: string): string =>
   `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
 
 /**
+ * `text` with each character `isDisplayControl` names written as its escape (`\u001b`), the
+ * rest as it is: for text the command did not quote itself, the library's messages (which
+ * show a value they refuse as it is, or as JSON, which leaves U+202E as it is) and
+ * parseArgs', and, by `main`, every message, so that none leaves its one line.
+ */
+export const escapeControls = (text: string): string =>
+  [...text].map((char) => (isDisplayControl(char) ? unicodeEscape(char) : char)).join('')
+
+/**
  * `text` in double quotes, escaped as JSON escapes it, and the other characters `isDisplayControl`
  * names too, which JSON leaves as they are and a terminal may act on (U+009B starts a code
  * as ESC [ does; U+202E reverses what follows).
  */
-const quoted = (text: string): string =>
-  [...JSON.stringify(text)]
-    .map((char) => (isDisplayControl(char) ? unicodeEscape(char) : char))
-    .join('')
+const quoted = (text: string): string => escapeControls(JSON.stringify(text))
 
 /** Whether a name is shown quoted and escaped: it holds a character `isDisplayControl` names. */
 const needsQuotes = (path: string): boolean => [...path].some(isDisplayControl)
@@ -90,8 +96,13 @@ export const quoteCell = (cell: string): string =>
 export const fileName = (path: string): string => (needsQuotes(path) ? quoted(path) : path)
 
 /**
- * A file's name for a message that shows it in quotes: `'a.csv'`, or as `fileName` quotes
- * it (`"a\nb.csv"`), not in a second pair.
+ * Something the user gave, for a message that shows it in quotes: a flag's value, a
+ * command's name, a word read from a file: `'abc'`, or, when it holds a character
+ * `isDisplayControl` names, quoted and escaped as `fileName` quotes a name (`"a\nb"`), not
+ * in a second pair.
  */
-export const quotedFileName = (path: string): string =>
-  needsQuotes(path) ? quoted(path) : `'${path}'`
+export const quotedToken = (text: string): string =>
+  needsQuotes(text) ? quoted(text) : `'${text}'`
+
+/** A file's name for a message that shows it in quotes: `'a.csv'`, or `"a\nb.csv"`. */
+export const quotedFileName = (path: string): string => quotedToken(path)

@@ -5,13 +5,23 @@
  * bad input or a refused write, 1 for an internal failure). A command writes its
  * files only when everything before succeeded.
  */
+// First, before the commands load nmfkit: an NMFKIT_KERNELS that nmfkit would refuse when
+// it loads is taken out of the environment, for the commands to refuse (not help, version).
+import './environment.ts'
 import * as E from 'fp-ts/lib/Either.js'
 import { runCompare } from './commands/compare.ts'
 import { runFit } from './commands/fit.ts'
 import { runInfo } from './commands/info.ts'
 import { runShow } from './commands/show.ts'
 import { runTransform } from './commands/transform.ts'
-import { exitCode, internalError, usageError, type CliResult } from './errors.ts'
+import {
+  escapeControls,
+  exitCode,
+  internalError,
+  quotedToken,
+  usageError,
+  type CliResult,
+} from './errors.ts'
 import { packageVersion } from './version.ts'
 
 const commands: Readonly<Record<string, (args: string[]) => CliResult<void>>> = {
@@ -66,7 +76,8 @@ export const main = (args: readonly string[]): number => {
       command === undefined
         ? E.left(
             usageError(
-              `unknown command '${name}': expected one of ${Object.keys(commands).join(', ')} ` +
+              `unknown command ${quotedToken(name)}: expected one of ` +
+                `${Object.keys(commands).join(', ')} ` +
                 '(see nmfkit --help)',
             ),
           )
@@ -77,7 +88,8 @@ export const main = (args: readonly string[]): number => {
   }
   if (E.isLeft(result)) {
     const prefix = command === undefined ? 'nmfkit' : `nmfkit ${name}`
-    process.stderr.write(`${prefix}: ${result.left.message}\n`)
+    // One line, whatever a message missed of the user's text (a value the library shows).
+    process.stderr.write(`${prefix}: ${escapeControls(result.left.message)}\n`)
     if (stack !== undefined && process.env.NMFKIT_DEBUG !== undefined) {
       process.stderr.write(`${stack}\n`)
     }

@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Matrix } from 'nmfkit'
-import { usageError, type CliResult } from './errors.ts'
+import { quotedToken, usageError, type CliResult } from './errors.ts'
 
 /** The size of one component's image, in pixels. */
 export interface ImageShape {
@@ -61,7 +61,7 @@ export const parseShape = (text: string | undefined, features: number): CliResul
     return E.left(
       usageError(
         `option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = ${features} ` +
-          `(the features), found '${text}'`,
+          `(the features), found ${quotedToken(text)}`,
       ),
     )
   }

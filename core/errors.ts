@@ -106,6 +106,10 @@ export const concerning =
 export const showEntries = (count: number): string =>
   `${count} ${count === 1 ? 'entry' : 'entries'}`
 
+/** `1 iteration`, `3 iterations`: a count of iterations for messages. */
+export const showIterations = (count: number): string =>
+  `${count} ${count === 1 ? 'iteration' : 'iterations'}`
+
 /** Formats a number for a message: integers plainly, others with 6 significant digits. */
 export const showNumber = (value: number): string =>
   Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)))
@@ -205,7 +209,7 @@ export const aborted = <P>(
   operation,
   iteration,
   partial,
-  message: `${operation}: aborted by its signal after ${iteration} iteration(s)`,
+  message: `${operation}: aborted by its signal after ${showIterations(iteration)}`,
 })
 
 export type Result<A> = E.Either<NmfError, A>

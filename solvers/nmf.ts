@@ -16,6 +16,7 @@ import {
 import {
   concerning,
   invalidOption,
+  showIterations,
   showNumber,
   unsupported,
   type NmfError,
@@ -565,7 +566,7 @@ const notUnderflowed = (
   // them, an X of such entries alone is fitted exactly by zeros.
   if (!(largest > (problem.beta === 2 ? 0 : EPSILON))) return E.right(fit)
   const converged =
-    `the fit converged after ${fit.nIter} iteration(s) to a W·H that is zero in every ` +
+    `the fit converged after ${showIterations(fit.nIter)} to a W·H that is zero in every ` +
     `entry, though X is not (its largest entry is ${showNumber(largest)})`
   return E.left(unsupported(operation, `${converged}${zeroCause(problem, initial, fit)}`))
 }

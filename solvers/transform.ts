@@ -15,6 +15,7 @@ import type { AnyMatrix } from '../core/csr.ts'
 import {
   concerning,
   shapeMismatch,
+  showIterations,
   showNumber,
   unsupported,
   type NmfError,
@@ -209,7 +210,7 @@ const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorizat
   return E.left(
     unsupported(
       operation,
-      `the fit converged after ${fit.nIter} iteration(s) to a W·H that is zero in every ` +
+      `the fit converged after ${showIterations(fit.nIter)} to a W·H that is zero in every ` +
         `entry, though X has entries in columns where H does (X's largest entry is ` +
         `${showNumber(X.max())}, H's ${showNumber(fit.H.max())}): the fit's products ` +
         "(X·Hᵀ, H·Hᵀ) underflowed; scale H's entries toward 1 (W scales inversely) and X's " +

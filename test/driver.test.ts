@@ -104,10 +104,23 @@ describe('cancellation', () => {
     })
     if (E.isRight(fit)) throw new Error('expected the fit to be aborted')
     expect(fit.left._tag).toBe('Aborted')
-    expect(fit.left.message).toBe('nmf: aborted by its signal after 4 iteration(s)')
+    expect(fit.left.message).toBe('nmf: aborted by its signal after 4 iterations')
     if (fit.left._tag !== 'Aborted') return
     expect(fit.left.iteration).toBe(4)
     expect(fit.left.partial).toMatchObject({ nIter: 4 })
+  })
+
+  it('counts one iteration in the singular', () => {
+    const controller = new AbortController()
+    const fit = nmf(X, {
+      components: 3,
+      maxIter: 100,
+      tol: 0,
+      signal: controller.signal,
+      onIteration: () => controller.abort(),
+    })
+    if (E.isRight(fit)) throw new Error('expected the fit to be aborted')
+    expect(fit.left.message).toBe('nmf: aborted by its signal after 1 iteration')
   })
 
   it('does not start when the signal has already fired', () => {

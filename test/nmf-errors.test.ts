@@ -842,14 +842,14 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
     // The random start is named where it works: while mean(X)² is a normal double.
     const orRandom = "use init 'random', or scale X up"
     for (const [solver, scale, largest, iterations, advice] of [
-      ['mu', 1e-110, '9.98632e-111', 10, orRandom],
-      ['cd', 1e-200, '9.98632e-201', 1, 'scale X up'],
-      ['moving-average', 1e-200, '9.98632e-201', 1, 'scale X up'],
+      ['mu', 1e-110, '9.98632e-111', '10 iterations', orRandom],
+      ['cd', 1e-200, '9.98632e-201', '1 iteration', 'scale X up'],
+      ['moving-average', 1e-200, '9.98632e-201', '1 iteration', 'scale X up'],
     ] as const) {
       const error = failure(nmf(scaled(scale), { components: 4, solver }))
       expect(error._tag).toBe('Unsupported')
       expect(error.message).toBe(
-        `nmf: the fit converged after ${iterations} iteration(s) to a W·H that is zero in ` +
+        `nmf: the fit converged after ${iterations} to a W·H that is zero in ` +
           `every entry, though X is not (its largest entry is ${largest}): the factors ` +
           `underflowed, X's entries being too small for the products of the fit; ${advice}`,
       )
@@ -870,7 +870,7 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
       [3, 4],
     ]
     expect(failure(nmf(X, { components: 2, solver: 'mu', init })).message).toBe(
-      'nmf: the fit converged after 10 iteration(s) to a W·H that is zero in every entry, ' +
+      'nmf: the fit converged after 10 iterations to a W·H that is zero in every entry, ' +
         'though X is not (its largest entry is 4), from a start whose W·H was zero too: each ' +
         'of its components has a zero column of W or a zero row of H; start from factors ' +
         'with a component whose column of W and row of H both have a non-zero entry',

@@ -215,13 +215,13 @@ describe('transform refuses a W that underflowed to zero, not a W that is zero',
 
   it('for cd and mu, naming both scales', () => {
     for (const [solver, iterations] of [
-      ['cd', 1],
-      ['mu', 20],
+      ['cd', '1 iteration'],
+      ['mu', '20 iterations'],
     ] as const) {
       const error = failure(transform(X, H, { solver }))
       expect(error._tag).toBe('Unsupported')
       expect(error.message).toBe(
-        `transform: the fit converged after ${iterations} iteration(s) to a W·H that is zero ` +
+        `transform: the fit converged after ${iterations} to a W·H that is zero ` +
           "in every entry, though X has entries in columns where H does (X's largest entry " +
           "is 3e-250, H's 2e-100): the fit's products (X·Hᵀ, H·Hᵀ) underflowed; scale H's " +
           "entries toward 1 (W scales inversely) and X's so that X·Hᵀ stays within the " +

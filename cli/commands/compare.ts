@@ -25,7 +25,7 @@ import {
   stdinOnce,
   startCommand,
 } from '../args.ts'
-import { inputError, usageError, type CliResult } from '../errors.ts'
+import { inputError, quotedToken, usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll } from '../files.ts'
 import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
 import { readModel } from '../model.ts'
@@ -83,7 +83,9 @@ const chosenComparators = (
   for (const [q, name] of names.entries()) {
     const comparator = Object.hasOwn(comparatorsByName, name) ? comparatorsByName[name] : undefined
     if (comparator === undefined) {
-      return E.left(usageError(`option --comparators: expected aligned or norms, found '${name}'`))
+      return E.left(
+        usageError(`option --comparators: expected aligned or norms, found ${quotedToken(name)}`),
+      )
     }
     if (names.indexOf(name) !== q) {
       return E.left(usageError(`option --comparators: ${name} is listed twice`))

@@ -6,9 +6,10 @@
  * what it does take.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { solvers, type AnySolver } from 'nmfkit'
-import { flagOf, numberFlag, numberOrText } from '../args.ts'
-import { usageError, type CliResult } from '../errors.ts'
+import { initStrategies, solvers, type AnySolver } from 'nmfkit'
+import { numberFlag, numberOrText } from '../args.ts'
+import { quotedToken, usageError, type CliResult } from '../errors.ts'
+import { flagOf } from '../library-errors.ts'
 
 /** The values of the fit flags, as parseArgs returns them. */
 export interface SolverFlagValues {
@@ -87,6 +88,21 @@ const notAnOption = (flag: string, solver: AnySolver): CliResult<never> =>
     ),
   )
 
+/**
+ * An init by its name, from `--init` or `--set init` (`flag`): the library's other value,
+ * the factors `{ W, H }`, is none a command line gives, and its message would offer it.
+ */
+const initOption = (flag: string, name: string): CliResult<string> =>
+  initStrategies.some((strategy) => strategy.name === name)
+    ? E.right(name)
+    : E.left(
+        usageError(
+          `option ${flag}: expected one of ` +
+            `${initStrategies.map((strategy) => strategy.name).join(', ')}, ` +
+            `found ${quotedToken(name)}`,
+        ),
+      )
+
 /** `--loss` as `betaLoss`: a number (β) or a name; the library checks it against the solver. */
 export const lossOption = (loss: string | undefined): CliResult<Record<string, unknown>> => {
   if (loss === undefined) return E.right({})
@@ -110,7 +126,7 @@ export const solverOptions = (
     return E.left(
       usageError(
         `option --solver: expected one of ${solvers.map((s) => s.name).join(', ')}, ` +
-          `found '${solverName}'`,
+          `found ${quotedToken(solverName)}`,
       ),
     )
   }
@@ -139,7 +155,11 @@ export const solverOptions = (
       options.alphaH = alphaH.right
     }
   }
-  if (values.init !== undefined) options.init = values.init
+  if (values.init !== undefined) {
+    const init = initOption('--init', values.init)
+    if (E.isLeft(init)) return init
+    options.init = init.right
+  }
   if (values.shuffle === true) options.shuffle = true
   const loss = lossOption(values.loss)
   if (E.isLeft(loss)) return loss
@@ -150,7 +170,7 @@ export const solverOptions = (
   for (const pair of values.set ?? []) {
     const match = SET_PAIR.exec(pair)
     if (match === null)
-      return E.left(usageError(`option --set: expected NAME=VALUE, found '${pair}'`))
+      return E.left(usageError(`option --set: expected NAME=VALUE, found ${quotedToken(pair)}`))
     // The option's name, and the flag as the user wrote it (max-iter or maxIter).
     const name = optionName(match[1])
     const written = match[1]
@@ -169,7 +189,8 @@ export const solverOptions = (
         ),
       )
     }
-    const value = setValue(name, written, match[2])
+    const value =
+      name === 'init' ? initOption(`--set ${written}`, match[2]) : setValue(name, written, match[2])
     if (E.isLeft(value)) return value
     options[name] = value.right
   }

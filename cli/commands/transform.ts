@@ -32,6 +32,7 @@ import {
   fileName,
   inputError,
   quoteCell,
+  quotedToken,
   usageError,
   type CliError,
   type CliResult,
@@ -45,6 +46,7 @@ import {
 } from '../files.ts'
 import { readMatrixFile } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
+import { libraryDetail } from '../library-errors.ts'
 import { readModel, type Model } from '../model.ts'
 import { lossOption } from './solver-flags.ts'
 import { createProgress, formatDuration, formatTol, iterations, progressMode } from '../progress.ts'
@@ -100,7 +102,7 @@ const flagOptions = (values: TransformValues): CliResult<Record<string, unknown>
       return E.left(
         usageError(
           `option --solver: expected cd or mu (the solvers with a transform), ` +
-            `found '${values.solver}'`,
+            `found ${quotedToken(values.solver)}`,
         ),
       )
     }
@@ -151,7 +153,7 @@ const transformError = (
     readonly locateH: (row: number, col: number) => string
   },
 ): CliError => {
-  const detail = error.message.replace(/^[\w.]+: /, '')
+  const detail = libraryDetail(error)
   // An option that no flag gave is the model's: its file is at fault, not a flag.
   if (error._tag === 'InvalidOption' && !(error.option in fromFlags)) {
     return inputError(model.file, detail)
@@ -167,14 +169,14 @@ const transformError = (
   }
   if (error._tag === 'Unsupported' && error.option === 'betaLoss' && values.loss === undefined) {
     // The loss is the model's. A zero in X that it cannot take is the input's, named by
-    // its place...
+    // its place (the loss, which no flag gave, as the model's)...
     if (error.row !== undefined && error.col !== undefined) {
       return placedInputError(
         input.file,
         input.locate,
         error.row,
         error.col,
-        detail,
+        detail.replace(/^--loss /, 'loss '),
         "the model's ",
       )
     }
@@ -188,7 +190,7 @@ const transformError = (
             `option --solver: ${detail} (` +
               (model.solver === undefined
                 ? 'the model names no solver'
-                : `the model's solver, '${model.solver}', has no transform`) +
+                : `the model's solver, ${quotedToken(model.solver)}, has no transform`) +
               ", so transform runs cd; give --solver mu for the model's loss)",
           )
     }

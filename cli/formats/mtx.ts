@@ -15,7 +15,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { CsrMatrix, Matrix, type AnyMatrix } from 'nmfkit'
-import { inputError, quoteCell, type CliResult } from '../errors.ts'
+import { inputError, quoteCell, quotedToken, type CliResult } from '../errors.ts'
 import { showEntries } from '../../core/errors.ts'
 import { notUtf8Text, TOO_SMALL, underflows } from './text.ts'
 
@@ -55,7 +55,8 @@ const parseBanner = (line: string, file: string): CliResult<MatrixMarketHeader> 
     E.left(
       inputError(
         file,
-        `line 1: expected ${what} ${allowed.map((a) => `'${a}'`).join(' or ')}, found '${found}'`,
+        `line 1: expected ${what} ${allowed.map((a) => `'${a}'`).join(' or ')}, ` +
+          `found ${quotedToken(found)}`,
       ),
     )
   if (object !== 'matrix') return expect('the object', object, ['matrix'])

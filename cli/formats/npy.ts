@@ -8,7 +8,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { Matrix } from 'nmfkit'
-import { inputError, type CliResult } from '../errors.ts'
+import { inputError, quotedToken, type CliResult } from '../errors.ts'
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] // \x93NUMPY
 
@@ -103,7 +103,8 @@ export const parseNpy = (bytes: Uint8Array, file: string): CliResult<NpyMatrix> 
     return E.left(
       inputError(
         file,
-        `header: expected a dtype of float64, float32, (u)int8..64 or bool, found '${descr}'`,
+        `header: expected a dtype of float64, float32, (u)int8..64 or bool, ` +
+          `found ${quotedToken(descr)}`,
       ),
     )
   }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import type { AnyMatrix } from 'nmfkit'
-import { fileName, inputError, usageError, type CliResult } from '../errors.ts'
+import { fileName, inputError, quotedToken, usageError, type CliResult } from '../errors.ts'
 import { rememberInput } from '../files.ts'
 import { delimiterName, parseDelimited, type DelimitedOptions } from './csv.ts'
 import { parseJsonMatrix } from './json.ts'
@@ -227,7 +227,8 @@ export const parseMatrixBytes = (
     default:
       return E.left(
         usageError(
-          `option --format: expected one of ${inputFormats.join(', ')}, found '${String(format)}'`,
+          `option --format: expected one of ${inputFormats.join(', ')}, ` +
+            `found ${quotedToken(String(format))}`,
         ),
       )
   }

@@ -294,8 +294,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     const penalty = ['fit', 'good.csv', '-k', '1', '--solver', 'moving-average']
     expect(oneLineFailure(await nmfkit(folder, ...penalty, '--alpha-h', '0.5'))).toBe(
       "nmfkit fit: option --alpha-h: solver 'moving-average' does not apply penalties (its " +
-        'capabilities.penalties is not true), found alphaH 0.5: leave alphaW and alphaH at 0, ' +
-        "or use a solver that applies them ('cd', 'mu')",
+        'capabilities.penalties is not true), found --alpha-h 0.5: leave --alpha-w and ' +
+        '--alpha-h at 0, or use --solver cd or mu, which apply them',
     )
     expect(oneLineFailure(await compare('--comparators', 'norms', '--tolerance', '1e-7'))).toBe(
       'nmfkit compare: option --tolerance: it sets aligned, which --comparators leaves out',
@@ -323,11 +323,66 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     ])
   })
 
+  it('what the user typed, echoed back: escaped where a terminal would act on it', async () => {
+    const { transform, compare } = await withModel('echo.json')
+    writeFileSync(
+      join(folder, 'echo-words.mtx'),
+      '%%MatrixMarket matrix coord\u001b[2J real general\n',
+    )
+    const fit = (...flags: string[]) => nmfkit(folder, 'fit', 'good.csv', '-k', '1', ...flags)
+    const runs = await Promise.all([
+      nmfkit(folder, 'fi\u001b[31mt'),
+      nmfkit(folder, 'help', 'a\u202eb'),
+      fit('--a\nb'),
+      fit('--every', '\u009b', '-v'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '2\n3'),
+      fit('--max-iter', '1\u2028'),
+      fit('--tol', '1e-4\u0085'),
+      fit('--format', 'c\u202esv'),
+      fit('--delimiter', '\t\t'),
+      fit('--kernels', 'gpu\n'),
+      fit('--solver', 'mu\u200f'),
+      fit('--set', 'max-iter\n=3'),
+      fit('--loss', 'a\u202eb', '-q'),
+      transform('--solver', 'c\rd'),
+      compare('--comparators', 'aligned,n\u2066orms'),
+      nmfkit(folder, 'show', 'echo.json', '--shape', '1x\u001b', '-o', 'echo.svg'),
+      nmfkit(folder, 'info', 'echo-words.mtx'),
+    ])
+    expect(runs.map(oneLineFailure)).toEqual([
+      'nmfkit: unknown command "fi\\u001b[31mt": expected one of fit, transform, compare, ' +
+        'info, show (see nmfkit --help)',
+      'nmfkit: unknown command "a\\u202eb": expected one of fit, transform, compare, info, ' +
+        'show (see nmfkit --help)',
+      'nmfkit fit: unknown option "--a\\nb" (see nmfkit fit --help)',
+      'nmfkit fit: option --every: expected an integer, found "\\u009b"',
+      'nmfkit fit: option -k: expected an integer, found "2\\n3"',
+      'nmfkit fit: option --max-iter: expected an integer, found "1\\u2028"',
+      'nmfkit fit: option --tol: expected a number, found "1e-4\\u0085"',
+      'nmfkit fit: option --format: expected one of csv, tsv, txt, mtx, npy, json, ' +
+        'found "c\\u202esv"',
+      `nmfkit fit: option --delimiter: expected ',', 'tab', ';' or 'space', found "\\t\\t"`,
+      'nmfkit fit: option --kernels: expected auto, reference, wasm, found "gpu\\n"',
+      'nmfkit fit: option --solver: expected one of cd, moving-average, mu, found "mu\\u200f"',
+      'nmfkit fit: option --set: expected NAME=VALUE, found "max-iter\\n=3"',
+      // The library shows the value it refuses as JSON, which keeps U+202E as it is.
+      "nmfkit fit: option --loss: expected 'frobenius', 'kullback-leibler', 'itakura-saito' " +
+        'or a finite number, found "a\\u202eb"',
+      'nmfkit transform: option --solver: expected cd or mu (the solvers with a transform), ' +
+        'found "c\\rd"',
+      'nmfkit compare: option --comparators: expected aligned or norms, found "n\\u2066orms"',
+      'nmfkit show: option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = 2 (the ' +
+        'features), found "1x\\u001b"',
+      "nmfkit info: echo-words.mtx: line 1: expected the format 'coordinate' or 'array', " +
+        'found "coord\\u001b[2j"',
+    ])
+  })
+
   it("a solver that cannot take the model's loss: --solver's, unless --loss gave it", async () => {
     const { transform } = await withModel('kl.json', '--solver', 'mu', '--loss', 'kullback-leibler')
     const refusal =
-      "solver 'cd' handles only betaLoss 'frobenius', found 'kullback-leibler' (β = 1); " +
-      "use solver 'mu' for other losses"
+      "solver 'cd' handles only --loss frobenius, found 'kullback-leibler' (β = 1); " +
+      'use --solver mu for other losses'
     expect(oneLineFailure(await transform('--solver', 'cd'))).toBe(
       `nmfkit transform: option --solver: ${refusal} ` +
         "(the loss is the model's; --loss overrides it)",
@@ -475,8 +530,9 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     const line = oneLineFailure(await nmfkit(folder, 'transform', 'zero.csv', '--model', 'is.json'))
     expect(line).toMatch(
       new RegExp(
-        String.raw`^nmfkit transform: zero\.csv: line 2, column 1: the model's betaLoss ` +
-          String.raw`'itakura-saito' \(β = 0\) needs X without zeros, found 0: for β ≤ 0 `,
+        String.raw`^nmfkit transform: zero\.csv: line 2, column 1: the model's loss ` +
+          String.raw`itakura-saito \(β = 0\) needs X without zeros, found 0: for β ≤ 0 .*` +
+          String.raw`or use --loss kullback-leibler or another β > 0$`,
       ),
     )
   })
@@ -488,8 +544,9 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
     expect(line).toMatch(
       new RegExp(
-        String.raw`^nmfkit fit: zero-fit\.csv: line 2, column 2: betaLoss 'itakura-saito' ` +
-          String.raw`\(β = 0\) needs X without zeros, found 0: for β ≤ 0 `,
+        String.raw`^nmfkit fit: zero-fit\.csv: line 2, column 2: --loss itakura-saito ` +
+          String.raw`\(β = 0\) needs X without zeros, found 0: for β ≤ 0 .*` +
+          String.raw`or use --loss kullback-leibler or another β > 0$`,
       ),
     )
   })
@@ -526,8 +583,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(
       oneLineFailure(await nmfkit(folder, 'transform', 'good.csv', '--model', 'cd-kl.json', '-q')),
     ).toBe(
-      "nmfkit transform: cd-kl.json: solver 'cd' handles only betaLoss 'frobenius', found " +
-        "'kullback-leibler' (β = 1); use solver 'mu' for other losses (the solver and the loss " +
+      "nmfkit transform: cd-kl.json: solver 'cd' handles only --loss frobenius, found " +
+        "'kullback-leibler' (β = 1); use --solver mu for other losses (the solver and the loss " +
         "are the model's)",
     )
   })
@@ -544,8 +601,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     writeFileSync(join(folder, 'plain-mu.json'), JSON.stringify(model))
     const run = await nmfkit(folder, 'transform', 'good.csv', '--model', 'plain-mu.json', '-q')
     expect(oneLineFailure(run)).toBe(
-      "nmfkit transform: option --solver: solver 'cd' handles only betaLoss 'frobenius', found " +
-        "'itakura-saito' (β = 0); use solver 'mu' for other losses (the model's solver, " +
+      "nmfkit transform: option --solver: solver 'cd' handles only --loss frobenius, found " +
+        "'itakura-saito' (β = 0); use --solver mu for other losses (the model's solver, " +
         "'plain-mu', has no transform, so transform runs cd; give --solver mu for the model's " +
         'loss)',
     )
@@ -641,8 +698,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(oneLineFailure(loss)).toMatch(
       new RegExp(
         String.raw`^nmfkit fit: option --loss: expected [WH] after iteration 1 to be finite, ` +
-          String.raw`found NaN at row \d+, column \d+; solver 'mu' overflowed: betaLoss β = 5 ` +
-          String.raw`raises W·H to the powers β − 1 and β − 2; use a betaLoss in \[0, 2\], ` +
+          String.raw`found NaN at row \d+, column \d+; solver 'mu' overflowed: --loss 5 \(β = 5\) ` +
+          String.raw`raises W·H to the powers β − 1 and β − 2; use a --loss in \[0, 2\], ` +
           String.raw`or scale X down$`,
       ),
     )
@@ -700,7 +757,7 @@ describe('a refused device: no file replaced', () => {
 })
 
 describe('bad usage: one line naming the option', () => {
-  it('an unknown option, a missing -k, a bad output name, a bad --set value', async () => {
+  it('an unknown option, a missing -k, a bad output name, a bad --set value, --init', async () => {
     const runs = await Promise.all([
       nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--bogus'),
       nmfkit(folder, 'fit', 'good.csv'),
@@ -710,6 +767,9 @@ describe('bad usage: one line naming the option', () => {
       nmfkit(folder, 'fit', 'good.csv', '--components=0'),
       nmfkit(folder, 'fit', 'good.csv', '-k', '0'),
       nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--set', 'betaLoss=1'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '3', '--init', 'nndsvd'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--init', 'svd'),
+      nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--set', 'init=1'),
     ])
     expect(runs.map(oneLineFailure)).toEqual([
       "nmfkit fit: unknown option '--bogus' (see nmfkit fit --help)",
@@ -723,8 +783,15 @@ describe('bad usage: one line naming the option', () => {
       // The library's refusal of the number of components names the flag as written.
       'nmfkit fit: option --components: expected an integer ≥ 1, found 0',
       'nmfkit fit: option -k: expected an integer ≥ 1, found 0',
-      "nmfkit fit: option --set betaLoss: solver 'cd' handles only betaLoss 'frobenius', " +
-        "found 'kullback-leibler' (β = 1); use solver 'mu' for other losses",
+      "nmfkit fit: option --set betaLoss: solver 'cd' handles only --set betaLoss=frobenius, " +
+        "found 'kullback-leibler' (β = 1); use --solver mu for other losses",
+      // The library's advice, as a command line gives it.
+      "nmfkit fit: option --init: 'nndsvd' needs components ≤ min(samples, features) = 2, " +
+        'found 3; use --init random for more components',
+      // Not the library's list, which offers factors { W, H } that no flag gives.
+      "nmfkit fit: option --init: expected one of random, nndsvd, nndsvda, nndsvdar, found 'svd'",
+      'nmfkit fit: option --set init: expected one of random, nndsvd, nndsvda, nndsvdar, ' +
+        "found '1'",
     ])
   })
 })

@@ -79,11 +79,65 @@ describe('nmfkit fit --kernels', () => {
     expect(run.status).toBe(0)
   })
 
-  it('NMFKIT_KERNELS with an unknown path is one line naming the variable', async () => {
-    const run = await nmfkitWith({ NMFKIT_KERNELS: 'gpu' }, folder, 'fit', 'data.csv', '-k', '2')
+  it('an unknown --kernels is named as the flag, whatever NMFKIT_KERNELS says', async () => {
+    const run = await nmfkitWith(
+      { NMFKIT_KERNELS: 'gpu' },
+      folder,
+      'transform',
+      'data.csv',
+      '--model',
+      'none.json',
+      '--kernels',
+      'tpu',
+    )
     expect(run.status).toBe(2)
     expect(run.stderr).toBe(
-      `nmfkit: NMFKIT_KERNELS must be 'auto', 'reference' or 'wasm' (or unset), found "gpu"\n`,
+      "nmfkit transform: option --kernels: expected auto, reference, wasm, found 'tpu'\n",
     )
+  })
+
+  it('NMFKIT_KERNELS with an unknown path: each command refuses it in one line', async () => {
+    const refusal = "NMFKIT_KERNELS must be 'auto', 'reference' or 'wasm' (or unset), found"
+    const gpu = (...args: string[]) => nmfkitWith({ NMFKIT_KERNELS: 'gpu' }, folder, ...args)
+    const runs = await Promise.all([
+      gpu('fit', 'data.csv', '-k', '2'),
+      gpu('transform', 'data.csv', '--model', 'none.json'),
+      gpu('compare', 'a.json', 'b.json'),
+      gpu('info', 'data.csv'),
+      gpu('show', 'model.json', '-o', 'parts.svg'),
+      nmfkitWith({ NMFKIT_KERNELS: 'gpu\u001b[2J' }, folder, 'info', 'data.csv'),
+    ])
+    expect(runs.map((run) => [run.status, run.stdout, run.stderr])).toEqual([
+      [2, '', `nmfkit fit: ${refusal} 'gpu'\n`],
+      [2, '', `nmfkit transform: ${refusal} 'gpu'\n`],
+      [2, '', `nmfkit compare: ${refusal} 'gpu'\n`],
+      [2, '', `nmfkit info: ${refusal} 'gpu'\n`],
+      [2, '', `nmfkit show: ${refusal} 'gpu'\n`],
+      [2, '', `nmfkit info: ${refusal} "gpu\\u001b[2J"\n`],
+    ])
+  })
+
+  it('help and version work whatever NMFKIT_KERNELS says', async () => {
+    const gpu = (...args: string[]) => nmfkitWith({ NMFKIT_KERNELS: 'gpu' }, folder, ...args)
+    const asked = [
+      ['--help'],
+      ['-h'],
+      ['help'],
+      ['--version'],
+      ['-V'],
+      ...['fit', 'transform', 'compare', 'info', 'show'].flatMap((command) => [
+        [command, '--help'],
+        ['help', command],
+      ]),
+    ]
+    const runs = await Promise.all(asked.map((args) => gpu(...args)))
+    for (const [q, run] of runs.entries()) {
+      expect({ args: asked[q], status: run.status, stderr: run.stderr }).toEqual({
+        args: asked[q],
+        status: 0,
+        stderr: '',
+      })
+      expect(run.stdout).toMatch(/^(usage: nmfkit |nmfkit \d)/)
+    }
   })
 })
