@@ -14,6 +14,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type * as t from 'io-ts'
 import {
+  concerning,
   invalidMatrix,
   invalidOption,
   overflow,
@@ -23,7 +24,7 @@ import {
 import { largestOf, Matrix, meanOf, showShape, valuesOf } from '../core/matrix.ts'
 import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
 import { euclideanNorm } from '../core/scaled.ts'
-import { checkFinite } from '../core/validate.ts'
+import { checkFinite, checkNonNegative } from '../core/validate.ts'
 import { describeOptionError, optionsCodec } from './comparator-options.ts'
 
 export { optionsCodec }
@@ -66,7 +67,7 @@ export interface Comparator<Report = unknown, Options = unknown> {
   /**
    * Compares a with b. Must not change them; returns a `Left` for inputs it
    * cannot compare (e.g. shapes that differ). Run by `compare`, it is given
-   * factors of the same shapes whose entries are all finite, and a finite X.
+   * factors of the same shapes whose entries are all finite, and a finite, non-negative X.
    */
   compare(a: FactorPair, b: FactorPair, context: CompareContext, options: Options): Result<Report>
 }
@@ -183,16 +184,21 @@ export const finiteNormsReport = (
       )
 }
 
-/** Checks that a and b have factors of the same shapes. */
+/**
+ * Checks that a and b have factors of the same shapes; a factor of b that differs is the
+ * error's `input` (`'b.W'`, `'b.H'`: a is the reference).
+ */
 export const checkSameShapes = (operation: string, a: FactorPair, b: FactorPair): Result<void> => {
   for (const name of ['W', 'H'] as const) {
     if (a[name].rows !== b[name].rows || a[name].cols !== b[name].cols) {
       return E.left(
-        shapeMismatch(
-          operation,
-          `${name} of the second factorization`,
-          `shape ${showShape(a[name].rows, a[name].cols)}`,
-          showShape(b[name].rows, b[name].cols),
+        concerning(`b.${name}`)(
+          shapeMismatch(
+            operation,
+            `${name} of the second factorization`,
+            `shape ${showShape(a[name].rows, a[name].cols)}`,
+            showShape(b[name].rows, b[name].cols),
+          ),
         ),
       )
     }
@@ -202,7 +208,10 @@ export const checkSameShapes = (operation: string, a: FactorPair, b: FactorPair)
 
 /**
  * Checks that every entry of the four factors, and of X when given, is finite: a NaN or
- * ±Infinity has no difference, norm, cosine or error a report could hold as JSON.
+ * ±Infinity has no difference, norm, cosine or error a report could hold as JSON. X must
+ * be non-negative too, as `nmf` takes it (the factors need not be: `moving-average` with
+ * `nonnegative: false` makes negative ones). The error's `input` names the matrix: `'a.W'`,
+ * `'a.H'`, `'b.W'`, `'b.H'` or `'X'`.
  */
 export const checkFiniteFactors = (
   operation: string,
@@ -210,21 +219,21 @@ export const checkFiniteFactors = (
   b: FactorPair,
   X?: AnyMatrix,
 ): Result<void> => {
-  for (const [which, pair] of [
-    ['first', a],
-    ['second', b],
+  for (const [side, which, pair] of [
+    ['a', 'first', a],
+    ['b', 'second', b],
   ] as const) {
     for (const name of ['W', 'H'] as const) {
       const finite = checkFinite(operation, `${name} of the ${which} factorization`, pair[name])
-      if (E.isLeft(finite)) return finite
+      if (E.isLeft(finite)) return E.left(concerning(`${side}.${name}`)(finite.left))
     }
   }
   return X === undefined
     ? E.right(undefined)
-    : E.map(() => undefined)(checkFinite(operation, 'X', X))
+    : E.bimap(concerning('X'), () => undefined)(checkNonNegative(operation, 'X', X))
 }
 
-/** Checks that X, when given, is samples×features: the shape of W·H. */
+/** Checks that X, when given, is samples×features: the shape of W·H (`input` `'X'`). */
 export const checkData = (
   operation: string,
   a: FactorPair,
@@ -232,11 +241,13 @@ export const checkData = (
 ): Result<void> =>
   X !== undefined && (X.rows !== a.W.rows || X.cols !== a.H.cols)
     ? E.left(
-        shapeMismatch(
-          operation,
-          'X',
-          `shape ${showShape(a.W.rows, a.H.cols)} (rows of W × columns of H)`,
-          showShape(X.rows, X.cols),
+        concerning('X')(
+          shapeMismatch(
+            operation,
+            'X',
+            `shape ${showShape(a.W.rows, a.H.cols)} (rows of W × columns of H)`,
+            showShape(X.rows, X.cols),
+          ),
         ),
       )
     : E.right(undefined)
@@ -244,7 +255,8 @@ export const checkData = (
 /**
  * Checks what a comparator that forms W·H needs: a and b have factors of the
  * same shapes, within each the columns of W match the rows of H, and X (when
- * given) has the shape of W·H.
+ * given) has the shape of W·H. The error's `input` names the matrix that does not fit:
+ * `'b.W'` or `'b.H'` (a is the reference), `'a.H'` or `'b.H'` (W is), or `'X'`.
  */
 export const checkComparable = (
   operation: string,
@@ -254,17 +266,19 @@ export const checkComparable = (
 ): Result<void> => {
   const same = checkSameShapes(operation, a, b)
   if (E.isLeft(same)) return same
-  for (const [which, pair] of [
-    ['first', a],
-    ['second', b],
+  for (const [side, which, pair] of [
+    ['a', 'first', a],
+    ['b', 'second', b],
   ] as const) {
     if (pair.H.rows !== pair.W.cols) {
       return E.left(
-        shapeMismatch(
-          operation,
-          `H of the ${which} factorization`,
-          `${pair.W.cols} rows (as W has ${pair.W.cols} columns)`,
-          showShape(pair.H.rows, pair.H.cols),
+        concerning(`${side}.H`)(
+          shapeMismatch(
+            operation,
+            `H of the ${which} factorization`,
+            `${pair.W.cols} rows (as W has ${pair.W.cols} columns)`,
+            showShape(pair.H.rows, pair.H.cols),
+          ),
         ),
       )
     }
@@ -310,18 +324,6 @@ export interface Report {
   readonly reports: readonly unknown[]
 }
 
-/**
- * Compares two factorizations of the same X with each comparator, in order.
- * Factorizations of different shapes, or an X that is not the shape of W·H,
- * are a `ShapeMismatch` that names the shapes; a factor or an X with an entry
- * that is NaN or ±Infinity is a `NonFiniteInput` that names the matrix and the
- * entry, before any comparator runs; options a comparator's codec rejects are an
- * `InvalidOption` named `<comparator>.<option>`.
- *
- * @example
- * const report = compare(fitA, fitB) // Right({ reports: [NormsReport] })
- * compare(fitA, fitB, { comparators: [norms, aligned], X }) // Right({ reports: [norms, aligned] })
- */
 const describe = (value: unknown): string =>
   value === null
     ? 'null'
@@ -331,11 +333,17 @@ const describe = (value: unknown): string =>
         ? `'${value}'`
         : typeof value
 
-const isFactorPair = (value: unknown): value is FactorPair =>
-  typeof value === 'object' &&
-  value !== null &&
-  (value as { W?: unknown }).W instanceof Matrix &&
-  (value as { H?: unknown }).H instanceof Matrix
+/**
+ * Undefined for a factorization with Matrix fields W and H, else what is not one: the
+ * argument itself (`'a'`), or its first factor that is not a Matrix (`'a.W'`).
+ */
+const notFactorPair = (side: 'a' | 'b', value: unknown): string | undefined => {
+  if (typeof value !== 'object' || value === null) return side
+  for (const name of ['W', 'H'] as const) {
+    if (!((value as Record<string, unknown>)[name] instanceof Matrix)) return `${side}.${name}`
+  }
+  return undefined
+}
 
 const isComparatorEntry = (entry: unknown): boolean => {
   if (typeof entry !== 'object' || entry === null) return false
@@ -348,6 +356,21 @@ const isComparatorEntry = (entry: unknown): boolean => {
   )
 }
 
+/**
+ * Compares two factorizations of the same X with each comparator, in order.
+ * Factorizations of different shapes, or an X that is not the shape of W·H,
+ * are a `ShapeMismatch` that names the shapes; a factor or an X with an entry
+ * that is NaN or ±Infinity is a `NonFiniteInput` that names the matrix and the
+ * entry, and an X with a negative entry a `NegativeInput` (as `nmf` refuses it), before
+ * any comparator runs; options a comparator's codec rejects are an `InvalidOption` named
+ * `<comparator>.<option>`. A refusal of a matrix names it in `input`, after compare's
+ * parameters: `'a'` or `'b'` (not a factorization), `'a.W'`, `'a.H'`, `'b.W'`, `'b.H'`,
+ * or `'X'` (the option).
+ *
+ * @example
+ * const report = compare(fitA, fitB) // Right({ reports: [NormsReport] })
+ * compare(fitA, fitB, { comparators: [norms, aligned], X }) // Right({ reports: [norms, aligned] })
+ */
 export const compare = (
   a: FactorPair,
   b: FactorPair,
@@ -355,15 +378,18 @@ export const compare = (
 ): Result<Report> => {
   const operation = 'compare'
   // The types ask for factorizations and plugins; a JavaScript caller may pass anything.
-  for (const [name, pair] of [
-    ['the first factorization', a],
-    ['the second factorization', b],
+  for (const [side, name, pair] of [
+    ['a', 'the first factorization', a],
+    ['b', 'the second factorization', b],
   ] as const) {
-    if (!isFactorPair(pair)) {
+    const wrong = notFactorPair(side, pair)
+    if (wrong !== undefined) {
       return E.left(
-        invalidMatrix(
-          operation,
-          `expected ${name} to have Matrix fields W and H, found ${describe(pair)}`,
+        concerning(wrong)(
+          invalidMatrix(
+            operation,
+            `expected ${name} to have Matrix fields W and H, found ${describe(pair)}`,
+          ),
         ),
       )
     }
@@ -408,7 +434,8 @@ export const compare = (
   if (E.isLeft(same)) return same
   const data = checkData(operation, a, options.X)
   if (E.isLeft(data)) return data
-  // Before any comparator runs, so that every one, a plugin too, is given finite factors and X.
+  // Before any comparator runs, so that every one, a plugin too, is given finite factors and
+  // a finite, non-negative X.
   const finite = checkFiniteFactors(operation, a, b, options.X)
   if (E.isLeft(finite)) return finite
   const context: CompareContext = options.X === undefined ? {} : { X: options.X }
