@@ -725,7 +725,7 @@ describe('formatReport on whatever a comparator plugin reports: readable, never 
 
   it('a report too large to show: its start, and how much is left out', () => {
     const text = rendered({ comparator: 'long', text: 'x'.repeat(12_000_000), after: 1 })
-    expect(text).toMatch(/"text": "x+" \[… \d+ more characters\],\n {4}"…": \[1 more key\]\n {2}}$/)
+    expect(text).toMatch(/"text": "x+" \[… \d+ more characters\],\n {4}"…": \[1 more key\]/)
   })
 
   it('JSON data as JSON.stringify writes it, and the built-in reports as before', () => {

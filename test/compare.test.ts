@@ -307,7 +307,7 @@ describe("compare: a refusal of a matrix names the argument it is about ('input'
     })
   })
 
-  it('is set by the checks comparator plugins call, and absent from a metric that overflows', () => {
+  it('is set by the checks plugins call, and absent from a metric that overflows', () => {
     const wide = { W: a.W, H: matrix([[1, 1, 1]]) }
     const checked = checkComparable('reconstruction', a, wide, undefined)
     expect(E.isLeft(checked) && checked.left.input).toBe('b.H')
