@@ -32,9 +32,10 @@ import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
 import { allZeroAdvice, customInit, defaultInit, initStrategies } from './init.ts'
 import { disjointComponents, productIsZero } from './components.ts'
 import { movingAverage, type MovingAverageOptions } from './moving-average.ts'
-import { commonDefaults, commonProps, decodeProps } from './options.ts'
+import { commonDefaults, commonProps, decodeProps, readOptions } from './options.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
 import { describeValue, type Matrix } from '../core/matrix.ts'
+import { attempt } from '../core/guarded.ts'
 
 /** The built-in solvers, by name (frozen: it is not a registry). */
 export const solvers: readonly AnySolver[] = Object.freeze([cd, movingAverage, mu])
@@ -79,7 +80,11 @@ export interface CommonNmfOptions {
   readonly seed?: number
   /** Called with each history entry, after each iteration. */
   readonly onIteration?: (entry: HistoryEntry) => void
-  /** Stops the fit after the current iteration when it fires. */
+  /**
+   * Stops the fit after the current iteration when it fires. Its `aborted` is read when the
+   * options are checked and after each iteration; one that throws when read (a getter or
+   * Proxy) is an `InvalidOption` on `signal` that quotes what it threw.
+   */
   readonly signal?: AbortSignal
 }
 
@@ -394,8 +399,24 @@ export const buildInit = (
     }
     return strategy.init(X, components, rng, op)
   }
-  if (typeof name === 'object' && name !== null && 'W' in name && 'H' in name) {
-    return customInit(X, components, name as { W: unknown; H: unknown }, op)
+  if (typeof name === 'object' && name !== null) {
+    // Read once, W then H: a getter or Proxy of the caller's that throws is an error on init.
+    const factors = attempt(() =>
+      'W' in name && 'H' in name
+        ? { W: (name as { W: unknown }).W, H: (name as { H: unknown }).H }
+        : undefined,
+    )
+    if (E.isLeft(factors)) {
+      return E.left(
+        invalidOption(
+          op,
+          'init',
+          `expected a strategy name or { W, H }, found an object that threw ${factors.left} ` +
+            'when read',
+        ),
+      )
+    }
+    if (factors.right !== undefined) return customInit(X, components, factors.right, op)
   }
   return E.left(
     invalidOption(op, 'init', `expected a strategy name or { W, H }, found ${describeValue(name)}`),
@@ -465,21 +486,22 @@ const fit = <R extends string, C extends string>(
 ): Result<Factorization<R, C>> =>
   pipe(
     E.Do,
-    E.bind('options_', () => checkOptionsObject(operation, options)),
+    // Read once: a getter of the caller's that throws is an error on its option.
+    E.bind('given', () => readOptions(operation, options)),
     E.bind('X', () => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
     E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
-    E.bind('solver', () => resolveSolver(options.solver)),
+    E.bind('solver', ({ given }) => resolveSolver(given.solver)),
     E.bind('sparse_', ({ X, solver }) => checkSparse(operation, solver, X)),
-    E.bind('common', ({ solver }) =>
-      decodeProps(operation, options, commonProps, Object.keys(solver.optionProps)),
+    E.bind('common', ({ given, solver }) =>
+      decodeProps(operation, given, commonProps, Object.keys(solver.optionProps)),
     ),
-    E.bind('own', ({ solver }) =>
-      decodeProps(operation, options, solver.optionProps, Object.keys(commonProps)),
+    E.bind('own', ({ given, solver }) =>
+      decodeProps(operation, given, solver.optionProps, Object.keys(commonProps)),
     ),
     E.bind('beta', ({ X, solver, common }) =>
       resolveBeta(operation, solver, (common.betaLoss as BetaLoss | undefined) ?? 'frobenius', X),
     ),
-    E.chain(({ X, solver, common, own, beta }) => {
+    E.chain(({ given, X, solver, common, own, beta }) => {
       if (common.components === undefined) {
         return E.left<NmfError>(
           invalidOption(operation, 'components', 'is required: expected an integer ≥ 1'),
@@ -515,20 +537,20 @@ const fit = <R extends string, C extends string>(
       const penalized = checkPenalties(operation, solver, problem.penalties, resolved)
       if (E.isLeft(penalized)) return penalized
       return pipe(
-        buildInit(X, resolved.components, options.init, rng, operation),
+        buildInit(X, resolved.components, given.init, rng, operation),
         E.chain((initial) =>
           pipe(
             runDriver(solver, problem, initial, solverOptions, {
               maxIter: resolved.maxIter,
               tol: resolved.tol,
-              onIteration: options.onIteration,
-              signal: options.signal,
+              onIteration: common.onIteration as NmfOptions['onIteration'],
+              signal: common.signal as AbortSignal | undefined,
               builtIn: builtIn.has(solver),
               resolved: {
                 ...recordable(resolved),
                 ...(solverOptions as object),
                 solver: solver.name,
-                init: initName(options.init, X, resolved.components),
+                init: initName(given.init, X, resolved.components),
               },
             }),
             E.chain((fit) =>
@@ -585,22 +607,6 @@ const zeroCause = (problem: Problem, initial: Factors, fit: Factorization): stri
         'from factors with a component whose column of W and row of H both have a non-zero entry'
     : `${start}its factors' products underflow; start from factors whose product is of X's scale`
 }
-
-/** The options argument is an object (a JavaScript caller may pass nothing or a number). */
-export const checkOptionsObject = (
-  operation: string,
-  options: unknown,
-  example = '{ components: 2 }',
-): Result<unknown> =>
-  typeof options === 'object' && options !== null && !Array.isArray(options)
-    ? E.right(options)
-    : E.left(
-        invalidOption(
-          operation,
-          'options',
-          `expected an object (e.g. ${example}), found ${describeValue(options)}`,
-        ),
-      )
 
 /** The most entries nmfkit allocates for one factor or Gram matrix (2 GiB of float64). */
 export const MAX_ARRAY_ENTRIES = 2 ** 28

@@ -32,8 +32,8 @@ import type { AnySolver, Problem } from './contract.ts'
 import { runDriver, type Factorization } from './driver.ts'
 import { asDense, asMatrix, type MatrixInput } from '../core/input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
-import { checkOptionsObject, penalties, resolveBeta, type NmfOptions } from './nmf.ts'
-import { commonDefaults, commonProps, decodeProps } from './options.ts'
+import { penalties, resolveBeta, type NmfOptions } from './nmf.ts'
+import { commonDefaults, commonProps, decodeProps, readOptions } from './options.ts'
 
 /** The options of `transform`: those of `nmf` that concern W, with the same defaults. */
 export interface TransformOptions extends Pick<
@@ -119,7 +119,7 @@ const fitW = <R extends string, C extends string>(
   const H = dense.right as Matrix<string, C>
   return pipe(
     E.Do,
-    E.bind('options_', () => checkOptionsObject(operation, options, "{ solver: 'mu' }")),
+    E.bind('given', () => readOptions(operation, options, "{ solver: 'mu' }")),
     E.bind('X', () => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
     E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
     E.bind('H_', ({ X }) =>
@@ -137,12 +137,15 @@ const fitW = <R extends string, C extends string>(
             ),
           ),
     ),
-    E.bind('options', () =>
-      decodeProps(operation, options as Readonly<Record<string, unknown>>, transformProps),
-    ),
-    E.bind('solvers', () => resolveTransformSolver(options.solver)),
-    E.bind('beta', ({ X, solvers }) =>
-      resolveBeta(operation, solvers[0], options.betaLoss ?? 'frobenius', X),
+    E.bind('options', ({ given }) => decodeProps(operation, given, transformProps)),
+    E.bind('solvers', ({ given }) => resolveTransformSolver(given.solver)),
+    E.bind('beta', ({ X, solvers, options: decoded }) =>
+      resolveBeta(
+        operation,
+        solvers[0],
+        (decoded.betaLoss as BetaLoss | undefined) ?? 'frobenius',
+        X,
+      ),
     ),
     E.chain(({ X, options: decoded, solvers: [solver, fixedH], beta }) => {
       const resolved = { ...commonDefaults, ...decoded }

@@ -358,6 +358,108 @@ describe('a value of any kind in an option is described in a Left, never thrown'
   })
 })
 
+describe('a getter or Proxy that throws when nmfkit reads it is an error on its option', () => {
+  const boom = (): never => {
+    throw new Error('boom')
+  }
+  /** An object whose `key` is a getter that throws. */
+  const throwing = (key: string, base: object = {}): never =>
+    Object.defineProperty({ ...base }, key, { get: boom, enumerable: true }) as never
+  const trap = new Proxy({}, { get: boom, has: boom, ownKeys: boom }) as never
+  const optionOf = (result: E.Either<NmfError, unknown>): string | undefined =>
+    (failure(result) as { option?: string }).option
+  const refused = (result: E.Either<NmfError, unknown>) => {
+    const { _tag, message } = failure(result)
+    return { _tag, option: optionOf(result), message }
+  }
+  const fit = nmf(X, { components: 2 })
+  if (E.isLeft(fit)) throw new Error(fit.left.message)
+  const { H } = fit.right
+
+  it('signal: its aborted throwing when read, at validation (it threw out of nmf)', () => {
+    const signal = throwing('aborted')
+    expect(refused(nmf(X, { components: 1, signal }))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'signal',
+      message:
+        "nmf: option 'signal': expected an AbortSignal, found an object whose aborted threw " +
+        'Error: boom when read',
+    })
+    expect(failure(transform(X, H, { signal })).message).toBe(
+      "transform: option 'signal': expected an AbortSignal, found an object whose aborted " +
+        'threw Error: boom when read',
+    )
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    expect(failure(nmf(X, { components: 1, signal: proxy as never })).message).toMatch(
+      /^nmf: option 'signal': .* whose aborted threw TypeError: .*revoked when read$/,
+    )
+  })
+
+  it('signal: its aborted throwing only during the fit, after the iteration it throws', () => {
+    let reads = 0
+    const signal = {
+      get aborted(): boolean {
+        reads++
+        // Read when the options are checked, before the first iteration, after the first.
+        if (reads > 3) throw new TypeError('gone')
+        return false
+      },
+    } as AbortSignal
+    expect(refused(nmf(X, { components: 1, signal, tol: 0 }))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'signal',
+      message:
+        "nmf: option 'signal': expected an AbortSignal, found an object whose aborted threw " +
+        'TypeError: gone when read after iteration 2',
+    })
+  })
+
+  it('the options object: a key that throws, keys that cannot be listed; each read once', () => {
+    expect(refused(nmf(X, throwing('tol', { components: 1 })))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'tol',
+      message:
+        "nmf: option 'tol': expected a value that can be read, found one that threw " +
+        'Error: boom when read',
+    })
+    expect(failure(nmf(X, trap)).message).toBe(
+      "nmf: option 'options': expected an object (e.g. { components: 2 }), found one that " +
+        'threw Error: boom when its keys were listed',
+    )
+    expect(optionOf(transform(X, H, trap))).toBe('options')
+    expect(optionOf(initialize(X, 1, throwing('seed')))).toBe('seed')
+    const reads: Record<string, number> = {}
+    const counted = Object.fromEntries(
+      Object.entries({ components: 1, tol: 1e-3, solver: 'mu', init: 'random' }).map(
+        ([key, value]) => [key, value],
+      ),
+    )
+    const watched = new Proxy(counted, {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string') reads[key] = (reads[key] ?? 0) + 1
+        return Reflect.get(target, key, receiver) as unknown
+      },
+    })
+    expect(E.isRight(nmf(X, watched as never))).toBe(true)
+    expect(reads).toEqual({ components: 1, tol: 1, solver: 1, init: 1 })
+  })
+
+  it('init: { W, H } whose W or H throws when read', () => {
+    const init = throwing('W', { H })
+    const message =
+      "option 'init': expected a strategy name or { W, H }, found an object that threw " +
+      'Error: boom when read'
+    expect(refused(nmf(X, { components: 2, init }))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'init',
+      message: `nmf: ${message}`,
+    })
+    expect(failure(initialize(X, 2, { init })).message).toBe(`initialize: ${message}`)
+    expect(optionOf(nmf(X, { components: 2, init: trap }))).toBe('init')
+  })
+})
+
 describe('what a JavaScript caller may pass', () => {
   it('custom init as nested arrays works like Matrix values', () => {
     const W = [
