@@ -21,6 +21,7 @@ import {
   type Result,
 } from '../core/errors.ts'
 import { describeValue, Matrix, showShape, valuesOf } from '../core/matrix.ts'
+import { attempt } from '../core/guarded.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
 import { withResidentScope } from '../core/wasm.ts'
@@ -65,12 +66,18 @@ const muFixedH = multiplicativeUpdates(false) as unknown as AnySolver
 const resolveTransformSolver = (solver: unknown): Result<readonly [AnySolver, AnySolver]> => {
   if (solver === undefined || solver === 'cd' || solver === cd) return E.right([cd, cdFixedH])
   if (solver === 'mu' || solver === mu) return E.right([mu as unknown as AnySolver, muFixedH])
+  // Its name, read without a throw: a getter or Proxy of the caller's may throw.
+  const named = attempt(() =>
+    typeof solver === 'object' && solver !== null && 'name' in solver
+      ? `a plugin named '${String(solver.name)}'`
+      : undefined,
+  )
   const found =
     typeof solver === 'string'
       ? `'${solver}'`
-      : typeof solver === 'object' && solver !== null && 'name' in solver
-        ? `a plugin named '${String(solver.name)}'`
-        : describeValue(solver)
+      : E.isLeft(named)
+        ? `an object that threw ${named.left} when read`
+        : (named.right ?? describeValue(solver))
   // A copy of cd or mu is a plugin: transform runs only nmfkit's own, with H held fixed.
   return E.left(
     unsupported(
@@ -173,8 +180,8 @@ const fitW = <R extends string, C extends string>(
           {
             maxIter: resolved.maxIter,
             tol: resolved.tol,
-            onIteration: options.onIteration,
-            signal: options.signal,
+            onIteration: decoded.onIteration as TransformOptions['onIteration'],
+            signal: decoded.signal as AbortSignal | undefined,
             operation,
             builtIn: true,
             resolved: { ...resolved, solver: solver.name, components: k },

@@ -458,6 +458,46 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
     expect(failure(initialize(X, 2, { init })).message).toBe(`initialize: ${message}`)
     expect(optionOf(nmf(X, { components: 2, init: trap }))).toBe('init')
   })
+
+  it("solver: a plugin's member, capabilities or options that throw when read", () => {
+    const plugin = (changes: object): never => ({ ...cd, name: 'mine', ...changes }) as never
+    const solverError = (solver: never) => {
+      const error = failure(nmf(X, { components: 1, solver }))
+      expect(error).toMatchObject({ _tag: 'InvalidOption', option: 'solver' })
+      return error.message
+    }
+    expect(solverError(throwing('step', { ...cd, name: 'mine' }))).toBe(
+      "nmf: option 'solver': expected the solver plugin 'mine' to have step, a function, " +
+        'found one that threw Error: boom when read',
+    )
+    expect(solverError(throwing('name', cd))).toBe(
+      "nmf: option 'solver': expected the solver plugin to have name, a string, found one " +
+        'that threw Error: boom when read',
+    )
+    expect(solverError(plugin({ capabilities: throwing('penalties', cd.capabilities) }))).toBe(
+      "nmf: option 'solver': expected the solver plugin 'mine' to have " +
+        'capabilities.penalties, true, false or nothing, found one that threw Error: boom ' +
+        'when read',
+    )
+    expect(solverError(plugin({ optionProps: trap }))).toBe(
+      "nmf: option 'solver': expected the solver plugin 'mine' to have optionProps and " +
+        'defaults that can be read, found one that threw Error: boom when read',
+    )
+    expect(
+      solverError(plugin({ optionProps: { x: throwing('is', t.number) }, defaults: {} })),
+    ).toBe(
+      "nmf: option 'solver': expected the solver plugin 'mine' to have optionProps.x, an " +
+        'io-ts codec, found one that threw Error: boom when read',
+    )
+    expect(solverError(trap)).toBe(
+      "nmf: option 'solver': expected a solver name or plugin, found an object that threw " +
+        'Error: boom when read',
+    )
+    expect(failure(transform(X, H, { solver: trap })).message).toBe(
+      "transform: expected solver 'cd' or 'mu' (the name, or nmfkit's own cd or mu value), " +
+        'found an object that threw Error: boom when read, which has no transform',
+    )
+  })
 })
 
 describe('what a JavaScript caller may pass', () => {
