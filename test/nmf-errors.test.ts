@@ -498,6 +498,68 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
         'found an object that threw Error: boom when read, which has no transform',
     )
   })
+
+  it('compare: a factorization, an option or a comparator entry that throws when read', () => {
+    const first = failure(compare(throwing('W', fit.right), fit.right))
+    expect(first).toMatchObject({ _tag: 'InvalidMatrix', input: 'a' })
+    expect(first.message).toBe(
+      'compare: expected the first factorization to have Matrix fields W and H, found an ' +
+        'object that threw Error: boom when read',
+    )
+    expect(optionOf(compare(fit.right, fit.right, throwing('X')))).toBe('X')
+    const prototypeTrap = new Proxy({}, { getPrototypeOf: boom }) as never
+    expect(failure(compare(fit.right, fit.right, { X: prototypeTrap })).message).toBe(
+      "compare: option 'X': expected a Matrix or CsrMatrix, found an object that threw " +
+        'Error: boom when read',
+    )
+    for (const entry of [trap, throwing('compare', reconstruction), throwing('options', {})]) {
+      expect(failure(compare(fit.right, fit.right, { comparators: [entry] })).message).toBe(
+        "compare: option 'comparators': expected comparator values (e.g. norms, aligned) or " +
+          'withOptions(...), found one that threw Error: boom when read at index 0',
+      )
+    }
+    // Not an array: it threw that comparators.findIndex is not a function.
+    expect(failure(compare(fit.right, fit.right, { comparators: 'norms' as never })).message).toBe(
+      "compare: option 'comparators': expected an array of comparators (e.g. [norms, aligned]), " +
+        "found 'norms'",
+    )
+  })
+
+  it('compare: a comparator plugin whose compare or decode returns no Either', () => {
+    const returning = (compareResult: unknown, decoded: unknown = E.right({})) =>
+      ({
+        name: 'odd',
+        options: { decode: () => decoded },
+        compare: () => compareResult,
+      }) as never
+    expect(failure(compare(fit.right, fit.right, { comparators: [returning(undefined)] }))).toEqual(
+      expect.objectContaining({
+        _tag: 'InvalidOption',
+        option: 'comparators',
+        message:
+          "compare: option 'comparators': comparator 'odd': its compare returned undefined, " +
+          'expected an Either (E.right(...) or E.left(...))',
+      }),
+    )
+    expect(
+      failure(compare(fit.right, fit.right, { comparators: [returning(E.right(1), 5)] })).message,
+    ).toBe(
+      "compare: option 'comparators': comparator 'odd': its options codec's decode returned " +
+        'number, expected an Either (E.right(...) or E.left(...))',
+    )
+    // A Left that is no io-ts Errors: the option is named, the detail generic.
+    expect(
+      failure(compare(fit.right, fit.right, { comparators: [returning(E.right(1), E.left(7))] }))
+        .message,
+    ).toBe("compare: option 'odd': invalid value")
+  })
+
+  it("a plugin's own code is not guarded: what it throws leaves nmf and compare as thrown", () => {
+    const throwsInStep = { ...cd, name: 'thrower', step: boom } as never
+    expect(() => nmf(X, { components: 1, solver: throwsInStep })).toThrow('boom')
+    const throwsInCompare = { ...reconstruction, compare: boom } as never
+    expect(() => compare(fit.right, fit.right, { comparators: [throwsInCompare] })).toThrow('boom')
+  })
 })
 
 describe('what a JavaScript caller may pass', () => {
