@@ -554,6 +554,42 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
     ).toBe("compare: option 'odd': invalid value")
   })
 
+  it('a matrix as nested arrays or JSON that throws when read: InvalidMatrix on its input', () => {
+    const row = Object.defineProperty([1, 2, 3], 1, { get: boom })
+    const refusal = (result: E.Either<NmfError, unknown>) => {
+      const { _tag, input, message } = failure(result)
+      return { _tag, input, message }
+    }
+    expect(refusal(nmf([row, [1, 1, 1]], { components: 1 }))).toEqual({
+      _tag: 'InvalidMatrix',
+      input: 'X',
+      message:
+        'nmf: expected X as a Matrix, CsrMatrix, nested arrays or JSON, found one that threw ' +
+        'Error: boom when read',
+    })
+    expect(refusal(transform(X, [row]))).toEqual({
+      _tag: 'InvalidMatrix',
+      input: 'H',
+      message:
+        'transform: expected H as a Matrix or nested arrays, found one that threw Error: boom ' +
+        'when read',
+    })
+    const init = { W: [[1], [1], [1]], H: [row] } as never
+    expect(refusal(nmf(X, { components: 1, init }))).toMatchObject({
+      _tag: 'InvalidMatrix',
+      input: 'init.H',
+    })
+    const json = Object.defineProperty({ rows: 1, cols: 3 }, 'data', {
+      get: boom,
+      enumerable: true,
+    })
+    expect(refusal(betaDivergence(json as never, [[1]], [[1, 1, 1]], 'frobenius'))).toMatchObject({
+      _tag: 'InvalidMatrix',
+      input: 'X',
+    })
+    expect(refusal(inverseTransform(trap, H))).toMatchObject({ _tag: 'InvalidMatrix', input: 'W' })
+  })
+
   it("a plugin's own code is not guarded: what it throws leaves nmf and compare as thrown", () => {
     const throwsInStep = { ...cd, name: 'thrower', step: boom } as never
     expect(() => nmf(X, { components: 1, solver: throwsInStep })).toThrow('boom')
