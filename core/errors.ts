@@ -14,9 +14,13 @@ interface ErrorBase {
   readonly message: string
   /**
    * Which of the operation's matrices a refusal of a matrix is about, where it takes more
-   * than one: `'X'`, `'W'`, `'H'`, or `'init.W'` and `'init.H'` for `nmf`'s custom start.
+   * than one: `'X'`, `'W'`, `'H'`, or `'init.W'` and `'init.H'` for `nmf`'s custom start;
+   * for `compare(a, b, { X })`, `'a.W'`, `'a.H'`, `'b.W'`, `'b.H'`, `'X'`, or `'a'` and
+   * `'b'` for an argument that is not a factorization at all.
    * Set on `NegativeInput`, `NonFiniteInput`, `ShapeMismatch` and `InvalidMatrix` by `nmf`,
-   * `initialize`, `transform`, `inverseTransform` and `betaDivergence`; absent elsewhere.
+   * `initialize`, `transform`, `inverseTransform`, `betaDivergence` and `compare` (and by
+   * `checkComparable`, `checkSameShapes` and `checkData`, for comparator plugins); absent
+   * elsewhere.
    */
   readonly input?: string
 }

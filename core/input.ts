@@ -7,6 +7,7 @@ import { fromJSON } from './codec.ts'
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
 import { invalidMatrix, type Result } from './errors.ts'
 import { describeValue, Matrix, valuesOf } from './matrix.ts'
+import { attempt } from './guarded.ts'
 import { keepResident } from './wasm.ts'
 
 /** Nested arrays (one per row) or a JSON matrix object. */
@@ -28,7 +29,29 @@ const resident = <R extends string, C extends string>(X: AnyMatrix<R, C>): AnyMa
   return X
 }
 
+/**
+ * `decode()`, or, when reading the caller's value threw (a getter or Proxy in nested arrays
+ * or a JSON object), an `InvalidMatrix` that says so: `expected <what> as <kinds>, found one
+ * that threw Error: … when read`.
+ */
+const guarded = <A>(operation: string, expected: string, decode: () => Result<A>): Result<A> => {
+  const decoded = attempt(decode)
+  return E.isRight(decoded)
+    ? decoded.right
+    : E.left(
+        invalidMatrix(operation, `${expected}, found one that threw ${decoded.left} when read`),
+      )
+}
+
 export const decodeMatrix = <R extends string, C extends string>(
+  operation: string,
+  input: AnyMatrix<R, C> | MatrixInput,
+): Result<AnyMatrix<R, C>> =>
+  guarded(operation, 'expected X as a Matrix, CsrMatrix, nested arrays or JSON', () =>
+    decodeAny(operation, input),
+  )
+
+const decodeAny = <R extends string, C extends string>(
   operation: string,
   input: AnyMatrix<R, C> | MatrixInput,
 ): Result<AnyMatrix<R, C>> => {
@@ -57,7 +80,12 @@ export const decodeMatrix = <R extends string, C extends string>(
  * nested arrays, a CSR matrix (densified: factors are dense) or dense JSON.
  * Anything else is a `Left` that says what was found.
  */
-export const asDense = (operation: string, what: string, input: unknown): Result<Matrix> => {
+export const asDense = (operation: string, what: string, input: unknown): Result<Matrix> =>
+  guarded(operation, `expected ${what} as a Matrix or nested arrays`, () =>
+    denseOf(operation, what, input),
+  )
+
+const denseOf = (operation: string, what: string, input: unknown): Result<Matrix> => {
   if (input instanceof Matrix) return E.right(input)
   if (input instanceof CsrMatrix) return E.right(input.toDense())
   if (Array.isArray(input) || (typeof input === 'object' && input !== null)) {

@@ -14,17 +14,21 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type * as t from 'io-ts'
 import {
+  concerning,
   invalidMatrix,
   invalidOption,
   overflow,
   shapeMismatch,
+  type NmfError,
   type Result,
 } from '../core/errors.ts'
+import { attempt } from '../core/guarded.ts'
 import { largestOf, Matrix, meanOf, showShape, valuesOf } from '../core/matrix.ts'
 import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
 import { euclideanNorm } from '../core/scaled.ts'
-import { checkFinite } from '../core/validate.ts'
+import { checkFinite, checkNonNegative } from '../core/validate.ts'
 import { describeOptionError, optionsCodec } from './comparator-options.ts'
+import { readOptions } from './options.ts'
 
 export { optionsCodec }
 
@@ -66,7 +70,7 @@ export interface Comparator<Report = unknown, Options = unknown> {
   /**
    * Compares a with b. Must not change them; returns a `Left` for inputs it
    * cannot compare (e.g. shapes that differ). Run by `compare`, it is given
-   * factors of the same shapes whose entries are all finite, and a finite X.
+   * factors of the same shapes whose entries are all finite, and a finite, non-negative X.
    */
   compare(a: FactorPair, b: FactorPair, context: CompareContext, options: Options): Result<Report>
 }
@@ -183,16 +187,21 @@ export const finiteNormsReport = (
       )
 }
 
-/** Checks that a and b have factors of the same shapes. */
+/**
+ * Checks that a and b have factors of the same shapes; a factor of b that differs is the
+ * error's `input` (`'b.W'`, `'b.H'`: a is the reference).
+ */
 export const checkSameShapes = (operation: string, a: FactorPair, b: FactorPair): Result<void> => {
   for (const name of ['W', 'H'] as const) {
     if (a[name].rows !== b[name].rows || a[name].cols !== b[name].cols) {
       return E.left(
-        shapeMismatch(
-          operation,
-          `${name} of the second factorization`,
-          `shape ${showShape(a[name].rows, a[name].cols)}`,
-          showShape(b[name].rows, b[name].cols),
+        concerning(`b.${name}`)(
+          shapeMismatch(
+            operation,
+            `${name} of the second factorization`,
+            `shape ${showShape(a[name].rows, a[name].cols)}`,
+            showShape(b[name].rows, b[name].cols),
+          ),
         ),
       )
     }
@@ -202,7 +211,10 @@ export const checkSameShapes = (operation: string, a: FactorPair, b: FactorPair)
 
 /**
  * Checks that every entry of the four factors, and of X when given, is finite: a NaN or
- * ±Infinity has no difference, norm, cosine or error a report could hold as JSON.
+ * ±Infinity has no difference, norm, cosine or error a report could hold as JSON. X must
+ * be non-negative too, as `nmf` takes it (the factors need not be: `moving-average` with
+ * `nonnegative: false` makes negative ones). The error's `input` names the matrix: `'a.W'`,
+ * `'a.H'`, `'b.W'`, `'b.H'` or `'X'`.
  */
 export const checkFiniteFactors = (
   operation: string,
@@ -210,21 +222,21 @@ export const checkFiniteFactors = (
   b: FactorPair,
   X?: AnyMatrix,
 ): Result<void> => {
-  for (const [which, pair] of [
-    ['first', a],
-    ['second', b],
+  for (const [side, which, pair] of [
+    ['a', 'first', a],
+    ['b', 'second', b],
   ] as const) {
     for (const name of ['W', 'H'] as const) {
       const finite = checkFinite(operation, `${name} of the ${which} factorization`, pair[name])
-      if (E.isLeft(finite)) return finite
+      if (E.isLeft(finite)) return E.left(concerning(`${side}.${name}`)(finite.left))
     }
   }
   return X === undefined
     ? E.right(undefined)
-    : E.map(() => undefined)(checkFinite(operation, 'X', X))
+    : E.bimap(concerning('X'), () => undefined)(checkNonNegative(operation, 'X', X))
 }
 
-/** Checks that X, when given, is samples×features: the shape of W·H. */
+/** Checks that X, when given, is samples×features: the shape of W·H (`input` `'X'`). */
 export const checkData = (
   operation: string,
   a: FactorPair,
@@ -232,11 +244,13 @@ export const checkData = (
 ): Result<void> =>
   X !== undefined && (X.rows !== a.W.rows || X.cols !== a.H.cols)
     ? E.left(
-        shapeMismatch(
-          operation,
-          'X',
-          `shape ${showShape(a.W.rows, a.H.cols)} (rows of W × columns of H)`,
-          showShape(X.rows, X.cols),
+        concerning('X')(
+          shapeMismatch(
+            operation,
+            'X',
+            `shape ${showShape(a.W.rows, a.H.cols)} (rows of W × columns of H)`,
+            showShape(X.rows, X.cols),
+          ),
         ),
       )
     : E.right(undefined)
@@ -244,7 +258,8 @@ export const checkData = (
 /**
  * Checks what a comparator that forms W·H needs: a and b have factors of the
  * same shapes, within each the columns of W match the rows of H, and X (when
- * given) has the shape of W·H.
+ * given) has the shape of W·H. The error's `input` names the matrix that does not fit:
+ * `'b.W'` or `'b.H'` (a is the reference), `'a.H'` or `'b.H'` (W is), or `'X'`.
  */
 export const checkComparable = (
   operation: string,
@@ -254,17 +269,19 @@ export const checkComparable = (
 ): Result<void> => {
   const same = checkSameShapes(operation, a, b)
   if (E.isLeft(same)) return same
-  for (const [which, pair] of [
-    ['first', a],
-    ['second', b],
+  for (const [side, which, pair] of [
+    ['a', 'first', a],
+    ['b', 'second', b],
   ] as const) {
     if (pair.H.rows !== pair.W.cols) {
       return E.left(
-        shapeMismatch(
-          operation,
-          `H of the ${which} factorization`,
-          `${pair.W.cols} rows (as W has ${pair.W.cols} columns)`,
-          showShape(pair.H.rows, pair.H.cols),
+        concerning(`${side}.H`)(
+          shapeMismatch(
+            operation,
+            `H of the ${which} factorization`,
+            `${pair.W.cols} rows (as W has ${pair.W.cols} columns)`,
+            showShape(pair.H.rows, pair.H.cols),
+          ),
         ),
       )
     }
@@ -310,71 +327,161 @@ export interface Report {
   readonly reports: readonly unknown[]
 }
 
-/**
- * Compares two factorizations of the same X with each comparator, in order.
- * Factorizations of different shapes, or an X that is not the shape of W·H,
- * are a `ShapeMismatch` that names the shapes; a factor or an X with an entry
- * that is NaN or ±Infinity is a `NonFiniteInput` that names the matrix and the
- * entry, before any comparator runs; options a comparator's codec rejects are an
- * `InvalidOption` named `<comparator>.<option>`.
- *
- * @example
- * const report = compare(fitA, fitB) // Right({ reports: [NormsReport] })
- * compare(fitA, fitB, { comparators: [norms, aligned], X }) // Right({ reports: [norms, aligned] })
- */
+/** Whether a value is an array; false where that cannot be told (a revoked Proxy). */
+const isArray = (value: unknown): boolean => {
+  const read = attempt(() => Array.isArray(value))
+  return E.isRight(read) && read.right
+}
+
+/** What a value is, in the words of compare's messages. */
 const describe = (value: unknown): string =>
   value === null
     ? 'null'
-    : Array.isArray(value)
+    : isArray(value)
       ? 'an array'
       : typeof value === 'string'
         ? `'${value}'`
         : typeof value
 
-const isFactorPair = (value: unknown): value is FactorPair =>
-  typeof value === 'object' &&
-  value !== null &&
-  (value as { W?: unknown }).W instanceof Matrix &&
-  (value as { H?: unknown }).H instanceof Matrix
-
-const isComparatorEntry = (entry: unknown): boolean => {
-  if (typeof entry !== 'object' || entry === null) return false
-  const plugin = 'comparator' in entry ? (entry as { comparator: unknown }).comparator : entry
-  return (
-    typeof plugin === 'object' &&
-    plugin !== null &&
-    typeof (plugin as { compare?: unknown }).compare === 'function' &&
-    typeof (plugin as { options?: { decode?: unknown } }).options?.decode === 'function'
-  )
+/**
+ * A factorization's W and H, each read once: else the refusal of what is not one, naming
+ * it in `input`: the argument itself (`'a'`), or its first factor that is not a Matrix
+ * (`'a.W'`); a getter or Proxy that throws when read is the argument's.
+ */
+const readPair = (operation: string, side: 'a' | 'b', value: unknown): Result<FactorPair> => {
+  const which = side === 'a' ? 'the first factorization' : 'the second factorization'
+  const refuse = (input: string, found: string) =>
+    E.left(
+      concerning(input)(
+        invalidMatrix(operation, `expected ${which} to have Matrix fields W and H, found ${found}`),
+      ),
+    )
+  if (typeof value !== 'object' || value === null) return refuse(side, describe(value))
+  const read = attempt(() => {
+    const { W, H } = value as { W?: unknown; H?: unknown }
+    return { W, H, isW: W instanceof Matrix, isH: H instanceof Matrix }
+  })
+  if (E.isLeft(read)) return refuse(side, `an object that threw ${read.left} when read`)
+  const { W, H, isW, isH } = read.right
+  if (!isW) return refuse(`${side}.W`, describe(value))
+  if (!isH) return refuse(`${side}.H`, describe(value))
+  return E.right({ W: W as Matrix, H: H as Matrix })
 }
 
+/** A comparator of the list, its members read once, with the options it is to run with. */
+interface Entry {
+  readonly comparator: AnyComparator
+  readonly name: string
+  readonly decode: (options: unknown) => unknown
+  readonly codec: unknown
+  readonly run: AnyComparator['compare']
+  readonly given: unknown
+}
+
+/**
+ * The entries of `comparators`, each a comparator (its default options) or
+ * `withOptions(...)`, their members read once: else an error on `comparators` that names
+ * the first entry that is not one, or that threw when read (a getter or Proxy).
+ */
+const readComparators = (operation: string, comparators: unknown): Result<readonly Entry[]> => {
+  const refuse = (found: string) =>
+    E.left(
+      invalidOption(
+        operation,
+        'comparators',
+        `expected comparator values (e.g. norms, aligned) or withOptions(...), found ${found}`,
+      ),
+    )
+  if (comparators === undefined) return readComparators(operation, [norms])
+  const list = attempt(() => (Array.isArray(comparators) ? Array.from(comparators) : undefined))
+  if (E.isLeft(list)) return refuse(`a list that threw ${list.left} when read`)
+  if (list.right === undefined) {
+    return E.left(
+      invalidOption(
+        operation,
+        'comparators',
+        `expected an array of comparators (e.g. [norms, aligned]), found ${describe(comparators)}`,
+      ),
+    )
+  }
+  const entries: Entry[] = []
+  for (const [index, entry] of list.right.entries()) {
+    const read = attempt((): Entry | undefined => {
+      if (typeof entry !== 'object' || entry === null) return undefined
+      const [comparator, given] =
+        'comparator' in entry
+          ? [
+              (entry as { comparator: unknown }).comparator,
+              (entry as { options?: unknown }).options,
+            ]
+          : [entry, undefined]
+      if (typeof comparator !== 'object' || comparator === null) return undefined
+      const { name, options: codec, compare: run } = comparator as Partial<AnyComparator>
+      const decode = (codec as { decode?: unknown } | undefined)?.decode
+      if (typeof run !== 'function' || typeof decode !== 'function') return undefined
+      return {
+        comparator: comparator as AnyComparator,
+        name: typeof name === 'string' ? name : describe(name),
+        decode: decode as Entry['decode'],
+        codec,
+        run,
+        given,
+      }
+    })
+    if (E.isLeft(read)) return refuse(`one that threw ${read.left} when read at index ${index}`)
+    if (read.right === undefined) return refuse(`${describe(entry)} at index ${index}`)
+    entries.push(read.right)
+  }
+  return E.right(entries)
+}
+
+/**
+ * A value a plugin's code returned where an `Either` belongs (its options codec's decode,
+ * its compare), read once; else a description of what came.
+ */
+const readEither = (value: unknown): E.Either<string, E.Either<unknown, unknown>> => {
+  const tag = attempt(() =>
+    typeof value === 'object' && value !== null ? (value as { _tag?: unknown })._tag : undefined,
+  )
+  if (E.isLeft(tag)) return E.left(`an object that threw ${tag.left} when read`)
+  const side = tag.right === 'Left' ? 'left' : tag.right === 'Right' ? 'right' : undefined
+  if (side === undefined) return E.left(describe(value))
+  const inner = attempt(() => (value as Record<string, unknown>)[side])
+  if (E.isLeft(inner)) return E.left(`an object that threw ${inner.left} when read`)
+  return E.right(side === 'left' ? E.left(inner.right) : E.right(inner.right))
+}
+
+/**
+ * Compares two factorizations of the same X with each comparator, in order.
+ * Factorizations of different shapes, or an X that is not the shape of W·H,
+ * are a `ShapeMismatch` that names the shapes; a factor or an X with an entry
+ * that is NaN or ±Infinity is a `NonFiniteInput` that names the matrix and the
+ * entry, and an X with a negative entry a `NegativeInput` (as `nmf` refuses it), before
+ * any comparator runs; options a comparator's codec rejects are an `InvalidOption` named
+ * `<comparator>.<option>`. A refusal of a matrix names it in `input`, after compare's
+ * parameters: `'a'` or `'b'` (not a factorization), `'a.W'`, `'a.H'`, `'b.W'`, `'b.H'`,
+ * or `'X'` (the option).
+ *
+ * @example
+ * const report = compare(fitA, fitB) // Right({ reports: [NormsReport] })
+ * compare(fitA, fitB, { comparators: [norms, aligned], X }) // Right({ reports: [norms, aligned] })
+ */
 export const compare = (
   a: FactorPair,
   b: FactorPair,
   options: CompareOptions = {},
 ): Result<Report> => {
   const operation = 'compare'
-  // The types ask for factorizations and plugins; a JavaScript caller may pass anything.
-  for (const [name, pair] of [
-    ['the first factorization', a],
-    ['the second factorization', b],
-  ] as const) {
-    if (!isFactorPair(pair)) {
-      return E.left(
-        invalidMatrix(
-          operation,
-          `expected ${name} to have Matrix fields W and H, found ${describe(pair)}`,
-        ),
-      )
-    }
-  }
-  if (typeof options !== 'object' || options === null) {
-    return E.left(
-      invalidOption(operation, 'options', `expected an object, found ${describe(options)}`),
-    )
-  }
+  // The types ask for factorizations and plugins; a JavaScript caller may pass anything,
+  // getters and Proxies that throw included: each is read once, and checked.
+  const pairA = readPair(operation, 'a', a)
+  if (E.isLeft(pairA)) return pairA
+  const pairB = readPair(operation, 'b', b)
+  if (E.isLeft(pairB)) return pairB
+  const given = readOptions(operation, options, '{ comparators: [norms] }')
+  if (E.isLeft(given)) return given
   const known = ['comparators', 'X']
-  const unknown = Object.keys(options).find((key) => !known.includes(key))
+  const unknown = Object.keys(given.right).find((key) => !known.includes(key))
   if (unknown !== undefined) {
     return E.left(
       invalidOption(
@@ -384,47 +491,50 @@ export const compare = (
       ),
     )
   }
-  const badEntry = (options.comparators ?? []).findIndex((entry) => !isComparatorEntry(entry))
-  if (badEntry >= 0) {
-    return E.left(
-      invalidOption(
-        operation,
-        'comparators',
-        `expected comparator values (e.g. norms, aligned) or withOptions(...), ` +
-          `found ${describe(options.comparators?.[badEntry])} at index ${badEntry}`,
-      ),
-    )
+  const entries = readComparators(operation, given.right.comparators)
+  if (E.isLeft(entries)) return entries
+  const X = given.right.X
+  const isData = attempt(() => X === undefined || X instanceof Matrix || X instanceof CsrMatrix)
+  if (E.isLeft(isData) || !isData.right) {
+    const found = E.isLeft(isData) ? `an object that threw ${isData.left} when read` : describe(X)
+    return E.left(invalidOption(operation, 'X', `expected a Matrix or CsrMatrix, found ${found}`))
   }
-  if (
-    options.X !== undefined &&
-    !(options.X instanceof Matrix) &&
-    !(options.X instanceof CsrMatrix)
-  ) {
-    return E.left(
-      invalidOption(operation, 'X', `expected a Matrix or CsrMatrix, found ${describe(options.X)}`),
-    )
-  }
-  const same = checkSameShapes(operation, a, b)
+  const data = X as AnyMatrix | undefined
+  const same = checkSameShapes(operation, pairA.right, pairB.right)
   if (E.isLeft(same)) return same
-  const data = checkData(operation, a, options.X)
-  if (E.isLeft(data)) return data
-  // Before any comparator runs, so that every one, a plugin too, is given finite factors and X.
-  const finite = checkFiniteFactors(operation, a, b, options.X)
+  const shape = checkData(operation, pairA.right, data)
+  if (E.isLeft(shape)) return shape
+  // Before any comparator runs, so that every one, a plugin too, is given finite factors and
+  // a finite, non-negative X.
+  const finite = checkFiniteFactors(operation, pairA.right, pairB.right, data)
   if (E.isLeft(finite)) return finite
-  const context: CompareContext = options.X === undefined ? {} : { X: options.X }
+  const context: CompareContext = data === undefined ? {} : { X: data }
   const reports: unknown[] = []
-  for (const entry of options.comparators ?? [norms]) {
-    const [comparator, given] =
-      'comparator' in entry ? [entry.comparator, entry.options] : [entry, undefined]
-    const decoded = comparator.options.decode(given)
-    if (E.isLeft(decoded)) {
-      const { path, detail } = describeOptionError(decoded.left)
-      const option = path === '' ? comparator.name : `${comparator.name}.${path}`
+  for (const { comparator, name, decode, codec, run, given: chosen } of entries.right) {
+    // A plugin's own code runs unguarded; what it returns is read once, and checked.
+    const notEither = (what: string, found: string) =>
+      E.left(
+        invalidOption(
+          operation,
+          'comparators',
+          `comparator '${name}': ${what} returned ${found}, expected an Either ` +
+            '(E.right(...) or E.left(...))',
+        ),
+      )
+    const decoded = readEither(decode.call(codec, chosen))
+    if (E.isLeft(decoded)) return notEither("its options codec's decode", decoded.left)
+    if (E.isLeft(decoded.right)) {
+      const errors = decoded.right.left as t.Errors
+      const { path, detail } = E.getOrElse(() => ({ path: '', detail: 'invalid value' }))(
+        attempt(() => describeOptionError(errors)),
+      )
+      const option = path === '' ? name : `${name}.${path}`
       return E.left(invalidOption(operation, option, detail))
     }
-    const report = comparator.compare(a, b, context, decoded.right)
-    if (E.isLeft(report)) return report
-    reports.push(report.right)
+    const report = readEither(run.call(comparator, a, b, context, decoded.right.right))
+    if (E.isLeft(report)) return notEither('its compare', report.left)
+    if (E.isLeft(report.right)) return E.left(report.right.left as NmfError)
+    reports.push(report.right.right)
   }
   return E.right({ reports })
 }

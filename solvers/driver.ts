@@ -17,6 +17,7 @@ import {
 import { describeValue, Matrix, showShape, valuesOf } from '../core/matrix.ts'
 import { duringFit, keepArray, ownArray, recycle } from '../core/small-arrays.ts'
 import { allFinite, checkFinite } from '../core/validate.ts'
+import { describeThrown } from '../core/guarded.ts'
 import { divergenceError, showBeta } from '../core/beta-divergence.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 
@@ -197,7 +198,8 @@ const drive = <O, S extends Factors>(
     })
   }
 
-  if (isAborted(settings.signal)) return E.left(aborted(operation, 0, undefined))
+  const before = signalState(operation, settings.signal, 0)
+  if (before !== false) return E.left(before === true ? aborted(operation, 0, undefined) : before)
 
   for (let iteration = 1; iteration <= settings.maxIter; iteration++) {
     const result = solver.step(state, problem, options)
@@ -289,10 +291,12 @@ const drive = <O, S extends Factors>(
       converged = true
       return finish(iteration)
     }
-    if (isAborted(settings.signal)) {
+    const signalled = signalState(operation, settings.signal, iteration)
+    if (signalled === true) {
       const partial = finish(iteration)
       return E.left(aborted(operation, iteration, E.isRight(partial) ? partial.right : undefined))
     }
+    if (signalled !== false) return E.left(signalled)
   }
   return finish(settings.maxIter)
 }
@@ -432,5 +436,27 @@ const owning = <R extends string, C extends string>(matrix: Matrix<R, C>): Matri
   return own === values ? matrix : Matrix.unsafeWrap<R, C>(matrix.rows, matrix.cols, own)
 }
 
-/** Read through a function so that the compiler does not narrow it across iterations. */
-const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true
+/**
+ * Whether the signal has fired after `iteration` (0: before the first), or, when reading
+ * its `aborted` throws (a getter or Proxy of the caller's that answered when the options
+ * were checked), the error on `signal` that says so. Read through a function so that the
+ * compiler does not narrow it across iterations.
+ */
+const signalState = (
+  operation: string,
+  signal: AbortSignal | undefined,
+  iteration: number,
+): boolean | NmfError => {
+  if (signal === undefined) return false
+  try {
+    return signal.aborted === true
+  } catch (thrown) {
+    const when = iteration === 0 ? 'before the first iteration' : `after iteration ${iteration}`
+    return invalidOption(
+      operation,
+      'signal',
+      `expected an AbortSignal, found an object whose aborted threw ` +
+        `${describeThrown(thrown)} when read ${when}`,
+    )
+  }
+}

@@ -2,11 +2,14 @@
  * `formatReport`: comparator reports as text tables, every number labelled.
  * Knows the reports of `norms` and `aligned`; any other report (plain data by
  * the comparator contract) is shown as indented JSON under its comparator's name.
+ * A plugin's report may hold anything (a BigInt, a circle, a getter that throws): it is
+ * read once into a plain copy (core/plain-data.ts) and never makes `formatReport` throw.
  */
 import { describeValue } from '../core/matrix.ts'
+import { plainCopy, showPlain, Shown } from '../core/plain-data.ts'
 import { showCompact, showCosine } from '../core/show.ts'
-import { isAlignedReport, type AlignedReport } from './aligned.ts'
-import { isNormsReport, type DifferenceMetrics, type NormsReport } from './compare.ts'
+import type { AlignedReport, ComponentMatch } from './aligned.ts'
+import type { DifferenceMetrics, NormsReport } from './compare.ts'
 
 /** How `formatReport` names the two factorizations. */
 export interface FormatReportOptions {
@@ -113,19 +116,85 @@ const formatAligned = (report: AlignedReport, names: string): string => {
   ].join('\n')
 }
 
-const formatOther = (report: unknown): string => {
-  const name =
-    typeof report === 'object' && report !== null && 'comparator' in report
-      ? String(report.comparator)
-      : 'unknown'
-  const json = JSON.stringify(report, null, 2) ?? String(report)
-  return [`comparator ${name}:`, ...json.split('\n').map((line) => `  ${line}`)].join('\n')
+/** An object of a plain copy: not an array, not a `Shown` mark. */
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Shown)
+
+const isNumber = (value: unknown): value is number => typeof value === 'number'
+const isNumberOrNull = (value: unknown): value is number | null =>
+  value === null || typeof value === 'number'
+
+/** A record whose `keys` all hold values that `ok` accepts. */
+const hasAll = (value: unknown, keys: readonly string[], ok = isNumberOrNull): boolean =>
+  isRecord(value) && keys.every((key) => ok(value[key]))
+
+const isDifferenceMetrics = (value: unknown): value is DifferenceMetrics =>
+  isRecord(value) &&
+  hasAll(value, ['frobeniusPerEntry', 'maxAbsDifference', 'meanAbsDifference']) &&
+  [value.a, value.b].every((side) => hasAll(side, ['max', 'min', 'mean', 'frobeniusNorm']))
+
+/** A `norms` report in every field the table shows (a plugin may use the name too). */
+const isNormsShaped = (value: unknown): value is NormsReport =>
+  isRecord(value) &&
+  value.comparator === 'norms' &&
+  isDifferenceMetrics(value.W) &&
+  isDifferenceMetrics(value.H)
+
+const isMatch = (value: unknown): value is ComponentMatch =>
+  hasAll(value, ['a', 'b', 'cosineW', 'cosineH'], isNumber) &&
+  hasAll(value, ['scaleA', 'scaleB', 'scale', 'normA', 'normB', 'difference']) &&
+  typeof (value as { same?: unknown }).same === 'boolean'
+
+/** An `aligned` report in every field the text shows. */
+const isAlignedShaped = (value: unknown): value is AlignedReport => {
+  if (!isRecord(value) || value.comparator !== 'aligned') return false
+  const { permutation, matches, reconstructionErrors: errors, verdict } = value
+  const difference = value.reconstructionDifference
+  return (
+    hasAll(value, ['components', 'tolerance', 'totalSimilarity'], isNumber) &&
+    Array.isArray(permutation) &&
+    permutation.every(isNumber) &&
+    Array.isArray(matches) &&
+    matches.every(isMatch) &&
+    isNormsShaped(value.normsAfterAlignment) &&
+    (errors === null || hasAll(errors, ['a', 'b'], isNumber)) &&
+    hasAll(difference, ['absolute'], isNumber) &&
+    hasAll(difference, ['relative']) &&
+    ['X', 'a'].includes((difference as { relativeTo?: unknown }).relativeTo as string) &&
+    isRecord(verdict) &&
+    typeof verdict.summary === 'string'
+  )
 }
+
+/** Any other report, or one that is no object: indented JSON under its comparator's name. */
+const formatOther = (report: unknown): string => {
+  const given = isRecord(report) && 'comparator' in report ? report.comparator : undefined
+  const name =
+    given === undefined ? 'unknown' : typeof given === 'string' ? given : showPlain(given)
+  const lines = showPlain(report).split('\n')
+  return [`comparator ${name}:`, ...lines.map((line) => `  ${line}`)].join('\n')
+}
+
+/** One report of a plain copy: a table for `norms` and `aligned`, JSON for any other. */
+const formatOne = (report: unknown, names: string): string =>
+  isNormsShaped(report)
+    ? formatNorms(report, names)
+    : isAlignedShaped(report)
+      ? formatAligned(report, names)
+      : formatOther(report)
 
 /**
  * Renders a report as a readable text table with labelled numbers: the result
  * of `compare` (`{ reports }`, each rendered in turn, separated by a blank
  * line) or one comparator's report.
+ *
+ * A report is read once, into a plain copy, and never makes it throw: what JSON has no
+ * form for, in a plugin's report, is shown as what it is (a BigInt as `5n`, a symbol as
+ * `Symbol(x)`, a function as `[a function]`, a circle as `[circular reference]`, nesting
+ * beyond 64 levels as `[nested deeper than 64 levels]`, a getter, Proxy or `toJSON` that
+ * throws as `[unreadable: reading it threw Error: …]`), NaN and ±Infinity as themselves;
+ * an entry of `reports` that is no object is shown under `comparator unknown`; a report
+ * named `norms` or `aligned` that lacks a field of their tables is shown as JSON.
  *
  * @example
  * const result = compare(cdFit, maFit, { comparators: [norms, aligned], X })
@@ -136,17 +205,25 @@ const formatOther = (report: unknown): string => {
  */
 export const formatReport = (report: unknown, options: FormatReportOptions = {}): string => {
   // A report is data: compare's result, or a comparator's report (an object).
-  if (typeof report !== 'object' || report === null || Array.isArray(report)) {
+  if (typeof report !== 'object' || report === null || isArrayIfReadable(report)) {
     throw new TypeError(
       'formatReport: expected a report (the result of compare, or of a comparator: an ' +
         `object), found ${describeValue(report)}`,
     )
   }
   const names = `a = ${options.a ?? 'a'}, b = ${options.b ?? 'b'}`
-  if ('reports' in report && Array.isArray(report.reports)) {
-    return report.reports.map((one: unknown) => formatReport(one, options)).join('\n\n')
+  const data = plainCopy(report)
+  if (isRecord(data) && Array.isArray(data.reports)) {
+    return data.reports.map((one: unknown) => formatOne(one, names)).join('\n\n')
   }
-  if (isNormsReport(report)) return formatNorms(report, names)
-  if (isAlignedReport(report)) return formatAligned(report, names)
-  return formatOther(report)
+  return formatOne(data, names)
+}
+
+/** Whether a value is an array; false where that cannot be told (a revoked Proxy). */
+const isArrayIfReadable = (value: object): boolean => {
+  try {
+    return Array.isArray(value)
+  } catch {
+    return false
+  }
 }

@@ -12,8 +12,8 @@ import { createRng } from '../core/rng.ts'
 import { checkNonNegative } from '../core/validate.ts'
 import type { Factors } from './contract.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
-import { buildInit, checkOptionsObject, type InitOption } from './nmf.ts'
-import { decodeProps, PositiveInteger, Seed } from './options.ts'
+import { buildInit, type InitOption } from './nmf.ts'
+import { decodeProps, PositiveInteger, readOptions, Seed } from './options.ts'
 
 /** Options of `initialize`. */
 export interface InitializeOptions {
@@ -41,32 +41,36 @@ export const initialize = <R extends string = string, C extends string = string>
     return E.left(invalidOption(operation, 'components', 'is required: expected an integer ≥ 1'))
   }
   return pipe(
-    checkOptionsObject(operation, options, "{ init: 'random' }"),
+    readOptions(operation, options, "{ init: 'random' }"),
     // components is the second argument; in the options it would be ignored.
-    E.chain(() =>
-      'components' in options
+    E.chainFirst((given) =>
+      'components' in given
         ? E.left(
             invalidOption(
               operation,
               'components',
               'expected it as the second argument of initialize(X, components, options) ' +
-                `alone, found it in the options too: ${describeValue(
-                  (options as Record<string, unknown>).components,
-                )}`,
+                `alone, found it in the options too: ${describeValue(given.components)}`,
             ),
           )
         : E.right(undefined),
     ),
-    E.chain(() => decodeProps(operation, { components }, { components: PositiveInteger })),
-    E.chain(() =>
-      decodeProps(operation, options as Readonly<Record<string, unknown>>, {
+    E.chainFirst(() => decodeProps(operation, { components }, { components: PositiveInteger })),
+    E.chain((given) =>
+      decodeProps(operation, given, {
         seed: Seed,
         // The init is checked where it is resolved, with the list of known names.
         init: t.unknown,
       }),
     ),
-    E.chain(() => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
-    E.chain((X) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
-    E.chain((X) => buildInit(X, components, options.init, createRng(options.seed ?? 0), operation)),
+    E.chain((given) =>
+      pipe(
+        E.mapLeft(concerning('X'))(asMatrix(operation, input)),
+        E.chain((X) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
+        E.chain((X) =>
+          buildInit(X, components, given.init, createRng((given.seed as number) ?? 0), operation),
+        ),
+      ),
+    ),
   ) as Result<Factors<R, C>>
 }

@@ -33,9 +33,10 @@ import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
 import { allZeroAdvice, customInit, defaultInit, initStrategies } from './init.ts'
 import { disjointComponents, productIsZero } from './components.ts'
 import { movingAverage, type MovingAverageOptions } from './moving-average.ts'
-import { commonDefaults, commonProps, decodeProps } from './options.ts'
+import { commonDefaults, commonProps, decodeProps, readOptions } from './options.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
 import { describeValue, type Matrix } from '../core/matrix.ts'
+import { attempt } from '../core/guarded.ts'
 
 /** The built-in solvers, by name (frozen: it is not a registry). */
 export const solvers: readonly AnySolver[] = Object.freeze([cd, movingAverage, mu])
@@ -80,7 +81,11 @@ export interface CommonNmfOptions {
   readonly seed?: number
   /** Called with each history entry, after each iteration. */
   readonly onIteration?: (entry: HistoryEntry) => void
-  /** Stops the fit after the current iteration when it fires. */
+  /**
+   * Stops the fit after the current iteration when it fires. Its `aborted` is read when the
+   * options are checked and after each iteration; one that throws when read (a getter or
+   * Proxy) is an `InvalidOption` on `signal` that quotes what it threw.
+   */
   readonly signal?: AbortSignal
 }
 
@@ -173,7 +178,19 @@ const resolveSolver = (solver: unknown): Result<AnySolver> => {
           ),
         )
   }
-  if (isObject(solver) && 'step' in solver && 'name' in solver) return checkPlugin(solver)
+  if (isObject(solver)) {
+    const plugin = attempt(() => 'step' in solver && 'name' in solver)
+    if (E.isLeft(plugin)) {
+      return E.left(
+        invalidOption(
+          operation,
+          'solver',
+          `expected a solver name or plugin, found an object that threw ${plugin.left} when read`,
+        ),
+      )
+    }
+    if (plugin.right) return checkPlugin(solver)
+  }
   return E.left(
     invalidOption(
       operation,
@@ -192,7 +209,11 @@ const PLUGIN_MEMBERS: ReadonlyArray<readonly [string, string, (value: unknown) =
   ['optionProps', 'an object of io-ts codecs', (value) => isObject(value)],
   ['defaults', 'an object of option values', (value) => isObject(value)],
   ['capabilities', 'an object', (value) => isObject(value)],
-  ['capabilities.losses', 'an array of loss names', (value) => Array.isArray(value)],
+  [
+    'capabilities.losses',
+    'an array of loss names',
+    (value) => Array.isArray(value) && value.every((loss) => typeof loss === 'string'),
+  ],
   ...['sparse', 'monotone', 'nonnegative'].map(
     (flag) =>
       [
@@ -201,42 +222,93 @@ const PLUGIN_MEMBERS: ReadonlyArray<readonly [string, string, (value: unknown) =
         (value: unknown) => typeof value === 'boolean',
       ] as const,
   ),
+  [
+    'capabilities.penalties',
+    'true, false or nothing',
+    (value) => value === undefined || typeof value === 'boolean',
+  ],
   ['measure', 'a string', (value) => typeof value === 'string'],
   ...['start', 'step', 'converged'].map(
     (method) => [method, 'a function', (value: unknown) => typeof value === 'function'] as const,
   ),
 ]
 
+/** A plugin's own options as `checkPlugin` reads them, each member once. */
+interface PluginOptions {
+  readonly name: string
+  /** optionProps' entries, each codec with its `is` and `name` as read. */
+  readonly codecs: ReadonlyArray<{
+    readonly option: string
+    readonly codec: object
+    readonly is: (value: unknown) => boolean
+    readonly type: unknown
+  }>
+  readonly defaults: Readonly<Record<string, unknown>>
+}
+
 /**
  * A plugin with the members `Solver` asks for, each of its kind (a JavaScript plugin can
  * lack one), whose own options are its own (none is named as one of nmf's common options)
  * and whose defaults its codecs accept: else an error on `solver` that names the first
- * member that is wrong.
+ * member that is wrong, or that threw when read (a getter or Proxy of the caller's). The
+ * plugin's own code (a codec's `is`) runs unguarded: what it throws, nmf lets through.
  */
 const checkPlugin = (solver: Record<string, unknown>): Result<AnySolver> => {
+  let name: string | undefined
+  const refuse = (found: string) => E.left(invalidOption(operation, 'solver', found))
   for (const [path, expected, ok] of PLUGIN_MEMBERS) {
-    const value = path
-      .split('.')
-      .reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), solver)
-    if (!ok(value)) {
-      const name = typeof solver.name === 'string' ? ` '${solver.name}'` : ''
-      return E.left(
-        invalidOption(
-          operation,
-          'solver',
-          `expected the solver plugin${name} to have ${path}, ${expected}, ` +
-            `found ${describeValue(value)}`,
-        ),
-      )
-    }
+    const read = attempt(() => {
+      const value = path
+        .split('.')
+        .reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), solver)
+      return { value, fits: ok(value) }
+    })
+    const plugin = name === undefined ? 'the solver plugin' : `the solver plugin '${name}'`
+    const member = `expected ${plugin} to have ${path}, ${expected}`
+    if (E.isLeft(read)) return refuse(`${member}, found one that threw ${read.left} when read`)
+    if (!read.right.fits) return refuse(`${member}, found ${describeValue(read.right.value)}`)
+    if (path === 'name') name = read.right.value as string
   }
   const plugin = solver as unknown as AnySolver
   return pipe(
-    checkOwnNames(plugin),
-    E.chain(() => checkCodecs(plugin)),
-    E.chain(() => checkDefaults(plugin)),
+    readPluginOptions(plugin, name as string),
+    E.chainFirst(checkOwnNames),
+    E.chainFirst(checkDefaults),
     E.map(() => plugin),
   )
+}
+
+/**
+ * The plugin's optionProps and defaults, read once: each codec must be an io-ts codec (its
+ * options are decoded by it when nmf runs, and its default checked by its `is`); a getter
+ * or Proxy that throws is an error on `solver` that says where.
+ */
+const readPluginOptions = (solver: AnySolver, name: string): Result<PluginOptions> => {
+  const refuse = (found: string) => E.left(invalidOption(operation, 'solver', found))
+  const entries = attempt(() => ({
+    props: Object.entries(solver.optionProps as object) as Array<[string, unknown]>,
+    defaults: Object.fromEntries(Object.entries(solver.defaults as object)),
+  }))
+  if (E.isLeft(entries)) {
+    return refuse(
+      `expected the solver plugin '${name}' to have optionProps and defaults that can be ` +
+        `read, found one that threw ${entries.left} when read`,
+    )
+  }
+  const codecs: Array<PluginOptions['codecs'][number]> = []
+  for (const [option, codec] of entries.right.props) {
+    const member =
+      `expected the solver plugin '${name}' to have optionProps.${option}, ` + 'an io-ts codec'
+    const read = attempt(() =>
+      isObject(codec) && typeof codec.decode === 'function' && typeof codec.is === 'function'
+        ? { codec, is: codec.is as (value: unknown) => boolean, type: codec.name }
+        : undefined,
+    )
+    if (E.isLeft(read)) return refuse(`${member}, found one that threw ${read.left} when read`)
+    if (read.right === undefined) return refuse(`${member}, found ${describeValue(codec)}`)
+    codecs.push({ option, ...read.right })
+  }
+  return E.right({ name, codecs, defaults: entries.right.defaults })
 }
 
 /**
@@ -245,11 +317,11 @@ const checkPlugin = (solver: Record<string, unknown>): Result<AnySolver> => {
  * default overwrite it in the options the fit records (or give the solver a value of the
  * wrong type), so such a plugin is refused, naming every such option and where it is.
  */
-const checkOwnNames = (solver: AnySolver): Result<void> => {
+const checkOwnNames = ({ name, codecs, defaults }: PluginOptions): Result<void> => {
   const where = (option: string): string =>
     [
-      ...(Object.hasOwn(solver.optionProps, option) ? ['optionProps'] : []),
-      ...(Object.hasOwn(solver.defaults as object, option) ? ['defaults'] : []),
+      ...(codecs.some((codec) => codec.option === option) ? ['optionProps'] : []),
+      ...(Object.hasOwn(defaults, option) ? ['defaults'] : []),
     ].join(' and ')
   const colliding = Object.keys(commonProps).filter((option) => where(option) !== '')
   if (colliding.length === 0) return E.right(undefined)
@@ -261,7 +333,7 @@ const checkOwnNames = (solver: AnySolver): Result<void> => {
     invalidOption(
       operation,
       'solver',
-      `expected the solver plugin '${solver.name}' to name only options of its own, found ` +
+      `expected the solver plugin '${name}' to name only options of its own, found ` +
         `${listed(colliding.map((option) => `${option} in its ${where(option)}`))}: ` +
         `${these}, which every solver takes; give the plugin's ${another}`,
     ),
@@ -273,52 +345,32 @@ const listed = (items: readonly string[]): string =>
   items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
 
 /**
- * Each own option is decoded by its codec when nmf runs, and its default checked by the
- * codec's `is`: each must be an io-ts codec.
- */
-const checkCodecs = (solver: AnySolver): Result<void> => {
-  for (const [option, codec] of Object.entries(solver.optionProps as object)) {
-    if (!isObject(codec) || typeof codec.decode !== 'function' || typeof codec.is !== 'function') {
-      return E.left(
-        invalidOption(
-          operation,
-          'solver',
-          `expected the solver plugin '${solver.name}' to have optionProps.${option}, ` +
-            `an io-ts codec, found ${describeValue(codec)}`,
-        ),
-      )
-    }
-  }
-  return E.right(undefined)
-}
-
-/**
  * Each default of an own option is a value of its codec's type (the solver gets it as a
  * decoded value, in place of one the user did not give): else an error that names the
  * option, the type and the value.
  */
-const checkDefaults = (solver: AnySolver): Result<void> => {
-  const defaults = solver.defaults as Readonly<Record<string, unknown>>
+const checkDefaults = ({ name, codecs, defaults }: PluginOptions): Result<void> => {
   // A default of no option would reach the fit's recorded options as if it were one.
-  const stray = Object.keys(defaults).find((key) => !Object.hasOwn(solver.optionProps, key))
+  const stray = Object.keys(defaults).find((key) => !codecs.some((codec) => codec.option === key))
   if (stray !== undefined) {
     return E.left(
       invalidOption(
         operation,
         'solver',
-        `expected the solver plugin '${solver.name}' to have defaults only for its ` +
+        `expected the solver plugin '${name}' to have defaults only for its ` +
           `optionProps, found defaults.${stray}, which optionProps does not name`,
       ),
     )
   }
-  for (const [option, codec] of Object.entries(solver.optionProps)) {
-    if (!Object.hasOwn(defaults, option) || codec.is(defaults[option])) continue
+  for (const { option, codec, is, type } of codecs) {
+    if (!Object.hasOwn(defaults, option) || is.call(codec, defaults[option])) continue
+    const typeName = typeof type === 'string' ? type : describeValue(type)
     return E.left(
       invalidOption(
         operation,
         'solver',
-        `expected the solver plugin '${solver.name}' to have defaults.${option}, ` +
-          `${codec.name} (as its optionProps.${option} decodes), ` +
+        `expected the solver plugin '${name}' to have defaults.${option}, ` +
+          `${typeName} (as its optionProps.${option} decodes), ` +
           `found ${describeValue(defaults[option])}`,
       ),
     )
@@ -395,8 +447,24 @@ export const buildInit = (
     }
     return strategy.init(X, components, rng, op)
   }
-  if (typeof name === 'object' && name !== null && 'W' in name && 'H' in name) {
-    return customInit(X, components, name as { W: unknown; H: unknown }, op)
+  if (typeof name === 'object' && name !== null) {
+    // Read once, W then H: a getter or Proxy of the caller's that throws is an error on init.
+    const factors = attempt(() =>
+      'W' in name && 'H' in name
+        ? { W: (name as { W: unknown }).W, H: (name as { H: unknown }).H }
+        : undefined,
+    )
+    if (E.isLeft(factors)) {
+      return E.left(
+        invalidOption(
+          op,
+          'init',
+          `expected a strategy name or { W, H }, found an object that threw ${factors.left} ` +
+            'when read',
+        ),
+      )
+    }
+    if (factors.right !== undefined) return customInit(X, components, factors.right, op)
   }
   return E.left(
     invalidOption(op, 'init', `expected a strategy name or { W, H }, found ${describeValue(name)}`),
@@ -466,21 +534,22 @@ const fit = <R extends string, C extends string>(
 ): Result<Factorization<R, C>> =>
   pipe(
     E.Do,
-    E.bind('options_', () => checkOptionsObject(operation, options)),
+    // Read once: a getter of the caller's that throws is an error on its option.
+    E.bind('given', () => readOptions(operation, options)),
     E.bind('X', () => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
     E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
-    E.bind('solver', () => resolveSolver(options.solver)),
+    E.bind('solver', ({ given }) => resolveSolver(given.solver)),
     E.bind('sparse_', ({ X, solver }) => checkSparse(operation, solver, X)),
-    E.bind('common', ({ solver }) =>
-      decodeProps(operation, options, commonProps, Object.keys(solver.optionProps)),
+    E.bind('common', ({ given, solver }) =>
+      decodeProps(operation, given, commonProps, Object.keys(solver.optionProps)),
     ),
-    E.bind('own', ({ solver }) =>
-      decodeProps(operation, options, solver.optionProps, Object.keys(commonProps)),
+    E.bind('own', ({ given, solver }) =>
+      decodeProps(operation, given, solver.optionProps, Object.keys(commonProps)),
     ),
     E.bind('beta', ({ X, solver, common }) =>
       resolveBeta(operation, solver, (common.betaLoss as BetaLoss | undefined) ?? 'frobenius', X),
     ),
-    E.chain(({ X, solver, common, own, beta }) => {
+    E.chain(({ given, X, solver, common, own, beta }) => {
       if (common.components === undefined) {
         return E.left<NmfError>(
           invalidOption(operation, 'components', 'is required: expected an integer ≥ 1'),
@@ -516,20 +585,20 @@ const fit = <R extends string, C extends string>(
       const penalized = checkPenalties(operation, solver, problem.penalties, resolved)
       if (E.isLeft(penalized)) return penalized
       return pipe(
-        buildInit(X, resolved.components, options.init, rng, operation),
+        buildInit(X, resolved.components, given.init, rng, operation),
         E.chain((initial) =>
           pipe(
             runDriver(solver, problem, initial, solverOptions, {
               maxIter: resolved.maxIter,
               tol: resolved.tol,
-              onIteration: options.onIteration,
-              signal: options.signal,
+              onIteration: common.onIteration as NmfOptions['onIteration'],
+              signal: common.signal as AbortSignal | undefined,
               builtIn: builtIn.has(solver),
               resolved: {
                 ...recordable(resolved),
                 ...(solverOptions as object),
                 solver: solver.name,
-                init: initName(options.init, X, resolved.components),
+                init: initName(given.init, X, resolved.components),
               },
             }),
             E.chain((fit) =>
@@ -586,22 +655,6 @@ const zeroCause = (problem: Problem, initial: Factors, fit: Factorization): stri
         'from factors with a component whose column of W and row of H both have a non-zero entry'
     : `${start}its factors' products underflow; start from factors whose product is of X's scale`
 }
-
-/** The options argument is an object (a JavaScript caller may pass nothing or a number). */
-export const checkOptionsObject = (
-  operation: string,
-  options: unknown,
-  example = '{ components: 2 }',
-): Result<unknown> =>
-  typeof options === 'object' && options !== null && !Array.isArray(options)
-    ? E.right(options)
-    : E.left(
-        invalidOption(
-          operation,
-          'options',
-          `expected an object (e.g. ${example}), found ${describeValue(options)}`,
-        ),
-      )
 
 /** The most entries nmfkit allocates for one factor or Gram matrix (2 GiB of float64). */
 export const MAX_ARRAY_ENTRIES = 2 ** 28

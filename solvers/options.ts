@@ -6,7 +6,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { invalidOption, type NmfError, type Result } from '../core/errors.ts'
+import { describeValue } from '../core/matrix.ts'
 import { describeErrors } from '../core/codec.ts'
+import { attempt } from '../core/guarded.ts'
 import { BetaLossCodec, type BetaLoss } from '../core/beta-divergence.ts'
 
 /** A number type with a predicate, named for messages (e.g. `an integer ≥ 1`). */
@@ -26,14 +28,35 @@ export const NonNegative = numberWhere('a finite number ≥ 0', (v) => Number.is
 export const UnitInterval = numberWhere('a number in [0, 1]', (v) => v >= 0 && v <= 1)
 export const Seed = numberWhere('an integer of at most 2^53 − 1 in size', Number.isSafeInteger)
 
-/** An AbortSignal, or an object that looks like one (a boolean `aborted`). */
-const isSignal = (u: unknown): u is AbortSignal =>
-  typeof u === 'object' && u !== null && typeof (u as { aborted?: unknown }).aborted === 'boolean'
+/**
+ * `aborted` of an object that may be an AbortSignal: its value, or what reading it threw
+ * (a getter or a Proxy of the caller's).
+ */
+const readAborted = (u: object): E.Either<string, unknown> =>
+  attempt(() => (u as { aborted?: unknown }).aborted)
+
+/** An AbortSignal, or an object that looks like one (a boolean `aborted`, read without a throw). */
+const isSignal = (u: unknown): u is AbortSignal => {
+  if (typeof u !== 'object' || u === null) return false
+  const aborted = readAborted(u)
+  return E.isRight(aborted) && typeof aborted.right === 'boolean'
+}
 
 const Signal = new t.Type<AbortSignal, AbortSignal, unknown>(
   'an AbortSignal',
   isSignal,
-  (u, c) => (isSignal(u) ? t.success(u) : t.failure(u, c)),
+  (u, c) => {
+    if (typeof u !== 'object' || u === null) return t.failure(u, c)
+    const aborted = readAborted(u)
+    if (E.isLeft(aborted)) {
+      return t.failure(
+        u,
+        c,
+        `expected an AbortSignal, found an object whose aborted threw ${aborted.left} when read`,
+      )
+    }
+    return typeof aborted.right === 'boolean' ? t.success(u as AbortSignal) : t.failure(u, c)
+  },
   (a) => a,
 )
 
@@ -90,10 +113,59 @@ export const decodeProps = (
     if (value === undefined) continue
     const decoded = codec.decode(value)
     if (E.isLeft(decoded)) {
-      const detail = describeErrors(decoded.left).replace(/^value: /, '')
+      // A codec's own message (the signal's, when reading it threw) says more.
+      const detail =
+        decoded.left[0]?.message ?? describeErrors(decoded.left).replace(/^value: /, '')
       return E.left<NmfError>(invalidOption(operation, key, detail))
     }
     out[key] = decoded.right
   }
   return E.right(out)
+}
+
+/**
+ * The options argument, read once into a plain object of its own enumerable keys: it must
+ * be an object (a JavaScript caller may pass nothing or a number), and a getter or Proxy
+ * trap that throws when its keys are listed or a value is read is an `InvalidOption` on
+ * `options` or on that key, not an exception. The operation reads nothing else of it.
+ */
+export const readOptions = (
+  operation: string,
+  options: unknown,
+  example = '{ components: 2 }',
+): Result<Readonly<Record<string, unknown>>> => {
+  const expected = `expected an object (e.g. ${example})`
+  const keys =
+    typeof options === 'object' && options !== null
+      ? attempt(() => (Array.isArray(options) ? undefined : Object.keys(options)))
+      : E.right(undefined)
+  if (E.isLeft(keys)) {
+    return E.left(
+      invalidOption(
+        operation,
+        'options',
+        `${expected}, found one that threw ${keys.left} when its keys were listed`,
+      ),
+    )
+  }
+  if (keys.right === undefined) {
+    return E.left(
+      invalidOption(operation, 'options', `${expected}, found ${describeValue(options)}`),
+    )
+  }
+  const read: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+  for (const key of keys.right) {
+    const value = attempt(() => (options as Readonly<Record<string, unknown>>)[key])
+    if (E.isLeft(value)) {
+      return E.left(
+        invalidOption(
+          operation,
+          key,
+          `expected a value that can be read, found one that threw ${value.left} when read`,
+        ),
+      )
+    }
+    read[key] = value.right
+  }
+  return E.right(read)
 }

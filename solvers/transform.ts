@@ -22,6 +22,7 @@ import {
   type Result,
 } from '../core/errors.ts'
 import { describeValue, Matrix, showShape, valuesOf } from '../core/matrix.ts'
+import { attempt } from '../core/guarded.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
 import { withResidentScope } from '../core/wasm.ts'
@@ -33,8 +34,8 @@ import type { AnySolver, Problem } from './contract.ts'
 import { runDriver, type Factorization } from './driver.ts'
 import { asDense, asMatrix, type MatrixInput } from '../core/input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
-import { checkOptionsObject, penalties, resolveBeta, type NmfOptions } from './nmf.ts'
-import { commonDefaults, commonProps, decodeProps } from './options.ts'
+import { penalties, resolveBeta, type NmfOptions } from './nmf.ts'
+import { commonDefaults, commonProps, decodeProps, readOptions } from './options.ts'
 
 /** The options of `transform`: those of `nmf` that concern W, with the same defaults. */
 export interface TransformOptions extends Pick<
@@ -66,12 +67,18 @@ const muFixedH = multiplicativeUpdates(false) as unknown as AnySolver
 const resolveTransformSolver = (solver: unknown): Result<readonly [AnySolver, AnySolver]> => {
   if (solver === undefined || solver === 'cd' || solver === cd) return E.right([cd, cdFixedH])
   if (solver === 'mu' || solver === mu) return E.right([mu as unknown as AnySolver, muFixedH])
+  // Its name, read without a throw: a getter or Proxy of the caller's may throw.
+  const named = attempt(() =>
+    typeof solver === 'object' && solver !== null && 'name' in solver
+      ? `a plugin named '${String(solver.name)}'`
+      : undefined,
+  )
   const found =
     typeof solver === 'string'
       ? `'${solver}'`
-      : typeof solver === 'object' && solver !== null && 'name' in solver
-        ? `a plugin named '${String(solver.name)}'`
-        : describeValue(solver)
+      : E.isLeft(named)
+        ? `an object that threw ${named.left} when read`
+        : (named.right ?? describeValue(solver))
   // A copy of cd or mu is a plugin: transform runs only nmfkit's own, with H held fixed.
   return E.left(
     unsupported(
@@ -120,7 +127,7 @@ const fitW = <R extends string, C extends string>(
   const H = dense.right as Matrix<string, C>
   return pipe(
     E.Do,
-    E.bind('options_', () => checkOptionsObject(operation, options, "{ solver: 'mu' }")),
+    E.bind('given', () => readOptions(operation, options, "{ solver: 'mu' }")),
     E.bind('X', () => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
     E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
     E.bind('H_', ({ X }) =>
@@ -138,12 +145,15 @@ const fitW = <R extends string, C extends string>(
             ),
           ),
     ),
-    E.bind('options', () =>
-      decodeProps(operation, options as Readonly<Record<string, unknown>>, transformProps),
-    ),
-    E.bind('solvers', () => resolveTransformSolver(options.solver)),
-    E.bind('beta', ({ X, solvers }) =>
-      resolveBeta(operation, solvers[0], options.betaLoss ?? 'frobenius', X),
+    E.bind('options', ({ given }) => decodeProps(operation, given, transformProps)),
+    E.bind('solvers', ({ given }) => resolveTransformSolver(given.solver)),
+    E.bind('beta', ({ X, solvers, options: decoded }) =>
+      resolveBeta(
+        operation,
+        solvers[0],
+        (decoded.betaLoss as BetaLoss | undefined) ?? 'frobenius',
+        X,
+      ),
     ),
     E.chain(({ X, options: decoded, solvers: [solver, fixedH], beta }) => {
       const resolved = { ...commonDefaults, ...decoded }
@@ -171,8 +181,8 @@ const fitW = <R extends string, C extends string>(
           {
             maxIter: resolved.maxIter,
             tol: resolved.tol,
-            onIteration: options.onIteration,
-            signal: options.signal,
+            onIteration: decoded.onIteration as TransformOptions['onIteration'],
+            signal: decoded.signal as AbortSignal | undefined,
             operation,
             builtIn: true,
             resolved: { ...resolved, solver: solver.name, components: k },

@@ -630,3 +630,116 @@ describe('formatReport', () => {
     expect(() => formatReport([1, 2])).toThrow(TypeError)
   })
 })
+
+describe('formatReport on whatever a comparator plugin reports: readable, never a throw', () => {
+  const pair = randomPair(21, 4, 2, 3)
+  /** A plugin that reports `report` as it is. */
+  const reporting = (report: unknown): Comparator =>
+    ({
+      name: 'anything',
+      options: optionsCodec('anything options', {}, {}),
+      compare: () => E.right(report),
+    }) as Comparator
+  /** compare's result with the plugin's report, rendered. */
+  const rendered = (report: unknown): string =>
+    formatReport(run(pair, pair, { comparators: [reporting(report)] }))
+  const boom = (): never => {
+    throw new Error('boom')
+  }
+
+  it('a BigInt, a symbol, a function, NaN and ±Infinity, each as what it is', () => {
+    const text = rendered({
+      comparator: 'odd',
+      count: 12n,
+      tag: Symbol('k'),
+      callback: () => 1,
+      values: [NaN, Infinity, -Infinity, undefined],
+    })
+    expect(text).toBe(
+      [
+        'comparator odd:',
+        '  {',
+        '    "comparator": "odd",',
+        '    "count": 12n,',
+        '    "tag": Symbol(k),',
+        '    "callback": [a function],',
+        '    "values": [',
+        '      NaN,',
+        '      Infinity,',
+        '      -Infinity,',
+        '      undefined',
+        '    ]',
+        '  }',
+      ].join('\n'),
+    )
+  })
+
+  it('a circular reference, and nesting too deep for JSON.stringify', () => {
+    const circular: Record<string, unknown> = { comparator: 'circle', list: [] }
+    ;(circular.list as unknown[]).push(circular)
+    expect(rendered(circular)).toContain('"list": [\n      [circular reference]\n    ]')
+    // The same object twice, side by side, is no circle.
+    const shared = { x: 1 }
+    expect(rendered({ comparator: 'twice', a: shared, b: shared })).not.toContain('circular')
+    let deep: unknown = 0
+    for (let level = 0; level < 100_000; level++) deep = { d: deep }
+    expect(() => JSON.stringify(deep)).toThrow(RangeError)
+    const text = rendered({ comparator: 'deep', deep })
+    expect(text).toContain('"d": [nested deeper than 64 levels]')
+    expect(text.length).toBeLessThan(10_000)
+  })
+
+  it('a getter, a toJSON or a Proxy that throws, and a revoked Proxy', () => {
+    const getter = Object.defineProperty({ comparator: 'getter' }, 'size', {
+      get: boom,
+      enumerable: true,
+    })
+    expect(rendered(getter)).toContain('"size": [unreadable: reading it threw Error: boom]')
+    expect(rendered({ comparator: 'json', when: { toJSON: boom } })).toContain(
+      '"when": [unreadable: its toJSON threw Error: boom]',
+    )
+    const trap = new Proxy({}, { get: boom, ownKeys: boom })
+    expect(rendered(trap)).toBe(
+      'comparator unknown:\n  [unreadable: reading its toJSON threw Error: boom]',
+    )
+    expect(formatReport(trap)).toBe(rendered(trap))
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    expect(formatReport(proxy)).toMatch(/^comparator unknown:\n {2}\[unreadable: .*revoked\]$/)
+    const named = Object.defineProperty({}, 'comparator', { get: boom, enumerable: true })
+    expect(rendered(named)).toMatch(/^comparator \[unreadable: reading it threw Error: boom\]:/)
+  })
+
+  it('a report that is no object, or named norms or aligned without their fields', () => {
+    expect(rendered(5)).toBe('comparator unknown:\n  5')
+    expect(rendered(undefined)).toBe('comparator unknown:\n  undefined')
+    expect(rendered({ comparator: 'norms', W: 1 })).toBe(
+      'comparator norms:\n  {\n    "comparator": "norms",\n    "W": 1\n  }',
+    )
+    expect(rendered({ comparator: 'aligned' })).toBe(
+      'comparator aligned:\n  {\n    "comparator": "aligned"\n  }',
+    )
+    // A comparator's name that is no string: shown as data, not as [object Object].
+    expect(rendered({ comparator: { id: 7 } })).toMatch(/^comparator {\n {2}"id": 7\n}:/)
+  })
+
+  it('a report too large to show: its start, and how much is left out', () => {
+    const text = rendered({ comparator: 'long', text: 'x'.repeat(12_000_000), after: 1 })
+    expect(text).toMatch(/"text": "x+" \[… \d+ more characters\],\n {4}"…": \[1 more key\]/)
+  })
+
+  it('JSON data as JSON.stringify writes it, and the built-in reports as before', () => {
+    const data = { comparator: 'count', label: 'rank', sizes: [1, 2.5, -0], nested: { ok: true } }
+    expect(rendered(data)).toBe(
+      [
+        'comparator count:',
+        ...JSON.stringify(data, null, 2)
+          .split('\n')
+          .map((l) => `  ${l}`),
+      ].join('\n'),
+    )
+    const result = run(pair, pair, { comparators: [norms, aligned] })
+    expect(formatReport(result)).toContain('comparator norms: entry by entry')
+    expect(formatReport(result)).toContain('comparator aligned: up to permutation and scale')
+  })
+})

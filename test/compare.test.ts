@@ -5,7 +5,9 @@ import {
   CsrMatrix,
   Matrix,
   aligned,
+  checkComparable,
   compare,
+  nmf,
   norms,
   optionsCodec,
   type Comparator,
@@ -250,5 +252,115 @@ describe('norms', () => {
     expect(E.isLeft(result) && result.left.message).toBe(
       'compare: expected W of the second factorization to have shape 2×2, found 2×1',
     )
+  })
+})
+
+describe("compare: a refusal of a matrix names the argument it is about ('input')", () => {
+  const a = {
+    W: matrix([
+      [1, 0],
+      [0, 2],
+    ]),
+    H: matrix([
+      [1, 1],
+      [0, 1],
+    ]),
+  }
+  const refused = (result: E.Either<NmfError, unknown>) => {
+    if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+    return { tag: result.left._tag, input: result.left.input }
+  }
+
+  it("names a or b, or the factor of it that is not a Matrix, as compare's parameters", () => {
+    expect(refused(compare(undefined as never, a))).toEqual({ tag: 'InvalidMatrix', input: 'a' })
+    expect(refused(compare(a, { W: a.W, H: [[1]] } as never))).toEqual({
+      tag: 'InvalidMatrix',
+      input: 'b.H',
+    })
+  })
+
+  it("names b's factor when the shapes differ (a is the reference), or X", () => {
+    const wide = { W: a.W, H: matrix([[1, 1, 1]]) }
+    expect(refused(compare(a, wide))).toEqual({ tag: 'ShapeMismatch', input: 'b.H' })
+    expect(refused(compare(a, a, { X: Matrix.zeros(3, 2) }))).toEqual({
+      tag: 'ShapeMismatch',
+      input: 'X',
+    })
+    // W and H of one factorization that do not fit together: H is named, as W is the basis.
+    const broken = { W: a.W, H: matrix([[1, 1]]) }
+    expect(refused(compare(broken, broken, { comparators: [aligned] }))).toEqual({
+      tag: 'ShapeMismatch',
+      input: 'a.H',
+    })
+  })
+
+  it('names the factor or X with an entry that is not finite', () => {
+    const withNaN = { W: a.W, H: a.H.map((v, i) => (i === 1 ? NaN : v)) }
+    expect(refused(compare(withNaN, a))).toEqual({ tag: 'NonFiniteInput', input: 'a.H' })
+    expect(refused(compare(a, { W: a.W.map(() => Infinity), H: a.H }))).toEqual({
+      tag: 'NonFiniteInput',
+      input: 'b.W',
+    })
+    expect(refused(compare(a, a, { X: Matrix.fill(2, 2, NaN) }))).toEqual({
+      tag: 'NonFiniteInput',
+      input: 'X',
+    })
+  })
+
+  it('is set by the checks plugins call, and absent from a metric that overflows', () => {
+    const wide = { W: a.W, H: matrix([[1, 1, 1]]) }
+    const checked = checkComparable('reconstruction', a, wide, undefined)
+    expect(E.isLeft(checked) && checked.left.input).toBe('b.H')
+    const huge = { W: matrix([[1e308], [1e308]]), H: matrix([[1e308, 1]]) }
+    const tiny = { W: matrix([[-1e308], [0]]), H: huge.H }
+    expect(refused(compare(huge, tiny, { comparators: [norms] }))).toEqual({
+      tag: 'NonFiniteInput',
+      input: undefined,
+    })
+  })
+})
+
+describe('compare refuses an X with a negative entry, as nmf does', () => {
+  const pair = { W: matrix([[1], [2]]), H: matrix([[1, 1]]) }
+  const negative = matrix([
+    [1, -1],
+    [0, 2],
+  ])
+
+  it('dense or CSR, with the entry and its place, before any comparator runs', () => {
+    const { counting, calls } = countingComparator()
+    for (const X of [negative, CsrMatrix.fromDense(negative)]) {
+      const results: ReadonlyArray<E.Either<NmfError, unknown>> = [
+        compare(pair, pair, { X }),
+        compare(pair, pair, { comparators: [counting], X }),
+        aligned.compare(pair, pair, { X }, { tolerance: 1e-6 }),
+      ]
+      for (const result of results) {
+        if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+        expect(result.left).toMatchObject({
+          _tag: 'NegativeInput',
+          input: 'X',
+          row: 0,
+          col: 1,
+          value: -1,
+          message: 'compare: expected X to be non-negative, found -1 at row 0, column 1',
+        })
+      }
+    }
+    expect(calls()).toBe(0)
+    // nmf's words for the same X.
+    const fit = nmf(negative, { components: 1 })
+    expect(E.isLeft(fit) && fit.left.message).toBe(
+      'nmf: expected X to be non-negative, found -1 at row 0, column 1',
+    )
+  })
+
+  it('takes negative factors (moving-average makes them), and -0 in X', () => {
+    const signed = { W: matrix([[-1], [2]]), H: matrix([[1, -1]]) }
+    const X = matrix([
+      [-0, 1],
+      [2, 0],
+    ])
+    expect(E.isRight(compare(signed, pair, { X }))).toBe(true)
   })
 })

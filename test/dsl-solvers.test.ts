@@ -1,10 +1,11 @@
 /**
  * The built-in cd and moving-average are the DSL solvers (test/fixtures.test.ts
  * checks them against every scikit-learn and notebook fixture); here the DSL cd
- * is also checked step by step against the hand-written loop kept in bench/.
+ * is also checked step by step against the hand-written loop kept in bench/, and
+ * moving-average's absolute tolerance is pinned as its documentation states it.
  */
 import { describe, expect, it } from 'vitest'
-import { cd, movingAverage, nmf, solvers } from 'nmfkit'
+import { cd, createRng, Matrix, movingAverage, nmf, solvers } from 'nmfkit'
 import { handWrittenCd } from '../bench/hand-written-cd.ts'
 import { denseOf, matrixOf, readFixture, unwrap } from './fixture-helpers.ts'
 
@@ -41,6 +42,39 @@ describe('the DSL moving-average', () => {
     )
     expect(fit.W.min()).toBeGreaterThanOrEqual(0)
     expect(fit.H.min()).toBeGreaterThanOrEqual(0)
+  })
+})
+
+describe("moving-average's tol is absolute, as documented (the notebook's rule, kept)", () => {
+  // README's X for the scale of X: a uniform 40×30 X, createRng(3), k = 4.
+  const rng = createRng(3)
+  const base = Float64Array.from({ length: 1200 }, () => rng.uniform())
+  const scaled = (scale: number): Matrix => unwrap(Matrix.fromData(40, 30, base)).scale(scale)
+  const fit = (scale: number, options: object = {}) =>
+    unwrap(nmf(scaled(scale), { components: 4, solver: 'moving-average', ...options }))
+
+  it('stops after 1 iteration at 1e-6, and is not converged after 200 at 1e4', () => {
+    const tiny = fit(1e-6)
+    expect([tiny.nIter, tiny.converged]).toEqual([1, true])
+    expect(tiny.history[0].measure).toBeLessThan(1e-4)
+    // 14% above the converged fit's error (7.9875 times the scale, after 6,775 iterations).
+    expect(tiny.reconstructionError / 1e-6 / 7.9875).toBeCloseTo(1.137, 3)
+    const large = fit(1e4)
+    expect([large.nIter, large.converged]).toEqual([200, false])
+    expect(large.history[199].measure).toBeGreaterThan(1)
+  })
+
+  it('runs X·s with tol·√s as it runs X with tol, from the random start', () => {
+    const reference = fit(1, { init: 'random', tol: 1e-2 })
+    expect([reference.nIter, reference.converged]).toEqual([162, true])
+    // Powers of 4: X·s, √s and the factors' scaling are exact.
+    for (const power of [-10, 7]) {
+      const s = 4 ** power
+      const other = fit(s, { init: 'random', tol: 1e-2 * Math.sqrt(s) })
+      expect(other.nIter).toBe(reference.nIter)
+      expect(other.W.toArray()).toEqual(reference.W.scale(2 ** power).toArray())
+      expect(other.H.toArray()).toEqual(reference.H.scale(2 ** power).toArray())
+    }
   })
 })
 

@@ -358,6 +358,246 @@ describe('a value of any kind in an option is described in a Left, never thrown'
   })
 })
 
+describe('a getter or Proxy that throws when nmfkit reads it is an error on its option', () => {
+  const boom = (): never => {
+    throw new Error('boom')
+  }
+  /** An object whose `key` is a getter that throws. */
+  const throwing = (key: string, base: object = {}): never =>
+    Object.defineProperty({ ...base }, key, { get: boom, enumerable: true }) as never
+  const trap = new Proxy({}, { get: boom, has: boom, ownKeys: boom }) as never
+  const optionOf = (result: E.Either<NmfError, unknown>): string | undefined =>
+    (failure(result) as { option?: string }).option
+  const refused = (result: E.Either<NmfError, unknown>) => {
+    const { _tag, message } = failure(result)
+    return { _tag, option: optionOf(result), message }
+  }
+  const fit = nmf(X, { components: 2 })
+  if (E.isLeft(fit)) throw new Error(fit.left.message)
+  const { H } = fit.right
+
+  it('signal: its aborted throwing when read, at validation (it threw out of nmf)', () => {
+    const signal = throwing('aborted')
+    expect(refused(nmf(X, { components: 1, signal }))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'signal',
+      message:
+        "nmf: option 'signal': expected an AbortSignal, found an object whose aborted threw " +
+        'Error: boom when read',
+    })
+    expect(failure(transform(X, H, { signal })).message).toBe(
+      "transform: option 'signal': expected an AbortSignal, found an object whose aborted " +
+        'threw Error: boom when read',
+    )
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    expect(failure(nmf(X, { components: 1, signal: proxy as never })).message).toMatch(
+      /^nmf: option 'signal': .* whose aborted threw TypeError: .*revoked when read$/,
+    )
+  })
+
+  it('signal: its aborted throwing only during the fit, after the iteration it throws', () => {
+    let reads = 0
+    const signal = {
+      get aborted(): boolean {
+        reads++
+        // Read when the options are checked, before the first iteration, after the first.
+        if (reads > 3) throw new TypeError('gone')
+        return false
+      },
+    } as AbortSignal
+    expect(refused(nmf(X, { components: 1, signal, tol: 0 }))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'signal',
+      message:
+        "nmf: option 'signal': expected an AbortSignal, found an object whose aborted threw " +
+        'TypeError: gone when read after iteration 2',
+    })
+  })
+
+  it('the options object: a key that throws, keys that cannot be listed; each read once', () => {
+    expect(refused(nmf(X, throwing('tol', { components: 1 })))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'tol',
+      message:
+        "nmf: option 'tol': expected a value that can be read, found one that threw " +
+        'Error: boom when read',
+    })
+    expect(failure(nmf(X, trap)).message).toBe(
+      "nmf: option 'options': expected an object (e.g. { components: 2 }), found one that " +
+        'threw Error: boom when its keys were listed',
+    )
+    expect(optionOf(transform(X, H, trap))).toBe('options')
+    expect(optionOf(initialize(X, 1, throwing('seed')))).toBe('seed')
+    const reads: Record<string, number> = {}
+    const counted = Object.fromEntries(
+      Object.entries({ components: 1, tol: 1e-3, solver: 'mu', init: 'random' }).map(
+        ([key, value]) => [key, value],
+      ),
+    )
+    const watched = new Proxy(counted, {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string') reads[key] = (reads[key] ?? 0) + 1
+        return Reflect.get(target, key, receiver) as unknown
+      },
+    })
+    expect(E.isRight(nmf(X, watched as never))).toBe(true)
+    expect(reads).toEqual({ components: 1, tol: 1, solver: 1, init: 1 })
+  })
+
+  it('init: { W, H } whose W or H throws when read', () => {
+    const init = throwing('W', { H })
+    const message =
+      "option 'init': expected a strategy name or { W, H }, found an object that threw " +
+      'Error: boom when read'
+    expect(refused(nmf(X, { components: 2, init }))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'init',
+      message: `nmf: ${message}`,
+    })
+    expect(failure(initialize(X, 2, { init })).message).toBe(`initialize: ${message}`)
+    expect(optionOf(nmf(X, { components: 2, init: trap }))).toBe('init')
+  })
+
+  it("solver: a plugin's member, capabilities or options that throw when read", () => {
+    const plugin = (changes: object): never => ({ ...cd, name: 'mine', ...changes }) as never
+    const solverError = (solver: never) => {
+      const error = failure(nmf(X, { components: 1, solver }))
+      expect(error).toMatchObject({ _tag: 'InvalidOption', option: 'solver' })
+      return error.message
+    }
+    expect(solverError(throwing('step', { ...cd, name: 'mine' }))).toBe(
+      "nmf: option 'solver': expected the solver plugin 'mine' to have step, a function, " +
+        'found one that threw Error: boom when read',
+    )
+    expect(solverError(throwing('name', cd))).toBe(
+      "nmf: option 'solver': expected the solver plugin to have name, a string, found one " +
+        'that threw Error: boom when read',
+    )
+    expect(solverError(plugin({ capabilities: throwing('penalties', cd.capabilities) }))).toBe(
+      "nmf: option 'solver': expected the solver plugin 'mine' to have " +
+        'capabilities.penalties, true, false or nothing, found one that threw Error: boom ' +
+        'when read',
+    )
+    expect(solverError(plugin({ optionProps: trap }))).toBe(
+      "nmf: option 'solver': expected the solver plugin 'mine' to have optionProps and " +
+        'defaults that can be read, found one that threw Error: boom when read',
+    )
+    expect(
+      solverError(plugin({ optionProps: { x: throwing('is', t.number) }, defaults: {} })),
+    ).toBe(
+      "nmf: option 'solver': expected the solver plugin 'mine' to have optionProps.x, an " +
+        'io-ts codec, found one that threw Error: boom when read',
+    )
+    expect(solverError(trap)).toBe(
+      "nmf: option 'solver': expected a solver name or plugin, found an object that threw " +
+        'Error: boom when read',
+    )
+    expect(failure(transform(X, H, { solver: trap })).message).toBe(
+      "transform: expected solver 'cd' or 'mu' (the name, or nmfkit's own cd or mu value), " +
+        'found an object that threw Error: boom when read, which has no transform',
+    )
+  })
+
+  it('compare: a factorization, an option or a comparator entry that throws when read', () => {
+    const first = failure(compare(throwing('W', fit.right), fit.right))
+    expect(first).toMatchObject({ _tag: 'InvalidMatrix', input: 'a' })
+    expect(first.message).toBe(
+      'compare: expected the first factorization to have Matrix fields W and H, found an ' +
+        'object that threw Error: boom when read',
+    )
+    expect(optionOf(compare(fit.right, fit.right, throwing('X')))).toBe('X')
+    const prototypeTrap = new Proxy({}, { getPrototypeOf: boom }) as never
+    expect(failure(compare(fit.right, fit.right, { X: prototypeTrap })).message).toBe(
+      "compare: option 'X': expected a Matrix or CsrMatrix, found an object that threw " +
+        'Error: boom when read',
+    )
+    for (const entry of [trap, throwing('compare', reconstruction), throwing('options', {})]) {
+      expect(failure(compare(fit.right, fit.right, { comparators: [entry] })).message).toBe(
+        "compare: option 'comparators': expected comparator values (e.g. norms, aligned) or " +
+          'withOptions(...), found one that threw Error: boom when read at index 0',
+      )
+    }
+    // Not an array: it threw that comparators.findIndex is not a function.
+    expect(failure(compare(fit.right, fit.right, { comparators: 'norms' as never })).message).toBe(
+      "compare: option 'comparators': expected an array of comparators (e.g. [norms, aligned]), " +
+        "found 'norms'",
+    )
+  })
+
+  it('compare: a comparator plugin whose compare or decode returns no Either', () => {
+    const returning = (compareResult: unknown, decoded: unknown = E.right({})) =>
+      ({
+        name: 'odd',
+        options: { decode: () => decoded },
+        compare: () => compareResult,
+      }) as never
+    expect(failure(compare(fit.right, fit.right, { comparators: [returning(undefined)] }))).toEqual(
+      expect.objectContaining({
+        _tag: 'InvalidOption',
+        option: 'comparators',
+        message:
+          "compare: option 'comparators': comparator 'odd': its compare returned undefined, " +
+          'expected an Either (E.right(...) or E.left(...))',
+      }),
+    )
+    expect(
+      failure(compare(fit.right, fit.right, { comparators: [returning(E.right(1), 5)] })).message,
+    ).toBe(
+      "compare: option 'comparators': comparator 'odd': its options codec's decode returned " +
+        'number, expected an Either (E.right(...) or E.left(...))',
+    )
+    // A Left that is no io-ts Errors: the option is named, the detail generic.
+    expect(
+      failure(compare(fit.right, fit.right, { comparators: [returning(E.right(1), E.left(7))] }))
+        .message,
+    ).toBe("compare: option 'odd': invalid value")
+  })
+
+  it('a matrix as nested arrays or JSON that throws when read: InvalidMatrix on its input', () => {
+    const row = Object.defineProperty([1, 2, 3], 1, { get: boom })
+    const refusal = (result: E.Either<NmfError, unknown>) => {
+      const { _tag, input, message } = failure(result)
+      return { _tag, input, message }
+    }
+    expect(refusal(nmf([row, [1, 1, 1]], { components: 1 }))).toEqual({
+      _tag: 'InvalidMatrix',
+      input: 'X',
+      message:
+        'nmf: expected X as a Matrix, CsrMatrix, nested arrays or JSON, found one that threw ' +
+        'Error: boom when read',
+    })
+    expect(refusal(transform(X, [row]))).toEqual({
+      _tag: 'InvalidMatrix',
+      input: 'H',
+      message:
+        'transform: expected H as a Matrix or nested arrays, found one that threw Error: boom ' +
+        'when read',
+    })
+    const init = { W: [[1], [1], [1]], H: [row] } as never
+    expect(refusal(nmf(X, { components: 1, init }))).toMatchObject({
+      _tag: 'InvalidMatrix',
+      input: 'init.H',
+    })
+    const json = Object.defineProperty({ rows: 1, cols: 3 }, 'data', {
+      get: boom,
+      enumerable: true,
+    })
+    expect(refusal(betaDivergence(json as never, [[1]], [[1, 1, 1]], 'frobenius'))).toMatchObject({
+      _tag: 'InvalidMatrix',
+      input: 'X',
+    })
+    expect(refusal(inverseTransform(trap, H))).toMatchObject({ _tag: 'InvalidMatrix', input: 'W' })
+  })
+
+  it("a plugin's own code is not guarded: what it throws leaves nmf and compare as thrown", () => {
+    const throwsInStep = { ...cd, name: 'thrower', step: boom } as never
+    expect(() => nmf(X, { components: 1, solver: throwsInStep })).toThrow('boom')
+    const throwsInCompare = { ...reconstruction, compare: boom } as never
+    expect(() => compare(fit.right, fit.right, { comparators: [throwsInCompare] })).toThrow('boom')
+  })
+})
+
 describe('what a JavaScript caller may pass', () => {
   it('custom init as nested arrays works like Matrix values', () => {
     const W = [

@@ -159,7 +159,15 @@ export const runCompare = (args: string[]): CliResult<void> => {
     comparators: comparators.right,
     ...(X === undefined ? {} : { X }),
   })
-  if (E.isLeft(report)) return E.left(fromLibraryError(report.left, input))
+  if (E.isLeft(report)) {
+    // A refusal of a model's W or H (input 'a.W', 'b.H'...) is that model's file's, not X's.
+    const side = report.left.input?.split('.')[0]
+    const model = side === 'a' ? positionals[0] : side === 'b' ? positionals[1] : undefined
+    if (model !== undefined) {
+      return E.left(inputError(model, report.left.message.replace(/^[\w.]+: /, '')))
+    }
+    return E.left(fromLibraryError(report.left, input))
+  }
   const names = { a: basename(positionals[0]), b: basename(positionals[1]) }
   const text =
     values.json === true

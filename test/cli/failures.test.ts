@@ -394,6 +394,22 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(frobenius).toMatchObject({ status: 0, stderr: '' })
   })
 
+  it("compare blames a model's file for its factor, the input's for a negative X", async () => {
+    await withModel('rank-1.json')
+    const rank2 = await nmfkit(folder, 'fit', 'good.csv', '-k', '2', '-q', '-o', 'rank-2.json')
+    expect(rank2).toMatchObject({ status: 0, stderr: '' })
+    const compare = (b: string, input: string) =>
+      nmfkit(folder, 'compare', 'rank-1.json', b, '--input', input)
+    // It blamed the --input file, which was fine.
+    expect(oneLineFailure(await compare('rank-2.json', 'good.csv'))).toBe(
+      'nmfkit compare: rank-2.json: expected W of the second factorization to have shape 2×1, ' +
+        'found 2×2',
+    )
+    expect(oneLineFailure(await compare('rank-1.json', 'negative.csv'))).toBe(
+      'nmfkit compare: negative.csv: line 2, column 2: expected X to be non-negative, found -4',
+    )
+  })
+
   it('two outputs to one file, or two to standard output', async () => {
     const { transform } = await withModel('two.json')
     expect(oneLineFailure(await transform('--inverse', '-'))).toBe(
