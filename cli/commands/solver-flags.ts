@@ -51,8 +51,11 @@ const FLAG_ONLY: Readonly<Record<string, string>> = { components: '-k', solver: 
 /** The options `--set` may give that take integers, read as integer flags are. */
 const INTEGER_OPTIONS: readonly string[] = ['maxIter', 'seed']
 
-/** A `--set` pair, NAME=VALUE; NAME may be written in kebab case. */
-const SET_PAIR = /^([A-Za-z][\w-]*)=(.*)$/
+/**
+ * A `--set` pair, NAME=VALUE; NAME may be written in kebab case. VALUE is all that follows
+ * the first `=`, line breaks included (`s`): the option's own check refuses it, by name.
+ */
+const SET_PAIR = /^([A-Za-z][\w-]*)=(.*)$/s
 
 const optionName = (written: string): string =>
   written.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())

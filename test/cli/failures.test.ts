@@ -343,6 +343,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       fit('--kernels', 'gpu\n'),
       fit('--solver', 'mu\u200f'),
       fit('--set', 'max-iter\n=3'),
+      fit('--set', 'tol=1e-4\n5'),
       fit('--loss', 'a\u202eb', '-q'),
       transform('--solver', 'c\rd'),
       compare('--comparators', 'aligned,n\u2066orms'),
@@ -365,6 +366,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       'nmfkit fit: option --kernels: expected auto, reference, wasm, found "gpu\\n"',
       'nmfkit fit: option --solver: expected one of cd, moving-average, mu, found "mu\\u200f"',
       'nmfkit fit: option --set: expected NAME=VALUE, found "max-iter\\n=3"',
+      // A value across lines is the value, refused as the option's, not as a malformed pair.
+      'nmfkit fit: option --set tol: expected a finite number ≥ 0, found "1e-4\\n5"',
       // The library shows the value it refuses as JSON, which keeps U+202E as it is.
       "nmfkit fit: option --loss: expected 'frobenius', 'kullback-leibler', 'itakura-saito' " +
         'or a finite number, found "a\\u202eb"',
