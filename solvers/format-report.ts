@@ -5,6 +5,8 @@
  * A plugin's report may hold anything (a BigInt, a circle, a getter that throws): it is
  * read once into a plain copy (core/plain-data.ts) and never makes `formatReport` throw.
  */
+import * as E from 'fp-ts/lib/Either.js'
+import { attempt } from '../core/guarded.ts'
 import { describeValue } from '../core/matrix.ts'
 import { plainCopy, showPlain, Shown } from '../core/plain-data.ts'
 import { showCompact, showCosine } from '../core/show.ts'
@@ -201,7 +203,8 @@ const formatOne = (report: unknown, names: string): string =>
  * const names = { a: 'cd', b: 'moving-average' }
  * const text = E.isRight(result) ? formatReport(result.right, names) : ''
  *
- * @throws TypeError when `report` is not an object (no report at all).
+ * @throws TypeError when `report` is not an object (no report at all), or `options` is not
+ * an object whose `a` and `b` are strings or absent.
  */
 export const formatReport = (report: unknown, options: FormatReportOptions = {}): string => {
   // A report is data: compare's result, or a comparator's report (an object).
@@ -211,12 +214,37 @@ export const formatReport = (report: unknown, options: FormatReportOptions = {})
         `object), found ${describeValue(report)}`,
     )
   }
-  const names = `a = ${options.a ?? 'a'}, b = ${options.b ?? 'b'}`
+  const names = `a = ${nameIn(options, 'a')}, b = ${nameIn(options, 'b')}`
   const data = plainCopy(report)
   if (isRecord(data) && Array.isArray(data.reports)) {
     return data.reports.map((one: unknown) => formatOne(one, names)).join('\n\n')
   }
   return formatOne(data, names)
+}
+
+/**
+ * The name `options` gives the factorization `key` (`key` itself when it gives none); a
+ * TypeError, as for a report that is none, when options is no object or the name no string.
+ */
+const nameIn = (options: unknown, key: 'a' | 'b'): string => {
+  if (options === undefined) return key
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `formatReport: expected options { a?, b? } (an object), found ${describeValue(options)}`,
+    )
+  }
+  const read = attempt(() => (options as Record<string, unknown>)[key])
+  if (E.isLeft(read)) {
+    throw new TypeError(`formatReport: options.${key} could not be read: it threw ${read.left}`)
+  }
+  const name = read.right
+  if (name === undefined) return key
+  if (typeof name !== 'string') {
+    throw new TypeError(
+      `formatReport: expected options.${key} to be a string (a name), found ` + describeValue(name),
+    )
+  }
+  return name
 }
 
 /** Whether a value is an array; false where that cannot be told (a revoked Proxy). */

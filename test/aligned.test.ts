@@ -629,6 +629,30 @@ describe('formatReport', () => {
     )
     expect(() => formatReport([1, 2])).toThrow(TypeError)
   })
+
+  it('throws a TypeError naming what is wrong with its options, not a bare one', () => {
+    const report = run(randomPair(5, 4, 2, 3), randomPair(6, 4, 2, 3), { comparators: [norms] })
+    const call = (options: unknown) => () =>
+      formatReport(report, options as Parameters<typeof formatReport>[1])
+    expect(call(null)).toThrow(
+      new TypeError('formatReport: expected options { a?, b? } (an object), found null'),
+    )
+    expect(call({ a: Symbol('x') })).toThrow(
+      new TypeError(
+        'formatReport: expected options.a to be a string (a name), found a symbol (Symbol(x))',
+      ),
+    )
+    expect(call({ b: 3 })).toThrow(/^formatReport: expected options\.b to be a string/)
+    const throwing = {
+      get a(): string {
+        throw new Error('boom')
+      },
+    }
+    expect(call(throwing)).toThrow(
+      new TypeError('formatReport: options.a could not be read: it threw Error: boom'),
+    )
+    expect(formatReport(report, { a: 'cd' })).toContain('a = cd, b = b')
+  })
 })
 
 describe('formatReport on whatever a comparator plugin reports: readable, never a throw', () => {
