@@ -124,10 +124,21 @@ export const decodeProps = (
 }
 
 /**
- * The options argument, read once into a plain object of its own enumerable keys: it must
- * be an object (a JavaScript caller may pass nothing or a number), and a getter or Proxy
- * trap that throws when its keys are listed or a value is read is an `InvalidOption` on
- * `options` or on that key, not an exception. The operation reads nothing else of it.
+ * The enumerable keys of an object, its own and those it inherits (`for…in`): options built
+ * on a prototype (`Object.create(defaults)`) give theirs, as reading them by name did.
+ */
+const enumerableKeys = (value: object): string[] => {
+  const keys: string[] = []
+  for (const key in value) keys.push(key)
+  return keys
+}
+
+/**
+ * The options argument, read once into a plain object of its enumerable keys, its own and
+ * inherited ones (`enumerableKeys`): it must be an object (a JavaScript caller may pass
+ * nothing or a number), and a getter or Proxy trap that throws when its keys are listed or a
+ * value is read is an `InvalidOption` on `options` or on that key, not an exception. The
+ * operation reads nothing else of it.
  */
 export const readOptions = (
   operation: string,
@@ -137,7 +148,7 @@ export const readOptions = (
   const expected = `expected an object (e.g. ${example})`
   const keys =
     typeof options === 'object' && options !== null
-      ? attempt(() => (Array.isArray(options) ? undefined : Object.keys(options)))
+      ? attempt(() => (Array.isArray(options) ? undefined : enumerableKeys(options)))
       : E.right(undefined)
   if (E.isLeft(keys)) {
     return E.left(

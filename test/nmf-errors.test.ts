@@ -358,6 +358,26 @@ describe('a value of any kind in an option is described in a Left, never thrown'
   })
 })
 
+describe('options an object inherits are options', () => {
+  it('reads them as it reads its own (Object.create(defaults): 3 iterations, not 200)', () => {
+    const defaults = { maxIter: 3, tol: 0 }
+    const own = (extra: object) => Object.assign(Object.create(defaults) as object, extra)
+    const fit = nmf(X, own({ components: 2 }) as never)
+    expect(E.isRight(fit) && fit.right.nIter).toBe(3)
+    const H = E.isRight(fit) ? fit.right.H : undefined
+    const transformed = transform(X, H as Matrix, own({}) as never)
+    expect(E.isRight(transformed) && transformed.right.nIter).toBe(3)
+    // An unknown key it inherits is refused as an own one is.
+    const stray = Object.assign(Object.create({ maxIters: 3 }) as object, { components: 2 })
+    expect(failure(nmf(X, stray as never))).toMatchObject({
+      _tag: 'InvalidOption',
+      option: 'maxIters',
+    })
+    const seeded = initialize(X, 2, Object.assign(Object.create({ init: 'random' }), { seed: 5 }))
+    expect(seeded).toEqual(initialize(X, 2, { init: 'random', seed: 5 }))
+  })
+})
+
 describe('a getter or Proxy that throws when nmfkit reads it is an error on its option', () => {
   const boom = (): never => {
     throw new Error('boom')
