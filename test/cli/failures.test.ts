@@ -1217,6 +1217,27 @@ describe.concurrent(
       ])
     })
 
+    it('characters that show as nothing, in a command, a value, a name and a cell', async () => {
+      // Shown as they are, `fit\u200b` reads as `fit`, which the command seems to refuse.
+      const invisible = 'zw\u200b\u200c\u200d\u2060\ufeff\u00ad'
+      writeFiles(folder, { 'invisible.csv': `1,2\n3,${invisible}\n` })
+      const runs = await Promise.all([
+        nmfkit(folder, 'fit\u200b'),
+        nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--solver', `mu${invisible}`),
+        nmfkit(folder, 'info', `${invisible}.csv`),
+        nmfkit(folder, 'info', 'invisible.csv'),
+      ])
+      const escaped = 'zw\\u200b\\u200c\\u200d\\u2060\\ufeff\\u00ad'
+      expect(runs.map(oneLineFailure)).toEqual([
+        'nmfkit: unknown command "fit\\u200b": expected one of fit, transform, compare, info, ' +
+          'show (see nmfkit --help)',
+        'nmfkit fit: option --solver: expected one of cd, moving-average, mu, ' +
+          `found "mu${escaped}"`,
+        `nmfkit info: "${escaped}.csv": expected a file, found none`,
+        `nmfkit info: invisible.csv: line 2, column 2: expected a number, found "${escaped}"`,
+      ])
+    })
+
     it("in a run's summary, and in info's description", async () => {
       const [fit, info] = await Promise.all([
         nmfkit(folder, 'fit', `${odd}-good.csv`, '-k', '1', '--w', `${odd}-W.csv`),
