@@ -1238,6 +1238,20 @@ describe.concurrent(
       ])
     })
 
+    it("in compare's report headers", async () => {
+      const model = `${odd}\u202e-model.json`
+      const fitted = await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '-o', model)
+      expect(fitted).toMatchObject({ status: 0, stderr: '' })
+      const run = await nmfkit(folder, 'compare', model, model)
+      expect(run).toMatchObject({ status: 0, stderr: '' })
+      const name = JSON.stringify(model).replace('\u202e', '\\u202e')
+      const headers = run.stdout.split('\n').filter((line) => line.startsWith('comparator '))
+      expect(headers).toEqual([
+        `comparator aligned: up to permutation and scale (a = ${name}, b = ${name})`,
+        `comparator norms: entry by entry, components not aligned (a = ${name}, b = ${name})`,
+      ])
+    })
+
     it("in a run's summary, and in info's description", async () => {
       const [fit, info] = await Promise.all([
         nmfkit(folder, 'fit', `${odd}-good.csv`, '-k', '1', '--w', `${odd}-W.csv`),
