@@ -397,6 +397,17 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(frobenius).toMatchObject({ status: 0, stderr: '' })
   })
 
+  it("transform's penalties that overflow are W's: it has no --alpha-h to advise", async () => {
+    const { transform } = await withModel('penalties.json')
+    const run = await transform('--solver', 'mu', '--alpha-w', '1e308', '--l1-ratio', '0.5')
+    const line = oneLineFailure(run)
+    expect(line).toMatch(/^nmfkit transform: option --alpha-w: /)
+    expect(line.replace(/^.*; solver 'mu' overflowed: /, '')).toBe(
+      'its penalties (l1W Infinity, l2W Infinity, from --alpha-w and --l1-ratio) are too ' +
+        "large for the fit's sums; use a smaller --alpha-w",
+    )
+  })
+
   it("compare blames a model's file for its factor, the input's for a negative X", async () => {
     await withModel('rank-1.json')
     const rank2 = await nmfkit(folder, 'fit', 'good.csv', '-k', '2', '-q', '-o', 'rank-2.json')
