@@ -52,10 +52,12 @@ const FLAG_ONLY: Readonly<Record<string, string>> = { components: '-k', solver: 
 const INTEGER_OPTIONS: readonly string[] = ['maxIter', 'seed']
 
 /**
- * A `--set` pair, NAME=VALUE; NAME may be written in kebab case. VALUE is all that follows
- * the first `=`, line breaks included (`s`): the option's own check refuses it, by name.
+ * A `--set` pair, NAME=VALUE; NAME may be written in kebab case, and any NAME without spaces
+ * is one, which the solver's options take or refuse by name (`__proto__` is no option, not
+ * a malformed pair). VALUE is all that follows the first `=`, line breaks included (`s`):
+ * the option's own check refuses it, by name.
  */
-const SET_PAIR = /^([A-Za-z][\w-]*)=(.*)$/s
+const SET_PAIR = /^([^=\s]+)=(.*)$/s
 
 const optionName = (written: string): string =>
   written.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())

@@ -173,7 +173,8 @@ describe('flags', () => {
     expect(message(solverOptions({ components: '2', set: ['solver=mu'] }))).toBe(
       'option --set solver: solver is set with --solver',
     )
-    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+    // Names no option has: unknown, not a malformed NAME=VALUE.
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__', '_tol']) {
       expect(message(solverOptions({ components: '2', set: [`${name}=1`] }))).toBe(
         `option --set ${name}: solver 'cd' has no such option (its own options: none)`,
       )
