@@ -16,6 +16,7 @@ import {
   lossOption,
   setOptionNames,
   solverOptions,
+  typedOptions,
 } from '../../cli/commands/solver-flags.ts'
 // Internal: the library's own list of the options every solver takes.
 import { commonProps } from '../../solvers/options.ts'
@@ -163,6 +164,21 @@ describe('flags', () => {
     )
     expect(message(solverOptions({ components: '2', 'max-iter': '5', set: ['max-iter=3'] }))).toBe(
       'option --set max-iter: maxIter is already given by --max-iter',
+    )
+  })
+
+  it('knows the values typed for options, by flag or --set, to show them as typed', () => {
+    const typed = typedOptions({ loss: '1e300', 'alpha-h': 'same', set: ['alpha-w=1.50', 'x'] })
+    expect([...typed]).toEqual([
+      ['betaLoss', '1e300'],
+      ['alphaH', 'same'],
+      ['alphaW', '1.50'],
+    ])
+  })
+
+  it("refuses an --alpha-h that is no number, naming 'same', which it takes too", () => {
+    expect(message(solverOptions({ components: '2', 'alpha-h': 'foo' }))).toBe(
+      "option --alpha-h: expected a number or 'same', found 'foo'",
     )
   })
 
