@@ -275,15 +275,17 @@ export const placedInputError = (
 /**
  * A library error as a one-line CLI error: an option is named by its flag (as the user
  * wrote it, where `asWritten` has it: `--components`, `--set max-iter`), in the error's
- * prefix and in its advice (`libraryDetail`), and a bad entry of the input by its place in
- * the file.
+ * prefix and in what it found, and by the flag a user types for it in its advice
+ * (`libraryDetail`), a number as `typed` has it (option → the text typed), and a bad entry
+ * of the input by its place in the file.
  */
 export const fromLibraryError = (
   error: NmfError,
   input?: { readonly file: string; readonly locate: (row: number, col: number) => string },
   asWritten: ReadonlyMap<string, string> = new Map(),
+  typed: ReadonlyMap<string, string> = new Map(),
 ): CliError => {
-  const detail = libraryDetail(error, asWritten)
+  const detail = libraryDetail(error, asWritten, typed)
   // An entry of X, where the error names one, has its place in the file (a number the fit
   // computed has row and col -1).
   const row = 'row' in error ? (error.row ?? -1) : -1

@@ -48,13 +48,19 @@ export const exitCode = (error: CliError): number => (error.kind === 'internal' 
 /**
  * Whether `char` would change what a terminal shows of the text around it: a control
  * character (C0, such as a line break or ESC, DEL or C1), a line or paragraph separator
- * (U+2028, U+2029), or a bidirectional control (U+061C, U+200E, U+200F, U+202A to U+202E,
- * U+2066 to U+2069), which can show a name's end before its start.
+ * (U+2028, U+2029), a bidirectional control (U+061C, U+200E, U+200F, U+202A to U+202E,
+ * U+2066 to U+2069), which can show a name's end before its start, or a character that
+ * shows as nothing (the soft hyphen U+00AD, U+200B to U+200D, the word joiner U+2060 and
+ * U+FEFF), which makes a name the user typed look like another (`fit` and `fit\u200b`).
  */
 const isDisplayControl = (char: string): boolean =>
   char < ' ' ||
   (char >= '\u007f' && char <= '\u009f') ||
+  char === '\u00ad' ||
   char === '\u061c' ||
+  (char >= '\u200b' && char <= '\u200d') ||
+  char === '\u2060' ||
+  char === '\ufeff' ||
   char === '\u200e' ||
   char === '\u200f' ||
   (char >= '\u2028' && char <= '\u202e') ||

@@ -1,14 +1,15 @@
 /**
  * The library's messages as the command says them. nmfkit names an option as its API
  * does (`betaLoss`, `alphaW`) and advises one as a call would give it (`use init 'random'`);
- * a user of the command types flags (`--loss`, `--alpha-w`, `--init random`).
- * `libraryDetail` rewrites each of the library's phrasings that names an option
- * (`PHRASINGS`): test/cli/library-errors.test.ts runs every message of the library's that
- * advises an option through the command's path, and finds the advice in the library's
- * source, so that a new phrasing fails it until this table knows it.
+ * a user of the command types flags (`--loss`, `--alpha-w`, `--init random`), and reads
+ * no API terms (`capabilities.penalties`, `expected boolean`). `libraryDetail` rewrites
+ * each of the library's phrasings that names an option or such a term (`PHRASINGS`):
+ * test/cli/library-errors.test.ts runs every message of the library's that advises an
+ * option through the command's path, and finds the advice in the library's source, so that
+ * a new phrasing fails it until this table knows it.
  */
 import type { NmfError } from 'nmfkit'
-import { escapeControls } from './errors.ts'
+import { escapeControls, quotedToken } from './errors.ts'
 
 /** The flag of each library option whose flag is not its name in kebab case. */
 const flagOfOption: Readonly<Record<string, string>> = {
@@ -28,89 +29,174 @@ export const flagOf = (option: string): string =>
 /** The flag of an option as a message names it (the user's spelling, where they gave one). */
 type FlagNamer = (option: string) => string
 
+/** How the command names the options the user gave, in what a message says it found. */
+interface Naming {
+  /** The flag of an option as the user wrote it: `--alpha-w`, `--set alpha-w`. */
+  readonly flag: FlagNamer
+  /** An option's number, as the library shows it (`1e+300`), as the user typed it (`1e300`). */
+  readonly typed: (option: string, shown: string) => string
+}
+
 /** A flag with its value, as typed: `--init random`, `--set init=random`. */
 const withValue = (flag: string, value: string): string =>
   flag.startsWith('--set ') ? `${flag}=${value}` : `${flag} ${value}`
 
-/** One of the library's phrasings, `library`, and how the command says it. */
+/**
+ * One of the library's phrasings, `library`, and how the command says it. What a message
+ * found names the option as the user gave it (`found --set alpha-w=1`); its advice (what
+ * to use) by `flagOf`, the flag a user types for it (`use a smaller --alpha-w`), whatever
+ * spelling they used.
+ */
 interface Phrasing {
   readonly library: RegExp
-  readonly command: (flag: FlagNamer, ...groups: string[]) => string
+  readonly command: (naming: Naming, ...groups: (string | undefined)[]) => string
 }
 
+/** The option names of the library's API that are no English words. */
+const API_NAMES = 'betaLoss|alphaW|alphaH|l1Ratio|maxIter'
+
 /**
- * The option names of the library's API that are no English words, which name an option
- * wherever a message has them; not in quotes, where they are a value or a model's key
- * (`option 'maxIter': ...`).
+ * An API name, which names an option wherever a message has it; not in quotes, where it is
+ * a value or a model's key (`option 'maxIter': ...`).
  */
-const API_NAME = String.raw`(?<!['"])\b(betaLoss|alphaW|alphaH|l1Ratio|maxIter)\b(?!['"])`
+const API_NAME = String.raw`(?<!['"])\b(${API_NAMES})\b(?!['"])`
 
 /** A value as the library quotes it, `'random'`; the command writes it bare: random. */
 const VALUE = String.raw`'([\w.-]+)'`
+
+/** A number as the library shows one: `1`, `-0.5`, `1e+300`. */
+const NUMBER = String.raw`(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)(?![\w.])`
 
 /** `a, b` or `a, b, c` as `a or b`, `a, b or c`. */
 const orList = (items: readonly string[]): string =>
   items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`
 
 /**
- * The library's phrasings that name an option, the first that matches at a place winning
- * there: the advice first, then an API name with its value, then an API name alone.
- * `init` and `solver`, words as much as names, are rewritten where a message advises them;
- * elsewhere (`init 'nndsvd' gave all-zero factors`, `solver 'cd' overflowed`) they name a
- * thing.
+ * A string the library shows as JSON (`found "1=2"`), as the command quotes what the user
+ * typed (`quotedToken`: `'1=2'`); as it is where it holds half a surrogate pair, which only
+ * its JSON escape shows.
+ */
+const asToken = (json: string): string => {
+  try {
+    const text = JSON.parse(json) as string
+    return /[\ud800-\udfff]/u.test(text) ? json : quotedToken(text)
+  } catch {
+    return json
+  }
+}
+
+/**
+ * The library's phrasings that name an option or an API term, the first that matches at a
+ * place winning there: a value the library found, the API's terms, the advice, then an API
+ * name with its value, then an API name alone. `init` and `solver`, words as much as names,
+ * are rewritten where a message advises them; elsewhere (`init 'nndsvd' gave all-zero
+ * factors`, `solver 'cd' overflowed`) they name a thing.
  */
 const PHRASINGS: readonly Phrasing[] = [
+  // A value the user gave, shown as JSON (core/codec.ts `expected boolean, found "maybe"`,
+  // core/beta-divergence.ts `found "kl"`): quoted as the command quotes what it echoes, and
+  // read whole, so that no API name in it is taken for an option.
+  {
+    library: /\bfound ("(?:[^"\\]|\\.)*")/,
+    command: (_, json) => `found ${asToken(json ?? '')}`,
+  },
+  // solvers/nmf.ts: `does not apply penalties (its capabilities.penalties is not true)`, a
+  // plugin's field, which says nothing to a user of the command.
+  { library: / \(its capabilities\.penalties is not true\)/, command: () => '' },
+  // io-ts: `expected boolean`, a type; the command's user types true or false.
+  { library: /\bexpected boolean\b/, command: () => 'expected true or false' },
   // solvers/init.ts: `use init 'random', or scale X up`, `use init 'random' for more
   // components`.
   {
     library: new RegExp(String.raw`\buse init ${VALUE}`),
-    command: (flag, name) => `use ${withValue(flag('init'), name)}`,
+    command: (_, name) => `use ${withValue(flagOf('init'), name ?? '')}`,
   },
   // solvers/nmf.ts: `use solver 'mu' for other losses`.
   {
     library: new RegExp(String.raw`\buse solver ${VALUE}`),
-    command: (flag, name) => `use ${withValue(flag('solver'), name)}`,
+    command: (_, name) => `use ${withValue(flagOf('solver'), name ?? '')}`,
   },
   // solvers/nmf.ts: `or use a solver that applies them ('cd', 'mu')`.
   {
     library: /\buse a solver that applies them \(('[\w.-]+'(?:, '[\w.-]+')*)\)/,
-    command: (flag, names) =>
-      `use ${flag('solver')} ${orList(names.split(', ').map((name) => name.slice(1, -1)))}, ` +
+    command: (_, names = '') =>
+      `use ${flagOf('solver')} ${orList(names.split(', ').map((name) => name.slice(1, -1)))}, ` +
       'which apply them',
   },
   // core/beta-divergence.ts: `or use a betaLoss > 0 such as 'kullback-leibler'`.
   {
     library: new RegExp(String.raw`\buse a betaLoss > 0 such as ${VALUE}`),
-    command: (flag, name) => `use ${withValue(flag('betaLoss'), name)} or another β > 0`,
+    command: (_, name) => `use ${withValue(flagOf('betaLoss'), name ?? '')} or another β > 0`,
+  },
+  // solvers/driver.ts: `use a smaller alphaW and alphaH`, `use a betaLoss in [0, 2]`;
+  // solvers/nmf.ts: `leave alphaW and alphaH at 0`.
+  {
+    library: new RegExp(
+      String.raw`\b(use a smaller|use a|leave) (${API_NAMES})(?: and (${API_NAMES}))?\b`,
+    ),
+    command: (_, verb, option, other) =>
+      `${verb} ${flagOf(option ?? '')}${other === undefined ? '' : ` and ${flagOf(other)}`}`,
   },
   // solvers/driver.ts: `betaLoss β = 5 raises W·H ...`: the number as typed, then β.
   {
     library: /\bbetaLoss β = (-?[\d.]+(?:e[+-]?\d+)?)/,
-    command: (flag, beta) => `${withValue(flag('betaLoss'), beta)} (β = ${beta})`,
+    command: ({ flag, typed }, beta = '') =>
+      `${withValue(flag('betaLoss'), typed('betaLoss', beta))} (β = ${beta})`,
   },
   // An API name with its value: solvers/nmf.ts `handles only betaLoss 'frobenius'`,
-  // `found alphaW 1 and alphaH 'same'`; core/beta-divergence.ts `betaLoss 'itakura-saito'
-  // (β = 0) needs X without zeros`.
+  // `and alphaH 'same'`; core/beta-divergence.ts `betaLoss 'itakura-saito' (β = 0) needs X
+  // without zeros`.
   {
     library: new RegExp(`${API_NAME} ${VALUE}`),
-    command: (flag, option, value) => withValue(flag(option), value),
+    command: ({ flag }, option = '', value = '') => withValue(flag(option), value),
   },
-  // Any other: solvers/driver.ts `use a smaller alphaW and alphaH`, `from alphaW, alphaH and
-  // l1Ratio`, `use a betaLoss in [0, 2]`; solvers/nmf.ts `leave alphaW and alphaH at 0`.
+  // An API name with its number, as typed: solvers/nmf.ts `found alphaW 1`.
+  {
+    library: new RegExp(`${API_NAME} ${NUMBER}`),
+    command: ({ flag, typed }, option = '', value = '') =>
+      withValue(flag(option), typed(option, value)),
+  },
+  // Any other: solvers/driver.ts `from alphaW, alphaH and l1Ratio`.
   {
     library: new RegExp(API_NAME),
-    command: (flag, option) => flag(option),
+    command: ({ flag }, option = '') => flag(option),
   },
 ]
 
+/** A number as the library's messages show it (core/errors.ts `showNumber`), or as it is. */
+const shownNumbers = (value: number): readonly string[] => [
+  String(value),
+  Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6))),
+]
+
+/**
+ * `shown`, the library's rendering of an option's number, as the user typed it (`typed`,
+ * option → text), where they typed the number it shows.
+ */
+const asTyped =
+  (typed: ReadonlyMap<string, string>) =>
+  (option: string, shown: string): string => {
+    const text = typed.get(option)
+    if (text === undefined || !/^[+-]?\.?\d/.test(text)) return shown
+    return shownNumbers(Number(text)).includes(shown) ? text : shown
+  }
+
 /**
  * `message`, one of the library's (without its operation), as the command says it: each
- * option named and advised by its flag, as `flag` names it (`use init 'random'` → `use
- * --init random`, `betaLoss` → `--loss`). One pass from the left, the first phrasing that
- * matches at a place winning, so that no flag a phrasing wrote is read again as a name
- * (`--set betaLoss`).
+ * option named by its flag, as `flag` names it where the message says what it found
+ * (`found --set alpha-w=1`), by the flag a user types for it where it advises one (`use init
+ * 'random'` → `use --init random`, `use a betaLoss in [0, 2]` → `use a --loss in [0, 2]`),
+ * with a number as `typed` has it (option → the text the user typed); a value the library
+ * shows as JSON quoted as the command quotes one (`found 'kl'`). One pass from the left,
+ * the first phrasing that matches at a place winning, so that no flag a phrasing wrote is
+ * read again as a name (`--set betaLoss`).
  */
-export const commandWording = (message: string, flag: FlagNamer): string => {
+export const commandWording = (
+  message: string,
+  flag: FlagNamer,
+  typed: ReadonlyMap<string, string> = new Map(),
+): string => {
+  const naming: Naming = { flag, typed: asTyped(typed) }
   const sticky = PHRASINGS.map(({ library, command }) => ({
     library: new RegExp(library.source, 'y'),
     command,
@@ -123,7 +209,7 @@ export const commandWording = (message: string, flag: FlagNamer): string => {
       library.lastIndex = at
       const match = library.exec(message)
       if (match === null) continue
-      rewritten = { text: command(flag, ...match.slice(1)), length: match[0].length }
+      rewritten = { text: command(naming, ...match.slice(1)), length: match[0].length }
       break
     }
     wording += rewritten?.text ?? message[at]
@@ -135,16 +221,19 @@ export const commandWording = (message: string, flag: FlagNamer): string => {
 /**
  * The message of a library error, as the command shows it: without the operation (`nmf: `),
  * in the command's wording (`commandWording`, options named as the user wrote them where
- * `asWritten` has them: `--components`, `--set max-iter`), and with the characters a
- * terminal would act on escaped (a value the user gave, which the library shows).
+ * `asWritten` has them: `--components`, `--set max-iter`, their numbers as typed where
+ * `typed` has them), and with the characters a terminal would act on escaped (a value the
+ * user gave, which the library shows).
  */
 export const libraryDetail = (
   error: NmfError,
   asWritten: ReadonlyMap<string, string> = new Map(),
+  typed: ReadonlyMap<string, string> = new Map(),
 ): string =>
   escapeControls(
     commandWording(
       error.message.replace(/^[\w.]+: /, ''),
       (option) => asWritten.get(option) ?? flagOf(option),
+      typed,
     ),
   )

@@ -66,6 +66,11 @@ export interface DriverSettings {
    * @default false
    */
   readonly builtIn?: boolean
+  /**
+   * H is fixed (transform): only W's penalties act on the fit, and only they (and alphaW)
+   * are named when the fit overflows. @default false
+   */
+  readonly fixedH?: boolean
   /** The resolved options, recorded in the result. */
   readonly resolved: Readonly<Record<string, unknown>> & { readonly seed: number }
 }
@@ -131,19 +136,27 @@ const drive = <O, S extends Factors>(
   const builtIn = settings.builtIn === true
   const betaToBlame = builtIn && (problem.beta < 0 || problem.beta > 2)
   // Penalties far beyond the data's scale (alphaW 1e308) overflow on their own.
+  // With H fixed (transform), H's penalties act on nothing: neither shown nor blamed.
   const { l1W, l2W, l1H, l2H } = problem.penalties
+  const fixedH = settings.fixedH === true
   const tooLarge = (a: number, b: number) => !(a <= OVERFLOWING_ENTRY && b <= OVERFLOWING_ENTRY)
   const blamedPenalties =
     !betaToBlame && builtIn
-      ? [...(tooLarge(l1W, l2W) ? ['alphaW'] : []), ...(tooLarge(l1H, l2H) ? ['alphaH'] : [])]
+      ? [
+          ...(tooLarge(l1W, l2W) ? ['alphaW'] : []),
+          ...(!fixedH && tooLarge(l1H, l2H) ? ['alphaH'] : []),
+        ]
       : []
   const penaltyToBlame = blamedPenalties.length === 0 ? undefined : blamedPenalties.join(' and ')
   const cause = (bySolver: string): string => {
     if (penaltyToBlame !== undefined) {
+      const shown = fixedH
+        ? `l1W ${showNumber(l1W)}, l2W ${showNumber(l2W)}, from alphaW and l1Ratio`
+        : `l1W ${showNumber(l1W)}, l2W ${showNumber(l2W)}, l1H ${showNumber(l1H)}, ` +
+          `l2H ${showNumber(l2H)}, from alphaW, alphaH and l1Ratio`
       return (
-        `solver '${solver.name}' overflowed: its penalties (l1W ${showNumber(l1W)}, l2W ` +
-        `${showNumber(l2W)}, l1H ${showNumber(l1H)}, l2H ${showNumber(l2H)}, from alphaW, ` +
-        `alphaH and l1Ratio) are too large for the fit's sums; use a smaller ${penaltyToBlame}`
+        `solver '${solver.name}' overflowed: its penalties (${shown}) are too large for the ` +
+        `fit's sums; use a smaller ${penaltyToBlame}`
       )
     }
     if (betaToBlame) {

@@ -47,7 +47,9 @@ const random: InitStrategy = {
     }
     const H = draw(k, X.cols)
     const W = draw(X.rows, k)
-    return nonZeroStart('random', X, k, { W, H }, operation, 'mean(X)/k underflows to 0')
+    // Where mean(X) itself underflows, the advice says so (allZeroAdvice), once.
+    const cause = X.mean() === 0 ? undefined : 'mean(X)/k underflows to 0'
+    return nonZeroStart('random', X, k, { W, H }, operation, cause)
   },
 }
 
@@ -117,7 +119,7 @@ export const allZeroAdvice = (failed: string, X: AnyMatrix): string => {
 /**
  * The factors an init drew for X, unless one of them is all zero while X is not: an
  * all-zero factor is a fixed point of every solver, and the fit would return zeros.
- * `cause` says why the init gave zeros.
+ * `cause` says why the init gave zeros, unless the advice does.
  */
 const nonZeroStart = (
   name: string,
@@ -125,13 +127,13 @@ const nonZeroStart = (
   k: number,
   { W, H }: { readonly W: Float64Array; readonly H: Float64Array },
   operation: string,
-  cause: string,
+  cause: string | undefined,
 ): Result<Factors> => {
   if ((W.every((value) => value === 0) || H.every((value) => value === 0)) && X.max() > 0) {
     return E.left(
       unsupported(
         operation,
-        `init '${name}' gave all-zero factors: ${cause} ` +
+        `init '${name}' gave all-zero factors${cause === undefined ? '' : `: ${cause}`} ` +
           `for X whose largest entry is ${showNumber(X.max())}; ${allZeroAdvice(name, X)}`,
       ),
     )

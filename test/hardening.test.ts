@@ -377,17 +377,19 @@ describe('magnitudes', () => {
     const MIN = Number.MIN_VALUE
     const cases = [
       // mean(X) = 5e-324, and mean(X)/2 rounds to 0.
-      [matrix([[MIN, MIN]]), 2, 'scale X up'],
+      [matrix([[MIN, MIN]]), 2, ': mean(X)/k underflows to 0', 'scale X up'],
+      // mean(X) itself underflows: said once, by the advice.
       [
         matrix([
           [MIN, 0],
           [0, MIN],
         ]),
         1,
+        '',
         'mean(X) underflows to 0, so every built-in init gives all-zero factors: scale X up',
       ],
     ] as const
-    for (const [dense, components, advice] of cases) {
+    for (const [dense, components, cause, advice] of cases) {
       for (const X of [dense, CsrMatrix.fromDense(dense)]) {
         for (const [operation, result] of [
           ['nmf', nmf(X, { components, init: 'random' })],
@@ -396,7 +398,7 @@ describe('magnitudes', () => {
           const error = failure(result)
           expect(error._tag).toBe('Unsupported')
           expect(error.message).toBe(
-            `${operation}: init 'random' gave all-zero factors: mean(X)/k underflows to 0 ` +
+            `${operation}: init 'random' gave all-zero factors${cause} ` +
               `for X whose largest entry is 5e-324; ${advice}`,
           )
         }

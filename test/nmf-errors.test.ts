@@ -975,6 +975,22 @@ describe('what a JavaScript caller may pass', () => {
     })
   })
 
+  it("transform's overflowing penalties are W's alone: H is fixed, alphaH blamed for nothing", () => {
+    const fit = nmf(X, { components: 2 })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    for (const solver of ['cd', 'mu'] as const) {
+      // alphaH is 'same', so H's penalties overflow too; they act on nothing in a transform.
+      const error = failure(transform(X, fit.right.H, { solver, alphaW: 1e308, l1Ratio: 0.5 }))
+      expect((error as { option?: string }).option).toBe('alphaW')
+      expect(error.message).toMatch(
+        new RegExp(
+          `; solver '${solver}' overflowed: its penalties \\(l1W [^,]+, l2W Infinity, from ` +
+            "alphaW and l1Ratio\\) are too large for the fit's sums; use a smaller alphaW$",
+        ),
+      )
+    }
+  })
+
   it('a BigInt is shown with its n wherever an option names what it found', () => {
     const found = (options: object) =>
       failure(nmf(X, { components: 1, ...options } as never)).message.replace(/^.*found /, '')

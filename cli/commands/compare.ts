@@ -25,7 +25,7 @@ import {
   stdinOnce,
   startCommand,
 } from '../args.ts'
-import { inputError, quotedToken, usageError, type CliResult } from '../errors.ts'
+import { fileName, inputError, quotedToken, usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, writeAll } from '../files.ts'
 import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
 import { readModel } from '../model.ts'
@@ -168,7 +168,9 @@ export const runCompare = (args: string[]): CliResult<void> => {
     }
     return E.left(fromLibraryError(report.left, input))
   }
-  const names = { a: basename(positionals[0]), b: basename(positionals[1]) }
+  // The models by their files' names, quoted and escaped as every message shows a file's
+  // name (a line break or U+202E would split or reorder the report's header).
+  const names = { a: fileName(basename(positionals[0])), b: fileName(basename(positionals[1])) }
   const text =
     values.json === true
       ? `${JSON.stringify(report.right, null, 2)}\n`

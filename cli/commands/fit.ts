@@ -34,7 +34,7 @@ import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { formatModel } from '../model.ts'
 import { convergenceSvg } from '../plot.ts'
 import { createProgress, formatDuration, formatTol, iterations, progressMode } from '../progress.ts'
-import { setOptionNames, solverOptions } from './solver-flags.ts'
+import { setOptionNames, solverOptions, typedOptions } from './solver-flags.ts'
 
 export const fitUsage = `usage: nmfkit fit INPUT -k K [options]
 
@@ -293,7 +293,7 @@ export const runFit = (args: string[]): CliResult<void> => {
   if (E.isLeft(result)) {
     const error = result.left
     if (error._tag !== 'Aborted' || error.partial === undefined)
-      return E.left(fromLibraryError(error, input, asWritten))
+      return E.left(fromLibraryError(error, input, asWritten, typedOptions(values)))
     fit = error.partial as Factorization
     stoppedBy = `--time-limit ${values['time-limit']} s`
   } else fit = result.right

@@ -52,10 +52,12 @@ const FLAG_ONLY: Readonly<Record<string, string>> = { components: '-k', solver: 
 const INTEGER_OPTIONS: readonly string[] = ['maxIter', 'seed']
 
 /**
- * A `--set` pair, NAME=VALUE; NAME may be written in kebab case. VALUE is all that follows
- * the first `=`, line breaks included (`s`): the option's own check refuses it, by name.
+ * A `--set` pair, NAME=VALUE; NAME may be written in kebab case, and any NAME without spaces
+ * is one, which the solver's options take or refuse by name (`__proto__` is no option, not
+ * a malformed pair). VALUE is all that follows the first `=`, line breaks included (`s`):
+ * the option's own check refuses it, by name.
  */
-const SET_PAIR = /^([A-Za-z][\w-]*)=(.*)$/s
+const SET_PAIR = /^([^=\s]+)=(.*)$/s
 
 const optionName = (written: string): string =>
   written.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
@@ -71,6 +73,34 @@ export const setOptionNames = (set: readonly string[] | undefined): ReadonlyMap<
       return match === null ? [] : [[optionName(match[1]), match[1]] as const]
     }),
   )
+
+/** The options whose flags take numbers, by flag: their texts as typed (`typedOptions`). */
+const NUMBER_FLAGS = [
+  ['loss', 'betaLoss'],
+  ['alpha-w', 'alphaW'],
+  ['alpha-h', 'alphaH'],
+  ['l1-ratio', 'l1Ratio'],
+  ['max-iter', 'maxIter'],
+  ['tol', 'tol'],
+  ['seed', 'seed'],
+  ['gamma', 'gamma'],
+] as const
+
+/**
+ * Each option the flags and `--set` give, with its value as typed (`1e300`, which the
+ * library shows as `1e+300`), so that errors the library reports later show it so.
+ */
+export const typedOptions = (values: SolverFlagValues): ReadonlyMap<string, string> =>
+  new Map([
+    ...NUMBER_FLAGS.flatMap(([flag, option]) => {
+      const text = values[flag]
+      return text === undefined ? [] : [[option, text] as const]
+    }),
+    ...(values.set ?? []).flatMap((pair) => {
+      const match = SET_PAIR.exec(pair)
+      return match === null ? [] : [[optionName(match[1]), match[2]] as const]
+    }),
+  ])
 
 /** A `--set` value: true/false, a number, or the text itself. */
 const setValue = (name: string, written: string, text: string): CliResult<unknown> =>
@@ -154,7 +184,14 @@ export const solverOptions = (
     if (values['alpha-h'] === 'same') options.alphaH = 'same'
     else {
       const alphaH = numberFlag('alpha-h', values['alpha-h'])
-      if (E.isLeft(alphaH)) return alphaH
+      // 'same' is a value of --alpha-h's too, which its refusal names.
+      if (E.isLeft(alphaH)) {
+        const message = alphaH.left.message.replace(
+          'expected a number',
+          "expected a number or 'same'",
+        )
+        return E.left({ ...alphaH.left, message })
+      }
       options.alphaH = alphaH.right
     }
   }

@@ -48,7 +48,7 @@ import { readMatrixFile } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { libraryDetail } from '../library-errors.ts'
 import { readModel, type Model } from '../model.ts'
-import { lossOption } from './solver-flags.ts'
+import { lossOption, typedOptions } from './solver-flags.ts'
 import { createProgress, formatDuration, formatTol, iterations, progressMode } from '../progress.ts'
 
 export const transformUsage = `usage: nmfkit transform INPUT --model MODEL [--w FILE] [options]
@@ -153,7 +153,8 @@ const transformError = (
     readonly locateH: (row: number, col: number) => string
   },
 ): CliError => {
-  const detail = libraryDetail(error)
+  const typed = typedOptions(values)
+  const detail = libraryDetail(error, new Map(), typed)
   // An option that no flag gave is the model's: its file is at fault, not a flag.
   if (error._tag === 'InvalidOption' && !(error.option in fromFlags)) {
     return inputError(model.file, detail)
@@ -196,7 +197,7 @@ const transformError = (
     }
     return usageError(`option --solver: ${detail} (the loss is the model's; --loss overrides it)`)
   }
-  return fromLibraryError(error, input)
+  return fromLibraryError(error, input, new Map(), typed)
 }
 
 /**

@@ -29,7 +29,14 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { Matrix } from 'nmfkit'
-import { fileName, inputError, quoteCell, usageError, type CliResult } from '../errors.ts'
+import {
+  fileName,
+  inputError,
+  quoteCell,
+  quotedToken,
+  usageError,
+  type CliResult,
+} from '../errors.ts'
 import { notUtf8Text, TOO_SMALL, underflows } from './text.ts'
 
 /** How to read delimited text; every field is detected when left out. */
@@ -203,7 +210,7 @@ const dropByName = (
     if (index < 0) {
       const where = header === undefined ? 'has no header row' : 'has no column of that name'
       return E.left(
-        usageError(`option --drop-columns: ${JSON.stringify(spec)}: ${fileName(file)} ${where}`),
+        usageError(`option --drop-columns: ${quotedToken(spec)}: ${fileName(file)} ${where}`),
       )
     }
     dropped.add(index)

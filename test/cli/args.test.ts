@@ -16,6 +16,7 @@ import {
   lossOption,
   setOptionNames,
   solverOptions,
+  typedOptions,
 } from '../../cli/commands/solver-flags.ts'
 // Internal: the library's own list of the options every solver takes.
 import { commonProps } from '../../solvers/options.ts'
@@ -166,6 +167,21 @@ describe('flags', () => {
     )
   })
 
+  it('knows the values typed for options, by flag or --set, to show them as typed', () => {
+    const typed = typedOptions({ loss: '1e300', 'alpha-h': 'same', set: ['alpha-w=1.50', 'x'] })
+    expect([...typed]).toEqual([
+      ['betaLoss', '1e300'],
+      ['alphaH', 'same'],
+      ['alphaW', '1.50'],
+    ])
+  })
+
+  it("refuses an --alpha-h that is no number, naming 'same', which it takes too", () => {
+    expect(message(solverOptions({ components: '2', 'alpha-h': 'foo' }))).toBe(
+      "option --alpha-h: expected a number or 'same', found 'foo'",
+    )
+  })
+
   it('names the flag for options only a flag sets, and knows no inherited names', () => {
     expect(message(solverOptions({ components: '2', set: ['components=3'] }))).toBe(
       'option --set components: components is set with -k',
@@ -173,7 +189,8 @@ describe('flags', () => {
     expect(message(solverOptions({ components: '2', set: ['solver=mu'] }))).toBe(
       'option --set solver: solver is set with --solver',
     )
-    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+    // Names no option has: unknown, not a malformed NAME=VALUE.
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__', '_tol']) {
       expect(message(solverOptions({ components: '2', set: [`${name}=1`] }))).toBe(
         `option --set ${name}: solver 'cd' has no such option (its own options: none)`,
       )

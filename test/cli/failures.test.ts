@@ -293,9 +293,9 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     ).toBe('nmfkit fit: option --time-limit: expected seconds ≥ 0, found -1')
     const penalty = ['fit', 'good.csv', '-k', '1', '--solver', 'moving-average']
     expect(oneLineFailure(await nmfkit(folder, ...penalty, '--alpha-h', '0.5'))).toBe(
-      "nmfkit fit: option --alpha-h: solver 'moving-average' does not apply penalties (its " +
-        'capabilities.penalties is not true), found --alpha-h 0.5: leave --alpha-w and ' +
-        '--alpha-h at 0, or use --solver cd or mu, which apply them',
+      "nmfkit fit: option --alpha-h: solver 'moving-average' does not apply penalties, found " +
+        '--alpha-h 0.5: leave --alpha-w and --alpha-h at 0, or use --solver cd or mu, which ' +
+        'apply them',
     )
     expect(oneLineFailure(await compare('--comparators', 'norms', '--tolerance', '1e-7'))).toBe(
       'nmfkit compare: option --tolerance: it sets aligned, which --comparators leaves out',
@@ -395,6 +395,17 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
     const frobenius = await transform('--solver', 'cd', '--loss', 'frobenius', '-q')
     expect(frobenius).toMatchObject({ status: 0, stderr: '' })
+  })
+
+  it("transform's penalties that overflow are W's: it has no --alpha-h to advise", async () => {
+    const { transform } = await withModel('penalties.json')
+    const run = await transform('--solver', 'mu', '--alpha-w', '1e308', '--l1-ratio', '0.5')
+    const line = oneLineFailure(run)
+    expect(line).toMatch(/^nmfkit transform: option --alpha-w: /)
+    expect(line.replace(/^.*; solver 'mu' overflowed: /, '')).toBe(
+      'its penalties (l1W Infinity, l2W Infinity, from --alpha-w and --l1-ratio) are too ' +
+        "large for the fit's sums; use a smaller --alpha-w",
+    )
   })
 
   it("compare blames a model's file for its factor, the input's for a negative X", async () => {
@@ -638,7 +649,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       nmfkit(folder, 'transform', 'good.csv', '--model', 'bad-options.json', '-q', ...flags)
     expect(oneLineFailure(await transform())).toBe(
       "nmfkit transform: bad-options.json: option 'maxIter': expected an integer ≥ 1, " +
-        'found "abc"',
+        "found 'abc'",
     )
     // A flag that replaces it settles it.
     expect(await transform('--max-iter', '5')).toMatchObject({ status: 0, stderr: '' })
@@ -796,8 +807,9 @@ describe('bad usage: one line naming the option', () => {
         'found none (see nmfkit fit --help)',
       'nmfkit fit: option --w: expected a file name ending in .csv, .tsv, .npy, .json, ' +
         "found 'W.xlsx'",
-      // The library refuses the text; the error names the flag that gave it.
-      'nmfkit fit: option --set tol: expected a finite number ≥ 0, found "0x10"',
+      // The library refuses the text; the error names the flag that gave it, and quotes the
+      // text as the command's own refusal of --tol does.
+      "nmfkit fit: option --set tol: expected a finite number ≥ 0, found '0x10'",
       "nmfkit fit: option --tol: expected a number, found '0x10'",
       // The library's refusal of the number of components names the flag as written.
       'nmfkit fit: option --components: expected an integer ≥ 1, found 0',
@@ -811,6 +823,43 @@ describe('bad usage: one line naming the option', () => {
       "nmfkit fit: option --init: expected one of random, nndsvd, nndsvda, nndsvdar, found 'svd'",
       'nmfkit fit: option --set init: expected one of random, nndsvd, nndsvda, nndsvdar, ' +
         "found '1'",
+    ])
+  })
+
+  it("the library's refusals in a command line's terms: flags, values as typed", async () => {
+    const fit = (...flags: string[]) => nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...flags)
+    const overflow = 'expected W after iteration 1 to be finite, found NaN at row 0, column 0'
+    const runs = await Promise.all([
+      fit('--solver', 'moving-average', '--set', 'alpha-w=1'),
+      fit('--solver', 'mu', '--loss', '1e300'),
+      fit('--solver', 'mu', '--set', 'betaLoss=1e300'),
+      fit('--set', 'alphaH=1e308'),
+      fit('--solver', 'moving-average', '--set', 'nonnegative=maybe'),
+      fit('--alpha-h', 'foo'),
+      fit('--set', 'tol=1=2'),
+      fit('--loss', 'kl'),
+    ])
+    expect(runs.map(oneLineFailure)).toEqual([
+      // What it found in the user's spelling; its advice by the flags a user types.
+      "nmfkit fit: option --set alpha-w: solver 'moving-average' does not apply penalties, " +
+        'found --set alpha-w=1 and --alpha-h same: leave --alpha-w and --alpha-h at 0, or ' +
+        'use --solver cd or mu, which apply them',
+      `nmfkit fit: option --loss: ${overflow}; solver 'mu' overflowed: --loss 1e300 ` +
+        '(β = 1e+300) raises W·H to the powers β − 1 and β − 2; use a --loss in [0, 2], or ' +
+        'scale X down',
+      `nmfkit fit: option --set betaLoss: ${overflow}; solver 'mu' overflowed: --set ` +
+        'betaLoss=1e300 (β = 1e+300) raises W·H to the powers β − 1 and β − 2; use a --loss ' +
+        'in [0, 2], or scale X down',
+      'nmfkit fit: option --set alphaH: expected H after iteration 1 to be finite, found NaN ' +
+        "at row 0, column 0; solver 'cd' overflowed: its penalties (l1W 0, l2W 0, l1H 0, l2H " +
+        "Infinity, from --alpha-w, --set alphaH and --l1-ratio) are too large for the fit's " +
+        'sums; use a smaller --alpha-h',
+      "nmfkit fit: option --set nonnegative: expected true or false, found 'maybe'",
+      "nmfkit fit: option --alpha-h: expected a number or 'same', found 'foo'",
+      // Values the library refuses, quoted as the command quotes what it echoes.
+      "nmfkit fit: option --set tol: expected a finite number ≥ 0, found '1=2'",
+      "nmfkit fit: option --loss: expected 'frobenius', 'kullback-leibler', 'itakura-saito' " +
+        "or a finite number, found 'kl'",
     ])
   })
 })
@@ -1214,6 +1263,41 @@ describe.concurrent(
         'nmfkit info: "line\\u2028break.csv": expected a file, found none',
         'nmfkit fit: option --output: "bidi\\u202e\\u2066\\u200f/model.json": expected an ' +
           'existing folder "bidi\\u202e\\u2066\\u200f", found none',
+      ])
+    })
+
+    it('characters that show as nothing, in a command, a value, a name and a cell', async () => {
+      // Shown as they are, `fit\u200b` reads as `fit`, which the command seems to refuse.
+      const invisible = 'zw\u200b\u200c\u200d\u2060\ufeff\u00ad'
+      writeFiles(folder, { 'invisible.csv': `1,2\n3,${invisible}\n` })
+      const runs = await Promise.all([
+        nmfkit(folder, 'fit\u200b'),
+        nmfkit(folder, 'fit', 'good.csv', '-k', '1', '--solver', `mu${invisible}`),
+        nmfkit(folder, 'info', `${invisible}.csv`),
+        nmfkit(folder, 'info', 'invisible.csv'),
+      ])
+      const escaped = 'zw\\u200b\\u200c\\u200d\\u2060\\ufeff\\u00ad'
+      expect(runs.map(oneLineFailure)).toEqual([
+        'nmfkit: unknown command "fit\\u200b": expected one of fit, transform, compare, info, ' +
+          'show (see nmfkit --help)',
+        'nmfkit fit: option --solver: expected one of cd, moving-average, mu, ' +
+          `found "mu${escaped}"`,
+        `nmfkit info: "${escaped}.csv": expected a file, found none`,
+        `nmfkit info: invisible.csv: line 2, column 2: expected a number, found "${escaped}"`,
+      ])
+    })
+
+    it("in compare's report headers", async () => {
+      const model = `${odd}\u202e-model.json`
+      const fitted = await nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', '-o', model)
+      expect(fitted).toMatchObject({ status: 0, stderr: '' })
+      const run = await nmfkit(folder, 'compare', model, model)
+      expect(run).toMatchObject({ status: 0, stderr: '' })
+      const name = JSON.stringify(model).replace('\u202e', '\\u202e')
+      const headers = run.stdout.split('\n').filter((line) => line.startsWith('comparator '))
+      expect(headers).toEqual([
+        `comparator aligned: up to permutation and scale (a = ${name}, b = ${name})`,
+        `comparator norms: entry by entry, components not aligned (a = ${name}, b = ${name})`,
       ])
     })
 

@@ -285,6 +285,13 @@ describe('delimited text', () => {
     expect(left(parseDelimited('1,2\n', 'x.csv', { dropColumns: ['7'] }))).toBe(
       'option --drop-columns: column 7 is not in 1..2, the columns of x.csv',
     )
+    // A name the user typed, quoted as every value the command echoes.
+    expect(left(parseDelimited('a,b\n1,2\n', 'x.csv', { dropColumns: ['c'] }))).toBe(
+      "option --drop-columns: 'c': x.csv has no column of that name",
+    )
+    expect(left(parseDelimited('1,2\n', 'x.csv', { dropColumns: ['c\u202e'] }))).toBe(
+      'option --drop-columns: "c\\u202e": x.csv has no header row',
+    )
   })
 
   it('writes numbers that read back exactly, with names', () => {

@@ -48,6 +48,8 @@ interface AdviceCase {
   readonly input?: typeof csv
   /** The options the user gave by `--set` (or `--components`), as `fit` passes them. */
   readonly asWritten?: ReadonlyMap<string, string>
+  /** The values the user typed for options, as `fit` passes them. */
+  readonly typed?: ReadonlyMap<string, string>
   readonly command: string
 }
 
@@ -94,9 +96,10 @@ const CASES: readonly AdviceCase[] = [
     source: ['solvers/init.ts', "use init 'random' for more components"],
     error: () => failure(nmf(X, { components: 4, init: 'nndsvd' })),
     asWritten: new Map([['init', '--set init']]),
+    // The advice names the flag a user types for init, whichever spelling they used.
     command:
       "option --set init: 'nndsvd' needs components ≤ min(samples, features) = 3, found 4; " +
-      'use --set init=random for more components',
+      'use --init random for more components',
   },
   {
     source: ['solvers/driver.ts', 'use a smaller ${penaltyToBlame}'],
@@ -116,7 +119,17 @@ const CASES: readonly AdviceCase[] = [
       'option --set alpha-w: expected W after iteration 1 to be finite, found NaN at row 0, ' +
       "column 0; solver 'cd' overflowed: its penalties (l1W 0, l2W Infinity, l1H 0, l2H " +
       'Infinity, from --set alpha-w, --alpha-h and --l1-ratio) are too large for the ' +
-      "fit's sums; use a smaller --set alpha-w and --alpha-h",
+      "fit's sums; use a smaller --alpha-w and --alpha-h",
+  },
+  {
+    source: ['solvers/driver.ts', 'use a smaller ${penaltyToBlame}'],
+    error: () => failure(nmf(X, { components: 2, alphaW: 0, alphaH: 1e308 })),
+    asWritten: new Map([['alphaH', '--set alphaH']]),
+    command:
+      'option --set alphaH: expected H after iteration 1 to be finite, found NaN at row 0, ' +
+      "column 0; solver 'cd' overflowed: its penalties (l1W 0, l2W 0, l1H 0, l2H " +
+      'Infinity, from --alpha-w, --set alphaH and --l1-ratio) are too large for the ' +
+      "fit's sums; use a smaller --alpha-h",
   },
   {
     source: ['solvers/driver.ts', 'use a betaLoss in [0, 2]'],
@@ -137,21 +150,51 @@ const CASES: readonly AdviceCase[] = [
       'use a --loss in [0, 2], or scale X down',
   },
   {
+    // What it found as the user typed it (1E300, which the library shows as 1e+300); the
+    // advice by the flag a user types.
+    source: ['solvers/driver.ts', 'use a betaLoss in [0, 2]'],
+    error: () =>
+      failure(
+        nmf(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          { components: 1, solver: 'mu', betaLoss: 1e300 },
+        ),
+      ),
+    asWritten: new Map([['betaLoss', '--set betaLoss']]),
+    typed: new Map([['betaLoss', '1E300']]),
+    command:
+      'option --set betaLoss: expected W after iteration 1 to be finite, found NaN at row 0, ' +
+      "column 0; solver 'mu' overflowed: --set betaLoss=1E300 (β = 1e+300) raises W·H to the " +
+      'powers β − 1 and β − 2; use a --loss in [0, 2], or scale X down',
+  },
+  {
     source: ['solvers/nmf.ts', 'leave alphaW and'],
     error: () => failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 1 })),
     command:
-      "option --alpha-w: solver 'moving-average' does not apply penalties (its " +
-      'capabilities.penalties is not true), found --alpha-w 1 and --alpha-h same: leave ' +
-      '--alpha-w and --alpha-h at 0, or use --solver cd or mu, which apply them',
+      "option --alpha-w: solver 'moving-average' does not apply penalties, found --alpha-w 1 " +
+      'and --alpha-h same: leave --alpha-w and --alpha-h at 0, or use --solver cd or mu, ' +
+      'which apply them',
+  },
+  {
+    source: ['solvers/nmf.ts', 'leave alphaW and'],
+    error: () => failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 1.5 })),
+    asWritten: new Map([['alphaW', '--set alpha-w']]),
+    typed: new Map([['alphaW', '1.50']]),
+    command:
+      "option --set alpha-w: solver 'moving-average' does not apply penalties, found --set " +
+      'alpha-w=1.50 and --alpha-h same: leave --alpha-w and --alpha-h at 0, or use --solver ' +
+      'cd or mu, which apply them',
   },
   {
     source: ['solvers/nmf.ts', 'use a solver that applies them'],
     error: () =>
       failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 0, alphaH: 0.5 })),
     command:
-      "option --alpha-h: solver 'moving-average' does not apply penalties (its " +
-      'capabilities.penalties is not true), found --alpha-h 0.5: leave --alpha-w and ' +
-      '--alpha-h at 0, or use --solver cd or mu, which apply them',
+      "option --alpha-h: solver 'moving-average' does not apply penalties, found --alpha-h " +
+      '0.5: leave --alpha-w and --alpha-h at 0, or use --solver cd or mu, which apply them',
   },
   {
     source: ['solvers/nmf.ts', "use solver 'mu' for other losses"],
@@ -238,9 +281,11 @@ describe("the library's advice, as the command gives it", () => {
     // The case is the library's advice it claims to be.
     expect(readFileSync(join(root, c.source[0]), 'utf8')).toContain(c.source[1])
     expect(error.message).toMatch(API_WORDING)
-    const message = fromLibraryError(error, c.input, c.asWritten).message
+    const message = fromLibraryError(error, c.input, c.asWritten, c.typed).message
     expect(message).toBe(c.command)
     expect(message).not.toMatch(API_WORDING)
+    // Advice names a flag a user can type, never `--set NAME` without its value.
+    expect(message).not.toMatch(/\b(use|leave)( a)?( smaller)? --set /)
   })
 
   it('runs every piece of advice in the library, or says why the command never meets it', () => {
@@ -259,11 +304,15 @@ describe("the library's advice, as the command gives it", () => {
 
   it("leaves a name in quotes as it is: a model's key, or a value the user gave", () => {
     const flag = (option: string) => `--${option}`
+    // A value found, which the library shows as JSON, quoted as the command quotes one.
     expect(commandWording(`option 'maxIter': expected an integer ≥ 1, found "abc"`, flag)).toBe(
-      `option 'maxIter': expected an integer ≥ 1, found "abc"`,
+      `option 'maxIter': expected an integer ≥ 1, found 'abc'`,
     )
     expect(commandWording('expected a number in (0, 1], found "alphaW"', flag)).toBe(
-      'expected a number in (0, 1], found "alphaW"',
+      "expected a number in (0, 1], found 'alphaW'",
+    )
+    expect(commandWording('expected a number in (0, 1], found "x alphaW"', flag)).toBe(
+      "expected a number in (0, 1], found 'x alphaW'",
     )
     // Descriptions of a solver or an init, which are words as well as options, stay.
     expect(commandWording("solver 'cd' overflowed; init 'nndsvd' gave", flag)).toBe(
