@@ -525,6 +525,30 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
     )
   })
 
+  it("compare: a comparator's options with a getter or Proxy that throws", () => {
+    const refusal = (options: object) =>
+      refused(compare(fit.right, fit.right, { comparators: [withOptions(aligned, options)] }))
+    expect(refusal(throwing('tolerance'))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'aligned.tolerance',
+      message:
+        "compare: option 'aligned.tolerance': expected a value that can be read, found one " +
+        'that threw Error: boom when read',
+    })
+    expect(refusal(new Proxy({}, { ownKeys: boom }))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'aligned',
+      message:
+        "compare: option 'aligned': expected an object of options, found one that threw " +
+        'Error: boom when its keys were listed',
+    })
+    expect(refusal(trap).option).toBe('aligned')
+    // An unknown key is refused as such, before its value is read.
+    expect(refusal(throwing('tol')).message).toBe(
+      "compare: option 'aligned.tol': not a known option; known options are tolerance",
+    )
+  })
+
   it('compare: a comparator plugin whose compare or decode returns no Either', () => {
     const returning = (compareResult: unknown, decoded: unknown = E.right({})) =>
       ({
