@@ -701,6 +701,51 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
     })
   })
 
+  it("a solver plugin's start or step returning a result that throws when read", () => {
+    const copy = { ...cd, name: 'x', capabilities: { ...cd.capabilities } }
+    const refusal = (solver: object) => {
+      const { _tag, option, message } = failure(
+        nmf(X, { components: 1, solver: solver as AnySolver }),
+      ) as NmfError & { option?: string }
+      return { _tag, option, message }
+    }
+    type State = { W: Matrix; H: Matrix }
+    const stepping = (result: (state: State) => object) => ({ ...copy, step: result })
+    expect(refusal(stepping((state) => throwing('measure', { state })))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'solver',
+      message:
+        "nmf: option 'solver': solver 'x': its step at iteration 1 returned a result that " +
+        'threw Error: boom when read',
+    })
+    expect(
+      refusal(stepping((state) => ({ state, measure: 1, details: throwing('change') }))).message,
+    ).toBe(
+      "nmf: option 'solver': solver 'x': its step at iteration 1 returned a result that " +
+        'threw Error: boom when read',
+    )
+    expect(refusal(stepping(() => trap)).option).toBe('solver')
+    expect(
+      refusal(stepping((state) => ({ state: { ...state, W: new Proxy(state.W, { get: boom }) } })))
+        .option,
+    ).toBe('solver')
+    expect(refusal({ ...copy, start: () => trap })).toEqual({
+      _tag: 'InvalidOption',
+      option: 'solver',
+      message:
+        "nmf: option 'solver': solver 'x': the state its start returned threw Error: boom " +
+        'when its W was read',
+    })
+    const proxiedStart = (_: unknown, initial: State) => ({
+      ...initial,
+      H: new Proxy(initial.H, { get: boom }),
+    })
+    expect(refusal({ ...copy, start: proxiedStart }).message).toBe(
+      "nmf: option 'solver': solver 'x': its start returned a state that threw Error: boom " +
+        'when read',
+    )
+  })
+
   it("a plugin's own code is not guarded: what it throws leaves nmf and compare as thrown", () => {
     const throwsInStep = { ...cd, name: 'thrower', step: boom } as never
     expect(() => nmf(X, { components: 1, solver: throwsInStep })).toThrow('boom')
