@@ -740,7 +740,7 @@ describe('formatReport on whatever a comparator plugin reports: readable, never 
     expect(text.split('\n')[0]).toBe('comparator evil\\nline\\u001b[31mred\\u202etxt.exe:')
     // The JSON body is JSON already: its string is escaped there as JSON escapes it.
     expect(text).toContain('"note": "evil\\nline\\u001b[31mred\u202etxt.exe"')
-    const named = formatReport(run(pair, pair), { a: 'cd\r\u2066x', b: 'mu' })
+    const named = formatReport(run(pair, pair, {}), { a: 'cd\r\u2066x', b: 'mu' })
     expect(named.split('\n')[0]).toBe(
       'comparator norms: entry by entry, components not aligned (a = cd\\r\\u2066x, b = mu)',
     )
