@@ -9,7 +9,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { invalidMatrix, type NmfError, type Result } from './errors.ts'
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
-import { Matrix, showFound } from './matrix.ts'
+import { matrixOfData, readGuarded, showFound } from './matrix.ts'
 
 const numbers = t.array(t.number)
 
@@ -75,12 +75,24 @@ const decodeWith = <A>(
   )
 
 /**
- * A dense `Matrix` or a `CsrMatrix` from the fixtures' JSON format.
+ * A dense `Matrix` or a `CsrMatrix` from the fixtures' JSON format. An object whose reads
+ * throw (a getter or a Proxy trap) is an `InvalidMatrix` that says what it threw.
  *
  * @example
  * fromJSON({ format: 'dense', rows: 1, cols: 2, data: [0, 1] }) // Right(Matrix 1×2)
  */
 export const fromJSON = <R extends string = string, C extends string = string>(
+  value: unknown,
+): Result<AnyMatrix<R, C>> =>
+  readGuarded('fromJSON', 'a matrix in JSON (format, rows, cols, data)', () =>
+    matrixOfJSON<R, C>(value),
+  )
+
+/**
+ * `fromJSON` without its guard: a getter or Proxy trap of the caller's that throws is let
+ * through, for a caller that guards a larger read (core/input.ts).
+ */
+export const matrixOfJSON = <R extends string = string, C extends string = string>(
   value: unknown,
 ): Result<AnyMatrix<R, C>> => {
   const operation = 'fromJSON'
@@ -104,8 +116,6 @@ export const fromJSON = <R extends string = string, C extends string = string>(
   }
   return pipe(
     decodeWith(DenseJson, value, operation),
-    E.chain((dense) =>
-      renamed(operation, Matrix.fromData<R, C>(dense.rows, dense.cols, dense.data)),
-    ),
+    E.chain((dense) => renamed(operation, matrixOfData<R, C>(dense.rows, dense.cols, dense.data))),
   )
 }

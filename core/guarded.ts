@@ -4,7 +4,7 @@
  * returns its `Left` (an `InvalidOption` on the option read) instead of throwing.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { showFound } from './matrix.ts'
+import { showFound } from './describe.ts'
 
 /** The longest description of an exception a message quotes. */
 const LONGEST = 200

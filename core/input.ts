@@ -3,11 +3,17 @@
  * nested arrays, or the fixtures' JSON object.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { fromJSON } from './codec.ts'
+import { matrixOfJSON } from './codec.ts'
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
 import { invalidMatrix, type Result } from './errors.ts'
-import { describeValue, Matrix, valuesOf } from './matrix.ts'
-import { attempt } from './guarded.ts'
+import {
+  describeValue,
+  Matrix,
+  matrixOfArrays,
+  ownMatrix,
+  readGuarded,
+  valuesOf,
+} from './matrix.ts'
 import { keepResident } from './wasm.ts'
 
 /** Nested arrays (one per row) or a JSON matrix object. */
@@ -29,25 +35,11 @@ const resident = <R extends string, C extends string>(X: AnyMatrix<R, C>): AnyMa
   return X
 }
 
-/**
- * `decode()`, or, when reading the caller's value threw (a getter or Proxy in nested arrays
- * or a JSON object), an `InvalidMatrix` that says so: `expected <what> as <kinds>, found one
- * that threw Error: … when read`.
- */
-const guarded = <A>(operation: string, expected: string, decode: () => Result<A>): Result<A> => {
-  const decoded = attempt(decode)
-  return E.isRight(decoded)
-    ? decoded.right
-    : E.left(
-        invalidMatrix(operation, `${expected}, found one that threw ${decoded.left} when read`),
-      )
-}
-
 export const decodeMatrix = <R extends string, C extends string>(
   operation: string,
   input: AnyMatrix<R, C> | MatrixInput,
 ): Result<AnyMatrix<R, C>> =>
-  guarded(operation, 'expected X as a Matrix, CsrMatrix, nested arrays or JSON', () =>
+  readGuarded(operation, 'X as a Matrix, CsrMatrix, nested arrays or JSON', () =>
     decodeAny(operation, input),
   )
 
@@ -55,17 +47,25 @@ const decodeAny = <R extends string, C extends string>(
   operation: string,
   input: AnyMatrix<R, C> | MatrixInput,
 ): Result<AnyMatrix<R, C>> => {
-  if (input instanceof Matrix || input instanceof CsrMatrix)
-    return E.right(input as AnyMatrix<R, C>)
+  // A Matrix read once into one of nmfkit's own: a Proxy of one passes instanceof.
+  if (input instanceof Matrix) {
+    return E.mapLeft((found: string) =>
+      invalidMatrix(
+        operation,
+        `expected X as a Matrix, CsrMatrix, nested arrays or JSON, found ${found}`,
+      ),
+    )(ownMatrix(input as Matrix<R, C>))
+  }
+  if (input instanceof CsrMatrix) return E.right(input as AnyMatrix<R, C>)
   if (Array.isArray(input)) {
     return E.mapLeft((error: { message: string }) =>
       invalidMatrix(operation, `X: ${error.message}`),
-    )(Matrix.fromArrays<R, C>(input as ReadonlyArray<ArrayLike<number>>))
+    )(matrixOfArrays<R, C>(input as ReadonlyArray<ArrayLike<number>>))
   }
   if (typeof input === 'object' && input !== null) {
     return E.mapLeft((error: { message: string }) =>
       invalidMatrix(operation, `X: ${error.message}`),
-    )(fromJSON<R, C>(input))
+    )(matrixOfJSON<R, C>(input))
   }
   return E.left(
     invalidMatrix(
@@ -81,18 +81,22 @@ const decodeAny = <R extends string, C extends string>(
  * Anything else is a `Left` that says what was found.
  */
 export const asDense = (operation: string, what: string, input: unknown): Result<Matrix> =>
-  guarded(operation, `expected ${what} as a Matrix or nested arrays`, () =>
+  readGuarded(operation, `${what} as a Matrix or nested arrays`, () =>
     denseOf(operation, what, input),
   )
 
 const denseOf = (operation: string, what: string, input: unknown): Result<Matrix> => {
-  if (input instanceof Matrix) return E.right(input)
+  if (input instanceof Matrix) {
+    return E.mapLeft((found: string) =>
+      invalidMatrix(operation, `expected ${what} as a Matrix or nested arrays, found ${found}`),
+    )(ownMatrix(input))
+  }
   if (input instanceof CsrMatrix) return E.right(input.toDense())
   if (Array.isArray(input) || (typeof input === 'object' && input !== null)) {
     const decoded = Array.isArray(input)
-      ? Matrix.fromArrays(input as ReadonlyArray<ArrayLike<number>>)
+      ? matrixOfArrays(input as ReadonlyArray<ArrayLike<number>>)
       : E.map((matrix: AnyMatrix) => (matrix.format === 'dense' ? matrix : matrix.toDense()))(
-          fromJSON(input),
+          matrixOfJSON(input),
         )
     return E.mapLeft((error: { message: string }) =>
       invalidMatrix(operation, `${what}: ${error.message}`),

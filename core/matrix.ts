@@ -8,58 +8,17 @@ import { DIMENSIONS } from './dimensions.ts'
 import { invalidMatrix, shapeMismatch, showEntries, type NmfError, type Result } from './errors.ts'
 import { gemm, gemmNT, gemmTN, transpose } from './kernels.ts'
 import { euclideanNorm } from './scaled.ts'
+import { describeValue, showFound } from './describe.ts'
+import { attempt } from './guarded.ts'
+
+// Described here before describe.ts held them; importers still find them here.
+export { describeValue, showFound }
 
 /** The key under which a matrix keeps its storage; not part of the public API. */
 export const VALUES: unique symbol = Symbol('nmfkit.values')
 
 /** `rows×cols`, the way every message writes a shape. */
 export const showShape = (rows: number, cols: number): string => `${rows}×${cols}`
-
-/**
- * What a value is, for a message about an argument of the wrong kind (a JavaScript
- * caller can pass anything): `null`, `undefined`, `nested arrays`, `a number`...
- */
-export const describeValue = (value: unknown): string => {
-  if (value === null || value === undefined) return String(value)
-  // A function's source is no description, and converting it runs the caller's code.
-  if (typeof value === 'function') return 'a function'
-  // A BigInt with its n, as showFound writes it: 'a BigInt (5n)', not 'a bigint (5)'.
-  if (typeof value === 'bigint') return `a BigInt (${String(value)}n)`
-  if (typeof value !== 'object') return `a ${typeof value} (${String(value)})`
-  try {
-    if (Array.isArray(value)) return Array.isArray(value[0]) ? 'nested arrays' : 'an array'
-    // A typed array, a Map, a Matrix... by its class; a plain object as such.
-    const name = (value as { constructor?: { name?: unknown } }).constructor?.name
-    return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object'
-  } catch {
-    // A getter or a proxy that throws: what it is, without looking inside.
-    return 'an object'
-  }
-}
-
-/**
- * A value found where a number or another plain value was expected, as a message shows it:
- * numbers as themselves (JSON would show NaN and ±Infinity as null), a BigInt with its `n`,
- * other values as JSON where they have one, and what they are where they do not (a symbol,
- * a function, a circular object). Never throws.
- *
- * @example
- * showFound(NaN) // 'NaN'
- * showFound('2') // '"2"'
- * showFound(2n) // '2n (a BigInt)'
- */
-export const showFound = (value: unknown): string => {
-  if (value === undefined) return 'nothing'
-  if (typeof value === 'number') return String(value)
-  if (typeof value === 'bigint') return `${String(value)}n (a BigInt)`
-  if (typeof value === 'symbol' || typeof value === 'function') return describeValue(value)
-  try {
-    return JSON.stringify(value) ?? describeValue(value)
-  } catch {
-    // A circular object, a BigInt inside one, or a toJSON or getter that throws.
-    return describeValue(value)
-  }
-}
 
 /**
  * Throws a RangeError unless (row, col) is a place in a rows×cols matrix: whole numbers,
@@ -180,64 +139,9 @@ export class Matrix<R extends string = string, C extends string = string> {
   static fromArrays<R extends string = string, C extends string = string>(
     arrays: ReadonlyArray<ArrayLike<number>>,
   ): Result<Matrix<R, C>> {
-    if (!isArrayLike(arrays)) {
-      return E.left(
-        invalidMatrix(
-          'Matrix.fromArrays',
-          `expected an array of rows, found ${describeValue(arrays)}`,
-        ),
-      )
-    }
-    // Every row an array before any is read: [1, 2, 3] is one row too few levels deep.
-    const notRow = Array.prototype.findIndex.call(arrays, (row: unknown) => !isArrayLike(row))
-    if (notRow >= 0) {
-      return E.left(
-        invalidMatrix(
-          'Matrix.fromArrays',
-          `expected row ${notRow} to be an array of numbers, found ` +
-            `${describeValue(arrays[notRow])} (a matrix is an array of rows, e.g. [[1, 2, 3]])`,
-        ),
-      )
-    }
-    const rows = arrays.length
-    const cols = rows > 0 ? arrays[0].length : 0
-    if (rows === 0 || cols === 0) {
-      return E.left(
-        invalidMatrix(
-          'Matrix.fromArrays',
-          `expected at least one row and one column, found ${showShape(rows, cols)}`,
-        ),
-      )
-    }
-    const values = new Float64Array(rows * cols)
-    for (let i = 0; i < rows; i++) {
-      const row = arrays[i]
-      if (row.length !== cols) {
-        return E.left(
-          shapeMismatch(
-            'Matrix.fromArrays',
-            `row ${i}`,
-            `${showEntries(cols)} (as row 0)`,
-            `${row.length}`,
-          ),
-        )
-      }
-      for (let j = 0; j < cols; j++) {
-        const value: unknown = row[j]
-        // A string, boolean or null would otherwise be coerced to a number without a word.
-        if (typeof value !== 'number') {
-          const found = showFound(value)
-          return E.left(
-            invalidMatrix(
-              'Matrix.fromArrays',
-              `expected a number at row ${i}, column ${j}, found ${found}`,
-            ),
-          )
-        }
-        values[i * cols + j] = value
-      }
-    }
-    return E.right(new Matrix<R, C>(rows, cols, values))
+    return readGuarded('Matrix.fromArrays', 'an array of rows of numbers', () =>
+      matrixOfArrays<R, C>(arrays),
+    )
   }
 
   /**
@@ -251,35 +155,9 @@ export class Matrix<R extends string = string, C extends string = string> {
     cols: number,
     data: ArrayLike<number>,
   ): Result<Matrix<R, C>> {
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-      return E.left(
-        invalidMatrix(
-          'Matrix.fromData',
-          `expected positive integer rows and cols, found ${rows} and ${cols}`,
-        ),
-      )
-    }
-    if (!isArrayLike(data)) {
-      return E.left(
-        invalidMatrix(
-          'Matrix.fromData',
-          `expected data as an array of numbers, found ${describeValue(data)}`,
-        ),
-      )
-    }
-    const notNumber = nonNumberEntry('Matrix.fromData', 'data', data)
-    if (notNumber !== undefined) return E.left(notNumber)
-    if (data.length !== rows * cols) {
-      return E.left(
-        shapeMismatch(
-          'Matrix.fromData',
-          'data',
-          `${showEntries(rows * cols)} (${showShape(rows, cols)})`,
-          `${data.length}`,
-        ),
-      )
-    }
-    return E.right(new Matrix<R, C>(rows, cols, Float64Array.from(data)))
+    return readGuarded('Matrix.fromData', 'data as an array of numbers', () =>
+      matrixOfData<R, C>(rows, cols, data),
+    )
   }
 
   /**
@@ -518,6 +396,167 @@ export class Matrix<R extends string = string, C extends string = string> {
   frobeniusNorm(): number {
     return euclideanNorm(this[VALUES])
   }
+}
+
+/**
+ * `decode()`, or, when reading the caller's value threw (a getter or a Proxy trap), the
+ * `InvalidMatrix` that says so: `expected <expected>, found one that threw Error: … when read`.
+ */
+export const readGuarded = <A>(
+  operation: string,
+  expected: string,
+  decode: () => Result<A>,
+): Result<A> => {
+  const decoded = attempt(decode)
+  return E.isRight(decoded)
+    ? decoded.right
+    : E.left(
+        invalidMatrix(
+          operation,
+          `expected ${expected}, found one that threw ${decoded.left} when read`,
+        ),
+      )
+}
+
+/** The getter behind every typed array's `Symbol.toStringTag`: it reads no Proxy trap. */
+const typedArrayTag = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Float64Array.prototype) as object,
+  Symbol.toStringTag,
+)?.get
+
+/**
+ * A value that passed `instanceof Matrix`, read once: its shape and storage, checked, in a
+ * Matrix of nmfkit's own over the same (never written) storage, so that nothing reads the
+ * caller's object again; else what it is instead, for a message (`found …`). A Proxy of a
+ * Matrix passes `instanceof`, and its traps may throw at any read; an object made with
+ * `Object.create(Matrix.prototype)` has no shape. Reads that throw are let through: the
+ * caller guards them (`readGuarded`, `attempt`).
+ */
+export const ownMatrix = <R extends string, C extends string>(
+  value: Matrix<R, C>,
+): E.Either<string, Matrix<R, C>> => {
+  const { rows, cols } = value
+  const values: unknown = value[VALUES]
+  const shaped = Number.isSafeInteger(rows) && Number.isSafeInteger(cols) && rows >= 1 && cols >= 1
+  if (
+    shaped &&
+    typedArrayTag?.call(values) === 'Float64Array' &&
+    (values as Float64Array).length === rows * cols
+  ) {
+    return E.right(Matrix.unsafeWrap<R, C>(rows, cols, values as Float64Array))
+  }
+  const show = (size: unknown) => (typeof size === 'number' ? String(size) : describeValue(size))
+  const what = shaped
+    ? `a ${showShape(rows, cols)} shape without its ${showEntries(rows * cols)}`
+    : `rows ${show(rows)}, cols ${show(cols)}`
+  return E.left(
+    `an object that passes instanceof Matrix but is not one (${what}): make matrices with ` +
+      'Matrix.fromArrays or Matrix.fromData',
+  )
+}
+
+/**
+ * `Matrix.fromArrays` without its guard: a getter or Proxy trap of the caller's that
+ * throws is let through, for a caller that guards a larger read (core/input.ts).
+ */
+export const matrixOfArrays = <R extends string = string, C extends string = string>(
+  arrays: ReadonlyArray<ArrayLike<number>>,
+): Result<Matrix<R, C>> => {
+  if (!isArrayLike(arrays)) {
+    return E.left(
+      invalidMatrix(
+        'Matrix.fromArrays',
+        `expected an array of rows, found ${describeValue(arrays)}`,
+      ),
+    )
+  }
+  // Every row an array before any is read: [1, 2, 3] is one row too few levels deep.
+  const notRow = Array.prototype.findIndex.call(arrays, (row: unknown) => !isArrayLike(row))
+  if (notRow >= 0) {
+    return E.left(
+      invalidMatrix(
+        'Matrix.fromArrays',
+        `expected row ${notRow} to be an array of numbers, found ` +
+          `${describeValue(arrays[notRow])} (a matrix is an array of rows, e.g. [[1, 2, 3]])`,
+      ),
+    )
+  }
+  const rows = arrays.length
+  const cols = rows > 0 ? arrays[0].length : 0
+  if (rows === 0 || cols === 0) {
+    return E.left(
+      invalidMatrix(
+        'Matrix.fromArrays',
+        `expected at least one row and one column, found ${showShape(rows, cols)}`,
+      ),
+    )
+  }
+  const values = new Float64Array(rows * cols)
+  for (let i = 0; i < rows; i++) {
+    const row = arrays[i]
+    if (row.length !== cols) {
+      return E.left(
+        shapeMismatch(
+          'Matrix.fromArrays',
+          `row ${i}`,
+          `${showEntries(cols)} (as row 0)`,
+          `${row.length}`,
+        ),
+      )
+    }
+    for (let j = 0; j < cols; j++) {
+      const value: unknown = row[j]
+      // A string, boolean or null would otherwise be coerced to a number without a word.
+      if (typeof value !== 'number') {
+        const found = showFound(value)
+        return E.left(
+          invalidMatrix(
+            'Matrix.fromArrays',
+            `expected a number at row ${i}, column ${j}, found ${found}`,
+          ),
+        )
+      }
+      values[i * cols + j] = value
+    }
+  }
+  return E.right(Matrix.unsafeWrap<R, C>(rows, cols, values))
+}
+
+/** `Matrix.fromData` without its guard, as `matrixOfArrays` is `fromArrays`'s. */
+export const matrixOfData = <R extends string = string, C extends string = string>(
+  rows: number,
+  cols: number,
+  data: ArrayLike<number>,
+): Result<Matrix<R, C>> => {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+    return E.left(
+      invalidMatrix(
+        'Matrix.fromData',
+        `expected positive integer rows and cols, found ${rows} and ${cols}`,
+      ),
+    )
+  }
+  if (!isArrayLike(data)) {
+    return E.left(
+      invalidMatrix(
+        'Matrix.fromData',
+        `expected data as an array of numbers, found ${describeValue(data)}`,
+      ),
+    )
+  }
+  const notNumber = nonNumberEntry('Matrix.fromData', 'data', data)
+  if (notNumber !== undefined) return E.left(notNumber)
+  if (data.length !== rows * cols) {
+    return E.left(
+      shapeMismatch(
+        'Matrix.fromData',
+        'data',
+        `${showEntries(rows * cols)} (${showShape(rows, cols)})`,
+        `${data.length}`,
+      ),
+    )
+  }
+  return E.right(Matrix.unsafeWrap<R, C>(rows, cols, Float64Array.from(data)))
 }
 
 // The passes over stored values that Matrix and CsrMatrix share: indexed loops, several

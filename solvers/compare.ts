@@ -23,7 +23,16 @@ import {
   type Result,
 } from '../core/errors.ts'
 import { attempt } from '../core/guarded.ts'
-import { largestOf, Matrix, meanOf, showShape, valuesOf } from '../core/matrix.ts'
+import {
+  describeValue,
+  isArrayLike,
+  largestOf,
+  Matrix,
+  meanOf,
+  ownMatrix,
+  showShape,
+  valuesOf,
+} from '../core/matrix.ts'
 import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
 import { euclideanNorm } from '../core/scaled.ts'
 import { checkFinite, checkNonNegative } from '../core/validate.ts'
@@ -189,11 +198,15 @@ export const finiteNormsReport = (
 
 /**
  * Checks that a and b have factors of the same shapes; a factor of b that differs is the
- * error's `input` (`'b.W'`, `'b.H'`: a is the reference).
+ * error's `input` (`'b.W'`, `'b.H'`: a is the reference), unless a's own W and H do not fit
+ * together: then a is no reference, and its H is named (`checkFits`). Factors that match
+ * a's but do not fit together pass: `norms` compares them entry by entry.
  */
 export const checkSameShapes = (operation: string, a: FactorPair, b: FactorPair): Result<void> => {
   for (const name of ['W', 'H'] as const) {
     if (a[name].rows !== b[name].rows || a[name].cols !== b[name].cols) {
+      const fits = checkFits(operation, 'a', a)
+      if (E.isLeft(fits)) return fits
       return E.left(
         concerning(`b.${name}`)(
           shapeMismatch(
@@ -256,38 +269,41 @@ export const checkData = (
     : E.right(undefined)
 
 /**
- * Checks what a comparator that forms W·H needs: a and b have factors of the
- * same shapes, within each the columns of W match the rows of H, and X (when
+ * Checks what a comparator that forms W·H needs, in this order: within each of a and b the
+ * columns of W match the rows of H, a and b have factors of the same shapes, and X (when
  * given) has the shape of W·H. The error's `input` names the matrix that does not fit:
- * `'b.W'` or `'b.H'` (a is the reference), `'a.H'` or `'b.H'` (W is), or `'X'`.
+ * `'a.H'` or `'b.H'` (W is the basis), `'b.W'` or `'b.H'` (a is the reference), or `'X'`.
  */
 export const checkComparable = (
   operation: string,
   a: FactorPair,
   b: FactorPair,
   X: AnyMatrix | undefined,
-): Result<void> => {
-  const same = checkSameShapes(operation, a, b)
-  if (E.isLeft(same)) return same
-  for (const [side, which, pair] of [
-    ['a', 'first', a],
-    ['b', 'second', b],
-  ] as const) {
-    if (pair.H.rows !== pair.W.cols) {
-      return E.left(
+): Result<void> =>
+  pipe(
+    checkFits(operation, 'a', a),
+    E.chain(() => checkFits(operation, 'b', b)),
+    E.chain(() => checkSameShapes(operation, a, b)),
+    E.chain(() => checkData(operation, a, X)),
+  )
+
+/**
+ * Checks that one factorization's W and H fit together, the columns of W matching the rows
+ * of H; else a `ShapeMismatch` on its H (`'a.H'`, `'b.H'`: W is the basis).
+ */
+export const checkFits = (operation: string, side: 'a' | 'b', pair: FactorPair): Result<void> =>
+  pair.H.rows === pair.W.cols
+    ? E.right(undefined)
+    : E.left(
         concerning(`${side}.H`)(
           shapeMismatch(
             operation,
-            `H of the ${which} factorization`,
+            `H of the ${side === 'a' ? 'first' : 'second'} factorization`,
             `${pair.W.cols} rows (as W has ${pair.W.cols} columns)`,
             showShape(pair.H.rows, pair.H.cols),
           ),
         ),
       )
-    }
-  }
-  return checkData(operation, a, X)
-}
 
 /**
  * The notebook's comparison: norms and elementwise differences of W and of H.
@@ -327,45 +343,76 @@ export interface Report {
   readonly reports: readonly unknown[]
 }
 
-/** Whether a value is an array; false where that cannot be told (a revoked Proxy). */
-const isArray = (value: unknown): boolean => {
-  const read = attempt(() => Array.isArray(value))
-  return E.isRight(read) && read.right
-}
-
-/** What a value is, in the words of compare's messages. */
+/**
+ * What a value is, in the words of compare's messages: a string quoted (a comparator's name
+ * where its value belongs), else as `describeValue` says (`a number (5)`, `an array`).
+ */
 const describe = (value: unknown): string =>
-  value === null
-    ? 'null'
-    : isArray(value)
-      ? 'an array'
-      : typeof value === 'string'
-        ? `'${value}'`
-        : typeof value
+  typeof value === 'string' ? `'${value}'` : describeValue(value)
 
 /**
- * A factorization's W and H, each read once: else the refusal of what is not one, naming
- * it in `input`: the argument itself (`'a'`), or its first factor that is not a Matrix
- * (`'a.W'`); a getter or Proxy that throws when read is the argument's.
+ * A value given as a Matrix, read once into one of nmfkit's own (`ownMatrix`), else what it
+ * is instead. Its reads may throw: the caller guards them.
  */
-const readPair = (operation: string, side: 'a' | 'b', value: unknown): Result<FactorPair> => {
+const readMatrix = (value: unknown): E.Either<string, Matrix> =>
+  value instanceof Matrix
+    ? ownMatrix(value)
+    : E.left(
+        describe(value) +
+          (isArrayLike(value) ? ' (Matrix.fromArrays makes one of nested arrays)' : ''),
+      )
+
+/**
+ * A factorization's W and H, each read once into a Matrix of nmfkit's own (`ownMatrix`: a
+ * Proxy of a Matrix passes instanceof, and may throw at any later read): else the refusal
+ * of what is not one, naming it in `input`: the argument itself (`'a'`) when it is no
+ * object or reading W or H from it throws, else its first factor that is not a Matrix
+ * (`'a.W'`). `seen` maps each Matrix already read to its own copy, so that a factor given
+ * twice (compare(fit, fit)) is one matrix to the comparators too.
+ */
+const readPair = (
+  operation: string,
+  side: 'a' | 'b',
+  value: unknown,
+  seen: Map<unknown, Matrix>,
+): Result<FactorPair> => {
   const which = side === 'a' ? 'the first factorization' : 'the second factorization'
-  const refuse = (input: string, found: string) =>
+  const refuse = (found: string) =>
     E.left(
-      concerning(input)(
+      concerning(side)(
         invalidMatrix(operation, `expected ${which} to have Matrix fields W and H, found ${found}`),
       ),
     )
-  if (typeof value !== 'object' || value === null) return refuse(side, describe(value))
+  if (typeof value !== 'object' || value === null) return refuse(describe(value))
   const read = attempt(() => {
     const { W, H } = value as { W?: unknown; H?: unknown }
-    return { W, H, isW: W instanceof Matrix, isH: H instanceof Matrix }
+    return { W, H }
   })
-  if (E.isLeft(read)) return refuse(side, `an object that threw ${read.left} when read`)
-  const { W, H, isW, isH } = read.right
-  if (!isW) return refuse(`${side}.W`, describe(value))
-  if (!isH) return refuse(`${side}.H`, describe(value))
-  return E.right({ W: W as Matrix, H: H as Matrix })
+  if (E.isLeft(read)) return refuse(`an object that threw ${read.left} when read`)
+  const factors: Matrix[] = []
+  for (const name of ['W', 'H'] as const) {
+    const given = read.right[name]
+    const known = seen.get(given)
+    if (known !== undefined) {
+      factors.push(known)
+      continue
+    }
+    const own = attempt(() => readMatrix(given))
+    const found = E.isLeft(own) ? E.left(`one that threw ${own.left} when read`) : own.right
+    if (E.isLeft(found)) {
+      return E.left(
+        concerning(`${side}.${name}`)(
+          invalidMatrix(
+            operation,
+            `expected ${name} of ${which} to be a Matrix, found ${found.left}`,
+          ),
+        ),
+      )
+    }
+    seen.set(given, found.right)
+    factors.push(found.right)
+  }
+  return E.right({ W: factors[0], H: factors[1] })
 }
 
 /** A comparator of the list, its members read once, with the options it is to run with. */
@@ -452,8 +499,26 @@ const readEither = (value: unknown): E.Either<string, E.Either<unknown, unknown>
 }
 
 /**
+ * The option X, read once: nothing, a CsrMatrix, or a Matrix read into one of nmfkit's own;
+ * else an `InvalidOption` on `X` whose `input` is `'X'` too.
+ */
+const readData = (operation: string, X: unknown): Result<AnyMatrix | undefined> => {
+  const read = attempt((): E.Either<string, AnyMatrix | undefined> =>
+    X === undefined || X instanceof CsrMatrix ? E.right(X) : readMatrix(X),
+  )
+  const found = E.isLeft(read) ? E.left(`an object that threw ${read.left} when read`) : read.right
+  return E.isRight(found)
+    ? found
+    : E.left({
+        ...invalidOption(operation, 'X', `expected a Matrix or CsrMatrix, found ${found.left}`),
+        input: 'X',
+      })
+}
+
+/**
  * Compares two factorizations of the same X with each comparator, in order.
- * Factorizations of different shapes, or an X that is not the shape of W·H,
+ * Factorizations of different shapes (a's H named when a's own W and H do not fit
+ * together, b's factor otherwise), or an X that is not the shape of W·H,
  * are a `ShapeMismatch` that names the shapes; a factor or an X with an entry
  * that is NaN or ±Infinity is a `NonFiniteInput` that names the matrix and the
  * entry, and an X with a negative entry a `NegativeInput` (as `nmf` refuses it), before
@@ -474,9 +539,10 @@ export const compare = (
   const operation = 'compare'
   // The types ask for factorizations and plugins; a JavaScript caller may pass anything,
   // getters and Proxies that throw included: each is read once, and checked.
-  const pairA = readPair(operation, 'a', a)
+  const seen = new Map<unknown, Matrix>()
+  const pairA = readPair(operation, 'a', a, seen)
   if (E.isLeft(pairA)) return pairA
-  const pairB = readPair(operation, 'b', b)
+  const pairB = readPair(operation, 'b', b, seen)
   if (E.isLeft(pairB)) return pairB
   const given = readOptions(operation, options, '{ comparators: [norms] }')
   if (E.isLeft(given)) return given
@@ -493,22 +559,18 @@ export const compare = (
   }
   const entries = readComparators(operation, given.right.comparators)
   if (E.isLeft(entries)) return entries
-  const X = given.right.X
-  const isData = attempt(() => X === undefined || X instanceof Matrix || X instanceof CsrMatrix)
-  if (E.isLeft(isData) || !isData.right) {
-    const found = E.isLeft(isData) ? `an object that threw ${isData.left} when read` : describe(X)
-    return E.left(invalidOption(operation, 'X', `expected a Matrix or CsrMatrix, found ${found}`))
-  }
-  const data = X as AnyMatrix | undefined
-  const same = checkSameShapes(operation, pairA.right, pairB.right)
-  if (E.isLeft(same)) return same
-  const shape = checkData(operation, pairA.right, data)
-  if (E.isLeft(shape)) return shape
+  const data = readData(operation, given.right.X)
+  if (E.isLeft(data)) return data
+  const shapes = pipe(
+    checkSameShapes(operation, pairA.right, pairB.right),
+    E.chain(() => checkData(operation, pairA.right, data.right)),
+  )
+  if (E.isLeft(shapes)) return shapes
   // Before any comparator runs, so that every one, a plugin too, is given finite factors and
   // a finite, non-negative X.
-  const finite = checkFiniteFactors(operation, pairA.right, pairB.right, data)
+  const finite = checkFiniteFactors(operation, pairA.right, pairB.right, data.right)
   if (E.isLeft(finite)) return finite
-  const context: CompareContext = data === undefined ? {} : { X: data }
+  const context: CompareContext = data.right === undefined ? {} : { X: data.right }
   const reports: unknown[] = []
   for (const { comparator, name, decode, codec, run, given: chosen } of entries.right) {
     // A plugin's own code runs unguarded; what it returns is read once, and checked.
@@ -531,7 +593,9 @@ export const compare = (
       const option = path === '' ? name : `${name}.${path}`
       return E.left(invalidOption(operation, option, detail))
     }
-    const report = readEither(run.call(comparator, a, b, context, decoded.right.right))
+    const report = readEither(
+      run.call(comparator, pairA.right, pairB.right, context, decoded.right.right),
+    )
     if (E.isLeft(report)) return notEither('its compare', report.left)
     if (E.isLeft(report.right)) return E.left(report.right.left as NmfError)
     reports.push(report.right.right)

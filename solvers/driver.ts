@@ -17,7 +17,7 @@ import {
 import { describeValue, Matrix, showShape, valuesOf } from '../core/matrix.ts'
 import { duringFit, keepArray, ownArray, recycle } from '../core/small-arrays.ts'
 import { allFinite, checkFinite } from '../core/validate.ts'
-import { describeThrown } from '../core/guarded.ts'
+import { attempt, describeThrown } from '../core/guarded.ts'
 import { divergenceError, showBeta } from '../core/beta-divergence.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 
@@ -119,9 +119,7 @@ const drive = <O, S extends Factors>(
 ): Result<Factorization> => {
   const operation = settings.operation ?? 'nmf'
   let state = solver.start(problem, initial, options)
-  const startShape =
-    checkState(operation, solver.name, state, 'its start') ??
-    checkShapes(operation, solver.name, problem, state, 0)
+  const startShape = checkStart(operation, solver.name, problem, state)
   if (startShape !== undefined) return E.left(startShape)
   const history: HistoryEntry[] = []
   let first: StepResult<S> | undefined
@@ -216,13 +214,11 @@ const drive = <O, S extends Factors>(
 
   for (let iteration = 1; iteration <= settings.maxIter; iteration++) {
     const result = solver.step(state, problem, options)
-    const made = checkStep(operation, solver.name, result, iteration)
+    const made = checkStep(operation, solver.name, problem, result, iteration)
     if (made !== undefined) return E.left(made)
     last = result
     const previous = state
     state = result.state
-    const shape = checkShapes(operation, solver.name, problem, state, iteration)
-    if (shape !== undefined) return E.left(shape)
     // The state before is read no more (the stopping rule of a forgetful solver reads the
     // first step's numbers, not its state). The start's arrays are the caller's.
     if (recycling && iteration > 1) recycleReplaced(previous, state)
@@ -333,8 +329,15 @@ const checkState = (
     )
   }
   for (const factor of ['W', 'H'] as const) {
-    const value = (state as Record<string, unknown>)[factor]
-    if (!(value instanceof Matrix)) {
+    const read = attempt(() => {
+      const value = (state as Record<string, unknown>)[factor]
+      return { value, isMatrix: value instanceof Matrix }
+    })
+    if (E.isLeft(read)) {
+      return refuse(`the state ${made} returned threw ${read.left} when its ${factor} was read`)
+    }
+    const { value, isMatrix } = read.right
+    if (!isMatrix) {
       return refuse(
         `the ${factor} of the state ${made} returned is ${describeValue(value)}, ` +
           'expected a Matrix',
@@ -342,6 +345,30 @@ const checkState = (
     }
   }
   return undefined
+}
+
+/**
+ * The state a plugin's `start` returned, checked as `checkState` and `checkShapes` check it;
+ * a getter or Proxy in it that throws when read is an error on `solver` too.
+ */
+const checkStart = (
+  operation: string,
+  solverName: string,
+  problem: Problem,
+  state: unknown,
+): NmfError | undefined => {
+  const checked = attempt(
+    () =>
+      checkState(operation, solverName, state, 'its start') ??
+      checkShapes(operation, solverName, problem, state as Factors, 0),
+  )
+  return E.isRight(checked)
+    ? checked.right
+    : invalidOption(
+        operation,
+        'solver',
+        `solver '${solverName}': its start returned a state that threw ${checked.left} when read`,
+      )
 }
 
 /**
@@ -366,14 +393,52 @@ const wellFormed = (result: unknown): boolean => {
   return true
 }
 
-/** What is wrong with a step's result that is not `wellFormed`, as an error on `solver`. */
+/**
+ * What is wrong with a step's result, as an error on `solver`: not `wellFormed`, or factors
+ * of the wrong shape (`checkShapes`). A result whose reads throw (a getter or Proxy the
+ * plugin returned) is refused as one: the reads run every iteration, and a try that does not
+ * throw costs nothing; only the error path reads the result again, guarded.
+ */
 const checkStep = (
   operation: string,
   solverName: string,
+  problem: Problem,
   result: unknown,
   iteration: number,
 ): NmfError | undefined => {
-  if (wellFormed(result)) return undefined
+  try {
+    if (wellFormed(result)) {
+      return checkShapes(
+        operation,
+        solverName,
+        problem,
+        (result as StepResult<Factors>).state,
+        iteration,
+      )
+    }
+  } catch {
+    // Described below, guarded.
+  }
+  const made = `its step at iteration ${iteration}`
+  const described = attempt(() => describeStep(operation, solverName, problem, result, iteration))
+  return E.isRight(described) && described.right !== undefined
+    ? described.right
+    : invalidOption(
+        operation,
+        'solver',
+        `solver '${solverName}': ${made} returned a result that threw ` +
+          `${E.isLeft(described) ? described.left : 'an exception'} when read`,
+      )
+}
+
+/** What is wrong with a step's result that `checkStep` refused; its reads may throw. */
+const describeStep = (
+  operation: string,
+  solverName: string,
+  problem: Problem,
+  result: unknown,
+  iteration: number,
+): NmfError | undefined => {
   const made = `its step at iteration ${iteration}`
   const refuse = (found: string) =>
     invalidOption(operation, 'solver', `solver '${solverName}': ${found}`)
@@ -389,13 +454,18 @@ const checkStep = (
   if (objective !== undefined && typeof objective !== 'number') {
     return notNumber('the objective', objective, 'a number or nothing')
   }
-  if (typeof details !== 'object' || details === null) {
-    return notNumber('the details', details, 'an object of numbers or nothing')
+  if (details !== undefined) {
+    if (typeof details !== 'object' || details === null) {
+      return notNumber('the details', details, 'an object of numbers or nothing')
+    }
+    const name = Object.keys(details).find(
+      (key) => typeof (details as Record<string, unknown>)[key] !== 'number',
+    )
+    if (name !== undefined) {
+      return notNumber(`the detail '${name}'`, (details as Record<string, unknown>)[name])
+    }
   }
-  const name = Object.keys(details).find(
-    (key) => typeof (details as Record<string, unknown>)[key] !== 'number',
-  ) as string
-  return notNumber(`the detail '${name}'`, (details as Record<string, unknown>)[name])
+  return checkShapes(operation, solverName, problem, state as Factors, iteration)
 }
 
 /**

@@ -168,11 +168,48 @@ const isAlignedShaped = (value: unknown): value is AlignedReport => {
   )
 }
 
+/**
+ * Whether a character would break or reorder the line a name is printed on: a control
+ * character (a line break, ESC, DEL, the C1 controls), a line or paragraph separator, or a
+ * bidirectional mark, embedding, override or isolate (U+202E reverses what follows).
+ */
+const unsafeInLine = (code: number): boolean =>
+  code < 0x20 ||
+  (code >= 0x7f && code <= 0x9f) ||
+  code === 0x061c ||
+  code === 0x200e ||
+  code === 0x200f ||
+  (code >= 0x2028 && code <= 0x202e) ||
+  (code >= 0x2066 && code <= 0x2069)
+
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+/**
+ * A name as a header prints it, on one line and in order: each character that would break
+ * or reorder the line (`unsafeInLine`) escaped as in JSON (`\n`, `\u001b`, `\u202e`).
+ */
+const printableName = (name: string): string => {
+  let out = ''
+  for (const char of name) {
+    const code = char.codePointAt(0) as number
+    out += unsafeInLine(code)
+      ? (SHORT_ESCAPES[char] ?? `\\u${code.toString(16).padStart(4, '0')}`)
+      : char
+  }
+  return out
+}
+
 /** Any other report, or one that is no object: indented JSON under its comparator's name. */
 const formatOther = (report: unknown): string => {
   const given = isRecord(report) && 'comparator' in report ? report.comparator : undefined
-  const name =
-    given === undefined ? 'unknown' : typeof given === 'string' ? given : showPlain(given)
+  // A name that is no string is shown as data, its JSON's indentation folded onto one line.
+  const name = printableName(
+    given === undefined
+      ? 'unknown'
+      : typeof given === 'string'
+        ? given
+        : showPlain(given).replace(/\n\s*/g, ' '),
+  )
   const lines = showPlain(report).split('\n')
   return [`comparator ${name}:`, ...lines.map((line) => `  ${line}`)].join('\n')
 }
@@ -196,7 +233,10 @@ const formatOne = (report: unknown, names: string): string =>
  * beyond 64 levels as `[nested deeper than 64 levels]`, a getter, Proxy or `toJSON` that
  * throws as `[unreadable: reading it threw Error: …]`), NaN and ±Infinity as themselves;
  * an entry of `reports` that is no object is shown under `comparator unknown`; a report
- * named `norms` or `aligned` that lacks a field of their tables is shown as JSON.
+ * named `norms` or `aligned` that lacks a field of their tables is shown as JSON. The names
+ * it prints (a comparator's, `options.a` and `options.b`) stay on their line and in order: a
+ * line break, ESC or other control character, or a bidirectional control such as U+202E in
+ * one is escaped (`\n`, `\u001b`, `\u202e`).
  *
  * @example
  * const result = compare(cdFit, maFit, { comparators: [norms, aligned], X })
@@ -214,7 +254,7 @@ export const formatReport = (report: unknown, options: FormatReportOptions = {})
         `object), found ${describeValue(report)}`,
     )
   }
-  const names = `a = ${nameIn(options, 'a')}, b = ${nameIn(options, 'b')}`
+  const names = `a = ${printableName(nameIn(options, 'a'))}, b = ${printableName(nameIn(options, 'b'))}`
   const data = plainCopy(report)
   if (isRecord(data) && Array.isArray(data.reports)) {
     return data.reports.map((one: unknown) => formatOne(one, names)).join('\n\n')

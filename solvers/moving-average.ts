@@ -21,10 +21,14 @@
  * (`createRng(3)`, k = 4, default options), at 1e-6 the first iteration's changes are
  * already below 1e-4: it stops after 1 iteration, `converged: true`, with an error 14%
  * above the converged fit's. At scale 1 it converges after 6,775 iterations, at 1e4 after
- * 16,690: with the default maxIter of 200, `converged: false`. So scale X to entries near 1
- * (divide it by its mean or its largest entry; W·H scales with it), or give tol·√s for X
- * s times the X that tol suits: from the random start, X·s with tol·√s runs the same
- * iterations as X with tol, W and H √s times as large (bit for bit for s a power of 4).
+ * 16,690: with the default maxIter of 200, `converged: false` at both. So scaling X to
+ * entries near 1 (divide it by its mean or its largest entry; W·H scales with it) is not
+ * enough alone: give a maxIter that suffices too (6,775 here), or a looser tol. tol·√s for
+ * X s times the X that tol suits keeps what tol asks for, and reproduces the run exactly
+ * only from the random start: X·s with tol·√s runs the same iterations as X with tol
+ * (5,976 here), W and H √s times as large (bit for bit for s a power of 4). From the default
+ * nndsvda start, which does not scale with X, the counts differ: 1,924 at 1e-6, 6,775 at 1,
+ * 11,494 at 1e4.
  */
 import { declareForgetful } from './driver.ts'
 import * as t from 'io-ts'

@@ -14,6 +14,7 @@ import { EPSILON, type BetaLoss } from '../core/beta-divergence.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import {
   concerning,
+  invalidOption,
   shapeMismatch,
   showIterations,
   showNumber,
@@ -73,19 +74,23 @@ const resolveTransformSolver = (solver: unknown): Result<readonly [AnySolver, An
       ? `a plugin named '${String(solver.name)}'`
       : undefined,
   )
-  const found =
-    typeof solver === 'string'
-      ? `'${solver}'`
-      : E.isLeft(named)
-        ? `an object that threw ${named.left} when read`
-        : (named.right ?? describeValue(solver))
+  const expected = "expected solver 'cd' or 'mu' (the name, or nmfkit's own cd or mu value)"
+  // A value that cannot be read is no solver at all, as nmf calls it.
+  if (E.isLeft(named)) {
+    return E.left(
+      invalidOption(
+        operation,
+        'solver',
+        `${expected}, found an object that threw ${named.left} when read`,
+      ),
+    )
+  }
+  const found = typeof solver === 'string' ? `'${solver}'` : (named.right ?? describeValue(solver))
   // A copy of cd or mu is a plugin: transform runs only nmfkit's own, with H held fixed.
   return E.left(
-    unsupported(
-      operation,
-      `expected solver 'cd' or 'mu' (the name, or nmfkit's own cd or mu value), found ` +
-        `${found}, which has no transform`,
-    ),
+    unsupported(operation, `${expected}, found ${found}, which has no transform`, {
+      option: 'solver',
+    }),
   )
 }
 
@@ -124,7 +129,11 @@ const fitW = <R extends string, C extends string>(
   // Nested arrays are taken as H; a JavaScript caller may also pass nothing.
   const dense = E.mapLeft(concerning('H'))(asDense(operation, 'H', components))
   if (E.isLeft(dense)) return dense
+  // A Matrix H is read once into one of nmfkit's own (a Proxy of one may throw at any read);
+  // the result's H is still the one given.
   const H = dense.right as Matrix<string, C>
+  const givenMatrix = attempt(() => components instanceof Matrix)
+  const given = E.isRight(givenMatrix) && givenMatrix.right ? components : undefined
   return pipe(
     E.Do,
     E.bind('given', () => readOptions(operation, options, "{ solver: 'mu' }")),
@@ -190,6 +199,7 @@ const fitW = <R extends string, C extends string>(
           },
         ),
         E.chain((fit) => notUnderflowed(problem, fit)),
+        E.map((fit) => (given !== undefined && fit.H === H ? { ...fit, H: given } : fit)),
       ) as Result<Factorization<R, C>>
     }),
   )

@@ -734,6 +734,18 @@ describe('formatReport on whatever a comparator plugin reports: readable, never 
     expect(rendered(named)).toMatch(/^comparator \[unreadable: reading it threw Error: boom\]:/)
   })
 
+  it('a name with a line break, ESC or a bidirectional override, escaped in its header', () => {
+    const name = 'evil\nline\u001b[31mred\u202etxt.exe'
+    const text = formatReport({ comparator: name, note: name })
+    expect(text.split('\n')[0]).toBe('comparator evil\\nline\\u001b[31mred\\u202etxt.exe:')
+    // The JSON body is JSON already: its string is escaped there as JSON escapes it.
+    expect(text).toContain('"note": "evil\\nline\\u001b[31mred\u202etxt.exe"')
+    const named = formatReport(run(pair, pair, {}), { a: 'cd\r\u2066x', b: 'mu' })
+    expect(named.split('\n')[0]).toBe(
+      'comparator norms: entry by entry, components not aligned (a = cd\\r\\u2066x, b = mu)',
+    )
+  })
+
   it('a report that is no object, or named norms or aligned without their fields', () => {
     expect(rendered(5)).toBe('comparator unknown:\n  5')
     expect(rendered(undefined)).toBe('comparator unknown:\n  undefined')
@@ -743,8 +755,9 @@ describe('formatReport on whatever a comparator plugin reports: readable, never 
     expect(rendered({ comparator: 'aligned' })).toBe(
       'comparator aligned:\n  {\n    "comparator": "aligned"\n  }',
     )
-    // A comparator's name that is no string: shown as data, not as [object Object].
-    expect(rendered({ comparator: { id: 7 } })).toMatch(/^comparator {\n {2}"id": 7\n}:/)
+    // A comparator's name that is no string: shown as data, not as [object Object], on the
+    // header's one line.
+    expect(rendered({ comparator: { id: 7 } })).toMatch(/^comparator { "id": 7 }:\n/)
   })
 
   it('a report too large to show: its start, and how much is left out', () => {

@@ -248,9 +248,15 @@ describe('norms', () => {
 
   it('names the shapes when the factorizations differ in shape', () => {
     const other = { W: matrix([[1], [2]]), H: matrix([[1, 1]]) }
-    const result = compare(a, other)
+    const result = compare(other, a)
     expect(E.isLeft(result) && result.left.message).toBe(
-      'compare: expected W of the second factorization to have shape 2×2, found 2×1',
+      'compare: expected W of the second factorization to have shape 2×1, found 2×2',
+    )
+    // a's own W (2×2) and H (1×2) do not fit together: a is no reference, and is named.
+    const reversed = compare(a, other)
+    expect(E.isLeft(reversed) && reversed.left.message).toBe(
+      'compare: expected H of the first factorization to have 2 rows (as W has 2 columns), ' +
+        'found 1×2',
     )
   })
 })
@@ -292,6 +298,62 @@ describe("compare: a refusal of a matrix names the argument it is about ('input'
       tag: 'ShapeMismatch',
       input: 'a.H',
     })
+  })
+
+  it("names a's H when a's own W and H do not fit together, not b's matching factor", () => {
+    const W = Matrix.fill(5, 2, 1)
+    const fits = { W, H: Matrix.fill(2, 4, 1) }
+    const misfit = { W, H: Matrix.fill(3, 4, 1) }
+    for (const comparators of [[norms], [aligned]]) {
+      const result = compare(misfit, fits, { comparators })
+      expect(E.isLeft(result) && result.left).toMatchObject({
+        _tag: 'ShapeMismatch',
+        input: 'a.H',
+        message:
+          'compare: expected H of the first factorization to have 2 rows (as W has 2 ' +
+          'columns), found 3×4',
+      })
+    }
+    expect(refused(compare(fits, misfit))).toEqual({ tag: 'ShapeMismatch', input: 'b.H' })
+    const checked = checkComparable('reconstruction', misfit, fits, undefined)
+    expect(E.isLeft(checked) && checked.left.input).toBe('a.H')
+  })
+
+  it('refuses an object made from Matrix.prototype, or an array, as the factor it is', () => {
+    const hollow = Object.create(Matrix.prototype) as Matrix
+    const result = compare({ W: hollow, H: a.H }, a)
+    expect(E.isLeft(result) && result.left).toMatchObject({
+      _tag: 'InvalidMatrix',
+      input: 'a.W',
+      message:
+        'compare: expected W of the first factorization to be a Matrix, found an object that ' +
+        'passes instanceof Matrix but is not one (rows undefined, cols undefined): make ' +
+        'matrices with Matrix.fromArrays or Matrix.fromData',
+    })
+    const arrays = compare(a, { W: [[1, 0]], H: a.H } as never)
+    expect(E.isLeft(arrays) && arrays.left).toMatchObject({
+      _tag: 'InvalidMatrix',
+      input: 'b.W',
+      message:
+        'compare: expected W of the second factorization to be a Matrix, found nested arrays ' +
+        '(Matrix.fromArrays makes one of nested arrays)',
+    })
+    const number = compare(5 as never, a)
+    expect(E.isLeft(number) && number.left.message).toBe(
+      'compare: expected the first factorization to have Matrix fields W and H, found a ' +
+        'number (5)',
+    )
+    // X as nested arrays or JSON, which nmf takes: refused as an option, and named as X.
+    for (const X of [
+      [
+        [1, 1],
+        [1, 1],
+      ],
+      { rows: 2, cols: 2, data: [1, 1, 1, 1] },
+    ]) {
+      const data = compare(a, a, { X: X as never })
+      expect(E.isLeft(data) && data.left).toMatchObject({ _tag: 'InvalidOption', input: 'X' })
+    }
   })
 
   it('names the factor or X with an entry that is not finite', () => {

@@ -4,6 +4,7 @@
  * is also checked step by step against the hand-written loop kept in bench/, and
  * moving-average's absolute tolerance is pinned as its documentation states it.
  */
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { cd, createRng, Matrix, movingAverage, nmf, solvers } from 'nmfkit'
 import { handWrittenCd } from '../bench/hand-written-cd.ts'
@@ -75,6 +76,28 @@ describe("moving-average's tol is absolute, as documented (the notebook's rule, 
       expect(other.W.toArray()).toEqual(reference.W.scale(2 ** power).toArray())
       expect(other.H.toArray()).toEqual(reference.H.scale(2 ** power).toArray())
     }
+  })
+
+  it('needs more than the default maxIter at scale 1 too; tol·√s from nndsvda differs', () => {
+    const one = fit(1)
+    expect([one.nIter, one.converged]).toEqual([200, false])
+    // tol·√s, the default tol 1e-4 at scale 1, with maxIter enough to converge.
+    const counts = (init: object) =>
+      [1e-6, 1, 1e4].map((s) => {
+        const run = fit(s, { ...init, tol: 1e-4 * Math.sqrt(s), maxIter: 20_000 })
+        expect(run.converged).toBe(true)
+        return run.nIter
+      })
+    const fromDefault = counts({})
+    expect(fromDefault).toEqual([1924, 6775, 11494])
+    expect(counts({ init: 'random' })).toEqual([5976, 5976, 5976])
+    // The README says so, with these numbers, and that maxIter is needed as well.
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const paragraph = readme.slice(readme.indexOf("**`moving-average`'s `tol` is absolute.**"))
+    const text = paragraph.slice(0, paragraph.indexOf('\n\n')).replace(/\s+/g, ' ')
+    for (const count of [...fromDefault, 5976]) expect(text).toContain(count.toLocaleString('en'))
+    expect(text).toContain('give a `maxIter` large enough as well')
+    expect(text).toContain("exactly only from `init: 'random'`")
   })
 })
 

@@ -11,6 +11,7 @@ import {
   aligned,
   createRng,
   betaDivergence,
+  fromJSON,
   cd,
   compare,
   frobeniusError,
@@ -513,9 +514,16 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
       "nmf: option 'solver': expected a solver name or plugin, found an object that threw " +
         'Error: boom when read',
     )
-    expect(failure(transform(X, H, { solver: trap })).message).toBe(
-      "transform: expected solver 'cd' or 'mu' (the name, or nmfkit's own cd or mu value), " +
-        'found an object that threw Error: boom when read, which has no transform',
+    // As nmf calls it: an option that is no solver, not a solver without a transform.
+    expect(refused(transform(X, H, { solver: trap }))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'solver',
+      message:
+        "transform: option 'solver': expected solver 'cd' or 'mu' (the name, or nmfkit's own " +
+        'cd or mu value), found an object that threw Error: boom when read',
+    })
+    expect(refused(transform(X, H, { solver: new Proxy(cd, { get: boom }) as never })).option).toBe(
+      'solver',
     )
   })
 
@@ -545,6 +553,30 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
     )
   })
 
+  it("compare: a comparator's options with a getter or Proxy that throws", () => {
+    const refusal = (options: object) =>
+      refused(compare(fit.right, fit.right, { comparators: [withOptions(aligned, options)] }))
+    expect(refusal(throwing('tolerance'))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'aligned.tolerance',
+      message:
+        "compare: option 'aligned.tolerance': expected a value that can be read, found one " +
+        'that threw Error: boom when read',
+    })
+    expect(refusal(new Proxy({}, { ownKeys: boom }))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'aligned',
+      message:
+        "compare: option 'aligned': expected an object of options, found one that threw " +
+        'Error: boom when its keys were listed',
+    })
+    expect(refusal(trap).option).toBe('aligned')
+    // An unknown key is refused as such, before its value is read.
+    expect(refusal(throwing('tol')).message).toBe(
+      "compare: option 'aligned.tol': not a known option; known options are tolerance",
+    )
+  })
+
   it('compare: a comparator plugin whose compare or decode returns no Either', () => {
     const returning = (compareResult: unknown, decoded: unknown = E.right({})) =>
       ({
@@ -565,7 +597,7 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
       failure(compare(fit.right, fit.right, { comparators: [returning(E.right(1), 5)] })).message,
     ).toBe(
       "compare: option 'comparators': comparator 'odd': its options codec's decode returned " +
-        'number, expected an Either (E.right(...) or E.left(...))',
+        'a number (5), expected an Either (E.right(...) or E.left(...))',
     )
     // A Left that is no io-ts Errors: the option is named, the detail generic.
     expect(
@@ -608,6 +640,130 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
       input: 'X',
     })
     expect(refusal(inverseTransform(trap, H))).toMatchObject({ _tag: 'InvalidMatrix', input: 'W' })
+  })
+
+  it('a Matrix in a Proxy that throws (it passes instanceof) is an error on its input', () => {
+    const proxied = (matrix: Matrix): never => new Proxy(matrix, { get: boom }) as never
+    const refusal = (result: E.Either<NmfError, unknown>) => {
+      const { _tag, input, option, message } = failure(result) as NmfError & { option?: string }
+      return { _tag, input, option, message }
+    }
+    const W = Matrix.fill(3, 2, 1)
+    expect(refusal(nmf(X, { components: 2, init: { W: proxied(W), H } }))).toEqual({
+      _tag: 'InvalidMatrix',
+      input: 'init.W',
+      option: undefined,
+      message:
+        'nmf: expected custom W as a Matrix or nested arrays, found one that threw Error: boom ' +
+        'when read',
+    })
+    expect(refusal(nmf(proxied(Matrix.fill(3, 3, 1)), { components: 1 }))).toMatchObject({
+      _tag: 'InvalidMatrix',
+      input: 'X',
+    })
+    expect(refusal(transform(X, proxied(H)))).toEqual({
+      _tag: 'InvalidMatrix',
+      input: 'H',
+      option: undefined,
+      message:
+        'transform: expected H as a Matrix or nested arrays, found one that threw Error: boom ' +
+        'when read',
+    })
+    expect(refusal(compare({ ...fit.right, W: proxied(fit.right.W) }, fit.right))).toEqual({
+      _tag: 'InvalidMatrix',
+      input: 'a.W',
+      option: undefined,
+      message:
+        'compare: expected W of the first factorization to be a Matrix, found one that threw ' +
+        'Error: boom when read',
+    })
+    expect(refusal(compare(fit.right, fit.right, { X: proxied(Matrix.fill(3, 3, 1)) }))).toEqual({
+      _tag: 'InvalidOption',
+      input: 'X',
+      option: 'X',
+      message:
+        "compare: option 'X': expected a Matrix or CsrMatrix, found an object that threw " +
+        'Error: boom when read',
+    })
+    // A Proxy whose reads answer is read once: the fit runs on a Matrix of nmfkit's own, and
+    // transform still returns the H it was given.
+    const quiet = new Proxy(H, {})
+    const moved = transform(X, quiet)
+    expect(E.isRight(moved) && moved.right.H).toBe(quiet)
+  })
+
+  it('Matrix.fromArrays, Matrix.fromData and fromJSON return a Left for reads that throw', () => {
+    expect(failure(Matrix.fromArrays(new Proxy([[1]], { get: boom })))).toEqual({
+      _tag: 'InvalidMatrix',
+      operation: 'Matrix.fromArrays',
+      message:
+        'Matrix.fromArrays: expected an array of rows of numbers, found one that threw ' +
+        'Error: boom when read',
+    })
+    expect(failure(Matrix.fromData(1, 1, new Proxy([1], { get: boom }))).message).toBe(
+      'Matrix.fromData: expected data as an array of numbers, found one that threw ' +
+        'Error: boom when read',
+    )
+    const json = {
+      format: 'dense',
+      rows: 1,
+      cols: 1,
+      get data(): never {
+        throw new Error('d')
+      },
+    }
+    expect(failure(fromJSON(json))).toEqual({
+      _tag: 'InvalidMatrix',
+      operation: 'fromJSON',
+      message:
+        'fromJSON: expected a matrix in JSON (format, rows, cols, data), found one that threw ' +
+        'Error: d when read',
+    })
+  })
+
+  it("a solver plugin's start or step returning a result that throws when read", () => {
+    const copy = { ...cd, name: 'x', capabilities: { ...cd.capabilities } }
+    const refusal = (solver: object) => {
+      const { _tag, option, message } = failure(
+        nmf(X, { components: 1, solver: solver as AnySolver }),
+      ) as NmfError & { option?: string }
+      return { _tag, option, message }
+    }
+    type State = { W: Matrix; H: Matrix }
+    const stepping = (result: (state: State) => object) => ({ ...copy, step: result })
+    expect(refusal(stepping((state) => throwing('measure', { state })))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'solver',
+      message:
+        "nmf: option 'solver': solver 'x': its step at iteration 1 returned a result that " +
+        'threw Error: boom when read',
+    })
+    expect(
+      refusal(stepping((state) => ({ state, measure: 1, details: throwing('change') }))).message,
+    ).toBe(
+      "nmf: option 'solver': solver 'x': its step at iteration 1 returned a result that " +
+        'threw Error: boom when read',
+    )
+    expect(refusal(stepping(() => trap)).option).toBe('solver')
+    expect(
+      refusal(stepping((state) => ({ state: { ...state, W: new Proxy(state.W, { get: boom }) } })))
+        .option,
+    ).toBe('solver')
+    expect(refusal({ ...copy, start: () => trap })).toEqual({
+      _tag: 'InvalidOption',
+      option: 'solver',
+      message:
+        "nmf: option 'solver': solver 'x': the state its start returned threw Error: boom " +
+        'when its W was read',
+    })
+    const proxiedStart = (_: unknown, initial: State) => ({
+      ...initial,
+      H: new Proxy(initial.H, { get: boom }),
+    })
+    expect(refusal({ ...copy, start: proxiedStart }).message).toBe(
+      "nmf: option 'solver': solver 'x': its start returned a state that threw Error: boom " +
+        'when read',
+    )
   })
 
   it("a plugin's own code is not guarded: what it throws leaves nmf and compare as thrown", () => {
