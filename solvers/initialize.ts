@@ -41,7 +41,7 @@ export const initialize = <R extends string = string, C extends string = string>
     return E.left(invalidOption(operation, 'components', 'is required: expected an integer ≥ 1'))
   }
   return pipe(
-    readOptions(operation, options, "{ init: 'random' }"),
+    readOptions(operation, options, "{ init: 'random' }", ['components', 'seed', 'init']),
     // components is the second argument; in the options it would be ignored.
     E.chainFirst((given) =>
       'components' in given

@@ -33,7 +33,7 @@ import { runDriver, type Factorization, type HistoryEntry } from './driver.ts'
 import { allZeroAdvice, customInit, defaultInit, initStrategies } from './init.ts'
 import { disjointComponents, productIsZero } from './components.ts'
 import { movingAverage, type MovingAverageOptions } from './moving-average.ts'
-import { commonDefaults, commonProps, decodeProps, readOptions } from './options.ts'
+import { commonDefaults, commonProps, decodeProps, readNamed, readOptions } from './options.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
 import { describeValue, type Matrix } from '../core/matrix.ts'
 import { attempt } from '../core/guarded.ts'
@@ -535,10 +535,14 @@ const fit = <R extends string, C extends string>(
   pipe(
     E.Do,
     // Read once: a getter of the caller's that throws is an error on its option.
-    E.bind('given', () => readOptions(operation, options)),
+    E.bind('common_', () => readOptions(operation, options, undefined, Object.keys(commonProps))),
     E.bind('X', () => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
     E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
-    E.bind('solver', ({ given }) => resolveSolver(given.solver)),
+    E.bind('solver', ({ common_ }) => resolveSolver(common_.solver)),
+    // The solver's own options, known now, read by name too.
+    E.bind('given', ({ common_, solver }) =>
+      readNamed(operation, options, common_, Object.keys(solver.optionProps)),
+    ),
     E.bind('sparse_', ({ X, solver }) => checkSparse(operation, solver, X)),
     E.bind('common', ({ given, solver }) =>
       decodeProps(operation, given, commonProps, Object.keys(solver.optionProps)),

@@ -124,31 +124,24 @@ export const decodeProps = (
 }
 
 /**
- * The enumerable keys of an object, its own and those it inherits (`for…in`): options built
- * on a prototype (`Object.create(defaults)`) give theirs, as reading them by name did.
- */
-const enumerableKeys = (value: object): string[] => {
-  const keys: string[] = []
-  for (const key in value) keys.push(key)
-  return keys
-}
-
-/**
- * The options argument, read once into a plain object of its enumerable keys, its own and
- * inherited ones (`enumerableKeys`): it must be an object (a JavaScript caller may pass
- * nothing or a number), and a getter or Proxy trap that throws when its keys are listed or a
- * value is read is an `InvalidOption` on `options` or on that key, not an exception. The
- * operation reads nothing else of it.
+ * The options argument, read once into a plain object: its own enumerable keys (the keys
+ * `decodeProps` checks against the known options), and each of `names` the object has by
+ * name however it has it (inherited from a prototype, a class's getter, a property that is
+ * not enumerable), as reading the options by name always did. It must be an object (a
+ * JavaScript caller may pass nothing or a number), and a getter or Proxy trap that throws
+ * when its keys are listed or a value is read is an `InvalidOption` on `options` or on that
+ * key, not an exception. The operation reads nothing else of it.
  */
 export const readOptions = (
   operation: string,
   options: unknown,
   example = '{ components: 2 }',
+  names: readonly string[] = [],
 ): Result<Readonly<Record<string, unknown>>> => {
   const expected = `expected an object (e.g. ${example})`
   const keys =
     typeof options === 'object' && options !== null
-      ? attempt(() => (Array.isArray(options) ? undefined : enumerableKeys(options)))
+      ? attempt(() => (Array.isArray(options) ? undefined : Object.keys(options)))
       : E.right(undefined)
   if (E.isLeft(keys)) {
     return E.left(
@@ -164,9 +157,33 @@ export const readOptions = (
       invalidOption(operation, 'options', `${expected}, found ${describeValue(options)}`),
     )
   }
-  const read: Record<string, unknown> = Object.create(null) as Record<string, unknown>
-  for (const key of keys.right) {
-    const value = attempt(() => (options as Readonly<Record<string, unknown>>)[key])
+  return readNamed(operation, options as object, Object.create(null) as Record<string, unknown>, [
+    ...keys.right,
+    ...names,
+  ])
+}
+
+/**
+ * `read` with each of `names` that `options` has (`in`: own or inherited) read by name,
+ * guarded as `readOptions` reads: for the options that become known later (a solver
+ * plugin's own, once the solver is known).
+ */
+export const readNamed = (
+  operation: string,
+  options: object,
+  read: Readonly<Record<string, unknown>>,
+  names: readonly string[],
+): Result<Readonly<Record<string, unknown>>> => {
+  const out: Record<string, unknown> = Object.assign(Object.create(null) as object, read)
+  for (const key of names) {
+    if (Object.hasOwn(out, key)) continue
+    // Present, own or inherited, and not merely a member every object has (a plugin's option
+    // named valueOf is not given by every options object).
+    const value = attempt(() =>
+      key in options && (Object.hasOwn(options, key) || !(key in Object.prototype))
+        ? { value: (options as Readonly<Record<string, unknown>>)[key] }
+        : undefined,
+    )
     if (E.isLeft(value)) {
       return E.left(
         invalidOption(
@@ -176,7 +193,7 @@ export const readOptions = (
         ),
       )
     }
-    read[key] = value.right
+    if (value.right !== undefined) out[key] = value.right.value
   }
-  return E.right(read)
+  return E.right(out)
 }

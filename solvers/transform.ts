@@ -136,7 +136,9 @@ const fitW = <R extends string, C extends string>(
   const given = E.isRight(givenMatrix) && givenMatrix.right ? components : undefined
   return pipe(
     E.Do,
-    E.bind('given', () => readOptions(operation, options, "{ solver: 'mu' }")),
+    E.bind('given', () =>
+      readOptions(operation, options, "{ solver: 'mu' }", Object.keys(transformProps)),
+    ),
     E.bind('X', () => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
     E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
     E.bind('H_', ({ X }) =>

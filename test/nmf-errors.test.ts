@@ -359,8 +359,8 @@ describe('a value of any kind in an option is described in a Left, never thrown'
   })
 })
 
-describe('options an object inherits are options', () => {
-  it('reads them as it reads its own (Object.create(defaults): 3 iterations, not 200)', () => {
+describe('options are read by name, however an object has them', () => {
+  it('inherited (Object.create(defaults)): 3 iterations, not 200', () => {
     const defaults = { maxIter: 3, tol: 0 }
     const own = (extra: object) => Object.assign(Object.create(defaults) as object, extra)
     const fit = nmf(X, own({ components: 2 }) as never)
@@ -368,14 +368,67 @@ describe('options an object inherits are options', () => {
     const H = E.isRight(fit) ? fit.right.H : undefined
     const transformed = transform(X, H as Matrix, own({}) as never)
     expect(E.isRight(transformed) && transformed.right.nIter).toBe(3)
-    // An unknown key it inherits is refused as an own one is.
-    const stray = Object.assign(Object.create({ maxIters: 3 }) as object, { components: 2 })
-    expect(failure(nmf(X, stray as never))).toMatchObject({
-      _tag: 'InvalidOption',
-      option: 'maxIters',
-    })
     const seeded = initialize(X, 2, Object.assign(Object.create({ init: 'random' }), { seed: 5 }))
     expect(seeded).toEqual(initialize(X, 2, { init: 'random', seed: 5 }))
+  })
+
+  it("a class's getters and properties that are not enumerable, as reading by name did", () => {
+    class Options {
+      get components() {
+        return 2
+      }
+      get maxIter() {
+        return 3
+      }
+    }
+    const fit = nmf(X, new Options() as never)
+    expect(E.isRight(fit) && fit.right.nIter).toBe(3)
+    const hidden = Object.defineProperty({ components: 2 }, 'maxIter', { value: 4 })
+    const fitted = nmf(X, hidden)
+    expect(E.isRight(fitted) && fitted.right.nIter).toBe(4)
+    // A solver's own option, known once the solver is: moving-average's gamma.
+    const gamma = Object.defineProperty(
+      { components: 2, solver: 'moving-average', maxIter: 5, tol: 0 },
+      'gamma',
+      { value: 0.5 },
+    )
+    expect(nmf(X, gamma as never)).toEqual(
+      nmf(X, { components: 2, solver: 'moving-average', maxIter: 5, tol: 0, gamma: 0.5 }),
+    )
+    const H = E.isRight(fit) ? fit.right.H : undefined
+    const transformed = transform(
+      X,
+      H as Matrix,
+      new (class {
+        get maxIter() {
+          return 3
+        }
+      })() as never,
+    )
+    expect(E.isRight(transformed) && transformed.right.nIter).toBe(3)
+    const seeded = initialize(
+      X,
+      2,
+      new (class {
+        get init() {
+          return 'random' as const
+        }
+        get seed() {
+          return 5
+        }
+      })(),
+    )
+    expect(seeded).toEqual(initialize(X, 2, { init: 'random', seed: 5 }))
+  })
+
+  it("what a prototype adds besides options is not an option (a constructor's method)", () => {
+    function Options(this: Record<string, unknown>) {
+      this.components = 2
+      this.maxIter = 3
+    }
+    Options.prototype.helper = () => 0
+    const fit = nmf(X, new (Options as unknown as new () => object)() as never)
+    expect(E.isRight(fit) && fit.right.nIter).toBe(3)
   })
 })
 
