@@ -389,6 +389,10 @@ const readPair = (
     return { W, H }
   })
   if (E.isLeft(read)) return refuse(`an object that threw ${read.left} when read`)
+  // The rest of the caller's object (a Factorization's nIter, history, ...) goes to the
+  // comparators as it was given; only W and H are replaced by the copies read.
+  const rest = attempt(() => ({ ...(value as object) }))
+  if (E.isLeft(rest)) return refuse(`an object that threw ${rest.left} when read`)
   const factors: Matrix[] = []
   for (const name of ['W', 'H'] as const) {
     const given = read.right[name]
@@ -412,7 +416,7 @@ const readPair = (
     seen.set(given, found.right)
     factors.push(found.right)
   }
-  return E.right({ W: factors[0], H: factors[1] })
+  return E.right({ ...rest.right, W: factors[0], H: factors[1] })
 }
 
 /** A comparator of the list, its members read once, with the options it is to run with. */
@@ -542,11 +546,12 @@ export const compare = (
   const seen = new Map<unknown, Matrix>()
   const pairA = readPair(operation, 'a', a, seen)
   if (E.isLeft(pairA)) return pairA
-  const pairB = readPair(operation, 'b', b, seen)
+  // compare(fit, fit): one object to the comparators, as the caller gave it twice.
+  const pairB = b === a ? pairA : readPair(operation, 'b', b, seen)
   if (E.isLeft(pairB)) return pairB
-  const given = readOptions(operation, options, '{ comparators: [norms] }')
-  if (E.isLeft(given)) return given
   const known = ['comparators', 'X']
+  const given = readOptions(operation, options, '{ comparators: [norms] }', known)
+  if (E.isLeft(given)) return given
   const unknown = Object.keys(given.right).find((key) => !known.includes(key))
   if (unknown !== undefined) {
     return E.left(

@@ -426,3 +426,47 @@ describe('compare refuses an X with a negative entry, as nmf does', () => {
     expect(E.isRight(compare(signed, pair, { X }))).toBe(true)
   })
 })
+
+describe('what a comparator plugin is given', () => {
+  const X = matrix([
+    [1, 2, 0],
+    [0, 1, 3],
+    [2, 0, 1],
+  ])
+  const fitOf = (seed: number) => {
+    const fit = nmf(X, { components: 2, init: 'random', seed, maxIter: 20 })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    return fit.right
+  }
+  /** A plugin that reports what it was given: nIter, the history's length, identity. */
+  const seeing: Comparator<object, object> = {
+    name: 'seeing',
+    options: optionsCodec('seeing options', {}, {}),
+    compare: (a, b) =>
+      E.right({
+        comparator: 'seeing',
+        nIter: [(a as { nIter?: number }).nIter, (b as { nIter?: number }).nIter],
+        history: Array.isArray((a as { history?: unknown }).history),
+        same: a === b,
+      }),
+  }
+
+  it("the caller's factorizations' other fields (nIter, history), beside W and H read once", () => {
+    const [fa, fb] = [fitOf(1), fitOf(2)]
+    const result = compare(fa, fb, { comparators: [seeing] })
+    if (E.isLeft(result)) throw new Error(result.left.message)
+    expect(result.right.reports[0]).toEqual({
+      comparator: 'seeing',
+      nIter: [fa.nIter, fb.nIter],
+      history: true,
+      same: false,
+    })
+  })
+
+  it('one object for a factorization given twice', () => {
+    const fit = fitOf(3)
+    const result = compare(fit, fit, { comparators: [seeing] })
+    if (E.isLeft(result)) throw new Error(result.left.message)
+    expect(result.right.reports[0]).toMatchObject({ same: true })
+  })
+})
