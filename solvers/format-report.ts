@@ -15,10 +15,10 @@ import type { DifferenceMetrics, NormsReport } from './compare.ts'
 
 /** How `formatReport` names the two factorizations. */
 export interface FormatReportOptions {
-  /** The name of the first factorization. @default 'a' */
-  readonly a?: string
-  /** The name of the second factorization. @default 'b' */
-  readonly b?: string
+  /** The name of the first factorization (a number is written as it is). @default 'a' */
+  readonly a?: string | number
+  /** The name of the second factorization (a number is written as it is). @default 'b' */
+  readonly b?: string | number
 }
 
 /** A number for a table (see `showCompact`), `n/a` for a missing value. */
@@ -263,8 +263,9 @@ export const formatReport = (report: unknown, options: FormatReportOptions = {})
 }
 
 /**
- * The name `options` gives the factorization `key` (`key` itself when it gives none); a
- * TypeError, as for a report that is none, when options is no object or the name no string.
+ * The name `options` gives the factorization `key` (`key` itself when it gives none; a
+ * number as written); a TypeError, as for a report that is none, when options is no object
+ * or the name neither a string nor a number.
  */
 const nameIn = (options: unknown, key: 'a' | 'b'): string => {
   if (options === undefined) return key
@@ -279,9 +280,12 @@ const nameIn = (options: unknown, key: 'a' | 'b'): string => {
   }
   const name = read.right
   if (name === undefined) return key
+  // A run's number (`{ a: 1 }`) is a name too, as it always printed.
+  if (typeof name === 'number') return String(name)
   if (typeof name !== 'string') {
     throw new TypeError(
-      `formatReport: expected options.${key} to be a string (a name), found ` + describeValue(name),
+      `formatReport: expected options.${key} to be a string or a number (a name), found ` +
+        describeValue(name),
     )
   }
   return name

@@ -639,10 +639,12 @@ describe('formatReport', () => {
     )
     expect(call({ a: Symbol('x') })).toThrow(
       new TypeError(
-        'formatReport: expected options.a to be a string (a name), found a symbol (Symbol(x))',
+        'formatReport: expected options.a to be a string or a number (a name), found a ' +
+          'symbol (Symbol(x))',
       ),
     )
-    expect(call({ b: 3 })).toThrow(/^formatReport: expected options\.b to be a string/)
+    expect(call({ b: true })).toThrow(/^formatReport: expected options\.b to be a string/)
+    expect(formatReport(report, { a: 1, b: 2 })).toContain('a = 1, b = 2')
     const throwing = {
       get a(): string {
         throw new Error('boom')
