@@ -44,8 +44,9 @@ const withValue = (flag: string, value: string): string =>
 /**
  * One of the library's phrasings, `library`, and how the command says it. What a message
  * found names the option as the user gave it (`found --set alpha-w=1`); its advice (what
- * to use) by `flagOf`, the flag a user types for it (`use a smaller --alpha-w`), whatever
- * spelling they used.
+ * to use) and its descriptions (what a solver accepts) by `flagOf`, the flag a user types
+ * for it (`use a smaller --alpha-w`, `handles only --loss frobenius`), whatever spelling
+ * they used.
  */
 interface Phrasing {
   readonly library: RegExp
@@ -137,15 +138,21 @@ const PHRASINGS: readonly Phrasing[] = [
     command: (_, verb, option, other) =>
       `${verb} ${flagOf(option ?? '')}${other === undefined ? '' : ` and ${flagOf(other)}`}`,
   },
+  // solvers/nmf.ts: `handles only betaLoss 'frobenius'`, what a solver accepts: the flag a
+  // user types for it, whatever spelling they gave the value it found (`--set beta-loss=…`).
+  {
+    library: new RegExp(String.raw`\bhandles only ${API_NAME} ('[\w.-]+'(?:, '[\w.-]+')*)`),
+    command: (_, option = '', values = '') =>
+      `handles only ${flagOf(option)} ${orList(values.split(', ').map((v) => v.slice(1, -1)))}`,
+  },
   // solvers/driver.ts: `betaLoss β = 5 raises W·H ...`: the number as typed, then β.
   {
     library: /\bbetaLoss β = (-?[\d.]+(?:e[+-]?\d+)?)/,
     command: ({ flag, typed }, beta = '') =>
       `${withValue(flag('betaLoss'), typed('betaLoss', beta))} (β = ${beta})`,
   },
-  // An API name with its value: solvers/nmf.ts `handles only betaLoss 'frobenius'`,
-  // `and alphaH 'same'`; core/beta-divergence.ts `betaLoss 'itakura-saito' (β = 0) needs X
-  // without zeros`.
+  // An API name with its value: solvers/nmf.ts `and alphaH 'same'`; core/beta-divergence.ts
+  // `betaLoss 'itakura-saito' (β = 0) needs X without zeros`.
   {
     library: new RegExp(`${API_NAME} ${VALUE}`),
     command: ({ flag }, option = '', value = '') => withValue(flag(option), value),
@@ -185,11 +192,12 @@ const asTyped =
  * `message`, one of the library's (without its operation), as the command says it: each
  * option named by its flag, as `flag` names it where the message says what it found
  * (`found --set alpha-w=1`), by the flag a user types for it where it advises one (`use init
- * 'random'` → `use --init random`, `use a betaLoss in [0, 2]` → `use a --loss in [0, 2]`),
- * with a number as `typed` has it (option → the text the user typed); a value the library
- * shows as JSON quoted as the command quotes one (`found 'kl'`). One pass from the left,
- * the first phrasing that matches at a place winning, so that no flag a phrasing wrote is
- * read again as a name (`--set betaLoss`).
+ * 'random'` → `use --init random`, `use a betaLoss in [0, 2]` → `use a --loss in [0, 2]`)
+ * or says what a solver accepts (`handles only --loss frobenius`), with a number as `typed`
+ * has it (option → the text the user typed); a value the library shows as JSON quoted as
+ * the command quotes one (`found 'kl'`). One pass from the left, the first phrasing that
+ * matches at a place winning, so that no flag a phrasing wrote is read again as a name
+ * (`--set betaLoss`).
  */
 export const commandWording = (
   message: string,

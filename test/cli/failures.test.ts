@@ -814,7 +814,8 @@ describe('bad usage: one line naming the option', () => {
       // The library's refusal of the number of components names the flag as written.
       'nmfkit fit: option --components: expected an integer ≥ 1, found 0',
       'nmfkit fit: option -k: expected an integer ≥ 1, found 0',
-      "nmfkit fit: option --set betaLoss: solver 'cd' handles only --set betaLoss=frobenius, " +
+      // What the solver accepts by the flag a user types for it, not in the user's spelling.
+      "nmfkit fit: option --set betaLoss: solver 'cd' handles only --loss frobenius, " +
         "found 'kullback-leibler' (β = 1); use --solver mu for other losses",
       // The library's advice, as a command line gives it.
       "nmfkit fit: option --init: 'nndsvd' needs components ≤ min(samples, features) = 2, " +
@@ -831,6 +832,7 @@ describe('bad usage: one line naming the option', () => {
     const overflow = 'expected W after iteration 1 to be finite, found NaN at row 0, column 0'
     const runs = await Promise.all([
       fit('--solver', 'moving-average', '--set', 'alpha-w=1'),
+      fit('--set', 'beta-loss=kullback-leibler'),
       fit('--solver', 'mu', '--loss', '1e300'),
       fit('--solver', 'mu', '--set', 'betaLoss=1e300'),
       fit('--set', 'alphaH=1e308'),
@@ -844,6 +846,9 @@ describe('bad usage: one line naming the option', () => {
       "nmfkit fit: option --set alpha-w: solver 'moving-average' does not apply penalties, " +
         'found --set alpha-w=1 and --alpha-h same: leave --alpha-w and --alpha-h at 0, or ' +
         'use --solver cd or mu, which apply them',
+      // What the solver accepts by the flag a user types for it, not in the user's spelling.
+      "nmfkit fit: option --set beta-loss: solver 'cd' handles only --loss frobenius, found " +
+        "'kullback-leibler' (β = 1); use --solver mu for other losses",
       `nmfkit fit: option --loss: ${overflow}; solver 'mu' overflowed: --loss 1e300 ` +
         '(β = 1e+300) raises W·H to the powers β − 1 and β − 2; use a --loss in [0, 2], or ' +
         'scale X down',

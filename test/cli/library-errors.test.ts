@@ -204,11 +204,23 @@ const CASES: readonly AdviceCase[] = [
       '(β = 1); use --solver mu for other losses',
   },
   {
+    // What the solver accepts, described by the flag a user types for it, not as though the
+    // user had typed it in their spelling (`--set betaLoss=frobenius`).
     source: ['solvers/nmf.ts', "use solver 'mu' for other losses"],
     error: () => failure(nmf(X, { components: 2, betaLoss: 'kullback-leibler' })),
     asWritten: new Map([['betaLoss', '--set betaLoss']]),
+    typed: new Map([['betaLoss', 'kullback-leibler']]),
     command:
-      "option --set betaLoss: solver 'cd' handles only --set betaLoss=frobenius, found " +
+      "option --set betaLoss: solver 'cd' handles only --loss frobenius, found " +
+      "'kullback-leibler' (β = 1); use --solver mu for other losses",
+  },
+  {
+    source: ['solvers/nmf.ts', "use solver 'mu' for other losses"],
+    error: () => failure(nmf(X, { components: 2, betaLoss: 'kullback-leibler' })),
+    asWritten: new Map([['betaLoss', '--set beta-loss']]),
+    typed: new Map([['betaLoss', 'kullback-leibler']]),
+    command:
+      "option --set beta-loss: solver 'cd' handles only --loss frobenius, found " +
       "'kullback-leibler' (β = 1); use --solver mu for other losses",
   },
   {
@@ -284,8 +296,10 @@ describe("the library's advice, as the command gives it", () => {
     const message = fromLibraryError(error, c.input, c.asWritten, c.typed).message
     expect(message).toBe(c.command)
     expect(message).not.toMatch(API_WORDING)
-    // Advice names a flag a user can type, never `--set NAME` without its value.
+    // Advice names a flag a user can type, never `--set NAME` without its value; and what a
+    // solver accepts, by that flag, never as though the user had typed it (`--set NAME=…`).
     expect(message).not.toMatch(/\b(use|leave)( a)?( smaller)? --set /)
+    expect(message).not.toMatch(/\bhandles only --set /)
   })
 
   it('runs every piece of advice in the library, or says why the command never meets it', () => {
