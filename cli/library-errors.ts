@@ -35,6 +35,8 @@ interface Naming {
   readonly flag: FlagNamer
   /** An option's number, as the library shows it (`1e+300`), as the user typed it (`1e300`). */
   readonly typed: (option: string, shown: string) => string
+  /** Whether the user gave an option (by its flag or `--set`), rather than its default. */
+  readonly given: (option: string) => boolean
 }
 
 /** A flag with its value, as typed: `--init random`, `--set init=random`. */
@@ -46,7 +48,7 @@ const withValue = (flag: string, value: string): string =>
  * found names the option as the user gave it (`found --set alpha-w=1`); its advice (what
  * to use) and its descriptions (what a solver accepts) by `flagOf`, the flag a user types
  * for it (`use a smaller --alpha-w`, `handles only --loss frobenius`), whatever spelling
- * they used.
+ * they used; and a value the user did not give is never shown as a flag they typed.
  */
 interface Phrasing {
   readonly library: RegExp
@@ -145,14 +147,23 @@ const PHRASINGS: readonly Phrasing[] = [
     command: (_, option = '', values = '') =>
       `handles only ${flagOf(option)} ${orList(values.split(', ').map((v) => v.slice(1, -1)))}`,
   },
+  // solvers/nmf.ts: `found alphaW 1 and alphaH 'same'`, alphaH's default (alphaW's value)
+  // unless the user gave it: then not a flag they typed, but what the flag defaults to.
+  {
+    library: / and alphaH 'same'/,
+    command: ({ flag, given }) =>
+      given('alphaH')
+        ? ` and ${withValue(flag('alphaH'), 'same')}`
+        : ` (and ${flagOf('alphaH')} at its default, 'same')`,
+  },
   // solvers/driver.ts: `betaLoss β = 5 raises W·H ...`: the number as typed, then β.
   {
     library: /\bbetaLoss β = (-?[\d.]+(?:e[+-]?\d+)?)/,
     command: ({ flag, typed }, beta = '') =>
       `${withValue(flag('betaLoss'), typed('betaLoss', beta))} (β = ${beta})`,
   },
-  // An API name with its value: solvers/nmf.ts `and alphaH 'same'`; core/beta-divergence.ts
-  // `betaLoss 'itakura-saito' (β = 0) needs X without zeros`.
+  // An API name with the value the user gave: core/beta-divergence.ts `betaLoss
+  // 'itakura-saito' (β = 0) needs X without zeros`.
   {
     library: new RegExp(`${API_NAME} ${VALUE}`),
     command: ({ flag }, option = '', value = '') => withValue(flag(option), value),
@@ -194,17 +205,18 @@ const asTyped =
  * (`found --set alpha-w=1`), by the flag a user types for it where it advises one (`use init
  * 'random'` → `use --init random`, `use a betaLoss in [0, 2]` → `use a --loss in [0, 2]`)
  * or says what a solver accepts (`handles only --loss frobenius`), with a number as `typed`
- * has it (option → the text the user typed); a value the library shows as JSON quoted as
- * the command quotes one (`found 'kl'`). One pass from the left, the first phrasing that
- * matches at a place winning, so that no flag a phrasing wrote is read again as a name
- * (`--set betaLoss`).
+ * has it (option → the text the user typed; an option it lacks, the user did not give, and
+ * its default is no flag they typed: `(and --alpha-h at its default, 'same')`); a value the
+ * library shows as JSON quoted as the command quotes one (`found 'kl'`). One pass from the
+ * left, the first phrasing that matches at a place winning, so that no flag a phrasing wrote
+ * is read again as a name (`--set betaLoss`).
  */
 export const commandWording = (
   message: string,
   flag: FlagNamer,
   typed: ReadonlyMap<string, string> = new Map(),
 ): string => {
-  const naming: Naming = { flag, typed: asTyped(typed) }
+  const naming: Naming = { flag, typed: asTyped(typed), given: (option) => typed.has(option) }
   const sticky = PHRASINGS.map(({ library, command }) => ({
     library: new RegExp(library.source, 'y'),
     command,

@@ -832,6 +832,8 @@ describe('bad usage: one line naming the option', () => {
     const overflow = 'expected W after iteration 1 to be finite, found NaN at row 0, column 0'
     const runs = await Promise.all([
       fit('--solver', 'moving-average', '--set', 'alpha-w=1'),
+      fit('--solver', 'moving-average', '--alpha-w', '1'),
+      fit('--solver', 'moving-average', '--alpha-w', '1', '--alpha-h', 'same'),
       fit('--set', 'beta-loss=kullback-leibler'),
       fit('--solver', 'mu', '--loss', '1e300'),
       fit('--solver', 'mu', '--set', 'betaLoss=1e300'),
@@ -842,10 +844,17 @@ describe('bad usage: one line naming the option', () => {
       fit('--loss', 'kl'),
     ])
     expect(runs.map(oneLineFailure)).toEqual([
-      // What it found in the user's spelling; its advice by the flags a user types.
+      // What it found in the user's spelling; its advice by the flags a user types; and
+      // --alpha-h, which the user did not type, at its default rather than as typed.
       "nmfkit fit: option --set alpha-w: solver 'moving-average' does not apply penalties, " +
-        'found --set alpha-w=1 and --alpha-h same: leave --alpha-w and --alpha-h at 0, or ' +
-        'use --solver cd or mu, which apply them',
+        "found --set alpha-w=1 (and --alpha-h at its default, 'same'): leave --alpha-w and " +
+        '--alpha-h at 0, or use --solver cd or mu, which apply them',
+      "nmfkit fit: option --alpha-w: solver 'moving-average' does not apply penalties, " +
+        "found --alpha-w 1 (and --alpha-h at its default, 'same'): leave --alpha-w and " +
+        '--alpha-h at 0, or use --solver cd or mu, which apply them',
+      "nmfkit fit: option --alpha-w: solver 'moving-average' does not apply penalties, " +
+        'found --alpha-w 1 and --alpha-h same: leave --alpha-w and --alpha-h at 0, or use ' +
+        '--solver cd or mu, which apply them',
       // What the solver accepts by the flag a user types for it, not in the user's spelling.
       "nmfkit fit: option --set beta-loss: solver 'cd' handles only --loss frobenius, found " +
         "'kullback-leibler' (β = 1); use --solver mu for other losses",

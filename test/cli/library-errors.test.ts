@@ -171,12 +171,14 @@ const CASES: readonly AdviceCase[] = [
       'powers β − 1 and β − 2; use a --loss in [0, 2], or scale X down',
   },
   {
+    // alphaH at its default, 'same', which the user did not type: not shown as a flag.
     source: ['solvers/nmf.ts', 'leave alphaW and'],
     error: () => failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 1 })),
+    typed: new Map([['alphaW', '1']]),
     command:
       "option --alpha-w: solver 'moving-average' does not apply penalties, found --alpha-w 1 " +
-      'and --alpha-h same: leave --alpha-w and --alpha-h at 0, or use --solver cd or mu, ' +
-      'which apply them',
+      "(and --alpha-h at its default, 'same'): leave --alpha-w and --alpha-h at 0, or use " +
+      '--solver cd or mu, which apply them',
   },
   {
     source: ['solvers/nmf.ts', 'leave alphaW and'],
@@ -185,13 +187,49 @@ const CASES: readonly AdviceCase[] = [
     typed: new Map([['alphaW', '1.50']]),
     command:
       "option --set alpha-w: solver 'moving-average' does not apply penalties, found --set " +
-      'alpha-w=1.50 and --alpha-h same: leave --alpha-w and --alpha-h at 0, or use --solver ' +
+      "alpha-w=1.50 (and --alpha-h at its default, 'same'): leave --alpha-w and --alpha-h at " +
+      '0, or use --solver cd or mu, which apply them',
+  },
+  {
+    // alphaH 'same' as the user typed it, by its flag...
+    source: ['solvers/nmf.ts', 'leave alphaW and'],
+    error: () =>
+      failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 1, alphaH: 'same' })),
+    typed: new Map([
+      ['alphaW', '1'],
+      ['alphaH', 'same'],
+    ]),
+    command:
+      "option --alpha-w: solver 'moving-average' does not apply penalties, found --alpha-w 1 " +
+      'and --alpha-h same: leave --alpha-w and --alpha-h at 0, or use --solver cd or mu, ' +
+      'which apply them',
+  },
+  {
+    // ...or by --set.
+    source: ['solvers/nmf.ts', 'leave alphaW and'],
+    error: () =>
+      failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 1, alphaH: 'same' })),
+    asWritten: new Map([
+      ['alphaW', '--set alpha-w'],
+      ['alphaH', '--set alpha-h'],
+    ]),
+    typed: new Map([
+      ['alphaW', '1'],
+      ['alphaH', 'same'],
+    ]),
+    command:
+      "option --set alpha-w: solver 'moving-average' does not apply penalties, found --set " +
+      'alpha-w=1 and --set alpha-h=same: leave --alpha-w and --alpha-h at 0, or use --solver ' +
       'cd or mu, which apply them',
   },
   {
     source: ['solvers/nmf.ts', 'use a solver that applies them'],
     error: () =>
       failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 0, alphaH: 0.5 })),
+    typed: new Map([
+      ['alphaW', '0'],
+      ['alphaH', '0.5'],
+    ]),
     command:
       "option --alpha-h: solver 'moving-average' does not apply penalties, found --alpha-h " +
       '0.5: leave --alpha-w and --alpha-h at 0, or use --solver cd or mu, which apply them',
@@ -300,6 +338,12 @@ describe("the library's advice, as the command gives it", () => {
     // solver accepts, by that flag, never as though the user had typed it (`--set NAME=…`).
     expect(message).not.toMatch(/\b(use|leave)( a)?( smaller)? --set /)
     expect(message).not.toMatch(/\bhandles only --set /)
+    // What it found shows no flag the user did not type (alphaH, 'same' by default).
+    if (c.typed?.has('alphaH') !== true) {
+      for (const [, found = ''] of message.matchAll(/\bfound ([^:;]*)/g)) {
+        expect(found).not.toMatch(/--alpha-h (?!at its default)|alpha-h=/)
+      }
+    }
   })
 
   it('runs every piece of advice in the library, or says why the command never meets it', () => {
