@@ -6,14 +6,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { setKernelPath, type KernelPath, type NmfError } from 'nmfkit'
 import { KERNEL_PATHS, kernelsRefusal } from './environment.ts'
-import {
-  escapeControls,
-  inputError,
-  quotedToken,
-  usageError,
-  type CliError,
-  type CliResult,
-} from './errors.ts'
+import { inputError, quotedToken, usageError, type CliError, type CliResult } from './errors.ts'
+import { escapeControls } from '../core/display.ts'
 import { isStandardInput } from './files.ts'
 import { flagOf, libraryDetail } from './library-errors.ts'
 import { inputFormats, type InputFormat, type ReadOptions } from './formats/read.ts'

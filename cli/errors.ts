@@ -4,6 +4,7 @@
  * refused to write (the user can fix it), 1 for an internal failure (a bug).
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { escapeControls, isDisplayControl } from '../core/display.ts'
 
 /** Why a command failed. */
 export type CliErrorKind = 'usage' | 'input' | 'output' | 'internal'
@@ -44,40 +45,6 @@ export const internalError = (exception: string): CliError => ({
 
 /** The exit code of a failure. */
 export const exitCode = (error: CliError): number => (error.kind === 'internal' ? 1 : 2)
-
-/**
- * Whether `char` would change what a terminal shows of the text around it: a control
- * character (C0, such as a line break or ESC, DEL or C1), a line or paragraph separator
- * (U+2028, U+2029), a bidirectional control (U+061C, U+200E, U+200F, U+202A to U+202E,
- * U+2066 to U+2069), which can show a name's end before its start, or a character that
- * shows as nothing (the soft hyphen U+00AD, U+200B to U+200D, the word joiner U+2060 and
- * U+FEFF), which makes a name the user typed look like another (`fit` and `fit\u200b`).
- */
-const isDisplayControl = (char: string): boolean =>
-  char < ' ' ||
-  (char >= '\u007f' && char <= '\u009f') ||
-  char === '\u00ad' ||
-  char === '\u061c' ||
-  (char >= '\u200b' && char <= '\u200d') ||
-  char === '\u2060' ||
-  char === '\ufeff' ||
-  char === '\u200e' ||
-  char === '\u200f' ||
-  (char >= '\u2028' && char <= '\u202e') ||
-  (char >= '\u2066' && char <= '\u2069')
-
-/** A character written out as a JavaScript or JSON escape: `\u001b`. */
-export const unicodeEscape = (char: string): string =>
-  `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
-
-/**
- * `text` with each character `isDisplayControl` names written as its escape (`\u001b`), the
- * rest as it is: for text the command did not quote itself, the library's messages (which
- * show a value they refuse as it is, or as JSON, which leaves U+202E as it is) and
- * parseArgs', and, by `main`, every message, so that none leaves its one line.
- */
-export const escapeControls = (text: string): string =>
-  [...text].map((char) => (isDisplayControl(char) ? unicodeEscape(char) : char)).join('')
 
 /**
  * `text` in double quotes, escaped as JSON escapes it, and the other characters `isDisplayControl`

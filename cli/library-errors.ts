@@ -9,7 +9,8 @@
  * a new phrasing fails it until this table knows it.
  */
 import type { NmfError } from 'nmfkit'
-import { escapeControls, quotedToken } from './errors.ts'
+import { escapeControls } from '../core/display.ts'
+import { quotedToken } from './errors.ts'
 
 /** The flag of each library option whose flag is not its name in kebab case. */
 const flagOfOption: Readonly<Record<string, string>> = {

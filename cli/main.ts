@@ -14,14 +14,8 @@ import { runFit } from './commands/fit.ts'
 import { runInfo } from './commands/info.ts'
 import { runShow } from './commands/show.ts'
 import { runTransform } from './commands/transform.ts'
-import {
-  escapeControls,
-  exitCode,
-  internalError,
-  quotedToken,
-  usageError,
-  type CliResult,
-} from './errors.ts'
+import { exitCode, internalError, quotedToken, usageError, type CliResult } from './errors.ts'
+import { escapeControls } from '../core/display.ts'
 import { packageVersion } from './version.ts'
 
 const commands: Readonly<Record<string, (args: string[]) => CliResult<void>>> = {

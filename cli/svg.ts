@@ -6,7 +6,7 @@
  * Examples may import `componentsSvg` from here (Node only).
  */
 import type { Matrix } from 'nmfkit'
-import { unicodeEscape } from './errors.ts'
+import { unicodeEscape } from '../core/display.ts'
 import {
   layoutTiles,
   normalizedComponent,

@@ -8,6 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { attempt } from '../core/guarded.ts'
 import { describeValue } from '../core/matrix.ts'
+import { escapeControls } from '../core/display.ts'
 import { plainCopy, showPlain, Shown } from '../core/plain-data.ts'
 import { showCompact, showCosine } from '../core/show.ts'
 import type { AlignedReport, ComponentMatch } from './aligned.ts'
@@ -168,42 +169,11 @@ const isAlignedShaped = (value: unknown): value is AlignedReport => {
   )
 }
 
-/**
- * Whether a character would break or reorder the line a name is printed on: a control
- * character (a line break, ESC, DEL, the C1 controls), a line or paragraph separator, or a
- * bidirectional mark, embedding, override or isolate (U+202E reverses what follows).
- */
-const unsafeInLine = (code: number): boolean =>
-  code < 0x20 ||
-  (code >= 0x7f && code <= 0x9f) ||
-  code === 0x061c ||
-  code === 0x200e ||
-  code === 0x200f ||
-  (code >= 0x2028 && code <= 0x202e) ||
-  (code >= 0x2066 && code <= 0x2069)
-
-const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
-
-/**
- * A name as a header prints it, on one line and in order: each character that would break
- * or reorder the line (`unsafeInLine`) escaped as in JSON (`\n`, `\u001b`, `\u202e`).
- */
-const printableName = (name: string): string => {
-  let out = ''
-  for (const char of name) {
-    const code = char.codePointAt(0) as number
-    out += unsafeInLine(code)
-      ? (SHORT_ESCAPES[char] ?? `\\u${code.toString(16).padStart(4, '0')}`)
-      : char
-  }
-  return out
-}
-
 /** Any other report, or one that is no object: indented JSON under its comparator's name. */
 const formatOther = (report: unknown): string => {
   const given = isRecord(report) && 'comparator' in report ? report.comparator : undefined
   // A name that is no string is shown as data, its JSON's indentation folded onto one line.
-  const name = printableName(
+  const name = escapeControls(
     given === undefined
       ? 'unknown'
       : typeof given === 'string'
@@ -254,7 +224,7 @@ export const formatReport = (report: unknown, options: FormatReportOptions = {})
         `object), found ${describeValue(report)}`,
     )
   }
-  const names = `a = ${printableName(nameIn(options, 'a'))}, b = ${printableName(nameIn(options, 'b'))}`
+  const names = `a = ${nameIn(options, 'a')}, b = ${nameIn(options, 'b')}`
   const data = plainCopy(report)
   if (isRecord(data) && Array.isArray(data.reports)) {
     return data.reports.map((one: unknown) => formatOne(one, names)).join('\n\n')
@@ -264,8 +234,8 @@ export const formatReport = (report: unknown, options: FormatReportOptions = {})
 
 /**
  * The name `options` gives the factorization `key` (`key` itself when it gives none; a
- * number as written); a TypeError, as for a report that is none, when options is no object
- * or the name neither a string nor a number.
+ * number as written), on the header's one line (`escapeControls`); a TypeError, as for a
+ * report that is none, when options is no object or the name neither a string nor a number.
  */
 const nameIn = (options: unknown, key: 'a' | 'b'): string => {
   if (options === undefined) return key
@@ -288,7 +258,7 @@ const nameIn = (options: unknown, key: 'a' | 'b'): string => {
         describeValue(name),
     )
   }
-  return name
+  return escapeControls(name)
 }
 
 /** Whether a value is an array; false where that cannot be told (a revoked Proxy). */

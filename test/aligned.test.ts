@@ -746,6 +746,9 @@ describe('formatReport on whatever a comparator plugin reports: readable, never 
     expect(named.split('\n')[0]).toBe(
       'comparator norms: entry by entry, components not aligned (a = cd\\r\\u2066x, b = mu)',
     )
+    // What shows as nothing is escaped too, as the command escapes it: 'cd\u200b' is not 'cd'.
+    const hidden = formatReport(run(pair, pair, {}), { a: 'cd\u200b', b: 'mu\ufeff' })
+    expect(hidden.split('\n')[0]).toContain('(a = cd\\u200b, b = mu\\ufeff)')
   })
 
   it('a report that is no object, or named norms or aligned without their fields', () => {
