@@ -57,7 +57,10 @@ export interface DriverSettings {
   readonly tol: number
   readonly onIteration?: (entry: HistoryEntry) => void
   readonly signal?: AbortSignal
-  /** The public operation, for messages. @default 'nmf' */
+  /**
+   * The public operation, for messages; `'transform'` holds H fixed, so an overflow names
+   * W's penalties only. @default 'nmf'
+   */
   readonly operation?: string
   /**
    * The solver is one of nmfkit's own: its numbers stay finite unless X's entries are too
@@ -66,11 +69,6 @@ export interface DriverSettings {
    * @default false
    */
   readonly builtIn?: boolean
-  /**
-   * H is fixed (transform): only W's penalties act on the fit, and only they (and alphaW)
-   * are named when the fit overflows. @default false
-   */
-  readonly fixedH?: boolean
   /** The resolved options, recorded in the result. */
   readonly resolved: Readonly<Record<string, unknown>> & { readonly seed: number }
 }
@@ -134,9 +132,9 @@ const drive = <O, S extends Factors>(
   const builtIn = settings.builtIn === true
   const betaToBlame = builtIn && (problem.beta < 0 || problem.beta > 2)
   // Penalties far beyond the data's scale (alphaW 1e308) overflow on their own.
-  // With H fixed (transform), H's penalties act on nothing: neither shown nor blamed.
+  // transform holds H fixed: H's penalties act on nothing, and are neither shown nor blamed.
   const { l1W, l2W, l1H, l2H } = problem.penalties
-  const fixedH = settings.fixedH === true
+  const fixedH = operation === 'transform'
   const tooLarge = (a: number, b: number) => !(a <= OVERFLOWING_ENTRY && b <= OVERFLOWING_ENTRY)
   const blamedPenalties =
     !betaToBlame && builtIn

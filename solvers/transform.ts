@@ -196,7 +196,6 @@ const fitW = <R extends string, C extends string>(
             signal: decoded.signal as AbortSignal | undefined,
             operation,
             builtIn: true,
-            fixedH: true,
             resolved: { ...resolved, solver: solver.name, components: k },
           },
         ),
