@@ -384,15 +384,14 @@ const readPair = (
       ),
     )
   if (typeof value !== 'object' || value === null) return refuse(describe(value))
+  // W and H by name (a class may have them as getters); the rest of the caller's object (a
+  // Factorization's nIter, history, ...) goes to the comparators as it was given, with W and
+  // H replaced by the copies read.
   const read = attempt(() => {
     const { W, H } = value as { W?: unknown; H?: unknown }
-    return { W, H }
+    return { W, H, rest: { ...value } }
   })
   if (E.isLeft(read)) return refuse(`an object that threw ${read.left} when read`)
-  // The rest of the caller's object (a Factorization's nIter, history, ...) goes to the
-  // comparators as it was given; only W and H are replaced by the copies read.
-  const rest = attempt(() => ({ ...(value as object) }))
-  if (E.isLeft(rest)) return refuse(`an object that threw ${rest.left} when read`)
   const factors: Matrix[] = []
   for (const name of ['W', 'H'] as const) {
     const given = read.right[name]
@@ -416,7 +415,7 @@ const readPair = (
     seen.set(given, found.right)
     factors.push(found.right)
   }
-  return E.right({ ...rest.right, W: factors[0], H: factors[1] })
+  return E.right({ ...read.right.rest, W: factors[0], H: factors[1] })
 }
 
 /** A comparator of the list, its members read once, with the options it is to run with. */
