@@ -5,11 +5,13 @@
  * an invalid one clears the variable, so that bench/run.ts's own check names the flag. A
  * variable nmfkit does not know ends the run with nmfkit's one line, not a stack trace.
  */
+import { isKernelPath } from '../core/kernel-paths.ts'
+
 const flag = process.argv.findIndex((arg) => arg === '--kernels' || arg.startsWith('--kernels='))
 if (flag >= 0) {
   const arg = process.argv[flag]
   const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : process.argv[flag + 1]
-  if (['auto', 'reference', 'wasm'].includes(value ?? '')) process.env.NMFKIT_KERNELS = value
+  if (isKernelPath(value)) process.env.NMFKIT_KERNELS = value
   else delete process.env.NMFKIT_KERNELS
 }
 

@@ -54,6 +54,7 @@ import {
   type NmfOptions,
   type Result,
 } from 'nmfkit'
+import { isKernelPath } from '../core/kernel-paths.ts'
 import { loadDigits } from '../examples/load-digits.ts'
 import { packageManifest } from '../scripts/build.ts'
 
@@ -459,7 +460,7 @@ const parseArguments = (): Arguments => {
       },
     })
     const kernels = values.kernels
-    if (kernels !== 'auto' && kernels !== 'reference' && kernels !== 'wasm') {
+    if (!isKernelPath(kernels)) {
       throw new Error(`--kernels: expected auto, reference or wasm, found '${kernels}'`)
     }
     const repetitions = values.repetitions === undefined ? undefined : Number(values.repetitions)

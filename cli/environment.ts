@@ -8,20 +8,16 @@
  * `--kernels` (fit, transform) replaces it, as a valid `--kernels` replaces a valid
  * variable. `npm run bench` keeps to the same rules (bench/main.ts).
  */
-import type { KernelPath } from 'nmfkit'
+import { pathOfVariable, variableRefusal } from '../core/kernel-paths.ts'
 import { quotedToken } from './errors.ts'
 
-/** The kernel paths, as `--kernels` and NMFKIT_KERNELS name them. */
-export const KERNEL_PATHS: readonly KernelPath[] = ['auto', 'reference', 'wasm']
-
-/** Whether nmfkit takes `value` of NMFKIT_KERNELS: unset, empty, or a path's name. */
-const known = (value: string | undefined): boolean =>
-  value === undefined || value === '' || (KERNEL_PATHS as readonly string[]).includes(value)
+export { KERNEL_PATHS } from '../core/kernel-paths.ts'
 
 const variable = process.env.NMFKIT_KERNELS
 
 /** The value of NMFKIT_KERNELS that nmfkit would have refused, taken out of the environment. */
-export const refusedKernels: string | undefined = known(variable) ? undefined : variable
+export const refusedKernels: string | undefined =
+  pathOfVariable(variable) === undefined ? variable : undefined
 
 if (refusedKernels !== undefined) delete process.env.NMFKIT_KERNELS
 
@@ -33,5 +29,4 @@ if (refusedKernels !== undefined) delete process.env.NMFKIT_KERNELS
 export const kernelsRefusal = (kernelsFlag: string | undefined): string | undefined =>
   refusedKernels === undefined || kernelsFlag !== undefined
     ? undefined
-    : `NMFKIT_KERNELS must be 'auto', 'reference' or 'wasm' (or unset), ` +
-      `found ${quotedToken(refusedKernels)}`
+    : variableRefusal(quotedToken(refusedKernels))

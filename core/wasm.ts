@@ -37,13 +37,9 @@
  */
 import { inTwoParts, sharedMemoryWanted, stopWorker, type WorkerKernel } from './threads.ts'
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './wasm-binary.ts'
+import { isKernelPath, pathOfVariable, variableRefusal, type KernelPath } from './kernel-paths.ts'
 
-/**
- * Which implementation of the kernels runs: `'auto'` chooses by size, `'reference'` always
- * the TypeScript loops, `'wasm'` the module for every call it can run (for tests and
- * measurements; slower than `'auto'` on small products).
- */
-export type KernelPath = 'auto' | 'reference' | 'wasm'
+export type { KernelPath } from './kernel-paths.ts'
 
 /**
  * Calls with fewer multiply-adds than this run the TypeScript loops even on `'auto'`. Low:
@@ -210,17 +206,16 @@ interface Exports {
 const pathFromEnvironment = (): KernelPath => {
   const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env?.NMFKIT_KERNELS
-  if (value === undefined || value === '' || value === 'auto') return 'auto'
-  if (value === 'reference' || value === 'wasm') return value
-  const found = JSON.stringify(value)
-  throw new Error(`NMFKIT_KERNELS must be 'auto', 'reference' or 'wasm' (or unset), found ${found}`)
+  const named = pathOfVariable(value)
+  if (named === undefined) throw new Error(variableRefusal(JSON.stringify(value)))
+  return named
 }
 
 let path: KernelPath = pathFromEnvironment()
 
 /** Chooses the kernels' implementation for every later call; returns the previous choice. */
 export const setKernelPath = (next: KernelPath): KernelPath => {
-  if (next !== 'auto' && next !== 'reference' && next !== 'wasm') {
+  if (!isKernelPath(next)) {
     throw new TypeError(
       `setKernelPath: expected 'auto', 'reference' or 'wasm', found ${String(next)}`,
     )
