@@ -298,11 +298,12 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           ).toBeLessThanOrEqual(MONOTONE_SLACK * scale)
         }
         const computedScale = Math.max(computed[0], objectiveScale(c.X, c.beta))
+        const which = settings.objective ? "the settings' objective" : 'd_β plus the penalties'
         for (let i = 1; i < computed.length; i++) {
           expect(
             computed[i] - computed[i - 1],
             `law 'monotone': the rise of the objective computed from the factors ` +
-              `(${settings.objective ? "the settings' objective" : 'd_β plus the penalties'}) from ` +
+              `(${which}) from ` +
               `${i === 1 ? 'the start' : `iteration ${i - 1}`} (${computed[i - 1]}) to ` +
               `iteration ${i} (${computed[i]}), against the slack ${MONOTONE_SLACK} × ` +
               `${computedScale}`,
