@@ -52,7 +52,10 @@ export const errorParts = (
     if (parent instanceof t.IntersectionType || parent instanceof t.UnionType) continue
     path = parent instanceof t.ArrayType ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`
   }
-  const expected = first.context[first.context.length - 1]?.type.name ?? 'a valid value'
+  // A value that fails a union fails each of its members; the union's name says all it takes.
+  let last = first.context.length - 1
+  while (last > 0 && first.context[last - 1].type instanceof t.UnionType) last--
+  const expected = first.context[last]?.type.name ?? 'a valid value'
   return { path, expected, found: showFound(first.value) }
 }
 

@@ -69,7 +69,7 @@ export const commonProps = {
   maxIter: PositiveInteger,
   tol: NonNegative,
   alphaW: NonNegative,
-  alphaH: t.union([NonNegative, t.literal('same')], 'a finite number ≥ 0 or "same"'),
+  alphaH: t.union([NonNegative, t.literal('same')], "a finite number ≥ 0 or 'same'"),
   l1Ratio: UnitInterval,
   shuffle: t.boolean,
   seed: Seed,

@@ -173,6 +173,16 @@ describe('errors name the path', () => {
     expect(describeErrors(decoded.left)).toBe('items[1].weight: expected number, found "x"')
     expect(describeErrors([])).toBe('invalid value')
   })
+
+  it('describeErrors names what a union takes, not only its first member', () => {
+    const weight = t.union([t.number, t.union([t.literal('auto'), t.null])], 'a number or auto')
+    const codec = t.type({ items: t.array(t.type({ weight })) })
+    const decoded = codec.decode({ items: [{ weight: 'x' }] })
+    if (E.isRight(decoded)) throw new Error('expected the decode to fail')
+    expect(describeErrors(decoded.left)).toBe(
+      'items[0].weight: expected a number or auto, found "x"',
+    )
+  })
 })
 
 describe('round trips', () => {

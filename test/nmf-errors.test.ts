@@ -124,7 +124,7 @@ describe('nmf rejects bad options', () => {
     ],
     [
       { components: 1, alphaH: 'x' },
-      'nmf: option \'alphaH\': expected a finite number ≥ 0, found "x"',
+      "nmf: option 'alphaH': expected a finite number ≥ 0 or 'same', found \"x\"",
     ],
     [
       { components: 1, seed: 1.5 },

@@ -840,6 +840,7 @@ describe('bad usage: one line naming the option', () => {
       fit('--set', 'alphaH=1e308'),
       fit('--solver', 'moving-average', '--set', 'nonnegative=maybe'),
       fit('--alpha-h', 'foo'),
+      fit('--set', 'alphaH=foo'),
       fit('--set', 'tol=1=2'),
       fit('--loss', 'kl'),
     ])
@@ -870,6 +871,7 @@ describe('bad usage: one line naming the option', () => {
         'sums; use a smaller --alpha-h',
       "nmfkit fit: option --set nonnegative: expected true or false, found 'maybe'",
       "nmfkit fit: option --alpha-h: expected a number or 'same', found 'foo'",
+      "nmfkit fit: option --set alphaH: expected a finite number ≥ 0 or 'same', found 'foo'",
       // Values the library refuses, quoted as the command quotes what it echoes.
       "nmfkit fit: option --set tol: expected a finite number ≥ 0, found '1=2'",
       "nmfkit fit: option --loss: expected 'frobenius', 'kullback-leibler', 'itakura-saito' " +
