@@ -46,7 +46,7 @@ import {
 } from '../files.ts'
 import { readMatrixFile } from '../formats/read.ts'
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
-import { libraryDetail } from '../library-errors.ts'
+import { flagOf, libraryDetail } from '../library-errors.ts'
 import { readModel, type Model } from '../model.ts'
 import { lossOption, typedOptions } from './solver-flags.ts'
 import { createProgress, formatDuration, formatTol, iterations, progressMode } from '../progress.ts'
@@ -150,6 +150,7 @@ const transformError = (
   model: {
     readonly file: string
     readonly solver: string | undefined
+    readonly options: Readonly<Record<string, unknown>>
     readonly locateH: (row: number, col: number) => string
   },
 ): CliError => {
@@ -196,6 +197,15 @@ const transformError = (
           )
     }
     return usageError(`option --solver: ${detail} (the loss is the model's; --loss overrides it)`)
+  }
+  // Any other refusal of an option (the model's alphaW overflowing the sums, say) that no
+  // flag gave is the model's, with the flag that would replace it.
+  const option = 'option' in error ? error.option : undefined
+  if (option !== undefined && !(option in fromFlags) && model.options[option] !== undefined) {
+    return inputError(
+      model.file,
+      `${detail} (the model's ${option}; ${flagOf(option)} overrides it)`,
+    )
   }
   return fromLibraryError(error, input, new Map(), typed)
 }
@@ -306,7 +316,12 @@ export const runTransform = (args: string[]): CliResult<void> => {
   })
   progress.finish()
   if (E.isLeft(result)) {
-    const about = { file: values.model, solver: model.right.solver, locateH: model.right.locateH }
+    const about = {
+      file: values.model,
+      solver: model.right.solver,
+      options: model.right.options,
+      locateH: model.right.locateH,
+    }
     return E.left(transformError(result.left, values, input, fromFlags.right, about))
   }
   const fit: Factorization = result.right

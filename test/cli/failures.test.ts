@@ -408,6 +408,24 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it("transform blames the model's file for the model's penalties, which a flag replaces", async () => {
+    await withModel('large-alpha.json')
+    const path = join(folder, 'large-alpha.json')
+    const model = JSON.parse(readFileSync(path, 'utf8')) as { options: Record<string, unknown> }
+    model.options.alphaW = 1e308
+    writeFileSync(path, JSON.stringify(model))
+    const transform = (...flags: string[]) =>
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'large-alpha.json', '-q', ...flags)
+    // No --alpha-w was typed: it had said 'option --alpha-w:'.
+    expect(oneLineFailure(await transform())).toMatch(
+      /^nmfkit transform: large-alpha\.json: expected W after iteration 1 to be finite, .*; use a smaller --alpha-w \(the model's alphaW; --alpha-w overrides it\)$/,
+    )
+    expect(oneLineFailure(await transform('--alpha-w', '1e308'))).toMatch(
+      /^nmfkit transform: option --alpha-w: .*; use a smaller --alpha-w$/,
+    )
+    expect(await transform('--alpha-w', '0.1')).toMatchObject({ status: 0, stderr: '' })
+  })
+
   it("compare blames a model's file for its factor, the input's for a negative X", async () => {
     await withModel('rank-1.json')
     const rank2 = await nmfkit(folder, 'fit', 'good.csv', '-k', '2', '-q', '-o', 'rank-2.json')
