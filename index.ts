@@ -28,16 +28,16 @@ export type {
   StepResult,
 } from './solvers/contract.ts'
 export type { Factorization, HistoryEntry } from './solvers/driver.ts'
-export {
-  nmf,
-  solvers,
-  type BuiltInSolverName,
-  type CommonNmfOptions,
-  type InitOption,
-  type Nmf,
-  type NmfOptions,
-  type RunTimeSolver,
-} from './solvers/nmf.ts'
+export { nmf } from './solvers/nmf.ts'
+export type {
+  BuiltInSolverName,
+  CommonNmfOptions,
+  InitOption,
+  Nmf,
+  NmfOptions,
+  RunTimeSolver,
+} from './solvers/nmf-types.ts'
+export { solvers } from './solvers/resolve-solver.ts'
 export { initialize, type InitializeOptions } from './solvers/initialize.ts'
 export { initStrategies, type InitStrategy } from './solvers/init.ts'
 export { cd, cdColumn, coordinateMinimum } from './solvers/cd.ts'
