@@ -1,5 +1,5 @@
 /**
- * The WebAssembly fast path of core/kernels.ts, solvers/mu.ts, the column
+ * The WebAssembly fast path of core/kernels.ts, solvers/mu-module.ts, the column
  * sweeps of cd and moving-average and the divergences: the module compiled
  * from wasm/kernels.ts (embedded in core/wasm-binary.ts, so nothing is read
  * from disk), its linear memory, and which path runs.
