@@ -47,18 +47,14 @@ export {
   movingAverageColumn,
   type MovingAverageOptions,
 } from './solvers/moving-average.ts'
+export { compare, type CompareOptions, type Report } from './solvers/compare.ts'
+export type { Comparator, CompareContext, FactorPair } from './solvers/comparator.ts'
 export {
-  compare,
   norms,
-  type Comparator,
-  type CompareContext,
-  type CompareOptions,
   type DifferenceMetrics,
-  type FactorPair,
   type FactorSummary,
   type NormsReport,
-  type Report,
-} from './solvers/compare.ts'
+} from './solvers/norms.ts'
 
 // Beta-divergences, multiplicative updates, transform.
 export { betaDivergence, EPSILON, type BetaLoss } from './core/beta-divergence.ts'
@@ -73,12 +69,12 @@ export {
   checkComparable,
   checkData,
   checkSameShapes,
-  isNormsReport,
-  optionsCodec,
   withOptions,
   type AnyComparator,
   type ConfiguredComparator,
-} from './solvers/compare.ts'
+} from './solvers/comparator.ts'
+export { optionsCodec } from './solvers/comparator-options.ts'
+export { isNormsReport } from './solvers/norms.ts'
 export {
   aligned,
   alignedDefaults,
