@@ -22,7 +22,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { shapeMismatch, type Result } from '../core/errors.ts'
-import { Matrix, showShape, valuesOf } from '../core/matrix.ts'
+import { Matrix, valuesOf } from '../core/matrix.ts'
+import { showShape } from '../core/matrix-shared.ts'
 import type { Expr, Scalar } from './expr.ts'
 import type { Node } from './node.ts'
 import { plan } from './plan.ts'

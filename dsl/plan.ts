@@ -25,7 +25,8 @@ import {
   gramRows,
   transpose,
 } from '../core/kernels.ts'
-import { showShape, type Matrix } from '../core/matrix.ts'
+import type { Matrix } from '../core/matrix.ts'
+import { showShape } from '../core/matrix-shared.ts'
 import { euclideanNormOfSquares } from '../core/scaled.ts'
 import {
   normParts,

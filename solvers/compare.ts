@@ -14,7 +14,8 @@ import {
   type Result,
 } from '../core/errors.ts'
 import { attempt } from '../core/guarded.ts'
-import { describeValue, isArrayLike, Matrix, ownMatrix } from '../core/matrix.ts'
+import { describeValue, Matrix, ownMatrix } from '../core/matrix.ts'
+import { isArrayLike } from '../core/matrix-shared.ts'
 import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
 import { describeOptionError } from './comparator-options.ts'
 import {

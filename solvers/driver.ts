@@ -14,7 +14,8 @@ import {
   type NmfError,
   type Result,
 } from '../core/errors.ts'
-import { describeValue, Matrix, showShape, valuesOf } from '../core/matrix.ts'
+import { describeValue, Matrix, valuesOf } from '../core/matrix.ts'
+import { showShape } from '../core/matrix-shared.ts'
 import { duringFit, keepArray, ownArray, recycle } from '../core/small-arrays.ts'
 import { allFinite, checkFinite } from '../core/validate.ts'
 import { attempt, describeThrown } from '../core/guarded.ts'

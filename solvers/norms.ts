@@ -5,7 +5,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { overflow, type Result } from '../core/errors.ts'
-import { largestOf, meanOf, valuesOf, type Matrix } from '../core/matrix.ts'
+import { valuesOf, type Matrix } from '../core/matrix.ts'
+import { largestOf, meanOf } from '../core/matrix-shared.ts'
 import { euclideanNorm } from '../core/scaled.ts'
 import { optionsCodec } from './comparator-options.ts'
 import {

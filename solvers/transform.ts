@@ -22,7 +22,8 @@ import {
   type NmfError,
   type Result,
 } from '../core/errors.ts'
-import { describeValue, Matrix, showShape, valuesOf } from '../core/matrix.ts'
+import { describeValue, Matrix, valuesOf } from '../core/matrix.ts'
+import { showShape } from '../core/matrix-shared.ts'
 import { attempt } from '../core/guarded.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
