@@ -28,16 +28,16 @@ export type {
   StepResult,
 } from './solvers/contract.ts'
 export type { Factorization, HistoryEntry } from './solvers/driver.ts'
-export {
-  nmf,
-  solvers,
-  type BuiltInSolverName,
-  type CommonNmfOptions,
-  type InitOption,
-  type Nmf,
-  type NmfOptions,
-  type RunTimeSolver,
-} from './solvers/nmf.ts'
+export { nmf } from './solvers/nmf.ts'
+export type {
+  BuiltInSolverName,
+  CommonNmfOptions,
+  InitOption,
+  Nmf,
+  NmfOptions,
+  RunTimeSolver,
+} from './solvers/nmf-types.ts'
+export { solvers } from './solvers/resolve-solver.ts'
 export { initialize, type InitializeOptions } from './solvers/initialize.ts'
 export { initStrategies, type InitStrategy } from './solvers/init.ts'
 export { cd, cdColumn, coordinateMinimum } from './solvers/cd.ts'
@@ -47,18 +47,14 @@ export {
   movingAverageColumn,
   type MovingAverageOptions,
 } from './solvers/moving-average.ts'
+export { compare, type CompareOptions, type Report } from './solvers/compare.ts'
+export type { Comparator, CompareContext, FactorPair } from './solvers/comparator.ts'
 export {
-  compare,
   norms,
-  type Comparator,
-  type CompareContext,
-  type CompareOptions,
   type DifferenceMetrics,
-  type FactorPair,
   type FactorSummary,
   type NormsReport,
-  type Report,
-} from './solvers/compare.ts'
+} from './solvers/norms.ts'
 
 // Beta-divergences, multiplicative updates, transform.
 export { betaDivergence, EPSILON, type BetaLoss } from './core/beta-divergence.ts'
@@ -73,12 +69,12 @@ export {
   checkComparable,
   checkData,
   checkSameShapes,
-  isNormsReport,
-  optionsCodec,
   withOptions,
   type AnyComparator,
   type ConfiguredComparator,
-} from './solvers/compare.ts'
+} from './solvers/comparator.ts'
+export { optionsCodec } from './solvers/comparator-options.ts'
+export { isNormsReport } from './solvers/norms.ts'
 export {
   aligned,
   alignedDefaults,

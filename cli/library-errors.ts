@@ -104,7 +104,7 @@ const PHRASINGS: readonly Phrasing[] = [
     library: /\bfound ("(?:[^"\\]|\\.)*")/,
     command: (_, json) => `found ${asToken(json ?? '')}`,
   },
-  // solvers/nmf.ts: `does not apply penalties (its capabilities.penalties is not true)`, a
+  // solvers/setup.ts: `does not apply penalties (its capabilities.penalties is not true)`, a
   // plugin's field, which says nothing to a user of the command.
   { library: / \(its capabilities\.penalties is not true\)/, command: () => '' },
   // io-ts: `expected boolean`, a type; the command's user types true or false.
@@ -115,12 +115,12 @@ const PHRASINGS: readonly Phrasing[] = [
     library: new RegExp(String.raw`\buse init ${VALUE}`),
     command: (_, name) => `use ${withValue(flagOf('init'), name ?? '')}`,
   },
-  // solvers/nmf.ts: `use solver 'mu' for other losses`.
+  // solvers/setup.ts: `use solver 'mu' for other losses`.
   {
     library: new RegExp(String.raw`\buse solver ${VALUE}`),
     command: (_, name) => `use ${withValue(flagOf('solver'), name ?? '')}`,
   },
-  // solvers/nmf.ts: `or use a solver that applies them ('cd', 'mu')`.
+  // solvers/setup.ts: `or use a solver that applies them ('cd', 'mu')`.
   {
     library: /\buse a solver that applies them \(('[\w.-]+'(?:, '[\w.-]+')*)\)/,
     command: (_, names = '') =>
@@ -133,7 +133,7 @@ const PHRASINGS: readonly Phrasing[] = [
     command: (_, name) => `use ${withValue(flagOf('betaLoss'), name ?? '')} or another β > 0`,
   },
   // solvers/driver.ts: `use a smaller alphaW and alphaH`, `use a betaLoss in [0, 2]`;
-  // solvers/nmf.ts: `leave alphaW and alphaH at 0`.
+  // solvers/setup.ts: `leave alphaW and alphaH at 0`.
   {
     library: new RegExp(
       String.raw`\b(use a smaller|use a|leave) (${API_NAMES})(?: and (${API_NAMES}))?\b`,
@@ -141,14 +141,14 @@ const PHRASINGS: readonly Phrasing[] = [
     command: (_, verb, option, other) =>
       `${verb} ${flagOf(option ?? '')}${other === undefined ? '' : ` and ${flagOf(other)}`}`,
   },
-  // solvers/nmf.ts: `handles only betaLoss 'frobenius'`, what a solver accepts: the flag a
+  // solvers/setup.ts: `handles only betaLoss 'frobenius'`, what a solver accepts: the flag a
   // user types for it, whatever spelling they gave the value it found (`--set beta-loss=…`).
   {
     library: new RegExp(String.raw`\bhandles only ${API_NAME} ('[\w.-]+'(?:, '[\w.-]+')*)`),
     command: (_, option = '', values = '') =>
       `handles only ${flagOf(option)} ${orList(values.split(', ').map((v) => v.slice(1, -1)))}`,
   },
-  // solvers/nmf.ts: `found alphaW 1 and alphaH 'same'`, alphaH's default (alphaW's value)
+  // solvers/setup.ts: `found alphaW 1 and alphaH 'same'`, alphaH's default (alphaW's value)
   // unless the user gave it: then not a flag they typed, but what the flag defaults to.
   {
     library: / and alphaH 'same'/,
@@ -169,7 +169,7 @@ const PHRASINGS: readonly Phrasing[] = [
     library: new RegExp(`${API_NAME} ${VALUE}`),
     command: ({ flag }, option = '', value = '') => withValue(flag(option), value),
   },
-  // An API name with its number, as typed: solvers/nmf.ts `found alphaW 1`.
+  // An API name with its number, as typed: solvers/setup.ts `found alphaW 1`.
   {
     library: new RegExp(`${API_NAME} ${NUMBER}`),
     command: ({ flag, typed }, option = '', value = '') =>

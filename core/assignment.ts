@@ -13,7 +13,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { nonFiniteInput, shapeMismatch, type Result } from './errors.ts'
-import { Matrix, notAMatrix, showShape, valuesOf } from './matrix.ts'
+import { Matrix, valuesOf } from './matrix.ts'
+import { notAMatrix, showShape } from './matrix-shared.ts'
 
 /** An optimal assignment of the rows of a k×k weight matrix to its columns. */
 export interface Assignment {

@@ -40,7 +40,8 @@ import {
 } from './errors.ts'
 import { transpose } from './kernels.ts'
 import { copyOut, F64, fastModule, layout } from './wasm.ts'
-import { describeValue, Matrix, showShape, valuesOf } from './matrix.ts'
+import { describeValue, Matrix, valuesOf } from './matrix.ts'
+import { showShape } from './matrix-shared.ts'
 import { MIN_NORMAL } from './scaled.ts'
 import { checkNonNegative } from './validate.ts'
 

@@ -9,7 +9,8 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { invalidMatrix, type NmfError, type Result } from './errors.ts'
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
-import { matrixOfData, readGuarded, showFound } from './matrix.ts'
+import { matrixOfData, showFound } from './matrix.ts'
+import { readGuarded } from './matrix-shared.ts'
 
 const numbers = t.array(t.number)
 

@@ -16,21 +16,18 @@ import * as E from 'fp-ts/lib/Either.js'
 import { DIMENSIONS } from './dimensions.ts'
 import { invalidMatrix, shapeMismatch, showEntries, type Result } from './errors.ts'
 import { csrTimesDense, type CsrParts } from './kernels.ts'
+import { describeValue, Matrix, showFound, valuesOf } from './matrix.ts'
 import {
   checkPosition,
-  describeValue,
   isArrayLike,
   largestOf,
-  Matrix,
   meanOf,
   nonNumberEntry,
   notAMatrix,
-  showFound,
   showShape,
   smallestOf,
   sumOf,
-  valuesOf,
-} from './matrix.ts'
+} from './matrix-shared.ts'
 import { euclideanNorm } from './scaled.ts'
 
 /**

@@ -5,7 +5,8 @@
 import { CsrMatrix, storedValues, withStoredValues, type AnyMatrix } from './csr.ts'
 import { gramColumns, gramRows, transpose } from './kernels.ts'
 import { productRow } from './kernels-reference.ts'
-import { describeValue, Matrix, showShape, valuesOf } from './matrix.ts'
+import { describeValue, Matrix, valuesOf } from './matrix.ts'
+import { showShape } from './matrix-shared.ts'
 import { largestMagnitude, rescaledComponents, timesPowerOfTwo } from './scaled.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf } from './wasm.ts'
 

@@ -6,14 +6,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import { matrixOfJSON } from './codec.ts'
 import { CsrMatrix, type AnyMatrix } from './csr.ts'
 import { invalidMatrix, type Result } from './errors.ts'
-import {
-  describeValue,
-  Matrix,
-  matrixOfArrays,
-  ownMatrix,
-  readGuarded,
-  valuesOf,
-} from './matrix.ts'
+import { describeValue, Matrix, matrixOfArrays, ownMatrix, valuesOf } from './matrix.ts'
+import { readGuarded } from './matrix-shared.ts'
 import { keepResident } from './wasm.ts'
 
 /** Nested arrays (one per row) or a JSON matrix object. */

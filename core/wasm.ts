@@ -1,5 +1,5 @@
 /**
- * The WebAssembly fast path of core/kernels.ts, solvers/mu.ts, the column
+ * The WebAssembly fast path of core/kernels.ts, solvers/mu-module.ts, the column
  * sweeps of cd and moving-average and the divergences: the module compiled
  * from wasm/kernels.ts (embedded in core/wasm-binary.ts, so nothing is read
  * from disk), its linear memory, and which path runs.
@@ -33,11 +33,13 @@
  * one is about 15 KB) or lacks SIMD runs the TypeScript loops. Both paths
  * compute the same sums, in places in another order (and logarithms from the
  * module's own implementation): the fixtures agree to 1e-12
- * (test/kernel-paths.test.ts), not bit for bit.
+ * (test/kernel-paths.test.ts), not bit for bit. The module's exports are typed in
+ * core/wasm-exports.ts.
  */
 import { inTwoParts, sharedMemoryWanted, stopWorker, type WorkerKernel } from './threads.ts'
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './wasm-binary.ts'
 import { isKernelPath, pathOfVariable, variableRefusal, type KernelPath } from './kernel-paths.ts'
+import type { Exports } from './wasm-exports.ts'
 
 export type { KernelPath } from './kernel-paths.ts'
 
@@ -49,159 +51,6 @@ export const FAST_PATH_MIN_WORK = 1_024
 
 /** Bytes per float64 in the module's memory, for offsets and sizes. */
 export const F64 = 8
-
-interface Exports {
-  readonly memory: WebAssembly.Memory
-  readonly heapBase: () => number
-  readonly gemmStrided: (
-    a: number,
-    rows: number,
-    inner: number,
-    rowStep: number,
-    innerStep: number,
-    b: number,
-    m: number,
-    out: number,
-  ) => void
-  readonly csrTimesDense: (
-    indptr: number,
-    indices: number,
-    data: number,
-    rows: number,
-    b: number,
-    k: number,
-    out: number,
-  ) => void
-  readonly csrTransposeTimesDense: (
-    indptr: number,
-    indices: number,
-    data: number,
-    rows: number,
-    cols: number,
-    b: number,
-    k: number,
-    out: number,
-  ) => void
-  readonly muRows: (
-    values: number,
-    columns: number,
-    starts: number,
-    n: number,
-    m: number,
-    k: number,
-    W: number,
-    Ht: number,
-    extra: number,
-    nextW: number,
-    numeratorH: number,
-    denominatorH: number,
-    scratch: number,
-    beta: number,
-    gamma: number,
-    eps: number,
-    l1: number,
-    l2: number,
-    floor: number,
-  ) => void
-  readonly muKlDense: (
-    x: number,
-    n: number,
-    m: number,
-    k: number,
-    W: number,
-    H: number,
-    Ht: number,
-    rowSumsH: number,
-    nextW: number,
-    numeratorHt: number,
-    scratch: number,
-    block: number,
-    eps: number,
-    l1: number,
-    l2: number,
-  ) => void
-  readonly coordinateSweep: (
-    A: number,
-    n: number,
-    k: number,
-    G: number,
-    C: number,
-    order: number,
-    Gt: number,
-    damped: number,
-    gamma: number,
-    project: number,
-    change: number,
-  ) => number
-  readonly squaredErrorDense: (
-    x: number,
-    n: number,
-    m: number,
-    W: number,
-    H: number,
-    k: number,
-    scratch: number,
-    block: number,
-  ) => number
-  readonly multiplyEntries: (
-    A: number,
-    numerator: number,
-    denominator: number,
-    count: number,
-    out: number,
-    eps: number,
-    l1: number,
-    l2: number,
-    gamma: number,
-    floor: number,
-  ) => void
-  readonly transpose: (a: number, n: number, m: number, out: number) => void
-  readonly columnSums: (a: number, rows: number, k: number, out: number) => void
-  readonly addInto: (out: number, a: number, count: number) => void
-  readonly csrCross: (
-    indptr: number,
-    indices: number,
-    data: number,
-    n: number,
-    W: number,
-    Ht: number,
-    k: number,
-    out: number,
-  ) => void
-  readonly dot: (a: number, b: number, count: number) => number
-  readonly allFinite: (a: number, count: number) => number
-  readonly muFrobeniusRows: (
-    a: number,
-    rows: number,
-    inner: number,
-    rowStep: number,
-    innerStep: number,
-    b: number,
-    k: number,
-    F: number,
-    G: number,
-    scratch: number,
-    chunk: number,
-    out: number,
-    eps: number,
-    l1: number,
-    l2: number,
-  ) => void
-  readonly penalize: (G: number, C: number, rows: number, k: number, l1: number, l2: number) => void
-  readonly betaSums: (
-    values: number,
-    columns: number,
-    starts: number,
-    n: number,
-    m: number,
-    W: number,
-    Ht: number,
-    k: number,
-    beta: number,
-    eps: number,
-    out: number,
-  ) => void
-}
 
 const pathFromEnvironment = (): KernelPath => {
   const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process

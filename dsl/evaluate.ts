@@ -22,10 +22,12 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { shapeMismatch, type Result } from '../core/errors.ts'
-import { Matrix, showShape, valuesOf } from '../core/matrix.ts'
+import { Matrix, valuesOf } from '../core/matrix.ts'
+import { showShape } from '../core/matrix-shared.ts'
 import type { Expr, Scalar } from './expr.ts'
 import type { Node } from './node.ts'
-import { fits, plan, run, type Plan } from './plan.ts'
+import { plan } from './plan.ts'
+import { fits, run, type Plan } from './run.ts'
 import { shapeOf } from './shape.ts'
 import { StructureCache, structureOf, type Bindings } from './structure.ts'
 

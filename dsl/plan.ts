@@ -9,6 +9,7 @@
  * Chains of entrywise operations, together with transposes, columns, rows and
  * entries of materialized values (read in place with strides), fuse into one
  * loop per output shape; products go to the kernels of `core/kernels.ts`.
+ * What a plan holds, and how it runs, is in dsl/run.ts.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { unsupported, type NmfError, type Result } from '../core/errors.ts'
@@ -24,7 +25,8 @@ import {
   gramRows,
   transpose,
 } from '../core/kernels.ts'
-import { showShape, type Matrix } from '../core/matrix.ts'
+import type { Matrix } from '../core/matrix.ts'
+import { showShape } from '../core/matrix-shared.ts'
 import { euclideanNormOfSquares } from '../core/scaled.ts'
 import {
   normParts,
@@ -36,67 +38,25 @@ import {
   type RegionRunner,
 } from './fuse.ts'
 import { showNode, type Node, type ReduceOp, type Shape } from './node.ts'
+import {
+  copyOf,
+  flip,
+  isContiguous,
+  isTransposedContiguous,
+  offsetOf,
+  resolve,
+  type Bound,
+  type Plan,
+  type Ref,
+  type Step,
+} from './run.ts'
 import { shapeOf } from './shape.ts'
-import type { Bindings, Structure } from './structure.ts'
-
-/**
- * A value in the plan: a strided view of a leaf's storage, a temporary or a
- * constant. Its offset is `offset + Σ params[terms[2m]]·terms[2m+1]`: the
- * indices that select a column, row or entry are read at run time.
- */
-export interface Ref {
-  readonly store: 'leaf' | 'temp' | 'constant'
-  readonly slot: number
-  readonly offset: number
-  readonly terms: readonly number[]
-  readonly rowStride: number
-  readonly colStride: number
-  readonly rows: number
-  readonly cols: number
-  readonly label: string
-}
-
-/** What a running plan reads and writes. */
-interface Frame {
-  readonly temps: Float64Array[]
-  readonly bindings: Bindings
-}
-
-interface Step {
-  readonly text: string
-  readonly run: (frame: Frame) => void
-}
-
-/** An index the plan was made for, checked on every run: an integer in 0..limit-1. */
-interface Bound {
-  readonly param: number
-  readonly limit: number
-}
-
-/** A plan: its steps, its results, and the ranges its indices must lie in. */
-export interface Plan {
-  readonly steps: readonly Step[]
-  readonly results: readonly Ref[]
-  readonly bounds: readonly Bound[]
-  readonly leafLines: readonly string[]
-}
+import type { Structure } from './structure.ts'
 
 /** Thrown inside the planner only; `plan` returns it as a `Left`. */
 class PlanFailure {
   constructor(readonly error: NmfError) {}
 }
-
-const atZero = (ref: Ref): boolean => ref.offset === 0 && ref.terms.length === 0
-
-const isContiguous = (ref: Ref): boolean =>
-  atZero(ref) &&
-  (ref.rows === 1 || ref.rowStride === ref.cols) &&
-  (ref.cols === 1 || ref.colStride === 1)
-
-const isTransposedContiguous = (ref: Ref): boolean =>
-  atZero(ref) &&
-  (ref.rows === 1 || ref.rowStride === 1) &&
-  (ref.cols === 1 || ref.colStride === ref.rows)
 
 const isCsr = (n: Node): boolean =>
   n.kind === 'csr' || (n.kind === 'transpose' && n.arg.kind === 'csr')
@@ -117,46 +77,6 @@ const isMatrixVector = (n: Extract<Node, { kind: 'product' }>, region: Shape): b
 
 const fusable = (n: Node): boolean =>
   n.kind === 'unary' || n.kind === 'binary' || n.kind === 'where' || n.kind === 'constant'
-
-/** The storage a view reads. */
-const resolve = (ref: Ref, frame: Frame): Float64Array =>
-  ref.store === 'temp'
-    ? frame.temps[ref.slot]
-    : ref.store === 'leaf'
-      ? frame.bindings.leafValues[ref.slot]
-      : Float64Array.of(frame.bindings.constants[ref.slot])
-
-/** Where a view starts in its storage, with this run's indices. */
-const offsetOf = (ref: Ref, frame: Frame): number => {
-  let offset = ref.offset
-  const { terms } = ref
-  for (let m = 0; m < terms.length; m += 2) offset += frame.bindings.params[terms[m]] * terms[m + 1]
-  return offset
-}
-
-/** A contiguous copy of a strided view. */
-const copyOf = (a: Ref, frame: Frame): Float64Array => {
-  const data = resolve(a, frame)
-  const offset = offsetOf(a, frame)
-  if (a.store !== 'constant' && isContiguous({ ...a, offset: 0, terms: [] })) {
-    return data.slice(offset, offset + a.rows * a.cols)
-  }
-  const out = new Float64Array(a.rows * a.cols)
-  for (let i = 0; i < a.rows; i++) {
-    for (let j = 0; j < a.cols; j++)
-      out[i * a.cols + j] = data[offset + i * a.rowStride + j * a.colStride]
-  }
-  return out
-}
-
-const flip = (a: Ref): Ref => ({
-  ...a,
-  rows: a.cols,
-  cols: a.rows,
-  rowStride: a.colStride,
-  colStride: a.rowStride,
-  label: a.label.endsWith('ᵀ') ? a.label.slice(0, -1) : `${a.label}ᵀ`,
-})
 
 const unwrapShape = (n: Node): Shape => {
   const shape = shapeOf(n)
@@ -675,22 +595,4 @@ export const plan = (
     if (failure instanceof PlanFailure) return E.left(failure.error)
     throw failure
   }
-}
-
-/** Whether the bindings' indices lie where the plan needs them. */
-export const fits = (p: Plan, bindings: Bindings): boolean => {
-  for (const { param, limit } of p.bounds) {
-    const index = bindings.params[param]
-    if (!(Number.isInteger(index) && index >= 0 && index < limit)) return false
-  }
-  return true
-}
-
-/** Runs a plan on bindings; each result is a fresh array that nobody else holds. */
-export const run = (p: Plan, bindings: Bindings): Float64Array[] => {
-  const frame: Frame = { temps: [], bindings }
-  for (const step of p.steps) step.run(frame)
-  return p.results.map((ref) =>
-    ref.store === 'temp' && isContiguous(ref) ? frame.temps[ref.slot] : copyOf(ref, frame),
-  )
 }

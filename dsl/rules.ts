@@ -16,7 +16,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { shapeMismatch, type Result } from '../core/errors.ts'
-import { Matrix, showShape, valuesOf } from '../core/matrix.ts'
+import { Matrix, valuesOf } from '../core/matrix.ts'
+import { showShape } from '../core/matrix-shared.ts'
 import type { Factors, Problem } from '../solvers/contract.ts'
 import { evaluate, evaluateAll } from './evaluate.ts'
 import { lift, type Expr, type One, type Scalar } from './expr.ts'

@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { shapeMismatch, type Result } from '../core/errors.ts'
-import { showShape } from '../core/matrix.ts'
+import { showShape } from '../core/matrix-shared.ts'
 import type { Node, Shape } from './node.ts'
 
 const known = new WeakMap<Node, Result<Shape>>()

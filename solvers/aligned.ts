@@ -53,16 +53,15 @@ import { overflow, type Result } from '../core/errors.ts'
 import { showWide, wideOver, wideValue, type Wide } from '../core/scaled.ts'
 import { showCompact, showCosine } from '../core/show.ts'
 import { Matrix } from '../core/matrix.ts'
+import { optionsCodec } from './comparator-options.ts'
 import {
   checkComparable,
   checkFiniteFactors,
-  finiteNormsReport,
-  optionsCodec,
   type CompareContext,
   type Comparator,
   type FactorPair,
-  type NormsReport,
-} from './compare.ts'
+} from './comparator.ts'
+import { finiteNormsReport, type NormsReport } from './norms.ts'
 import { UnitInterval } from './options.ts'
 import {
   asFactors,

@@ -30,7 +30,7 @@ import {
   wideValue,
   type Wide,
 } from '../core/scaled.ts'
-import type { FactorPair } from './compare.ts'
+import type { FactorPair } from './comparator.ts'
 
 /** A factorization in normal form. W is samples×k, row-major; H is k×features. */
 export interface NormalComponents {

@@ -12,7 +12,7 @@ import { escapeControls } from '../core/display.ts'
 import { plainCopy, showPlain, Shown } from '../core/plain-data.ts'
 import { showCompact, showCosine } from '../core/show.ts'
 import type { AlignedReport, ComponentMatch } from './aligned.ts'
-import type { DifferenceMetrics, NormsReport } from './compare.ts'
+import type { DifferenceMetrics, NormsReport } from './norms.ts'
 
 /** How `formatReport` names the two factorizations. */
 export interface FormatReportOptions {

@@ -20,7 +20,8 @@ import {
   type Result,
 } from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
-import { Matrix, showShape } from '../core/matrix.ts'
+import { Matrix } from '../core/matrix.ts'
+import { showShape } from '../core/matrix-shared.ts'
 import { euclideanNorm, MIN_NORMAL } from '../core/scaled.ts'
 import type { Rng } from '../core/rng.ts'
 import { truncatedSvd } from '../core/svd.ts'

@@ -12,8 +12,9 @@ import { createRng } from '../core/rng.ts'
 import { checkNonNegative } from '../core/validate.ts'
 import type { Factors } from './contract.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
-import { buildInit, type InitOption } from './nmf.ts'
+import type { InitOption } from './nmf-types.ts'
 import { decodeProps, PositiveInteger, readOptions, Seed } from './options.ts'
+import { buildInit } from './setup.ts'
 
 /** Options of `initialize`. */
 export interface InitializeOptions {

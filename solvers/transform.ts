@@ -22,7 +22,8 @@ import {
   type NmfError,
   type Result,
 } from '../core/errors.ts'
-import { describeValue, Matrix, showShape, valuesOf } from '../core/matrix.ts'
+import { describeValue, Matrix, valuesOf } from '../core/matrix.ts'
+import { showShape } from '../core/matrix-shared.ts'
 import { attempt } from '../core/guarded.ts'
 import { createRng } from '../core/rng.ts'
 import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
@@ -35,8 +36,9 @@ import type { AnySolver, Problem } from './contract.ts'
 import { runDriver, type Factorization } from './driver.ts'
 import { asDense, asMatrix, type MatrixInput } from '../core/input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
-import { penalties, resolveBeta, type NmfOptions } from './nmf.ts'
+import type { NmfOptions } from './nmf-types.ts'
 import { commonDefaults, commonProps, decodeProps, readOptions } from './options.ts'
+import { penalties, resolveBeta } from './setup.ts'
 
 /** The options of `transform`: those of `nmf` that concern W, with the same defaults. */
 export interface TransformOptions extends Pick<

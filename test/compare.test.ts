@@ -15,7 +15,7 @@ import {
   type NormsReport,
 } from 'nmfkit'
 // Internal: the report without the refusal of metrics beyond the largest double.
-import { normsReport } from '../solvers/compare.ts'
+import { normsReport } from '../solvers/norms.ts'
 
 const matrix = (rows: number[][]): Matrix => {
   const result = Matrix.fromArrays(rows)

@@ -19,7 +19,7 @@ import {
   type AnySolver,
   type NmfOptions,
 } from 'nmfkit'
-import { gammaOf } from '../solvers/mu.ts'
+import { gammaOf } from '../solvers/mu-rows.ts'
 import { divergenceError } from '../core/beta-divergence.ts'
 import { fitOptions, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
 

@@ -29,7 +29,7 @@ import {
 import { reconstruction } from '../examples/plugins/comparator-plugin.ts'
 import { relaxedCd } from '../examples/plugins/solver-plugin.ts'
 // Internal: the penalties' scaling.
-import { penalties } from '../solvers/nmf.ts'
+import { penalties } from '../solvers/setup.ts'
 
 const X = [
   [1, 0, 2],

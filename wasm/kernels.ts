@@ -410,7 +410,7 @@ function power(x: f64, e: f64): f64 {
   return Math.pow(x, e)
 }
 
-/** x·y^(β−2), as solvers/mu.ts computes it. */
+/** x·y^(β−2), as solvers/mu-rows.ts computes it. */
 @inline
 function numeratorWeight(beta: f64, x: f64, y: f64, eps: f64): f64 {
   const safe = y < eps ? eps : y
@@ -422,7 +422,7 @@ function numeratorWeight(beta: f64, x: f64, y: f64, eps: f64): f64 {
   return power(beta < 2 ? safe : y, beta - 2) * x
 }
 
-/** y^(β−1), as solvers/mu.ts computes it. */
+/** y^(β−1), as solvers/mu-rows.ts computes it. */
 @inline
 function denominatorWeight(beta: f64, y: f64, eps: f64): f64 {
   return power(beta < 1 && y < eps ? eps : y, beta - 1)
@@ -434,8 +434,8 @@ function denominatorWeight(beta: f64, y: f64, eps: f64): f64 {
  * numerator (and, when denominatorH ≠ 0, denominator). X is dense (columns = 0, values
  * n×m) or CSR (starts = indptr, columns = indices). Ht is m×k; for β = 1, extra is the
  * row sums of H (k); scratch holds 2k entries. The settings: β (not 2: that update runs as
- * products, solvers/mu.ts's frobeniusInModule), the update's exponent γ, the ε guard, W's
- * penalties and the floor below which entries are 0.
+ * products, solvers/mu-module.ts's frobeniusInModule), the update's exponent γ, the ε guard,
+ * W's penalties and the floor below which entries are 0.
  */
 export function muRows(
   values: usize,
@@ -852,7 +852,7 @@ export function coordinateSweep(
 }
 
 /**
- * The multiplicative update entry by entry over `count` entries (solvers/mu.ts's
+ * The multiplicative update entry by entry over `count` entries (solvers/mu-rows.ts's
  * multiplyRow on whole factors): out = A ∘ (numerator / (denominator + l1 + l2·A))^γ, 0
  * below the floor, a denominator of exactly 0 taken as ε. For γ = 1 two entries at a
  * time, each with the same operations in the same order as one at a time.

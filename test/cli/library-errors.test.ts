@@ -172,7 +172,7 @@ const CASES: readonly AdviceCase[] = [
   },
   {
     // alphaH at its default, 'same', which the user did not type: not shown as a flag.
-    source: ['solvers/nmf.ts', 'leave alphaW and'],
+    source: ['solvers/setup.ts', 'leave alphaW and'],
     error: () => failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 1 })),
     typed: new Map([['alphaW', '1']]),
     command:
@@ -181,7 +181,7 @@ const CASES: readonly AdviceCase[] = [
       '--solver cd or mu, which apply them',
   },
   {
-    source: ['solvers/nmf.ts', 'leave alphaW and'],
+    source: ['solvers/setup.ts', 'leave alphaW and'],
     error: () => failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 1.5 })),
     asWritten: new Map([['alphaW', '--set alpha-w']]),
     typed: new Map([['alphaW', '1.50']]),
@@ -192,7 +192,7 @@ const CASES: readonly AdviceCase[] = [
   },
   {
     // alphaH 'same' as the user typed it, by its flag...
-    source: ['solvers/nmf.ts', 'leave alphaW and'],
+    source: ['solvers/setup.ts', 'leave alphaW and'],
     error: () =>
       failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 1, alphaH: 'same' })),
     typed: new Map([
@@ -206,7 +206,7 @@ const CASES: readonly AdviceCase[] = [
   },
   {
     // ...or by --set.
-    source: ['solvers/nmf.ts', 'leave alphaW and'],
+    source: ['solvers/setup.ts', 'leave alphaW and'],
     error: () =>
       failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 1, alphaH: 'same' })),
     asWritten: new Map([
@@ -223,7 +223,7 @@ const CASES: readonly AdviceCase[] = [
       'cd or mu, which apply them',
   },
   {
-    source: ['solvers/nmf.ts', 'use a solver that applies them'],
+    source: ['solvers/setup.ts', 'use a solver that applies them'],
     error: () =>
       failure(nmf(X, { components: 2, solver: 'moving-average', alphaW: 0, alphaH: 0.5 })),
     typed: new Map([
@@ -235,7 +235,7 @@ const CASES: readonly AdviceCase[] = [
       '0.5: leave --alpha-w and --alpha-h at 0, or use --solver cd or mu, which apply them',
   },
   {
-    source: ['solvers/nmf.ts', "use solver 'mu' for other losses"],
+    source: ['solvers/setup.ts', "use solver 'mu' for other losses"],
     error: () => failure(nmf(X, { components: 2, betaLoss: 'kullback-leibler' })),
     command:
       "option --loss: solver 'cd' handles only --loss frobenius, found 'kullback-leibler' " +
@@ -244,7 +244,7 @@ const CASES: readonly AdviceCase[] = [
   {
     // What the solver accepts, described by the flag a user types for it, not as though the
     // user had typed it in their spelling (`--set betaLoss=frobenius`).
-    source: ['solvers/nmf.ts', "use solver 'mu' for other losses"],
+    source: ['solvers/setup.ts', "use solver 'mu' for other losses"],
     error: () => failure(nmf(X, { components: 2, betaLoss: 'kullback-leibler' })),
     asWritten: new Map([['betaLoss', '--set betaLoss']]),
     typed: new Map([['betaLoss', 'kullback-leibler']]),
@@ -253,7 +253,7 @@ const CASES: readonly AdviceCase[] = [
       "'kullback-leibler' (β = 1); use --solver mu for other losses",
   },
   {
-    source: ['solvers/nmf.ts', "use solver 'mu' for other losses"],
+    source: ['solvers/setup.ts', "use solver 'mu' for other losses"],
     error: () => failure(nmf(X, { components: 2, betaLoss: 'kullback-leibler' })),
     asWritten: new Map([['betaLoss', '--set beta-loss']]),
     typed: new Map([['betaLoss', 'kullback-leibler']]),
@@ -287,10 +287,10 @@ const CASES: readonly AdviceCase[] = [
 /** Advice in the library's source that no run of the command meets, and why. */
 const NOT_FOR_THE_COMMAND: readonly (readonly [string, string, () => void])[] = [
   // A plugin's own options: the command runs nmfkit's solvers only.
-  ['solvers/nmf.ts', "give the plugin's", () => undefined],
+  ['solvers/resolve-solver.ts', "give the plugin's", () => undefined],
   // A CsrMatrix for a solver that takes dense X only: every solver the command runs takes one.
   [
-    'solvers/nmf.ts',
+    'solvers/setup.ts',
     'pass a dense Matrix',
     () => expect(solvers.every((solver) => solver.capabilities.sparse)).toBe(true),
   ],

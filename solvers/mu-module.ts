@@ -1,0 +1,297 @@
+/**
+ * The multiplicative updates in the WebAssembly module (see solvers/mu.ts): the row pass
+ * (rowPassFast), β = 1 on a dense X as blocked products (klDense), and β = 2 on a dense
+ * or CSR X as products (frobeniusInModule), each in one layout of the module's memory.
+ * Each is undefined where the module does not run it; `update` (solvers/mu.ts) then takes
+ * another path.
+ */
+import type { CsrMatrix } from '../core/csr.ts'
+import { EPSILON } from '../core/beta-divergence.ts'
+import {
+  moduleMultiplyEntries,
+  moduleMuRows,
+  moduleProduct,
+  muRowsScratch,
+} from '../core/kernels.ts'
+import { valuesOf } from '../core/matrix.ts'
+import {
+  F64,
+  fastModule,
+  keepCopies,
+  layout,
+  rowsInTwoParts,
+  viewOf,
+  type KernelModule,
+} from '../core/wasm.ts'
+import type { Problem } from './contract.ts'
+import {
+  factorOut,
+  factorsIn,
+  keptFactors,
+  layoutWithX,
+  swappingSlots,
+  transposedOut,
+  type XInModule,
+} from './fused-sweeps.ts'
+import { gammaOf, type RowPass, type Rows } from './mu-rows.ts'
+
+/**
+ * The same pass in the WebAssembly module (wasm/kernels.ts's muRows, the same arithmetic
+ * in the same order); undefined where the module does not run it.
+ */
+export const rowPassFast = (
+  problem: Problem,
+  rows: Rows,
+  W: Float64Array,
+  Ht: Float64Array,
+  rowSumsH: Float64Array,
+  updateH: boolean,
+  fullRows: boolean,
+): RowPass | undefined => {
+  const { X, components: k, beta, penalties } = problem
+  const n = X.rows
+  const m = X.cols
+  const entries = fullRows ? n * m : rows.values.length
+  // Every size: the TypeScript pass costs more than the copies even on the notebook's
+  // 100×20 (0.051 against 0.024 ms per iteration, measured).
+  // β = 2 runs whole in frobeniusInModule; where the memory cannot hold that, the
+  // TypeScript pass runs.
+  const wasm = beta === 2 ? undefined : fastModule(2 * entries * k, 0)
+  if (wasm === undefined) return undefined
+  const sparse = rows.columns !== undefined
+  const operands = sparse
+    ? [rows.values, rows.columns, (X as CsrMatrix).indptr, W, Ht]
+    : [rows.values, W, Ht]
+  // β = 1 reads the row sums of H (others read none).
+  const hSize = updateH ? m * k : 0
+  const at = layout(
+    wasm,
+    [...operands, rowSumsH],
+    [n * k * F64, hSize * F64, (fullRows ? hSize : 0) * F64, 2 * k * F64],
+  )
+  if (at === undefined) return undefined
+  const [values, columns, starts] = sparse ? at : [at[0], 0, 0]
+  const [w, ht, ex, nextW, numeratorH, denominatorH, scratch] = at.slice(sparse ? 3 : 1)
+  viewOf(wasm, numeratorH, hSize).fill(0)
+  viewOf(wasm, denominatorH, fullRows ? hSize : 0).fill(0)
+  wasm.muRows(
+    values,
+    columns,
+    starts,
+    n,
+    m,
+    k,
+    w,
+    ht,
+    ex,
+    nextW,
+    updateH ? numeratorH : 0,
+    updateH && fullRows ? denominatorH : 0,
+    scratch,
+    beta,
+    gammaOf(beta),
+    EPSILON,
+    penalties.l1W,
+    penalties.l2W,
+    beta < 1 ? EPSILON : 0,
+  )
+  return {
+    // The new W into an array the driver may hand back (core/small-arrays.ts).
+    nextW: factorOut(wasm, nextW, n * k),
+    // H's numerator and denominator into arrays that `update` hands back once read.
+    numeratorH: factorOut(wasm, numeratorH, hSize),
+    denominatorH: factorOut(wasm, denominatorH, fullRows ? hSize : 0),
+  }
+}
+
+/**
+ * β = 1 on a dense X: the whole update in one layout of the module's memory. W's update
+ * and H's numerator come from wasm/kernels.ts's muKlDense, a pass over blocks of rows as
+ * products (about 256 KiB of W·H at a time, never an n×m temporary; on two threads each
+ * takes half of the rows and sums its own numerator, the two then added); H's denominator
+ * is the column sums of the new W. The same sums as `rowPass` in another order. Undefined
+ * where the module does not run; `update` runs then.
+ */
+export const klDense = (
+  problem: Problem,
+  W: Float64Array,
+  H: Float64Array,
+  updateH: boolean,
+): { W: Float64Array; H: Float64Array | undefined } | undefined => {
+  const { X, components: k, penalties } = problem
+  if (X.format !== 'dense') return undefined
+  const n = X.rows
+  const m = X.cols
+  const wasm = fastModule(n * m * k, 0)
+  if (wasm === undefined) return undefined
+  // Rows per block: about 256 KiB of X's width at a time.
+  const block = Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
+  const scratch = (block * m + m * k + block * k) * F64
+  const [nk, mk, kk] = [n * k * F64, m * k * F64, k * F64]
+  const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk, mk]
+  const kept = keptFactors(wasm, W, H, updateH)
+  const at = layout(wasm, [valuesOf(X)], slots)
+  if (at === undefined) return undefined
+  const [x, , , h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
+  const [sumsW, denominatorHt, nextHt] = at.slice(10)
+  const [w, nextW] = swappingSlots(kept[0], at[1], at[2])
+  factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
+  wasm.columnSums(ht, m, k, rowSumsH)
+  viewOf(wasm, numeratorHt, m * k).fill(0)
+  viewOf(wasm, otherHt, m * k).fill(0)
+
+  const { l1W, l2W, l1H, l2H } = penalties
+  // On two threads the worker takes the second half of the rows, with its own numerator.
+  const { parallel } = rowsInTwoParts(
+    wasm,
+    4 * n * m * k,
+    'muKlDense',
+    n,
+    Math.ceil(n / 2),
+    (first, count, worker) => [
+      x + first * m * F64,
+      count,
+      m,
+      k,
+      w + first * k * F64,
+      h,
+      ht,
+      rowSumsH,
+      nextW + first * k * F64,
+      updateH ? (worker ? otherHt : numeratorHt) : 0,
+      worker ? otherWork : work,
+      block,
+      EPSILON,
+      l1W,
+      l2W,
+    ],
+  )
+  const Wout = factorOut(wasm, nextW, n * k)
+  if (!updateH) {
+    keepCopies(wasm, [Wout], [nextW])
+    return { W: Wout, H: undefined }
+  }
+
+  if (parallel) wasm.addInto(numeratorHt, otherHt, m * k)
+  // Hᵀ ← Hᵀ ∘ numerator / (column sums of the new W + l1 + l2·Hᵀ), entries below ε
+  // set to 0.
+  wasm.columnSums(nextW, n, k, sumsW)
+  const [sums, denominator] = [viewOf(wasm, sumsW, k), viewOf(wasm, denominatorHt, m * k)]
+  for (let j = 0; j < m; j++) denominator.set(sums, j * k)
+  wasm.multiplyEntries(ht, numeratorHt, denominatorHt, m * k, nextHt, EPSILON, l1H, l2H, 1, EPSILON)
+  const Hout = transposedOut(wasm, nextHt, m, k, h)
+  keepCopies(wasm, [Wout, Hout], [nextW, h])
+  return { W: Wout, H: Hout }
+}
+
+/**
+ * β = 2: the whole update in one layout of the module's memory (a dense or a CSR X): W's
+ * numerator X·Hᵀ and denominator W·(H·Hᵀ), then H's numerator (as Hᵀ) Xᵀ·W with the new
+ * W and its denominator Hᵀ·(WᵀW). Each numerator entry is the same sum in the same order
+ * as in rowPass; the denominators' dot products are summed in another order. Nothing is
+ * allocated but the new factors: on small problems the copies and allocations between
+ * the products cost more than the arithmetic. Undefined where the module does not run or
+ * its memory cannot hold the update; `update` runs then.
+ */
+export const frobeniusInModule = (
+  problem: Problem,
+  W: Float64Array,
+  H: Float64Array,
+  updateH: boolean,
+): { W: Float64Array; H: Float64Array | undefined } | undefined => {
+  const { X, components: k, penalties } = problem
+  const n = X.rows
+  const m = X.cols
+  const wasm = fastModule(n * m * k, 0)
+  if (wasm === undefined) return undefined
+  const [nk, mk, kk] = [n * k * F64, m * k * F64, k * k * F64]
+  // W's slot and its denominator's are read no more once the new W is made: H's update
+  // takes them over for its numerator and denominator (Hᵀ-shaped, m×k). On a dense X
+  // neither update needs a denominator slot, only a scratch of a few chunks of rows; the
+  // new Hᵀ goes into W's slot all the same.
+  const shared = Math.max(nk, mk)
+  const dense = X.format === 'dense'
+  const scratch = dense ? muRowsScratch(k) : 0
+  const kept = keptFactors(wasm, W, H, updateH)
+  const slots = [shared, mk, mk, kk, shared, dense ? 0 : shared, kk, scratch]
+  const laid = layoutWithX(wasm, X, k, slots)
+  if (laid === undefined) return undefined
+  const { at } = laid
+  const [h, ht, gramH, denominatorW, gramW] = [at[1], at[2], at[3], at[5], at[6]]
+  // The new W is made in its numerator's slot.
+  const [w, numeratorW] = swappingSlots(kept[0], at[0], at[4])
+  const [numeratorHt, denominatorHt] = [w, denominatorW]
+  factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
+  const { l1W, l2W, l1H, l2H } = penalties
+
+  // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ. Each update
+  // is written into its numerator's slot (on a CSR X over the numerator, entry by entry,
+  // each read before it is written): one n×k array less in the module's memory.
+  moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
+  const nextW = numeratorW
+  updateInModule(wasm, laid, k, w, n, m, false, ht, gramH, nextW, denominatorW, l1W, l2W)
+  const Wout = factorOut(wasm, nextW, n * k)
+  if (!updateH) {
+    keepCopies(wasm, [Wout], [nextW])
+    return { W: Wout, H: undefined }
+  }
+
+  // Hᵀ ← Hᵀ ∘ (Xᵀ·W) / (Hᵀ·(WᵀW) + l1 + l2·Hᵀ) with the new W.
+  moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
+  const nextHt = numeratorHt
+  updateInModule(wasm, laid, k, ht, m, n, true, nextW, gramW, nextHt, denominatorHt, l1H, l2H)
+  const Hout = transposedOut(wasm, nextHt, m, k, h)
+  keepCopies(wasm, [Wout, Hout], [nextW, h])
+  return { W: Wout, H: Hout }
+}
+
+/**
+ * frobeniusInModule's update of one factor F (rows×k at `F`: W, or Hᵀ with `transposed`)
+ * into `next`: F ∘ (A·B) / (F·G + l1 + l2·F), its numerator A·B being X·Hᵀ (B = Hᵀ) or,
+ * transposed, Xᵀ·W (B = W), and G the other factor's Gram (k×k). On a dense X in one
+ * module call, row chunk by row chunk; on a CSR X the numerator is made in `next`, the
+ * denominator in `denominator`, then the entrywise update over `next`: the same bits.
+ */
+const updateInModule = (
+  wasm: KernelModule,
+  laid: XInModule,
+  k: number,
+  F: number,
+  rows: number,
+  inner: number,
+  transposed: boolean,
+  B: number,
+  G: number,
+  next: number,
+  denominator: number,
+  l1: number,
+  l2: number,
+): void => {
+  if (laid.dense !== undefined) {
+    // A(i, l) = X(i, l), or X(l, i) down X's columns: steps in float64s.
+    const rowStep = transposed ? 1 : inner
+    const innerStep = transposed ? rows : 1
+    const scratch = laid.at[7]
+    moduleMuRows(
+      wasm,
+      laid.dense,
+      rows,
+      inner,
+      rowStep,
+      innerStep,
+      B,
+      k,
+      F,
+      G,
+      scratch,
+      next,
+      EPSILON,
+      l1,
+      l2,
+    )
+    return
+  }
+  ;(transposed ? laid.transposeTimes : laid.times)(B, next)
+  moduleProduct(wasm, F, rows, k, k, 1, G, k, denominator)
+  moduleMultiplyEntries(wasm, F, next, denominator, rows * k, next, EPSILON, l1, l2, 1, 0)
+}

@@ -1,0 +1,158 @@
+/**
+ * What `nmf` settles before its solver runs, shared with `transform` and `initialize`:
+ * that the solver takes X's format, the penalties and the loss (its `capabilities`), β of
+ * the loss, the penalties in scikit-learn's scaling, and the first factors.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import {
+  betaOf,
+  checkBetaDomain,
+  lossName,
+  showBeta,
+  type BetaLoss,
+} from '../core/beta-divergence.ts'
+import { invalidOption, showNumber, unsupported, type Result } from '../core/errors.ts'
+import type { AnyMatrix } from '../core/csr.ts'
+import { attempt } from '../core/guarded.ts'
+import { describeValue } from '../core/matrix.ts'
+import type { Rng } from '../core/rng.ts'
+import type { AnySolver, Factors, Penalties } from './contract.ts'
+import { customInit, defaultInit, initStrategies } from './init.ts'
+import { solvers } from './resolve-solver.ts'
+
+/** X itself, unless it is a CsrMatrix and `solver` declares that it takes none. */
+export const checkSparse = (op: string, solver: AnySolver, X: AnyMatrix): Result<AnyMatrix> =>
+  X.format === 'csr' && !solver.capabilities.sparse
+    ? E.left(
+        unsupported(
+          op,
+          `expected a dense X for solver '${solver.name}' (its capabilities.sparse is false), ` +
+            `found a ${X.rows}×${X.cols} CsrMatrix; pass a dense Matrix, e.g. X.toDense()`,
+        ),
+      )
+    : E.right(X)
+
+/**
+ * Nothing, unless there are penalties and `solver` does not declare that it applies them:
+ * then an error on the first option that sets one (alphaW, else alphaH), naming both where
+ * both do, rather than a fit without them.
+ */
+export const checkPenalties = (
+  op: string,
+  solver: AnySolver,
+  { l1W, l2W, l1H, l2H }: Penalties,
+  options: { readonly alphaW: number; readonly alphaH: number | 'same' },
+): Result<void> => {
+  if (solver.capabilities.penalties === true) return E.right(undefined)
+  const given = [
+    ...(l1W !== 0 || l2W !== 0 ? [['alphaW', showNumber(options.alphaW)]] : []),
+    ...(l1H !== 0 || l2H !== 0 ? [['alphaH', showAlpha(options.alphaH)]] : []),
+  ]
+  if (given.length === 0) return E.right(undefined)
+  const appliers = solvers
+    .filter((s) => s.capabilities.penalties === true)
+    .map((s) => `'${s.name}'`)
+  return E.left(
+    invalidOption(
+      op,
+      given[0][0],
+      `solver '${solver.name}' does not apply penalties (its capabilities.penalties is not ` +
+        `true), found ${given.map((pair) => pair.join(' ')).join(' and ')}: leave alphaW and ` +
+        `alphaH at 0, or use a solver that applies them (${appliers.join(', ')})`,
+    ),
+  )
+}
+
+/** alphaH as given: a number, or `'same'` (then alphaW's value). */
+const showAlpha = (alphaH: number | 'same'): string =>
+  alphaH === 'same' ? "'same'" : showNumber(alphaH)
+
+/**
+ * The first factors for X: by strategy name, from user-given factors, or
+ * scikit-learn's default. Shared by `nmf` and `initialize`.
+ */
+export const buildInit = (
+  X: AnyMatrix,
+  components: number,
+  init: unknown,
+  rng: Rng,
+  op: string,
+): Result<Factors> => {
+  const name = init === undefined ? defaultInit(X, components) : init
+  if (typeof name === 'string') {
+    const strategy = initStrategies.find((candidate) => candidate.name === name)
+    if (strategy === undefined) {
+      const known = initStrategies.map((s) => `'${s.name}'`).join(', ')
+      return E.left(
+        invalidOption(op, 'init', `expected one of ${known} or { W, H }, found '${name}'`),
+      )
+    }
+    return strategy.init(X, components, rng, op)
+  }
+  if (typeof name === 'object' && name !== null) {
+    // Read once, W then H: a getter or Proxy of the caller's that throws is an error on init.
+    const factors = attempt(() =>
+      'W' in name && 'H' in name
+        ? { W: (name as { W: unknown }).W, H: (name as { H: unknown }).H }
+        : undefined,
+    )
+    if (E.isLeft(factors)) {
+      return E.left(
+        invalidOption(
+          op,
+          'init',
+          `expected a strategy name or { W, H }, found an object that threw ${factors.left} ` +
+            'when read',
+        ),
+      )
+    }
+    if (factors.right !== undefined) return customInit(X, components, factors.right, op)
+  }
+  return E.left(
+    invalidOption(op, 'init', `expected a strategy name or { W, H }, found ${describeValue(name)}`),
+  )
+}
+
+/**
+ * β of `betaLoss`, when `solver` minimizes that loss (its `capabilities.losses`
+ * names it, or `'beta-divergence'` for every β) and X lies in its domain.
+ */
+export const resolveBeta = (
+  op: string,
+  solver: AnySolver,
+  betaLoss: BetaLoss,
+  X: AnyMatrix,
+): Result<number> => {
+  const beta = betaOf(betaLoss)
+  const { losses } = solver.capabilities
+  if (!losses.includes(lossName(beta)) && !losses.includes('beta-divergence')) {
+    return E.left(
+      unsupported(
+        op,
+        `solver '${solver.name}' handles only betaLoss ` +
+          `${losses.map((l) => `'${l}'`).join(', ')}, ` +
+          `found ${showBeta(beta)}; use solver 'mu' for other losses`,
+        { option: 'betaLoss' },
+      ),
+    )
+  }
+  return E.map(() => beta)(checkBetaDomain(op, X, beta))
+}
+
+/** L1 and L2 penalties in scikit-learn's scaling (W by features, H by samples). */
+export const penalties = (
+  X: AnyMatrix,
+  alphaW: number,
+  alphaH: number | 'same',
+  l1Ratio: number,
+): Penalties => {
+  const alphaForH = alphaH === 'same' ? alphaW : alphaH
+  // A share of 0 is no penalty at all, also when n·alpha overflows (Infinity·0 is NaN).
+  const part = (scaled: number, share: number) => (share === 0 ? 0 : scaled * share)
+  return {
+    l1W: part(X.cols * alphaW, l1Ratio),
+    l2W: part(X.cols * alphaW, 1 - l1Ratio),
+    l1H: part(X.rows * alphaForH, l1Ratio),
+    l2H: part(X.rows * alphaForH, 1 - l1Ratio),
+  }
+}
