@@ -53,7 +53,11 @@ export interface Half<Rows extends string = string> {
   readonly cross: Matrix<Rows, K>
 }
 
-/** A rule on one factor's subproblem; only `factor` changes. */
+/**
+ * A rule on one factor's subproblem. Its outcome's state is the subproblem its new factor
+ * was fitted to: the half it was given with `factor` replaced, except that `penalize`
+ * returns the `gram` and `cross` with its penalties in them (what `withObjective` reads).
+ */
 export type HalfRule<O = unknown> = Rule<Half, O>
 
 /** What a column rule sees: A with the columns before t already updated, G, C and t. */
@@ -247,7 +251,8 @@ export interface PenaltyWeights {
 /**
  * Adds penalties l1·Σa + ½·l2·‖A‖² to a half's objective: l2 joins G's
  * diagonal and l1 is subtracted from C, so any rule on the half minimizes the
- * penalized objective.
+ * penalized objective. Its outcome keeps the penalized G and C, so that a
+ * `withObjective` around it counts the penalties as one inside it does.
  */
 export const penalize =
   <O>(weights: (context: RuleContext<O>) => PenaltyWeights) =>
@@ -272,14 +277,19 @@ export const penalize =
 /**
  * Reports `objective`, ½‖X − W·H‖² plus this half's penalties, from the
  * products at hand after the inner rule: ½(‖X‖² − 2·Σ C∘A + Σ G∘(AᵀA)),
- * clamped at 0 against rounding. The other factor's penalties are not in it.
+ * clamped at 0 against rounding. G and C are those of the inner rule's outcome,
+ * the subproblem its new factor was fitted to: the penalties of a `penalize`
+ * inside it are in them as much as those of one around it, so
+ * `withObjective(penalize(w)(r))` and `penalize(w)(withObjective(r))` report
+ * the same objective. The other factor's penalties are not in it.
  */
 export const withObjective = <O>(inner: HalfRule<O>): HalfRule<O> =>
   rule(`withObjective(${inner.name})`, (half, context) => {
     const outcome = inner.apply(half, context)
     if (E.isLeft(outcome)) return outcome
-    const A = lift(outcome.right.state.factor)
-    const terms = evaluateAll([lift(half.cross).dot(A), lift(half.gram).dot(A.gramColumns())])
+    const fitted = outcome.right.state
+    const A = lift(fitted.factor)
+    const terms = evaluateAll([lift(fitted.cross).dot(A), lift(fitted.gram).dot(A.gramColumns())])
     if (E.isLeft(terms)) return terms
     const [cross, quadratic] = terms.right.map((m) => valuesOf(m)[0])
     const objective = Math.max(0, 0.5 * (context.problem.squaredNormX - 2 * cross + quadratic))

@@ -100,14 +100,24 @@ const isForgetful = (solver: Solver<never, Factors>): boolean => {
   return declared !== undefined && declared[0] === solver.step && declared[1] === solver.converged
 }
 
-/** Runs `solver` from `initial` until it converges, maxIter runs out, or the signal fires. */
+/**
+ * Runs `solver` from `initial` until it converges, maxIter runs out, or the signal fires.
+ * It freezes `problem`, its `penalties` and the `options` object (the caller's own, made
+ * for the fit) first: a plugin that assigns to one of their fields throws (in strict mode)
+ * instead of changing the rest of the fit.
+ */
 export const runDriver = <O, S extends Factors>(
   solver: Solver<O, S>,
   problem: Problem,
   initial: Factors,
   options: O,
   settings: DriverSettings,
-): Result<Factorization> => duringFit(() => drive(solver, problem, initial, options, settings))
+): Result<Factorization> => {
+  Object.freeze(problem.penalties)
+  Object.freeze(problem)
+  Object.freeze(options)
+  return duringFit(() => drive(solver, problem, initial, options, settings))
+}
 
 const drive = <O, S extends Factors>(
   solver: Solver<O, S>,

@@ -11,6 +11,7 @@ import {
   type Factors,
   type HistoryEntry,
   type NmfError,
+  type Problem,
   type StepResult,
 } from 'nmfkit'
 
@@ -162,6 +163,48 @@ describe('inputs are never changed', () => {
     nmf(data, { components, solver, init: { W: W0, H: H0 }, maxIter: 5 })
     expect([data.toArray(), W0.toArray(), H0.toArray()]).toEqual(before)
   })
+})
+
+describe('the problem and options a plugin is given are frozen', () => {
+  /** cd, with a step that first does `write` to what it is given. */
+  const writing = (write: (problem: Problem, options: Record<string, unknown>) => void) =>
+    ({
+      ...cd,
+      name: 'writing',
+      step: (state: Factors, problem: Problem, options: Record<string, never>) => {
+        write(problem, options)
+        return cd.step(state, problem, options)
+      },
+    }) as AnySolver
+
+  it('start and step see a frozen problem, penalties and options object', () => {
+    const seen: boolean[] = []
+    const solver = {
+      ...cd,
+      name: 'looking',
+      start: (problem: Problem, initial: Factors, options: Record<string, never>) => {
+        seen.push(Object.isFrozen(problem), Object.isFrozen(problem.penalties))
+        seen.push(Object.isFrozen(options))
+        return cd.start(problem, initial, options)
+      },
+    } as AnySolver
+    expect(E.isRight(nmf(X, { components: 3, maxIter: 2, solver }))).toBe(true)
+    expect(seen).toEqual([true, true, true])
+  })
+
+  it.each([
+    ['a penalty', (problem: Problem) => ((problem.penalties as { l1W: number }).l1W = 5), 'l1W'],
+    ['the problem', (problem: Problem) => ((problem as { beta: number }).beta = 1), 'beta'],
+    ['the options', (_: Problem, options: Record<string, unknown>) => (options.rate = 2), 'rate'],
+  ])(
+    'a step that assigns to %s throws a TypeError out of nmf, naming the field',
+    (_, write, field) => {
+      // Not caught, as nothing a plugin's step throws is: the fit stops at the write.
+      const fit = () => nmf(X, { components: 3, maxIter: 2, solver: writing(write), alphaW: 0.1 })
+      expect(fit).toThrow(TypeError)
+      expect(fit).toThrow(field)
+    },
+  )
 })
 
 describe('the recorded options', () => {

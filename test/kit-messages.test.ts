@@ -68,7 +68,7 @@ describe('the kit against broken solvers', () => {
     const was = /was (\S+), is /.exec(last)?.[1]
     // X[0, 0] of the dense case, or the CSR case's first stored entry.
     const drawn = (
-      last.includes('as CSR')
+      last.includes('problem.X.data')
         ? /"data":Float64Array\.from\(\[([^,\]]+)/
         : /Counterexample: \[\{"c":\{ X: \[\[([^,\]]+)|Counterexample: \[\{ X: \[\[([^,\]]+)/
     ).exec(message)
@@ -95,7 +95,11 @@ describe('the kit against broken solvers', () => {
       'broken for recovery',
       'broken for row-permutation',
       'broken for shapes',
+      'broken log for inputs-unchanged',
+      'broken options for inputs-unchanged',
+      'broken problem for inputs-unchanged',
       'broken state for inputs-unchanged',
+      'broken velocity for inputs-unchanged',
       'broken zeros for dense-csr',
     ])
   })
@@ -147,14 +151,40 @@ describe('the kit against broken solvers', () => {
     ],
     [
       'broken for inputs-unchanged',
-      // X dense or as CSR, whichever case fast-check's draws reach first.
-      String.raw`law 'inputs-unchanged': the fits changed X(: \[0, 0\]| as CSR: data\[0\]) ` +
-        String.raw`was NUMBER, is NUMBER`,
+      // X dense or as CSR, whichever case fast-check's draws reach first; the step that
+      // wrote into it is named, before the check of X after the fits.
+      String.raw`law 'inputs-unchanged': solver 'changes-x': the step of iteration 1 changed ` +
+        String.raw`the problem it was given: problem\.X(\[0, 0\]|\.data\[0\]) was NUMBER, ` +
+        String.raw`is NUMBER`,
     ],
     [
       'broken state for inputs-unchanged',
-      String.raw`law 'inputs-unchanged': solver 'changes-state': a step changed the W of the ` +
-        String.raw`state it was given: \[0, 0\] was NUMBER, is NUMBER`,
+      String.raw`law 'inputs-unchanged': solver 'changes-state': the step of iteration 1 ` +
+        String.raw`changed the state it was given: state\.W\[0, 0\] was NUMBER, is NUMBER`,
+    ],
+    [
+      'broken velocity for inputs-unchanged',
+      String.raw`law 'inputs-unchanged': solver 'velocity-in-place': the step of iteration 1 ` +
+        String.raw`changed the state it was given: state\.velocity\[\d+\] was 0, is NUMBER`,
+    ],
+    [
+      'broken log for inputs-unchanged',
+      String.raw`law 'inputs-unchanged': solver 'log-pushed': the step of iteration 1 ` +
+        String.raw`changed the state it was given: state\.errors\.length was 0, is 1`,
+    ],
+    [
+      'broken problem for inputs-unchanged',
+      // nmf froze the problem's penalties: the write throws, and the law says so.
+      String.raw`law 'inputs-unchanged': solver 'raises-penalty': the step of iteration 1 ` +
+        String.raw`wrote to a frozen object it was given \(nmf freezes the problem, its ` +
+        String.raw`penalties and the options\): Cannot assign to read only property 'l1W' of ` +
+        String.raw`object '#<Object>'`,
+    ],
+    [
+      'broken options for inputs-unchanged',
+      String.raw`law 'inputs-unchanged': solver 'advances-schedule': the step of iteration 1 ` +
+        String.raw`changed the options it was given: options\.schedule\[0\] was NUMBER, ` +
+        String.raw`is NUMBER`,
     ],
     [
       'broken for monotone',

@@ -1,4 +1,7 @@
-/** The rule combinators of dsl/rules.ts: what `sweepColumns` accepts from a column rule. */
+/**
+ * The rule combinators of dsl/rules.ts: what `sweepColumns` accepts from a column rule, and
+ * the objective `withObjective` reports around or inside `penalize`.
+ */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import {
@@ -8,13 +11,18 @@ import {
   coordinateMinimum,
   createRng,
   defineSolver,
+  factorPenalty,
   nmf,
+  penalize,
+  projectNonnegative,
   scalar,
   sweepColumns,
+  withObjective,
   type AnySolver,
   type ColumnRule,
   type ColumnView,
   type Expr,
+  type HalfRule,
   type One,
   type Problem,
 } from 'nmfkit'
@@ -103,5 +111,87 @@ describe('sweepColumns', () => {
       "scalar-next: sweepColumns: expected the column rule's next for column 0 to have " +
         'shape 4×1 (rows×1, a column of A), found 1×1',
     )
+  })
+})
+
+describe('withObjective and penalize, in either order', () => {
+  // cd rebuilt from its parts, H's half written both ways: the objective is the same and is
+  // the true penalized objective (before, withObjective outside penalize left H's penalty out).
+  const column = projectNonnegative(coordinateMinimum)
+  const onW = penalize(({ problem: { penalties } }) => ({ l1: penalties.l1W, l2: penalties.l2W }))
+  const onH = penalize(({ problem: { penalties } }) => ({ l1: penalties.l1H, l2: penalties.l2H }))
+  const rebuilt = (name: string, halfH: HalfRule) =>
+    defineSolver({
+      ...cd,
+      name,
+      rule: alternate(onW(sweepColumns(column)), halfH),
+      // W's penalties are added here, as cd's report does; H's come from withObjective.
+      report: (stats, state, problem) => ({
+        measure: stats.violationW + stats.violationH,
+        objective:
+          stats.objectiveH + factorPenalty(problem.penalties.l1W, problem.penalties.l2W, state.W),
+      }),
+    }) as AnySolver
+  const orders = [
+    ['withObjective(penalize(wH)(sweep))', withObjective(onH(sweepColumns(column)))],
+    ['penalize(wH)(withObjective(sweep))', onH(withObjective(sweepColumns(column)))],
+  ] as const
+
+  const rng = createRng(5)
+  const X = unwrap(
+    Matrix.fromData(
+      9,
+      7,
+      Float64Array.from({ length: 63 }, () => rng.uniform() * 3),
+    ),
+  )
+  // Penalties as nmf scales them (scikit-learn's): W's by the features, H's by the samples.
+  const [alphaW, alphaH, l1Ratio] = [0.2, 0.05, 0.3]
+  const [l1W, l2W] = [7 * alphaW * l1Ratio, 7 * alphaW * (1 - l1Ratio)]
+  const [l1H, l2H] = [9 * alphaH * l1Ratio, 9 * alphaH * (1 - l1Ratio)]
+  /** ½‖X − W·H‖²_F + l1·Σ + ½·l2·Σ² of W and of H, entry by entry. */
+  const penalizedObjective = (W: Matrix, H: Matrix): number => {
+    let residual = 0
+    for (let i = 0; i < X.rows; i++) {
+      for (let j = 0; j < X.cols; j++) {
+        let product = 0
+        for (let t = 0; t < W.cols; t++) product += W.get(i, t) * H.get(t, j)
+        residual += (X.get(i, j) - product) ** 2
+      }
+    }
+    const penalty = (M: Matrix, l1: number, l2: number) =>
+      M.toFloat64Array().reduce((sum, value) => sum + l1 * value + 0.5 * l2 * value * value, 0)
+    return 0.5 * residual + penalty(W, l1W, l2W) + penalty(H, l1H, l2H)
+  }
+  const options = {
+    components: 3,
+    alphaW,
+    alphaH,
+    l1Ratio,
+    init: 'random' as const,
+    seed: 2,
+    tol: 0,
+  }
+
+  it.each(orders)('%s reports the true penalized objective after every iteration', (_, halfH) => {
+    const solver = rebuilt('rebuilt-cd', halfH)
+    for (let maxIter = 1; maxIter <= 5; maxIter++) {
+      const fit = unwrap(nmf(X, { ...options, solver, maxIter }))
+      const reported = fit.history[maxIter - 1].objective ?? NaN
+      const truth = penalizedObjective(fit.W, fit.H)
+      expect(Math.abs(reported - truth) / truth, `iteration ${maxIter}`).toBeLessThan(1e-12)
+    }
+  })
+
+  it('both orders report what the built-in cd reports', () => {
+    const builtIn = unwrap(nmf(X, { ...options, solver: 'cd', maxIter: 5 }))
+    for (const [name, halfH] of orders) {
+      const fit = unwrap(nmf(X, { ...options, solver: rebuilt('rebuilt-cd', halfH), maxIter: 5 }))
+      fit.history.forEach((entry, i) => {
+        const expected = builtIn.history[i].objective ?? NaN
+        const difference = Math.abs((entry.objective ?? NaN) - expected) / expected
+        expect(difference, `${name}, iteration ${i + 1}`).toBeLessThan(1e-12)
+      })
+    }
   })
 })

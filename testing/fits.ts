@@ -16,7 +16,7 @@ import {
   type Problem,
 } from 'nmfkit'
 import { unwrap } from './arbitraries.ts'
-import { changeSince, snapshot } from './checks.ts'
+import { deepChangeSince, deepSnapshot, type DeepSnapshot } from './reachable.ts'
 
 /** A copy of a matrix, with storage of its own. */
 export const copyOf = <M extends Matrix | CsrMatrix>(matrix: M): M =>
@@ -94,27 +94,72 @@ const withSteps = (
   converged: (current, first, tol) => solver.converged(current, first, tol),
 })
 
+/** How V8 words a TypeError for a write to a frozen object, in strict mode. */
+const FROZEN_WRITE =
+  /^Cannot (assign to read only property|add property|delete property|define property)/
+
 /**
- * `solver` with a `step` that checks it leaves the state it is given as it was
- * (its W and H), and fails the law if not.
+ * What `run` returns; a TypeError it throws for a write to a frozen object (the problem,
+ * its penalties, the options, a Matrix) fails the law instead, with that error's message.
  */
-export const watchingSteps = (solver: AnySolver): AnySolver =>
-  withSteps(
+const frozenWrites = <A>(name: string, who: string, run: () => A): A => {
+  try {
+    return run()
+  } catch (error) {
+    if (!(error instanceof TypeError) || !FROZEN_WRITE.test(error.message)) throw error
+    assert.fail(
+      `law 'inputs-unchanged': solver '${name}': ${who} wrote to a frozen object it was ` +
+        `given (nmf freezes the problem, its penalties and the options): ${error.message}`,
+    )
+  }
+}
+
+/**
+ * `solver` with a `start` and `step` that check they leave what they are given as it was,
+ * and fail the law with the path of the first change if not: everything reachable from
+ * the state each step is given (`deepSnapshot`), and from the problem and the solver's
+ * options, which must stay as they were when the fit started, through `start` and every
+ * step. The driver freezes the problem, its penalties and the options object: an
+ * assignment to one of their fields throws a TypeError, which fails the law with its
+ * message (`frozenWrites`).
+ */
+export const watchingSteps = (solver: AnySolver): AnySolver => {
+  // The fit's problem and options as its start was given them, and the iteration: fits run
+  // one after the other, and each one's start sets them.
+  let fixed: readonly [DeepSnapshot, DeepSnapshot] | undefined
+  let iteration = 0
+  const unchanged = (who: string, what: string, before: DeepSnapshot, value: unknown) =>
+    breaks(
+      deepChangeSince(before, value),
+      `law 'inputs-unchanged': solver '${solver.name}': ${who} changed the ${what} it was given`,
+    )
+  const fitInputs = (who: string, problem: Problem, options: unknown) => {
+    if (fixed === undefined) return
+    unchanged(who, 'problem', fixed[0], problem)
+    unchanged(who, 'options', fixed[1], options)
+  }
+  return withSteps(
     solver,
-    (problem, initial, options) => solver.start(problem, initial, options),
+    (problem, initial, options) => {
+      fixed = [deepSnapshot(problem, 'problem'), deepSnapshot(options, 'options')]
+      iteration = 0
+      const state = frozenWrites(solver.name, 'its start', () =>
+        solver.start(problem, initial, options),
+      )
+      fitInputs('its start', problem, options)
+      return state
+    },
     (state, problem, options) => {
-      const before = [snapshot(state.W), snapshot(state.H)]
-      const result = solver.step(state, problem, options)
-      for (const [q, name] of ['W', 'H'].entries()) {
-        breaks(
-          changeSince(before[q], q === 0 ? state.W : state.H),
-          `law 'inputs-unchanged': solver '${solver.name}': a step changed the ${name} of the ` +
-            'state it was given',
-        )
-      }
+      iteration += 1
+      const before = deepSnapshot(state, 'state')
+      const who = `the step of iteration ${iteration}`
+      const result = frozenWrites(solver.name, who, () => solver.step(state, problem, options))
+      unchanged(who, 'state', before, state)
+      fitInputs(who, problem, options)
       return result
     },
   )
+}
 
 /**
  * `solver` whose first state and every step's are shown to `seen` with the problem and

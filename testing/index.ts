@@ -52,6 +52,12 @@ export {
   snapshot,
   weightedFactors,
 } from './checks.ts'
+export {
+  DEEP_SNAPSHOT_LIMITS,
+  deepChangeSince,
+  deepSnapshot,
+  type DeepSnapshot,
+} from './reachable.ts'
 export { budget, DEFAULT_RUNS, DEFAULT_SEED, type Budget } from './budget.ts'
 export { AGREEMENT_TOLERANCE, MONOTONE_SLACK, solverLaws } from './laws.ts'
 export {

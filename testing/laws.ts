@@ -16,8 +16,14 @@
  * - shapes: W is samples×k, H is k×features, 1 ≤ nIter ≤ maxIter, nIter =
  *   maxIter unless converged, one history entry per iteration;
  * - inputs-unchanged: X (dense, and CSR when `capabilities.sparse`), a custom
- *   init and the options object are as they were, and no step changes the W
- *   or H of the state it is given;
+ *   init and the options object are as they were after the fits; no step changes
+ *   anything reachable from the state it is given (W, H and whatever else the
+ *   state holds); and neither `start` nor any step changes anything reachable
+ *   from the problem (X's entries, the penalties…) or the solver's options
+ *   (`deepSnapshot` in reachable.ts says what is compared, and its limits). A
+ *   failure names the path of the first change, e.g. `state.velocity[0] was 0,
+ *   is 0.5`; a write that throws because nmf froze its target (the problem, its
+ *   penalties, the options object) fails the law with the TypeError's message;
  * - deterministic: the same options (seed included) give the same fit, to the bit;
  * - monotone (when `capabilities.monotone`): the objective never rises. It is
  *   computed from each state's factors (`settings.objective`, by default
@@ -204,7 +210,8 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
       )
       const watched = watchingSteps(plugin)
       test.prop([cases], params())(
-        'inputs unchanged: X (dense and CSR), init, options, and the state each step is given',
+        'inputs unchanged: X (dense and CSR), init, options, and what start and each step ' +
+          'are given',
         ({ c, csr }) => {
           // The fits get copies, which are compared with the case as drawn: the case that
           // fast-check prints stays as it was.

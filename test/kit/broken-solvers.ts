@@ -11,12 +11,12 @@ import { valuesOf } from '../../core/matrix.ts'
 /** Keeps a zero denominator from giving 0/0. */
 const EPSILON = 1e-12
 
-const unwrap = <A>(result: E.Either<{ readonly message: string }, A>): A => {
+export const unwrap = <A>(result: E.Either<{ readonly message: string }, A>): A => {
   if (E.isLeft(result)) throw new Error(result.left.message)
   return result.right
 }
 
-const dense = (X: AnyMatrix): Matrix => (X.format === 'dense' ? X : X.toDense())
+export const dense = (X: AnyMatrix): Matrix => (X.format === 'dense' ? X : X.toDense())
 
 /** factor ∘ numerator / (denominator + ε), entry by entry; the names come from `factor`. */
 const multiply = <R extends string, C extends string>(
@@ -27,7 +27,7 @@ const multiply = <R extends string, C extends string>(
   factor.map((value, i, j) => (value * numerator.get(i, j)) / (denominator.get(i, j) + EPSILON))
 
 /** One multiplicative update: H, then W with the new H. */
-const update = (X: Matrix, W: Factors['W'], H: Factors['H']): Factors => {
+export const update = (X: Matrix, W: Factors['W'], H: Factors['H']): Factors => {
   const nextH = multiply(
     H,
     unwrap(W.transposeTimes(X)),

@@ -22,6 +22,7 @@ import {
   sparseDrift,
   storedAsDense,
 } from './broken-solvers.ts'
+import { advancesSchedule, logPushed, raisesPenalty, velocityInPlace } from './state-solvers.ts'
 
 const laws: readonly LawName[] = [
   'finite',
@@ -51,6 +52,19 @@ solverLaws(changesX, only('inputs-unchanged'))
 solverLaws(changesState, {
   ...only('inputs-unchanged'),
   label: 'broken state for inputs-unchanged',
+})
+solverLaws(velocityInPlace, {
+  ...only('inputs-unchanged'),
+  label: 'broken velocity for inputs-unchanged',
+})
+solverLaws(logPushed, { ...only('inputs-unchanged'), label: 'broken log for inputs-unchanged' })
+solverLaws(raisesPenalty, {
+  ...only('inputs-unchanged'),
+  label: 'broken problem for inputs-unchanged',
+})
+solverLaws(advancesSchedule, {
+  ...only('inputs-unchanged'),
+  label: 'broken options for inputs-unchanged',
 })
 solverLaws(nondeterministic, only('deterministic'))
 solverLaws(risingObjective, only('monotone'))
