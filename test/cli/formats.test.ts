@@ -455,6 +455,38 @@ describe('NumPy .npy', () => {
     ).toEqual([[0, 1]])
   })
 
+  it('reads float16 exactly in either byte order: subnormals, ±0, ±Infinity and NaN', () => {
+    // Each half's bits and the value numpy gives them (np.uint16(bits).view('<f2')).
+    const halves: [number, number][] = [
+      [0x3c00, 1],
+      [0xc000, -2],
+      [0x3555, 0.333251953125],
+      [0x0001, 2 ** -24], // the least subnormal
+      [0x03ff, 1023 * 2 ** -24], // the largest subnormal
+      [0x0400, 2 ** -14], // the least normal
+      [0x7bff, 65504], // the largest half
+      [0x0000, 0],
+      [0x8000, -0],
+      [0x7c00, Infinity],
+      [0xfc00, -Infinity],
+      [0x7e00, NaN],
+    ]
+    for (const little of [true, false]) {
+      const data = new Uint8Array(halves.length * 2)
+      halves.forEach(([bits], q) => new DataView(data.buffer).setUint16(q * 2, bits, little))
+      const read = right(parseNpy(npy(little ? '<f2' : '>f2', false, '(3, 4)', data), 'h.npy'))
+      expect(read.dtype).toBe('float16')
+      const values = read.matrix.toArray().flat()
+      halves.forEach(([bits, value], q) => expect(values[q], bits.toString(16)).toBe(value))
+    }
+    // Fortran order, as for the other types.
+    const columns = Uint8Array.of(0x00, 0x00, 0x00, 0x42, 0x00, 0x3c, 0x00, 0x44) // 0, 3, 1, 4
+    expect(right(parseNpy(npy('<f2', true, '(2, 2)', columns), 'h.npy')).matrix.toArray()).toEqual([
+      [0, 1],
+      [3, 4],
+    ])
+  })
+
   it('writes float64 that reads back exactly, with a 64-byte aligned header', () => {
     const values = matrix([
       [0.1, 2],
@@ -476,7 +508,8 @@ describe('NumPy .npy', () => {
       'v.npy: header: expected a 2-D array (rows, cols), found shape (6,)',
     )
     expect(left(parseNpy(npy('<c16', false, '(1, 3)', data), 'c.npy'))).toBe(
-      "c.npy: header: expected a dtype of float64, float32, (u)int8..64 or bool, found '<c16'",
+      'c.npy: header: expected a dtype of float64, float32, float16, (u)int8..64 or bool, ' +
+        "found '<c16'",
     )
     expect(left(parseNpy(new TextEncoder().encode('1,2\n'), 'x.npy'))).toBe(
       'x.npy: expected a NumPy .npy file (starting with \\x93NUMPY), found other bytes',
