@@ -53,7 +53,8 @@ export const sniffFormat = (bytes: Uint8Array): InputFormat => {
     .replace(/^\uFEFF/, '')
     .trimStart()
   if (bytes[0] === 0x93 && start.slice(1, 6) === 'NUMPY') return 'npy'
-  if (start.startsWith('%%MatrixMarket')) return 'mtx'
+  // In any case, so that the Matrix Market reader names a miscapitalized banner.
+  if (start.slice(0, 14).toLowerCase() === '%%matrixmarket') return 'mtx'
   if (start.startsWith('{') || start.startsWith('[')) return 'json'
   return 'txt'
 }

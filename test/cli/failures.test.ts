@@ -130,6 +130,24 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(readFileSync(join(folder, 'model.json'), 'utf8')).toBe('the old model\n')
   })
 
+  it("a Matrix Market banner's words in any case are read; '%%matrixmarket' is named", async () => {
+    // Without the .mtx extension the format is told by content, in any case too.
+    writeFiles(folder, {
+      'mixed-case.dat': '%%MatrixMarket MATRIX Coordinate REAL General\n2 2 1\n1 2 5\n',
+      'lower-token.dat': '%%matrixmarket matrix coordinate real general\n2 2 1\n1 2 5\n',
+    })
+    const [mixed, lower] = await Promise.all([
+      nmfkit(folder, 'info', 'mixed-case.dat'),
+      nmfkit(folder, 'info', 'lower-token.dat'),
+    ])
+    expect(mixed.status).toBe(0)
+    expect(mixed.stdout).toContain('Matrix Market coordinate real general, kept sparse')
+    expect(oneLineFailure(lower)).toBe(
+      "nmfkit info: lower-token.dat: line 1: expected the banner to start with '%%MatrixMarket', " +
+        "so capitalized (the words after it take any case), found '%%matrixmarket'",
+    )
+  })
+
   it('a Matrix Market size no memory holds, before anything is allocated', async () => {
     const line = oneLineFailure(await nmfkit(folder, 'info', 'huge.mtx'))
     expect(line).toBe(
@@ -377,7 +395,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       'nmfkit show: option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = 2 (the ' +
         'features), found "1x\\u001b"',
       "nmfkit info: echo-words.mtx: line 1: expected the format 'coordinate' or 'array', " +
-        'found "coord\\u001b[2j"',
+        'found "coord\\u001b[2J"',
     ])
   })
 

@@ -386,6 +386,29 @@ describe('Matrix Market', () => {
     ])
   })
 
+  it("takes the banner's words in any case, as mmio.c and scipy do, but not '%%matrixmarket'", () => {
+    const mixed = '%%MatrixMarket MATRIX Coordinate REAL General\n2 2 1\n1 2 5\n'
+    const read = right(parseMatrixMarket(mixed, 'm.mtx'))
+    expect(read.header).toEqual({ format: 'coordinate', field: 'real', symmetry: 'general' })
+    expect(read.matrix.toArray()).toEqual([
+      [0, 5],
+      [0, 0],
+    ])
+    const array = '%%MatrixMarket matrix ARRAY Integer SYMMETRIC\n2 2\n1\n3\n5\n'
+    expect(right(parseMatrixMarket(array, 'a.mtx')).matrix.toArray()).toEqual([
+      [1, 3],
+      [3, 5],
+    ])
+    // The token itself is compared as written by both (strncmp in mmio.c): so here, with
+    // a message that says what is wrong rather than that there is no banner.
+    for (const token of ['%%matrixmarket', '%%MATRIXMARKET']) {
+      expect(left(parseMatrixMarket(mixed.replace('%%MatrixMarket', token), 'l.mtx'))).toBe(
+        "l.mtx: line 1: expected the banner to start with '%%MatrixMarket', so capitalized " +
+          `(the words after it take any case), found '${token}'`,
+      )
+    }
+  })
+
   it('names the line and entry of what is wrong', () => {
     expect(left(parseMatrixMarket(coordinate('general', '3 3 2\n1 1 1\n4 2 2\n'), 'r.mtx'))).toBe(
       'r.mtx: line 5, entry 2: expected a row in 1..3 and a column in 1..3, found (4, 2)',
@@ -400,6 +423,10 @@ describe('Matrix Market', () => {
     expect(
       left(parseMatrixMarket('%%MatrixMarket matrix coordinate complex general\n', 'c.mtx')),
     ).toBe("c.mtx: line 1: expected the field 'real' or 'integer' or 'pattern', found 'complex'")
+    // A word is shown as the file writes it, not lower-cased.
+    expect(
+      left(parseMatrixMarket('%%MatrixMarket Matrix Coordinate Complex General\n', 'c.mtx')),
+    ).toBe("c.mtx: line 1: expected the field 'real' or 'integer' or 'pattern', found 'Complex'")
     expect(left(parseMatrixMarket(coordinate('general', '2 2 1\n1 1 x\n'), 'v.mtx'))).toBe(
       'v.mtx: line 4, entry 1: expected the value to be a finite number, found "x"',
     )
