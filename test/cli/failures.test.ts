@@ -130,6 +130,24 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(readFileSync(join(folder, 'model.json'), 'utf8')).toBe('the old model\n')
   })
 
+  it('a --key with dots: a key with dots in its name is read; none says what it tried', async () => {
+    writeFiles(folder, { 'dotted-key.json': '{"a.b": [[1, 2]], "n": {"a": [[3]]}}\n' })
+    const [dotted, escaped, none] = await Promise.all([
+      nmfkit(folder, 'info', 'dotted-key.json', '--key', 'a.b'),
+      nmfkit(folder, 'info', 'dotted-key.json', '--key', 'a\\.b'),
+      nmfkit(folder, 'info', 'dotted-key.json', '--key', 'a.c'),
+    ])
+    for (const run of [dotted, escaped]) {
+      expect(run.status).toBe(0)
+      expect(run.stdout).toContain('file        dotted-key.json: JSON, key a\\.b, dense\n')
+      expect(run.stdout).toContain('shape       1 × 2')
+    }
+    expect(oneLineFailure(none)).toBe(
+      'nmfkit info: dotted-key.json: expected a key "a.c", found none (the document has no ' +
+        'key "a" or "a.c": it is an object with keys "a.b", "n")',
+    )
+  })
+
   it("a Matrix Market banner's words in any case are read; '%%matrixmarket' is named", async () => {
     // Without the .mtx extension the format is told by content, in any case too.
     writeFiles(folder, {

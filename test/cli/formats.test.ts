@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { Matrix } from 'nmfkit'
 import { formatDelimited, parseDelimited } from '../../cli/formats/csv.ts'
-import { jsonSyntaxError, parseJsonMatrix } from '../../cli/formats/json.ts'
+import { jsonSyntaxError, keySteps, parseJsonMatrix, showKey } from '../../cli/formats/json.ts'
 import { parseMatrixMarket } from '../../cli/formats/mtx.ts'
 import { encodeNpy, parseNpy } from '../../cli/formats/npy.ts'
 import type { CliResult } from '../../cli/errors.ts'
@@ -656,6 +656,53 @@ describe('JSON', () => {
     expect(left(parseJsonMatrix('{"meta": {"a": 1}, "counts": [[1, 2]]}', 'm.json'))).toMatch(
       /\(pick the matrix with --key, e\.g\. --key counts\)$/,
     )
+  })
+
+  it('--key reaches a key with dots in its name: a path first, else the longest key', () => {
+    const read = (text: string, key: string) => {
+      const found = right(parseJsonMatrix(text, 'k.json', key))
+      return [found.matrix.toArray()[0][0], found.key]
+    }
+    // No "a": the dots are the key's own, shown escaped as the --key that takes it.
+    expect(read('{"a.b": [[1, 2]]}', 'a.b')).toEqual([1, 'a\\.b'])
+    expect(read('{"x": {"a.b": {"c": [[2]]}}}', 'x.a.b.c')).toEqual([2, 'x.a\\.b.c'])
+    // The longest key the object has: "a.b.c" rather than "a.b" then "c".
+    expect(read('{"a.b": {"c": [[3]]}, "a.b.c": [[4]]}', 'a.b.c')).toEqual([4, 'a\\.b\\.c'])
+    // A path that exists is taken, as before; an escaped dot takes the other.
+    const both = '{"a": {"b": [[5]]}, "a.b": [[6]]}'
+    expect(read(both, 'a.b')).toEqual([5, 'a.b'])
+    expect(read(both, 'a\\.b')).toEqual([6, 'a\\.b'])
+    // A backslash is a backslash, except before a dot or one: \\ is one.
+    expect(read('{"a\\\\b": [[7]], "c\\\\": {"d": [[8]]}}', 'a\\b')).toEqual([7, 'a\\b'])
+    expect(read('{"a\\\\b": [[7]], "c\\\\": {"d": [[8]]}}', 'c\\\\.d')).toEqual([8, 'c\\\\.d'])
+    expect(left(parseJsonMatrix('{"a": {"b": 1}}', 'k.json', 'a\\.b'))).toBe(
+      'k.json: expected a key "a\\\\.b", found none (the document is an object with keys "a")',
+    )
+  })
+
+  it('--key that matches nothing says which keys it tried, and a key it passed over', () => {
+    expect(left(parseJsonMatrix('{"X": 1}', 'k.json', 'x.y.z'))).toBe(
+      'k.json: expected a key "x.y.z", found none (the document has no key "x", "x.y" or ' +
+        '"x.y.z": it is an object with keys "X")',
+    )
+    expect(left(parseJsonMatrix('{"m": {}, "m.n": {"o": [[1]]}}', 'k.json', 'm.n.o'))).toBe(
+      'k.json: expected a key "m.n.o", found none (m has no key "n" or "n.o": it is an empty ' +
+        `object; --key 'm\\.n.o' takes "m.n" rather than "m")`,
+    )
+    expect(right(parseJsonMatrix('{"m": {}, "m.n": {"o": [[1]]}}', 'k.json', 'm\\.n.o')).key).toBe(
+      'm\\.n.o',
+    )
+  })
+
+  it('keySteps and showKey read and write escaped dots and backslashes', () => {
+    expect(keySteps('expected.W')).toEqual(['expected', 'W'])
+    expect(keySteps('a\\.b.c')).toEqual(['a.b', 'c'])
+    expect(keySteps('a\\\\.b')).toEqual(['a\\', 'b'])
+    expect(keySteps('a\\b')).toEqual(['a\\b'])
+    for (const steps of [['a.b', 'c'], ['a\\', 'b'], ['a\\b'], ['x\\.', '\\\\'], ['', '.']]) {
+      expect(keySteps(showKey(steps))).toEqual(steps)
+    }
+    expect(showKey(['expected', 'W'])).toBe('expected.W')
   })
 
   it('takes only keys the document has: not toString, constructor or __proto__', () => {
