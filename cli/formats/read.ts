@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { AnyMatrix } from 'nmfkit'
 import { fileName, inputError, quotedToken, usageError, type CliResult } from '../errors.ts'
 import { rememberInput } from '../files.ts'
-import { delimiterName, parseDelimited, type DelimitedOptions } from './csv.ts'
+import { delimiterName, parseDelimited, type DelimitedOptions, type RepeatedName } from './csv.ts'
 import { parseJsonMatrix } from './json.ts'
 import { parseMatrixMarket } from './mtx.ts'
 import { parseNpy } from './npy.ts'
@@ -98,6 +98,19 @@ export const readInputBytes = (
   const bytes = gunzip(raw.right, file)
   if (E.isLeft(bytes)) return bytes
   return E.right({ file, bytes: bytes.right, gzipped: bytes.right !== raw.right })
+}
+
+/**
+ * What the description adds after `columns … left out` when a name of `--drop-columns`
+ * matched several columns, all left out: ` (2 and 3 both named 'a')`.
+ */
+const repeatedNote = (repeated: readonly RepeatedName[]): string => {
+  if (repeated.length === 0) return ''
+  const each = repeated.map(({ name, columns }) => {
+    const list = `${columns.slice(0, -1).join(', ')} and ${columns.at(-1)}`
+    return `${list} ${columns.length === 2 ? 'both' : 'all'} named ${quotedToken(name)}`
+  })
+  return ` (${each.join('; ')})`
 }
 
 /**
@@ -214,7 +227,10 @@ export const parseMatrixBytes = (
         ...(table.rowNames === undefined ? [] : ['row names']),
         ...(table.dropped.length === 0
           ? []
-          : [`column${table.dropped.length > 1 ? 's' : ''} ${table.dropped.join(', ')} left out`]),
+          : [
+              `column${table.dropped.length > 1 ? 's' : ''} ${table.dropped.join(', ')} left out` +
+                repeatedNote(table.repeatedNames),
+            ]),
       ]
       return E.right({
         file,

@@ -130,6 +130,23 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(readFileSync(join(folder, 'model.json'), 'utf8')).toBe('the old model\n')
   })
 
+  it('--drop-columns NAME with a repeated name: every such column, and the summary says so', async () => {
+    writeFiles(folder, { 'repeated.csv': 'id,a,b,a\nx,1,2,3\ny,4,5,6\nz,7,8,9\n' })
+    const [info, fit] = await Promise.all([
+      nmfkit(folder, 'info', 'repeated.csv', '--drop-columns', 'a'),
+      nmfkit(folder, 'fit', 'repeated.csv', '--drop-columns', 'a', '-k', '1', '-o', 'rep.json'),
+    ])
+    const described =
+      "repeated.csv: CSV (comma-separated), header row, row names, columns 2, 4 left out (2 and 4 both named 'a')"
+    expect(info.status).toBe(0)
+    expect(info.stdout).toContain(`file        ${described}\n`)
+    expect(info.stdout).toContain('shape       3 × 1 (samples × features)')
+    expect(fit.status).toBe(0)
+    expect(fit.stderr).toMatch(
+      /^nmfkit fit: repeated\.csv \(3×1, CSV .*\(2 and 4 both named 'a'\)\):/,
+    )
+  })
+
   it('a --key with dots: a key with dots in its name is read; none says what it tried', async () => {
     writeFiles(folder, { 'dotted-key.json': '{"a.b": [[1, 2]], "n": {"a": [[3]]}}\n' })
     const [dotted, escaped, none] = await Promise.all([

@@ -240,6 +240,22 @@ describe('delimited text', () => {
     ).toBe(2)
   })
 
+  it('drops every column a repeated name names, and says which; a number drops one', () => {
+    const text = 'id,a,b,a,a\nx,1,2,3,4\ny,5,6,7,8\n'
+    const byName = right(parseDelimited(text, 'x.csv', { dropColumns: ['a'] }))
+    expect(byName.matrix.toArray()).toEqual([[2], [6]])
+    expect(byName.columnNames).toEqual(['b'])
+    expect(byName.dropped).toEqual([2, 4, 5])
+    expect(byName.repeatedNames).toEqual([{ name: 'a', columns: [2, 4, 5] }])
+    const byNumber = right(parseDelimited(text, 'x.csv', { dropColumns: ['2'] }))
+    expect(byNumber.columnNames).toEqual(['b', 'a', 'a'])
+    expect(byNumber.repeatedNames).toEqual([])
+    // Named twice, or by name and by number too: each column once.
+    const twice = right(parseDelimited(text, 'x.csv', { dropColumns: ['a', 'a', '4'] }))
+    expect(twice.dropped).toEqual([2, 4, 5])
+    expect(twice.repeatedNames).toEqual([{ name: 'a', columns: [2, 4, 5] }])
+  })
+
   it('refuses a --drop-columns that leaves no column, with a header or without', () => {
     const cases: [string, string[], boolean?][] = [
       ['5\n', ['last']],
