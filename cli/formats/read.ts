@@ -2,13 +2,21 @@
  * Reading a matrix file of any supported format. The format comes from
  * `--format`, else the extension (`.csv`, `.tsv`, `.txt`, `.mtx`, `.npy`,
  * `.json`, each optionally `.gz`), else the first bytes. Gzip is recognized by
- * its magic bytes, whatever the name. `-` reads stdin.
+ * its magic bytes, whatever the name; a name ending in `.gz` must hold gzip.
+ * `-` reads stdin.
  */
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import type { AnyMatrix } from 'nmfkit'
-import { fileName, inputError, quotedToken, usageError, type CliResult } from '../errors.ts'
+import {
+  fileName,
+  inputError,
+  quotedBytes,
+  quotedToken,
+  usageError,
+  type CliResult,
+} from '../errors.ts'
 import { rememberInput } from '../files.ts'
 import { delimiterName, parseDelimited, type DelimitedOptions, type RepeatedName } from './csv.ts'
 import { parseJsonMatrix } from './json.ts'
@@ -76,8 +84,27 @@ const readBytes = (path: string): CliResult<Uint8Array> => {
   }
 }
 
-const gunzip = (bytes: Uint8Array, file: string): CliResult<Uint8Array> => {
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return E.right(bytes)
+/** Whether a path's name says gzip: it ends in `.gz`, in any case, as `formatOfPath` reads it. */
+const namedGzip = (path: string): boolean => /\.gz$/i.test(path)
+
+/**
+ * The bytes, gunzipped when they start with gzip's magic bytes (1f 8b), whatever the name;
+ * all members of a multi-member file, as gunzip writes them. A file named `.gz` that does
+ * not start with them is refused, showing its first bytes: read as it is, it would fail as
+ * text with no word of gzip, or, worse, be read as a matrix that its name does not promise.
+ */
+const gunzip = (bytes: Uint8Array, file: string, path: string): CliResult<Uint8Array> => {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+    if (!namedGzip(path)) return E.right(bytes)
+    const found = bytes.length === 0 ? 'an empty file' : `other bytes: ${quotedBytes(bytes)}`
+    return E.left(
+      inputError(
+        file,
+        `expected gzip data (starting with \\x1f\\x8b), as its name ends in .gz, ` +
+          `found ${found} (a file that is not compressed needs a name without .gz)`,
+      ),
+    )
+  }
   try {
     return E.right(gunzipSync(bytes))
   } catch (error) {
@@ -95,7 +122,7 @@ export const readInputBytes = (
   const raw = readBytes(path)
   if (E.isLeft(raw)) return raw
   rememberInput(path)
-  const bytes = gunzip(raw.right, file)
+  const bytes = gunzip(raw.right, file, path)
   if (E.isLeft(bytes)) return bytes
   return E.right({ file, bytes: bytes.right, gzipped: bytes.right !== raw.right })
 }

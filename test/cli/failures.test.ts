@@ -183,6 +183,36 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it('a file named .gz that holds no gzip: refused, its first bytes shown escaped', async () => {
+    // Gzip is told by its magic bytes; a name that says gzip must hold it.
+    const binary = Uint8Array.of(0x1b, 0x5b, 0x32, 0x4a, 0xe9, 0x22, 0x5c, 0x00, 0x7f, 0x0d, 0x09)
+    writeFiles(folder, {
+      'plain.csv.gz': 'garbage\n',
+      'empty.csv.gz': '',
+      'binary.npy.GZ': Buffer.concat([binary, Buffer.from(' and more than sixteen bytes')]),
+    })
+    const [plain, fit, empty, bytes] = await Promise.all([
+      nmfkit(folder, 'info', 'plain.csv.gz'),
+      nmfkit(folder, 'fit', 'plain.csv.gz', '-k', '1', '-o', 'model.json'),
+      nmfkit(folder, 'info', 'empty.csv.gz'),
+      nmfkit(folder, 'info', 'binary.npy.GZ'),
+    ])
+    const refusal = (command: string, file: string, found: string) =>
+      `nmfkit ${command}: ${file}: expected gzip data (starting with \\x1f\\x8b), as its name ` +
+      `ends in .gz, found ${found} (a file that is not compressed needs a name without .gz)`
+    expect([plain, fit, empty, bytes].map(oneLineFailure)).toEqual([
+      refusal('info', 'plain.csv.gz', 'other bytes: "garbage\\n"'),
+      refusal('fit', 'plain.csv.gz', 'other bytes: "garbage\\n"'),
+      refusal('info', 'empty.csv.gz', 'an empty file'),
+      refusal(
+        'info',
+        'binary.npy.GZ',
+        String.raw`other bytes: "\x1b[2J\xe9\"\\\x00\x7f\r\t and "…`,
+      ),
+    ])
+    expect(readFileSync(join(folder, 'model.json'), 'utf8')).toBe('the old model\n')
+  })
+
   it('a Matrix Market size no memory holds, before anything is allocated', async () => {
     const line = oneLineFailure(await nmfkit(folder, 'info', 'huge.mtx'))
     expect(line).toBe(

@@ -7,7 +7,7 @@ import { formatDelimited, parseDelimited } from '../../cli/formats/csv.ts'
 import { jsonSyntaxError, keySteps, parseJsonMatrix, showKey } from '../../cli/formats/json.ts'
 import { parseMatrixMarket } from '../../cli/formats/mtx.ts'
 import { encodeNpy, parseNpy } from '../../cli/formats/npy.ts'
-import type { CliResult } from '../../cli/errors.ts'
+import { quotedBytes, type CliResult } from '../../cli/errors.ts'
 import { decodeUtf8, firstInvalidUtf8 } from '../../cli/formats/text.ts'
 
 const right = <A>(result: CliResult<A>): A => {
@@ -926,5 +926,40 @@ describe('gzip', () => {
     const read = right(readMatrixFile(join(folder, 'x.csv.gz')))
     expect(read.description).toBe('CSV (comma-separated, gzipped)')
     expect(read.locate(1, 0)).toBe('line 2, column 1')
+  })
+
+  it('is read whatever the name, in every member, and refused under .gz when it is not', async () => {
+    const { readMatrixFile } = await import('../../cli/formats/read.ts')
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const folder = mkdtempSync(join(tmpdir(), 'nmfkit-gz-'))
+    // Gzip in a file not named .gz; two members, as `gzip -c a >> b.gz` leaves them.
+    writeFileSync(join(folder, 'hidden.csv'), gzipSync('1,2\n3,4\n'))
+    const members = Buffer.concat([gzipSync('1,2\n'), gzipSync('3,4\n'), gzipSync('5,6\n')])
+    writeFileSync(join(folder, 'members.csv.gz'), members)
+    expect(right(readMatrixFile(join(folder, 'hidden.csv'))).description).toBe(
+      'CSV (comma-separated, gzipped)',
+    )
+    expect(right(readMatrixFile(join(folder, 'members.csv.gz'))).matrix.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ])
+    writeFileSync(join(folder, 'plain.csv.gz'), '1,2\n3,4\n')
+    expect(left(readMatrixFile(join(folder, 'plain.csv.gz')))).toMatch(
+      /plain\.csv\.gz: expected gzip data \(starting with \\x1f\\x8b\), as its name ends in \.gz, found other bytes: "1,2\\n3,4\\n"/,
+    )
+  })
+})
+
+describe('quotedBytes', () => {
+  it('shows printable ASCII as it is and every other byte escaped, on one line', () => {
+    expect(quotedBytes(new TextEncoder().encode('garbage\n'))).toBe('"garbage\\n"')
+    expect(quotedBytes(Uint8Array.of(0x50, 0x4b, 3, 4, 0x22, 0x5c, 0xc3, 0xa9, 0x9b))).toBe(
+      '"PK\\x03\\x04\\"\\\\\\xc3\\xa9\\x9b"',
+    )
+    expect(quotedBytes(new Uint8Array(20).fill(0x41), 4)).toBe('"AAAA"…')
+    expect(quotedBytes(new Uint8Array(0))).toBe('""')
   })
 })
