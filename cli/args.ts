@@ -151,8 +151,12 @@ export const inputFlagsHelp = `Reading the input (--delimiter to --drop-columns:
                          the first column names the rows (default: detected; needed for
                          a first column 0,1,2,... under a named corner or no header)
   --drop-columns LIST    leave out columns: numbers from 1, 'last', or header names,
-                         comma-separated (e.g. --drop-columns last for a label column)
-  --key PATH             JSON: the dotted key of the matrix (default: X in a fixture)`
+                         comma-separated (e.g. --drop-columns last for a label column);
+                         a name leaves out every column of that name, a number one
+  --key PATH             JSON: the dotted key of the matrix (default: X in a fixture);
+                         a key with dots in its name is found too where the path is
+                         not (a.b takes {"a.b": ...} when there is no "a"), or
+                         always with the dots escaped: --key 'a\\.b'`
 
 /** The values of `inputFlags`, as parseArgs returns them. */
 export interface InputFlagValues {

@@ -79,3 +79,24 @@ export const quotedToken = (text: string): string =>
 
 /** A file's name for a message that shows it in quotes: `'a.csv'`, or `"a\nb.csv"`. */
 export const quotedFileName = (path: string): string => quotedToken(path)
+
+/**
+ * The first `count` bytes of a file for a message, in double quotes: printable ASCII as it
+ * is (`"` and `\` escaped), \n, \r and \t, and any other byte as \xNN, so that binary
+ * or text in any encoding shows on one line and reaches the terminal as nothing but
+ * these characters; `…` after them when the file has more.
+ *
+ * @example
+ * quotedBytes(new TextEncoder().encode('garbage\n')) // '"garbage\\n"'
+ * quotedBytes(Uint8Array.of(0x50, 0x4b, 3, 4)) // '"PK\\x03\\x04"'
+ */
+export const quotedBytes = (bytes: Uint8Array, count = 16): string => {
+  const named: Readonly<Record<number, string>> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t' }
+  let text = ''
+  for (const byte of bytes.subarray(0, count)) {
+    if (byte === 0x22 || byte === 0x5c) text += `\\${String.fromCharCode(byte)}`
+    else if (byte >= 0x20 && byte < 0x7f) text += String.fromCharCode(byte)
+    else text += named[byte] ?? `\\x${byte.toString(16).padStart(2, '0')}`
+  }
+  return `"${text}"${bytes.length > count ? '…' : ''}`
+}

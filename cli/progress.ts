@@ -1,7 +1,8 @@
 /**
  * Progress of a fit on stderr, fed by `onIteration`. On a terminal, a bar
- * (iteration, measure, rate, time left at most) appears once the fit has run
- * for a moment and is redrawn a few times a second; it is erased at the end.
+ * (iteration, measure, rate, time left at most, `--time-limit` included)
+ * appears once the fit has run for a moment and is redrawn a few times a
+ * second; it is erased at the end.
  * `--verbose` prints one line every N iterations instead, terminal or not.
  * `--quiet`, or stderr that is not a terminal, shows nothing.
  */
@@ -27,6 +28,18 @@ export interface ProgressSettings {
   readonly delayMs?: number
   /** The clock, in ms. @default performance.now */
   readonly now?: () => number
+  /**
+   * Bar mode: `--time-limit` in ms, from `createProgress` on. The fit stops after the
+   * iteration that passes it, so the time left shown is at most what remains of it and one
+   * iteration more, and the bar fills with the time used when that is the larger share.
+   */
+  readonly timeLimitMs?: number
+}
+
+/** Under `--time-limit`: what remains of it in ms (below 0 once passed), and its share used. */
+export interface TimeLimitLeft {
+  readonly leftMs: number
+  readonly used: number
 }
 
 /** The callback for `nmf` and what to call when the fit returns. */
@@ -63,26 +76,35 @@ export const formatMeasure = (value: number): string =>
 /**
  * The text of the bar for one moment of the fit. `msPerIteration` is measured
  * from the first iteration on (the init is not an iteration); `columns` is the
- * terminal's width, and the bar shrinks or goes so that the line fits.
+ * terminal's width, and the bar shrinks or goes so that the line fits. The time
+ * left is that of the iterations left to `maxIter`, or under a time `limit`, if
+ * less, what remains of the limit and the one iteration that passes it.
  */
 export const formatBar = (
   entry: HistoryEntry,
   maxIter: number,
   msPerIteration: number | undefined,
   columns: number,
+  limit?: TimeLimitLeft,
 ): string => {
   const digits = String(maxIter).length
   const head = `iteration ${String(entry.iteration).padStart(digits)}/${maxIter}`
+  const byIterations = (maxIter - entry.iteration) * (msPerIteration ?? 0)
+  const left =
+    limit === undefined
+      ? byIterations
+      : Math.min(byIterations, Math.max(0, limit.leftMs) + (msPerIteration ?? 0))
   const speed =
     msPerIteration === undefined
       ? ''
       : `  ${(1000 / msPerIteration).toFixed(msPerIteration > 100 ? 1 : 0)} it/s` +
-        `  ≤ ${formatDuration((maxIter - entry.iteration) * msPerIteration)} left`
+        `  ≤ ${formatDuration(left)} left`
   const tail = `  measure ${formatMeasure(entry.measure)}${speed}`
   // A fixed allowance for the tail keeps the bar's width steady as the numbers change.
   const room = Math.min(30, columns - 1 - head.length - Math.max(tail.length, 50) - 3)
   if (room < 5) return `${head}${tail}`.slice(0, Math.max(0, columns - 1))
-  const filled = Math.round((room * entry.iteration) / maxIter)
+  const share = Math.max(entry.iteration / maxIter, Math.min(1, limit?.used ?? 0))
+  const filled = Math.round(room * share)
   return `${head} [${'#'.repeat(filled)}${'-'.repeat(room - filled)}]${tail}`.slice(0, columns - 1)
 }
 
@@ -137,11 +159,18 @@ export const createProgress = (settings: ProgressSettings): Progress => {
     if (mode !== 'bar') return
     if (time - started < delayMs || (drawnAt !== undefined && time - drawnAt < 100)) return
     drawnAt = time
+    const limitMs = settings.timeLimitMs
     const line = formatBar(
       entry,
       maxIter,
       msPerIteration(entry, time),
       stream.columns !== undefined && stream.columns > 0 ? stream.columns : 80,
+      limitMs === undefined
+        ? undefined
+        : {
+            leftMs: limitMs - (time - started),
+            used: limitMs === 0 ? 1 : (time - started) / limitMs,
+          },
     )
     stream.write(`\r${line}\x1b[K`)
   }

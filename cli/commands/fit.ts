@@ -266,13 +266,15 @@ export const runFit = (args: string[]): CliResult<void> => {
   const input = loaded.right
 
   // The driver checks the signal after each iteration's callback.
+  const started = performance.now()
   const progress = createProgress({
     stream: process.stderr,
     mode: progressMode(values.quiet === true, values.verbose === true, process.stderr),
     maxIter: Number(options.right.maxIter ?? 200),
     ...(every.right === undefined ? {} : { every: every.right }),
+    // The bar's time left, from a start no earlier than the limit's: at most what remains.
+    ...(timeLimit.right === undefined ? {} : { timeLimitMs: timeLimit.right * 1000 }),
   })
-  const started = performance.now()
   const limit = new AbortController()
   const fitOptions: NmfOptions = {
     components: Number(options.right.components),

@@ -47,8 +47,17 @@ export interface DelimitedOptions {
   readonly header?: boolean
   /** Whether the first column names the rows. */
   readonly rowNames?: boolean
-  /** Columns to leave out: numbers counted from 1 in the file, `last`, or header names. */
+  /**
+   * Columns to leave out: numbers counted from 1 in the file, `last`, or header names (a
+   * name leaves out every column that has it).
+   */
   readonly dropColumns?: readonly string[]
+}
+
+/** A name of `--drop-columns` that several columns of the header have, and their numbers from 1. */
+export interface RepeatedName {
+  readonly name: string
+  readonly columns: readonly number[]
 }
 
 /** A matrix read from delimited text, with the names and positions it came with. */
@@ -60,6 +69,8 @@ export interface DelimitedTable {
   readonly rowNames?: readonly string[]
   /** The columns left out, counted from 1 in the file. */
   readonly dropped: readonly number[]
+  /** The names given to `--drop-columns` that more than one column has (all are left out). */
+  readonly repeatedNames: readonly RepeatedName[]
   /** The line (from 1) of the matrix's row `row` (from 0). */
   readonly lineOf: (row: number) => number
   /** The column (from 1) in the file of the matrix's column `col` (from 0). */
@@ -197,25 +208,31 @@ const dropByPosition = (
 const noColumnLeft = (file: string): CliResult<never> =>
   E.left(usageError(`option --drop-columns: leaves no column of ${fileName(file)} to read`))
 
-/** Adds the columns that `--drop-columns` names by their header. */
+/**
+ * Adds the columns that `--drop-columns` names by their header: every column of that name,
+ * as pandas' `drop(columns=...)` does, since a name does not tell one of them from another;
+ * the names that matched more than one column come back, to be said (a number drops one).
+ */
 const dropByName = (
   file: string,
   specs: readonly string[],
   header: readonly string[] | undefined,
   dropped: Set<number>,
-): CliResult<Set<number>> => {
-  for (const spec of specs) {
+): CliResult<readonly RepeatedName[]> => {
+  const repeated: RepeatedName[] = []
+  for (const spec of new Set(specs)) {
     if (spec === 'last' || /^\d+$/.test(spec)) continue
-    const index = header?.findIndex((name) => name.trim() === spec) ?? -1
-    if (index < 0) {
+    const matches = (header ?? []).flatMap((name, j) => (name.trim() === spec ? [j] : []))
+    if (matches.length === 0) {
       const where = header === undefined ? 'has no header row' : 'has no column of that name'
       return E.left(
         usageError(`option --drop-columns: ${quotedToken(spec)}: ${fileName(file)} ${where}`),
       )
     }
-    dropped.add(index)
+    for (const j of matches) dropped.add(j)
+    if (matches.length > 1) repeated.push({ name: spec, columns: matches.map((j) => j + 1) })
   }
-  return E.right(dropped)
+  return E.right(repeated)
 }
 
 /**
@@ -334,9 +351,9 @@ export const parseDelimited = (
       ),
     )
   }
-  const byName = dropByName(file, specs, headerCells, new Set(byPosition.right))
+  const dropped = new Set(byPosition.right)
+  const byName = dropByName(file, specs, headerCells, dropped)
   if (E.isLeft(byName)) return byName
-  const dropped = byName.right
 
   const firstCells = dataLines.map((line) => line.fields[0])
   // A first column 0, 1, 2, … counting the rows is an index, as pandas writes one, or
@@ -415,6 +432,7 @@ export const parseDelimited = (
       .filter((j) => !(rowNames && j === 0))
       .map((j) => j + 1)
       .sort((a, b) => a - b),
+    repeatedNames: byName.right,
     lineOf: (row) => dataLines[row].number,
     columnOf: (col) => columns[col] + 1,
   })

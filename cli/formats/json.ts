@@ -3,11 +3,11 @@
  * "cols", "data" }` row-major, or `{ "format": "csr", ... }`; see
  * test/fixtures/README.md), nested arrays (one per row), or any of these inside
  * a bigger document, picked by a dotted key: a fixture file's `X` is taken by
- * default, `--key expected.W` takes another.
+ * default, `--key expected.W` takes another (a key with a dot in it: see `valueAtKey`).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { fromJSON, Matrix, type AnyMatrix } from 'nmfkit'
-import { inputError, quoteCell, type CliResult } from '../errors.ts'
+import { inputError, quoteCell, quotedToken, type CliResult } from '../errors.ts'
 import { showEntries } from '../../core/errors.ts'
 import { describeValue } from '../../core/matrix.ts'
 import { notUtf8Text, placeOf, TOO_SMALL, underflows } from './text.ts'
@@ -228,7 +228,10 @@ export const withoutOperation = (message: string): string => message.replace(/^[
 /** A matrix from JSON, with the key it was found under and where its entries are. */
 export interface JsonMatrix {
   readonly matrix: AnyMatrix
-  /** The dotted path of the matrix in the document, `''` for the whole document. */
+  /**
+   * The dotted path of the matrix in the document, `''` for the whole document, as a
+   * `--key` that takes it (`showKey`: `a\.b` for the key "a.b").
+   */
   readonly key: string
   /**
    * Where the entry (row, col), counted from 0, is in the document, in its own layout, with
@@ -336,8 +339,8 @@ const csrPlace = (
 }
 
 /**
- * Reads a matrix from JSON text; `key` (dotted, e.g. `expected.W`) picks it
- * inside a bigger document.
+ * Reads a matrix from JSON text; `key` (dotted, e.g. `expected.W`; see `valueAtKey`) picks
+ * it inside a bigger document.
  *
  * @example
  * parseJsonMatrix('{"rows": 1, "cols": 2, "data": [0, 1]}', 'x.json') // Right(Matrix 1×2)
@@ -350,6 +353,102 @@ export const parseJsonMatrix = (
   const parsed = parseJsonText(text, file)
   if (E.isLeft(parsed)) return parsed
   return jsonMatrixOf(parsed.right, file, key)
+}
+
+/**
+ * The steps of a `--key`: split at its dots, except a dot after a backslash (`a\.b` is the
+ * one key `a.b`); `\\` is a backslash, and a backslash before anything else stands for
+ * itself (`a\b` is `a\b`).
+ *
+ * @example
+ * keySteps('expected.W') // ['expected', 'W']
+ * keySteps('a\\.b.c') // ['a.b', 'c']: the --key a\.b.c
+ */
+export const keySteps = (key: string): string[] => {
+  const steps: string[] = []
+  let step = ''
+  for (let i = 0; i < key.length; i++) {
+    const char = key[i]
+    if (char === '\\' && (key[i + 1] === '.' || key[i + 1] === '\\')) step += key[++i]
+    else if (char === '.') {
+      steps.push(step)
+      step = ''
+    } else step += char
+  }
+  steps.push(step)
+  return steps
+}
+
+/**
+ * Steps as a `--key` that `keySteps` reads back to them: a dot inside a step as `\.`, a
+ * backslash as `\\` where it would otherwise escape (before a dot or a backslash, or at
+ * the end of a step). Keys without dots or backslashes are as they are: `expected.W`.
+ */
+export const showKey = (steps: readonly string[]): string =>
+  steps
+    .map((step) =>
+      [...step]
+        .map((char, i) =>
+          char === '.'
+            ? '\\.'
+            : char === '\\' && (i === step.length - 1 || '.\\'.includes(step[i + 1]))
+              ? '\\\\'
+              : char,
+        )
+        .join(''),
+    )
+    .join('.')
+
+/**
+ * The value at `key` in a JSON document, by the rule of `--key`. Its steps (`keySteps`) are
+ * taken from the document down, as they always were; where a step is not a key of the
+ * object it reaches, it is joined with the steps after it, across their dots, into the
+ * longest key that object has (`--key a.b` takes `{"a.b": …}`, which has no key `a`;
+ * `--key x.a.b.c`, `{"x": {"a.b": {"c": …}}}`). So a key that exists is always taken
+ * first, and a path that took a matrix before still takes it; escaped dots (`a\.b`) choose
+ * the key "a.b" where "a" exists too. With what was taken as `steps`, or why nothing was
+ * found, saying what was tried.
+ */
+const valueAtKey = (
+  document: unknown,
+  key: string,
+): E.Either<string, { readonly value: unknown; readonly steps: readonly string[] }> => {
+  const steps = keySteps(key)
+  const taken: string[] = []
+  // The first key with dots passed over for a shorter one, as the --key that takes it, to
+  // name if the walk finds nothing.
+  let passedOver = ''
+  const failed = (why: string) => E.left(`${why}${passedOver}`)
+  let value = document
+  for (let s = 0; s < steps.length;) {
+    const where = s === 0 ? 'the document' : showKey(taken)
+    if (!isObject(value)) return failed(`${where} is ${describeJson(value)}, not an object`)
+    // The step, then the step joined with one, two, … of the next: the longest that is a key.
+    const joins = steps.slice(s).map((_, t) => steps.slice(s, s + t + 1).join('.'))
+    // Own keys only: `toString` or `__proto__` are no keys of a JSON document.
+    const object = value
+    let longest = joins.length
+    while (longest > 0 && !Object.hasOwn(object, joins[longest - 1])) longest--
+    const length = Object.hasOwn(object, joins[0]) ? 1 : longest
+    if (length === 0) {
+      if (joins.length === 1) return failed(`${where} is ${someKeys(object)}`)
+      const tried = joins.map((name) => JSON.stringify(name))
+      return failed(
+        `${where} has no key ${tried.slice(0, -1).join(', ')} or ${tried.at(-1)}: ` +
+          `it is ${someKeys(object)}`,
+      )
+    }
+    if (longest > length && passedOver === '') {
+      const other = showKey([...taken, joins[longest - 1], ...steps.slice(s + longest)])
+      passedOver =
+        `; --key ${quotedToken(other)} takes ${JSON.stringify(joins[longest - 1])} ` +
+        `rather than ${JSON.stringify(joins[0])}`
+    }
+    taken.push(joins[length - 1])
+    value = object[joins[length - 1]]
+    s += length
+  }
+  return E.right({ value, steps: taken })
 }
 
 /** The keys that make an object a matrix in the fixtures' formats, or a fixture. */
@@ -385,21 +484,15 @@ export const jsonMatrixOf = (
     )
   }
   if (path !== '') {
-    const steps = path.split('.')
-    for (let s = 0; s < steps.length; s++) {
-      const step = steps[s]
-      if (!isObject(value) || !has(value, step)) {
-        const parent = steps.slice(0, s).join('.')
-        const where = parent === '' ? 'the document' : parent
-        const found = isObject(value)
-          ? `${where} is ${someKeys(value)}`
-          : `${where} is ${describeJson(value)}, not an object`
-        return E.left(
-          inputError(file, `expected a key ${JSON.stringify(path)}, found none (${found})`),
-        )
-      }
-      value = value[step]
+    const found = valueAtKey(value, path)
+    if (E.isLeft(found)) {
+      return E.left(
+        inputError(file, `expected a key ${JSON.stringify(path)}, found none (${found.left})`),
+      )
     }
+    value = found.right.value
+    // As a --key that takes it: `a\.b` when the key "a.b" was taken whole.
+    path = showKey(found.right.steps)
   }
   const at = path === '' ? '' : `${path}: `
   const prefix = path === '' ? '' : `${path}.`

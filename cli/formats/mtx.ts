@@ -1,6 +1,7 @@
 /**
  * Matrix Market exchange format (`.mtx`), as NIST defines it: a banner
- * `%%MatrixMarket matrix <format> <field> <symmetry>`, comment lines starting
+ * `%%MatrixMarket matrix <format> <field> <symmetry>` (the four words in any
+ * case, as NIST's mmio.c reads them), comment lines starting
  * with `%`, a size line, then the entries.
  *
  * - `coordinate`: `rows cols entries`, then one `i j value` per line, indices
@@ -39,8 +40,22 @@ const MAX_DIMENSION = 2 ** 28
 /** The most entries of an array (dense) file: 2 GiB of float64. */
 const MAX_DENSE_ENTRIES = 2 ** 28
 
+/**
+ * The banner's four words after `%%MatrixMarket`, in any case, as NIST's reference reader
+ * (mmio.c) and scipy.io.mmread take them (`MATRIX Coordinate REAL General`); the token
+ * `%%MatrixMarket` itself only so capitalized, as both require it.
+ */
 const parseBanner = (line: string, file: string): CliResult<MatrixMarketHeader> => {
   const words = line.trim().split(/\s+/)
+  if (words[0] !== '%%MatrixMarket' && words[0].toLowerCase() === '%%matrixmarket') {
+    return E.left(
+      inputError(
+        file,
+        `line 1: expected the banner to start with '%%MatrixMarket', so capitalized (the ` +
+          `words after it take any case), found ${quotedToken(words[0])}`,
+      ),
+    )
+  }
   if (words[0] !== '%%MatrixMarket' || words.length !== 5) {
     return E.left(
       inputError(
@@ -51,23 +66,24 @@ const parseBanner = (line: string, file: string): CliResult<MatrixMarketHeader> 
     )
   }
   const [object, format, field, symmetry] = words.slice(1).map((word) => word.toLowerCase())
-  const expect = (what: string, found: string, allowed: readonly string[]): CliResult<never> =>
+  // A refusal shows the word as the file writes it (`'Complex'`), not lower-cased.
+  const expect = (what: string, at: number, allowed: readonly string[]): CliResult<never> =>
     E.left(
       inputError(
         file,
         `line 1: expected ${what} ${allowed.map((a) => `'${a}'`).join(' or ')}, ` +
-          `found ${quotedToken(found)}`,
+          `found ${quotedToken(words[at])}`,
       ),
     )
-  if (object !== 'matrix') return expect('the object', object, ['matrix'])
+  if (object !== 'matrix') return expect('the object', 1, ['matrix'])
   if (format !== 'coordinate' && format !== 'array')
-    return expect('the format', format, ['coordinate', 'array'])
+    return expect('the format', 2, ['coordinate', 'array'])
   if (field !== 'real' && field !== 'integer' && field !== 'pattern')
-    return expect('the field', field, ['real', 'integer', 'pattern'])
+    return expect('the field', 3, ['real', 'integer', 'pattern'])
   if (field === 'pattern' && format === 'array')
-    return expect('with the pattern field the format', format, ['coordinate'])
+    return expect('with the pattern field the format', 2, ['coordinate'])
   if (symmetry !== 'general' && symmetry !== 'symmetric')
-    return expect('the symmetry', symmetry, ['general', 'symmetric'])
+    return expect('the symmetry', 4, ['general', 'symmetric'])
   return E.right({ format, field, symmetry })
 }
 

@@ -2,8 +2,9 @@
  * NumPy's `.npy` format (versions 1, 2 and 3): the magic `\x93NUMPY`, a
  * version, a header that is a Python dict literal
  * (`{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }`), then the
- * values. Read: 2-D arrays of float64, float32, signed and unsigned integers of
- * 1 to 8 bytes, and booleans, in either byte order, C or Fortran order. Written:
+ * values. Read: 2-D arrays of float64, float32, float16 (IEEE half precision),
+ * signed and unsigned integers of 1 to 8 bytes, and booleans, in either byte
+ * order, C or Fortran order. Written:
  * float64, little-endian, C order, version 1.0.
  */
 import * as E from 'fp-ts/lib/Either.js'
@@ -19,9 +20,30 @@ interface ElementType {
   readonly read: (view: DataView, offset: number, little: boolean) => number
 }
 
+/**
+ * An IEEE 754 half-precision number from its 16 bits, exactly: 1 sign bit, 5 exponent
+ * bits (bias 15), 10 fraction bits. Exponent 0 is zero or subnormal (fraction × 2^-24),
+ * exponent 31 is ±Infinity (fraction 0) or NaN; every half is a double, so nothing rounds.
+ * (DataView.getFloat16 is newer than the Node versions nmfkit runs on.)
+ *
+ * @example
+ * halfToNumber(0x3c00) // 1
+ * halfToNumber(0x0001) // 2 ** -24, the least subnormal
+ * halfToNumber(0xfc00) // -Infinity
+ */
+export const halfToNumber = (bits: number): number => {
+  const sign = bits & 0x8000 ? -1 : 1
+  const exponent = (bits >> 10) & 0x1f
+  const fraction = bits & 0x3ff
+  if (exponent === 0) return sign * fraction * 2 ** -24
+  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN
+  return sign * (0x400 + fraction) * 2 ** (exponent - 25)
+}
+
 const elementTypes: Readonly<Record<string, ElementType>> = {
   f8: { name: 'float64', size: 8, read: (v, o, le) => v.getFloat64(o, le) },
   f4: { name: 'float32', size: 4, read: (v, o, le) => v.getFloat32(o, le) },
+  f2: { name: 'float16', size: 2, read: (v, o, le) => halfToNumber(v.getUint16(o, le)) },
   i8: { name: 'int64', size: 8, read: (v, o, le) => Number(v.getBigInt64(o, le)) },
   i4: { name: 'int32', size: 4, read: (v, o, le) => v.getInt32(o, le) },
   i2: { name: 'int16', size: 2, read: (v, o, le) => v.getInt16(o, le) },
@@ -103,7 +125,7 @@ export const parseNpy = (bytes: Uint8Array, file: string): CliResult<NpyMatrix> 
     return E.left(
       inputError(
         file,
-        `header: expected a dtype of float64, float32, (u)int8..64 or bool, ` +
+        `header: expected a dtype of float64, float32, float16, (u)int8..64 or bool, ` +
           `found ${quotedToken(descr)}`,
       ),
     )

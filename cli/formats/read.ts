@@ -2,15 +2,23 @@
  * Reading a matrix file of any supported format. The format comes from
  * `--format`, else the extension (`.csv`, `.tsv`, `.txt`, `.mtx`, `.npy`,
  * `.json`, each optionally `.gz`), else the first bytes. Gzip is recognized by
- * its magic bytes, whatever the name. `-` reads stdin.
+ * its magic bytes, whatever the name; a name ending in `.gz` must hold gzip.
+ * `-` reads stdin.
  */
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import type { AnyMatrix } from 'nmfkit'
-import { fileName, inputError, quotedToken, usageError, type CliResult } from '../errors.ts'
+import {
+  fileName,
+  inputError,
+  quotedBytes,
+  quotedToken,
+  usageError,
+  type CliResult,
+} from '../errors.ts'
 import { rememberInput } from '../files.ts'
-import { delimiterName, parseDelimited, type DelimitedOptions } from './csv.ts'
+import { delimiterName, parseDelimited, type DelimitedOptions, type RepeatedName } from './csv.ts'
 import { parseJsonMatrix } from './json.ts'
 import { parseMatrixMarket } from './mtx.ts'
 import { parseNpy } from './npy.ts'
@@ -53,7 +61,8 @@ export const sniffFormat = (bytes: Uint8Array): InputFormat => {
     .replace(/^\uFEFF/, '')
     .trimStart()
   if (bytes[0] === 0x93 && start.slice(1, 6) === 'NUMPY') return 'npy'
-  if (start.startsWith('%%MatrixMarket')) return 'mtx'
+  // In any case, so that the Matrix Market reader names a miscapitalized banner.
+  if (start.slice(0, 14).toLowerCase() === '%%matrixmarket') return 'mtx'
   if (start.startsWith('{') || start.startsWith('[')) return 'json'
   return 'txt'
 }
@@ -75,8 +84,27 @@ const readBytes = (path: string): CliResult<Uint8Array> => {
   }
 }
 
-const gunzip = (bytes: Uint8Array, file: string): CliResult<Uint8Array> => {
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return E.right(bytes)
+/** Whether a path's name says gzip: it ends in `.gz`, in any case, as `formatOfPath` reads it. */
+const namedGzip = (path: string): boolean => /\.gz$/i.test(path)
+
+/**
+ * The bytes, gunzipped when they start with gzip's magic bytes (1f 8b), whatever the name;
+ * all members of a multi-member file, as gunzip writes them. A file named `.gz` that does
+ * not start with them is refused, showing its first bytes: read as it is, it would fail as
+ * text with no word of gzip, or, worse, be read as a matrix that its name does not promise.
+ */
+const gunzip = (bytes: Uint8Array, file: string, path: string): CliResult<Uint8Array> => {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+    if (!namedGzip(path)) return E.right(bytes)
+    const found = bytes.length === 0 ? 'an empty file' : `other bytes: ${quotedBytes(bytes)}`
+    return E.left(
+      inputError(
+        file,
+        `expected gzip data (starting with \\x1f\\x8b), as its name ends in .gz, ` +
+          `found ${found} (a file that is not compressed needs a name without .gz)`,
+      ),
+    )
+  }
   try {
     return E.right(gunzipSync(bytes))
   } catch (error) {
@@ -94,9 +122,22 @@ export const readInputBytes = (
   const raw = readBytes(path)
   if (E.isLeft(raw)) return raw
   rememberInput(path)
-  const bytes = gunzip(raw.right, file)
+  const bytes = gunzip(raw.right, file, path)
   if (E.isLeft(bytes)) return bytes
   return E.right({ file, bytes: bytes.right, gzipped: bytes.right !== raw.right })
+}
+
+/**
+ * What the description adds after `columns … left out` when a name of `--drop-columns`
+ * matched several columns, all left out: ` (2 and 3 both named 'a')`.
+ */
+const repeatedNote = (repeated: readonly RepeatedName[]): string => {
+  if (repeated.length === 0) return ''
+  const each = repeated.map(({ name, columns }) => {
+    const list = `${columns.slice(0, -1).join(', ')} and ${columns.at(-1)}`
+    return `${list} ${columns.length === 2 ? 'both' : 'all'} named ${quotedToken(name)}`
+  })
+  return ` (${each.join('; ')})`
 }
 
 /**
@@ -213,7 +254,10 @@ export const parseMatrixBytes = (
         ...(table.rowNames === undefined ? [] : ['row names']),
         ...(table.dropped.length === 0
           ? []
-          : [`column${table.dropped.length > 1 ? 's' : ''} ${table.dropped.join(', ')} left out`]),
+          : [
+              `column${table.dropped.length > 1 ? 's' : ''} ${table.dropped.join(', ')} left out` +
+                repeatedNote(table.repeatedNames),
+            ]),
       ]
       return E.right({
         file,

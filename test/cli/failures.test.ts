@@ -130,6 +130,89 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(readFileSync(join(folder, 'model.json'), 'utf8')).toBe('the old model\n')
   })
 
+  it('--drop-columns NAME with a repeated name: every such column, and the summary says so', async () => {
+    writeFiles(folder, { 'repeated.csv': 'id,a,b,a\nx,1,2,3\ny,4,5,6\nz,7,8,9\n' })
+    const [info, fit] = await Promise.all([
+      nmfkit(folder, 'info', 'repeated.csv', '--drop-columns', 'a'),
+      nmfkit(folder, 'fit', 'repeated.csv', '--drop-columns', 'a', '-k', '1', '-o', 'rep.json'),
+    ])
+    const described =
+      "repeated.csv: CSV (comma-separated), header row, row names, columns 2, 4 left out (2 and 4 both named 'a')"
+    expect(info.status).toBe(0)
+    expect(info.stdout).toContain(`file        ${described}\n`)
+    expect(info.stdout).toContain('shape       3 × 1 (samples × features)')
+    expect(fit.status).toBe(0)
+    expect(fit.stderr).toMatch(
+      /^nmfkit fit: repeated\.csv \(3×1, CSV .*\(2 and 4 both named 'a'\)\):/,
+    )
+  })
+
+  it('a --key with dots: a key with dots in its name is read; none says what it tried', async () => {
+    writeFiles(folder, { 'dotted-key.json': '{"a.b": [[1, 2]], "n": {"a": [[3]]}}\n' })
+    const [dotted, escaped, none] = await Promise.all([
+      nmfkit(folder, 'info', 'dotted-key.json', '--key', 'a.b'),
+      nmfkit(folder, 'info', 'dotted-key.json', '--key', 'a\\.b'),
+      nmfkit(folder, 'info', 'dotted-key.json', '--key', 'a.c'),
+    ])
+    for (const run of [dotted, escaped]) {
+      expect(run.status).toBe(0)
+      expect(run.stdout).toContain('file        dotted-key.json: JSON, key a\\.b, dense\n')
+      expect(run.stdout).toContain('shape       1 × 2')
+    }
+    expect(oneLineFailure(none)).toBe(
+      'nmfkit info: dotted-key.json: expected a key "a.c", found none (the document has no ' +
+        'key "a" or "a.c": it is an object with keys "a.b", "n")',
+    )
+  })
+
+  it("a Matrix Market banner's words in any case are read; '%%matrixmarket' is named", async () => {
+    // Without the .mtx extension the format is told by content, in any case too.
+    writeFiles(folder, {
+      'mixed-case.dat': '%%MatrixMarket MATRIX Coordinate REAL General\n2 2 1\n1 2 5\n',
+      'lower-token.dat': '%%matrixmarket matrix coordinate real general\n2 2 1\n1 2 5\n',
+    })
+    const [mixed, lower] = await Promise.all([
+      nmfkit(folder, 'info', 'mixed-case.dat'),
+      nmfkit(folder, 'info', 'lower-token.dat'),
+    ])
+    expect(mixed.status).toBe(0)
+    expect(mixed.stdout).toContain('Matrix Market coordinate real general, kept sparse')
+    expect(oneLineFailure(lower)).toBe(
+      "nmfkit info: lower-token.dat: line 1: expected the banner to start with '%%MatrixMarket', " +
+        "so capitalized (the words after it take any case), found '%%matrixmarket'",
+    )
+  })
+
+  it('a file named .gz that holds no gzip: refused, its first bytes shown escaped', async () => {
+    // Gzip is told by its magic bytes; a name that says gzip must hold it.
+    const binary = Uint8Array.of(0x1b, 0x5b, 0x32, 0x4a, 0xe9, 0x22, 0x5c, 0x00, 0x7f, 0x0d, 0x09)
+    writeFiles(folder, {
+      'plain.csv.gz': 'garbage\n',
+      'empty.csv.gz': '',
+      'binary.npy.GZ': Buffer.concat([binary, Buffer.from(' and more than sixteen bytes')]),
+    })
+    const [plain, fit, empty, bytes] = await Promise.all([
+      nmfkit(folder, 'info', 'plain.csv.gz'),
+      nmfkit(folder, 'fit', 'plain.csv.gz', '-k', '1', '-o', 'model.json'),
+      nmfkit(folder, 'info', 'empty.csv.gz'),
+      nmfkit(folder, 'info', 'binary.npy.GZ'),
+    ])
+    const refusal = (command: string, file: string, found: string) =>
+      `nmfkit ${command}: ${file}: expected gzip data (starting with \\x1f\\x8b), as its name ` +
+      `ends in .gz, found ${found} (a file that is not compressed needs a name without .gz)`
+    expect([plain, fit, empty, bytes].map(oneLineFailure)).toEqual([
+      refusal('info', 'plain.csv.gz', 'other bytes: "garbage\\n"'),
+      refusal('fit', 'plain.csv.gz', 'other bytes: "garbage\\n"'),
+      refusal('info', 'empty.csv.gz', 'an empty file'),
+      refusal(
+        'info',
+        'binary.npy.GZ',
+        String.raw`other bytes: "\x1b[2J\xe9\"\\\x00\x7f\r\t and "…`,
+      ),
+    ])
+    expect(readFileSync(join(folder, 'model.json'), 'utf8')).toBe('the old model\n')
+  })
+
   it('a Matrix Market size no memory holds, before anything is allocated', async () => {
     const line = oneLineFailure(await nmfkit(folder, 'info', 'huge.mtx'))
     expect(line).toBe(
@@ -377,7 +460,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       'nmfkit show: option --shape: expected HEIGHTxWIDTH with HEIGHT·WIDTH = 2 (the ' +
         'features), found "1x\\u001b"',
       "nmfkit info: echo-words.mtx: line 1: expected the format 'coordinate' or 'array', " +
-        'found "coord\\u001b[2j"',
+        'found "coord\\u001b[2J"',
     ])
   })
 

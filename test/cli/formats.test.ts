@@ -4,10 +4,10 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { Matrix } from 'nmfkit'
 import { formatDelimited, parseDelimited } from '../../cli/formats/csv.ts'
-import { jsonSyntaxError, parseJsonMatrix } from '../../cli/formats/json.ts'
+import { jsonSyntaxError, keySteps, parseJsonMatrix, showKey } from '../../cli/formats/json.ts'
 import { parseMatrixMarket } from '../../cli/formats/mtx.ts'
 import { encodeNpy, parseNpy } from '../../cli/formats/npy.ts'
-import type { CliResult } from '../../cli/errors.ts'
+import { quotedBytes, type CliResult } from '../../cli/errors.ts'
 import { decodeUtf8, firstInvalidUtf8 } from '../../cli/formats/text.ts'
 
 const right = <A>(result: CliResult<A>): A => {
@@ -240,6 +240,22 @@ describe('delimited text', () => {
     ).toBe(2)
   })
 
+  it('drops every column a repeated name names, and says which; a number drops one', () => {
+    const text = 'id,a,b,a,a\nx,1,2,3,4\ny,5,6,7,8\n'
+    const byName = right(parseDelimited(text, 'x.csv', { dropColumns: ['a'] }))
+    expect(byName.matrix.toArray()).toEqual([[2], [6]])
+    expect(byName.columnNames).toEqual(['b'])
+    expect(byName.dropped).toEqual([2, 4, 5])
+    expect(byName.repeatedNames).toEqual([{ name: 'a', columns: [2, 4, 5] }])
+    const byNumber = right(parseDelimited(text, 'x.csv', { dropColumns: ['2'] }))
+    expect(byNumber.columnNames).toEqual(['b', 'a', 'a'])
+    expect(byNumber.repeatedNames).toEqual([])
+    // Named twice, or by name and by number too: each column once.
+    const twice = right(parseDelimited(text, 'x.csv', { dropColumns: ['a', 'a', '4'] }))
+    expect(twice.dropped).toEqual([2, 4, 5])
+    expect(twice.repeatedNames).toEqual([{ name: 'a', columns: [2, 4, 5] }])
+  })
+
   it('refuses a --drop-columns that leaves no column, with a header or without', () => {
     const cases: [string, string[], boolean?][] = [
       ['5\n', ['last']],
@@ -386,6 +402,29 @@ describe('Matrix Market', () => {
     ])
   })
 
+  it("takes the banner's words in any case, as mmio.c and scipy do, but not '%%matrixmarket'", () => {
+    const mixed = '%%MatrixMarket MATRIX Coordinate REAL General\n2 2 1\n1 2 5\n'
+    const read = right(parseMatrixMarket(mixed, 'm.mtx'))
+    expect(read.header).toEqual({ format: 'coordinate', field: 'real', symmetry: 'general' })
+    expect(read.matrix.toArray()).toEqual([
+      [0, 5],
+      [0, 0],
+    ])
+    const array = '%%MatrixMarket matrix ARRAY Integer SYMMETRIC\n2 2\n1\n3\n5\n'
+    expect(right(parseMatrixMarket(array, 'a.mtx')).matrix.toArray()).toEqual([
+      [1, 3],
+      [3, 5],
+    ])
+    // The token itself is compared as written by both (strncmp in mmio.c): so here, with
+    // a message that says what is wrong rather than that there is no banner.
+    for (const token of ['%%matrixmarket', '%%MATRIXMARKET']) {
+      expect(left(parseMatrixMarket(mixed.replace('%%MatrixMarket', token), 'l.mtx'))).toBe(
+        "l.mtx: line 1: expected the banner to start with '%%MatrixMarket', so capitalized " +
+          `(the words after it take any case), found '${token}'`,
+      )
+    }
+  })
+
   it('names the line and entry of what is wrong', () => {
     expect(left(parseMatrixMarket(coordinate('general', '3 3 2\n1 1 1\n4 2 2\n'), 'r.mtx'))).toBe(
       'r.mtx: line 5, entry 2: expected a row in 1..3 and a column in 1..3, found (4, 2)',
@@ -400,6 +439,10 @@ describe('Matrix Market', () => {
     expect(
       left(parseMatrixMarket('%%MatrixMarket matrix coordinate complex general\n', 'c.mtx')),
     ).toBe("c.mtx: line 1: expected the field 'real' or 'integer' or 'pattern', found 'complex'")
+    // A word is shown as the file writes it, not lower-cased.
+    expect(
+      left(parseMatrixMarket('%%MatrixMarket Matrix Coordinate Complex General\n', 'c.mtx')),
+    ).toBe("c.mtx: line 1: expected the field 'real' or 'integer' or 'pattern', found 'Complex'")
     expect(left(parseMatrixMarket(coordinate('general', '2 2 1\n1 1 x\n'), 'v.mtx'))).toBe(
       'v.mtx: line 4, entry 1: expected the value to be a finite number, found "x"',
     )
@@ -455,6 +498,38 @@ describe('NumPy .npy', () => {
     ).toEqual([[0, 1]])
   })
 
+  it('reads float16 exactly in either byte order: subnormals, ±0, ±Infinity and NaN', () => {
+    // Each half's bits and the value numpy gives them (np.uint16(bits).view('<f2')).
+    const halves: [number, number][] = [
+      [0x3c00, 1],
+      [0xc000, -2],
+      [0x3555, 0.333251953125],
+      [0x0001, 2 ** -24], // the least subnormal
+      [0x03ff, 1023 * 2 ** -24], // the largest subnormal
+      [0x0400, 2 ** -14], // the least normal
+      [0x7bff, 65504], // the largest half
+      [0x0000, 0],
+      [0x8000, -0],
+      [0x7c00, Infinity],
+      [0xfc00, -Infinity],
+      [0x7e00, NaN],
+    ]
+    for (const little of [true, false]) {
+      const data = new Uint8Array(halves.length * 2)
+      halves.forEach(([bits], q) => new DataView(data.buffer).setUint16(q * 2, bits, little))
+      const read = right(parseNpy(npy(little ? '<f2' : '>f2', false, '(3, 4)', data), 'h.npy'))
+      expect(read.dtype).toBe('float16')
+      const values = read.matrix.toArray().flat()
+      halves.forEach(([bits, value], q) => expect(values[q], bits.toString(16)).toBe(value))
+    }
+    // Fortran order, as for the other types.
+    const columns = Uint8Array.of(0x00, 0x00, 0x00, 0x42, 0x00, 0x3c, 0x00, 0x44) // 0, 3, 1, 4
+    expect(right(parseNpy(npy('<f2', true, '(2, 2)', columns), 'h.npy')).matrix.toArray()).toEqual([
+      [0, 1],
+      [3, 4],
+    ])
+  })
+
   it('writes float64 that reads back exactly, with a 64-byte aligned header', () => {
     const values = matrix([
       [0.1, 2],
@@ -476,7 +551,8 @@ describe('NumPy .npy', () => {
       'v.npy: header: expected a 2-D array (rows, cols), found shape (6,)',
     )
     expect(left(parseNpy(npy('<c16', false, '(1, 3)', data), 'c.npy'))).toBe(
-      "c.npy: header: expected a dtype of float64, float32, (u)int8..64 or bool, found '<c16'",
+      'c.npy: header: expected a dtype of float64, float32, float16, (u)int8..64 or bool, ' +
+        "found '<c16'",
     )
     expect(left(parseNpy(new TextEncoder().encode('1,2\n'), 'x.npy'))).toBe(
       'x.npy: expected a NumPy .npy file (starting with \\x93NUMPY), found other bytes',
@@ -596,6 +672,53 @@ describe('JSON', () => {
     expect(left(parseJsonMatrix('{"meta": {"a": 1}, "counts": [[1, 2]]}', 'm.json'))).toMatch(
       /\(pick the matrix with --key, e\.g\. --key counts\)$/,
     )
+  })
+
+  it('--key reaches a key with dots in its name: a path first, else the longest key', () => {
+    const read = (text: string, key: string) => {
+      const found = right(parseJsonMatrix(text, 'k.json', key))
+      return [found.matrix.toArray()[0][0], found.key]
+    }
+    // No "a": the dots are the key's own, shown escaped as the --key that takes it.
+    expect(read('{"a.b": [[1, 2]]}', 'a.b')).toEqual([1, 'a\\.b'])
+    expect(read('{"x": {"a.b": {"c": [[2]]}}}', 'x.a.b.c')).toEqual([2, 'x.a\\.b.c'])
+    // The longest key the object has: "a.b.c" rather than "a.b" then "c".
+    expect(read('{"a.b": {"c": [[3]]}, "a.b.c": [[4]]}', 'a.b.c')).toEqual([4, 'a\\.b\\.c'])
+    // A path that exists is taken, as before; an escaped dot takes the other.
+    const both = '{"a": {"b": [[5]]}, "a.b": [[6]]}'
+    expect(read(both, 'a.b')).toEqual([5, 'a.b'])
+    expect(read(both, 'a\\.b')).toEqual([6, 'a\\.b'])
+    // A backslash is a backslash, except before a dot or one: \\ is one.
+    expect(read('{"a\\\\b": [[7]], "c\\\\": {"d": [[8]]}}', 'a\\b')).toEqual([7, 'a\\b'])
+    expect(read('{"a\\\\b": [[7]], "c\\\\": {"d": [[8]]}}', 'c\\\\.d')).toEqual([8, 'c\\\\.d'])
+    expect(left(parseJsonMatrix('{"a": {"b": 1}}', 'k.json', 'a\\.b'))).toBe(
+      'k.json: expected a key "a\\\\.b", found none (the document is an object with keys "a")',
+    )
+  })
+
+  it('--key that matches nothing says which keys it tried, and a key it passed over', () => {
+    expect(left(parseJsonMatrix('{"X": 1}', 'k.json', 'x.y.z'))).toBe(
+      'k.json: expected a key "x.y.z", found none (the document has no key "x", "x.y" or ' +
+        '"x.y.z": it is an object with keys "X")',
+    )
+    expect(left(parseJsonMatrix('{"m": {}, "m.n": {"o": [[1]]}}', 'k.json', 'm.n.o'))).toBe(
+      'k.json: expected a key "m.n.o", found none (m has no key "n" or "n.o": it is an empty ' +
+        `object; --key 'm\\.n.o' takes "m.n" rather than "m")`,
+    )
+    expect(right(parseJsonMatrix('{"m": {}, "m.n": {"o": [[1]]}}', 'k.json', 'm\\.n.o')).key).toBe(
+      'm\\.n.o',
+    )
+  })
+
+  it('keySteps and showKey read and write escaped dots and backslashes', () => {
+    expect(keySteps('expected.W')).toEqual(['expected', 'W'])
+    expect(keySteps('a\\.b.c')).toEqual(['a.b', 'c'])
+    expect(keySteps('a\\\\.b')).toEqual(['a\\', 'b'])
+    expect(keySteps('a\\b')).toEqual(['a\\b'])
+    for (const steps of [['a.b', 'c'], ['a\\', 'b'], ['a\\b'], ['x\\.', '\\\\'], ['', '.']]) {
+      expect(keySteps(showKey(steps))).toEqual(steps)
+    }
+    expect(showKey(['expected', 'W'])).toBe('expected.W')
   })
 
   it('takes only keys the document has: not toString, constructor or __proto__', () => {
@@ -803,5 +926,40 @@ describe('gzip', () => {
     const read = right(readMatrixFile(join(folder, 'x.csv.gz')))
     expect(read.description).toBe('CSV (comma-separated, gzipped)')
     expect(read.locate(1, 0)).toBe('line 2, column 1')
+  })
+
+  it('is read whatever the name, in every member, and refused under .gz when it is not', async () => {
+    const { readMatrixFile } = await import('../../cli/formats/read.ts')
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const folder = mkdtempSync(join(tmpdir(), 'nmfkit-gz-'))
+    // Gzip in a file not named .gz; two members, as `gzip -c a >> b.gz` leaves them.
+    writeFileSync(join(folder, 'hidden.csv'), gzipSync('1,2\n3,4\n'))
+    const members = Buffer.concat([gzipSync('1,2\n'), gzipSync('3,4\n'), gzipSync('5,6\n')])
+    writeFileSync(join(folder, 'members.csv.gz'), members)
+    expect(right(readMatrixFile(join(folder, 'hidden.csv'))).description).toBe(
+      'CSV (comma-separated, gzipped)',
+    )
+    expect(right(readMatrixFile(join(folder, 'members.csv.gz'))).matrix.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ])
+    writeFileSync(join(folder, 'plain.csv.gz'), '1,2\n3,4\n')
+    expect(left(readMatrixFile(join(folder, 'plain.csv.gz')))).toMatch(
+      /plain\.csv\.gz: expected gzip data \(starting with \\x1f\\x8b\), as its name ends in \.gz, found other bytes: "1,2\\n3,4\\n"/,
+    )
+  })
+})
+
+describe('quotedBytes', () => {
+  it('shows printable ASCII as it is and every other byte escaped, on one line', () => {
+    expect(quotedBytes(new TextEncoder().encode('garbage\n'))).toBe('"garbage\\n"')
+    expect(quotedBytes(Uint8Array.of(0x50, 0x4b, 3, 4, 0x22, 0x5c, 0xc3, 0xa9, 0x9b))).toBe(
+      '"PK\\x03\\x04\\"\\\\\\xc3\\xa9\\x9b"',
+    )
+    expect(quotedBytes(new Uint8Array(20).fill(0x41), 4)).toBe('"AAAA"…')
+    expect(quotedBytes(new Uint8Array(0))).toBe('""')
   })
 })

@@ -1,5 +1,6 @@
 /** `nmfkit info`: what it finds in a matrix, and how it says it, in process and as a command. */
-import { rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CsrMatrix, Matrix, type AnyMatrix } from 'nmfkit'
@@ -118,6 +119,31 @@ describe.concurrent('nmfkit info on non-finite entries', () => {
     expect(run.stdout).toContain('values      min 1, max 4, mean 2.33333 (of the finite entries)')
     expect(run.stdout).toContain('non-finite  1, the first at row 2, column 1: NaN: ')
     expect(run.stdout).toContain('a fit       refused until every entry is finite; then')
+  })
+
+  it('reads a float16 .npy, naming its first Infinity as for any .npy; fit refuses it', async () => {
+    // numpy.save of np.array([[1, 0.5], [np.inf, 2]], dtype='>f2'): header and bytes by hand.
+    const dict = "{'descr': '>f2', 'fortran_order': False, 'shape': (2, 2), }"
+    const header = `${dict}${' '.repeat((64 - ((10 + dict.length + 1) % 64)) % 64)}\n`
+    const bytes = Buffer.concat([
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length, 0]),
+      Buffer.from(header, 'latin1'),
+      Buffer.from([0x3c, 0x00, 0x38, 0x00, 0x7c, 0x00, 0x40, 0x00]),
+    ])
+    writeFiles(folder, { 'half.npy': bytes })
+    const [info, fit] = await Promise.all([
+      nmfkit(folder, 'info', 'half.npy'),
+      nmfkit(folder, 'fit', 'half.npy', '-k', '1', '-o', 'half-model.json'),
+    ])
+    expect(info.status).toBe(0)
+    expect(info.stdout).toContain('file        half.npy: NumPy .npy, float16, C order\n')
+    expect(info.stdout).toContain(
+      'values      min 0.5, max 2, mean 1.16667 (of the finite entries)',
+    )
+    expect(info.stdout).toContain('non-finite  1, the first at row 2, column 1: Infinity: ')
+    expect(fit.status).toBe(2)
+    expect(fit.stderr).toMatch(/^nmfkit fit: half\.npy: row 2, column 1: expected X to be finite/)
+    expect(existsSync(join(folder, 'half-model.json'))).toBe(false)
   })
 
   it('names an Infinity of Matrix Market sums, in --json too; JSON refuses 1e400', async () => {

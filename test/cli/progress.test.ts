@@ -69,6 +69,47 @@ describe('the bar', () => {
   })
 })
 
+describe('the bar under --time-limit', () => {
+  it('says at most what remains of the limit and one iteration, not the iterations left', () => {
+    // 100,000 iterations of 10 ms would take 16 min 40 s; the limit stops the fit at 0.8 s.
+    const fake = fakes(true, 120)
+    const progress = createProgress({
+      ...fake,
+      mode: 'bar',
+      maxIter: 100_000,
+      delayMs: 500,
+      timeLimitMs: 800,
+    })
+    for (let i = 1; i <= 81; i++) {
+      fake.advance(10)
+      progress.onIteration(entry(i))
+    }
+    progress.finish()
+    const bars = fake.written.slice(0, -1)
+    // Drawn at 500, 600, 700 and 800 ms: the limit's remainder and one iteration of 10 ms.
+    expect(bars.map((bar) => /≤ (.*) left/.exec(bar)?.[1])).toEqual([
+      '310 ms',
+      '210 ms',
+      '110 ms',
+      '10 ms',
+    ])
+    // The bar (30 wide) fills with the share of the limit used, not of the iterations.
+    expect(bars[0]).toContain(`[${'#'.repeat(19)}${'-'.repeat(11)}]`)
+    expect(bars[3]).toContain(`[${'#'.repeat(30)}]`)
+  })
+
+  it('says the iterations left when they end the fit before the limit', () => {
+    expect(formatBar(entry(50), 200, 10, 100, { leftMs: 60_000, used: 0.1 })).toContain(
+      '≤ 2 s left',
+    )
+    expect(formatBar(entry(50), 200, 10, 100, { leftMs: 500, used: 0.9 })).toContain(
+      '≤ 510 ms left',
+    )
+    // Once the limit has passed, the iteration under way is what is left.
+    expect(formatBar(entry(50), 200, 10, 100, { leftMs: -5, used: 1.01 })).toContain('≤ 10 ms left')
+  })
+})
+
 describe('--verbose lines', () => {
   it('prints every N iterations and the last one, with the objective and details', () => {
     const fake = fakes(false)
