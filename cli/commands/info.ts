@@ -136,6 +136,10 @@ export const describeMatrix = (loaded: LoadedMatrix): MatrixInfo => {
 
 const count = (n: number): string => n.toLocaleString('en-US')
 
+/** A count with its noun, singular for one: `1 entry`, `2 entries`, `0 rows`. */
+const counted = (n: number, one: string, many: string): string =>
+  `${count(n)} ${n === 1 ? one : many}`
+
 const bytes = (n: number): string =>
   n < 1024
     ? `${n} B`
@@ -161,7 +165,7 @@ export const formatInfo = (info: MatrixInfo): string => {
     needs.length === 0 ? '' : `refused until every entry is ${needs.join(' and ')}; then `
   const lines = [
     `file        ${fileName(info.file)}: ${info.description}`,
-    `shape       ${info.rows} × ${info.cols} (samples × features), ${count(entries)} entries`,
+    `shape       ${info.rows} × ${info.cols} (samples × features), ${counted(entries, 'entry', 'entries')}`,
     `non-zeros   ${count(info.nonZeros)} (${((100 * info.nonZeros) / entries).toFixed(1)}%), ` +
       `stored ${stored}`,
     `values      ${
@@ -182,7 +186,8 @@ export const formatInfo = (info: MatrixInfo): string => {
         : `${count(info.nonFinite)}, the first at ${info.firstNonFinite}: ` +
           'a fit needs every entry finite'
     }`,
-    `all-zero    ${count(info.zeroRows)} rows, ${count(info.zeroColumns)} columns`,
+    `all-zero    ${counted(info.zeroRows, 'row', 'rows')}, ` +
+      counted(info.zeroColumns, 'column', 'columns'),
     `a fit       ${refused}k from 1 to ${smaller} with the default init nndsvda ` +
       `(random above ${smaller}); W ${info.rows}×k and H k×${info.cols} ` +
       `take ${bytes((info.rows + info.cols) * 8)} per component`,

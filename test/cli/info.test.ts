@@ -23,6 +23,15 @@ const loaded = (matrix: AnyMatrix): LoadedMatrix => ({
 })
 
 describe('describeMatrix and formatInfo', () => {
+  it('count one entry, row or column in the singular', () => {
+    const one = formatInfo(describeMatrix(loaded(dense([[0]]))))
+    expect(one).toContain('(samples × features), 1 entry\n')
+    expect(one).toContain('all-zero    1 row, 1 column\n')
+    const two = formatInfo(describeMatrix(loaded(dense([[0, 0]]))))
+    expect(two).toContain('(samples × features), 2 entries\n')
+    expect(two).toContain('all-zero    1 row, 2 columns\n')
+  })
+
   it('report no non-finite entry, and a fit, for a matrix of finite non-negative numbers', () => {
     const info = describeMatrix(
       loaded(
