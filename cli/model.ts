@@ -13,6 +13,7 @@ import { inputError, type CliResult } from './errors.ts'
 import { isObject, jsonMatrixOf, parseJsonText, type JsonMatrix } from './formats/json.ts'
 import { readInputBytes, type LoadedMatrix } from './formats/read.ts'
 import { decodeUtf8 } from './formats/text.ts'
+import { counted } from '../core/show.ts'
 
 export const MODEL_FORMAT = 'nmfkit-model'
 export const MODEL_VERSION = 1
@@ -162,7 +163,10 @@ export const modelOf = (document: unknown, path: string): CliResult<Model> => {
   const W = factorW?.right.matrix
   if (W !== undefined && W.cols !== H.rows) {
     return E.left(
-      inputError(path, `expected W to have ${H.rows} columns (the rows of H), found ${W.cols}`),
+      inputError(
+        path,
+        `expected W to have ${counted(H.rows, 'column', 'columns')} (the rows of H), found ${W.cols}`,
+      ),
     )
   }
   const solver = isObject(document.solver) ? document.solver.name : undefined

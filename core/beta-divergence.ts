@@ -43,6 +43,7 @@ import { copyOut, F64, fastModule, layout } from './wasm.ts'
 import { describeValue, Matrix, valuesOf } from './matrix.ts'
 import { showShape } from './matrix-shared.ts'
 import { MIN_NORMAL } from './scaled.ts'
+import { counted } from './show.ts'
 import { checkNonNegative } from './validate.ts'
 
 /** float64's machine epsilon, 2⁻⁵²: the floor of W·H and of a zero denominator. */
@@ -441,9 +442,9 @@ export const betaDivergence = (
     E.bind('h', () => E.mapLeft(concerning('H'))(asDense(operation, 'H', H))),
     E.chain(({ x, w, h }) => {
       const shapes: Array<[string, boolean, string, Matrix]> = [
-        ['W', w.rows === x.rows, `${x.rows} rows (X's samples)`, w],
-        ['H', h.cols === x.cols, `${x.cols} columns (X's features)`, h],
-        ['H', h.rows === w.cols, `${w.cols} row${w.cols === 1 ? '' : 's'} (W's columns)`, h],
+        ['W', w.rows === x.rows, `${counted(x.rows, 'row', 'rows')} (X's samples)`, w],
+        ['H', h.cols === x.cols, `${counted(x.cols, 'column', 'columns')} (X's features)`, h],
+        ['H', h.rows === w.cols, `${counted(w.cols, 'row', 'rows')} (W's columns)`, h],
       ]
       for (const [what, fits, expected, factor] of shapes) {
         if (!fits) {

@@ -4,6 +4,16 @@
  */
 
 /**
+ * A count with its noun, singular for one.
+ *
+ * @example
+ * counted(1, 'row', 'rows') // '1 row'
+ * counted(3, 'entry', 'entries') // '3 entries'
+ */
+export const counted = (n: number, one: string, many: string): string =>
+  `${n} ${n === 1 ? one : many}`
+
+/**
  * A number with 4 significant digits, in e-notation below 1e-3 and from 1e6 on.
  *
  * @example

@@ -19,6 +19,7 @@ import type { Matrix } from '../core/matrix.ts'
 import { showShape } from '../core/matrix-shared.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { checkFinite, checkNonNegative } from '../core/validate.ts'
+import { counted } from '../core/show.ts'
 
 /** The two factors a comparator reads; a `Factorization` is one. */
 export interface FactorPair {
@@ -187,7 +188,7 @@ export const checkFits = (operation: string, side: 'a' | 'b', pair: FactorPair):
           shapeMismatch(
             operation,
             `H of the ${side === 'a' ? 'first' : 'second'} factorization`,
-            `${pair.W.cols} rows (as W has ${pair.W.cols} columns)`,
+            `${counted(pair.W.cols, 'row', 'rows')} (as W has ${counted(pair.W.cols, 'column', 'columns')})`,
             showShape(pair.H.rows, pair.H.cols),
           ),
         ),

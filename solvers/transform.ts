@@ -26,6 +26,7 @@ import { describeValue, Matrix, valuesOf } from '../core/matrix.ts'
 import { showShape } from '../core/matrix-shared.ts'
 import { attempt } from '../core/guarded.ts'
 import { createRng } from '../core/rng.ts'
+import { counted } from '../core/show.ts'
 import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
 import { withResidentScope } from '../core/wasm.ts'
 import { defineSolver } from '../dsl/define.ts'
@@ -152,7 +153,7 @@ const fitW = <R extends string, C extends string>(
               shapeMismatch(
                 operation,
                 'X',
-                `${H.cols} columns (the features of H, ${showShape(H.rows, H.cols)})`,
+                `${counted(H.cols, 'column', 'columns')} (the features of H, ${showShape(H.rows, H.cols)})`,
                 `shape ${showShape(X.rows, X.cols)}`,
               ),
             ),
@@ -267,7 +268,7 @@ export const inverseTransform = <R extends string, K extends string, C extends s
               shapeMismatch(
                 'inverseTransform',
                 'H',
-                `${w.cols} rows (W's columns)`,
+                `${counted(w.cols, 'row', 'rows')} (W's columns)`,
                 `shape ${showShape(h.rows, h.cols)}`,
               ),
             ),

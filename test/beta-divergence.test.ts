@@ -290,6 +290,12 @@ describe('errors', () => {
       "betaDivergence: expected W to have 2 rows (X's samples), found 1×1",
     ],
     [
+      'W of two rows for X of one',
+      () => betaDivergence(matrix([[1, 2]]), W, H, 1),
+      'ShapeMismatch',
+      "betaDivergence: expected W to have 1 row (X's samples), found 2×1",
+    ],
+    [
       'H with the wrong number of columns',
       () => betaDivergence(X, W, matrix([[1, 1, 1]]), 1),
       'ShapeMismatch',

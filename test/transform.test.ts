@@ -123,6 +123,12 @@ describe('transform', () => {
       'transform: expected X to have 3 columns (the features of H, 1×3), found shape 5×4',
     ],
     [
+      'X with other features than an H of one feature',
+      () => transform(X, matrix([[1]])),
+      'ShapeMismatch',
+      'transform: expected X to have 1 column (the features of H, 1×1), found shape 5×4',
+    ],
+    [
       'a solver that is null (it was called an object)',
       () => transform(X, matrix([[1, 2, 3, 1]]), { solver: null as never }),
       'Unsupported',

@@ -19,6 +19,7 @@ import { isModelDocument, modelOf } from '../model.ts'
 import { componentsPng, componentsPngSize, MAX_PNG_PIXELS } from '../png.ts'
 import { componentsSvg, MAX_SVG_PIXELS } from '../svg.ts'
 import { parseShape, type ImageShape, type TileOptions } from '../tiles.ts'
+import { counted } from '../../core/show.ts'
 
 export const showUsage = `usage: nmfkit show MODEL [--shape HxW] [-o FILE] [options]
 
@@ -268,7 +269,7 @@ export const runShow = (args: string[]): CliResult<void> => {
   const labels = shares(W, H)?.map((share, t) => `${t + 1} · ${share}`)
   const title =
     values.title ??
-    `${H.rows} components of ${basename(file)} ` +
+    `${counted(H.rows, 'component', 'components')} of ${basename(file)} ` +
       `(${shape.right.height}×${shape.right.width})` +
       (labels === undefined ? '' : ', % of W·H')
   const content = png

@@ -5,6 +5,7 @@
  * writes W·H, the samples rebuilt from their coefficients.
  */
 import { parseArgs } from 'node:util'
+import { counted } from '../../core/show.ts'
 import * as E from 'fp-ts/lib/Either.js'
 import {
   inverseTransform,
@@ -294,7 +295,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
     return E.left(
       inputError(
         input.file,
-        `expected ${H.cols} columns (the features of ${fileName(values.model)}), ` +
+        `expected ${counted(H.cols, 'column', 'columns')} (the features of ${fileName(values.model)}), ` +
           `found ${input.matrix.cols}`,
       ),
     )
@@ -357,7 +358,8 @@ export const runTransform = (args: string[]): CliResult<void> => {
     const status = fit.converged ? 'converged' : `did not converge in ${iterations(fit.nIter)}`
     process.stderr.write(
       `nmfkit transform: ${fileName(input.file)}: ` +
-        `${input.matrix.rows} samples on ${H.rows} components ` +
+        `${counted(input.matrix.rows, 'sample', 'samples')} on ` +
+        `${counted(H.rows, 'component', 'components')} ` +
         `(${fit.solver.name}): reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
         `after ${iterations(fit.nIter)} (${status}, tol ${tol}) ` +
         `in ${formatDuration(performance.now() - started)}\n`,

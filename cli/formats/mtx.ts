@@ -18,6 +18,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { CsrMatrix, Matrix, type AnyMatrix } from 'nmfkit'
 import { inputError, quoteCell, quotedToken, type CliResult } from '../errors.ts'
 import { showEntries } from '../../core/errors.ts'
+import { counted } from '../../core/show.ts'
 import { notUtf8Text, TOO_SMALL, underflows } from './text.ts'
 
 /** The banner's words, lower-cased. */
@@ -302,7 +303,7 @@ const readArray = (
       return E.left(
         inputError(
           file,
-          `${where}: expected ${expected} values (as the size line says), found more`,
+          `${where}: expected ${counted(expected, 'value', 'values')} (as the size line says), found more`,
         ),
       )
     }

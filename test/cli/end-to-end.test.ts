@@ -299,7 +299,7 @@ describe.concurrent('nmfkit transform, compare, show and info on what fit wrote'
     ])
     expect(svg).toMatchObject({ status: 0, stderr: '' })
     expect(png).toMatchObject({ status: 0, stderr: '' })
-    expect(read('wide.svg')).toContain('>1 components of wide.npy (256×512)</text>')
+    expect(read('wide.svg')).toContain('>1 component of wide.npy (256×512)</text>')
     const bytes = readFileSync(join(folder, 'wide.png'))
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([4 + 512 + 4, 4 + 256 + 4])
   })
