@@ -1,8 +1,7 @@
 /**
  * Matrix Market exchange format (`.mtx`), as NIST defines it: a banner
  * `%%MatrixMarket matrix <format> <field> <symmetry>` (the four words in any
- * case, as NIST's mmio.c reads them), comment lines starting
- * with `%`, a size line, then the entries.
+ * case), comment lines starting with `%`, a size line, then the entries.
  *
  * - `coordinate`: `rows cols entries`, then one `i j value` per line, indices
  *   from 1; read into a `CsrMatrix` (duplicates are summed, as SciPy does).
@@ -42,9 +41,9 @@ const MAX_DIMENSION = 2 ** 28
 const MAX_DENSE_ENTRIES = 2 ** 28
 
 /**
- * The banner's four words after `%%MatrixMarket`, in any case, as NIST's reference reader
- * (mmio.c) and scipy.io.mmread take them (`MATRIX Coordinate REAL General`); the token
- * `%%MatrixMarket` itself only so capitalized, as both require it.
+ * The banner's four words after `%%MatrixMarket`, in any case (`MATRIX Coordinate REAL
+ * General` reads as `matrix coordinate real general`); the token `%%MatrixMarket` itself
+ * only so capitalized, as the format writes it.
  */
 const parseBanner = (line: string, file: string): CliResult<MatrixMarketHeader> => {
   const words = line.trim().split(/\s+/)
