@@ -7,12 +7,7 @@
  *
  * Vectors are matrices with a unit dimension named `One`: a column of W is an
  * `Expr<'samples', One>`, a number an `Expr<One, One>` (`Scalar`). Elementwise
- * operations broadcast such operands along their unit dimensions. At run time
- * a dimension is a unit one by how the value was made (a number, `row`,
- * `column`, `entry`, a reduction, `rowSums`, `columnSums`, and what
- * elementwise work, transposes and products make of those), never by its size
- * alone: a lifted matrix of one row is a matrix, and stretching it over one of
- * four rows is a `ShapeMismatch`; `lift(m).row(0)` makes it a row vector.
+ * operations broadcast such operands along their unit dimensions.
  *
  * @example
  * const next = lift(W).mul(lift(X).timesTransposed(lift(H))).div(lift(W).times(gram(H)))

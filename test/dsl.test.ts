@@ -55,14 +55,13 @@ const exprArb = (rows: number, cols: number, depth: number): fc.Arbitrary<Expr> 
   const leaf = fc.oneof(
     matrixArb(rows, cols).map((m) => lift(m)),
     matrixArb(cols, rows).map((m) => lift(m).t()),
-    // A column of a wider matrix plus a row vector (a one-row matrix made one by row(0)):
-    // both broadcast to rows×cols.
+    // A column of a wider matrix plus a row vector: both broadcast to rows×cols.
     fc
       .tuple(fc.nat(2), matrixArb(1, cols))
       .chain(([extra, row]) =>
         fc
           .tuple(fc.nat(cols + extra - 1), matrixArb(rows, cols + extra))
-          .map(([j, m]) => (lift(m).column(j) as Expr).plus(lift(row).row(0))),
+          .map(([j, m]) => (lift(m).column(j) as Expr).plus(lift(row))),
       ),
   )
   if (depth === 0) return leaf
@@ -76,9 +75,8 @@ const exprArb = (rows: number, cols: number, depth: number): fc.Arbitrary<Expr> 
         sub(rows, cols),
         fc.oneof(
           sub(rows, cols),
-          // Vectors (a one-column or one-row value made one), which broadcast.
-          sub(rows, 1).map((v) => v.column(0)),
-          sub(1, cols).map((v) => v.row(0)),
+          sub(rows, 1),
+          sub(1, cols),
           fc.double({ min: -3, max: 3, noNaN: true }),
         ),
       )
@@ -485,64 +483,6 @@ describe('values, updates and errors', () => {
     expect(E.isLeft(sum) && sum.left.message).toBe(
       'Expr.add: expected the right operand to have shape 2×3 or a broadcast of it, found 1×2',
     )
-  })
-
-  it('a one-row or one-column matrix is not stretched over another: only a vector is', () => {
-    // One sample against four: the same names, so only the sizes can tell.
-    const sample = lift(unwrap(Matrix.fromArrays<'samples', 'features'>([[1, 2, 3]])))
-    const four = lift(
-      unwrap(
-        Matrix.fromArrays<'samples', 'features'>([
-          [1, 1, 1],
-          [2, 2, 2],
-          [3, 3, 3],
-          [4, 4, 4],
-        ]),
-      ),
-    )
-    const difference = evaluate(sample.minus(four))
-    expect(E.isLeft(difference) && difference.left.message).toBe(
-      'Expr.sub: expected the left operand to have shape 4×3 or a broadcast of it, found a ' +
-        '1×3 matrix, which broadcasts only as a row vector (lift(m).row(0), columnSums())',
-    )
-    const dot = value(sample.dot(four))
-    expect(E.isLeft(dot) && dot.left._tag).toBe('ShapeMismatch')
-    const column = lift(unwrap(Matrix.fromArrays<'samples', 'features'>([[1], [2], [3], [4]])))
-    const wide = evaluate(four.mul(column))
-    expect(E.isLeft(wide) && wide.left.message).toBe(
-      'Expr.mul: expected the right operand to have shape 4×3 or a broadcast of it, found a ' +
-        '4×1 matrix, which broadcasts only as a column vector (lift(m).column(0), rowSums())',
-    )
-    const one = lift(unwrap(Matrix.fromArrays<'samples', 'features'>([[5]])))
-    const plusOne = evaluate(four.plus(one))
-    expect(E.isLeft(plusOne) && plusOne.left.message).toContain(
-      'found a 1×1 matrix, which broadcasts only as a number or an entry',
-    )
-    // Made vectors, they broadcast, as their types (One) say.
-    expect(unwrap(evaluate(four.minus(sample.row(0)))).toArray()).toEqual([
-      [0, -1, -2],
-      [1, 0, -1],
-      [2, 1, 0],
-      [3, 2, 1],
-    ])
-    expect(unwrap(evaluate(four.mul(column.column(0)))).toArray()).toEqual([
-      [1, 1, 1],
-      [4, 4, 4],
-      [9, 9, 9],
-      [16, 16, 16],
-    ])
-    expect(unwrap(evaluate(four.plus(one.entry(0, 0)))).toArray()[0]).toEqual([6, 6, 6])
-    expect(unwrap(evaluate(four.minus(four.columnSums()))).toArray()[0]).toEqual([-9, -9, -9])
-    // What is made of vectors stays one; what a matrix takes part in does not.
-    expect(unwrap(evaluate(four.plus(sample.row(0).mul(4).sqrt()))).toArray()[3]).toEqual([
-      6,
-      4 + Math.sqrt(8),
-      4 + Math.sqrt(12),
-    ])
-    const mixed = evaluate(four.plus(sample.plus(sample.row(0))))
-    expect(E.isLeft(mixed) && mixed.left._tag).toBe('ShapeMismatch')
-    // Equal shapes need no stretching, vectors or not.
-    expect(unwrap(evaluate(sample.plus(sample.row(0)))).toArray()).toEqual([[2, 4, 6]])
   })
 
   it('value of an expression that is not 1×1 is a Left naming its shape, not its first entry', () => {
