@@ -485,6 +485,41 @@ describe('values, updates and errors', () => {
     )
   })
 
+  it('stretches any operand along a dimension of size 1, whatever its names say', () => {
+    // A vector the DSL made, evaluated and lifted again (typed Matrix<One, C>), and a
+    // one-row matrix typed samples×features: the run time sees only their sizes.
+    const four = lift(
+      unwrap(
+        Matrix.fromArrays<'samples', 'features'>([
+          [1, 1],
+          [2, 2],
+          [3, 3],
+          [4, 4],
+        ]),
+      ),
+    )
+    const sums = lift(unwrap(evaluate(four.columnSums())))
+    expect(unwrap(evaluate(four.div(sums))).toArray()[3]).toEqual([0.4, 0.4])
+    const sample = lift(unwrap(Matrix.fromArrays<'samples', 'features'>([[1, 2]])))
+    expect(unwrap(evaluate(four.minus(sample))).toArray()).toEqual([
+      [0, -1],
+      [1, 0],
+      [2, 1],
+      [3, 2],
+    ])
+    // Sizes other than 1 that differ are a mismatch.
+    const three = lift(
+      unwrap(
+        Matrix.fromArrays<'samples', 'features'>([
+          [1, 1],
+          [2, 2],
+          [3, 3],
+        ]),
+      ),
+    )
+    expect(E.isLeft(evaluate(four.minus(three)))).toBe(true)
+  })
+
   it('value of an expression that is not 1×1 is a Left naming its shape, not its first entry', () => {
     const notScalar = lift(
       unwrap(
