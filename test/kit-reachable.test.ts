@@ -163,6 +163,31 @@ describe('deepChangeSince finds no change where there is none', () => {
     expect(reads).toBe(0)
   })
 
+  it("takes a getter's cached value for what the getter gives, not for a change", () => {
+    // A class whose getter computes on its first read and keeps the result as the object's
+    // own property: the state a step is given gains that property, and nothing else.
+    class Lazy {
+      constructor(readonly values: Float64Array) {}
+      get total(): number {
+        const total = this.values.reduce((a, b) => a + b, 0)
+        Object.defineProperty(this, 'total', { value: total })
+        return total
+      }
+    }
+    const lazy = new Lazy(new Float64Array([1, 2]))
+    const before = deepSnapshot(lazy, 'state')
+    expect(lazy.total).toBe(3)
+    expect(Object.hasOwn(lazy, 'total')).toBe(true)
+    expect(deepChangeSince(before, lazy)).toBeUndefined()
+    // A property of another name is a change; so is a change of the values it was made of.
+    Object.defineProperty(lazy, 'other', { value: 1, enumerable: true })
+    expect(deepChangeSince(before, lazy)).toBe('state.other was absent, is 1')
+    const plain = new Lazy(new Float64Array([1, 2]))
+    const snapshot = deepSnapshot(plain, 'state')
+    plain.values[0] = 5
+    expect(deepChangeSince(snapshot, plain)).toBe('state.values[0] was 1, is 5')
+  })
+
   it('follows a cycle once, and finds a change made through it', () => {
     interface Node {
       n: number

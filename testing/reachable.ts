@@ -14,8 +14,11 @@
  * - arrays and other objects: their own properties, string and symbol keys, enumerable or
  *   not (an array's `length` among them): a value changed, a property added or deleted. An
  *   accessor (a getter or setter) is compared by its functions and never called, so what a
- *   getter returns is not compared. Private fields (`#x`) and internal slots (a `Date`'s
- *   time, a `WeakMap`'s entries) cannot be read and are not compared;
+ *   getter returns is not compared. A property added under the name of a getter of the
+ *   object's prototype is a cache of what that getter gives (filled on its first read) and
+ *   is not a change. Private fields (`#x`) and internal slots (a `Date`'s time, a
+ *   `WeakMap`'s entries) cannot be read and are not compared. A `Map` or an array used as
+ *   a cache and filled during a step is a change;
  * - a `Map` or `Set`: its size, and its keys and values in order;
  * - for every object, which object it is: a property that holds another object than before
  *   (equal or not) has changed, and so has an object's prototype.
@@ -205,6 +208,19 @@ const elementsChange = (
   return undefined
 }
 
+/** Whether a getter of `key` stands on the prototype chain from `prototype`. */
+const cachesGetter = (prototype: object | null, key: PropertyKey): boolean => {
+  try {
+    for (let at = prototype; at !== null; at = Reflect.getPrototypeOf(at)) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(at, key)
+      if (descriptor !== undefined) return descriptor.get !== undefined
+    }
+  } catch {
+    return false
+  }
+  return false
+}
+
 /** The first change of an object: its prototype, a property, or a Map's or Set's entries. */
 const objectChange = (
   node: Extract<Node, { kind: 'object' }>,
@@ -243,6 +259,9 @@ const objectChange = (
   }
   for (const key of keys) {
     if (node.properties.has(key)) continue
+    // A value cached where a getter of the prototype's stood (a getter that, on its first
+    // read, defines its result as the object's own property) is what the getter gives.
+    if (cachesGetter(prototype, key)) continue
     const descriptor = Reflect.getOwnPropertyDescriptor(object, key)
     const is = descriptor && 'value' in descriptor ? show(descriptor.value) : 'an accessor'
     return `${pathOf(path, key, Array.isArray(object))} was absent, is ${is}`
