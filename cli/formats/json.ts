@@ -399,6 +399,12 @@ export const showKey = (steps: readonly string[]): string =>
     )
     .join('.')
 
+/** A key of a document as a `--key` value to type: as it is if plain, else quoted (`'a\.b'`). */
+const keyArgument = (key: string): string => {
+  const shown = showKey([key])
+  return /^[\w-]+$/.test(shown) ? shown : quotedToken(shown)
+}
+
 /**
  * The value at `key` in a JSON document, by the rule of `--key`. Its steps (`keySteps`) are
  * taken from the document down, as they always were; where a step is not a key of the
@@ -411,9 +417,8 @@ export const showKey = (steps: readonly string[]): string =>
  */
 const valueAtKey = (
   document: unknown,
-  key: string,
+  steps: readonly string[],
 ): E.Either<string, { readonly value: unknown; readonly steps: readonly string[] }> => {
-  const steps = keySteps(key)
   const taken: string[] = []
   // The first key with dots passed over for a shorter one, as the --key that takes it, to
   // name if the walk finds nothing.
@@ -479,12 +484,20 @@ export const jsonMatrixOf = (
         file,
         'expected a matrix: nested arrays, an object { rows, cols, data } or a fixture ' +
           `with the key X; found ${someKeys(document)}` +
-          (likely === undefined ? '' : ` (pick the matrix with --key, e.g. --key ${likely})`),
+          (likely === undefined
+            ? ''
+            : ` (pick the matrix with --key, e.g. --key ${keyArgument(likely)})`),
       ),
     )
   }
   if (path !== '') {
-    const found = valueAtKey(value, path)
+    let found = valueAtKey(value, keySteps(path))
+    if (E.isLeft(found) && path.includes('\\')) {
+      // Its backslashes as they are, as --key read them before it took escapes: a key
+      // `tail\` then `b` was `--key tail\.b`, and still is where nothing else matches.
+      const literal = valueAtKey(value, path.split('.'))
+      if (E.isRight(literal)) found = literal
+    }
     if (E.isLeft(found)) {
       return E.left(
         inputError(file, `expected a key ${JSON.stringify(path)}, found none (${found.left})`),

@@ -672,6 +672,10 @@ describe('JSON', () => {
     expect(left(parseJsonMatrix('{"meta": {"a": 1}, "counts": [[1, 2]]}', 'm.json'))).toMatch(
       /\(pick the matrix with --key, e\.g\. --key counts\)$/,
     )
+    // As a --key that takes it: "a.b" beside "a" is a\.b, quoted for the shell.
+    expect(left(parseJsonMatrix('{"a.b": [[1]], "a": {"b": [[2]]}}', 'd.json'))).toMatch(
+      /\(pick the matrix with --key, e\.g\. --key 'a\\\.b'\)$/,
+    )
   })
 
   it('--key reaches a key with dots in its name: a path first, else the longest key', () => {
@@ -694,6 +698,11 @@ describe('JSON', () => {
     expect(left(parseJsonMatrix('{"a": {"b": 1}}', 'k.json', 'a\\.b'))).toBe(
       'k.json: expected a key "a\\\\.b", found none (the document is an object with keys "a")',
     )
+    // A --key written before backslashes escaped, which the escapes would misread: its
+    // backslashes as they are, where nothing else matches. "tail\" then "b"; "a\\b".
+    const older = '{"tail\\\\": {"b": [[9]]}, "a\\\\\\\\b": [[10]]}'
+    expect(read(older, 'tail\\.b')).toEqual([9, 'tail\\\\.b'])
+    expect(read(older, 'a\\\\b')).toEqual([10, 'a\\\\\\b'])
   })
 
   it('--key that matches nothing says which keys it tried, and a key it passed over', () => {
