@@ -33,6 +33,7 @@ import { frobeniusError, frobeniusErrorOf, squaredFrobeniusError } from './diver
 import {
   concerning,
   invalidOption,
+  overflow,
   shapeMismatch,
   unsupported,
   type NmfError,
@@ -421,6 +422,26 @@ export const checkBetaDomain = <M extends AnyMatrix>(
 }
 
 /**
+ * A divergence as `betaDivergence` returns it: finite, or an overflow error. Its sums of
+ * x^β, x·y^(β−1) and y^β (or, for β = 2, of squares) can each pass the largest double where
+ * the entries are large or β is: then the divergence is Infinity, or NaN where two of them
+ * did (∞ − ∞), and neither is a value to return.
+ */
+const finiteDivergence = (operation: string, divergence: number, beta: BetaLoss): Result<number> =>
+  Number.isFinite(divergence)
+    ? E.right(divergence)
+    : E.left(
+        overflow(
+          operation,
+          'the divergence',
+          divergence,
+          `its sums for ${showBeta(betaOf(beta))} passed the largest double ` +
+            `(1.80e308): scale X, W and H toward 1` +
+            (betaOf(beta) > 2 ? ', or use a betaLoss in [0, 2]' : ''),
+        ),
+      )
+
+/**
  * The beta-divergence d_β(X | W·H) for X (samples×features, dense or CSR),
  * W (samples×k) and H (k×features); `reconstructionError` is sqrt(2·d).
  *
@@ -467,7 +488,9 @@ export const betaDivergence = (
         E.chain(() => E.mapLeft(concerning('W'))(checkNonNegative(operation, 'W', w))),
         E.chain(() => E.mapLeft(concerning('H'))(checkNonNegative(operation, 'H', h))),
         E.chain(() => checkBetaDomain(operation, x, betaOf(beta))),
-        E.map(() => unsafeBetaDivergence(x, w, h, betaOf(beta))),
+        E.chain(() =>
+          finiteDivergence(operation, unsafeBetaDivergence(x, w, h, betaOf(beta)), beta),
+        ),
       )
     }),
   )

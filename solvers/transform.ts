@@ -15,6 +15,7 @@ import type { AnyMatrix } from '../core/csr.ts'
 import {
   concerning,
   invalidOption,
+  overflow,
   shapeMismatch,
   showIterations,
   showNumber,
@@ -262,7 +263,7 @@ export const inverseTransform = <R extends string, K extends string, C extends s
     E.bind('h', () => E.mapLeft(concerning('H'))(asDense('inverseTransform', 'H', H))),
     E.chain(({ w, h }) =>
       h.rows === w.cols
-        ? (w.times(h) as Result<Matrix<R, C>>)
+        ? E.right({ w, h })
         : E.left(
             concerning('H')(
               shapeMismatch(
@@ -271,6 +272,26 @@ export const inverseTransform = <R extends string, K extends string, C extends s
                 `${counted(w.cols, 'row', 'rows')} (W's columns)`,
                 `shape ${showShape(h.rows, h.cols)}`,
               ),
+            ),
+          ),
+    ),
+    // Factors as a fit makes them, as nmf and transform check theirs: finite, ≥ 0.
+    E.chainFirst(({ w }) =>
+      E.mapLeft(concerning('W'))(checkNonNegative('inverseTransform', 'W', w)),
+    ),
+    E.chainFirst(({ h }) =>
+      E.mapLeft(concerning('H'))(checkNonNegative('inverseTransform', 'H', h)),
+    ),
+    E.chain(({ w, h }) => w.times(h) as Result<Matrix<R, C>>),
+    E.chain((product) =>
+      valuesOf(product).every(Number.isFinite)
+        ? E.right(product)
+        : E.left(
+            overflow(
+              'inverseTransform',
+              'W·H',
+              Infinity,
+              'its sums passed the largest double (1.80e308); scale W or H down',
             ),
           ),
     ),

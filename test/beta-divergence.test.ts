@@ -354,6 +354,30 @@ describe('errors', () => {
     expect(error.message).toContain(message)
   })
 
+  it('refuses a divergence beyond the doubles, NaN from ∞ − ∞ included, instead of returning it', () => {
+    // x^β and y^β both overflow: their difference was returned as Right(NaN).
+    const nan = failure(betaDivergence([[2]], [[1]], [[3]], 1000))
+    expect(nan).toMatchObject({ _tag: 'NonFiniteInput', row: -1, col: -1 })
+    expect(nan.message).toBe(
+      'betaDivergence: expected the divergence to be finite, found NaN; its sums for β = 1000 ' +
+        'passed the largest double (1.80e308): scale X, W and H toward 1, or use a betaLoss ' +
+        'in [0, 2]',
+    )
+    expect(Number.isNaN((nan as { value: number }).value)).toBe(true)
+    expect(failure(betaDivergence([[1e200]], [[1e100]], [[2e100]], 3)).message).toContain(
+      'found NaN',
+    )
+    // Beyond the doubles without cancelling: Infinity, refused as well.
+    const infinite = failure(betaDivergence([[1e200]], [[1]], [[1]], 'frobenius'))
+    expect(infinite.message).toBe(
+      "betaDivergence: expected the divergence to be finite, found Infinity; its sums for 'frobenius' " +
+        '(β = 2) passed the largest double (1.80e308): scale X, W and H toward 1',
+    )
+    // Large but within range: returned.
+    const large = unwrap(betaDivergence([[1e200]], [[1]], [[1]], 'kullback-leibler'))
+    expect(Math.abs(large / 4.595170185988092e202 - 1)).toBeLessThan(1e-12)
+  })
+
   it('takes nested arrays, as nmf does', () => {
     const fromArrays = betaDivergence(X.toArray(), [[1], [1]], [[1, 1]], 'kullback-leibler')
     expect(fromArrays).toEqual(betaDivergence(X, W, H, 'kullback-leibler'))

@@ -290,4 +290,26 @@ describe('inverseTransform', () => {
       "inverseTransform: expected H to have 2 rows (W's columns), found shape 3×4",
     )
   })
+
+  it('refuses factors no fit makes (NaN, ±Infinity, negative) and a W·H beyond the doubles', () => {
+    const H2 = [
+      [1, 1, 1],
+      [1, 1, 1],
+    ]
+    const nan = failure(inverseTransform([[1, NaN]] as never, H2 as never))
+    expect(nan).toMatchObject({ _tag: 'NonFiniteInput', input: 'W', row: 0, col: 1 })
+    expect(nan.message).toBe(
+      'inverseTransform: expected W to be finite, found NaN at row 0, column 1',
+    )
+    const negative = failure(inverseTransform([[1, -1]] as never, H2 as never))
+    expect(negative).toMatchObject({ _tag: 'NegativeInput', input: 'W', row: 0, col: 1 })
+    const infinite = failure(inverseTransform([[1]] as never, [[Infinity]] as never))
+    expect(infinite).toMatchObject({ _tag: 'NonFiniteInput', input: 'H', row: 0, col: 0 })
+    const overflowed = failure(inverseTransform([[1e200]] as never, [[1e200]] as never))
+    expect(overflowed).toMatchObject({ _tag: 'NonFiniteInput', row: -1, col: -1 })
+    expect(overflowed.message).toBe(
+      'inverseTransform: expected W·H to be finite, found Infinity; its sums passed the ' +
+        'largest double (1.80e308); scale W or H down',
+    )
+  })
 })
