@@ -39,7 +39,13 @@ export const initialize = <R extends string = string, C extends string = string>
   // A JavaScript caller may leave components out (the decoder skips what is undefined)
   // or pass null for the options.
   if (components === undefined) {
-    return E.left(invalidOption(operation, 'components', 'is required: expected an integer ≥ 1'))
+    return E.left(
+      invalidOption(
+        operation,
+        'components',
+        'expected an integer ≥ 1, found none (it is required)',
+      ),
+    )
   }
   return pipe(
     readOptions(operation, options, "{ init: 'random' }", ['components', 'seed', 'init']),

@@ -77,7 +77,11 @@ const fit = <R extends string, C extends string>(
     E.chain(({ given, X, solver, common, own, beta }) => {
       if (common.components === undefined) {
         return E.left<NmfError>(
-          invalidOption(operation, 'components', 'is required: expected an integer ≥ 1'),
+          invalidOption(
+            operation,
+            'components',
+            'expected an integer ≥ 1, found none (it is required)',
+          ),
         )
       }
       const largest = largestComponents(X)

@@ -109,7 +109,7 @@ describe('nmf rejects bad options', () => {
   it.each([
     [{ components: 0 }, "nmf: option 'components': expected an integer ≥ 1, found 0"],
     [{ components: 1.5 }, "nmf: option 'components': expected an integer ≥ 1, found 1.5"],
-    [{}, "nmf: option 'components': is required: expected an integer ≥ 1"],
+    [{}, "nmf: option 'components': expected an integer ≥ 1, found none (it is required)"],
     [{ components: 1, maxIter: 0 }, "nmf: option 'maxIter': expected an integer ≥ 1, found 0"],
     // Past 2^53 an integer can no longer be counted to: a loop to it would never end.
     [
@@ -942,7 +942,7 @@ describe('what a JavaScript caller may pass', () => {
 
   it('initialize needs components and an options object', () => {
     expect(failure(initialize(X, undefined as never)).message).toBe(
-      "initialize: option 'components': is required: expected an integer ≥ 1",
+      "initialize: option 'components': expected an integer ≥ 1, found none (it is required)",
     )
     expect(failure(initialize(X, 2, null as never)).message).toBe(
       "initialize: option 'options': expected an object (e.g. { init: 'random' }), found null",
