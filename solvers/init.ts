@@ -189,13 +189,18 @@ export const initStrategies: readonly InitStrategy[] = [random, nndsvd, nndsvda,
 export const defaultInit = (X: AnyMatrix, components: number): string =>
   components <= Math.min(X.rows, X.cols) ? 'nndsvda' : 'random'
 
-/** Checks user-given factors: shapes, finite, non-negative, not all zero. */
+/**
+ * Checks user-given factors: shapes, finite, non-negative, and not all zero where X has an
+ * entry (zeros cannot grow into a fit of it); for an all-zero X, zero factors are the fit,
+ * as `initialize` gives them.
+ */
 export const customInit = (
   X: AnyMatrix,
   components: number,
   given: { readonly W: unknown; readonly H: unknown },
   op: string,
 ): Result<Factors> => {
+  const zeroX = E.isLeft(checkNotAllZero(op, 'X', X))
   const check = (what: string, matrix: Matrix, rows: number, cols: number): Result<Matrix> =>
     matrix.rows !== rows || matrix.cols !== cols
       ? E.left(
@@ -208,7 +213,7 @@ export const customInit = (
         )
       : pipe(
           checkNonNegative(op, what, matrix),
-          E.chain((ok) => checkNotAllZero(op, what, ok)),
+          E.chain((ok) => (zeroX ? E.right(ok) : checkNotAllZero(op, what, ok))),
         )
   return pipe(
     asDense(op, 'custom W', given.W),

@@ -30,6 +30,8 @@ import { reconstruction } from '../examples/plugins/comparator-plugin.ts'
 import { relaxedCd } from '../examples/plugins/solver-plugin.ts'
 // Internal: the penalties' scaling.
 import { penalties } from '../solvers/setup.ts'
+import { valuesOf } from '../core/matrix.ts'
+import { unwrap } from './fixture-helpers.ts'
 
 const X = [
   [1, 0, 2],
@@ -253,6 +255,29 @@ describe('custom init is checked', () => {
     const error = failure(nmf(X, { components: 2, init }))
     expect(error._tag).toBe(tag)
     expect(error.message).toBe(message)
+  })
+
+  it("an all-zero X takes all-zero factors, initialize's start for it, as nmf's own starts give", () => {
+    const zero = dense(3, 3, 0)
+    const start = unwrap(initialize(zero, 2))
+    expect(valuesOf(start.W).every((v) => v === 0)).toBe(true)
+    for (const solver of ['cd', 'mu', 'moving-average'] as const) {
+      const fromStart = unwrap(nmf(zero, { components: 2, init: start, solver }))
+      const own = unwrap(nmf(zero, { components: 2, solver }))
+      expect([fromStart.nIter, fromStart.reconstructionError]).toEqual([own.nIter, 0])
+      expect(valuesOf(fromStart.W).every((v) => v === 0)).toBe(true)
+    }
+    // Where X has an entry, zeros cannot grow into a fit of it: refused, as before.
+    const one = unwrap(
+      Matrix.fromArrays([
+        [1, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ]),
+    )
+    expect(failure(nmf(one, { components: 2, init: start })).message).toBe(
+      'nmf: expected custom W to have a non-zero entry, found only zeros',
+    )
   })
 
   it('initialize checks components too', () => {
