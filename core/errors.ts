@@ -25,7 +25,11 @@ interface ErrorBase {
   readonly input?: string
 }
 
-/** A negative entry where only non-negative values are allowed. */
+/**
+ * A negative entry where only non-negative values are allowed. `row` and `col` are its
+ * position in the input, or -1 for an entry of W or H that a solver plugin declaring
+ * `capabilities.nonnegative` made during a fit (the message gives its place).
+ */
 export interface NegativeInput extends ErrorBase {
   readonly _tag: 'NegativeInput'
   readonly row: number

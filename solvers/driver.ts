@@ -2,13 +2,15 @@
  * The iteration driver: the one loop every solver runs in. It owns the
  * iteration count, the stopping rule's application, the history, the
  * `onIteration` callback, the `AbortSignal` and the final error; solvers only step.
- * It checks what each step returns: the factors' shapes, and finite numbers (the checks
- * of a state and a step's result are in solvers/step-checks.ts).
+ * It checks what each step returns: the factors' shapes, finite numbers, and, for a plugin
+ * that declares `capabilities.nonnegative`, non-negative factors (the checks of a state's
+ * form and a step's result are in solvers/step-checks.ts).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import {
   aborted,
   invalidOption,
+  negativeInput,
   overflow,
   showNumber,
   type NmfError,
@@ -130,6 +132,13 @@ const drive = <O, S extends Factors>(
   let state = solver.start(problem, initial, options)
   const startShape = checkStart(operation, solver.name, problem, state)
   if (startShape !== undefined) return E.left(startShape)
+  // A plugin that declares non-negative factors is held to it (nmfkit's own solvers are
+  // non-negative by construction, or by their option, and are not checked).
+  const promisesNonnegative = settings.builtIn !== true && solver.capabilities.nonnegative === true
+  if (promisesNonnegative) {
+    const negative = firstNegative(operation, solver.name, state, 0)
+    if (negative !== undefined) return E.left(negative)
+  }
   const history: HistoryEntry[] = []
   let first: StepResult<S> | undefined
   let last: StepResult<S> | undefined
@@ -248,6 +257,11 @@ const drive = <O, S extends Factors>(
       }
     }
 
+    if (promisesNonnegative) {
+      const negative = firstNegative(operation, solver.name, state, iteration)
+      if (negative !== undefined) return E.left(negative)
+    }
+
     if (Number.isNaN(result.measure)) {
       return E.left(
         blamed(
@@ -317,6 +331,45 @@ const drive = <O, S extends Factors>(
     if (signalled !== false) return E.left(signalled)
   }
   return finish(settings.maxIter)
+}
+
+/**
+ * The error that names the first entry below 0 (-0 is not) of W, else of H, in the state a
+ * plugin that declares `capabilities.nonnegative` made at `iteration` (0: its start), as
+ * the driver refuses a factor that is not finite: row and col -1, the place in the message.
+ * One pass over each factor (whose shape is checked already), building nothing unless an
+ * entry is negative.
+ */
+const firstNegative = (
+  operation: string,
+  solverName: string,
+  state: Factors,
+  iteration: number,
+): NmfError | undefined => {
+  const inW = negativeAt(state.W)
+  const inH = inW < 0 ? negativeAt(state.H) : -1
+  if (inW < 0 && inH < 0) return undefined
+  const [what, factor, q] = inW >= 0 ? ['W', state.W, inW] : ['H', state.H, inH]
+  const when = iteration === 0 ? 'from the start' : `after iteration ${iteration}`
+  const refused = negativeInput(
+    operation,
+    `${what} ${when}`,
+    Math.floor(q / factor.cols),
+    q % factor.cols,
+    valuesOf(factor)[q],
+  )
+  const message =
+    `${refused.message}; solver '${solverName}' made it in its ` +
+    `${iteration === 0 ? 'start' : 'step'}, though its capabilities declare nonnegative: true`
+  return { ...refused, row: -1, col: -1, message } as NmfError
+}
+
+/** The index of the first entry of `matrix` below 0 (-0 is not), or -1. */
+const negativeAt = (matrix: Matrix): number => {
+  const values = valuesOf(matrix)
+  const length = Math.min(values.length, matrix.rows * matrix.cols)
+  for (let q = 0; q < length; q++) if (values[q] < 0) return q
+  return -1
 }
 
 /** Hands back the arrays of `previous` that `next` does not hold (core/small-arrays.ts). */

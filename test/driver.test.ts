@@ -367,3 +367,114 @@ describe('numbers that are not finite after a step', () => {
     )
   })
 })
+
+describe('negative factors from a plugin that declares nonnegative', () => {
+  const square = randomData(6, 6, 2)
+  /** A plugin whose step makes `factors` from the state it is given, and stops. */
+  const making = (
+    name: string,
+    factors: (state: Factors) => Factors,
+    nonnegative = true,
+    start?: AnySolver['start'],
+  ) =>
+    ({
+      name,
+      optionProps: {},
+      defaults: {},
+      capabilities: { losses: ['frobenius'], sparse: true, monotone: false, nonnegative },
+      measure: 'm',
+      start: start ?? ((_problem: Problem, initial: Factors) => initial),
+      step: (state: Factors) => ({ state: factors(state), measure: 0 }),
+      converged: () => true,
+    }) as AnySolver
+  const negated = (state: Factors): Factors => ({ W: state.W.map((value) => -value), H: state.H })
+
+  it('is a NegativeInput that names the factor, the place, the value and the iteration', () => {
+    const rows = [
+      [1, 0, 2],
+      [0, 3, 1],
+      [2, 1, 0],
+      [1, 1, 1],
+    ]
+    const error = failure(nmf(rows, { components: 2, solver: making('mine', negated) }))
+    expect(error._tag).toBe('NegativeInput')
+    if (error._tag !== 'NegativeInput') return
+    // The place is W's, not an input's: it is in the message, and row and col are -1.
+    expect([error.row, error.col]).toEqual([-1, -1])
+    expect(error.value).toBeCloseTo(-0.695626, 6)
+    // As docs/plugins.md quotes it.
+    expect(error.message).toBe(
+      'nmf: expected W after iteration 1 to be non-negative, found -0.695626 at row 0, ' +
+        "column 0; solver 'mine' made it in its step, though its capabilities declare " +
+        'nonnegative: true',
+    )
+  })
+
+  it('finds the first negative entry of H at a later iteration', () => {
+    let steps = 0
+    const late = making('late', (state) =>
+      ++steps < 3
+        ? state
+        : { W: state.W, H: state.H.map((value, i, j) => (i === 1 && j === 4 ? -0.5 : value)) },
+    )
+    const error = failure(
+      nmf(square, { components: 2, solver: { ...late, converged: () => false } }),
+    )
+    expect(error.message).toBe(
+      'nmf: expected H after iteration 3 to be non-negative, found -0.5 at row 1, column 4; ' +
+        "solver 'late' made it in its step, though its capabilities declare nonnegative: true",
+    )
+  })
+
+  it("checks the plugin's start as well", () => {
+    const solver = making(
+      'bad-start',
+      (state) => state,
+      true,
+      (_problem, initial) => ({
+        W: initial.W,
+        H: initial.H.map((value, i, j) => (i === 0 && j === 2 ? -3 : value)),
+      }),
+    )
+    const error = failure(nmf(square, { components: 2, solver }))
+    expect(error._tag).toBe('NegativeInput')
+    expect(error.message).toBe(
+      'nmf: expected H from the start to be non-negative, found -3 at row 0, column 2; ' +
+        "solver 'bad-start' made it in its start, though its capabilities declare " +
+        'nonnegative: true',
+    )
+  })
+
+  it('takes -0, and a NaN is still refused as not finite', () => {
+    const zeros = (state: Factors): Factors => ({ W: state.W.map(() => -0), H: state.H })
+    const fit = nmf(square, { components: 2, solver: making('minus-zero', zeros) })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(Object.is(fit.right.W.get(0, 0), -0)).toBe(true)
+    const nan = (state: Factors): Factors => ({
+      W: state.W.map((value, i) => (i === 0 ? -1 : i === 1 ? NaN : value)),
+      H: state.H,
+    })
+    expect(failure(nmf(square, { components: 2, solver: making('nan', nan) }))._tag).toBe(
+      'NonFiniteInput',
+    )
+  })
+
+  it('returns the negative factors of a plugin that declares nonnegative: false', () => {
+    const fit = nmf(square, { components: 2, solver: making('signed', negated, false) })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(fit.right.W.min()).toBeLessThan(0)
+  })
+
+  it("leaves nmfkit's own solvers unchecked: moving-average with nonnegative: false", () => {
+    const fit = nmf(square, {
+      components: 2,
+      solver: 'moving-average',
+      nonnegative: false,
+      gamma: 1,
+      init: 'random',
+      maxIter: 50,
+    })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(Math.min(fit.right.W.min(), fit.right.H.min())).toBeLessThan(0)
+  })
+})
