@@ -227,8 +227,16 @@ const drive = <O, S extends Factors>(
     })
   }
 
+  // The signal stops the iterations still to come: checked before the first, and after
+  // each but the last (one that meets the stopping rule, or the maxIter-th), after which
+  // the fit is complete and returned as it is. The partial result of an abort before the
+  // first iteration is the start.
+  const abortedAfter = (iteration: number): NmfError => {
+    const partial = finish(iteration)
+    return aborted(operation, iteration, E.isRight(partial) ? partial.right : undefined)
+  }
   const before = signalState(operation, settings.signal, 0)
-  if (before !== false) return E.left(before === true ? aborted(operation, 0, undefined) : before)
+  if (before !== false) return E.left(before === true ? abortedAfter(0) : before)
 
   for (let iteration = 1; iteration <= settings.maxIter; iteration++) {
     const result = solver.step(state, problem, options)
@@ -323,11 +331,9 @@ const drive = <O, S extends Factors>(
       converged = true
       return finish(iteration)
     }
+    if (iteration === settings.maxIter) break
     const signalled = signalState(operation, settings.signal, iteration)
-    if (signalled === true) {
-      const partial = finish(iteration)
-      return E.left(aborted(operation, iteration, E.isRight(partial) ? partial.right : undefined))
-    }
+    if (signalled === true) return E.left(abortedAfter(iteration))
     if (signalled !== false) return E.left(signalled)
   }
   return finish(settings.maxIter)

@@ -6,8 +6,11 @@ import {
   Matrix,
   cd,
   createRng,
+  frobeniusError,
+  initialize,
   nmf,
   type AnySolver,
+  type Factorization,
   type Factors,
   type HistoryEntry,
   type NmfError,
@@ -124,11 +127,63 @@ describe('cancellation', () => {
     expect(fit.left.message).toBe('nmf: aborted by its signal after 1 iteration')
   })
 
-  it('does not start when the signal has already fired', () => {
+  it('does not start when the signal has already fired; the partial result is the start', () => {
     const controller = new AbortController()
     controller.abort()
-    const fit = nmf(X, { components: 3, signal: controller.signal })
-    expect(E.isLeft(fit) && fit.left._tag).toBe('Aborted')
+    const error = failure(nmf(X, { components: 3, signal: controller.signal }))
+    expect(error._tag).toBe('Aborted')
+    expect(error.message).toBe('nmf: aborted by its signal after 0 iterations')
+    if (error._tag !== 'Aborted') return
+    expect(error.iteration).toBe(0)
+    const partial = error.partial as Factorization
+    const start = initialize(X, 3)
+    if (E.isLeft(start)) throw new Error(start.left.message)
+    expect(partial).toMatchObject({ nIter: 0, converged: false, history: [] })
+    expect(partial.W.toArray()).toEqual(start.right.W.toArray())
+    expect(partial.H.toArray()).toEqual(start.right.H.toArray())
+    expect(partial.reconstructionError).toBeCloseTo(
+      frobeniusError(X, start.right.W, start.right.H),
+      12,
+    )
+  })
+
+  // The signal stops the iterations still to come: after the last one, the fit is complete.
+  const small = [
+    [1, 0, 2, 1],
+    [0, 3, 1, 0],
+    [2, 1, 0, 4],
+    [1, 1, 1, 1],
+    [0, 2, 3, 1],
+  ]
+  const abortingAt = (iteration: number, maxIter?: number) => {
+    const controller = new AbortController()
+    return nmf(small, {
+      components: 2,
+      ...(maxIter === undefined ? {} : { maxIter }),
+      signal: controller.signal,
+      onIteration: (entry) => {
+        if (entry.iteration === iteration) controller.abort()
+      },
+    })
+  }
+
+  it('returns the fit when the signal fires in the iteration that meets the stopping rule', () => {
+    const plain = nmf(small, { components: 2 })
+    if (E.isLeft(plain)) throw new Error(plain.left.message)
+    expect(plain.right).toMatchObject({ nIter: 21, converged: true })
+    const fit = abortingAt(21)
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(fit.right).toMatchObject({ nIter: 21, converged: true })
+    expect(fit.right.W.toArray()).toEqual(plain.right.W.toArray())
+    // One iteration earlier, it is aborted.
+    expect(failure(abortingAt(20)).message).toBe('nmf: aborted by its signal after 20 iterations')
+  })
+
+  it('returns the fit when the signal fires in the maxIter-th iteration', () => {
+    const fit = abortingAt(5, 5)
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(fit.right).toMatchObject({ nIter: 5, converged: false })
+    expect(failure(abortingAt(4, 5)).message).toBe('nmf: aborted by its signal after 4 iterations')
   })
 })
 
