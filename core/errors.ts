@@ -25,7 +25,11 @@ interface ErrorBase {
   readonly input?: string
 }
 
-/** A negative entry where only non-negative values are allowed. */
+/**
+ * A negative entry where only non-negative values are allowed. `row` and `col` are its
+ * position in the input, or -1 for an entry of W or H that a solver plugin declaring
+ * `capabilities.nonnegative` made during a fit (the message gives its place).
+ */
 export interface NegativeInput extends ErrorBase {
   readonly _tag: 'NegativeInput'
   readonly row: number
@@ -76,7 +80,11 @@ export interface Unsupported extends ErrorBase {
   readonly col?: number
 }
 
-/** A fit stopped by its `AbortSignal`; `partial` is the state when it stopped. */
+/**
+ * A fit stopped by its `AbortSignal` before its last iteration; `partial` is the fit as it
+ * stood when it stopped (at `iteration` 0, the start, with `nIter` 0), or undefined when
+ * its factors give a reconstruction error that is not finite.
+ */
 export interface Aborted<P = unknown> extends ErrorBase {
   readonly _tag: 'Aborted'
   readonly iteration: number

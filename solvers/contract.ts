@@ -64,8 +64,11 @@ export interface Capabilities {
   /** Its objective never increases from one iteration to the next. */
   readonly monotone: boolean
   /**
-   * Its factors stay non-negative with its default options (`moving-average`
-   * with `nonnegative: false` does not).
+   * Its factors stay non-negative. For a plugin, with any options: `nmf` refuses a negative
+   * entry in the state its `start` or a `step` returns (a `NegativeInput`), and returns the
+   * factors of a plugin that declares false as they are, negative entries included.
+   * nmfkit's own solvers are not checked: `moving-average` declares it for its default,
+   * and with `nonnegative: false` its factors go negative.
    */
   readonly nonnegative: boolean
   /**

@@ -2,13 +2,15 @@
  * The iteration driver: the one loop every solver runs in. It owns the
  * iteration count, the stopping rule's application, the history, the
  * `onIteration` callback, the `AbortSignal` and the final error; solvers only step.
- * It checks what each step returns: the factors' shapes, and finite numbers (the checks
- * of a state and a step's result are in solvers/step-checks.ts).
+ * It checks what each step returns: the factors' shapes, finite numbers, and, for a plugin
+ * that declares `capabilities.nonnegative`, non-negative factors (the checks of a state's
+ * form and a step's result are in solvers/step-checks.ts).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import {
   aborted,
   invalidOption,
+  negativeInput,
   overflow,
   showNumber,
   type NmfError,
@@ -130,6 +132,13 @@ const drive = <O, S extends Factors>(
   let state = solver.start(problem, initial, options)
   const startShape = checkStart(operation, solver.name, problem, state)
   if (startShape !== undefined) return E.left(startShape)
+  // A plugin that declares non-negative factors is held to it (nmfkit's own solvers are
+  // non-negative by construction, or by their option, and are not checked).
+  const promisesNonnegative = settings.builtIn !== true && solver.capabilities.nonnegative === true
+  if (promisesNonnegative) {
+    const negative = firstNegative(operation, solver.name, state, 0)
+    if (negative !== undefined) return E.left(negative)
+  }
   const history: HistoryEntry[] = []
   let first: StepResult<S> | undefined
   let last: StepResult<S> | undefined
@@ -218,8 +227,16 @@ const drive = <O, S extends Factors>(
     })
   }
 
+  // The signal stops the iterations still to come: checked before the first, and after
+  // each but the last (one that meets the stopping rule, or the maxIter-th), after which
+  // the fit is complete and returned as it is. The partial result of an abort before the
+  // first iteration is the start.
+  const abortedAfter = (iteration: number): NmfError => {
+    const partial = finish(iteration)
+    return aborted(operation, iteration, E.isRight(partial) ? partial.right : undefined)
+  }
   const before = signalState(operation, settings.signal, 0)
-  if (before !== false) return E.left(before === true ? aborted(operation, 0, undefined) : before)
+  if (before !== false) return E.left(before === true ? abortedAfter(0) : before)
 
   for (let iteration = 1; iteration <= settings.maxIter; iteration++) {
     const result = solver.step(state, problem, options)
@@ -246,6 +263,11 @@ const drive = <O, S extends Factors>(
           return E.left(blamed({ ...finite.left, row: -1, col: -1, message } as NmfError))
         }
       }
+    }
+
+    if (promisesNonnegative) {
+      const negative = firstNegative(operation, solver.name, state, iteration)
+      if (negative !== undefined) return E.left(negative)
     }
 
     if (Number.isNaN(result.measure)) {
@@ -309,14 +331,51 @@ const drive = <O, S extends Factors>(
       converged = true
       return finish(iteration)
     }
+    if (iteration === settings.maxIter) break
     const signalled = signalState(operation, settings.signal, iteration)
-    if (signalled === true) {
-      const partial = finish(iteration)
-      return E.left(aborted(operation, iteration, E.isRight(partial) ? partial.right : undefined))
-    }
+    if (signalled === true) return E.left(abortedAfter(iteration))
     if (signalled !== false) return E.left(signalled)
   }
   return finish(settings.maxIter)
+}
+
+/**
+ * The error that names the first entry below 0 (-0 is not) of W, else of H, in the state a
+ * plugin that declares `capabilities.nonnegative` made at `iteration` (0: its start), as
+ * the driver refuses a factor that is not finite: row and col -1, the place in the message.
+ * One pass over each factor (whose shape is checked already), building nothing unless an
+ * entry is negative.
+ */
+const firstNegative = (
+  operation: string,
+  solverName: string,
+  state: Factors,
+  iteration: number,
+): NmfError | undefined => {
+  const inW = negativeAt(state.W)
+  const inH = inW < 0 ? negativeAt(state.H) : -1
+  if (inW < 0 && inH < 0) return undefined
+  const [what, factor, q] = inW >= 0 ? ['W', state.W, inW] : ['H', state.H, inH]
+  const when = iteration === 0 ? 'from the start' : `after iteration ${iteration}`
+  const refused = negativeInput(
+    operation,
+    `${what} ${when}`,
+    Math.floor(q / factor.cols),
+    q % factor.cols,
+    valuesOf(factor)[q],
+  )
+  const message =
+    `${refused.message}; solver '${solverName}' made it in its ` +
+    `${iteration === 0 ? 'start' : 'step'}, though its capabilities declare nonnegative: true`
+  return { ...refused, row: -1, col: -1, message } as NmfError
+}
+
+/** The index of the first entry of `matrix` below 0 (-0 is not), or -1. */
+const negativeAt = (matrix: Matrix): number => {
+  const values = valuesOf(matrix)
+  const length = Math.min(values.length, matrix.rows * matrix.cols)
+  for (let q = 0; q < length; q++) if (values[q] < 0) return q
+  return -1
 }
 
 /** Hands back the arrays of `previous` that `next` does not hold (core/small-arrays.ts). */

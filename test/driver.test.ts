@@ -6,8 +6,11 @@ import {
   Matrix,
   cd,
   createRng,
+  frobeniusError,
+  initialize,
   nmf,
   type AnySolver,
+  type Factorization,
   type Factors,
   type HistoryEntry,
   type NmfError,
@@ -124,11 +127,63 @@ describe('cancellation', () => {
     expect(fit.left.message).toBe('nmf: aborted by its signal after 1 iteration')
   })
 
-  it('does not start when the signal has already fired', () => {
+  it('does not start when the signal has already fired; the partial result is the start', () => {
     const controller = new AbortController()
     controller.abort()
-    const fit = nmf(X, { components: 3, signal: controller.signal })
-    expect(E.isLeft(fit) && fit.left._tag).toBe('Aborted')
+    const error = failure(nmf(X, { components: 3, signal: controller.signal }))
+    expect(error._tag).toBe('Aborted')
+    expect(error.message).toBe('nmf: aborted by its signal after 0 iterations')
+    if (error._tag !== 'Aborted') return
+    expect(error.iteration).toBe(0)
+    const partial = error.partial as Factorization
+    const start = initialize(X, 3)
+    if (E.isLeft(start)) throw new Error(start.left.message)
+    expect(partial).toMatchObject({ nIter: 0, converged: false, history: [] })
+    expect(partial.W.toArray()).toEqual(start.right.W.toArray())
+    expect(partial.H.toArray()).toEqual(start.right.H.toArray())
+    expect(partial.reconstructionError).toBeCloseTo(
+      frobeniusError(X, start.right.W, start.right.H),
+      12,
+    )
+  })
+
+  // The signal stops the iterations still to come: after the last one, the fit is complete.
+  const small = [
+    [1, 0, 2, 1],
+    [0, 3, 1, 0],
+    [2, 1, 0, 4],
+    [1, 1, 1, 1],
+    [0, 2, 3, 1],
+  ]
+  const abortingAt = (iteration: number, maxIter?: number) => {
+    const controller = new AbortController()
+    return nmf(small, {
+      components: 2,
+      ...(maxIter === undefined ? {} : { maxIter }),
+      signal: controller.signal,
+      onIteration: (entry) => {
+        if (entry.iteration === iteration) controller.abort()
+      },
+    })
+  }
+
+  it('returns the fit when the signal fires in the iteration that meets the stopping rule', () => {
+    const plain = nmf(small, { components: 2 })
+    if (E.isLeft(plain)) throw new Error(plain.left.message)
+    expect(plain.right).toMatchObject({ nIter: 21, converged: true })
+    const fit = abortingAt(21)
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(fit.right).toMatchObject({ nIter: 21, converged: true })
+    expect(fit.right.W.toArray()).toEqual(plain.right.W.toArray())
+    // One iteration earlier, it is aborted.
+    expect(failure(abortingAt(20)).message).toBe('nmf: aborted by its signal after 20 iterations')
+  })
+
+  it('returns the fit when the signal fires in the maxIter-th iteration', () => {
+    const fit = abortingAt(5, 5)
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(fit.right).toMatchObject({ nIter: 5, converged: false })
+    expect(failure(abortingAt(4, 5)).message).toBe('nmf: aborted by its signal after 4 iterations')
   })
 })
 
@@ -365,5 +420,116 @@ describe('numbers that are not finite after a step', () => {
           String.raw`fit's sums; scale X down$`,
       ),
     )
+  })
+})
+
+describe('negative factors from a plugin that declares nonnegative', () => {
+  const square = randomData(6, 6, 2)
+  /** A plugin whose step makes `factors` from the state it is given, and stops. */
+  const making = (
+    name: string,
+    factors: (state: Factors) => Factors,
+    nonnegative = true,
+    start?: AnySolver['start'],
+  ) =>
+    ({
+      name,
+      optionProps: {},
+      defaults: {},
+      capabilities: { losses: ['frobenius'], sparse: true, monotone: false, nonnegative },
+      measure: 'm',
+      start: start ?? ((_problem: Problem, initial: Factors) => initial),
+      step: (state: Factors) => ({ state: factors(state), measure: 0 }),
+      converged: () => true,
+    }) as AnySolver
+  const negated = (state: Factors): Factors => ({ W: state.W.map((value) => -value), H: state.H })
+
+  it('is a NegativeInput that names the factor, the place, the value and the iteration', () => {
+    const rows = [
+      [1, 0, 2],
+      [0, 3, 1],
+      [2, 1, 0],
+      [1, 1, 1],
+    ]
+    const error = failure(nmf(rows, { components: 2, solver: making('mine', negated) }))
+    expect(error._tag).toBe('NegativeInput')
+    if (error._tag !== 'NegativeInput') return
+    // The place is W's, not an input's: it is in the message, and row and col are -1.
+    expect([error.row, error.col]).toEqual([-1, -1])
+    expect(error.value).toBeCloseTo(-0.695626, 6)
+    // As docs/plugins.md quotes it.
+    expect(error.message).toBe(
+      'nmf: expected W after iteration 1 to be non-negative, found -0.695626 at row 0, ' +
+        "column 0; solver 'mine' made it in its step, though its capabilities declare " +
+        'nonnegative: true',
+    )
+  })
+
+  it('finds the first negative entry of H at a later iteration', () => {
+    let steps = 0
+    const late = making('late', (state) =>
+      ++steps < 3
+        ? state
+        : { W: state.W, H: state.H.map((value, i, j) => (i === 1 && j === 4 ? -0.5 : value)) },
+    )
+    const error = failure(
+      nmf(square, { components: 2, solver: { ...late, converged: () => false } }),
+    )
+    expect(error.message).toBe(
+      'nmf: expected H after iteration 3 to be non-negative, found -0.5 at row 1, column 4; ' +
+        "solver 'late' made it in its step, though its capabilities declare nonnegative: true",
+    )
+  })
+
+  it("checks the plugin's start as well", () => {
+    const solver = making(
+      'bad-start',
+      (state) => state,
+      true,
+      (_problem, initial) => ({
+        W: initial.W,
+        H: initial.H.map((value, i, j) => (i === 0 && j === 2 ? -3 : value)),
+      }),
+    )
+    const error = failure(nmf(square, { components: 2, solver }))
+    expect(error._tag).toBe('NegativeInput')
+    expect(error.message).toBe(
+      'nmf: expected H from the start to be non-negative, found -3 at row 0, column 2; ' +
+        "solver 'bad-start' made it in its start, though its capabilities declare " +
+        'nonnegative: true',
+    )
+  })
+
+  it('takes -0, and a NaN is still refused as not finite', () => {
+    const zeros = (state: Factors): Factors => ({ W: state.W.map(() => -0), H: state.H })
+    const fit = nmf(square, { components: 2, solver: making('minus-zero', zeros) })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(Object.is(fit.right.W.get(0, 0), -0)).toBe(true)
+    const nan = (state: Factors): Factors => ({
+      W: state.W.map((value, i) => (i === 0 ? -1 : i === 1 ? NaN : value)),
+      H: state.H,
+    })
+    expect(failure(nmf(square, { components: 2, solver: making('nan', nan) }))._tag).toBe(
+      'NonFiniteInput',
+    )
+  })
+
+  it('returns the negative factors of a plugin that declares nonnegative: false', () => {
+    const fit = nmf(square, { components: 2, solver: making('signed', negated, false) })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(fit.right.W.min()).toBeLessThan(0)
+  })
+
+  it("leaves nmfkit's own solvers unchecked: moving-average with nonnegative: false", () => {
+    const fit = nmf(square, {
+      components: 2,
+      solver: 'moving-average',
+      nonnegative: false,
+      gamma: 1,
+      init: 'random',
+      maxIter: 50,
+    })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(Math.min(fit.right.W.min(), fit.right.H.min())).toBeLessThan(0)
   })
 })

@@ -718,13 +718,16 @@ describe('AbortSignal', () => {
   )
 
   it.each(solverNames)(
-    '%s: a signal that has already fired stops it before it starts',
+    '%s: a signal that has already fired stops it before it starts, with the start',
     (solver) => {
       const error = failure(
         nmf(generic, { components: 2, solver, signal: AbortSignal.abort(new Error('stop')) }),
       )
       expect(error.message).toBe('nmf: aborted by its signal after 0 iterations')
-      expect(error._tag === 'Aborted' && error.partial).toBeUndefined()
+      if (error._tag !== 'Aborted') throw new Error(`expected Aborted, found ${error._tag}`)
+      const partial = error.partial as Factorization
+      expectSound(partial)
+      expect(partial).toMatchObject({ nIter: 0, converged: false, history: [] })
     },
   )
 })
