@@ -56,12 +56,34 @@ export const frobeniusErrorOf = (X: AnyMatrix, W: Matrix, H: Matrix, squared: nu
   // about 1e154, while the norm itself is representable. Then the same sum is taken
   // on X and W scaled by a power of two (exact), and the root is scaled back.
   if (squared > 1e-280 && squared < 1e280) return Math.sqrt(squared)
-  const magnitude = Math.max(largestEntry(X), largestEntry(W) * largestEntry(H))
+  const magnitude = Math.max(largestEntry(X), largestProduct(W, H))
   if (magnitude === 0 || !Number.isFinite(magnitude)) return Math.sqrt(squared)
   const exponent = -Math.floor(Math.log2(magnitude))
   const scaledW = Matrix.unsafeWrap(W.rows, W.cols, scaledCopy(valuesOf(W), exponent))
   const scaledX = withStoredValues(X, scaledCopy(storedValues(X), exponent))
   return timesPowerOfTwo(Math.sqrt(squaredFrobeniusError(scaledX, scaledW, H)), -exponent)
+}
+
+/**
+ * A bound on the entries of W·H, up to a factor k: the largest over components t of
+ * max |W[·, t]| · max |H[t, ·]|. Not max |W| · max |H|, which factors of unequal scales
+ * (a component with W near 1 and H near 1e-161, another the other way round) put far
+ * above every entry of W·H: scaled by it, tiny differences would stay tiny.
+ */
+const largestProduct = (W: Matrix, H: Matrix): number => {
+  const w = valuesOf(W)
+  const h = valuesOf(H)
+  const k = W.cols
+  const m = H.cols
+  let largest = 0
+  for (let t = 0; t < k; t++) {
+    let column = 0
+    for (let i = t; i < w.length; i += k) column = Math.max(column, Math.abs(w[i]))
+    let row = 0
+    for (let j = t * m; j < (t + 1) * m; j++) row = Math.max(row, Math.abs(h[j]))
+    largest = Math.max(largest, column * row)
+  }
+  return largest
 }
 
 /** The largest |entry| of a matrix (stored entries only for a CSR matrix). */

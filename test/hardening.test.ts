@@ -240,6 +240,28 @@ describe('magnitudes', () => {
     expect(checked).toBe(8)
   })
 
+  it('frobeniusError is right where the factors have components of unequal scales', () => {
+    // W·H and X near 1e-160, so every d² is subnormal; but one component has W near 1 and H
+    // near 1e-161, the other the other way round, so max|W|·max|H| (0.2) is no measure of
+    // W·H's entries. Scaled by it, the differences had stayed tiny: 9e-5 off here.
+    const X = matrix([
+      [5e-161, 1e-161],
+      [3e-161, 6e-161],
+    ])
+    const W = matrix([
+      [1, 1e-160],
+      [0, 2e-160],
+    ])
+    const H = matrix([
+      [3e-161, 0],
+      [0.1, 0.2],
+    ])
+    // The same sum on copies scaled by exact powers of two, where nothing is subnormal.
+    const p = 2 ** 270
+    const truth = frobeniusError(X.scale(p * p), W.scale(p), H.scale(p)) / (p * p)
+    expect(Math.abs(frobeniusError(X, W, H) / truth - 1)).toBeLessThan(1e-15)
+  })
+
   const huge = (scale: number) =>
     matrix([
       [1, 0.5, 0, 2],
