@@ -10,8 +10,8 @@
  * operations broadcast such operands along their unit dimensions. The names
  * are types only: at run time, evaluation stretches any operand along a
  * dimension of size 1, so a lifted `Matrix<'samples', 'features'>` that holds
- * one sample is stretched over a matrix of many, as NumPy would. Where one
- * sample against many would be a mistake, compare the sizes before evaluating.
+ * one sample is stretched over a matrix of many. Where one sample against many
+ * would be a mistake, compare the sizes before evaluating.
  *
  * @example
  * const next = lift(W).mul(lift(X).timesTransposed(lift(H))).div(lift(W).times(gram(H)))
