@@ -166,7 +166,8 @@ export const modelOf = (document: unknown, path: string): CliResult<Model> => {
     return E.left(
       inputError(
         path,
-        `expected W to have ${counted(H.rows, 'column', 'columns')} (the rows of H), found ${W.cols}`,
+        `expected W to have ${counted(H.rows, 'column', 'columns')} (the rows of H), ` +
+          `found ${W.cols}`,
       ),
     )
   }

@@ -188,7 +188,8 @@ export const checkFits = (operation: string, side: 'a' | 'b', pair: FactorPair):
           shapeMismatch(
             operation,
             `H of the ${side === 'a' ? 'first' : 'second'} factorization`,
-            `${counted(pair.W.cols, 'row', 'rows')} (as W has ${counted(pair.W.cols, 'column', 'columns')})`,
+            `${counted(pair.W.cols, 'row', 'rows')} ` +
+              `(as W has ${counted(pair.W.cols, 'column', 'columns')})`,
             showShape(pair.H.rows, pair.H.cols),
           ),
         ),

@@ -154,7 +154,8 @@ const fitW = <R extends string, C extends string>(
               shapeMismatch(
                 operation,
                 'X',
-                `${counted(H.cols, 'column', 'columns')} (the features of H, ${showShape(H.rows, H.cols)})`,
+                `${counted(H.cols, 'column', 'columns')} ` +
+                  `(the features of H, ${showShape(H.rows, H.cols)})`,
                 `shape ${showShape(X.rows, X.cols)}`,
               ),
             ),

@@ -354,7 +354,7 @@ describe('errors', () => {
     expect(error.message).toContain(message)
   })
 
-  it('refuses a divergence beyond the doubles, NaN from ∞ − ∞ included, instead of returning it', () => {
+  it('refuses a divergence beyond the doubles (NaN from ∞ − ∞ too) instead of returning it', () => {
     // x^β and y^β both overflow: their difference was returned as Right(NaN).
     const nan = failure(betaDivergence([[2]], [[1]], [[3]], 1000))
     expect(nan).toMatchObject({ _tag: 'NonFiniteInput', row: -1, col: -1 })

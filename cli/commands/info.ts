@@ -165,7 +165,8 @@ export const formatInfo = (info: MatrixInfo): string => {
     needs.length === 0 ? '' : `refused until every entry is ${needs.join(' and ')}; then `
   const lines = [
     `file        ${fileName(info.file)}: ${info.description}`,
-    `shape       ${info.rows} × ${info.cols} (samples × features), ${counted(entries, 'entry', 'entries')}`,
+    `shape       ${info.rows} × ${info.cols} (samples × features), ` +
+      counted(entries, 'entry', 'entries'),
     `non-zeros   ${count(info.nonZeros)} (${((100 * info.nonZeros) / entries).toFixed(1)}%), ` +
       `stored ${stored}`,
     `values      ${

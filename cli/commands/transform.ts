@@ -295,7 +295,8 @@ export const runTransform = (args: string[]): CliResult<void> => {
     return E.left(
       inputError(
         input.file,
-        `expected ${counted(H.cols, 'column', 'columns')} (the features of ${fileName(values.model)}), ` +
+        `expected ${counted(H.cols, 'column', 'columns')} ` +
+          `(the features of ${fileName(values.model)}), ` +
           `found ${input.matrix.cols}`,
       ),
     )

@@ -302,7 +302,8 @@ const readArray = (
       return E.left(
         inputError(
           file,
-          `${where}: expected ${counted(expected, 'value', 'values')} (as the size line says), found more`,
+          `${where}: expected ${counted(expected, 'value', 'values')} ` +
+            '(as the size line says), found more',
         ),
       )
     }
