@@ -10,7 +10,6 @@ import * as E from 'fp-ts/lib/Either.js'
 import {
   aborted,
   invalidOption,
-  negativeInput,
   overflow,
   showNumber,
   type NmfError,
@@ -18,7 +17,7 @@ import {
 } from '../core/errors.ts'
 import { describeValue, Matrix, valuesOf } from '../core/matrix.ts'
 import { duringFit, keepArray, ownArray, recycle } from '../core/small-arrays.ts'
-import { allFinite, checkFinite } from '../core/validate.ts'
+import { allFinite, checkFinite, checkNonNegative } from '../core/validate.ts'
 import { describeThrown } from '../core/guarded.ts'
 import { divergenceError, showBeta } from '../core/beta-divergence.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
@@ -343,8 +342,6 @@ const drive = <O, S extends Factors>(
  * The error that names the first entry below 0 (-0 is not) of W, else of H, in the state a
  * plugin that declares `capabilities.nonnegative` made at `iteration` (0: its start), as
  * the driver refuses a factor that is not finite: row and col -1, the place in the message.
- * One pass over each factor (whose shape is checked already), building nothing unless an
- * entry is negative.
  */
 const firstNegative = (
   operation: string,
@@ -352,30 +349,20 @@ const firstNegative = (
   state: Factors,
   iteration: number,
 ): NmfError | undefined => {
-  const inW = negativeAt(state.W)
-  const inH = inW < 0 ? negativeAt(state.H) : -1
-  if (inW < 0 && inH < 0) return undefined
-  const [what, factor, q] = inW >= 0 ? ['W', state.W, inW] : ['H', state.H, inH]
   const when = iteration === 0 ? 'from the start' : `after iteration ${iteration}`
-  const refused = negativeInput(
-    operation,
-    `${what} ${when}`,
-    Math.floor(q / factor.cols),
-    q % factor.cols,
-    valuesOf(factor)[q],
-  )
-  const message =
-    `${refused.message}; solver '${solverName}' made it in its ` +
-    `${iteration === 0 ? 'start' : 'step'}, though its capabilities declare nonnegative: true`
-  return { ...refused, row: -1, col: -1, message } as NmfError
-}
-
-/** The index of the first entry of `matrix` below 0 (-0 is not), or -1. */
-const negativeAt = (matrix: Matrix): number => {
-  const values = valuesOf(matrix)
-  const length = Math.min(values.length, matrix.rows * matrix.cols)
-  for (let q = 0; q < length; q++) if (values[q] < 0) return q
-  return -1
+  for (const [what, factor] of [
+    ['W', state.W],
+    ['H', state.H],
+  ] as const) {
+    const checked = checkNonNegative(operation, `${what} ${when}`, factor)
+    if (E.isLeft(checked)) {
+      const message =
+        `${checked.left.message}; solver '${solverName}' made it in its ` +
+        `${iteration === 0 ? 'start' : 'step'}, though its capabilities declare nonnegative: true`
+      return { ...checked.left, row: -1, col: -1, message } as NmfError
+    }
+  }
+  return undefined
 }
 
 /** Hands back the arrays of `previous` that `next` does not hold (core/small-arrays.ts). */
