@@ -71,17 +71,11 @@ export const frobeniusErrorOf = (X: AnyMatrix, W: Matrix, H: Matrix, squared: nu
  * above every entry of W·H: scaled by it, tiny differences would stay tiny.
  */
 const largestProduct = (W: Matrix, H: Matrix): number => {
-  const w = valuesOf(W)
-  const h = valuesOf(H)
-  const k = W.cols
-  const m = H.cols
+  const [w, h, k, m] = [valuesOf(W), valuesOf(H), W.cols, H.cols]
   let largest = 0
   for (let t = 0; t < k; t++) {
-    let column = 0
-    for (let i = t; i < w.length; i += k) column = Math.max(column, Math.abs(w[i]))
-    let row = 0
-    for (let j = t * m; j < (t + 1) * m; j++) row = Math.max(row, Math.abs(h[j]))
-    largest = Math.max(largest, column * row)
+    const product = largestMagnitude(w, t, W.rows, k) * largestMagnitude(h, t * m, m)
+    largest = Math.max(largest, product)
   }
   return largest
 }

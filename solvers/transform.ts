@@ -28,7 +28,7 @@ import { showShape } from '../core/matrix-shared.ts'
 import { attempt } from '../core/guarded.ts'
 import { createRng } from '../core/rng.ts'
 import { counted } from '../core/show.ts'
-import { checkNonNegative, checkNotAllZero } from '../core/validate.ts'
+import { allFinite, checkNonNegative, checkNotAllZero } from '../core/validate.ts'
 import { withResidentScope } from '../core/wasm.ts'
 import { defineSolver } from '../dsl/define.ts'
 import { withHFixed } from '../dsl/rules.ts'
@@ -285,7 +285,7 @@ export const inverseTransform = <R extends string, K extends string, C extends s
     ),
     E.chain(({ w, h }) => w.times(h) as Result<Matrix<R, C>>),
     E.chain((product) =>
-      valuesOf(product).every(Number.isFinite)
+      allFinite(valuesOf(product))
         ? E.right(product)
         : E.left(
             overflow(
