@@ -62,9 +62,6 @@ export const formatDuration = (ms: number): string => {
   return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`
 }
 
-/** A count of iterations in words: `1 iteration`, `57 iterations`. */
-export const iterations = (count: number): string => `${count} iteration${count === 1 ? '' : 's'}`
-
 /** A stopping tolerance as the summaries write it: `1e-4`, and 0 as `0` (not `0e0`). */
 export const formatTol = (tol: number): string =>
   tol === 0 ? '0' : tol.toExponential().replace('e+', 'e')

@@ -5,6 +5,7 @@
  * entries, the position of the first one.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { counted } from './show.ts'
 
 /** Fields shared by every error. */
 interface ErrorBase {
@@ -119,8 +120,7 @@ export const showEntries = (count: number): string =>
   `${count} ${count === 1 ? 'entry' : 'entries'}`
 
 /** `1 iteration`, `3 iterations`: a count of iterations for messages. */
-export const showIterations = (count: number): string =>
-  `${count} ${count === 1 ? 'iteration' : 'iterations'}`
+export const showIterations = (count: number): string => counted(count, 'iteration', 'iterations')
 
 /** Formats a number for a message: integers plainly, others with 6 significant digits. */
 export const showNumber = (value: number): string =>

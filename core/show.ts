@@ -4,14 +4,19 @@
  */
 
 /**
- * A count with its noun, singular for one.
+ * A count with its noun, singular for one; `show` writes the number.
  *
  * @example
  * counted(1, 'row', 'rows') // '1 row'
  * counted(3, 'entry', 'entries') // '3 entries'
+ * counted(1200, 'entry', 'entries', (n) => n.toLocaleString('en-US')) // '1,200 entries'
  */
-export const counted = (n: number, one: string, many: string): string =>
-  `${n} ${n === 1 ? one : many}`
+export const counted = (
+  n: number,
+  one: string,
+  many: string,
+  show: (n: number) => string = String,
+): string => `${show(n)} ${n === 1 ? one : many}`
 
 /**
  * A number with 4 significant digits, in e-notation below 1e-3 and from 1e6 on.

@@ -33,7 +33,8 @@ import { formatOfPath, readMatrixFile, type LoadedMatrix } from '../formats/read
 import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { formatModel } from '../model.ts'
 import { convergenceSvg } from '../plot.ts'
-import { createProgress, formatDuration, formatTol, iterations, progressMode } from '../progress.ts'
+import { createProgress, formatDuration, formatTol, progressMode } from '../progress.ts'
+import { showIterations } from '../../core/errors.ts'
 import { setOptionNames, solverOptions, typedOptions } from './solver-flags.ts'
 
 export const fitUsage = `usage: nmfkit fit INPUT -k K [options]
@@ -180,7 +181,7 @@ const ending = (fit: Factorization, stoppedBy: string | undefined): string => {
   if (stoppedBy !== undefined) return `stopped by ${stoppedBy}, ${tol}`
   return fit.converged
     ? `converged, ${tol}`
-    : `did not converge in ${iterations(fit.nIter)}, ${tol}`
+    : `did not converge in ${showIterations(fit.nIter)}, ${tol}`
 }
 
 const outputFiles = (
@@ -216,7 +217,7 @@ const outputFiles = (
       `(${input.matrix.rows}×${input.matrix.cols}), k = ${fit.W.cols}`
     const subtitle =
       `reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
-      `after ${iterations(fit.nIter)} ` +
+      `after ${showIterations(fit.nIter)} ` +
       `(${ending(fit, stoppedBy)})`
     files.push({
       ...outputs.plot,
@@ -313,7 +314,7 @@ export const runFit = (args: string[]): CliResult<void> => {
     process.stderr.write(
       `nmfkit fit: ${fileName(input.file)} (${read}): ` +
         `reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
-        `after ${iterations(fit.nIter)} (${ending(fit, stoppedBy)}) ` +
+        `after ${showIterations(fit.nIter)} (${ending(fit, stoppedBy)}) ` +
         `in ${formatDuration(seconds * 1000)}` +
         `${wrote.length === 0 ? '' : `; wrote ${wrote.join(', ')}`}\n`,
     )

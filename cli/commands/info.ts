@@ -10,6 +10,7 @@ import { Matrix, type AnyMatrix } from 'nmfkit'
 import { inputFlags, inputFlagsHelp, readOptionsOf, startCommand } from '../args.ts'
 import { fileName, type CliResult } from '../errors.ts'
 import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
+import { counted } from '../../core/show.ts'
 
 export const infoUsage = `usage: nmfkit info INPUT [options]
 
@@ -136,10 +137,6 @@ export const describeMatrix = (loaded: LoadedMatrix): MatrixInfo => {
 
 const count = (n: number): string => n.toLocaleString('en-US')
 
-/** A count with its noun, singular for one: `1 entry`, `2 entries`, `0 rows`. */
-const counted = (n: number, one: string, many: string): string =>
-  `${count(n)} ${n === 1 ? one : many}`
-
 const bytes = (n: number): string =>
   n < 1024
     ? `${n} B`
@@ -166,7 +163,7 @@ export const formatInfo = (info: MatrixInfo): string => {
   const lines = [
     `file        ${fileName(info.file)}: ${info.description}`,
     `shape       ${info.rows} × ${info.cols} (samples × features), ` +
-      counted(entries, 'entry', 'entries'),
+      counted(entries, 'entry', 'entries', count),
     `non-zeros   ${count(info.nonZeros)} (${((100 * info.nonZeros) / entries).toFixed(1)}%), ` +
       `stored ${stored}`,
     `values      ${
@@ -187,8 +184,8 @@ export const formatInfo = (info: MatrixInfo): string => {
         : `${count(info.nonFinite)}, the first at ${info.firstNonFinite}: ` +
           'a fit needs every entry finite'
     }`,
-    `all-zero    ${counted(info.zeroRows, 'row', 'rows')}, ` +
-      counted(info.zeroColumns, 'column', 'columns'),
+    `all-zero    ${counted(info.zeroRows, 'row', 'rows', count)}, ` +
+      counted(info.zeroColumns, 'column', 'columns', count),
     `a fit       ${refused}k from 1 to ${smaller} with the default init nndsvda ` +
       `(random above ${smaller}); W ${info.rows}×k and H k×${info.cols} ` +
       `take ${bytes((info.rows + info.cols) * 8)} per component`,

@@ -50,7 +50,8 @@ import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { flagOf, libraryDetail } from '../library-errors.ts'
 import { readModel, type Model } from '../model.ts'
 import { lossOption, typedOptions } from './solver-flags.ts'
-import { createProgress, formatDuration, formatTol, iterations, progressMode } from '../progress.ts'
+import { createProgress, formatDuration, formatTol, progressMode } from '../progress.ts'
+import { showIterations } from '../../core/errors.ts'
 
 export const transformUsage = `usage: nmfkit transform INPUT --model MODEL [--w FILE] [options]
 
@@ -356,13 +357,13 @@ export const runTransform = (args: string[]): CliResult<void> => {
   if (E.isLeft(written)) return written
   if (values.quiet !== true) {
     const tol = formatTol(Number(fit.options.tol))
-    const status = fit.converged ? 'converged' : `did not converge in ${iterations(fit.nIter)}`
+    const status = fit.converged ? 'converged' : `did not converge in ${showIterations(fit.nIter)}`
     process.stderr.write(
       `nmfkit transform: ${fileName(input.file)}: ` +
         `${counted(input.matrix.rows, 'sample', 'samples')} on ` +
         `${counted(H.rows, 'component', 'components')} ` +
         `(${fit.solver.name}): reconstruction error ${fit.reconstructionError.toPrecision(6)} ` +
-        `after ${iterations(fit.nIter)} (${status}, tol ${tol}) ` +
+        `after ${showIterations(fit.nIter)} (${status}, tol ${tol}) ` +
         `in ${formatDuration(performance.now() - started)}\n`,
     )
   }
