@@ -17,11 +17,12 @@
  *    often with sparse rows), and then the match would be arbitrary. Two empty
  *    components have similarity 1, an empty and a non-empty one 0. For a
  *    permuted, rescaled copy every true pair has similarity 1, the largest
- *    possible, so the true permutation is an optimal assignment. Known limit:
- *    components of one factorization whose terms are parallel (proportional W
- *    columns and proportional H rows, e.g. always with one sample and one
- *    feature) are indistinguishable by cosine; they are matched in a fixed but
- *    arbitrary order, and if their sizes differ the verdict calls them different.
+ *    possible, so the true permutation is an optimal assignment. Components of
+ *    one factorization whose terms are parallel (proportional W columns and
+ *    proportional H rows, always so with one sample and one feature) all have
+ *    cosine 1 with each other's partners: among such ties (totals within about
+ *    1e-12) the matching pairs terms of the nearest sizes (`matchWeights`), so
+ *    that a permuted copy is matched to its equal terms.
  * 3. Report, per matched pair: the scales, the cosines of the W columns and of
  *    the H rows, the norm of each rank-one term w·hᵀ and their relative
  *    difference; then the `norms` metrics of the aligned factors, the errors
@@ -71,7 +72,7 @@ import {
   normalizeComponents,
   reconstructionDistance,
   residualNorm,
-  termCosines,
+  matchWeights,
   type NormalComponents,
 } from './components.ts'
 
@@ -293,12 +294,13 @@ const compareAligned = (
   )
   if (E.isLeft(checked)) return checked
 
-  // Normalize, then match by the cosines of the components: cosines of unit vectors,
-  // finite and in [-1, 1] at any scale of the factors (see components.ts).
+  // Normalize, then match by the cosines of the components, ties broken by the terms'
+  // sizes: cosines of unit vectors and ratios of norms, finite at any scale of the
+  // factors (see components.ts).
   const normalA = normalizeComponents(a)
   const normalB = normalizeComponents(b)
   const assignment = pipe(
-    Matrix.fromData(normalA.k, normalA.k, termCosines(normalA, normalB)),
+    Matrix.fromData(normalA.k, normalA.k, matchWeights(normalA, normalB)),
     E.chain(maximumAssignment),
   )
   if (E.isLeft(assignment)) return assignment

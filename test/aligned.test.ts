@@ -187,6 +187,38 @@ describe('aligned', () => {
     }
   })
 
+  it('parallel components of different sizes: a permuted copy is matched by size', () => {
+    // Every W column and every H row parallel, so every pair has cosine 1: only the sizes of
+    // the terms (norms 1·√2 ... 4·√2) tell the components apart.
+    const a = { W: matrix(2, 4, [1, 2, 3, 4, 0, 0, 0, 0]), H: matrix(4, 3, Array(12).fill(1)) }
+    for (const permutation of [
+      [1, 0, 2, 3],
+      [3, 2, 1, 0],
+      [2, 3, 0, 1],
+    ]) {
+      const report = alignedReport(a, permutedCopy(a, permutation, [1, 1, 1, 1]))
+      expect(report.permutation).toEqual(permutation)
+      expect(report.verdict.same).toBe(true)
+    }
+    // One sample and one feature: every term is a number; a rescaled, permuted copy.
+    const one = { W: matrix(1, 3, [1, 5, 2]), H: matrix(3, 1, [3, 1, 7]) }
+    const report = alignedReport(one, permutedCopy(one, [2, 0, 1], [0.5, 4, 2]))
+    expect(report.permutation).toEqual([2, 0, 1])
+    expect(report.verdict.same).toBe(true)
+  })
+
+  it('sizes never outweigh a cosine that is not a tie', () => {
+    // a: a term of size 1 along (1, 0) and one of size 2 along (1, 0.001); b: size 2 along
+    // (1, 0) and size 1 along (1, 0.001). Matching by size would cost 1e-6 of cosine: the
+    // directions win.
+    const H = matrix(2, 2, [1, 0, 1, 0.001])
+    const a = { W: matrix(2, 2, [1, 2, 0, 0]), H }
+    const b = { W: matrix(2, 2, [2, 1, 0, 0]), H }
+    const report = alignedReport(a, b)
+    expect(report.permutation).toEqual([0, 1])
+    expect(report.verdict.differing).toEqual([0, 1])
+  })
+
   describe('empty components', () => {
     // Component 1 has an all-zero H row, component 2 an all-zero W column.
     const a = {
