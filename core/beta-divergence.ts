@@ -11,10 +11,12 @@
  * The sums follow scikit-learn 1.2's `_beta_divergence`: entries of X at or
  * below EPSILON count as zeros (so 0·log 0 is 0, not NaN), Σ y for KL comes
  * from the column sums of W and the row sums of H, and Itakura–Saito subtracts
- * one per entry of X. Two departures, both on purpose: EPSILON is float64's
- * machine epsilon (scikit-learn 1.2 uses float32's, 1.19e-7), and a y below
- * EPSILON at a non-zero x is raised to EPSILON (scikit-learn raises only y = 0),
- * so the loss never grows as y shrinks below EPSILON.
+ * one per entry of X. Three departures, all on purpose: EPSILON is float64's
+ * machine epsilon (scikit-learn 1.2 uses float32's, 1.19e-7); for β ≤ 1, where
+ * the loss is infinite at y = 0, a y below EPSILON at a non-zero x is raised to
+ * EPSILON (scikit-learn raises only y = 0), so the loss never grows as y shrinks
+ * below EPSILON; and for β > 1, where it is finite at y = 0, no y is raised
+ * (scikit-learn raises y = 0 to its EPSILON for every β).
  *
  * For a CSR X, Y is formed only at X's non-zeros, plus one row of Y at a time
  * for β ∉ {0, 1, 2}, whose Σ y^β runs over every entry; β = 2 uses traces.
@@ -228,11 +230,13 @@ const addEntry = (
     if (generic) sums.yBeta += power(beta < 0 && y < EPSILON ? EPSILON : y, beta)
     return
   }
-  // A reconstruction below EPSILON is EPSILON: no division by zero, and no loss that grows
-  // without bound as y goes to zero.
-  const safe = y < EPSILON ? EPSILON : y
+  // For β ≤ 1 a reconstruction below EPSILON is EPSILON: no division by zero, and no loss
+  // that grows without bound as y goes to zero. For β > 1 the loss stays finite as y goes to
+  // zero (x·y^(β−1) goes to 0), and y counts as it is: at y = 0 the entry's d is x^β/(β(β − 1)).
+  const safe = beta <= 1 && y < EPSILON ? EPSILON : y
   sums.x += x
-  if (near) sums.terms += nearLimitTerm(x, safe, beta)
+  if (near && safe === 0) sums.terms += power(x, beta) / (beta * (beta - 1))
+  else if (near) sums.terms += nearLimitTerm(x, safe, beta)
   else if (beta === 1) sums.first += x * Math.log(x / safe)
   else if (beta === 0) {
     const ratio = x / safe

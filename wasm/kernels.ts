@@ -610,7 +610,8 @@ export function betaSums(
         yBeta += power(beta < 0 && y < eps ? eps : y, beta)
         continue
       }
-      const safe = y < eps ? eps : y
+      // Floored for β ≤ 1 only (core/beta-divergence.ts's addEntry).
+      const safe = beta <= 1 && y < eps ? eps : y
       sumX += x
       if (beta == 1) first += x * NativeMath.log(x / safe)
       else if (beta == 0) {
