@@ -37,6 +37,7 @@ import {
   invalidOption,
   overflow,
   shapeMismatch,
+  showNumber,
   unsupported,
   type NmfError,
   type Result,
@@ -421,6 +422,33 @@ export const checkBetaDomain = <M extends AnyMatrix>(
         `that goes to zero there. Add a small positive constant to X (for example 1e-9), ` +
         `or use a betaLoss > 0 such as 'kullback-leibler'`,
       { option: 'betaLoss', row: zero[0], col: zero[1] },
+    ),
+  )
+}
+
+/**
+ * X unchanged, or an `Unsupported` error when β ≠ 2 and every entry of X is at or below
+ * EPSILON without X being zero: the divergence counts such entries as zeros, so that a fit
+ * has nothing to fit, and the multiplicative updates, which raise W·H below EPSILON to
+ * EPSILON before a negative power, would shrink the factors of such an X to zero or to
+ * nothing like X's (scaled up, the same X fits; the updates are the same at any scale
+ * above the floor). An all-zero X is fitted by zeros, as for β = 2.
+ */
+export const checkAboveEpsilon = <M extends AnyMatrix>(
+  operation: string,
+  X: M,
+  beta: number,
+): Result<M> => {
+  if (beta === 2) return E.right(X)
+  const largest = X.max()
+  if (!(largest > 0 && largest <= EPSILON)) return E.right(X)
+  return E.left(
+    unsupported(
+      operation,
+      `every entry of X is at or below EPSILON (2.2e-16; its largest is ` +
+        `${showNumber(largest)}): the loss, betaLoss ${showBeta(beta)}, counts such entries ` +
+        `as zeros, so there is nothing to fit; scale X up (W and H scale by the square root ` +
+        `of the factor)`,
     ),
   )
 }

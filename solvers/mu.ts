@@ -17,9 +17,9 @@
  * EPSILON guards: Y below EPSILON is EPSILON wherever Y is raised to a negative
  * power (numerator for β < 2, denominator for β < 1), and a denominator of
  * exactly zero is EPSILON (it is zero only for an all-zero component or row,
- * which then stays zero instead of becoming NaN). Known limit: X whose entries
- * are all far below EPSILON (about 1e-16) meets the first guard everywhere;
- * rescale such data.
+ * which then stays zero instead of becoming NaN). An X whose entries are all
+ * at or below EPSILON would meet the first guard everywhere: `nmf` and `transform`
+ * refuse it for every β ≠ 2 (core/beta-divergence.ts's checkAboveEpsilon).
  *
  * Every 10 iterations the fit checks e = sqrt(2·d_β) and stops when
  * (e_previous − e) / e_init < tol, e_previous being the last check's value.

@@ -171,8 +171,18 @@ const notUnderflowed = (
 
 /** Why a fit converged to a zero W·H (see `notUnderflowed`), and what to do about it. */
 const zeroCause = (problem: Problem, initial: Factors, fit: Factorization): string => {
-  // A built-in start is made at X's scale: its products underflowed with the fit's.
   if (fit.options.init !== 'custom' || !productIsZero(initial.W, initial.H)) {
+    // A built-in start is made at X's scale. With entries of X of 1 and more its products
+    // cannot underflow; they overflowed (the updates divide by them, and x/∞ is 0: `mu`
+    // from about 1e105 on an X of one large entry among ones, whose nndsvda start fills
+    // its zeros with mean(X)). Below 1, they underflowed with the fit's.
+    if (fit.options.init !== 'custom' && problem.X.max() >= 1) {
+      return (
+        ": the factors went to zero where the products of the fit overflowed at X's scale " +
+        '(the updates divide by them, and x/∞ is 0); scale X down (W and H scale by the ' +
+        'square root of the factor)'
+      )
+    }
     return (
       ": the factors underflowed, X's entries being too small for the products of the fit; " +
       allZeroAdvice(String(fit.options.init), problem.X)

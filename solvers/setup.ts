@@ -4,8 +4,10 @@
  * the loss, the penalties in scikit-learn's scaling, and the first factors.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import {
   betaOf,
+  checkAboveEpsilon,
   checkBetaDomain,
   lossName,
   showBeta,
@@ -136,7 +138,11 @@ export const resolveBeta = (
       ),
     )
   }
-  return E.map(() => beta)(checkBetaDomain(op, X, beta))
+  return pipe(
+    checkBetaDomain(op, X, beta),
+    E.chain(() => checkAboveEpsilon(op, X, beta)),
+    E.map(() => beta),
+  )
 }
 
 /** L1 and L2 penalties in scikit-learn's scaling (W by features, H by samples). */

@@ -14,6 +14,7 @@ import {
   mu,
   nmf,
   solvers,
+  transform,
   type Factorization,
   type NmfError,
   type AnySolver,
@@ -208,6 +209,47 @@ describe('losses and solvers', () => {
     }
     expect(finite(fitOf(positive, { components: 2, solver: 'mu', betaLoss }))).toBe(true)
   })
+})
+
+describe('an X of entries at or below EPSILON alone', () => {
+  // Uniform draws scaled by 1e-20: the divergence counts every entry as a zero, and mu's
+  // floor of W·H at EPSILON shrank such factors to zero (KL) or to nothing like X's (β = 1.5).
+  const X = Array.from({ length: 6 }, (_, i) =>
+    Array.from({ length: 5 }, (_, j) => ((i * 5 + j + 1) / 31) * 1e-20),
+  )
+  it.each([
+    ['kullback-leibler', "betaLoss 'kullback-leibler' (β = 1)"],
+    [1.5, 'betaLoss β = 1.5'],
+    [0, "betaLoss 'itakura-saito' (β = 0)"],
+  ] as const)(
+    'is refused under betaLoss %s, by nmf and transform, saying to scale X up',
+    (betaLoss, shown) => {
+      const message = (operation: string) =>
+        `${operation}: every entry of X is at or below EPSILON (2.2e-16; its largest is ` +
+        `9.67742e-21): the loss, ${shown}, counts such entries as zeros, so there is nothing ` +
+        'to fit; scale X up (W and H scale by the square root of the factor)'
+      for (const input of [
+        unwrap(Matrix.fromArrays(X)),
+        CsrMatrix.fromDense(unwrap(Matrix.fromArrays(X))),
+      ]) {
+        const error = failure(nmf(input, { components: 2, solver: 'mu', betaLoss }))
+        expect(error._tag).toBe('Unsupported')
+        expect(error.message).toBe(message('nmf'))
+        const H = unwrap(Matrix.fromArrays([[1, 1, 1, 1, 1]]))
+        expect(failure(transform(input, H, { solver: 'mu', betaLoss })).message).toBe(
+          message('transform'),
+        )
+      }
+      // Scaled up, it fits; under Frobenius it fits as it is, and an all-zero X gives zeros.
+      const up = X.map((row) => row.map((x) => x * 1e20))
+      expect(finite(fitOf(up, { components: 2, solver: 'mu', betaLoss }))).toBe(true)
+      expect(finite(fitOf(X, { components: 2, solver: 'mu' }))).toBe(true)
+      const zeros = X.map((row) => row.map(() => 0))
+      if (betaLoss !== 0) {
+        expect(finite(fitOf(zeros, { components: 2, solver: 'mu', betaLoss }))).toBe(true)
+      }
+    },
+  )
 })
 
 describe('edge cases', () => {

@@ -1369,6 +1369,35 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
     expect(random.message).toMatch(/products of the fit; scale X up$/)
   })
 
+  it('says the products overflowed, and to scale X down, where X is large', () => {
+    // nndsvda fills its start's zeros with mean(X), 2.5e129: W·(H·Hᵀ) is beyond the doubles,
+    // and the updates' numerators over it set W to zero.
+    for (const betaLoss of ['frobenius', 0.5] as const) {
+      const error = failure(
+        nmf(
+          [
+            [1e130, 1],
+            [1, 1],
+          ],
+          { components: 2, solver: 'mu', betaLoss },
+        ),
+      )
+      expect(error._tag).toBe('Unsupported')
+      expect(error.message).toMatch(
+        /\(its largest entry is 1e\+130\): the factors went to zero where the products of the fit overflowed at X's scale \(the updates divide by them, and x\/∞ is 0\); scale X down \(W and H scale by the square root of the factor\)$/,
+      )
+    }
+    // Scaled down, as the message says, the same X fits.
+    const fit = nmf(
+      [
+        [1e10, 1e-120],
+        [1e-120, 1e-120],
+      ],
+      { components: 2, solver: 'mu' },
+    )
+    expect(E.isRight(fit)).toBe(true)
+  })
+
   it('names a custom start whose W·H was zero, which mu cannot leave, not underflow', () => {
     // Component 1 has a zero row of H, component 2 a zero column of W: W·H is zero.
     const init = {
@@ -1402,12 +1431,6 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
     const zeros = nmf(Matrix.zeros(3, 3), { components: 1 })
     if (E.isLeft(zeros)) throw new Error(zeros.left.message)
     expect(zeros.right.W.max()).toBe(0)
-    // Under a loss other than Frobenius, entries at or below EPSILON count as zeros: an X of
-    // them alone is fitted exactly by zeros (mu under Itakura–Saito goes there from 1e-19).
-    const belowEpsilon = Matrix.fill(2, 2, 2 ** -63)
-    const is = nmf(belowEpsilon, { components: 2, solver: 'mu', betaLoss: 0, init: 'random' })
-    if (E.isLeft(is)) throw new Error(is.left.message)
-    expect(is.right.W.max() * is.right.H.max()).toBe(0)
     // A fit that runs out of iterations claims nothing: from this poor start (nndsvdar on a
     // rank-1 X), cd's first iteration zeroes W, which the next one mends.
     const rankOne = [

@@ -51,7 +51,8 @@
  *
  * Inputs: the first five laws take X at scales 10^-30 to 10^30 (beyond that
  * the default init, which fills NNDSVD's zeros with mean(X) as scikit-learn
- * does, makes ‖X − W₀·H₀‖² overflow near 10^77), with zero rows and columns,
+ * does, makes ‖X − W₀·H₀‖² overflow near 10^77; under a loss other than
+ * Frobenius from 10^-12, see `fitCases`), with zero rows and columns,
  * any k up to 4 and penalties. The monotone law takes 10^-3 to 10^3. The two
  * comparing laws take well-conditioned fits: X positive at 10^-3 to 10^3,
  * k ≤ min(samples, features), no penalties. Elsewhere a component can die

@@ -128,9 +128,21 @@ export const customFactors = (
   return fc.record({ W: factor(X.rows, components), H: factor(components, X.cols) })
 }
 
+/** The least scale of an X under β ≠ 2: its smallest grid entry, 1e-12/1024, is above EPSILON. */
+const LEAST_EXPONENT = -12
+
+/** `matrix`'s exponents raised to LEAST_EXPONENT where below. */
+const aboveEpsilon = (matrix: MatrixConstraints): MatrixConstraints => {
+  const minExponent = Math.max(matrix.minExponent ?? 0, LEAST_EXPONENT)
+  return { minExponent, maxExponent: Math.max(matrix.maxExponent ?? 0, minExponent) }
+}
+
 /**
  * A fit case for `solver`: X within `matrix`, and options within `options`.
- * For β ≤ 0 X has no zeros (the divergence of a zero is infinite there).
+ * For β ≤ 0 X has no zeros (the divergence of a zero is infinite there). For β ≠ 2
+ * X's scale is at least 1e-12 (`minExponent` and `maxExponent` raised to -12 where
+ * below): every entry is then above EPSILON or zero, since `nmf` refuses an X whose
+ * every entry is at or below EPSILON under those losses, which count such entries as zeros.
  *
  * @example
  * fc.sample(fitCases(cd), 1)[0].options // { components, solver: cd, init, maxIter, ... }
@@ -144,7 +156,11 @@ export const fitCases = (
   const maxComponents = options.maxComponents ?? 4
   const beta = options.losses === false ? fc.constant(2) : betas(solver)
   return beta.chain((b) =>
-    denseMatrix({ ...matrix, positive: (matrix.positive ?? false) || b <= 0 }).chain((X) => {
+    denseMatrix({
+      ...matrix,
+      ...(b === 2 ? {} : aboveEpsilon(matrix)),
+      positive: (matrix.positive ?? false) || b <= 0,
+    }).chain((X) => {
       const smallest = Math.min(X.rows, X.cols)
       return fc
         .integer({
