@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { nmf } from 'nmfkit'
-import { relaxedCd } from '../examples/plugins/solver-plugin.ts'
+import { plainMu, relaxedCd } from '../examples/plugins/solver-plugin.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const run = (file: string): string =>
@@ -35,6 +35,22 @@ describe('plugin guide', () => {
       /plain-mu: reconstruction error [\d.]+ after \d+ iterations .*objective never increased: yes/,
     )
     expect(output).toContain("step 2 is rejected: nmf: option 'step': expected a number in (0, 1]")
+  })
+
+  it("plain-mu's epsilon is a finite number > 0, as the guide says", () => {
+    const X = [
+      [1, 2],
+      [3, 4],
+    ]
+    for (const epsilon of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const result = nmf(X, { components: 1, solver: plainMu, epsilon })
+      if (E.isRight(result)) throw new Error(`epsilon ${epsilon} was taken`)
+      expect(result.left._tag).toBe('InvalidOption')
+      expect(result.left.message).toBe(
+        `nmf: option 'epsilon': expected a finite number > 0, found ${String(epsilon)}`,
+      )
+    }
+    expect(E.isRight(nmf(X, { components: 1, solver: plainMu, epsilon: 1e-9 }))).toBe(true)
   })
 
   it('refuses penalties for relaxed-cd with the message the guide quotes', () => {

@@ -76,6 +76,26 @@ export interface PlainMuOptions {
   readonly epsilon: number
 }
 
+/** A finite number > 0; anything else (0, a negative, NaN, Infinity) is an `InvalidOption`. */
+const Positive = new t.Type<number, number, unknown>(
+  'a finite number > 0',
+  (u): u is number => typeof u === 'number' && u > 0 && u < Infinity,
+  (u, c) => (typeof u === 'number' && u > 0 && u < Infinity ? t.success(u) : t.failure(u, c)),
+  (a) => a,
+)
+
+/** A rows×cols matrix of a step's new entries (`Matrix.fromData` copies them). */
+const matrixOf = <R extends string, C extends string>(
+  rows: number,
+  cols: number,
+  data: Float64Array,
+): Matrix<R, C> => {
+  const made = Matrix.fromData<R, C>(rows, cols, data)
+  // Cannot fail: the shape is the factor's, and the entries are numbers.
+  if (E.isLeft(made)) throw new Error(made.left.message)
+  return made.right
+}
+
 /** out (n×m) = A (n×p) · B (p×m), or with `transposeB` A · Bᵀ for B of m×p. */
 const multiply = (
   a: Float64Array,
@@ -120,7 +140,7 @@ const scaled = (
  */
 export const plainMu: Solver<PlainMuOptions> = {
   name: 'plain-mu',
-  optionProps: { epsilon: t.number },
+  optionProps: { epsilon: Positive },
   defaults: { epsilon: 1e-10 },
   capabilities: { losses: ['frobenius'], sparse: false, monotone: true, nonnegative: true },
   measure: 'relative decrease of the objective',
@@ -148,7 +168,7 @@ export const plainMu: Solver<PlainMuOptions> = {
     const before = halfError(x, w, h, n, k, m)
     const objective = halfError(x, nextW, nextH, n, k, m)
     return {
-      state: { W: Matrix.unsafeWrap(n, k, nextW), H: Matrix.unsafeWrap(k, m, nextH) },
+      state: { W: matrixOf(n, k, nextW), H: matrixOf(k, m, nextH) },
       measure: before === 0 ? 0 : (before - objective) / before,
       objective,
     }
