@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { shapeMismatch, type Result } from '../core/errors.ts'
 import { showShape } from '../core/matrix-shared.ts'
-import type { Node, Shape } from './node.ts'
+import type { BinaryOp, Node, Shape } from './node.ts'
 
 const known = new WeakMap<Node, Result<Shape>>()
 
@@ -46,6 +46,9 @@ export const checkIndex = (
     ? E.right(index)
     : E.left(shapeMismatch(operation, `the ${what} index`, `a value in 0..${size - 1}`, `${index}`))
 
+/** The `Expr` method that makes a binary node, as messages name it (`plus` makes `add`). */
+const methodOf = (op: BinaryOp): string => (op === 'add' ? 'plus' : op === 'sub' ? 'minus' : op)
+
 const compute = (n: Node): Result<Shape> => {
   switch (n.kind) {
     case 'dense':
@@ -60,7 +63,7 @@ const compute = (n: Node): Result<Shape> => {
         : shapeOf(n.arg)
     case 'binary':
       return E.flatMap(shapeOf(n.left), (a) =>
-        E.flatMap(shapeOf(n.right), (b) => broadcastShape(`Expr.${n.op}`, a, b)),
+        E.flatMap(shapeOf(n.right), (b) => broadcastShape(`Expr.${methodOf(n.op)}`, a, b)),
       )
     case 'where':
       return E.flatMap(shapeOf(n.mask), (m) =>

@@ -479,10 +479,15 @@ describe('values, updates and errors', () => {
     const other = lift(unwrap(Matrix.fromArrays<'components', 'features'>([[1, 2]])))
     const product = evaluate(W.times(other))
     expect(E.isLeft(product) && product.left._tag).toBe('ShapeMismatch')
+    // Named by the method that was called (plus, minus), not by the node it made.
     const sum = evaluate(H.plus(other))
     expect(E.isLeft(sum) && sum.left.message).toBe(
-      'Expr.add: expected the right operand to have shape 2×3 or a broadcast of it, found 1×2',
+      'Expr.plus: expected the right operand to have shape 2×3 or a broadcast of it, found 1×2',
     )
+    const difference = evaluate(H.minus(other))
+    expect(E.isLeft(difference) && difference.left.message).toMatch(/^Expr\.minus: /)
+    const quotient = evaluate(H.div(other))
+    expect(E.isLeft(quotient) && quotient.left.message).toMatch(/^Expr\.div: /)
   })
 
   it('stretches any operand along a dimension of size 1, whatever its names say', () => {
