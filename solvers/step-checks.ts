@@ -1,14 +1,15 @@
 /**
  * The checks of what a solver's `start` and `step` return, as the driver runs them: a
- * state with Matrix values W and H of the problem's shapes, a number for the measure, a
- * number or nothing for the objective, numbers in `details`. A JavaScript plugin can
- * return anything, getters and Proxies that throw included: what is not of that form is
- * an error on `solver` that says what came, and factors of another shape a `ShapeMismatch`.
+ * state with Matrix values W and H (sound ones: `matrixFlaw`) of the problem's shapes, a
+ * number for the measure, a number or nothing for the objective, numbers in `details`. A
+ * JavaScript plugin can return anything, getters and Proxies that throw included: what is
+ * not of that form is an error on `solver` that says what came, and factors of another
+ * shape a `ShapeMismatch`.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { invalidOption, shapeMismatch, type NmfError } from '../core/errors.ts'
 import { attempt } from '../core/guarded.ts'
-import { describeValue, Matrix } from '../core/matrix.ts'
+import { describeValue, Matrix, matrixFlaw } from '../core/matrix.ts'
 import { showShape } from '../core/matrix-shared.ts'
 import type { Factors, Problem, StepResult } from './contract.ts'
 
@@ -45,6 +46,11 @@ const checkState = (
           'expected a Matrix',
       )
     }
+    // An object made with Object.create(Matrix.prototype), or a Matrix over an array of
+    // another length than its shape's (Matrix.unsafeWrap): its entries cannot be read. (A
+    // Matrix in a Proxy whose reads throw is the caller's to report: a state that threw.)
+    const flaw = matrixFlaw(value as Matrix)
+    if (flaw !== undefined) return refuse(`the ${factor} of the state ${made} returned is ${flaw}`)
   }
   return undefined
 }
@@ -86,6 +92,7 @@ const wellFormed = (result: unknown): boolean => {
   if (!(W instanceof Matrix) || !(H instanceof Matrix) || typeof measure !== 'number') {
     return false
   }
+  if (matrixFlaw(W) !== undefined || matrixFlaw(H) !== undefined) return false
   if (objective !== undefined && typeof objective !== 'number') return false
   if (details === undefined) return true
   if (typeof details !== 'object' || details === null) return false

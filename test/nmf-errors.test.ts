@@ -1172,6 +1172,56 @@ describe('what a JavaScript caller may pass', () => {
     expect(E.isRight(nmf(X, { components: 1, solver: copy }))).toBe(true)
   })
 
+  it.each([true, false])(
+    "a factor of a plugin's state that passes instanceof Matrix without being one " +
+      '(nonnegative: %s) is an error on solver that names the factor, not a TypeError',
+    (nonnegative) => {
+      const copy = { ...cd, name: 'x', capabilities: { ...cd.capabilities, nonnegative } }
+      const refusal = (solver: object) => {
+        const { _tag, option, message } = failure(
+          nmf(X, { components: 1, solver: solver as AnySolver }),
+        ) as NmfError & { option?: string }
+        return { _tag, option, message }
+      }
+      const fake = (rows: number, cols: number) =>
+        Object.assign(Object.create(Matrix.prototype) as Matrix, { rows, cols })
+      type State = { W: Matrix; H: Matrix }
+      const start = (_: unknown, initial: State) => ({ ...initial, W: fake(3, 1) })
+      expect(refusal({ ...copy, start })).toEqual({
+        _tag: 'InvalidOption',
+        option: 'solver',
+        message:
+          "nmf: option 'solver': solver 'x': the W of the state its start returned is an " +
+          'object that passes instanceof Matrix but is not one (a 3×1 shape without its 3 ' +
+          'entries): make matrices with Matrix.fromArrays or Matrix.fromData',
+      })
+      const step = (state: State) => ({ state: { ...state, H: fake(1, 3) }, measure: 1 })
+      expect(refusal({ ...copy, step }).message).toBe(
+        "nmf: option 'solver': solver 'x': the H of the state its step at iteration 1 " +
+          'returned is an object that passes instanceof Matrix but is not one (a 1×3 shape ' +
+          'without its 3 entries): make matrices with Matrix.fromArrays or Matrix.fromData',
+      )
+      // Matrix.unsafeWrap (internal) over an array shorter or longer than the shape's.
+      for (const [length, holds] of [
+        [2, '2 entries'],
+        [4, '4 entries'],
+      ] as const) {
+        const wrapped = (state: State) => ({
+          state: { ...state, W: Matrix.unsafeWrap(3, 1, new Float64Array(length).fill(1)) },
+          measure: 1,
+        })
+        expect(refusal({ ...copy, step: wrapped })).toEqual({
+          _tag: 'InvalidOption',
+          option: 'solver',
+          message:
+            "nmf: option 'solver': solver 'x': the W of the state its step at iteration 1 " +
+            `returned is a 3×1 Matrix whose storage holds ${holds}, not 3: make matrices ` +
+            'with Matrix.fromArrays or Matrix.fromData',
+        })
+      }
+    },
+  )
+
   it('penalties so large that the fit overflows are blamed, on their option, not X', () => {
     const error = failure(
       nmf(
