@@ -96,7 +96,8 @@ export interface Solver<O = unknown, S extends Factors = Factors> {
   /**
    * Values for the options the user did not give: each one a value of its option's codec,
    * for an option `optionProps` names (else `nmf` refuses the plugin), and none named as a
-   * common option.
+   * common option. An option without one is required unless its codec decodes `undefined`:
+   * a fit that leaves it out is an `InvalidOption` on it.
    */
   readonly defaults: O
   readonly capabilities: Capabilities

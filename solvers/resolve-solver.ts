@@ -233,3 +233,32 @@ const checkDefaults = ({ name, codecs, defaults }: PluginOptions): Result<void> 
   }
   return E.right(undefined)
 }
+
+/**
+ * The solver's own options for a fit: the user's (decoded), and its defaults for the rest.
+ * An option left with neither must be one whose codec decodes `undefined` (the solver then
+ * gets what it decodes it to, if anything); any other is required, as `components` is, and
+ * leaving it out is an error on that option that says the solver has no default for it.
+ */
+export const ownOptions = (
+  solver: AnySolver,
+  own: Readonly<Record<string, unknown>>,
+): Result<Record<string, unknown>> => {
+  const options: Record<string, unknown> = { ...(solver.defaults as object), ...own }
+  for (const [option, codec] of Object.entries(solver.optionProps)) {
+    if (options[option] !== undefined) continue
+    const decoded = codec.decode(undefined)
+    if (E.isLeft(decoded)) {
+      return E.left(
+        invalidOption(
+          operation,
+          option,
+          `expected ${codec.name}, found none (it is required: solver '${solver.name}' has ` +
+            'no default for it)',
+        ),
+      )
+    }
+    if (decoded.right !== undefined) options[option] = decoded.right
+  }
+  return E.right(options)
+}

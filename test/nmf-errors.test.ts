@@ -1114,9 +1114,33 @@ describe('what a JavaScript caller may pass', () => {
       "nmf: option 'solver': expected the solver plugin 'x' to have defaults only for its " +
         'optionProps, found defaults.rate, which optionProps does not name',
     )
-    // An option left without a default is the plugin's to allow; a valid default is taken.
-    const rate = { optionProps: { rate: t.number }, defaults: {} }
-    expect(E.isRight(nmf(X, { components: 2, solver: { ...copy, ...rate } }))).toBe(true)
+    // An option without a default is required: the solver never gets undefined for it.
+    let given: unknown
+    const rate = {
+      ...copy,
+      optionProps: { rate: t.number },
+      defaults: {},
+      start: (problem: never, initial: never, options: unknown) => {
+        given = options
+        return cd.start(problem, initial, options as never)
+      },
+    }
+    const missing = failure(nmf(X, { components: 2, solver: rate }))
+    expect(missing).toMatchObject({ _tag: 'InvalidOption', option: 'rate' })
+    expect(missing.message).toBe(
+      "nmf: option 'rate': expected number, found none (it is required: solver 'x' has no " +
+        'default for it)',
+    )
+    expect(given).toBeUndefined()
+    // Given as undefined is not given.
+    const unset = { components: 2, solver: rate, rate: undefined } as never
+    expect(failure(nmf(X, unset)).message).toBe(missing.message)
+    const fitWithRate = nmf(X, { components: 2, solver: rate, rate: 0.5 } as never)
+    expect(E.isRight(fitWithRate) && fitWithRate.right.options.rate).toBe(0.5)
+    expect(given).toEqual({ rate: 0.5 })
+    // An option whose codec takes undefined may be left out.
+    const optional = { ...copy, optionProps: { rate: t.union([t.number, t.undefined]) } }
+    expect(E.isRight(nmf(X, { components: 2, solver: { ...optional, defaults: {} } }))).toBe(true)
     const slow = { ...copy, optionProps: { rate: t.number }, defaults: { rate: 0.5 } }
     const fit = nmf(X, { components: 2, solver: slow })
     expect(E.isRight(fit) && fit.right.options.rate).toBe(0.5)
