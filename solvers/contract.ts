@@ -54,7 +54,10 @@ export interface StepResult<S> {
 
 /** What a solver can do; read by the driver, the conformance laws and the CLI. */
 export interface Capabilities {
-  /** The beta-divergences it minimizes, as names (`'frobenius'`, ...). */
+  /**
+   * The beta-divergences it minimizes, as names: one or more of `'frobenius'`,
+   * `'kullback-leibler'`, `'itakura-saito'`, and `'beta-divergence'` for every β.
+   */
   readonly losses: readonly string[]
   /**
    * Accepts a `CsrMatrix` X without densifying it. When false, `nmf` refuses a `CsrMatrix`
@@ -86,6 +89,7 @@ export interface Capabilities {
  * const result = nmf(X, { components: 4, solver: cd })
  */
 export interface Solver<O = unknown, S extends Factors = Factors> {
+  /** Not empty: messages and the fit's recorded options name the solver by it. */
   readonly name: string
   /**
    * The solver's own options, validated by the driver; unknown keys are rejected. None may

@@ -570,8 +570,8 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
         'found one that threw Error: boom when read',
     )
     expect(solverError(throwing('name', cd))).toBe(
-      "nmf: option 'solver': expected the solver plugin to have name, a string, found one " +
-        'that threw Error: boom when read',
+      "nmf: option 'solver': expected the solver plugin to have name, a non-empty string, " +
+        'found one that threw Error: boom when read',
     )
     expect(solverError(plugin({ capabilities: throwing('penalties', cd.capabilities) }))).toBe(
       "nmf: option 'solver': expected the solver plugin 'mine' to have " +
@@ -1049,9 +1049,22 @@ describe('what a JavaScript caller may pass', () => {
       "nmf: option 'solver': expected the solver plugin 'x' to have optionProps, an object of " +
         'io-ts codecs, found undefined',
     )
-    expect(refused({ ...copy, capabilities: { ...cd.capabilities, losses: 'frobenius' } })).toBe(
-      "nmf: option 'solver': expected the solver plugin 'x' to have capabilities.losses, an " +
-        'array of loss names, found a string (frobenius)',
+    const losses =
+      "nmf: option 'solver': expected the solver plugin 'x' to have capabilities.losses, a " +
+      "non-empty array of loss names ('frobenius', 'kullback-leibler', 'itakura-saito', " +
+      "'beta-divergence'), found "
+    const declaring = (value: unknown) => ({
+      ...copy,
+      capabilities: { ...cd.capabilities, losses: value },
+    })
+    expect(refused(declaring('frobenius'))).toBe(`${losses}a string (frobenius)`)
+    // Not the user's betaLoss's fault: a solver must handle a loss, one nmfkit knows.
+    expect(refused(declaring([]))).toBe(`${losses}an empty array`)
+    expect(refused(declaring(['frobenius', 'l1']))).toBe(`${losses}an array with 'l1'`)
+    expect(refused(declaring([2]))).toBe(`${losses}an array with a number (2)`)
+    expect(refused({ ...copy, name: '' })).toBe(
+      "nmf: option 'solver': expected the solver plugin to have name, a non-empty string, " +
+        'found an empty string',
     )
     expect(refused({ ...copy, converged: undefined })).toBe(
       "nmf: option 'solver': expected the solver plugin 'x' to have converged, a function, " +
