@@ -48,7 +48,10 @@ export interface StepResult<S> {
   readonly measure: number
   /** The objective after the step, where it is cheap to know. */
   readonly objective?: number
-  /** Further named numbers for the history, e.g. the change of each factor. */
+  /**
+   * Further named numbers for the history, e.g. the change of each factor: a plain object
+   * (an array, a `Map` or a class's instance is refused).
+   */
   readonly details?: Readonly<Record<string, number>>
 }
 

@@ -1193,6 +1193,24 @@ describe('what a JavaScript caller may pass', () => {
       "nmf: option 'solver': solver 'x': the objective its step at iteration 1 returned is a " +
         'string (x), expected a number or nothing',
     )
+    // details a plain object: an array would be kept as it is, a Map as {}.
+    for (const [details, found] of [
+      [[1, 2], 'an array'],
+      [new Map([['change', 1]]), 'a Map'],
+      [null, 'null'],
+    ] as const) {
+      expect(refused({ ...copy, step: (s: Matrix) => ({ state: s, measure: 1, details }) })).toBe(
+        "nmf: option 'solver': solver 'x': the details its step at iteration 1 returned is " +
+          `${found}, expected a plain object of numbers or nothing`,
+      )
+    }
+    const bare = Object.assign(Object.create(null) as object, { change: 1 })
+    const fit = nmf(X, {
+      components: 1,
+      maxIter: 1,
+      solver: { ...copy, step: (s: Matrix) => ({ state: s, measure: 1, details: bare }) } as never,
+    })
+    expect(E.isRight(fit) && fit.right.history[0].details).toEqual({ change: 1 })
     const detail = { state: undefined as unknown, measure: 1, details: { change: 'x' } }
     expect(refused({ ...copy, step: (s: unknown) => ({ ...detail, state: s }) })).toBe(
       "nmf: option 'solver': solver 'x': the detail 'change' its step at iteration 1 returned " +
