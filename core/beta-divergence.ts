@@ -73,6 +73,12 @@ export const BetaLossCodec = new t.Type<BetaLoss, BetaLoss, unknown>(
 export const betaOf = (loss: BetaLoss): number =>
   typeof loss === 'number' ? loss : NAMED_BETAS[loss]
 
+/**
+ * The names a solver's `capabilities.losses` may hold: the named losses, and
+ * `'beta-divergence'` for every β (`lossName`).
+ */
+export const LOSS_NAMES: readonly string[] = [...Object.keys(NAMED_BETAS), 'beta-divergence']
+
 /** The name a solver's `capabilities.losses` uses for β; any other β is `'beta-divergence'`. */
 export const lossName = (beta: number): string =>
   beta === 2

@@ -343,32 +343,47 @@ const typedArrayTag = Object.getOwnPropertyDescriptor(
 /**
  * A value that passed `instanceof Matrix`, read once: its shape and storage, checked, in a
  * Matrix of nmfkit's own over the same (never written) storage, so that nothing reads the
- * caller's object again; else what it is instead, for a message (`found …`). A Proxy of a
- * Matrix passes `instanceof`, and its traps may throw at any read; an object made with
- * `Object.create(Matrix.prototype)` has no shape. Reads that throw are let through: the
- * caller guards them (`readGuarded`, `attempt`).
+ * caller's object again; else what it is instead, for a message (`found …`, see
+ * `matrixFlaw`). A Proxy of a Matrix passes `instanceof`, and its traps may throw at any
+ * read; an object made with `Object.create(Matrix.prototype)` has no shape. Reads that
+ * throw are let through: the caller guards them (`readGuarded`, `attempt`).
  */
 export const ownMatrix = <R extends string, C extends string>(
   value: Matrix<R, C>,
 ): E.Either<string, Matrix<R, C>> => {
   const { rows, cols } = value
   const values: unknown = value[VALUES]
+  const flaw = flawOf(rows, cols, values)
+  return flaw === undefined
+    ? E.right(Matrix.unsafeWrap<R, C>(rows, cols, values as Float64Array))
+    : E.left(flaw)
+}
+
+/**
+ * What a value that passed `instanceof Matrix` is, for a message (`found …`), when it is
+ * not a matrix as nmfkit makes them (a shape of positive integers over a Float64Array of
+ * rows×cols entries): an object made with `Object.create(Matrix.prototype)`, or a Matrix
+ * that `Matrix.unsafeWrap` made over an array of another length; undefined when it is one.
+ * It reads the shape and the storage once, builds nothing when the matrix is sound (a
+ * check of a solver's state, every iteration), and lets a read that throws through.
+ */
+export const matrixFlaw = (value: Matrix): string | undefined =>
+  flawOf(value.rows, value.cols, value[VALUES])
+
+const flawOf = (rows: number, cols: number, values: unknown): string | undefined => {
   const shaped = Number.isSafeInteger(rows) && Number.isSafeInteger(cols) && rows >= 1 && cols >= 1
-  if (
-    shaped &&
-    typedArrayTag?.call(values) === 'Float64Array' &&
-    (values as Float64Array).length === rows * cols
-  ) {
-    return E.right(Matrix.unsafeWrap<R, C>(rows, cols, values as Float64Array))
-  }
+  const stored = shaped && typedArrayTag?.call(values) === 'Float64Array'
+  if (stored && (values as Float64Array).length === rows * cols) return undefined
   const show = (size: unknown) => (typeof size === 'number' ? String(size) : describeValue(size))
-  const what = shaped
-    ? `a ${showShape(rows, cols)} shape without its ${showEntries(rows * cols)}`
-    : `rows ${show(rows)}, cols ${show(cols)}`
-  return E.left(
-    `an object that passes instanceof Matrix but is not one (${what}): make matrices with ` +
-      'Matrix.fromArrays or Matrix.fromData',
-  )
+  const what = stored
+    ? `a ${showShape(rows, cols)} Matrix whose storage holds ` +
+      `${showEntries((values as Float64Array).length)}, not ${rows * cols}`
+    : `an object that passes instanceof Matrix but is not one (${
+        shaped
+          ? `a ${showShape(rows, cols)} shape without its ${showEntries(rows * cols)}`
+          : `rows ${show(rows)}, cols ${show(cols)}`
+      })`
+  return `${what}: make matrices with Matrix.fromArrays or Matrix.fromData`
 }
 
 /**

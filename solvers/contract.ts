@@ -48,13 +48,19 @@ export interface StepResult<S> {
   readonly measure: number
   /** The objective after the step, where it is cheap to know. */
   readonly objective?: number
-  /** Further named numbers for the history, e.g. the change of each factor. */
+  /**
+   * Further named numbers for the history, e.g. the change of each factor: a plain object
+   * (an array, a `Map` or a class's instance is refused).
+   */
   readonly details?: Readonly<Record<string, number>>
 }
 
 /** What a solver can do; read by the driver, the conformance laws and the CLI. */
 export interface Capabilities {
-  /** The beta-divergences it minimizes, as names (`'frobenius'`, ...). */
+  /**
+   * The beta-divergences it minimizes, as names: one or more of `'frobenius'`,
+   * `'kullback-leibler'`, `'itakura-saito'`, and `'beta-divergence'` for every β.
+   */
   readonly losses: readonly string[]
   /**
    * Accepts a `CsrMatrix` X without densifying it. When false, `nmf` refuses a `CsrMatrix`
@@ -86,6 +92,7 @@ export interface Capabilities {
  * const result = nmf(X, { components: 4, solver: cd })
  */
 export interface Solver<O = unknown, S extends Factors = Factors> {
+  /** Not empty: messages and the fit's recorded options name the solver by it. */
   readonly name: string
   /**
    * The solver's own options, validated by the driver; unknown keys are rejected. None may
@@ -96,7 +103,8 @@ export interface Solver<O = unknown, S extends Factors = Factors> {
   /**
    * Values for the options the user did not give: each one a value of its option's codec,
    * for an option `optionProps` names (else `nmf` refuses the plugin), and none named as a
-   * common option.
+   * common option. An option without one is required unless its codec decodes `undefined`:
+   * a fit that leaves it out is an `InvalidOption` on it.
    */
   readonly defaults: O
   readonly capabilities: Capabilities

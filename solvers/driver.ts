@@ -2,9 +2,9 @@
  * The iteration driver: the one loop every solver runs in. It owns the
  * iteration count, the stopping rule's application, the history, the
  * `onIteration` callback, the `AbortSignal` and the final error; solvers only step.
- * It checks what each step returns: the factors' shapes, finite numbers, and, for a plugin
- * that declares `capabilities.nonnegative`, non-negative factors (the checks of a state's
- * form and a step's result are in solvers/step-checks.ts).
+ * It checks what the start and each step return: the factors' shapes, finite numbers, and,
+ * for a plugin that declares `capabilities.nonnegative`, non-negative factors (the checks of
+ * a state's form and a step's result are in solvers/step-checks.ts).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import {
@@ -134,10 +134,6 @@ const drive = <O, S extends Factors>(
   // A plugin that declares non-negative factors is held to it (nmfkit's own solvers are
   // non-negative by construction, or by their option, and are not checked).
   const promisesNonnegative = settings.builtIn !== true && solver.capabilities.nonnegative === true
-  if (promisesNonnegative) {
-    const negative = firstNegative(operation, solver.name, state, 0)
-    if (negative !== undefined) return E.left(negative)
-  }
   const history: HistoryEntry[] = []
   let first: StepResult<S> | undefined
   let last: StepResult<S> | undefined
@@ -192,6 +188,30 @@ const drive = <O, S extends Factors>(
   const blamed = (error: NmfError): NmfError =>
     blamedOption === undefined ? error : ({ ...error, option: blamedOption } as NmfError)
 
+  // The factors of the state the start (iteration 0) or a step made: finite, whatever the
+  // solver declares (overflow or 0/0 must not come back as a result), then non-negative
+  // when it declares so.
+  const checkFactors = (made: Factors, iteration: number): NmfError | undefined => {
+    if (!allFinite(valuesOf(made.W)) || !allFinite(valuesOf(made.H))) {
+      const when = iteration === 0 ? 'from the start' : `after iteration ${iteration}`
+      for (const [what, factor] of [
+        ['W', made.W],
+        ['H', made.H],
+      ] as const) {
+        const finite = checkFinite(operation, `${what} ${when}`, factor)
+        if (E.isLeft(finite)) {
+          // The place is W's or H's, not an input's: it stays in the message, and the
+          // error's row and col are -1, as for any number the fit computed.
+          const message =
+            `${finite.left.message}; ` +
+            cause(`made it in its ${iteration === 0 ? 'start' : 'step'}`)
+          return blamed({ ...finite.left, row: -1, col: -1, message } as NmfError)
+        }
+      }
+    }
+    return promisesNonnegative ? firstNegative(operation, solver.name, made, iteration) : undefined
+  }
+
   const finish = (nIter: number): Result<Factorization> => {
     // nmfkit's own `mu` reports the error of the state it returns at its checks, computed as
     // divergenceError computes it: a fit that stops at a check (every converged one, and
@@ -234,6 +254,8 @@ const drive = <O, S extends Factors>(
     const partial = finish(iteration)
     return aborted(operation, iteration, E.isRight(partial) ? partial.right : undefined)
   }
+  const started = checkFactors(state, 0)
+  if (started !== undefined) return E.left(started)
   const before = signalState(operation, settings.signal, 0)
   if (before !== false) return E.left(before === true ? abortedAfter(0) : before)
 
@@ -248,26 +270,8 @@ const drive = <O, S extends Factors>(
     // first step's numbers, not its state). The start's arrays are the caller's.
     if (recycling && iteration > 1) recycleReplaced(previous, state)
 
-    // Overflow or 0/0 inside a step must not come back as a result.
-    if (!allFinite(valuesOf(state.W)) || !allFinite(valuesOf(state.H))) {
-      for (const [what, factor] of [
-        ['W', state.W],
-        ['H', state.H],
-      ] as const) {
-        const finite = checkFinite(operation, `${what} after iteration ${iteration}`, factor)
-        if (E.isLeft(finite)) {
-          // The place is W's or H's, not an input's: it stays in the message, and the
-          // error's row and col are -1, as for any number the fit computed.
-          const message = `${finite.left.message}; ${cause('made it in its step')}`
-          return E.left(blamed({ ...finite.left, row: -1, col: -1, message } as NmfError))
-        }
-      }
-    }
-
-    if (promisesNonnegative) {
-      const negative = firstNegative(operation, solver.name, state, iteration)
-      if (negative !== undefined) return E.left(negative)
-    }
+    const stepped = checkFactors(state, iteration)
+    if (stepped !== undefined) return E.left(stepped)
 
     if (Number.isNaN(result.measure)) {
       return E.left(
@@ -342,6 +346,8 @@ const drive = <O, S extends Factors>(
  * The error that names the first entry below 0 (-0 is not) of W, else of H, in the state a
  * plugin that declares `capabilities.nonnegative` made at `iteration` (0: its start), as
  * the driver refuses a factor that is not finite: row and col -1, the place in the message.
+ * The factors are finite (checked first): the error is a `NegativeInput`, about the sign
+ * the capabilities promise.
  */
 const firstNegative = (
   operation: string,

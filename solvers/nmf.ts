@@ -27,7 +27,7 @@ import { allZeroAdvice, defaultInit } from './init.ts'
 import { disjointComponents, productIsZero } from './components.ts'
 import type { CommonNmfOptions, Nmf, NmfOptions } from './nmf-types.ts'
 import { commonDefaults, commonProps, decodeProps, readNamed, readOptions } from './options.ts'
-import { resolveSolver, solvers } from './resolve-solver.ts'
+import { ownOptions, resolveSolver, solvers } from './resolve-solver.ts'
 import { buildInit, checkPenalties, checkSparse, penalties, resolveBeta } from './setup.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
 
@@ -71,10 +71,12 @@ const fit = <R extends string, C extends string>(
     E.bind('own', ({ given, solver }) =>
       decodeProps(operation, given, solver.optionProps, Object.keys(commonProps)),
     ),
+    // Filled in by its defaults; one the user left out and that has none is required.
+    E.bind('solverOptions', ({ solver, own }) => ownOptions(solver, own)),
     E.bind('beta', ({ X, solver, common }) =>
       resolveBeta(operation, solver, (common.betaLoss as BetaLoss | undefined) ?? 'frobenius', X),
     ),
-    E.chain(({ given, X, solver, common, own, beta }) => {
+    E.chain(({ given, X, solver, common, solverOptions, beta }) => {
       if (common.components === undefined) {
         return E.left<NmfError>(
           invalidOption(
@@ -101,7 +103,6 @@ const fit = <R extends string, C extends string>(
       }
       // One stream for the whole fit: the init draws first, then the solver.
       const rng = createRng(resolved.seed)
-      const solverOptions: unknown = { ...(solver.defaults as object), ...own }
       const problem: Problem = {
         X,
         components: resolved.components,

@@ -8,6 +8,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { invalidOption, type NmfError, type Result } from '../core/errors.ts'
 import { attempt } from '../core/guarded.ts'
 import { describeValue } from '../core/matrix.ts'
+import { LOSS_NAMES } from '../core/beta-divergence.ts'
 import type { AnySolver } from './contract.ts'
 import { cd } from './cd.ts'
 import { movingAverage } from './moving-average.ts'
@@ -59,16 +60,43 @@ export const resolveSolver = (solver: unknown): Result<AnySolver> => {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null
 
-/** The members a plugin must have (a path into it), what each must be, and how to tell. */
-const PLUGIN_MEMBERS: ReadonlyArray<readonly [string, string, (value: unknown) => boolean]> = [
-  ['name', 'a string', (value) => typeof value === 'string'],
+/**
+ * What a `capabilities.losses` that is not a non-empty array of `LOSS_NAMES` holds instead,
+ * for a message; `resolveBeta` would otherwise blame the user's betaLoss for it.
+ */
+const foundLosses = (value: unknown): string => {
+  if (!Array.isArray(value)) return describeValue(value)
+  if (value.length === 0) return 'an empty array'
+  const unknown: unknown = value.find(
+    (loss: unknown) => typeof loss !== 'string' || !LOSS_NAMES.includes(loss),
+  )
+  return `an array with ${typeof unknown === 'string' ? `'${unknown}'` : describeValue(unknown)}`
+}
+
+/**
+ * The members a plugin must have (a path into it), what each must be, how to tell, and,
+ * where `describeValue` would not say what is wrong, what was found instead.
+ */
+const PLUGIN_MEMBERS: ReadonlyArray<
+  readonly [string, string, (value: unknown) => boolean, ((value: unknown) => string)?]
+> = [
+  [
+    'name',
+    'a non-empty string',
+    (value) => typeof value === 'string' && value !== '',
+    (value) => (value === '' ? 'an empty string' : describeValue(value)),
+  ],
   ['optionProps', 'an object of io-ts codecs', (value) => isObject(value)],
   ['defaults', 'an object of option values', (value) => isObject(value)],
   ['capabilities', 'an object', (value) => isObject(value)],
   [
     'capabilities.losses',
-    'an array of loss names',
-    (value) => Array.isArray(value) && value.every((loss) => typeof loss === 'string'),
+    `a non-empty array of loss names (${LOSS_NAMES.map((loss) => `'${loss}'`).join(', ')})`,
+    (value) =>
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every((loss: unknown) => typeof loss === 'string' && LOSS_NAMES.includes(loss)),
+    foundLosses,
   ],
   ...['sparse', 'monotone', 'nonnegative'].map(
     (flag) =>
@@ -112,17 +140,17 @@ interface PluginOptions {
 const checkPlugin = (solver: Record<string, unknown>): Result<AnySolver> => {
   let name: string | undefined
   const refuse = (found: string) => E.left(invalidOption(operation, 'solver', found))
-  for (const [path, expected, ok] of PLUGIN_MEMBERS) {
+  for (const [path, expected, ok, found = describeValue] of PLUGIN_MEMBERS) {
     const read = attempt(() => {
       const value = path
         .split('.')
         .reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), solver)
-      return { value, fits: ok(value) }
+      return { value, misfit: ok(value) ? undefined : found(value) }
     })
     const plugin = name === undefined ? 'the solver plugin' : `the solver plugin '${name}'`
     const member = `expected ${plugin} to have ${path}, ${expected}`
     if (E.isLeft(read)) return refuse(`${member}, found one that threw ${read.left} when read`)
-    if (!read.right.fits) return refuse(`${member}, found ${describeValue(read.right.value)}`)
+    if (read.right.misfit !== undefined) return refuse(`${member}, found ${read.right.misfit}`)
     if (path === 'name') name = read.right.value as string
   }
   const plugin = solver as unknown as AnySolver
@@ -232,4 +260,33 @@ const checkDefaults = ({ name, codecs, defaults }: PluginOptions): Result<void> 
     )
   }
   return E.right(undefined)
+}
+
+/**
+ * The solver's own options for a fit: the user's (decoded), and its defaults for the rest.
+ * An option left with neither must be one whose codec decodes `undefined` (the solver then
+ * gets what it decodes it to, if anything); any other is required, as `components` is, and
+ * leaving it out is an error on that option that says the solver has no default for it.
+ */
+export const ownOptions = (
+  solver: AnySolver,
+  own: Readonly<Record<string, unknown>>,
+): Result<Record<string, unknown>> => {
+  const options: Record<string, unknown> = { ...(solver.defaults as object), ...own }
+  for (const [option, codec] of Object.entries(solver.optionProps)) {
+    if (options[option] !== undefined) continue
+    const decoded = codec.decode(undefined)
+    if (E.isLeft(decoded)) {
+      return E.left(
+        invalidOption(
+          operation,
+          option,
+          `expected ${codec.name}, found none (it is required: solver '${solver.name}' has ` +
+            'no default for it)',
+        ),
+      )
+    }
+    if (decoded.right !== undefined) options[option] = decoded.right
+  }
+  return E.right(options)
 }

@@ -1,14 +1,15 @@
 /**
  * The checks of what a solver's `start` and `step` return, as the driver runs them: a
- * state with Matrix values W and H of the problem's shapes, a number for the measure, a
- * number or nothing for the objective, numbers in `details`. A JavaScript plugin can
- * return anything, getters and Proxies that throw included: what is not of that form is
- * an error on `solver` that says what came, and factors of another shape a `ShapeMismatch`.
+ * state with Matrix values W and H (sound ones: `matrixFlaw`) of the problem's shapes, a
+ * number for the measure, a number or nothing for the objective, a plain object of numbers
+ * or nothing for `details`. A JavaScript plugin can return anything, getters and Proxies
+ * that throw included: what is not of that form is an error on `solver` that says what
+ * came, and factors of another shape a `ShapeMismatch`.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { invalidOption, shapeMismatch, type NmfError } from '../core/errors.ts'
 import { attempt } from '../core/guarded.ts'
-import { describeValue, Matrix } from '../core/matrix.ts'
+import { describeValue, Matrix, matrixFlaw } from '../core/matrix.ts'
 import { showShape } from '../core/matrix-shared.ts'
 import type { Factors, Problem, StepResult } from './contract.ts'
 
@@ -45,6 +46,11 @@ const checkState = (
           'expected a Matrix',
       )
     }
+    // An object made with Object.create(Matrix.prototype), or a Matrix over an array of
+    // another length than its shape's (Matrix.unsafeWrap): its entries cannot be read. (A
+    // Matrix in a Proxy whose reads throw is the caller's to report: a state that threw.)
+    const flaw = matrixFlaw(value as Matrix)
+    if (flaw !== undefined) return refuse(`the ${factor} of the state ${made} returned is ${flaw}`)
   }
   return undefined
 }
@@ -74,9 +80,21 @@ export const checkStart = (
 }
 
 /**
+ * An object of `{ ... }` or `Object.create(null)`: what the history keeps of a step's
+ * details, and what JSON and the conformance laws read by its own keys. An array, a `Map`
+ * (whose entries are no properties: it would be kept as `{}`) or a class's instance is not.
+ */
+const isPlainObject = (value: unknown): value is object => {
+  if (typeof value !== 'object' || value === null) return false
+  const prototype: unknown = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}
+
+/**
  * Whether a step's result has the shape the driver reads: a state of two matrices, a
- * number for the measure, a number or nothing for the objective, numbers in `details`.
- * It runs every iteration, so it builds nothing; `checkStep` says what is wrong.
+ * number for the measure, a number or nothing for the objective, a plain object of numbers
+ * or nothing for `details`. It runs every iteration, so it builds nothing; `checkStep` says
+ * what is wrong.
  */
 const wellFormed = (result: unknown): boolean => {
   if (typeof result !== 'object' || result === null) return false
@@ -86,9 +104,10 @@ const wellFormed = (result: unknown): boolean => {
   if (!(W instanceof Matrix) || !(H instanceof Matrix) || typeof measure !== 'number') {
     return false
   }
+  if (matrixFlaw(W) !== undefined || matrixFlaw(H) !== undefined) return false
   if (objective !== undefined && typeof objective !== 'number') return false
   if (details === undefined) return true
-  if (typeof details !== 'object' || details === null) return false
+  if (!isPlainObject(details)) return false
   for (const name in details) {
     if (typeof (details as Record<string, unknown>)[name] !== 'number') return false
   }
@@ -157,8 +176,8 @@ const describeStep = (
     return notNumber('the objective', objective, 'a number or nothing')
   }
   if (details !== undefined) {
-    if (typeof details !== 'object' || details === null) {
-      return notNumber('the details', details, 'an object of numbers or nothing')
+    if (!isPlainObject(details)) {
+      return notNumber('the details', details, 'a plain object of numbers or nothing')
     }
     const name = Object.keys(details).find(
       (key) => typeof (details as Record<string, unknown>)[key] !== 'number',

@@ -398,6 +398,48 @@ describe('numbers that are not finite after a step', () => {
     )
   })
 
+  it.each([true, false])(
+    "blames the start, not the step, for factors the start made (nonnegative: %s); finite is not the capabilities' promise",
+    (nonnegative) => {
+      const starting = (name: string, start: (initial: Factors) => Factors) =>
+        ({
+          ...stub(name, { measure: 0 }),
+          capabilities: { ...cd.capabilities, nonnegative },
+          start: (_problem: Problem, initial: Factors) => start(initial),
+        }) as AnySolver
+      const nanH = starting('nan-start', (initial) => ({
+        W: initial.W,
+        H: initial.H.map((value, i, j) => (i === 1 && j === 4 ? NaN : value)),
+      }))
+      const error = failure(nmf(square, { components: 2, solver: nanH }))
+      expect(error).toMatchObject({ _tag: 'NonFiniteInput', row: -1, col: -1 })
+      expect(error.message).toBe(
+        'nmf: expected H from the start to be finite, found NaN at row 1, column 4; ' +
+          "solver 'nan-start' made it in its start",
+      )
+      const infiniteW = starting('infinite-start', (initial) => ({
+        W: initial.W.map(() => Infinity),
+        H: initial.H,
+      }))
+      expect(failure(nmf(square, { components: 2, solver: infiniteW })).message).toBe(
+        'nmf: expected W from the start to be finite, found Infinity at row 0, column 0; ' +
+          "solver 'infinite-start' made it in its start",
+      )
+      // After a step, the same: no word of the capabilities, which promise a sign.
+      const infiniteStep = {
+        ...stub('infinite-step', { measure: 0 }, (state) => ({
+          W: state.W.map((value, i) => (i === 2 ? -Infinity : value)),
+          H: state.H,
+        })),
+        capabilities: { ...cd.capabilities, nonnegative },
+      }
+      expect(failure(nmf(square, { components: 2, solver: infiniteStep })).message).toBe(
+        'nmf: expected W after iteration 1 to be finite, found -Infinity at row 2, column 0; ' +
+          "solver 'infinite-step' made it in its step",
+      )
+    },
+  )
+
   it('blames the factors a solver returned for an error that overflows', () => {
     const solver = stub('huge', { measure: 0 }, (state) => ({
       W: state.W.map(() => 1e200),

@@ -570,8 +570,8 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
         'found one that threw Error: boom when read',
     )
     expect(solverError(throwing('name', cd))).toBe(
-      "nmf: option 'solver': expected the solver plugin to have name, a string, found one " +
-        'that threw Error: boom when read',
+      "nmf: option 'solver': expected the solver plugin to have name, a non-empty string, " +
+        'found one that threw Error: boom when read',
     )
     expect(solverError(plugin({ capabilities: throwing('penalties', cd.capabilities) }))).toBe(
       "nmf: option 'solver': expected the solver plugin 'mine' to have " +
@@ -1049,9 +1049,22 @@ describe('what a JavaScript caller may pass', () => {
       "nmf: option 'solver': expected the solver plugin 'x' to have optionProps, an object of " +
         'io-ts codecs, found undefined',
     )
-    expect(refused({ ...copy, capabilities: { ...cd.capabilities, losses: 'frobenius' } })).toBe(
-      "nmf: option 'solver': expected the solver plugin 'x' to have capabilities.losses, an " +
-        'array of loss names, found a string (frobenius)',
+    const losses =
+      "nmf: option 'solver': expected the solver plugin 'x' to have capabilities.losses, a " +
+      "non-empty array of loss names ('frobenius', 'kullback-leibler', 'itakura-saito', " +
+      "'beta-divergence'), found "
+    const declaring = (value: unknown) => ({
+      ...copy,
+      capabilities: { ...cd.capabilities, losses: value },
+    })
+    expect(refused(declaring('frobenius'))).toBe(`${losses}a string (frobenius)`)
+    // Not the user's betaLoss's fault: a solver must handle a loss, one nmfkit knows.
+    expect(refused(declaring([]))).toBe(`${losses}an empty array`)
+    expect(refused(declaring(['frobenius', 'l1']))).toBe(`${losses}an array with 'l1'`)
+    expect(refused(declaring([2]))).toBe(`${losses}an array with a number (2)`)
+    expect(refused({ ...copy, name: '' })).toBe(
+      "nmf: option 'solver': expected the solver plugin to have name, a non-empty string, " +
+        'found an empty string',
     )
     expect(refused({ ...copy, converged: undefined })).toBe(
       "nmf: option 'solver': expected the solver plugin 'x' to have converged, a function, " +
@@ -1114,9 +1127,33 @@ describe('what a JavaScript caller may pass', () => {
       "nmf: option 'solver': expected the solver plugin 'x' to have defaults only for its " +
         'optionProps, found defaults.rate, which optionProps does not name',
     )
-    // An option left without a default is the plugin's to allow; a valid default is taken.
-    const rate = { optionProps: { rate: t.number }, defaults: {} }
-    expect(E.isRight(nmf(X, { components: 2, solver: { ...copy, ...rate } }))).toBe(true)
+    // An option without a default is required: the solver never gets undefined for it.
+    let given: unknown
+    const rate = {
+      ...copy,
+      optionProps: { rate: t.number },
+      defaults: {},
+      start: (problem: never, initial: never, options: unknown) => {
+        given = options
+        return cd.start(problem, initial, options as never)
+      },
+    }
+    const missing = failure(nmf(X, { components: 2, solver: rate }))
+    expect(missing).toMatchObject({ _tag: 'InvalidOption', option: 'rate' })
+    expect(missing.message).toBe(
+      "nmf: option 'rate': expected number, found none (it is required: solver 'x' has no " +
+        'default for it)',
+    )
+    expect(given).toBeUndefined()
+    // Given as undefined is not given.
+    const unset = { components: 2, solver: rate, rate: undefined } as never
+    expect(failure(nmf(X, unset)).message).toBe(missing.message)
+    const fitWithRate = nmf(X, { components: 2, solver: rate, rate: 0.5 } as never)
+    expect(E.isRight(fitWithRate) && fitWithRate.right.options.rate).toBe(0.5)
+    expect(given).toEqual({ rate: 0.5 })
+    // An option whose codec takes undefined may be left out.
+    const optional = { ...copy, optionProps: { rate: t.union([t.number, t.undefined]) } }
+    expect(E.isRight(nmf(X, { components: 2, solver: { ...optional, defaults: {} } }))).toBe(true)
     const slow = { ...copy, optionProps: { rate: t.number }, defaults: { rate: 0.5 } }
     const fit = nmf(X, { components: 2, solver: slow })
     expect(E.isRight(fit) && fit.right.options.rate).toBe(0.5)
@@ -1156,6 +1193,24 @@ describe('what a JavaScript caller may pass', () => {
       "nmf: option 'solver': solver 'x': the objective its step at iteration 1 returned is a " +
         'string (x), expected a number or nothing',
     )
+    // details a plain object: an array would be kept as it is, a Map as {}.
+    for (const [details, found] of [
+      [[1, 2], 'an array'],
+      [new Map([['change', 1]]), 'a Map'],
+      [null, 'null'],
+    ] as const) {
+      expect(refused({ ...copy, step: (s: Matrix) => ({ state: s, measure: 1, details }) })).toBe(
+        "nmf: option 'solver': solver 'x': the details its step at iteration 1 returned is " +
+          `${found}, expected a plain object of numbers or nothing`,
+      )
+    }
+    const bare = Object.assign(Object.create(null) as object, { change: 1 })
+    const fit = nmf(X, {
+      components: 1,
+      maxIter: 1,
+      solver: { ...copy, step: (s: Matrix) => ({ state: s, measure: 1, details: bare }) } as never,
+    })
+    expect(E.isRight(fit) && fit.right.history[0].details).toEqual({ change: 1 })
     const detail = { state: undefined as unknown, measure: 1, details: { change: 'x' } }
     expect(refused({ ...copy, step: (s: unknown) => ({ ...detail, state: s }) })).toBe(
       "nmf: option 'solver': solver 'x': the detail 'change' its step at iteration 1 returned " +
@@ -1171,6 +1226,56 @@ describe('what a JavaScript caller may pass', () => {
     )
     expect(E.isRight(nmf(X, { components: 1, solver: copy }))).toBe(true)
   })
+
+  it.each([true, false])(
+    "a factor of a plugin's state that passes instanceof Matrix without being one " +
+      '(nonnegative: %s) is an error on solver that names the factor, not a TypeError',
+    (nonnegative) => {
+      const copy = { ...cd, name: 'x', capabilities: { ...cd.capabilities, nonnegative } }
+      const refusal = (solver: object) => {
+        const { _tag, option, message } = failure(
+          nmf(X, { components: 1, solver: solver as AnySolver }),
+        ) as NmfError & { option?: string }
+        return { _tag, option, message }
+      }
+      const fake = (rows: number, cols: number) =>
+        Object.assign(Object.create(Matrix.prototype) as Matrix, { rows, cols })
+      type State = { W: Matrix; H: Matrix }
+      const start = (_: unknown, initial: State) => ({ ...initial, W: fake(3, 1) })
+      expect(refusal({ ...copy, start })).toEqual({
+        _tag: 'InvalidOption',
+        option: 'solver',
+        message:
+          "nmf: option 'solver': solver 'x': the W of the state its start returned is an " +
+          'object that passes instanceof Matrix but is not one (a 3×1 shape without its 3 ' +
+          'entries): make matrices with Matrix.fromArrays or Matrix.fromData',
+      })
+      const step = (state: State) => ({ state: { ...state, H: fake(1, 3) }, measure: 1 })
+      expect(refusal({ ...copy, step }).message).toBe(
+        "nmf: option 'solver': solver 'x': the H of the state its step at iteration 1 " +
+          'returned is an object that passes instanceof Matrix but is not one (a 1×3 shape ' +
+          'without its 3 entries): make matrices with Matrix.fromArrays or Matrix.fromData',
+      )
+      // Matrix.unsafeWrap (internal) over an array shorter or longer than the shape's.
+      for (const [length, holds] of [
+        [2, '2 entries'],
+        [4, '4 entries'],
+      ] as const) {
+        const wrapped = (state: State) => ({
+          state: { ...state, W: Matrix.unsafeWrap(3, 1, new Float64Array(length).fill(1)) },
+          measure: 1,
+        })
+        expect(refusal({ ...copy, step: wrapped })).toEqual({
+          _tag: 'InvalidOption',
+          option: 'solver',
+          message:
+            "nmf: option 'solver': solver 'x': the W of the state its step at iteration 1 " +
+            `returned is a 3×1 Matrix whose storage holds ${holds}, not 3: make matrices ` +
+            'with Matrix.fromArrays or Matrix.fromData',
+        })
+      }
+    },
+  )
 
   it('penalties so large that the fit overflows are blamed, on their option, not X', () => {
     const error = failure(
