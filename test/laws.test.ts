@@ -30,6 +30,7 @@ import {
 import { plainMu, relaxedCd } from '../examples/plugins/solver-plugin.ts'
 import { fixedComponents } from '../examples/variants/fixed.ts'
 import { sparseH } from '../examples/variants/sparse-h.ts'
+import { unclipped } from './kit/signed-solvers.ts'
 import { logCopied, velocityCopied } from './kit/state-solvers.ts'
 
 /** γ on a grid in (0, 1]. */
@@ -108,6 +109,11 @@ solverLaws(fixedComponents([0], [1]), {
   label: 'variant cd-fixed (W column 0 and H row 1 held)',
   recovery: false,
 })
+
+// Coordinate descent without the projection onto W, H ≥ 0 (test/kit/signed-solvers.ts): its
+// factors go negative, which it declares, and its objective, ½‖X − W·H‖², is monotone all the
+// same. Factors of any sign are not unique, so there is no plant to recover.
+solverLaws(unclipped, { label: 'unclipped cd (factors of any sign)', recovery: false })
 
 // States that hold more than W and H, made new by every step (test/kit/state-solvers.ts; the
 // kit's messages test fails their versions that write into the state they are given). Only

@@ -191,3 +191,26 @@ export const observing = (
       return result
     },
   )
+
+/** A state that a fit's `start` or a step returned, with the problem and the solver's options. */
+export interface Seen {
+  readonly problem: Problem
+  readonly state: Factors
+  readonly own: unknown
+}
+
+/**
+ * `solver` that records every state its start and steps return (`observing`), in `seen`,
+ * the start's first: for a law that computes something of each state once the fit is done.
+ */
+export const recording = (solver: AnySolver): { watched: AnySolver; seen: readonly Seen[] } => {
+  const seen: Seen[] = []
+  return {
+    watched: observing(solver, (problem, state, own) => seen.push({ problem, state, own })),
+    seen,
+  }
+}
+
+/** What was thrown, as a message: an Error's message, anything else as a string. */
+export const messageOf = (thrown: unknown): string =>
+  thrown instanceof Error ? thrown.message : String(thrown)

@@ -26,9 +26,12 @@
  *   penalties, the options object) fails the law with the TypeError's message;
  * - deterministic: the same options (seed included) give the same fit, to the bit;
  * - monotone (when `capabilities.monotone`): the objective never rises. It is
- *   computed from each state's factors (`settings.objective`, by default
- *   `penalizedDivergence`: d_β(X | W·H) plus the penalties), and the objectives
- *   the solver reports, if any, are held to the same;
+ *   computed from each state's factors once the fit is done (`settings.objective`,
+ *   by default `penalizedDivergence`: d_β(X | W·H) plus the penalties; for factors
+ *   with a negative entry, of a solver that declares `nonnegative: false`,
+ *   ½‖X − W·H‖² plus the penalties, and for β ≠ 2, where d_β has no value there,
+ *   the law fails saying so: pass `settings.objective` or skip the law), and the
+ *   objectives the solver reports, if any, are held to the same;
  * - penalties (when `capabilities.penalties`): W's penalty alone changes the fit,
  *   and so does H's alone (unless the solver holds that factor fixed: its fit
  *   ends where it started);
@@ -99,7 +102,18 @@ import {
   type FitCase,
   type OptionConstraints,
 } from './options.ts'
-import { breaks, copies, copyOf, fitPassing, fitWith, observing, watchingSteps } from './fits.ts'
+import {
+  breaks,
+  copies,
+  copyOf,
+  fitPassing,
+  fitWith,
+  messageOf,
+  observing,
+  recording,
+  watchingSteps,
+  type Seen,
+} from './fits.ts'
 import { planted } from './planted.ts'
 import { DEFAULT_RECOVERY, type LawName, type LawSettings } from './settings.ts'
 
@@ -157,6 +171,29 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
   const law = (name: LawName, run: () => void) => {
     if (!skip.has(name)) run()
   }
+  const objective = settings.objective ?? penalizedDivergence
+  const which = settings.objective ? "the settings' objective" : 'd_β plus the penalties'
+  // The objective of each state a fit's start and steps returned, from its factors; the law
+  // fails, saying why, where it cannot be computed.
+  const objectivesOf = (name: LawName, seen: readonly Seen[]): number[] =>
+    seen.map(({ problem, state, own }, i) => {
+      const of = i === 0 ? 'the state its start returned' : `the state after iteration ${i}`
+      const negative = settings.objective === undefined ? firstNegative(state) : undefined
+      if (negative !== undefined && problem.beta !== 2) {
+        assert.fail(
+          `law '${name}': cannot compute the objective of ${of}, which has ${negative}: ` +
+            'penalizedDivergence, the default objective, takes factors of any sign for ' +
+            `β = 2 alone (½‖X − W·H‖²), and this fit's β is ${problem.beta}; pass the ` +
+            `objective solver '${plugin.name}' decreases as settings.objective, or leave ` +
+            `the law out (skip: ['${name}'])`,
+        )
+      }
+      try {
+        return objective(problem, state, own)
+      } catch (error) {
+        assert.fail(`law '${name}': the objective of ${of} (${which}): ${messageOf(error)}`)
+      }
+    })
 
   describe(settings.label ?? `solver '${plugin.name}'`, () => {
     law('finite', () => {
@@ -275,19 +312,13 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           .integer({ min: 10, max: settings.monotoneIter ?? 40 })
           .map((maxIter) => withOptions(c, { maxIter, tol: 0 })),
       )
-      const objective = settings.objective ?? penalizedDivergence
       test.prop([cases], params())('the objective never increases', (c) => {
-        // The objective of every state, computed from its factors: a solver that reports a
-        // falling objective while its fit gets worse breaks the law too.
-        const computed: number[] = []
-        const watched = observing(plugin, (problem, state, own) => {
-          try {
-            computed.push(objective(problem, state, own))
-          } catch (error) {
-            assert.fail(`law 'monotone': the objective of a state: ${(error as Error).message}`)
-          }
-        })
+        // The objective of every state, computed from its factors once the fit is done (a
+        // fit that fails fails the law with nmf's message): a solver that reports a falling
+        // objective while its fit gets worse breaks the law too.
+        const { watched, seen } = recording(plugin)
         const result = fitWith('monotone', watched, c.X, c.options)
+        const computed = objectivesOf('monotone', seen)
         // The objectives the solver reports (it may report none) must fall too.
         const reported = result.history.flatMap((entry) =>
           entry.objective === undefined ? [] : [entry],
@@ -305,7 +336,6 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           ).toBeLessThanOrEqual(MONOTONE_SLACK * scale)
         }
         const computedScale = Math.max(computed[0], objectiveScale(c.X, c.beta))
-        const which = settings.objective ? "the settings' objective" : 'd_β plus the penalties'
         for (let i = 1; i < computed.length; i++) {
           expect(
             computed[i] - computed[i - 1],

@@ -72,7 +72,8 @@ export interface LawSettings {
    * the solver's own options; the monotone law computes it for the first state and after
    * every step. A solver that minimizes something else than nmfkit's penalized
    * β-divergence passes its own (e.g. `penalizedDivergence` plus its own penalty).
-   * @default penalizedDivergence: d_β(X | W·H) plus the problem's penalties
+   * @default penalizedDivergence: d_β(X | W·H) plus the problem's penalties (for factors with a
+   * negative entry, β = 2 alone: ½‖X − W·H‖² plus the penalties)
    */
   readonly objective?: (problem: Problem, state: Factors, options: unknown) => number
   /** The most iterations of the monotone law's fits. @default 40 */

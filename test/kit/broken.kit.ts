@@ -22,6 +22,7 @@ import {
   sparseDrift,
   storedAsDense,
 } from './broken-solvers.ts'
+import { signedKl } from './signed-solvers.ts'
 import { advancesSchedule, logPushed, raisesPenalty, velocityInPlace } from './state-solvers.ts'
 
 const laws: readonly LawName[] = [
@@ -69,6 +70,7 @@ solverLaws(advancesSchedule, {
 solverLaws(nondeterministic, only('deterministic'))
 solverLaws(risingObjective, only('monotone'))
 solverLaws(fakeObjective, { ...only('monotone'), label: 'broken factors for monotone' })
+solverLaws(signedKl, { ...only('monotone'), label: 'signed KL for monotone' })
 solverLaws(ignoresPenalties, only('penalties'))
 solverLaws(ignoresHPenalties, { ...only('penalties'), label: 'broken H for penalties' })
 solverLaws(oneUpdateForAll, only('losses'))
