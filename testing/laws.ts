@@ -7,7 +7,10 @@
  * A law that fails says which law it is, what it compared (W or H, which two
  * fits) and the numbers, e.g. `law 'deterministic': two fits with the same
  * options (seed 0) differ: W[0, 0] is 0.0316 in the first fit and 0.0321 in
- * the second`; fast-check's report above it gives the case and how to replay it.
+ * the second`; fast-check's report above it gives the case and how to replay it. The
+ * error of the failed test starts with the law, the solver and that reason (`law
+ * 'deterministic' fails for solver 'mine': two fits…`), then fast-check's report, with
+ * the failed assertion as its cause.
  *
  * The laws, by the names `skip` takes:
  * - finite: W, H, the reconstruction error and the history's objectives and
@@ -122,6 +125,31 @@ export const MONOTONE_SLACK = 1e-9
 /** The relative difference allowed between two fits that differ only in the order of sums. */
 export const AGREEMENT_TOLERANCE = 1e-6
 
+/**
+ * fast-check's reporter for a law: throws, when the law failed, an error whose message
+ * starts with the law, the solver and the reason (the message of what the property threw,
+ * its `law '…': ` and `solver '…': ` left out), then fast-check's report (the seed, the
+ * counterexample, how to replay it), with what the property threw as its cause. vitest
+ * shows one of several failures whose errors are the same as if it were all of them: the
+ * law, the solver and the reason make each its own.
+ */
+const failureOf =
+  (law: LawName, solver: string) =>
+  <T>(out: fc.RunDetails<T>): void => {
+    if (!out.failed) return
+    const thrown = out.errorInstance
+    const reason =
+      thrown === null || thrown === undefined
+        ? ''
+        : `: ${messageOf(thrown)
+            .replace(/^law '[^']*': /, '')
+            .replace(`solver '${solver}': `, '')}`
+    const report = fc.defaultReportMessage(out) ?? ''
+    throw new Error(`law '${law}' fails for solver '${solver}'${reason}\n${report}`, {
+      cause: thrown,
+    })
+  }
+
 /** The case's custom init as matrices, or undefined. */
 const customInit = (c: FitCase): { readonly W: Matrix; readonly H: Matrix } | undefined =>
   c.init === 'custom' ? (c.options.init as { W: Matrix; H: Matrix }) : undefined
@@ -139,7 +167,11 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
   const fit = (law: string, X: Matrix | CsrMatrix, options: Readonly<Record<string, unknown>>) =>
     fitWith(law, plugin, X, options)
   const runs = settings.numRuns ?? DEFAULT_RUNS
-  const params = (weight = 1) => budget(runs, weight, settings.seed)
+  // A law's budget, and how its failure reads: the law, the solver and the reason first.
+  const params = (name: LawName, weight = 1) => ({
+    ...budget(runs, weight, settings.seed),
+    reporter: failureOf(name, plugin.name),
+  })
   const skip = new Set(settings.skip ?? [])
   const options: OptionConstraints = {
     ...settings.options,
@@ -197,7 +229,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
 
   describe(settings.label ?? `solver '${plugin.name}'`, () => {
     law('finite', () => {
-      test.prop([anyCase], params())('finite output: factors, error and history', (c) => {
+      test.prop([anyCase], params('finite'))('finite output: factors, error and history', (c) => {
         const parts = nonFiniteParts(fit('finite', c.X, c.options))
         breaks(
           parts.length === 0 ? undefined : parts.join('; '),
@@ -208,7 +240,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
 
     law('nonnegative', () => {
       if (!nonnegative) return
-      test.prop([anyCase], params())('non-negative factors, as promised', (c) => {
+      test.prop([anyCase], params('nonnegative'))('non-negative factors, as promised', (c) => {
         breaks(
           firstNegative(fit('nonnegative', c.X, c.options)),
           "law 'nonnegative': the fit has a negative entry, though capabilities.nonnegative " +
@@ -218,7 +250,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
     })
 
     law('shapes', () => {
-      test.prop([anyCase], params())('shapes, iteration count and history', (c) => {
+      test.prop([anyCase], params('shapes'))('shapes, iteration count and history', (c) => {
         const result = fit('shapes', c.X, c.options)
         const k = c.options.components
         const [n, m] = [c.X.rows, c.X.cols]
@@ -246,7 +278,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
         (capabilities.sparse ? csrOf(c.X) : fc.constant(undefined)).map((csr) => ({ c, csr })),
       )
       const watched = watchingSteps(plugin)
-      test.prop([cases], params())(
+      test.prop([cases], params('inputs-unchanged'))(
         'inputs unchanged: X (dense and CSR), init, options, and what start and each step ' +
           'are given',
         ({ c, csr }) => {
@@ -294,15 +326,18 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
     })
 
     law('deterministic', () => {
-      test.prop([anyCase], params())('the same seed gives the same fit, to the bit', (c) => {
-        const first = fit('deterministic', c.X, c.options)
-        const second = fit('deterministic', c.X, c.options)
-        breaks(
-          fitDifference(first, second),
-          `law 'deterministic': two fits with the same options (seed ${String(c.options.seed)}) ` +
-            'differ',
-        )
-      })
+      test.prop([anyCase], params('deterministic'))(
+        'the same seed gives the same fit, to the bit',
+        (c) => {
+          const first = fit('deterministic', c.X, c.options)
+          const second = fit('deterministic', c.X, c.options)
+          breaks(
+            fitDifference(first, second),
+            `law 'deterministic': two fits with the same options (seed ${String(c.options.seed)}) ` +
+              'differ',
+          )
+        },
+      )
     })
 
     law('monotone', () => {
@@ -312,7 +347,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           .integer({ min: 10, max: settings.monotoneIter ?? 40 })
           .map((maxIter) => withOptions(c, { maxIter, tol: 0 })),
       )
-      test.prop([cases], params())('the objective never increases', (c) => {
+      test.prop([cases], params('monotone'))('the objective never increases', (c) => {
         // The objective of every state, computed from its factors once the fit is done (a
         // fit that fails fails the law with nmf's message): a solver that reports a falling
         // objective while its fit gets worse breaks the law too.
@@ -369,7 +404,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           })),
       )
       // Each factor's penalty on its own: a solver that applies W's and drops H's fails.
-      test.prop([cases], params())(
+      test.prop([cases], params('penalties'))(
         "penalties change the fit: W's alone, H's alone",
         ({ c, alpha, l1Ratio }) => {
           // The factors of the state start returns (a solver may rescale the init there).
@@ -415,17 +450,20 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           })
           .map(({ pair, maxIter }) => ({ c: withOptions(c, { maxIter, tol: 0 }), pair })),
       )
-      test.prop([cases], params())('each loss it declares gives its own fit', ({ c, pair }) => {
-        const [a, b] = pair
-        differsFrom(
-          'losses',
-          fit('losses', c.X, { ...c.options, ...betaLossOption(a) }),
-          c.X,
-          { ...c.options, ...betaLossOption(b) },
-          `solver '${plugin.name}' declares the losses ${declared.join(', ')}, but its fits ` +
-            `with β = ${a} and β = ${b} have the same W and H, to the bit`,
-        )
-      })
+      test.prop([cases], params('losses'))(
+        'each loss it declares gives its own fit',
+        ({ c, pair }) => {
+          const [a, b] = pair
+          differsFrom(
+            'losses',
+            fit('losses', c.X, { ...c.options, ...betaLossOption(a) }),
+            c.X,
+            { ...c.options, ...betaLossOption(b) },
+            `solver '${plugin.name}' declares the losses ${declared.join(', ')}, but its fits ` +
+              `with β = ${a} and β = ${b} have the same W and H, to the bit`,
+          )
+        },
+      )
     })
 
     law('recovery', () => {
@@ -448,7 +486,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
         )
         return
       }
-      test.prop([planted(recovery.planted)], params(recovery.weight))(
+      test.prop([planted(recovery.planted)], params('recovery', recovery.weight))(
         `recovers a separable plant: relative error ≤ ${recovery.relativeError}, ` +
           `components within ${recovery.componentTolerance}`,
         (plant) => {
@@ -490,34 +528,37 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           })
           .map(({ order, maxIter }) => ({ c: withOptions(c, { maxIter, tol: 0 }), order })),
       )
-      test.prop([cases], params())('rows of X permuted give rows of W permuted', ({ c, order }) => {
-        const init = customInit(c) as { W: Matrix; H: Matrix }
-        const permutedX = unwrap(Matrix.fromArrays(permuteRows(c.X, order)))
-        const permutedW0 = unwrap(Matrix.fromArrays(permuteRows(init.W, order)))
-        const original = fit('row-permutation', c.X, c.options)
-        const permuted = fit('row-permutation', permutedX, {
-          ...c.options,
-          init: { W: permutedW0, H: init.H },
-        })
-        const expected = weightedFactors(original)
-        const found = weightedFactors(permuted)
-        const expectedW = unwrap(Matrix.fromArrays(permuteRows(expected.W, order)))
-        const rows = `rows reordered as ${JSON.stringify(order)}`
-        expect(
-          relativeDifference(found.W, expectedW),
-          `law 'row-permutation': W of the fit of X with its ${rows} against W of the fit ` +
-            `of X, its ${rows} ` +
-            `(largest difference at ${largestDifference(found.W, expectedW)}; ` +
-            'relative difference of weighted factors)',
-        ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
-        expect(
-          relativeDifference(found.H, expected.H),
-          `law 'row-permutation': H of the fit of X with its ${rows} against H of the fit ` +
-            'of X ' +
-            `(largest difference at ${largestDifference(found.H, expected.H)}; ` +
-            'relative difference of weighted factors)',
-        ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
-      })
+      test.prop([cases], params('row-permutation'))(
+        'rows of X permuted give rows of W permuted',
+        ({ c, order }) => {
+          const init = customInit(c) as { W: Matrix; H: Matrix }
+          const permutedX = unwrap(Matrix.fromArrays(permuteRows(c.X, order)))
+          const permutedW0 = unwrap(Matrix.fromArrays(permuteRows(init.W, order)))
+          const original = fit('row-permutation', c.X, c.options)
+          const permuted = fit('row-permutation', permutedX, {
+            ...c.options,
+            init: { W: permutedW0, H: init.H },
+          })
+          const expected = weightedFactors(original)
+          const found = weightedFactors(permuted)
+          const expectedW = unwrap(Matrix.fromArrays(permuteRows(expected.W, order)))
+          const rows = `rows reordered as ${JSON.stringify(order)}`
+          expect(
+            relativeDifference(found.W, expectedW),
+            `law 'row-permutation': W of the fit of X with its ${rows} against W of the fit ` +
+              `of X, its ${rows} ` +
+              `(largest difference at ${largestDifference(found.W, expectedW)}; ` +
+              'relative difference of weighted factors)',
+          ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
+          expect(
+            relativeDifference(found.H, expected.H),
+            `law 'row-permutation': H of the fit of X with its ${rows} against H of the fit ` +
+              'of X ' +
+              `(largest difference at ${largestDifference(found.H, expected.H)}; ` +
+              'relative difference of weighted factors)',
+          ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
+        },
+      )
     })
 
     law('dense-csr', () => {
@@ -536,18 +577,21 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
         withCsr(positive, settings.agreementIter ?? 20),
         withCsr({ ...moderate, density: 0.6, zeroLines: false }, 3),
       )
-      test.prop([cases], params())('dense and CSR inputs give the same fit', ({ c, csr }) => {
-        const dense = weightedFactors(fit('dense-csr', c.X, c.options))
-        const sparse = weightedFactors(fit('dense-csr', csr, c.options))
-        for (const name of ['W', 'H'] as const) {
-          expect(
-            relativeDifference(sparse[name], dense[name]),
-            `law 'dense-csr': ${name} of the fit of X as CSR against ${name} of the fit of X ` +
-              `dense (largest difference at ${largestDifference(sparse[name], dense[name])}; ` +
-              'relative difference of weighted factors)',
-          ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
-        }
-      })
+      test.prop([cases], params('dense-csr'))(
+        'dense and CSR inputs give the same fit',
+        ({ c, csr }) => {
+          const dense = weightedFactors(fit('dense-csr', c.X, c.options))
+          const sparse = weightedFactors(fit('dense-csr', csr, c.options))
+          for (const name of ['W', 'H'] as const) {
+            expect(
+              relativeDifference(sparse[name], dense[name]),
+              `law 'dense-csr': ${name} of the fit of X as CSR against ${name} of the fit of X ` +
+                `dense (largest difference at ${largestDifference(sparse[name], dense[name])}; ` +
+                'relative difference of weighted factors)',
+            ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
+          }
+        },
+      )
     })
   })
 }

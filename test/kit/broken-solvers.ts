@@ -123,15 +123,22 @@ export const sparseDrift = brokenSolver('sparse-drift', {
     problem.X.format === 'dense' ? next : { W: next.W, H: next.H.map((value) => value * 1.01) },
 })
 
-/** Turns the last entry of H negative. */
-export const negativeEntry = brokenSolver('negative-entry', {
-  factors: (next) => ({
-    W: next.W,
-    H: next.H.map((value, t, j) =>
-      t === next.H.rows - 1 && j === next.H.cols - 1 ? -1 - value : value,
-    ),
-  }),
+/** The factors with the last entry of H turned negative. */
+const lastNegative = (next: Factors): Factors => ({
+  W: next.W,
+  H: next.H.map((value, t, j) =>
+    t === next.H.rows - 1 && j === next.H.cols - 1 ? -1 - value : value,
+  ),
 })
+
+/** Turns the last entry of H negative. */
+export const negativeEntry = brokenSolver('negative-entry', { factors: lastNegative })
+
+/**
+ * `negativeEntry` under another name: the same cases fail it the same way, and only the
+ * solver's name tells the two failures apart.
+ */
+export const negativeTwin = brokenSolver('negative-twin', { factors: lastNegative })
 
 /** Writes into the storage of X: doubles its first entry at each step. */
 export const changesX = brokenSolver('changes-x', {

@@ -17,6 +17,7 @@ import {
   oneUpdateForAll,
   infiniteDetail,
   negativeEntry,
+  negativeTwin,
   nondeterministic,
   risingObjective,
   sparseDrift,
@@ -48,6 +49,7 @@ const only = (law: LawName) => ({
 
 solverLaws(infiniteDetail, only('finite'))
 solverLaws(negativeEntry, only('nonnegative'))
+solverLaws(negativeTwin, { ...only('nonnegative'), label: 'broken twin for nonnegative' })
 solverLaws(extraComponent, only('shapes'))
 solverLaws(changesX, only('inputs-unchanged'))
 solverLaws(changesState, {
