@@ -62,6 +62,7 @@ export { budget, DEFAULT_RUNS, DEFAULT_SEED, type Budget } from './budget.ts'
 export { AGREEMENT_TOLERANCE, MONOTONE_SLACK, solverLaws } from './laws.ts'
 export {
   DEFAULT_RECOVERY,
+  lawNames,
   type LawName,
   type LawSettings,
   type RecoverySettings,

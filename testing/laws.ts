@@ -12,7 +12,10 @@
  * 'deterministic' fails for solver 'mine': two fits…`), then fast-check's report, with
  * the failed assertion as its cause.
  *
- * The laws, by the names `skip` takes:
+ * Its arguments are checked first (`checkArguments` in arguments.ts): what is wrong is an
+ * error, thrown when the test file is collected, that names the argument.
+ *
+ * The laws, by the names `skip` takes (`lawNames`):
  * - finite: W, H, the reconstruction error and the history's objectives and
  *   details are finite; a measure is never NaN (±Infinity may mean "not yet");
  * - nonnegative: no negative entry in W or H (when the solver promises it);
@@ -81,6 +84,7 @@ import { fc, test } from '@fast-check/vitest'
 import { assert, describe, expect } from 'vitest'
 import { frobeniusError, Matrix, type AnySolver, type CsrMatrix, type Factorization } from 'nmfkit'
 import { csrOf, unwrap, type MatrixConstraints } from './arbitraries.ts'
+import { checkArguments } from './arguments.ts'
 import { budget, DEFAULT_RUNS } from './budget.ts'
 import {
   changeSince,
@@ -163,6 +167,7 @@ const customInit = (c: FitCase): { readonly W: Matrix; readonly H: Matrix } | un
  * solverLaws(mySolver, { own: fc.record({ rate: fc.double({ min: 0.1, max: 1 }) }) })
  */
 export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void => {
+  checkArguments(plugin, settings)
   const { capabilities } = plugin
   const fit = (law: string, X: Matrix | CsrMatrix, options: Readonly<Record<string, unknown>>) =>
     fitWith(law, plugin, X, options)

@@ -8,19 +8,23 @@ import type { MatrixConstraints } from './arbitraries.ts'
 import type { OptionConstraints } from './options.ts'
 import type { PlantedConstraints } from './planted.ts'
 
-/** The laws, by the names `skip` takes. */
-export type LawName =
-  | 'finite'
-  | 'nonnegative'
-  | 'shapes'
-  | 'inputs-unchanged'
-  | 'deterministic'
-  | 'monotone'
-  | 'penalties'
-  | 'losses'
-  | 'recovery'
-  | 'row-permutation'
-  | 'dense-csr'
+/** The laws, by the names `skip` takes, in the order `solverLaws` declares them. */
+export const lawNames = [
+  'finite',
+  'nonnegative',
+  'shapes',
+  'inputs-unchanged',
+  'deterministic',
+  'monotone',
+  'penalties',
+  'losses',
+  'recovery',
+  'row-permutation',
+  'dense-csr',
+] as const
+
+/** A law, by the name `skip` takes. */
+export type LawName = (typeof lawNames)[number]
 
 /** How the recovery law fits a planted separable factorization, and how close it must come. */
 export interface RecoverySettings {

@@ -3,7 +3,7 @@
  * other laws left out: run by test/kit-messages.test.ts, which reads the
  * messages of the failures. Every test here is meant to fail.
  */
-import { solverLaws, type LawName } from 'nmfkit/testing'
+import { lawNames, solverLaws, type LawName } from 'nmfkit/testing'
 import {
   changesState,
   changesX,
@@ -26,25 +26,11 @@ import {
 import { signedKl } from './signed-solvers.ts'
 import { advancesSchedule, logPushed, raisesPenalty, velocityInPlace } from './state-solvers.ts'
 
-const laws: readonly LawName[] = [
-  'finite',
-  'nonnegative',
-  'shapes',
-  'inputs-unchanged',
-  'deterministic',
-  'monotone',
-  'penalties',
-  'losses',
-  'recovery',
-  'row-permutation',
-  'dense-csr',
-]
-
 /** Settings that run `law` alone, on few cases. */
 const only = (law: LawName) => ({
   label: `broken for ${law}`,
   numRuns: 5,
-  skip: laws.filter((other) => other !== law),
+  skip: lawNames.filter((other) => other !== law),
 })
 
 solverLaws(infiniteDetail, only('finite'))
