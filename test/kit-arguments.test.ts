@@ -12,7 +12,7 @@ import { negativeEntry } from './kit/broken-solvers.ts'
 const PREFIX = 'nmfkit/testing: solverLaws: '
 const LAWS =
   "'finite', 'nonnegative', 'shapes', 'inputs-unchanged', 'deterministic', 'monotone', " +
-  "'penalties', 'losses', 'recovery', 'row-permutation', 'dense-csr'"
+  "'objective', 'penalties', 'losses', 'recovery', 'row-permutation', 'dense-csr'"
 
 /** solverLaws with the broken solver and `settings`, as a JavaScript caller may pass them. */
 const withSettings = (settings: unknown) => () => solverLaws(negativeEntry, settings as LawSettings)

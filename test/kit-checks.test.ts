@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createRng, Matrix, type Factors, type Problem } from 'nmfkit'
-import { penalizedDivergence } from 'nmfkit/testing'
+import { objectiveScale, penalizedDivergence } from 'nmfkit/testing'
 import { unwrap } from './fixture-helpers.ts'
 
 /** A problem for X with β and penalties; the other fields as nmf would set them. */
@@ -53,5 +53,17 @@ describe('penalizedDivergence', () => {
           'd_β(X | W·H) is defined for factors of any sign only for β = 2, ½‖X − W·H‖²',
       ),
     )
+  })
+})
+
+describe('objectiveScale', () => {
+  it('adds, for β = 2, the size of the products W·H sums, which cancel for factors of both signs', () => {
+    const X = unwrap(Matrix.fromArrays([[3]]))
+    // ½·3² alone; with W·H = 1·2, ½·2² more.
+    expect(objectiveScale(X, 2)).toBe(4.5)
+    expect(objectiveScale(X, 2, factors([[1]], [[2]]))).toBe(6.5)
+    // W·H = 1·1 + (−1)·1 = 0, summed from products of size 1: ½·(1 + 1)².
+    const zero = unwrap(Matrix.fromArrays([[0]]))
+    expect(objectiveScale(zero, 2, factors([[1, -1]], [[1], [1]]))).toBe(2)
   })
 })

@@ -91,12 +91,14 @@ describe('the kit against broken solvers', () => {
     'broken for losses': 'one-update-for-all',
     'broken for monotone': 'rising-objective',
     'broken for nonnegative': 'negative-entry',
+    'broken for objective': 'doubled-objective',
     'broken for penalties': 'ignores-penalties',
     'broken for recovery': 'fading',
     'broken for row-permutation': 'first-row-halved',
     'broken for shapes': 'extra-component',
     'broken log for inputs-unchanged': 'log-pushed',
     'broken options for inputs-unchanged': 'advances-schedule',
+    'broken penalties for objective': 'half-penalties',
     'broken problem for inputs-unchanged': 'raises-penalty',
     'broken state for inputs-unchanged': 'changes-state',
     'broken twin for nonnegative': 'negative-twin',
@@ -236,6 +238,22 @@ describe('the kit against broken solvers', () => {
         String.raw`takes factors of any sign for β = 2 alone \(½‖X − W·H‖²\), and this fit's β ` +
         String.raw`is 1; pass the objective solver 'signed-kl' decreases as ` +
         String.raw`settings\.objective, or leave the law out \(skip: \['monotone'\]\)`,
+    ],
+    [
+      'broken for objective',
+      String.raw`law 'objective': the difference between the objective reported after ` +
+        String.raw`iteration \d+ \(NUMBER\) and the one computed from the factors of its state ` +
+        String.raw`\(d_β plus the penalties: NUMBER\), against the slack 1e-9 × NUMBER: ` +
+        String.raw`expected NUMBER to be less than or equal to NUMBER`,
+    ],
+    [
+      'broken penalties for objective',
+      // Half of each penalty, in the update and in the objective it reports: the objective
+      // with the problem's penalties tells it.
+      String.raw`law 'objective': the difference between the objective reported after ` +
+        String.raw`iteration \d+ \(NUMBER\) and the one computed from the factors of its state ` +
+        String.raw`\(d_β plus the penalties: NUMBER\), against the slack 1e-9 × NUMBER: ` +
+        String.raw`expected NUMBER to be less than or equal to NUMBER`,
     ],
     [
       'broken for losses',

@@ -156,15 +156,40 @@ const signedPenalty = (l1: number, l2: number, factor: Matrix): number => {
  * The size of the terms an objective of loss β sums over X, for the rounding
  * slack of a comparison of two objectives: ½‖X‖²_F for β = 2, Σ x·(1 + |log x|)
  * for β = 1, the number of entries (each adds x/y − log(x/y) − 1 with x/y
- * near 1) for β = 0, and Σ x^β / |β(β − 1)| otherwise.
+ * near 1) for β = 0, and Σ x^β / |β(β − 1)| otherwise. Given the factors, for
+ * β = 2, also ½‖|W|·|H|‖²_F: the size of the products that W·H sums, which is
+ * ½‖W·H‖²_F for non-negative factors, and more where factors of both signs
+ * cancel (an objective summed from ‖X‖², X·Hᵀ and WᵀW·HHᵀ, as coordinate
+ * descent's is, rounds on that scale).
  */
-export const objectiveScale = (X: Matrix, beta: number): number => {
+export const objectiveScale = (
+  X: Matrix,
+  beta: number,
+  factors?: { readonly W: Matrix; readonly H: Matrix },
+): number => {
   const values = X.toFloat64Array().filter((value) => value > 0)
-  if (beta === 2) return 0.5 * values.reduce((sum, value) => sum + value * value, 0)
+  if (beta === 2) {
+    const products = factors === undefined ? 0 : absoluteProductScale(factors.W, factors.H)
+    return 0.5 * values.reduce((sum, value) => sum + value * value, 0) + products
+  }
   if (beta === 1)
     return values.reduce((sum, value) => sum + value * (1 + Math.abs(Math.log(value))), 0)
   if (beta === 0) return X.rows * X.cols
   return values.reduce((sum, value) => sum + value ** beta, 0) / Math.abs(beta * (beta - 1))
+}
+
+/** ½‖|W|·|H|‖²_F. */
+const absoluteProductScale = (W: Matrix, H: Matrix): number => {
+  const [w, h, k, m] = [W.toFloat64Array(), H.toFloat64Array(), W.cols, H.cols]
+  let sum = 0
+  for (let i = 0; i < W.rows; i++) {
+    for (let j = 0; j < m; j++) {
+      let product = 0
+      for (let t = 0; t < k; t++) product += Math.abs(w[i * k + t] * h[t * m + j])
+      sum += product * product
+    }
+  }
+  return 0.5 * sum
 }
 
 /** A number as it is, to the bit: every digit that tells it apart, and -0 as -0. */

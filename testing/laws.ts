@@ -38,6 +38,10 @@
  *   ½‖X − W·H‖² plus the penalties, and for β ≠ 2, where d_β has no value there,
  *   the law fails saying so: pass `settings.objective` or skip the law), and the
  *   objectives the solver reports, if any, are held to the same;
+ * - objective: each objective the solver reports (it may report none) is the
+ *   objective of the state its step returned, the one the monotone law computes
+ *   (`settings.objective` or `penalizedDivergence`): a solver that reports its
+ *   objective with other penalties than the problem's, or another quantity, fails;
  * - penalties (when `capabilities.penalties`): W's penalty alone changes the fit,
  *   and so does H's alone (unless the solver holds that factor fixed: its fit
  *   ends where it started);
@@ -61,18 +65,22 @@
  * Inputs: the first five laws take X at scales 10^-30 to 10^30 (beyond that
  * the default init, which fills NNDSVD's zeros with mean(X) as scikit-learn
  * does, makes ‖X − W₀·H₀‖² overflow near 10^77), with zero rows and columns,
- * any k up to 4 and penalties. The monotone law takes 10^-3 to 10^3. The two
- * comparing laws take well-conditioned fits: X positive at 10^-3 to 10^3,
- * k ≤ min(samples, features), no penalties. Elsewhere a component can die
- * (its Gram diagonal near 0) and divide the rounding differences of the two
- * fits by that near-zero, which no fixed tolerance bounds; dense-csr's X with
- * zeros runs too few iterations for that.
+ * any k up to 4 and penalties. The monotone and objective laws take 10^-3 to
+ * 10^3. The comparing laws take well-conditioned fits: X positive at 10^-3 to
+ * 10^3, k ≤ min(samples, features), no penalties. Elsewhere a component can
+ * die (its Gram diagonal near 0) and divide the rounding differences of the
+ * two fits by that near-zero, which no fixed tolerance bounds; dense-csr's X
+ * with zeros runs too few iterations for that.
  *
  * Tolerances, stated once:
  * - monotone: an objective may exceed the one before it by at most
  *   MONOTONE_SLACK times the larger of the first objective and
  *   `objectiveScale(X, β)`, the size of the terms the objective sums (its
  *   rounding, which dominates when the fit is nearly exact);
+ * - objective: a reported objective may differ from the computed one by at most
+ *   OBJECTIVE_TOLERANCE times the larger of the computed one and
+ *   `objectiveScale(X, β, state)` (with, for β = 2, the size of the products
+ *   W·H sums: factors of both signs cancel in it);
  * - row-permutation and dense-csr: the two fits differ only in the order of
  *   sums, over at most `agreementIter` iterations; their `weightedFactors`
  *   (each component weighted by its other half, so that a component which
@@ -126,6 +134,11 @@ import { DEFAULT_RECOVERY, type LawName, type LawSettings } from './settings.ts'
 
 /** An objective may rise by this much, relative to its scale (see the header). */
 export const MONOTONE_SLACK = 1e-9
+/**
+ * How far, relative to its scale (see the header), a reported objective may be from the
+ * one computed from the factors of its state.
+ */
+export const OBJECTIVE_TOLERANCE = 1e-9
 /** The relative difference allowed between two fits that differ only in the order of sums. */
 export const AGREEMENT_TOLERANCE = 1e-6
 
@@ -210,27 +223,33 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
   }
   const objective = settings.objective ?? penalizedDivergence
   const which = settings.objective ? "the settings' objective" : 'd_β plus the penalties'
-  // The objective of each state a fit's start and steps returned, from its factors; the law
-  // fails, saying why, where it cannot be computed.
-  const objectivesOf = (name: LawName, seen: readonly Seen[]): number[] =>
-    seen.map(({ problem, state, own }, i) => {
-      const of = i === 0 ? 'the state its start returned' : `the state after iteration ${i}`
-      const negative = settings.objective === undefined ? firstNegative(state) : undefined
-      if (negative !== undefined && problem.beta !== 2) {
-        assert.fail(
-          `law '${name}': cannot compute the objective of ${of}, which has ${negative}: ` +
-            'penalizedDivergence, the default objective, takes factors of any sign for ' +
-            `β = 2 alone (½‖X − W·H‖²), and this fit's β is ${problem.beta}; pass the ` +
-            `objective solver '${plugin.name}' decreases as settings.objective, or leave ` +
-            `the law out (skip: ['${name}'])`,
-        )
-      }
-      try {
-        return objective(problem, state, own)
-      } catch (error) {
-        assert.fail(`law '${name}': the objective of ${of} (${which}): ${messageOf(error)}`)
-      }
-    })
+  // The objective of the state a fit's start (i = 0) or step i returned, from its factors;
+  // the law fails, saying why, where it cannot be computed.
+  const objectiveOf = (name: LawName, { problem, state, own }: Seen, i: number): number => {
+    const of = i === 0 ? 'the state its start returned' : `the state after iteration ${i}`
+    const negative = settings.objective === undefined ? firstNegative(state) : undefined
+    if (negative !== undefined && problem.beta !== 2) {
+      assert.fail(
+        `law '${name}': cannot compute the objective of ${of}, which has ${negative}: ` +
+          'penalizedDivergence, the default objective, takes factors of any sign for ' +
+          `β = 2 alone (½‖X − W·H‖²), and this fit's β is ${problem.beta}; pass the ` +
+          `objective solver '${plugin.name}' decreases as settings.objective, or leave ` +
+          `the law out (skip: ['${name}'])`,
+      )
+    }
+    try {
+      return objective(problem, state, own)
+    } catch (error) {
+      assert.fail(`law '${name}': the objective of ${of} (${which}): ${messageOf(error)}`)
+    }
+  }
+  // Fits of 10 to monotoneIter iterations, every one run (tol 0), on moderate X: the cases
+  // of the laws that compute the objective of every state.
+  const longFits = fitCases(plugin, moderate, options).chain((c) =>
+    fc
+      .integer({ min: 10, max: settings.monotoneIter ?? 40 })
+      .map((maxIter) => withOptions(c, { maxIter, tol: 0 })),
+  )
 
   describe(settings.label ?? `solver '${plugin.name}'`, () => {
     law('finite', () => {
@@ -347,18 +366,13 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
 
     law('monotone', () => {
       if (!capabilities.monotone) return
-      const cases = fitCases(plugin, moderate, options).chain((c) =>
-        fc
-          .integer({ min: 10, max: settings.monotoneIter ?? 40 })
-          .map((maxIter) => withOptions(c, { maxIter, tol: 0 })),
-      )
-      test.prop([cases], params('monotone'))('the objective never increases', (c) => {
+      test.prop([longFits], params('monotone'))('the objective never increases', (c) => {
         // The objective of every state, computed from its factors once the fit is done (a
         // fit that fails fails the law with nmf's message): a solver that reports a falling
         // objective while its fit gets worse breaks the law too.
         const { watched, seen } = recording(plugin)
         const result = fitWith('monotone', watched, c.X, c.options)
-        const computed = objectivesOf('monotone', seen)
+        const computed = seen.map((state, i) => objectiveOf('monotone', state, i))
         // The objectives the solver reports (it may report none) must fall too.
         const reported = result.history.flatMap((entry) =>
           entry.objective === undefined ? [] : [entry],
@@ -387,6 +401,29 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           ).toBeLessThanOrEqual(MONOTONE_SLACK * computedScale)
         }
       })
+    })
+
+    law('objective', () => {
+      test.prop([longFits], params('objective'))(
+        'the objectives it reports are those of its states',
+        (c) => {
+          const { watched, seen } = recording(plugin)
+          const result = fitWith('objective', watched, c.X, c.options)
+          for (const { iteration, objective: reported } of result.history) {
+            if (reported === undefined) continue
+            const computed = objectiveOf('objective', seen[iteration], iteration)
+            const { state } = seen[iteration]
+            const scale = Math.max(Math.abs(computed), objectiveScale(c.X, c.beta, state))
+            expect(
+              Math.abs(reported - computed),
+              `law 'objective': the difference between the objective reported after ` +
+                `iteration ${iteration} (${reported}) and the one computed from the factors ` +
+                `of its state (${which}: ${computed}), against the slack ` +
+                `${OBJECTIVE_TOLERANCE} × ${scale}`,
+            ).toBeLessThanOrEqual(OBJECTIVE_TOLERANCE * scale)
+          }
+        },
+      )
     })
 
     law('penalties', () => {

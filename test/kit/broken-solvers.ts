@@ -4,7 +4,15 @@
  * defect, so that the law it breaks fails and the kit's message can be read.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { Matrix, type AnyMatrix, type Factors, type Problem, type Solver } from 'nmfkit'
+import {
+  factorPenalty,
+  Matrix,
+  type AnyMatrix,
+  type Factors,
+  type Penalties,
+  type Problem,
+  type Solver,
+} from 'nmfkit'
 // Internal: the storage of a matrix, which the solvers below write into on purpose.
 import { valuesOf } from '../../core/matrix.ts'
 
@@ -235,3 +243,57 @@ export const fading = brokenSolver('fading', {
   idle: true,
   factors: (next) => ({ W: next.W, H: next.H.map((value) => value / 2) }),
 })
+
+/** Reports ‖X − W·H‖²_F, twice the objective of its state. */
+export const doubledObjective = brokenSolver('doubled-objective', {
+  objective: (_iteration, honest) => 2 * honest,
+})
+
+/**
+ * The multiplicative update for ½‖X − W·H‖²_F plus `penalties` (scikit-learn's for β = 2):
+ * each factor's L1 weight and L2 weight times the factor join the denominator.
+ */
+const penalizedUpdate = (X: Matrix, { W, H }: Factors, penalties: Penalties): Factors => {
+  const nextH = multiply(
+    H,
+    unwrap(W.transposeTimes(X)),
+    unwrap(unwrap(W.transposeTimes(W)).times(H)).map(
+      (value, t, j) => value + penalties.l1H + penalties.l2H * H.get(t, j),
+    ),
+  )
+  const nextW = multiply(
+    W,
+    unwrap(X.timesTransposed(nextH)),
+    unwrap(W.times(unwrap(nextH.timesTransposed(nextH)))).map(
+      (value, i, t) => value + penalties.l1W + penalties.l2W * W.get(i, t),
+    ),
+  )
+  return { W: nextW, H: nextH }
+}
+
+/**
+ * Declares penalties, and applies half of each: in its update, and in the objective it
+ * reports, which is that of its state for the halved penalties.
+ */
+export const halfPenalties: Solver<Record<string, never>, BrokenState> = {
+  ...brokenSolver('half-penalties', {}),
+  capabilities: {
+    losses: ['frobenius'],
+    sparse: true,
+    monotone: true,
+    nonnegative: true,
+    penalties: true,
+  },
+  step: (state, problem) => {
+    const X = dense(problem.X)
+    const { l1W, l2W, l1H, l2H } = problem.penalties
+    const half = { l1W: l1W / 2, l2W: l2W / 2, l1H: l1H / 2, l2H: l2H / 2 }
+    const next = penalizedUpdate(X, state, half)
+    const residual = unwrap(X.minus(unwrap(next.W.times(next.H))))
+    const objective =
+      0.5 * residual.frobeniusNorm() ** 2 +
+      factorPenalty(half.l1W, half.l2W, next.W) +
+      factorPenalty(half.l1H, half.l2H, next.H)
+    return { state: { ...next, iteration: state.iteration + 1 }, measure: Infinity, objective }
+  },
+}

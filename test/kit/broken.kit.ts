@@ -7,11 +7,13 @@ import { lawNames, solverLaws, type LawName } from 'nmfkit/testing'
 import {
   changesState,
   changesX,
+  doubledObjective,
   extraComponent,
   fading,
   fadingBeta,
   fakeObjective,
   firstRowHalved,
+  halfPenalties,
   ignoresHPenalties,
   ignoresPenalties,
   oneUpdateForAll,
@@ -59,6 +61,8 @@ solverLaws(nondeterministic, only('deterministic'))
 solverLaws(risingObjective, only('monotone'))
 solverLaws(fakeObjective, { ...only('monotone'), label: 'broken factors for monotone' })
 solverLaws(signedKl, { ...only('monotone'), label: 'signed KL for monotone' })
+solverLaws(doubledObjective, only('objective'))
+solverLaws(halfPenalties, { ...only('objective'), label: 'broken penalties for objective' })
 solverLaws(ignoresPenalties, only('penalties'))
 solverLaws(ignoresHPenalties, { ...only('penalties'), label: 'broken H for penalties' })
 solverLaws(oneUpdateForAll, only('losses'))
