@@ -11,8 +11,8 @@ import { negativeEntry } from './kit/broken-solvers.ts'
 
 const PREFIX = 'nmfkit/testing: solverLaws: '
 const LAWS =
-  "'finite', 'nonnegative', 'shapes', 'inputs-unchanged', 'deterministic', 'monotone', " +
-  "'objective', 'penalties', 'losses', 'recovery', 'row-permutation', 'dense-csr'"
+  "'finite', 'nonnegative', 'shapes', 'inputs-unchanged', 'deterministic', 'seed', " +
+  "'monotone', 'objective', 'penalties', 'losses', 'recovery', 'row-permutation', 'dense-csr'"
 
 /** solverLaws with the broken solver and `settings`, as a JavaScript caller may pass them. */
 const withSettings = (settings: unknown) => () => solverLaws(negativeEntry, settings as LawSettings)

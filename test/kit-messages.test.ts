@@ -95,6 +95,7 @@ describe('the kit against broken solvers', () => {
     'broken for penalties': 'ignores-penalties',
     'broken for recovery': 'fading',
     'broken for row-permutation': 'first-row-halved',
+    'broken for seed': 'constant-order',
     'broken for shapes': 'extra-component',
     'broken log for inputs-unchanged': 'log-pushed',
     'broken options for inputs-unchanged': 'advances-schedule',
@@ -254,6 +255,15 @@ describe('the kit against broken solvers', () => {
         String.raw`iteration \d+ \(NUMBER\) and the one computed from the factors of its state ` +
         String.raw`\(d_β plus the penalties: NUMBER\), against the slack 1e-9 × NUMBER: ` +
         String.raw`expected NUMBER to be less than or equal to NUMBER`,
+    ],
+    [
+      'broken for seed',
+      String.raw`law 'seed': the fit with shuffle: true differs from the fit with shuffle: ` +
+        String.raw`false \((W|H)\[\d+, \d+\] is NUMBER in the first fit and NUMBER in the ` +
+        String.raw`second\), though solver 'constant-order' never drew from problem\.rng nor ` +
+        String.raw`read its seed: ` +
+        String.raw`the random order shuffle asks for must come from problem\.rng, which the ` +
+        String.raw`fit's seed \(\d+\) starts \(\d+ iterations\)`,
     ],
     [
       'broken for losses',

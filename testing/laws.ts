@@ -31,6 +31,11 @@
  *   is 0.5`; a write that throws because nmf froze its target (the problem, its
  *   penalties, the options object) fails the law with the TypeError's message;
  * - deterministic: the same options (seed included) give the same fit, to the bit;
+ * - seed: a fit that `shuffle: true` changes (its W and H differ from those of the
+ *   fit with `shuffle: false`, from the same custom init) takes its random order
+ *   from `problem.rng`, which the seed starts: the solver draws from it or reads
+ *   its seed (a solver that ignores shuffle keeps the law, one that shuffles with
+ *   a generator of its own does not);
  * - monotone (when `capabilities.monotone`): the objective never rises. It is
  *   computed from each state's factors once the fit is done (`settings.objective`,
  *   by default `penalizedDivergence`: d_β(X | W·H) plus the penalties; for factors
@@ -66,11 +71,11 @@
  * the default init, which fills NNDSVD's zeros with mean(X) as scikit-learn
  * does, makes ‖X − W₀·H₀‖² overflow near 10^77), with zero rows and columns,
  * any k up to 4 and penalties. The monotone and objective laws take 10^-3 to
- * 10^3. The comparing laws take well-conditioned fits: X positive at 10^-3 to
- * 10^3, k ≤ min(samples, features), no penalties. Elsewhere a component can
- * die (its Gram diagonal near 0) and divide the rounding differences of the
- * two fits by that near-zero, which no fixed tolerance bounds; dense-csr's X
- * with zeros runs too few iterations for that.
+ * 10^3. The seed law and the comparing laws take well-conditioned fits: X
+ * positive at 10^-3 to 10^3, k ≤ min(samples, features), no penalties.
+ * Elsewhere a component can die (its Gram diagonal near 0) and divide the
+ * rounding differences of the two fits by that near-zero, which no fixed
+ * tolerance bounds; dense-csr's X with zeros runs too few iterations for that.
  *
  * Tolerances, stated once:
  * - monotone: an objective may exceed the one before it by at most
@@ -121,12 +126,14 @@ import {
   breaks,
   copies,
   copyOf,
+  countingRng,
   fitPassing,
   fitWith,
   messageOf,
   observing,
   recording,
   watchingSteps,
+  withRng,
   type Seen,
 } from './fits.ts'
 import { planted } from './planted.ts'
@@ -359,6 +366,45 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
             fitDifference(first, second),
             `law 'deterministic': two fits with the same options (seed ${String(c.options.seed)}) ` +
               'differ',
+          )
+        },
+      )
+    })
+
+    law('seed', () => {
+      // Components visited in an order, which shuffle makes random: at least 2 of them, on X
+      // of at least 2×2 (k ≤ min(samples, features)), from a custom init, which the seed
+      // does not draw.
+      const cases = fitCases(
+        plugin,
+        { ...positive, minRows: 2, minCols: 2 },
+        { ...conditioned, inits: ['custom'], shuffle: false },
+      )
+        .filter((c) => c.options.components >= 2)
+        .chain((c) =>
+          fc
+            .integer({ min: 1, max: settings.agreementIter ?? 20 })
+            .map((maxIter) => withOptions(c, { maxIter, tol: 0 })),
+        )
+      test.prop([cases], params('seed'))(
+        'a fit that shuffle changes draws its order from the seed',
+        (c) => {
+          const unshuffled = fit('seed', c.X, { ...c.options, shuffle: false })
+          let used = false
+          const watched = withRng(plugin, (rng) =>
+            countingRng(rng, () => {
+              used = true
+            }),
+          )
+          const shuffled = fitWith('seed', watched, c.X, { ...c.options, shuffle: true })
+          const difference = factorDifference(unshuffled, shuffled)
+          if (difference === undefined || used) return
+          assert.fail(
+            `law 'seed': the fit with shuffle: true differs from the fit with shuffle: false ` +
+              `(${difference}), though solver '${plugin.name}' never drew from problem.rng ` +
+              `nor read its seed: the random order shuffle asks for must come from ` +
+              `problem.rng, which the fit's seed (${String(c.options.seed)}) starts ` +
+              `(${shuffled.nIter} iterations)`,
           )
         },
       )

@@ -15,6 +15,7 @@ export const lawNames = [
   'shapes',
   'inputs-unchanged',
   'deterministic',
+  'seed',
   'monotone',
   'objective',
   'penalties',
@@ -65,7 +66,7 @@ export interface LawSettings {
    */
   readonly matrix?: MatrixConstraints
   /**
-   * X for the laws that compare numbers (monotone, objective, penalties, losses, row
+   * X for the laws that compare numbers (seed, monotone, objective, penalties, losses, row
    * permutation, dense/CSR; dense/CSR's X with zeros sets its own density, 0.6).
    * @default up to 8×8, scale 10^-3 to 10^3; positive for the comparing laws
    */
@@ -84,7 +85,7 @@ export interface LawSettings {
   readonly objective?: (problem: Problem, state: Factors, options: unknown) => number
   /** The most iterations of the monotone and objective laws' fits (at least 10). @default 40 */
   readonly monotoneIter?: number
-  /** The most iterations of the comparing laws' fits. @default 20 */
+  /** The most iterations of the seed law's and the comparing laws' fits. @default 20 */
   readonly agreementIter?: number
   /** The recovery law's settings, or `false` to leave it out. */
   readonly recovery?: RecoverySettings | false

@@ -1,10 +1,13 @@
 /**
  * Solvers broken on purpose, one law each, for test/kit-messages.test.ts: each
  * is Lee and Seung's multiplicative update in plain matrix products with one
- * defect, so that the law it breaks fails and the kit's message can be read.
+ * defect (but `constantOrder`, which is cd), so that the law it breaks fails and
+ * the kit's message can be read.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import {
+  cd,
+  createRng,
   factorPenalty,
   Matrix,
   type AnyMatrix,
@@ -296,4 +299,14 @@ export const halfPenalties: Solver<Record<string, never>, BrokenState> = {
       factorPenalty(half.l1H, half.l2H, next.H)
     return { state: { ...next, iteration: state.iteration + 1 }, measure: Infinity, objective }
   },
+}
+
+/**
+ * cd, but its shuffle draws from a generator of its own, seeded with 0 at every step: the
+ * order it visits the components in is the same whatever the fit's seed.
+ */
+export const constantOrder: Solver<Record<string, never>> = {
+  ...cd,
+  name: 'constant-order',
+  step: (state, problem, options) => cd.step(state, { ...problem, rng: createRng(0) }, options),
 }

@@ -7,6 +7,7 @@ import { lawNames, solverLaws, type LawName } from 'nmfkit/testing'
 import {
   changesState,
   changesX,
+  constantOrder,
   doubledObjective,
   extraComponent,
   fading,
@@ -58,6 +59,7 @@ solverLaws(advancesSchedule, {
   label: 'broken options for inputs-unchanged',
 })
 solverLaws(nondeterministic, only('deterministic'))
+solverLaws(constantOrder, only('seed'))
 solverLaws(risingObjective, only('monotone'))
 solverLaws(fakeObjective, { ...only('monotone'), label: 'broken factors for monotone' })
 solverLaws(signedKl, { ...only('monotone'), label: 'signed KL for monotone' })
