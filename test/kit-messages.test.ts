@@ -99,6 +99,7 @@ describe('the kit against broken solvers', () => {
     'broken for shapes': 'extra-component',
     'broken log for inputs-unchanged': 'log-pushed',
     'broken options for inputs-unchanged': 'advances-schedule',
+    'broken penalties for monotone': 'silent-half-penalties',
     'broken penalties for objective': 'half-penalties',
     'broken problem for inputs-unchanged': 'raises-penalty',
     'broken state for inputs-unchanged': 'changes-state',
@@ -229,6 +230,16 @@ describe('the kit against broken solvers', () => {
         String.raw`\(d_β plus the penalties\) from ` +
         String.raw`(the start|iteration \d+) \(NUMBER\) to iteration \d+ \(NUMBER\), against the ` +
         String.raw`slack 1e-9 × NUMBER: expected NUMBER to be less than or equal to NUMBER`,
+    ],
+    [
+      'broken penalties for monotone',
+      // Half of each penalty, and no objective reported: from a start near the minimum of the
+      // objective with the problem's penalties, its update moves toward its own, and the
+      // objective rises.
+      String.raw`law 'monotone': the rise of the objective computed from the factors ` +
+        String.raw`\(d_β plus the penalties\) from the start \(NUMBER\) to iteration 1 ` +
+        String.raw`\(NUMBER\), against the slack 1e-9 × NUMBER: expected NUMBER to be less than ` +
+        String.raw`or equal to NUMBER`,
     ],
     [
       'signed KL for monotone',

@@ -42,7 +42,12 @@
  *   with a negative entry, of a solver that declares `nonnegative: false`,
  *   ½‖X − W·H‖² plus the penalties, and for β ≠ 2, where d_β has no value there,
  *   the law fails saying so: pass `settings.objective` or skip the law), and the
- *   objectives the solver reports, if any, are held to the same;
+ *   objectives the solver reports, if any, are held to the same. For a solver that
+ *   declares penalties and 'frobenius', also from near a minimum of ½‖X − W·H‖²
+ *   plus the problem's penalties (cd's fit of the case, X at the scale nearest 1
+ *   the settings allow, a tenth of the penalties drawn): a solver that applies
+ *   other penalties (half of them, L2 as L1) moves away from it, and the objective
+ *   rises;
  * - objective: each objective the solver reports (it may report none) is the
  *   objective of the state its step returned, the one the monotone law computes
  *   (`settings.objective` or `penalizedDivergence`): a solver that reports its
@@ -95,7 +100,14 @@
  */
 import { fc, test } from '@fast-check/vitest'
 import { assert, describe, expect } from 'vitest'
-import { frobeniusError, Matrix, type AnySolver, type CsrMatrix, type Factorization } from 'nmfkit'
+import {
+  cd,
+  frobeniusError,
+  Matrix,
+  type AnySolver,
+  type CsrMatrix,
+  type Factorization,
+} from 'nmfkit'
 import { csrOf, unwrap, type MatrixConstraints } from './arbitraries.ts'
 import { checkArguments } from './arguments.ts'
 import { budget, DEFAULT_RUNS } from './budget.ts'
@@ -412,12 +424,13 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
 
     law('monotone', () => {
       if (!capabilities.monotone) return
-      test.prop([longFits], params('monotone'))('the objective never increases', (c) => {
-        // The objective of every state, computed from its factors once the fit is done (a
-        // fit that fails fails the law with nmf's message): a solver that reports a falling
-        // objective while its fit gets worse breaks the law too.
+      // Fails the law where the objective of the fit of c.X with `given` (c's options, or
+      // another init) rises: computed from every state's factors once the fit is done (a
+      // fit that fails fails the law with nmf's message), and reported, if it is: a solver
+      // that reports a falling objective while its fit gets worse breaks the law too.
+      const neverRises = (c: FitCase, given: Readonly<Record<string, unknown>>) => {
         const { watched, seen } = recording(plugin)
-        const result = fitWith('monotone', watched, c.X, c.options)
+        const result = fitWith('monotone', watched, c.X, given)
         const computed = seen.map((state, i) => objectiveOf('monotone', state, i))
         // The objectives the solver reports (it may report none) must fall too.
         const reported = result.history.flatMap((entry) =>
@@ -446,7 +459,51 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
               `${computedScale}`,
           ).toBeLessThanOrEqual(MONOTONE_SLACK * computedScale)
         }
-      })
+      }
+      test.prop([longFits], params('monotone'))('the objective never increases', (c) =>
+        neverRises(c, c.options),
+      )
+      // From near a minimum of ½‖X − W·H‖² plus the problem's penalties (cd's fit, whose
+      // every entry is at its coordinate minimum), an update that applies other penalties
+      // (half of them, L2 as L1…) moves toward its own minimum, and the objective rises;
+      // from a start far from both, it can fall all the way. Monotone from any start, a
+      // solver keeps this too. X at the scale nearest 1 that the settings allow, where the
+      // drawn penalties neither vanish beside the divergence nor zero the factors.
+      const { penalties } = capabilities
+      if (penalties !== true || !capabilities.losses.includes('frobenius')) return
+      if (options.penalties === false) return
+      const nearOne = Math.min(Math.max(0, moderate.minExponent), moderate.maxExponent)
+      const penalized = fitCases(
+        plugin,
+        { ...moderate, minExponent: nearOne, maxExponent: nearOne },
+        { ...options, losses: false },
+      )
+        .filter((c) => Number(c.options.alphaW ?? 0) > 0)
+        .chain((c) =>
+          fc.integer({ min: 10, max: settings.monotoneIter ?? 40 }).map((maxIter) => {
+            // A tenth of the penalties drawn (up to 0.05), which keep more factors alive.
+            const [alphaW, alphaH] = [
+              c.options.alphaW as number,
+              c.options.alphaH as number | 'same',
+            ]
+            const tenth = { alphaW: alphaW / 10, alphaH: alphaH === 'same' ? alphaH : alphaH / 10 }
+            return withOptions(c, { ...tenth, maxIter, tol: 0 })
+          }),
+        )
+      test.prop([penalized], params('monotone'))(
+        "the objective never increases from a penalized minimum (cd's fit)",
+        (c) => {
+          const common = Object.fromEntries(
+            ['components', 'init', 'seed', 'shuffle', 'alphaW', 'alphaH', 'l1Ratio'].flatMap(
+              (key) => (key in c.options ? [[key, c.options[key]]] : []),
+            ),
+          )
+          const minimum = fitWith('monotone', cd, c.X, { ...common, maxIter: 200, tol: 0 })
+          // Penalties that drive a factor to zero leave no start (nmf refuses a zero init).
+          if (minimum.W.max() === 0 || minimum.H.max() === 0) return
+          neverRises(c, { ...c.options, init: { W: minimum.W, H: minimum.H } })
+        },
+      )
     })
 
     law('objective', () => {

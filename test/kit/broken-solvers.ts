@@ -310,3 +310,16 @@ export const constantOrder: Solver<Record<string, never>> = {
   name: 'constant-order',
   step: (state, problem, options) => cd.step(state, { ...problem, rng: createRng(0) }, options),
 }
+
+/**
+ * `halfPenalties` reporting no objective: only the objective computed from its factors
+ * tells, from a start near the minimum of the objective with the problem's penalties.
+ */
+export const silentHalfPenalties: Solver<Record<string, never>, BrokenState> = {
+  ...halfPenalties,
+  name: 'silent-half-penalties',
+  step: (state, problem, options) => {
+    const { state: next, measure } = halfPenalties.step(state, problem, options)
+    return { state: next, measure }
+  },
+}

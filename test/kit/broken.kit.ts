@@ -23,6 +23,7 @@ import {
   negativeTwin,
   nondeterministic,
   risingObjective,
+  silentHalfPenalties,
   sparseDrift,
   storedAsDense,
 } from './broken-solvers.ts'
@@ -63,6 +64,7 @@ solverLaws(constantOrder, only('seed'))
 solverLaws(risingObjective, only('monotone'))
 solverLaws(fakeObjective, { ...only('monotone'), label: 'broken factors for monotone' })
 solverLaws(signedKl, { ...only('monotone'), label: 'signed KL for monotone' })
+solverLaws(silentHalfPenalties, { ...only('monotone'), label: 'broken penalties for monotone' })
 solverLaws(doubledObjective, only('objective'))
 solverLaws(halfPenalties, { ...only('objective'), label: 'broken penalties for objective' })
 solverLaws(ignoresPenalties, only('penalties'))
