@@ -14,22 +14,23 @@
  * CI runs 20 cases per law (5 for recovery); `npm run test:fuzz` runs many more.
  */
 import * as nmfkit from 'nmfkit'
-import { solvers, type AnySolver } from 'nmfkit'
+import { cd, createRng, solvers, type AnySolver, type Solver } from 'nmfkit'
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import {
   componentDistance,
   csrOf,
+  lawNames,
   denseMatrix,
   penalizedDivergence,
   planted,
   solverLaws,
-  type LawName,
   type LawSettings,
 } from 'nmfkit/testing'
 import { plainMu, relaxedCd } from '../examples/plugins/solver-plugin.ts'
 import { fixedComponents } from '../examples/variants/fixed.ts'
 import { sparseH } from '../examples/variants/sparse-h.ts'
+import { unclipped } from './kit/signed-solvers.ts'
 import { logCopied, velocityCopied } from './kit/state-solvers.ts'
 
 /** γ on a grid in (0, 1]. */
@@ -109,20 +110,29 @@ solverLaws(fixedComponents([0], [1]), {
   recovery: false,
 })
 
+// Coordinate descent without the projection onto W, H ≥ 0 (test/kit/signed-solvers.ts): its
+// factors go negative, which it declares, and its objective, ½‖X − W·H‖², is monotone all the
+// same. Factors of any sign are not unique, so there is no plant to recover.
+solverLaws(unclipped, { label: 'unclipped cd (factors of any sign)', recovery: false })
+
+// cd whose shuffle draws from a generator of its own, seeded with problem.rng's seed: the
+// other way the seed law allows of taking the order from the fit's seed. Only that law: the
+// order is the same at every step, which the others do not look at.
+const ownGenerator: Solver<Record<string, never>> = {
+  ...cd,
+  name: 'cd-own-generator',
+  step: (state, problem, options) =>
+    cd.step(state, { ...problem, rng: createRng(problem.rng.seed) }, options),
+}
+solverLaws(ownGenerator, {
+  label: 'cd with a generator seeded from problem.rng.seed',
+  skip: lawNames.filter((law) => law !== 'seed'),
+})
+
 // States that hold more than W and H, made new by every step (test/kit/state-solvers.ts; the
 // kit's messages test fails their versions that write into the state they are given). Only
 // the laws about inputs and repeated fits: their update is plain multiplicative.
-const otherLaws: readonly LawName[] = [
-  'finite',
-  'nonnegative',
-  'shapes',
-  'monotone',
-  'penalties',
-  'losses',
-  'recovery',
-  'row-permutation',
-  'dense-csr',
-]
+const otherLaws = lawNames.filter((law) => law !== 'inputs-unchanged' && law !== 'deterministic')
 solverLaws(velocityCopied, { label: 'state with a velocity, copied', skip: otherLaws })
 solverLaws(logCopied, { label: 'state with a log, copied', skip: otherLaws })
 

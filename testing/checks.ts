@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import {
   betaDivergence,
   factorPenalty,
+  frobeniusError,
   type CsrMatrix,
   type Factorization,
   type Factors,
@@ -52,8 +53,8 @@ export const nonFiniteParts = (fit: Factorization): string[] => {
   return found
 }
 
-/** The first negative entry of W or H, if any. */
-export const firstNegative = (fit: Factorization): string | undefined => {
+/** The first negative entry of W or H, if any, as `name[row, col] = value`. */
+export const firstNegative = (fit: Pick<Factorization, 'W' | 'H'>): string | undefined => {
   for (const [name, factor] of [
     ['W', fit.W],
     ['H', fit.H],
@@ -105,33 +106,90 @@ export const weightedFactors = (fit: {
  * The objective nmfkit's penalties define, computed from factors: d_β(X | W·H)
  * (`betaDivergence`, with the problem's β) plus l1·ΣW + ½·l2·ΣW² and the same
  * for H, with the problem's scaled penalties. What `cd` and `mu` decrease, and
- * the monotone law's default. Throws where the divergence does (a zero of X
- * under β ≤ 0).
+ * the default objective of the `monotone` and `objective` laws.
+ *
+ * Factors with a negative entry (a solver that declares `nonnegative: false`)
+ * have an objective for β = 2 alone: ½‖X − W·H‖²_F plus l1·Σ|W| + ½·l2·ΣW² and
+ * the same for H (the L1 penalty of a factor of any sign is its L1 norm, ΣW for
+ * a non-negative one). For β ≠ 2, d_β is defined only for a non-negative W·H,
+ * and this throws a RangeError that names the negative entry; so it does where
+ * the divergence cannot be computed (a zero of X under β ≤ 0).
  *
  * @example
  * // in a solver's step: the objective of its new state
  * penalizedDivergence(problem, { W, H })
  */
 export const penalizedDivergence = (problem: Problem, { W, H }: Factors): number => {
+  const { l1W, l2W, l1H, l2H } = problem.penalties
+  const negative = firstNegative({ W, H })
+  if (negative !== undefined) {
+    if (problem.beta !== 2) {
+      throw new RangeError(
+        `penalizedDivergence: expected non-negative factors for β = ${problem.beta}, found ` +
+          `${negative}: d_β(X | W·H) is defined for factors of any sign only for β = 2, ` +
+          '½‖X − W·H‖²',
+      )
+    }
+    return (
+      0.5 * frobeniusError(problem.X, W, H) ** 2 +
+      signedPenalty(l1W, l2W, W) +
+      signedPenalty(l1H, l2H, H)
+    )
+  }
   const divergence = betaDivergence(problem.X, W, H, problem.beta)
   if (E.isLeft(divergence)) throw new Error(divergence.left.message)
-  const { l1W, l2W, l1H, l2H } = problem.penalties
   return divergence.right + factorPenalty(l1W, l2W, W) + factorPenalty(l1H, l2H, H)
+}
+
+/** l1·Σ|M| + ½·l2·ΣM²: a factor's penalty, whatever the signs of its entries. */
+const signedPenalty = (l1: number, l2: number, factor: Matrix): number => {
+  if (l1 === 0 && l2 === 0) return 0
+  let [absolute, squares] = [0, 0]
+  for (const value of factor.toFloat64Array()) {
+    absolute += Math.abs(value)
+    squares += value * value
+  }
+  return l1 * absolute + 0.5 * l2 * squares
 }
 
 /**
  * The size of the terms an objective of loss β sums over X, for the rounding
  * slack of a comparison of two objectives: ½‖X‖²_F for β = 2, Σ x·(1 + |log x|)
  * for β = 1, the number of entries (each adds x/y − log(x/y) − 1 with x/y
- * near 1) for β = 0, and Σ x^β / |β(β − 1)| otherwise.
+ * near 1) for β = 0, and Σ x^β / |β(β − 1)| otherwise. Given the factors, for
+ * β = 2, also ½‖|W|·|H|‖²_F: the size of the products that W·H sums, which is
+ * ½‖W·H‖²_F for non-negative factors, and more where factors of both signs
+ * cancel (an objective summed from ‖X‖², X·Hᵀ and WᵀW·HHᵀ, as coordinate
+ * descent's is, rounds on that scale).
  */
-export const objectiveScale = (X: Matrix, beta: number): number => {
+export const objectiveScale = (
+  X: Matrix,
+  beta: number,
+  factors?: { readonly W: Matrix; readonly H: Matrix },
+): number => {
   const values = X.toFloat64Array().filter((value) => value > 0)
-  if (beta === 2) return 0.5 * values.reduce((sum, value) => sum + value * value, 0)
+  if (beta === 2) {
+    const products = factors === undefined ? 0 : absoluteProductScale(factors.W, factors.H)
+    return 0.5 * values.reduce((sum, value) => sum + value * value, 0) + products
+  }
   if (beta === 1)
     return values.reduce((sum, value) => sum + value * (1 + Math.abs(Math.log(value))), 0)
   if (beta === 0) return X.rows * X.cols
   return values.reduce((sum, value) => sum + value ** beta, 0) / Math.abs(beta * (beta - 1))
+}
+
+/** ½‖|W|·|H|‖²_F. */
+const absoluteProductScale = (W: Matrix, H: Matrix): number => {
+  const [w, h, k, m] = [W.toFloat64Array(), H.toFloat64Array(), W.cols, H.cols]
+  let sum = 0
+  for (let i = 0; i < W.rows; i++) {
+    for (let j = 0; j < m; j++) {
+      let product = 0
+      for (let t = 0; t < k; t++) product += Math.abs(w[i * k + t] * h[t * m + j])
+      sum += product * product
+    }
+  }
+  return 0.5 * sum
 }
 
 /** A number as it is, to the bit: every digit that tells it apart, and -0 as -0. */

@@ -14,6 +14,7 @@ import {
   type Factors,
   type NmfOptions,
   type Problem,
+  type Rng,
 } from 'nmfkit'
 import { unwrap } from './arbitraries.ts'
 import { deepChangeSince, deepSnapshot, type DeepSnapshot } from './reachable.ts'
@@ -191,3 +192,73 @@ export const observing = (
       return result
     },
   )
+
+/** A state that a fit's `start` or a step returned, with the problem and the solver's options. */
+export interface Seen {
+  readonly problem: Problem
+  readonly state: Factors
+  readonly own: unknown
+}
+
+/**
+ * `solver` that records every state its start and steps return (`observing`), in `seen`,
+ * the start's first: for a law that computes something of each state once the fit is done.
+ */
+export const recording = (solver: AnySolver): { watched: AnySolver; seen: readonly Seen[] } => {
+  const seen: Seen[] = []
+  return {
+    watched: observing(solver, (problem, state, own) => seen.push({ problem, state, own })),
+    seen,
+  }
+}
+
+/** What was thrown, as a message: an Error's message, anything else as a string. */
+export const messageOf = (thrown: unknown): string =>
+  thrown instanceof Error ? thrown.message : String(thrown)
+
+/**
+ * `solver` given the problem with another rng, `replace(problem.rng)`, made once per fit:
+ * everything else of the problem is as the driver made it.
+ */
+export const withRng = (solver: AnySolver, replace: (rng: Rng) => Rng): AnySolver => {
+  let given: Problem | undefined
+  let substitute: Problem | undefined
+  const problemFor = (problem: Problem): Problem => {
+    if (problem !== given || substitute === undefined) {
+      given = problem
+      substitute = { ...problem, rng: replace(problem.rng) }
+    }
+    return substitute
+  }
+  return withSteps(
+    solver,
+    (problem, initial, options) => solver.start(problemFor(problem), initial, options),
+    (state, problem, options) => solver.step(state, problemFor(problem), options),
+  )
+}
+
+/**
+ * `rng` that calls `used` whenever it is drawn from or its seed is read. Its seed is not
+ * enumerable: a copy by spread (`{ ...rng, uniform }`) does not read it.
+ */
+export const countingRng = (rng: Rng, used: () => void): Rng => {
+  const counted =
+    <A extends unknown[], B>(draw: (...args: A) => B) =>
+    (...args: A): B => {
+      used()
+      return draw(...args)
+    }
+  const counting = {
+    uniform: counted(() => rng.uniform()),
+    normal: counted(() => rng.normal()),
+    permutation: counted((n: number) => rng.permutation(n)),
+  }
+  Object.defineProperty(counting, 'seed', {
+    get: () => {
+      used()
+      return rng.seed
+    },
+    enumerable: false,
+  })
+  return counting as typeof counting & { readonly seed: number }
+}

@@ -59,9 +59,10 @@ export {
   type DeepSnapshot,
 } from './reachable.ts'
 export { budget, DEFAULT_RUNS, DEFAULT_SEED, type Budget } from './budget.ts'
-export { AGREEMENT_TOLERANCE, MONOTONE_SLACK, solverLaws } from './laws.ts'
+export { AGREEMENT_TOLERANCE, MONOTONE_SLACK, OBJECTIVE_TOLERANCE, solverLaws } from './laws.ts'
 export {
   DEFAULT_RECOVERY,
+  lawNames,
   type LawName,
   type LawSettings,
   type RecoverySettings,

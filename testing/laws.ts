@@ -7,9 +7,15 @@
  * A law that fails says which law it is, what it compared (W or H, which two
  * fits) and the numbers, e.g. `law 'deterministic': two fits with the same
  * options (seed 0) differ: W[0, 0] is 0.0316 in the first fit and 0.0321 in
- * the second`; fast-check's report above it gives the case and how to replay it.
+ * the second`; fast-check's report above it gives the case and how to replay it. The
+ * error of the failed test starts with the law, the solver and that reason (`law
+ * 'deterministic' fails for solver 'mine': two fits…`), then fast-check's report, with
+ * the failed assertion as its cause.
  *
- * The laws, by the names `skip` takes:
+ * Its arguments are checked first (`checkArguments` in arguments.ts): what is wrong is an
+ * error, thrown when the test file is collected, that names the argument.
+ *
+ * The laws, by the names `skip` takes (`lawNames`):
  * - finite: W, H, the reconstruction error and the history's objectives and
  *   details are finite; a measure is never NaN (±Infinity may mean "not yet");
  * - nonnegative: no negative entry in W or H (when the solver promises it);
@@ -25,10 +31,27 @@
  *   is 0.5`; a write that throws because nmf froze its target (the problem, its
  *   penalties, the options object) fails the law with the TypeError's message;
  * - deterministic: the same options (seed included) give the same fit, to the bit;
+ * - seed: a fit that `shuffle: true` changes (its W and H differ from those of the
+ *   fit with `shuffle: false`, from the same custom init) takes its random order
+ *   from `problem.rng`, which the seed starts: the solver draws from it or reads
+ *   its seed (a solver that ignores shuffle keeps the law, one that shuffles with
+ *   a generator of its own does not);
  * - monotone (when `capabilities.monotone`): the objective never rises. It is
- *   computed from each state's factors (`settings.objective`, by default
- *   `penalizedDivergence`: d_β(X | W·H) plus the penalties), and the objectives
- *   the solver reports, if any, are held to the same;
+ *   computed from each state's factors once the fit is done (`settings.objective`,
+ *   by default `penalizedDivergence`: d_β(X | W·H) plus the penalties; for factors
+ *   with a negative entry, of a solver that declares `nonnegative: false`,
+ *   ½‖X − W·H‖² plus the penalties, and for β ≠ 2, where d_β has no value there,
+ *   the law fails saying so: pass `settings.objective` or skip the law), and the
+ *   objectives the solver reports, if any, are held to the same. For a solver that
+ *   declares penalties and 'frobenius', also from near a minimum of ½‖X − W·H‖²
+ *   plus the problem's penalties (cd's fit of the case, X at the scale nearest 1
+ *   the settings allow, a tenth of the penalties drawn): a solver that applies
+ *   other penalties (half of them, L2 as L1) moves away from it, and the objective
+ *   rises;
+ * - objective: each objective the solver reports (it may report none) is the
+ *   objective of the state its step returned, the one the monotone law computes
+ *   (`settings.objective` or `penalizedDivergence`): a solver that reports its
+ *   objective with other penalties than the problem's, or another quantity, fails;
  * - penalties (when `capabilities.penalties`): W's penalty alone changes the fit,
  *   and so does H's alone (unless the solver holds that factor fixed: its fit
  *   ends where it started);
@@ -53,18 +76,22 @@
  * the default init, which fills NNDSVD's zeros with mean(X) as scikit-learn
  * does, makes ‖X − W₀·H₀‖² overflow near 10^77; under a loss other than
  * Frobenius from 10^-12, see `fitCases`), with zero rows and columns,
- * any k up to 4 and penalties. The monotone law takes 10^-3 to 10^3. The two
- * comparing laws take well-conditioned fits: X positive at 10^-3 to 10^3,
- * k ≤ min(samples, features), no penalties. Elsewhere a component can die
- * (its Gram diagonal near 0) and divide the rounding differences of the two
- * fits by that near-zero, which no fixed tolerance bounds; dense-csr's X with
- * zeros runs too few iterations for that.
+ * any k up to 4 and penalties. The monotone and objective laws take 10^-3 to
+ * 10^3. The seed law and the comparing laws take well-conditioned fits: X
+ * positive at 10^-3 to 10^3, k ≤ min(samples, features), no penalties.
+ * Elsewhere a component can die (its Gram diagonal near 0) and divide the
+ * rounding differences of the two fits by that near-zero, which no fixed
+ * tolerance bounds; dense-csr's X with zeros runs too few iterations for that.
  *
  * Tolerances, stated once:
  * - monotone: an objective may exceed the one before it by at most
  *   MONOTONE_SLACK times the larger of the first objective and
  *   `objectiveScale(X, β)`, the size of the terms the objective sums (its
  *   rounding, which dominates when the fit is nearly exact);
+ * - objective: a reported objective may differ from the computed one by at most
+ *   OBJECTIVE_TOLERANCE times the larger of the computed one and
+ *   `objectiveScale(X, β, state)` (with, for β = 2, the size of the products
+ *   W·H sums: factors of both signs cancel in it);
  * - row-permutation and dense-csr: the two fits differ only in the order of
  *   sums, over at most `agreementIter` iterations; their `weightedFactors`
  *   (each component weighted by its other half, so that a component which
@@ -74,8 +101,16 @@
  */
 import { fc, test } from '@fast-check/vitest'
 import { assert, describe, expect } from 'vitest'
-import { frobeniusError, Matrix, type AnySolver, type CsrMatrix, type Factorization } from 'nmfkit'
+import {
+  cd,
+  frobeniusError,
+  Matrix,
+  type AnySolver,
+  type CsrMatrix,
+  type Factorization,
+} from 'nmfkit'
 import { csrOf, unwrap, type MatrixConstraints } from './arbitraries.ts'
+import { checkArguments } from './arguments.ts'
 import { budget, DEFAULT_RUNS } from './budget.ts'
 import {
   changeSince,
@@ -100,14 +135,57 @@ import {
   type FitCase,
   type OptionConstraints,
 } from './options.ts'
-import { breaks, copies, copyOf, fitPassing, fitWith, observing, watchingSteps } from './fits.ts'
+import {
+  breaks,
+  copies,
+  copyOf,
+  countingRng,
+  fitPassing,
+  fitWith,
+  messageOf,
+  observing,
+  recording,
+  watchingSteps,
+  withRng,
+  type Seen,
+} from './fits.ts'
 import { planted } from './planted.ts'
 import { DEFAULT_RECOVERY, type LawName, type LawSettings } from './settings.ts'
 
 /** An objective may rise by this much, relative to its scale (see the header). */
 export const MONOTONE_SLACK = 1e-9
+/**
+ * How far, relative to its scale (see the header), a reported objective may be from the
+ * one computed from the factors of its state.
+ */
+export const OBJECTIVE_TOLERANCE = 1e-9
 /** The relative difference allowed between two fits that differ only in the order of sums. */
 export const AGREEMENT_TOLERANCE = 1e-6
+
+/**
+ * fast-check's reporter for a law: throws, when the law failed, an error whose message
+ * starts with the law, the solver and the reason (the message of what the property threw,
+ * its `law '…': ` and `solver '…': ` left out), then fast-check's report (the seed, the
+ * counterexample, how to replay it), with what the property threw as its cause. vitest
+ * shows one of several failures whose errors are the same as if it were all of them: the
+ * law, the solver and the reason make each its own.
+ */
+const failureOf =
+  (law: LawName, solver: string) =>
+  <T>(out: fc.RunDetails<T>): void => {
+    if (!out.failed) return
+    const thrown = out.errorInstance
+    const reason =
+      thrown === null || thrown === undefined
+        ? ''
+        : `: ${messageOf(thrown)
+            .replace(/^law '[^']*': /, '')
+            .replace(`solver '${solver}': `, '')}`
+    const report = fc.defaultReportMessage(out) ?? ''
+    throw new Error(`law '${law}' fails for solver '${solver}'${reason}\n${report}`, {
+      cause: thrown,
+    })
+  }
 
 /** The case's custom init as matrices, or undefined. */
 const customInit = (c: FitCase): { readonly W: Matrix; readonly H: Matrix } | undefined =>
@@ -122,11 +200,16 @@ const customInit = (c: FitCase): { readonly W: Matrix; readonly H: Matrix } | un
  * solverLaws(mySolver, { own: fc.record({ rate: fc.double({ min: 0.1, max: 1 }) }) })
  */
 export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void => {
+  checkArguments(plugin, settings)
   const { capabilities } = plugin
   const fit = (law: string, X: Matrix | CsrMatrix, options: Readonly<Record<string, unknown>>) =>
     fitWith(law, plugin, X, options)
   const runs = settings.numRuns ?? DEFAULT_RUNS
-  const params = (weight = 1) => budget(runs, weight, settings.seed)
+  // A law's budget, and how its failure reads: the law, the solver and the reason first.
+  const params = (name: LawName, weight = 1) => ({
+    ...budget(runs, weight, settings.seed),
+    reporter: failureOf(name, plugin.name),
+  })
   const skip = new Set(settings.skip ?? [])
   const options: OptionConstraints = {
     ...settings.options,
@@ -158,10 +241,39 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
   const law = (name: LawName, run: () => void) => {
     if (!skip.has(name)) run()
   }
+  const objective = settings.objective ?? penalizedDivergence
+  const which = settings.objective ? "the settings' objective" : 'd_β plus the penalties'
+  // The objective of the state a fit's start (i = 0) or step i returned, from its factors;
+  // the law fails, saying why, where it cannot be computed.
+  const objectiveOf = (name: LawName, { problem, state, own }: Seen, i: number): number => {
+    const of = i === 0 ? 'the state its start returned' : `the state after iteration ${i}`
+    const negative = settings.objective === undefined ? firstNegative(state) : undefined
+    if (negative !== undefined && problem.beta !== 2) {
+      assert.fail(
+        `law '${name}': cannot compute the objective of ${of}, which has ${negative}: ` +
+          'penalizedDivergence, the default objective, takes factors of any sign for ' +
+          `β = 2 alone (½‖X − W·H‖²), and this fit's β is ${problem.beta}; pass the ` +
+          `objective solver '${plugin.name}' decreases as settings.objective, or leave ` +
+          `the law out (skip: ['${name}'])`,
+      )
+    }
+    try {
+      return objective(problem, state, own)
+    } catch (error) {
+      assert.fail(`law '${name}': the objective of ${of} (${which}): ${messageOf(error)}`)
+    }
+  }
+  // Fits of 10 to monotoneIter iterations, every one run (tol 0), on moderate X: the cases
+  // of the laws that compute the objective of every state.
+  const longFits = fitCases(plugin, moderate, options).chain((c) =>
+    fc
+      .integer({ min: 10, max: settings.monotoneIter ?? 40 })
+      .map((maxIter) => withOptions(c, { maxIter, tol: 0 })),
+  )
 
   describe(settings.label ?? `solver '${plugin.name}'`, () => {
     law('finite', () => {
-      test.prop([anyCase], params())('finite output: factors, error and history', (c) => {
+      test.prop([anyCase], params('finite'))('finite output: factors, error and history', (c) => {
         const parts = nonFiniteParts(fit('finite', c.X, c.options))
         breaks(
           parts.length === 0 ? undefined : parts.join('; '),
@@ -172,7 +284,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
 
     law('nonnegative', () => {
       if (!nonnegative) return
-      test.prop([anyCase], params())('non-negative factors, as promised', (c) => {
+      test.prop([anyCase], params('nonnegative'))('non-negative factors, as promised', (c) => {
         breaks(
           firstNegative(fit('nonnegative', c.X, c.options)),
           "law 'nonnegative': the fit has a negative entry, though capabilities.nonnegative " +
@@ -182,7 +294,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
     })
 
     law('shapes', () => {
-      test.prop([anyCase], params())('shapes, iteration count and history', (c) => {
+      test.prop([anyCase], params('shapes'))('shapes, iteration count and history', (c) => {
         const result = fit('shapes', c.X, c.options)
         const k = c.options.components
         const [n, m] = [c.X.rows, c.X.cols]
@@ -210,7 +322,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
         (capabilities.sparse ? csrOf(c.X) : fc.constant(undefined)).map((csr) => ({ c, csr })),
       )
       const watched = watchingSteps(plugin)
-      test.prop([cases], params())(
+      test.prop([cases], params('inputs-unchanged'))(
         'inputs unchanged: X (dense and CSR), init, options, and what start and each step ' +
           'are given',
         ({ c, csr }) => {
@@ -258,37 +370,69 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
     })
 
     law('deterministic', () => {
-      test.prop([anyCase], params())('the same seed gives the same fit, to the bit', (c) => {
-        const first = fit('deterministic', c.X, c.options)
-        const second = fit('deterministic', c.X, c.options)
-        breaks(
-          fitDifference(first, second),
-          `law 'deterministic': two fits with the same options (seed ${String(c.options.seed)}) ` +
-            'differ',
+      test.prop([anyCase], params('deterministic'))(
+        'the same seed gives the same fit, to the bit',
+        (c) => {
+          const first = fit('deterministic', c.X, c.options)
+          const second = fit('deterministic', c.X, c.options)
+          breaks(
+            fitDifference(first, second),
+            `law 'deterministic': two fits with the same options (seed ${String(c.options.seed)}) ` +
+              'differ',
+          )
+        },
+      )
+    })
+
+    law('seed', () => {
+      // Components visited in an order, which shuffle makes random: at least 2 of them, on X
+      // of at least 2×2 (k ≤ min(samples, features)), from a custom init, which the seed
+      // does not draw.
+      const cases = fitCases(
+        plugin,
+        { ...positive, minRows: 2, minCols: 2 },
+        { ...conditioned, inits: ['custom'], shuffle: false },
+      )
+        .filter((c) => c.options.components >= 2)
+        .chain((c) =>
+          fc
+            .integer({ min: 1, max: settings.agreementIter ?? 20 })
+            .map((maxIter) => withOptions(c, { maxIter, tol: 0 })),
         )
-      })
+      test.prop([cases], params('seed'))(
+        'a fit that shuffle changes draws its order from the seed',
+        (c) => {
+          const unshuffled = fit('seed', c.X, { ...c.options, shuffle: false })
+          let used = false
+          const watched = withRng(plugin, (rng) =>
+            countingRng(rng, () => {
+              used = true
+            }),
+          )
+          const shuffled = fitWith('seed', watched, c.X, { ...c.options, shuffle: true })
+          const difference = factorDifference(unshuffled, shuffled)
+          if (difference === undefined || used) return
+          assert.fail(
+            `law 'seed': the fit with shuffle: true differs from the fit with shuffle: false ` +
+              `(${difference}), though solver '${plugin.name}' never drew from problem.rng ` +
+              `nor read its seed: the random order shuffle asks for must come from ` +
+              `problem.rng, which the fit's seed (${String(c.options.seed)}) starts ` +
+              `(${shuffled.nIter} iterations)`,
+          )
+        },
+      )
     })
 
     law('monotone', () => {
       if (!capabilities.monotone) return
-      const cases = fitCases(plugin, moderate, options).chain((c) =>
-        fc
-          .integer({ min: 10, max: settings.monotoneIter ?? 40 })
-          .map((maxIter) => withOptions(c, { maxIter, tol: 0 })),
-      )
-      const objective = settings.objective ?? penalizedDivergence
-      test.prop([cases], params())('the objective never increases', (c) => {
-        // The objective of every state, computed from its factors: a solver that reports a
-        // falling objective while its fit gets worse breaks the law too.
-        const computed: number[] = []
-        const watched = observing(plugin, (problem, state, own) => {
-          try {
-            computed.push(objective(problem, state, own))
-          } catch (error) {
-            assert.fail(`law 'monotone': the objective of a state: ${(error as Error).message}`)
-          }
-        })
-        const result = fitWith('monotone', watched, c.X, c.options)
+      // Fails the law where the objective of the fit of c.X with `given` (c's options, or
+      // another init) rises: computed from every state's factors once the fit is done (a
+      // fit that fails fails the law with nmf's message), and reported, if it is: a solver
+      // that reports a falling objective while its fit gets worse breaks the law too.
+      const neverRises = (c: FitCase, given: Readonly<Record<string, unknown>>) => {
+        const { watched, seen } = recording(plugin)
+        const result = fitWith('monotone', watched, c.X, given)
+        const computed = seen.map((state, i) => objectiveOf('monotone', state, i))
         // The objectives the solver reports (it may report none) must fall too.
         const reported = result.history.flatMap((entry) =>
           entry.objective === undefined ? [] : [entry],
@@ -306,7 +450,6 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           ).toBeLessThanOrEqual(MONOTONE_SLACK * scale)
         }
         const computedScale = Math.max(computed[0], objectiveScale(c.X, c.beta))
-        const which = settings.objective ? "the settings' objective" : 'd_β plus the penalties'
         for (let i = 1; i < computed.length; i++) {
           expect(
             computed[i] - computed[i - 1],
@@ -317,7 +460,74 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
               `${computedScale}`,
           ).toBeLessThanOrEqual(MONOTONE_SLACK * computedScale)
         }
-      })
+      }
+      test.prop([longFits], params('monotone'))('the objective never increases', (c) =>
+        neverRises(c, c.options),
+      )
+      // From near a minimum of ½‖X − W·H‖² plus the problem's penalties (cd's fit, whose
+      // every entry is at its coordinate minimum), an update that applies other penalties
+      // (half of them, L2 as L1…) moves toward its own minimum, and the objective rises;
+      // from a start far from both, it can fall all the way. Monotone from any start, a
+      // solver keeps this too. X at the scale nearest 1 that the settings allow, where the
+      // drawn penalties neither vanish beside the divergence nor zero the factors.
+      const { penalties } = capabilities
+      if (penalties !== true || !capabilities.losses.includes('frobenius')) return
+      if (options.penalties === false) return
+      const nearOne = Math.min(Math.max(0, moderate.minExponent), moderate.maxExponent)
+      const penalized = fitCases(
+        plugin,
+        { ...moderate, minExponent: nearOne, maxExponent: nearOne },
+        { ...options, losses: false },
+      )
+        .filter((c) => Number(c.options.alphaW ?? 0) > 0)
+        .chain((c) =>
+          fc.integer({ min: 10, max: settings.monotoneIter ?? 40 }).map((maxIter) => {
+            // A tenth of the penalties drawn (up to 0.05), which keep more factors alive.
+            const [alphaW, alphaH] = [
+              c.options.alphaW as number,
+              c.options.alphaH as number | 'same',
+            ]
+            const tenth = { alphaW: alphaW / 10, alphaH: alphaH === 'same' ? alphaH : alphaH / 10 }
+            return withOptions(c, { ...tenth, maxIter, tol: 0 })
+          }),
+        )
+      test.prop([penalized], params('monotone'))(
+        "the objective never increases from a penalized minimum (cd's fit)",
+        (c) => {
+          const common = Object.fromEntries(
+            ['components', 'init', 'seed', 'shuffle', 'alphaW', 'alphaH', 'l1Ratio'].flatMap(
+              (key) => (key in c.options ? [[key, c.options[key]]] : []),
+            ),
+          )
+          const minimum = fitWith('monotone', cd, c.X, { ...common, maxIter: 200, tol: 0 })
+          // Penalties that drive a factor to zero leave no start (nmf refuses a zero init).
+          if (minimum.W.max() === 0 || minimum.H.max() === 0) return
+          neverRises(c, { ...c.options, init: { W: minimum.W, H: minimum.H } })
+        },
+      )
+    })
+
+    law('objective', () => {
+      test.prop([longFits], params('objective'))(
+        'the objectives it reports are those of its states',
+        (c) => {
+          const { watched, seen } = recording(plugin)
+          const result = fitWith('objective', watched, c.X, c.options)
+          for (const { iteration, objective: reported } of result.history) {
+            if (reported === undefined) continue
+            const computed = objectiveOf('objective', seen[iteration], iteration)
+            const { state } = seen[iteration]
+            const scale = Math.max(Math.abs(computed), objectiveScale(c.X, c.beta, state))
+            expect(
+              Math.abs(reported - computed),
+              `law 'objective': the difference between the objective reported after ` +
+                `iteration ${iteration} (${reported}) and the one computed from the factors ` +
+                `of its state (${which}: ${computed}), against the slack ` +
+                `${OBJECTIVE_TOLERANCE} × ${scale}`,
+            ).toBeLessThanOrEqual(OBJECTIVE_TOLERANCE * scale)
+          }
+        },
+      )
     })
 
     law('penalties', () => {
@@ -340,7 +550,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           })),
       )
       // Each factor's penalty on its own: a solver that applies W's and drops H's fails.
-      test.prop([cases], params())(
+      test.prop([cases], params('penalties'))(
         "penalties change the fit: W's alone, H's alone",
         ({ c, alpha, l1Ratio }) => {
           // The factors of the state start returns (a solver may rescale the init there).
@@ -386,17 +596,20 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           })
           .map(({ pair, maxIter }) => ({ c: withOptions(c, { maxIter, tol: 0 }), pair })),
       )
-      test.prop([cases], params())('each loss it declares gives its own fit', ({ c, pair }) => {
-        const [a, b] = pair
-        differsFrom(
-          'losses',
-          fit('losses', c.X, { ...c.options, ...betaLossOption(a) }),
-          c.X,
-          { ...c.options, ...betaLossOption(b) },
-          `solver '${plugin.name}' declares the losses ${declared.join(', ')}, but its fits ` +
-            `with β = ${a} and β = ${b} have the same W and H, to the bit`,
-        )
-      })
+      test.prop([cases], params('losses'))(
+        'each loss it declares gives its own fit',
+        ({ c, pair }) => {
+          const [a, b] = pair
+          differsFrom(
+            'losses',
+            fit('losses', c.X, { ...c.options, ...betaLossOption(a) }),
+            c.X,
+            { ...c.options, ...betaLossOption(b) },
+            `solver '${plugin.name}' declares the losses ${declared.join(', ')}, but its fits ` +
+              `with β = ${a} and β = ${b} have the same W and H, to the bit`,
+          )
+        },
+      )
     })
 
     law('recovery', () => {
@@ -419,7 +632,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
         )
         return
       }
-      test.prop([planted(recovery.planted)], params(recovery.weight))(
+      test.prop([planted(recovery.planted)], params('recovery', recovery.weight))(
         `recovers a separable plant: relative error ≤ ${recovery.relativeError}, ` +
           `components within ${recovery.componentTolerance}`,
         (plant) => {
@@ -461,34 +674,37 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           })
           .map(({ order, maxIter }) => ({ c: withOptions(c, { maxIter, tol: 0 }), order })),
       )
-      test.prop([cases], params())('rows of X permuted give rows of W permuted', ({ c, order }) => {
-        const init = customInit(c) as { W: Matrix; H: Matrix }
-        const permutedX = unwrap(Matrix.fromArrays(permuteRows(c.X, order)))
-        const permutedW0 = unwrap(Matrix.fromArrays(permuteRows(init.W, order)))
-        const original = fit('row-permutation', c.X, c.options)
-        const permuted = fit('row-permutation', permutedX, {
-          ...c.options,
-          init: { W: permutedW0, H: init.H },
-        })
-        const expected = weightedFactors(original)
-        const found = weightedFactors(permuted)
-        const expectedW = unwrap(Matrix.fromArrays(permuteRows(expected.W, order)))
-        const rows = `rows reordered as ${JSON.stringify(order)}`
-        expect(
-          relativeDifference(found.W, expectedW),
-          `law 'row-permutation': W of the fit of X with its ${rows} against W of the fit ` +
-            `of X, its ${rows} ` +
-            `(largest difference at ${largestDifference(found.W, expectedW)}; ` +
-            'relative difference of weighted factors)',
-        ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
-        expect(
-          relativeDifference(found.H, expected.H),
-          `law 'row-permutation': H of the fit of X with its ${rows} against H of the fit ` +
-            'of X ' +
-            `(largest difference at ${largestDifference(found.H, expected.H)}; ` +
-            'relative difference of weighted factors)',
-        ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
-      })
+      test.prop([cases], params('row-permutation'))(
+        'rows of X permuted give rows of W permuted',
+        ({ c, order }) => {
+          const init = customInit(c) as { W: Matrix; H: Matrix }
+          const permutedX = unwrap(Matrix.fromArrays(permuteRows(c.X, order)))
+          const permutedW0 = unwrap(Matrix.fromArrays(permuteRows(init.W, order)))
+          const original = fit('row-permutation', c.X, c.options)
+          const permuted = fit('row-permutation', permutedX, {
+            ...c.options,
+            init: { W: permutedW0, H: init.H },
+          })
+          const expected = weightedFactors(original)
+          const found = weightedFactors(permuted)
+          const expectedW = unwrap(Matrix.fromArrays(permuteRows(expected.W, order)))
+          const rows = `rows reordered as ${JSON.stringify(order)}`
+          expect(
+            relativeDifference(found.W, expectedW),
+            `law 'row-permutation': W of the fit of X with its ${rows} against W of the fit ` +
+              `of X, its ${rows} ` +
+              `(largest difference at ${largestDifference(found.W, expectedW)}; ` +
+              'relative difference of weighted factors)',
+          ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
+          expect(
+            relativeDifference(found.H, expected.H),
+            `law 'row-permutation': H of the fit of X with its ${rows} against H of the fit ` +
+              'of X ' +
+              `(largest difference at ${largestDifference(found.H, expected.H)}; ` +
+              'relative difference of weighted factors)',
+          ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
+        },
+      )
     })
 
     law('dense-csr', () => {
@@ -507,18 +723,21 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
         withCsr(positive, settings.agreementIter ?? 20),
         withCsr({ ...moderate, density: 0.6, zeroLines: false }, 3),
       )
-      test.prop([cases], params())('dense and CSR inputs give the same fit', ({ c, csr }) => {
-        const dense = weightedFactors(fit('dense-csr', c.X, c.options))
-        const sparse = weightedFactors(fit('dense-csr', csr, c.options))
-        for (const name of ['W', 'H'] as const) {
-          expect(
-            relativeDifference(sparse[name], dense[name]),
-            `law 'dense-csr': ${name} of the fit of X as CSR against ${name} of the fit of X ` +
-              `dense (largest difference at ${largestDifference(sparse[name], dense[name])}; ` +
-              'relative difference of weighted factors)',
-          ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
-        }
-      })
+      test.prop([cases], params('dense-csr'))(
+        'dense and CSR inputs give the same fit',
+        ({ c, csr }) => {
+          const dense = weightedFactors(fit('dense-csr', c.X, c.options))
+          const sparse = weightedFactors(fit('dense-csr', csr, c.options))
+          for (const name of ['W', 'H'] as const) {
+            expect(
+              relativeDifference(sparse[name], dense[name]),
+              `law 'dense-csr': ${name} of the fit of X as CSR against ${name} of the fit of X ` +
+                `dense (largest difference at ${largestDifference(sparse[name], dense[name])}; ` +
+                'relative difference of weighted factors)',
+            ).toBeLessThanOrEqual(AGREEMENT_TOLERANCE)
+          }
+        },
+      )
     })
   })
 }

@@ -8,19 +8,25 @@ import type { MatrixConstraints } from './arbitraries.ts'
 import type { OptionConstraints } from './options.ts'
 import type { PlantedConstraints } from './planted.ts'
 
-/** The laws, by the names `skip` takes. */
-export type LawName =
-  | 'finite'
-  | 'nonnegative'
-  | 'shapes'
-  | 'inputs-unchanged'
-  | 'deterministic'
-  | 'monotone'
-  | 'penalties'
-  | 'losses'
-  | 'recovery'
-  | 'row-permutation'
-  | 'dense-csr'
+/** The laws, by the names `skip` takes, in the order `solverLaws` declares them. */
+export const lawNames = [
+  'finite',
+  'nonnegative',
+  'shapes',
+  'inputs-unchanged',
+  'deterministic',
+  'seed',
+  'monotone',
+  'objective',
+  'penalties',
+  'losses',
+  'recovery',
+  'row-permutation',
+  'dense-csr',
+] as const
+
+/** A law, by the name `skip` takes. */
+export type LawName = (typeof lawNames)[number]
 
 /** How the recovery law fits a planted separable factorization, and how close it must come. */
 export interface RecoverySettings {
@@ -60,24 +66,26 @@ export interface LawSettings {
    */
   readonly matrix?: MatrixConstraints
   /**
-   * X for the laws that compare numbers (monotone, penalties, losses, row permutation,
-   * dense/CSR; dense/CSR's X with zeros sets its own density, 0.6).
+   * X for the laws that compare numbers (seed, monotone, objective, penalties, losses, row
+   * permutation, dense/CSR; dense/CSR's X with zeros sets its own density, 0.6).
    * @default up to 8×8, scale 10^-3 to 10^3; positive for the comparing laws
    */
   readonly moderateMatrix?: MatrixConstraints
   /** The options of the fits. @default up to 4 components, up to 30 iterations */
   readonly options?: OptionConstraints
   /**
-   * The objective a `monotone` solver decreases, from the problem, a state's factors and
-   * the solver's own options; the monotone law computes it for the first state and after
-   * every step. A solver that minimizes something else than nmfkit's penalized
+   * The objective the solver decreases (and reports, if it reports one), from the problem,
+   * a state's factors and the solver's own options; the monotone law computes it for the
+   * first state and after every step, and the objective law compares it with the objectives
+   * the solver reports. A solver that minimizes something else than nmfkit's penalized
    * β-divergence passes its own (e.g. `penalizedDivergence` plus its own penalty).
-   * @default penalizedDivergence: d_β(X | W·H) plus the problem's penalties
+   * @default penalizedDivergence: d_β(X | W·H) plus the problem's penalties (for factors with a
+   * negative entry, β = 2 alone: ½‖X − W·H‖² plus the penalties)
    */
   readonly objective?: (problem: Problem, state: Factors, options: unknown) => number
-  /** The most iterations of the monotone law's fits. @default 40 */
+  /** The most iterations of the monotone and objective laws' fits (at least 10). @default 40 */
   readonly monotoneIter?: number
-  /** The most iterations of the comparing laws' fits. @default 20 */
+  /** The most iterations of the seed law's and the comparing laws' fits. @default 20 */
   readonly agreementIter?: number
   /** The recovery law's settings, or `false` to leave it out. */
   readonly recovery?: RecoverySettings | false

@@ -1,10 +1,21 @@
 /**
  * Solvers broken on purpose, one law each, for test/kit-messages.test.ts: each
  * is Lee and Seung's multiplicative update in plain matrix products with one
- * defect, so that the law it breaks fails and the kit's message can be read.
+ * defect (but `constantOrder`, which is cd), so that the law it breaks fails and
+ * the kit's message can be read.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { Matrix, type AnyMatrix, type Factors, type Problem, type Solver } from 'nmfkit'
+import {
+  cd,
+  createRng,
+  factorPenalty,
+  Matrix,
+  type AnyMatrix,
+  type Factors,
+  type Penalties,
+  type Problem,
+  type Solver,
+} from 'nmfkit'
 // Internal: the storage of a matrix, which the solvers below write into on purpose.
 import { valuesOf } from '../../core/matrix.ts'
 
@@ -123,15 +134,22 @@ export const sparseDrift = brokenSolver('sparse-drift', {
     problem.X.format === 'dense' ? next : { W: next.W, H: next.H.map((value) => value * 1.01) },
 })
 
-/** Turns the last entry of H negative. */
-export const negativeEntry = brokenSolver('negative-entry', {
-  factors: (next) => ({
-    W: next.W,
-    H: next.H.map((value, t, j) =>
-      t === next.H.rows - 1 && j === next.H.cols - 1 ? -1 - value : value,
-    ),
-  }),
+/** The factors with the last entry of H turned negative. */
+const lastNegative = (next: Factors): Factors => ({
+  W: next.W,
+  H: next.H.map((value, t, j) =>
+    t === next.H.rows - 1 && j === next.H.cols - 1 ? -1 - value : value,
+  ),
 })
+
+/** Turns the last entry of H negative. */
+export const negativeEntry = brokenSolver('negative-entry', { factors: lastNegative })
+
+/**
+ * `negativeEntry` under another name: the same cases fail it the same way, and only the
+ * solver's name tells the two failures apart.
+ */
+export const negativeTwin = brokenSolver('negative-twin', { factors: lastNegative })
 
 /** Writes into the storage of X: doubles its first entry at each step. */
 export const changesX = brokenSolver('changes-x', {
@@ -228,3 +246,80 @@ export const fading = brokenSolver('fading', {
   idle: true,
   factors: (next) => ({ W: next.W, H: next.H.map((value) => value / 2) }),
 })
+
+/** Reports ‖X − W·H‖²_F, twice the objective of its state. */
+export const doubledObjective = brokenSolver('doubled-objective', {
+  objective: (_iteration, honest) => 2 * honest,
+})
+
+/**
+ * The multiplicative update for ½‖X − W·H‖²_F plus `penalties` (scikit-learn's for β = 2):
+ * each factor's L1 weight and L2 weight times the factor join the denominator.
+ */
+const penalizedUpdate = (X: Matrix, { W, H }: Factors, penalties: Penalties): Factors => {
+  const nextH = multiply(
+    H,
+    unwrap(W.transposeTimes(X)),
+    unwrap(unwrap(W.transposeTimes(W)).times(H)).map(
+      (value, t, j) => value + penalties.l1H + penalties.l2H * H.get(t, j),
+    ),
+  )
+  const nextW = multiply(
+    W,
+    unwrap(X.timesTransposed(nextH)),
+    unwrap(W.times(unwrap(nextH.timesTransposed(nextH)))).map(
+      (value, i, t) => value + penalties.l1W + penalties.l2W * W.get(i, t),
+    ),
+  )
+  return { W: nextW, H: nextH }
+}
+
+/**
+ * Declares penalties, and applies half of each: in its update, and in the objective it
+ * reports, which is that of its state for the halved penalties.
+ */
+export const halfPenalties: Solver<Record<string, never>, BrokenState> = {
+  ...brokenSolver('half-penalties', {}),
+  capabilities: {
+    losses: ['frobenius'],
+    sparse: true,
+    monotone: true,
+    nonnegative: true,
+    penalties: true,
+  },
+  step: (state, problem) => {
+    const X = dense(problem.X)
+    const { l1W, l2W, l1H, l2H } = problem.penalties
+    const half = { l1W: l1W / 2, l2W: l2W / 2, l1H: l1H / 2, l2H: l2H / 2 }
+    const next = penalizedUpdate(X, state, half)
+    const residual = unwrap(X.minus(unwrap(next.W.times(next.H))))
+    const objective =
+      0.5 * residual.frobeniusNorm() ** 2 +
+      factorPenalty(half.l1W, half.l2W, next.W) +
+      factorPenalty(half.l1H, half.l2H, next.H)
+    return { state: { ...next, iteration: state.iteration + 1 }, measure: Infinity, objective }
+  },
+}
+
+/**
+ * cd, but its shuffle draws from a generator of its own, seeded with 0 at every step: the
+ * order it visits the components in is the same whatever the fit's seed.
+ */
+export const constantOrder: Solver<Record<string, never>> = {
+  ...cd,
+  name: 'constant-order',
+  step: (state, problem, options) => cd.step(state, { ...problem, rng: createRng(0) }, options),
+}
+
+/**
+ * `halfPenalties` reporting no objective: only the objective computed from its factors
+ * tells, from a start near the minimum of the objective with the problem's penalties.
+ */
+export const silentHalfPenalties: Solver<Record<string, never>, BrokenState> = {
+  ...halfPenalties,
+  name: 'silent-half-penalties',
+  step: (state, problem, options) => {
+    const { state: next, measure } = halfPenalties.step(state, problem, options)
+    return { state: next, measure }
+  },
+}

@@ -3,50 +3,43 @@
  * other laws left out: run by test/kit-messages.test.ts, which reads the
  * messages of the failures. Every test here is meant to fail.
  */
-import { solverLaws, type LawName } from 'nmfkit/testing'
+import { lawNames, solverLaws, type LawName } from 'nmfkit/testing'
 import {
   changesState,
   changesX,
+  constantOrder,
+  doubledObjective,
   extraComponent,
   fading,
   fadingBeta,
   fakeObjective,
   firstRowHalved,
+  halfPenalties,
   ignoresHPenalties,
   ignoresPenalties,
   oneUpdateForAll,
   infiniteDetail,
   negativeEntry,
+  negativeTwin,
   nondeterministic,
   risingObjective,
+  silentHalfPenalties,
   sparseDrift,
   storedAsDense,
 } from './broken-solvers.ts'
+import { signedKl } from './signed-solvers.ts'
 import { advancesSchedule, logPushed, raisesPenalty, velocityInPlace } from './state-solvers.ts'
-
-const laws: readonly LawName[] = [
-  'finite',
-  'nonnegative',
-  'shapes',
-  'inputs-unchanged',
-  'deterministic',
-  'monotone',
-  'penalties',
-  'losses',
-  'recovery',
-  'row-permutation',
-  'dense-csr',
-]
 
 /** Settings that run `law` alone, on few cases. */
 const only = (law: LawName) => ({
   label: `broken for ${law}`,
   numRuns: 5,
-  skip: laws.filter((other) => other !== law),
+  skip: lawNames.filter((other) => other !== law),
 })
 
 solverLaws(infiniteDetail, only('finite'))
 solverLaws(negativeEntry, only('nonnegative'))
+solverLaws(negativeTwin, { ...only('nonnegative'), label: 'broken twin for nonnegative' })
 solverLaws(extraComponent, only('shapes'))
 solverLaws(changesX, only('inputs-unchanged'))
 solverLaws(changesState, {
@@ -67,8 +60,13 @@ solverLaws(advancesSchedule, {
   label: 'broken options for inputs-unchanged',
 })
 solverLaws(nondeterministic, only('deterministic'))
+solverLaws(constantOrder, only('seed'))
 solverLaws(risingObjective, only('monotone'))
 solverLaws(fakeObjective, { ...only('monotone'), label: 'broken factors for monotone' })
+solverLaws(signedKl, { ...only('monotone'), label: 'signed KL for monotone' })
+solverLaws(silentHalfPenalties, { ...only('monotone'), label: 'broken penalties for monotone' })
+solverLaws(doubledObjective, only('objective'))
+solverLaws(halfPenalties, { ...only('objective'), label: 'broken penalties for objective' })
 solverLaws(ignoresPenalties, only('penalties'))
 solverLaws(ignoresHPenalties, { ...only('penalties'), label: 'broken H for penalties' })
 solverLaws(oneUpdateForAll, only('losses'))

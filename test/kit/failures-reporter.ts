@@ -7,10 +7,15 @@
 import { writeFileSync } from 'node:fs'
 import type { Reporter, TestCase } from 'vitest/node'
 
-/** One failed test: its full name, and per error the messages of the error and its causes. */
+/**
+ * One failed test: its full name, per error the messages of the error and its causes, and
+ * per error its own message (what vitest compares, with the stack, to show several
+ * failures as one).
+ */
 export interface KitFailure {
   readonly test: string
   readonly messages: readonly string[]
+  readonly tops: readonly string[]
 }
 
 interface ErrorLike {
@@ -35,7 +40,11 @@ export default class FailuresReporter implements Reporter {
   onTestCaseResult(testCase: TestCase): void {
     const result = testCase.result()
     if (result.state !== 'failed') return
-    this.failures.push({ test: testCase.fullName, messages: result.errors.map(messagesOf) })
+    this.failures.push({
+      test: testCase.fullName,
+      messages: result.errors.map(messagesOf),
+      tops: result.errors.map((error) => String((error as ErrorLike).message)),
+    })
   }
 
   onTestRunEnd(): void {

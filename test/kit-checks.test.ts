@@ -1,0 +1,69 @@
+/**
+ * nmfkit/testing's comparisons and objectives (testing/checks.ts), on small cases worked out
+ * by hand.
+ */
+import { describe, expect, it } from 'vitest'
+import { createRng, Matrix, type Factors, type Problem } from 'nmfkit'
+import { objectiveScale, penalizedDivergence } from 'nmfkit/testing'
+import { unwrap } from './fixture-helpers.ts'
+
+/** A problem for X with β and penalties; the other fields as nmf would set them. */
+const problemOf = (
+  X: number[][],
+  beta: number,
+  penalties = { l1W: 0, l2W: 0, l1H: 0, l2H: 0 },
+): Problem => {
+  const matrix = unwrap(Matrix.fromArrays(X))
+  return {
+    X: matrix,
+    components: 1,
+    squaredNormX: matrix.frobeniusNorm() ** 2,
+    beta,
+    penalties,
+    shuffle: false,
+    rng: createRng(0),
+  }
+}
+
+const factors = (W: number[][], H: number[][]): Factors => ({
+  W: unwrap(Matrix.fromArrays(W)) as Factors['W'],
+  H: unwrap(Matrix.fromArrays(H)) as Factors['H'],
+})
+
+describe('penalizedDivergence', () => {
+  it('is d_β plus the penalties for non-negative factors', () => {
+    // W·H = [[2, 4]]: ½((3 − 2)² + (4 − 4)²) = 0.5; W's penalty 1·1 + ½·2·1 = 2, H's
+    // 0.5·(2 + 4) + ½·0·… = 3.
+    const problem = problemOf([[3, 4]], 2, { l1W: 1, l2W: 2, l1H: 0.5, l2H: 0 })
+    expect(penalizedDivergence(problem, factors([[1]], [[2, 4]]))).toBe(5.5)
+  })
+
+  it('is ½‖X − W·H‖² plus the penalties, with Σ|M| for L1, for factors of any sign at β = 2', () => {
+    // W·H = [[2, -4]]: ½((3 − 2)² + (4 + 4)²) = 32.5; W's penalty 1·1 + ½·2·1 = 2, H's
+    // 0.5·(2 + 4) + ½·1·(4 + 16) = 13.
+    const problem = problemOf([[3, 4]], 2, { l1W: 1, l2W: 2, l1H: 0.5, l2H: 1 })
+    expect(penalizedDivergence(problem, factors([[-1]], [[-2, 4]]))).toBeCloseTo(47.5, 12)
+  })
+
+  it('refuses negative factors for β ≠ 2, naming the entry', () => {
+    const problem = problemOf([[3, 4]], 1)
+    expect(() => penalizedDivergence(problem, factors([[1]], [[2, -4]]))).toThrow(
+      new RangeError(
+        'penalizedDivergence: expected non-negative factors for β = 1, found H[0, 1] = -4: ' +
+          'd_β(X | W·H) is defined for factors of any sign only for β = 2, ½‖X − W·H‖²',
+      ),
+    )
+  })
+})
+
+describe('objectiveScale', () => {
+  it('adds, for β = 2, the size of the products W·H sums, which cancel for factors of both signs', () => {
+    const X = unwrap(Matrix.fromArrays([[3]]))
+    // ½·3² alone; with W·H = 1·2, ½·2² more.
+    expect(objectiveScale(X, 2)).toBe(4.5)
+    expect(objectiveScale(X, 2, factors([[1]], [[2]]))).toBe(6.5)
+    // W·H = 1·1 + (−1)·1 = 0, summed from products of size 1: ½·(1 + 1)².
+    const zero = unwrap(Matrix.fromArrays([[0]]))
+    expect(objectiveScale(zero, 2, factors([[1, -1]], [[1], [1]]))).toBe(2)
+  })
+})
