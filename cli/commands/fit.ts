@@ -65,6 +65,7 @@ The fit:
 Output, written only when the fit succeeds: files to temporary names, devices and pipes
 in place, then the files renamed over their targets one by one. A refused write replaces
 no file; a rename refused after others succeeded (a sticky folder) leaves those done.
+Ctrl-C or SIGTERM while they are written removes the temporary files.
   -o, --output FILE      the model as JSON: W, H, the options, the history, the error.
                          Any name but one of another format (.csv, .npy, .gz, .svg, ...);
                          '-' is stdout, the default when no other output is asked for
@@ -228,7 +229,7 @@ const outputFiles = (
 }
 
 /** Runs `nmfkit fit`. */
-export const runFit = (args: string[]): CliResult<void> => {
+export const runFit = async (args: string[]): Promise<CliResult<void>> => {
   const start = startCommand('fit', fitUsage, [1, 'one INPUT file'], () => parseFitArgs(args))
   if (E.isLeft(start)) return start
   if (start.right === undefined) return E.right(undefined)
@@ -301,7 +302,7 @@ export const runFit = (args: string[]): CliResult<void> => {
     stoppedBy = `--time-limit ${values['time-limit']} s`
   } else fit = result.right
 
-  const written = writeAll(outputFiles(fit, input, outputs.right, seconds, stoppedBy))
+  const written = await writeAll(outputFiles(fit, input, outputs.right, seconds, stoppedBy))
   if (E.isLeft(written)) return written
   if (values.quiet !== true) {
     const { model, w, h, plot } = outputs.right

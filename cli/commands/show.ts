@@ -210,7 +210,7 @@ const checkPictureSize = (
 }
 
 /** Runs `nmfkit show`. */
-export const runShow = (args: string[]): CliResult<void> => {
+export const runShow = async (args: string[]): Promise<CliResult<void>> => {
   const start = startCommand('show', showUsage, [1, 'one MODEL file'], () =>
     parseArgs({
       args,

@@ -240,7 +240,7 @@ const sameFeatures = (
 }
 
 /** Runs `nmfkit transform`. */
-export const runTransform = (args: string[]): CliResult<void> => {
+export const runTransform = async (args: string[]): Promise<CliResult<void>> => {
   const start = startCommand('transform', transformUsage, [1, 'one INPUT file'], () =>
     parseTransformArgs(args),
   )
@@ -353,7 +353,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
       })
     }
   }
-  const written = writeAll(files)
+  const written = await writeAll(files)
   if (E.isLeft(written)) return written
   if (values.quiet !== true) {
     const tol = formatTol(Number(fit.options.tol))
