@@ -255,7 +255,8 @@ export const writtenFlag = (tokens: readonly Token[] | undefined, option: string
 /**
  * `detail`, a library message about the entry (row, col) counted from 0, as an error of
  * `file` that places the entry in the file's own layout (`locate`), `lead` before the rest
- * of the message; the library's own " at row …, column …" is dropped.
+ * of the message; the library's own " at row …, column …" is dropped, counted from 1 as
+ * `libraryDetail` rewrites it, or from 0 as the library wrote it.
  */
 export const placedInputError = (
   file: string,
@@ -267,7 +268,9 @@ export const placedInputError = (
 ): CliError =>
   inputError(
     file,
-    `${locate(row, col)}: ${lead}${detail.replace(` at row ${row}, column ${col}`, '')}`,
+    `${locate(row, col)}: ${lead}${detail
+      .replace(` at row ${row + 1}, column ${col + 1}`, '')
+      .replace(` at row ${row}, column ${col}`, '')}`,
   )
 
 /**

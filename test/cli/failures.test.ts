@@ -821,7 +821,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     // The objective overflows first: its error has no entry, and had crashed the command.
     expect(oneLineFailure(await nmfkit(folder, 'fit', 'sums.csv', '-k', '1', '-q'))).toBe(
       'nmfkit fit: sums.csv: expected the objective after iteration 1 to be finite, found NaN; ' +
-        `X's entries (largest 1e+200) ${scale}`,
+        `X's entries (largest 1e200) ${scale}`,
     )
     // An overflow that --loss caused is --loss's.
     writeFileSync(join(folder, 'e80.csv'), '1e80,3e80\n2e80,5e80\n4e80,1e80\n')
@@ -836,8 +836,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
     // W's entry (0, 0) is not line 1, column 1 of the file.
     expect(oneLineFailure(await nmfkit(folder, 'fit', 'entry.csv', '-k', '1', '-q'))).toBe(
-      'nmfkit fit: entry.csv: expected W after iteration 1 to be finite, found NaN at row 0, ' +
-        `column 0; X's entries (largest 1e+160) ${scale}`,
+      'nmfkit fit: entry.csv: expected W after iteration 1 to be finite, found NaN at row 1, ' +
+        `column 1; X's entries (largest 1e160) ${scale}`,
     )
   })
 })
@@ -930,7 +930,7 @@ describe('bad usage: one line naming the option', () => {
 
   it("the library's refusals in a command line's terms: flags, values as typed", async () => {
     const fit = (...flags: string[]) => nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...flags)
-    const overflow = 'expected W after iteration 1 to be finite, found NaN at row 0, column 0'
+    const overflow = 'expected W after iteration 1 to be finite, found NaN at row 1, column 1'
     const runs = await Promise.all([
       fit('--solver', 'moving-average', '--set', 'alpha-w=1'),
       fit('--solver', 'moving-average', '--alpha-w', '1'),
@@ -961,13 +961,13 @@ describe('bad usage: one line naming the option', () => {
       "nmfkit fit: option --set beta-loss: solver 'cd' handles only --loss frobenius, found " +
         "'kullback-leibler' (β = 1); use --solver mu for other losses",
       `nmfkit fit: option --loss: ${overflow}; solver 'mu' overflowed: --loss 1e300 ` +
-        '(β = 1e+300) raises W·H to the powers β − 1 and β − 2; use a --loss in [0, 2], or ' +
+        '(β = 1e300) raises W·H to the powers β − 1 and β − 2; use a --loss in [0, 2], or ' +
         'scale X down',
       `nmfkit fit: option --set betaLoss: ${overflow}; solver 'mu' overflowed: --set ` +
-        'betaLoss=1e300 (β = 1e+300) raises W·H to the powers β − 1 and β − 2; use a --loss ' +
+        'betaLoss=1e300 (β = 1e300) raises W·H to the powers β − 1 and β − 2; use a --loss ' +
         'in [0, 2], or scale X down',
       'nmfkit fit: option --set alphaH: expected H after iteration 1 to be finite, found NaN ' +
-        "at row 0, column 0; solver 'cd' overflowed: its penalties (l1W 0, l2W 0, l1H 0, l2H " +
+        "at row 1, column 1; solver 'cd' overflowed: its penalties (l1W 0, l2W 0, l1H 0, l2H " +
         "Infinity, from --alpha-w, --set alphaH and --l1-ratio) are too large for the fit's " +
         'sums; use a smaller --alpha-h',
       "nmfkit fit: option --set nonnegative: expected true or false, found 'maybe'",
