@@ -834,10 +834,18 @@ describe.concurrent('bad input: one line naming the file, the place and what was
           String.raw`or scale X down$`,
       ),
     )
-    // W's entry (0, 0) is not line 1, column 1 of the file.
+    // W's first entry, counted from 1 as every place the command names, is W's: not line 1,
+    // column 1 of the file.
     expect(oneLineFailure(await nmfkit(folder, 'fit', 'entry.csv', '-k', '1', '-q'))).toBe(
       'nmfkit fit: entry.csv: expected W after iteration 1 to be finite, found NaN at row 1, ' +
         `column 1; X's entries (largest 1e160) ${scale}`,
+    )
+  })
+
+  it('a fit that underflowed at X’s scale names the file, as the overflow does', async () => {
+    writeFileSync(join(folder, 'tiny.csv'), '1e-300,0\n0,1e-300\n')
+    expect(oneLineFailure(await nmfkit(folder, 'fit', 'tiny.csv', '-k', '1', '-q'))).toMatch(
+      /^nmfkit fit: tiny\.csv: the fit converged after 1 iteration to a W·H that is zero in every entry, though X is not \(its largest entry is 1e-300\).*; scale X up$/,
     )
   })
 })
