@@ -828,6 +828,19 @@ describe('UTF-8', () => {
     )
   const hint = 'convert the file to UTF-8, e.g. with iconv -f LATIN1 -t UTF-8 if it is Latin-1'
 
+  it('names a NumPy .npy or a zip archive (.npz) read as text, not as Latin-1', () => {
+    const npy = encodeNpy(matrix([[1]]))
+    expect(left(decodeUtf8(npy, 'X.csv'))).toBe(
+      'X.csv: expected UTF-8 text, found a NumPy .npy file (it starts with "\\x93NUMPY"): ' +
+        'read it with --format npy, or give it a name ending in .npy',
+    )
+    expect(left(decodeUtf8(bytes('PK', [3, 4, 20, 0, 0, 0, 0xdc]), 'X.npz'))).toBe(
+      'X.npz: expected UTF-8 text, found a zip archive (it starts with "PK\\x03\\x04"), ' +
+        'such as a NumPy .npz, which nmfkit does not read: take a .npy out of it ' +
+        '(unzip FILE.npz writes one per array) and read that',
+    )
+  })
+
   it('refuses bytes that are not UTF-8, naming the first bad one by line, column and offset', () => {
     expect(left(decodeUtf8(bytes('caf', [0xe9], ',b\n1,2\n'), 'l.csv'))).toBe(
       `l.csv: line 1, column 4 (byte offset 3): expected UTF-8 text, found the byte 0xE9, ` +
