@@ -763,6 +763,28 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it('a model whose featureNames or solver do not fit it: named by the file and the field', async () => {
+    writeFileSync(join(folder, 'features.csv'), 'a,b\n1,2\n3,4\n')
+    const fitted = await nmfkit(folder, 'fit', 'features.csv', '-k', '1', '-q', '-o', 'f.json')
+    expect(fitted.status).toBe(0)
+    const model = JSON.parse(readFileSync(join(folder, 'f.json'), 'utf8'))
+    writeFileSync(join(folder, 'one-name.json'), JSON.stringify({ ...model, featureNames: ['a'] }))
+    const als = { ...model, options: { ...model.options, solver: 'als' } }
+    writeFileSync(join(folder, 'als.json'), JSON.stringify(als))
+    const [names, solver] = await Promise.all([
+      nmfkit(folder, 'transform', 'features.csv', '--model', 'one-name.json', '--w', 'w1.csv'),
+      nmfkit(folder, 'transform', 'features.csv', '--model', 'als.json', '--w', 'w2.csv'),
+    ])
+    expect(oneLineFailure(names)).toBe(
+      'nmfkit transform: one-name.json: featureNames: expected 2 names (one per column of H), ' +
+        'found 1',
+    )
+    expect(oneLineFailure(solver)).toBe(
+      "nmfkit transform: als.json: options.solver: expected 'cd', the solver.name of the fit, " +
+        "found 'als'",
+    )
+  })
+
   it('a missing model file', async () => {
     const line = oneLineFailure(
       await nmfkit(folder, 'transform', 'good.csv', '--model', 'gone.json'),
