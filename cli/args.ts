@@ -238,6 +238,15 @@ export const readOptionsOf = (values: InputFlagValues): CliResult<ReadOptions> =
     .flatMap((list) => list.split(','))
     .map((spec) => spec.trim())
     .filter((spec) => spec !== '')
+  // A list of nothing ('' or ',') leaves out nothing: a slip, refused as --comparators is.
+  if (values['drop-columns'] !== undefined && dropColumns.length === 0) {
+    return E.left(
+      usageError(
+        "option --drop-columns: expected column numbers from 1, 'last' or header names, " +
+          'comma-separated, found none',
+      ),
+    )
+  }
   return E.right({
     ...(format === undefined ? {} : { format: format as InputFormat }),
     ...(delimiter === undefined ? {} : { delimiter }),

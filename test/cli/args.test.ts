@@ -285,6 +285,15 @@ describe('flags', () => {
       "option --format: expected one of csv, tsv, txt, mtx, npy, json, found 'xlsx'",
     )
   })
+
+  it('refuses a --drop-columns list of nothing, as --comparators does', () => {
+    for (const list of ['', ',', ' , ']) {
+      expect(message(readOptionsOf({ 'drop-columns': [list] }))).toBe(
+        "option --drop-columns: expected column numbers from 1, 'last' or header names, " +
+          'comma-separated, found none',
+      )
+    }
+  })
 })
 
 describe('--set', () => {
