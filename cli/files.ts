@@ -101,8 +101,8 @@ const destination = (plan: Exclude<WritePlan, { readonly mode: 'stdout' | 'stder
 }
 
 /**
- * An error when two outputs name the same file (through links or not), or more than one
- * goes to standard output (`-`, /dev/stdout) or to standard error: one would overwrite or
+ * An error when two outputs name the same file (through links or not; /dev/null, which
+ * keeps nothing, excepted), or more than one goes to standard output (`-`, /dev/stdout) or to standard error: one would overwrite or
  * interleave with the other. `outputs` are [flag, output] pairs, as `checkOutputPath`
  * checked them, the output undefined for one not asked for.
  */
@@ -124,6 +124,8 @@ export const distinctOutputs = (
       toStream.set(plan.mode, flag)
       continue
     }
+    // The null device keeps nothing: any number of outputs may go there.
+    if (isNullDevice(path)) continue
     const file = destination(plan)
     const earlier = byFile.get(file)
     if (earlier !== undefined) {
@@ -320,6 +322,19 @@ const filePlan = (path: string): Extract<WritePlan, { readonly target: string }>
     target = linkTarget(target)
   }
   return { target, mode: 'rename' }
+}
+
+/**
+ * Whether `path` is the null device (/dev/null, or a link to it): an output that keeps
+ * nothing, so its name need not tell a format; the commands write it in the format they
+ * write by default (the one of `-`), as `fit -o /dev/null` writes the model there.
+ */
+export const isNullDevice = (path: string): boolean => {
+  try {
+    return realPath(path) === '/dev/null'
+  } catch {
+    return false
+  }
 }
 
 /** Whether `path` reads standard input: `-`, or /dev/stdin and the system's other names of it. */

@@ -24,6 +24,7 @@ import { fileName, quotedFileName, usageError, type CliResult } from '../errors.
 import {
   checkOutputPath,
   distinctOutputs,
+  isNullDevice,
   isStandardStream,
   writeAll,
   type CheckedOutput,
@@ -150,7 +151,7 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
       const format = outputFormatOf(path, flag)
       if (E.isLeft(format)) return format
     }
-    if (flag === '--plot' && !/\.svg$/i.test(path)) {
+    if (flag === '--plot' && !/\.svg$/i.test(path) && !isNullDevice(path)) {
       return E.left(
         usageError(
           `option --plot: expected a file name ending in .svg, found ${quotedFileName(path)}`,
@@ -306,9 +307,13 @@ export const runFit = async (args: string[]): Promise<CliResult<void>> => {
   if (E.isLeft(written)) return written
   if (values.quiet !== true) {
     const { model, w, h, plot } = outputs.right
-    const wrote = [model, w, h, plot].flatMap((output) =>
-      output === undefined || isStandardStream(output.plan) ? [] : [fileName(output.path)],
-    )
+    const wrote = [
+      ...new Set(
+        [model, w, h, plot].flatMap((output) =>
+          output === undefined || isStandardStream(output.plan) ? [] : [fileName(output.path)],
+        ),
+      ),
+    ]
     // The shape as read, and how (a header row, row names, columns left out): a first line
     // taken for a header, say, shows here rather than only in `info`.
     const read = `${input.matrix.rows}×${input.matrix.cols}, ${input.description}`

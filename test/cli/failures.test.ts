@@ -1012,6 +1012,49 @@ describe('bad usage: one line naming the option', () => {
 })
 
 describe('-o takes any name but one that claims another format: the model is always JSON', () => {
+  it('/dev/null is taken by every output, several at once, as fit -o /dev/null is', async () => {
+    writeFileSync(join(folder, 'null-input.csv'), 'a,b,c,d\n1,2,3,4\n5,6,7,8\n')
+    const everything = ['-o', '/dev/null', '--w', '/dev/null', '--h', '/dev/null']
+    const fit = await nmfkit(
+      folder,
+      'fit',
+      'null-input.csv',
+      '-k',
+      '1',
+      ...everything,
+      '--plot',
+      '/dev/null',
+    )
+    expect(fit.status).toBe(0)
+    expect(fit.stderr).toMatch(/; wrote \/dev\/null\n$/)
+    const model = await nmfkit(
+      folder,
+      'fit',
+      'null-input.csv',
+      '-k',
+      '1',
+      '-q',
+      '-o',
+      'null-model.json',
+    )
+    expect(model.status).toBe(0)
+    const [show, transform] = await Promise.all([
+      nmfkit(folder, 'show', 'null-model.json', '--shape', '2x2', '-o', '/dev/null'),
+      nmfkit(
+        folder,
+        'transform',
+        'null-input.csv',
+        '--model',
+        'null-model.json',
+        '-q',
+        '--w',
+        '/dev/null',
+      ),
+    ])
+    expect(show).toMatchObject({ status: 0, stderr: '', stdout: '' })
+    expect(transform).toMatchObject({ status: 0, stderr: '', stdout: '' })
+  })
+
   const fit = (...output: string[]) => nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...output)
 
   it('refuses the extensions the CLI reads or writes for other formats, before the fit', async () => {
