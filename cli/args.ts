@@ -26,13 +26,19 @@ export const tryParse = <A>(command: string, parse: () => A): CliResult<A> => {
     // An unknown option is shown as the user typed it, which may hold a line break: its
     // name is read whole from the JSON that ends the message (`as in '-- "--a\nb"`).
     const unknown = /^Unknown option '[\s\S]*as in '-- ("(?:[^"\\]|\\.)*")$/.exec(message)
+    // A flag last on the line, without its value: `Option '-k, --components <value>'
+    // argument missing`, said as the other refusals of a flag's value are.
+    const missing = /^Option '(?:(-\w), )?(--[\w-]+) <value>' argument missing/.exec(first)
     const reason =
       unknown !== null
         ? `unknown option ${quotedToken(JSON.parse(unknown[1]) as string)}`
-        : ambiguous === null
-          ? escapeControls(`${first[0].toLowerCase()}${first.slice(1)}`)
-          : `option ${ambiguous[1]}: expected a value, found an option; ` +
-            `a value that starts with '-' is written ${long ?? ambiguous[1]}=-VALUE`
+        : missing !== null
+          ? `option ${missing[2]}${missing[1] === undefined ? '' : ` (${missing[1]})`}: ` +
+            'expected a value, found none'
+          : ambiguous === null
+            ? escapeControls(`${first[0].toLowerCase()}${first.slice(1)}`)
+            : `option ${ambiguous[1]}: expected a value, found an option; ` +
+              `a value that starts with '-' is written ${long ?? ambiguous[1]}=-VALUE`
     return E.left(usageError(`${reason} (see nmfkit ${command} --help)`))
   }
 }
