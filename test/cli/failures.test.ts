@@ -529,8 +529,13 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     const { transform } = await withModel('two.json')
     expect(oneLineFailure(await transform('--inverse', '-'))).toBe(
       'nmfkit transform: options --w (by default) and --inverse both write to ' +
-        "standard output ('-')",
+        "standard output ('-'): give --w FILE for W (--w /dev/null to drop it), and W·H " +
+        'alone goes to standard output',
     )
+    // As it says: W·H alone on standard output.
+    const alone = await transform('--inverse', '-', '--w', '/dev/null', '-q')
+    expect(alone.status).toBe(0)
+    expect(alone.stdout.trim().split('\n')).toHaveLength(2)
     expect(oneLineFailure(await transform('--w', 'w.csv', '--inverse', './w.csv'))).toBe(
       'nmfkit transform: options --w and --inverse both write to ./w.csv',
     )
