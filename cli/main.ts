@@ -50,6 +50,13 @@ Run 'nmfkit <command> --help' (or 'nmfkit help <command>') for a command's optio
 export const main = async (args: readonly string[]): Promise<number> => {
   const [name, ...rest] = args
   if (name === '--version' || name === '-V') {
+    // Nothing follows it: an argument after it would be ignored, so it is refused.
+    if (rest.length > 0) {
+      process.stderr.write(
+        `nmfkit: option ${name}: expected nothing after it, found ${quotedToken(rest[0])}\n`,
+      )
+      return 2
+    }
     process.stdout.write(`nmfkit ${packageVersion()}\n`)
     return 0
   }
