@@ -200,4 +200,24 @@ describe.concurrent('nmfkit info on non-finite entries', () => {
       'k from 1 to 1 with the default init nndsvda (random above 1, up to 16384)',
     )
   })
+
+  it('says a .npy is big-endian, where its bytes are', async () => {
+    const dict = "{'descr': '>f8', 'fortran_order': False, 'shape': (1, 2), }"
+    const header = `${dict}${' '.repeat((64 - ((10 + dict.length + 1) % 64)) % 64)}\n`
+    const data = Buffer.alloc(16)
+    data.writeDoubleBE(1.5, 0)
+    data.writeDoubleBE(2, 8)
+    writeFiles(folder, {
+      'big-endian.npy': Buffer.concat([
+        Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length, 0]),
+        Buffer.from(header, 'latin1'),
+        data,
+      ]),
+    })
+    const run = await nmfkit(folder, 'info', 'big-endian.npy')
+    expect(run.stdout).toContain(
+      'file        big-endian.npy: NumPy .npy, float64 big-endian, C order\n',
+    )
+    expect(run.stdout).toContain('values      min 1.5, max 2, mean 1.75\n')
+  })
 })
