@@ -145,7 +145,7 @@ describe.concurrent('nmfkit info on non-finite entries', () => {
       nmfkit(folder, 'fit', 'half.npy', '-k', '1', '-o', 'half-model.json'),
     ])
     expect(info.status).toBe(0)
-    expect(info.stdout).toContain('file        half.npy: NumPy .npy, float16, C order\n')
+    expect(info.stdout).toContain('file        half.npy: NumPy .npy, float16 big-endian, C order\n')
     expect(info.stdout).toContain(
       'values      min 0.5, max 2, mean 1.16667 (of the finite entries)',
     )
