@@ -28,6 +28,20 @@ const matrix = (rows: number[][]): Matrix => {
 }
 
 describe('delimited text', () => {
+  it('names lines ended by CR alone, which would read as one line', () => {
+    for (const text of ['a,b\r1,2\r3,4\r', '1,2\r3,4']) {
+      expect(left(parseDelimited(text, 'cr.csv'))).toBe(
+        'cr.csv: expected lines ended by LF or CR LF, found lines ended by CR alone (as ' +
+          "classic Mac OS wrote them): convert them, e.g. with tr '\\r' '\\n'",
+      )
+    }
+    // CR LF is read as it always was.
+    expect(right(parseDelimited('1,2\r\n3,4\r\n', 'crlf.csv')).matrix.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
+  })
+
   it('reads plain numbers with no header and no row names', () => {
     const table = right(parseDelimited('1,2\n3,4\n', 'x.csv'))
     expect(table.matrix.toArray()).toEqual([
