@@ -26,13 +26,19 @@ export const tryParse = <A>(command: string, parse: () => A): CliResult<A> => {
     // An unknown option is shown as the user typed it, which may hold a line break: its
     // name is read whole from the JSON that ends the message (`as in '-- "--a\nb"`).
     const unknown = /^Unknown option '[\s\S]*as in '-- ("(?:[^"\\]|\\.)*")$/.exec(message)
+    // A flag last on the line, without its value: `Option '-k, --components <value>'
+    // argument missing`, said as the other refusals of a flag's value are.
+    const missing = /^Option '(?:(-\w), )?(--[\w-]+) <value>' argument missing/.exec(first)
     const reason =
       unknown !== null
         ? `unknown option ${quotedToken(JSON.parse(unknown[1]) as string)}`
-        : ambiguous === null
-          ? escapeControls(`${first[0].toLowerCase()}${first.slice(1)}`)
-          : `option ${ambiguous[1]}: expected a value, found an option; ` +
-            `a value that starts with '-' is written ${long ?? ambiguous[1]}=-VALUE`
+        : missing !== null
+          ? `option ${missing[2]}${missing[1] === undefined ? '' : ` (${missing[1]})`}: ` +
+            'expected a value, found none'
+          : ambiguous === null
+            ? escapeControls(`${first[0].toLowerCase()}${first.slice(1)}`)
+            : `option ${ambiguous[1]}: expected a value, found an option; ` +
+              `a value that starts with '-' is written ${long ?? ambiguous[1]}=-VALUE`
     return E.left(usageError(`${reason} (see nmfkit ${command} --help)`))
   }
 }
@@ -238,6 +244,15 @@ export const readOptionsOf = (values: InputFlagValues): CliResult<ReadOptions> =
     .flatMap((list) => list.split(','))
     .map((spec) => spec.trim())
     .filter((spec) => spec !== '')
+  // A list of nothing ('' or ',') leaves out nothing: a slip, refused as --comparators is.
+  if (values['drop-columns'] !== undefined && dropColumns.length === 0) {
+    return E.left(
+      usageError(
+        "option --drop-columns: expected column numbers from 1, 'last' or header names, " +
+          'comma-separated, found none',
+      ),
+    )
+  }
   return E.right({
     ...(format === undefined ? {} : { format: format as InputFormat }),
     ...(delimiter === undefined ? {} : { delimiter }),
@@ -255,7 +270,8 @@ export const writtenFlag = (tokens: readonly Token[] | undefined, option: string
 /**
  * `detail`, a library message about the entry (row, col) counted from 0, as an error of
  * `file` that places the entry in the file's own layout (`locate`), `lead` before the rest
- * of the message; the library's own " at row …, column …" is dropped.
+ * of the message; the library's own " at row …, column …" is dropped, counted from 1 as
+ * `libraryDetail` rewrites it, or from 0 as the library wrote it.
  */
 export const placedInputError = (
   file: string,
@@ -267,7 +283,9 @@ export const placedInputError = (
 ): CliError =>
   inputError(
     file,
-    `${locate(row, col)}: ${lead}${detail.replace(` at row ${row}, column ${col}`, '')}`,
+    `${locate(row, col)}: ${lead}${detail
+      .replace(` at row ${row + 1}, column ${col + 1}`, '')
+      .replace(` at row ${row}, column ${col}`, '')}`,
   )
 
 /**
@@ -298,9 +316,11 @@ export const fromLibraryError = (
     const flag = asWritten.get(option) ?? flagOf(option)
     return usageError(`option ${flag}: ${detail.replace(/^option '[^']*': /, '')}`)
   }
-  if (error._tag === 'Unsupported' || error._tag === 'Aborted' || input === undefined) {
-    return usageError(detail)
-  }
+  if (error._tag === 'Aborted' || input === undefined) return usageError(detail)
+  // What the library does not support, for no option, is about X where the message names X
+  // (a fit that underflowed at X's scale, every entry at or below EPSILON): the input's
+  // fault, named by its file as its other refusals are.
+  if (error._tag === 'Unsupported' && !/\bX\b/.test(error.message)) return usageError(detail)
   return inputError(input.file, detail)
 }
 

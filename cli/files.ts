@@ -3,9 +3,10 @@
  * written in full under a temporary name in its own folder, devices and pipes
  * are written next, and only when all are written are the files renamed over
  * their targets, one by one. A failed write leaves the old files as they were
- * and no half-written new one (at worst a hidden `.nmfkit-*.tmp` file, if the
- * process is killed before the renames); a rename refused after others
- * succeeded leaves those done. A replaced file keeps its permission bits, but
+ * and no half-written new one; so does SIGINT or SIGTERM while they are written,
+ * which removes the temporary files before the process ends by the signal (only
+ * SIGKILL, which nothing can catch, leaves a hidden `.nmfkit-*.tmp` file); a
+ * rename refused after others succeeded leaves those done. A replaced file keeps its permission bits, but
  * not its owner or its hard links: the rename puts a new file in its place.
  *
  * Only regular files are replaced that way. A target that is something else
@@ -18,6 +19,7 @@
  * from the ones Node opens for itself.
  */
 import { randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
 import {
   accessSync,
   chmodSync,
@@ -28,7 +30,6 @@ import {
   renameSync,
   statSync,
   unlinkSync,
-  writeFileSync,
 } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
@@ -100,8 +101,8 @@ const destination = (plan: Exclude<WritePlan, { readonly mode: 'stdout' | 'stder
 }
 
 /**
- * An error when two outputs name the same file (through links or not), or more than one
- * goes to standard output (`-`, /dev/stdout) or to standard error: one would overwrite or
+ * An error when two outputs name the same file (through links or not; /dev/null, which
+ * keeps nothing, excepted), or more than one goes to standard output (`-`, /dev/stdout) or to standard error: one would overwrite or
  * interleave with the other. `outputs` are [flag, output] pairs, as `checkOutputPath`
  * checked them, the output undefined for one not asked for.
  */
@@ -123,6 +124,8 @@ export const distinctOutputs = (
       toStream.set(plan.mode, flag)
       continue
     }
+    // The null device keeps nothing: any number of outputs may go there.
+    if (isNullDevice(path)) continue
     const file = destination(plan)
     const earlier = byFile.get(file)
     if (earlier !== undefined) {
@@ -321,6 +324,19 @@ const filePlan = (path: string): Extract<WritePlan, { readonly target: string }>
   return { target, mode: 'rename' }
 }
 
+/**
+ * Whether `path` is the null device (/dev/null, or a link to it): an output that keeps
+ * nothing, so its name need not tell a format; the commands write it in the format they
+ * write by default (the one of `-`), as `fit -o /dev/null` writes the model there.
+ */
+export const isNullDevice = (path: string): boolean => {
+  try {
+    return realPath(path) === '/dev/null'
+  } catch {
+    return false
+  }
+}
+
 /** Whether `path` reads standard input: `-`, or /dev/stdin and the system's other names of it. */
 export const isStandardInput = (path: string): boolean =>
   path === '-' || standardOf(descriptorOf(path)) === 0
@@ -392,10 +408,14 @@ const writeFailure = (error: unknown): string => {
  * Not the set-user-ID, set-group-ID and sticky bits (the new file is this user's, whoever
  * owned the old one), nor the owner or the hard links, which a rename cannot keep.
  */
-const writeTemporary = (temporary: string, target: string, content: string | Uint8Array) => {
+const writeTemporary = async (
+  temporary: string,
+  target: string,
+  content: string | Uint8Array,
+): Promise<void> => {
   const replaced = statSync(target, { throwIfNoEntry: false })
   const bits = (replaced?.mode ?? 0o666) & 0o777
-  writeFileSync(temporary, content, { flag: 'wx', mode: bits & 0o666 })
+  await writeFile(temporary, content, { flag: 'wx', mode: bits & 0o666 })
   if (replaced === undefined) return
   try {
     chmodSync(temporary, bits)
@@ -415,14 +435,43 @@ const removeQuietly = (path: string): void => {
   }
 }
 
+/** The temporary files of the outputs being written, which a signal removes. */
+const temporaries = new Set<string>()
+
+/**
+ * On SIGINT or SIGTERM while outputs are written: the temporary files are removed, then the
+ * signal is raised again with its default action, so that the process ends by it as it would
+ * have (a shell says 130 or 143) and a script that runs the command stops too.
+ */
+const onSignal = (signal: NodeJS.Signals): void => {
+  for (const temporary of temporaries) removeQuietly(temporary)
+  temporaries.clear()
+  process.off('SIGINT', onSignal)
+  process.off('SIGTERM', onSignal)
+  process.kill(process.pid, signal)
+}
+
+/**
+ * Catches SIGINT and SIGTERM from here on, for `onSignal`. Only while outputs are written:
+ * the fit before runs without a pause for the event loop, where a handler could not run, so
+ * a signal must end it as it does by default.
+ */
+const catchSignals = (): void => {
+  if (process.listeners('SIGINT').includes(onSignal)) return
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+}
+
 /**
  * Writes every output, in this order: regular files under temporary names, devices and
  * pipes in place, the temporary files renamed over their targets one by one, and last the
  * standard streams. A write refused before the renames removes the temporary files and
  * leaves every regular target as it was; a rename refused after others succeeded (in a
- * sticky folder, say) leaves those done, since a rename cannot be undone.
+ * sticky folder, say) leaves those done, since a rename cannot be undone. The writes are
+ * asynchronous, so that SIGINT or SIGTERM is handled while they run (a pipe with no reader
+ * yet can take any time): it removes the temporary files (see `onSignal`).
  */
-export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
+export const writeAll = async (files: readonly OutputFile[]): Promise<CliResult<void>> => {
   // Each with the output's name as given, for a message that names it (not its
   // temporary file, nor the end of its links).
   const staged: {
@@ -463,23 +512,29 @@ export const writeAll = (files: readonly OutputFile[]): CliResult<void> => {
   }
   // The output being written, named in the message if the system refuses it.
   let writing = ''
+  if (staged.length + direct.length > 0) catchSignals()
   try {
     for (const { temporary, target, output, content } of staged) {
       writing = output
-      writeTemporary(temporary, target, content)
+      temporaries.add(temporary)
+      await writeTemporary(temporary, target, content)
     }
     // Devices and pipes before any rename: a refused one (/dev/full) leaves every
     // regular file as it was.
     for (const { target, output, content } of direct) {
       writing = output
-      writeFileSync(target, content)
+      await writeFile(target, content)
     }
     for (const { temporary, target, output } of staged) {
       writing = output
       renameSync(temporary, target)
+      temporaries.delete(temporary)
     }
   } catch (error) {
-    for (const { temporary } of staged) removeQuietly(temporary)
+    for (const { temporary } of staged) {
+      removeQuietly(temporary)
+      temporaries.delete(temporary)
+    }
     return E.left(outputError(writing, `cannot write it (${writeFailure(error)})`))
   }
   for (const { stream, content } of streamed) stream.write(content)

@@ -6,7 +6,9 @@
  * each of the library's phrasings that names an option or such a term (`PHRASINGS`):
  * test/cli/library-errors.test.ts runs every message of the library's that advises an
  * option through the command's path, and finds the advice in the library's source, so that
- * a new phrasing fails it until this table knows it.
+ * a new phrasing fails it until this table knows it. The command's conventions apply too: a
+ * place in a matrix counted from 1 (`at row 1, column 1`; the library counts from 0), and a
+ * number's exponent without its plus (`1e300`; the library shows `1e+300`).
  */
 import type { NmfError } from 'nmfkit'
 import { escapeControls } from '../core/display.ts'
@@ -70,6 +72,9 @@ const VALUE = String.raw`'([\w.-]+)'`
 
 /** A number as the library shows one: `1`, `-0.5`, `1e+300`. */
 const NUMBER = String.raw`(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)(?![\w.])`
+
+/** A number as the command writes it: an exponent without its plus, `1e+300` → `1e300`. */
+const plainExponent = (number: string): string => number.replace('e+', 'e')
 
 /** `a, b` or `a, b, c` as `a or b`, `a, b or c`. */
 const orList = (items: readonly string[]): string =>
@@ -161,7 +166,7 @@ const PHRASINGS: readonly Phrasing[] = [
   {
     library: /\bbetaLoss β = (-?[\d.]+(?:e[+-]?\d+)?)/,
     command: ({ flag, typed }, beta = '') =>
-      `${withValue(flag('betaLoss'), typed('betaLoss', beta))} (β = ${beta})`,
+      `${withValue(flag('betaLoss'), typed('betaLoss', beta))} (β = ${plainExponent(beta)})`,
   },
   // An API name with the value the user gave: core/beta-divergence.ts `betaLoss
   // 'itakura-saito' (β = 0) needs X without zeros`.
@@ -180,6 +185,18 @@ const PHRASINGS: readonly Phrasing[] = [
     library: new RegExp(API_NAME),
     command: ({ flag }, option = '') => flag(option),
   },
+  // A place in a matrix (core/errors.ts `found NaN at row 0, column 0`, of W or H after an
+  // iteration), counted from 1 as the command counts lines, rows and columns.
+  {
+    library: /\bat row (\d+), column (\d+)\b/,
+    command: (_, row = '', col = '') => `at row ${Number(row) + 1}, column ${Number(col) + 1}`,
+  },
+  // A number in exponent form (core/errors.ts `showNumber`: `largest 1e+300`), as the
+  // command writes one: 1e300.
+  {
+    library: /(?<![\w.])(\d+(?:\.\d+)?)e\+(\d+)\b/,
+    command: (_, mantissa = '', exponent = '') => `${mantissa}e${exponent}`,
+  },
 ]
 
 /** A number as the library's messages show it (core/errors.ts `showNumber`), or as it is. */
@@ -196,8 +213,8 @@ const asTyped =
   (typed: ReadonlyMap<string, string>) =>
   (option: string, shown: string): string => {
     const text = typed.get(option)
-    if (text === undefined || !/^[+-]?\.?\d/.test(text)) return shown
-    return shownNumbers(Number(text)).includes(shown) ? text : shown
+    if (text === undefined || !/^[+-]?\.?\d/.test(text)) return plainExponent(shown)
+    return shownNumbers(Number(text)).includes(shown) ? text : plainExponent(shown)
   }
 
 /**

@@ -18,7 +18,10 @@ import { exitCode, internalError, quotedToken, usageError, type CliResult } from
 import { escapeControls } from '../core/display.ts'
 import { packageVersion } from './version.ts'
 
-const commands: Readonly<Record<string, (args: string[]) => CliResult<void>>> = {
+/** The commands; those that write files finish asynchronously (see `writeAll`). */
+const commands: Readonly<
+  Record<string, (args: string[]) => CliResult<void> | Promise<CliResult<void>>>
+> = {
   fit: runFit,
   transform: runTransform,
   compare: runCompare,
@@ -44,9 +47,16 @@ Run 'nmfkit <command> --help' (or 'nmfkit help <command>') for a command's optio
 `
 
 /** Runs the command line `args` (without node and the script); returns the exit code. */
-export const main = (args: readonly string[]): number => {
+export const main = async (args: readonly string[]): Promise<number> => {
   const [name, ...rest] = args
   if (name === '--version' || name === '-V') {
+    // Nothing follows it: an argument after it would be ignored, so it is refused.
+    if (rest.length > 0) {
+      process.stderr.write(
+        `nmfkit: option ${name}: expected nothing after it, found ${quotedToken(rest[0])}\n`,
+      )
+      return 2
+    }
     process.stdout.write(`nmfkit ${packageVersion()}\n`)
     return 0
   }
@@ -75,7 +85,7 @@ export const main = (args: readonly string[]): number => {
                 '(see nmfkit --help)',
             ),
           )
-        : command(rest)
+        : await command(rest)
   } catch (error) {
     stack = error instanceof Error ? (error.stack ?? error.message) : String(error)
     result = E.left(internalError(stack.split('\n')[0]))
@@ -94,12 +104,19 @@ export const main = (args: readonly string[]): number => {
 
 // A reader that stops early (`nmfkit fit X.csv -k 2 | head`) closes the pipe: the rest of
 // the output is not wanted, so the command ends quietly, as other tools on a pipe do. The
-// same for stderr (progress lines piped into `head`).
+// same for stderr (progress lines piped into `head`). A command still writing its files
+// (asynchronously: see writeAll) finishes them first.
+let running = true
+let pipeClosed = false
+const exitQuietly = () => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0)
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error
-    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0)
+    pipeClosed = true
+    if (!running) exitQuietly()
   })
 }
 
-process.exitCode = main(process.argv.slice(2))
+process.exitCode = await main(process.argv.slice(2))
+running = false
+if (pipeClosed) exitQuietly()

@@ -9,7 +9,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { Matrix, type Factorization, type HistoryEntry } from 'nmfkit'
-import { inputError, type CliResult } from './errors.ts'
+import { inputError, quotedToken, type CliResult } from './errors.ts'
 import { isObject, jsonMatrixOf, type JsonMatrix } from './formats/json.ts'
 import { parseJsonText } from './formats/json-text.ts'
 import { readInputBytes, type LoadedMatrix } from './formats/read.ts'
@@ -127,6 +127,46 @@ export const isModelDocument = (document: unknown): boolean =>
     'H' in document ||
     (isObject(document.expected) && 'H' in document.expected))
 
+/** What a value shows as in a message: a string quoted, anything else as JSON. */
+const shownValue = (value: unknown): string =>
+  typeof value === 'string' ? quotedToken(value) : String(JSON.stringify(value))
+
+/**
+ * Why a model's solver is unclear, if it is: `solver.name` (the fit's) and `options.solver`
+ * (the option as given), where the model has both, must be one name; a transform would
+ * otherwise run the one and ignore the other without a word. A name nmfkit does not have
+ * is a plugin's, which has no transform: transform says so and runs cd.
+ */
+const checkSolverNames = (name: unknown, option: unknown): string | undefined => {
+  for (const [key, value] of [
+    ['solver.name', name],
+    ['options.solver', option],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'string') {
+      return `${key}: expected a solver's name, found ${shownValue(value)}`
+    }
+  }
+  if (name !== undefined && option !== undefined && name !== option) {
+    return (
+      `options.solver: expected ${shownValue(name)}, the solver.name of the fit, ` +
+      `found ${shownValue(option)}`
+    )
+  }
+  return undefined
+}
+
+/** Why a model's `featureNames` do not name H's columns, if they do not: one string each. */
+const checkFeatureNames = (names: unknown, columns: number): string | undefined => {
+  if (names === undefined) return undefined
+  const expected = `expected ${counted(columns, 'name', 'names')} (one per column of H)`
+  if (!Array.isArray(names)) return `featureNames: ${expected}, found ${shownValue(names)}`
+  const notName = names.findIndex((name) => typeof name !== 'string')
+  if (notName >= 0) {
+    return `featureNames: ${expected}, found ${shownValue(names[notName])} at place ${notName + 1}`
+  }
+  return names.length === columns ? undefined : `featureNames: ${expected}, found ${names.length}`
+}
+
 /** The model in a JSON value already parsed from `path`, as `readModel` reads it. */
 export const modelOf = (document: unknown, path: string): CliResult<Model> => {
   if (!isObject(document)) {
@@ -171,17 +211,23 @@ export const modelOf = (document: unknown, path: string): CliResult<Model> => {
       ),
     )
   }
-  const solver = isObject(document.solver) ? document.solver.name : undefined
+  const options = isObject(document.options) ? document.options : {}
+  const named = isObject(document.solver) ? document.solver.name : undefined
+  const solverError = checkSolverNames(named, options.solver)
+  if (solverError !== undefined) return E.left(inputError(path, solverError))
+  const solver = named ?? options.solver
   const names = document.featureNames
+  const namesError = checkFeatureNames(names, H.cols)
+  if (namesError !== undefined) return E.left(inputError(path, namesError))
   return E.right({
     file: path,
     H,
     locateH: factorH.right.locate,
     ...(factorW === undefined ? {} : { W: factorW.right.matrix, locateW: factorW.right.locate }),
     ...(typeof solver === 'string' ? { solver } : {}),
-    options: isObject(document.options) ? document.options : {},
+    options,
     history: Array.isArray(document.history) ? (document.history as HistoryEntry[]) : [],
-    ...(Array.isArray(names) && names.length === H.cols ? { featureNames: names.map(String) } : {}),
+    ...(Array.isArray(names) ? { featureNames: names.map(String) } : {}),
     ...(typeof document.reconstructionError === 'number'
       ? { reconstructionError: document.reconstructionError }
       : {}),

@@ -2,7 +2,10 @@
  * Progress of a fit on stderr, fed by `onIteration`. On a terminal, a bar
  * (iteration, measure, rate, time left at most, `--time-limit` included)
  * appears once the fit has run for a moment and is redrawn a few times a
- * second; it is erased at the end.
+ * second; it is erased at the end. Between draws the cursor waits at the start
+ * of the line below the bar: the fit runs without a pause for the event loop,
+ * where no signal handler can run, so a Ctrl-C ends the process as it is, and
+ * the bar's line is then already ended (the shell's prompt comes below it).
  * `--verbose` prints one line every N iterations instead, terminal or not.
  * `--quiet`, or stderr that is not a terminal, shows nothing.
  */
@@ -137,6 +140,7 @@ export const createProgress = (settings: ProgressSettings): Progress => {
   // Iterations are timed from the first one's end, so the init does not count.
   let first: { readonly iteration: number; readonly at: number } | undefined
   let drawnAt: number | undefined
+  let drawn = false
   let last: HistoryEntry | undefined
   let lastPrinted = 0
 
@@ -169,11 +173,13 @@ export const createProgress = (settings: ProgressSettings): Progress => {
             used: limitMs === 0 ? 1 : (time - started) / limitMs,
           },
     )
-    stream.write(`\r${line}\x1b[K`)
+    // Back up to the bar's line (from the second draw on), redraw it, and end it.
+    stream.write(`${drawn ? '\x1b[A' : ''}\r${line}\x1b[K\n`)
+    drawn = true
   }
 
   const finish = (): void => {
-    if (mode === 'bar' && drawnAt !== undefined) stream.write('\r\x1b[K')
+    if (mode === 'bar' && drawn) stream.write('\x1b[A\r\x1b[K')
     if (mode === 'lines' && last !== undefined && last.iteration !== lastPrinted) {
       stream.write(`${formatLine(last, maxIter, msPerIteration(last, now()))}\n`)
     }

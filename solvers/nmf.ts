@@ -199,8 +199,11 @@ const zeroCause = (problem: Problem, initial: Factors, fit: Factorization): stri
 /** The most entries nmfkit allocates for one factor or Gram matrix (2 GiB of float64). */
 export const MAX_ARRAY_ENTRIES = 2 ** 28
 
-/** The largest k whose W (n×k), H (k×m) and k×k Gram matrices stay within MAX_ARRAY_ENTRIES. */
-const largestComponents = (X: AnyMatrix): number =>
+/**
+ * The largest k whose W (n×k), H (k×m) and k×k Gram matrices stay within MAX_ARRAY_ENTRIES,
+ * for X of that shape: the most components `nmf` accepts (`nmfkit info` says it too).
+ */
+export const largestComponents = (X: { readonly rows: number; readonly cols: number }): number =>
   Math.min(
     Math.floor(MAX_ARRAY_ENTRIES / Math.max(X.rows, X.cols)),
     Math.floor(Math.sqrt(MAX_ARRAY_ENTRIES)),

@@ -106,7 +106,7 @@ const chosenComparators = (
 }
 
 /** Runs `nmfkit compare`. */
-export const runCompare = (args: string[]): CliResult<void> => {
+export const runCompare = async (args: string[]): Promise<CliResult<void>> => {
   const start = startCommand('compare', compareUsage, [2, 'two models A and B'], () =>
     parseCompareArgs(args),
   )

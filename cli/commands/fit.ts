@@ -6,9 +6,17 @@
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
-import { nmf, solvers, type Factorization, type NmfOptions } from 'nmfkit'
+import {
+  nmf,
+  solvers,
+  type AnyMatrix,
+  type Factorization,
+  type Matrix,
+  type NmfOptions,
+} from 'nmfkit'
 import {
   checkFitFlags,
+  stdinOnce,
   fromLibraryError,
   inputFlags,
   inputFlagsHelp,
@@ -20,10 +28,11 @@ import {
   startCommand,
   writtenFlag,
 } from '../args.ts'
-import { fileName, quotedFileName, usageError, type CliResult } from '../errors.ts'
+import { fileName, inputError, quotedFileName, usageError, type CliResult } from '../errors.ts'
 import {
   checkOutputPath,
   distinctOutputs,
+  isNullDevice,
   isStandardStream,
   writeAll,
   type CheckedOutput,
@@ -49,6 +58,10 @@ The fit:
                          kullback-leibler, itakura-saito, or a number (beta)
   --init NAME            random, nndsvd, nndsvda or nndsvdar (default: nndsvda
                          when k ≤ min(samples, features), else random)
+  --init-w FILE, --init-h FILE
+                         a custom start instead: W (samples×k) and H (k×features),
+                         read as INPUT is (any input format, detected); both or neither,
+                         not with --init (scikit-learn's init='custom')
   --seed N               the seed of random, nndsvdar, the randomized SVD of nndsvd
                          starts on large X, and --shuffle (default 0)
   --max-iter N           at most N iterations (default 200)
@@ -65,6 +78,7 @@ The fit:
 Output, written only when the fit succeeds: files to temporary names, devices and pipes
 in place, then the files renamed over their targets one by one. A refused write replaces
 no file; a rename refused after others succeeded (a sticky folder) leaves those done.
+Ctrl-C or SIGTERM while they are written removes the temporary files.
   -o, --output FILE      the model as JSON: W, H, the options, the history, the error.
                          Any name but one of another format (.csv, .npy, .gz, .svg, ...);
                          '-' is stdout, the default when no other output is asked for
@@ -83,6 +97,8 @@ const fitFlags = {
   solver: { type: 'string' },
   loss: { type: 'string' },
   init: { type: 'string' },
+  'init-w': { type: 'string' },
+  'init-h': { type: 'string' },
   seed: { type: 'string' },
   'max-iter': { type: 'string' },
   tol: { type: 'string' },
@@ -149,7 +165,7 @@ const checkOutputs = (values: FitValues): CliResult<Outputs> => {
       const format = outputFormatOf(path, flag)
       if (E.isLeft(format)) return format
     }
-    if (flag === '--plot' && !/\.svg$/i.test(path)) {
+    if (flag === '--plot' && !/\.svg$/i.test(path) && !isNullDevice(path)) {
       return E.left(
         usageError(
           `option --plot: expected a file name ending in .svg, found ${quotedFileName(path)}`,
@@ -227,8 +243,70 @@ const outputFiles = (
   return files
 }
 
+/** The files of a custom start, `--init-w` and `--init-h`, when given (both, without --init). */
+const customStartFlags = (
+  values: FitValues,
+): CliResult<{ readonly w: string; readonly h: string } | undefined> => {
+  const w = values['init-w']
+  const h = values['init-h']
+  if (w === undefined && h === undefined) return E.right(undefined)
+  if (w === undefined || h === undefined) {
+    const [given, missing] = w === undefined ? ['--init-h', '--init-w'] : ['--init-w', '--init-h']
+    return E.left(
+      usageError(
+        `option ${given}: expected ${missing} too (a custom start is W and H), found none`,
+      ),
+    )
+  }
+  const named = values.init !== undefined || (values.set ?? []).some((pair) => /^init=/.test(pair))
+  if (named) {
+    return E.left(
+      usageError(
+        'options --init and --init-w/--init-h exclude each other (a named start or a custom one)',
+      ),
+    )
+  }
+  return E.right({ w, h })
+}
+
+/**
+ * The custom start's W and H, read as any input is (format by extension, else by content),
+ * and their shapes checked against X and k: W samples×k, H k×features, each refusal naming
+ * its file. The library checks their entries (each ≥ 0, finite).
+ */
+const readCustomStart = (
+  files: { readonly w: string; readonly h: string },
+  input: LoadedMatrix,
+  k: number,
+): CliResult<{ readonly W: LoadedMatrix; readonly H: LoadedMatrix }> => {
+  const { rows, cols } = input.matrix
+  const read: LoadedMatrix[] = []
+  for (const [file, flag, factor, shape, wanted] of [
+    [files.w, '--init-w', 'W', [rows, k], `${rows}×${k}, the samples of X × -k`],
+    [files.h, '--init-h', 'H', [k, cols], `${k}×${cols}, -k × the features of X`],
+  ] as const) {
+    const loaded = readMatrixFile(file)
+    if (E.isLeft(loaded)) return loaded
+    const { matrix } = loaded.right
+    if (matrix.rows !== shape[0] || matrix.cols !== shape[1]) {
+      return E.left(
+        inputError(
+          file,
+          `expected the start's ${factor} (${flag}) of shape ${wanted} ` +
+            `(${fileName(input.file)}: ${rows}×${cols}), found ${matrix.rows}×${matrix.cols}`,
+        ),
+      )
+    }
+    read.push(loaded.right)
+  }
+  return E.right({ W: read[0], H: read[1] })
+}
+
+/** A matrix as dense: a custom start's factors are (a coordinate .mtx is read sparse). */
+const dense = (matrix: AnyMatrix): Matrix => (matrix.format === 'csr' ? matrix.toDense() : matrix)
+
 /** Runs `nmfkit fit`. */
-export const runFit = (args: string[]): CliResult<void> => {
+export const runFit = async (args: string[]): Promise<CliResult<void>> => {
   const start = startCommand('fit', fitUsage, [1, 'one INPUT file'], () => parseFitArgs(args))
   if (E.isLeft(start)) return start
   if (start.right === undefined) return E.right(undefined)
@@ -262,9 +340,22 @@ export const runFit = (args: string[]): CliResult<void> => {
   if (E.isLeft(options)) return options
   const readOptions = readOptionsOf(values)
   if (E.isLeft(readOptions)) return readOptions
+  const startFiles = customStartFlags(values)
+  if (E.isLeft(startFiles)) return startFiles
+  const once = stdinOnce([
+    ['the input', positionals[0]],
+    ['--init-w', values['init-w']],
+    ['--init-h', values['init-h']],
+  ])
+  if (E.isLeft(once)) return once
   const loaded = readMatrixFile(positionals[0], readOptions.right)
   if (E.isLeft(loaded)) return loaded
   const input = loaded.right
+  const custom =
+    startFiles.right === undefined
+      ? undefined
+      : readCustomStart(startFiles.right, input, Number(options.right.components))
+  if (custom !== undefined && E.isLeft(custom)) return custom
 
   // The driver checks the signal after each iteration's callback.
   const started = performance.now()
@@ -280,6 +371,9 @@ export const runFit = (args: string[]): CliResult<void> => {
   const fitOptions: NmfOptions = {
     components: Number(options.right.components),
     ...options.right,
+    ...(custom === undefined
+      ? {}
+      : { init: { W: dense(custom.right.W.matrix), H: dense(custom.right.H.matrix) } }),
     signal: limit.signal,
     onIteration: (entry) => {
       progress.onIteration(entry)
@@ -295,19 +389,31 @@ export const runFit = (args: string[]): CliResult<void> => {
   let stoppedBy: string | undefined
   if (E.isLeft(result)) {
     const error = result.left
-    if (error._tag !== 'Aborted' || error.partial === undefined)
-      return E.left(fromLibraryError(error, input, asWritten, typedOptions(values)))
+    if (error._tag !== 'Aborted' || error.partial === undefined) {
+      // A refusal of the custom start (a negative entry, say) is its file's, at its place.
+      const start =
+        error.input === 'init.W'
+          ? custom?.right.W
+          : error.input === 'init.H'
+            ? custom?.right.H
+            : undefined
+      return E.left(fromLibraryError(error, start ?? input, asWritten, typedOptions(values)))
+    }
     fit = error.partial as Factorization
     stoppedBy = `--time-limit ${values['time-limit']} s`
   } else fit = result.right
 
-  const written = writeAll(outputFiles(fit, input, outputs.right, seconds, stoppedBy))
+  const written = await writeAll(outputFiles(fit, input, outputs.right, seconds, stoppedBy))
   if (E.isLeft(written)) return written
   if (values.quiet !== true) {
     const { model, w, h, plot } = outputs.right
-    const wrote = [model, w, h, plot].flatMap((output) =>
-      output === undefined || isStandardStream(output.plan) ? [] : [fileName(output.path)],
-    )
+    const wrote = [
+      ...new Set(
+        [model, w, h, plot].flatMap((output) =>
+          output === undefined || isStandardStream(output.plan) ? [] : [fileName(output.path)],
+        ),
+      ),
+    ]
     // The shape as read, and how (a header row, row names, columns left out): a first line
     // taken for a header, say, shows here rather than only in `info`.
     const read = `${input.matrix.rows}×${input.matrix.cols}, ${input.description}`

@@ -11,6 +11,7 @@ import { inputFlags, inputFlagsHelp, readOptionsOf, startCommand } from '../args
 import { fileName, type CliResult } from '../errors.ts'
 import { readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
 import { counted } from '../../core/show.ts'
+import { largestComponents, MAX_ARRAY_ENTRIES } from '../../solvers/nmf.ts'
 
 export const infoUsage = `usage: nmfkit info INPUT [options]
 
@@ -49,6 +50,8 @@ export interface MatrixInfo {
   readonly zeroColumns: number
   /** Whether a fit refuses X as it is: it has negative or non-finite entries. */
   readonly fitRefused: boolean
+  /** The most components a fit accepts: its factors must each fit in nmf's largest array. */
+  readonly maxComponents: number
 }
 
 /** Visits every entry that is stored (all of a dense matrix, the stored ones of a CSR matrix). */
@@ -132,6 +135,7 @@ export const describeMatrix = (loaded: LoadedMatrix): MatrixInfo => {
     zeroRows: rowHasValue.length - rowHasValue.reduce((a, b) => a + b, 0),
     zeroColumns: colHasValue.length - colHasValue.reduce((a, b) => a + b, 0),
     fitRefused: negatives > 0 || nonFinite > 0,
+    maxComponents: largestComponents(matrix),
   }
 }
 
@@ -150,6 +154,15 @@ const short = (value: number): string => String(Number(value.toPrecision(6)))
 export const formatInfo = (info: MatrixInfo): string => {
   const entries = info.rows * info.cols
   const smaller = Math.min(info.rows, info.cols)
+  const largest = info.maxComponents
+  // The range of k that fit takes: to min(samples, features) with nndsvda, then random, up
+  // to the largest k whose factors fit in nmf's largest array (fewer on a very long side).
+  const range =
+    largest <= smaller
+      ? `k from 1 to ${largest} with the default init nndsvda (at most ${largest}: ` +
+        `W, H and their k×k Gram matrices must each fit in ${MAX_ARRAY_ENTRIES} entries)`
+      : `k from 1 to ${smaller} with the default init nndsvda ` +
+        `(random above ${smaller}, up to ${largest})`
   const stored =
     info.storage === 'dense'
       ? `dense, ${bytes(entries * 8)}`
@@ -186,8 +199,7 @@ export const formatInfo = (info: MatrixInfo): string => {
     }`,
     `all-zero    ${counted(info.zeroRows, 'row', 'rows', count)}, ` +
       counted(info.zeroColumns, 'column', 'columns', count),
-    `a fit       ${refused}k from 1 to ${smaller} with the default init nndsvda ` +
-      `(random above ${smaller}); W ${info.rows}×k and H k×${info.cols} ` +
+    `a fit       ${refused}${range}; W ${info.rows}×k and H k×${info.cols} ` +
       `take ${bytes((info.rows + info.cols) * 8)} per component`,
   ]
   if (info.nonZeros === 0)

@@ -11,7 +11,7 @@ import type { AnyMatrix, Matrix, NmfError } from 'nmfkit'
 import { checkNonNegative } from '../../core/validate.ts'
 import { numberFlag, placedInputError, startCommand } from '../args.ts'
 import { inputError, quotedFileName, usageError, type CliResult } from '../errors.ts'
-import { checkOutputPath, writeAll } from '../files.ts'
+import { checkOutputPath, isNullDevice, writeAll } from '../files.ts'
 import { isObject, jsonMatrixOf, withoutOperation } from '../formats/json.ts'
 import { parseJsonText } from '../formats/json-text.ts'
 import { parseMatrixBytes, readInputBytes, sniffFormat } from '../formats/read.ts'
@@ -210,7 +210,7 @@ const checkPictureSize = (
 }
 
 /** Runs `nmfkit show`. */
-export const runShow = (args: string[]): CliResult<void> => {
+export const runShow = async (args: string[]): Promise<CliResult<void>> => {
   const start = startCommand('show', showUsage, [1, 'one MODEL file'], () =>
     parseArgs({
       args,
@@ -231,7 +231,8 @@ export const runShow = (args: string[]): CliResult<void> => {
   const { values, positionals } = start.right
   const output = values.output ?? '-'
   const png = /\.png$/i.test(output)
-  if (output !== '-' && !png && !/\.svg$/i.test(output)) {
+  // '-' and /dev/null (which keeps nothing: the picture is drawn, its checks run) are SVG.
+  if (output !== '-' && !png && !/\.svg$/i.test(output) && !isNullDevice(output)) {
     return E.left(
       usageError(
         'option --output: expected a file name ending in .svg or .png, ' +

@@ -123,7 +123,8 @@ const notAnOption = (flag: string, solver: AnySolver): CliResult<never> =>
 
 /**
  * An init by its name, from `--init` or `--set init` (`flag`): the library's other value,
- * the factors `{ W, H }`, is none a command line gives, and its message would offer it.
+ * the factors `{ W, H }`, comes from files (`--init-w`, `--init-h`: see fit.ts), and its
+ * message would offer it.
  */
 const initOption = (flag: string, name: string): CliResult<string> =>
   initStrategies.some((strategy) => strategy.name === name)

@@ -62,7 +62,8 @@ loss, penalties, max-iter and tol default to the model's.
 Options:
   --model FILE           a model from 'nmfkit fit' (required)
   --w FILE               W as .csv, .tsv, .npy or .json; default: CSV on stdout
-  --inverse FILE         also write W·H, the samples rebuilt (same formats)
+  --inverse FILE         also write W·H, the samples rebuilt (same formats); for W·H
+                         alone on stdout, --inverse - with --w FILE or --w /dev/null
   --solver NAME          cd or mu (default: the model's, cd if it has no transform)
   --loss LOSS            frobenius, kullback-leibler, itakura-saito, or a number (mu)
   --max-iter N, --tol X, --alpha-w X, --l1-ratio X, --seed N, --shuffle
@@ -240,7 +241,7 @@ const sameFeatures = (
 }
 
 /** Runs `nmfkit transform`. */
-export const runTransform = (args: string[]): CliResult<void> => {
+export const runTransform = async (args: string[]): Promise<CliResult<void>> => {
   const start = startCommand('transform', transformUsage, [1, 'one INPUT file'], () =>
     parseTransformArgs(args),
   )
@@ -272,7 +273,17 @@ export const runTransform = (args: string[]): CliResult<void> => {
     if (E.isLeft(output)) return output
     checked.set(flag, output.right)
   }
-  // W goes to standard output unless --w names a file.
+  // W goes to standard output unless --w names a file: --inverse - alone would mix W and
+  // W·H there. Say how to have W·H alone on it.
+  const inverse = checked.get('--inverse')
+  if (values.w === undefined && inverse?.plan.mode === 'stdout') {
+    return E.left(
+      usageError(
+        "options --w (by default) and --inverse both write to standard output ('-'): " +
+          'give --w FILE for W (--w /dev/null to drop it), and W·H alone goes to standard output',
+      ),
+    )
+  }
   const distinct = distinctOutputs([
     [values.w === undefined ? '--w (by default)' : '--w', checked.get('--w')],
     ['--inverse', checked.get('--inverse')],
@@ -353,7 +364,7 @@ export const runTransform = (args: string[]): CliResult<void> => {
       })
     }
   }
-  const written = writeAll(files)
+  const written = await writeAll(files)
   if (E.isLeft(written)) return written
   if (values.quiet !== true) {
     const tol = formatTol(Number(fit.options.tol))

@@ -264,6 +264,16 @@ export const parseDelimited = (
   const encoding = notUtf8Text(text, file)
   if (encoding !== undefined) return E.left(encoding)
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  // Lines ended by CR alone (classic Mac OS) would read as one line holding them all.
+  if (body.includes('\r') && !body.includes('\n')) {
+    return E.left(
+      inputError(
+        file,
+        'expected lines ended by LF or CR LF, found lines ended by CR alone (as classic Mac ' +
+          "OS wrote them): convert them, e.g. with tr '\\r' '\\n'",
+      ),
+    )
+  }
   const rawLines = body.split(/\r?\n/)
   const firstLine = rawLines.find((line) => line.trim() !== '')
   if (firstLine === undefined) {

@@ -61,6 +61,8 @@ export interface NpyMatrix {
   /** e.g. `float32`. */
   readonly dtype: string
   readonly fortranOrder: boolean
+  /** Whether the values are stored big-endian ('>' in the dtype; never for one byte). */
+  readonly bigEndian: boolean
 }
 
 const field = (header: string, key: string, pattern: string): string | undefined =>
@@ -175,7 +177,8 @@ export const parseNpy = (bytes: Uint8Array, file: string): CliResult<NpyMatrix> 
   }
   const matrix = Matrix.fromData(rows, cols, values)
   if (E.isLeft(matrix)) return E.left(inputError(file, matrix.left.message))
-  return E.right({ matrix: matrix.right, dtype: type.name, fortranOrder })
+  const bigEndian = !little && type.size > 1
+  return E.right({ matrix: matrix.right, dtype: type.name, fortranOrder, bigEndian })
 }
 
 const isLittleEndian = (): boolean => new Uint8Array(new Uint16Array([1]).buffer)[0] === 1

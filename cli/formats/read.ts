@@ -195,11 +195,13 @@ export const parseMatrixBytes = (
     case 'npy': {
       const read = parseNpy(bytes, file)
       if (E.isLeft(read)) return read
-      const { matrix, dtype, fortranOrder } = read.right
+      const { matrix, dtype, fortranOrder, bigEndian } = read.right
       return E.right({
         file,
         matrix,
-        description: `NumPy .npy, ${dtype}, ${fortranOrder ? 'Fortran' : 'C'} order${gz}`,
+        description:
+          `NumPy .npy, ${dtype}${bigEndian ? ' big-endian' : ''}, ` +
+          `${fortranOrder ? 'Fortran' : 'C'} order${gz}`,
         locate: (row, col) => `row ${row + 1}, column ${col + 1}`,
       })
     }

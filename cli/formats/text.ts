@@ -114,6 +114,33 @@ export const firstInvalidUtf8 = (bytes: Uint8Array): number => {
   return -1
 }
 
+/** Whether `bytes` start with `magic`, a file format's first bytes. */
+const startsWith = (bytes: Uint8Array, magic: readonly number[]): boolean =>
+  magic.every((byte, q) => bytes[q] === byte)
+
+/**
+ * The binary formats a user may hand a reader of text, by their first bytes, as a message
+ * says what was found and what to do: a NumPy .npy under another name (read it as one), a
+ * zip archive such as NumPy's .npz (not read: take a .npy out of it). Else undefined.
+ */
+const knownBinary = (bytes: Uint8Array): string | undefined => {
+  // \x93NUMPY
+  if (startsWith(bytes, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])) {
+    return (
+      'a NumPy .npy file (it starts with "\\x93NUMPY"): read it with --format npy, ' +
+      'or give it a name ending in .npy'
+    )
+  }
+  // PK\x03\x04, and PK\x05\x06 for an empty archive.
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
+    return (
+      'a zip archive (it starts with "PK\\x03\\x04"), such as a NumPy .npz, which nmfkit ' +
+      'does not read: take a .npy out of it (unzip FILE.npz writes one per array) and read that'
+    )
+  }
+  return undefined
+}
+
 /** Decodes UTF-8 and throws at the first invalid byte; a byte-order mark is kept. */
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
@@ -125,6 +152,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * decoding fails.
  */
 export const decodeUtf8 = (bytes: Uint8Array, file: string): CliResult<string> => {
+  const binary = knownBinary(bytes)
+  if (binary !== undefined) return E.left(inputError(file, `expected UTF-8 text, found ${binary}`))
   // UTF-16 of Latin letters and digits, without a byte-order mark, is valid UTF-8 too.
   if (isUtf16(bytes)) return E.left(inputError(file, UTF16))
   try {

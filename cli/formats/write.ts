@@ -5,6 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Matrix } from 'nmfkit'
 import { quotedFileName, usageError, type CliResult } from '../errors.ts'
+import { isNullDevice } from '../files.ts'
 import { formatDelimited, type DelimitedNames } from './csv.ts'
 import { formatJsonMatrix } from './json.ts'
 import { encodeNpy } from './npy.ts'
@@ -12,9 +13,9 @@ import { encodeNpy } from './npy.ts'
 export const outputFormats = ['csv', 'tsv', 'npy', 'json'] as const
 export type OutputFormat = (typeof outputFormats)[number]
 
-/** The format of an output path by its extension; `-` (stdout) is CSV. */
+/** The format of an output path by its extension; `-` (stdout) and /dev/null are CSV. */
 export const outputFormatOf = (path: string, flag: string): CliResult<OutputFormat> => {
-  if (path === '-') return E.right('csv')
+  if (path === '-' || isNullDevice(path)) return E.right('csv')
   const extension = /\.([a-z]+)$/i.exec(path)?.[1].toLowerCase()
   const format = outputFormats.find((candidate) => candidate === extension)
   return format === undefined

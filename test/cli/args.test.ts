@@ -43,6 +43,15 @@ describe('flags', () => {
     )
   })
 
+  it('says a flag last on the line lacks its value as the other refusals of a value do', () => {
+    expect(message(parse(['-k']))).toBe(
+      'option --components (-k): expected a value, found none (see nmfkit fit --help)',
+    )
+    expect(message(parse(['--tol']))).toBe(
+      'option --tol: expected a value, found none (see nmfkit fit --help)',
+    )
+  })
+
   it('turns fit flags into nmf options, and refuses what the solver does not take', () => {
     expect(
       solverOptions({ components: '3', 'max-iter': '50', loss: '1.5', 'alpha-h': 'same' }),
@@ -284,6 +293,15 @@ describe('flags', () => {
     expect(message(readOptionsOf({ format: 'xlsx' }))).toBe(
       "option --format: expected one of csv, tsv, txt, mtx, npy, json, found 'xlsx'",
     )
+  })
+
+  it('refuses a --drop-columns list of nothing, as --comparators does', () => {
+    for (const list of ['', ',', ' , ']) {
+      expect(message(readOptionsOf({ 'drop-columns': [list] }))).toBe(
+        "option --drop-columns: expected column numbers from 1, 'last' or header names, " +
+          'comma-separated, found none',
+      )
+    }
   })
 })
 

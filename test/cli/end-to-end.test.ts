@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
-import { Matrix } from 'nmfkit'
+import { Matrix, nmf } from 'nmfkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseDelimited } from '../../cli/formats/csv.ts'
 import { encodeNpy, parseNpy } from '../../cli/formats/npy.ts'
@@ -310,5 +310,72 @@ describe.concurrent('nmfkit transform, compare, show and info on what fit wrote'
     expect(run.stdout).toContain('shape       30 × 8 (samples × features), 240 entries')
     expect(run.stdout).toContain('stored sparse (CSR)')
     expect(run.stdout).toContain('negatives   none')
+  })
+})
+
+describe('nmfkit fit from a custom start (--init-w, --init-h)', () => {
+  const start = {
+    W: sampleData(SAMPLES, 2, 7).map((row) => row.map((value) => value / 10)),
+    H: sampleData(2, FEATURES, 11).map((row) => row.map((value) => value / 10)),
+  }
+  beforeAll(() =>
+    writeFiles(folder, {
+      'start-x.csv': csv(data, false),
+      'start-w.csv': csv(start.W, false),
+      'start-h.npy': npyOf(start.H),
+    }),
+  )
+
+  it('fits from it as nmf does with init { W, H }, whatever the files’ formats', async () => {
+    const run = await nmfkit(
+      folder,
+      ...['fit', 'start-x.csv', '-k', '2', '-q', '--init-w', 'start-w.csv'],
+      ...['--init-h', 'start-h.npy'],
+    )
+    expect(run).toMatchObject({ status: 0, stderr: '' })
+    const model = JSON.parse(run.stdout) as { options: { init: string }; W: { data: number[] } }
+    expect(model.options.init).toBe('custom')
+    const [X, W, H] = [data, start.W, start.H].map((rows) => {
+      const matrix = Matrix.fromArrays(rows)
+      if (E.isLeft(matrix)) throw new Error(matrix.left.message)
+      return matrix.right
+    })
+    const fit = nmf(X, { components: 2, init: { W, H } })
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(model.W.data).toEqual(Array.from(fit.right.W.toFloat64Array()))
+  })
+
+  it('refuses a start of the wrong shape, or half of one, naming the file or the flag', async () => {
+    const [shape, half, both] = await Promise.all([
+      nmfkit(
+        folder,
+        'fit',
+        'start-x.csv',
+        '-k',
+        '3',
+        '--init-w',
+        'start-w.csv',
+        '--init-h',
+        'start-h.npy',
+      ),
+      nmfkit(folder, 'fit', 'start-x.csv', '-k', '2', '--init-h', 'start-h.npy'),
+      nmfkit(
+        folder,
+        ...['fit', 'start-x.csv', '-k', '2', '--init', 'random'],
+        ...['--init-w', 'start-w.csv', '--init-h', 'start-h.npy'],
+      ),
+    ])
+    expect(shape.stderr).toBe(
+      "nmfkit fit: start-w.csv: expected the start's W (--init-w) of shape 30×3, the samples of " +
+        'X × -k (start-x.csv: 30×8), found 30×2\n',
+    )
+    expect(half.stderr).toBe(
+      'nmfkit fit: option --init-h: expected --init-w too (a custom start is W and H), found none\n',
+    )
+    expect(both.stderr).toBe(
+      'nmfkit fit: options --init and --init-w/--init-h exclude each other (a named start or a ' +
+        'custom one)\n',
+    )
+    expect([shape.status, half.status, both.status]).toEqual([2, 2, 2])
   })
 })

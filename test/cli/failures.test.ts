@@ -529,8 +529,13 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     const { transform } = await withModel('two.json')
     expect(oneLineFailure(await transform('--inverse', '-'))).toBe(
       'nmfkit transform: options --w (by default) and --inverse both write to ' +
-        "standard output ('-')",
+        "standard output ('-'): give --w FILE for W (--w /dev/null to drop it), and W·H " +
+        'alone goes to standard output',
     )
+    // As it says: W·H alone on standard output.
+    const alone = await transform('--inverse', '-', '--w', '/dev/null', '-q')
+    expect(alone.status).toBe(0)
+    expect(alone.stdout.trim().split('\n')).toHaveLength(2)
     expect(oneLineFailure(await transform('--w', 'w.csv', '--inverse', './w.csv'))).toBe(
       'nmfkit transform: options --w and --inverse both write to ./w.csv',
     )
@@ -763,6 +768,28 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     )
   })
 
+  it('a model whose featureNames or solver do not fit it: named by the file and the field', async () => {
+    writeFileSync(join(folder, 'features.csv'), 'a,b\n1,2\n3,4\n')
+    const fitted = await nmfkit(folder, 'fit', 'features.csv', '-k', '1', '-q', '-o', 'f.json')
+    expect(fitted.status).toBe(0)
+    const model = JSON.parse(readFileSync(join(folder, 'f.json'), 'utf8'))
+    writeFileSync(join(folder, 'one-name.json'), JSON.stringify({ ...model, featureNames: ['a'] }))
+    const als = { ...model, options: { ...model.options, solver: 'als' } }
+    writeFileSync(join(folder, 'als.json'), JSON.stringify(als))
+    const [names, solver] = await Promise.all([
+      nmfkit(folder, 'transform', 'features.csv', '--model', 'one-name.json', '--w', 'w1.csv'),
+      nmfkit(folder, 'transform', 'features.csv', '--model', 'als.json', '--w', 'w2.csv'),
+    ])
+    expect(oneLineFailure(names)).toBe(
+      'nmfkit transform: one-name.json: featureNames: expected 2 names (one per column of H), ' +
+        'found 1',
+    )
+    expect(oneLineFailure(solver)).toBe(
+      "nmfkit transform: als.json: options.solver: expected 'cd', the solver.name of the fit, " +
+        "found 'als'",
+    )
+  })
+
   it('a missing model file', async () => {
     const line = oneLineFailure(
       await nmfkit(folder, 'transform', 'good.csv', '--model', 'gone.json'),
@@ -821,7 +848,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     // The objective overflows first: its error has no entry, and had crashed the command.
     expect(oneLineFailure(await nmfkit(folder, 'fit', 'sums.csv', '-k', '1', '-q'))).toBe(
       'nmfkit fit: sums.csv: expected the objective after iteration 1 to be finite, found NaN; ' +
-        `X's entries (largest 1e+200) ${scale}`,
+        `X's entries (largest 1e200) ${scale}`,
     )
     // An overflow that --loss caused is --loss's.
     writeFileSync(join(folder, 'e80.csv'), '1e80,3e80\n2e80,5e80\n4e80,1e80\n')
@@ -834,10 +861,18 @@ describe.concurrent('bad input: one line naming the file, the place and what was
           String.raw`or scale X down$`,
       ),
     )
-    // W's entry (0, 0) is not line 1, column 1 of the file.
+    // W's first entry, counted from 1 as every place the command names, is W's: not line 1,
+    // column 1 of the file.
     expect(oneLineFailure(await nmfkit(folder, 'fit', 'entry.csv', '-k', '1', '-q'))).toBe(
-      'nmfkit fit: entry.csv: expected W after iteration 1 to be finite, found NaN at row 0, ' +
-        `column 0; X's entries (largest 1e+160) ${scale}`,
+      'nmfkit fit: entry.csv: expected W after iteration 1 to be finite, found NaN at row 1, ' +
+        `column 1; X's entries (largest 1e160) ${scale}`,
+    )
+  })
+
+  it('a fit that underflowed at X’s scale names the file, as the overflow does', async () => {
+    writeFileSync(join(folder, 'tiny.csv'), '1e-300,0\n0,1e-300\n')
+    expect(oneLineFailure(await nmfkit(folder, 'fit', 'tiny.csv', '-k', '1', '-q'))).toMatch(
+      /^nmfkit fit: tiny\.csv: the fit converged after 1 iteration to a W·H that is zero in every entry, though X is not \(its largest entry is 1e-300\).*; scale X up$/,
     )
   })
 })
@@ -930,7 +965,7 @@ describe('bad usage: one line naming the option', () => {
 
   it("the library's refusals in a command line's terms: flags, values as typed", async () => {
     const fit = (...flags: string[]) => nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...flags)
-    const overflow = 'expected W after iteration 1 to be finite, found NaN at row 0, column 0'
+    const overflow = 'expected W after iteration 1 to be finite, found NaN at row 1, column 1'
     const runs = await Promise.all([
       fit('--solver', 'moving-average', '--set', 'alpha-w=1'),
       fit('--solver', 'moving-average', '--alpha-w', '1'),
@@ -961,13 +996,13 @@ describe('bad usage: one line naming the option', () => {
       "nmfkit fit: option --set beta-loss: solver 'cd' handles only --loss frobenius, found " +
         "'kullback-leibler' (β = 1); use --solver mu for other losses",
       `nmfkit fit: option --loss: ${overflow}; solver 'mu' overflowed: --loss 1e300 ` +
-        '(β = 1e+300) raises W·H to the powers β − 1 and β − 2; use a --loss in [0, 2], or ' +
+        '(β = 1e300) raises W·H to the powers β − 1 and β − 2; use a --loss in [0, 2], or ' +
         'scale X down',
       `nmfkit fit: option --set betaLoss: ${overflow}; solver 'mu' overflowed: --set ` +
-        'betaLoss=1e300 (β = 1e+300) raises W·H to the powers β − 1 and β − 2; use a --loss ' +
+        'betaLoss=1e300 (β = 1e300) raises W·H to the powers β − 1 and β − 2; use a --loss ' +
         'in [0, 2], or scale X down',
       'nmfkit fit: option --set alphaH: expected H after iteration 1 to be finite, found NaN ' +
-        "at row 0, column 0; solver 'cd' overflowed: its penalties (l1W 0, l2W 0, l1H 0, l2H " +
+        "at row 1, column 1; solver 'cd' overflowed: its penalties (l1W 0, l2W 0, l1H 0, l2H " +
         "Infinity, from --alpha-w, --set alphaH and --l1-ratio) are too large for the fit's " +
         'sums; use a smaller --alpha-h',
       "nmfkit fit: option --set nonnegative: expected true or false, found 'maybe'",
@@ -982,6 +1017,49 @@ describe('bad usage: one line naming the option', () => {
 })
 
 describe('-o takes any name but one that claims another format: the model is always JSON', () => {
+  it('/dev/null is taken by every output, several at once, as fit -o /dev/null is', async () => {
+    writeFileSync(join(folder, 'null-input.csv'), 'a,b,c,d\n1,2,3,4\n5,6,7,8\n')
+    const everything = ['-o', '/dev/null', '--w', '/dev/null', '--h', '/dev/null']
+    const fit = await nmfkit(
+      folder,
+      'fit',
+      'null-input.csv',
+      '-k',
+      '1',
+      ...everything,
+      '--plot',
+      '/dev/null',
+    )
+    expect(fit.status).toBe(0)
+    expect(fit.stderr).toMatch(/; wrote \/dev\/null\n$/)
+    const model = await nmfkit(
+      folder,
+      'fit',
+      'null-input.csv',
+      '-k',
+      '1',
+      '-q',
+      '-o',
+      'null-model.json',
+    )
+    expect(model.status).toBe(0)
+    const [show, transform] = await Promise.all([
+      nmfkit(folder, 'show', 'null-model.json', '--shape', '2x2', '-o', '/dev/null'),
+      nmfkit(
+        folder,
+        'transform',
+        'null-input.csv',
+        '--model',
+        'null-model.json',
+        '-q',
+        '--w',
+        '/dev/null',
+      ),
+    ])
+    expect(show).toMatchObject({ status: 0, stderr: '', stdout: '' })
+    expect(transform).toMatchObject({ status: 0, stderr: '', stdout: '' })
+  })
+
   const fit = (...output: string[]) => nmfkit(folder, 'fit', 'good.csv', '-k', '1', '-q', ...output)
 
   it('refuses the extensions the CLI reads or writes for other formats, before the fit', async () => {

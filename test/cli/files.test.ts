@@ -14,7 +14,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -26,20 +26,22 @@ import {
   writeAll,
   writePlan,
 } from '../../cli/files.ts'
-import { tempFolder } from './helpers.ts'
+import { BIN, sampleData, tempFolder } from './helpers.ts'
 
 const folder = tempFolder()
 afterAll(() => rmSync(folder, { recursive: true, force: true }))
 
 describe('writeAll', () => {
-  it('replaces regular files and leaves no temporary file', () => {
+  it('replaces regular files and leaves no temporary file', async () => {
     writeFileSync(join(folder, 'a.csv'), 'old')
-    expect(writeAll([{ path: join(folder, 'a.csv'), content: 'new' }])).toEqual(E.right(undefined))
+    expect(await writeAll([{ path: join(folder, 'a.csv'), content: 'new' }])).toEqual(
+      E.right(undefined),
+    )
     expect(readFileSync(join(folder, 'a.csv'), 'utf8')).toBe('new')
     expect(readdirSync(folder)).toEqual(['a.csv'])
   })
 
-  it("keeps a replaced file's permission bits; a new file gets the usual ones", () => {
+  it("keeps a replaced file's permission bits; a new file gets the usual ones", async () => {
     mkdirSync(join(folder, 'modes'))
     const secret = join(folder, 'modes', 'secret.json')
     const readOnly = join(folder, 'modes', 'read-only.csv')
@@ -49,7 +51,7 @@ describe('writeAll', () => {
     chmodSync(readOnly, 0o444)
     const fresh = join(folder, 'modes', 'new.csv')
     expect(
-      writeAll([
+      await writeAll([
         { path: secret, content: 'new' },
         { path: readOnly, content: 'new' },
         { path: fresh, content: 'new' },
@@ -62,10 +64,10 @@ describe('writeAll', () => {
     expect(statSync(fresh).mode & 0o777).toBe(0o666 & ~umask)
   })
 
-  it('writes nothing when one of the files cannot be written', () => {
+  it('writes nothing when one of the files cannot be written', async () => {
     mkdirSync(join(folder, 'sub'))
     writeFileSync(join(folder, 'sub', 'kept.csv'), 'old')
-    const result = writeAll([
+    const result = await writeAll([
       { path: join(folder, 'sub', 'kept.csv'), content: 'new' },
       { path: join(folder, 'missing', 'x.csv'), content: 'x' },
     ])
@@ -80,20 +82,20 @@ describe('writeAll', () => {
     expect(readdirSync(join(folder, 'sub'))).toEqual(['kept.csv'])
   })
 
-  it('writes an output whose name is as long as the system allows', () => {
+  it('writes an output whose name is as long as the system allows', async () => {
     // A temporary name longer than the output's would pass the 255-byte limit.
     const name = `${'a'.repeat(251)}.csv`
     mkdirSync(join(folder, 'long'))
-    expect(writeAll([{ path: join(folder, 'long', name), content: '1' }])).toEqual(
+    expect(await writeAll([{ path: join(folder, 'long', name), content: '1' }])).toEqual(
       E.right(undefined),
     )
     expect(readdirSync(join(folder, 'long'))).toEqual([name])
   })
 
-  it("names a device's refusal by the output's name: a link to /dev/full", () => {
+  it("names a device's refusal by the output's name: a link to /dev/full", async () => {
     if (!existsSync('/dev/full')) return
     symlinkSync('/dev/full', join(folder, 'full.csv'))
-    expect(writeAll([{ path: join(folder, 'full.csv'), content: '1' }])).toEqual(
+    expect(await writeAll([{ path: join(folder, 'full.csv'), content: '1' }])).toEqual(
       E.left({
         kind: 'output',
         message: `${join(folder, 'full.csv')}: cannot write it (disk full)`,
@@ -101,12 +103,12 @@ describe('writeAll', () => {
     )
   })
 
-  it('writes devices before renaming any file: a refused device replaces no file', () => {
+  it('writes devices before renaming any file: a refused device replaces no file', async () => {
     if (!existsSync('/dev/full')) return
     mkdirSync(join(folder, 'device-first'))
     const kept = join(folder, 'device-first', 'kept.csv')
     writeFileSync(kept, 'old')
-    const result = writeAll([
+    const result = await writeAll([
       { path: kept, content: 'new' },
       { path: join(folder, 'device-first', 'new.csv'), content: 'new' },
       { path: '/dev/full', content: '{}' },
@@ -118,9 +120,9 @@ describe('writeAll', () => {
     expect(readdirSync(join(folder, 'device-first'))).toEqual(['kept.csv'])
   })
 
-  it('follows a symbolic link, even a dangling one, and keeps the link', () => {
+  it('follows a symbolic link, even a dangling one, and keeps the link', async () => {
     symlinkSync('target.json', join(folder, 'link.json'))
-    expect(writeAll([{ path: join(folder, 'link.json'), content: '{}' }])).toEqual(
+    expect(await writeAll([{ path: join(folder, 'link.json'), content: '{}' }])).toEqual(
       E.right(undefined),
     )
     expect(lstatSync(join(folder, 'link.json')).isSymbolicLink()).toBe(true)
@@ -144,7 +146,7 @@ describe('writeAll', () => {
     expect(writePlan(join(folder, 'out.json'))).toEqual({ mode: 'stdout' })
   })
 
-  it("never opens any other descriptor: Node's own pipes are reached by /dev/fd/N", () => {
+  it("never opens any other descriptor: Node's own pipes are reached by /dev/fd/N", async () => {
     if (!existsSync('/proc/self/fd')) return
     // Node keeps pipes and eventfds of its own at low numbers; writing into one crashed
     // the process or lost the output. A child's streams add more.
@@ -165,7 +167,7 @@ describe('writeAll', () => {
       symlinkSync(`/dev/fd/${descriptors[0]}`, join(folder, 'fd.json'))
       expect(writePlan(join(folder, 'fd.json')).mode).toBe('descriptor')
       // writeAll refuses one, should a command not have checked it first.
-      const written = writeAll([{ path: `/dev/fd/${descriptors[0]}`, content: '{}' }])
+      const written = await writeAll([{ path: `/dev/fd/${descriptors[0]}`, content: '{}' }])
       expect(E.isLeft(written) && written.left.kind).toBe('usage')
     } finally {
       child.kill()
@@ -183,17 +185,17 @@ describe('a `..` after a linked folder, as the system reads it: the parent of wh
     symlinkSync(join(real, 'inner'), linked)
   })
 
-  it("writes where a relative link's `..` leads", () => {
+  it("writes where a relative link's `..` leads", async () => {
     symlinkSync('../up-target.json', join(real, 'inner', 'up-link.json'))
     const link = join(linked, 'up-link.json')
     expect(writePlan(link)).toEqual({ mode: 'rename', target: up('up-target.json') })
-    expect(writeAll([{ path: link, content: '{}' }])).toEqual(E.right(undefined))
+    expect(await writeAll([{ path: link, content: '{}' }])).toEqual(E.right(undefined))
     expect(readFileSync(join(real, 'up-target.json'), 'utf8')).toBe('{}')
     expect(existsSync(join(folder, 'up-target.json'))).toBe(false)
     expect(lstatSync(join(real, 'inner', 'up-link.json')).isSymbolicLink()).toBe(true)
   })
 
-  it('tells linked/../x.json from the x.json beside linked', () => {
+  it('tells linked/../x.json from the x.json beside linked', async () => {
     const outputs = [join(folder, 'up-twin.json'), up('up-twin.json')].map((path) => {
       const checked = checkOutputPath(path, '--output')
       if (E.isLeft(checked)) throw new Error(checked.left.message)
@@ -202,7 +204,7 @@ describe('a `..` after a linked folder, as the system reads it: the parent of wh
     expect(distinctOutputs(outputs.map((output) => ['--output', output] as const))).toEqual(
       E.right(undefined),
     )
-    expect(writeAll(outputs.map((output, q) => ({ ...output, content: String(q) })))).toEqual(
+    expect(await writeAll(outputs.map((output, q) => ({ ...output, content: String(q) })))).toEqual(
       E.right(undefined),
     )
     expect(readFileSync(join(folder, 'up-twin.json'), 'utf8')).toBe('0')
@@ -227,17 +229,17 @@ describe('a `..` after a linked folder, as the system reads it: the parent of wh
     }
   })
 
-  it('knows an input read as linked/../x.csv by its other names', () => {
+  it('knows an input read as linked/../x.csv by its other names', async () => {
     writeFileSync(join(real, 'up-input.csv'), '1,2\n')
     rememberInput(up('up-input.csv'))
-    const written = writeAll([{ path: join(real, 'up-input.csv'), content: 'W' }])
+    const written = await writeAll([{ path: join(real, 'up-input.csv'), content: 'W' }])
     expect(E.isLeft(written) && written.left.message).toMatch(/found the input itself/)
     expect(readFileSync(join(real, 'up-input.csv'), 'utf8')).toBe('1,2\n')
   })
 })
 
 describe('checkOutputPath', () => {
-  it('gives back the plan writePlan works out, which writeAll then writes by', () => {
+  it('gives back the plan writePlan works out, which writeAll then writes by', async () => {
     mkdirSync(join(folder, 'checked'))
     const file = join(folder, 'checked', 'model.json')
     const link = join(folder, 'checked', 'link.json')
@@ -250,7 +252,7 @@ describe('checkOutputPath', () => {
     const checked = checkOutputPath(link, '--output')
     if (E.isLeft(checked)) throw new Error(checked.left.message)
     expect(checked.right.plan).toEqual({ mode: 'rename', target: file })
-    expect(writeAll([{ ...checked.right, content: '{}' }])).toEqual(E.right(undefined))
+    expect(await writeAll([{ ...checked.right, content: '{}' }])).toEqual(E.right(undefined))
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
     expect(readFileSync(file, 'utf8')).toBe('{}')
   })
@@ -275,4 +277,38 @@ describe('isStandardInput', () => {
     }
     expect(isStandardInput('/proc/1/fd/0')).toBe(process.pid === 1)
   })
+})
+
+describe('a signal while the outputs are written', () => {
+  // The model's temporary file is written first, then the named pipe, whose write waits for
+  // a reader: the signal comes while the temporary file is there, however fast the run.
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s removes the temporary files and ends the process by it',
+    async (signal) => {
+      const place = join(folder, `signal-${signal}`)
+      mkdirSync(place)
+      writeFileSync(
+        join(place, 'x.csv'),
+        sampleData(6, 4)
+          .map((row) => row.join(','))
+          .join('\n'),
+      )
+      execFileSync('mkfifo', [join(place, 'pipe.csv')])
+      const child = spawn(
+        process.execPath,
+        [BIN, 'fit', 'x.csv', '-k', '2', '-q', '-o', 'model.json', '--h', 'pipe.csv'],
+        { cwd: place, stdio: 'ignore' },
+      )
+      const ended = new Promise<NodeJS.Signals | number | null>((resolve) =>
+        child.on('exit', (code, by) => resolve(by ?? code)),
+      )
+      const temporary = (): string[] => readdirSync(place).filter((name) => name.endsWith('.tmp'))
+      while (temporary().length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+      child.kill(signal)
+      // Ended by the signal itself (a shell says 130 or 143), and nothing left behind.
+      expect(await ended).toBe(signal)
+      expect(temporary()).toEqual([])
+      expect(existsSync(join(place, 'model.json'))).toBe(false)
+    },
+  )
 })

@@ -28,6 +28,20 @@ const matrix = (rows: number[][]): Matrix => {
 }
 
 describe('delimited text', () => {
+  it('names lines ended by CR alone, which would read as one line', () => {
+    for (const text of ['a,b\r1,2\r3,4\r', '1,2\r3,4']) {
+      expect(left(parseDelimited(text, 'cr.csv'))).toBe(
+        'cr.csv: expected lines ended by LF or CR LF, found lines ended by CR alone (as ' +
+          "classic Mac OS wrote them): convert them, e.g. with tr '\\r' '\\n'",
+      )
+    }
+    // CR LF is read as it always was.
+    expect(right(parseDelimited('1,2\r\n3,4\r\n', 'crlf.csv')).matrix.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
+  })
+
   it('reads plain numbers with no header and no row names', () => {
     const table = right(parseDelimited('1,2\n3,4\n', 'x.csv'))
     expect(table.matrix.toArray()).toEqual([
@@ -827,6 +841,19 @@ describe('UTF-8', () => {
       parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))),
     )
   const hint = 'convert the file to UTF-8, e.g. with iconv -f LATIN1 -t UTF-8 if it is Latin-1'
+
+  it('names a NumPy .npy or a zip archive (.npz) read as text, not as Latin-1', () => {
+    const npy = encodeNpy(matrix([[1]]))
+    expect(left(decodeUtf8(npy, 'X.csv'))).toBe(
+      'X.csv: expected UTF-8 text, found a NumPy .npy file (it starts with "\\x93NUMPY"): ' +
+        'read it with --format npy, or give it a name ending in .npy',
+    )
+    expect(left(decodeUtf8(bytes('PK', [3, 4, 20, 0, 0, 0, 0xdc]), 'X.npz'))).toBe(
+      'X.npz: expected UTF-8 text, found a zip archive (it starts with "PK\\x03\\x04"), ' +
+        'such as a NumPy .npz, which nmfkit does not read: take a .npy out of it ' +
+        '(unzip FILE.npz writes one per array) and read that',
+    )
+  })
 
   it('refuses bytes that are not UTF-8, naming the first bad one by line, column and offset', () => {
     expect(left(decodeUtf8(bytes('caf', [0xe9], ',b\n1,2\n'), 'l.csv'))).toBe(

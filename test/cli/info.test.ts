@@ -145,7 +145,7 @@ describe.concurrent('nmfkit info on non-finite entries', () => {
       nmfkit(folder, 'fit', 'half.npy', '-k', '1', '-o', 'half-model.json'),
     ])
     expect(info.status).toBe(0)
-    expect(info.stdout).toContain('file        half.npy: NumPy .npy, float16, C order\n')
+    expect(info.stdout).toContain('file        half.npy: NumPy .npy, float16 big-endian, C order\n')
     expect(info.stdout).toContain(
       'values      min 0.5, max 2, mean 1.16667 (of the finite entries)',
     )
@@ -171,5 +171,53 @@ describe.concurrent('nmfkit info on non-finite entries', () => {
       nonFinite: 1,
       firstNonFinite: 'entry (1, 1): Infinity',
     })
+  })
+
+  it('gives the range of k that fit takes: no more than fit’s limit on a very long side', async () => {
+    // 5 × 100,000,000 with 5 entries: nndsvda would go to k = 5, but H of k × 100,000,000
+    // passes nmf's largest array above k = 2.
+    const entries = [1, 2, 3, 4, 5].map((i) => `${i} ${i} 1`).join('\n')
+    writeFiles(folder, {
+      'wide.mtx': `%%MatrixMarket matrix coordinate real general\n5 100000000 5\n${entries}\n`,
+    })
+    const [info, json, fit] = await Promise.all([
+      nmfkit(folder, 'info', 'wide.mtx'),
+      nmfkit(folder, 'info', 'wide.mtx', '--json'),
+      nmfkit(folder, 'fit', 'wide.mtx', '-k', '3', '-o', 'wide-model.json'),
+    ])
+    expect(info.stdout).toContain(
+      'a fit       k from 1 to 2 with the default init nndsvda (at most 2: W, H and their ' +
+        'k×k Gram matrices must each fit in 268435456 entries)',
+    )
+    expect(JSON.parse(json.stdout)).toMatchObject({ maxComponents: 2 })
+    expect(fit.status).toBe(2)
+    expect(fit.stderr).toContain('option -k: expected at most 2 for X of 5×100000000')
+  })
+
+  it('says how far above min(samples, features) a random init goes', () => {
+    const text = formatInfo(describeMatrix(loaded(dense([[1, 2]]))))
+    expect(text).toContain(
+      'k from 1 to 1 with the default init nndsvda (random above 1, up to 16384)',
+    )
+  })
+
+  it('says a .npy is big-endian, where its bytes are', async () => {
+    const dict = "{'descr': '>f8', 'fortran_order': False, 'shape': (1, 2), }"
+    const header = `${dict}${' '.repeat((64 - ((10 + dict.length + 1) % 64)) % 64)}\n`
+    const data = Buffer.alloc(16)
+    data.writeDoubleBE(1.5, 0)
+    data.writeDoubleBE(2, 8)
+    writeFiles(folder, {
+      'big-endian.npy': Buffer.concat([
+        Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length, 0]),
+        Buffer.from(header, 'latin1'),
+        data,
+      ]),
+    })
+    const run = await nmfkit(folder, 'info', 'big-endian.npy')
+    expect(run.stdout).toContain(
+      'file        big-endian.npy: NumPy .npy, float64 big-endian, C order\n',
+    )
+    expect(run.stdout).toContain('values      min 1.5, max 2, mean 1.75\n')
   })
 })

@@ -106,8 +106,8 @@ const CASES: readonly AdviceCase[] = [
     error: () => failure(nmf(X, { components: 2, alphaW: 1e308 })),
     input: csv,
     command:
-      'option --alpha-w: expected W after iteration 1 to be finite, found NaN at row 0, ' +
-      "column 0; solver 'cd' overflowed: its penalties (l1W 0, l2W Infinity, l1H 0, l2H " +
+      'option --alpha-w: expected W after iteration 1 to be finite, found NaN at row 1, ' +
+      "column 1; solver 'cd' overflowed: its penalties (l1W 0, l2W Infinity, l1H 0, l2H " +
       'Infinity, from --alpha-w, --alpha-h and --l1-ratio) are too large for the ' +
       "fit's sums; use a smaller --alpha-w and --alpha-h",
   },
@@ -116,8 +116,8 @@ const CASES: readonly AdviceCase[] = [
     error: () => failure(nmf(X, { components: 2, alphaW: 1e308 })),
     asWritten: new Map([['alphaW', '--set alpha-w']]),
     command:
-      'option --set alpha-w: expected W after iteration 1 to be finite, found NaN at row 0, ' +
-      "column 0; solver 'cd' overflowed: its penalties (l1W 0, l2W Infinity, l1H 0, l2H " +
+      'option --set alpha-w: expected W after iteration 1 to be finite, found NaN at row 1, ' +
+      "column 1; solver 'cd' overflowed: its penalties (l1W 0, l2W Infinity, l1H 0, l2H " +
       'Infinity, from --set alpha-w, --alpha-h and --l1-ratio) are too large for the ' +
       "fit's sums; use a smaller --alpha-w and --alpha-h",
   },
@@ -126,8 +126,8 @@ const CASES: readonly AdviceCase[] = [
     error: () => failure(nmf(X, { components: 2, alphaW: 0, alphaH: 1e308 })),
     asWritten: new Map([['alphaH', '--set alphaH']]),
     command:
-      'option --set alphaH: expected H after iteration 1 to be finite, found NaN at row 0, ' +
-      "column 0; solver 'cd' overflowed: its penalties (l1W 0, l2W 0, l1H 0, l2H " +
+      'option --set alphaH: expected H after iteration 1 to be finite, found NaN at row 1, ' +
+      "column 1; solver 'cd' overflowed: its penalties (l1W 0, l2W 0, l1H 0, l2H " +
       'Infinity, from --alpha-w, --set alphaH and --l1-ratio) are too large for the ' +
       "fit's sums; use a smaller --alpha-h",
   },
@@ -145,8 +145,8 @@ const CASES: readonly AdviceCase[] = [
         ),
       ),
     command:
-      'option --loss: expected W after iteration 1 to be finite, found NaN at row 0, column ' +
-      "0; solver 'mu' overflowed: --loss 5 (β = 5) raises W·H to the powers β − 1 and β − 2; " +
+      'option --loss: expected W after iteration 1 to be finite, found NaN at row 1, column ' +
+      "1; solver 'mu' overflowed: --loss 5 (β = 5) raises W·H to the powers β − 1 and β − 2; " +
       'use a --loss in [0, 2], or scale X down',
   },
   {
@@ -166,8 +166,8 @@ const CASES: readonly AdviceCase[] = [
     asWritten: new Map([['betaLoss', '--set betaLoss']]),
     typed: new Map([['betaLoss', '1E300']]),
     command:
-      'option --set betaLoss: expected W after iteration 1 to be finite, found NaN at row 0, ' +
-      "column 0; solver 'mu' overflowed: --set betaLoss=1E300 (β = 1e+300) raises W·H to the " +
+      'option --set betaLoss: expected W after iteration 1 to be finite, found NaN at row 1, ' +
+      "column 1; solver 'mu' overflowed: --set betaLoss=1E300 (β = 1e300) raises W·H to the " +
       'powers β − 1 and β − 2; use a --loss in [0, 2], or scale X down',
   },
   {
@@ -276,7 +276,7 @@ const CASES: readonly AdviceCase[] = [
     source: ['core/beta-divergence.ts', 'use a betaLoss > 0 such as'],
     error: () => failure(nmf(X, { components: 2, solver: 'mu', betaLoss: -1 })),
     command:
-      'option --loss: --loss -1 (β = -1) needs X without zeros, found 0 at row 0, column 2: ' +
+      'option --loss: --loss -1 (β = -1) needs X without zeros, found 0 at row 1, column 3: ' +
       'for β ≤ 0 the divergence of a zero entry is infinite, and the multiplicative updates ' +
       'raise W·H to the power β − 2 < 0, dividing by a reconstruction that goes to zero ' +
       'there. Add a small positive constant to X (for example 1e-9), or use --loss ' +

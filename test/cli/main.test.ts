@@ -24,6 +24,14 @@ describe('nmfkit --version', () => {
     }
   })
 
+  it('refuses an argument after it, which it would ignore', async () => {
+    expect(await nmfkit(folder, '--version', 'extra')).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: "nmfkit: option --version: expected nothing after it, found 'extra'\n",
+    })
+  })
+
   it("reads the manifest one folder up, as the built package's dist/cli/version.js does", () => {
     mkdirSync(join(folder, 'dist', 'cli'), { recursive: true })
     writeFileSync(join(folder, 'dist', 'package.json'), '{"name":"nmfkit","version":"9.8.7"}\n')
