@@ -39,11 +39,12 @@ import {
   type OutputFile,
 } from '../files.ts'
 import { formatOfPath, readMatrixFile, type LoadedMatrix } from '../formats/read.ts'
-import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
+import { encodedOrRefused, encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { formatModel } from '../model.ts'
 import { convergenceSvg } from '../plot.ts'
 import { createProgress, formatDuration, formatTol, progressMode } from '../progress.ts'
 import { showIterations } from '../../core/errors.ts'
+import { showShape } from '../../core/matrix-shared.ts'
 import { setOptionNames, solverOptions, typedOptions } from './solver-flags.ts'
 
 export const fitUsage = `usage: nmfkit fit INPUT -k K [options]
@@ -206,26 +207,44 @@ const outputFiles = (
   outputs: Outputs,
   seconds: number,
   stoppedBy: string | undefined,
-): OutputFile[] => {
+): CliResult<OutputFile[]> => {
   const files: OutputFile[] = []
   const components = Array.from({ length: fit.W.cols }, (_, t) => `component${t + 1}`)
   if (outputs.model !== undefined) {
-    files.push({ ...outputs.model, content: formatModel(fit, input, seconds, stoppedBy) })
+    const content = encodedOrRefused(
+      outputs.model.path,
+      `the model (W ${showShape(fit.W.rows, fit.W.cols)}, H ${showShape(fit.H.rows, fit.H.cols)})`,
+      'leave out -o and write W and H as .npy files with --w and --h',
+      () => formatModel(fit, input, seconds, stoppedBy),
+    )
+    if (E.isLeft(content)) return content
+    files.push({ ...outputs.model, content: content.right })
   }
-  if (outputs.w !== undefined) {
-    const format = outputFormatOf(outputs.w.path, '--w')
-    if (E.isRight(format)) {
-      const names =
-        input.rowNames === undefined ? {} : { rows: input.rowNames, columns: components }
-      files.push({ ...outputs.w, content: encodeMatrix(fit.W, format.right, names) })
-    }
-  }
-  if (outputs.h !== undefined) {
-    const format = outputFormatOf(outputs.h.path, '--h')
-    if (E.isRight(format)) {
-      const names = input.columnNames === undefined ? {} : { columns: input.columnNames }
-      files.push({ ...outputs.h, content: encodeMatrix(fit.H, format.right, names) })
-    }
+  for (const [flag, output, factor, names] of [
+    [
+      '--w',
+      outputs.w,
+      fit.W,
+      input.rowNames === undefined ? {} : { rows: input.rowNames, columns: components },
+    ],
+    [
+      '--h',
+      outputs.h,
+      fit.H,
+      input.columnNames === undefined ? {} : { columns: input.columnNames },
+    ],
+  ] as const) {
+    if (output === undefined) continue
+    const format = outputFormatOf(output.path, flag)
+    if (E.isLeft(format)) continue
+    const content = encodedOrRefused(
+      output.path,
+      `${flag.slice(2).toUpperCase()} (${showShape(factor.rows, factor.cols)}) as ${format.right}`,
+      `write it as .npy (${flag} FILE.npy)`,
+      () => encodeMatrix(factor, format.right, names),
+    )
+    if (E.isLeft(content)) return content
+    files.push({ ...output, content: content.right })
   }
   if (outputs.plot !== undefined) {
     const title =
@@ -240,7 +259,7 @@ const outputFiles = (
       content: convergenceSvg(fit.history, { title, subtitle, measure: fit.solver.measure }),
     })
   }
-  return files
+  return E.right(files)
 }
 
 /** The files of a custom start, `--init-w` and `--init-h`, when given (both, without --init). */
@@ -403,7 +422,9 @@ export const runFit = async (args: string[]): Promise<CliResult<void>> => {
     stoppedBy = `--time-limit ${values['time-limit']} s`
   } else fit = result.right
 
-  const written = await writeAll(outputFiles(fit, input, outputs.right, seconds, stoppedBy))
+  const files = outputFiles(fit, input, outputs.right, seconds, stoppedBy)
+  if (E.isLeft(files)) return files
+  const written = await writeAll(files.right)
   if (E.isLeft(written)) return written
   if (values.quiet !== true) {
     const { model, w, h, plot } = outputs.right

@@ -46,12 +46,13 @@ import {
   type OutputFile,
 } from '../files.ts'
 import { readMatrixFile } from '../formats/read.ts'
-import { encodeMatrix, outputFormatOf } from '../formats/write.ts'
+import { encodedOrRefused, encodeMatrix, outputFormatOf } from '../formats/write.ts'
 import { flagOf, libraryDetail } from '../library-errors.ts'
 import { readModel, type Model } from '../model.ts'
 import { lossOption, typedOptions } from './solver-flags.ts'
 import { createProgress, formatDuration, formatTol, progressMode } from '../progress.ts'
 import { showIterations } from '../../core/errors.ts'
+import { showShape } from '../../core/matrix-shared.ts'
 
 export const transformUsage = `usage: nmfkit transform INPUT --model MODEL [--w FILE] [options]
 
@@ -345,8 +346,14 @@ export const runTransform = async (args: string[]): Promise<CliResult<void>> => 
   const wFormat = outputFormatOf(wPath, '--w')
   if (E.isRight(wFormat)) {
     const names = input.rowNames === undefined ? {} : { rows: input.rowNames, columns: components }
-    const content = encodeMatrix(fit.W, wFormat.right, names)
-    files.push({ path: wPath, plan: checked.get('--w')?.plan, content })
+    const content = encodedOrRefused(
+      wPath,
+      `W (${showShape(fit.W.rows, fit.W.cols)}) as ${wFormat.right}`,
+      'write it as .npy (--w FILE.npy)',
+      () => encodeMatrix(fit.W, wFormat.right, names),
+    )
+    if (E.isLeft(content)) return content
+    files.push({ path: wPath, plan: checked.get('--w')?.plan, content: content.right })
   }
   if (values.inverse !== undefined) {
     const rebuilt = inverseTransform(fit.W, fit.H)
@@ -357,10 +364,17 @@ export const runTransform = async (args: string[]): Promise<CliResult<void>> => 
         ...(input.rowNames === undefined ? {} : { rows: input.rowNames }),
         ...(input.columnNames === undefined ? {} : { columns: input.columnNames }),
       }
+      const content = encodedOrRefused(
+        values.inverse,
+        `W·H (${showShape(rebuilt.right.rows, rebuilt.right.cols)}) as ${format.right}`,
+        'write it as .npy (--inverse FILE.npy)',
+        () => encodeMatrix(rebuilt.right, format.right, names),
+      )
+      if (E.isLeft(content)) return content
       files.push({
         path: values.inverse,
         plan: checked.get('--inverse')?.plan,
-        content: encodeMatrix(rebuilt.right, format.right, names),
+        content: content.right,
       })
     }
   }

@@ -3,8 +3,9 @@
  * (float64) or JSON (the fixtures' dense format), by the file's extension.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { constants } from 'node:buffer'
 import type { Matrix } from 'nmfkit'
-import { quotedFileName, usageError, type CliResult } from '../errors.ts'
+import { outputError, quotedFileName, usageError, type CliResult } from '../errors.ts'
 import { isNullDevice } from '../files.ts'
 import { formatDelimited, type DelimitedNames } from './csv.ts'
 import { formatJsonMatrix } from './json.ts'
@@ -40,3 +41,32 @@ export const encodeMatrix = (
     : format === 'json'
       ? formatJsonMatrix(matrix)
       : formatDelimited(matrix, format === 'tsv' ? '\t' : ',', names)
+
+/**
+ * `encode()`'s bytes or text for the output at `path`, or an output error where the text
+ * would be longer than a JavaScript string can be (V8 throws a RangeError: "Invalid string
+ * length", or "Invalid array length" for the array of a JSON matrix's entries): a factor
+ * of 2×100,000,000 as CSV or in the model's JSON. `what` names the content, `advice` says
+ * what to write instead.
+ */
+export const encodedOrRefused = (
+  path: string,
+  what: string,
+  advice: string,
+  encode: () => string | Uint8Array,
+): CliResult<string | Uint8Array> => {
+  try {
+    return E.right(encode())
+  } catch (error) {
+    if (!(error instanceof RangeError && /^Invalid (string|array) length/.test(error.message))) {
+      throw error
+    }
+    return E.left(
+      outputError(
+        path,
+        `${what} is too large to write as text (a string holds at most ` +
+          `${constants.MAX_STRING_LENGTH} characters here); ${advice}`,
+      ),
+    )
+  }
+}

@@ -10,6 +10,7 @@ import { parseMatrixMarket } from '../../cli/formats/mtx.ts'
 import { encodeNpy, parseNpy } from '../../cli/formats/npy.ts'
 import { quotedBytes, type CliResult } from '../../cli/errors.ts'
 import { decodeUtf8, firstInvalidUtf8 } from '../../cli/formats/text.ts'
+import { encodedOrRefused } from '../../cli/formats/write.ts'
 
 const right = <A>(result: CliResult<A>): A => {
   if (E.isLeft(result)) throw new Error(result.left.message)
@@ -998,5 +999,36 @@ describe('quotedBytes', () => {
     )
     expect(quotedBytes(new Uint8Array(20).fill(0x41), 4)).toBe('"AAAA"…')
     expect(quotedBytes(new Uint8Array(0))).toBe('""')
+  })
+})
+
+describe('an output too large for a string', () => {
+  // A fit of a 5×100,000,000 X makes an H whose JSON or CSV text can be longer than V8's
+  // longest string: building it throws a RangeError, which was an internal error.
+  it('is an output error that says what to write instead, exit code 2', () => {
+    for (const message of ['Invalid string length', 'Invalid array length']) {
+      const result = encodedOrRefused(
+        'model.json',
+        'the model (W 5×2, H 2×100000000)',
+        'write W and H as .npy',
+        () => {
+          throw new RangeError(message)
+        },
+      )
+      if (E.isRight(result)) throw new Error('expected a refusal')
+      expect(result.left.kind).toBe('output')
+      expect(result.left.message).toMatch(
+        /^model\.json: the model \(W 5×2, H 2×100000000\) is too large to write as text \(a string holds at most \d+ characters here\); write W and H as \.npy$/,
+      )
+    }
+  })
+
+  it('lets any other exception through, and gives the text when it is built', () => {
+    const other = () =>
+      encodedOrRefused('x.csv', 'W', 'advice', () => {
+        throw new RangeError('Maximum call stack size exceeded')
+      })
+    expect(other).toThrow('Maximum call stack size exceeded')
+    expect(encodedOrRefused('x.csv', 'W', 'advice', () => 'a,b\n')).toEqual(E.right('a,b\n'))
   })
 })
