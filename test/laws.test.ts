@@ -129,6 +129,23 @@ solverLaws(ownGenerator, {
   skip: lawNames.filter((law) => law !== 'seed'),
 })
 
+// Settings that leave the seed law no case (one component at most; one row): the law is left
+// out, where it drew cases without end, or failed inside fast-check on minRows above maxRows.
+// Beside it, one other law, so that each declaration runs something.
+const seedAndFinite = lawNames.filter((law) => law !== 'seed' && law !== 'finite')
+solverLaws(cd, {
+  label: 'cd, one component at most',
+  options: { maxComponents: 1 },
+  numRuns: 3,
+  skip: seedAndFinite,
+})
+solverLaws(cd, {
+  label: 'cd on X of one row',
+  moderateMatrix: { maxRows: 1 },
+  numRuns: 3,
+  skip: seedAndFinite,
+})
+
 // States that hold more than W and H, made new by every step (test/kit/state-solvers.ts; the
 // kit's messages test fails their versions that write into the state they are given). Only
 // the laws about inputs and repeated fits: their update is plain multiplicative.

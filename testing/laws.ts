@@ -387,7 +387,16 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
     law('seed', () => {
       // Components visited in an order, which shuffle makes random: at least 2 of them, on X
       // of at least 2×2 (k ≤ min(samples, features)), from a custom init, which the seed
-      // does not draw.
+      // does not draw. Settings that allow no such case (one component at most, one row or
+      // one column) leave the law nothing to check.
+      const most = (bound: number | undefined) => bound ?? 8
+      if (
+        (options.maxComponents ?? 4) < 2 ||
+        most(positive.maxRows) < 2 ||
+        most(positive.maxCols) < 2
+      ) {
+        return
+      }
       const cases = fitCases(
         plugin,
         { ...positive, minRows: 2, minCols: 2 },
