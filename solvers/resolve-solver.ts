@@ -275,7 +275,19 @@ export const ownOptions = (
   const options: Record<string, unknown> = { ...(solver.defaults as object), ...own }
   for (const [option, codec] of Object.entries(solver.optionProps)) {
     if (options[option] !== undefined) continue
-    const decoded = codec.decode(undefined)
+    // A codec of the plugin's that throws on undefined is the plugin's error, not a throw.
+    const attempted = attempt(() => codec.decode(undefined))
+    if (E.isLeft(attempted)) {
+      return E.left(
+        invalidOption(
+          operation,
+          'solver',
+          `solver '${solver.name}': its optionProps.${option}, asked whether ${option} may be ` +
+            `left out (given undefined), threw ${attempted.left}`,
+        ),
+      )
+    }
+    const decoded = attempted.right
     if (E.isLeft(decoded)) {
       return E.left(
         invalidOption(

@@ -1154,6 +1154,19 @@ describe('what a JavaScript caller may pass', () => {
     // An option whose codec takes undefined may be left out.
     const optional = { ...copy, optionProps: { rate: t.union([t.number, t.undefined]) } }
     expect(E.isRight(nmf(X, { components: 2, solver: { ...optional, defaults: {} } }))).toBe(true)
+    // A codec that throws when asked about undefined is the plugin's error, not a throw.
+    const label = new t.Type<string, string, unknown>(
+      'a label',
+      (u): u is string => typeof u === 'string',
+      (u, c) => ((u as string).trim() === '' ? t.failure(u, c) : t.success(u as string)),
+      (a) => a,
+    )
+    const throwing = { ...copy, optionProps: { label }, defaults: {} }
+    expect(failure(nmf(X, { components: 2, solver: throwing })).message).toBe(
+      "nmf: option 'solver': solver 'x': its optionProps.label, asked whether label may be " +
+        'left out (given undefined), threw TypeError: Cannot read properties of undefined ' +
+        "(reading 'trim')",
+    )
     const slow = { ...copy, optionProps: { rate: t.number }, defaults: { rate: 0.5 } }
     const fit = nmf(X, { components: 2, solver: slow })
     expect(E.isRight(fit) && fit.right.options.rate).toBe(0.5)
