@@ -57,7 +57,7 @@ export {
 } from './solvers/norms.ts'
 
 // Beta-divergences, multiplicative updates, transform.
-export { betaDivergence, EPSILON, type BetaLoss } from './core/beta-divergence.ts'
+export { betaDivergence, EPSILON, LOSS_NAMES, type BetaLoss } from './core/beta-divergence.ts'
 export { mu, type MuState } from './solvers/mu.ts'
 export { inverseTransform, transform, type TransformOptions } from './solvers/transform.ts'
 

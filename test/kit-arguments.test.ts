@@ -51,8 +51,36 @@ describe('solverLaws refuses arguments it cannot use', () => {
             },
           }) as never,
         ),
-      'expected the solver plugin to have name, a string, found one that threw no name when ' +
-        'read',
+      'expected the solver plugin to have name, a non-empty string, found one that threw no ' +
+        'name when read',
+    ],
+    // As nmf refuses them: an empty name, and losses that are none or not nmfkit's names.
+    [
+      'an empty name',
+      () => solverLaws({ ...negativeEntry, name: '' }),
+      'expected the solver plugin to have name, a non-empty string, found ""',
+    ],
+    [
+      'no losses',
+      () =>
+        solverLaws({
+          ...negativeEntry,
+          capabilities: { ...negativeEntry.capabilities, losses: [] },
+        }),
+      "expected the solver plugin 'negative-entry' to have capabilities.losses, a " +
+        "non-empty array of loss names ('frobenius', 'kullback-leibler', 'itakura-saito', " +
+        "'beta-divergence'), as nmf takes them, found an array of 0",
+    ],
+    [
+      'a loss nmfkit does not know',
+      () =>
+        solverLaws({
+          ...negativeEntry,
+          capabilities: { ...negativeEntry.capabilities, losses: ['frobenius', 'kl'] },
+        }),
+      "expected the solver plugin 'negative-entry' to have capabilities.losses, a " +
+        "non-empty array of loss names ('frobenius', 'kullback-leibler', 'itakura-saito', " +
+        "'beta-divergence'), as nmf takes them, found an array of 2",
     ],
     [
       'settings that are not an object',

@@ -8,6 +8,7 @@
  * "monotonic" (did you mean 'monotone'?); the laws are 'finite', …`, rather than a
  * message of fast-check or vitest from deep inside a law, or a typo that leaves a law in.
  */
+import { LOSS_NAMES } from 'nmfkit'
 import { lawNames } from './settings.ts'
 import type { InitChoice } from './options.ts'
 
@@ -292,14 +293,18 @@ const settingsFields = fields({
 
 /** The members of a solver plugin the laws read or pass to nmf, and what each must be. */
 const PLUGIN_MEMBERS: ReadonlyArray<readonly [string, string, (value: unknown) => boolean]> = [
-  ['name', 'a string', (value) => typeof value === 'string'],
+  ['name', 'a non-empty string', (value) => typeof value === 'string' && value !== ''],
   ['optionProps', 'an object of io-ts codecs', isObject],
   ['defaults', 'an object of option values', isObject],
   ['capabilities', 'an object', isObject],
   [
     'capabilities.losses',
-    'an array of loss names',
-    (value) => Array.isArray(value) && value.every((loss) => typeof loss === 'string'),
+    `a non-empty array of loss names (${LOSS_NAMES.map((loss) => `'${loss}'`).join(', ')}), ` +
+      'as nmf takes them',
+    (value) =>
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every((loss) => typeof loss === 'string' && LOSS_NAMES.includes(loss)),
   ],
   ...['sparse', 'monotone', 'nonnegative'].map(
     (flag) =>
