@@ -69,7 +69,7 @@ describe('solverLaws refuses arguments it cannot use', () => {
         }),
       "expected the solver plugin 'negative-entry' to have capabilities.losses, a " +
         "non-empty array of loss names ('frobenius', 'kullback-leibler', 'itakura-saito', " +
-        "'beta-divergence'), as nmf takes them, found an array of 0",
+        "'beta-divergence'), as nmf takes them, found an empty array",
     ],
     [
       'a loss nmfkit does not know',
@@ -80,7 +80,7 @@ describe('solverLaws refuses arguments it cannot use', () => {
         }),
       "expected the solver plugin 'negative-entry' to have capabilities.losses, a " +
         "non-empty array of loss names ('frobenius', 'kullback-leibler', 'itakura-saito', " +
-        "'beta-divergence'), as nmf takes them, found an array of 2",
+        "'beta-divergence'), as nmf takes them, found an array of 2 entries",
     ],
     [
       'settings that are not an object',
@@ -151,7 +151,7 @@ describe('solverLaws refuses arguments it cannot use', () => {
       'an init the kit does not draw',
       withSettings({ options: { inits: ['random', 'svd'] } }),
       "expected settings.options.inits to be a non-empty array of inits among 'random', " +
-        "'nndsvd', 'nndsvda', 'nndsvdar', 'custom', found an array of 2",
+        "'nndsvd', 'nndsvda', 'nndsvdar', 'custom', found an array of 2 entries",
     ],
     [
       'fewer monotone iterations than the law draws at least',

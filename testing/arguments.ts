@@ -21,7 +21,10 @@ const found = (value: unknown): string => {
   if (typeof value === 'function') return 'a function'
   if (typeof value !== 'object' || value === null) return String(value)
   try {
-    if (Array.isArray(value)) return `an array of ${value.length}`
+    if (Array.isArray(value)) {
+      const entries = value.length === 1 ? 'entry' : 'entries'
+      return value.length === 0 ? 'an empty array' : `an array of ${value.length} ${entries}`
+    }
     const name = (Reflect.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)
       ?.constructor?.name
     return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object'
