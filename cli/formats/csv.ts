@@ -251,6 +251,22 @@ const delimiterHint = (line: string, delimiter: string): string => {
 }
 
 /**
+ * Whether `body` ends its lines by CR alone: it has no LF, and a CR outside double quotes
+ * before its end. One line ended by a CR, and a CR inside a quoted field, are not line ends.
+ */
+const endsLinesByCr = (body: string): boolean => {
+  if (body.includes('\n')) return false
+  const last = body.endsWith('\r') ? body.length - 1 : body.length
+  let quoted = false
+  for (let q = 0; q < last; q++) {
+    const c = body[q]
+    if (c === '"') quoted = !quoted
+    else if (c === '\r' && !quoted) return true
+  }
+  return false
+}
+
+/**
  * Reads delimited text into a dense matrix.
  *
  * @example
@@ -265,7 +281,7 @@ export const parseDelimited = (
   if (encoding !== undefined) return E.left(encoding)
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   // Lines ended by CR alone (classic Mac OS) would read as one line holding them all.
-  if (body.includes('\r') && !body.includes('\n')) {
+  if (endsLinesByCr(body)) {
     return E.left(
       inputError(
         file,

@@ -41,6 +41,11 @@ describe('delimited text', () => {
       [1, 2],
       [3, 4],
     ])
+    // One line ended by a CR, and a CR inside a quoted field, end no line: read as before.
+    expect(right(parseDelimited('1,2,3\r', 'one.csv')).matrix.toArray()).toEqual([[1, 2, 3]])
+    const quoted = right(parseDelimited('"r\r1",1,2', 'quoted.csv'))
+    expect(quoted.matrix.toArray()).toEqual([[1, 2]])
+    expect(quoted.rowNames).toEqual(['r\r1'])
   })
 
   it('reads plain numbers with no header and no row names', () => {
