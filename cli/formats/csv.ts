@@ -251,20 +251,22 @@ const delimiterHint = (line: string, delimiter: string): string => {
 }
 
 /**
- * Whether `body` ends its lines by CR alone: it has no LF, and a CR outside double quotes
- * before its end. One line ended by a CR, and a CR inside a quoted field, are not line ends.
+ * Whether `body` ends lines by CR alone: a CR outside double quotes within a line (split at
+ * LF) and not at its end. One line ended by a CR, a CR LF, and a CR inside a quoted field
+ * are not such line ends.
  */
-const endsLinesByCr = (body: string): boolean => {
-  if (body.includes('\n')) return false
-  const last = body.endsWith('\r') ? body.length - 1 : body.length
-  let quoted = false
-  for (let q = 0; q < last; q++) {
-    const c = body[q]
-    if (c === '"') quoted = !quoted
-    else if (c === '\r' && !quoted) return true
-  }
-  return false
-}
+const endsLinesByCr = (body: string): boolean =>
+  body.includes('\r') &&
+  body.split('\n').some((line) => {
+    const last = line.endsWith('\r') ? line.length - 1 : line.length
+    let quoted = false
+    for (let q = 0; q < last; q++) {
+      const c = line[q]
+      if (c === '"') quoted = !quoted
+      else if (c === '\r' && !quoted) return true
+    }
+    return false
+  })
 
 /**
  * Reads delimited text into a dense matrix.

@@ -30,7 +30,8 @@ const matrix = (rows: number[][]): Matrix => {
 
 describe('delimited text', () => {
   it('names lines ended by CR alone, which would read as one line', () => {
-    for (const text of ['a,b\r1,2\r3,4\r', '1,2\r3,4']) {
+    // Also where one LF ends the file, which read the whole as one line of 6 numbers.
+    for (const text of ['a,b\r1,2\r3,4\r', '1,2\r3,4', '1 2\r3 4\r5 6\n']) {
       expect(left(parseDelimited(text, 'cr.csv'))).toBe(
         'cr.csv: expected lines ended by LF or CR LF, found lines ended by CR alone (as ' +
           "classic Mac OS wrote them): convert them, e.g. with tr '\\r' '\\n'",
