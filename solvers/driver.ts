@@ -193,23 +193,22 @@ const drive = <O, S extends Factors>(
   // when it declares so.
   const checkFactors = (made: Factors, iteration: number): NmfError | undefined => {
     if (!allFinite(valuesOf(made.W)) || !allFinite(valuesOf(made.H))) {
-      const when = iteration === 0 ? 'from the start' : `after iteration ${iteration}`
-      for (const [what, factor] of [
-        ['W', made.W],
-        ['H', made.H],
-      ] as const) {
-        const finite = checkFinite(operation, `${what} ${when}`, factor)
-        if (E.isLeft(finite)) {
-          // The place is W's or H's, not an input's: it stays in the message, and the
-          // error's row and col are -1, as for any number the fit computed.
-          const message =
-            `${finite.left.message}; ` +
-            cause(`made it in its ${iteration === 0 ? 'start' : 'step'}`)
-          return blamed({ ...finite.left, row: -1, col: -1, message } as NmfError)
-        }
-      }
+      const error = firstRefused(operation, made, iteration, checkFinite, (by) =>
+        cause(`made it in its ${by}`),
+      )
+      if (error !== undefined) return blamed(error)
     }
-    return promisesNonnegative ? firstNegative(operation, solver.name, made, iteration) : undefined
+    return promisesNonnegative
+      ? firstRefused(
+          operation,
+          made,
+          iteration,
+          checkNonNegative,
+          (by) =>
+            `solver '${solver.name}' made it in its ${by}, though its capabilities declare ` +
+            'nonnegative: true',
+        )
+      : undefined
   }
 
   const finish = (nIter: number): Result<Factorization> => {
@@ -343,28 +342,29 @@ const drive = <O, S extends Factors>(
 }
 
 /**
- * The error that names the first entry below 0 (-0 is not) of W, else of H, in the state a
- * plugin that declares `capabilities.nonnegative` made at `iteration` (0: its start), as
- * the driver refuses a factor that is not finite: row and col -1, the place in the message.
- * The factors are finite (checked first): the error is a `NegativeInput`, about the sign
- * the capabilities promise.
+ * The first refusal of `check` on W, else on H, of the state made at `iteration` (0: the
+ * start), each named as `W from the start` or `H after iteration 3`, its message followed by
+ * `explain('start' | 'step')`: not finite, for every solver, and below 0 (-0 is not), for a
+ * plugin that declares `capabilities.nonnegative` (a `NegativeInput`, about the sign its
+ * capabilities promise, checked once the factors are finite). The place is W's or H's, not
+ * an input's: it stays in the message, and the error's row and col are -1, as for any number
+ * the fit computed.
  */
-const firstNegative = (
+const firstRefused = (
   operation: string,
-  solverName: string,
   state: Factors,
   iteration: number,
+  check: (operation: string, what: string, factor: Matrix) => Result<Matrix>,
+  explain: (by: 'start' | 'step') => string,
 ): NmfError | undefined => {
   const when = iteration === 0 ? 'from the start' : `after iteration ${iteration}`
   for (const [what, factor] of [
     ['W', state.W],
     ['H', state.H],
   ] as const) {
-    const checked = checkNonNegative(operation, `${what} ${when}`, factor)
+    const checked = check(operation, `${what} ${when}`, factor)
     if (E.isLeft(checked)) {
-      const message =
-        `${checked.left.message}; solver '${solverName}' made it in its ` +
-        `${iteration === 0 ? 'start' : 'step'}, though its capabilities declare nonnegative: true`
+      const message = `${checked.left.message}; ${explain(iteration === 0 ? 'start' : 'step')}`
       return { ...checked.left, row: -1, col: -1, message } as NmfError
     }
   }
