@@ -6,8 +6,9 @@
  * and no half-written new one; so does SIGINT or SIGTERM while they are written,
  * which removes the temporary files before the process ends by the signal (only
  * SIGKILL, which nothing can catch, leaves a hidden `.nmfkit-*.tmp` file); a
- * rename refused after others succeeded leaves those done. A replaced file keeps its permission bits, but
- * not its owner or its hard links: the rename puts a new file in its place.
+ * rename refused after others succeeded leaves those done. A replaced file keeps
+ * its permission bits, but not its owner or its hard links: the rename puts a new
+ * file in its place.
  *
  * Only regular files are replaced that way. A target that is something else
  * (`/dev/null`, a named pipe, a terminal) is written in place, since renaming
@@ -102,9 +103,10 @@ const destination = (plan: Exclude<WritePlan, { readonly mode: 'stdout' | 'stder
 
 /**
  * An error when two outputs name the same file (through links or not; /dev/null, which
- * keeps nothing, excepted), or more than one goes to standard output (`-`, /dev/stdout) or to standard error: one would overwrite or
- * interleave with the other. `outputs` are [flag, output] pairs, as `checkOutputPath`
- * checked them, the output undefined for one not asked for.
+ * keeps nothing, excepted), or more than one goes to standard output (`-`, /dev/stdout)
+ * or to standard error: one would overwrite or interleave with the other. `outputs` are
+ * [flag, output] pairs, as `checkOutputPath` checked them, the output undefined for one
+ * not asked for.
  */
 export const distinctOutputs = (
   outputs: readonly (readonly [string, CheckedOutput | undefined])[],
