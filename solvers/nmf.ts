@@ -167,17 +167,25 @@ const notUnderflowed = (
   const converged =
     `the fit converged after ${showIterations(fit.nIter)} to a W·H that is zero in every ` +
     `entry, though X is not (its largest entry is ${showNumber(largest)})`
-  return E.left(unsupported(operation, `${converged}${zeroCause(problem, initial, fit)}`))
+  return E.left(unsupported(operation, `${converged}${zeroCause(problem, initial, fit, largest)}`))
 }
 
-/** Why a fit converged to a zero W·H (see `notUnderflowed`), and what to do about it. */
-const zeroCause = (problem: Problem, initial: Factors, fit: Factorization): string => {
+/**
+ * Why a fit converged to a zero W·H (see `notUnderflowed`), and what to do about it;
+ * `largest` is X's largest entry.
+ */
+const zeroCause = (
+  problem: Problem,
+  initial: Factors,
+  fit: Factorization,
+  largest: number,
+): string => {
   if (fit.options.init !== 'custom' || !productIsZero(initial.W, initial.H)) {
     // A built-in start is made at X's scale. With entries of X of 1 and more its products
     // cannot underflow; they overflowed (the updates divide by them, and x/∞ is 0: `mu`
     // from about 1e105 on an X of one large entry among ones, whose nndsvda start fills
     // its zeros with mean(X)). Below 1, they underflowed with the fit's.
-    if (fit.options.init !== 'custom' && problem.X.max() >= 1) {
+    if (fit.options.init !== 'custom' && largest >= 1) {
       return (
         ": the factors went to zero where the products of the fit overflowed at X's scale " +
         '(the updates divide by them, and x/∞ is 0); scale X down (W and H scale by the ' +
