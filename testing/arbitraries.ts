@@ -48,13 +48,22 @@ export const unwrap = <A>(result: Result<A>): A => {
   return result.right
 }
 
+/** The most rows, and the most columns, of a matrix whose constraints say none. */
+export const DEFAULT_MAX_SIDE = 8
+
 /** A shape within the constraints. */
 export const shapes = (
   constraints: MatrixConstraints = {},
 ): fc.Arbitrary<{ readonly rows: number; readonly cols: number }> =>
   fc.record({
-    rows: fc.integer({ min: constraints.minRows ?? 1, max: constraints.maxRows ?? 8 }),
-    cols: fc.integer({ min: constraints.minCols ?? 1, max: constraints.maxCols ?? 8 }),
+    rows: fc.integer({
+      min: constraints.minRows ?? 1,
+      max: constraints.maxRows ?? DEFAULT_MAX_SIDE,
+    }),
+    cols: fc.integer({
+      min: constraints.minCols ?? 1,
+      max: constraints.maxCols ?? DEFAULT_MAX_SIDE,
+    }),
   })
 
 /** A power of ten, 10^e with e in [minExponent, maxExponent]. */

@@ -9,6 +9,7 @@
  * message of fast-check or vitest from deep inside a law, or a typo that leaves a law in.
  */
 import { LOSS_NAMES } from 'nmfkit'
+import { DEFAULT_MAX_SIDE } from './arbitraries.ts'
 import { lawNames } from './settings.ts'
 import type { InitChoice } from './options.ts'
 
@@ -188,8 +189,8 @@ const matrix = (exponents: readonly [number, number]): Rule =>
         positive: boolean,
       },
       (value, path) => {
-        ordered(value, path, ['minRows', 'maxRows'], [1, 8])
-        ordered(value, path, ['minCols', 'maxCols'], [1, 8])
+        ordered(value, path, ['minRows', 'maxRows'], [1, DEFAULT_MAX_SIDE])
+        ordered(value, path, ['minCols', 'maxCols'], [1, DEFAULT_MAX_SIDE])
         ordered(value, path, ['minExponent', 'maxExponent'], exponents)
       },
     ),

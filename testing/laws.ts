@@ -109,7 +109,7 @@ import {
   type CsrMatrix,
   type Factorization,
 } from 'nmfkit'
-import { csrOf, unwrap, type MatrixConstraints } from './arbitraries.ts'
+import { csrOf, DEFAULT_MAX_SIDE, unwrap, type MatrixConstraints } from './arbitraries.ts'
 import { checkArguments } from './arguments.ts'
 import { budget, DEFAULT_RUNS } from './budget.ts'
 import {
@@ -389,7 +389,7 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
       // of at least 2×2 (k ≤ min(samples, features)), from a custom init, which the seed
       // does not draw. Settings that allow no such case (one component at most, one row or
       // one column) leave the law nothing to check.
-      const most = (bound: number | undefined) => bound ?? 8
+      const most = (bound: number | undefined) => bound ?? DEFAULT_MAX_SIDE
       if (
         (options.maxComponents ?? 4) < 2 ||
         most(positive.maxRows) < 2 ||
