@@ -194,8 +194,8 @@ const PHRASINGS: readonly Phrasing[] = [
   // A number in exponent form (core/errors.ts `showNumber`: `largest 1e+300`), as the
   // command writes one: 1e300.
   {
-    library: /(?<![\w.])(\d+(?:\.\d+)?)e\+(\d+)\b/,
-    command: (_, mantissa = '', exponent = '') => `${mantissa}e${exponent}`,
+    library: /(?<![\w.])(\d+(?:\.\d+)?e\+\d+)\b/,
+    command: (_, number = '') => plainExponent(number),
   },
 ]
 
