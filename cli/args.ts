@@ -317,10 +317,10 @@ export const fromLibraryError = (
     return usageError(`option ${flag}: ${detail.replace(/^option '[^']*': /, '')}`)
   }
   if (error._tag === 'Aborted' || input === undefined) return usageError(detail)
-  // What the library does not support, for no option, is about X where the message names X
-  // (a fit that underflowed at X's scale, every entry at or below EPSILON): the input's
-  // fault, named by its file as its other refusals are.
-  if (error._tag === 'Unsupported' && !/\bX\b/.test(error.message)) return usageError(detail)
+  // What the library does not support, for no option, is about X where the error says so
+  // (`input`: a fit that underflowed at X's scale, every entry at or below EPSILON): the
+  // input's fault, named by its file as its other refusals are.
+  if (error._tag === 'Unsupported' && error.input !== 'X') return usageError(detail)
   return inputError(input.file, detail)
 }
 

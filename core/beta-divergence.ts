@@ -455,6 +455,7 @@ export const checkAboveEpsilon = <M extends AnyMatrix>(
         `${showNumber(largest)}): the loss, betaLoss ${showBeta(beta)}, counts such entries ` +
         `as zeros, so there is nothing to fit; scale X up (W and H scale by the square root ` +
         `of the factor)`,
+      { input: 'X' },
     ),
   )
 }

@@ -17,7 +17,9 @@ interface ErrorBase {
    * Which of the operation's matrices a refusal of a matrix is about, where it takes more
    * than one: `'X'`, `'W'`, `'H'`, or `'init.W'` and `'init.H'` for `nmf`'s custom start;
    * for `compare(a, b, { X })`, `'a.W'`, `'a.H'`, `'b.W'`, `'b.H'`, `'X'`, or `'a'` and
-   * `'b'` for an argument that is not a factorization at all.
+   * `'b'` for an argument that is not a factorization at all. On an `Unsupported`, `'X'`
+   * where X's format or scale rules the fit out (a CSR X for a dense-only solver, entries
+   * all at or below EPSILON, a fit or a start that under- or overflowed at X's scale).
    * Set on `NegativeInput`, `NonFiniteInput`, `ShapeMismatch` and `InvalidMatrix` by `nmf`,
    * `initialize`, `transform`, `inverseTransform`, `betaDivergence` and `compare` (and by
    * `checkComparable`, `checkSameShapes` and `checkData`, for comparator plugins); absent
@@ -204,7 +206,12 @@ export const invalidOption = (operation: string, option: string, message: string
 export const unsupported = (
   operation: string,
   message: string,
-  about: { readonly option?: string; readonly row?: number; readonly col?: number } = {},
+  about: {
+    readonly option?: string
+    readonly row?: number
+    readonly col?: number
+    readonly input?: string
+  } = {},
 ): NmfError => ({
   _tag: 'Unsupported',
   operation,

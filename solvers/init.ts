@@ -136,6 +136,7 @@ const nonZeroStart = (
         operation,
         `init '${name}' gave all-zero factors${cause === undefined ? '' : `: ${cause}`} ` +
           `for X whose largest entry is ${showNumber(X.max())}; ${allZeroAdvice(name, X)}`,
+        { input: 'X' },
       ),
     )
   }

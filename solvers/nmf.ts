@@ -167,7 +167,8 @@ const notUnderflowed = (
   const converged =
     `the fit converged after ${showIterations(fit.nIter)} to a W·H that is zero in every ` +
     `entry, though X is not (its largest entry is ${showNumber(largest)})`
-  return E.left(unsupported(operation, `${converged}${zeroCause(problem, initial, fit, largest)}`))
+  const cause = zeroCause(problem, initial, fit, largest)
+  return E.left(unsupported(operation, `${converged}${cause}`, { input: 'X' }))
 }
 
 /**

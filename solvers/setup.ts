@@ -30,6 +30,7 @@ export const checkSparse = (op: string, solver: AnySolver, X: AnyMatrix): Result
           op,
           `expected a dense X for solver '${solver.name}' (its capabilities.sparse is false), ` +
             `found a ${X.rows}×${X.cols} CsrMatrix; pass a dense Matrix, e.g. X.toDense()`,
+          { input: 'X' },
         ),
       )
     : E.right(X)

@@ -242,6 +242,7 @@ const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorizat
         `${showNumber(X.max())}, H's ${showNumber(fit.H.max())}): the fit's products ` +
         "(X·Hᵀ, H·Hᵀ) underflowed; scale H's entries toward 1 (W scales inversely) and X's " +
         'so that X·Hᵀ stays within the doubles (W scales with X)',
+      { input: 'X' },
     ),
   )
 }

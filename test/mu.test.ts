@@ -234,6 +234,8 @@ describe('an X of entries at or below EPSILON alone', () => {
       ]) {
         const error = failure(nmf(input, { components: 2, solver: 'mu', betaLoss }))
         expect(error._tag).toBe('Unsupported')
+        // About X, which the command names by its file.
+        expect(error.input).toBe('X')
         expect(error.message).toBe(message('nmf'))
         const H = unwrap(Matrix.fromArrays([[1, 1, 1, 1, 1]]))
         expect(failure(transform(input, H, { solver: 'mu', betaLoss })).message).toBe(

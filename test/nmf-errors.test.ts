@@ -1501,6 +1501,7 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
         ),
       )
       expect(error._tag).toBe('Unsupported')
+      expect(error.input).toBe('X')
       expect(error.message).toMatch(
         /\(its largest entry is 1e\+130\): the factors went to zero where the products of the fit overflowed at X's scale \(the updates divide by them, and x\/∞ is 0\); scale X down \(W and H scale by the square root of the factor\)$/,
       )
