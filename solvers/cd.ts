@@ -16,8 +16,9 @@
  * The convergence measure is the sum of |projected gradient| over both
  * half-sweeps; the fit stops when it falls to tol times its first value.
  */
+import { declareBatch } from './batch.ts'
 import { declareForgetful } from './driver.ts'
-import { coordinateSweep } from '../core/kernels.ts'
+import { coordinateSweep, type SweepSettings } from '../core/kernels.ts'
 import { defineSolver } from '../dsl/define.ts'
 import { where } from '../dsl/expr.ts'
 import {
@@ -29,9 +30,10 @@ import {
   withNativeSweep,
   type ColumnRule,
   type HalfRule,
+  type Stats,
 } from '../dsl/rules.ts'
-import type { Solver } from './contract.ts'
-import { alternatingSweeps } from './fused-sweeps.ts'
+import type { Factors, Problem, Solver } from './contract.ts'
+import { alternatingSweeps, sweepsBatch, type SweepPenalties } from './fused-sweeps.ts'
 import { factorPenalty } from './products.ts'
 
 /**
@@ -81,39 +83,51 @@ const iteration = alternate(
   ),
 )
 
+/** The module's sweeps of cd: projected coordinate minima, each factor with its penalties. */
+const sweepsOf = (problem: Problem): readonly [SweepSettings, SweepPenalties] => [
+  PROJECTED,
+  {
+    W: { l1: problem.penalties.l1W, l2: problem.penalties.l2W },
+    H: { l1: problem.penalties.l1H, l2: problem.penalties.l2H },
+  },
+]
+
+/** The measure and the objective of one iteration's stats. */
+const report = (stats: Stats, state: Factors, problem: Problem) => {
+  // The H half's objective holds H's penalties (folded into G and C); W's are added here
+  // (without penalties on W, the pass over W would add exactly 0).
+  const { l1W, l2W } = problem.penalties
+  const measure = stats.violationW + stats.violationH
+  return { measure, objective: stats.objectiveH + factorPenalty(l1W, l2W, state.W) }
+}
+
 /**
  * scikit-learn's coordinate descent. Same update order, same penalties, same
  * stopping rule, so the same factors and the same number of iterations.
  */
-export const cd: Solver<Record<string, never>> = declareForgetful(
-  defineSolver<Record<string, never>>({
-    name: 'cd',
-    optionProps: {},
-    defaults: {},
-    capabilities: {
-      losses: ['frobenius'],
-      sparse: true,
-      monotone: true,
-      nonnegative: true,
-      penalties: true,
-    },
-    measure: 'projected-gradient violation',
-    rule: iteration,
-    // The whole iteration runs in the module where the kernel path allows it.
-    native: (state, problem) =>
-      alternatingSweeps(state, problem, PROJECTED, {
-        W: { l1: problem.penalties.l1W, l2: problem.penalties.l2W },
-        H: { l1: problem.penalties.l1H, l2: problem.penalties.l2H },
-      }),
-    report: (stats, state, problem) => {
-      // The H half's objective holds H's penalties (folded into G and C); W's are added here
-      // (without penalties on W, the pass over W would add exactly 0).
-      const { l1W, l2W } = problem.penalties
-      const measure = stats.violationW + stats.violationH
-      return { measure, objective: stats.objectiveH + factorPenalty(l1W, l2W, state.W) }
-    },
-    // A first violation of zero means the initial factors are already stationary.
-    converged: (current, first, tol) =>
-      first.measure === 0 || current.measure / first.measure <= tol,
-  }),
+export const cd: Solver<Record<string, never>> = declareBatch(
+  declareForgetful(
+    defineSolver<Record<string, never>>({
+      name: 'cd',
+      optionProps: {},
+      defaults: {},
+      capabilities: {
+        losses: ['frobenius'],
+        sparse: true,
+        monotone: true,
+        nonnegative: true,
+        penalties: true,
+      },
+      measure: 'projected-gradient violation',
+      rule: iteration,
+      // The whole iteration runs in the module where the kernel path allows it.
+      native: (state, problem) => alternatingSweeps(state, problem, ...sweepsOf(problem)),
+      report,
+      // A first violation of zero means the initial factors are already stationary.
+      converged: (current, first, tol) =>
+        first.measure === 0 || current.measure / first.measure <= tol,
+    }),
+  ),
+  // Whole iterations in a row in the module, where nothing runs between them.
+  sweepsBatch(sweepsOf, report),
 )

@@ -21,6 +21,7 @@ import { allFinite, checkFinite, checkNonNegative } from '../core/validate.ts'
 import { describeThrown } from '../core/guarded.ts'
 import { divergenceError, showBeta } from '../core/beta-divergence.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
+import { batchOf } from './batch.ts'
 import { checkStart, checkStep } from './step-checks.ts'
 
 /** One iteration in the history of a fit. */
@@ -258,8 +259,37 @@ const drive = <O, S extends Factors>(
   const before = signalState(operation, settings.signal, 0)
   if (before !== false) return E.left(before === true ? abortedAfter(0) : before)
 
-  for (let iteration = 1; iteration <= settings.maxIter; iteration++) {
-    const result = solver.step(state, problem, options)
+  // Where nothing of the caller's runs between iterations, a built-in solver whose whole
+  // iteration runs in the module may run several at a time (solvers/batch.ts). `passes`
+  // records each iteration a batch hands it as the loop below records a step's, as long as
+  // the loop would go on after it; the iteration it refuses ends the batch and comes back
+  // as the batch's result, which the loop checks and records like a step's.
+  const batch =
+    settings.onIteration === undefined && settings.signal === undefined
+      ? batchOf(solver)
+      : undefined
+  let done = 0
+  const passes = (result: StepResult<S>): boolean => {
+    const measured = !Number.isNaN(result.measure)
+    const objective = result.objective === undefined || Number.isFinite(result.objective)
+    if (
+      !measured ||
+      !objective ||
+      solver.converged(result, first ?? result, settings.tol) !== false
+    )
+      return false
+    done += 1
+    history.push(entryOf(done, result))
+    first ??= result
+    return true
+  }
+  const startState = state
+
+  while (done < settings.maxIter) {
+    const result =
+      batch?.(state, problem, options, settings.maxIter - done, passes) ??
+      solver.step(state, problem, options)
+    const iteration = ++done
     const made = checkStep(operation, solver.name, problem, result, iteration)
     if (made !== undefined) return E.left(made)
     last = result
@@ -267,7 +297,7 @@ const drive = <O, S extends Factors>(
     state = result.state
     // The state before is read no more (the stopping rule of a forgetful solver reads the
     // first step's numbers, not its state). The start's arrays are the caller's.
-    if (recycling && iteration > 1) recycleReplaced(previous, state)
+    if (recycling && previous !== startState) recycleReplaced(previous, state)
 
     const stepped = checkFactors(state, iteration)
     if (stepped !== undefined) return E.left(stepped)
@@ -297,12 +327,7 @@ const drive = <O, S extends Factors>(
       )
     }
 
-    const entry: HistoryEntry = {
-      iteration,
-      measure: result.measure,
-      ...(result.objective === undefined ? {} : { objective: result.objective }),
-      ...(result.details === undefined ? {} : { details: result.details }),
-    }
+    const entry = entryOf(iteration, result)
     if (settings.onIteration === undefined) history.push(entry)
     else {
       // The callback gets the entry the history keeps: frozen, with a frozen copy of the
@@ -370,6 +395,14 @@ const firstRefused = (
   }
   return undefined
 }
+
+/** The history's entry of a step's result. */
+const entryOf = (iteration: number, result: StepResult<unknown>): HistoryEntry => ({
+  iteration,
+  measure: result.measure,
+  ...(result.objective === undefined ? {} : { objective: result.objective }),
+  ...(result.details === undefined ? {} : { details: result.details }),
+})
 
 /** Hands back the arrays of `previous` that `next` does not hold (core/small-arrays.ts). */
 const recycleReplaced = (previous: Factors, next: Factors): void => {

@@ -33,8 +33,9 @@ import {
   writeTo,
   type KernelModule,
 } from '../core/wasm.ts'
-import { componentOrder, type Outcome, type PenaltyWeights } from '../dsl/rules.ts'
-import type { Factors, Problem } from './contract.ts'
+import { componentOrder, type Outcome, type PenaltyWeights, type Stats } from '../dsl/rules.ts'
+import type { Batch } from './batch.ts'
+import type { Factors, Problem, StepResult } from './contract.ts'
 
 /** The penalties of each half: W's, then H's. */
 export interface SweepPenalties {
@@ -173,6 +174,34 @@ export const alternatingSweeps = (
   settings: SweepSettings,
   penalties: SweepPenalties,
 ): Outcome<Factors> | undefined => {
+  const run = sweepsInModule(state, problem, settings, penalties)
+  if (run === undefined) return undefined
+  const stats = run.iterate()
+  return { state: run.out(), stats }
+}
+
+/** Whole iterations in one layout of the module's memory, the factors kept there between them. */
+export interface InModule {
+  /** One iteration, the factors updated in the module: the stats its rule reports. */
+  readonly iterate: () => Stats
+  /** Whether the factors in the module are all finite. */
+  readonly finite: () => boolean
+  /** The factors as views of the module's memory, valid until the next call into it. */
+  readonly current: () => Factors
+  /** The factors copied out into arrays of their own, where the next iteration reads them. */
+  readonly out: () => Factors
+}
+
+/**
+ * alternatingSweeps' iteration, to be run any number of times in place (solvers/batch.ts):
+ * X and the factors are laid out once. Undefined where the module does not run it.
+ */
+export const sweepsInModule = (
+  state: Factors,
+  problem: Problem,
+  settings: SweepSettings,
+  penalties: SweepPenalties,
+): InModule | undefined => {
   const { X, components: k } = problem
   const n = X.rows
   const m = X.cols
@@ -196,43 +225,82 @@ export const alternatingSweeps = (
     return sweepInModule(wasm, a, rows, k, g, c, from, scratch, settings)
   }
 
-  // W with H: C = X·Hᵀ, G = H·Hᵀ (as gramColumns of Hᵀ).
-  times(ht, crossW)
-  moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
-  wasm.penalize(gramH, crossW, n, k, penalties.W.l1, penalties.W.l2)
-  const onW = sweep(w, n, gramH, crossW, 0)
+  const iterate = (): Stats => {
+    // W with H: C = X·Hᵀ, G = H·Hᵀ (as gramColumns of Hᵀ).
+    times(ht, crossW)
+    moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
+    wasm.penalize(gramH, crossW, n, k, penalties.W.l1, penalties.W.l2)
+    const onW = sweep(w, n, gramH, crossW, 0)
 
-  // Hᵀ with the new W: C = Xᵀ·W, G = WᵀW.
-  transposeTimes(w, crossH)
-  moduleProduct(wasm, w, k, n, 1, k, w, k, gramW)
-  wasm.penalize(gramW, crossH, m, k, penalties.H.l1, penalties.H.l2)
-  const onH = sweep(ht, m, gramW, crossH, k)
+    // Hᵀ with the new W: C = Xᵀ·W, G = WᵀW.
+    transposeTimes(w, crossH)
+    moduleProduct(wasm, w, k, n, 1, k, w, k, gramW)
+    wasm.penalize(gramW, crossH, m, k, penalties.H.l1, penalties.H.l2)
+    const onH = sweep(ht, m, gramW, crossH, k)
 
-  // The objective with H's penalties, as withObjective forms it:
-  // ½(‖X‖² − 2·Σ C∘Hᵀ + Σ G∘(H·Hᵀ)).
-  moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramNext)
-  const cross = wasm.dot(crossH, ht, m * k)
-  const quadratic = wasm.dot(gramW, gramNext, k * k)
-  const objective = Math.max(0, 0.5 * (problem.squaredNormX - 2 * cross + quadratic))
-
-  const nextW = factorOut(wasm, w, n * k)
-  const nextH = transposedOut(wasm, ht, m, k, h)
-  // Where the next iteration reads them.
-  keepCopies(wasm, [nextW, nextH], [w, h])
-  return {
-    state: {
-      W: Matrix.unsafeWrap<string, 'components'>(n, k, nextW),
-      H: Matrix.unsafeWrap<'components', string>(k, m, nextH),
-    },
-    stats: {
+    // The objective with H's penalties, as withObjective forms it:
+    // ½(‖X‖² − 2·Σ C∘Hᵀ + Σ G∘(H·Hᵀ)).
+    moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramNext)
+    const cross = wasm.dot(crossH, ht, m * k)
+    const quadratic = wasm.dot(gramW, gramNext, k * k)
+    const objective = Math.max(0, 0.5 * (problem.squaredNormX - 2 * cross + quadratic))
+    return {
       violationW: onW.violation,
       squaredChangeW: onW.squaredChange,
       violationH: onH.violation,
       squaredChangeH: onH.squaredChange,
       objectiveH: objective,
+    }
+  }
+
+  return {
+    iterate,
+    finite: () => wasm.allFinite(w, n * k) === 1 && wasm.allFinite(ht, m * k) === 1,
+    current: () => {
+      wasm.transpose(ht, m, k, h)
+      return {
+        W: Matrix.unsafeWrap<string, 'components'>(n, k, viewOf(wasm, w, n * k)),
+        H: Matrix.unsafeWrap<'components', string>(k, m, viewOf(wasm, h, k * m)),
+      }
+    },
+    out: () => {
+      const nextW = factorOut(wasm, w, n * k)
+      const nextH = transposedOut(wasm, ht, m, k, h)
+      // Where the next iteration reads them.
+      keepCopies(wasm, [nextW, nextH], [w, h])
+      return {
+        W: Matrix.unsafeWrap<string, 'components'>(n, k, nextW),
+        H: Matrix.unsafeWrap<'components', string>(k, m, nextH),
+      }
     },
   }
 }
+
+/**
+ * A batch (solvers/batch.ts) of a solver whose native iteration is alternatingSweeps, its
+ * settings and penalties from `sweepsOf`, its numbers from `report` (the solver's own).
+ */
+export const sweepsBatch =
+  <O>(
+    sweepsOf: (problem: Problem, options: O) => readonly [SweepSettings, SweepPenalties],
+    report: (stats: Stats, state: Factors, problem: Problem, options: O) => Numbers,
+  ): Batch<O, Factors> =>
+  (state, problem, options, limit, proceed) => {
+    const run = sweepsInModule(state, problem, ...sweepsOf(problem, options))
+    if (run === undefined) return undefined
+    for (let ran = 1; ; ran++) {
+      const stats = run.iterate()
+      const finite = run.finite()
+      const current = run.current()
+      const numbers = report(stats, current, problem, options)
+      if (ran === limit || !finite || !proceed({ state: current, ...numbers })) {
+        return { state: run.out(), ...numbers }
+      }
+    }
+  }
+
+/** What a step reports besides its state. */
+type Numbers = Omit<StepResult<Factors>, 'state'>
 
 /** The order of one sweep into `out` (k), drawing from the Rng as componentOrder does. */
 const writeOrder = (problem: Problem, out: Int32Array): void => {

@@ -30,6 +30,7 @@
  * nndsvda start, which does not scale with X, the counts differ: 1,924 at 1e-6, 6,775 at 1,
  * 11,494 at 1e4.
  */
+import { declareBatch } from './batch.ts'
 import { declareForgetful } from './driver.ts'
 import * as t from 'io-ts'
 import { coordinateSweep, type SweepSettings } from '../core/kernels.ts'
@@ -43,10 +44,11 @@ import {
   withNativeSweep,
   withObjective,
   type ColumnRule,
+  type Stats,
 } from '../dsl/rules.ts'
 import { coordinateMinimum } from './cd.ts'
 import type { Solver } from './contract.ts'
-import { alternatingSweeps } from './fused-sweeps.ts'
+import { alternatingSweeps, sweepsBatch, type SweepPenalties } from './fused-sweeps.ts'
 
 /** The options of the moving-average solver. */
 export interface MovingAverageOptions {
@@ -97,28 +99,40 @@ export const movingAverageColumn: ColumnRule<MovingAverageOptions> = withNativeS
 
 const sweep = sweepColumns(movingAverageColumn)
 
+/** The module's sweeps of the solver: its settings, no penalties. */
+const sweepsOf = (options: MovingAverageOptions): readonly [SweepSettings, SweepPenalties] => [
+  settingsOf(options),
+  NO_PENALTIES,
+]
+
+/** The measure, the objective and the changes of one iteration's stats. */
+const report = (stats: Stats) => {
+  const deltaW = Math.sqrt(stats.squaredChangeW)
+  const deltaH = Math.sqrt(stats.squaredChangeH)
+  return {
+    measure: Math.max(deltaW, deltaH),
+    objective: stats.objectiveH,
+    details: { deltaW, deltaH },
+  }
+}
+
 /** The notebook's damped coordinate descent, γ = 0.1 and clipping at 0 by default. */
-export const movingAverage: Solver<MovingAverageOptions> = declareForgetful(
-  defineSolver<MovingAverageOptions>({
-    name: 'moving-average',
-    optionProps: { gamma: Gamma, nonnegative: t.boolean },
-    defaults: { gamma: 0.1, nonnegative: true },
-    capabilities: { losses: ['frobenius'], sparse: true, monotone: false, nonnegative: true },
-    measure: 'largest Frobenius norm of an iteration’s change of W or H',
-    rule: alternate(sweep, withObjective(sweep)),
-    // The whole iteration runs in the module where the kernel path allows it.
-    native: (state, problem, options) =>
-      alternatingSweeps(state, problem, settingsOf(options), NO_PENALTIES),
-    report: (stats) => {
-      const deltaW = Math.sqrt(stats.squaredChangeW)
-      const deltaH = Math.sqrt(stats.squaredChangeH)
-      return {
-        measure: Math.max(deltaW, deltaH),
-        objective: stats.objectiveH,
-        details: { deltaW, deltaH },
-      }
-    },
-    // The notebook loops while either change exceeds tol.
-    converged: (current, _first, tol) => current.measure <= tol,
-  }),
+export const movingAverage: Solver<MovingAverageOptions> = declareBatch(
+  declareForgetful(
+    defineSolver<MovingAverageOptions>({
+      name: 'moving-average',
+      optionProps: { gamma: Gamma, nonnegative: t.boolean },
+      defaults: { gamma: 0.1, nonnegative: true },
+      capabilities: { losses: ['frobenius'], sparse: true, monotone: false, nonnegative: true },
+      measure: 'largest Frobenius norm of an iteration’s change of W or H',
+      rule: alternate(sweep, withObjective(sweep)),
+      // The whole iteration runs in the module where the kernel path allows it.
+      native: (state, problem, options) => alternatingSweeps(state, problem, ...sweepsOf(options)),
+      report,
+      // The notebook loops while either change exceeds tol.
+      converged: (current, _first, tol) => current.measure <= tol,
+    }),
+  ),
+  // Whole iterations in a row in the module, where nothing runs between them.
+  sweepsBatch((_problem, options) => sweepsOf(options), report),
 )

@@ -30,7 +30,6 @@ import {
   keptFactors,
   layoutWithX,
   swappingSlots,
-  transposedOut,
   type XInModule,
 } from './fused-sweeps.ts'
 import { gammaOf, type RowPass, type Rows } from './mu-rows.ts'
@@ -117,7 +116,15 @@ export const klDense = (
   W: Float64Array,
   H: Float64Array,
   updateH: boolean,
-): { W: Float64Array; H: Float64Array | undefined } | undefined => {
+): NewFactors | undefined => once(klInModule(problem, W, H, updateH))
+
+/** klDense's update, to be run any number of times in place. */
+export const klInModule = (
+  problem: Problem,
+  W: Float64Array,
+  H: Float64Array,
+  updateH: boolean,
+): UpdateInModule | undefined => {
   const { X, components: k, penalties } = problem
   if (X.format !== 'dense') return undefined
   const n = X.rows
@@ -134,54 +141,66 @@ export const klDense = (
   if (at === undefined) return undefined
   const [x, , , h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
   const [sumsW, denominatorHt, nextHt] = at.slice(10)
-  const [w, nextW] = swappingSlots(kept[0], at[1], at[2])
+  let [w, nextW] = swappingSlots(kept[0], at[1], at[2])
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
-  wasm.columnSums(ht, m, k, rowSumsH)
-  viewOf(wasm, numeratorHt, m * k).fill(0)
-  viewOf(wasm, otherHt, m * k).fill(0)
-
   const { l1W, l2W, l1H, l2H } = penalties
-  // On two threads the worker takes the second half of the rows, with its own numerator.
-  const { parallel } = rowsInTwoParts(
-    wasm,
-    4 * n * m * k,
-    'muKlDense',
-    n,
-    Math.ceil(n / 2),
-    (first, count, worker) => [
-      x + first * m * F64,
-      count,
-      m,
-      k,
-      w + first * k * F64,
-      h,
-      ht,
-      rowSumsH,
-      nextW + first * k * F64,
-      updateH ? (worker ? otherHt : numeratorHt) : 0,
-      worker ? otherWork : work,
-      block,
-      EPSILON,
-      l1W,
-      l2W,
-    ],
-  )
-  const Wout = factorOut(wasm, nextW, n * k)
-  if (!updateH) {
-    keepCopies(wasm, [Wout], [nextW])
-    return { W: Wout, H: undefined }
-  }
+  let first = true
 
-  if (parallel) wasm.addInto(numeratorHt, otherHt, m * k)
-  // Hᵀ ← Hᵀ ∘ numerator / (column sums of the new W + l1 + l2·Hᵀ), entries below ε
-  // set to 0.
-  wasm.columnSums(nextW, n, k, sumsW)
-  const [sums, denominator] = [viewOf(wasm, sumsW, k), viewOf(wasm, denominatorHt, m * k)]
-  for (let j = 0; j < m; j++) denominator.set(sums, j * k)
-  wasm.multiplyEntries(ht, numeratorHt, denominatorHt, m * k, nextHt, EPSILON, l1H, l2H, 1, EPSILON)
-  const Hout = transposedOut(wasm, nextHt, m, k, h)
-  keepCopies(wasm, [Wout, Hout], [nextW, h])
-  return { W: Wout, H: Hout }
+  const iterate = (): void => {
+    // Hᵀ of the H the last iteration made (the first has it from factorsIn).
+    if (!first && updateH) wasm.transpose(h, k, m, ht)
+    first = false
+    wasm.columnSums(ht, m, k, rowSumsH)
+    viewOf(wasm, numeratorHt, m * k).fill(0)
+    viewOf(wasm, otherHt, m * k).fill(0)
+    // On two threads the worker takes the second half of the rows, with its own numerator.
+    const { parallel } = rowsInTwoParts(
+      wasm,
+      4 * n * m * k,
+      'muKlDense',
+      n,
+      Math.ceil(n / 2),
+      (start, count, worker) => [
+        x + start * m * F64,
+        count,
+        m,
+        k,
+        w + start * k * F64,
+        h,
+        ht,
+        rowSumsH,
+        nextW + start * k * F64,
+        updateH ? (worker ? otherHt : numeratorHt) : 0,
+        worker ? otherWork : work,
+        block,
+        EPSILON,
+        l1W,
+        l2W,
+      ],
+    )
+    ;[w, nextW] = [nextW, w]
+    if (!updateH) return
+    if (parallel) wasm.addInto(numeratorHt, otherHt, m * k)
+    // Hᵀ ← Hᵀ ∘ numerator / (column sums of the new W + l1 + l2·Hᵀ), entries below ε
+    // set to 0.
+    wasm.columnSums(w, n, k, sumsW)
+    const [sums, denominator] = [viewOf(wasm, sumsW, k), viewOf(wasm, denominatorHt, m * k)]
+    for (let j = 0; j < m; j++) denominator.set(sums, j * k)
+    wasm.multiplyEntries(
+      ht,
+      numeratorHt,
+      denominatorHt,
+      m * k,
+      nextHt,
+      EPSILON,
+      l1H,
+      l2H,
+      1,
+      EPSILON,
+    )
+    wasm.transpose(nextHt, m, k, h)
+  }
+  return inModule(wasm, iterate, () => w, h, [n, m, k], updateH)
 }
 
 /**
@@ -198,7 +217,15 @@ export const frobeniusInModule = (
   W: Float64Array,
   H: Float64Array,
   updateH: boolean,
-): { W: Float64Array; H: Float64Array | undefined } | undefined => {
+): NewFactors | undefined => once(frobeniusUpdates(problem, W, H, updateH))
+
+/** frobeniusInModule's update, to be run any number of times in place. */
+export const frobeniusUpdates = (
+  problem: Problem,
+  W: Float64Array,
+  H: Float64Array,
+  updateH: boolean,
+): UpdateInModule | undefined => {
   const { X, components: k, penalties } = problem
   const n = X.rows
   const m = X.cols
@@ -218,32 +245,88 @@ export const frobeniusInModule = (
   if (laid === undefined) return undefined
   const { at } = laid
   const [h, ht, gramH, denominatorW, gramW] = [at[1], at[2], at[3], at[5], at[6]]
-  // The new W is made in its numerator's slot.
-  const [w, numeratorW] = swappingSlots(kept[0], at[0], at[4])
-  const [numeratorHt, denominatorHt] = [w, denominatorW]
+  // The new W is made in its numerator's slot; the slots swap roles each iteration.
+  let [w, numeratorW] = swappingSlots(kept[0], at[0], at[4])
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   const { l1W, l2W, l1H, l2H } = penalties
+  let first = true
 
-  // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ. Each update
-  // is written into its numerator's slot (on a CSR X over the numerator, entry by entry,
-  // each read before it is written): one n×k array less in the module's memory.
-  moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
-  const nextW = numeratorW
-  updateInModule(wasm, laid, k, w, n, m, false, ht, gramH, nextW, denominatorW, l1W, l2W)
-  const Wout = factorOut(wasm, nextW, n * k)
-  if (!updateH) {
-    keepCopies(wasm, [Wout], [nextW])
-    return { W: Wout, H: undefined }
+  const iterate = (): void => {
+    // Hᵀ of the H the last iteration made (the first has it from factorsIn).
+    if (!first && updateH) wasm.transpose(h, k, m, ht)
+    first = false
+    // W ← W ∘ (X·Hᵀ) / (W·(H·Hᵀ) + l1 + l2·W), H·Hᵀ as gramColumns of Hᵀ. Each update
+    // is written into its numerator's slot (on a CSR X over the numerator, entry by entry,
+    // each read before it is written): one n×k array less in the module's memory.
+    moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
+    const nextW = numeratorW
+    updateInModule(wasm, laid, k, w, n, m, false, ht, gramH, nextW, denominatorW, l1W, l2W)
+    // Hᵀ ← Hᵀ ∘ (Xᵀ·W) / (Hᵀ·(WᵀW) + l1 + l2·Hᵀ) with the new W, made in the old W's slot.
+    const [numeratorHt, denominatorHt] = [w, denominatorW]
+    ;[w, numeratorW] = [nextW, w]
+    if (!updateH) return
+    moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
+    const nextHt = numeratorHt
+    updateInModule(wasm, laid, k, ht, m, n, true, nextW, gramW, nextHt, denominatorHt, l1H, l2H)
+    wasm.transpose(nextHt, m, k, h)
   }
-
-  // Hᵀ ← Hᵀ ∘ (Xᵀ·W) / (Hᵀ·(WᵀW) + l1 + l2·Hᵀ) with the new W.
-  moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
-  const nextHt = numeratorHt
-  updateInModule(wasm, laid, k, ht, m, n, true, nextW, gramW, nextHt, denominatorHt, l1H, l2H)
-  const Hout = transposedOut(wasm, nextHt, m, k, h)
-  keepCopies(wasm, [Wout, Hout], [nextW, h])
-  return { W: Wout, H: Hout }
+  return inModule(wasm, iterate, () => w, h, [n, m, k], updateH)
 }
+
+/** New factors: W, and H where the update makes one. */
+export interface NewFactors {
+  readonly W: Float64Array
+  readonly H: Float64Array | undefined
+}
+
+/**
+ * One of mu's whole updates in one layout of the module's memory, to be run any number of
+ * times in place (solvers/batch.ts).
+ */
+export interface UpdateInModule {
+  /** One iteration: the new W, then (where the update makes one) the new H, in the module. */
+  readonly iterate: () => void
+  /** Whether the factors in the module are all finite. */
+  readonly finite: () => boolean
+  /** The factors as views of the module's memory, valid until the next call into it. */
+  readonly current: () => NewFactors
+  /** The factors copied out into arrays of their own, where the next iteration reads them. */
+  readonly out: () => NewFactors
+}
+
+/** One iteration of `update`, copied out; undefined where it does not run. */
+const once = (update: UpdateInModule | undefined): NewFactors | undefined => {
+  if (update === undefined) return undefined
+  update.iterate()
+  return update.out()
+}
+
+/** An update whose W is at `w()` (n×k) and H, where it makes one, at `h` (k×m). */
+const inModule = (
+  wasm: KernelModule,
+  iterate: () => void,
+  w: () => number,
+  h: number,
+  [n, m, k]: readonly [number, number, number],
+  updateH: boolean,
+): UpdateInModule => ({
+  iterate,
+  finite: () => wasm.allFinite(w(), n * k) === 1 && (!updateH || wasm.allFinite(h, k * m) === 1),
+  current: () => ({
+    W: viewOf(wasm, w(), n * k),
+    H: updateH ? viewOf(wasm, h, k * m) : undefined,
+  }),
+  out: () => {
+    const W = factorOut(wasm, w(), n * k)
+    if (!updateH) {
+      keepCopies(wasm, [W], [w()])
+      return { W, H: undefined }
+    }
+    const H = factorOut(wasm, h, k * m)
+    keepCopies(wasm, [W, H], [w(), h])
+    return { W, H }
+  },
+})
 
 /**
  * frobeniusInModule's update of one factor F (rows×k at `F`: W, or Hᵀ with `transposed`)

@@ -161,7 +161,9 @@ describe('factors an iteration leaves in the module', () => {
   // Each whole iteration leaves its new W and H in the module's memory, and the next one
   // reads them there instead of copying them in again, until anything else lays the memory
   // out. A fit whose callback runs another fit (which lays it out every iteration) must
-  // copy them in every time, and end at the same bits.
+  // copy them in every time, and end at the same bits. A fit without a callback runs its
+  // iterations in batches (solvers/batch.ts), which keep the factors in place without
+  // copying them out at all between iterations: the same bits again.
   const X = dense(40, 12, uniform(480, 21, 0.1))
   // One iteration: it keeps nothing it finds again itself.
   const inner = dense(9, 7, uniform(63, 4))
@@ -169,24 +171,28 @@ describe('factors an iteration leaves in the module', () => {
     const fit = nmf(inner, { components: 2, maxIter: 1, tol: 0, seed: 3 })
     if (E.isLeft(fit)) throw new Error(fit.left.message)
   }
-  const run = (options: NmfOptions, interrupt: boolean) =>
-    fitOn('wasm', X, { ...options, ...(interrupt ? { onIteration: innerFit } : {}) })
+  const callbacks = { batched: undefined, stepped: () => undefined, interrupted: innerFit }
+  const run = (options: NmfOptions, how: keyof typeof callbacks) =>
+    fitOn('wasm', X, { ...options, onIteration: callbacks[how] })
 
   it.each(solvers)('%s: the same bits with the copies kept or made again', (_name, options) => {
     const iterations = 12
     const all = { components: 4, maxIter: iterations, tol: 0, seed: 5, ...options } as NmfOptions
     const before = keptCopiesUsed()
-    const kept = run(all, false)
+    const kept = run(all, 'stepped')
     // W and H were found in place by every iteration but the first, and (for mu) but the one
     // after its error check at iteration 10, which lays the memory out.
     const afterChecks = all.solver === 'mu' ? 1 : 0
     expect(keptCopiesUsed() - before).toBe(2 * (iterations - 1 - afterChecks))
     const between = keptCopiesUsed()
-    const copied = run(all, true)
+    const copied = run(all, 'interrupted')
     expect(keptCopiesUsed()).toBe(between)
-    expect(valuesOf(kept.W)).toEqual(valuesOf(copied.W))
-    expect(valuesOf(kept.H)).toEqual(valuesOf(copied.H))
-    expect(kept.history).toEqual(copied.history)
+    const batched = run(all, 'batched')
+    for (const other of [copied, batched]) {
+      expect(valuesOf(kept.W)).toEqual(valuesOf(other.W))
+      expect(valuesOf(kept.H)).toEqual(valuesOf(other.H))
+      expect(kept.history).toEqual(other.history)
+    }
   })
 
   it('transform keeps W in place, and copies the H it was given in every time', () => {
@@ -194,13 +200,22 @@ describe('factors an iteration leaves in the module', () => {
     for (const betaLoss of ['frobenius', 'kullback-leibler'] as const) {
       const before = keptCopiesUsed()
       const options = { solver: 'mu', betaLoss, maxIter: 6, tol: 0 } as const
-      const moved = onPath('wasm', () => transform(X, fit.H, options))
-      if (E.isLeft(moved)) throw new Error(moved.left.message)
+      const stepwise = (how: keyof typeof callbacks) => {
+        const moved = onPath('wasm', () =>
+          transform(X, fit.H, { ...options, onIteration: callbacks[how] }),
+        )
+        if (E.isLeft(moved)) throw new Error(moved.left.message)
+        return moved.right
+      }
+      const kept = stepwise('stepped')
       // W after every iteration but the first; the caller's H never (the caller owns it).
       expect(keptCopiesUsed() - before).toBe(5)
-      const again = onPath('wasm', () => transform(X, fit.H, { ...options, onIteration: innerFit }))
-      if (E.isLeft(again)) throw new Error(again.left.message)
-      expect(valuesOf(moved.right.W)).toEqual(valuesOf(again.right.W))
+      for (const how of ['interrupted', 'batched'] as const) {
+        const other = stepwise(how)
+        expect(valuesOf(kept.W)).toEqual(valuesOf(other.W))
+        expect(kept.history).toEqual(other.history)
+        expect(other.H).toBe(fit.H)
+      }
     }
   })
 

@@ -1,0 +1,141 @@
+/**
+ * Batches of iterations (solvers/batch.ts): where nothing of the caller's runs between
+ * iterations, the built-in solvers whose whole iteration runs in the module run several
+ * without copying their factors out in between. A fit that runs batches must be the fit
+ * that steps, bit for bit: the factors, the history, the iteration it converged at, and
+ * the errors it stops with. An `onIteration` callback makes the driver step, so each fit
+ * here runs twice, with and without one.
+ */
+import { describe, expect, it } from 'vitest'
+import * as E from 'fp-ts/lib/Either.js'
+import { CsrMatrix, Matrix, cd, movingAverage, mu, nmf, transform, type NmfOptions } from 'nmfkit'
+import type { AnyMatrix } from '../core/csr.ts'
+import { valuesOf } from '../core/matrix.ts'
+import { batchOf } from '../solvers/batch.ts'
+import { onPath } from './fixture-helpers.ts'
+
+const uniform = (length: number, seed: number, scale = 1, zeros = 0): number[] => {
+  let state = seed
+  return Array.from({ length }, () => {
+    state = (state * 1103515245 + 12345) % 2147483648
+    const u = state / 2147483648
+    return u < zeros ? 0 : u * scale
+  })
+}
+
+const dense = (rows: number, cols: number, data: readonly number[]): Matrix => {
+  const matrix = Matrix.fromData(rows, cols, data)
+  if (E.isLeft(matrix)) throw new Error(matrix.left.message)
+  return matrix.right
+}
+
+/** The fit on the module's path, run in batches (no callback) and step by step. */
+const bothWays = (X: AnyMatrix, options: NmfOptions) =>
+  onPath('wasm', () => {
+    let called = 0
+    const batched = nmf(X, options)
+    const stepped = nmf(X, { ...options, onIteration: () => void called++ })
+    return { batched, stepped, called }
+  })
+
+const sameFits = (X: AnyMatrix, options: NmfOptions) => {
+  const { batched, stepped, called } = bothWays(X, options)
+  if (E.isLeft(batched) || E.isLeft(stepped)) throw new Error('expected two fits')
+  const [a, b] = [batched.right, stepped.right]
+  expect(called).toBe(b.nIter)
+  expect(valuesOf(a.W)).toEqual(valuesOf(b.W))
+  expect(valuesOf(a.H)).toEqual(valuesOf(b.H))
+  expect(a.history).toEqual(b.history)
+  expect([a.nIter, a.converged]).toEqual([b.nIter, b.converged])
+  expect(a.reconstructionError).toBe(b.reconstructionError)
+  return a
+}
+
+const solvers: readonly [string, Partial<NmfOptions>][] = [
+  ['cd', { solver: 'cd' }],
+  ['cd, penalized', { solver: 'cd', alphaW: 0.05, alphaH: 0.02, l1Ratio: 0.4 }],
+  ['cd, shuffled', { solver: 'cd', shuffle: true }],
+  ['moving-average', { solver: 'moving-average' }],
+  ['moving-average, unclipped', { solver: 'moving-average', gamma: 0.7, nonnegative: false }],
+  ['mu', { solver: 'mu' }],
+  ['mu, penalized', { solver: 'mu', alphaW: 0.05, alphaH: 0.05, l1Ratio: 0.5 }],
+  ['mu, KL', { solver: 'mu', betaLoss: 'kullback-leibler' }],
+  // No batch: the row pass runs step by step (KL on a CSR X, and every other β).
+  ['mu, β = 1.5', { solver: 'mu', betaLoss: 1.5 }],
+]
+
+describe('a fit in batches is the fit step by step', () => {
+  const X = dense(40, 12, uniform(480, 21, 1, 0.2))
+  const cases = solvers.flatMap(([name, options]) =>
+    [false, true].map((sparse) => [name, sparse, options] as const),
+  )
+
+  it.each(cases)('%s, CSR %s: to maxIter', (_name, sparse, solverOptions) => {
+    const options = { components: 4, maxIter: 37, tol: 0, seed: 5, ...solverOptions }
+    const fit = sameFits(sparse ? CsrMatrix.fromDense(X) : X, options as NmfOptions)
+    expect(fit.nIter).toBe(37)
+  })
+
+  it.each(cases)('%s, CSR %s: converging', (_name, sparse, solverOptions) => {
+    // mu stops at one of its checks; cd and moving-average at any iteration, in mid-batch.
+    const tol = solverOptions.solver === 'mu' ? 1e-3 : 1e-2
+    const options = { components: 3, maxIter: 400, tol, seed: 2, ...solverOptions }
+    const fit = sameFits(sparse ? CsrMatrix.fromDense(X) : X, options as NmfOptions)
+    expect(fit.converged).toBe(true)
+    expect(fit.nIter).toBeLessThan(400)
+    if (solverOptions.solver !== 'mu') expect(fit.nIter % 10).not.toBe(0)
+  })
+
+  it('transform: W alone, H the caller’s', () => {
+    const fit = sameFits(X, { components: 3, maxIter: 20, tol: 0, seed: 1 })
+    for (const betaLoss of ['frobenius', 'kullback-leibler'] as const) {
+      const options = { solver: 'mu', betaLoss, maxIter: 23, tol: 0 } as const
+      const [batched, stepped] = onPath('wasm', () => [
+        transform(X, fit.H, options),
+        transform(X, fit.H, { ...options, onIteration: () => undefined }),
+      ])
+      if (E.isLeft(batched) || E.isLeft(stepped)) throw new Error('expected two fits')
+      expect(valuesOf(batched.right.W)).toEqual(valuesOf(stepped.right.W))
+      expect(batched.right.history).toEqual(stepped.right.history)
+      expect(batched.right.H).toBe(fit.H)
+    }
+  })
+
+  it('stops where a factor stops being finite, in mid-batch, with the same error', () => {
+    // X near 1e150 from a start near 1e-150: W's update makes W near 1e300, and H's update
+    // after the second iteration's is not finite.
+    const large = dense(30, 12, uniform(360, 3, 1e150))
+    for (const [betaLoss, W0] of [
+      ['frobenius', 1e-150],
+      ['kullback-leibler', 1],
+    ] as const) {
+      const init = { W: dense(30, 3, uniform(90, 4, W0)), H: dense(3, 12, uniform(36, 5, 1e-150)) }
+      const options = { components: 3, solver: 'mu', betaLoss, maxIter: 40, tol: 0, init }
+      const { batched, stepped } = bothWays(large, options as NmfOptions)
+      if (E.isRight(batched)) throw new Error('expected the fit to fail')
+      expect(batched.left.message).toMatch(/^nmf: expected H after iteration 2 to be finite/)
+      expect(batched).toEqual(stepped)
+    }
+  })
+
+  it('runs only where the solver is a built-in one, unchanged', () => {
+    for (const solver of [cd, movingAverage, mu]) {
+      expect(batchOf(solver)).toBeTypeOf('function')
+      // A copy, or one with another stopping rule, steps.
+      expect(batchOf({ ...solver })).toBeUndefined()
+    }
+    // A copy of cd with a stopping rule that reads the first step's state: the factors it
+    // finds are those the first iteration made, which a batch would not have kept.
+    const firsts: number[][] = []
+    const reading = {
+      ...cd,
+      converged: (current: { measure: number }, first: { state: { W: Matrix } }) => {
+        firsts.push(Array.from(valuesOf(first.state.W)))
+        return current.measure < 0
+      },
+    }
+    const fit = onPath('wasm', () => nmf(X, { components: 2, solver: reading, maxIter: 6 }))
+    if (E.isLeft(fit)) throw new Error(fit.left.message)
+    expect(new Set(firsts.map((values) => values.join())).size).toBe(1)
+  })
+})
