@@ -218,12 +218,16 @@ export const sweepsInModule = (
   // The factors are updated in place, so they go into slots of their own (never onto X).
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
 
-  const sweep = (a: number, rows: number, g: number, c: number, first: number) => {
-    // The components' order, drawn as the rule draws it (W's sweep first).
-    const from = orders + first * 4
-    writeOrder(problem, int32ViewOf(wasm, from, k))
-    return sweepInModule(wasm, a, rows, k, g, c, from, scratch, settings)
+  // The components' order of each sweep, drawn as the rule draws it (W's sweep first).
+  const orderOf = [int32ViewOf(wasm, orders, k), int32ViewOf(wasm, orders + k * 4, k)]
+  const sweep = (a: number, rows: number, g: number, c: number, which: 0 | 1) => {
+    writeOrder(problem, orderOf[which])
+    return sweepInModule(wasm, a, rows, k, g, c, orders + which * k * 4, scratch, settings)
   }
+
+  // W and H in their slots, which the iterations keep (nothing grows the memory meanwhile):
+  // made at the first `current`.
+  let views: Factors | undefined
 
   const iterate = (): Stats => {
     // W with H: C = X·Hᵀ, G = H·Hᵀ (as gramColumns of Hᵀ).
@@ -236,7 +240,7 @@ export const sweepsInModule = (
     transposeTimes(w, crossH)
     moduleProduct(wasm, w, k, n, 1, k, w, k, gramW)
     wasm.penalize(gramW, crossH, m, k, penalties.H.l1, penalties.H.l2)
-    const onH = sweep(ht, m, gramW, crossH, k)
+    const onH = sweep(ht, m, gramW, crossH, 1)
 
     // The objective with H's penalties, as withObjective forms it:
     // ½(‖X‖² − 2·Σ C∘Hᵀ + Σ G∘(H·Hᵀ)).
@@ -258,10 +262,11 @@ export const sweepsInModule = (
     finite: () => wasm.allFinite(w, n * k) === 1 && wasm.allFinite(ht, m * k) === 1,
     current: () => {
       wasm.transpose(ht, m, k, h)
-      return {
+      views ??= {
         W: Matrix.unsafeWrap<string, 'components'>(n, k, viewOf(wasm, w, n * k)),
         H: Matrix.unsafeWrap<'components', string>(k, m, viewOf(wasm, h, k * m)),
       }
+      return views
     },
     out: () => {
       const nextW = factorOut(wasm, w, n * k)

@@ -13,7 +13,7 @@ import {
   moduleProduct,
   muRowsScratch,
 } from '../core/kernels.ts'
-import { valuesOf } from '../core/matrix.ts'
+import { Matrix, valuesOf } from '../core/matrix.ts'
 import {
   F64,
   fastModule,
@@ -289,7 +289,10 @@ export interface UpdateInModule {
   /** Whether the factors in the module are all finite. */
   readonly finite: () => boolean
   /** The factors as views of the module's memory, valid until the next call into it. */
-  readonly current: () => NewFactors
+  readonly current: () => {
+    readonly W: Matrix<string, 'components'>
+    readonly H: Matrix<'components', string> | undefined
+  }
   /** The factors copied out into arrays of their own, where the next iteration reads them. */
   readonly out: () => NewFactors
 }
@@ -309,24 +312,34 @@ const inModule = (
   h: number,
   [n, m, k]: readonly [number, number, number],
   updateH: boolean,
-): UpdateInModule => ({
-  iterate,
-  finite: () => wasm.allFinite(w(), n * k) === 1 && (!updateH || wasm.allFinite(h, k * m) === 1),
-  current: () => ({
-    W: viewOf(wasm, w(), n * k),
-    H: updateH ? viewOf(wasm, h, k * m) : undefined,
-  }),
-  out: () => {
-    const W = factorOut(wasm, w(), n * k)
-    if (!updateH) {
-      keepCopies(wasm, [W], [w()])
-      return { W, H: undefined }
-    }
-    const H = factorOut(wasm, h, k * m)
-    keepCopies(wasm, [W, H], [w(), h])
-    return { W, H }
-  },
-})
+): UpdateInModule => {
+  const views = new Map<number, Matrix<string, 'components'>>()
+  let H: Matrix<'components', string> | undefined
+  return {
+    iterate,
+    finite: () => wasm.allFinite(w(), n * k) === 1 && (!updateH || wasm.allFinite(h, k * m) === 1),
+    current: () => {
+      // A view of each slot, made once (nothing grows the memory between iterations).
+      let W = views.get(w())
+      if (W === undefined) {
+        W = Matrix.unsafeWrap<string, 'components'>(n, k, viewOf(wasm, w(), n * k))
+        views.set(w(), W)
+      }
+      if (updateH) H ??= Matrix.unsafeWrap<'components', string>(k, m, viewOf(wasm, h, k * m))
+      return { W, H }
+    },
+    out: () => {
+      const W = factorOut(wasm, w(), n * k)
+      if (!updateH) {
+        keepCopies(wasm, [W], [w()])
+        return { W, H: undefined }
+      }
+      const Hout = factorOut(wasm, h, k * m)
+      keepCopies(wasm, [W, Hout], [w(), h])
+      return { W, H: Hout }
+    },
+  }
+}
 
 /**
  * frobeniusInModule's update of one factor F (rows×k at `F`: W, or Hᵀ with `transposed`)

@@ -155,15 +155,31 @@ const objectiveOf = (problem: Problem, W: Matrix, H: Matrix, divergence: number)
   return divergence + factorPenalty(l1W, l2W, W) + factorPenalty(l1H, l2H, H)
 }
 
-const step = (state: MuState, problem: Problem, updateH: boolean): StepResult<MuState> =>
+const step = (state: MuState, problem: Problem, updateH: boolean): StepResult<MuState> => {
+  const { X, components: k } = problem
   // W with the current H, then H with the new W (transform keeps H fixed).
-  stepped(state, problem, update(problem, valuesOf(state.W), valuesOf(state.H), updateH))
+  const next = update(problem, valuesOf(state.W), valuesOf(state.H), updateH)
+  return stepped(state, problem, wrapped(X.rows, X.cols, k, next))
+}
+
+/** New factors as matrices. */
+const wrapped = (n: number, m: number, k: number, next: NewFactors) => ({
+  W: Matrix.unsafeWrap<string, 'components'>(n, k, next.W),
+  H: next.H && Matrix.unsafeWrap<'components', string>(k, m, next.H),
+})
 
 /** The result of the iteration after `state` that made `next`: at every 10th, the check. */
-const stepped = (state: MuState, problem: Problem, next: NewFactors): StepResult<MuState> => {
-  const { X, components: k } = problem
-  const W = Matrix.unsafeWrap<string, 'components'>(X.rows, k, next.W)
-  const H = next.H ? Matrix.unsafeWrap<'components', string>(k, X.cols, next.H) : state.H
+const stepped = (
+  state: MuState,
+  problem: Problem,
+  next: {
+    readonly W: Matrix<string, 'components'>
+    readonly H: Matrix<'components', string> | undefined
+  },
+): StepResult<MuState> => {
+  const { X } = problem
+  const W = next.W
+  const H = next.H ?? state.H
 
   const iteration = state.iteration + 1
   const { errorAtInit, previousError, decrease: before } = state
@@ -205,6 +221,8 @@ const batchOf =
           ? klInModule(problem, W, H, updateH)
           : undefined
     if (run === undefined) return undefined
+    const { X, components: k } = problem
+    const [n, m] = [X.rows, X.cols]
     let before = state
     for (let ran = 1; ; ran++) {
       run.iterate()
@@ -216,7 +234,7 @@ const batchOf =
           continue
         }
       }
-      return stepped(before, problem, run.out())
+      return stepped(before, problem, wrapped(n, m, k, run.out()))
     }
   }
 

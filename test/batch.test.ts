@@ -8,7 +8,17 @@
  */
 import { describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
-import { CsrMatrix, Matrix, cd, movingAverage, mu, nmf, transform, type NmfOptions } from 'nmfkit'
+import {
+  CsrMatrix,
+  Matrix,
+  cd,
+  movingAverage,
+  mu,
+  nmf,
+  transform,
+  type AnySolver,
+  type NmfOptions,
+} from 'nmfkit'
 import type { AnyMatrix } from '../core/csr.ts'
 import { valuesOf } from '../core/matrix.ts'
 import { batchOf } from '../solvers/batch.ts'
@@ -119,7 +129,7 @@ describe('a fit in batches is the fit step by step', () => {
   })
 
   it('runs only where the solver is a built-in one, unchanged', () => {
-    for (const solver of [cd, movingAverage, mu]) {
+    for (const solver of [cd, movingAverage, mu] as readonly AnySolver[]) {
       expect(batchOf(solver)).toBeTypeOf('function')
       // A copy, or one with another stopping rule, steps.
       expect(batchOf({ ...solver })).toBeUndefined()
