@@ -706,7 +706,9 @@ function ratios(x: usize, y: usize, count: i32, eps: f64): void {
   for (; q + 1 < count; q += 2) {
     const at: usize = (<usize>q) << 3
     const value = v128.load(x + at)
-    const quotient = f64x2.div(value, f64x2.max(v128.load(y + at), epsilons))
+    // pmax (y < ε ? ε : y) is max here, ε being positive (NaN stays NaN), in one
+    // instruction where max's handling of NaN and −0 takes several.
+    const quotient = f64x2.div(value, f64x2.pmax(v128.load(y + at), epsilons))
     v128.store(y + at, v128.bitselect(zeros, quotient, f64x2.eq(value, zeros)))
   }
   if (q < count) {
@@ -746,7 +748,9 @@ function violationOf(a: f64, g: f64): f64 {
  * Σ |a = 0 ? min(g, 0) : g| is taken with the old a. The dot products run two
  * components at a time on Gᵀ (written into Gt, k×k), so they sum in another order than
  * the DSL's. Returns the violations summed over the columns; stores Σ (new a − old a)²,
- * summed over the columns, at `change` (when not 0).
+ * summed over the columns, at `change` (when not 0). Each column's two sums run over the
+ * even and the odd rows apart, then are added: they agree with the DSL's sums in order
+ * to rounding (the entries' updates are the same bits).
  */
 export function coordinateSweep(
   A: usize,
@@ -777,9 +781,11 @@ export function coordinateSweep(
     const column: usize = (<usize>t) << 3
     const g0 = Gt + <usize>t * rowK
     const curvature = load<f64>(g0 + column)
-    // The column's sums, in locals (a global's every update would go through memory).
-    let violation = 0.0
-    let squares = 0.0
+    // The column's sums, in locals (a global's every update would go through memory): rows
+    // two at a time into the two lanes (even rows, odd rows), so that no addition waits
+    // on the one before it in the same row pair; the lanes are added at the column's end.
+    let violations = f64x2.splat(0)
+    let squareSums = f64x2.splat(0)
     // Two rows at a time: their dot products are independent chains that overlap; each
     // row's sums and updates are the same operations in the same order as one at a time.
     let i = 0
@@ -813,17 +819,21 @@ export function coordinateSweep(
       let next = a
       if (curvature != 0) next = f64x2.sub(a, f64x2.div(g, f64x2.splat(curvature)))
       if (damped) next = f64x2.add(a, f64x2.mul(f64x2.sub(next, a), f64x2.splat(gamma)))
-      if (project) next = f64x2.max(next, zeros)
+      // max(next, 0) as the scalar code takes it, in two instructions where f64x2.max's
+      // handling of NaN and −0 takes several: pmax (next < 0 ? 0 : next) keeps a NaN, and
+      // adding +0 makes a −0 +0.
+      if (project) next = f64x2.add(f64x2.pmax(next, zeros), zeros)
       v128.store_lane<f64>(at0, next, 0)
       v128.store_lane<f64>(at0 + rowK, next, 1)
-      const counted = f64x2.abs(v128.bitselect(f64x2.min(g, zeros), g, f64x2.eq(a, zeros)))
-      violation += f64x2.extract_lane(counted, 0)
-      violation += f64x2.extract_lane(counted, 1)
+      // |min(g, 0)|, with pmin (0 < g ? 0 : g), which keeps a NaN and differs from min
+      // only in the sign of a zero, which abs drops.
+      const counted = f64x2.abs(v128.bitselect(f64x2.pmin(g, zeros), g, f64x2.eq(a, zeros)))
+      violations = f64x2.add(violations, counted)
       const step = f64x2.sub(next, a)
-      const squared = f64x2.mul(step, step)
-      squares += f64x2.extract_lane(squared, 0)
-      squares += f64x2.extract_lane(squared, 1)
+      squareSums = f64x2.add(squareSums, f64x2.mul(step, step))
     }
+    let violation = f64x2.extract_lane(violations, 0) + f64x2.extract_lane(violations, 1)
+    let squares = f64x2.extract_lane(squareSums, 0) + f64x2.extract_lane(squareSums, 1)
     if (i < n) {
       const row = A + <usize>i * rowK
       let sums = f64x2.splat(0)
