@@ -630,6 +630,33 @@ describe("the module's products over long inner dimensions", () => {
   })
 })
 
+describe("the module's products over short inner dimensions", () => {
+  // Up to 20 terms an entry and at least 8 columns (W·H, W·(H·Hᵀ) for k ≥ 8), the module
+  // runs a row of the result at a time, 8, 4, 2 and 1 columns side by side: every entry
+  // must still be the reference's sum in order, bit for bit, on either side of the bounds.
+  it.each([
+    [100, 4, 20],
+    [7, 1, 8],
+    [3, 20, 15],
+    [33, 21, 9], // 21 terms: the tiles
+    [40, 10, 7], // 7 columns: the tiles
+    [5, 13, 64],
+    [1797, 10, 11],
+  ])('A %i×%i times B with %i columns', (n, p, m) => {
+    let state = 7 * n + p + m
+    const next = () => {
+      state = (state * 1103515245 + 12345) % 2147483648
+      return state / 2147483648 - 0.3
+    }
+    const a = Float64Array.from({ length: n * p }, next)
+    const b = Float64Array.from({ length: p * m }, next)
+    // gemmTN reads a as p×n down its columns (the module's rowStep 1).
+    const found = onPath('wasm', () => [gemm(a, n, p, b, m), gemmTN(a, p, n, b, m)])
+    expect(found[0]).toEqual(reference.gemm(a, n, p, b, m))
+    expect(found[1]).toEqual(reference.gemm(reference.transpose(a, p, n), n, p, b, m))
+  })
+})
+
 describe("the module's multiplicative update, two entries at a time", () => {
   it('is the scalar update on every entry: zero denominators, the floor, an odd count', () => {
     const wasm = fastModule(Infinity, 0)

@@ -23,6 +23,10 @@ export function gemmStrided(
   m: i32,
   out: usize,
 ): void {
+  if (inner <= 20 && m >= 8) {
+    shortInner(a, rows, inner, rowStep, innerStep, b, m, out)
+    return
+  }
   const rows4 = rows & ~3
   const m4 = m & ~3
   if (<i64>m * <i64>inner > <i64>rows * <i64>inner) {
@@ -55,6 +59,93 @@ export function gemmStrided(
         edge(al, i, i + 4, count, rowStep, innerStep, bl, m, m4, m, out, from)
       }
       edge(al, rows4, rows, count, rowStep, innerStep, bl, m, 0, m, out, from)
+    }
+  }
+}
+
+/**
+ * gemmStrided for a short inner dimension (W·H, W·(H·Hᵀ): k terms an entry) and at least 8
+ * columns: a row of out at a time, eight columns side by side (then four, two, one), each
+ * entry summed over l in order from 0 as a tile sums it (the same bits). A tile of 4×4
+ * sums spends as much on starting and storing its sums as on a few steps of l: W·H of
+ * 100×4 by 4×20 took 4.8 µs in tiles and takes 3.2 (digits' 1797×10 by 10×64: 456 → 340
+ * µs); from about 32 terms on the tiles are faster.
+ */
+function shortInner(
+  a: usize,
+  rows: i32,
+  inner: i32,
+  rowStep: usize,
+  innerStep: usize,
+  b: usize,
+  m: i32,
+  out: usize,
+): void {
+  const rowB: usize = (<usize>m) << 3
+  const zero = f64x2.splat(0)
+  for (let i = 0; i < rows; i++) {
+    const ai = a + <usize>i * rowStep
+    const oi = out + <usize>i * rowB
+    let j = 0
+    for (; j + 7 < m; j += 8) {
+      let s0 = zero
+      let s1 = zero
+      let s2 = zero
+      let s3 = zero
+      let bl = b + ((<usize>j) << 3)
+      let al = ai
+      for (let l = 0; l < inner; l++) {
+        const x = v128.load64_splat(al)
+        s0 = f64x2.add(s0, f64x2.mul(x, v128.load(bl)))
+        s1 = f64x2.add(s1, f64x2.mul(x, v128.load(bl, 16)))
+        s2 = f64x2.add(s2, f64x2.mul(x, v128.load(bl, 32)))
+        s3 = f64x2.add(s3, f64x2.mul(x, v128.load(bl, 48)))
+        al += innerStep
+        bl += rowB
+      }
+      const o = oi + ((<usize>j) << 3)
+      v128.store(o, s0)
+      v128.store(o, s1, 16)
+      v128.store(o, s2, 32)
+      v128.store(o, s3, 48)
+    }
+    for (; j + 3 < m; j += 4) {
+      let s0 = zero
+      let s1 = zero
+      let bl = b + ((<usize>j) << 3)
+      let al = ai
+      for (let l = 0; l < inner; l++) {
+        const x = v128.load64_splat(al)
+        s0 = f64x2.add(s0, f64x2.mul(x, v128.load(bl)))
+        s1 = f64x2.add(s1, f64x2.mul(x, v128.load(bl, 16)))
+        al += innerStep
+        bl += rowB
+      }
+      const o = oi + ((<usize>j) << 3)
+      v128.store(o, s0)
+      v128.store(o, s1, 16)
+    }
+    for (; j + 1 < m; j += 2) {
+      let s0 = zero
+      let bl = b + ((<usize>j) << 3)
+      let al = ai
+      for (let l = 0; l < inner; l++) {
+        s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(al), v128.load(bl)))
+        al += innerStep
+        bl += rowB
+      }
+      v128.store(oi + ((<usize>j) << 3), s0)
+    }
+    if (j < m) {
+      let sum = 0.0
+      let bl = b + ((<usize>j) << 3)
+      let al = ai
+      for (let l = 0; l < inner; l++) {
+        sum += load<f64>(al) * load<f64>(bl)
+        al += innerStep
+        bl += rowB
+      }
+      store<f64>(oi + ((<usize>j) << 3), sum)
     }
   }
 }
