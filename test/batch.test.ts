@@ -128,6 +128,28 @@ describe('a fit in batches is the fit step by step', () => {
     }
   })
 
+  it("keeps the fields a plugin's start adds around mu's state", () => {
+    // mu makes its own states field by field; one a plugin made is spread, its fields kept.
+    const seen: unknown[] = []
+    const tagged = {
+      ...mu,
+      start: (...args: Parameters<typeof mu.start>) => ({ ...mu.start(...args), tag: 'mine' }),
+      converged: (...args: Parameters<typeof mu.converged>) => {
+        seen.push((args[0].state as { tag?: string }).tag)
+        return mu.converged(...args)
+      },
+    }
+    for (const sparse of [false, true]) {
+      seen.length = 0
+      const Y = sparse ? CsrMatrix.fromDense(X) : X
+      const fit = onPath('wasm', () =>
+        nmf(Y, { components: 2, solver: tagged, maxIter: 12, tol: 0 }),
+      )
+      if (E.isLeft(fit)) throw new Error(fit.left.message)
+      expect(seen).toEqual(Array.from({ length: 12 }, () => 'mine'))
+    }
+  })
+
   it('runs only where the solver is a built-in one, unchanged', () => {
     for (const solver of [cd, movingAverage, mu] as readonly AnySolver[]) {
       expect(batchOf(solver)).toBeTypeOf('function')
