@@ -11,6 +11,7 @@ import {
   solvers,
   type AnyMatrix,
   type Factorization,
+  type HistoryEntry,
   type Matrix,
   type NmfOptions,
 } from 'nmfkit'
@@ -378,9 +379,10 @@ export const runFit = async (args: string[]): Promise<CliResult<void>> => {
 
   // The driver checks the signal after each iteration's callback.
   const started = performance.now()
+  const mode = progressMode(values.quiet === true, values.verbose === true, process.stderr)
   const progress = createProgress({
     stream: process.stderr,
-    mode: progressMode(values.quiet === true, values.verbose === true, process.stderr),
+    mode,
     maxIter: Number(options.right.maxIter ?? 200),
     ...(every.right === undefined ? {} : { every: every.right }),
     // The bar's time left, from a start no earlier than the limit's: at most what remains.
@@ -393,12 +395,19 @@ export const runFit = async (args: string[]): Promise<CliResult<void>> => {
     ...(custom === undefined
       ? {}
       : { init: { W: dense(custom.right.W.matrix), H: dense(custom.right.H.matrix) } }),
-    signal: limit.signal,
-    onIteration: (entry) => {
-      progress.onIteration(entry)
-      if (timeLimit.right !== undefined && performance.now() - started > timeLimit.right * 1000)
-        limit.abort()
-    },
+    // Only where something watches the iterations: without a callback or a signal the
+    // built-in solvers run their iterations back to back in the module (README, "Kernels:
+    // TypeScript and WebAssembly").
+    ...(mode === 'off' && timeLimit.right === undefined
+      ? {}
+      : {
+          signal: limit.signal,
+          onIteration: (entry: HistoryEntry) => {
+            progress.onIteration(entry)
+            const elapsed = performance.now() - started
+            if (timeLimit.right !== undefined && elapsed > timeLimit.right * 1000) limit.abort()
+          },
+        }),
   }
   const result = nmf(input.matrix, fitOptions)
   progress.finish()

@@ -318,16 +318,18 @@ export const runTransform = async (args: string[]): Promise<CliResult<void>> => 
   if (E.isLeft(renamed)) return renamed
   const options = transformOptions(fromFlags.right, model.right)
 
+  const mode = progressMode(values.quiet === true, values.verbose === true, process.stderr)
   const progress = createProgress({
     stream: process.stderr,
-    mode: progressMode(values.quiet === true, values.verbose === true, process.stderr),
+    mode,
     maxIter: Number(options.maxIter ?? 200),
     ...(every.right === undefined ? {} : { every: every.right }),
   })
   const started = performance.now()
+  // A callback only where the progress shows (see fit's).
   const result = transform(input.matrix, H as Matrix<'components'>, {
     ...(options as TransformOptions),
-    onIteration: progress.onIteration,
+    ...(mode === 'off' ? {} : { onIteration: progress.onIteration }),
   })
   progress.finish()
   if (E.isLeft(result)) {
