@@ -140,6 +140,18 @@ export interface Exports {
     l1: number,
     l2: number,
   ) => void
+  readonly multiplyRowsBy: (
+    A: number,
+    numerator: number,
+    sums: number,
+    rows: number,
+    k: number,
+    out: number,
+    eps: number,
+    l1: number,
+    l2: number,
+    floor: number,
+  ) => void
   readonly penalize: (G: number, C: number, rows: number, k: number, l1: number, l2: number) => void
   readonly betaSums: (
     values: number,

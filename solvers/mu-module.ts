@@ -135,12 +135,12 @@ export const klInModule = (
   const block = Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
   const scratch = (block * m + m * k + block * k) * F64
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * F64]
-  const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk, mk]
+  const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk]
   const kept = keptFactors(wasm, W, H, updateH)
   const at = layout(wasm, [valuesOf(X)], slots)
   if (at === undefined) return undefined
   const [x, , , h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
-  const [sumsW, denominatorHt, nextHt] = at.slice(10)
+  const [sumsW, nextHt] = at.slice(10)
   let [w, nextW] = swappingSlots(kept[0], at[1], at[2])
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   const { l1W, l2W, l1H, l2H } = penalties
@@ -184,20 +184,7 @@ export const klInModule = (
     // Hᵀ ← Hᵀ ∘ numerator / (column sums of the new W + l1 + l2·Hᵀ), entries below ε
     // set to 0.
     wasm.columnSums(w, n, k, sumsW)
-    const [sums, denominator] = [viewOf(wasm, sumsW, k), viewOf(wasm, denominatorHt, m * k)]
-    for (let j = 0; j < m; j++) denominator.set(sums, j * k)
-    wasm.multiplyEntries(
-      ht,
-      numeratorHt,
-      denominatorHt,
-      m * k,
-      nextHt,
-      EPSILON,
-      l1H,
-      l2H,
-      1,
-      EPSILON,
-    )
+    wasm.multiplyRowsBy(ht, numeratorHt, sumsW, m, k, nextHt, EPSILON, l1H, l2H, EPSILON)
     wasm.transpose(nextHt, m, k, h)
   }
   return inModule(wasm, iterate, () => w, h, [n, m, k], updateH)

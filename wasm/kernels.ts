@@ -766,10 +766,7 @@ export function muKlDense(
     gemmStrided(Wb, rows, k, rowK, 8, H, m, R)
     ratios(xb, R, rows * m, eps)
     gemmStrided(R, rows, m, rowM, 8, Ht, k, numerator)
-    for (let i = 0; i < rows; i++) {
-      const at = <usize>i * rowK
-      multiplyRow(Wb + at, numerator + at, rowSumsH, k, nextWb + at, eps, l1, l2, 1, 0)
-    }
+    multiplyRowsBy(Wb, numerator, rowSumsH, rows, k, nextWb, eps, l1, l2, 0)
     if (numeratorHt == 0) continue
     gemmStrided(nextWb, rows, k, rowK, 8, H, m, R)
     ratios(xb, R, rows * m, eps)
@@ -990,6 +987,49 @@ export function multiplyEntries(
   const at: usize = (<usize>q) << 3
   const rest = count - q
   multiplyRow(A + at, numerator + at, denominator + at, rest, out + at, eps, l1, l2, gamma, floor)
+}
+
+/**
+ * multiplyEntries with γ = 1 over `rows` rows of k entries whose denominators are the same
+ * k numbers for every row (`sums`: for KL, H's row sums in W's update, W's column sums in
+ * Hᵀ's): each entry the same operations in the same order as multiplyRow's, two entries
+ * of a row at a time, without writing the denominators out row by row.
+ */
+export function multiplyRowsBy(
+  A: usize,
+  numerator: usize,
+  sums: usize,
+  rows: i32,
+  k: i32,
+  out: usize,
+  eps: f64,
+  l1: f64,
+  l2: f64,
+  floor: f64,
+): void {
+  const rowK: usize = (<usize>k) << 3
+  const pairs = k & ~1
+  const penalty1 = f64x2.splat(l1)
+  const penalty2 = f64x2.splat(l2)
+  const epsilons = f64x2.splat(eps)
+  const floors = f64x2.splat(floor)
+  const zeros = f64x2.splat(0)
+  for (let i = 0; i < rows; i++) {
+    const row = <usize>i * rowK
+    for (let t = 0; t < pairs; t += 2) {
+      const at: usize = (<usize>t) << 3
+      const a = v128.load(A + row + at)
+      let d = f64x2.add(f64x2.add(v128.load(sums + at), penalty1), f64x2.mul(penalty2, a))
+      d = v128.bitselect(epsilons, d, f64x2.eq(d, zeros))
+      const next = f64x2.mul(a, f64x2.div(v128.load(numerator + row + at), d))
+      v128.store(out + row + at, v128.bitselect(zeros, next, f64x2.lt(next, floors)))
+    }
+    if (pairs < k) {
+      const at = row + ((<usize>pairs) << 3)
+      const last = sums + ((<usize>pairs) << 3)
+      multiplyRow(A + at, numerator + at, last, 1, out + at, eps, l1, l2, 1, floor)
+    }
+  }
 }
 
 /**
