@@ -60,6 +60,15 @@ const Signal = new t.Type<AbortSignal, AbortSignal, unknown>(
   (a) => a,
 )
 
+/** A function (`onIteration`), named as the other options' codecs are. */
+const Callback = new t.Type<(...args: never[]) => unknown, (...args: never[]) => unknown, unknown>(
+  'a function',
+  (u): u is (...args: never[]) => unknown => typeof u === 'function',
+  (u, c) =>
+    typeof u === 'function' ? t.success(u as (...args: never[]) => unknown) : t.failure(u, c),
+  (a) => a,
+)
+
 /** The options every solver shares, with their codecs. */
 export const commonProps = {
   components: PositiveInteger,
@@ -73,7 +82,7 @@ export const commonProps = {
   l1Ratio: UnitInterval,
   shuffle: t.boolean,
   seed: Seed,
-  onIteration: t.Function,
+  onIteration: Callback,
   signal: Signal,
 } as const
 

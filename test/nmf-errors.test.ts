@@ -475,6 +475,17 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
   if (E.isLeft(fit)) throw new Error(fit.left.message)
   const { H } = fit.right
 
+  it('onIteration: not a function, named as the other options are', () => {
+    expect(refused(nmf(X, { components: 1, onIteration: null as never }))).toEqual({
+      _tag: 'InvalidOption',
+      option: 'onIteration',
+      message: "nmf: option 'onIteration': expected a function, found null",
+    })
+    expect(failure(transform(X, H, { onIteration: 3 as never })).message).toBe(
+      "transform: option 'onIteration': expected a function, found 3",
+    )
+  })
+
   it('signal: its aborted throwing when read, at validation (it threw out of nmf)', () => {
     const signal = throwing('aborted')
     expect(refused(nmf(X, { components: 1, signal }))).toEqual({
