@@ -1,6 +1,7 @@
 /**
- * The WebAssembly fast path of core/kernels.ts, solvers/mu-module.ts, the column
- * sweeps of cd and moving-average and the divergences: the module compiled
+ * The WebAssembly fast path of core/kernels.ts, solvers/mu-module.ts and
+ * solvers/mu-kl-module.ts, the column sweeps of cd and moving-average and the
+ * divergences: the module compiled
  * from wasm/kernels.ts (embedded in core/wasm-binary.ts, so nothing is read
  * from disk), its linear memory, and which path runs.
  *

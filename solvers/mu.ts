@@ -50,14 +50,8 @@ import { Matrix, valuesOf } from '../core/matrix.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { factorArray, recycle } from '../core/small-arrays.ts'
 import { factorPenalty } from './products.ts'
-import {
-  frobeniusInModule,
-  frobeniusUpdates,
-  klDense,
-  klInModule,
-  rowPassFast,
-  type NewFactors,
-} from './mu-module.ts'
+import { frobeniusInModule, frobeniusUpdates, rowPassFast, type NewFactors } from './mu-module.ts'
+import { klDense, klInModule } from './mu-kl-module.ts'
 import { declareBatch, type Batch } from './batch.ts'
 import { gammaOf, multiplyRow, rowPass, rowsOf } from './mu-rows.ts'
 

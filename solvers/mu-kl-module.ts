@@ -1,0 +1,98 @@
+/**
+ * mu's update for β = 1 (the KL loss) on a dense X in the WebAssembly module, as blocked
+ * products (see solvers/mu.ts and solvers/mu-module.ts, whose other paths share its
+ * shape: one iteration, or any number of them in place).
+ */
+import { EPSILON } from '../core/beta-divergence.ts'
+import { valuesOf } from '../core/matrix.ts'
+import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
+import type { Problem } from './contract.ts'
+import { factorsIn, keptFactors, swappingSlots } from './fused-sweeps.ts'
+import { inModule, once, type NewFactors, type UpdateInModule } from './mu-module.ts'
+
+/**
+ * β = 1 on a dense X: the whole update in one layout of the module's memory. W's update
+ * and H's numerator come from wasm/kernels.ts's muKlDense, a pass over blocks of rows as
+ * products (about 256 KiB of W·H at a time, never an n×m temporary; on two threads each
+ * takes half of the rows and sums its own numerator, the two then added); H's denominator
+ * is the column sums of the new W. The same sums as `rowPass` in another order. Undefined
+ * where the module does not run; `update` runs then.
+ */
+export const klDense = (
+  problem: Problem,
+  W: Float64Array,
+  H: Float64Array,
+  updateH: boolean,
+): NewFactors | undefined => once(klInModule(problem, W, H, updateH))
+
+/** klDense's update, to be run any number of times in place. */
+export const klInModule = (
+  problem: Problem,
+  W: Float64Array,
+  H: Float64Array,
+  updateH: boolean,
+): UpdateInModule | undefined => {
+  const { X, components: k, penalties } = problem
+  if (X.format !== 'dense') return undefined
+  const n = X.rows
+  const m = X.cols
+  const wasm = fastModule(n * m * k, 0)
+  if (wasm === undefined) return undefined
+  // Rows per block: about 256 KiB of X's width at a time.
+  const block = Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
+  const scratch = (block * m + m * k + block * k) * F64
+  const [nk, mk, kk] = [n * k * F64, m * k * F64, k * F64]
+  const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk]
+  const kept = keptFactors(wasm, W, H, updateH)
+  const at = layout(wasm, [valuesOf(X)], slots)
+  if (at === undefined) return undefined
+  const [x, , , h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
+  const [sumsW, nextHt] = at.slice(10)
+  let [w, nextW] = swappingSlots(kept[0], at[1], at[2])
+  factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
+  const { l1W, l2W, l1H, l2H } = penalties
+  let first = true
+
+  const iterate = (): void => {
+    // Hᵀ of the H the last iteration made (the first has it from factorsIn).
+    if (!first && updateH) wasm.transpose(h, k, m, ht)
+    first = false
+    wasm.columnSums(ht, m, k, rowSumsH)
+    viewOf(wasm, numeratorHt, m * k).fill(0)
+    viewOf(wasm, otherHt, m * k).fill(0)
+    // On two threads the worker takes the second half of the rows, with its own numerator.
+    const { parallel } = rowsInTwoParts(
+      wasm,
+      4 * n * m * k,
+      'muKlDense',
+      n,
+      Math.ceil(n / 2),
+      (start, count, worker) => [
+        x + start * m * F64,
+        count,
+        m,
+        k,
+        w + start * k * F64,
+        h,
+        ht,
+        rowSumsH,
+        nextW + start * k * F64,
+        updateH ? (worker ? otherHt : numeratorHt) : 0,
+        worker ? otherWork : work,
+        block,
+        EPSILON,
+        l1W,
+        l2W,
+      ],
+    )
+    ;[w, nextW] = [nextW, w]
+    if (!updateH) return
+    if (parallel) wasm.addInto(numeratorHt, otherHt, m * k)
+    // Hᵀ ← Hᵀ ∘ numerator / (column sums of the new W + l1 + l2·Hᵀ), entries below ε
+    // set to 0.
+    wasm.columnSums(w, n, k, sumsW)
+    wasm.multiplyRowsBy(ht, numeratorHt, sumsW, m, k, nextHt, EPSILON, l1H, l2H, EPSILON)
+    wasm.transpose(nextHt, m, k, h)
+  }
+  return inModule(wasm, iterate, () => w, h, [n, m, k], updateH)
+}
