@@ -8,25 +8,18 @@ import { valuesOf } from '../core/matrix.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
 import type { Problem } from './contract.ts'
 import { factorsIn, keptFactors, swappingSlots } from './fused-sweeps.ts'
-import { inModule, once, type NewFactors, type UpdateInModule } from './mu-module.ts'
+import { inModule, type UpdateInModule } from './mu-module.ts'
 
 /**
  * β = 1 on a dense X: the whole update in one layout of the module's memory. W's update
  * and H's numerator come from wasm/kernels.ts's muKlDense, a pass over blocks of rows as
  * products (about 256 KiB of W·H at a time, never an n×m temporary; on two threads each
  * takes half of the rows and sums its own numerator, the two then added); H's denominator
- * is the column sums of the new W. The same sums as `rowPass` in another order. Undefined
- * where the module does not run; `update` runs then.
+ * is the column sums of the new W. The same sums as `rowPass` in another order. One
+ * iteration, or any number of them in place (solvers/batch.ts). Undefined where the
+ * module does not run; `update` runs then.
  */
 export const klDense = (
-  problem: Problem,
-  W: Float64Array,
-  H: Float64Array,
-  updateH: boolean,
-): NewFactors | undefined => once(klInModule(problem, W, H, updateH))
-
-/** klDense's update, to be run any number of times in place. */
-export const klInModule = (
   problem: Problem,
   W: Float64Array,
   H: Float64Array,

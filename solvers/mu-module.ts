@@ -101,18 +101,11 @@ export const rowPassFast = (
  * W and its denominator Hᵀ·(WᵀW). Each numerator entry is the same sum in the same order
  * as in rowPass; the denominators' dot products are summed in another order. Nothing is
  * allocated but the new factors: on small problems the copies and allocations between
- * the products cost more than the arithmetic. Undefined where the module does not run or
- * its memory cannot hold the update; `update` runs then.
+ * the products cost more than the arithmetic. One iteration, or any number of them in
+ * place (solvers/batch.ts). Undefined where the module does not run or its memory cannot
+ * hold the update; `update` runs then.
  */
 export const frobeniusInModule = (
-  problem: Problem,
-  W: Float64Array,
-  H: Float64Array,
-  updateH: boolean,
-): NewFactors | undefined => once(frobeniusUpdates(problem, W, H, updateH))
-
-/** frobeniusInModule's update, to be run any number of times in place. */
-export const frobeniusUpdates = (
   problem: Problem,
   W: Float64Array,
   H: Float64Array,
@@ -187,13 +180,6 @@ export interface UpdateInModule {
   }
   /** The factors copied out into arrays of their own, where the next iteration reads them. */
   readonly out: () => NewFactors
-}
-
-/** One iteration of `update`, copied out; undefined where it does not run. */
-export const once = (update: UpdateInModule | undefined): NewFactors | undefined => {
-  if (update === undefined) return undefined
-  update.iterate()
-  return update.out()
 }
 
 /** An update whose W is at `w()` (n×k) and H, where it makes one, at `h` (k×m). */

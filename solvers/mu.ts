@@ -50,8 +50,13 @@ import { Matrix, valuesOf } from '../core/matrix.ts'
 import type { Factors, Problem, Solver, StepResult } from './contract.ts'
 import { factorArray, recycle } from '../core/small-arrays.ts'
 import { factorPenalty } from './products.ts'
-import { frobeniusInModule, frobeniusUpdates, rowPassFast, type NewFactors } from './mu-module.ts'
-import { klDense, klInModule } from './mu-kl-module.ts'
+import {
+  frobeniusInModule,
+  rowPassFast,
+  type NewFactors,
+  type UpdateInModule,
+} from './mu-module.ts'
+import { klDense } from './mu-kl-module.ts'
 import { declareBatch, type Batch } from './batch.ts'
 import { gammaOf, multiplyRow, rowPass, rowsOf } from './mu-rows.ts'
 
@@ -69,6 +74,22 @@ export interface MuState extends Factors {
 /** The fit checks its error once every this many iterations. */
 export const CHECK_EVERY = 10
 
+/**
+ * The whole update in one layout of the module's memory, where it runs: β = 2 (any X) and
+ * β = 1 on a dense X. A step runs it once, a batch any number of times.
+ */
+const inModuleUpdate = (
+  problem: Problem,
+  W: Float64Array,
+  H: Float64Array,
+  updateH: boolean,
+): UpdateInModule | undefined =>
+  problem.beta === 2
+    ? frobeniusInModule(problem, W, H, updateH)
+    : problem.beta === 1
+      ? klDense(problem, W, H, updateH)
+      : undefined
+
 /** One iteration's new W (n×k) and, when `updateH`, new H (k×m). */
 const update = (
   problem: Problem,
@@ -79,13 +100,11 @@ const update = (
   const { X, components: k, beta, penalties } = problem
   const n = X.rows
   const m = X.cols
-  const fused =
-    beta === 2
-      ? frobeniusInModule(problem, W, H, updateH)
-      : beta === 1
-        ? klDense(problem, W, H, updateH)
-        : undefined
-  if (fused) return fused
+  const fused = inModuleUpdate(problem, W, H, updateH)
+  if (fused) {
+    fused.iterate()
+    return fused.out()
+  }
   const gamma = gammaOf(beta)
   const fullRows = beta !== 1 && beta !== 2
   const rows = rowsOf(X)
@@ -230,14 +249,7 @@ const stepped = (
 const batchOf =
   (updateH: boolean): Batch<Record<string, never>, MuState> =>
   (state, problem, _options, limit, proceed) => {
-    const [W, H] = [valuesOf(state.W), valuesOf(state.H)]
-    const { beta } = problem
-    const run =
-      beta === 2
-        ? frobeniusUpdates(problem, W, H, updateH)
-        : beta === 1
-          ? klInModule(problem, W, H, updateH)
-          : undefined
+    const run = inModuleUpdate(problem, valuesOf(state.W), valuesOf(state.H), updateH)
     if (run === undefined) return undefined
     const { X, components: k } = problem
     const [n, m] = [X.rows, X.cols]
