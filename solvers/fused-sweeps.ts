@@ -111,18 +111,6 @@ export const factorOut = (wasm: KernelModule, at: number, length: number): Float
   return out
 }
 
-/** A new H (k×m) from Hᵀ (m×k) at `ht`, transposed through the slot at `h`. */
-export const transposedOut = (
-  wasm: KernelModule,
-  ht: number,
-  m: number,
-  k: number,
-  h: number,
-): Float64Array => {
-  wasm.transpose(ht, m, k, h)
-  return factorOut(wasm, h, k * m)
-}
-
 /**
  * One layout of the module's memory for a whole iteration: X (dense, or a CSR X's parts;
  * kept there during a fit) and `slots` (byte sizes), with X·B and Xᵀ·B as the DSL's
@@ -226,10 +214,20 @@ export const sweepsInModule = (
   }
 
   // W and H in their slots, which the iterations keep (nothing grows the memory meanwhile):
-  // made at the first `current`.
+  // made at the first `current`. H is Hᵀ transposed into its slot, done only when read
+  // (the solvers' reports and stopping rules read W or nothing; a sparse H is 100 000
+  // entries an iteration).
   let views: Factors | undefined
+  let hView: Matrix<'components', string> | undefined
+  let transposed = false
+  const currentH = (): Matrix<'components', string> => {
+    if (!transposed) wasm.transpose(ht, m, k, h)
+    transposed = true
+    return (hView ??= Matrix.unsafeWrap<'components', string>(k, m, viewOf(wasm, h, k * m)))
+  }
 
   const iterate = (): Stats => {
+    transposed = false
     // W with H: C = X·Hᵀ, G = H·Hᵀ (as gramColumns of Hᵀ).
     times(ht, crossW)
     moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
@@ -261,16 +259,18 @@ export const sweepsInModule = (
     iterate,
     finite: () => wasm.allFinite(w, n * k) === 1 && wasm.allFinite(ht, m * k) === 1,
     current: () => {
-      wasm.transpose(ht, m, k, h)
       views ??= {
         W: Matrix.unsafeWrap<string, 'components'>(n, k, viewOf(wasm, w, n * k)),
-        H: Matrix.unsafeWrap<'components', string>(k, m, viewOf(wasm, h, k * m)),
+        get H() {
+          return currentH()
+        },
       }
       return views
     },
     out: () => {
       const nextW = factorOut(wasm, w, n * k)
-      const nextH = transposedOut(wasm, ht, m, k, h)
+      currentH()
+      const nextH = factorOut(wasm, h, k * m)
       // Where the next iteration reads them.
       keepCopies(wasm, [nextW, nextH], [w, h])
       return {

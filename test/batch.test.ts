@@ -12,6 +12,7 @@ import {
   CsrMatrix,
   Matrix,
   cd,
+  createRng,
   movingAverage,
   mu,
   nmf,
@@ -147,6 +148,53 @@ describe('a fit in batches is the fit step by step', () => {
       )
       if (E.isLeft(fit)) throw new Error(fit.left.message)
       expect(seen).toEqual(Array.from({ length: 12 }, () => 'mine'))
+    }
+  })
+
+  it("hands over each iteration's factors: W and H as the fit step by step makes them", () => {
+    // A sweep's H is made in the module as Hᵀ, and transposed only when it is read.
+    const Y = CsrMatrix.fromDense(X)
+    const problem = {
+      X: Y,
+      components: 3,
+      squaredNormX: Y.frobeniusNorm() ** 2,
+      beta: 2,
+      penalties: { l1W: 0, l2W: 0, l1H: 0, l2H: 0 },
+      shuffle: false,
+      rng: createRng(0),
+    }
+    const start = {
+      W: dense(40, 3, uniform(120, 8)) as Matrix<string, 'components'>,
+      H: dense(3, 12, uniform(36, 9)) as Matrix<'components', string>,
+    }
+    for (const [solver, options] of [
+      [cd, {}],
+      [movingAverage, { gamma: 0.5, nonnegative: true }],
+    ] as const) {
+      const batch = batchOf(solver as AnySolver)
+      if (batch === undefined) throw new Error('expected a batch')
+      const seen: [number[], number[]][] = []
+      onPath('wasm', () =>
+        batch(start, problem, options, 6, (result) => {
+          seen.push([Array.from(valuesOf(result.state.W)), Array.from(valuesOf(result.state.H))])
+          return true
+        }),
+      )
+      expect(seen.length).toBe(5)
+      seen.forEach(([W, H], index) => {
+        // The same fit step by step (a callback), stopped at that iteration.
+        const { stepped } = bothWays(Y, {
+          components: 3,
+          solver: solver as AnySolver,
+          init: start,
+          maxIter: index + 1,
+          tol: 0,
+          ...options,
+        })
+        if (E.isLeft(stepped)) throw new Error(stepped.left.message)
+        expect(W).toEqual(Array.from(valuesOf(stepped.right.W)))
+        expect(H).toEqual(Array.from(valuesOf(stepped.right.H)))
+      })
     }
   })
 
