@@ -43,7 +43,7 @@ import {
   type Result,
 } from './errors.ts'
 import { transpose } from './kernels.ts'
-import { copyOut, F64, fastModule, layout } from './wasm.ts'
+import { copyOut, F64, fastModule, layout, type KernelModule } from './wasm.ts'
 import { describeValue, Matrix, valuesOf } from './matrix.ts'
 import { showShape } from './matrix-shared.ts'
 import { MIN_NORMAL } from './scaled.ts'
@@ -279,9 +279,66 @@ const fastSums = (
   const [values, columns, starts] = sparse ? at : [at[0], 0, 0]
   const [W, H, Ht, out] = at.slice(sparse ? 3 : 1)
   wasm.transpose(H, k, X.cols, Ht)
-  wasm.betaSums(values, columns, starts, X.rows, X.cols, W, Ht, k, beta, EPSILON, out)
+  return sumsAt(wasm, [values, columns, starts, W, Ht, out], X.rows, X.cols, k, beta)
+}
+
+/** betaSums over X, W and Hᵀ at these offsets (see fastSums): its four sums, through `out`. */
+const sumsAt = (
+  wasm: KernelModule,
+  [values, columns, starts, W, Ht, out]: readonly number[],
+  n: number,
+  m: number,
+  k: number,
+  beta: number,
+): Sums => {
+  wasm.betaSums(values, columns, starts, n, m, W, Ht, k, beta, EPSILON, out)
   const [x, first, second, yBeta] = copyOut(wasm, out, 4)
   return { x, first, second, yBeta, terms: 0 }
+}
+
+/**
+ * Whether unsafeBetaDivergence and divergenceAndError compute the divergence of a dense
+ * X (n×m) and k components in the module (else in TypeScript, with another logarithm).
+ */
+export const denseDivergenceInModule = (n: number, m: number, k: number): boolean =>
+  fastModule(n * m * k) !== undefined
+
+/**
+ * d_β(X | W·H) for β = 1 and a dense X (n×m) already in the module's memory: `at` holds
+ * the offsets of X, W (n×k), Hᵀ (m×k) and 32 bytes for the sums; `w` and `h` are W's and
+ * H's entries (views of that memory will do). unsafeBetaDivergence's number where
+ * denseDivergenceInModule holds, bit for bit: a batch of mu's KL iterations checks with it
+ * (solvers/mu-kl-module.ts) without copying the factors out.
+ */
+export const klDivergenceAt = (
+  wasm: KernelModule,
+  [x, wAt, htAt, out]: readonly number[],
+  [n, m, k]: readonly [number, number, number],
+  w: Float64Array,
+  h: Float64Array,
+): number => {
+  const sums = sumsAt(wasm, [x, 0, 0, wAt, htAt, out], n, m, k, 1)
+  return Math.max(0, klOf(sums, w, h, n, m, k))
+}
+
+/** d_1 from the sums over X's entries and Σ y = Σ_t (column sum of W)_t · (row sum of H)_t. */
+const klOf = (
+  sums: Sums,
+  w: Float64Array,
+  h: Float64Array,
+  n: number,
+  m: number,
+  k: number,
+): number => {
+  let sumY = 0
+  for (let t = 0; t < k; t++) {
+    let columnW = 0
+    for (let i = 0; i < n; i++) columnW += w[i * k + t]
+    let rowH = 0
+    for (let j = 0; j < m; j++) rowH += h[t * m + j]
+    sumY += columnW * rowH
+  }
+  return sums.first + (sumY - sums.x)
 }
 
 /**
@@ -339,16 +396,8 @@ export const unsafeBetaDivergence = (X: AnyMatrix, W: Matrix, H: Matrix, beta: n
 
   let divergence: number
   if (beta === 1) {
-    // Σ y = Σ_t (column sum of W)_t · (row sum of H)_t, without forming W·H.
-    let sumY = 0
-    for (let t = 0; t < k; t++) {
-      let columnW = 0
-      for (let i = 0; i < n; i++) columnW += w[i * k + t]
-      let rowH = 0
-      for (let j = 0; j < m; j++) rowH += h[t * m + j]
-      sumY += columnW * rowH
-    }
-    divergence = sums.first + (sumY - sums.x)
+    // Σ y without forming W·H.
+    divergence = klOf(sums, w, h, n, m, k)
   } else if (beta === 0) {
     divergence = sums.first - n * m - sums.second
   } else if (nearLimit(beta)) {

@@ -8,7 +8,7 @@ import { productRow } from './kernels-reference.ts'
 import { describeValue, Matrix, valuesOf } from './matrix.ts'
 import { showShape } from './matrix-shared.ts'
 import { largestMagnitude, rescaledComponents, timesPowerOfTwo } from './scaled.ts'
-import { F64, fastModule, layout, rowsInTwoParts, viewOf } from './wasm.ts'
+import { F64, fastModule, layout, rowsInTwoParts, viewOf, type KernelModule } from './wasm.ts'
 
 /**
  * ‖X − W·H‖_F for X (n×m), W (n×k), H (k×m).
@@ -55,7 +55,7 @@ export const frobeniusErrorOf = (X: AnyMatrix, W: Matrix, H: Matrix, squared: nu
   // Σ d² underflows to 0 when every |d| is below about 1e-154, and overflows above
   // about 1e154, while the norm itself is representable. Then the same sum is taken
   // on X and W scaled by a power of two (exact), and the root is scaled back.
-  if (squared > 1e-280 && squared < 1e280) return Math.sqrt(squared)
+  if (withinPlainRange(squared)) return Math.sqrt(squared)
   const magnitude = Math.max(largestEntry(X), largestProduct(W, H))
   if (magnitude === 0 || !Number.isFinite(magnitude)) return Math.sqrt(squared)
   const exponent = -Math.floor(Math.log2(magnitude))
@@ -87,6 +87,56 @@ const largestEntry = (matrix: AnyMatrix): number => largestMagnitude(storedValue
 const scaledCopy = (values: Float64Array, exponent: number): Float64Array =>
   values.map((value) => timesPowerOfTwo(value, exponent))
 
+/**
+ * Whether ‖X − W·H‖² is one whose root frobeniusErrorOf takes as it is: neither
+ * underflowed nor overflowed.
+ */
+export const withinPlainRange = (squared: number): boolean => squared > 1e-280 && squared < 1e280
+
+/** Rows of W·H per block of the dense error in the module: about 256 KiB of them. */
+const errorBlockRows = (n: number, m: number): number =>
+  Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
+
+/** The bytes of each of the two scratch blocks `squaredErrorAt` takes. */
+export const errorScratchBytes = (n: number, m: number): number => errorBlockRows(n, m) * m * F64
+
+/**
+ * ‖X − W·H‖²_F for a dense X (n×m) in the module's memory: `at` holds the offsets of X, W
+ * (n×k), H (k×m) and two scratch blocks of `errorScratchBytes(n, m)`. Blocks of rows of
+ * W·H, one scratch for each half of the rows; the halves are summed apart and then added,
+ * on two threads or on one, so that the error does not depend on the threads. The error of
+ * squaredFrobeniusError on a dense X where the module runs, and of a batch of mu's
+ * iterations at its checks (solvers/mu-module.ts): the same bits.
+ */
+export const squaredErrorAt = (
+  wasm: KernelModule,
+  [xAt, wAt, hAt, scratch, otherScratch]: readonly number[],
+  n: number,
+  m: number,
+  k: number,
+): number => {
+  const block = errorBlockRows(n, m)
+  const { here, worker } = rowsInTwoParts(
+    wasm,
+    n * m * k,
+    'squaredErrorDense',
+    n,
+    Math.ceil(n / 2),
+    (first, count, onWorker) => [
+      xAt + first * m * F64,
+      count,
+      m,
+      wAt + first * k * F64,
+      hAt,
+      k,
+      onWorker ? otherScratch : scratch,
+      block,
+    ],
+    true,
+  )
+  return here + worker
+}
+
 /** ‖X − W·H‖²_F, computed as in `frobeniusError` (clamped at zero for a CSR X). */
 export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): number => {
   const n = X.rows
@@ -98,33 +148,9 @@ export const squaredFrobeniusError = (X: AnyMatrix, W: Matrix, H: Matrix): numbe
     const x = valuesOf(X)
     const wasm = fastModule(n * m * k)
     if (wasm) {
-      // Blocks of rows of W·H in the module: at most about 256 KiB of them at a time, one
-      // scratch for each half of the rows. The halves are summed apart and then added, on
-      // two threads or on one, so that the error does not depend on the threads.
-      const block = Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
-      const at = layout(wasm, [x, w, h], [block * m * 8, block * m * 8])
-      if (at) {
-        const [xAt, wAt, hAt, scratch, otherScratch] = at
-        const { here, worker } = rowsInTwoParts(
-          wasm,
-          n * m * k,
-          'squaredErrorDense',
-          n,
-          Math.ceil(n / 2),
-          (first, count, onWorker) => [
-            xAt + first * m * 8,
-            count,
-            m,
-            wAt + first * k * 8,
-            hAt,
-            k,
-            onWorker ? otherScratch : scratch,
-            block,
-          ],
-          true,
-        )
-        return here + worker
-      }
+      const scratch = errorScratchBytes(n, m)
+      const at = layout(wasm, [x, w, h], [scratch, scratch])
+      if (at) return squaredErrorAt(wasm, at, n, m, k)
     }
     const row = new Float64Array(m)
     let total = 0

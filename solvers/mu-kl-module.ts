@@ -3,12 +3,12 @@
  * products (see solvers/mu.ts and solvers/mu-module.ts, whose other paths share its
  * shape: one iteration, or any number of them in place).
  */
-import { EPSILON } from '../core/beta-divergence.ts'
+import { denseDivergenceInModule, EPSILON, klDivergenceAt } from '../core/beta-divergence.ts'
 import { valuesOf } from '../core/matrix.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
 import type { Problem } from './contract.ts'
 import { factorsIn, keptFactors, swappingSlots } from './fused-sweeps.ts'
-import { inModule, type UpdateInModule } from './mu-module.ts'
+import { inModule, type Measured, type UpdateInModule } from './mu-module.ts'
 
 /**
  * β = 1 on a dense X: the whole update in one layout of the module's memory. W's update
@@ -35,12 +35,13 @@ export const klDense = (
   const block = Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
   const scratch = (block * m + m * k + block * k) * F64
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * F64]
-  const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk]
+  // The last slot: a check's four sums, where it runs in place (see `measure`).
+  const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk, 4 * F64]
   const kept = keptFactors(wasm, W, H, updateH)
   const at = layout(wasm, [valuesOf(X)], slots)
   if (at === undefined) return undefined
   const [x, , , h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
-  const [sumsW, nextHt] = at.slice(10)
+  const [sumsW, nextHt, checkSums] = at.slice(10)
   let [w, nextW] = swappingSlots(kept[0], at[1], at[2])
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   const { l1W, l2W, l1H, l2H } = penalties
@@ -87,5 +88,20 @@ export const klDense = (
     wasm.multiplyRowsBy(ht, numeratorHt, sumsW, m, k, nextHt, EPSILON, l1H, l2H, EPSILON)
     wasm.transpose(nextHt, m, k, h)
   }
-  return inModule(wasm, iterate, () => w, h, [n, m, k], updateH)
+  // A check's divergence in place, where divergenceAndError would compute it in the
+  // module: on W and Hᵀ, which is the last iteration's new Hᵀ (H is its transpose), or the
+  // fixed H's when the update keeps H.
+  const checks = denseDivergenceInModule(n, m, k)
+  const measure = (): Measured | undefined => {
+    if (!checks) return undefined
+    const divergence = klDivergenceAt(
+      wasm,
+      [x, w, updateH ? nextHt : ht, checkSums],
+      [n, m, k],
+      viewOf(wasm, w, n * k),
+      viewOf(wasm, h, k * m),
+    )
+    return { divergence, error: Math.sqrt(2 * divergence) }
+  }
+  return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
 }

@@ -6,7 +6,8 @@
  * another path.
  */
 import type { CsrMatrix } from '../core/csr.ts'
-import { EPSILON } from '../core/beta-divergence.ts'
+import { denseDivergenceInModule, EPSILON } from '../core/beta-divergence.ts'
+import { errorScratchBytes, squaredErrorAt, withinPlainRange } from '../core/divergence.ts'
 import {
   moduleMultiplyEntries,
   moduleMuRows,
@@ -124,9 +125,12 @@ export const frobeniusInModule = (
   const shared = Math.max(nk, mk)
   const dense = X.format === 'dense'
   const scratch = dense ? muRowsScratch(k) : 0
+  // A check's error in place, where divergenceAndError would compute it in the module.
+  const checks = dense && denseDivergenceInModule(n, m, k)
+  const errorScratch = checks ? errorScratchBytes(n, m) : 0
   const kept = keptFactors(wasm, W, H, updateH)
   const slots = [shared, mk, mk, kk, shared, dense ? 0 : shared, kk, scratch]
-  const laid = layoutWithX(wasm, X, k, slots)
+  const laid = layoutWithX(wasm, X, k, [...slots, errorScratch, errorScratch])
   if (laid === undefined) return undefined
   const { at } = laid
   const [h, ht, gramH, denominatorW, gramW] = [at[1], at[2], at[3], at[5], at[6]]
@@ -155,7 +159,20 @@ export const frobeniusInModule = (
     updateInModule(wasm, laid, k, ht, m, n, true, nextW, gramW, nextHt, denominatorHt, l1H, l2H)
     wasm.transpose(nextHt, m, k, h)
   }
-  return inModule(wasm, iterate, () => w, h, [n, m, k], updateH)
+  const measure = (): Measured | undefined => {
+    if (!checks || laid.dense === undefined) return undefined
+    const squared = squaredErrorAt(wasm, [laid.dense, w, h, at[8], at[9]], n, m, k)
+    // Out of plain range the error is taken on rescaled copies, which need the memory.
+    if (!withinPlainRange(squared)) return undefined
+    return { divergence: 0.5 * squared, error: Math.sqrt(squared) }
+  }
+  return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
+}
+
+/** A check's divergence d and error sqrt(2·d) (solvers/mu.ts). */
+export interface Measured {
+  readonly divergence: number
+  readonly error: number
 }
 
 /** New factors: W, and H where the update makes one. */
@@ -180,6 +197,13 @@ export interface UpdateInModule {
   }
   /** The factors copied out into arrays of their own, where the next iteration reads them. */
   readonly out: () => NewFactors
+  /**
+   * The divergence of the factors in the module and its error, the same bits as
+   * divergenceAndError gives for their copies; undefined where the update cannot compute
+   * them in place (a CSR X, a divergence that divergenceAndError computes in TypeScript, a
+   * Frobenius error out of plain range), and a batch then ends at the check.
+   */
+  readonly measure: () => Measured | undefined
 }
 
 /** An update whose W is at `w()` (n×k) and H, where it makes one, at `h` (k×m). */
@@ -190,6 +214,7 @@ export const inModule = (
   h: number,
   [n, m, k]: readonly [number, number, number],
   updateH: boolean,
+  measure: () => Measured | undefined,
 ): UpdateInModule => {
   const views = new Map<number, Matrix<string, 'components'>>()
   let H: Matrix<'components', string> | undefined
@@ -216,6 +241,7 @@ export const inModule = (
       keepCopies(wasm, [W, Hout], [w(), h])
       return { W, H: Hout }
     },
+    measure,
   }
 }
 

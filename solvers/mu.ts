@@ -53,6 +53,7 @@ import { factorPenalty } from './products.ts'
 import {
   frobeniusInModule,
   rowPassFast,
+  type Measured,
   type NewFactors,
   type UpdateInModule,
 } from './mu-module.ts'
@@ -210,7 +211,10 @@ const nextState = (
     ? new OwnState(W, H, iteration, state.errorAtInit, previousError, decrease)
     : { ...state, W, H, iteration, previousError, decrease }
 
-/** The result of the iteration after `state` that made `next`: at every 10th, the check. */
+/**
+ * The result of the iteration after `state` that made `next`: at every 10th, the check,
+ * with the divergence and error `measured` where a batch computed them in place.
+ */
 const stepped = (
   state: MuState,
   problem: Problem,
@@ -218,6 +222,7 @@ const stepped = (
     readonly W: Matrix<string, 'components'>
     readonly H: Matrix<'components', string> | undefined
   },
+  measured?: Measured,
 ): StepResult<MuState> => {
   const { X } = problem
   const W = next.W
@@ -231,7 +236,7 @@ const stepped = (
 
   // The check: the decrease since the last one, relative to the error at init. An exact
   // start has nothing left to decrease; it counts as converged rather than dividing by zero.
-  const { divergence, error } = divergenceAndError(X, W, H, problem.beta)
+  const { divergence, error } = measured ?? divergenceAndError(X, W, H, problem.beta)
   const decrease = errorAtInit === 0 ? 0 : (previousError - error) / errorAtInit
   return {
     state: nextState(state, W, H, iteration, error, decrease),
@@ -243,8 +248,9 @@ const stepped = (
 
 /**
  * Iterations in a row (solvers/batch.ts) where the whole update runs in the module
- * (β = 2, and β = 1 on a dense X): up to the next check, which computes the divergence
- * of factors copied out, as a step does.
+ * (β = 2, and β = 1 on a dense X). A check computes the divergence in place where the
+ * update can (a dense X); elsewhere the batch ends there, and the check computes it on
+ * factors copied out, as a step does.
  */
 const batchOf =
   (updateH: boolean): Batch<Record<string, never>, MuState> =>
@@ -256,12 +262,15 @@ const batchOf =
     let before = state
     for (let ran = 1; ; ran++) {
       run.iterate()
-      const iteration = before.iteration + 1
-      if (ran < limit && iteration % CHECK_EVERY !== 0 && run.finite()) {
-        const passed = stepped(before, problem, run.current())
-        if (proceed(passed)) {
-          before = passed.state
-          continue
+      const check = (before.iteration + 1) % CHECK_EVERY === 0
+      if (ran < limit && run.finite()) {
+        const measured = check ? run.measure() : undefined
+        if (!check || measured !== undefined) {
+          const passed = stepped(before, problem, run.current(), measured)
+          if (proceed(passed)) {
+            before = passed.state
+            continue
+          }
         }
       }
       return stepped(before, problem, wrapped(n, m, k, run.out()))
