@@ -27,9 +27,11 @@ export const createRng = (seed: number): Rng => {
   // seedrandom's ARC4 key schedule repeats its key, so the keys '10' and '1010' give
   // the same stream; a length prefix makes no seed's key a repetition of another's.
   const key = String(seed)
-  const source = seedrandom(`${key.length}:${key}`)
+  // Made at the first draw: its key schedule takes several microseconds, and most fits
+  // with a given start (and no shuffle) draw nothing.
+  let source: seedrandom.PRNG | undefined
   let spare: number | undefined
-  const uniform = (): number => source.double()
+  const uniform = (): number => (source ??= seedrandom(`${key.length}:${key}`)).double()
   const normal = (): number => {
     if (spare !== undefined) {
       const value = spare
