@@ -297,29 +297,28 @@ const sumsAt = (
 }
 
 /**
- * Whether unsafeBetaDivergence and divergenceAndError compute the divergence of a dense
- * X (n×m) and k components in the module (else in TypeScript, with another logarithm).
+ * Whether unsafeBetaDivergence and divergenceAndError compute the divergence of X with k
+ * components in the module (else in TypeScript, with another logarithm): for a dense X
+ * at β = 2 and at every β that betaSums takes, for a CSR X at β ∈ {0, 1}.
  */
-export const denseDivergenceInModule = (n: number, m: number, k: number): boolean =>
-  fastModule(n * m * k) !== undefined
+export const divergenceInModule = (X: AnyMatrix, k: number): boolean =>
+  fastModule((X.format === 'csr' ? X.data.length : X.rows * X.cols) * k) !== undefined
 
 /**
- * d_β(X | W·H) for β = 1 and a dense X (n×m) already in the module's memory: `at` holds
- * the offsets of X, W (n×k), Hᵀ (m×k) and 32 bytes for the sums; `w` and `h` are W's and
- * H's entries (views of that memory will do). unsafeBetaDivergence's number where
- * denseDivergenceInModule holds, bit for bit: a batch of mu's KL iterations checks with it
- * (solvers/mu-kl-module.ts) without copying the factors out.
+ * d_β(X | W·H) for β = 1 with X, W and Hᵀ already in the module's memory: `at` holds the
+ * offsets of X's values, its column indices and row starts (0 and 0 for a dense X), W
+ * (n×k), Hᵀ (m×k) and 32 bytes for the sums; `w` and `h` are W's and H's entries (views
+ * of that memory will do). unsafeBetaDivergence's number where divergenceInModule holds,
+ * bit for bit: a batch of mu's KL iterations checks with it (solvers/mu-kl-module.ts)
+ * without copying the factors out.
  */
 export const klDivergenceAt = (
   wasm: KernelModule,
-  [x, wAt, htAt, out]: readonly number[],
+  at: readonly number[],
   [n, m, k]: readonly [number, number, number],
   w: Float64Array,
   h: Float64Array,
-): number => {
-  const sums = sumsAt(wasm, [x, 0, 0, wAt, htAt, out], n, m, k, 1)
-  return Math.max(0, klOf(sums, w, h, n, m, k))
-}
+): number => Math.max(0, klOf(sumsAt(wasm, at, n, m, k, 1), w, h, n, m, k))
 
 /** d_1 from the sums over X's entries and Σ y = Σ_t (column sum of W)_t · (row sum of H)_t. */
 const klOf = (

@@ -1,9 +1,10 @@
 /**
- * mu's update for β = 1 (the KL loss) on a dense X in the WebAssembly module, as blocked
- * products (see solvers/mu.ts and solvers/mu-module.ts, whose other paths share its
- * shape: one iteration, or any number of them in place).
+ * mu's update for β = 1 (the KL loss) in the WebAssembly module: on a dense X as blocked
+ * products, on a CSR X as the row pass over its non-zeros (see solvers/mu.ts and
+ * solvers/mu-module.ts, whose other paths share their shape: one iteration, or any
+ * number of them in place).
  */
-import { denseDivergenceInModule, EPSILON, klDivergenceAt } from '../core/beta-divergence.ts'
+import { divergenceInModule, EPSILON, klDivergenceAt } from '../core/beta-divergence.ts'
 import { valuesOf } from '../core/matrix.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
 import type { Problem } from './contract.ts'
@@ -91,12 +92,94 @@ export const klDense = (
   // A check's divergence in place, where divergenceAndError would compute it in the
   // module: on W and Hᵀ, which is the last iteration's new Hᵀ (H is its transpose), or the
   // fixed H's when the update keeps H.
-  const checks = denseDivergenceInModule(n, m, k)
+  const checks = divergenceInModule(X, k)
   const measure = (): Measured | undefined => {
     if (!checks) return undefined
     const divergence = klDivergenceAt(
       wasm,
-      [x, w, updateH ? nextHt : ht, checkSums],
+      [x, 0, 0, w, updateH ? nextHt : ht, checkSums],
+      [n, m, k],
+      viewOf(wasm, w, n * k),
+      viewOf(wasm, h, k * m),
+    )
+    return { divergence, error: Math.sqrt(2 * divergence) }
+  }
+  return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
+}
+
+/**
+ * β = 1 on a CSR X: the whole update in one layout of the module's memory. W's update and
+ * H's numerator come from wasm/kernels.ts's muRows, the row pass over X's non-zeros (as
+ * rowPassFast runs it); H's denominator is the column sums of the new W, as in klDense. The
+ * same sums in the same order as `update`'s row pass and H update. One iteration, or any
+ * number of them in place (solvers/batch.ts). Undefined where the module does not run;
+ * `update` runs then.
+ */
+export const klCsr = (
+  problem: Problem,
+  W: Float64Array,
+  H: Float64Array,
+  updateH: boolean,
+): UpdateInModule | undefined => {
+  const { X, components: k, penalties } = problem
+  if (X.format !== 'csr') return undefined
+  const n = X.rows
+  const m = X.cols
+  // rowPassFast's threshold: every size.
+  const wasm = fastModule(2 * X.data.length * k, 0)
+  if (wasm === undefined) return undefined
+  const [nk, mk, kk] = [n * k * F64, m * k * F64, k * F64]
+  // W, the new W, H, Hᵀ, the row sums of H, H's numerator (Hᵀ-shaped), muRows' scratch,
+  // the column sums of the new W, the new Hᵀ, a check's four sums.
+  const slots = [nk, nk, mk, mk, kk, mk, 2 * kk, kk, mk, 4 * F64]
+  const kept = keptFactors(wasm, W, H, updateH)
+  const at = layout(wasm, [X.data, X.indices, X.indptr], slots)
+  if (at === undefined) return undefined
+  const [values, columns, starts, , , h, ht, rowSumsH, numeratorHt, scratch] = at
+  const [sumsW, nextHt, checkSums] = at.slice(10)
+  let [w, nextW] = swappingSlots(kept[0], at[3], at[4])
+  factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
+  const { l1W, l2W, l1H, l2H } = penalties
+  let first = true
+
+  const iterate = (): void => {
+    if (!first && updateH) wasm.transpose(h, k, m, ht)
+    first = false
+    wasm.columnSums(ht, m, k, rowSumsH)
+    if (updateH) viewOf(wasm, numeratorHt, m * k).fill(0)
+    wasm.muRows(
+      values,
+      columns,
+      starts,
+      n,
+      m,
+      k,
+      w,
+      ht,
+      rowSumsH,
+      nextW,
+      updateH ? numeratorHt : 0,
+      0,
+      scratch,
+      1,
+      1,
+      EPSILON,
+      l1W,
+      l2W,
+      0,
+    )
+    ;[w, nextW] = [nextW, w]
+    if (!updateH) return
+    wasm.columnSums(w, n, k, sumsW)
+    wasm.multiplyRowsBy(ht, numeratorHt, sumsW, m, k, nextHt, EPSILON, l1H, l2H, EPSILON)
+    wasm.transpose(nextHt, m, k, h)
+  }
+  const checks = divergenceInModule(X, k)
+  const measure = (): Measured | undefined => {
+    if (!checks) return undefined
+    const divergence = klDivergenceAt(
+      wasm,
+      [values, columns, starts, w, updateH ? nextHt : ht, checkSums],
       [n, m, k],
       viewOf(wasm, w, n * k),
       viewOf(wasm, h, k * m),

@@ -1,12 +1,12 @@
 /**
  * The multiplicative updates in the WebAssembly module (see solvers/mu.ts): the row pass
  * (rowPassFast) and β = 2 on a dense or CSR X as products (frobeniusInModule), each in
- * one layout of the module's memory; β = 1 on a dense X is in solvers/mu-kl-module.ts.
+ * one layout of the module's memory; β = 1 is in solvers/mu-kl-module.ts.
  * Each is undefined where the module does not run it; `update` (solvers/mu.ts) then takes
  * another path.
  */
 import type { CsrMatrix } from '../core/csr.ts'
-import { denseDivergenceInModule, EPSILON } from '../core/beta-divergence.ts'
+import { divergenceInModule, EPSILON } from '../core/beta-divergence.ts'
 import { errorScratchBytes, squaredErrorAt, withinPlainRange } from '../core/divergence.ts'
 import {
   moduleMultiplyEntries,
@@ -126,7 +126,7 @@ export const frobeniusInModule = (
   const dense = X.format === 'dense'
   const scratch = dense ? muRowsScratch(k) : 0
   // A check's error in place, where divergenceAndError would compute it in the module.
-  const checks = dense && denseDivergenceInModule(n, m, k)
+  const checks = dense && divergenceInModule(X, k)
   const errorScratch = checks ? errorScratchBytes(n, m) : 0
   const kept = keptFactors(wasm, W, H, updateH)
   const slots = [shared, mk, mk, kk, shared, dense ? 0 : shared, kk, scratch]
@@ -200,8 +200,8 @@ export interface UpdateInModule {
   /**
    * The divergence of the factors in the module and its error, the same bits as
    * divergenceAndError gives for their copies; undefined where the update cannot compute
-   * them in place (a CSR X, a divergence that divergenceAndError computes in TypeScript, a
-   * Frobenius error out of plain range), and a batch then ends at the check.
+   * them in place (the Frobenius error of a CSR X, or one out of plain range; a divergence
+   * that divergenceAndError computes in TypeScript), and a batch then ends at the check.
    */
   readonly measure: () => Measured | undefined
 }

@@ -71,7 +71,7 @@ const solvers: readonly [string, Partial<NmfOptions>][] = [
   ['mu', { solver: 'mu' }],
   ['mu, penalized', { solver: 'mu', alphaW: 0.05, alphaH: 0.05, l1Ratio: 0.5 }],
   ['mu, KL', { solver: 'mu', betaLoss: 'kullback-leibler' }],
-  // No batch: the row pass runs step by step (KL on a CSR X, and every other β).
+  // No batch: the row pass runs step by step (every β but 1 and 2).
   ['mu, β = 1.5', { solver: 'mu', betaLoss: 1.5 }],
 ]
 
@@ -97,13 +97,14 @@ describe('a fit in batches is the fit step by step', () => {
     if (solverOptions.solver !== 'mu') expect(fit.nIter % 10).not.toBe(0)
   })
 
-  it('transform: W alone, H the caller’s', () => {
+  it.each([false, true])('transform: W alone, H the caller’s (CSR %s)', (sparse) => {
     const fit = sameFits(X, { components: 3, maxIter: 20, tol: 0, seed: 1 })
+    const Y = sparse ? CsrMatrix.fromDense(X) : X
     for (const betaLoss of ['frobenius', 'kullback-leibler'] as const) {
       const options = { solver: 'mu', betaLoss, maxIter: 23, tol: 0 } as const
       const [batched, stepped] = onPath('wasm', () => [
-        transform(X, fit.H, options),
-        transform(X, fit.H, { ...options, onIteration: () => undefined }),
+        transform(Y, fit.H, options),
+        transform(Y, fit.H, { ...options, onIteration: () => undefined }),
       ])
       if (E.isLeft(batched) || E.isLeft(stepped)) throw new Error('expected two fits')
       expect(valuesOf(batched.right.W)).toEqual(valuesOf(stepped.right.W))
@@ -116,13 +117,15 @@ describe('a fit in batches is the fit step by step', () => {
     // X near 1e150 from a start near 1e-150: W's update makes W near 1e300, and H's update
     // after the second iteration's is not finite.
     const large = dense(30, 12, uniform(360, 3, 1e150))
-    for (const [betaLoss, W0] of [
-      ['frobenius', 1e-150],
-      ['kullback-leibler', 1],
+    for (const [betaLoss, W0, Y] of [
+      ['frobenius', 1e-150, large],
+      ['frobenius', 1e-150, CsrMatrix.fromDense(large)],
+      ['kullback-leibler', 1, large],
+      ['kullback-leibler', 1, CsrMatrix.fromDense(large)],
     ] as const) {
       const init = { W: dense(30, 3, uniform(90, 4, W0)), H: dense(3, 12, uniform(36, 5, 1e-150)) }
       const options = { components: 3, solver: 'mu', betaLoss, maxIter: 40, tol: 0, init }
-      const { batched, stepped } = bothWays(large, options as NmfOptions)
+      const { batched, stepped } = bothWays(Y, options as NmfOptions)
       if (E.isRight(batched)) throw new Error('expected the fit to fail')
       expect(batched.left.message).toMatch(/^nmf: expected H after iteration 2 to be finite/)
       expect(batched).toEqual(stepped)
@@ -151,41 +154,53 @@ describe('a fit in batches is the fit step by step', () => {
     }
   })
 
-  it("hands over each iteration's factors: W and H as the fit step by step makes them", () => {
-    // A sweep's H is made in the module as Hᵀ, and transposed only when it is read.
-    const Y = CsrMatrix.fromDense(X)
-    const problem = {
-      X: Y,
-      components: 3,
-      squaredNormX: Y.frobeniusNorm() ** 2,
-      beta: 2,
-      penalties: { l1W: 0, l2W: 0, l1H: 0, l2H: 0 },
-      shuffle: false,
-      rng: createRng(0),
-    }
-    const start = {
-      W: dense(40, 3, uniform(120, 8)) as Matrix<string, 'components'>,
-      H: dense(3, 12, uniform(36, 9)) as Matrix<'components', string>,
-    }
-    for (const [solver, options] of [
-      [cd, {}],
-      [movingAverage, { gamma: 0.5, nonnegative: true }],
-    ] as const) {
+  it.each([
+    ['cd, CSR', cd, {}, 2, true],
+    ['moving-average, CSR', movingAverage, { gamma: 0.5, nonnegative: true }, 2, true],
+    // mu's checks (iteration 10) compute the error in place on a dense X; a CSR X's
+    // Frobenius check ends the batch.
+    ['mu', mu, {}, 2, false],
+    ['mu, KL', mu, {}, 1, false],
+    ['mu, CSR', mu, {}, 2, true],
+    ['mu, KL, CSR', mu, {}, 1, true],
+  ] as const)(
+    "%s hands over each iteration's factors: W and H as the fit step by step makes them",
+    (_name, solver, options, beta, sparse) => {
+      // A sweep's H is made in the module as Hᵀ, and transposed only when it is read.
+      const Y = sparse ? CsrMatrix.fromDense(X) : X
+      const problem = {
+        X: Y,
+        components: 3,
+        squaredNormX: Y.frobeniusNorm() ** 2,
+        beta,
+        penalties: { l1W: 0, l2W: 0, l1H: 0, l2H: 0 },
+        shuffle: false,
+        rng: createRng(0),
+      }
+      const start = {
+        W: dense(40, 3, uniform(120, 8)) as Matrix<string, 'components'>,
+        H: dense(3, 12, uniform(36, 9)) as Matrix<'components', string>,
+      }
+      const initial = solver.start(problem, start, options as never)
       const batch = batchOf(solver as AnySolver)
       if (batch === undefined) throw new Error('expected a batch')
-      const seen: [number[], number[]][] = []
+      const seen: [number[], number[], number | undefined][] = []
       onPath('wasm', () =>
-        batch(start, problem, options, 6, (result) => {
-          seen.push([Array.from(valuesOf(result.state.W)), Array.from(valuesOf(result.state.H))])
+        batch(initial, problem, options, 13, (result) => {
+          const { W, H } = result.state
+          seen.push([Array.from(valuesOf(W)), Array.from(valuesOf(H)), result.objective])
           return true
         }),
       )
-      expect(seen.length).toBe(5)
-      seen.forEach(([W, H], index) => {
+      // Twelve iterations pass, the 13th is the batch's result; mu's Frobenius check on a
+      // CSR X ends it at the 10th.
+      expect(seen.length).toBe(solver === mu && sparse && beta === 2 ? 9 : 12)
+      seen.forEach(([W, H, objective], index) => {
         // The same fit step by step (a callback), stopped at that iteration.
         const { stepped } = bothWays(Y, {
           components: 3,
           solver: solver as AnySolver,
+          betaLoss: beta === 1 ? 'kullback-leibler' : 'frobenius',
           init: start,
           maxIter: index + 1,
           tol: 0,
@@ -194,9 +209,10 @@ describe('a fit in batches is the fit step by step', () => {
         if (E.isLeft(stepped)) throw new Error(stepped.left.message)
         expect(W).toEqual(Array.from(valuesOf(stepped.right.W)))
         expect(H).toEqual(Array.from(valuesOf(stepped.right.H)))
+        expect(objective).toBe(stepped.right.history[index].objective)
       })
-    }
-  })
+    },
+  )
 
   it('runs only where the solver is a built-in one, unchanged', () => {
     for (const solver of [cd, movingAverage, mu] as readonly AnySolver[]) {
