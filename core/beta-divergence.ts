@@ -43,7 +43,15 @@ import {
   type Result,
 } from './errors.ts'
 import { transpose } from './kernels.ts'
-import { copyOut, F64, fastModule, layout, type KernelModule } from './wasm.ts'
+import {
+  copyOut,
+  F64,
+  fastModule,
+  int32ViewOf,
+  layout,
+  rowsInTwoParts,
+  type KernelModule,
+} from './wasm.ts'
 import { describeValue, Matrix, valuesOf } from './matrix.ts'
 import { showShape } from './matrix-shared.ts'
 import { MIN_NORMAL } from './scaled.ts'
@@ -259,7 +267,9 @@ const addEntry = (
 /**
  * The sums of `addEntry` over X's entries in the WebAssembly module (wasm/kernels.ts's
  * betaSums), where it runs them: a dense X, or a CSR X for β ∈ {0, 1}, whose zeros add
- * nothing. Undefined otherwise, and then the loop below sums.
+ * nothing. For β ∈ {0, 1} in another order than the loop (two lanes, two halves of the
+ * rows) and with the module's logarithms: the same to rounding. Undefined otherwise, and
+ * then the loop below sums.
  */
 const fastSums = (
   X: AnyMatrix,
@@ -274,7 +284,7 @@ const fastSums = (
   if (wasm === undefined) return undefined
   const operands = sparse ? [X.data, X.indices, X.indptr, w, h] : [valuesOf(X), w, h]
   // Hᵀ (m×k) is formed in the module: no array of H's size to collect afterwards.
-  const at = layout(wasm, operands, [X.cols * k * F64, 32])
+  const at = layout(wasm, operands, [X.cols * k * F64, 8 * F64])
   if (at === undefined) return undefined
   const [values, columns, starts] = sparse ? at : [at[0], 0, 0]
   const [W, H, Ht, out] = at.slice(sparse ? 3 : 1)
@@ -282,7 +292,11 @@ const fastSums = (
   return sumsAt(wasm, [values, columns, starts, W, Ht, out], X.rows, X.cols, k, beta)
 }
 
-/** betaSums over X, W and Hᵀ at these offsets (see fastSums): its four sums, through `out`. */
+/**
+ * betaSums over X, W and Hᵀ at these offsets (see fastSums), through `out` (64 bytes): the
+ * rows in two halves, each summed into four float64s of its own, then added, on two
+ * threads or on one (the same sums either way).
+ */
 const sumsAt = (
   wasm: KernelModule,
   [values, columns, starts, W, Ht, out]: readonly number[],
@@ -291,9 +305,36 @@ const sumsAt = (
   k: number,
   beta: number,
 ): Sums => {
-  wasm.betaSums(values, columns, starts, n, m, W, Ht, k, beta, EPSILON, out)
-  const [x, first, second, yBeta] = copyOut(wasm, out, 4)
-  return { x, first, second, yBeta, terms: 0 }
+  const entries = columns === 0 ? n * m : int32ViewOf(wasm, starts, n + 1)[n]
+  rowsInTwoParts(
+    wasm,
+    entries * k,
+    'betaSums',
+    n,
+    Math.ceil(n / 2),
+    (first, count, onWorker) => [
+      columns === 0 ? values + first * m * F64 : values,
+      columns,
+      columns === 0 ? 0 : starts + first * 4,
+      count,
+      m,
+      W + first * k * F64,
+      Ht,
+      k,
+      beta,
+      EPSILON,
+      onWorker ? out + 4 * F64 : out,
+    ],
+    true,
+  )
+  const [x, first, second, yBeta, x2, first2, second2, yBeta2] = copyOut(wasm, out, 8)
+  return {
+    x: x + x2,
+    first: first + first2,
+    second: second + second2,
+    yBeta: yBeta + yBeta2,
+    terms: 0,
+  }
 }
 
 /**
@@ -307,7 +348,7 @@ export const divergenceInModule = (X: AnyMatrix, k: number): boolean =>
 /**
  * d_β(X | W·H) for β = 1 with X, W and Hᵀ already in the module's memory: `at` holds the
  * offsets of X's values, its column indices and row starts (0 and 0 for a dense X), W
- * (n×k), Hᵀ (m×k) and 32 bytes for the sums; `w` and `h` are W's and H's entries (views
+ * (n×k), Hᵀ (m×k) and 64 bytes for the sums; `w` and `h` are W's and H's entries (views
  * of that memory will do). unsafeBetaDivergence's number where divergenceInModule holds,
  * bit for bit: a batch of mu's KL iterations checks with it (solvers/mu-kl-module.ts)
  * without copying the factors out.

@@ -10,9 +10,9 @@
  * (multiplyEntries) or half of the rows of its whole Frobenius update of W or Hᵀ
  * (muFrobeniusRows; each entry by one thread: the same bits), half of the rows of a
  * column sweep (coordinateSweep; the
- * entries bit for bit the same, the two halves' sums added) or of the dense
- * Frobenius error (squaredErrorDense; two partial sums, added on one thread as on
- * two). Calls stay synchronous: the
+ * entries bit for bit the same, the two halves' sums added), of the dense
+ * Frobenius error (squaredErrorDense) or of the β-divergence's sums (betaSums; two
+ * partial sums, added on one thread as on two). Calls stay synchronous: the
  * caller waits for the worker with `Atomics.wait`, which Node allows on its
  * main thread. Each side spins for up to SPIN_MS before it sleeps: waking a
  * sleeping thread took longer than half of a digits-sized product (1797×64×10,
@@ -73,6 +73,7 @@ export const WORKER_KERNELS = [
   'squaredErrorDense',
   'multiplyEntries',
   'muFrobeniusRows',
+  'betaSums',
 ] as const
 
 /** The name of a kernel the worker can run. */

@@ -36,8 +36,9 @@ export const klDense = (
   const block = Math.max(1, Math.min(n, Math.floor(32_768 / Math.max(1, m))))
   const scratch = (block * m + m * k + block * k) * F64
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * F64]
-  // The last slot: a check's four sums, where it runs in place (see `measure`).
-  const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk, 4 * F64]
+  // The last slot: a check's sums (four for each half of X), where it runs in place (see
+  // `measure`).
+  const slots = [nk, nk, mk, mk, kk, mk, mk, scratch, scratch, kk, mk, 8 * F64]
   const kept = keptFactors(wasm, W, H, updateH)
   const at = layout(wasm, [valuesOf(X)], slots)
   if (at === undefined) return undefined
@@ -130,8 +131,8 @@ export const klCsr = (
   if (wasm === undefined) return undefined
   const [nk, mk, kk] = [n * k * F64, m * k * F64, k * F64]
   // W, the new W, H, Hᵀ, the row sums of H, H's numerator (Hᵀ-shaped), muRows' scratch,
-  // the column sums of the new W, the new Hᵀ, a check's four sums.
-  const slots = [nk, nk, mk, mk, kk, mk, 2 * kk, kk, mk, 4 * F64]
+  // the column sums of the new W, the new Hᵀ, a check's sums (four for each half of X).
+  const slots = [nk, nk, mk, mk, kk, mk, 2 * kk, kk, mk, 8 * F64]
   const kept = keptFactors(wasm, W, H, updateH)
   const at = layout(wasm, [X.data, X.indices, X.indptr], slots)
   if (at === undefined) return undefined
