@@ -338,9 +338,10 @@ const sumsAt = (
 }
 
 /**
- * Whether unsafeBetaDivergence and divergenceAndError compute the divergence of X with k
- * components in the module (else in TypeScript, with another logarithm): for a dense X
- * at β = 2 and at every β that betaSums takes, for a CSR X at β ∈ {0, 1}.
+ * Whether unsafeBetaDivergence and divergenceAndError would compute in the module, by
+ * size, the divergence of X with k components (else in TypeScript, with another
+ * logarithm): the threshold that squaredFrobeniusError (dense X) and fastSums apply.
+ * Not whether that β and format run there: fastSums takes a CSR X for β ∈ {0, 1} only.
  */
 export const divergenceInModule = (X: AnyMatrix, k: number): boolean =>
   fastModule((X.format === 'csr' ? X.data.length : X.rows * X.cols) * k) !== undefined

@@ -263,8 +263,10 @@ const batchOf =
     for (let ran = 1; ; ran++) {
       run.iterate()
       const check = (before.iteration + 1) % CHECK_EVERY === 0
+      // A check's divergence computed in place serves the result the batch ends with too.
+      let measured: Measured | undefined
       if (ran < limit && run.finite()) {
-        const measured = check ? run.measure() : undefined
+        measured = check ? run.measure() : undefined
         if (!check || measured !== undefined) {
           const passed = stepped(before, problem, run.current(), measured)
           if (proceed(passed)) {
@@ -273,7 +275,7 @@ const batchOf =
           }
         }
       }
-      return stepped(before, problem, wrapped(n, m, k, run.out()))
+      return stepped(before, problem, wrapped(n, m, k, run.out()), measured)
     }
   }
 

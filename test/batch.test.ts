@@ -41,16 +41,16 @@ const dense = (rows: number, cols: number, data: readonly number[]): Matrix => {
 }
 
 /** The fit on the module's path, run in batches (no callback) and step by step. */
-const bothWays = (X: AnyMatrix, options: NmfOptions) =>
-  onPath('wasm', () => {
+const bothWays = (X: AnyMatrix, options: NmfOptions, path: 'wasm' | 'auto' = 'wasm') =>
+  onPath(path, () => {
     let called = 0
     const batched = nmf(X, options)
     const stepped = nmf(X, { ...options, onIteration: () => void called++ })
     return { batched, stepped, called }
   })
 
-const sameFits = (X: AnyMatrix, options: NmfOptions) => {
-  const { batched, stepped, called } = bothWays(X, options)
+const sameFits = (X: AnyMatrix, options: NmfOptions, path: 'wasm' | 'auto' = 'wasm') => {
+  const { batched, stepped, called } = bothWays(X, options, path)
   if (E.isLeft(batched) || E.isLeft(stepped)) throw new Error('expected two fits')
   const [a, b] = [batched.right, stepped.right]
   expect(called).toBe(b.nIter)
@@ -111,6 +111,33 @@ describe('a fit in batches is the fit step by step', () => {
       expect(batched.right.history).toEqual(stepped.right.history)
       expect(batched.right.H).toBe(fit.H)
     }
+  })
+
+  it.each([
+    [7, 9, 2],
+    [30, 17, 3],
+  ])(
+    "mu's checks under 'auto' (%i×%i, k %i): in TypeScript below 1 024 multiply-adds",
+    (n, m, k) => {
+      // Below the threshold the check's divergence is computed in TypeScript (another
+      // logarithm): the batch must end there rather than compute it in the module.
+      const Y = dense(n, m, uniform(n * m, 31, 1, 0.3))
+      for (const betaLoss of ['frobenius', 'kullback-leibler'] as const) {
+        for (const Z of [Y, CsrMatrix.fromDense(Y)]) {
+          const options = { components: k, solver: 'mu', betaLoss, maxIter: 35, tol: 0, seed: 4 }
+          sameFits(Z, options as NmfOptions, 'auto')
+        }
+      }
+    },
+  )
+
+  it("mu's Frobenius check where the squared error underflows: on copies, rescaled", () => {
+    // X near 1e-160: Σ (x − y)² underflows below the plain range, and the error is taken on
+    // rescaled copies of X and W, outside the batch.
+    const tiny = dense(30, 12, uniform(360, 6, 1e-160))
+    const fit = sameFits(tiny, { components: 3, solver: 'mu', maxIter: 25, tol: 0, seed: 2 })
+    expect(fit.history[9].objective).toBeLessThan(1e-300)
+    expect(fit.history[9].objective).toBeGreaterThan(0)
   })
 
   it('stops where a factor stops being finite, in mid-batch, with the same error', () => {
