@@ -268,8 +268,9 @@ const addEntry = (
  * The sums of `addEntry` over X's entries in the WebAssembly module (wasm/kernels.ts's
  * betaSums), where it runs them: a dense X, or a CSR X for β ∈ {0, 1}, whose zeros add
  * nothing. For β ∈ {0, 1} in another order than the loop (two lanes, two halves of the
- * rows) and with the module's logarithms: the same to rounding. Undefined otherwise, and
- * then the loop below sums.
+ * rows) and with the module's logarithms: the same to rounding; for every other β the
+ * loop's sums in its order, bit for bit. Undefined otherwise, and then the loop below
+ * sums.
  */
 const fastSums = (
   X: AnyMatrix,
@@ -293,9 +294,10 @@ const fastSums = (
 }
 
 /**
- * betaSums over X, W and Hᵀ at these offsets (see fastSums), through `out` (64 bytes): the
- * rows in two halves, each summed into four float64s of its own, then added, on two
- * threads or on one (the same sums either way).
+ * betaSums over X, W and Hᵀ at these offsets (see fastSums), through `out` (64 bytes). For
+ * β ∈ {0, 1} the rows in two halves, each summed into four float64s of its own, then
+ * added, on two threads or on one (the same sums either way); every other β sums the rows
+ * in order in one call, as the TypeScript loop does (the same bits).
  */
 const sumsAt = (
   wasm: KernelModule,
@@ -305,6 +307,11 @@ const sumsAt = (
   k: number,
   beta: number,
 ): Sums => {
+  if (beta !== 0 && beta !== 1) {
+    wasm.betaSums(values, columns, starts, n, m, W, Ht, k, beta, EPSILON, out)
+    const [x, first, second, yBeta] = copyOut(wasm, out, 4)
+    return { x, first, second, yBeta, terms: 0 }
+  }
   const entries = columns === 0 ? n * m : int32ViewOf(wasm, starts, n + 1)[n]
   rowsInTwoParts(
     wasm,

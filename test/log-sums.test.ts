@@ -3,7 +3,7 @@
  * logarithms, two at a time (logPair), within an ulp of the host's Math.log; ratios that
  * are not positive normal numbers through the module's scalar logarithm, without changing
  * the other lane's; a dense X and its CSR form summed bit for bit the same; and the same
- * sums on one thread or two.
+ * sums on one thread or two. Every other β keeps the TypeScript loop's sums and order.
  */
 import { availableParallelism } from 'node:os'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -153,6 +153,33 @@ describe("the module's sums over X", () => {
       })
     }
   })
+
+  it.each([0.5, 1.5, 3, -1])(
+    'for β = %s: entry by entry in order, as the TypeScript loop, bit for bit',
+    (beta) => {
+      // Only β ∈ {0, 1} sum in two lanes and two halves; the others keep the loop's order.
+      for (const [n, m, k] of [
+        [9, 7, 2],
+        [60, 40, 3],
+      ]) {
+        for (let seed = 0; seed < 5; seed++) {
+          const { X, W, H } = problem(n, m, k, seed, beta < 0 ? 0 : 0.3)
+          const Y =
+            beta < 0
+              ? dense(
+                  n,
+                  m,
+                  X.toFloat64Array().map((v) => v + 0.5),
+                )
+              : X
+          const fast = onPath('wasm', () => unwrap(betaDivergence(Y, W, H, beta)))
+          const loop = onPath('reference', () => unwrap(betaDivergence(Y, W, H, beta)))
+          expect(fast).toBe(loop)
+          expect(unwrap(betaDivergence(CsrMatrix.fromDense(Y), W, H, beta))).toBe(fast)
+        }
+      }
+    },
+  )
 
   it('are the same on one thread or two', () => {
     // 300×220, k 5: 330 000 multiply-adds, above the threads' threshold.

@@ -667,8 +667,8 @@ export function squaredErrorDense(
  * The running sums of d_β(X | W·H) (core/beta-divergence.ts's addEntry, the same terms)
  * over the entries of X: every entry of a dense X (columns = 0), the stored entries of a
  * CSR X. Ht is m×k; out receives the four sums x, first, second, yBeta. For β ∈ {0, 1}
- * see logSums; every other β (dense X only) sums entry by entry in order, with the
- * module's own logarithms and the host's powers.
+ * see logSums; every other β (dense X only) sums entry by entry in row-major order, with
+ * the host's powers, as the TypeScript loop does.
  */
 export function betaSums(
   values: usize,
