@@ -15,15 +15,17 @@
  * init for the two generated problems), and every timed fit starts from them.
  * With tol 0 each fit runs exactly `iterations` iterations. After untimed
  * warm-up fits (at least one, and at least 1 s; the first samples memory
- * after every iteration), the fit is timed `repetitions` times (at least 5)
- * and the median wall time per iteration is reported.
+ * after every iteration), the fit is timed `repetitions` times (at least 5, in
+ * `--rounds` rounds, 3 unless given) and the median wall time per iteration is
+ * reported.
  *
  * Solvers: `cd`, `mu` with the Frobenius loss, `mu` with the Kullback–Leibler
  * loss (`mu-kl`), and `moving-average` on the two small problems. For the
  * first three, X (or its CSR parts), W0 and H0 are written as raw float64 /
  * int32 files to a temporary folder and `bench/sklearn_bench.py` times
  * `NMF(init='custom', solver, beta_loss, max_iter, tol=0)` on them in a child
- * process, after nmfkit's runs of that problem. The Python is
+ * process after each round of nmfkit's fits, as many fits as nmfkit's round had;
+ * the ratio is the median over the rounds of each round's ratio. The Python is
  * `NMFKIT_PYTHON`, else `/usr/bin/python3`, else `python3`, whichever first
  * imports scikit-learn; with none, or with `--no-sklearn`, only nmfkit runs.
  *
@@ -55,6 +57,7 @@ import {
   type Result,
 } from 'nmfkit'
 import { isKernelPath } from '../core/kernel-paths.ts'
+import { valuesOf } from '../core/matrix.ts'
 import { loadDigits } from '../examples/load-digits.ts'
 import { packageManifest } from '../scripts/build.ts'
 
@@ -103,14 +106,21 @@ interface Measurement {
   /** 2 × the bytes of X, W and H, plus 100 MiB. */
   readonly memoryBudgetMb: number
   readonly iterations: number
+  /** Timed fits, in all rounds. */
   readonly repetitions: number
+  /** Rounds of timed fits, each of nmfkit's followed by one of scikit-learn's. */
+  readonly rounds: number
   /** X's shape, `rows×cols`. */
   readonly shape: string
   readonly components: number
   readonly reconstructionError: number
   sklearnMsPerIter?: number
   sklearnRange?: readonly [number, number]
-  /** scikit-learn's ms per iteration / nmfkit's. */
+  /**
+   * scikit-learn's ms per iteration / nmfkit's: the median over the rounds of each round's
+   * ratio of medians (the two sides of a round ran minutes apart at most, so a machine
+   * whose speed drifts moves both).
+   */
   ratio?: number
   /** |nmfkit's final error − scikit-learn's| / scikit-learn's: both solved the same problem. */
   errorRelDiff?: number
@@ -128,6 +138,13 @@ const solversOf = (problem: (typeof PROBLEMS)[number]): readonly SolverCase[] =>
   SOLVERS.filter((s) => s.sklearn || problem === 'notebook' || problem === 'digits')
 const PROBLEMS = ['notebook', 'digits', 'dense', 'sparse'] as const
 const MIN_REPETITIONS = 5
+
+/**
+ * The timed fits of a row run in this many rounds, nmfkit's fits of a round followed by
+ * scikit-learn's: the machine's speed drifted by up to 2× within minutes (a shared host),
+ * and a ratio of two times measured a minute apart read that drift as a speed-up.
+ */
+const DEFAULT_ROUNDS = 3
 /**
  * Untimed fits run for at least this long before the timed ones. After 300 ms the digits'
  * `mu` fits still ran about 10% slower than after 1 s (V8's optimizing compiler works in
@@ -279,7 +296,18 @@ const builders: Record<(typeof PROBLEMS)[number], () => BenchProblem> = {
 const xBytes = (X: AnyMatrix): number =>
   X.format === 'csr' ? X.nnz * 12 + (X.rows + 1) * 4 : X.rows * X.cols * 8
 
-const measure = (problem: BenchProblem, solver: SolverCase, repetitions: number): Measurement => {
+/**
+ * nmfkit's fits of one row, in `rounds` rounds of `perRound` timed fits after one warm-up;
+ * after each round `afterRound()` (scikit-learn's fits of that round). The row's
+ * median, and each round's.
+ */
+const measure = (
+  problem: BenchProblem,
+  solver: SolverCase,
+  rounds: number,
+  perRound: number,
+  afterRound: () => void,
+): Measurement & { readonly roundMedians: readonly number[] } => {
   const options: NmfOptions = {
     components: problem.components,
     solver: solver.solver,
@@ -314,9 +342,16 @@ const measure = (problem: BenchProblem, solver: SolverCase, repetitions: number)
   while (performance.now() - warmUpStarted < WARM_UP_MS) run()
 
   const perIteration: number[] = []
-  for (let r = 0; r < repetitions; r++) {
-    perIteration.push(run() / problem.iterations)
-    sampleMemory()
+  const roundMedians: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    const samples: number[] = []
+    for (let r = 0; r < perRound; r++) {
+      samples.push(run() / problem.iterations)
+      sampleMemory()
+    }
+    perIteration.push(...samples)
+    roundMedians.push(median(samples))
+    afterRound()
   }
   const { W, H } = problem.initial
   const bytes = xBytes(problem.X) + (W.rows * W.cols + H.rows * H.cols) * 8
@@ -333,10 +368,12 @@ const measure = (problem: BenchProblem, solver: SolverCase, repetitions: number)
     peakHeapMb: round(peakHeap / MIB),
     memoryBudgetMb: round((2 * bytes) / MIB + 100),
     iterations: problem.iterations,
-    repetitions,
+    repetitions: perIteration.length,
+    rounds,
     shape: `${problem.X.rows}×${problem.X.cols}`,
     components: problem.components,
     reconstructionError,
+    roundMedians,
   }
 }
 
@@ -366,10 +403,9 @@ const pythonEnv = (): NodeJS.ProcessEnv => {
   return env
 }
 
-const writeFloat64 = (path: string, values: ArrayLike<number>): void =>
-  writeFileSync(path, Buffer.from(Float64Array.from(values).buffer))
-const writeInt32 = (path: string, values: ArrayLike<number>): void =>
-  writeFileSync(path, Buffer.from(Int32Array.from(values).buffer))
+/** A typed array's bytes as they are (little-endian here), without a copy. */
+const writeArray = (path: string, values: Float64Array | Int32Array): void =>
+  writeFileSync(path, new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
 
 interface SklearnLine {
   readonly sklearn?: string
@@ -378,61 +414,69 @@ interface SklearnLine {
   readonly msPerIter?: number
   readonly min?: number
   readonly max?: number
+  readonly samples?: readonly number[]
   readonly nIter?: number
   readonly reconstructionError?: number
 }
 
-/** Runs bench/sklearn_bench.py on the problem's exact inputs; its output lines, parsed. */
-const runSklearn = (
-  python: string,
+/**
+ * The problem's exact inputs for bench/sklearn_bench.py, in a fresh temporary folder: X (or
+ * its CSR parts), W0 and H0 as raw arrays, and a manifest for `solvers`, `repetitions` fits
+ * each. Written before nmfkit's fits, from the arrays themselves (no copies: the garbage
+ * would count in the process's memory).
+ */
+const sklearnInputs = (
   problem: BenchProblem,
   solvers: readonly SolverCase[],
   repetitions: number,
-): SklearnLine[] => {
+): { readonly directory: string; readonly remove: () => void } => {
   const directory = mkdtempSync(join(tmpdir(), 'nmfkit-bench-'))
-  try {
-    const { X, initial } = problem
-    if (X.format === 'csr') {
-      writeInt32(join(directory, 'indptr.bin'), X.indptr)
-      writeInt32(join(directory, 'indices.bin'), X.indices)
-      writeFloat64(join(directory, 'data.bin'), X.data)
-    } else {
-      writeFloat64(join(directory, 'X.bin'), X.toJSON().data)
-    }
-    writeFloat64(join(directory, 'W.bin'), initial.W.toJSON().data)
-    writeFloat64(join(directory, 'H.bin'), initial.H.toJSON().data)
-    const manifest = {
-      problem: problem.name,
-      rows: X.rows,
-      cols: X.cols,
-      components: problem.components,
-      format: X.format,
-      iterations: problem.iterations,
-      repetitions,
-      solvers: solvers.map(({ label, solver, betaLoss }) => ({ label, solver, betaLoss })),
-    }
-    writeFileSync(join(directory, 'manifest.json'), JSON.stringify(manifest))
-    const child = spawnSync(python, [SKLEARN_SCRIPT, directory], {
-      env: pythonEnv(),
-      encoding: 'utf8',
-      maxBuffer: 16 * MIB,
-    })
-    if (child.status !== 0) {
-      console.error(`error: ${python} ${SKLEARN_SCRIPT} failed:\n${child.stderr}`)
-      process.exit(1)
-    }
-    return child.stdout
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as SklearnLine)
-  } finally {
-    rmSync(directory, { recursive: true, force: true })
+  const { X, initial } = problem
+  if (X.format === 'csr') {
+    writeArray(join(directory, 'indptr.bin'), X.indptr)
+    writeArray(join(directory, 'indices.bin'), X.indices)
+    writeArray(join(directory, 'data.bin'), X.data)
+  } else {
+    writeArray(join(directory, 'X.bin'), valuesOf(X))
   }
+  writeArray(join(directory, 'W.bin'), valuesOf(initial.W))
+  writeArray(join(directory, 'H.bin'), valuesOf(initial.H))
+  const manifest = {
+    problem: problem.name,
+    rows: X.rows,
+    cols: X.cols,
+    components: problem.components,
+    format: X.format,
+    iterations: problem.iterations,
+    repetitions,
+    solvers: solvers.map(({ label, solver, betaLoss }) => ({ label, solver, betaLoss })),
+  }
+  writeFileSync(join(directory, 'manifest.json'), JSON.stringify(manifest))
+  return { directory, remove: () => rmSync(directory, { recursive: true, force: true }) }
+}
+
+/** Runs bench/sklearn_bench.py on a folder of `sklearnInputs`; its output lines, parsed. */
+const runSklearn = (python: string, directory: string): SklearnLine[] => {
+  const child = spawnSync(python, [SKLEARN_SCRIPT, directory], {
+    env: pythonEnv(),
+    encoding: 'utf8',
+    maxBuffer: 16 * MIB,
+  })
+  if (child.status !== 0) {
+    console.error(`error: ${python} ${SKLEARN_SCRIPT} failed:\n${child.stderr}`)
+    process.exit(1)
+  }
+  return child.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as SklearnLine)
 }
 
 interface Arguments {
   readonly json: boolean
   readonly repetitions: number | undefined
+  /** Rounds the timed fits are split into, each of nmfkit's followed by scikit-learn's. */
+  readonly rounds: number
   readonly problems: readonly (typeof PROBLEMS)[number][]
   /** The labels of the solvers to run (`SOLVERS`). */
   readonly solvers: readonly string[]
@@ -451,6 +495,7 @@ const parseArguments = (): Arguments => {
       options: {
         json: { type: 'boolean', default: false },
         repetitions: { type: 'string' },
+        rounds: { type: 'string', default: String(DEFAULT_ROUNDS) },
         problems: { type: 'string', default: PROBLEMS.join(',') },
         solvers: { type: 'string', default: SOLVERS.map((s) => s.label).join(',') },
         'no-sklearn': { type: 'boolean', default: false },
@@ -472,6 +517,10 @@ const parseArguments = (): Arguments => {
         `--repetitions: expected an integer from ${MIN_REPETITIONS} to 9999, ` +
           `found '${values.repetitions}'`,
       )
+    }
+    const rounds = Number(values.rounds)
+    if (!/^\d{1,2}$/.test(values.rounds) || rounds < 1) {
+      throw new Error(`--rounds: expected an integer from 1 to 99, found '${values.rounds}'`)
     }
     // One value per option: parseArgs would keep the last silently (switches may repeat).
     const given = tokens.flatMap((token) =>
@@ -505,6 +554,7 @@ const parseArguments = (): Arguments => {
     return {
       json: values.json,
       repetitions,
+      rounds,
       problems: problems as (typeof PROBLEMS)[number][],
       solvers,
       sklearn: !values['no-sklearn'],
@@ -515,8 +565,8 @@ const parseArguments = (): Arguments => {
   } catch (error) {
     console.error(
       `error: ${(error as Error).message}\n` +
-        'usage: npm run bench -- [--json] [--repetitions N] [--problems a,b] [--solvers a,b] ' +
-        '[--no-sklearn] [--kernels auto|reference|wasm] [--tsx]',
+        'usage: npm run bench -- [--json] [--repetitions N] [--rounds N] [--problems a,b] ' +
+        '[--solvers a,b] [--no-sklearn] [--kernels auto|reference|wasm] [--tsx]',
     )
     process.exit(1)
   }
@@ -539,15 +589,26 @@ const measureProblem = (
   let sklearnVersion: string | undefined
   const problem = builders[name]()
   const repetitions = args.repetitions ?? problem.repetitions
+  const perRound = Math.ceil(repetitions / args.rounds)
   const solvers = solversOf(name).filter((s) => args.solvers.includes(s.label))
-  const rows = solvers.map((solver) => measure(problem, solver, repetitions))
-  const theirs = solvers.filter((s) => s.sklearn)
-  if (python !== undefined && theirs.length > 0) {
-    const lines = runSklearn(python, problem, theirs, repetitions)
-    for (const line of lines) {
-      if (line.sklearn !== undefined) sklearnVersion = line.sklearn
-      const row = rows.find((r) => r.solver === line.label)
-      if (row === undefined || line.msPerIter === undefined) continue
+  const rows = solvers.map((solver) => {
+    const theirs: SklearnLine[] = []
+    const inputs =
+      python !== undefined && solver.sklearn
+        ? sklearnInputs(problem, [solver], perRound)
+        : undefined
+    const measured = measure(problem, solver, args.rounds, perRound, () => {
+      if (python === undefined || inputs === undefined) return
+      for (const line of runSklearn(python, inputs.directory)) {
+        if (line.sklearn !== undefined) sklearnVersion = line.sklearn
+        if (line.label === solver.label) theirs.push(line)
+      }
+    })
+    inputs?.remove()
+    const { roundMedians: _roundMedians, ...row }: Measurement & { roundMedians?: unknown } =
+      measured
+    if (theirs.length === 0) return row
+    for (const line of theirs) {
       if (line.nIter !== problem.iterations) {
         console.error(
           `error: scikit-learn ${name}/${row.solver} ran ${line.nIter} iterations, ` +
@@ -555,13 +616,18 @@ const measureProblem = (
         )
         process.exit(1)
       }
-      row.sklearnMsPerIter = round(line.msPerIter)
-      row.sklearnRange = [round(line.min ?? NaN), round(line.max ?? NaN)]
-      row.ratio = round(line.msPerIter / row.msPerIter, 3)
-      const theirs = line.reconstructionError ?? NaN
-      row.errorRelDiff = round(Math.abs(row.reconstructionError - theirs) / theirs, 3)
     }
-  }
+    const samples = theirs.flatMap((line) => line.samples ?? [])
+    const ratios = theirs.map((line, r) => median(line.samples ?? []) / measured.roundMedians[r])
+    const error = theirs[theirs.length - 1].reconstructionError ?? NaN
+    return {
+      ...row,
+      sklearnMsPerIter: round(median(samples)),
+      sklearnRange: [round(Math.min(...samples)), round(Math.max(...samples))] as const,
+      ratio: round(median(ratios), 3),
+      errorRelDiff: round(Math.abs(row.reconstructionError - error) / error, 3),
+    }
+  })
   return { rows, sklearnVersion }
 }
 
@@ -645,6 +711,8 @@ const measureInChild = (
       '--kernels',
       args.kernels,
       ...(args.repetitions === undefined ? [] : ['--repetitions', String(args.repetitions)]),
+      '--rounds',
+      String(args.rounds),
       ...(args.sklearn ? [] : ['--no-sklearn']),
     ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * MIB },

@@ -90,6 +90,7 @@ def main():
                     "msPerIter": float(np.median(per_iteration)),
                     "min": min(per_iteration),
                     "max": max(per_iteration),
+                    "samples": per_iteration,
                     "nIter": int(model.n_iter_),
                     "reconstructionError": float(model.reconstruction_err_),
                 }
