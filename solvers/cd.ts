@@ -26,6 +26,7 @@ import {
   penalize,
   projectNonnegative,
   sweepColumns,
+  withHFixed,
   withObjective,
   withNativeSweep,
   type ColumnRule,
@@ -33,7 +34,13 @@ import {
   type Stats,
 } from '../dsl/rules.ts'
 import type { Factors, Problem, Solver } from './contract.ts'
-import { alternatingSweeps, sweepsBatch, type SweepPenalties } from './fused-sweeps.ts'
+import { wSweep, wSweepsInModule } from './fixed-h-sweeps.ts'
+import {
+  alternatingSweeps,
+  batchInModule,
+  sweepsBatch,
+  type SweepPenalties,
+} from './fused-sweeps.ts'
 import { factorPenalty } from './products.ts'
 
 /**
@@ -130,4 +137,30 @@ export const cd: Solver<Record<string, never>> = declareBatch(
   ),
   // Whole iterations in a row in the module, where nothing runs between them.
   sweepsBatch(sweepsOf, report),
+)
+
+/** transform's measure: W's violation alone. */
+const reportW = (stats: Stats) => ({ measure: stats.violationW })
+
+/** W's penalties, for the module's sweeps of W. */
+const penaltiesW = (problem: Problem) => ({ l1: problem.penalties.l1W, l2: problem.penalties.l2W })
+
+/**
+ * `cd` with H fixed, for `transform`: W's half-sweep alone, its violation the measure. In
+ * the module, X·Hᵀ and H·Hᵀ are formed once per layout and the sweeps run in a row
+ * (solvers/fixed-h-sweeps.ts); the rule stays the reference.
+ */
+export const cdFixedH: Solver<Record<string, never>> = declareBatch(
+  declareForgetful(
+    defineSolver<Record<string, never>>({
+      ...cd,
+      rule: withHFixed(cdHalfW),
+      native: (state, problem) => wSweep(state, problem, PROJECTED, penaltiesW(problem)),
+      report: reportW,
+    }),
+  ),
+  batchInModule(
+    (state, problem) => wSweepsInModule(state, problem, PROJECTED, penaltiesW(problem)),
+    reportW,
+  ),
 )

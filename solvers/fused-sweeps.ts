@@ -285,13 +285,26 @@ export const sweepsInModule = (
  * A batch (solvers/batch.ts) of a solver whose native iteration is alternatingSweeps, its
  * settings and penalties from `sweepsOf`, its numbers from `report` (the solver's own).
  */
-export const sweepsBatch =
+export const sweepsBatch = <O>(
+  sweepsOf: (problem: Problem, options: O) => readonly [SweepSettings, SweepPenalties],
+  report: (stats: Stats, state: Factors, problem: Problem, options: O) => Numbers,
+): Batch<O, Factors> =>
+  batchInModule(
+    (state, problem, options) => sweepsInModule(state, problem, ...sweepsOf(problem, options)),
+    report,
+  )
+
+/**
+ * A batch (solvers/batch.ts) of iterations that `start` runs in the module, their numbers
+ * from `report` (the solver's own).
+ */
+export const batchInModule =
   <O>(
-    sweepsOf: (problem: Problem, options: O) => readonly [SweepSettings, SweepPenalties],
+    start: (state: Factors, problem: Problem, options: O) => InModule | undefined,
     report: (stats: Stats, state: Factors, problem: Problem, options: O) => Numbers,
   ): Batch<O, Factors> =>
   (state, problem, options, limit, proceed) => {
-    const run = sweepsInModule(state, problem, ...sweepsOf(problem, options))
+    const run = start(state, problem, options)
     if (run === undefined) return undefined
     for (let ran = 1; ; ran++) {
       const stats = run.iterate()
@@ -308,7 +321,7 @@ export const sweepsBatch =
 type Numbers = Omit<StepResult<Factors>, 'state'>
 
 /** The order of one sweep into `out` (k), drawing from the Rng as componentOrder does. */
-const writeOrder = (problem: Problem, out: Int32Array): void => {
+export const writeOrder = (problem: Problem, out: Int32Array): void => {
   if (problem.shuffle) out.set(componentOrder(problem, out.length))
   else for (let t = 0; t < out.length; t++) out[t] = t
 }

@@ -30,9 +30,7 @@ import { createRng } from '../core/rng.ts'
 import { counted } from '../core/show.ts'
 import { allFinite, checkNonNegative, checkNotAllZero } from '../core/validate.ts'
 import { withResidentScope } from '../core/wasm.ts'
-import { defineSolver } from '../dsl/define.ts'
-import { withHFixed } from '../dsl/rules.ts'
-import { cd, cdHalfW } from './cd.ts'
+import { cd, cdFixedH } from './cd.ts'
 import { productIsZero } from './components.ts'
 import type { AnySolver, Problem } from './contract.ts'
 import { runDriver, type Factorization } from './driver.ts'
@@ -59,18 +57,13 @@ const operation = 'transform'
 
 const { components: _components, init: _init, ...transformProps } = commonProps
 
-/** `cd` with H fixed: the W half-sweep alone, and its violation as the measure. */
-const cdFixedH: AnySolver = defineSolver<Record<string, never>>({
-  ...cd,
-  rule: withHFixed(cdHalfW),
-  report: (stats) => ({ measure: stats.violationW }),
-}) as AnySolver
-
 const muFixedH = multiplicativeUpdates(false) as unknown as AnySolver
 
 /** The W-only variant of the chosen solver, and the solver itself (for its losses). */
 const resolveTransformSolver = (solver: unknown): Result<readonly [AnySolver, AnySolver]> => {
-  if (solver === undefined || solver === 'cd' || solver === cd) return E.right([cd, cdFixedH])
+  if (solver === undefined || solver === 'cd' || solver === cd) {
+    return E.right([cd, cdFixedH as AnySolver])
+  }
   if (solver === 'mu' || solver === mu) return E.right([mu as unknown as AnySolver, muFixedH])
   // Its name, read without a throw: a getter or Proxy of the caller's may throw.
   const named = attempt(() =>

@@ -100,8 +100,12 @@ describe('a fit in batches is the fit step by step', () => {
   it.each([false, true])('transform: W alone, H the caller’s (CSR %s)', (sparse) => {
     const fit = sameFits(X, { components: 3, maxIter: 20, tol: 0, seed: 1 })
     const Y = sparse ? CsrMatrix.fromDense(X) : X
-    for (const betaLoss of ['frobenius', 'kullback-leibler'] as const) {
-      const options = { solver: 'mu', betaLoss, maxIter: 23, tol: 0 } as const
+    for (const [solver, betaLoss] of [
+      ['mu', 'frobenius'],
+      ['mu', 'kullback-leibler'],
+      ['cd', 'frobenius'],
+    ] as const) {
+      const options = { solver, betaLoss, maxIter: 23, tol: 0 } as const
       const [batched, stepped] = onPath('wasm', () => [
         transform(Y, fit.H, options),
         transform(Y, fit.H, { ...options, onIteration: () => undefined }),

@@ -31,6 +31,11 @@ import {
   type KernelModule,
 } from '../core/wasm.ts'
 import { onPath, relativeDifference } from './fixture-helpers.ts'
+import { createRng } from '../core/rng.ts'
+import { withHFixed } from '../dsl/rules.ts'
+import { cdHalfW } from '../solvers/cd.ts'
+import type { Factors, Problem } from '../solvers/contract.ts'
+import { wSweepsInModule } from '../solvers/fixed-h-sweeps.ts'
 
 const AGREEMENT = 1e-12
 
@@ -124,6 +129,59 @@ describe('whole iterations in the module agree with the reference', () => {
     expect(relativeDifference(valuesOf(fused.H), valuesOf(reference.H))).toBeLessThan(AGREEMENT)
   })
 
+  it.each([
+    [1, 3, 1, false],
+    [7, 5, 3, true],
+    [30, 17, 5, false],
+    [64, 40, 8, true],
+  ])(
+    "transform's cd, %i×%i, k %i, CSR %s: the module's sweeps of W are the rule's, bit for bit",
+    (n, m, k, sparse) => {
+      // X·Hᵀ and H·Hᵀ formed once (solvers/fixed-h-sweeps.ts) against every iteration (the
+      // rule): penalties, shuffled orders drawn from one seed each, 12 iterations.
+      const values = dense(n, m, uniform(n * m, n + m + k, 0.3))
+      const X: AnyMatrix = sparse ? CsrMatrix.fromDense(values) : values
+      const H = dense(k, m, uniform(k * m, 3 * k + m)) as Matrix<'components', string>
+      const start = { W: dense(n, k, uniform(n * k, 2 * n + k)) as Matrix<string, 'components'>, H }
+      for (const [shuffle, l1W, l2W] of [
+        [false, 0, 0],
+        [true, 0.05, 0.1],
+      ] as const) {
+        const problemOf = (): Problem => ({
+          X,
+          components: k,
+          squaredNormX: X.frobeniusNorm() ** 2,
+          beta: 2,
+          penalties: { l1W, l2W, l1H: 0, l2H: 0 },
+          shuffle,
+          rng: createRng(9),
+        })
+        const [byRule, byModule] = [problemOf(), problemOf()]
+        // The rule's 12 iterations first: its products lay out the module's memory, which
+        // the sweeps in place must have to themselves.
+        const rule = withHFixed(cdHalfW)
+        const expected: [number, number[]][] = []
+        let state: Factors = start
+        for (let iteration = 0; iteration < 12; iteration++) {
+          const stepped = onPath('wasm', () => rule.apply(state, { problem: byRule, options: {} }))
+          if (E.isLeft(stepped)) throw new Error(stepped.left.message)
+          state = stepped.right.state
+          expected.push([stepped.right.stats.violationW, Array.from(valuesOf(state.W))])
+        }
+        onPath('wasm', () => {
+          const settings = { damped: false, gamma: 1, project: true }
+          const swept = wSweepsInModule(start, byModule, settings, { l1: l1W, l2: l2W })
+          if (swept === undefined) throw new Error('expected the module')
+          for (const [violation, W] of expected) {
+            expect(swept.iterate().violationW).toBe(violation)
+            expect(Array.from(valuesOf(swept.current().W))).toEqual(W)
+            expect(swept.current().H).toBe(H)
+          }
+        })
+      }
+    },
+  )
+
   it("does not write into X when W's starting array is X's own", () => {
     // k = m: a W of X's shape may share X's array; the iteration must not update it in place.
     const data = uniform(12 * 3, 5)
@@ -197,9 +255,13 @@ describe('factors an iteration leaves in the module', () => {
 
   it('transform keeps W in place, and copies the H it was given in every time', () => {
     const fit = fitOn('wasm', X, { components: 3, maxIter: 5, tol: 0, seed: 2 })
-    for (const betaLoss of ['frobenius', 'kullback-leibler'] as const) {
+    for (const [solver, betaLoss] of [
+      ['mu', 'frobenius'],
+      ['mu', 'kullback-leibler'],
+      ['cd', 'frobenius'],
+    ] as const) {
       const before = keptCopiesUsed()
-      const options = { solver: 'mu', betaLoss, maxIter: 6, tol: 0 } as const
+      const options = { solver, betaLoss, maxIter: 6, tol: 0 } as const
       const stepwise = (how: keyof typeof callbacks) => {
         const moved = onPath('wasm', () =>
           transform(X, fit.H, { ...options, onIteration: callbacks[how] }),
