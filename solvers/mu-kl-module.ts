@@ -6,7 +6,7 @@
  */
 import { divergenceInModule, EPSILON, klDivergenceAt } from '../core/beta-divergence.ts'
 import { valuesOf } from '../core/matrix.ts'
-import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
+import { F64, fastModule, layout, rowsInTwoParts, viewOf, type KernelModule } from '../core/wasm.ts'
 import type { Problem } from './contract.ts'
 import { factorsIn, keptFactors, swappingSlots } from './fused-sweeps.ts'
 import { inModule, type Measured, type UpdateInModule } from './mu-module.ts'
@@ -84,28 +84,55 @@ export const klDense = (
     ;[w, nextW] = [nextW, w]
     if (!updateH) return
     if (parallel) wasm.addInto(numeratorHt, otherHt, m * k)
-    // Hᵀ ← Hᵀ ∘ numerator / (column sums of the new W + l1 + l2·Hᵀ), entries below ε
-    // set to 0.
-    wasm.columnSums(w, n, k, sumsW)
-    wasm.multiplyRowsBy(ht, numeratorHt, sumsW, m, k, nextHt, EPSILON, l1H, l2H, EPSILON)
-    wasm.transpose(nextHt, m, k, h)
+    nextH(wasm, [w, ht, numeratorHt, sumsW, nextHt, h], [n, m, k], l1H, l2H)
   }
-  // A check's divergence in place, where divergenceAndError would compute it in the
-  // module: on W and Hᵀ, which is the last iteration's new Hᵀ (H is its transpose), or the
-  // fixed H's when the update keeps H.
+  const checked = [updateH ? nextHt : ht, h, checkSums] as const
+  const measure = measureKl(wasm, problem, [x, 0, 0], () => w, checked)
+  return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
+}
+
+/**
+ * H's KL update from the new W (at `w`): Hᵀ ← Hᵀ ∘ numerator / (column sums of W + l1 +
+ * l2·Hᵀ), entries below ε set to 0, into `nextHt`, and H (at `h`) its transpose.
+ */
+const nextH = (
+  wasm: KernelModule,
+  [w, ht, numeratorHt, sumsW, nextHt, h]: readonly number[],
+  [n, m, k]: readonly [number, number, number],
+  l1H: number,
+  l2H: number,
+): void => {
+  wasm.columnSums(w, n, k, sumsW)
+  wasm.multiplyRowsBy(ht, numeratorHt, sumsW, m, k, nextHt, EPSILON, l1H, l2H, EPSILON)
+  wasm.transpose(nextHt, m, k, h)
+}
+
+/**
+ * A check's divergence in place (UpdateInModule's `measure`), where divergenceAndError
+ * would compute it in the module: on X (its values, column indices and row starts; 0, 0 for
+ * a dense X), W at `w()` and Hᵀ at `ht`: the last iteration's new Hᵀ (H its transpose), or
+ * the fixed H's when the update keeps H.
+ */
+const measureKl = (
+  wasm: KernelModule,
+  { X, components: k }: Problem,
+  xParts: readonly [number, number, number],
+  w: () => number,
+  [ht, h, sums]: readonly [number, number, number],
+): (() => Measured | undefined) => {
+  const [n, m] = [X.rows, X.cols]
   const checks = divergenceInModule(X, k)
-  const measure = (): Measured | undefined => {
+  return () => {
     if (!checks) return undefined
     const divergence = klDivergenceAt(
       wasm,
-      [x, 0, 0, w, updateH ? nextHt : ht, checkSums],
+      [...xParts, w(), ht, sums],
       [n, m, k],
-      viewOf(wasm, w, n * k),
+      viewOf(wasm, w(), n * k),
       viewOf(wasm, h, k * m),
     )
     return { divergence, error: Math.sqrt(2 * divergence) }
   }
-  return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
 }
 
 /**
@@ -171,21 +198,9 @@ export const klCsr = (
     )
     ;[w, nextW] = [nextW, w]
     if (!updateH) return
-    wasm.columnSums(w, n, k, sumsW)
-    wasm.multiplyRowsBy(ht, numeratorHt, sumsW, m, k, nextHt, EPSILON, l1H, l2H, EPSILON)
-    wasm.transpose(nextHt, m, k, h)
+    nextH(wasm, [w, ht, numeratorHt, sumsW, nextHt, h], [n, m, k], l1H, l2H)
   }
-  const checks = divergenceInModule(X, k)
-  const measure = (): Measured | undefined => {
-    if (!checks) return undefined
-    const divergence = klDivergenceAt(
-      wasm,
-      [values, columns, starts, w, updateH ? nextHt : ht, checkSums],
-      [n, m, k],
-      viewOf(wasm, w, n * k),
-      viewOf(wasm, h, k * m),
-    )
-    return { divergence, error: Math.sqrt(2 * divergence) }
-  }
+  const checked = [updateH ? nextHt : ht, h, checkSums] as const
+  const measure = measureKl(wasm, problem, [values, columns, starts], () => w, checked)
   return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
 }
