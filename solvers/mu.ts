@@ -40,8 +40,8 @@
  * the module's row pass run. The module keeps its own copy of X during the fit.
  *
  * The TypeScript pass is in solvers/mu-rows.ts, the module's paths in
- * solvers/mu-module.ts and solvers/mu-kl-module.ts; this file holds the update that chooses between them, the
- * convergence check and the solver.
+ * solvers/mu-module.ts and solvers/mu-kl-module.ts; this file holds the update that
+ * chooses between them, the convergence check and the solver.
  */
 import { declareForgetful } from './driver.ts'
 import { addScaledRow, divergenceAndError, divergenceError } from '../core/beta-divergence.ts'

@@ -856,9 +856,13 @@ function logPair(x: v128): v128 {
   const s = f64x2.div(f, f64x2.add(logConstant(11), f))
   const z = f64x2.mul(s, s)
   const w = f64x2.mul(z, z)
+  // R = z·(c1 + w·(c3 + w·(c5 + w·c7))) + w·(c2 + w·(c4 + w·c6)), w = z².
   const even = f64x2.mul(
     w,
-    f64x2.add(logConstant(3), f64x2.mul(w, f64x2.add(logConstant(5), f64x2.mul(w, logConstant(7))))),
+    f64x2.add(
+      logConstant(3),
+      f64x2.mul(w, f64x2.add(logConstant(5), f64x2.mul(w, logConstant(7)))),
+    ),
   )
   const odd = f64x2.mul(
     z,
@@ -866,7 +870,10 @@ function logPair(x: v128): v128 {
       logConstant(2),
       f64x2.mul(
         w,
-        f64x2.add(logConstant(4), f64x2.mul(w, f64x2.add(logConstant(6), f64x2.mul(w, logConstant(8))))),
+        f64x2.add(
+          logConstant(4),
+          f64x2.mul(w, f64x2.add(logConstant(6), f64x2.mul(w, logConstant(8)))),
+        ),
       ),
     ),
   )
