@@ -15,9 +15,11 @@
  * init for the two generated problems), and every timed fit starts from them.
  * With tol 0 each fit runs exactly `iterations` iterations. After untimed
  * warm-up fits (at least one, and at least 1 s; the first samples memory
- * after every iteration), the fit is timed `repetitions` times (at least 5, in
- * `--rounds` rounds, 3 unless given) and the median wall time per iteration is
- * reported.
+ * after every iteration), the fit is timed `repetitions` times (at least 5) and
+ * the median wall time per iteration is reported. Where scikit-learn runs
+ * beside, the timed fits come in `--rounds` rounds (3 unless given), each of
+ * ceil(repetitions / rounds) fits after one untimed fit (after the warm-up, the
+ * first round), so ceil(repetitions / rounds) · rounds in all.
  *
  * Solvers: `cd`, `mu` with the Frobenius loss, `mu` with the Kullback–Leibler
  * loss (`mu-kl`), and `moving-average` on the two small problems. For the
@@ -297,9 +299,9 @@ const xBytes = (X: AnyMatrix): number =>
   X.format === 'csr' ? X.nnz * 12 + (X.rows + 1) * 4 : X.rows * X.cols * 8
 
 /**
- * nmfkit's fits of one row, in `rounds` rounds of `perRound` timed fits after one warm-up;
- * after each round `afterRound()` (scikit-learn's fits of that round). The row's
- * median, and each round's.
+ * nmfkit's fits of one row, in `rounds` rounds of `perRound` timed fits after the warm-up
+ * (and, from the second round on, one untimed fit); after each round `afterRound()`
+ * (scikit-learn's fits of that round). The row's median, and each round's.
  */
 const measure = (
   problem: BenchProblem,
@@ -344,6 +346,8 @@ const measure = (
   const perIteration: number[] = []
   const roundMedians: number[] = []
   for (let round = 0; round < rounds; round++) {
+    // After another side's round, one untimed fit, as scikit-learn's child makes one.
+    if (round > 0) run()
     const samples: number[] = []
     for (let r = 0; r < perRound; r++) {
       samples.push(run() / problem.iterations)
@@ -452,7 +456,10 @@ const sklearnInputs = (
     solvers: solvers.map(({ label, solver, betaLoss }) => ({ label, solver, betaLoss })),
   }
   writeFileSync(join(directory, 'manifest.json'), JSON.stringify(manifest))
-  return { directory, remove: () => rmSync(directory, { recursive: true, force: true }) }
+  const remove = (): void => rmSync(directory, { recursive: true, force: true })
+  // Also when the run exits early (an error, a failed Python).
+  process.on('exit', remove)
+  return { directory, remove }
 }
 
 /** Runs bench/sklearn_bench.py on a folder of `sklearnInputs`; its output lines, parsed. */
@@ -589,15 +596,15 @@ const measureProblem = (
   let sklearnVersion: string | undefined
   const problem = builders[name]()
   const repetitions = args.repetitions ?? problem.repetitions
-  const perRound = Math.ceil(repetitions / args.rounds)
   const solvers = solversOf(name).filter((s) => args.solvers.includes(s.label))
   const rows = solvers.map((solver) => {
     const theirs: SklearnLine[] = []
-    const inputs =
-      python !== undefined && solver.sklearn
-        ? sklearnInputs(problem, [solver], perRound)
-        : undefined
-    const measured = measure(problem, solver, args.rounds, perRound, () => {
+    // Rounds where scikit-learn runs beside nmfkit; nmfkit alone times its fits in one.
+    const sklearn = python !== undefined && solver.sklearn
+    const rounds = sklearn ? args.rounds : 1
+    const perRound = Math.ceil(repetitions / rounds)
+    const inputs = sklearn ? sklearnInputs(problem, [solver], perRound) : undefined
+    const measured = measure(problem, solver, rounds, perRound, () => {
       if (python === undefined || inputs === undefined) return
       for (const line of runSklearn(python, inputs.directory)) {
         if (line.sklearn !== undefined) sklearnVersion = line.sklearn
