@@ -199,6 +199,12 @@ const fitW = <R extends string, C extends string>(
         ),
         E.chain((fit) => notUnderflowed(problem, fit)),
         E.map((fit) => (given !== undefined && fit.H === H ? { ...fit, H: given } : fit)),
+        // An aborted fit's partial result too.
+        E.mapLeft((error) => {
+          if (error._tag !== 'Aborted' || given === undefined) return error
+          const partial = error.partial as Factorization | undefined
+          return partial?.H === H ? { ...error, partial: { ...partial, H: given } } : error
+        }),
       ) as Result<Factorization<R, C>>
     }),
   )

@@ -79,6 +79,31 @@ describe('transform', () => {
     expect(result.nIter).toBe(1)
   })
 
+  it("keeps the caller's H in an aborted fit's partial result, as in a finished one", () => {
+    const X = matrix([
+      [1, 2, 0, 3],
+      [0, 1, 4, 1],
+      [2, 0, 1, 1],
+    ])
+    for (const solver of ['cd', 'mu'] as const) {
+      const controller = new AbortController()
+      const options = {
+        solver,
+        maxIter: 50,
+        tol: 0,
+        signal: controller.signal,
+        onIteration: ({ iteration }: { iteration: number }) => {
+          if (iteration === 3) controller.abort()
+        },
+      }
+      const error = failure(transform(X, H, options))
+      if (error._tag !== 'Aborted') throw new Error(`expected Aborted, found ${error._tag}`)
+      const partial = error.partial as { H: Matrix; nIter: number }
+      expect(partial.nIter).toBe(3)
+      expect(partial.H).toBe(H)
+    }
+  })
+
   it('starts mu at sqrt(mean(X)/k): one iteration is one update from there', () => {
     const result = unwrap(transform(X, H, { solver: 'mu', maxIter: 1 }))
     const start = Math.sqrt(X.mean() / 2)
