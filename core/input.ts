@@ -57,6 +57,15 @@ const decodeAny = <R extends string, C extends string>(
     )(matrixOfArrays<R, C>(input as ReadonlyArray<ArrayLike<number>>))
   }
   if (typeof input === 'object' && input !== null) {
+    const either = eitherFound(input)
+    if (either !== undefined) {
+      return E.left(
+        invalidMatrix(
+          operation,
+          `expected X as a Matrix, CsrMatrix, nested arrays or JSON, found ${either}`,
+        ),
+      )
+    }
     return E.mapLeft((error: { message: string }) =>
       invalidMatrix(operation, `X: ${error.message}`),
     )(matrixOfJSON<R, C>(input))
@@ -67,6 +76,20 @@ const decodeAny = <R extends string, C extends string>(
       `expected X as a Matrix, CsrMatrix, nested arrays or JSON, found ${describeValue(input)}`,
     ),
   )
+}
+
+/**
+ * What an fp-ts Either given where a matrix belongs is, for a message (Matrix.fromArrays,
+ * Matrix.fromData and CsrMatrix.fromParts return one): undefined for anything else.
+ */
+const eitherFound = (input: object): string | undefined => {
+  const { _tag: tag, left } = input as { _tag?: unknown; left?: unknown }
+  if (tag === 'Right')
+    return 'a Right (an Either, which Matrix.fromArrays returns): pass its .right'
+  if (tag !== 'Left') return undefined
+  const message =
+    typeof left === 'object' && left !== null && 'message' in left ? String(left.message) : ''
+  return `a Left (an Either${message === '' ? '' : ` holding "${message}"`}): no matrix was made`
 }
 
 /**
@@ -86,6 +109,12 @@ const denseOf = (operation: string, what: string, input: unknown): Result<Matrix
     )(ownMatrix(input))
   }
   if (input instanceof CsrMatrix) return E.right(input.toDense())
+  const either = typeof input === 'object' && input !== null ? eitherFound(input) : undefined
+  if (either !== undefined) {
+    return E.left(
+      invalidMatrix(operation, `expected ${what} as a Matrix or nested arrays, found ${either}`),
+    )
+  }
   if (Array.isArray(input) || (typeof input === 'object' && input !== null)) {
     const decoded = Array.isArray(input)
       ? matrixOfArrays(input as ReadonlyArray<ArrayLike<number>>)

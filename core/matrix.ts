@@ -105,7 +105,7 @@ export class Matrix<R extends string = string, C extends string = string> {
     rows: number,
     cols: number,
   ): Matrix<R, C> {
-    return Matrix.fill<R, C>(rows, cols, 0)
+    return filled<R, C>('Matrix.zeros', rows, cols, 0)
   }
 
   /**
@@ -118,12 +118,7 @@ export class Matrix<R extends string = string, C extends string = string> {
     cols: number,
     value: number,
   ): Matrix<R, C> {
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-      throw new RangeError(
-        `Matrix.fill: expected positive integer rows and cols, found ${rows} and ${cols}`,
-      )
-    }
-    return new Matrix<R, C>(rows, cols, new Float64Array(rows * cols).fill(value))
+    return filled<R, C>('Matrix.fill', rows, cols, value)
   }
 
   /** `rows×cols`. */
@@ -498,4 +493,19 @@ const checkIndex = (operation: string, what: string, index: number, size: number
 }
 
 /** The storage of a matrix, for kernels. Internal: never write into it. */
+/** A rows×cols matrix of `value`; a RangeError naming `operation` for a bad shape. */
+const filled = <R extends string, C extends string>(
+  operation: string,
+  rows: number,
+  cols: number,
+  value: number,
+): Matrix<R, C> => {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+    throw new RangeError(
+      `${operation}: expected positive integer rows and cols, found ${rows} and ${cols}`,
+    )
+  }
+  return Matrix.unsafeWrap<R, C>(rows, cols, new Float64Array(rows * cols).fill(value))
+}
+
 export const valuesOf = (matrix: Matrix): Float64Array => matrix[VALUES]

@@ -248,15 +248,19 @@ const notUnderflowed = (problem: Problem, fit: Factorization): Result<Factorizat
 
 /**
  * W·H (samples×features): the samples rebuilt from their coefficients W
- * (samples×k) on the components H (k×features). From JavaScript, W and H may also be
- * nested arrays, as `transform` takes H.
+ * (samples×k) on the components H (k×features). W and H may also be nested arrays, as
+ * `transform` takes H.
  *
  * @example
  * inverseTransform(fit.W, fit.H) // Right(X's reconstruction)
  */
-export const inverseTransform = <R extends string, K extends string, C extends string>(
-  W: Matrix<R, K>,
-  H: Matrix<NoInfer<K>, C>,
+export const inverseTransform = <
+  R extends string = string,
+  K extends string = string,
+  C extends string = string,
+>(
+  W: Matrix<R, K> | ReadonlyArray<ArrayLike<number>>,
+  H: Matrix<NoInfer<K>, C> | ReadonlyArray<ArrayLike<number>>,
 ): Result<Matrix<R, C>> =>
   pipe(
     E.Do,

@@ -166,6 +166,13 @@ describe('constructors', () => {
       [0, 0, 0],
     ])
     expect(Matrix.fill(3, 1, 7).toArray()).toEqual([[7], [7], [7]])
+    // A bad shape is a RangeError naming the function called.
+    expect(() => Matrix.zeros(0, 2)).toThrow(
+      new RangeError('Matrix.zeros: expected positive integer rows and cols, found 0 and 2'),
+    )
+    expect(() => Matrix.fill(2, 1.5, 1)).toThrow(
+      new RangeError('Matrix.fill: expected positive integer rows and cols, found 2 and 1.5'),
+    )
   })
 
   it("toEqual compares two matrices' entries (a test's expect(W).toEqual(...) means it)", () => {

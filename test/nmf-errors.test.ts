@@ -107,6 +107,51 @@ describe('nmf rejects bad X', () => {
   })
 })
 
+describe('an Either where a matrix belongs says so', () => {
+  // Matrix.fromArrays and its relatives return an Either; forgetting `.right` is easy.
+  const made = Matrix.fromArrays([
+    [1, 2],
+    [3, 4],
+  ])
+  const failed = Matrix.fromArrays([[1, 2], [3]])
+  const right = 'found a Right (an Either, which Matrix.fromArrays returns): pass its .right'
+
+  it.each([
+    [
+      'nmf, X',
+      () => nmf(made as never, { components: 1 }),
+      `nmf: expected X as a Matrix, CsrMatrix, nested arrays or JSON, ${right}`,
+    ],
+    [
+      'betaDivergence, X',
+      () => betaDivergence(made as never, unwrap(made), unwrap(made), 2),
+      `betaDivergence: expected X as a Matrix, CsrMatrix, nested arrays or JSON, ${right}`,
+    ],
+    [
+      'transform, H',
+      () => transform(unwrap(made), made as never),
+      `transform: expected H as a Matrix or nested arrays, ${right}`,
+    ],
+    [
+      'inverseTransform, W',
+      () => inverseTransform(made as never, unwrap(made)),
+      `inverseTransform: expected W as a Matrix or nested arrays, ${right}`,
+    ],
+    [
+      'nmf, a Left',
+      () => nmf(failed as never, { components: 1 }),
+      'nmf: expected X as a Matrix, CsrMatrix, nested arrays or JSON, found a Left (an ' +
+        'Either holding "Matrix.fromArrays: expected row 1 to have 2 entries (as row 0), ' +
+        'found 1"): no matrix was made',
+    ],
+  ])('%s', (_name, run, message) => {
+    const result: E.Either<NmfError, unknown> = run()
+    if (E.isRight(result)) throw new Error('expected a Left')
+    expect(result.left._tag).toBe('InvalidMatrix')
+    expect(result.left.message).toBe(message)
+  })
+})
+
 describe('nmf rejects bad options', () => {
   it.each([
     [{ components: 0 }, "nmf: option 'components': expected an integer ≥ 1, found 0"],

@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expectTypeOf, test } from 'vitest'
-import { CsrMatrix, fromJSON, Matrix, type AnyMatrix, type Result } from 'nmfkit'
+import { CsrMatrix, fromJSON, inverseTransform, Matrix, type AnyMatrix, type Result } from 'nmfkit'
 
 declare const X: Matrix<'samples', 'features'>
 declare const W: Matrix<'samples', 'components'>
@@ -116,5 +116,15 @@ describe('constructors take the names as type arguments', () => {
     expectTypeOf(fromJSON<'samples', 'features'>({})).toEqualTypeOf<
       Result<AnyMatrix<'samples', 'features'>>
     >()
+  })
+})
+
+describe('inverseTransform', () => {
+  test('takes nested arrays as well as matrices, as transform takes H', () => {
+    expectTypeOf(inverseTransform([[1, 2]], [[1], [2]])).toEqualTypeOf<Result<Matrix>>()
+    const W = Matrix.zeros<'samples', 'components'>(1, 2)
+    const H = Matrix.zeros<'components', 'words'>(2, 3)
+    expectTypeOf(inverseTransform(W, H)).toEqualTypeOf<Result<Matrix<'samples', 'words'>>>()
+    expectTypeOf(inverseTransform(W, [[1], [2]])).toEqualTypeOf<Result<Matrix<'samples'>>>()
   })
 })
