@@ -296,6 +296,9 @@ const NOT_FOR_THE_COMMAND: readonly (readonly [string, string, () => void])[] = 
   ],
   // What a solver's step did, not advice.
   ['solvers/driver.ts', 'returned factors that give it', () => undefined],
+  // An Either given where a matrix belongs: a JavaScript caller's slip; the command builds
+  // its matrices from files and passes them unwrapped.
+  ['core/input.ts', 'pass its .right', () => undefined],
   // Generated code, not a message.
   ['dsl/fuse.ts', '"use strict";', () => undefined],
   // betaDivergence's overflow: no command calls betaDivergence.
