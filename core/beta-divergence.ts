@@ -269,8 +269,8 @@ const addEntry = (
  * betaSums), where it runs them: a dense X, or a CSR X for β ∈ {0, 1}, whose zeros add
  * nothing. For β ∈ {0, 1} in another order than the loop (two lanes, two halves of the
  * rows) and with the module's logarithms: the same to rounding; for every other β the
- * loop's sums in its order, bit for bit. Undefined otherwise, and then the loop below
- * sums.
+ * loop's sums in its order with the module's powers, the same to rounding. Undefined
+ * otherwise, and then the loop below sums.
  */
 const fastSums = (
   X: AnyMatrix,
@@ -297,7 +297,7 @@ const fastSums = (
  * betaSums over X, W and Hᵀ at these offsets (see fastSums), through `out` (64 bytes). For
  * β ∈ {0, 1} the rows in two halves, each summed into four float64s of its own, then
  * added, on two threads or on one (the same sums either way); every other β sums the rows
- * in order in one call, as the TypeScript loop does (the same bits).
+ * in order in one call, as the TypeScript loop does.
  */
 const sumsAt = (
   wasm: KernelModule,

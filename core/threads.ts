@@ -106,7 +106,7 @@ const { module, memory, control } = workerData
 const state = new Int32Array(control, 0, ${ARGUMENTS_AT / 4})
 const args = new Float64Array(control, ${ARGUMENTS_AT}, ${ARGUMENTS})
 const result = new Float64Array(control, ${RESULT_AT}, 1)
-const instance = new WebAssembly.Instance(module, { env: { memory, 'Math.pow': Math.pow } })
+const instance = new WebAssembly.Instance(module, { env: { memory } })
 const kernels = ${JSON.stringify(WORKER_KERNELS)}.map((name) => instance.exports[name])
 Atomics.store(state, ${READY}, 1)
 Atomics.notify(state, ${READY})

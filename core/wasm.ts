@@ -32,8 +32,8 @@
  * library loads. The module is compiled synchronously on first use; a host
  * that refuses that (a browser's main thread refuses modules over 4 KiB; this
  * one is about 15 KB) or lacks SIMD runs the TypeScript loops. Both paths
- * compute the same sums, in places in another order (and logarithms from the
- * module's own implementation): the fixtures agree to 1e-12
+ * compute the same sums, in places in another order (and logarithms and powers
+ * from the module's own implementation): the fixtures agree to 1e-12
  * (test/kernel-paths.test.ts), not bit for bit. The module's exports are typed in
  * core/wasm-exports.ts.
  */
@@ -101,7 +101,7 @@ const instantiate = (): Exports | null => {
 /** The module with its own memory. */
 const instantiateOwn = (): Exports => {
   const compiled = new WebAssembly.Module(decode(KERNELS_WASM_BASE64))
-  const instance = new WebAssembly.Instance(compiled, { env: { 'Math.pow': Math.pow } })
+  const instance = new WebAssembly.Instance(compiled, {})
   return started(instance.exports as unknown as Exports)
 }
 
@@ -113,7 +113,7 @@ const instantiateShared = (): Exports | null => {
   try {
     const compiled = new WebAssembly.Module(decode(KERNELS_WASM_SHARED_BASE64))
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 65_536, shared: true })
-    const instance = new WebAssembly.Instance(compiled, { env: { memory, 'Math.pow': Math.pow } })
+    const instance = new WebAssembly.Instance(compiled, { env: { memory } })
     sharedModule = compiled
     return started({ ...(instance.exports as unknown as Exports), memory })
   } catch {

@@ -29,7 +29,8 @@ import { gammaOf, type RowPass, type Rows } from './mu-rows.ts'
 
 /**
  * The same pass in the WebAssembly module (wasm/kernels.ts's muRows, the same arithmetic
- * in the same order); undefined where the module does not run it.
+ * in the same order, with the module's own powers: the same to rounding); undefined where
+ * the module does not run it.
  */
 export const rowPassFast = (
   problem: Problem,

@@ -11,15 +11,16 @@ import asc from 'assemblyscript/asc'
 const root = fileURLToPath(new URL('..', import.meta.url))
 export const OUTPUT = `${root}core/wasm-binary.ts`
 
-/** The compiler's arguments: speed, SIMD, no runtime or abort, pow from the host's Math. */
+/**
+ * The compiler's arguments: speed, SIMD, no runtime or abort. Logarithms and powers are the
+ * module's own (AssemblyScript's Math): the module imports nothing but, shared, its memory.
+ */
 const BASE_ARGS = [
   'wasm/kernels.ts',
   '-O3',
   '--noAssert',
   '--runtime',
   'stub',
-  '--use',
-  'Math=JSMath',
   '--use',
   'abort=',
   '--enable',

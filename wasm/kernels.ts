@@ -498,7 +498,7 @@ function power(x: f64, e: f64): f64 {
   if (e == 2) return x * x
   if (e == 0.5) return sqrt<f64>(x)
   if (e == -1) return 1 / x
-  return Math.pow(x, e)
+  return NativeMath.pow(x, e)
 }
 
 /** x·y^(β−2), as solvers/mu-rows.ts computes it. */
@@ -667,8 +667,8 @@ export function squaredErrorDense(
  * The running sums of d_β(X | W·H) (core/beta-divergence.ts's addEntry, the same terms)
  * over the entries of X: every entry of a dense X (columns = 0), the stored entries of a
  * CSR X. Ht is m×k; out receives the four sums x, first, second, yBeta. For β ∈ {0, 1}
- * see logSums; every other β (dense X only) sums entry by entry in row-major order, with
- * the host's powers, as the TypeScript loop does.
+ * see logSums; every other β (dense X only) sums entry by entry in row-major order, as the
+ * TypeScript loop does, with the module's own powers (within an ulp of the host's).
  */
 export function betaSums(
   values: usize,
