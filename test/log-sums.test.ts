@@ -97,6 +97,43 @@ describe("the module's logarithms", () => {
   })
 })
 
+describe("the module's powers", () => {
+  // β = −0.5 takes x^−0.5 (first), x·y^−1.5 (second) and y^−0.5 (yBeta): the two exponents
+  // the module takes by square roots rather than pow.
+  const powers = (x: number, y: number): Float64Array => {
+    const wasm = fastModule(1, 0)
+    if (wasm === undefined) throw new Error('expected the module')
+    const at = layout(wasm, [Float64Array.of(x), Float64Array.of(1), Float64Array.of(y)], [8 * F64])
+    if (at === undefined) throw new Error('expected a layout')
+    const [xAt, w, ht, out] = at
+    wasm.betaSums(xAt, 0, 0, 1, 1, w, ht, 1, -0.5, EPSILON, out)
+    return viewOf(wasm, out, 4).slice()
+  }
+
+  it('x^−0.5 and x^−1.5 are within two ulps of Math.pow', () => {
+    const rng = createRng(5)
+    let worst = 0
+    for (let c = 0; c < 20_000; c++) {
+      // Both above ε (the sums floor y there and leave out x), products within the doubles.
+      const draw = () => Math.exp(-34 + rng.uniform() * 330)
+      const [x, y] = [draw(), draw()]
+      const [, first, , yBeta] = powers(x, y)
+      // With x = 1 the second sum is y^−1.5 itself, not a product rounded once more.
+      const second = powers(1, y)[2]
+      worst = Math.max(
+        worst,
+        ulps(first, x ** -0.5),
+        ulps(second, y ** -1.5),
+        ulps(yBeta, y ** -0.5),
+      )
+    }
+    expect(worst).toBeLessThanOrEqual(2)
+    // y^−1.5 subnormal (about 1e−315), as pow gives it, not 0.
+    expect(powers(1, 1e210)[2]).toBeGreaterThan(0)
+    expect(ulps(powers(1, 1e210)[2], 1e210 ** -1.5)).toBeLessThanOrEqual(2)
+  })
+})
+
 describe("the module's sums over X", () => {
   afterEach(() => setKernelThreads(true))
 

@@ -491,13 +491,20 @@ function dotRows(a: usize, b: usize, k: i32): f64 {
   return s0 + f64x2.extract_lane(s01, 1) + (f64x2.extract_lane(s23, 0) + f64x2.extract_lane(s23, 1))
 }
 
-/** x^e, with the exact shortcuts of core/beta-divergence.ts's power. */
+/**
+ * x^e, with the exact shortcuts of core/beta-divergence.ts's power, and two of the module's
+ * own for the exponents of β = 1.5 and 0.5 (−0.5 and −1.5), where pow took most of an
+ * iteration: 1/√x and 1/√x/x (not 1/(x·√x), which overflows early), within two ulps of
+ * pow (test/log-sums.test.ts).
+ */
 @inline
 function power(x: f64, e: f64): f64 {
   if (e == 1) return x
   if (e == 2) return x * x
   if (e == 0.5) return sqrt<f64>(x)
   if (e == -1) return 1 / x
+  if (e == -0.5) return 1 / sqrt<f64>(x)
+  if (e == -1.5) return 1 / sqrt<f64>(x) / x
   return NativeMath.pow(x, e)
 }
 
