@@ -42,17 +42,15 @@ export const klDense = (
   const kept = keptFactors(wasm, W, H, updateH)
   const at = layout(wasm, [valuesOf(X)], slots)
   if (at === undefined) return undefined
-  const [x, , , h, ht, rowSumsH, numeratorHt, otherHt, work, otherWork] = at
-  const [sumsW, nextHt, checkSums] = at.slice(10)
+  const [x, , , h, , rowSumsH, numeratorHt, otherHt, work, otherWork] = at
+  const [sumsW, , checkSums] = at.slice(10)
   let [w, nextW] = swappingSlots(kept[0], at[1], at[2])
+  // Hᵀ and the slot its update is made in swap roles each iteration, as W's do.
+  let [ht, nextHt] = [at[4], at[11]]
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   const { l1W, l2W, l1H, l2H } = penalties
-  let first = true
 
   const iterate = (): void => {
-    // Hᵀ of the H the last iteration made (the first has it from factorsIn).
-    if (!first && updateH) wasm.transpose(h, k, m, ht)
-    first = false
     wasm.columnSums(ht, m, k, rowSumsH)
     viewOf(wasm, numeratorHt, m * k).fill(0)
     viewOf(wasm, otherHt, m * k).fill(0)
@@ -85,9 +83,9 @@ export const klDense = (
     if (!updateH) return
     if (parallel) wasm.addInto(numeratorHt, otherHt, m * k)
     nextH(wasm, [w, ht, numeratorHt, sumsW, nextHt, h], [n, m, k], l1H, l2H)
+    ;[ht, nextHt] = [nextHt, ht]
   }
-  const checked = [updateH ? nextHt : ht, h, checkSums] as const
-  const measure = measureKl(wasm, problem, [x, 0, 0], () => w, checked)
+  const measure = measureKl(wasm, problem, [x, 0, 0], () => [w, ht], [h, checkSums])
   return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
 }
 
@@ -110,25 +108,25 @@ const nextH = (
 /**
  * A check's divergence in place (UpdateInModule's `measure`), where divergenceAndError
  * would compute it in the module: on X (its values, column indices and row starts; 0, 0 for
- * a dense X), W at `w()` and Hᵀ at `ht`: the last iteration's new Hᵀ (H its transpose), or
- * the fixed H's when the update keeps H.
+ * a dense X) and the current W and Hᵀ (`factors()`, their slots), H at `h`.
  */
 const measureKl = (
   wasm: KernelModule,
   { X, components: k }: Problem,
   xParts: readonly [number, number, number],
-  w: () => number,
-  [ht, h, sums]: readonly [number, number, number],
+  factors: () => readonly [number, number],
+  [h, sums]: readonly [number, number],
 ): (() => Measured | undefined) => {
   const [n, m] = [X.rows, X.cols]
   const checks = divergenceInModule(X, k)
   return () => {
     if (!checks) return undefined
+    const [w, ht] = factors()
     const divergence = klDivergenceAt(
       wasm,
-      [...xParts, w(), ht, sums],
+      [...xParts, w, ht, sums],
       [n, m, k],
-      viewOf(wasm, w(), n * k),
+      viewOf(wasm, w, n * k),
       viewOf(wasm, h, k * m),
     )
     return { divergence, error: Math.sqrt(2 * divergence) }
@@ -163,16 +161,15 @@ export const klCsr = (
   const kept = keptFactors(wasm, W, H, updateH)
   const at = layout(wasm, [X.data, X.indices, X.indptr], slots)
   if (at === undefined) return undefined
-  const [values, columns, starts, , , h, ht, rowSumsH, numeratorHt, scratch] = at
-  const [sumsW, nextHt, checkSums] = at.slice(10)
+  const [values, columns, starts, , , h, , rowSumsH, numeratorHt, scratch] = at
+  const [sumsW, , checkSums] = at.slice(10)
   let [w, nextW] = swappingSlots(kept[0], at[3], at[4])
+  // Hᵀ and the slot its update is made in swap roles each iteration, as W's do.
+  let [ht, nextHt] = [at[6], at[11]]
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   const { l1W, l2W, l1H, l2H } = penalties
-  let first = true
 
   const iterate = (): void => {
-    if (!first && updateH) wasm.transpose(h, k, m, ht)
-    first = false
     wasm.columnSums(ht, m, k, rowSumsH)
     if (updateH) viewOf(wasm, numeratorHt, m * k).fill(0)
     wasm.muRows(
@@ -199,8 +196,9 @@ export const klCsr = (
     ;[w, nextW] = [nextW, w]
     if (!updateH) return
     nextH(wasm, [w, ht, numeratorHt, sumsW, nextHt, h], [n, m, k], l1H, l2H)
+    ;[ht, nextHt] = [nextHt, ht]
   }
-  const checked = [updateH ? nextHt : ht, h, checkSums] as const
-  const measure = measureKl(wasm, problem, [values, columns, starts], () => w, checked)
+  const factors = (): readonly [number, number] => [w, ht]
+  const measure = measureKl(wasm, problem, [values, columns, starts], factors, [h, checkSums])
   return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
 }
