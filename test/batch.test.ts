@@ -23,7 +23,7 @@ import {
 import type { AnyMatrix } from '../core/csr.ts'
 import { valuesOf } from '../core/matrix.ts'
 import { batchOf } from '../solvers/batch.ts'
-import { onPath } from './fixture-helpers.ts'
+import { onPath, SOLVER_CASES } from './fixture-helpers.ts'
 
 const uniform = (length: number, seed: number, scale = 1, zeros = 0): number[] => {
   let state = seed
@@ -62,15 +62,8 @@ const sameFits = (X: AnyMatrix, options: NmfOptions, path: 'wasm' | 'auto' = 'wa
   return a
 }
 
-const solvers: readonly [string, Partial<NmfOptions>][] = [
-  ['cd', { solver: 'cd' }],
-  ['cd, penalized', { solver: 'cd', alphaW: 0.05, alphaH: 0.02, l1Ratio: 0.4 }],
-  ['cd, shuffled', { solver: 'cd', shuffle: true }],
-  ['moving-average', { solver: 'moving-average' }],
-  ['moving-average, unclipped', { solver: 'moving-average', gamma: 0.7, nonnegative: false }],
-  ['mu', { solver: 'mu' }],
-  ['mu, penalized', { solver: 'mu', alphaW: 0.05, alphaH: 0.05, l1Ratio: 0.5 }],
-  ['mu, KL', { solver: 'mu', betaLoss: 'kullback-leibler' }],
+const solvers: readonly (readonly [string, Partial<NmfOptions>])[] = [
+  ...SOLVER_CASES,
   // No batch: the row pass runs step by step (every β but 1 and 2).
   ['mu, β = 1.5', { solver: 'mu', betaLoss: 1.5 }],
 ]

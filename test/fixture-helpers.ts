@@ -140,3 +140,19 @@ export const freedInChild = (setup: string): boolean =>
     globalThis.gc()
     process.stdout.write(String(watched.deref() === undefined))
   `) === 'true'
+
+/**
+ * The built-in solvers with the options that change their whole iterations in the module
+ * (penalties, shuffled components, unclipped steps, the KL loss): the cases that
+ * test/fused.test.ts and test/batch.test.ts run each fit of.
+ */
+export const SOLVER_CASES: readonly (readonly [string, Partial<NmfOptions>])[] = [
+  ['cd', { solver: 'cd' }],
+  ['cd, penalized', { solver: 'cd', alphaW: 0.05, alphaH: 0.02, l1Ratio: 0.4 }],
+  ['cd, shuffled', { solver: 'cd', shuffle: true }],
+  ['moving-average', { solver: 'moving-average' }],
+  ['moving-average, unclipped', { solver: 'moving-average', gamma: 0.7, nonnegative: false }],
+  ['mu', { solver: 'mu' }],
+  ['mu, penalized', { solver: 'mu', alphaW: 0.05, alphaH: 0.05, l1Ratio: 0.5 }],
+  ['mu, KL', { solver: 'mu', betaLoss: 'kullback-leibler' }],
+]

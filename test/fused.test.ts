@@ -1,11 +1,11 @@
 /**
  * Whole iterations in the module (solvers/fused-sweeps.ts for cd and moving-average, mu's
- * frobeniusInModule and klDense): they replace the DSL rules and mu's update on the
+ * frobeniusInModule, klDense and klCsr): they replace the DSL rules and mu's update on the
  * WebAssembly path. Every fit here runs on the TypeScript reference and on the forced
  * WebAssembly path; both must take the same iterations, report the same measures and
  * objectives, and end at the same factors, to 1e-12. The shapes include fewer rows than a
  * tile, k = 1 and odd k; the options penalties, shuffled components and unclipped steps;
- * X dense, and CSR for all but mu's KL (whose CSR update is the module's row pass).
+ * X dense and CSR.
  */
 import { describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
@@ -30,7 +30,7 @@ import {
   viewOf,
   type KernelModule,
 } from '../core/wasm.ts'
-import { onPath, relativeDifference } from './fixture-helpers.ts'
+import { onPath, relativeDifference, SOLVER_CASES } from './fixture-helpers.ts'
 import { createRng } from '../core/rng.ts'
 import { withHFixed } from '../dsl/rules.ts'
 import { cdHalfW } from '../solvers/cd.ts'
@@ -73,15 +73,8 @@ const shapes = [
   [64, 40, 8],
 ] as const
 
-const solvers: readonly [string, Partial<NmfOptions>][] = [
-  ['cd', { solver: 'cd' }],
-  ['cd, penalized', { solver: 'cd', alphaW: 0.05, alphaH: 0.02, l1Ratio: 0.4 }],
-  ['cd, shuffled', { solver: 'cd', shuffle: true }],
-  ['moving-average', { solver: 'moving-average' }],
-  ['moving-average, unclipped', { solver: 'moving-average', gamma: 0.7, nonnegative: false }],
-  ['mu', { solver: 'mu' }],
-  ['mu, penalized', { solver: 'mu', alphaW: 0.05, alphaH: 0.05, l1Ratio: 0.5 }],
-  ['mu, KL', { solver: 'mu', betaLoss: 'kullback-leibler' }],
+const solvers: readonly (readonly [string, Partial<NmfOptions>])[] = [
+  ...SOLVER_CASES,
   [
     'mu, KL, penalized',
     { solver: 'mu', betaLoss: 'kullback-leibler', alphaW: 0.05, alphaH: 0.05, l1Ratio: 0.5 },
@@ -89,11 +82,10 @@ const solvers: readonly [string, Partial<NmfOptions>][] = [
 ]
 
 describe('whole iterations in the module agree with the reference', () => {
-  // All but mu's KL also run their whole iteration on a CSR X.
-  const sparseToo = (name: string) => (name.startsWith('mu, KL') ? [false] : [false, true])
+  // Every one also runs its whole iteration on a CSR X.
   const cases = solvers.flatMap(([name, options]) =>
     shapes.flatMap(([n, m, k]) =>
-      sparseToo(name).map((sparse) => [name, n, m, k, sparse, options] as const),
+      [false, true].map((sparse) => [name, n, m, k, sparse, options] as const),
     ),
   )
   it.each(cases)('%s: %i×%i, k %i, CSR %s', (_name, n, m, k, sparse, solverOptions) => {
