@@ -34,10 +34,11 @@ import {
   type Stats,
 } from '../dsl/rules.ts'
 import type { Factors, Problem, Solver } from './contract.ts'
-import { wSweep, wSweepsInModule } from './fixed-h-sweeps.ts'
+import { wSweepsInModule } from './fixed-h-sweeps.ts'
 import {
   alternatingSweeps,
   batchInModule,
+  oneIteration,
   sweepsBatch,
   type SweepPenalties,
 } from './fused-sweeps.ts'
@@ -90,13 +91,13 @@ const iteration = alternate(
   ),
 )
 
+/** W's penalties, for the module's sweeps of W. */
+const penaltiesW = (problem: Problem) => ({ l1: problem.penalties.l1W, l2: problem.penalties.l2W })
+
 /** The module's sweeps of cd: projected coordinate minima, each factor with its penalties. */
 const sweepsOf = (problem: Problem): readonly [SweepSettings, SweepPenalties] => [
   PROJECTED,
-  {
-    W: { l1: problem.penalties.l1W, l2: problem.penalties.l2W },
-    H: { l1: problem.penalties.l1H, l2: problem.penalties.l2H },
-  },
+  { W: penaltiesW(problem), H: { l1: problem.penalties.l1H, l2: problem.penalties.l2H } },
 ]
 
 /** The measure and the objective of one iteration's stats. */
@@ -142,9 +143,6 @@ export const cd: Solver<Record<string, never>> = declareBatch(
 /** transform's measure: W's violation alone. */
 const reportW = (stats: Stats) => ({ measure: stats.violationW })
 
-/** W's penalties, for the module's sweeps of W. */
-const penaltiesW = (problem: Problem) => ({ l1: problem.penalties.l1W, l2: problem.penalties.l2W })
-
 /**
  * `cd` with H fixed, for `transform`: W's half-sweep alone, its violation the measure. In
  * the module, X·Hᵀ and H·Hᵀ are formed once per layout and the sweeps run in a row
@@ -155,7 +153,8 @@ export const cdFixedH: Solver<Record<string, never>> = declareBatch(
     defineSolver<Record<string, never>>({
       ...cd,
       rule: withHFixed(cdHalfW),
-      native: (state, problem) => wSweep(state, problem, PROJECTED, penaltiesW(problem)),
+      native: (state, problem) =>
+        oneIteration(wSweepsInModule(state, problem, PROJECTED, penaltiesW(problem))),
       report: reportW,
     }),
   ),

@@ -9,7 +9,7 @@
 import { moduleProduct, sweepInModule, sweepScratch, type SweepSettings } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { F64, fastModule, int32ViewOf, keepCopies, viewOf } from '../core/wasm.ts'
-import type { Outcome, PenaltyWeights } from '../dsl/rules.ts'
+import type { PenaltyWeights } from '../dsl/rules.ts'
 import type { Factors, Problem } from './contract.ts'
 import {
   factorOut,
@@ -71,17 +71,4 @@ export const wSweepsInModule = (
       return { W: Matrix.unsafeWrap<string, 'components'>(n, k, nextW), H: state.H }
     },
   }
-}
-
-/** One sweep of W with H fixed (wSweepsInModule's first iteration), where the module runs it. */
-export const wSweep = (
-  state: Factors,
-  problem: Problem,
-  settings: SweepSettings,
-  penalties: PenaltyWeights,
-): Outcome<Factors> | undefined => {
-  const run = wSweepsInModule(state, problem, settings, penalties)
-  if (run === undefined) return undefined
-  const stats = run.iterate()
-  return { state: run.out(), stats }
 }

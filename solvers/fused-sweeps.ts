@@ -161,8 +161,10 @@ export const alternatingSweeps = (
   problem: Problem,
   settings: SweepSettings,
   penalties: SweepPenalties,
-): Outcome<Factors> | undefined => {
-  const run = sweepsInModule(state, problem, settings, penalties)
+): Outcome<Factors> | undefined => oneIteration(sweepsInModule(state, problem, settings, penalties))
+
+/** One iteration of `run` (laid out for it, where the module runs it): its factors and stats. */
+export const oneIteration = (run: InModule | undefined): Outcome<Factors> | undefined => {
   if (run === undefined) return undefined
   const stats = run.iterate()
   return { state: run.out(), stats }
