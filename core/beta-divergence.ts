@@ -354,20 +354,50 @@ export const divergenceInModule = (X: AnyMatrix, k: number): boolean =>
   fastModule((X.format === 'csr' ? X.data.length : X.rows * X.cols) * k) !== undefined
 
 /**
- * d_β(X | W·H) for β = 1 with X, W and Hᵀ already in the module's memory: `at` holds the
+ * d_β(X | W·H) for β ∉ {2} with X, W and Hᵀ already in the module's memory: `at` holds the
  * offsets of X's values, its column indices and row starts (0 and 0 for a dense X), W
  * (n×k), Hᵀ (m×k) and 64 bytes for the sums; `w` and `h` are W's and H's entries (views
  * of that memory will do). unsafeBetaDivergence's number where divergenceInModule holds,
- * bit for bit: a batch of mu's KL iterations checks with it (solvers/mu-kl-module.ts)
- * without copying the factors out.
+ * bit for bit: a batch of mu's iterations checks with it (solvers/mu-kl-module.ts,
+ * solvers/mu-beta-module.ts) without copying the factors out. Undefined where
+ * unsafeBetaDivergence sums in TypeScript whatever the size: β near 0 or 1, other β than
+ * 0 and 1 on a CSR X.
  */
-export const klDivergenceAt = (
+export const divergenceAt = (
   wasm: KernelModule,
   at: readonly number[],
   [n, m, k]: readonly [number, number, number],
   w: Float64Array,
   h: Float64Array,
-): number => Math.max(0, klOf(sumsAt(wasm, at, n, m, k, 1), w, h, n, m, k))
+  beta: number,
+): number | undefined => {
+  const sparse = at[1] !== 0
+  if (beta === 2 || (sparse && beta !== 0 && beta !== 1) || nearLimit(beta)) return undefined
+  return divergenceOf(sumsAt(wasm, at, n, m, k, beta), beta, w, h, [n, m, k])
+}
+
+/** d_β from the sums over X's entries (the loop's or the module's), at least 0 (β ≠ 2). */
+const divergenceOf = (
+  sums: Sums,
+  beta: number,
+  w: Float64Array,
+  h: Float64Array,
+  [n, m, k]: readonly [number, number, number],
+): number => {
+  let divergence: number
+  if (beta === 1) {
+    // Σ y without forming W·H.
+    divergence = klOf(sums, w, h, n, m, k)
+  } else if (beta === 0) {
+    divergence = sums.first - n * m - sums.second
+  } else if (nearLimit(beta)) {
+    // A zero of X adds (β − 1)·y^β/(β(β − 1)) = y^β/β.
+    divergence = sums.terms + sums.yBeta / beta
+  } else {
+    divergence = (sums.first - beta * sums.second + sums.yBeta * (beta - 1)) / (beta * (beta - 1))
+  }
+  return Math.max(0, divergence)
+}
 
 /** d_1 from the sums over X's entries and Σ y = Σ_t (column sum of W)_t · (row sum of H)_t. */
 const klOf = (
@@ -441,20 +471,7 @@ export const unsafeBetaDivergence = (X: AnyMatrix, W: Matrix, H: Matrix, beta: n
   const h = valuesOf(H)
   // Column j of H as row j of Hᵀ in the sums: the k entries each one reads are adjacent.
   const sums = fastSums(X, w, h, k, beta) ?? loopSums(X, w, transpose(h, k, m), k, beta)
-
-  let divergence: number
-  if (beta === 1) {
-    // Σ y without forming W·H.
-    divergence = klOf(sums, w, h, n, m, k)
-  } else if (beta === 0) {
-    divergence = sums.first - n * m - sums.second
-  } else if (nearLimit(beta)) {
-    // A zero of X adds (β − 1)·y^β/(β(β − 1)) = y^β/β.
-    divergence = sums.terms + sums.yBeta / beta
-  } else {
-    divergence = (sums.first - beta * sums.second + sums.yBeta * (beta - 1)) / (beta * (beta - 1))
-  }
-  return Math.max(0, divergence)
+  return divergenceOf(sums, beta, w, h, [n, m, k])
 }
 
 /**

@@ -6,7 +6,8 @@
  * entry computed by one thread in the same order as with one thread, so bit
  * for bit the same results), half of X's rows for Xᵀ·B with a CSR X and
  * for mu's dense KL pass (muKlDense; two partial sums of H's numerator, added:
- * the same to rounding), half of the entries of mu's entrywise update
+ * the same to rounding) and its pass for other β (muBetaDense; the same for H's numerator
+ * and denominator), half of the entries of mu's entrywise update
  * (multiplyEntries) or half of the rows of its whole Frobenius update of W or Hᵀ
  * (muFrobeniusRows; each entry by one thread: the same bits), half of the rows of a
  * column sweep (coordinateSweep; the
@@ -44,7 +45,7 @@ const SPIN_MS = 0.2
 /** How long the first threaded call waits for the worker to start before giving up. */
 const START_TIMEOUT_MS = 5_000
 
-// The control block: int32 [state, ready, failed, kernel], then 16 float64 arguments
+// The control block: int32 [state, ready, failed, kernel], then 20 float64 arguments
 // (byte offsets and sizes are exact in a float64, and wasm's i32 parameters take them
 // modulo 2³², which is the offset). The state is 0 before the first job, 1 while a job
 // is posted, 3 once the worker has claimed it, 2 when it is done (or taken back by the
@@ -58,7 +59,7 @@ const POSTED = 1
 const DONE = 2
 const CLAIMED = 3
 const ARGUMENTS_AT = 16
-const ARGUMENTS = 16
+const ARGUMENTS = 20
 // Then one float64: the kernel's return value (0 for kernels that return nothing).
 const RESULT_AT = ARGUMENTS_AT + ARGUMENTS * 8
 const CONTROL_BYTES = RESULT_AT + 8
@@ -74,6 +75,7 @@ export const WORKER_KERNELS = [
   'multiplyEntries',
   'muFrobeniusRows',
   'betaSums',
+  'muBetaDense',
 ] as const
 
 /** The name of a kernel the worker can run. */
@@ -212,7 +214,7 @@ const start = (module: WebAssembly.Module, memory: WebAssembly.Memory): boolean 
   }
 }
 
-/** The arguments of a worker call: at most sixteen numbers. */
+/** The arguments of a worker call: at most twenty numbers. */
 type Arguments = readonly number[]
 
 /**

@@ -73,6 +73,26 @@ export interface Exports {
     l1: number,
     l2: number,
   ) => void
+  readonly muBetaDense: (
+    x: number,
+    n: number,
+    m: number,
+    k: number,
+    W: number,
+    H: number,
+    Ht: number,
+    nextW: number,
+    numeratorHt: number,
+    denominatorHt: number,
+    scratch: number,
+    block: number,
+    beta: number,
+    gamma: number,
+    eps: number,
+    l1: number,
+    l2: number,
+    floor: number,
+  ) => void
   readonly coordinateSweep: (
     A: number,
     n: number,

@@ -4,7 +4,7 @@
  * solvers/mu-module.ts, whose other paths share their shape: one iteration, or any
  * number of them in place).
  */
-import { divergenceInModule, EPSILON, klDivergenceAt } from '../core/beta-divergence.ts'
+import { divergenceAt, divergenceInModule, EPSILON } from '../core/beta-divergence.ts'
 import { valuesOf } from '../core/matrix.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf, type KernelModule } from '../core/wasm.ts'
 import type { Problem } from './contract.ts'
@@ -85,7 +85,7 @@ export const klDense = (
     nextH(wasm, [w, ht, numeratorHt, sumsW, nextHt, h], [n, m, k], l1H, l2H)
     ;[ht, nextHt] = [nextHt, ht]
   }
-  const measure = measureKl(wasm, problem, [x, 0, 0], () => [w, ht], [h, checkSums])
+  const measure = measureInPlace(wasm, problem, [x, 0, 0], () => [w, ht], [h, checkSums])
   return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
 }
 
@@ -108,11 +108,12 @@ const nextH = (
 /**
  * A check's divergence in place (UpdateInModule's `measure`), where divergenceAndError
  * would compute it in the module: on X (its values, column indices and row starts; 0, 0 for
- * a dense X) and the current W and Hᵀ (`factors()`, their slots), H at `h`.
+ * a dense X) and the current W and Hᵀ (`factors()`, their slots), H at `h`. Undefined
+ * where it would not (see divergenceAt), and a batch then ends at the check.
  */
-const measureKl = (
+export const measureInPlace = (
   wasm: KernelModule,
-  { X, components: k }: Problem,
+  { X, components: k, beta }: Problem,
   xParts: readonly [number, number, number],
   factors: () => readonly [number, number],
   [h, sums]: readonly [number, number],
@@ -122,14 +123,15 @@ const measureKl = (
   return () => {
     if (!checks) return undefined
     const [w, ht] = factors()
-    const divergence = klDivergenceAt(
+    const divergence = divergenceAt(
       wasm,
       [...xParts, w, ht, sums],
       [n, m, k],
       viewOf(wasm, w, n * k),
       viewOf(wasm, h, k * m),
+      beta,
     )
-    return { divergence, error: Math.sqrt(2 * divergence) }
+    return divergence === undefined ? undefined : { divergence, error: Math.sqrt(2 * divergence) }
   }
 }
 
@@ -199,6 +201,6 @@ export const klCsr = (
     ;[ht, nextHt] = [nextHt, ht]
   }
   const factors = (): readonly [number, number] => [w, ht]
-  const measure = measureKl(wasm, problem, [values, columns, starts], factors, [h, checkSums])
+  const measure = measureInPlace(wasm, problem, [values, columns, starts], factors, [h, checkSums])
   return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
 }

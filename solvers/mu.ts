@@ -35,13 +35,14 @@
  * (dense or CSR X) as products, the same sums as the pass (frobeniusInModule);
  * for β = 1 on a dense X as a blocked pass of products, about 256 KiB of W·H at
  * a time (klDense), on a CSR X as the row pass with H's update after it (klCsr);
- * every other β as the same row pass in the module (rowPassFast). Where the
- * memory cannot hold the whole update of β = 2 or β = 1, the TypeScript pass and
- * the module's row pass run. The module keeps its own copy of X during the fit.
+ * every other β on a dense X as blocked products too (betaDense), on a CSR X as the
+ * same row pass in the module (rowPassFast). Where the memory cannot hold the whole
+ * update, the TypeScript pass and the module's row pass run. The module keeps its own
+ * copy of X during the fit.
  *
  * The TypeScript pass is in solvers/mu-rows.ts, the module's paths in
- * solvers/mu-module.ts and solvers/mu-kl-module.ts; this file holds the update that
- * chooses between them, the convergence check and the solver.
+ * solvers/mu-module.ts, solvers/mu-kl-module.ts and solvers/mu-beta-module.ts; this file
+ * holds the update that chooses between them, the convergence check and the solver.
  */
 import { declareForgetful } from './driver.ts'
 import { addScaledRow, divergenceAndError, divergenceError } from '../core/beta-divergence.ts'
@@ -58,6 +59,7 @@ import {
   type UpdateInModule,
 } from './mu-module.ts'
 import { klCsr, klDense } from './mu-kl-module.ts'
+import { betaDense } from './mu-beta-module.ts'
 import { declareBatch, type Batch } from './batch.ts'
 import { gammaOf, multiplyRow, rowPass, rowsOf } from './mu-rows.ts'
 
@@ -77,7 +79,7 @@ export const CHECK_EVERY = 10
 
 /**
  * The whole update in one layout of the module's memory, where it runs: β = 2 and β = 1
- * (any X). A step runs it once, a batch any number of times.
+ * (any X), every other β on a dense X. A step runs it once, a batch any number of times.
  */
 const inModuleUpdate = (
   problem: Problem,
@@ -89,7 +91,7 @@ const inModuleUpdate = (
     ? frobeniusInModule(problem, W, H, updateH)
     : problem.beta === 1
       ? (problem.X.format === 'dense' ? klDense : klCsr)(problem, W, H, updateH)
-      : undefined
+      : betaDense(problem, W, H, updateH)
 
 /** One iteration's new W (n×k) and, when `updateH`, new H (k×m). */
 const update = (
@@ -248,9 +250,10 @@ const stepped = (
 
 /**
  * Iterations in a row (solvers/batch.ts) where the whole update runs in the module
- * (β = 2 and β = 1). A check computes the divergence in place where the update can (β = 2
- * on a dense X, β = 1 on any); elsewhere the batch ends there, and the check computes it
- * on factors copied out, as a step does.
+ * (β = 2 and β = 1 on any X, every other β on a dense X). A check computes the divergence
+ * in place where the update can (β = 2 on a dense X, β = 1 on any, other β on a dense X
+ * but near 0 and 1); elsewhere the batch ends there, and the check computes it on factors
+ * copied out, as a step does.
  */
 const batchOf =
   (updateH: boolean): Batch<Record<string, never>, MuState> =>

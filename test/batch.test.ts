@@ -64,8 +64,13 @@ const sameFits = (X: AnyMatrix, options: NmfOptions, path: 'wasm' | 'auto' = 'wa
 
 const solvers: readonly (readonly [string, Partial<NmfOptions>])[] = [
   ...SOLVER_CASES,
-  // No batch: the row pass runs step by step (every β but 1 and 2).
+  // Other β batch on a dense X (their weights in loops of their own for β = 0.5 and 1.5);
+  // a CSR X's row pass runs step by step. Near β = 1 a check's divergence is summed in
+  // TypeScript, and ends a batch.
   ['mu, β = 1.5', { solver: 'mu', betaLoss: 1.5 }],
+  ['mu, β = 0.5, penalized', { solver: 'mu', betaLoss: 0.5, alphaW: 0.05, l1Ratio: 0.5 }],
+  ['mu, β = 3', { solver: 'mu', betaLoss: 3 }],
+  ['mu, β = 1.1', { solver: 'mu', betaLoss: 1.1 }],
 ]
 
 describe('a fit in batches is the fit step by step', () => {
@@ -90,12 +95,24 @@ describe('a fit in batches is the fit step by step', () => {
     if (solverOptions.solver !== 'mu') expect(fit.nIter % 10).not.toBe(0)
   })
 
+  it('mu, Itakura-Saito (X without zeros)', () => {
+    const positive = dense(
+      40,
+      12,
+      uniform(480, 22, 1).map((x) => x + 0.05),
+    )
+    const options = { components: 3, solver: 'mu', betaLoss: 'itakura-saito', seed: 2 } as const
+    expect(sameFits(positive, { ...options, maxIter: 37, tol: 0 }).nIter).toBe(37)
+    expect(sameFits(positive, { ...options, maxIter: 400, tol: 1e-3 }).converged).toBe(true)
+  })
+
   it.each([false, true])('transform: W alone, H the caller’s (CSR %s)', (sparse) => {
     const fit = sameFits(X, { components: 3, maxIter: 20, tol: 0, seed: 1 })
     const Y = sparse ? CsrMatrix.fromDense(X) : X
     for (const [solver, betaLoss] of [
       ['mu', 'frobenius'],
       ['mu', 'kullback-leibler'],
+      ['mu', 1.5],
       ['cd', 'frobenius'],
     ] as const) {
       const options = { solver, betaLoss, maxIter: 23, tol: 0 } as const
@@ -119,7 +136,7 @@ describe('a fit in batches is the fit step by step', () => {
       // Below the threshold the check's divergence is computed in TypeScript (another
       // logarithm): the batch must end there rather than compute it in the module.
       const Y = dense(n, m, uniform(n * m, 31, 1, 0.3))
-      for (const betaLoss of ['frobenius', 'kullback-leibler'] as const) {
+      for (const betaLoss of ['frobenius', 'kullback-leibler', 1.5] as const) {
         for (const Z of [Y, CsrMatrix.fromDense(Y)]) {
           const options = { components: k, solver: 'mu', betaLoss, maxIter: 35, tol: 0, seed: 4 }
           sameFits(Z, options as NmfOptions, 'auto')
@@ -187,6 +204,7 @@ describe('a fit in batches is the fit step by step', () => {
     ['mu, KL', mu, {}, 1, false],
     ['mu, CSR', mu, {}, 2, true],
     ['mu, KL, CSR', mu, {}, 1, true],
+    ['mu, β = 1.5', mu, {}, 1.5, false],
   ] as const)(
     "%s hands over each iteration's factors: W and H as the fit step by step makes them",
     (_name, solver, options, beta, sparse) => {
@@ -224,7 +242,7 @@ describe('a fit in batches is the fit step by step', () => {
         const { stepped } = bothWays(Y, {
           components: 3,
           solver: solver as AnySolver,
-          betaLoss: beta === 1 ? 'kullback-leibler' : 'frobenius',
+          betaLoss: beta === 1 ? 'kullback-leibler' : beta === 2 ? 'frobenius' : beta,
           init: start,
           maxIter: index + 1,
           tol: 0,

@@ -79,6 +79,11 @@ const solvers: readonly (readonly [string, Partial<NmfOptions>])[] = [
     'mu, KL, penalized',
     { solver: 'mu', betaLoss: 'kullback-leibler', alphaW: 0.05, alphaH: 0.05, l1Ratio: 0.5 },
   ],
+  // betaDense's weights: loops of their own for β = 0.5 and 1.5, powers for others.
+  ['mu, β = 1.5, penalized', { solver: 'mu', betaLoss: 1.5, alphaW: 0.05, l1Ratio: 0.5 }],
+  ['mu, β = 0.5', { solver: 'mu', betaLoss: 0.5 }],
+  ['mu, β = 3', { solver: 'mu', betaLoss: 3, alphaH: 0.05 }],
+  ['mu, β = 2.5', { solver: 'mu', betaLoss: 2.5 }],
 ]
 
 describe('whole iterations in the module agree with the reference', () => {
@@ -119,6 +124,34 @@ describe('whole iterations in the module agree with the reference', () => {
     })
     expect(relativeDifference(valuesOf(fused.W), valuesOf(reference.W))).toBeLessThan(AGREEMENT)
     expect(relativeDifference(valuesOf(fused.H), valuesOf(reference.H))).toBeLessThan(AGREEMENT)
+  })
+
+  it.each(shapes)('mu, Itakura-Saito: %i×%i, k %i (X without zeros)', (n, m, k) => {
+    const X = dense(
+      n,
+      m,
+      uniform(n * m, n * m + k).map((x) => x + 0.05),
+    )
+    const options = { components: k, solver: 'mu', betaLoss: 'itakura-saito', maxIter: 60 }
+    const reference = fitOn('reference', X, { ...options, tol: 1e-6, seed: 7 } as NmfOptions)
+    const fused = fitOn('wasm', X, { ...options, tol: 1e-6, seed: 7 } as NmfOptions)
+    expect(fused.nIter).toBe(reference.nIter)
+    expect(relativeDifference(valuesOf(fused.W), valuesOf(reference.W))).toBeLessThan(AGREEMENT)
+    expect(relativeDifference(valuesOf(fused.H), valuesOf(reference.H))).toBeLessThan(AGREEMENT)
+  })
+
+  it('mu, β = 1.5 where W·H is below ε: a weight y^0.5 of y itself, y^−0.5 of ε', () => {
+    // y = 1e-18 in both entries of a pair, then in one of them: the denominator's weight is
+    // √y (1e-9), not √ε (1.5e-8), which would make W's denominator 15 times too large.
+    for (const h1 of [1e-9, 1]) {
+      const X = dense(1, 2, [1, 1])
+      const init = { W: dense(1, 1, [1e-9]), H: dense(1, 2, [1e-9, h1]) }
+      const options = { components: 1, solver: 'mu', betaLoss: 1.5, init, maxIter: 3, tol: 0 }
+      const reference = fitOn('reference', X, options as NmfOptions)
+      const fused = fitOn('wasm', X, options as NmfOptions)
+      expect(relativeDifference(valuesOf(fused.W), valuesOf(reference.W))).toBeLessThan(AGREEMENT)
+      expect(relativeDifference(valuesOf(fused.H), valuesOf(reference.H))).toBeLessThan(AGREEMENT)
+    }
   })
 
   it.each([

@@ -523,39 +523,36 @@ describe('the second thread', () => {
     },
   )
 
-  it("runs mu's dense KL pass on two threads, the same to rounding", () => {
-    setKernelPath('auto')
-    // 300×200, k = 20: four products of 1.2 million multiply-adds per pass.
-    const X = unwrap(
-      CoreMatrix.fromData(
-        300,
-        200,
-        Float64Array.from({ length: 60_000 }, (_, q) => ((q * 37) % 101) / 10),
-      ),
-    )
-    const options = {
-      components: 20,
-      solver: 'mu',
-      betaLoss: 'kullback-leibler',
-      maxIter: 30,
-      tol: 0,
-    } as const
-    setKernelThreads(false)
-    const one = unwrap(nmf(X, options))
-    setKernelThreads(true)
-    const two = unwrap(nmf(X, options))
-    expect(workerRunning()).toBe(availableParallelism() >= 2)
-    expect(relativeDifference(two.W.toFloat64Array(), one.W.toFloat64Array())).toBeLessThan(
-      PATH_AGREEMENT,
-    )
-    expect(relativeDifference(two.H.toFloat64Array(), one.H.toFloat64Array())).toBeLessThan(
-      PATH_AGREEMENT,
-    )
-    const reference = onPath('reference', () => unwrap(nmf(X, options)))
-    expect(relativeDifference(two.W.toFloat64Array(), reference.W.toFloat64Array())).toBeLessThan(
-      PATH_AGREEMENT,
-    )
-  })
+  it.each(['kullback-leibler', 1.5, 0.5, 3] as const)(
+    "runs mu's dense pass for β %s on two threads, the same to rounding",
+    (betaLoss) => {
+      setKernelPath('auto')
+      // 300×200, k = 20: four products (six for β ≠ 1) of 1.2 million multiply-adds per pass.
+      const X = unwrap(
+        CoreMatrix.fromData(
+          300,
+          200,
+          Float64Array.from({ length: 60_000 }, (_, q) => ((q * 37) % 101) / 10),
+        ),
+      )
+      const options = { components: 20, solver: 'mu', betaLoss, maxIter: 30, tol: 0 } as const
+      setKernelThreads(false)
+      const one = unwrap(nmf(X, options))
+      setKernelThreads(true)
+      const two = unwrap(nmf(X, options))
+      expect(workerRunning()).toBe(availableParallelism() >= 2)
+      expect(relativeDifference(two.W.toFloat64Array(), one.W.toFloat64Array())).toBeLessThan(
+        PATH_AGREEMENT,
+      )
+      expect(relativeDifference(two.H.toFloat64Array(), one.H.toFloat64Array())).toBeLessThan(
+        PATH_AGREEMENT,
+      )
+      const reference = onPath('reference', () => unwrap(nmf(X, options)))
+      expect(relativeDifference(two.W.toFloat64Array(), reference.W.toFloat64Array())).toBeLessThan(
+        PATH_AGREEMENT,
+      )
+    },
+  )
 
   it('runs CSR products on two threads: X·B bit for bit, Xᵀ·B from two partial sums', () => {
     setKernelPath('auto')

@@ -100,13 +100,14 @@ describe("the module's logarithms", () => {
 describe("the module's powers", () => {
   // β = −0.5 takes x^−0.5 (first), x·y^−1.5 (second) and y^−0.5 (yBeta): the two exponents
   // the module takes by square roots rather than pow.
-  const powers = (x: number, y: number): Float64Array => {
+  // β = 1.5 takes x^1.5 (first) and y^1.5 (yBeta) by a square root too.
+  const powers = (x: number, y: number, beta = -0.5): Float64Array => {
     const wasm = fastModule(1, 0)
     if (wasm === undefined) throw new Error('expected the module')
     const at = layout(wasm, [Float64Array.of(x), Float64Array.of(1), Float64Array.of(y)], [8 * F64])
     if (at === undefined) throw new Error('expected a layout')
     const [xAt, w, ht, out] = at
-    wasm.betaSums(xAt, 0, 0, 1, 1, w, ht, 1, -0.5, EPSILON, out)
+    wasm.betaSums(xAt, 0, 0, 1, 1, w, ht, 1, beta, EPSILON, out)
     return viewOf(wasm, out, 4).slice()
   }
 
@@ -131,6 +132,23 @@ describe("the module's powers", () => {
     // y^−1.5 subnormal (about 1e−315), as pow gives it, not 0.
     expect(powers(1, 1e210)[2]).toBeGreaterThan(0)
     expect(ulps(powers(1, 1e210)[2], 1e210 ** -1.5)).toBeLessThanOrEqual(2)
+  })
+
+  it('x^1.5 is within two ulps of Math.pow, and overflows where pow does', () => {
+    const rng = createRng(6)
+    let worst = 0
+    for (let c = 0; c < 20_000; c++) {
+      // x above ε (the sums leave out smaller x); y^1.5 down to subnormal results.
+      const x = Math.exp(-34 + rng.uniform() * 504)
+      const y = Math.exp(-700 + rng.uniform() * 1170)
+      const [, first, , yBeta] = powers(x, y, 1.5)
+      worst = Math.max(worst, ulps(first, x ** 1.5), ulps(yBeta, y ** 1.5))
+    }
+    expect(worst).toBeLessThanOrEqual(2)
+    // Past about 3e205, x^1.5 is beyond the doubles either way.
+    for (const x of [3.2e205, 3.3e205, 1e300]) {
+      expect(powers(x, 1, 1.5)[1]).toBe(x ** 1.5)
+    }
   })
 })
 

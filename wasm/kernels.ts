@@ -492,10 +492,10 @@ function dotRows(a: usize, b: usize, k: i32): f64 {
 }
 
 /**
- * x^e, with the exact shortcuts of core/beta-divergence.ts's power, and two of the module's
- * own for the exponents of β = 1.5 and 0.5 (−0.5 and −1.5), where pow took most of an
- * iteration: 1/√x and 1/√x/x (not 1/(x·√x), which overflows early), within two ulps of
- * pow (test/log-sums.test.ts).
+ * x^e, with the exact shortcuts of core/beta-divergence.ts's power, and three of the
+ * module's own for the exponents of β = 1.5 and 0.5 (−0.5, −1.5 in the updates, 1.5 in the
+ * divergence), where pow took most of an iteration: 1/√x, 1/√x/x (not 1/(x·√x), which
+ * overflows early) and √x·x, within two ulps of pow (test/log-sums.test.ts).
  */
 @inline
 function power(x: f64, e: f64): f64 {
@@ -505,6 +505,7 @@ function power(x: f64, e: f64): f64 {
   if (e == -1) return 1 / x
   if (e == -0.5) return 1 / sqrt<f64>(x)
   if (e == -1.5) return 1 / sqrt<f64>(x) / x
+  if (e == 1.5) return sqrt<f64>(x) * x
   return NativeMath.pow(x, e)
 }
 
@@ -992,6 +993,152 @@ function ratios(x: usize, y: usize, count: i32, eps: f64): void {
     const value = load<f64>(x + at)
     store<f64>(y + at, value == 0 ? 0 : value / max(load<f64>(y + at), eps))
   }
+}
+
+/**
+ * The row pass of one multiplicative update for β ∉ {1, 2} and a dense X (n×m), in blocks
+ * of `block` rows as products: for each block, Y = W·H, its numerator weights A = X ∘ Y^(β−2)
+ * (0 where x is 0) and denominator weights B = Y^(β−1) (numeratorWeight and
+ * denominatorWeight, the same guards), W's numerator A·Hᵀ and denominator B·Hᵀ, the new W
+ * (penalties l1, l2, exponent γ, entries below `floor` set to 0); then Y, A and B again
+ * with the new W, and H's numerator Aᵀ·W and denominator Bᵀ·W added into numeratorHt and
+ * denominatorHt (m×k each, zeroed by the caller; numeratorHt 0 to skip H). H is k×m, Ht
+ * m×k. scratch holds 2·block·m + 2·block·k + 2·m·k entries. The same sums as muRows, in
+ * another order.
+ */
+export function muBetaDense(
+  x: usize,
+  n: i32,
+  m: i32,
+  k: i32,
+  W: usize,
+  H: usize,
+  Ht: usize,
+  nextW: usize,
+  numeratorHt: usize,
+  denominatorHt: usize,
+  scratch: usize,
+  block: i32,
+  beta: f64,
+  gamma: f64,
+  eps: f64,
+  l1: f64,
+  l2: f64,
+  floor: f64,
+): void {
+  const rowK: usize = (<usize>k) << 3
+  const rowM: usize = (<usize>m) << 3
+  const A = scratch
+  const B = A + <usize>block * rowM
+  const numerator = B + <usize>block * rowM
+  const denominator = numerator + <usize>block * rowK
+  const partial = denominator + <usize>block * rowK
+  const otherPartial = partial + <usize>m * rowK
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const rows = min(block, n - i0)
+    const xb = x + <usize>i0 * rowM
+    const Wb = W + <usize>i0 * rowK
+    const nextWb = nextW + <usize>i0 * rowK
+    gemmStrided(Wb, rows, k, rowK, 8, H, m, A)
+    betaWeights(xb, A, B, rows * m, beta, eps)
+    gemmStrided(A, rows, m, rowM, 8, Ht, k, numerator)
+    gemmStrided(B, rows, m, rowM, 8, Ht, k, denominator)
+    multiplyEntries(Wb, numerator, denominator, rows * k, nextWb, eps, l1, l2, gamma, floor)
+    if (numeratorHt == 0) continue
+    gemmStrided(nextWb, rows, k, rowK, 8, H, m, A)
+    betaWeights(xb, A, B, rows * m, beta, eps)
+    // Aᵀ·W and Bᵀ·W: row j of each runs down column j of A or B.
+    gemmStrided(A, m, rows, 8, rowM, nextWb, k, partial)
+    gemmStrided(B, m, rows, 8, rowM, nextWb, k, otherPartial)
+    addInto(numeratorHt, partial, m * k)
+    addInto(denominatorHt, otherPartial, m * k)
+  }
+}
+
+/**
+ * The weights of muBetaDense for `count` entries, two at a time: y (at A) becomes x·y^(β−2)
+ * (0 where x is 0), and B receives y^(β−1), with numeratorWeight's and denominatorWeight's
+ * guards and powerPair's powers: the same bits as the scalar functions. For β = 0, 0.5 and
+ * 1.5 the two powers share their square root or division (both bases are the guarded y,
+ * or for β = 1.5 are y itself unless y < ε), each in a loop of its own.
+ */
+@inline
+function betaWeights(x: usize, A: usize, B: usize, count: i32, beta: f64, eps: f64): void {
+  const epsilons = f64x2.splat(eps)
+  const zeros = f64x2.splat(0)
+  const ones = f64x2.splat(1)
+  const pairs = count & ~1
+  // pmax (y < ε ? ε : y) is the guard's choice, NaN staying NaN (see ratios).
+  if (beta == 0) {
+    // x·(1/y)², 1/y.
+    for (let q = 0; q < pairs; q += 2) {
+      const at: usize = (<usize>q) << 3
+      const value = v128.load(x + at)
+      const inverse = f64x2.div(ones, f64x2.pmax(v128.load(A + at), epsilons))
+      const weight = f64x2.mul(f64x2.mul(inverse, inverse), value)
+      v128.store(A + at, v128.bitselect(zeros, weight, f64x2.eq(value, zeros)))
+      v128.store(B + at, inverse)
+    }
+  } else if (beta == 0.5) {
+    // x·(1/√y)/y, 1/√y.
+    for (let q = 0; q < pairs; q += 2) {
+      const at: usize = (<usize>q) << 3
+      const value = v128.load(x + at)
+      const safe = f64x2.pmax(v128.load(A + at), epsilons)
+      const root = f64x2.div(ones, f64x2.sqrt(safe))
+      const weight = f64x2.mul(f64x2.div(root, safe), value)
+      v128.store(A + at, v128.bitselect(zeros, weight, f64x2.eq(value, zeros)))
+      v128.store(B + at, root)
+    }
+  } else if (beta == 1.5) {
+    // x·(1/√y), √y: y guarded in the first only.
+    for (let q = 0; q < pairs; q += 2) {
+      const at: usize = (<usize>q) << 3
+      const value = v128.load(x + at)
+      const y = v128.load(A + at)
+      const root = f64x2.sqrt(f64x2.pmax(y, epsilons))
+      const weight = f64x2.mul(f64x2.div(ones, root), value)
+      v128.store(A + at, v128.bitselect(zeros, weight, f64x2.eq(value, zeros)))
+      v128.store(B + at, v128.any_true(f64x2.lt(y, epsilons)) ? f64x2.sqrt(y) : root)
+    }
+  } else {
+    const numeratorExponent = beta - 2
+    const denominatorExponent = beta - 1
+    for (let q = 0; q < pairs; q += 2) {
+      const at: usize = (<usize>q) << 3
+      const value = v128.load(x + at)
+      const y = v128.load(A + at)
+      const safe = f64x2.pmax(y, epsilons)
+      const weight = f64x2.mul(powerPair(beta < 2 ? safe : y, numeratorExponent), value)
+      v128.store(A + at, v128.bitselect(zeros, weight, f64x2.eq(value, zeros)))
+      v128.store(B + at, powerPair(beta < 1 ? safe : y, denominatorExponent))
+    }
+  }
+  if (pairs < count) {
+    const at: usize = (<usize>pairs) << 3
+    const value = load<f64>(x + at)
+    const y = load<f64>(A + at)
+    store<f64>(A + at, value == 0 ? 0 : numeratorWeight(beta, value, y, eps))
+    store<f64>(B + at, denominatorWeight(beta, y, eps))
+  }
+}
+
+/** `power` of both lanes: the same shortcuts as vector operations (the same bits). */
+@inline
+function powerPair(v: v128, e: f64): v128 {
+  if (e == 1) return v
+  if (e == 2) return f64x2.mul(v, v)
+  if (e == 0.5) return f64x2.sqrt(v)
+  const ones = f64x2.splat(1)
+  if (e == -1) return f64x2.div(ones, v)
+  if (e == -0.5) return f64x2.div(ones, f64x2.sqrt(v))
+  if (e == -1.5) return f64x2.div(f64x2.div(ones, f64x2.sqrt(v)), v)
+  if (e == 1.5) return f64x2.mul(f64x2.sqrt(v), v)
+  return f64x2.replace_lane(
+    f64x2.splat(NativeMath.pow(f64x2.extract_lane(v, 0), e)),
+    1,
+    NativeMath.pow(f64x2.extract_lane(v, 1), e),
+  )
 }
 
 /** coordinateSweep's new value of an entry a with gradient g. */
