@@ -354,7 +354,7 @@ export const divergenceInModule = (X: AnyMatrix, k: number): boolean =>
   fastModule((X.format === 'csr' ? X.data.length : X.rows * X.cols) * k) !== undefined
 
 /**
- * d_β(X | W·H) for β ∉ {2} with X, W and Hᵀ already in the module's memory: `at` holds the
+ * d_β(X | W·H) for β ≠ 2 with X, W and Hᵀ already in the module's memory: `at` holds the
  * offsets of X's values, its column indices and row starts (0 and 0 for a dense X), W
  * (n×k), Hᵀ (m×k) and 64 bytes for the sums; `w` and `h` are W's and H's entries (views
  * of that memory will do). unsafeBetaDivergence's number where divergenceInModule holds,
