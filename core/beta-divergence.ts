@@ -266,11 +266,12 @@ const addEntry = (
 
 /**
  * The sums of `addEntry` over X's entries in the WebAssembly module (wasm/kernels.ts's
- * betaSums), where it runs them: a dense X, or a CSR X for β ∈ {0, 1}, whose zeros add
- * nothing. For β ∈ {0, 1} in another order than the loop (two lanes, two halves of the
- * rows) and with the module's logarithms: the same to rounding; for every other β the
- * loop's sums in its order with the module's powers, the same to rounding. Undefined
- * otherwise, and then the loop below sums.
+ * betaSums), where it runs them: β not near 0 or 1, X dense or CSR (whose zeros add nothing
+ * for β ∈ {0, 1}, and are visited in row order for other β). For β ∈ {0, 1} in another
+ * order than the loop (two lanes, two halves of the rows) and with the module's
+ * logarithms: the same to rounding; for every other β the loop's sums in its order with
+ * the module's powers, the same to rounding. Undefined otherwise, and then the loop below
+ * sums.
  */
 const fastSums = (
   X: AnyMatrix,
@@ -280,7 +281,8 @@ const fastSums = (
   beta: number,
 ): Sums | undefined => {
   const sparse = X.format === 'csr'
-  if ((sparse && beta !== 0 && beta !== 1) || nearLimit(beta)) return undefined
+  if (nearLimit(beta)) return undefined
+  // divergenceInModule's measure of the work (a CSR X's stored entries, for every β).
   const wasm = fastModule((sparse ? X.data.length : X.rows * X.cols) * k)
   if (wasm === undefined) return undefined
   const operands = sparse ? [X.data, X.indices, X.indptr, w, h] : [valuesOf(X), w, h]
@@ -348,7 +350,7 @@ const sumsAt = (
  * Whether unsafeBetaDivergence and divergenceAndError would compute in the module, by
  * size, the divergence of X with k components (else in TypeScript, with another
  * logarithm): the threshold that squaredFrobeniusError (dense X) and fastSums apply.
- * Not whether that β and format run there: fastSums takes a CSR X for β ∈ {0, 1} only.
+ * Not whether that β runs there: fastSums leaves β near 0 and 1 to TypeScript.
  */
 export const divergenceInModule = (X: AnyMatrix, k: number): boolean =>
   fastModule((X.format === 'csr' ? X.data.length : X.rows * X.cols) * k) !== undefined
@@ -360,8 +362,7 @@ export const divergenceInModule = (X: AnyMatrix, k: number): boolean =>
  * of that memory will do). unsafeBetaDivergence's number where divergenceInModule holds,
  * bit for bit: a batch of mu's iterations checks with it (solvers/mu-kl-module.ts,
  * solvers/mu-beta-module.ts) without copying the factors out. Undefined where
- * unsafeBetaDivergence sums in TypeScript whatever the size: β near 0 or 1, other β than
- * 0 and 1 on a CSR X.
+ * unsafeBetaDivergence sums in TypeScript whatever the size: β near 0 or 1.
  */
 export const divergenceAt = (
   wasm: KernelModule,
@@ -371,8 +372,7 @@ export const divergenceAt = (
   h: Float64Array,
   beta: number,
 ): number | undefined => {
-  const sparse = at[1] !== 0
-  if (beta === 2 || (sparse && beta !== 0 && beta !== 1) || nearLimit(beta)) return undefined
+  if (beta === 2 || nearLimit(beta)) return undefined
   return divergenceOf(sumsAt(wasm, at, n, m, k, beta), beta, w, h, [n, m, k])
 }
 

@@ -6,7 +6,7 @@
  * entry computed by one thread in the same order as with one thread, so bit
  * for bit the same results), half of X's rows for Xᵀ·B with a CSR X and
  * for mu's dense KL pass (muKlDense; two partial sums of H's numerator, added:
- * the same to rounding) and its pass for other β (muBetaDense; the same for H's numerator
+ * the same to rounding) and its pass for other β (muBeta; the same for H's numerator
  * and denominator), half of the entries of mu's entrywise update
  * (multiplyEntries) or half of the rows of its whole Frobenius update of W or Hᵀ
  * (muFrobeniusRows; each entry by one thread: the same bits), half of the rows of a
@@ -75,7 +75,7 @@ export const WORKER_KERNELS = [
   'multiplyEntries',
   'muFrobeniusRows',
   'betaSums',
-  'muBetaDense',
+  'muBeta',
 ] as const
 
 /** The name of a kernel the worker can run. */

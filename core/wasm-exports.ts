@@ -73,8 +73,10 @@ export interface Exports {
     l1: number,
     l2: number,
   ) => void
-  readonly muBetaDense: (
-    x: number,
+  readonly muBeta: (
+    values: number,
+    columns: number,
+    starts: number,
     n: number,
     m: number,
     k: number,

@@ -1,9 +1,10 @@
 /**
- * mu's update for β ∉ {1, 2} (Itakura-Saito, β = 0, and every other β) on a dense X in the
- * WebAssembly module, as blocked products (see solvers/mu.ts; it shares the shape of the
- * paths in solvers/mu-module.ts and solvers/mu-kl-module.ts: one iteration, or any number
- * of them in place).
+ * mu's update for β ∉ {1, 2} (Itakura-Saito, β = 0, and every other β) in the WebAssembly
+ * module, as blocked products (see solvers/mu.ts; it shares the shape of the paths in
+ * solvers/mu-module.ts and solvers/mu-kl-module.ts: one iteration, or any number of them in
+ * place).
  */
+import type { CsrMatrix } from '../core/csr.ts'
 import { EPSILON } from '../core/beta-divergence.ts'
 import { valuesOf } from '../core/matrix.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
@@ -14,43 +15,50 @@ import { inModule, type UpdateInModule } from './mu-module.ts'
 import { gammaOf } from './mu-rows.ts'
 
 /**
- * β ∉ {1, 2} on a dense X: the whole update in one layout of the module's memory. W's
- * update and H's numerator and denominator come from wasm/kernels.ts's muBetaDense, a pass
- * over blocks of rows as products (about 256 KiB of W·H's weights at a time, never an n×m
- * temporary; on two threads each takes half of the rows and sums its own numerator and
- * denominator, the two then added); H's update is made from them entry by entry. The same
- * sums as `rowPass` in another order, with the module's powers: the same to rounding. One
+ * β ∉ {1, 2}: the whole update in one layout of the module's memory. W's update and H's
+ * numerator and denominator come from wasm/kernels.ts's muBeta, a pass over blocks of rows
+ * as products (about 256 KiB of W·H's weights at a time, never an n×m temporary; a CSR X's
+ * block written out dense first, since the denominators need W·H at every entry anyway;
+ * on two threads each takes half of the rows and sums its own numerator and denominator,
+ * the two then added); H's update is made from them entry by entry. The same sums as
+ * `rowPass` in another order, with the module's powers: the same to rounding. One
  * iteration, or any number of them in place (solvers/batch.ts). Undefined where the
  * module does not run; `update` runs then.
  */
-export const betaDense = (
+export const betaInModule = (
   problem: Problem,
   W: Float64Array,
   H: Float64Array,
   updateH: boolean,
 ): UpdateInModule | undefined => {
   const { X, components: k, beta, penalties } = problem
-  if (X.format !== 'dense' || beta === 1 || beta === 2) return undefined
+  if (beta === 1 || beta === 2) return undefined
   const n = X.rows
   const m = X.cols
   // rowPassFast's threshold: every size.
   const wasm = fastModule(2 * n * m * k, 0)
   if (wasm === undefined) return undefined
+  const sparse = X.format === 'csr'
   // Rows per block: the two blocks of weights about 256 KiB together.
   const block = Math.max(1, Math.min(n, Math.floor(16_384 / Math.max(1, m))))
-  const scratch = (2 * block * m + 2 * block * k + 2 * m * k) * F64
+  const scratch = ((sparse ? 3 : 2) * block * m + 2 * block * k + 2 * m * k) * F64
   const [nk, mk] = [n * k * F64, m * k * F64]
   // W, the new W, H, Hᵀ, H's numerator and denominator (Hᵀ-shaped) and the worker's,
   // each thread's scratch, the new Hᵀ, a check's sums (four for each half of X).
   const slots = [nk, nk, mk, mk, mk, mk, mk, mk, scratch, scratch, mk, 8 * F64]
   const kept = keptFactors(wasm, W, H, updateH)
-  const at = layout(wasm, [valuesOf(X)], slots)
+  const operands = sparse
+    ? [(X as CsrMatrix).data, (X as CsrMatrix).indices, (X as CsrMatrix).indptr]
+    : [valuesOf(X)]
+  const at = layout(wasm, operands, slots)
   if (at === undefined) return undefined
-  const [x, , , h, , numeratorHt, denominatorHt, otherNumerator, otherDenominator] = at
-  const [work, otherWork, , checkSums] = at.slice(9)
-  let [w, nextW] = swappingSlots(kept[0], at[1], at[2])
+  const [values, columns, starts] = sparse ? at : [at[0], 0, 0]
+  const [, , h, , numeratorHt, denominatorHt, otherNumerator, otherDenominator, work, otherWork] =
+    at.slice(operands.length)
+  const checkSums = at[operands.length + 11]
+  let [w, nextW] = swappingSlots(kept[0], at[operands.length], at[operands.length + 1])
   // Hᵀ and the slot its update is made in swap roles each iteration, as W's do.
-  let [ht, nextHt] = [at[4], at[11]]
+  let [ht, nextHt] = [at[operands.length + 3], at[operands.length + 10]]
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   const { l1W, l2W, l1H, l2H } = penalties
   const gamma = gammaOf(beta)
@@ -68,11 +76,13 @@ export const betaDense = (
     const { parallel } = rowsInTwoParts(
       wasm,
       6 * n * m * k,
-      'muBetaDense',
+      'muBeta',
       n,
       Math.ceil(n / 2),
       (start, count, worker) => [
-        x + start * m * F64,
+        sparse ? values : values + start * m * F64,
+        columns,
+        sparse ? starts + start * 4 : 0,
         count,
         m,
         k,
@@ -113,6 +123,7 @@ export const betaDense = (
     wasm.transpose(nextHt, m, k, h)
     ;[ht, nextHt] = [nextHt, ht]
   }
-  const measure = measureInPlace(wasm, problem, [x, 0, 0], () => [w, ht], [h, checkSums])
+  const xParts = [values, columns, starts] as const
+  const measure = measureInPlace(wasm, problem, xParts, () => [w, ht], [h, checkSums])
   return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
 }

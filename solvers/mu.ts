@@ -35,10 +35,10 @@
  * (dense or CSR X) as products, the same sums as the pass (frobeniusInModule);
  * for β = 1 on a dense X as a blocked pass of products, about 256 KiB of W·H at
  * a time (klDense), on a CSR X as the row pass with H's update after it (klCsr);
- * every other β on a dense X as blocked products too (betaDense), on a CSR X as the
- * same row pass in the module (rowPassFast). Where the memory cannot hold the whole
- * update, the TypeScript pass and the module's row pass run. The module keeps its own
- * copy of X during the fit.
+ * every other β as blocked products too (betaInModule; a CSR X's blocks of rows written
+ * out dense, its denominators needing W·H at every entry anyway). Where the memory cannot
+ * hold the whole update, the TypeScript pass and the module's row pass (rowPassFast) run.
+ * The module keeps its own copy of X during the fit.
  *
  * The TypeScript pass is in solvers/mu-rows.ts, the module's paths in
  * solvers/mu-module.ts, solvers/mu-kl-module.ts and solvers/mu-beta-module.ts; this file
@@ -59,7 +59,7 @@ import {
   type UpdateInModule,
 } from './mu-module.ts'
 import { klCsr, klDense } from './mu-kl-module.ts'
-import { betaDense } from './mu-beta-module.ts'
+import { betaInModule } from './mu-beta-module.ts'
 import { declareBatch, type Batch } from './batch.ts'
 import { gammaOf, multiplyRow, rowPass, rowsOf } from './mu-rows.ts'
 
@@ -78,8 +78,8 @@ export interface MuState extends Factors {
 export const CHECK_EVERY = 10
 
 /**
- * The whole update in one layout of the module's memory, where it runs: β = 2 and β = 1
- * (any X), every other β on a dense X. A step runs it once, a batch any number of times.
+ * The whole update in one layout of the module's memory, where it runs: every β, any X.
+ * A step runs it once, a batch any number of times.
  */
 const inModuleUpdate = (
   problem: Problem,
@@ -91,7 +91,7 @@ const inModuleUpdate = (
     ? frobeniusInModule(problem, W, H, updateH)
     : problem.beta === 1
       ? (problem.X.format === 'dense' ? klDense : klCsr)(problem, W, H, updateH)
-      : betaDense(problem, W, H, updateH)
+      : betaInModule(problem, W, H, updateH)
 
 /** One iteration's new W (n×k) and, when `updateH`, new H (k×m). */
 const update = (
@@ -249,11 +249,10 @@ const stepped = (
 }
 
 /**
- * Iterations in a row (solvers/batch.ts) where the whole update runs in the module
- * (β = 2 and β = 1 on any X, every other β on a dense X). A check computes the divergence
- * in place where the update can (β = 2 on a dense X, β = 1 on any, other β on a dense X
- * but near 0 and 1); elsewhere the batch ends there, and the check computes it on factors
- * copied out, as a step does.
+ * Iterations in a row (solvers/batch.ts) where the whole update runs in the module. A
+ * check computes the divergence in place where the update can (β = 2 on a dense X, every
+ * other β on any X but near 0 and 1); elsewhere the batch ends there, and the check
+ * computes it on factors copied out, as a step does.
  */
 const batchOf =
   (updateH: boolean): Batch<Record<string, never>, MuState> =>

@@ -95,6 +95,18 @@ describe('a fit in batches is the fit step by step', () => {
     if (solverOptions.solver !== 'mu') expect(fit.nIter % 10).not.toBe(0)
   })
 
+  it.each([1.5, 0.5, 3])('mu, β = %s: a CSR X gives the factors of its dense form', (beta) => {
+    // muBeta writes each block of a CSR X's rows out dense: the same numbers, bit for bit.
+    const options = { components: 3, solver: 'mu', betaLoss: beta, maxIter: 25, tol: 0, seed: 3 }
+    const [fromDense, fromCsr] = onPath('wasm', () => [
+      nmf(X, options as NmfOptions),
+      nmf(CsrMatrix.fromDense(X), options as NmfOptions),
+    ])
+    if (E.isLeft(fromDense) || E.isLeft(fromCsr)) throw new Error('expected two fits')
+    expect(valuesOf(fromCsr.right.W)).toEqual(valuesOf(fromDense.right.W))
+    expect(valuesOf(fromCsr.right.H)).toEqual(valuesOf(fromDense.right.H))
+  })
+
   it('mu, Itakura-Saito (X without zeros)', () => {
     const positive = dense(
       40,
@@ -205,6 +217,7 @@ describe('a fit in batches is the fit step by step', () => {
     ['mu, CSR', mu, {}, 2, true],
     ['mu, KL, CSR', mu, {}, 1, true],
     ['mu, β = 1.5', mu, {}, 1.5, false],
+    ['mu, β = 1.5, CSR', mu, {}, 1.5, true],
   ] as const)(
     "%s hands over each iteration's factors: W and H as the fit step by step makes them",
     (_name, solver, options, beta, sparse) => {

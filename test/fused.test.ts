@@ -79,7 +79,7 @@ const solvers: readonly (readonly [string, Partial<NmfOptions>])[] = [
     'mu, KL, penalized',
     { solver: 'mu', betaLoss: 'kullback-leibler', alphaW: 0.05, alphaH: 0.05, l1Ratio: 0.5 },
   ],
-  // betaDense's weights: loops of their own for β = 0.5 and 1.5, powers for others.
+  // betaInModule's weights: loops of their own for β = 0.5 and 1.5, powers for others.
   ['mu, β = 1.5, penalized', { solver: 'mu', betaLoss: 1.5, alphaW: 0.05, l1Ratio: 0.5 }],
   ['mu, β = 0.5', { solver: 'mu', betaLoss: 0.5 }],
   ['mu, β = 3', { solver: 'mu', betaLoss: 3, alphaH: 0.05 }],

@@ -523,18 +523,26 @@ describe('the second thread', () => {
     },
   )
 
-  it.each(['kullback-leibler', 1.5, 0.5, 3] as const)(
-    "runs mu's dense pass for β %s on two threads, the same to rounding",
-    (betaLoss) => {
+  it.each([
+    ['kullback-leibler', false],
+    [1.5, false],
+    [0.5, false],
+    [3, false],
+    [1.5, true],
+  ] as const)(
+    "runs mu's blocked pass for β %s (CSR %s) on two threads, the same to rounding",
+    (betaLoss, sparse) => {
       setKernelPath('auto')
-      // 300×200, k = 20: four products (six for β ≠ 1) of 1.2 million multiply-adds per pass.
-      const X = unwrap(
+      // 300×200, k = 20: four products (six for β ≠ 1) of 1.2 million multiply-adds per pass,
+      // in blocks of 81 rows for β ≠ 1 (a CSR X's written out dense).
+      const values = unwrap(
         CoreMatrix.fromData(
           300,
           200,
           Float64Array.from({ length: 60_000 }, (_, q) => ((q * 37) % 101) / 10),
         ),
       )
+      const X = sparse ? CsrMatrix.fromDense(values) : values
       const options = { components: 20, solver: 'mu', betaLoss, maxIter: 30, tol: 0 } as const
       setKernelThreads(false)
       const one = unwrap(nmf(X, options))

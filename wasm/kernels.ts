@@ -675,8 +675,8 @@ export function squaredErrorDense(
  * The running sums of d_β(X | W·H) (core/beta-divergence.ts's addEntry, the same terms)
  * over the entries of X: every entry of a dense X (columns = 0), the stored entries of a
  * CSR X. Ht is m×k; out receives the four sums x, first, second, yBeta. For β ∈ {0, 1}
- * see logSums; every other β (dense X only) sums entry by entry in row-major order, as the
- * TypeScript loop does, with the module's own powers (within an ulp of the host's).
+ * see logSums; every other β sums every entry (a CSR X's zeros too) in row-major order, as
+ * the TypeScript loop does, with the module's own powers (within an ulp of the host's).
  */
 export function betaSums(
   values: usize,
@@ -701,12 +701,16 @@ export function betaSums(
   let second = 0.0
   let yBeta = 0.0
   for (let i = 0; i < n; i++) {
-    const start: i32 = columns == 0 ? i * m : load<i32>(starts + ((<usize>i) << 2))
-    const end: i32 = columns == 0 ? start + m : load<i32>(starts + ((<usize>(i + 1)) << 2))
+    // Every entry of the row; a CSR row's stored ones taken as its sorted columns come up.
+    let q: i32 = columns == 0 ? i * m : load<i32>(starts + ((<usize>i) << 2))
+    const end: i32 = columns == 0 ? q + m : load<i32>(starts + ((<usize>(i + 1)) << 2))
     const Wi = W + <usize>i * rowBytes
-    for (let q = start; q < end; q++) {
-      const x = load<f64>(values + ((<usize>q) << 3))
-      const j = columns == 0 ? q - start : load<i32>(columns + ((<usize>q) << 2))
+    for (let j = 0; j < m; j++) {
+      let x = 0.0
+      if (columns == 0 || (q < end && load<i32>(columns + ((<usize>q) << 2)) == j)) {
+        x = load<f64>(values + ((<usize>q) << 3))
+        q++
+      }
       const y = dotRows(Wi, Ht + <usize>j * rowBytes, k)
       if (!(x > eps)) {
         yBeta += power(beta < 0 && y < eps ? eps : y, beta)
@@ -996,18 +1000,22 @@ function ratios(x: usize, y: usize, count: i32, eps: f64): void {
 }
 
 /**
- * The row pass of one multiplicative update for β ∉ {1, 2} and a dense X (n×m), in blocks
- * of `block` rows as products: for each block, Y = W·H, its numerator weights A = X ∘ Y^(β−2)
- * (0 where x is 0) and denominator weights B = Y^(β−1) (numeratorWeight and
- * denominatorWeight, the same guards), W's numerator A·Hᵀ and denominator B·Hᵀ, the new W
- * (penalties l1, l2, exponent γ, entries below `floor` set to 0); then Y, A and B again
- * with the new W, and H's numerator Aᵀ·W and denominator Bᵀ·W added into numeratorHt and
- * denominatorHt (m×k each, zeroed by the caller; numeratorHt 0 to skip H). H is k×m, Ht
- * m×k. scratch holds 2·block·m + 2·block·k + 2·m·k entries. The same sums as muRows, in
- * another order.
+ * The row pass of one multiplicative update for β ∉ {1, 2}, in blocks of `block` rows as
+ * products: for each block, Y = W·H, its numerator weights A = X ∘ Y^(β−2) (0 where x is
+ * 0) and denominator weights B = Y^(β−1) (numeratorWeight and denominatorWeight, the same
+ * guards), W's numerator A·Hᵀ and denominator B·Hᵀ, the new W (penalties l1, l2, exponent
+ * γ, entries below `floor` set to 0); then Y, A and B again with the new W, and H's
+ * numerator Aᵀ·W and denominator Bᵀ·W added into numeratorHt and denominatorHt (m×k each,
+ * zeroed by the caller; numeratorHt 0 to skip H). X (n×m) is dense (columns = 0, values
+ * n×m) or CSR (starts = indptr, columns = indices, as muRows reads them), each block of its
+ * rows then written out dense first: the same numbers as its dense form. H is k×m, Ht m×k.
+ * scratch holds 2·block·m + 2·block·k + 2·m·k entries, and block·m more for a CSR X. The
+ * same sums as muRows, in another order.
  */
-export function muBetaDense(
-  x: usize,
+export function muBeta(
+  values: usize,
+  columns: usize,
+  starts: usize,
   n: i32,
   m: i32,
   k: i32,
@@ -1034,9 +1042,14 @@ export function muBetaDense(
   const denominator = numerator + <usize>block * rowK
   const partial = denominator + <usize>block * rowK
   const otherPartial = partial + <usize>m * rowK
+  const denseBlock = otherPartial + <usize>m * rowK
   for (let i0 = 0; i0 < n; i0 += block) {
     const rows = min(block, n - i0)
-    const xb = x + <usize>i0 * rowM
+    let xb = values + <usize>i0 * rowM
+    if (columns != 0) {
+      xb = denseBlock
+      rowsOut(values, columns, starts + ((<usize>i0) << 2), rows, m, xb)
+    }
     const Wb = W + <usize>i0 * rowK
     const nextWb = nextW + <usize>i0 * rowK
     gemmStrided(Wb, rows, k, rowK, 8, H, m, A)
@@ -1055,8 +1068,22 @@ export function muBetaDense(
   }
 }
 
+/** `rows` rows of a CSR matrix (m columns; `starts` at the first row's start) into out, dense. */
+@inline
+function rowsOut(values: usize, columns: usize, starts: usize, rows: i32, m: i32, out: usize): void {
+  memory.fill(out, 0, (<usize>rows * <usize>m) << 3)
+  for (let r = 0; r < rows; r++) {
+    const row = out + <usize>r * ((<usize>m) << 3)
+    const last = load<i32>(starts + ((<usize>(r + 1)) << 2))
+    for (let q = load<i32>(starts + ((<usize>r) << 2)); q < last; q++) {
+      const j = load<i32>(columns + ((<usize>q) << 2))
+      store<f64>(row + ((<usize>j) << 3), load<f64>(values + ((<usize>q) << 3)))
+    }
+  }
+}
+
 /**
- * The weights of muBetaDense for `count` entries, two at a time: y (at A) becomes x·y^(β−2)
+ * The weights of muBeta for `count` entries, two at a time: y (at A) becomes x·y^(β−2)
  * (0 where x is 0), and B receives y^(β−1), with numeratorWeight's and denominatorWeight's
  * guards and powerPair's powers: the same bits as the scalar functions. For β = 0, 0.5 and
  * 1.5 the two powers share their square root or division (both bases are the guarded y,
