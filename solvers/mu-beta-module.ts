@@ -40,7 +40,7 @@ export const betaInModule = (
   if (wasm === undefined) return undefined
   const sparse = X.format === 'csr'
   // Rows per block: the two blocks of weights about 256 KiB together.
-  const block = Math.max(1, Math.min(n, Math.floor(16_384 / Math.max(1, m))))
+  const block = Math.min(n, Math.max(8, Math.floor(16_384 / Math.max(1, m))))
   const scratch = ((sparse ? 3 : 2) * block * m + 2 * block * k + 2 * m * k) * F64
   const [nk, mk] = [n * k * F64, m * k * F64]
   // W, the new W, H, Hᵀ, H's numerator and denominator (Hᵀ-shaped) and the worker's,
