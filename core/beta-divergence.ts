@@ -265,6 +265,13 @@ const addEntry = (
 }
 
 /**
+ * Whether fastSums takes this β's sums to the module (at a size divergenceInModule allows):
+ * every β but those near 0 and 1. divergenceAt must give unsafeBetaDivergence's number, so
+ * it asks the same.
+ */
+const summedInModule = (beta: number): boolean => !nearLimit(beta)
+
+/**
  * The sums of `addEntry` over X's entries in the WebAssembly module (wasm/kernels.ts's
  * betaSums), where it runs them: β not near 0 or 1, X dense or CSR (whose zeros add nothing
  * for β ∈ {0, 1}, and are visited in row order for other β). For β ∈ {0, 1} in another
@@ -281,7 +288,7 @@ const fastSums = (
   beta: number,
 ): Sums | undefined => {
   const sparse = X.format === 'csr'
-  if (nearLimit(beta)) return undefined
+  if (!summedInModule(beta)) return undefined
   // divergenceInModule's measure of the work (a CSR X's stored entries, for every β).
   const wasm = fastModule((sparse ? X.data.length : X.rows * X.cols) * k)
   if (wasm === undefined) return undefined
@@ -372,7 +379,7 @@ export const divergenceAt = (
   h: Float64Array,
   beta: number,
 ): number | undefined => {
-  if (beta === 2 || nearLimit(beta)) return undefined
+  if (beta === 2 || !summedInModule(beta)) return undefined
   return divergenceOf(sumsAt(wasm, at, n, m, k, beta), beta, w, h, [n, m, k])
 }
 

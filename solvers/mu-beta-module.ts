@@ -10,8 +10,7 @@ import { valuesOf } from '../core/matrix.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
 import type { Problem } from './contract.ts'
 import { factorsIn, keptFactors, swappingSlots } from './fused-sweeps.ts'
-import { measureInPlace } from './mu-kl-module.ts'
-import { inModule, type UpdateInModule } from './mu-module.ts'
+import { inModule, measureInPlace, type UpdateInModule } from './mu-module.ts'
 import { gammaOf } from './mu-rows.ts'
 
 /**
@@ -41,11 +40,13 @@ export const betaInModule = (
   const sparse = X.format === 'csr'
   // Rows per block: the two blocks of weights about 256 KiB together.
   const block = Math.min(n, Math.max(8, Math.floor(16_384 / Math.max(1, m))))
-  const scratch = ((sparse ? 3 : 2) * block * m + 2 * block * k + 2 * m * k) * F64
-  const [nk, mk] = [n * k * F64, m * k * F64]
+  const scratch = ((sparse ? 3 : 2) * block * m + 2 * block * k + (updateH ? m * k : 0)) * F64
+  const nk = n * k * F64
+  const [mk, sums] = [m * k * F64, updateH ? m * k * F64 : 0]
   // W, the new W, H, Hᵀ, H's numerator and denominator (Hᵀ-shaped) and the worker's,
-  // each thread's scratch, the new Hᵀ, a check's sums (four for each half of X).
-  const slots = [nk, nk, mk, mk, mk, mk, mk, mk, scratch, scratch, mk, 8 * F64]
+  // each thread's scratch, the new Hᵀ, a check's sums (four for each half of X); without
+  // H's update (transform) no sums and no new Hᵀ.
+  const slots = [nk, nk, mk, mk, sums, sums, sums, sums, scratch, scratch, sums, 8 * F64]
   const kept = keptFactors(wasm, W, H, updateH)
   const operands = sparse
     ? [(X as CsrMatrix).data, (X as CsrMatrix).indices, (X as CsrMatrix).indptr]
@@ -75,7 +76,7 @@ export const betaInModule = (
     // On two threads the worker takes the second half of the rows, with its own sums.
     const { parallel } = rowsInTwoParts(
       wasm,
-      6 * n * m * k,
+      (updateH ? 6 : 3) * n * m * k,
       'muBeta',
       n,
       Math.ceil(n / 2),

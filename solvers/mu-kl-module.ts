@@ -4,12 +4,12 @@
  * solvers/mu-module.ts, whose other paths share their shape: one iteration, or any
  * number of them in place).
  */
-import { divergenceAt, divergenceInModule, EPSILON } from '../core/beta-divergence.ts'
+import { EPSILON } from '../core/beta-divergence.ts'
 import { valuesOf } from '../core/matrix.ts'
 import { F64, fastModule, layout, rowsInTwoParts, viewOf, type KernelModule } from '../core/wasm.ts'
 import type { Problem } from './contract.ts'
 import { factorsIn, keptFactors, swappingSlots } from './fused-sweeps.ts'
-import { inModule, type Measured, type UpdateInModule } from './mu-module.ts'
+import { inModule, measureInPlace, type UpdateInModule } from './mu-module.ts'
 
 /**
  * β = 1 on a dense X: the whole update in one layout of the module's memory. W's update
@@ -103,36 +103,6 @@ const nextH = (
   wasm.columnSums(w, n, k, sumsW)
   wasm.multiplyRowsBy(ht, numeratorHt, sumsW, m, k, nextHt, EPSILON, l1H, l2H, EPSILON)
   wasm.transpose(nextHt, m, k, h)
-}
-
-/**
- * A check's divergence in place (UpdateInModule's `measure`), where divergenceAndError
- * would compute it in the module: on X (its values, column indices and row starts; 0, 0 for
- * a dense X) and the current W and Hᵀ (`factors()`, their slots), H at `h`. Undefined
- * where it would not (see divergenceAt), and a batch then ends at the check.
- */
-export const measureInPlace = (
-  wasm: KernelModule,
-  { X, components: k, beta }: Problem,
-  xParts: readonly [number, number, number],
-  factors: () => readonly [number, number],
-  [h, sums]: readonly [number, number],
-): (() => Measured | undefined) => {
-  const [n, m] = [X.rows, X.cols]
-  const checks = divergenceInModule(X, k)
-  return () => {
-    if (!checks) return undefined
-    const [w, ht] = factors()
-    const divergence = divergenceAt(
-      wasm,
-      [...xParts, w, ht, sums],
-      [n, m, k],
-      viewOf(wasm, w, n * k),
-      viewOf(wasm, h, k * m),
-      beta,
-    )
-    return divergence === undefined ? undefined : { divergence, error: Math.sqrt(2 * divergence) }
-  }
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * The multiplicative updates in the WebAssembly module (see solvers/mu.ts): the row pass
  * (rowPassFast) and β = 2 on a dense or CSR X as products (frobeniusInModule), each in
- * one layout of the module's memory; β = 1 is in solvers/mu-kl-module.ts.
+ * one layout of the module's memory, and the in-place check they share (measureInPlace);
+ * β = 1 is in solvers/mu-kl-module.ts, every other β in solvers/mu-beta-module.ts.
  * Each is undefined where the module does not run it; `update` (solvers/mu.ts) then takes
  * another path.
  */
 import type { CsrMatrix } from '../core/csr.ts'
-import { divergenceInModule, EPSILON } from '../core/beta-divergence.ts'
+import { divergenceAt, divergenceInModule, EPSILON } from '../core/beta-divergence.ts'
 import { errorScratchBytes, squaredErrorAt, withinPlainRange } from '../core/divergence.ts'
 import {
   moduleMultiplyEntries,
@@ -168,6 +169,36 @@ export const frobeniusInModule = (
     return { divergence: 0.5 * squared, error: Math.sqrt(squared) }
   }
   return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
+}
+
+/**
+ * A check's divergence in place (UpdateInModule's `measure`), where divergenceAndError
+ * would compute it in the module: on X (its values, column indices and row starts; 0, 0 for
+ * a dense X) and the current W and Hᵀ (`factors()`, their slots), H at `h`. Undefined
+ * where it would not (see divergenceAt), and a batch then ends at the check.
+ */
+export const measureInPlace = (
+  wasm: KernelModule,
+  { X, components: k, beta }: Problem,
+  xParts: readonly [number, number, number],
+  factors: () => readonly [number, number],
+  [h, sums]: readonly [number, number],
+): (() => Measured | undefined) => {
+  const [n, m] = [X.rows, X.cols]
+  const checks = divergenceInModule(X, k)
+  return () => {
+    if (!checks) return undefined
+    const [w, ht] = factors()
+    const divergence = divergenceAt(
+      wasm,
+      [...xParts, w, ht, sums],
+      [n, m, k],
+      viewOf(wasm, w, n * k),
+      viewOf(wasm, h, k * m),
+      beta,
+    )
+    return divergence === undefined ? undefined : { divergence, error: Math.sqrt(2 * divergence) }
+  }
 }
 
 /** A check's divergence d and error sqrt(2·d) (solvers/mu.ts). */

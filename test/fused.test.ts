@@ -136,6 +136,12 @@ describe('whole iterations in the module agree with the reference', () => {
     const reference = fitOn('reference', X, { ...options, tol: 1e-6, seed: 7 } as NmfOptions)
     const fused = fitOn('wasm', X, { ...options, tol: 1e-6, seed: 7 } as NmfOptions)
     expect(fused.nIter).toBe(reference.nIter)
+    fused.history.forEach((entry, index) => {
+      const expected = reference.history[index]
+      const objectiveScale = Math.abs(expected.objective ?? 0)
+      expect(close(entry.measure, expected.measure, 1), `measure at ${index + 1}`).toBe(true)
+      expect(close(entry.objective, expected.objective, objectiveScale)).toBe(true)
+    })
     expect(relativeDifference(valuesOf(fused.W), valuesOf(reference.W))).toBeLessThan(AGREEMENT)
     expect(relativeDifference(valuesOf(fused.H), valuesOf(reference.H))).toBeLessThan(AGREEMENT)
   })

@@ -676,7 +676,7 @@ export function squaredErrorDense(
  * over the entries of X: every entry of a dense X (columns = 0), the stored entries of a
  * CSR X. Ht is m×k; out receives the four sums x, first, second, yBeta. For β ∈ {0, 1}
  * see logSums; every other β sums every entry (a CSR X's zeros too) in row-major order, as
- * the TypeScript loop does, with the module's own powers (within an ulp of the host's).
+ * the TypeScript loop does, with the module's own powers (within two ulps of the host's).
  */
 export function betaSums(
   values: usize,
@@ -1009,7 +1009,7 @@ function ratios(x: usize, y: usize, count: i32, eps: f64): void {
  * zeroed by the caller; numeratorHt 0 to skip H). X (n×m) is dense (columns = 0, values
  * n×m) or CSR (starts = indptr, columns = indices, as muRows reads them), each block of its
  * rows then written out dense first: the same numbers as its dense form. H is k×m, Ht m×k.
- * scratch holds 2·block·m + 2·block·k + 2·m·k entries, and block·m more for a CSR X. The
+ * scratch holds 2·block·m + 2·block·k + m·k entries, and block·m more for a CSR X. The
  * same sums as muRows, in another order.
  */
 export function muBeta(
@@ -1041,8 +1041,7 @@ export function muBeta(
   const numerator = B + <usize>block * rowM
   const denominator = numerator + <usize>block * rowK
   const partial = denominator + <usize>block * rowK
-  const otherPartial = partial + <usize>m * rowK
-  const denseBlock = otherPartial + <usize>m * rowK
+  const denseBlock = partial + <usize>m * rowK
   for (let i0 = 0; i0 < n; i0 += block) {
     const rows = min(block, n - i0)
     let xb = values + <usize>i0 * rowM
@@ -1062,9 +1061,9 @@ export function muBeta(
     betaWeights(xb, A, B, rows * m, beta, eps)
     // Aᵀ·W and Bᵀ·W: row j of each runs down column j of A or B.
     gemmStrided(A, m, rows, 8, rowM, nextWb, k, partial)
-    gemmStrided(B, m, rows, 8, rowM, nextWb, k, otherPartial)
     addInto(numeratorHt, partial, m * k)
-    addInto(denominatorHt, otherPartial, m * k)
+    gemmStrided(B, m, rows, 8, rowM, nextWb, k, partial)
+    addInto(denominatorHt, partial, m * k)
   }
 }
 
