@@ -60,13 +60,33 @@ const storedOf = (matrix: AnyMatrix): Float64Array | undefined => {
   return matrix.format === 'csr' || values.length === matrix.rows * matrix.cols ? values : undefined
 }
 
-/** Whether every entry is finite and ≥ 0 (-0 included): one plain pass, for the common case. */
+/**
+ * Whether every entry is finite and ≥ 0 (-0 included): one plain pass, for the common case.
+ * Four entries a step, their signs compared (a branch never taken) and their finiteness in
+ * four sums of 0·x as `allFinite` takes it: twice as fast as two comparisons an entry.
+ */
 const allNonNegative = (values: Float64Array): boolean => {
-  for (let q = 0; q < values.length; q++) {
-    const value = values[q]
-    if (!(value >= 0 && value < Infinity)) return false
+  const length = values.length
+  const last = length - (length % 4)
+  let [a, b, c, d] = [0, 0, 0, 0]
+  for (let q = 0; q < last; q += 4) {
+    // Four consts, not a destructured array: V8 then made an array an entry (as slow as
+    // before).
+    const x0 = values[q]
+    const x1 = values[q + 1]
+    const x2 = values[q + 2]
+    const x3 = values[q + 3]
+    if (x0 < 0 || x1 < 0 || x2 < 0 || x3 < 0) return false
+    a += 0 * x0
+    b += 0 * x1
+    c += 0 * x2
+    d += 0 * x3
   }
-  return true
+  for (let q = last; q < length; q++) {
+    if (values[q] < 0) return false
+    a += 0 * values[q]
+  }
+  return a + b + c + d === 0
 }
 
 /** Every entry finite (neither NaN nor ±Infinity). */

@@ -19,7 +19,7 @@ export interface Factors<R extends string = string, C extends string = string> {
 export interface Problem {
   readonly X: AnyMatrix
   readonly components: number
-  /** ‖X‖²_F, computed once. */
+  /** ‖X‖²_F, computed once (at its first read). */
   readonly squaredNormX: number
   /** β of the loss, a beta-divergence: 2 Frobenius, 1 Kullback–Leibler, 0 Itakura–Saito. */
   readonly beta: number

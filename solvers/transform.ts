@@ -38,7 +38,7 @@ import { asDense, asMatrix, type MatrixInput } from '../core/input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
 import type { NmfOptions } from './nmf-types.ts'
 import { commonDefaults, commonProps, decodeProps, readOptions } from './options.ts'
-import { penalties, resolveBeta } from './setup.ts'
+import { penalties, resolveBeta, squaredNormOnce } from './setup.ts'
 
 /** The options of `transform`: those of `nmf` that concern W, with the same defaults. */
 export interface TransformOptions extends Pick<
@@ -167,10 +167,13 @@ const fitW = <R extends string, C extends string>(
     E.chain(({ X, options: decoded, solvers: [solver, fixedH], beta }) => {
       const resolved = { ...commonDefaults, ...decoded }
       const k = H.rows
+      const squaredNorm = squaredNormOnce(X)
       const problem: Problem = {
         X,
         components: k,
-        squaredNormX: X.frobeniusNorm() ** 2,
+        get squaredNormX() {
+          return squaredNorm()
+        },
         beta,
         penalties: penalties(X, resolved.alphaW, resolved.alphaH, resolved.l1Ratio),
         shuffle: resolved.shuffle,

@@ -247,6 +247,24 @@ describe('the problem and options a plugin is given are frozen', () => {
     expect(seen).toEqual([true, true, true])
   })
 
+  it('squaredNormX, computed at its first read, is ‖X‖² and cannot be assigned', () => {
+    // nmf gives it as a getter (transform too, to its built-in solvers): a solver that
+    // never reads it (mu) skips the pass over X.
+    const seen: number[] = []
+    const reading = {
+      ...cd,
+      name: 'reading',
+      start: (problem: Problem, initial: Factors, options: Record<string, never>) => {
+        seen.push(problem.squaredNormX, problem.squaredNormX)
+        expect(() => ((problem as { squaredNormX: number }).squaredNormX = 1)).toThrow(TypeError)
+        return cd.start(problem, initial, options)
+      },
+    } as AnySolver
+    expect(E.isRight(nmf(X, { components: 3, maxIter: 2, solver: reading }))).toBe(true)
+    const squared = X.frobeniusNorm() ** 2
+    expect(seen).toEqual([squared, squared])
+  })
+
   it.each([
     ['a penalty', (problem: Problem) => ((problem.penalties as { l1W: number }).l1W = 5), 'l1W'],
     ['the problem', (problem: Problem) => ((problem as { beta: number }).beta = 1), 'beta'],
