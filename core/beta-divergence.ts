@@ -289,8 +289,7 @@ const fastSums = (
 ): Sums | undefined => {
   const sparse = X.format === 'csr'
   if (!summedInModule(beta)) return undefined
-  // divergenceInModule's measure of the work (a CSR X's stored entries, for every β).
-  const wasm = fastModule((sparse ? X.data.length : X.rows * X.cols) * k)
+  const wasm = fastModule(sumsWork(X, k, beta))
   if (wasm === undefined) return undefined
   const operands = sparse ? [X.data, X.indices, X.indptr, w, h] : [valuesOf(X), w, h]
   // Hᵀ (m×k) is formed in the module: no array of H's size to collect afterwards.
@@ -354,13 +353,23 @@ const sumsAt = (
 }
 
 /**
+ * The multiply-adds of the divergence's sums: every entry's W·H for a dense X, and for a
+ * CSR X at β other than 0 and 1 (whose zeros count); a CSR X's stored entries' at β ∈
+ * {0, 1} (and for β = 2, whose CSR error squaredFrobeniusError takes otherwise).
+ */
+const sumsWork = (X: AnyMatrix, k: number, beta: number): number =>
+  (X.format === 'csr' && (beta === 0 || beta === 1 || beta === 2)
+    ? X.data.length
+    : X.rows * X.cols) * k
+
+/**
  * Whether unsafeBetaDivergence and divergenceAndError would compute in the module, by
- * size, the divergence of X with k components (else in TypeScript, with another
+ * size, the divergence at β of X with k components (else in TypeScript, with another
  * logarithm): the threshold that squaredFrobeniusError (dense X) and fastSums apply.
  * Not whether that β runs there: fastSums leaves β near 0 and 1 to TypeScript.
  */
-export const divergenceInModule = (X: AnyMatrix, k: number): boolean =>
-  fastModule((X.format === 'csr' ? X.data.length : X.rows * X.cols) * k) !== undefined
+export const divergenceInModule = (X: AnyMatrix, k: number, beta: number): boolean =>
+  fastModule(sumsWork(X, k, beta)) !== undefined
 
 /**
  * d_β(X | W·H) for β ≠ 2 with X, W and Hᵀ already in the module's memory: `at` holds the

@@ -40,6 +40,8 @@ export const betaInModule = (
   const sparse = X.format === 'csr'
   // Rows per block: the two blocks of weights about 256 KiB together.
   const block = Math.min(n, Math.max(8, Math.floor(16_384 / Math.max(1, m))))
+  // muBeta's scratch: the weights, the sums of a block, a CSR block written out dense, H's
+  // partial sums.
   const scratch = ((sparse ? 3 : 2) * block * m + 2 * block * k + (updateH ? m * k : 0)) * F64
   const nk = n * k * F64
   const [mk, sums] = [m * k * F64, updateH ? m * k * F64 : 0]

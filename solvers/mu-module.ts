@@ -128,7 +128,7 @@ export const frobeniusInModule = (
   const dense = X.format === 'dense'
   const scratch = dense ? muRowsScratch(k) : 0
   // A check's error in place, where divergenceAndError would compute it in the module.
-  const checks = dense && divergenceInModule(X, k)
+  const checks = dense && divergenceInModule(X, k, 2)
   const errorScratch = checks ? errorScratchBytes(n, m) : 0
   const kept = keptFactors(wasm, W, H, updateH)
   const slots = [shared, mk, mk, kk, shared, dense ? 0 : shared, kk, scratch]
@@ -185,7 +185,7 @@ export const measureInPlace = (
   [h, sums]: readonly [number, number],
 ): (() => Measured | undefined) => {
   const [n, m] = [X.rows, X.cols]
-  const checks = divergenceInModule(X, k)
+  const checks = divergenceInModule(X, k, beta)
   return () => {
     if (!checks) return undefined
     const [w, ht] = factors()

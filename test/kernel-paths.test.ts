@@ -562,6 +562,44 @@ describe('the second thread', () => {
     },
   )
 
+  it("runs transform's blocked pass for β 1.5 on a CSR X, on two threads and one", () => {
+    setKernelPath('auto')
+    // W alone: no sums of H in the scratch, a CSR block written out dense. 300×200 (blocks
+    // of 81 rows, split between the threads), and 2×5000 on 200 components (k above n).
+    for (const [n, m, k] of [
+      [300, 200, 3],
+      [2, 5000, 200],
+    ]) {
+      const values = unwrap(
+        CoreMatrix.fromData(
+          n,
+          m,
+          Float64Array.from({ length: n * m }, (_, q) => (q % 7 === 0 ? ((q * 37) % 101) / 10 : 0)),
+        ),
+      )
+      const X = CsrMatrix.fromDense(values)
+      const H = unwrap(
+        CoreMatrix.fromData(
+          k,
+          m,
+          Float64Array.from({ length: k * m }, (_, q) => 0.1 + ((q * 13) % 17) / 17),
+        ),
+      )
+      const options = { solver: 'mu', betaLoss: 1.5, maxIter: 20, tol: 0 } as const
+      const reference = onPath('reference', () => unwrap(transform(X, H, options)))
+      for (const threads of [true, false]) {
+        setKernelThreads(threads)
+        for (const Y of [X, values]) {
+          const fit = unwrap(transform(Y, H, options))
+          expect(
+            relativeDifference(fit.W.toFloat64Array(), reference.W.toFloat64Array()),
+          ).toBeLessThan(PATH_AGREEMENT)
+        }
+      }
+      setKernelThreads(true)
+    }
+  })
+
   it('runs CSR products on two threads: X·B bit for bit, Xᵀ·B from two partial sums', () => {
     setKernelPath('auto')
     // 2000×1000 with 200 stored entries per row (more in the first rows), k = 11: 4.6

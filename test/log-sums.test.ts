@@ -215,12 +215,14 @@ describe("the module's sums over X", () => {
     (beta) => {
       // Only β ∈ {0, 1} sum in two lanes and two halves; the others keep the loop's order,
       // and differ from it only by the powers (the module's own, within an ulp of the host's).
-      for (const [n, m, k] of [
-        [9, 7, 2],
-        [60, 40, 3],
+      for (const [n, m, k, zeros] of [
+        [9, 7, 2, 0.3],
+        [60, 40, 3, 0.3],
+        // Fewer than 1 024 multiply-adds at the stored entries, more at all of them.
+        [30, 20, 3, 0.6],
       ]) {
         for (let seed = 0; seed < 5; seed++) {
-          const { X, W, H } = problem(n, m, k, seed, beta < 0 ? 0 : 0.3)
+          const { X, W, H } = problem(n, m, k, seed, beta < 0 ? 0 : zeros)
           const Y =
             beta < 0
               ? dense(
@@ -236,6 +238,10 @@ describe("the module's sums over X", () => {
           const csr = CsrMatrix.fromDense(Y)
           expect(onPath('wasm', () => unwrap(betaDivergence(csr, W, H, beta)))).toBe(fast)
           expect(onPath('reference', () => unwrap(betaDivergence(csr, W, H, beta)))).toBe(loop)
+          // Under 'auto' both forms take the same path: their work counts every entry.
+          expect(unwrap(betaDivergence(csr, W, H, beta))).toBe(
+            unwrap(betaDivergence(Y, W, H, beta)),
+          )
         }
       }
     },

@@ -1009,8 +1009,8 @@ function ratios(x: usize, y: usize, count: i32, eps: f64): void {
  * zeroed by the caller; numeratorHt 0 to skip H). X (n×m) is dense (columns = 0, values
  * n×m) or CSR (starts = indptr, columns = indices, as muRows reads them), each block of its
  * rows then written out dense first: the same numbers as its dense form. H is k×m, Ht m×k.
- * scratch holds 2·block·m + 2·block·k + m·k entries, and block·m more for a CSR X. The
- * same sums as muRows, in another order.
+ * scratch holds 2·block·m + 2·block·k entries, then block·m for a CSR X's block, then m·k
+ * for H's partial sums where H is updated. The same sums as muRows, in another order.
  */
 export function muBeta(
   values: usize,
@@ -1040,8 +1040,8 @@ export function muBeta(
   const B = A + <usize>block * rowM
   const numerator = B + <usize>block * rowM
   const denominator = numerator + <usize>block * rowK
-  const partial = denominator + <usize>block * rowK
-  const denseBlock = partial + <usize>m * rowK
+  const denseBlock = denominator + <usize>block * rowK
+  const partial = denseBlock + (columns != 0 ? <usize>block * rowM : 0)
   for (let i0 = 0; i0 < n; i0 += block) {
     const rows = min(block, n - i0)
     let xb = values + <usize>i0 * rowM
