@@ -57,7 +57,8 @@ The fit:
   -k, --components K     the number of components (required)
   --solver NAME          ${solvers.map((s) => s.name).join(', ')} (default cd)
   --loss LOSS            the beta-divergence, for solvers that take one: frobenius,
-                         kullback-leibler, itakura-saito, or a number (beta)
+                         kullback-leibler, itakura-saito, or a number (beta; a
+                         negative one as --loss=-0.5)
   --init NAME            random, nndsvd, nndsvda or nndsvdar (default: nndsvda
                          when k ≤ min(samples, features), else random)
   --init-w FILE, --init-h FILE

@@ -66,7 +66,8 @@ Options:
   --inverse FILE         also write W·H, the samples rebuilt (same formats); for W·H
                          alone on stdout, --inverse - with --w FILE or --w /dev/null
   --solver NAME          cd or mu (default: the model's, cd if it has no transform)
-  --loss LOSS            frobenius, kullback-leibler, itakura-saito, or a number (mu)
+  --loss LOSS            frobenius, kullback-leibler, itakura-saito, or a number (mu;
+                         a negative one as --loss=-0.5)
   --max-iter N, --tol X, --alpha-w X, --l1-ratio X, --seed N, --shuffle
                          as for 'nmfkit fit' (default: the model's)
 ${fitRunFlagsHelp}
