@@ -13,7 +13,7 @@ import { inputError, quotedToken, type CliResult } from './errors.ts'
 import { isObject, jsonMatrixOf, type JsonMatrix } from './formats/json.ts'
 import { parseJsonText } from './formats/json-text.ts'
 import { readInputBytes, type LoadedMatrix } from './formats/read.ts'
-import { decodeUtf8 } from './formats/text.ts'
+import { binaryName, decodeUtf8 } from './formats/text.ts'
 import { counted } from '../core/show.ts'
 
 export const MODEL_FORMAT = 'nmfkit-model'
@@ -110,6 +110,13 @@ const factorAt = (
 export const readModel = (path: string): CliResult<Model> => {
   const input = readInputBytes(path)
   if (E.isLeft(input)) return input
+  // A matrix file given for a model: decodeUtf8's advice (read it as a matrix) would not help.
+  const binary = binaryName(input.right.bytes)
+  if (binary !== undefined) {
+    return E.left(
+      inputError(path, `expected a model (the JSON file nmfkit fit -o writes), found ${binary}`),
+    )
+  }
   const text = decodeUtf8(input.right.bytes, path)
   if (E.isLeft(text)) return text
   const parsed = parseJsonText(text.right, path)

@@ -255,6 +255,10 @@ const looksLikeMatrix = (value: unknown): boolean =>
   Array.isArray(value) ||
   (isObject(value) && MATRIX_KEYS.some((name) => Object.hasOwn(value, name)))
 
+/** Whether a value under a key could be a matrix of its own: rows of arrays, or a layout. */
+const holdsMatrix = (value: unknown): boolean =>
+  Array.isArray(value) ? value.length > 0 && value.every(Array.isArray) : looksLikeMatrix(value)
+
 /** The matrix in a JSON value already parsed, as `parseJsonMatrix` reads it from text. */
 export const jsonMatrixOf = (
   document: unknown,
@@ -327,6 +331,20 @@ export const jsonMatrixOf = (
         file,
         `${at}expected a matrix object { rows, cols, data } or nested arrays, ` +
           `found ${describeValue(value)}`,
+      ),
+    )
+  }
+  // An object with `data` but no size: most likely nested arrays kept under a key "data".
+  const size = ['rows', 'cols'].filter((name) => !has(value, name))
+  if (size.length > 0) {
+    return E.left(
+      inputError(
+        file,
+        `${at}expected a matrix object { rows, cols, data }, found ${someKeys(value)}, ` +
+          `without ${size.join(' or ')}` +
+          (has(value, 'data') && holdsMatrix(value.data)
+            ? ` (pick the matrix under "data" with --key ${prefix}data)`
+            : ''),
       ),
     )
   }

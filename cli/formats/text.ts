@@ -118,21 +118,33 @@ export const firstInvalidUtf8 = (bytes: Uint8Array): number => {
 const startsWith = (bytes: Uint8Array, magic: readonly number[]): boolean =>
   magic.every((byte, q) => bytes[q] === byte)
 
+const NPY = 'a NumPy .npy file'
+const ZIP = 'a zip archive'
+
+/** What a binary file the command knows by its first bytes is (a .npy, a zip), if it is one. */
+export const binaryName = (bytes: Uint8Array): string | undefined => {
+  // \x93NUMPY
+  if (startsWith(bytes, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])) return NPY
+  // PK\x03\x04, and PK\x05\x06 for an empty archive.
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
+    return ZIP
+  }
+  return undefined
+}
+
 /**
  * The binary formats a user may hand a reader of text, by their first bytes, as a message
  * says what was found and what to do: a NumPy .npy under another name (read it as one), a
  * zip archive such as NumPy's .npz (not read: take a .npy out of it). Else undefined.
  */
 const knownBinary = (bytes: Uint8Array): string | undefined => {
-  // \x93NUMPY
-  if (startsWith(bytes, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])) {
+  if (binaryName(bytes) === NPY) {
     return (
       'a NumPy .npy file (it starts with "\\x93NUMPY"): read it with --format npy, ' +
       'or give it a name ending in .npy'
     )
   }
-  // PK\x03\x04, and PK\x05\x06 for an empty archive.
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
+  if (binaryName(bytes) === ZIP) {
     return (
       'a zip archive (it starts with "PK\\x03\\x04"), such as a NumPy .npz, which nmfkit ' +
       'does not read: take a .npy out of it (unzip FILE.npz writes one per array) and read that'

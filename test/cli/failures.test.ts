@@ -761,6 +761,26 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(await transform('--max-iter', '5')).toMatchObject({ status: 0, stderr: '' })
   })
 
+  it('a matrix file given as the model: says a model is the JSON that fit writes', async () => {
+    writeFileSync(join(folder, 'matrix.npy'), goodNpy())
+    writeFileSync(
+      join(folder, 'arrays.npz'),
+      Uint8Array.of(0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)),
+    )
+    const [npy, npz] = await Promise.all([
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'matrix.npy', '-q'),
+      nmfkit(folder, 'transform', 'good.csv', '--model', 'arrays.npz', '-q'),
+    ])
+    expect(oneLineFailure(npy)).toBe(
+      'nmfkit transform: matrix.npy: expected a model (the JSON file nmfkit fit -o writes), ' +
+        'found a NumPy .npy file',
+    )
+    expect(oneLineFailure(npz)).toBe(
+      'nmfkit transform: arrays.npz: expected a model (the JSON file nmfkit fit -o writes), ' +
+        'found a zip archive',
+    )
+  })
+
   it('no --model: the hint to the help that -k of fit gives too', async () => {
     expect(oneLineFailure(await nmfkit(folder, 'transform', 'good.csv'))).toBe(
       'nmfkit transform: option --model: expected a model file, found none ' +

@@ -688,8 +688,19 @@ describe('JSON', () => {
       'e.json: expected a matrix: nested arrays, an object { rows, cols, data } or a fixture ' +
         'with the key X; found an empty object',
     )
-    // An object that means to be a matrix gets the library's word on what it lacks.
-    expect(left(parseJsonMatrix('{"cols": 2, "data": [1, 2]}', 'r.json'))).toMatch(/rows/)
+    // An object that means to be a matrix is told what it lacks; nested arrays under "data"
+    // are most likely the matrix itself.
+    expect(left(parseJsonMatrix('{"cols": 2, "data": [1, 2]}', 'r.json'))).toBe(
+      'r.json: expected a matrix object { rows, cols, data }, found an object with keys ' +
+        '"cols", "data", without rows',
+    )
+    expect(left(parseJsonMatrix('{"data": [[1, 2], [3, 4]]}', 'n.json'))).toBe(
+      'n.json: expected a matrix object { rows, cols, data }, found an object with keys ' +
+        '"data", without rows or cols (pick the matrix under "data" with --key data)',
+    )
+    expect(left(parseJsonMatrix('{"X": {"data": [[1]]}}', 'f.json'))).toMatch(
+      /^f\.json: X: expected .* \(pick the matrix under "data" with --key X\.data\)$/,
+    )
     // The hint names a key that could hold a matrix, not merely the first.
     expect(left(parseJsonMatrix('{"meta": {"a": 1}, "counts": [[1, 2]]}', 'm.json'))).toMatch(
       /\(pick the matrix with --key, e\.g\. --key counts\)$/,
