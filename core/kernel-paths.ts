@@ -24,4 +24,4 @@ export const pathOfVariable = (value: string | undefined): KernelPath | undefine
 
 /** Why NMFKIT_KERNELS is refused, `found` its value as the message shows it. */
 export const variableRefusal = (found: string): string =>
-  `NMFKIT_KERNELS must be 'auto', 'reference' or 'wasm' (or unset), found ${found}`
+  `NMFKIT_KERNELS must be 'auto', 'reference' or 'wasm' (or unset or empty: 'auto'), found ${found}`

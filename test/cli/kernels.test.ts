@@ -97,7 +97,8 @@ describe('nmfkit fit --kernels', () => {
   })
 
   it('NMFKIT_KERNELS with an unknown path: each command refuses it in one line', async () => {
-    const refusal = "NMFKIT_KERNELS must be 'auto', 'reference' or 'wasm' (or unset), found"
+    const refusal =
+      "NMFKIT_KERNELS must be 'auto', 'reference' or 'wasm' (or unset or empty: 'auto'), found"
     const gpu = (...args: string[]) => nmfkitWith({ NMFKIT_KERNELS: 'gpu' }, folder, ...args)
     const runs = await Promise.all([
       gpu('fit', 'data.csv', '-k', '2'),
