@@ -557,7 +557,7 @@ export const checkBetaDomain = <M extends AnyMatrix>(
         `dividing by a reconstruction ` +
         `that goes to zero there. Add a small positive constant to X (for example 1e-9), ` +
         `or use a betaLoss > 0 such as 'kullback-leibler'`,
-      { option: 'betaLoss', row: zero[0], col: zero[1] },
+      { option: 'betaLoss', row: zero[0], col: zero[1], input: 'X' },
     ),
   )
 }

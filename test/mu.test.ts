@@ -254,7 +254,7 @@ describe('losses and solvers', () => {
       const error = failure(nmf(input, { components: 2, solver: 'mu', betaLoss }))
       expect(error._tag).toBe('Unsupported')
       // The place and the option, as fields too: a program need not read the message.
-      expect(error).toMatchObject({ option: 'betaLoss', row: 0, col: 1 })
+      expect(error).toMatchObject({ option: 'betaLoss', row: 0, col: 1, input: 'X' })
       expect(error.message).toBe(
         `nmf: ${shown} needs X without zeros, found 0 at row 0, column 1: for β ≤ 0 the ` +
           'divergence of a zero entry is infinite, and the multiplicative updates raise W·H to ' +
