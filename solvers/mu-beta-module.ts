@@ -7,7 +7,7 @@
 import type { CsrMatrix } from '../core/csr.ts'
 import { EPSILON } from '../core/beta-divergence.ts'
 import { valuesOf } from '../core/matrix.ts'
-import { F64, fastModule, layout, rowsInTwoParts, viewOf } from '../core/wasm.ts'
+import { F64, fastModule, layout, rowsInTwoParts } from '../core/wasm.ts'
 import type { Problem } from './contract.ts'
 import { factorsIn, keptFactors, swappingSlots } from './fused-sweeps.ts'
 import { inModule, measureInPlace, type UpdateInModule } from './mu-module.ts'
@@ -70,12 +70,8 @@ export const betaInModule = (
   const floorH = beta <= 1 ? EPSILON : 0
 
   const iterate = (): void => {
-    if (updateH) {
-      for (const sums of [numeratorHt, denominatorHt, otherNumerator, otherDenominator]) {
-        viewOf(wasm, sums, m * k).fill(0)
-      }
-    }
-    // On two threads the worker takes the second half of the rows, with its own sums.
+    // On two threads the worker takes the second half of the rows, with its own sums (each
+    // call zeroes its own).
     const { parallel } = rowsInTwoParts(
       wasm,
       (updateH ? 6 : 3) * n * m * k,

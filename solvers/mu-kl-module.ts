@@ -52,9 +52,8 @@ export const klDense = (
 
   const iterate = (): void => {
     wasm.columnSums(ht, m, k, rowSumsH)
-    viewOf(wasm, numeratorHt, m * k).fill(0)
-    viewOf(wasm, otherHt, m * k).fill(0)
-    // On two threads the worker takes the second half of the rows, with its own numerator.
+    // On two threads the worker takes the second half of the rows, with its own numerator
+    // (each call zeroes its own).
     const { parallel } = rowsInTwoParts(
       wasm,
       4 * n * m * k,

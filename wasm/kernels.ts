@@ -926,7 +926,7 @@ export function heapBase(): usize {
  * (n×m), in blocks of `block` rows as products: for each block, Y = W·H, R = X / max(Y, ε)
  * (0 where x is 0), W's numerator R·Hᵀ, the new W (denominator: rowSumsH, the row sums
  * of H; penalties l1, l2), then Y and R again with the new W and H's numerator Rᵀ·W added
- * into numeratorHt (m×k, zeroed by the caller; 0 to skip H). H is k×m, Ht m×k. scratch
+ * into numeratorHt (m×k, zeroed here first; 0 to skip H). H is k×m, Ht m×k. scratch
  * holds block×m + m×k + block×k entries. The same sums as muRows, in another order.
  */
 export function muKlDense(
@@ -951,6 +951,8 @@ export function muKlDense(
   const R = scratch
   const partial = R + <usize>block * rowM
   const numerator = partial + <usize>m * rowK
+  // Each call its own numerator (one per thread): zeroed here, as in muBeta.
+  if (numeratorHt != 0) memory.fill(numeratorHt, 0, <usize>m * rowK)
   for (let i0 = 0; i0 < n; i0 += block) {
     const rows = min(block, n - i0)
     const xb = x + <usize>i0 * rowM
@@ -1006,7 +1008,7 @@ function ratios(x: usize, y: usize, count: i32, eps: f64): void {
  * guards), W's numerator A·Hᵀ and denominator B·Hᵀ, the new W (penalties l1, l2, exponent
  * γ, entries below `floor` set to 0); then Y, A and B again with the new W, and H's
  * numerator Aᵀ·W and denominator Bᵀ·W added into numeratorHt and denominatorHt (m×k each,
- * zeroed by the caller; numeratorHt 0 to skip H). X (n×m) is dense (columns = 0, values
+ * zeroed here first; numeratorHt 0 to skip H). X (n×m) is dense (columns = 0, values
  * n×m) or CSR (starts = indptr, columns = indices, as muRows reads them), each block of its
  * rows then written out dense first: the same numbers as its dense form. H is k×m, Ht m×k.
  * scratch holds 2·block·m + 2·block·k entries, then block·m for a CSR X's block, then m·k
@@ -1042,6 +1044,12 @@ export function muBeta(
   const denominator = numerator + <usize>block * rowK
   const denseBlock = denominator + <usize>block * rowK
   const partial = denseBlock + (columns != 0 ? <usize>block * rowM : 0)
+  // Each call its own sums (one per thread): zeroed here, so a part never run leaves its
+  // sums untouched.
+  if (numeratorHt != 0) {
+    memory.fill(numeratorHt, 0, <usize>m * rowK)
+    memory.fill(denominatorHt, 0, <usize>m * rowK)
+  }
   for (let i0 = 0; i0 < n; i0 += block) {
     const rows = min(block, n - i0)
     let xb = values + <usize>i0 * rowM
@@ -1149,7 +1157,7 @@ function betaWeights(x: usize, A: usize, B: usize, count: i32, beta: f64, eps: f
   }
 }
 
-/** `power` of both lanes: the same shortcuts as vector operations (the same bits). */
+/** `power` of both lanes: its shortcuts as vector operations (the same bits), else `power`. */
 @inline
 function powerPair(v: v128, e: f64): v128 {
   if (e == 1) return v
@@ -1160,10 +1168,11 @@ function powerPair(v: v128, e: f64): v128 {
   if (e == -0.5) return f64x2.div(ones, f64x2.sqrt(v))
   if (e == -1.5) return f64x2.div(f64x2.div(ones, f64x2.sqrt(v)), v)
   if (e == 1.5) return f64x2.mul(f64x2.sqrt(v), v)
+  // Any other exponent lane by lane: `power` stays the one definition of x^e.
   return f64x2.replace_lane(
-    f64x2.splat(NativeMath.pow(f64x2.extract_lane(v, 0), e)),
+    f64x2.splat(power(f64x2.extract_lane(v, 0), e)),
     1,
-    NativeMath.pow(f64x2.extract_lane(v, 1), e),
+    power(f64x2.extract_lane(v, 1), e),
   )
 }
 
