@@ -28,14 +28,7 @@ import { disjointComponents, productIsZero } from './components.ts'
 import type { CommonNmfOptions, Nmf, NmfOptions } from './nmf-types.ts'
 import { commonDefaults, commonProps, decodeProps, readNamed, readOptions } from './options.ts'
 import { ownOptions, resolveSolver, solvers } from './resolve-solver.ts'
-import {
-  buildInit,
-  checkPenalties,
-  checkSparse,
-  penalties,
-  resolveBeta,
-  squaredNormOnce,
-} from './setup.ts'
+import { buildInit, checkPenalties, checkSparse, problemOf, resolveBeta } from './setup.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
 
 /** The built-in solvers' objects themselves: a copy of one is a plugin. */
@@ -110,18 +103,7 @@ const fit = <R extends string, C extends string>(
       }
       // One stream for the whole fit: the init draws first, then the solver.
       const rng = createRng(resolved.seed)
-      const squaredNorm = squaredNormOnce(X)
-      const problem: Problem = {
-        X,
-        components: resolved.components,
-        get squaredNormX() {
-          return squaredNorm()
-        },
-        beta,
-        penalties: penalties(X, resolved.alphaW, resolved.alphaH, resolved.l1Ratio),
-        shuffle: resolved.shuffle,
-        rng,
-      }
+      const problem = problemOf(X, resolved.components, beta, resolved, rng)
       const penalized = checkPenalties(operation, solver, problem.penalties, resolved)
       if (E.isLeft(penalized)) return penalized
       return pipe(

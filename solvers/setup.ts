@@ -18,7 +18,7 @@ import type { AnyMatrix } from '../core/csr.ts'
 import { attempt } from '../core/guarded.ts'
 import { describeValue } from '../core/matrix.ts'
 import type { Rng } from '../core/rng.ts'
-import type { AnySolver, Factors, Penalties } from './contract.ts'
+import type { AnySolver, Factors, Penalties, Problem } from './contract.ts'
 import { customInit, defaultInit, initStrategies } from './init.ts'
 import { solvers } from './resolve-solver.ts'
 
@@ -147,13 +147,35 @@ export const resolveBeta = (
 }
 
 /**
- * ‖X‖²_F for a Problem's `squaredNormX`, computed at the first call and kept: the problem
- * reads it through a getter, so a fit whose solver never reads it (`mu`) skips the pass
- * over X (on a 2000×1000 X, about a third of an iteration of `mu`).
+ * The problem a solver sees (`nmf`'s, `transform`'s): its penalties in scikit-learn's
+ * scaling, and ‖X‖²_F computed at its first read and kept, so that a fit whose solver never
+ * reads it (`mu`) skips the pass over X (on a 2000×1000 X, about a third of an iteration of
+ * `mu`).
  */
-export const squaredNormOnce = (X: AnyMatrix): (() => number) => {
+export const problemOf = (
+  X: AnyMatrix,
+  components: number,
+  beta: number,
+  options: {
+    readonly alphaW: number
+    readonly alphaH: number | 'same'
+    readonly l1Ratio: number
+    readonly shuffle: boolean
+  },
+  rng: Rng,
+): Problem => {
   let squared: number | undefined
-  return () => (squared ??= X.frobeniusNorm() ** 2)
+  return {
+    X,
+    components,
+    get squaredNormX() {
+      return (squared ??= X.frobeniusNorm() ** 2)
+    },
+    beta,
+    penalties: penalties(X, options.alphaW, options.alphaH, options.l1Ratio),
+    shuffle: options.shuffle,
+    rng,
+  }
 }
 
 /** L1 and L2 penalties in scikit-learn's scaling (W by features, H by samples). */

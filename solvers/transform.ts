@@ -38,7 +38,7 @@ import { asDense, asMatrix, type MatrixInput } from '../core/input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
 import type { NmfOptions } from './nmf-types.ts'
 import { commonDefaults, commonProps, decodeProps, readOptions } from './options.ts'
-import { penalties, resolveBeta, squaredNormOnce } from './setup.ts'
+import { problemOf, resolveBeta } from './setup.ts'
 
 /** The options of `transform`: those of `nmf` that concern W, with the same defaults. */
 export interface TransformOptions extends Pick<
@@ -167,18 +167,7 @@ const fitW = <R extends string, C extends string>(
     E.chain(({ X, options: decoded, solvers: [solver, fixedH], beta }) => {
       const resolved = { ...commonDefaults, ...decoded }
       const k = H.rows
-      const squaredNorm = squaredNormOnce(X)
-      const problem: Problem = {
-        X,
-        components: k,
-        get squaredNormX() {
-          return squaredNorm()
-        },
-        beta,
-        penalties: penalties(X, resolved.alphaW, resolved.alphaH, resolved.l1Ratio),
-        shuffle: resolved.shuffle,
-        rng: createRng(resolved.seed),
-      }
+      const problem = problemOf(X, k, beta, resolved, createRng(resolved.seed))
       // A multiplicative update keeps a zero at zero, so mu cannot start from zeros.
       const W =
         solver.name === 'mu'
