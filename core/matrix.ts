@@ -492,7 +492,6 @@ const checkIndex = (operation: string, what: string, index: number, size: number
   }
 }
 
-/** The storage of a matrix, for kernels. Internal: never write into it. */
 /** A rows×cols matrix of `value`; a RangeError naming `operation` for a bad shape. */
 const filled = <R extends string, C extends string>(
   operation: string,
@@ -508,4 +507,5 @@ const filled = <R extends string, C extends string>(
   return Matrix.unsafeWrap<R, C>(rows, cols, new Float64Array(rows * cols).fill(value))
 }
 
+/** The storage of a matrix, for kernels. Internal: never write into it. */
 export const valuesOf = (matrix: Matrix): Float64Array => matrix[VALUES]

@@ -143,6 +143,10 @@ export const cd: Solver<Record<string, never>> = declareBatch(
 /** transform's measure: W's violation alone. */
 const reportW = (stats: Stats) => ({ measure: stats.violationW })
 
+/** The module's sweeps of W alone, H fixed (undefined where the module does not run them). */
+const wSweeps = (state: Factors, problem: Problem) =>
+  wSweepsInModule(state, problem, PROJECTED, penaltiesW(problem))
+
 /**
  * `cd` with H fixed, for `transform`: W's half-sweep alone, its violation the measure. In
  * the module, X·Hᵀ and H·Hᵀ are formed once per layout and the sweeps run in a row
@@ -153,13 +157,9 @@ export const cdFixedH: Solver<Record<string, never>> = declareBatch(
     defineSolver<Record<string, never>>({
       ...cd,
       rule: withHFixed(cdHalfW),
-      native: (state, problem) =>
-        oneIteration(wSweepsInModule(state, problem, PROJECTED, penaltiesW(problem))),
+      native: (state, problem) => oneIteration(wSweeps(state, problem)),
       report: reportW,
     }),
   ),
-  batchInModule(
-    (state, problem) => wSweepsInModule(state, problem, PROJECTED, penaltiesW(problem)),
-    reportW,
-  ),
+  batchInModule(wSweeps, reportW),
 )
