@@ -52,7 +52,7 @@ import {
   rowsInTwoParts,
   type KernelModule,
 } from './wasm.ts'
-import { describeValue, Matrix, valuesOf } from './matrix.ts'
+import { Matrix, showFound, valuesOf } from './matrix.ts'
 import { showShape } from './matrix-shared.ts'
 import { MIN_NORMAL } from './scaled.ts'
 import { counted } from './show.ts'
@@ -646,10 +646,13 @@ export const betaDivergence = (
         }
       }
       if (!isBetaLoss(beta)) {
-        // A string quoted as nmf's option messages quote it.
-        const found = typeof beta === 'string' ? JSON.stringify(beta) : describeValue(beta)
+        // Shown as nmf's option messages show it: NaN as NaN, a string quoted.
         return E.left<NmfError, number>(
-          invalidOption(operation, 'betaLoss', `expected ${BetaLossCodec.name}, found ${found}`),
+          invalidOption(
+            operation,
+            'betaLoss',
+            `expected ${BetaLossCodec.name}, found ${showFound(beta)}`,
+          ),
         )
       }
       return pipe(

@@ -349,6 +349,13 @@ describe('errors', () => {
         '\'itakura-saito\' or a finite number, found "kl"',
     ],
     [
+      'a loss of NaN (worded as nmf words it)',
+      () => betaDivergence(X, W, H, NaN),
+      'InvalidOption',
+      "betaDivergence: option 'betaLoss': expected 'frobenius', 'kullback-leibler', " +
+        "'itakura-saito' or a finite number, found NaN",
+    ],
+    [
       'W and H swapped',
       () => betaDivergence(X, H, W, 1),
       'ShapeMismatch',
