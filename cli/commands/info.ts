@@ -1,8 +1,8 @@
 /**
  * `nmfkit info INPUT`: what is in a matrix file and what a fit of it needs:
  * shape, stored entries, value range, negative and non-finite entries (NaN,
- * ±Infinity; a fit refuses both), all-zero rows and columns, the default init
- * and the size of the factors.
+ * ±Infinity; a fit refuses both), all-zero rows and columns, the default init,
+ * the size of the factors, and whether zeros rule out β ≤ 0.
  */
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
@@ -17,7 +17,8 @@ export const infoUsage = `usage: nmfkit info INPUT [options]
 
 Describes the matrix in INPUT (rows are samples, columns features): its shape,
 stored entries, value range, negative and non-finite (NaN, Infinity) entries,
-which a fit refuses, all-zero rows and columns, and what a fit of it needs.
+which a fit refuses, all-zero rows and columns, and what a fit of it needs
+(zeros rule out --loss itakura-saito and any other β ≤ 0).
 
 Options:
   --json                 print the description as JSON
@@ -202,6 +203,13 @@ export const formatInfo = (info: MatrixInfo): string => {
     `a fit       ${refused}${range}; W ${info.rows}×k and H k×${info.cols} ` +
       `take ${bytes((info.rows + info.cols) * 8)} per component`,
   ]
+  // β ≤ 0 takes logarithms or negative powers of X's entries: nmf refuses a zero there.
+  if (info.nonZeros > 0 && info.nonZeros < entries) {
+    lines.push(
+      `            --loss itakura-saito and any other β ≤ 0 refuse X's ` +
+        counted(entries - info.nonZeros, 'zero', 'zeros', count),
+    )
+  }
   if (info.nonZeros === 0)
     lines.push('warning     every entry is zero: there is nothing to factorize')
   return `${lines.join('\n')}\n`

@@ -194,6 +194,28 @@ describe.concurrent('nmfkit info on non-finite entries', () => {
     expect(fit.stderr).toContain('option -k: expected at most 2 for X of 5×100000000')
   })
 
+  it('says that X’s zeros rule out β ≤ 0, only when X has zeros and entries that are not', () => {
+    const note = "--loss itakura-saito and any other β ≤ 0 refuse X's"
+    const some = formatInfo(
+      describeMatrix(
+        loaded(
+          dense([
+            [1, 0, 0],
+            [2, 3, 0],
+          ]),
+        ),
+      ),
+    )
+    expect(some).toContain(`nndsvda (random above 2, up to 16384); W 2×k`)
+    expect(some).toContain(`\n            ${note} 3 zeros\n`)
+    const one = formatInfo(describeMatrix(loaded(CsrMatrix.fromDense(dense([[0, 5]])))))
+    expect(one).toContain(`${note} 1 zero\n`)
+    expect(formatInfo(describeMatrix(loaded(dense([[1, 2]]))))).not.toContain(note)
+    const none = formatInfo(describeMatrix(loaded(dense([[0, 0]]))))
+    expect(none).not.toContain(note)
+    expect(none).toContain('warning     every entry is zero')
+  })
+
   it('says how far above min(samples, features) a random init goes', () => {
     const text = formatInfo(describeMatrix(loaded(dense([[1, 2]]))))
     expect(text).toContain(
