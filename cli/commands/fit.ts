@@ -429,7 +429,8 @@ export const runFit = async (args: string[]): Promise<CliResult<void>> => {
       return E.left(fromLibraryError(error, start ?? input, asWritten, typedOptions(values)))
     }
     fit = error.partial as Factorization
-    stoppedBy = `--time-limit ${values['time-limit']} s`
+    // The parsed number: -0 is shown as 0, 1e1 as 10.
+    stoppedBy = `--time-limit ${String(timeLimit.right)} s`
   } else fit = result.right
 
   const files = outputFiles(fit, input, outputs.right, seconds, stoppedBy)

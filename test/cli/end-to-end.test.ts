@@ -193,6 +193,22 @@ describe.concurrent('nmfkit transform, compare, show and info on what fit wrote'
     expect(readJson('rebuilt.json')).toMatchObject({ format: 'dense', rows: 5, cols: FEATURES })
   })
 
+  it('keeps the first iteration under --time-limit=-0, and says the limit as 0 s', async () => {
+    const run = await nmfkit(
+      folder,
+      'fit',
+      'data.csv',
+      '-k',
+      '2',
+      '--time-limit=-0',
+      '-o',
+      'limited.json',
+    )
+    expect(run.status).toBe(0)
+    expect(run.stderr).toContain('after 1 iteration (stopped by --time-limit 0 s, tol 1e-4)')
+    expect(readJson('limited.json')).toMatchObject({ nIter: 1, stoppedBy: '--time-limit 0 s' })
+  })
+
   it("transforms with the mu model's loss, W on stdout", async () => {
     const run = await nmfkit(folder, 'transform', 'data.mtx', '--model', 'mu.json', '-q')
     expect(run.status).toBe(0)
