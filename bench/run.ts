@@ -89,11 +89,15 @@ interface Measurement {
   readonly msPerIter: number
   /** The fastest and the slowest repetition, ms per iteration. */
   readonly range: readonly [number, number]
-  /** The largest RSS seen in the process (which runs this problem and solver alone), MiB. */
+  /**
+   * The largest RSS of the process (which runs this problem and solver alone), MiB: Linux's
+   * high-water mark where there is one, else the largest sample.
+   */
   readonly peakRssMb: number
   /**
-   * The largest RSS seen until the end of the process's first fit (sampled after each of
-   * its iterations), MiB: one fit, without the garbage of the fits after it.
+   * The largest RSS until the end of the process's first fit (the high-water mark, or
+   * sampled after each of its iterations), MiB: one fit, without the garbage of the fits
+   * after it.
    */
   readonly firstFitPeakRssMb: number
   /** The RSS when the process had loaded nmfkit, before building the problem, MiB. */
@@ -167,12 +171,26 @@ const orExit = <A>(result: Result<A>): A => {
 const MIB = 1024 * 1024
 const round = (value: number, digits = 4): number => Number(value.toPrecision(digits))
 
+/**
+ * The process's peak RSS so far as Linux keeps it (VmHWM in /proc/self/status), bytes: it
+ * counts what was resident between two samples too (a fit's temporaries freed before the
+ * next sample). 0 where there is no such file.
+ */
+const highWaterMark = (): number => {
+  try {
+    const found = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))
+    return found === null ? 0 : Number(found[1]) * 1024
+  } catch {
+    return 0
+  }
+}
+
 const startRss = process.memoryUsage().rss
 let peakRss = startRss
 let peakHeap = 0
 const sampleMemory = (): void => {
   const usage = process.memoryUsage()
-  peakRss = Math.max(peakRss, usage.rss)
+  peakRss = Math.max(peakRss, usage.rss, highWaterMark())
   peakHeap = Math.max(peakHeap, usage.heapUsed + usage.arrayBuffers + kernelMemoryBytes())
 }
 
