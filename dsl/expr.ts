@@ -14,17 +14,17 @@
  * would be a mistake, compare the sizes before evaluating.
  *
  * @example
- * const next = lift(W).mul(lift(X).timesTransposed(lift(H))).div(lift(W).times(gram(H)))
+ * const next = lift(W).mul(lift(X).timesTransposed(lift(H))).div(lift(W).times(lift(H).gramRows()))
  * evaluate(next) // Right(Matrix<'samples', 'components'>)
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { shapeMismatch, type Result } from '../core/errors.ts'
 import { CsrMatrix } from '../core/csr.ts'
 import { DIMENSIONS } from '../core/dimensions.ts'
-import type { Matrix } from '../core/matrix.ts'
+import { describeValue, Matrix, matrixFlaw, showFound } from '../core/matrix.ts'
 import { showShape } from '../core/matrix-shared.ts'
 import { node, type BinaryOp, type Node, type ReduceOp, type Shape, type UnaryOp } from './node.ts'
-import { checkIndex, shapeOf } from './shape.ts'
+import { checkIndex, methodOf, productName, shapeOf } from './shape.ts'
 
 /** The name of a unit dimension: a vector is `Expr<R, One>` or `Expr<One, C>`. */
 export type One = '1'
@@ -48,8 +48,41 @@ export interface At<R extends string, C extends string, V> {
   add(value: V): Result<Expr<R, C>>
 }
 
-const nodeOf = (operand: Operand<string, string>): Node =>
-  typeof operand === 'number' ? node({ kind: 'constant', value: operand }) : operand.node
+/**
+ * What a value given where an expression belongs is, for a TypeError: a matrix with the
+ * way to make an expression of it, a string quoted, other values as `describeValue` says.
+ */
+const describeOperand = (value: unknown): string => {
+  if (value instanceof Matrix || value instanceof CsrMatrix) {
+    return `${describeValue(value)} (lift makes an expression of a matrix)`
+  }
+  if (Array.isArray(value)) {
+    return `${describeValue(value)} (Matrix.fromArrays makes a matrix of them, lift an expression)`
+  }
+  return typeof value === 'object' && value !== null ? describeValue(value) : showFound(value)
+}
+
+/**
+ * `value` as an expression, or a TypeError that names the operation and the operand: the
+ * types rule out anything else, but a caller without them (JavaScript, `as any`) would
+ * otherwise meet an error far from the mistake, or none and a wrong number.
+ */
+const exprOf = (operation: string, what: string, value: unknown): Expr => {
+  if (value instanceof Expr) return value
+  throw new TypeError(
+    `${operation}: expected ${what} to be an expression, found ${describeOperand(value)}`,
+  )
+}
+
+/** The node of an operand: an expression's, or a number's as a constant (else a TypeError). */
+const nodeOf = (operation: string, operand: unknown, what = 'the operand'): Node => {
+  if (typeof operand === 'number') return node({ kind: 'constant', value: operand })
+  if (operand instanceof Expr) return operand.node
+  throw new TypeError(
+    `${operation}: expected ${what} to be an expression or a number, ` +
+      `found ${describeOperand(operand)}`,
+  )
+}
 
 /**
  * An R×C matrix expression.
@@ -75,7 +108,8 @@ export class Expr<R extends string = string, C extends string = string> {
   }
 
   private binary(op: BinaryOp, other: Operand<R, C>): Expr<R, C> {
-    return new Expr<R, C>(node({ kind: 'binary', op, left: this.node, right: nodeOf(other) }))
+    const right = nodeOf(`Expr.${methodOf(op)}`, other)
+    return new Expr<R, C>(node({ kind: 'binary', op, left: this.node, right }))
   }
 
   /** A + B, entry by entry (B may broadcast). */
@@ -149,26 +183,28 @@ export class Expr<R extends string = string, C extends string = string> {
   }
 
   private product<A extends string, B extends string>(
-    other: Node,
+    other: Expr<string, string>,
     transposeLeft: boolean,
     transposeRight: boolean,
   ): Expr<A, B> {
+    const operation = productName(transposeLeft, transposeRight)
+    const right = exprOf(operation, 'the right factor', other).node
     return new Expr<A, B>(
-      node({ kind: 'product', left: this.node, right: other, transposeLeft, transposeRight }),
+      node({ kind: 'product', left: this.node, right, transposeLeft, transposeRight }),
     )
   }
 
   /** A·B (R×K) for B of C×K. */
   times<K extends string>(other: Expr<C, K>): Expr<R, K> {
-    return this.product<R, K>(other.node, false, false)
+    return this.product<R, K>(other, false, false)
   }
   /** A·Bᵀ (R×K) for B of K×C. */
   timesTransposed<K extends string>(other: Expr<K, C>): Expr<R, K> {
-    return this.product<R, K>(other.node, false, true)
+    return this.product<R, K>(other, false, true)
   }
   /** Aᵀ·B (C×K) for B of R×K. */
   transposeTimes<K extends string>(other: Expr<R, K>): Expr<C, K> {
-    return this.product<C, K>(other.node, true, false)
+    return this.product<C, K>(other, true, false)
   }
   /** A·Aᵀ (R×R), the Gram matrix of the rows. */
   gramRows(): Expr<R, R> {
@@ -298,7 +334,7 @@ export class Expr<R extends string = string, C extends string = string> {
       `entry (${i}, ${j})`,
       i,
       j,
-      (value) => (typeof value === 'number' ? node({ kind: 'constant', value }) : value.node),
+      (value) => nodeOf('Expr.at', value, 'the value'),
       () => this.entry(i, j).node,
       () => ({ rows: 1, cols: 1 }),
     )
@@ -310,7 +346,7 @@ export class Expr<R extends string = string, C extends string = string> {
       `column ${j}`,
       0,
       j,
-      (value) => value.node,
+      (value) => exprOf('Expr.atColumn', 'the value', value).node,
       () => this.column(j).node,
       (s) => ({ rows: s.rows, cols: 1 }),
     )
@@ -322,7 +358,7 @@ export class Expr<R extends string = string, C extends string = string> {
       `row ${i}`,
       i,
       0,
-      (value) => value.node,
+      (value) => exprOf('Expr.atRow', 'the value', value).node,
       () => this.row(i).node,
       (s) => ({ rows: 1, cols: s.cols }),
     )
@@ -335,54 +371,71 @@ export class Expr<R extends string = string, C extends string = string> {
  */
 export const lift = <R extends string, C extends string>(
   matrix: Matrix<R, C> | CsrMatrix<R, C>,
-): Expr<R, C> =>
-  Expr.ofNode<R, C>(
-    matrix instanceof CsrMatrix
-      ? node({ kind: 'csr', matrix: matrix as CsrMatrix })
-      : node({ kind: 'dense', matrix: matrix as Matrix }),
-  )
+): Expr<R, C> => {
+  if (matrix instanceof CsrMatrix) {
+    return Expr.ofNode<R, C>(node({ kind: 'csr', matrix: matrix as CsrMatrix }))
+  }
+  // Anything else is a TypeError here, where the mistake is: nested arrays would evaluate
+  // to an empty Right, an object posing as a Matrix to wrong numbers.
+  const flaw = matrix instanceof Matrix ? matrixFlaw(matrix) : `${describeOperand(matrix)}`
+  if (flaw !== undefined) {
+    throw new TypeError(`lift: expected a Matrix or CsrMatrix, found ${flaw}`)
+  }
+  return Expr.ofNode<R, C>(node({ kind: 'dense', matrix: matrix as Matrix }))
+}
 
-/** A number as a 1×1 expression. */
-export const scalar = (value: number): Scalar =>
-  Expr.ofNode<One, One>(node({ kind: 'constant', value }))
+/** A number as a 1×1 expression; anything else is a TypeError. */
+export const scalar = (value: number): Scalar => {
+  if (typeof value !== 'number') {
+    throw new TypeError(`scalar: expected a number, found ${describeOperand(value)}`)
+  }
+  return Expr.ofNode<One, One>(node({ kind: 'constant', value }))
+}
 
 // Free functions. The second operand's names are `NoInfer`: they are read from
 // the first, so a mismatch is an error instead of a widened union of names.
+
+/** The first operand of a free function, checked as the methods check the second. */
+const first = <T extends Expr<string, string>>(operation: string, a: T): T =>
+  exprOf(operation, 'the first operand', a) as T
 
 /** A + B. */
 export const plus = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => a.plus(b)
+): Expr<R, C> => first('plus', a).plus(b)
 /** A − B. */
 export const minus = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => a.minus(b)
+): Expr<R, C> => first('minus', a).minus(b)
 /** A ∘ B. */
 export const mul = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => a.mul(b)
+): Expr<R, C> => first('mul', a).mul(b)
 /** A / B. */
 export const div = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => a.div(b)
+): Expr<R, C> => first('div', a).div(b)
 /** max(A, B) entry by entry. */
 export const max = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => a.max(b)
+): Expr<R, C> => first('max', a).max(b)
 /** min(A, B) entry by entry. */
 export const min = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => a.min(b)
+): Expr<R, C> => first('min', a).min(b)
 
 /**
- * `then` where the mask is non-zero, `otherwise` elsewhere (all three may
- * broadcast). A scalar mask chooses between two whole values.
+ * `then` where the mask is non-zero, `otherwise` elsewhere. `then` and
+ * `otherwise` may broadcast against the mask (a number, a row, a column); a
+ * scalar mask chooses between two whole values. The types take any other mask
+ * whole, as the left operand of `plus` and the others is (at run time a mask
+ * with a dimension of size 1 is stretched as any operand is).
  */
 export function where<R extends string, C extends string>(
   mask: Expr<R, C>,
@@ -400,7 +453,12 @@ export function where(
   otherwise: Operand<string, string>,
 ): Expr {
   return Expr.ofNode(
-    node({ kind: 'where', mask: mask.node, then: nodeOf(then), otherwise: nodeOf(otherwise) }),
+    node({
+      kind: 'where',
+      mask: exprOf('where', 'the mask', mask).node,
+      then: nodeOf('where', then),
+      otherwise: nodeOf('where', otherwise),
+    }),
   )
 }
 
@@ -408,19 +466,19 @@ export function where(
 export const times = <R extends string, K extends string, C extends string>(
   a: Expr<R, K>,
   b: Expr<NoInfer<K>, C>,
-): Expr<R, C> => a.times(b)
+): Expr<R, C> => first('times', a).times(b)
 /** A·Bᵀ for A of R×K and B of C×K. */
 export const timesTransposed = <R extends string, K extends string, C extends string>(
   a: Expr<R, K>,
   b: Expr<C, NoInfer<K>>,
-): Expr<R, C> => a.timesTransposed(b)
+): Expr<R, C> => first('timesTransposed', a).timesTransposed(b)
 /** Aᵀ·B for A of K×R and B of K×C. */
 export const transposeTimes = <R extends string, K extends string, C extends string>(
   a: Expr<K, R>,
   b: Expr<NoInfer<K>, C>,
-): Expr<R, C> => a.transposeTimes(b)
+): Expr<R, C> => first('transposeTimes', a).transposeTimes(b)
 /** Σ a_ij·b_ij, as `Expr.dot` computes it (the plain sum: see there for its extremes). */
 export const dot = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Expr<NoInfer<R>, NoInfer<C>>,
-): Scalar => a.dot(b)
+): Scalar => first('dot', a).dot(b)

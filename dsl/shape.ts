@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { shapeMismatch, type Result } from '../core/errors.ts'
 import { showShape } from '../core/matrix-shared.ts'
+import { showFound } from '../core/describe.ts'
 import type { BinaryOp, Node, Shape } from './node.ts'
 
 const known = new WeakMap<Node, Result<Shape>>()
@@ -44,10 +45,22 @@ export const checkIndex = (
 ): Result<number> =>
   Number.isInteger(index) && index >= 0 && index < size
     ? E.right(index)
-    : E.left(shapeMismatch(operation, `the ${what} index`, `a value in 0..${size - 1}`, `${index}`))
+    : E.left(
+        shapeMismatch(
+          operation,
+          `the ${what} index`,
+          `a value in 0..${size - 1}`,
+          showFound(index),
+        ),
+      )
 
 /** The `Expr` method that makes a binary node, as messages name it (`plus` makes `add`). */
-const methodOf = (op: BinaryOp): string => (op === 'add' ? 'plus' : op === 'sub' ? 'minus' : op)
+export const methodOf = (op: BinaryOp): string =>
+  op === 'add' ? 'plus' : op === 'sub' ? 'minus' : op
+
+/** The `Expr` method that makes a product node with these transposes, as messages name it. */
+export const productName = (transposeLeft: boolean, transposeRight: boolean): string =>
+  transposeLeft ? 'Expr.transposeTimes' : transposeRight ? 'Expr.timesTransposed' : 'Expr.times'
 
 const compute = (n: Node): Result<Shape> => {
   switch (n.kind) {
@@ -97,12 +110,13 @@ const compute = (n: Node): Result<Shape> => {
           const [rows, inner] = n.transposeLeft ? [a.cols, a.rows] : [a.rows, a.cols]
           const [innerB, cols] = n.transposeRight ? [b.cols, b.rows] : [b.rows, b.cols]
           if (inner !== innerB) {
+            // In the caller's terms: the factors as given, before the method transposes one.
             return E.left(
               shapeMismatch(
-                'Expr.times',
-                `the right factor of a ${showShape(rows, inner)} matrix`,
-                `${inner} rows`,
-                showShape(innerB, cols),
+                productName(n.transposeLeft, n.transposeRight),
+                `the right factor of a ${show(a)} matrix`,
+                `${inner} ${n.transposeRight ? 'columns' : 'rows'}`,
+                show(b),
               ),
             )
           }

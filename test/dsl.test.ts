@@ -490,6 +490,104 @@ describe('values, updates and errors', () => {
     expect(E.isLeft(quotient) && quotient.left.message).toMatch(/^Expr\.div: /)
   })
 
+  it('names the product method called and the factors as given when their sizes do not fit', () => {
+    const A = lift(
+      unwrap(
+        Matrix.fromArrays<'a', 'b'>([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ),
+    )
+    const B = lift(
+      unwrap(
+        Matrix.fromArrays<'b', 'a'>([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]),
+      ),
+    )
+    const message = (result: Result<Matrix>): string | false =>
+      E.isLeft(result) && result.left.message
+    expect(message(evaluate(A.timesTransposed(B as never)))).toBe(
+      'Expr.timesTransposed: expected the right factor of a 2×3 matrix to have 3 columns, ' +
+        'found 3×2',
+    )
+    expect(message(evaluate(A.transposeTimes(B as never)))).toBe(
+      'Expr.transposeTimes: expected the right factor of a 2×3 matrix to have 2 rows, found 3×2',
+    )
+    expect(message(evaluate(A.times(A as never)))).toBe(
+      'Expr.times: expected the right factor of a 2×3 matrix to have 3 rows, found 2×3',
+    )
+    // An index of another type is shown as what it is.
+    expect(message(evaluate(A.column('1' as never)))).toBe(
+      'Expr.column: expected the column index to have a value in 0..2, found "1"',
+    )
+  })
+
+  it('refuses, where it is given, an operand or leaf that the types rule out (JavaScript)', () => {
+    const M = unwrap(
+      Matrix.fromArrays([
+        [1, 2],
+        [3, 4],
+      ]),
+    )
+    const X = lift(M)
+    const refusals: Array<[() => unknown, string]> = [
+      [() => scalar('3' as never), 'scalar: expected a number, found "3"'],
+      [
+        () => lift([[1, 2]] as never),
+        'lift: expected a Matrix or CsrMatrix, found nested arrays (Matrix.fromArrays makes a ' +
+          'matrix of them, lift an expression)',
+      ],
+      [
+        () => lift(Object.create(Matrix.prototype) as never),
+        'lift: expected a Matrix or CsrMatrix, found an object that passes instanceof Matrix ' +
+          'but is not one (rows undefined, cols undefined): make matrices with ' +
+          'Matrix.fromArrays or Matrix.fromData',
+      ],
+      [
+        () => X.plus('x' as never),
+        'Expr.plus: expected the operand to be an expression or a number, found "x"',
+      ],
+      [
+        () => X.mul(null as never),
+        'Expr.mul: expected the operand to be an expression or a number, found null',
+      ],
+      [
+        () => X.times(M as never),
+        'Expr.times: expected the right factor to be an expression, found a Matrix (lift ' +
+          'makes an expression of a matrix)',
+      ],
+      [
+        () => X.at(0, 0).set('5' as never),
+        'Expr.at: expected the value to be an expression or a number, found "5"',
+      ],
+      [
+        () => X.atColumn(0).set(5 as never),
+        'Expr.atColumn: expected the value to be an expression, found 5',
+      ],
+      [
+        () => where(M as never, 1, 0),
+        'where: expected the mask to be an expression, found a Matrix (lift makes an ' +
+          'expression of a matrix)',
+      ],
+    ]
+    for (const [build, message] of refusals) {
+      let thrown: unknown
+      try {
+        build()
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown).toBeInstanceOf(TypeError)
+      expect((thrown as TypeError).message).toBe(message)
+    }
+    // Before, a string constant was joined as text: '3' + 1 gave 31, as a Right.
+    expect(value(scalar(3).plus(1))).toEqual(E.right(4))
+  })
+
   it('stretches any operand along a dimension of size 1, whatever its names say', () => {
     // A vector the DSL made, evaluated and lifted again (typed Matrix<One, C>), and a
     // one-row matrix typed samples×features: the run time sees only their sizes.
