@@ -8,21 +8,19 @@
  *    matching column of W, so that W·H does not change. A component whose W
  *    column or H row is all zero adds nothing to W·H: it is empty, kept as
  *    zeros and never divided by.
- * 2. Match b's components to a's by the assignment that maximizes the total
- *    cosine similarity of the components (`maximumAssignment`, exact, O(k³)).
- *    A component is its rank-one term w·hᵀ, and the cosine of two such terms
- *    is the cosine of the W columns times the cosine of the H rows. Both
- *    factors count, as in X ≈ W·H ⟺ Xᵀ ≈ Hᵀ·Wᵀ; the H rows alone cannot tell
- *    apart components whose rows are parallel (always so with one feature,
- *    often with sparse rows), and then the match would be arbitrary. Two empty
- *    components have similarity 1, an empty and a non-empty one 0. For a
- *    permuted, rescaled copy every true pair has similarity 1, the largest
- *    possible, so the true permutation is an optimal assignment. Components of
- *    one factorization whose terms are parallel (proportional W columns and
- *    proportional H rows, always so with one sample and one feature) all have
- *    cosine 1 with each other's partners: among such ties (totals within about
- *    1e-12) the matching pairs terms of the nearest sizes (`matchWeights`), so
- *    that a permuted copy is matched to its equal terms.
+ * 2. Match b's components to a's by the assignment that minimizes the total
+ *    relative difference of the matched components (`maximumAssignment` on
+ *    1 − difference, exact, O(k³)), the measure the verdict tests. A component
+ *    is its rank-one term w·hᵀ, and two terms differ by
+ *    ‖w_a·h_aᵀ − w_b·h_bᵀ‖_F / max(‖w_a·h_aᵀ‖_F, ‖w_b·h_bᵀ‖_F): their
+ *    directions (the W columns and the H rows both, as in X ≈ W·H ⟺
+ *    Xᵀ ≈ Hᵀ·Wᵀ) and their sizes. Two empty components differ by 0, an empty
+ *    and a non-empty one by 1. For a permuted, rescaled copy every true pair
+ *    differs by 0, the least possible, so the true permutation is an optimal
+ *    assignment. Terms that point nearly the same way but differ in size are
+ *    told apart by their sizes (`matchWeights`): cosines alone tie there, or
+ *    follow noise, and a match by cosines paired a small term with a large one
+ *    when an entry moved by 1%, and reported fits that agree as different.
  * 3. Report, per matched pair: the scales, the cosines of the W columns and of
  *    the H rows, the norm of each rank-one term w·hᵀ and their relative
  *    difference; then the `norms` metrics of the aligned factors, the errors
@@ -104,7 +102,7 @@ export interface ComponentMatch {
   readonly cosineW: number
   /** Cosine similarity of the H rows. */
   readonly cosineH: number
-  /** cosineW · cosineH, the cosine of the two rank-one terms: what the matching maximized. */
+  /** cosineW · cosineH, the cosine of the two rank-one terms. */
   readonly similarity: number
   /**
    * ‖w·hᵀ‖_F of a's component, the size of its term in W_a·H_a; 0 when empty
@@ -139,7 +137,7 @@ export interface AlignedReport {
   readonly tolerance: number
   /** `permutation[t]` is the component of b matched to component t of a. */
   readonly permutation: readonly number[]
-  /** Σ similarity over the pairs: the total the assignment maximized, at most k. */
+  /** Σ similarity over the pairs, at most k (the matching minimizes Σ difference). */
   readonly totalSimilarity: number
   readonly matches: readonly ComponentMatch[]
   /** The `norms` metrics of the aligned factors: unit-norm H rows, b in a's order. */
@@ -294,9 +292,9 @@ const compareAligned = (
   )
   if (E.isLeft(checked)) return checked
 
-  // Normalize, then match by the cosines of the components, ties broken by the terms'
-  // sizes: cosines of unit vectors and ratios of norms, finite at any scale of the
-  // factors (see components.ts).
+  // Normalize, then match by the relative differences of the components' terms: formed
+  // from unit vectors and ratios of norms, finite at any scale of the factors (see
+  // components.ts).
   const normalA = normalizeComponents(a)
   const normalB = normalizeComponents(b)
   const assignment = pipe(

@@ -129,47 +129,31 @@ const cosines = (
 }
 
 /**
- * How much two cosines may differ and still count as a tie that the sizes of the terms
- * break, per component: a total within 2⁻⁴⁰ (about 9e-13) of the best is a tie.
- */
-const TIE = 2 ** -40
-
-/**
- * The k×k weights the matching maximizes, row-major: entry (t, u) is the cosine
- * of the rank-one terms w·hᵀ of component t of a and component u of b (the
- * product of the cosines of their W columns and of their H rows; two empty
- * components give 1, an empty and a non-empty one 0), plus TIE/k times the ratio
- * of the smaller term's norm to the larger's. The ratio breaks ties: terms whose
- * W columns and H rows are parallel (always so with one feature and one sample)
- * all have cosine 1, and the sizes then pair the equal terms of a permuted copy,
- * where cosines alone would pair them in an arbitrary order. A total of cosines
- * more than TIE below the best is never chosen for the ratios. Every entry is
- * finite.
+ * The k×k weights the matching maximizes, row-major: entry (t, u) is 1 minus the relative
+ * difference of the rank-one terms of component t of a and component u of b (`comparePair`,
+ * what the verdict tests): 1 for equal terms (two empty ones too), 0 for an empty against
+ * a non-empty one, less for terms further apart (down to −1 for opposite ones). So the
+ * matching minimizes the total difference, and a permuted, rescaled copy, every one of
+ * whose true pairs differs by 0, is matched to its true pairs. Terms that point nearly the
+ * same way but differ in size (parallel W columns and H rows, always so with one sample
+ * and one feature) are told apart by their sizes, which cosines alone would leave to a tie
+ * or to noise: W columns (1, 1) and (100, 101), matched by cosines, swapped when an entry
+ * of the first moved by 1%. Every entry is finite.
  */
 export const matchWeights = (a: NormalComponents, b: NormalComponents): Float64Array => {
   const k = a.k
   const out = new Float64Array(k * k)
   for (let t = 0; t < k; t++) {
-    for (let u = 0; u < k; u++) {
-      const { cosineW, cosineH } = cosines(a, t, b, u)
-      out[t * k + u] = cosineW * cosineH + (TIE / k) * sizeRatio(a, t, b, u)
-    }
+    for (let u = 0; u < k; u++) out[t * k + u] = 1 - comparePair(a, t, b, u).difference
   }
   return out
-}
-
-/** ‖w_a·h_aᵀ‖ and ‖w_b·h_bᵀ‖'s ratio, the smaller over the larger: 1 for two empty terms. */
-const sizeRatio = (a: NormalComponents, t: number, b: NormalComponents, u: number): number => {
-  if (a.empty[t] || b.empty[u]) return a.empty[t] && b.empty[u] ? 1 : 0
-  const { alpha, beta } = relativeSizes(a.termNorms[t], b.termNorms[u])
-  return Math.min(alpha, beta)
 }
 
 /** How component t of a and component u of b compare. */
 export interface PairComparison {
   readonly cosineW: number
   readonly cosineH: number
-  /** cosineW · cosineH: the cosine of the two rank-one terms, what the matching maximizes. */
+  /** cosineW · cosineH: the cosine of the two rank-one terms. */
   readonly similarity: number
   /**
    * ‖w_a·h_aᵀ − w_b·h_bᵀ‖_F / max of the two terms' norms: 0 when both are

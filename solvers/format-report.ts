@@ -105,9 +105,9 @@ const formatAligned = (report: AlignedReport, names: string): string => {
       '‖w_a·h_aᵀ − w_b·h_bᵀ‖_F / max(‖w_a·h_aᵀ‖_F, ‖w_b·h_bᵀ‖_F)',
     `  permutation (component of a → component of b): ` +
       report.permutation.map((u, t) => `${t}→${u}`).join(', '),
-    `  matched by cosine similarity of the components (cos W · cos H): total ` +
-      `${show(report.totalSimilarity)} of at most ${report.components}; ` +
-      'scales are the norms of the H rows',
+    `  matched by the least total relative difference; cosines of the matched terms ` +
+      `(cos W · cos H): total ${show(report.totalSimilarity)} of at most ` +
+      `${report.components}; scales are the norms of the H rows`,
     ...pairs,
     errors === null
       ? '  reconstruction error ‖X − W·H‖_F: not computed (no X given)'

@@ -207,16 +207,41 @@ describe('aligned', () => {
     expect(report.verdict.same).toBe(true)
   })
 
-  it('sizes never outweigh a cosine that is not a tie', () => {
+  it('pairs terms that point nearly the same way by their sizes, as the verdict measures them', () => {
     // a: a term of size 1 along (1, 0) and one of size 2 along (1, 0.001); b: size 2 along
-    // (1, 0) and size 1 along (1, 0.001). Matching by size would cost 1e-6 of cosine: the
-    // directions win.
+    // (1, 0) and size 1 along (1, 0.001). W_a·H_a and W_b·H_b differ by about 1e-3 of
+    // their size: paired by size the terms differ by about 1e-3 each, paired by direction
+    // (as a match by cosines did) by a half each.
     const H = matrix(2, 2, [1, 0, 1, 0.001])
     const a = { W: matrix(2, 2, [1, 2, 0, 0]), H }
     const b = { W: matrix(2, 2, [2, 1, 0, 0]), H }
     const report = alignedReport(a, b)
-    expect(report.permutation).toEqual([0, 1])
+    expect(report.permutation).toEqual([1, 0])
+    for (const match of report.matches) {
+      expect(match.difference).toBeGreaterThan(1e-4)
+      expect(match.difference).toBeLessThan(1e-3)
+    }
     expect(report.verdict.differing).toEqual([0, 1])
+  })
+
+  it('keeps the pairs of two fits that agree within the tolerance when noise sways the cosines', () => {
+    // W columns (1, 1) and (100, 101) with equal H rows: one entry of b's first column 1.1%
+    // off turned it nearer in direction to a's second, and a match by cosines paired the
+    // small term with the large one: "different by 0.99" for fits 8e-5 apart.
+    const H = matrix(2, 2, [1, 1, 1, 1])
+    const a = { W: matrix(2, 2, [1, 100, 1, 101]), H }
+    const b = { W: matrix(2, 2, [1, 100, 1.011, 101]), H }
+    const tolerance = { comparators: [withOptions(aligned, { tolerance: 0.01 })] }
+    for (const [first, second] of [
+      [a, b],
+      [b, a],
+    ]) {
+      const report = run(first, second, tolerance).reports[0] as AlignedReport
+      expect(report.permutation).toEqual([0, 1])
+      expect(report.verdict.same).toBe(true)
+      // 0.0077: 0.011 / ‖(1, 1.011)‖, the moved entry against its term.
+      expect(report.verdict.largestDifference).toBeCloseTo(0.0077, 4)
+    }
   })
 
   describe('empty components', () => {
