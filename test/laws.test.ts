@@ -14,7 +14,7 @@
  * CI runs 20 cases per law (5 for recovery); `npm run test:fuzz` runs many more.
  */
 import * as nmfkit from 'nmfkit'
-import { cd, createRng, solvers, type AnySolver, type Solver } from 'nmfkit'
+import { cd, createRng, Matrix, solvers, type AnySolver, type Solver } from 'nmfkit'
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import {
@@ -29,7 +29,9 @@ import {
 } from 'nmfkit/testing'
 import { plainMu, relaxedCd } from '../examples/plugins/solver-plugin.ts'
 import { fixedComponents } from '../examples/variants/fixed.ts'
+import { maskedNmf } from '../examples/variants/masked.ts'
 import { sparseH } from '../examples/variants/sparse-h.ts'
+import { unwrap } from './fixture-helpers.ts'
 import { unclipped } from './kit/signed-solvers.ts'
 import { logCopied, velocityCopied } from './kit/state-solvers.ts'
 
@@ -144,6 +146,61 @@ solverLaws(cd, {
   moderateMatrix: { maxRows: 1 },
   numRuns: 3,
   skip: seedAndFinite,
+})
+
+// A solver that takes X of one shape alone (as the masked variant takes X of its mask's
+// shape), and says so in the settings: every law draws X within those bounds, the seed and
+// losses laws too, which take X of at least 2×2. And settings of one row, where the losses
+// law has no case, as the seed law has none.
+const oneShape = { minRows: 4, maxRows: 4, minCols: 5, maxCols: 5 }
+const only4x5 = (solver: AnySolver): AnySolver => ({
+  ...solver,
+  name: `${solver.name}-4x5`,
+  start: (problem, initial, options) => {
+    const { rows, cols } = problem.X
+    if (rows !== 4 || cols !== 5) throw new Error(`expected X 4×5, found X ${rows}×${cols}`)
+    return solver.start(problem, initial, options)
+  },
+})
+// The masked variant takes X of its mask's shape alone. It decreases ½‖M∘(X − W·H)‖²; its
+// mask stays with the rows where it is, so X with its rows permuted is another problem.
+const mask = unwrap(
+  Matrix.fromArrays([
+    [1, 0, 1, 1, 1],
+    [1, 1, 0, 1, 1],
+    [1, 1, 1, 1, 0],
+    [0, 1, 1, 1, 1],
+  ]),
+)
+solverLaws(maskedNmf(mask), {
+  label: 'variant masked-mu (a 4×5 mask)',
+  matrix: oneShape,
+  moderateMatrix: oneShape,
+  objective: (problem, { W, H }) => {
+    // Dense: the variant declares sparse: false.
+    const [x, wh, m] = [problem.X as Matrix, unwrap(W.times(H)), mask].map((M) =>
+      M.toFloat64Array(),
+    )
+    return 0.5 * x.reduce((sum, value, q) => sum + m[q] * (value - wh[q]) ** 2, 0)
+  },
+  recovery: false,
+  skip: ['row-permutation'],
+})
+const seedAndLosses = lawNames.filter((law) => law !== 'seed' && law !== 'losses')
+for (const solver of [cd, nmfkit.mu] as AnySolver[]) {
+  solverLaws(only4x5(solver), {
+    label: `${solver.name} on X of 4×5 alone`,
+    matrix: oneShape,
+    moderateMatrix: oneShape,
+    numRuns: 5,
+    skip: seedAndLosses,
+  })
+}
+solverLaws(nmfkit.mu, {
+  label: 'mu on X of one row',
+  moderateMatrix: { maxRows: 1 },
+  numRuns: 3,
+  skip: lawNames.filter((law) => law !== 'losses' && law !== 'finite'),
 })
 
 // States that hold more than W and H, made new by every step (test/kit/state-solvers.ts; the

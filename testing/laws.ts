@@ -224,6 +224,17 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
   const moderate = { minExponent: -3, maxExponent: 3, ...settings.moderateMatrix }
   const positive = { ...moderate, positive: true }
   const conditioned: OptionConstraints = { ...options, withinRank: true, penalties: false }
+  // Positive X of at least 2×2 within the settings' bounds (a solver may take one shape
+  // alone, and say so in moderateMatrix), or undefined where they allow none.
+  const most = (bound: number | undefined) => bound ?? DEFAULT_MAX_SIDE
+  const atLeastTwoByTwo: MatrixConstraints | undefined =
+    most(positive.maxRows) < 2 || most(positive.maxCols) < 2
+      ? undefined
+      : {
+          ...positive,
+          minRows: Math.max(2, positive.minRows ?? 1),
+          minCols: Math.max(2, positive.minCols ?? 1),
+        }
   const nonnegative = settings.nonnegative ?? capabilities.nonnegative
   // Fails `law` with `claim` (and the number of iterations) when the fit of X with options
   // `b` has the same W and H as `first`: the option that differs changed nothing.
@@ -389,19 +400,12 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
       // of at least 2×2 (k ≤ min(samples, features)), from a custom init, which the seed
       // does not draw. Settings that allow no such case (one component at most, one row or
       // one column) leave the law nothing to check.
-      const most = (bound: number | undefined) => bound ?? DEFAULT_MAX_SIDE
-      if (
-        (options.maxComponents ?? 4) < 2 ||
-        most(positive.maxRows) < 2 ||
-        most(positive.maxCols) < 2
-      ) {
-        return
-      }
-      const cases = fitCases(
-        plugin,
-        { ...positive, minRows: 2, minCols: 2 },
-        { ...conditioned, inits: ['custom'], shuffle: false },
-      )
+      if ((options.maxComponents ?? 4) < 2 || atLeastTwoByTwo === undefined) return
+      const cases = fitCases(plugin, atLeastTwoByTwo, {
+        ...conditioned,
+        inits: ['custom'],
+        shuffle: false,
+      })
         .filter((c) => c.options.components >= 2)
         .chain((c) =>
           fc
@@ -591,13 +595,15 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
       const declared = capabilities.losses
       if (declared.length < 2 && !declared.includes('beta-divergence')) return
       // At least 2×2: on a single row or column, a multiplicative update of one component
-      // lands on the same factors whatever β. A random start: from an exact one (nndsvda on
-      // a rank-1 X), every loss leaves the factors where they are.
-      const cases = fitCases(
-        plugin,
-        { ...positive, minRows: 2, minCols: 2 },
-        { ...conditioned, inits: ['random'], losses: false },
-      ).chain((c) =>
+      // lands on the same factors whatever β (settings that allow no larger X leave the law
+      // nothing to check). A random start: from an exact one (nndsvda on a rank-1 X), every
+      // loss leaves the factors where they are.
+      if (atLeastTwoByTwo === undefined) return
+      const cases = fitCases(plugin, atLeastTwoByTwo, {
+        ...conditioned,
+        inits: ['random'],
+        losses: false,
+      }).chain((c) =>
         fc
           .record({
             pair: fc.tuple(betas(plugin), betas(plugin)).filter(([a, b]) => a !== b),

@@ -67,7 +67,9 @@ export interface LawSettings {
   readonly matrix?: MatrixConstraints
   /**
    * X for the laws that compare numbers (seed, monotone, objective, penalties, losses, row
-   * permutation, dense/CSR; dense/CSR's X with zeros sets its own density, 0.6).
+   * permutation, dense/CSR; dense/CSR's X with zeros sets its own density, 0.6). The seed
+   * and losses laws take X of at least 2×2 within these bounds, and none where they allow
+   * no such X.
    * @default up to 8×8, scale 10^-3 to 10^3; positive for the comparing laws
    */
   readonly moderateMatrix?: MatrixConstraints
