@@ -3,8 +3,8 @@
  * by hand.
  */
 import { describe, expect, it } from 'vitest'
-import { createRng, Matrix, type Factors, type Problem } from 'nmfkit'
-import { objectiveScale, penalizedDivergence } from 'nmfkit/testing'
+import { createRng, Matrix, type Factorization, type Factors, type Problem } from 'nmfkit'
+import { nonFiniteParts, objectiveScale, penalizedDivergence } from 'nmfkit/testing'
 import { unwrap } from './fixture-helpers.ts'
 
 /** A problem for X with β and penalties; the other fields as nmf would set them. */
@@ -65,5 +65,32 @@ describe('objectiveScale', () => {
     // W·H = 1·1 + (−1)·1 = 0, summed from products of size 1: ½·(1 + 1)².
     const zero = unwrap(Matrix.fromArrays([[0]]))
     expect(objectiveScale(zero, 2, factors([[1, -1]], [[1], [1]]))).toBe(2)
+  })
+})
+
+/** A fit of 1×1 factors with `history`, the other fields of no concern. */
+const fitWith = (history: Factorization['history']): Factorization => ({
+  ...factors([[1]], [[1]]),
+  nIter: history.length,
+  converged: false,
+  reconstructionError: 0,
+  history,
+  solver: { name: 'made up', measure: 'none' },
+  options: {},
+  seed: 0,
+})
+
+describe('nonFiniteParts', () => {
+  it('names a history entry by its index in the array, as fitDifference does', () => {
+    // Iteration 1 is history[0].
+    const fit = fitWith([
+      { iteration: 1, measure: 1, details: { change: NaN } },
+      { iteration: 2, measure: NaN, objective: Infinity },
+    ])
+    expect(nonFiniteParts(fit)).toEqual([
+      'history[0].details.change = NaN',
+      'history[1].measure = NaN',
+      'history[1].objective = Infinity',
+    ])
   })
 })

@@ -170,7 +170,7 @@ describe('the kit against broken solvers', () => {
     [
       'broken for finite',
       String.raw`law 'finite': numbers of the fit \(W, H, error, history\) are not finite: ` +
-        String.raw`history\[1\]\.details\.change = Infinity`,
+        String.raw`history\[0\]\.details\.change = Infinity`,
     ],
     [
       'broken for nonnegative',

@@ -42,14 +42,15 @@ export const nonFiniteParts = (fit: Factorization): string[] => {
   }
   if (!Number.isFinite(fit.reconstructionError))
     found.push(`reconstructionError = ${fit.reconstructionError}`)
-  for (const entry of fit.history) {
-    const at = `history[${entry.iteration}]`
+  fit.history.forEach((entry, i) => {
+    // The array's index, as `fitDifference` names an entry (iteration i + 1).
+    const at = `history[${i}]`
     if (Number.isNaN(entry.measure)) found.push(`${at}.measure = NaN`)
     if (entry.objective !== undefined && !Number.isFinite(entry.objective))
       found.push(`${at}.objective = ${entry.objective}`)
     for (const [key, value] of Object.entries(entry.details ?? {}))
       if (!Number.isFinite(value)) found.push(`${at}.details.${key} = ${value}`)
-  }
+  })
   return found
 }
 
