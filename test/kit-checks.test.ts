@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createRng, Matrix, type Factorization, type Factors, type Problem } from 'nmfkit'
-import { nonFiniteParts, objectiveScale, penalizedDivergence } from 'nmfkit/testing'
+import { fitDifference, nonFiniteParts, objectiveScale, penalizedDivergence } from 'nmfkit/testing'
 import { unwrap } from './fixture-helpers.ts'
 
 /** A problem for X with β and penalties; the other fields as nmf would set them. */
@@ -92,5 +92,50 @@ describe('nonFiniteParts', () => {
       'history[1].measure = NaN',
       'history[1].objective = Infinity',
     ])
+  })
+})
+
+describe('fitDifference', () => {
+  it.each([
+    [
+      'a measure of Infinity against -Infinity',
+      [{ iteration: 1, measure: Infinity }],
+      [{ iteration: 1, measure: -Infinity }],
+      'history[0].measure is Infinity in the first fit and -Infinity in the second',
+    ],
+    [
+      'a detail of 0 against -0',
+      [
+        { iteration: 1, measure: 1 },
+        { iteration: 2, measure: 0, details: { change: 0 } },
+      ],
+      [
+        { iteration: 1, measure: 1 },
+        { iteration: 2, measure: 0, details: { change: -0 } },
+      ],
+      'history[1].details.change is 0 in the first fit and -0 in the second',
+    ],
+    [
+      'an objective in one fit alone',
+      [{ iteration: 1, measure: 1, objective: 2 }],
+      [{ iteration: 1, measure: 1 }],
+      'history[0].objective is 2 in the first fit and missing in the second',
+    ],
+    [
+      'a detail in one fit alone',
+      [{ iteration: 1, measure: 1, details: { a: 1 } }],
+      [{ iteration: 1, measure: 1, details: { a: 1, b: -0 } }],
+      'history[0].details.b is missing in the first fit and -0 in the second',
+    ],
+  ])(
+    'compares history entries to the bit, naming the entry and the field: %s',
+    (_what, a, b, message) => {
+      expect(fitDifference(fitWith(a), fitWith(b))).toBe(message)
+    },
+  )
+
+  it('finds the same history the same, NaN included', () => {
+    const history = [{ iteration: 1, measure: NaN, objective: -0, details: { change: Infinity } }]
+    expect(fitDifference(fitWith(history), fitWith([{ ...history[0] }]))).toBeUndefined()
   })
 })

@@ -199,11 +199,13 @@ const exact = (value: number): string => (Object.is(value, -0) ? '-0' : String(v
 /**
  * The first difference between two fits, to the bit, in words with both
  * numbers: an entry of W or H, the iteration count, convergence, the
- * reconstruction error or a history entry; undefined when they are the same.
- * The laws' `deterministic` message.
+ * reconstruction error or a field of a history entry, named by the entry's index
+ * and the field (`history[2].details.change`; -0 is not 0, nor Infinity
+ * -Infinity); undefined when they are the same. The laws' `deterministic` message.
  *
  * @example
  * fitDifference(a, b) // 'W[0, 1] is 0.25 in the first fit and 0.2500000000000001 in the second'
+ * fitDifference(c, d) // 'history[0].measure is Infinity in the first fit and -Infinity in the second'
  */
 export const fitDifference = (a: Factorization, b: Factorization): string | undefined => {
   const factors = factorDifference(a, b)
@@ -221,11 +223,46 @@ export const fitDifference = (a: Factorization, b: Factorization): string | unde
   }
   const length = Math.max(a.history.length, b.history.length)
   for (let i = 0; i < length; i++) {
-    const x = JSON.stringify(a.history[i])
-    const y = JSON.stringify(b.history[i])
-    if (x !== y) return inBoth(`history[${i}]`, x ?? 'missing', y ?? 'missing')
+    const found = valueDifference(`history[${i}]`, a.history[i], b.history[i])
+    if (found !== undefined) return found
   }
   return undefined
+}
+
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null
+
+/**
+ * A value of a history entry in a message: numbers to the bit (-0 as -0, ±Infinity and NaN
+ * as themselves, which JSON would show as 0 and null), an object by its fields, and a field
+ * that is undefined, or absent, as missing.
+ */
+const shown = (value: unknown): string => {
+  if (value === undefined) return 'missing'
+  if (typeof value === 'number') return exact(value)
+  if (isRecord(value)) {
+    const fields = Object.entries(value).filter(([, field]) => field !== undefined)
+    return `{ ${fields.map(([key, field]) => `${key}: ${shown(field)}`).join(', ')} }`
+  }
+  return typeof value === 'string' ? JSON.stringify(value) : String(value)
+}
+
+/**
+ * The first difference between two values of a history entry, to the bit, named by its path
+ * below `at` (`history[2].details.change`): numbers compared with Object.is (so -0 is not 0,
+ * and Infinity not -Infinity), objects field by field (one undefined or absent is missing);
+ * undefined when they are the same.
+ */
+const valueDifference = (at: string, x: unknown, y: unknown): string | undefined => {
+  if (isRecord(x) && isRecord(y)) {
+    const keys = new Set([...Object.keys(x), ...Object.keys(y)])
+    for (const key of keys) {
+      const found = valueDifference(`${at}.${key}`, x[key], y[key])
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  return Object.is(x, y) ? undefined : inBoth(at, shown(x), shown(y))
 }
 
 /** How two fits' statements of a difference read. */
