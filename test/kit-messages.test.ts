@@ -101,6 +101,7 @@ describe('the kit against broken solvers', () => {
     'broken options for inputs-unchanged': 'advances-schedule',
     'broken penalties for monotone': 'silent-half-penalties',
     'broken penalties for objective': 'half-penalties',
+    'broken setting for objective': 'cd',
     'broken problem for inputs-unchanged': 'raises-penalty',
     'broken state for inputs-unchanged': 'changes-state',
     'broken twin for nonnegative': 'negative-twin',
@@ -266,6 +267,13 @@ describe('the kit against broken solvers', () => {
         String.raw`iteration \d+ \(NUMBER\) and the one computed from the factors of its state ` +
         String.raw`\(d_β plus the penalties: NUMBER\), against the slack 1e-9 × NUMBER: ` +
         String.raw`expected NUMBER to be less than or equal to NUMBER`,
+    ],
+    [
+      'broken setting for objective',
+      // The objective of settings.objective is not a number: the settings are at fault.
+      String.raw`law 'objective': the objective of the state after iteration 1 \(the ` +
+        String.raw`settings' objective\): settings\.objective returned undefined, expected a ` +
+        String.raw`number`,
     ],
     [
       'broken for seed',

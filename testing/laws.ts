@@ -268,11 +268,23 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
           `the law out (skip: ['${name}'])`,
       )
     }
+    let value: unknown
     try {
-      return objective(problem, state, own)
+      value = objective(problem, state, own)
     } catch (error) {
       assert.fail(`law '${name}': the objective of ${of} (${which}): ${messageOf(error)}`)
     }
+    // A JavaScript caller's objective, or one cast, may return anything: its fault, not the
+    // solver's.
+    if (typeof value !== 'number') {
+      const returned = typeof value === 'string' ? JSON.stringify(value) : String(value)
+      assert.fail(
+        `law '${name}': the objective of ${of} (${which}): settings.objective returned ` +
+          `${typeof value === 'object' && value !== null ? 'an object' : returned}, ` +
+          'expected a number',
+      )
+    }
+    return value
   }
   // Fits of 10 to monotoneIter iterations, every one run (tol 0), on moderate X: the cases
   // of the laws that compute the objective of every state.

@@ -80,7 +80,8 @@ export interface LawSettings {
    * a state's factors and the solver's own options; the monotone law computes it for the
    * first state and after every step, and the objective law compares it with the objectives
    * the solver reports. A solver that minimizes something else than nmfkit's penalized
-   * β-divergence passes its own (e.g. `penalizedDivergence` plus its own penalty).
+   * β-divergence passes its own (e.g. `penalizedDivergence` plus its own penalty). What it
+   * throws, or returns that is not a number, fails the law with a message that names it.
    * @default penalizedDivergence: d_β(X | W·H) plus the problem's penalties (for factors with a
    * negative entry, β = 2 alone: ½‖X − W·H‖² plus the penalties)
    */

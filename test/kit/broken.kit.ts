@@ -3,6 +3,7 @@
  * other laws left out: run by test/kit-messages.test.ts, which reads the
  * messages of the failures. Every test here is meant to fail.
  */
+import { cd } from 'nmfkit'
 import { lawNames, solverLaws, type LawName } from 'nmfkit/testing'
 import {
   changesState,
@@ -75,3 +76,10 @@ solverLaws(firstRowHalved, only('row-permutation'))
 solverLaws(sparseDrift, only('dense-csr'))
 solverLaws(storedAsDense, { ...only('dense-csr'), label: 'broken zeros for dense-csr' })
 solverLaws(fadingBeta, { ...only('recovery'), label: 'broken beta for recovery' })
+// Not the solver but the settings: an objective that returns no number, as a JavaScript
+// caller's may, is named as what failed.
+solverLaws(cd, {
+  ...only('objective'),
+  label: 'broken setting for objective',
+  objective: () => undefined as unknown as number,
+})
