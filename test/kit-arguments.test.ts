@@ -6,7 +6,7 @@
  */
 import { fc } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { solverLaws, type LawSettings } from 'nmfkit/testing'
+import { planted, solverLaws, type LawSettings } from 'nmfkit/testing'
 import { negativeEntry } from './kit/broken-solvers.ts'
 
 const PREFIX = 'nmfkit/testing: solverLaws: '
@@ -126,6 +126,30 @@ describe('solverLaws refuses arguments it cannot use', () => {
       'expected settings.recovery.planted.maxComponents to be an integer in [1, 7], found 8',
     ],
     [
+      'a plant whose fewest rows are more than its most',
+      withSettings({ recovery: { planted: { minRows: 10, maxRows: 6 } } }),
+      'expected settings.recovery.planted.minRows (10) to be at most ' +
+        'settings.recovery.planted.maxRows (6)',
+    ],
+    [
+      'a plant whose fewest columns are more than its most, by default',
+      withSettings({ recovery: { planted: { minCols: 11 } } }),
+      'expected settings.recovery.planted.minCols (11) to be at most ' +
+        'settings.recovery.planted.maxCols (10, its default)',
+    ],
+    [
+      'a plant with fewer rows than components',
+      withSettings({ recovery: { planted: { maxComponents: 3, maxRows: 2 } } }),
+      'expected settings.recovery.planted.maxRows (2) to be at least ' +
+        'settings.recovery.planted.maxComponents (3)',
+    ],
+    [
+      'a separable plant with as many columns as components, by default',
+      withSettings({ recovery: { planted: { separable: true, maxCols: 4 } } }),
+      'expected settings.recovery.planted.maxCols (4) to be at least ' +
+        'settings.recovery.planted.maxComponents (4, its default) plus 1, for a separable plant',
+    ],
+    [
       'a matrix without rows',
       withSettings({ matrix: { maxRows: 0 } }),
       'expected settings.matrix.maxRows to be an integer ≥ 1, found 0',
@@ -160,6 +184,32 @@ describe('solverLaws refuses arguments it cannot use', () => {
     ],
   ])('%s', (_what, call, message) => {
     expect(call).toThrow(PREFIX + message)
+  })
+
+  it.each([
+    [{ minRows: 10, maxRows: 6 }, 'expected minRows (10) to be at most maxRows (6)'],
+    [
+      { minComponents: 3, maxComponents: 2 },
+      'expected minComponents (3) to be at most maxComponents (2)',
+    ],
+    [{ maxComponents: 3, maxCols: 2 }, 'expected maxCols (2) to be at least maxComponents (3)'],
+    [
+      { separable: true, maxComponents: 3, maxRows: 3 },
+      'expected maxRows (3) to be at least maxComponents (3) plus 1, for a separable plant',
+    ],
+  ])('planted refuses bounds it cannot meet: %j', (constraints, message) => {
+    expect(() => planted(constraints)).toThrow(
+      new RangeError(`nmfkit/testing: planted: ${message}`),
+    )
+  })
+
+  it('planted makes room for more components than its default sides hold', () => {
+    const [plant] = fc.sample(planted({ minComponents: 12, maxComponents: 12 }), {
+      numRuns: 1,
+      seed: 1,
+    })
+    expect(plant.X.rows).toBeGreaterThanOrEqual(12)
+    expect(plant.X.cols).toBeGreaterThanOrEqual(12)
   })
 
   it('takes settings of every kind it knows', () => {

@@ -219,6 +219,28 @@ const options = rule(
   }),
 )
 
+/**
+ * `path.side` (maxRows or maxCols), where given, at least maxComponents (or its default, 4),
+ * one more for a separable plant: the most components a plant has need that many rows and
+ * columns (as `planted` refuses too).
+ */
+const roomForComponents = (
+  value: Record<string, unknown>,
+  path: string,
+  side: 'maxRows' | 'maxCols',
+): void => {
+  const most = value[side] as number | undefined
+  if (most === undefined) return
+  const components = (value.maxComponents as number | undefined) ?? 4
+  const separable = value.separable === true
+  if (most >= components + (separable ? 1 : 0)) return
+  const shown = value.maxComponents === undefined ? `${components}, its default` : components
+  throw new RangeError(
+    `${PREFIX}expected ${path}.${side} (${most}) to be at least ${path}.maxComponents ` +
+      `(${shown})${separable ? ' plus 1, for a separable plant' : ''}`,
+  )
+}
+
 /** PlantedConstraints; componentDistance matches at most 7 components. */
 const plantedConstraints = rule(
   'an object of PlantedConstraints',
@@ -239,7 +261,11 @@ const plantedConstraints = rule(
     },
     (value, path) => {
       ordered(value, path, ['minComponents', 'maxComponents'], [1, 4])
+      ordered(value, path, ['minRows', 'maxRows'], [1, 10])
+      ordered(value, path, ['minCols', 'maxCols'], [1, 10])
       ordered(value, path, ['minExponent', 'maxExponent'], [0, 0])
+      roomForComponents(value, path, 'maxRows')
+      roomForComponents(value, path, 'maxCols')
     },
   ),
 )

@@ -32,11 +32,18 @@ export interface PlantedConstraints {
   readonly minComponents?: number
   /** @default 4 */
   readonly maxComponents?: number
-  /** The fewest samples and features; at least components (separable: components + 1). */
+  /**
+   * The fewest samples (and features, minCols); a plant of k components has at least k
+   * (separable: k + 1). @default 1
+   */
   readonly minRows?: number
   /** @default 1 */
   readonly minCols?: number
-  /** The most samples and features; at least the fewest. @default 10 */
+  /**
+   * The most samples (and features, maxCols): at least the fewest, and at least maxComponents
+   * (separable: maxComponents + 1), or `planted` throws a RangeError that names the bound.
+   * @default 10, or maxComponents (+ 1) where that is more
+   */
   readonly maxRows?: number
   /** @default 10 */
   readonly maxCols?: number
@@ -111,11 +118,34 @@ const factor = (
 export const planted = (constraints: PlantedConstraints = {}): fc.Arbitrary<Planted> => {
   const separable = constraints.separable ?? false
   const extra = separable ? 1 : 0
+  const minComponents = constraints.minComponents ?? 1
   const maxComponents = constraints.maxComponents ?? 4
-  const maxRows = Math.max(constraints.maxRows ?? 10, maxComponents + extra)
-  const maxCols = Math.max(constraints.maxCols ?? 10, maxComponents + extra)
-  const minRows = Math.min(constraints.minRows ?? 1, maxRows)
-  const minCols = Math.min(constraints.minCols ?? 1, maxCols)
+  // The defaults make room for the most components; given bounds are kept, or refused.
+  const maxRows = constraints.maxRows ?? Math.max(10, maxComponents + extra)
+  const maxCols = constraints.maxCols ?? Math.max(10, maxComponents + extra)
+  const minRows = constraints.minRows ?? 1
+  const minCols = constraints.minCols ?? 1
+  const atMost = (low: string, a: number, high: string, b: number) => {
+    if (a > b) {
+      throw new RangeError(
+        `nmfkit/testing: planted: expected ${low} (${a}) to be at most ${high} (${b})`,
+      )
+    }
+  }
+  atMost('minComponents', minComponents, 'maxComponents', maxComponents)
+  atMost('minRows', minRows, 'maxRows', maxRows)
+  atMost('minCols', minCols, 'maxCols', maxCols)
+  for (const [side, most] of [
+    ['maxRows', maxRows],
+    ['maxCols', maxCols],
+  ] as const) {
+    if (most < maxComponents + extra) {
+      throw new RangeError(
+        `nmfkit/testing: planted: expected ${side} (${most}) to be at least maxComponents ` +
+          `(${maxComponents})${separable ? ' plus 1, for a separable plant' : ''}`,
+      )
+    }
+  }
   const options = {
     density: constraints.density ?? 0.7,
     floor: constraints.floor ?? 0,
@@ -123,7 +153,7 @@ export const planted = (constraints: PlantedConstraints = {}): fc.Arbitrary<Plan
   }
   return fc
     .record({
-      components: fc.integer({ min: constraints.minComponents ?? 1, max: maxComponents }),
+      components: fc.integer({ min: minComponents, max: maxComponents }),
       exponent: fc.integer({
         min: constraints.minExponent ?? 0,
         max: constraints.maxExponent ?? 0,
