@@ -96,6 +96,8 @@ describe('the kit against broken solvers', () => {
     'broken for recovery': 'fading',
     'broken for row-permutation': 'first-row-halved',
     'broken for seed': 'constant-order',
+    'broken order for seed': 'draws-then-own-order',
+    'broken repeats for seed': 'nudged-start',
     'broken for shapes': 'extra-component',
     'broken log for inputs-unchanged': 'log-pushed',
     'broken options for inputs-unchanged': 'advances-schedule',
@@ -283,6 +285,26 @@ describe('the kit against broken solvers', () => {
         String.raw`read its seed: ` +
         String.raw`the random order shuffle asks for must come from problem\.rng, which the ` +
         String.raw`fit's seed \(\d+\) starts \(\d+ iterations\)`,
+    ],
+    [
+      'broken order for seed',
+      // It draws from problem.rng, but another seed gives the same fit.
+      String.raw`law 'seed': the fits with shuffle: true and the seeds (\d+) to \d+ have the ` +
+        String.raw`same W and H, to the bit, though shuffle changes the fit \(from the fit ` +
+        String.raw`with shuffle: false, (W|H)\[\d+, \d+\] is NUMBER in the first fit and ` +
+        String.raw`NUMBER in the second\): solver 'draws-then-own-order' drew from ` +
+        String.raw`problem\.rng or read its seed, but its order does not follow the seed \(a ` +
+        String.raw`generator of its own\?\); the random order shuffle asks for must come from ` +
+        String.raw`problem\.rng, which the fit's seed starts \(\d+ iterations\)`,
+    ],
+    [
+      'broken repeats for seed',
+      // It ignores shuffle, and its fits differ from one to the next: not shuffle's doing.
+      String.raw`law 'seed': solver 'nudged-start' is not deterministic: two fits with the ` +
+        String.raw`same options \(shuffle: (true|false), seed \d+\) differ \(\d+ iterations\), and ` +
+        String.raw`the law cannot tell what shuffle changes \(the law 'deterministic' asks the ` +
+        String.raw`same fit of the same options\): (W|H)\[\d+, \d+\] is NUMBER in the first ` +
+        String.raw`fit and NUMBER in the second`,
     ],
     [
       'broken for losses',

@@ -34,8 +34,11 @@
  * - seed: a fit that `shuffle: true` changes (its W and H differ from those of the
  *   fit with `shuffle: false`, from the same custom init) takes its random order
  *   from `problem.rng`, which the seed starts: the solver draws from it or reads
- *   its seed (a solver that ignores shuffle keeps the law, one that shuffles with
- *   a generator of its own does not);
+ *   its seed, and a fit with another seed differs (of SEED_TRIES other seeds, one at
+ *   least). A solver that ignores shuffle keeps the law; one that shuffles with a
+ *   generator of its own does not, whatever it drew from `problem.rng`. Each of the
+ *   two fits is made twice first: a solver whose fits of the same options differ
+ *   fails as not deterministic, not for its shuffle;
  * - monotone (when `capabilities.monotone`): the objective never rises. It is
  *   computed from each state's factors once the fit is done (`settings.objective`,
  *   by default `penalizedDivergence`: d_β(X | W·H) plus the penalties; for factors
@@ -161,6 +164,11 @@ export const MONOTONE_SLACK = 1e-9
 export const OBJECTIVE_TOLERANCE = 1e-9
 /** The relative difference allowed between two fits that differ only in the order of sums. */
 export const AGREEMENT_TOLERANCE = 1e-6
+/**
+ * How many other seeds the seed law tries, for a fit that shuffle changes, before it fails
+ * the solver because none changes the fit (see the law).
+ */
+const SEED_TRIES = 20
 
 /**
  * fast-check's reporter for a law: throws, when the law failed, an error whose message
@@ -427,22 +435,57 @@ export const solverLaws = (plugin: AnySolver, settings: LawSettings = {}): void 
       test.prop([cases], params('seed'))(
         'a fit that shuffle changes draws its order from the seed',
         (c) => {
-          const unshuffled = fit('seed', c.X, { ...c.options, shuffle: false })
-          let used = false
+          const seed = c.options.seed as number
+          // Draws from problem.rng and reads of its seed, over every fit of the case.
+          let draws = 0
           const watched = withRng(plugin, (rng) =>
             countingRng(rng, () => {
-              used = true
+              draws += 1
             }),
           )
-          const shuffled = fitWith('seed', watched, c.X, { ...c.options, shuffle: true })
+          const fitOf = (shuffle: boolean, at = seed) =>
+            fitWith('seed', watched, c.X, { ...c.options, shuffle, seed: at })
+          const unshuffled = fitOf(false)
+          const before = draws
+          const shuffled = fitOf(true)
+          const drew = draws > before
           const difference = factorDifference(unshuffled, shuffled)
-          if (difference === undefined || used) return
+          if (difference === undefined) return
+          const iterations = `(${shuffled.nIter} iterations)`
+          // Before shuffle is blamed: each fit again, with the same options, is the same.
+          for (const [shuffle, first] of [
+            [false, unshuffled],
+            [true, shuffled],
+          ] as const) {
+            breaks(
+              factorDifference(first, fitOf(shuffle)),
+              `law 'seed': solver '${plugin.name}' is not deterministic: two fits with the ` +
+                `same options (shuffle: ${shuffle}, seed ${seed}) differ ${iterations}, and the ` +
+                "law cannot tell what shuffle changes (the law 'deterministic' asks the same " +
+                'fit of the same options)',
+            )
+          }
+          if (!drew) {
+            assert.fail(
+              `law 'seed': the fit with shuffle: true differs from the fit with shuffle: false ` +
+                `(${difference}), though solver '${plugin.name}' never drew from problem.rng ` +
+                `nor read its seed: the random order shuffle asks for must come from ` +
+                `problem.rng, which the fit's seed (${seed}) starts ${iterations}`,
+            )
+          }
+          // The order follows the seed: another seed gives another fit. (Where few orders
+          // change the fit, as for 2 components drawn once, a seed may give the same one by
+          // chance, one time in 2: of SEED_TRIES seeds, one differs but once in 2^SEED_TRIES.)
+          for (let q = 1; q <= SEED_TRIES; q++) {
+            if (factorDifference(shuffled, fitOf(true, seed + q)) !== undefined) return
+          }
           assert.fail(
-            `law 'seed': the fit with shuffle: true differs from the fit with shuffle: false ` +
-              `(${difference}), though solver '${plugin.name}' never drew from problem.rng ` +
-              `nor read its seed: the random order shuffle asks for must come from ` +
-              `problem.rng, which the fit's seed (${String(c.options.seed)}) starts ` +
-              `(${shuffled.nIter} iterations)`,
+            `law 'seed': the fits with shuffle: true and the seeds ${seed} to ` +
+              `${seed + SEED_TRIES} have the same W and H, to the bit, though shuffle changes ` +
+              `the fit (from the fit with shuffle: false, ${difference}): solver ` +
+              `'${plugin.name}' drew from problem.rng or read its seed, but its order does not ` +
+              'follow the seed (a generator of its own?); the random order shuffle asks for ' +
+              `must come from problem.rng, which the fit's seed starts ${iterations}`,
           )
         },
       )

@@ -323,3 +323,37 @@ export const silentHalfPenalties: Solver<Record<string, never>, BrokenState> = {
     return { state: next, measure }
   },
 }
+
+/**
+ * cd that draws once from problem.rng at every step, and takes its order from a generator of
+ * its own, seeded with 0: it touches problem.rng, but its order is the same whatever the
+ * fit's seed.
+ */
+export const drawsThenOwnOrder: Solver<Record<string, never>> = {
+  ...cd,
+  name: 'draws-then-own-order',
+  step: (state, problem, options) => {
+    problem.rng.uniform()
+    return cd.step(state, { ...problem, rng: createRng(0) }, options)
+  },
+}
+
+/** Fits counted across fits: what makes `nudgedStart` differ from fit to fit. */
+let fits = 0
+
+/**
+ * cd that ignores shuffle and nudges W's first entry by a part in 1e9 times the number of
+ * fits before: two fits with the same options differ, with shuffle or without.
+ */
+export const nudgedStart: Solver<Record<string, never>> = {
+  ...cd,
+  name: 'nudged-start',
+  start: (problem, initial, options) => {
+    fits += 1
+    const W = initial.W.map((value, i, t) =>
+      i === 0 && t === 0 ? value * (1 + fits * 1e-9) : value,
+    )
+    return cd.start({ ...problem, shuffle: false }, { W, H: initial.H }, options)
+  },
+  step: (state, problem, options) => cd.step(state, { ...problem, shuffle: false }, options),
+}

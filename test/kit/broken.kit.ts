@@ -10,6 +10,7 @@ import {
   changesX,
   constantOrder,
   doubledObjective,
+  drawsThenOwnOrder,
   extraComponent,
   fading,
   fadingBeta,
@@ -23,6 +24,7 @@ import {
   negativeEntry,
   negativeTwin,
   nondeterministic,
+  nudgedStart,
   risingObjective,
   silentHalfPenalties,
   sparseDrift,
@@ -62,6 +64,8 @@ solverLaws(advancesSchedule, {
 })
 solverLaws(nondeterministic, only('deterministic'))
 solverLaws(constantOrder, only('seed'))
+solverLaws(drawsThenOwnOrder, { ...only('seed'), label: 'broken order for seed' })
+solverLaws(nudgedStart, { ...only('seed'), label: 'broken repeats for seed' })
 solverLaws(risingObjective, only('monotone'))
 solverLaws(fakeObjective, { ...only('monotone'), label: 'broken factors for monotone' })
 solverLaws(signedKl, { ...only('monotone'), label: 'signed KL for monotone' })
