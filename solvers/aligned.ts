@@ -194,27 +194,34 @@ type Side = 'first' | 'second'
  * A number that `aligned` reports as a double, or, when it is beyond the
  * largest double, an error that says which number and how large it is.
  */
-const reportable = (what: string, value: Wide): Result<number> => {
+const reportable = (what: string, value: Wide, input?: 'a' | 'b'): Result<number> => {
   const number = wideValue(value)
-  return Number.isFinite(number)
-    ? E.right(number)
-    : E.left(
-        overflow(
-          operation,
-          `aligned's ${what}`,
-          number,
-          `it is ${showWide(value)}, beyond the largest double (1.80e308)`,
-        ),
-      )
+  if (Number.isFinite(number)) return E.right(number)
+  const error = overflow(
+    operation,
+    `aligned's ${what}`,
+    number,
+    `it is ${showWide(value)}, beyond the largest double (1.80e308)`,
+  )
+  // The factorization whose number it is, where it is one's: `input` names it, as for the
+  // refusals of its factors (the command names its file).
+  return E.left(input === undefined ? error : { ...error, input })
 }
+
+/** The factorization a side names, as `input` names it. */
+const inputOf = (side: Side): 'a' | 'b' => (side === 'first' ? 'a' : 'b')
 
 /** The scale ‖h_t‖₂ of component t, as a double. */
 const scaleOf = (normal: NormalComponents, t: number, side: Side): Result<number> =>
-  reportable(`scale ‖row ${t} of H‖₂ of the ${side} factorization`, normal.scales[t])
+  reportable(`scale ‖row ${t} of H‖₂ of the ${side} factorization`, normal.scales[t], inputOf(side))
 
 /** The size ‖w_t·h_tᵀ‖_F of component t's term, as a double (0 below the smallest one). */
 const termNormOf = (normal: NormalComponents, t: number, side: Side): Result<number> =>
-  reportable(`norm ‖w·hᵀ‖_F of component ${t} of the ${side} factorization`, normal.termNorms[t])
+  reportable(
+    `norm ‖w·hᵀ‖_F of component ${t} of the ${side} factorization`,
+    normal.termNorms[t],
+    inputOf(side),
+  )
 
 /** One matched pair as the report shows it. */
 const matchOf = (
@@ -229,6 +236,8 @@ const matchOf = (
     ? reportable(
         `scale ratio ‖row ${u} of H_b‖₂ / ‖row ${t} of H_a‖₂`,
         wideOver(normalB.scales[u], normalA.scales[t]),
+        // b's against a's, the reference: as for factors of different shapes, b's.
+        'b',
       )
     : E.right(null)
   return pipe(
@@ -277,6 +286,7 @@ const errorAgainst = (X: AnyMatrix, pair: FactorPair, side: Side): Result<number
     : reportable(
         `reconstruction error ‖X − W·H‖_F of the ${side} factorization`,
         residualNorm(X, pair),
+        inputOf(side),
       )
 }
 

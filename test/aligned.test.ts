@@ -513,6 +513,16 @@ describe('aligned at any scale of the factors', () => {
       "compare: expected aligned's scale ratio ‖row 0 of H_b‖₂ / ‖row 0 of H_a‖₂ to be " +
         'finite, found Infinity; it is 1.00e600, beyond the largest double (1.80e308)',
     )
+    // Each names the factorization it is about in `input`, as a refusal of its factors does
+    // (the command named X's file, or no file).
+    const refusal = (a: FactorPair, b: FactorPair) => {
+      const result = compare(a, b, { comparators: [aligned] })
+      return E.isLeft(result) ? result.left : undefined
+    }
+    const fine = { W: matrix(1, 1, [1]), H: matrix(1, 1, [1]) }
+    expect(refusal(huge, fine)).toMatchObject({ _tag: 'NonFiniteInput', input: 'a' })
+    expect(refusal(fine, huge)).toMatchObject({ _tag: 'NonFiniteInput', input: 'b' })
+    expect(refusal(narrow, wide)).toMatchObject({ _tag: 'NonFiniteInput', input: 'b' })
   })
 })
 
