@@ -111,6 +111,33 @@ const MATRIX_REFUSALS: ReadonlySet<NmfError['_tag']> = new Set([
   'InvalidMatrix',
 ])
 
+/** Every tag of `NmfError` (a record, so that a new kind of error must be added here). */
+const ERROR_TAGS: Readonly<Record<NmfError['_tag'], true>> = {
+  NegativeInput: true,
+  NonFiniteInput: true,
+  ShapeMismatch: true,
+  InvalidMatrix: true,
+  InvalidOption: true,
+  Unsupported: true,
+  Aborted: true,
+}
+
+/**
+ * Whether a value a plugin gave as its error (in a `Left`) is an `NmfError`: an object with
+ * one of its tags and a string `operation` and `message`. Reading it runs the plugin's code
+ * (a getter or Proxy may throw): the caller guards the call.
+ */
+export const isNmfError = (value: unknown): value is NmfError => {
+  if (typeof value !== 'object' || value === null) return false
+  const { _tag, operation, message } = value as Record<string, unknown>
+  return (
+    typeof _tag === 'string' &&
+    Object.hasOwn(ERROR_TAGS, _tag) &&
+    typeof operation === 'string' &&
+    typeof message === 'string'
+  )
+}
+
 /** Marks a refusal of a matrix with the name of the argument it is about (`input`). */
 export const concerning =
   (input: string) =>

@@ -10,6 +10,7 @@ import {
   concerning,
   invalidMatrix,
   invalidOption,
+  isNmfError,
   type NmfError,
   type Result,
 } from '../core/errors.ts'
@@ -205,6 +206,16 @@ const readEither = (value: unknown): E.Either<string, E.Either<unknown, unknown>
 }
 
 /**
+ * What a comparator returned in a `Left` that is no `NmfError`, for a message: as `describe`
+ * says, with its `_tag` where it has a string one. Its reads may throw: the caller guards them.
+ */
+const describeNotError = (value: unknown): string => {
+  const tag =
+    typeof value === 'object' && value !== null ? (value as { _tag?: unknown })._tag : undefined
+  return typeof tag === 'string' ? `${describe(value)} with _tag '${tag}'` : describe(value)
+}
+
+/**
  * The option X, read once: nothing, a CsrMatrix, or a Matrix read into one of nmfkit's own;
  * else an `InvalidOption` on `X` whose `input` is `'X'` too.
  */
@@ -231,7 +242,9 @@ const readData = (operation: string, X: unknown): Result<AnyMatrix | undefined> 
  * any comparator runs; options a comparator's codec rejects are an `InvalidOption` named
  * `<comparator>.<option>`. A refusal of a matrix names it in `input`, after compare's
  * parameters: `'a'` or `'b'` (not a factorization), `'a.W'`, `'a.H'`, `'b.W'`, `'b.H'`,
- * or `'X'` (the option).
+ * or `'X'` (the option). A comparator's `Left` of an `NmfError` is compare's as it is; a
+ * comparator that breaks its contract (a `compare` or codec that returns no `Either`, a
+ * `Left` that holds no `NmfError`) is an `InvalidOption` on `comparators` that names it.
  *
  * @example
  * const report = compare(fitA, fitB) // Right({ reports: [NormsReport] })
@@ -304,7 +317,21 @@ export const compare = (
       run.call(comparator, pairA.right, pairB.right, context, decoded.right.right),
     )
     if (E.isLeft(report)) return notEither('its compare', report.left)
-    if (E.isLeft(report.right)) return E.left(report.right.left as NmfError)
+    const refuse = (found: string) =>
+      E.left(invalidOption(operation, 'comparators', `comparator '${name}': its compare ${found}`))
+    if (E.isLeft(report.right)) {
+      // An NmfError passes through; anything else in its place is the plugin's error.
+      const error = report.right.left
+      const notError = attempt(() => (isNmfError(error) ? undefined : describeNotError(error)))
+      if (E.isRight(notError) && notError.right === undefined) return E.left(error as NmfError)
+      const found = E.isLeft(notError)
+        ? `an object that threw ${notError.left} when read`
+        : notError.right
+      return refuse(
+        `returned a Left of ${found}, expected an NmfError in a Left (e.g. the Left of ` +
+          'checkComparable)',
+      )
+    }
     reports.push(report.right.right)
   }
   return E.right({ reports })

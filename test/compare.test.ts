@@ -470,3 +470,66 @@ describe('what a comparator plugin is given', () => {
     expect(result.right.reports[0]).toMatchObject({ same: true })
   })
 })
+
+describe('what compare takes from a comparator plugin, as nmf holds a solver plugin to its contract', () => {
+  const pair = {
+    W: matrix([
+      [1, 0],
+      [0, 2],
+    ]),
+    H: matrix([[1, 1]]),
+  }
+  /** A plugin named `name` whose compare returns `result`. */
+  const returning = (result: unknown, name: unknown = 'odd'): Comparator =>
+    ({
+      name,
+      options: optionsCodec('odd options', {}, {}),
+      compare: () => result,
+    }) as Comparator
+  const refusal = (comparator: Comparator) => {
+    const result = compare(pair, pair, { comparators: [norms, comparator] })
+    if (E.isRight(result)) throw new Error('expected a Left, found a Right')
+    return result.left
+  }
+  const onComparators = (message: string) => ({
+    _tag: 'InvalidOption',
+    operation: 'compare',
+    option: 'comparators',
+    message: `compare: option 'comparators': ${message}`,
+  })
+
+  it('an NmfError in a Left as it is, and anything else as an error on comparators', () => {
+    const own = checkComparable('odd', pair, pair, matrix([[1, 2]]))
+    if (E.isRight(own)) throw new Error('expected a Left, found a Right')
+    expect(refusal(returning(own))).toBe(own.left)
+    expect(refusal(returning(E.left('oops')))).toEqual(
+      onComparators(
+        "comparator 'odd': its compare returned a Left of 'oops', expected an NmfError in a " +
+          'Left (e.g. the Left of checkComparable)',
+      ),
+    )
+    // A tag nmfkit does not know, or a known one without an operation, is no NmfError.
+    for (const left of [
+      { _tag: 'NotAKind', operation: 'odd', message: 'custom' },
+      { _tag: 'InvalidOption', option: 'x', message: 'custom' },
+    ]) {
+      expect(refusal(returning(E.left(left))).message).toBe(
+        "compare: option 'comparators': comparator 'odd': its compare returned a Left of an " +
+          `object with _tag '${left._tag}', expected an NmfError in a Left (e.g. the Left of ` +
+          'checkComparable)',
+      )
+    }
+    expect(refusal(returning(E.left(undefined))).message).toContain('a Left of undefined,')
+    const trap = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('boom')
+        },
+      },
+    )
+    expect(refusal(returning(E.left(trap))).message).toContain(
+      'a Left of an object that threw Error: boom when read,',
+    )
+  })
+})

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { nmf } from 'nmfkit'
+import { Matrix, compare, nmf, optionsCodec, type AnyComparator } from 'nmfkit'
 import { plainMu, relaxedCd } from '../examples/plugins/solver-plugin.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -90,5 +90,21 @@ describe('plugin guide', () => {
       'tolerance -1 is rejected: compare: ' +
         "option 'reconstruction.tolerance': expected a number ≥ 0",
     )
+  })
+})
+
+describe('comparator plugins: what compare refuses, with the messages the guide quotes', () => {
+  const guide = readFileSync(join(root, 'docs', 'plugins.md'), 'utf8')
+  const pair = { W: Matrix.fill(2, 1, 1), H: Matrix.fill(1, 2, 1) }
+  const refusal = (comparator: Partial<AnyComparator>): string => {
+    const result = compare(pair, pair, { comparators: [comparator as AnyComparator] })
+    if (E.isRight(result)) throw new Error('expected the comparator to be refused')
+    expect(result.left).toMatchObject({ _tag: 'InvalidOption', option: 'comparators' })
+    return result.left.message
+  }
+  const mine = { name: 'mine', options: optionsCodec('mine options', {}, {}) }
+
+  it('a Left that holds no NmfError', () => {
+    expect(guide).toContain(`\`${refusal({ ...mine, compare: () => E.left('oops') as never })}\``)
   })
 })
