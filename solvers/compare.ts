@@ -135,7 +135,9 @@ interface Entry {
 /**
  * The entries of `comparators`, each a comparator (its default options) or
  * `withOptions(...)`, their members read once: else an error on `comparators` that names
- * the first entry that is not one, or that threw when read (a getter or Proxy).
+ * the first entry that is not one, or that threw when read (a getter or Proxy), or the
+ * first comparator without a name (a non-empty string: its messages and reports go by it,
+ * as `nmf`'s go by a solver plugin's).
  */
 const readComparators = (operation: string, comparators: unknown): Result<readonly Entry[]> => {
   const refuse = (found: string) =>
@@ -160,7 +162,7 @@ const readComparators = (operation: string, comparators: unknown): Result<readon
   }
   const entries: Entry[] = []
   for (const [index, entry] of list.right.entries()) {
-    const read = attempt((): Entry | undefined => {
+    const read = attempt((): Entry | string | undefined => {
       if (typeof entry !== 'object' || entry === null) return undefined
       const [comparator, given] =
         'comparator' in entry
@@ -173,9 +175,15 @@ const readComparators = (operation: string, comparators: unknown): Result<readon
       const { name, options: codec, compare: run } = comparator as Partial<AnyComparator>
       const decode = (codec as { decode?: unknown } | undefined)?.decode
       if (typeof run !== 'function' || typeof decode !== 'function') return undefined
+      if (typeof name !== 'string' || name === '') {
+        return (
+          `expected the comparator at index ${index} to have name, a non-empty string, ` +
+          `found ${name === '' ? 'an empty string' : describe(name)}`
+        )
+      }
       return {
         comparator: comparator as AnyComparator,
-        name: typeof name === 'string' ? name : describe(name),
+        name,
         decode: decode as Entry['decode'],
         codec,
         run,
@@ -184,6 +192,9 @@ const readComparators = (operation: string, comparators: unknown): Result<readon
     })
     if (E.isLeft(read)) return refuse(`one that threw ${read.left} when read at index ${index}`)
     if (read.right === undefined) return refuse(`${describe(entry)} at index ${index}`)
+    if (typeof read.right === 'string') {
+      return E.left(invalidOption(operation, 'comparators', read.right))
+    }
     entries.push(read.right)
   }
   return E.right(entries)
@@ -243,8 +254,9 @@ const readData = (operation: string, X: unknown): Result<AnyMatrix | undefined> 
  * `<comparator>.<option>`. A refusal of a matrix names it in `input`, after compare's
  * parameters: `'a'` or `'b'` (not a factorization), `'a.W'`, `'a.H'`, `'b.W'`, `'b.H'`,
  * or `'X'` (the option). A comparator's `Left` of an `NmfError` is compare's as it is; a
- * comparator that breaks its contract (a `compare` or codec that returns no `Either`, a
- * `Left` that holds no `NmfError`) is an `InvalidOption` on `comparators` that names it.
+ * comparator that breaks its contract (no name, a `compare` or codec that returns no
+ * `Either`, a `Left` that holds no `NmfError`) is an `InvalidOption` on `comparators` that
+ * names it.
  *
  * @example
  * const report = compare(fitA, fitB) // Right({ reports: [NormsReport] })

@@ -12,8 +12,10 @@ import {
   optionsCodec,
   type Comparator,
   type NmfError,
+  withOptions,
   type NormsReport,
 } from 'nmfkit'
+import { reconstruction } from '../examples/plugins/comparator-plugin.ts'
 // Internal: the report without the refusal of metrics beyond the largest double.
 import { normsReport } from '../solvers/norms.ts'
 
@@ -531,5 +533,28 @@ describe('what compare takes from a comparator plugin, as nmf holds a solver plu
     expect(refusal(returning(E.left(trap))).message).toContain(
       'a Left of an object that threw Error: boom when read,',
     )
+  })
+
+  it('a comparator without a name, a non-empty string, is refused before any runs', () => {
+    const { counting, calls } = countingComparator()
+    for (const [name, found] of [
+      [undefined, 'undefined'],
+      [5, 'a number (5)'],
+      ['', 'an empty string'],
+    ] as const) {
+      const nameless = withOptions(
+        { ...reconstruction, name } as unknown as typeof reconstruction,
+        { tolerance: -1 },
+      )
+      const result = compare(pair, pair, { comparators: [counting, nameless] })
+      expect(result).toEqual(
+        E.left(
+          onComparators(
+            `expected the comparator at index 1 to have name, a non-empty string, found ${found}`,
+          ),
+        ),
+      )
+    }
+    expect(calls()).toBe(0)
   })
 })

@@ -107,4 +107,9 @@ describe('comparator plugins: what compare refuses, with the messages the guide 
   it('a Left that holds no NmfError', () => {
     expect(guide).toContain(`\`${refusal({ ...mine, compare: () => E.left('oops') as never })}\``)
   })
+
+  it('a comparator without a name', () => {
+    const { name: _name, ...nameless } = { ...mine, compare: () => E.right({}) }
+    expect(guide).toContain(`\`${refusal(nameless)}\``)
+  })
 })
