@@ -6,7 +6,8 @@
  * (io-ts, from what the user gives to complete options, defaults filled in)
  * and a function of two factorizations, the context (X when known) and the
  * decoded options to a report. A report is plain JSON-serializable data whose
- * `comparator` field names the comparator that made it.
+ * `comparator` field names the comparator that made it (`compare` refuses one that does
+ * not, and a `Left` that holds no `NmfError`).
  *
  * The checks of what a comparator is given: factors of matching shapes, an X of the shape
  * of W·H, and finite entries; `compare` runs the checks every comparator needs first.

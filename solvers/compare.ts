@@ -227,6 +227,25 @@ const describeNotError = (value: unknown): string => {
 }
 
 /**
+ * What is wrong with a comparator's report, or nothing: it must be an object (not an array)
+ * whose `comparator` field is the comparator's name. Its reads may throw: the caller guards
+ * them.
+ */
+const misreported = (name: string, report: unknown): string | undefined => {
+  if (typeof report !== 'object' || report === null || Array.isArray(report)) {
+    return (
+      `returned ${describe(report)} as its report, expected an object whose comparator ` +
+      `field is '${name}'`
+    )
+  }
+  const field = (report as { comparator?: unknown }).comparator
+  return field === name
+    ? undefined
+    : `returned a report whose comparator field is ${describe(field)}, expected '${name}' ` +
+        '(a report names the comparator that made it)'
+}
+
+/**
  * The option X, read once: nothing, a CsrMatrix, or a Matrix read into one of nmfkit's own;
  * else an `InvalidOption` on `X` whose `input` is `'X'` too.
  */
@@ -255,7 +274,8 @@ const readData = (operation: string, X: unknown): Result<AnyMatrix | undefined> 
  * parameters: `'a'` or `'b'` (not a factorization), `'a.W'`, `'a.H'`, `'b.W'`, `'b.H'`,
  * or `'X'` (the option). A comparator's `Left` of an `NmfError` is compare's as it is; a
  * comparator that breaks its contract (no name, a `compare` or codec that returns no
- * `Either`, a `Left` that holds no `NmfError`) is an `InvalidOption` on `comparators` that
+ * `Either`, a `Left` that holds no `NmfError`, a report that is no object or does not name
+ * the comparator in its `comparator` field) is an `InvalidOption` on `comparators` that
  * names it.
  *
  * @example
@@ -344,7 +364,11 @@ export const compare = (
           'checkComparable)',
       )
     }
-    reports.push(report.right.right)
+    const made = report.right.right
+    const wrong = attempt(() => misreported(name, made))
+    if (E.isLeft(wrong)) return refuse(`returned a report that threw ${wrong.left} when read`)
+    if (wrong.right !== undefined) return refuse(wrong.right)
+    reports.push(made)
   }
   return E.right({ reports })
 }

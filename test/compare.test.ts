@@ -535,6 +535,44 @@ describe('what compare takes from a comparator plugin, as nmf holds a solver plu
     )
   })
 
+  it('a report that is no object, or does not name its comparator, is an error on comparators', () => {
+    expect(refusal(returning(E.right({ comparator: 'other' })))).toEqual(
+      onComparators(
+        "comparator 'odd': its compare returned a report whose comparator field is 'other', " +
+          "expected 'odd' (a report names the comparator that made it)",
+      ),
+    )
+    expect(refusal(returning(E.right({ value: 1 }))).message).toBe(
+      "compare: option 'comparators': comparator 'odd': its compare returned a report whose " +
+        "comparator field is undefined, expected 'odd' (a report names the comparator that " +
+        'made it)',
+    )
+    for (const [report, found] of [
+      [5, 'a number (5)'],
+      [null, 'null'],
+      [[{ comparator: 'odd' }], 'an array'],
+    ] as const) {
+      expect(refusal(returning(E.right(report))).message).toBe(
+        `compare: option 'comparators': comparator 'odd': its compare returned ${found} as ` +
+          "its report, expected an object whose comparator field is 'odd'",
+      )
+    }
+    const unreadable = Object.defineProperty({}, 'comparator', {
+      get: () => {
+        throw new Error('boom')
+      },
+    })
+    expect(refusal(returning(E.right(unreadable))).message).toBe(
+      "compare: option 'comparators': comparator 'odd': its compare returned a report that " +
+        'threw Error: boom when read',
+    )
+    // What a report holds besides its name is the plugin's to choose.
+    const result = compare(pair, pair, {
+      comparators: [returning(E.right({ comparator: 'odd', count: 12n }))],
+    })
+    expect(E.isRight(result) && result.right.reports).toEqual([{ comparator: 'odd', count: 12n }])
+  })
+
   it('a comparator without a name, a non-empty string, is refused before any runs', () => {
     const { counting, calls } = countingComparator()
     for (const [name, found] of [

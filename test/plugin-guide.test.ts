@@ -112,4 +112,9 @@ describe('comparator plugins: what compare refuses, with the messages the guide 
     const { name: _name, ...nameless } = { ...mine, compare: () => E.right({}) }
     expect(guide).toContain(`\`${refusal(nameless)}\``)
   })
+
+  it('a report that does not name its comparator', () => {
+    const other = refusal({ ...mine, compare: () => E.right({ comparator: 'other' }) })
+    expect(guide).toContain(`\`${other}\``)
+  })
 })
