@@ -18,7 +18,7 @@ import { attempt } from '../core/guarded.ts'
 import { describeValue, Matrix, ownMatrix } from '../core/matrix.ts'
 import { isArrayLike } from '../core/matrix-shared.ts'
 import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
-import { describeOptionError } from './comparator-options.ts'
+import { describeOptionError, optionsDefect } from './comparator-options.ts'
 import {
   checkData,
   checkFiniteFactors,
@@ -137,7 +137,8 @@ interface Entry {
  * `withOptions(...)`, their members read once: else an error on `comparators` that names
  * the first entry that is not one, or that threw when read (a getter or Proxy), or the
  * first comparator without a name (a non-empty string: its messages and reports go by it,
- * as `nmf`'s go by a solver plugin's).
+ * as `nmf`'s go by a solver plugin's), or with an options codec that `optionsCodec` made of
+ * props and defaults that do not fit together.
  */
 const readComparators = (operation: string, comparators: unknown): Result<readonly Entry[]> => {
   const refuse = (found: string) =>
@@ -181,6 +182,8 @@ const readComparators = (operation: string, comparators: unknown): Result<readon
           `found ${name === '' ? 'an empty string' : describe(name)}`
         )
       }
+      const defect = optionsDefect(codec, name)
+      if (defect !== undefined) return defect
       return {
         comparator: comparator as AnyComparator,
         name,
@@ -273,10 +276,10 @@ const readData = (operation: string, X: unknown): Result<AnyMatrix | undefined> 
  * `<comparator>.<option>`. A refusal of a matrix names it in `input`, after compare's
  * parameters: `'a'` or `'b'` (not a factorization), `'a.W'`, `'a.H'`, `'b.W'`, `'b.H'`,
  * or `'X'` (the option). A comparator's `Left` of an `NmfError` is compare's as it is; a
- * comparator that breaks its contract (no name, a `compare` or codec that returns no
- * `Either`, a `Left` that holds no `NmfError`, a report that is no object or does not name
- * the comparator in its `comparator` field) is an `InvalidOption` on `comparators` that
- * names it.
+ * comparator that breaks its contract (no name, an `optionsCodec` whose props and defaults
+ * do not fit together, a `compare` or codec that returns no `Either`, a `Left` that holds
+ * no `NmfError`, a report that is no object or does not name the comparator in its
+ * `comparator` field) is an `InvalidOption` on `comparators` that names it.
  *
  * @example
  * const report = compare(fitA, fitB) // Right({ reports: [NormsReport] })

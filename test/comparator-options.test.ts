@@ -2,7 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { describeOptionError, optionsCodec } from '../solvers/comparator-options.ts'
+import { describeOptionError, optionsCodec, optionsDefect } from '../solvers/comparator-options.ts'
 
 const codec = optionsCodec(
   'example options',
@@ -45,5 +45,85 @@ describe('optionsCodec', () => {
     expect(codec.is({ tolerance: 1, label: 'x' })).toBe(true)
     expect(codec.is({ tolerance: 1 })).toBe(false)
     expect(codec.is({ tolerance: 1, label: 'x', other: 0 })).toBe(false)
+  })
+})
+
+describe('optionsCodec checks its props and defaults, as nmf checks a solver plugin', () => {
+  const defect = (props: unknown, defaults: unknown): string => {
+    const made = optionsCodec('r', props as t.Props, defaults as object)
+    const decoded = made.decode({})
+    if (E.isRight(decoded)) throw new Error('expected a failure')
+    const message = describeOptionError(decoded.left)
+    // No options at all fail too: the defaults cannot be trusted.
+    const none = made.decode(undefined)
+    expect(E.isLeft(none) && describeOptionError(none.left)).toEqual(message)
+    expect(made.is({})).toBe(false)
+    expect(message.path).toBe('')
+    expect(optionsDefect(made, 'mine')).toBe(
+      `expected the options codec of comparator 'mine' (optionsCodec 'r') to have ` +
+        message.detail.slice("expected optionsCodec 'r' to have ".length),
+    )
+    return message.detail
+  }
+
+  it('a default its prop refuses, or of no prop', () => {
+    expect(defect({ tolerance: t.number }, { tolerance: 'x' })).toBe(
+      "expected optionsCodec 'r' to have defaults.tolerance, number (as its props.tolerance " +
+        'decodes), found a string (x)',
+    )
+    expect(defect({ tolerance: t.number }, { tolerance: 1, extra: 2 })).toBe(
+      "expected optionsCodec 'r' to have defaults only for its props, found defaults.extra, " +
+        'which props does not name',
+    )
+  })
+
+  it('a prop that is no io-ts codec, and props or defaults that are no object', () => {
+    expect(defect({ tolerance: 5 }, { tolerance: 0.1 })).toBe(
+      "expected optionsCodec 'r' to have props.tolerance, an io-ts codec, found a number (5)",
+    )
+    expect(defect({ tolerance: { decode: t.number.decode } }, {})).toBe(
+      "expected optionsCodec 'r' to have props.tolerance, an io-ts codec, found an object",
+    )
+    expect(defect(undefined, {})).toBe(
+      "expected optionsCodec 'r' to have props, an object of io-ts codecs, found undefined",
+    )
+    expect(defect({}, null)).toBe(
+      "expected optionsCodec 'r' to have defaults, an object of option values, found null",
+    )
+    const trap = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('boom')
+        },
+      },
+    )
+    expect(defect(trap, {})).toBe(
+      "expected optionsCodec 'r' to have props and defaults that can be read, found one that " +
+        'threw Error: boom when read',
+    )
+  })
+
+  it('an option without a default is required, unless its codec decodes undefined', () => {
+    const required = optionsCodec('r', { tolerance: t.number }, {})
+    expect(optionsDefect(required, 'mine')).toBeUndefined()
+    for (const options of [undefined, {}, { tolerance: undefined }]) {
+      const decoded = required.decode(options)
+      if (E.isRight(decoded)) throw new Error('expected a failure')
+      expect(describeOptionError(decoded.left)).toEqual({
+        path: 'tolerance',
+        detail: "expected number, found none (it is required: 'r' has no default for it)",
+      })
+    }
+    expect(required.decode({ tolerance: 2 })).toEqual(E.right({ tolerance: 2 }))
+    const optional = optionsCodec('r', { tolerance: t.union([t.number, t.undefined]) }, {})
+    expect(optional.decode(undefined)).toEqual(E.right({}))
+    expect(optional.is({})).toBe(true)
+  })
+
+  it('a codec of its own, or one whose parts fit, has no defect to name', () => {
+    expect(optionsDefect(codec, 'mine')).toBeUndefined()
+    expect(optionsDefect(t.number, 'mine')).toBeUndefined()
+    expect(optionsDefect(undefined, 'mine')).toBeUndefined()
   })
 })

@@ -1,5 +1,6 @@
 /** The `norms` comparator: the notebook's metrics, checked on small hand-made factors. */
 import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import {
   CsrMatrix,
@@ -474,13 +475,7 @@ describe('what a comparator plugin is given', () => {
 })
 
 describe('what compare takes from a comparator plugin, as nmf holds a solver plugin to its contract', () => {
-  const pair = {
-    W: matrix([
-      [1, 0],
-      [0, 2],
-    ]),
-    H: matrix([[1, 1]]),
-  }
+  const pair = { W: matrix([[1], [2]]), H: matrix([[1, 1]]) }
   /** A plugin named `name` whose compare returns `result`. */
   const returning = (result: unknown, name: unknown = 'odd'): Comparator =>
     ({
@@ -571,6 +566,50 @@ describe('what compare takes from a comparator plugin, as nmf holds a solver plu
       comparators: [returning(E.right({ comparator: 'odd', count: 12n }))],
     })
     expect(E.isRight(result) && result.right.reports).toEqual([{ comparator: 'odd', count: 12n }])
+  })
+
+  it('an optionsCodec whose defaults its props refuse, or a prop that is no codec, before any runs', () => {
+    const { counting, calls } = countingComparator()
+    const made = (props: t.Props, defaults: object) => ({
+      ...reconstruction,
+      options: optionsCodec('r', props, defaults) as typeof reconstruction.options,
+    })
+    expect(
+      compare(pair, pair, {
+        comparators: [counting, made({ tolerance: t.number }, { tolerance: 'x' })],
+      }),
+    ).toEqual(
+      E.left(
+        onComparators(
+          "expected the options codec of comparator 'reconstruction' (optionsCodec 'r') to " +
+            'have defaults.tolerance, number (as its props.tolerance decodes), found a string (x)',
+        ),
+      ),
+    )
+    const notCodec = made({ tolerance: 5 } as never, { tolerance: 0.05 })
+    expect(
+      compare(pair, pair, {
+        comparators: [counting, withOptions(notCodec, { tolerance: 0.1 })],
+      }),
+    ).toEqual(
+      E.left(
+        onComparators(
+          "expected the options codec of comparator 'reconstruction' (optionsCodec 'r') to " +
+            'have props.tolerance, an io-ts codec, found a number (5)',
+        ),
+      ),
+    )
+    expect(calls()).toBe(0)
+    // An option without a default is required, as a solver plugin's is.
+    const required = compare(pair, pair, { comparators: [made({ tolerance: t.number }, {})] })
+    expect(E.isLeft(required) && required.left).toEqual({
+      _tag: 'InvalidOption',
+      operation: 'compare',
+      option: 'reconstruction.tolerance',
+      message:
+        "compare: option 'reconstruction.tolerance': expected number, found none (it is " +
+        "required: 'r' has no default for it)",
+    })
   })
 
   it('a comparator without a name, a non-empty string, is refused before any runs', () => {

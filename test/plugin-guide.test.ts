@@ -8,6 +8,7 @@ import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { Matrix, compare, nmf, optionsCodec, type AnyComparator } from 'nmfkit'
 import { plainMu, relaxedCd } from '../examples/plugins/solver-plugin.ts'
+import { NonNegative, reconstruction } from '../examples/plugins/comparator-plugin.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const run = (file: string): string =>
@@ -111,6 +112,19 @@ describe('comparator plugins: what compare refuses, with the messages the guide 
   it('a comparator without a name', () => {
     const { name: _name, ...nameless } = { ...mine, compare: () => E.right({}) }
     expect(guide).toContain(`\`${refusal(nameless)}\``)
+  })
+
+  it("an optionsCodec's default that its prop refuses, and an option without a default", () => {
+    const codec = (defaults: object) =>
+      optionsCodec('reconstruction options', { tolerance: NonNegative }, defaults)
+    expect(guide).toContain(
+      `\`${refusal({ ...reconstruction, options: codec({ tolerance: 'x' }) } as never)}\``,
+    )
+    const required = compare(pair, pair, {
+      comparators: [{ ...reconstruction, options: codec({}) as typeof reconstruction.options }],
+    })
+    if (E.isRight(required)) throw new Error('expected the option to be required')
+    expect(guide).toContain(`\`${required.left.message}\``)
   })
 
   it('a report that does not name its comparator', () => {

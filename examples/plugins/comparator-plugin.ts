@@ -42,7 +42,8 @@ export interface ReconstructionReport {
   readonly verdict: 'same' | 'different'
 }
 
-const NonNegative = new t.Type<number, number, unknown>(
+/** A number ≥ 0 (a tolerance). */
+export const NonNegative = new t.Type<number, number, unknown>(
   'a number ≥ 0',
   (u): u is number => typeof u === 'number' && u >= 0,
   (u, c) => (typeof u === 'number' && u >= 0 ? t.success(u) : t.failure(u, c)),
