@@ -5,6 +5,7 @@
  * entries, the position of the first one.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { describeValue } from './describe.ts'
 import { counted } from './show.ts'
 
 /** Fields shared by every error. */
@@ -136,6 +137,24 @@ export const isNmfError = (value: unknown): value is NmfError => {
     typeof operation === 'string' &&
     typeof message === 'string'
   )
+}
+
+/**
+ * What a plugin gave in a `Left` that is no `NmfError`, for a message: a string quoted, else
+ * as `describeValue` says, with its `_tag` where it has a string one. Its reads may throw
+ * (a getter or Proxy): the caller guards the call.
+ *
+ * @example
+ * describeNotNmfError('oops') // "'oops'"
+ * describeNotNmfError({ _tag: 'Weird' }) // "an object with _tag 'Weird'"
+ */
+export const describeNotNmfError = (value: unknown): string => {
+  if (typeof value === 'string') return `'${value}'`
+  const tag =
+    typeof value === 'object' && value !== null ? (value as { _tag?: unknown })._tag : undefined
+  return typeof tag === 'string'
+    ? `${describeValue(value)} with _tag '${tag}'`
+    : describeValue(value)
 }
 
 /** Marks a refusal of a matrix with the name of the argument it is about (`input`). */

@@ -5,6 +5,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
+import { describeNotNmfError, isNmfError, type NmfError } from '../core/errors.ts'
+import { attempt } from '../core/guarded.ts'
 import type { Capabilities, Factors, Problem, Solver, StepResult } from '../solvers/contract.ts'
 import type { Outcome, Rule, Stats } from './rules.ts'
 
@@ -40,9 +42,26 @@ export interface SolverDefinition<O> {
 }
 
 /**
+ * What a rule's `Left` says: its `NmfError`'s message, else that the rule returned something
+ * else in its place, naming the rule and what it was (a getter or Proxy that throws when
+ * read is named as such).
+ */
+const failure = (rule: string, error: unknown): string => {
+  // Nothing for an NmfError, else what it is instead.
+  const read = attempt(() => (isNmfError(error) ? undefined : describeNotNmfError(error)))
+  if (E.isRight(read) && read.right === undefined) return (error as NmfError).message
+  const found = E.isLeft(read) ? `an object that threw ${read.left} when read` : read.right
+  return (
+    `its rule '${rule}' returned a Left of ${found}, expected an NmfError ` +
+    "in a Left (as sweepColumns' ShapeMismatch)"
+  )
+}
+
+/**
  * A `Solver` from a rule.
  *
- * @throws Error when the rule meets shapes that do not fit: a bug in the rule,
+ * @throws Error when the rule meets shapes that do not fit, or returns a `Left` that holds
+ *   no `NmfError` (the message names the rule and what it returned): a bug in the rule,
  *   since the driver checks X and the first factors before stepping (the
  *   contract's `step` has no error channel).
  * @example
@@ -59,7 +78,9 @@ export const defineSolver = <O>(definition: SolverDefinition<O>): Solver<O> => (
   step: (state, problem, options) => {
     const native = definition.native?.(state, problem, options)
     const outcome = native ? E.right(native) : definition.rule.apply(state, { problem, options })
-    if (E.isLeft(outcome)) throw new Error(`${definition.name}: ${outcome.left.message}`)
+    if (E.isLeft(outcome)) {
+      throw new Error(`${definition.name}: ${failure(definition.rule.name, outcome.left)}`)
+    }
     const next = outcome.right.state
     return { state: next, ...definition.report(outcome.right.stats, next, problem, options) }
   },

@@ -9,6 +9,7 @@ import type * as t from 'io-ts'
 import {
   concerning,
   invalidMatrix,
+  describeNotNmfError,
   invalidOption,
   isNmfError,
   type NmfError,
@@ -220,16 +221,6 @@ const readEither = (value: unknown): E.Either<string, E.Either<unknown, unknown>
 }
 
 /**
- * What a comparator returned in a `Left` that is no `NmfError`, for a message: as `describe`
- * says, with its `_tag` where it has a string one. Its reads may throw: the caller guards them.
- */
-const describeNotError = (value: unknown): string => {
-  const tag =
-    typeof value === 'object' && value !== null ? (value as { _tag?: unknown })._tag : undefined
-  return typeof tag === 'string' ? `${describe(value)} with _tag '${tag}'` : describe(value)
-}
-
-/**
  * What is wrong with a comparator's report, or nothing: it must be an object (not an array)
  * whose `comparator` field is the comparator's name. Its reads may throw: the caller guards
  * them.
@@ -357,7 +348,7 @@ export const compare = (
     if (E.isLeft(report.right)) {
       // An NmfError passes through; anything else in its place is the plugin's error.
       const error = report.right.left
-      const notError = attempt(() => (isNmfError(error) ? undefined : describeNotError(error)))
+      const notError = attempt(() => (isNmfError(error) ? undefined : describeNotNmfError(error)))
       if (E.isRight(notError) && notError.right === undefined) return E.left(error as NmfError)
       const found = E.isLeft(notError)
         ? `an object that threw ${notError.left} when read`

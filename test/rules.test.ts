@@ -15,6 +15,7 @@ import {
   nmf,
   penalize,
   projectNonnegative,
+  rule,
   scalar,
   sweepColumns,
   withObjective,
@@ -22,7 +23,9 @@ import {
   type ColumnRule,
   type ColumnView,
   type Expr,
+  type Factors,
   type HalfRule,
+  type NmfError,
   type One,
   type Problem,
 } from 'nmfkit'
@@ -111,6 +114,32 @@ describe('sweepColumns', () => {
       "scalar-next: sweepColumns: expected the column rule's next for column 0 to have " +
         'shape 4×1 (rows×1, a column of A), found 1×1',
     )
+  })
+
+  it('makes the step throw naming the rule and what it returned in a Left that holds no NmfError', () => {
+    const leftWith = (left: unknown) =>
+      defineSolver({
+        ...cd,
+        name: 'left-rule',
+        rule: rule<Factors>('mine', () => E.left(left as NmfError)),
+        report: () => ({ measure: 0 }),
+      }) as AnySolver
+    const expected = "in a Left (as sweepColumns' ShapeMismatch)"
+    expect(() => nmf(A, { components: 2, solver: leftWith('oops') })).toThrow(
+      `left-rule: its rule 'mine' returned a Left of 'oops', expected an NmfError ${expected}`,
+    )
+    expect(() =>
+      nmf(A, { components: 2, solver: leftWith({ _tag: 'Weird', message: 'w' }) }),
+    ).toThrow(
+      "left-rule: its rule 'mine' returned a Left of an object with _tag 'Weird', expected an " +
+        `NmfError ${expected}`,
+    )
+    expect(() => nmf(A, { components: 2, solver: leftWith(undefined) })).toThrow(
+      `left-rule: its rule 'mine' returned a Left of undefined, expected an NmfError ${expected}`,
+    )
+    // An NmfError's own message, after the solver's name.
+    const own = { _tag: 'InvalidOption', operation: 'mine', option: 'x', message: 'mine: no' }
+    expect(() => nmf(A, { components: 2, solver: leftWith(own) })).toThrow('left-rule: mine: no')
   })
 })
 
