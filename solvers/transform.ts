@@ -45,8 +45,12 @@ export interface TransformOptions extends Pick<
   NmfOptions,
   'maxIter' | 'tol' | 'alphaW' | 'l1Ratio' | 'shuffle' | 'seed' | 'onIteration' | 'signal'
 > {
-  /** `'cd'` (default) or `'mu'`, or the `cd` or `mu` plugin value. */
-  readonly solver?: 'cd' | 'mu' | AnySolver
+  /**
+   * `'cd'` (default) or `'mu'`, or nmfkit's own `cd` or `mu` value: transform runs their
+   * W-only variants, which no plugin has (a plugin, a copy of cd included, is an
+   * `Unsupported` on `solver` when a JavaScript caller passes one).
+   */
+  readonly solver?: 'cd' | 'mu' | typeof cd | typeof mu
   /** The loss; only `mu` takes one other than Frobenius. @default 'frobenius' */
   readonly betaLoss?: BetaLoss
   /** Accepted for symmetry with `nmf`; H is fixed, so its penalty has no effect. */

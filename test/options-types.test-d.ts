@@ -10,6 +10,7 @@ import {
   movingAverage,
   mu,
   nmf,
+  transform,
   type AnySolver,
   type CommonNmfOptions,
   type Factorization,
@@ -24,6 +25,7 @@ declare const X: Matrix<'samples', 'features'>
 declare const damped: Solver<{ readonly step: number }>
 declare const someSolver: AnySolver
 declare const someName: string
+declare const H: Matrix<'components', 'features'>
 
 describe('the common options', () => {
   test('compile with every solver, and the result keeps the names', () => {
@@ -125,5 +127,25 @@ describe('code that names types or passes options through', () => {
     nmf(X, { ...common, solver: 'mu' })
     const open: NmfOptions = { components: 2, solver: 'moving-average', gamma: 0.5 }
     nmf(X, open)
+  })
+})
+
+describe("transform's solver", () => {
+  test('is cd or mu, by name or by value', () => {
+    transform(X, H, { solver: 'cd' })
+    transform(X, H, { solver: 'mu', betaLoss: 'kullback-leibler' })
+    transform(X, H, { solver: cd })
+    transform(X, H, { solver: mu })
+  })
+
+  test('is no plugin: none has the W-only variant transform runs', () => {
+    // @ts-expect-error moving-average has no transform
+    transform(X, H, { solver: 'moving-average' })
+    // @ts-expect-error nor has the movingAverage value
+    transform(X, H, { solver: movingAverage })
+    // @ts-expect-error a plugin of the guide
+    transform(X, H, { solver: relaxedCd })
+    // @ts-expect-error a plugin known only at run time
+    transform(X, H, { solver: someSolver })
   })
 })
