@@ -50,7 +50,7 @@ import { frobeniusError } from '../core/divergence.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { overflow, type Result } from '../core/errors.ts'
 import { showWide, wideOver, wideValue, type Wide } from '../core/scaled.ts'
-import { showCompact, showCosine } from '../core/show.ts'
+import { counted, showCompact, showCosine } from '../core/show.ts'
 import { Matrix } from '../core/matrix.ts'
 import { optionsCodec } from './comparator-options.ts'
 import {
@@ -165,16 +165,22 @@ const verdictOf = (matches: readonly ComponentMatch[], tolerance: number): Align
   const differing = matches.filter((match) => !match.same)
   const largestDifference = Math.max(0, ...matches.map((match) => match.difference))
   const within = `tolerance ${showCompact(tolerance)} on the relative difference of each pair`
+  const pairs =
+    matches.length === 1 ? 'the 1 component pair' : `all ${matches.length} component pairs`
+  // Each differing pair with its terms' sizes: a pair differs relative to its own terms, so
+  // one of 1e-12 against an empty one differs by 1, whatever the rest.
   const summary =
     differing.length === 0
-      ? `same up to permutation and scale: all ${matches.length} component pairs within ` +
-        `${within} (largest ${showCompact(largestDifference)})`
-      : `different: ${differing.length} of ${matches.length} component pairs beyond ${within}: ` +
+      ? `same up to permutation and scale: ${pairs} within ${within} ` +
+        `(largest ${showCompact(largestDifference)})`
+      : `different: ${differing.length} of ${counted(matches.length, 'component pair', 'component pairs')} ` +
+        `beyond ${within}: ` +
         differing
           .map(
             (m) =>
               `a${m.a}↔b${m.b} by ${showCompact(m.difference)} ` +
-              `(cos W ${showCosine(m.cosineW)}, cos H ${showCosine(m.cosineH)})`,
+              `(cos W ${showCosine(m.cosineW)}, cos H ${showCosine(m.cosineH)}, ` +
+              `‖w·hᵀ‖_F ${showCompact(m.normA)} and ${showCompact(m.normB)})`,
           )
           .join('; ')
   return {

@@ -120,12 +120,27 @@ const cosines = (
     return { cosineW: both, cosineH: both }
   }
   const { samples, k, features } = a
-  let dotW = 0
-  for (let i = 0; i < samples; i++) dotW += a.U[i * k + t] * b.U[i * k + u]
-  let dotH = 0
-  for (let j = 0; j < features; j++) dotH += a.V[t * features + j] * b.V[u * features + j]
-  // Dot products of unit vectors: finite, and cosines up to rounding, at any scale of the factors.
-  return { cosineW: clampCosine(dotW), cosineH: clampCosine(dotH) }
+  let [dotW, squaresWa, squaresWb] = [0, 0, 0]
+  for (let i = 0; i < samples; i++) {
+    const [wa, wb] = [a.U[i * k + t], b.U[i * k + u]]
+    dotW += wa * wb
+    squaresWa += wa * wa
+    squaresWb += wb * wb
+  }
+  let [dotH, squaresHa, squaresHb] = [0, 0, 0]
+  for (let j = 0; j < features; j++) {
+    const [ha, hb] = [a.V[t * features + j], b.V[u * features + j]]
+    dotH += ha * hb
+    squaresHa += ha * ha
+    squaresHb += hb * hb
+  }
+  // Dot products of unit vectors, finite at any scale of the factors, divided by their
+  // norms as they came out (1 to rounding): a vector against itself then has cosine 1
+  // exactly (s / √(s·s) is 1 for s near 1), where the plain dot gave 1 − 2e-16.
+  return {
+    cosineW: clampCosine(dotW / Math.sqrt(squaresWa * squaresWb)),
+    cosineH: clampCosine(dotH / Math.sqrt(squaresHa * squaresHb)),
+  }
 }
 
 /**
