@@ -61,7 +61,7 @@ import {
   type FactorPair,
 } from './comparator.ts'
 import { finiteNormsReport, type NormsReport } from './norms.ts'
-import { UnitInterval } from './options.ts'
+import { numberWhere } from './options.ts'
 import {
   asFactors,
   balancedPair,
@@ -78,10 +78,14 @@ import {
 export interface AlignedOptions {
   /**
    * The largest relative difference of a matched pair of rank-one terms that
-   * still counts as the same component, in [0, 1]. @default 1e-6
+   * still counts as the same component, in [0, 1): at 1, a term would count as the same
+   * as an empty one, which differs from any term by 1. @default 1e-6
    */
   readonly tolerance: number
 }
+
+/** `tolerance`: a relative difference below 1, which a term and an empty one differ by. */
+const Tolerance = numberWhere('a number in [0, 1)', (v) => v >= 0 && v < 1)
 
 /** The defaults of `aligned`'s options. */
 export const alignedDefaults: AlignedOptions = { tolerance: 1e-6 }
@@ -393,6 +397,6 @@ const compareAligned = (
  */
 export const aligned: Comparator<AlignedReport, AlignedOptions> = {
   name: 'aligned',
-  options: optionsCodec('aligned options', { tolerance: UnitInterval }, alignedDefaults),
+  options: optionsCodec('aligned options', { tolerance: Tolerance }, alignedDefaults),
   compare: compareAligned,
 }

@@ -575,11 +575,14 @@ describe('compare: shapes, options and the contract', () => {
 
   it('reports the default tolerance, and takes another one', () => {
     expect(alignedReport(a, a).tolerance).toBe(1e-6)
-    const b = randomPair(9, 4, 3, 5)
-    const loose = run(a, b, { comparators: [withOptions(aligned, { tolerance: 1 })] })
+    // Every term 1.001 times a's: each pair differs by 0.001 / 1.001.
+    const b = { W: a.W.map((value) => value * 1.001), H: a.H }
+    expect(alignedReport(a, b).verdict.same).toBe(false)
+    const loose = run(a, b, { comparators: [withOptions(aligned, { tolerance: 0.01 })] })
     const report = loose.reports[0] as AlignedReport
-    expect(report.tolerance).toBe(1)
+    expect(report.tolerance).toBe(0.01)
     expect(report.verdict.same).toBe(true)
+    expect(report.verdict.largestDifference).toBeCloseTo(0.001 / 1.001, 12)
   })
 
   it('rejects a tolerance out of range, an unknown option, and options that are no object', () => {
@@ -587,10 +590,14 @@ describe('compare: shapes, options and the contract', () => {
       comparators: [{ comparator: aligned, options }],
     })
     expect(errorMessage(a, a, withTolerance({ tolerance: 2 }))).toBe(
-      "compare: option 'aligned.tolerance': expected a number in [0, 1], found 2",
+      "compare: option 'aligned.tolerance': expected a number in [0, 1), found 2",
     )
     expect(errorMessage(a, a, withTolerance({ tolerance: NaN }))).toBe(
-      "compare: option 'aligned.tolerance': expected a number in [0, 1], found NaN",
+      "compare: option 'aligned.tolerance': expected a number in [0, 1), found NaN",
+    )
+    // At 1 a term would count as the same as an empty one, which differs from it by 1.
+    expect(errorMessage(a, a, withTolerance({ tolerance: 1 }))).toBe(
+      "compare: option 'aligned.tolerance': expected a number in [0, 1), found 1",
     )
     expect(errorMessage(a, a, withTolerance({ tol: 0.1 }))).toBe(
       "compare: option 'aligned.tol': not a known option; known options are tolerance",

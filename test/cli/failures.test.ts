@@ -358,7 +358,7 @@ describe.concurrent('bad input: one line naming the file, the place and what was
   it('flag values that would be misread: each named by the flag the user typed', async () => {
     const { transform, compare } = await withModel('fitted.json')
     expect(oneLineFailure(await compare('--tolerance=-1'))).toBe(
-      'nmfkit compare: option --tolerance: expected a number in [0, 1], found -1',
+      'nmfkit compare: option --tolerance: expected a number in [0, 1), found -1',
     )
     expect(oneLineFailure(await transform('--loss', '1e-400'))).toBe(
       "nmfkit transform: option --loss: expected a number, found '1e-400', too small for a " +
