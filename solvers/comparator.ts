@@ -97,12 +97,16 @@ export const checkSameShapes = (operation: string, a: FactorPair, b: FactorPair)
     if (a[name].rows !== b[name].rows || a[name].cols !== b[name].cols) {
       const fits = checkFits(operation, 'a', a)
       if (E.isLeft(fits)) return fits
+      // Where the number of components is what differs, say so: a fit with another k.
+      const k = a.W.cols
+      const components = (name === 'W' ? b.W.cols : b.H.rows) !== k
       return E.left(
         concerning(`b.${name}`)(
           shapeMismatch(
             operation,
             `${name} of the second factorization`,
-            `shape ${showShape(a[name].rows, a[name].cols)}`,
+            `shape ${showShape(a[name].rows, a[name].cols)}` +
+              (components ? ` (${counted(k, 'component', 'components')}, as the first has)` : ''),
             showShape(b[name].rows, b[name].cols),
           ),
         ),

@@ -548,7 +548,8 @@ describe('compare: shapes, options and the contract', () => {
   it('names the shapes when the factorizations differ in shape', () => {
     const b = randomPair(2, 4, 2, 5)
     expect(errorMessage(a, b, { comparators: [aligned] })).toBe(
-      'compare: expected W of the second factorization to have shape 4×3, found 4×2',
+      'compare: expected W of the second factorization to have shape 4×3 (3 components, as the ' +
+        'first has), found 4×2',
     )
   })
 

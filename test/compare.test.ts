@@ -253,7 +253,8 @@ describe('norms', () => {
     const other = { W: matrix([[1], [2]]), H: matrix([[1, 1]]) }
     const result = compare(other, a)
     expect(E.isLeft(result) && result.left.message).toBe(
-      'compare: expected W of the second factorization to have shape 2×1, found 2×2',
+      'compare: expected W of the second factorization to have shape 2×1 (1 component, as the ' +
+        'first has), found 2×2',
     )
     // a's own W (2×2) and H (1×2) do not fit together: a is no reference, and is named.
     const reversed = compare(a, other)

@@ -517,8 +517,8 @@ describe.concurrent('bad input: one line naming the file, the place and what was
       nmfkit(folder, 'compare', 'rank-1.json', b, '--input', input)
     // It blamed the --input file, which was fine.
     expect(oneLineFailure(await compare('rank-2.json', 'good.csv'))).toBe(
-      'nmfkit compare: rank-2.json: expected W of the second factorization to have shape 2×1, ' +
-        'found 2×2',
+      'nmfkit compare: rank-2.json: expected W of the second factorization to have shape 2×1 ' +
+        '(1 component, as the first has), found 2×2',
     )
     expect(oneLineFailure(await compare('rank-1.json', 'negative.csv'))).toBe(
       'nmfkit compare: negative.csv: line 2, column 2: expected X to be non-negative, found -4',
