@@ -8,19 +8,21 @@
  *    matching column of W, so that W·H does not change. A component whose W
  *    column or H row is all zero adds nothing to W·H: it is empty, kept as
  *    zeros and never divided by.
- * 2. Match b's components to a's by the assignment that minimizes the total
- *    relative difference of the matched components (`maximumAssignment` on
- *    1 − difference, exact, O(k³)), the measure the verdict tests. A component
- *    is its rank-one term w·hᵀ, and two terms differ by
+ * 2. Match b's components to a's by the assignment (`maximumAssignment`, exact,
+ *    O(k³)) that makes the most pairs agree within the tolerance, and among
+ *    those the least total relative difference. A component is its rank-one
+ *    term w·hᵀ, and two terms differ by
  *    ‖w_a·h_aᵀ − w_b·h_bᵀ‖_F / max(‖w_a·h_aᵀ‖_F, ‖w_b·h_bᵀ‖_F): their
  *    directions (the W columns and the H rows both, as in X ≈ W·H ⟺
  *    Xᵀ ≈ Hᵀ·Wᵀ) and their sizes. Two empty components differ by 0, an empty
- *    and a non-empty one by 1. For a permuted, rescaled copy every true pair
- *    differs by 0, the least possible, so the true permutation is an optimal
- *    assignment. Terms that point nearly the same way but differ in size are
- *    told apart by their sizes (`matchWeights`): cosines alone tie there, or
- *    follow noise, and a match by cosines paired a small term with a large one
- *    when an entry moved by 1%, and reported fits that agree as different.
+ *    and a non-empty one by 1. So the verdict is "same" exactly when some
+ *    matching has every pair within the tolerance (the least total alone
+ *    could pass over it, for near-duplicate components), and a permuted,
+ *    rescaled copy, every one of whose true pairs differs by 0, is matched to
+ *    its true pairs. Terms that point nearly the same way but differ in size
+ *    are told apart by their sizes (`matchWeights`): cosines alone tie there,
+ *    or follow noise, and a match by cosines paired a small term with a large
+ *    one when an entry moved by 1%, and reported fits that agree as different.
  * 3. Report, per matched pair: the scales, the cosines of the W columns and of
  *    the H rows, the norm of each rank-one term w·hᵀ and their relative
  *    difference; then the `norms` metrics of the aligned factors, the errors
@@ -141,7 +143,7 @@ export interface AlignedReport {
   readonly tolerance: number
   /** `permutation[t]` is the component of b matched to component t of a. */
   readonly permutation: readonly number[]
-  /** Σ similarity over the pairs, at most k (the matching minimizes Σ difference). */
+  /** Σ similarity over the pairs, at most k (the matching is by differences, not by it). */
   readonly totalSimilarity: number
   readonly matches: readonly ComponentMatch[]
   /** The `norms` metrics of the aligned factors: unit-norm H rows, b in a's order. */
@@ -246,8 +248,6 @@ const matchOf = (
     ? reportable(
         `scale ratio ‖row ${u} of H_b‖₂ / ‖row ${t} of H_a‖₂`,
         wideOver(normalB.scales[u], normalA.scales[t]),
-        // b's against a's, the reference: as for factors of different shapes, b's.
-        'b',
       )
     : E.right(null)
   return pipe(
@@ -312,13 +312,13 @@ const compareAligned = (
   )
   if (E.isLeft(checked)) return checked
 
-  // Normalize, then match by the relative differences of the components' terms: formed
-  // from unit vectors and ratios of norms, finite at any scale of the factors (see
-  // components.ts).
+  // Normalize, then match by the relative differences of the components' terms, the most
+  // within the tolerance first: formed from unit vectors and ratios of norms, finite at any
+  // scale of the factors (see components.ts).
   const normalA = normalizeComponents(a)
   const normalB = normalizeComponents(b)
   const assignment = pipe(
-    Matrix.fromData(normalA.k, normalA.k, matchWeights(normalA, normalB)),
+    Matrix.fromData(normalA.k, normalA.k, matchWeights(normalA, normalB, options.tolerance)),
     E.chain(maximumAssignment),
   )
   if (E.isLeft(assignment)) return assignment

@@ -144,22 +144,32 @@ const cosines = (
 }
 
 /**
- * The k×k weights the matching maximizes, row-major: entry (t, u) is 1 minus the relative
- * difference of the rank-one terms of component t of a and component u of b (`comparePair`,
- * what the verdict tests): 1 for equal terms (two empty ones too), 0 for an empty against
- * a non-empty one, less for terms further apart (down to −1 for opposite ones). So the
- * matching minimizes the total difference, and a permuted, rescaled copy, every one of
- * whose true pairs differs by 0, is matched to its true pairs. Terms that point nearly the
- * same way but differ in size (parallel W columns and H rows, always so with one sample
- * and one feature) are told apart by their sizes, which cosines alone would leave to a tie
- * or to noise: W columns (1, 1) and (100, 101), matched by cosines, swapped when an entry
- * of the first moved by 1%. Every entry is finite.
+ * The k×k weights the matching maximizes, row-major, for pairs that agree when they differ
+ * by at most `tolerance`: entry (t, u) is 1 minus the relative difference of the rank-one
+ * terms of component t of a and component u of b (`comparePair`, what the verdict tests),
+ * plus 2k + 1 when that difference is within the tolerance. The 2k + 1 outweighs any total
+ * of the differences (k of them, each 1 − d in [−1, 1]), so the matching makes as many
+ * pairs agree as any matching can (all of them, when some matching has every pair within
+ * the tolerance: the verdict is then "same"), and among those matchings minimizes the
+ * total difference. A permuted, rescaled copy, whose true pairs differ by 0, is matched to
+ * its true pairs. Terms that point nearly the same way but differ in size (parallel W
+ * columns and H rows, always so with one sample and one feature) are told apart by their
+ * sizes, which cosines alone would leave to a tie or to noise: W columns (1, 1) and
+ * (100, 101), matched by cosines, swapped when an entry of the first moved by 1%. Every
+ * entry is finite.
  */
-export const matchWeights = (a: NormalComponents, b: NormalComponents): Float64Array => {
+export const matchWeights = (
+  a: NormalComponents,
+  b: NormalComponents,
+  tolerance: number,
+): Float64Array => {
   const k = a.k
   const out = new Float64Array(k * k)
   for (let t = 0; t < k; t++) {
-    for (let u = 0; u < k; u++) out[t * k + u] = 1 - comparePair(a, t, b, u).difference
+    for (let u = 0; u < k; u++) {
+      const { difference } = comparePair(a, t, b, u)
+      out[t * k + u] = (difference <= tolerance ? 2 * k + 1 : 0) + (1 - difference)
+    }
   }
   return out
 }

@@ -235,6 +235,26 @@ describe('aligned', () => {
     expect(report.verdict.differing).toEqual([0, 1])
   })
 
+  it('is the same when some matching has every pair within the tolerance, whatever the totals', () => {
+    // Near-duplicate W columns e1 and (cos θ, sin θ, 0) against e1 and (cos θ, 0, sin θ):
+    // matched straight, the pairs differ by 0 and 1.13e-6 (the least total); crossed, by
+    // 0.8e-6 each, both within 1e-6. The verdict is about each pair: the same.
+    const theta = 0.8e-6
+    const [c, s] = [Math.cos(theta), Math.sin(theta)]
+    const H = matrix(2, 1, [1, 1])
+    const a = { W: matrix(3, 2, [1, c, 0, s, 0, 0]), H }
+    const b = { W: matrix(3, 2, [1, c, 0, 0, 0, s]), H }
+    const report = alignedReport(a, b)
+    expect(report.permutation).toEqual([1, 0])
+    expect(report.verdict.same).toBe(true)
+    expect(report.verdict.largestDifference).toBeCloseTo(theta, 12)
+    // With a tolerance none of the crossed pairs meets, the least total decides.
+    const strict = run(a, b, { comparators: [withOptions(aligned, { tolerance: 1e-7 })] })
+    const tight = strict.reports[0] as AlignedReport
+    expect(tight.permutation).toEqual([0, 1])
+    expect(tight.verdict.differing).toEqual([1])
+  })
+
   it('keeps the pairs of two fits that agree within the tolerance when noise sways the cosines', () => {
     // W columns (1, 1) and (100, 101) with equal H rows: one entry of b's first column 1.1%
     // off turned it nearer in direction to a's second, and a match by cosines paired the
@@ -529,7 +549,7 @@ describe('aligned at any scale of the factors', () => {
       "compare: expected aligned's scale ratio ‖row 0 of H_b‖₂ / ‖row 0 of H_a‖₂ to be " +
         'finite, found Infinity; it is 1.00e600, beyond the largest double (1.80e308)',
     )
-    // Each names the factorization it is about in `input`, as a refusal of its factors does
+    // A factorization's own number names it in `input`, as a refusal of its factors does
     // (the command named X's file, or no file).
     const refusal = (a: FactorPair, b: FactorPair) => {
       const result = compare(a, b, { comparators: [aligned] })
@@ -538,7 +558,10 @@ describe('aligned at any scale of the factors', () => {
     const fine = { W: matrix(1, 1, [1]), H: matrix(1, 1, [1]) }
     expect(refusal(huge, fine)).toMatchObject({ _tag: 'NonFiniteInput', input: 'a' })
     expect(refusal(fine, huge)).toMatchObject({ _tag: 'NonFiniteInput', input: 'b' })
-    expect(refusal(narrow, wide)).toMatchObject({ _tag: 'NonFiniteInput', input: 'b' })
+    // A scale ratio is the pair's, neither factorization's: it names none.
+    const ratio = refusal(narrow, wide)
+    expect(ratio).toMatchObject({ _tag: 'NonFiniteInput' })
+    expect(ratio?.input).toBeUndefined()
   })
 })
 

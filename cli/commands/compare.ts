@@ -166,7 +166,9 @@ export const runCompare = async (args: string[]): Promise<CliResult<void>> => {
     if (model !== undefined) {
       return E.left(inputError(model, report.left.message.replace(/^[\w.]+: /, '')))
     }
-    return E.left(fromLibraryError(report.left, input))
+    // X's file only for what is X's (input 'X'): a number of the pair that is beyond the
+    // largest double (a scale ratio) is neither file's.
+    return E.left(fromLibraryError(report.left, report.left.input === 'X' ? input : undefined))
   }
   // The models by their files' names, quoted and escaped as every message shows a file's
   // name (a line break or U+202E would split or reorder the report's header).

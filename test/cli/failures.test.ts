@@ -523,6 +523,26 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(oneLineFailure(await compare('rank-1.json', 'negative.csv'))).toBe(
       'nmfkit compare: negative.csv: line 2, column 2: expected X to be non-negative, found -4',
     )
+    // Numbers beyond the largest double: a model's own (its term's norm) names its file; a
+    // scale ratio, the pair's, names neither file, and never X's, which was fine.
+    const model = JSON.parse(readFileSync(join(folder, 'rank-1.json'), 'utf8'))
+    const rescaled = (w: number, h: number) => ({
+      ...model,
+      W: { ...model.W, data: model.W.data.map((value: number) => value * w) },
+      H: { ...model.H, data: model.H.data.map((value: number) => value * h) },
+    })
+    writeFiles(folder, {
+      'huge.json': JSON.stringify(rescaled(1e200, 1e200)),
+      'tiny-h.json': JSON.stringify(rescaled(1e306, 1e-306)),
+      'big-h.json': JSON.stringify(rescaled(1e-5, 1e5)),
+    })
+    expect(oneLineFailure(await compare('huge.json', 'good.csv'))).toMatch(
+      /^nmfkit compare: huge\.json: expected aligned's norm ‖w·hᵀ‖_F of component 0 of the second /,
+    )
+    const ratio = nmfkit(folder, 'compare', 'tiny-h.json', 'big-h.json', '--input', 'good.csv')
+    expect(oneLineFailure(await ratio)).toMatch(
+      /^nmfkit compare: expected aligned's scale ratio ‖row 0 of H_b‖₂ \/ ‖row 0 of H_a‖₂ to be finite/,
+    )
   })
 
   it('two outputs to one file, or two to standard output', async () => {
