@@ -19,7 +19,9 @@ export const describeValue = (value: unknown): string => {
     if (Array.isArray(value)) return Array.isArray(value[0]) ? 'nested arrays' : 'an array'
     // A typed array, a Map, a Matrix... by its class; a plain object as such.
     const name = (value as { constructor?: { name?: unknown } }).constructor?.name
-    return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object'
+    if (typeof name !== 'string' || name === 'Object') return 'an object'
+    // 'an Error', 'an Int32Array'; 'a Uint8Array', 'a Matrix'.
+    return `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}`
   } catch {
     // A getter or a proxy that throws: what it is, without looking inside.
     return 'an object'

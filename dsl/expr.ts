@@ -74,6 +74,17 @@ const exprOf = (operation: string, what: string, value: unknown): Expr => {
   )
 }
 
+/**
+ * An index as given, when it is a number; anything else is a TypeError. (A number outside
+ * the matrix, or not an integer, is a `Left` when the expression is evaluated.)
+ */
+const indexOf = (operation: string, what: string, value: unknown): number => {
+  if (typeof value === 'number') return value
+  throw new TypeError(
+    `${operation}: expected the ${what} index to be a number, found ${describeOperand(value)}`,
+  )
+}
+
 /** The node of an operand: an expression's, or a number's as a constant (else a TypeError). */
 const nodeOf = (operation: string, operand: unknown, what = 'the operand'): Node => {
   if (typeof operand === 'number') return node({ kind: 'constant', value: operand })
@@ -261,20 +272,24 @@ export class Expr<R extends string = string, C extends string = string> {
    * `[1e200, 1e200]·[1e200, −1e200]` gives NaN, not 0.
    */
   dot(other: Expr<R, C>): Scalar {
-    return this.mul(other).sum()
+    // An expression only: a number would be stretched over A, giving c·Σ a_ij.
+    return this.mul(exprOf('Expr.dot', 'the other factor', other) as Expr<R, C>).sum()
   }
 
   /** Column j as an R×1 vector; an index outside the matrix is a `Left` when evaluated. */
   column(j: number): Expr<R, One> {
-    return new Expr<R, One>(node({ kind: 'column', index: j, arg: this.node }))
+    const index = indexOf('Expr.column', 'column', j)
+    return new Expr<R, One>(node({ kind: 'column', index, arg: this.node }))
   }
   /** Row i as a 1×C vector; an index outside the matrix is a `Left` when evaluated. */
   row(i: number): Expr<One, C> {
-    return new Expr<One, C>(node({ kind: 'row', index: i, arg: this.node }))
+    const index = indexOf('Expr.row', 'row', i)
+    return new Expr<One, C>(node({ kind: 'row', index, arg: this.node }))
   }
   /** The entry a_ij as a scalar; outside the matrix is a `Left` when evaluated. */
   entry(i: number, j: number): Scalar {
-    return new Expr<One, One>(node({ kind: 'entry', row: i, col: j, arg: this.node }))
+    const [row, col] = [indexOf('Expr.entry', 'row', i), indexOf('Expr.entry', 'column', j)]
+    return new Expr<One, One>(node({ kind: 'entry', row, col, arg: this.node }))
   }
 
   /**
@@ -329,11 +344,12 @@ export class Expr<R extends string = string, C extends string = string> {
    * expression; a position outside the matrix is a `Left`, never clamped.
    */
   at(i: number, j: number): At<R, C, Scalar | number> {
+    const [row, col] = [indexOf('Expr.at', 'row', i), indexOf('Expr.at', 'column', j)]
     return this.updater(
       'Expr.at',
-      `entry (${i}, ${j})`,
-      i,
-      j,
+      `entry (${row}, ${col})`,
+      row,
+      col,
       (value) => nodeOf('Expr.at', value, 'the value'),
       () => this.entry(i, j).node,
       () => ({ rows: 1, cols: 1 }),
@@ -341,11 +357,12 @@ export class Expr<R extends string = string, C extends string = string> {
   }
   /** An immutable update of column j with an R×1 vector. */
   atColumn(j: number): At<R, C, Expr<R, One>> {
+    const col = indexOf('Expr.atColumn', 'column', j)
     return this.updater(
       'Expr.atColumn',
-      `column ${j}`,
+      `column ${col}`,
       0,
-      j,
+      col,
       (value) => exprOf('Expr.atColumn', 'the value', value).node,
       () => this.column(j).node,
       (s) => ({ rows: s.rows, cols: 1 }),
@@ -353,10 +370,11 @@ export class Expr<R extends string = string, C extends string = string> {
   }
   /** An immutable update of row i with a 1×C vector. */
   atRow(i: number): At<R, C, Expr<One, C>> {
+    const row = indexOf('Expr.atRow', 'row', i)
     return this.updater(
       'Expr.atRow',
-      `row ${i}`,
-      i,
+      `row ${row}`,
+      row,
       0,
       (value) => exprOf('Expr.atRow', 'the value', value).node,
       () => this.row(i).node,

@@ -518,6 +518,8 @@ describe('what compare takes from a comparator plugin, as nmf holds a solver plu
       )
     }
     expect(refusal(returning(E.left(undefined))).message).toContain('a Left of undefined,')
+    // An Error is 'an Error' (it was 'a Error').
+    expect(refusal(returning(E.left(new Error('boom')))).message).toContain('a Left of an Error,')
     const trap = new Proxy(
       {},
       {

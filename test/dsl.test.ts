@@ -520,10 +520,6 @@ describe('values, updates and errors', () => {
     expect(message(evaluate(A.times(A as never)))).toBe(
       'Expr.times: expected the right factor of a 2×3 matrix to have 3 rows, found 2×3',
     )
-    // An index of another type is shown as what it is.
-    expect(message(evaluate(A.column('1' as never)))).toBe(
-      'Expr.column: expected the column index to have a value in 0..2, found "1"',
-    )
   })
 
   it('refuses, where it is given, an operand or leaf that the types rule out (JavaScript)', () => {
@@ -567,6 +563,16 @@ describe('values, updates and errors', () => {
       [
         () => X.atColumn(0).set(5 as never),
         'Expr.atColumn: expected the value to be an expression, found 5',
+      ],
+      [
+        () => X.column('1' as never),
+        'Expr.column: expected the column index to be a number, found "1"',
+      ],
+      [() => X.at(0, '1' as never), 'Expr.at: expected the column index to be a number, found "1"'],
+      [
+        // A number would be stretched over X: 2·Σ x_ij, as a Right.
+        () => X.dot(2 as never),
+        'Expr.dot: expected the other factor to be an expression, found 2',
       ],
       [
         () => where(M as never, 1, 0),
