@@ -3,8 +3,14 @@
  * minimizing ½‖M∘(X − W·H)‖²_F with the weighted multiplicative updates of
  * Lee & Seung, which never increase that objective:
  *
- *   W ← W ∘ ((M∘X)·Hᵀ) / ((M∘(W·H))·Hᵀ + ε)
- *   H ← H ∘ (Wᵀ·(M∘X)) / (Wᵀ·(M∘(W·H)) + ε)
+ *   W ← W ∘ ((M∘X)·Hᵀ) / ((M∘(W·H))·Hᵀ)
+ *   H ← H ∘ (Wᵀ·(M∘X)) / (Wᵀ·(M∘(W·H)))
+ *
+ * A denominator of 0 (an all-missing row or column, or a zero component) is
+ * taken as ε, as `mu` takes it: its numerator is 0 too, or the entry it divides
+ * is, so the entry becomes 0. Any other denominator is used as it is: ε added
+ * to every one made the update shrink the factors a little at every step, which
+ * raised the objective of data near 1e-6 (ε being absolute).
  *
  * It stops, as mu does, once an iteration decreases that objective by less than
  * `tol` relative to its value before the iteration (tol 0: never).
@@ -20,14 +26,26 @@ import {
   lift,
   rule,
   value,
+  where,
+  type Expr,
   type Factors,
   type Matrix,
   type Solver,
 } from 'nmfkit'
 import { demoProblem } from './demo.ts'
 
-/** Keeps a denominator away from 0 (an all-missing row or column). */
+/** What a denominator of 0 is taken as (an all-missing row or column, a zero component). */
 const EPSILON = 1e-12
+
+/** `factor ∘ numerator / denominator`, a zero denominator taken as EPSILON. */
+const multiplied = <R extends string, C extends string>(
+  factor: Expr<R, C>,
+  numerator: Expr<R, C>,
+  denominator: Expr<R, C>,
+): Expr<R, C> =>
+  // factor ∘ numerator first: a denominator near the smallest doubles (a factor near 0)
+  // would make numerator / denominator overflow.
+  factor.mul(numerator).div(where(denominator.eq(0), EPSILON, denominator))
 
 /** A solver that fits X only where `mask` is non-zero (dense X of the mask's shape). */
 export const maskedNmf = (mask: Matrix): Solver<Record<string, never>> => {
@@ -43,14 +61,14 @@ export const maskedNmf = (mask: Matrix): Solver<Record<string, never>> => {
     // The new W, and Σ (M∘(X − W·H))² before the update (for the report's relative
     // decrease): evaluated together, W·H is formed once.
     const firstHalf = evaluateAll([
-      W.mul(M.mul(X).timesTransposed(H).div(M.mul(WH).timesTransposed(H).plus(EPSILON))),
+      multiplied(W, M.mul(X).timesTransposed(H), M.mul(WH).timesTransposed(H)),
       M.mul(X.minus(WH)).sumSquares(),
     ])
     if (E.isLeft(firstHalf)) return firstHalf
     const [nextW, squares] = firstHalf.right
     const W1 = lift(nextW)
     const nextH = evaluate(
-      H.mul(W1.transposeTimes(M.mul(X)).div(W1.transposeTimes(M.mul(W1.times(H))).plus(EPSILON))),
+      multiplied(H, W1.transposeTimes(M.mul(X)), W1.transposeTimes(M.mul(W1.times(H)))),
     )
     if (E.isLeft(nextH)) return nextH
     const before = 0.5 * squares.get(0, 0)
