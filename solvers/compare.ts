@@ -16,6 +16,7 @@ import {
   type Result,
 } from '../core/errors.ts'
 import { attempt } from '../core/guarded.ts'
+import { decodeMatrix, type MatrixInput } from '../core/input.ts'
 import { describeValue, Matrix, ownMatrix } from '../core/matrix.ts'
 import { isArrayLike } from '../core/matrix-shared.ts'
 import { CsrMatrix, type AnyMatrix } from '../core/csr.ts'
@@ -39,8 +40,11 @@ export interface CompareOptions {
    * options) or a comparator with options (see `withOptions`). @default [norms]
    */
   readonly comparators?: ReadonlyArray<AnyComparator | ConfiguredComparator>
-  /** The data both were fitted to; comparators that use it say so in their reports. */
-  readonly X?: AnyMatrix
+  /**
+   * The data both were fitted to, in any form `nmf` takes (a Matrix, a CsrMatrix, nested
+   * arrays, JSON); comparators that use it say so in their reports.
+   */
+  readonly X?: AnyMatrix | MatrixInput
 }
 
 /** The reports of the comparators, in the order they ran. */
@@ -244,17 +248,30 @@ const misreported = (name: string, report: unknown): string | undefined => {
  * else an `InvalidOption` on `X` whose `input` is `'X'` too.
  */
 const readData = (operation: string, X: unknown): Result<AnyMatrix | undefined> => {
-  const read = attempt((): E.Either<string, AnyMatrix | undefined> =>
-    X === undefined || X instanceof CsrMatrix ? E.right(X) : readMatrix(X),
+  const refused = (message: string): Result<never> =>
+    E.left({ ...invalidOption(operation, 'X', message), input: 'X' })
+  const kind = attempt(() =>
+    X === undefined || X instanceof CsrMatrix ? 'as-is' : X instanceof Matrix ? 'matrix' : 'other',
   )
-  const found = E.isLeft(read) ? E.left(`an object that threw ${read.left} when read`) : read.right
-  return E.isRight(found)
-    ? found
-    : E.left({
-        ...invalidOption(operation, 'X', `expected a Matrix or CsrMatrix, found ${found.left}`),
-        input: 'X',
-      })
+  if (E.isLeft(kind))
+    return refused(`${EXPECTED_X}, found an object that threw ${kind.left} when read`)
+  if (kind.right === 'as-is') return E.right(X as AnyMatrix | undefined)
+  // Nested arrays and JSON as nmf reads its X (decodeMatrix guards its own reads): the
+  // data of a fit made from nested arrays compares as it was given.
+  if (kind.right === 'other' && typeof X === 'object' && X !== null) {
+    const decoded = decodeMatrix(operation, X as MatrixInput)
+    return E.isRight(decoded)
+      ? decoded
+      : refused(decoded.left.message.replace(`${operation}: `, '').replace(/^X: /, ''))
+  }
+  const read = attempt(() => readMatrix(X))
+  if (E.isLeft(read))
+    return refused(`${EXPECTED_X}, found an object that threw ${read.left} when read`)
+  return E.isRight(read.right) ? read.right : refused(`${EXPECTED_X}, found ${read.right.left}`)
 }
+
+/** What compare's option X may be: what nmf takes as X. */
+const EXPECTED_X = 'expected a Matrix, CsrMatrix, nested arrays or JSON'
 
 /**
  * Compares two factorizations of the same X with each comparator, in order.

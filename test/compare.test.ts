@@ -347,7 +347,16 @@ describe("compare: a refusal of a matrix names the argument it is about ('input'
       'compare: expected the first factorization to have Matrix fields W and H, found a ' +
         'number (5)',
     )
-    // X as nested arrays or JSON, which nmf takes: refused as an option, and named as X.
+    // X as nested arrays or JSON, which nmf takes, is taken as nmf takes it (it was refused):
+    // the same reports as the Matrix.
+    const withX = (X: unknown) => compare(a, a, { comparators: [aligned, norms], X: X as never })
+    const asMatrix = withX(
+      matrix([
+        [1, 1],
+        [1, 1],
+      ]),
+    )
+    expect(E.isRight(asMatrix)).toBe(true)
     for (const X of [
       [
         [1, 1],
@@ -355,9 +364,27 @@ describe("compare: a refusal of a matrix names the argument it is about ('input'
       ],
       { rows: 2, cols: 2, data: [1, 1, 1, 1] },
     ]) {
-      const data = compare(a, a, { X: X as never })
-      expect(E.isLeft(data) && data.left).toMatchObject({ _tag: 'InvalidOption', input: 'X' })
+      expect(withX(X)).toEqual(asMatrix)
     }
+    // Malformed, it is refused as the option X, with what nmf would say of it.
+    expect(withX([[1, 1], [1]])).toEqual(
+      E.left({
+        _tag: 'InvalidOption',
+        operation: 'compare',
+        option: 'X',
+        input: 'X',
+        message:
+          "compare: option 'X': Matrix.fromArrays: expected row 1 to have 2 entries (as row 0), " +
+          'found 1',
+      }),
+    )
+    expect(E.isLeft(withX(5)) && withX(5)).toMatchObject({
+      left: {
+        message:
+          "compare: option 'X': expected a Matrix, CsrMatrix, nested arrays or JSON, " +
+          'found a number (5)',
+      },
+    })
   })
 
   it('names the factor or X with an entry that is not finite', () => {

@@ -671,7 +671,8 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
     expect(optionOf(compare(fit.right, fit.right, throwing('X')))).toBe('X')
     const prototypeTrap = new Proxy({}, { getPrototypeOf: boom }) as never
     expect(failure(compare(fit.right, fit.right, { X: prototypeTrap })).message).toBe(
-      "compare: option 'X': expected a Matrix or CsrMatrix, found an object that threw " +
+      "compare: option 'X': expected a Matrix, CsrMatrix, nested arrays or JSON, found an " +
+        'object that threw ' +
         'Error: boom when read',
     )
     for (const entry of [trap, throwing('compare', reconstruction), throwing('options', {})]) {
@@ -816,7 +817,8 @@ describe('a getter or Proxy that throws when nmfkit reads it is an error on its 
       input: 'X',
       option: 'X',
       message:
-        "compare: option 'X': expected a Matrix or CsrMatrix, found an object that threw " +
+        "compare: option 'X': expected a Matrix, CsrMatrix, nested arrays or JSON, found an " +
+        'object that threw ' +
         'Error: boom when read',
     })
     // A Proxy whose reads answer is read once: the fit runs on a Matrix of nmfkit's own, and
