@@ -36,6 +36,19 @@ export const showCompact = (value: number): string => {
 }
 
 /**
+ * A number as `showCompact` shows it where that is the number itself, else all its
+ * digits: a setting such as a tolerance of 0.9999999, which 4 digits would show as 1.
+ *
+ * @example
+ * showSetting(1e-6) // '1e-6'
+ * showSetting(0.9999999) // '0.9999999'
+ */
+export const showSetting = (value: number): string => {
+  const compact = showCompact(value)
+  return Number(compact) === value ? compact : String(value)
+}
+
+/**
  * A cosine similarity: exactly 1 as `1`, anything else with 6 decimals, so that
  * a near miss such as 0.9999996 reads `1.000000`, visibly not 1.
  *

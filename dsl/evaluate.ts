@@ -24,7 +24,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { shapeMismatch, type Result } from '../core/errors.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
 import { showShape } from '../core/matrix-shared.ts'
-import type { Expr, Scalar } from './expr.ts'
+import { describeOperand, Expr, exprOf, type Scalar } from './expr.ts'
 import type { Node } from './node.ts'
 import { plan } from './plan.ts'
 import { fits, run, type Plan } from './run.ts'
@@ -91,12 +91,20 @@ export const evaluateAll = <const T extends readonly Expr<string, string>[]>(
       run(p, bindings).map((data, index) =>
         Matrix.unsafeWrap(p.results[index].rows, p.results[index].cols, data),
       ) as { -readonly [I in keyof T]: MatrixOf<T[I]> },
-  )(
-    planned(
-      exprs.map((e) => e.node),
-      options,
-    ),
-  )
+  )(planned(nodesOf('evaluateAll', exprs), options))
+
+/**
+ * The nodes of `exprs`, an array of expressions; anything else (a caller without types) is
+ * a TypeError that names the operation and what it found, where it read `.node` of it.
+ */
+const nodesOf = (operation: string, exprs: unknown): Node[] => {
+  if (!Array.isArray(exprs)) {
+    const found =
+      exprs instanceof Expr ? 'one expression (evaluate takes one)' : describeOperand(exprs)
+    throw new TypeError(`${operation}: expected an array of expressions, found ${found}`)
+  }
+  return exprs.map((e: unknown, index) => exprOf(operation, `the entry at ${index}`, e).node)
+}
 
 /**
  * The value of an expression as a new `Matrix`; shapes that do not fit are a `Left`.
@@ -108,7 +116,9 @@ export const evaluate = <R extends string, C extends string>(
   expr: Expr<R, C>,
   options: EvaluateOptions = {},
 ): Result<Matrix<R, C>> =>
-  E.map((all: Matrix[]) => all[0] as Matrix<R, C>)(evaluateAll([expr as Expr], options))
+  E.map((all: Matrix[]) => all[0] as Matrix<R, C>)(
+    evaluateAll([exprOf('evaluate', 'its argument', expr)], options),
+  )
 
 /**
  * The value of a scalar expression. An expression of another shape (its types set aside) is
@@ -118,7 +128,7 @@ export const evaluate = <R extends string, C extends string>(
  * value(lift(W).sum()) // Right(Σ w_ij)
  */
 export const value = (expr: Scalar, options: EvaluateOptions = {}): Result<number> =>
-  E.flatMap(evaluate(expr, options), (m: Matrix) =>
+  E.flatMap(evaluate(exprOf('value', 'its argument', expr) as Scalar, options), (m: Matrix) =>
     m.rows === 1 && m.cols === 1
       ? E.right(valuesOf(m)[0])
       : E.left(
@@ -139,11 +149,10 @@ export const value = (expr: Scalar, options: EvaluateOptions = {}): Result<numbe
  * explain(lift(W).times(lift(H)).max(0))
  */
 export const explain = (exprs: Expr | readonly Expr[], options: EvaluateOptions = {}): string => {
-  const roots = Array.isArray(exprs) ? (exprs as readonly Expr[]) : [exprs as Expr]
-  const fresh = planFresh(
-    roots.map((e) => e.node),
-    options.codegen ?? true,
-  )
+  const roots = Array.isArray(exprs)
+    ? nodesOf('explain', exprs)
+    : [exprOf('explain', 'its argument', exprs).node]
+  const fresh = planFresh(roots, options.codegen ?? true)
   if (E.isLeft(fresh)) return `error: ${fresh.left.message}`
   const { leafLines, steps, results } = fresh.right
   return [

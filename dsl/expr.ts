@@ -52,7 +52,7 @@ export interface At<R extends string, C extends string, V> {
  * What a value given where an expression belongs is, for a TypeError: a matrix with the
  * way to make an expression of it, a string quoted, other values as `describeValue` says.
  */
-const describeOperand = (value: unknown): string => {
+export const describeOperand = (value: unknown): string => {
   if (value instanceof Matrix || value instanceof CsrMatrix) {
     return `${describeValue(value)} (lift makes an expression of a matrix)`
   }
@@ -67,7 +67,7 @@ const describeOperand = (value: unknown): string => {
  * types rule out anything else, but a caller without them (JavaScript, `as any`) would
  * otherwise meet an error far from the mistake, or none and a wrong number.
  */
-const exprOf = (operation: string, what: string, value: unknown): Expr => {
+export const exprOf = (operation: string, what: string, value: unknown): Expr => {
   if (value instanceof Expr) return value
   throw new TypeError(
     `${operation}: expected ${what} to be an expression, found ${describeOperand(value)}`,
@@ -474,8 +474,8 @@ export function where(
     node({
       kind: 'where',
       mask: exprOf('where', 'the mask', mask).node,
-      then: nodeOf('where', then),
-      otherwise: nodeOf('where', otherwise),
+      then: nodeOf('where', then, 'then'),
+      otherwise: nodeOf('where', otherwise, 'otherwise'),
     }),
   )
 }

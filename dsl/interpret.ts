@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Result } from '../core/errors.ts'
 import { Matrix } from '../core/matrix.ts'
 import { euclideanNorm } from '../core/scaled.ts'
-import type { Expr } from './expr.ts'
+import { exprOf, type Expr } from './expr.ts'
 import { binaryFunctions, reductions, unaryFunctions } from './fuse.ts'
 import type { Node } from './node.ts'
 import { shapeOf } from './shape.ts'
@@ -148,11 +148,13 @@ const interpretNode = (n: Node): Value => {
  */
 export const interpret = <R extends string, C extends string>(
   expr: Expr<R, C>,
-): Result<Matrix<R, C>> =>
-  E.map(() => {
-    const v = interpretNode(expr.node)
+): Result<Matrix<R, C>> => {
+  const root = exprOf('interpret', 'its argument', expr).node
+  return E.map(() => {
+    const v = interpretNode(root)
     const data = new Float64Array(v.rows * v.cols)
     for (let i = 0; i < v.rows; i++)
       for (let j = 0; j < v.cols; j++) data[i * v.cols + j] = v.at(i, j)
     return Matrix.unsafeWrap<R, C>(v.rows, v.cols, data)
-  })(shapeOf(expr.node))
+  })(shapeOf(root))
+}

@@ -52,7 +52,7 @@ import { frobeniusError } from '../core/divergence.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { overflow, type Result } from '../core/errors.ts'
 import { showWide, wideOver, wideValue, type Wide } from '../core/scaled.ts'
-import { counted, showCompact, showCosine } from '../core/show.ts'
+import { counted, showCompact, showCosine, showSetting } from '../core/show.ts'
 import { Matrix } from '../core/matrix.ts'
 import { optionsCodec } from './comparator-options.ts'
 import {
@@ -170,7 +170,7 @@ export const isAlignedReport = (report: unknown): report is AlignedReport =>
 const verdictOf = (matches: readonly ComponentMatch[], tolerance: number): AlignedVerdict => {
   const differing = matches.filter((match) => !match.same)
   const largestDifference = Math.max(0, ...matches.map((match) => match.difference))
-  const within = `tolerance ${showCompact(tolerance)} on the relative difference of each pair`
+  const within = `tolerance ${showSetting(tolerance)} on the relative difference of each pair`
   const pairs =
     matches.length === 1 ? 'the 1 component pair' : `all ${matches.length} component pairs`
   // Each differing pair with its terms' sizes: a pair differs relative to its own terms, so

@@ -10,7 +10,7 @@ import { attempt } from '../core/guarded.ts'
 import { describeValue } from '../core/matrix.ts'
 import { escapeControls } from '../core/display.ts'
 import { plainCopy, showPlain, Shown } from '../core/plain-data.ts'
-import { showCompact, showCosine } from '../core/show.ts'
+import { showCompact, showCosine, showSetting } from '../core/show.ts'
 import type { AlignedReport, ComponentMatch } from './aligned.ts'
 import type { DifferenceMetrics, NormsReport } from './norms.ts'
 
@@ -101,11 +101,12 @@ const formatAligned = (report: AlignedReport, names: string): string => {
   return [
     `comparator aligned: up to permutation and scale (${names})`,
     `  verdict: ${report.verdict.summary}`,
-    `  tolerance ${show(report.tolerance)} on each pair's relative difference ` +
+    `  tolerance ${showSetting(report.tolerance)} on each pair's relative difference ` +
       '‖w_a·h_aᵀ − w_b·h_bᵀ‖_F / max(‖w_a·h_aᵀ‖_F, ‖w_b·h_bᵀ‖_F)',
     `  permutation (component of a → component of b): ` +
       report.permutation.map((u, t) => `${t}→${u}`).join(', '),
-    `  matched by the least total relative difference; cosines of the matched terms ` +
+    `  matched by the most pairs within the tolerance, then the least total relative ` +
+      `difference; cosines of the matched terms ` +
       `(cos W · cos H): total ${show(report.totalSimilarity)} of at most ` +
       `${report.components}; scales are the norms of the H rows`,
     ...pairs,

@@ -607,6 +607,9 @@ describe('compare: shapes, options and the contract', () => {
     expect(report.tolerance).toBe(0.01)
     expect(report.verdict.same).toBe(true)
     expect(report.verdict.largestDifference).toBeCloseTo(0.001 / 1.001, 12)
+    // A tolerance just below 1 is shown as it is, not rounded to the 1 that is refused.
+    const near = run(a, b, { comparators: [withOptions(aligned, { tolerance: 0.9999999 })] })
+    expect((near.reports[0] as AlignedReport).verdict.summary).toContain('tolerance 0.9999999 ')
   })
 
   it('rejects a tolerance out of range, an unknown option, and options that are no object', () => {

@@ -575,6 +575,31 @@ describe('values, updates and errors', () => {
         'Expr.dot: expected the other factor to be an expression, found 2',
       ],
       [
+        () => where(X.gt(0), 'x' as never, 0),
+        'where: expected then to be an expression or a number, found "x"',
+      ],
+      // Evaluating something that is no expression: it was "Cannot read properties of
+      // undefined (reading 'kind')".
+      [
+        () => evaluate(M as never),
+        'evaluate: expected its argument to be an expression, found a Matrix (lift makes an ' +
+          'expression of a matrix)',
+      ],
+      [() => value(3 as never), 'value: expected its argument to be an expression, found 3'],
+      [() => explain(3 as never), 'explain: expected its argument to be an expression, found 3'],
+      [
+        () => interpret(3 as never),
+        'interpret: expected its argument to be an expression, found 3',
+      ],
+      [
+        () => evaluateAll([X, 3 as never]),
+        'evaluateAll: expected the entry at 1 to be an expression, found 3',
+      ],
+      [
+        () => evaluateAll(X as never),
+        'evaluateAll: expected an array of expressions, found one expression (evaluate takes one)',
+      ],
+      [
         () => where(M as never, 1, 0),
         'where: expected the mask to be an expression, found a Matrix (lift makes an ' +
           'expression of a matrix)',

@@ -1,6 +1,6 @@
-/** `showCompact` and `showCosine`: the numbers of reports and tables. */
+/** `showCompact`, `showSetting` and `showCosine`: the numbers of reports and tables. */
 import { describe, expect, it } from 'vitest'
-import { showCompact, showCosine } from '../core/show.ts'
+import { showCompact, showCosine, showSetting } from '../core/show.ts'
 
 describe('showCompact', () => {
   it('keeps 4 significant digits between 1e-3 and 1e6', () => {
@@ -19,6 +19,16 @@ describe('showCompact', () => {
   it('writes 0 and non-finite values plainly', () => {
     expect(showCompact(0)).toBe('0')
     expect(showCompact(Infinity)).toBe('Infinity')
+  })
+})
+
+describe('showSetting', () => {
+  it('shows a setting compactly where that is the number, else with all its digits', () => {
+    expect(showSetting(1e-6)).toBe('1e-6')
+    expect(showSetting(0.01)).toBe('0.01')
+    // A tolerance just below 1, which [0, 1) allows, is not shown as 1.
+    expect(showSetting(0.9999999)).toBe('0.9999999')
+    expect(showSetting(1.00004e-6)).toBe('0.00000100004')
   })
 })
 

@@ -41,7 +41,8 @@ Options:
   --input FILE           X, the data both were fitted to (any input format)
   --comparators LIST     aligned, norms or both, comma-separated (default aligned,norms)
   --tolerance X          aligned: the largest relative difference of a matched
-                         pair that still counts as the same component (default 1e-6)
+                         pair that still counts as the same component, in [0, 1)
+                         (default 1e-6)
   --json                 the reports as JSON instead of text tables
   -o, --output FILE      write the report to FILE instead of stdout
   -h, --help             print this help
