@@ -80,7 +80,7 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
       return E.left(
         invalidMatrix(
           op,
-          `expected integer rows and cols in 1..${MAX_INDEX}, found ${rows} and ${cols}`,
+          `expected integer rows and cols in 1..${MAX_INDEX}, found ${showFound(rows)} and ${showFound(cols)}`,
         ),
       )
     }

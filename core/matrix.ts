@@ -458,7 +458,7 @@ export const matrixOfData = <R extends string = string, C extends string = strin
     return E.left(
       invalidMatrix(
         'Matrix.fromData',
-        `expected positive integer rows and cols, found ${rows} and ${cols}`,
+        `expected positive integer rows and cols, found ${showFound(rows)} and ${showFound(cols)}`,
       ),
     )
   }
@@ -501,7 +501,7 @@ const filled = <R extends string, C extends string>(
 ): Matrix<R, C> => {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
     throw new RangeError(
-      `${operation}: expected positive integer rows and cols, found ${rows} and ${cols}`,
+      `${operation}: expected positive integer rows and cols, found ${showFound(rows)} and ${showFound(cols)}`,
     )
   }
   return Matrix.unsafeWrap<R, C>(rows, cols, new Float64Array(rows * cols).fill(value))

@@ -37,6 +37,7 @@
  * (test/kernel-paths.test.ts), not bit for bit. The module's exports are typed in
  * core/wasm-exports.ts.
  */
+import { showFound } from './describe.ts'
 import { inTwoParts, sharedMemoryWanted, stopWorker, type WorkerKernel } from './threads.ts'
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './wasm-binary.ts'
 import { isKernelPath, pathOfVariable, variableRefusal, type KernelPath } from './kernel-paths.ts'
@@ -67,7 +68,7 @@ let path: KernelPath = pathFromEnvironment()
 export const setKernelPath = (next: KernelPath): KernelPath => {
   if (!isKernelPath(next)) {
     throw new TypeError(
-      `setKernelPath: expected 'auto', 'reference' or 'wasm', found ${String(next)}`,
+      `setKernelPath: expected 'auto', 'reference' or 'wasm', found ${showFound(next)}`,
     )
   }
   const previous = path

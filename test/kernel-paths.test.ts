@@ -191,7 +191,7 @@ describe('choosing the path', () => {
     expect(setKernelPath('reference')).toBe('auto')
     expect(kernelPath()).toBe('reference')
     expect(() => setKernelPath('fast' as KernelPath)).toThrow(
-      "setKernelPath: expected 'auto', 'reference' or 'wasm', found fast",
+      "setKernelPath: expected 'auto', 'reference' or 'wasm', found \"fast\"",
     )
     expect(kernelPath()).toBe('reference')
   })

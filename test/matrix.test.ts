@@ -173,6 +173,10 @@ describe('constructors', () => {
     expect(() => Matrix.fill(2, 1.5, 1)).toThrow(
       new RangeError('Matrix.fill: expected positive integer rows and cols, found 2 and 1.5'),
     )
+    // A string is quoted: '2' read as 2 made the message seem to refuse a good size.
+    expect(() => Matrix.zeros('2' as never, 2)).toThrow(
+      new RangeError('Matrix.zeros: expected positive integer rows and cols, found "2" and 2'),
+    )
   })
 
   it("toEqual compares two matrices' entries (a test's expect(W).toEqual(...) means it)", () => {
