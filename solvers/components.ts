@@ -120,27 +120,38 @@ const cosines = (
     return { cosineW: both, cosineH: both }
   }
   const { samples, k, features } = a
-  let [dotW, squaresWa, squaresWb] = [0, 0, 0]
-  for (let i = 0; i < samples; i++) {
-    const [wa, wb] = [a.U[i * k + t], b.U[i * k + u]]
-    dotW += wa * wb
-    squaresWa += wa * wa
-    squaresWb += wb * wb
-  }
-  let [dotH, squaresHa, squaresHb] = [0, 0, 0]
-  for (let j = 0; j < features; j++) {
-    const [ha, hb] = [a.V[t * features + j], b.V[u * features + j]]
-    dotH += ha * hb
-    squaresHa += ha * ha
-    squaresHb += hb * hb
-  }
-  // Dot products of unit vectors, finite at any scale of the factors, divided by their
-  // norms as they came out (1 to rounding): a vector against itself then has cosine 1
-  // exactly (s / √(s·s) is 1 for s near 1), where the plain dot gave 1 − 2e-16.
   return {
-    cosineW: clampCosine(dotW / Math.sqrt(squaresWa * squaresWb)),
-    cosineH: clampCosine(dotH / Math.sqrt(squaresHa * squaresHb)),
+    cosineW: cosineOf(a.U, t, b.U, u, samples, k),
+    cosineH: cosineOf(a.V, t * features, b.V, u * features, features, 1),
   }
+}
+
+/**
+ * The cosine of `count` entries of x from `i`, and of y from `j`, `stride` apart: unit
+ * vectors (the normal form's), so the dot product is finite at any scale of the factors.
+ * It is divided by the two norms as they came out (1 to rounding): a vector against
+ * itself then has cosine 1 exactly (s / √(s·s) is 1 for s near 1), where the plain dot
+ * gave 1 − 2e-16.
+ */
+const cosineOf = (
+  x: Float64Array,
+  i: number,
+  y: Float64Array,
+  j: number,
+  count: number,
+  stride: number,
+): number => {
+  let dot = 0
+  let squaresX = 0
+  let squaresY = 0
+  for (let q = 0; q < count; q++) {
+    const xq = x[i + q * stride]
+    const yq = y[j + q * stride]
+    dot += xq * yq
+    squaresX += xq * xq
+    squaresY += yq * yq
+  }
+  return clampCosine(dot / Math.sqrt(squaresX * squaresY))
 }
 
 /**
