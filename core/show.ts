@@ -42,10 +42,16 @@ export const showCompact = (value: number): string => {
  * @example
  * showSetting(1e-6) // '1e-6'
  * showSetting(0.9999999) // '0.9999999'
+ * showSetting(1.2345678e-6) // '1.2345678e-6'
  */
 export const showSetting = (value: number): string => {
   const compact = showCompact(value)
-  return Number(compact) === value ? compact : String(value)
+  if (Number(compact) === value) return compact
+  // All the digits, in showCompact's notation (e-notation below 1e-3 and from 1e6 on).
+  const magnitude = Math.abs(value)
+  return magnitude < 1e-3 || magnitude >= 1e6
+    ? value.toExponential().replace('e+', 'e')
+    : String(value)
 }
 
 /**

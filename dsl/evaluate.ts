@@ -103,7 +103,12 @@ const nodesOf = (operation: string, exprs: unknown): Node[] => {
       exprs instanceof Expr ? 'one expression (evaluate takes one)' : describeOperand(exprs)
     throw new TypeError(`${operation}: expected an array of expressions, found ${found}`)
   }
-  return exprs.map((e: unknown, index) => exprOf(operation, `the entry at ${index}`, e).node)
+  // By index, not map: map skips an array's holes, which then reached the planner.
+  const nodes: Node[] = []
+  for (let index = 0; index < exprs.length; index++) {
+    nodes.push(exprOf(operation, `the entry at ${index}`, exprs[index] as unknown).node)
+  }
+  return nodes
 }
 
 /**

@@ -260,10 +260,19 @@ const readData = (operation: string, X: unknown): Result<AnyMatrix | undefined> 
   // data of a fit made from nested arrays compares as it was given.
   if (kind.right === 'other' && typeof X === 'object' && X !== null) {
     const decoded = decodeMatrix(operation, X as MatrixInput)
+    // Its message without its prefixes, in this option's words ('expected X as a …' is
+    // 'expected a …' here).
     return E.isRight(decoded)
       ? decoded
-      : refused(decoded.left.message.replace(`${operation}: `, '').replace(/^X: /, ''))
+      : refused(
+          decoded.left.message
+            .replace(`${operation}: `, '')
+            .replace(/^X: /, '')
+            .replace(/^expected X as a /, 'expected a '),
+        )
   }
+  // Anything else but a Matrix (a number, a string): what it is, as nmf says it.
+  if (kind.right === 'other') return refused(`${EXPECTED_X}, found ${describeValue(X)}`)
   const read = attempt(() => readMatrix(X))
   if (E.isLeft(read))
     return refused(`${EXPECTED_X}, found an object that threw ${read.left} when read`)

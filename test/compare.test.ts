@@ -378,6 +378,19 @@ describe("compare: a refusal of a matrix names the argument it is about ('input'
           'found 1',
       }),
     )
+    // In the option's words, whatever was found (an Either by mistake, a string).
+    const message = (X: unknown) => {
+      const result = withX(X)
+      return E.isLeft(result) && result.left.message
+    }
+    expect(message(E.right([[1]]))).toBe(
+      "compare: option 'X': expected a Matrix, CsrMatrix, nested arrays or JSON, found a " +
+        'Right (an Either, which Matrix.fromArrays returns): pass its .right',
+    )
+    expect(message('abc')).toBe(
+      "compare: option 'X': expected a Matrix, CsrMatrix, nested arrays or JSON, found a " +
+        'string (abc)',
+    )
     expect(E.isLeft(withX(5)) && withX(5)).toMatchObject({
       left: {
         message:

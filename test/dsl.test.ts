@@ -596,6 +596,12 @@ describe('values, updates and errors', () => {
         'evaluateAll: expected the entry at 1 to be an expression, found 3',
       ],
       [
+        // A hole in the array (map skipped it, and it reached the planner).
+        // eslint-disable-next-line no-sparse-arrays
+        () => evaluateAll([X, , X] as never),
+        'evaluateAll: expected the entry at 1 to be an expression, found nothing',
+      ],
+      [
         () => evaluateAll(X as never),
         'evaluateAll: expected an array of expressions, found one expression (evaluate takes one)',
       ],

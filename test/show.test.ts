@@ -28,7 +28,8 @@ describe('showSetting', () => {
     expect(showSetting(0.01)).toBe('0.01')
     // A tolerance just below 1, which [0, 1) allows, is not shown as 1.
     expect(showSetting(0.9999999)).toBe('0.9999999')
-    expect(showSetting(1.00004e-6)).toBe('0.00000100004')
+    expect(showSetting(1.00004e-6)).toBe('1.00004e-6')
+    expect(showSetting(1.23456789e21)).toBe('1.23456789e21')
   })
 })
 

@@ -7,8 +7,8 @@
  *   H ← H ∘ (Wᵀ·(M∘X)) / (Wᵀ·(M∘(W·H)))
  *
  * A denominator of 0 (an all-missing row or column, or a zero component) is
- * taken as ε, as `mu` takes it: its numerator is 0 too, or the entry it divides
- * is, so the entry becomes 0. Any other denominator is used as it is: ε added
+ * taken as ε (1e-12): its numerator is 0 too, or the entry it divides is, so
+ * the entry becomes 0. Any other denominator is used as it is: ε added
  * to every one made the update shrink the factors a little at every step, which
  * raised the objective of data near 1e-6 (ε being absolute).
  *
