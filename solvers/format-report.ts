@@ -215,7 +215,7 @@ const formatOne = (report: unknown, names: string): string =>
  * const text = E.isRight(result) ? formatReport(result.right, names) : ''
  *
  * @throws TypeError when `report` is not an object (no report at all), or `options` is not
- * an object whose `a` and `b` are strings or absent.
+ * an object whose `a` and `b` are strings, numbers or absent.
  */
 export const formatReport = (report: unknown, options: FormatReportOptions = {}): string => {
   // A report is data: compare's result, or a comparator's report (an object).
