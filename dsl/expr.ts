@@ -417,36 +417,48 @@ export const scalar = (value: number): Scalar => {
 const first = <T extends Expr<string, string>>(operation: string, a: T): T =>
   exprOf(operation, 'the first operand', a) as T
 
+/** The second operand of a free function, checked under the function's own name. */
+const second = <T>(operation: string, b: T): T => {
+  nodeOf(operation, b, 'the second operand')
+  return b
+}
+
+/** The right factor of a free product (or `dot`), checked under the function's own name. */
+const factor = <T>(operation: string, b: T): T => {
+  exprOf(operation, 'the right factor', b)
+  return b
+}
+
 /** A + B. */
 export const plus = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('plus', a).plus(b)
+): Expr<R, C> => first('plus', a).plus(second('plus', b))
 /** A − B. */
 export const minus = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('minus', a).minus(b)
+): Expr<R, C> => first('minus', a).minus(second('minus', b))
 /** A ∘ B. */
 export const mul = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('mul', a).mul(b)
+): Expr<R, C> => first('mul', a).mul(second('mul', b))
 /** A / B. */
 export const div = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('div', a).div(b)
+): Expr<R, C> => first('div', a).div(second('div', b))
 /** max(A, B) entry by entry. */
 export const max = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('max', a).max(b)
+): Expr<R, C> => first('max', a).max(second('max', b))
 /** min(A, B) entry by entry. */
 export const min = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('min', a).min(b)
+): Expr<R, C> => first('min', a).min(second('min', b))
 
 /**
  * `then` where the mask is non-zero, `otherwise` elsewhere. `then` and
@@ -484,19 +496,19 @@ export function where(
 export const times = <R extends string, K extends string, C extends string>(
   a: Expr<R, K>,
   b: Expr<NoInfer<K>, C>,
-): Expr<R, C> => first('times', a).times(b)
+): Expr<R, C> => first('times', a).times(factor('times', b))
 /** A·Bᵀ for A of R×K and B of C×K. */
 export const timesTransposed = <R extends string, K extends string, C extends string>(
   a: Expr<R, K>,
   b: Expr<C, NoInfer<K>>,
-): Expr<R, C> => first('timesTransposed', a).timesTransposed(b)
+): Expr<R, C> => first('timesTransposed', a).timesTransposed(factor('timesTransposed', b))
 /** Aᵀ·B for A of K×R and B of K×C. */
 export const transposeTimes = <R extends string, K extends string, C extends string>(
   a: Expr<K, R>,
   b: Expr<NoInfer<K>, C>,
-): Expr<R, C> => first('transposeTimes', a).transposeTimes(b)
+): Expr<R, C> => first('transposeTimes', a).transposeTimes(factor('transposeTimes', b))
 /** Σ a_ij·b_ij, as `Expr.dot` computes it (the plain sum: see there for its extremes). */
 export const dot = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Expr<NoInfer<R>, NoInfer<C>>,
-): Scalar => first('dot', a).dot(b)
+): Scalar => first('dot', a).dot(factor('dot', b))

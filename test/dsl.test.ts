@@ -13,9 +13,12 @@ import {
   evaluateAll,
   explain,
   interpret,
+  dot,
   lift,
   Matrix,
+  plus,
   scalar,
+  times,
   value,
   where,
   type Expr,
@@ -574,6 +577,13 @@ describe('values, updates and errors', () => {
         () => X.dot(2 as never),
         'Expr.dot: expected the other factor to be an expression, found 2',
       ],
+      // The free forms name themselves for either operand (they named the method).
+      [
+        () => plus(X, 'x' as never),
+        'plus: expected the second operand to be an expression or a number, found "x"',
+      ],
+      [() => times(X, 2 as never), 'times: expected the right factor to be an expression, found 2'],
+      [() => dot(X, 2 as never), 'dot: expected the right factor to be an expression, found 2'],
       [
         () => where(X.gt(0), 'x' as never, 0),
         'where: expected then to be an expression or a number, found "x"',
