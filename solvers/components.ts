@@ -157,7 +157,7 @@ const cosineOf = (
 /**
  * The k×k weights the matching maximizes, row-major, for pairs that agree when they differ
  * by at most `tolerance`: entry (t, u) is 1 minus the relative difference of the rank-one
- * terms of component t of a and component u of b (`comparePair`, what the verdict tests),
+ * terms of component t of a and component u of b (`pairDifference`, what the verdict tests),
  * plus 2k + 1 when that difference is within the tolerance. The 2k + 1 outweighs any total
  * of the differences (k of them, each 1 − d in [−1, 1]), so the matching makes as many
  * pairs agree as any matching can (all of them, when some matching has every pair within
@@ -178,7 +178,7 @@ export const matchWeights = (
   const out = new Float64Array(k * k)
   for (let t = 0; t < k; t++) {
     for (let u = 0; u < k; u++) {
-      const { difference } = comparePair(a, t, b, u)
+      const difference = pairDifference(a, t, b, u)
       out[t * k + u] = (difference <= tolerance ? 2 * k + 1 : 0) + (1 - difference)
     }
   }
@@ -207,8 +207,21 @@ const relativeSizes = (a: Wide, b: Wide): { readonly alpha: number; readonly bet
   return aOverB >= 1 ? { alpha: 1, beta: wideValue(wideOver(b, a)) } : { alpha: aOverB, beta: 1 }
 }
 
+/** Compares component t of a with component u of b: cosines and relative difference. */
+export const comparePair = (
+  a: NormalComponents,
+  t: number,
+  b: NormalComponents,
+  u: number,
+): PairComparison => {
+  const { cosineW, cosineH } = cosines(a, t, b, u)
+  // cosines gives two empty components 1 and 1, an empty and a non-empty one 0 and 0.
+  return { cosineW, cosineH, similarity: cosineW * cosineH, difference: pairDifference(a, t, b, u) }
+}
+
 /**
- * Compares component t of a with component u of b. Both terms are divided by
+ * The relative difference of component t of a and component u of b (see
+ * `PairComparison`), what the matching weighs for every pair. Both terms are divided by
  * the larger one's norm, so that A = α·u_a·v_aᵀ and B = β·u_b·v_bᵀ with unit
  * vectors and α, β ≤ 1 (one of them 1): the relative difference is then ‖A − B‖_F,
  * in numbers near 1 whatever the scale of the factors. It is formed from
@@ -217,16 +230,10 @@ const relativeSizes = (a: Wide, b: Wide): { readonly alpha: number; readonly bet
  * only, without the cancellation of ‖A‖² + ‖B‖² − 2⟨A, B⟩ when A and B nearly
  * agree. O(samples + features).
  */
-export const comparePair = (
-  a: NormalComponents,
-  t: number,
-  b: NormalComponents,
-  u: number,
-): PairComparison => {
-  const { cosineW, cosineH } = cosines(a, t, b, u)
+const pairDifference = (a: NormalComponents, t: number, b: NormalComponents, u: number): number => {
   // Both empty: the same (zero) term, no difference. One empty: A − 0 is all of A.
-  if (a.empty[t] && b.empty[u]) return { cosineW, cosineH, similarity: 1, difference: 0 }
-  if (a.empty[t] || b.empty[u]) return { cosineW, cosineH, similarity: 0, difference: 1 }
+  if (a.empty[t] && b.empty[u]) return 0
+  if (a.empty[t] || b.empty[u]) return 1
   const { alpha, beta } = relativeSizes(a.termNorms[t], b.termNorms[u])
   const { samples, k, features } = a
   let dwSquared = 0
@@ -251,8 +258,7 @@ export const comparePair = (
   }
   const squared = dwSquared * haSquared + wbSquared * dhSquared + 2 * dwDotWb * haDotDh
   // Rounding can leave a tiny negative square for an exact match; the true value is ≥ 0.
-  const difference = Math.sqrt(Math.max(0, squared))
-  return { cosineW, cosineH, similarity: cosineW * cosineH, difference }
+  return Math.sqrt(Math.max(0, squared))
 }
 
 /**
