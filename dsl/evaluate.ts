@@ -86,12 +86,21 @@ export const evaluateAll = <const T extends readonly Expr<string, string>[]>(
   exprs: T,
   options: EvaluateOptions = {},
 ): Result<{ -readonly [I in keyof T]: MatrixOf<T[I]> }> =>
-  E.map(
-    ({ plan: p, bindings }: { readonly plan: Plan; readonly bindings: Bindings }) =>
-      run(p, bindings).map((data, index) =>
-        Matrix.unsafeWrap(p.results[index].rows, p.results[index].cols, data),
-      ) as { -readonly [I in keyof T]: MatrixOf<T[I]> },
-  )(planned(nodesOf('evaluateAll', exprs), options))
+  evaluateNodes(nodesOf('evaluateAll', exprs), options) as Result<{
+    -readonly [I in keyof T]: MatrixOf<T[I]>
+  }>
+
+/** The values of `roots`, already checked to be expressions' nodes, planned together. */
+const evaluateNodes = (roots: readonly Node[], options: EvaluateOptions): Result<Matrix[]> =>
+  E.map(({ plan: p, bindings }: { readonly plan: Plan; readonly bindings: Bindings }) =>
+    run(p, bindings).map((data, index) =>
+      Matrix.unsafeWrap(p.results[index].rows, p.results[index].cols, data),
+    ),
+  )(planned(roots, options))
+
+/** The value of one expression's node (see `evaluateNodes`). */
+const evaluateNode = (root: Node, options: EvaluateOptions): Result<Matrix> =>
+  E.map((all: Matrix[]) => all[0])(evaluateNodes([root], options))
 
 /**
  * The nodes of `exprs`, an array of expressions; anything else (a caller without types) is
@@ -121,9 +130,7 @@ export const evaluate = <R extends string, C extends string>(
   expr: Expr<R, C>,
   options: EvaluateOptions = {},
 ): Result<Matrix<R, C>> =>
-  E.map((all: Matrix[]) => all[0] as Matrix<R, C>)(
-    evaluateAll([exprOf('evaluate', 'its argument', expr)], options),
-  )
+  evaluateNode(exprOf('evaluate', 'its argument', expr).node, options) as Result<Matrix<R, C>>
 
 /**
  * The value of a scalar expression. An expression of another shape (its types set aside) is
@@ -133,7 +140,7 @@ export const evaluate = <R extends string, C extends string>(
  * value(lift(W).sum()) // Right(Σ w_ij)
  */
 export const value = (expr: Scalar, options: EvaluateOptions = {}): Result<number> =>
-  E.flatMap(evaluate(exprOf('value', 'its argument', expr) as Scalar, options), (m: Matrix) =>
+  E.flatMap(evaluateNode(exprOf('value', 'its argument', expr).node, options), (m: Matrix) =>
     m.rows === 1 && m.cols === 1
       ? E.right(valuesOf(m)[0])
       : E.left(

@@ -119,8 +119,7 @@ export class Expr<R extends string = string, C extends string = string> {
   }
 
   private binary(op: BinaryOp, other: Operand<R, C>): Expr<R, C> {
-    const right = nodeOf(`Expr.${methodOf(op)}`, other)
-    return new Expr<R, C>(node({ kind: 'binary', op, left: this.node, right }))
+    return binaryOf(`Expr.${methodOf(op)}`, op, this, other)
   }
 
   /** A + B, entry by entry (B may broadcast). */
@@ -198,11 +197,10 @@ export class Expr<R extends string = string, C extends string = string> {
     transposeLeft: boolean,
     transposeRight: boolean,
   ): Expr<A, B> {
-    const operation = productName(transposeLeft, transposeRight)
-    const right = exprOf(operation, 'the right factor', other).node
-    return new Expr<A, B>(
-      node({ kind: 'product', left: this.node, right, transposeLeft, transposeRight }),
-    )
+    return productOf(productName(transposeLeft, transposeRight), this, other, [
+      transposeLeft,
+      transposeRight,
+    ])
   }
 
   /** A·B (R×K) for B of C×K. */
@@ -272,8 +270,7 @@ export class Expr<R extends string = string, C extends string = string> {
    * `[1e200, 1e200]·[1e200, −1e200]` gives NaN, not 0.
    */
   dot(other: Expr<R, C>): Scalar {
-    // An expression only: a number would be stretched over A, giving c·Σ a_ij.
-    return this.mul(exprOf('Expr.dot', 'the other factor', other) as Expr<R, C>).sum()
+    return dotOf('Expr.dot', this, other)
   }
 
   /** Column j as an R×1 vector; an index outside the matrix is a `Left` when evaluated. */
@@ -417,48 +414,72 @@ export const scalar = (value: number): Scalar => {
 const first = <T extends Expr<string, string>>(operation: string, a: T): T =>
   exprOf(operation, 'the first operand', a) as T
 
-/** The second operand of a free function, checked under the function's own name. */
-const second = <T>(operation: string, b: T): T => {
-  nodeOf(operation, b, 'the second operand')
-  return b
+/**
+ * A ∘ B and the other binary nodes, for the methods and the free functions alike, `other`
+ * checked where it is given under `operation`, the name the caller knows (`Expr.plus`,
+ * `plus`).
+ */
+const binaryOf = <R extends string, C extends string>(
+  operation: string,
+  op: BinaryOp,
+  a: Expr<R, C>,
+  other: unknown,
+  what = 'the operand',
+): Expr<R, C> =>
+  Expr.ofNode<R, C>(
+    node({ kind: 'binary', op, left: a.node, right: nodeOf(operation, other, what) }),
+  )
+
+/** A product node, as `binaryOf` makes a binary one; `other` must be an expression. */
+const productOf = <A extends string, B extends string>(
+  operation: string,
+  a: Expr<string, string>,
+  other: unknown,
+  [transposeLeft, transposeRight]: readonly [boolean, boolean],
+): Expr<A, B> => {
+  const right = exprOf(operation, 'the right factor', other).node
+  return Expr.ofNode<A, B>(
+    node({ kind: 'product', left: a.node, right, transposeLeft, transposeRight }),
+  )
 }
 
-/** The right factor of a free product (or `dot`), checked under the function's own name. */
-const factor = <T>(operation: string, b: T): T => {
-  exprOf(operation, 'the right factor', b)
-  return b
-}
+/** Σ a_ij·b_ij: an expression only (a number would be stretched over A, giving c·Σ a_ij). */
+const dotOf = <R extends string, C extends string>(
+  operation: string,
+  a: Expr<R, C>,
+  other: unknown,
+): Scalar => binaryOf(operation, 'mul', a, exprOf(operation, 'the other factor', other)).sum()
 
 /** A + B. */
 export const plus = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('plus', a).plus(second('plus', b))
+): Expr<R, C> => binaryOf('plus', 'add', first('plus', a), b, 'the second operand')
 /** A − B. */
 export const minus = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('minus', a).minus(second('minus', b))
+): Expr<R, C> => binaryOf('minus', 'sub', first('minus', a), b, 'the second operand')
 /** A ∘ B. */
 export const mul = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('mul', a).mul(second('mul', b))
+): Expr<R, C> => binaryOf('mul', 'mul', first('mul', a), b, 'the second operand')
 /** A / B. */
 export const div = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('div', a).div(second('div', b))
+): Expr<R, C> => binaryOf('div', 'div', first('div', a), b, 'the second operand')
 /** max(A, B) entry by entry. */
 export const max = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('max', a).max(second('max', b))
+): Expr<R, C> => binaryOf('max', 'max', first('max', a), b, 'the second operand')
 /** min(A, B) entry by entry. */
 export const min = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Operand<NoInfer<R>, NoInfer<C>>,
-): Expr<R, C> => first('min', a).min(second('min', b))
+): Expr<R, C> => binaryOf('min', 'min', first('min', a), b, 'the second operand')
 
 /**
  * `then` where the mask is non-zero, `otherwise` elsewhere. `then` and
@@ -496,19 +517,19 @@ export function where(
 export const times = <R extends string, K extends string, C extends string>(
   a: Expr<R, K>,
   b: Expr<NoInfer<K>, C>,
-): Expr<R, C> => first('times', a).times(factor('times', b))
+): Expr<R, C> => productOf('times', first('times', a), b, [false, false])
 /** A·Bᵀ for A of R×K and B of C×K. */
 export const timesTransposed = <R extends string, K extends string, C extends string>(
   a: Expr<R, K>,
   b: Expr<C, NoInfer<K>>,
-): Expr<R, C> => first('timesTransposed', a).timesTransposed(factor('timesTransposed', b))
+): Expr<R, C> => productOf('timesTransposed', first('timesTransposed', a), b, [false, true])
 /** Aᵀ·B for A of K×R and B of K×C. */
 export const transposeTimes = <R extends string, K extends string, C extends string>(
   a: Expr<K, R>,
   b: Expr<NoInfer<K>, C>,
-): Expr<R, C> => first('transposeTimes', a).transposeTimes(factor('transposeTimes', b))
+): Expr<R, C> => productOf('transposeTimes', first('transposeTimes', a), b, [true, false])
 /** Σ a_ij·b_ij, as `Expr.dot` computes it (the plain sum: see there for its extremes). */
 export const dot = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Expr<NoInfer<R>, NoInfer<C>>,
-): Scalar => first('dot', a).dot(factor('dot', b))
+): Scalar => dotOf('dot', first('dot', a), b)

@@ -7,7 +7,6 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { shapeMismatch, type Result } from '../core/errors.ts'
 import { showShape } from '../core/matrix-shared.ts'
-import { showFound } from '../core/describe.ts'
 import type { BinaryOp, Node, Shape } from './node.ts'
 
 const known = new WeakMap<Node, Result<Shape>>()
@@ -45,14 +44,7 @@ export const checkIndex = (
 ): Result<number> =>
   Number.isInteger(index) && index >= 0 && index < size
     ? E.right(index)
-    : E.left(
-        shapeMismatch(
-          operation,
-          `the ${what} index`,
-          `a value in 0..${size - 1}`,
-          showFound(index),
-        ),
-      )
+    : E.left(shapeMismatch(operation, `the ${what} index`, `a value in 0..${size - 1}`, `${index}`))
 
 /** The `Expr` method that makes a binary node, as messages name it (`plus` makes `add`). */
 export const methodOf = (op: BinaryOp): string =>

@@ -583,7 +583,7 @@ describe('values, updates and errors', () => {
         'plus: expected the second operand to be an expression or a number, found "x"',
       ],
       [() => times(X, 2 as never), 'times: expected the right factor to be an expression, found 2'],
-      [() => dot(X, 2 as never), 'dot: expected the right factor to be an expression, found 2'],
+      [() => dot(X, 2 as never), 'dot: expected the other factor to be an expression, found 2'],
       [
         () => where(X.gt(0), 'x' as never, 0),
         'where: expected then to be an expression or a number, found "x"',
