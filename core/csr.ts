@@ -16,7 +16,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { DIMENSIONS } from './dimensions.ts'
 import { invalidMatrix, shapeMismatch, showEntries, type Result } from './errors.ts'
 import { csrTimesDense, type CsrParts } from './kernels.ts'
-import { describeValue, Matrix, showFound, valuesOf } from './matrix.ts'
+import { describeValue, foundSizes, Matrix, showFound, valuesOf } from './matrix.ts'
 import {
   checkPosition,
   isArrayLike,
@@ -80,7 +80,7 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
       return E.left(
         invalidMatrix(
           op,
-          `expected integer rows and cols in 1..${MAX_INDEX}, found ${showFound(rows)} and ${showFound(cols)}`,
+          `expected integer rows and cols in 1..${MAX_INDEX}, ${foundSizes(rows, cols)}`,
         ),
       )
     }

@@ -18,9 +18,9 @@ import { F64, fastModule, layout, rowsInTwoParts, viewOf, type KernelModule } fr
  * ‖X‖² − 2·tr(Wᵀ·X·Hᵀ) + tr(WᵀW·HHᵀ), O(nnz·k + (n + m)·k²), clamped at zero
  * before the root; where those terms nearly cancel (a fit within about 1% of
  * X, whose error doubles would leave to rounding noise), summed again in
- * double-double, which keeps it to about 32 digits of ‖X‖² + ‖W·H‖². Factors whose scales lie far apart (W near 1e-200, H near
- * 1e200) are first brought to one scale, component by component, which leaves
- * W·H as it is.
+ * double-double, which keeps it to about 32 digits of ‖X‖² + ‖W·H‖².
+ * Factors whose scales lie far apart (W near 1e-200, H near 1e200) are first
+ * brought to one scale, component by component, which leaves W·H as it is.
  *
  * Made for a solver's inner loop, it returns a plain number: it does not check the
  * entries, and it throws (a TypeError or RangeError that names the argument) when an

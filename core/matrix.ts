@@ -25,6 +25,13 @@ import { describeValue, showFound } from './describe.ts'
 // Described here before describe.ts held them; importers still find them here.
 export { describeValue, showFound }
 
+/** What the constructors ask of a shape. */
+const POSITIVE_SIZES = 'expected positive integer rows and cols'
+
+/** A shape's two sizes as a message shows what it found: a string quoted, "2" and 2. */
+export const foundSizes = (rows: unknown, cols: unknown): string =>
+  `found ${showFound(rows)} and ${showFound(cols)}`
+
 /** The key under which a matrix keeps its storage; not part of the public API. */
 export const VALUES: unique symbol = Symbol('nmfkit.values')
 
@@ -455,12 +462,7 @@ export const matrixOfData = <R extends string = string, C extends string = strin
   data: ArrayLike<number>,
 ): Result<Matrix<R, C>> => {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-    return E.left(
-      invalidMatrix(
-        'Matrix.fromData',
-        `expected positive integer rows and cols, found ${showFound(rows)} and ${showFound(cols)}`,
-      ),
-    )
+    return E.left(invalidMatrix('Matrix.fromData', `${POSITIVE_SIZES}, ${foundSizes(rows, cols)}`))
   }
   if (!isArrayLike(data)) {
     return E.left(
@@ -500,9 +502,7 @@ const filled = <R extends string, C extends string>(
   value: number,
 ): Matrix<R, C> => {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-    throw new RangeError(
-      `${operation}: expected positive integer rows and cols, found ${showFound(rows)} and ${showFound(cols)}`,
-    )
+    throw new RangeError(`${operation}: ${POSITIVE_SIZES}, ${foundSizes(rows, cols)}`)
   }
   return Matrix.unsafeWrap<R, C>(rows, cols, new Float64Array(rows * cols).fill(value))
 }

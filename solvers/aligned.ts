@@ -179,8 +179,8 @@ const verdictOf = (matches: readonly ComponentMatch[], tolerance: number): Align
     differing.length === 0
       ? `same up to permutation and scale: ${pairs} within ${within} ` +
         `(largest ${showCompact(largestDifference)})`
-      : `different: ${differing.length} of ${counted(matches.length, 'component pair', 'component pairs')} ` +
-        `beyond ${within}: ` +
+      : `different: ${differing.length} of ` +
+        `${counted(matches.length, 'component pair', 'component pairs')} beyond ${within}: ` +
         differing
           .map(
             (m) =>
