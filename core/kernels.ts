@@ -146,7 +146,8 @@ export const muRowsScratch = (k: number): number => 4 * muChunk(k) * k * F64
  * a + (i·rowStep + l·innerStep)·8, B inner×k: X·Hᵀ, or Xᵀ·W) and its denominator F·G
  * (G k×k at `gram`), through the module's muFrobeniusRows: the same bits as the product,
  * F·G and `moduleMultiplyEntries` one after the other, in one call that two threads
- * split by rows. `scratch` holds muRowsScratch(k).
+ * split by rows. `scratch` holds muRowsScratch(k). Where `cross` is not 0 (a byte
+ * offset), row i's Σ_t (A·B)(i, t)·out(i, t) goes to its i-th float64.
  */
 export const moduleMuRows = (
   wasm: KernelModule,
@@ -164,6 +165,7 @@ export const moduleMuRows = (
   eps: number,
   l1: number,
   l2: number,
+  cross = 0,
 ): void => {
   const chunk = muChunk(k)
   const work = rows * k * (inner + k + ENTRY_WORK)
@@ -186,6 +188,7 @@ export const moduleMuRows = (
       eps,
       l1,
       l2,
+      cross,
     )
     return
   }
@@ -205,6 +208,7 @@ export const moduleMuRows = (
     eps,
     l1,
     l2,
+    cross === 0 ? 0 : cross + first * F64,
   ]
   rowsInTwoParts(wasm, work, 'muFrobeniusRows', rows, Math.ceil(rows / 2), part)
 }

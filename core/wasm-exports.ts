@@ -161,6 +161,7 @@ export interface Exports {
     eps: number,
     l1: number,
     l2: number,
+    cross: number,
   ) => void
   readonly multiplyRowsBy: (
     A: number,

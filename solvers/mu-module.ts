@@ -7,6 +7,7 @@
  * another path.
  */
 import type { CsrMatrix } from '../core/csr.ts'
+import { DoubleDouble } from '../core/double-double.ts'
 import { divergenceAt, divergenceInModule, EPSILON } from '../core/beta-divergence.ts'
 import { errorScratchBytes, squaredErrorAt, withinPlainRange } from '../core/divergence.ts'
 import {
@@ -15,7 +16,7 @@ import {
   moduleProduct,
   muRowsScratch,
 } from '../core/kernels.ts'
-import { Matrix } from '../core/matrix.ts'
+import { Matrix, valuesOf } from '../core/matrix.ts'
 import { F64, fastModule, keepCopies, layout, viewOf, type KernelModule } from '../core/wasm.ts'
 import type { Problem } from './contract.ts'
 import {
@@ -105,7 +106,10 @@ export const rowPassFast = (
  * as in rowPass; the denominators' dot products are summed in another order. Nothing is
  * allocated but the new factors: on small problems the copies and allocations between
  * the products cost more than the arithmetic. One iteration, or any number of them in
- * place (solvers/batch.ts). Undefined where the module does not run or its memory cannot
+ * place (solvers/batch.ts). A check's error on a dense X comes from the terms of
+ * ‖X − W·H‖², with ⟨X, W·H⟩ summed from the last update's numerator and new factor
+ * (checkTerms), not from a product W·H as large as the iteration's two; a fit close to X
+ * forms W·H all the same. Undefined where the module does not run or its memory cannot
  * hold the update; `update` runs then.
  */
 export const frobeniusInModule = (
@@ -132,10 +136,13 @@ export const frobeniusInModule = (
   const errorScratch = checks ? errorScratchBytes(n, m) : 0
   const kept = keptFactors(wasm, W, H, updateH)
   const slots = [shared, mk, mk, kk, shared, dense ? 0 : shared, kk, scratch]
-  const laid = layoutWithX(wasm, X, k, [...slots, errorScratch, errorScratch])
+  // A check's terms (checkTerms): the rows of ⟨A·B, F'⟩ and a Gram.
+  const checkSlots = checks ? [Math.max(n, m) * F64, kk] : [0, 0]
+  const laid = layoutWithX(wasm, X, k, [...slots, errorScratch, errorScratch, ...checkSlots])
   if (laid === undefined) return undefined
   const { at } = laid
   const [h, ht, gramH, denominatorW, gramW] = [at[1], at[2], at[3], at[5], at[6]]
+  const [crossRows, gramCheck] = checks ? [at[10], at[11]] : [0, 0]
   // The new W is made in its numerator's slot; the slots swap roles each iteration.
   let [w, numeratorW] = swappingSlots(kept[0], at[0], at[4])
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
@@ -151,25 +158,91 @@ export const frobeniusInModule = (
     // each read before it is written): one n×k array less in the module's memory.
     moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
     const nextW = numeratorW
-    updateInModule(wasm, laid, k, w, n, m, false, ht, gramH, nextW, denominatorW, l1W, l2W)
+    // The last update of an iteration keeps the rows of ⟨numerator, new factor⟩.
+    const crossW = updateH ? 0 : crossRows
+    updateInModule(wasm, laid, k, w, n, m, false, ht, gramH, nextW, denominatorW, l1W, l2W, crossW)
     // Hᵀ ← Hᵀ ∘ (Xᵀ·W) / (Hᵀ·(WᵀW) + l1 + l2·Hᵀ) with the new W, made in the old W's slot.
     const [numeratorHt, denominatorHt] = [w, denominatorW]
     ;[w, numeratorW] = [nextW, w]
     if (!updateH) return
     moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
     const nextHt = numeratorHt
-    updateInModule(wasm, laid, k, ht, m, n, true, nextW, gramW, nextHt, denominatorHt, l1H, l2H)
+    const [B, G] = [nextW, gramW]
+    updateInModule(wasm, laid, k, ht, m, n, true, B, G, nextHt, denominatorHt, l1H, l2H, crossRows)
     wasm.transpose(nextHt, m, k, h)
   }
   const measure = (): Measured | undefined => {
-    if (!checks || laid.dense === undefined) return undefined
-    const squared = squaredErrorAt(wasm, [laid.dense, w, h, at[8], at[9]], n, m, k)
+    if (!checks || laid.dense === undefined || X.format !== 'dense') return undefined
+    // ‖X − W·H‖² = ‖X‖² − 2⟨X, W·H⟩ + ⟨WᵀW, H·Hᵀ⟩, ⟨X, W·H⟩ from the last update's rows:
+    // with H updated, Σ (Xᵀ·W)∘Hᵀ over the new Hᵀ (in numeratorW's slot now) and the new W's
+    // Gram (gramW); with H kept, Σ (X·Hᵀ)∘W over the new W and H's Gram (gramH).
+    const [newFactor, rows, otherGram] = updateH ? [numeratorW, m, gramW] : [w, n, gramH]
+    moduleProduct(wasm, newFactor, k, rows, 1, k, newFactor, k, gramCheck)
+    const fromTerms = checkTerms(
+      squaredNormOf(X),
+      viewOf(wasm, crossRows, rows),
+      wasm.dot(gramCheck, otherGram, k * k),
+    )
+    const squared = fromTerms ?? squaredErrorAt(wasm, [laid.dense, w, h, at[8], at[9]], n, m, k)
     // Out of plain range the error is taken on rescaled copies, which need the memory.
     if (!withinPlainRange(squared)) return undefined
     return { divergence: 0.5 * squared, error: Math.sqrt(squared) }
   }
   return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
 }
+
+/**
+ * The share of ‖X‖² + ‖W·H‖² from which a check takes ‖X − W·H‖² from the terms
+ * ‖X‖² − 2⟨X, W·H⟩ + ⟨WᵀW, H·Hᵀ⟩ (checkTerms) rather than from W·H. ‖X‖² and the sum of
+ * ⟨X, W·H⟩'s rows are carried in double-double; ‖W·H‖² and the rows themselves (sums of n
+ * or m products, then of k) round to about 10·ε of ‖X‖² + ‖W·H‖² in practice (L·ε at worst,
+ * L the length of a sum), which the difference keeps: at 2⁻⁸ of it, about 1e-13 of the
+ * error. A closer fit (within about 9% of X) forms W·H, as divergenceError does.
+ */
+const TERMS_SHARE = 2 ** -8
+
+/**
+ * ‖X − W·H‖² from ‖X‖², the rows of ⟨X, W·H⟩ and ‖W·H‖² = ⟨WᵀW, H·Hᵀ⟩: O((n + m)·k²)
+ * where W·H is O(n·m·k). Undefined where they nearly cancel (TERMS_SHARE) or are not
+ * finite.
+ */
+const checkTerms = (
+  squaredNormX: DoubleDouble,
+  crossRows: Float64Array,
+  quadratic: number,
+): number | undefined => {
+  const squared = new DoubleDouble()
+  squared.add(squaredNormX.hi, squaredNormX.lo)
+  squared.add(quadratic)
+  const scale = squared.value()
+  for (let i = 0; i < crossRows.length; i++) squared.add(-2 * crossRows[i])
+  const value = squared.value()
+  return Number.isFinite(scale) && value >= TERMS_SHARE * scale ? value : undefined
+}
+
+/**
+ * ‖X‖² of a dense X, computed once for each X (a matrix's entries never change): blocks of
+ * 64 squares summed in doubles, the blocks' sums in double-double. A sum of n·m squares in
+ * doubles alone lost 1e-11 of it on the 2000×1000 bench problem; this keeps it to about ε,
+ * at about 3 ms there. Not finite for entries beyond about 1e154.
+ */
+const squaredNormOf = (X: Matrix): DoubleDouble => {
+  let squared = squaredNorms.get(X)
+  if (squared === undefined) {
+    squared = new DoubleDouble()
+    const x = valuesOf(X)
+    for (let start = 0; start < x.length; start += 64) {
+      const end = Math.min(x.length, start + 64)
+      let block = 0
+      for (let q = start; q < end; q++) block += x[q] * x[q]
+      squared.add(block)
+    }
+    squaredNorms.set(X, squared)
+  }
+  return squared
+}
+
+const squaredNorms = new WeakMap<Matrix, DoubleDouble>()
 
 /**
  * A check's divergence in place (UpdateInModule's `measure`), where divergenceAndError
@@ -230,10 +303,12 @@ export interface UpdateInModule {
   /** The factors copied out into arrays of their own, where the next iteration reads them. */
   readonly out: () => NewFactors
   /**
-   * The divergence of the factors in the module and its error, the same bits as
-   * divergenceAndError gives for their copies; undefined where the update cannot compute
-   * them in place (the Frobenius error of a CSR X, or one out of plain range; a divergence
-   * that divergenceAndError computes in TypeScript), and a batch then ends at the check.
+   * The divergence of the factors in the module and its error: the same bits as
+   * divergenceAndError gives for their copies, but for β = 2 on a dense X away from an
+   * exact fit, whose terms frobeniusInModule keeps (to about 1e-13 of it); undefined where
+   * the update cannot compute them in place (the Frobenius error of a CSR X, or one out of
+   * plain range; a divergence that divergenceAndError computes in TypeScript), and a batch
+   * then ends at the check.
    */
   readonly measure: () => Measured | undefined
 }
@@ -298,6 +373,7 @@ const updateInModule = (
   denominator: number,
   l1: number,
   l2: number,
+  cross: number,
 ): void => {
   if (laid.dense !== undefined) {
     // A(i, l) = X(i, l), or X(l, i) down X's columns: steps in float64s.
@@ -320,6 +396,7 @@ const updateInModule = (
       EPSILON,
       l1,
       l2,
+      cross,
     )
     return
   }

@@ -22,7 +22,10 @@
  * refuse it for every β ≠ 2 (core/beta-divergence.ts's checkAboveEpsilon).
  *
  * Every 10 iterations the fit checks e = sqrt(2·d_β) and stops when
- * (e_previous − e) / e_init < tol, e_previous being the last check's value.
+ * (e_previous − e) / e_init < tol, e_previous being the last check's value. Where the
+ * update runs in the module the check is computed there, on the factors in place; for
+ * β = 2 on a dense X from ‖X‖² − 2⟨X, W·H⟩ + ‖W·H‖², ⟨X, W·H⟩ from the numerator of the
+ * iteration's last update, unless the fit is close to X (solvers/mu-module.ts).
  *
  * One pass over the rows of X does both updates: row i of W depends only on
  * row i of X and on H, and as soon as it is new its share of H's numerator
@@ -93,20 +96,26 @@ const inModuleUpdate = (
       ? (problem.X.format === 'dense' ? klDense : klCsr)(problem, W, H, updateH)
       : betaInModule(problem, W, H, updateH)
 
-/** One iteration's new W (n×k) and, when `updateH`, new H (k×m). */
+/**
+ * One iteration's new W (n×k) and, when `updateH`, new H (k×m); at a `check`, their
+ * divergence and error where the update in the module computes them in place, as a batch
+ * does (the same bits).
+ */
 const update = (
   problem: Problem,
   W: Float64Array,
   H: Float64Array,
   updateH: boolean,
-): { W: Float64Array; H: Float64Array | undefined } => {
+  check: boolean,
+): NewFactors & { readonly measured?: Measured } => {
   const { X, components: k, beta, penalties } = problem
   const n = X.rows
   const m = X.cols
   const fused = inModuleUpdate(problem, W, H, updateH)
   if (fused) {
     fused.iterate()
-    return fused.out()
+    const measured = check && fused.finite() ? fused.measure() : undefined
+    return { ...fused.out(), measured }
   }
   const gamma = gammaOf(beta)
   const fullRows = beta !== 1 && beta !== 2
@@ -174,8 +183,9 @@ const objectiveOf = (problem: Problem, W: Matrix, H: Matrix, divergence: number)
 const step = (state: MuState, problem: Problem, updateH: boolean): StepResult<MuState> => {
   const { X, components: k } = problem
   // W with the current H, then H with the new W (transform keeps H fixed).
-  const next = update(problem, valuesOf(state.W), valuesOf(state.H), updateH)
-  return stepped(state, problem, wrapped(X.rows, X.cols, k, next))
+  const check = (state.iteration + 1) % CHECK_EVERY === 0
+  const next = update(problem, valuesOf(state.W), valuesOf(state.H), updateH, check)
+  return stepped(state, problem, wrapped(X.rows, X.cols, k, next), next.measured)
 }
 
 /** New factors as matrices. */
@@ -267,8 +277,9 @@ const batchOf =
       const check = (before.iteration + 1) % CHECK_EVERY === 0
       // A check's divergence computed in place serves the result the batch ends with too.
       let measured: Measured | undefined
-      if (ran < limit && run.finite()) {
-        measured = check ? run.measure() : undefined
+      const finite = run.finite()
+      if (check && finite) measured = run.measure()
+      if (ran < limit && finite) {
         if (!check || measured !== undefined) {
           const passed = stepped(before, problem, run.current(), measured)
           if (proceed(passed)) {

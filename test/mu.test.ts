@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import {
   betaDivergence,
   CsrMatrix,
+  createRng,
   factorPenalty,
   Matrix,
   mu,
@@ -22,6 +23,7 @@ import {
 } from 'nmfkit'
 import { gammaOf } from '../solvers/mu-rows.ts'
 import { divergenceError } from '../core/beta-divergence.ts'
+import { exactError } from './exact-error.ts'
 import {
   fitOptions,
   matrixOf,
@@ -417,7 +419,9 @@ describe('factorPenalty', () => {
 
 describe('the final error', () => {
   // A fit that stops at a check (every 10 iterations) takes the check's error as its
-  // reconstructionError rather than computing it again: the same number, bit for bit.
+  // reconstructionError rather than computing it again: the same number, bit for bit. The
+  // Frobenius check on a dense X in the module forms it from ‖X‖² − 2⟨X, W·H⟩ + ‖W·H‖²
+  // where the fit is not close (solvers/mu-module.ts), and divergenceError from W·H.
   const X = unwrap(
     Matrix.fromData(
       30,
@@ -436,7 +440,13 @@ describe('the final error', () => {
     (betaLoss, maxIter, tol) => {
       const fit = unwrap(nmf(X, { components: 3, solver: 'mu', betaLoss, maxIter, tol, seed: 4 }))
       const beta = { frobenius: 2, 'kullback-leibler': 1, 'itakura-saito': 0 }[betaLoss]
-      expect(fit.reconstructionError).toBe(divergenceError(X, fit.W, fit.H, beta))
+      const recomputed = divergenceError(X, fit.W, fit.H, beta)
+      if (betaLoss === 'frobenius' && fit.nIter % 10 === 0) {
+        // 12 and 30 long sums: within 8·30·ε of the exact error, far closer in practice.
+        const exact = exactError(X, fit.W, fit.H)
+        expect(Math.abs(fit.reconstructionError - exact) / exact).toBeLessThan(1e-14)
+        expect(Math.abs(recomputed - exact) / exact).toBeLessThan(1e-14)
+      } else expect(fit.reconstructionError).toBe(recomputed)
       if (fit.nIter % 10 === 0) {
         expect(fit.history[fit.nIter - 1].details?.reconstructionError).toBe(
           fit.reconstructionError,
@@ -444,6 +454,41 @@ describe('the final error', () => {
       }
     },
   )
+
+  it('forms W·H for the error of a close fit, where the terms would cancel', () => {
+    // X = W·H plus 1e-6 of noise, from a start 1e-3 away: ‖X − W·H‖² is far below 2⁻⁸ of
+    // ‖X‖² + ‖W·H‖², and the check's error is divergenceError's, bit for bit.
+    const rng = createRng(11)
+    const W = unwrap(
+      Matrix.fromData(
+        30,
+        3,
+        Array.from({ length: 90 }, () => rng.uniform()),
+      ),
+    )
+    const H = unwrap(
+      Matrix.fromData(
+        3,
+        12,
+        Array.from({ length: 36 }, () => rng.uniform()),
+      ),
+    )
+    const product = unwrap(W.times(H)).toFloat64Array()
+    const close = unwrap(
+      Matrix.fromData(
+        30,
+        12,
+        product.map((x) => x + 1e-6 * rng.uniform()),
+      ),
+    )
+    const nudged = (M: Matrix) => M.map((x) => x * (1 + 1e-3 * rng.uniform()))
+    const init = { W: nudged(W), H: nudged(H) }
+    const fit = unwrap(nmf(close, { components: 3, solver: 'mu', init, maxIter: 20, tol: 0 }))
+    expect(fit.reconstructionError).toBeLessThan(1e-2)
+    expect(fit.reconstructionError).toBe(divergenceError(close, fit.W, fit.H, 2))
+    const exact = exactError(close, fit.W, fit.H)
+    expect(Math.abs(fit.reconstructionError - exact) / exact).toBeLessThan(1e-12)
+  })
 
   it("does not take a plugin's reported error", () => {
     // A copy of mu is a plugin: what it says the error is, the driver computes instead.

@@ -20,6 +20,7 @@ import {
 } from 'nmfkit'
 import { plainMu } from '../examples/plugins/solver-plugin.ts'
 import { denseOf, matrixOf, readFixture, relativeDifference, unwrap } from './fixture-helpers.ts'
+import { exactError } from './exact-error.ts'
 
 /** Dense and CSR fits differ only in the order of a few sums. */
 const TOLERANCE = 1e-9
@@ -282,36 +283,6 @@ describe('the error of a CSR X with factors of far-apart scales', () => {
 })
 
 describe('the error of a CSR X that W·H fits closely', () => {
-  /** A double as an integer times 2⁻¹¹⁰⁰ (exact: every finite double is one). */
-  const exactly = (value: number): bigint => {
-    if (value === 0) return 0n
-    const view = new DataView(new ArrayBuffer(8))
-    view.setFloat64(0, Math.abs(value))
-    const bits = view.getBigUint64(0)
-    const exponent = Number(bits >> 52n)
-    const mantissa = (bits & ((1n << 52n) - 1n)) | (exponent === 0 ? 0n : 1n << 52n)
-    const scaled = mantissa << BigInt(Math.max(exponent, 1) - 1075 + 1100)
-    return value < 0 ? -scaled : scaled
-  }
-
-  /** ‖X − W·H‖_F in exact integer arithmetic, rounded once at the end. */
-  const exactError = (X: Matrix, W: Matrix, H: Matrix): number => {
-    const [x, w, h] = [X.toFloat64Array(), W.toFloat64Array(), H.toFloat64Array()]
-    const [n, m, k] = [X.rows, X.cols, W.cols]
-    let squares = 0n
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < m; j++) {
-        let product = 0n
-        for (let t = 0; t < k; t++) product += exactly(w[i * k + t]) * exactly(h[t * m + j])
-        const difference = exactly(x[i * m + j]) * (1n << 1100n) - product
-        squares += difference * difference
-      }
-    }
-    // squares is Σ d² times 2⁴⁴⁰⁰: keep its leading 200 bits, an even shift, for the root.
-    const shift = BigInt(Math.max(0, squares.toString(2).length - 200)) & ~1n
-    return Math.sqrt(Number(squares >> shift)) * 2 ** (Number(shift) / 2 - 2200)
-  }
-
   // ‖X‖² − 2⟨X, W·H⟩ + ‖W·H‖² in doubles keeps only rounding noise of about ε·‖X‖² when
   // the error is small: 1e-7 added to one entry of X = W·H came out as 2.4e-7 (or 5.8e-7,
   // with other factors), and 21 of 60 such fits were more than 1% off.

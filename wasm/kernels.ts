@@ -1410,7 +1410,9 @@ export function multiplyRowsBy(
  * and the update, that the three calls over all rows make (gemmStrided sums every entry
  * over l in order, however the rows are tiled): the same bits, with the numerator and
  * denominator of a chunk still in cache when it is updated, and one call where there
- * were three.
+ * were three. Where `cross` is not 0, row i's Σ_t numerator(i, t)·out(i, t) goes to
+ * cross + 8·i (summed over t in order): the rows of ⟨A·B, F'⟩ for the new F', from
+ * which a check's error is formed without a product of its own (solvers/mu-module.ts).
  */
 export function muFrobeniusRows(
   a: usize,
@@ -1428,6 +1430,7 @@ export function muFrobeniusRows(
   eps: f64,
   l1: f64,
   l2: f64,
+  cross: usize,
 ): void {
   const numerator = scratch
   const denominator = scratch + ((<usize>chunk * <usize>k) << 3)
@@ -1439,6 +1442,17 @@ export function muFrobeniusRows(
     gemmStrided(fi, count, k, rowF, 8, G, k, denominator)
     const outi = out + <usize>i0 * rowF
     multiplyEntries(fi, numerator, denominator, count * k, outi, eps, l1, l2, 1, 0)
+    if (cross != 0) {
+      for (let i = 0; i < count; i++) {
+        const row = <usize>i * rowF
+        let sum = 0.0
+        for (let t = 0; t < k; t++) {
+          const at = row + ((<usize>t) << 3)
+          sum += load<f64>(numerator + at) * load<f64>(outi + at)
+        }
+        store<f64>(cross + ((<usize>(i0 + i)) << 3), sum)
+      }
+    }
   }
 }
 

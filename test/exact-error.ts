@@ -1,0 +1,35 @@
+/**
+ * ‖X − W·H‖_F in exact integer arithmetic (BigInt), for tests of the errors computed in
+ * doubles. O(n·m·k) BigInt products: for small matrices.
+ */
+import type { Matrix } from 'nmfkit'
+
+/** A double as an integer times 2⁻¹¹⁰⁰ (exact: every finite double is one). */
+const exactly = (value: number): bigint => {
+  if (value === 0) return 0n
+  const view = new DataView(new ArrayBuffer(8))
+  view.setFloat64(0, Math.abs(value))
+  const bits = view.getBigUint64(0)
+  const exponent = Number(bits >> 52n)
+  const mantissa = (bits & ((1n << 52n) - 1n)) | (exponent === 0 ? 0n : 1n << 52n)
+  const scaled = mantissa << BigInt(Math.max(exponent, 1) - 1075 + 1100)
+  return value < 0 ? -scaled : scaled
+}
+
+/** ‖X − W·H‖_F in exact integer arithmetic, rounded once at the end. */
+export const exactError = (X: Matrix, W: Matrix, H: Matrix): number => {
+  const [x, w, h] = [X.toFloat64Array(), W.toFloat64Array(), H.toFloat64Array()]
+  const [n, m, k] = [X.rows, X.cols, W.cols]
+  let squares = 0n
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      let product = 0n
+      for (let t = 0; t < k; t++) product += exactly(w[i * k + t]) * exactly(h[t * m + j])
+      const difference = exactly(x[i * m + j]) * (1n << 1100n) - product
+      squares += difference * difference
+    }
+  }
+  // squares is Σ d² times 2⁴⁴⁰⁰: keep its leading 200 bits, an even shift, for the root.
+  const shift = BigInt(Math.max(0, squares.toString(2).length - 200)) & ~1n
+  return Math.sqrt(Number(squares >> shift)) * 2 ** (Number(shift) / 2 - 2200)
+}
