@@ -125,6 +125,25 @@ export const checkNonNegative = <M extends AnyMatrix>(
   return error
 }
 
+/**
+ * checkNonNegative for a caller's X, passed once per matrix: a matrix's entries never
+ * change, and a caller who fits one X many times (other seeds, other k) or compares fits
+ * of it pays for its pass once. Not for matrices over storage that does change (the
+ * module's views of factors during a fit, core/wasm.ts), which never reach it.
+ */
+export const checkNonNegativeInput = <M extends AnyMatrix>(
+  operation: string,
+  what: string,
+  matrix: M,
+): Result<M> => {
+  if (nonNegativeInputs.has(matrix)) return E.right(matrix)
+  const checked = checkNonNegative(operation, what, matrix)
+  if (E.isRight(checked)) nonNegativeInputs.add(matrix)
+  return checked
+}
+
+const nonNegativeInputs = new WeakSet<AnyMatrix>()
+
 /** At least one entry different from zero. */
 export const checkNotAllZero = <M extends AnyMatrix>(
   operation: string,

@@ -19,7 +19,7 @@ import {
 } from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { createRng } from '../core/rng.ts'
-import { checkNonNegative } from '../core/validate.ts'
+import { checkNonNegativeInput } from '../core/validate.ts'
 import type { AnySolver, Factors, Problem } from './contract.ts'
 import { withResidentScope } from '../core/wasm.ts'
 import { runDriver, type Factorization } from './driver.ts'
@@ -58,7 +58,7 @@ const fit = <R extends string, C extends string>(
     // Read once: a getter of the caller's that throws is an error on its option.
     E.bind('common_', () => readOptions(operation, options, undefined, Object.keys(commonProps))),
     E.bind('X', () => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
-    E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
+    E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegativeInput(operation, 'X', X))),
     E.bind('solver', ({ common_ }) => resolveSolver(common_.solver)),
     // The solver's own options, known now, read by name too.
     E.bind('given', ({ common_, solver }) =>

@@ -28,7 +28,12 @@ import { showShape } from '../core/matrix-shared.ts'
 import { attempt } from '../core/guarded.ts'
 import { createRng } from '../core/rng.ts'
 import { counted } from '../core/show.ts'
-import { allFinite, checkNonNegative, checkNotAllZero } from '../core/validate.ts'
+import {
+  allFinite,
+  checkNonNegative,
+  checkNonNegativeInput,
+  checkNotAllZero,
+} from '../core/validate.ts'
 import { withResidentScope } from '../core/wasm.ts'
 import { cd, cdFixedH } from './cd.ts'
 import { productIsZero } from './components.ts'
@@ -141,7 +146,7 @@ const fitW = <R extends string, C extends string>(
       readOptions(operation, options, "{ solver: 'mu' }", Object.keys(transformProps)),
     ),
     E.bind('X', () => E.mapLeft(concerning('X'))(asMatrix(operation, input))),
-    E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
+    E.bind('X_', ({ X }) => E.mapLeft(concerning('X'))(checkNonNegativeInput(operation, 'X', X))),
     E.bind('H_', ({ X }) =>
       H.cols === X.cols
         ? checkComponents(H)
