@@ -169,7 +169,7 @@ export const problemOf = (
     X,
     components,
     get squaredNormX() {
-      return (squared ??= X.frobeniusNorm() ** 2)
+      return (squared ??= squaredNormOfInput(X))
     },
     beta,
     penalties: penalties(X, options.alphaW, options.alphaH, options.l1Ratio),
@@ -195,3 +195,18 @@ export const penalties = (
     l2H: part(X.rows * alphaForH, 1 - l1Ratio),
   }
 }
+
+/**
+ * ‖X‖² of a caller's X, X.frobeniusNorm() squared, computed once for each X: its entries
+ * never change, and a second fit of the same X (another seed, another k) skips the pass.
+ */
+const squaredNormOfInput = (X: AnyMatrix): number => {
+  let squared = squaredNorms.get(X)
+  if (squared === undefined) {
+    squared = X.frobeniusNorm() ** 2
+    squaredNorms.set(X, squared)
+  }
+  return squared
+}
+
+const squaredNorms = new WeakMap<AnyMatrix, number>()
