@@ -178,11 +178,14 @@ export const frobeniusInModule = (
     // Gram (gramW); with H kept, Σ (X·Hᵀ)∘W over the new W and H's Gram (gramH).
     const [newFactor, rows, otherGram] = updateH ? [numeratorW, m, gramW] : [w, n, gramH]
     moduleProduct(wasm, newFactor, k, rows, 1, k, newFactor, k, gramCheck)
-    const fromTerms = checkTerms(
-      squaredNormOf(X),
-      viewOf(wasm, crossRows, rows),
-      wasm.dot(gramCheck, otherGram, k * k),
-    )
+    const grams = [viewOf(wasm, gramCheck, k * k), viewOf(wasm, otherGram, k * k)]
+    const fromTerms = grams.every((gram) => clearOfUnderflow(gram, k))
+      ? checkTerms(
+          squaredNormOf(X),
+          viewOf(wasm, crossRows, rows),
+          wasm.dot(gramCheck, otherGram, k * k),
+        )
+      : undefined
     const squared = fromTerms ?? squaredErrorAt(wasm, [laid.dense, w, h, at[8], at[9]], n, m, k)
     // Out of plain range the error is taken on rescaled copies, which need the memory.
     if (!withinPlainRange(squared)) return undefined
@@ -200,6 +203,27 @@ export const frobeniusInModule = (
  * error. A closer fit (within about 9% of X) forms W·H, as divergenceError does.
  */
 const TERMS_SHARE = 2 ** -8
+
+/**
+ * The least non-zero diagonal entry of WᵀW and of H·Hᵀ from which a check takes the terms.
+ * Below it a factor's squares come near the smallest normal double, where its Gram keeps
+ * few digits, and ‖W·H‖² = ⟨WᵀW, H·Hᵀ⟩ would carry that into the error: W near 1e-160 and
+ * H near 1e140, for an X near 1e-20 (factors of far-apart scales, a custom start's or a
+ * `transform`'s H), put the error 2.5e-4 off. Above it, a Gram entry's products that
+ * underflow (at most L, L = n or m, each off by at most 2⁻¹⁰⁷⁵) move ‖W·H‖² by at most
+ * L·2⁻¹⁷⁶ of it (Cauchy–Schwarz: the other Gram's entry s, t is at most the geometric mean
+ * of its diagonal entries s and t). W·H, formed instead, has products of X's scale.
+ */
+const GRAM_FLOOR = 2 ** -900
+
+/** Whether each diagonal entry of a k×k Gram is 0 or at least GRAM_FLOOR. */
+const clearOfUnderflow = (gram: Float64Array, k: number): boolean => {
+  for (let t = 0; t < k; t++) {
+    const square = gram[t * (k + 1)]
+    if (square !== 0 && square < GRAM_FLOOR) return false
+  }
+  return true
+}
 
 /**
  * ‖X − W·H‖² from ‖X‖², the rows of ⟨X, W·H⟩ and ‖W·H‖² = ⟨WᵀW, H·Hᵀ⟩: O((n + m)·k²)

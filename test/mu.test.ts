@@ -490,6 +490,29 @@ describe('the final error', () => {
     expect(Math.abs(fit.reconstructionError - exact) / exact).toBeLessThan(1e-12)
   })
 
+  it('forms W·H for the error of factors of far-apart scales, whose Grams underflow', () => {
+    // W near 1e-160 and H near 1e140 for an X near 1e-20: WᵀW's entries are subnormal, and
+    // ‖W·H‖² = ⟨WᵀW, H·Hᵀ⟩ put the check's error 2.5e-4 off (transform's, 7.7e-5).
+    const rng = createRng(5)
+    const uniform = (rows: number, cols: number, scale: number) =>
+      unwrap(
+        Matrix.fromData(
+          rows,
+          cols,
+          Array.from({ length: rows * cols }, () => scale * rng.uniform()),
+        ),
+      )
+    const X = uniform(40, 30, 1e-20)
+    const init = { W: uniform(40, 3, 1e-160), H: uniform(3, 30, 1e140) }
+    const fit = unwrap(nmf(X, { components: 3, solver: 'mu', init, maxIter: 20, tol: 0 }))
+    const exact = exactError(X, fit.W, fit.H)
+    expect(Math.abs(fit.reconstructionError - exact) / exact).toBeLessThan(1e-14)
+    const H = uniform(3, 30, 1e140)
+    const kept = unwrap(transform(X, H, { solver: 'mu', maxIter: 20, tol: 0 }))
+    const exactKept = exactError(X, kept.W, H)
+    expect(Math.abs(kept.reconstructionError - exactKept) / exactKept).toBeLessThan(1e-14)
+  })
+
   it("does not take a plugin's reported error", () => {
     // A copy of mu is a plugin: what it says the error is, the driver computes instead.
     const liar: AnySolver = {
