@@ -128,7 +128,9 @@ export const checkNonNegative = <M extends AnyMatrix>(
 /**
  * checkNonNegative for a caller's X, passed once per matrix: a matrix's entries never
  * change, and a caller who fits one X many times (other seeds, other k) or compares fits
- * of it pays for its pass once. Not for matrices over storage that does change (the
+ * of it pays for its pass once. Known by its stored values, not by the Matrix object:
+ * nmf and transform read a caller's dense Matrix into a new one over the same storage
+ * every call (core/input.ts). Not for matrices over storage that does change (the
  * module's views of factors during a fit, core/wasm.ts), which never reach it.
  */
 export const checkNonNegativeInput = <M extends AnyMatrix>(
@@ -136,13 +138,14 @@ export const checkNonNegativeInput = <M extends AnyMatrix>(
   what: string,
   matrix: M,
 ): Result<M> => {
-  if (nonNegativeInputs.has(matrix)) return E.right(matrix)
+  const stored = storedValues(matrix)
+  if (nonNegativeInputs.has(stored)) return E.right(matrix)
   const checked = checkNonNegative(operation, what, matrix)
-  if (E.isRight(checked)) nonNegativeInputs.add(matrix)
+  if (E.isRight(checked)) nonNegativeInputs.add(stored)
   return checked
 }
 
-const nonNegativeInputs = new WeakSet<AnyMatrix>()
+const nonNegativeInputs = new WeakSet<Float64Array>()
 
 /** At least one entry different from zero. */
 export const checkNotAllZero = <M extends AnyMatrix>(

@@ -251,22 +251,23 @@ const checkTerms = (
  * at about 3 ms there. Not finite for entries beyond about 1e154.
  */
 const squaredNormOf = (X: Matrix): DoubleDouble => {
-  let squared = squaredNorms.get(X)
+  // Known by X's storage: nmf reads a caller's Matrix into a new one every call.
+  const x = valuesOf(X)
+  let squared = squaredNorms.get(x)
   if (squared === undefined) {
     squared = new DoubleDouble()
-    const x = valuesOf(X)
     for (let start = 0; start < x.length; start += 64) {
       const end = Math.min(x.length, start + 64)
       let block = 0
       for (let q = start; q < end; q++) block += x[q] * x[q]
       squared.add(block)
     }
-    squaredNorms.set(X, squared)
+    squaredNorms.set(x, squared)
   }
   return squared
 }
 
-const squaredNorms = new WeakMap<Matrix, DoubleDouble>()
+const squaredNorms = new WeakMap<Float64Array, DoubleDouble>()
 
 /**
  * A check's divergence in place (UpdateInModule's `measure`), where divergenceAndError

@@ -14,7 +14,7 @@ import {
   type BetaLoss,
 } from '../core/beta-divergence.ts'
 import { invalidOption, showNumber, unsupported, type Result } from '../core/errors.ts'
-import type { AnyMatrix } from '../core/csr.ts'
+import { storedValues, type AnyMatrix } from '../core/csr.ts'
 import { attempt } from '../core/guarded.ts'
 import { describeValue } from '../core/matrix.ts'
 import type { Rng } from '../core/rng.ts'
@@ -199,14 +199,17 @@ export const penalties = (
 /**
  * ‖X‖² of a caller's X, X.frobeniusNorm() squared, computed once for each X: its entries
  * never change, and a second fit of the same X (another seed, another k) skips the pass.
+ * Known by its stored values, which ‖X‖² is the norm of: nmf and transform read a caller's
+ * dense Matrix into a new one over the same storage every call (core/input.ts).
  */
 const squaredNormOfInput = (X: AnyMatrix): number => {
-  let squared = squaredNorms.get(X)
+  const stored = storedValues(X)
+  let squared = squaredNorms.get(stored)
   if (squared === undefined) {
     squared = X.frobeniusNorm() ** 2
-    squaredNorms.set(X, squared)
+    squaredNorms.set(stored, squared)
   }
   return squared
 }
 
-const squaredNorms = new WeakMap<AnyMatrix, number>()
+const squaredNorms = new WeakMap<Float64Array, number>()

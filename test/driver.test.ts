@@ -1,7 +1,7 @@
 /** The iteration driver: history, callbacks, cancellation, seeds, and untouched inputs. */
 import * as E from 'fp-ts/lib/Either.js'
 import { fc, test } from '@fast-check/vitest'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   Matrix,
   cd,
@@ -263,6 +263,31 @@ describe('the problem and options a plugin is given are frozen', () => {
     expect(E.isRight(nmf(X, { components: 3, maxIter: 2, solver: reading }))).toBe(true)
     const squared = X.frobeniusNorm() ** 2
     expect(seen).toEqual([squared, squared])
+  })
+
+  it('squaredNormX is computed once for fits of one X', () => {
+    // nmf reads a caller's Matrix into one of its own, over the same storage, every call:
+    // the norm is known by that storage (a cache by the object never found it again).
+    const reading = {
+      ...cd,
+      name: 'reading',
+      start: (problem: Problem, initial: Factors, options: Record<string, never>) => {
+        expect(problem.squaredNormX).toBeGreaterThan(0)
+        return cd.start(problem, initial, options)
+      },
+    } as AnySolver
+    const fresh = randomData(30, 12, 2)
+    const norms = vi.spyOn(Matrix.prototype, 'frobeniusNorm')
+    try {
+      for (const seed of [1, 2, 3]) {
+        expect(E.isRight(nmf(fresh, { components: 3, maxIter: 2, solver: reading, seed }))).toBe(
+          true,
+        )
+      }
+      expect(norms).toHaveBeenCalledTimes(1)
+    } finally {
+      norms.mockRestore()
+    }
   })
 
   it.each([

@@ -9,7 +9,14 @@ import { fc, test } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { CsrMatrix, Matrix, type AnyMatrix, type NmfError, type Result } from 'nmfkit'
-import { allFinite, checkFinite, checkNonNegative, checkNotAllZero } from '../core/validate.ts'
+import {
+  allFinite,
+  checkFinite,
+  checkNonNegative,
+  checkNonNegativeInput,
+  checkNotAllZero,
+} from '../core/validate.ts'
+import { Matrix as CoreMatrix, ownMatrix } from '../core/matrix.ts'
 import { foundFinite } from '../core/found-finite.ts'
 import { fastModule, layout, viewOf } from '../core/wasm.ts'
 
@@ -71,6 +78,26 @@ describe('checkFinite', () => {
 
   it.each(both([[0, -1e300, 2.5]]))('%s: returns the same matrix when finite', (_kind, matrix) => {
     expect(unwrap(checkFinite(op, 'X', matrix))).toBe(matrix)
+  })
+})
+
+describe('checkNonNegativeInput', () => {
+  it('passes over the stored values once, whichever Matrix holds them', () => {
+    // nmf and transform read a caller's Matrix into one of their own over the same storage
+    // every call (core/input.ts, ownMatrix). A write into that storage, which no Matrix
+    // allows, shows whether a later call passes over the values again: it does not.
+    const values = Float64Array.from([1, 2, 3, 4])
+    const X = CoreMatrix.unsafeWrap(2, 2, values)
+    expect(unwrap(checkNonNegativeInput(op, 'X', X))).toBe(X)
+    values[3] = -1
+    const again = ownMatrix(X)
+    if (E.isLeft(again)) throw new Error(again.left)
+    expect(unwrap(checkNonNegativeInput(op, 'X', again.right))).toBe(again.right)
+    // Other storage with the same values is passed over.
+    const copy = CoreMatrix.unsafeWrap(2, 2, values.slice())
+    expect(errorOf(checkNonNegativeInput(op, 'X', copy)).message).toBe(
+      'nmf: expected X to be non-negative, found -1 at row 1, column 1',
+    )
   })
 })
 
