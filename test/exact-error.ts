@@ -29,7 +29,9 @@ export const exactError = (X: Matrix, W: Matrix, H: Matrix): number => {
       squares += difference * difference
     }
   }
-  // squares is Σ d² times 2⁴⁴⁰⁰: keep its leading 200 bits, an even shift, for the root.
+  // squares is Σ d² times 2⁴⁴⁰⁰: keep its leading 200 bits, an even shift, for the root
+  // (below 2¹⁰⁰), scaled back in two steps: 2^(shift/2 − 2200) alone underflows to 0 for
+  // an error below about 1e-293.
   const shift = BigInt(Math.max(0, squares.toString(2).length - 200)) & ~1n
-  return Math.sqrt(Number(squares >> shift)) * 2 ** (Number(shift) / 2 - 2200)
+  return Math.sqrt(Number(squares >> shift)) * 2 ** -100 * 2 ** (Number(shift) / 2 - 2100)
 }

@@ -283,6 +283,14 @@ describe('the error of a CSR X with factors of far-apart scales', () => {
 })
 
 describe('the error of a CSR X that W·H fits closely', () => {
+  it('is measured against exactError, exact down to the smallest doubles', () => {
+    const one = (value: number) => unwrap(Matrix.fromData(1, 1, [value]))
+    for (const error of [1e-300, 2 ** -1000, Number.MIN_VALUE, 1e300]) {
+      expect(exactError(one(error), one(0), one(0))).toBe(error)
+    }
+    expect(exactError(one(3 * 2 ** -1070), one(2 ** -535), one(2 ** -535))).toBe(2 ** -1069)
+  })
+
   // ‖X‖² − 2⟨X, W·H⟩ + ‖W·H‖² in doubles keeps only rounding noise of about ε·‖X‖² when
   // the error is small: 1e-7 added to one entry of X = W·H came out as 2.4e-7 (or 5.8e-7,
   // with other factors), and 21 of 60 such fits were more than 1% off.
