@@ -126,18 +126,21 @@ export const checkNonNegative = <M extends AnyMatrix>(
 }
 
 /**
- * checkNonNegative for a caller's X, passed once per matrix: a matrix's entries never
+ * checkNonNegative for a caller's X, a dense one passed once: a Matrix's entries never
  * change, and a caller who fits one X many times (other seeds, other k) or compares fits
  * of it pays for its pass once. Known by its stored values, not by the Matrix object:
  * nmf and transform read a caller's dense Matrix into a new one over the same storage
- * every call (core/input.ts). Not for matrices over storage that does change (the
- * module's views of factors during a fit, core/wasm.ts), which never reach it.
+ * every call (core/input.ts). A CsrMatrix is checked every time: its parts are arrays a
+ * caller holds and could write (the pass is over its stored entries only). Not for
+ * matrices over storage that does change (the module's views of factors during a fit,
+ * core/wasm.ts), which never reach it.
  */
 export const checkNonNegativeInput = <M extends AnyMatrix>(
   operation: string,
   what: string,
   matrix: M,
 ): Result<M> => {
+  if (matrix.format !== 'dense') return checkNonNegative(operation, what, matrix)
   const stored = storedValues(matrix)
   if (nonNegativeInputs.has(stored)) return E.right(matrix)
   const checked = checkNonNegative(operation, what, matrix)

@@ -197,12 +197,15 @@ export const penalties = (
 }
 
 /**
- * ‖X‖² of a caller's X, X.frobeniusNorm() squared, computed once for each X: its entries
- * never change, and a second fit of the same X (another seed, another k) skips the pass.
- * Known by its stored values, which ‖X‖² is the norm of: nmf and transform read a caller's
- * dense Matrix into a new one over the same storage every call (core/input.ts).
+ * ‖X‖² of a caller's X, X.frobeniusNorm() squared, computed once for each dense X: its
+ * entries never change, and a second fit of the same X (another seed, another k) skips
+ * the pass. Known by its stored values, which ‖X‖² is the norm of: nmf and transform read
+ * a caller's dense Matrix into a new one over the same storage every call
+ * (core/input.ts). A CsrMatrix's, over its stored entries only, is computed every time:
+ * its parts are arrays a caller holds and could write.
  */
 const squaredNormOfInput = (X: AnyMatrix): number => {
+  if (X.format !== 'dense') return X.frobeniusNorm() ** 2
   const stored = storedValues(X)
   let squared = squaredNorms.get(stored)
   if (squared === undefined) {

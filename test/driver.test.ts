@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it, vi } from 'vitest'
 import {
+  CsrMatrix,
   Matrix,
   cd,
   createRng,
@@ -288,6 +289,24 @@ describe('the problem and options a plugin is given are frozen', () => {
     } finally {
       norms.mockRestore()
     }
+  })
+
+  it("squaredNormX of a CsrMatrix is computed every fit: a caller holds its parts' arrays", () => {
+    const seen: number[] = []
+    const reading = {
+      ...cd,
+      name: 'reading',
+      start: (problem: Problem, initial: Factors, options: Record<string, never>) => {
+        seen.push(problem.squaredNormX)
+        return cd.start(problem, initial, options)
+      },
+    } as AnySolver
+    const X = CsrMatrix.fromDense(randomData(30, 12, 2))
+    expect(E.isRight(nmf(X, { components: 3, maxIter: 2, solver: reading }))).toBe(true)
+    X.data[0] += 1
+    expect(E.isRight(nmf(X, { components: 3, maxIter: 2, solver: reading }))).toBe(true)
+    expect(seen).toEqual([seen[0], X.frobeniusNorm() ** 2])
+    expect(seen[1]).not.toBe(seen[0])
   })
 
   it.each([

@@ -99,6 +99,15 @@ describe('checkNonNegativeInput', () => {
       'nmf: expected X to be non-negative, found -1 at row 1, column 1',
     )
   })
+
+  it("checks a CsrMatrix every time: a caller holds its parts' arrays", () => {
+    const X = unwrap(CsrMatrix.fromParts(2, 2, [0, 1, 2], [0, 1], [1, 2]))
+    expect(unwrap(checkNonNegativeInput(op, 'X', X))).toBe(X)
+    X.data[1] = -2
+    expect(errorOf(checkNonNegativeInput(op, 'X', X)).message).toBe(
+      'nmf: expected X to be non-negative, found -2 at row 1, column 1',
+    )
+  })
 })
 
 describe('checkNonNegative', () => {
