@@ -108,9 +108,9 @@ export const rowPassFast = (
  * the products cost more than the arithmetic. One iteration, or any number of them in
  * place (solvers/batch.ts). A check's error on a dense X comes from the terms of
  * ‖X − W·H‖², with ⟨X, W·H⟩ summed from the last update's numerator and new factor
- * (checkTerms), not from a product W·H as large as the iteration's two; a fit close to X
- * forms W·H all the same. Undefined where the module does not run or its memory cannot
- * hold the update; `update` runs then.
+ * (checkTerms), not from a product W·H as large as each of the iteration's two; a fit
+ * close to X forms W·H all the same. Undefined where the module does not run or its
+ * memory cannot hold the update; `update` runs then.
  */
 export const frobeniusInModule = (
   problem: Problem,
