@@ -455,6 +455,15 @@ describe('the final error', () => {
     },
   )
 
+  it("transform's checks take ⟨X, W·H⟩ from W's update, H kept", () => {
+    // W alone is updated: the terms come from X·Hᵀ and the new W, with H's Gram.
+    const H = unwrap(nmf(X, { components: 3, solver: 'mu', maxIter: 30, tol: 0, seed: 1 })).H
+    const kept = unwrap(transform(X, H, { solver: 'mu', maxIter: 20, tol: 0 }))
+    const exact = exactError(X, kept.W, H)
+    expect(Math.abs(kept.reconstructionError - exact) / exact).toBeLessThan(1e-14)
+    expect(kept.history[19].details?.reconstructionError).toBe(kept.reconstructionError)
+  })
+
   it('forms W·H for the error of a close fit, where the terms would cancel', () => {
     // X = W·H plus 1e-6 of noise, from a start 1e-3 away: ‖X − W·H‖² is far below 2⁻⁸ of
     // ‖X‖² + ‖W·H‖², and the check's error is divergenceError's, bit for bit.
