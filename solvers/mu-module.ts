@@ -9,14 +9,20 @@
 import type { CsrMatrix } from '../core/csr.ts'
 import { DoubleDouble } from '../core/double-double.ts'
 import { divergenceAt, divergenceInModule, EPSILON } from '../core/beta-divergence.ts'
-import { errorScratchBytes, squaredErrorAt, withinPlainRange } from '../core/divergence.ts'
+import {
+  errorScratchBytes,
+  squaredErrorAt,
+  squaredNormOf,
+  withinPlainRange,
+  type SquaredNorm,
+} from '../core/divergence.ts'
 import {
   moduleMultiplyEntries,
   moduleMuRows,
   moduleProduct,
   muRowsScratch,
 } from '../core/kernels.ts'
-import { Matrix, valuesOf } from '../core/matrix.ts'
+import { Matrix } from '../core/matrix.ts'
 import { F64, fastModule, keepCopies, layout, viewOf, type KernelModule } from '../core/wasm.ts'
 import type { Problem } from './contract.ts'
 import {
@@ -231,7 +237,7 @@ const clearOfUnderflow = (gram: Float64Array, k: number): boolean => {
  * finite.
  */
 const checkTerms = (
-  squaredNormX: DoubleDouble,
+  squaredNormX: SquaredNorm,
   crossRows: Float64Array,
   quadratic: number,
 ): number | undefined => {
@@ -243,32 +249,6 @@ const checkTerms = (
   const value = squared.value()
   return Number.isFinite(scale) && value >= TERMS_SHARE * scale ? value : undefined
 }
-
-/**
- * ‖X‖² of a dense X, computed once for each X (a matrix's entries never change): blocks of
- * 64 squares summed in doubles, the blocks' sums in double-double. A sum of 2 000 000
- * squares in doubles alone lost 2.2e-14 of it on the bench's uniform 2000×1000 X and
- * 1.4e-11 on entries (q mod 7) / 7, whose roundings lean one way; this keeps it to about ε,
- * at about 3 ms for 2 000 000 entries. Not finite for entries beyond about 1e154.
- */
-const squaredNormOf = (X: Matrix): DoubleDouble => {
-  // Known by X's storage: nmf reads a caller's Matrix into a new one every call.
-  const x = valuesOf(X)
-  let squared = squaredNorms.get(x)
-  if (squared === undefined) {
-    squared = new DoubleDouble()
-    for (let start = 0; start < x.length; start += 64) {
-      const end = Math.min(x.length, start + 64)
-      let block = 0
-      for (let q = start; q < end; q++) block += x[q] * x[q]
-      squared.add(block)
-    }
-    squaredNorms.set(x, squared)
-  }
-  return squared
-}
-
-const squaredNorms = new WeakMap<Float64Array, DoubleDouble>()
 
 /**
  * A check's divergence in place (UpdateInModule's `measure`), where divergenceAndError

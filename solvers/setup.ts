@@ -14,7 +14,8 @@ import {
   type BetaLoss,
 } from '../core/beta-divergence.ts'
 import { invalidOption, showNumber, unsupported, type Result } from '../core/errors.ts'
-import { storedValues, type AnyMatrix } from '../core/csr.ts'
+import type { AnyMatrix } from '../core/csr.ts'
+import { squaredFrobeniusNorm } from '../core/divergence.ts'
 import { attempt } from '../core/guarded.ts'
 import { describeValue } from '../core/matrix.ts'
 import type { Rng } from '../core/rng.ts'
@@ -169,7 +170,7 @@ export const problemOf = (
     X,
     components,
     get squaredNormX() {
-      return (squared ??= squaredNormOfInput(X))
+      return (squared ??= squaredFrobeniusNorm(X))
     },
     beta,
     penalties: penalties(X, options.alphaW, options.alphaH, options.l1Ratio),
@@ -195,24 +196,3 @@ export const penalties = (
     l2H: part(X.rows * alphaForH, 1 - l1Ratio),
   }
 }
-
-/**
- * ‖X‖² of a caller's X, X.frobeniusNorm() squared, computed once for each dense X: its
- * entries never change, and a second fit of the same X (another seed, another k) skips
- * the pass. Known by its stored values, which ‖X‖² is the norm of: nmf and transform read
- * a caller's dense Matrix into a new one over the same storage every call
- * (core/input.ts). A CsrMatrix's, over its stored entries only, is computed every time:
- * its parts are arrays a caller holds and could write.
- */
-const squaredNormOfInput = (X: AnyMatrix): number => {
-  if (X.format !== 'dense') return X.frobeniusNorm() ** 2
-  const stored = storedValues(X)
-  let squared = squaredNorms.get(stored)
-  if (squared === undefined) {
-    squared = X.frobeniusNorm() ** 2
-    squaredNorms.set(stored, squared)
-  }
-  return squared
-}
-
-const squaredNorms = new WeakMap<Float64Array, number>()

@@ -24,6 +24,7 @@ import type { AnyMatrix } from '../core/csr.ts'
 import { valuesOf } from '../core/matrix.ts'
 import { batchOf } from '../solvers/batch.ts'
 import { onPath, SOLVER_CASES } from './fixture-helpers.ts'
+import { squaredFrobeniusNorm } from '../core/divergence.ts'
 
 const uniform = (length: number, seed: number, scale = 1, zeros = 0): number[] => {
   let state = seed
@@ -226,7 +227,7 @@ describe('a fit in batches is the fit step by step', () => {
       const problem = {
         X: Y,
         components: 3,
-        squaredNormX: Y.frobeniusNorm() ** 2,
+        squaredNormX: squaredFrobeniusNorm(Y),
         beta,
         penalties: { l1W: 0, l2W: 0, l1H: 0, l2H: 0 },
         shuffle: false,

@@ -1,6 +1,6 @@
 /**
- * ‖X − W·H‖_F in exact integer arithmetic (BigInt), for tests of the errors computed in
- * doubles. O(n·m·k) BigInt products: for small matrices.
+ * ‖X − W·H‖_F and Σ x² in exact integer arithmetic (BigInt), for tests of the errors and
+ * norms computed in doubles. O(n·m·k) BigInt products: for small matrices.
  */
 import type { Matrix } from 'nmfkit'
 
@@ -34,4 +34,16 @@ export const exactError = (X: Matrix, W: Matrix, H: Matrix): number => {
   // an error below about 1e-293.
   const shift = BigInt(Math.max(0, squares.toString(2).length - 200)) & ~1n
   return Math.sqrt(Number(squares >> shift)) * 2 ** -100 * 2 ** (Number(shift) / 2 - 2100)
+}
+
+/**
+ * Σ x² over `values` in exact integer arithmetic, rounded once to the nearest double (for
+ * sums of normal size).
+ */
+export const exactSquares = (values: ArrayLike<number>): number => {
+  let squares = 0n
+  for (let q = 0; q < values.length; q++) squares += exactly(values[q]) ** 2n
+  // squares is Σ x² times 2²²⁰⁰: its leading 200 bits convert with one rounding.
+  const shift = Math.max(0, squares.toString(2).length - 200)
+  return Number(squares >> BigInt(shift)) * 2 ** (shift - 2200)
 }

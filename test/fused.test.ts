@@ -36,6 +36,7 @@ import { withHFixed } from '../dsl/rules.ts'
 import { cdHalfW } from '../solvers/cd.ts'
 import type { Factors, Problem } from '../solvers/contract.ts'
 import { wSweepsInModule } from '../solvers/fixed-h-sweeps.ts'
+import { squaredFrobeniusNorm } from '../core/divergence.ts'
 
 const AGREEMENT = 1e-12
 
@@ -181,7 +182,7 @@ describe('whole iterations in the module agree with the reference', () => {
         const problemOf = (): Problem => ({
           X,
           components: k,
-          squaredNormX: X.frobeniusNorm() ** 2,
+          squaredNormX: squaredFrobeniusNorm(X),
           beta: 2,
           penalties: { l1W, l2W, l1H: 0, l2H: 0 },
           shuffle,
