@@ -20,6 +20,7 @@ import {
   type NmfError,
   type AnySolver,
   type NmfOptions,
+  type Rng,
 } from 'nmfkit'
 import { gammaOf } from '../solvers/mu-rows.ts'
 import { divergenceError } from '../core/beta-divergence.ts'
@@ -42,6 +43,16 @@ const failure = (result: E.Either<NmfError, unknown>): NmfError => {
   if (E.isRight(result)) throw new Error('expected a Left, found a Right')
   return result.left
 }
+
+/** A rows×cols matrix of `scale` times uniform draws of `rng`. */
+const uniformMatrix = (rng: Rng, rows: number, cols: number, scale = 1): Matrix =>
+  unwrap(
+    Matrix.fromData(
+      rows,
+      cols,
+      Array.from({ length: rows * cols }, () => scale * rng.uniform()),
+    ),
+  )
 
 const finite = (fit: Factorization): boolean =>
   [...fit.W.toFloat64Array(), ...fit.H.toFloat64Array(), fit.reconstructionError].every(
@@ -468,20 +479,8 @@ describe('the final error', () => {
     // X = W·H plus 1e-6 of noise, from a start 1e-3 away: ‖X − W·H‖² is far below 2⁻⁸ of
     // ‖X‖² + ‖W·H‖², and the check's error is divergenceError's, bit for bit.
     const rng = createRng(11)
-    const W = unwrap(
-      Matrix.fromData(
-        30,
-        3,
-        Array.from({ length: 90 }, () => rng.uniform()),
-      ),
-    )
-    const H = unwrap(
-      Matrix.fromData(
-        3,
-        12,
-        Array.from({ length: 36 }, () => rng.uniform()),
-      ),
-    )
+    const W = uniformMatrix(rng, 30, 3)
+    const H = uniformMatrix(rng, 3, 12)
     const product = unwrap(W.times(H)).toFloat64Array()
     const close = unwrap(
       Matrix.fromData(
@@ -504,13 +503,7 @@ describe('the final error', () => {
     // ‖W·H‖² = ⟨WᵀW, H·Hᵀ⟩ put the check's error 2.5e-4 off (transform's, 7.7e-5).
     const rng = createRng(5)
     const uniform = (rows: number, cols: number, scale: number) =>
-      unwrap(
-        Matrix.fromData(
-          rows,
-          cols,
-          Array.from({ length: rows * cols }, () => scale * rng.uniform()),
-        ),
-      )
+      uniformMatrix(rng, rows, cols, scale)
     const X = uniform(40, 30, 1e-20)
     const init = { W: uniform(40, 3, 1e-160), H: uniform(3, 30, 1e140) }
     const fit = unwrap(nmf(X, { components: 3, solver: 'mu', init, maxIter: 20, tol: 0 }))
