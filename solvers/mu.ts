@@ -115,7 +115,9 @@ const update = (
   if (fused) {
     fused.iterate()
     const measured = check && fused.finite() ? fused.measure() : undefined
-    return { ...fused.out(), measured }
+    // Field by field: a spread object goes through V8's generic path (see nextState).
+    const out = fused.out()
+    return { W: out.W, H: out.H, measured }
   }
   const gamma = gammaOf(beta)
   const fullRows = beta !== 1 && beta !== 2
