@@ -17,28 +17,30 @@
  * warm-up fits (at least one, and at least 1 s; the first samples memory
  * after every iteration), the fit is timed `repetitions` times (at least 5) and
  * the median wall time per iteration is reported. Where scikit-learn runs
- * beside, the timed fits come in `--rounds` rounds (3 unless given), each of
- * ceil(repetitions / rounds) fits after one untimed fit (after the warm-up, the
- * first round), so ceil(repetitions / rounds) · rounds in all.
+ * beside, the timed fits alternate with its fits: in `--rounds` rounds (unless
+ * given, one per timed fit), each of ceil(repetitions / rounds) fits of nmfkit
+ * and then as many of scikit-learn's, so ceil(repetitions / rounds) · rounds in all.
  *
  * Solvers: `cd`, `mu` with the Frobenius loss, `mu` with the Kullback–Leibler
  * loss (`mu-kl`), and `moving-average` on the two small problems. For the
  * first three, X (or its CSR parts), W0 and H0 are written as raw float64 /
- * int32 files to a temporary folder and `bench/sklearn_bench.py` times
- * `NMF(init='custom', solver, beta_loss, max_iter, tol=0)` on them in a child
- * process after each round of nmfkit's fits, as many fits as nmfkit's round had;
- * the ratio is the median over the rounds of each round's ratio. The Python is
+ * int32 files to a temporary folder, and `bench/sklearn_bench.py`, started once
+ * for the row in a child process that loads them, times
+ * `NMF(init='custom', solver, beta_loss, max_iter, tol=0)` on them after each
+ * round of nmfkit's fits, as many fits as nmfkit's round had (asked over its
+ * stdin); the ratio is the median over the rounds of each round's ratio. The Python is
  * `NMFKIT_PYTHON`, else `/usr/bin/python3`, else `python3`, whichever first
  * imports scikit-learn; with none, or with `--no-sklearn`, only nmfkit runs.
  *
  * Run with `npm run bench`; `npm run bench -- --json` prints one JSON object per
  * problem and solver, one per line.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
@@ -114,7 +116,7 @@ interface Measurement {
   readonly iterations: number
   /** Timed fits, in all rounds. */
   readonly repetitions: number
-  /** Rounds of timed fits, each of nmfkit's followed by one of scikit-learn's. */
+  /** Rounds of timed fits, nmfkit's fits of each followed by as many of scikit-learn's. */
   readonly rounds: number
   /** X's shape, `rows×cols`. */
   readonly shape: string
@@ -124,8 +126,8 @@ interface Measurement {
   sklearnRange?: readonly [number, number]
   /**
    * scikit-learn's ms per iteration / nmfkit's: the median over the rounds of each round's
-   * ratio of medians (the two sides of a round ran minutes apart at most, so a machine
-   * whose speed drifts moves both).
+   * ratio of medians (the two sides of a round run one after the other, so a machine whose
+   * speed drifts moves both).
    */
   ratio?: number
   /** |nmfkit's final error − scikit-learn's| / scikit-learn's: both solved the same problem. */
@@ -145,12 +147,6 @@ const solversOf = (problem: (typeof PROBLEMS)[number]): readonly SolverCase[] =>
 const PROBLEMS = ['notebook', 'digits', 'dense', 'sparse'] as const
 const MIN_REPETITIONS = 5
 
-/**
- * The timed fits of a row run in this many rounds, nmfkit's fits of a round followed by
- * scikit-learn's: the machine's speed drifted by up to 2× within minutes (a shared host),
- * and a ratio of two times measured a minute apart read that drift as a speed-up.
- */
-const DEFAULT_ROUNDS = 3
 /**
  * Untimed fits run for at least this long before the timed ones. After 300 ms the digits'
  * `mu` fits still ran about 10% slower than after 1 s (V8's optimizing compiler works in
@@ -317,17 +313,17 @@ const xBytes = (X: AnyMatrix): number =>
   X.format === 'csr' ? X.nnz * 12 + (X.rows + 1) * 4 : X.rows * X.cols * 8
 
 /**
- * nmfkit's fits of one row, in `rounds` rounds of `perRound` timed fits after the warm-up
- * (and, from the second round on, one untimed fit); after each round `afterRound()`
- * (scikit-learn's fits of that round). The row's median, and each round's.
+ * nmfkit's fits of one row, in `rounds` rounds of `perRound` timed fits after the warm-up;
+ * after each round `afterRound()` (scikit-learn's fits of that round). The row's median,
+ * and each round's.
  */
-const measure = (
+const measure = async (
   problem: BenchProblem,
   solver: SolverCase,
   rounds: number,
   perRound: number,
-  afterRound: () => void,
-): Measurement & { readonly roundMedians: readonly number[] } => {
+  afterRound: () => Promise<void>,
+): Promise<Measurement & { readonly roundMedians: readonly number[] }> => {
   const options: NmfOptions = {
     components: problem.components,
     solver: solver.solver,
@@ -364,8 +360,6 @@ const measure = (
   const perIteration: number[] = []
   const roundMedians: number[] = []
   for (let round = 0; round < rounds; round++) {
-    // After another side's round, one untimed fit, as scikit-learn's child makes one.
-    if (round > 0) run()
     const samples: number[] = []
     for (let r = 0; r < perRound; r++) {
       samples.push(run() / problem.iterations)
@@ -373,7 +367,7 @@ const measure = (
     }
     perIteration.push(...samples)
     roundMedians.push(median(samples))
-    afterRound()
+    await afterRound()
   }
   const { W, H } = problem.initial
   const bytes = xBytes(problem.X) + (W.rows * W.cols + H.rows * H.cols) * 8
@@ -429,13 +423,12 @@ const pythonEnv = (): NodeJS.ProcessEnv => {
 const writeArray = (path: string, values: Float64Array | Int32Array): void =>
   writeFileSync(path, new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
 
+/** One answer of bench/sklearn_bench.py: its versions first, then one per command. */
 interface SklearnLine {
   readonly sklearn?: string
   readonly numpy?: string
   readonly label?: string
-  readonly msPerIter?: number
-  readonly min?: number
-  readonly max?: number
+  readonly warmedUp?: boolean
   readonly samples?: readonly number[]
   readonly nIter?: number
   readonly reconstructionError?: number
@@ -443,14 +436,13 @@ interface SklearnLine {
 
 /**
  * The problem's exact inputs for bench/sklearn_bench.py, in a fresh temporary folder: X (or
- * its CSR parts), W0 and H0 as raw arrays, and a manifest for `solvers`, `repetitions` fits
- * each. Written before nmfkit's fits, from the arrays themselves (no copies: the garbage
- * would count in the process's memory).
+ * its CSR parts), W0 and H0 as raw arrays, and a manifest for `solvers`. Written before
+ * nmfkit's fits, from the arrays themselves (no copies: the garbage would count in the
+ * process's memory).
  */
 const sklearnInputs = (
   problem: BenchProblem,
   solvers: readonly SolverCase[],
-  repetitions: number,
 ): { readonly directory: string; readonly remove: () => void } => {
   const directory = mkdtempSync(join(tmpdir(), 'nmfkit-bench-'))
   const { X, initial } = problem
@@ -470,7 +462,6 @@ const sklearnInputs = (
     components: problem.components,
     format: X.format,
     iterations: problem.iterations,
-    repetitions,
     solvers: solvers.map(({ label, solver, betaLoss }) => ({ label, solver, betaLoss })),
   }
   writeFileSync(join(directory, 'manifest.json'), JSON.stringify(manifest))
@@ -480,28 +471,74 @@ const sklearnInputs = (
   return { directory, remove }
 }
 
-/** Runs bench/sklearn_bench.py on a folder of `sklearnInputs`; its output lines, parsed. */
-const runSklearn = (python: string, directory: string): SklearnLine[] => {
-  const child = spawnSync(python, [SKLEARN_SCRIPT, directory], {
+/** bench/sklearn_bench.py running on a folder of `sklearnInputs`, fitting when asked. */
+interface SklearnSide {
+  readonly version: string | undefined
+  /** One untimed fit of `label`. */
+  readonly warmUp: (label: string) => Promise<void>
+  /** `count` timed fits of `label`: their answer. */
+  readonly fits: (label: string, count: number) => Promise<SklearnLine>
+  /** Ends the script (the end of its stdin) and waits for it. */
+  readonly close: () => Promise<void>
+}
+
+/**
+ * Starts bench/sklearn_bench.py on a folder of `sklearnInputs` and waits until it has
+ * loaded the problem. It stays idle, reading its stdin, between the commands: the fits of
+ * the two sides run one after the other, never at once. A script that fails or ends early
+ * ends this process with its stderr.
+ */
+const startSklearn = async (python: string, directory: string): Promise<SklearnSide> => {
+  const child = spawn(python, [SKLEARN_SCRIPT, directory], {
     env: pythonEnv(),
-    encoding: 'utf8',
-    maxBuffer: 16 * MIB,
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
-  if (child.status !== 0) {
-    console.error(`error: ${python} ${SKLEARN_SCRIPT} failed:\n${child.stderr}`)
-    process.exit(1)
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text
+  })
+  const ended = new Promise<string>((resolve) => {
+    child.on('error', (error) => resolve(error.message))
+    child.on('close', (code, signal) =>
+      resolve(signal === null ? `exit code ${code}` : `signal ${signal}`),
+    )
+  })
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  const next = async (): Promise<SklearnLine> => {
+    const line = await lines.next()
+    if (line.done === true) {
+      const how = await ended
+      console.error(`error: ${python} ${SKLEARN_SCRIPT} ended (${how}):\n${stderr}`)
+      process.exit(1)
+    }
+    return JSON.parse(line.value) as SklearnLine
   }
-  return child.stdout
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as SklearnLine)
+  const ask = async (command: string): Promise<SklearnLine> => {
+    child.stdin.write(`${command}\n`)
+    return next()
+  }
+  const versions = await next()
+  return {
+    version: versions.sklearn,
+    warmUp: async (label) => {
+      await ask(`warm-up ${label}`)
+    },
+    fits: (label, count) => ask(`fit ${label} ${count}`),
+    close: async () => {
+      child.stdin.end()
+      await ended
+    },
+  }
 }
 
 interface Arguments {
   readonly json: boolean
   readonly repetitions: number | undefined
-  /** Rounds the timed fits are split into, each of nmfkit's followed by scikit-learn's. */
-  readonly rounds: number
+  /**
+   * Rounds the timed fits are split into, nmfkit's fits of each followed by scikit-learn's;
+   * undefined: one round per timed fit.
+   */
+  readonly rounds: number | undefined
   readonly problems: readonly (typeof PROBLEMS)[number][]
   /** The labels of the solvers to run (`SOLVERS`). */
   readonly solvers: readonly string[]
@@ -520,7 +557,7 @@ const parseArguments = (): Arguments => {
       options: {
         json: { type: 'boolean', default: false },
         repetitions: { type: 'string' },
-        rounds: { type: 'string', default: String(DEFAULT_ROUNDS) },
+        rounds: { type: 'string' },
         problems: { type: 'string', default: PROBLEMS.join(',') },
         solvers: { type: 'string', default: SOLVERS.map((s) => s.label).join(',') },
         'no-sklearn': { type: 'boolean', default: false },
@@ -543,9 +580,9 @@ const parseArguments = (): Arguments => {
           `found '${values.repetitions}'`,
       )
     }
-    const rounds = Number(values.rounds)
-    if (!/^\d{1,2}$/.test(values.rounds) || rounds < 1) {
-      throw new Error(`--rounds: expected an integer from 1 to 99, found '${values.rounds}'`)
+    const rounds = values.rounds === undefined ? undefined : Number(values.rounds)
+    if (rounds !== undefined && (!/^\d{1,4}$/.test(values.rounds ?? '') || rounds < 1)) {
+      throw new Error(`--rounds: expected an integer from 1 to 9999, found '${values.rounds}'`)
     }
     // One value per option: parseArgs would keep the last silently (switches may repeat).
     const given = tokens.flatMap((token) =>
@@ -606,11 +643,11 @@ const jsonLine = (m: Measurement): string => {
  * Measures one problem with the solvers asked for in this process; the lines scikit-learn
  * printed set its version.
  */
-const measureProblem = (
+const measureProblem = async (
   name: (typeof PROBLEMS)[number],
   args: Arguments,
   python: string | undefined,
-): { rows: Measurement[]; sklearnVersion: string | undefined } => {
+): Promise<{ rows: Measurement[]; sklearnVersion: string | undefined }> => {
   let sklearnVersion: string | undefined
   const problem = builders[name]()
   // Building the problem leaves garbage: the arrays its matrices were made from, which
@@ -620,24 +657,34 @@ const measureProblem = (
   ;(globalThis as { gc?: () => void }).gc?.()
   const repetitions = args.repetitions ?? problem.repetitions
   const solvers = solversOf(name).filter((s) => args.solvers.includes(s.label))
-  const rows = solvers.map((solver) => {
+  const rows: Measurement[] = []
+  for (const solver of solvers) {
     const theirs: SklearnLine[] = []
-    // Rounds where scikit-learn runs beside nmfkit; nmfkit alone times its fits in one.
-    const sklearn = python !== undefined && solver.sklearn
-    const rounds = sklearn ? args.rounds : 1
+    // Rounds where scikit-learn runs beside nmfkit (unless given, every timed fit of each side
+    // alternates with one of the other's); nmfkit alone times its fits in one.
+    const inputs =
+      python !== undefined && solver.sklearn ? sklearnInputs(problem, [solver]) : undefined
+    const rounds = inputs === undefined ? 1 : (args.rounds ?? repetitions)
     const perRound = Math.ceil(repetitions / rounds)
-    const inputs = sklearn ? sklearnInputs(problem, [solver], perRound) : undefined
-    const measured = measure(problem, solver, rounds, perRound, () => {
-      if (python === undefined || inputs === undefined) return
-      for (const line of runSklearn(python, inputs.directory)) {
-        if (line.sklearn !== undefined) sklearnVersion = line.sklearn
-        if (line.label === solver.label) theirs.push(line)
-      }
+    // Started before nmfkit's warm-up, and warmed up: loading Python and scikit-learn takes
+    // seconds, which must not overlap nmfkit's timed fits.
+    const side =
+      inputs && python !== undefined ? await startSklearn(python, inputs.directory) : undefined
+    if (side !== undefined) {
+      sklearnVersion = side.version
+      await side.warmUp(solver.label)
+    }
+    const measured = await measure(problem, solver, rounds, perRound, async () => {
+      if (side !== undefined) theirs.push(await side.fits(solver.label, perRound))
     })
+    await side?.close()
     inputs?.remove()
     const { roundMedians: _roundMedians, ...row }: Measurement & { roundMedians?: unknown } =
       measured
-    if (theirs.length === 0) return row
+    if (theirs.length === 0) {
+      rows.push(row)
+      continue
+    }
     for (const line of theirs) {
       if (line.nIter !== problem.iterations) {
         console.error(
@@ -650,14 +697,14 @@ const measureProblem = (
     const samples = theirs.flatMap((line) => line.samples ?? [])
     const ratios = theirs.map((line, r) => median(line.samples ?? []) / measured.roundMedians[r])
     const error = theirs[theirs.length - 1].reconstructionError ?? NaN
-    return {
+    rows.push({
       ...row,
       sklearnMsPerIter: round(median(samples)),
       sklearnRange: [round(Math.min(...samples)), round(Math.max(...samples))] as const,
       ratio: round(median(ratios), 3),
       errorRelDiff: round(Math.abs(row.reconstructionError - error) / error, 3),
-    }
-  })
+    })
+  }
   return { rows, sklearnVersion }
 }
 
@@ -742,8 +789,7 @@ const measureInChild = (
       '--kernels',
       args.kernels,
       ...(args.repetitions === undefined ? [] : ['--repetitions', String(args.repetitions)]),
-      '--rounds',
-      String(args.rounds),
+      ...(args.rounds === undefined ? [] : ['--rounds', String(args.rounds)]),
       ...(args.sklearn ? [] : ['--no-sklearn']),
     ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * MIB },
@@ -761,13 +807,13 @@ const measureInChild = (
   return { rows, sklearnVersion: lines.find((line) => line.sklearnVersion)?.sklearnVersion }
 }
 
-const main = (): void => {
+const main = async (): Promise<void> => {
   const args = parseArguments()
   setKernelPath(args.kernels)
   const started = performance.now()
   const python = args.sklearn ? findPython() : undefined
   if (args.child) {
-    const { rows, sklearnVersion } = measureProblem(args.problems[0], args, python)
+    const { rows, sklearnVersion } = await measureProblem(args.problems[0], args, python)
     for (const row of rows) console.log(JSON.stringify(row))
     console.log(JSON.stringify({ sklearnVersion }))
     return
@@ -840,4 +886,4 @@ const main = (): void => {
   for (const row of rows) console.log(line(row))
 }
 
-main()
+await main()

@@ -1,16 +1,23 @@
-"""Times scikit-learn's NMF on one problem written by bench/run.ts.
+"""Times scikit-learn's NMF on one problem written by bench/run.ts, fit by fit as asked.
 
 Usage: python3 bench/sklearn_bench.py DIRECTORY
 
 DIRECTORY holds manifest.json and the raw little-endian arrays it names:
 X.bin (float64, row-major) for a dense X, or indptr.bin and indices.bin
 (int32) and data.bin (float64) for a CSR X; W.bin and H.bin (float64,
-row-major) are the initial factors. For every solver in the manifest the fit
-NMF(init='custom', max_iter=iterations, tol=0) runs once untimed (warm-up)
-and then `repetitions` times, each from copies of the same W and H. One JSON
-object per line goes to stdout: first the versions, then one per solver with
-the median, fastest and slowest milliseconds per iteration, the iteration
-count and the final reconstruction error.
+row-major) are the initial factors. The script loads them, prints one JSON
+line with the versions, and then reads commands from stdin, one per line,
+answering each with one JSON line on stdout:
+
+- `warm-up LABEL`: one untimed fit of the manifest's solver LABEL;
+- `fit LABEL N`: N timed fits, each NMF(init='custom', max_iter=iterations,
+  tol=0) from copies of the same W and H; the answer has the milliseconds per
+  iteration of each (`samples`), the iteration count and the final
+  reconstruction error.
+
+It ends at the end of stdin. bench/run.ts keeps it running for a whole row and
+alternates its fits with nmfkit's, so that both sides meet the same state of
+a shared machine.
 """
 
 import json
@@ -65,6 +72,35 @@ def fit(X, W, H, manifest, solver):
     return elapsed * 1000, model
 
 
+def timed_fits(X, W, H, manifest, solver, count):
+    """`count` timed fits of `solver`: the answer to one `fit` command."""
+    iterations = manifest["iterations"]
+    per_iteration = []
+    model = None
+    for _ in range(count):
+        elapsed, model = fit(X, W, H, manifest, solver)
+        per_iteration.append(elapsed / iterations)
+    return {
+        "label": solver["label"],
+        "samples": per_iteration,
+        "nIter": int(model.n_iter_),
+        "reconstructionError": float(model.reconstruction_err_),
+    }
+
+
+def answer(line, X, W, H, manifest, solvers):
+    """The JSON answer to one command line, or None for a line that is not a command."""
+    words = line.split()
+    if len(words) == 2 and words[0] == "warm-up" and words[1] in solvers:
+        fit(X, W, H, manifest, solvers[words[1]])
+        return {"label": words[1], "warmedUp": True}
+    if len(words) == 3 and words[0] == "fit" and words[1] in solvers and words[2].isdigit():
+        count = int(words[2])
+        if count > 0:
+            return timed_fits(X, W, H, manifest, solvers[words[1]], count)
+    return None
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: sklearn_bench.py DIRECTORY", file=sys.stderr)
@@ -73,31 +109,24 @@ def main():
     with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as handle:
         manifest = json.load(handle)
     X, W, H = load(directory, manifest)
-    iterations = manifest["iterations"]
+    solvers = {solver["label"]: solver for solver in manifest["solvers"]}
     print(json.dumps({"sklearn": sklearn.__version__, "numpy": np.__version__}), flush=True)
     warnings.simplefilter("ignore", ConvergenceWarning)
-    for solver in manifest["solvers"]:
-        fit(X, W, H, manifest, solver)  # warm-up
-        per_iteration = []
-        model = None
-        for _ in range(manifest["repetitions"]):
-            elapsed, model = fit(X, W, H, manifest, solver)
-            per_iteration.append(elapsed / iterations)
-        print(
-            json.dumps(
-                {
-                    "label": solver["label"],
-                    "msPerIter": float(np.median(per_iteration)),
-                    "min": min(per_iteration),
-                    "max": max(per_iteration),
-                    "samples": per_iteration,
-                    "nIter": int(model.n_iter_),
-                    "reconstructionError": float(model.reconstruction_err_),
-                }
-            ),
-            flush=True,
-        )
-    return 0
+    while True:
+        line = sys.stdin.readline()
+        if line == "":
+            return 0
+        if line.strip() == "":
+            continue
+        reply = answer(line, X, W, H, manifest, solvers)
+        if reply is None:
+            print(
+                f"sklearn_bench.py: expected 'warm-up LABEL' or 'fit LABEL N' with LABEL "
+                f"among {', '.join(solvers)} and N ≥ 1, found {line.strip()!r}",
+                file=sys.stderr,
+            )
+            return 2
+        print(json.dumps(reply), flush=True)
 
 
 if __name__ == "__main__":
