@@ -11,7 +11,8 @@
  * are types only: at run time, evaluation stretches any operand along a
  * dimension of size 1, so a lifted `Matrix<'samples', 'features'>` that holds
  * one sample is stretched over a matrix of many. Where one sample against many
- * would be a mistake, compare the sizes before evaluating.
+ * would be a mistake, compare the sizes before evaluating. `dot` is not
+ * elementwise: its factors must have one shape at run time as well.
  *
  * @example
  * const next = lift(W).mul(lift(X).timesTransposed(lift(H))).div(lift(W).times(lift(H).gramRows()))
@@ -268,6 +269,10 @@ export class Expr<R extends string = string, C extends string = string> {
    * negative factors, say), the result is Infinity or 0 only when it is itself out of range;
    * when they cancel, it can be Infinity or NaN though the exact sum is a double:
    * `[1e200, 1e200]·[1e200, −1e200]` gives NaN, not 0.
+   *
+   * The factors have one shape: nothing is stretched, and factors whose sizes differ when
+   * evaluated (a one-row matrix against many rows, say) are a `ShapeMismatch` that names
+   * `Expr.dot`.
    */
   dot(other: Expr<R, C>): Scalar {
     return dotOf('Expr.dot', this, other)
@@ -443,12 +448,21 @@ const productOf = <A extends string, B extends string>(
   )
 }
 
-/** Σ a_ij·b_ij: an expression only (a number would be stretched over A, giving c·Σ a_ij). */
+/**
+ * Σ a_ij·b_ij, the sum of an entrywise product whose node keeps `operation`: its factors must
+ * have one shape when evaluated, or the `ShapeMismatch` names the dot the caller called. Only
+ * an expression is taken: a number would be stretched over A, giving c·Σ a_ij, and so would a
+ * row or a column, which is why the product does not broadcast.
+ */
 const dotOf = <R extends string, C extends string>(
   operation: string,
   a: Expr<R, C>,
   other: unknown,
-): Scalar => binaryOf(operation, 'mul', a, exprOf(operation, 'the other factor', other)).sum()
+): Scalar => {
+  const right = exprOf(operation, 'the other factor', other).node
+  const product = node({ kind: 'binary', op: 'mul', left: a.node, right, dot: operation })
+  return Expr.ofNode<One, One>(node({ kind: 'reduce', op: 'sum', arg: product }))
+}
 
 /** A + B. */
 export const plus = <R extends string, C extends string>(
@@ -528,7 +542,10 @@ export const transposeTimes = <R extends string, K extends string, C extends str
   a: Expr<K, R>,
   b: Expr<NoInfer<K>, C>,
 ): Expr<R, C> => productOf('transposeTimes', first('transposeTimes', a), b, [true, false])
-/** Σ a_ij·b_ij, as `Expr.dot` computes it (the plain sum: see there for its extremes). */
+/**
+ * Σ a_ij·b_ij, as `Expr.dot` computes it (the plain sum: see there for its extremes); factors
+ * whose sizes differ are a `ShapeMismatch` that names `dot`.
+ */
 export const dot = <R extends string, C extends string>(
   a: Expr<R, C>,
   b: Expr<NoInfer<R>, NoInfer<C>>,

@@ -24,7 +24,18 @@ export type Node =
   | { readonly kind: 'csr'; readonly matrix: CsrMatrix }
   | { readonly kind: 'constant'; readonly value: number }
   | { readonly kind: 'unary'; readonly op: UnaryOp; readonly arg: Node }
-  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Node; readonly right: Node }
+  | {
+      readonly kind: 'binary'
+      readonly op: BinaryOp
+      readonly left: Node
+      readonly right: Node
+      /**
+       * Set on the product inside a dot, to the operation the caller called (`Expr.dot`,
+       * `dot`): its factors must have one shape (a dot does not broadcast), and a mismatch
+       * names that operation.
+       */
+      readonly dot?: string
+    }
   | { readonly kind: 'where'; readonly mask: Node; readonly then: Node; readonly otherwise: Node }
   | { readonly kind: 'transpose'; readonly arg: Node }
   | { readonly kind: 'column'; readonly index: number; readonly arg: Node }

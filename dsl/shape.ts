@@ -35,6 +35,22 @@ export const broadcastShape = (operation: string, a: Shape, b: Shape): Result<Sh
   return shape(rows, cols)
 }
 
+/**
+ * The shape of the factors of a dot (`operation`, as the caller named it): one shape for both,
+ * never stretched, since Σ a_ij·b_ij over a stretched factor is another sum.
+ */
+const sameShape = (operation: string, a: Shape, b: Shape): Result<Shape> =>
+  a.rows === b.rows && a.cols === b.cols
+    ? E.right(a)
+    : E.left(
+        shapeMismatch(
+          operation,
+          'the other factor',
+          `the first's shape ${show(a)} (dot does not broadcast)`,
+          show(b),
+        ),
+      )
+
 /** Checks that `index` lies in 0..size-1. */
 export const checkIndex = (
   operation: string,
@@ -68,7 +84,11 @@ const compute = (n: Node): Result<Shape> => {
         : shapeOf(n.arg)
     case 'binary':
       return E.flatMap(shapeOf(n.left), (a) =>
-        E.flatMap(shapeOf(n.right), (b) => broadcastShape(`Expr.${methodOf(n.op)}`, a, b)),
+        E.flatMap(shapeOf(n.right), (b) =>
+          n.dot === undefined
+            ? broadcastShape(`Expr.${methodOf(n.op)}`, a, b)
+            : sameShape(n.dot, a, b),
+        ),
       )
     case 'where':
       return E.flatMap(shapeOf(n.mask), (m) =>

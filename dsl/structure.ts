@@ -120,7 +120,9 @@ export const structureOf = (roots: readonly Node[], flags: number): Structure =>
         key.push(unaryOps.indexOf(n.op))
         return walk(n.arg)
       case 'binary':
-        key.push(binaryOps.indexOf(n.op))
+        // A dot's product apart from a plain one: a plan cached for a ∘ that broadcasts
+        // would otherwise run a dot of the same leaves without its shape check.
+        key.push(binaryOps.indexOf(n.op) + (n.dot === undefined ? 0 : binaryOps.length))
         walk(n.left)
         return walk(n.right)
       case 'where':

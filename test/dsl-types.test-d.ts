@@ -89,6 +89,8 @@ describe('elementwise operations', () => {
     max(X, W)
     // @ts-expect-error samples×components is not samples×features
     dot(X, W)
+    // @ts-expect-error a row of X is not samples×features: dot takes no broadcast
+    X.dot(X.row(0))
     // @ts-expect-error the mask is samples×features, the branch samples×components
     where(X.gt(0), W, 0)
     // @ts-expect-error a column of W set into X

@@ -525,6 +525,65 @@ describe('values, updates and errors', () => {
     )
   })
 
+  it('names dot, as the caller wrote it, when the factors differ in shape, and never stretches one', () => {
+    const square = unwrap(
+      Matrix.fromArrays([
+        [1, 2],
+        [3, 4],
+      ]),
+    )
+    const A = lift(square)
+    const wide = lift(unwrap(Matrix.fromArrays([[1, 2, 3]])))
+    const row = lift(unwrap(Matrix.fromArrays([[10, 100]])))
+    const message = (result: Result<unknown>): string | false =>
+      E.isLeft(result) && result.left._tag === 'ShapeMismatch' && result.left.message
+    const expected = (operation: string, first: string, other: string): string =>
+      `${operation}: expected the other factor to have the first's shape ${first} ` +
+      `(dot does not broadcast), found ${other}`
+    // It named Expr.mul and its right operand, the product dot is made of.
+    for (const [product, operation] of [
+      [A.dot(wide), 'Expr.dot'],
+      [dot(A, wide), 'dot'],
+    ] as const) {
+      const wanted = expected(operation, '2×2', '1×3')
+      expect(message(value(product))).toBe(wanted)
+      expect(message(value(product, { codegen: false }))).toBe(wanted)
+      expect(message(interpret(product))).toBe(wanted)
+      expect(explain(product)).toBe(`error: ${wanted}`)
+    }
+    // A one-row factor was stretched over the other: Σ_ij a_ij·b_j, 640 here, as a Right; and
+    // so it still was once the same sum of products, which does broadcast, had been planned.
+    expect(unwrap(value(A.mul(row).sum()))).toBe(640)
+    expect(message(value(A.dot(row)))).toBe(expected('Expr.dot', '2×2', '1×2'))
+    expect(message(value(row.dot(A)))).toBe(expected('Expr.dot', '1×2', '2×2'))
+    expect(message(value(dot(A, row)))).toBe(expected('dot', '2×2', '1×2'))
+    expect(message(interpret(A.dot(row)))).toBe(expected('Expr.dot', '2×2', '1×2'))
+  })
+
+  it('dot is one fused loop, planned and valued as the sum of the entrywise product', () => {
+    const B = lift(
+      unwrap(
+        Matrix.fromArrays<'samples', 'components'>([
+          [2, 0],
+          [1, 1],
+          [0, 3],
+        ]),
+      ),
+    )
+    expect(explain(W.dot(B))).toBe(
+      [
+        'inputs: A0 dense 3×2, A1 dense 3×2',
+        'fused loop 3×2 (generated): t0 = sum(mul(A0, A1))',
+        'results: t0 1×1',
+      ].join('\n'),
+    )
+    expect(explain(dot(W, B))).toBe(explain(W.mul(B).sum()))
+    for (const codegen of [true, false]) {
+      expect(unwrap(value(W.dot(B), { codegen }))).toBe(2 + 3 + 4 + 0)
+      expect(unwrap(value(dot(W, B), { codegen }))).toBe(9)
+    }
+  })
+
   it('refuses, where it is given, an operand or leaf that the types rule out (JavaScript)', () => {
     const M = unwrap(
       Matrix.fromArrays([
