@@ -1,6 +1,6 @@
 /**
- * Every TypeScript snippet in the README runs as a program and exits cleanly,
- * and its conformance-kit test passes for the solver it names.
+ * Every TypeScript snippet in the README runs as a program and exits cleanly and
+ * type-checks, and its conformance-kit test passes for the solver it names.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -32,6 +32,26 @@ describe('README snippets', () => {
       expect(typeof output).toBe('string')
     },
   )
+})
+
+describe('README snippets, type-checked', () => {
+  it("compile under the project's tsconfig, each `@ts-expect-error` marking an error", () => {
+    // Running a snippet (above) strips its types unchecked: here tsc checks them, so a
+    // snippet that stops compiling, or a line marked as an error that compiles, fails.
+    const project = join(folder, 'types')
+    mkdirSync(project)
+    snippets.forEach((code, index) =>
+      writeFileSync(join(project, `snippet-${index + 1}.ts`), `${code}\nexport {}\n`),
+    )
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ extends: '../../tsconfig.json', include: ['*.ts'] }),
+    )
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+    const run = spawnSync(process.execPath, [tsc, '-p', project], { cwd: root, encoding: 'utf8' })
+    expect(run.stdout + run.stderr).toBe('')
+    expect(run.status).toBe(0)
+  }, 120_000)
 })
 
 describe("the README's conformance-kit test", () => {
