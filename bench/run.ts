@@ -483,10 +483,58 @@ interface SklearnSide {
 }
 
 /**
+ * CPU time the process `pid` has used, all its threads, in clock ticks (Linux's
+ * /proc/PID/stat, utime + stime); undefined where there is no such file.
+ */
+const cpuTicks = (pid: number): number | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The fields after the command name (in parentheses, which may hold spaces): state, then
+    // ten more before utime and stime (fields 14 and 15 of the whole line).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return Number.isFinite(ticks) ? ticks : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * A process that has answered may not be idle yet: numpy's OpenBLAS keeps its threads
+ * spinning after its last call (a full core for about 0.1 s after a dense fit, measured on
+ * 2026-12-06: 10–13 ticks of CPU time in the 0.2 s after the answer, none after), and
+ * nmfkit's next fit would run on one core for that long. So the next fit waits until
+ * the process has used no CPU time for SETTLE_POLL_MS, at most SETTLE_MAX_MS; where its CPU
+ * time cannot be read, SETTLE_MAX_MS.
+ */
+const SETTLE_POLL_MS = 50
+const SETTLE_MAX_MS = 1000
+/**
+ * Before scikit-learn's fits, nmfkit's side pauses this long: its worker thread spins for
+ * 0.2 ms after a call, and V8's background threads may still be finishing a fit's work.
+ */
+const OWN_SETTLE_MS = SETTLE_POLL_MS
+
+const settled = async (pid: number | undefined): Promise<void> => {
+  let before = pid === undefined ? undefined : cpuTicks(pid)
+  if (pid === undefined || before === undefined) return sleep(SETTLE_MAX_MS)
+  const started = performance.now()
+  while (performance.now() - started < SETTLE_MAX_MS) {
+    await sleep(SETTLE_POLL_MS)
+    const now = cpuTicks(pid)
+    if (now === undefined || now === before) return
+    before = now
+  }
+}
+
+/**
  * Starts bench/sklearn_bench.py on a folder of `sklearnInputs` and waits until it has
  * loaded the problem. It stays idle, reading its stdin, between the commands: the fits of
- * the two sides run one after the other, never at once. A script that fails or ends early
- * ends this process with its stderr.
+ * the two sides run one after the other, never at once (each side's fits wait until the
+ * other's process has settled, see `settled`). A script that fails or ends early ends this
+ * process with its stderr.
  */
 const startSklearn = async (python: string, directory: string): Promise<SklearnSide> => {
   const child = spawn(python, [SKLEARN_SCRIPT, directory], {
@@ -522,8 +570,14 @@ const startSklearn = async (python: string, directory: string): Promise<SklearnS
     version: versions.sklearn,
     warmUp: async (label) => {
       await ask(`warm-up ${label}`)
+      await settled(child.pid)
     },
-    fits: (label, count) => ask(`fit ${label} ${count}`),
+    fits: async (label, count) => {
+      await sleep(OWN_SETTLE_MS)
+      const answer = await ask(`fit ${label} ${count}`)
+      await settled(child.pid)
+      return answer
+    },
     close: async () => {
       child.stdin.end()
       await ended
