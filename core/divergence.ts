@@ -4,7 +4,7 @@
  */
 import { CsrMatrix, storedValues, withStoredValues, type AnyMatrix } from './csr.ts'
 import { DoubleDouble } from './double-double.ts'
-import { gramColumns, gramRows, transpose } from './kernels.ts'
+import { gramColumns, gramRows, middleRow, transpose } from './kernels.ts'
 import { productRow } from './kernels-reference.ts'
 import { describeValue, Matrix, valuesOf } from './matrix.ts'
 import { showShape } from './matrix-shared.ts'
@@ -297,7 +297,9 @@ const balancingExponent = (largestW: number, largestH: number): number => {
 
 /**
  * Σ x² and Σ x·(W·H)_ij over the stored entries of a CSR X: in the module where it runs
- * (wasm/kernels.ts's csrCross, the same sums in the same order), else here. Both read
+ * (wasm/kernels.ts's csrCross), else here (csrPartSums), the same sums in the same order:
+ * the rows in two parts of about half the entries each (on the two threads where they run,
+ * one after the other otherwise), each part's two sums apart, then added. Both read
  * column j of H as row j of Hᵀ, so that the k entries each non-zero reads are adjacent;
  * the module forms Hᵀ in its own memory.
  */
@@ -309,27 +311,83 @@ const csrSums = (
 ): readonly [number, number] => {
   const n = X.rows
   const m = X.cols
+  const split = middleRow(X.indptr)
   const wasm = fastModule(X.data.length * k)
-  const at = wasm && layout(wasm, [X.indptr, X.indices, X.data, w, h], [m * k * F64, 16])
+  const at = wasm && layout(wasm, [X.indptr, X.indices, X.data, w, h], [m * k * F64, 4 * F64])
   if (wasm && at) {
     const [indptr, indices, data, wAt, hAt, htAt, sumsAt] = at
     wasm.transpose(hAt, k, m, htAt)
-    wasm.csrCross(indptr, indices, data, n, wAt, htAt, k, sumsAt)
-    const sums = viewOf(wasm, sumsAt, 2)
-    return [sums[0], sums[1]]
+    rowsInTwoParts(
+      wasm,
+      X.data.length * k,
+      'csrCross',
+      n,
+      split,
+      (first, count, second) => [
+        indptr + first * 4,
+        indices,
+        data,
+        count,
+        wAt + first * k * F64,
+        htAt,
+        k,
+        second ? sumsAt + 2 * F64 : sumsAt,
+      ],
+      true,
+    )
+    const sums = viewOf(wasm, sumsAt, 4)
+    return [sums[0] + sums[2], sums[1] + sums[3]]
   }
   const ht = transpose(h, k, m)
-  let squaredNormX = 0
+  const [squares, cross] = csrPartSums(X, w, ht, k, 0, split)
+  const [squares2, cross2] = csrPartSums(X, w, ht, k, split, n)
+  return [squares + squares2, cross + cross2]
+}
+
+/**
+ * Σ x² and Σ x·(W·H)_ij over the stored entries of rows from..to−1 of a CSR X, in order,
+ * each (W·H)_ij in the lanes of wasm/kernels.ts's csrCross: the terms t of each residue
+ * t mod 4 summed apart, the sums of residues 0 and 2 added, those of 1 and 3, then the
+ * two; a pair of terms left over (k mod 4 ≥ 2) goes into residues 0 and 1, an odd last
+ * term is added at the end.
+ */
+const csrPartSums = (
+  X: CsrMatrix,
+  w: Float64Array,
+  ht: Float64Array,
+  k: number,
+  from: number,
+  to: number,
+): readonly [number, number] => {
+  const quads = k & ~3
+  let squares = 0
   let cross = 0
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
+    const wi = i * k
     for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) {
       const value = X.data[q]
-      const j = X.indices[q]
-      squaredNormX += value * value
-      let wh = 0
-      for (let t = 0; t < k; t++) wh += w[i * k + t] * ht[j * k + t]
+      const hj = X.indices[q] * k
+      squares += value * value
+      let a0 = 0
+      let a1 = 0
+      let b0 = 0
+      let b1 = 0
+      let t = 0
+      for (; t < quads; t += 4) {
+        a0 += w[wi + t] * ht[hj + t]
+        a1 += w[wi + t + 1] * ht[hj + t + 1]
+        b0 += w[wi + t + 2] * ht[hj + t + 2]
+        b1 += w[wi + t + 3] * ht[hj + t + 3]
+      }
+      if (t + 2 <= k) {
+        a0 += w[wi + t] * ht[hj + t]
+        a1 += w[wi + t + 1] * ht[hj + t + 1]
+        t += 2
+      }
+      let wh = a0 + b0 + (a1 + b1)
+      if (t < k) wh += w[wi + t] * ht[hj + t]
       cross += value * wh
     }
   }
-  return [squaredNormX, cross]
+  return [squares, cross]
 }

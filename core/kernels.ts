@@ -480,7 +480,7 @@ export const sweepInModule = (
 }
 
 /** The row before which a CSR matrix holds about half of its stored entries. */
-const middleRow = (indptr: Int32Array): number => {
+export const middleRow = (indptr: Int32Array): number => {
   const half = indptr[indptr.length - 1] / 2
   let low = 0
   let high = indptr.length - 1

@@ -12,11 +12,12 @@
  * (muFrobeniusRows; each entry by one thread: the same bits), half of the rows of a
  * column sweep (coordinateSweep; the
  * entries bit for bit the same, the two halves' sums added), of the dense
- * Frobenius error (squaredErrorDense) or of the β-divergence's sums (betaSums; two
- * partial sums, added on one thread as on two). Calls stay synchronous: the
- * caller waits for the worker with `Atomics.wait`, which Node allows on its
- * main thread. Each side spins for up to SPIN_MS before it sleeps: waking a
- * sleeping thread took longer than half of a digits-sized product (1797×64×10,
+ * Frobenius error (squaredErrorDense), of the β-divergence's sums (betaSums; two
+ * partial sums, added on one thread as on two) or of a CSR X's Frobenius error
+ * (csrCross; the same). Calls stay synchronous: the caller waits for the worker
+ * with `Atomics.wait`, which Node allows on its main thread. Each side spins for
+ * up to SPIN_MS before it sleeps: waking a sleeping thread took longer than half
+ * of a digits-sized product (1797×64×10,
  * 80 µs), so without the spin two threads were no faster there than one. The
  * worker claims each posted call before running it; one it has not claimed by
  * the time the caller is done with its own part, the caller takes back and runs
@@ -76,6 +77,7 @@ export const WORKER_KERNELS = [
   'muFrobeniusRows',
   'betaSums',
   'muBeta',
+  'csrCross',
 ] as const
 
 /** The name of a kernel the worker can run. */

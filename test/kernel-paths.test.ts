@@ -919,3 +919,95 @@ describe('the dense Frobenius error on two threads', () => {
     },
   )
 })
+
+describe("a CSR X's Frobenius error on two threads", () => {
+  afterEach(threadsAndPathAsBefore)
+
+  it.skipIf(availableParallelism() < 2)(
+    'is the same number on the reference path, one thread and two, and agrees with a plain sum',
+    () => {
+      const rng = createRng(12)
+      const matrix = (rows: number, cols: number) =>
+        CoreMatrix.unsafeWrap(rows, cols, Float64Array.from({ length: rows * cols }, rng.uniform))
+      // About a third of the entries stored, some rows empty; k from 1 to 9 and 20 covers
+      // each pattern of the module's lanes (k mod 4, and k below 4); 2^16 multiply-adds and
+      // more run on two threads; one row puts every entry in the first half.
+      const sparse = (rows: number, cols: number) =>
+        CsrMatrix.fromDense(
+          CoreMatrix.unsafeWrap(
+            rows,
+            cols,
+            Float64Array.from({ length: rows * cols }, (_, q) =>
+              Math.floor(q / cols) % 5 === 3 || rng.uniform() < 0.66 ? 0 : rng.uniform(),
+            ),
+          ),
+        )
+      for (const [n, m, k] of [
+        [400, 300, 1],
+        [400, 300, 2],
+        [400, 300, 3],
+        [400, 300, 4],
+        [400, 300, 5],
+        [400, 300, 6],
+        [400, 300, 7],
+        [300, 200, 9],
+        [200, 150, 20],
+        [1, 20_000, 8],
+        [7, 5, 3],
+      ]) {
+        const X = sparse(n, m)
+        const [W, H] = [matrix(n, k), matrix(k, m)]
+        setKernelPath('wasm')
+        setKernelThreads(true)
+        const twoThreads = squaredFrobeniusError(X, W, H)
+        setKernelThreads(false)
+        const oneThread = squaredFrobeniusError(X, W, H)
+        setKernelPath('reference')
+        const reference = squaredFrobeniusError(X, W, H)
+        expect(twoThreads).toBe(oneThread)
+        expect(reference).toBe(oneThread)
+        // The same terms summed plainly, entry by entry in order.
+        const [w, h] = [valuesOf(W), valuesOf(H)]
+        let squaredNormX = 0
+        let cross = 0
+        for (let i = 0; i < n; i++) {
+          for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) {
+            const [value, j] = [X.data[q], X.indices[q]]
+            let wh = 0
+            for (let t = 0; t < k; t++) wh += w[i * k + t] * h[t * m + j]
+            squaredNormX += value * value
+            cross += value * wh
+          }
+        }
+        let quadratic = 0
+        for (let s = 0; s < k; s++) {
+          for (let t = 0; t < k; t++) {
+            let ws = 0
+            let hs = 0
+            for (let i = 0; i < n; i++) ws += w[i * k + s] * w[i * k + t]
+            for (let j = 0; j < m; j++) hs += h[s * m + j] * h[t * m + j]
+            quadratic += ws * hs
+          }
+        }
+        const plain = squaredNormX - 2 * cross + quadratic
+        expect(Math.abs(oneThread - plain) / plain).toBeLessThan(1e-12)
+      }
+      expect(workerRunning()).toBe(true)
+      // One stored entry, whose (W·H)_11 then shows in the error's last bits: the module's
+      // lanes and the reference's order of its k terms agree bit for bit (terms of many
+      // sizes, so that another order rounds otherwise).
+      const spread = () => rng.uniform() * 2 ** Math.floor(20 * rng.uniform() - 10)
+      for (const k of [4, 5, 6, 7, 9, 20]) {
+        for (let draw = 0; draw < 20; draw++) {
+          const X = CsrMatrix.fromDense(CoreMatrix.unsafeWrap(1, 1, Float64Array.of(spread())))
+          const W = CoreMatrix.unsafeWrap(1, k, Float64Array.from({ length: k }, spread))
+          const H = CoreMatrix.unsafeWrap(k, 1, Float64Array.from({ length: k }, spread))
+          setKernelPath('wasm')
+          const inModule = squaredFrobeniusError(X, W, H)
+          setKernelPath('reference')
+          expect(squaredFrobeniusError(X, W, H)).toBe(inModule)
+        }
+      }
+    },
+  )
+})

@@ -1537,8 +1537,11 @@ export function addInto(out: usize, a: usize, count: i32): void {
 }
 
 /**
- * Σ x² and Σ x·(W·H)_ij over the stored entries of a CSR X (n rows), W n×k and Ht m×k,
- * summed in order as core/divergence.ts's squaredFrobeniusError sums them; into out (2).
+ * Σ x² and Σ x·(W·H)_ij over the stored entries of a CSR X (n rows), W n×k and Ht m×k;
+ * into out (2). Each (W·H)_ij is summed in two f64x2 lanes of two running sums (t mod 4 =
+ * 0, 1 and 2, 3; a pair left over into the first, an odd last term after the lanes are
+ * added): a single running sum made every entry wait on k additions in a row. The
+ * entries in order, as core/divergence.ts's csrPartSums sums them.
  */
 export function csrCross(
   indptr: usize,
@@ -1551,6 +1554,7 @@ export function csrCross(
   out: usize,
 ): void {
   const rowK: usize = (<usize>k) << 3
+  const quads = k & ~3
   let squares = 0.0
   let cross = 0.0
   for (let i = 0; i < n; i++) {
@@ -1560,8 +1564,22 @@ export function csrCross(
       const value = load<f64>(data + ((<usize>q) << 3))
       const h = Ht + <usize>load<i32>(indices + ((<usize>q) << 2)) * rowK
       squares += value * value
-      let wh = 0.0
-      for (let t = 0; t < k; t++) {
+      let s0 = f64x2.splat(0)
+      let s1 = f64x2.splat(0)
+      let t = 0
+      for (; t < quads; t += 4) {
+        const at: usize = (<usize>t) << 3
+        s0 = f64x2.add(s0, f64x2.mul(v128.load(w + at), v128.load(h + at)))
+        s1 = f64x2.add(s1, f64x2.mul(v128.load(w + at, 16), v128.load(h + at, 16)))
+      }
+      if (t + 2 <= k) {
+        const at: usize = (<usize>t) << 3
+        s0 = f64x2.add(s0, f64x2.mul(v128.load(w + at), v128.load(h + at)))
+        t += 2
+      }
+      const sums = f64x2.add(s0, s1)
+      let wh = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1)
+      if (t < k) {
         const at: usize = (<usize>t) << 3
         wh += load<f64>(w + at) * load<f64>(h + at)
       }
