@@ -4,7 +4,7 @@
  */
 import { CsrMatrix, storedValues, withStoredValues, type AnyMatrix } from './csr.ts'
 import { DoubleDouble } from './double-double.ts'
-import { gramColumns, gramRows, middleRow, transpose } from './kernels.ts'
+import { gramColumns, gramRows, middleRow, transpose, type CsrAt } from './kernels.ts'
 import { productRow } from './kernels-reference.ts'
 import { describeValue, Matrix, valuesOf } from './matrix.ts'
 import { showShape } from './matrix-shared.ts'
@@ -297,11 +297,10 @@ const balancingExponent = (largestW: number, largestH: number): number => {
 
 /**
  * Σ x² and Σ x·(W·H)_ij over the stored entries of a CSR X: in the module where it runs
- * (wasm/kernels.ts's csrCross), else here (csrPartSums), the same sums in the same order:
- * the rows in two parts of about half the entries each (on the two threads where they run,
- * one after the other otherwise), each part's two sums apart, then added. Both read
- * column j of H as row j of Hᵀ, so that the k entries each non-zero reads are adjacent;
- * the module forms Hᵀ in its own memory.
+ * (wasm/kernels.ts's csrCross, see csrSumsAt), else here (csrPartSums), the same sums in
+ * the same order: the rows in two parts of about half the entries each, each part's two
+ * sums apart, then added. Both read column j of H as row j of Hᵀ, so that the k entries
+ * each non-zero reads are adjacent; the module forms Hᵀ in its own memory.
  */
 const csrSums = (
   X: CsrMatrix,
@@ -311,37 +310,91 @@ const csrSums = (
 ): readonly [number, number] => {
   const n = X.rows
   const m = X.cols
-  const split = middleRow(X.indptr)
   const wasm = fastModule(X.data.length * k)
   const at = wasm && layout(wasm, [X.indptr, X.indices, X.data, w, h], [m * k * F64, 4 * F64])
   if (wasm && at) {
     const [indptr, indices, data, wAt, hAt, htAt, sumsAt] = at
     wasm.transpose(hAt, k, m, htAt)
-    rowsInTwoParts(
-      wasm,
-      X.data.length * k,
-      'csrCross',
-      n,
-      split,
-      (first, count, second) => [
-        indptr + first * 4,
-        indices,
-        data,
-        count,
-        wAt + first * k * F64,
-        htAt,
-        k,
-        second ? sumsAt + 2 * F64 : sumsAt,
-      ],
-      true,
-    )
-    const sums = viewOf(wasm, sumsAt, 4)
-    return [sums[0] + sums[2], sums[1] + sums[3]]
+    return csrSumsAt(wasm, X, { indptr, indices, data }, wAt, htAt, k, sumsAt)
   }
+  const split = middleRow(X.indptr)
   const ht = transpose(h, k, m)
   const [squares, cross] = csrPartSums(X, w, ht, k, 0, split)
   const [squares2, cross2] = csrPartSums(X, w, ht, k, split, n)
   return [squares + squares2, cross + cross2]
+}
+
+/**
+ * csrSums in the module, on X's parts, W (n×k) and Hᵀ (m×k) already there, through
+ * `sumsAt` (4 float64s): the rows in two parts by stored entries, on the two threads where
+ * they run, one after the other otherwise (the same sums either way).
+ */
+const csrSumsAt = (
+  wasm: KernelModule,
+  X: CsrMatrix,
+  parts: CsrAt,
+  wAt: number,
+  htAt: number,
+  k: number,
+  sumsAt: number,
+): readonly [number, number] => {
+  rowsInTwoParts(
+    wasm,
+    X.data.length * k,
+    'csrCross',
+    X.rows,
+    middleRow(X.indptr),
+    (first, count, second) => [
+      parts.indptr + first * 4,
+      parts.indices,
+      parts.data,
+      count,
+      wAt + first * k * F64,
+      htAt,
+      k,
+      second ? sumsAt + 2 * F64 : sumsAt,
+    ],
+    true,
+  )
+  const sums = viewOf(wasm, sumsAt, 4)
+  return [sums[0] + sums[2], sums[1] + sums[3]]
+}
+
+/**
+ * squaredFrobeniusError of a CSR X whose parts, W (`wAt`, n×k), Hᵀ (`htAt`, m×k) and the
+ * Grams WᵀW and H·Hᵀ (`gramWAt`, `gramHAt`, k×k, formed as gramColumns of W and of Hᵀ form
+ * them) are already in the module's memory, with 4 float64s at `sumsAt`: the same number,
+ * bit for bit, and nothing copied in (a batch of mu's iterations checks with it). `w` and
+ * `h` are W's and H's entries (views of that memory will do). Undefined where
+ * squaredFrobeniusError takes another way: its sums or Grams in TypeScript (sizes the
+ * module does not run), components rescaled (factors of scales far apart), or a close fit
+ * summed again in double-double.
+ */
+export const csrSquaredErrorAt = (
+  wasm: KernelModule,
+  X: CsrMatrix,
+  parts: CsrAt,
+  [wAt, htAt, gramWAt, gramHAt, sumsAt]: readonly number[],
+  w: Float64Array,
+  h: Float64Array,
+  k: number,
+): number | undefined => {
+  const [n, m] = [X.rows, X.cols]
+  const inModule = [X.data.length * k, n * k * k, k * m * k].every(
+    (work) => fastModule(work) !== undefined,
+  )
+  if (!inModule) return undefined
+  for (let t = 0; t < k; t++) {
+    const largestW = largestMagnitude(w, t, n, k)
+    if (balancingExponent(largestW, largestMagnitude(h, t * m, m)) !== 0) return undefined
+  }
+  const [squaredNormX, cross] = csrSumsAt(wasm, X, parts, wAt, htAt, k, sumsAt)
+  const WtW = viewOf(wasm, gramWAt, k * k)
+  const HHt = viewOf(wasm, gramHAt, k * k)
+  let quadratic = 0
+  for (let q = 0; q < WtW.length; q++) quadratic += WtW[q] * HHt[q]
+  const plain = Math.max(0, squaredNormX - 2 * cross + quadratic)
+  return plain >= CANCELLATION * (squaredNormX + quadratic) ? plain : undefined
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   moduleProduct,
   sweepInModule,
   sweepScratch,
+  type CsrAt,
   type SweepSettings,
 } from '../core/kernels.ts'
 import { Matrix, valuesOf } from '../core/matrix.ts'
@@ -53,6 +54,8 @@ export interface XInModule {
   readonly at: readonly number[]
   /** Where X is, when it is dense (n×m float64s). */
   readonly dense?: number
+  /** Where a CSR X's parts are. */
+  readonly csr?: CsrAt
 }
 
 /**
@@ -145,6 +148,7 @@ export const layoutWithX = (
     times: (b, out) => csrProductInModule(wasm, X, parts, b, k, out),
     transposeTimes: (b, out) => csrTransposeProductInModule(wasm, X, parts, b, k, out, other),
     at: at.slice(3, -1),
+    csr: parts,
   }
 }
 

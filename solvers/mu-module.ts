@@ -10,6 +10,7 @@ import type { CsrMatrix } from '../core/csr.ts'
 import { DoubleDouble } from '../core/double-double.ts'
 import { divergenceAt, divergenceInModule, EPSILON } from '../core/beta-divergence.ts'
 import {
+  csrSquaredErrorAt,
   errorScratchBytes,
   squaredErrorAt,
   squaredNormOf,
@@ -115,8 +116,10 @@ export const rowPassFast = (
  * place (solvers/batch.ts). A check's error on a dense X comes from the terms of
  * ‖X − W·H‖², with ⟨X, W·H⟩ summed from the last update's numerator and new factor
  * (checkTerms), not from a product W·H as large as each of the iteration's two; a fit
- * close to X forms W·H all the same. Undefined where the module does not run or its
- * memory cannot hold the update; `update` runs then.
+ * close to X forms W·H all the same. On a CSR X a check's error is squaredFrobeniusError's,
+ * bit for bit, formed on the factors in place (csrSquaredErrorAt), not on copies of them
+ * and of X in a layout of its own. Undefined where the module does not run or its memory
+ * cannot hold the update; `update` runs then.
  */
 export const frobeniusInModule = (
   problem: Problem,
@@ -142,18 +145,21 @@ export const frobeniusInModule = (
   const errorScratch = checks ? errorScratchBytes(n, m) : 0
   const kept = keptFactors(wasm, W, H, updateH)
   const slots = [shared, mk, mk, kk, shared, dense ? 0 : shared, kk, scratch]
-  // A check's terms (checkTerms): the rows of ⟨A·B, F'⟩ and a Gram.
-  const checkSlots = checks ? [Math.max(n, m) * F64, kk] : [0, 0]
+  // A check's terms (checkTerms): the rows of ⟨A·B, F'⟩ and a Gram; on a CSR X the sums of
+  // csrSquaredErrorAt and H·Hᵀ of the new H.
+  const checkSlots = checks ? [Math.max(n, m) * F64, kk] : dense ? [0, 0] : [4 * F64, kk]
   const laid = layoutWithX(wasm, X, k, [...slots, errorScratch, errorScratch, ...checkSlots])
   if (laid === undefined) return undefined
   const { at } = laid
   const [h, ht, gramH, denominatorW, gramW] = [at[1], at[2], at[3], at[5], at[6]]
-  const [crossRows, gramCheck] = checks ? [at[10], at[11]] : [0, 0]
+  const [crossRows, gramCheck] = [at[10], at[11]]
   // The new W is made in its numerator's slot; the slots swap roles each iteration.
   let [w, numeratorW] = swappingSlots(kept[0], at[0], at[4])
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   const { l1W, l2W, l1H, l2H } = penalties
   let first = true
+  // Whether gramW holds WᵀW of the W in the module (H's update forms it).
+  let gramOfW = false
 
   const iterate = (): void => {
     // Hᵀ of the H the last iteration made (the first has it from factorsIn).
@@ -163,6 +169,7 @@ export const frobeniusInModule = (
     // is written into its numerator's slot (on a CSR X over the numerator, entry by entry,
     // each read before it is written): one n×k array less in the module's memory.
     moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
+    gramOfW = false
     const nextW = numeratorW
     // The last update of an iteration keeps the rows of ⟨numerator, new factor⟩.
     const crossW = updateH ? 0 : crossRows
@@ -172,13 +179,15 @@ export const frobeniusInModule = (
     ;[w, numeratorW] = [nextW, w]
     if (!updateH) return
     moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
+    gramOfW = true
     const nextHt = numeratorHt
     const [B, G] = [nextW, gramW]
     updateInModule(wasm, laid, k, ht, m, n, true, B, G, nextHt, denominatorHt, l1H, l2H, crossRows)
     wasm.transpose(nextHt, m, k, h)
   }
   const measure = (): Measured | undefined => {
-    if (!checks || laid.dense === undefined || X.format !== 'dense') return undefined
+    if (X.format === 'csr') return measureCsr(X)
+    if (!checks || laid.dense === undefined) return undefined
     // ‖X − W·H‖² = ‖X‖² − 2⟨X, W·H⟩ + ⟨WᵀW, H·Hᵀ⟩, ⟨X, W·H⟩ from the last update's rows:
     // with H updated, Σ (Xᵀ·W)∘Hᵀ over the new Hᵀ (in numeratorW's slot now) and the new W's
     // Gram (gramW); with H kept, Σ (X·Hᵀ)∘W over the new W and H's Gram (gramH).
@@ -195,6 +204,22 @@ export const frobeniusInModule = (
     const squared = fromTerms ?? squaredErrorAt(wasm, [laid.dense, w, h, at[8], at[9]], n, m, k)
     // Out of plain range the error is taken on rescaled copies, which need the memory.
     if (!withinPlainRange(squared)) return undefined
+    return { divergence: 0.5 * squared, error: Math.sqrt(squared) }
+  }
+  // A CSR X's error as squaredFrobeniusError forms it, bit for bit, on the factors in
+  // place: WᵀW (gramW, formed by H's update) and H·Hᵀ as gramColumns of Hᵀ, which is in
+  // numeratorW's slot after H's update and in ht with H kept.
+  const measureCsr = (csr: CsrMatrix): Measured | undefined => {
+    if (laid.csr === undefined) return undefined
+    const htNow = updateH ? numeratorW : ht
+    if (!gramOfW) moduleProduct(wasm, w, k, n, 1, k, w, k, gramW)
+    gramOfW = true
+    moduleProduct(wasm, htNow, k, m, 1, k, htNow, k, gramCheck)
+    const offsets = [w, htNow, gramW, gramCheck, crossRows]
+    const [wNow, hNow] = [viewOf(wasm, w, n * k), viewOf(wasm, h, k * m)]
+    const squared = csrSquaredErrorAt(wasm, csr, laid.csr, offsets, wNow, hNow, k)
+    // Out of plain range the error is taken on rescaled copies, which need the memory.
+    if (squared === undefined || !withinPlainRange(squared)) return undefined
     return { divergence: 0.5 * squared, error: Math.sqrt(squared) }
   }
   return inModule(wasm, iterate, () => w, h, [n, m, k], updateH, measure)
@@ -312,9 +337,9 @@ export interface UpdateInModule {
    * The divergence of the factors in the module and its error: the same bits as
    * divergenceAndError gives for their copies, but for β = 2 on a dense X away from an
    * exact fit, whose terms frobeniusInModule keeps (to about 1e-13 of it); undefined where
-   * the update cannot compute them in place (the Frobenius error of a CSR X, or one out of
-   * plain range; a divergence that divergenceAndError computes in TypeScript), and a batch
-   * then ends at the check.
+   * the update cannot compute them in place (an error out of plain range, a CSR X's error
+   * of a close fit or of factors of far-apart scales, a divergence that divergenceAndError
+   * computes in TypeScript), and a batch then ends at the check.
    */
   readonly measure: () => Measured | undefined
 }

@@ -262,8 +262,8 @@ const stepped = (
 
 /**
  * Iterations in a row (solvers/batch.ts) where the whole update runs in the module. A
- * check computes the divergence in place where the update can (β = 2 on a dense X, every
- * other β on any X but near 0 and 1); elsewhere the batch ends there, and the check
+ * check computes the divergence in place where the update can (β = 2, and every other β
+ * but near 0 and 1, on a dense or a CSR X); elsewhere the batch ends there, and the check
  * computes it on factors copied out, as a step does.
  */
 const batchOf =

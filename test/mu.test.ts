@@ -11,6 +11,7 @@ import {
   CsrMatrix,
   createRng,
   factorPenalty,
+  frobeniusError,
   Matrix,
   mu,
   nmf,
@@ -513,6 +514,53 @@ describe('the final error', () => {
     const kept = unwrap(transform(X, H, { solver: 'mu', maxIter: 20, tol: 0 }))
     const exactKept = exactError(X, kept.W, H)
     expect(Math.abs(kept.reconstructionError - exactKept) / exactKept).toBeLessThan(1e-14)
+  })
+
+  it("on a CSR X is frobeniusError's, bit for bit, from the check in place or not", () => {
+    // The Frobenius check on a CSR X runs in the module on the factors in place
+    // (csrSquaredErrorAt), the same sums as frobeniusError; a close fit (summed again in
+    // double-double) and factors of far-apart scales (rescaled) take frobeniusError itself.
+    const rng = createRng(13)
+    const sparse = (rows: number, cols: number, scale: number) =>
+      CsrMatrix.fromDense(
+        unwrap(
+          Matrix.fromData(
+            rows,
+            cols,
+            Array.from({ length: rows * cols }, () =>
+              rng.uniform() < 0.5 ? 0 : scale * rng.uniform(),
+            ),
+          ),
+        ),
+      )
+    const X = sparse(40, 30, 1)
+    const W = uniformMatrix(rng, 40, 3)
+    const H = uniformMatrix(rng, 3, 30)
+    // X = W·H plus up to 1e-6, every entry stored, from a start 1e-3 away.
+    const close = CsrMatrix.fromDense(unwrap(W.times(H)).map((x) => x + 1e-6 * rng.uniform()))
+    const nudged = (M: Matrix) => M.map((x) => x * (1 + 1e-3 * rng.uniform()))
+    const tiny = sparse(40, 30, 1e-20)
+    const cases = [
+      [X, { W: uniformMatrix(rng, 40, 3), H: uniformMatrix(rng, 3, 30) }],
+      [close, { W: nudged(W), H: nudged(H) }],
+      [tiny, { W: uniformMatrix(rng, 40, 3, 1e-160), H: uniformMatrix(rng, 3, 30, 1e140) }],
+    ] as const
+    for (const path of ['wasm', 'reference'] as const) {
+      for (const [Y, init] of cases) {
+        for (const maxIter of [10, 20]) {
+          const options = { components: 3, solver: 'mu', init, maxIter, tol: 0 } as const
+          const fit = onPath(path, () => unwrap(nmf(Y, options)))
+          expect(fit.reconstructionError).toBe(frobeniusError(Y, fit.W, fit.H))
+          const stepped = onPath(path, () => unwrap(nmf(Y, { ...options, onIteration: () => {} })))
+          expect(stepped.reconstructionError).toBe(fit.reconstructionError)
+          expect(stepped.history).toEqual(fit.history)
+        }
+        const kept = onPath(path, () =>
+          unwrap(transform(Y, init.H, { solver: 'mu', maxIter: 20, tol: 0 })),
+        )
+        expect(kept.reconstructionError).toBe(frobeniusError(Y, kept.W, init.H))
+      }
+    }
   })
 
   it("does not take a plugin's reported error", () => {
