@@ -533,8 +533,9 @@ const settled = async (pid: number | undefined): Promise<void> => {
  * Starts bench/sklearn_bench.py on a folder of `sklearnInputs` and waits until it has
  * loaded the problem. It stays idle, reading its stdin, between the commands: the fits of
  * the two sides run one after the other, never at once (each side's fits wait until the
- * other's process has settled, see `settled`). A script that fails or ends early ends this
- * process with its stderr.
+ * other's process has settled, see `settled`). A script that fails, ends early or answers
+ * a line that is not the answer asked for ends this process with one line that says so and
+ * the script's stderr.
  */
 const startSklearn = async (python: string, directory: string): Promise<SklearnSide> => {
   const child = spawn(python, [SKLEARN_SCRIPT, directory], {
@@ -551,30 +552,61 @@ const startSklearn = async (python: string, directory: string): Promise<SklearnS
       resolve(signal === null ? `exit code ${code}` : `signal ${signal}`),
     )
   })
+  // A command written to a script that no longer reads fails (EPIPE), and unheard that error
+  // would end this process without the script's stderr: the end of its output tells instead.
+  child.stdin.on('error', () => {})
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
-  const next = async (): Promise<SklearnLine> => {
+  const fail = async (what: string): Promise<never> => {
+    // Ended, so that its stderr is all there; a script that still runs is stopped.
+    child.kill()
+    await ended
+    console.error(`error: ${python} ${SKLEARN_SCRIPT} ${what}:\n${stderr}`)
+    process.exit(1)
+  }
+  /** The next line, if it is a JSON object that `fits` accepts; else the run ends. */
+  const next = async (
+    expected: string,
+    fits: (answer: SklearnLine) => boolean,
+  ): Promise<SklearnLine> => {
     const line = await lines.next()
-    if (line.done === true) {
-      const how = await ended
-      console.error(`error: ${python} ${SKLEARN_SCRIPT} ended (${how}):\n${stderr}`)
-      process.exit(1)
+    if (line.done === true) return fail(`ended (${await ended})`)
+    let answer: unknown
+    try {
+      answer = JSON.parse(line.value)
+    } catch {
+      answer = undefined
     }
-    return JSON.parse(line.value) as SklearnLine
+    const object = typeof answer === 'object' && answer !== null && !Array.isArray(answer)
+    if (object && fits(answer as SklearnLine)) return answer as SklearnLine
+    return fail(`answered '${line.value}', expected ${expected}`)
   }
-  const ask = async (command: string): Promise<SklearnLine> => {
+  const ask = async (
+    command: string,
+    expected: string,
+    fits: (answer: SklearnLine) => boolean,
+  ): Promise<SklearnLine> => {
     child.stdin.write(`${command}\n`)
-    return next()
+    return next(expected, fits)
   }
-  const versions = await next()
+  const versions = await next('its versions', (line) => typeof line.sklearn === 'string')
   return {
     version: versions.sklearn,
     warmUp: async (label) => {
-      await ask(`warm-up ${label}`)
+      const warmedUp = (line: SklearnLine) => line.label === label && line.warmedUp === true
+      await ask(`warm-up ${label}`, `the warm-up of ${label}`, warmedUp)
       await settled(child.pid)
     },
     fits: async (label, count) => {
       await sleep(OWN_SETTLE_MS)
-      const answer = await ask(`fit ${label} ${count}`)
+      const timed = (line: SklearnLine) =>
+        line.label === label &&
+        Array.isArray(line.samples) &&
+        line.samples.length === count &&
+        line.samples.every((sample) => typeof sample === 'number' && sample >= 0) &&
+        typeof line.nIter === 'number' &&
+        typeof line.reconstructionError === 'number'
+      const fitsOf = `${count} timed fit${count === 1 ? '' : 's'} of ${label}`
+      const answer = await ask(`fit ${label} ${count}`, fitsOf, timed)
       await settled(child.pid)
       return answer
     },
