@@ -54,6 +54,29 @@ describe('README snippets, type-checked', () => {
   }, 120_000)
 })
 
+describe("the READMEs' references to their own sections", () => {
+  it.each(['README.md', 'bench/README.md'])(
+    '%s: each `see "…"` names a heading, a paragraph or a bold term of the file',
+    (name) => {
+      // A section renamed or never written leaves a reader looking for it.
+      const text = readFileSync(join(root, name), 'utf8').replace(/```[\s\S]*?```/g, '')
+      const flat = (words: string) => words.replace(/\s+/g, ' ').trim()
+      const headings = [...text.matchAll(/^#+ (.*)$/gm)].map((match) => flat(match[1]))
+      const paragraphs = text.split(/\n\s*\n/).map(flat)
+      const bold = [...text.matchAll(/\*\*([^*]+?)\.?\*\*/g)].map((match) => flat(match[1]))
+      const references = [...text.matchAll(/\bsee "([^"]+)"/g)].map((match) => flat(match[1]))
+      expect(references.length).toBeGreaterThan(0)
+      const unnamed = references.filter(
+        (reference) =>
+          !headings.includes(reference) &&
+          !bold.includes(reference) &&
+          !paragraphs.some((paragraph) => paragraph.startsWith(reference)),
+      )
+      expect(unnamed).toEqual([])
+    },
+  )
+})
+
 describe("the README's conformance-kit test", () => {
   it('passes every law for the multiplicative solver of the plugin section', () => {
     // The vitest file of the kit section, beside the solver snippet it imports.
