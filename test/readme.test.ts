@@ -1,6 +1,6 @@
 /**
  * Every TypeScript snippet in the README runs as a program and exits cleanly and
- * type-checks, and its conformance-kit test passes for the solver it names.
+ * type-checks, and its conformance-kit test type-checks and passes for the solver it names.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,6 +11,18 @@ import { afterAll, describe, expect, it } from 'vitest'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
 const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1])
+
+/** The kit section's test file and the solver snippet it imports (`multiplicative`). */
+const kitFiles = (): { readonly solver: string; readonly kit: string } => {
+  const solver = snippets.find((code) => code.includes('const multiplicative:'))
+  const kit = [...readme.matchAll(/```typescript\n([\s\S]*?)```/g)]
+    .map((match) => match[1])
+    .find((code) => code.includes('solverLaws(multiplicative'))
+  if (solver === undefined || kit === undefined) {
+    throw new Error('README: expected the multiplicative solver and its conformance-kit test')
+  }
+  return { solver, kit }
+}
 
 // Inside the repository, so that `import … from 'nmfkit'` resolves to this package.
 const folder = mkdtempSync(join(root, '.readme-snippets-'))
@@ -43,6 +55,11 @@ describe('README snippets, type-checked', () => {
     snippets.forEach((code, index) =>
       writeFileSync(join(project, `snippet-${index + 1}.ts`), `${code}\nexport {}\n`),
     )
+    // The conformance-kit test file (a ```typescript block, run by vitest below, which strips
+    // its types too) beside the solver snippet it imports, as the README tells to save them.
+    const { solver, kit } = kitFiles()
+    writeFileSync(join(project, 'multiplicative.ts'), `${solver}\nexport { multiplicative }\n`)
+    writeFileSync(join(project, 'multiplicative.test.ts'), kit)
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({ extends: '../../tsconfig.json', include: ['*.ts'] }),
@@ -80,16 +97,11 @@ describe("the READMEs' references to their own sections", () => {
 describe("the README's conformance-kit test", () => {
   it('passes every law for the multiplicative solver of the plugin section', () => {
     // The vitest file of the kit section, beside the solver snippet it imports.
-    const solver = snippets.find((code) => code.includes('const multiplicative:'))
-    const kit = [...readme.matchAll(/```typescript\n([\s\S]*?)```/g)]
-      .map((match) => match[1])
-      .find((code) => code.includes('solverLaws(multiplicative'))
-    expect(solver).toBeDefined()
-    expect(kit).toBeDefined()
+    const { solver, kit } = kitFiles()
     const project = join(folder, 'kit')
     mkdirSync(project)
     writeFileSync(join(project, 'multiplicative.ts'), `${solver}\nexport { multiplicative }\n`)
-    writeFileSync(join(project, 'multiplicative.test.ts'), kit ?? '')
+    writeFileSync(join(project, 'multiplicative.test.ts'), kit)
     // A config of its own: vitest would otherwise take the repository's from a folder above.
     const config = join(project, 'vitest.config.ts')
     writeFileSync(config, "export default { test: { include: ['*.test.ts'] } }\n")
