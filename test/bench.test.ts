@@ -22,8 +22,9 @@ const VERSIONS = JSON.stringify({ sklearn: 'stand-in', numpy: 'stand-in' })
  * runs `body`, JavaScript with `say(line)` (a line on stdout) and `line()` (the next line
  * of stdin), and exits.
  */
-const standIn = (name: string, body: string): string => {
-  const path = join(folder, name)
+let standIns = 0
+const standIn = (body: string): string => {
+  const path = join(folder, `python-${++standIns}`)
   writeFileSync(
     path,
     `#!${process.execPath}\n` +
@@ -67,20 +68,20 @@ describe('bench/run.ts with a scikit-learn side that fails', () => {
       'stops reading after its versions, then ends',
       `require('node:fs').closeSync(0); say(${JSON.stringify(VERSIONS)});\n` +
         `process.stderr.write('stand-in: gone\\n'); await new Promise((done) => setTimeout(done, 300))`,
-      /^error: \S+ \S+sklearn_bench\.py ended \(exit code 0\):\nstand-in: gone\n/,
+      /^error: .+ .+sklearn_bench\.py ended \(exit code 0\):\nstand-in: gone\n/,
     ],
     [
       'prints what is not JSON for its versions',
       `process.stderr.write('stand-in: a warning\\n'); say('Hello, not JSON'); await line()`,
-      /^error: \S+ \S+sklearn_bench\.py answered 'Hello, not JSON', expected its versions:\nstand-in: a warning\n/,
+      /^error: .+ .+sklearn_bench\.py answered 'Hello, not JSON', expected its versions:\nstand-in: a warning\n/,
     ],
     [
       'answers the warm-up with a line of another command',
       `say(${JSON.stringify(VERSIONS)}); await line(); say('{"label":"cd","samples":[1]}'); await line()`,
-      /^error: \S+ \S+sklearn_bench\.py answered '\{"label":"cd","samples":\[1\]\}', expected the warm-up of cd:\n/,
+      /^error: .+ .+sklearn_bench\.py answered '\{"label":"cd","samples":\[1\]\}', expected the warm-up of cd:\n/,
     ],
   ])('%s: one error line and its stderr, no temporary folder left', (_, body, message) => {
-    const run = row(standIn(`python-${body.length}`, body))
+    const run = row(standIn(body))
     expect(run.stderr).toMatch(message)
     expect(run.stderr).not.toMatch(/\n\s+at /)
     expect(run.status).toBe(1)
@@ -91,9 +92,9 @@ describe('bench/run.ts with a scikit-learn side that fails', () => {
     const body =
       `say(${JSON.stringify(VERSIONS)}); await line(); say('{"label":"cd","warmedUp":true}');\n` +
       `await line(); say('{"label":"cd","nIter":200,"reconstructionError":1}'); await line()`
-    const run = row(standIn('python-no-samples', body))
+    const run = row(standIn(body))
     expect(run.stderr).toMatch(
-      /^error: \S+ \S+sklearn_bench\.py answered '\{"label":"cd","nIter":200,"reconstructionError":1\}', expected 1 timed fit of cd:\n/,
+      /^error: .+ .+sklearn_bench\.py answered '\{"label":"cd","nIter":200,"reconstructionError":1\}', expected 1 timed fit of cd:\n/,
     )
     expect(run.stdout).toBe('')
     expect(run.status).toBe(1)
