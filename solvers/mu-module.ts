@@ -146,7 +146,7 @@ export const frobeniusInModule = (
   const kept = keptFactors(wasm, W, H, updateH)
   const slots = [shared, mk, mk, kk, shared, dense ? 0 : shared, kk, scratch]
   // A check's terms (checkTerms): the rows of ⟨A·B, F'⟩ and a Gram; on a CSR X the sums of
-  // csrSquaredErrorAt and H·Hᵀ of the new H.
+  // csrSquaredErrorAt and H·Hᵀ of the current H (the new one, or the one kept).
   const checkSlots = checks ? [Math.max(n, m) * F64, kk] : dense ? [0, 0] : [4 * F64, kk]
   const laid = layoutWithX(wasm, X, k, [...slots, errorScratch, errorScratch, ...checkSlots])
   if (laid === undefined) return undefined
@@ -207,8 +207,8 @@ export const frobeniusInModule = (
     return { divergence: 0.5 * squared, error: Math.sqrt(squared) }
   }
   // A CSR X's error as squaredFrobeniusError forms it, bit for bit, on the factors in
-  // place: WᵀW (gramW, formed by H's update) and H·Hᵀ as gramColumns of Hᵀ, which is in
-  // numeratorW's slot after H's update and in ht with H kept.
+  // place: WᵀW (gramW, formed by H's update, or here where H is kept) and H·Hᵀ as
+  // gramColumns of Hᵀ, which is in numeratorW's slot after H's update and in ht with H kept.
   const measureCsr = (csr: CsrMatrix): Measured | undefined => {
     if (laid.csr === undefined) return undefined
     const htNow = updateH ? numeratorW : ht

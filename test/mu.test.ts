@@ -545,7 +545,7 @@ describe('the final error', () => {
       [close, { W: nudged(W), H: nudged(H) }],
       [tiny, { W: uniformMatrix(rng, 40, 3, 1e-160), H: uniformMatrix(rng, 3, 30, 1e140) }],
     ] as const
-    for (const path of ['wasm', 'reference'] as const) {
+    for (const path of ['wasm', 'reference', 'auto'] as const) {
       for (const [Y, init] of cases) {
         for (const maxIter of [10, 20]) {
           const options = { components: 3, solver: 'mu', init, maxIter, tol: 0 } as const
