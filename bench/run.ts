@@ -19,7 +19,8 @@
  * the median wall time per iteration is reported. Where scikit-learn runs
  * beside, the timed fits alternate with its fits: in `--rounds` rounds (unless
  * given, one per timed fit), each of ceil(repetitions / rounds) fits of nmfkit
- * and then as many of scikit-learn's, so ceil(repetitions / rounds) · rounds in all.
+ * and then as many of scikit-learn's, so ceil(repetitions / rounds) · rounds in all;
+ * each side's fits of a round after the first follow one untimed fit of its own.
  *
  * Solvers: `cd`, `mu` with the Frobenius loss, `mu` with the Kullback–Leibler
  * loss (`mu-kl`), and `moving-average` on the two small problems. For the
@@ -360,6 +361,10 @@ const measure = async (
   const perIteration: number[] = []
   const roundMedians: number[] = []
   for (let round = 0; round < rounds; round++) {
+    // After the other side's fits, one untimed fit, as scikit-learn's script makes one before
+    // its timed fits: a notebook fit right after 50–100 ms of idling ran 7–25% slower than one
+    // right after another (bench/README.md), and the timed fits are to run warm.
+    if (round > 0) run()
     const samples: number[] = []
     for (let r = 0; r < perRound; r++) {
       samples.push(run() / problem.iterations)
@@ -476,7 +481,7 @@ interface SklearnSide {
   readonly version: string | undefined
   /** One untimed fit of `label`. */
   readonly warmUp: (label: string) => Promise<void>
-  /** `count` timed fits of `label`: their answer. */
+  /** One untimed fit of `label`, then `count` timed ones: their answer. */
   readonly fits: (label: string, count: number) => Promise<SklearnLine>
   /** Ends the script (the end of its stdin) and waits for it. */
   readonly close: () => Promise<void>

@@ -10,10 +10,10 @@ line with the versions, and then reads commands from stdin, one per line,
 answering each with one JSON line on stdout:
 
 - `warm-up LABEL`: one untimed fit of the manifest's solver LABEL;
-- `fit LABEL N`: N timed fits, each NMF(init='custom', max_iter=iterations,
-  tol=0) from copies of the same W and H; the answer has the milliseconds per
-  iteration of each (`samples`), the iteration count and the final
-  reconstruction error.
+- `fit LABEL N`: one untimed fit, then N timed fits, each
+  NMF(init='custom', max_iter=iterations, tol=0) from copies of the same W and
+  H; the answer has the milliseconds per iteration of each timed fit
+  (`samples`), the iteration count and the final reconstruction error.
 
 It ends at the end of stdin. bench/run.ts keeps it running for a whole row and
 alternates its fits with nmfkit's, so that both sides meet the same state of
@@ -73,9 +73,14 @@ def fit(X, W, H, manifest, solver):
 
 
 def timed_fits(X, W, H, manifest, solver, count):
-    """`count` timed fits of `solver`: the answer to one `fit` command."""
+    """One untimed fit of `solver`, then `count` timed ones: the answer to one `fit` command.
+
+    The untimed fit runs after nmfkit's fits have had the machine, as nmfkit's side makes
+    one after scikit-learn's: each side's timed fits run warm.
+    """
     iterations = manifest["iterations"]
     per_iteration = []
+    fit(X, W, H, manifest, solver)
     model = None
     for _ in range(count):
         elapsed, model = fit(X, W, H, manifest, solver)
