@@ -33,6 +33,19 @@ const randomData = (rows: number, cols: number, seed: number): Matrix => {
 
 const X = randomData(30, 12, 1)
 
+/** cd under another name, whose start first shows `look` the problem and options it gets. */
+const lookingAtStart = (
+  look: (problem: Problem, options: Record<string, never>) => void,
+): AnySolver =>
+  ({
+    ...cd,
+    name: 'looking',
+    start: (problem: Problem, initial: Factors, options: Record<string, never>) => {
+      look(problem, options)
+      return cd.start(problem, initial, options)
+    },
+  }) as AnySolver
+
 describe('history and callbacks', () => {
   it('records one entry per iteration and calls onIteration with each', () => {
     const seen: HistoryEntry[] = []
@@ -239,15 +252,10 @@ describe('the problem and options a plugin is given are frozen', () => {
 
   it('start and step see a frozen problem, penalties and options object', () => {
     const seen: boolean[] = []
-    const solver = {
-      ...cd,
-      name: 'looking',
-      start: (problem: Problem, initial: Factors, options: Record<string, never>) => {
-        seen.push(Object.isFrozen(problem), Object.isFrozen(problem.penalties))
-        seen.push(Object.isFrozen(options))
-        return cd.start(problem, initial, options)
-      },
-    } as AnySolver
+    const solver = lookingAtStart((problem, options) => {
+      seen.push(Object.isFrozen(problem), Object.isFrozen(problem.penalties))
+      seen.push(Object.isFrozen(options))
+    })
     expect(E.isRight(nmf(X, { components: 3, maxIter: 2, solver }))).toBe(true)
     expect(seen).toEqual([true, true, true])
   })
@@ -256,15 +264,10 @@ describe('the problem and options a plugin is given are frozen', () => {
     // nmf gives it as a getter (transform too, to its built-in solvers): a solver that
     // never reads it (mu) skips the pass over X.
     const seen: number[] = []
-    const reading = {
-      ...cd,
-      name: 'reading',
-      start: (problem: Problem, initial: Factors, options: Record<string, never>) => {
-        seen.push(problem.squaredNormX, problem.squaredNormX)
-        expect(() => ((problem as { squaredNormX: number }).squaredNormX = 1)).toThrow(TypeError)
-        return cd.start(problem, initial, options)
-      },
-    } as AnySolver
+    const reading = lookingAtStart((problem) => {
+      seen.push(problem.squaredNormX, problem.squaredNormX)
+      expect(() => ((problem as { squaredNormX: number }).squaredNormX = 1)).toThrow(TypeError)
+    })
     expect(E.isRight(nmf(X, { components: 3, maxIter: 2, solver: reading }))).toBe(true)
     // Summed in blocks whose sums are carried in double-double: within an ulp of the exact.
     expect(seen[1]).toBe(seen[0])
@@ -277,14 +280,7 @@ describe('the problem and options a plugin is given are frozen', () => {
     // write into that storage, which no Matrix allows, shows whether a later fit sums the
     // entries again: it does not; a copy of them is summed.
     const seen: number[] = []
-    const reading = {
-      ...cd,
-      name: 'reading',
-      start: (problem: Problem, initial: Factors, options: Record<string, never>) => {
-        seen.push(problem.squaredNormX)
-        return cd.start(problem, initial, options)
-      },
-    } as AnySolver
+    const reading = lookingAtStart((problem) => seen.push(problem.squaredNormX))
     const values = randomData(30, 12, 2).toFloat64Array()
     const fresh = Matrix.unsafeWrap(30, 12, values)
     const fit = () => nmf(fresh, { components: 3, maxIter: 2, solver: reading })
@@ -300,14 +296,7 @@ describe('the problem and options a plugin is given are frozen', () => {
 
   it("squaredNormX of a CsrMatrix is computed every fit: a caller holds its parts' arrays", () => {
     const seen: number[] = []
-    const reading = {
-      ...cd,
-      name: 'reading',
-      start: (problem: Problem, initial: Factors, options: Record<string, never>) => {
-        seen.push(problem.squaredNormX)
-        return cd.start(problem, initial, options)
-      },
-    } as AnySolver
+    const reading = lookingAtStart((problem) => seen.push(problem.squaredNormX))
     const X = CsrMatrix.fromDense(randomData(30, 12, 2))
     expect(E.isRight(nmf(X, { components: 3, maxIter: 2, solver: reading }))).toBe(true)
     X.data[0] += 1
