@@ -384,10 +384,8 @@ export const csrSquaredErrorAt = (
     (work) => fastModule(work) !== undefined,
   )
   if (!inModule) return undefined
-  for (let t = 0; t < k; t++) {
-    const largestW = largestMagnitude(w, t, n, k)
-    if (balancingExponent(largestW, largestMagnitude(h, t * m, m)) !== 0) return undefined
-  }
+  // rescaledComponents gives W and H themselves back where it rescales no component.
+  if (rescaledComponents(w, h, n, k, m, balancingExponent)[0] !== w) return undefined
   const [squaredNormX, cross] = csrSumsAt(wasm, X, parts, wAt, htAt, k, sumsAt)
   const WtW = viewOf(wasm, gramWAt, k * k)
   const HHt = viewOf(wasm, gramHAt, k * k)
