@@ -158,8 +158,6 @@ export const frobeniusInModule = (
   factorsIn(wasm, W, H, [k, m], [w, h, ht], kept)
   const { l1W, l2W, l1H, l2H } = penalties
   let first = true
-  // Whether gramW holds WᵀW of the W in the module (H's update forms it).
-  let gramOfW = false
 
   const iterate = (): void => {
     // Hᵀ of the H the last iteration made (the first has it from factorsIn).
@@ -169,7 +167,6 @@ export const frobeniusInModule = (
     // is written into its numerator's slot (on a CSR X over the numerator, entry by entry,
     // each read before it is written): one n×k array less in the module's memory.
     moduleProduct(wasm, ht, k, m, 1, k, ht, k, gramH)
-    gramOfW = false
     const nextW = numeratorW
     // The last update of an iteration keeps the rows of ⟨numerator, new factor⟩.
     const crossW = updateH ? 0 : crossRows
@@ -179,26 +176,36 @@ export const frobeniusInModule = (
     ;[w, numeratorW] = [nextW, w]
     if (!updateH) return
     moduleProduct(wasm, nextW, k, n, 1, k, nextW, k, gramW)
-    gramOfW = true
     const nextHt = numeratorHt
     const [B, G] = [nextW, gramW]
     updateInModule(wasm, laid, k, ht, m, n, true, B, G, nextHt, denominatorHt, l1H, l2H, crossRows)
     wasm.transpose(nextHt, m, k, h)
   }
+  // The Grams WᵀW and H·Hᵀ of the factors after an iteration, for a check, each formed as
+  // gramColumns forms it: with H updated, WᵀW is H's update's (gramW) and H·Hᵀ is formed of
+  // the new Hᵀ (in numeratorW's slot now); with H kept, H·Hᵀ is W's update's (gramH) and
+  // WᵀW is formed of the new W.
+  const checkGrams = (): readonly [number, number] => {
+    if (updateH) {
+      moduleProduct(wasm, numeratorW, k, m, 1, k, numeratorW, k, gramCheck)
+      return [gramW, gramCheck]
+    }
+    moduleProduct(wasm, w, k, n, 1, k, w, k, gramCheck)
+    return [gramCheck, gramH]
+  }
   const measure = (): Measured | undefined => {
     if (X.format === 'csr') return measureCsr(X)
     if (!checks || laid.dense === undefined) return undefined
     // ‖X − W·H‖² = ‖X‖² − 2⟨X, W·H⟩ + ⟨WᵀW, H·Hᵀ⟩, ⟨X, W·H⟩ from the last update's rows:
-    // with H updated, Σ (Xᵀ·W)∘Hᵀ over the new Hᵀ (in numeratorW's slot now) and the new W's
-    // Gram (gramW); with H kept, Σ (X·Hᵀ)∘W over the new W and H's Gram (gramH).
-    const [newFactor, rows, otherGram] = updateH ? [numeratorW, m, gramW] : [w, n, gramH]
-    moduleProduct(wasm, newFactor, k, rows, 1, k, newFactor, k, gramCheck)
-    const grams = [viewOf(wasm, gramCheck, k * k), viewOf(wasm, otherGram, k * k)]
+    // with H updated, Σ (Xᵀ·W)∘Hᵀ over the new Hᵀ's m rows; with H kept, Σ (X·Hᵀ)∘W over
+    // the new W's n rows.
+    const [gramOfW, gramOfH] = checkGrams()
+    const grams = [viewOf(wasm, gramOfW, k * k), viewOf(wasm, gramOfH, k * k)]
     const fromTerms = grams.every((gram) => clearOfUnderflow(gram, k))
       ? checkTerms(
           squaredNormOf(X),
-          viewOf(wasm, crossRows, rows),
-          wasm.dot(gramCheck, otherGram, k * k),
+          viewOf(wasm, crossRows, updateH ? m : n),
+          wasm.dot(gramOfW, gramOfH, k * k),
         )
       : undefined
     const squared = fromTerms ?? squaredErrorAt(wasm, [laid.dense, w, h, at[8], at[9]], n, m, k)
@@ -207,15 +214,11 @@ export const frobeniusInModule = (
     return { divergence: 0.5 * squared, error: Math.sqrt(squared) }
   }
   // A CSR X's error as squaredFrobeniusError forms it, bit for bit, on the factors in
-  // place: WᵀW (gramW, formed by H's update, or here where H is kept) and H·Hᵀ as
-  // gramColumns of Hᵀ, which is in numeratorW's slot after H's update and in ht with H kept.
+  // place, Hᵀ in numeratorW's slot after H's update and in ht with H kept.
   const measureCsr = (csr: CsrMatrix): Measured | undefined => {
     if (laid.csr === undefined) return undefined
-    const htNow = updateH ? numeratorW : ht
-    if (!gramOfW) moduleProduct(wasm, w, k, n, 1, k, w, k, gramW)
-    gramOfW = true
-    moduleProduct(wasm, htNow, k, m, 1, k, htNow, k, gramCheck)
-    const offsets = [w, htNow, gramW, gramCheck, crossRows]
+    const [gramOfW, gramOfH] = checkGrams()
+    const offsets = [w, updateH ? numeratorW : ht, gramOfW, gramOfH, crossRows]
     const [wNow, hNow] = [viewOf(wasm, w, n * k), viewOf(wasm, h, k * m)]
     const squared = csrSquaredErrorAt(wasm, csr, laid.csr, offsets, wNow, hNow, k)
     // Out of plain range the error is taken on rescaled copies, which need the memory.
