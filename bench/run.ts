@@ -471,8 +471,12 @@ const sklearnInputs = (
   }
   writeFileSync(join(directory, 'manifest.json'), JSON.stringify(manifest))
   const remove = (): void => rmSync(directory, { recursive: true, force: true })
-  // Also when the run exits early (an error, a failed Python).
+  // Also when the run exits early (an error, a failed Python), on Ctrl-C and on SIGTERM,
+  // which would otherwise end Node without its exit handlers (Ctrl-C reaches the row's
+  // process as well as the run's).
   process.on('exit', remove)
+  process.once('SIGINT', () => process.exit(130))
+  process.once('SIGTERM', () => process.exit(143))
   return { directory, remove }
 }
 
@@ -535,14 +539,34 @@ const settled = async (pid: number | undefined): Promise<void> => {
 }
 
 /**
+ * How long the script may take to answer a command, in seconds: `NMFKIT_BENCH_ANSWER_S`, by
+ * default 600 (the longest answer of a default run, the sparse problem's `mu-kl`, takes
+ * under 10 s: an untimed and a timed fit of 20 iterations). A script that takes longer is
+ * taken to hang.
+ */
+const answerSeconds = (): number => {
+  const given = process.env.NMFKIT_BENCH_ANSWER_S
+  if (given === undefined || given === '') return 600
+  const seconds = Number(given)
+  if (!(seconds > 0) || !Number.isFinite(seconds)) {
+    console.error(
+      `error: NMFKIT_BENCH_ANSWER_S must be a positive number of seconds, found '${given}'`,
+    )
+    process.exit(1)
+  }
+  return seconds
+}
+
+/**
  * Starts bench/sklearn_bench.py on a folder of `sklearnInputs` and waits until it has
  * loaded the problem. It stays idle, reading its stdin, between the commands: the fits of
  * the two sides run one after the other, never at once (each side's fits wait until the
- * other's process has settled, see `settled`). A script that fails, ends early or answers
- * a line that is not the answer asked for ends this process with one line that says so and
- * the script's stderr.
+ * other's process has settled, see `settled`). A script that fails, ends early, answers
+ * a line that is not the answer asked for or gives none in time (`answerSeconds`) ends
+ * this process with one line that says so and the script's stderr.
  */
 const startSklearn = async (python: string, directory: string): Promise<SklearnSide> => {
+  const seconds = answerSeconds()
   const child = spawn(python, [SKLEARN_SCRIPT, directory], {
     env: pythonEnv(),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -562,8 +586,9 @@ const startSklearn = async (python: string, directory: string): Promise<SklearnS
   child.stdin.on('error', () => {})
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   const fail = async (what: string): Promise<never> => {
-    // Ended, so that its stderr is all there; a script that still runs is stopped.
-    child.kill()
+    // Ended, so that its stderr is all there; a script that still runs is stopped (killed:
+    // one that hangs may not heed a request to end).
+    child.kill('SIGKILL')
     await ended
     console.error(`error: ${python} ${SKLEARN_SCRIPT} ${what}:\n${stderr}`)
     process.exit(1)
@@ -573,7 +598,15 @@ const startSklearn = async (python: string, directory: string): Promise<SklearnS
     expected: string,
     fits: (answer: SklearnLine) => boolean,
   ): Promise<SklearnLine> => {
-    const line = await lines.next()
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<'timed out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed out'), seconds * 1000)
+    })
+    const line = await Promise.race([lines.next(), timedOut])
+    clearTimeout(timer)
+    if (line === 'timed out') {
+      return fail(`gave no answer in ${seconds} s (NMFKIT_BENCH_ANSWER_S), expected ${expected}`)
+    }
     if (line.done === true) return fail(`ended (${await ended})`)
     let answer: unknown
     try {

@@ -4,8 +4,8 @@
  * The row's process ends with one line that says what happened and the script's stderr,
  * not a stack trace, and removes its temporary folder.
  */
-import { spawnSync } from 'node:child_process'
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -44,21 +44,20 @@ const standIn = (body: string): string => {
  * One row of the notebook's `cd` against `python`, with a TMPDIR of its own: the folders of
  * the problem's inputs it leaves there (tsx keeps a cache of its own there too).
  */
-const row = (python: string) => {
+const tsx = join(root, 'node_modules', '.bin', 'tsx')
+const ROW = ['bench/run.ts', '--child', '--problems', 'notebook', '--solvers', 'cd']
+const inputFolders = (temporary: string): string[] =>
+  readdirSync(temporary).filter((name) => name.startsWith('nmfkit-bench-'))
+
+const row = (python: string, env: Record<string, string> = {}) => {
   const temporary = mkdtempSync(join(folder, 'tmp-'))
-  const tsx = join(root, 'node_modules', '.bin', 'tsx')
-  const run = spawnSync(
-    tsx,
-    ['bench/run.ts', '--child', '--problems', 'notebook', '--solvers', 'cd'],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, NMFKIT_PYTHON: python, TMPDIR: temporary },
-      timeout: 50_000,
-    },
-  )
-  const left = readdirSync(temporary).filter((name) => name.startsWith('nmfkit-bench-'))
-  return { ...run, left }
+  const run = spawnSync(tsx, ROW, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NMFKIT_PYTHON: python, TMPDIR: temporary, ...env },
+    timeout: 50_000,
+  })
+  return { ...run, left: inputFolders(temporary) }
 }
 
 describe('bench/run.ts with a scikit-learn side that fails', () => {
@@ -100,4 +99,52 @@ describe('bench/run.ts with a scikit-learn side that fails', () => {
     expect(run.status).toBe(1)
     expect(run.left).toEqual([])
   })
+
+  it('gives no answer in time: an error that says so, not a run that hangs', () => {
+    const body = `say(${JSON.stringify(VERSIONS)}); await new Promise(() => setInterval(() => {}, 1000))`
+    const run = row(standIn(body), { NMFKIT_BENCH_ANSWER_S: '1' })
+    expect(run.stderr).toMatch(
+      /^error: .+ .+sklearn_bench\.py gave no answer in 1 s \(NMFKIT_BENCH_ANSWER_S\), expected the warm-up of cd:\n/,
+    )
+    expect(run.status).toBe(1)
+    expect(run.left).toEqual([])
+  })
+
+  it('refuses an answer time that is not a positive number', () => {
+    const run = row(standIn(`say(${JSON.stringify(VERSIONS)}); await line()`), {
+      NMFKIT_BENCH_ANSWER_S: 'soon',
+    })
+    expect(run.stderr).toMatch(
+      /^error: NMFKIT_BENCH_ANSWER_S must be a positive number of seconds, found 'soon'\n/,
+    )
+    expect(run.status).toBe(1)
+    expect(run.left).toEqual([])
+  })
+})
+
+describe('bench/run.ts stopped by Ctrl-C (SIGINT) while scikit-learn fits', () => {
+  it('removes its temporary folder', async () => {
+    const temporary = mkdtempSync(join(folder, 'tmp-'))
+    const asked = join(temporary, 'asked')
+    // Says that it was asked for the warm-up (a file), then never answers.
+    const body =
+      `say(${JSON.stringify(VERSIONS)}); await line();\n` +
+      `require('node:fs').writeFileSync(${JSON.stringify(asked)}, '');\n` +
+      `await new Promise(() => setInterval(() => {}, 1000))`
+    const child = spawn(process.execPath, ['--import', 'tsx', ...ROW], {
+      cwd: root,
+      env: { ...process.env, NMFKIT_PYTHON: standIn(body), TMPDIR: temporary },
+      stdio: 'ignore',
+    })
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    const started = Date.now()
+    while (!existsSync(asked) && Date.now() - started < 40_000) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(existsSync(asked)).toBe(true)
+    expect(inputFolders(temporary)).toHaveLength(1)
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(inputFolders(temporary)).toEqual([])
+  }, 50_000)
 })
