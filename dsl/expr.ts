@@ -432,7 +432,7 @@ const binaryOf = <R extends string, C extends string>(
   what = 'the operand',
 ): Expr<R, C> =>
   Expr.ofNode<R, C>(
-    node({ kind: 'binary', op, left: a.node, right: nodeOf(operation, other, what) }),
+    node({ kind: 'binary', op, left: a.node, right: nodeOf(operation, other, what), operation }),
   )
 
 /** A product node, as `binaryOf` makes a binary one; `other` must be an expression. */
@@ -444,7 +444,7 @@ const productOf = <A extends string, B extends string>(
 ): Expr<A, B> => {
   const right = exprOf(operation, 'the right factor', other).node
   return Expr.ofNode<A, B>(
-    node({ kind: 'product', left: a.node, right, transposeLeft, transposeRight }),
+    node({ kind: 'product', left: a.node, right, transposeLeft, transposeRight, operation }),
   )
 }
 

@@ -30,6 +30,11 @@ export type Node =
       readonly left: Node
       readonly right: Node
       /**
+       * The operation the caller called (`Expr.plus`, `plus`), as a size mismatch names it;
+       * unset on nodes nmfkit makes itself (named as the method then).
+       */
+      readonly operation?: string
+      /**
        * Set on the product inside a dot, to the operation the caller called (`Expr.dot`,
        * `dot`): its factors must have one shape (a dot does not broadcast), and a mismatch
        * names that operation.
@@ -47,6 +52,8 @@ export type Node =
       readonly right: Node
       readonly transposeLeft: boolean
       readonly transposeRight: boolean
+      /** The operation the caller called (`Expr.times`, `times`), as for a binary node. */
+      readonly operation?: string
     }
   | { readonly kind: 'gram'; readonly side: 'rows' | 'columns'; readonly arg: Node }
   | { readonly kind: 'axisSum'; readonly axis: 'rows' | 'columns'; readonly arg: Node }

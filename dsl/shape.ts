@@ -17,19 +17,21 @@ const show = (s: Shape): string => showShape(s.rows, s.cols)
 
 /**
  * The shape two operands broadcast to: equal shapes, or a 1×1, 1×c or r×1
- * operand stretched along its unit dimension(s).
+ * operand stretched along its unit dimension(s). A mismatch names `b` as `what`, and `a`'s
+ * shape as `whose` (e.g. "the mask's ") shape.
  */
-export const broadcastShape = (operation: string, a: Shape, b: Shape): Result<Shape> => {
+export const broadcastShape = (
+  operation: string,
+  a: Shape,
+  b: Shape,
+  what = 'the right operand',
+  whose = '',
+): Result<Shape> => {
   const rows = a.rows === b.rows || b.rows === 1 ? a.rows : a.rows === 1 ? b.rows : -1
   const cols = a.cols === b.cols || b.cols === 1 ? a.cols : a.cols === 1 ? b.cols : -1
   if (rows < 0 || cols < 0) {
     return E.left(
-      shapeMismatch(
-        operation,
-        'the right operand',
-        `shape ${show(a)} or a broadcast of it`,
-        show(b),
-      ),
+      shapeMismatch(operation, what, `${whose}shape ${show(a)} or a broadcast of it`, show(b)),
     )
   }
   return shape(rows, cols)
@@ -85,16 +87,22 @@ const compute = (n: Node): Result<Shape> => {
     case 'binary':
       return E.flatMap(shapeOf(n.left), (a) =>
         E.flatMap(shapeOf(n.right), (b) =>
-          n.dot === undefined
-            ? broadcastShape(`Expr.${methodOf(n.op)}`, a, b)
-            : sameShape(n.dot, a, b),
+          n.dot !== undefined
+            ? sameShape(n.dot, a, b)
+            : n.operation === undefined || n.operation.startsWith('Expr.')
+              ? broadcastShape(n.operation ?? `Expr.${methodOf(n.op)}`, a, b)
+              : // A free function (`plus(A, B)`): its operands are the first and the second.
+                broadcastShape(n.operation, a, b, 'the second operand'),
         ),
       )
     case 'where':
       return E.flatMap(shapeOf(n.mask), (m) =>
         E.flatMap(shapeOf(n.then), (a) =>
           E.flatMap(shapeOf(n.otherwise), (b) =>
-            E.flatMap(broadcastShape('where', m, a), (ma) => broadcastShape('where', ma, b)),
+            // Named as where's arguments are where it is called: then, otherwise.
+            E.flatMap(broadcastShape('where', m, a, 'then', "the mask's "), (ma) =>
+              broadcastShape('where', ma, b, 'otherwise', "the mask's and then's "),
+            ),
           ),
         ),
       )
@@ -125,7 +133,7 @@ const compute = (n: Node): Result<Shape> => {
             // In the caller's terms: the factors as given, before the method transposes one.
             return E.left(
               shapeMismatch(
-                productName(n.transposeLeft, n.transposeRight),
+                n.operation ?? productName(n.transposeLeft, n.transposeRight),
                 `the right factor of a ${show(a)} matrix`,
                 `${inner} ${n.transposeRight ? 'columns' : 'rows'}`,
                 show(b),

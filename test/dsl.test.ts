@@ -523,6 +523,48 @@ describe('values, updates and errors', () => {
     expect(message(evaluate(A.times(A as never)))).toBe(
       'Expr.times: expected the right factor of a 2×3 matrix to have 3 rows, found 2×3',
     )
+    // The free function, named as called.
+    expect(message(evaluate(times(A, A as never)))).toBe(
+      'times: expected the right factor of a 2×3 matrix to have 3 rows, found 2×3',
+    )
+  })
+
+  it("names the free functions as called, and where's arguments, when shapes do not broadcast", () => {
+    const A = lift(
+      unwrap(
+        Matrix.fromArrays<'a', 'b'>([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ),
+    )
+    const tall = lift(
+      unwrap(
+        Matrix.fromArrays([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]),
+      ),
+    ) as never
+    const message = (result: Result<Matrix>): string | false =>
+      E.isLeft(result) && result.left._tag === 'ShapeMismatch' && result.left.message
+    expect(message(evaluate(plus(A, tall)))).toBe(
+      'plus: expected the second operand to have shape 2×3 or a broadcast of it, found 3×2',
+    )
+    expect(message(evaluate(where(A.gt(2), tall, 0)))).toBe(
+      "where: expected then to have the mask's shape 2×3 or a broadcast of it, found 3×2",
+    )
+    expect(message(evaluate(where(A.gt(2), 1, tall)))).toBe(
+      "where: expected otherwise to have the mask's and then's shape 2×3 or a broadcast of it, " +
+        'found 3×2',
+    )
+    // A row mask stretched to then's rows: otherwise is checked against both.
+    const row = lift(unwrap(Matrix.fromArrays<'one', 'b'>([[1, 0, 1]]))) as never
+    expect(message(evaluate(where(row, A, tall)))).toBe(
+      "where: expected otherwise to have the mask's and then's shape 2×3 or a broadcast of it, " +
+        'found 3×2',
+    )
   })
 
   it('names dot, as the caller wrote it, when the factors differ in shape, and never stretches one', () => {
