@@ -77,22 +77,25 @@ const init = {
 }
 gc()
 
-console.log('fit  RSS  arrayBuffers  module  C heap  (MiB)')
+/** One fit, measured while its result is held; the result is garbage once this returns. */
+const fitAndMeasure = (fit: number): string => {
+  const result = orThrow(
+    nmf(X, {
+      components,
+      solver: solverName === 'cd' ? 'cd' : 'mu',
+      betaLoss: solverName === 'mu-kl' ? 'kullback-leibler' : 'frobenius',
+      init,
+      maxIter: 20,
+      tol: 0,
+    }),
+  )
+  const usage = process.memoryUsage()
+  const line = [fit, mib(usage.rss), mib(usage.arrayBuffers), mib(kernelMemoryBytes())]
+  return [...line, mib(cHeap()), result.nIter].join('  ')
+}
+
+console.log('fit  RSS  arrayBuffers  module  C heap  (MiB)  iterations')
 for (let fit = 1; fit <= fits; fit++) {
   if (collect) gc()
-  const result = nmf(X, {
-    components,
-    solver: solverName === 'cd' ? 'cd' : 'mu',
-    betaLoss: solverName === 'mu-kl' ? 'kullback-leibler' : 'frobenius',
-    init,
-    maxIter: 20,
-    tol: 0,
-  })
-  orThrow(result)
-  const usage = process.memoryUsage()
-  console.log(
-    [fit, mib(usage.rss), mib(usage.arrayBuffers), mib(kernelMemoryBytes()), mib(cHeap())].join(
-      '  ',
-    ),
-  )
+  console.log(fitAndMeasure(fit))
 }
