@@ -44,37 +44,20 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import * as E from 'fp-ts/lib/Either.js'
 import {
-  createRng,
-  CsrMatrix,
-  initialize,
   kernelMemoryBytes,
   kernelPath,
-  Matrix,
   nmf,
   setKernelPath,
   type AnyMatrix,
   type BetaLoss,
-  type Factors,
   type KernelPath,
   type NmfOptions,
-  type Result,
 } from 'nmfkit'
 import { isKernelPath } from '../core/kernel-paths.ts'
 import { valuesOf } from '../core/matrix.ts'
-import { loadDigits } from '../examples/load-digits.ts'
 import { packageManifest } from '../scripts/build.ts'
-
-/** One benchmark problem: X, its components, a fixed start and how to time it. */
-interface BenchProblem {
-  readonly name: string
-  readonly X: AnyMatrix
-  readonly components: number
-  readonly initial: Factors
-  readonly iterations: number
-  readonly repetitions: number
-}
+import { builders, orExit, PROBLEMS, type BenchProblem } from './problems.ts'
 
 /** A solver as benchmarked: nmfkit's name and loss, and whether scikit-learn has it. */
 interface SolverCase {
@@ -145,7 +128,6 @@ const SOLVERS: readonly SolverCase[] = [
 /** `moving-average`, which scikit-learn has no counterpart of, runs on the small problems. */
 const solversOf = (problem: (typeof PROBLEMS)[number]): readonly SolverCase[] =>
   SOLVERS.filter((s) => s.sklearn || problem === 'notebook' || problem === 'digits')
-const PROBLEMS = ['notebook', 'digits', 'dense', 'sparse'] as const
 const MIN_REPETITIONS = 5
 
 /**
@@ -155,15 +137,6 @@ const MIN_REPETITIONS = 5
  */
 const WARM_UP_MS = 1000
 const SKLEARN_SCRIPT = fileURLToPath(new URL('./sklearn_bench.py', import.meta.url))
-
-/** The value of a `Right`; for a `Left`, its message on stderr and exit code 1. */
-const orExit = <A>(result: Result<A>): A => {
-  if (E.isLeft(result)) {
-    console.error(`error (${result.left._tag}): ${result.left.message}`)
-    process.exit(1)
-  }
-  return result.right
-}
 
 const MIB = 1024 * 1024
 const round = (value: number, digits = 4): number => Number(value.toPrecision(digits))
@@ -195,119 +168,6 @@ const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
-const dense = <R extends string, C extends string>(
-  rows: number,
-  cols: number,
-  entry: () => number,
-): Matrix<R, C> =>
-  orExit(Matrix.fromData<R, C>(rows, cols, Float64Array.from({ length: rows * cols }, entry)))
-
-/** W and H uniform in [0, scale), scale = √(mean(X) / k) as scikit-learn's `random` init. */
-const uniformStart = (X: AnyMatrix, components: number, seed: number): Factors => {
-  const rng = createRng(seed)
-  const mean = X.format === 'csr' ? sum(X.data) / (X.rows * X.cols) : X.mean()
-  const scale = Math.sqrt(mean / components)
-  return {
-    W: dense(X.rows, components, () => scale * rng.uniform()),
-    H: dense(components, X.cols, () => scale * rng.uniform()),
-  }
-}
-
-const sum = (values: ArrayLike<number>): number => {
-  let total = 0
-  for (let i = 0; i < values.length; i++) total += values[i]
-  return total
-}
-
-/** The notebook's problem: 0/1 entries with probability 1/2, a uniform [0, 1) start. */
-const notebookProblem = (): BenchProblem => {
-  const rng = createRng(2024)
-  const X = dense<'samples', 'features'>(100, 20, () => (rng.uniform() < 0.5 ? 1 : 0))
-  const W = dense<'samples', 'components'>(100, 4, rng.uniform)
-  const H = dense<'components', 'features'>(4, 20, rng.uniform)
-  return {
-    name: 'notebook',
-    X,
-    components: 4,
-    initial: { W, H },
-    iterations: 200,
-    repetitions: 7,
-  }
-}
-
-/** The digits with scikit-learn's default start, computed once. */
-const digitsProblem = (): BenchProblem => {
-  const X = orExit(loadDigits())
-  const initial = orExit(initialize(X, 10, { init: 'nndsvda' }))
-  return {
-    name: 'digits',
-    X,
-    components: 10,
-    initial,
-    iterations: 100,
-    repetitions: 7,
-  }
-}
-
-/** Uniform [0, 1) entries, 2000×1000, k = 20. */
-const denseProblem = (): BenchProblem => {
-  const rng = createRng(2000)
-  const X = dense(2000, 1000, rng.uniform)
-  return {
-    name: 'dense',
-    X,
-    components: 20,
-    initial: uniformStart(X, 20, 2001),
-    iterations: 20,
-    repetitions: 5,
-  }
-}
-
-/** 20000×5000 with 25 distinct random columns per row (0.5%), values uniform in (0, 1]. */
-const sparseProblem = (): BenchProblem => {
-  const rows = 20000
-  const cols = 5000
-  const perRow = 25
-  const rng = createRng(20000)
-  const indptr = new Int32Array(rows + 1)
-  const indices = new Int32Array(rows * perRow)
-  const data = new Float64Array(rows * perRow)
-  // Typed arrays and marks rather than a Set and an array per row: the same draws, the same
-  // X, without tens of MiB of garbage in the process whose memory is measured.
-  const taken = new Uint8Array(cols)
-  for (let i = 0; i < rows; i++) {
-    const row = indices.subarray(i * perRow, (i + 1) * perRow)
-    for (let q = 0; q < perRow;) {
-      const column = Math.floor(rng.uniform() * cols)
-      if (taken[column] === 1) continue
-      taken[column] = 1
-      row[q++] = column
-    }
-    row.sort()
-    for (let q = 0; q < perRow; q++) {
-      taken[row[q]] = 0
-      data[i * perRow + q] = 1 - rng.uniform()
-    }
-    indptr[i + 1] = (i + 1) * perRow
-  }
-  const X = orExit(CsrMatrix.fromParts(rows, cols, indptr, indices, data))
-  return {
-    name: 'sparse',
-    X,
-    components: 20,
-    initial: uniformStart(X, 20, 20001),
-    iterations: 20,
-    repetitions: 5,
-  }
-}
-
-const builders: Record<(typeof PROBLEMS)[number], () => BenchProblem> = {
-  notebook: notebookProblem,
-  digits: digitsProblem,
-  dense: denseProblem,
-  sparse: sparseProblem,
 }
 
 const xBytes = (X: AnyMatrix): number =>
