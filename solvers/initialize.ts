@@ -7,9 +7,15 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { describeValue } from '../core/matrix.ts'
-import { concerning, invalidOption, type Result } from '../core/errors.ts'
+import {
+  concerning,
+  invalidOption,
+  showNumber,
+  type NmfError,
+  type Result,
+} from '../core/errors.ts'
 import { createRng } from '../core/rng.ts'
-import { checkNonNegative } from '../core/validate.ts'
+import { checkFinite, checkNonNegative } from '../core/validate.ts'
 import type { Factors } from './contract.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
 import type { InitOption } from './nmf-types.ts'
@@ -75,9 +81,34 @@ export const initialize = <R extends string = string, C extends string = string>
         E.mapLeft(concerning('X'))(asMatrix(operation, input)),
         E.chain((X) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
         E.chain((X) =>
-          buildInit(X, components, given.init, createRng((given.seed as number) ?? 0), operation),
+          pipe(
+            buildInit(X, components, given.init, createRng((given.seed as number) ?? 0), operation),
+            E.chainFirst((start: Factors) => finiteStart(operation, X, start)),
+          ),
         ),
       ),
     ),
   ) as Result<Factors<R, C>>
+}
+
+/**
+ * The start's factors finite: an NNDSVD start of X whose norm passes the largest double
+ * (entries near 1e308) is not, and comes back as the error `nmf` gives for the same start,
+ * not as factors of Infinity and NaN. Not an entry of an input: row and col are -1, and the
+ * message places the factor's entry.
+ */
+const finiteStart = (operation: string, X: AnyMatrix, start: Factors): Result<undefined> => {
+  for (const [what, factor] of [
+    ['W', start.W],
+    ['H', start.H],
+  ] as const) {
+    const checked = checkFinite(operation, what, factor)
+    if (E.isLeft(checked)) {
+      const message =
+        `${checked.left.message}; X's entries (largest ${showNumber(X.max())}) are too ` +
+        "large for the init's sums; scale X down"
+      return E.left({ ...checked.left, row: -1, col: -1, message } as NmfError)
+    }
+  }
+  return E.right(undefined)
 }

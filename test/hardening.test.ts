@@ -329,6 +329,22 @@ describe('magnitudes', () => {
     }
   })
 
+  it('NNDSVD inits of X near 5e307, beyond the doubles, are a Left of initialize, not Infinity', () => {
+    for (const init of ['nndsvd', 'nndsvda', 'nndsvdar'] as const) {
+      for (const X of [huge(5e307), CsrMatrix.fromDense(huge(5e307))]) {
+        const error = failure(initialize(X, 2, { init }))
+        expect(error._tag).toBe('NonFiniteInput')
+        expect(error).toMatchObject({ row: -1, col: -1 })
+        expect(error.message).toBe(
+          'initialize: expected W to be finite, found Infinity at row 0, column 0; ' +
+            "X's entries (largest 1.5e+308) are too large for the init's sums; scale X down",
+        )
+      }
+    }
+    // The random start scales with √mean(X), and stays finite there.
+    expect(E.isRight(initialize(huge(5e307), 2, { init: 'random' }))).toBe(true)
+  })
+
   it("'nndsvd' on X below its threshold is an error, not all-zero factors", () => {
     for (const init of ['nndsvd', 'nndsvdar'] as const) {
       const error = failure(nmf(tiny, { components: 2, init }))
