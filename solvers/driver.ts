@@ -72,6 +72,12 @@ export interface DriverSettings {
    * @default false
    */
   readonly builtIn?: boolean
+  /**
+   * Factors of the start that the caller gave (nmf's custom init, transform's H), for a
+   * built-in solver's overflow: where their entries, not X's, are beyond what the fit's
+   * sums can hold, they are named instead of X, with `advice` on what to scale.
+   */
+  readonly givenStart?: { readonly entries: string; readonly advice: string }
   /** The resolved options, recorded in the result. */
   readonly resolved: Readonly<Record<string, unknown>> & { readonly seed: number }
 }
@@ -178,6 +184,17 @@ const drive = <O, S extends Factors>(
       )
     }
     const largest = problem.X.max()
+    // A start the caller gave, far larger than X: scaling X down would not help.
+    const given = settings.givenStart
+    if (builtIn && given !== undefined && largest <= OVERFLOWING_ENTRY) {
+      const [w, h] = [initial.W.max(), initial.H.max()]
+      if (tooLarge(Math.max(w, h), w * h)) {
+        return (
+          `${given.entries} (largest ${showNumber(Math.max(w, h))}) are too large for the ` +
+          `fit's sums, X's largest entry being ${showNumber(largest)}; ${given.advice}`
+        )
+      }
+    }
     return builtIn || largest > OVERFLOWING_ENTRY
       ? `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ` +
           'scale X down'

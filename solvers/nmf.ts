@@ -116,6 +116,14 @@ const fit = <R extends string, C extends string>(
               onIteration: common.onIteration as NmfOptions['onIteration'],
               signal: common.signal as AbortSignal | undefined,
               builtIn: builtIn.has(solver),
+              ...(typeof given.init === 'object' && given.init !== null
+                ? {
+                    givenStart: {
+                      entries: "the custom start's entries",
+                      advice: "scale init.W and init.H toward X's scale (W·H ≈ X)",
+                    },
+                  }
+                : {}),
               resolved: {
                 ...recordable(resolved),
                 ...(solverOptions as object),

@@ -195,6 +195,7 @@ const fitW = <R extends string, C extends string>(
             signal: decoded.signal as AbortSignal | undefined,
             operation,
             builtIn: true,
+            givenStart: { entries: "H's entries", advice: 'scale H down (W scales inversely)' },
             resolved: { ...resolved, solver: solver.name, components: k },
           },
         ),

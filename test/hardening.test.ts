@@ -20,6 +20,7 @@ import {
   initStrategies,
   initialize,
   nmf,
+  transform,
   solvers,
   type Factorization,
   type HistoryEntry,
@@ -289,6 +290,35 @@ describe('magnitudes', () => {
       }
     }
   })
+
+  it.each(solverNames)(
+    '%s: an overflow of a custom start far beyond X names the start, not X',
+    (solver) => {
+      // X's entries are at most 3: scaling X down, as the X-blaming message says, cannot help.
+      const X = huge(1)
+      const init = { W: Matrix.fill(3, 2, 1e300), H: Matrix.fill(2, 4, 1e300) }
+      const error = failure(nmf(X, { components: 2, solver, init }))
+      expect(error._tag).toBe('NonFiniteInput')
+      expect(error).toMatchObject({ row: -1, col: -1 })
+      expect(error.message).toMatch(
+        /; the custom start's entries \(largest 1e\+300\) are too large for the fit's sums, X's largest entry being 3; scale init\.W and init\.H toward X's scale \(W·H ≈ X\)$/,
+      )
+      // X that large is still X's fault, whatever the start.
+      const large = failure(nmf(huge(1e300), { components: 2, solver, init }))
+      expect(large.message).toMatch(FACTOR_OVERFLOW)
+    },
+  )
+
+  it.each(['cd', 'mu'] as const)(
+    'transform with %s: an overflow of H far beyond X names H, not X',
+    (solver) => {
+      const error = failure(transform(huge(1), Matrix.fill(1, 4, 1e200), { solver }))
+      expect(error._tag).toBe('NonFiniteInput')
+      expect(error.message).toMatch(
+        /^transform: expected W after iteration \d+ to be finite, found NaN at row 0, column 0; H's entries \(largest 1e\+200\) are too large for the fit's sums, X's largest entry being 3; scale H down \(W scales inversely\)$/,
+      )
+    },
+  )
 
   // The factors can stay finite while ‖X − W·H‖² overflows (X from about 1e77 with the
   // default init, from about 1e154 with 'random'); the driver then reports the objective,
