@@ -28,6 +28,7 @@
  * does not start within `START_TIMEOUT_MS`) everything runs on the calling
  * thread. The worker is unref'd: it never keeps a process alive.
  */
+import { describeValue } from './describe.ts'
 
 /**
  * Products with fewer multiply-adds than this run on one thread. With the spin, a
@@ -166,7 +167,13 @@ let enabled = true
 export const setKernelThreads = (allowed: boolean): void => {
   // As setKernelPath does: a JavaScript caller's 'no' would otherwise count as true.
   if (typeof allowed !== 'boolean') {
-    throw new TypeError(`setKernelThreads: expected true or false, found ${String(allowed)}`)
+    // An object or a function is described, not converted: converting runs the caller's
+    // toString, which may throw (or, for Object.create(null), not exist).
+    const found =
+      (typeof allowed === 'object' && allowed !== null) || typeof allowed === 'function'
+        ? describeValue(allowed)
+        : String(allowed)
+    throw new TypeError(`setKernelThreads: expected true or false, found ${found}`)
   }
   enabled = allowed
 }

@@ -1097,6 +1097,24 @@ describe('what a JavaScript caller may pass', () => {
     expect(() => setKernelThreads('no' as never)).toThrow(
       new TypeError('setKernelThreads: expected true or false, found no'),
     )
+    // An object is described, not converted: its toString may throw, or not exist.
+    const unconvertible = [
+      [Object.create(null), 'an object'],
+      [
+        {
+          toString: () => {
+            throw new Error('boom')
+          },
+        },
+        'an object',
+      ],
+      [() => true, 'a function'],
+    ] as const
+    for (const [value, found] of unconvertible) {
+      expect(() => setKernelThreads(value as never)).toThrow(
+        new TypeError(`setKernelThreads: expected true or false, found ${found}`),
+      )
+    }
   })
 
   it('a plugin without the members of a Solver is refused, naming the member', () => {
