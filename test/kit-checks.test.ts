@@ -3,8 +3,22 @@
  * by hand.
  */
 import { describe, expect, it } from 'vitest'
-import { createRng, Matrix, type Factorization, type Factors, type Problem } from 'nmfkit'
-import { fitDifference, nonFiniteParts, objectiveScale, penalizedDivergence } from 'nmfkit/testing'
+import {
+  createRng,
+  CsrMatrix,
+  Matrix,
+  type Factorization,
+  type Factors,
+  type Problem,
+} from 'nmfkit'
+import {
+  changeSince,
+  fitDifference,
+  nonFiniteParts,
+  objectiveScale,
+  penalizedDivergence,
+  snapshot,
+} from 'nmfkit/testing'
 import { unwrap } from './fixture-helpers.ts'
 
 /** A problem for X with β and penalties; the other fields as nmf would set them. */
@@ -137,5 +151,24 @@ describe('fitDifference', () => {
   it('finds the same history the same, NaN included', () => {
     const history = [{ iteration: 1, measure: NaN, objective: -0, details: { change: Infinity } }]
     expect(fitDifference(fitWith(history), fitWith([{ ...history[0] }]))).toBeUndefined()
+  })
+})
+
+describe('snapshot and changeSince', () => {
+  it('see every change of an entry to the bit: 0 to -0, NaN to ±Infinity', () => {
+    const dense = (values: number[]) => unwrap(Matrix.fromData(1, values.length, values))
+    for (const [was, is, said] of [
+      [0, -0, '[0, 1] was 0, is -0'],
+      [NaN, Infinity, '[0, 1] was NaN, is Infinity'],
+      [Infinity, -Infinity, '[0, 1] was Infinity, is -Infinity'],
+      [1, 1.0000000000000002, '[0, 1] was 1, is 1.0000000000000002'],
+    ] as const) {
+      const before = snapshot(dense([5, was]))
+      expect(changeSince(before, dense([5, is]))).toBe(said)
+      expect(changeSince(before, dense([5, was]))).toBeUndefined()
+    }
+    // A CSR matrix's stored entries too.
+    const csr = (value: number) => unwrap(CsrMatrix.fromParts(1, 2, [0, 1], [1], [value]))
+    expect(changeSince(snapshot(csr(0)), csr(-0))).toBe('data[0] was 0, is -0')
   })
 })

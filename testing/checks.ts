@@ -331,8 +331,8 @@ export const largestDifference = (a: Matrix, b: Matrix): string | undefined => {
 export const changeSince = (before: string, matrix: Matrix | CsrMatrix): string | undefined => {
   const now = snapshot(matrix)
   if (now === before) return undefined
-  const [shape, ...parts] = JSON.parse(before) as [number[], ...number[][]]
-  const [shapeNow, ...partsNow] = JSON.parse(now) as [number[], ...number[][]]
+  const [shape, ...parts] = JSON.parse(before) as [number[], ...Array<Array<number | string>>]
+  const [shapeNow, ...partsNow] = JSON.parse(now) as [number[], ...Array<Array<number | string>>]
   if (shape.join('×') !== shapeNow.join('×')) {
     return `its shape was ${shape.join('×')}, is ${shapeNow.join('×')}`
   }
@@ -349,15 +349,26 @@ export const changeSince = (before: string, matrix: Matrix | CsrMatrix): string 
   return 'its storage changed'
 }
 
-/** A snapshot of a matrix's storage, to check later that nothing changed it. */
+/**
+ * A number as a snapshot stores it: finite numbers as they are, -0, NaN and ±Infinity as
+ * strings, which JSON would otherwise write as 0 and null (a change from 0 to -0, or from
+ * NaN to Infinity, would go unseen).
+ */
+const stored = (value: number): number | string =>
+  Object.is(value, -0) || !Number.isFinite(value) ? exact(value) : value
+
+/**
+ * A snapshot of a matrix's storage, to check later that nothing changed it: every entry
+ * to the bit, -0 and the values that are not finite included.
+ */
 export const snapshot = (matrix: Matrix | CsrMatrix): string =>
   matrix.format === 'dense'
-    ? JSON.stringify([matrix.shape, Array.from(matrix.toFloat64Array())])
+    ? JSON.stringify([matrix.shape, Array.from(matrix.toFloat64Array(), stored)])
     : JSON.stringify([
         matrix.shape,
         Array.from(matrix.indptr),
         Array.from(matrix.indices),
-        Array.from(matrix.data),
+        Array.from(matrix.data, stored),
       ])
 
 /** The vectors of `vectors` scaled to unit Euclidean norm (a zero vector stays zero). */
