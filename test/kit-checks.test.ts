@@ -13,11 +13,13 @@ import {
 } from 'nmfkit'
 import {
   changeSince,
+  componentDistance,
   fitDifference,
   nonFiniteParts,
   objectiveScale,
   penalizedDivergence,
   snapshot,
+  weightedFactors,
 } from 'nmfkit/testing'
 import { unwrap } from './fixture-helpers.ts'
 
@@ -170,5 +172,25 @@ describe('snapshot and changeSince', () => {
     // A CSR matrix's stored entries too.
     const csr = (value: number) => unwrap(CsrMatrix.fromParts(1, 2, [0, 1], [1], [value]))
     expect(changeSince(snapshot(csr(0)), csr(-0))).toBe('data[0] was 0, is -0')
+  })
+})
+
+describe('weightedFactors and componentDistance', () => {
+  it('take factors of any size: a W of 300,000 samples does not overflow the call stack', () => {
+    const rows = 300_000
+    const W = Matrix.fill(rows, 2, 0.5)
+    const H = unwrap(
+      Matrix.fromArrays([
+        [3, 4],
+        [0, 1],
+      ]),
+    )
+    const weighted = weightedFactors({ W, H })
+    // Column t of W times ‖row t of H‖ (5 and 1); row t of H times ‖column t of W‖.
+    const columnNorm = Math.sqrt(rows * 0.25)
+    expect(weighted.W.get(rows - 1, 0)).toBeCloseTo(2.5, 12)
+    expect(weighted.W.get(0, 1)).toBe(0.5)
+    expect(weighted.H.get(0, 1) / (4 * columnNorm)).toBeCloseTo(1, 12)
+    expect(componentDistance({ W, H }, { W, H })).toBe(0)
   })
 })

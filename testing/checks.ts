@@ -84,6 +84,23 @@ export const relativeDifference = (a: Matrix, b: Matrix): number => {
   return difference === 0 ? 0 : difference / largest
 }
 
+/** Arguments a call may spread safely: more overflow the call stack (about 120,000 on Node). */
+const SPREAD_CHUNK = 4096
+
+/**
+ * The Euclidean norm of `values`, as Math.hypot gives it (without overflow or underflow
+ * of the squares), for vectors of any length: Math.hypot(...values) of a column of
+ * 200,000 entries throws a RangeError (the call stack), so longer vectors are taken in
+ * chunks, the norm of the chunks' norms. Up to SPREAD_CHUNK entries, Math.hypot's own number.
+ */
+const norm = (values: readonly number[]): number => {
+  if (values.length <= SPREAD_CHUNK) return Math.hypot(...values)
+  const chunks: number[] = []
+  for (let start = 0; start < values.length; start += SPREAD_CHUNK)
+    chunks.push(Math.hypot(...values.slice(start, start + SPREAD_CHUNK)))
+  return norm(chunks)
+}
+
 /**
  * W and H with each component weighted by the size of its other half: column t
  * of W times ‖row t of H‖, and row t of H times ‖column t of W‖. A component
@@ -95,8 +112,8 @@ export const weightedFactors = (fit: {
   readonly H: Matrix
 }): { readonly W: Matrix; readonly H: Matrix } => {
   const k = fit.W.cols
-  const columnNorms = Array.from({ length: k }, (_, t) => Math.hypot(...fit.W.column(t)))
-  const rowNorms = Array.from({ length: k }, (_, t) => Math.hypot(...fit.H.row(t)))
+  const columnNorms = Array.from({ length: k }, (_, t) => norm(fit.W.column(t)))
+  const rowNorms = Array.from({ length: k }, (_, t) => norm(fit.H.row(t)))
   return {
     W: fit.W.map((value, _i, t) => value * rowNorms[t]),
     H: fit.H.map((value, t) => value * columnNorms[t]),
@@ -374,8 +391,8 @@ export const snapshot = (matrix: Matrix | CsrMatrix): string =>
 /** The vectors of `vectors` scaled to unit Euclidean norm (a zero vector stays zero). */
 const normalized = (vectors: number[][]): number[][] =>
   vectors.map((vector) => {
-    const norm = Math.hypot(...vector)
-    return norm === 0 ? vector : vector.map((value) => value / norm)
+    const size = norm(vector)
+    return size === 0 ? vector : vector.map((value) => value / size)
   })
 
 /** Every permutation of 0..n-1 (n ≤ 7 keeps this small). */
