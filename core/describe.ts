@@ -45,9 +45,28 @@ export const showFound = (value: unknown): string => {
   if (typeof value === 'bigint') return `${String(value)}n (a BigInt)`
   if (typeof value === 'symbol' || typeof value === 'function') return describeValue(value)
   try {
-    return JSON.stringify(value) ?? describeValue(value)
+    return boxed(value) ?? JSON.stringify(value) ?? describeValue(value)
   } catch {
     // A circular object, a BigInt inside one, or a toJSON or getter that throws.
     return describeValue(value)
   }
+}
+
+/**
+ * A boxed primitive (`new Number(2)`) as what it is: JSON shows it as the primitive itself,
+ * and a message would read "expected an integer ≥ 1, found 2". Its value is read with the
+ * prototype's own valueOf, which throws for an object that only inherits from Number
+ * (showFound then describes it); undefined for anything else.
+ */
+const boxed = (value: unknown): string | undefined => {
+  if (value instanceof Number) {
+    return `${String(Number.prototype.valueOf.call(value))} (a Number object)`
+  }
+  if (value instanceof String) {
+    return `${JSON.stringify(String.prototype.valueOf.call(value))} (a String object)`
+  }
+  if (value instanceof Boolean) {
+    return `${String(Boolean.prototype.valueOf.call(value))} (a Boolean object)`
+  }
+  return undefined
 }

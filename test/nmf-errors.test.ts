@@ -380,6 +380,9 @@ describe('a value of any kind in an option is described in a Left, never thrown'
     ['an object whose getter throws', throwingGetter, 'an object'],
     ['a symbol', Symbol('k'), 'a symbol (Symbol(k))'],
     ['a function', () => 2, 'a function'],
+    // Not as the primitive itself: 'expected an integer ≥ 1, found 2' would contradict itself.
+    ['a Number object', new Number(2), '2 (a Number object)'],
+    ['a String object', new String('2'), '"2" (a String object)'],
   ]
   const fit = nmf(X, { components: 2, init: 'random' })
   if (E.isLeft(fit)) throw new Error(fit.left.message)
