@@ -34,7 +34,14 @@ import {
 } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { fileName, outputError, quotedFileName, usageError, type CliResult } from './errors.ts'
+import {
+  fileName,
+  outputError,
+  quotedFileName,
+  usageError,
+  type CliError,
+  type CliResult,
+} from './errors.ts'
 
 /**
  * One output: a path (`-` for stdout), its whole content, and where its bytes go when
@@ -220,6 +227,32 @@ const isInput = (target: string): boolean => {
   } catch {
     return false // a file that does not exist yet is no input
   }
+}
+
+/** The refusal of an output, `path` as given, whose file is one this run has read. */
+const inputOverwritten = (path: string): CliError =>
+  usageError(
+    `${fileName(path)}: expected an output file other than this command's input, ` +
+      `found the input itself (it would be overwritten)`,
+  )
+
+/**
+ * An error when one of `outputs` (as `checkOutputPath` checked them; undefined for one not
+ * asked for) would overwrite a file this run has read, as `writeAll` refuses it. A command
+ * asks once its inputs are read and before its work, so that a long fit is not run for
+ * outputs that `writeAll` would then refuse.
+ */
+export const overwritesNoInput = (
+  outputs: readonly (CheckedOutput | undefined)[],
+): CliResult<void> => {
+  for (const output of outputs) {
+    if (output === undefined) continue
+    const { path, plan } = output
+    if ((plan.mode === 'direct' || plan.mode === 'rename') && isInput(plan.target)) {
+      return E.left(inputOverwritten(path))
+    }
+  }
+  return E.right(undefined)
 }
 
 /**
@@ -500,14 +533,7 @@ export const writeAll = async (files: readonly OutputFile[]): Promise<CliResult<
       // The commands refuse these before any work (checkOutputPath); never opened here.
       return E.left(usageError(descriptorRefusal(file.path, plan)))
     }
-    if (isInput(plan.target)) {
-      return E.left(
-        usageError(
-          `${fileName(file.path)}: expected an output file other than this command's input, ` +
-            `found the input itself (it would be overwritten)`,
-        ),
-      )
-    }
+    if (isInput(plan.target)) return E.left(inputOverwritten(file.path))
     const output = { target: plan.target, output: file.path, content: file.content }
     if (plan.mode === 'direct') direct.push(output)
     else staged.push({ ...output, temporary: temporaryName(plan.target) })

@@ -35,6 +35,7 @@ import {
   distinctOutputs,
   isNullDevice,
   isStandardStream,
+  overwritesNoInput,
   writeAll,
   type CheckedOutput,
   type OutputFile,
@@ -377,6 +378,9 @@ export const runFit = async (args: string[]): Promise<CliResult<void>> => {
       ? undefined
       : readCustomStart(startFiles.right, input, Number(options.right.components))
   if (custom !== undefined && E.isLeft(custom)) return custom
+  // Before the fit, which may be long: an output that is one of the files just read.
+  const overwritten = overwritesNoInput(Object.values(outputs.right))
+  if (E.isLeft(overwritten)) return overwritten
 
   // The driver checks the signal after each iteration's callback.
   const started = performance.now()

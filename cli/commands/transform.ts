@@ -41,6 +41,7 @@ import {
 import {
   checkOutputPath,
   distinctOutputs,
+  overwritesNoInput,
   writeAll,
   type CheckedOutput,
   type OutputFile,
@@ -303,6 +304,9 @@ export const runTransform = async (args: string[]): Promise<CliResult<void>> => 
   if (E.isLeft(model)) return model
   const loaded = readMatrixFile(positionals[0], readOptions.right)
   if (E.isLeft(loaded)) return loaded
+  // Before the transform: an output that is the model or the input just read.
+  const overwritten = overwritesNoInput([...checked.values()])
+  if (E.isLeft(overwritten)) return overwritten
   const input = loaded.right
   const { H } = model.right
   if (input.matrix.cols !== H.cols) {

@@ -309,6 +309,58 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(readFileSync(join(folder, 'input.csv'), 'utf8')).toBe('1,2\n3,4\n')
   })
 
+  it('an output that would overwrite the input, refused before the fit or transform runs', async () => {
+    // -v prints a line per iteration: the refusal must come alone, before any iteration.
+    const fit = await nmfkit(
+      folder,
+      'fit',
+      'input.csv',
+      '-k',
+      '1',
+      '--w',
+      'input.csv',
+      '-v',
+      '--every',
+      '1',
+    )
+    expect(oneLineFailure(fit)).toBe(
+      "nmfkit fit: input.csv: expected an output file other than this command's input, " +
+        'found the input itself (it would be overwritten)',
+    )
+    const model = await nmfkit(
+      folder,
+      'fit',
+      'input.csv',
+      '-k',
+      '1',
+      '-q',
+      '-o',
+      'overwrite-model.json',
+    )
+    expect(model.status).toBe(0)
+    for (const output of ['overwrite-model.json', 'input.csv']) {
+      const run = await nmfkit(
+        folder,
+        'transform',
+        'input.csv',
+        '--model',
+        'overwrite-model.json',
+        '--w',
+        '/dev/null',
+        '--inverse',
+        output,
+        '-v',
+        '--every',
+        '1',
+      )
+      expect(oneLineFailure(run)).toBe(
+        `nmfkit transform: ${output}: expected an output file other than this command's ` +
+          'input, found the input itself (it would be overwritten)',
+      )
+    }
+    expect(readFileSync(join(folder, 'input.csv'), 'utf8')).toBe('1,2\n3,4\n')
+  })
+
   it('an empty file', async () => {
     const line = oneLineFailure(await nmfkit(folder, 'info', 'empty.csv'))
     expect(line).toBe('nmfkit info: empty.csv: the file is empty; expected lines of numbers')
