@@ -307,7 +307,8 @@ const readCustomStart = (
     [files.w, '--init-w', 'W', [rows, k], `${rows}×${k}, the samples of X × -k`],
     [files.h, '--init-h', 'H', [k, cols], `${k}×${cols}, -k × the features of X`],
   ] as const) {
-    const loaded = readMatrixFile(file)
+    // The shape settles a first line 0, 1, … (a header or data?), which no flag reads here.
+    const loaded = readMatrixFile(file, { shape: { rows: shape[0], cols: shape[1] } })
     if (E.isLeft(loaded)) return loaded
     const { matrix } = loaded.right
     if (matrix.rows !== shape[0] || matrix.cols !== shape[1]) {

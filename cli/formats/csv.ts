@@ -52,6 +52,13 @@ export interface DelimitedOptions {
    * name leaves out every column that has it).
    */
   readonly dropColumns?: readonly string[]
+  /**
+   * The shape the matrix must have, where the caller knows it (a custom start's W or H,
+   * which no flag of the input's reads): a first line or first column that reads either way
+   * is read the way that gives this shape, or as data where neither does (the caller then
+   * names the shape it expected), rather than asking for a flag.
+   */
+  readonly shape?: { readonly rows: number; readonly cols: number }
 }
 
 /** A name of `--drop-columns` that several columns of the header have, and their numbers from 1. */
@@ -345,7 +352,7 @@ export const parseDelimited = (
     (j) => isName(first.fields[j]) && lines.slice(1).every((line) => !isName(line.fields[j])),
   )
   const cells = kept(first.fields)
-  const reading =
+  const classified =
     options.header !== undefined
       ? undefined
       : namesLeftOut
@@ -354,6 +361,13 @@ export const parseDelimited = (
             cells,
             lines.slice(1).map((line) => kept(line.fields)[0] ?? ''),
           )
+  // A known shape settles a first line that reads either way: a header leaves one row less.
+  const reading =
+    options.shape !== undefined && (classified === 'named' || classified === 'numbered')
+      ? options.shape.rows === lines.length - 1
+        ? 'header'
+        : 'data'
+      : classified
   if (reading === 'named' || reading === 'numbered') {
     const [name, ...numbers] = cells
     const [asHeader, asData] =
@@ -385,15 +399,20 @@ export const parseDelimited = (
 
   const firstCells = dataLines.map((line) => line.fields[0])
   // A first column 0, 1, 2, … counting the rows is an index, as pandas writes one, or
-  // data that happens to count: the flag decides.
-  if (
+  // data that happens to count: the flag decides, or the known shape (row names leave one
+  // column less; data where neither gives it).
+  const countingColumn =
     options.rowNames === undefined &&
     !dropped.has(0) &&
     width - dropped.size > 1 &&
     headerCells?.[0] !== '' &&
     dataLines.length > 1 &&
     countsFromZero(firstCells)
-  ) {
+  const indexByShape =
+    countingColumn && options.shape !== undefined
+      ? options.shape.cols === width - dropped.size - 1
+      : undefined
+  if (countingColumn && indexByShape === undefined) {
     const named = headerCells === undefined ? '' : ` (${quoteCell(headerCells[0])})`
     return E.left(
       inputError(
@@ -408,6 +427,7 @@ export const parseDelimited = (
     !dropped.has(0) &&
     width - dropped.size > 1 &&
     (options.rowNames ??
+      indexByShape ??
       (firstCells.every(isName) ||
         (headerCells?.[0] === '' &&
           firstCells.every((cell) => cell.trim() !== '' && !isNonFinite(cell)))))

@@ -394,4 +394,60 @@ describe('nmfkit fit from a custom start (--init-w, --init-h)', () => {
     )
     expect([shape.status, half.status, both.status]).toEqual([2, 2, 2])
   })
+
+  it('reads a start whose first line or column counts 0, 1, … by its shape, which no flag sets', async () => {
+    // X 3×3, k = 2. W's first line 0,1 and H's 0,1,2 read as pandas' column numbers or as
+    // data; W's first column 0,1,2 as an index or as data: the shape the start must have
+    // tells which. --no-header and --row-names read X, not the start.
+    writeFiles(folder, {
+      'count-x.csv': '1,2,3\n4,5,6\n7,8,10\n',
+      'count-w-data.csv': '0,1\n1,0\n1,1\n',
+      'count-w-header.csv': '0,1\n0,1\n1,0\n1,1\n',
+      'count-w-index.csv': 'w,a,b\n0,0,1\n1,1,0\n2,1,1\n',
+      'count-h-data.csv': '0,1,2\n1,1,0\n',
+      'count-h-header.csv': '0,1,2\n0,1,2\n1,1,0\n',
+    })
+    const fit = (w: string, h: string) =>
+      nmfkit(
+        folder,
+        'fit',
+        'count-x.csv',
+        '-k',
+        '2',
+        '-q',
+        '--max-iter',
+        '1',
+        '--init-w',
+        w,
+        '--init-h',
+        h,
+      )
+    const runs = await Promise.all([
+      fit('count-w-data.csv', 'count-h-data.csv'),
+      fit('count-w-header.csv', 'count-h-header.csv'),
+      fit('count-w-index.csv', 'count-h-data.csv'),
+    ])
+    for (const run of runs) expect(run).toMatchObject({ status: 0, stderr: '' })
+    const X = Matrix.fromArrays([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 10],
+    ])
+    const W = Matrix.fromArrays([
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ])
+    const H = Matrix.fromArrays([
+      [0, 1, 2],
+      [1, 1, 0],
+    ])
+    if (E.isLeft(X) || E.isLeft(W) || E.isLeft(H)) throw new Error('the test matrices')
+    const expected = nmf(X.right, { components: 2, maxIter: 1, init: { W: W.right, H: H.right } })
+    if (E.isLeft(expected)) throw new Error(expected.left.message)
+    for (const run of runs) {
+      const model = JSON.parse(run.stdout) as { W: { data: number[] } }
+      expect(model.W.data).toEqual(Array.from(expected.right.W.toFloat64Array()))
+    }
+  })
 })
