@@ -9,12 +9,12 @@ import { parseArgs } from 'node:util'
 import * as E from 'fp-ts/lib/Either.js'
 import type { AnyMatrix, Matrix, NmfError } from 'nmfkit'
 import { checkNonNegative } from '../../core/validate.ts'
-import { numberFlag, placedInputError, startCommand } from '../args.ts'
-import { inputError, quotedFileName, usageError, type CliResult } from '../errors.ts'
+import { inputFlags, numberFlag, placedInputError, readOptionsOf, startCommand } from '../args.ts'
+import { fileName, inputError, quotedFileName, usageError, type CliResult } from '../errors.ts'
 import { checkOutputPath, isNullDevice, writeAll } from '../files.ts'
 import { isObject, jsonMatrixOf, withoutOperation } from '../formats/json.ts'
 import { parseJsonText } from '../formats/json-text.ts'
-import { parseMatrixBytes, readInputBytes, sniffFormat } from '../formats/read.ts'
+import { parseMatrixBytes, readInputBytes, sniffFormat, type ReadOptions } from '../formats/read.ts'
 import { decodeUtf8 } from '../formats/text.ts'
 import { isModelDocument, modelOf } from '../model.ts'
 import { componentsPng, componentsPngSize, MAX_PNG_PIXELS } from '../png.ts'
@@ -45,6 +45,14 @@ Options:
   --title TEXT           the line above the grid (SVG)
   -h, --help             print this help
 
+Reading H alone from delimited text (CSV, TSV or text), as the other commands read it:
+  --delimiter CHAR       ',' 'tab' ';' or 'space' (default: by extension, else detected)
+  --header, --no-header  the first line names the columns (default: detected; needed when
+                         it reads either way: 0,1,2,... as pandas numbers columns)
+  --row-names, --no-row-names
+                         the first column names the rows (default: detected; needed for
+                         a first column 0,1,2,... under a named corner or no header)
+
 The largest pictures: a PNG of 100 million pixels (say 10000×10000), an SVG
 of 1 million image pixels (components × features).
 `
@@ -73,6 +81,20 @@ const shares = (W: Matrix | undefined, H: Matrix): string[] | undefined => {
   return mass.map((m) => `${((100 * m) / total).toFixed(1)}%`)
 }
 
+/** The first text flag among `options`, as written (`--no-header`), or undefined. */
+const textFlagOf = (options: ReadOptions): string | undefined =>
+  options.delimiter !== undefined
+    ? '--delimiter'
+    : options.header !== undefined
+      ? options.header
+        ? '--header'
+        : '--no-header'
+      : options.rowNames !== undefined
+        ? options.rowNames
+          ? '--row-names'
+          : '--no-row-names'
+        : undefined
+
 /** The keys a JSON object holding a matrix has, one of them at least. */
 const MATRIX_KEYS = ['format', 'rows', 'cols', 'data', 'X']
 
@@ -93,13 +115,23 @@ interface Components {
  * anything else is H alone in the format the extension names, else the one
  * its first bytes show.
  */
-const loadComponents = (path: string): CliResult<Components> => {
+const loadComponents = (path: string, options: ReadOptions): CliResult<Components> => {
   const input = readInputBytes(path)
   if (E.isLeft(input)) return input
   const { file, bytes } = input.right
   let H: AnyMatrix
   let locate: Components['locate']
   if (sniffFormat(bytes) === 'json') {
+    // A text flag would be ignored here: refused, as the readers of the other formats do.
+    const flag = textFlagOf(options)
+    if (flag !== undefined) {
+      return E.left(
+        usageError(
+          `option ${flag}: applies to delimited text (.csv, .tsv, .txt), ` +
+            `not to ${fileName(file)} (read as json)`,
+        ),
+      )
+    }
     const text = decodeUtf8(bytes, file)
     if (E.isLeft(text)) return text
     const parsed = parseJsonText(text.right, file)
@@ -138,7 +170,7 @@ const loadComponents = (path: string): CliResult<Components> => {
     H = read.right.matrix
     locate = read.right.locate
   } else {
-    const read = parseMatrixBytes(path, input.right)
+    const read = parseMatrixBytes(path, input.right, options)
     if (E.isLeft(read)) return read
     H = read.right.matrix
     locate = read.right.locate
@@ -223,6 +255,11 @@ export const runShow = async (args: string[]): Promise<CliResult<void>> => {
         scale: { type: 'string' },
         title: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        delimiter: inputFlags.delimiter,
+        header: inputFlags.header,
+        'no-header': inputFlags['no-header'],
+        'row-names': inputFlags['row-names'],
+        'no-row-names': inputFlags['no-row-names'],
       },
     }),
   )
@@ -255,7 +292,9 @@ export const runShow = async (args: string[]): Promise<CliResult<void>> => {
     }
   }
 
-  const model = loadComponents(positionals[0])
+  const readOptions = readOptionsOf(values)
+  if (E.isLeft(readOptions)) return readOptions
+  const model = loadComponents(positionals[0], readOptions.right)
   if (E.isLeft(model)) return model
   const valid = drawable(model.right)
   if (E.isLeft(valid)) return valid

@@ -307,6 +307,31 @@ describe.concurrent('nmfkit transform, compare, show and info on what fit wrote'
     expect(gzipped.stdout).toBe(stdin.stdout)
   })
 
+  it('reads H as text with the text flags, where its first line counts 0, 1, …', async () => {
+    // 0,1,2,3 above one line: pandas' column numbers, or the first of two components.
+    writeFiles(folder, { 'H-counting.csv': '0,1,2,3\n1,1,0,2\n', 'H-counting.json': '[[1, 2]]' })
+    const show = (...flags: string[]) =>
+      nmfkit(folder, 'show', 'H-counting.csv', '--shape', '2x2', ...flags)
+    const [asked, header, data, json] = await Promise.all([
+      show(),
+      show('--header'),
+      show('--no-header', '--no-row-names'),
+      nmfkit(folder, 'show', 'H-counting.json', '--shape', '1x2', '--no-header'),
+    ])
+    expect(asked.status).toBe(2)
+    expect(asked.stderr).toMatch(/expected --header \(columns numbered 0, 1, 2, …/)
+    expect(header).toMatchObject({ status: 0, stderr: '' })
+    expect(header.stdout).toContain('>1 component of H-counting.csv (2×2)</text>')
+    expect(data).toMatchObject({ status: 0, stderr: '' })
+    expect(data.stdout).toContain('>2 components of H-counting.csv (2×2)</text>')
+    expect(json).toMatchObject({
+      status: 2,
+      stderr:
+        'nmfkit show: option --no-header: applies to delimited text (.csv, .tsv, .txt), ' +
+        'not to H-counting.json (read as json)\n',
+    })
+  })
+
   it('shows components of 2^17 features, which had overflowed the stack', async () => {
     writeFiles(folder, { 'wide.npy': npyOf([Array.from({ length: 1 << 17 }, (_, j) => j % 7)]) })
     const [svg, png] = await Promise.all([
