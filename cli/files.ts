@@ -376,6 +376,16 @@ export const isNullDevice = (path: string): boolean => {
 export const isStandardInput = (path: string): boolean =>
   path === '-' || standardOf(descriptorOf(path)) === 0
 
+/**
+ * Whether `path` names standard output or error (`-`, /dev/stdout, /dev/fd/2, ...), which
+ * `writeAll` writes as it writes `-`. It never throws: a path the system refuses to look up
+ * names no stream (`checkOutputPath` says what is wrong with it).
+ */
+export const isStandardStreamPath = (path: string): boolean => {
+  const plan = streamPlan(path)
+  return plan !== undefined && isStandardStream(plan)
+}
+
 /** Whether a plan writes to standard output or error (`-`, /dev/stdout, /dev/fd/2, ...). */
 export const isStandardStream = (
   plan: WritePlan,

@@ -11,7 +11,7 @@ import type { AnyMatrix, Matrix, NmfError } from 'nmfkit'
 import { checkNonNegative } from '../../core/validate.ts'
 import { inputFlags, numberFlag, placedInputError, readOptionsOf, startCommand } from '../args.ts'
 import { fileName, inputError, quotedFileName, usageError, type CliResult } from '../errors.ts'
-import { checkOutputPath, isNullDevice, writeAll } from '../files.ts'
+import { checkOutputPath, isNullDevice, isStandardStreamPath, writeAll } from '../files.ts'
 import { isObject, jsonMatrixOf, withoutOperation } from '../formats/json.ts'
 import { parseJsonText } from '../formats/json-text.ts'
 import { parseMatrixBytes, readInputBytes, sniffFormat, type ReadOptions } from '../formats/read.ts'
@@ -268,8 +268,10 @@ export const runShow = async (args: string[]): Promise<CliResult<void>> => {
   const { values, positionals } = start.right
   const output = values.output ?? '-'
   const png = /\.png$/i.test(output)
-  // '-' and /dev/null (which keeps nothing: the picture is drawn, its checks run) are SVG.
-  if (output !== '-' && !png && !/\.svg$/i.test(output) && !isNullDevice(output)) {
+  // '-', the system's names of the standard streams (/dev/stdout), written as '-' is, and
+  // /dev/null (which keeps nothing: the picture is drawn, its checks run) are SVG.
+  const stream = output === '-' || isNullDevice(output) || isStandardStreamPath(output)
+  if (!stream && !png && !/\.svg$/i.test(output)) {
     return E.left(
       usageError(
         'option --output: expected a file name ending in .svg or .png, ' +

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { constants } from 'node:buffer'
 import type { Matrix } from 'nmfkit'
 import { outputError, quotedFileName, usageError, type CliResult } from '../errors.ts'
-import { isNullDevice } from '../files.ts'
+import { isNullDevice, isStandardStreamPath } from '../files.ts'
 import { formatDelimited, type DelimitedNames } from './csv.ts'
 import { formatJsonMatrix } from './json.ts'
 import { encodeNpy } from './npy.ts'
@@ -14,9 +14,15 @@ import { encodeNpy } from './npy.ts'
 export const outputFormats = ['csv', 'tsv', 'npy', 'json'] as const
 export type OutputFormat = (typeof outputFormats)[number]
 
-/** The format of an output path by its extension; `-` (stdout) and /dev/null are CSV. */
+/**
+ * The format of an output path by its extension; `-` (stdout), the system's names of the
+ * standard streams (/dev/stdout, /dev/stderr, /dev/fd/1, …), which `writeAll` writes as it
+ * writes `-`, and /dev/null are CSV.
+ */
 export const outputFormatOf = (path: string, flag: string): CliResult<OutputFormat> => {
-  if (path === '-' || isNullDevice(path)) return E.right('csv')
+  if (path === '-' || isNullDevice(path) || isStandardStreamPath(path)) {
+    return E.right('csv')
+  }
   const extension = /\.([a-z]+)$/i.exec(path)?.[1].toLowerCase()
   const format = outputFormats.find((candidate) => candidate === extension)
   return format === undefined

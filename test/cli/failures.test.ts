@@ -1293,6 +1293,52 @@ describe('-o takes any name but one that claims another format: the model is alw
     },
   )
 
+  it('takes /dev/stdout and /dev/stderr for W, W·H and a picture, as it takes -', async () => {
+    writeFileSync(join(folder, 'stream-model.json'), (await fit()).stdout)
+    const [w, wByFd, stderrW, inverse, picture] = await Promise.all([
+      fit('--w', '/dev/stdout'),
+      fit('--w', '/dev/fd/1'),
+      fit('--w', '/dev/stderr'),
+      nmfkit(
+        folder,
+        'transform',
+        'good.csv',
+        '--model',
+        'stream-model.json',
+        '-q',
+        '--w',
+        '/dev/null',
+        '--inverse',
+        '/dev/stdout',
+      ),
+      nmfkit(folder, 'show', 'stream-model.json', '--shape', '1x2', '-o', '/dev/stdout'),
+    ])
+    const [wDash, inverseDash, pictureDash] = await Promise.all([
+      fit('--w', '-'),
+      nmfkit(
+        folder,
+        'transform',
+        'good.csv',
+        '--model',
+        'stream-model.json',
+        '-q',
+        '--w',
+        '/dev/null',
+        '--inverse',
+        '-',
+      ),
+      nmfkit(folder, 'show', 'stream-model.json', '--shape', '1x2', '-o', '-'),
+    ])
+    for (const run of [w, wByFd, inverse, picture])
+      expect(run).toMatchObject({ status: 0, stderr: '' })
+    expect(w.stdout).toBe(wDash.stdout)
+    expect(wByFd.stdout).toBe(wDash.stdout)
+    expect(stderrW).toMatchObject({ status: 0, stdout: '', stderr: wDash.stdout })
+    expect(inverse.stdout).toBe(inverseDash.stdout)
+    expect(picture.stdout).toBe(pictureDash.stdout)
+    expect(picture.stdout).toMatch(/^<svg /)
+  })
+
   it('refuses standard output twice, and standard error twice, by any of their names', async () => {
     symlinkSync('/proc/self/fd/2', join(folder, 'to-stderr.csv'))
     const runs = await Promise.all([
