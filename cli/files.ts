@@ -424,7 +424,7 @@ const temporaryName = (path: string): string =>
   within(dirname(path), `.nmfkit-${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
 
 /** Why the system refused a write, in words, without the (temporary) path it names. */
-const writeFailure = (error: unknown): string => {
+export const writeFailure = (error: unknown): string => {
   const { code, message } = error as NodeJS.ErrnoException
   switch (code) {
     case 'EACCES':

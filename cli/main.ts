@@ -16,6 +16,7 @@ import { runShow } from './commands/show.ts'
 import { runTransform } from './commands/transform.ts'
 import { exitCode, internalError, quotedToken, usageError, type CliResult } from './errors.ts'
 import { escapeControls } from '../core/display.ts'
+import { writeFailure } from './files.ts'
 import { packageVersion } from './version.ts'
 
 /** The commands; those that write files finish asynchronously (see `writeAll`). */
@@ -108,15 +109,30 @@ export const main = async (args: readonly string[]): Promise<number> => {
 // (asynchronously: see writeAll) finishes them first.
 let running = true
 let pipeClosed = false
+// Any other refusal of standard output (a full disk behind `> model.json`) loses what was
+// written there, as a refused -o does: one line on stderr and exit code 2, whenever the
+// refusal comes (the write to a file fails after the command has returned). One of stderr,
+// which holds only messages and progress, is let go: the outputs themselves were written.
+let stdoutRefused = false
 const exitQuietly = () => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0)
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error
-    pipeClosed = true
-    if (!running) exitQuietly()
+    if (error.code === 'EPIPE') {
+      pipeClosed = true
+      if (!running) exitQuietly()
+      return
+    }
+    if (stream !== process.stdout) return
+    process.exitCode = 2
+    if (stdoutRefused) return
+    stdoutRefused = true
+    const name = process.argv[2]
+    const prefix = name !== undefined && Object.hasOwn(commands, name) ? `nmfkit ${name}` : 'nmfkit'
+    process.stderr.write(`${prefix}: standard output: cannot write it (${writeFailure(error)})\n`)
   })
 }
 
-process.exitCode = await main(process.argv.slice(2))
+const code = await main(process.argv.slice(2))
+process.exitCode = stdoutRefused ? 2 : code
 running = false
 if (pipeClosed) exitQuietly()

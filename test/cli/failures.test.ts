@@ -1014,6 +1014,37 @@ describe('a refused device: no file replaced', () => {
   })
 })
 
+describe('standard output refused by the system', () => {
+  it.runIf(existsSync('/dev/full'))(
+    'a full disk behind > is named in one line, exit 2, whatever the command',
+    () => {
+      // The shell's `> /dev/full`: standard output is the device, and every write to it fails.
+      const full = openSync('/dev/full', 'w')
+      try {
+        const run = (...args: string[]) =>
+          spawnSync(process.execPath, [BIN, ...args], {
+            cwd: folder,
+            encoding: 'utf8',
+            stdio: ['ignore', full, 'pipe'],
+          })
+        for (const [command, ...rest] of [
+          ['fit', 'good.csv', '-k', '1', '-q'],
+          ['info', 'good.csv'],
+          ['fit', '--help'],
+        ]) {
+          const { status, stderr } = run(command, ...rest)
+          expect([status, stderr]).toEqual([
+            2,
+            `nmfkit ${command}: standard output: cannot write it (disk full)\n`,
+          ])
+        }
+      } finally {
+        closeSync(full)
+      }
+    },
+  )
+})
+
 describe('bad usage: one line naming the option', () => {
   it('an unknown option, a missing -k, a bad output name, a bad --set value, --init', async () => {
     const runs = await Promise.all([
