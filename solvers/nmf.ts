@@ -11,6 +11,7 @@ import { EPSILON, type BetaLoss } from '../core/beta-divergence.ts'
 import {
   concerning,
   invalidOption,
+  overflow,
   showIterations,
   showNumber,
   unsupported,
@@ -18,8 +19,9 @@ import {
   type Result,
 } from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
+import type { Matrix } from '../core/matrix.ts'
 import { createRng } from '../core/rng.ts'
-import { checkNonNegativeInput } from '../core/validate.ts'
+import { allFinite, checkNonNegativeInput } from '../core/validate.ts'
 import type { AnySolver, Factors, Problem } from './contract.ts'
 import { withResidentScope } from '../core/wasm.ts'
 import { runDriver, type Factorization } from './driver.ts'
@@ -28,6 +30,7 @@ import { disjointComponents, productIsZero } from './components.ts'
 import type { CommonNmfOptions, Nmf, NmfOptions } from './nmf-types.ts'
 import { commonDefaults, commonProps, decodeProps, readNamed, readOptions } from './options.ts'
 import { ownOptions, resolveSolver, solvers } from './resolve-solver.ts'
+import { mu } from './mu.ts'
 import { buildInit, checkPenalties, checkSparse, problemOf, resolveBeta } from './setup.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
 
@@ -108,6 +111,11 @@ const fit = <R extends string, C extends string>(
       if (E.isLeft(penalized)) return penalized
       return pipe(
         buildInit(X, resolved.components, given.init, rng, operation),
+        E.chainFirst((initial) =>
+          solver === mu && problem.beta === 2
+            ? muStartFinite(operation, X, initial, typeof given.init === 'object')
+            : E.right(undefined),
+        ),
         E.chain((initial) =>
           pipe(
             runDriver(solver, problem, initial, solverOptions, {
@@ -139,6 +147,48 @@ const fit = <R extends string, C extends string>(
       ) as Result<Factorization<R, C>>
     }),
   )
+
+/** Products of the start below this are taken as finite without forming them. */
+const SURELY_FINITE = 1e300
+
+/**
+ * `mu`'s first update (Frobenius loss) divides W by W·(H·Hᵀ) and H by (WᵀW)·H: where one of
+ * those overflows, x/∞ is 0 and the update sets the entry to zero, a zero that multiplicative
+ * updates never leave. The fit would go on without an error, most of W zero and a poor fit
+ * (`nndsvda`, which fills its start's zeros with mean(X), did so on a uniform X of 1e104).
+ * So the start is refused where they overflow. Each of their entries is at most k·n·w·h²
+ * and k·m·w²·h (w, h the factors' largest entries): below SURELY_FINITE, nothing is formed;
+ * above it (an X near 1e100 and beyond), the products are.
+ */
+const muStartFinite = (
+  operation: string,
+  X: AnyMatrix,
+  initial: Factors,
+  custom: boolean,
+): Result<undefined> => {
+  const { W, H } = initial
+  const [w, h] = [W.max(), H.max()]
+  const bound = Math.max(W.cols * H.cols * w * h * h, W.cols * W.rows * w * w * h)
+  if (bound <= SURELY_FINITE) return E.right(undefined)
+  const finite = (product: Result<Matrix>): boolean =>
+    E.isRight(product) && allFinite(product.right.toFloat64Array())
+  const ofW = E.flatMap(H.timesTransposed(H), (gram) => W.times(gram))
+  const ofH = E.flatMap(W.transposeTimes(W), (gram) => gram.times(H))
+  if (finite(ofW) && finite(ofH)) return E.right(undefined)
+  const hint = custom
+    ? `the custom start's entries (largest ${showNumber(Math.max(w, h))}) are too large for ` +
+      "the fit's sums; scale init.W and init.H toward X's scale (W·H ≈ X)"
+    : `X's entries (largest ${showNumber(X.max())}) are too large for the fit's sums; ` +
+      'scale X down (W and H scale by the square root of the factor)'
+  return E.left(
+    overflow(
+      operation,
+      "the products W·(H·Hᵀ) and (WᵀW)·H of the start (mu's first update divides by them)",
+      Infinity,
+      hint,
+    ),
+  )
+}
 
 /**
  * A fit of nmfkit's own solvers that converged to a W·H of zeros, though X is not zero (for

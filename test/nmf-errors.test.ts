@@ -1567,9 +1567,9 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
   })
 
   it('says the products overflowed, and to scale X down, where X is large', () => {
-    // nndsvda fills its start's zeros with mean(X), 2.5e129: W·(H·Hᵀ) is beyond the doubles,
-    // and the updates' numerators over it set W to zero.
-    for (const betaLoss of ['frobenius', 0.5] as const) {
+    // nndsvda fills its start's zeros with mean(X), 2.5e129: at β = 0.5 the updates' powers
+    // of W·H set W to zero. (The Frobenius loss is refused at its start: below.)
+    for (const betaLoss of [0.5] as const) {
       const error = failure(
         nmf(
           [
@@ -1594,6 +1594,48 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
       { components: 2, solver: 'mu' },
     )
     expect(E.isRight(fit)).toBe(true)
+  })
+
+  it("refuses mu's start (Frobenius) where the first update's denominators overflow", () => {
+    // A uniform 40×30 X times `scale`: nndsvda fills its start's zeros with mean(X), and
+    // W·(H·Hᵀ) passes the largest double from about 1e103. The update would divide by ∞
+    // and set most of W to zero; before this check the fit converged, poor, in a Right.
+    const rng = createRng(3)
+    const base = Array.from({ length: 40 }, () => Array.from({ length: 30 }, rng.uniform))
+    const scaled = (scale: number) => base.map((row) => row.map((x) => x * scale))
+    const message =
+      "nmf: expected the products W·(H·Hᵀ) and (WᵀW)·H of the start (mu's first update " +
+      'divides by them) to be finite, found Infinity; '
+    for (const scale of [1e104, 1e130]) {
+      const error = failure(nmf(scaled(scale), { components: 4, solver: 'mu' }))
+      expect(error._tag).toBe('NonFiniteInput')
+      expect(error.message).toMatch(
+        new RegExp(
+          `^${message.replace(/[()+.·ᵀ]/g, '\\$&')}X's entries \\(largest 9\\.\\d+e\\+\\d+\\) ` +
+            "are too large for the fit's sums; scale X down \\(W and H scale by the square root " +
+            'of the factor\\)$',
+        ),
+      )
+    }
+    // Where the products are finite, the same X fits as before, every entry of W positive;
+    // other losses divide by other sums and are not refused at that scale.
+    const below = nmf(scaled(1e100), { components: 4, solver: 'mu' })
+    expect(E.isRight(below) && below.right.W.toFloat64Array().every((w) => w > 0)).toBe(true)
+    const kl = nmf(scaled(1e104), { components: 4, solver: 'mu', betaLoss: 'kullback-leibler' })
+    expect(E.isRight(kl)).toBe(true)
+    // A custom start that large, X of ones: the start is named, not X.
+    const ones = base.map((row) => row.map(() => 1))
+    const custom = failure(
+      nmf(ones, {
+        components: 1,
+        solver: 'mu',
+        init: { W: Matrix.fill(40, 1, 1e104), H: Matrix.fill(1, 30, 1e104) },
+      }),
+    )
+    expect(custom.message).toBe(
+      `${message}the custom start's entries (largest 1e+104) are too large for the fit's ` +
+        "sums; scale init.W and init.H toward X's scale (W·H ≈ X)",
+    )
   })
 
   it('names a custom start whose W·H was zero, which mu cannot leave, not underflow', () => {
