@@ -423,6 +423,19 @@ export const parseDelimited = (
       ),
     )
   }
+  // An explicit --row-names that cannot apply is refused, not ignored: its column would be
+  // read as data (or was left out) without a word.
+  if (options.rowNames === true && (dropped.has(0) || width - dropped.size <= 1)) {
+    const found = dropped.has(0)
+      ? 'column 1 left out by --drop-columns'
+      : 'a single column, which would leave no data'
+    return E.left(
+      usageError(
+        `option --row-names: expected a first column naming the rows of ${fileName(file)} ` +
+          `and data after it, found ${found}`,
+      ),
+    )
+  }
   const rowNames =
     !dropped.has(0) &&
     width - dropped.size > 1 &&

@@ -96,6 +96,23 @@ describe('delimited text', () => {
     expect(right(parseDelimited(',a,b\n0,1,2\n1,3,4\n', 'c.csv')).matrix.cols).toBe(2)
   })
 
+  it('refuses an explicit --row-names that cannot apply, instead of ignoring it', () => {
+    // One column: it would be read as data, the flag dropped without a word.
+    expect(left(parseDelimited('a\n5\n6\n', 'one.csv', { rowNames: true }))).toBe(
+      'option --row-names: expected a first column naming the rows of one.csv and data ' +
+        'after it, found a single column, which would leave no data',
+    )
+    // Its column left out by --drop-columns.
+    const named = 'id,a,b\nr1,1,2\nr2,3,4\n'
+    expect(left(parseDelimited(named, 'n.csv', { rowNames: true, dropColumns: ['1'] }))).toBe(
+      'option --row-names: expected a first column naming the rows of n.csv and data after ' +
+        'it, found column 1 left out by --drop-columns',
+    )
+    // Where it applies, as before; and unasked, the single column is data.
+    expect(right(parseDelimited(named, 'n.csv', { rowNames: true })).rowNames).toEqual(['r1', 'r2'])
+    expect(right(parseDelimited('a\n5\n6\n', 'one.csv')).matrix.cols).toBe(1)
+  })
+
   it('a name above numbers in a left-out column still makes the first line a header', () => {
     const text = 'id,400,500\n1,3,4\n2,5,6\n'
     const table = right(parseDelimited(text, 'd.csv', { dropColumns: ['1'] }))
