@@ -5,7 +5,7 @@
  * its magic bytes, whatever the name; a name ending in `.gz` must hold gzip.
  * `-` reads stdin.
  */
-import { readFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import type { AnyMatrix } from 'nmfkit'
@@ -67,9 +67,73 @@ export const sniffFormat = (bytes: Uint8Array): InputFormat => {
   return 'txt'
 }
 
+/**
+ * The most bytes an input may have: Node reads no larger regular file (2 GiB − 1), and a
+ * stream (stdin, a pipe, a device) is read up to as many; one that goes on is refused
+ * there rather than read until memory runs out (`/dev/zero`).
+ */
+export const MAX_INPUT_BYTES = 2 ** 31 - 1
+
+const CHUNK_BYTES = 1 << 20
+
+/** Waits `ms` on this thread (a stream with no data yet, opened non-blocking). */
+const pause = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+/**
+ * All the bytes of the open file `fd` up to its end, read in chunks; 'too long' once there
+ * are more than `limit`.
+ */
+export const readBounded = (fd: number, limit: number): Uint8Array | 'too long' => {
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+    let read: number
+    try {
+      read = readSync(fd, chunk, 0, CHUNK_BYTES, null)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EAGAIN') {
+        pause(5)
+        continue
+      }
+      if (code === 'EOF') break
+      throw error
+    }
+    if (read === 0) break
+    total += read
+    if (total > limit) return 'too long'
+    chunks.push(read === CHUNK_BYTES ? chunk : chunk.subarray(0, read))
+  }
+  return Buffer.concat(chunks, total)
+}
+
+/** A regular file at once; anything else (stdin, a pipe, a device) by `readBounded`. */
+const readWhole = (path: string, limit: number): Uint8Array | 'too long' => {
+  if (path !== '-' && statSync(path).isFile()) return readFileSync(path)
+  const fd = path === '-' ? 0 : openSync(path, 'r')
+  try {
+    return readBounded(fd, limit)
+  } finally {
+    if (fd !== 0) closeSync(fd)
+  }
+}
+
 const readBytes = (path: string): CliResult<Uint8Array> => {
   try {
-    return E.right(path === '-' ? readFileSync(0) : readFileSync(path))
+    const bytes = readWhole(path, MAX_INPUT_BYTES)
+    if (bytes === 'too long') {
+      return E.left(
+        inputError(
+          path,
+          `expected at most ${MAX_INPUT_BYTES} bytes (2 GiB), found more: a stream that ` +
+            'does not end?',
+        ),
+      )
+    }
+    return E.right(bytes)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const reason =

@@ -1,9 +1,13 @@
 /** The parsers of the input formats and the writers of the output ones, in process. */
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { Matrix } from 'nmfkit'
 import { formatDelimited, parseDelimited } from '../../cli/formats/csv.ts'
+import { readBounded } from '../../cli/formats/read.ts'
 import { keySteps, parseJsonMatrix, showKey } from '../../cli/formats/json.ts'
 import { jsonSyntaxError } from '../../cli/formats/json-text.ts'
 import { parseMatrixMarket } from '../../cli/formats/mtx.ts'
@@ -1064,5 +1068,39 @@ describe('an output too large for a string', () => {
       })
     expect(other).toThrow('Maximum call stack size exceeded')
     expect(encodedOrRefused('x.csv', 'W', 'advice', () => 'a,b\n')).toEqual(E.right('a,b\n'))
+  })
+})
+
+describe('reading a stream', () => {
+  it.skipIf(!existsSync('/dev/zero'))('refuses one that goes on past the limit', () => {
+    const fd = openSync('/dev/zero', 'r')
+    try {
+      expect(readBounded(fd, 3 * 2 ** 20 + 5)).toBe('too long')
+    } finally {
+      closeSync(fd)
+    }
+  })
+
+  it('reads one that ends, whole, across chunks', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'nmfkit-read-'))
+    try {
+      const path = join(folder, 'x.bin')
+      const bytes = Uint8Array.from({ length: 2 ** 20 + 7 }, (_, i) => (i * 7) % 256)
+      writeFileSync(path, bytes)
+      const fd = openSync(path, 'r')
+      try {
+        expect(readBounded(fd, bytes.length)).toEqual(Buffer.from(bytes))
+      } finally {
+        closeSync(fd)
+      }
+      const again = openSync(path, 'r')
+      try {
+        expect(readBounded(again, bytes.length - 1)).toBe('too long')
+      } finally {
+        closeSync(again)
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 })
