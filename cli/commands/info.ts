@@ -142,12 +142,15 @@ export const describeMatrix = (loaded: LoadedMatrix): MatrixInfo => {
 
 const count = (n: number): string => n.toLocaleString('en-US')
 
+/** A size in bytes, in binary units (KiB = 1024 bytes). */
 const bytes = (n: number): string =>
   n < 1024
     ? `${n} B`
     : n < 1024 ** 2
-      ? `${(n / 1024).toFixed(1)} KB`
-      : `${(n / 1024 ** 2).toFixed(1)} MB`
+      ? `${(n / 1024).toFixed(1)} KiB`
+      : n < 1024 ** 3
+        ? `${(n / 1024 ** 2).toFixed(1)} MiB`
+        : `${(n / 1024 ** 3).toFixed(1)} GiB`
 
 const short = (value: number): string => String(Number(value.toPrecision(6)))
 

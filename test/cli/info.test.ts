@@ -32,6 +32,16 @@ describe('describeMatrix and formatInfo', () => {
     expect(two).toContain('all-zero    1 row, 2 columns\n')
   })
 
+  it('give the storage in binary units, named as such', () => {
+    const storage = (rows: number, cols: number): string | undefined =>
+      /stored dense, (.*)\n/.exec(
+        formatInfo(describeMatrix(loaded(Matrix.fill(rows, cols, 1)))),
+      )?.[1]
+    expect(storage(1, 100)).toBe('800 B')
+    expect(storage(1797, 64)).toBe('898.5 KiB')
+    expect(storage(1024, 1024)).toBe('8.0 MiB')
+  })
+
   it('report no non-finite entry, and a fit, for a matrix of finite non-negative numbers', () => {
     const info = describeMatrix(
       loaded(
