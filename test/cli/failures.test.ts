@@ -1326,39 +1326,33 @@ describe('-o takes any name but one that claims another format: the model is alw
 
   it('takes /dev/stdout and /dev/stderr for W, W·H and a picture, as it takes -', async () => {
     writeFileSync(join(folder, 'stream-model.json'), (await fit()).stdout)
+    // W·H (transform's --inverse) and the picture, written to `target`.
+    const inverseTo = (target: string) =>
+      nmfkit(
+        folder,
+        'transform',
+        'good.csv',
+        '--model',
+        'stream-model.json',
+        '-q',
+        '--w',
+        '/dev/null',
+        '--inverse',
+        target,
+      )
+    const pictureTo = (target: string) =>
+      nmfkit(folder, 'show', 'stream-model.json', '--shape', '1x2', '-o', target)
     const [w, wByFd, stderrW, inverse, picture] = await Promise.all([
       fit('--w', '/dev/stdout'),
       fit('--w', '/dev/fd/1'),
       fit('--w', '/dev/stderr'),
-      nmfkit(
-        folder,
-        'transform',
-        'good.csv',
-        '--model',
-        'stream-model.json',
-        '-q',
-        '--w',
-        '/dev/null',
-        '--inverse',
-        '/dev/stdout',
-      ),
-      nmfkit(folder, 'show', 'stream-model.json', '--shape', '1x2', '-o', '/dev/stdout'),
+      inverseTo('/dev/stdout'),
+      pictureTo('/dev/stdout'),
     ])
     const [wDash, inverseDash, pictureDash] = await Promise.all([
       fit('--w', '-'),
-      nmfkit(
-        folder,
-        'transform',
-        'good.csv',
-        '--model',
-        'stream-model.json',
-        '-q',
-        '--w',
-        '/dev/null',
-        '--inverse',
-        '-',
-      ),
-      nmfkit(folder, 'show', 'stream-model.json', '--shape', '1x2', '-o', '-'),
+      inverseTo('-'),
+      pictureTo('-'),
     ])
     for (const run of [w, wByFd, inverse, picture])
       expect(run).toMatchObject({ status: 0, stderr: '' })
