@@ -19,7 +19,6 @@ import {
   type Result,
 } from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
-import type { Matrix } from '../core/matrix.ts'
 import { createRng } from '../core/rng.ts'
 import { allFinite, checkNonNegativeInput } from '../core/validate.ts'
 import type { AnySolver, Factors, Problem } from './contract.ts'
@@ -152,13 +151,15 @@ const fit = <R extends string, C extends string>(
 const SURELY_FINITE = 1e300
 
 /**
- * `mu`'s first update (Frobenius loss) divides W by W·(H·Hᵀ) and H by (WᵀW)·H: where one of
- * those overflows, x/∞ is 0 and the update sets the entry to zero, a zero that multiplicative
- * updates never leave. The fit would go on without an error, most of W zero and a poor fit
- * (`nndsvda`, which fills its start's zeros with mean(X), did so on a uniform X of 1e104).
- * So the start is refused where they overflow. Each of their entries is at most k·n·w·h²
- * and k·m·w²·h (w, h the factors' largest entries): below SURELY_FINITE, nothing is formed;
- * above it (an X near 1e100 and beyond), the products are.
+ * `mu`'s first update (Frobenius loss) divides W by W·(H·Hᵀ): where that overflows, x/∞ is 0
+ * and the update sets the entry to zero, a zero that multiplicative updates never leave. The
+ * fit would go on without an error, most of W zero and a poor fit (`nndsvda`, which fills its
+ * start's zeros with mean(X), did so on a uniform X of 1e104). So the start is refused where
+ * it overflows. Only W's denominator is the start's: H's, (WᵀW)·H, is formed with the W that
+ * update made, not the start's W (a start of W far above and H far below X's scale, whose
+ * start's WᵀW overflows, fits: the W update brings W to X's scale first). Each entry of
+ * W·(H·Hᵀ) is at most k·n·w·h² (w, h the factors' largest entries): below SURELY_FINITE,
+ * nothing is formed; above it (an X near 1e100 and beyond), the product is.
  */
 const muStartFinite = (
   operation: string,
@@ -168,13 +169,9 @@ const muStartFinite = (
 ): Result<undefined> => {
   const { W, H } = initial
   const [w, h] = [W.max(), H.max()]
-  const bound = Math.max(W.cols * H.cols * w * h * h, W.cols * W.rows * w * w * h)
-  if (bound <= SURELY_FINITE) return E.right(undefined)
-  const finite = (product: Result<Matrix>): boolean =>
-    E.isRight(product) && allFinite(product.right.toFloat64Array())
-  const ofW = E.flatMap(H.timesTransposed(H), (gram) => W.times(gram))
-  const ofH = E.flatMap(W.transposeTimes(W), (gram) => gram.times(H))
-  if (finite(ofW) && finite(ofH)) return E.right(undefined)
+  if (W.cols * H.cols * w * h * h <= SURELY_FINITE) return E.right(undefined)
+  const product = E.flatMap(H.timesTransposed(H), (gram) => W.times(gram))
+  if (E.isRight(product) && allFinite(product.right.toFloat64Array())) return E.right(undefined)
   const hint = custom
     ? `the custom start's entries (largest ${showNumber(Math.max(w, h))}) are too large for ` +
       "the fit's sums; scale init.W and init.H toward X's scale (W·H ≈ X)"
@@ -183,7 +180,7 @@ const muStartFinite = (
   return E.left(
     overflow(
       operation,
-      "the products W·(H·Hᵀ) and (WᵀW)·H of the start (mu's first update divides by them)",
+      "the product W·(H·Hᵀ) of the start (mu's first update divides W by it)",
       Infinity,
       hint,
     ),

@@ -1604,8 +1604,8 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
     const base = Array.from({ length: 40 }, () => Array.from({ length: 30 }, rng.uniform))
     const scaled = (scale: number) => base.map((row) => row.map((x) => x * scale))
     const message =
-      "nmf: expected the products W·(H·Hᵀ) and (WᵀW)·H of the start (mu's first update " +
-      'divides by them) to be finite, found Infinity; '
+      "nmf: expected the product W·(H·Hᵀ) of the start (mu's first update divides W by " +
+      'it) to be finite, found Infinity; '
     for (const scale of [1e104, 1e130]) {
       const error = failure(nmf(scaled(scale), { components: 4, solver: 'mu' }))
       expect(error._tag).toBe('NonFiniteInput')
@@ -1636,6 +1636,21 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
       `${message}the custom start's entries (largest 1e+104) are too large for the fit's ` +
         "sums; scale init.W and init.H toward X's scale (W·H ≈ X)",
     )
+  })
+
+  it('fits from a start whose W·(H·Hᵀ) is finite though its WᵀW overflows', () => {
+    // mu updates W first, and H with the new W: the start's (WᵀW)·H is never formed. W of
+    // 1e160 and H of 1e-10 (W·H 1e150, W·(H·Hᵀ) finite, WᵀW beyond the doubles): the W
+    // update brings W to 1e10, and the fit is exact, as it was before the start check.
+    const ones = Array.from({ length: 40 }, () => Array.from({ length: 30 }, () => 1))
+    for (const k of [1, 3]) {
+      const fit = nmf(ones, {
+        components: k,
+        solver: 'mu',
+        init: { W: Matrix.fill(40, k, 1e160), H: Matrix.fill(k, 30, 1e-10) },
+      })
+      expect(E.isRight(fit) && fit.right.reconstructionError < 1e-12).toBe(true)
+    }
   })
 
   it('names a custom start whose W·H was zero, which mu cannot leave, not underflow', () => {
