@@ -172,11 +172,16 @@ const muStartFinite = (
   if (W.cols * H.cols * w * h * h <= SURELY_FINITE) return E.right(undefined)
   const product = E.flatMap(H.timesTransposed(H), (gram) => W.times(gram))
   if (E.isRight(product) && allFinite(product.right.toFloat64Array())) return E.right(undefined)
-  const hint = custom
-    ? `the custom start's entries (largest ${showNumber(Math.max(w, h))}) are too large for ` +
-      "the fit's sums; scale init.W and init.H toward X's scale (W·H ≈ X)"
-    : `X's entries (largest ${showNumber(X.max())}) are too large for the fit's sums; ` +
-      'scale X down (W and H scale by the square root of the factor)'
+  // As the driver names a custom start (solvers/driver.ts): only while X's entries are within
+  // the fit's sums (an X that large is X's fault, whatever the start).
+  const largest = X.max()
+  const hint =
+    custom && largest <= 1e150
+      ? `the custom start's entries (largest ${showNumber(Math.max(w, h))}) are too large ` +
+        `for the fit's sums, X's largest entry being ${showNumber(largest)}; scale init.W ` +
+        "and init.H toward X's scale (W·H ≈ X)"
+      : `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ` +
+        'scale X down (W and H scale by the square root of the factor)'
   return E.left(
     overflow(
       operation,

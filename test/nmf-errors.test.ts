@@ -1634,7 +1634,7 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
     )
     expect(custom.message).toBe(
       `${message}the custom start's entries (largest 1e+104) are too large for the fit's ` +
-        "sums; scale init.W and init.H toward X's scale (W·H ≈ X)",
+        "sums, X's largest entry being 1; scale init.W and init.H toward X's scale (W·H ≈ X)",
     )
   })
 
