@@ -11,7 +11,6 @@ import { EPSILON, type BetaLoss } from '../core/beta-divergence.ts'
 import {
   concerning,
   invalidOption,
-  overflow,
   showIterations,
   showNumber,
   unsupported,
@@ -20,7 +19,7 @@ import {
 } from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { createRng } from '../core/rng.ts'
-import { allFinite, checkNonNegativeInput } from '../core/validate.ts'
+import { checkNonNegativeInput } from '../core/validate.ts'
 import type { AnySolver, Factors, Problem } from './contract.ts'
 import { withResidentScope } from '../core/wasm.ts'
 import { runDriver, type Factorization } from './driver.ts'
@@ -30,7 +29,14 @@ import type { CommonNmfOptions, Nmf, NmfOptions } from './nmf-types.ts'
 import { commonDefaults, commonProps, decodeProps, readNamed, readOptions } from './options.ts'
 import { ownOptions, resolveSolver, solvers } from './resolve-solver.ts'
 import { mu } from './mu.ts'
-import { buildInit, checkPenalties, checkSparse, problemOf, resolveBeta } from './setup.ts'
+import {
+  buildInit,
+  checkPenalties,
+  checkSparse,
+  muStartFinite,
+  problemOf,
+  resolveBeta,
+} from './setup.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
 
 /** The built-in solvers' objects themselves: a copy of one is a plugin. */
@@ -112,7 +118,7 @@ const fit = <R extends string, C extends string>(
         buildInit(X, resolved.components, given.init, rng, operation),
         E.chainFirst((initial) =>
           solver === mu && problem.beta === 2
-            ? muStartFinite(operation, X, initial, typeof given.init === 'object')
+            ? muStartChecked(operation, X, initial, typeof given.init === 'object')
             : E.right(undefined),
         ),
         E.chain((initial) =>
@@ -147,50 +153,28 @@ const fit = <R extends string, C extends string>(
     }),
   )
 
-/** Products of the start below this are taken as finite without forming them. */
-const SURELY_FINITE = 1e300
-
 /**
- * `mu`'s first update (Frobenius loss) divides W by W·(H·Hᵀ): where that overflows, x/∞ is 0
- * and the update sets the entry to zero, a zero that multiplicative updates never leave. The
- * fit would go on without an error, most of W zero and a poor fit (`nndsvda`, which fills its
- * start's zeros with mean(X), did so on a uniform X of 1e104). So the start is refused where
- * it overflows. Only W's denominator is the start's: H's, (WᵀW)·H, is formed with the W that
- * update made, not the start's W (a start of W far above and H far below X's scale, whose
- * start's WᵀW overflows, fits: the W update brings W to X's scale first). Each entry of
- * W·(H·Hᵀ) is at most k·n·w·h² (w, h the factors' largest entries): below SURELY_FINITE,
- * nothing is formed; above it (an X near 1e100 and beyond), the product is.
+ * `mu`'s start (Frobenius loss), refused where its first update would divide by an infinite
+ * W·(H·Hᵀ) (solvers/setup.ts's muStartFinite). A custom start is named as the driver names
+ * it (solvers/driver.ts): only while X's entries are within the fit's sums (an X that large
+ * is X's fault, whatever the start).
  */
-const muStartFinite = (
+const muStartChecked = (
   operation: string,
   X: AnyMatrix,
   initial: Factors,
   custom: boolean,
-): Result<undefined> => {
-  const { W, H } = initial
-  const [w, h] = [W.max(), H.max()]
-  if (W.cols * H.cols * w * h * h <= SURELY_FINITE) return E.right(undefined)
-  const product = E.flatMap(H.timesTransposed(H), (gram) => W.times(gram))
-  if (E.isRight(product) && allFinite(product.right.toFloat64Array())) return E.right(undefined)
-  // As the driver names a custom start (solvers/driver.ts): only while X's entries are within
-  // the fit's sums (an X that large is X's fault, whatever the start).
-  const largest = X.max()
-  const hint =
-    custom && largest <= 1e150
+): Result<undefined> =>
+  muStartFinite(operation, initial, () => {
+    const largest = X.max()
+    const [w, h] = [initial.W.max(), initial.H.max()]
+    return custom && largest <= 1e150
       ? `the custom start's entries (largest ${showNumber(Math.max(w, h))}) are too large ` +
-        `for the fit's sums, X's largest entry being ${showNumber(largest)}; scale init.W ` +
-        "and init.H toward X's scale (W·H ≈ X)"
+          `for the fit's sums, X's largest entry being ${showNumber(largest)}; scale init.W ` +
+          "and init.H toward X's scale (W·H ≈ X)"
       : `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ` +
-        'scale X down (W and H scale by the square root of the factor)'
-  return E.left(
-    overflow(
-      operation,
-      "the product W·(H·Hᵀ) of the start (mu's first update divides W by it)",
-      Infinity,
-      hint,
-    ),
-  )
-}
+          'scale X down (W and H scale by the square root of the factor)'
+  })
 
 /**
  * A fit of nmfkit's own solvers that converged to a W·H of zeros, though X is not zero (for

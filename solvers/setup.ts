@@ -13,12 +13,13 @@ import {
   showBeta,
   type BetaLoss,
 } from '../core/beta-divergence.ts'
-import { invalidOption, showNumber, unsupported, type Result } from '../core/errors.ts'
+import { invalidOption, overflow, showNumber, unsupported, type Result } from '../core/errors.ts'
 import type { AnyMatrix } from '../core/csr.ts'
 import { squaredFrobeniusNorm } from '../core/divergence.ts'
 import { attempt } from '../core/guarded.ts'
 import { describeValue } from '../core/matrix.ts'
 import type { Rng } from '../core/rng.ts'
+import { allFinite } from '../core/validate.ts'
 import type { AnySolver, Factors, Penalties, Problem } from './contract.ts'
 import { customInit, defaultInit, initStrategies } from './init.ts'
 import { solvers } from './resolve-solver.ts'
@@ -195,4 +196,39 @@ export const penalties = (
     l1H: part(X.rows * alphaForH, l1Ratio),
     l2H: part(X.rows * alphaForH, 1 - l1Ratio),
   }
+}
+
+/** Products of the start below this are taken as finite without forming them. */
+const SURELY_FINITE = 1e300
+
+/**
+ * `mu`'s first update (Frobenius loss) divides W by W·(H·Hᵀ): where that overflows, x/∞ is 0
+ * and the update sets the entry to zero, a zero that multiplicative updates never leave. The
+ * fit would go on without an error, W partly zero and a poor fit (`nndsvda`, which fills its
+ * start's zeros with mean(X), did so in `nmf` on a uniform X of 1e104; in `transform`, an H
+ * with a row of 1e152 on X near 1e10 zeroed that component's column of W). So the start is
+ * refused where it overflows, with `hint` on what to scale. Only W's denominator is the
+ * start's: H's, (WᵀW)·H, is formed with the W that update made, not the start's W (a start of
+ * W far above and H far below X's scale, whose start's WᵀW overflows, fits: the W update
+ * brings W to X's scale first). Each entry of W·(H·Hᵀ) is at most k·n·w·h² (w, h the factors'
+ * largest entries): below SURELY_FINITE, nothing is formed; above it, the product is.
+ */
+export const muStartFinite = (
+  operation: string,
+  initial: Factors,
+  hint: () => string,
+): Result<undefined> => {
+  const { W, H } = initial
+  const [w, h] = [W.max(), H.max()]
+  if (W.cols * H.cols * w * h * h <= SURELY_FINITE) return E.right(undefined)
+  const product = E.flatMap(H.timesTransposed(H), (gram) => W.times(gram))
+  if (E.isRight(product) && allFinite(product.right.toFloat64Array())) return E.right(undefined)
+  return E.left(
+    overflow(
+      operation,
+      "the product W·(H·Hᵀ) of the start (mu's first update divides W by it)",
+      Infinity,
+      hint(),
+    ),
+  )
 }

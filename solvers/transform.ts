@@ -43,7 +43,7 @@ import { asDense, asMatrix, type MatrixInput } from '../core/input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
 import type { NmfOptions } from './nmf-types.ts'
 import { commonDefaults, commonProps, decodeProps, readOptions } from './options.ts'
-import { problemOf, resolveBeta } from './setup.ts'
+import { muStartFinite, problemOf, resolveBeta } from './setup.ts'
 
 /** The options of `transform`: those of `nmf` that concern W, with the same defaults. */
 export interface TransformOptions extends Pick<
@@ -183,21 +183,35 @@ const fitW = <R extends string, C extends string>(
           ? Matrix.fill<string, 'components'>(X.rows, k, Math.sqrt(X.mean() / k))
           : Matrix.zeros<string, 'components'>(X.rows, k)
       return pipe(
-        runDriver(
-          fixedH,
-          problem,
-          { W, H: H as Matrix<'components', C> },
-          {},
-          {
-            maxIter: resolved.maxIter,
-            tol: resolved.tol,
-            onIteration: decoded.onIteration as TransformOptions['onIteration'],
-            signal: decoded.signal as AbortSignal | undefined,
-            operation,
-            builtIn: true,
-            givenStart: { entries: "H's entries", advice: 'scale H down (W scales inversely)' },
-            resolved: { ...resolved, solver: solver.name, components: k },
-          },
+        // mu's W update divides by W·(H·Hᵀ): an H whose rows' squares overflow it would set
+        // those components' coefficients to zero for good, without an error.
+        solver.name === 'mu' && beta === 2
+          ? muStartFinite(operation, { W, H: H as Matrix<'components', C> }, () =>
+              X.max() > 1e150
+                ? `X's entries (largest ${showNumber(X.max())}) are too large for the fit's ` +
+                  'sums; scale X down'
+                : `H's entries (largest ${showNumber(H.max())}) are too large for the fit's ` +
+                  `sums, X's largest entry being ${showNumber(X.max())}; scale H down (W ` +
+                  'scales inversely)',
+            )
+          : E.right(undefined),
+        E.chain(() =>
+          runDriver(
+            fixedH,
+            problem,
+            { W, H: H as Matrix<'components', C> },
+            {},
+            {
+              maxIter: resolved.maxIter,
+              tol: resolved.tol,
+              onIteration: decoded.onIteration as TransformOptions['onIteration'],
+              signal: decoded.signal as AbortSignal | undefined,
+              operation,
+              builtIn: true,
+              givenStart: { entries: "H's entries", advice: 'scale H down (W scales inversely)' },
+              resolved: { ...resolved, solver: solver.name, components: k },
+            },
+          ),
         ),
         E.chain((fit) => notUnderflowed(problem, fit)),
         E.map((fit) => (given !== undefined && fit.H === H ? { ...fit, H: given } : fit)),

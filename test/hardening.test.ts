@@ -326,11 +326,45 @@ describe('magnitudes', () => {
     (solver) => {
       const error = failure(transform(huge(1), Matrix.fill(1, 4, 1e200), { solver }))
       expect(error._tag).toBe('NonFiniteInput')
+      // mu refuses its start (its first update's W·(H·Hᵀ)), cd overflows in a step.
+      const where =
+        solver === 'mu'
+          ? /^transform: expected the product W·\(H·Hᵀ\) of the start \(mu's first update divides W by it\) to be finite, found Infinity; /
+          : /^transform: expected W after iteration \d+ to be finite, found NaN at row 0, column 0; /
       expect(error.message).toMatch(
-        /^transform: expected W after iteration \d+ to be finite, found NaN at row 0, column 0; H's entries \(largest 1e\+200\) are too large for the fit's sums, X's largest entry being 3; scale H down \(W scales inversely\)$/,
+        new RegExp(
+          where.source +
+            /H's entries \(largest 1e\+200\) are too large for the fit's sums, X's largest entry being 3; scale H down \(W scales inversely\)$/
+              .source,
+        ),
       )
     },
   )
+
+  it('transform with mu: an H row whose W·(H·Hᵀ) overflows is refused, not a zero column of W', () => {
+    // X near 1e10, mu's start W = sqrt(mean(X)/k) ≈ 5e4; H's first row 1e152 on X's first 10
+    // columns, the others 1 on the rest: W·(H·Hᵀ) passes the largest double in column 0, the
+    // first update set that column of W to zero for good, and a converged, poor fit came
+    // back in a Right (its coefficient, near 1e-142, is a double).
+    const rng = createRng(5)
+    const X = Array.from({ length: 40 }, () =>
+      Array.from({ length: 30 }, () => rng.uniform() * 1e10),
+    )
+    const H = [0, 1, 2].map((row) =>
+      Array.from({ length: 30 }, (_, j) =>
+        Math.floor(j / 10) !== row ? 0 : row === 0 ? 1e152 : 1,
+      ),
+    )
+    const error = failure(transform(X, H, { solver: 'mu' }))
+    expect(error._tag).toBe('NonFiniteInput')
+    expect(error.message).toMatch(
+      /^transform: expected the product W·\(H·Hᵀ\) of the start \(mu's first update divides W by it\) to be finite, found Infinity; H's entries \(largest 1e\+152\) are too large for the fit's sums, X's largest entry being 9\d{9}; scale H down \(W scales inversely\)$/,
+    )
+    // An H row of 1e150 is within the sums: every coefficient comes back positive.
+    const within = H.map((row, i) => (i === 0 ? row.map((h) => h / 100) : row))
+    const fit = transform(X, within, { solver: 'mu' })
+    expect(E.isRight(fit) && fit.right.W.toFloat64Array().every((w) => w > 0)).toBe(true)
+  })
 
   // The factors can stay finite while ‖X − W·H‖² overflows (X from about 1e77 with the
   // default init, from about 1e154 with 'random'); the driver then reports the objective,
