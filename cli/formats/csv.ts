@@ -428,7 +428,9 @@ export const parseDelimited = (
   if (options.rowNames === true && (dropped.has(0) || width - dropped.size <= 1)) {
     const found = dropped.has(0)
       ? 'column 1 left out by --drop-columns'
-      : 'a single column, which would leave no data'
+      : dropped.size > 0
+        ? 'a single column left by --drop-columns, which would leave no data'
+        : 'a single column, which would leave no data'
     return E.left(
       usageError(
         `option --row-names: expected a first column naming the rows of ${fileName(file)} ` +

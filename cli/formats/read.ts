@@ -86,13 +86,15 @@ const pause = (ms: number): void => {
  * are more than `limit`.
  */
 export const readBounded = (fd: number, limit: number): Uint8Array | 'too long' => {
+  // One buffer to read into, each read copied out at its length: a pipe hands over 64 KiB
+  // at most a read, and chunks kept whole would hold 16 times the bytes read.
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
   const chunks: Uint8Array[] = []
   let total = 0
   for (;;) {
-    const chunk = Buffer.allocUnsafe(CHUNK_BYTES)
     let read: number
     try {
-      read = readSync(fd, chunk, 0, CHUNK_BYTES, null)
+      read = readSync(fd, buffer, 0, CHUNK_BYTES, null)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'EAGAIN') {
@@ -105,7 +107,7 @@ export const readBounded = (fd: number, limit: number): Uint8Array | 'too long' 
     if (read === 0) break
     total += read
     if (total > limit) return 'too long'
-    chunks.push(read === CHUNK_BYTES ? chunk : chunk.subarray(0, read))
+    chunks.push(Buffer.from(buffer.subarray(0, read)))
   }
   return Buffer.concat(chunks, total)
 }

@@ -112,6 +112,10 @@ describe('delimited text', () => {
       'option --row-names: expected a first column naming the rows of n.csv and data after ' +
         'it, found column 1 left out by --drop-columns',
     )
+    expect(left(parseDelimited(named, 'n.csv', { rowNames: true, dropColumns: ['2', '3'] }))).toBe(
+      'option --row-names: expected a first column naming the rows of n.csv and data after ' +
+        'it, found a single column left by --drop-columns, which would leave no data',
+    )
     // Where it applies, as before; and unasked, the single column is data.
     expect(right(parseDelimited(named, 'n.csv', { rowNames: true })).rowNames).toEqual(['r1', 'r2'])
     expect(right(parseDelimited('a\n5\n6\n', 'one.csv')).matrix.cols).toBe(1)
