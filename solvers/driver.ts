@@ -86,7 +86,7 @@ export interface DriverSettings {
  * X's entries above which a solver's sums can overflow (their squares pass 1e300; the
  * largest double is about 1.8e308).
  */
-const OVERFLOWING_ENTRY = 1e150
+export const OVERFLOWING_ENTRY = 1e150
 
 /** The step and stopping rule of each solver that keeps no state it was given or made. */
 const forgetful = new WeakMap<object, readonly [unknown, unknown]>()

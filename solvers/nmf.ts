@@ -22,7 +22,7 @@ import { createRng } from '../core/rng.ts'
 import { checkNonNegativeInput } from '../core/validate.ts'
 import type { AnySolver, Factors, Problem } from './contract.ts'
 import { withResidentScope } from '../core/wasm.ts'
-import { runDriver, type Factorization } from './driver.ts'
+import { OVERFLOWING_ENTRY, runDriver, type Factorization } from './driver.ts'
 import { allZeroAdvice, defaultInit } from './init.ts'
 import { disjointComponents, productIsZero } from './components.ts'
 import type { CommonNmfOptions, Nmf, NmfOptions } from './nmf-types.ts'
@@ -168,7 +168,7 @@ const muStartChecked = (
   muStartFinite(operation, initial, () => {
     const largest = X.max()
     const [w, h] = [initial.W.max(), initial.H.max()]
-    return custom && largest <= 1e150
+    return custom && largest <= OVERFLOWING_ENTRY
       ? `the custom start's entries (largest ${showNumber(Math.max(w, h))}) are too large ` +
           `for the fit's sums, X's largest entry being ${showNumber(largest)}; scale init.W ` +
           "and init.H toward X's scale (W·H ≈ X)"

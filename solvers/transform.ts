@@ -38,7 +38,7 @@ import { withResidentScope } from '../core/wasm.ts'
 import { cd, cdFixedH } from './cd.ts'
 import { productIsZero } from './components.ts'
 import type { AnySolver, Problem } from './contract.ts'
-import { runDriver, type Factorization } from './driver.ts'
+import { OVERFLOWING_ENTRY, runDriver, type Factorization } from './driver.ts'
 import { asDense, asMatrix, type MatrixInput } from '../core/input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
 import type { NmfOptions } from './nmf-types.ts'
@@ -187,7 +187,7 @@ const fitW = <R extends string, C extends string>(
         // those components' coefficients to zero for good, without an error.
         solver.name === 'mu' && beta === 2
           ? muStartFinite(operation, { W, H: H as Matrix<'components', C> }, () =>
-              X.max() > 1e150
+              X.max() > OVERFLOWING_ENTRY
                 ? `X's entries (largest ${showNumber(X.max())}) are too large for the fit's ` +
                   'sums; scale X down'
                 : `H's entries (largest ${showNumber(H.max())}) are too large for the fit's ` +
