@@ -169,10 +169,13 @@ export const setKernelThreads = (allowed: boolean): void => {
   if (typeof allowed !== 'boolean') {
     // An object or a function is described, not converted: converting runs the caller's
     // toString, which may throw (or, for Object.create(null), not exist).
+    // A string quoted: 'false' would otherwise read "expected true or false, found false".
     const found =
       (typeof allowed === 'object' && allowed !== null) || typeof allowed === 'function'
         ? describeValue(allowed)
-        : String(allowed)
+        : typeof allowed === 'string'
+          ? JSON.stringify(allowed)
+          : String(allowed)
     throw new TypeError(`setKernelThreads: expected true or false, found ${found}`)
   }
   enabled = allowed

@@ -1098,7 +1098,14 @@ describe('what a JavaScript caller may pass', () => {
       "nmf: option 'signal': expected an AbortSignal, found 5",
     )
     expect(() => setKernelThreads('no' as never)).toThrow(
-      new TypeError('setKernelThreads: expected true or false, found no'),
+      new TypeError('setKernelThreads: expected true or false, found "no"'),
+    )
+    // A string that reads as a boolean is shown as the string it is.
+    expect(() => setKernelThreads('false' as never)).toThrow(
+      new TypeError('setKernelThreads: expected true or false, found "false"'),
+    )
+    expect(() => setKernelThreads(0 as never)).toThrow(
+      new TypeError('setKernelThreads: expected true or false, found 0'),
     )
     // An object is described, not converted: its toString may throw, or not exist.
     const unconvertible = [
