@@ -271,9 +271,12 @@ export const jsonMatrixOf = (
   const has = (object: Record<string, unknown>, name: string) => Object.hasOwn(object, name)
   if (key === undefined && isObject(value) && !has(value, 'data') && has(value, 'X')) path = 'X'
   if (key === undefined && isObject(document) && !MATRIX_KEYS.some((name) => has(document, name))) {
-    // The hint names a key whose value could be a matrix, else the first.
+    // The hint names a key whose value could be a matrix, else one holding an object that
+    // --key can go into (not an array: --key takes no index), else none.
     const keys = Object.keys(document)
-    const likely = keys.find((name) => looksLikeMatrix(document[name])) ?? keys[0]
+    const likely =
+      keys.find((name) => holdsMatrix(document[name])) ??
+      keys.find((name) => isObject(document[name]))
     return E.left(
       inputError(
         file,

@@ -730,6 +730,15 @@ describe('JSON', () => {
     expect(left(parseJsonMatrix('{"meta": {"a": 1}, "counts": [[1, 2]]}', 'm.json'))).toMatch(
       /\(pick the matrix with --key, e\.g\. --key counts\)$/,
     )
+    // An array of objects (a fixture's cases) is no matrix, and --key takes no index: the
+    // hint goes into an object, or is not given.
+    const cases = '"cases": [{"X": [[1]]}]'
+    expect(left(parseJsonMatrix(`{"name": "t", ${cases}, "params": {"k": 1}}`, 'c.json'))).toMatch(
+      /found an object with keys "name", "cases", "params" \(pick the matrix with --key, e\.g\. --key params\)$/,
+    )
+    expect(left(parseJsonMatrix(`{"name": "t", ${cases}}`, 'c.json'))).toMatch(
+      /found an object with keys "name", "cases"$/,
+    )
     // As a --key that takes it: "a.b" beside "a" is a\.b, quoted for the shell.
     expect(left(parseJsonMatrix('{"a.b": [[1]], "a": {"b": [[2]]}}', 'd.json'))).toMatch(
       /\(pick the matrix with --key, e\.g\. --key 'a\\\.b'\)$/,
