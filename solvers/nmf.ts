@@ -211,6 +211,12 @@ const notUnderflowed = (
  * Why a fit converged to a zero W·H (see `notUnderflowed`), and what to do about it;
  * `largest` is X's largest entry.
  */
+/**
+ * How far, as a factor, a custom start's w·h may be from X's largest entry before a fit
+ * that went to zero blames the start rather than X.
+ */
+const FAR_FROM_SCALE = 1e100
+
 const zeroCause = (
   problem: Problem,
   initial: Factors,
@@ -227,6 +233,21 @@ const zeroCause = (
         ": the factors went to zero where the products of the fit overflowed at X's scale " +
         '(the updates divide by them, and x/∞ is 0); scale X down (W and H scale by the ' +
         'square root of the factor)'
+      )
+    }
+    // A custom start far from X's scale: the first updates rescale the factors by about
+    // X / (W·H), and their products overflow or underflow on the way (W of 1 and H of 1e-100
+    // on an X of 1e100: W grows to 1e200, WᵀW overflows, H goes to zero). X is not to blame.
+    const [w, h] = [initial.W.max(), initial.H.max()]
+    const ratio = largest / (w * h)
+    if (
+      fit.options.init === 'custom' &&
+      !(ratio <= FAR_FROM_SCALE && ratio >= 1 / FAR_FROM_SCALE)
+    ) {
+      return (
+        `: the factors went to zero where the products of the fit overflowed or underflowed, ` +
+        `the custom start being far from X's scale (its largest entries ${showNumber(w)} in ` +
+        `W and ${showNumber(h)} in H); scale init.W and init.H toward X's scale (W·H ≈ X)`
       )
     }
     return (

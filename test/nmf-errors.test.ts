@@ -1681,6 +1681,14 @@ describe('factors that underflow to a zero W·H are refused, not a converged fit
     expect(failure(nmf(X, { components: 2, solver: 'mu', init: tiny })).message).toMatch(
       /, from a start whose W·H was zero too: its factors' products underflow; start from factors whose product is of X's scale$/,
     )
+    // A start whose W·H is not zero but far below X's scale (X of 1e100, W of 1, H of
+    // 1e-100): the updates' products overflow on the way (W grows to 1e200, WᵀW passes the
+    // doubles) and the fit goes to zero. The start is named, not X's entries as too small.
+    const far = { W: Matrix.fill(2, 2, 1), H: Matrix.fill(2, 2, 1e-100) }
+    const large = X.map((row) => row.map((x) => x * 1e100))
+    expect(failure(nmf(large, { components: 2, solver: 'mu', init: far })).message).toMatch(
+      /: the factors went to zero where the products of the fit overflowed or underflowed, the custom start being far from X's scale \(its largest entries 1 in W and 1e-100 in H\); scale init\.W and init\.H toward X's scale \(W·H ≈ X\)$/,
+    )
     // cd leaves that start, and fits.
     const fit = nmf(X, { components: 2, solver: 'cd', init })
     if (E.isLeft(fit)) throw new Error(fit.left.message)
