@@ -49,7 +49,7 @@ import * as reference from '../core/kernels-reference.ts'
 import { inParallel, takenBackCalls, THREAD_MIN_WORK, workerRunning } from '../core/threads.ts'
 import { Matrix as CoreMatrix, valuesOf } from '../core/matrix.ts'
 import { squaredFrobeniusError } from '../core/divergence.ts'
-import { createRng } from '../core/rng.ts'
+import { createRng, type Rng } from '../core/rng.ts'
 import { sweepColumns, type ColumnRule } from '../dsl/rules.ts'
 import { cdColumn } from '../solvers/cd.ts'
 import { movingAverageColumn } from '../solvers/moving-average.ts'
@@ -886,15 +886,33 @@ describe('releaseKernelMemory', () => {
   })
 })
 
+/** Matrices of entries uniform in [0, 1), drawn from `rng`. */
+const uniformMatrices =
+  (rng: Rng) =>
+  (rows: number, cols: number): CoreMatrix =>
+    CoreMatrix.unsafeWrap(rows, cols, Float64Array.from({ length: rows * cols }, rng.uniform))
+
+/**
+ * squaredFrobeniusError on the module with two threads and with one, then on the reference
+ * path (the caller's afterEach restores the path and threads).
+ */
+const errorThreeWays = (X: CoreMatrix | CsrMatrix, W: CoreMatrix, H: CoreMatrix) => {
+  setKernelPath('wasm')
+  setKernelThreads(true)
+  const twoThreads = squaredFrobeniusError(X, W, H)
+  setKernelThreads(false)
+  const oneThread = squaredFrobeniusError(X, W, H)
+  setKernelPath('reference')
+  return { twoThreads, oneThread, reference: squaredFrobeniusError(X, W, H) }
+}
+
 describe('the dense Frobenius error on two threads', () => {
   afterEach(threadsAndPathAsBefore)
 
   it.skipIf(availableParallelism() < 2)(
     'is the same number on one thread and two, and agrees with the reference',
     () => {
-      const rng = createRng(11)
-      const matrix = (rows: number, cols: number) =>
-        CoreMatrix.unsafeWrap(rows, cols, Float64Array.from({ length: rows * cols }, rng.uniform))
+      const matrix = uniformMatrices(createRng(11))
       // Two threads from 2^16 multiply-adds; one row (the worker's half empty), two, odd
       // counts, rows wider than a block, and a shape below the threshold (one thread).
       for (const [n, m, k] of [
@@ -905,13 +923,7 @@ describe('the dense Frobenius error on two threads', () => {
         [3, 7, 2],
       ]) {
         const [X, W, H] = [matrix(n, m), matrix(n, k), matrix(k, m)]
-        setKernelPath('wasm')
-        setKernelThreads(true)
-        const twoThreads = squaredFrobeniusError(X, W, H)
-        setKernelThreads(false)
-        const oneThread = squaredFrobeniusError(X, W, H)
-        setKernelPath('reference')
-        const expected = squaredFrobeniusError(X, W, H)
+        const { twoThreads, oneThread, reference: expected } = errorThreeWays(X, W, H)
         expect(twoThreads).toBe(oneThread)
         expect(Math.abs(twoThreads - expected) / expected).toBeLessThan(1e-12)
       }
@@ -927,8 +939,7 @@ describe("a CSR X's Frobenius error on two threads", () => {
     'is the same number on the reference path, one thread and two, and agrees with a plain sum',
     () => {
       const rng = createRng(12)
-      const matrix = (rows: number, cols: number) =>
-        CoreMatrix.unsafeWrap(rows, cols, Float64Array.from({ length: rows * cols }, rng.uniform))
+      const matrix = uniformMatrices(rng)
       // About a third of the entries stored, some rows empty; k from 1 to 9 and 20 covers
       // each pattern of the module's lanes (k mod 4, and k below 4); 2^16 multiply-adds and
       // more run on two threads; one row puts every entry in the first half.
@@ -957,13 +968,7 @@ describe("a CSR X's Frobenius error on two threads", () => {
       ]) {
         const X = sparse(n, m)
         const [W, H] = [matrix(n, k), matrix(k, m)]
-        setKernelPath('wasm')
-        setKernelThreads(true)
-        const twoThreads = squaredFrobeniusError(X, W, H)
-        setKernelThreads(false)
-        const oneThread = squaredFrobeniusError(X, W, H)
-        setKernelPath('reference')
-        const reference = squaredFrobeniusError(X, W, H)
+        const { twoThreads, oneThread, reference } = errorThreeWays(X, W, H)
         expect(twoThreads).toBe(oneThread)
         expect(reference).toBe(oneThread)
         // The same terms summed plainly, entry by entry in order.
