@@ -75,9 +75,9 @@ export interface DriverSettings {
   /**
    * Factors of the start that the caller gave (nmf's custom init, transform's H), for a
    * built-in solver's overflow: where their entries, not X's, are beyond what the fit's
-   * sums can hold, they are named instead of X, with `advice` on what to scale.
+   * sums can hold, they are named instead of X (`blameGivenStart`).
    */
-  readonly givenStart?: { readonly entries: string; readonly advice: string }
+  readonly givenStart?: GivenStart
   /** The resolved options, recorded in the result. */
   readonly resolved: Readonly<Record<string, unknown>> & { readonly seed: number }
 }
@@ -87,6 +87,29 @@ export interface DriverSettings {
  * largest double is about 1.8e308).
  */
 export const OVERFLOWING_ENTRY = 1e150
+
+/** Factors of a start the caller gave, as an overflow names them, and what to scale. */
+export interface GivenStart {
+  readonly entries: string
+  readonly advice: string
+}
+
+/**
+ * An overflow blamed on the start the caller gave, where X's largest entry (`largest`) is
+ * within the fit's sums: scaling X down would not help. Undefined where X is to blame.
+ */
+export const blameGivenStart = (
+  given: GivenStart | undefined,
+  initial: Factors,
+  largest: number,
+): string | undefined => {
+  if (given === undefined || largest > OVERFLOWING_ENTRY) return undefined
+  const entry = Math.max(initial.W.max(), initial.H.max())
+  return (
+    `${given.entries} (largest ${showNumber(entry)}) are too large for the fit's sums, ` +
+    `X's largest entry being ${showNumber(largest)}; ${given.advice}`
+  )
+}
 
 /** The step and stopping rule of each solver that keeps no state it was given or made. */
 const forgetful = new WeakMap<object, readonly [unknown, unknown]>()
@@ -184,16 +207,11 @@ const drive = <O, S extends Factors>(
       )
     }
     const largest = problem.X.max()
-    // A start the caller gave, far larger than X: scaling X down would not help.
-    const given = settings.givenStart
-    if (builtIn && given !== undefined && largest <= OVERFLOWING_ENTRY) {
+    // A start the caller gave, far larger than X, and its entries beyond the fit's sums.
+    const given = builtIn ? blameGivenStart(settings.givenStart, initial, largest) : undefined
+    if (given !== undefined) {
       const [w, h] = [initial.W.max(), initial.H.max()]
-      if (tooLarge(Math.max(w, h), w * h)) {
-        return (
-          `${given.entries} (largest ${showNumber(Math.max(w, h))}) are too large for the ` +
-          `fit's sums, X's largest entry being ${showNumber(largest)}; ${given.advice}`
-        )
-      }
+      if (tooLarge(Math.max(w, h), w * h)) return given
     }
     return builtIn || largest > OVERFLOWING_ENTRY
       ? `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ` +

@@ -22,7 +22,7 @@ import { createRng } from '../core/rng.ts'
 import { checkNonNegativeInput } from '../core/validate.ts'
 import type { AnySolver, Factors, Problem } from './contract.ts'
 import { withResidentScope } from '../core/wasm.ts'
-import { OVERFLOWING_ENTRY, runDriver, type Factorization } from './driver.ts'
+import { blameGivenStart, runDriver, type Factorization, type GivenStart } from './driver.ts'
 import { allZeroAdvice, defaultInit } from './init.ts'
 import { disjointComponents, productIsZero } from './components.ts'
 import type { CommonNmfOptions, Nmf, NmfOptions } from './nmf-types.ts'
@@ -131,10 +131,7 @@ const fit = <R extends string, C extends string>(
               builtIn: builtIn.has(solver),
               ...(typeof given.init === 'object' && given.init !== null
                 ? {
-                    givenStart: {
-                      entries: "the custom start's entries",
-                      advice: "scale init.W and init.H toward X's scale (W·H ≈ X)",
-                    },
+                    givenStart: CUSTOM_START,
                   }
                 : {}),
               resolved: {
@@ -167,14 +164,18 @@ const muStartChecked = (
 ): Result<undefined> =>
   muStartFinite(operation, initial, () => {
     const largest = X.max()
-    const [w, h] = [initial.W.max(), initial.H.max()]
-    return custom && largest <= OVERFLOWING_ENTRY
-      ? `the custom start's entries (largest ${showNumber(Math.max(w, h))}) are too large ` +
-          `for the fit's sums, X's largest entry being ${showNumber(largest)}; scale init.W ` +
-          "and init.H toward X's scale (W·H ≈ X)"
-      : `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ` +
-          'scale X down (W and H scale by the square root of the factor)'
+    return (
+      blameGivenStart(custom ? CUSTOM_START : undefined, initial, largest) ??
+      `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ` +
+        'scale X down (W and H scale by the square root of the factor)'
+    )
   })
+
+/** A custom start (`init: { W, H }`), as an overflow it causes names it. */
+const CUSTOM_START: GivenStart = {
+  entries: "the custom start's entries",
+  advice: "scale init.W and init.H toward X's scale (W·H ≈ X)",
+}
 
 /**
  * A fit of nmfkit's own solvers that converged to a W·H of zeros, though X is not zero (for
@@ -247,7 +248,7 @@ const zeroCause = (
       return (
         `: the factors went to zero where the products of the fit overflowed or underflowed, ` +
         `the custom start being far from X's scale (its largest entries ${showNumber(w)} in ` +
-        `W and ${showNumber(h)} in H); scale init.W and init.H toward X's scale (W·H ≈ X)`
+        `W and ${showNumber(h)} in H); ${CUSTOM_START.advice}`
       )
     }
     return (

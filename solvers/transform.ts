@@ -38,7 +38,7 @@ import { withResidentScope } from '../core/wasm.ts'
 import { cd, cdFixedH } from './cd.ts'
 import { productIsZero } from './components.ts'
 import type { AnySolver, Problem } from './contract.ts'
-import { OVERFLOWING_ENTRY, runDriver, type Factorization } from './driver.ts'
+import { blameGivenStart, runDriver, type Factorization, type GivenStart } from './driver.ts'
 import { asDense, asMatrix, type MatrixInput } from '../core/input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
 import type { NmfOptions } from './nmf-types.ts'
@@ -127,6 +127,9 @@ const checkComponents = <M extends AnyMatrix>(H: M): Result<M> =>
     E.mapLeft(concerning('H')),
   )
 
+/** transform's H, as an overflow it causes names it. */
+const GIVEN_H: GivenStart = { entries: "H's entries", advice: 'scale H down (W scales inversely)' }
+
 const fitW = <R extends string, C extends string>(
   input: AnyMatrix<R, C> | MatrixInput,
   components: Matrix<string, NoInfer<C>> | ReadonlyArray<ArrayLike<number>>,
@@ -182,24 +185,25 @@ const fitW = <R extends string, C extends string>(
         solver.name === 'mu'
           ? Matrix.fill<string, 'components'>(X.rows, k, Math.sqrt(X.mean() / k))
           : Matrix.zeros<string, 'components'>(X.rows, k)
+      const start = { W, H: H as Matrix<'components', C> }
       return pipe(
         // mu's W update divides by W·(H·Hᵀ): an H whose rows' squares overflow it would set
         // those components' coefficients to zero for good, without an error.
         solver.name === 'mu' && beta === 2
-          ? muStartFinite(operation, { W, H: H as Matrix<'components', C> }, () =>
-              X.max() > OVERFLOWING_ENTRY
-                ? `X's entries (largest ${showNumber(X.max())}) are too large for the fit's ` +
+          ? muStartFinite(operation, start, () => {
+              const largest = X.max()
+              return (
+                blameGivenStart(GIVEN_H, start, largest) ??
+                `X's entries (largest ${showNumber(largest)}) are too large for the fit's ` +
                   'sums; scale X down'
-                : `H's entries (largest ${showNumber(H.max())}) are too large for the fit's ` +
-                  `sums, X's largest entry being ${showNumber(X.max())}; scale H down (W ` +
-                  'scales inversely)',
-            )
+              )
+            })
           : E.right(undefined),
         E.chain(() =>
           runDriver(
             fixedH,
             problem,
-            { W, H: H as Matrix<'components', C> },
+            start,
             {},
             {
               maxIter: resolved.maxIter,
@@ -208,7 +212,7 @@ const fitW = <R extends string, C extends string>(
               signal: decoded.signal as AbortSignal | undefined,
               operation,
               builtIn: true,
-              givenStart: { entries: "H's entries", advice: 'scale H down (W scales inversely)' },
+              givenStart: GIVEN_H,
               resolved: { ...resolved, solver: solver.name, components: k },
             },
           ),
