@@ -3,8 +3,8 @@
  * type-checks, and its conformance-kit test type-checks and passes for the solver it names.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 
@@ -71,24 +71,41 @@ describe('README snippets, type-checked', () => {
   }, 120_000)
 })
 
-describe("the READMEs' references to their own sections", () => {
-  it.each(['README.md', 'bench/README.md'])(
-    '%s: each `see "…"` names a heading, a paragraph or a bold term of the file',
+describe("the READMEs' references to their sections and each other's", () => {
+  const flat = (words: string) => words.replace(/\s+/g, ' ').trim()
+  /** A file's text without its code blocks: what a reader looks through for a section. */
+  const prose = (name: string) =>
+    readFileSync(join(root, name), 'utf8').replace(/```[\s\S]*?```/g, '')
+
+  /** Whether the file has a heading, a paragraph's start or a bold term that is `reference`. */
+  const names = (name: string, reference: string): boolean => {
+    if (!existsSync(join(root, name))) return false
+    const text = prose(name)
+    const headings = [...text.matchAll(/^#+ (.*)$/gm)].map((match) => flat(match[1]))
+    const paragraphs = text.split(/\n\s*\n/).map(flat)
+    const bold = [...text.matchAll(/\*\*([^*]+?)\.?\*\*/g)].map((match) => flat(match[1]))
+    return (
+      headings.includes(reference) ||
+      bold.includes(reference) ||
+      paragraphs.some((paragraph) => paragraph.startsWith(reference))
+    )
+  }
+
+  it.each(['README.md', 'bench/README.md', 'bench/HISTORY.md'])(
+    '%s: each `see "…"` names a heading, a paragraph or a bold term of the file, or of the file it names (`see "…" in HISTORY.md`)',
     (name) => {
-      // A section renamed or never written leaves a reader looking for it.
-      const text = readFileSync(join(root, name), 'utf8').replace(/```[\s\S]*?```/g, '')
-      const flat = (words: string) => words.replace(/\s+/g, ' ').trim()
-      const headings = [...text.matchAll(/^#+ (.*)$/gm)].map((match) => flat(match[1]))
-      const paragraphs = text.split(/\n\s*\n/).map(flat)
-      const bold = [...text.matchAll(/\*\*([^*]+?)\.?\*\*/g)].map((match) => flat(match[1]))
-      const references = [...text.matchAll(/\bsee "([^"]+)"/g)].map((match) => flat(match[1]))
+      // A section renamed, moved to another file or never written leaves a reader looking for it.
+      const references = [
+        ...prose(name).matchAll(/\bsee "([^"]+)"(?:\s+in\s+((?:[\w-]+\/)*[\w-]+\.md)\b)?/g),
+      ].map((match) => ({
+        reference: flat(match[1]),
+        // A file named after the reference is beside the one that names it.
+        file: match[2] === undefined ? name : posix.join(posix.dirname(name), match[2]),
+      }))
       expect(references.length).toBeGreaterThan(0)
-      const unnamed = references.filter(
-        (reference) =>
-          !headings.includes(reference) &&
-          !bold.includes(reference) &&
-          !paragraphs.some((paragraph) => paragraph.startsWith(reference)),
-      )
+      const unnamed = references
+        .filter(({ reference, file }) => !names(file, reference))
+        .map(({ reference, file }) => `"${reference}" in ${file}`)
       expect(unnamed).toEqual([])
     },
   )
