@@ -2,7 +2,7 @@
  * Iterations back to back. Where the WebAssembly module runs a built-in solver's whole
  * iteration, the factors can stay in the module's memory from one iteration to the next;
  * on a small problem, copying them out, wrapping them and checking them between
- * iterations costs as much as the arithmetic (bench/README.md has the numbers). A batch
+ * iterations costs as much as the arithmetic (bench/HISTORY.md has the numbers). A batch
  * runs iterations in place and hands the driver each one's numbers, with the factors as
  * views of the module's memory, and copies the factors out only where it ends.
  *
