@@ -28,8 +28,8 @@ export const gemm = (
 /**
  * out (n×m) = A (n×p) · Bᵀ, where B is m×p: every entry is a dot product of two
  * rows. Register-blocked: two rows of A against four rows of B at a time, so
- * each loaded entry feeds several products (about 4× the speed of one dot
- * product at a time on the digits problem; see bench/README.md).
+ * each loaded entry feeds several products (on the digits' 1797×64, k = 10, X·Hᵀ went
+ * from 4.6–5.0 ms to 1.0–1.4 ms against one dot product at a time, when it was written).
  */
 export const gemmNT = (
   a: Float64Array,

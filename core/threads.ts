@@ -32,8 +32,8 @@ import { describeValue } from './describe.ts'
 
 /**
  * Products with fewer multiply-adds than this run on one thread. With the spin, a
- * handoff costs about 0.5 µs: two threads broke even at 8 000 multiply-adds and took
- * half the time from about 250 000 (measured, bench/README.md).
+ * handoff costs about 0.5 µs: two threads broke even at about 8 000 multiply-adds
+ * (measured; bench/README.md, "What runs where").
  */
 export const THREAD_MIN_WORK = 1 << 16
 
