@@ -20,6 +20,7 @@ import type { Factors } from './contract.ts'
 import { asMatrix, type MatrixInput } from '../core/input.ts'
 import type { InitOption } from './nmf-types.ts'
 import { decodeProps, PositiveInteger, readOptions, Seed } from './options.ts'
+import { componentsFit } from './nmf.ts'
 import { buildInit } from './setup.ts'
 
 /** Options of `initialize`. */
@@ -80,6 +81,9 @@ export const initialize = <R extends string = string, C extends string = string>
       pipe(
         E.mapLeft(concerning('X'))(asMatrix(operation, input)),
         E.chain((X) => E.mapLeft(concerning('X'))(checkNonNegative(operation, 'X', X))),
+        // Before anything is allocated: a k whose factors no memory holds is an error on
+        // components, as in nmf, not a RangeError from the init's arrays.
+        E.chainFirst((X) => componentsFit(operation, X, components)),
         E.chain((X) =>
           pipe(
             buildInit(X, components, given.init, createRng((given.seed as number) ?? 0), operation),

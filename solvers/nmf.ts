@@ -94,18 +94,8 @@ const fit = <R extends string, C extends string>(
           ),
         )
       }
-      const largest = largestComponents(X)
-      if ((common.components as number) > largest) {
-        return E.left<NmfError>(
-          invalidOption(
-            operation,
-            'components',
-            `expected at most ${largest} for X of ${X.rows}×${X.cols} (W, H and their ` +
-              `k×k Gram matrices must each fit in ${MAX_ARRAY_ENTRIES} entries), ` +
-              `found ${common.components}`,
-          ),
-        )
-      }
+      const fits = componentsFit(operation, X, common.components as number)
+      if (E.isLeft(fits)) return fits
       const resolved = { ...commonDefaults, ...common } as typeof commonDefaults & {
         components: number
       }
@@ -275,6 +265,28 @@ export const largestComponents = (X: { readonly rows: number; readonly cols: num
     Math.floor(MAX_ARRAY_ENTRIES / Math.max(X.rows, X.cols)),
     Math.floor(Math.sqrt(MAX_ARRAY_ENTRIES)),
   )
+
+/**
+ * An error when `components` passes `largestComponents(X)`: its factors or k×k Gram matrix
+ * could not be allocated. `nmf` and `initialize` check it before they allocate anything.
+ */
+export const componentsFit = (
+  operation: string,
+  X: { readonly rows: number; readonly cols: number },
+  components: number,
+): Result<undefined> => {
+  const largest = largestComponents(X)
+  if (components <= largest) return E.right(undefined)
+  return E.left(
+    invalidOption(
+      operation,
+      'components',
+      `expected at most ${largest} for X of ${X.rows}×${X.cols} (W, H and their ` +
+        `k×k Gram matrices must each fit in ${MAX_ARRAY_ENTRIES} entries), ` +
+        `found ${components}`,
+    ),
+  )
+}
 
 /** The options as data: the callback and the signal are not options a result records. */
 const recordable = <O extends object>(options: O): Omit<O, 'onIteration' | 'signal'> => {

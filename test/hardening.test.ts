@@ -752,6 +752,20 @@ describe('options at their edges', () => {
       )
     }
   })
+
+  // initialize allocates the same factors: it refuses the same k, with the same words.
+  it('initialize refuses a huge k as nmf does, for every init', () => {
+    for (const init of [undefined, 'random', 'nndsvda'] as const) {
+      for (const components of [100_000, 2 ** 31]) {
+        const error = failure(initialize(generic, components, init === undefined ? {} : { init }))
+        expect(error._tag).toBe('InvalidOption')
+        expect(error.message).toBe(
+          "initialize: option 'components': expected at most 16384 for X of 6×5 (W, H and " +
+            `their k×k Gram matrices must each fit in 268435456 entries), found ${components}`,
+        )
+      }
+    }
+  })
 })
 
 describe('names', () => {
