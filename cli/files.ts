@@ -200,9 +200,18 @@ const checkWritable = (
   const place = plan.mode === 'rename' ? dirname(plan.target) : plan.target
   try {
     accessSync(place, constants.W_OK)
-  } catch {
+  } catch (error) {
+    // The folder of `path` exists (checked above): one that does not is where a link leads.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return refuse(
+        `${name}: expected an existing folder ${quotedFileName(place)} (where its link ` +
+          'leads), found none',
+      )
+    }
+    // Said as the system says it: not only a permission (a read-only file system, a file
+    // where the link's folder should be).
     const what = plan.mode === 'rename' ? `the folder ${quotedFileName(place)}` : fileName(place)
-    return refuse(`${name}: cannot write to ${what} (permission denied)`)
+    return refuse(`${name}: cannot write to ${what} (${writeFailure(error)})`)
   }
   return E.right(plan)
 }

@@ -256,6 +256,22 @@ describe('checkOutputPath', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
     expect(readFileSync(file, 'utf8')).toBe('{}')
   })
+
+  // The folder a link leads to may be missing: that is what is wrong, not a permission.
+  it('names a missing folder behind a dangling link as missing', () => {
+    mkdirSync(join(folder, 'leads-nowhere'))
+    const link = join(folder, 'leads-nowhere', 'out.json')
+    const missing = join(folder, 'leads-nowhere', 'missing')
+    symlinkSync(join(missing, 'model.json'), link)
+    expect(checkOutputPath(link, '--output')).toEqual(
+      E.left({
+        kind: 'usage',
+        message:
+          `option --output: ${link}: expected an existing folder '${missing}' (where its ` +
+          'link leads), found none',
+      }),
+    )
+  })
 })
 
 describe('isStandardInput', () => {
