@@ -277,6 +277,18 @@ export const componentsFit = (
 ): Result<undefined> => {
   const largest = largestComponents(X)
   if (components <= largest) return E.right(undefined)
+  // No k at all (a side of X longer than an array may be): X's fault, not the option's.
+  if (largest < 1) {
+    return E.left(
+      unsupported(
+        operation,
+        `expected X with at most ${MAX_ARRAY_ENTRIES} rows and columns (W holds one entry ` +
+          `per row for each component, H one per column, each in at most ` +
+          `${MAX_ARRAY_ENTRIES} entries), found X of ${X.rows}×${X.cols}: no k fits`,
+        { input: 'X' },
+      ),
+    )
+  }
   return E.left(
     invalidOption(
       operation,

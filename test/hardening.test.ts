@@ -753,6 +753,32 @@ describe('options at their edges', () => {
     }
   })
 
+  // A side longer than any factor may be: no k fits, and the error says so (X's fault), not
+  // 'expected at most 0'. A CSR X of one row and 2^28 + 1 columns holds one entry.
+  it('an X with a side longer than one component may be is refused whatever k', () => {
+    const wide = unwrap(
+      CsrMatrix.fromParts(
+        1,
+        2 ** 28 + 1,
+        Int32Array.of(0, 1),
+        Int32Array.of(5),
+        Float64Array.of(1),
+      ),
+    )
+    const message =
+      'expected X with at most 268435456 rows and columns (W holds one entry per row for ' +
+      'each component, H one per column, each in at most 268435456 entries), found X of ' +
+      '1×268435457: no k fits'
+    for (const [operation, result] of [
+      ['nmf', nmf(wide, { components: 1, maxIter: 1 })],
+      ['initialize', initialize(wide, 1, { init: 'random' })],
+    ] as const) {
+      const error = failure(result)
+      expect(error).toMatchObject({ _tag: 'Unsupported', input: 'X' })
+      expect(error.message).toBe(`${operation}: ${message}`)
+    }
+  })
+
   // initialize allocates the same factors: it refuses the same k, with the same words.
   it('initialize refuses a huge k as nmf does, for every init', () => {
     for (const init of [undefined, 'random', 'nndsvda'] as const) {

@@ -161,12 +161,16 @@ export const formatInfo = (info: MatrixInfo): string => {
   const largest = info.maxComponents
   // The range of k that fit takes: to min(samples, features) with nndsvda, then random, up
   // to the largest k whose factors fit in nmf's largest array (fewer on a very long side).
+  // No k at all where a side of X is longer than W or H of one component may be.
   const range =
-    largest <= smaller
-      ? `k from 1 to ${largest} with the default init nndsvda (at most ${largest}: ` +
-        `W, H and their k×k Gram matrices must each fit in ${MAX_ARRAY_ENTRIES} entries)`
-      : `k from 1 to ${smaller} with the default init nndsvda ` +
-        `(random above ${smaller}, up to ${largest})`
+    largest < 1
+      ? `none: a side of ${count(Math.max(info.rows, info.cols))} is longer than W or H ` +
+        `of one component may be (${MAX_ARRAY_ENTRIES} entries)`
+      : largest <= smaller
+        ? `k from 1 to ${largest} with the default init nndsvda (at most ${largest}: ` +
+          `W, H and their k×k Gram matrices must each fit in ${MAX_ARRAY_ENTRIES} entries)`
+        : `k from 1 to ${smaller} with the default init nndsvda ` +
+          `(random above ${smaller}, up to ${largest})`
   const stored =
     info.storage === 'dense'
       ? `dense, ${bytes(entries * 8)}`

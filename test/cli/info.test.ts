@@ -204,6 +204,35 @@ describe.concurrent('nmfkit info on non-finite entries', () => {
     expect(fit.stderr).toContain('option -k: expected at most 2 for X of 5×100000000')
   })
 
+  it('says that no k fits where a side of X is longer than H of one component may be', async () => {
+    // 1 × (2^28 + 1) with one entry (JSON, whose CSR takes any number of columns): H of a
+    // single component would pass nmf's largest array, so there is no k from 1 to anything.
+    writeFiles(folder, {
+      'wider.json': JSON.stringify({
+        format: 'csr',
+        rows: 1,
+        cols: 2 ** 28 + 1,
+        indptr: [0, 1],
+        indices: [5],
+        data: [1],
+      }),
+    })
+    const [info, fit] = await Promise.all([
+      nmfkit(folder, 'info', 'wider.json'),
+      nmfkit(folder, 'fit', 'wider.json', '-k', '1', '-o', 'wider-model.json'),
+    ])
+    expect(info.stdout).toContain(
+      'a fit       none: a side of 268,435,457 is longer than W or H of one component may ' +
+        'be (268435456 entries)',
+    )
+    expect(fit.status).toBe(2)
+    expect(fit.stderr).toBe(
+      'nmfkit fit: wider.json: expected X with at most 268435456 rows and columns (W holds ' +
+        'one entry per row for each component, H one per column, each in at most 268435456 ' +
+        'entries), found X of 1×268435457: no k fits\n',
+    )
+  })
+
   it('says that X’s zeros rule out β ≤ 0, only when X has zeros and entries that are not', () => {
     const note = "--loss itakura-saito and any other β ≤ 0 refuse X's"
     const some = formatInfo(
