@@ -432,7 +432,7 @@ const descriptorRefusal = (
 const temporaryName = (path: string): string =>
   within(dirname(path), `.nmfkit-${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
 
-/** Why the system refused a write, in words, without the (temporary) path it names. */
+/** Why the system refused a write (or a read), in words, without the path it names. */
 export const writeFailure = (error: unknown): string => {
   const { code, message } = error as NodeJS.ErrnoException
   switch (code) {

@@ -17,7 +17,7 @@ import {
   usageError,
   type CliResult,
 } from '../errors.ts'
-import { rememberInput } from '../files.ts'
+import { rememberInput, writeFailure } from '../files.ts'
 import { delimiterName, parseDelimited, type DelimitedOptions, type RepeatedName } from './csv.ts'
 import { parseJsonMatrix } from './json.ts'
 import { parseMatrixMarket } from './mtx.ts'
@@ -145,7 +145,8 @@ const readBytes = (path: string): CliResult<Uint8Array> => {
           ? 'expected a file, found a folder'
           : code === 'EACCES'
             ? 'cannot read it (permission denied)'
-            : `cannot read it (${(error as Error).message})`
+            : // The system's words without its code and the path (named before them).
+              `cannot read it (${writeFailure(error)})`
     return E.left(inputError(path, reason))
   }
 }

@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { Matrix } from 'nmfkit'
 import { formatDelimited, parseDelimited } from '../../cli/formats/csv.ts'
-import { readBounded } from '../../cli/formats/read.ts'
+import { readBounded, readMatrixFile } from '../../cli/formats/read.ts'
 import { keySteps, parseJsonMatrix, showKey } from '../../cli/formats/json.ts'
 import { jsonSyntaxError } from '../../cli/formats/json-text.ts'
 import { parseMatrixMarket } from '../../cli/formats/mtx.ts'
@@ -1112,6 +1112,23 @@ describe('reading a stream', () => {
       } finally {
         closeSync(again)
       }
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('an input the system refuses to read', () => {
+  // The reason in words, without Node's code and the path, which the message names first.
+  it("says why in the system's words, without its code and the path", () => {
+    const folder = mkdtempSync(join(tmpdir(), 'nmfkit-read-'))
+    try {
+      const file = join(folder, 'x.csv')
+      writeFileSync(file, '1,2\n')
+      const inside = join(file, 'y.csv')
+      expect(readMatrixFile(inside)).toEqual(
+        E.left({ kind: 'input', message: `${inside}: cannot read it (not a directory)` }),
+      )
     } finally {
       rmSync(folder, { recursive: true, force: true })
     }
