@@ -3,6 +3,7 @@
  * a decimal literal too small for a double (which would be read as 0), in the words the
  * flags' values use too.
  */
+import { constants } from 'node:buffer'
 import * as E from 'fp-ts/lib/Either.js'
 import { inputError, type CliError, type CliResult } from '../errors.ts'
 
@@ -154,6 +155,9 @@ const knownBinary = (bytes: Uint8Array): string | undefined => {
 }
 
 /** Decodes UTF-8 and throws at the first invalid byte; a byte-order mark is kept. */
+/** The most UTF-16 code units a string may hold (V8's limit, 2^29 − 24 on 64-bit systems). */
+const { MAX_STRING_LENGTH } = constants
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
@@ -174,6 +178,17 @@ export const decodeUtf8 = (bytes: Uint8Array, file: string): CliResult<string> =
     // Below: the file is not UTF-8.
   }
   const at = firstInvalidUtf8(bytes)
+  // Valid UTF-8 that no string can hold: more characters than a JavaScript string may have.
+  if (at < 0) {
+    return E.left(
+      inputError(
+        file,
+        `expected text of at most ${MAX_STRING_LENGTH} characters (the most a JavaScript ` +
+          `string holds), found ${bytes.length} bytes of it: save the matrix as .npy, ` +
+          'which is read up to 2 GiB',
+      ),
+    )
+  }
   // The bytes before the bad one are UTF-8: placed in their text, as a parser places text.
   const before = strictUtf8.decode(bytes.subarray(0, at))
   const byte = bytes[at].toString(16).toUpperCase().padStart(2, '0')

@@ -1,5 +1,6 @@
 /** The parsers of the input formats and the writers of the output ones, in process. */
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
+import { constants } from 'node:buffer'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -1132,5 +1133,22 @@ describe('an input the system refuses to read', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true })
     }
+  })
+})
+
+describe('text longer than a string may be', () => {
+  // Valid UTF-8 (a 512 MiB CSV is within the 2 GiB an input may have) that no JavaScript
+  // string holds: an input error that says so, not an internal error from the decoder.
+  it('is an input error that names the limit and what to do', () => {
+    const bytes = Buffer.alloc(constants.MAX_STRING_LENGTH + 1, '0')
+    expect(decodeUtf8(bytes, 'big.csv')).toEqual(
+      E.left({
+        kind: 'input',
+        message:
+          `big.csv: expected text of at most ${constants.MAX_STRING_LENGTH} characters (the ` +
+          `most a JavaScript string holds), found ${bytes.length} bytes of it: save the ` +
+          'matrix as .npy, which is read up to 2 GiB',
+      }),
+    )
   })
 })
