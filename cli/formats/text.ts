@@ -154,10 +154,10 @@ const knownBinary = (bytes: Uint8Array): string | undefined => {
   return undefined
 }
 
-/** Decodes UTF-8 and throws at the first invalid byte; a byte-order mark is kept. */
 /** The most UTF-16 code units a string may hold (V8's limit, 2^29 − 24 on 64-bit systems). */
 const { MAX_STRING_LENGTH } = constants
 
+/** Decodes UTF-8 and throws at the first invalid byte; a byte-order mark is kept. */
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
