@@ -64,9 +64,11 @@ export const quoteCell = (cell: string): string =>
  * A file's name for messages: as it is, unless it holds a character `isDisplayControl` names (a
  * line break, ESC, a bidirectional control), which would break the message's one line,
  * reach the terminal as a code or reorder what it shows: then quoted and escaped as
- * `quoteCell` shows a cell, whole (`"a\nb.csv"`).
+ * `quoteCell` shows a cell, whole (`"a\nb.csv"`). An empty name is quoted too (`""`), which
+ * as it is would leave nothing before the message's colon.
  */
-export const fileName = (path: string): string => (needsQuotes(path) ? quoted(path) : path)
+export const fileName = (path: string): string =>
+  path === '' || needsQuotes(path) ? quoted(path) : path
 
 /**
  * Something the user gave, for a message that shows it in quotes: a flag's value, a

@@ -329,7 +329,7 @@ export const parseDelimited = (
       return E.left(
         inputError(
           file,
-          `line ${line.number}: expected ${width} ${separated} fields ` +
+          `line ${line.number}: expected ${width} ${separated} field${width === 1 ? '' : 's'} ` +
             `(as on line ${first.number}), ` +
             `found ${line.fields.length}` +
             delimiterHint(rawLines[line.number - 1], delimiter),

@@ -124,6 +124,8 @@ const readWhole = (path: string, limit: number): Uint8Array | 'too long' => {
 }
 
 const readBytes = (path: string): CliResult<Uint8Array> => {
+  // As an empty output name is refused (cli/files.ts), in the same words.
+  if (path === '') return E.left(inputError(path, 'expected a file name, found an empty one'))
   try {
     const bytes = readWhole(path, MAX_INPUT_BYTES)
     if (bytes === 'too long') {

@@ -889,6 +889,18 @@ describe.concurrent('bad input: one line naming the file, the place and what was
     expect(line).toBe('nmfkit transform: gone.json: expected a file, found none')
   })
 
+  // An empty name left nothing before the message's colon ("nmfkit info: : expected a file").
+  it('an empty input name, refused as an empty output name is', async () => {
+    const runs = await Promise.all([
+      nmfkit(folder, 'info', ''),
+      nmfkit(folder, 'transform', 'good.csv', '--model', ''),
+    ])
+    expect(runs.map((run) => [run.status, oneLineFailure(run)])).toEqual([
+      [2, 'nmfkit info: "": expected a file name, found an empty one'],
+      [2, 'nmfkit transform: "": expected a file name, found an empty one'],
+    ])
+  })
+
   it('a byte-order mark: accepted and stripped from the first name', async () => {
     const run = await nmfkit(folder, 'fit', 'bom.csv', '-k', '1', '-q')
     expect(run).toMatchObject({ status: 0, stderr: '' })

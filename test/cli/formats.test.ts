@@ -382,7 +382,7 @@ describe('delimited text', () => {
       `x.csv: line 2, column 1 ("a;b"): expected a number, found "1;2"${semicolons}`,
     )
     expect(csv('a;b\n1,5;2\n')).toBe(
-      `x.csv: line 2: expected 1 comma-separated fields (as on line 1), found 2${semicolons}`,
+      `x.csv: line 2: expected 1 comma-separated field (as on line 1), found 2${semicolons}`,
     )
     expect(csv('a,b\n"1\t,2\n')).toBe(`x.csv: line 2: expected a closing quote, found none${tabs}`)
     // No hint where the line has neither, or the delimiter is not a comma.
