@@ -161,8 +161,15 @@ const namedGzip = (path: string): boolean => /\.gz$/i.test(path)
  * all members of a multi-member file, as gunzip writes them. A file named `.gz` that does
  * not start with them is refused, showing its first bytes: read as it is, it would fail as
  * text with no word of gzip, or, worse, be read as a matrix that its name does not promise.
+ * Unpacked, the bytes may be no more than `limit` (an input's, MAX_INPUT_BYTES): a small
+ * archive can unpack to far more than memory holds.
  */
-const gunzip = (bytes: Uint8Array, file: string, path: string): CliResult<Uint8Array> => {
+export const gunzip = (
+  bytes: Uint8Array,
+  file: string,
+  path: string,
+  limit = MAX_INPUT_BYTES,
+): CliResult<Uint8Array> => {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     if (!namedGzip(path)) return E.right(bytes)
     const found = bytes.length === 0 ? 'an empty file' : `other bytes: ${quotedBytes(bytes)}`
@@ -175,8 +182,17 @@ const gunzip = (bytes: Uint8Array, file: string, path: string): CliResult<Uint8A
     )
   }
   try {
-    return E.right(gunzipSync(bytes))
+    return E.right(gunzipSync(bytes, { maxOutputLength: limit }))
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return E.left(
+        inputError(
+          file,
+          `expected at most ${limit} bytes once unpacked, as an input may have, found more ` +
+            `in ${bytes.length} bytes of gzip data`,
+        ),
+      )
+    }
     return E.left(
       inputError(file, `expected gzip data, found a damaged archive (${(error as Error).message})`),
     )

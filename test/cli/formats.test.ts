@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { Matrix } from 'nmfkit'
 import { formatDelimited, parseDelimited } from '../../cli/formats/csv.ts'
-import { readBounded, readMatrixFile } from '../../cli/formats/read.ts'
+import { gunzip, readBounded, readMatrixFile } from '../../cli/formats/read.ts'
 import { keySteps, parseJsonMatrix, showKey } from '../../cli/formats/json.ts'
 import { jsonSyntaxError } from '../../cli/formats/json-text.ts'
 import { parseMatrixMarket } from '../../cli/formats/mtx.ts'
@@ -1082,6 +1082,26 @@ describe('an output too large for a string', () => {
       })
     expect(other).toThrow('Maximum call stack size exceeded')
     expect(encodedOrRefused('x.csv', 'W', 'advice', () => 'a,b\n')).toEqual(E.right('a,b\n'))
+  })
+})
+
+describe('unpacking gzip', () => {
+  // A small archive can unpack to far more than memory holds: past an input's limit it is
+  // refused, as an input that long is, before it is all in memory.
+  it('refuses what unpacks past the limit, and unpacks what fits it whole', () => {
+    const bytes = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) % 256)
+    const packed = gzipSync(bytes)
+    expect(gunzip(packed, 'x.csv.gz', 'x.csv.gz', bytes.length - 1)).toEqual(
+      E.left({
+        kind: 'input',
+        message:
+          `x.csv.gz: expected at most ${bytes.length - 1} bytes once unpacked, as an input ` +
+          `may have, found more in ${packed.length} bytes of gzip data`,
+      }),
+    )
+    expect(gunzip(packed, 'x.csv.gz', 'x.csv.gz', bytes.length)).toEqual(
+      E.right(Buffer.from(bytes)),
+    )
   })
 })
 
