@@ -138,7 +138,7 @@ export class CsrMatrix<R extends string = string, C extends string = string> imp
         return E.left(
           invalidMatrix(
             op,
-            `expected column indices in 0..${cols - 1}, found ${showFound(j)} at entry ${q}`,
+            `expected column indices in 0..${cols - 1}, found indices[${q}] = ${showFound(j)}`,
           ),
         )
       }

@@ -163,7 +163,7 @@ describe('errors name the path', () => {
     const value = { format: 'csr', rows: 1, cols: 2, indptr: [0, 1], indices: [2], data: [1] }
     const error = errorOf(fromJSON(value))
     expect(error._tag).toBe('InvalidMatrix')
-    expect(error.message).toBe('fromJSON: expected column indices in 0..1, found 2 at entry 0')
+    expect(error.message).toBe('fromJSON: expected column indices in 0..1, found indices[0] = 2')
   })
 
   it('describeErrors names nested paths and the first failure only', () => {

@@ -202,19 +202,19 @@ describe('fromParts', () => {
       'a column index too large',
       [2, 3, [0, 1, 2], [0, 3], [1, 1]],
       'InvalidMatrix',
-      `${op}: expected column indices in 0..2, found 3 at entry 1`,
+      `${op}: expected column indices in 0..2, found indices[1] = 3`,
     ],
     [
       'a negative column index',
       [2, 3, [0, 1, 2], [-1, 0], [1, 1]],
       'InvalidMatrix',
-      `${op}: expected column indices in 0..2, found -1 at entry 0`,
+      `${op}: expected column indices in 0..2, found indices[0] = -1`,
     ],
     [
       'a fractional column index',
       [2, 3, [0, 1, 2], [0, 1.5], [1, 1]],
       'InvalidMatrix',
-      `${op}: expected column indices in 0..2, found 1.5 at entry 1`,
+      `${op}: expected column indices in 0..2, found indices[1] = 1.5`,
     ],
   ] as const)('%s is a Left', (_name, [rows, cols, indptr, indices, data], tag, message) => {
     const error = errorOf(CsrMatrix.fromParts(rows, cols, indptr, indices, data))
@@ -264,14 +264,14 @@ describe('fromParts', () => {
       [0, 1],
       ['1'],
       [1],
-      `${op}: expected column indices in 0..1, found "1" at entry 0`,
+      `${op}: expected column indices in 0..1, found indices[0] = "1"`,
     ],
     [
       'null in indices',
       [0, 1],
       [null],
       [1],
-      `${op}: expected column indices in 0..1, found null at entry 0`,
+      `${op}: expected column indices in 0..1, found indices[0] = null`,
     ],
   ] as const)('%s is a Left, not a coercion', (_name, indptr, indices, data, message) => {
     const error = errorOf(
