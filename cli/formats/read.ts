@@ -112,9 +112,15 @@ export const readBounded = (fd: number, limit: number): Uint8Array | 'too long' 
   return Buffer.concat(chunks, total)
 }
 
-/** A regular file at once; anything else (stdin, a pipe, a device) by `readBounded`. */
-const readWhole = (path: string, limit: number): Uint8Array | 'too long' => {
-  if (path !== '-' && statSync(path).isFile()) return readFileSync(path)
+/**
+ * A regular file at once (its size, when past the limit); anything else (stdin, a pipe, a
+ * device) by `readBounded`.
+ */
+const readWhole = (path: string, limit: number): Uint8Array | 'too long' | number => {
+  if (path !== '-') {
+    const stats = statSync(path)
+    if (stats.isFile()) return stats.size > limit ? stats.size : readFileSync(path)
+  }
   const fd = path === '-' ? 0 : openSync(path, 'r')
   try {
     return readBounded(fd, limit)
@@ -135,6 +141,11 @@ const readBytes = (path: string): CliResult<Uint8Array> => {
           `expected at most ${MAX_INPUT_BYTES} bytes (2 GiB), found more: a stream that ` +
             'does not end?',
         ),
+      )
+    }
+    if (typeof bytes === 'number') {
+      return E.left(
+        inputError(path, `expected at most ${MAX_INPUT_BYTES} bytes (2 GiB), found ${bytes}`),
       )
     }
     return E.right(bytes)

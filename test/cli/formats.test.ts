@@ -1,5 +1,13 @@
 /** The parsers of the input formats and the writers of the output ones, in process. */
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs'
 import { constants } from 'node:buffer'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -1082,6 +1090,27 @@ describe('an output too large for a string', () => {
       })
     expect(other).toThrow('Maximum call stack size exceeded')
     expect(encodedOrRefused('x.csv', 'W', 'advice', () => 'a,b\n')).toEqual(E.right('a,b\n'))
+  })
+})
+
+describe('a file past the limit', () => {
+  // Refused by its size before it is read (a sparse file: no disk taken), as a stream past
+  // the limit is; it read 'cannot read it (File size (…) is greater than 2 GiB)'.
+  it('is refused with its size', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'nmfkit-read-'))
+    try {
+      const file = join(folder, 'big.csv')
+      writeFileSync(file, '')
+      truncateSync(file, 2 ** 31)
+      expect(readMatrixFile(file)).toEqual(
+        E.left({
+          kind: 'input',
+          message: `${file}: expected at most ${2 ** 31 - 1} bytes (2 GiB), found ${2 ** 31}`,
+        }),
+      )
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 })
 
