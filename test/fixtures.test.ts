@@ -61,3 +61,29 @@ describe('NNDSVD initializations reproduce scikit-learn', () => {
     )
   })
 })
+
+describe('an NNDSVD start where k passes the rank of X', () => {
+  // scikit-learn 1.2.1's `nndsvd` fills a column of W with NaN on this X (0/0 for a zero
+  // singular vector), and its fits from either start return factors of NaN (checked with
+  // NMF(2, init=...) on this X); nmfkit's column is 0
+  // (README, "Where nmfkit and scikit-learn differ"), and a fit from it is exact.
+  const X = [
+    [0, 1.5],
+    [0, 0],
+    [0, 0.5],
+  ]
+  it.each(['nndsvd', 'nndsvda'] as const)(
+    '%s: a finite start, and an exact fit from it',
+    (init) => {
+      const start = unwrap(initialize(X, 2, { init }))
+      const W = start.W.toArray()
+      expect(
+        [...start.W.toFloat64Array(), ...start.H.toFloat64Array()].every(Number.isFinite),
+      ).toBe(true)
+      // The second component is zero in nndsvd, and mean(X) = 1/3 where nndsvda fills it.
+      expect(W.map((row) => row[1])).toEqual(init === 'nndsvd' ? [0, 0, 0] : [1 / 3, 1 / 3, 1 / 3])
+      const fit = unwrap(nmf(X, { components: 2, init }))
+      expect(fit.reconstructionError).toBeLessThan(1e-12)
+    },
+  )
+})
