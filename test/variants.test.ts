@@ -114,4 +114,17 @@ describe('sparseness on H only', () => {
     nonIncreasing(objectives(sparse))
     expect(fit(sparseH, { sparsity: 2, maxIter: 50 }).H.toArray()).toEqual(sparse.H.toArray())
   })
+
+  it.each([-1, NaN, Infinity, -Infinity])(
+    'refuses sparsity %s as an InvalidOption that names it',
+    (sparsity) => {
+      const { X } = demoProblem()
+      const result = nmf(X, { components: 3, solver: sparseH, sparsity, init: 'random' })
+      expect(E.isLeft(result) && result.left).toMatchObject({
+        _tag: 'InvalidOption',
+        option: 'sparsity',
+        message: `nmf: option 'sparsity': expected a finite number ≥ 0, found ${sparsity}`,
+      })
+    },
+  )
 })

@@ -27,12 +27,25 @@ export interface SparseHOptions {
 
 const sweep = sweepColumns(cdColumn)
 
+/**
+ * λ: a finite number ≥ 0. `t.number` would take a negative λ, a reward on Σ h that the
+ * unpenalized W lets grow without bound (H up, W down), and NaN or ±Infinity, which make
+ * H not finite: fits that failed iterations later, blaming the solver, not `sparsity`.
+ */
+const Sparsity = new t.Type<number, number, unknown>(
+  'a finite number ≥ 0',
+  (u): u is number => typeof u === 'number' && Number.isFinite(u) && u >= 0,
+  (u, c) =>
+    typeof u === 'number' && Number.isFinite(u) && u >= 0 ? t.success(u) : t.failure(u, c),
+  (a) => a,
+)
+
 export const sparseH: Solver<SparseHOptions> = defineSolver<SparseHOptions>({
   ...(cd as unknown as Solver<SparseHOptions>),
   name: 'cd-sparse-h',
   // Its one penalty is `sparsity`: nmf refuses alphaW and alphaH for it.
   capabilities: { ...cd.capabilities, penalties: false },
-  optionProps: { sparsity: t.number },
+  optionProps: { sparsity: Sparsity },
   defaults: { sparsity: 1 },
   rule: alternate(
     sweep,
