@@ -177,7 +177,8 @@ export const optionsCodec = <O extends object>(
       // An option with neither a value nor a default is required, as for a solver plugin,
       // unless its codec decodes undefined.
       for (const key of known) {
-        if (decoded[key] !== undefined) continue
+        // Own values only, as for a solver plugin: not Object.prototype's toString.
+        if (Object.hasOwn(decoded, key) && decoded[key] !== undefined) continue
         const option = codecs[key]
         const result = option.validate(undefined, t.appendContext(context, key, option, undefined))
         if (E.isLeft(result)) {

@@ -274,7 +274,9 @@ export const ownOptions = (
 ): Result<Record<string, unknown>> => {
   const options: Record<string, unknown> = { ...(solver.defaults as object), ...own }
   for (const [option, codec] of Object.entries(solver.optionProps)) {
-    if (options[option] !== undefined) continue
+    // Own values only: an option named as a member of every object (valueOf, toString) is not
+    // given by Object.prototype's function.
+    if (Object.hasOwn(options, option) && options[option] !== undefined) continue
     // A codec of the plugin's that throws on undefined is the plugin's error, not a throw.
     const attempted = attempt(() => codec.decode(undefined))
     if (E.isLeft(attempted)) {

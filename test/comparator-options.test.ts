@@ -116,6 +116,18 @@ describe('optionsCodec checks its props and defaults, as nmf checks a solver plu
       })
     }
     expect(required.decode({ tolerance: 2 })).toEqual(E.right({ tolerance: 2 }))
+    // Named as a member of every object, it is required all the same, not Object.prototype's.
+    for (const name of ['valueOf', 'toString', 'constructor']) {
+      const inherited = optionsCodec('r', { [name]: t.number }, {})
+      for (const options of [undefined, {}]) {
+        const decoded = inherited.decode(options)
+        if (E.isRight(decoded)) throw new Error(`expected a failure for ${name}`)
+        expect(describeOptionError(decoded.left)).toEqual({
+          path: name,
+          detail: "expected number, found none (it is required: 'r' has no default for it)",
+        })
+      }
+    }
     const optional = optionsCodec('r', { tolerance: t.union([t.number, t.undefined]) }, {})
     expect(optional.decode(undefined)).toEqual(E.right({}))
     expect(optional.is({})).toBe(true)

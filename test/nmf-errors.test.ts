@@ -1237,6 +1237,19 @@ describe('what a JavaScript caller may pass', () => {
     const fitWithRate = nmf(X, { components: 2, solver: rate, rate: 0.5 } as never)
     expect(E.isRight(fitWithRate) && fitWithRate.right.options.rate).toBe(0.5)
     expect(given).toEqual({ rate: 0.5 })
+    // Named as a member of every object, it is required all the same: the solver never gets
+    // Object.prototype's function for it.
+    for (const name of ['valueOf', 'toString', 'constructor', 'hasOwnProperty']) {
+      given = undefined
+      const inherited = { ...rate, optionProps: { [name]: t.number } }
+      const left = failure(nmf(X, { components: 2, solver: inherited }))
+      expect(left).toMatchObject({ _tag: 'InvalidOption', option: name })
+      expect(left.message).toBe(
+        `nmf: option '${name}': expected number, found none (it is required: solver 'x' has ` +
+          'no default for it)',
+      )
+      expect(given).toBeUndefined()
+    }
     // An option whose codec takes undefined may be left out.
     const optional = { ...copy, optionProps: { rate: t.union([t.number, t.undefined]) } }
     expect(E.isRight(nmf(X, { components: 2, solver: { ...optional, defaults: {} } }))).toBe(true)
