@@ -390,10 +390,17 @@ export const isStandardInput = (path: string): boolean =>
  * `writeAll` writes as it writes `-`. It never throws: a path the system refuses to look up
  * names no stream (`checkOutputPath` says what is wrong with it).
  */
-export const isStandardStreamPath = (path: string): boolean => {
+const isStandardStreamPath = (path: string): boolean => {
   const plan = streamPlan(path)
   return plan !== undefined && isStandardStream(plan)
 }
+
+/**
+ * Whether an output has no name to tell its format by and takes that of `-`: a standard
+ * stream (`-`, /dev/stdout, /dev/fd/2, ...) or /dev/null (which keeps nothing).
+ */
+export const writtenAsStream = (path: string): boolean =>
+  isStandardStreamPath(path) || isNullDevice(path)
 
 /** Whether a plan writes to standard output or error (`-`, /dev/stdout, /dev/fd/2, ...). */
 export const isStandardStream = (

@@ -10,11 +10,17 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { AnyMatrix, Matrix, NmfError } from 'nmfkit'
 import { checkNonNegative } from '../../core/validate.ts'
 import { inputFlags, numberFlag, placedInputError, readOptionsOf, startCommand } from '../args.ts'
-import { fileName, inputError, quotedFileName, usageError, type CliResult } from '../errors.ts'
-import { checkOutputPath, isNullDevice, isStandardStreamPath, writeAll } from '../files.ts'
+import { inputError, quotedFileName, usageError, type CliResult } from '../errors.ts'
+import { checkOutputPath, writeAll, writtenAsStream } from '../files.ts'
 import { isObject, jsonMatrixOf, withoutOperation } from '../formats/json.ts'
 import { parseJsonText } from '../formats/json-text.ts'
-import { parseMatrixBytes, readInputBytes, sniffFormat, type ReadOptions } from '../formats/read.ts'
+import {
+  flagsRefused,
+  parseMatrixBytes,
+  readInputBytes,
+  sniffFormat,
+  type ReadOptions,
+} from '../formats/read.ts'
 import { decodeUtf8 } from '../formats/text.ts'
 import { isModelDocument, modelOf } from '../model.ts'
 import { componentsPng, componentsPngSize, MAX_PNG_PIXELS } from '../png.ts'
@@ -81,20 +87,6 @@ const shares = (W: Matrix | undefined, H: Matrix): string[] | undefined => {
   return mass.map((m) => `${((100 * m) / total).toFixed(1)}%`)
 }
 
-/** The first text flag among `options`, as written (`--no-header`), or undefined. */
-const textFlagOf = (options: ReadOptions): string | undefined =>
-  options.delimiter !== undefined
-    ? '--delimiter'
-    : options.header !== undefined
-      ? options.header
-        ? '--header'
-        : '--no-header'
-      : options.rowNames !== undefined
-        ? options.rowNames
-          ? '--row-names'
-          : '--no-row-names'
-        : undefined
-
 /** The keys a JSON object holding a matrix has, one of them at least. */
 const MATRIX_KEYS = ['format', 'rows', 'cols', 'data', 'X']
 
@@ -123,15 +115,8 @@ const loadComponents = (path: string, options: ReadOptions): CliResult<Component
   let locate: Components['locate']
   if (sniffFormat(bytes) === 'json') {
     // A text flag would be ignored here: refused, as the readers of the other formats do.
-    const flag = textFlagOf(options)
-    if (flag !== undefined) {
-      return E.left(
-        usageError(
-          `option ${flag}: applies to delimited text (.csv, .tsv, .txt), ` +
-            `not to ${fileName(file)} (read as json)`,
-        ),
-      )
-    }
+    const refused = flagsRefused('json', options, file)
+    if (E.isLeft(refused)) return refused
     const text = decodeUtf8(bytes, file)
     if (E.isLeft(text)) return text
     const parsed = parseJsonText(text.right, file)
@@ -270,8 +255,7 @@ export const runShow = async (args: string[]): Promise<CliResult<void>> => {
   const png = /\.png$/i.test(output)
   // '-', the system's names of the standard streams (/dev/stdout), written as '-' is, and
   // /dev/null (which keeps nothing: the picture is drawn, its checks run) are SVG.
-  const stream = output === '-' || isNullDevice(output) || isStandardStreamPath(output)
-  if (!stream && !png && !/\.svg$/i.test(output)) {
+  if (!writtenAsStream(output) && !png && !/\.svg$/i.test(output)) {
     return E.left(
       usageError(
         'option --output: expected a file name ending in .svg or .png, ' +

@@ -252,6 +252,22 @@ const flagNotFor = (format: InputFormat, options: ReadOptions): string | undefin
   return undefined
 }
 
+/** A usage error for the first flag of `options` that `file`, read as `format`, takes not. */
+export const flagsRefused = (
+  format: InputFormat,
+  options: ReadOptions,
+  file: string,
+): CliResult<void> => {
+  const unused = flagNotFor(format, options)
+  if (unused === undefined) return E.right(undefined)
+  const kind = unused === '--key' ? 'JSON' : 'delimited text (.csv, .tsv, .txt)'
+  return E.left(
+    usageError(
+      `option ${unused}: applies to ${kind}, not to ${fileName(file)} (read as ${format})`,
+    ),
+  )
+}
+
 /**
  * Reads the matrix in `path`.
  *
@@ -277,15 +293,8 @@ export const parseMatrixBytes = (
   const { file, bytes, gzipped } = input
   const format = options.format ?? formatOfPath(path) ?? sniffFormat(bytes)
   const gz = gzipped ? ', gzipped' : ''
-  const unused = flagNotFor(format, options)
-  if (unused !== undefined) {
-    const kind = unused === '--key' ? 'JSON' : 'delimited text (.csv, .tsv, .txt)'
-    return E.left(
-      usageError(
-        `option ${unused}: applies to ${kind}, not to ${fileName(file)} (read as ${format})`,
-      ),
-    )
-  }
+  const unused = flagsRefused(format, options, file)
+  if (E.isLeft(unused)) return unused
 
   switch (format) {
     case 'npy': {

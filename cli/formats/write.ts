@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { constants } from 'node:buffer'
 import type { Matrix } from 'nmfkit'
 import { outputError, quotedFileName, usageError, type CliResult } from '../errors.ts'
-import { isNullDevice, isStandardStreamPath } from '../files.ts'
+import { writtenAsStream } from '../files.ts'
 import { formatDelimited, type DelimitedNames } from './csv.ts'
 import { formatJsonMatrix } from './json.ts'
 import { encodeNpy } from './npy.ts'
@@ -20,9 +20,7 @@ export type OutputFormat = (typeof outputFormats)[number]
  * writes `-`, and /dev/null are CSV.
  */
 export const outputFormatOf = (path: string, flag: string): CliResult<OutputFormat> => {
-  if (path === '-' || isNullDevice(path) || isStandardStreamPath(path)) {
-    return E.right('csv')
-  }
+  if (writtenAsStream(path)) return E.right('csv')
   const extension = /\.([a-z]+)$/i.exec(path)?.[1].toLowerCase()
   const format = outputFormats.find((candidate) => candidate === extension)
   return format === undefined
