@@ -94,6 +94,10 @@ export interface GivenStart {
   readonly advice: string
 }
 
+/** An overflow blamed on X, its largest entry `largest`, with what to do about it. */
+export const xTooLarge = (largest: number, advice = 'scale X down'): string =>
+  `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ${advice}`
+
 /**
  * An overflow blamed on the start the caller gave, where X's largest entry (`largest`) is
  * within the fit's sums: scaling X down would not help. Undefined where X is to blame.
@@ -214,8 +218,7 @@ const drive = <O, S extends Factors>(
       if (tooLarge(Math.max(w, h), w * h)) return given
     }
     return builtIn || largest > OVERFLOWING_ENTRY
-      ? `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ` +
-          'scale X down'
+      ? xTooLarge(largest)
       : `solver '${solver.name}' ${bySolver}`
   }
   // An overflow that betaLoss or a penalty caused is an error on that option too

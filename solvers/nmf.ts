@@ -22,7 +22,7 @@ import { createRng } from '../core/rng.ts'
 import { checkNonNegativeInput } from '../core/validate.ts'
 import type { AnySolver, Factors, Problem } from './contract.ts'
 import { withResidentScope } from '../core/wasm.ts'
-import { blameGivenStart, runDriver, type Factorization, type GivenStart } from './driver.ts'
+import { runDriver, type Factorization, type GivenStart } from './driver.ts'
 import { allZeroAdvice, defaultInit } from './init.ts'
 import { disjointComponents, productIsZero } from './components.ts'
 import type { CommonNmfOptions, Nmf, NmfOptions } from './nmf-types.ts'
@@ -104,11 +104,15 @@ const fit = <R extends string, C extends string>(
       const problem = problemOf(X, resolved.components, beta, resolved, rng)
       const penalized = checkPenalties(operation, solver, problem.penalties, resolved)
       if (E.isLeft(penalized)) return penalized
+      // A custom start, which an overflow it causes names (solvers/driver.ts).
+      const givenStart =
+        typeof given.init === 'object' && given.init !== null ? CUSTOM_START : undefined
       return pipe(
         buildInit(X, resolved.components, given.init, rng, operation),
+        // mu's first update divides W by W·(H·Hᵀ), which a start can overflow (see there).
         E.chainFirst((initial) =>
           solver === mu && problem.beta === 2
-            ? muStartChecked(operation, X, initial, typeof given.init === 'object')
+            ? muStartFinite(operation, X, initial, givenStart, X_SCALES)
             : E.right(undefined),
         ),
         E.chain((initial) =>
@@ -119,11 +123,7 @@ const fit = <R extends string, C extends string>(
               onIteration: common.onIteration as NmfOptions['onIteration'],
               signal: common.signal as AbortSignal | undefined,
               builtIn: builtIn.has(solver),
-              ...(typeof given.init === 'object' && given.init !== null
-                ? {
-                    givenStart: CUSTOM_START,
-                  }
-                : {}),
+              ...(givenStart === undefined ? {} : { givenStart }),
               resolved: {
                 ...recordable(resolved),
                 ...(solverOptions as object),
@@ -140,26 +140,8 @@ const fit = <R extends string, C extends string>(
     }),
   )
 
-/**
- * `mu`'s start (Frobenius loss), refused where its first update would divide by an infinite
- * W·(H·Hᵀ) (solvers/setup.ts's muStartFinite). A custom start is named as the driver names
- * it (solvers/driver.ts): only while X's entries are within the fit's sums (an X that large
- * is X's fault, whatever the start).
- */
-const muStartChecked = (
-  operation: string,
-  X: AnyMatrix,
-  initial: Factors,
-  custom: boolean,
-): Result<undefined> =>
-  muStartFinite(operation, initial, () => {
-    const largest = X.max()
-    return (
-      blameGivenStart(custom ? CUSTOM_START : undefined, initial, largest) ??
-      `X's entries (largest ${showNumber(largest)}) are too large for the fit's sums; ` +
-        'scale X down (W and H scale by the square root of the factor)'
-    )
-  })
+/** What scaling X does to a fit's factors, for advice to scale it. */
+const X_SCALES = 'scale X down (W and H scale by the square root of the factor)'
 
 /** A custom start (`init: { W, H }`), as an overflow it causes names it. */
 const CUSTOM_START: GivenStart = {
@@ -199,15 +181,15 @@ const notUnderflowed = (
 }
 
 /**
- * Why a fit converged to a zero W·H (see `notUnderflowed`), and what to do about it;
- * `largest` is X's largest entry.
- */
-/**
  * How far, as a factor, a custom start's w·h may be from X's largest entry before a fit
  * that went to zero blames the start rather than X.
  */
 const FAR_FROM_SCALE = 1e100
 
+/**
+ * Why a fit converged to a zero W·H (see `notUnderflowed`), and what to do about it;
+ * `largest` is X's largest entry.
+ */
 const zeroCause = (
   problem: Problem,
   initial: Factors,
@@ -222,8 +204,7 @@ const zeroCause = (
     if (fit.options.init !== 'custom' && largest >= 1) {
       return (
         ": the factors went to zero where the products of the fit overflowed at X's scale " +
-        '(the updates divide by them, and x/∞ is 0); scale X down (W and H scale by the ' +
-        'square root of the factor)'
+        `(the updates divide by them, and x/∞ is 0); ${X_SCALES}`
       )
     }
     // A custom start far from X's scale: the first updates rescale the factors by about

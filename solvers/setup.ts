@@ -21,6 +21,7 @@ import { describeValue } from '../core/matrix.ts'
 import type { Rng } from '../core/rng.ts'
 import { allFinite } from '../core/validate.ts'
 import type { AnySolver, Factors, Penalties, Problem } from './contract.ts'
+import { blameGivenStart, xTooLarge, type GivenStart } from './driver.ts'
 import { customInit, defaultInit, initStrategies } from './init.ts'
 import { solvers } from './resolve-solver.ts'
 
@@ -207,7 +208,7 @@ const SURELY_FINITE = 1e300
  * fit would go on without an error, W partly zero and a poor fit (`nndsvda`, which fills its
  * start's zeros with mean(X), did so in `nmf` on a uniform X of 1e104; in `transform`, an H
  * with a row of 1e152 on X near 1e10 zeroed that component's column of W). So the start is
- * refused where it overflows, with `hint` on what to scale. Only W's denominator is the
+ * refused where it overflows, naming what to scale: the start the caller gave (`given`) or X. Only W's denominator is the
  * start's: H's, (WᵀW)·H, is formed with the W that update made, not the start's W (a start of
  * W far above and H far below X's scale, whose start's WᵀW overflows, fits: the W update
  * brings W to X's scale first). Each entry of W·(H·Hᵀ) is at most k·n·w·h² (w, h the factors'
@@ -215,8 +216,10 @@ const SURELY_FINITE = 1e300
  */
 export const muStartFinite = (
   operation: string,
+  X: AnyMatrix,
   initial: Factors,
-  hint: () => string,
+  given: GivenStart | undefined,
+  xAdvice?: string,
 ): Result<undefined> => {
   const { W, H } = initial
   const [w, h] = [W.max(), H.max()]
@@ -228,7 +231,8 @@ export const muStartFinite = (
       operation,
       "the product W·(H·Hᵀ) of the start (mu's first update divides W by it)",
       Infinity,
-      hint(),
+      // The start the caller gave, where X is within the fit's sums; else X.
+      blameGivenStart(given, initial, X.max()) ?? xTooLarge(X.max(), xAdvice),
     ),
   )
 }

@@ -38,7 +38,7 @@ import { withResidentScope } from '../core/wasm.ts'
 import { cd, cdFixedH } from './cd.ts'
 import { productIsZero } from './components.ts'
 import type { AnySolver, Problem } from './contract.ts'
-import { blameGivenStart, runDriver, type Factorization, type GivenStart } from './driver.ts'
+import { runDriver, type Factorization, type GivenStart } from './driver.ts'
 import { asDense, asMatrix, type MatrixInput } from '../core/input.ts'
 import { mu, multiplicativeUpdates } from './mu.ts'
 import type { NmfOptions } from './nmf-types.ts'
@@ -190,14 +190,7 @@ const fitW = <R extends string, C extends string>(
         // mu's W update divides by W·(H·Hᵀ): an H whose rows' squares overflow it would set
         // those components' coefficients to zero for good, without an error.
         solver.name === 'mu' && beta === 2
-          ? muStartFinite(operation, start, () => {
-              const largest = X.max()
-              return (
-                blameGivenStart(GIVEN_H, start, largest) ??
-                `X's entries (largest ${showNumber(largest)}) are too large for the fit's ` +
-                  'sums; scale X down'
-              )
-            })
+          ? muStartFinite(operation, X, start, GIVEN_H)
           : E.right(undefined),
         E.chain(() =>
           runDriver(
