@@ -28,7 +28,7 @@
  * does not start within `START_TIMEOUT_MS`) everything runs on the calling
  * thread. The worker is unref'd: it never keeps a process alive.
  */
-import { describeValue } from './describe.ts'
+import { describeValue, showFound } from './describe.ts'
 
 /**
  * Products with fewer multiply-adds than this run on one thread. With the spin, a
@@ -167,15 +167,10 @@ let enabled = true
 export const setKernelThreads = (allowed: boolean): void => {
   // As setKernelPath does: a JavaScript caller's 'no' would otherwise count as true.
   if (typeof allowed !== 'boolean') {
-    // An object or a function is described, not converted: converting runs the caller's
-    // toString, which may throw (or, for Object.create(null), not exist).
-    // A string quoted: 'false' would otherwise read "expected true or false, found false".
+    // Shown as other found values are (a string quoted: 'false' would otherwise read
+    // "expected true or false, found false"), but an object described, not written out.
     const found =
-      (typeof allowed === 'object' && allowed !== null) || typeof allowed === 'function'
-        ? describeValue(allowed)
-        : typeof allowed === 'string'
-          ? JSON.stringify(allowed)
-          : String(allowed)
+      typeof allowed === 'object' && allowed !== null ? describeValue(allowed) : showFound(allowed)
     throw new TypeError(`setKernelThreads: expected true or false, found ${found}`)
   }
   enabled = allowed
