@@ -398,19 +398,21 @@ export const parseDelimited = (
   if (E.isLeft(byName)) return byName
 
   const firstCells = dataLines.map((line) => line.fields[0])
+  // Columns the drops keep, and whether the first of them can name the rows (data is left).
+  const keptColumns = width - dropped.size
+  const namesPossible = !dropped.has(0) && keptColumns > 1
   // A first column 0, 1, 2, … counting the rows is an index, as pandas writes one, or
   // data that happens to count: the flag decides, or the known shape (row names leave one
   // column less; data where neither gives it).
   const countingColumn =
     options.rowNames === undefined &&
-    !dropped.has(0) &&
-    width - dropped.size > 1 &&
+    namesPossible &&
     headerCells?.[0] !== '' &&
     dataLines.length > 1 &&
     countsFromZero(firstCells)
   const indexByShape =
     countingColumn && options.shape !== undefined
-      ? options.shape.cols === width - dropped.size - 1
+      ? options.shape.cols === keptColumns - 1
       : undefined
   if (countingColumn && indexByShape === undefined) {
     const named = headerCells === undefined ? '' : ` (${quoteCell(headerCells[0])})`
@@ -425,7 +427,7 @@ export const parseDelimited = (
   }
   // An explicit --row-names that cannot apply is refused, not ignored: its column would be
   // read as data (or was left out) without a word.
-  if (options.rowNames === true && (dropped.has(0) || width - dropped.size <= 1)) {
+  if (options.rowNames === true && !namesPossible) {
     const found = dropped.has(0)
       ? 'column 1 left out by --drop-columns'
       : dropped.size > 0
@@ -439,8 +441,7 @@ export const parseDelimited = (
     )
   }
   const rowNames =
-    !dropped.has(0) &&
-    width - dropped.size > 1 &&
+    namesPossible &&
     (options.rowNames ??
       indexByShape ??
       (firstCells.every(isName) ||
