@@ -134,21 +134,12 @@ const readBytes = (path: string): CliResult<Uint8Array> => {
   if (path === '') return E.left(inputError(path, 'expected a file name, found an empty one'))
   try {
     const bytes = readWhole(path, MAX_INPUT_BYTES)
-    if (bytes === 'too long') {
-      return E.left(
-        inputError(
-          path,
-          `expected at most ${MAX_INPUT_BYTES} bytes (2 GiB), found more: a stream that ` +
-            'does not end?',
-        ),
-      )
-    }
-    if (typeof bytes === 'number') {
-      return E.left(
-        inputError(path, `expected at most ${MAX_INPUT_BYTES} bytes (2 GiB), found ${bytes}`),
-      )
-    }
-    return E.right(bytes)
+    if (typeof bytes === 'object') return E.right(bytes)
+    // A file's size is known; a stream was read until it passed the limit.
+    const found = bytes === 'too long' ? 'more: a stream that does not end?' : String(bytes)
+    return E.left(
+      inputError(path, `expected at most ${MAX_INPUT_BYTES} bytes (2 GiB), found ${found}`),
+    )
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const reason =
