@@ -167,6 +167,23 @@ describe.each(['reference', 'wasm'] as const)('the %s kernels', (path) => {
       },
     )
 
+    it('Aᵀ·B with rows of A a page or more apart runs in blocks of l, each entry still summed in order', () => {
+      // 130 rows of 600 and of 512 (4 800 and 4 096 bytes): the module takes at most 40
+      // rows of A in a block there, so each running sum carries across four blocks; its sum
+      // in order of l is then the naive one, bit for bit (the reference sums in another order).
+      let state = 11
+      const next = (): number =>
+        (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648 - 0.25
+      for (const p of [600, 512]) {
+        const A = { values: Float64Array.from({ length: 130 * p }, next), rows: 130, cols: p }
+        const B = { values: Float64Array.from({ length: 130 * 6 }, next), rows: 130, cols: 6 }
+        const out = gemmTN(A.values, A.rows, A.cols, B.values, B.cols)
+        const expected = naive(A, true, B, false)
+        expectClose(out, expected)
+        if (path === 'wasm') expect(Array.from(out)).toEqual(Array.from(expected.product))
+      }
+    })
+
     test.prop([fc.tuple(size, size).chain(([n, p]) => denseOf(n, p))], RUNS)(
       'gramColumns: Aᵀ·A, exactly symmetric',
       (A) => {

@@ -46,11 +46,16 @@ export function gemmStrided(
     // read down the columns of X) gained 15–25% (bench/README.md). An A read down its
     // columns touches a cache line of its own for every l, which must stay in the first-level
     // cache beside B's block: there B's block is about 16 KiB (on the dense problem's Xᵀ·W,
-    // 5.0–5.7 → 6.1–6.3 billion multiply-adds a second on one thread).
+    // 5.0–5.7 → 6.1–6.3 billion multiply-adds a second on one thread). Where each step of l
+    // is a page or more from the last (X's rows 4 KiB or longer), a block is also at most
+    // 40 steps: on the dense problem's Xᵀ·W, 3.6–4.0 → 4.7–5.2 on one thread with 40
+    // instead of 102 (bench/README.md); with shorter steps the cap made no difference or
+    // cost (the notebook's Xᵀ·W, 100 steps, 10% slower in blocks of 40).
     const rowB: usize = (<usize>m) << 3
     const block = max(16, (innerStep > 8 ? 16384 : 32768) / max(1, m << 3))
-    for (let l0 = 0; l0 < inner; l0 += block) {
-      const count = min(block, inner - l0)
+    const steps = innerStep >= 4096 ? min(40, block) : block
+    for (let l0 = 0; l0 < inner; l0 += steps) {
+      const count = min(steps, inner - l0)
       const al = a + <usize>l0 * innerStep
       const bl = b + <usize>l0 * rowB
       const from = l0 > 0 ? 1 : 0
