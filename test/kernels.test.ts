@@ -167,6 +167,20 @@ describe.each(['reference', 'wasm'] as const)('the %s kernels', (path) => {
       },
     )
 
+    it("A·B with a short inner dimension and 15 columns: every part of the module's row-pair path", () => {
+      // 5 rows (two pairs and one row alone) by 15 columns (8, 4, 2 and 1 side by side),
+      // 3 terms an entry: each entry summed in order of l, bit for bit the naive sum there.
+      let state = 5
+      const next = (): number =>
+        (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648 - 0.25
+      const A = { values: Float64Array.from({ length: 5 * 3 }, next), rows: 5, cols: 3 }
+      const B = { values: Float64Array.from({ length: 3 * 15 }, next), rows: 3, cols: 15 }
+      const out = gemm(A.values, A.rows, A.cols, B.values, B.cols)
+      const expected = naive(A, false, B, false)
+      expectClose(out, expected)
+      if (path === 'wasm') expect(Array.from(out)).toEqual(Array.from(expected.product))
+    })
+
     it('Aᵀ·B with rows of A a page or more apart runs in blocks of l, each entry still summed in order', () => {
       // 130 rows of 600 and of 512 (4 800 and 4 096 bytes): the module takes at most 40
       // rows of A in a block there, so each running sum carries across four blocks; its sum
