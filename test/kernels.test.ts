@@ -181,6 +181,22 @@ describe.each(['reference', 'wasm'] as const)('the %s kernels', (path) => {
       if (path === 'wasm') expect(Array.from(out)).toEqual(Array.from(expected.product))
     })
 
+    it('A·B along a long inner dimension runs in blocks of l, tiles and edges carrying their sums', () => {
+      // 45 rows by 19 columns (four tiles and an edge of three), 500 terms: A is the larger
+      // also in each thread's part (24 rows and 21, six tiles and five with an edge row), so
+      // the module takes 215 terms at a time (B's rows, 32 KiB), and every running sum
+      // carries across three blocks; its sum in order of l is the naive one, bit for bit.
+      let state = 3
+      const next = (): number =>
+        (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648 - 0.25
+      const A = { values: Float64Array.from({ length: 45 * 500 }, next), rows: 45, cols: 500 }
+      const B = { values: Float64Array.from({ length: 500 * 19 }, next), rows: 500, cols: 19 }
+      const out = gemm(A.values, A.rows, A.cols, B.values, B.cols)
+      const expected = naive(A, false, B, false)
+      expectClose(out, expected)
+      if (path === 'wasm') expect(Array.from(out)).toEqual(Array.from(expected.product))
+    })
+
     it('Aᵀ·B with rows of A a page or more apart runs in blocks of l, each entry still summed in order', () => {
       // 130 rows of 600 and of 512 (4 800 and 4 096 bytes): the module takes at most 40
       // rows of A in a block there, so each running sum carries across four blocks; its sum
