@@ -99,6 +99,14 @@ const expectClose = (actual: Float64Array, expected: ReturnType<typeof naive>): 
 const denseOf = (rows: number, cols: number, of = entry): fc.Arbitrary<Dense> =>
   values(rows * cols, of).map((data) => ({ values: data, rows, cols }))
 
+/** A rows×cols matrix of entries in [−0.25, 0.75) from a seeded congruential sequence. */
+const byHand = (seed: number, rows: number, cols: number): Dense => {
+  let state = seed
+  const next = (): number =>
+    (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648 - 0.25
+  return { values: Float64Array.from({ length: rows * cols }, next), rows, cols }
+}
+
 /** A sparse matrix: its canonical CSR parts and the same matrix dense. */
 const csrOf = (rows: number, cols: number): fc.Arbitrary<{ csr: CsrParts; dense: Dense }> =>
   denseOf(rows, cols, sparseEntry).map((dense) => {
@@ -136,6 +144,16 @@ describe.each(['reference', 'wasm'] as const)('the %s kernels', (path) => {
     setKernelPath(previous)
   })
 
+  /**
+   * A product against the naive sum: close on either path, and bit for bit on the
+   * module's, whose products sum each entry in order of l as the naive loop does (the
+   * reference sums some in another order).
+   */
+  const expectNaive = (out: Float64Array, expected: ReturnType<typeof naive>): void => {
+    expectClose(out, expected)
+    if (path === 'wasm') expect(Array.from(out)).toEqual(Array.from(expected.product))
+  }
+
   describe('dense products', () => {
     test.prop([three.chain(([n, p, m]) => fc.tuple(denseOf(n, p), denseOf(p, m)))], RUNS)(
       'gemm: A·B',
@@ -170,15 +188,9 @@ describe.each(['reference', 'wasm'] as const)('the %s kernels', (path) => {
     it("A·B with a short inner dimension and 15 columns: every part of the module's row-pair path", () => {
       // 5 rows (two pairs and one row alone) by 15 columns (8, 4, 2 and 1 side by side),
       // 3 terms an entry: each entry summed in order of l, bit for bit the naive sum there.
-      let state = 5
-      const next = (): number =>
-        (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648 - 0.25
-      const A = { values: Float64Array.from({ length: 5 * 3 }, next), rows: 5, cols: 3 }
-      const B = { values: Float64Array.from({ length: 3 * 15 }, next), rows: 3, cols: 15 }
-      const out = gemm(A.values, A.rows, A.cols, B.values, B.cols)
-      const expected = naive(A, false, B, false)
-      expectClose(out, expected)
-      if (path === 'wasm') expect(Array.from(out)).toEqual(Array.from(expected.product))
+      const A = byHand(5, 5, 3)
+      const B = byHand(6, 3, 15)
+      expectNaive(gemm(A.values, A.rows, A.cols, B.values, B.cols), naive(A, false, B, false))
     })
 
     it('A·B along a long inner dimension runs in blocks of l, tiles and edges carrying their sums', () => {
@@ -186,31 +198,19 @@ describe.each(['reference', 'wasm'] as const)('the %s kernels', (path) => {
       // also in each thread's part (24 rows and 21, six tiles and five with an edge row), so
       // the module takes 215 terms at a time (B's rows, 32 KiB), and every running sum
       // carries across three blocks; its sum in order of l is the naive one, bit for bit.
-      let state = 3
-      const next = (): number =>
-        (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648 - 0.25
-      const A = { values: Float64Array.from({ length: 45 * 500 }, next), rows: 45, cols: 500 }
-      const B = { values: Float64Array.from({ length: 500 * 19 }, next), rows: 500, cols: 19 }
-      const out = gemm(A.values, A.rows, A.cols, B.values, B.cols)
-      const expected = naive(A, false, B, false)
-      expectClose(out, expected)
-      if (path === 'wasm') expect(Array.from(out)).toEqual(Array.from(expected.product))
+      const A = byHand(3, 45, 500)
+      const B = byHand(4, 500, 19)
+      expectNaive(gemm(A.values, A.rows, A.cols, B.values, B.cols), naive(A, false, B, false))
     })
 
     it('Aᵀ·B with rows of A a page or more apart runs in blocks of l, each entry still summed in order', () => {
       // 130 rows of 600 and of 512 (4 800 and 4 096 bytes): the module takes at most 40
       // rows of A in a block there, so each running sum carries across four blocks; its sum
       // in order of l is then the naive one, bit for bit (the reference sums in another order).
-      let state = 11
-      const next = (): number =>
-        (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648 - 0.25
       for (const p of [600, 512]) {
-        const A = { values: Float64Array.from({ length: 130 * p }, next), rows: 130, cols: p }
-        const B = { values: Float64Array.from({ length: 130 * 6 }, next), rows: 130, cols: 6 }
-        const out = gemmTN(A.values, A.rows, A.cols, B.values, B.cols)
-        const expected = naive(A, true, B, false)
-        expectClose(out, expected)
-        if (path === 'wasm') expect(Array.from(out)).toEqual(Array.from(expected.product))
+        const A = byHand(11, 130, p)
+        const B = byHand(12, 130, 6)
+        expectNaive(gemmTN(A.values, A.rows, A.cols, B.values, B.cols), naive(A, true, B, false))
       }
     })
 
