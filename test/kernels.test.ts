@@ -194,12 +194,14 @@ describe.each(['reference', 'wasm'] as const)('the %s kernels', (path) => {
     })
 
     it('A·B along a long inner dimension runs in blocks of l, tiles and edges carrying their sums', () => {
-      // 45 rows by 19 columns (four tiles and an edge of three), 500 terms: A is the larger
-      // also in each thread's part (24 rows and 21, six tiles and five with an edge row), so
-      // the module takes 215 terms at a time (B's rows, 32 KiB), and every running sum
-      // carries across three blocks; its sum in order of l is the naive one, bit for bit.
-      const A = byHand(3, 45, 500)
-      const B = byHand(4, 500, 19)
+      // 53 rows by 23 columns (five tiles and an edge of three), 500 terms: A is the larger
+      // also in each thread's part (28 rows and 25, the second with an edge row; on one
+      // thread 13 tiles and an edge row), so the module takes 178 terms at a time (B's rows,
+      // 32 KiB) and every running sum carries across three blocks: the tiles', the edge's
+      // (four rows by two columns, then by one) and the edge row's in groups of 8, 8, 4, 2
+      // and 1 columns. Its sum in order of l is the naive one, bit for bit.
+      const A = byHand(3, 53, 500)
+      const B = byHand(4, 500, 23)
       expectNaive(gemm(A.values, A.rows, A.cols, B.values, B.cols), naive(A, false, B, false))
     })
 
