@@ -42,15 +42,16 @@ export function gemmStrided(
   } else {
     // A is the larger: its rows pass over B in blocks of l whose rows of B (about 32 KiB,
     // a first-level cache) stay in cache for every tile; each running sum carries on from
-    // the block before, so every entry is still summed over l in order. Xᵀ·W (A = Xᵀ,
-    // read down the columns of X) gained 15–25% (bench/README.md). An A read down its
-    // columns touches a cache line of its own for every l, which must stay in the first-level
-    // cache beside B's block: there B's block is about 16 KiB (on the dense problem's Xᵀ·W,
-    // 5.0–5.7 → 6.1–6.3 billion multiply-adds a second on one thread). Where each step of l
-    // is a page or more from the last (X's rows 4 KiB or longer), a block is also at most
-    // 40 steps: on the dense problem's Xᵀ·W, 3.6–4.0 → 4.7–5.2 on one thread with 40
-    // instead of 102 (bench/README.md); with shorter steps the cap made no difference or
-    // cost (the notebook's Xᵀ·W, 100 steps, 10% slower in blocks of 40).
+    // the block before, so every entry is still summed over l in order. An A read down its
+    // columns (Xᵀ·W: A = Xᵀ) touches a cache line of its own for every l, which must stay in
+    // the first-level cache beside B's block: there B's block is about 16 KiB (on the
+    // dense problem's Xᵀ·W, 5.0–5.2 → 6.1–6.3 billion multiply-adds a second on one thread,
+    // on 2026-12-05: "Changes between the 10:45 and 15:48 UTC tables" in bench/HISTORY.md).
+    // Where each step of l is 4 KiB or more from the last (X's rows that long), a block is
+    // also at most 40 steps: on the dense problem's Xᵀ·W (8 000-byte steps, 102 a block
+    // without the cap), 3.6–4.0 → 4.7–5.2 on one thread on 2026-12-06 (bench/README.md,
+    // "Changes of 2026-12-06, from 16:30 UTC"); with shorter steps the cap made no
+    // difference or cost (the notebook's Xᵀ·W, 100 steps, 10% slower in blocks of 40).
     const rowB: usize = (<usize>m) << 3
     const block = max(16, (innerStep > 8 ? 16384 : 32768) / max(1, m << 3))
     const steps = innerStep >= 4096 ? min(40, block) : block
@@ -74,8 +75,9 @@ export function gemmStrided(
  * entry summed over l in order from 0 as a tile sums it (the same bits), each row of B
  * read once for both rows. A tile of 4×4 sums spends as much on starting and storing its
  * sums as on a few steps of l: W·H of 100×4 by 4×20 took 4.8 µs in tiles and 3.2 a row at
- * a time (digits' 1797×10 by 10×64: 456 → 340 µs); from about 32 terms on the tiles are
- * faster. Two rows at a time took 15–25% less than one (bench/README.md).
+ * a time (digits' 1797×10 by 10×64: 456 → 340 µs; both on 2026-12-05); from about 32 terms
+ * on the tiles are faster. Two rows at a time were 1.12–1.28× as fast as one on 2026-12-06
+ * (bench/README.md, "Changes of 2026-12-06, from 16:30 UTC").
  */
 function shortInner(
   a: usize,
@@ -282,8 +284,9 @@ function shortInnerRow(
  * Rows i..i+3 by columns j..j+3 of gemmStrided's out, one step of l at a time, each
  * running sum adding its terms in order of l. Every operand is read through a pointer
  * moved on at each step (the loads' offsets constant): V8 then spends fewer instructions
- * on addresses than with an offset added to each row's start, and the products ran 25–35%
- * faster than with that and two steps of l at a time (bench/README.md).
+ * on addresses than with an offset added to each row's start, and the products ran
+ * 1.2–1.7× as fast as with that and two steps of l at a time (bench/README.md, "Changes of
+ * 2026-12-06, from 16:30 UTC").
  */
 function tile(
   a: usize,
@@ -351,8 +354,9 @@ function tile(
 
 /**
  * tile where A's four rows are side by side in memory (rowStep 8: A is Xᵀ, its rows
- * neighbouring columns of X): one pointer, the four entries at constant offsets (Xᵀ·W
- * about 4% faster than through four pointers).
+ * neighbouring columns of X): one pointer, the four entries at constant offsets (the dense
+ * problem's and the digits' Xᵀ·W 4–5% faster than through four pointers, the notebook's
+ * the same; bench/README.md).
  */
 function tileAdjacent(
   a: usize,
@@ -409,8 +413,8 @@ function tileAdjacent(
 
 /**
  * Rows i0..i1-1 by columns j0..j1-1 of gemmStrided's out, for the edges that whole tiles
- * do not cover: four rows by two columns at a time where they fit, then single rows, eight,
- * four and two columns at a time. A pair of running sums waits for its previous addition at
+ * do not cover: four rows by two columns at a time where they fit, then by one; then single
+ * rows, eight, four, two and one column at a time. A pair of running sums waits for its previous addition at
  * every step of l, so a single row runs as many pairs side by side as fit in registers.
  */
 function edge(
