@@ -205,11 +205,12 @@ describe.each(['reference', 'wasm'] as const)('the %s kernels', (path) => {
       expectNaive(gemm(A.values, A.rows, A.cols, B.values, B.cols), naive(A, false, B, false))
     })
 
-    it('Aᵀ·B with rows of A a page or more apart runs in blocks of l, each entry still summed in order', () => {
+    it('Aᵀ·B with rows of A 512 bytes or more apart runs in shorter blocks of l, each entry still summed in order', () => {
       // 130 rows of 600 and of 512 (4 800 and 4 096 bytes): the module takes at most 40
-      // rows of A in a block there, so each running sum carries across four blocks; its sum
-      // in order of l is then the naive one, bit for bit (the reference sums in another order).
-      for (const p of [600, 512]) {
+      // rows of A in a block there, so each running sum carries across four blocks; of 300
+      // (2 400 bytes), at most 64, three blocks. Its sum in order of l is then the naive
+      // one, bit for bit (the reference sums in another order).
+      for (const p of [600, 512, 300]) {
         const A = byHand(11, 130, p)
         const B = byHand(12, 130, 6)
         expectNaive(gemmTN(A.values, A.rows, A.cols, B.values, B.cols), naive(A, true, B, false))

@@ -50,11 +50,14 @@ export function gemmStrided(
     // Where each step of l is 4 KiB or more from the last (X's rows that long), a block is
     // also at most 40 steps: on the dense problem's Xᵀ·W (8 000-byte steps, 102 a block
     // without the cap), 3.6–4.0 → 4.7–5.2 on one thread on 2026-12-06 (bench/README.md,
-    // "Changes of 2026-12-06, from 16:30 UTC"); with shorter steps the cap made no
-    // difference or cost (the notebook's Xᵀ·W, 100 steps, 10% slower in blocks of 40).
+    // "Changes of 2026-12-06, from 16:30 UTC"). Where steps are 512 bytes to 4 KiB apart,
+    // at most 64: the digits' Xᵀ·W (512-byte steps, 204 a block without the cap) 165 →
+    // 151 µs. With shorter steps a cap made no difference or cost (the notebook's Xᵀ·W, 100
+    // steps of 160 bytes, 10% slower in blocks of 40; the dense problem's WᵀW, steps of 160
+    // bytes, 5% slower in blocks of 64).
     const rowB: usize = (<usize>m) << 3
     const block = max(16, (innerStep > 8 ? 16384 : 32768) / max(1, m << 3))
-    const steps = innerStep >= 4096 ? min(40, block) : block
+    const steps = innerStep >= 4096 ? min(40, block) : innerStep >= 512 ? min(64, block) : block
     for (let l0 = 0; l0 < inner; l0 += steps) {
       const count = min(steps, inner - l0)
       const al = a + <usize>l0 * innerStep
