@@ -1093,12 +1093,21 @@ describe('an output too large for a string', () => {
   })
 })
 
+/** Runs `use` on a new empty temporary folder, and removes the folder afterwards. */
+const inTempFolder = (use: (folder: string) => void): void => {
+  const folder = mkdtempSync(join(tmpdir(), 'nmfkit-read-'))
+  try {
+    use(folder)
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
 describe('a file past the limit', () => {
   // Refused by its size before it is read (a sparse file: no disk taken), as a stream past
   // the limit is; it read 'cannot read it (File size (…) is greater than 2 GiB)'.
   it('is refused with its size', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'nmfkit-read-'))
-    try {
+    inTempFolder((folder) => {
       const file = join(folder, 'big.csv')
       writeFileSync(file, '')
       truncateSync(file, 2 ** 31)
@@ -1108,9 +1117,7 @@ describe('a file past the limit', () => {
           message: `${file}: expected at most ${2 ** 31 - 1} bytes (2 GiB), found ${2 ** 31}`,
         }),
       )
-    } finally {
-      rmSync(folder, { recursive: true, force: true })
-    }
+    })
   })
 })
 
@@ -1145,8 +1152,7 @@ describe('reading a stream', () => {
   })
 
   it('reads one that ends, whole, across chunks', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'nmfkit-read-'))
-    try {
+    inTempFolder((folder) => {
       const path = join(folder, 'x.bin')
       const bytes = Uint8Array.from({ length: 2 ** 20 + 7 }, (_, i) => (i * 7) % 256)
       writeFileSync(path, bytes)
@@ -1162,26 +1168,21 @@ describe('reading a stream', () => {
       } finally {
         closeSync(again)
       }
-    } finally {
-      rmSync(folder, { recursive: true, force: true })
-    }
+    })
   })
 })
 
 describe('an input the system refuses to read', () => {
   // The reason in words, without Node's code and the path, which the message names first.
   it("says why in the system's words, without its code and the path", () => {
-    const folder = mkdtempSync(join(tmpdir(), 'nmfkit-read-'))
-    try {
+    inTempFolder((folder) => {
       const file = join(folder, 'x.csv')
       writeFileSync(file, '1,2\n')
       const inside = join(file, 'y.csv')
       expect(readMatrixFile(inside)).toEqual(
         E.left({ kind: 'input', message: `${inside}: cannot read it (not a directory)` }),
       )
-    } finally {
-      rmSync(folder, { recursive: true, force: true })
-    }
+    })
   })
 })
 
