@@ -76,7 +76,7 @@ export function gemmStrided(
  * gemmStrided for a short inner dimension (W·H, W·(H·Hᵀ): k terms an entry) and at least 8
  * columns: two rows of out at a time, eight columns side by side (then four, two, one), each
  * entry summed over l in order from 0 as a tile sums it (the same bits), each row of B
- * read once for both rows. A tile of 4×4 sums spends as much on starting and storing its
+ * read once for both rows (an odd last row paired with itself, the copy not stored). A tile of 4×4 sums spends as much on starting and storing its
  * sums as on a few steps of l: W·H of 100×4 by 4×20 took 4.8 µs in tiles and 3.2 a row at
  * a time (digits' 1797×10 by 10×64: 456 → 340 µs; both on 2026-12-05); from about 32 terms
  * on the tiles are faster. Two rows at a time were 1.12–1.28× as fast as one on 2026-12-06
@@ -93,125 +93,27 @@ function shortInner(
   out: usize,
 ): void {
   const rowB: usize = (<usize>m) << 3
-  const zero = f64x2.splat(0)
   let i = 0
   for (; i + 1 < rows; i += 2) {
     const ai = a + <usize>i * rowStep
-    const oi = out + <usize>i * rowB
-    let j = 0
-    for (; j + 7 < m; j += 8) {
-      let s0 = zero
-      let s1 = zero
-      let s2 = zero
-      let s3 = zero
-      let t0 = zero
-      let t1 = zero
-      let t2 = zero
-      let t3 = zero
-      let bl = b + ((<usize>j) << 3)
-      let p = ai
-      let q = ai + rowStep
-      for (let l = 0; l < inner; l++) {
-        const x = v128.load64_splat(p)
-        const y = v128.load64_splat(q)
-        const b0 = v128.load(bl)
-        const b1 = v128.load(bl, 16)
-        const b2 = v128.load(bl, 32)
-        const b3 = v128.load(bl, 48)
-        s0 = f64x2.add(s0, f64x2.mul(x, b0))
-        s1 = f64x2.add(s1, f64x2.mul(x, b1))
-        s2 = f64x2.add(s2, f64x2.mul(x, b2))
-        s3 = f64x2.add(s3, f64x2.mul(x, b3))
-        t0 = f64x2.add(t0, f64x2.mul(y, b0))
-        t1 = f64x2.add(t1, f64x2.mul(y, b1))
-        t2 = f64x2.add(t2, f64x2.mul(y, b2))
-        t3 = f64x2.add(t3, f64x2.mul(y, b3))
-        p += innerStep
-        q += innerStep
-        bl += rowB
-      }
-      const o = oi + ((<usize>j) << 3)
-      v128.store(o, s0)
-      v128.store(o, s1, 16)
-      v128.store(o, s2, 32)
-      v128.store(o, s3, 48)
-      v128.store(o + rowB, t0)
-      v128.store(o + rowB, t1, 16)
-      v128.store(o + rowB, t2, 32)
-      v128.store(o + rowB, t3, 48)
-    }
-    if (j + 3 < m) {
-      let s0 = zero
-      let s1 = zero
-      let t0 = zero
-      let t1 = zero
-      let bl = b + ((<usize>j) << 3)
-      let p = ai
-      let q = ai + rowStep
-      for (let l = 0; l < inner; l++) {
-        const x = v128.load64_splat(p)
-        const y = v128.load64_splat(q)
-        const b0 = v128.load(bl)
-        const b1 = v128.load(bl, 16)
-        s0 = f64x2.add(s0, f64x2.mul(x, b0))
-        s1 = f64x2.add(s1, f64x2.mul(x, b1))
-        t0 = f64x2.add(t0, f64x2.mul(y, b0))
-        t1 = f64x2.add(t1, f64x2.mul(y, b1))
-        p += innerStep
-        q += innerStep
-        bl += rowB
-      }
-      const o = oi + ((<usize>j) << 3)
-      v128.store(o, s0)
-      v128.store(o, s1, 16)
-      v128.store(o + rowB, t0)
-      v128.store(o + rowB, t1, 16)
-      j += 4
-    }
-    for (; j + 1 < m; j += 2) {
-      let s0 = zero
-      let t0 = zero
-      let bl = b + ((<usize>j) << 3)
-      let p = ai
-      let q = ai + rowStep
-      for (let l = 0; l < inner; l++) {
-        const b0 = v128.load(bl)
-        s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(p), b0))
-        t0 = f64x2.add(t0, f64x2.mul(v128.load64_splat(q), b0))
-        p += innerStep
-        q += innerStep
-        bl += rowB
-      }
-      const o = oi + ((<usize>j) << 3)
-      v128.store(o, s0)
-      v128.store(o + rowB, t0)
-    }
-    if (j < m) {
-      let s = 0.0
-      let t = 0.0
-      let bl = b + ((<usize>j) << 3)
-      let p = ai
-      let q = ai + rowStep
-      for (let l = 0; l < inner; l++) {
-        const y = load<f64>(bl)
-        s += load<f64>(p) * y
-        t += load<f64>(q) * y
-        p += innerStep
-        q += innerStep
-        bl += rowB
-      }
-      store<f64>(oi + ((<usize>j) << 3), s)
-      store<f64>(oi + rowB + ((<usize>j) << 3), t)
-    }
+    shortInnerRows(ai, ai + rowStep, true, inner, innerStep, b, m, out + <usize>i * rowB)
   }
+  // An odd last row is paired with itself, the copy's sums not stored.
   if (i < rows) {
-    shortInnerRow(a + <usize>i * rowStep, inner, innerStep, b, m, out + <usize>i * rowB)
+    const ai = a + <usize>i * rowStep
+    shortInnerRows(ai, ai, false, inner, innerStep, b, m, out + <usize>i * rowB)
   }
 }
 
-/** shortInner's last row when `rows` is odd: one row of out, the same sums in the same order. */
-function shortInnerRow(
+/**
+ * shortInner's rows of A at `ai` and `second` into the row of out at `oi` and, when `pair`,
+ * the next one. Inlined with `pair` a constant, so that neither call tests it.
+ */
+@inline
+function shortInnerRows(
   ai: usize,
+  second: usize,
+  pair: bool,
   inner: i32,
   innerStep: usize,
   b: usize,
@@ -226,15 +128,30 @@ function shortInnerRow(
     let s1 = zero
     let s2 = zero
     let s3 = zero
+    let t0 = zero
+    let t1 = zero
+    let t2 = zero
+    let t3 = zero
     let bl = b + ((<usize>j) << 3)
-    let al = ai
+    let p = ai
+    let q = second
     for (let l = 0; l < inner; l++) {
-      const x = v128.load64_splat(al)
-      s0 = f64x2.add(s0, f64x2.mul(x, v128.load(bl)))
-      s1 = f64x2.add(s1, f64x2.mul(x, v128.load(bl, 16)))
-      s2 = f64x2.add(s2, f64x2.mul(x, v128.load(bl, 32)))
-      s3 = f64x2.add(s3, f64x2.mul(x, v128.load(bl, 48)))
-      al += innerStep
+      const x = v128.load64_splat(p)
+      const y = v128.load64_splat(q)
+      const b0 = v128.load(bl)
+      const b1 = v128.load(bl, 16)
+      const b2 = v128.load(bl, 32)
+      const b3 = v128.load(bl, 48)
+      s0 = f64x2.add(s0, f64x2.mul(x, b0))
+      s1 = f64x2.add(s1, f64x2.mul(x, b1))
+      s2 = f64x2.add(s2, f64x2.mul(x, b2))
+      s3 = f64x2.add(s3, f64x2.mul(x, b3))
+      t0 = f64x2.add(t0, f64x2.mul(y, b0))
+      t1 = f64x2.add(t1, f64x2.mul(y, b1))
+      t2 = f64x2.add(t2, f64x2.mul(y, b2))
+      t3 = f64x2.add(t3, f64x2.mul(y, b3))
+      p += innerStep
+      q += innerStep
       bl += rowB
     }
     const o = oi + ((<usize>j) << 3)
@@ -242,44 +159,77 @@ function shortInnerRow(
     v128.store(o, s1, 16)
     v128.store(o, s2, 32)
     v128.store(o, s3, 48)
+    if (pair) {
+      v128.store(o + rowB, t0)
+      v128.store(o + rowB, t1, 16)
+      v128.store(o + rowB, t2, 32)
+      v128.store(o + rowB, t3, 48)
+    }
   }
-  for (; j + 3 < m; j += 4) {
+  if (j + 3 < m) {
     let s0 = zero
     let s1 = zero
+    let t0 = zero
+    let t1 = zero
     let bl = b + ((<usize>j) << 3)
-    let al = ai
+    let p = ai
+    let q = second
     for (let l = 0; l < inner; l++) {
-      const x = v128.load64_splat(al)
-      s0 = f64x2.add(s0, f64x2.mul(x, v128.load(bl)))
-      s1 = f64x2.add(s1, f64x2.mul(x, v128.load(bl, 16)))
-      al += innerStep
+      const x = v128.load64_splat(p)
+      const y = v128.load64_splat(q)
+      const b0 = v128.load(bl)
+      const b1 = v128.load(bl, 16)
+      s0 = f64x2.add(s0, f64x2.mul(x, b0))
+      s1 = f64x2.add(s1, f64x2.mul(x, b1))
+      t0 = f64x2.add(t0, f64x2.mul(y, b0))
+      t1 = f64x2.add(t1, f64x2.mul(y, b1))
+      p += innerStep
+      q += innerStep
       bl += rowB
     }
     const o = oi + ((<usize>j) << 3)
     v128.store(o, s0)
     v128.store(o, s1, 16)
+    if (pair) {
+      v128.store(o + rowB, t0)
+      v128.store(o + rowB, t1, 16)
+    }
+    j += 4
   }
   for (; j + 1 < m; j += 2) {
     let s0 = zero
+    let t0 = zero
     let bl = b + ((<usize>j) << 3)
-    let al = ai
+    let p = ai
+    let q = second
     for (let l = 0; l < inner; l++) {
-      s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(al), v128.load(bl)))
-      al += innerStep
+      const b0 = v128.load(bl)
+      s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(p), b0))
+      t0 = f64x2.add(t0, f64x2.mul(v128.load64_splat(q), b0))
+      p += innerStep
+      q += innerStep
       bl += rowB
     }
-    v128.store(oi + ((<usize>j) << 3), s0)
+    const o = oi + ((<usize>j) << 3)
+    v128.store(o, s0)
+    if (pair) v128.store(o + rowB, t0)
   }
   if (j < m) {
-    let sum = 0.0
+    let s = 0.0
+    let t = 0.0
     let bl = b + ((<usize>j) << 3)
-    let al = ai
+    let p = ai
+    let q = second
     for (let l = 0; l < inner; l++) {
-      sum += load<f64>(al) * load<f64>(bl)
-      al += innerStep
+      const y = load<f64>(bl)
+      s += load<f64>(p) * y
+      t += load<f64>(q) * y
+      p += innerStep
+      q += innerStep
       bl += rowB
     }
-    store<f64>(oi + ((<usize>j) << 3), sum)
+    store<f64>(oi + ((<usize>j) << 3), s)
+    if (pair) store<f64>(oi + rowB + ((<usize>j) << 3), t)
   }
 }
 
