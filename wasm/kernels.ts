@@ -239,7 +239,10 @@ function shortInnerRows(
  * moved on at each step (the loads' offsets constant): V8 then spends fewer instructions
  * on addresses than with an offset added to each row's start, and the products ran
  * 1.2–1.7× as fast as with that and two steps of l at a time (bench/README.md, "Changes of
- * 2026-12-06, from 16:30 UTC").
+ * 2026-12-06, from 16:30 UTC"). Where A's four rows are side by side in memory (rowStep 8:
+ * A is Xᵀ, its rows neighbouring columns of X), one pointer reads all four at constant
+ * offsets (the dense problem's and the digits' Xᵀ·W 4–5% faster than through four
+ * pointers, the notebook's the same; bench/README.md).
  */
 function tile(
   a: usize,
@@ -253,10 +256,25 @@ function tile(
   out: usize,
   from: i32,
 ): void {
-  if (rowStep == 8) {
-    tileAdjacent(a, i, inner, innerStep, b, m, j, out, from)
-    return
-  }
+  if (rowStep == 8) tileSums(a, i, inner, 8, innerStep, b, m, j, out, from, true)
+  else tileSums(a, i, inner, rowStep, innerStep, b, m, j, out, from, false)
+}
+
+/** tile's loop, inlined with `adjacent` (rowStep is 8) a constant, so that neither copy tests it. */
+@inline
+function tileSums(
+  a: usize,
+  i: i32,
+  inner: i32,
+  rowStep: usize,
+  innerStep: usize,
+  b: usize,
+  m: i32,
+  j: i32,
+  out: usize,
+  from: i32,
+  adjacent: bool,
+): void {
   const rowB: usize = (<usize>m) << 3
   const o = out + <usize>i * rowB + ((<usize>j) << 3)
   // The running sums start at 0, or, for a later block of l, where the earlier one left them.
@@ -278,9 +296,9 @@ function tile(
     const y0 = v128.load(row)
     const y1 = v128.load(row, 16)
     const x0 = v128.load64_splat(p0)
-    const x1 = v128.load64_splat(p1)
-    const x2 = v128.load64_splat(p2)
-    const x3 = v128.load64_splat(p3)
+    const x1 = adjacent ? v128.load64_splat(p0, 8) : v128.load64_splat(p1)
+    const x2 = adjacent ? v128.load64_splat(p0, 16) : v128.load64_splat(p2)
+    const x3 = adjacent ? v128.load64_splat(p0, 24) : v128.load64_splat(p3)
     s00 = f64x2.add(s00, f64x2.mul(x0, y0))
     s01 = f64x2.add(s01, f64x2.mul(x0, y1))
     s10 = f64x2.add(s10, f64x2.mul(x1, y0))
@@ -290,68 +308,11 @@ function tile(
     s30 = f64x2.add(s30, f64x2.mul(x3, y0))
     s31 = f64x2.add(s31, f64x2.mul(x3, y1))
     p0 += innerStep
-    p1 += innerStep
-    p2 += innerStep
-    p3 += innerStep
-    row += rowB
-  }
-  v128.store(o, s00)
-  v128.store(o, s01, 16)
-  v128.store(o + rowB, s10)
-  v128.store(o + rowB, s11, 16)
-  v128.store(o + 2 * rowB, s20)
-  v128.store(o + 2 * rowB, s21, 16)
-  v128.store(o + 3 * rowB, s30)
-  v128.store(o + 3 * rowB, s31, 16)
-}
-
-/**
- * tile where A's four rows are side by side in memory (rowStep 8: A is Xᵀ, its rows
- * neighbouring columns of X): one pointer, the four entries at constant offsets (the dense
- * problem's and the digits' Xᵀ·W 4–5% faster than through four pointers, the notebook's
- * the same; bench/README.md).
- */
-function tileAdjacent(
-  a: usize,
-  i: i32,
-  inner: i32,
-  innerStep: usize,
-  b: usize,
-  m: i32,
-  j: i32,
-  out: usize,
-  from: i32,
-): void {
-  const rowB: usize = (<usize>m) << 3
-  const o = out + <usize>i * rowB + ((<usize>j) << 3)
-  // The running sums start at 0, or, for a later block of l, where the earlier one left them.
-  const zero = f64x2.splat(0)
-  let s00 = from ? v128.load(o) : zero
-  let s01 = from ? v128.load(o, 16) : zero
-  let s10 = from ? v128.load(o + rowB) : zero
-  let s11 = from ? v128.load(o + rowB, 16) : zero
-  let s20 = from ? v128.load(o + 2 * rowB) : zero
-  let s21 = from ? v128.load(o + 2 * rowB, 16) : zero
-  let s30 = from ? v128.load(o + 3 * rowB) : zero
-  let s31 = from ? v128.load(o + 3 * rowB, 16) : zero
-  let p = a + ((<usize>i) << 3)
-  let row = b + ((<usize>j) << 3)
-  for (let l = 0; l < inner; l++) {
-    const y0 = v128.load(row)
-    const y1 = v128.load(row, 16)
-    const x0 = v128.load64_splat(p)
-    const x1 = v128.load64_splat(p, 8)
-    const x2 = v128.load64_splat(p, 16)
-    const x3 = v128.load64_splat(p, 24)
-    s00 = f64x2.add(s00, f64x2.mul(x0, y0))
-    s01 = f64x2.add(s01, f64x2.mul(x0, y1))
-    s10 = f64x2.add(s10, f64x2.mul(x1, y0))
-    s11 = f64x2.add(s11, f64x2.mul(x1, y1))
-    s20 = f64x2.add(s20, f64x2.mul(x2, y0))
-    s21 = f64x2.add(s21, f64x2.mul(x2, y1))
-    s30 = f64x2.add(s30, f64x2.mul(x3, y0))
-    s31 = f64x2.add(s31, f64x2.mul(x3, y1))
-    p += innerStep
+    if (!adjacent) {
+      p1 += innerStep
+      p2 += innerStep
+      p3 += innerStep
+    }
     row += rowB
   }
   v128.store(o, s00)
